@@ -1,0 +1,45 @@
+# Churn Radar — every developer and CI task is one target here. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= data/demo
+DEMO_CUSTOMERS ?= 20000
+DEMO_CUTOFFS ?= 2024-03-31,2024-04-30,2024-05-31,2024-06-30,2024-07-31,2024-08-31,2024-09-30
+
+.PHONY: help install test lint format demo bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+install: $(BIN)/.installed ## Create .venv and install the project with its dev extras
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lint: install ## ruff format check and lint
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+test: lint ## Lint, then run the whole test suite (pytest --strict-markers)
+	$(BIN)/python -m pytest
+
+demo: install ## Simulate customers, validate them, build features and print a summary
+	$(BIN)/churn simulate --customers $(DEMO_CUSTOMERS) --months 24 --seed 42 --out $(DEMO_DIR)
+	$(BIN)/churn validate --config $(DEMO_DIR)/churn.yaml
+	$(BIN)/churn features --config $(DEMO_DIR)/churn.yaml --cutoffs $(DEMO_CUTOFFS) \
+		--out $(DEMO_DIR)/features.parquet
+
+bench: install ## Run the benchmarks; results land in bench/results/
+	$(BIN)/python bench/features_bench.py
+
+clean: ## Remove generated data and caches (keeps .venv)
+	rm -rf data .pytest_cache .ruff_cache

@@ -1,0 +1,173 @@
+"""The `churn` command: one thin function per command; the work lives in the packages.
+
+User mistakes (bad config, bad data, bad arguments) print one clear line and exit with
+code 2; nothing is written. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Literal, ParamSpec, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from churn import progress, summary
+from churn.output import atomic_parquet
+
+app = typer.Typer(
+    help="Churn Radar: churn risk as of a cutoff, with reasons in plain words.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+USER_ERROR_EXIT = 2
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The run config (churn.yaml).", show_default=False)
+]
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn the project's user-facing errors into one red line and exit code 2."""
+    from features.sources import DataError
+
+    from features.contract import ConfigError
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, DataError) as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(USER_ERROR_EXIT) from None
+
+    return wrapper
+
+
+@app.command()
+@user_errors
+def simulate(
+    out: Annotated[Path, typer.Option(help="Folder to write the tables and churn.yaml into.")],
+    customers: Annotated[int, typer.Option(min=10, help="Number of customers.")] = 20_000,
+    months: Annotated[int, typer.Option(min=3, max=120, help="Months of history.")] = 24,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same data.")] = 42,
+    kind: Annotated[
+        Literal["retail", "subscription"], typer.Option(help="retail or subscription.")
+    ] = "retail",
+) -> None:
+    """Simulate customers whose churn follows the mechanisms of DOMAIN.md, with known truth."""
+    from features.simulate import simulate_to_dir
+
+    started = time.perf_counter()
+    with progress.bar(f"simulating {customers:,} {kind} customers", total=months) as advance:
+        config_path = simulate_to_dir(
+            out,
+            customers=customers,
+            months=months,
+            seed=seed,
+            kind=kind,
+            progress=lambda done, total: advance(done),
+        )
+    console.print(f"wrote {config_path} in {time.perf_counter() - started:.1f}s")
+
+
+@app.command()
+@user_errors
+def validate(config: ConfigOption) -> None:
+    """Check every configured table and print a summary; exit 2 on errors."""
+    from features.report import render_report
+    from features.sources import validate as validate_tables
+
+    from features.contract import load_config
+
+    run = load_config(config)
+    _, report = validate_tables(run)
+    render_report(report, console)
+    if report.errors:
+        raise typer.Exit(USER_ERROR_EXIT)
+
+
+@app.command()
+@user_errors
+def features(
+    config: ConfigOption,
+    cutoffs: Annotated[
+        list[str],
+        typer.Option(help="Cutoff dates (YYYY-MM-DD), comma-separated or repeated."),
+    ],
+    out: Annotated[Path, typer.Option(help="Parquet file to write.")],
+    labels: Annotated[bool, typer.Option(help="Add eligible / churned / observed.")] = True,
+    train_cutoffs: Annotated[
+        list[str] | None,
+        typer.Option(help="Cutoffs to fit learned features (wallet) on; default: all."),
+    ] = None,
+) -> None:
+    """Build features as of each cutoff and write them (one row per customer and cutoff)."""
+    from features.sources import load_tables
+
+    from features.build import build
+    from features.contract import load_config
+    from features.labels import label_churn
+    from features.wallet import complete_wallet
+
+    run = load_config(config)
+    cutoff_list = parse_dates(cutoffs)
+    fit_on = parse_dates(train_cutoffs) if train_cutoffs else None
+    tables = load_tables(run)
+    with progress.bar("building features", total=len(cutoff_list)) as advance:
+        built = build(tables, cutoffs=cutoff_list, on_cutoff=lambda _: advance(1, relative=True))
+    built, _ = complete_wallet(built, train_cutoffs=fit_on)
+    frame = built.frame
+    if labels:
+        found = label_churn(tables, run.churn, cutoffs=cutoff_list, context=built.context)
+        frame = frame.merge(found, on=["customer_id", "cutoff"], how="left", validate="1:1")
+    atomic_parquet(frame, out)
+    summary.print_features(console, built, frame)
+    console.print(f"wrote {len(frame):,} rows × {len(built.specs)} features to {out}")
+
+
+@app.command()
+@user_errors
+def describe(config: ConfigOption) -> None:
+    """List the features this data set yields: name, mechanism, reason template."""
+    from features.sources import load_tables
+
+    from features.activity import day_of
+    from features.build import declared_features
+    from features.context import prepare
+    from features.contract import load_config
+
+    tables = load_tables(load_config(config))
+    end = tables.observed_until or pd.Timestamp.today()
+    specs = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
+    summary.print_specs(console, specs)
+
+
+def parse_dates(values: list[str]) -> list[dt.date]:
+    """'2024-01-31,2024-02-29' and repeated options -> dates; a bad one is a user error."""
+    dates = []
+    for item in (part.strip() for value in values for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            dates.append(dt.date.fromisoformat(item))
+        except ValueError:
+            raise typer.BadParameter(f"'{item}' is not a date like 2024-06-30") from None
+    if not dates:
+        raise typer.BadParameter("give at least one date like 2024-06-30")
+    return dates
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m churn.cli`
+    app()

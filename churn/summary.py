@@ -1,0 +1,63 @@
+"""Readable summaries of feature frames and declarations for the terminal."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from features.build import FeatureFrame
+from features.registry import FeatureSpec
+
+HEADLINE_FEATURES = (
+    "days_since_last_purchase",
+    "overdue_ratio",
+    "orders_90d",
+    "spend_365d",
+    "spend_trend_90d_vs_prev",
+    "wallet_share_365d",
+    "complaints_90d",
+    "issues_unresolved",
+    "days_since_last_event",
+    "tenure_days",
+)
+
+
+def print_features(console: Console, built: FeatureFrame, frame: pd.DataFrame) -> None:
+    """Per cutoff: customers and churn rate; then headline features' distribution."""
+    per_cutoff = Table(title="rows per cutoff")
+    for column in ("cutoff", "customers", "eligible", "churn rate (observed)"):
+        per_cutoff.add_column(column, justify="right")
+    for cutoff, rows in frame.groupby("cutoff", sort=True):
+        rate = "-"
+        if "churned" in rows:
+            labelled = rows[rows["eligible"] & rows["observed"]]
+            rate = f"{labelled['churned'].mean():.1%}" if len(labelled) else "not observed"
+        eligible = f"{int(rows['eligible'].sum()):,}" if "eligible" in rows else "-"
+        per_cutoff.add_row(str(pd.Timestamp(cutoff).date()), f"{len(rows):,}", eligible, rate)
+    console.print(per_cutoff)
+    console.print(_headline_table(built))
+
+
+def _headline_table(built: FeatureFrame) -> Table:
+    table = Table(title=f"{len(built.specs)} features (headline ones shown)")
+    for column in ("feature", "missing", "median", "p90"):
+        table.add_column(column, justify="right" if column != "feature" else "left")
+    for name in (n for n in HEADLINE_FEATURES if n in built.names):
+        values = built.frame[name]
+        table.add_row(
+            name,
+            f"{values.isna().mean():.0%}",
+            f"{values.median():,.2f}",
+            f"{values.quantile(0.9):,.2f}",
+        )
+    return table
+
+
+def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
+    table = Table(title=f"{len(specs)} declared features")
+    for column in ("feature", "family", "dtype", "mechanism", "reason template"):
+        table.add_column(column)
+    for spec in specs:
+        table.add_row(spec.name, spec.family, spec.dtype, str(spec.mechanism), spec.reason or "")
+    console.print(table)

@@ -1,0 +1,62 @@
+"""Customer attributes from the config (segment, region, plan, contract, seats...).
+
+Attributes carry relationship type and switching cost (contract and commitment
+attributes, DOMAIN.md) and predict the wallet. They are static: the customers table is
+a snapshot, so an attribute must not be something that was only known after a cutoff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from features.context import Context
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+
+def attribute_spec(name: str, kind: str, levels: tuple[str, ...] = ()) -> FeatureSpec:
+    if kind == "numeric":
+        return FeatureSpec(
+            name,
+            "float",
+            Mechanism.ATTRIBUTE,
+            f"Customer attribute '{name}' (numeric).",
+            f"{name} {{{name}:,.4g}}",
+        )
+    return FeatureSpec(
+        name,
+        "category",
+        Mechanism.ATTRIBUTE,
+        f"Customer attribute '{name}' (categorical).",
+        f"{name}: {{{name}}}",
+        categories=levels,
+    )
+
+
+def _levels(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sorted(str(v) for v in values.dropna().unique()))
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    customers = ctx.tables.customers
+    return [
+        attribute_spec(name, kind, _levels(customers[name]) if kind == "categorical" else ())
+        for name, kind in ctx.tables.attributes.items()
+    ]
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    customers = ctx.tables.customers
+    columns: Columns = {}
+    for name, kind in ctx.tables.attributes.items():
+        if kind == "numeric":
+            columns[name] = pd.to_numeric(customers[name], errors="coerce").to_numpy(float)
+        else:
+            values = customers[name].astype("string")
+            columns[name] = values.astype(object).where(values.notna(), None).to_numpy()
+    return columns
+
+
+FAMILY = Family("attributes", _specs, _compute)

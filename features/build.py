@@ -1,0 +1,121 @@
+"""build_features(tables, *, cutoffs): one row per (customer_id, cutoff), as of each cutoff.
+
+Composes the families in a fixed order (later families may read earlier columns). Pure:
+no I/O, no clock; the only notion of "now" is the cutoff, and only rows on or before the
+cutoff day are read (the labels module is the only code that looks after it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features import (
+    attributes,
+    lifecycle,
+    monetary,
+    recency,
+    service,
+    trends,
+    usage,
+    wallet,
+)
+from features.activity import day_of
+from features.context import Context, prepare
+from features.registry import Columns, FeatureSpec, specs_by_name
+from features.tables import Tables, as_cutoffs
+
+FAMILIES = (
+    recency.FAMILY,
+    monetary.FAMILY,
+    trends.FAMILY,
+    wallet.FAMILY,
+    service.FAMILY,
+    usage.FAMILY,
+    lifecycle.FAMILY,
+    attributes.FAMILY,
+)
+KEYS = ["customer_id", "cutoff"]
+
+
+@dataclass(frozen=True)
+class FeatureFrame:
+    """Features with their declarations: `frame` has KEYS then one column per spec."""
+
+    frame: pd.DataFrame
+    specs: list[FeatureSpec]
+    context: Context
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.specs]
+
+
+def declared_features(ctx: Context) -> list[FeatureSpec]:
+    """Every feature these tables yield, each tagged with its family, in column order."""
+    specs = [s.renamed(family=f.name) for f in FAMILIES for s in f.specs(ctx)]
+    specs_by_name(specs)  # fails fast on a name declared twice
+    return specs
+
+
+def build(
+    tables: Tables,
+    *,
+    cutoffs: pd.Timestamp | str | Iterable,
+    on_cutoff: Callable[[pd.Timestamp], None] | None = None,
+) -> FeatureFrame:
+    """Features as of each cutoff; `on_cutoff` is told when a cutoff is done (progress)."""
+    cutoff_list = as_cutoffs(cutoffs)
+    ctx = prepare(tables, last_cutoff_day=day_of(cutoff_list[-1]))
+    specs = declared_features(ctx)
+    parts = []
+    for cutoff in cutoff_list:
+        parts.append(_one_cutoff(ctx, specs, cutoff))
+        if on_cutoff is not None:
+            on_cutoff(cutoff)
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return FeatureFrame(frame=_typed(frame, specs), specs=specs, context=ctx)
+
+
+def build_features(tables: Tables, *, cutoffs: pd.Timestamp | str | Iterable) -> pd.DataFrame:
+    """The feature frame alone; see `build` for the declarations that go with it."""
+    return build(tables, cutoffs=cutoffs).frame
+
+
+def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) -> pd.DataFrame:
+    cutoff_day = day_of(cutoff)
+    done: Columns = {}
+    for family in FAMILIES:
+        if any(s.family == family.name for s in specs):
+            done.update(family.compute(ctx, cutoff_day, done))
+    rows = exists_at(ctx, cutoff_day)
+    data = {"customer_id": ctx.axis[rows], "cutoff": np.full(rows.sum(), cutoff)}
+    data.update({s.name: done[s.name][rows] for s in specs})
+    return pd.DataFrame(data)
+
+
+def exists_at(ctx: Context, cutoff_day: int) -> np.ndarray:
+    """Customers known at the cutoff: signed up by then, else active by then.
+
+    Customers with no signup date and no activity table at all (a labelled snapshot)
+    always exist.
+    """
+    if ctx.orders is None and ctx.events is None:
+        return np.isnan(ctx.signup_day) | (ctx.signup_day <= cutoff_day)
+    first = lifecycle.first_activity_day(ctx, cutoff_day)
+    return np.where(np.isnan(ctx.signup_day), ~np.isnan(first), ctx.signup_day <= cutoff_day)
+
+
+def _typed(frame: pd.DataFrame, specs: list[FeatureSpec]) -> pd.DataFrame:
+    """Apply declared dtypes: floats as float64, categories with their fixed levels."""
+    typed = {}
+    for spec in specs:
+        if spec.dtype == "category":
+            levels = list(spec.categories) or None
+            typed[spec.name] = pd.Categorical(frame[spec.name], categories=levels)
+        else:
+            typed[spec.name] = frame[spec.name].astype(np.float64)
+    return frame.assign(**typed, cutoff=pd.to_datetime(frame["cutoff"]))

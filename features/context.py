@@ -1,0 +1,134 @@
+"""Everything the families need, prepared once per build from the raw `Tables`.
+
+Preparation is structural only (alignment, integer coding, sorting). The one choice made
+from data (which event types get columns, when the config names none) reads rows up to
+the latest cutoff only, so appending later rows never changes features.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.activity import Activity, to_days
+from features.contract import INTERACTION_TYPES
+from features.tables import Tables
+
+DEFAULT_EVENT_TYPES = 4
+"""How many of the most frequent event types get their own features when none are set."""
+
+
+@dataclass(frozen=True)
+class Context:
+    tables: Tables
+    axis: pd.Index
+    """customer ids; position in it is the `code` used by every Activity."""
+    signup_day: np.ndarray
+    orders: Activity | None
+    """One row per order (order_id, else per purchase day): amount."""
+    lines: Activity | None
+    """One row per transaction line: amount, category (code), discounted (0/1)."""
+    categories: tuple[str, ...]
+    events: Activity | None
+    event_types: tuple[str, ...]
+    interactions: Activity | None
+    """type (code into INTERACTION_TYPES), resolved_day, satisfaction, recorded_day."""
+
+    @property
+    def n(self) -> int:
+        return len(self.axis)
+
+
+def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
+    axis = pd.Index(tables.customers["customer_id"])
+    signup = tables.customers.get("signup_date")
+    lines, categories = _lines(tables.transactions, axis)
+    events, event_types = _events(tables, axis, last_cutoff_day)
+    return Context(
+        tables=tables,
+        axis=axis,
+        signup_day=to_days(signup) if signup is not None else np.full(len(axis), np.nan),
+        orders=_orders(tables.transactions, axis),
+        lines=lines,
+        categories=categories,
+        events=events,
+        event_types=event_types,
+        interactions=_interactions(tables.interactions, axis),
+    )
+
+
+def _lines(frame: pd.DataFrame | None, axis: pd.Index) -> tuple[Activity | None, tuple[str, ...]]:
+    if frame is None:
+        return None, ()
+    columns = {"amount": frame["amount"].to_numpy(dtype=np.float64)}
+    categories: tuple[str, ...] = ()
+    if "category" in frame:
+        codes, uniques = pd.factorize(frame["category"].astype("string"), sort=True)
+        columns["category"] = codes
+        categories = tuple(str(u) for u in uniques)
+    if "discount" in frame:
+        columns["discounted"] = (frame["discount"].fillna(0).to_numpy(dtype=float) > 0) * 1.0
+    return Activity.from_frame(frame, axis, columns=columns), categories
+
+
+def _orders(frame: pd.DataFrame | None, axis: pd.Index) -> Activity | None:
+    """Collapse lines into purchase occasions: an order_id, else a customer-day."""
+    if frame is None:
+        return None
+    day = frame["timestamp"].dt.normalize()
+    key = frame.get("order_id", day)
+    orders = (
+        pd.DataFrame({"customer_id": frame["customer_id"], "key": key, "timestamp": day})
+        .assign(amount=frame["amount"].fillna(0.0))
+        .groupby(["customer_id", "key"], sort=False, observed=True)
+        .agg(timestamp=("timestamp", "min"), amount=("amount", "sum"))
+        .reset_index()
+    )
+    return Activity.from_frame(orders, axis, columns={"amount": orders["amount"].to_numpy()})
+
+
+def _events(
+    tables: Tables, axis: pd.Index, last_cutoff_day: int
+) -> tuple[Activity | None, tuple[str, ...]]:
+    frame = tables.events
+    if frame is None:
+        return None, ()
+    types = tables.event_types or _frequent_types(frame, last_cutoff_day)
+    codes = pd.Categorical(frame["type"].astype("string"), categories=list(types)).codes
+    columns = {"type": codes.astype(np.int64)}
+    if "quantity" in frame:
+        columns["quantity"] = frame["quantity"].to_numpy(dtype=np.float64)
+    return Activity.from_frame(frame, axis, columns=columns), tuple(types)
+
+
+def _frequent_types(frame: pd.DataFrame, last_cutoff_day: int) -> tuple[str, ...]:
+    """The most frequent event types among rows known at the latest cutoff.
+
+    This picks *columns*, not values: each column at cutoff t still reads only rows up
+    to t, and rows after the latest cutoff cannot change the choice.
+    """
+    known = to_days(frame["timestamp"]) <= last_cutoff_day
+    counts = frame.loc[known, "type"].astype("string").value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(str(t) for t, _ in ranked[:DEFAULT_EVENT_TYPES])
+
+
+def _interactions(frame: pd.DataFrame | None, axis: pd.Index) -> Activity | None:
+    if frame is None:
+        return None
+    codes = pd.Categorical(frame["type"].astype("string"), categories=INTERACTION_TYPES).codes
+    columns = {"type": codes.astype(np.int64)}
+    for name in ("resolved_at", "recorded_at"):
+        if name in frame:
+            columns[name.replace("_at", "_day")] = to_days(frame[name])
+    if "satisfaction" in frame:
+        columns["satisfaction"] = frame["satisfaction"].to_numpy(dtype=np.float64)
+    return Activity.from_frame(frame, axis, columns=columns)
+
+
+def slug(value: str) -> str:
+    """A feature-name-safe form of a raw value: 'Page View' -> 'page_view'."""
+    return re.sub(r"[^0-9a-z]+", "_", str(value).lower()).strip("_") or "blank"

@@ -1,0 +1,217 @@
+"""The run config's data contract: which tables exist, how their columns are named.
+
+Users describe their own files in one YAML file (`churn.yaml`); nothing downstream
+assumes our column names. Every table maps *canonical* column names (the keys used by
+the feature code) onto the user's column names. Paths are resolved against the folder
+of the config file, so a config and its data can move together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+AttributeKind = Literal["numeric", "categorical"]
+INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "other")
+"""Canonical interaction types; raw values are mapped onto these in the config."""
+
+
+class ConfigError(ValueError):
+    """A run config that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TableSpec(_Strict):
+    """One input table: a CSV or Parquet file and its column mapping (canonical -> user)."""
+
+    required_columns: ClassVar[tuple[str, ...]] = ()
+    optional_columns: ClassVar[tuple[str, ...]] = ()
+
+    path: Path
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_columns(self) -> TableSpec:
+        known = set(self.required_columns) | set(self.optional_columns)
+        unknown = sorted(set(self.columns) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown canonical column(s) {unknown}; expected some of {sorted(known)}"
+            )
+        return self
+
+    def source_column(self, canonical: str) -> str:
+        """The user's column name for a canonical column (identity when not mapped)."""
+        return self.columns.get(canonical, canonical)
+
+    def mapped(self) -> dict[str, str]:
+        """canonical -> user name for the required columns and the optional ones given."""
+        names = {c: self.source_column(c) for c in self.required_columns}
+        names.update({c: u for c, u in self.columns.items() if c in self.optional_columns})
+        return names
+
+
+class LabelSpec(_Strict):
+    """A label column shipped with snapshot data (telecom style): which value means churned."""
+
+    column: str
+    positive: str | int | float | bool
+
+
+class CustomersSpec(TableSpec):
+    required_columns = ("customer_id",)
+    optional_columns = ("signup_date", "wallet", "value")
+
+    attributes: dict[str, AttributeKind | None] = Field(default_factory=dict)
+    label: LabelSpec | None = None
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attributes_as_mapping(cls, value: Any) -> Any:
+        """Accept `[region, segment]` (types inferred) or `{seats: numeric}` (overridden)."""
+        if isinstance(value, list):
+            return dict.fromkeys(value)
+        return value
+
+
+class TransactionsSpec(TableSpec):
+    required_columns = ("customer_id", "timestamp", "amount")
+    optional_columns = ("quantity", "category", "discount", "order_id")
+
+    consumable_categories: list[str] | None = None
+    """Low-value repeat categories; when absent they are inferred as of each cutoff."""
+
+
+class EventsSpec(TableSpec):
+    required_columns = ("customer_id", "timestamp", "type")
+    optional_columns = ("quantity",)
+
+    types: list[str] | None = None
+    """Event types to featurize; when absent, the most frequent few before the first cutoff."""
+
+
+class InteractionsSpec(TableSpec):
+    required_columns = ("customer_id", "timestamp", "type")
+    optional_columns = ("resolved_at", "satisfaction", "recorded_at")
+
+    types: dict[str, list[str]] = Field(default_factory=dict)
+    """canonical type -> raw values. Raw values equal to a canonical name map to it."""
+
+    @field_validator("types")
+    @classmethod
+    def _canonical_types(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(INTERACTION_TYPES))
+        if unknown:
+            raise ValueError(f"unknown interaction type(s) {unknown}; use {INTERACTION_TYPES}")
+        return value
+
+    def raw_to_canonical(self) -> dict[str, str]:
+        mapping = {t: t for t in INTERACTION_TYPES}
+        for canonical, raws in self.types.items():
+            mapping.update({str(raw): canonical for raw in raws})
+        return mapping
+
+
+class CancellationsSpec(TableSpec):
+    required_columns = ("customer_id", "timestamp")
+
+
+class DataSpec(_Strict):
+    customers: CustomersSpec | None = None
+    transactions: TransactionsSpec | None = None
+    events: EventsSpec | None = None
+    interactions: InteractionsSpec | None = None
+    cancellations: CancellationsSpec | None = None
+    as_of: dt.date | None = None
+    """The date the extract was taken; timestamps after it are errors. Default: today."""
+
+    @model_validator(mode="after")
+    def _has_customers(self) -> DataSpec:
+        if self.customers is None and self.transactions is None:
+            raise ValueError("give at least `customers` or `transactions`")
+        return self
+
+    def tables(self) -> dict[str, TableSpec]:
+        """The configured tables by name, in a stable order."""
+        names = ("customers", "transactions", "events", "interactions", "cancellations")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+class ChurnSpec(_Strict):
+    definition: Literal["inactivity", "cancellation", "label_column"] = "inactivity"
+    horizon_days: Annotated[int, Field(gt=0, le=3650)] = 90
+    active_window_days: Annotated[int, Field(gt=0, le=3650)] = 365
+
+
+class EvaluationSpec(_Strict):
+    split: Literal["out_of_time", "customer_cv"] = "out_of_time"
+    folds: Annotated[int, Field(ge=2, le=20)] = 5
+    seed: int = 42
+    cutoff: dt.date | None = None
+    """The test cutoff; default: the latest cutoff whose horizon is fully observed."""
+    truth: Path | None = None
+    """The simulator's truth.parquet, when the data came from `churn simulate`."""
+
+
+class RunConfig(_Strict):
+    """One run: a name, the data contract, the churn definition, the evaluation protocol."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+    data: DataSpec
+    churn: ChurnSpec = ChurnSpec()
+    evaluation: EvaluationSpec = EvaluationSpec()
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    """The config file's folder; relative table paths resolve against it."""
+
+    @model_validator(mode="after")
+    def _definition_has_its_table(self) -> RunConfig:
+        needs = {
+            "inactivity": ("transactions", self.data.transactions),
+            "cancellation": ("cancellations", self.data.cancellations),
+            "label_column": ("customers.label", self.data.customers and self.data.customers.label),
+        }
+        table, present = needs[self.churn.definition]
+        if not present:
+            raise ValueError(f"churn.definition '{self.churn.definition}' needs `data.{table}`")
+        return self
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else (self.base_dir / path)
+
+
+def load_config(path: str | Path) -> RunConfig:
+    """Read and validate a run config; raises ConfigError with a one-line, located message."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    try:
+        return RunConfig.model_validate({**raw, "base_dir": path.resolve().parent})
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "config"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def dump_config(config: RunConfig) -> str:
+    """The config as YAML (paths as given), for logging with a run."""
+    data = config.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False)

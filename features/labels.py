@@ -1,0 +1,94 @@
+"""Churn labels: the only code in the project that reads rows after a cutoff.
+
+For cutoff day `t` and horizon `h` the label window is `(t, t + h]` in days (timestamps
+from the start of day t+1 to the end of day t+h). A label is *observed* only when the
+data reach the end of that window (`t + h <= observed_until`); unobserved labels must
+not be trained or tested on.
+
+- inactivity (non-contractual): eligible = at least one purchase in the
+  `active_window_days` up to t; churned = no purchase in the label window.
+- cancellation (contractual): eligible = known at t and not cancelled on or before t;
+  churned = a cancellation in the label window.
+- label_column (labelled snapshot): every customer is eligible; churned = the label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from features.activity import Activity, day_of
+from features.build import exists_at
+from features.context import Context, prepare
+from features.contract import ChurnSpec
+from features.tables import Tables, as_cutoffs
+
+LABEL_COLUMNS = ["customer_id", "cutoff", "eligible", "churned", "observed"]
+
+
+def label_churn(
+    tables: Tables,
+    churn: ChurnSpec,
+    *,
+    cutoffs: pd.Timestamp | str | Iterable,
+    context: Context | None = None,
+) -> pd.DataFrame:
+    """One row per (customer_id, cutoff) for customers known at each cutoff."""
+    cutoff_list = as_cutoffs(cutoffs)
+    ctx = context or prepare(tables, last_cutoff_day=day_of(cutoff_list[-1]))
+    end = tables.observed_until
+    end_day = day_of(end) if end is not None else None
+    parts = [_one_cutoff(ctx, churn, day_of(c), c, end_day) for c in cutoff_list]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _one_cutoff(
+    ctx: Context, churn: ChurnSpec, cutoff_day: int, cutoff: pd.Timestamp, end_day: int | None
+) -> pd.DataFrame:
+    rows = exists_at(ctx, cutoff_day)
+    eligible, churned = _RULES[churn.definition](ctx, churn, cutoff_day)
+    observed = churn.definition == "label_column" or (
+        end_day is not None and cutoff_day + churn.horizon_days <= end_day
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": ctx.axis[rows],
+            "cutoff": pd.Timestamp(cutoff),
+            "eligible": eligible[rows],
+            "churned": churned[rows],
+            "observed": observed,
+        }
+    )
+
+
+def _any_in(activity: Activity, mask: np.ndarray) -> np.ndarray:
+    return activity.count(mask) > 0
+
+
+def _inactivity(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
+    orders = ctx.orders
+    assert orders is not None
+    active = _any_in(orders, orders.window(cutoff_day, churn.active_window_days))
+    bought_after = _any_in(
+        orders, orders.window(cutoff_day + churn.horizon_days, churn.horizon_days)
+    )
+    return active, ~bought_after
+
+
+def _cancellation(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
+    frame = ctx.tables.cancellations
+    assert frame is not None
+    cancels = Activity.from_frame(frame, ctx.axis)
+    cancelled_before = _any_in(cancels, cancels.known(cutoff_day))
+    horizon = cancels.window(cutoff_day + churn.horizon_days, churn.horizon_days)
+    return ~cancelled_before, _any_in(cancels, horizon)
+
+
+def _label_column(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
+    label = ctx.tables.customers["label"].to_numpy(dtype=bool)
+    return np.ones(ctx.n, dtype=bool), label
+
+
+_RULES = {"inactivity": _inactivity, "cancellation": _cancellation, "label_column": _label_column}

@@ -1,0 +1,96 @@
+"""Lifecycle stage and price sensitivity (DOMAIN.md: first-timers judge the product,
+long-term customers the relationship, experienced buyers drift to price).
+
+Stage rule, applied in this order:
+- lapsed: no purchase for 180 days or more, or 3× or more overdue on their own rhythm;
+- first-time: exactly one purchase so far;
+- short-term: tenure under 365 days;
+- long-term: everyone else.
+Without transactions (contractual data) the stage comes from tenure alone: first-time
+under 90 days, short-term under 365, else long-term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from features.activity import ratio
+from features.context import Context
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+STAGES = ("first-time", "short-term", "long-term", "lapsed")
+LAPSED_AFTER_DAYS = 180
+LAPSED_OVERDUE_RATIO = 3.0
+
+TENURE_SPEC = FeatureSpec(
+    "tenure_days",
+    "float",
+    Mechanism.LIFECYCLE,
+    "Days since signup (else the first known activity) up to the cutoff.",
+    "customer for {tenure_days:.0f} days",
+)
+STAGE_SPEC = FeatureSpec(
+    "lifecycle_stage",
+    "category",
+    Mechanism.LIFECYCLE,
+    "first-time / short-term / long-term / lapsed, from tenure, orders and recency.",
+    "{lifecycle_stage} customer",
+    categories=STAGES,
+)
+DISCOUNT_SPEC = FeatureSpec(
+    "discount_share_365d",
+    "float",
+    Mechanism.LIFECYCLE,
+    "Share of the last year's spend bought with a discount: price sensitivity.",
+    "{discount_share_365d:.0%} of the last year's spend was discounted",
+)
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    specs = [TENURE_SPEC, STAGE_SPEC]
+    if ctx.lines is not None and "discounted" in ctx.lines.values:
+        specs.append(DISCOUNT_SPEC)
+    return specs
+
+
+def first_activity_day(ctx: Context, cutoff_day: int) -> np.ndarray:
+    """Earliest purchase or usage event known at the cutoff (NaN where none)."""
+    first = np.full(ctx.n, np.nan)
+    for activity in (ctx.orders, ctx.events):
+        if activity is not None:
+            first = np.fmin(first, activity.first_day(activity.known(cutoff_day)))
+    return first
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    start = np.where(np.isnan(ctx.signup_day), first_activity_day(ctx, cutoff_day), ctx.signup_day)
+    tenure = cutoff_day - start
+    columns: Columns = {"tenure_days": tenure, "lifecycle_stage": _stage(tenure, done)}
+    if DISCOUNT_SPEC in _specs(ctx):
+        lines = ctx.lines
+        assert lines is not None
+        window = lines.window(cutoff_day, 365)
+        discounted = lines.values["amount"] * lines.values["discounted"]
+        spend = lines.total(window, "amount")
+        columns[DISCOUNT_SPEC.name] = ratio(
+            np.bincount(lines.code[window], weights=discounted[window], minlength=ctx.n), spend
+        )
+    return columns
+
+
+def _stage(tenure: np.ndarray, done: Mapping[str, np.ndarray]) -> np.ndarray:
+    stage = np.where(tenure < 365, "short-term", "long-term").astype(object)
+    if "orders_total" not in done:
+        stage[tenure < 90] = "first-time"
+        return stage
+    stage[done["orders_total"] == 1] = "first-time"
+    recency, overdue = done["days_since_last_purchase"], done["overdue_ratio"]
+    lapsed = (recency >= LAPSED_AFTER_DAYS) | (overdue >= LAPSED_OVERDUE_RATIO)
+    stage[lapsed] = "lapsed"
+    stage[np.isnan(tenure)] = None
+    return stage
+
+
+FAMILY = Family("lifecycle", _specs, _compute)

@@ -1,0 +1,89 @@
+"""Frequency and monetary value: purchase occasions and spend in 30/90/365-day windows.
+
+Counts are purchase occasions (orders; customer-days when the data has no order id), so a
+basket of ten lines is one purchase. Lifetime totals are the customer's historical value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from features.activity import ratio
+from features.context import Context
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+WINDOWS_DAYS = (30, 90, 365)
+
+
+def _window_specs() -> list[FeatureSpec]:
+    specs = []
+    for days in WINDOWS_DAYS:
+        specs.append(
+            FeatureSpec(
+                f"orders_{days}d",
+                "float",
+                Mechanism.FREQUENCY_MONETARY,
+                f"Purchase occasions in the {days} days up to the cutoff.",
+                f"{{orders_{days}d:.0f}} purchases in the last {days} days",
+            )
+        )
+        specs.append(
+            FeatureSpec(
+                f"spend_{days}d",
+                "float",
+                Mechanism.FREQUENCY_MONETARY,
+                f"Total spend in the {days} days up to the cutoff.",
+                f"spent {{spend_{days}d:,.0f}} in the last {days} days",
+            )
+        )
+    return specs
+
+
+SPECS = [
+    *_window_specs(),
+    FeatureSpec(
+        "avg_order_value_365d",
+        "float",
+        Mechanism.FREQUENCY_MONETARY,
+        "spend_365d ÷ orders_365d.",
+        "average order {avg_order_value_365d:,.0f} over the last year",
+    ),
+    FeatureSpec(
+        "orders_total",
+        "float",
+        Mechanism.FREQUENCY_MONETARY,
+        "Purchase occasions since the first known purchase.",
+        "{orders_total:.0f} purchases in total",
+    ),
+    FeatureSpec(
+        "spend_total",
+        "float",
+        Mechanism.FREQUENCY_MONETARY,
+        "Lifetime spend up to the cutoff: the customer's realised (historical) value.",
+        "lifetime spend {spend_total:,.0f}",
+    ),
+]
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    return SPECS if ctx.orders is not None else []
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    orders = ctx.orders
+    assert orders is not None
+    columns: Columns = {}
+    for days in WINDOWS_DAYS:
+        window = orders.window(cutoff_day, days)
+        columns[f"orders_{days}d"] = orders.count(window)
+        columns[f"spend_{days}d"] = orders.total(window, "amount")
+    known = orders.known(cutoff_day)
+    columns["avg_order_value_365d"] = ratio(columns["spend_365d"], columns["orders_365d"])
+    columns["orders_total"] = orders.count(known)
+    columns["spend_total"] = orders.total(known, "amount")
+    return columns
+
+
+FAMILY = Family("monetary", _specs, _compute)

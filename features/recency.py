@@ -1,0 +1,73 @@
+"""Recency and the purchase cycle (DOMAIN.md: the rice seller).
+
+Lateness is relative to the customer's own rhythm: 90 silent days is alarming for a
+monthly buyer and normal for a yearly one, so next to raw recency we measure the
+customer's typical gap between purchase occasions and the overdue ratio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from features.activity import ratio, reduce_by_code
+from features.context import Context
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+SPECS = [
+    FeatureSpec(
+        "days_since_last_purchase",
+        "float",
+        Mechanism.RECENCY,
+        "Days from the last purchase to the cutoff (0 = bought on the cutoff day).",
+        "no purchase for {days_since_last_purchase:.0f} days",
+    ),
+    FeatureSpec(
+        "gap_median_days",
+        "float",
+        Mechanism.RECENCY,
+        "Median days between the customer's purchase occasions (needs two or more).",
+        "usually buys every {gap_median_days:.0f} days",
+    ),
+    FeatureSpec(
+        "gap_cv",
+        "float",
+        Mechanism.RELATIONSHIP,
+        "Coefficient of variation of the gaps: low = regular, partner-like buying.",
+        "irregular buying rhythm (gap variation {gap_cv:.1f})",
+    ),
+    FeatureSpec(
+        "overdue_ratio",
+        "float",
+        Mechanism.RECENCY,
+        "days_since_last_purchase ÷ gap_median_days: how late against their own rhythm.",
+        "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio:.1f}× their usual gap",
+    ),
+]
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    return SPECS if ctx.orders is not None else []
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    orders = ctx.orders
+    assert orders is not None
+    known = orders.known(cutoff_day)
+    code, day = orders.code[known], orders.day[known]
+    same = code[1:] == code[:-1]
+    gap_code, gaps = code[1:][same], (day[1:] - day[:-1])[same].astype(np.float64)
+    median = reduce_by_code(gap_code, gaps, "median", ctx.n)
+    mean = reduce_by_code(gap_code, gaps, "mean", ctx.n)
+    std = reduce_by_code(gap_code, gaps, "std", ctx.n)
+    recency = cutoff_day - orders.last_day(known)
+    return {
+        "days_since_last_purchase": recency,
+        "gap_median_days": median,
+        "gap_cv": ratio(std, mean),
+        "overdue_ratio": ratio(recency, median),
+    }
+
+
+FAMILY = Family("recency", _specs, _compute)

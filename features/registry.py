@@ -1,0 +1,126 @@
+"""Every feature is declared once, here in shape and in its family module in content.
+
+A `FeatureSpec` carries what the rest of the product needs to know about a feature: its
+dtype, the DOMAIN.md mechanism it measures, a description for docs, and a plain-words
+reason template whose placeholders are filled from the customer's own feature values
+(never from made-up figures). Families declare their specs next to the code that
+computes them; dynamic families (per event type, per attribute) build specs from a
+template at build time.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from features.context import Context
+
+Dtype = Literal["float", "int", "category"]
+
+
+class Mechanism(StrEnum):
+    """The churn mechanisms of DOMAIN.md section 2; every feature measures one."""
+
+    RECENCY = "recency and the purchase cycle"
+    FREQUENCY_MONETARY = "frequency and monetary value"
+    PARTIAL_DEFECTION = "partial defection / declining engagement"
+    WALLET_SHARE = "wallet share"
+    SERVICE = "service quality"
+    SATISFACTION = "satisfaction (weak input, never the label)"
+    LIFECYCLE = "lifecycle stage"
+    RELATIONSHIP = "relationship type and switching cost"
+    ENGAGEMENT = "product usage / engagement"
+    ATTRIBUTE = "customer attribute"
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """The one declaration of a feature."""
+
+    name: str
+    dtype: Dtype
+    mechanism: Mechanism
+    description: str
+    reason: str | None = None
+    """Plain-words template, e.g. "no purchase for {days_since_last_purchase:.0f} days"."""
+    family: str = ""
+    categories: tuple[str, ...] = ()
+    """The fixed levels of a 'category' feature, when the feature code defines them."""
+
+    def placeholders(self) -> list[str]:
+        """The feature names a reason template reads."""
+        if not self.reason:
+            return []
+        fields = (f for _, f, _, _ in string.Formatter().parse(self.reason) if f)
+        return list(dict.fromkeys(fields))
+
+    def render(self, values: Mapping[str, object]) -> str | None:
+        """The reason filled with the customer's own values; None if any is missing."""
+        if not self.reason:
+            return None
+        needed = {name: values.get(name) for name in self.placeholders()}
+        if any(_missing(v) for v in needed.values()):
+            return None
+        return _FORMATTER.format(self.reason, **needed)
+
+    def renamed(self, **changes: object) -> FeatureSpec:
+        return replace(self, **changes)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+class _Change(float):
+    """A relative change that reads as words: format(-0.62, ".0%") -> "down 62%"."""
+
+    def __format__(self, spec: str) -> str:
+        direction = "down" if self < 0 else "up"
+        return f"{direction} {format(abs(float(self)), spec)}"
+
+
+class _ReasonFormatter(string.Formatter):
+    """`{name!c:.0%}` renders a relative change as "up/down N%"; the rest is str.format."""
+
+    def convert_field(self, value: object, conversion: str | None) -> object:
+        if conversion == "c":
+            return _Change(float(value))  # type: ignore[arg-type]
+        return super().convert_field(value, conversion)
+
+
+_FORMATTER = _ReasonFormatter()
+
+
+def specs_by_name(specs: list[FeatureSpec]) -> dict[str, FeatureSpec]:
+    """Index specs by name; a duplicate name is a programming error, caught at build."""
+    index: dict[str, FeatureSpec] = {}
+    for spec in specs:
+        if spec.name in index:
+            raise ValueError(f"feature {spec.name!r} declared twice")
+        index[spec.name] = spec
+    return index
+
+
+Columns = dict[str, np.ndarray]
+"""Feature name -> one value per customer on the axis, for one cutoff."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """A group of features computed together from one table.
+
+    `specs(ctx)` declares the features this family yields for these tables (empty when
+    its table is absent); `compute(ctx, cutoff_day, done)` returns exactly those columns,
+    reading only rows known at the cutoff. `done` holds columns of earlier families.
+    """
+
+    name: str
+    specs: Callable[[Context], list[FeatureSpec]]
+    compute: Callable[[Context, int, Mapping[str, np.ndarray]], Columns]

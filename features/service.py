@@ -1,0 +1,171 @@
+"""Service quality (DOMAIN.md: five dimensions; one bad interaction can end it).
+
+Complaints, tickets and billing errors per window (reliability), tickets still open at
+the cutoff and how long resolution takes (responsiveness), days since the last negative
+interaction, and satisfaction with its trend, which is a weak input on purpose: surveys
+mislead. An interaction counts only once it happened *and* was recorded by the cutoff;
+one resolved after the cutoff is still open at the cutoff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from features.activity import Activity
+from features.context import Context
+from features.contract import INTERACTION_TYPES
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+COUNTED = {"complaint": "complaints", "ticket": "tickets", "billing_error": "billing_errors"}
+WINDOWS_DAYS = (30, 90, 365)
+NEGATIVE = ("complaint", "billing_error")
+"""Interaction types that are negative experiences in themselves."""
+ISSUES = ("complaint", "ticket", "billing_error")
+"""Types that open something to resolve."""
+
+
+def _count_specs() -> list[FeatureSpec]:
+    words = {
+        "complaints": "complaints",
+        "tickets": "support tickets",
+        "billing_errors": "billing errors",
+    }
+    return [
+        FeatureSpec(
+            f"{plural}_{days}d",
+            "float",
+            Mechanism.SERVICE,
+            f"{words[plural].capitalize()} in the {days} days up to the cutoff.",
+            f"{{{plural}_{days}d:.0f}} {words[plural]} in the last {days} days",
+        )
+        for plural in COUNTED.values()
+        for days in WINDOWS_DAYS
+    ]
+
+
+COUNT_SPECS = _count_specs()
+RESOLUTION_SPECS = [
+    FeatureSpec(
+        "complaints_unresolved_30d",
+        "float",
+        Mechanism.SERVICE,
+        "Complaints opened in the last 30 days and not resolved by the cutoff.",
+        "{complaints_unresolved_30d:.0f} unresolved complaints in the last 30 days",
+    ),
+    FeatureSpec(
+        "issues_unresolved",
+        "float",
+        Mechanism.SERVICE,
+        "Complaints, tickets and billing errors still open at the cutoff.",
+        "{issues_unresolved:.0f} open complaints or tickets",
+    ),
+    FeatureSpec(
+        "resolution_days_median_365d",
+        "float",
+        Mechanism.SERVICE,
+        "Median days to resolve the customer's issues resolved in the last year.",
+        "issues took {resolution_days_median_365d:.0f} days to resolve (median)",
+    ),
+]
+NEGATIVE_SPEC = FeatureSpec(
+    "days_since_last_negative_interaction",
+    "float",
+    Mechanism.SERVICE,
+    "Days since the last complaint or billing error (missing: never).",
+    "complaint or billing error {days_since_last_negative_interaction:.0f} days ago",
+)
+SATISFACTION_SPECS = [
+    FeatureSpec(
+        "satisfaction_mean_90d",
+        "float",
+        Mechanism.SATISFACTION,
+        "Mean satisfaction score given in the last 90 days.",
+        "average satisfaction {satisfaction_mean_90d:.1f} in the last 90 days",
+    ),
+    FeatureSpec(
+        "satisfaction_trend_90d_vs_prev",
+        "float",
+        Mechanism.SATISFACTION,
+        "Mean satisfaction of the last 90 days minus that of the 90 days before.",
+        "satisfaction {satisfaction_trend_90d_vs_prev:+.1f} versus the previous 90 days",
+    ),
+    FeatureSpec(
+        "satisfaction_last",
+        "float",
+        Mechanism.SATISFACTION,
+        "The most recent satisfaction score.",
+        "last satisfaction score {satisfaction_last:.1f}",
+    ),
+]
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    acts = ctx.interactions
+    if acts is None:
+        return []
+    specs = [*COUNT_SPECS, NEGATIVE_SPEC]
+    if "resolved_day" in acts.values:
+        specs += RESOLUTION_SPECS
+    if "satisfaction" in acts.values:
+        specs += SATISFACTION_SPECS
+    return specs
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    acts = ctx.interactions
+    assert acts is not None
+    known = _known(acts, cutoff_day)
+    kind = acts.values["type"]
+    columns: Columns = {}
+    for canonical, plural in COUNTED.items():
+        is_type = known & (kind == INTERACTION_TYPES.index(canonical))
+        for days in WINDOWS_DAYS:
+            columns[f"{plural}_{days}d"] = acts.count(is_type & acts.window(cutoff_day, days))
+    negative = known & np.isin(kind, [INTERACTION_TYPES.index(t) for t in NEGATIVE])
+    columns[NEGATIVE_SPEC.name] = cutoff_day - acts.last_day(negative)
+    if "resolved_day" in acts.values:
+        columns.update(_resolution(acts, known, cutoff_day))
+    if "satisfaction" in acts.values:
+        columns.update(_satisfaction(acts, known, cutoff_day))
+    return columns
+
+
+def _known(acts: Activity, cutoff_day: int) -> np.ndarray:
+    """Happened and recorded on or before the cutoff day (late-recorded rows wait)."""
+    known = acts.known(cutoff_day)
+    recorded = acts.values.get("recorded_day")
+    if recorded is not None:
+        known &= np.isnan(recorded) | (recorded <= cutoff_day)
+    return known
+
+
+def _resolution(acts: Activity, known: np.ndarray, cutoff_day: int) -> Columns:
+    kind, resolved = acts.values["type"], acts.values["resolved_day"]
+    issue = known & np.isin(kind, [INTERACTION_TYPES.index(t) for t in ISSUES])
+    is_open = issue & (np.isnan(resolved) | (resolved > cutoff_day))
+    complaint = kind == INTERACTION_TYPES.index("complaint")
+    closed = issue & ~is_open & acts.window(cutoff_day, 365)
+    durations = np.maximum(resolved[closed] - acts.day[closed], 0.0)
+    return {
+        "complaints_unresolved_30d": acts.count(is_open & complaint & acts.window(cutoff_day, 30)),
+        "issues_unresolved": acts.count(is_open),
+        "resolution_days_median_365d": acts.grouped(closed, durations, "median"),
+    }
+
+
+def _satisfaction(acts: Activity, known: np.ndarray, cutoff_day: int) -> Columns:
+    score = acts.values["satisfaction"]
+    scored = known & ~np.isnan(score)
+    now = scored & acts.window(cutoff_day, 90)
+    before = scored & acts.window(cutoff_day, 90, offset=90)
+    mean_now = acts.grouped(now, score[now], "mean")
+    return {
+        "satisfaction_mean_90d": mean_now,
+        "satisfaction_trend_90d_vs_prev": mean_now - acts.grouped(before, score[before], "mean"),
+        "satisfaction_last": acts.grouped(scored, score[scored], "last"),
+    }
+
+
+FAMILY = Family("service", _specs, _compute)

@@ -1,0 +1,72 @@
+"""The in-memory tables the feature code reads: canonical column names, clean dtypes.
+
+`features/sources.py` produces a `Tables` from files; tests and the API build one from
+small frames. Every table uses the canonical column names of `features/contract.py`;
+timestamps are tz-naive `datetime64[ns]`; `customer_id` has one dtype in all tables.
+
+The cutoff rule, decided once: a cutoff is a calendar date `t`, and everything that
+happened **on or before** `t` (timestamp < t + 1 day) is known at the cutoff. Labels look
+at `(t, t + horizon]`, i.e. timestamps in `[t + 1 day, t + horizon + 1 day)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+DAY = pd.Timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The raw tables of one data set, already validated and renamed to canonical columns."""
+
+    customers: pd.DataFrame
+    """customer_id, optional signup_date / wallet / value / label, then attribute columns."""
+    transactions: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    interactions: pd.DataFrame | None = None
+    cancellations: pd.DataFrame | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
+    consumable_categories: tuple[str, ...] | None = None
+    event_types: tuple[str, ...] | None = None
+
+    def with_tables(self, **frames: pd.DataFrame | None) -> Tables:
+        return replace(self, **frames)
+
+    @property
+    def observed_until(self) -> pd.Timestamp | None:
+        """The last day any activity was recorded: labels are complete only up to it."""
+        ends = [
+            frame["timestamp"].max()
+            for frame in (self.transactions, self.events, self.interactions, self.cancellations)
+            if frame is not None and len(frame)
+        ]
+        return max(ends).normalize() if ends else None
+
+
+def cutoff_end(cutoff: pd.Timestamp) -> pd.Timestamp:
+    """The first instant *not* known at `cutoff` (the start of the next day)."""
+    return pd.Timestamp(cutoff).normalize() + DAY
+
+
+def as_cutoffs(cutoffs: pd.Timestamp | str | Iterable[pd.Timestamp | str]) -> list[pd.Timestamp]:
+    """Normalize one or many cutoffs to a sorted list of unique midnight timestamps."""
+    if isinstance(cutoffs, str | pd.Timestamp) or not isinstance(cutoffs, Iterable):
+        cutoffs = [cutoffs]
+    values = sorted({pd.Timestamp(c).normalize() for c in cutoffs})
+    if not values:
+        raise ValueError("at least one cutoff is needed")
+    return values
+
+
+def known_at(frame: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Rows that happened, and were recorded, on or before the cutoff day."""
+    end = cutoff_end(cutoff)
+    mask = frame["timestamp"] < end
+    if "recorded_at" in frame:
+        mask &= frame["recorded_at"].isna() | (frame["recorded_at"] < end)
+    return frame.loc[mask]

@@ -1,0 +1,129 @@
+"""Partial defection and relationship breadth (DOMAIN.md: the medical-lab example).
+
+Customers rarely leave at once: they keep buying cheap consumables while the big
+purchases move to a competitor. So we compare the customer with their own past: spend
+and purchases in the last window against the window before, categories bought now
+against before, and the share of recent spend that is only consumables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from features.activity import Activity, ratio, relative_change
+from features.context import Context
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+TREND_SPECS = [
+    FeatureSpec(
+        "spend_trend_90d_vs_prev",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Relative change of spend, last 90 days vs the 90 before (-0.6 = down 60%).",
+        "spend {spend_trend_90d_vs_prev!c:.0%} versus the previous 90 days",
+    ),
+    FeatureSpec(
+        "orders_trend_90d_vs_prev",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Relative change of purchase occasions, last 90 days vs the 90 before.",
+        "purchases {orders_trend_90d_vs_prev!c:.0%} versus the previous 90 days",
+    ),
+    FeatureSpec(
+        "spend_trend_180d_vs_prev",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Relative change of spend, last 180 days vs the 180 before.",
+        "spend {spend_trend_180d_vs_prev!c:.0%} versus the previous half-year",
+    ),
+]
+CATEGORY_SPECS = [
+    FeatureSpec(
+        "category_breadth_365d",
+        "float",
+        Mechanism.RELATIONSHIP,
+        "Distinct product categories bought in the last year: breadth = switching cost.",
+        "bought from {category_breadth_365d:.0f} categories in the last year",
+    ),
+    FeatureSpec(
+        "category_breadth_180d",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Distinct categories bought in the last 180 days.",
+        "bought from {category_breadth_180d:.0f} categories in the last 180 days",
+    ),
+    FeatureSpec(
+        "category_breadth_change_180d",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "category_breadth_180d minus the distinct categories of the 180 days before.",
+        "bought from {category_breadth_180d:.0f} categories in the last 180 days, "
+        "{category_breadth_change_180d:+.0f} versus the half-year before",
+    ),
+    FeatureSpec(
+        "consumables_share_90d",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Share of the last 90 days' spend on consumables (configured, else the "
+        "categories whose median line amount is below the overall median at the cutoff).",
+        "{consumables_share_90d:.0%} of recent spend is only consumables",
+    ),
+]
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    if ctx.orders is None:
+        return []
+    return TREND_SPECS + (CATEGORY_SPECS if ctx.categories else [])
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    orders = ctx.orders
+    assert orders is not None
+    columns: Columns = {}
+    for days in (90, 180):
+        now, before = orders.window(cutoff_day, days), orders.window(cutoff_day, days, offset=days)
+        columns[f"spend_trend_{days}d_vs_prev"] = relative_change(
+            orders.total(now, "amount"), orders.total(before, "amount")
+        )
+    columns["orders_trend_90d_vs_prev"] = relative_change(
+        orders.count(orders.window(cutoff_day, 90)),
+        orders.count(orders.window(cutoff_day, 90, offset=90)),
+    )
+    if ctx.categories and ctx.lines is not None:
+        columns.update(_category_columns(ctx, ctx.lines, cutoff_day))
+    return columns
+
+
+def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns:
+    breadth_now = lines.distinct(lines.window(cutoff_day, 180), "category")
+    breadth_before = lines.distinct(lines.window(cutoff_day, 180, offset=180), "category")
+    recent = lines.window(cutoff_day, 90)
+    consumable = np.isin(lines.values["category"], _consumable_codes(ctx, lines, cutoff_day))
+    return {
+        "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category"),
+        "category_breadth_180d": breadth_now,
+        "category_breadth_change_180d": breadth_now - breadth_before,
+        "consumables_share_90d": ratio(
+            lines.total(recent & consumable, "amount"), lines.total(recent, "amount")
+        ),
+    }
+
+
+def _consumable_codes(ctx: Context, lines: Activity, cutoff_day: int) -> np.ndarray:
+    """Codes of consumable categories: configured, else low-median-amount categories."""
+    configured = ctx.tables.consumable_categories
+    if configured is not None:
+        return np.array([i for i, c in enumerate(ctx.categories) if c in set(configured)])
+    known = lines.known(cutoff_day) & (lines.values["category"] >= 0)
+    amount, category = lines.values["amount"][known], lines.values["category"][known]
+    if len(amount) == 0:
+        return np.array([], dtype=np.int64)
+    medians = pd.Series(amount).groupby(category).median()
+    return medians.index[medians.to_numpy() < np.median(amount)].to_numpy()
+
+
+FAMILY = Family("trends", _specs, _compute)

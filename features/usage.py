@@ -1,0 +1,153 @@
+"""Product usage / engagement from the `events` table (logins, sessions, calls...).
+
+Subscription and telecom customers rarely "purchase"; they show engagement by using the
+product, and disengagement precedes cancellation. Per event type (configured, else the
+most frequent few at the earliest cutoff): counts in 7/30/90 days, the 30-day trend
+against the 30 days before, days since last, and quantity (minutes, MB) when present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from features.activity import Activity, relative_change
+from features.context import Context, slug
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+WINDOWS_DAYS = (7, 30, 90)
+
+OVERALL_SPECS = [
+    FeatureSpec(
+        "days_since_last_event",
+        "float",
+        Mechanism.ENGAGEMENT,
+        "Days since any product-usage event.",
+        "no product use for {days_since_last_event:.0f} days",
+    ),
+    FeatureSpec(
+        "active_days_30d",
+        "float",
+        Mechanism.ENGAGEMENT,
+        "Distinct days with any usage event in the last 30 days.",
+        "active on {active_days_30d:.0f} of the last 30 days",
+    ),
+    FeatureSpec(
+        "active_days_90d",
+        "float",
+        Mechanism.ENGAGEMENT,
+        "Distinct days with any usage event in the last 90 days.",
+        "active on {active_days_90d:.0f} of the last 90 days",
+    ),
+    FeatureSpec(
+        "events_trend_30d_vs_prev",
+        "float",
+        Mechanism.ENGAGEMENT,
+        "Relative change of all usage events, last 30 days vs the 30 before.",
+        "product use {events_trend_30d_vs_prev!c:.0%} versus the previous 30 days",
+    ),
+]
+
+
+def type_specs(event_type: str, *, with_quantity: bool) -> list[FeatureSpec]:
+    """The declarations for one event type; `event_type` is the raw value."""
+    t = slug(event_type)
+    specs = [
+        FeatureSpec(
+            f"events_{t}_{days}d",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"'{event_type}' events in the last {days} days.",
+            f"{{events_{t}_{days}d:.0f}} {event_type} events in the last {days} days",
+        )
+        for days in WINDOWS_DAYS
+    ]
+    specs.append(
+        FeatureSpec(
+            f"events_{t}_trend_30d_vs_prev",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
+            f"{event_type} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+        )
+    )
+    specs.append(
+        FeatureSpec(
+            f"days_since_last_{t}",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Days since the last '{event_type}' event.",
+            f"no {event_type} for {{days_since_last_{t}:.0f}} days",
+        )
+    )
+    if with_quantity:
+        specs.append(
+            FeatureSpec(
+                f"quantity_{t}_30d",
+                "float",
+                Mechanism.ENGAGEMENT,
+                f"Total quantity (minutes, MB, items) of '{event_type}' in the last 30 days.",
+                f"{{quantity_{t}_30d:,.0f}} units of {event_type} in the last 30 days",
+            )
+        )
+    return specs
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    if ctx.events is None:
+        return []
+    with_quantity = "quantity" in ctx.events.values
+    per_type = [s for t in ctx.event_types for s in type_specs(t, with_quantity=with_quantity)]
+    return OVERALL_SPECS + per_type
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    events = ctx.events
+    assert events is not None
+    known = events.known(cutoff_day)
+    columns: Columns = {
+        "days_since_last_event": cutoff_day - events.last_day(known),
+        "active_days_30d": _active_days(events, events.window(cutoff_day, 30)),
+        "active_days_90d": _active_days(events, events.window(cutoff_day, 90)),
+        "events_trend_30d_vs_prev": relative_change(
+            events.count(events.window(cutoff_day, 30)),
+            events.count(events.window(cutoff_day, 30, offset=30)),
+        ),
+    }
+    for code, event_type in enumerate(ctx.event_types):
+        columns.update(_type_columns(events, events.values["type"] == code, event_type, cutoff_day))
+    return columns
+
+
+def _type_columns(
+    events: Activity, is_type: np.ndarray, event_type: str, cutoff_day: int
+) -> Columns:
+    t = slug(event_type)
+    columns = {
+        f"events_{t}_{days}d": events.count(is_type & events.window(cutoff_day, days))
+        for days in WINDOWS_DAYS
+    }
+    columns[f"events_{t}_trend_30d_vs_prev"] = relative_change(
+        columns[f"events_{t}_30d"],
+        events.count(is_type & events.window(cutoff_day, 30, offset=30)),
+    )
+    columns[f"days_since_last_{t}"] = cutoff_day - events.last_day(
+        is_type & events.known(cutoff_day)
+    )
+    if "quantity" in events.values:
+        window = is_type & events.window(cutoff_day, 30)
+        columns[f"quantity_{t}_30d"] = events.total(window, "quantity")
+    return columns
+
+
+def _active_days(events: Activity, mask: np.ndarray) -> np.ndarray:
+    """Distinct event days per customer; rows are sorted by (code, day)."""
+    code, day = events.code[mask], events.day[mask]
+    if len(code) == 0:
+        return np.zeros(events.n_customers)
+    first_of_day = np.r_[True, (code[1:] != code[:-1]) | (day[1:] != day[:-1])]
+    return np.bincount(code[first_of_day], minlength=events.n_customers).astype(np.float64)
+
+
+FAMILY = Family("usage", _specs, _compute)

@@ -1,0 +1,156 @@
+"""Wallet share: the share of the customer's category budget that we capture.
+
+A big customer spending little with us is both at risk and an opportunity (DOMAIN.md).
+When the business supplies a wallet per customer, share = spend ÷ wallet. Otherwise the
+wallet is estimated as a high conditional quantile of yearly spend among comparable
+customers (quantile regression on the customer attributes, default the 90th
+percentile). That estimator is *learned*, so it is fitted on training cutoffs only and
+travels with the model; the pure build computes the share only for supplied wallets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.utils.validation import check_is_fitted
+
+from features.activity import ratio
+from features.context import Context
+from features.registry import Columns, Family, FeatureSpec, Mechanism
+
+if TYPE_CHECKING:
+    from features.build import FeatureFrame
+
+SPECS = [
+    FeatureSpec(
+        "wallet_365d",
+        "float",
+        Mechanism.WALLET_SHARE,
+        "Yearly category budget: supplied by the business, else the estimated high "
+        "quantile of yearly spend among customers with the same attributes.",
+        "estimated yearly category budget {wallet_365d:,.0f}",
+    ),
+    FeatureSpec(
+        "wallet_share_365d",
+        "float",
+        Mechanism.WALLET_SHARE,
+        "spend_365d ÷ wallet_365d, clipped to [0, 1].",
+        "estimated wallet share {wallet_share_365d:.0%}",
+    ),
+]
+
+
+def share(spend: np.ndarray, wallet: np.ndarray) -> np.ndarray:
+    return np.clip(ratio(spend, wallet), 0.0, 1.0)
+
+
+def _specs(ctx: Context) -> list[FeatureSpec]:
+    has_wallet = "wallet" in ctx.tables.customers
+    return SPECS if ctx.orders is not None and has_wallet else []
+
+
+def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
+    wallet = ctx.tables.customers["wallet"].to_numpy(dtype=np.float64)
+    return {"wallet_365d": wallet, "wallet_share_365d": share(done["spend_365d"], wallet)}
+
+
+FAMILY = Family("wallet", _specs, _compute)
+
+
+class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
+    """Conditional high quantile of spend given customer attributes.
+
+    Gradient-boosted quantile regression (pinball loss) handles numeric and pandas
+    categorical attributes without encoding. With no attributes it falls back to the
+    unconditional quantile. Predictions are floored at a small positive wallet.
+    """
+
+    def __init__(
+        self,
+        quantile: float = 0.9,
+        max_iter: int = 100,
+        min_wallet: float = 1e-6,
+        random_state: int | None = 0,
+    ) -> None:
+        self.quantile = quantile
+        self.max_iter = max_iter
+        self.min_wallet = min_wallet
+        self.random_state = random_state
+
+    def fit(self, X: pd.DataFrame | np.ndarray, y: np.ndarray) -> QuantileWalletEstimator:  # noqa: N803
+        if getattr(X, "shape", (0, 0))[1] == 0:
+            self.n_features_in_ = 0
+            self.constant_ = float(np.quantile(np.asarray(y, dtype=float), self.quantile))
+            self.model_ = None
+            return self
+        self.model_ = HistGradientBoostingRegressor(
+            loss="quantile",
+            quantile=self.quantile,
+            max_iter=self.max_iter,
+            categorical_features="from_dtype",
+            random_state=self.random_state,
+        ).fit(X, y)
+        self.n_features_in_ = self.model_.n_features_in_
+        if hasattr(self.model_, "feature_names_in_"):
+            self.feature_names_in_ = self.model_.feature_names_in_
+        return self
+
+    def predict(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
+        check_is_fitted(self, "model_")
+        if self.model_ is None:
+            return np.full(len(X), max(self.constant_, self.min_wallet))
+        return np.maximum(self.model_.predict(X), self.min_wallet)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.regressor_tags.poor_score = True  # a 90th percentile is not a mean predictor
+        return tags
+
+
+def fit_wallet(
+    features: pd.DataFrame,
+    attributes: list[str],
+    *,
+    quantile: float = 0.9,
+    random_state: int = 0,
+) -> QuantileWalletEstimator:
+    """Fit on rows of *training* cutoffs with spend: the wallet of active customers."""
+    active = features["spend_365d"] > 0
+    estimator = QuantileWalletEstimator(quantile=quantile, random_state=random_state)
+    return estimator.fit(features.loc[active, attributes], features.loc[active, "spend_365d"])
+
+
+def add_estimated_wallet_share(
+    features: pd.DataFrame, estimator: QuantileWalletEstimator, attributes: list[str]
+) -> pd.DataFrame:
+    """A new frame with `wallet_365d` (estimated) and `wallet_share_365d`."""
+    wallet = estimator.predict(features[attributes])
+    spend = features["spend_365d"].to_numpy(dtype=np.float64)
+    return features.assign(wallet_365d=wallet, wallet_share_365d=share(spend, wallet))
+
+
+def complete_wallet(
+    features: FeatureFrame, *, train_cutoffs: list[pd.Timestamp] | None = None
+) -> tuple[FeatureFrame, QuantileWalletEstimator | None]:
+    """Add the estimated wallet share when the business supplied no wallet.
+
+    The estimator is fitted on rows of `train_cutoffs` only (default: all rows) and
+    returned so it can travel with a model; nothing changes when wallets are supplied
+    or there are no transactions.
+    """
+    names = set(features.names)
+    if "spend_365d" not in names or "wallet_share_365d" in names:
+        return features, None
+    attributes = list(features.context.tables.attributes)
+    frame = features.frame
+    train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
+    estimator = fit_wallet(train, attributes)
+    specs = [*features.specs, *(s.renamed(family="wallet") for s in SPECS)]
+    completed = add_estimated_wallet_share(frame, estimator, attributes)
+    return replace(features, frame=completed, specs=specs), estimator

@@ -1,0 +1,53 @@
+"""Lifecycle stage, tenure and discount share."""
+
+import pytest
+
+from features.build import build_features
+from tests.frames import customers, make_tables, row, transactions
+
+CUTOFF = "2024-06-30"
+
+
+def test_stages_follow_the_documented_rule():
+    tx = transactions(
+        [
+            (1, "2024-06-01", 10, 0),  # one purchase: first-time
+            (2, "2024-03-01", 10, 0),
+            (2, "2024-06-01", 10, 0),  # tenure 121 days: short-term
+            (3, "2022-01-01", 10, 0),
+            (3, "2024-06-01", 10, 0),  # long-term
+            (4, "2023-01-01", 10, 0),
+            (4, "2023-12-01", 10, 0),  # 212 days silent: lapsed
+            (5, "2024-01-01", 10, 0),
+            (5, "2024-01-11", 10, 5),  # 10-day rhythm, 171 days silent: lapsed by ratio
+        ],
+        columns=("discount",),
+    )
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF)
+    stages = {c: row(frame, c)["lifecycle_stage"] for c in range(1, 6)}
+    assert stages == {
+        1: "first-time",
+        2: "short-term",
+        3: "long-term",
+        4: "lapsed",
+        5: "lapsed",
+    }
+    assert row(frame, 2)["tenure_days"] == 121
+    assert row(frame, 5)["discount_share_365d"] == pytest.approx(0.5)
+
+
+def test_tenure_from_signup_date_when_given():
+    people = customers([1], signup=["2023-06-30"])
+    tx = transactions([(1, "2024-06-01", 10)])
+    one = row(
+        build_features(make_tables(customer_frame=people, transaction_frame=tx), cutoffs=CUTOFF), 1
+    )
+    assert one["tenure_days"] == 366
+    assert one["lifecycle_stage"] == "first-time"
+
+
+def test_customer_not_yet_signed_up_has_no_row():
+    people = customers([1, 2], signup=["2024-01-01", "2024-07-15"])
+    tx = transactions([(1, "2024-01-01", 10), (2, "2024-07-20", 10)])
+    frame = build_features(make_tables(customer_frame=people, transaction_frame=tx), cutoffs=CUTOFF)
+    assert list(frame["customer_id"]) == [1]

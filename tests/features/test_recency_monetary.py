@@ -1,0 +1,78 @@
+"""Hand-computed expectations for recency, purchase cycle, frequency and monetary value."""
+
+import math
+
+import pytest
+
+from features.build import build_features
+from tests.frames import make_tables, row, transactions
+
+CUTOFF = "2024-03-31"
+
+
+@pytest.fixture
+def frame():
+    tx = transactions(
+        [
+            (1, "2024-01-01", 100),
+            (1, "2024-01-31", 50),
+            (1, "2024-03-01 09:00", 30),
+            (1, "2024-03-01 17:00", 20),  # same day, no order id: one purchase occasion
+            (2, "2024-03-31 23:59", 10),  # on the cutoff day: known
+            (2, "2024-04-01 00:00", 999),  # the day after: never seen
+        ]
+    )
+    return build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF)
+
+
+def test_recency_and_cycle_against_own_rhythm(frame):
+    one = row(frame, 1)
+    # occasions Jan 1, Jan 31, Mar 1 (2024 is a leap year): gaps 30 and 30 days
+    assert one["gap_median_days"] == 30
+    assert one["gap_cv"] == 0
+    assert one["days_since_last_purchase"] == 30
+    assert one["overdue_ratio"] == pytest.approx(1.0)
+
+
+def test_window_is_inclusive_of_cutoff_day_and_excludes_the_day_30_back(frame):
+    one = row(frame, 1)
+    # 30d window is (Mar 1, Mar 31]: the Mar 1 purchase is 30 days back, outside it
+    assert one["orders_30d"] == 0
+    assert one["orders_90d"] == 2  # (Jan 1, Mar 31]: Jan 31 and Mar 1
+    assert one["spend_90d"] == 100
+    assert one["orders_365d"] == 3
+    assert one["spend_365d"] == 200
+    assert one["avg_order_value_365d"] == pytest.approx(200 / 3)
+    assert one["orders_total"] == 3
+
+
+def test_purchase_on_cutoff_day_counts_and_next_day_does_not(frame):
+    two = row(frame, 2)
+    assert two["days_since_last_purchase"] == 0
+    assert two["orders_total"] == 1
+    assert two["spend_total"] == 10
+    assert math.isnan(two["gap_median_days"])
+    assert math.isnan(two["overdue_ratio"])
+
+
+def test_order_id_defines_purchase_occasions():
+    tx = transactions(
+        [(7, "2024-03-10", 5, "A"), (7, "2024-03-10", 6, "A"), (7, "2024-03-10", 7, "B")],
+        columns=("order_id",),
+    )
+    seven = row(build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF), 7)
+    assert seven["orders_30d"] == 2
+    assert seven["spend_30d"] == 18
+    assert seven["avg_order_value_365d"] == 9
+
+
+def test_irregular_buyer_has_higher_gap_cv():
+    tx = transactions(
+        [(1, d, 10) for d in ("2024-01-01", "2024-01-11", "2024-01-21", "2024-01-31")]
+        + [(2, d, 10) for d in ("2024-01-01", "2024-01-03", "2024-01-25", "2024-01-31")]
+    )
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs="2024-02-10")
+    assert row(frame, 1)["gap_cv"] == 0
+    # gaps 2, 22, 6: mean 10, sample std 10.583, so CV 1.058
+    assert row(frame, 2)["gap_cv"] == pytest.approx(1.0583005, rel=1e-5)
+    assert row(frame, 2)["overdue_ratio"] == pytest.approx(10 / 6)

@@ -1,0 +1,72 @@
+"""Service quality: counts per window, open issues at the cutoff, resolution, satisfaction."""
+
+import math
+
+import pytest
+
+from features.build import build, build_features
+from tests.frames import interactions, make_tables, row, transactions
+
+CUTOFF = "2024-06-30"
+COLUMNS = ("resolved_at", "satisfaction", "recorded_at")
+
+
+@pytest.fixture
+def tables():
+    tx = transactions([(1, "2024-01-01", 10), (2, "2024-01-01", 10)])
+    inter = interactions(
+        [
+            (1, "2024-06-20", "complaint", None, 1.0, "2024-06-20"),  # open
+            (1, "2024-06-25", "complaint", "2024-07-05", None, "2024-06-25"),  # open at cutoff
+            (1, "2024-05-01", "billing_error", "2024-05-11", None, "2024-05-01"),  # 10 days
+            (1, "2024-03-01", "ticket", "2024-03-05", 4.0, "2024-03-01"),  # 4 days
+            (1, "2024-06-29", "ticket", None, None, "2024-07-02"),  # recorded late: unseen
+            (2, "2024-06-30", "call", None, 5.0, None),
+        ],
+        columns=COLUMNS,
+    )
+    return make_tables(transaction_frame=tx, interactions=inter)
+
+
+def test_counts_per_window(tables):
+    one = row(build_features(tables, cutoffs=CUTOFF), 1)
+    assert one["complaints_30d"] == 2
+    assert one["billing_errors_30d"] == 0
+    assert one["billing_errors_90d"] == 1
+    assert one["tickets_90d"] == 0
+    assert one["tickets_365d"] == 1  # the late-recorded ticket is not known yet
+
+
+def test_unresolved_and_resolution_time(tables):
+    one = row(build_features(tables, cutoffs=CUTOFF), 1)
+    assert one["complaints_unresolved_30d"] == 2  # one never resolved, one resolved later
+    assert one["issues_unresolved"] == 2
+    assert one["resolution_days_median_365d"] == pytest.approx(7.0)  # median of 10 and 4
+    assert one["days_since_last_negative_interaction"] == 5
+
+
+def test_satisfaction_level_trend_and_last(tables):
+    frame = build_features(tables, cutoffs=CUTOFF)
+    one = row(frame, 1)
+    assert one["satisfaction_mean_90d"] == 1.0
+    assert one["satisfaction_trend_90d_vs_prev"] == pytest.approx(-3.0)
+    assert one["satisfaction_last"] == 1.0
+    assert row(frame, 2)["satisfaction_last"] == 5.0
+    assert math.isnan(row(frame, 2)["days_since_last_negative_interaction"])
+
+
+def test_reason_names_unresolved_complaints(tables):
+    built = build(tables, cutoffs=CUTOFF)
+    spec = next(s for s in built.specs if s.name == "complaints_unresolved_30d")
+    assert spec.render(row(built.frame, 1).to_dict()) == (
+        "2 unresolved complaints in the last 30 days"
+    )
+
+
+def test_without_resolution_or_satisfaction_columns_those_features_are_absent():
+    tx = transactions([(1, "2024-01-01", 10)])
+    inter = interactions([(1, "2024-06-20", "complaint")])
+    frame = build_features(make_tables(transaction_frame=tx, interactions=inter), cutoffs=CUTOFF)
+    assert "issues_unresolved" not in frame
+    assert "satisfaction_last" not in frame
+    assert row(frame, 1)["complaints_30d"] == 1

@@ -1,0 +1,70 @@
+"""Partial defection: trends against the customer's own past, breadth, consumables."""
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from features.build import build, build_features
+from tests.frames import make_tables, row, transactions
+
+CUTOFF = "2024-06-30"  # 90d window (Apr 1, Jun 30]; previous 90d (Jan 2, Apr 1]
+
+
+def _defector_tables(consumables: tuple[str, ...] | None = ("paper",)):
+    tx = transactions(
+        [
+            (1, "2024-02-01", 60, "machines"),
+            (1, "2024-03-01", 40, "paper"),
+            (1, "2024-05-01", 30, "paper"),
+            (1, "2024-06-01", 10, "paper"),
+            (2, "2024-06-15", 10, "paper"),
+        ],
+        columns=("category",),
+    )
+    return replace(make_tables(transaction_frame=tx), consumable_categories=consumables)
+
+
+def test_spend_and_order_trend_vs_previous_window():
+    one = row(build_features(_defector_tables(), cutoffs=CUTOFF), 1)
+    assert one["spend_trend_90d_vs_prev"] == pytest.approx((40 - 100) / 100)
+    assert one["orders_trend_90d_vs_prev"] == 0  # 2 purchases now, 2 before
+    assert math.isnan(
+        row(build_features(_defector_tables(), cutoffs=CUTOFF), 2)["spend_trend_90d_vs_prev"]
+    )
+
+
+def test_trend_reason_reads_as_words():
+    built = build(_defector_tables(), cutoffs=CUTOFF)
+    spec = next(s for s in built.specs if s.name == "spend_trend_90d_vs_prev")
+    text = spec.render(row(built.frame, 1).to_dict())
+    assert text == "spend down 60% versus the previous 90 days"
+
+
+def test_category_breadth_and_consumables_share():
+    one = row(build_features(_defector_tables(), cutoffs=CUTOFF), 1)
+    assert one["category_breadth_365d"] == 2
+    assert one["category_breadth_180d"] == 2  # (Jan 2, Jun 30]: machines and paper
+    assert one["consumables_share_90d"] == 1.0  # only paper since Apr
+
+
+def test_breadth_change_counts_categories_lost():
+    tx = transactions(
+        [
+            (1, "2023-08-01", 10, "a"),
+            (1, "2023-09-01", 10, "b"),
+            (1, "2023-10-01", 10, "c"),
+            (1, "2024-03-01", 10, "a"),
+        ],
+        columns=("category",),
+    )
+    one = row(build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF), 1)
+    assert one["category_breadth_180d"] == 1
+    assert one["category_breadth_change_180d"] == -2
+
+
+def test_consumables_inferred_from_low_median_amount_when_not_configured():
+    tables = _defector_tables(consumables=None)
+    one = row(build_features(tables, cutoffs=CUTOFF), 1)
+    # medians: machines 60, paper 25; overall median of lines 30 -> paper is consumable
+    assert one["consumables_share_90d"] == 1.0
