@@ -75,16 +75,21 @@ def _lines(frame: pd.DataFrame | None, axis: pd.Index) -> tuple[Activity | None,
 
 
 def _orders(frame: pd.DataFrame | None, axis: pd.Index) -> Activity | None:
-    """Collapse lines into purchase occasions: an order_id, else a customer-day."""
+    """Collapse lines into purchase occasions: an order_id on a day, else a customer-day.
+
+    The day is part of the key so that a line booked later on an old order id is a new
+    occasion: merging it into the old order would carry later amounts back in time.
+    """
     if frame is None:
         return None
     day = frame["timestamp"].dt.normalize()
-    key = frame.get("order_id", day)
+    keys = {"customer_id": frame["customer_id"], "timestamp": day}
+    if "order_id" in frame:
+        keys["order_id"] = frame["order_id"]
     orders = (
-        pd.DataFrame({"customer_id": frame["customer_id"], "key": key, "timestamp": day})
-        .assign(amount=frame["amount"].fillna(0.0))
-        .groupby(["customer_id", "key"], sort=False, observed=True)
-        .agg(timestamp=("timestamp", "min"), amount=("amount", "sum"))
+        pd.DataFrame({**keys, "amount": frame["amount"].fillna(0.0)})
+        .groupby(list(keys), sort=False, observed=True, dropna=False)["amount"]
+        .sum()
         .reset_index()
     )
     return Activity.from_frame(orders, axis, columns={"amount": orders["amount"].to_numpy()})

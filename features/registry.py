@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     from features.context import Context
@@ -75,7 +76,10 @@ class FeatureSpec:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pd.NA and NaT all mean "no value": a reason never shows them."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
 
 
 class _Change(float):

@@ -67,8 +67,10 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
     """Conditional high quantile of spend given customer attributes.
 
     Gradient-boosted quantile regression (pinball loss) handles numeric and pandas
-    categorical attributes without encoding. With no attributes it falls back to the
-    unconditional quantile. Predictions are floored at a small positive wallet.
+    categorical attributes without encoding. With no attributes it is fitted on a
+    constant column and so learns the
+    unconditional quantile (see `wallet_inputs`). Predictions are floored at a small
+    positive wallet.
     """
 
     def __init__(
@@ -84,11 +86,6 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: pd.DataFrame | np.ndarray, y: np.ndarray) -> QuantileWalletEstimator:  # noqa: N803
-        if getattr(X, "shape", (0, 0))[1] == 0:
-            self.n_features_in_ = 0
-            self.constant_ = float(np.quantile(np.asarray(y, dtype=float), self.quantile))
-            self.model_ = None
-            return self
         self.model_ = HistGradientBoostingRegressor(
             loss="quantile",
             quantile=self.quantile,
@@ -97,40 +94,53 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
             random_state=self.random_state,
         ).fit(X, y)
         self.n_features_in_ = self.model_.n_features_in_
+        self.n_iter_ = self.model_.n_iter_
         if hasattr(self.model_, "feature_names_in_"):
             self.feature_names_in_ = self.model_.feature_names_in_
         return self
 
     def predict(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
         check_is_fitted(self, "model_")
-        if self.model_ is None:
-            return np.full(len(X), max(self.constant_, self.min_wallet))
         return np.maximum(self.model_.predict(X), self.min_wallet)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.regressor_tags.poor_score = True  # a 90th percentile is not a mean predictor
+        tags.input_tags.allow_nan = True  # missing attributes are routed by the trees
         return tags
 
 
+MAX_WALLET_LEVELS = 250
+"""Categorical attributes with more levels (ids, free text) cannot define comparable peers."""
+
+
+def wallet_inputs(features: pd.DataFrame, attributes: list[str]) -> pd.DataFrame:
+    """The attributes that define comparable customers; a constant when there are none."""
+    usable = [
+        a
+        for a in attributes
+        if not isinstance(features[a].dtype, pd.CategoricalDtype)
+        or len(features[a].cat.categories) <= MAX_WALLET_LEVELS
+    ]
+    if not usable:
+        return pd.DataFrame({"constant": np.ones(len(features))}, index=features.index)
+    return features[usable]
+
+
 def fit_wallet(
-    features: pd.DataFrame,
-    attributes: list[str],
-    *,
-    quantile: float = 0.9,
-    random_state: int = 0,
+    features: pd.DataFrame, attributes: list[str], *, quantile: float = 0.9, random_state: int = 0
 ) -> QuantileWalletEstimator:
     """Fit on rows of *training* cutoffs with spend: the wallet of active customers."""
-    active = features["spend_365d"] > 0
+    active = features[features["spend_365d"] > 0]
     estimator = QuantileWalletEstimator(quantile=quantile, random_state=random_state)
-    return estimator.fit(features.loc[active, attributes], features.loc[active, "spend_365d"])
+    return estimator.fit(wallet_inputs(active, attributes), active["spend_365d"])
 
 
 def add_estimated_wallet_share(
     features: pd.DataFrame, estimator: QuantileWalletEstimator, attributes: list[str]
 ) -> pd.DataFrame:
     """A new frame with `wallet_365d` (estimated) and `wallet_share_365d`."""
-    wallet = estimator.predict(features[attributes])
+    wallet = estimator.predict(wallet_inputs(features, attributes))
     spend = features["spend_365d"].to_numpy(dtype=np.float64)
     return features.assign(wallet_365d=wallet, wallet_share_365d=share(spend, wallet))
 

@@ -82,3 +82,65 @@ def row(frame: pd.DataFrame, customer_id: object, cutoff: str | None = None) -> 
         hit = hit[hit["cutoff"] == pd.Timestamp(cutoff)]
     assert len(hit) == 1, f"expected one row for {customer_id} at {cutoff}, got {len(hit)}"
     return hit.iloc[0]
+
+
+def random_tables(seed: int, *, n_customers: int = 60, days: int = 720) -> Tables:
+    """Random but well-formed tables of every kind, for leakage and property tests."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2023-01-01")
+    ids = np.arange(1, n_customers + 1)
+    people = customers(
+        list(ids),
+        signup=[
+            str((start + pd.Timedelta(days=int(d))).date())
+            for d in rng.integers(-200, 400, n_customers)
+        ],
+        segment=list(rng.choice(["smb", "mid", "ent"], n_customers)),
+        seats=list(rng.integers(1, 500, n_customers).astype(float)),
+    )
+    n_tx = n_customers * 15
+
+    def moments(n: int) -> pd.Series:
+        offsets = rng.integers(0, days * 24 * 60, n)
+        return start + pd.to_timedelta(offsets, unit="min")
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": rng.choice(ids, n_tx),
+            "timestamp": moments(n_tx),
+            "amount": rng.gamma(2.0, 40.0, n_tx).round(2),
+            "category": rng.choice(["paper", "toner", "printers", "service"], n_tx),
+            "discount": rng.choice([0.0, 0.0, 5.0], n_tx),
+            "order_id": rng.integers(0, n_tx // 2, n_tx),
+        }
+    )
+    n_int = n_customers * 4
+    opened = moments(n_int)
+    inter = pd.DataFrame(
+        {
+            "customer_id": rng.choice(ids, n_int),
+            "timestamp": opened,
+            "type": rng.choice(["complaint", "ticket", "billing_error", "call", "survey"], n_int),
+            "resolved_at": opened + pd.to_timedelta(rng.integers(0, 30, n_int), unit="D"),
+            "satisfaction": np.where(rng.random(n_int) < 0.5, rng.integers(1, 6, n_int), np.nan),
+            "recorded_at": opened + pd.to_timedelta(rng.integers(0, 5, n_int), unit="D"),
+        }
+    )
+    inter.loc[rng.random(n_int) < 0.2, "resolved_at"] = pd.NaT
+    n_ev = n_customers * 30
+    ev = pd.DataFrame(
+        {
+            "customer_id": rng.choice(ids, n_ev),
+            "timestamp": moments(n_ev),
+            "type": rng.choice(["login", "session", "export"], n_ev, p=[0.6, 0.3, 0.1]),
+            "quantity": rng.gamma(1.0, 10.0, n_ev),
+        }
+    )
+    return Tables(
+        customers=people,
+        transactions=tx,
+        interactions=inter,
+        events=ev,
+        attributes={"segment": "categorical", "seats": "numeric"},
+        event_types=("login", "session", "export"),
+    )

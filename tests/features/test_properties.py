@@ -1,0 +1,48 @@
+"""Invariants that hold for any well-formed data, checked on random tables."""
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from features.build import build, build_features
+from tests.frames import random_tables
+
+CUTOFFS = ["2023-06-30", "2023-12-31", "2024-06-30"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_invariants_on_random_data(seed):
+    frame = build_features(random_tables(seed, n_customers=40), cutoffs=CUTOFFS)
+    assert not frame.duplicated(["customer_id", "cutoff"]).any()
+    assert (frame["orders_30d"] <= frame["orders_90d"]).all()
+    assert (frame["orders_90d"] <= frame["orders_365d"]).all()
+    assert (frame["orders_365d"] <= frame["orders_total"]).all()
+    assert (frame["spend_365d"] <= frame["spend_total"] + 1e-9).all()
+    for name in ("days_since_last_purchase", "overdue_ratio", "tenure_days", "gap_median_days"):
+        assert (frame[name].dropna() >= 0).all(), name
+    for name in ("consumables_share_90d", "discount_share_365d"):
+        assert frame[name].dropna().between(0, 1).all(), name
+    assert (frame["complaints_unresolved_30d"] <= frame["complaints_30d"]).all()
+    assert (frame["active_days_30d"] <= 30).all()
+
+
+def test_one_row_per_customer_and_cutoff_for_every_customer_known():
+    tables = random_tables(11)
+    frame = build_features(tables, cutoffs=CUTOFFS)
+    signup = tables.customers.set_index("customer_id")["signup_date"]
+    for cutoff, rows in frame.groupby("cutoff"):
+        expected = set(signup[signup <= cutoff].index)
+        assert set(rows["customer_id"]) == expected
+
+
+def test_every_declared_feature_is_a_column_with_its_dtype():
+    built = build(random_tables(5), cutoffs=CUTOFFS)
+    assert list(built.frame.columns) == ["customer_id", "cutoff", *built.names]
+    for spec in built.specs:
+        column = built.frame[spec.name]
+        if spec.dtype == "category":
+            assert isinstance(column.dtype, pd.CategoricalDtype)
+        else:
+            assert column.dtype == np.float64

@@ -1,0 +1,74 @@
+"""Wallet share: supplied wallets, and the quantile estimator fitted on training rows only."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from features.build import build, build_features
+from features.wallet import QuantileWalletEstimator, complete_wallet
+from tests.frames import customers, make_tables, row, transactions
+
+
+@parametrize_with_checks([QuantileWalletEstimator(max_iter=20)])
+def test_sklearn_estimator_contract(estimator, check):
+    check(estimator)
+
+
+def test_supplied_wallet_gives_clipped_share():
+    people = customers([1, 2], wallet=[1000.0, 10.0])
+    tx = transactions([(1, "2024-06-01", 120), (2, "2024-06-01", 50)])
+    frame = build_features(
+        make_tables(customer_frame=people, transaction_frame=tx), cutoffs="2024-06-30"
+    )
+    assert row(frame, 1)["wallet_share_365d"] == pytest.approx(0.12)
+    assert row(frame, 2)["wallet_share_365d"] == 1.0  # spend above the wallet clips
+
+
+def test_estimator_learns_a_high_conditional_quantile():
+    rng = np.random.default_rng(0)
+    size = rng.choice(["small", "large"], 4000)
+    spend = np.where(size == "large", 1000.0, 100.0) * rng.uniform(0, 1, 4000)
+    attrs = pd.DataFrame({"size": pd.Categorical(size)})
+    wallet = (
+        QuantileWalletEstimator(quantile=0.9)
+        .fit(X, spend)
+        .predict(
+            pd.DataFrame(
+                {"size": pd.Categorical(["small", "large"], categories=["large", "small"])}
+            )
+        )
+    )
+    assert wallet == pytest.approx([90.0, 900.0], rel=0.08)
+
+
+def test_wallet_estimator_is_fitted_on_training_cutoffs_only():
+    people = customers([1, 2, 3], segment=["a", "a", "b"])
+    tx = transactions(
+        [
+            (1, "2024-01-10", 100),
+            (2, "2024-01-10", 50),
+            (3, "2024-01-10", 80),
+            (1, "2024-06-10", 5000),
+        ],  # a jump only visible at the later cutoff
+    )
+    tables = make_tables(
+        customer_frame=people, transaction_frame=tx, attributes={"segment": "categorical"}
+    )
+    cutoffs = [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-06-30")]
+    train_only, model_a = complete_wallet(build(tables, cutoffs=cutoffs), train_cutoffs=cutoffs[:1])
+    _, model_b = complete_wallet(build(tables, cutoffs=cutoffs[:1]))
+    probe = pd.DataFrame({"segment": pd.Categorical(["a", "b"])})
+    np.testing.assert_allclose(model_a.predict(probe), model_b.predict(probe))
+    share = train_only.frame["wallet_share_365d"]
+    assert share.between(0, 1).all()
+    assert "wallet_365d" in train_only.names
+
+
+def test_no_wallet_features_without_transactions():
+    tables = make_tables(
+        customer_frame=customers([1, 2], segment=["a", "b"]), attributes={"segment": "categorical"}
+    )
+    completed, model = complete_wallet(build(tables, cutoffs="2024-06-30"))
+    assert model is None
+    assert "wallet_share_365d" not in completed.names
