@@ -32,7 +32,7 @@ def test_estimator_learns_a_high_conditional_quantile():
     attrs = pd.DataFrame({"size": pd.Categorical(size)})
     wallet = (
         QuantileWalletEstimator(quantile=0.9)
-        .fit(X, spend)
+        .fit(attrs, spend)
         .predict(
             pd.DataFrame(
                 {"size": pd.Categorical(["small", "large"], categories=["large", "small"])}
