@@ -16,6 +16,23 @@ import numpy as np
 import pandas as pd
 
 NAN = np.nan
+DENSE_LIMIT = 64_000_000
+"""Above this many (customer, level) cells, distinct counts hash instead of tabulating."""
+
+
+def _is_sorted(keys: list[np.ndarray]) -> bool:
+    """True when rows are in lexicographic order of `keys` (first key most significant)."""
+    if len(keys[0]) < 2:
+        return True
+    undecided = np.ones(len(keys[0]) - 1, dtype=bool)
+    for key in keys:
+        step = key[1:] - key[:-1] if key.dtype.kind in "iuf" else None
+        if step is None:
+            return False
+        if (undecided & (step < 0)).any():
+            return False
+        undecided &= step == 0
+    return True
 
 
 def to_days(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -43,20 +60,32 @@ class Activity:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, axis: pd.Index, *, columns: dict[str, np.ndarray] | None = None
+        cls,
+        frame: pd.DataFrame,
+        axis: pd.Index,
+        *,
+        columns: dict[str, np.ndarray] | None = None,
+        tiebreak: str | None = None,
     ) -> Activity:
-        """Align a canonical frame on the customer axis; rows of unknown customers drop."""
+        """Align a canonical frame on the customer axis; rows of unknown customers drop.
+
+        Rows end up sorted by (code, day[, tiebreak column]); the sort is skipped when
+        the input already is (sources sort by customer and time, which is the usual case).
+        """
         code = axis.get_indexer(frame["customer_id"]).astype(np.int64)
         day = to_days(frame["timestamp"])
-        values = dict(columns or {})
+        values = {k: np.asarray(v) for k, v in (columns or {}).items()}
         keep = (code >= 0) & ~np.isnan(day)
-        order = np.lexsort((day[keep], code[keep]))
-        return cls(
-            code=code[keep][order],
-            day=day[keep][order].astype(np.int64),
-            n_customers=len(axis),
-            values={k: np.asarray(v)[keep][order] for k, v in values.items()},
-        )
+        if not keep.all():
+            code, day = code[keep], day[keep]
+            values = {k: v[keep] for k, v in values.items()}
+        day = day.astype(np.int64)
+        keys = [code, day] + ([values[tiebreak]] if tiebreak else [])
+        if not _is_sorted(keys):
+            order = np.lexsort(keys[::-1])
+            code, day = code[order], day[order]
+            values = {k: v[order] for k, v in values.items()}
+        return cls(code=code, day=day, n_customers=len(axis), values=values)
 
     def known(self, cutoff_day: int) -> np.ndarray:
         """Mask of rows on or before the cutoff day."""
@@ -71,7 +100,8 @@ class Activity:
         return np.bincount(self.code[mask], minlength=self.n_customers).astype(np.float64)
 
     def total(self, mask: np.ndarray, name: str) -> np.ndarray:
-        weights = np.nan_to_num(self.values[name][mask].astype(np.float64))
+        """Sum of a column per customer; columns summed here are stored without NaN."""
+        weights = self.values[name][mask]
         return np.bincount(self.code[mask], weights=weights, minlength=self.n_customers)
 
     def last_day(self, mask: np.ndarray) -> np.ndarray:
@@ -91,14 +121,37 @@ class Activity:
             out[code[first]] = day[first]
         return out
 
-    def distinct(self, mask: np.ndarray, name: str) -> np.ndarray:
-        """Number of distinct non-negative codes of an integer-coded column per customer."""
+    def distinct(self, mask: np.ndarray, name: str, n_levels: int) -> np.ndarray:
+        """Number of distinct non-negative codes (< n_levels) of a column per customer."""
         code, value = self.code[mask], self.values[name][mask]
         valid = value >= 0
         code, value = code[valid], value[valid].astype(np.int64)
-        base = int(value.max(initial=0)) + 1
-        pairs = np.unique(code * base + value)
-        return np.bincount(pairs // base, minlength=self.n_customers).astype(np.float64)
+        if self.n_customers * n_levels <= DENSE_LIMIT:
+            seen = np.bincount(code * n_levels + value, minlength=self.n_customers * n_levels)
+            return (seen.reshape(self.n_customers, n_levels) > 0).sum(axis=1).astype(np.float64)
+        pairs = np.unique(code * n_levels + value)
+        return np.bincount(pairs // n_levels, minlength=self.n_customers).astype(np.float64)
+
+    def runs(self, *keys: str) -> Activity:
+        """Collapse consecutive rows with equal (code, day, *keys), summing `amount`.
+
+        On rows sorted by those keys this turns transaction lines into purchase
+        occasions without a hash groupby.
+        """
+        columns = [self.code, self.day, *(self.values[k] for k in keys)]
+        change = np.zeros(len(self.code), dtype=bool)
+        if len(change):
+            change[0] = True
+            for column in columns:
+                change[1:] |= column[1:] != column[:-1]
+        starts = np.flatnonzero(change)
+        amount = np.add.reduceat(self.values["amount"], starts) if len(starts) else np.zeros(0)
+        return Activity(
+            code=self.code[starts],
+            day=self.day[starts],
+            n_customers=self.n_customers,
+            values={"amount": amount},
+        )
 
     def grouped(self, mask: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
         """A pandas groupby reduction (median, mean, std...) of masked rows on the axis."""

@@ -43,6 +43,11 @@ class Context:
 
 
 def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
+    """Sort customers by id (so sorted activity tables need no re-sort) and align all."""
+    if not tables.customers["customer_id"].is_monotonic_increasing:
+        tables = tables.with_tables(
+            customers=tables.customers.sort_values("customer_id", ignore_index=True)
+        )
     axis = pd.Index(tables.customers["customer_id"])
     signup = tables.customers.get("signup_date")
     lines, categories = _lines(tables.transactions, axis)
@@ -51,7 +56,7 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         tables=tables,
         axis=axis,
         signup_day=to_days(signup) if signup is not None else np.full(len(axis), np.nan),
-        orders=_orders(tables.transactions, axis),
+        orders=_orders(lines),
         lines=lines,
         categories=categories,
         events=events,
@@ -63,36 +68,39 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
 def _lines(frame: pd.DataFrame | None, axis: pd.Index) -> tuple[Activity | None, tuple[str, ...]]:
     if frame is None:
         return None, ()
-    columns = {"amount": frame["amount"].to_numpy(dtype=np.float64)}
+    amount = np.nan_to_num(frame["amount"].to_numpy(dtype=np.float64))
+    columns: dict[str, np.ndarray] = {"amount": amount}
     categories: tuple[str, ...] = ()
     if "category" in frame:
-        codes, uniques = pd.factorize(frame["category"].astype("string"), sort=True)
-        columns["category"] = codes
-        categories = tuple(str(u) for u in uniques)
+        columns["category"], categories = _category_codes(frame["category"])
     if "discount" in frame:
         columns["discounted"] = (frame["discount"].fillna(0).to_numpy(dtype=float) > 0) * 1.0
-    return Activity.from_frame(frame, axis, columns=columns), categories
+    tiebreak = None
+    if "order_id" in frame:
+        columns["order"] = pd.factorize(frame["order_id"])[0]
+        tiebreak = "order"
+    return Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak), categories
 
 
-def _orders(frame: pd.DataFrame | None, axis: pd.Index) -> Activity | None:
+def _category_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Small integer codes (-1 = missing) and their labels; int16 keeps sorts radix-fast."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, sort=True)
+    dtype = np.int16 if len(uniques) < np.iinfo(np.int16).max else np.int32
+    return codes.astype(dtype), tuple(str(u) for u in uniques)
+
+
+def _orders(lines: Activity | None) -> Activity | None:
     """Collapse lines into purchase occasions: an order_id on a day, else a customer-day.
 
     The day is part of the key so that a line booked later on an old order id is a new
     occasion: merging it into the old order would carry later amounts back in time.
     """
-    if frame is None:
+    if lines is None:
         return None
-    day = frame["timestamp"].dt.normalize()
-    keys = {"customer_id": frame["customer_id"], "timestamp": day}
-    if "order_id" in frame:
-        keys["order_id"] = frame["order_id"]
-    orders = (
-        pd.DataFrame({**keys, "amount": frame["amount"].fillna(0.0)})
-        .groupby(list(keys), sort=False, observed=True, dropna=False)["amount"]
-        .sum()
-        .reset_index()
-    )
-    return Activity.from_frame(orders, axis, columns={"amount": orders["amount"].to_numpy()})
+    return lines.runs("order") if "order" in lines.values else lines.runs()
 
 
 def _events(
@@ -105,7 +113,7 @@ def _events(
     codes = pd.Categorical(frame["type"].astype("string"), categories=list(types)).codes
     columns = {"type": codes.astype(np.int64)}
     if "quantity" in frame:
-        columns["quantity"] = frame["quantity"].to_numpy(dtype=np.float64)
+        columns["quantity"] = np.nan_to_num(frame["quantity"].to_numpy(dtype=np.float64))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
 
 

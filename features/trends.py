@@ -9,9 +9,9 @@ against before, and the share of recent spend that is only consumables.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 
 import numpy as np
-import pandas as pd
 
 from features.activity import Activity, ratio, relative_change
 from features.context import Context
@@ -99,12 +99,13 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
 
 
 def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns:
-    breadth_now = lines.distinct(lines.window(cutoff_day, 180), "category")
-    breadth_before = lines.distinct(lines.window(cutoff_day, 180, offset=180), "category")
+    levels = len(ctx.categories)
+    breadth_now = lines.distinct(lines.window(cutoff_day, 180), "category", levels)
+    breadth_before = lines.distinct(lines.window(cutoff_day, 180, offset=180), "category", levels)
     recent = lines.window(cutoff_day, 90)
     consumable = np.isin(lines.values["category"], _consumable_codes(ctx, lines, cutoff_day))
     return {
-        "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category"),
+        "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category", levels),
         "category_breadth_180d": breadth_now,
         "category_breadth_change_180d": breadth_now - breadth_before,
         "consumables_share_90d": ratio(
@@ -122,8 +123,12 @@ def _consumable_codes(ctx: Context, lines: Activity, cutoff_day: int) -> np.ndar
     amount, category = lines.values["amount"][known], lines.values["category"][known]
     if len(amount) == 0:
         return np.array([], dtype=np.int64)
-    medians = pd.Series(amount).groupby(category).median()
-    return medians.index[medians.to_numpy() < np.median(amount)].to_numpy()
+    order = np.argsort(category, kind="stable")
+    bounds = np.searchsorted(category[order], np.arange(len(ctx.categories) + 1))
+    medians = np.array(
+        [np.median(amount[order[a:b]]) if b > a else np.inf for a, b in pairwise(bounds)]
+    )
+    return np.flatnonzero(medians < np.median(amount))
 
 
 FAMILY = Family("trends", _specs, _compute)
