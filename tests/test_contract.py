@@ -1,0 +1,70 @@
+"""The run config: the committed example parses; mistakes give one located message."""
+
+from pathlib import Path
+
+import pytest
+
+from features.contract import ConfigError, load_config
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "churn.yaml"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "churn.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_committed_example_parses_with_every_table():
+    config = load_config(EXAMPLE)
+    assert set(config.data.tables()) == {
+        "customers",
+        "transactions",
+        "events",
+        "interactions",
+        "cancellations",
+    }
+    assert config.data.transactions.source_column("amount") == "dollars"
+    assert config.data.interactions.raw_to_canonical()["grievance"] == "complaint"
+    assert config.resolve(Path("x.csv")) == EXAMPLE.parent.resolve() / "x.csv"
+
+
+def test_attributes_as_list_or_typed_mapping(tmp_path):
+    text = "name: t\ndata:\n  transactions: {path: t.csv}\n  customers: {path: c.csv, attributes: %s}\n"
+    listed = load_config(_write(tmp_path, text % "[region, seats]"))
+    assert listed.data.customers.attributes == {"region": None, "seats": None}
+    typed = load_config(_write(tmp_path, text % "{seats: numeric, region: categorical}"))
+    assert typed.data.customers.attributes == {"seats": "numeric", "region": "categorical"}
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("name: t\ndata: {}\n", "give at least `customers` or `transactions`"),
+        (
+            "name: t\ndata:\n  transactions: {path: t.csv, columns: {amount_usd: x}}\n",
+            "unknown canonical column(s) ['amount_usd']",
+        ),
+        (
+            "name: t\ndata:\n  customers: {path: c.csv}\nchurn: {definition: cancellation}\n",
+            "needs `data.cancellations`",
+        ),
+        (
+            "name: t\ndata:\n  transactions: {path: t.csv}\nchurn: {horizon_days: 0}\n",
+            "churn.horizon_days",
+        ),
+        ("name: t\ndata:\n  transactions: {path: t.csv}\nspeling: 1\n", "speling"),
+        ("name: [t\n", "not valid YAML"),
+    ],
+)
+def test_mistakes_name_the_file_and_the_key(tmp_path, text, fragment):
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+    assert fragment in str(err.value)
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.yaml")
