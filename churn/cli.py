@@ -40,9 +40,8 @@ ConfigOption = Annotated[
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the project's user-facing errors into one red line and exit code 2."""
-    from features.sources import DataError
-
     from features.contract import ConfigError
+    from features.sources import DataError
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -86,10 +85,9 @@ def simulate(
 @user_errors
 def validate(config: ConfigOption) -> None:
     """Check every configured table and print a summary; exit 2 on errors."""
+    from features.contract import load_config
     from features.report import render_report
     from features.sources import validate as validate_tables
-
-    from features.contract import load_config
 
     run = load_config(config)
     _, report = validate_tables(run)
@@ -114,11 +112,10 @@ def features(
     ] = None,
 ) -> None:
     """Build features as of each cutoff and write them (one row per customer and cutoff)."""
-    from features.sources import load_tables
-
     from features.build import build
     from features.contract import load_config
     from features.labels import label_churn
+    from features.sources import load_tables
     from features.wallet import complete_wallet
 
     run = load_config(config)
@@ -141,12 +138,11 @@ def features(
 @user_errors
 def describe(config: ConfigOption) -> None:
     """List the features this data set yields: name, mechanism, reason template."""
-    from features.sources import load_tables
-
     from features.activity import day_of
     from features.build import declared_features
     from features.context import prepare
     from features.contract import load_config
+    from features.sources import load_tables
 
     tables = load_tables(load_config(config))
     end = tables.observed_until or pd.Timestamp.today()

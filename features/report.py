@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from features.sources import Issue, TableSummary, ValidationReport
@@ -12,9 +13,9 @@ _LEVEL_STYLE = {"error": "bold red", "warning": "yellow"}
 
 
 def render_report(report: ValidationReport, console: Console) -> None:
-    """One table per data table, then the issues (errors first), then a one-line verdict."""
-    for summary in report.tables:
-        console.print(_summary_table(summary))
+    """The loaded tables (one row each), the issues (errors first), then a one-line verdict."""
+    if report.tables:
+        console.print(_tables_table(report.tables))
     if report.issues:
         console.print(_issues_table(report.errors + report.warnings))
     errors, warnings = len(report.errors), len(report.warnings)
@@ -24,37 +25,42 @@ def render_report(report: ValidationReport, console: Console) -> None:
         console.print(f"[green]data OK[/] ({warnings} warning(s))")
 
 
-def _summary_table(summary: TableSummary) -> Table:
-    source = str(summary.path) if summary.path else "derived from transactions"
-    table = Table(title=f"{summary.name}: {source}", caption=_caption(summary), title_justify="left")
-    table.add_column("column")
-    table.add_column("missing", justify="right")
-    for column, rate in summary.missing_rates.items():
-        table.add_row(column, f"{rate:.1%}" if rate else "-")
+def _tables_table(summaries: list[TableSummary]) -> Table:
+    table = Table(title="data", title_justify="left")
+    for name in ("table", "file", "rows", "customers", "from", "to", "missing values"):
+        table.add_column(name, justify="right" if name in ("rows", "customers") else "left")
+    for summary in summaries:
+        table.add_row(
+            summary.name,
+            escape(summary.path.name) if summary.path else "(from transactions)",
+            f"{summary.rows:,}",
+            f"{summary.customers:,}",
+            _day(summary.date_min),
+            _day(summary.date_max),
+            escape(_missing(summary.missing_rates)),
+        )
     return table
 
 
-def _caption(summary: TableSummary) -> str:
-    parts = [f"{summary.rows:,} rows", f"{summary.customers:,} customers"]
-    if summary.date_min is not None and summary.date_max is not None:
-        parts.append(f"{_day(summary.date_min)} to {_day(summary.date_max)}")
-    return ", ".join(parts)
+def _day(timestamp: pd.Timestamp | None) -> str:
+    return "-" if timestamp is None else f"{timestamp:%Y-%m-%d}"
 
 
-def _day(timestamp: pd.Timestamp) -> str:
-    return f"{timestamp:%Y-%m-%d}"
+def _missing(rates: dict[str, float]) -> str:
+    """Only the columns with gaps: a full list of zeros hides the one that matters."""
+    return ", ".join(f"{column} {rate:.1%}" for column, rate in rates.items() if rate) or "-"
 
 
 def _issues_table(issues: list[Issue]) -> Table:
     table = Table(title="issues", title_justify="left")
-    for name in ("level", "table", "column", "rows", "message"):
+    for name in ("level", "file", "column", "rows", "message"):
         table.add_column(name, justify="right" if name == "rows" else "left")
     for issue in issues:
         table.add_row(
             f"[{_LEVEL_STYLE[issue.level]}]{issue.level}[/]",
-            f"{issue.table} ({issue.path.name})",
-            issue.column or "-",
+            escape(issue.path.name),
+            escape(issue.column or "-"),
             f"{issue.rows:,}" if issue.rows else "-",
-            issue.message,
+            escape(issue.message),
         )
     return table

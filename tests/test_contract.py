@@ -30,7 +30,10 @@ def test_committed_example_parses_with_every_table():
 
 
 def test_attributes_as_list_or_typed_mapping(tmp_path):
-    text = "name: t\ndata:\n  transactions: {path: t.csv}\n  customers: {path: c.csv, attributes: %s}\n"
+    text = (
+        "name: t\ndata:\n  transactions: {path: t.csv}\n"
+        "  customers: {path: c.csv, attributes: %s}\n"
+    )
     listed = load_config(_write(tmp_path, text % "[region, seats]"))
     assert listed.data.customers.attributes == {"region": None, "seats": None}
     typed = load_config(_write(tmp_path, text % "{seats: numeric, region: categorical}"))

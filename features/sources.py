@@ -1,0 +1,696 @@
+"""Read the configured tables from CSV or Parquet, check them, and hand back `Tables`.
+
+This is the one module in `features/` that touches files (and the clock, as the default
+"today" that bounds timestamps). Every problem becomes an `Issue` naming the file, the
+user's column and the number of rows, and all of them are collected before anything is
+raised: a user fixing an extract wants the whole list, not one error per run.
+
+Output frames follow `features/tables.py`: canonical column names, tz-naive
+`datetime64[ns]` timestamps, float64 numbers, pandas strings for text, one `customer_id`
+dtype across tables (int64 when every table's ids are integers, else str), and activity
+tables sorted by (customer_id, timestamp) with a fresh index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pandas.api.types import (
+    is_bool_dtype,
+    is_datetime64_dtype,
+    is_float_dtype,
+    is_integer_dtype,
+    is_numeric_dtype,
+)
+from pandas.tseries.api import guess_datetime_format
+
+from features.contract import (
+    CustomersSpec,
+    EventsSpec,
+    InteractionsSpec,
+    RunConfig,
+    TableSpec,
+    TransactionsSpec,
+)
+from features.tables import DAY, Tables
+
+TIMESTAMP_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at"})
+NUMBER_COLUMNS = frozenset({"amount", "quantity", "discount", "satisfaction", "wallet", "value"})
+TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
+MAX_MISSING_AMOUNT_SHARE = 0.05
+"""Above this share of missing amounts the transactions are unusable; below, rows are dropped."""
+
+_CSV_SUFFIXES = (".csv", ".csv.gz")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+_READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException)
+_INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})"
+"""Ids that survive a round trip through int64 unchanged (no leading zeros, no '+')."""
+_TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
+_YAML_BOOLS = {
+    **dict.fromkeys(("true", "yes", "y", "on", "1"), "true"),
+    **dict.fromkeys(("false", "no", "n", "off", "0"), "false"),
+}
+"""YAML reads `positive: yes` as True, so a bool positive must match the words YAML accepts."""
+
+_Reference = tuple[dt.date, str]
+"""The day no timestamp may come after, and where it came from (named in the message)."""
+
+
+class DataError(ValueError):
+    """Input data that cannot be used: one line per problem, naming file, column and rows."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one table; `column` is the user's column name, `rows` how many rows."""
+
+    level: Literal["error", "warning"]
+    table: str
+    path: Path
+    column: str | None
+    rows: int
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.column is None else f"{self.path}, column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    """What was loaded, for the validation report; `path` is None for derived customers."""
+
+    name: str
+    path: Path | None
+    rows: int
+    customers: int
+    date_min: pd.Timestamp | None
+    date_max: pd.Timestamp | None
+    missing_rates: dict[str, float]
+
+
+@dataclass
+class ValidationReport:
+    """Everything found while loading: a summary per table and every issue."""
+
+    tables: list[TableSummary] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.level == "warning"]
+
+    def raise_for_errors(self) -> None:
+        """Raise one DataError listing every error, one per line."""
+        if self.errors:
+            raise DataError("\n".join(str(issue) for issue in self.errors))
+
+
+@dataclass
+class _Table:
+    """One table while it is checked: its file, its column names there, what is clean so far."""
+
+    name: str
+    path: Path
+    spec: TableSpec
+    sources: dict[str, str]
+    report: ValidationReport
+    raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    clean: dict[str, pd.Series] = field(default_factory=dict)
+    dropped: pd.Series | None = None
+    missing: dict[str, pd.Series] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def column(self, canonical: str) -> pd.Series:
+        return self.raw[self.sources[canonical]]
+
+    def error(self, column: str | None, rows: int, message: str) -> None:
+        self._add("error", column, rows, message)
+
+    def warning(self, column: str | None, rows: int, message: str) -> None:
+        self._add("warning", column, rows, message)
+
+    def _add(
+        self, level: Literal["error", "warning"], column: str | None, rows: int, msg: str
+    ) -> None:
+        source = None if column is None else self.sources.get(column, column)
+        self.report.issues.append(Issue(level, self.name, self.path, source, int(rows), msg))
+
+    def flag(
+        self,
+        level: Literal["error", "warning"],
+        column: str,
+        rows: pd.Series,
+        what: str,
+        examples: pd.Series | None = None,
+    ) -> None:
+        """Report the rows where `rows` is True as '<what> in N rows, e.g. <first example>'."""
+        n = int(rows.sum())
+        example = "" if examples is None else f", e.g. {_example(examples[rows])}"
+        self._add(level, column, n, f"{what} in {_rows(n)}{example}")
+
+    def drop(self, rows: pd.Series) -> None:
+        """Leave these rows out of the result (they were reported, or are to be ignored)."""
+        self.dropped = rows if self.dropped is None else (self.dropped | rows)
+
+    def finish(self) -> pd.DataFrame:
+        """The clean frame without dropped rows; lets go of the raw columns to save memory."""
+        frame = pd.DataFrame(self.clean)
+        self.raw, self.clean = pd.DataFrame(), {}
+        return frame if self.dropped is None else frame.loc[~self.dropped]
+
+
+# --- public entry points -------------------------------------------------------------
+
+
+def validate(
+    config: RunConfig, *, today: dt.date | None = None
+) -> tuple[Tables | None, ValidationReport]:
+    """Read and check every configured table; `Tables` only when no check failed.
+
+    `today` bounds the timestamps ("nothing after the extract date"): `data.as_of` when the
+    config sets it, else this argument, else the clock.
+    """
+    report = ValidationReport()
+    specs = config.data.tables()
+    tables = [t for n, s in specs.items() if (t := _read(n, s, config, report)) is not None]
+    ids_as_int = all(_integer_ids(t.column("customer_id")) for t in tables)
+    reference = _reference_date(config, today)
+    frames = {t.name: _clean(t, ids_as_int=ids_as_int, reference=reference) for t in tables}
+    customers = _customers(config, tables, frames)
+    report.tables = [_summarize(t.name, t.path, frames[t.name]) for t in tables]
+    if config.data.customers is None and customers is not None:
+        report.tables.insert(0, _summarize("customers", None, customers))
+    if report.errors or customers is None:
+        return None, report
+    kinds = next((t.kinds for t in tables if t.name == "customers"), {})
+    return _tables(config, customers, frames, kinds), report
+
+
+def load_tables(config: RunConfig, *, today: dt.date | None = None) -> Tables:
+    """Read and check every configured table; raise DataError listing every error."""
+    tables, report = validate(config, today=today)
+    report.raise_for_errors()
+    assert tables is not None  # no errors means tables were built
+    return tables
+
+
+def _reference_date(config: RunConfig, today: dt.date | None) -> _Reference:
+    if config.data.as_of is not None:
+        return config.data.as_of, "data.as_of"
+    return (today, "today") if today is not None else (dt.date.today(), "today")
+
+
+def _tables(
+    config: RunConfig,
+    customers: pd.DataFrame,
+    frames: dict[str, pd.DataFrame],
+    kinds: dict[str, str],
+) -> Tables:
+    data = config.data
+    consumables = data.transactions and data.transactions.consumable_categories
+    event_types = data.events and data.events.types
+    return Tables(
+        customers=customers,
+        transactions=frames.get("transactions"),
+        events=frames.get("events"),
+        interactions=frames.get("interactions"),
+        cancellations=frames.get("cancellations"),
+        attributes=kinds,
+        consumable_categories=tuple(consumables) if consumables else None,
+        event_types=tuple(event_types) if event_types else None,
+    )
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationReport) -> _Table | None:
+    """Open one file and read only the columns the config names; None when that fails."""
+    path = config.resolve(spec.path)
+    table = _Table(name, path, spec, _source_columns(spec), report)
+    fmt = _format(path)
+    if fmt is None:
+        table.error(None, 0, "unsupported file type; use .csv, .csv.gz, .parquet or .pq")
+        return None
+    if not path.is_file():
+        table.error(None, 0, "file not found")
+        return None
+    if not _has_columns(table, fmt):
+        return None
+    try:
+        table.raw = _read_columns(path, fmt, table.sources)
+    except _READ_ERRORS as exc:
+        table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
+        return None
+    if table.raw.empty:
+        table.error(None, 0, "the file has no rows")
+        return None
+    return table
+
+
+def _source_columns(spec: TableSpec) -> dict[str, str]:
+    """canonical -> user column for everything to read: mapped columns, attributes, label."""
+    sources = spec.mapped()
+    if isinstance(spec, CustomersSpec):
+        sources.update({name: name for name in spec.attributes if name not in sources})
+        if spec.label is not None:
+            sources["label"] = spec.label.column
+    return sources
+
+
+def _format(path: Path) -> Literal["csv", "parquet"] | None:
+    name = path.name.lower()
+    if name.endswith(_CSV_SUFFIXES):
+        return "csv"
+    return "parquet" if name.endswith(_PARQUET_SUFFIXES) else None
+
+
+def _has_columns(table: _Table, fmt: str) -> bool:
+    """Check the header before reading, so a missing column names what *is* there."""
+    try:
+        if fmt == "parquet":
+            available = pq.read_schema(table.path).names
+        else:
+            available = list(pd.read_csv(table.path, nrows=0).columns)
+    except _READ_ERRORS as exc:
+        table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
+        return False
+    missing = {c: s for c, s in table.sources.items() if s not in available}
+    for canonical, source in missing.items():
+        what = "" if canonical == source else f" (configured for '{canonical}')"
+        table.error(source, 0, f"column not found{what}; available: {', '.join(available)}")
+    return not missing
+
+
+def _read_columns(path: Path, fmt: str, sources: dict[str, str]) -> pd.DataFrame:
+    """Read the needed columns; CSV through pyarrow, falling back to the C parser.
+
+    pyarrow infers types per block and gives up when a later block disagrees (a stray word
+    in a number column); the C parser then reads everything as text so the checks can say
+    which rows are wrong.
+    """
+    columns = list(dict.fromkeys(sources.values()))
+    if fmt == "parquet":
+        return pd.read_parquet(path, columns=columns)
+    parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
+    text = {source: "str" for canonical, source in sources.items() if canonical not in parsed_later}
+    try:
+        return pd.read_csv(path, usecols=columns, dtype=text, engine="pyarrow")
+    except _READ_ERRORS:
+        return pd.read_csv(path, usecols=columns, dtype="str", engine="c", low_memory=False)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+# --- cleaning: every table ------------------------------------------------------------
+
+
+def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.DataFrame:
+    """Convert and check every column of one table, then apply that table's own rules."""
+    _clean_ids(table, ids_as_int)
+    for column in table.spec.mapped():
+        converted = _convert(table, column, reference)
+        if converted is not None:
+            table.clean[column], table.missing[column] = converted
+    _require(table)
+    spec = table.spec
+    if isinstance(spec, CustomersSpec):
+        _clean_customers(table, spec)
+        frame = table.finish()
+        _check_duplicate_ids(table, frame)
+        return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    if isinstance(spec, TransactionsSpec):
+        _check_amounts(table)
+        _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
+    elif isinstance(spec, EventsSpec):
+        _check_seen(table, "type", "events.types", spec.types)
+    elif isinstance(spec, InteractionsSpec):
+        table.clean["type"] = _interaction_types(table, spec)
+        _check_resolution_order(table)
+    return _sorted_activity(table.finish())
+
+
+def _convert(
+    table: _Table, column: str, reference: _Reference
+) -> tuple[pd.Series, pd.Series] | None:
+    """(clean values, which rows were blank in the file) for one canonical column."""
+    if column in TIMESTAMP_COLUMNS:
+        return _timestamps(table, column, reference)
+    if column in NUMBER_COLUMNS:
+        return _numbers(table, column)
+    if column in TEXT_COLUMNS:
+        text = _text(table.column(column))
+        return text, text.isna()
+    return None
+
+
+def _require(table: _Table) -> None:
+    """Required columns may not be blank (amounts have their own tolerance)."""
+    for column in table.spec.required_columns:
+        missing = table.missing.get(column)
+        if column == "amount" or missing is None or not missing.any():
+            continue
+        table.flag("error", column, missing, f"no {column}")
+        table.drop(missing)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Values as pandas strings without surrounding whitespace; blanks become missing."""
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("str")
+    values = values.str.strip()
+    return values.mask(values == "")
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
+def _example(values: pd.Series) -> str:
+    """The first value, quoted when text, as a date when a midnight timestamp."""
+    value = values.iloc[0]
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return f"{value:%Y-%m-%d}"
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _counts(counts: pd.Series) -> str:
+    return ", ".join(f"'{value}' ({n:,})" for value, n in counts.head(5).items())
+
+
+# --- customer ids ----------------------------------------------------------------------
+
+
+def _integer_ids(ids: pd.Series) -> bool:
+    """Whether ids are integers without loss: integer dtype, whole floats, or digit text."""
+    if is_bool_dtype(ids):
+        return False
+    if is_integer_dtype(ids):
+        return True
+    present = ids.dropna()
+    if is_float_dtype(ids):
+        return bool((present % 1 == 0).all() and (present.abs() < 2**53).all())
+    return bool(_text(present).dropna().str.fullmatch(_INTEGER_TEXT).all())
+
+
+def _clean_ids(table: _Table, as_int: bool) -> None:
+    """Report and drop rows without an id; give ids the one dtype all tables share."""
+    ids = table.column("customer_id")
+    numeric = is_numeric_dtype(ids) and not is_bool_dtype(ids)
+    if not numeric:
+        ids = _text(ids)
+    missing = ids.isna()
+    if missing.any():
+        table.flag("error", "customer_id", missing, "no customer id")
+        table.drop(missing)
+        ids = ids.fillna(0 if numeric else "0")  # placeholders in rows that are dropped
+    if as_int:
+        table.clean["customer_id"] = ids.astype("int64")
+        return
+    if is_float_dtype(ids) and (ids % 1 == 0).all():
+        ids = ids.astype("int64")
+    table.clean["customer_id"] = ids if isinstance(ids.dtype, pd.StringDtype) else ids.astype("str")
+
+
+def _check_duplicate_ids(table: _Table, frame: pd.DataFrame) -> None:
+    ids = frame["customer_id"]
+    repeated = ids.duplicated(keep=False)
+    if repeated.any():
+        table.flag("error", "customer_id", repeated, "ids that appear more than once", ids)
+
+
+# --- timestamps and numbers ------------------------------------------------------------
+
+
+def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.Series, pd.Series]:
+    """Tz-naive datetime64[ns] (aware values via UTC); junk, out-of-range, future reported."""
+    values = table.column(column)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif not is_datetime64_dtype(values):
+        text = _text(values)
+        return _in_range(table, column, _parse_dates(table, column, text), reference), text.isna()
+    return _in_range(table, column, values, reference), values.isna()
+
+
+def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
+    """ISO 8601 first; other formats only as one format guessed from the first misfit."""
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    failed = parsed.isna() & text.notna()
+    fmt = guess_datetime_format(text[failed].iloc[0]) if failed.any() else None
+    if fmt is not None:
+        retry = pd.to_datetime(text[failed], errors="coerce", format=fmt, utc=True)
+        parsed = parsed.where(~failed, retry)
+        read = failed & parsed.notna()
+        if read.any():
+            table.flag("warning", column, read, f"dates not in ISO 8601 (read as {fmt})", text)
+        failed = parsed.isna() & text.notna()
+    if failed.any():
+        table.flag("error", column, failed, "not a date", text)
+    return parsed.dt.tz_localize(None)
+
+
+def _in_range(table: _Table, column: str, values: pd.Series, reference: _Reference) -> pd.Series:
+    """Report dates pandas cannot hold (e.g. 9999-12-31) and dates after the reference day.
+
+    The min/max guards skip building row masks on clean data (0.5 s on 10M rows).
+    """
+    if values.min() < pd.Timestamp.min or values.max() > pd.Timestamp.max:
+        outside = (values < pd.Timestamp.min) | (values > pd.Timestamp.max)
+        what = "dates outside the years 1678-2261"
+        table.flag("error", column, outside, what, values.dt.strftime("%Y-%m-%d"))
+        values = values.mask(outside)
+    values = values.astype("datetime64[ns]")
+    day, source = reference
+    end = pd.Timestamp(day) + DAY
+    if values.max() >= end:
+        table.flag("error", column, values >= end, f"dates after {day} ({source})", values)
+    return values
+
+
+def _numbers(table: _Table, column: str) -> tuple[pd.Series, pd.Series]:
+    """float64; blank text is missing, other text that is not a number is an error."""
+    values = table.column(column)
+    if is_numeric_dtype(values):
+        numbers = values.astype("float64")
+        return numbers, numbers.isna()
+    text = _text(values)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    junk = numbers.isna() & text.notna()
+    if junk.any():
+        table.flag("error", column, junk, "not a number", text)
+    return numbers, text.isna()
+
+
+# --- customers: attributes and label -----------------------------------------------------
+
+
+def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
+    """Label first, then attributes; an attribute may not shadow a canonical or label column."""
+    if spec.label is not None:
+        table.clean["label"] = _label(table, spec.label.positive)
+    canonical = {*spec.required_columns, *spec.optional_columns, "label"}
+    label_column = spec.label.column if spec.label else None
+    for name, kind in spec.attributes.items():
+        if name == label_column:
+            table.error(name, 0, "the label column is also listed as an attribute (label leak)")
+        elif name in canonical:
+            table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
+        else:
+            table.clean[name] = _attribute(table, name, kind)
+
+
+def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
+    """Numeric (float64) or categorical (string); inferred when the config leaves it open."""
+    values = table.column(name)
+    if kind is None:
+        kind = "numeric" if _looks_numeric(values) else "categorical"
+    table.kinds[name] = kind
+    clean = _numbers(table, name)[0] if kind == "numeric" else _text(values)
+    if clean.isna().all():
+        table.flag("warning", name, clean.isna(), "blank (the attribute has no values)")
+    return clean
+
+
+def _looks_numeric(values: pd.Series) -> bool:
+    if is_numeric_dtype(values):
+        return True
+    text = _text(values).dropna()
+    return bool(pd.to_numeric(text, errors="coerce").notna().all())
+
+
+def _label(table: _Table, positive: str | float | bool) -> pd.Series:
+    """True where the label is the positive value; the column must hold exactly two values."""
+    keys, wanted = _label_keys(table.column("label"), positive)
+    if keys.isna().any():
+        table.flag("error", "label", keys.isna(), "no label")
+    counts = keys.value_counts()
+    others = counts.drop(wanted, errors="ignore")
+    if wanted not in counts:
+        n = int(counts.sum())
+        table.error(
+            "label", n, f"the positive value {positive!r} never occurs; found {_counts(counts)}"
+        )
+    elif others.empty:
+        table.error("label", 0, f"only the positive value {positive!r} occurs; a label needs two")
+    elif len(others) > 1:
+        unexpected = others.iloc[1:]
+        expected = f"expected {positive!r} or '{others.index[0]}'"
+        n = int(unexpected.sum())
+        what = f"unexpected labels in {_rows(n)}: {_counts(unexpected)}"
+        table.error("label", n, f"{what}; {expected}")
+    return (keys == wanted).astype("bool")
+
+
+def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Series, str]:
+    """Comparable label text and the positive value's key: bools by YAML words, numbers by value."""
+    text = _text(values)
+    if isinstance(positive, bool):
+        return text.str.lower().map(_YAML_BOOLS).fillna(text), str(positive).lower()
+    if isinstance(positive, int | float):
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+        return numbers.astype("str").fillna(text), str(float(positive))
+    return text, str(positive).strip()
+
+
+# --- activity tables -------------------------------------------------------------------
+
+
+def _check_amounts(table: _Table) -> None:
+    """Negative amounts are errors; missing ones are dropped when rare, an error when not."""
+    amounts, missing = table.clean["amount"], table.missing["amount"]
+    negative = amounts < 0
+    if negative.any():
+        table.flag("error", "amount", negative, "negative amounts", amounts)
+    share, n = missing.mean(), int(missing.sum())
+    if share > MAX_MISSING_AMOUNT_SHARE:
+        limit = f"at most {MAX_MISSING_AMOUNT_SHARE:.0%} can be ignored"
+        table.error("amount", n, f"{share:.1%} of amounts missing ({_rows(n)}); {limit}")
+    elif n:
+        note = "those rows are ignored"
+        table.warning("amount", n, f"{share:.1%} of amounts missing ({_rows(n)}); {note}")
+        table.drop(missing)
+
+
+def _check_seen(table: _Table, column: str, key: str, wanted: list[str] | None) -> None:
+    """Configured values (consumable categories, event types) should occur in the data."""
+    if not wanted:
+        return
+    if column not in table.clean:
+        table.error(column, 0, f"`{key}` is set but no `{column}` column is mapped")
+        return
+    unseen = sorted(set(wanted) - set(table.clean[column].dropna().unique()))
+    if unseen:
+        table.warning(column, 0, f"`{key}` values never seen in the data: {', '.join(unseen)}")
+
+
+def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:
+    """Raw types onto canonical ones (exact, then ignoring case); the rest count as 'other'."""
+    raw = table.clean["type"]
+    exact = spec.raw_to_canonical()
+    folded = {value.casefold(): canonical for value, canonical in exact.items()}
+    uniques = raw.dropna().unique()
+    mapping = {value: exact.get(value, folded.get(value.casefold())) for value in uniques}
+    unmapped = [value for value, canonical in mapping.items() if canonical is None]
+    if unmapped:
+        counts = raw[raw.isin(unmapped)].value_counts()
+        n = int(counts.sum())
+        what = f"types not in `interactions.types` in {_rows(n)}, counted as 'other'"
+        table.warning("type", n, f"{what}: {_counts(counts)}")
+    return raw.map({value: canonical or "other" for value, canonical in mapping.items()})
+
+
+def _check_resolution_order(table: _Table) -> None:
+    for column in ("resolved_at", "recorded_at"):
+        if column in table.clean:
+            early = table.clean[column] < table.clean["timestamp"]
+            if early.any():
+                what = f"{column} before the row's timestamp"
+                table.flag("warning", column, early, what, table.clean[column])
+
+
+def _sorted_activity(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows by (customer_id, timestamp), stable, fresh index: the order feature code expects."""
+    order = _time_order(frame["customer_id"], frame["timestamp"])
+    return (frame if order is None else frame.take(order)).reset_index(drop=True)
+
+
+def _time_order(ids: pd.Series, timestamps: pd.Series) -> np.ndarray | None:
+    """Row order by (customer, time), None when already so.
+
+    One stable argsort of a combined int64 key (customer rank x time step) when it fits,
+    which is about three times faster than a two-key sort on 10M rows.
+    """
+    keys = ids.to_numpy() if is_integer_dtype(ids) else pd.factorize(ids, sort=True)[0]
+    ts = timestamps.to_numpy().view("i8")
+    if len(keys) < 2 or _is_ordered(keys, ts):
+        return None
+    if timestamps.hasnans or int(ts.max()) - int(ts.min()) >= 2**62:
+        return np.lexsort((ts, keys))
+    offset = ts - ts.min()
+    step = next(s for s in _TIME_STEPS_NS if not (offset % s).any())
+    span, low = int(offset.max()) // step + 1, keys.min()
+    if (int(keys.max()) - int(low) + 1) * span >= 2**63:
+        return np.lexsort((ts, keys))
+    return np.argsort((keys - low) * span + offset // step, kind="stable")
+
+
+def _is_ordered(keys: np.ndarray, ts: np.ndarray) -> bool:
+    same = keys[1:] == keys[:-1]
+    return bool(((keys[1:] > keys[:-1]) | (same & (ts[1:] >= ts[:-1]))).all())
+
+
+# --- across tables -----------------------------------------------------------------------
+
+
+def _customers(
+    config: RunConfig, tables: list[_Table], frames: dict[str, pd.DataFrame]
+) -> pd.DataFrame | None:
+    """The customers table, or the distinct buyers when no customers table is configured."""
+    if config.data.customers is None:
+        transactions = frames.get("transactions")
+        if transactions is None:
+            return None
+        return transactions[["customer_id"]].drop_duplicates().reset_index(drop=True)
+    customers = frames.get("customers")
+    if customers is not None:
+        known = customers["customer_id"]
+        for table in tables:
+            if table.name != "customers":
+                _check_known_ids(table, frames[table.name]["customer_id"], known)
+    return customers
+
+
+def _check_known_ids(table: _Table, ids: pd.Series, known: pd.Series) -> None:
+    unknown = ~ids.isin(known)
+    if unknown.any():
+        table.flag("error", "customer_id", unknown, "ids not in the customers table", ids)
+
+
+def _summarize(name: str, path: Path | None, frame: pd.DataFrame) -> TableSummary:
+    dates = frame.get("timestamp", frame.get("signup_date"))
+    has_dates = dates is not None and dates.notna().any()
+    return TableSummary(
+        name=name,
+        path=path,
+        rows=len(frame),
+        customers=int(frame["customer_id"].nunique()),
+        date_min=dates.min() if has_dates else None,
+        date_max=dates.max() if has_dates else None,
+        missing_rates={column: float(frame[column].isna().mean()) for column in frame.columns},
+    )

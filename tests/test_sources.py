@@ -1,0 +1,465 @@
+"""Reading and validating the configured files: clean tables in, located messages out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from features.contract import load_config
+from features.report import render_report
+from features.sources import DataError, Issue, ValidationReport, load_tables, validate
+from features.tables import Tables
+from tests.factories import (
+    customers_frame,
+    events_frame,
+    interactions_frame,
+    many_transactions,
+    transactions_frame,
+    write_dataset,
+)
+
+
+def check(
+    tmp_path: Path, today: dt.date | None = None, **kwargs
+) -> tuple[Tables | None, ValidationReport]:
+    return validate(load_config(write_dataset(tmp_path, **kwargs)), today=today)
+
+
+def load(tmp_path: Path, **kwargs) -> Tables:
+    tables, report = check(tmp_path, **kwargs)
+    assert report.errors == [], report.errors
+    assert tables is not None
+    return tables
+
+
+def only_error(report: ValidationReport) -> Issue:
+    assert len(report.errors) == 1, [str(issue) for issue in report.errors]
+    return report.errors[0]
+
+
+def only_warning(report: ValidationReport) -> Issue:
+    assert len(report.warnings) == 1, [str(issue) for issue in report.warnings]
+    return report.warnings[0]
+
+
+def assert_located(issue: Issue, *, file: str, column: str | None, rows: int) -> None:
+    """The message a user reads names the file, the column and how many rows."""
+    text = str(issue)
+    assert issue.path.name == file and file in text
+    assert issue.column == column
+    if column is not None:
+        assert f"'{column}'" in text
+    assert issue.rows == rows
+    if rows:
+        assert f"{rows:,} " in issue.message
+
+
+# --- valid data --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "parquet"])
+def test_valid_dataset_loads_with_canonical_columns_and_dtypes(tmp_path, fmt):
+    tables, report = check(tmp_path, fmt=fmt)
+    assert report.issues == [] and tables is not None
+    assert list(tables.customers) == ["customer_id", "signup_date", "wallet", "region", "seats"]
+    assert list(tables.transactions.columns) == ["customer_id", "timestamp", "amount", "category"]
+    for frame in (tables.customers, tables.transactions, tables.events, tables.cancellations):
+        assert frame["customer_id"].dtype == "int64"
+    assert tables.transactions["timestamp"].dtype == "datetime64[ns]"
+    assert tables.customers["signup_date"].dtype == "datetime64[ns]"
+    assert tables.transactions["amount"].dtype == "float64"
+    assert isinstance(tables.transactions["category"].dtype, pd.StringDtype)
+    assert tables.transactions["timestamp"].iloc[1] == pd.Timestamp("2024-02-01 10:30")
+
+
+def test_activity_tables_are_sorted_by_customer_then_time_with_a_fresh_index(tmp_path):
+    transactions = load(tmp_path).transactions
+    keys = list(zip(transactions["customer_id"], transactions["timestamp"], strict=True))
+    assert keys == sorted(keys)
+    assert list(transactions.index) == list(range(len(transactions)))
+
+
+def test_nanosecond_timestamps_over_centuries_still_sort(tmp_path):
+    """The combined sort key would overflow here; the two-key fallback must take over."""
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("1700-01-01") + pd.to_timedelta(rng.integers(0, 2**62, 200), unit="ns")
+    frame = pd.DataFrame(
+        {
+            "customer_id": rng.integers(1, 5, 200),
+            "timestamp": stamps,
+            "amount": 1.0,
+            "category": "x",
+        }
+    )
+    transactions = load(tmp_path, fmt="parquet", transactions=frame).transactions
+    keys = list(zip(transactions["customer_id"], transactions["timestamp"], strict=True))
+    assert keys == sorted(keys)
+
+
+def test_column_mapping_renames_user_columns(tmp_path):
+    frame = transactions_frame().rename(
+        columns={"customer_id": "cust", "timestamp": "date", "amount": "dollars"}
+    )
+    columns = {"customer_id": "cust", "timestamp": "date", "amount": "dollars"}
+    tables = load(tmp_path, transactions=frame, specs={"transactions": {"columns": columns}})
+    assert list(tables.transactions.columns) == ["customer_id", "timestamp", "amount"]
+    assert tables.transactions["amount"].sum() == transactions_frame()["amount"].sum()
+
+
+def test_relative_paths_resolve_against_the_config_folder(tmp_path, monkeypatch):
+    config = load_config(write_dataset(tmp_path / "project"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert load_tables(config).transactions is not None
+
+
+def test_customers_are_derived_from_transactions_when_absent(tmp_path):
+    tables, report = check(tmp_path, customers=None)
+    assert report.errors == [] and tables is not None
+    assert list(tables.customers["customer_id"]) == [1, 2, 3, 4]
+    assert list(tables.customers.columns) == ["customer_id"]
+    summary = report.tables[0]
+    assert (summary.name, summary.path, summary.customers) == ("customers", None, 4)
+
+
+def test_config_lists_are_passed_through(tmp_path):
+    specs = {
+        "transactions": {"consumable_categories": ["paper", "ink"]},
+        "events": {"types": ["login"]},
+    }
+    tables = load(tmp_path, specs=specs)
+    assert tables.consumable_categories == ("paper", "ink")
+    assert tables.event_types == ("login",)
+
+
+# --- attributes, numbers, ids --------------------------------------------------------------
+
+
+def test_attribute_kinds_are_inferred(tmp_path):
+    tables = load(tmp_path)
+    assert tables.attributes == {"region": "categorical", "seats": "numeric"}
+    assert tables.customers["seats"].dtype == "float64"
+    assert isinstance(tables.customers["region"].dtype, pd.StringDtype)
+
+
+def test_an_attribute_without_values_is_a_warning(tmp_path):
+    tables, report = check(tmp_path, customers=customers_frame().assign(region=None))
+    assert tables is not None
+    assert_located(only_warning(report), file="customers.csv", column="region", rows=4)
+
+
+def test_attribute_kinds_can_be_overridden_and_keep_leading_zeros(tmp_path):
+    customers = customers_frame().assign(zip=["02134", "10001", None, "94105"])
+    specs = {"customers": {"attributes": {"seats": "categorical", "zip": None, "region": None}}}
+    tables = load(tmp_path, customers=customers, specs=specs)
+    assert tables.attributes == {"seats": "categorical", "zip": "numeric", "region": "categorical"}
+    assert list(tables.customers["seats"]) == ["3", "10", "1", "5"]
+    specs["customers"]["attributes"]["zip"] = "categorical"
+    tables = load(tmp_path, customers=customers, specs=specs)
+    assert tables.customers["zip"].iloc[0] == "02134"
+    assert tables.customers["zip"].isna().iloc[2]
+
+
+def test_blank_strings_in_numeric_columns_are_missing_not_errors(tmp_path):
+    customers = customers_frame().astype({"wallet": "object", "seats": "object"})
+    customers.loc[0, "wallet"] = "  "
+    customers.loc[1, "seats"] = ""
+    tables, report = check(tmp_path, customers=customers)
+    assert report.issues == [] and tables is not None
+    assert tables.customers["wallet"].isna().tolist() == [True, False, False, False]
+    assert tables.attributes["seats"] == "numeric"
+
+
+def test_non_numeric_values_in_a_number_column_are_errors(tmp_path):
+    customers = customers_frame().astype({"wallet": "object"})
+    customers.loc[[1, 3], "wallet"] = "n/a?"
+    _, report = check(tmp_path, customers=customers)
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column="wallet", rows=2)
+    assert "'n/a?'" in issue.message
+
+
+def test_integer_ids_in_every_table_become_int64(tmp_path):
+    customers = customers_frame().astype({"customer_id": "float64"})  # e.g. Parquet from Excel
+    tables = load(tmp_path, fmt="parquet", customers=customers)
+    assert tables.customers["customer_id"].dtype == "int64"
+    assert tables.events["customer_id"].dtype == "int64"
+
+
+def test_one_table_with_text_ids_makes_every_id_a_stripped_string(tmp_path):
+    events = events_frame().astype({"customer_id": "str"})
+    events.loc[0, "customer_id"] = " 1 "
+    customers = customers_frame().astype({"customer_id": "str"})
+    customers.loc[3, "customer_id"] = "004"  # leading zero: not an integer id
+    transactions = transactions_frame().astype({"customer_id": "str"})
+    transactions["customer_id"] = transactions["customer_id"].replace("4", "004")
+    events["customer_id"] = events["customer_id"].replace("4", "004")
+    tables = load(tmp_path, customers=customers, events=events, transactions=transactions)
+    assert list(tables.customers["customer_id"]) == ["004", "1", "2", "3"]
+    for frame in (tables.customers, tables.transactions, tables.interactions):
+        assert isinstance(frame["customer_id"].dtype, pd.StringDtype)
+    assert set(tables.events["customer_id"]) == {"1", "2", "004"}
+
+
+def test_timezone_aware_timestamps_become_naive_utc(tmp_path):
+    events = events_frame().assign(timestamp=["2024-02-03T01:00:00+02:00"] * 4)
+    tables = load(tmp_path, events=events)
+    assert tables.events["timestamp"].iloc[0] == pd.Timestamp("2024-02-02 23:00")
+    assert tables.events["timestamp"].dtype == "datetime64[ns]"
+
+
+def test_non_iso_dates_are_read_in_one_guessed_format_with_a_warning(tmp_path):
+    events = events_frame().assign(
+        timestamp=["2024-02-03", "02/04/2024", "01/20/2024", "07/01/2024"]
+    )
+    tables, report = check(tmp_path, events=events)
+    assert tables is not None and report.warnings[0].rows == 3
+    assert "%m/%d/%Y" in report.warnings[0].message
+    assert tables.events["timestamp"].max() == pd.Timestamp("2024-07-01")
+
+
+# --- label -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "positive"),
+    [
+        pytest.param(["Yes", "No", " Yes", "No"], "Yes", id="text, stripped"),
+        pytest.param(["Yes", "No", "yes", "no"], True, id="unquoted YAML yes is True"),
+        pytest.param([1, 0, 1, 0], 1, id="numbers by value"),
+    ],
+)
+def test_label_becomes_a_boolean_column(tmp_path, values, positive):
+    customers = customers_frame().assign(churned=values)
+    specs = {"customers": {"label": {"column": "churned", "positive": positive}}}
+    tables = load(tmp_path, customers=customers, specs=specs)
+    assert tables.customers["label"].tolist() == [True, False, True, False]
+
+
+def test_unexpected_label_values_are_named_with_their_row_count(tmp_path):
+    customers = customers_frame().assign(churned=["Yes", "No", "Maybe", "No"])
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column="churned", rows=1)
+    assert "'Maybe' (1)" in issue.message
+
+
+def test_missing_labels_are_errors(tmp_path):
+    customers = customers_frame().assign(churned=["Yes", "No", None, "No"])
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    assert_located(only_error(report), file="customers.csv", column="churned", rows=1)
+
+
+def test_the_label_column_cannot_also_be_an_attribute(tmp_path):
+    customers = customers_frame().assign(churned=["Yes", "No", "Yes", "No"])
+    label = {"column": "churned", "positive": "Yes"}
+    specs = {"customers": {"label": label, "attributes": ["region", "churned"]}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    assert "label leak" in only_error(report).message
+
+
+def test_a_positive_value_that_never_occurs_is_an_error(tmp_path):
+    customers = customers_frame().assign(churned=["Y", "N", "N", "N"])
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    assert "never occurs" in only_error(report).message
+
+
+# --- bad input: one test per case ----------------------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    config_path = write_dataset(tmp_path)
+    (tmp_path / "data" / "events.csv").unlink()
+    _, report = validate(load_config(config_path))
+    assert_located(only_error(report), file="events.csv", column=None, rows=0)
+    assert "not found" in str(report.errors[0])
+
+
+def test_unreadable_file(tmp_path):
+    config_path = write_dataset(tmp_path, fmt="parquet")
+    (tmp_path / "data" / "events.parquet").write_bytes(b"not parquet at all")
+    tables, report = validate(load_config(config_path))
+    assert tables is None
+    assert_located(only_error(report), file="events.parquet", column=None, rows=0)
+    assert "cannot read" in report.errors[0].message
+
+
+def test_unsupported_file_type(tmp_path):
+    _, report = check(tmp_path, specs={"events": {"path": "data/events.xlsx"}})
+    assert "unsupported file type" in only_error(report).message
+
+
+def test_missing_column_names_the_configured_source_and_what_is_available(tmp_path):
+    specs = {"transactions": {"columns": {"amount": "dollars"}}}
+    _, report = check(tmp_path, specs=specs)
+    issue = only_error(report)
+    assert_located(issue, file="transactions.csv", column="dollars", rows=0)
+    assert (
+        "'amount'" in issue.message and "customer_id, timestamp, amount, category" in issue.message
+    )
+
+
+def test_unparseable_dates_give_count_and_example(tmp_path):
+    events = events_frame().assign(timestamp=["2024-02-03", "soon", "2024-13-45", "2024-07-01"])
+    _, report = check(tmp_path, events=events)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="timestamp", rows=2)
+    assert "'soon'" in issue.message
+
+
+def test_dates_pandas_cannot_hold_are_errors(tmp_path):
+    customers = customers_frame().assign(signup_date=["2023-01-10", "9999-12-31", None, None])
+    _, report = check(tmp_path, customers=customers)
+    assert_located(only_error(report), file="customers.csv", column="signup_date", rows=1)
+
+
+def test_negative_amounts(tmp_path):
+    transactions = transactions_frame().assign(amount=[-5.0, 1, 2, -1, 3, 4, 5, 6])
+    _, report = check(tmp_path, transactions=transactions)
+    issue = only_error(report)
+    assert_located(issue, file="transactions.csv", column="amount", rows=2)
+    assert "negative" in issue.message
+
+
+def test_many_missing_amounts_are_an_error(tmp_path):
+    transactions = transactions_frame().assign(amount=[None, 1, 2, 3, 4, 5, 6, 7])
+    _, report = check(tmp_path, transactions=transactions)
+    issue = only_error(report)
+    assert_located(issue, file="transactions.csv", column="amount", rows=1)
+    assert "12.5% of amounts missing" in issue.message
+
+
+def test_few_missing_amounts_are_a_warning_and_those_rows_are_dropped(tmp_path):
+    transactions = many_transactions(40)
+    transactions.loc[7, "amount"] = None
+    tables, report = check(tmp_path, transactions=transactions)
+    assert report.errors == [] and tables is not None
+    (warning,) = report.warnings
+    assert_located(warning, file="transactions.csv", column="amount", rows=1)
+    assert "2.5% of amounts missing (1 row); those rows are ignored" in warning.message
+    assert len(tables.transactions) == 39 and tables.transactions["amount"].notna().all()
+
+
+def test_duplicate_customer_ids(tmp_path):
+    customers = pd.concat([customers_frame(), customers_frame().iloc[[1, 1]]])
+    _, report = check(tmp_path, customers=customers)
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column="customer_id", rows=3)
+    assert "appear more than once" in issue.message and "e.g. 2" in issue.message
+
+
+def test_activity_for_unknown_customers(tmp_path):
+    events = events_frame().assign(customer_id=[1, 2, 9, 9])
+    _, report = check(tmp_path, events=events)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="customer_id", rows=2)
+    assert "e.g. 9" in issue.message
+
+
+def test_future_timestamps_are_after_as_of(tmp_path):
+    events = events_frame().assign(
+        timestamp=["2024-02-03", "2025-01-01", "2024-12-31 23:59", "2030-05-05"]
+    )
+    _, report = check(tmp_path, events=events)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="timestamp", rows=2)
+    assert "2024-12-31 (data.as_of)" in issue.message and "2025-01-01" in issue.message
+
+
+def test_today_bounds_timestamps_when_as_of_is_not_set(tmp_path):
+    _, report = check(tmp_path, today=dt.date(2024, 6, 1), data={"as_of": None})
+    assert {issue.table for issue in report.errors} == {"transactions", "events", "cancellations"}
+    assert all("(today)" in issue.message for issue in report.errors)
+
+
+def test_empty_table(tmp_path):
+    _, report = check(tmp_path, cancellations=events_frame().iloc[:0, :2])
+    assert_located(only_error(report), file="cancellations.csv", column=None, rows=0)
+    assert "no rows" in report.errors[0].message
+
+
+def test_missing_customer_ids_and_timestamps(tmp_path):
+    events = (
+        events_frame()
+        .astype({"customer_id": "Int64"})
+        .assign(timestamp=["2024-02-03", "", "2024-01-20", None])
+    )
+    events.loc[0, "customer_id"] = None
+    _, report = check(tmp_path, events=events)
+    by_column = {issue.column: issue for issue in report.errors}
+    assert_located(by_column["customer_id"], file="events.csv", column="customer_id", rows=1)
+    assert_located(by_column["timestamp"], file="events.csv", column="timestamp", rows=2)
+
+
+def test_junk_after_the_first_csv_block_falls_back_to_the_c_parser(tmp_path):
+    """pyarrow infers types on the first block and fails on a later one; the report must not."""
+    transactions = many_transactions(60_000).astype({"amount": "object"})
+    transactions.loc[59_990, "amount"] = "twelve"
+    _, report = check(tmp_path, transactions=transactions)
+    issue = only_error(report)
+    assert_located(issue, file="transactions.csv", column="amount", rows=1)
+    assert "'twelve'" in issue.message
+
+
+# --- interactions --------------------------------------------------------------------------
+
+
+def test_interaction_types_are_mapped_and_unmapped_ones_become_other(tmp_path):
+    interactions = interactions_frame().assign(type=["Complaint", "chat", "TICKET"])
+    tables, report = check(tmp_path, interactions=interactions)
+    assert tables is not None
+    assert sorted(tables.interactions["type"]) == ["complaint", "other", "ticket"]
+    (warning,) = report.warnings
+    assert_located(warning, file="interactions.csv", column="type", rows=1)
+    assert "'chat' (1)" in warning.message
+
+
+def test_resolved_before_opened_is_a_warning(tmp_path):
+    interactions = interactions_frame().assign(resolved_at=["2024-03-01", "", "2024-02-16"])
+    tables, report = check(tmp_path, interactions=interactions)
+    assert tables is not None
+    assert_located(report.warnings[0], file="interactions.csv", column="resolved_at", rows=1)
+
+
+# --- the report as a whole ---------------------------------------------------------------
+
+
+def test_every_problem_is_collected_and_raised_one_per_line(tmp_path):
+    events = events_frame().assign(customer_id=[1, 2, 9, 1])
+    transactions = transactions_frame().assign(amount=[-5.0, 1, 2, 3, 4, 5, 6, 7])
+    config = load_config(write_dataset(tmp_path, events=events, transactions=transactions))
+    tables, report = validate(config)
+    assert tables is None and len(report.errors) == 2
+    with pytest.raises(DataError) as raised:
+        load_tables(config)
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 2
+    assert any("transactions.csv" in line for line in lines)
+    assert any("events.csv" in line for line in lines)
+
+
+def test_summaries_describe_each_table(tmp_path):
+    _, report = check(tmp_path)
+    summary = {s.name: s for s in report.tables}["interactions"]
+    assert (summary.rows, summary.customers) == (3, 2)
+    assert summary.date_min == pd.Timestamp("2024-02-15")
+    assert summary.missing_rates["resolved_at"] == pytest.approx(1 / 3)
+
+
+def test_render_report_lists_tables_and_issues(tmp_path):
+    _, report = check(tmp_path, events=events_frame().assign(customer_id=[1, 2, 9, 1]))
+    console = Console(file=io.StringIO(), width=200)
+    render_report(report, console)
+    text = console.file.getvalue()
+    for expected in ("customers", "transactions", "interactions", "events.csv", "1 error(s)"):
+        assert expected in text
