@@ -26,8 +26,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
-err_console = Console(stderr=True)
 USER_ERROR_EXIT = 2
 
 P = ParamSpec("P")
@@ -48,7 +46,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except (ConfigError, DataError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            Console(stderr=True).print(
+                f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(USER_ERROR_EXIT) from None
 
     return wrapper
@@ -78,7 +78,7 @@ def simulate(
             kind=kind,
             progress=lambda done, total: advance(done),
         )
-    console.print(f"wrote {config_path} in {time.perf_counter() - started:.1f}s")
+    Console().print(f"wrote {config_path} in {time.perf_counter() - started:.1f}s")
 
 
 @app.command()
@@ -91,7 +91,7 @@ def validate(config: ConfigOption) -> None:
 
     run = load_config(config)
     _, report = validate_tables(run)
-    render_report(report, console)
+    render_report(report, Console())
     if report.errors:
         raise typer.Exit(USER_ERROR_EXIT)
 
@@ -130,6 +130,7 @@ def features(
         found = label_churn(tables, run.churn, cutoffs=cutoff_list, context=built.context)
         frame = frame.merge(found, on=["customer_id", "cutoff"], how="left", validate="1:1")
     atomic_parquet(frame, out)
+    console = Console()
     summary.print_features(console, built, frame)
     console.print(f"wrote {len(frame):,} rows × {len(built.specs)} features to {out}")
 
@@ -147,7 +148,7 @@ def describe(config: ConfigOption) -> None:
     tables = load_tables(load_config(config))
     end = tables.observed_until or pd.Timestamp.today()
     specs = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
-    summary.print_specs(console, specs)
+    summary.print_specs(Console(), specs)
 
 
 def parse_dates(values: list[str]) -> list[dt.date]:

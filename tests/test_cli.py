@@ -1,0 +1,82 @@
+"""The `churn` command as a user meets it: help, exit codes, one-line errors, no debris."""
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from churn.cli import app
+from tests.factories import transactions_frame, write_dataset
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.mark.parametrize("command", ["simulate", "validate", "features", "describe"])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_validate_good_data_prints_a_table_per_table(tmp_path):
+    result = runner.invoke(app, ["validate", "--config", str(write_dataset(tmp_path))])
+    assert result.exit_code == 0, result.output
+    for table in ("customers", "transactions", "events", "interactions"):
+        assert table in result.output
+
+
+def test_validate_bad_data_exits_2_naming_file_column_and_rows(tmp_path):
+    bad = transactions_frame().assign(amount=lambda f: f["amount"].where(f.index > 1, -5.0))
+    config = write_dataset(tmp_path, transactions=bad)
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "transactions.csv" in result.output
+    assert "amount" in result.output
+    assert "2 rows" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_config_is_one_line_and_exit_2(tmp_path):
+    result = runner.invoke(app, ["validate", "--config", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "config file not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_features_writes_one_row_per_customer_and_cutoff_with_labels(tmp_path):
+    out = tmp_path / "out" / "features.parquet"
+    args = ["features", "--config", str(write_dataset(tmp_path)), "--out", str(out)]
+    result = runner.invoke(app, [*args, "--cutoffs", "2024-03-31,2024-06-30"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert not frame.duplicated(["customer_id", "cutoff"]).any()
+    assert {"eligible", "churned", "observed", "overdue_ratio", "wallet_share_365d"} <= set(frame)
+    assert frame["cutoff"].nunique() == 2
+
+
+def test_features_on_bad_data_writes_nothing(tmp_path):
+    bad = transactions_frame().assign(timestamp="not a date")
+    out = tmp_path / "features.parquet"
+    config = write_dataset(tmp_path, transactions=bad)
+    result = runner.invoke(
+        app, ["features", "--config", str(config), "--cutoffs", "2024-06-30", "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "timestamp" in result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob(".features.parquet.*"))
+
+
+def test_bad_cutoff_is_a_usage_error(tmp_path):
+    config = write_dataset(tmp_path)
+    result = runner.invoke(
+        app, ["features", "--config", str(config), "--cutoffs", "June", "--out", "x.parquet"]
+    )
+    assert result.exit_code == 2
+    assert "June" in result.output
+
+
+def test_describe_lists_declared_features_with_mechanisms(tmp_path):
+    result = runner.invoke(app, ["describe", "--config", str(write_dataset(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "overdue_ratio" in result.output
+    assert "recency" in result.output
