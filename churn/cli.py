@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ import typer
 from rich.console import Console
 
 from churn import progress, summary
-from churn.output import atomic_parquet
+from churn.output import atomic_parquet, atomic_text
 
 app = typer.Typer(
     help="Churn Radar: churn risk as of a cutoff, with reasons in plain words.",
@@ -40,12 +41,14 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the project's user-facing errors into one red line and exit code 2."""
     from features.contract import ConfigError
     from features.sources import DataError
+    from training.dataset import PlanError
+    from training.promote import PromotionError
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (ConfigError, DataError) as exc:
+        except (ConfigError, DataError, PlanError, PromotionError) as exc:
             Console(stderr=True).print(
                 f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
             )
@@ -149,6 +152,78 @@ def describe(config: ConfigOption) -> None:
     end = tables.observed_until or pd.Timestamp.today()
     specs = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
     summary.print_specs(Console(), specs)
+
+
+@app.command()
+@user_errors
+def train(config: ConfigOption) -> None:
+    """Train, calibrate and test a model out of time; log it as one MLflow run."""
+    from training.report import print_report
+    from training.train import train_and_log
+
+    started = time.perf_counter()
+    with Console().status("training (features, XGBoost, calibration, baselines)..."):
+        trained = train_and_log(config)
+    console = Console()
+    print_report(console, trained.report)
+    console.print(
+        f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s; "
+        f"promote it with: churn promote --config {config} --run {trained.run_id}"
+    )
+
+
+@app.command()
+@user_errors
+def evaluate(
+    config: ConfigOption,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the report as JSON here.")
+    ] = None,
+) -> None:
+    """Train and test per the config's `evaluation:` block; print model vs baselines."""
+    from features.contract import load_config
+    from features.sources import load_tables
+    from training.protocol import run_protocol
+    from training.report import build_report, print_report
+
+    run = load_config(config)
+    tables = load_tables(run)
+    with Console().status(f"evaluating ({run.evaluation.split})..."):
+        report = build_report(run_protocol(tables, run), tables, run)
+    print_report(Console(), report)
+    if json_path is not None:
+        atomic_text(json.dumps(report, indent=2), json_path)
+        Console().print(f"wrote {json_path}")
+
+
+@app.command()
+@user_errors
+def promote(
+    config: ConfigOption,
+    run: Annotated[str | None, typer.Option(help="The MLflow run id to promote.")] = None,
+    latest: Annotated[bool, typer.Option(help="Promote the latest finished run.")] = False,
+    force: Annotated[bool, typer.Option(help="Promote even if the gate refuses.")] = False,
+) -> None:
+    """Register a run's model and make it `champion` if it passes the gate."""
+    from features.contract import load_config
+    from features.sources import load_tables
+    from training.promote import promote as promote_run
+
+    if (run is None) == (not latest):
+        raise typer.BadParameter("give exactly one of --run RUN_ID or --latest")
+    run_config = load_config(config)
+    result = promote_run(run_config, load_tables(run_config), run_id=run, force=force)
+    console = Console()
+    for reason in result.decision.reasons:
+        console.print(f"[yellow]gate:[/] {reason}")
+    if result.version is None:
+        console.print(f"[bold red]refused:[/] run {result.run_id} stays unpromoted")
+        raise typer.Exit(1)
+    forced = " (forced past the gate)" if result.forced and result.decision.reasons else ""
+    console.print(
+        f"{run_config.model_name} version {result.version} is now champion{forced}"
+        + (f"; version {result.previous} is challenger" if result.previous else "")
+    )
 
 
 def parse_dates(values: list[str]) -> list[dt.date]:

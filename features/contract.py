@@ -160,6 +160,39 @@ class EvaluationSpec(_Strict):
     """The simulator's truth.parquet, when the data came from `churn simulate`."""
 
 
+class TrainingSpec(_Strict):
+    """The cutoff grid and the model; defaults are meant to win without tuning."""
+
+    cutoffs: Annotated[int, Field(ge=1, le=120)] = 12
+    """How many training cutoffs, going back from the validation cutoff."""
+    spacing: Literal["month"] | Annotated[int, Field(ge=1)] = "month"
+    """Month-ends, or a fixed number of days between cutoffs."""
+    model_name: str | None = None
+    """Registered model name; default: the run name."""
+    max_rounds: Annotated[int, Field(ge=10)] = 2000
+    early_stopping_rounds: Annotated[int, Field(ge=5)] = 50
+    params: dict[str, float | int | str] = Field(default_factory=dict)
+    """XGBoost parameters overriding the defaults."""
+
+
+class ProfitSpec(_Strict):
+    """Retention campaign economics for the expected-profit-of-top-k% report."""
+
+    value_per_customer: Annotated[float, Field(ge=0)] | None = None
+    """Value of a saved customer; default: each customer's own value from the data."""
+    contact_cost: Annotated[float, Field(ge=0)] = 1.0
+    offer_cost: Annotated[float, Field(ge=0)] = 10.0
+    acceptance_rate: Annotated[float, Field(ge=0, le=1)] = 0.3
+
+
+class PromotionSpec(_Strict):
+    """The gate a new model must pass to become `champion`."""
+
+    auc_tolerance: Annotated[float, Field(ge=0)] = 0.005
+    brier_tolerance: Annotated[float, Field(ge=0)] = 0.002
+    max_ece: Annotated[float, Field(gt=0, le=1)] = 0.05
+
+
 class RunConfig(_Strict):
     """One run: a name, the data contract, the churn definition, the evaluation protocol."""
 
@@ -167,6 +200,9 @@ class RunConfig(_Strict):
     data: DataSpec
     churn: ChurnSpec = ChurnSpec()
     evaluation: EvaluationSpec = EvaluationSpec()
+    training: TrainingSpec = TrainingSpec()
+    profit: ProfitSpec = ProfitSpec()
+    promotion: PromotionSpec = PromotionSpec()
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The config file's folder; relative table paths resolve against it."""
 
@@ -181,6 +217,10 @@ class RunConfig(_Strict):
         if not present:
             raise ValueError(f"churn.definition '{self.churn.definition}' needs `data.{table}`")
         return self
+
+    @property
+    def model_name(self) -> str:
+        return self.training.model_name or self.name
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.base_dir / path)

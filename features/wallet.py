@@ -76,7 +76,7 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
     def __init__(
         self,
         quantile: float = 0.9,
-        max_iter: int = 100,
+        max_iter: int = 50,
         min_wallet: float = 1e-6,
         random_state: int | None = 0,
     ) -> None:
@@ -90,6 +90,7 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
             loss="quantile",
             quantile=self.quantile,
             max_iter=self.max_iter,
+            max_leaf_nodes=15,
             categorical_features="from_dtype",
             random_state=self.random_state,
         ).fit(X, y)
@@ -110,6 +111,8 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         return tags
 
 
+MAX_FIT_ROWS = 100_000
+"""A high quantile of spend per peer group is well estimated from this many rows."""
 MAX_WALLET_LEVELS = 250
 """Categorical attributes with more levels (ids, free text) cannot define comparable peers."""
 
@@ -132,6 +135,8 @@ def fit_wallet(
 ) -> QuantileWalletEstimator:
     """Fit on rows of *training* cutoffs with spend: the wallet of active customers."""
     active = features[features["spend_365d"] > 0]
+    if len(active) > MAX_FIT_ROWS:
+        active = active.sample(MAX_FIT_ROWS, random_state=random_state)
     estimator = QuantileWalletEstimator(quantile=quantile, random_state=random_state)
     return estimator.fit(wallet_inputs(active, attributes), active["spend_365d"])
 

@@ -1,0 +1,118 @@
+"""The training set: a grid of cutoffs, features as of each, labels joined.
+
+Out-of-time by construction: the test cutoff is the latest whose horizon the data fully
+observe; the validation cutoff is the latest whose labels are observed by the test cutoff;
+training cutoffs come before it. Every training and validation label is therefore known
+before the test period starts, and every training cutoff precedes the validation cutoff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.build import FeatureFrame, build
+from features.contract import RunConfig, TrainingSpec
+from features.labels import label_churn
+from features.registry import FeatureSpec
+from features.tables import Tables
+from features.wallet import QuantileWalletEstimator, complete_wallet
+
+
+class PlanError(ValueError):
+    """The data are too short for the requested cutoff grid; the message says why."""
+
+
+@dataclass(frozen=True)
+class CutoffPlan:
+    train: list[pd.Timestamp]
+    validation: pd.Timestamp
+    test: pd.Timestamp
+
+    @property
+    def all(self) -> list[pd.Timestamp]:
+        return [*self.train, self.validation, self.test]
+
+
+def _step_back(cutoff: pd.Timestamp, spacing: str | int, steps: int) -> pd.Timestamp:
+    if spacing == "month":
+        return (cutoff - pd.offsets.MonthEnd(steps)) if steps else cutoff
+    return cutoff - pd.Timedelta(days=int(spacing) * steps)
+
+
+def _latest_on_grid(limit: pd.Timestamp, spacing: str | int) -> pd.Timestamp:
+    """The latest grid date on or before `limit` (month-ends for monthly spacing)."""
+    limit = limit.normalize()
+    if spacing == "month":
+        return limit if limit.is_month_end else limit - pd.offsets.MonthEnd(1)
+    return limit
+
+
+def plan_cutoffs(
+    observed_until: pd.Timestamp,
+    *,
+    horizon_days: int,
+    training: TrainingSpec,
+    test_cutoff: pd.Timestamp | None = None,
+    first_activity: pd.Timestamp | None = None,
+) -> CutoffPlan:
+    """Test, validation and training cutoffs for an out-of-time protocol."""
+    horizon = pd.Timedelta(days=horizon_days)
+    latest_test = _latest_on_grid(observed_until - horizon, training.spacing)
+    test = pd.Timestamp(test_cutoff) if test_cutoff is not None else latest_test
+    if test > latest_test:
+        raise PlanError(
+            f"test cutoff {test.date()}: its {horizon_days}-day horizon ends after the data "
+            f"({observed_until.date()}); use {latest_test.date()} or earlier"
+        )
+    validation = _latest_on_grid(test - horizon, training.spacing)
+    train = [_step_back(validation, training.spacing, k) for k in range(training.cutoffs, 0, -1)]
+    if first_activity is not None and train[0] <= first_activity:
+        kept = [c for c in train if c > first_activity]
+        if not kept:
+            raise PlanError(
+                f"no training cutoff fits between the first activity ({first_activity.date()}) "
+                f"and the validation cutoff ({validation.date()}): the data are too short "
+                f"for a {horizon_days}-day horizon"
+            )
+        train = kept
+    return CutoffPlan(train=train, validation=validation, test=test)
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Eligible, observed rows with features, `churned` and the learned wallet model."""
+
+    frame: pd.DataFrame
+    specs: list[FeatureSpec]
+    wallet: QuantileWalletEstimator | None
+    event_types: tuple[str, ...]
+    wallet_attributes: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.specs]
+
+    def at(self, cutoffs: list[pd.Timestamp] | pd.Timestamp) -> pd.DataFrame:
+        wanted = cutoffs if isinstance(cutoffs, list) else [cutoffs]
+        return self.frame[self.frame["cutoff"].isin(wanted)]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.frame["churned"].to_numpy(dtype=int)
+
+
+def assemble(
+    tables: Tables, config: RunConfig, cutoffs: list[pd.Timestamp], *, fit_on: list[pd.Timestamp]
+) -> LabelledSet:
+    """Features (wallet fitted on `fit_on` only) joined to labels; unusable rows dropped."""
+    built: FeatureFrame = build(tables, cutoffs=cutoffs)
+    built, wallet = complete_wallet(built, train_cutoffs=fit_on)
+    labels = label_churn(tables, config.churn, cutoffs=cutoffs, context=built.context)
+    frame = built.frame.merge(labels, on=["customer_id", "cutoff"], how="inner", validate="1:1")
+    usable = frame["eligible"] & frame["observed"]
+    frame = frame.loc[usable].drop(columns=["eligible", "observed"]).reset_index(drop=True)
+    attributes = tuple(tables.attributes) if wallet is not None else ()
+    return LabelledSet(frame, built.specs, wallet, built.context.event_types, attributes)

@@ -1,0 +1,78 @@
+"""Fit the model and its baselines on one (train, validation) pair; score any rows.
+
+Both evaluation protocols (out-of-time and customer folds) and `churn train` go through
+here, so the model and the baselines always see exactly the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xgboost as xgb
+from sklearn.pipeline import Pipeline
+
+from churn.model import Calibrator, FeatureLayout
+from features.contract import RunConfig
+from features.registry import FeatureSpec
+from training.baselines import fit_logreg, predict_logreg, recency_score
+from training.calibrate import fit_calibrator, fit_platt
+from training.model import fit_booster
+
+
+@dataclass(frozen=True)
+class Fitted:
+    layout: FeatureLayout
+    booster: xgb.Booster
+    calibrator: Calibrator
+    calibration: dict[str, float]
+    logreg: Pipeline
+    recency: Calibrator | None
+    """Platt scaling of log(1 + days since last purchase); None without transactions."""
+
+
+def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFrame) -> np.ndarray:
+    matrix = xgb.DMatrix(layout.matrix(rows), enable_categorical=True)
+    return booster.predict(matrix, output_margin=True)
+
+
+def _log_recency(rows: pd.DataFrame) -> np.ndarray:
+    return np.log1p(np.maximum(recency_score(rows), 0.0))
+
+
+def fit_all(
+    train: pd.DataFrame, validation: pd.DataFrame, specs: list[FeatureSpec], config: RunConfig
+) -> Fitted:
+    """Booster with early stopping and a calibrator on `validation`; baselines on `train`."""
+    seed = config.evaluation.seed
+    layout = FeatureLayout.learn(train, specs)
+    booster = fit_booster(
+        layout,
+        train,
+        validation,
+        params=config.training.params,
+        max_rounds=config.training.max_rounds,
+        early_stopping_rounds=config.training.early_stopping_rounds,
+        seed=seed,
+    )
+    y_val = validation["churned"].to_numpy(dtype=int)
+    margin = booster_margin(booster, layout, validation)
+    calibrator, calibration = fit_calibrator(margin, y_val, seed=seed)
+    has_recency = "days_since_last_purchase" in layout.names
+    recency = fit_platt(_log_recency(validation), y_val) if has_recency else None
+    logreg = fit_logreg(train, specs, seed=seed)
+    return Fitted(layout, booster, calibrator, calibration, logreg, recency)
+
+
+def score_all(
+    fitted: Fitted, rows: pd.DataFrame, specs: list[FeatureSpec]
+) -> dict[str, np.ndarray]:
+    """Calibrated probabilities of the model and each baseline for `rows`."""
+    scores = {
+        "model": fitted.calibrator(booster_margin(fitted.booster, fitted.layout, rows)),
+        "logreg": predict_logreg(fitted.logreg, rows, specs),
+    }
+    if fitted.recency is not None:
+        scores["recency"] = fitted.recency(_log_recency(rows))
+    return scores

@@ -1,0 +1,35 @@
+"""Assemble the logged model artifact from a fitted out-of-time outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from churn.model import ChurnModel
+from features.contract import RunConfig
+from training.protocol import Outcome
+
+
+def package_model(outcome: Outcome, config: RunConfig, report: dict[str, Any]) -> ChurnModel:
+    fitted = outcome.fitted
+    if fitted is None:
+        raise ValueError("only a protocol that fits one model (out_of_time) can be packaged")
+    data = outcome.data
+    info = {
+        "training_cutoffs": report.get("training_cutoffs", []),
+        "validation_cutoff": report.get("validation_cutoff"),
+        "test_cutoffs": report["test_cutoffs"],
+        "metrics": report["model"],
+        "calibration": fitted.calibrator.method,
+        "rounds": fitted.booster.num_boosted_rounds(),
+    }
+    return ChurnModel(
+        booster=fitted.booster,
+        calibrator=fitted.calibrator,
+        layout=fitted.layout,
+        specs=data.specs,
+        config=config,
+        wallet=data.wallet,
+        wallet_attributes=list(data.wallet_attributes),
+        event_types=data.event_types,
+        info=info,
+    )

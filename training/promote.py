@@ -1,0 +1,168 @@
+"""Promotion: register a run's model and move the `champion` alias only through a gate.
+
+The gate compares the candidate with the current champion **on the candidate's test
+cutoff** (the champion is re-scored on the same rows, so both face the same customers):
+ROC AUC may not drop by more than `promotion.auc_tolerance`, Brier may not rise by more
+than `promotion.brier_tolerance`, and the candidate's calibration error must stay under
+`promotion.max_ece`. The previous champion keeps the alias `challenger`. Stages are never
+used (they are deprecated in MLflow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from mlflow.entities.model_registry import ModelVersion
+
+import mlflow
+from churn.model import ChurnModel
+from features.contract import RunConfig
+from features.labels import label_churn
+from features.tables import Tables
+from mlflow import MlflowClient
+from training.evaluate import classification_metrics
+from training.tracking import MODEL_URI_TAG, configure, experiment_id
+
+CHAMPION, CHALLENGER = "champion", "challenger"
+
+
+class PromotionError(ValueError):
+    """The run cannot be promoted (not found, no model); the message says why."""
+
+
+@dataclass
+class Decision:
+    passed: bool
+    reasons: list[str] = field(default_factory=list)
+    candidate: dict[str, float] = field(default_factory=dict)
+    champion: dict[str, float] | None = None
+
+
+def latest_run_id(config: RunConfig) -> str:
+    configure()
+    runs = mlflow.search_runs(
+        [experiment_id(config.name)],
+        filter_string="attributes.status = 'FINISHED'",
+        order_by=["attributes.start_time DESC"],
+        max_results=1,
+        output_format="list",
+    )
+    if not runs:
+        raise PromotionError(f"no finished run in experiment '{config.name}'; run churn train")
+    return runs[0].info.run_id
+
+
+def gate(
+    candidate: dict[str, float], champion: dict[str, float] | None, config: RunConfig
+) -> Decision:
+    """Pure rule: does the candidate pass against the champion's metrics on the same rows?"""
+    rules = config.promotion
+    decision = Decision(passed=True, candidate=candidate, champion=champion)
+    if candidate["ece"] > rules.max_ece:
+        decision.reasons.append(
+            f"calibration error {candidate['ece']:.4f} is above the limit {rules.max_ece}"
+        )
+    if champion is not None:
+        if candidate["roc_auc"] < champion["roc_auc"] - rules.auc_tolerance:
+            decision.reasons.append(
+                f"ROC AUC {candidate['roc_auc']:.4f} is worse than the champion's "
+                f"{champion['roc_auc']:.4f} (tolerance {rules.auc_tolerance})"
+            )
+        if candidate["brier"] > champion["brier"] + rules.brier_tolerance:
+            decision.reasons.append(
+                f"Brier {candidate['brier']:.4f} is worse than the champion's "
+                f"{champion['brier']:.4f} (tolerance {rules.brier_tolerance})"
+            )
+    decision.passed = not decision.reasons
+    return decision
+
+
+def current_champion(client: MlflowClient, name: str) -> ModelVersion | None:
+    try:
+        return client.get_model_version_by_alias(name, CHAMPION)
+    except mlflow.exceptions.MlflowException:
+        return None
+
+
+def metrics_on_cutoff(
+    model: ChurnModel, tables: Tables, config: RunConfig, cutoff: pd.Timestamp
+) -> dict[str, float]:
+    """Score a model on the eligible, observed customers of one cutoff."""
+    features = model.features(tables, cutoff)
+    labels = label_churn(tables, config.churn, cutoffs=cutoff)
+    rows = features.merge(labels, on=["customer_id", "cutoff"], validate="1:1")
+    rows = rows[rows["eligible"] & rows["observed"]]
+    y = rows["churned"].to_numpy(dtype=int)
+    return classification_metrics(y, model.predict_proba(rows))
+
+
+def register(client: MlflowClient, config: RunConfig, run_id: str, *, forced: bool) -> ModelVersion:
+    version = mlflow.register_model(model_uri(client, run_id), config.model_name)
+    client.set_model_version_tag(config.model_name, version.version, "forced", str(forced).lower())
+    return version
+
+
+def move_aliases(
+    client: MlflowClient, name: str, new: ModelVersion, old: ModelVersion | None
+) -> None:
+    if old is not None:
+        client.set_registered_model_alias(name, CHALLENGER, old.version)
+    client.set_registered_model_alias(name, CHAMPION, new.version)
+
+
+def model_uri(client: MlflowClient, run_id: str) -> str:
+    uri = client.get_run(run_id).data.tags.get(MODEL_URI_TAG)
+    if uri is None:
+        raise PromotionError(f"run {run_id} logged no Churn Radar model; was it churn train?")
+    return uri
+
+
+def candidate_metrics(client: MlflowClient, run_id: str) -> dict[str, float]:
+    logged = client.get_run(run_id).data.metrics
+    missing = [k for k in ("test_roc_auc", "test_brier", "test_ece") if k not in logged]
+    if missing:
+        raise PromotionError(f"run {run_id} has no test metrics ({missing}); was it churn train?")
+    return {k.removeprefix("test_"): v for k, v in logged.items() if k.startswith("test_")}
+
+
+def champion_metrics(
+    champion: ModelVersion, candidate: ChurnModel, tables: Tables, config: RunConfig
+) -> dict[str, float]:
+    """The champion's metrics on the candidate's test rows (logged ones for snapshots)."""
+    client = MlflowClient()
+    if candidate.info.get("validation_cutoff") is None:
+        return candidate_metrics(client, champion.run_id)
+    model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
+    cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
+    return metrics_on_cutoff(model.unwrap_python_model(), tables, config, cutoff)
+
+
+@dataclass
+class Promotion:
+    decision: Decision
+    run_id: str
+    version: str | None
+    previous: str | None
+    forced: bool
+
+
+def promote(
+    config: RunConfig, tables: Tables, *, run_id: str | None, force: bool = False
+) -> Promotion:
+    """Gate the run against the champion; on pass (or force) register and move aliases."""
+    configure()
+    client = MlflowClient()
+    run_id = run_id or latest_run_id(config)
+    metrics = candidate_metrics(client, run_id)
+    champion = current_champion(client, config.model_name)
+    if champion is not None and champion.run_id == run_id:
+        raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
+    candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
+    reference = champion_metrics(champion, candidate, tables, config) if champion else None
+    decision = gate(metrics, reference, config)
+    if not (decision.passed or force):
+        return Promotion(decision, run_id, None, champion and champion.version, forced=False)
+    version = register(client, config, run_id, forced=force and not decision.passed)
+    move_aliases(client, config.model_name, version, champion)
+    return Promotion(decision, run_id, version.version, champion and champion.version, forced=force)

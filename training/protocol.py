@@ -1,0 +1,152 @@
+"""The two evaluation protocols, each returning the scored test rows.
+
+- out_of_time (default): train on earlier cutoffs, stop early and calibrate on a later
+  validation cutoff, test on the latest cutoff whose horizon the data fully observe.
+- customer_cv: customers split into stratified folds at one cutoff (for labelled
+  snapshots, the snapshot itself); each fold is scored by a model trained on the others,
+  with an inner stratified split of those for early stopping and calibration.
+
+A labelled snapshot has no time axis, so its "out-of-time" protocol is one stratified
+train / validation / test split of customers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from features.contract import RunConfig
+from features.tables import Tables
+from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
+from training.fit import Fitted, fit_all, score_all
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a protocol produced: scored test rows and, for out-of-time, the model parts."""
+
+    protocol: str
+    scored: pd.DataFrame
+    """customer_id, cutoff, churned, and one probability column per contender."""
+    data: LabelledSet
+    fitted: Fitted | None
+    plan: CutoffPlan | None
+
+
+def snapshot_cutoff(tables: Tables, config: RunConfig) -> pd.Timestamp:
+    """The one cutoff of a labelled snapshot: the extract date, else the last activity."""
+    if config.data.as_of is not None:
+        return pd.Timestamp(config.data.as_of)
+    return tables.observed_until or pd.Timestamp("today").normalize()
+
+
+def out_of_time(tables: Tables, config: RunConfig) -> Outcome:
+    if config.churn.definition == "label_column":
+        return _snapshot_split(tables, config)
+    plan = make_plan(tables, config)
+    data = assemble(tables, config, plan.all, fit_on=plan.train)
+    train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
+    _require_rows(train=train, validation=validation, test=test)
+    fitted = fit_all(train, validation, data.specs, config)
+    return Outcome("out_of_time", _scored(fitted, test, data), data, fitted, plan)
+
+
+def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
+    end = tables.observed_until
+    if end is None:
+        raise PlanError("the data have no timestamps, so no cutoff grid can be built")
+    test = pd.Timestamp(config.evaluation.cutoff) if config.evaluation.cutoff else None
+    return plan_cutoffs(
+        end,
+        horizon_days=config.churn.horizon_days,
+        training=config.training,
+        test_cutoff=test,
+        first_activity=_first_activity(tables),
+    )
+
+
+def _first_activity(tables: Tables) -> pd.Timestamp | None:
+    starts = [
+        frame["timestamp"].min()
+        for frame in (tables.transactions, tables.events)
+        if frame is not None and len(frame)
+    ]
+    return min(starts).normalize() if starts else None
+
+
+def _snapshot_split(tables: Tables, config: RunConfig) -> Outcome:
+    cutoff = snapshot_cutoff(tables, config)
+    data = assemble(tables, config, [cutoff], fit_on=[cutoff])
+    seed = config.evaluation.seed
+    rest, test = train_test_split(data.frame, test_size=0.2, stratify=data.y, random_state=seed)
+    train, validation = train_test_split(
+        rest, test_size=0.25, stratify=rest["churned"], random_state=seed
+    )
+    fitted = fit_all(train, validation, data.specs, config)
+    return Outcome("out_of_time", _scored(fitted, test, data), data, fitted, None)
+
+
+def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
+    if config.churn.definition == "label_column":
+        cutoff = snapshot_cutoff(tables, config)
+    else:
+        cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
+    data = assemble(tables, config, [cutoff], fit_on=[cutoff])
+    folds = StratifiedKFold(
+        config.evaluation.folds, shuffle=True, random_state=config.evaluation.seed
+    )
+    parts = []
+    for rest_idx, test_idx in folds.split(data.frame, data.y):
+        rest = data.frame.iloc[rest_idx]
+        train, validation = train_test_split(
+            rest, test_size=0.2, stratify=rest["churned"], random_state=config.evaluation.seed
+        )
+        fitted = fit_all(train, validation, data.specs, config)
+        parts.append(_scored(fitted, data.frame.iloc[test_idx], data))
+    return Outcome("customer_cv", pd.concat(parts, ignore_index=True), data, None, None)
+
+
+def _scored(fitted: Fitted, rows: pd.DataFrame, data: LabelledSet) -> pd.DataFrame:
+    scores = score_all(fitted, rows, data.specs)
+    keep = ["customer_id", "cutoff", "churned", *_value_columns(rows)]
+    return (
+        rows[keep]
+        .reset_index(drop=True)
+        .assign(**{f"p_{name}": values for name, values in scores.items()})
+    )
+
+
+def _value_columns(rows: pd.DataFrame) -> list[str]:
+    return [c for c in ("spend_365d",) if c in rows]
+
+
+def _require_rows(**sets: pd.DataFrame) -> None:
+    for name, rows in sets.items():
+        if len(rows) == 0:
+            raise PlanError(f"no eligible customers with observed labels at the {name} cutoff(s)")
+        if rows["churned"].nunique() < 2:
+            raise PlanError(f"the {name} rows have only one class; widen the cutoff grid")
+
+
+PROTOCOLS = {"out_of_time": out_of_time, "customer_cv": customer_cv}
+
+
+def run_protocol(tables: Tables, config: RunConfig) -> Outcome:
+    return PROTOCOLS[config.evaluation.split](tables, config)
+
+
+def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarray:
+    """A saved customer's value: configured constant, else the data's value column,
+    else their last-year spend (the current value if behaviour stays as it is)."""
+    if config.profit.value_per_customer is not None:
+        return np.full(len(rows), config.profit.value_per_customer)
+    customers = tables.customers
+    if "value" in customers:
+        lookup = customers.set_index("customer_id")["value"]
+        return rows["customer_id"].map(lookup).fillna(0.0).to_numpy(dtype=np.float64)
+    if "spend_365d" in rows:
+        return rows["spend_365d"].fillna(0.0).to_numpy(dtype=np.float64)
+    return np.ones(len(rows))

@@ -1,0 +1,102 @@
+"""The evaluation report: model vs baselines vs oracle on the same rows, and profit.
+
+The JSON shape is a contract with users and CI:
+{"model": {...}, "baselines": {"logreg": {...}, "recency": {...}}, "oracle": {...},
+ "n_customers": .., "churn_rate": .., "protocol": .., "profit": {...}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from features.contract import RunConfig
+from features.tables import Tables
+from training.evaluate import classification_metrics, profit_curve
+from training.protocol import Outcome, value_of
+
+METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
+
+
+def load_truth(config: RunConfig) -> pd.DataFrame | None:
+    """The simulator's true probabilities, when the config names them."""
+    if config.evaluation.truth is None:
+        return None
+    path = config.resolve(config.evaluation.truth)
+    if not path.is_file():
+        raise FileNotFoundError(f"evaluation.truth: {path} not found")
+    truth = pd.read_parquet(path, columns=["customer_id", "cutoff", "p_churn"])
+    return truth.assign(cutoff=pd.to_datetime(truth["cutoff"]))
+
+
+def with_oracle(scored: pd.DataFrame, truth: pd.DataFrame | None) -> pd.DataFrame:
+    if truth is None:
+        return scored
+    joined = scored.merge(truth, on=["customer_id", "cutoff"], how="left", validate="1:1")
+    return joined.rename(columns={"p_churn": "p_oracle"})
+
+
+def build_report(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[str, Any]:
+    scored = with_oracle(outcome.scored, load_truth(config))
+    y = scored["churned"].to_numpy(dtype=int)
+    report: dict[str, Any] = {
+        "model": classification_metrics(y, scored["p_model"].to_numpy()),
+        "baselines": {
+            name: classification_metrics(y, scored[f"p_{name}"].to_numpy())
+            for name in ("logreg", "recency")
+            if f"p_{name}" in scored
+        },
+    }
+    if "p_oracle" in scored and scored["p_oracle"].notna().all():
+        report["oracle"] = classification_metrics(y, scored["p_oracle"].to_numpy())
+    curve = profit_curve(
+        y, scored["p_model"].to_numpy(), value_of(scored, tables, config), config.profit
+    )
+    report.update(
+        n_customers=int(scored["customer_id"].nunique()),
+        n_rows=len(scored),
+        churn_rate=float(y.mean()),
+        protocol=outcome.protocol,
+        test_cutoffs=sorted({str(pd.Timestamp(c).date()) for c in scored["cutoff"]}),
+        profit={
+            "best_percent": curve.best_percent,
+            "best_profit": curve.best_profit,
+            "profit_at_10_percent": curve.at(10),
+            "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
+        },
+    )
+    if outcome.plan is not None:
+        report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
+        report["validation_cutoff"] = str(outcome.plan.validation.date())
+    return report
+
+
+def print_report(console: Console, report: dict[str, Any]) -> None:
+    title = (
+        f"{report['protocol']}: {report['n_customers']:,} customers, "
+        f"churn rate {report['churn_rate']:.1%}"
+    )
+    table = Table(title=title)
+    table.add_column("scores")
+    for metric in METRICS:
+        table.add_column(metric, justify="right")
+    rows = [("model", report["model"])]
+    rows += [(f"baseline: {k}", v) for k, v in report["baselines"].items()]
+    if "oracle" in report:
+        rows.append(("oracle (true p)", report["oracle"]))
+    for name, metrics in rows:
+        table.add_row(name, *(_fmt(metrics[m]) for m in METRICS))
+    console.print(table)
+    profit = report["profit"]
+    console.print(
+        f"expected campaign profit: best at the top {profit['best_percent']}% "
+        f"({profit['best_profit']:,.0f}); top 10%: {profit['profit_at_10_percent']:,.0f}"
+    )
+
+
+def _fmt(value: float) -> str:
+    return "-" if value is None or np.isnan(value) else f"{value:.4f}"

@@ -1,0 +1,145 @@
+"""The one thin adapter to MLflow: where the store is, and how a run is logged.
+
+Default store: SQLite tracking + registry at `mlflow/mlflow.db` with artifacts under
+`mlflow/artifacts/`, relative to the working directory (the project root when run
+through make). `MLFLOW_TRACKING_URI` wins when set.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from mlflow.models import ModelSignature
+
+import mlflow
+from churn.model import ChurnModel
+from features.contract import RunConfig
+
+LOCAL_DIR = Path("mlflow")
+MODEL_URI_TAG = "churn.model_uri"
+"""The logged model's URI, kept on the run so promotion registers exactly that model."""
+
+
+def tracking_uri() -> str:
+    explicit = os.environ.get("MLFLOW_TRACKING_URI")
+    if explicit:
+        return explicit
+    return f"sqlite:///{(LOCAL_DIR / 'mlflow.db').resolve()}"
+
+
+def configure() -> str:
+    """Point MLflow at the store; create the local folder when it is the default."""
+    uri = tracking_uri()
+    if uri.startswith("sqlite:///") and not os.environ.get("MLFLOW_TRACKING_URI"):
+        LOCAL_DIR.mkdir(exist_ok=True)
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    return uri
+
+
+def experiment_id(name: str) -> str:
+    """The experiment for a run config's name; local artifacts live beside the database."""
+    found = mlflow.get_experiment_by_name(name)
+    if found is not None:
+        return found.experiment_id
+    location = None
+    if not os.environ.get("MLFLOW_TRACKING_URI"):
+        location = (LOCAL_DIR / "artifacts" / name).resolve().as_uri()
+    return mlflow.create_experiment(name, artifact_location=location)
+
+
+def git_commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip()
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Everything one training run logs."""
+
+    config: RunConfig
+    config_text: str
+    report: dict[str, Any]
+    fingerprint: dict[str, object]
+    model: ChurnModel
+    plots: list[Path]
+    signature: ModelSignature
+    input_example: pd.DataFrame
+
+
+PIP_REQUIREMENTS = ["pandas", "numpy", "scikit-learn", "xgboost", "mlflow", "pyyaml", "pydantic"]
+"""Stated, not inferred: inference runs the model in a subprocess and is slow."""
+
+
+def log_run(run: RunRecord) -> str:
+    """Log one training run (params, tags, metrics, artifacts, model); return its id."""
+    configure()
+    with mlflow.start_run(experiment_id=experiment_id(run.config.name)) as active:
+        mlflow.set_tags(
+            {
+                "git_commit": git_commit(),
+                "churn.definition": run.config.churn.definition,
+                "protocol": run.report["protocol"],
+                "data.sha256": str(run.fingerprint["sha256"]),
+            }
+        )
+        mlflow.log_params(_flat_params(run))
+        mlflow.log_metrics(_flat_metrics(run.report))
+        mlflow.log_text(run.config_text, "config/churn.yaml")
+        mlflow.log_dict(run.report, "evaluation/report.json")
+        mlflow.log_dict(run.fingerprint, "data/fingerprint.json")
+        mlflow.log_text("\n".join(run.model.layout.names), "features/feature_list.txt")
+        for path in run.plots:
+            mlflow.log_artifact(str(path), "plots")
+        logged = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=run.model,
+            signature=run.signature,
+            input_example=run.input_example,
+            pip_requirements=PIP_REQUIREMENTS,
+        )
+        mlflow.set_tag(MODEL_URI_TAG, logged.model_uri)
+        return active.info.run_id
+
+
+def _flat_params(run: RunRecord) -> dict[str, str]:
+    config = run.config
+    params = {
+        "name": config.name,
+        "churn.definition": config.churn.definition,
+        "churn.horizon_days": config.churn.horizon_days,
+        "churn.active_window_days": config.churn.active_window_days,
+        "evaluation.split": config.evaluation.split,
+        "evaluation.seed": config.evaluation.seed,
+        "training.cutoffs": config.training.cutoffs,
+        "training.spacing": config.training.spacing,
+        "training.rounds": run.model.info.get("rounds"),
+        "calibration": run.model.info.get("calibration"),
+        "n_features": len(run.model.layout.names),
+        "tables": ",".join(config.data.tables()),
+    }
+    params.update({f"xgb.{k}": v for k, v in config.training.params.items()})
+    params.update({f"data.{k}": v for k, v in run.fingerprint.items() if k != "sha256"})
+    return {k: str(v) for k, v in params.items()}
+
+
+def _flat_metrics(report: dict) -> dict[str, float]:
+    metrics = {f"test_{k}": v for k, v in report["model"].items()}
+    for name, values in report["baselines"].items():
+        metrics.update({f"baseline_{name}_{k}": v for k, v in values.items()})
+    metrics.update({f"oracle_{k}": v for k, v in report.get("oracle", {}).items()})
+    metrics["churn_rate"] = report["churn_rate"]
+    metrics["profit_best_percent"] = report["profit"]["best_percent"]
+    metrics["profit_best"] = report["profit"]["best_profit"]
+    return {k: float(v) for k, v in metrics.items() if v == v}  # NaN is not loggable

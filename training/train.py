@@ -1,0 +1,85 @@
+"""`churn train`: from a config to one logged MLflow run holding the model artifact."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from mlflow.models import infer_signature
+
+from churn.model import ChurnModel
+from features.contract import RunConfig, dump_config, load_config
+from features.sources import load_tables
+from training import plots
+from training.fingerprint import fingerprint
+from training.package import package_model
+from training.protocol import Outcome, out_of_time
+from training.report import build_report, load_truth, with_oracle
+from training.tracking import RunRecord, log_run
+
+SHAP_SAMPLE_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    run_id: str
+    report: dict[str, Any]
+    model: ChurnModel
+
+
+def train_and_log(config_path: Path) -> TrainedRun:
+    config = load_config(config_path)
+    tables = load_tables(config)
+    outcome = out_of_time(tables, config)
+    report = build_report(outcome, tables, config)
+    model = package_model(outcome, config, report)
+    test_rows = _test_rows(outcome)
+    example = _input_example(test_rows, model)
+    with tempfile.TemporaryDirectory() as folder:
+        record = RunRecord(
+            config=config,
+            config_text=dump_config(config),
+            report=report,
+            fingerprint=fingerprint(tables),
+            model=model,
+            plots=_plots(outcome, config, model, test_rows, Path(folder)),
+            signature=infer_signature(example, model.predict(None, example)),
+            input_example=example,
+        )
+        run_id = log_run(record)
+    return TrainedRun(run_id=run_id, report=report, model=model)
+
+
+def _test_rows(outcome: Outcome) -> pd.DataFrame:
+    keys = outcome.scored[["customer_id", "cutoff"]]
+    return outcome.data.frame.merge(keys, on=["customer_id", "cutoff"], how="inner")
+
+
+def _input_example(rows: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:
+    """A few feature rows as plain types (categoricals as text), the pyfunc's input."""
+    example = rows[model.layout.names].head(5).copy()
+    for name in model.layout.levels:
+        example[name] = example[name].astype("object").where(example[name].notna(), None)
+    return example
+
+
+def _plots(
+    outcome: Outcome, config: RunConfig, model: ChurnModel, rows: pd.DataFrame, folder: Path
+) -> list[Path]:
+    scored = with_oracle(outcome.scored, load_truth(config))
+    y = scored["churned"].to_numpy(dtype=int)
+    scores = {c.removeprefix("p_"): scored[c].to_numpy() for c in scored if c.startswith("p_")}
+    sample = rows.sample(min(SHAP_SAMPLE_ROWS, len(rows)), random_state=config.evaluation.seed)
+    importance = model.booster.get_score(importance_type="total_gain")
+    return [
+        plots.calibration_curve(y, scores, folder / "calibration.png"),
+        plots.gains_chart(y, scores, folder / "gains.png"),
+        plots.score_distribution(y, scores["model"], folder / "score_distribution.png"),
+        plots.feature_importance(importance, folder / "feature_importance.png"),
+        plots.shap_summary(
+            model.contributions(sample), model.layout.matrix(sample), folder / "shap_summary.png"
+        ),
+    ]
