@@ -72,9 +72,8 @@ class FeatureLayout:
                 values = frame[name].astype("object").where(frame[name].notna(), None)
                 data[safe_name(name)] = pd.Categorical(values, categories=self.levels[name])
             else:
-                data[safe_name(name)] = pd.to_numeric(frame[name], errors="coerce").astype(
-                    np.float64
-                )
+                values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64)
+                data[safe_name(name)] = np.where(np.isfinite(values), values, np.nan)
         return pd.DataFrame(data, index=frame.index)
 
 

@@ -39,6 +39,14 @@ STAGE_SPEC = FeatureSpec(
     "{lifecycle_stage} customer",
     categories=STAGES,
 )
+SEASON_SPEC = FeatureSpec(
+    "cutoff_month",
+    "float",
+    Mechanism.SEASONALITY,
+    "Calendar month of the cutoff (1-12): the horizon's season changes how much a silence "
+    "means, so the same behaviour carries a different risk before a peak.",
+    "seasonal timing (cutoff in month {cutoff_month:.0f})",
+)
 DISCOUNT_SPEC = FeatureSpec(
     "discount_share_365d",
     "float",
@@ -49,7 +57,7 @@ DISCOUNT_SPEC = FeatureSpec(
 
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
-    specs = [TENURE_SPEC, STAGE_SPEC]
+    specs = [TENURE_SPEC, STAGE_SPEC, SEASON_SPEC]
     if ctx.lines is not None and "discounted" in ctx.lines.values:
         specs.append(DISCOUNT_SPEC)
     return specs
@@ -67,7 +75,11 @@ def first_activity_day(ctx: Context, cutoff_day: int) -> np.ndarray:
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
     start = np.where(np.isnan(ctx.signup_day), first_activity_day(ctx, cutoff_day), ctx.signup_day)
     tenure = cutoff_day - start
-    columns: Columns = {"tenure_days": tenure, "lifecycle_stage": _stage(tenure, done)}
+    columns: Columns = {
+        "tenure_days": tenure,
+        "lifecycle_stage": _stage(tenure, done),
+        "cutoff_month": np.full(ctx.n, float(month_of(cutoff_day))),
+    }
     if DISCOUNT_SPEC in _specs(ctx):
         lines = ctx.lines
         assert lines is not None
@@ -78,6 +90,10 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
             np.bincount(lines.code[window], weights=discounted[window], minlength=ctx.n), spend
         )
     return columns
+
+
+def month_of(cutoff_day: int) -> int:
+    return int(np.datetime64(cutoff_day, "D").astype("datetime64[M]").astype(int) % 12 + 1)
 
 
 def _stage(tenure: np.ndarray, done: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -62,11 +62,14 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     mean = reduce_by_code(gap_code, gaps, "mean", ctx.n)
     std = reduce_by_code(gap_code, gaps, "std", ctx.n)
     recency = cutoff_day - orders.last_day(known)
+    beyond = (gaps < recency[gap_code]).astype(np.float64)
     return {
         "days_since_last_purchase": recency,
         "gap_median_days": median,
         "gap_cv": ratio(std, mean),
         "overdue_ratio": ratio(recency, median),
+        "silence_beyond_gaps_share": reduce_by_code(gap_code, beyond, "mean", ctx.n),
+        "silence_vs_longest_gap": ratio(recency, reduce_by_code(gap_code, gaps, "max", ctx.n)),
     }
 
 

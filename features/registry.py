@@ -38,6 +38,7 @@ class Mechanism(StrEnum):
     LIFECYCLE = "lifecycle stage"
     RELATIONSHIP = "relationship type and switching cost"
     ENGAGEMENT = "product usage / engagement"
+    SEASONALITY = "seasonality of the purchase cycle"
     ATTRIBUTE = "customer attribute"
 
 

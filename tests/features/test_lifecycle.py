@@ -51,3 +51,9 @@ def test_customer_not_yet_signed_up_has_no_row():
     tx = transactions([(1, "2024-01-01", 10), (2, "2024-07-20", 10)])
     frame = build_features(make_tables(customer_frame=people, transaction_frame=tx), cutoffs=CUTOFF)
     assert list(frame["customer_id"]) == [1]
+
+
+def test_cutoff_month_is_the_calendar_month_of_each_cutoff():
+    tx = transactions([(1, "2024-01-05", 10)])
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs=["2024-02-29", "2024-12-31"])
+    assert list(frame.sort_values("cutoff")["cutoff_month"]) == [2.0, 12.0]

@@ -76,3 +76,13 @@ def test_irregular_buyer_has_higher_gap_cv():
     # gaps 2, 22, 6: mean 10, sample std 10.583, so CV 1.058
     assert row(frame, 2)["gap_cv"] == pytest.approx(1.0583005, rel=1e-5)
     assert row(frame, 2)["overdue_ratio"] == pytest.approx(10 / 6)
+
+
+def test_silence_against_the_customers_own_gaps():
+    tx = transactions(
+        [(2, d, 10) for d in ("2024-01-01", "2024-01-03", "2024-01-25", "2024-01-31")]
+    )
+    two = row(build_features(make_tables(transaction_frame=tx), cutoffs="2024-02-10"), 2)
+    # gaps 2, 22, 6 days; silent for 10: longer than the gaps of 2 and 6
+    assert two["silence_beyond_gaps_share"] == pytest.approx(2 / 3)
+    assert two["silence_vs_longest_gap"] == pytest.approx(10 / 22)
