@@ -44,6 +44,21 @@ SPECS = [
         "days_since_last_purchase ÷ gap_median_days: how late against their own rhythm.",
         "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio:.1f}× their usual gap",
     ),
+    FeatureSpec(
+        "silence_beyond_gaps_share",
+        "float",
+        Mechanism.RECENCY,
+        "Share of the customer's own past gaps that were shorter than the current silence: "
+        "a nonparametric overdue measure that needs no assumption about the gap shape.",
+        "silent for longer than {silence_beyond_gaps_share:.0%} of their past gaps",
+    ),
+    FeatureSpec(
+        "silence_vs_longest_gap",
+        "float",
+        Mechanism.RECENCY,
+        "days_since_last_purchase ÷ the longest gap the customer ever had.",
+        "silent {silence_vs_longest_gap:.1f}× their longest gap so far",
+    ),
 ]
 
 
