@@ -89,8 +89,15 @@ def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) ->
     cutoff_day = day_of(cutoff)
     done: Columns = {}
     for family in FAMILIES:
-        if any(s.family == family.name for s in specs):
-            done.update(family.compute(ctx, cutoff_day, done))
+        declared = {s.name for s in specs if s.family == family.name}
+        if declared:
+            columns = family.compute(ctx, cutoff_day, done)
+            if set(columns) != declared:
+                raise RuntimeError(
+                    f"family {family.name} computed {sorted(set(columns) ^ declared)} "
+                    "without declaring them, or declared them without computing them"
+                )
+            done.update(columns)
     rows = exists_at(ctx, cutoff_day)
     data = {"customer_id": ctx.axis[rows], "cutoff": np.full(rows.sum(), cutoff)}
     data.update({s.name: done[s.name][rows] for s in specs})
