@@ -19,7 +19,7 @@ DEFAULT_PARAMS: dict[str, float | int | str] = {
     "objective": "binary:logistic",
     "eval_metric": "logloss",
     "tree_method": "hist",
-    "learning_rate": 0.05,
+    "learning_rate": 0.1,
     "max_depth": 5,
     "min_child_weight": 5,
     "subsample": 0.8,

@@ -5,6 +5,11 @@ purchase rhythms (orders.py), partial defection (phases.py, orders.py), wallet s
 relationship type (population.py, retail.py), service quality and misleading surveys
 (service.py), lifecycle and discount sensitivity (retail.py, subscription.py), seasonality
 (timeline.py). `simulate` returns frames; `simulate_to_dir` writes them with a churn.yaml.
+
+truth.parquet has one row per (customer_id, cutoff) for every month end of the span,
+`horizon_observed` telling whether the label window ends inside it. Retail rows: every
+customer signed up by the cutoff, `p_churn` = P(no purchase in the window), 1 once gone.
+Subscription rows: subscribers at the cutoff, `p_churn` = P(cancelling in the window).
 """
 
 from features.simulate.api import simulate, simulate_to_dir

@@ -39,11 +39,14 @@ PAYMENT_P = np.array([0.45, 0.25, 0.2, 0.1])
 PAYMENT_HAZARD = np.array([1.0, 0.8, 0.75, 1.8])
 PAYMENT_BILLING = np.array([1.0, 0.8, 1.5, 2.5])
 """Billing-error rate by payment method: manual methods fail more often."""
-DECAY = 0.7
-"""Usage multiplier per month of disengagement."""
-MONTHLY_FINISH = np.array([0.0, 0.05, 0.15, 0.3, 0.45, 0.6])
+DECAY = 0.6
+"""Active-day multiplier per month of disengagement."""
+MINUTES_DECAY = 0.7
+FEATURES_DECAY = 0.5
+"""Session minutes and feature use shrink too while disengaging: shallower use."""
+MONTHLY_FINISH = np.array([0.0, 0.02, 0.08, 0.2, 0.35, 0.5, 0.6])
 """P(a disengaging month-to-month customer cancels), by months of decline so far."""
-RENEWAL_FINISH = np.array([0.0, 0.6, 0.7, 0.8, 0.9])
+RENEWAL_FINISH = np.array([0.0, 0.3, 0.5, 0.7, 0.85])
 """P(a disengaging annual customer does not renew), by months of decline so far."""
 QUIET_NONRENEWAL = 0.02
 BASE_HAZARD = 0.04
@@ -106,10 +109,12 @@ def initial_state(rng: np.random.Generator, pop: Population) -> Phases:
     return phases
 
 
-def renews(tl: Timeline, month: int, pop: Population, traits: SubscriptionTraits) -> np.ndarray:
-    """Annual contracts whose renewal falls in `month` (a full year after signup or more)."""
-    old_enough = pop.signup_day <= tl.bounds[month] - 300
-    return traits.annual & old_enough & (traits.signup_moy == tl.month_of_year[month])
+def renews(
+    tl: Timeline, month: int, pop: Population, traits: SubscriptionTraits, who: np.ndarray
+) -> np.ndarray:
+    """Which of `who` hold an annual contract renewing in `month` (a year or more old)."""
+    old_enough = pop.signup_day[who] <= tl.bounds[month] - 300
+    return traits.annual[who] & old_enough & (traits.signup_moy[who] == tl.month_of_year[month])
 
 
 def moves(
@@ -138,11 +143,8 @@ def moves(
         day = tl.bounds[month + 1 + j]
         tenure = (day - pop.signup_day[who]) / DAYS_PER_MONTH
         hazard = traits.hazard[who] * lifecycle_multiplier(tenure) * (1.0 + boost)
-        result.append(
-            _contract_move(
-                renews(tl, month + 1 + j, pop, traits)[who], traits.annual[who], severe, hazard
-            )
-        )
+        renewal = renews(tl, month + 1 + j, pop, traits, who)
+        result.append(_contract_move(renewal, traits.annual[who], severe, hazard))
     return result
 
 

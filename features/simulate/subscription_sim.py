@@ -28,6 +28,8 @@ from features.simulate.service import incident_rates, month_incidents
 from features.simulate.subscription import (
     CONTRACTS,
     DECAY,
+    FEATURES_DECAY,
+    MINUTES_DECAY,
     PAYMENT_BILLING,
     PAYMENTS,
     PLANS,
@@ -130,8 +132,8 @@ def _usage(
     row, when = row[inside], when[inside]
     cust, fading = who[row], depth[row].astype(np.float64)
     logins = 1 + rng.poisson(0.6, len(row))
-    minutes = traits.minutes[cust] * rng.lognormal(-0.125, 0.5, len(row)) * 0.85**fading
-    used = rng.random(len(row)) < traits.depth[cust] * 0.6**fading
+    minutes = traits.minutes[cust] * rng.lognormal(-0.125, 0.5, len(row)) * MINUTES_DECAY**fading
+    used = rng.random(len(row)) < traits.depth[cust] * FEATURES_DECAY**fading
     features = 1 + rng.poisson(1.5, used.sum())
     _event(log, cust, when, 0, logins)
     _event(log, cust, when + SESSION_SPREAD / 4, 1, np.maximum(np.round(minutes), 1.0))
