@@ -25,6 +25,8 @@ from features.registry import FeatureSpec
 from features.tables import Tables
 from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share
 
+PROBABILITY_FLOOR = 0.001
+"""No customer is certain to stay or to leave: isotonic steps can hit exactly 0 or 1."""
 _UNSAFE = re.compile(r"[\[\]<,]")
 
 
@@ -43,8 +45,10 @@ class Calibrator:
     def __call__(self, margin: np.ndarray) -> np.ndarray:
         column = np.asarray(margin, dtype=np.float64).reshape(-1, 1)
         if self.method == "isotonic":
-            return np.clip(self.estimator.predict(column.ravel()), 0.0, 1.0)
-        return self.estimator.predict_proba(column)[:, 1]
+            p = self.estimator.predict(column.ravel())
+        else:
+            p = self.estimator.predict_proba(column)[:, 1]
+        return np.clip(p, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
 
 
 @dataclass
@@ -69,8 +73,10 @@ class FeatureLayout:
         data = {}
         for name in self.names:
             if name in self.levels:
-                values = frame[name].astype("object").where(frame[name].notna(), None)
-                data[safe_name(name)] = pd.Categorical(values, categories=self.levels[name])
+                levels = self.levels[name]
+                values = frame[name].astype("object")
+                values = values.where(values.isin(levels), None)  # unseen levels are missing
+                data[safe_name(name)] = pd.Categorical(values, categories=levels)
             else:
                 values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64)
                 data[safe_name(name)] = np.where(np.isfinite(values), values, np.nan)

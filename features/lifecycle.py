@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 
 from features.activity import ratio
 from features.context import Context
@@ -39,6 +40,14 @@ STAGE_SPEC = FeatureSpec(
     "{lifecycle_stage} customer",
     categories=STAGES,
 )
+ANNIVERSARY_SPEC = FeatureSpec(
+    "days_until_anniversary",
+    "float",
+    Mechanism.RELATIONSHIP,
+    "Days until the next anniversary of the signup date: annual contracts and memberships "
+    "can only be left at renewal, so risk concentrates there.",
+    "renewal anniversary in {days_until_anniversary:.0f} days",
+)
 SEASON_SPEC = FeatureSpec(
     "cutoff_month",
     "float",
@@ -58,6 +67,8 @@ DISCOUNT_SPEC = FeatureSpec(
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
     specs = [TENURE_SPEC, STAGE_SPEC, SEASON_SPEC]
+    if not np.isnan(ctx.signup_day).all():
+        specs.append(ANNIVERSARY_SPEC)
     if ctx.lines is not None and "discounted" in ctx.lines.values:
         specs.append(DISCOUNT_SPEC)
     return specs
@@ -80,6 +91,8 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         "lifecycle_stage": _stage(tenure, done),
         "cutoff_month": np.full(ctx.n, float(month_of(cutoff_day))),
     }
+    if ANNIVERSARY_SPEC in _specs(ctx):
+        columns[ANNIVERSARY_SPEC.name] = _days_until_anniversary(ctx.signup_day, cutoff_day)
     if DISCOUNT_SPEC in _specs(ctx):
         lines = ctx.lines
         assert lines is not None
@@ -90,6 +103,26 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
             np.bincount(lines.code[window], weights=discounted[window], minlength=ctx.n), spend
         )
     return columns
+
+
+def _days_until_anniversary(signup_day: np.ndarray, cutoff_day: int) -> np.ndarray:
+    """Days from the cutoff to the next signup anniversary (0 = on it); Feb 29 -> Feb 28."""
+    known = ~np.isnan(signup_day) & (signup_day <= cutoff_day)
+    out = np.full(len(signup_day), np.nan)
+    signup = pd.DatetimeIndex(pd.to_datetime(signup_day[known], unit="D"))
+    cutoff = pd.Timestamp(np.datetime64(cutoff_day, "D"))
+    parts = {
+        "month": signup.month,
+        "day": np.where((signup.month == 2) & (signup.day == 29), 28, signup.day),
+    }
+
+    def in_year(year: int) -> np.ndarray:
+        dates = pd.to_datetime(pd.DataFrame({"year": year, **parts}))
+        return dates.to_numpy(dtype="datetime64[D]").astype(np.int64)
+
+    this_year, next_year = in_year(cutoff.year), in_year(cutoff.year + 1)
+    out[known] = np.where(this_year >= cutoff_day, this_year, next_year) - cutoff_day
+    return out
 
 
 def month_of(cutoff_day: int) -> int:

@@ -51,6 +51,14 @@ SPECS = [
         "average order {avg_order_value_365d:,.0f} over the last year",
     ),
     FeatureSpec(
+        "purchase_pace_90d_vs_lifetime",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "orders_90d ÷ the orders a 90-day window held on average since the first purchase: "
+        "frequency against the customer's own history (1 = usual pace).",
+        "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace in the last 90 days",
+    ),
+    FeatureSpec(
         "orders_total",
         "float",
         Mechanism.FREQUENCY_MONETARY,
@@ -82,6 +90,10 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     known = orders.known(cutoff_day)
     columns["avg_order_value_365d"] = ratio(columns["spend_365d"], columns["orders_365d"])
     columns["orders_total"] = orders.count(known)
+    active_days = np.maximum(cutoff_day - orders.first_day(known) + 1, 90.0)
+    columns["purchase_pace_90d_vs_lifetime"] = ratio(
+        columns["orders_90d"], columns["orders_total"] * 90.0 / active_days
+    )
     columns["spend_total"] = orders.total(known, "amount")
     return columns
 

@@ -18,7 +18,12 @@ from features.context import Context
 from features.contract import INTERACTION_TYPES
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
-COUNTED = {"complaint": "complaints", "ticket": "tickets", "billing_error": "billing_errors"}
+COUNTED = {
+    "complaint": "complaints",
+    "ticket": "tickets",
+    "billing_error": "billing_errors",
+    "call": "calls",
+}
 WINDOWS_DAYS = (30, 90, 365)
 NEGATIVE = ("complaint", "billing_error")
 """Interaction types that are negative experiences in themselves."""
@@ -31,6 +36,7 @@ def _count_specs() -> list[FeatureSpec]:
         "complaints": "complaints",
         "tickets": "support tickets",
         "billing_errors": "billing errors",
+        "calls": "service calls",
     }
     return [
         FeatureSpec(

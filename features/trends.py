@@ -49,6 +49,13 @@ CATEGORY_SPECS = [
         "bought from {category_breadth_365d:.0f} categories in the last year",
     ),
     FeatureSpec(
+        "category_breadth_90d",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Distinct categories bought in the last 90 days.",
+        "bought from {category_breadth_90d:.0f} categories in the last 90 days",
+    ),
+    FeatureSpec(
         "category_breadth_180d",
         "float",
         Mechanism.PARTIAL_DEFECTION,
@@ -106,6 +113,7 @@ def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns
     consumable = np.isin(lines.values["category"], _consumable_codes(ctx, lines, cutoff_day))
     return {
         "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category", levels),
+        "category_breadth_90d": lines.distinct(lines.window(cutoff_day, 90), "category", levels),
         "category_breadth_180d": breadth_now,
         "category_breadth_change_180d": breadth_now - breadth_before,
         "consumables_share_90d": ratio(

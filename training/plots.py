@@ -1,12 +1,9 @@
-"""Diagnostic plots logged with every run (PNG files; matplotlib without a screen)."""
+"""Diagnostic plots logged with every run (PNG files). Figures are closed after saving;
+no backend is forced, so notebooks keep theirs and headless runs fall back to Agg."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -25,18 +25,28 @@ MODEL_URI_TAG = "churn.model_uri"
 """The logged model's URI, kept on the run so promotion registers exactly that model."""
 
 
+def local_dir() -> Path:
+    """The project's `mlflow/` folder: the nearest one (with its README) at or above the
+    working directory, so notebooks run from `notebooks/` share the store with the CLI."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / LOCAL_DIR / "README.md").is_file():
+            return folder / LOCAL_DIR
+    return here / LOCAL_DIR
+
+
 def tracking_uri() -> str:
     explicit = os.environ.get("MLFLOW_TRACKING_URI")
     if explicit:
         return explicit
-    return f"sqlite:///{(LOCAL_DIR / 'mlflow.db').resolve()}"
+    return f"sqlite:///{local_dir() / 'mlflow.db'}"
 
 
 def configure() -> str:
     """Point MLflow at the store; create the local folder when it is the default."""
     uri = tracking_uri()
     if uri.startswith("sqlite:///") and not os.environ.get("MLFLOW_TRACKING_URI"):
-        LOCAL_DIR.mkdir(exist_ok=True)
+        local_dir().mkdir(exist_ok=True)
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
@@ -50,7 +60,7 @@ def experiment_id(name: str) -> str:
         return found.experiment_id
     location = None
     if not os.environ.get("MLFLOW_TRACKING_URI"):
-        location = (LOCAL_DIR / "artifacts" / name).resolve().as_uri()
+        location = (local_dir() / "artifacts" / name).as_uri()
     return mlflow.create_experiment(name, artifact_location=location)
 
 
@@ -124,6 +134,8 @@ def _flat_params(run: RunRecord) -> dict[str, str]:
         "evaluation.seed": config.evaluation.seed,
         "training.cutoffs": config.training.cutoffs,
         "training.spacing": config.training.spacing,
+        "evaluation.test_cutoff": ",".join(run.report["test_cutoffs"]),
+        "evaluation.validation_cutoff": run.report.get("validation_cutoff", "-"),
         "training.rounds": run.model.info.get("rounds"),
         "calibration": run.model.info.get("calibration"),
         "n_features": len(run.model.layout.names),

@@ -30,8 +30,9 @@ class TrainedRun:
     model: ChurnModel
 
 
-def train_and_log(config_path: Path) -> TrainedRun:
-    config = load_config(config_path)
+def train_and_log(config: RunConfig | Path) -> TrainedRun:
+    """Train out of time and log one run; accepts a config object or a YAML path."""
+    config = config if isinstance(config, RunConfig) else load_config(config)
     tables = load_tables(config)
     outcome = out_of_time(tables, config)
     report = build_report(outcome, tables, config)

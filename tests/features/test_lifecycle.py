@@ -57,3 +57,12 @@ def test_cutoff_month_is_the_calendar_month_of_each_cutoff():
     tx = transactions([(1, "2024-01-05", 10)])
     frame = build_features(make_tables(transaction_frame=tx), cutoffs=["2024-02-29", "2024-12-31"])
     assert list(frame.sort_values("cutoff")["cutoff_month"]) == [2.0, 12.0]
+
+
+def test_days_until_the_next_signup_anniversary():
+    people = customers([1, 2, 3], signup=["2023-07-10", "2022-06-30", "2020-02-29"])
+    tx = transactions([(c, "2024-06-01", 10) for c in (1, 2, 3)])
+    frame = build_features(make_tables(customer_frame=people, transaction_frame=tx), cutoffs=CUTOFF)
+    assert row(frame, 1)["days_until_anniversary"] == 10  # Jul 10 is 10 days after Jun 30
+    assert row(frame, 2)["days_until_anniversary"] == 0  # the anniversary is the cutoff day
+    assert row(frame, 3)["days_until_anniversary"] == 243  # Feb 28 2025

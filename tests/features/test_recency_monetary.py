@@ -86,3 +86,9 @@ def test_silence_against_the_customers_own_gaps():
     # gaps 2, 22, 6 days; silent for 10: longer than the gaps of 2 and 6
     assert two["silence_beyond_gaps_share"] == pytest.approx(2 / 3)
     assert two["silence_vs_longest_gap"] == pytest.approx(10 / 22)
+
+
+def test_purchase_pace_against_lifetime(frame):
+    one = row(frame, 1)
+    # 3 purchases over Jan 1..Mar 31 (91 days): 2.967 per 90 days; 2 in the last 90
+    assert one["purchase_pace_90d_vs_lifetime"] == pytest.approx(2 / (3 * 90 / 91))
