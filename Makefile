@@ -8,7 +8,7 @@ DEMO_DIR ?= data/demo
 DEMO_CUSTOMERS ?= 20000
 DEMO_CUTOFFS ?= 2024-03-31,2024-04-30,2024-05-31,2024-06-30,2024-07-31,2024-08-31,2024-09-30
 
-.PHONY: help install test lint format demo bench clean
+.PHONY: help install test lint format demo bench mlflow-ui clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ demo: install ## Simulate customers, validate them, build features and print a s
 
 bench: install ## Run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/features_bench.py
+
+mlflow-ui: install ## Browse runs and registered models of the local store (http://127.0.0.1:5000)
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow/mlflow.db --host 127.0.0.1 --port 5000
 
 clean: ## Remove generated data and caches (keeps .venv)
 	rm -rf data .pytest_cache .ruff_cache
