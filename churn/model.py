@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
+from features.bgnbd import BGNBD, add_bgnbd
 from features.build import build
 from features.contract import RunConfig
 from features.registry import FeatureSpec
@@ -37,14 +38,16 @@ def safe_name(name: str) -> str:
 
 @dataclass
 class Calibrator:
-    """Maps the booster's margin to a calibrated probability (isotonic or Platt)."""
+    """Maps the booster's margin to a calibrated probability (isotonic, Platt or none)."""
 
     method: str
     estimator: Any
 
     def __call__(self, margin: np.ndarray) -> np.ndarray:
         column = np.asarray(margin, dtype=np.float64).reshape(-1, 1)
-        if self.method == "isotonic":
+        if self.method == "none":
+            p = 1.0 / (1.0 + np.exp(-column.ravel()))
+        elif self.method == "isotonic":
             p = self.estimator.predict(column.ravel())
         else:
             p = self.estimator.predict_proba(column)[:, 1]
@@ -94,6 +97,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     config: RunConfig
     wallet: QuantileWalletEstimator | None = None
     wallet_attributes: list[str] = field(default_factory=list)
+    bgnbd: BGNBD | None = None
     event_types: tuple[str, ...] = ()
     info: dict[str, Any] = field(default_factory=dict)
     """Training cutoffs, metrics and other facts for /v1/model and the registry."""
@@ -123,6 +127,8 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         frame = build(tables, cutoffs=cutoff).frame
         if self.wallet is not None:
             frame = add_estimated_wallet_share(frame, self.wallet, self.wallet_attributes)
+        if self.bgnbd is not None:
+            frame = add_bgnbd(frame, self.bgnbd, self.config.churn.horizon_days)
         return frame
 
     # -- MLflow pyfunc ---------------------------------------------------------------

@@ -24,6 +24,13 @@ SPECS = [
         "no purchase for {days_since_last_purchase:.0f} days",
     ),
     FeatureSpec(
+        "days_since_first_purchase",
+        "float",
+        Mechanism.LIFECYCLE,
+        "Days from the first known purchase to the cutoff: the buying relationship's age.",
+        "first purchase {days_since_first_purchase:.0f} days ago",
+    ),
+    FeatureSpec(
         "gap_median_days",
         "float",
         Mechanism.RECENCY,
@@ -80,6 +87,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     beyond = (gaps < recency[gap_code]).astype(np.float64)
     return {
         "days_since_last_purchase": recency,
+        "days_since_first_purchase": cutoff_day - orders.first_day(known),
         "gap_median_days": median,
         "gap_cv": ratio(std, mean),
         "overdue_ratio": ratio(recency, median),

@@ -1,8 +1,9 @@
 """Choosing and fitting the probability calibrator on validation rows.
 
 Isotonic regression is flexible but needs data; Platt scaling (a logistic fit on the
-margin) is stable on small sets. Both are scored by 2-fold cross-fitting on the
-validation rows (Brier score) and the better one is refitted on all of them.
+margin) is stable on small sets; a booster trained on log loss is often calibrated
+already ("none": the sigmoid of the margin). All three are scored by 2-fold cross-fitting
+on the validation rows (Brier score) and the best one is refitted on all of them.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from sklearn.model_selection import StratifiedKFold
 
 from churn.model import Calibrator
 
-METHODS = ("isotonic", "platt")
+METHODS = ("isotonic", "platt", "none")
 
 
 def _fit(method: str, margin: np.ndarray, y: np.ndarray) -> Calibrator:
+    if method == "none":
+        return Calibrator("none", None)
     if method == "isotonic":
         model = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
         return Calibrator("isotonic", model.fit(margin, y))

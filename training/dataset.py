@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.bgnbd import BGNBD, complete_bgnbd
 from features.build import FeatureFrame, build
 from features.contract import RunConfig, TrainingSpec
 from features.labels import label_churn
@@ -90,6 +91,7 @@ class LabelledSet:
     wallet: QuantileWalletEstimator | None
     event_types: tuple[str, ...]
     wallet_attributes: tuple[str, ...] = ()
+    bgnbd: BGNBD | None = None
 
     @property
     def names(self) -> list[str]:
@@ -110,9 +112,12 @@ def assemble(
     """Features (wallet fitted on `fit_on` only) joined to labels; unusable rows dropped."""
     built: FeatureFrame = build(tables, cutoffs=cutoffs)
     built, wallet = complete_wallet(built, train_cutoffs=fit_on)
+    built, bgnbd = complete_bgnbd(
+        built, horizon_days=config.churn.horizon_days, train_cutoffs=fit_on
+    )
     labels = label_churn(tables, config.churn, cutoffs=cutoffs, context=built.context)
     frame = built.frame.merge(labels, on=["customer_id", "cutoff"], how="inner", validate="1:1")
     usable = frame["eligible"] & frame["observed"]
     frame = frame.loc[usable].drop(columns=["eligible", "observed"]).reset_index(drop=True)
     attributes = tuple(tables.attributes) if wallet is not None else ()
-    return LabelledSet(frame, built.specs, wallet, built.context.event_types, attributes)
+    return LabelledSet(frame, built.specs, wallet, built.context.event_types, attributes, bgnbd)

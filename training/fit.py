@@ -30,6 +30,8 @@ class Fitted:
     logreg: Pipeline
     recency: Calibrator | None
     """Platt scaling of log(1 + days since last purchase); None without transactions."""
+    bgnbd: Calibrator | None
+    """Platt scaling of log(1 + BG/NBD expected purchases); None without transactions."""
 
 
 def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFrame) -> np.ndarray:
@@ -39,6 +41,13 @@ def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFra
 
 def _log_recency(rows: pd.DataFrame) -> np.ndarray:
     return np.log1p(np.maximum(recency_score(rows), 0.0))
+
+
+BGNBD_SCORE = "expected_purchases_horizon_bgnbd"
+
+
+def _log_expected(rows: pd.DataFrame) -> np.ndarray:
+    return np.log1p(rows[BGNBD_SCORE].fillna(0.0).to_numpy(dtype=np.float64))
 
 
 def fit_all(
@@ -62,7 +71,9 @@ def fit_all(
     has_recency = "days_since_last_purchase" in layout.names
     recency = fit_platt(_log_recency(validation), y_val) if has_recency else None
     logreg = fit_logreg(train, specs, seed=seed)
-    return Fitted(layout, booster, calibrator, calibration, logreg, recency)
+    has_bgnbd = BGNBD_SCORE in layout.names
+    bgnbd = fit_platt(_log_expected(validation), y_val) if has_bgnbd else None
+    return Fitted(layout, booster, calibrator, calibration, logreg, recency, bgnbd)
 
 
 def score_all(
@@ -75,4 +86,6 @@ def score_all(
     }
     if fitted.recency is not None:
         scores["recency"] = fitted.recency(_log_recency(rows))
+    if fitted.bgnbd is not None:
+        scores["bgnbd"] = fitted.bgnbd(_log_expected(rows))
     return scores

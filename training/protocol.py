@@ -95,6 +95,7 @@ def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
     else:
         cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
+    _require_rows(test=data.frame)  # e.g. a configured cutoff whose horizon is not observed
     folds = StratifiedKFold(
         config.evaluation.folds, shuffle=True, random_state=config.evaluation.seed
     )

@@ -47,7 +47,7 @@ def build_report(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
         "model": classification_metrics(y, scored["p_model"].to_numpy()),
         "baselines": {
             name: classification_metrics(y, scored[f"p_{name}"].to_numpy())
-            for name in ("logreg", "recency")
+            for name in ("logreg", "recency", "bgnbd")
             if f"p_{name}" in scored
         },
     }

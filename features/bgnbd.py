@@ -1,0 +1,141 @@
+"""BG/NBD "probability alive" (Fader, Hardie & Lee 2005): the statistical anchor of
+non-contractual churn named in DOMAIN.md, used both as a baseline and as a feature.
+
+Each customer buys as a Poisson process with a gamma-distributed rate and may "die"
+after any purchase with a beta-distributed probability. From three numbers per customer
+as of the cutoff (repeat purchases x, time from first to last purchase t_x, time since
+the first purchase T) it yields the probability the customer is still alive and the
+expected purchases in the next horizon. Its four population parameters are *learned*, so
+the estimator is fitted on training cutoffs only and travels with the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import betaln, gammaln, hyp2f1
+from sklearn.base import BaseEstimator
+
+from features.registry import FeatureSpec, Mechanism
+
+if TYPE_CHECKING:
+    from features.build import FeatureFrame
+
+DAYS_PER_UNIT = 7.0
+"""Weeks keep the rate parameters of ordinary retail data in a well-scaled range."""
+INPUTS = ["orders_total", "days_since_first_purchase", "days_since_last_purchase"]
+
+SPECS = [
+    FeatureSpec(
+        "p_alive_bgnbd",
+        "float",
+        Mechanism.RECENCY,
+        "BG/NBD probability that the customer is still buying from us, from their number "
+        "of purchases, recency and age (population parameters fitted on training cutoffs).",
+        "only {p_alive_bgnbd:.0%} likely to still be an active buyer (BG/NBD)",
+    ),
+    FeatureSpec(
+        "expected_purchases_horizon_bgnbd",
+        "float",
+        Mechanism.RECENCY,
+        "BG/NBD expected purchases in the churn horizon after the cutoff.",
+        "{expected_purchases_horizon_bgnbd:.1f} purchases expected in the coming horizon",
+    ),
+]
+
+
+def _summary(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, t_x, T) in weeks from the feature frame; customers who never bought get x=0."""
+    orders = features["orders_total"].fillna(0).to_numpy(dtype=np.float64)
+    age = features["days_since_first_purchase"].to_numpy(dtype=np.float64)
+    silence = features["days_since_last_purchase"].to_numpy(dtype=np.float64)
+    x = np.maximum(orders - 1.0, 0.0)
+    big_t = np.nan_to_num(age, nan=0.0) / DAYS_PER_UNIT + 1.0 / DAYS_PER_UNIT
+    t_x = np.clip(np.nan_to_num(age - silence, nan=0.0) / DAYS_PER_UNIT, 0.0, big_t)
+    return x, t_x, big_t
+
+
+def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> float:
+    r, alpha, a, b = np.exp(params)
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = betaln(a, b + x) - betaln(a, b)
+    a3 = -(r + x) * np.log(alpha + big_t)
+    a4 = np.where(
+        x > 0,
+        np.log(a) - np.log(b + np.maximum(x, 1.0) - 1.0) - (r + x) * np.log(alpha + t_x),
+        -np.inf,
+    )
+    return float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
+
+
+class BGNBD(BaseEstimator):
+    """The BG/NBD model; `fit` takes a feature frame with orders and recency columns."""
+
+    def __init__(self, penalizer: float = 1e-3, max_rows: int = 200_000, random_state: int = 0):
+        self.penalizer = penalizer
+        self.max_rows = max_rows
+        self.random_state = random_state
+
+    def fit(self, features: pd.DataFrame, y: object = None) -> BGNBD:
+        rows = features[features["orders_total"] > 0]
+        if len(rows) > self.max_rows:
+            rows = rows.sample(self.max_rows, random_state=self.random_state)
+        x, t_x, big_t = _summary(rows)
+
+        def loss(params: np.ndarray) -> float:
+            penalty = self.penalizer * float(np.sum(np.exp(params) ** 2))
+            return -_log_likelihood(params, x, t_x, big_t) / len(x) + penalty
+
+        found = minimize(loss, np.zeros(4), method="L-BFGS-B", bounds=[(-8, 8)] * 4)
+        self.params_ = np.exp(found.x)
+        self.converged_ = bool(found.success)
+        return self
+
+    def p_alive(self, features: pd.DataFrame) -> np.ndarray:
+        r, alpha, a, b = self.params_
+        x, t_x, big_t = _summary(features)
+        ratio = np.where(
+            x > 0,
+            a / (b + np.maximum(x, 1.0) - 1.0) * ((alpha + big_t) / (alpha + t_x)) ** (r + x),
+            0.0,
+        )
+        return 1.0 / (1.0 + ratio)
+
+    def expected_purchases(self, features: pd.DataFrame, horizon_days: float) -> np.ndarray:
+        """E[purchases in (T, T + horizon]] given each customer's history."""
+        r, alpha, a, b = self.params_
+        x, _, big_t = _summary(features)
+        t = horizon_days / DAYS_PER_UNIT
+        z = t / (alpha + big_t + t)
+        hyper = hyp2f1(r + x, b + x, a + b + x - 1.0, z)
+        numerator = 1.0 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyper
+        scale = (a + b + x - 1.0) / (a - 1.0)  # valid for a < 1 too: both factors flip sign
+        expected = scale * numerator * self.p_alive(features)
+        return np.maximum(np.nan_to_num(expected, nan=0.0, posinf=0.0), 0.0)
+
+
+def complete_bgnbd(
+    features: FeatureFrame, *, horizon_days: int, train_cutoffs: list[pd.Timestamp] | None = None
+) -> tuple[FeatureFrame, BGNBD | None]:
+    """Add BG/NBD features (fitted on `train_cutoffs` rows) when there are transactions."""
+    if not set(INPUTS) <= set(features.names):
+        return features, None
+    frame = features.frame
+    train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
+    model = BGNBD().fit(train)
+    specs = [*features.specs, *(s.renamed(family="bgnbd") for s in SPECS)]
+    return replace(features, frame=add_bgnbd(frame, model, horizon_days), specs=specs), model
+
+
+def add_bgnbd(frame: pd.DataFrame, model: BGNBD, horizon_days: int) -> pd.DataFrame:
+    never = frame["orders_total"].fillna(0).to_numpy() == 0
+    return frame.assign(
+        p_alive_bgnbd=np.where(never, np.nan, model.p_alive(frame)),
+        expected_purchases_horizon_bgnbd=np.where(
+            never, np.nan, model.expected_purchases(frame, horizon_days)
+        ),
+    )
