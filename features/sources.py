@@ -305,9 +305,11 @@ def _read_columns(path: Path, fmt: str, sources: dict[str, str]) -> pd.DataFrame
     if fmt == "parquet":
         return pd.read_parquet(path, columns=columns)
     parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
-    text = {source: "str" for canonical, source in sources.items() if canonical not in parsed_later}
+    dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
+    # numbers as floats: a blank after a block of integers must not defeat the fast path
+    dtypes.update({s: "float64" for canonical, s in sources.items() if canonical in NUMBER_COLUMNS})
     try:
-        return pd.read_csv(path, usecols=columns, dtype=text, engine="pyarrow")
+        return pd.read_csv(path, usecols=columns, dtype=dtypes, engine="pyarrow")
     except _READ_ERRORS:
         return pd.read_csv(path, usecols=columns, dtype="str", engine="c", low_memory=False)
 
@@ -354,7 +356,10 @@ def _convert(
     if column in NUMBER_COLUMNS:
         return _numbers(table, column)
     if column in TEXT_COLUMNS:
-        text = _text(table.column(column))
+        values = table.column(column)
+        if column == "order_id" and is_integer_dtype(values):
+            return values, values.isna()  # integer order numbers need no text copy
+        text = _text(values)
         return text, text.isna()
     return None
 
