@@ -32,11 +32,14 @@ lint: install ## ruff format check and lint
 test: lint ## Lint, then run the whole test suite (pytest --strict-markers)
 	$(BIN)/python -m pytest
 
-demo: install ## Simulate customers, validate them, build features and print a summary
+demo: install ## Simulate, validate, build features, train + evaluate + promote a champion
 	$(BIN)/churn simulate --customers $(DEMO_CUSTOMERS) --months 24 --seed 42 --out $(DEMO_DIR)
 	$(BIN)/churn validate --config $(DEMO_DIR)/churn.yaml
 	$(BIN)/churn features --config $(DEMO_DIR)/churn.yaml --cutoffs $(DEMO_CUTOFFS) \
 		--out $(DEMO_DIR)/features.parquet
+	$(BIN)/churn train --config $(DEMO_DIR)/churn.yaml
+	$(BIN)/churn evaluate --config $(DEMO_DIR)/churn.yaml --json $(DEMO_DIR)/evaluation.json
+	$(BIN)/churn promote --config $(DEMO_DIR)/churn.yaml --latest
 
 bench: install ## Run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/features_bench.py

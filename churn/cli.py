@@ -37,6 +37,17 @@ ConfigOption = Annotated[
 ]
 
 
+@app.callback()
+def _quiet_libraries() -> None:
+    """Keep library chatter (MLflow's INFO lines, pickling notes) out of the terminal."""
+    import logging
+    import warnings
+
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    logging.getLogger("alembic").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="mlflow")
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the project's user-facing errors into one red line and exit code 2."""
     from features.contract import ConfigError
