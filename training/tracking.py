@@ -35,17 +35,18 @@ def local_dir() -> Path:
     return here / LOCAL_DIR
 
 
-def tracking_uri() -> str:
-    explicit = os.environ.get("MLFLOW_TRACKING_URI")
-    if explicit:
-        return explicit
+def default_uri() -> str:
     return f"sqlite:///{local_dir() / 'mlflow.db'}"
+
+
+def tracking_uri() -> str:
+    return os.environ.get("MLFLOW_TRACKING_URI") or default_uri()
 
 
 def configure() -> str:
     """Point MLflow at the store; create the local folder when it is the default."""
     uri = tracking_uri()
-    if uri.startswith("sqlite:///") and not os.environ.get("MLFLOW_TRACKING_URI"):
+    if uri == default_uri():
         local_dir().mkdir(exist_ok=True)
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     mlflow.set_tracking_uri(uri)
@@ -54,13 +55,15 @@ def configure() -> str:
 
 
 def experiment_id(name: str) -> str:
-    """The experiment for a run config's name; local artifacts live beside the database."""
+    """The experiment for a run config's name; local artifacts live beside the database
+    (MLflow itself would put them in ./mlruns of whatever folder the command ran in)."""
     found = mlflow.get_experiment_by_name(name)
     if found is not None:
         return found.experiment_id
     location = None
-    if not os.environ.get("MLFLOW_TRACKING_URI"):
-        location = (local_dir() / "artifacts" / name).as_uri()
+    uri = mlflow.get_tracking_uri()
+    if uri.startswith("sqlite:///"):
+        location = (Path(uri.removeprefix("sqlite:///")).parent / "artifacts" / name).as_uri()
     return mlflow.create_experiment(name, artifact_location=location)
 
 
