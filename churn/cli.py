@@ -237,6 +237,38 @@ def promote(
     )
 
 
+@app.command()
+@user_errors
+def score(
+    config: ConfigOption,
+    cutoff: Annotated[
+        str | None, typer.Option(help="Score as of this date (YYYY-MM-DD); default: latest data.")
+    ] = None,
+) -> None:
+    """Score active customers with the champion model into the score store."""
+    from features.contract import load_config
+    from serving.batch import ServingError, prepare
+    from serving.settings import Settings
+
+    try:
+        job = prepare(
+            load_config(config),
+            cutoff=parse_dates([cutoff])[0] if cutoff else None,
+            settings=Settings(),
+        )
+    except ServingError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(USER_ERROR_EXIT) from None
+    with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
+        result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
+    Console().print(
+        f"scored {result.rows:,} customers as of {result.cutoff} with "
+        f"{job.champion.name} version {result.model_version}; batch {result.batch_id}\n"
+        f"scoring, reasons and store write: {result.seconds:.1f}s "
+        f"({result.per_second:,.0f} customers/s)"
+    )
+
+
 def parse_dates(values: list[str]) -> list[dt.date]:
     """'2024-01-31,2024-02-29' and repeated options -> dates; a bad one is a user error."""
     dates = []

@@ -38,10 +38,21 @@ def label_churn(
     """One row per (customer_id, cutoff) for customers known at each cutoff."""
     cutoff_list = as_cutoffs(cutoffs)
     ctx = context or prepare(tables, last_cutoff_day=day_of(cutoff_list[-1]))
-    end = tables.observed_until
+    end = observed_end(tables, churn)
     end_day = day_of(end) if end is not None else None
     parts = [_one_cutoff(ctx, churn, day_of(c), c, end_day) for c in cutoff_list]
     return pd.concat(parts, ignore_index=True)
+
+
+def observed_end(tables: Tables, churn: ChurnSpec) -> pd.Timestamp | None:
+    """The last day the label's own evidence is complete: the extract date when given,
+    else the last purchase for inactivity (a later interaction does not prove nobody
+    bought), else the last activity of any table."""
+    if tables.as_of is not None:
+        return tables.as_of
+    if churn.definition == "inactivity" and tables.transactions is not None:
+        return tables.transactions["timestamp"].max().normalize()
+    return tables.observed_until
 
 
 def _one_cutoff(

@@ -230,6 +230,7 @@ def _tables(
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
+        as_of=pd.Timestamp(data.as_of) if data.as_of else None,
     )
 
 

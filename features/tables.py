@@ -33,6 +33,8 @@ class Tables:
     """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
     consumable_categories: tuple[str, ...] | None = None
     event_types: tuple[str, ...] | None = None
+    as_of: pd.Timestamp | None = None
+    """The extract date from the config (`data.as_of`): observation ends there."""
 
     def with_tables(self, **frames: pd.DataFrame | None) -> Tables:
         return replace(self, **frames)

@@ -136,7 +136,8 @@ def test_train_and_compare_notebook_runs(
     notebook = execute("02_train_and_compare.ipynb", tmp_path)
 
     assert images(notebook) >= 2  # the logged calibration plot and the SHAP bar chart
-    client = MlflowClient(tracking_uri=f"sqlite:///{notebook_env}")
+    store = f"sqlite:///{notebook_env}"  # registry too: an earlier test may have set a global one
+    client = MlflowClient(tracking_uri=store, registry_uri=store)
     name = yaml.safe_load(small_config.read_text())["name"]
     runs = client.search_runs(
         [client.get_experiment_by_name(name).experiment_id], order_by=["attributes.start_time DESC"]

@@ -26,7 +26,6 @@ DEFAULT_PARAMS: dict[str, float | int | str] = {
     "colsample_bytree": 0.5,
     "reg_lambda": 1.0,
     "max_cat_to_onehot": 8,
-    "nthread": 2,
 }
 
 

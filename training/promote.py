@@ -162,7 +162,9 @@ def promote(
     reference = champion_metrics(champion, candidate, tables, config) if champion else None
     decision = gate(metrics, reference, config)
     if not (decision.passed or force):
-        return Promotion(decision, run_id, None, champion and champion.version, forced=False)
+        previous = str(champion.version) if champion else None
+        return Promotion(decision, run_id, None, previous, forced=False)
     version = register(client, config, run_id, forced=force and not decision.passed)
     move_aliases(client, config.model_name, version, champion)
-    return Promotion(decision, run_id, version.version, champion and champion.version, forced=force)
+    previous = str(champion.version) if champion else None
+    return Promotion(decision, run_id, str(version.version), previous, forced=force)

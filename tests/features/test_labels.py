@@ -60,3 +60,23 @@ def test_label_column_definition_uses_the_snapshot_label():
     labels = _by_id(label_churn(tables, ChurnSpec(definition="label_column"), cutoffs=CUTOFF))
     assert labels[1]["churned"] and not labels[2]["churned"]
     assert labels[2]["eligible"] and labels[2]["observed"]
+
+
+def test_later_interactions_do_not_make_inactivity_labels_observed():
+    from tests.frames import interactions
+
+    tx = transactions([(1, "2024-03-01", 10), (1, "2024-04-15", 10)])
+    late_contact = interactions([(1, "2024-12-31", "call")])
+    tables = make_tables(transaction_frame=tx, interactions=late_contact)
+    labels = label_churn(tables, ChurnSpec(horizon_days=30), cutoffs=CUTOFF)
+    assert not labels["observed"].any()  # purchases end Apr 15: the window is not seen
+
+
+def test_extract_date_ends_observation():
+    from dataclasses import replace
+
+    tx = transactions([(1, "2024-03-01", 10)])
+    tables = replace(make_tables(transaction_frame=tx), as_of=pd.Timestamp("2024-12-31"))
+    labels = label_churn(tables, ChurnSpec(horizon_days=30), cutoffs=CUTOFF)
+    assert labels["observed"].all()
+    assert labels["churned"].all()

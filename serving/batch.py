@@ -1,0 +1,223 @@
+"""Batch scoring: the champion scores every active customer as of a cutoff into the store.
+
+Two steps, so a caller can show progress with the row count known: `prepare` loads the
+champion (by its alias), the tables and the features as of the cutoff; `Job.run` scores
+in chunks (probability, contributions, reasons), ranks the whole batch (value, band,
+tier need batch-wide quantiles and means) and writes it atomically to the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import mlflow
+from churn.model import ChurnModel, safe_name
+from features.contract import RunConfig
+from features.labels import label_churn
+from features.sources import load_tables
+from features.tables import Tables
+from mlflow import MlflowClient
+from serving import store
+from serving.ranking import Rules, rank
+from serving.reasons import Reason, explain, population_means
+from serving.settings import Settings
+
+CHAMPION = "champion"
+CHUNK_ROWS = 50_000
+
+
+class ServingError(ValueError):
+    """Scoring cannot start (no champion, no cutoff); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Champion:
+    model: ChurnModel
+    name: str
+    version: str
+
+
+def load_champion(name: str, tracking_uri: str) -> Champion:
+    """The model behind the `champion` alias, with the version it resolved to.
+
+    The alias is resolved once and that exact version is loaded, so the version written
+    with the batch is the one that scored it even if the alias moves meanwhile.
+    """
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    try:
+        version = MlflowClient().get_model_version_by_alias(name, CHAMPION).version
+    except mlflow.exceptions.MlflowException:
+        raise ServingError(
+            f"model '{name}' has no {CHAMPION}; train and promote one first "
+            "(churn train, churn promote)"
+        ) from None
+    model = mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model()
+    return Champion(model=model, name=name, version=str(version))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: int
+    rows: int
+    cutoff: dt.date
+    model_version: str
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass
+class Job:
+    """Everything needed to score one batch; `run` does the work."""
+
+    champion: Champion
+    features: pd.DataFrame
+    cutoff: pd.Timestamp
+    database_url: str
+    configured_value: pd.Series | None = None
+    segments: list[str] = field(default_factory=list)
+    rules: Rules = field(default_factory=Rules)
+
+    @property
+    def rows(self) -> int:
+        return len(self.features)
+
+    def run(
+        self, *, chunk_rows: int = CHUNK_ROWS, on_chunk: Callable[[int], None] | None = None
+    ) -> BatchResult:
+        """Score, explain, rank and write; `on_chunk(rows)` after each scored chunk."""
+        started = time.perf_counter()
+        probability, reasons = score(self.champion.model, self.features, chunk_rows, on_chunk)
+        ranked = rank(
+            self.features, probability, self.rules, configured_value=self.configured_value
+        )
+        engine = store.connect(self.database_url)
+        batch_id = store.write_batch(
+            engine,
+            model_name=self.champion.name,
+            model_version=self.champion.version,
+            cutoff=self.cutoff.date(),
+            rows=records(self.features, ranked, reasons, self.segments),
+        )
+        engine.dispose()
+        return BatchResult(
+            batch_id=batch_id,
+            rows=self.rows,
+            cutoff=self.cutoff.date(),
+            model_version=self.champion.version,
+            seconds=time.perf_counter() - started,
+        )
+
+
+def prepare(config: RunConfig, *, cutoff: dt.date | None, settings: Settings) -> Job:
+    """Load the champion and the active customers' features as of the cutoff."""
+    champion = load_champion(config.model_name, settings.tracking_uri)
+    tables = load_tables(config)
+    when = resolve_cutoff(tables, cutoff)
+    features = active_only(champion.model.features(tables, when), tables, config, when)
+    return Job(
+        champion=champion,
+        features=features,
+        cutoff=when,
+        database_url=settings.database_url,
+        configured_value=configured_value(tables, features),
+        segments=[
+            name
+            for name, kind in tables.attributes.items()
+            if kind == "categorical" and name in features
+        ],
+    )
+
+
+def resolve_cutoff(tables: Tables, cutoff: dt.date | None) -> pd.Timestamp:
+    """The given cutoff, else the last day with recorded activity."""
+    if cutoff is not None:
+        return pd.Timestamp(cutoff).normalize()
+    if tables.observed_until is None:
+        raise ServingError("the data hold no dated activity; pass --cutoff YYYY-MM-DD")
+    return tables.observed_until
+
+
+def active_only(
+    features: pd.DataFrame, tables: Tables, config: RunConfig, cutoff: pd.Timestamp
+) -> pd.DataFrame:
+    """Customers still active per the churn definition (eligible at the cutoff)."""
+    labels = label_churn(tables, config.churn, cutoffs=cutoff)[["customer_id", "eligible"]]
+    kept = features.merge(labels, on="customer_id", how="left", validate="1:1")
+    return kept[kept["eligible"].fillna(False).astype(bool)].drop(columns="eligible")
+
+
+def configured_value(tables: Tables, features: pd.DataFrame) -> pd.Series | None:
+    """The customers table's `value` column aligned to the feature rows, when configured."""
+    if "value" not in tables.customers:
+        return None
+    values = tables.customers.drop_duplicates("customer_id").set_index("customer_id")["value"]
+    return pd.Series(features["customer_id"].map(values).to_numpy(), index=features.index)
+
+
+def score(
+    model: ChurnModel,
+    features: pd.DataFrame,
+    chunk_rows: int,
+    on_chunk: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, list[list[Reason]]]:
+    """Probabilities and reasons in chunks (bounded memory); means are batch-wide."""
+    means = population_means(features, model.specs)
+    columns = [safe_name(name) for name in model.layout.names]
+    source_of = dict(zip(columns, model.layout.names, strict=True))
+    probabilities: list[np.ndarray] = []
+    reasons: list[list[Reason]] = []
+    for start in range(0, len(features), chunk_rows):
+        chunk = features.iloc[start : start + chunk_rows]
+        probabilities.append(model.predict_proba(chunk))
+        reasons.extend(
+            explain(
+                chunk,
+                model.contributions(chunk),
+                specs=model.specs,
+                columns=columns,
+                source_of=source_of,
+                means=means,
+            )
+        )
+        if on_chunk is not None:
+            on_chunk(len(chunk))
+    return (np.concatenate(probabilities) if probabilities else np.zeros(0)), reasons
+
+
+def records(
+    features: pd.DataFrame,
+    ranked: pd.DataFrame,
+    reasons: list[list[Reason]],
+    segments: list[str],
+) -> Iterator[dict[str, Any]]:
+    """Store rows, one per customer, produced lazily while the store writes."""
+    segment_values = features[segments].astype("object").to_numpy() if segments else None
+    ids = features["customer_id"].to_numpy()
+    for i, row in enumerate(ranked.itertuples(index=False)):
+        yield {
+            "customer_id": ids[i],
+            "probability": row.probability,
+            "band": row.band,
+            "value": row.value,
+            "value_at_risk": row.value_at_risk,
+            "tier": row.tier,
+            "reasons": [reason.as_dict() for reason in reasons[i]],
+            "segments": _segments(segments, segment_values, i),
+        }
+
+
+def _segments(names: list[str], values: np.ndarray | None, i: int) -> dict[str, str | None]:
+    if values is None:
+        return {}
+    return {name: None if pd.isna(v) else str(v) for name, v in zip(names, values[i], strict=True)}

@@ -1,0 +1,164 @@
+"""SHAP contributions -> the top reasons in plain words, per customer (DOMAIN.md section 4).
+
+The model's contributions are TreeSHAP values in margin space, one column per model
+column plus the bias last; per row they sum to the margin. Columns that encode one source
+feature (one-hot levels of an attribute, should the model ever use them) are summed into
+one reason first: a retention agent needs "contract: month-to-month", not three
+fragments of it. Ranking is vectorized over the batch (argsort on the matrix); only the
+few chosen reasons per customer are rendered one by one.
+
+Reason text comes from the feature's own declared template filled with the customer's
+own values (`FeatureSpec.render`). When a value is missing the template cannot be filled,
+and the text names the feature and the direction only: never a made-up number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from features.registry import FeatureSpec
+
+Direction = Literal["raises", "lowers"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for one customer; `value` and `population_mean` are None when unknown."""
+
+    feature: str
+    value: float | str | None
+    contribution: float
+    population_mean: float | None
+    direction: Direction
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """Contributions summed per source feature; `bias` is the model's base margin."""
+
+    values: np.ndarray
+    """n × len(sources)."""
+    sources: list[str]
+    bias: np.ndarray
+
+
+def group_contributions(
+    contributions: np.ndarray, columns: Sequence[str], source_of: Mapping[str, str]
+) -> Grouped:
+    """Sum the model columns that map to one source feature (bias column last, kept apart).
+
+    A column missing from `source_of` is its own source. SHAP values are additive, so the
+    sum over a group is the contribution of the whole attribute and totals are preserved.
+    """
+    matrix = np.asarray(contributions, dtype=np.float64)
+    if matrix.shape[1] != len(columns) + 1:
+        raise ValueError(f"expected {len(columns)} columns + bias, got {matrix.shape[1]}")
+    names = [source_of.get(column, column) for column in columns]
+    sources = list(dict.fromkeys(names))
+    position = {source: i for i, source in enumerate(sources)}
+    membership = np.zeros((len(columns), len(sources)))
+    membership[np.arange(len(columns)), [position[name] for name in names]] = 1.0
+    return Grouped(values=matrix[:, :-1] @ membership, sources=sources, bias=matrix[:, -1])
+
+
+def pick(values: np.ndarray, *, raising: int = 3, lowering: int = 1) -> tuple[np.ndarray, ...]:
+    """Per row, the column indices of the top raising and the strongest lowering reasons.
+
+    Returns (rows, columns) of the chosen cells, row by row: up to `raising` largest
+    positive contributions in descending order, then up to `lowering` most negative ones.
+    Zero contributions are never reasons; a sign test keeps the two sets disjoint.
+    """
+    order = np.argsort(-values, axis=1, kind="stable")
+    top = order[:, :raising]
+    bottom = order[:, ::-1][:, :lowering]
+    chosen = np.concatenate([top, bottom], axis=1)
+    signed = np.take_along_axis(values, chosen, axis=1)
+    k = top.shape[1]
+    keep = np.concatenate([signed[:, :k] > 0, signed[:, k:] < 0], axis=1)
+    rows = np.broadcast_to(np.arange(values.shape[0])[:, None], chosen.shape)
+    return rows[keep], chosen[keep]
+
+
+def population_means(features: pd.DataFrame, specs: Sequence[FeatureSpec]) -> dict[str, float]:
+    """Mean of every numeric feature over the whole scored batch (not per chunk)."""
+    means = {}
+    for spec in specs:
+        if spec.dtype != "category" and spec.name in features:
+            column = pd.to_numeric(features[spec.name], errors="coerce")
+            means[spec.name] = float(column.mean()) if column.notna().any() else math.nan
+    return means
+
+
+def explain(
+    features: pd.DataFrame,
+    contributions: np.ndarray,
+    *,
+    specs: Sequence[FeatureSpec],
+    columns: Sequence[str],
+    source_of: Mapping[str, str],
+    means: Mapping[str, float],
+    raising: int = 3,
+    lowering: int = 1,
+) -> list[list[Reason]]:
+    """The top reasons per row of `features`, in the row order of `features`."""
+    grouped = group_contributions(contributions, columns, source_of)
+    rows, cols = pick(grouped.values, raising=raising, lowering=lowering)
+    by_name = {spec.name: spec for spec in specs}
+    arrays = {name: features[name].to_numpy(dtype=object) for name in features.columns}
+    reasons: list[list[Reason]] = [[] for _ in range(len(features))]
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        source = grouped.sources[col]
+        reasons[row].append(
+            _reason(
+                source, by_name.get(source), row, float(grouped.values[row, col]), arrays, means
+            )
+        )
+    return reasons
+
+
+def _reason(
+    name: str,
+    spec: FeatureSpec | None,
+    row: int,
+    contribution: float,
+    arrays: Mapping[str, np.ndarray],
+    means: Mapping[str, float],
+) -> Reason:
+    direction: Direction = "raises" if contribution > 0 else "lowers"
+    value = _plain(arrays[name][row]) if name in arrays else None
+    needed = spec.placeholders() if spec else []
+    text = spec.render({p: arrays[p][row] for p in needed if p in arrays}) if spec else None
+    mean = means.get(name)
+    return Reason(
+        feature=name,
+        value=value,
+        contribution=contribution,
+        population_mean=None if mean is None or math.isnan(mean) else mean,
+        direction=direction,
+        text=text or neutral_text(name, direction),
+    )
+
+
+def neutral_text(name: str, direction: Direction) -> str:
+    """The fallback when a template cannot be filled: names the feature, states no number."""
+    return f"{name.replace('_', ' ')} {direction} the risk"
+
+
+def _plain(value: object) -> float | str | None:
+    """A JSON-friendly value: numbers as float, levels as text, missing as None."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_ | int | float | np.integer | np.floating):
+        number = float(value)
+        return None if math.isnan(number) else number
+    return str(value)

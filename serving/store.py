@@ -1,0 +1,200 @@
+"""The score store: scored batches in a SQL database (SQLite file by default), via SQLAlchemy.
+
+Write path: a batch is written in **one transaction**: any earlier batch of the same
+(model name, model version, cutoff) is deleted, the batch row is inserted as `writing`,
+the scores follow in chunks, and the batch is marked `complete` last. A crash anywhere
+rolls all of it back, so the previous batch stays intact and a rerun of the same
+(model version, cutoff) replaces its batch instead of adding a second one.
+
+Read path: readers only see the *latest complete* batch: the one with the latest cutoff,
+and among batches of one cutoff the one written last (a new champion's rescoring). A
+backfill of an older cutoff therefore never replaces today's worklist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+WRITE_CHUNK_ROWS = 5_000
+SORTS = ("value_at_risk", "probability", "value")
+
+metadata = sa.MetaData()
+
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("model_name", sa.String, nullable=False),
+    sa.Column("model_version", sa.String, nullable=False),
+    sa.Column("cutoff", sa.Date, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False, default=0),
+    sa.Column("status", sa.String, nullable=False),
+    sqlite_autoincrement=True,  # a replaced batch never hands its id to the next one
+)
+
+scores = sa.Table(
+    "scores",
+    metadata,
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False),
+    sa.Column("customer_id", sa.String, nullable=False),
+    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("band", sa.String, nullable=False),
+    sa.Column("value", sa.Float),
+    sa.Column("value_at_risk", sa.Float),
+    sa.Column("tier", sa.String, nullable=False),
+    sa.Column("reasons", sa.Text, nullable=False),
+    sa.Column("segments", sa.Text, nullable=False),
+    sa.UniqueConstraint("batch_id", "customer_id"),
+    sa.Index("ix_scores_batch_var", "batch_id", "value_at_risk"),
+)
+
+
+class StoreError(ValueError):
+    """A bad request to the store (unknown sort key, negative paging)."""
+
+
+def connect(url: str) -> Engine:
+    """An engine with the schema in place; creates the SQLite file's folder when needed."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+    metadata.create_all(engine)
+    return engine
+
+
+def write_batch(
+    engine: Engine,
+    *,
+    model_name: str,
+    model_version: str,
+    cutoff: dt.date,
+    rows: Iterable[Mapping[str, Any]],
+) -> int:
+    """Write one scored batch atomically; returns its id. See the module docstring."""
+    with engine.begin() as conn:
+        _delete_same(conn, model_name, model_version, cutoff)
+        batch_id = conn.execute(
+            batches.insert().values(
+                model_name=model_name,
+                model_version=str(model_version),
+                cutoff=cutoff,
+                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                rows=0,
+                status="writing",
+            )
+        ).inserted_primary_key[0]
+        written = 0
+        for chunk in _chunks((_record(batch_id, row) for row in rows), WRITE_CHUNK_ROWS):
+            conn.execute(scores.insert(), chunk)
+            written += len(chunk)
+        conn.execute(
+            batches.update().where(batches.c.id == batch_id).values(rows=written, status="complete")
+        )
+    return int(batch_id)
+
+
+def _delete_same(conn: Connection, name: str, version: str, cutoff: dt.date) -> None:
+    same = sa.select(batches.c.id).where(
+        batches.c.model_name == name,
+        batches.c.model_version == str(version),
+        batches.c.cutoff == cutoff,
+    )
+    conn.execute(scores.delete().where(scores.c.batch_id.in_(same)))
+    conn.execute(batches.delete().where(batches.c.id.in_(same)))
+
+
+def _record(batch_id: int, row: Mapping[str, Any]) -> dict[str, Any]:
+    """One score row as stored: ids as text, reasons and segments as JSON text."""
+    return {
+        "batch_id": batch_id,
+        "customer_id": str(row["customer_id"]),
+        "probability": float(row["probability"]),
+        "band": row["band"],
+        "value": _number(row.get("value")),
+        "value_at_risk": _number(row.get("value_at_risk")),
+        "tier": row["tier"],
+        "reasons": json.dumps(row.get("reasons", [])),
+        "segments": json.dumps(row.get("segments", {})),
+    }
+
+
+def _number(value: Any) -> float | None:
+    """NaN is not a SQL number: unknown values are stored as NULL."""
+    return None if value is None or value != value else float(value)
+
+
+def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def latest_batch(engine: Engine) -> dict[str, Any] | None:
+    """The batch readers see: latest cutoff, then last written; only complete ones."""
+    query = (
+        sa.select(batches)
+        .where(batches.c.status == "complete")
+        .order_by(batches.c.cutoff.desc(), batches.c.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        found = conn.execute(query).mappings().first()
+    return dict(found) if found else None
+
+
+def latest_score(engine: Engine, customer_id: str | int) -> dict[str, Any] | None:
+    """One customer's score in the latest complete batch, or None."""
+    batch = latest_batch(engine)
+    if batch is None:
+        return None
+    query = sa.select(scores).where(
+        scores.c.batch_id == batch["id"], scores.c.customer_id == str(customer_id)
+    )
+    with engine.connect() as conn:
+        found = conn.execute(query).mappings().first()
+    return _decoded(found) if found else None
+
+
+def worklist(
+    engine: Engine,
+    *,
+    band: str | None = None,
+    tier: str | None = None,
+    sort: str = "value_at_risk",
+    limit: int = 200,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """A page of the latest batch, highest `sort` first (unknown values last)."""
+    if sort not in SORTS:
+        raise StoreError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if limit < 0 or offset < 0:
+        raise StoreError("limit and offset must not be negative")
+    batch = latest_batch(engine)
+    if batch is None:
+        return []
+    key = scores.c[sort]
+    query = sa.select(scores).where(scores.c.batch_id == batch["id"])
+    if band is not None:
+        query = query.where(scores.c.band == band)
+    if tier is not None:
+        query = query.where(scores.c.tier == tier)
+    query = query.order_by(key.is_(None), key.desc(), scores.c.customer_id)
+    with engine.connect() as conn:
+        found = conn.execute(query.limit(limit).offset(offset)).mappings().all()
+    return [_decoded(row) for row in found]
+
+
+def _decoded(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["reasons"] = json.loads(out["reasons"])
+    out["segments"] = json.loads(out["segments"])
+    return out

@@ -1,0 +1,81 @@
+"""Ranking: value, value at risk, bands and tiers against hand-computed expectations."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from serving.ranking import Rules, customer_value, rank, risk_band, value_tier
+
+
+def _features() -> pd.DataFrame:
+    """Ten customers; the comments give value = spend_365d + 0.2 × (total − 365d)."""
+    return pd.DataFrame(
+        {
+            "spend_365d": [100.0, 200, 300, 400, 500, 0, np.nan, 50, 60, 1000],
+            "spend_total": [100.0, 700, 300, 400, 500, 0, np.nan, 50, 60, 1500],
+            # values:      100    300  300  400  500  0   0     50  60  1100
+            "wallet_365d": [1000.0, 1000, 10, 10, 10, 10, 10, 2000, 20, 10],
+            "wallet_share_365d": [0.1, 0.2, 0.9, 0.9, 0.9, 0.0, np.nan, 0.025, 0.1, 0.9],
+        }
+    )
+
+
+def test_value_is_current_plus_a_share_of_earlier_spend():
+    value = customer_value(_features(), Rules())
+    np.testing.assert_allclose(value, [100, 300, 300, 400, 500, 0, 0, 50, 60, 1100])
+    half = customer_value(_features(), Rules(historical_share=0.5))
+    assert half[1] == pytest.approx(450.0)
+
+
+def test_configured_value_wins_and_unknown_value_stays_unknown():
+    configured = pd.Series([1.0] * 10)
+    np.testing.assert_allclose(customer_value(_features(), Rules(), configured=configured), 1.0)
+    assert np.isnan(customer_value(pd.DataFrame({"x": [1, 2]}), Rules())).all()
+
+
+def test_bands_at_the_thresholds():
+    p = np.array([0.0, 0.29, 0.3, 0.59, 0.6, 1.0])
+    assert risk_band(p, Rules()).tolist() == ["low", "low", "medium", "medium", "high", "high"]
+    assert risk_band(p, Rules(medium_from=0.5, high_from=0.9)).tolist() == [
+        "low",
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+    ]
+
+
+def test_tiers():
+    features = _features()
+    tiers = value_tier(features, customer_value(features, Rules()), Rules())
+    # top 20% of ten values: 500 and 1100; median wallet is 10, so wallets of 1000,
+    # 2000 and 20 are above it; of those, shares 0.1 / 0.2 / 0.025 / 0.1 are below 0.3.
+    assert tiers.tolist() == [
+        "most_growable",
+        "most_growable",
+        "standard",
+        "standard",
+        "most_valuable",
+        "below_zero",
+        "below_zero",
+        "most_growable",
+        "most_growable",
+        "most_valuable",
+    ]
+
+
+def test_value_at_risk_is_probability_times_value():
+    features = _features()
+    p = np.linspace(0.1, 1.0, 10)
+    ranked = rank(features, p, Rules())
+    np.testing.assert_allclose(
+        ranked["value_at_risk"], p * [100, 300, 300, 400, 500, 0, 0, 50, 60, 1100]
+    )
+    assert ranked["band"].tolist()[:3] == ["low", "low", "medium"]
+    assert list(ranked.columns) == ["probability", "band", "value", "value_at_risk", "tier"]
+
+
+def test_bad_thresholds_are_refused():
+    with pytest.raises(ValueError):
+        Rules(medium_from=0.7, high_from=0.6)

@@ -1,0 +1,162 @@
+"""Reasons: grouping of one source's columns, ranking, templates filled with own values."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import xgboost as xgb
+
+from features.registry import FeatureSpec, Mechanism
+from serving.reasons import explain, group_contributions, pick, population_means
+
+RECENCY = FeatureSpec(
+    "days_since_last_purchase",
+    "float",
+    Mechanism.RECENCY,
+    "Days since the last purchase.",
+    "no purchase for {days_since_last_purchase:.0f} days",
+)
+TREND = FeatureSpec(
+    "spend_trend_90d_vs_prev",
+    "float",
+    Mechanism.PARTIAL_DEFECTION,
+    "Spend change.",
+    "spend {spend_trend_90d_vs_prev!c:.0%} versus the previous quarter",
+)
+CONTRACT = FeatureSpec(
+    "contract", "category", Mechanism.RELATIONSHIP, "Contract type.", "contract: {contract}"
+)
+TENURE = FeatureSpec("tenure_days", "float", Mechanism.LIFECYCLE, "Tenure.", None)
+SPECS = [RECENCY, TREND, CONTRACT, TENURE]
+
+
+def _features() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "days_since_last_purchase": [94.0, np.nan],
+            "spend_trend_90d_vs_prev": [-0.62, 0.10],
+            "contract": ["month", "year"],
+            "tenure_days": [400.0, 800.0],
+        }
+    )
+
+
+# model columns: recency, trend, two one-hot columns of `contract`, tenure, bias
+COLUMNS = [
+    "days_since_last_purchase",
+    "spend_trend_90d_vs_prev",
+    "c_month",
+    "c_year",
+    "tenure_days",
+]
+ONE_HOT = {"c_month": "contract", "c_year": "contract"}
+CONTRIBUTIONS = np.array(
+    [
+        [0.9, 0.5, 0.3, 0.2, -0.4, -1.0],
+        [0.8, -0.1, -0.2, -0.3, 0.05, -1.0],
+    ]
+)
+
+
+def _explain(**kwargs):
+    features = _features()
+    return explain(
+        features,
+        CONTRIBUTIONS,
+        specs=SPECS,
+        columns=COLUMNS,
+        source_of=ONE_HOT,
+        means=population_means(features, SPECS),
+        **kwargs,
+    )
+
+
+def test_one_hot_columns_of_one_attribute_become_one_source():
+    grouped = group_contributions(CONTRIBUTIONS, COLUMNS, ONE_HOT)
+    assert grouped.sources == [
+        "days_since_last_purchase",
+        "spend_trend_90d_vs_prev",
+        "contract",
+        "tenure_days",
+    ]
+    np.testing.assert_allclose(grouped.values[:, 2], [0.5, -0.5])
+    np.testing.assert_allclose(grouped.bias, [-1.0, -1.0])
+    np.testing.assert_allclose(grouped.values.sum(axis=1) + grouped.bias, CONTRIBUTIONS.sum(axis=1))
+
+
+def test_grouped_attribute_is_one_reason_with_its_summed_contribution():
+    first, second = _explain()
+    contract = [r for r in first if r.feature == "contract"]
+    assert len(contract) == 1
+    assert contract[0].contribution == pytest.approx(0.5)
+    assert contract[0].text == "contract: month"
+    assert contract[0].population_mean is None  # a category has no mean
+    assert [r.feature for r in second if r.feature == "contract"] == ["contract"]
+    assert next(r for r in second if r.feature == "contract").direction == "lowers"
+
+
+def test_top_three_raising_then_the_strongest_lowering():
+    first, second = _explain()
+    assert [(r.feature, r.direction) for r in first] == [
+        ("days_since_last_purchase", "raises"),
+        ("spend_trend_90d_vs_prev", "raises"),
+        ("contract", "raises"),
+        ("tenure_days", "lowers"),
+    ]
+    # only two positive contributions: no padding with zero or negative ones
+    assert [(r.feature, r.direction) for r in second] == [
+        ("days_since_last_purchase", "raises"),
+        ("tenure_days", "raises"),
+        ("contract", "lowers"),
+    ]
+
+
+def test_templates_are_filled_with_the_customers_own_values():
+    first, _ = _explain()
+    by_feature = {r.feature: r for r in first}
+    assert by_feature["days_since_last_purchase"].text == "no purchase for 94 days"
+    assert by_feature["days_since_last_purchase"].value == 94.0
+    assert (
+        by_feature["spend_trend_90d_vs_prev"].text == "spend down 62% versus the previous quarter"
+    )
+    assert by_feature["days_since_last_purchase"].population_mean == pytest.approx(94.0)
+    assert by_feature["tenure_days"].population_mean == pytest.approx(600.0)
+
+
+def test_missing_value_or_no_template_falls_back_to_neutral_words_without_numbers():
+    first, second = _explain()
+    recency = second[0]
+    assert recency.feature == "days_since_last_purchase"
+    assert recency.value is None
+    assert recency.text == "days since last purchase raises the risk"
+    tenure = first[-1]
+    assert tenure.text == "tenure days lowers the risk"
+    assert not any(ch.isdigit() for ch in recency.text + tenure.text)
+
+
+def test_pick_respects_counts_and_signs():
+    values = np.array([[0.0, 0.0, 0.0], [-1.0, -2.0, 3.0]])
+    rows, cols = pick(values, raising=3, lowering=1)
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [(1, 2), (1, 1)]
+    rows, cols = pick(values, raising=1, lowering=2)
+    assert cols.tolist() == [2, 1, 0]
+
+
+def test_contributions_and_bias_sum_to_the_booster_margin():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    y = (x["a"] + rng.normal(size=200) > 0).astype(int)
+    booster = xgb.train(
+        {"objective": "binary:logistic", "max_depth": 2, "nthread": 1},
+        xgb.DMatrix(x, label=y),
+        num_boost_round=10,
+    )
+    contributions = booster.predict(xgb.DMatrix(x), pred_contribs=True)
+    margin = booster.predict(xgb.DMatrix(x), output_margin=True)
+    grouped = group_contributions(contributions, ["a", "b", "c"], {"b": "bc", "c": "bc"})
+    np.testing.assert_allclose(grouped.values.sum(axis=1) + grouped.bias, margin, atol=1e-4)
+
+
+def test_wrong_width_is_refused():
+    with pytest.raises(ValueError, match="columns \\+ bias"):
+        group_contributions(np.zeros((2, 3)), ["a", "b", "c"], {})

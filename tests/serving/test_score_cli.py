@@ -1,0 +1,126 @@
+"""End to end: `churn score` with a tiny trained and promoted champion, into the store.
+
+The champion is trained here (tests may import training; serving may not) on a small
+simulated data set, with MLflow's store and the working directory in a temporary folder.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from churn.cli import app
+from features.contract import load_config
+from features.labels import label_churn
+from features.simulate import simulate_to_dir
+from features.sources import load_tables
+from serving import store
+from serving.batch import load_champion
+from training.promote import promote
+from training.train import train_and_log
+
+pytestmark = pytest.mark.slow
+runner = CliRunner(env={"COLUMNS": "200"})
+TRAINING = {"cutoffs": 3, "max_rounds": 100, "params": {"nthread": 1}}
+
+
+@dataclass
+class Scored:
+    root: Path
+    config: Path
+    output: str
+    exit_code: int
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory) -> Iterator[Scored]:
+    root = tmp_path_factory.mktemp("serving")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+        patch.delenv("CHURN_DATABASE_URL", raising=False)
+        patch.chdir(root)
+        path = simulate_to_dir(root / "data", customers=1500, months=18, seed=3)
+        raw = yaml.safe_load(path.read_text())
+        path.write_text(yaml.safe_dump({**raw, "training": TRAINING}, sort_keys=False))
+        config = load_config(path)
+        trained = train_and_log(config)
+        promote(config, load_tables(config), run_id=trained.run_id)
+        result = runner.invoke(app, ["score", "--config", str(path)])
+        yield Scored(root, path, result.output, result.exit_code)
+
+
+def _engine(root: Path):
+    return store.connect(f"sqlite:///{root / 'data' / 'scores.db'}")
+
+
+def test_score_writes_one_complete_batch_of_active_customers(scored):
+    assert scored.exit_code == 0, scored.output
+    assert "customers/s" in scored.output
+    config = load_config(scored.config)
+    tables = load_tables(config)
+    batch = store.latest_batch(_engine(scored.root))
+    assert batch["status"] == "complete"
+    assert batch["model_version"] == "1"
+    assert pd.Timestamp(batch["cutoff"]) == tables.observed_until
+    labels = label_churn(tables, config.churn, cutoffs=tables.observed_until)
+    assert batch["rows"] == int(labels["eligible"].sum())
+    assert f"scored {batch['rows']:,} customers" in scored.output
+
+
+def test_worklist_rows_carry_reasons_value_and_tier(scored):
+    rows = store.worklist(_engine(scored.root), limit=50)
+    assert len(rows) == 50
+    risks = [r["value_at_risk"] for r in rows]
+    assert risks == sorted(risks, reverse=True)
+    for row in rows:
+        assert 0 < row["probability"] < 1
+        assert row["value_at_risk"] == pytest.approx(row["probability"] * row["value"])
+        assert row["band"] in {"low", "medium", "high"}
+        assert row["tier"] in {"most_valuable", "most_growable", "below_zero", "standard"}
+        assert 1 <= len(row["reasons"]) <= 4
+        assert all(r["text"] and r["direction"] in {"raises", "lowers"} for r in row["reasons"])
+        assert set(row["segments"]) == {"region", "segment", "channel"}  # the categoricals
+
+
+def test_reasons_carry_the_customers_own_values_and_sum_to_the_margin(scored, monkeypatch):
+    monkeypatch.chdir(scored.root)
+    config = load_config(scored.config)
+    tables = load_tables(config)
+    champion = load_champion(config.model_name, f"sqlite:///{scored.root}/mlflow.db")
+    features = champion.model.features(tables, tables.observed_until).set_index("customer_id")
+    row = store.worklist(_engine(scored.root), limit=1)[0]
+    own = features.loc[[type(features.index[0])(row["customer_id"])]]
+    for reason in row["reasons"]:
+        value = own[reason["feature"]].iloc[0]
+        if isinstance(reason["value"], str):
+            assert reason["value"] == str(value)
+        else:
+            assert reason["value"] == pytest.approx(float(value))
+    contributions = champion.model.contributions(own)
+    margin = champion.model.margin(own)
+    assert contributions.sum(axis=1) == pytest.approx(margin, abs=1e-4)
+
+
+def test_rerun_with_the_same_cutoff_replaces_the_batch(scored, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+    monkeypatch.chdir(scored.root)
+    engine = _engine(scored.root)
+    before = store.latest_batch(engine)
+    cutoff = before["cutoff"].isoformat()
+    result = runner.invoke(app, ["score", "--config", str(scored.config), "--cutoff", cutoff])
+    assert result.exit_code == 0, result.output
+    after = store.latest_batch(engine)
+    assert after["id"] != before["id"] and after["rows"] == before["rows"]
+    assert len(store.worklist(engine, limit=10_000)) == before["rows"]
+
+
+def test_no_champion_is_one_clear_error(scored, monkeypatch, tmp_path):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/empty.db")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["score", "--config", str(scored.config)])
+    assert result.exit_code == 2
+    assert "has no champion" in result.output

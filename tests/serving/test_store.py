@@ -1,0 +1,127 @@
+"""Score store: atomic batches, crash safety, idempotent reruns, worklist queries."""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from serving import store
+
+DAY = dt.date(2024, 6, 30)
+
+
+def _rows(n: int, *, scale: float = 1.0) -> list[dict]:
+    """n customers; value at risk grows with the id, bands and tiers alternate."""
+    return [
+        {
+            "customer_id": i,
+            "probability": min(0.99, 0.1 * (i % 10) + 0.05),
+            "band": ("low", "medium", "high")[i % 3],
+            "value": 100.0 * i * scale,
+            "value_at_risk": 10.0 * i * scale,
+            "tier": ("most_valuable", "standard")[i % 2],
+            "reasons": [{"feature": "days_since_last_purchase", "text": f"no purchase {i}"}],
+            "segments": {"region": "north" if i % 2 else "south"},
+        }
+        for i in range(n)
+    ]
+
+
+def _crashing(rows: list[dict]) -> Iterator[dict]:
+    """Yield half the rows, then fail as a process killed midway would."""
+    for i, row in enumerate(rows):
+        if i == len(rows) // 2:
+            raise RuntimeError("crash midway")
+        yield row
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return store.connect(f"sqlite:///{tmp_path / 'nested' / 'scores.db'}")
+
+
+def _write(engine, rows, *, version="1", cutoff=DAY) -> int:
+    return store.write_batch(
+        engine, model_name="retail", model_version=version, cutoff=cutoff, rows=rows
+    )
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_written_batch_is_complete_and_readable(engine):
+    batch_id = _write(engine, _rows(12))
+    latest = store.latest_batch(engine)
+    assert latest["id"] == batch_id
+    assert (latest["rows"], latest["status"], latest["cutoff"]) == (12, "complete", DAY)
+    score = store.latest_score(engine, "7")
+    assert score["customer_id"] == "7"
+    assert score["value_at_risk"] == pytest.approx(70.0)
+    assert score["reasons"][0]["text"] == "no purchase 7"
+    assert score["segments"] == {"region": "north"}
+    assert store.latest_score(engine, 7) == score  # ids are compared as text
+    assert store.latest_score(engine, "missing") is None
+
+
+def test_empty_store_reads_as_nothing(engine):
+    assert store.latest_score(engine, "1") is None
+    assert store.worklist(engine) == []
+
+
+def test_crash_midway_leaves_the_previous_batch(engine):
+    first = _write(engine, _rows(10))
+    with pytest.raises(RuntimeError, match="crash midway"):
+        _write(engine, _crashing(_rows(10, scale=2.0)), version="2", cutoff=DAY.replace(day=29))
+    with pytest.raises(RuntimeError, match="crash midway"):
+        _write(engine, _crashing(_rows(10, scale=2.0)), version="1")  # same key as `first`
+    assert store.latest_batch(engine)["id"] == first
+    assert store.latest_score(engine, "3")["value"] == pytest.approx(300.0)
+    assert (_count(engine, store.batches), _count(engine, store.scores)) == (1, 10)
+
+
+def test_rerun_of_the_same_version_and_cutoff_replaces_its_batch(engine):
+    _write(engine, _rows(10))
+    again = _write(engine, _rows(8, scale=3.0))
+    assert (_count(engine, store.batches), _count(engine, store.scores)) == (1, 8)
+    assert store.latest_batch(engine)["id"] == again
+    assert store.latest_score(engine, "2")["value"] == pytest.approx(600.0)
+    assert store.latest_score(engine, "9") is None
+
+
+def test_readers_see_the_latest_cutoff_then_the_last_written(engine):
+    _write(engine, _rows(5), version="1", cutoff=DAY)
+    newer_model = _write(engine, _rows(5, scale=2.0), version="2", cutoff=DAY)
+    _write(engine, _rows(5, scale=5.0), version="3", cutoff=DAY - dt.timedelta(days=30))
+    assert store.latest_batch(engine)["id"] == newer_model
+    assert store.latest_score(engine, "1")["value"] == pytest.approx(200.0)
+
+
+def test_worklist_sorts_filters_and_pages(engine):
+    _write(engine, _rows(30))
+    top = store.worklist(engine, limit=5)
+    assert [r["customer_id"] for r in top] == ["29", "28", "27", "26", "25"]
+    page = store.worklist(engine, limit=5, offset=5)
+    assert [r["customer_id"] for r in page] == ["24", "23", "22", "21", "20"]
+    high = store.worklist(engine, band="high", tier="most_valuable")
+    assert high and all(r["band"] == "high" and r["tier"] == "most_valuable" for r in high)
+    assert [r["customer_id"] for r in high] == ["26", "20", "14", "8", "2"]
+    by_p = store.worklist(engine, sort="probability", limit=3)
+    assert [r["probability"] for r in by_p] == pytest.approx([0.95] * 3)
+    assert [r["customer_id"] for r in by_p] == ["19", "29", "9"]  # ties by id as text
+
+
+def test_unknown_value_at_risk_sorts_last(engine):
+    rows = _rows(3)
+    rows[2].update(value=None, value_at_risk=float("nan"))
+    _write(engine, rows)
+    assert [r["customer_id"] for r in store.worklist(engine)] == ["1", "0", "2"]
+
+
+def test_bad_queries_are_refused(engine):
+    with pytest.raises(store.StoreError, match="sort must be one of"):
+        store.worklist(engine, sort="customer_id; drop table scores")
+    with pytest.raises(store.StoreError):
+        store.worklist(engine, offset=-1)

@@ -1,0 +1,99 @@
+"""Small data sets on disk for the training tests, one per data shape, each with its config.
+
+Every builder writes its tables and a `churn.yaml` under a folder and returns the config's
+path. `TRAINING` keeps the cutoff grid and the booster small so a run takes seconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from features.simulate import simulate_to_dir
+
+ONE_THREAD = {"nthread": 1}
+"""XGBoost with one thread: fast and unaffected by a busy machine (see conftest.py)."""
+TRAINING = {"cutoffs": 3, "max_rounds": 150, "params": ONE_THREAD}
+
+
+def derive_config(source: Path, target: Path | None = None, **sections: Any) -> Path:
+    """A copy of a run config (default: in place) with whole top-level sections replaced."""
+    raw = yaml.safe_load(source.read_text())
+    raw.update(sections)
+    target = target or source
+    target.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return target
+
+
+def simulated(
+    folder: Path, *, customers: int, months: int, seed: int, kind: str = "retail", **sections: Any
+) -> Path:
+    """The simulator's tables, truth and config, with the small `TRAINING` grid by default."""
+    config = simulate_to_dir(folder, customers=customers, months=months, seed=seed, kind=kind)
+    return derive_config(config, **{"training": TRAINING, **sections})
+
+
+def transactions_only(retail_config: Path, name: str = "transactions-only.yaml") -> Path:
+    """Non-contractual retail from the transactions file alone: no customers, no truth."""
+    raw = yaml.safe_load(retail_config.read_text())
+    config = {
+        "name": "transactions-only",
+        "data": {"as_of": raw["data"]["as_of"], "transactions": raw["data"]["transactions"]},
+        "churn": {"definition": "inactivity", "horizon_days": 90},
+        "training": TRAINING,
+    }
+    target = retail_config.with_name(name)
+    target.write_text(yaml.safe_dump(config, sort_keys=False))
+    return target
+
+
+def telecom_snapshot(
+    folder: Path, *, customers: int = 1500, seed: int = 0, **sections: Any
+) -> Path:
+    """A labelled snapshot (telecom style): attributes and a Yes/No `Churn` column only.
+
+    Churn is more likely for short tenure, high charges and month-to-month contracts.
+    """
+    rng = np.random.default_rng(seed)
+    tenure = rng.integers(1, 72, customers)
+    charges = rng.uniform(20, 120, customers).round(2)
+    contract = rng.choice(["Month-to-month", "One year", "Two year"], customers)
+    logit = (
+        -1.0
+        - 0.04 * tenure
+        + 0.02 * (charges - 70)
+        + np.where(contract == "Month-to-month", 1.5, -0.5)
+    )
+    churned = rng.random(customers) < 1 / (1 + np.exp(-logit))
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(
+        {
+            "customerID": [f"C{i:05d}" for i in range(customers)],
+            "tenure": tenure,
+            "MonthlyCharges": charges,
+            "Contract": contract,
+            "Churn": np.where(churned, "Yes", "No"),
+        }
+    ).to_csv(folder / "customers.csv", index=False)
+    config = {
+        "name": "telecom",
+        "data": {
+            "as_of": "2024-06-30",
+            "customers": {
+                "path": "customers.csv",
+                "columns": {"customer_id": "customerID"},
+                "attributes": ["tenure", "MonthlyCharges", "Contract"],
+                "label": {"column": "Churn", "positive": "Yes"},
+            },
+        },
+        "churn": {"definition": "label_column"},
+        "training": TRAINING,
+        **sections,
+    }
+    path = folder / "churn.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path

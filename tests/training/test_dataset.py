@@ -1,0 +1,209 @@
+"""The training set: the out-of-time cutoff plan, and the labelled rows assembled on it."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from features.contract import ChurnSpec, DataSpec, RunConfig, TrainingSpec, TransactionsSpec
+from features.labels import label_churn
+from features.wallet import wallet_inputs
+from tests.frames import random_tables
+from training.dataset import PlanError, assemble, plan_cutoffs
+
+T = pd.Timestamp
+MONTHLY = TrainingSpec(cutoffs=4)
+
+
+# -- plan_cutoffs: hand-computed grids ---------------------------------------------------------
+
+
+def test_monthly_plan_by_hand():
+    # data end 2024-06-30, horizon 90 days:
+    #   test       = last month-end on/before 2024-06-30 - 90d = 2024-04-01  -> 2024-03-31
+    #   validation = last month-end on/before 2024-03-31 - 90d = 2024-01-01  -> 2023-12-31
+    #   training   = the 4 month-ends before the validation cutoff
+    plan = plan_cutoffs(T("2024-06-30"), horizon_days=90, training=MONTHLY)
+    assert plan.test == T("2024-03-31")
+    assert plan.validation == T("2023-12-31")
+    assert plan.train == [T("2023-08-31"), T("2023-09-30"), T("2023-10-31"), T("2023-11-30")]
+    assert plan.all == [*plan.train, plan.validation, plan.test]
+
+
+def test_fixed_day_plan_by_hand():
+    # 30-day spacing is not snapped to a grid: test = 2024-06-30 - 90d = 2024-04-01,
+    # validation = 2024-04-01 - 90d = 2024-01-02, then steps of 30 days back.
+    plan = plan_cutoffs(
+        T("2024-06-30"), horizon_days=90, training=TrainingSpec(cutoffs=3, spacing=30)
+    )
+    assert plan.test == T("2024-04-01")
+    assert plan.validation == T("2024-01-02")
+    assert plan.train == [T("2023-10-04"), T("2023-11-03"), T("2023-12-03")]
+
+
+def test_configured_test_cutoff_is_used_as_given():
+    plan = plan_cutoffs(
+        T("2024-06-30"), horizon_days=90, training=MONTHLY, test_cutoff=T("2024-02-29")
+    )
+    assert plan.test == T("2024-02-29")
+    assert plan.validation == T("2023-11-30")  # 2024-02-29 - 90d = 2023-12-01 -> 2023-11-30
+
+
+def test_test_cutoff_beyond_the_data_is_a_plan_error_saying_what_to_use():
+    with pytest.raises(PlanError) as raised:
+        plan_cutoffs(
+            T("2024-06-30"), horizon_days=90, training=MONTHLY, test_cutoff=T("2024-05-31")
+        )
+    message = str(raised.value)
+    assert "2024-05-31" in message  # the cutoff asked for
+    assert "90-day horizon" in message
+    assert "2024-06-30" in message  # where the data end
+    assert "use 2024-03-31 or earlier" in message
+
+
+def test_data_too_short_for_any_training_cutoff_is_a_plan_error():
+    # first activity 2023-12-15: the validation cutoff 2023-12-31 leaves no month-end before it
+    with pytest.raises(PlanError, match="too short for a 90-day horizon"):
+        plan_cutoffs(
+            T("2024-06-30"), horizon_days=90, training=MONTHLY, first_activity=T("2023-12-15")
+        )
+
+
+def test_training_cutoffs_on_or_before_the_first_activity_are_dropped():
+    plan = plan_cutoffs(
+        T("2024-06-30"), horizon_days=90, training=MONTHLY, first_activity=T("2023-09-30")
+    )
+    assert plan.train == [T("2023-10-31"), T("2023-11-30")]
+
+
+# -- plan_cutoffs: invariants for any data end, horizon and grid -------------------------------
+
+SPACINGS = st.one_of(st.just("month"), st.integers(1, 120))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    end=st.dates(
+        min_value=pd.Timestamp("2015-01-01").date(), max_value=pd.Timestamp("2035-12-31").date()
+    ),
+    horizon=st.integers(1, 400),
+    spacing=SPACINGS,
+    cutoffs=st.integers(1, 24),
+    first_gap=st.one_of(st.none(), st.integers(0, 3000)),
+)
+def test_plan_invariants(end, horizon, spacing, cutoffs, first_gap):
+    observed_until = T(end)
+    first = None if first_gap is None else observed_until - pd.Timedelta(days=first_gap)
+    training = TrainingSpec(cutoffs=cutoffs, spacing=spacing)
+    try:
+        plan = plan_cutoffs(
+            observed_until, horizon_days=horizon, training=training, first_activity=first
+        )
+    except PlanError:
+        assert first is not None  # only a late first activity can leave no training cutoff
+        return
+    h = pd.Timedelta(days=horizon)
+    assert plan.test + h <= observed_until
+    assert plan.validation + h <= plan.test
+    assert all(c < plan.validation for c in plan.train)
+    assert plan.train == sorted(set(plan.train))
+    assert 1 <= len(plan.train) <= cutoffs
+    if first is None:
+        assert len(plan.train) == cutoffs
+    else:
+        assert all(c > first for c in plan.train)
+    if spacing == "month":
+        assert all(c.is_month_end for c in plan.all)
+    else:
+        steps = np.diff([*plan.train, plan.validation])
+        assert all(step == pd.Timedelta(days=spacing) for step in steps)
+
+
+# -- assemble: eligible and observed rows, one per customer and cutoff -------------------------
+
+CUTOFFS = [T("2023-06-30"), T("2023-12-31"), T("2024-10-31")]
+"""random_tables end in late December 2024: the last cutoff's 90-day label is not observed."""
+
+
+def _config() -> RunConfig:
+    return RunConfig(
+        name="t",
+        data=DataSpec(transactions=TransactionsSpec(path=Path("unused.csv"))),
+        churn=ChurnSpec(horizon_days=90),
+    )
+
+
+def test_assemble_keeps_exactly_the_eligible_observed_rows_once_each():
+    tables = random_tables(3)
+    data = assemble(tables, _config(), CUTOFFS, fit_on=CUTOFFS[:1])
+    labels = label_churn(tables, _config().churn, cutoffs=CUTOFFS)
+    usable = labels[labels["eligible"] & labels["observed"]]
+    expected = set(zip(usable["customer_id"], usable["cutoff"], strict=True))
+    got = set(zip(data.frame["customer_id"], data.frame["cutoff"], strict=True))
+    assert got == expected
+    assert not data.frame.duplicated(["customer_id", "cutoff"]).any()
+    assert len(data.at(CUTOFFS[-1])) == 0  # unobserved labels are never trained or tested on
+    assert len(data.at(CUTOFFS[0])) > 0 and len(data.at(CUTOFFS[1])) > 0
+    assert not {"eligible", "observed"} & set(data.frame)
+    assert data.y.tolist() == data.frame["churned"].astype(int).tolist()
+    assert set(data.names) <= set(data.frame)
+
+
+def _scaled_spend(tables, *, after: pd.Timestamp, until: pd.Timestamp, factor: float):
+    """The same purchases, with amounts on days in (after, until] multiplied by `factor`."""
+    tx = tables.transactions
+    day = tx["timestamp"].dt.normalize()
+    inside = (day > after) & (day <= until)
+    return replace(
+        tables, transactions=tx.assign(amount=tx["amount"].where(~inside, tx["amount"] * factor))
+    )
+
+
+def _wallet_predictions(tables, fit_on: list[pd.Timestamp], probe: pd.DataFrame) -> np.ndarray:
+    data = assemble(tables, _config(), CUTOFFS[:2], fit_on=fit_on)
+    return data.wallet.predict(wallet_inputs(probe, list(data.wallet_attributes)))
+
+
+def test_wallet_estimator_is_fitted_on_the_fit_on_cutoffs_only():
+    tables = random_tables(5)
+    first, second = CUTOFFS[:2]
+    base = assemble(tables, _config(), [first, second], fit_on=[first])
+    assert base.wallet is not None and base.wallet_attributes == ("segment", "seats")
+    probe = base.frame[list(base.wallet_attributes)]
+    # spend only at the later, non-fit cutoff changes: the estimator must not notice
+    later = _scaled_spend(tables, after=first, until=second, factor=10.0)
+    np.testing.assert_array_equal(
+        _wallet_predictions(tables, [first], probe), _wallet_predictions(later, [first], probe)
+    )
+    # the same change does move an estimator fitted on both cutoffs (the check has teeth)
+    assert not np.allclose(
+        _wallet_predictions(tables, [first, second], probe),
+        _wallet_predictions(later, [first, second], probe),
+    )
+
+
+def _more_purchases(tables, *, after: pd.Timestamp, until: pd.Timestamp):
+    """Every purchase on days in (after, until - 1] bought once more, a day later."""
+    tx = tables.transactions
+    day = tx["timestamp"].dt.normalize()
+    again = tx[(day > after) & (day < until)]
+    again = again.assign(
+        timestamp=again["timestamp"] + pd.Timedelta(days=1), order_id=again["order_id"] + 10**6
+    )
+    return replace(tables, transactions=pd.concat([tx, again], ignore_index=True))
+
+
+def test_bgnbd_parameters_are_fitted_on_the_fit_on_cutoffs_only():
+    tables = random_tables(7)
+    first, second = CUTOFFS[:2]
+    busier = _more_purchases(tables, after=first, until=second)
+
+    def params(data_tables, fit_on):
+        return assemble(data_tables, _config(), [first, second], fit_on=fit_on).bgnbd.params_
+
+    np.testing.assert_array_equal(params(tables, [first]), params(busier, [first]))
+    assert not np.allclose(params(tables, [first, second]), params(busier, [first, second]))

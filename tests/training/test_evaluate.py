@@ -1,0 +1,176 @@
+"""Pure metrics on a handful of rows, each expectation computed by hand; the calibrator."""
+
+import numpy as np
+import pytest
+
+from features.contract import ProfitSpec
+from training.calibrate import METHODS, fit_calibrator, fit_platt
+from training.evaluate import (
+    classification_metrics,
+    expected_calibration_error,
+    lift_at,
+    profit_curve,
+)
+
+# -- expected calibration error ----------------------------------------------------------------
+
+
+def test_ece_by_hand():
+    y = np.array([0, 1, 0, 1, 1, 1])
+    p = np.array([0.25, 0.25, 0.75, 0.75, 0.75, 0.95])
+    # bin [0.2, 0.3): 2 rows, observed 1/2, mean p 0.25 -> 2/6 * |0.5 - 0.25|    = 0.083333
+    # bin [0.7, 0.8): 3 rows, observed 2/3, mean p 0.75 -> 3/6 * |0.6667 - 0.75| = 0.041667
+    # bin [0.9, 1.0]: 1 row,  observed 1,   mean p 0.95 -> 1/6 * |1 - 0.95|      = 0.008333
+    assert expected_calibration_error(y, p) == pytest.approx(2 / 15)
+
+
+def test_ece_is_zero_when_each_bin_matches_its_rate_including_the_ends():
+    # p = 0 and p = 1 fall in the first and last bins (1.0 is not a bin of its own)
+    y = np.array([0, 0, 1, 1, 0, 1])
+    p = np.array([0.0, 0.0, 1.0, 1.0, 0.5, 0.5])
+    assert expected_calibration_error(y, p) == 0.0
+
+
+def test_ece_with_fewer_bins():
+    y = np.array([0, 0, 1, 1])
+    p = np.array([0.1, 0.3, 0.6, 0.8])
+    # 2 bins: [0, 0.5) holds rows 0, 1 (rate 0, mean p 0.2); [0.5, 1] rows 2, 3 (rate 1, p 0.7)
+    # ECE = 1/2 * 0.2 + 1/2 * 0.3 = 0.25
+    assert expected_calibration_error(y, p, bins=2) == pytest.approx(0.25)
+
+
+# -- lift --------------------------------------------------------------------------------------
+
+
+def test_lift_by_hand():
+    y = np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 0])  # churn rate 0.2
+    score = np.array([0.9, 0.8, 0.7, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.05])
+    # top 10% = 1 row (score 0.9, a churner): rate 1   -> lift 1 / 0.2 = 5
+    assert lift_at(y, score, 0.1) == pytest.approx(5.0)
+    # top 30% = rows with 0.9, 0.8, 0.7: rate 1/3      -> lift (1/3) / 0.2 = 1.6667
+    assert lift_at(y, score, 0.3) == pytest.approx(5 / 3)
+    # everyone: lift 1
+    assert lift_at(y, score, 1.0) == pytest.approx(1.0)
+
+
+def test_lift_ties_keep_row_order_and_top_is_at_least_one_row():
+    y = np.array([0, 1, 0, 1])  # rate 0.5
+    score = np.array([0.5, 0.5, 0.5, 0.5])
+    # 10% of 4 rows rounds to 0 -> 1 row; stable order picks row 0, a non-churner -> lift 0
+    assert lift_at(y, score, 0.1) == 0.0
+
+
+def test_lift_without_churners_is_nan():
+    assert np.isnan(lift_at(np.zeros(5, dtype=int), np.linspace(0, 1, 5)))
+
+
+# -- classification metrics --------------------------------------------------------------------
+
+
+METRIC_KEYS = {"roc_auc", "pr_auc", "brier", "ece", "lift_top_decile"}
+
+
+def test_classification_metrics_by_hand():
+    y = np.array([0, 0, 1, 1])
+    p = np.array([0.1, 0.4, 0.35, 0.8])
+    metrics = classification_metrics(y, p)
+    assert set(metrics) == METRIC_KEYS
+    # pairs (churner, non-churner) ranked right: 0.35>0.1, 0.8>0.1, 0.8>0.4; wrong: 0.35<0.4
+    assert metrics["roc_auc"] == pytest.approx(3 / 4)
+    # Brier: (0.1² + 0.4² + 0.65² + 0.2²) / 4 = (0.01 + 0.16 + 0.4225 + 0.04) / 4 = 0.158125
+    assert metrics["brier"] == pytest.approx(0.158125)
+    # PR AUC (average precision): ranking 0.8 (hit), 0.4 (miss), 0.35 (hit), 0.1 (miss)
+    # precision at each hit: 1/1 and 2/3 -> mean 5/6
+    assert metrics["pr_auc"] == pytest.approx(5 / 6)
+    # top decile = 1 row (0.8, a churner): 1 / 0.5 = 2
+    assert metrics["lift_top_decile"] == pytest.approx(2.0)
+    assert all(isinstance(v, float) for v in metrics.values())
+
+
+def test_classification_metrics_with_one_class_keep_their_keys():
+    metrics = classification_metrics(np.zeros(4, dtype=int), np.array([0.1, 0.2, 0.3, 0.4]))
+    assert set(metrics) == METRIC_KEYS
+    assert np.isnan(metrics["roc_auc"]) and np.isnan(metrics["pr_auc"])
+    # Brier still defined: (0.01 + 0.04 + 0.09 + 0.16) / 4 = 0.075
+    assert metrics["brier"] == pytest.approx(0.075)
+
+
+# -- profit curve ------------------------------------------------------------------------------
+
+
+def test_profit_curve_by_hand():
+    spec = ProfitSpec(contact_cost=1.0, offer_cost=10.0, acceptance_rate=0.5)
+    y = np.array([1, 0, 1, 0])
+    value = np.array([100.0, 50.0, 20.0, 80.0])
+    p = np.array([0.9, 0.8, 0.3, 0.1])
+    # gain per contacted customer:
+    #   churner:     0.5 * (value - 10) - 1 -> row 0: 44, row 2: 4
+    #   non-churner: -0.5 * 10 - 1 = -6     -> rows 1, 3
+    # by score: rows 0, 1, 2, 3 -> cumulative 44, 38, 42, 36
+    # top k% of 4 rows = max(1, round(4k/100)): k <= 37 -> 1, 38..62 -> 2, 63..87 -> 3, 88+ -> 4
+    curve = profit_curve(y, p, value, spec)
+    assert curve.percent.tolist() == list(range(1, 101))
+    assert curve.at(1) == pytest.approx(44.0)
+    assert curve.at(37) == pytest.approx(44.0)
+    assert curve.at(38) == pytest.approx(38.0)
+    assert curve.at(50) == pytest.approx(38.0)
+    assert curve.at(63) == pytest.approx(42.0)
+    assert curve.at(100) == pytest.approx(36.0)
+    assert curve.best_profit == pytest.approx(44.0)
+    assert curve.best_percent == 1  # the first percent reaching the best profit
+
+
+def test_profit_curve_orders_by_score_not_by_row():
+    spec = ProfitSpec(contact_cost=2.0, offer_cost=0.0, acceptance_rate=1.0)
+    y = np.array([0, 1])
+    value = np.array([0.0, 10.0])
+    p = np.array([0.2, 0.7])
+    # the churner (gain 1 * 10 - 2 = 8) is contacted first; then the non-churner (-2): 8, 6
+    curve = profit_curve(y, p, value, spec)
+    assert curve.at(50) == pytest.approx(8.0)
+    assert curve.at(100) == pytest.approx(6.0)
+
+
+# -- calibration -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def margins():
+    rng = np.random.default_rng(0)
+    margin = rng.normal(0.0, 2.0, 600)
+    y = (rng.random(600) < 1 / (1 + np.exp(-(0.8 * margin - 1.0)))).astype(int)
+    return margin, y
+
+
+def test_calibrator_picks_the_method_with_the_lower_cross_fitted_brier(margins):
+    margin, y = margins
+    calibrator, scores = fit_calibrator(margin, y, seed=1)
+    assert calibrator.method in METHODS
+    assert set(scores) == {f"calibration_brier_{m}" for m in METHODS}
+    assert scores[f"calibration_brier_{calibrator.method}"] == min(scores.values())
+
+
+def test_calibrated_probabilities_are_in_0_1_and_increase_with_the_margin(margins):
+    margin, y = margins
+    calibrator, _ = fit_calibrator(margin, y)
+    probe = np.array([-1e6, -50.0, -2.0, 0.0, 2.0, 50.0, 1e6])  # far outside the fitted range
+    p = calibrator(probe)
+    assert ((p >= 0) & (p <= 1)).all()
+    assert (np.diff(p) >= 0).all()
+    assert p[-1] > p[0]
+
+
+@pytest.mark.parametrize("y", [[0] * 10, [1] * 10, [1] + [0] * 9])
+def test_calibrator_refuses_validation_without_both_classes(y):
+    with pytest.raises(ValueError, match="both churners and non-churners"):
+        fit_calibrator(np.linspace(-1, 1, 10), np.array(y))
+
+
+def test_platt_maps_a_score_to_a_probability():
+    score = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    y = np.array([0, 0, 1, 0, 1, 1])
+    calibrator = fit_platt(score, y)
+    p = calibrator(score)
+    assert calibrator.method == "platt"
+    assert ((p > 0) & (p < 1)).all()
+    assert (np.diff(p) > 0).all()

@@ -1,0 +1,236 @@
+"""The packaged ChurnModel: behaviour on customers built by hand, and its scoring contract.
+
+One small simulated retail data set is trained once per module (out-of-time, no MLflow);
+the tests score raw tables and feature rows with the packaged model, as serving does.
+"""
+
+import warnings
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from churn.model import ChurnModel, FeatureLayout
+from features.attributes import attribute_spec
+from features.contract import load_config
+from features.sources import load_tables
+from features.tables import Tables
+from tests.frames import customers, interactions, transactions
+from tests.training.datasets import ONE_THREAD, simulated
+from training.package import package_model
+from training.protocol import Outcome, out_of_time
+from training.report import build_report
+
+TX_COLUMNS = ("quantity", "category", "discount", "order_id")
+INTERACTION_COLUMNS = ("resolved_at", "satisfaction", "recorded_at")
+
+
+@dataclass(frozen=True)
+class Trained:
+    model: ChurnModel
+    outcome: Outcome
+    tables: Tables
+
+    @property
+    def test_cutoff(self) -> pd.Timestamp:
+        return pd.Timestamp(self.model.info["test_cutoffs"][-1])
+
+    def test_features(self) -> pd.DataFrame:
+        keys = self.outcome.scored[["customer_id", "cutoff"]]
+        return self.outcome.data.frame.merge(keys, on=["customer_id", "cutoff"])
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Trained:
+    path = simulated(
+        tmp_path_factory.mktemp("retail"),
+        customers=3000,
+        months=18,
+        seed=11,
+        training={"cutoffs": 4, "max_rounds": 200, "params": ONE_THREAD},
+    )
+    config = load_config(path)
+    tables = load_tables(config)
+    outcome = out_of_time(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config))
+    return Trained(model, outcome, tables)
+
+
+# -- behaviour: customers written by hand, scored from raw tables -------------------------------
+
+
+def _every_two_weeks(customer_id: int, start: str, end: str, categories: list[str]) -> list:
+    days = pd.date_range(start, end, freq="14D")
+    return [
+        (
+            customer_id,
+            f"{day.date()} 10:00",
+            180.0,
+            3.0,
+            categories[i % 3],
+            0.0,
+            f"{customer_id}-{i}",
+        )
+        for i, day in enumerate(days)
+    ]
+
+
+def _complaints(customer_id: int) -> list:
+    """Three recent complaints and a billing error, none resolved, unhappy surveys."""
+    rows = [
+        ("2024-01-20", "complaint", 2.0),
+        ("2024-02-10", "complaint", 1.0),
+        ("2024-03-05", "billing_error", None),
+        ("2024-03-20", "complaint", 1.0),
+    ]
+    return [
+        (customer_id, f"{day} 09:00", kind, None, score, f"{day} 10:00")
+        for day, kind, score in rows
+    ]
+
+
+def _hand_made(trained: Trained, *, purchases: list, complaints: list) -> Tables:
+    """Customers with the trained data's columns, attributes and levels, and these events."""
+    like = trained.tables
+    first = like.customers.iloc[0]
+    ids = sorted({r[0] for r in purchases})
+    people = customers(
+        ids,
+        signup=["2021-06-01"] * len(ids),
+        **{name: [first[name]] * len(ids) for name in like.attributes},
+    )
+    return replace(
+        like,
+        customers=people,
+        transactions=transactions(purchases, columns=TX_COLUMNS),
+        interactions=interactions(complaints, columns=INTERACTION_COLUMNS),
+    )
+
+
+def _scores(trained: Trained, tables: Tables) -> dict[int, float]:
+    features = trained.model.features(tables, trained.test_cutoff)
+    return dict(zip(features["customer_id"], trained.model.predict_proba(features), strict=True))
+
+
+def test_customer_who_stops_buying_and_complains_scores_higher_than_a_regular_buyer(trained):
+    consumable = (trained.tables.consumable_categories or ("consumables",))[0]
+    categories = [consumable, "equipment", "tools"]
+    end = str(trained.test_cutoff.date())
+    tables = _hand_made(
+        trained,
+        purchases=[
+            *_every_two_weeks(1, "2023-01-05", end, categories),  # still buying every 2 weeks
+            *_every_two_weeks(2, "2023-01-05", "2023-10-31", categories),  # silent for 5 months
+        ],
+        complaints=_complaints(2),
+    )
+    scores = _scores(trained, tables)
+    assert scores[2] > scores[1] + 0.2, scores
+    assert scores[1] < 0.2, scores
+
+
+def test_complaints_alone_raise_the_risk_of_an_otherwise_identical_buyer(trained):
+    categories = ["equipment", "tools", "furniture"]
+    end = str(trained.test_cutoff.date())
+    purchases = [
+        *_every_two_weeks(1, "2023-01-05", end, categories),
+        *_every_two_weeks(2, "2023-01-05", end, categories),
+    ]
+    features = trained.model.features(
+        _hand_made(trained, purchases=purchases, complaints=_complaints(2)), trained.test_cutoff
+    )
+    margin = dict(zip(features["customer_id"], trained.model.margin(features), strict=True))
+    p = dict(zip(features["customer_id"], trained.model.predict_proba(features), strict=True))
+    assert margin[2] > margin[1], margin  # the booster's risk score moves up
+    assert p[2] >= p[1], p  # calibration is monotone (isotonic steps may tie at the low end)
+
+
+def test_scoring_raw_tables_reproduces_the_training_scores(trained):
+    """No training-serving skew: the artifact rebuilds the same features from raw tables."""
+    scored = trained.outcome.scored.head(25)
+    ids = set(scored["customer_id"])
+    tables = trained.tables
+    subset = replace(
+        tables,
+        customers=tables.customers[tables.customers["customer_id"].isin(ids)],
+        transactions=tables.transactions[tables.transactions["customer_id"].isin(ids)],
+        interactions=tables.interactions[tables.interactions["customer_id"].isin(ids)],
+    )
+    again = _scores(trained, subset)
+    expected = dict(zip(scored["customer_id"], scored["p_model"], strict=True))
+    assert set(again) == ids
+    np.testing.assert_allclose([again[i] for i in expected], list(expected.values()), atol=1e-9)
+
+
+# -- the scoring contract ---------------------------------------------------------------------
+
+
+def test_contributions_sum_to_the_margin(trained):
+    rows = trained.test_features().head(200)
+    contributions = trained.model.contributions(rows)
+    assert contributions.shape == (len(rows), len(trained.model.layout.names) + 1)  # + bias
+    np.testing.assert_allclose(
+        contributions.sum(axis=1), trained.model.margin(rows), rtol=1e-5, atol=1e-4
+    )
+
+
+def test_predict_returns_probabilities_and_is_the_pyfunc_entry_point(trained):
+    rows = trained.test_features().head(50)
+    p = trained.model.predict_proba(rows)
+    assert ((p >= 0) & (p <= 1)).all()
+    out = trained.model.predict(None, rows)
+    assert list(out.columns) == ["churn_probability"]
+    np.testing.assert_array_equal(out["churn_probability"].to_numpy(), p)
+    assert len(trained.model.predict_proba(rows.iloc[:0])) == 0
+
+
+def test_unseen_level_scores_like_a_missing_one_and_inf_like_nan(trained):
+    model = trained.model
+    category = next(iter(model.layout.levels))
+    numeric = next(n for n in model.layout.names if n not in model.layout.levels)
+    rows = trained.test_features().head(20)
+    unseen = rows.assign(**{category: "a level never seen in training", numeric: np.inf})
+    missing = rows.assign(**{category: None, numeric: np.nan})
+    with warnings.catch_warnings():  # e.g. pandas deprecating unseen levels in a Categorical
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(model.predict_proba(unseen), model.predict_proba(missing))
+
+
+def test_layout_maps_unseen_levels_to_missing_and_never_passes_inf():
+    frame = pd.DataFrame(
+        {
+            "plan": ["pro", "enterprise", None, "basic"],
+            "spend[90d]": [1.0, np.inf, -np.inf, np.nan],
+            "seats": ["3", "x", None, 4],  # numbers as text are read, junk is missing
+        }
+    )
+    layout = FeatureLayout(names=["seats", "plan", "spend[90d]"], levels={"plan": ["basic", "pro"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        matrix = layout.matrix(frame)
+    assert list(matrix.columns) == ["seats", "plan", "spend_90d_"]  # declared order, safe names
+    assert list(matrix["plan"].cat.categories) == ["basic", "pro"]
+    assert matrix["plan"].tolist()[0] == "pro" and matrix["plan"].tolist()[3] == "basic"
+    assert matrix["plan"].isna().tolist() == [False, True, True, False]
+    assert matrix["spend_90d_"].tolist()[0] == 1.0
+    assert matrix["spend_90d_"].isna().tolist() == [False, True, True, True]
+    assert np.isfinite(matrix["spend_90d_"].dropna()).all()
+    assert matrix["seats"].isna().tolist() == [False, True, True, False]
+    assert matrix.index.equals(frame.index)
+
+
+def test_layout_learns_levels_from_the_training_rows_only():
+    specs = [
+        attribute_spec("plan", "categorical", ("basic", "pro", "max")),
+        attribute_spec("seats", "numeric"),
+    ]
+    frame = pd.DataFrame(
+        {
+            "plan": pd.Categorical(["pro", "basic", None], categories=["basic", "pro", "max"]),
+            "seats": [1.0, 2.0, 3.0],
+        }
+    )
+    layout = FeatureLayout.learn(frame, specs)
+    assert layout.names == ["plan", "seats"]
+    assert layout.levels == {"plan": ["basic", "pro"]}  # 'max' never occurred in training

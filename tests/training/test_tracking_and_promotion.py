@@ -1,0 +1,228 @@
+"""MLflow: a training run is logged, promoted by alias through the gate, and loads back.
+
+The store is a SQLite file in a temporary folder (`MLFLOW_TRACKING_URI`), and the working
+directory moves there too, so nothing lands in the repository. One module fixture trains a
+good and a deliberately weak model on the same data and plays the promotion story once:
+good -> champion, weak refused, weak forced. The tests then check each step.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mlflow
+from features.contract import RunConfig, load_config
+from features.sources import load_tables
+from features.tables import Tables
+from mlflow import MlflowClient
+from tests.training.datasets import ONE_THREAD, TRAINING, derive_config, simulated
+from training.promote import Promotion, PromotionError, gate, promote
+from training.train import TrainedRun, train_and_log
+
+WEAK = {
+    "cutoffs": 3,
+    "max_rounds": 10,
+    "early_stopping_rounds": 5,
+    "params": {**ONE_THREAD, "max_depth": 1},
+}
+"""A deliberately worse model on the same data: stumps, ten rounds."""
+
+
+@dataclass
+class Story:
+    root: Path
+    config: RunConfig
+    tables: Tables
+    good: TrainedRun
+    weak: TrainedRun
+    first: Promotion
+    champion_after_first: mlflow.pyfunc.PyFuncModel
+    aliases_after_first: dict[str, str]
+    refused: Promotion
+    aliases_after_refusal: dict[str, str]
+    versions_after_refusal: int
+    forced: Promotion
+    aliases_after_force: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.config.model_name
+
+
+def _aliases(name: str) -> dict[str, str]:
+    return {k: str(v) for k, v in MlflowClient().get_registered_model(name).aliases.items()}
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory) -> Iterator[Story]:
+    root = tmp_path_factory.mktemp("mlflow")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+        patch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+        patch.chdir(root)
+        path = simulated(root / "data", customers=1500, months=18, seed=5, training=TRAINING)
+        weak_path = derive_config(path, path.with_name("weak.yaml"), training=WEAK)
+        config = load_config(path)
+        tables = load_tables(config)
+        good, weak = train_and_log(path), train_and_log(weak_path)
+        first = promote(config, tables, run_id=good.run_id)
+        champion = mlflow.pyfunc.load_model(f"models:/{config.model_name}@champion")
+        after_first = _aliases(config.model_name)
+        refused = promote(config, tables, run_id=weak.run_id)
+        after_refusal = _aliases(config.model_name)
+        versions = len(MlflowClient().search_model_versions(f"name = '{config.model_name}'"))
+        forced = promote(config, tables, run_id=weak.run_id, force=True)
+        yield Story(
+            root=root,
+            config=config,
+            tables=tables,
+            good=good,
+            weak=weak,
+            first=first,
+            champion_after_first=champion,
+            aliases_after_first=after_first,
+            refused=refused,
+            aliases_after_refusal=after_refusal,
+            versions_after_refusal=versions,
+            forced=forced,
+            aliases_after_force=_aliases(config.model_name),
+        )
+
+
+# -- logging ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_run_logs_config_metrics_tags_and_the_model(story):
+    run = MlflowClient().get_run(story.good.run_id)
+    assert run.data.tags["churn.definition"] == "inactivity"
+    assert run.data.tags["protocol"] == "out_of_time"
+    assert len(run.data.tags["data.sha256"]) == 64
+    assert "git_commit" in run.data.tags
+    assert run.data.params["training.cutoffs"] == "3"
+    assert run.data.metrics["test_roc_auc"] == pytest.approx(story.good.report["model"]["roc_auc"])
+    assert "baseline_logreg_roc_auc" in run.data.metrics
+    logged = mlflow.artifacts.load_dict(f"runs:/{run.info.run_id}/evaluation/report.json")
+    assert logged["model"] == pytest.approx(story.good.report["model"])
+    config_text = mlflow.artifacts.load_text(f"runs:/{run.info.run_id}/config/churn.yaml")
+    assert "max_rounds: 150" in config_text
+
+
+@pytest.mark.slow
+def test_store_and_artifacts_live_in_the_temporary_folder(story):
+    run = MlflowClient().get_run(story.good.run_id)
+    assert mlflow.get_tracking_uri() == f"sqlite:///{story.root}/mlflow.db"
+    assert run.info.artifact_uri.removeprefix("file://").startswith(str(story.root))
+
+
+# -- promotion ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_first_model_becomes_champion(story):
+    assert story.first.decision.passed, story.first.decision.reasons
+    assert str(story.first.version) == "1"
+    assert story.first.previous is None
+    assert story.aliases_after_first == {"champion": "1"}
+    tags = MlflowClient().get_model_version(story.name, "1").tags
+    assert tags["forced"] == "false"
+
+
+@pytest.mark.slow
+def test_champion_alias_predicts_exactly_like_the_in_memory_model(story):
+    model = story.good.model
+    cutoff = pd.Timestamp(model.info["test_cutoffs"][-1])
+    rows = model.features(story.tables, cutoff).head(300)
+    plain = rows[model.layout.names].copy()
+    for name in model.layout.levels:  # the signature takes categoricals as text
+        plain[name] = plain[name].astype("object").where(plain[name].notna(), None)
+    loaded = story.champion_after_first.predict(plain)
+    np.testing.assert_array_equal(loaded["churn_probability"].to_numpy(), model.predict_proba(rows))
+
+
+@pytest.mark.slow
+def test_worse_candidate_is_refused_and_no_alias_moves(story):
+    refused = story.refused
+    assert not refused.decision.passed
+    assert refused.version is None
+    assert any("ROC AUC" in reason for reason in refused.decision.reasons)
+    assert any("Brier" in reason for reason in refused.decision.reasons)
+    # the champion, loaded from the registry and re-scored on the candidate's test cutoff
+    # (the same rows it was tested on), reproduces the metrics it logged
+    assert refused.decision.champion == pytest.approx(story.good.report["model"])
+    assert story.aliases_after_refusal == {"champion": "1"}
+    assert story.versions_after_refusal == 1  # refused runs are not even registered
+
+
+@pytest.mark.slow
+def test_forced_promotion_moves_champion_tags_it_and_keeps_the_old_one_as_challenger(story):
+    forced = story.forced
+    assert str(forced.version) == "2"
+    assert str(forced.previous) == "1"
+    assert forced.forced
+    assert forced.decision.reasons  # the gate still said no
+    assert story.aliases_after_force == {"champion": "2", "challenger": "1"}
+    assert MlflowClient().get_model_version(story.name, "2").tags["forced"] == "true"
+
+
+@pytest.mark.slow
+def test_promoting_the_champion_again_is_an_error(story):
+    with pytest.raises(PromotionError, match="already the champion"):
+        promote(story.config, story.tables, run_id=story.weak.run_id)
+
+
+# -- the gate as a pure rule ---------------------------------------------------------------------
+
+CHAMPION = {"roc_auc": 0.80, "brier": 0.100, "ece": 0.02}
+
+
+@pytest.fixture
+def rules() -> RunConfig:
+    return RunConfig.model_validate(
+        {
+            "name": "gate",
+            "data": {"transactions": {"path": "unused.csv"}},
+            "promotion": {"auc_tolerance": 0.01, "brier_tolerance": 0.002, "max_ece": 0.05},
+        }
+    )
+
+
+def test_gate_passes_a_candidate_within_every_tolerance(rules):
+    candidate = {"roc_auc": 0.795, "brier": 0.1015, "ece": 0.049}
+    decision = gate(candidate, CHAMPION, rules)
+    assert decision.passed and decision.reasons == []
+
+
+def test_gate_refuses_a_worse_model_naming_each_reason(rules):
+    candidate = {"roc_auc": 0.70, "brier": 0.13, "ece": 0.08}
+    decision = gate(candidate, CHAMPION, rules)
+    assert not decision.passed
+    text = " | ".join(decision.reasons)
+    assert len(decision.reasons) == 3
+    assert "ROC AUC 0.7000 is worse than the champion's 0.8000" in text
+    assert "Brier 0.1300 is worse than the champion's 0.1000" in text
+    assert "calibration error 0.0800 is above the limit 0.05" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"roc_auc": 0.789}, "ROC AUC"),
+        ({"brier": 0.1021}, "Brier"),
+        ({"ece": 0.051}, "calibration"),
+    ],
+)
+def test_gate_refuses_on_each_rule_alone(rules, change, named):
+    candidate = {**CHAMPION, **change}
+    decision = gate(candidate, CHAMPION, rules)
+    assert not decision.passed
+    assert len(decision.reasons) == 1 and named in decision.reasons[0]
+
+
+def test_gate_without_a_champion_checks_calibration_only(rules):
+    assert gate({"roc_auc": 0.51, "brier": 0.3, "ece": 0.01}, None, rules).passed
+    assert not gate({"roc_auc": 0.99, "brier": 0.01, "ece": 0.2}, None, rules).passed
