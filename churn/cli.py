@@ -52,6 +52,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the project's user-facing errors into one red line and exit code 2."""
     from features.contract import ConfigError
     from features.sources import DataError
+    from serving.batch import ServingError
     from training.dataset import PlanError
     from training.promote import PromotionError
 
@@ -59,7 +60,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (ConfigError, DataError, PlanError, PromotionError) as exc:
+        except (ConfigError, DataError, PlanError, PromotionError, ServingError) as exc:
             Console(stderr=True).print(
                 f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
             )
@@ -247,18 +248,14 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving.batch import ServingError, prepare
+    from serving.batch import prepare
     from serving.settings import Settings
 
-    try:
-        job = prepare(
-            load_config(config),
-            cutoff=parse_dates([cutoff])[0] if cutoff else None,
-            settings=Settings(),
-        )
-    except ServingError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(USER_ERROR_EXIT) from None
+    job = prepare(
+        load_config(config),
+        cutoff=parse_dates([cutoff])[0] if cutoff else None,
+        settings=Settings(),
+    )
     with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
         result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
     Console().print(

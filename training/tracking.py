@@ -17,37 +17,23 @@ import pandas as pd
 from mlflow.models import ModelSignature
 
 import mlflow
+from churn.locations import default_tracking_uri, mlflow_dir
 from churn.model import ChurnModel
 from features.contract import RunConfig
 
-LOCAL_DIR = Path("mlflow")
 MODEL_URI_TAG = "churn.model_uri"
 """The logged model's URI, kept on the run so promotion registers exactly that model."""
 
 
-def local_dir() -> Path:
-    """The project's `mlflow/` folder: the nearest one (with its README) at or above the
-    working directory, so notebooks run from `notebooks/` share the store with the CLI."""
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / LOCAL_DIR / "README.md").is_file():
-            return folder / LOCAL_DIR
-    return here / LOCAL_DIR
-
-
-def default_uri() -> str:
-    return f"sqlite:///{local_dir() / 'mlflow.db'}"
-
-
 def tracking_uri() -> str:
-    return os.environ.get("MLFLOW_TRACKING_URI") or default_uri()
+    return os.environ.get("MLFLOW_TRACKING_URI") or default_tracking_uri()
 
 
 def configure() -> str:
     """Point MLflow at the store; create the local folder when it is the default."""
     uri = tracking_uri()
-    if uri == default_uri():
-        local_dir().mkdir(exist_ok=True)
+    if uri == default_tracking_uri():
+        mlflow_dir().mkdir(exist_ok=True)
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
