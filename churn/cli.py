@@ -168,14 +168,19 @@ def describe(config: ConfigOption) -> None:
 
 @app.command()
 @user_errors
-def train(config: ConfigOption) -> None:
+def train(
+    config: ConfigOption,
+    tune: Annotated[
+        bool, typer.Option(help="First search XGBoost parameters on the training cutoffs.")
+    ] = False,
+) -> None:
     """Train, calibrate and test a model out of time; log it as one MLflow run."""
     from training.report import print_report
     from training.train import train_and_log
 
     started = time.perf_counter()
     with Console().status("training (features, XGBoost, calibration, baselines)..."):
-        trained = train_and_log(config)
+        trained = train_and_log(config, tune=tune)
     console = Console()
     print_report(console, trained.report)
     console.print(

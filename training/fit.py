@@ -32,6 +32,8 @@ class Fitted:
     """Platt scaling of log(1 + days since last purchase); None without transactions."""
     bgnbd: Calibrator | None
     """Platt scaling of log(1 + BG/NBD expected purchases); None without transactions."""
+    params: dict[str, float | int | str]
+    """The XGBoost parameters that differ from the defaults (config or --tune)."""
 
 
 def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFrame) -> np.ndarray:
@@ -73,7 +75,10 @@ def fit_all(
     logreg = fit_logreg(train, specs, seed=seed)
     has_bgnbd = BGNBD_SCORE in layout.names
     bgnbd = fit_platt(_log_expected(validation), y_val) if has_bgnbd else None
-    return Fitted(layout, booster, calibrator, calibration, logreg, recency, bgnbd)
+    return Fitted(
+        layout, booster, calibrator, calibration, logreg, recency, bgnbd,
+        dict(config.training.params),
+    )  # fmt: skip
 
 
 def score_all(

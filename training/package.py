@@ -21,6 +21,7 @@ def package_model(outcome: Outcome, config: RunConfig, report: dict[str, Any]) -
         "metrics": report["model"],
         "calibration": fitted.calibrator.method,
         "rounds": fitted.booster.num_boosted_rounds(),
+        "xgb_params": fitted.params,
     }
     return ChurnModel(
         booster=fitted.booster,

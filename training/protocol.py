@@ -22,6 +22,7 @@ from features.contract import RunConfig
 from features.tables import Tables
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
+from training.tune import tune_params
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,26 @@ def snapshot_cutoff(tables: Tables, config: RunConfig) -> pd.Timestamp:
     return tables.observed_until or pd.Timestamp("today").normalize()
 
 
-def out_of_time(tables: Tables, config: RunConfig) -> Outcome:
+def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
     if config.churn.definition == "label_column":
         return _snapshot_split(tables, config)
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
     train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
     _require_rows(train=train, validation=validation, test=test)
+    if tune:
+        config = with_tuned_params(config, train, data)
     fitted = fit_all(train, validation, data.specs, config)
     return Outcome("out_of_time", _scored(fitted, test, data), data, fitted, plan)
+
+
+def with_tuned_params(config: RunConfig, train: pd.DataFrame, data: LabelledSet) -> RunConfig:
+    """The config with the time-aware search's best XGBoost parameters (user's win ties)."""
+    best, _ = tune_params(
+        train, data.specs, seed=config.evaluation.seed, max_rounds=config.training.max_rounds
+    )
+    training = config.training.model_copy(update={"params": {**best, **config.training.params}})
+    return config.model_copy(update={"training": training})
 
 
 def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:

@@ -130,7 +130,7 @@ def _flat_params(run: RunRecord) -> dict[str, str]:
         "n_features": len(run.model.layout.names),
         "tables": ",".join(config.data.tables()),
     }
-    params.update({f"xgb.{k}": v for k, v in config.training.params.items()})
+    params.update({f"xgb.{k}": v for k, v in run.model.info.get("xgb_params", {}).items()})
     params.update({f"data.{k}": v for k, v in run.fingerprint.items() if k != "sha256"})
     return {k: str(v) for k, v in params.items()}
 

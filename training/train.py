@@ -30,11 +30,14 @@ class TrainedRun:
     model: ChurnModel
 
 
-def train_and_log(config: RunConfig | Path) -> TrainedRun:
-    """Train out of time and log one run; accepts a config object or a YAML path."""
+def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun:
+    """Train out of time and log one run; accepts a config object or a YAML path.
+
+    With `tune`, a small time-aware search picks the XGBoost parameters first.
+    """
     config = config if isinstance(config, RunConfig) else load_config(config)
     tables = load_tables(config)
-    outcome = out_of_time(tables, config)
+    outcome = out_of_time(tables, config, tune=tune)
     report = build_report(outcome, tables, config)
     model = package_model(outcome, config, report)
     test_rows = _test_rows(outcome)

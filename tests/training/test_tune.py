@@ -1,0 +1,36 @@
+"""--tune: the search stays inside the training cutoffs and its choice reaches the model."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.registry import FeatureSpec, Mechanism
+from training.tune import GRID, tune_params
+
+
+def _rows(cutoffs: list[str], n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    parts = []
+    for cutoff in cutoffs:
+        x = rng.normal(size=n)
+        churned = rng.random(n) < 1 / (1 + np.exp(-2 * x))
+        parts.append(pd.DataFrame({"cutoff": pd.Timestamp(cutoff), "x": x, "churned": churned}))
+    return pd.concat(parts, ignore_index=True)
+
+
+SPECS = [FeatureSpec("x", "float", Mechanism.RECENCY, "signal")]
+
+
+def test_search_scores_every_grid_point_on_the_last_training_cutoff():
+    train = _rows(["2024-01-31", "2024-02-29", "2024-03-31"], 400, seed=0)
+    best, trials = tune_params(train, SPECS, seed=1, max_rounds=50)
+    assert len(trials) == len(GRID)
+    assert set(best) == set(GRID[0])
+    assert min(t["log_loss"] for t in trials) == next(
+        t["log_loss"] for t in trials if all(t[k] == v for k, v in best.items())
+    )
+
+
+def test_search_needs_two_training_cutoffs():
+    with pytest.raises(ValueError, match="at least two training cutoffs"):
+        tune_params(_rows(["2024-01-31"], 100, seed=0), SPECS, seed=1, max_rounds=10)
