@@ -271,6 +271,17 @@ def score(
     )
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (settings from the environment / .env; see .env.example)."""
+    import uvicorn
+
+    uvicorn.run("serving.app:create_app", factory=True, host=host, port=port)
+
+
 def parse_dates(values: list[str]) -> list[dt.date]:
     """'2024-01-31,2024-02-29' and repeated options -> dates; a bad one is a user error."""
     dates = []

@@ -4,6 +4,10 @@
   working directory.
 - `MLFLOW_TRACKING_URI`: where the registry lives; default the project's SQLite store
   `mlflow/mlflow.db`, found by `churn.locations` exactly as training finds it.
+- `CHURN_MODEL_NAME`: the registered model the API serves (its `champion` alias).
+- `CHURN_RELOAD_SECONDS`: how often the API checks whether `champion` moved (default 30).
+- `CHURN_API_KEY`: when set (one key or a comma-separated list), every `/v1` route needs
+  one of them in `X-API-Key` or `Authorization: Bearer`; unset, the API is open.
 """
 
 from __future__ import annotations
@@ -29,3 +33,11 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url, alias="CHURN_DATABASE_URL")
     tracking_uri: str = Field(default_factory=default_tracking_uri, alias="MLFLOW_TRACKING_URI")
+    model_name: str | None = Field(default=None, alias="CHURN_MODEL_NAME")
+    reload_seconds: float = Field(default=30.0, gt=0, alias="CHURN_RELOAD_SECONDS")
+    api_key: str | None = Field(default=None, alias="CHURN_API_KEY", repr=False)
+
+    @property
+    def api_keys(self) -> list[str]:
+        """The accepted keys; empty means auth is off."""
+        return [key.strip() for key in (self.api_key or "").split(",") if key.strip()]

@@ -151,13 +151,17 @@ def latest_batch(engine: Engine) -> dict[str, Any] | None:
     return dict(found) if found else None
 
 
-def latest_score(engine: Engine, customer_id: str | int) -> dict[str, Any] | None:
-    """One customer's score in the latest complete batch, or None."""
-    batch = latest_batch(engine)
-    if batch is None:
-        return None
+def latest_score(
+    engine: Engine, customer_id: str | int, *, batch_id: int | None = None
+) -> dict[str, Any] | None:
+    """One customer's score in a batch (default the latest complete one), or None."""
+    if batch_id is None:
+        batch = latest_batch(engine)
+        if batch is None:
+            return None
+        batch_id = batch["id"]
     query = sa.select(scores).where(
-        scores.c.batch_id == batch["id"], scores.c.customer_id == str(customer_id)
+        scores.c.batch_id == batch_id, scores.c.customer_id == str(customer_id)
     )
     with engine.connect() as conn:
         found = conn.execute(query).mappings().first()
@@ -169,24 +173,37 @@ def worklist(
     *,
     band: str | None = None,
     tier: str | None = None,
+    segment: tuple[str, str] | None = None,
     sort: str = "value_at_risk",
     limit: int = 200,
     offset: int = 0,
+    batch_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A page of the latest batch, highest `sort` first (unknown values last)."""
+    """A page of a batch (default the latest), highest `sort` first (unknown values last).
+
+    `segment=(name, value)` keeps rows whose segments hold exactly that pair. Segments are
+    flat JSON text written by `json.dumps`, so the pair is matched as its exact JSON text
+    (`"name": "value"`, quotes included, LIKE wildcards escaped): portable across SQLite
+    and PostgreSQL, and a value that merely starts with `value` does not match.
+    """
     if sort not in SORTS:
         raise StoreError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if limit < 0 or offset < 0:
         raise StoreError("limit and offset must not be negative")
-    batch = latest_batch(engine)
-    if batch is None:
-        return []
+    if batch_id is None:
+        batch = latest_batch(engine)
+        if batch is None:
+            return []
+        batch_id = batch["id"]
     key = scores.c[sort]
-    query = sa.select(scores).where(scores.c.batch_id == batch["id"])
+    query = sa.select(scores).where(scores.c.batch_id == batch_id)
     if band is not None:
         query = query.where(scores.c.band == band)
     if tier is not None:
         query = query.where(scores.c.tier == tier)
+    if segment is not None:
+        pair = json.dumps(dict([segment]))[1:-1]
+        query = query.where(scores.c.segments.contains(pair, autoescape=True))
     query = query.order_by(key.is_(None), key.desc(), scores.c.customer_id)
     with engine.connect() as conn:
         found = conn.execute(query.limit(limit).offset(offset)).mappings().all()

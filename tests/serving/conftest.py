@@ -13,3 +13,64 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # tests make no netwo
 def _one_native_thread():
     with threadpool_limits(limits=1):
         yield
+
+
+# -- a tiny champion and a stored score batch, shared by the API tests ------------------
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+TINY_TRAINING = {"cutoffs": 3, "max_rounds": 100, "params": {"nthread": 1}}
+
+
+@dataclass(frozen=True)
+class Served:
+    """Where the session's tiny champion (version 1) and its score batch live."""
+
+    root: Path
+    config: Path
+    model_name: str
+    tracking_uri: str
+    database_url: str
+
+
+def train_and_promote(served: Served, *, force: bool = False) -> str:
+    """Train on the tiny data and promote the run (tests may import training)."""
+    from features.contract import load_config
+    from features.sources import load_tables
+    from training.promote import promote
+    from training.train import train_and_log
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", served.tracking_uri)
+        patch.chdir(served.root)
+        config = load_config(served.config)
+        trained = train_and_log(config)
+        return promote(config, load_tables(config), run_id=trained.run_id, force=force).version
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Served:
+    """1,200 simulated customers, a champion trained on them, one batch from `churn score`."""
+    from churn.cli import app
+    from features.contract import load_config
+    from features.simulate import simulate_to_dir
+
+    root = tmp_path_factory.mktemp("api")
+    path = simulate_to_dir(root / "data", customers=1200, months=18, seed=5)
+    raw = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump({**raw, "training": TINY_TRAINING}, sort_keys=False))
+    found = Served(
+        root=root,
+        config=path,
+        model_name=load_config(path).model_name,
+        tracking_uri=f"sqlite:///{root}/mlflow.db",
+        database_url=f"sqlite:///{root}/scores.db",
+    )
+    assert train_and_promote(found) == "1"
+    env = {"MLFLOW_TRACKING_URI": found.tracking_uri, "CHURN_DATABASE_URL": found.database_url}
+    result = CliRunner(env=env).invoke(app, ["score", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    return found

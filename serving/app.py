@@ -1,0 +1,81 @@
+"""The FastAPI app: `create_app()` builds it; the lifespan loads the model and the store.
+
+Importing this module loads nothing. On startup the lifespan opens the score store,
+loads the champion once (a failure leaves the app up but not ready, with the reason in
+`/ready`) and starts a poller that follows the `champion` alias every
+`CHURN_RELOAD_SECONDS`; see `serving/scorer.py` for the swap and refusal rules.
+Run it with `churn serve` (uvicorn with `create_app` as factory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import Depends, FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from serving import errors, store
+from serving.deps import require_api_key
+from serving.metrics import Metrics
+from serving.routes import customers, model, ops
+from serving.scorer import ModelHolder
+from serving.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def check_and_report(holder: ModelHolder, metrics: Metrics) -> bool:
+    """One alias check off the event loop; the metrics follow the served version."""
+    swapped = await run_in_threadpool(holder.check)
+    if swapped and holder.current is not None:
+        metrics.serving(holder.current.name, holder.current.version)
+    return swapped
+
+
+async def poll(holder: ModelHolder, metrics: Metrics, seconds: float) -> None:
+    """Follow the alias forever; one failed check never stops the poller."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await check_and_report(holder, metrics)
+        except Exception:  # check() does not raise; this guards the metrics update
+            log.exception("model reload check failed")
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Open the store, load the champion, poll the alias; undo it all on shutdown."""
+    settings: Settings = app.state.settings
+    app.state.engine = store.connect(settings.database_url)
+    app.state.holder = ModelHolder.from_registry(settings.model_name, settings.tracking_uri)
+    await check_and_report(app.state.holder, app.state.metrics)
+    poller = asyncio.create_task(poll(app.state.holder, app.state.metrics, settings.reload_seconds))
+    try:
+        yield
+    finally:
+        poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller
+        app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app; settings from the environment unless given (tests pass their own)."""
+    app = FastAPI(
+        title="Churn Radar",
+        summary="Churn risk per customer, with reasons in plain words and value at risk.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings or Settings()
+    app.state.metrics = Metrics()
+    app.middleware("http")(app.state.metrics.middleware)
+    errors.install(app)
+    secured = [Depends(require_api_key)]
+    app.include_router(customers.router, dependencies=secured)
+    app.include_router(model.router, dependencies=secured)
+    app.include_router(ops.router)
+    return app

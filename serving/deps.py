@@ -1,0 +1,70 @@
+"""FastAPI dependencies: what routes reach (model holder, store, metrics, auth).
+
+Everything comes from `app.state`, set up by the lifespan in `serving/app.py`; tests
+replace any of these with `app.dependency_overrides`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy.engine import Engine
+
+from serving.metrics import Metrics
+from serving.scorer import Loaded, ModelHolder
+from serving.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_holder(request: Request) -> ModelHolder:
+    return request.app.state.holder
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+def current_model(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Loaded:
+    """The served model, or 503 with the reason when none is loaded."""
+    if holder.current is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, holder.error or "no model loaded yet"
+        )
+    return holder.current
+
+
+def presented_key(request: Request) -> str | None:
+    """The key from `X-API-Key`, else from `Authorization: Bearer <key>`."""
+    if key := request.headers.get("x-api-key"):
+        return key
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def require_api_key(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+    """401 unless auth is off or one of the configured keys is presented (constant time)."""
+    keys = settings.api_keys
+    if not keys:
+        return
+    given = presented_key(request)
+    if given is None or not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing or wrong API key: send X-API-Key or Authorization: Bearer",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+HolderDep = Annotated[ModelHolder, Depends(get_holder)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+ModelDep = Annotated[Loaded, Depends(current_model)]

@@ -1,0 +1,83 @@
+"""Prometheus metrics of one app: requests and latency by route, model version, scores.
+
+Each app gets its own registry, so several apps in one process (tests) never collide.
+Requests are labelled by the route *template* (`/v1/customers/{customer_id}`), never by
+the raw path: one series per route, not one per customer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+from fastapi import Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+PROBABILITY_BUCKETS = tuple(round(0.1 * i, 1) for i in range(1, 11))
+
+
+class Metrics:
+    """The app's collectors; `middleware` records every request."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "churn_http_requests",
+            "HTTP requests by route template, method and status.",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "churn_http_request_seconds",
+            "Request latency by route template.",
+            ["route", "method"],
+            registry=self.registry,
+        )
+        self.model = Gauge(
+            "churn_model_info",
+            "The model version being served (value 1).",
+            ["name", "version"],
+            registry=self.registry,
+        )
+        self.scores = Histogram(
+            "churn_served_probability",
+            "Churn probabilities returned for single customers (stored or live).",
+            buckets=PROBABILITY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def serving(self, name: str, version: str) -> None:
+        """Mark the version now served (the previous one is dropped)."""
+        self.model.clear()
+        self.model.labels(name=name, version=version).set(1)
+
+    def observe_scores(self, probabilities: Iterable[float]) -> None:
+        for probability in probabilities:
+            self.scores.observe(probability)
+
+    def render(self) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def middleware(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Count and time the request under its route template (`unmatched` for 404s)."""
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            self.latency.labels(route=route, method=request.method).observe(
+                time.perf_counter() - started
+            )
+            self.requests.labels(route=route, method=request.method, status=str(status)).inc()

@@ -1,0 +1,107 @@
+"""The API's read side: stored scores shaped for responses, and the opaque worklist cursor.
+
+Every row is returned with the batch it belongs to (model name, version, cutoff), read
+from one `latest_batch` lookup so a row and its batch facts always agree. A cursor pins
+the batch it was issued for: when a newer batch lands mid-paging the next page is refused
+(`StaleCursorError`) instead of silently mixing two scorings.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from serving import store
+
+
+class NoScoresError(LookupError):
+    """Nothing to read: no complete batch, or no score for that customer."""
+
+
+class BadCursorError(ValueError):
+    """A cursor this API did not issue (or one that was altered)."""
+
+
+class StaleCursorError(ValueError):
+    """The cursor's batch is no longer the latest one."""
+
+
+@dataclass(frozen=True)
+class WorklistQuery:
+    band: str | None = None
+    tier: str | None = None
+    segment: tuple[str, str] | None = None
+    sort: str = "value_at_risk"
+    limit: int = 200
+    cursor: str | None = None
+
+
+def encode_cursor(batch_id: int, offset: int) -> str:
+    raw = json.dumps({"b": batch_id, "o": offset}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, int]:
+    """(batch id, offset); BadCursorError for anything that is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        batch_id, offset = int(data["b"]), int(data["o"])
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
+        raise BadCursorError("cursor is not valid; use next_cursor from a previous page") from None
+    if offset < 0:
+        raise BadCursorError("cursor is not valid; use next_cursor from a previous page")
+    return batch_id, offset
+
+
+def _latest(engine: Engine) -> dict[str, Any]:
+    batch = store.latest_batch(engine)
+    if batch is None:
+        raise NoScoresError("no scores stored yet; run `churn score` first")
+    return batch
+
+
+def _with_batch(row: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "model_name": batch["model_name"],
+        "model_version": batch["model_version"],
+        "cutoff": batch["cutoff"],
+    }
+
+
+def customer_score(engine: Engine, customer_id: str) -> dict[str, Any]:
+    """The customer's row in the latest batch, with that batch's model and cutoff."""
+    batch = _latest(engine)
+    row = store.latest_score(engine, customer_id, batch_id=batch["id"])
+    if row is None:
+        raise NoScoresError(f"no score for customer {customer_id!r} in the latest batch")
+    return _with_batch(row, batch)
+
+
+def worklist_page(engine: Engine, query: WorklistQuery) -> tuple[list[dict[str, Any]], str | None]:
+    """One page and the cursor of the next (None on the last page)."""
+    batch = _latest(engine)
+    offset = 0
+    if query.cursor is not None:
+        batch_id, offset = decode_cursor(query.cursor)
+        if batch_id != batch["id"]:
+            raise StaleCursorError("the worklist was rescored since this cursor; start again")
+    rows = store.worklist(
+        engine,
+        band=query.band,
+        tier=query.tier,
+        segment=query.segment,
+        sort=query.sort,
+        limit=query.limit + 1,  # one more tells whether a next page exists
+        offset=offset,
+        batch_id=batch["id"],
+    )
+    more = len(rows) > query.limit
+    following = encode_cursor(batch["id"], offset + query.limit) if more else None
+    return [_with_batch(row, batch) for row in rows[: query.limit]], following

@@ -1,0 +1,1 @@
+"""Thin routers: validate, call one function, shape the response."""

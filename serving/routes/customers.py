@@ -1,0 +1,48 @@
+"""Stored scores: one customer, and the worklist (paged, filtered)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from serving.deps import EngineDep, MetricsDep
+from serving.queries import WorklistQuery, customer_score, worklist_page
+from serving.schemas import Band, CustomerScoreOut, ErrorOut, Sort, Tier, WorklistOut
+
+router = APIRouter(prefix="/v1/customers", tags=["customers"])
+SEGMENT = re.compile(r"^[^:]+:.+$")
+NOT_FOUND = {404: {"model": ErrorOut, "description": "No stored score for this customer."}}
+
+
+@router.get("/{customer_id}", response_model=CustomerScoreOut, responses=NOT_FOUND)
+def get_customer(
+    customer_id: Annotated[str, Path(min_length=1, max_length=128)],
+    engine: EngineDep,
+    metrics: MetricsDep,
+) -> CustomerScoreOut:
+    """The customer's latest stored score with reasons, band, value at risk and tier."""
+    found = CustomerScoreOut.model_validate(customer_score(engine, customer_id))
+    metrics.observe_scores([found.probability])
+    return found
+
+
+@router.get("", response_model=WorklistOut, responses={409: {"model": ErrorOut}})
+def list_customers(
+    engine: EngineDep,
+    band: Band | None = None,
+    tier: Tier | None = None,
+    segment: Annotated[
+        str | None,
+        Query(pattern=SEGMENT.pattern, description="name:value, e.g. region:north"),
+    ] = None,
+    sort: Sort = "value_at_risk",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> WorklistOut:
+    """The worklist of the latest batch, highest first; page on with `next_cursor`."""
+    pair = tuple(segment.split(":", 1)) if segment else None
+    query = WorklistQuery(band, tier, pair, sort, limit, cursor)
+    rows, following = worklist_page(engine, query)
+    return WorklistOut(items=rows, next_cursor=following)

@@ -1,0 +1,39 @@
+"""Building the app for tests: explicit settings, dependency overrides, no lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from serving import deps, store
+from serving.app import check_and_report, create_app
+from serving.scorer import ModelHolder
+from serving.settings import Settings
+
+
+def settings_for(served, **overrides) -> Settings:
+    """Settings that ignore the developer's environment and .env (keys included)."""
+    values = {
+        "CHURN_DATABASE_URL": served.database_url,
+        "MLFLOW_TRACKING_URI": served.tracking_uri,
+        "CHURN_MODEL_NAME": served.model_name,
+        "CHURN_API_KEY": None,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def app_with(settings: Settings, holder: ModelHolder) -> FastAPI:
+    """An app whose holder and store are overridden (the lifespan never runs)."""
+    app = create_app(settings)
+    engine = store.connect(settings.database_url)
+    app.dependency_overrides[deps.get_holder] = lambda: holder
+    app.dependency_overrides[deps.get_engine] = lambda: engine
+    asyncio.run(check_and_report(holder, app.state.metrics))
+    return app
+
+
+def client_for(app: FastAPI) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)

@@ -1,0 +1,176 @@
+"""The HTTP API on a tiny trained champion and a real score batch (dependency overrides)."""
+
+from __future__ import annotations
+
+import logging
+import typing
+
+import pytest
+from fastapi.testclient import TestClient
+
+from serving import schemas, store
+from serving.queries import encode_cursor
+from serving.ranking import BANDS, TIERS
+from serving.scorer import ModelHolder
+from serving.settings import Settings
+from tests.serving.api_helpers import app_with, client_for, settings_for
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client(served) -> TestClient:
+    settings = settings_for(served)
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    return client_for(app_with(settings, holder))
+
+
+@pytest.fixture(scope="module")
+def batch(served) -> dict:
+    return store.latest_batch(store.connect(served.database_url))
+
+
+def walk(client: TestClient, **params) -> list[dict]:
+    """Every page of the worklist, following next_cursor."""
+    items, cursor = [], None
+    while True:
+        query = {**params, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/customers", params=query)
+        assert page.status_code == 200, page.text
+        items.extend(page.json()["items"])
+        if (cursor := page.json()["next_cursor"]) is None:
+            return items
+
+
+def test_schema_literals_match_the_ranking_rules():
+    assert set(typing.get_args(schemas.Band)) == set(BANDS)
+    assert set(typing.get_args(schemas.Tier)) == set(TIERS)
+
+
+def test_health_and_ready(client):
+    assert client.get("/health").json() == {"status": "ok"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "ready": True,
+        "model_version": "1",
+        "store": True,
+        "reason": None,
+        "last_reload_error": None,
+    }
+
+
+def test_customer_by_id_carries_score_reasons_model_and_cutoff(client, batch):
+    top = client.get("/v1/customers", params={"limit": 1}).json()["items"][0]
+    found = client.get(f"/v1/customers/{top['customer_id']}")
+    assert found.status_code == 200
+    body = found.json()
+    assert body == top
+    assert body["model_version"] == "1" and body["cutoff"] == batch["cutoff"].isoformat()
+    assert body["band"] in BANDS and body["tier"] in TIERS
+    assert body["value_at_risk"] == pytest.approx(body["probability"] * body["value"])
+    assert 1 <= len(body["reasons"]) <= 4 and all(r["text"] for r in body["reasons"])
+
+
+def test_unknown_customer_is_a_clear_404(client):
+    missing = client.get("/v1/customers/no-such-customer")
+    assert missing.status_code == 404
+    assert (
+        missing.json()["detail"] == "no score for customer 'no-such-customer' in the latest batch"
+    )
+
+
+def test_pages_cover_the_batch_once_in_order(client, batch):
+    items = walk(client, limit=250)
+    ids = [item["customer_id"] for item in items]
+    assert len(ids) == len(set(ids)) == batch["rows"]
+    risks = [item["value_at_risk"] for item in items]
+    assert risks == sorted(risks, reverse=True)
+
+
+def test_filters_and_sort(client):
+    high = walk(client, band="high", sort="probability", limit=500)
+    assert high and all(item["band"] == "high" for item in high)
+    assert [i["probability"] for i in high] == sorted(
+        (i["probability"] for i in high), reverse=True
+    )
+    valuable = walk(client, tier="most_valuable", limit=500)
+    assert valuable and all(item["tier"] == "most_valuable" for item in valuable)
+    region = valuable[0]["segments"]["region"]
+    north = walk(client, segment=f"region:{region}", limit=500)
+    assert north and all(item["segments"]["region"] == region for item in north)
+    assert len(north) < len(walk(client, limit=1000))
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"limit": "many"}, "query.limit"),
+        ({"limit": 0}, "query.limit"),
+        ({"band": "purple"}, "query.band"),
+        ({"sort": "value"}, "query.sort"),
+        ({"segment": "no-colon"}, "query.segment"),
+    ],
+)
+def test_malformed_query_is_a_422_naming_the_field(client, query, field):
+    response = client.get("/v1/customers", params=query)
+    assert response.status_code == 422
+    assert field in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_foreign_or_stale_cursor(client, batch):
+    forged = client.get("/v1/customers", params={"cursor": "not-a-cursor"})
+    assert forged.status_code == 422 and "cursor" in forged.json()["detail"]
+    stale = client.get("/v1/customers", params={"cursor": encode_cursor(batch["id"] + 99, 10)})
+    assert stale.status_code == 409 and "start again" in stale.json()["detail"]
+
+
+def test_model_facts(client, served):
+    model = client.get("/v1/model").json()
+    assert (model["name"], model["version"], model["alias"]) == (served.model_name, "1", "champion")
+    assert model["run_id"] and len(model["training_cutoffs"]) == 3 and model["test_cutoffs"]
+    assert "auc" in str(model["metrics"]).lower()
+    assert {"name", "dtype", "description"} <= set(model["features"][0])
+    assert model["last_reload_error"] is None
+
+
+def test_metrics_count_routes_and_show_the_model(client, served):
+    client.get("/v1/customers/no-such-customer")
+    text = client.get("/metrics").text
+    assert 'route="/v1/customers/{customer_id}"' in text and 'status="404"' in text
+    assert f'churn_model_info{{name="{served.model_name}",version="1"}} 1.0' in text
+    assert "churn_served_probability_count" in text
+    assert "churn_http_request_seconds_bucket" in text
+
+
+def test_openapi_documents_examples(client):
+    spec = client.get("/openapi.json").json()
+    assert "examples" in spec["components"]["schemas"]["CustomerScoreOut"]
+
+
+# -- auth ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def locked(served) -> TestClient:
+    settings = settings_for(served, CHURN_API_KEY="first-key, second-key")
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    return client_for(app_with(settings, holder))
+
+
+def test_v1_needs_a_key_when_configured(locked, caplog):
+    caplog.set_level(logging.DEBUG)
+    for path in ("/v1/model", "/v1/customers"):
+        assert locked.get(path).status_code == 401
+        assert locked.get(path, headers={"X-API-Key": "wrong"}).status_code == 401
+        assert locked.get(path, headers={"X-API-Key": "second-key"}).status_code == 200
+        assert locked.get(path, headers={"Authorization": "Bearer first-key"}).status_code == 200
+    assert locked.get("/health").status_code == 200 and locked.get("/ready").status_code == 200
+    assert (
+        locked.get("/v1/model", headers={"X-API-Key": "clé".encode("latin-1")}).status_code == 401
+    )
+    assert "first-key" not in caplog.text and "second-key" not in caplog.text
+    assert "first-key" not in repr(Settings(CHURN_API_KEY="first-key"))
+
+
+def test_v1_is_open_without_keys(client):
+    assert client.get("/v1/model").status_code == 200

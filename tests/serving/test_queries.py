@@ -1,0 +1,63 @@
+"""Read-side rules on hand-written batches: exact segment match, cursors pinned to a batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from serving import store
+from serving.queries import (
+    BadCursorError,
+    StaleCursorError,
+    WorklistQuery,
+    decode_cursor,
+    encode_cursor,
+    worklist_page,
+)
+
+
+def _row(customer_id: str, probability: float, region: str) -> dict:
+    return {
+        "customer_id": customer_id,
+        "probability": probability,
+        "band": "high",
+        "value": 100.0,
+        "value_at_risk": probability * 100,
+        "tier": "standard",
+        "reasons": [],
+        "segments": {"region": region, "note": '"region": "north"'},
+    }
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = store.connect(f"sqlite:///{tmp_path}/scores.db")
+    rows = [_row("a", 0.9, "north"), _row("b", 0.8, "northeast"), _row("c", 0.7, "no%th")]
+    store.write_batch(
+        engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=rows
+    )
+    return engine
+
+
+@pytest.mark.parametrize(("region", "ids"), [("north", ["a"]), ("no%th", ["c"]), ("nor", [])])
+def test_segment_matches_the_exact_pair_only(engine, region, ids):
+    rows, _ = worklist_page(engine, WorklistQuery(segment=("region", region)))
+    assert [row["customer_id"] for row in rows] == ids
+
+
+def test_cursor_round_trip_and_forgery():
+    assert decode_cursor(encode_cursor(7, 400)) == (7, 400)
+    for forged in ("", "abc", encode_cursor(7, -1), "eyJ4IjogMX0"):
+        with pytest.raises(BadCursorError):
+            decode_cursor(forged)
+
+
+def test_a_new_batch_mid_paging_makes_the_cursor_stale(engine):
+    first, cursor = worklist_page(engine, WorklistQuery(limit=2))
+    assert [row["customer_id"] for row in first] == ["a", "b"] and cursor
+    store.write_batch(
+        engine, model_name="m", model_version="2", cutoff=dt.date(2024, 7, 31), rows=[]
+    )
+    with pytest.raises(StaleCursorError):
+        worklist_page(engine, WorklistQuery(limit=2, cursor=cursor))
