@@ -32,7 +32,7 @@ lint: install ## ruff format check and lint
 test: lint ## Lint, then run the whole test suite (pytest --strict-markers)
 	$(BIN)/python -m pytest
 
-demo: install ## Simulate, validate, build features, train + evaluate + promote a champion
+demo: install ## Simulate, validate, features, train, evaluate, promote, score, then serve the API
 	$(BIN)/churn simulate --customers $(DEMO_CUSTOMERS) --months 24 --seed 42 --out $(DEMO_DIR)
 	$(BIN)/churn validate --config $(DEMO_DIR)/churn.yaml
 	$(BIN)/churn features --config $(DEMO_DIR)/churn.yaml --cutoffs $(DEMO_CUTOFFS) \
@@ -40,6 +40,14 @@ demo: install ## Simulate, validate, build features, train + evaluate + promote 
 	$(BIN)/churn train --config $(DEMO_DIR)/churn.yaml
 	$(BIN)/churn evaluate --config $(DEMO_DIR)/churn.yaml --json $(DEMO_DIR)/evaluation.json
 	$(BIN)/churn promote --config $(DEMO_DIR)/churn.yaml --latest
+	$(BIN)/churn score --config $(DEMO_DIR)/churn.yaml
+	@echo
+	@echo "Serving on http://127.0.0.1:8000 (docs: /docs). Try, from another terminal:"
+	@echo "  curl -s '127.0.0.1:8000/v1/customers?band=high&sort=value_at_risk&limit=5'"
+	@echo "  curl -s 127.0.0.1:8000/v1/model"
+	@echo "  curl -s 127.0.0.1:8000/ready"
+	@echo "Stop with Ctrl-C."
+	$(BIN)/churn serve --config $(DEMO_DIR)/churn.yaml
 
 bench: install ## Run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/features_bench.py

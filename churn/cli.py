@@ -275,10 +275,22 @@ def score(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Serve this run config's model (else CHURN_MODEL_NAME)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (settings from the environment / .env; see .env.example)."""
+    import os
+
     import uvicorn
 
+    if config is not None:
+        from features.contract import load_config
+
+        os.environ["CHURN_MODEL_NAME"] = load_config(config).model_name
     uvicorn.run("serving.app:create_app", factory=True, host=host, port=port)
 
 
