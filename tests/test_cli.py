@@ -10,7 +10,20 @@ from tests.factories import transactions_frame, write_dataset
 runner = CliRunner(env={"COLUMNS": "200"})
 
 
-@pytest.mark.parametrize("command", ["simulate", "validate", "features", "describe"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "simulate",
+        "validate",
+        "features",
+        "describe",
+        "train",
+        "evaluate",
+        "promote",
+        "score",
+        "serve",
+    ],
+)
 def test_every_command_has_help(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
