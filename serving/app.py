@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from serving import errors, store
 from serving.deps import require_api_key
 from serving.metrics import Metrics
-from serving.routes import customers, model, ops
+from serving.routes import customers, model, ops, score
 from serving.scorer import ModelHolder
 from serving.settings import Settings
 
@@ -77,5 +77,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secured = [Depends(require_api_key)]
     app.include_router(customers.router, dependencies=secured)
     app.include_router(model.router, dependencies=secured)
+    app.include_router(score.router, dependencies=secured)
     app.include_router(ops.router)
     return app

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from serving.live import NotKnownAtCutoffError
 from serving.queries import BadCursorError, NoScoresError, StaleCursorError
 
 log = logging.getLogger(__name__)
@@ -54,5 +55,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(NoScoresError, _mapped(status.HTTP_404_NOT_FOUND))
     app.add_exception_handler(BadCursorError, _mapped(422))
+    app.add_exception_handler(NotKnownAtCutoffError, _mapped(422))
     app.add_exception_handler(StaleCursorError, _mapped(status.HTTP_409_CONFLICT))
     app.add_exception_handler(Exception, on_unexpected)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from features.contract import INTERACTION_TYPES
 
 Band = Literal["low", "medium", "high"]
 Tier = Literal["most_valuable", "most_growable", "below_zero", "standard"]
@@ -147,3 +149,158 @@ class ErrorOut(BaseModel):
 
     detail: str
     errors: list[dict[str, str]] = Field(default_factory=list)
+
+
+# -- live scoring: POST /v1/score ---------------------------------------------------------
+
+MAX_CUSTOMERS = 100
+"""Customers per request: live scoring is for a handful; the batch job scores everyone."""
+MAX_ROWS = 5_000
+"""Activity rows per customer (transactions + interactions + events together)."""
+
+Identifier = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class _In(BaseModel):
+    """Input rows: unknown keys are refused (a typo must not pass silently as missing);
+    numeric ids are accepted and read as text."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class TransactionIn(_In):
+    timestamp: dt.datetime = Field(description="When the purchase happened (date or datetime).")
+    amount: float = Field(ge=0, allow_inf_nan=False, description="Net amount; never negative.")
+    category: str | None = Field(default=None, max_length=128)
+    discount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    order_id: str | None = Field(default=None, max_length=128)
+
+
+class InteractionIn(_In):
+    timestamp: dt.datetime
+    type: str = Field(
+        max_length=64,
+        description=f"One of {', '.join(INTERACTION_TYPES)}; any other value is 'other'.",
+    )
+    resolved_at: dt.datetime | None = None
+    satisfaction: float | None = Field(default=None, allow_inf_nan=False)
+    recorded_at: dt.datetime | None = Field(
+        default=None, description="When it was logged, if later than `timestamp`."
+    )
+
+    @field_validator("type")
+    @classmethod
+    def _canonical(cls, value: str) -> str:
+        """Unknown types still count as contacts, so they map to 'other' instead of a 422."""
+        value = value.strip().lower()
+        return value if value in INTERACTION_TYPES else "other"
+
+
+class EventIn(_In):
+    timestamp: dt.datetime
+    type: str = Field(min_length=1, max_length=128)
+    quantity: float | None = Field(default=None, allow_inf_nan=False)
+
+
+class CustomerHistoryIn(_In):
+    """One customer's full history in canonical names; only rows on or before the cutoff
+    are read, so a history reaching past the cutoff is fine."""
+
+    customer_id: Identifier
+    signup_date: dt.datetime | None = None
+    attributes: dict[str, float | str | None] = Field(
+        default_factory=dict,
+        description="The attributes the model was trained on (see /v1/model); others are "
+        "ignored, missing ones are treated as unknown.",
+    )
+    transactions: list[TransactionIn] = Field(default_factory=list, max_length=MAX_ROWS)
+    interactions: list[InteractionIn] = Field(default_factory=list, max_length=MAX_ROWS)
+    events: list[EventIn] = Field(default_factory=list, max_length=MAX_ROWS)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> CustomerHistoryIn:
+        rows = len(self.transactions) + len(self.interactions) + len(self.events)
+        if rows > MAX_ROWS:
+            raise ValueError(f"{rows} activity rows for one customer; at most {MAX_ROWS}")
+        return self
+
+    def timestamps(self) -> list[dt.datetime]:
+        return [row.timestamp for rows in self.activity() for row in rows]
+
+    def activity(self) -> tuple[list[TransactionIn], list[InteractionIn], list[EventIn]]:
+        return self.transactions, self.interactions, self.events
+
+
+SCORE_EXAMPLE = {
+    "cutoff": "2024-12-31",
+    "customers": [
+        {
+            "customer_id": "C000123",
+            "signup_date": "2022-03-14",
+            "attributes": {"region": "north", "seats": 12},
+            "transactions": [
+                {
+                    "timestamp": "2024-11-02T10:15:00",
+                    "amount": 84.5,
+                    "category": "electronics",
+                    "discount": 0.0,
+                    "order_id": "O-9912",
+                },
+                {"timestamp": "2024-12-20", "amount": 12.0, "category": "consumables"},
+            ],
+            "interactions": [
+                {
+                    "timestamp": "2024-12-05",
+                    "type": "complaint",
+                    "resolved_at": None,
+                    "satisfaction": 2,
+                }
+            ],
+            "events": [{"timestamp": "2024-12-28", "type": "login", "quantity": 1}],
+        }
+    ],
+}
+
+
+class ScoreIn(_In):
+    """Customers' raw histories to score now, in the CANONICAL column names of
+    features/tables.py (not your files' names). Timestamps are ISO dates or datetimes;
+    time zones are converted to UTC and dropped."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SCORE_EXAMPLE]})
+
+    cutoff: dt.date | None = Field(
+        default=None,
+        description="Score as of the end of this day; default: the latest posted timestamp.",
+    )
+    customers: list[CustomerHistoryIn] = Field(min_length=1, max_length=MAX_CUSTOMERS)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ScoreIn:
+        ids = [customer.customer_id for customer in self.customers]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"customer_id posted more than once: {', '.join(twice)}")
+        return self
+
+
+class LiveScoreOut(CustomerScoreOut):
+    """A live score: the stored-score shape, with `tier` null when too few were posted."""
+
+    tier: Tier | None = Field(
+        description="Null unless at least 20 customers are posted: tiers compare customers."
+    )
+
+
+class ScoreOut(BaseModel):
+    """Live scores in posted order, and where the reasons' population means came from."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    model_name: str
+    model_version: str
+    cutoff: dt.date
+    population: Literal["training", "posted"] = Field(
+        description="'training': means stored with the model; 'posted': means of this request."
+    )
+    items: list[LiveScoreOut]

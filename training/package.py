@@ -22,6 +22,7 @@ def package_model(outcome: Outcome, config: RunConfig, report: dict[str, Any]) -
         "calibration": fitted.calibrator.method,
         "rounds": fitted.booster.num_boosted_rounds(),
         "xgb_params": fitted.params,
+        "population_means": _training_means(outcome),
     }
     return ChurnModel(
         booster=fitted.booster,
@@ -35,3 +36,13 @@ def package_model(outcome: Outcome, config: RunConfig, report: dict[str, Any]) -
         event_types=data.event_types,
         info=info,
     )
+
+
+def _training_means(outcome: Outcome) -> dict[str, float]:
+    """Mean of each numeric feature on the training rows: the "typical customer" that a
+    live score's reasons are compared with."""
+    data = outcome.data
+    rows = data.at(outcome.plan.train) if outcome.plan is not None else data.frame
+    numeric = [s.name for s in data.specs if s.dtype != "category"]
+    means = rows[numeric].mean()
+    return {name: float(value) for name, value in means.items() if value == value}

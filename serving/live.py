@@ -1,0 +1,227 @@
+"""Live scoring: customers' raw histories posted to the API, scored as of a cutoff.
+
+The posted rows become a `Tables` in the canonical layout `features/sources.py` produces
+(only the tables and columns the model's run config has, attributes typed as the model
+learned them), and the model builds the features itself (`ChurnModel.features`): the same
+code and learned state as training and the batch, so a customer's full history scores
+exactly as in the batch at the same cutoff.
+
+Two things are batch-relative and need a choice here:
+
+- Reason means: the model's training means when `model.info["population_means"]` holds
+  them, else the means of the posted customers (`population` in the response says which).
+- Tiers compare a customer with the batch (top 20% by value, wallet above the median);
+  among a handful of posted customers that says nothing, so `tier` is null unless at
+  least `TIER_MIN_CUSTOMERS` are posted. Band, value and value at risk are per customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from churn.model import ChurnModel, safe_name
+from features.tables import Tables, cutoff_end
+from serving.batch import records
+from serving.ranking import Rules, rank
+from serving.reasons import Reason, explain, population_means
+from serving.schemas import CustomerHistoryIn, EventIn, InteractionIn, ScoreIn, TransactionIn
+from serving.scorer import Loaded
+
+TIER_MIN_CUSTOMERS = 20
+"""Fewer posted customers than this: no tiers (see the module docstring)."""
+TIME_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at"})
+NUMBER_COLUMNS = frozenset({"amount", "discount", "satisfaction", "quantity"})
+ROW_MODELS = {"transactions": TransactionIn, "interactions": InteractionIn, "events": EventIn}
+"""The activity tables a request can carry; a column is built only if it can be posted."""
+
+
+class NotKnownAtCutoffError(ValueError):
+    """A posted customer has no activity on or before the cutoff (answered with a 422)."""
+
+
+def score_history(
+    request: ScoreIn, loaded: Loaded, *, rules: Rules | None = None
+) -> dict[str, Any]:
+    """Score the posted customers; a dict in the shape of `ScoreOut`, items in posted order."""
+    model = loaded.model
+    cutoff = resolve_cutoff(request)
+    require_known(request.customers, cutoff)
+    features = with_all_columns(
+        model.features(to_tables(request.customers, model), pd.Timestamp(cutoff)), model
+    )
+    probability = model.predict_proba(features)
+    means, population = reference_means(model, features)
+    reasons = explain_rows(model, features, means)
+    ranked = rank(features, probability, rules or Rules())
+    if len(features) < TIER_MIN_CUSTOMERS:
+        ranked["tier"] = None
+    segments = [s.name for s in model.specs if s.family == "attributes" and s.dtype == "category"]
+    facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}
+    items = {
+        row["customer_id"]: {**_finite(row), **facts}
+        for row in records(features, ranked, reasons, segments)
+    }
+    return {
+        **facts,
+        "population": population,
+        "items": [items[c.customer_id] for c in request.customers],
+    }
+
+
+def resolve_cutoff(request: ScoreIn) -> dt.date:
+    """The posted cutoff, else the day of the latest posted timestamp."""
+    if request.cutoff is not None:
+        return request.cutoff
+    stamps = [naive(t) for customer in request.customers for t in customer.timestamps()]
+    if not stamps:
+        raise NotKnownAtCutoffError("no activity posted: nothing to score and no cutoff to infer")
+    return max(stamps).date()
+
+
+def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date) -> None:
+    """Refuse customers with no activity on or before the cutoff: the model never saw such
+    a customer in training (nobody is scored before they exist)."""
+    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
+    unknown = [c.customer_id for c in customers if not any(naive(t) < end for t in c.timestamps())]
+    if unknown:
+        raise NotKnownAtCutoffError(
+            f"customer(s) {', '.join(unknown)} have no activity on or before {cutoff}: "
+            "not known at the cutoff"
+        )
+
+
+def with_all_columns(features: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:
+    """Every model column, missing (NaN) where the posted data cannot yield it.
+
+    Some families declare a feature only when its input has values (e.g. no signup dates
+    posted, no anniversary feature); the model treats NaN as unknown, as in training.
+    """
+    absent = [name for name in model.layout.names if name not in features]
+    return features.assign(**dict.fromkeys(absent, np.nan)) if absent else features
+
+
+def reference_means(model: ChurnModel, features: pd.DataFrame) -> tuple[dict[str, float], str]:
+    """Training means stored with the model when there are any, else the posted batch's."""
+    stored = model.info.get("population_means")
+    if isinstance(stored, Mapping) and stored:
+        return {str(k): float(v) for k, v in stored.items()}, "training"
+    return population_means(features, model.specs), "posted"
+
+
+def explain_rows(
+    model: ChurnModel, features: pd.DataFrame, means: Mapping[str, float]
+) -> list[list[Reason]]:
+    """Reasons per feature row, with the model's own column names (as the batch does)."""
+    columns = [safe_name(name) for name in model.layout.names]
+    return explain(
+        features,
+        model.contributions(features),
+        specs=model.specs,
+        columns=columns,
+        source_of=dict(zip(columns, model.layout.names, strict=True)),
+        means=means,
+    )
+
+
+def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
+    """The posted rows as `Tables`: only the model config's tables and mapped columns."""
+    data = model.config.data
+    kinds = attribute_kinds(model)
+    signup = data.customers is not None and "signup_date" in data.customers.mapped()
+    frames = {
+        name: _activity(customers, name, spec.mapped())
+        for name, spec in data.tables().items()
+        if name in ROW_MODELS
+    }
+    consumables = data.transactions and data.transactions.consumable_categories
+    return Tables(
+        customers=_customers(customers, kinds, signup=signup),
+        **frames,
+        attributes=kinds,
+        consumable_categories=tuple(consumables) if consumables else None,
+    )
+
+
+def attribute_kinds(model: ChurnModel) -> dict[str, str]:
+    """attribute -> 'numeric' | 'categorical', as the model was trained on them."""
+    return {
+        spec.name: "categorical" if spec.dtype == "category" else "numeric"
+        for spec in model.specs
+        if spec.family == "attributes"
+    }
+
+
+def _customers(
+    customers: list[CustomerHistoryIn], kinds: Mapping[str, str], *, signup: bool
+) -> pd.DataFrame:
+    ids = pd.Series([c.customer_id for c in customers], dtype="str")
+    frame = pd.DataFrame({"customer_id": ids})
+    if signup:
+        frame["signup_date"] = _times([c.signup_date for c in customers])
+    for name, kind in kinds.items():
+        values = [c.attributes.get(name) for c in customers]
+        frame[name] = _numbers(values) if kind == "numeric" else _texts(values)
+    return frame.sort_values("customer_id", kind="stable", ignore_index=True)
+
+
+def _activity(
+    customers: list[CustomerHistoryIn], table: str, mapped: Mapping[str, str]
+) -> pd.DataFrame:
+    """One activity table, canonical columns typed as the loader types them, sorted."""
+    rows = [
+        {"customer_id": c.customer_id, **row.model_dump()}
+        for c in customers
+        for row in getattr(c, table)
+    ]
+    fields = ROW_MODELS[table].model_fields
+    names = ["customer_id", *(name for name in mapped if name in fields)]
+    frame = pd.DataFrame({name: _typed(name, [row.get(name) for row in rows]) for name in names})
+    return frame.sort_values(["customer_id", "timestamp"], kind="stable", ignore_index=True)
+
+
+def _typed(name: str, values: list[Any]) -> pd.Series:
+    if name in TIME_COLUMNS:
+        return _times(values)
+    if name in NUMBER_COLUMNS:
+        return _numbers(values)
+    return _texts(values)
+
+
+def naive(value: dt.datetime) -> dt.datetime:
+    """Aware datetimes in UTC without the zone; the tables hold tz-naive timestamps."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _times(values: Iterable[dt.datetime | None]) -> pd.Series:
+    return pd.Series([None if v is None else naive(v) for v in values], dtype="datetime64[ns]")
+
+
+def _numbers(values: Iterable[Any]) -> pd.Series:
+    return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").astype("float64")
+
+
+def _texts(values: Iterable[Any]) -> pd.Series:
+    """Text as the loader reads it: 12.0 posted for a categorical attribute is '12'."""
+    return pd.Series([None if v is None else _text(v) for v in values], dtype="str")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _finite(row: Mapping[str, Any]) -> dict[str, Any]:
+    """NaN (unknown value) is not JSON: it becomes null."""
+    return {
+        key: None if isinstance(v, float | np.floating) and math.isnan(v) else v
+        for key, v in row.items()
+    }

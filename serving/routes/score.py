@@ -1,0 +1,40 @@
+"""Live scoring: raw histories in, churn risk with reasons out (nothing is stored)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from serving.deps import MetricsDep, ModelDep
+from serving.live import score_history
+from serving.schemas import MAX_CUSTOMERS, MAX_ROWS, ErrorOut, ScoreIn, ScoreOut
+
+router = APIRouter(prefix="/v1", tags=["score"])
+ERRORS = {
+    422: {"model": ErrorOut, "description": "Invalid body, or a customer not known at the cutoff."},
+    503: {"model": ErrorOut, "description": "No model loaded yet."},
+}
+
+
+@router.post(
+    "/score",
+    response_model=ScoreOut,
+    responses=ERRORS,
+    description=(
+        "Score up to "
+        f"{MAX_CUSTOMERS} customers from their raw histories (at most {MAX_ROWS:,} activity "
+        "rows each), with the served model, as of `cutoff` (default: the latest posted "
+        "timestamp; rows after the cutoff are ignored). Columns use the CANONICAL names "
+        "(customer_id, signup_date, attributes; transactions: timestamp, amount, category, "
+        "discount, order_id; interactions: timestamp, type, resolved_at, satisfaction, "
+        "recorded_at; events: timestamp, type, quantity), not your files' names. Interaction "
+        "types: complaint, ticket, billing_error, call, survey, other (anything else is "
+        "'other'). Every customer needs activity on or before the cutoff (else 422). Items "
+        "have the shape of GET /v1/customers/{id}; `tier` is null unless at least 20 "
+        "customers are posted, and `population` says whose means the reasons compare with."
+    ),
+)
+def score(body: ScoreIn, loaded: ModelDep, metrics: MetricsDep) -> ScoreOut:
+    """Score posted histories now: same features and model as the batch."""
+    scored = ScoreOut.model_validate(score_history(body, loaded))
+    metrics.observe_scores([item.probability for item in scored.items])
+    return scored

@@ -1,0 +1,217 @@
+"""POST /v1/score on the session's tiny champion: live scores from posted raw histories.
+
+Histories are read from the very tables the champion was trained and batch-scored on, so
+a customer's full history posted at the batch cutoff must score exactly as in the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from features.contract import load_config
+from features.sources import load_tables
+from features.tables import Tables
+from serving import store
+from serving.ranking import TIERS
+from serving.schemas import MAX_CUSTOMERS, InteractionIn, ScoreIn
+from serving.scorer import ModelHolder
+from tests.serving.api_helpers import app_with, client_for, settings_for
+
+pytestmark = pytest.mark.slow
+ACTIVITY = {
+    "transactions": ("timestamp", "amount", "category", "discount", "order_id"),
+    "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
+    "events": ("timestamp", "type", "quantity"),
+}
+
+
+@pytest.fixture(scope="module")
+def client(served) -> TestClient:
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    return client_for(app_with(settings_for(served), holder))
+
+
+@pytest.fixture(scope="module")
+def tables(served) -> Tables:
+    return load_tables(load_config(served.config))
+
+
+@pytest.fixture(scope="module")
+def cutoff(served) -> dt.date:
+    return store.latest_batch(store.connect(served.database_url))["cutoff"]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: timestamps as ISO text, missing as null, numpy scalars as Python."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def history(tables: Tables, customer_id: Any) -> dict[str, Any]:
+    """One customer's full history from the tables, as a request body item."""
+    person = tables.customers.loc[tables.customers["customer_id"] == customer_id].iloc[0]
+    body: dict[str, Any] = {
+        "customer_id": str(customer_id),
+        "signup_date": _plain(person.get("signup_date")),
+        "attributes": {name: _plain(person[name]) for name in tables.attributes},
+    }
+    for name, columns in ACTIVITY.items():
+        frame = getattr(tables, name)
+        if frame is None:
+            continue
+        rows = frame.loc[frame["customer_id"] == customer_id, [c for c in columns if c in frame]]
+        body[name] = [
+            {key: _plain(value) for key, value in row.items()} for row in rows.to_dict("records")
+        ]
+    return body
+
+
+def post(client: TestClient, customers: list[dict], **extra: Any):
+    return client.post("/v1/score", json={"customers": customers, **extra})
+
+
+def _ids(client: TestClient) -> list[str]:
+    """Three stored customers: the riskiest, one from the middle and the least risky."""
+    items = client.get("/v1/customers", params={"sort": "probability", "limit": 1000}).json()
+    ids = [item["customer_id"] for item in items["items"]]
+    return [ids[0], ids[len(ids) // 2], ids[-1]]
+
+
+def test_full_history_scores_exactly_as_the_batch(client, tables, cutoff):
+    ids = _ids(client)
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    body = [history(tables, lookup[i]) for i in ids]
+    response = post(client, body, cutoff=cutoff.isoformat())
+    assert response.status_code == 200, response.text
+    scored = response.json()
+    assert scored["model_version"] == "1" and scored["cutoff"] == cutoff.isoformat()
+    assert scored["population"] == "training"  # reasons compare with the training rows
+    assert [item["customer_id"] for item in scored["items"]] == ids
+    for item in scored["items"]:
+        stored = client.get(f"/v1/customers/{item['customer_id']}").json()
+        assert math.isclose(item["probability"], stored["probability"], abs_tol=1e-9)
+        assert item["band"] == stored["band"] and item["tier"] is None
+        assert item["value"] == pytest.approx(stored["value"], abs=1e-9)
+        assert item["segments"] == stored["segments"]
+        assert [r["feature"] for r in item["reasons"]] == [r["feature"] for r in stored["reasons"]]
+        assert item["reasons"] and all(r["text"] for r in item["reasons"])
+
+
+def test_stopped_and_complaining_scores_above_a_regular_buyer(client, tables, cutoff):
+    end = pd.Timestamp(cutoff) + pd.Timedelta(days=1)
+    recent = tables.transactions[
+        tables.transactions["timestamp"].between(end - pd.Timedelta(90, "D"), end)
+    ]
+    busiest = recent["customer_id"].value_counts().index[0]
+    regular = history(tables, busiest)
+    stopped = {**history(tables, busiest), "customer_id": "stopped", "events": []}
+    last_buy = (end - pd.Timedelta(days=200)).isoformat()
+    stopped["transactions"] = [t for t in stopped["transactions"] if t["timestamp"] < last_buy]
+    stopped["interactions"] = [
+        {"timestamp": (end - pd.Timedelta(days=d)).isoformat(), "type": "complaint"}
+        for d in (40, 25, 10)
+    ]
+    response = post(client, [regular, stopped], cutoff=cutoff.isoformat())
+    assert response.status_code == 200, response.text
+    first, second = response.json()["items"]
+    assert second["probability"] > first["probability"]
+
+
+def test_cutoff_defaults_to_the_latest_posted_timestamp(client):
+    body = {
+        "customer_id": "new",
+        "transactions": [
+            {"timestamp": "2024-03-01T09:00:00", "amount": 20.0},
+            {"timestamp": "2024-04-02T17:30:00+02:00", "amount": 5.0, "category": "x"},
+        ],
+    }
+    response = post(client, [body])
+    assert response.status_code == 200, response.text
+    assert response.json()["cutoff"] == "2024-04-02"
+
+
+def _valid() -> dict:
+    return {"customer_id": "c1", "transactions": [{"timestamp": "2024-01-05", "amount": 3.0}]}
+
+
+ROW = "body.customers.0.transactions.0"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (("transactions", 0, "amount"), -1.0, f"{ROW}.amount"),
+        (("transactions", 0, "timestamp"), "2024-13-45", f"{ROW}.timestamp"),
+        (("customer_id",), None, "body.customers.0.customer_id"),
+    ],
+)
+def test_bad_rows_are_422_naming_the_field(client, path, value, field):
+    customer = _valid()
+    target = customer
+    for key in path[:-1]:
+        target = target[key]
+    if value is None:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    response = post(client, [customer])
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_too_many_customers_is_422(client):
+    many = [{**_valid(), "customer_id": f"c{i}"} for i in range(MAX_CUSTOMERS + 1)]
+    response = post(client, many)
+    assert response.status_code == 422
+    assert "body.customers" in [e["field"] for e in response.json()["errors"]]
+
+
+def test_customer_unknown_at_the_cutoff_is_422_naming_it(client):
+    late = {
+        "customer_id": "late-joiner",
+        "transactions": [{"timestamp": "2030-01-01", "amount": 1}],
+    }
+    response = post(client, [_valid(), late], cutoff="2024-06-30")
+    assert response.status_code == 422
+    assert "late-joiner" in response.json()["detail"]
+    assert "c1" not in response.json()["detail"]
+
+
+def test_unknown_interaction_types_count_as_other():
+    assert InteractionIn(timestamp="2024-01-01", type="grievance").type == "other"
+    assert InteractionIn(timestamp="2024-01-01", type="Complaint").type == "complaint"
+
+
+def test_scoring_needs_the_api_key_when_one_is_configured(served):
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    locked = client_for(app_with(settings_for(served, CHURN_API_KEY="live-key"), holder))
+    body = {"customers": [_valid()]}
+    assert locked.post("/v1/score", json=body).status_code == 401
+    assert locked.post("/v1/score", json=body, headers={"X-API-Key": "live-key"}).status_code == 200
+
+
+def test_tiers_only_from_twenty_posted_customers(client, tables, cutoff):
+    ids = client.get("/v1/customers", params={"limit": 20}).json()["items"]
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    body = [history(tables, lookup[item["customer_id"]]) for item in ids]
+    twenty = post(client, body, cutoff=cutoff.isoformat()).json()["items"]
+    assert all(item["tier"] in TIERS for item in twenty)
+    fewer = post(client, body[:19], cutoff=cutoff.isoformat()).json()["items"]
+    assert all(item["tier"] is None for item in fewer)
+
+
+def test_openapi_documents_the_canonical_body_with_an_example(client):
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/v1/score"]["post"]
+    assert "CANONICAL" in operation["description"]
+    example = spec["components"]["schemas"]["ScoreIn"]["examples"][0]
+    assert ScoreIn.model_validate(example).customers[0].transactions
