@@ -178,7 +178,3 @@ def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 def relative_change(current: np.ndarray, previous: np.ndarray) -> np.ndarray:
     """(current - previous) / previous: -0.62 reads "down 62%"; NaN with no previous."""
     return ratio(current - previous, previous)
-
-
-def days_since(cutoff_day: int, day: np.ndarray) -> np.ndarray:
-    return cutoff_day - day

@@ -38,12 +38,12 @@ FAMILIES = (
     lifecycle.FAMILY,
     attributes.FAMILY,
 )
-KEYS = ["customer_id", "cutoff"]
 
 
 @dataclass(frozen=True)
 class FeatureFrame:
-    """Features with their declarations: `frame` has KEYS then one column per spec."""
+    """Features with their declarations: `frame` has customer_id, cutoff, then one column
+    per spec."""
 
     frame: pd.DataFrame
     specs: list[FeatureSpec]

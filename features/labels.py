@@ -25,8 +25,6 @@ from features.context import Context, prepare
 from features.contract import ChurnSpec
 from features.tables import Tables, as_cutoffs
 
-LABEL_COLUMNS = ["customer_id", "cutoff", "eligible", "churned", "observed"]
-
 
 def label_churn(
     tables: Tables,

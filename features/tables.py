@@ -63,12 +63,3 @@ def as_cutoffs(cutoffs: pd.Timestamp | str | Iterable[pd.Timestamp | str]) -> li
     if not values:
         raise ValueError("at least one cutoff is needed")
     return values
-
-
-def known_at(frame: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
-    """Rows that happened, and were recorded, on or before the cutoff day."""
-    end = cutoff_end(cutoff)
-    mask = frame["timestamp"] < end
-    if "recorded_at" in frame:
-        mask &= frame["recorded_at"].isna() | (frame["recorded_at"] < end)
-    return frame.loc[mask]
