@@ -51,6 +51,7 @@ demo: install ## Simulate, validate, features, train, evaluate, promote, score, 
 
 bench: install ## Run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/features_bench.py
+	$(BIN)/python bench/serving_bench.py
 
 mlflow-ui: install ## Browse runs and registered models of the local store (http://127.0.0.1:5000)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow/mlflow.db --host 127.0.0.1 --port 5000

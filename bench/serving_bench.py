@@ -1,0 +1,500 @@
+"""Serving latency and throughput against in-process scoring and `mlflow models serve`.
+
+On the demo's champion (run `make demo` first) and one of its scored customers, in one
+run:
+
+- `in-process`: the unwrapped champion's `predict_proba` + `contributions` (TreeSHAP) on
+  that customer's feature row, median of many repeats; also the whole live path
+  (`score_history`: raw history -> features -> probability -> reasons) without HTTP;
+- `ours`: `churn serve` as a subprocess; `GET /v1/customers/{id}` and `POST /v1/score`
+  (the customer's raw history, reasons included), sequential and with concurrent clients;
+- `mlflow`: `mlflow models serve --env-manager local` on the same model version;
+  `POST /invocations` with the same feature row, same measurements;
+- `batch`: the demo's active customers, TreeSHAP alone against the serving batch path
+  (probability, contributions, reasons, ranking; no store write) in customers per second.
+
+Servers listen on 127.0.0.1 only, on free ports, and are always stopped. Machines here
+are shared and noisy, so the result is the ratios measured in the same run, printed and
+written to bench/results/serving.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+RESULTS = HERE / "results" / "serving.json"
+CONFIG = ROOT / "data" / "demo" / "churn.yaml"
+TRACKING_URI = f"sqlite:///{ROOT / 'mlflow' / 'mlflow.db'}"
+DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'scores.db'}"
+HOST = "127.0.0.1"
+START_TIMEOUT_S = 90.0
+ACTIVITY = {
+    "transactions": ("timestamp", "amount", "category", "discount", "order_id"),
+    "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
+    "events": ("timestamp", "type", "quantity"),
+}
+TARGETS = {
+    "by_id_p50_ms": 5.0,
+    "score_p50_ms": 15.0,
+    "rps_vs_mlflow": 10.0,
+    "score_p50_vs_in_process": 3.0,
+    "batch_vs_treeshap": 0.8,
+}
+
+
+# -- data -------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """A JSON value: timestamps as ISO text, missing as null, numpy scalars as Python."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def history(tables: Any, customer_id: Any) -> dict[str, Any]:
+    """One customer's full history from the tables, as a POST /v1/score item."""
+    person = tables.customers.loc[tables.customers["customer_id"] == customer_id].iloc[0]
+    body: dict[str, Any] = {
+        "customer_id": str(customer_id),
+        "signup_date": plain(person.get("signup_date")),
+        "attributes": {name: plain(person[name]) for name in tables.attributes},
+    }
+    for name, columns in ACTIVITY.items():
+        frame = getattr(tables, name)
+        if frame is None:
+            continue
+        rows = frame.loc[frame["customer_id"] == customer_id, [c for c in columns if c in frame]]
+        body[name] = [{k: plain(v) for k, v in row.items()} for row in rows.to_dict("records")]
+    return body
+
+
+def invocation(row: pd.DataFrame, schema_columns: list[str]) -> dict[str, Any]:
+    """The pyfunc signature's input for one feature row; categoricals as strings."""
+    values = [plain(row[name].iloc[0]) for name in schema_columns]
+    values = [str(v) if isinstance(v, str | bool) else v for v in values]
+    return {"dataframe_split": {"columns": schema_columns, "data": [values]}}
+
+
+# -- timing -----------------------------------------------------------------------------
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    ms = np.asarray(seconds) * 1000.0
+    return {f"p{q}_ms": float(np.percentile(ms, q)) for q in (50, 95, 99)}
+
+
+def repeat_median(func: Any, repeats: int, time_limit_s: float) -> dict[str, float]:
+    """Median and p95 milliseconds of `func()` over `repeats` calls (bounded in time)."""
+    func()  # warm-up
+    times: list[float] = []
+    deadline = time.perf_counter() + time_limit_s
+    while len(times) < repeats and time.perf_counter() < deadline:
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return {
+        "median_ms": statistics.median(times) * 1000.0,
+        "repeats": len(times),
+        "p95_ms": float(np.percentile(np.asarray(times) * 1000.0, 95)),
+    }
+
+
+def load(
+    url: str, body: bytes | None, *, clients: int, per_client: int, time_limit_s: float
+) -> dict[str, Any]:
+    """`clients` threads, each with its own httpx.Client, `per_client` requests each."""
+    headers = {"Content-Type": "application/json"}
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    failures = [0] * clients
+    deadline = time.perf_counter() + time_limit_s
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        with httpx.Client(timeout=30.0) as client:
+            for _ in range(per_client):
+                if time.perf_counter() > deadline:
+                    return
+                started = time.perf_counter()
+                try:
+                    if body is None:
+                        response = client.get(url)
+                    else:
+                        response = client.post(url, content=body, headers=headers)
+                except httpx.HTTPError:
+                    failures[i] += 1
+                    continue
+                latencies[i].append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    failures[i] += 1
+                    with lock:
+                        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    done = [t for per in latencies for t in per]
+    return {
+        "clients": clients,
+        "requests": len(done),
+        "failures": sum(failures),
+        "bad_statuses": statuses,
+        "wall_s": wall,
+        "rps": len(done) / wall if wall > 0 else 0.0,
+        **(percentiles(done) if done else {}),
+    }
+
+
+def measure_endpoint(url: str, body: dict | None, args: argparse.Namespace) -> dict[str, Any]:
+    """Warm up, then sequential and concurrent runs against one URL."""
+    data = None if body is None else json.dumps(body).encode()
+    warm = load(url, data, clients=1, per_client=args.warmup, time_limit_s=30.0)
+    if warm["failures"]:
+        raise RuntimeError(f"{url}: warm-up failed ({warm['bad_statuses']})")
+    return {
+        "sequential": load(url, data, clients=1, per_client=args.sequential, time_limit_s=60.0),
+        "concurrent": load(
+            url, data, clients=args.clients, per_client=args.per_client, time_limit_s=90.0
+        ),
+    }
+
+
+# -- servers ----------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(cmd: list[str], probe: str, log: Path) -> Iterator[subprocess.Popen]:
+    """Start `cmd` in its own process group; yield once `probe` answers 200; always stop."""
+    env = {**os.environ, "MLFLOW_TRACKING_URI": TRACKING_URI, "CHURN_DATABASE_URL": DATABASE_URL}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # mlflow execs `uvicorn` by name
+    env.pop("CHURN_API_KEY", None)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.perf_counter() + START_TIMEOUT_S
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"exited with {proc.returncode}: {tail(log)}")
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"not ready within {START_TIMEOUT_S:.0f}s: {tail(log)}")
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    response = httpx.get(probe, timeout=2.0)
+                    ready = not probe.endswith("/ready") or response.json().get("ready")
+                    if response.status_code == 200 and ready:
+                        break
+                time.sleep(0.5)
+            yield proc
+        finally:
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's own process group, SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=15)
+
+
+def tail(log: Path, lines: int = 8) -> str:
+    return " | ".join(log.read_text(errors="replace").strip().splitlines()[-lines:])
+
+
+# -- the run ----------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Fewer requests (a smoke run).")
+    parser.add_argument("--skip-mlflow", action="store_true")
+    args = parser.parse_args()
+    scale = 0.2 if args.quick else 1.0
+    args.sequential = int(300 * scale)
+    args.clients = 8
+    args.per_client = int(100 * scale)
+    args.warmup = int(30 * scale)
+    args.repeats = int(500 * scale)
+    if not CONFIG.exists():
+        sys.exit(f"{CONFIG} not found: run `make demo` first")
+    os.environ["MLFLOW_TRACKING_URI"] = TRACKING_URI
+    os.chdir(ROOT)
+
+    import mlflow
+    from features.contract import load_config
+    from features.sources import load_tables
+    from serving import store
+    from serving.batch import prepare, score
+    from serving.live import score_history
+    from serving.ranking import Rules, rank
+    from serving.schemas import ScoreIn
+    from serving.scorer import Loaded
+    from serving.settings import Settings
+
+    config = load_config(CONFIG)
+    name = config.model_name
+    batch = store.latest_batch(store.connect(DATABASE_URL))
+    if batch is None or batch["model_name"] != name:
+        sys.exit(f"no score batch of {name} in {DATABASE_URL}: run `make demo` first")
+    cutoff = batch["cutoff"]
+    settings = Settings(MLFLOW_TRACKING_URI=TRACKING_URI, CHURN_DATABASE_URL=DATABASE_URL)
+    job = prepare(config, cutoff=cutoff, settings=settings)
+    pyfunc = mlflow.pyfunc.load_model(f"models:/{name}@champion")
+    model = pyfunc.unwrap_python_model()
+    version = job.champion.version
+    features = job.features.reset_index(drop=True)
+    tables = load_tables(config)
+
+    # one customer: the median scored one by probability, with some history to post
+    probability = model.predict_proba(features)
+    index = int(np.argsort(probability)[len(probability) // 2])
+    customer = features["customer_id"].iloc[index]
+    row = features.iloc[[index]]
+    customer_body = history(tables, customer)
+    score_body = {"cutoff": cutoff.isoformat(), "customers": [customer_body]}
+    schema_columns = pyfunc.metadata.get_input_schema().input_names()
+    invocation_body = invocation(row, schema_columns)
+    rows_posted = sum(len(customer_body.get(k, [])) for k in ACTIVITY)
+    print(f"{name} v{version}, cutoff {cutoff}, customer {customer} ({rows_posted} rows posted)")
+
+    # 1. in process
+    in_process = {
+        "predict_proba_plus_treeshap_1row": repeat_median(
+            lambda: (model.predict_proba(row), model.contributions(row)), args.repeats, 60.0
+        ),
+        "score_history_no_http": repeat_median(
+            lambda: score_history(
+                ScoreIn.model_validate(score_body), Loaded(model=model, name=name, version=version)
+            ),
+            max(args.repeats // 5, 20),
+            60.0,
+        ),
+    }
+    print(f"in-process: {json.dumps(in_process)}")
+
+    # 2. our server
+    logs = Path(tempfile.mkdtemp(prefix="serving_bench_"))  # server logs, for errors only
+    atexit.register(shutil.rmtree, logs, ignore_errors=True)
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    ours_cmd = [
+        str(BIN / "churn"),
+        "serve",
+        "--config",
+        str(CONFIG),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+    ]
+    ours: dict[str, Any] = {}
+    with server(ours_cmd, f"{base}/ready", logs / "churn_serve.log"):
+        ours["by_id"] = measure_endpoint(f"{base}/v1/customers/{customer}", None, args)
+        ours["score"] = measure_endpoint(f"{base}/v1/score", score_body, args)
+    print(f"ours: {json.dumps(ours)}")
+
+    # 3. mlflow models serve
+    mlflow_result: dict[str, Any] = {}
+    if args.skip_mlflow:
+        mlflow_result["error"] = "skipped (--skip-mlflow)"
+    else:
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        cmd = [
+            str(BIN / "mlflow"),
+            "models",
+            "serve",
+            "-m",
+            f"models:/{name}@champion",
+            "--env-manager",
+            "local",
+            "-h",
+            HOST,
+            "-p",
+            str(port),
+            "-w",
+            "1",
+        ]
+        try:
+            with server(cmd, f"{base}/ping", logs / "mlflow_serve.log"):
+                answer = httpx.post(f"{base}/invocations", json=invocation_body, timeout=30.0)
+                answer.raise_for_status()
+                served = float(answer.json()["predictions"][0]["churn_probability"])
+                mlflow_result["same_probability"] = bool(
+                    abs(served - float(probability[index])) < 1e-9
+                )
+                mlflow_result["invocations"] = measure_endpoint(
+                    f"{base}/invocations", invocation_body, args
+                )
+        except Exception as error:  # recorded, the run goes on
+            mlflow_result["error"] = f"{type(error).__name__}: {error}"[:2000]
+    print(f"mlflow: {json.dumps(mlflow_result)}")
+
+    # 4. batch, in process, on the demo's active customers
+    def treeshap() -> None:
+        model.contributions(features)
+
+    def serving_batch() -> None:
+        p, _ = score(model, features, chunk_rows=50_000)
+        rank(features, p, Rules(), configured_value=job.configured_value)
+
+    batch_result = {"customers": len(features)}
+    for key, func in (("treeshap_only", treeshap), ("serving_batch_path", serving_batch)):
+        timed = repeat_median(func, 3, 120.0)
+        batch_result[key] = {**timed, "customers_per_s": len(features) / timed["median_ms"] * 1e3}
+
+    report(
+        args,
+        {
+            "name": name,
+            "version": version,
+            "cutoff": str(cutoff),
+            "customer": str(customer),
+            "activity_rows_posted": rows_posted,
+        },
+        in_process,
+        ours,
+        mlflow_result,
+        batch_result,
+    )
+
+
+def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
+    ref_ms = in_process["predict_proba_plus_treeshap_1row"]["median_ms"]
+    by_id = ours["by_id"]["sequential"]["p50_ms"]
+    score_ms = ours["score"]["sequential"]["p50_ms"]
+    invocations = mlflow_result.get("invocations")
+    rps_ratio = (
+        ours["score"]["concurrent"]["rps"] / invocations["concurrent"]["rps"]
+        if invocations
+        else None
+    )
+    batch_ratio = (
+        batch["serving_batch_path"]["customers_per_s"] / batch["treeshap_only"]["customers_per_s"]
+    )
+    ratios = {
+        "by_id_p50_ms": by_id,
+        "score_p50_ms": score_ms,
+        "rps_vs_mlflow": rps_ratio,
+        "score_p50_vs_in_process": score_ms / ref_ms,
+        "batch_vs_treeshap": batch_ratio,
+    }
+    higher_is_better = {"rps_vs_mlflow", "batch_vs_treeshap"}
+    met = {
+        key: None
+        if value is None
+        else (value >= TARGETS[key] if key in higher_is_better else value <= TARGETS[key])
+        for key, value in ratios.items()
+    }
+    result = {
+        **facts,
+        "quick": args.quick,
+        "in_process": in_process,
+        "ours": ours,
+        "mlflow": mlflow_result,
+        "batch": batch,
+        "ratios": ratios,
+        "targets": TARGETS,
+        "targets_met": met,
+        "extra_ratios": {
+            "by_id_rps_vs_mlflow": ours["by_id"]["concurrent"]["rps"]
+            / invocations["concurrent"]["rps"]
+            if invocations
+            else None,
+            "score_p50_vs_in_process_score_history": score_ms
+            / in_process["score_history_no_http"]["median_ms"],
+        },
+        "notes": {
+            "rps_vs_mlflow": "POST /v1/score (raw history, features, reasons) requests/s over "
+            "mlflow POST /invocations (precomputed feature row, probability only), 8 clients",
+            "score_p50_vs_in_process": "POST /v1/score sequential p50 over the in-process "
+            "predict_proba + contributions median on the same customer's feature row",
+        },
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, default=str) + "\n")
+
+    print(
+        f"\nserving {facts['name']} v{facts['version']} at {facts['cutoff']}; "
+        f"customer {facts['customer']} ({facts['activity_rows_posted']} rows posted)"
+    )
+    print(
+        f"{'contender':<34}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'rps':>9}"
+        f"{'8x p50':>9}{'8x p99':>9}{'8x rps':>9}"
+    )
+    rows = [
+        ("ours GET /v1/customers/{id}", ours["by_id"]),
+        ("ours POST /v1/score (reasons)", ours["score"]),
+    ]
+    if invocations:
+        rows.append(("mlflow POST /invocations", invocations))
+    for label, m in rows:
+        s, c = m["sequential"], m["concurrent"]
+        print(
+            f"{label:<34}{s['p50_ms']:>9.2f}{s['p95_ms']:>9.2f}{s['p99_ms']:>9.2f}"
+            f"{s['rps']:>9.0f}{c['p50_ms']:>9.2f}{c['p99_ms']:>9.2f}{c['rps']:>9.0f}"
+        )
+    if not invocations:
+        print(f"{'mlflow POST /invocations':<34}  not measured: {mlflow_result.get('error')}")
+    for label, key in (
+        ("in-process predict+TreeSHAP 1 row", "predict_proba_plus_treeshap_1row"),
+        ("in-process score_history (no HTTP)", "score_history_no_http"),
+    ):
+        print(f"{label:<34}{in_process[key]['median_ms']:>9.2f}{in_process[key]['p95_ms']:>9.2f}")
+    print(
+        f"batch, {batch['customers']:,} active customers: "
+        f"TreeSHAP alone {batch['treeshap_only']['customers_per_s']:,.0f}/s, "
+        f"serving batch path {batch['serving_batch_path']['customers_per_s']:,.0f}/s"
+    )
+    print(f"\n{'check':<42}{'measured':>10}{'target':>10}  met")
+    labels = {
+        "by_id_p50_ms": ("by-id p50 (ms)", "<="),
+        "score_p50_ms": ("score-with-reasons p50 (ms)", "<="),
+        "rps_vs_mlflow": ("score rps / mlflow rps (8 clients)", ">="),
+        "score_p50_vs_in_process": ("score p50 / in-process predict+SHAP", "<="),
+        "batch_vs_treeshap": ("batch path / TreeSHAP alone (cust/s)", ">="),
+    }
+    for key, (label, sign) in labels.items():
+        value = ratios[key]
+        shown = "n/a" if value is None else f"{value:.2f}"
+        print(f"{label:<42}{shown:>10}{sign + format(TARGETS[key], 'g'):>10}  {met[key]}")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
