@@ -42,6 +42,8 @@ import httpx
 import numpy as np
 import pandas as pd
 
+from serving.history import ACTIVITY, history_item, plain
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
@@ -51,11 +53,6 @@ TRACKING_URI = f"sqlite:///{ROOT / 'mlflow' / 'mlflow.db'}"
 DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'scores.db'}"
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 90.0
-ACTIVITY = {
-    "transactions": ("timestamp", "amount", "category", "discount", "order_id"),
-    "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
-    "events": ("timestamp", "type", "quantity"),
-}
 TARGETS = {
     "by_id_p50_ms": 5.0,
     "score_p50_ms": 15.0,
@@ -66,32 +63,6 @@ TARGETS = {
 
 
 # -- data -------------------------------------------------------------------------------
-def plain(value: Any) -> Any:
-    """A JSON value: timestamps as ISO text, missing as null, numpy scalars as Python."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value.item() if hasattr(value, "item") else value
-
-
-def history(tables: Any, customer_id: Any) -> dict[str, Any]:
-    """One customer's full history from the tables, as a POST /v1/score item."""
-    person = tables.customers.loc[tables.customers["customer_id"] == customer_id].iloc[0]
-    body: dict[str, Any] = {
-        "customer_id": str(customer_id),
-        "signup_date": plain(person.get("signup_date")),
-        "attributes": {name: plain(person[name]) for name in tables.attributes},
-    }
-    for name, columns in ACTIVITY.items():
-        frame = getattr(tables, name)
-        if frame is None:
-            continue
-        rows = frame.loc[frame["customer_id"] == customer_id, [c for c in columns if c in frame]]
-        body[name] = [{k: plain(v) for k, v in row.items()} for row in rows.to_dict("records")]
-    return body
-
-
 def invocation(row: pd.DataFrame, schema_columns: list[str]) -> dict[str, Any]:
     """The pyfunc signature's input for one feature row; categoricals as strings."""
     values = [plain(row[name].iloc[0]) for name in schema_columns]
@@ -285,7 +256,7 @@ def main() -> None:
     index = int(np.argsort(probability)[len(probability) // 2])
     customer = features["customer_id"].iloc[index]
     row = features.iloc[[index]]
-    customer_body = history(tables, customer)
+    customer_body = history_item(tables, customer)
     score_body = {"cutoff": cutoff.isoformat(), "customers": [customer_body]}
     schema_columns = pyfunc.metadata.get_input_schema().input_names()
     invocation_body = invocation(row, schema_columns)

@@ -18,17 +18,13 @@ from features.contract import load_config
 from features.sources import load_tables
 from features.tables import Tables
 from serving import store
+from serving.history import history_item
 from serving.ranking import TIERS
 from serving.schemas import MAX_CUSTOMERS, InteractionIn, ScoreIn
 from serving.scorer import ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
 
 pytestmark = pytest.mark.slow
-ACTIVITY = {
-    "transactions": ("timestamp", "amount", "category", "discount", "order_id"),
-    "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
-    "events": ("timestamp", "type", "quantity"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -47,34 +43,6 @@ def cutoff(served) -> dt.date:
     return store.latest_batch(store.connect(served.database_url))["cutoff"]
 
 
-def _plain(value: Any) -> Any:
-    """A JSON value: timestamps as ISO text, missing as null, numpy scalars as Python."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value.item() if hasattr(value, "item") else value
-
-
-def history(tables: Tables, customer_id: Any) -> dict[str, Any]:
-    """One customer's full history from the tables, as a request body item."""
-    person = tables.customers.loc[tables.customers["customer_id"] == customer_id].iloc[0]
-    body: dict[str, Any] = {
-        "customer_id": str(customer_id),
-        "signup_date": _plain(person.get("signup_date")),
-        "attributes": {name: _plain(person[name]) for name in tables.attributes},
-    }
-    for name, columns in ACTIVITY.items():
-        frame = getattr(tables, name)
-        if frame is None:
-            continue
-        rows = frame.loc[frame["customer_id"] == customer_id, [c for c in columns if c in frame]]
-        body[name] = [
-            {key: _plain(value) for key, value in row.items()} for row in rows.to_dict("records")
-        ]
-    return body
-
-
 def post(client: TestClient, customers: list[dict], **extra: Any):
     return client.post("/v1/score", json={"customers": customers, **extra})
 
@@ -89,7 +57,7 @@ def _ids(client: TestClient) -> list[str]:
 def test_full_history_scores_exactly_as_the_batch(client, tables, cutoff):
     ids = _ids(client)
     lookup = {str(i): i for i in tables.customers["customer_id"]}
-    body = [history(tables, lookup[i]) for i in ids]
+    body = [history_item(tables, lookup[i]) for i in ids]
     response = post(client, body, cutoff=cutoff.isoformat())
     assert response.status_code == 200, response.text
     scored = response.json()
@@ -112,8 +80,8 @@ def test_stopped_and_complaining_scores_above_a_regular_buyer(client, tables, cu
         tables.transactions["timestamp"].between(end - pd.Timedelta(90, "D"), end)
     ]
     busiest = recent["customer_id"].value_counts().index[0]
-    regular = history(tables, busiest)
-    stopped = {**history(tables, busiest), "customer_id": "stopped", "events": []}
+    regular = history_item(tables, busiest)
+    stopped = {**history_item(tables, busiest), "customer_id": "stopped", "events": []}
     last_buy = (end - pd.Timedelta(days=200)).isoformat()
     stopped["transactions"] = [t for t in stopped["transactions"] if t["timestamp"] < last_buy]
     stopped["interactions"] = [
@@ -202,7 +170,7 @@ def test_scoring_needs_the_api_key_when_one_is_configured(served):
 def test_tiers_only_from_twenty_posted_customers(client, tables, cutoff):
     ids = client.get("/v1/customers", params={"limit": 20}).json()["items"]
     lookup = {str(i): i for i in tables.customers["customer_id"]}
-    body = [history(tables, lookup[item["customer_id"]]) for item in ids]
+    body = [history_item(tables, lookup[item["customer_id"]]) for item in ids]
     twenty = post(client, body, cutoff=cutoff.isoformat()).json()["items"]
     assert all(item["tier"] in TIERS for item in twenty)
     fewer = post(client, body[:19], cutoff=cutoff.isoformat()).json()["items"]

@@ -1,0 +1,46 @@
+"""The inverse of live scoring's input: one customer's rows in `Tables` as a request item.
+
+Useful to replay a stored customer through `POST /v1/score` (checks, benchmarks, support
+questions like "what would they score with this history?").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from features.tables import Tables
+
+ACTIVITY = {
+    "transactions": ("timestamp", "amount", "category", "discount", "order_id"),
+    "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
+    "events": ("timestamp", "type", "quantity"),
+}
+"""The canonical columns a `POST /v1/score` item accepts per activity table."""
+
+
+def plain(value: Any) -> Any:
+    """A JSON value: timestamps as ISO text, missing as null, numpy scalars as Python."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
+    """One customer's full history from the tables, as a `POST /v1/score` item."""
+    person = tables.customers.loc[tables.customers["customer_id"] == customer_id].iloc[0]
+    item: dict[str, Any] = {
+        "customer_id": str(customer_id),
+        "signup_date": plain(person.get("signup_date")),
+        "attributes": {name: plain(person[name]) for name in tables.attributes},
+    }
+    for name, columns in ACTIVITY.items():
+        frame = getattr(tables, name)
+        if frame is None:
+            continue
+        rows = frame.loc[frame["customer_id"] == customer_id, [c for c in columns if c in frame]]
+        item[name] = [{k: plain(v) for k, v in row.items()} for row in rows.to_dict("records")]
+    return item
