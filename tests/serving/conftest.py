@@ -6,6 +6,8 @@ import os
 import pytest
 from threadpoolctl import threadpool_limits
 
+from tests.postgres import postgres_url  # noqa: F401  (a fixture)
+
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # tests make no network calls
 
 

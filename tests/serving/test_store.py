@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from serving import store
+from tests.postgres import emptied
 
 DAY = dt.date(2024, 6, 30)
 
@@ -36,9 +37,16 @@ def _crashing(rows: list[dict]) -> Iterator[dict]:
         yield row
 
 
-@pytest.fixture
-def engine(tmp_path):
-    return store.connect(f"sqlite:///{tmp_path / 'nested' / 'scores.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path) -> Iterator[sa.Engine]:
+    """Every store test runs on the default SQLite file and on a live PostgreSQL server."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'nested' / 'scores.db'}"
+    else:
+        url = emptied(request.getfixturevalue("postgres_url"))
+    engine = store.connect(url)
+    yield engine
+    engine.dispose()
 
 
 def _write(engine, rows, *, version="1", cutoff=DAY) -> int:
