@@ -76,8 +76,8 @@ def build(
         parts.append(_one_cutoff(ctx, specs, cutoff))
         if on_cutoff is not None:
             on_cutoff(cutoff)
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    return FeatureFrame(frame=_typed(frame, specs), specs=specs, context=ctx)
+    columns = parts[0] if len(parts) == 1 else _stacked(parts)
+    return FeatureFrame(frame=_typed(columns, specs), specs=specs, context=ctx)
 
 
 def build_features(tables: Tables, *, cutoffs: pd.Timestamp | str | Iterable) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def build_features(tables: Tables, *, cutoffs: pd.Timestamp | str | Iterable) ->
     return build(tables, cutoffs=cutoffs).frame
 
 
-def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) -> pd.DataFrame:
+def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) -> Columns:
     cutoff_day = day_of(cutoff)
     done: Columns = {}
     for family in FAMILIES:
@@ -99,9 +99,14 @@ def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) ->
                 )
             done.update(columns)
     rows = exists_at(ctx, cutoff_day)
-    data = {"customer_id": ctx.axis[rows], "cutoff": np.full(rows.sum(), cutoff)}
+    data = {"customer_id": ctx.axis[rows], "cutoff": np.full(rows.sum(), cutoff, dtype=object)}
     data.update({s.name: done[s.name][rows] for s in specs})
-    return pd.DataFrame(data)
+    return data
+
+
+def _stacked(parts: list[Columns]) -> Columns:
+    """One column per name over all cutoffs, in cutoff order."""
+    return {name: np.concatenate([np.asarray(part[name]) for part in parts]) for name in parts[0]}
 
 
 def exists_at(ctx: Context, cutoff_day: int) -> np.ndarray:
@@ -116,13 +121,18 @@ def exists_at(ctx: Context, cutoff_day: int) -> np.ndarray:
     return np.where(np.isnan(ctx.signup_day), ~np.isnan(first), ctx.signup_day <= cutoff_day)
 
 
-def _typed(frame: pd.DataFrame, specs: list[FeatureSpec]) -> pd.DataFrame:
-    """Apply declared dtypes: floats as float64, categories with their fixed levels."""
-    typed = {}
+def _typed(columns: Columns, specs: list[FeatureSpec]) -> pd.DataFrame:
+    """The frame, built once with the declared dtypes: floats as float64, categories with
+    their fixed levels (one construction, not a column-by-column copy: this also serves a
+    single live customer, where per-column overhead is the whole cost)."""
+    typed: dict[str, object] = {
+        "customer_id": columns["customer_id"],
+        "cutoff": pd.to_datetime(columns["cutoff"]),
+    }
     for spec in specs:
+        values = columns[spec.name]
         if spec.dtype == "category":
-            levels = list(spec.categories) or None
-            typed[spec.name] = pd.Categorical(frame[spec.name], categories=levels)
+            typed[spec.name] = pd.Categorical(values, categories=list(spec.categories) or None)
         else:
-            typed[spec.name] = frame[spec.name].astype(np.float64)
-    return frame.assign(**typed, cutoff=pd.to_datetime(frame["cutoff"]))
+            typed[spec.name] = np.asarray(values, dtype=np.float64)
+    return pd.DataFrame(typed)

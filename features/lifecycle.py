@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import pandas as pd
 
 from features.activity import ratio
 from features.context import Context
@@ -109,18 +108,18 @@ def _days_until_anniversary(signup_day: np.ndarray, cutoff_day: int) -> np.ndarr
     """Days from the cutoff to the next signup anniversary (0 = on it); Feb 29 -> Feb 28."""
     known = ~np.isnan(signup_day) & (signup_day <= cutoff_day)
     out = np.full(len(signup_day), np.nan)
-    signup = pd.DatetimeIndex(pd.to_datetime(signup_day[known], unit="D"))
-    cutoff = pd.Timestamp(np.datetime64(cutoff_day, "D"))
-    parts = {
-        "month": signup.month,
-        "day": np.where((signup.month == 2) & (signup.day == 29), 28, signup.day),
-    }
+    signup = np.floor(signup_day[known]).astype(np.int64).astype("datetime64[D]")
+    month_start = signup.astype("datetime64[M]")
+    month = month_start - signup.astype("datetime64[Y]").astype("datetime64[M]")  # 0-11
+    day = (signup - month_start.astype("datetime64[D]")).astype(np.int64)  # 0-based
+    day = np.where((month == np.timedelta64(1, "M")) & (day == 28), 27, day)
+    year = np.datetime64(cutoff_day, "D").astype("datetime64[Y]")
 
-    def in_year(year: int) -> np.ndarray:
-        dates = pd.to_datetime(pd.DataFrame({"year": year, **parts}))
-        return dates.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    def in_year(first_of_year: np.datetime64) -> np.ndarray:
+        months = first_of_year.astype("datetime64[M]") + month
+        return (months.astype("datetime64[D]") + day).astype(np.int64)
 
-    this_year, next_year = in_year(cutoff.year), in_year(cutoff.year + 1)
+    this_year, next_year = in_year(year), in_year(year + 1)
     out[known] = np.where(this_year >= cutoff_day, this_year, next_year) - cutoff_day
     return out
 

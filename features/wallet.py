@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from features.activity import ratio
 from features.context import Context
@@ -86,29 +86,67 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: pd.DataFrame | np.ndarray, y: np.ndarray) -> QuantileWalletEstimator:  # noqa: N803
+        X = self._checked(X, reset=True)  # noqa: N806
+        self.levels_ = _categorical_levels(X)
         self.model_ = HistGradientBoostingRegressor(
             loss="quantile",
             quantile=self.quantile,
             max_iter=self.max_iter,
             max_leaf_nodes=15,
-            categorical_features="from_dtype",
+            categorical_features=[name in self.levels_ for name in _names(X)] or None,
             random_state=self.random_state,
-        ).fit(X, y)
-        self.n_features_in_ = self.model_.n_features_in_
+        ).fit(self._encoded(X), y)
         self.n_iter_ = self.model_.n_iter_
-        if hasattr(self.model_, "feature_names_in_"):
-            self.feature_names_in_ = self.model_.feature_names_in_
         return self
 
     def predict(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
         check_is_fitted(self, "model_")
-        return np.maximum(self.model_.predict(X), self.min_wallet)
+        X = self._checked(X, reset=False)  # noqa: N806
+        return np.maximum(self.model_.predict(self._encoded(X)), self.min_wallet)
+
+    def _checked(self, X: pd.DataFrame | np.ndarray, *, reset: bool) -> pd.DataFrame | np.ndarray:  # noqa: N803
+        """Feature names and counts checked; a frame (mixed dtypes) is kept as it is."""
+        if isinstance(X, pd.DataFrame):
+            validate_data(self, X, reset=reset, skip_check_array=True)
+            return X
+        return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan")
+
+    def _encoded(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
+        """Categorical columns as codes of the fitted levels (unseen or missing → NaN),
+        mapped by value, so a frame whose categories are listed in another order, or hold
+        only one posted customer's level, encodes as at fit time. Encoding here rather than
+        with the regressor's own `from_dtype` keeps one live customer's prediction cheap."""
+        if not isinstance(X, pd.DataFrame):
+            return X
+        out = np.empty(X.shape, dtype=np.float64)
+        for j, name in enumerate(X.columns):
+            if name in self.levels_:
+                codes = pd.Index(self.levels_[name]).get_indexer(X[name].astype("object"))
+                out[:, j] = np.where(codes >= 0, codes, np.nan)
+            else:
+                out[:, j] = X[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.regressor_tags.poor_score = True  # a 90th percentile is not a mean predictor
         tags.input_tags.allow_nan = True  # missing attributes are routed by the trees
         return tags
+
+
+def _names(X: pd.DataFrame | np.ndarray) -> list:  # noqa: N803
+    return list(X.columns) if isinstance(X, pd.DataFrame) else []
+
+
+def _categorical_levels(X: pd.DataFrame | np.ndarray) -> dict[str, list]:  # noqa: N803
+    """Each pandas categorical column's levels, as seen in the fitting rows' dtype."""
+    if not isinstance(X, pd.DataFrame):
+        return {}
+    return {
+        name: list(X[name].cat.categories)
+        for name in X.columns
+        if isinstance(X[name].dtype, pd.CategoricalDtype)
+    }
 
 
 MAX_FIT_ROWS = 100_000

@@ -179,11 +179,12 @@ def score(
     reasons: list[list[Reason]] = []
     for start in range(0, len(features), chunk_rows):
         chunk = features.iloc[start : start + chunk_rows]
-        probabilities.append(model.predict_proba(chunk))
+        probability, contributions = model.scores(chunk)
+        probabilities.append(probability)
         reasons.extend(
             explain(
                 chunk,
-                model.contributions(chunk),
+                contributions,
                 specs=model.specs,
                 columns=columns,
                 source_of=source_of,

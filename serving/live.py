@@ -55,9 +55,9 @@ def score_history(
     features = with_all_columns(
         model.features(to_tables(request.customers, model), pd.Timestamp(cutoff)), model
     )
-    probability = model.predict_proba(features)
+    probability, contributions = model.scores(features)
     means, population = reference_means(model, features)
-    reasons = explain_rows(model, features, means)
+    reasons = explain_rows(model, features, contributions, means)
     ranked = rank(features, probability, rules or Rules())
     if len(features) < TIER_MIN_CUSTOMERS:
         ranked["tier"] = None
@@ -115,13 +115,16 @@ def reference_means(model: ChurnModel, features: pd.DataFrame) -> tuple[dict[str
 
 
 def explain_rows(
-    model: ChurnModel, features: pd.DataFrame, means: Mapping[str, float]
+    model: ChurnModel,
+    features: pd.DataFrame,
+    contributions: np.ndarray,
+    means: Mapping[str, float],
 ) -> list[list[Reason]]:
     """Reasons per feature row, with the model's own column names (as the batch does)."""
     columns = [safe_name(name) for name in model.layout.names]
     return explain(
         features,
-        model.contributions(features),
+        contributions,
         specs=model.specs,
         columns=columns,
         source_of=dict(zip(columns, model.layout.names, strict=True)),
@@ -160,29 +163,32 @@ def attribute_kinds(model: ChurnModel) -> dict[str, str]:
 def _customers(
     customers: list[CustomerHistoryIn], kinds: Mapping[str, str], *, signup: bool
 ) -> pd.DataFrame:
-    ids = pd.Series([c.customer_id for c in customers], dtype="str")
-    frame = pd.DataFrame({"customer_id": ids})
+    """The customers table, sorted by id as the loader leaves it."""
+    ordered = sorted(customers, key=lambda c: c.customer_id)
+    columns = {"customer_id": _texts([c.customer_id for c in ordered])}
     if signup:
-        frame["signup_date"] = _times([c.signup_date for c in customers])
+        columns["signup_date"] = _times([c.signup_date for c in ordered])
     for name, kind in kinds.items():
-        values = [c.attributes.get(name) for c in customers]
-        frame[name] = _numbers(values) if kind == "numeric" else _texts(values)
-    return frame.sort_values("customer_id", kind="stable", ignore_index=True)
+        values = [c.attributes.get(name) for c in ordered]
+        columns[name] = _numbers(values) if kind == "numeric" else _texts(values)
+    return pd.DataFrame(columns)
 
 
 def _activity(
     customers: list[CustomerHistoryIn], table: str, mapped: Mapping[str, str]
 ) -> pd.DataFrame:
-    """One activity table, canonical columns typed as the loader types them, sorted."""
-    rows = [
-        {"customer_id": c.customer_id, **row.model_dump()}
-        for c in customers
-        for row in getattr(c, table)
-    ]
+    """One activity table, canonical columns typed as the loader types them, sorted by
+    customer and time (columns gathered straight from the models: a live request is a
+    few rows, where per-row dicts and per-column frames would be the whole cost)."""
     fields = ROW_MODELS[table].model_fields
-    names = ["customer_id", *(name for name in mapped if name in fields)]
-    frame = pd.DataFrame({name: _typed(name, [row.get(name) for row in rows]) for name in names})
-    return frame.sort_values(["customer_id", "timestamp"], kind="stable", ignore_index=True)
+    names = [name for name in mapped if name in fields and name != "customer_id"]
+    owners = [(c.customer_id, row) for c in customers for row in getattr(c, table)]
+    order = sorted(range(len(owners)), key=lambda i: (owners[i][0], naive(owners[i][1].timestamp)))
+    rows = [owners[i] for i in order]
+    columns = {"customer_id": _texts([owner for owner, _ in rows])}
+    for name in names:
+        columns[name] = _typed(name, [getattr(row, name) for _, row in rows])
+    return pd.DataFrame(columns)
 
 
 def _typed(name: str, values: list[Any]) -> pd.Series:
