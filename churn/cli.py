@@ -281,6 +281,12 @@ def serve(
             "--config", "-c", help="Serve this run config's model (else CHURN_MODEL_NAME)."
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Server processes; each loads the model (one per core for throughput)."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (settings from the environment / .env; see .env.example)."""
     import os
@@ -291,7 +297,7 @@ def serve(
         from features.contract import load_config
 
         os.environ["CHURN_MODEL_NAME"] = load_config(config).model_name
-    uvicorn.run("serving.app:create_app", factory=True, host=host, port=port)
+    uvicorn.run("serving.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 def parse_dates(values: list[str]) -> list[dt.date]:

@@ -102,6 +102,8 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
         check_is_fitted(self, "model_")
         X = self._checked(X, reset=False)  # noqa: N806
+        if not hasattr(self, "levels_"):  # logged before it encoded levels itself
+            return np.maximum(self.model_.predict(X), self.min_wallet)
         return np.maximum(self.model_.predict(self._encoded(X)), self.min_wallet)
 
     def _checked(self, X: pd.DataFrame | np.ndarray, *, reset: bool) -> pd.DataFrame | np.ndarray:  # noqa: N803

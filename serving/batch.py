@@ -119,9 +119,15 @@ class Job:
         )
 
 
-def prepare(config: RunConfig, *, cutoff: dt.date | None, settings: Settings) -> Job:
-    """Load the champion and the active customers' features as of the cutoff."""
-    champion = load_champion(config.model_name, settings.tracking_uri)
+def prepare(
+    config: RunConfig,
+    *,
+    cutoff: dt.date | None,
+    settings: Settings,
+    champion: Champion | None = None,
+) -> Job:
+    """Load the champion (unless given) and the active customers' features at the cutoff."""
+    champion = champion or load_champion(config.model_name, settings.tracking_uri)
     tables = load_tables(config)
     when = resolve_cutoff(tables, cutoff)
     features = active_only(champion.model.features(tables, when), tables, config, when)

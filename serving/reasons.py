@@ -114,7 +114,7 @@ def explain(
     grouped = group_contributions(contributions, columns, source_of)
     rows, cols = pick(grouped.values, raising=raising, lowering=lowering)
     by_name = {spec.name: spec for spec in specs}
-    arrays = {name: features[name].to_numpy(dtype=object) for name in features.columns}
+    arrays = _columns_used(features, [grouped.sources[c] for c in set(cols.tolist())], by_name)
     reasons: list[list[Reason]] = [[] for _ in range(len(features))]
     for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
         source = grouped.sources[col]
@@ -124,6 +124,18 @@ def explain(
             )
         )
     return reasons
+
+
+def _columns_used(
+    features: pd.DataFrame, sources: Sequence[str], by_name: Mapping[str, FeatureSpec]
+) -> dict[str, np.ndarray]:
+    """As Python objects, only the columns the chosen reasons show or fill templates with
+    (a frame-wide conversion would dominate a live request)."""
+    names = set(sources)
+    for source in sources:
+        if source in by_name:
+            names.update(by_name[source].placeholders())
+    return {name: features[name].to_numpy(dtype=object) for name in names if name in features}
 
 
 def _reason(

@@ -31,6 +31,10 @@ class PromotionError(ValueError):
     """The run cannot be promoted (not found, no model); the message says why."""
 
 
+class UnscorableChampionError(PromotionError):
+    """The current champion fails to load or score (e.g. logged by older code)."""
+
+
 @dataclass
 class Decision:
     passed: bool
@@ -133,9 +137,16 @@ def champion_metrics(
     client = MlflowClient()
     if candidate.info.get("validation_cutoff") is None:
         return candidate_metrics(client, champion.run_id)
-    model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
     cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
-    return metrics_on_cutoff(model.unwrap_python_model(), tables, config, cutoff)
+    try:
+        model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
+        return metrics_on_cutoff(model.unwrap_python_model(), tables, config, cutoff)
+    except Exception as error:  # a model logged by other code: any failure means the same
+        raise UnscorableChampionError(
+            f"the champion (version {champion.version}) cannot be scored by this code "
+            f"({type(error).__name__}: {error}); compare the runs in MLflow and promote "
+            "with --force to replace it"
+        ) from error
 
 
 @dataclass
@@ -159,7 +170,12 @@ def promote(
     if champion is not None and champion.run_id == run_id:
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
     candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
-    reference = champion_metrics(champion, candidate, tables, config) if champion else None
+    try:
+        reference = champion_metrics(champion, candidate, tables, config) if champion else None
+    except UnscorableChampionError:
+        if not force:
+            raise
+        reference = None  # forced: the gate judges the candidate alone
     decision = gate(metrics, reference, config)
     if not (decision.passed or force):
         previous = str(champion.version) if champion else None

@@ -20,7 +20,7 @@ from features.sources import load_tables
 from features.tables import Tables
 from mlflow import MlflowClient
 from tests.training.datasets import ONE_THREAD, TRAINING, derive_config, simulated
-from training.promote import Promotion, PromotionError, gate, promote
+from training.promote import Promotion, PromotionError, UnscorableChampionError, gate, promote
 from training.train import TrainedRun, train_and_log
 
 WEAK = {
@@ -173,6 +173,23 @@ def test_forced_promotion_moves_champion_tags_it_and_keeps_the_old_one_as_challe
 def test_promoting_the_champion_again_is_an_error(story):
     with pytest.raises(PromotionError, match="already the champion"):
         promote(story.config, story.tables, run_id=story.weak.run_id)
+
+
+@pytest.mark.slow
+def test_a_champion_this_code_cannot_score_blocks_promotion_unless_forced(story, monkeypatch):
+    """A champion logged by older code that no longer loads or scores: a clear refusal
+    naming --force, never a traceback; forced, the candidate replaces it."""
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'QuantileWalletEstimator' object has no attribute 'levels_'")
+
+    monkeypatch.setattr("training.promote.metrics_on_cutoff", broken)
+    with pytest.raises(UnscorableChampionError, match=r"version 2\) cannot be scored.*--force"):
+        promote(story.config, story.tables, run_id=story.good.run_id)
+    assert _aliases(story.name) == {"champion": "2", "challenger": "1"}
+    replaced = promote(story.config, story.tables, run_id=story.good.run_id, force=True)
+    assert replaced.forced and replaced.previous == "2"
+    assert _aliases(story.name)["champion"] == replaced.version
 
 
 # -- the gate as a pure rule ---------------------------------------------------------------------
