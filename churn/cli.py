@@ -291,13 +291,13 @@ def serve(
     """Serve the HTTP API (settings from the environment / .env; see .env.example)."""
     import os
 
-    import uvicorn
+    from serving import server
 
     if config is not None:
         from features.contract import load_config
 
         os.environ["CHURN_MODEL_NAME"] = load_config(config).model_name
-    uvicorn.run("serving.app:create_app", factory=True, host=host, port=port, workers=workers)
+    server.run(host=host, port=port, workers=workers)
 
 
 def parse_dates(values: list[str]) -> list[dt.date]:
