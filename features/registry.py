@@ -15,6 +15,7 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -58,22 +59,28 @@ class FeatureSpec:
 
     def placeholders(self) -> list[str]:
         """The feature names a reason template reads."""
-        if not self.reason:
-            return []
-        fields = (f for _, f, _, _ in string.Formatter().parse(self.reason) if f)
-        return list(dict.fromkeys(fields))
+        return list(_fields(self.reason)) if self.reason else []
 
     def render(self, values: Mapping[str, object]) -> str | None:
         """The reason filled with the customer's own values; None if any is missing."""
         if not self.reason:
             return None
-        needed = {name: values.get(name) for name in self.placeholders()}
+        needed = {name: values.get(name) for name in _fields(self.reason)}
         if any(_missing(v) for v in needed.values()):
             return None
-        return _FORMATTER.format(self.reason, **needed)
+        if "!c" in self.reason:
+            return _FORMATTER.format(self.reason, **needed)
+        return self.reason.format(**needed)  # the C formatter: batches render millions
 
     def renamed(self, **changes: object) -> FeatureSpec:
         return replace(self, **changes)
+
+
+@lru_cache(maxsize=4096)
+def _fields(template: str) -> tuple[str, ...]:
+    """The distinct field names of a template, in order (parsed once per template)."""
+    fields = (f for _, f, _, _ in string.Formatter().parse(template) if f)
+    return tuple(dict.fromkeys(fields))
 
 
 def _missing(value: object) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -27,7 +27,7 @@ from features.registry import FeatureSpec
 Direction = Literal["raises", "lowers"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One reason for one customer; `value` and `population_mean` are None when unknown."""
 
@@ -39,7 +39,14 @@ class Reason:
     text: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "feature": self.feature,
+            "value": self.value,
+            "contribution": self.contribution,
+            "population_mean": self.population_mean,
+            "direction": self.direction,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -113,14 +120,38 @@ def explain(
     """The top reasons per row of `features`, in the row order of `features`."""
     grouped = group_contributions(contributions, columns, source_of)
     rows, cols = pick(grouped.values, raising=raising, lowering=lowering)
+    chosen = grouped.values[rows, cols].tolist()
     by_name = {spec.name: spec for spec in specs}
     arrays = _columns_used(features, [grouped.sources[c] for c in set(cols.tolist())], by_name)
-    reasons: list[list[Reason]] = [[] for _ in range(len(features))]
-    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+    values: list[float | str | None] = [None] * len(rows)
+    texts: list[str | None] = [None] * len(rows)
+    for col in np.unique(cols).tolist():  # one pass per chosen feature, not per reason
+        at = np.flatnonzero(cols == col)
         source = grouped.sources[col]
+        spec = by_name.get(source)
+        shown = arrays[source][rows[at]] if source in arrays else [None] * len(at)
+        needed = [
+            (name, arrays[name][rows[at]])
+            for name in (spec.placeholders() if spec else [])
+            if name in arrays
+        ]
+        for k, i in enumerate(at.tolist()):
+            values[i] = _plain(shown[k])
+            if spec is not None:
+                texts[i] = spec.render({name: column[k] for name, column in needed})
+    reasons: list[list[Reason]] = [[] for _ in range(len(features))]
+    for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        source = grouped.sources[col]
+        direction: Direction = "raises" if chosen[i] > 0 else "lowers"
+        mean = means.get(source)
         reasons[row].append(
-            _reason(
-                source, by_name.get(source), row, float(grouped.values[row, col]), arrays, means
+            Reason(
+                feature=source,
+                value=values[i],
+                contribution=chosen[i],
+                population_mean=None if mean is None or math.isnan(mean) else mean,
+                direction=direction,
+                text=texts[i] or neutral_text(source, direction),
             )
         )
     return reasons
@@ -136,29 +167,6 @@ def _columns_used(
         if source in by_name:
             names.update(by_name[source].placeholders())
     return {name: features[name].to_numpy(dtype=object) for name in names if name in features}
-
-
-def _reason(
-    name: str,
-    spec: FeatureSpec | None,
-    row: int,
-    contribution: float,
-    arrays: Mapping[str, np.ndarray],
-    means: Mapping[str, float],
-) -> Reason:
-    direction: Direction = "raises" if contribution > 0 else "lowers"
-    value = _plain(arrays[name][row]) if name in arrays else None
-    needed = spec.placeholders() if spec else []
-    text = spec.render({p: arrays[p][row] for p in needed if p in arrays}) if spec else None
-    mean = means.get(name)
-    return Reason(
-        feature=name,
-        value=value,
-        contribution=contribution,
-        population_mean=None if mean is None or math.isnan(mean) else mean,
-        direction=direction,
-        text=text or neutral_text(name, direction),
-    )
 
 
 def neutral_text(name: str, direction: Direction) -> str:

@@ -20,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -123,7 +124,7 @@ def _record(batch_id: int, row: Mapping[str, Any]) -> dict[str, Any]:
         "value": _number(row.get("value")),
         "value_at_risk": _number(row.get("value_at_risk")),
         "tier": row["tier"],
-        "reasons": json.dumps(row.get("reasons", [])),
+        "reasons": orjson.dumps(row.get("reasons", [])).decode(),  # the bulk of a batch
         "segments": json.dumps(row.get("segments", {})),
     }
 
@@ -212,6 +213,6 @@ def worklist(
 
 def _decoded(row: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(row)
-    out["reasons"] = json.loads(out["reasons"])
+    out["reasons"] = orjson.loads(out["reasons"])
     out["segments"] = json.loads(out["segments"])
     return out

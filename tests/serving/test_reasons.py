@@ -1,5 +1,7 @@
 """Reasons: grouping of one source's columns, ranking, templates filled with own values."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -121,6 +123,11 @@ def test_templates_are_filled_with_the_customers_own_values():
     )
     assert by_feature["days_since_last_purchase"].population_mean == pytest.approx(94.0)
     assert by_feature["tenure_days"].population_mean == pytest.approx(600.0)
+
+
+def test_a_reason_as_stored_carries_every_field():
+    first, _ = _explain()
+    assert [reason.as_dict() for reason in first] == [dataclasses.asdict(r) for r in first]
 
 
 def test_missing_value_or_no_template_falls_back_to_neutral_words_without_numbers():
