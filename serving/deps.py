@@ -1,7 +1,9 @@
 """FastAPI dependencies: what routes reach (model holder, store, metrics, auth).
 
 Everything comes from `app.state`, set up by the lifespan in `serving/app.py`; tests
-replace any of these with `app.dependency_overrides`.
+replace any of these with `app.dependency_overrides`. They are `async def` because each is
+a lookup: FastAPI runs a plain `def` dependency in its thread pool, a thread hop per
+dependency per request.
 """
 
 from __future__ import annotations
@@ -17,23 +19,23 @@ from serving.scorer import Loaded, ModelHolder
 from serving.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_holder(request: Request) -> ModelHolder:
+async def get_holder(request: Request) -> ModelHolder:
     return request.app.state.holder
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
-def current_model(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Loaded:
+async def current_model(holder: Annotated[ModelHolder, Depends(get_holder)]) -> Loaded:
     """The served model, or 503 with the reason when none is loaded."""
     if holder.current is None:
         raise HTTPException(
@@ -50,7 +52,9 @@ def presented_key(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def require_api_key(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+async def require_api_key(
+    request: Request, settings: Annotated[Settings, Depends(get_settings)]
+) -> None:
     """401 unless auth is off or one of the configured keys is presented (constant time)."""
     keys = settings.api_keys
     if not keys:
