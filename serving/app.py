@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from serving import errors, store
+from serving.coalesce import Coalescer
 from serving.deps import require_api_key
 from serving.metrics import Metrics
 from serving.routes import customers, model, ops, score
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings()
     app.state.metrics = Metrics()
+    app.state.coalescer = Coalescer(on_batch=app.state.metrics.live_batch.observe)
     app.middleware("http")(app.state.metrics.middleware)
     errors.install(app)
     secured = [Depends(require_api_key)]

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.engine import Engine
 
+from serving.coalesce import Coalescer
 from serving.metrics import Metrics
 from serving.scorer import Loaded, ModelHolder
 from serving.settings import Settings
@@ -29,6 +30,10 @@ async def get_holder(request: Request) -> ModelHolder:
 
 async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
+
+
+async def get_coalescer(request: Request) -> Coalescer:
+    return request.app.state.coalescer
 
 
 async def get_metrics(request: Request) -> Metrics:
@@ -71,4 +76,5 @@ async def require_api_key(
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+CoalescerDep = Annotated[Coalescer, Depends(get_coalescer)]
 ModelDep = Annotated[Loaded, Depends(current_model)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,33 +46,74 @@ class NotKnownAtCutoffError(ValueError):
     """A posted customer has no activity on or before the cutoff (answered with a 422)."""
 
 
+@dataclass(frozen=True)
+class Scored:
+    """Posted customers scored together: one feature row, probability and reason list each.
+
+    Every column is computed per customer (the training means of the reasons included),
+    so scoring customers together or one by one gives the same rows; `respond` picks
+    one request's customers out of it.
+    """
+
+    features: pd.DataFrame
+    probability: np.ndarray
+    reasons: list[list[Reason]]
+    population: str
+
+
 def score_history(
     request: ScoreIn, loaded: Loaded, *, rules: Rules | None = None
 ) -> dict[str, Any]:
     """Score the posted customers; a dict in the shape of `ScoreOut`, items in posted order."""
-    model = loaded.model
+    cutoff = checked_cutoff(request)
+    return respond(
+        request, cutoff, score_customers(request.customers, cutoff, loaded), loaded, rules
+    )
+
+
+def checked_cutoff(request: ScoreIn) -> dt.date:
+    """The request's cutoff; NotKnownAtCutoffError if a customer has no activity by then."""
     cutoff = resolve_cutoff(request)
     require_known(request.customers, cutoff)
+    return cutoff
+
+
+def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded: Loaded) -> Scored:
+    """Features, probability and reasons of `customers` as of `cutoff`."""
+    model = loaded.model
     features = with_all_columns(
-        model.features(to_tables(request.customers, model), pd.Timestamp(cutoff)), model
-    )
+        model.features(to_tables(customers, model), pd.Timestamp(cutoff)), model
+    ).reset_index(drop=True)
     probability, contributions = model.scores(features)
     means, population = reference_means(model, features)
     reasons = explain_rows(model, features, contributions, means)
-    ranked = rank(features, probability, rules or Rules())
+    return Scored(features, probability, reasons, population)
+
+
+def respond(
+    request: ScoreIn,
+    cutoff: dt.date,
+    scored: Scored,
+    loaded: Loaded,
+    rules: Rules | None = None,
+) -> dict[str, Any]:
+    """The response to one request, from `scored` (which may hold other requests' customers
+    too): bands, value and tiers are ranked among this request's customers only."""
+    ids = [c.customer_id for c in request.customers]
+    rows = np.flatnonzero(scored.features["customer_id"].isin(ids).to_numpy())
+    features = scored.features.iloc[rows].reset_index(drop=True)
+    reasons = [scored.reasons[i] for i in rows]
+    ranked = rank(features, scored.probability[rows], rules or Rules())
     if len(features) < TIER_MIN_CUSTOMERS:
         ranked["tier"] = None
+    model = loaded.model
     segments = [s.name for s in model.specs if s.family == "attributes" and s.dtype == "category"]
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}
     items = {
         row["customer_id"]: {**_finite(row), **facts}
         for row in records(features, ranked, reasons, segments)
     }
-    return {
-        **facts,
-        "population": population,
-        "items": [items[c.customer_id] for c in request.customers],
-    }
+    return {**facts, "population": scored.population, "items": [items[i] for i in ids]}
 
 
 def resolve_cutoff(request: ScoreIn) -> dt.date:

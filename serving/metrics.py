@@ -21,6 +21,7 @@ from prometheus_client import (
 )
 
 PROBABILITY_BUCKETS = tuple(round(0.1 * i, 1) for i in range(1, 11))
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
 
 
 class Metrics:
@@ -50,6 +51,13 @@ class Metrics:
             "churn_served_probability",
             "Churn probabilities returned for single customers (stored or live).",
             buckets=PROBABILITY_BUCKETS,
+            registry=self.registry,
+        )
+
+        self.live_batch = Histogram(
+            "churn_live_score_batch_requests",
+            "POST /v1/score requests scored together in one run (see serving/coalesce.py).",
+            buckets=BATCH_BUCKETS,
             registry=self.registry,
         )
 

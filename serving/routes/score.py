@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from serving.deps import MetricsDep, ModelDep
-from serving.live import score_history
+from serving.deps import CoalescerDep, MetricsDep, ModelDep
 from serving.schemas import MAX_CUSTOMERS, MAX_ROWS, ErrorOut, ScoreIn, ScoreOut
 
 router = APIRouter(prefix="/v1", tags=["score"])
@@ -33,8 +32,11 @@ ERRORS = {
         "customers are posted, and `population` says whose means the reasons compare with."
     ),
 )
-def score(body: ScoreIn, loaded: ModelDep, metrics: MetricsDep) -> ScoreOut:
-    """Score posted histories now: same features and model as the batch."""
-    scored = ScoreOut.model_validate(score_history(body, loaded))
+def score(
+    body: ScoreIn, loaded: ModelDep, metrics: MetricsDep, coalescer: CoalescerDep
+) -> ScoreOut:
+    """Score posted histories now: same features and model as the batch. Requests that
+    arrive while another is scored are scored together with it (serving/coalesce.py)."""
+    scored = ScoreOut.model_validate(coalescer.score(body, loaded))
     metrics.observe_scores([item.probability for item in scored.items])
     return scored

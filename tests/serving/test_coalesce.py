@@ -1,0 +1,166 @@
+"""Coalescing live-score requests: merged runs answer exactly as separate ones, and only
+requests that cannot change each other's answers are merged.
+
+Merging is made deterministic by holding the first scoring run until the other requests
+are queued behind it; `on_batch` records each run's number of requests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from features.contract import load_config
+from features.sources import load_tables
+from serving import coalesce, store
+from serving.coalesce import Coalescer
+from serving.history import history_item
+from serving.live import NotKnownAtCutoffError, score_history
+from serving.schemas import ScoreIn
+from serving.scorer import Loaded, ModelHolder
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def loaded(served) -> Loaded:
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    holder.check()
+    assert holder.current is not None
+    return holder.current
+
+
+@pytest.fixture(scope="module")
+def histories(served) -> list[dict[str, Any]]:
+    """Six scored customers' full histories (JSON-ready), ids as text."""
+    tables = load_tables(load_config(served.config))
+    rows = store.worklist(store.connect(served.database_url), sort="probability", limit=1000)
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    return [history_item(tables, lookup[row["customer_id"]]) for row in rows[::150][:6]]
+
+
+@pytest.fixture(scope="module")
+def cutoff(served) -> dt.date:
+    return store.latest_batch(store.connect(served.database_url))["cutoff"]
+
+
+def request(customers: list[dict], cutoff: dt.date) -> ScoreIn:
+    return ScoreIn.model_validate({"customers": customers, "cutoff": cutoff.isoformat()})
+
+
+def run_held(
+    coalescer: Coalescer, requests: list[tuple[ScoreIn, Loaded]], monkeypatch
+) -> list[Any]:
+    """Score the first request, hold its run until the rest are queued, then let go.
+
+    Returns each request's response (or the exception it raised), in order.
+    """
+    release, entered = threading.Event(), threading.Event()
+    real = coalesce.score_customers
+
+    def held(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coalesce, "score_customers", held)
+    results: list[Any] = [None] * len(requests)
+
+    def call(i: int) -> None:
+        try:
+            results[i] = coalescer.score(*requests[i])
+        except Exception as error:
+            results[i] = error
+
+    threads = [threading.Thread(target=call, args=(0,))]
+    threads[0].start()
+    assert entered.wait(30)
+    for i in range(1, len(requests)):
+        threads.append(threading.Thread(target=call, args=(i,)))
+        threads[-1].start()
+    _wait_until(lambda: len(coalescer._queue) == len(requests) - 1)
+    release.set()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "requests were never queued"
+        time.sleep(0.005)
+
+
+def recorder() -> tuple[Coalescer, list[int]]:
+    sizes: list[int] = []
+    return Coalescer(on_batch=sizes.append), sizes
+
+
+def test_requests_queued_behind_a_run_are_scored_together_exactly_as_alone(
+    loaded, histories, cutoff, monkeypatch
+):
+    coalescer, sizes = recorder()
+    requests = [
+        request(histories[:1], cutoff),
+        request(histories[1:3], cutoff),
+        request(histories[3:4], cutoff),
+        request(histories[4:], cutoff),
+    ]
+    merged = run_held(coalescer, [(r, loaded) for r in requests], monkeypatch)
+    assert sizes == [1, 3]  # the held run, then the three queued behind it in one run
+    for req, answer in zip(requests, merged, strict=True):
+        alone = score_history(req, loaded)
+        assert answer == alone  # probabilities, reasons, bands, value: all identical
+
+
+def test_what_could_change_an_answer_is_never_merged(loaded, histories, cutoff, monkeypatch):
+    coalescer, sizes = recorder()
+    later = cutoff - dt.timedelta(days=31)
+    without_means = dataclasses.replace(
+        loaded, model=dataclasses.replace(loaded.model, info={})
+    )  # reasons would compare with the posted customers
+    requests = [
+        (request(histories[:1], cutoff), loaded),
+        (request(histories[1:2], later), loaded),  # another cutoff
+        (request(histories[1:3], cutoff), loaded),
+        (request(histories[2:3], cutoff), loaded),  # customer 2 again: its own run
+        (request(histories[3:4], cutoff), without_means),
+    ]
+    answers = run_held(coalescer, requests, monkeypatch)
+    assert not any(isinstance(a, Exception) for a in answers), answers
+    assert sorted(sizes) == [1] * 5
+    assert answers[4]["population"] == "posted"
+
+
+def test_a_failed_run_fails_its_requests_only(loaded, histories, cutoff, monkeypatch):
+    coalescer, sizes = recorder()
+    calls = {"n": 0}
+    real = coalesce.score_customers
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("scoring broke")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coalesce, "score_customers", flaky)
+    with pytest.raises(RuntimeError, match="scoring broke"):
+        coalescer.score(request(histories[:1], cutoff), loaded)
+    assert coalescer.score(request(histories[:1], cutoff), loaded)["items"]
+    assert sizes == [1, 1]
+
+
+def test_a_bad_request_fails_alone_before_queueing(loaded, histories, cutoff):
+    coalescer, sizes = recorder()
+    too_early = dt.date(1990, 1, 1)
+    with pytest.raises(NotKnownAtCutoffError):
+        coalescer.score(request(histories[:1], too_early), loaded)
+    assert sizes == [] and not coalescer._queue
