@@ -9,7 +9,9 @@ run:
   server is held to; also the whole live path (`score_history`: raw history ->
   features -> probability -> reasons) without HTTP;
 - `ours`: `churn serve` as a subprocess; `GET /v1/customers/{id}` and `POST /v1/score`
-  (the customer's raw history, reasons included), sequential and with concurrent clients;
+  (one customer's raw history per request, reasons included; requests cycle through 64
+  customers spread over the risk range, so concurrent ones can be scored together),
+  sequential and with concurrent clients;
 - `mlflow`: `mlflow models serve --env-manager local` on the same model version;
   `POST /invocations` with the same feature row, same measurements. Both servers run
   the same number of worker processes (`--workers`, default one per core);
@@ -99,9 +101,10 @@ def repeat_median(func: Any, repeats: int, time_limit_s: float) -> dict[str, flo
 
 
 def load(
-    url: str, body: bytes | None, *, clients: int, per_client: int, time_limit_s: float
+    url: str, bodies: list[bytes] | None, *, clients: int, per_client: int, time_limit_s: float
 ) -> dict[str, Any]:
-    """`clients` threads, each with its own httpx.Client, `per_client` requests each."""
+    """`clients` threads, each with its own httpx.Client, `per_client` requests each;
+    request k of client i posts `bodies[(i + k * clients) % len(bodies)]` (GET if None)."""
     headers = {"Content-Type": "application/json"}
     latencies: list[list[float]] = [[] for _ in range(clients)]
     failures = [0] * clients
@@ -111,14 +114,15 @@ def load(
 
     def worker(i: int) -> None:
         with httpx.Client(timeout=30.0) as client:
-            for _ in range(per_client):
+            for k in range(per_client):
                 if time.perf_counter() > deadline:
                     return
                 started = time.perf_counter()
                 try:
-                    if body is None:
+                    if bodies is None:
                         response = client.get(url)
                     else:
+                        body = bodies[(i + k * clients) % len(bodies)]
                         response = client.post(url, content=body, headers=headers)
                 except httpx.HTTPError:
                     failures[i] += 1
@@ -148,9 +152,11 @@ def load(
     }
 
 
-def measure_endpoint(url: str, body: dict | None, args: argparse.Namespace) -> dict[str, Any]:
+def measure_endpoint(
+    url: str, bodies: list[dict] | None, args: argparse.Namespace
+) -> dict[str, Any]:
     """Warm up, then sequential and concurrent runs against one URL."""
-    data = None if body is None else json.dumps(body).encode()
+    data = None if bodies is None else [json.dumps(body).encode() for body in bodies]
     warm = load(url, data, clients=1, per_client=args.warmup, time_limit_s=30.0)
     if warm["failures"]:
         raise RuntimeError(f"{url}: warm-up failed ({warm['bad_statuses']})")
@@ -269,6 +275,12 @@ def main() -> None:
     row = features.iloc[[index]]
     customer_body = history_item(tables, customer)
     score_body = {"cutoff": cutoff.isoformat(), "customers": [customer_body]}
+    # concurrent clients post different customers, as a CRM calling per customer would
+    # (the server scores concurrent requests together, never two of the same customer)
+    pool = features["customer_id"].iloc[np.argsort(probability)[:: max(len(features) // 64, 1)]]
+    score_bodies = [
+        {"cutoff": cutoff.isoformat(), "customers": [history_item(tables, other)]} for other in pool
+    ]
     schema_columns = pyfunc.metadata.get_input_schema().input_names()
     invocation_body = invocation(row, schema_columns)
     rows_posted = sum(len(customer_body.get(k, [])) for k in ACTIVITY)
@@ -316,7 +328,7 @@ def main() -> None:
     ours: dict[str, Any] = {}
     with server(ours_cmd, f"{base}/ready", logs / "churn_serve.log"):
         ours["by_id"] = measure_endpoint(f"{base}/v1/customers/{customer}", None, args)
-        ours["score"] = measure_endpoint(f"{base}/v1/score", score_body, args)
+        ours["score"] = measure_endpoint(f"{base}/v1/score", score_bodies, args)
     print(f"ours: {json.dumps(ours)}")
 
     # 3. mlflow models serve, at our worker count and at its default of one (its
@@ -341,7 +353,7 @@ def main() -> None:
                     abs(served - float(probability[index])) < 1e-9
                 )
                 mlflow_result["by_workers"][workers] = measure_endpoint(
-                    f"{base}/invocations", invocation_body, args
+                    f"{base}/invocations", [invocation_body], args
                 )
         except Exception as error:  # recorded, the run goes on
             mlflow_result["error"] = f"{type(error).__name__}: {error}"[:2000]
