@@ -23,6 +23,7 @@ import xgboost as xgb
 from features.bgnbd import BGNBD, add_bgnbd
 from features.build import build
 from features.contract import RunConfig
+from features.levels import level_codes
 from features.registry import FeatureSpec
 from features.tables import Tables
 from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share
@@ -110,19 +111,10 @@ class FeatureLayout:
         out[:, numbers] = self._numbers(frame, [self.names[j] for j in numbers])
         for j, name in enumerate(self.names):
             if name in self.levels:
-                codes = self._codes(name, frame[name])
+                codes = level_codes(frame[name], self._level_index[name])
                 out[:, j] = np.where(codes >= 0, codes, np.nan)
         out[~np.isfinite(out)] = np.nan
         return out
-
-    def _codes(self, name: str, values: pd.Series) -> np.ndarray:
-        """Positions of the values among the trained levels (-1: missing or unseen); a
-        categorical column maps its few categories, not every row."""
-        levels = self._level_index[name]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            lookup = np.append(levels.get_indexer(values.cat.categories.astype("object")), -1)
-            return lookup[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last
-        return levels.get_indexer(values.astype("object"))
 
     @staticmethod
     def _numbers(frame: pd.DataFrame, names: list[str]) -> np.ndarray:

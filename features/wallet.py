@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from features.activity import ratio
 from features.context import Context
+from features.levels import level_codes
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         out = np.empty(X.shape, dtype=np.float64)
         for j, name in enumerate(X.columns):
             if name in self.levels_:
-                codes = pd.Index(self.levels_[name]).get_indexer(X[name].astype("object"))
+                codes = level_codes(X[name], pd.Index(self.levels_[name]))
                 out[:, j] = np.where(codes >= 0, codes, np.nan)
             else:
                 out[:, j] = X[name].to_numpy(dtype=np.float64, na_value=np.nan)
