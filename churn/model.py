@@ -116,6 +116,16 @@ class FeatureLayout:
         out[~np.isfinite(out)] = np.nan
         return out
 
+    def dmatrix(self, frame: pd.DataFrame, label: np.ndarray | None = None) -> xgb.DMatrix:
+        """The booster's input, for training and scoring alike (one encoding, no skew)."""
+        return xgb.DMatrix(
+            self.array(frame),
+            label=label,
+            feature_names=[safe_name(name) for name in self.names],
+            feature_types=self.feature_types,
+            enable_categorical=True,
+        )
+
     @staticmethod
     def _numbers(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
         """Numeric columns in one block; text columns are parsed, junk is missing."""
@@ -144,12 +154,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
 
     # -- scoring feature frames ------------------------------------------------------
     def dmatrix(self, features: pd.DataFrame) -> xgb.DMatrix:
-        return xgb.DMatrix(
-            self.layout.array(features),
-            feature_names=[safe_name(name) for name in self.layout.names],
-            feature_types=self.layout.feature_types,
-            enable_categorical=True,
-        )
+        return self.layout.dmatrix(features)
 
     def margin(self, features: pd.DataFrame) -> np.ndarray:
         return self._booster_for(len(features)).predict(self.dmatrix(features), output_margin=True)

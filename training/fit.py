@@ -37,8 +37,7 @@ class Fitted:
 
 
 def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFrame) -> np.ndarray:
-    matrix = xgb.DMatrix(layout.matrix(rows), enable_categorical=True)
-    return booster.predict(matrix, output_margin=True)
+    return booster.predict(layout.dmatrix(rows), output_margin=True)
 
 
 def _log_recency(rows: pd.DataFrame) -> np.ndarray:

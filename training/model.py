@@ -40,8 +40,8 @@ def fit_booster(
     seed: int = 42,
 ) -> xgb.Booster:
     """Train on `train`, stop when the validation log loss stops improving."""
-    dtrain = xgb.DMatrix(layout.matrix(train), label=_y(train), enable_categorical=True)
-    dvalid = xgb.DMatrix(layout.matrix(validation), label=_y(validation), enable_categorical=True)
+    dtrain = layout.dmatrix(train, label=_y(train))
+    dvalid = layout.dmatrix(validation, label=_y(validation))
     booster = xgb.train(
         {**DEFAULT_PARAMS, "seed": seed, **(params or {})},
         dtrain,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import xgboost as xgb
 from sklearn.metrics import log_loss
 
 from churn.model import FeatureLayout
@@ -36,7 +35,7 @@ def tune_params(
     inner_valid = train[train["cutoff"] == cutoffs[-1]]
     layout = FeatureLayout.learn(inner_train, specs)
     y = inner_valid["churned"].to_numpy(dtype=int)
-    matrix = xgb.DMatrix(layout.matrix(inner_valid), enable_categorical=True)
+    matrix = layout.dmatrix(inner_valid)
     trials = []
     for params in GRID:
         booster = fit_booster(
