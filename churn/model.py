@@ -95,10 +95,6 @@ class FeatureLayout:
         """XGBoost's types: 'c' for a categorical column, 'q' for a number."""
         return ["c" if name in self.levels else "q" for name in self.names]
 
-    @cached_property
-    def _level_index(self) -> dict[str, pd.Index]:
-        return {name: pd.Index(levels) for name, levels in self.levels.items()}
-
     def array(self, frame: pd.DataFrame) -> np.ndarray:
         """What XGBoost makes of `matrix(frame)`, built straight into float32 for scoring.
 
@@ -111,7 +107,7 @@ class FeatureLayout:
         out[:, numbers] = self._numbers(frame, [self.names[j] for j in numbers])
         for j, name in enumerate(self.names):
             if name in self.levels:
-                codes = level_codes(frame[name], self._level_index[name])
+                codes = level_codes(frame[name], self.levels[name])
                 out[:, j] = np.where(codes >= 0, codes, np.nan)
         out[~np.isfinite(out)] = np.nan
         return out

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from features.context import Context
+from features.levels import as_text
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 
@@ -36,7 +37,12 @@ def attribute_spec(name: str, kind: str, levels: tuple[str, ...] = ()) -> Featur
 
 
 def _levels(values: pd.Series) -> tuple[str, ...]:
-    return tuple(sorted(str(v) for v in values.dropna().unique()))
+    return tuple(sorted(set(_texts(values)) - {None}))
+
+
+def _texts(values: pd.Series) -> np.ndarray:
+    """Python strings, None where missing: what a categorical feature column holds."""
+    return as_text(values).to_numpy(dtype=object, na_value=None)
 
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
@@ -54,8 +60,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         if kind == "numeric":
             columns[name] = pd.to_numeric(customers[name], errors="coerce").to_numpy(float)
         else:
-            values = customers[name].astype("string")
-            columns[name] = values.astype(object).where(values.notna(), None).to_numpy()
+            columns[name] = _texts(customers[name])
     return columns
 
 

@@ -25,6 +25,7 @@ from features import (
 )
 from features.activity import day_of
 from features.context import Context, prepare
+from features.levels import categorical
 from features.registry import Columns, FeatureSpec, specs_by_name
 from features.tables import Tables, as_cutoffs
 
@@ -132,7 +133,7 @@ def _typed(columns: Columns, specs: list[FeatureSpec]) -> pd.DataFrame:
     for spec in specs:
         values = columns[spec.name]
         if spec.dtype == "category":
-            typed[spec.name] = pd.Categorical(values, categories=list(spec.categories) or None)
+            typed[spec.name] = categorical(values, spec.categories)
         else:
             typed[spec.name] = np.asarray(values, dtype=np.float64)
     return pd.DataFrame(typed)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from features.activity import Activity, to_days
 from features.contract import INTERACTION_TYPES
+from features.levels import as_text, level_codes
 from features.tables import Tables
 
 DEFAULT_EVENT_TYPES = 4
@@ -110,8 +111,7 @@ def _events(
     if frame is None:
         return None, ()
     types = tables.event_types or _frequent_types(frame, last_cutoff_day)
-    codes = pd.Categorical(frame["type"].astype("string"), categories=list(types)).codes
-    columns = {"type": codes.astype(np.int64)}
+    columns = {"type": level_codes(as_text(frame["type"]), types).astype(np.int64)}
     if "quantity" in frame:
         columns["quantity"] = np.nan_to_num(frame["quantity"].to_numpy(dtype=np.float64))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
@@ -132,8 +132,7 @@ def _frequent_types(frame: pd.DataFrame, last_cutoff_day: int) -> tuple[str, ...
 def _interactions(frame: pd.DataFrame | None, axis: pd.Index) -> Activity | None:
     if frame is None:
         return None
-    codes = pd.Categorical(frame["type"].astype("string"), categories=INTERACTION_TYPES).codes
-    columns = {"type": codes.astype(np.int64)}
+    columns = {"type": level_codes(as_text(frame["type"]), INTERACTION_TYPES).astype(np.int64)}
     for name in ("resolved_at", "recorded_at"):
         if name in frame:
             columns[name.replace("_at", "_day")] = to_days(frame[name])

@@ -3,21 +3,60 @@
 Models learn levels at fit time and must encode later rows the same way, by *value*: a
 frame's own categories may be listed in another order or hold only a few of the levels
 (one live customer has one level). Missing and unseen values get -1.
+
+A live request encodes a handful of values, where building a pandas hash table per call
+would be most of the cost, so small inputs are looked up in a cached dict instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
+SMALL = 256
+"""Up to this many values: dict lookups; above: a pandas hash join."""
 
-def level_codes(values: pd.Series, levels: pd.Index) -> np.ndarray:
+
+def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
     """Position of each value in `levels`, -1 when missing or unseen.
 
     A categorical column maps its few categories rather than every row (a row-wise
-    lookup would dominate a one-customer request and cost a pass over a large batch).
+    lookup would cost a pass over a large batch).
     """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        lookup = np.append(levels.get_indexer(values.cat.categories.astype("object")), -1)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = np.append(level_codes(values.cat.categories.to_numpy(object), levels), -1)
         return lookup[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last entry
-    return levels.get_indexer(values.astype("object"))
+    if len(values) > SMALL:
+        return _index(tuple(levels)).get_indexer(values)
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    positions = _positions(tuple(levels))
+    return np.fromiter((positions.get(v, -1) for v in array), np.int64, len(array))
+
+
+def categorical(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> pd.Categorical:
+    """`values` as a pandas categorical on exactly `levels` (others are missing)."""
+    codes = level_codes(values, levels)
+    return pd.Categorical.from_codes(codes, dtype=_dtype(tuple(levels)), validate=False)
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """A column as text (missing stays missing): a type read as a number 3 is '3'."""
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
+
+
+@lru_cache(maxsize=1024)
+def _positions(levels: tuple[str, ...]) -> dict[str, int]:
+    return {level: i for i, level in enumerate(levels)}
+
+
+@lru_cache(maxsize=1024)
+def _index(levels: tuple[str, ...]) -> pd.Index:
+    return pd.Index(levels, dtype=object)
+
+
+@lru_cache(maxsize=1024)
+def _dtype(levels: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(levels))

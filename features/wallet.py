@@ -124,7 +124,7 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         out = np.empty(X.shape, dtype=np.float64)
         for j, name in enumerate(X.columns):
             if name in self.levels_:
-                codes = level_codes(X[name], pd.Index(self.levels_[name]))
+                codes = level_codes(X[name], self.levels_[name])
                 out[:, j] = np.where(codes >= 0, codes, np.nan)
             else:
                 out[:, j] = X[name].to_numpy(dtype=np.float64, na_value=np.nan)

@@ -5,6 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from features.activity import REDUCTIONS, reduce_by_code
 from features.build import build, build_features
 from tests.frames import random_tables
 
@@ -46,3 +47,28 @@ def test_every_declared_feature_is_a_column_with_its_dtype():
             assert isinstance(column.dtype, pd.CategoricalDtype)
         else:
             assert column.dtype == np.float64
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    codes=st.lists(st.integers(0, 6), max_size=40),
+    data=st.data(),
+    how=st.sampled_from(REDUCTIONS),
+    presorted=st.booleans(),
+)
+def test_reduce_by_code_matches_a_pandas_groupby(codes, data, how, presorted):
+    """The numpy segment reductions give a pandas groupby's numbers, NaN values skipped."""
+    values = data.draw(
+        st.lists(
+            st.one_of(st.floats(-1e6, 1e6), st.just(float("nan"))),
+            min_size=len(codes),
+            max_size=len(codes),
+        )
+    )
+    code = np.asarray(sorted(codes) if presorted else codes, dtype=np.int64)
+    expected = np.full(8, np.nan)
+    if len(code):
+        series = pd.Series(values, dtype=float).groupby(code, sort=False).agg(how)
+        expected[series.index.to_numpy()] = series.to_numpy(dtype=float)
+    got = reduce_by_code(code, np.asarray(values, dtype=float), how, 8)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-6)
