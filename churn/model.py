@@ -11,6 +11,7 @@ calibrated churn probability.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -20,13 +21,13 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from features.bgnbd import BGNBD, add_bgnbd
-from features.build import build
+from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
+from features.build import build, build_columns
 from features.contract import RunConfig
 from features.levels import level_codes
-from features.registry import FeatureSpec
+from features.registry import Columns, FeatureSpec
 from features.tables import Tables
-from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share
+from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share, wallet_columns
 
 SMALL_REQUEST_ROWS = 256
 """Up to this many rows XGBoost scores on one thread: waking a thread team costs more than
@@ -95,41 +96,38 @@ class FeatureLayout:
         """XGBoost's types: 'c' for a categorical column, 'q' for a number."""
         return ["c" if name in self.levels else "q" for name in self.names]
 
-    def array(self, frame: pd.DataFrame) -> np.ndarray:
+    def array(self, features: Mapping[str, Any]) -> np.ndarray:
         """What XGBoost makes of `matrix(frame)`, built straight into float32 for scoring.
 
-        A categorical column holds its trained level's code (missing or unseen → NaN),
-        which is how XGBoost encodes a pandas categorical; numbers are NaN where missing,
-        non-numeric or infinite. No per-column frames: this is the scoring hot path.
+        `features` is a frame or plain columns (`ChurnModel.feature_columns`). A
+        categorical column holds its trained level's code (missing or unseen → NaN), which
+        is how XGBoost encodes a pandas categorical; numbers are NaN where missing,
+        non-numeric or infinite. Column by column, no frames: this is the scoring hot path.
         """
-        out = np.empty((len(frame), len(self.names)), dtype=np.float32)
-        numbers = [j for j, name in enumerate(self.names) if name not in self.levels]
-        out[:, numbers] = self._numbers(frame, [self.names[j] for j in numbers])
-        for j, name in enumerate(self.names):
-            if name in self.levels:
-                codes = level_codes(frame[name], self.levels[name])
-                out[:, j] = np.where(codes >= 0, codes, np.nan)
+        out = np.column_stack([self._column(features[name], name) for name in self.names])
+        out = out.astype(np.float32, copy=False)
         out[~np.isfinite(out)] = np.nan
         return out
 
-    def dmatrix(self, frame: pd.DataFrame, label: np.ndarray | None = None) -> xgb.DMatrix:
+    def _column(self, values: Any, name: str) -> np.ndarray:
+        if name in self.levels:
+            codes = level_codes(values, self.levels[name])
+            return np.where(codes >= 0, codes, np.nan)
+        if getattr(values, "dtype", np.dtype(object)).kind not in "biuf":
+            values = pd.to_numeric(values, errors="coerce")  # text is parsed, junk is missing
+        if isinstance(values, pd.Series):  # nullable dtypes hold NA, not NaN
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(values, dtype=np.float64)
+
+    def dmatrix(self, features: Mapping[str, Any], label: np.ndarray | None = None) -> xgb.DMatrix:
         """The booster's input, for training and scoring alike (one encoding, no skew)."""
         return xgb.DMatrix(
-            self.array(frame),
+            self.array(features),
             label=label,
             feature_names=[safe_name(name) for name in self.names],
             feature_types=self.feature_types,
             enable_categorical=True,
         )
-
-    @staticmethod
-    def _numbers(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
-        """Numeric columns in one block; text columns are parsed, junk is missing."""
-        kinds = {name: dtype.kind for name, dtype in frame.dtypes.items()}
-        texts = [n for n in names if kinds[n] not in "biuf"]
-        if texts:
-            frame = frame.assign(**{n: pd.to_numeric(frame[n], errors="coerce") for n in texts})
-        return frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 @dataclass
@@ -142,34 +140,35 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     specs: list[FeatureSpec]
     config: RunConfig
     wallet: QuantileWalletEstimator | None = None
-    wallet_attributes: list[str] = field(default_factory=list)
     bgnbd: BGNBD | None = None
     event_types: tuple[str, ...] = ()
     info: dict[str, Any] = field(default_factory=dict)
     """Training cutoffs, metrics and other facts for /v1/model and the registry."""
 
-    # -- scoring feature frames ------------------------------------------------------
-    def dmatrix(self, features: pd.DataFrame) -> xgb.DMatrix:
+    # -- scoring feature rows (a frame, or plain columns) ----------------------------
+    def dmatrix(self, features: Mapping[str, Any]) -> xgb.DMatrix:
         return self.layout.dmatrix(features)
 
-    def margin(self, features: pd.DataFrame) -> np.ndarray:
-        return self._booster_for(len(features)).predict(self.dmatrix(features), output_margin=True)
+    def margin(self, features: Mapping[str, Any]) -> np.ndarray:
+        matrix = self.dmatrix(features)
+        return self._booster_for(matrix.num_row()).predict(matrix, output_margin=True)
 
-    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
-        """Calibrated churn probability per row of a feature frame."""
-        if len(features) == 0:
-            return np.zeros(0)
-        return self.calibrator(self.margin(features))
+    def predict_proba(self, features: Mapping[str, Any]) -> np.ndarray:
+        """Calibrated churn probability per feature row."""
+        margin = self.margin(features)
+        return self.calibrator(margin) if len(margin) else np.zeros(0)
 
-    def contributions(self, features: pd.DataFrame) -> np.ndarray:
+    def contributions(self, features: Mapping[str, Any]) -> np.ndarray:
         """TreeSHAP contributions in margin space; last column is the bias."""
-        return self._booster_for(len(features)).predict(self.dmatrix(features), pred_contribs=True)
+        matrix = self.dmatrix(features)
+        return self._booster_for(matrix.num_row()).predict(matrix, pred_contribs=True)
 
-    def scores(self, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    def scores(self, features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Probability and contributions from one input matrix (what serving needs)."""
-        if len(features) == 0:
+        matrix = self.dmatrix(features)
+        if matrix.num_row() == 0:
             return np.zeros(0), np.zeros((0, len(self.layout.names) + 1), dtype=np.float32)
-        matrix, booster = self.dmatrix(features), self._booster_for(len(features))
+        booster = self._booster_for(matrix.num_row())
         margin = booster.predict(matrix, output_margin=True)
         return self.calibrator(margin), booster.predict(matrix, pred_contribs=True)
 
@@ -193,14 +192,26 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     # -- scoring raw tables ----------------------------------------------------------
     def features(self, tables: Tables, cutoff: pd.Timestamp) -> pd.DataFrame:
         """Features as of `cutoff` with the same code and learned state as in training."""
-        if self.event_types:
-            tables = replace(tables, event_types=self.event_types)
-        frame = build(tables, cutoffs=cutoff).frame
+        frame = build(self._tables(tables), cutoffs=cutoff).frame
         if self.wallet is not None:
-            frame = add_estimated_wallet_share(frame, self.wallet, self.wallet_attributes)
+            frame = add_estimated_wallet_share(frame, self.wallet)
         if self.bgnbd is not None:
             frame = add_bgnbd(frame, self.bgnbd, self.config.churn.horizon_days)
         return frame
+
+    def feature_columns(self, tables: Tables, cutoff: pd.Timestamp) -> Columns:
+        """`features` as plain columns (see `build_columns`): the live path for a few
+        customers, computed by the same code."""
+        columns = build_columns(self._tables(tables), cutoff=cutoff)
+        if self.wallet is not None:
+            columns.update(wallet_columns(columns, self.wallet))
+        if self.bgnbd is not None:
+            columns.update(bgnbd_columns(columns, self.bgnbd, self.config.churn.horizon_days))
+        return columns
+
+    def _tables(self, tables: Tables) -> Tables:
+        """The event types the model was trained on, not those frequent in new rows."""
+        return replace(tables, event_types=self.event_types) if self.event_types else tables
 
     # -- MLflow pyfunc ---------------------------------------------------------------
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:

@@ -11,8 +11,9 @@ the estimator is fitted on training cutoffs only and travels with the model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -48,11 +49,11 @@ SPECS = [
 ]
 
 
-def _summary(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _summary(features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, t_x, T) in weeks from the feature frame; customers who never bought get x=0."""
-    orders = features["orders_total"].fillna(0).to_numpy(dtype=np.float64)
-    age = features["days_since_first_purchase"].to_numpy(dtype=np.float64)
-    silence = features["days_since_last_purchase"].to_numpy(dtype=np.float64)
+    orders = np.nan_to_num(np.asarray(features["orders_total"], dtype=np.float64))
+    age = np.asarray(features["days_since_first_purchase"], dtype=np.float64)
+    silence = np.asarray(features["days_since_last_purchase"], dtype=np.float64)
     x = np.maximum(orders - 1.0, 0.0)
     big_t = np.nan_to_num(age, nan=0.0) / DAYS_PER_UNIT + 1.0 / DAYS_PER_UNIT
     t_x = np.clip(np.nan_to_num(age - silence, nan=0.0) / DAYS_PER_UNIT, 0.0, big_t)
@@ -95,7 +96,7 @@ class BGNBD(BaseEstimator):
         self.converged_ = bool(found.success)
         return self
 
-    def p_alive(self, features: pd.DataFrame) -> np.ndarray:
+    def p_alive(self, features: Mapping[str, Any]) -> np.ndarray:
         r, alpha, a, b = self.params_
         x, t_x, big_t = _summary(features)
         ratio = np.where(
@@ -105,7 +106,7 @@ class BGNBD(BaseEstimator):
         )
         return 1.0 / (1.0 + ratio)
 
-    def expected_purchases(self, features: pd.DataFrame, horizon_days: float) -> np.ndarray:
+    def expected_purchases(self, features: Mapping[str, Any], horizon_days: float) -> np.ndarray:
         """E[purchases in (T, T + horizon]] given each customer's history."""
         r, alpha, a, b = self.params_
         x, _, big_t = _summary(features)
@@ -131,11 +132,19 @@ def complete_bgnbd(
     return replace(features, frame=add_bgnbd(frame, model, horizon_days), specs=specs), model
 
 
-def add_bgnbd(frame: pd.DataFrame, model: BGNBD, horizon_days: int) -> pd.DataFrame:
-    never = frame["orders_total"].fillna(0).to_numpy() == 0
-    return frame.assign(
-        p_alive_bgnbd=np.where(never, np.nan, model.p_alive(frame)),
-        expected_purchases_horizon_bgnbd=np.where(
-            never, np.nan, model.expected_purchases(frame, horizon_days)
+def bgnbd_columns(
+    features: Mapping[str, Any], model: BGNBD, horizon_days: int
+) -> dict[str, np.ndarray]:
+    """The BG/NBD features of feature rows (a frame or plain columns); NaN for customers
+    who never bought (the model says nothing about them)."""
+    never = np.nan_to_num(np.asarray(features["orders_total"], dtype=np.float64)) == 0
+    return {
+        "p_alive_bgnbd": np.where(never, np.nan, model.p_alive(features)),
+        "expected_purchases_horizon_bgnbd": np.where(
+            never, np.nan, model.expected_purchases(features, horizon_days)
         ),
-    )
+    }
+
+
+def add_bgnbd(frame: pd.DataFrame, model: BGNBD, horizon_days: int) -> pd.DataFrame:
+    return frame.assign(**bgnbd_columns(frame, model, horizon_days))

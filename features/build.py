@@ -81,6 +81,24 @@ def build(
     return FeatureFrame(frame=_typed(columns, specs), specs=specs, context=ctx)
 
 
+def build_columns(tables: Tables, *, cutoff: pd.Timestamp | str) -> Columns:
+    """One cutoff's features as plain columns: customer_id, then per spec float64 values,
+    or text (None when missing) for a category.
+
+    What `build` computes, without the frame: for the handful of customers of a live
+    request a frame's construction and column access would be most of the cost.
+    """
+    (when,) = as_cutoffs(cutoff)
+    ctx = prepare(tables, last_cutoff_day=day_of(when))
+    specs = declared_features(ctx)
+    columns = _one_cutoff(ctx, specs, when)
+    del columns["cutoff"]
+    for spec in specs:
+        if spec.dtype != "category":
+            columns[spec.name] = np.asarray(columns[spec.name], dtype=np.float64)
+    return columns
+
+
 def build_features(tables: Tables, *, cutoffs: pd.Timestamp | str | Iterable) -> pd.DataFrame:
     """The feature frame alone; see `build` for the declarations that go with it."""
     return build(tables, cutoffs=cutoffs).frame

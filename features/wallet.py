@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -176,6 +176,10 @@ MAX_WALLET_LEVELS = 250
 """Categorical attributes with more levels (ids, free text) cannot define comparable peers."""
 
 
+CONSTANT = "constant"
+"""The wallet regressor's one input when no attribute defines comparable customers."""
+
+
 def wallet_inputs(features: pd.DataFrame, attributes: list[str]) -> pd.DataFrame:
     """The attributes that define comparable customers; a constant when there are none."""
     usable = [
@@ -185,7 +189,7 @@ def wallet_inputs(features: pd.DataFrame, attributes: list[str]) -> pd.DataFrame
         or len(features[a].cat.categories) <= MAX_WALLET_LEVELS
     ]
     if not usable:
-        return pd.DataFrame({"constant": np.ones(len(features))}, index=features.index)
+        return pd.DataFrame({CONSTANT: np.ones(len(features))}, index=features.index)
     return features[usable]
 
 
@@ -200,13 +204,27 @@ def fit_wallet(
     return estimator.fit(wallet_inputs(active, attributes), active["spend_365d"])
 
 
+def wallet_columns(
+    features: Mapping[str, Any], estimator: QuantileWalletEstimator
+) -> dict[str, np.ndarray]:
+    """`wallet_365d` (estimated) and `wallet_share_365d` for feature rows (a frame or plain
+    columns); the inputs are the attributes the estimator was fitted on."""
+    spend = np.asarray(features["spend_365d"], dtype=np.float64)
+    inputs = pd.DataFrame(
+        {
+            name: np.ones(len(spend)) if name == CONSTANT else features[name]
+            for name in estimator.feature_names_in_
+        }
+    )
+    wallet = estimator.predict(inputs)
+    return {"wallet_365d": wallet, "wallet_share_365d": share(spend, wallet)}
+
+
 def add_estimated_wallet_share(
-    features: pd.DataFrame, estimator: QuantileWalletEstimator, attributes: list[str]
+    features: pd.DataFrame, estimator: QuantileWalletEstimator
 ) -> pd.DataFrame:
     """A new frame with `wallet_365d` (estimated) and `wallet_share_365d`."""
-    wallet = estimator.predict(wallet_inputs(features, attributes))
-    spend = features["spend_365d"].to_numpy(dtype=np.float64)
-    return features.assign(wallet_365d=wallet, wallet_share_365d=share(spend, wallet))
+    return features.assign(**wallet_columns(features, estimator))
 
 
 def complete_wallet(
@@ -226,5 +244,5 @@ def complete_wallet(
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
     estimator = fit_wallet(train, attributes)
     specs = [*features.specs, *(s.renamed(family="wallet") for s in SPECS)]
-    completed = add_estimated_wallet_share(frame, estimator, attributes)
+    completed = add_estimated_wallet_share(frame, estimator)
     return replace(features, frame=completed, specs=specs), estimator

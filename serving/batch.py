@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from features.sources import load_tables
 from features.tables import Tables
 from mlflow import MlflowClient
 from serving import store
-from serving.ranking import Rules, rank
+from serving.ranking import RANKED, Rules, rank
 from serving.reasons import Reason, explain, population_means
 from serving.settings import Settings
 
@@ -203,22 +203,27 @@ def score(
 
 
 def records(
-    features: pd.DataFrame,
-    ranked: pd.DataFrame,
+    features: Mapping[str, Any],
+    ranked: Mapping[str, np.ndarray],
     reasons: list[list[Reason]],
     segments: list[str],
 ) -> Iterator[dict[str, Any]]:
     """Store rows, one per customer, produced lazily while the store writes."""
-    segment_values = features[segments].astype("object").to_numpy() if segments else None
-    ids = features["customer_id"].to_numpy()
-    for i, row in enumerate(ranked.itertuples(index=False)):
+    segment_values = (
+        np.column_stack([np.asarray(features[s], dtype=object) for s in segments])
+        if segments
+        else None
+    )
+    ids = np.asarray(features["customer_id"], dtype=object)
+    ranks = zip(*(ranked[k].tolist() for k in RANKED), strict=True)
+    for i, (probability, band, value, value_at_risk, tier) in enumerate(ranks):
         yield {
             "customer_id": ids[i],
-            "probability": row.probability,
-            "band": row.band,
-            "value": row.value,
-            "value_at_risk": row.value_at_risk,
-            "tier": row.tier,
+            "probability": probability,
+            "band": band,
+            "value": value,
+            "value_at_risk": value_at_risk,
+            "tier": tier,
             "reasons": [reason.as_dict() for reason in reasons[i]],
             "segments": _segments(segments, segment_values, i),
         }

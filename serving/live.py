@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel, safe_name
+from features.registry import Columns
 from features.tables import Tables, cutoff_end
 from serving.batch import records
 from serving.ranking import Rules, rank
@@ -55,7 +56,7 @@ class Scored:
     one request's customers out of it.
     """
 
-    features: pd.DataFrame
+    features: Columns
     probability: np.ndarray
     reasons: list[list[Reason]]
     population: str
@@ -82,8 +83,8 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     """Features, probability and reasons of `customers` as of `cutoff`."""
     model = loaded.model
     features = with_all_columns(
-        model.features(to_tables(customers, model), pd.Timestamp(cutoff)), model
-    ).reset_index(drop=True)
+        model.feature_columns(to_tables(customers, model), pd.Timestamp(cutoff)), model
+    )
     probability, contributions = model.scores(features)
     means, population = reference_means(model, features)
     reasons = explain_rows(model, features, contributions, means)
@@ -100,12 +101,12 @@ def respond(
     """The response to one request, from `scored` (which may hold other requests' customers
     too): bands, value and tiers are ranked among this request's customers only."""
     ids = [c.customer_id for c in request.customers]
-    rows = np.flatnonzero(scored.features["customer_id"].isin(ids).to_numpy())
-    features = scored.features.iloc[rows].reset_index(drop=True)
+    rows = np.flatnonzero(np.isin(scored.features["customer_id"], ids))
+    features = {name: values[rows] for name, values in scored.features.items()}
     reasons = [scored.reasons[i] for i in rows]
     ranked = rank(features, scored.probability[rows], rules or Rules())
-    if len(features) < TIER_MIN_CUSTOMERS:
-        ranked["tier"] = None
+    if len(rows) < TIER_MIN_CUSTOMERS:
+        ranked["tier"] = np.full(len(rows), None)
     model = loaded.model
     segments = [s.name for s in model.specs if s.family == "attributes" and s.dtype == "category"]
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}
@@ -138,17 +139,19 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date) -> None:
         )
 
 
-def with_all_columns(features: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:
+def with_all_columns(features: Columns, model: ChurnModel) -> Columns:
     """Every model column, missing (NaN) where the posted data cannot yield it.
 
     Some families declare a feature only when its input has values (e.g. no signup dates
     posted, no anniversary feature); the model treats NaN as unknown, as in training.
     """
-    absent = [name for name in model.layout.names if name not in features]
-    return features.assign(**dict.fromkeys(absent, np.nan)) if absent else features
+    rows = len(features["customer_id"])
+    return features | {
+        name: np.full(rows, np.nan) for name in model.layout.names if name not in features
+    }
 
 
-def reference_means(model: ChurnModel, features: pd.DataFrame) -> tuple[dict[str, float], str]:
+def reference_means(model: ChurnModel, features: Columns) -> tuple[dict[str, float], str]:
     """Training means stored with the model when there are any, else the posted batch's."""
     stored = model.info.get("population_means")
     if isinstance(stored, Mapping) and stored:
@@ -158,7 +161,7 @@ def reference_means(model: ChurnModel, features: pd.DataFrame) -> tuple[dict[str
 
 def explain_rows(
     model: ChurnModel,
-    features: pd.DataFrame,
+    features: Columns,
     contributions: np.ndarray,
     means: Mapping[str, float],
 ) -> list[list[Reason]]:

@@ -25,13 +25,17 @@ Tiers, first match wins (thresholds are parameters of `Rules`):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 BANDS = ("low", "medium", "high")
 TIERS = ("most_valuable", "most_growable", "below_zero", "standard")
+RANKED = ("probability", "band", "value", "value_at_risk", "tier")
+"""The columns `rank` returns, in this order."""
 
 
 @dataclass(frozen=True)
@@ -52,21 +56,31 @@ class Rules:
 
 
 def customer_value(
-    features: pd.DataFrame, rules: Rules, *, configured: pd.Series | None = None
+    features: Mapping[str, Any], rules: Rules, *, configured: pd.Series | None = None
 ) -> np.ndarray:
     """Value per row: the configured value when given (aligned to rows), else from spend."""
     if configured is not None:
         return pd.to_numeric(configured, errors="coerce").to_numpy(dtype=np.float64)
     if "spend_365d" not in features:
-        return np.full(len(features), np.nan)
+        return np.full(_rows(features), np.nan)
     current = _filled(features, "spend_365d")
     total = _filled(features, "spend_total") if "spend_total" in features else current
     return current + rules.historical_share * np.maximum(total - current, 0.0)
 
 
-def _filled(features: pd.DataFrame, name: str) -> np.ndarray:
+def _rows(features: Mapping[str, Any]) -> int:
+    if isinstance(features, pd.DataFrame):
+        return len(features)
+    return len(next(iter(features.values()), ()))
+
+
+def _numbers(features: Mapping[str, Any], name: str) -> np.ndarray:
+    return np.asarray(pd.to_numeric(features[name], errors="coerce"), dtype=np.float64)
+
+
+def _filled(features: Mapping[str, Any], name: str) -> np.ndarray:
     """Spend columns are NaN for a customer with no orders: that is a spend of zero."""
-    return pd.to_numeric(features[name], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
+    return np.nan_to_num(_numbers(features, name), nan=0.0)
 
 
 def risk_band(probability: np.ndarray, rules: Rules) -> np.ndarray:
@@ -75,7 +89,7 @@ def risk_band(probability: np.ndarray, rules: Rules) -> np.ndarray:
     return np.select([p < rules.medium_from, p < rules.high_from], BANDS[:2], BANDS[2])
 
 
-def value_tier(features: pd.DataFrame, value: np.ndarray, rules: Rules) -> np.ndarray:
+def value_tier(features: Mapping[str, Any], value: np.ndarray, rules: Rules) -> np.ndarray:
     """The retention tier per row; see the module docstring for the rules and order."""
     known = ~np.isnan(value)
     below_zero = known & (value <= 0)
@@ -83,9 +97,9 @@ def value_tier(features: pd.DataFrame, value: np.ndarray, rules: Rules) -> np.nd
     if known.any():
         top &= value >= np.quantile(value[known], 1.0 - rules.top_share)
     growable = np.zeros(len(value), dtype=bool)
-    if {"wallet_share_365d", "wallet_365d"} <= set(features.columns):
-        share = pd.to_numeric(features["wallet_share_365d"], errors="coerce").to_numpy(float)
-        wallet = pd.to_numeric(features["wallet_365d"], errors="coerce").to_numpy(float)
+    if "wallet_share_365d" in features and "wallet_365d" in features:
+        share = _numbers(features, "wallet_share_365d")
+        wallet = _numbers(features, "wallet_365d")
         if (~np.isnan(wallet)).any():
             growable = (share < rules.growable_share_below) & (wallet > np.nanmedian(wallet))
     return np.select(
@@ -94,21 +108,21 @@ def value_tier(features: pd.DataFrame, value: np.ndarray, rules: Rules) -> np.nd
 
 
 def rank(
-    features: pd.DataFrame,
+    features: Mapping[str, Any],
     probability: np.ndarray,
     rules: Rules,
     *,
     configured_value: pd.Series | None = None,
-) -> pd.DataFrame:
-    """probability, band, value, value_at_risk, tier per row (same index as `features`)."""
+) -> dict[str, np.ndarray]:
+    """probability, band, value, value_at_risk, tier per row of `features` (a frame or
+    plain columns), as columns in the rows' order."""
     value = customer_value(features, rules, configured=configured_value)
-    return pd.DataFrame(
-        {
-            "probability": probability,
-            "band": risk_band(probability, rules),
-            "value": value,
-            "value_at_risk": probability * value,
-            "tier": value_tier(features, value, rules),
-        },
-        index=features.index,
+    probability = np.asarray(probability, dtype=np.float64)
+    columns = (
+        probability,
+        risk_band(probability, rules),
+        value,
+        probability * value,
+        value_tier(features, value, rules),
     )
+    return dict(zip(RANKED, columns, strict=True))

@@ -96,18 +96,20 @@ def pick(values: np.ndarray, *, raising: int = 3, lowering: int = 1) -> tuple[np
     return rows[keep], chosen[keep]
 
 
-def population_means(features: pd.DataFrame, specs: Sequence[FeatureSpec]) -> dict[str, float]:
-    """Mean of every numeric feature over the whole scored batch (not per chunk)."""
+def population_means(features: Mapping[str, Any], specs: Sequence[FeatureSpec]) -> dict[str, float]:
+    """Mean of every numeric feature over the whole scored batch (not per chunk); a frame
+    or plain columns."""
     means = {}
     for spec in specs:
         if spec.dtype != "category" and spec.name in features:
-            column = pd.to_numeric(features[spec.name], errors="coerce")
-            means[spec.name] = float(column.mean()) if column.notna().any() else math.nan
+            column = np.asarray(pd.to_numeric(features[spec.name], errors="coerce"), float)
+            known = column[~np.isnan(column)]
+            means[spec.name] = float(known.mean()) if len(known) else math.nan
     return means
 
 
 def explain(
-    features: pd.DataFrame,
+    features: Mapping[str, Any],
     contributions: np.ndarray,
     *,
     specs: Sequence[FeatureSpec],
@@ -117,7 +119,7 @@ def explain(
     raising: int = 3,
     lowering: int = 1,
 ) -> list[list[Reason]]:
-    """The top reasons per row of `features`, in the row order of `features`."""
+    """The top reasons per row of `features` (a frame or plain columns), in row order."""
     grouped = group_contributions(contributions, columns, source_of)
     rows, cols = pick(grouped.values, raising=raising, lowering=lowering)
     chosen = grouped.values[rows, cols].tolist()
@@ -139,7 +141,7 @@ def explain(
             values[i] = _plain(shown[k])
             if spec is not None:
                 texts[i] = spec.render({name: column[k] for name, column in needed})
-    reasons: list[list[Reason]] = [[] for _ in range(len(features))]
+    reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         source = grouped.sources[col]
         direction: Direction = "raises" if chosen[i] > 0 else "lowers"
@@ -158,7 +160,7 @@ def explain(
 
 
 def _columns_used(
-    features: pd.DataFrame, sources: Sequence[str], by_name: Mapping[str, FeatureSpec]
+    features: Mapping[str, Any], sources: Sequence[str], by_name: Mapping[str, FeatureSpec]
 ) -> dict[str, np.ndarray]:
     """As Python objects, only the columns the chosen reasons show or fill templates with
     (a frame-wide conversion would dominate a live request)."""
@@ -166,7 +168,7 @@ def _columns_used(
     for source in sources:
         if source in by_name:
             names.update(by_name[source].placeholders())
-    return {name: features[name].to_numpy(dtype=object) for name in names if name in features}
+    return {name: np.asarray(features[name], dtype=object) for name in names if name in features}
 
 
 def neutral_text(name: str, direction: Direction) -> str:

@@ -31,7 +31,6 @@ def package_model(outcome: Outcome, config: RunConfig, report: dict[str, Any]) -
         specs=data.specs,
         config=config,
         wallet=data.wallet,
-        wallet_attributes=list(data.wallet_attributes),
         bgnbd=data.bgnbd,
         event_types=data.event_types,
         info=info,

@@ -73,7 +73,7 @@ def test_value_at_risk_is_probability_times_value():
         ranked["value_at_risk"], p * [100, 300, 300, 400, 500, 0, 0, 50, 60, 1100]
     )
     assert ranked["band"].tolist()[:3] == ["low", "low", "medium"]
-    assert list(ranked.columns) == ["probability", "band", "value", "value_at_risk", "tier"]
+    assert list(ranked) == ["probability", "band", "value", "value_at_risk", "tier"]
 
 
 def test_bad_thresholds_are_refused():
