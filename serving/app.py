@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from serving import errors, store
 from serving.coalesce import Coalescer
 from serving.deps import require_api_key
-from serving.metrics import Metrics
+from serving.metrics import Metrics, RequestMetrics
 from serving.routes import customers, model, ops, score
 from serving.scorer import ModelHolder
 from serving.settings import Settings
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or Settings()
     app.state.metrics = Metrics()
     app.state.coalescer = Coalescer(on_batch=app.state.metrics.live_batch.observe)
-    app.middleware("http")(app.state.metrics.middleware)
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     errors.install(app)
     secured = [Depends(require_api_key)]
     app.include_router(customers.router, dependencies=secured)

@@ -8,9 +8,9 @@ the raw path: one series per route, not one per customer.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 
-from fastapi import Request, Response
+from fastapi import Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -19,13 +19,14 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBABILITY_BUCKETS = tuple(round(0.1 * i, 1) for i in range(1, 11))
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
 
 
 class Metrics:
-    """The app's collectors; `middleware` records every request."""
+    """The app's collectors; `RequestMetrics` records every request."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -73,19 +74,35 @@ class Metrics:
     def render(self) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
-    async def middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Count and time the request under its route template (`unmatched` for 404s)."""
+
+class RequestMetrics:
+    """ASGI middleware: count and time each HTTP request under its route template
+    (`unmatched` for 404s). Plain ASGI rather than `@app.middleware("http")`, whose
+    request/response wrapping costs more than a stored-score lookup itself."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
         status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
+            await self.app(scope, receive, sending)
         finally:
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            self.latency.labels(route=route, method=request.method).observe(
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            self.metrics.latency.labels(route=route, method=method).observe(
                 time.perf_counter() - started
             )
-            self.requests.labels(route=route, method=request.method, status=str(status)).inc()
+            self.metrics.requests.labels(route=route, method=method, status=str(status)).inc()

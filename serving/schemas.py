@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from starlette.responses import Response
 
 from features.contract import INTERACTION_TYPES
 
@@ -304,3 +305,17 @@ class ScoreOut(BaseModel):
         description="'training': means stored with the model; 'posted': means of this request."
     )
     items: list[LiveScoreOut]
+
+
+class ModelJSONResponse(Response):
+    """A validated response model as JSON, serialized once by pydantic's core.
+
+    A route returning it skips FastAPI's second validation against `response_model`
+    and its Python-side encoding, which cost more than a stored-score lookup; the
+    route's `response_model` still documents the shape.
+    """
+
+    media_type = "application/json"
+
+    def __init__(self, content: BaseModel, status_code: int = 200) -> None:
+        super().__init__(content.model_dump_json(), status_code=status_code)

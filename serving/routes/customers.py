@@ -9,7 +9,15 @@ from fastapi import APIRouter, Path, Query
 
 from serving.deps import EngineDep, MetricsDep
 from serving.queries import WorklistQuery, customer_score, worklist_page
-from serving.schemas import Band, CustomerScoreOut, ErrorOut, Sort, Tier, WorklistOut
+from serving.schemas import (
+    Band,
+    CustomerScoreOut,
+    ErrorOut,
+    ModelJSONResponse,
+    Sort,
+    Tier,
+    WorklistOut,
+)
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
 SEGMENT = re.compile(r"^[^:]+:.+$")
@@ -21,11 +29,11 @@ def get_customer(
     customer_id: Annotated[str, Path(min_length=1, max_length=128)],
     engine: EngineDep,
     metrics: MetricsDep,
-) -> CustomerScoreOut:
+) -> ModelJSONResponse:
     """The customer's latest stored score with reasons, band, value at risk and tier."""
     found = CustomerScoreOut.model_validate(customer_score(engine, customer_id))
     metrics.observe_scores([found.probability])
-    return found
+    return ModelJSONResponse(found)
 
 
 @router.get("", response_model=WorklistOut, responses={409: {"model": ErrorOut}})
@@ -40,9 +48,9 @@ def list_customers(
     sort: Sort = "value_at_risk",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> WorklistOut:
+) -> ModelJSONResponse:
     """The worklist of the latest batch, highest first; page on with `next_cursor`."""
     pair = tuple(segment.split(":", 1)) if segment else None
     query = WorklistQuery(band, tier, pair, sort, limit, cursor)
     rows, following = worklist_page(engine, query)
-    return WorklistOut(items=rows, next_cursor=following)
+    return ModelJSONResponse(WorklistOut(items=rows, next_cursor=following))

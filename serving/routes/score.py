@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from serving.deps import CoalescerDep, MetricsDep, ModelDep
-from serving.schemas import MAX_CUSTOMERS, MAX_ROWS, ErrorOut, ScoreIn, ScoreOut
+from serving.schemas import MAX_CUSTOMERS, MAX_ROWS, ErrorOut, ModelJSONResponse, ScoreIn, ScoreOut
 
 router = APIRouter(prefix="/v1", tags=["score"])
 ERRORS = {
@@ -34,9 +34,9 @@ ERRORS = {
 )
 def score(
     body: ScoreIn, loaded: ModelDep, metrics: MetricsDep, coalescer: CoalescerDep
-) -> ScoreOut:
+) -> ModelJSONResponse:
     """Score posted histories now: same features and model as the batch. Requests that
     arrive while another is scored are scored together with it (serving/coalesce.py)."""
     scored = ScoreOut.model_validate(coalescer.score(body, loaded))
     metrics.observe_scores([item.probability for item in scored.items])
-    return scored
+    return ModelJSONResponse(scored)
