@@ -91,7 +91,7 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame | np.ndarray, y: np.ndarray) -> QuantileWalletEstimator:  # noqa: N803
         X = self._checked(X, reset=True)  # noqa: N806
         self.levels_ = _categorical_levels(X)
-        encoded = self._encoded(X)
+        encoded = self._encoded(X, _names(X), len(X)) if isinstance(X, pd.DataFrame) else X
         types = ["c" if name in self.levels_ else "q" for name in _names(X)] or None
         self.model_ = xgb.XGBRegressor(
             objective="reg:quantileerror",
@@ -115,7 +115,18 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         X = self._checked(X, reset=False)  # noqa: N806
         if not hasattr(self, "levels_"):  # logged before it encoded levels itself
             return np.maximum(self.model_.predict(X), self.min_wallet)
-        return np.maximum(self.model_.predict(self._encoded(X)), self.min_wallet)
+        if isinstance(X, pd.DataFrame):
+            X = self._encoded(X, list(X.columns), len(X))  # noqa: N806
+        return np.maximum(self.model_.predict(X), self.min_wallet)
+
+    def predict_columns(self, columns: Mapping[str, Any], rows: int) -> np.ndarray:
+        """`predict` on plain columns named as the fitted inputs (`feature_names_in_`),
+        without building and re-checking a frame: for one live customer that would be
+        most of the wallet's cost."""
+        if not hasattr(self, "levels_"):
+            return self.predict(pd.DataFrame(columns))
+        encoded = self._encoded(columns, list(self.feature_names_in_), rows)
+        return np.maximum(self.model_.predict(encoded), self.min_wallet)
 
     def _checked(self, X: pd.DataFrame | np.ndarray, *, reset: bool) -> pd.DataFrame | np.ndarray:  # noqa: N803
         """Feature names and counts checked; a frame (mixed dtypes) is kept as it is."""
@@ -124,20 +135,21 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
             return X
         return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan")
 
-    def _encoded(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
-        """Categorical columns as codes of the fitted levels (unseen or missing → NaN),
-        mapped by value, so a frame whose categories are listed in another order, or hold
-        only one posted customer's level, encodes as at fit time. Encoding here rather than
-        with the regressor's own `from_dtype` keeps one live customer's prediction cheap."""
-        if not isinstance(X, pd.DataFrame):
-            return X
-        out = np.empty(X.shape, dtype=np.float64)
-        for j, name in enumerate(X.columns):
+    def _encoded(self, columns: Mapping[str, Any], names: list[str], rows: int) -> np.ndarray:
+        """The named columns as one float matrix; categorical ones as codes of the fitted
+        levels (unseen or missing → NaN), mapped by value, so a frame whose categories are
+        listed in another order, or hold only one posted customer's level, encodes as at
+        fit time."""
+        out = np.empty((rows, len(names)), dtype=np.float64)
+        for j, name in enumerate(names):
+            values = columns[name]
             if name in self.levels_:
-                codes = level_codes(X[name], self.levels_[name])
+                codes = level_codes(values, self.levels_[name])
                 out[:, j] = np.where(codes >= 0, codes, np.nan)
+            elif isinstance(values, pd.Series):
+                out[:, j] = values.to_numpy(dtype=np.float64, na_value=np.nan)
             else:
-                out[:, j] = X[name].to_numpy(dtype=np.float64, na_value=np.nan)
+                out[:, j] = np.asarray(values, dtype=np.float64)
         return out
 
     def __sklearn_tags__(self):
@@ -210,13 +222,11 @@ def wallet_columns(
     """`wallet_365d` (estimated) and `wallet_share_365d` for feature rows (a frame or plain
     columns); the inputs are the attributes the estimator was fitted on."""
     spend = np.asarray(features["spend_365d"], dtype=np.float64)
-    inputs = pd.DataFrame(
-        {
-            name: np.ones(len(spend)) if name == CONSTANT else features[name]
-            for name in estimator.feature_names_in_
-        }
-    )
-    wallet = estimator.predict(inputs)
+    inputs = {
+        name: np.ones(len(spend)) if name == CONSTANT else features[name]
+        for name in estimator.feature_names_in_
+    }
+    wallet = estimator.predict_columns(inputs, len(spend))
     return {"wallet_365d": wallet, "wallet_share_365d": share(spend, wallet)}
 
 
