@@ -31,8 +31,9 @@ from features.tables import Tables
 from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share, wallet_columns
 
 SMALL_REQUEST_ROWS = 256
-"""Up to this many rows XGBoost scores on one thread: waking a thread team costs more than
-a few rows' TreeSHAP (1 row: 0.7 ms on one thread, 2 ms on two on a busy 2-core box)."""
+"""Up to this many rows XGBoost builds the input and scores on one thread: waking a thread
+team costs more than a few rows' work (1 row's TreeSHAP: 0.7 ms on one thread, 2 ms on two
+on a busy 2-core box; in a server's worker thread the input alone took ~2 ms on all)."""
 PROBABILITY_FLOOR = 0.001
 """No customer is certain to stay or to leave: isotonic steps can hit exactly 0 or 1."""
 _UNSAFE = re.compile(r"[\[\]<,]")
@@ -123,14 +124,21 @@ class FeatureLayout:
         return np.asarray(values, dtype=np.float64)
 
     def dmatrix(self, features: Mapping[str, Any], label: np.ndarray | None = None) -> xgb.DMatrix:
-        """The booster's input, for training and scoring alike (one encoding, no skew)."""
+        """The booster's input, for training and scoring alike (one encoding, no skew);
+        built on one thread for a small request, as it is scored (`SMALL_REQUEST_ROWS`)."""
+        array = self.array(features)
         return xgb.DMatrix(
-            self.array(features),
+            array,
             label=label,
-            feature_names=[safe_name(name) for name in self.names],
+            feature_names=self._safe_names,
             feature_types=self.feature_types,
             enable_categorical=True,
+            nthread=1 if len(array) <= SMALL_REQUEST_ROWS else None,
         )
+
+    @cached_property
+    def _safe_names(self) -> list[str]:
+        return [safe_name(name) for name in self.names]
 
 
 @dataclass
