@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from features.levels import level_codes
+from features.levels import SMALL, level_codes
 
 LEVELS = pd.Index(["basic", "max", "pro"])
 
@@ -20,3 +20,16 @@ def test_text_column_gives_the_same_codes_as_its_categorical():
     as_category = text.astype("category")
     np.testing.assert_array_equal(level_codes(text, LEVELS), [1, -1, 2, -1, 0])
     np.testing.assert_array_equal(level_codes(as_category, LEVELS), level_codes(text, LEVELS))
+
+
+def test_small_and_large_inputs_encode_alike():
+    """Up to SMALL values are looked up in a dict, more in a pandas hash join: same codes."""
+    rng = np.random.default_rng(0)
+    pool = np.array(["basic", "max", "pro", "gold", None], dtype=object)
+    values = pd.Series(rng.choice(pool, SMALL * 4), dtype="object")
+    large = level_codes(values, LEVELS)
+    small = np.concatenate(
+        [level_codes(values.iloc[i : i + SMALL], LEVELS) for i in range(0, len(values), SMALL)]
+    )
+    np.testing.assert_array_equal(small, large)
+    assert set(large.tolist()) == {-1, 0, 1, 2}

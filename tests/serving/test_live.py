@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -183,3 +184,23 @@ def test_openapi_documents_the_canonical_body_with_an_example(client):
     assert "CANONICAL" in operation["description"]
     example = spec["components"]["schemas"]["ScoreIn"]["examples"][0]
     assert ScoreIn.model_validate(example).customers[0].transactions
+
+
+def test_live_feature_columns_equal_the_batch_frame(served, tables, cutoff):
+    """The live path's plain columns hold the batch frame's values, and the booster gets
+    the same input from either (one feature code, two containers)."""
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    holder.check()
+    champion = holder.current.model
+    when = pd.Timestamp(cutoff)
+    frame = champion.features(tables, when)
+    columns = champion.feature_columns(tables, when)
+    assert list(columns) == ["customer_id", *frame.columns.drop(["customer_id", "cutoff"])]
+    assert list(columns["customer_id"]) == list(frame["customer_id"])
+    for spec in champion.specs:
+        if spec.dtype == "category":
+            expected = frame[spec.name].astype(object).where(frame[spec.name].notna(), None)
+            assert list(columns[spec.name]) == list(expected), spec.name
+        else:
+            np.testing.assert_array_equal(columns[spec.name], frame[spec.name], spec.name)
+    np.testing.assert_array_equal(champion.layout.array(columns), champion.layout.array(frame))
