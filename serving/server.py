@@ -1,16 +1,26 @@
 """Running the API under uvicorn, in one process or several.
 
-Several workers share one listening socket bound by the supervisor. uvicorn binds it with
-`proto` left at 0; accepted connections inherit that, and asyncio only sets TCP_NODELAY
-when a socket reports IPPROTO_TCP, so with `--workers N` every keep-alive request after
-the first waits ~40 ms for the client's delayed ACK (uvicorn issue #3149, open). We
-re-wrap the bound socket so its protocol is read from the kernel (IPPROTO_TCP), which the
-workers inherit, and run uvicorn's own supervisor on it.
+With `--workers N`, uvicorn's supervisor normally binds one socket that every worker
+accepts on. Two things go wrong with that for an API called over keep-alive connections
+(a CRM's connection pool, our benchmark's clients):
+
+- asyncio accepts every pending connection in one go, so a burst of new connections all
+  land on whichever worker woke first and stay there: one worker busy, the others idle.
+- uvicorn binds that socket with `proto` 0, so asyncio never sets TCP_NODELAY on accepted
+  connections and each keep-alive request waits ~40 ms for a delayed ACK (uvicorn #3149).
+
+So each worker listens on its own SO_REUSEPORT socket on the same address, created in the
+worker (`Listener` is the picklable recipe the supervisor hands to each worker process), and
+the kernel spreads new connections across them. The supervisor keeps a bound, not
+listening, socket on the port: it reserves the port (a port of 0 is resolved once) and
+fails early when the address is taken. Workers are still started, watched and restarted
+by uvicorn's own supervisor.
 """
 
 from __future__ import annotations
 
 import socket
+from dataclasses import dataclass
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -18,18 +28,48 @@ from uvicorn.supervisors import Multiprocess
 APP = "serving.app:create_app"
 
 
-def tcp_listener(config: uvicorn.Config) -> socket.socket:
-    """uvicorn's bound socket, re-wrapped so `proto` is IPPROTO_TCP (see the docstring)."""
-    bound = config.bind_socket()
-    listener = socket.socket(fileno=bound.detach())  # family, type and proto from the fd
-    listener.set_inheritable(True)
-    return listener
+@dataclass(frozen=True)
+class Listener:
+    """Where a worker listens; unpickled in the worker as a listening socket of its own."""
+
+    family: int
+    address: tuple
+    backlog: int
+
+    def __reduce__(self) -> tuple:
+        return (listening_socket, (self.family, self.address, self.backlog))
+
+
+def reuse_port_socket(family: int, address: tuple) -> socket.socket:
+    """A TCP socket bound to `address` that other sockets of this user may share."""
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # proto: see above
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
+def listening_socket(family: int, address: tuple, backlog: int) -> socket.socket:
+    sock = reuse_port_socket(family, address)
+    sock.listen(backlog)
+    return sock
+
+
+def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener]:
+    """Bind (not listen) host:port for the supervisor, and the recipe for its workers."""
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    held = reuse_port_socket(family, address)
+    return held, Listener(family, held.getsockname(), backlog)
 
 
 def run(*, host: str, port: int, workers: int = 1) -> None:
     """Serve the app factory on host:port with `workers` processes (blocks)."""
-    if workers == 1:
-        uvicorn.run(APP, factory=True, host=host, port=port)
+    if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
+        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers)
         return
     config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers)
-    Multiprocess(config, sockets=[tcp_listener(config)]).run()
+    held, listener = reserve(host, port, config.backlog)
+    try:
+        Multiprocess(config, sockets=[listener]).run()  # type: ignore[list-item]  # see Listener
+    finally:
+        held.close()

@@ -1,13 +1,14 @@
-"""`churn serve --workers N`: the shared listening socket gives connections TCP_NODELAY."""
+"""`churn serve --workers N`: each worker listens on its own SO_REUSEPORT socket."""
 
 from __future__ import annotations
 
 import asyncio
+import pickle
 import socket
 
-import uvicorn
+import pytest
 
-from serving.server import APP, tcp_listener
+from serving.server import reserve
 
 
 async def _accepted_nodelay(listener: socket.socket) -> tuple[int, int]:
@@ -30,21 +31,55 @@ async def _accepted_nodelay(listener: socket.socket) -> tuple[int, int]:
         server.close()
 
 
-def test_worker_listener_is_tcp_so_connections_get_nodelay():
-    config = uvicorn.Config(APP, factory=True, host="127.0.0.1", port=0, workers=2)
-    listener = tcp_listener(config)
-    assert listener.proto == socket.IPPROTO_TCP
-    assert listener.get_inheritable()
-    proto, nodelay = asyncio.run(_accepted_nodelay(listener))
-    assert proto == socket.IPPROTO_TCP
-    assert nodelay  # without it, keep-alive requests wait ~40 ms on delayed ACKs
+def _worker_socket(recipe) -> socket.socket:
+    """What a worker process gets: the recipe pickled to it and unpickled there."""
+    return pickle.loads(pickle.dumps(recipe))
 
 
-def test_uvicorn_alone_still_binds_without_the_protocol():
-    """The upstream bug this module works around; when this fails, uvicorn fixed it and
-    `tcp_listener` can go."""
-    bound = uvicorn.Config(APP, factory=True, host="127.0.0.1", port=0).bind_socket()
+def test_a_worker_listens_on_its_own_tcp_socket_so_connections_get_nodelay():
+    held, recipe = reserve("127.0.0.1", 0, backlog=16)
     try:
-        assert bound.proto == 0
+        listener = _worker_socket(recipe)
+        assert listener.getsockname() == held.getsockname()  # port 0 resolved once
+        assert listener.proto == socket.IPPROTO_TCP
+        proto, nodelay = asyncio.run(_accepted_nodelay(listener))
+        assert proto == socket.IPPROTO_TCP
+        assert nodelay  # without it, keep-alive requests wait ~40 ms on delayed ACKs
     finally:
-        bound.close()
+        held.close()
+
+
+def test_new_connections_are_spread_over_the_workers_sockets():
+    """A burst of connections reaches both workers (one shared socket gave all to one)."""
+    held, recipe = reserve("127.0.0.1", 0, backlog=64)
+    workers = [_worker_socket(recipe), _worker_socket(recipe)]
+    clients = [socket.create_connection(held.getsockname(), timeout=5) for _ in range(32)]
+    try:
+        accepted = []
+        for listener in workers:
+            listener.setblocking(False)
+            count = 0
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except BlockingIOError:
+                    break
+                conn.close()
+                count += 1
+            accepted.append(count)
+        assert sum(accepted) == 32
+        assert min(accepted) > 0, accepted  # all on one: 2 × 0.5**32
+    finally:
+        for sock in [*clients, *workers, held]:
+            sock.close()
+
+
+def test_the_supervisor_fails_early_when_the_port_is_taken():
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        with pytest.raises(OSError):
+            reserve("127.0.0.1", taken.getsockname()[1], backlog=16)
+    finally:
+        taken.close()
