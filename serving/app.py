@@ -60,6 +60,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await poller
+        app.state.coalescer.close()
         app.state.engine.dispose()
 
 

@@ -1,10 +1,10 @@
 """Coalescing concurrent live-score requests into one scoring run (dynamic batching).
 
-Building features from raw history has a fixed cost of ~20 ms whatever the number of
-customers (hundreds of small pandas steps), and each further customer adds under 1 ms.
-So when requests arrive while one is being scored, they wait for it and are then scored
-*together* in one run, and each gets its own response cut from the shared result
-(`live.respond`). A lone request is scored at once: nothing waits to fill a batch.
+Building features from raw history has a fixed cost per run whatever the number of
+customers (a few ms of small array steps), and each further customer adds a fraction of a
+millisecond. So requests that arrive while one run is being scored wait for it and are then
+scored *together* in the next run, and each gets its own response cut from the shared
+result (`live.respond`). A lone request is scored at once: nothing waits to fill a batch.
 
 Requests are merged only when that cannot change an answer: same served model (a hot
 swap between them splits the batch), same cutoff, no customer id in two of them, at
@@ -12,17 +12,18 @@ most `max_customers` in all, and reason means from the model's training populati
 model without stored means compares reasons with the posted customers, so its requests
 are scored alone).
 
-One thread scores at a time per process; it scores batches from the front of the queue
-until its own request is answered, then wakes the others so the next waiting request's
-thread takes over. Nobody polls and no request is left without a thread to score it.
+The queue lives on the event loop (no locks: only the loop thread touches it); runs are
+scored one at a time on one thread of the process, so a waiting request holds no thread
+and the loop keeps reading new requests while a run is scored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import threading
 from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,14 +38,20 @@ class _Pending:
     cutoff: dt.date
     loaded: Loaded
     ids: frozenset[str]
-    result: dict[str, Any] | None = None
-    error: BaseException | None = None
-    finished: bool = False
+    answer: asyncio.Future
 
     @property
     def mergeable(self) -> bool:
         means = self.loaded.model.info.get("population_means")
         return isinstance(means, Mapping) and bool(means)
+
+
+def _answers(batch: list[_Pending]) -> list[dict[str, Any]]:
+    """Score the batch's customers in one run; one response per request (scoring thread)."""
+    first = batch[0]
+    customers = [c for job in batch for c in job.request.customers]
+    scored = score_customers(customers, first.cutoff, first.loaded)
+    return [respond(job.request, job.cutoff, scored, job.loaded) for job in batch]
 
 
 @dataclass
@@ -55,33 +62,36 @@ class Coalescer:
     on_batch: Callable[[int], None] | None = None
     """Told each run's number of requests (the app feeds a Prometheus histogram)."""
     _queue: deque[_Pending] = field(default_factory=deque)
-    _cond: threading.Condition = field(default_factory=threading.Condition)
-    _busy: bool = False
+    _running: bool = False
+    _thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="churn-score")
+    )
 
-    def score(self, request: ScoreIn, loaded: Loaded) -> dict[str, Any]:
-        """The response for `request` (shape of `ScoreOut`); blocks until it is scored."""
+    async def score(self, request: ScoreIn, loaded: Loaded) -> dict[str, Any]:
+        """The response for `request` (shape of `ScoreOut`), once its run is scored."""
         cutoff = checked_cutoff(request)  # a bad request fails alone, before queueing
+        loop = asyncio.get_running_loop()
         ids = frozenset(c.customer_id for c in request.customers)
-        job = _Pending(request, cutoff, loaded, ids)
-        with self._cond:
-            self._queue.append(job)
-            while not job.finished:
-                if self._busy:
-                    self._cond.wait()
-                    continue
-                self._busy = True
-                batch = self._take()
-                self._cond.release()
-                try:
-                    self._run(batch)
-                finally:
-                    self._cond.acquire()
-                    self._busy = False
-                    self._cond.notify_all()
-        if job.error is not None:
-            raise job.error
-        assert job.result is not None
-        return job.result
+        job = _Pending(request, cutoff, loaded, ids, loop.create_future())
+        self._queue.append(job)
+        if not self._running:
+            self._start_next(loop)
+        return await job.answer
+
+    def close(self) -> None:
+        """Stop the scoring thread once the run in progress (if any) is done."""
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+    def _start_next(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Score the next batch from the front of the queue, if there is one."""
+        while self._queue and self._queue[0].answer.done():  # its client went away
+            self._queue.popleft()
+        self._running = bool(self._queue)
+        if not self._running:
+            return
+        batch = self._take()
+        run = loop.run_in_executor(self._thread, _answers, batch)
+        run.add_done_callback(lambda finished: self._settle(batch, finished, loop))
 
     def _take(self) -> list[_Pending]:
         """The first queued request and those that can be scored with it (see above)."""
@@ -90,7 +100,8 @@ class Coalescer:
         if first.mergeable:
             for job in list(self._queue):
                 if (
-                    job.loaded is first.loaded
+                    not job.answer.done()
+                    and job.loaded is first.loaded
                     and job.cutoff == first.cutoff
                     and seen.isdisjoint(job.ids)
                     and size + len(job.ids) <= self.max_customers
@@ -101,19 +112,19 @@ class Coalescer:
                     size += len(job.ids)
         return batch
 
-    def _run(self, batch: list[_Pending]) -> None:
-        """Score the batch together; every job gets its response or the error."""
-        first = batch[0]
-        try:
-            customers = [c for job in batch for c in job.request.customers]
-            scored = score_customers(customers, first.cutoff, first.loaded)
-            for job in batch:
-                job.result = respond(job.request, job.cutoff, scored, job.loaded)
-        except Exception as error:  # every waiting request hears of it, none hangs
-            for job in batch:
-                job.error = error
-        finally:
-            for job in batch:
-                job.finished = True
-            if self.on_batch is not None:
-                self.on_batch(len(batch))
+    def _settle(
+        self, batch: list[_Pending], finished: asyncio.Future, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        """Every request of the run hears its answer or the run's error; then the next."""
+        error = finished.exception() if not finished.cancelled() else asyncio.CancelledError()
+        answers = finished.result() if error is None else [None] * len(batch)
+        for job, answer in zip(batch, answers, strict=True):
+            if job.answer.done():
+                continue
+            if error is not None:
+                job.answer.set_exception(error)
+            else:
+                job.answer.set_result(answer)
+        if self.on_batch is not None:
+            self.on_batch(len(batch))
+        self._start_next(loop)

@@ -32,11 +32,11 @@ ERRORS = {
         "customers are posted, and `population` says whose means the reasons compare with."
     ),
 )
-def score(
+async def score(
     body: ScoreIn, loaded: ModelDep, metrics: MetricsDep, coalescer: CoalescerDep
 ) -> ModelJSONResponse:
     """Score posted histories now: same features and model as the batch. Requests that
     arrive while another is scored are scored together with it (serving/coalesce.py)."""
-    scored = ScoreOut.model_validate(coalescer.score(body, loaded))
+    scored = ScoreOut.model_validate(await coalescer.score(body, loaded))
     metrics.observe_scores([item.probability for item in scored.items])
     return ModelJSONResponse(scored)

@@ -1,12 +1,14 @@
 """Coalescing live-score requests: merged runs answer exactly as separate ones, and only
 requests that cannot change each other's answers are merged.
 
-Merging is made deterministic by holding the first scoring run until the other requests
-are queued behind it; `on_batch` records each run's number of requests.
+Merging is made deterministic by holding the first scoring run (on the scoring thread)
+until the other requests are queued behind it; `on_batch` records each run's number of
+requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import threading
@@ -64,39 +66,34 @@ def run_held(
     release, entered = threading.Event(), threading.Event()
     real = coalesce.score_customers
 
-    def held(*args, **kwargs):
+    def held(*args, **kwargs):  # runs on the scoring thread
         if not entered.is_set():
             entered.set()
             assert release.wait(30)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(coalesce, "score_customers", held)
-    results: list[Any] = [None] * len(requests)
 
-    def call(i: int) -> None:
-        try:
-            results[i] = coalescer.score(*requests[i])
-        except Exception as error:
-            results[i] = error
+    async def scenario() -> list[Any]:
+        calls = [asyncio.ensure_future(coalescer.score(*requests[0]))]
+        await _until(entered.is_set)
+        calls += [asyncio.ensure_future(coalescer.score(*r)) for r in requests[1:]]
+        await _until(lambda: len(coalescer._queue) == len(requests) - 1)
+        release.set()
+        return await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 60)
 
-    threads = [threading.Thread(target=call, args=(0,))]
-    threads[0].start()
-    assert entered.wait(30)
-    for i in range(1, len(requests)):
-        threads.append(threading.Thread(target=call, args=(i,)))
-        threads[-1].start()
-    _wait_until(lambda: len(coalescer._queue) == len(requests) - 1)
-    release.set()
-    for thread in threads:
-        thread.join(60)
-    return results
+    return asyncio.run(scenario())
 
 
-def _wait_until(condition: Callable[[], bool]) -> None:
+async def _until(condition: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 30
     while not condition():
         assert time.monotonic() < deadline, "requests were never queued"
-        time.sleep(0.005)
+        await asyncio.sleep(0.005)
+
+
+def score(coalescer: Coalescer, req: ScoreIn, loaded: Loaded) -> dict[str, Any]:
+    return asyncio.run(coalescer.score(req, loaded))
 
 
 def recorder() -> tuple[Coalescer, list[int]]:
@@ -153,8 +150,8 @@ def test_a_failed_run_fails_its_requests_only(loaded, histories, cutoff, monkeyp
 
     monkeypatch.setattr(coalesce, "score_customers", flaky)
     with pytest.raises(RuntimeError, match="scoring broke"):
-        coalescer.score(request(histories[:1], cutoff), loaded)
-    assert coalescer.score(request(histories[:1], cutoff), loaded)["items"]
+        score(coalescer, request(histories[:1], cutoff), loaded)
+    assert score(coalescer, request(histories[:1], cutoff), loaded)["items"]
     assert sizes == [1, 1]
 
 
@@ -162,5 +159,33 @@ def test_a_bad_request_fails_alone_before_queueing(loaded, histories, cutoff):
     coalescer, sizes = recorder()
     too_early = dt.date(1990, 1, 1)
     with pytest.raises(NotKnownAtCutoffError):
-        coalescer.score(request(histories[:1], too_early), loaded)
+        score(coalescer, request(histories[:1], too_early), loaded)
     assert sizes == [] and not coalescer._queue
+
+
+def test_a_request_whose_client_left_is_not_scored(loaded, histories, cutoff, monkeypatch):
+    """A queued request cancelled (client disconnected) is dropped, the others answered."""
+    coalescer, sizes = recorder()
+    release, entered = threading.Event(), threading.Event()
+    real = coalesce.score_customers
+
+    def held(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coalesce, "score_customers", held)
+
+    async def scenario() -> list[Any]:
+        first = asyncio.ensure_future(coalescer.score(request(histories[:1], cutoff), loaded))
+        await _until(entered.is_set)
+        gone = asyncio.ensure_future(coalescer.score(request(histories[1:2], cutoff), loaded))
+        await _until(lambda: len(coalescer._queue) == 1)
+        gone.cancel()
+        release.set()
+        return await asyncio.gather(first, gone, return_exceptions=True)
+
+    first, gone = asyncio.run(scenario())
+    assert first["items"] and isinstance(gone, asyncio.CancelledError)
+    assert sizes == [1]  # the cancelled request never started a run
