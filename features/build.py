@@ -118,7 +118,10 @@ def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) ->
                 )
             done.update(columns)
     rows = exists_at(ctx, cutoff_day)
-    data = {"customer_id": ctx.axis[rows], "cutoff": np.full(rows.sum(), cutoff, dtype=object)}
+    data = {
+        "customer_id": ctx.axis.to_numpy()[rows],
+        "cutoff": np.full(rows.sum(), cutoff, dtype=object),
+    }
     data.update({s.name: done[s.name][rows] for s in specs})
     return data
 

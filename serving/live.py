@@ -104,9 +104,8 @@ def respond(
     rows = np.flatnonzero(np.isin(scored.features["customer_id"], ids))
     features = {name: values[rows] for name, values in scored.features.items()}
     reasons = [scored.reasons[i] for i in rows]
-    ranked = rank(features, scored.probability[rows], rules or Rules())
-    if len(rows) < TIER_MIN_CUSTOMERS:
-        ranked["tier"] = np.full(len(rows), None)
+    tiers = len(rows) >= TIER_MIN_CUSTOMERS
+    ranked = rank(features, scored.probability[rows], rules or Rules(), tiers=tiers)
     model = loaded.model
     segments = [s.name for s in model.specs if s.family == "attributes" and s.dtype == "category"]
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}

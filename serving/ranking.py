@@ -113,9 +113,11 @@ def rank(
     rules: Rules,
     *,
     configured_value: pd.Series | None = None,
+    tiers: bool = True,
 ) -> dict[str, np.ndarray]:
     """probability, band, value, value_at_risk, tier per row of `features` (a frame or
-    plain columns), as columns in the rows' order."""
+    plain columns), as columns in the rows' order; tier is None without `tiers` (too few
+    rows to compare customers with)."""
     value = customer_value(features, rules, configured=configured_value)
     probability = np.asarray(probability, dtype=np.float64)
     columns = (
@@ -123,6 +125,6 @@ def rank(
         risk_band(probability, rules),
         value,
         probability * value,
-        value_tier(features, value, rules),
+        value_tier(features, value, rules) if tiers else np.full(len(value), None),
     )
     return dict(zip(RANKED, columns, strict=True))
