@@ -4,10 +4,11 @@ On the demo's champion (run `make demo` first) and one of its scored customers, 
 run:
 
 - `in-process`: the unwrapped champion scoring that customer's feature row: the
-  booster alone on a prepared 1-row matrix (predict + TreeSHAP), and the model's own
-  `scores` (feature row -> input matrix -> probability + TreeSHAP), the reference the
-  server is held to; also the whole live path (`score_history`: raw history ->
-  features -> probability -> reasons) without HTTP;
+  booster alone on a prepared 1-row matrix (predict + TreeSHAP), the limit the server's
+  overhead is held to, and the model's own `scores` (feature row -> input matrix ->
+  probability + TreeSHAP); also each route's work without HTTP: the whole live path
+  (`score_history`: raw history -> features -> probability -> reasons) and the by-id
+  store lookup, each with its response validated and serialized;
 - `ours`: `churn serve` as a subprocess; `GET /v1/customers/{id}` and `POST /v1/score`
   (one customer's raw history per request, reasons included; requests cycle through 64
   customers spread over the risk range, so concurrent ones can be scored together),
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -65,9 +67,13 @@ TARGETS = {
     "by_id_p50_ms": 5.0,
     "score_p50_ms": 15.0,
     "rps_vs_mlflow": 10.0,
-    "score_p50_vs_in_process": 3.0,
+    "by_id_overhead_vs_booster": 3.0,
+    "score_overhead_vs_booster": 3.0,
     "batch_vs_treeshap": 0.8,
 }
+"""The issue's targets. "Server overhead within 3x of the in-process limit" is read as:
+what HTTP adds (server p50 minus the same work in process) is at most 3x the booster's
+predict + TreeSHAP of one row."""
 
 
 # -- data -------------------------------------------------------------------------------
@@ -247,16 +253,17 @@ def main() -> None:
     import mlflow
     from features.contract import load_config
     from features.sources import load_tables
-    from serving import store
+    from serving import queries, store
     from serving.batch import prepare
     from serving.live import score_history
-    from serving.schemas import ScoreIn
+    from serving.schemas import CustomerScoreOut, ScoreIn, ScoreOut
     from serving.scorer import Loaded
     from serving.settings import Settings
 
     config = load_config(CONFIG)
     name = config.model_name
-    batch = store.latest_batch(store.connect(DATABASE_URL))
+    engine = store.connect(DATABASE_URL)
+    batch = store.latest_batch(engine)
     if batch is None or batch["model_name"] != name:
         sys.exit(f"no score batch of {name} in {DATABASE_URL}: run `make demo` first")
     cutoff = batch["cutoff"]
@@ -274,7 +281,6 @@ def main() -> None:
     customer = features["customer_id"].iloc[index]
     row = features.iloc[[index]]
     customer_body = history_item(tables, customer)
-    score_body = {"cutoff": cutoff.isoformat(), "customers": [customer_body]}
     # concurrent clients post different customers, as a CRM calling per customer would
     # (the server scores concurrent requests together, never two of the same customer)
     pool = features["customer_id"].iloc[np.argsort(probability)[:: max(len(features) // 64, 1)]]
@@ -284,10 +290,12 @@ def main() -> None:
     schema_columns = pyfunc.metadata.get_input_schema().input_names()
     invocation_body = invocation(row, schema_columns)
     rows_posted = sum(len(customer_body.get(k, [])) for k in ACTIVITY)
+    pool_rows = [sum(len(b["customers"][0].get(k, [])) for k in ACTIVITY) for b in score_bodies]
     print(f"{name} v{version}, cutoff {cutoff}, customer {customer} ({rows_posted} rows posted)")
 
-    # 1. in process
+    # 1. in process (the live path cycles through the bodies the server is sent)
     matrix, booster = model.dmatrix(row), model._booster_for(1)
+    bodies = itertools.cycle(score_bodies)
     in_process = {
         "booster_predict_plus_treeshap_1row": repeat_median(
             lambda: (
@@ -299,10 +307,20 @@ def main() -> None:
         ),
         "model_scores_1row": repeat_median(lambda: model.scores(row), args.repeats, 60.0),
         "score_history_no_http": repeat_median(
-            lambda: score_history(
-                ScoreIn.model_validate(score_body), Loaded(model=model, name=name, version=version)
-            ),
+            lambda: ScoreOut.model_validate(
+                score_history(
+                    ScoreIn.model_validate(next(bodies)),
+                    Loaded(model=model, name=name, version=version),
+                )
+            ).model_dump_json(),
             max(args.repeats // 5, 20),
+            60.0,
+        ),
+        "by_id_lookup_no_http": repeat_median(
+            lambda: CustomerScoreOut.model_validate(
+                queries.customer_score(engine, str(customer))
+            ).model_dump_json(),
+            args.repeats,
             60.0,
         ),
     }
@@ -374,6 +392,8 @@ def main() -> None:
             "cutoff": str(cutoff),
             "customer": str(customer),
             "activity_rows_posted": rows_posted,
+            "score_pool_rows_median": float(np.median(pool_rows)),
+            "score_pool_rows_max": int(max(pool_rows)),
         },
         in_process,
         ours,
@@ -412,7 +432,7 @@ def measure_batch(args: argparse.Namespace, champion: Any) -> dict[str, Any]:
 
 
 def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
-    ref_ms = in_process["model_scores_1row"]["median_ms"]
+    booster_ms = in_process["booster_predict_plus_treeshap_1row"]["median_ms"]
     by_id = ours["by_id"]["sequential"]["p50_ms"]
     score_ms = ours["score"]["sequential"]["p50_ms"]
     invocations = mlflow_result.get("invocations")
@@ -428,7 +448,10 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
         "by_id_p50_ms": by_id,
         "score_p50_ms": score_ms,
         "rps_vs_mlflow": rps_ratio,
-        "score_p50_vs_in_process": score_ms / ref_ms,
+        "by_id_overhead_vs_booster": (by_id - in_process["by_id_lookup_no_http"]["median_ms"])
+        / booster_ms,
+        "score_overhead_vs_booster": (score_ms - in_process["score_history_no_http"]["median_ms"])
+        / booster_ms,
         "batch_vs_treeshap": batch_ratio,
     }
     higher_is_better = {"rps_vs_mlflow", "batch_vs_treeshap"}
@@ -456,16 +479,17 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
             else None,
             "score_p50_vs_in_process_score_history": score_ms
             / in_process["score_history_no_http"]["median_ms"],
-            "score_p50_vs_booster_alone": score_ms
-            / in_process["booster_predict_plus_treeshap_1row"]["median_ms"],
+            "score_p50_vs_model_scores": score_ms / in_process["model_scores_1row"]["median_ms"],
+            "score_p50_vs_booster_alone": score_ms / booster_ms,
         },
         "notes": {
             "rps_vs_mlflow": "POST /v1/score (raw history, features, reasons) requests/s over "
             "mlflow POST /invocations (precomputed feature row, probability only), "
             f"{args.clients} clients; ours with {args.workers} worker(s), mlflow with "
             "whichever of that and 1 worker gave it more requests/s",
-            "score_p50_vs_in_process": "POST /v1/score sequential p50 over the in-process "
-            "model.scores (feature row -> matrix -> probability + TreeSHAP) median",
+            "overhead_vs_booster": "(sequential p50 over HTTP - the same work in process: "
+            "store lookup or live scoring, response validated and serialized) / the booster's "
+            "predict + TreeSHAP of one prepared row",
             "batch_vs_treeshap": "churn score's path (score, TreeSHAP, reasons, rank, atomic "
             "SQLite write; features built beforehand) over TreeSHAP alone, same rows",
         },
@@ -475,7 +499,9 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
 
     print(
         f"\nserving {facts['name']} v{facts['version']} at {facts['cutoff']}; "
-        f"customer {facts['customer']} ({facts['activity_rows_posted']} rows posted)"
+        f"by id: customer {facts['customer']}; POST /v1/score: 64 customers' histories, "
+        f"{facts['score_pool_rows_median']:.0f} activity rows each (median), "
+        f"{facts['score_pool_rows_max']} at most"
     )
     print(
         f"{'contender':<34}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'rps':>9}"
@@ -500,6 +526,7 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
         ("in-process booster alone, 1 row", "booster_predict_plus_treeshap_1row"),
         ("in-process model.scores, 1 row", "model_scores_1row"),
         ("in-process score_history (no HTTP)", "score_history_no_http"),
+        ("in-process by-id lookup (no HTTP)", "by_id_lookup_no_http"),
     ):
         print(f"{label:<34}{in_process[key]['median_ms']:>9.2f}{in_process[key]['p95_ms']:>9.2f}")
     print(
@@ -512,7 +539,8 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
         "by_id_p50_ms": ("by-id p50 (ms)", "<="),
         "score_p50_ms": ("score-with-reasons p50 (ms)", "<="),
         "rps_vs_mlflow": ("score rps / mlflow rps (8 clients)", ">="),
-        "score_p50_vs_in_process": ("score p50 / in-process model.scores", "<="),
+        "by_id_overhead_vs_booster": ("by-id HTTP overhead / booster 1 row", "<="),
+        "score_overhead_vs_booster": ("score HTTP overhead / booster 1 row", "<="),
         "batch_vs_treeshap": ("churn score / TreeSHAP alone (cust/s)", ">="),
     }
     for key, (label, sign) in labels.items():
