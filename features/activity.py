@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.levels import SMALL, level_codes
+
 NAN = np.nan
 DENSE_LIMIT = 64_000_000
 """Above this many (customer, level) cells, distinct counts hash instead of tabulating."""
@@ -35,13 +37,19 @@ def _is_sorted(keys: list[np.ndarray]) -> bool:
     return True
 
 
-def to_days(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+def to_days(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """Timestamps as float days since the epoch (NaN for missing), floored to the day."""
-    series = pd.Series(values)
-    days = series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    out = days.astype(np.float64)
-    out[series.isna().to_numpy()] = NAN
+    stamps = np.asarray(values, dtype="datetime64[ns]")
+    out = stamps.astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    out[np.isnat(stamps)] = NAN
     return out
+
+
+def customer_codes(ids: pd.Series, axis: pd.Index) -> np.ndarray:
+    """Each row's position on the customer axis, -1 for an unknown customer."""
+    if len(axis) <= SMALL and len(ids) <= SMALL:  # a live request: skip the hash table
+        return level_codes(ids, axis)
+    return axis.get_indexer(ids).astype(np.int64)
 
 
 def day_of(cutoff: pd.Timestamp) -> int:
@@ -72,7 +80,7 @@ class Activity:
         Rows end up sorted by (code, day[, tiebreak column]); the sort is skipped when
         the input already is (sources sort by customer and time, which is the usual case).
         """
-        code = axis.get_indexer(frame["customer_id"]).astype(np.int64)
+        code = customer_codes(frame["customer_id"], axis)
         day = to_days(frame["timestamp"])
         values = {k: np.asarray(v) for k, v in (columns or {}).items()}
         keep = (code >= 0) & ~np.isnan(day)

@@ -45,6 +45,13 @@ def _texts(values: pd.Series) -> np.ndarray:
     return as_text(values).to_numpy(dtype=object, na_value=None)
 
 
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Floats, NaN where missing or not a number (numeric columns are not re-parsed)."""
+    if values.dtype.kind not in "biuf":
+        values = pd.to_numeric(values, errors="coerce")
+    return values.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     customers = ctx.tables.customers
     return [
@@ -58,7 +65,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     columns: Columns = {}
     for name, kind in ctx.tables.attributes.items():
         if kind == "numeric":
-            columns[name] = pd.to_numeric(customers[name], errors="coerce").to_numpy(float)
+            columns[name] = _numbers(customers[name])
         else:
             columns[name] = _texts(customers[name])
     return columns

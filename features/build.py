@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -57,9 +58,15 @@ class FeatureFrame:
 
 def declared_features(ctx: Context) -> list[FeatureSpec]:
     """Every feature these tables yield, each tagged with its family, in column order."""
-    specs = [s.renamed(family=f.name) for f in FAMILIES for s in f.specs(ctx)]
+    specs = [_tagged(s, f.name) for f in FAMILIES for s in f.specs(ctx)]
     specs_by_name(specs)  # fails fast on a name declared twice
     return specs
+
+
+@lru_cache(maxsize=4096)
+def _tagged(spec: FeatureSpec, family: str) -> FeatureSpec:
+    """The spec with its family (cached: specs are declared again on every build)."""
+    return spec.renamed(family=family)
 
 
 def build(

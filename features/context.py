@@ -15,7 +15,7 @@ import pandas as pd
 
 from features.activity import Activity, to_days
 from features.contract import INTERACTION_TYPES
-from features.levels import as_text, level_codes
+from features.levels import as_text, factorize, level_codes
 from features.tables import Tables
 
 DEFAULT_EVENT_TYPES = 4
@@ -78,7 +78,7 @@ def _lines(frame: pd.DataFrame | None, axis: pd.Index) -> tuple[Activity | None,
         columns["discounted"] = (frame["discount"].fillna(0).to_numpy(dtype=float) > 0) * 1.0
     tiebreak = None
     if "order_id" in frame:
-        columns["order"] = pd.factorize(frame["order_id"])[0]
+        columns["order"] = factorize(frame["order_id"])[0]
         tiebreak = "order"
     return Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak), categories
 
@@ -88,7 +88,7 @@ def _category_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
     else:
-        codes, uniques = pd.factorize(values, sort=True)
+        codes, uniques = factorize(values, sort=True)
     dtype = np.int16 if len(uniques) < np.iinfo(np.int16).max else np.int32
     return codes.astype(dtype), tuple(str(u) for u in uniques)
 
