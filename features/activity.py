@@ -39,7 +39,11 @@ def _is_sorted(keys: list[np.ndarray]) -> bool:
 
 def to_days(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """Timestamps as float days since the epoch (NaN for missing), floored to the day."""
-    stamps = np.asarray(values, dtype="datetime64[ns]")
+    stamps = (
+        values.to_numpy(dtype="datetime64[ns]")
+        if isinstance(values, pd.Series | pd.Index)
+        else np.asarray(values, dtype="datetime64[ns]")
+    )
     out = stamps.astype("datetime64[D]").astype(np.int64).astype(np.float64)
     out[np.isnat(stamps)] = NAN
     return out
