@@ -10,12 +10,11 @@ template at build time.
 
 from __future__ import annotations
 
-import math
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -63,14 +62,28 @@ class FeatureSpec:
 
     def render(self, values: Mapping[str, object]) -> str | None:
         """The reason filled with the customer's own values; None if any is missing."""
+        return self.render_many({name: [value] for name, value in values.items()}, 1)[0]
+
+    def render_many(self, columns: Mapping[str, Sequence[object]], rows: int) -> list[str | None]:
+        """`render` for many customers at once, from columns of their values (a batch
+        renders millions of reasons: the missing-value test is one pass per column)."""
         if not self.reason:
-            return None
-        needed = {name: values.get(name) for name in _fields(self.reason)}
-        if any(_missing(v) for v in needed.values()):
-            return None
-        if "!c" in self.reason:
-            return _FORMATTER.format(self.reason, **needed)
-        return self.reason.format(**needed)  # the C formatter: batches render millions
+            return [None] * rows
+        names = _fields(self.reason)
+        if any(name not in columns for name in names):
+            return [None] * rows
+        lists = [_as_list(columns[name]) for name in names]
+        missing = np.zeros(rows, dtype=bool)
+        for name in names:
+            missing |= _missing_mask(columns[name])
+        # str.format is the C formatter; the Python one only for the "!c" conversion
+        fill = (
+            partial(_FORMATTER.format, self.reason) if "!c" in self.reason else self.reason.format
+        )
+        return [
+            None if gap else fill(**dict(zip(names, row, strict=True)))
+            for gap, *row in zip(missing.tolist(), *lists, strict=True)
+        ]
 
     def renamed(self, **changes: object) -> FeatureSpec:
         return replace(self, **changes)
@@ -83,11 +96,17 @@ def _fields(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fields))
 
 
-def _missing(value: object) -> bool:
+def _missing_mask(values: Sequence[object]) -> np.ndarray:
     """None, NaN, pd.NA and NaT all mean "no value": a reason never shows them."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        return np.isnan(array)
+    return np.asarray(pd.isna(np.asarray(values, dtype=object)), dtype=bool)
+
+
+def _as_list(values: Sequence[object]) -> list[object]:
+    """Python values (floats, not numpy scalars), as the C formatter reads them fastest."""
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
 class _Change(float):

@@ -209,11 +209,7 @@ def records(
     segments: list[str],
 ) -> Iterator[dict[str, Any]]:
     """Store rows, one per customer, produced lazily while the store writes."""
-    segment_values = (
-        np.column_stack([np.asarray(features[s], dtype=object) for s in segments])
-        if segments
-        else None
-    )
+    segment_texts = {name: _texts(features[name]) for name in segments}
     ids = np.asarray(features["customer_id"], dtype=object)
     ranks = zip(*(ranked[k].tolist() for k in RANKED), strict=True)
     for i, (probability, band, value, value_at_risk, tier) in enumerate(ranks):
@@ -225,11 +221,11 @@ def records(
             "value_at_risk": value_at_risk,
             "tier": tier,
             "reasons": [reason.as_dict() for reason in reasons[i]],
-            "segments": _segments(segments, segment_values, i),
+            "segments": {name: texts[i] for name, texts in segment_texts.items()},
         }
 
 
-def _segments(names: list[str], values: np.ndarray | None, i: int) -> dict[str, str | None]:
-    if values is None:
-        return {}
-    return {name: None if pd.isna(v) else str(v) for name, v in zip(names, values[i], strict=True)}
+def _texts(values: Any) -> list[str | None]:
+    """A segment column as text, None where missing (tested once per column, not row)."""
+    array = np.asarray(values, dtype=object)
+    return [None if gap else str(v) for gap, v in zip(pd.isna(array), array.tolist(), strict=True)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,9 +27,11 @@ from features.registry import FeatureSpec
 Direction = Literal["raises", "lowers"]
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One reason for one customer; `value` and `population_mean` are None when unknown."""
+class Reason(NamedTuple):
+    """One reason for one customer; `value` and `population_mean` are None when unknown.
+
+    An immutable record built millions of times per batch, hence a named tuple.
+    """
 
     feature: str
     value: float | str | None
@@ -129,18 +131,20 @@ def explain(
     texts: list[str | None] = [None] * len(rows)
     for col in np.unique(cols).tolist():  # one pass per chosen feature, not per reason
         at = np.flatnonzero(cols == col)
+        picked = rows[at]
         source = grouped.sources[col]
         spec = by_name.get(source)
-        shown = arrays[source][rows[at]] if source in arrays else [None] * len(at)
-        needed = [
-            (name, arrays[name][rows[at]])
-            for name in (spec.placeholders() if spec else [])
-            if name in arrays
-        ]
+        shown = _plain(arrays[source][picked]) if source in arrays else [None] * len(at)
+        rendered = (
+            spec.render_many(
+                {name: arrays[name][picked] for name in spec.placeholders() if name in arrays},
+                len(at),
+            )
+            if spec is not None
+            else [None] * len(at)
+        )
         for k, i in enumerate(at.tolist()):
-            values[i] = _plain(shown[k])
-            if spec is not None:
-                texts[i] = spec.render({name: column[k] for name, column in needed})
+            values[i], texts[i] = shown[k], rendered[k]
     reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         source = grouped.sources[col]
@@ -162,13 +166,13 @@ def explain(
 def _columns_used(
     features: Mapping[str, Any], sources: Sequence[str], by_name: Mapping[str, FeatureSpec]
 ) -> dict[str, np.ndarray]:
-    """As Python objects, only the columns the chosen reasons show or fill templates with
-    (a frame-wide conversion would dominate a live request)."""
+    """Only the columns the chosen reasons show or fill templates with, as arrays (a
+    frame-wide conversion would dominate a live request)."""
     names = set(sources)
     for source in sources:
         if source in by_name:
             names.update(by_name[source].placeholders())
-    return {name: np.asarray(features[name], dtype=object) for name in names if name in features}
+    return {name: np.asarray(features[name]) for name in names if name in features}
 
 
 def neutral_text(name: str, direction: Direction) -> str:
@@ -176,8 +180,17 @@ def neutral_text(name: str, direction: Direction) -> str:
     return f"{name.replace('_', ' ')} {direction} the risk"
 
 
-def _plain(value: object) -> float | str | None:
-    """A JSON-friendly value: numbers as float, levels as text, missing as None."""
+def _plain(values: np.ndarray) -> list[float | str | None]:
+    """JSON-friendly values: numbers as float, levels as text, missing as None."""
+    if values.dtype.kind in "biuf":
+        numbers = values.astype(np.float64)
+        return [
+            None if gap else v for gap, v in zip(np.isnan(numbers), numbers.tolist(), strict=True)
+        ]
+    return [_plain_one(v) for v in values.tolist()]
+
+
+def _plain_one(value: object) -> float | str | None:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | np.bool_ | int | float | np.integer | np.floating):

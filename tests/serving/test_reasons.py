@@ -1,7 +1,5 @@
 """Reasons: grouping of one source's columns, ranking, templates filled with own values."""
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +7,7 @@ import xgboost as xgb
 
 from features.registry import FeatureSpec, Mechanism
 from serving.reasons import explain, group_contributions, pick, population_means
+from serving.schemas import ReasonOut
 
 RECENCY = FeatureSpec(
     "days_since_last_purchase",
@@ -127,7 +126,8 @@ def test_templates_are_filled_with_the_customers_own_values():
 
 def test_a_reason_as_stored_carries_every_field():
     first, _ = _explain()
-    assert [reason.as_dict() for reason in first] == [dataclasses.asdict(r) for r in first]
+    assert [reason.as_dict() for reason in first] == [r._asdict() for r in first]
+    assert set(first[0].as_dict()) == set(ReasonOut.model_fields)
 
 
 def test_missing_value_or_no_template_falls_back_to_neutral_words_without_numbers():
