@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,9 @@ from serving.reasons import Reason, explain, population_means
 from serving.settings import Settings
 
 CHAMPION = "champion"
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000
+"""Rows scored at a time: bounds memory, and lets one chunk's reasons be written in Python
+while the booster computes the next chunk's TreeSHAP (which releases the GIL)."""
 
 
 class ServingError(ValueError):
@@ -181,24 +184,30 @@ def score(
     means = population_means(features, model.specs)
     columns = [safe_name(name) for name in model.layout.names]
     source_of = dict(zip(columns, model.layout.names, strict=True))
+    chunks = [
+        features.iloc[start : start + chunk_rows] for start in range(0, len(features), chunk_rows)
+    ]
     probabilities: list[np.ndarray] = []
     reasons: list[list[Reason]] = []
-    for start in range(0, len(features), chunk_rows):
-        chunk = features.iloc[start : start + chunk_rows]
-        probability, contributions = model.scores(chunk)
-        probabilities.append(probability)
-        reasons.extend(
-            explain(
-                chunk,
-                contributions,
-                specs=model.specs,
-                columns=columns,
-                source_of=source_of,
-                means=means,
+    with ThreadPoolExecutor(1, thread_name_prefix="churn-treeshap") as booster:
+        pending = booster.submit(model.scores, chunks[0]) if chunks else None
+        for k, chunk in enumerate(chunks):
+            probability, contributions = pending.result()
+            if k + 1 < len(chunks):  # the next chunk's TreeSHAP runs while this one is explained
+                pending = booster.submit(model.scores, chunks[k + 1])
+            probabilities.append(probability)
+            reasons.extend(
+                explain(
+                    chunk,
+                    contributions,
+                    specs=model.specs,
+                    columns=columns,
+                    source_of=source_of,
+                    means=means,
+                )
             )
-        )
-        if on_chunk is not None:
-            on_chunk(len(chunk))
+            if on_chunk is not None:
+                on_chunk(len(chunk))
     return (np.concatenate(probabilities) if probabilities else np.zeros(0)), reasons
 
 
