@@ -145,20 +145,15 @@ def explain(
         )
         for k, i in enumerate(at.tolist()):
             values[i], texts[i] = shown[k], rendered[k]
+    shown_means = {source: _known(means.get(source)) for source in grouped.sources}
     reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         source = grouped.sources[col]
         direction: Direction = "raises" if chosen[i] > 0 else "lowers"
-        mean = means.get(source)
+        text = texts[i] or neutral_text(source, direction)
+        # positional: the fields' order (a batch builds millions of these)
         reasons[row].append(
-            Reason(
-                feature=source,
-                value=values[i],
-                contribution=chosen[i],
-                population_mean=None if mean is None or math.isnan(mean) else mean,
-                direction=direction,
-                text=texts[i] or neutral_text(source, direction),
-            )
+            Reason(source, values[i], chosen[i], shown_means[source], direction, text)
         )
     return reasons
 
@@ -173,6 +168,10 @@ def _columns_used(
         if source in by_name:
             names.update(by_name[source].placeholders())
     return {name: np.asarray(features[name]) for name in names if name in features}
+
+
+def _known(mean: float | None) -> float | None:
+    return None if mean is None or math.isnan(mean) else mean
 
 
 def neutral_text(name: str, direction: Direction) -> str:
