@@ -42,13 +42,12 @@ def categorical(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
     return pd.Categorical.from_codes(codes, dtype=_dtype(tuple(levels)), validate=False)
 
 
-def factorize(values: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def factorize(values: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, Sequence]:
     """`pd.factorize` (codes, uniques; missing is -1), on a plain object array when small:
     on a few rows a Series' own machinery would be most of the cost."""
-    if len(values) <= SMALL:
-        values = values.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values, sort=sort)
-    return codes, np.asarray(uniques, dtype=object)
+    return pd.factorize(
+        values.to_numpy(dtype=object) if len(values) <= SMALL else values, sort=sort
+    )
 
 
 def as_text(values: pd.Series) -> pd.Series:

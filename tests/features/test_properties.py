@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from features.activity import REDUCTIONS, reduce_by_code
+from features.activity import GROUPBY_FROM, REDUCTIONS, reduce_by_code
 from features.build import build, build_features
 from tests.frames import random_tables
 
@@ -72,3 +72,19 @@ def test_reduce_by_code_matches_a_pandas_groupby(codes, data, how, presorted):
         expected[series.index.to_numpy()] = series.to_numpy(dtype=float)
     got = reduce_by_code(code, np.asarray(values, dtype=float), how, 8)
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-6)
+
+
+def test_reduce_by_code_is_the_same_on_both_sides_of_the_groupby_threshold():
+    """Large inputs reduce with a pandas groupby, small ones with numpy segments."""
+    rng = np.random.default_rng(7)
+    rows = GROUPBY_FROM + 1000
+    code = np.sort(rng.integers(0, 3000, rows))
+    values = np.where(rng.uniform(size=rows) < 0.05, np.nan, rng.integers(0, 400, rows) * 1.0)
+    for how in REDUCTIONS:
+        large = reduce_by_code(code, values, how, 3000)
+        small = np.full(3000, np.nan)
+        for part in np.array_split(np.arange(3000), 8):  # customers split into small calls
+            rows_of = np.isin(code, part)
+            got = reduce_by_code(code[rows_of], values[rows_of], how, 3000)
+            small[part] = got[part]
+        np.testing.assert_allclose(small, large, rtol=1e-9, atol=1e-9, err_msg=how)
