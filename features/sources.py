@@ -166,7 +166,7 @@ class _Table:
 
     def finish(self) -> pd.DataFrame:
         """The clean frame without dropped rows; lets go of the raw columns to save memory."""
-        frame = pd.DataFrame(self.clean)
+        frame = pd.DataFrame(self.clean, copy=False)  # the columns are ours: no copy
         self.raw, self.clean = pd.DataFrame(), {}
         return frame if self.dropped is None else frame.loc[~self.dropped]
 
