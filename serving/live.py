@@ -2,9 +2,10 @@
 
 The posted rows become a `Tables` in the canonical layout `features/sources.py` produces
 (only the tables and columns the model's run config has, attributes typed as the model
-learned them), and the model builds the features itself (`ChurnModel.features`): the same
-code and learned state as training and the batch, so a customer's full history scores
-exactly as in the batch at the same cutoff.
+learned them), and the model builds the features itself (`ChurnModel.feature_columns`,
+plain columns rather than a frame for a few customers): the same code and learned state
+as training and the batch, so a customer's full history scores exactly as in the batch
+at the same cutoff.
 
 Two things are batch-relative and need a choice here:
 
