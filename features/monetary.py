@@ -27,6 +27,7 @@ def _window_specs() -> list[FeatureSpec]:
                 Mechanism.FREQUENCY_MONETARY,
                 f"Purchase occasions in the {days} days up to the cutoff.",
                 f"{{orders_{days}d:.0f}} purchases in the last {days} days",
+                reason_one=f"{{orders_{days}d:.0f}} purchase in the last {days} days",
             )
         )
         specs.append(
@@ -64,6 +65,7 @@ SPECS = [
         Mechanism.FREQUENCY_MONETARY,
         "Purchase occasions since the first known purchase.",
         "{orders_total:.0f} purchases in total",
+        reason_one="{orders_total:.0f} purchase in total",
     ),
     FeatureSpec(
         "spend_total",

@@ -22,6 +22,7 @@ SPECS = [
         Mechanism.RECENCY,
         "Days from the last purchase to the cutoff (0 = bought on the cutoff day).",
         "no purchase for {days_since_last_purchase:.0f} days",
+        reason_one="no purchase for {days_since_last_purchase:.0f} day",
     ),
     FeatureSpec(
         "days_since_first_purchase",
@@ -29,6 +30,7 @@ SPECS = [
         Mechanism.LIFECYCLE,
         "Days from the first known purchase to the cutoff: the buying relationship's age.",
         "first purchase {days_since_first_purchase:.0f} days ago",
+        reason_one="first purchase {days_since_first_purchase:.0f} day ago",
     ),
     FeatureSpec(
         "gap_median_days",
@@ -36,6 +38,7 @@ SPECS = [
         Mechanism.RECENCY,
         "Median days between the customer's purchase occasions (needs two or more).",
         "usually buys every {gap_median_days:.0f} days",
+        reason_one="usually buys every {gap_median_days:.0f} day",
     ),
     FeatureSpec(
         "gap_cv",
@@ -50,6 +53,10 @@ SPECS = [
         Mechanism.RECENCY,
         "days_since_last_purchase ÷ gap_median_days: how late against their own rhythm.",
         "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio:.1f}× their usual gap",
+        reason_one=(
+            "no purchase for {days_since_last_purchase:.0f} day, "
+            "{overdue_ratio:.1f}× their usual gap"
+        ),
     ),
     FeatureSpec(
         "silence_beyond_gaps_share",

@@ -55,6 +55,13 @@ class FeatureSpec:
     family: str = ""
     categories: tuple[str, ...] = ()
     """The fixed levels of a 'category' feature, when the feature code defines them."""
+    reason_one: str | None = None
+    """The reason when its first value is exactly 1, with singular nouns ("1 purchase in
+    the last 90 days"); same placeholders as `reason`."""
+
+    def __post_init__(self) -> None:
+        if self.reason_one and set(_fields(self.reason_one)) != set(_fields(self.reason or "")):
+            raise ValueError(f"{self.name}: reason_one must fill the same values as reason")
 
     def placeholders(self) -> list[str]:
         """The feature names a reason template reads."""
@@ -76,13 +83,11 @@ class FeatureSpec:
         missing = np.zeros(rows, dtype=bool)
         for name in names:
             missing |= _missing_mask(columns[name])
-        # str.format is the C formatter; the Python one only for the "!c" conversion
-        fill = (
-            partial(_FORMATTER.format, self.reason) if "!c" in self.reason else self.reason.format
-        )
+        ones = _ones(columns[names[0]]) if self.reason_one else np.zeros(rows, dtype=bool)
+        fills = (_filler(self.reason), _filler(self.reason_one or self.reason))
         return [
-            None if gap else fill(**dict(zip(names, row, strict=True)))
-            for gap, *row in zip(missing.tolist(), *lists, strict=True)
+            None if gap else fills[one](**dict(zip(names, row, strict=True)))
+            for gap, one, *row in zip(missing.tolist(), ones.tolist(), *lists, strict=True)
         ]
 
     def renamed(self, **changes: object) -> FeatureSpec:
@@ -94,6 +99,19 @@ def _fields(template: str) -> tuple[str, ...]:
     """The distinct field names of a template, in order (parsed once per template)."""
     fields = (f for _, f, _, _ in string.Formatter().parse(template) if f)
     return tuple(dict.fromkeys(fields))
+
+
+def _filler(template: str) -> Callable[..., str]:
+    """str.format, the C formatter; the Python one only for the "!c" conversion."""
+    return partial(_FORMATTER.format, template) if "!c" in template else template.format
+
+
+def _ones(values: Sequence[object]) -> np.ndarray:
+    """Rows whose value is exactly 1 (a count or a number of days that takes the singular)."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        return np.zeros(len(array), dtype=bool)
+    return array == 1
 
 
 def _missing_mask(values: Sequence[object]) -> np.ndarray:

@@ -38,6 +38,12 @@ def _count_specs() -> list[FeatureSpec]:
         "billing_errors": "billing errors",
         "calls": "service calls",
     }
+    one = {
+        "complaints": "complaint",
+        "tickets": "support ticket",
+        "billing_errors": "billing error",
+        "calls": "service call",
+    }
     return [
         FeatureSpec(
             f"{plural}_{days}d",
@@ -45,6 +51,7 @@ def _count_specs() -> list[FeatureSpec]:
             Mechanism.SERVICE,
             f"{words[plural].capitalize()} in the {days} days up to the cutoff.",
             f"{{{plural}_{days}d:.0f}} {words[plural]} in the last {days} days",
+            reason_one=f"{{{plural}_{days}d:.0f}} {one[plural]} in the last {days} days",
         )
         for plural in COUNTED.values()
         for days in WINDOWS_DAYS
@@ -59,6 +66,7 @@ RESOLUTION_SPECS = [
         Mechanism.SERVICE,
         "Complaints opened in the last 30 days and not resolved by the cutoff.",
         "{complaints_unresolved_30d:.0f} unresolved complaints in the last 30 days",
+        reason_one="{complaints_unresolved_30d:.0f} unresolved complaint in the last 30 days",
     ),
     FeatureSpec(
         "issues_unresolved",
@@ -66,6 +74,7 @@ RESOLUTION_SPECS = [
         Mechanism.SERVICE,
         "Complaints, tickets and billing errors still open at the cutoff.",
         "{issues_unresolved:.0f} open complaints or tickets",
+        reason_one="{issues_unresolved:.0f} open complaint or ticket",
     ),
     FeatureSpec(
         "resolution_days_median_365d",
@@ -73,6 +82,7 @@ RESOLUTION_SPECS = [
         Mechanism.SERVICE,
         "Median days to resolve the customer's issues resolved in the last year.",
         "issues took {resolution_days_median_365d:.0f} days to resolve (median)",
+        reason_one="issues took {resolution_days_median_365d:.0f} day to resolve (median)",
     ),
 ]
 NEGATIVE_SPEC = FeatureSpec(
@@ -81,6 +91,7 @@ NEGATIVE_SPEC = FeatureSpec(
     Mechanism.SERVICE,
     "Days since the last complaint or billing error (missing: never).",
     "complaint or billing error {days_since_last_negative_interaction:.0f} days ago",
+    reason_one="complaint or billing error {days_since_last_negative_interaction:.0f} day ago",
 )
 SATISFACTION_SPECS = [
     FeatureSpec(

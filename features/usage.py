@@ -60,6 +60,7 @@ def type_specs(event_type: str, *, with_quantity: bool) -> list[FeatureSpec]:
             Mechanism.ENGAGEMENT,
             f"'{event_type}' events in the last {days} days.",
             f"{{events_{t}_{days}d:.0f}} {event_type} events in the last {days} days",
+            reason_one=f"{{events_{t}_{days}d:.0f}} {event_type} event in the last {days} days",
         )
         for days in WINDOWS_DAYS
     ]

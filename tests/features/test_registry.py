@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -51,3 +52,26 @@ def test_change_conversion_reads_up_and_down():
     spec = FeatureSpec("t", "float", Mechanism.PARTIAL_DEFECTION, "d", "spend {t!c:.0%}")
     assert spec.render({"t": -0.62}) == "spend down 62%"
     assert spec.render({"t": 0.4}) == "spend up 40%"
+
+
+def test_a_count_of_one_reads_in_the_singular():
+    spec = FeatureSpec(
+        "orders_90d",
+        "float",
+        Mechanism.FREQUENCY_MONETARY,
+        "Purchases.",
+        "{orders_90d:.0f} purchases in the last 90 days",
+        reason_one="{orders_90d:.0f} purchase in the last 90 days",
+    )
+    assert spec.render({"orders_90d": 1.0}) == "1 purchase in the last 90 days"
+    assert spec.render({"orders_90d": 2.0}) == "2 purchases in the last 90 days"
+    assert spec.render_many({"orders_90d": np.array([1.0, 0.0, np.nan])}, 3) == [
+        "1 purchase in the last 90 days",
+        "0 purchases in the last 90 days",
+        None,
+    ]
+
+
+def test_a_singular_reason_must_fill_the_same_values():
+    with pytest.raises(ValueError, match="same values"):
+        FeatureSpec("x", "float", Mechanism.RECENCY, "x", "{x:.0f} days", reason_one="{y} day")
