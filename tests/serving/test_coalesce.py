@@ -63,16 +63,7 @@ def run_held(
 
     Returns each request's response (or the exception it raised), in order.
     """
-    release, entered = threading.Event(), threading.Event()
-    real = coalesce.score_customers
-
-    def held(*args, **kwargs):  # runs on the scoring thread
-        if not entered.is_set():
-            entered.set()
-            assert release.wait(30)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(coalesce, "score_customers", held)
+    entered, release = hold_first_run(monkeypatch)
 
     async def scenario() -> list[Any]:
         calls = [asyncio.ensure_future(coalescer.score(*requests[0]))]
@@ -83,6 +74,22 @@ def run_held(
         return await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 60)
 
     return asyncio.run(scenario())
+
+
+def hold_first_run(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """(entered, release): the first scoring run sets `entered`, then waits for `release`
+    (on the scoring thread) while the test queues requests behind it."""
+    release, entered = threading.Event(), threading.Event()
+    real = coalesce.score_customers
+
+    def held(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coalesce, "score_customers", held)
+    return entered, release
 
 
 async def _until(condition: Callable[[], bool]) -> None:
@@ -166,16 +173,7 @@ def test_a_bad_request_fails_alone_before_queueing(loaded, histories, cutoff):
 def test_a_request_whose_client_left_is_not_scored(loaded, histories, cutoff, monkeypatch):
     """A queued request cancelled (client disconnected) is dropped, the others answered."""
     coalescer, sizes = recorder()
-    release, entered = threading.Event(), threading.Event()
-    real = coalesce.score_customers
-
-    def held(*args, **kwargs):
-        if not entered.is_set():
-            entered.set()
-            assert release.wait(30)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(coalesce, "score_customers", held)
+    entered, release = hold_first_run(monkeypatch)
 
     async def scenario() -> list[Any]:
         first = asyncio.ensure_future(coalescer.score(request(histories[:1], cutoff), loaded))
