@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.levels import SMALL, level_codes
+from features.levels import level_codes
 
 NAN = np.nan
 DENSE_LIMIT = 64_000_000
@@ -49,13 +49,6 @@ def to_days(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     return out
 
 
-def customer_codes(ids: pd.Series, axis: pd.Index) -> np.ndarray:
-    """Each row's position on the customer axis, -1 for an unknown customer."""
-    if len(axis) <= SMALL and len(ids) <= SMALL:  # a live request: skip the hash table
-        return level_codes(ids, axis)
-    return axis.get_indexer(ids).astype(np.int64)
-
-
 def day_of(cutoff: pd.Timestamp) -> int:
     """The cutoff as an integer day number; rows with day <= it are known."""
     return int(np.datetime64(pd.Timestamp(cutoff).normalize().date(), "D").astype(np.int64))
@@ -84,7 +77,7 @@ class Activity:
         Rows end up sorted by (code, day[, tiebreak column]); the sort is skipped when
         the input already is (sources sort by customer and time, which is the usual case).
         """
-        code = customer_codes(frame["customer_id"], axis)
+        code = level_codes(frame["customer_id"], axis)  # -1: an unknown customer
         day = to_days(frame["timestamp"])
         values = {k: np.asarray(v) for k, v in (columns or {}).items()}
         keep = (code >= 0) & ~np.isnan(day)

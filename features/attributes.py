@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from features.context import Context
-from features.levels import as_text
+from features.levels import texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 
@@ -37,12 +37,7 @@ def attribute_spec(name: str, kind: str, levels: tuple[str, ...] = ()) -> Featur
 
 
 def _levels(values: pd.Series) -> tuple[str, ...]:
-    return tuple(sorted(set(_texts(values)) - {None}))
-
-
-def _texts(values: pd.Series) -> np.ndarray:
-    """Python strings, None where missing: what a categorical feature column holds."""
-    return as_text(values).to_numpy(dtype=object, na_value=None)
+    return tuple(sorted(set(texts(values)) - {None}))
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
@@ -67,7 +62,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         if kind == "numeric":
             columns[name] = _numbers(customers[name])
         else:
-            columns[name] = _texts(customers[name])
+            columns[name] = texts(customers[name])
     return columns
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 SMALL = 256
-"""Up to this many values: dict lookups; above: a pandas hash join."""
+"""Up to this many values and levels: dict lookups; above: a pandas hash join."""
 
 
 def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
@@ -29,8 +29,9 @@ def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         lookup = np.append(level_codes(values.cat.categories.to_numpy(object), levels), -1)
         return lookup[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last entry
-    if len(values) > SMALL:
-        return _index(tuple(levels)).get_indexer(values)
+    if len(values) > SMALL or len(levels) > SMALL:  # a batch, or a whole customer axis
+        index = levels if isinstance(levels, pd.Index) else _index(tuple(levels))
+        return index.get_indexer(values).astype(np.int64)
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
     positions = _positions(tuple(levels))
     return np.fromiter((positions.get(v, -1) for v in array), np.int64, len(array))
@@ -53,6 +54,12 @@ def factorize(values: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, Seq
 def as_text(values: pd.Series) -> pd.Series:
     """A column as text (missing stays missing): a type read as a number 3 is '3'."""
     return values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
+
+
+def texts(values: pd.Series | np.ndarray) -> np.ndarray:
+    """A column as Python strings, None where missing."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    return as_text(series).to_numpy(dtype=object, na_value=None)
 
 
 @lru_cache(maxsize=1024)

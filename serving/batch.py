@@ -22,6 +22,7 @@ import mlflow
 from churn.model import ChurnModel, safe_name
 from features.contract import RunConfig
 from features.labels import label_churn
+from features.levels import texts
 from features.sources import load_tables
 from features.tables import Tables
 from mlflow import MlflowClient
@@ -218,7 +219,7 @@ def records(
     segments: list[str],
 ) -> Iterator[dict[str, Any]]:
     """Store rows, one per customer, produced lazily while the store writes."""
-    segment_texts = {name: _texts(features[name]) for name in segments}
+    segment_texts = {name: texts(features[name]).tolist() for name in segments}
     ids = np.asarray(features["customer_id"], dtype=object)
     ranks = zip(*(ranked[k].tolist() for k in RANKED), strict=True)
     for i, (probability, band, value, value_at_risk, tier) in enumerate(ranks):
@@ -232,9 +233,3 @@ def records(
             "reasons": [reason.as_dict() for reason in reasons[i]],
             "segments": {name: texts[i] for name, texts in segment_texts.items()},
         }
-
-
-def _texts(values: Any) -> list[str | None]:
-    """A segment column as text, None where missing (tested once per column, not row)."""
-    array = np.asarray(values, dtype=object)
-    return [None if gap else str(v) for gap, v in zip(pd.isna(array), array.tolist(), strict=True)]
