@@ -113,10 +113,9 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
         check_is_fitted(self, "model_")
         X = self._checked(X, reset=False)  # noqa: N806
-        if not hasattr(self, "levels_"):  # logged before it encoded levels itself
-            return np.maximum(self.model_.predict(X), self.min_wallet)
-        if isinstance(X, pd.DataFrame):
-            X = self._encoded(X, list(X.columns), len(X))  # noqa: N806
+        if isinstance(X, pd.DataFrame) and hasattr(self, "levels_"):
+            return self._predict_named(X, list(X.columns), len(X))
+        # an array, or a model logged before the estimator encoded levels itself
         return np.maximum(self.model_.predict(X), self.min_wallet)
 
     def predict_columns(self, columns: Mapping[str, Any], rows: int) -> np.ndarray:
@@ -125,7 +124,10 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         most of the wallet's cost."""
         if not hasattr(self, "levels_"):
             return self.predict(pd.DataFrame(columns))
-        encoded = self._encoded(columns, list(self.feature_names_in_), rows)
+        return self._predict_named(columns, list(self.feature_names_in_), rows)
+
+    def _predict_named(self, columns: Mapping[str, Any], names: list, rows: int) -> np.ndarray:
+        encoded = self._encoded(columns, names, rows)
         return np.maximum(self.model_.predict(encoded), self.min_wallet)
 
     def _checked(self, X: pd.DataFrame | np.ndarray, *, reset: bool) -> pd.DataFrame | np.ndarray:  # noqa: N803
