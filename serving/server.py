@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from serving.batch import ServingError
+
 APP = "serving.app:create_app"
 
 
@@ -56,9 +58,16 @@ def listening_socket(family: int, address: tuple, backlog: int) -> socket.socket
 
 
 def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener]:
-    """Bind (not listen) host:port for the supervisor, and the recipe for its workers."""
-    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    held = reuse_port_socket(family, address)
+    """Bind (not listen) host:port for the supervisor, and the recipe for its workers;
+    ServingError when the address cannot be had (taken, or not this machine's)."""
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        held = reuse_port_socket(family, address)
+    except OSError as error:
+        raise ServingError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}); "
+            "pick another --port or stop what is using it"
+        ) from None
     return held, Listener(family, held.getsockname(), backlog)
 
 

@@ -93,3 +93,21 @@ def test_describe_lists_declared_features_with_mechanisms(tmp_path):
     assert result.exit_code == 0, result.output
     assert "overdue_ratio" in result.output
     assert "recency" in result.output
+
+
+def test_serve_on_a_taken_port_exits_2_naming_it():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = runner.invoke(app, ["serve", "--port", port, "--workers", "2"])
+    assert result.exit_code == 2, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_serve_with_a_missing_config_exits_2(tmp_path):
+    result = runner.invoke(app, ["serve", "--config", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2, result.output
+    assert "nope.yaml" in result.output

@@ -8,6 +8,7 @@ import socket
 
 import pytest
 
+from serving.batch import ServingError
 from serving.server import reserve
 
 
@@ -79,7 +80,7 @@ def test_the_supervisor_fails_early_when_the_port_is_taken():
     taken.bind(("127.0.0.1", 0))
     taken.listen()
     try:
-        with pytest.raises(OSError):
+        with pytest.raises(ServingError, match=r"cannot listen on 127\.0\.0\.1"):
             reserve("127.0.0.1", taken.getsockname()[1], backlog=16)
     finally:
         taken.close()
