@@ -12,7 +12,8 @@ run:
 - `ours`: `churn serve` as a subprocess; `GET /v1/customers/{id}` and `POST /v1/score`
   (one customer's raw history per request, reasons included; requests cycle through 64
   customers spread over the risk range, so concurrent ones can be scored together),
-  sequential and with concurrent clients;
+  sequential and with concurrent clients (an asyncio load generator: it shares the
+  machine's cores with the server, so it must cost little);
 - `mlflow`: `mlflow models serve --env-manager local` on the same model version;
   `POST /invocations` with the same feature row, same measurements. Both servers run
   the same number of worker processes (`--workers`, default one per core);
@@ -29,6 +30,7 @@ written to bench/results/serving.json.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import atexit
 import contextlib
 import itertools
@@ -41,12 +43,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import numpy as np
 import pandas as pd
@@ -106,55 +108,72 @@ def repeat_median(func: Any, repeats: int, time_limit_s: float) -> dict[str, flo
     }
 
 
+HEADERS = {"Content-Type": "application/json"}
+
+
+async def _send(session: aiohttp.ClientSession, url: str, body: bytes | None) -> int:
+    """One request (GET if no body), its response read in full; the status."""
+    request = session.get(url) if body is None else session.post(url, data=body, headers=HEADERS)
+    async with request as response:
+        await response.read()
+        return response.status
+
+
+def _session(connections: int) -> aiohttp.ClientSession:
+    """Keep-alive connections, at most one per client."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=connections),
+        timeout=aiohttp.ClientTimeout(total=30.0),
+    )
+
+
 def load(
     url: str, bodies: list[bytes] | None, *, clients: int, per_client: int, time_limit_s: float
 ) -> dict[str, Any]:
-    """`clients` threads, each with its own httpx.Client, `per_client` requests each;
-    request k of client i posts `bodies[(i + k * clients) % len(bodies)]` (GET if None)."""
-    headers = {"Content-Type": "application/json"}
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    failures = [0] * clients
-    deadline = time.perf_counter() + time_limit_s
+    """`clients` closed-loop clients on one asyncio loop (aiohttp: the load generator
+    shares this machine's cores with the server, so it must cost little), `per_client`
+    requests each; request k of client i posts `bodies[(i + k * clients) % len(bodies)]`
+    (GET if None)."""
+    return asyncio.run(_load(url, bodies, clients, per_client, time_limit_s))
+
+
+async def _load(
+    url: str, bodies: list[bytes] | None, clients: int, per_client: int, time_limit_s: float
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    failures = 0
     statuses: dict[int, int] = {}
-    lock = threading.Lock()
+    deadline = time.perf_counter() + time_limit_s
 
-    def worker(i: int) -> None:
-        with httpx.Client(timeout=30.0) as client:
-            for k in range(per_client):
-                if time.perf_counter() > deadline:
-                    return
-                started = time.perf_counter()
-                try:
-                    if bodies is None:
-                        response = client.get(url)
-                    else:
-                        body = bodies[(i + k * clients) % len(bodies)]
-                        response = client.post(url, content=body, headers=headers)
-                except httpx.HTTPError:
-                    failures[i] += 1
-                    continue
-                latencies[i].append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    failures[i] += 1
-                    with lock:
-                        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    async def client(session: aiohttp.ClientSession, i: int) -> None:
+        nonlocal failures
+        for k in range(per_client):
+            if time.perf_counter() > deadline:
+                return
+            body = None if bodies is None else bodies[(i + k * clients) % len(bodies)]
+            started = time.perf_counter()
+            try:
+                status = await _send(session, url, body)
+            except (aiohttp.ClientError, TimeoutError):
+                failures += 1
+                continue
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                failures += 1
+                statuses[status] = statuses.get(status, 0) + 1
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    done = [t for per in latencies for t in per]
+    async with _session(clients) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(session, i) for i in range(clients)))
+        wall = time.perf_counter() - started
     return {
         "clients": clients,
-        "requests": len(done),
-        "failures": sum(failures),
+        "requests": len(latencies),
+        "failures": failures,
         "bad_statuses": statuses,
         "wall_s": wall,
-        "rps": len(done) / wall if wall > 0 else 0.0,
-        **(percentiles(done) if done else {}),
+        "rps": len(latencies) / wall if wall > 0 else 0.0,
+        **(percentiles(latencies) if latencies else {}),
     }
 
 
@@ -180,19 +199,22 @@ def interleaved_overhead(
     """What HTTP adds: request k over HTTP, then the same work in process, alternated so
     both see the same machine (a difference of two separately measured medians is mostly
     this machine's noise); median over `repeats` of each."""
+    return asyncio.run(_interleaved(url, bodies, same_work, repeats))
+
+
+async def _interleaved(
+    url: str, bodies: list[dict] | None, same_work: Any, repeats: int
+) -> dict[str, float]:
     data = None if bodies is None else [json.dumps(body).encode() for body in bodies]
-    headers = {"Content-Type": "application/json"}
     http: list[float] = []
     local: list[float] = []
-    with httpx.Client(timeout=30.0) as client:
+    async with _session(1) as session:
         for k in range(repeats):
             started = time.perf_counter()
-            if data is None:
-                response = client.get(url)
-            else:
-                response = client.post(url, content=data[k % len(data)], headers=headers)
+            status = await _send(session, url, None if data is None else data[k % len(data)])
             http.append(time.perf_counter() - started)
-            response.raise_for_status()
+            if status != 200:
+                raise RuntimeError(f"{url}: answered {status}")
             started = time.perf_counter()
             same_work(k)
             local.append(time.perf_counter() - started)

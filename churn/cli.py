@@ -288,6 +288,13 @@ def serve(
             min=1, help="Server processes; each loads the model (one per core for throughput)."
         ),
     ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            help="Log a line per request (off by default, as in gunicorn: /metrics counts "
+            "requests by route and status)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API (settings from the environment / .env; see .env.example)."""
     import os
@@ -298,7 +305,7 @@ def serve(
         from features.contract import load_config
 
         os.environ["CHURN_MODEL_NAME"] = load_config(config).model_name
-    server.run(host=host, port=port, workers=workers)
+    server.run(host=host, port=port, workers=workers, access_log=access_log)
 
 
 def parse_dates(values: list[str]) -> list[dt.date]:

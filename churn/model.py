@@ -27,7 +27,7 @@ from features.build import build, build_columns
 from features.contract import RunConfig
 from features.levels import level_codes
 from features.registry import Columns, FeatureSpec
-from features.tables import Tables
+from features.tables import Tables, numbers
 from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share, wallet_columns
 
 SMALL_REQUEST_ROWS = 256
@@ -117,11 +117,7 @@ class FeatureLayout:
         if name in self.levels:
             codes = level_codes(values, self.levels[name])
             return np.where(codes >= 0, codes, np.nan)
-        if getattr(values, "dtype", np.dtype(object)).kind not in "biuf":
-            values = pd.to_numeric(values, errors="coerce")  # text is parsed, junk is missing
-        if isinstance(values, pd.Series):  # nullable dtypes hold NA, not NaN
-            return values.to_numpy(dtype=np.float64, na_value=np.nan)
-        return np.asarray(values, dtype=np.float64)
+        return numbers(values)  # text is parsed, junk is missing
 
     def dmatrix(self, features: Mapping[str, Any], label: np.ndarray | None = None) -> xgb.DMatrix:
         """The booster's input, for training and scoring alike (one encoding, no skew);

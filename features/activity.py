@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from features.levels import level_codes
+from features.tables import Table
 
 NAN = np.nan
 DENSE_LIMIT = 64_000_000
@@ -66,7 +67,7 @@ class Activity:
     @classmethod
     def from_frame(
         cls,
-        frame: pd.DataFrame,
+        frame: Table,
         axis: pd.Index,
         *,
         columns: dict[str, np.ndarray] | None = None,

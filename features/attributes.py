@@ -15,6 +15,7 @@ import pandas as pd
 from features.context import Context
 from features.levels import texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
+from features.tables import numbers
 
 
 def attribute_spec(name: str, kind: str, levels: tuple[str, ...] = ()) -> FeatureSpec:
@@ -40,13 +41,6 @@ def _levels(values: pd.Series) -> tuple[str, ...]:
     return tuple(sorted(set(texts(values)) - {None}))
 
 
-def _numbers(values: pd.Series) -> np.ndarray:
-    """Floats, NaN where missing or not a number (numeric columns are not re-parsed)."""
-    if values.dtype.kind not in "biuf":
-        values = pd.to_numeric(values, errors="coerce")
-    return values.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
 def _specs(ctx: Context) -> list[FeatureSpec]:
     customers = ctx.tables.customers
     return [
@@ -60,7 +54,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     columns: Columns = {}
     for name, kind in ctx.tables.attributes.items():
         if kind == "numeric":
-            columns[name] = _numbers(customers[name])
+            columns[name] = numbers(customers[name])
         else:
             columns[name] = texts(customers[name])
     return columns

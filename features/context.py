@@ -16,7 +16,7 @@ import pandas as pd
 from features.activity import Activity, to_days
 from features.contract import INTERACTION_TYPES
 from features.levels import as_text, factorize, level_codes
-from features.tables import Tables
+from features.tables import Table, Tables, numbers
 
 DEFAULT_EVENT_TYPES = 4
 """How many of the most frequent event types get their own features when none are set."""
@@ -45,11 +45,10 @@ class Context:
 
 def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
     """Sort customers by id (so sorted activity tables need no re-sort) and align all."""
-    if not tables.customers["customer_id"].is_monotonic_increasing:
-        tables = tables.with_tables(
-            customers=tables.customers.sort_values("customer_id", ignore_index=True)
-        )
     axis = pd.Index(tables.customers["customer_id"])
+    if not axis.is_monotonic_increasing:
+        tables = tables.with_tables(customers=_sorted(tables.customers, axis.argsort()))
+        axis = pd.Index(tables.customers["customer_id"])
     signup = tables.customers.get("signup_date")
     lines, categories = _lines(tables.transactions, axis)
     events, event_types = _events(tables, axis, last_cutoff_day)
@@ -66,16 +65,22 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
     )
 
 
-def _lines(frame: pd.DataFrame | None, axis: pd.Index) -> tuple[Activity | None, tuple[str, ...]]:
+def _sorted(table: Table, order: np.ndarray) -> Table:
+    if isinstance(table, pd.DataFrame):
+        return table.take(order).reset_index(drop=True)
+    return {name: np.asarray(values)[order] for name, values in table.items()}
+
+
+def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[str, ...]]:
     if frame is None:
         return None, ()
-    amount = np.nan_to_num(frame["amount"].to_numpy(dtype=np.float64))
+    amount = np.nan_to_num(numbers(frame["amount"]))
     columns: dict[str, np.ndarray] = {"amount": amount}
     categories: tuple[str, ...] = ()
     if "category" in frame:
         columns["category"], categories = _category_codes(frame["category"])
     if "discount" in frame:
-        columns["discounted"] = (frame["discount"].fillna(0).to_numpy(dtype=float) > 0) * 1.0
+        columns["discounted"] = (np.nan_to_num(numbers(frame["discount"])) > 0) * 1.0
     tiebreak = None
     if "order_id" in frame:
         columns["order"] = factorize(frame["order_id"])[0]
@@ -83,7 +88,7 @@ def _lines(frame: pd.DataFrame | None, axis: pd.Index) -> tuple[Activity | None,
     return Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak), categories
 
 
-def _category_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+def _category_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Small integer codes (-1 = missing) and their labels; int16 keeps sorts radix-fast."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
@@ -113,23 +118,23 @@ def _events(
     types = tables.event_types or _frequent_types(frame, last_cutoff_day)
     columns = {"type": level_codes(as_text(frame["type"]), types).astype(np.int64)}
     if "quantity" in frame:
-        columns["quantity"] = np.nan_to_num(frame["quantity"].to_numpy(dtype=np.float64))
+        columns["quantity"] = np.nan_to_num(numbers(frame["quantity"]))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
 
 
-def _frequent_types(frame: pd.DataFrame, last_cutoff_day: int) -> tuple[str, ...]:
+def _frequent_types(frame: Table, last_cutoff_day: int) -> tuple[str, ...]:
     """The most frequent event types among rows known at the latest cutoff.
 
     This picks *columns*, not values: each column at cutoff t still reads only rows up
     to t, and rows after the latest cutoff cannot change the choice.
     """
     known = to_days(frame["timestamp"]) <= last_cutoff_day
-    counts = frame.loc[known, "type"].astype("string").value_counts()
+    counts = pd.Series(frame["type"])[known].astype("string").value_counts()
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(str(t) for t, _ in ranked[:DEFAULT_EVENT_TYPES])
 
 
-def _interactions(frame: pd.DataFrame | None, axis: pd.Index) -> Activity | None:
+def _interactions(frame: Table | None, axis: pd.Index) -> Activity | None:
     if frame is None:
         return None
     columns = {"type": level_codes(as_text(frame["type"]), INTERACTION_TYPES).astype(np.int64)}
@@ -137,7 +142,7 @@ def _interactions(frame: pd.DataFrame | None, axis: pd.Index) -> Activity | None
         if name in frame:
             columns[name.replace("_at", "_day")] = to_days(frame[name])
     if "satisfaction" in frame:
-        columns["satisfaction"] = frame["satisfaction"].to_numpy(dtype=np.float64)
+        columns["satisfaction"] = numbers(frame["satisfaction"])
     return Activity.from_frame(frame, axis, columns=columns)
 
 

@@ -43,23 +43,36 @@ def categorical(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
     return pd.Categorical.from_codes(codes, dtype=_dtype(tuple(levels)), validate=False)
 
 
-def factorize(values: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, Sequence]:
+def factorize(values: pd.Series | np.ndarray, *, sort: bool = False) -> tuple[np.ndarray, Sequence]:
     """`pd.factorize` (codes, uniques; missing is -1), on a plain object array when small:
     on a few rows a Series' own machinery would be most of the cost."""
-    return pd.factorize(
-        values.to_numpy(dtype=object) if len(values) <= SMALL else values, sort=sort
-    )
+    if len(values) <= SMALL and isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=object)
+    return pd.factorize(values, sort=sort)
 
 
-def as_text(values: pd.Series) -> pd.Series:
+def as_text(values: pd.Series | np.ndarray) -> pd.Series | np.ndarray:
     """A column as text (missing stays missing): a type read as a number 3 is '3'."""
+    if not isinstance(values, pd.Series):
+        return texts(values)
     return values if isinstance(values.dtype, pd.StringDtype) else values.astype("str")
 
 
 def texts(values: pd.Series | np.ndarray) -> np.ndarray:
-    """A column as Python strings, None where missing."""
+    """A column as Python strings, None where missing (as `as_text` reads it: 3 is '3',
+    2.0 is '2.0'); a few values are converted one by one, like `level_codes`."""
+    if len(values) <= SMALL:
+        array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+        return np.array([_text(v) for v in array], dtype=object)
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    return as_text(series).to_numpy(dtype=object, na_value=None)
+    text = series if isinstance(series.dtype, pd.StringDtype) else series.astype("str")
+    return text.to_numpy(dtype=object, na_value=None)
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    return None if pd.isna(value) else str(value)
 
 
 @lru_cache(maxsize=1024)

@@ -11,23 +11,43 @@ at `(t, t + horizon]`, i.e. timestamps in `[t + 1 day, t + horizon + 1 day)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 DAY = pd.Timedelta(days=1)
 
+Table = pd.DataFrame | Mapping[str, np.ndarray]
+"""A table as a frame (files, batches), or as plain equal-length numpy columns (a live
+request: for a few rows, building and indexing frames would be most of the cost). The
+feature code reads columns as `table[name]` and works on them with numpy or with the
+helpers here and in `features/levels.py`, which take a Series or an array alike."""
+
+
+def numbers(values: Any) -> np.ndarray:
+    """Floats, NaN where missing or not a number (numeric columns are not re-parsed)."""
+    if getattr(values, "dtype", np.dtype(object)).kind not in "biuf":
+        values = pd.to_numeric(values, errors="coerce")
+    if isinstance(values, pd.Series):  # nullable dtypes hold NA, not NaN
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.asarray(values, dtype=np.float64)
+
 
 @dataclass(frozen=True)
 class Tables:
-    """The raw tables of one data set, already validated and renamed to canonical columns."""
+    """The raw tables of one data set, already validated and renamed to canonical columns.
 
-    customers: pd.DataFrame
+    Loaded from files, each table is a frame; the API builds the few rows of a live
+    request as plain columns (see `Table`), which the feature code reads alike."""
+
+    customers: Table
     """customer_id, optional signup_date / wallet / value / label, then attribute columns."""
-    transactions: pd.DataFrame | None = None
-    events: pd.DataFrame | None = None
-    interactions: pd.DataFrame | None = None
+    transactions: Table | None = None
+    events: Table | None = None
+    interactions: Table | None = None
     cancellations: pd.DataFrame | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
@@ -36,7 +56,7 @@ class Tables:
     as_of: pd.Timestamp | None = None
     """The extract date from the config (`data.as_of`): observation ends there."""
 
-    def with_tables(self, **frames: pd.DataFrame | None) -> Tables:
+    def with_tables(self, **frames: Table | None) -> Tables:
         return replace(self, **frames)
 
     @property

@@ -25,6 +25,7 @@ from features.activity import ratio
 from features.context import Context
 from features.levels import level_codes
 from features.registry import Columns, Family, FeatureSpec, Mechanism
+from features.tables import numbers
 
 if TYPE_CHECKING:
     from features.build import FeatureFrame
@@ -58,7 +59,7 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
-    wallet = ctx.tables.customers["wallet"].to_numpy(dtype=np.float64)
+    wallet = numbers(ctx.tables.customers["wallet"])
     return {"wallet_365d": wallet, "wallet_share_365d": share(done["spend_365d"], wallet)}
 
 

@@ -2,7 +2,8 @@
 
 The posted rows become a `Tables` in the canonical layout `features/sources.py` produces
 (only the tables and columns the model's run config has, attributes typed as the model
-learned them), and the model builds the features itself (`ChurnModel.feature_columns`,
+learned them; each table as plain numpy columns, see `features.tables.Table`), and the
+model builds the features itself (`ChurnModel.feature_columns`,
 plain columns rather than a frame for a few customers): the same code and learned state
 as training and the batch, so a customer's full history scores exactly as in the batch
 at the same cutoff.
@@ -207,7 +208,7 @@ def attribute_kinds(model: ChurnModel) -> dict[str, str]:
 
 def _customers(
     customers: list[CustomerHistoryIn], kinds: Mapping[str, str], *, signup: bool
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """The customers table, sorted by id as the loader leaves it."""
     ordered = sorted(customers, key=lambda c: c.customer_id)
     columns = {"customer_id": _texts([c.customer_id for c in ordered])}
@@ -216,16 +217,16 @@ def _customers(
     for name, kind in kinds.items():
         values = [c.attributes.get(name) for c in ordered]
         columns[name] = _parsed(values) if kind == "numeric" else _texts(values)
-    return pd.DataFrame(columns, copy=False)
+    return columns
 
 
 def _activity(
     customers: list[CustomerHistoryIn], table: str, mapped: Mapping[str, str]
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """One activity table, canonical columns typed as the loader types them, sorted by
     customer and time. Columns are gathered straight from the validated models into
-    numpy arrays: a live request is a few rows, where per-row dicts and per-column
-    Series would be the whole cost."""
+    numpy arrays: a live request is a few rows, where per-row dicts and frames would be
+    the whole cost."""
     fields = ROW_MODELS[table].model_fields
     names = [name for name in mapped if name in fields and name != "customer_id"]
     owners = [(c.customer_id, row) for c in customers for row in getattr(c, table)]
@@ -234,7 +235,7 @@ def _activity(
     columns = {"customer_id": _texts([owner for owner, _ in rows])}
     for name in names:
         columns[name] = _typed(name, [getattr(row, name) for _, row in rows])
-    return pd.DataFrame(columns, copy=False)
+    return columns
 
 
 def _typed(name: str, values: list[Any]) -> np.ndarray:

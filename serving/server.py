@@ -71,12 +71,13 @@ def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener
     return held, Listener(family, held.getsockname(), backlog)
 
 
-def run(*, host: str, port: int, workers: int = 1) -> None:
+def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
     """Serve the app factory on host:port with `workers` processes (blocks)."""
+    options = {"factory": True, "host": host, "port": port, "workers": workers}
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(APP, **options, access_log=access_log)
         return
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers)
+    config = uvicorn.Config(APP, **options, access_log=access_log)
     held, listener = reserve(host, port, config.backlog)
     try:
         Multiprocess(config, sockets=[listener]).run()  # type: ignore[list-item]  # see Listener

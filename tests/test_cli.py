@@ -111,3 +111,16 @@ def test_serve_with_a_missing_config_exits_2(tmp_path):
     result = runner.invoke(app, ["serve", "--config", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2, result.output
     assert "nope.yaml" in result.output
+
+
+@pytest.mark.parametrize(("flags", "logged"), [([], False), (["--access-log"], True)])
+def test_serve_logs_each_request_only_when_asked(monkeypatch, flags, logged):
+    """Off by default (as in gunicorn): /metrics counts requests by route and status."""
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
+    result = runner.invoke(app, ["serve", "--port", "8123", *flags])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["access_log"] is logged
+    assert (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8123)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from features.levels import SMALL, level_codes
+from features.levels import SMALL, level_codes, texts
 
 LEVELS = pd.Index(["basic", "max", "pro"])
 
@@ -33,3 +33,15 @@ def test_small_and_large_inputs_encode_alike():
     )
     np.testing.assert_array_equal(small, large)
     assert set(large.tolist()) == {-1, 0, 1, 2}
+
+
+def test_small_and_large_inputs_read_as_the_same_texts():
+    """Up to SMALL values are converted one by one, more through pandas: same texts."""
+    rng = np.random.default_rng(1)
+    pool = np.array(["pro", None, np.nan, 3, 2.0, True, pd.NA, " x "], dtype=object)
+    values = rng.choice(pool, SMALL * 3)
+    large = texts(values)
+    small = np.concatenate([texts(values[i : i + SMALL]) for i in range(0, len(values), SMALL)])
+    assert small.tolist() == large.tolist()
+    assert set(large.tolist()) == {"pro", None, "3", "2.0", "True", " x "}
+    assert texts(pd.Series(["a", None], dtype="string")).tolist() == ["a", None]

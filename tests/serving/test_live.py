@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -186,12 +187,16 @@ def test_openapi_documents_the_canonical_body_with_an_example(client):
     assert ScoreIn.model_validate(example).customers[0].transactions
 
 
+def _champion(served):
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    holder.check()
+    return holder.current.model
+
+
 def test_live_feature_columns_equal_the_batch_frame(served, tables, cutoff):
     """The live path's plain columns hold the batch frame's values, and the booster gets
     the same input from either (one feature code, two containers)."""
-    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
-    holder.check()
-    champion = holder.current.model
+    champion = _champion(served)
     when = pd.Timestamp(cutoff)
     frame = champion.features(tables, when)
     columns = champion.feature_columns(tables, when)
@@ -204,3 +209,35 @@ def test_live_feature_columns_equal_the_batch_frame(served, tables, cutoff):
         else:
             np.testing.assert_array_equal(columns[spec.name], frame[spec.name], spec.name)
     np.testing.assert_array_equal(champion.layout.array(columns), champion.layout.array(frame))
+
+
+def test_tables_of_plain_columns_give_the_same_features(served, tables, cutoff):
+    """A live request's tables are numpy columns, not frames (`features.tables.Table`):
+    the feature code reads both alike, on a few rows or many, with customers in any order
+    and text missing as NaN or None."""
+    champion = _champion(served)
+    shuffled = np.random.default_rng(0).permutation(len(tables.customers))
+
+    def plain(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        return {name: frame[name].to_numpy() for name in frame.columns}
+
+    activity = [
+        n for n in ("transactions", "events", "interactions") if getattr(tables, n) is not None
+    ]
+    as_columns = replace(
+        tables,
+        customers=plain(tables.customers.iloc[shuffled]),
+        **{name: plain(getattr(tables, name)) for name in activity},
+    )
+    when = pd.Timestamp(cutoff)
+    expected = champion.feature_columns(tables, when)
+    got = champion.feature_columns(as_columns, when)
+    assert list(got) == list(expected)
+    for name, values in expected.items():
+        np.testing.assert_array_equal(got[name], values, name)
+    few = tables.customers["customer_id"].iloc[:3].tolist()
+    pick = {n: getattr(tables, n) for n in ("customers", *activity)}
+    small = replace(tables, **{n: plain(f[f["customer_id"].isin(few)]) for n, f in pick.items()})
+    rows = np.isin(expected["customer_id"], few)
+    for name, values in champion.feature_columns(small, when).items():
+        np.testing.assert_array_equal(values, expected[name][rows], name)
