@@ -160,7 +160,9 @@ def test_scoring_raw_tables_reproduces_the_training_scores(trained):
     again = _scores(trained, subset)
     expected = dict(zip(scored["customer_id"], scored["p_model"], strict=True))
     assert set(again) == ids
-    np.testing.assert_allclose([again[i] for i in expected], list(expected.values()), atol=1e-9)
+    # training scored with XGBoost, the artifact with its compiled trees: equal up to
+    # XGBoost's float32 sums (churn/trees.py)
+    np.testing.assert_allclose([again[i] for i in expected], list(expected.values()), atol=1e-6)
 
 
 # -- the scoring contract ---------------------------------------------------------------------

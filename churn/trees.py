@@ -1,0 +1,310 @@
+"""A booster's trees as numpy arrays: margin and TreeSHAP of a few rows in a few gathers.
+
+XGBoost's predict has a fixed cost per call (a DMatrix, its configuration, a thread team)
+that is most of the time for the few rows of a live request, and its TreeSHAP walks every
+tree path for every row. Here the trees are read once, at model load, into flat arrays, and
+path-dependent TreeSHAP (Lundberg et al. 2020) is taken in its per-path form (as in
+GPUTreeShap, Mitchell et al. 2022): a leaf's contribution to each feature on its path
+depends only on the path's cover fractions, known in advance, and on *which* of the path's
+features the row agrees with. So for every path and every such pattern the contributions
+are computed once; scoring a row is then: each split's decision, each path's pattern, a
+table lookup, a sum per feature.
+
+Same algorithm, same inputs, so the same numbers (to float32 rounding, which XGBoost works
+in). `CompiledTrees.compile` checks itself against the booster on probe rows made from the
+trees' own split points and gives None when it differs or when the tables would be too
+large (deep trees: a path of depth d has 2^d patterns); the caller then keeps XGBoost.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from itertools import combinations
+
+import numba
+import numpy as np
+import xgboost as xgb
+
+MAX_TABLE_ENTRIES = 4_000_000
+"""Largest (paths x patterns x depth) table compiled (32 MB of float64)."""
+TOLERANCE = 1e-4
+"""Largest difference from XGBoost's margin and contributions on the probe rows."""
+PROBE_ROWS = 256
+
+
+@dataclass(frozen=True)
+class CompiledTrees:
+    """Margin and TreeSHAP contributions of a binary or regression booster."""
+
+    n_features: int
+    bias: float
+    """The base margin plus every tree's cover-weighted mean leaf (the bias column)."""
+    # one entry per split node of all trees
+    split_feature: np.ndarray
+    threshold: np.ndarray
+    default_left: np.ndarray
+    categorical_row: np.ndarray
+    """The split's row in `goes_right`, -1 for a numeric split."""
+    goes_right: np.ndarray
+    """(categorical splits, codes): True where the category is in the split's set."""
+    # one entry per root-to-leaf path of all trees, padded to `depth` steps
+    path_split: np.ndarray
+    path_left: np.ndarray
+    path_bit: np.ndarray
+    """The bit of the step's feature in the path's pattern (0 on padding)."""
+    path_width: np.ndarray
+    path_feature: np.ndarray
+    """(paths, depth): the feature of each pattern bit."""
+    table: np.ndarray
+    """(paths, 2^depth, depth): contribution of each path feature for each pattern."""
+
+    @classmethod
+    def compile(cls, booster: xgb.Booster) -> CompiledTrees | None:
+        """The booster's trees, or None if they cannot be compiled exactly and small."""
+        model = json.loads(booster.save_raw("json"))["learner"]
+        if int(model["learner_model_param"].get("num_class", "0")) > 1:
+            return None
+        if model["gradient_booster"]["name"] != "gbtree":
+            return None
+        trees = model["gradient_booster"]["model"]["trees"]
+        n_features = int(model["learner_model_param"]["num_feature"])
+        splits, paths = _read(trees)
+        depth = max((len(steps) for steps, _ in paths), default=1) or 1
+        if not paths or len(paths) * 2**depth * depth > MAX_TABLE_ENTRIES:
+            return None
+        compiled = cls._assemble(n_features, splits, paths, depth, base_margin=0.0)
+        probe = _probe_rows(splits, n_features)
+        matrix = xgb.DMatrix(
+            probe,
+            feature_names=booster.feature_names,
+            feature_types=booster.feature_types,
+            enable_categorical=True,
+        )
+        margin = booster.predict(matrix, output_margin=True)
+        expected = booster.predict(matrix, pred_contribs=True)
+        base_margin = float(np.median(margin - compiled.margin(probe)))  # base_score's margin
+        compiled = cls._assemble(n_features, splits, paths, depth, base_margin=base_margin)
+        got_margin, got = compiled.margin_and_contributions(probe)
+        if not (
+            np.allclose(got_margin, margin, rtol=0, atol=TOLERANCE)
+            and np.allclose(got, expected, rtol=0, atol=TOLERANCE)
+        ):
+            return None
+        return compiled
+
+    @classmethod
+    def _assemble(
+        cls, n_features: int, splits: dict, paths: list, depth: int, *, base_margin: float
+    ) -> CompiledTrees:
+        path_split = np.zeros((len(paths), depth), dtype=np.int64)
+        path_left = np.ones((len(paths), depth), dtype=bool)
+        path_bit = np.zeros((len(paths), depth), dtype=np.int64)
+        path_feature = np.zeros((len(paths), depth), dtype=np.int64)
+        zeros = np.ones((len(paths), depth))
+        widths = np.zeros(len(paths), dtype=np.int64)
+        leaves = np.asarray([leaf for _, leaf in paths], dtype=np.float64)
+        for p, (steps, _) in enumerate(paths):
+            features = list(dict.fromkeys(splits["feature"][s] for s, _, _ in steps))
+            for step, (split, left, fraction) in enumerate(steps):
+                slot = features.index(splits["feature"][split])
+                path_split[p, step], path_left[p, step] = split, left
+                path_bit[p, step] = 1 << slot
+                zeros[p, slot] *= fraction
+            path_feature[p, : len(features)] = features
+            widths[p] = len(features)
+        table = np.zeros((len(paths), 2**depth, depth))
+        for k in np.unique(widths):
+            group = widths == k
+            table[group, : 2**k, :k] = _path_tables(zeros[group, :k], leaves[group])
+        categorical = np.flatnonzero(splits["is_categorical"])
+        row = np.full(len(splits["feature"]), -1, dtype=np.int64)
+        row[categorical] = np.arange(len(categorical))
+        width = max((max(c, default=-1) + 1 for c in splits["categories"]), default=0)
+        goes_right = np.zeros((len(categorical), max(width, 1)), dtype=bool)
+        for r, split in enumerate(categorical):
+            goes_right[r, splits["categories"][split]] = True
+        return cls(
+            n_features=n_features,
+            bias=base_margin + float(leaves @ np.prod(zeros, axis=1)),
+            split_feature=np.asarray(splits["feature"], dtype=np.int64),
+            threshold=np.asarray(splits["threshold"], dtype=np.float32),
+            default_left=np.asarray(splits["default_left"], dtype=bool),
+            categorical_row=row,
+            goes_right=goes_right,
+            path_split=path_split,
+            path_left=path_left,
+            path_bit=path_bit,
+            path_width=widths,
+            path_feature=path_feature,
+            table=table,
+        )
+
+    def margin(self, rows: np.ndarray) -> np.ndarray:
+        return self.margin_and_contributions(rows)[0]
+
+    def margin_and_contributions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Margins (n,) and contributions (n, features + 1; the last column is the bias),
+        as XGBoost's `output_margin` and `pred_contribs` give them, of float32 rows.
+        Runs without the GIL."""
+        rows = np.ascontiguousarray(rows, dtype=np.float32)
+        out = np.zeros((len(rows), self.n_features + 1))
+        _explain(
+            rows,
+            self.split_feature,
+            self.threshold,
+            self.default_left,
+            self.categorical_row,
+            self.goes_right,
+            self.path_split,
+            self.path_left,
+            self.path_bit,
+            self.path_width,
+            self.path_feature,
+            self.table,
+            out,
+        )
+        out[:, -1] = self.bias
+        return out.sum(axis=1), out
+
+
+@numba.njit(cache=True, nogil=True)
+def _explain(
+    rows,
+    split_feature,
+    threshold,
+    default_left,
+    categorical_row,
+    goes_right,
+    path_split,
+    path_left,
+    path_bit,
+    path_width,
+    path_feature,
+    table,
+    out,
+):  # pragma: no cover - compiled by numba (its results are tested against XGBoost)
+    """Adds each row's contributions into `out` (rows x features)."""
+    n_splits = split_feature.shape[0]
+    n_paths, depth = path_split.shape
+    codes = goes_right.shape[1]
+    left = np.empty(n_splits, dtype=np.bool_)
+    for i in range(rows.shape[0]):
+        for s in range(n_splits):  # the row's decision at every split, as XGBoost takes it
+            value = rows[i, split_feature[s]]
+            if np.isnan(value):
+                left[s] = default_left[s]
+            elif categorical_row[s] >= 0:  # in the split's set: right; else (or invalid): left
+                inside = 0 <= value < codes and goes_right[categorical_row[s], int(value)]
+                left[s] = not inside
+            else:
+                left[s] = value < threshold[s]
+        for p in range(n_paths):
+            failed = 0
+            full = 0
+            for step in range(depth):
+                bit = path_bit[p, step]
+                full |= bit
+                if bit and left[path_split[p, step]] != path_left[p, step]:
+                    failed |= bit
+            pattern = full & ~failed
+            for k in range(path_width[p]):
+                out[i, path_feature[p, k]] += table[p, pattern, k]
+
+
+def _read(trees: list[dict]) -> tuple[dict, list]:
+    """Split nodes of all trees (flat lists), and every root-to-leaf path as
+    ([(split, goes left, cover fraction)], leaf value)."""
+    splits: dict[str, list] = {
+        "feature": [],
+        "threshold": [],
+        "default_left": [],
+        "is_categorical": [],
+        "categories": [],
+    }
+    paths: list = []
+    for tree in trees:
+        left, right = tree["left_children"], tree["right_children"]
+        cover, value = tree["sum_hessian"], tree["split_conditions"]
+        categories = dict(
+            zip(
+                tree["categories_nodes"],
+                (
+                    tree["categories"][start : start + size]
+                    for start, size in zip(
+                        tree["categories_segments"], tree["categories_sizes"], strict=True
+                    )
+                ),
+                strict=True,
+            )
+        )
+        position: dict[int, int] = {}
+        for node, child in enumerate(left):
+            if child == -1:
+                continue
+            position[node] = len(splits["feature"])
+            splits["feature"].append(tree["split_indices"][node])
+            splits["threshold"].append(value[node])
+            splits["default_left"].append(bool(tree["default_left"][node]))
+            splits["is_categorical"].append(tree["split_type"][node] == 1)
+            splits["categories"].append(list(categories.get(node, [])))
+        stack: list[tuple[int, list]] = [(0, [])]
+        while stack:
+            node, steps = stack.pop()
+            if left[node] == -1:
+                paths.append((steps, value[node]))
+                continue
+            for child, goes_left in ((left[node], True), (right[node], False)):
+                fraction = cover[child] / cover[node] if cover[node] > 0 else 0.0
+                stack.append((child, [*steps, (position[node], goes_left, fraction)]))
+    return splits, paths
+
+
+def _path_tables(zero: np.ndarray, leaf: np.ndarray) -> np.ndarray:
+    """(paths, 2^k, k) for paths of k features each: a path's contribution to each of its
+    features, per pattern of which features the row agrees with (bit i: feature i).
+    Path-dependent TreeSHAP of one path, with o_i in {0, 1} the agreement:
+    phi_i = leaf * (o_i - z_i) * sum over S among the agreeing others of
+    |S|! (k - |S| - 1)! / k! * prod_{j not in S, j != i} z_j."""
+    k = zero.shape[1]
+    out = np.zeros((len(leaf), 2**k, k))
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        for size in range(k):
+            weight = math.factorial(size) * math.factorial(k - size - 1) / math.factorial(k)
+            for subset in combinations(others, size):
+                rest = [j for j in others if j not in subset]
+                term = weight * np.prod(zero[:, rest], axis=1)
+                needed = sum(1 << j for j in subset)
+                for pattern in range(2**k):
+                    if pattern & needed == needed:
+                        agree = (pattern >> i) & 1
+                        out[:, pattern, i] += leaf * (agree - zero[:, i]) * term
+    return out
+
+
+def _probe_rows(splits: dict, n_features: int) -> np.ndarray:
+    """Rows that reach many paths: each feature drawn from just below / above its split
+    points, categories in and out of split sets, and missing values."""
+    rng = np.random.default_rng(0)
+    rows = np.full((PROBE_ROWS, n_features), np.nan, dtype=np.float32)
+    by_feature: dict[int, list[float]] = {}
+    for feature, threshold, is_categorical, categories in zip(
+        splits["feature"],
+        splits["threshold"],
+        splits["is_categorical"],
+        splits["categories"],
+        strict=True,
+    ):
+        points = by_feature.setdefault(feature, [])
+        if is_categorical:
+            points.extend(float(c) for c in (*categories, max(categories, default=0) + 1))
+        else:
+            step = max(abs(threshold) * 1e-3, 1e-3)
+            points.extend((threshold - step, threshold + step))
+    for feature, points in by_feature.items():
+        column = rng.choice(np.asarray(points, dtype=np.float32), PROBE_ROWS)
+        column[rng.random(PROBE_ROWS) < 0.1] = np.nan
+        rows[:, feature] = column
+    return rows
