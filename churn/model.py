@@ -7,7 +7,7 @@ same `features` code as training, so there is no training-serving skew. It is al
 MLflow pyfunc model: `predict` takes a feature frame (the signature) and returns the
 calibrated churn probability.
 
-It scores with its booster compiled into numpy tables (`churn/trees.py`: the same margin
+It scores with its booster compiled into numpy tables (`features/trees.py`: the same margin
 and TreeSHAP, checked against XGBoost when compiled, several times faster per row and
 without XGBoost's fixed cost per call), and with XGBoost itself when the trees are too
 deep to compile.
@@ -27,13 +27,13 @@ import pandas as pd
 import xgboost as xgb
 from scipy.special import expit
 
-from churn.trees import CompiledTrees
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import RunConfig
 from features.levels import level_codes
 from features.registry import Columns, FeatureSpec
 from features.tables import Tables, numbers
+from features.trees import CompiledTrees
 from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share, wallet_columns
 
 SMALL_REQUEST_ROWS = 256
@@ -197,7 +197,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
 
     @cached_property
     def _trees(self) -> CompiledTrees | None:
-        """The booster compiled for scoring (`churn/trees.py`: the same margin and TreeSHAP,
+        """The booster compiled for scoring (`features/trees.py`: the same margin and TreeSHAP,
         checked against XGBoost when compiled); None leaves it to XGBoost."""
         return CompiledTrees.compile(self.booster)
 

@@ -42,6 +42,24 @@ def test_estimator_learns_a_high_conditional_quantile():
     assert wallet == pytest.approx([90.0, 900.0], rel=0.08)
 
 
+def test_compiled_trees_predict_as_xgboost_does():
+    """The estimator predicts with its trees compiled (features/trees.py) where XGBoost's
+    fixed cost per call would dominate a live request: same predictions."""
+    rng = np.random.default_rng(1)
+    attrs = pd.DataFrame(
+        {
+            "size": pd.Categorical(rng.choice(["small", "large", "mid"], 3000)),
+            "seats": np.where(rng.random(3000) < 0.1, np.nan, rng.integers(1, 50, 3000)),
+        }
+    )
+    spend = (attrs["size"] == "large") * 900.0 + attrs["seats"].fillna(5) * 20 * rng.random(3000)
+    estimator = QuantileWalletEstimator().fit(attrs, spend.to_numpy())
+    assert estimator.compiled_ is not None
+    encoded = estimator._encoded(attrs, list(attrs.columns), len(attrs))
+    expected = np.maximum(estimator.model_.predict(encoded), estimator.min_wallet)
+    np.testing.assert_allclose(estimator.predict(attrs), expected, rtol=1e-5)
+
+
 def test_wallet_estimator_is_fitted_on_training_cutoffs_only():
     people = customers([1, 2, 3], segment=["a", "a", "b"])
     tx = transactions(

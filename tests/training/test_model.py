@@ -161,7 +161,7 @@ def test_scoring_raw_tables_reproduces_the_training_scores(trained):
     expected = dict(zip(scored["customer_id"], scored["p_model"], strict=True))
     assert set(again) == ids
     # training scored with XGBoost, the artifact with its compiled trees: equal up to
-    # XGBoost's float32 sums (churn/trees.py)
+    # XGBoost's float32 sums (features/trees.py)
     np.testing.assert_allclose([again[i] for i in expected], list(expected.values()), atol=1e-6)
 
 

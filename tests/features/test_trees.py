@@ -1,4 +1,4 @@
-"""Compiled trees (`churn/trees.py`) give XGBoost's margin and TreeSHAP contributions."""
+"""Compiled trees (`features/trees.py`) give XGBoost's margin and TreeSHAP contributions."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import xgboost as xgb
 
-from churn import trees
-from churn.trees import CompiledTrees
+from features import trees
+from features.trees import CompiledTrees
 
 FEATURES = 6
 TYPES = ["q", "q", "q", "c", "q", "c"]

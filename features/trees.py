@@ -1,19 +1,24 @@
-"""A booster's trees as numpy arrays: margin and TreeSHAP of a few rows in a few gathers.
+"""A fitted XGBoost booster's trees as arrays: margins and TreeSHAP without XGBoost.
 
 XGBoost's predict has a fixed cost per call (a DMatrix, its configuration, a thread team)
 that is most of the time for the few rows of a live request, and its TreeSHAP walks every
-tree path for every row. Here the trees are read once, at model load, into flat arrays, and
-path-dependent TreeSHAP (Lundberg et al. 2020) is taken in its per-path form (as in
-GPUTreeShap, Mitchell et al. 2022): a leaf's contribution to each feature on its path
-depends only on the path's cover fractions, known in advance, and on *which* of the path's
-features the row agrees with. So for every path and every such pattern the contributions
-are computed once; scoring a row is then: each split's decision, each path's pattern, a
-table lookup, a sum per feature.
+tree path for every row. Here the trees are read once, at model load, into flat arrays
+that a numba kernel walks without the GIL:
+
+- margins: the leaf of every path a row follows throughout (any depth);
+- TreeSHAP: path-dependent TreeSHAP (Lundberg et al. 2020) in its per-path form (as in
+  GPUTreeShap, Mitchell et al. 2022). A leaf's contribution to each feature on its path
+  depends only on the path's cover fractions, known in advance, and on *which* of the
+  path's features the row agrees with, so the contributions are tabled once per path and
+  pattern; a row then costs its decisions, a pattern per path and a lookup per feature.
 
 Same algorithm, same inputs, so the same numbers (to float32 rounding, which XGBoost works
 in). `CompiledTrees.compile` checks itself against the booster on probe rows made from the
-trees' own split points and gives None when it differs or when the tables would be too
-large (deep trees: a path of depth d has 2^d patterns); the caller then keeps XGBoost.
+trees' own split points, and gives None when it differs or when the tables would be too
+large (a path of depth d has 2^d patterns); the caller then keeps XGBoost.
+
+Used by the wallet estimator (`features/wallet.py`) and the churn model (`churn/model.py`);
+it lives in `features/` because `features/` imports no other package.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ import xgboost as xgb
 
 MAX_TABLE_ENTRIES = 4_000_000
 """Largest (paths x patterns x depth) table compiled (32 MB of float64)."""
-TOLERANCE = 1e-4
-"""Largest difference from XGBoost's margin and contributions on the probe rows."""
+TOLERANCE = {"rtol": 1e-5, "atol": 1e-4}
+"""Largest difference from XGBoost's margin and contributions on the probe rows (XGBoost
+sums in float32: a regression margin of 17,000 is only good to about 0.05)."""
 PROBE_ROWS = 256
 
 
@@ -39,6 +45,8 @@ class CompiledTrees:
     """Margin and TreeSHAP contributions of a binary or regression booster."""
 
     n_features: int
+    base_margin: float
+    """What XGBoost adds to the trees' sum (`base_score`, in margin space)."""
     bias: float
     """The base margin plus every tree's cover-weighted mean leaf (the bias column)."""
     # one entry per split node of all trees
@@ -54,15 +62,18 @@ class CompiledTrees:
     path_left: np.ndarray
     path_bit: np.ndarray
     """The bit of the step's feature in the path's pattern (0 on padding)."""
+    path_leaf: np.ndarray
     path_width: np.ndarray
     path_feature: np.ndarray
     """(paths, depth): the feature of each pattern bit."""
-    table: np.ndarray
-    """(paths, 2^depth, depth): contribution of each path feature for each pattern."""
+    table: np.ndarray | None
+    """(paths, 2^depth, depth): contribution of each path feature for each pattern; None
+    when compiled for margins only."""
 
     @classmethod
-    def compile(cls, booster: xgb.Booster) -> CompiledTrees | None:
-        """The booster's trees, or None if they cannot be compiled exactly and small."""
+    def compile(cls, booster: xgb.Booster, *, contributions: bool = True) -> CompiledTrees | None:
+        """The booster's trees, or None if they cannot be compiled exactly (or, for
+        `contributions`, their tables would be too large)."""
         model = json.loads(booster.save_raw("json"))["learner"]
         if int(model["learner_model_param"].get("num_class", "0")) > 1:
             return None
@@ -72,9 +83,9 @@ class CompiledTrees:
         n_features = int(model["learner_model_param"]["num_feature"])
         splits, paths = _read(trees)
         depth = max((len(steps) for steps, _ in paths), default=1) or 1
-        if not paths or len(paths) * 2**depth * depth > MAX_TABLE_ENTRIES:
+        if not paths or (contributions and len(paths) * 2**depth * depth > MAX_TABLE_ENTRIES):
             return None
-        compiled = cls._assemble(n_features, splits, paths, depth, base_margin=0.0)
+        compiled = cls._assemble(n_features, splits, paths, depth, 0.0, tables=contributions)
         probe = _probe_rows(splits, n_features)
         matrix = xgb.DMatrix(
             probe,
@@ -83,20 +94,32 @@ class CompiledTrees:
             enable_categorical=True,
         )
         margin = booster.predict(matrix, output_margin=True)
-        expected = booster.predict(matrix, pred_contribs=True)
         base_margin = float(np.median(margin - compiled.margin(probe)))  # base_score's margin
-        compiled = cls._assemble(n_features, splits, paths, depth, base_margin=base_margin)
-        got_margin, got = compiled.margin_and_contributions(probe)
-        if not (
-            np.allclose(got_margin, margin, rtol=0, atol=TOLERANCE)
-            and np.allclose(got, expected, rtol=0, atol=TOLERANCE)
-        ):
+        compiled = cls._assemble(
+            n_features, splits, paths, depth, base_margin, tables=contributions
+        )
+        if not np.allclose(compiled.margin(probe), margin, **TOLERANCE):
             return None
+        if contributions:
+            expected = booster.predict(matrix, pred_contribs=True)
+            got_margin, got = compiled.margin_and_contributions(probe)
+            if not (
+                np.allclose(got_margin, margin, **TOLERANCE)
+                and np.allclose(got, expected, **TOLERANCE)
+            ):
+                return None
         return compiled
 
     @classmethod
     def _assemble(
-        cls, n_features: int, splits: dict, paths: list, depth: int, *, base_margin: float
+        cls,
+        n_features: int,
+        splits: dict,
+        paths: list,
+        depth: int,
+        base_margin: float,
+        *,
+        tables: bool,
     ) -> CompiledTrees:
         path_split = np.zeros((len(paths), depth), dtype=np.int64)
         path_left = np.ones((len(paths), depth), dtype=bool)
@@ -114,8 +137,8 @@ class CompiledTrees:
                 zeros[p, slot] *= fraction
             path_feature[p, : len(features)] = features
             widths[p] = len(features)
-        table = np.zeros((len(paths), 2**depth, depth))
-        for k in np.unique(widths):
+        table = np.zeros((len(paths), 2**depth, depth)) if tables else None
+        for k in np.unique(widths) if tables else ():
             group = widths == k
             table[group, : 2**k, :k] = _path_tables(zeros[group, :k], leaves[group])
         categorical = np.flatnonzero(splits["is_categorical"])
@@ -127,6 +150,7 @@ class CompiledTrees:
             goes_right[r, splits["categories"][split]] = True
         return cls(
             n_features=n_features,
+            base_margin=base_margin,
             bias=base_margin + float(leaves @ np.prod(zeros, axis=1)),
             split_feature=np.asarray(splits["feature"], dtype=np.int64),
             threshold=np.asarray(splits["threshold"], dtype=np.float32),
@@ -136,27 +160,48 @@ class CompiledTrees:
             path_split=path_split,
             path_left=path_left,
             path_bit=path_bit,
+            path_leaf=leaves,
             path_width=widths,
             path_feature=path_feature,
             table=table,
         )
 
     def margin(self, rows: np.ndarray) -> np.ndarray:
-        return self.margin_and_contributions(rows)[0]
-
-    def margin_and_contributions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Margins (n,) and contributions (n, features + 1; the last column is the bias),
-        as XGBoost's `output_margin` and `pred_contribs` give them, of float32 rows.
+        """XGBoost's `output_margin` of float32 rows: the leaves they reach, summed.
         Runs without the GIL."""
         rows = np.ascontiguousarray(rows, dtype=np.float32)
-        out = np.zeros((len(rows), self.n_features + 1))
-        _explain(
+        out = np.full(len(rows), self.base_margin)
+        _margins(
             rows,
+            *self._splits(),
+            self.path_split,
+            self.path_left,
+            self.path_bit,
+            self.path_leaf,
+            out,
+        )
+        return out
+
+    def _splits(self) -> tuple[np.ndarray, ...]:
+        return (
             self.split_feature,
             self.threshold,
             self.default_left,
             self.categorical_row,
             self.goes_right,
+        )
+
+    def margin_and_contributions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Margins (n,) and contributions (n, features + 1; the last column is the bias),
+        as XGBoost's `output_margin` and `pred_contribs` give them, of float32 rows.
+        Runs without the GIL."""
+        if self.table is None:
+            raise ValueError("compiled for margins only (contributions=False)")
+        rows = np.ascontiguousarray(rows, dtype=np.float32)
+        out = np.zeros((len(rows), self.n_features + 1))
+        _explain(
+            rows,
+            *self._splits(),
             self.path_split,
             self.path_left,
             self.path_bit,
@@ -167,6 +212,53 @@ class CompiledTrees:
         )
         out[:, -1] = self.bias
         return out.sum(axis=1), out
+
+
+@numba.njit(cache=True, nogil=True)
+def _decide(
+    row, split_feature, threshold, default_left, categorical_row, goes_right, left
+):  # pragma: no cover - compiled by numba (results tested against XGBoost)
+    """The row's decision at every split, as XGBoost takes it: missing goes the default
+    way; a category in the split's set goes right, any other (or an invalid code) left."""
+    codes = goes_right.shape[1]
+    for s in range(split_feature.shape[0]):
+        value = row[split_feature[s]]
+        if np.isnan(value):
+            left[s] = default_left[s]
+        elif categorical_row[s] >= 0:
+            inside = 0 <= value < codes and goes_right[categorical_row[s], int(value)]
+            left[s] = not inside
+        else:
+            left[s] = value < threshold[s]
+
+
+@numba.njit(cache=True, nogil=True)
+def _margins(
+    rows,
+    split_feature,
+    threshold,
+    default_left,
+    categorical_row,
+    goes_right,
+    path_split,
+    path_left,
+    path_bit,
+    path_leaf,
+    out,
+):  # pragma: no cover - compiled by numba (results tested against XGBoost)
+    """Adds to `out` the leaf of every path each row follows throughout."""
+    n_paths, depth = path_split.shape
+    left = np.empty(split_feature.shape[0], dtype=np.bool_)
+    for i in range(rows.shape[0]):
+        _decide(rows[i], split_feature, threshold, default_left, categorical_row, goes_right, left)
+        for p in range(n_paths):
+            follows = True
+            for step in range(depth):
+                if path_bit[p, step] and left[path_split[p, step]] != path_left[p, step]:
+                    follows = False
+                    break
+            if follows:
+                out[i] += path_leaf[p]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -184,22 +276,12 @@ def _explain(
     path_feature,
     table,
     out,
-):  # pragma: no cover - compiled by numba (its results are tested against XGBoost)
+):  # pragma: no cover - compiled by numba (results tested against XGBoost)
     """Adds each row's contributions into `out` (rows x features)."""
-    n_splits = split_feature.shape[0]
     n_paths, depth = path_split.shape
-    codes = goes_right.shape[1]
-    left = np.empty(n_splits, dtype=np.bool_)
+    left = np.empty(split_feature.shape[0], dtype=np.bool_)
     for i in range(rows.shape[0]):
-        for s in range(n_splits):  # the row's decision at every split, as XGBoost takes it
-            value = rows[i, split_feature[s]]
-            if np.isnan(value):
-                left[s] = default_left[s]
-            elif categorical_row[s] >= 0:  # in the split's set: right; else (or invalid): left
-                inside = 0 <= value < codes and goes_right[categorical_row[s], int(value)]
-                left[s] = not inside
-            else:
-                left[s] = value < threshold[s]
+        _decide(rows[i], split_feature, threshold, default_left, categorical_row, goes_right, left)
         for p in range(n_paths):
             failed = 0
             full = 0
