@@ -75,9 +75,10 @@ class CompiledTrees:
         """The booster's trees, or None if they cannot be compiled exactly (or, for
         `contributions`, their tables would be too large)."""
         model = json.loads(booster.save_raw("json"))["learner"]
-        if int(model["learner_model_param"].get("num_class", "0")) > 1:
-            return None
-        if model["gradient_booster"]["name"] != "gbtree":
+        params = model["learner_model_param"]
+        if int(params.get("num_class", "0")) > 1 or int(params.get("num_target", "1")) > 1:
+            return None  # one margin per row only
+        if model["gradient_booster"]["name"] != "gbtree":  # dart weighs its trees
             return None
         trees = model["gradient_booster"]["model"]["trees"]
         n_features = int(model["learner_model_param"]["num_feature"])
@@ -169,7 +170,7 @@ class CompiledTrees:
     def margin(self, rows: np.ndarray) -> np.ndarray:
         """XGBoost's `output_margin` of float32 rows: the leaves they reach, summed.
         Runs without the GIL."""
-        rows = np.ascontiguousarray(rows, dtype=np.float32)
+        rows = self._checked(rows)
         out = np.full(len(rows), self.base_margin)
         _margins(
             rows,
@@ -181,6 +182,13 @@ class CompiledTrees:
             out,
         )
         return out
+
+    def _checked(self, rows: np.ndarray) -> np.ndarray:
+        """Float32 rows of the booster's width (the kernels do not check bounds)."""
+        rows = np.ascontiguousarray(rows, dtype=np.float32)
+        if rows.ndim != 2 or rows.shape[1] != self.n_features:
+            raise ValueError(f"expected rows of {self.n_features} features, got {rows.shape}")
+        return rows
 
     def _splits(self) -> tuple[np.ndarray, ...]:
         return (
@@ -197,7 +205,7 @@ class CompiledTrees:
         Runs without the GIL."""
         if self.table is None:
             raise ValueError("compiled for margins only (contributions=False)")
-        rows = np.ascontiguousarray(rows, dtype=np.float32)
+        rows = self._checked(rows)
         out = np.zeros((len(rows), self.n_features + 1))
         _explain(
             rows,

@@ -61,6 +61,8 @@ def test_margin_and_contributions_are_xgboosts(objective, depth, params):
     )
     np.testing.assert_allclose(contributions.sum(axis=1), margin, atol=1e-9)
     assert compiled.margin(x[:0]).shape == (0,)
+    with pytest.raises(ValueError, match="6 features"):
+        compiled.margin(x[:, :5])
 
 
 def test_paths_repeating_a_feature_take_its_conditions_together():
