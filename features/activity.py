@@ -38,6 +38,17 @@ def _is_sorted(keys: list[np.ndarray]) -> bool:
     return True
 
 
+def run_starts(*keys: np.ndarray) -> np.ndarray:
+    """True where a row starts a run of equal keys (rows sorted by the keys)."""
+    out = np.empty(len(keys[0]), dtype=bool)
+    if len(out):
+        out[0] = True
+        np.not_equal(keys[0][1:], keys[0][:-1], out=out[1:])
+        for key in keys[1:]:
+            out[1:] |= key[1:] != key[:-1]
+    return out
+
+
 def to_days(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """Timestamps as float days since the epoch (NaN for missing), floored to the day."""
     stamps = (
@@ -115,7 +126,7 @@ class Activity:
         out = np.full(self.n_customers, NAN)
         code, day = self.code[mask], self.day[mask]
         if len(code):
-            last = np.r_[code[1:] != code[:-1], True]
+            last = np.append(run_starts(code)[1:], True)
             out[code[last]] = day[last]
         return out
 
@@ -123,7 +134,7 @@ class Activity:
         out = np.full(self.n_customers, NAN)
         code, day = self.code[mask], self.day[mask]
         if len(code):
-            first = np.r_[True, code[1:] != code[:-1]]
+            first = run_starts(code)
             out[code[first]] = day[first]
         return out
 
@@ -200,8 +211,8 @@ def reduce_by_code(code: np.ndarray, values: np.ndarray, how: str, n: int) -> np
         order = None
     if order is not None:
         code, values = code[order], values[order]
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    ends = np.r_[starts[1:], len(code)]
+    starts = np.flatnonzero(run_starts(code))
+    ends = np.append(starts[1:], len(code))
     counts = ends - starts
     out[code[starts]] = _segments(values, starts, ends, counts, how)
     return out

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from features.activity import Activity, relative_change
+from features.activity import Activity, relative_change, run_starts
 from features.context import Context, slug
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
@@ -147,7 +147,7 @@ def _active_days(events: Activity, mask: np.ndarray) -> np.ndarray:
     code, day = events.code[mask], events.day[mask]
     if len(code) == 0:
         return np.zeros(events.n_customers)
-    first_of_day = np.r_[True, (code[1:] != code[:-1]) | (day[1:] != day[:-1])]
+    first_of_day = run_starts(code, day)
     return np.bincount(code[first_of_day], minlength=events.n_customers).astype(np.float64)
 
 
