@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from features.tables import numbers
+
 BANDS = ("low", "medium", "high")
 TIERS = ("most_valuable", "most_growable", "below_zero", "standard")
 RANKED = ("probability", "band", "value", "value_at_risk", "tier")
@@ -75,7 +77,7 @@ def _rows(features: Mapping[str, Any]) -> int:
 
 
 def _numbers(features: Mapping[str, Any], name: str) -> np.ndarray:
-    return np.asarray(pd.to_numeric(features[name], errors="coerce"), dtype=np.float64)
+    return numbers(features[name])
 
 
 def _filled(features: Mapping[str, Any], name: str) -> np.ndarray:
