@@ -24,8 +24,9 @@ run:
   per second.
 
 Servers listen on 127.0.0.1 only, on free ports, and are always stopped. Machines here
-are shared and noisy, so the result is the ratios measured in the same run, printed and
-written to bench/results/serving.json.
+are shared and noisy (their speed drifts over minutes), so all servers run at once and
+take turns under load, in rounds, and the result is the ratios measured in the same run,
+printed and written to bench/results/serving.json.
 """
 
 from __future__ import annotations
@@ -169,8 +170,25 @@ async def _load(
         wall = time.perf_counter() - started
     return {
         "clients": clients,
-        "requests": len(latencies),
         "failures": failures,
+        "bad_statuses": statuses,
+        "wall_s": wall,
+        "latencies": latencies,
+    }
+
+
+def pooled(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several `load` runs of one kind as one: requests over total time, pooled latencies."""
+    latencies = [t for part in parts for t in part["latencies"]]
+    wall = sum(part["wall_s"] for part in parts)
+    statuses: dict[int, int] = {}
+    for part in parts:
+        for status, count in part["bad_statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    return {
+        "clients": parts[0]["clients"],
+        "requests": len(latencies),
+        "failures": sum(part["failures"] for part in parts),
         "bad_statuses": statuses,
         "wall_s": wall,
         "rps": len(latencies) / wall if wall > 0 else 0.0,
@@ -178,19 +196,42 @@ async def _load(
     }
 
 
-def measure_endpoint(
-    url: str, bodies: list[dict] | None, args: argparse.Namespace
-) -> dict[str, Any]:
-    """Warm up, then sequential and concurrent runs against one URL."""
-    data = None if bodies is None else [json.dumps(body).encode() for body in bodies]
-    warm = load(url, data, clients=1, per_client=args.warmup, time_limit_s=30.0)
-    if warm["failures"]:
-        raise RuntimeError(f"{url}: warm-up failed ({warm['bad_statuses']})")
+def measure_interleaved(
+    targets: dict[str, tuple[str, list[bytes] | None]], args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """Each target (name -> URL, bodies) warmed up, then `args.rounds` rounds in which every
+    target takes its turn at sequential and at concurrent load. This host's speed drifts
+    over minutes (other tenants), so contenders measured one after the other would be
+    compared across different machines; taking turns, all see the same one."""
+    for url, data in targets.values():
+        warm = load(url, data, clients=1, per_client=args.warmup, time_limit_s=30.0)
+        if warm["failures"]:
+            raise RuntimeError(f"{url}: warm-up failed ({warm['bad_statuses']})")
+    runs: dict[str, dict[str, list]] = {
+        name: {"sequential": [], "concurrent": []} for name in targets
+    }
+    for _ in range(args.rounds):
+        for name, (url, data) in targets.items():
+            runs[name]["sequential"].append(
+                load(
+                    url,
+                    data,
+                    clients=1,
+                    per_client=args.sequential // args.rounds,
+                    time_limit_s=60.0 / args.rounds,
+                )
+            )
+            runs[name]["concurrent"].append(
+                load(
+                    url,
+                    data,
+                    clients=args.clients,
+                    per_client=args.per_client // args.rounds,
+                    time_limit_s=90.0 / args.rounds,
+                )
+            )
     return {
-        "sequential": load(url, data, clients=1, per_client=args.sequential, time_limit_s=60.0),
-        "concurrent": load(
-            url, data, clients=args.clients, per_client=args.per_client, time_limit_s=90.0
-        ),
+        name: {kind: pooled(parts) for kind, parts in kinds.items()} for name, kinds in runs.items()
     }
 
 
@@ -296,6 +337,7 @@ def main() -> None:
     args.per_client = int(100 * scale)
     args.warmup = int(30 * scale)
     args.repeats = int(500 * scale)
+    args.rounds = 2 if args.quick else 4
     if args.quick:
         args.batch_customers = min(args.batch_customers, 20_000)
     if not CONFIG.exists():
@@ -376,7 +418,7 @@ def main() -> None:
     }
     print(f"in-process: {json.dumps(in_process)}")
 
-    # 2. our server
+    # 2. our server and mlflow's, side by side
     logs = Path(tempfile.mkdtemp(prefix="serving_bench_"))  # server logs, for errors only
     atexit.register(shutil.rmtree, logs, ignore_errors=True)
     port = free_port()
@@ -393,10 +435,46 @@ def main() -> None:
         "--workers",
         str(args.workers),
     ]
-    ours: dict[str, Any] = {}
-    with server(ours_cmd, f"{base}/ready", logs / "churn_serve.log"):
-        ours["by_id"] = measure_endpoint(f"{base}/v1/customers/{customer}", None, args)
-        ours["score"] = measure_endpoint(f"{base}/v1/score", score_bodies, args)
+    # mlflow models serve on the same model version, at our worker count and at its
+    #    default of one (its multi-worker mode has uvicorn's Nagle stall, see
+    #    serving/server.py); the better of the two is the reference. All servers run at
+    #    once and take turns under load (`measure_interleaved`).
+    mlflow_result: dict[str, Any] = {"by_workers": {}}
+    if args.skip_mlflow:
+        mlflow_result["error"] = "skipped (--skip-mlflow)"
+    invocation_data = [json.dumps(invocation_body).encode()]
+    with contextlib.ExitStack() as servers:
+        servers.enter_context(server(ours_cmd, f"{base}/ready", logs / "churn_serve.log"))
+        targets: dict[str, tuple[str, list[bytes] | None]] = {
+            "by_id": (f"{base}/v1/customers/{customer}", None),
+            "score": (f"{base}/v1/score", [json.dumps(body).encode() for body in score_bodies]),
+        }
+        for workers in [] if args.skip_mlflow else sorted({args.workers, 1}, reverse=True):
+            mlflow_base = f"http://{HOST}:{free_port()}"
+            cmd = [
+                *(str(BIN / "mlflow"), "models", "serve", "-m", f"models:/{name}@champion"),
+                *("--env-manager", "local", "-h", HOST, "-p", mlflow_base.rsplit(":", 1)[1]),
+                *("-w", str(workers)),
+            ]
+            try:
+                servers.enter_context(
+                    server(cmd, f"{mlflow_base}/ping", logs / f"mlflow_serve_{workers}.log")
+                )
+                answer = httpx.post(
+                    f"{mlflow_base}/invocations", json=invocation_body, timeout=30.0
+                )
+                answer.raise_for_status()
+            except Exception as error:  # recorded, the run goes on
+                mlflow_result["error"] = f"{type(error).__name__}: {error}"[:2000]
+                continue
+            served = float(answer.json()["predictions"][0]["churn_probability"])
+            mlflow_result["same_probability"] = bool(abs(served - float(probability[index])) < 1e-9)
+            targets[f"mlflow_{workers}"] = (f"{mlflow_base}/invocations", invocation_data)
+        measured = measure_interleaved(targets, args)
+        ours: dict[str, Any] = {"by_id": measured["by_id"], "score": measured["score"]}
+        for workers in sorted({args.workers, 1}, reverse=True):
+            if f"mlflow_{workers}" in measured:
+                mlflow_result["by_workers"][workers] = measured[f"mlflow_{workers}"]
         ours["overhead"] = {
             "by_id": interleaved_overhead(
                 f"{base}/v1/customers/{customer}", None, lookup, args.sequential
@@ -406,39 +484,12 @@ def main() -> None:
             ),
         }
     print(f"ours: {json.dumps(ours)}")
-
-    # 3. mlflow models serve, at our worker count and at its default of one (its
-    #    multi-worker mode has uvicorn's Nagle stall, see serving/server.py); the
-    #    better of the two is the reference
-    mlflow_result: dict[str, Any] = {"by_workers": {}}
-    if args.skip_mlflow:
-        mlflow_result["error"] = "skipped (--skip-mlflow)"
-    for workers in [] if args.skip_mlflow else sorted({args.workers, 1}, reverse=True):
-        port = free_port()
-        base = f"http://{HOST}:{port}"
-        cmd = [
-            *(str(BIN / "mlflow"), "models", "serve", "-m", f"models:/{name}@champion"),
-            *("--env-manager", "local", "-h", HOST, "-p", str(port), "-w", str(workers)),
-        ]
-        try:
-            with server(cmd, f"{base}/ping", logs / f"mlflow_serve_{workers}.log"):
-                answer = httpx.post(f"{base}/invocations", json=invocation_body, timeout=30.0)
-                answer.raise_for_status()
-                served = float(answer.json()["predictions"][0]["churn_probability"])
-                mlflow_result["same_probability"] = bool(
-                    abs(served - float(probability[index])) < 1e-9
-                )
-                mlflow_result["by_workers"][workers] = measure_endpoint(
-                    f"{base}/invocations", [invocation_body], args
-                )
-        except Exception as error:  # recorded, the run goes on
-            mlflow_result["error"] = f"{type(error).__name__}: {error}"[:2000]
     if mlflow_result["by_workers"]:
         best = max(mlflow_result["by_workers"].items(), key=lambda kv: kv[1]["concurrent"]["rps"])
         mlflow_result["reference_workers"], mlflow_result["invocations"] = best
     print(f"mlflow: {json.dumps(mlflow_result)}")
 
-    # 4. batch: churn score's path on a bigger simulated world, against TreeSHAP alone
+    # 3. batch: churn score's path on a bigger simulated world, against TreeSHAP alone
     batch_result = measure_batch(args, job.champion)
     print(f"batch: {json.dumps(batch_result)}")
 
