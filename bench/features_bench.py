@@ -94,15 +94,26 @@ def run_child(kind: str, config_path: Path, cutoff: str, out: Path) -> dict:
     return {**timings, "rows": len(frame), "peak_rss_gib": peak_kib / 2**20}
 
 
-def measure(kind: str, config_path: Path, cutoff: str, repeats: int, scratch: Path) -> dict:
-    runs = []
+def measure(
+    kinds: list[str], config_path: Path, cutoff: str, repeats: int, scratch: Path
+) -> dict[str, dict]:
+    """Each contender `repeats` times in a fresh process, taking turns (this host's speed
+    drifts over minutes: back-to-back blocks would compare different machines); the
+    fastest run of each, and its highest peak memory."""
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
     for _ in range(repeats):
-        cmd = [sys.executable, __file__, "--child", kind, "--config", str(config_path),
-               "--cutoff", cutoff, "--scratch", str(scratch)]  # fmt: skip
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    best = min(runs, key=lambda r: r["total_s"])
-    return {**best, "peak_rss_gib": max(r["peak_rss_gib"] for r in runs)}
+        for kind in kinds:
+            cmd = [sys.executable, __file__, "--child", kind, "--config", str(config_path),
+                   "--cutoff", cutoff, "--scratch", str(scratch)]  # fmt: skip
+            done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            runs[kind].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {
+        kind: {
+            **min(done, key=lambda r: r["total_s"]),
+            "peak_rss_gib": max(r["peak_rss_gib"] for r in done),
+        }
+        for kind, done in runs.items()
+    }
 
 
 def same_answers(scratch: Path) -> bool:
@@ -146,9 +157,8 @@ def main() -> None:
     cutoff = str(load_config(config).data.as_of)
     scratch = HERE / "data" / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
-    reference = measure("duckdb", config, cutoff, args.repeats, scratch)
-    ours = measure("ours", config, cutoff, args.repeats, scratch)
-    report(args, config, cutoff, ours, reference, same_answers(scratch))
+    measured = measure(["duckdb", "ours"], config, cutoff, args.repeats, scratch)
+    report(args, config, cutoff, measured["ours"], measured["duckdb"], same_answers(scratch))
 
 
 def report(args, config: Path, cutoff: str, ours: dict, reference: dict, same: bool) -> None:
