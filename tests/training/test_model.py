@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from churn.model import ChurnModel, FeatureLayout
+from features import trees
 from features.attributes import attribute_spec
 from features.contract import load_config
 from features.sources import load_tables
@@ -175,6 +176,20 @@ def test_contributions_sum_to_the_margin(trained):
     np.testing.assert_allclose(
         contributions.sum(axis=1), trained.model.margin(rows), rtol=1e-5, atol=1e-4
     )
+
+
+def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch):
+    """Trees too large to table (deep ones) leave scoring to XGBoost: same answers."""
+    rows = trained.test_features().head(100)
+    compiled = trained.model.scores(rows)
+    assert trained.model._trees is not None
+    monkeypatch.setattr(trees, "MAX_TABLE_ENTRIES", 0)
+    fallback = replace(trained.model)  # a fresh instance: nothing compiled yet
+    assert fallback._trees is None
+    for ours, xgboosts in zip(compiled, fallback.scores(rows), strict=True):
+        np.testing.assert_allclose(ours, xgboosts, atol=1e-5)
+    np.testing.assert_allclose(fallback.margin(rows), trained.model.margin(rows), atol=1e-5)
+    assert fallback.scores(rows.head(0))[1].shape == (0, len(trained.model.layout.names) + 1)
 
 
 def test_predict_returns_probabilities_and_is_the_pyfunc_entry_point(trained):
