@@ -42,6 +42,7 @@ def _booster(objective: str, depth: int, rounds: int = 40, **params) -> xgb.Boos
         ("binary:logistic", 5, {}),
         ("reg:squarederror", 4, {}),
         ("reg:quantileerror", 3, {"quantile_alpha": 0.9}),
+        ("binary:logistic", 3, {"gamma": 1e6}),  # no split pays: every tree is one leaf
     ],
 )
 def test_margin_and_contributions_are_xgboosts(objective, depth, params):
