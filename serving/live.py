@@ -2,11 +2,11 @@
 
 The posted rows become a `Tables` in the canonical layout `features/sources.py` produces
 (only the tables and columns the model's run config has, attributes typed as the model
-learned them; each table as plain numpy columns, see `features.tables.Table`), and the
-model builds the features itself (`ChurnModel.feature_columns`,
-plain columns rather than a frame for a few customers): the same code and learned state
-as training and the batch, so a customer's full history scores exactly as in the batch
-at the same cutoff.
+learned them), and the model builds the features itself (`ChurnModel.feature_columns`):
+the same code and learned state as training and the batch, so a customer's full history
+scores exactly as in the batch at the same cutoff. For the few customers of a request,
+the tables and the features are plain numpy columns rather than frames
+(`features.tables.Table`), which the feature code reads alike.
 
 Two things are batch-relative and need a choice here:
 
