@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numba
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -639,13 +640,18 @@ def _sorted_activity(frame: pd.DataFrame) -> pd.DataFrame:
 def _time_order(ids: pd.Series, timestamps: pd.Series) -> np.ndarray | None:
     """Row order by (customer, time), None when already so.
 
-    One stable argsort of a combined int64 key (customer rank x time step) when it fits,
-    which is about three times faster than a two-key sort on 10M rows.
+    A log in time order (the usual export) needs only its rows grouped by customer, in a
+    stable counting pass when the ids are dense enough. Otherwise one stable argsort of a
+    combined int64 key (customer rank x time step) when it fits, which is about three
+    times faster than a two-key sort on 10M rows.
     """
     keys = ids.to_numpy() if is_integer_dtype(ids) else pd.factorize(ids, sort=True)[0]
     ts = timestamps.to_numpy().view("i8")
     if len(keys) < 2 or _is_ordered(keys, ts):
         return None
+    low, high = int(keys.min()), int(keys.max())
+    if not timestamps.hasnans and high - low < 4 * len(keys) and (ts[1:] >= ts[:-1]).all():
+        return _grouped_order(keys - low, high - low + 1)
     if timestamps.hasnans or int(ts.max()) - int(ts.min()) >= 2**62:
         return np.lexsort((ts, keys))
     offset = ts - ts.min()
@@ -654,6 +660,23 @@ def _time_order(ids: pd.Series, timestamps: pd.Series) -> np.ndarray | None:
     if (int(keys.max()) - int(low) + 1) * span >= 2**63:
         return np.lexsort((ts, keys))
     return np.argsort((keys - low) * span + offset // step, kind="stable")
+
+
+@numba.njit(cache=True)
+def _grouped_order(keys: np.ndarray, n_keys: int) -> np.ndarray:  # pragma: no cover - numba
+    """Rows ordered by key (0 <= key < n_keys), each key's rows in input order: a
+    counting sort, one pass to count and one to place."""
+    starts = np.zeros(n_keys + 1, dtype=np.int64)
+    for key in keys:
+        starts[key + 1] += 1
+    for key in range(n_keys):
+        starts[key + 1] += starts[key]
+    order = np.empty(len(keys), dtype=np.int64)
+    for row in range(len(keys)):
+        key = keys[row]
+        order[starts[key]] = row
+        starts[key] += 1
+    return order
 
 
 def _is_ordered(keys: np.ndarray, ts: np.ndarray) -> bool:

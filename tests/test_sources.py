@@ -13,7 +13,14 @@ from rich.console import Console
 
 from features.contract import load_config
 from features.report import render_report
-from features.sources import DataError, Issue, ValidationReport, load_tables, validate
+from features.sources import (
+    DataError,
+    Issue,
+    ValidationReport,
+    _time_order,
+    load_tables,
+    validate,
+)
 from features.tables import Tables
 from tests.factories import (
     customers_frame,
@@ -100,6 +107,25 @@ def test_nanosecond_timestamps_over_centuries_still_sort(tmp_path):
     transactions = load(tmp_path, fmt="parquet", transactions=frame).transactions
     keys = list(zip(transactions["customer_id"], transactions["timestamp"], strict=True))
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("ids", ["dense", "sparse", "text"])
+@pytest.mark.parametrize("time_ordered", [True, False])
+def test_time_order_is_a_stable_sort_by_customer_then_time(ids, time_ordered):
+    """A log in time order takes the counting pass (dense ids), others the argsort: both
+    give the stable two-key order, ties in time keeping the input order."""
+    rng = np.random.default_rng(1)
+    n = 5000
+    keys = rng.integers(0, 300, n)
+    ts = np.sort(rng.integers(0, 400, n)) if time_ordered else rng.integers(0, 400, n)
+    customer = {
+        "dense": pd.Series(keys),
+        "sparse": pd.Series(keys * 10**9),
+        "text": pd.Series([f"c{k:04d}" for k in keys], dtype="str"),
+    }[ids]
+    stamps = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(ts, unit="D"))
+    expected = np.lexsort((ts, keys))  # stable: ties keep the input order
+    np.testing.assert_array_equal(_time_order(customer, stamps), expected)
 
 
 def test_column_mapping_renames_user_columns(tmp_path):
