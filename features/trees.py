@@ -32,8 +32,9 @@ import numba
 import numpy as np
 import xgboost as xgb
 
-MAX_TABLE_ENTRIES = 4_000_000
-"""Largest (paths x patterns x depth) table compiled (32 MB of float64)."""
+MAX_TABLE_ENTRIES = 8_000_000
+"""Largest (paths x patterns x depth) table compiled (32 MB of float32): 1,000 trees of
+depth 5 fit, deeper forests are left to XGBoost."""
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-4}
 """Largest difference from XGBoost's margin and contributions on the probe rows (XGBoost
 sums in float32: a regression margin of 17,000 is only good to about 0.05)."""
@@ -67,8 +68,9 @@ class CompiledTrees:
     path_feature: np.ndarray
     """(paths, depth): the feature of each pattern bit."""
     table: np.ndarray | None
-    """(paths, 2^depth, depth): contribution of each path feature for each pattern; None
-    when compiled for margins only."""
+    """(paths, 2^depth, depth): contribution of each path feature for each pattern, in
+    float32 as XGBoost keeps them (sums are float64); None when compiled for margins
+    only."""
 
     @classmethod
     def compile(cls, booster: xgb.Booster, *, contributions: bool = True) -> CompiledTrees | None:
@@ -138,7 +140,7 @@ class CompiledTrees:
                 zeros[p, slot] *= fraction
             path_feature[p, : len(features)] = features
             widths[p] = len(features)
-        table = np.zeros((len(paths), 2**depth, depth)) if tables else None
+        table = np.zeros((len(paths), 2**depth, depth), dtype=np.float32) if tables else None
         for k in np.unique(widths) if tables else ():
             group = widths == k
             table[group, : 2**k, :k] = _path_tables(zeros[group, :k], leaves[group])
