@@ -47,6 +47,10 @@ NUMBER_COLUMNS = frozenset({"amount", "quantity", "discount", "satisfaction", "w
 TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
 MAX_MISSING_AMOUNT_SHARE = 0.05
 """Above this share of missing amounts the transactions are unusable; below, rows are dropped."""
+MAX_NEGATIVE_AMOUNT_SHARE = 0.10
+"""Up to this share, negative amounts are returns or refunds (a retail log has a few
+percent): not purchases, so those rows are dropped with a warning. Above it the amounts
+are unusable as they are (a sign convention, a wrong column): an error."""
 
 _CSV_SUFFIXES = (".csv", ".csv.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -416,14 +420,27 @@ def _integer_ids(ids: pd.Series) -> bool:
 
 
 def _clean_ids(table: _Table, as_int: bool) -> None:
-    """Report and drop rows without an id; give ids the one dtype all tables share."""
+    """Report and drop rows without an id; give ids the one dtype all tables share.
+
+    A customers row without an id is an error. Activity without one (a guest checkout, an
+    anonymous visit) belongs to no customer: those rows are dropped with a warning, and
+    only a table where no row has an id is an error."""
     ids = table.column("customer_id")
     numeric = is_numeric_dtype(ids) and not is_bool_dtype(ids)
     if not numeric:
         ids = _text(ids)
     missing = ids.isna()
     if missing.any():
-        table.flag("error", "customer_id", missing, "no customer id")
+        if isinstance(table.spec, CustomersSpec) or missing.all():
+            table.flag("error", "customer_id", missing, "no customer id")
+        else:
+            n = int(missing.sum())
+            table.warning(
+                "customer_id",
+                n,
+                f"no customer id in {_rows(n)} ({missing.mean():.1%}; guest activity?): "
+                "they belong to no customer and are ignored",
+            )
         table.drop(missing)
         ids = ids.fillna(0 if numeric else "0")  # placeholders in rows that are dropped
     if as_int:
@@ -579,19 +596,24 @@ def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Ser
 
 
 def _check_amounts(table: _Table) -> None:
-    """Negative amounts are errors; missing ones are dropped when rare, an error when not."""
+    """Missing and negative amounts are dropped when rare, an error when not."""
     amounts, missing = table.clean["amount"], table.missing["amount"]
-    negative = amounts < 0
-    if negative.any():
-        table.flag("error", "amount", negative, "negative amounts", amounts)
-    share, n = missing.mean(), int(missing.sum())
-    if share > MAX_MISSING_AMOUNT_SHARE:
-        limit = f"at most {MAX_MISSING_AMOUNT_SHARE:.0%} can be ignored"
-        table.error("amount", n, f"{share:.1%} of amounts missing ({_rows(n)}); {limit}")
+    _tolerate(table, missing, "of amounts missing", MAX_MISSING_AMOUNT_SHARE, "")
+    note = "returns or refunds, not purchases; "
+    _tolerate(table, amounts < 0, "of amounts negative", MAX_NEGATIVE_AMOUNT_SHARE, note)
+
+
+def _tolerate(table: _Table, rows: pd.Series, what: str, limit: float, note: str) -> None:
+    """Up to `limit` of the amounts may be unusable (`rows`): those rows are ignored, with
+    a warning. More is an error."""
+    share, n = float(rows.mean()) if len(rows) else 0.0, int(rows.sum())
+    if share > limit:
+        table.error(
+            "amount", n, f"{share:.1%} {what} ({_rows(n)}); at most {limit:.0%} can be ignored"
+        )
     elif n:
-        note = "those rows are ignored"
-        table.warning("amount", n, f"{share:.1%} of amounts missing ({_rows(n)}); {note}")
-        table.drop(missing)
+        table.warning("amount", n, f"{share:.1%} {what} ({_rows(n)}); {note}those rows are ignored")
+        table.drop(rows)
 
 
 def _check_seen(table: _Table, column: str, key: str, wanted: list[str] | None) -> None:
