@@ -52,10 +52,15 @@ class TableSpec(_Strict):
         return self.columns.get(canonical, canonical)
 
     def mapped(self) -> dict[str, str]:
-        """canonical -> user name for the required columns and the optional ones given."""
+        """canonical -> user name for the required columns and the optional ones given:
+        the columns read from the file."""
         names = {c: self.source_column(c) for c in self.required_columns}
         names.update({c: u for c, u in self.columns.items() if c in self.optional_columns})
         return names
+
+    def loaded_columns(self) -> list[str]:
+        """The canonical columns of the loaded table (`features/sources.py`)."""
+        return list(self.mapped())
 
 
 class LabelSpec(_Strict):
@@ -82,11 +87,35 @@ class CustomersSpec(TableSpec):
 
 
 class TransactionsSpec(TableSpec):
+    """Lines of purchases. `amount` is the line's total; a log that has a unit price and a
+    quantity instead maps `unit_price` (and `quantity`), and the total is their product."""
+
     required_columns = ("customer_id", "timestamp", "amount")
-    optional_columns = ("quantity", "category", "discount", "order_id")
+    optional_columns = ("quantity", "category", "discount", "order_id", "unit_price")
 
     consumable_categories: list[str] | None = None
     """Low-value repeat categories; when absent they are inferred as of each cutoff."""
+
+    @model_validator(mode="after")
+    def _amount_or_unit_price(self) -> TransactionsSpec:
+        if "unit_price" in self.columns:
+            if "amount" in self.columns:
+                raise ValueError("map either amount (the line total) or unit_price, not both")
+            if "quantity" not in self.columns:
+                raise ValueError("unit_price needs quantity: the amount is their product")
+        return self
+
+    def mapped(self) -> dict[str, str]:
+        names = super().mapped()
+        if "unit_price" in names:
+            del names["amount"]  # computed: unit_price x quantity
+        return names
+
+    def loaded_columns(self) -> list[str]:
+        columns = super().loaded_columns()
+        if "unit_price" in columns:
+            columns[columns.index("unit_price")] = "amount"
+        return columns
 
 
 class EventsSpec(TableSpec):

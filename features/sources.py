@@ -43,7 +43,9 @@ from features.contract import (
 from features.tables import DAY, Tables
 
 TIMESTAMP_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at"})
-NUMBER_COLUMNS = frozenset({"amount", "quantity", "discount", "satisfaction", "wallet", "value"})
+NUMBER_COLUMNS = frozenset(
+    {"amount", "unit_price", "quantity", "discount", "satisfaction", "wallet", "value"}
+)
 TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
 MAX_MISSING_AMOUNT_SHARE = 0.05
 """Above this share of missing amounts the transactions are unusable; below, rows are dropped."""
@@ -343,6 +345,8 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         _check_duplicate_ids(table, frame)
         return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     if isinstance(spec, TransactionsSpec):
+        if "unit_price" in table.clean:
+            _line_totals(table)
         _check_amounts(table)
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
@@ -593,6 +597,18 @@ def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Ser
 
 
 # --- activity tables -------------------------------------------------------------------
+
+
+def _line_totals(table: _Table) -> None:
+    """amount = unit_price x quantity, missing where either is; issues about it name both
+    source columns."""
+    price, quantity = table.clean.pop("unit_price"), table.clean["quantity"]
+    table.clean["amount"] = price * quantity
+    table.missing["amount"] = table.missing.pop("unit_price") | table.missing["quantity"]
+    table.sources = {
+        **table.sources,
+        "amount": f"{table.sources['unit_price']} x {table.sources['quantity']}",
+    }
 
 
 def _check_amounts(table: _Table) -> None:

@@ -184,7 +184,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     kinds = attribute_kinds(model)
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
     frames = {
-        name: _activity(customers, name, spec.mapped())
+        name: _activity(customers, name, spec.loaded_columns())
         for name, spec in data.tables().items()
         if name in ROW_MODELS
     }
@@ -221,14 +221,14 @@ def _customers(
 
 
 def _activity(
-    customers: list[CustomerHistoryIn], table: str, mapped: Mapping[str, str]
+    customers: list[CustomerHistoryIn], table: str, columns: list[str]
 ) -> dict[str, np.ndarray]:
     """One activity table, canonical columns typed as the loader types them, sorted by
     customer and time. Columns are gathered straight from the validated models into
     numpy arrays: a live request is a few rows, where per-row dicts and frames would be
     the whole cost."""
     fields = ROW_MODELS[table].model_fields
-    names = [name for name in mapped if name in fields and name != "customer_id"]
+    names = [name for name in columns if name in fields and name != "customer_id"]
     owners = [(c.customer_id, row) for c in customers for row in getattr(c, table)]
     order = sorted(range(len(owners)), key=lambda i: (owners[i][0], naive(owners[i][1].timestamp)))
     rows = [owners[i] for i in order]

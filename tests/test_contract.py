@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from features.contract import ConfigError, load_config
+from features.contract import ConfigError, TransactionsSpec, load_config
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "churn.yaml"
 
@@ -71,3 +71,22 @@ def test_mistakes_name_the_file_and_the_key(tmp_path, text, fragment):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"unit_price": "p"}, "unit_price needs quantity"),
+        ({"unit_price": "p", "quantity": "q", "amount": "a"}, "either amount"),
+    ],
+)
+def test_unit_price_comes_with_quantity_and_instead_of_amount(columns, message):
+    with pytest.raises(ValueError, match=message):
+        TransactionsSpec(path="t.csv", columns=columns)
+
+
+def test_a_unit_price_log_loads_as_amounts():
+    spec = TransactionsSpec(path="t.csv", columns={"unit_price": "p", "quantity": "q"})
+    assert spec.mapped() == {"customer_id": "customer_id", "timestamp": "timestamp",
+                             "quantity": "q", "unit_price": "p"}  # fmt: skip
+    assert sorted(spec.loaded_columns()) == ["amount", "customer_id", "quantity", "timestamp"]

@@ -349,6 +349,23 @@ def test_dates_pandas_cannot_hold_are_errors(tmp_path):
     assert_located(only_error(report), file="customers.csv", column="signup_date", rows=1)
 
 
+def test_a_unit_price_and_quantity_give_the_amount(tmp_path):
+    """Line-item logs (price per unit, units; returns as negative units) map unit_price
+    and quantity: the amount is their product, a return is ignored with a warning that
+    names both source columns."""
+    lines = many_transactions(40).drop(columns="amount")
+    lines["Price"] = [2.5] * 40
+    lines["Qty"] = [2] * 39 + [-1]
+    columns = {"unit_price": "Price", "quantity": "Qty", "category": "category"}
+    tables, report = check(
+        tmp_path, transactions=lines, specs={"transactions": {"columns": columns}}
+    )
+    assert report.errors == [] and tables is not None
+    assert list(tables.transactions["amount"]) == [5.0] * 39
+    assert "Price x Qty" in str(only_warning(report))
+    assert "unit_price" not in tables.transactions
+
+
 def test_many_negative_amounts_are_an_error(tmp_path):
     transactions = transactions_frame().assign(amount=[-5.0, 1, 2, -1, 3, 4, 5, 6])
     _, report = check(tmp_path, transactions=transactions)
