@@ -57,8 +57,10 @@ are unusable as they are (a sign convention, a wrong column): an error."""
 _CSV_SUFFIXES = (".csv", ".csv.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException)
-_INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})"
-"""Ids that survive a round trip through int64 unchanged (no leading zeros, no '+')."""
+_INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
+"""Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
+when written as whole floats (`_whole`)."""
+_WHOLE_FLOAT = r"^(-?\d+)\.0+$"
 _TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
 _YAML_BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "on", "1"), "true"),
@@ -411,6 +413,14 @@ def _counts(counts: pd.Series) -> str:
 # --- customer ids ----------------------------------------------------------------------
 
 
+def _whole(ids: pd.Series) -> pd.Series:
+    """'13085.0' -> '13085': an integer id written as a float (a CSV exported from a frame
+    whose blanks made the id column float) is the same customer as '13085' elsewhere."""
+    if not ids.str.contains(".", regex=False).any():
+        return ids
+    return ids.str.replace(_WHOLE_FLOAT, r"\1", regex=True)
+
+
 def _integer_ids(ids: pd.Series) -> bool:
     """Whether ids are integers without loss: integer dtype, whole floats, or digit text."""
     if is_bool_dtype(ids):
@@ -432,7 +442,7 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
     ids = table.column("customer_id")
     numeric = is_numeric_dtype(ids) and not is_bool_dtype(ids)
     if not numeric:
-        ids = _text(ids)
+        ids = _whole(_text(ids))
     missing = ids.isna()
     if missing.any():
         if isinstance(table.spec, CustomersSpec) or missing.all():

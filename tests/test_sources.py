@@ -219,6 +219,19 @@ def test_integer_ids_in_every_table_become_int64(tmp_path):
     assert tables.events["customer_id"].dtype == "int64"
 
 
+def test_ids_written_as_whole_floats_match_the_same_ids_written_plainly(tmp_path):
+    """A transactions CSV exported from a frame whose blank ids made them float has
+    '2.0' where the customers table has '2': the same customer."""
+    transactions = transactions_frame().astype({"customer_id": "float64"})
+    transactions.loc[3, "customer_id"] = None  # a guest checkout
+    transactions.to_csv(tmp_path / "check.csv", index=False)
+    assert "2.0" in (tmp_path / "check.csv").read_text()
+    tables, report = check(tmp_path, transactions=transactions)
+    assert report.errors == [] and tables is not None
+    assert tables.transactions["customer_id"].dtype == "int64"
+    assert len(tables.transactions) == 7 and set(tables.transactions["customer_id"]) == {1, 2, 3, 4}
+
+
 def test_one_table_with_text_ids_makes_every_id_a_stripped_string(tmp_path):
     events = events_frame().astype({"customer_id": "str"})
     events.loc[0, "customer_id"] = " 1 "
