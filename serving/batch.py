@@ -150,12 +150,17 @@ def prepare(
 
 
 def resolve_cutoff(tables: Tables, cutoff: dt.date | None) -> pd.Timestamp:
-    """The given cutoff, else the last day with recorded activity."""
+    """The given cutoff, else the last day with recorded activity, else the extract date
+    (`data.as_of`: a labelled snapshot has no dated activity)."""
     if cutoff is not None:
         return pd.Timestamp(cutoff).normalize()
-    if tables.observed_until is None:
-        raise ServingError("the data hold no dated activity; pass --cutoff YYYY-MM-DD")
-    return tables.observed_until
+    if tables.observed_until is not None:
+        return tables.observed_until
+    if tables.as_of is not None:
+        return pd.Timestamp(tables.as_of).normalize()
+    raise ServingError(
+        "the data hold no dated activity and no data.as_of; pass --cutoff YYYY-MM-DD"
+    )
 
 
 def active_only(

@@ -4,8 +4,9 @@ The champion is trained here (tests may import training; serving may not) on a s
 simulated data set, with MLflow's store and the working directory in a temporary folder.
 """
 
+import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +19,9 @@ from features.contract import load_config
 from features.labels import label_churn
 from features.simulate import simulate_to_dir
 from features.sources import load_tables
+from features.tables import Tables
 from serving import store
-from serving.batch import load_champion
+from serving.batch import ServingError, load_champion, resolve_cutoff
 from training.promote import promote
 from training.train import train_and_log
 
@@ -124,3 +126,14 @@ def test_no_champion_is_one_clear_error(scored, monkeypatch, tmp_path):
     result = runner.invoke(app, ["score", "--config", str(scored.config)])
     assert result.exit_code == 2
     assert "has no champion" in result.output
+
+
+def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():
+    """A labelled telecom snapshot has no dated activity: the default cutoff is
+    `data.as_of`; with neither, the user is asked for --cutoff."""
+    snapshot = Tables(customers=pd.DataFrame({"customer_id": ["a", "b"]}))
+    extract = replace(snapshot, as_of=pd.Timestamp("2024-06-30"))
+    assert resolve_cutoff(extract, None) == pd.Timestamp("2024-06-30")
+    assert resolve_cutoff(extract, dt.date(2024, 5, 31)) == pd.Timestamp("2024-05-31")
+    with pytest.raises(ServingError, match="--cutoff"):
+        resolve_cutoff(snapshot, None)
