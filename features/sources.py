@@ -61,6 +61,7 @@ _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 """Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
 when written as whole floats (`_whole`)."""
 _WHOLE_FLOAT = r"^(-?\d+)\.0+$"
+_EPOCH_UNITS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"), (float("inf"), "ns"))
 _TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
 _YAML_BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "on", "1"), "true"),
@@ -480,10 +481,29 @@ def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.S
     values = table.column(column)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif is_numeric_dtype(values) and not is_bool_dtype(values):
+        dates = _numeric_dates(table, column, values)
+        return _in_range(table, column, dates, reference), values.isna()
     elif not is_datetime64_dtype(values):
         text = _text(values)
         return _in_range(table, column, _parse_dates(table, column, text), reference), text.isna()
     return _in_range(table, column, values, reference), values.isna()
+
+
+def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
+    """Numbers as dates, as event logs write them: whole YYYYMMDD numbers (20240131), or
+    Unix time in s, ms, µs or ns, the unit told by the size of the typical value (a date
+    of 1973-2286 in seconds is 1e8-1e10). Said in a warning; a wrong reading shows as
+    dates out of range."""
+    typical = float(values.abs().median()) if values.notna().any() else 0.0
+    if 1e7 <= typical < 1e8:
+        days = values.astype("Int64").astype("str")
+        return _parse_dates(table, column, days.mask(values.isna()))
+    unit = next(u for size, u in _EPOCH_UNITS if typical < size)
+    n = int(values.notna().sum())
+    if n:
+        table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")
+    return pd.to_datetime(values, unit=unit, errors="coerce")
 
 
 def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:

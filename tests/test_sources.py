@@ -247,6 +247,26 @@ def test_one_table_with_text_ids_makes_every_id_a_stripped_string(tmp_path):
     assert set(tables.events["customer_id"]) == {"1", "2", "004"}
 
 
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        (lambda t: t.dt.strftime("%Y%m%d").astype(int), None),
+        (lambda t: (t - pd.Timestamp(0)) // pd.Timedelta("1s"), "s"),
+        (lambda t: (t - pd.Timestamp(0)) // pd.Timedelta("1ms"), "ms"),
+    ],
+)
+def test_numeric_timestamps_are_yyyymmdd_or_unix_time(tmp_path, written, unit):
+    """Event logs write dates as numbers: 20240203, or Unix time (unit told by size)."""
+    stamps = pd.to_datetime(pd.Series(["2024-02-03", "2024-02-04", "2024-01-20", "2024-07-01"]))
+    events = events_frame().assign(timestamp=written(stamps))
+    tables, report = check(tmp_path, events=events)
+    assert report.errors == [] and tables is not None
+    expected = sorted(stamps)
+    assert sorted(tables.events["timestamp"]) == expected
+    notes = [w.message for w in report.warnings if w.table == "events"]
+    assert notes == ([f"numbers read as Unix time in {unit} (4 rows)"] if unit else [])
+
+
 def test_timezone_aware_timestamps_become_naive_utc(tmp_path):
     events = events_frame().assign(timestamp=["2024-02-03T01:00:00+02:00"] * 4)
     tables = load(tmp_path, events=events)
