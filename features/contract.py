@@ -28,6 +28,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class RowFilter(_Strict):
+    """Keep only the rows whose `column` (the file's name) holds one of `values`: one log
+    can feed two tables, e.g. its cancellation events as `cancellations`."""
+
+    column: str
+    values: list[str | int | float | bool] = Field(min_length=1)
+
+
 class TableSpec(_Strict):
     """One input table: a CSV or Parquet file and its column mapping (canonical -> user)."""
 
@@ -36,6 +44,7 @@ class TableSpec(_Strict):
 
     path: Path
     columns: dict[str, str] = Field(default_factory=dict)
+    rows: RowFilter | None = None
 
     @model_validator(mode="after")
     def _check_columns(self) -> TableSpec:

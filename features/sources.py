@@ -268,16 +268,26 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
         return None
+    if spec.rows is not None:
+        kept = _text(table.column("rows.column")).isin([str(v) for v in spec.rows.values])
+        if not kept.any():
+            wanted = ", ".join(str(v) for v in spec.rows.values)
+            table.error("rows.column", 0, f"no row holds any of: {wanted} (rows.values)")
+            return None
+        table.raw = table.raw.loc[kept].reset_index(drop=True)
     return table
 
 
 def _source_columns(spec: TableSpec) -> dict[str, str]:
-    """canonical -> user column for everything to read: mapped columns, attributes, label."""
+    """canonical -> user column for everything to read: mapped columns, attributes, label,
+    and the column rows are kept by (`rows`)."""
     sources = spec.mapped()
     if isinstance(spec, CustomersSpec):
         sources.update({name: name for name in spec.attributes if name not in sources})
         if spec.label is not None:
             sources["label"] = spec.label.column
+    if spec.rows is not None:
+        sources["rows.column"] = spec.rows.column
     return sources
 
 

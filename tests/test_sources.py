@@ -29,6 +29,7 @@ from tests.factories import (
     many_transactions,
     transactions_frame,
     write_dataset,
+    write_table,
 )
 
 
@@ -265,6 +266,30 @@ def test_numeric_timestamps_are_yyyymmdd_or_unix_time(tmp_path, written, unit):
     assert sorted(tables.events["timestamp"]) == expected
     notes = [w.message for w in report.warnings if w.table == "events"]
     assert notes == ([f"numbers read as Unix time in {unit} (4 rows)"] if unit else [])
+
+
+def test_one_log_feeds_events_and_cancellations_through_a_row_filter(tmp_path):
+    """A subscription event log holds its cancellations among other events: `rows` keeps
+    the cancellation events for the `cancellations` table."""
+    log = events_frame().assign(type=["login", "cancel", "login", "play"])
+    path = write_table(log, tmp_path / "data" / "log.csv")
+    cancel = {
+        "path": str(path.relative_to(tmp_path)),
+        "rows": {"column": "type", "values": ["cancel"]},
+    }
+    tables = load(tmp_path, cancellations=None, data={"cancellations": cancel})
+    assert list(tables.cancellations["customer_id"]) == [2]
+    assert list(tables.cancellations.columns) == ["customer_id", "timestamp"]
+    assert len(tables.events) == 4
+
+
+def test_a_row_filter_that_keeps_nothing_is_an_error(tmp_path):
+    log = write_table(events_frame(), tmp_path / "data" / "log.csv")
+    spec = {"path": str(log.relative_to(tmp_path)), "rows": {"column": "type", "values": ["x"]}}
+    _, report = check(tmp_path, cancellations=None, data={"cancellations": spec})
+    issue = only_error(report)
+    assert_located(issue, file="log.csv", column="type", rows=0)
+    assert "no row holds any of: x" in issue.message
 
 
 def test_timezone_aware_timestamps_become_naive_utc(tmp_path):
