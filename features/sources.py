@@ -269,13 +269,21 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
         table.error(None, 0, "the file has no rows")
         return None
     if spec.rows is not None:
-        kept = _text(table.column("rows.column")).isin([str(v) for v in spec.rows.values])
+        kept = _holds(table.column("rows.column"), spec.rows.values)
         if not kept.any():
             wanted = ", ".join(str(v) for v in spec.rows.values)
             table.error("rows.column", 0, f"no row holds any of: {wanted} (rows.values)")
             return None
         table.raw = table.raw.loc[kept].reset_index(drop=True)
     return table
+
+
+def _holds(values: pd.Series, wanted: list) -> pd.Series:
+    """Rows whose value is one of `wanted`: numbers compared as numbers (a flag 1 is 1.0),
+    anything else as stripped text."""
+    if is_numeric_dtype(values) and not is_bool_dtype(values):
+        return values.isin(pd.to_numeric(pd.Series(wanted, dtype=object), errors="coerce"))
+    return _text(values).isin([str(v) for v in wanted])
 
 
 def _source_columns(spec: TableSpec) -> dict[str, str]:

@@ -283,6 +283,15 @@ def test_one_log_feeds_events_and_cancellations_through_a_row_filter(tmp_path):
     assert len(tables.events) == 4
 
 
+def test_a_row_filter_on_a_numeric_flag_compares_numbers(tmp_path):
+    """A payments table marks cancellations with a 0/1 flag (float in Parquet)."""
+    payments = events_frame().assign(is_cancel=[0.0, 1.0, 0.0, 1.0])
+    path = write_table(payments, tmp_path / "data" / "payments.parquet")
+    spec = {"path": str(path.relative_to(tmp_path)), "rows": {"column": "is_cancel", "values": [1]}}
+    tables = load(tmp_path, cancellations=None, data={"cancellations": spec})
+    assert list(tables.cancellations["customer_id"]) == [2, 4]
+
+
 def test_a_row_filter_that_keeps_nothing_is_an_error(tmp_path):
     log = write_table(events_frame(), tmp_path / "data" / "log.csv")
     spec = {"path": str(log.relative_to(tmp_path)), "rows": {"column": "type", "values": ["x"]}}
