@@ -45,6 +45,9 @@ class TableSpec(_Strict):
     path: Path
     columns: dict[str, str] = Field(default_factory=dict)
     rows: RowFilter | None = None
+    date_format: str | None = None
+    """strftime format of the table's text dates (e.g. '%d/%m/%Y'); default: ISO 8601,
+    else one format guessed from the data and named in a warning."""
 
     @model_validator(mode="after")
     def _check_columns(self) -> TableSpec:

@@ -525,19 +525,23 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
 
 
 def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
-    """ISO 8601 first; other formats only as one format guessed from the first misfit."""
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    """The table's `date_format` when set; else ISO 8601 first, and other dates only in
+    one format guessed from the first misfit (named in a warning: 01/02/2024 is read
+    month first, and `date_format` says otherwise)."""
+    fixed = table.spec.date_format
+    parsed = pd.to_datetime(text, errors="coerce", format=fixed or "ISO8601", utc=True)
     failed = parsed.isna() & text.notna()
-    fmt = guess_datetime_format(text[failed].iloc[0]) if failed.any() else None
+    fmt = guess_datetime_format(text[failed].iloc[0]) if failed.any() and not fixed else None
     if fmt is not None:
         retry = pd.to_datetime(text[failed], errors="coerce", format=fmt, utc=True)
         parsed = parsed.where(~failed, retry)
         read = failed & parsed.notna()
         if read.any():
-            table.flag("warning", column, read, f"dates not in ISO 8601 (read as {fmt})", text)
+            what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
+            table.flag("warning", column, read, what, text)
         failed = parsed.isna() & text.notna()
     if failed.any():
-        table.flag("error", column, failed, "not a date", text)
+        table.flag("error", column, failed, f"not a date{f' in {fixed}' if fixed else ''}", text)
     return parsed.dt.tz_localize(None)
 
 

@@ -410,6 +410,20 @@ def test_unparseable_dates_give_count_and_example(tmp_path):
     assert "'soon'" in issue.message
 
 
+def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp_path):
+    """'03/02/2024' is read month first unless the table's date_format says day first."""
+    events = events_frame().assign(
+        timestamp=["03/02/2024", "04/02/2024", "20/01/2024", "01/07/2024"]
+    )
+    _, report = check(tmp_path, events=events)
+    assert "dates not in ISO 8601 (read as %m/%d/%Y; set date_format" in str(report.issues)
+    assert "'20/01/2024'" in str(only_error(report))  # month 20: not a date month first
+    set_format = {"events": {"date_format": "%d/%m/%Y"}}
+    tables = load(tmp_path, events=events, specs=set_format)
+    days = sorted(tables.events["timestamp"].dt.strftime("%Y-%m-%d"))
+    assert days == ["2024-01-20", "2024-02-03", "2024-02-04", "2024-07-01"]
+
+
 def test_dates_pandas_cannot_hold_are_errors(tmp_path):
     customers = customers_frame().assign(signup_date=["2023-01-10", "9999-12-31", None, None])
     _, report = check(tmp_path, customers=customers)
