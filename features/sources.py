@@ -14,6 +14,7 @@ tables sorted by (customer_id, timestamp) with a fresh index.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -312,7 +313,7 @@ def _has_columns(table: _Table, fmt: str) -> bool:
         if fmt == "parquet":
             available = pq.read_schema(table.path).names
         else:
-            available = list(pd.read_csv(table.path, nrows=0).columns)
+            available = list(pd.read_csv(table.path, nrows=0, sep=_delimiter(table.path)).columns)
     except _READ_ERRORS as exc:
         table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
         return False
@@ -337,10 +338,22 @@ def _read_columns(path: Path, fmt: str, sources: dict[str, str]) -> pd.DataFrame
     dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
     # numbers as floats: a blank after a block of integers must not defeat the fast path
     dtypes.update({s: "float64" for canonical, s in sources.items() if canonical in NUMBER_COLUMNS})
+    sep = _delimiter(path)
     try:
-        return pd.read_csv(path, usecols=columns, dtype=dtypes, engine="pyarrow")
+        return pd.read_csv(path, usecols=columns, dtype=dtypes, engine="pyarrow", sep=sep)
     except _READ_ERRORS:
-        return pd.read_csv(path, usecols=columns, dtype="str", engine="c", low_memory=False)
+        return pd.read_csv(
+            path, usecols=columns, dtype="str", engine="c", low_memory=False, sep=sep
+        )
+
+
+def _delimiter(path: Path) -> str:
+    """',' unless the header line splits on ';', tab or '|' instead (European exports
+    write semicolons): the separator that gives the header the most columns."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+        header = handle.readline()
+    return max(",;\t|", key=lambda sep: (header.count(sep), sep == ","))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -424,6 +424,17 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     assert days == ["2024-01-20", "2024-02-03", "2024-02-04", "2024-07-01"]
 
 
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_files_separated_otherwise_than_by_commas_are_read(tmp_path, sep):
+    """European exports separate by semicolons; others by tabs or pipes."""
+    config = write_dataset(tmp_path)
+    path = tmp_path / "data" / "transactions.csv"
+    pd.read_csv(path).to_csv(path, sep=sep, index=False)
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    assert len(tables.transactions) == len(transactions_frame())
+
+
 def test_dates_pandas_cannot_hold_are_errors(tmp_path):
     customers = customers_frame().assign(signup_date=["2023-01-10", "9999-12-31", None, None])
     _, report = check(tmp_path, customers=customers)
