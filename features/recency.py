@@ -52,10 +52,9 @@ SPECS = [
         "float",
         Mechanism.RECENCY,
         "days_since_last_purchase ÷ gap_median_days: how late against their own rhythm.",
-        "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio:.1f}× their usual gap",
+        "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio!x} their usual gap",
         reason_one=(
-            "no purchase for {days_since_last_purchase:.0f} day, "
-            "{overdue_ratio:.1f}× their usual gap"
+            "no purchase for {days_since_last_purchase:.0f} day, {overdue_ratio!x} their usual gap"
         ),
     ),
     FeatureSpec(
@@ -71,7 +70,7 @@ SPECS = [
         "float",
         Mechanism.RECENCY,
         "days_since_last_purchase ÷ the longest gap the customer ever had.",
-        "silent {silence_vs_longest_gap:.1f}× their longest gap so far",
+        "silent {silence_vs_longest_gap!x} their longest gap so far",
     ),
 ]
 

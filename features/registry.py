@@ -103,7 +103,8 @@ def _fields(template: str) -> tuple[str, ...]:
 
 def _filler(template: str) -> Callable[..., str]:
     """str.format, the C formatter; the Python one only for the "!c" conversion."""
-    return partial(_FORMATTER.format, template) if "!c" in template else template.format
+    custom = "!c" in template or "!x" in template
+    return partial(_FORMATTER.format, template) if custom else template.format
 
 
 def _ones(values: Sequence[object]) -> np.ndarray:
@@ -135,12 +136,23 @@ class _Change(float):
         return f"{direction} {format(abs(float(self)), spec)}"
 
 
+class _Times(float):
+    """A ratio to the customer's own norm: format(3.14, "") -> "3.1×", and below 1, where
+    "0.0×" would say nothing, a share: format(0.011, "") -> "1% of"."""
+
+    def __format__(self, spec: str) -> str:
+        return f"{float(self):.1f}×" if self >= 1 else f"{float(self):.0%} of"
+
+
 class _ReasonFormatter(string.Formatter):
-    """`{name!c:.0%}` renders a relative change as "up/down N%"; the rest is str.format."""
+    """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
+    "3.1×" or "40% of"; the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
             return _Change(float(value))  # type: ignore[arg-type]
+        if conversion == "x":
+            return _Times(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

@@ -54,6 +54,15 @@ def test_change_conversion_reads_up_and_down():
     assert spec.render({"t": 0.4}) == "spend up 40%"
 
 
+def test_ratio_conversion_reads_times_or_a_share():
+    """3.1× their usual gap; below 1, where 0.0× would say nothing, a share of it."""
+    spec = FeatureSpec("r", "float", Mechanism.RECENCY, "d", "{r!x} their usual gap")
+    assert spec.render({"r": 3.14}) == "3.1× their usual gap"
+    assert spec.render({"r": 1.0}) == "1.0× their usual gap"
+    assert spec.render({"r": 0.011}) == "1% of their usual gap"
+    assert spec.render({"r": math.nan}) is None
+
+
 def test_a_count_of_one_reads_in_the_singular():
     spec = FeatureSpec(
         "orders_90d",
