@@ -63,6 +63,8 @@ class CompiledTrees:
     path_left: np.ndarray
     path_bit: np.ndarray
     """The bit of the step's feature in the path's pattern (0 on padding)."""
+    path_full: np.ndarray
+    """Every bit of the path's features: the pattern of a row that follows the path."""
     path_leaf: np.ndarray
     path_width: np.ndarray
     path_feature: np.ndarray
@@ -163,6 +165,7 @@ class CompiledTrees:
             path_split=path_split,
             path_left=path_left,
             path_bit=path_bit,
+            path_full=np.bitwise_or.reduce(path_bit, axis=1),
             path_leaf=leaves,
             path_width=widths,
             path_feature=path_feature,
@@ -180,6 +183,7 @@ class CompiledTrees:
             self.path_split,
             self.path_left,
             self.path_bit,
+            self.path_full,
             self.path_leaf,
             out,
         )
@@ -215,6 +219,7 @@ class CompiledTrees:
             self.path_split,
             self.path_left,
             self.path_bit,
+            self.path_full,
             self.path_width,
             self.path_feature,
             self.table,
@@ -242,6 +247,17 @@ def _decide(
             left[s] = value < threshold[s]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _pattern(left, path_split, path_left, path_bit, path_full, p):  # pragma: no cover - numba
+    """Path p's pattern for a row with decisions `left`: the bits of the path's features
+    on which the row goes the path's way at every step."""
+    failed = 0
+    for step in range(path_split.shape[1]):
+        if path_bit[p, step] and left[path_split[p, step]] != path_left[p, step]:
+            failed |= path_bit[p, step]
+    return path_full[p] & ~failed
+
+
 @numba.njit(cache=True, nogil=True)
 def _margins(
     rows,
@@ -253,21 +269,16 @@ def _margins(
     path_split,
     path_left,
     path_bit,
+    path_full,
     path_leaf,
     out,
 ):  # pragma: no cover - compiled by numba (results tested against XGBoost)
     """Adds to `out` the leaf of every path each row follows throughout."""
-    n_paths, depth = path_split.shape
     left = np.empty(split_feature.shape[0], dtype=np.bool_)
     for i in range(rows.shape[0]):
         _decide(rows[i], split_feature, threshold, default_left, categorical_row, goes_right, left)
-        for p in range(n_paths):
-            follows = True
-            for step in range(depth):
-                if path_bit[p, step] and left[path_split[p, step]] != path_left[p, step]:
-                    follows = False
-                    break
-            if follows:
+        for p in range(path_split.shape[0]):
+            if _pattern(left, path_split, path_left, path_bit, path_full, p) == path_full[p]:
                 out[i] += path_leaf[p]
 
 
@@ -282,25 +293,18 @@ def _explain(
     path_split,
     path_left,
     path_bit,
+    path_full,
     path_width,
     path_feature,
     table,
     out,
 ):  # pragma: no cover - compiled by numba (results tested against XGBoost)
     """Adds each row's contributions into `out` (rows x features)."""
-    n_paths, depth = path_split.shape
     left = np.empty(split_feature.shape[0], dtype=np.bool_)
     for i in range(rows.shape[0]):
         _decide(rows[i], split_feature, threshold, default_left, categorical_row, goes_right, left)
-        for p in range(n_paths):
-            failed = 0
-            full = 0
-            for step in range(depth):
-                bit = path_bit[p, step]
-                full |= bit
-                if bit and left[path_split[p, step]] != path_left[p, step]:
-                    failed |= bit
-            pattern = full & ~failed
+        for p in range(path_split.shape[0]):
+            pattern = _pattern(left, path_split, path_left, path_bit, path_full, p)
             for k in range(path_width[p]):
                 out[i, path_feature[p, k]] += table[p, pattern, k]
 
