@@ -30,7 +30,7 @@ from scipy.special import expit
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import RunConfig
-from features.levels import level_codes
+from features.levels import level_numbers
 from features.registry import Columns, FeatureSpec
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
@@ -121,8 +121,7 @@ class FeatureLayout:
 
     def _column(self, values: Any, name: str) -> np.ndarray:
         if name in self.levels:
-            codes = level_codes(values, self.levels[name])
-            return np.where(codes >= 0, codes, np.nan)
+            return level_numbers(values, self.levels[name])
         return numbers(values)  # text is parsed, junk is missing
 
     def dmatrix(self, features: Mapping[str, Any], label: np.ndarray | None = None) -> xgb.DMatrix:

@@ -37,6 +37,13 @@ def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
     return np.fromiter((positions.get(v, -1) for v in array), np.int64, len(array))
 
 
+def level_numbers(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
+    """`level_codes` as floats with NaN for missing or unseen: how XGBoost reads a
+    categorical column (the churn model's and the wallet model's input alike)."""
+    codes = level_codes(values, levels)
+    return np.where(codes >= 0, codes, np.nan)
+
+
 def categorical(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> pd.Categorical:
     """`values` as a pandas categorical on exactly `levels` (others are missing)."""
     codes = level_codes(values, levels)

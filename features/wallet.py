@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from features.activity import ratio
 from features.context import Context
-from features.levels import level_codes
+from features.levels import level_numbers
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import numbers
 from features.trees import CompiledTrees
@@ -109,9 +109,26 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
             random_state=self.random_state,
             n_jobs=1,
         ).fit(encoded, _target(X, y))
-        self.compiled_ = CompiledTrees.compile(self.model_.get_booster(), contributions=False)
+        self._compile()
         self.n_iter_ = self.max_iter
         return self
+
+    def _compile(self) -> None:
+        """`compiled_`: the regressor's trees for fast margins (`features/trees.py`)."""
+        booster = getattr(self.model_, "get_booster", None)
+        self.compiled_ = CompiledTrees.compile(booster(), contributions=False) if booster else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without `compiled_`: it is derived from `model_` and rebuilt on load, so
+        a logged model does not depend on how this version lays out compiled trees."""
+        state = dict(super().__getstate__())  # a copy: it may be our own __dict__
+        state.pop("compiled_", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if "model_" in state:
+            self._compile()
 
     def predict(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:  # noqa: N803
         check_is_fitted(self, "model_")
@@ -138,7 +155,7 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         """The regressor's prediction, floored; by its compiled trees when they compile
         (quantile loss has an identity link: the margin is the prediction), which spares
         a live request XGBoost's fixed cost per call."""
-        trees = getattr(self, "compiled_", None)  # None: not compilable, or fitted before
+        trees = self.compiled_  # None: trees XGBoost must walk itself
         raw = trees.margin(encoded) if trees is not None else self.model_.predict(encoded)
         return np.maximum(raw, self.min_wallet)
 
@@ -158,12 +175,9 @@ class QuantileWalletEstimator(RegressorMixin, BaseEstimator):
         for j, name in enumerate(names):
             values = columns[name]
             if name in self.levels_:
-                codes = level_codes(values, self.levels_[name])
-                out[:, j] = np.where(codes >= 0, codes, np.nan)
-            elif isinstance(values, pd.Series):
-                out[:, j] = values.to_numpy(dtype=np.float64, na_value=np.nan)
+                out[:, j] = level_numbers(values, self.levels_[name])
             else:
-                out[:, j] = np.asarray(values, dtype=np.float64)
+                out[:, j] = numbers(values)
         return out
 
     def __sklearn_tags__(self):

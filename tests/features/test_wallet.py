@@ -1,5 +1,7 @@
 """Wallet share: supplied wallets, and the quantile estimator fitted on training rows only."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -58,6 +60,10 @@ def test_compiled_trees_predict_as_xgboost_does():
     encoded = estimator._encoded(attrs, list(attrs.columns), len(attrs))
     expected = np.maximum(estimator.model_.predict(encoded), estimator.min_wallet)
     np.testing.assert_allclose(estimator.predict(attrs), expected, rtol=1e-5)
+    assert "compiled_" not in estimator.__getstate__()  # derived: rebuilt on load
+    loaded = pickle.loads(pickle.dumps(estimator))
+    assert loaded.compiled_ is not None and estimator.compiled_ is not None
+    np.testing.assert_allclose(loaded.predict(attrs), expected, rtol=1e-5)
 
 
 def test_wallet_estimator_is_fitted_on_training_cutoffs_only():
