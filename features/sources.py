@@ -142,6 +142,8 @@ class _Table:
     dropped: pd.Series | None = None
     missing: dict[str, pd.Series] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
+    separator: str = ","
+    """A CSV file's, told by its header (`_delimiter`)."""
 
     def column(self, canonical: str) -> pd.Series:
         return self.raw[self.sources[canonical]]
@@ -262,7 +264,7 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     if not _has_columns(table, fmt):
         return None
     try:
-        table.raw = _read_columns(path, fmt, table.sources)
+        table.raw = _read_columns(path, fmt, table.sources, table.separator)
     except _READ_ERRORS as exc:
         table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
         return None
@@ -313,7 +315,8 @@ def _has_columns(table: _Table, fmt: str) -> bool:
         if fmt == "parquet":
             available = pq.read_schema(table.path).names
         else:
-            available = list(pd.read_csv(table.path, nrows=0, sep=_delimiter(table.path)).columns)
+            table.separator = _delimiter(table.path)
+            available = list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
     except _READ_ERRORS as exc:
         table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
         return False
@@ -324,7 +327,7 @@ def _has_columns(table: _Table, fmt: str) -> bool:
     return not missing
 
 
-def _read_columns(path: Path, fmt: str, sources: dict[str, str]) -> pd.DataFrame:
+def _read_columns(path: Path, fmt: str, sources: dict[str, str], sep: str) -> pd.DataFrame:
     """Read the needed columns; CSV through pyarrow, falling back to the C parser.
 
     pyarrow infers types per block and gives up when a later block disagrees (a stray word
@@ -338,7 +341,6 @@ def _read_columns(path: Path, fmt: str, sources: dict[str, str]) -> pd.DataFrame
     dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
     # numbers as floats: a blank after a block of integers must not defeat the fast path
     dtypes.update({s: "float64" for canonical, s in sources.items() if canonical in NUMBER_COLUMNS})
-    sep = _delimiter(path)
     try:
         return pd.read_csv(path, usecols=columns, dtype=dtypes, engine="pyarrow", sep=sep)
     except _READ_ERRORS:
@@ -759,8 +761,8 @@ def _time_order(ids: pd.Series, timestamps: pd.Series) -> np.ndarray | None:
         return np.lexsort((ts, keys))
     offset = ts - ts.min()
     step = next(s for s in _TIME_STEPS_NS if not (offset % s).any())
-    span, low = int(offset.max()) // step + 1, keys.min()
-    if (int(keys.max()) - int(low) + 1) * span >= 2**63:
+    span = int(offset.max()) // step + 1
+    if (high - low + 1) * span >= 2**63:
         return np.lexsort((ts, keys))
     return np.argsort((keys - low) * span + offset // step, kind="stable")
 
