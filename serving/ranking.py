@@ -76,13 +76,9 @@ def _rows(features: Mapping[str, Any]) -> int:
     return len(next(iter(features.values()), ()))
 
 
-def _numbers(features: Mapping[str, Any], name: str) -> np.ndarray:
-    return numbers(features[name])
-
-
 def _filled(features: Mapping[str, Any], name: str) -> np.ndarray:
     """Spend columns are NaN for a customer with no orders: that is a spend of zero."""
-    return np.nan_to_num(_numbers(features, name), nan=0.0)
+    return np.nan_to_num(numbers(features[name]), nan=0.0)
 
 
 def risk_band(probability: np.ndarray, rules: Rules) -> np.ndarray:
@@ -100,8 +96,8 @@ def value_tier(features: Mapping[str, Any], value: np.ndarray, rules: Rules) -> 
         top &= value >= np.quantile(value[known], 1.0 - rules.top_share)
     growable = np.zeros(len(value), dtype=bool)
     if "wallet_share_365d" in features and "wallet_365d" in features:
-        share = _numbers(features, "wallet_share_365d")
-        wallet = _numbers(features, "wallet_365d")
+        share = numbers(features["wallet_share_365d"])
+        wallet = numbers(features["wallet_365d"])
         if (~np.isnan(wallet)).any():
             growable = (share < rules.growable_share_below) & (wallet > np.nanmedian(wallet))
     return np.select(
