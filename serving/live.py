@@ -30,7 +30,7 @@ import pandas as pd
 
 from churn.model import ChurnModel, safe_name
 from features.registry import Columns
-from features.tables import Tables, cutoff_end
+from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, rank
 from serving.reasons import Reason, explain, population_means
@@ -215,8 +215,8 @@ def _customers(
     if signup:
         columns["signup_date"] = _times([c.signup_date for c in ordered])
     for name, kind in kinds.items():
-        values = [c.attributes.get(name) for c in ordered]
-        columns[name] = _parsed(values) if kind == "numeric" else _texts(values)
+        values = np.array([c.attributes.get(name) for c in ordered], dtype=object)
+        columns[name] = numbers(values) if kind == "numeric" else _texts(values)
     return columns
 
 
@@ -256,11 +256,6 @@ def naive(value: dt.datetime) -> dt.datetime:
 
 def _times(values: Iterable[dt.datetime | None]) -> np.ndarray:
     return np.array([None if v is None else naive(v) for v in values], dtype="datetime64[ns]")
-
-
-def _parsed(values: Iterable[Any]) -> np.ndarray:
-    """Numbers from numbers or numeric text; anything else is missing."""
-    return pd.to_numeric(np.array(list(values), dtype=object), errors="coerce").astype(np.float64)
 
 
 def _texts(values: Iterable[Any]) -> np.ndarray:
