@@ -435,6 +435,14 @@ def test_csv_files_separated_otherwise_than_by_commas_are_read(tmp_path, sep):
     assert len(tables.transactions) == len(transactions_frame())
 
 
+def test_dates_not_in_the_set_date_format_are_errors_naming_it(tmp_path):
+    events = events_frame().assign(timestamp=["03/02/2024", "2024-02-04", "20/01/2024", "x"])
+    _, report = check(tmp_path, events=events, specs={"events": {"date_format": "%d/%m/%Y"}})
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="timestamp", rows=2)
+    assert "not a date in %d/%m/%Y" in issue.message and "'2024-02-04'" in issue.message
+
+
 def test_dates_pandas_cannot_hold_are_errors(tmp_path):
     customers = customers_frame().assign(signup_date=["2023-01-10", "9999-12-31", None, None])
     _, report = check(tmp_path, customers=customers)
