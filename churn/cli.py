@@ -285,7 +285,9 @@ def serve(
     workers: Annotated[
         int,
         typer.Option(
-            min=1, help="Server processes; each loads the model (one per core for throughput)."
+            min=1,
+            help="HTTP processes (one per core for throughput); with more than one, they "
+            "share one scoring process that scores their live requests together.",
         ),
     ] = 1,
     access_log: Annotated[

@@ -23,20 +23,21 @@ from serving.deps import require_api_key
 from serving.metrics import Metrics, RequestMetrics
 from serving.routes import customers, model, ops, score
 from serving.scorer import ModelHolder
+from serving.scoring_client import ScoringClient
 from serving.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-async def check_and_report(holder: ModelHolder, metrics: Metrics) -> bool:
-    """One alias check off the event loop; the metrics follow the served version."""
+async def check_and_report(holder: ModelHolder, metrics: Metrics | None) -> bool:
+    """One alias check off the event loop; the metrics (if any) follow the served version."""
     swapped = await run_in_threadpool(holder.check)
-    if swapped and holder.current is not None:
+    if swapped and metrics is not None and holder.current is not None:
         metrics.serving(holder.current.name, holder.current.version)
     return swapped
 
 
-async def poll(holder: ModelHolder, metrics: Metrics, seconds: float) -> None:
+async def poll(holder: ModelHolder, metrics: Metrics | None, seconds: float) -> None:
     """Follow the alias forever; one failed check never stops the poller."""
     while True:
         await asyncio.sleep(seconds)
@@ -61,6 +62,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await poller
         app.state.coalescer.close()
+        if app.state.scoring is not None:
+            await app.state.scoring.close()
         app.state.engine.dispose()
 
 
@@ -75,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or Settings()
     app.state.metrics = Metrics()
     app.state.coalescer = Coalescer(on_batch=app.state.metrics.live_batch.observe)
+    socket = app.state.settings.scoring_socket
+    app.state.scoring = ScoringClient(socket) if socket else None
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     errors.install(app)
     secured = [Depends(require_api_key)]

@@ -12,9 +12,11 @@ most `max_customers` in all, and reason means from the model's training populati
 model without stored means compares reasons with the posted customers, so its requests
 are scored alone).
 
-The queue lives on the event loop (no locks: only the loop thread touches it); runs are
-scored one at a time on one thread of the process, so a waiting request holds no thread
-and the loop keeps reading new requests while a run is scored.
+`Coalescer` keeps the queue on the event loop (no locks: only the loop thread touches it)
+and scores runs one at a time on one thread of the process, so a waiting request holds no
+thread and the loop keeps reading new requests while a run is scored. The shared scoring
+process of a multi-worker server (`serving/scoring_process.py`) queues `Job`s of its own
+and forms runs with the same `take`.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from serving.live import checked_cutoff, respond, score_customers
 from serving.schemas import MAX_CUSTOMERS, ScoreIn
@@ -33,12 +35,19 @@ from serving.scorer import Loaded
 
 
 @dataclass(eq=False)
-class _Pending:
+class Job:
+    """One live request waiting to be scored, with what decides whom it may join."""
+
     request: ScoreIn
     cutoff: dt.date
     loaded: Loaded
     ids: frozenset[str]
-    answer: asyncio.Future
+
+    @classmethod
+    def checked(cls, request: ScoreIn, loaded: Loaded, **extra: Any) -> Self:
+        """The job; NotKnownAtCutoffError first, so a bad request fails alone."""
+        ids = frozenset(c.customer_id for c in request.customers)
+        return cls(request, checked_cutoff(request), loaded, ids, **extra)
 
     @property
     def mergeable(self) -> bool:
@@ -46,12 +55,43 @@ class _Pending:
         return isinstance(means, Mapping) and bool(means)
 
 
-def _answers(batch: list[_Pending]) -> list[dict[str, Any]]:
-    """Score the batch's customers in one run; one response per request (scoring thread)."""
+J = TypeVar("J", bound=Job)
+
+
+def take(
+    queue: deque[J], max_customers: int, wanted: Callable[[J], bool] = lambda job: True
+) -> list[J]:
+    """Remove and return the first queued job and those that can be scored with it (see
+    the module docstring); `wanted` says whether a job still needs an answer."""
+    first = queue.popleft()
+    batch, seen, size = [first], set(first.ids), len(first.ids)
+    if first.mergeable:
+        for job in list(queue):
+            if (
+                wanted(job)
+                and job.loaded is first.loaded
+                and job.cutoff == first.cutoff
+                and seen.isdisjoint(job.ids)
+                and size + len(job.ids) <= max_customers
+            ):
+                queue.remove(job)
+                batch.append(job)
+                seen |= job.ids
+                size += len(job.ids)
+    return batch
+
+
+def answers(batch: Sequence[Job]) -> list[dict[str, Any]]:
+    """Score the batch's customers in one run; one response per request (`ScoreOut`)."""
     first = batch[0]
     customers = [c for job in batch for c in job.request.customers]
     scored = score_customers(customers, first.cutoff, first.loaded)
     return [respond(job.request, job.cutoff, scored, job.loaded) for job in batch]
+
+
+@dataclass(eq=False)
+class _Pending(Job):
+    answer: asyncio.Future = field(kw_only=True)
 
 
 @dataclass
@@ -69,10 +109,8 @@ class Coalescer:
 
     async def score(self, request: ScoreIn, loaded: Loaded) -> dict[str, Any]:
         """The response for `request` (shape of `ScoreOut`), once its run is scored."""
-        cutoff = checked_cutoff(request)  # a bad request fails alone, before queueing
         loop = asyncio.get_running_loop()
-        ids = frozenset(c.customer_id for c in request.customers)
-        job = _Pending(request, cutoff, loaded, ids, loop.create_future())
+        job = _Pending.checked(request, loaded, answer=loop.create_future())
         self._queue.append(job)
         if not self._running:
             self._start_next(loop)
@@ -89,28 +127,9 @@ class Coalescer:
         self._running = bool(self._queue)
         if not self._running:
             return
-        batch = self._take()
-        run = loop.run_in_executor(self._thread, _answers, batch)
+        batch = take(self._queue, self.max_customers, lambda job: not job.answer.done())
+        run = loop.run_in_executor(self._thread, answers, batch)
         run.add_done_callback(lambda finished: self._settle(batch, finished, loop))
-
-    def _take(self) -> list[_Pending]:
-        """The first queued request and those that can be scored with it (see above)."""
-        first = self._queue.popleft()
-        batch, seen, size = [first], set(first.ids), len(first.ids)
-        if first.mergeable:
-            for job in list(self._queue):
-                if (
-                    not job.answer.done()
-                    and job.loaded is first.loaded
-                    and job.cutoff == first.cutoff
-                    and seen.isdisjoint(job.ids)
-                    and size + len(job.ids) <= self.max_customers
-                ):
-                    self._queue.remove(job)
-                    batch.append(job)
-                    seen |= job.ids
-                    size += len(job.ids)
-        return batch
 
     def _settle(
         self, batch: list[_Pending], finished: asyncio.Future, loop: asyncio.AbstractEventLoop

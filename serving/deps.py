@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from serving.coalesce import Coalescer
 from serving.metrics import Metrics
 from serving.scorer import Loaded, ModelHolder
+from serving.scoring_client import ScoringClient
 from serving.settings import Settings
 
 
@@ -34,6 +35,10 @@ async def get_engine(request: Request) -> Engine:
 
 async def get_coalescer(request: Request) -> Coalescer:
     return request.app.state.coalescer
+
+
+async def get_scoring(request: Request) -> ScoringClient | None:
+    return request.app.state.scoring
 
 
 async def get_metrics(request: Request) -> Metrics:
@@ -77,4 +82,5 @@ HolderDep = Annotated[ModelHolder, Depends(get_holder)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 CoalescerDep = Annotated[Coalescer, Depends(get_coalescer)]
+ScoringDep = Annotated[ScoringClient | None, Depends(get_scoring)]
 ModelDep = Annotated[Loaded, Depends(current_model)]

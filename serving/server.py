@@ -19,13 +19,17 @@ by uvicorn's own supervisor.
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from serving.batch import ServingError
+from serving.scoring_process import ScoringProcess
 
 APP = "serving.app:create_app"
 
@@ -72,14 +76,20 @@ def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener
 
 
 def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
-    """Serve the app factory on host:port with `workers` processes (blocks)."""
+    """Serve the app factory on host:port with `workers` processes (blocks); with more
+    than one, they share one scoring process (serving/scoring_process.py)."""
     options = {"factory": True, "host": host, "port": port, "workers": workers}
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(APP, **options, access_log=access_log)
         return
     config = uvicorn.Config(APP, **options, access_log=access_log)
     held, listener = reserve(host, port, config.backlog)
-    try:
-        Multiprocess(config, sockets=[listener]).run()  # type: ignore[list-item]  # see Listener
-    finally:
-        held.close()
+    with tempfile.TemporaryDirectory(prefix="churn-serve-") as directory:
+        scoring = ScoringProcess(Path(directory) / "scoring.sock")
+        os.environ["CHURN_SCORING_SOCKET"] = str(scoring.path)  # the workers inherit it
+        try:
+            scoring.start()
+            Multiprocess(config, sockets=[listener]).run()  # type: ignore[list-item]  # see Listener
+        finally:
+            scoring.stop()
+            held.close()

@@ -8,6 +8,9 @@
 - `CHURN_RELOAD_SECONDS`: how often the API checks whether `champion` moved (default 30).
 - `CHURN_API_KEY`: when set (one key or a comma-separated list), every `/v1` route needs
   one of them in `X-API-Key` or `Authorization: Bearer`; unset, the API is open.
+
+`CHURN_SCORING_SOCKET` is not for users: `churn serve --workers N` sets it for its
+workers (the shared scoring process's socket).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class Settings(BaseSettings):
     model_name: str | None = Field(default=None, alias="CHURN_MODEL_NAME")
     reload_seconds: float = Field(default=30.0, gt=0, alias="CHURN_RELOAD_SECONDS")
     api_key: str | None = Field(default=None, alias="CHURN_API_KEY", repr=False)
+    scoring_socket: str | None = Field(default=None, alias="CHURN_SCORING_SOCKET")
+    """Set by `churn serve --workers N` for its workers: the shared scoring process."""
 
     @property
     def api_keys(self) -> list[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from serving import deps, store
 from serving.app import check_and_report, create_app
+from serving.schemas import ScoreIn
 from serving.scorer import ModelHolder
 from serving.settings import Settings
 
@@ -33,6 +35,11 @@ def app_with(settings: Settings, holder: ModelHolder) -> FastAPI:
     app.dependency_overrides[deps.get_engine] = lambda: engine
     asyncio.run(check_and_report(holder, app.state.metrics))
     return app
+
+
+def request(customers: list[dict], cutoff: dt.date) -> ScoreIn:
+    """A validated `POST /v1/score` body."""
+    return ScoreIn.model_validate({"customers": customers, "cutoff": cutoff.isoformat()})
 
 
 def client_for(app: FastAPI) -> TestClient:

@@ -76,3 +76,41 @@ def served(tmp_path_factory) -> Served:
     result = CliRunner(env=env).invoke(app, ["score", "--config", str(path)])
     assert result.exit_code == 0, result.output
     return found
+
+
+# -- the champion loaded, some customers' histories and the batch's cutoff --------------
+import datetime as dt  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def loaded(served):
+    """The session's champion as the API loads it."""
+    from serving.scorer import ModelHolder
+
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    holder.check()
+    assert holder.current is not None
+    return holder.current
+
+
+@pytest.fixture(scope="module")
+def histories(served) -> list[dict[str, Any]]:
+    """Six scored customers' full histories (JSON-ready), ids as text."""
+    from features.contract import load_config
+    from features.sources import load_tables
+    from serving import store
+    from serving.history import history_item
+
+    tables = load_tables(load_config(served.config))
+    rows = store.worklist(store.connect(served.database_url), sort="probability", limit=1000)
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    return [history_item(tables, lookup[row["customer_id"]]) for row in rows[::150][:6]]
+
+
+@pytest.fixture(scope="module")
+def cutoff(served) -> dt.date:
+    """The cutoff of the stored score batch."""
+    from serving import store
+
+    return store.latest_batch(store.connect(served.database_url))["cutoff"]

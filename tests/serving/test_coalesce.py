@@ -18,42 +18,14 @@ from typing import Any
 
 import pytest
 
-from features.contract import load_config
-from features.sources import load_tables
-from serving import coalesce, store
+from serving import coalesce
 from serving.coalesce import Coalescer
-from serving.history import history_item
 from serving.live import NotKnownAtCutoffError, score_history
 from serving.schemas import ScoreIn
-from serving.scorer import Loaded, ModelHolder
+from serving.scorer import Loaded
+from tests.serving.api_helpers import request
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def loaded(served) -> Loaded:
-    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
-    holder.check()
-    assert holder.current is not None
-    return holder.current
-
-
-@pytest.fixture(scope="module")
-def histories(served) -> list[dict[str, Any]]:
-    """Six scored customers' full histories (JSON-ready), ids as text."""
-    tables = load_tables(load_config(served.config))
-    rows = store.worklist(store.connect(served.database_url), sort="probability", limit=1000)
-    lookup = {str(i): i for i in tables.customers["customer_id"]}
-    return [history_item(tables, lookup[row["customer_id"]]) for row in rows[::150][:6]]
-
-
-@pytest.fixture(scope="module")
-def cutoff(served) -> dt.date:
-    return store.latest_batch(store.connect(served.database_url))["cutoff"]
-
-
-def request(customers: list[dict], cutoff: dt.date) -> ScoreIn:
-    return ScoreIn.model_validate({"customers": customers, "cutoff": cutoff.isoformat()})
 
 
 def run_held(

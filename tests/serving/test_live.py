@@ -6,7 +6,6 @@ a customer's full history posted at the batch cutoff must score exactly as in th
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import replace
 from typing import Any
@@ -19,7 +18,6 @@ from fastapi.testclient import TestClient
 from features.contract import load_config
 from features.sources import load_tables
 from features.tables import Tables
-from serving import store
 from serving.history import history_item
 from serving.ranking import TIERS
 from serving.schemas import MAX_CUSTOMERS, InteractionIn, ScoreIn
@@ -38,11 +36,6 @@ def client(served) -> TestClient:
 @pytest.fixture(scope="module")
 def tables(served) -> Tables:
     return load_tables(load_config(served.config))
-
-
-@pytest.fixture(scope="module")
-def cutoff(served) -> dt.date:
-    return store.latest_batch(store.connect(served.database_url))["cutoff"]
 
 
 def post(client: TestClient, customers: list[dict], **extra: Any):

@@ -1,15 +1,30 @@
-"""`churn serve --workers N`: each worker listens on its own SO_REUSEPORT socket."""
+"""`churn serve --workers N`: each worker listens on its own SO_REUSEPORT socket, and the
+workers share one scoring process."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
 import pickle
+import re
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 
 from serving.batch import ServingError
+from serving.live import score_history
+from serving.schemas import ScoreOut
+from serving.scorer import Loaded, ModelHolder
 from serving.server import reserve
+from tests.serving.api_helpers import request
 
 
 async def _accepted_nodelay(listener: socket.socket) -> tuple[int, int]:
@@ -84,3 +99,63 @@ def test_the_supervisor_fails_early_when_the_port_is_taken():
             reserve("127.0.0.1", taken.getsockname()[1], backlog=16)
     finally:
         taken.close()
+
+
+@pytest.mark.slow
+def test_workers_share_one_scoring_process_that_goes_away_with_them(
+    served, histories, cutoff, tmp_path
+):
+    """`churn serve --workers 2` end to end: live scores come from the scoring process
+    (its log says so), answer as in process, and nothing outlives the server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": served.tracking_uri,
+        "CHURN_DATABASE_URL": served.database_url,
+    }
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "churn.cli", "serve", "--config", str(served.config)]
+    with log.open("w") as sink:
+        server = subprocess.Popen(
+            [*command, "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, server, log)
+        payload = {"customers": histories[:2], "cutoff": cutoff.isoformat()}
+        answered = httpx.post(f"{base}/v1/score", json=payload, timeout=60)
+        loaded = _champion(served)
+        expected = ScoreOut.model_validate(score_history(request(histories[:2], cutoff), loaded))
+        assert answered.status_code == 200, answered.text
+        assert answered.json() == json.loads(expected.model_dump_json())
+        pid, path = re.search(r"scoring process (\d+) listening on (\S+)", log.read_text()).groups()
+        assert Path(path).exists()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(60)
+    assert not Path(path).parent.exists()  # the socket's folder is gone
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid), 0)
+
+
+def _wait_ready(base: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/ready", timeout=5).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the server never became ready:\n{log.read_text()}")
+
+
+def _champion(served) -> Loaded:
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    holder.check()
+    assert holder.current is not None
+    return holder.current

@@ -1,0 +1,269 @@
+"""The shared scoring process: its protocol, its loop, a worker's client, the route's use of
+it (and fallback), and the supervisor's handle that starts and restarts it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from serving.live import score_history
+from serving.schemas import ScoreIn, ScoreOut
+from serving.scorer import Loaded, ModelHolder
+from serving.scoring_client import ScoringClient, ScoringUnavailableError, read_frame
+from serving.scoring_process import (
+    FRAME,
+    Answer,
+    ScoringLoop,
+    ScoringProcess,
+    framed,
+    listen,
+)
+from tests.serving.api_helpers import app_with, client_for, request, settings_for
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def holder(served) -> ModelHolder:
+    found = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    found.check()
+    return found
+
+
+def body(customers: list[dict], cutoff) -> bytes:
+    return json.dumps({"customers": customers, "cutoff": cutoff.isoformat()}).encode()
+
+
+def alone(req: ScoreIn, loaded: Loaded) -> dict[str, Any]:
+    """The response the in-process path gives, as parsed JSON."""
+    return json.loads(ScoreOut.model_validate(score_history(req, loaded)).model_dump_json())
+
+
+@contextlib.contextmanager
+def serving_loop(path: Path, holder: ModelHolder) -> Iterator[ScoringLoop]:
+    """A scoring loop on a thread, listening at `path` (the process's loop, in process)."""
+    stopping = threading.Event()
+    with listen(path) as listener:
+        loop = ScoringLoop(listener, holder)
+        thread = threading.Thread(target=loop.serve, args=(stopping, 0.02), daemon=True)
+        thread.start()
+        try:
+            yield loop
+        finally:
+            stopping.set()
+            thread.join(10)
+
+
+def receive(sock: socket.socket, count: int) -> dict[int, Answer]:
+    """`count` answers read from a blocking socket, by request id."""
+    buffer, found = b"", {}
+    while len(found) < count:
+        chunk = sock.recv(1 << 20)
+        assert chunk, "the scoring loop closed the connection"
+        buffer += chunk
+        while len(buffer) >= FRAME.size:
+            request_id, length = FRAME.unpack_from(buffer)
+            if len(buffer) < FRAME.size + length:
+                break
+            found[request_id] = Answer.decode(buffer[FRAME.size : FRAME.size + length])
+            buffer = buffer[FRAME.size + length :]
+    return found
+
+
+def test_an_answer_is_decoded_as_it_was_encoded():
+    answer = Answer(200, b'{"items": []}', np.array([0.25, 1e-9]), run_requests=3)
+    decoded = Answer.decode(answer.encode())
+    assert (decoded.status, decoded.content, decoded.run_requests) == (200, b'{"items": []}', 3)
+    assert decoded.probabilities.tolist() == [0.25, 1e-9]
+    error = Answer.decode(Answer(422, b'{"detail": "no"}', np.empty(0)).encode())
+    assert error.detail == "no" and error.probabilities.size == 0 and error.run_requests == 0
+
+
+def test_requests_waiting_together_are_one_run_answered_exactly_as_alone(
+    holder, histories, cutoff, tmp_path
+):
+    path = tmp_path / "s.sock"
+    parts = [histories[:1], histories[1:3], histories[3:4]]
+    with listen(path) as listener:
+        loop = ScoringLoop(listener, holder)
+        with socket.socket(socket.AF_UNIX) as worker:
+            worker.connect(str(path))
+            loop.step(1.0)  # accepts the worker
+            worker.sendall(b"".join(framed(i, body(p, cutoff)) for i, p in enumerate(parts)))
+            loop.step(1.0)  # reads all three, scores them in one run
+            answers = receive(worker, len(parts))
+    assert [answers[i].run_requests for i in range(3)] == [3, 0, 0]
+    for i, customers in enumerate(parts):
+        assert answers[i].status == 200
+        expected = alone(request(customers, cutoff), holder.current)
+        assert json.loads(answers[i].content) == expected
+        assert answers[i].probabilities.tolist() == [c["probability"] for c in expected["items"]]
+
+
+def _unloadable(version: str) -> Loaded:
+    raise OSError("the artifact store is gone")
+
+
+def test_what_cannot_be_scored_is_answered_with_the_reason(holder, histories, cutoff, tmp_path):
+    empty = ModelHolder(resolve=lambda: "1", load=_unloadable)
+    empty.check()
+    cases = [
+        (holder, body(histories[:1], cutoff.replace(year=1990)), 422, "not known at the cutoff"),
+        (holder, b'{"customers": "nobody"}', 422, "customers"),
+        (empty, body(histories[:1], cutoff), 503, "gone"),
+    ]
+    for i, (model_holder, payload, status, words) in enumerate(cases):
+        path = tmp_path / f"{i}.sock"
+        with listen(path) as listener, socket.socket(socket.AF_UNIX) as worker:
+            loop = ScoringLoop(listener, model_holder)
+            worker.connect(str(path))
+            loop.step(1.0)
+            worker.sendall(framed(7, payload))
+            loop.step(1.0)
+            answer = receive(worker, 1)[7]
+        assert answer.status == status and words in answer.detail
+
+
+def test_a_worker_that_leaves_does_not_stop_the_others(holder, histories, cutoff, tmp_path):
+    path = tmp_path / "s.sock"
+    with serving_loop(path, holder):
+        gone = socket.socket(socket.AF_UNIX)
+        gone.connect(str(path))
+        gone.sendall(framed(1, body(histories[:1], cutoff)))
+        gone.close()  # before its answer
+        with socket.socket(socket.AF_UNIX) as worker:
+            worker.connect(str(path))
+            worker.settimeout(30)
+            worker.sendall(framed(2, body(histories[1:2], cutoff)))
+            assert receive(worker, 1)[2].status == 200
+
+
+def test_the_client_multiplexes_concurrent_requests_over_one_connection(
+    holder, histories, cutoff, tmp_path
+):
+    path = tmp_path / "s.sock"
+
+    async def scenario() -> list[Answer]:
+        client = ScoringClient(str(path))
+        try:
+            calls = [client.score(body(histories[i : i + 1], cutoff)) for i in range(5)]
+            return await asyncio.wait_for(asyncio.gather(*calls), 60)
+        finally:
+            await client.close()
+
+    with serving_loop(path, holder):
+        answers = asyncio.run(scenario())
+    for i, answer in enumerate(answers):
+        assert json.loads(answer.content) == alone(
+            request(histories[i : i + 1], cutoff), holder.current
+        )
+    assert sum(a.run_requests for a in answers) == 5  # every request in exactly one run
+
+
+def test_the_client_says_unavailable_and_waits_before_trying_again(tmp_path):
+    async def scenario() -> float:
+        client = ScoringClient(str(tmp_path / "none.sock"), retry_seconds=60)
+        with pytest.raises(ScoringUnavailableError, match="cannot reach"):
+            await client.score(b"{}")
+        started = time.monotonic()
+        with pytest.raises(ScoringUnavailableError, match="just now"):
+            await client.score(b"{}")
+        return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 1.0
+
+
+def test_requests_in_flight_when_the_process_goes_away_are_unavailable(tmp_path):
+    path = tmp_path / "s.sock"
+
+    async def scenario() -> None:
+        async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await read_frame(reader)  # takes the request, then dies without answering
+            writer.close()
+
+        server = await asyncio.start_unix_server(hang_up, path=str(path))
+        client = ScoringClient(str(path))
+        async with server:
+            with pytest.raises(ScoringUnavailableError, match="went away"):
+                await asyncio.wait_for(client.score(b"{}"), 30)
+        await client.close()
+
+    asyncio.run(scenario())
+
+
+def test_the_route_answers_from_the_process_and_falls_back_without_it(
+    served, holder, histories, cutoff, tmp_path
+):
+    payload = {"customers": histories[:2], "cutoff": cutoff.isoformat()}
+    expected = alone(request(histories[:2], cutoff), holder.current)
+    marked = ModelHolder(resolve=lambda: "in-the-process", load=_relabelled(holder.current))
+    marked.check()  # the process's answers name this version, the worker's its own
+    path = tmp_path / "s.sock"
+    with serving_loop(path, marked):
+        settings = settings_for(served, CHURN_SCORING_SOCKET=str(path))
+        with client_for(app_with(settings, holder)) as client:
+            answered = client.post("/v1/score", json=payload)
+            assert answered.status_code == 200
+            assert answered.json() == _relabel(expected, "in-the-process")
+            metrics = client.get("/metrics").text
+            assert "churn_live_score_batch_requests_count 1.0" in metrics
+            late = client.post("/v1/score", json={**payload, "cutoff": "1990-01-01"})
+            assert late.status_code == 422 and "not known" in late.json()["detail"]
+    settings = settings_for(served, CHURN_SCORING_SOCKET=str(tmp_path / "none.sock"))
+    with client_for(app_with(settings, holder)) as client:
+        fallback = client.post("/v1/score", json=payload)
+        assert fallback.status_code == 200 and fallback.json() == expected
+
+
+def _relabelled(loaded: Loaded):
+    return lambda version: dataclasses.replace(loaded, version=version)
+
+
+def _relabel(response: dict[str, Any], version: str) -> dict[str, Any]:
+    items = [{**item, "model_version": version} for item in response["items"]]
+    return {**response, "model_version": version, "items": items}
+
+
+def test_the_supervisor_starts_restarts_and_stops_the_process(
+    served, histories, cutoff, tmp_path, monkeypatch
+):
+    for name, value in settings_for(served).model_dump(by_alias=True).items():
+        if value is not None:
+            monkeypatch.setenv(name, str(value))  # the spawned process reads its settings
+    process = ScoringProcess(tmp_path / "s.sock")
+
+    async def scored() -> int:
+        client = ScoringClient(str(process.path))
+        try:
+            return (await asyncio.wait_for(client.score(body(histories[:1], cutoff)), 60)).status
+        finally:
+            await client.close()
+
+    process.start()
+    try:
+        assert process.path.exists() and asyncio.run(scored()) == 200
+        first = process.pid
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 90
+        while process.pid in (first, None) or not process.path.exists():
+            assert time.monotonic() < deadline, "the scoring process was not restarted"
+            time.sleep(0.1)
+        assert asyncio.run(scored()) == 200
+    finally:
+        process.stop()
+    assert not process.path.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(first, 0)
