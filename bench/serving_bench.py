@@ -15,8 +15,10 @@ run:
   sequential and with concurrent clients (an asyncio load generator: it shares the
   machine's cores with the server, so it must cost little);
 - `mlflow`: `mlflow models serve --env-manager local` on the same model version;
-  `POST /invocations` with the same feature row, same measurements. Both servers run
-  the same number of worker processes (`--workers`, default one per core);
+  `POST /invocations` with the same feature row, same measurements, at our number of
+  HTTP workers (`--workers`, default one per core), at our number of processes (with
+  several workers ours adds a scoring process, so one more) and at its default of one;
+  the best of these is the reference;
 - `batch`: `churn score`'s path (features are built first and not timed: score,
   TreeSHAP, reasons, ranking and the atomic SQLite write) on `--batch-customers`
   simulated customers (default 200,000, the demo's world with another seed) against
@@ -269,6 +271,13 @@ async def _interleaved(
 
 
 # -- servers ----------------------------------------------------------------------------
+def mlflow_workers(workers: int) -> list[int]:
+    """mlflow's worker counts: ours, our process count (several workers share one
+    scoring process), and its default of one; most first."""
+    processes = workers + 1 if workers > 1 else workers
+    return sorted({processes, workers, 1}, reverse=True)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -435,10 +444,10 @@ def main() -> None:
         "--workers",
         str(args.workers),
     ]
-    # mlflow models serve on the same model version, at our worker count and at its
-    #    default of one (its multi-worker mode has uvicorn's Nagle stall, see
-    #    serving/server.py); the better of the two is the reference. All servers run at
-    #    once and take turns under load (`measure_interleaved`).
+    # mlflow models serve on the same model version, at the worker counts of
+    #    `mlflow_workers` (its multi-worker mode has uvicorn's Nagle stall, see
+    #    serving/server.py, so one worker can do better); the best is the reference. All
+    #    servers run at once and take turns under load (`measure_interleaved`).
     mlflow_result: dict[str, Any] = {"by_workers": {}}
     if args.skip_mlflow:
         mlflow_result["error"] = "skipped (--skip-mlflow)"
@@ -449,7 +458,7 @@ def main() -> None:
             "by_id": (f"{base}/v1/customers/{customer}", None),
             "score": (f"{base}/v1/score", [json.dumps(body).encode() for body in score_bodies]),
         }
-        for workers in [] if args.skip_mlflow else sorted({args.workers, 1}, reverse=True):
+        for workers in [] if args.skip_mlflow else mlflow_workers(args.workers):
             mlflow_base = f"http://{HOST}:{free_port()}"
             cmd = [
                 *(str(BIN / "mlflow"), "models", "serve", "-m", f"models:/{name}@champion"),
@@ -472,7 +481,7 @@ def main() -> None:
             targets[f"mlflow_{workers}"] = (f"{mlflow_base}/invocations", invocation_data)
         measured = measure_interleaved(targets, args)
         ours: dict[str, Any] = {"by_id": measured["by_id"], "score": measured["score"]}
-        for workers in sorted({args.workers, 1}, reverse=True):
+        for workers in mlflow_workers(args.workers):
             if f"mlflow_{workers}" in measured:
                 mlflow_result["by_workers"][workers] = measured[f"mlflow_{workers}"]
         ours["overhead"] = {
@@ -601,8 +610,10 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
         "notes": {
             "rps_vs_mlflow": "POST /v1/score (raw history, features, reasons) requests/s over "
             "mlflow POST /invocations (precomputed feature row, probability only), "
-            f"{args.clients} clients; ours with {args.workers} worker(s), mlflow with "
-            "whichever of that and 1 worker gave it more requests/s",
+            f"{args.clients} clients; ours with {args.workers} HTTP worker(s)"
+            f"{' and a scoring process' if args.workers > 1 else ''}, mlflow with whichever "
+            f"of {', '.join(map(str, mlflow_workers(args.workers)))} worker(s) gave it more "
+            "requests/s",
             "overhead_vs_booster": "(p50 over HTTP - p50 of the same work in process: store "
             "lookup or live scoring, response validated and serialized; the two alternated "
             "request by request) / the booster's predict + TreeSHAP of one prepared row",
