@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from serving import errors, store
 from serving.coalesce import Coalescer
 from serving.deps import require_api_key
+from serving.dispatch import LiveScoring
 from serving.metrics import Metrics, RequestMetrics
 from serving.routes import customers, model, ops, score
 from serving.scorer import ModelHolder
@@ -61,9 +62,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await poller
-        app.state.coalescer.close()
-        if app.state.scoring is not None:
-            await app.state.scoring.close()
+        await app.state.live.close()
         app.state.engine.dispose()
 
 
@@ -77,9 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings()
     app.state.metrics = Metrics()
-    app.state.coalescer = Coalescer(on_batch=app.state.metrics.live_batch.observe)
     socket = app.state.settings.scoring_socket
-    app.state.scoring = ScoringClient(socket) if socket else None
+    app.state.live = LiveScoring(
+        coalescer=Coalescer(on_batch=app.state.metrics.live_batch.observe),
+        metrics=app.state.metrics,
+        scoring=ScoringClient(socket) if socket else None,
+    )
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     errors.install(app)
     secured = [Depends(require_api_key)]

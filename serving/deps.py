@@ -14,10 +14,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.engine import Engine
 
-from serving.coalesce import Coalescer
+from serving.dispatch import LiveScoring
 from serving.metrics import Metrics
 from serving.scorer import Loaded, ModelHolder
-from serving.scoring_client import ScoringClient
 from serving.settings import Settings
 
 
@@ -33,12 +32,8 @@ async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-async def get_coalescer(request: Request) -> Coalescer:
-    return request.app.state.coalescer
-
-
-async def get_scoring(request: Request) -> ScoringClient | None:
-    return request.app.state.scoring
+async def get_live(request: Request) -> LiveScoring:
+    return request.app.state.live
 
 
 async def get_metrics(request: Request) -> Metrics:
@@ -81,6 +76,5 @@ async def require_api_key(
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-CoalescerDep = Annotated[Coalescer, Depends(get_coalescer)]
-ScoringDep = Annotated[ScoringClient | None, Depends(get_scoring)]
+LiveDep = Annotated[LiveScoring, Depends(get_live)]
 ModelDep = Annotated[Loaded, Depends(current_model)]

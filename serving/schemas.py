@@ -160,17 +160,24 @@ MAX_ROWS = 5_000
 """Activity rows per customer (transactions + interactions + events together)."""
 
 Identifier = Annotated[str, Field(min_length=1, max_length=128)]
+EARLIEST = dt.datetime(1678, 1, 1)
+LATEST = dt.datetime(2262, 1, 1)
+Stamp = Annotated[dt.datetime, Field(ge=EARLIEST, lt=LATEST)]
+"""A posted timestamp: within what the tables hold (nanoseconds since 1970 in 64 bits),
+so year 9999 is a 422 naming the field, not a date silently wrapped into 1815."""
+Day = Annotated[dt.date, Field(ge=EARLIEST.date(), lt=LATEST.date())]
 
 
 class _In(BaseModel):
     """Input rows: unknown keys are refused (a typo must not pass silently as missing);
-    numeric ids are accepted and read as text."""
+    numeric ids are accepted and read as text, and text is stripped as the loader strips
+    it."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
 
 class TransactionIn(_In):
-    timestamp: dt.datetime = Field(description="When the purchase happened (date or datetime).")
+    timestamp: Stamp = Field(description="When the purchase happened (date or datetime).")
     amount: float = Field(ge=0, allow_inf_nan=False, description="Net amount; never negative.")
     category: str | None = Field(default=None, max_length=128)
     discount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
@@ -178,14 +185,14 @@ class TransactionIn(_In):
 
 
 class InteractionIn(_In):
-    timestamp: dt.datetime
+    timestamp: Stamp
     type: str = Field(
         max_length=64,
         description=f"One of {', '.join(INTERACTION_TYPES)}; any other value is 'other'.",
     )
-    resolved_at: dt.datetime | None = None
+    resolved_at: Stamp | None = None
     satisfaction: float | None = Field(default=None, allow_inf_nan=False)
-    recorded_at: dt.datetime | None = Field(
+    recorded_at: Stamp | None = Field(
         default=None, description="When it was logged, if later than `timestamp`."
     )
 
@@ -198,7 +205,7 @@ class InteractionIn(_In):
 
 
 class EventIn(_In):
-    timestamp: dt.datetime
+    timestamp: Stamp
     type: str = Field(min_length=1, max_length=128)
     quantity: float | None = Field(default=None, allow_inf_nan=False)
 
@@ -208,7 +215,7 @@ class CustomerHistoryIn(_In):
     are read, so a history reaching past the cutoff is fine."""
 
     customer_id: Identifier
-    signup_date: dt.datetime | None = None
+    signup_date: Stamp | None = None
     attributes: dict[str, float | str | None] = Field(
         default_factory=dict,
         description="The attributes the model was trained on (see /v1/model); others are "
@@ -270,7 +277,7 @@ class ScoreIn(_In):
 
     model_config = ConfigDict(json_schema_extra={"examples": [SCORE_EXAMPLE]})
 
-    cutoff: dt.date | None = Field(
+    cutoff: Day | None = Field(
         default=None,
         description="Score as of the end of this day; default: the latest posted timestamp.",
     )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import logging
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from serving.deps import LiveDep, ModelDep
+from serving.schemas import MAX_CUSTOMERS, MAX_ROWS, ErrorOut, ScoreIn, ScoreOut
 
-from serving.deps import CoalescerDep, MetricsDep, ModelDep, ScoringDep
-from serving.live import checked_cutoff
-from serving.schemas import MAX_CUSTOMERS, MAX_ROWS, ErrorOut, ModelJSONResponse, ScoreIn, ScoreOut
-from serving.scoring_client import ScoringUnavailableError
-
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["score"])
 ERRORS = {
     422: {"model": ErrorOut, "description": "Invalid body, or a customer not known at the cutoff."},
@@ -37,30 +32,8 @@ ERRORS = {
         "customers are posted, and `population` says whose means the reasons compare with."
     ),
 )
-async def score(
-    body: ScoreIn,
-    request: Request,
-    loaded: ModelDep,
-    metrics: MetricsDep,
-    coalescer: CoalescerDep,
-    scoring: ScoringDep,
-) -> Response:
+async def score(body: ScoreIn, request: Request, loaded: ModelDep, live: LiveDep) -> Response:
     """Score posted histories now: same features and model as the batch. Requests that
     arrive while another is scored are scored together with it (serving/coalesce.py), in
-    the shared scoring process when the server has one (serving/scoring_process.py)."""
-    if scoring is not None:
-        checked_cutoff(body)  # a request's own mistakes are answered here, as in process
-        try:
-            answer = await scoring.score(await request.body())
-        except ScoringUnavailableError as error:
-            log.warning("%s; scoring in this worker", error)
-        else:
-            if answer.status != 200:
-                raise HTTPException(answer.status, answer.detail)
-            if answer.run_requests:
-                metrics.live_batch.observe(answer.run_requests)
-            metrics.observe_scores(answer.probabilities)
-            return Response(answer.content, media_type="application/json")
-    scored = ScoreOut.model_validate(await coalescer.score(body, loaded))
-    metrics.observe_scores([item.probability for item in scored.items])
-    return ModelJSONResponse(scored)
+    the shared scoring process when the server has one (serving/dispatch.py)."""
+    return await live.respond(body, await request.body(), loaded)

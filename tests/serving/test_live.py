@@ -6,6 +6,7 @@ a customer's full history posted at the batch cutoff must score exactly as in th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import replace
 from typing import Any
@@ -18,7 +19,9 @@ from fastapi.testclient import TestClient
 from features.contract import load_config
 from features.sources import load_tables
 from features.tables import Tables
+from serving import live
 from serving.history import history_item
+from serving.live import naive
 from serving.ranking import TIERS
 from serving.schemas import MAX_CUSTOMERS, InteractionIn, ScoreIn
 from serving.scorer import ModelHolder
@@ -115,6 +118,9 @@ ROW = "body.customers.0.transactions.0"
         (("transactions", 0, "amount"), -1.0, f"{ROW}.amount"),
         (("transactions", 0, "timestamp"), "2024-13-45", f"{ROW}.timestamp"),
         (("customer_id",), None, "body.customers.0.customer_id"),
+        (("customer_id",), "   ", "body.customers.0.customer_id"),
+        (("transactions", 0, "timestamp"), "9999-01-01", f"{ROW}.timestamp"),
+        (("signup_date",), "1500-06-30", "body.customers.0.signup_date"),
     ],
 )
 def test_bad_rows_are_422_naming_the_field(client, path, value, field):
@@ -129,6 +135,44 @@ def test_bad_rows_are_422_naming_the_field(client, path, value, field):
     response = post(client, [customer])
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_a_cutoff_beyond_what_the_tables_hold_is_422(client):
+    response = post(client, [_valid()], cutoff="9999-12-31")
+    assert response.status_code == 422
+    assert "body.cutoff" in [e["field"] for e in response.json()["errors"]]
+
+
+def test_posted_text_is_stripped_as_the_loader_strips_it(client):
+    padded = {
+        "customer_id": "  c1 ",
+        "transactions": [
+            {"timestamp": "2024-01-05", "amount": 3.0, "category": " toys ", "order_id": " 7"}
+        ],
+    }
+    plain = {
+        "customer_id": "c1",
+        "transactions": [
+            {"timestamp": "2024-01-05", "amount": 3.0, "category": "toys", "order_id": "7"}
+        ],
+    }
+    answered = post(client, [padded])
+    assert answered.status_code == 200, answered.text
+    assert answered.json() == post(client, [plain]).json()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [dt.datetime(2024, 2, 29, 23, 59, 59, 999999), None, dt.datetime(1970, 1, 1)],
+        [dt.datetime(1678, 1, 1, 0, 0, 1), dt.datetime(2261, 12, 31, 12)],
+        [dt.datetime(2024, 6, 1, 2, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))],
+        [],
+    ],
+)
+def test_posted_times_convert_as_numpy_converts_them(values):
+    expected = np.array([None if v is None else naive(v) for v in values], "datetime64[ns]")
+    assert np.array_equal(live._times(values), expected, equal_nan=True)
 
 
 def test_too_many_customers_is_422(client):
