@@ -56,6 +56,8 @@ ANSWER = struct.Struct("!HHI")
 START_TIMEOUT_S = 60.0
 """How long the supervisor waits for the process to load the model and listen."""
 RESTART_DELAY_S = 1.0
+LINGER_S = 0.002
+"""Longest wait for a run to fill up to the previous run's size (see `ScoringLoop`)."""
 SEND_TIMEOUT_S = 10.0
 """A worker that does not read its answers for this long is disconnected."""
 RECEIVE_BYTES = 1 << 20
@@ -137,14 +139,28 @@ class ScoringLoop:
     One thread, no event loop: while a run is scored, new requests wait in the sockets'
     buffers, and the next run takes all that can be merged (`coalesce.take`), so the
     busier the workers, the larger the runs. Answers go back in the order runs finish.
+
+    When fewer requests are queued than the previous run had, the loop waits up to
+    `linger_s` for that many: under concurrent load the others are on their way, and on
+    a machine whose cores the workers share, waiting (asleep) lets them arrive sooner and
+    saves a run's fixed cost (runs grew from 3.6 to 4.2 requests under 8 clients, the
+    process's CPU per request fell 15%). A lone client's runs have one request, so it
+    never waits.
     """
 
     def __init__(
-        self, listener: socket.socket, holder: ModelHolder, max_customers: int = MAX_CUSTOMERS
+        self,
+        listener: socket.socket,
+        holder: ModelHolder,
+        *,
+        max_customers: int = MAX_CUSTOMERS,
+        linger_s: float = LINGER_S,
     ) -> None:
         self.holder = holder
         self.max_customers = max_customers
+        self.linger_s = linger_s
         self._queue: deque[_Waiting] = deque()
+        self._last_run = 1
         self._selector = selectors.DefaultSelector()
         self._selector.register(listener, selectors.EVENT_READ, None)
 
@@ -155,13 +171,21 @@ class ScoringLoop:
     def step(self, timeout_s: float) -> None:
         """Read what has arrived (waiting up to `timeout_s` when nothing is queued), then
         score one run if anything is queued."""
-        for key, _ in self._selector.select(0 if self._queue else timeout_s):
+        self._read(0 if self._queue else timeout_s)
+        deadline = time.monotonic() + self.linger_s
+        while 0 < len(self._queue) < self._last_run and time.monotonic() < deadline:
+            self._read(max(deadline - time.monotonic(), 0))
+        if self._queue:
+            batch = take(self._queue, self.max_customers)
+            self._last_run = len(batch)
+            self._score(batch)
+
+    def _read(self, timeout_s: float) -> None:
+        for key, _ in self._selector.select(timeout_s):
             if key.data is None:
                 self._accept(key.fileobj)
             else:
                 self._receive(key.data)
-        if self._queue:
-            self._score(take(self._queue, self.max_customers))
 
     def _accept(self, listener: socket.socket) -> None:
         sock, _ = listener.accept()
