@@ -132,17 +132,22 @@ def _session(connections: int) -> aiohttp.ClientSession:
 
 
 def load(
-    url: str, bodies: list[bytes] | None, *, clients: int, per_client: int, time_limit_s: float
+    url: str,
+    bodies: list[bytes] | None,
+    *,
+    clients: int,
+    per_client: int | None,
+    time_limit_s: float,
 ) -> dict[str, Any]:
     """`clients` closed-loop clients on one asyncio loop (aiohttp: the load generator
     shares this machine's cores with the server, so it must cost little), `per_client`
-    requests each; request k of client i posts `bodies[(i + k * clients) % len(bodies)]`
-    (GET if None)."""
+    requests each, or as many as fit in `time_limit_s` when None; request k of client i
+    posts `bodies[(i + k * clients) % len(bodies)]` (GET if None)."""
     return asyncio.run(_load(url, bodies, clients, per_client, time_limit_s))
 
 
 async def _load(
-    url: str, bodies: list[bytes] | None, clients: int, per_client: int, time_limit_s: float
+    url: str, bodies: list[bytes] | None, clients: int, per_client: int | None, time_limit_s: float
 ) -> dict[str, Any]:
     latencies: list[float] = []
     failures = 0
@@ -151,7 +156,7 @@ async def _load(
 
     async def client(session: aiohttp.ClientSession, i: int) -> None:
         nonlocal failures
-        for k in range(per_client):
+        for k in itertools.count() if per_client is None else range(per_client):
             if time.perf_counter() > deadline:
                 return
             body = None if bodies is None else bodies[(i + k * clients) % len(bodies)]
@@ -202,7 +207,10 @@ def measure_interleaved(
     targets: dict[str, tuple[str, list[bytes] | None]], args: argparse.Namespace
 ) -> dict[str, dict[str, Any]]:
     """Each target (name -> URL, bodies) warmed up, then `args.rounds` rounds in which every
-    target takes its turn at sequential and at concurrent load. This host's speed drifts
+    target takes its turn at sequential load (a fixed number of requests) and at
+    concurrent load (as many as fit in `args.window_s`: every contender gets the same time,
+    and a fast one is not timed over a burst too short to leave its ramp-up and
+    ramp-down behind). This host's speed drifts
     over minutes (other tenants), so contenders measured one after the other would be
     compared across different machines; taking turns, all see the same one."""
     for url, data in targets.values():
@@ -228,8 +236,8 @@ def measure_interleaved(
                     url,
                     data,
                     clients=args.clients,
-                    per_client=args.per_client // args.rounds,
-                    time_limit_s=90.0 / args.rounds,
+                    per_client=None,
+                    time_limit_s=args.window_s,
                 )
             )
     return {
@@ -343,7 +351,7 @@ def main() -> None:
     scale = 0.2 if args.quick else 1.0
     args.sequential = int(300 * scale)
     args.clients = 8
-    args.per_client = int(100 * scale)
+    args.window_s = 3.0 * scale
     args.warmup = int(30 * scale)
     args.repeats = int(500 * scale)
     args.rounds = 2 if args.quick else 4
