@@ -22,6 +22,7 @@ from scipy.special import betaln, gammaln, hyp2f1
 from sklearn.base import BaseEstimator
 
 from features.registry import FeatureSpec, Mechanism
+from features.tables import nan_to_zero
 
 if TYPE_CHECKING:
     from features.build import FeatureFrame
@@ -51,12 +52,12 @@ SPECS = [
 
 def _summary(features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, t_x, T) in weeks from the feature frame; customers who never bought get x=0."""
-    orders = np.nan_to_num(np.asarray(features["orders_total"], dtype=np.float64))
+    orders = nan_to_zero(features["orders_total"])
     age = np.asarray(features["days_since_first_purchase"], dtype=np.float64)
     silence = np.asarray(features["days_since_last_purchase"], dtype=np.float64)
     x = np.maximum(orders - 1.0, 0.0)
-    big_t = np.nan_to_num(age, nan=0.0) / DAYS_PER_UNIT + 1.0 / DAYS_PER_UNIT
-    t_x = np.clip(np.nan_to_num(age - silence, nan=0.0) / DAYS_PER_UNIT, 0.0, big_t)
+    big_t = nan_to_zero(age) / DAYS_PER_UNIT + 1.0 / DAYS_PER_UNIT
+    t_x = np.clip(nan_to_zero(age - silence) / DAYS_PER_UNIT, 0.0, big_t)
     return x, t_x, big_t
 
 
@@ -137,7 +138,7 @@ def bgnbd_columns(
 ) -> dict[str, np.ndarray]:
     """The BG/NBD features of feature rows (a frame or plain columns); NaN for customers
     who never bought (the model says nothing about them)."""
-    never = np.nan_to_num(np.asarray(features["orders_total"], dtype=np.float64)) == 0
+    never = nan_to_zero(features["orders_total"]) == 0
     return {
         "p_alive_bgnbd": np.where(never, np.nan, model.p_alive(features)),
         "expected_purchases_horizon_bgnbd": np.where(

@@ -16,7 +16,7 @@ import pandas as pd
 from features.activity import Activity, to_days
 from features.contract import INTERACTION_TYPES
 from features.levels import as_text, factorize, level_codes
-from features.tables import Table, Tables, numbers
+from features.tables import Table, Tables, nan_to_zero, numbers
 
 DEFAULT_EVENT_TYPES = 4
 """How many of the most frequent event types get their own features when none are set."""
@@ -80,13 +80,13 @@ def _sorted(table: Table, order: np.ndarray) -> Table:
 def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[str, ...]]:
     if frame is None:
         return None, ()
-    amount = np.nan_to_num(numbers(frame["amount"]))
+    amount = nan_to_zero(numbers(frame["amount"]))
     columns: dict[str, np.ndarray] = {"amount": amount}
     categories: tuple[str, ...] = ()
     if "category" in frame:
         columns["category"], categories = _category_codes(frame["category"])
     if "discount" in frame:
-        columns["discounted"] = (np.nan_to_num(numbers(frame["discount"])) > 0) * 1.0
+        columns["discounted"] = (nan_to_zero(numbers(frame["discount"])) > 0) * 1.0
     tiebreak = None
     if "order_id" in frame:
         columns["order"] = factorize(frame["order_id"])[0]
@@ -124,7 +124,7 @@ def _events(
     types = tables.event_types or _frequent_types(frame, last_cutoff_day)
     columns = {"type": level_codes(as_text(frame["type"]), types).astype(np.int64)}
     if "quantity" in frame:
-        columns["quantity"] = np.nan_to_num(numbers(frame["quantity"]))
+        columns["quantity"] = nan_to_zero(numbers(frame["quantity"]))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
 
 

@@ -36,6 +36,20 @@ def numbers(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+LARGEST = np.finfo(np.float64).max
+
+
+def nan_to_zero(values: Any) -> np.ndarray:
+    """`np.nan_to_num(values)` for float data (a copy; NaN -> 0, +-inf -> +-largest float),
+    without its per-call checks: they cost more than the work itself on the few values of
+    a live request, where this runs a dozen times a run."""
+    out = np.array(values, dtype=np.float64)
+    if not np.isfinite(out).all():
+        out[np.isnan(out)] = 0.0
+        np.clip(out, -LARGEST, LARGEST, out=out)
+    return out
+
+
 @dataclass(frozen=True)
 class Tables:
     """The raw tables of one data set, already validated and renamed to canonical columns.

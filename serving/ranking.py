@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from features.tables import numbers
+from features.tables import nan_to_zero, numbers
 
 BANDS = ("low", "medium", "high")
 TIERS = ("most_valuable", "most_growable", "below_zero", "standard")
@@ -78,7 +78,7 @@ def _rows(features: Mapping[str, Any]) -> int:
 
 def _filled(features: Mapping[str, Any], name: str) -> np.ndarray:
     """Spend columns are NaN for a customer with no orders: that is a spend of zero."""
-    return np.nan_to_num(numbers(features[name]), nan=0.0)
+    return nan_to_zero(numbers(features[name]))
 
 
 def risk_band(probability: np.ndarray, rules: Rules) -> np.ndarray:
