@@ -110,7 +110,9 @@ def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns
     breadth_now = lines.distinct(lines.window(cutoff_day, 180), "category", levels)
     breadth_before = lines.distinct(lines.window(cutoff_day, 180, offset=180), "category", levels)
     recent = lines.window(cutoff_day, 90)
-    consumable = np.isin(lines.values["category"], _consumable_codes(ctx, lines, cutoff_day))
+    consumable_codes = np.zeros(levels + 1, dtype=bool)  # the last entry answers code -1
+    consumable_codes[_consumable_codes(ctx, lines, cutoff_day)] = True
+    consumable = consumable_codes[lines.values["category"]]
     return {
         "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category", levels),
         "category_breadth_90d": lines.distinct(lines.window(cutoff_day, 90), "category", levels),
@@ -126,7 +128,8 @@ def _consumable_codes(ctx: Context, lines: Activity, cutoff_day: int) -> np.ndar
     """Codes of consumable categories: configured, else low-median-amount categories."""
     configured = ctx.tables.consumable_categories
     if configured is not None:
-        return np.array([i for i, c in enumerate(ctx.categories) if c in set(configured)])
+        wanted = set(configured)
+        return np.array([i for i, c in enumerate(ctx.categories) if c in wanted], dtype=np.int64)
     known = lines.known(cutoff_day) & (lines.values["category"] >= 0)
     amount, category = lines.values["amount"][known], lines.values["category"][known]
     if len(amount) == 0:

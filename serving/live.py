@@ -23,6 +23,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,11 @@ class Scored:
     probability: np.ndarray
     reasons: list[list[Reason]]
     population: str
+
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        """customer id -> its row."""
+        return {str(i): row for row, i in enumerate(self.features["customer_id"])}
 
 
 def score_history(
@@ -103,7 +109,7 @@ def respond(
     """The response to one request, from `scored` (which may hold other requests' customers
     too): bands, value and tiers are ranked among this request's customers only."""
     ids = [c.customer_id for c in request.customers]
-    rows = np.flatnonzero(np.isin(scored.features["customer_id"], ids))
+    rows = np.array([scored.row_of[i] for i in ids], dtype=np.int64)
     features = _Rows(scored.features, rows)
     reasons = [scored.reasons[i] for i in rows]
     tiers = len(rows) >= TIER_MIN_CUSTOMERS
@@ -111,11 +117,8 @@ def respond(
     model = loaded.model
     segments = [s.name for s in model.specs if s.family == "attributes" and s.dtype == "category"]
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}
-    items = {
-        row["customer_id"]: {**_finite(row), **facts}
-        for row in records(features, ranked, reasons, segments)
-    }
-    return {**facts, "population": scored.population, "items": [items[i] for i in ids]}
+    items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
+    return {**facts, "population": scored.population, "items": items}
 
 
 @dataclass(frozen=True)
@@ -150,15 +153,21 @@ def resolve_cutoff(request: ScoreIn) -> dt.date:
 
 
 def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date) -> None:
-    """Refuse customers with no activity on or before the cutoff: the model never saw such
-    a customer in training (nobody is scored before they exist)."""
+    """Refuse customers with no activity on or before the cutoff, or signed up after it:
+    the model never saw such a customer in training (nobody is scored before they exist)."""
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
-    unknown = [c.customer_id for c in customers if not any(naive(t) < end for t in c.timestamps())]
+    unknown = [c.customer_id for c in customers if not _known_by(c, end)]
     if unknown:
         raise NotKnownAtCutoffError(
-            f"customer(s) {', '.join(unknown)} have no activity on or before {cutoff}: "
-            "not known at the cutoff"
+            f"customer(s) {', '.join(unknown)} have no activity on or before {cutoff}, or "
+            "signed up after it: not known at the cutoff"
         )
+
+
+def _known_by(customer: CustomerHistoryIn, end: dt.datetime) -> bool:
+    """Active before `end`, and not signed up after it (as the batch's `exists_at`)."""
+    signed_up_later = customer.signup_date is not None and naive(customer.signup_date) >= end
+    return not signed_up_later and any(naive(t) < end for t in customer.timestamps())
 
 
 def with_all_columns(features: Columns, model: ChurnModel) -> Columns:

@@ -2,9 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from features.build import build, build_features
+from features.contract import INTERACTION_TYPES
+from features.service import NEGATIVE, _of_types
 from tests.frames import interactions, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
@@ -70,3 +73,9 @@ def test_without_resolution_or_satisfaction_columns_those_features_are_absent():
     assert "issues_unresolved" not in frame
     assert "satisfaction_last" not in frame
     assert row(frame, 1)["complaints_30d"] == 1
+
+
+def test_a_row_without_a_type_is_of_no_type():
+    codes = np.array([-1, *range(len(INTERACTION_TYPES))])
+    expected = [False] + [t in NEGATIVE for t in INTERACTION_TYPES]
+    assert _of_types(codes, NEGATIVE).tolist() == expected

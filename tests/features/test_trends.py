@@ -68,3 +68,9 @@ def test_consumables_inferred_from_low_median_amount_when_not_configured():
     one = row(build_features(tables, cutoffs=CUTOFF), 1)
     # medians: machines 60, paper 25; overall median of lines 30 -> paper is consumable
     assert one["consumables_share_90d"] == 1.0
+
+
+def test_configured_consumables_absent_from_the_data_give_a_zero_share():
+    tables = _defector_tables(consumables=("ink",))
+    one = row(build_features(tables, cutoffs=CUTOFF), 1)
+    assert one["consumables_share_90d"] == 0.0

@@ -193,6 +193,13 @@ def test_customer_unknown_at_the_cutoff_is_422_naming_it(client):
     assert "c1" not in response.json()["detail"]
 
 
+def test_a_customer_signed_up_after_the_cutoff_is_422_naming_it(client):
+    early_rows = {**_valid(), "customer_id": "future", "signup_date": "2024-07-01"}
+    response = post(client, [_valid(), early_rows], cutoff="2024-06-30")
+    assert response.status_code == 422, response.text
+    assert "future" in response.json()["detail"] and "c1" not in response.json()["detail"]
+
+
 def test_unknown_interaction_types_count_as_other():
     assert InteractionIn(timestamp="2024-01-01", type="grievance").type == "other"
     assert InteractionIn(timestamp="2024-01-01", type="Complaint").type == "complaint"
