@@ -51,11 +51,19 @@ def categorical(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
 
 
 def factorize(values: pd.Series | np.ndarray, *, sort: bool = False) -> tuple[np.ndarray, Sequence]:
-    """`pd.factorize` (codes, uniques; missing is -1), on a plain object array when small:
-    on a few rows a Series' own machinery would be most of the cost."""
-    if len(values) <= SMALL and isinstance(values, pd.Series):
-        values = values.to_numpy(dtype=object)
-    return pd.factorize(values, sort=sort)
+    """`pd.factorize` (codes, uniques; missing is -1); a few values of text are coded with a
+    dict: on a live request's rows pandas' hash table setup would be most of the cost."""
+    if len(values) > SMALL:
+        return pd.factorize(values, sort=sort)
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    items = array.tolist()
+    present = [v for v in items if v is not None]
+    if not all(type(v) is str for v in present):  # numbers, NaN, NA: pandas' rules
+        return pd.factorize(array, sort=sort)
+    uniques = sorted(set(present)) if sort else list(dict.fromkeys(present))
+    position = {u: i for i, u in enumerate(uniques)}
+    codes = np.fromiter((position.get(v, -1) for v in items), np.int64, len(items))
+    return codes, np.array(uniques, dtype=object)
 
 
 def as_text(values: pd.Series | np.ndarray) -> pd.Series | np.ndarray:

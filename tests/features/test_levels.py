@@ -2,8 +2,10 @@
 
 import numpy as np
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
-from features.levels import SMALL, level_codes, texts
+from features.levels import SMALL, factorize, level_codes, texts
 
 LEVELS = pd.Index(["basic", "max", "pro"])
 
@@ -45,3 +47,21 @@ def test_small_and_large_inputs_read_as_the_same_texts():
     assert small.tolist() == large.tolist()
     assert set(large.tolist()) == {"pro", None, "3", "2.0", "True", " x "}
     assert texts(pd.Series(["a", None], dtype="string")).tolist() == ["a", None]
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), st.sampled_from(["b", "a", "c", "a b", ""])), max_size=40),
+    sort=st.booleans(),
+)
+def test_factorize_of_a_few_texts_is_pandas_factorize(values, sort):
+    array = np.array(values, dtype=object)
+    codes, uniques = factorize(array, sort=sort)
+    expected_codes, expected_uniques = pd.factorize(array, sort=sort)
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(uniques) == list(expected_uniques)
+
+
+def test_factorize_leaves_numbers_and_nan_to_pandas():
+    array = np.array(["a", np.nan, 3, "a"], dtype=object)
+    codes, uniques = factorize(array)
+    assert codes.tolist() == [0, -1, 1, 0] and list(uniques) == ["a", 3]
