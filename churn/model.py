@@ -131,14 +131,15 @@ class FeatureLayout:
         return xgb.DMatrix(
             array,
             label=label,
-            feature_names=self._safe_names,
+            feature_names=self.safe_names,
             feature_types=self.feature_types,
             enable_categorical=True,
             nthread=1 if len(array) <= SMALL_REQUEST_ROWS else None,
         )
 
     @cached_property
-    def _safe_names(self) -> list[str]:
+    def safe_names(self) -> list[str]:
+        """The column names XGBoost sees (`safe_name` of each)."""
         return [safe_name(name) for name in self.names]
 
 

@@ -114,8 +114,11 @@ def build_features(tables: Tables, *, cutoffs: pd.Timestamp | str | Iterable) ->
 def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) -> Columns:
     cutoff_day = day_of(cutoff)
     done: Columns = {}
+    by_family: dict[str, set[str]] = {}
+    for spec in specs:
+        by_family.setdefault(spec.family, set()).add(spec.name)
     for family in FAMILIES:
-        declared = {s.name for s in specs if s.family == family.name}
+        declared = by_family.get(family.name)
         if declared:
             columns = family.compute(ctx, cutoff_day, done)
             if set(columns) != declared:

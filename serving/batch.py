@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 import mlflow
-from churn.model import ChurnModel, safe_name
+from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.labels import label_churn
 from features.levels import texts
@@ -188,7 +188,7 @@ def score(
 ) -> tuple[np.ndarray, list[list[Reason]]]:
     """Probabilities and reasons in chunks (bounded memory); means are batch-wide."""
     means = population_means(features, model.specs)
-    columns = [safe_name(name) for name in model.layout.names]
+    columns = model.layout.safe_names
     source_of = dict(zip(columns, model.layout.names, strict=True))
     chunks = [
         features.iloc[start : start + chunk_rows] for start in range(0, len(features), chunk_rows)

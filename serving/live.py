@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from churn.model import ChurnModel, safe_name
+from churn.model import ChurnModel
 from features.registry import Columns
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
@@ -197,7 +197,7 @@ def explain_rows(
     means: Mapping[str, float],
 ) -> list[list[Reason]]:
     """Reasons per feature row, with the model's own column names (as the batch does)."""
-    columns = [safe_name(name) for name in model.layout.names]
+    columns = model.layout.safe_names
     return explain(
         features,
         contributions,

@@ -84,7 +84,7 @@ def _filled(features: Mapping[str, Any], name: str) -> np.ndarray:
 def risk_band(probability: np.ndarray, rules: Rules) -> np.ndarray:
     """low < medium_from ≤ medium < high_from ≤ high."""
     p = np.asarray(probability, dtype=np.float64)
-    return np.select([p < rules.medium_from, p < rules.high_from], BANDS[:2], BANDS[2])
+    return np.where(p < rules.medium_from, BANDS[0], np.where(p < rules.high_from, *BANDS[1:]))
 
 
 def value_tier(features: Mapping[str, Any], value: np.ndarray, rules: Rules) -> np.ndarray:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -72,12 +73,20 @@ def group_contributions(
     matrix = np.asarray(contributions, dtype=np.float64)
     if matrix.shape[1] != len(columns) + 1:
         raise ValueError(f"expected {len(columns)} columns + bias, got {matrix.shape[1]}")
-    names = [source_of.get(column, column) for column in columns]
+    sources, membership = _grouping(tuple(source_of.get(column, column) for column in columns))
+    return Grouped(values=matrix[:, :-1] @ membership, sources=sources, bias=matrix[:, -1])
+
+
+@lru_cache(maxsize=64)
+def _grouping(names: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+    """The sources in first-seen order and the column -> source 0/1 matrix (the same for
+    every call with one model: cached, since a live run is a few rows)."""
     sources = list(dict.fromkeys(names))
     position = {source: i for i, source in enumerate(sources)}
-    membership = np.zeros((len(columns), len(sources)))
-    membership[np.arange(len(columns)), [position[name] for name in names]] = 1.0
-    return Grouped(values=matrix[:, :-1] @ membership, sources=sources, bias=matrix[:, -1])
+    membership = np.zeros((len(names), len(sources)))
+    membership[np.arange(len(names)), [position[name] for name in names]] = 1.0
+    membership.flags.writeable = False
+    return sources, membership
 
 
 def pick(values: np.ndarray, *, raising: int = 3, lowering: int = 1) -> tuple[np.ndarray, ...]:
@@ -126,7 +135,8 @@ def explain(
     rows, cols = pick(grouped.values, raising=raising, lowering=lowering)
     chosen = grouped.values[rows, cols].tolist()
     by_name = {spec.name: spec for spec in specs}
-    arrays = _columns_used(features, [grouped.sources[c] for c in set(cols.tolist())], by_name)
+    chosen_sources = {grouped.sources[c] for c in cols.tolist()}
+    arrays = _columns_used(features, list(chosen_sources), by_name)
     values: list[float | str | None] = [None] * len(rows)
     texts: list[str | None] = [None] * len(rows)
     for col in np.unique(cols).tolist():  # one pass per chosen feature, not per reason
@@ -145,7 +155,7 @@ def explain(
         )
         for k, i in enumerate(at.tolist()):
             values[i], texts[i] = shown[k], rendered[k]
-    shown_means = {source: _known(means.get(source)) for source in grouped.sources}
+    shown_means = {source: _known(means.get(source)) for source in chosen_sources}
     reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         source = grouped.sources[col]
