@@ -34,6 +34,8 @@ class ScoringClient:
 
     path: str
     retry_seconds: float = 1.0
+    answer_timeout_s: float = 30.0
+    """A process that is up but stuck must not hold requests forever."""
     _reader: asyncio.StreamReader | None = None
     _writer: asyncio.StreamWriter | None = None
     _listener: asyncio.Task | None = None
@@ -51,7 +53,11 @@ class ScoringClient:
         self._waiting[request_id] = answer
         try:
             writer.write(framed(request_id, body))
-            reply = await answer
+            reply = await asyncio.wait_for(answer, self.answer_timeout_s)
+        except TimeoutError:
+            raise ScoringUnavailableError(
+                f"the scoring process did not answer within {self.answer_timeout_s:g} s"
+            ) from None
         finally:
             self._waiting.pop(request_id, None)
         if reply.status == 503:  # no model there (yet): this worker's own may serve
@@ -88,9 +94,12 @@ class ScoringClient:
                 waiting = self._waiting.get(request_id)
                 if waiting is not None and not waiting.done():
                     waiting.set_result(Answer.decode(payload))
-        except (asyncio.IncompleteReadError, ConnectionError) as error:
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # gone (EOF, reset) or garbled: nothing more will come
             self._failed_at = time.monotonic()
-            self._drop(ScoringUnavailableError(f"the scoring process went away: {error}"))
+            reason = f"the scoring process went away: {type(error).__name__}: {error}"
+            self._drop(ScoringUnavailableError(reason))
 
     def _drop(self, error: Exception) -> None:
         if self._writer is not None:

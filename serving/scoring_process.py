@@ -56,6 +56,9 @@ ANSWER = struct.Struct("!HHI")
 START_TIMEOUT_S = 60.0
 """How long the supervisor waits for the process to load the model and listen."""
 RESTART_DELAY_S = 1.0
+RESTART_DELAY_MAX_S = 60.0
+STABLE_S = 30.0
+"""A process that ran this long before exiting is restarted after `RESTART_DELAY_S`."""
 LINGER_S = 0.002
 """Longest wait for a run to fill up to the previous run's size (see `ScoringLoop`)."""
 SEND_TIMEOUT_S = 10.0
@@ -292,6 +295,7 @@ class ScoringProcess:
     _process: multiprocessing.process.BaseProcess | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
     _watcher: threading.Thread | None = None
+    _started_at: float = 0.0
 
     @property
     def pid(self) -> int | None:
@@ -312,6 +316,8 @@ class ScoringProcess:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(10.0)  # no restart can start after this
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join(10.0)
@@ -320,6 +326,7 @@ class ScoringProcess:
         self.path.unlink(missing_ok=True)
 
     def _spawn(self) -> None:
+        self._started_at = time.monotonic()
         self.path.unlink(missing_ok=True)
         context = multiprocessing.get_context("spawn")
         self._process = context.Process(
@@ -328,12 +335,20 @@ class ScoringProcess:
         self._process.start()
 
     def _watch(self) -> None:
+        """Restart the process when it exits; one that keeps dying soon after its start
+        is restarted ever more slowly (up to `RESTART_DELAY_MAX_S`), not in a hot loop."""
+        delay = RESTART_DELAY_S
         while not self._stopping.is_set():
             assert self._process is not None
             self._process.join(0.5)
             if self._process.is_alive() or self._stopping.is_set():
                 continue
-            log.error("the scoring process exited (code %s); restarting it", self._process.exitcode)
-            time.sleep(RESTART_DELAY_S)
-            if not self._stopping.is_set():
+            lived = time.monotonic() - self._started_at
+            delay = RESTART_DELAY_S if lived > STABLE_S else min(2 * delay, RESTART_DELAY_MAX_S)
+            log.error(
+                "the scoring process exited (code %s); restarting it in %g s",
+                self._process.exitcode,
+                delay,
+            )
+            if not self._stopping.wait(delay):
                 self._spawn()

@@ -229,6 +229,30 @@ def test_requests_in_flight_when_the_process_goes_away_are_unavailable(tmp_path)
     asyncio.run(scenario())
 
 
+@pytest.mark.parametrize(
+    ("reply", "words"), [(None, "did not answer"), (b"\x00", "went away: error")]
+)
+def test_a_process_that_hangs_or_garbles_is_unavailable(tmp_path, reply, words):
+    path = tmp_path / "s.sock"
+
+    async def scenario() -> None:
+        async def misbehave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            request_id, _ = await read_frame(reader)
+            if reply is not None:
+                writer.write(framed(request_id, reply))
+            await asyncio.sleep(30)
+
+        server = await asyncio.start_unix_server(misbehave, path=str(path))
+        client = ScoringClient(str(path), answer_timeout_s=0.5)
+        async with server:
+            with pytest.raises(ScoringUnavailableError, match=words):
+                await asyncio.wait_for(client.score(b"{}"), 30)
+            await client.close()
+            server.close()
+
+    asyncio.run(scenario())
+
+
 def test_the_route_answers_from_the_process_and_falls_back_without_it(
     served, holder, histories, cutoff, tmp_path
 ):
