@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from serving.dispatch import LiveScoring
 from serving.live import score_history
+from serving.metrics import Metrics
 from serving.schemas import ScoreIn, ScoreOut
 from serving.scorer import Loaded, ModelHolder
 from serving.scoring_client import ScoringClient, ScoringUnavailableError, read_frame
@@ -263,7 +265,9 @@ def test_the_route_answers_from_the_process_and_falls_back_without_it(
     path = tmp_path / "s.sock"
     with serving_loop(path, marked):
         settings = settings_for(served, CHURN_SCORING_SOCKET=str(path))
-        with client_for(app_with(settings, holder)) as client:
+        app = app_with(settings, holder)
+        app.state.live.alone_here = 0  # even a lone request goes to the process
+        with client_for(app) as client:
             answered = client.post("/v1/score", json=payload)
             assert answered.status_code == 200
             assert answered.json() == _relabel(expected, "in-the-process")
@@ -272,9 +276,48 @@ def test_the_route_answers_from_the_process_and_falls_back_without_it(
             late = client.post("/v1/score", json={**payload, "cutoff": "1990-01-01"})
             assert late.status_code == 422 and "not known" in late.json()["detail"]
     settings = settings_for(served, CHURN_SCORING_SOCKET=str(tmp_path / "none.sock"))
-    with client_for(app_with(settings, holder)) as client:
+    app = app_with(settings, holder)
+    app.state.live.alone_here = 0
+    with client_for(app) as client:
         fallback = client.post("/v1/score", json=payload)
         assert fallback.status_code == 200 and fallback.json() == expected
+
+
+def test_a_lone_request_is_scored_in_the_worker_and_concurrent_ones_in_the_process(
+    holder, histories, cutoff
+):
+    """The hop to the process only pays when there is something to batch with."""
+    req = request(histories[:1], cutoff)
+    local = score_history(req, holder.current)
+    release = asyncio.Event()
+
+    class HeldCoalescer:
+        async def score(self, body: ScoreIn, loaded: Loaded) -> dict[str, Any]:
+            await release.wait()
+            return local
+
+        def close(self) -> None:
+            pass
+
+    bodies: list[bytes] = []
+
+    class Process:
+        async def score(self, raw: bytes) -> Answer:
+            bodies.append(raw)
+            return Answer(200, b'{"from": "process"}', np.array([0.5]), run_requests=1)
+
+    async def scenario() -> tuple[Any, Any, LiveScoring]:
+        live = LiveScoring(HeldCoalescer(), Metrics(), scoring=Process())
+        first = asyncio.ensure_future(live.respond(req, b"first", holder.current))
+        await asyncio.sleep(0)  # the first is in flight, held in the worker
+        second = await live.respond(req, b"second", holder.current)
+        release.set()
+        return await first, second, live
+
+    first, second, live = asyncio.run(scenario())
+    assert json.loads(first.body) == json.loads(ScoreOut.model_validate(local).model_dump_json())
+    assert second.body == b'{"from": "process"}'
+    assert bodies == [b"second"] and live._in_flight == 0
 
 
 def _relabelled(loaded: Loaded):

@@ -105,8 +105,8 @@ def test_the_supervisor_fails_early_when_the_port_is_taken():
 def test_workers_share_one_scoring_process_that_goes_away_with_them(
     served, histories, cutoff, tmp_path
 ):
-    """`churn serve --workers 2` end to end: live scores come from the scoring process
-    (its log says so), answer as in process, and nothing outlives the server."""
+    """`churn serve --workers 2` end to end: the scoring process starts (its log says so),
+    live scores answer as in process, and nothing outlives the server."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
