@@ -5,15 +5,18 @@ The hop to the process costs a lone request latency (another validation, two soc
 passes, two wake-ups) and buys nothing: there is nobody to batch it with. So a request
 that finds none of this worker's other live requests in flight is scored here, and only
 requests that arrive while others are in flight go to the process, where all workers'
-concurrent requests are scored together. Under load almost all requests find others in
-flight; a lone client never waits for the hop. Both answer alike (the process runs the
-same `coalesce.take` and `live` code); the process's answer arrives as finished JSON, so
-the worker only passes it on. When the process cannot answer, the worker scores itself.
+concurrent requests are scored together. A worker that has just seen concurrency counts
+as busy for a moment (`busy_s`), so under load a request that happens to arrive alone
+still goes to the process; a lone client never waits for the hop. Both answer alike
+(the process runs the same `coalesce.take` and `live` code); the process's answer
+arrives as finished JSON, so the worker only passes it on. When the process cannot
+answer, the worker scores the request itself.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Response
@@ -39,15 +42,22 @@ class LiveScoring:
     alone_here: int = 1
     """Requests that find fewer than this many others in flight are scored here (see
     the module docstring); 0 sends every request to the process."""
+    busy_s: float = 0.05
+    """After a request found others in flight, the worker counts as busy this long: under
+    load, a request that happens to arrive alone still goes where the batching is."""
     _in_flight: int = 0
+    _busy_until: float = 0.0
     _degraded: bool = False
 
     async def respond(self, body: ScoreIn, raw: bytes, loaded: Loaded) -> Response:
         """The response to one request: `body` as validated, `raw` as posted."""
-        others = self._in_flight
+        now = time.monotonic()
+        if self._in_flight >= self.alone_here:
+            self._busy_until = now + self.busy_s
+        busy = now < self._busy_until
         self._in_flight += 1
         try:
-            if self.scoring is not None and others >= self.alone_here:
+            if self.scoring is not None and busy:
                 try:
                     answer = await self.scoring.score(raw)
                 except ScoringUnavailableError as error:
