@@ -307,17 +307,22 @@ def test_a_lone_request_is_scored_in_the_worker_and_concurrent_ones_in_the_proce
             return Answer(200, b'{"from": "process"}', np.array([0.5]), run_requests=1)
 
     async def scenario() -> tuple[Any, Any, LiveScoring]:
-        live = LiveScoring(HeldCoalescer(), Metrics(), scoring=Process())
+        live = LiveScoring(HeldCoalescer(), Metrics(), scoring=Process(), busy_s=60.0)
         first = asyncio.ensure_future(live.respond(req, b"first", holder.current))
         await asyncio.sleep(0)  # the first is in flight, held in the worker
         second = await live.respond(req, b"second", holder.current)
         release.set()
-        return await first, second, live
+        first = await first
+        await live.respond(req, b"alone, but just after concurrency", holder.current)
+        live.busy_s, live._busy_until = 0.0, 0.0  # the busy moment has passed
+        await live.respond(req, b"alone, later", holder.current)
+        return first, second, live
 
     first, second, live = asyncio.run(scenario())
     assert json.loads(first.body) == json.loads(ScoreOut.model_validate(local).model_dump_json())
     assert second.body == b'{"from": "process"}'
-    assert bodies == [b"second"] and live._in_flight == 0
+    assert bodies == [b"second", b"alone, but just after concurrency"]
+    assert live._in_flight == 0
 
 
 def _relabelled(loaded: Loaded):
