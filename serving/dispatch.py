@@ -68,6 +68,7 @@ class LiveScoring:
             scored = ScoreOut.model_validate(await self.coalescer.score(body, loaded))
         finally:
             self._in_flight -= 1
+        self.metrics.live_scored.labels(where="worker").inc()
         self.metrics.observe_scores([item.probability for item in scored.items])
         return ModelJSONResponse(scored)
 
@@ -79,6 +80,7 @@ class LiveScoring:
     def _passed_on(self, answer: Answer) -> Response:
         if answer.status != 200:
             raise HTTPException(answer.status, answer.detail)
+        self.metrics.live_scored.labels(where="process").inc()
         if answer.run_requests:
             self.metrics.live_batch.observe(answer.run_requests)
         self.metrics.observe_scores(answer.probabilities)

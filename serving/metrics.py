@@ -61,6 +61,13 @@ class Metrics:
             buckets=BATCH_BUCKETS,
             registry=self.registry,
         )
+        self.live_scored = Counter(
+            "churn_live_scored_requests",
+            "POST /v1/score requests by where they were scored: 'worker' (this process) or "
+            "'process' (the shared scoring process; see serving/dispatch.py).",
+            ["where"],
+            registry=self.registry,
+        )
 
     def serving(self, name: str, version: str) -> None:
         """Mark the version now served (the previous one is dropped)."""

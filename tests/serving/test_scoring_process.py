@@ -273,6 +273,7 @@ def test_the_route_answers_from_the_process_and_falls_back_without_it(
             assert answered.json() == _relabel(expected, "in-the-process")
             metrics = client.get("/metrics").text
             assert "churn_live_score_batch_requests_count 1.0" in metrics
+            assert 'churn_live_scored_requests_total{where="process"} 1.0' in metrics
             late = client.post("/v1/score", json={**payload, "cutoff": "1990-01-01"})
             assert late.status_code == 422 and "not known" in late.json()["detail"]
     settings = settings_for(served, CHURN_SCORING_SOCKET=str(tmp_path / "none.sock"))
@@ -281,6 +282,8 @@ def test_the_route_answers_from_the_process_and_falls_back_without_it(
     with client_for(app) as client:
         fallback = client.post("/v1/score", json=payload)
         assert fallback.status_code == 200 and fallback.json() == expected
+        metrics = client.get("/metrics").text
+        assert 'churn_live_scored_requests_total{where="worker"} 1.0' in metrics
 
 
 def test_a_lone_request_is_scored_in_the_worker_and_concurrent_ones_in_the_process(
