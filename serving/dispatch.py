@@ -91,5 +91,5 @@ class LiveScoring:
         if degraded and not self._degraded:
             log.warning("%s; scoring live requests in this worker until it is back", why)
         elif not degraded and self._degraded:
-            log.info("the scoring process answers again")
+            log.warning("the scoring process answers again")
         self._degraded = degraded
