@@ -3,10 +3,15 @@
 Each app gets its own registry, so several apps in one process (tests) never collide.
 Requests are labelled by the route *template* (`/v1/customers/{customer_id}`), never by
 the raw path: one series per route, not one per customer.
+
+With several workers (`churn serve --workers N`), `PROMETHEUS_MULTIPROC_DIR` is set for
+them: each worker writes its values there, and a scrape, whichever worker answers it,
+sums every worker's counters and histograms (prometheus_client's multiprocess mode).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 
@@ -18,9 +23,11 @@ from prometheus_client import (
     Gauge,
     Histogram,
     generate_latest,
+    multiprocess,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 PROBABILITY_BUCKETS = tuple(round(0.1 * i, 1) for i in range(1, 11))
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
 
@@ -44,10 +51,12 @@ class Metrics:
         )
         self.model = Gauge(
             "churn_model_info",
-            "The model version being served (value 1).",
+            "The model version being served (value 1; a version no longer served, 0).",
             ["name", "version"],
             registry=self.registry,
+            multiprocess_mode="mostrecent",
         )
+        self._served: tuple[str, str] | None = None
         self.scores = Histogram(
             "churn_served_probability",
             "Churn probabilities returned for single customers (stored or live).",
@@ -70,8 +79,13 @@ class Metrics:
         )
 
     def serving(self, name: str, version: str) -> None:
-        """Mark the version now served (the previous one is dropped)."""
-        self.model.clear()
+        """Mark the version now served: the previous one drops to 0, and out of the
+        output where it can (multiprocess mode cannot remove a label set)."""
+        if self._served is not None:
+            self.model.labels(*self._served).set(0)
+            if not multiprocess_dir():
+                self.model.clear()
+        self._served = (name, version)
         self.model.labels(name=name, version=version).set(1)
 
     def observe_scores(self, probabilities: Iterable[float]) -> None:
@@ -79,7 +93,16 @@ class Metrics:
             self.scores.observe(probability)
 
     def render(self) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+        """This app's metrics; with several workers, all workers' (see the module doc)."""
+        registry = self.registry
+        if multiprocess_dir():
+            registry = CollectorRegistry()  # a fresh one per scrape, as the library asks
+            multiprocess.MultiProcessCollector(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) or None
 
 
 class RequestMetrics:

@@ -29,6 +29,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from serving.batch import ServingError
+from serving.metrics import MULTIPROC_ENV
 from serving.scoring_process import ScoringProcess
 
 APP = "serving.app:create_app"
@@ -87,6 +88,9 @@ def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> 
     with tempfile.TemporaryDirectory(prefix="churn-serve-") as directory:
         scoring = ScoringProcess(Path(directory) / "scoring.sock")
         os.environ["CHURN_SCORING_SOCKET"] = str(scoring.path)  # the workers inherit it
+        metrics = Path(directory) / "metrics"  # empty at start, as multiprocess mode needs
+        metrics.mkdir()
+        os.environ[MULTIPROC_ENV] = str(metrics)
         try:
             scoring.start()
             Multiprocess(config, sockets=[listener]).run()  # type: ignore[list-item]  # see Listener

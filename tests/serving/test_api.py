@@ -174,3 +174,14 @@ def test_v1_needs_a_key_when_configured(locked, caplog):
 
 def test_v1_is_open_without_keys(client):
     assert client.get("/v1/model").status_code == 200
+
+
+def test_metrics_show_only_the_version_now_served():
+    from serving.metrics import Metrics
+
+    metrics = Metrics()
+    metrics.serving("churn", "1")
+    metrics.serving("churn", "2")
+    text = metrics.render().body.decode()
+    assert 'churn_model_info{name="churn",version="2"} 1.0' in text
+    assert 'version="1"' not in text  # dropped (with several workers it would read 0)

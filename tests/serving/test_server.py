@@ -106,7 +106,8 @@ def test_workers_share_one_scoring_process_that_goes_away_with_them(
     served, histories, cutoff, tmp_path
 ):
     """`churn serve --workers 2` end to end: the scoring process starts (its log says so),
-    live scores answer as in process, and nothing outlives the server."""
+    live scores answer as in process, /metrics adds up both workers, and nothing outlives
+    the server."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -135,6 +136,14 @@ def test_workers_share_one_scoring_process_that_goes_away_with_them(
         assert answered.json() == json.loads(expected.model_dump_json())
         pid, path = re.search(r"scoring process (\d+) listening on (\S+)", log.read_text()).groups()
         assert Path(path).exists()
+        for _ in range(20):  # new connections: the kernel spreads them over both workers
+            assert httpx.get(f"{base}/health", timeout=10).status_code == 200
+        health = re.compile(
+            r'churn_http_requests_total\{method="GET",route="/health",status="200"\} (\S+)'
+        )
+        for _ in range(4):  # whichever worker answers, it reports both workers' counts
+            scraped = httpx.get(f"{base}/metrics", timeout=10).text
+            assert float(health.search(scraped).group(1)) >= 20, scraped
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(60)
