@@ -26,7 +26,7 @@ from serving.metrics import Metrics
 from serving.schemas import ModelJSONResponse, ScoreIn, ScoreOut
 from serving.scorer import Loaded
 from serving.scoring_client import ScoringClient, ScoringUnavailableError
-from serving.scoring_process import Answer
+from serving.scoring_wire import Answer
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
-from serving.scoring_process import FRAME, Answer, framed
+from serving.scoring_wire import FRAME, Answer, framed
 
 
 class ScoringUnavailableError(ConnectionError):

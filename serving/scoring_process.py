@@ -8,11 +8,9 @@ sees only the connections the kernel gave it. Here the workers hand each validat
 `POST /v1/score` body to one process that coalesces *all* workers' requests, so runs are
 larger and scoring runs on its own core beside the workers' HTTP handling.
 
-Protocol, over a Unix socket (one connection per worker, requests multiplexed by id):
-a frame is `FRAME` (request id, payload length) then the payload. A worker sends the
-request's JSON body; the process answers with an `Answer`: status, the run's size, the
-probabilities (for the worker's metrics) and the response JSON, a `ScoreOut` or
-`{"detail": ...}`. The worker's side is `serving/scoring_client.py`.
+Workers connect over a Unix socket (one connection each, requests multiplexed by id;
+the frames are in `serving/scoring_wire.py`). The worker's side is
+`serving/scoring_client.py`.
 
 The process follows the `champion` alias like a worker does (`ModelHolder`), so an answer
 names the model version that scored it (during a swap, a worker and the process may
@@ -24,14 +22,12 @@ when it dies (`ScoringProcess`).
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import multiprocessing
 import os
 import selectors
 import signal
 import socket
-import struct
 import threading
 import time
 from collections import deque
@@ -45,14 +41,11 @@ from serving.coalesce import Job, answers, take
 from serving.live import NotKnownAtCutoffError
 from serving.schemas import MAX_CUSTOMERS, ScoreIn, ScoreOut
 from serving.scorer import ModelHolder
+from serving.scoring_wire import FRAME, Answer, error_answer, framed
 from serving.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FRAME = struct.Struct("!QI")
-"""Request id, payload bytes."""
-ANSWER = struct.Struct("!HHI")
-"""Status, run size, number of probabilities; then the probabilities, then the JSON."""
 START_TIMEOUT_S = 60.0
 """How long the supervisor waits for the process to load the model and listen."""
 RESTART_DELAY_S = 1.0
@@ -66,45 +59,6 @@ SEND_TIMEOUT_S = 10.0
 RECEIVE_BYTES = 1 << 20
 BACKLOG = 64
 INTERNAL = "internal error; see the server log"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The scoring process's answer to one request."""
-
-    status: int
-    content: bytes
-    """The response JSON: a `ScoreOut` when status is 200, else `{"detail": ...}`."""
-    probabilities: np.ndarray
-    """The items' probabilities (the worker's score histogram observes them)."""
-    run_requests: int = 0
-    """On the first answer of a run, the run's number of requests; else 0. So each run is
-    observed once, by one worker, and the workers' histograms add up to the runs."""
-
-    def encode(self) -> bytes:
-        probabilities = np.asarray(self.probabilities, dtype=">f8")
-        header = ANSWER.pack(self.status, self.run_requests, len(probabilities))
-        return header + probabilities.tobytes() + self.content
-
-    @classmethod
-    def decode(cls, payload: bytes) -> Answer:
-        status, run_requests, count = ANSWER.unpack_from(payload)
-        probabilities = np.frombuffer(payload, dtype=">f8", count=count, offset=ANSWER.size)
-        content = payload[ANSWER.size + 8 * count :]
-        return cls(status, content, probabilities.astype(np.float64), run_requests)
-
-    @property
-    def detail(self) -> str:
-        """The error message of a non-200 answer."""
-        return str(json.loads(self.content).get("detail", "scoring failed"))
-
-
-def _error(status: int, detail: str) -> Answer:
-    return Answer(status, json.dumps({"detail": detail}).encode(), np.empty(0))
-
-
-def framed(request_id: int, payload: bytes) -> bytes:
-    return FRAME.pack(request_id, len(payload)) + payload
 
 
 # -- the scoring process ----------------------------------------------------------------
@@ -211,16 +165,16 @@ class ScoringLoop:
         """Queue a request, or answer at once why it cannot be scored."""
         loaded = self.holder.current
         if loaded is None:
-            self._send(connection, request_id, _error(503, self.holder.error or "no model"))
+            self._send(connection, request_id, error_answer(503, self.holder.error or "no model"))
             return
         try:
             request = ScoreIn.model_validate_json(payload)
             job = _Waiting.checked(request, loaded, connection=connection, request_id=request_id)
         except (NotKnownAtCutoffError, ValidationError) as error:
-            self._send(connection, request_id, _error(422, str(error)))
+            self._send(connection, request_id, error_answer(422, str(error)))
         except Exception:
             log.exception("reading a live request failed")
-            self._send(connection, request_id, _error(500, INTERNAL))
+            self._send(connection, request_id, error_answer(500, INTERNAL))
         else:
             self._queue.append(job)
 
@@ -230,7 +184,7 @@ class ScoringLoop:
         except Exception:
             log.exception("scoring a run of %d live requests failed", len(batch))
             for job in batch:
-                self._send(job.connection, job.request_id, _error(500, INTERNAL))
+                self._send(job.connection, job.request_id, error_answer(500, INTERNAL))
             return
         for position, (job, scored) in enumerate(zip(batch, results, strict=True)):
             probabilities = np.array([item.probability for item in scored.items])

@@ -25,14 +25,8 @@ from serving.metrics import Metrics
 from serving.schemas import ScoreIn, ScoreOut
 from serving.scorer import Loaded, ModelHolder
 from serving.scoring_client import ScoringClient, ScoringUnavailableError, read_frame
-from serving.scoring_process import (
-    FRAME,
-    Answer,
-    ScoringLoop,
-    ScoringProcess,
-    framed,
-    listen,
-)
+from serving.scoring_process import ScoringLoop, ScoringProcess, listen
+from serving.scoring_wire import FRAME, Answer, framed
 from tests.serving.api_helpers import app_with, client_for, request, settings_for
 
 pytestmark = pytest.mark.slow
