@@ -30,15 +30,15 @@ from serving.settings import Settings
 log = logging.getLogger(__name__)
 
 
-async def check_and_report(holder: ModelHolder, metrics: Metrics | None) -> bool:
-    """One alias check off the event loop; the metrics (if any) follow the served version."""
+async def check_and_report(holder: ModelHolder, metrics: Metrics) -> bool:
+    """One alias check off the event loop; the metrics follow the served version."""
     swapped = await run_in_threadpool(holder.check)
-    if swapped and metrics is not None and holder.current is not None:
+    if swapped and holder.current is not None:
         metrics.serving(holder.current.name, holder.current.version)
     return swapped
 
 
-async def poll(holder: ModelHolder, metrics: Metrics | None, seconds: float) -> None:
+async def poll(holder: ModelHolder, metrics: Metrics, seconds: float) -> None:
     """Follow the alias forever; one failed check never stops the poller."""
     while True:
         await asyncio.sleep(seconds)

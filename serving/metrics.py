@@ -79,12 +79,12 @@ class Metrics:
         )
 
     def serving(self, name: str, version: str) -> None:
-        """Mark the version now served: the previous one drops to 0, and out of the
-        output where it can (multiprocess mode cannot remove a label set)."""
-        if self._served is not None:
+        """Mark the version now served: the previous one leaves the output, or reads 0
+        with several workers (multiprocess mode cannot remove a label set)."""
+        if not multiprocess_dir():
+            self.model.clear()
+        elif self._served is not None:
             self.model.labels(*self._served).set(0)
-            if not multiprocess_dir():
-                self.model.clear()
         self._served = (name, version)
         self.model.labels(name=name, version=version).set(1)
 
