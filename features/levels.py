@@ -37,6 +37,15 @@ def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
     return np.fromiter((positions.get(v, -1) for v in array), np.int64, len(array))
 
 
+def codes_in(codes: np.ndarray, wanted: Sequence[int], levels: int) -> np.ndarray:
+    """Rows whose code (a position among `levels` levels, -1 for missing) is in `wanted`:
+    a lookup table, since np.isin's setup costs more than a live request's rows. The
+    table's extra last entry answers code -1 with False."""
+    table = np.zeros(levels + 1, dtype=bool)
+    table[np.asarray(wanted, dtype=np.int64)] = True
+    return table[codes]
+
+
 def level_numbers(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
     """`level_codes` as floats with NaN for missing or unseen: how XGBoost reads a
     categorical column (the churn model's and the wallet model's input alike)."""

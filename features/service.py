@@ -16,6 +16,7 @@ import numpy as np
 from features.activity import Activity
 from features.context import Context
 from features.contract import INTERACTION_TYPES
+from features.levels import codes_in
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 COUNTED = {
@@ -150,12 +151,9 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
 
 
 def _of_types(kind: np.ndarray, types: Iterable[str]) -> np.ndarray:
-    """Rows whose type code is one of `types`, by a lookup table (np.isin's setup cost
-    more than the rows of a live request); the table's extra last entry answers code -1
-    (no type) with False."""
-    wanted = np.zeros(len(INTERACTION_TYPES) + 1, dtype=bool)
-    wanted[[INTERACTION_TYPES.index(t) for t in types]] = True
-    return wanted[kind]
+    """Rows whose type is one of `types` (a row without a type is of none)."""
+    wanted = [INTERACTION_TYPES.index(t) for t in types]
+    return codes_in(kind, wanted, len(INTERACTION_TYPES))
 
 
 def _known(acts: Activity, cutoff_day: int) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 
 from features.activity import Activity, ratio, relative_change
 from features.context import Context
+from features.levels import codes_in
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 TREND_SPECS = [
@@ -110,9 +111,9 @@ def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns
     breadth_now = lines.distinct(lines.window(cutoff_day, 180), "category", levels)
     breadth_before = lines.distinct(lines.window(cutoff_day, 180, offset=180), "category", levels)
     recent = lines.window(cutoff_day, 90)
-    consumable_codes = np.zeros(levels + 1, dtype=bool)  # the last entry answers code -1
-    consumable_codes[_consumable_codes(ctx, lines, cutoff_day)] = True
-    consumable = consumable_codes[lines.values["category"]]
+    consumable = codes_in(
+        lines.values["category"], _consumable_codes(ctx, lines, cutoff_day), levels
+    )
     return {
         "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category", levels),
         "category_breadth_90d": lines.distinct(lines.window(cutoff_day, 90), "category", levels),
