@@ -142,6 +142,11 @@ class FeatureLayout:
         """The column names XGBoost sees (`safe_name` of each)."""
         return [safe_name(name) for name in self.names]
 
+    @cached_property
+    def name_of(self) -> dict[str, str]:
+        """XGBoost's column name -> the feature's own name (reasons group by the latter)."""
+        return dict(zip(self.safe_names, self.names, strict=True))
+
 
 @dataclass
 class ChurnModel(mlflow.pyfunc.PythonModel):

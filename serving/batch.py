@@ -188,8 +188,7 @@ def score(
 ) -> tuple[np.ndarray, list[list[Reason]]]:
     """Probabilities and reasons in chunks (bounded memory); means are batch-wide."""
     means = population_means(features, model.specs)
-    columns = model.layout.safe_names
-    source_of = dict(zip(columns, model.layout.names, strict=True))
+    columns, source_of = model.layout.safe_names, model.layout.name_of
     chunks = [
         features.iloc[start : start + chunk_rows] for start in range(0, len(features), chunk_rows)
     ]

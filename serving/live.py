@@ -197,13 +197,12 @@ def explain_rows(
     means: Mapping[str, float],
 ) -> list[list[Reason]]:
     """Reasons per feature row, with the model's own column names (as the batch does)."""
-    columns = model.layout.safe_names
     return explain(
         features,
         contributions,
         specs=model.specs,
-        columns=columns,
-        source_of=dict(zip(columns, model.layout.names, strict=True)),
+        columns=model.layout.safe_names,
+        source_of=model.layout.name_of,
         means=means,
     )
 
