@@ -7,7 +7,9 @@ that finds none of this worker's other live requests in flight is scored here, a
 requests that arrive while others are in flight go to the process, where all workers'
 concurrent requests are scored together. A worker that has just seen concurrency counts
 as busy for a moment (`busy_s`), so under load a request that happens to arrive alone
-still goes to the process; a lone client never waits for the hop. Both answer alike
+still goes to the process; so does a request of a worker whose other connections are
+idle while other workers keep the process running (`RunClock`: the kernel may well give
+one worker a single busy client). A lone client never waits for the hop. Both answer alike
 (the process runs the same `coalesce.take` and `live` code); the process's answer
 arrives as finished JSON, so the worker only passes it on. When the process cannot
 answer, the worker scores the request itself.
@@ -43,8 +45,9 @@ class LiveScoring:
     """Requests that find fewer than this many others in flight are scored here (see
     the module docstring); 0 sends every request to the process."""
     busy_s: float = 0.05
-    """After a request found others in flight, the worker counts as busy this long: under
-    load, a request that happens to arrive alone still goes where the batching is."""
+    """After a request found others in flight, or after the process last started a run,
+    the worker counts as busy this long: under load, a request that happens to arrive
+    alone still goes where the batching is."""
     _in_flight: int = 0
     _busy_until: float = 0.0
     _degraded: bool = False
@@ -54,7 +57,9 @@ class LiveScoring:
         now = time.monotonic()
         if self._in_flight >= self.alone_here:
             self._busy_until = now + self.busy_s
-        busy = now < self._busy_until
+        busy = now < self._busy_until or (
+            self.scoring is not None and self.scoring.ran_within(self.busy_s)
+        )
         self._in_flight += 1
         try:
             if self.scoring is not None and busy:

@@ -14,7 +14,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
-from serving.scoring_wire import FRAME, Answer, framed
+from serving.scoring_wire import FRAME, Answer, RunClock, framed
 
 
 class ScoringUnavailableError(ConnectionError):
@@ -43,6 +43,7 @@ class ScoringClient:
     _ids: itertools.count = field(default_factory=itertools.count)
     _failed_at: float = -float("inf")
     _connecting: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _clock: RunClock | None = None
 
     async def score(self, body: bytes) -> Answer:
         """The process's answer to one `POST /v1/score` body; ScoringUnavailableError when
@@ -63,6 +64,15 @@ class ScoringClient:
         if reply.status == 503:  # no model there (yet): this worker's own may serve
             raise ScoringUnavailableError(f"the scoring process has no model: {reply.detail}")
         return reply
+
+    def ran_within(self, seconds: float) -> bool:
+        """Whether the process started a run in the last `seconds`, for any worker."""
+        if self._clock is None:
+            try:
+                self._clock = RunClock.beside(self.path)
+            except OSError:  # no folder (yet): nothing is running there
+                return False
+        return self._clock.ran_within(seconds)
 
     async def close(self) -> None:
         if self._listener is not None:

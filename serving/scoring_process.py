@@ -41,7 +41,7 @@ from serving.coalesce import Job, answers, take
 from serving.live import NotKnownAtCutoffError
 from serving.schemas import MAX_CUSTOMERS, ScoreIn, ScoreOut
 from serving.scorer import ModelHolder
-from serving.scoring_wire import FRAME, Answer, error_answer, framed
+from serving.scoring_wire import FRAME, Answer, RunClock, error_answer, framed
 from serving.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -112,8 +112,10 @@ class ScoringLoop:
         *,
         max_customers: int = MAX_CUSTOMERS,
         linger_s: float = LINGER_S,
+        clock: RunClock | None = None,
     ) -> None:
         self.holder = holder
+        self.clock = clock
         self.max_customers = max_customers
         self.linger_s = linger_s
         self._queue: deque[_Waiting] = deque()
@@ -135,6 +137,8 @@ class ScoringLoop:
         if self._queue:
             batch = take(self._queue, self.max_customers)
             self._last_run = len(batch)
+            if self.clock is not None:
+                self.clock.mark()
             self._score(batch)
 
     def _read(self, timeout_s: float) -> None:
@@ -237,7 +241,7 @@ def main(path: str) -> None:
     threading.Thread(target=follow, name="churn-reload", daemon=True).start()
     with listen(Path(path)) as listener:
         log.info("scoring process %d listening on %s", os.getpid(), path)
-        ScoringLoop(listener, holder).serve(stopping)
+        ScoringLoop(listener, holder, clock=RunClock.beside(path)).serve(stopping)
 
 
 @dataclass
@@ -278,6 +282,7 @@ class ScoringProcess:
             if self._process.is_alive():
                 self._process.kill()
         self.path.unlink(missing_ok=True)
+        self.path.with_suffix(".clock").unlink(missing_ok=True)
 
     def _spawn(self) -> None:
         self._started_at = time.monotonic()

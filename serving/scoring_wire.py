@@ -1,4 +1,5 @@
-"""The frames between HTTP workers and the shared scoring process (a Unix socket).
+"""The frames between HTTP workers and the shared scoring process (a Unix socket), and
+the run clock beside it.
 
 A frame is `FRAME` (request id, payload length) then the payload. A worker sends a
 `POST /v1/score` body as posted; the process answers with an `Answer`: status, the
@@ -9,8 +10,12 @@ run's size, the probabilities (for the worker's metrics) and the response JSON, 
 from __future__ import annotations
 
 import json
+import mmap
+import os
 import struct
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -18,6 +23,7 @@ FRAME = struct.Struct("!QI")
 """Request id, payload bytes."""
 ANSWER = struct.Struct("!HHI")
 """Status, run size, number of probabilities; then the probabilities, then the JSON."""
+MOMENT = struct.Struct("d")
 
 
 def framed(request_id: int, payload: bytes) -> bytes:
@@ -57,3 +63,41 @@ class Answer:
 
 def error_answer(status: int, detail: str) -> Answer:
     return Answer(status, json.dumps({"detail": detail}).encode(), np.empty(0))
+
+
+class RunClock:
+    """When the scoring process last started a run: `time.monotonic()` seconds (one
+    clock for every process of the machine) in an 8-byte file beside the socket, which
+    the process writes and each worker maps.
+
+    A worker sends its live requests to the process only when they have company
+    (`serving/dispatch.py`); its own in-flight requests are all it can see, so a worker
+    holding a single client's connection would score that client alone while the other
+    workers keep the process busy. With the clock it sees that the process is running
+    and sends its request to join a run, at a fraction of a lone run's cost.
+
+    Both sides open the file without truncating it, so a restarted process writes where
+    the workers' maps already look.
+    """
+
+    def __init__(self, path: Path) -> None:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(descriptor).st_size < MOMENT.size:
+                os.ftruncate(descriptor, MOMENT.size)
+            self._map = mmap.mmap(descriptor, MOMENT.size)
+        finally:
+            os.close(descriptor)
+
+    @classmethod
+    def beside(cls, socket_path: str | Path) -> RunClock:
+        return cls(Path(socket_path).with_suffix(".clock"))
+
+    def mark(self) -> None:
+        """A run starts now."""
+        MOMENT.pack_into(self._map, 0, time.monotonic())
+
+    def ran_within(self, seconds: float) -> bool:
+        """Whether a run started in the last `seconds`."""
+        (started,) = MOMENT.unpack_from(self._map)
+        return started > 0 and time.monotonic() - started < seconds

@@ -26,7 +26,7 @@ from serving.schemas import ScoreIn, ScoreOut
 from serving.scorer import Loaded, ModelHolder
 from serving.scoring_client import ScoringClient, ScoringUnavailableError, read_frame
 from serving.scoring_process import ScoringLoop, ScoringProcess, listen
-from serving.scoring_wire import FRAME, Answer, framed
+from serving.scoring_wire import FRAME, MOMENT, Answer, RunClock, framed
 from tests.serving.api_helpers import app_with, client_for, request, settings_for
 
 pytestmark = pytest.mark.slow
@@ -297,11 +297,15 @@ def test_a_lone_request_is_scored_in_the_worker_and_concurrent_ones_in_the_proce
             pass
 
     bodies: list[bytes] = []
+    others_running = False
 
     class Process:
         async def score(self, raw: bytes) -> Answer:
             bodies.append(raw)
             return Answer(200, b'{"from": "process"}', np.array([0.5]), run_requests=1)
+
+        def ran_within(self, seconds: float) -> bool:
+            return others_running
 
     async def scenario() -> tuple[Any, Any, LiveScoring]:
         live = LiveScoring(HeldCoalescer(), Metrics(), scoring=Process(), busy_s=60.0)
@@ -313,13 +317,31 @@ def test_a_lone_request_is_scored_in_the_worker_and_concurrent_ones_in_the_proce
         await live.respond(req, b"alone, but just after concurrency", holder.current)
         live.busy_s, live._busy_until = 0.0, 0.0  # the busy moment has passed
         await live.respond(req, b"alone, later", holder.current)
+        nonlocal others_running
+        others_running = True  # other workers keep the process running
+        await live.respond(req, b"alone here, not there", holder.current)
         return first, second, live
 
     first, second, live = asyncio.run(scenario())
     assert json.loads(first.body) == json.loads(ScoreOut.model_validate(local).model_dump_json())
     assert second.body == b'{"from": "process"}'
-    assert bodies == [b"second", b"alone, but just after concurrency"]
+    assert bodies == [b"second", b"alone, but just after concurrency", b"alone here, not there"]
     assert live._in_flight == 0
+
+
+def test_the_run_clock_tells_every_worker_when_the_process_last_ran(tmp_path):
+    socket_path = tmp_path / "scoring.sock"
+    worker = ScoringClient(str(socket_path))
+    assert not worker.ran_within(60.0)  # nothing has run yet
+    process = RunClock.beside(socket_path)
+    process.mark()
+    assert worker.ran_within(60.0) and not worker.ran_within(0.0)
+    restarted = RunClock.beside(socket_path)  # a restarted process opens the same file
+    MOMENT.pack_into(restarted._map, 0, 0.0)
+    assert not worker.ran_within(60.0)  # the worker's map sees the new process's writes
+    restarted.mark()
+    assert worker.ran_within(60.0)
+    assert not ScoringClient(str(tmp_path / "gone" / "s.sock")).ran_within(60.0)
 
 
 def _relabelled(loaded: Loaded):
@@ -349,6 +371,7 @@ def test_the_supervisor_starts_restarts_and_stops_the_process(
     process.start()
     try:
         assert process.path.exists() and asyncio.run(scored()) == 200
+        assert ScoringClient(str(process.path)).ran_within(60.0)
         first = process.pid
         os.kill(first, signal.SIGKILL)
         deadline = time.monotonic() + 90
@@ -358,6 +381,6 @@ def test_the_supervisor_starts_restarts_and_stops_the_process(
         assert asyncio.run(scored()) == 200
     finally:
         process.stop()
-    assert not process.path.exists()
+    assert not process.path.exists() and not process.path.with_suffix(".clock").exists()
     with pytest.raises(ProcessLookupError):
         os.kill(first, 0)
