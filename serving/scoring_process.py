@@ -31,10 +31,12 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from prometheus_client import Histogram
 from pydantic import ValidationError
 
 from serving.coalesce import Job, answers, take
@@ -59,6 +61,7 @@ SEND_TIMEOUT_S = 10.0
 RECEIVE_BYTES = 1 << 20
 BACKLOG = 64
 INTERNAL = "internal error; see the server log"
+RUN_BUCKETS_S = (0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256)
 
 
 # -- the scoring process ----------------------------------------------------------------
@@ -113,9 +116,11 @@ class ScoringLoop:
         max_customers: int = MAX_CUSTOMERS,
         linger_s: float = LINGER_S,
         clock: RunClock | None = None,
+        on_run: Callable[[float], None] | None = None,
     ) -> None:
         self.holder = holder
         self.clock = clock
+        self.on_run = on_run  # told each run's scoring time in seconds (for /metrics)
         self.max_customers = max_customers
         self.linger_s = linger_s
         self._queue: deque[_Waiting] = deque()
@@ -183,6 +188,7 @@ class ScoringLoop:
             self._queue.append(job)
 
     def _score(self, batch: list[_Waiting]) -> None:
+        started = time.perf_counter()
         try:
             results = [ScoreOut.model_validate(result) for result in answers(batch)]
         except Exception:
@@ -190,6 +196,8 @@ class ScoringLoop:
             for job in batch:
                 self._send(job.connection, job.request_id, error_answer(500, INTERNAL))
             return
+        if self.on_run is not None:
+            self.on_run(time.perf_counter() - started)
         for position, (job, scored) in enumerate(zip(batch, results, strict=True)):
             probabilities = np.array([item.probability for item in scored.items])
             run = len(batch) if position == 0 else 0
@@ -241,7 +249,23 @@ def main(path: str) -> None:
     threading.Thread(target=follow, name="churn-reload", daemon=True).start()
     with listen(Path(path)) as listener:
         log.info("scoring process %d listening on %s", os.getpid(), path)
-        ScoringLoop(listener, holder, clock=RunClock.beside(path)).serve(stopping)
+        loop = ScoringLoop(
+            listener, holder, clock=RunClock.beside(path), on_run=run_seconds().observe
+        )
+        loop.serve(stopping)
+
+
+def run_seconds() -> Histogram:
+    """The process's run times, for /metrics: with several workers, prometheus_client's
+    multiprocess mode is on (`PROMETHEUS_MULTIPROC_DIR` is inherited), so the values go to
+    the folder every worker's scrape reads; no registry of its own is needed."""
+    return Histogram(
+        "churn_scoring_run_seconds",
+        "Time the shared scoring process takes to score one run of live requests "
+        "(features, model, reasons, responses); only with `churn serve --workers` > 1.",
+        buckets=RUN_BUCKETS_S,
+        registry=None,
+    )
 
 
 @dataclass

@@ -93,8 +93,9 @@ def test_requests_waiting_together_are_one_run_answered_exactly_as_alone(
 ):
     path = tmp_path / "s.sock"
     parts = [histories[:1], histories[1:3], histories[3:4]]
+    runs: list[float] = []
     with listen(path) as listener:
-        loop = ScoringLoop(listener, holder)
+        loop = ScoringLoop(listener, holder, on_run=runs.append)
         with socket.socket(socket.AF_UNIX) as worker:
             worker.connect(str(path))
             loop.step(1.0)  # accepts the worker
@@ -102,6 +103,7 @@ def test_requests_waiting_together_are_one_run_answered_exactly_as_alone(
             loop.step(1.0)  # reads all three, scores them in one run
             answers = receive(worker, len(parts))
     assert [answers[i].run_requests for i in range(3)] == [3, 0, 0]
+    assert len(runs) == 1 and 0 < runs[0] < 60  # one run, timed in seconds
     for i, customers in enumerate(parts):
         assert answers[i].status == 200
         expected = alone(request(customers, cutoff), holder.current)

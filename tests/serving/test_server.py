@@ -144,6 +144,7 @@ def test_workers_share_one_scoring_process_that_goes_away_with_them(
         for _ in range(4):  # whichever worker answers, it reports both workers' counts
             scraped = httpx.get(f"{base}/metrics", timeout=10).text
             assert float(health.search(scraped).group(1)) >= 20, scraped
+            assert "churn_scoring_run_seconds_count" in scraped  # the process's own metric
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(60)
