@@ -40,8 +40,16 @@ def with_oracle(scored: pd.DataFrame, truth: pd.DataFrame | None) -> pd.DataFram
     return joined.rename(columns={"p_churn": "p_oracle"})
 
 
-def build_report(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[str, Any]:
-    scored = with_oracle(outcome.scored, load_truth(config))
+def scored_with_oracle(outcome: Outcome, config: RunConfig) -> pd.DataFrame:
+    """The test rows' scores, with the simulator's true probability when the config has it."""
+    return with_oracle(outcome.scored, load_truth(config))
+
+
+def build_report(
+    outcome: Outcome, tables: Tables, config: RunConfig, *, scored: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """The test metrics; `scored` is `scored_with_oracle` when the caller has it already."""
+    scored = scored_with_oracle(outcome, config) if scored is None else scored
     y = scored["churned"].to_numpy(dtype=int)
     report: dict[str, Any] = {
         "model": classification_metrics(y, scored["p_model"].to_numpy()),

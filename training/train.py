@@ -17,7 +17,7 @@ from training import plots
 from training.fingerprint import fingerprint
 from training.package import package_model
 from training.protocol import Outcome, out_of_time
-from training.report import build_report, load_truth, with_oracle
+from training.report import build_report, scored_with_oracle
 from training.tracking import RunRecord, log_run
 
 SHAP_SAMPLE_ROWS = 2000
@@ -38,7 +38,8 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
     config = config if isinstance(config, RunConfig) else load_config(config)
     tables = load_tables(config)
     outcome = out_of_time(tables, config, tune=tune)
-    report = build_report(outcome, tables, config)
+    scored = scored_with_oracle(outcome, config)  # read once: the truth file can be large
+    report = build_report(outcome, tables, config, scored=scored)
     model = package_model(outcome, config, report)
     test_rows = _test_rows(outcome)
     example = _input_example(test_rows, model)
@@ -49,7 +50,7 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
             report=report,
             fingerprint=fingerprint(tables),
             model=model,
-            plots=_plots(outcome, config, model, test_rows, Path(folder)),
+            plots=_plots(scored, config, model, test_rows, Path(folder)),
             signature=infer_signature(example, model.predict(None, example)),
             input_example=example,
         )
@@ -71,9 +72,8 @@ def _input_example(rows: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:
 
 
 def _plots(
-    outcome: Outcome, config: RunConfig, model: ChurnModel, rows: pd.DataFrame, folder: Path
+    scored: pd.DataFrame, config: RunConfig, model: ChurnModel, rows: pd.DataFrame, folder: Path
 ) -> list[Path]:
-    scored = with_oracle(outcome.scored, load_truth(config))
     y = scored["churned"].to_numpy(dtype=int)
     scores = {c.removeprefix("p_"): scored[c].to_numpy() for c in scored if c.startswith("p_")}
     sample = rows.sample(min(SHAP_SAMPLE_ROWS, len(rows)), random_state=config.evaluation.seed)
