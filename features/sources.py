@@ -530,7 +530,8 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
     dates out of range."""
     typical = float(values.abs().median()) if values.notna().any() else 0.0
     if 1e7 <= typical < 1e8:
-        days = values.astype("Int64").astype("str")
+        whole = values.where(values % 1 == 0)  # 20240131.5 stays text and is not a date
+        days = whole.astype("Int64").astype("str").where(whole.notna(), values.astype("str"))
         return _parse_dates(table, column, days.mask(values.isna()))
     unit = next(u for size, u in _EPOCH_UNITS if typical < size)
     n = int(values.notna().sum())

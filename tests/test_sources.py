@@ -268,6 +268,17 @@ def test_numeric_timestamps_are_yyyymmdd_or_unix_time(tmp_path, written, unit):
     assert notes == ([f"numbers read as Unix time in {unit} (4 rows)"] if unit else [])
 
 
+def test_a_fractional_yyyymmdd_number_is_not_a_date(tmp_path):
+    """A number of the YYYYMMDD size with a fraction is a clear error naming it, not a
+    crash converting it to an integer."""
+    events = events_frame().assign(timestamp=[20240203.0, 20240204.5, 20240120.0, 20240701.0])
+    tables, report = check(tmp_path, events=events)
+    assert tables is None
+    (error,) = report.errors
+    assert (error.table, error.column, error.rows) == ("events", "timestamp", 1)
+    assert "not a date" in error.message and "20240204.5" in error.message
+
+
 def test_one_log_feeds_events_and_cancellations_through_a_row_filter(tmp_path):
     """A subscription event log holds its cancellations among other events: `rows` keeps
     the cancellation events for the `cancellations` table."""
