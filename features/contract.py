@@ -48,6 +48,9 @@ class TableSpec(_Strict):
     date_format: str | None = None
     """strftime format of the table's text dates (e.g. '%d/%m/%Y'); default: ISO 8601,
     else one format guessed from the data and named in a warning."""
+    decimal: Literal[".", ","] | None = None
+    """The decimal mark of the table's text numbers; default: '.', or ',' for a column
+    that reads only that way ('1.234,50', as European exports write), named in a warning."""
 
     @model_validator(mode="after")
     def _check_columns(self) -> TableSpec:

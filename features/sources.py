@@ -62,6 +62,8 @@ _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 """Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
 when written as whole floats (`_whole`)."""
 _WHOLE_FLOAT = r"^(-?\d+)\.0+$"
+_COMMA_DECIMAL = r"[+-]?(?:\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,\d+)?"
+_SURELY_DECIMAL_COMMA = r",(?:\d{1,2}|\d{4,})$|\.\d{3},"
 _EPOCH_UNITS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"), (float("inf"), "ns"))
 _TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
 _YAML_BOOLS = {
@@ -540,6 +542,20 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, unit=unit, errors="coerce")
 
 
+def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
+    """The format guessed from the first value, month first or day first, whichever reads
+    more of `text` (month first on a tie, as pandas guesses); and `text` read in it."""
+    first = text.iloc[0]
+    best: tuple[int, str | None, pd.Series | None] = (-1, None, None)
+    for dayfirst in (False, True):
+        fmt = guess_datetime_format(first, dayfirst=dayfirst)
+        if fmt is not None and fmt != best[1]:
+            read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
+            if int(read.notna().sum()) > best[0]:
+                best = (int(read.notna().sum()), fmt, read)
+    return best[1], best[2]
+
+
 def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
     """The table's `date_format` when set; else ISO 8601 first, and other dates only in
     one format guessed from the first misfit (named in a warning: 01/02/2024 is read
@@ -547,9 +563,8 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
     fixed = table.spec.date_format
     parsed = pd.to_datetime(text, errors="coerce", format=fixed or "ISO8601", utc=True)
     failed = parsed.isna() & text.notna()
-    fmt = guess_datetime_format(text[failed].iloc[0]) if failed.any() and not fixed else None
+    fmt, retry = _guessed_dates(text[failed]) if failed.any() and not fixed else (None, None)
     if fmt is not None:
-        retry = pd.to_datetime(text[failed], errors="coerce", format=fmt, utc=True)
         parsed = parsed.where(~failed, retry)
         read = failed & parsed.notna()
         if read.any():
@@ -586,11 +601,42 @@ def _numbers(table: _Table, column: str) -> tuple[pd.Series, pd.Series]:
         numbers = values.astype("float64")
         return numbers, numbers.isna()
     text = _text(values)
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    numbers, mark = _parsed_numbers(table.spec.decimal, text)
     junk = numbers.isna() & text.notna()
     if junk.any():
-        table.flag("error", column, junk, "not a number", text)
+        commas = table.spec.decimal is None and text[junk].str.contains(",", regex=False).any()
+        hint = " (set the table's decimal: ',' if commas mark decimals)" if commas else ""
+        table.flag("error", column, junk, f"not a number{hint}", text)
+    elif mark == "," and table.spec.decimal is None:
+        what = "numbers read with ',' as the decimal mark (set decimal if that is wrong)"
+        table.flag("warning", column, text.notna(), what, text)
     return numbers, text.isna()
+
+
+def _parsed_numbers(decimal: str | None, text: pd.Series) -> tuple[pd.Series, str]:
+    """Text as float64 (NaN where it is not a number) and the decimal mark read: `decimal`
+    when the config sets it, else '.', or ',' when only that reads every value and some
+    value shows it is no thousands separator ('12,50', '1.234,5'; '1,234' alone could
+    be either, and stays an error that suggests `decimal`)."""
+    if decimal != ",":
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+        if decimal == "." or not (numbers.isna() & text.notna()).any():
+            return numbers, "."
+    commas = _comma_numbers(text)
+    if decimal == ",":
+        return commas, ","
+    read = not (commas.isna() & text.notna()).any()
+    if read and text.str.contains(_SURELY_DECIMAL_COMMA).any():
+        return commas, ","
+    return numbers, "."
+
+
+def _comma_numbers(text: pd.Series) -> pd.Series:
+    """'1.234,50' and '1 234,50' -> 1234.5: ',' the decimal mark, '.' or spaces between
+    thousands; NaN for anything else."""
+    valid = text.str.fullmatch(_COMMA_DECIMAL).fillna(False).astype(bool)
+    plain = text.str.replace(r"[.\s]", "", regex=True).str.replace(",", ".", regex=False)
+    return pd.to_numeric(plain.where(valid), errors="coerce").astype("float64")
 
 
 # --- customers: attributes and label -----------------------------------------------------
@@ -615,7 +661,7 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     """Numeric (float64) or categorical (string); inferred when the config leaves it open."""
     values = table.column(name)
     if kind is None:
-        kind = "numeric" if _looks_numeric(values) else "categorical"
+        kind = "numeric" if _looks_numeric(values, table.spec.decimal) else "categorical"
     table.kinds[name] = kind
     clean = _numbers(table, name)[0] if kind == "numeric" else _text(values)
     if clean.isna().all():
@@ -623,11 +669,11 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     return clean
 
 
-def _looks_numeric(values: pd.Series) -> bool:
+def _looks_numeric(values: pd.Series, decimal: str | None) -> bool:
     if is_numeric_dtype(values):
         return True
     text = _text(values).dropna()
-    return bool(pd.to_numeric(text, errors="coerce").notna().all())
+    return bool(_parsed_numbers(decimal, text)[0].notna().all())
 
 
 def _label(table: _Table, positive: str | float | bool) -> pd.Series:

@@ -422,17 +422,60 @@ def test_unparseable_dates_give_count_and_example(tmp_path):
 
 
 def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp_path):
-    """'03/02/2024' is read month first unless the table's date_format says day first."""
+    """A guessed format is month first or day first, whichever reads more of the dates
+    ('20/01/2024' settles it); when none settles it, month first, and `date_format`
+    says otherwise."""
     events = events_frame().assign(
         timestamp=["03/02/2024", "04/02/2024", "20/01/2024", "01/07/2024"]
     )
-    _, report = check(tmp_path, events=events)
-    assert "dates not in ISO 8601 (read as %m/%d/%Y; set date_format" in str(report.issues)
-    assert "'20/01/2024'" in str(only_error(report))  # month 20: not a date month first
-    set_format = {"events": {"date_format": "%d/%m/%Y"}}
-    tables = load(tmp_path, events=events, specs=set_format)
+    tables, report = check(tmp_path, events=events)
+    assert report.errors == [] and tables is not None
+    assert "dates not in ISO 8601 (read as %d/%m/%Y; set date_format" in str(report.issues)
     days = sorted(tables.events["timestamp"].dt.strftime("%Y-%m-%d"))
     assert days == ["2024-01-20", "2024-02-03", "2024-02-04", "2024-07-01"]
+    undecided = events.assign(timestamp=["03/02/2024", "04/02/2024", "01/07/2024", "05/06/2024"])
+    tables, report = check(tmp_path, events=undecided)
+    assert "read as %m/%d/%Y" in str(report.issues)
+    assert sorted(tables.events["timestamp"].dt.month) == [1, 3, 4, 5]
+    set_format = {"events": {"date_format": "%d/%m/%Y"}}
+    tables = load(tmp_path, events=undecided, specs=set_format)
+    assert sorted(tables.events["timestamp"].dt.month) == [2, 2, 6, 7]
+
+
+def _european(
+    tmp_path: Path, amounts: list[str], **spec: str
+) -> tuple[Tables | None, ValidationReport]:
+    """The transactions as a European export writes them: semicolons, a byte order mark,
+    day-first dates with dots, and `amounts` as text."""
+    config = write_dataset(tmp_path, specs={"transactions": spec} if spec else None)
+    path = tmp_path / "data" / "transactions.csv"
+    frame = pd.read_csv(path)
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601").dt.strftime(
+        "%d.%m.%Y"
+    )
+    frame["amount"] = (amounts * len(frame))[: len(frame)]
+    path.write_text("\ufeff" + frame.to_csv(sep=";", index=False), encoding="utf-8")
+    return validate(load_config(config))
+
+
+def test_numbers_with_decimal_commas_are_read_with_a_warning(tmp_path):
+    tables, report = _european(tmp_path, ["12,50", "1.234,00", "7", "1 000,5"])
+    assert report.errors == [] and tables is not None
+    notes = [w.message for w in report.warnings if w.column == "amount"]
+    assert len(notes) == 1 and "read with ',' as the decimal mark" in notes[0]
+    assert set(tables.transactions["amount"]) <= {12.5, 1234.0, 7.0, 1000.5}
+    assert tables.transactions["timestamp"].dt.day.max() > 12  # day first, as written
+
+
+def test_a_comma_that_may_separate_thousands_is_an_error_that_suggests_decimal(tmp_path):
+    """'1,234' is 1234 in a US export and 1.234 in a European one: not guessed."""
+    _, report = _european(tmp_path, ["1,234", "7"])
+    issue = only_error(report)
+    assert issue.column == "amount" and "set the table's decimal: ','" in issue.message
+    tables, report = _european(tmp_path, ["1,234", "7"], decimal=",")
+    assert report.errors == [] and set(tables.transactions["amount"]) == {1.234, 7.0}
+    _, report = _european(tmp_path, ["12,50", "7"], decimal=".")
+    assert "not a number" in only_error(report).message
 
 
 @pytest.mark.parametrize("sep", [";", "\t", "|"])
