@@ -42,6 +42,7 @@ from features.contract import (
     TransactionsSpec,
 )
 from features.tables import DAY, Tables
+from features.text_numbers import read_numbers
 
 TIMESTAMP_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at"})
 NUMBER_COLUMNS = frozenset(
@@ -62,8 +63,6 @@ _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 """Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
 when written as whole floats (`_whole`)."""
 _WHOLE_FLOAT = r"^(-?\d+)\.0+$"
-_COMMA_DECIMAL = r"[+-]?(?:\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,\d+)?"
-_SURELY_DECIMAL_COMMA = r",(?:\d{1,2}|\d{4,})$|\.\d{3},"
 _EPOCH_UNITS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"), (float("inf"), "ns"))
 _TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
 _YAML_BOOLS = {
@@ -601,42 +600,18 @@ def _numbers(table: _Table, column: str) -> tuple[pd.Series, pd.Series]:
         numbers = values.astype("float64")
         return numbers, numbers.isna()
     text = _text(values)
-    numbers, mark = _parsed_numbers(table.spec.decimal, text)
+    numbers, mark = read_numbers(text, table.spec.decimal)
     junk = numbers.isna() & text.notna()
     if junk.any():
         commas = table.spec.decimal is None and text[junk].str.contains(",", regex=False).any()
-        hint = " (set the table's decimal: ',' if commas mark decimals)" if commas else ""
+        hint = (
+            " (the table's decimal: '.' or ',' says which mark the numbers use)" if commas else ""
+        )
         table.flag("error", column, junk, f"not a number{hint}", text)
     elif mark == "," and table.spec.decimal is None:
         what = "numbers read with ',' as the decimal mark (set decimal if that is wrong)"
         table.flag("warning", column, text.notna(), what, text)
     return numbers, text.isna()
-
-
-def _parsed_numbers(decimal: str | None, text: pd.Series) -> tuple[pd.Series, str]:
-    """Text as float64 (NaN where it is not a number) and the decimal mark read: `decimal`
-    when the config sets it, else '.', or ',' when only that reads every value and some
-    value shows it is no thousands separator ('12,50', '1.234,5'; '1,234' alone could
-    be either, and stays an error that suggests `decimal`)."""
-    if decimal != ",":
-        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
-        if decimal == "." or not (numbers.isna() & text.notna()).any():
-            return numbers, "."
-    commas = _comma_numbers(text)
-    if decimal == ",":
-        return commas, ","
-    read = not (commas.isna() & text.notna()).any()
-    if read and text.str.contains(_SURELY_DECIMAL_COMMA).any():
-        return commas, ","
-    return numbers, "."
-
-
-def _comma_numbers(text: pd.Series) -> pd.Series:
-    """'1.234,50' and '1 234,50' -> 1234.5: ',' the decimal mark, '.' or spaces between
-    thousands; NaN for anything else."""
-    valid = text.str.fullmatch(_COMMA_DECIMAL).fillna(False).astype(bool)
-    plain = text.str.replace(r"[.\s]", "", regex=True).str.replace(",", ".", regex=False)
-    return pd.to_numeric(plain.where(valid), errors="coerce").astype("float64")
 
 
 # --- customers: attributes and label -----------------------------------------------------
@@ -673,7 +648,7 @@ def _looks_numeric(values: pd.Series, decimal: str | None) -> bool:
     if is_numeric_dtype(values):
         return True
     text = _text(values).dropna()
-    return bool(_parsed_numbers(decimal, text)[0].notna().all())
+    return bool(read_numbers(text, decimal)[0].notna().all())
 
 
 def _label(table: _Table, positive: str | float | bool) -> pd.Series:

@@ -471,7 +471,7 @@ def test_a_comma_that_may_separate_thousands_is_an_error_that_suggests_decimal(t
     """'1,234' is 1234 in a US export and 1.234 in a European one: not guessed."""
     _, report = _european(tmp_path, ["1,234", "7"])
     issue = only_error(report)
-    assert issue.column == "amount" and "set the table's decimal: ','" in issue.message
+    assert issue.column == "amount" and "the table's decimal: '.' or ','" in issue.message
     tables, report = _european(tmp_path, ["1,234", "7"], decimal=",")
     assert report.errors == [] and set(tables.transactions["amount"]) == {1.234, 7.0}
     _, report = _european(tmp_path, ["12,50", "7"], decimal=".")
