@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
+from features.contract import DataSpec
 from features.registry import Columns
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
@@ -47,7 +48,7 @@ ROW_MODELS = {"transactions": TransactionIn, "interactions": InteractionIn, "eve
 
 
 class NotKnownAtCutoffError(ValueError):
-    """A posted customer has no activity on or before the cutoff (answered with a 422)."""
+    """A posted customer is not known at the cutoff, or there is no cutoff (a 422)."""
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,17 @@ def score_history(
     request: ScoreIn, loaded: Loaded, *, rules: Rules | None = None
 ) -> dict[str, Any]:
     """Score the posted customers; a dict in the shape of `ScoreOut`, items in posted order."""
-    cutoff = checked_cutoff(request)
+    cutoff = checked_cutoff(request, loaded.model.config.data)
     return respond(
         request, cutoff, score_customers(request.customers, cutoff, loaded), loaded, rules
     )
 
 
-def checked_cutoff(request: ScoreIn) -> dt.date:
-    """The request's cutoff; NotKnownAtCutoffError if a customer has no activity by then."""
-    cutoff = resolve_cutoff(request)
-    require_known(request.customers, cutoff)
+def checked_cutoff(request: ScoreIn, data: DataSpec) -> dt.date:
+    """The request's cutoff; NotKnownAtCutoffError if a customer is not known by then
+    (`data`: the model's data section, which says what a customer is known by)."""
+    cutoff = resolve_cutoff(request, data)
+    require_known(request.customers, cutoff, data)
     return cutoff
 
 
@@ -142,32 +144,42 @@ class _Rows(Mapping[str, np.ndarray]):
         return len(self.columns)
 
 
-def resolve_cutoff(request: ScoreIn) -> dt.date:
-    """The posted cutoff, else the day of the latest posted timestamp."""
+def resolve_cutoff(request: ScoreIn, data: DataSpec) -> dt.date:
+    """The posted cutoff, else the day of the latest posted timestamp, else the extract
+    date of the model's data (`data.as_of`: a labelled snapshot has no dated activity)."""
     if request.cutoff is not None:
         return request.cutoff
     stamps = [naive(t) for customer in request.customers for t in customer.timestamps()]
-    if not stamps:
-        raise NotKnownAtCutoffError("no activity posted: nothing to score and no cutoff to infer")
-    return max(stamps).date()
+    if stamps:
+        return max(stamps).date()
+    if data.as_of is not None:
+        return data.as_of
+    raise NotKnownAtCutoffError("no activity and no cutoff posted: post a cutoff (YYYY-MM-DD)")
 
 
-def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date) -> None:
-    """Refuse customers with no activity on or before the cutoff, or signed up after it:
-    the model never saw such a customer in training (nobody is scored before they exist)."""
+def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec) -> None:
+    """Refuse customers the batch would not score at this cutoff (`features.build.exists_at`):
+    signed up after it, or, without a signup date, with no purchase or usage event on or
+    before it. Without purchases or usage in the model's data (a labelled snapshot), a
+    customer without a signup date is always known."""
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
-    unknown = [c.customer_id for c in customers if not _known_by(c, end)]
+    signups = data.customers is not None and "signup_date" in data.customers.mapped()
+    dated = data.transactions is not None or data.events is not None
+    unknown = [
+        c.customer_id for c in customers if not _known_by(c, end, signups=signups, dated=dated)
+    ]
     if unknown:
         raise NotKnownAtCutoffError(
-            f"customer(s) {', '.join(unknown)} have no activity on or before {cutoff}, or "
-            "signed up after it: not known at the cutoff"
+            f"customer(s) {', '.join(unknown)} signed up after {cutoff}, or have no purchase "
+            "or usage event on or before it: not known at the cutoff"
         )
 
 
-def _known_by(customer: CustomerHistoryIn, end: dt.datetime) -> bool:
-    """Active before `end`, and not signed up after it (as the batch's `exists_at`)."""
-    signed_up_later = customer.signup_date is not None and naive(customer.signup_date) >= end
-    return not signed_up_later and any(naive(t) < end for t in customer.timestamps())
+def _known_by(customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, dated: bool) -> bool:
+    if signups and customer.signup_date is not None:
+        return naive(customer.signup_date) < end
+    rows = [*customer.transactions, *customer.events]
+    return not dated or any(naive(row.timestamp) < end for row in rows)
 
 
 def with_all_columns(features: Columns, model: ChurnModel) -> Columns:

@@ -279,7 +279,8 @@ class ScoreIn(_In):
 
     cutoff: Day | None = Field(
         default=None,
-        description="Score as of the end of this day; default: the latest posted timestamp.",
+        description="Score as of the end of this day; default: the latest posted timestamp, "
+        "else (nothing dated posted, as for a labelled-snapshot model) the model data's as_of.",
     )
     customers: list[CustomerHistoryIn] = Field(min_length=1, max_length=MAX_CUSTOMERS)
 

@@ -24,8 +24,12 @@ from serving.history import history_item
 from serving.live import naive
 from serving.ranking import TIERS
 from serving.schemas import MAX_CUSTOMERS, InteractionIn, ScoreIn
-from serving.scorer import ModelHolder
+from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
+from tests.training.datasets import telecom_snapshot
+from training.package import package_model
+from training.protocol import run_protocol
+from training.report import build_report
 
 pytestmark = pytest.mark.slow
 
@@ -198,6 +202,42 @@ def test_a_customer_signed_up_after_the_cutoff_is_422_naming_it(client):
     response = post(client, [_valid(), early_rows], cutoff="2024-06-30")
     assert response.status_code == 422, response.text
     assert "future" in response.json()["detail"] and "c1" not in response.json()["detail"]
+
+
+def test_a_customer_signed_up_by_the_cutoff_is_scored_before_any_activity(client):
+    """As the batch scores them (`exists_at`): known from the signup on."""
+    newcomer = {"customer_id": "newcomer", "signup_date": "2024-06-01"}
+    response = post(client, [_valid(), newcomer], cutoff="2024-06-30")
+    assert response.status_code == 200, response.text
+    assert [item["customer_id"] for item in response.json()["items"]] == ["c1", "newcomer"]
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> tuple[Loaded, Tables]:
+    """A model of a labelled snapshot (attributes only, no dated activity), and its data."""
+    config = load_config(telecom_snapshot(tmp_path_factory.mktemp("telecom"), customers=600))
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config))
+    return Loaded(model=model, name="telecom", version="1"), tables
+
+
+def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
+    """No activity to post: customers are known, the cutoff is the data's extract date
+    (`as_of`), and each scores as in the batch."""
+    loaded, tables = snapshot
+    rows = tables.customers.head(3)
+    attributes = ["tenure", "MonthlyCharges", "Contract"]
+    posted = [
+        {"customer_id": row["customer_id"], "attributes": {a: row[a] for a in attributes}}
+        for _, row in rows.iterrows()
+    ]
+    scored = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)
+    assert scored["cutoff"] == dt.date(2024, 6, 30)
+    assert all(item["reasons"] for item in scored["items"])
+    batch = loaded.model.features(tables, pd.Timestamp("2024-06-30")).set_index("customer_id")
+    expected = loaded.model.predict_proba(batch.loc[rows["customer_id"]].reset_index())
+    assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
 
 
 def test_unknown_interaction_types_count_as_other():
