@@ -262,16 +262,26 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     if not path.is_file():
         table.error(None, 0, "file not found")
         return None
-    if not _has_columns(table, fmt):
+    available = _columns_in(table, fmt)
+    if available is None:
+        return None
+    numbered = _rows_are_customers(table, config, available)
+    read = {c: s for c, s in table.sources.items() if not (numbered and c == "customer_id")}
+    if not _has_columns(table, read, available):
         return None
     try:
-        table.raw = _read_columns(path, fmt, table.sources, table.separator)
+        table.raw = _read_columns(path, fmt, read, table.separator)
     except _READ_ERRORS as exc:
         table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
         return None
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
         return None
+    if numbered:
+        table.raw.insert(0, "customer_id", np.arange(1, len(table.raw) + 1, dtype=np.int64))
+        n = len(table.raw)
+        what = f"no customer_id column: the rows are the customers, numbered 1 to {n:,}"
+        table.warning("customer_id", n, f"{what} (map customer_id to use your own ids)")
     if spec.rows is not None:
         kept = _holds(table.column("rows.column"), spec.rows.values)
         if not kept.any():
@@ -310,18 +320,33 @@ def _format(path: Path) -> Literal["csv", "parquet"] | None:
     return "parquet" if name.endswith(_PARQUET_SUFFIXES) else None
 
 
-def _has_columns(table: _Table, fmt: str) -> bool:
-    """Check the header before reading, so a missing column names what *is* there."""
+def _columns_in(table: _Table, fmt: str) -> list[str] | None:
+    """The file's column names (its header), read before the rows; None when unreadable."""
     try:
         if fmt == "parquet":
-            available = pq.read_schema(table.path).names
-        else:
-            table.separator = _delimiter(table.path)
-            available = list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
+            return pq.read_schema(table.path).names
+        table.separator = _delimiter(table.path)
+        return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
     except _READ_ERRORS as exc:
         table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
-        return False
-    missing = {c: s for c, s in table.sources.items() if s not in available}
+        return None
+
+
+def _rows_are_customers(table: _Table, config: RunConfig, available: list[str]) -> bool:
+    """A labelled snapshot with no id column at all (as benchmark data sets ship): each
+    row is one customer, numbered. Only when the config maps no id, the file has no
+    `customer_id` and no other table needs ids to join on."""
+    return (
+        isinstance(table.spec, CustomersSpec)
+        and "customer_id" not in table.spec.columns
+        and "customer_id" not in available
+        and set(config.data.tables()) == {"customers"}
+    )
+
+
+def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -> bool:
+    """Check the header before reading, so a missing column names what *is* there."""
+    missing = {c: s for c, s in sources.items() if s not in available}
     for canonical, source in missing.items():
         what = "" if canonical == source else f" (configured for '{canonical}')"
         table.error(source, 0, f"column not found{what}; available: {', '.join(available)}")

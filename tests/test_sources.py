@@ -279,6 +279,25 @@ def test_a_fractional_yyyymmdd_number_is_not_a_date(tmp_path):
     assert "not a date" in error.message and "20240204.5" in error.message
 
 
+def test_a_snapshot_without_an_id_column_numbers_its_rows_as_customers(tmp_path):
+    """Benchmark snapshots ship without ids: each row is a customer, numbered, said in a
+    warning. With any other table to join, a missing id column stays an error."""
+    snapshot = customers_frame().drop(columns=["customer_id"]).assign(churned=["y", "n"] * 2)
+    label = {"label": {"column": "churned", "positive": "y"}}
+    only = dict.fromkeys(("transactions", "events", "interactions", "cancellations"))
+    labelled = {"definition": "label_column"}
+    tables, report = check(
+        tmp_path, customers=snapshot, specs={"customers": label}, churn=labelled, **only
+    )
+    assert report.errors == [] and tables is not None
+    assert list(tables.customers["customer_id"]) == [1, 2, 3, 4]
+    assert list(tables.customers["label"]) == [True, False, True, False]
+    warning = only_warning(report)
+    assert warning.column == "customer_id" and "numbered 1 to 4" in warning.message
+    _, report = check(tmp_path / "joined", customers=snapshot)
+    assert "column not found" in only_error(report).message
+
+
 def test_one_log_feeds_events_and_cancellations_through_a_row_filter(tmp_path):
     """A subscription event log holds its cancellations among other events: `rows` keeps
     the cancellation events for the `cancellations` table."""
