@@ -223,7 +223,8 @@ def load_tables(config: RunConfig, *, today: dt.date | None = None) -> Tables:
 def _reference_date(config: RunConfig, today: dt.date | None) -> _Reference:
     if config.data.as_of is not None:
         return config.data.as_of, "data.as_of"
-    return (today, "today") if today is not None else (dt.date.today(), "today")
+    source = "today; data.as_of sets the extract date of older or simulated data"
+    return (today or dt.date.today()), source
 
 
 def _tables(

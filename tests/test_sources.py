@@ -606,7 +606,7 @@ def test_future_timestamps_are_after_as_of(tmp_path):
 def test_today_bounds_timestamps_when_as_of_is_not_set(tmp_path):
     _, report = check(tmp_path, today=dt.date(2024, 6, 1), data={"as_of": None})
     assert {issue.table for issue in report.errors} == {"transactions", "events", "cancellations"}
-    assert all("(today)" in issue.message for issue in report.errors)
+    assert all("(today; data.as_of sets" in issue.message for issue in report.errors)
 
 
 def test_empty_table(tmp_path):
