@@ -31,16 +31,18 @@ def read_numbers(text: pd.Series, decimal: str | None = None) -> tuple[pd.Series
     the decimal mark it was read with: `decimal` when given, else as the module says."""
     if text.str.contains(r"[$€£¥₹]").any():
         text = text.str.replace(CURRENCY, "", regex=True)
-    dots = _dot_numbers(text)
-    if decimal == ".":
-        return dots, "."
-    commas = _comma_numbers(text)
     if decimal == ",":
-        return commas, ","
-    if _reads_all(dots, text) and (
-        not text.str.contains(",", regex=False).any() or text.str.contains(SURELY_DOT_DECIMAL).any()
+        return _comma_numbers(text), ","
+    dots = _dot_numbers(text)
+    if decimal == "." or (
+        _reads_all(dots, text)
+        and (
+            not text.str.contains(",", regex=False).any()
+            or text.str.contains(SURELY_DOT_DECIMAL).any()
+        )
     ):
         return dots, "."
+    commas = _comma_numbers(text)
     if _reads_all(commas, text) and text.str.contains(SURELY_COMMA_DECIMAL).any():
         return commas, ","
     return _floats(text), "."
