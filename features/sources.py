@@ -64,6 +64,8 @@ _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 when written as whole floats (`_whole`)."""
 _WHOLE_FLOAT = r"^(-?\d+)\.0+$"
 _EPOCH_UNITS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"), (float("inf"), "ns"))
+SPREADSHEET_EPOCH = pd.Timestamp("1899-12-30")
+"""Day 0 of Excel's and LibreOffice's date serials (so 1 is 1899-12-31, 45322 2024-01-31)."""
 _TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
 _YAML_BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "on", "1"), "true"),
@@ -551,17 +553,21 @@ def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.S
 
 
 def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
-    """Numbers as dates, as event logs write them: whole YYYYMMDD numbers (20240131), or
-    Unix time in s, ms, µs or ns, the unit told by the size of the typical value (a date
-    of 1973-2286 in seconds is 1e8-1e10). Said in a warning; a wrong reading shows as
-    dates out of range."""
+    """Numbers as dates, as logs and spreadsheets write them: whole YYYYMMDD numbers
+    (20240131), spreadsheet day serials (45322 is 2024-01-31; 1927-2173 is 1e4-1e5, in
+    seconds it would be January 1970), or Unix time in s, ms, µs or ns, the unit told by
+    the size of the typical value (a date of 1973-2286 in seconds is 1e8-1e10). Said in
+    a warning; a wrong reading shows as dates out of range."""
     typical = float(values.abs().median()) if values.notna().any() else 0.0
+    n = int(values.notna().sum())
+    if 1e4 <= typical < 1e5:
+        table.warning(column, n, f"numbers read as spreadsheet day serials ({_rows(n)})")
+        return SPREADSHEET_EPOCH + pd.to_timedelta(values, unit="D")
     if 1e7 <= typical < 1e8:
         whole = values.where(values % 1 == 0)  # 20240131.5 stays text and is not a date
         days = whole.astype("Int64").astype("str").where(whole.notna(), values.astype("str"))
         return _parse_dates(table, column, days.mask(values.isna()))
     unit = next(u for size, u in _EPOCH_UNITS if typical < size)
-    n = int(values.notna().sum())
     if n:
         table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")
     return pd.to_datetime(values, unit=unit, errors="coerce")

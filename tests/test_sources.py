@@ -254,10 +254,12 @@ def test_one_table_with_text_ids_makes_every_id_a_stripped_string(tmp_path):
         (lambda t: t.dt.strftime("%Y%m%d").astype(int), None),
         (lambda t: (t - pd.Timestamp(0)) // pd.Timedelta("1s"), "s"),
         (lambda t: (t - pd.Timestamp(0)) // pd.Timedelta("1ms"), "ms"),
+        (lambda t: (t - pd.Timestamp("1899-12-30")).dt.days, "spreadsheet"),
     ],
 )
 def test_numeric_timestamps_are_yyyymmdd_or_unix_time(tmp_path, written, unit):
-    """Event logs write dates as numbers: 20240203, or Unix time (unit told by size)."""
+    """Logs and spreadsheets write dates as numbers: 20240203, day serials (45325), or
+    Unix time (the unit told by the size)."""
     stamps = pd.to_datetime(pd.Series(["2024-02-03", "2024-02-04", "2024-01-20", "2024-07-01"]))
     events = events_frame().assign(timestamp=written(stamps))
     tables, report = check(tmp_path, events=events)
@@ -265,7 +267,10 @@ def test_numeric_timestamps_are_yyyymmdd_or_unix_time(tmp_path, written, unit):
     expected = sorted(stamps)
     assert sorted(tables.events["timestamp"]) == expected
     notes = [w.message for w in report.warnings if w.table == "events"]
-    assert notes == ([f"numbers read as Unix time in {unit} (4 rows)"] if unit else [])
+    if unit == "spreadsheet":
+        assert notes == ["numbers read as spreadsheet day serials (4 rows)"]
+    else:
+        assert notes == ([f"numbers read as Unix time in {unit} (4 rows)"] if unit else [])
 
 
 def test_a_fractional_yyyymmdd_number_is_not_a_date(tmp_path):
