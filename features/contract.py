@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 AttributeKind = Literal["numeric", "categorical"]
 INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "other")
+UNTYPED_EVENT = "activity"
+"""The type of every event of a usage log without types."""
 """Canonical interaction types; raw values are mapped onto these in the config."""
 
 

@@ -34,6 +34,7 @@ from pandas.api.types import (
 from pandas.tseries.api import guess_datetime_format
 
 from features.contract import (
+    UNTYPED_EVENT,
     CustomersSpec,
     EventsSpec,
     InteractionsSpec,
@@ -268,8 +269,8 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     available = _columns_in(table, fmt)
     if available is None:
         return None
-    numbered = _rows_are_customers(table, config, available)
-    read = {c: s for c, s in table.sources.items() if not (numbered and c == "customer_id")}
+    supplied = _supplied_columns(table, config, available)
+    read = {c: s for c, s in table.sources.items() if c not in supplied}
     if not _has_columns(table, read, available):
         return None
     try:
@@ -280,11 +281,15 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
         return None
-    if numbered:
-        table.raw.insert(0, "customer_id", np.arange(1, len(table.raw) + 1, dtype=np.int64))
-        n = len(table.raw)
+    n = len(table.raw)
+    if "customer_id" in supplied:
+        table.raw.insert(0, "customer_id", np.arange(1, n + 1, dtype=np.int64))
         what = f"no customer_id column: the rows are the customers, numbered 1 to {n:,}"
         table.warning("customer_id", n, f"{what} (map customer_id to use your own ids)")
+    if "type" in supplied:
+        table.raw["type"] = UNTYPED_EVENT
+        what = f"no type column: every event is of one type, '{UNTYPED_EVENT}'"
+        table.warning("type", n, f"{what} (map type if the log has one)")
     if spec.rows is not None:
         kept = _holds(table.column("rows.column"), spec.rows.values)
         if not kept.any():
@@ -335,16 +340,23 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         return None
 
 
-def _rows_are_customers(table: _Table, config: RunConfig, available: list[str]) -> bool:
-    """A labelled snapshot with no id column at all (as benchmark data sets ship): each
-    row is one customer, numbered. Only when the config maps no id, the file has no
-    `customer_id` and no other table needs ids to join on."""
-    return (
-        isinstance(table.spec, CustomersSpec)
-        and "customer_id" not in table.spec.columns
-        and "customer_id" not in available
-        and set(config.data.tables()) == {"customers"}
-    )
+def _supplied_columns(table: _Table, config: RunConfig, available: list[str]) -> set[str]:
+    """Canonical columns the file lacks and the loader supplies, when the config maps no
+    column for them and the file has none under the canonical name either:
+
+    - `customer_id` of a labelled snapshot that is the only table (benchmark extracts
+      ship without ids): each row is one customer, numbered;
+    - `type` of events (a usage log of logins or listening seconds has no type): one
+      type for every event.
+    """
+    spec = table.spec
+    absent = {c for c in ("customer_id", "type") if c not in spec.columns and c not in available}
+    supplied = set()
+    if isinstance(spec, CustomersSpec) and set(config.data.tables()) == {"customers"}:
+        supplied |= absent & {"customer_id"}
+    if isinstance(spec, EventsSpec):
+        supplied |= absent & {"type"}
+    return supplied
 
 
 def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.responses import Response
 
-from features.contract import INTERACTION_TYPES
+from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
 
 Band = Literal["low", "medium", "high"]
 Tier = Literal["most_valuable", "most_growable", "below_zero", "standard"]
@@ -206,7 +206,13 @@ class InteractionIn(_In):
 
 class EventIn(_In):
     timestamp: Stamp
-    type: str = Field(min_length=1, max_length=128)
+    type: str = Field(
+        default=UNTYPED_EVENT,
+        min_length=1,
+        max_length=128,
+        description=f"The event's type; default '{UNTYPED_EVENT}', the one type of an "
+        "untyped usage log.",
+    )
     quantity: float | None = Field(default=None, allow_inf_nan=False)
 
 

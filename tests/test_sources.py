@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from features.build import build_features
 from features.contract import load_config
 from features.report import render_report
 from features.sources import (
@@ -301,6 +302,23 @@ def test_a_snapshot_without_an_id_column_numbers_its_rows_as_customers(tmp_path)
     assert warning.column == "customer_id" and "numbered 1 to 4" in warning.message
     _, report = check(tmp_path / "joined", customers=snapshot)
     assert "column not found" in only_error(report).message
+
+
+def test_a_usage_log_without_types_has_one_type_for_every_event(tmp_path):
+    """Listening or login logs often carry only who, when and how much."""
+    log = events_frame().drop(columns=["type"]).assign(seconds=[30.0, 12.5, 7.0, 60.0])
+    specs = {"events": {"columns": {"quantity": "seconds"}}}
+    tables, report = check(tmp_path, events=log, specs=specs)
+    assert report.errors == [] and tables is not None
+    assert set(tables.events["type"]) == {"activity"}
+    warning = only_warning(report)
+    assert (warning.table, warning.column) == ("events", "type")
+    features = build_features(tables, cutoffs="2024-06-30")
+    assert {"events_activity_30d", "quantity_activity_30d"} <= set(features.columns)
+    _, report = check(
+        tmp_path / "mapped", events=log, specs={"events": {"columns": {"type": "kind"}}}
+    )
+    assert "column not found (configured for 'type')" in only_error(report).message
 
 
 def test_one_log_feeds_events_and_cancellations_through_a_row_filter(tmp_path):

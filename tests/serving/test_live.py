@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from features.contract import load_config
+from features.contract import UNTYPED_EVENT, load_config
 from features.sources import load_tables
 from features.tables import Tables
 from serving import live
 from serving.history import history_item
 from serving.live import naive
 from serving.ranking import TIERS
-from serving.schemas import MAX_CUSTOMERS, InteractionIn, ScoreIn
+from serving.schemas import MAX_CUSTOMERS, EventIn, InteractionIn, ScoreIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
 from tests.training.datasets import telecom_snapshot
@@ -238,6 +238,10 @@ def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     batch = loaded.model.features(tables, pd.Timestamp("2024-06-30")).set_index("customer_id")
     expected = loaded.model.predict_proba(batch.loc[rows["customer_id"]].reset_index())
     assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
+
+
+def test_an_event_without_a_type_is_of_an_untyped_logs_one_type():
+    assert EventIn(timestamp="2024-01-01").type == UNTYPED_EVENT
 
 
 def test_unknown_interaction_types_count_as_other():
