@@ -180,8 +180,11 @@ class DataSpec(_Strict):
 
     @model_validator(mode="after")
     def _has_customers(self) -> DataSpec:
-        if self.customers is None and self.transactions is None:
-            raise ValueError("give at least `customers` or `transactions`")
+        if self.customers is None and self.transactions is None and self.events is None:
+            raise ValueError(
+                "give at least `customers`, `transactions` or `events` (without a customers "
+                "table, the customers are who appear in the transactions and events)"
+            )
         return self
 
     def tables(self) -> dict[str, TableSpec]:

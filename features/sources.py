@@ -861,12 +861,14 @@ def _is_ordered(keys: np.ndarray, ts: np.ndarray) -> bool:
 def _customers(
     config: RunConfig, tables: list[_Table], frames: dict[str, pd.DataFrame]
 ) -> pd.DataFrame | None:
-    """The customers table, or the distinct buyers when no customers table is configured."""
+    """The customers table, or, when none is configured, who appears in the transactions
+    and events (a usage log may be all a subscription business exports)."""
     if config.data.customers is None:
-        transactions = frames.get("transactions")
-        if transactions is None:
+        actors = [frames[name] for name in ("transactions", "events") if name in frames]
+        if not actors:
             return None
-        return transactions[["customer_id"]].drop_duplicates().reset_index(drop=True)
+        ids = pd.concat([frame[["customer_id"]] for frame in actors], ignore_index=True)
+        return ids.drop_duplicates().reset_index(drop=True)
     customers = frames.get("customers")
     if customers is not None:
         known = customers["customer_id"]

@@ -43,7 +43,7 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("name: t\ndata: {}\n", "give at least `customers` or `transactions`"),
+        ("name: t\ndata: {}\n", "give at least `customers`, `transactions` or `events`"),
         (
             "name: t\ndata:\n  transactions: {path: t.csv, columns: {amount_usd: x}}\n",
             "unknown canonical column(s) ['amount_usd']",

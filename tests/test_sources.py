@@ -157,6 +157,17 @@ def test_customers_are_derived_from_transactions_when_absent(tmp_path):
     assert (summary.name, summary.path, summary.customers) == ("customers", None, 4)
 
 
+def test_customers_are_who_appears_in_a_usage_log_when_it_is_all_there_is(tmp_path):
+    """A subscription business may export only its event log (and the cancellations in
+    it): the customers are its users."""
+    cancellation = {"definition": "cancellation"}
+    tables, report = check(
+        tmp_path, customers=None, transactions=None, interactions=None, churn=cancellation
+    )
+    assert report.errors == [] and tables is not None
+    assert sorted(tables.customers["customer_id"]) == [1, 2, 4]
+
+
 def test_config_lists_are_passed_through(tmp_path):
     specs = {
         "transactions": {"consumable_categories": ["paper", "ink"]},
