@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import itertools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
 import numba
 import numpy as np
@@ -59,6 +61,9 @@ are unusable as they are (a sign convention, a wrong column): an error."""
 
 _CSV_SUFFIXES = (".csv", ".csv.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
+_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
+_JSON_HEAD_LINES = 1000
+"""JSON lines may leave out keys; the columns are those of this many first lines."""
 _READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException)
 _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 """Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
@@ -261,7 +266,8 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     table = _Table(name, path, spec, _source_columns(spec), report)
     fmt = _format(path)
     if fmt is None:
-        table.error(None, 0, "unsupported file type; use .csv, .csv.gz, .parquet or .pq")
+        what = "use .csv, .parquet (.pq) or JSON lines (.json, .jsonl, .ndjson), or .gz of them"
+        table.error(None, 0, f"unsupported file type; {what}")
         return None
     if not path.is_file():
         table.error(None, 0, "file not found")
@@ -321,10 +327,12 @@ def _source_columns(spec: TableSpec) -> dict[str, str]:
     return sources
 
 
-def _format(path: Path) -> Literal["csv", "parquet"] | None:
+def _format(path: Path) -> Literal["csv", "parquet", "json"] | None:
     name = path.name.lower()
     if name.endswith(_CSV_SUFFIXES):
         return "csv"
+    if name.endswith(_JSON_SUFFIXES):
+        return "json"
     return "parquet" if name.endswith(_PARQUET_SUFFIXES) else None
 
 
@@ -333,6 +341,8 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
     try:
         if fmt == "parquet":
             return pq.read_schema(table.path).names
+        if fmt == "json":
+            return _json_keys(table.path)
         table.separator = _delimiter(table.path)
         return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
     except _READ_ERRORS as exc:
@@ -378,6 +388,9 @@ def _read_columns(path: Path, fmt: str, sources: dict[str, str], sep: str) -> pd
     columns = list(dict.fromkeys(sources.values()))
     if fmt == "parquet":
         return pd.read_parquet(path, columns=columns)
+    if fmt == "json":  # values as written: the checks parse dates and numbers themselves
+        frame = pd.read_json(path, lines=True, dtype=False)
+        return frame.reindex(columns=columns)
     parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
     dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
     # numbers as floats: a blank after a block of integers must not defeat the fast path
@@ -390,11 +403,29 @@ def _read_columns(path: Path, fmt: str, sources: dict[str, str], sep: str) -> pd
         )
 
 
+def _json_keys(path: Path) -> list[str]:
+    """The keys of the first lines of a JSON-lines file (one object per line, as event
+    logs are exported); a file holding one JSON array is refused with that advice."""
+    keys: dict[str, None] = {}
+    with _open_text(path) as handle:
+        for line in itertools.islice(handle, _JSON_HEAD_LINES):
+            if line.strip():
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError("expected one JSON object per line (JSON lines)")
+                keys.update(dict.fromkeys(row))
+    return list(keys)
+
+
+def _open_text(path: Path) -> TextIO:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    return opener(path, "rt", encoding="utf-8", errors="replace")
+
+
 def _delimiter(path: Path) -> str:
     """',' unless the header line splits on ';', tab or '|' instead (European exports
     write semicolons): the separator that gives the header the most columns."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+    with _open_text(path) as handle:
         header = handle.readline()
     return max(",;\t|", key=lambda sep: (header.count(sep), sep == ","))
 

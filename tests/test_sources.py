@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from rich.console import Console
 
 from features.build import build_features
@@ -166,6 +167,54 @@ def test_customers_are_who_appears_in_a_usage_log_when_it_is_all_there_is(tmp_pa
     )
     assert report.errors == [] and tables is not None
     assert sorted(tables.customers["customer_id"]) == [1, 2, 4]
+
+
+def test_a_json_lines_event_log_is_read_as_exported(tmp_path):
+    """A streaming service's log (Sparkify style): one JSON object per line, text user
+    ids ('' when logged out), times in Unix ms, the cancellations among the pages."""
+    stamps = pd.to_datetime(["2024-03-01 10:00", "2024-03-02 11:00", "2024-03-05 09:30"])
+    log = pd.DataFrame(
+        {
+            "userId": ["7", "", "7"],
+            "ts": (stamps - pd.Timestamp(0)) // pd.Timedelta("1ms"),
+            "page": ["NextSong", "Home", "Cancellation Confirmation"],
+            "length": [215.3, None, None],
+        }
+    )
+    log.to_json(tmp_path / "events.jsonl", orient="records", lines=True)
+    columns = {"customer_id": "userId", "timestamp": "ts"}
+    config = {
+        "name": "stream",
+        "data": {
+            "as_of": "2024-06-30",
+            "events": {
+                "path": "events.jsonl",
+                "columns": {**columns, "type": "page", "quantity": "length"},
+            },
+            "cancellations": {
+                "path": "events.jsonl",
+                "columns": columns,
+                "rows": {"column": "page", "values": ["Cancellation Confirmation"]},
+            },
+        },
+        "churn": {"definition": "cancellation"},
+    }
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    tables, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert report.errors == [] and tables is not None
+    assert list(tables.customers["customer_id"]) == [7]
+    assert list(tables.events["timestamp"]) == [stamps[0], stamps[2]]  # the guest row goes
+    assert list(tables.cancellations["timestamp"]) == [stamps[2]]
+    assert tables.events["quantity"].iloc[0] == 215.3
+
+
+def test_a_json_file_that_is_one_array_is_refused_with_advice(tmp_path):
+    config = write_dataset(tmp_path)
+    (tmp_path / "data" / "events.json").write_text('[{"customer_id": 1}]')
+    text = (tmp_path / "churn.yaml").read_text().replace("events.csv", "events.json")
+    (tmp_path / "churn.yaml").write_text(text)
+    _, report = validate(load_config(config))
+    assert "one JSON object per line" in only_error(report).message
 
 
 def test_config_lists_are_passed_through(tmp_path):
