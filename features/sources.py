@@ -449,7 +449,7 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
     spec = table.spec
     if isinstance(spec, CustomersSpec):
         _clean_customers(table, spec)
-        frame = table.finish()
+        frame = _without_repeated_rows(table, table.finish())
         _check_duplicate_ids(table, frame)
         return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     if isinstance(spec, TransactionsSpec):
@@ -571,11 +571,33 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
     table.clean["customer_id"] = ids if isinstance(ids.dtype, pd.StringDtype) else ids.astype("str")
 
 
+def _without_repeated_rows(table: _Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer where rows repeat exactly (an event log that carries each
+    user's attributes on every event, used as the customers table), with a warning."""
+    repeats = frame.duplicated()
+    if not repeats.any():
+        return frame
+    n = int(repeats.sum())
+    what = f"{_rows(n)} repeat their customer's row exactly: one row per customer is kept"
+    table.warning("customer_id", n, what)
+    return frame.loc[~repeats]
+
+
 def _check_duplicate_ids(table: _Table, frame: pd.DataFrame) -> None:
+    """An id on rows that differ is an error naming the columns that differ (an attribute
+    that changes over time cannot be a static customer attribute)."""
     ids = frame["customer_id"]
     repeated = ids.duplicated(keep=False)
     if repeated.any():
-        table.flag("error", "customer_id", repeated, "ids that appear more than once", ids)
+        twice = frame.loc[repeated]
+        varying = [c for c in frame.columns if c != "customer_id" and _varies(twice, c)]
+        where = f" (differing in {', '.join(varying)})" if varying else ""
+        table.flag("error", "customer_id", repeated, f"ids that appear more than once{where}", ids)
+
+
+def _varies(rows: pd.DataFrame, column: str) -> bool:
+    """Whether some customer's rows hold more than one value of `column`."""
+    return bool((rows.groupby("customer_id")[column].nunique(dropna=False) > 1).any())
 
 
 # --- timestamps and numbers ------------------------------------------------------------

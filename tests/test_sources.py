@@ -661,11 +661,25 @@ def test_few_missing_amounts_are_a_warning_and_those_rows_are_dropped(tmp_path):
 
 
 def test_duplicate_customer_ids(tmp_path):
-    customers = pd.concat([customers_frame(), customers_frame().iloc[[1, 1]]])
+    """Rows that differ under one id are an error naming what differs."""
+    changed = customers_frame().iloc[[1, 1]].assign(region=["west", "east"])
+    customers = pd.concat([customers_frame(), changed])
     _, report = check(tmp_path, customers=customers)
     issue = only_error(report)
     assert_located(issue, file="customers.csv", column="customer_id", rows=3)
-    assert "appear more than once" in issue.message and "e.g. 2" in issue.message
+    assert "appear more than once (differing in region)" in issue.message
+    assert "e.g. 2" in issue.message
+
+
+def test_rows_repeating_their_customer_exactly_are_one_customer(tmp_path):
+    """An event log carrying each user's attributes on every event, used as the
+    customers table."""
+    customers = pd.concat([customers_frame(), customers_frame().iloc[[1, 1, 3]]])
+    tables, report = check(tmp_path, customers=customers)
+    assert report.errors == [] and tables is not None
+    assert list(tables.customers["customer_id"]) == [1, 2, 3, 4]
+    warning = only_warning(report)
+    assert warning.rows == 3 and "repeat their customer's row exactly" in warning.message
 
 
 def test_activity_for_unknown_customers(tmp_path):
