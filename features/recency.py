@@ -23,6 +23,7 @@ SPECS = [
         "Days from the last purchase to the cutoff (0 = bought on the cutoff day).",
         "no purchase for {days_since_last_purchase:.0f} days",
         reason_one="no purchase for {days_since_last_purchase:.0f} day",
+        reason_missing="no purchase yet",
     ),
     FeatureSpec(
         "days_since_first_purchase",
@@ -31,6 +32,7 @@ SPECS = [
         "Days from the first known purchase to the cutoff: the buying relationship's age.",
         "first purchase {days_since_first_purchase:.0f} days ago",
         reason_one="first purchase {days_since_first_purchase:.0f} day ago",
+        reason_missing="no purchase yet",
     ),
     FeatureSpec(
         "gap_median_days",
@@ -39,6 +41,7 @@ SPECS = [
         "Median days between the customer's purchase occasions (needs two or more).",
         "usually buys every {gap_median_days:.0f} days",
         reason_one="usually buys every {gap_median_days:.0f} day",
+        reason_missing="fewer than two purchases: no buying rhythm yet",
     ),
     FeatureSpec(
         "gap_cv",
@@ -56,6 +59,7 @@ SPECS = [
         reason_one=(
             "no purchase for {days_since_last_purchase:.0f} day, {overdue_ratio!x} their usual gap"
         ),
+        reason_missing="no usual gap between purchases to compare with yet",
     ),
     FeatureSpec(
         "silence_beyond_gaps_share",

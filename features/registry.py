@@ -58,6 +58,9 @@ class FeatureSpec:
     reason_one: str | None = None
     """The reason when its first value is exactly 1, with singular nouns ("1 purchase in
     the last 90 days"); same placeholders as `reason`."""
+    reason_missing: str | None = None
+    """The reason when the feature's own value is missing and that says something ("no
+    purchase yet"); plain text, no placeholders: there is no number to show."""
 
     def __post_init__(self) -> None:
         if self.reason_one and set(_fields(self.reason_one)) != set(_fields(self.reason or "")):
@@ -85,10 +88,14 @@ class FeatureSpec:
             missing |= _missing_mask(columns[name])
         ones = _ones(columns[names[0]]) if self.reason_one else np.zeros(rows, dtype=bool)
         fills = (_filler(self.reason), _filler(self.reason_one or self.reason))
-        return [
+        rendered = [
             None if gap else fills[one](**dict(zip(names, row, strict=True)))
             for gap, one, *row in zip(missing.tolist(), ones.tolist(), *lists, strict=True)
         ]
+        if self.reason_missing and self.name in columns:
+            for i in np.flatnonzero(_missing_mask(columns[self.name])).tolist():
+                rendered[i] = self.reason_missing
+        return rendered
 
     def renamed(self, **changes: object) -> FeatureSpec:
         return replace(self, **changes)

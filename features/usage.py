@@ -80,6 +80,7 @@ def type_specs(event_type: str, *, with_quantity: bool) -> list[FeatureSpec]:
             Mechanism.ENGAGEMENT,
             f"Days since the last '{event_type}' event.",
             f"no {event_type} for {{days_since_last_{t}:.0f}} days",
+            reason_missing=f"no {event_type} yet",
         )
     )
     if with_quantity:

@@ -48,6 +48,31 @@ def test_render_returns_none_when_a_value_is_missing():
     assert spec.render({"x": pd.NA, "y": 2.0}) is None
 
 
+def test_a_missing_value_that_means_something_reads_in_plain_words():
+    """Missing last-purchase days means no purchase before the cutoff: said so, with no
+    number; a missing value of another placeholder still renders nothing."""
+    spec = FeatureSpec(
+        "days_since_last_purchase",
+        "float",
+        Mechanism.RECENCY,
+        "d",
+        "no purchase for {days_since_last_purchase:.0f} days ({x:.0f})",
+        reason_missing="no purchase yet",
+    )
+    columns = {"days_since_last_purchase": [np.nan, 12.0, 5.0], "x": [1.0, np.nan, 2.0]}
+    assert spec.render_many(columns, 3) == ["no purchase yet", None, "no purchase for 5 days (2)"]
+
+
+def test_every_missing_reason_is_plain_text(built):
+    missing = [s for s in built.specs if s.reason_missing]
+    assert {"days_since_last_purchase", "days_since_last_negative_interaction"} <= {
+        s.name for s in missing
+    }
+    assert not any(
+        ch.isdigit() or "{" in s.reason_missing for s in missing for ch in s.reason_missing
+    )
+
+
 def test_change_conversion_reads_up_and_down():
     spec = FeatureSpec("t", "float", Mechanism.PARTIAL_DEFECTION, "d", "spend {t!c:.0%}")
     assert spec.render({"t": -0.62}) == "spend down 62%"
