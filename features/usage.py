@@ -46,6 +46,7 @@ OVERALL_SPECS = [
         Mechanism.ENGAGEMENT,
         "Relative change of all usage events, last 30 days vs the 30 before.",
         "product use {events_trend_30d_vs_prev!c:.0%} versus the previous 30 days",
+        reason_missing="no product use in the previous 30 days to compare with",
     ),
 ]
 
@@ -71,6 +72,7 @@ def type_specs(event_type: str, *, with_quantity: bool) -> list[FeatureSpec]:
             Mechanism.ENGAGEMENT,
             f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
             f"{event_type} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+            reason_missing=f"no {event_type} in the previous 30 days to compare with",
         )
     )
     specs.append(
