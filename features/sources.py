@@ -654,8 +654,8 @@ def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
 
 def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
     """The table's `date_format` when set; else ISO 8601 first, and other dates only in
-    one format guessed from the first misfit (named in a warning: 01/02/2024 is read
-    month first, and `date_format` says otherwise)."""
+    one format guessed from the first misfit (`_guessed_dates`; named in a warning, and
+    `date_format` says otherwise)."""
     fixed = table.spec.date_format
     parsed = pd.to_datetime(text, errors="coerce", format=fixed or "ISO8601", utc=True)
     failed = parsed.isna() & text.notna()
