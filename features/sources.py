@@ -17,6 +17,7 @@ import datetime as dt
 import gzip
 import itertools
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
@@ -644,7 +645,9 @@ def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
     first = text.iloc[0]
     best: tuple[int, str | None, pd.Series | None] = (-1, None, None)
     for dayfirst in (False, True):
-        fmt = guess_datetime_format(first, dayfirst=dayfirst)
+        with warnings.catch_warnings():  # pandas warns when a guess contradicts dayfirst
+            warnings.simplefilter("ignore", UserWarning)
+            fmt = guess_datetime_format(first, dayfirst=dayfirst)
         if fmt is not None and fmt != best[1]:
             read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
             if int(read.notna().sum()) > best[0]:

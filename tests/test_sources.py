@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from features.build import build_features
@@ -19,6 +21,7 @@ from features.sources import (
     DataError,
     Issue,
     ValidationReport,
+    _guessed_dates,
     _time_order,
     load_tables,
     validate,
@@ -542,6 +545,22 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     set_format = {"events": {"date_format": "%d/%m/%Y"}}
     tables = load(tmp_path, events=undecided, specs=set_format)
     assert sorted(tables.events["timestamp"].dt.month) == [2, 2, 6, 7]
+
+
+@given(
+    st.lists(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)), min_size=1, max_size=30),
+    st.sampled_from(["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y"]),
+)
+def test_a_guessed_format_reads_every_date_back_when_one_settles_the_order(days, fmt):
+    """Whatever the order of day and month, once one date cannot be read the other way
+    (a day above 12), the guess reads every date as written."""
+    text = pd.Series([d.strftime(fmt) for d in days], dtype="str")
+    guessed, read = _guessed_dates(text)
+    settled = any(d.day > 12 and d.day != d.month for d in days)
+    if settled:
+        assert list(read.dt.date) == days, guessed
+    else:
+        assert read.notna().all()  # ambiguous: month first, still every value read
 
 
 def _european(
