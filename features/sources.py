@@ -545,14 +545,16 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
 
     A customers row without an id is an error. Activity without one (a guest checkout, an
     anonymous visit) belongs to no customer: those rows are dropped with a warning, and
-    only a table where no row has an id is an error."""
+    only a table where no row has an id is an error. So is a customers table whose ids
+    repeat: it is an activity log read for its customers' attributes."""
     ids = table.column("customer_id")
     numeric = is_numeric_dtype(ids) and not is_bool_dtype(ids)
     if not numeric:
         ids = _whole(_text(ids))
     missing = ids.isna()
     if missing.any():
-        if isinstance(table.spec, CustomersSpec) or missing.all():
+        a_log = ids.dropna().duplicated().any()
+        if (isinstance(table.spec, CustomersSpec) and not a_log) or missing.all():
             table.flag("error", "customer_id", missing, "no customer id")
         else:
             n = int(missing.sum())

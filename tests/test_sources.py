@@ -172,6 +172,26 @@ def test_customers_are_who_appears_in_a_usage_log_when_it_is_all_there_is(tmp_pa
     assert sorted(tables.customers["customer_id"]) == [1, 2, 4]
 
 
+def test_a_purchase_log_serves_as_the_customers_table_for_its_attributes(tmp_path):
+    """Online Retail style: the country is on every line, guests have no id. Read as the
+    customers table, its lines repeat each customer and the guests are ignored."""
+    lines = transactions_frame().assign(country=lambda t: t["customer_id"].map(str) + "-land")
+    lines.loc[len(lines)] = [None, "2024-03-01", 5.0, "paper", "nowhere"]
+    path = write_table(lines, tmp_path / "data" / "lines.csv")
+    shared = {"path": str(path.relative_to(tmp_path))}
+    customers = {**shared, "attributes": ["country"]}
+    data = {"customers": customers, "transactions": shared}
+    tables, report = check(
+        tmp_path, customers=None, transactions=None, events=None, interactions=None,
+        cancellations=None, data=data,
+    )  # fmt: skip
+    assert report.errors == [] and tables is not None, report.errors
+    assert list(tables.customers["country"]) == ["1-land", "2-land", "3-land", "4-land"]
+    customers_notes = [w.message for w in report.warnings if w.table == "customers"]
+    assert any("no customer id in 1 row" in note for note in customers_notes)
+    assert any("repeat their customer's row exactly" in note for note in customers_notes)
+
+
 def test_a_json_lines_event_log_is_read_as_exported(tmp_path):
     """A streaming service's log (Sparkify style): one JSON object per line, text user
     ids ('' when logged out), times in Unix ms, the cancellations among the pages."""
