@@ -53,14 +53,17 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     from features.contract import ConfigError
     from features.sources import DataError
     from serving.batch import ServingError
+    from serving.queries import NoScoresError
     from training.dataset import PlanError
     from training.promote import PromotionError
+
+    errors = (ConfigError, DataError, PlanError, PromotionError, ServingError, NoScoresError)
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (ConfigError, DataError, PlanError, PromotionError, ServingError) as exc:
+        except errors as exc:
             Console(stderr=True).print(
                 f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
             )
@@ -269,6 +272,55 @@ def score(
         f"scoring, reasons and store write: {result.seconds:.1f}s "
         f"({result.per_second:,.0f} customers/s)"
     )
+
+
+@app.command()
+@user_errors
+def worklist(
+    band: Annotated[str | None, typer.Option(help="low, medium or high.")] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(help="most_valuable, most_growable, below_zero or standard."),
+    ] = None,
+    segment: Annotated[
+        str | None, typer.Option(help="Only customers of this segment, as name=value.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="value_at_risk or probability.")] = "value_at_risk",
+    limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many customers.")] = 200,
+    out: Annotated[Path | None, typer.Option(help="Write a CSV here (else print a table).")] = None,
+) -> None:
+    """The customers to call first, with their reasons, from the latest `churn score`
+    batch (the store in CHURN_DATABASE_URL): as GET /v1/customers, one row each."""
+    from serving import store
+    from serving.queries import WorklistQuery
+    from serving.settings import Settings
+    from serving.worklist_file import BANDS, SORTS, TIERS, worklist_frame, worklist_rows
+
+    _one_of("--band", band, BANDS)
+    _one_of("--tier", tier, TIERS)
+    _one_of("--sort", sort, SORTS)
+    pair = None
+    if segment is not None:
+        name, equals, value = segment.partition("=")
+        if not equals or not name:
+            raise typer.BadParameter("give name=value, e.g. region=north", param_hint="--segment")
+        pair = (name, value)
+    engine = store.connect(Settings().database_url)
+    try:
+        query = WorklistQuery(band=band, tier=tier, segment=pair, sort=sort, limit=limit)
+        frame = worklist_frame(worklist_rows(engine, query))
+    finally:
+        engine.dispose()
+    if out is None:
+        summary.print_worklist(frame)
+        return
+    atomic_text(frame.to_csv(index=False), out)
+    Console().print(f"wrote {len(frame):,} customers to {out}")
+
+
+def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint=option)
 
 
 @app.command()

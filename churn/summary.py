@@ -61,3 +61,20 @@ def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
     for spec in specs:
         table.add_row(spec.name, spec.family, spec.dtype, str(spec.mechanism), spec.reason or "")
     console.print(table)
+
+
+def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
+    """The call list on screen: who, how risky, what is at stake, and why."""
+    console = console or Console()
+    cutoff = frame["cutoff"].iloc[0] if len(frame) else "-"
+    table = Table(title=f"worklist: {len(frame):,} customers, scores as of {cutoff}")
+    for column in ("customer", "risk", "band", "value at risk", "tier", "why"):
+        table.add_column(column, justify="right" if column in ("risk", "value at risk") else "left")
+    reasons = [c for c in frame.columns if c.startswith("reason_")]
+    for row in frame.itertuples(index=False):
+        why = "; ".join(str(getattr(row, c)) for c in reasons if isinstance(getattr(row, c), str))
+        at_risk = "-" if pd.isna(row.value_at_risk) else f"{row.value_at_risk:,.0f}"
+        table.add_row(
+            str(row.customer_id), f"{row.probability:.0%}", row.band, at_risk, str(row.tier), why
+        )
+    console.print(table)

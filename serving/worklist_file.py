@@ -1,0 +1,55 @@
+"""The worklist as a flat table for a retention team's spreadsheet or CRM import.
+
+The API's worklist items nest their reasons and segments; a call list wants one row per
+customer and one column per field, so reasons become `reason_1`, `reason_2`... (their
+plain-words text, strongest first, as the API ranks them) and each segment its own column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from serving import queries
+from serving.schemas import Band, Sort, Tier
+
+FIRST_COLUMNS = ["customer_id", "probability", "band", "value", "value_at_risk", "tier"]
+LAST_COLUMNS = ["model_name", "model_version", "cutoff"]
+BANDS: tuple[Band, ...] = ("low", "medium", "high")
+TIERS: tuple[Tier, ...] = ("most_valuable", "most_growable", "below_zero", "standard")
+SORTS: tuple[Sort, ...] = ("value_at_risk", "probability")
+
+
+def worklist_rows(engine: Engine, query: queries.WorklistQuery) -> list[dict[str, Any]]:
+    """Up to `query.limit` rows of the latest batch, in the worklist's order."""
+    rows, _ = queries.worklist_page(engine, query)
+    return rows
+
+
+def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """One row per customer: scores, `reason_1..n` texts, one column per segment."""
+    reasons = max((len(row["reasons"]) for row in rows), default=0)
+    segments = list(dict.fromkeys(name for row in rows for name in row["segments"]))
+    flat = [
+        {
+            **{name: row[name] for name in FIRST_COLUMNS},
+            **{f"reason_{k + 1}": _text(row["reasons"], k) for k in range(reasons)},
+            **{name: row["segments"].get(name) for name in segments},
+            **{name: row[name] for name in LAST_COLUMNS},
+        }
+        for row in rows
+    ]
+    columns = [
+        *FIRST_COLUMNS,
+        *(f"reason_{k + 1}" for k in range(reasons)),
+        *segments,
+        *LAST_COLUMNS,
+    ]
+    return pd.DataFrame(flat, columns=columns)
+
+
+def _text(reasons: Sequence[dict[str, Any]], k: int) -> str | None:
+    return reasons[k]["text"] if k < len(reasons) else None

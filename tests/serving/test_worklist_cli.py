@@ -1,0 +1,57 @@
+"""`churn worklist`: the API's worklist as a call list (CSV or a table on screen)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from churn.cli import app
+from serving import queries, store
+
+pytestmark = pytest.mark.slow
+
+
+def run(served, *args: str, database_url: str | None = None):
+    env = {"CHURN_DATABASE_URL": database_url or served.database_url, "COLUMNS": "200"}
+    return CliRunner(env=env).invoke(app, ["worklist", *args])
+
+
+def test_the_csv_is_the_api_worklist_one_row_per_customer(served, tmp_path):
+    out = tmp_path / "calls.csv"
+    result = run(served, "--band", "high", "--limit", "5", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out, dtype={"customer_id": str})
+    engine = store.connect(served.database_url)
+    expected, _ = queries.worklist_page(engine, queries.WorklistQuery(band="high", limit=5))
+    assert list(frame["customer_id"]) == [row["customer_id"] for row in expected]
+    assert set(frame["band"]) <= {"high"}
+    assert list(frame["reason_1"]) == [row["reasons"][0]["text"] for row in expected]
+    segments = expected[0]["segments"]
+    assert {name: frame.loc[0, name] for name in segments} == segments
+    assert frame["value_at_risk"].is_monotonic_decreasing
+
+
+def test_without_a_file_the_list_is_printed(served):
+    result = run(served, "--limit", "3", "--sort", "probability")
+    assert result.exit_code == 0, result.output
+    assert "worklist: 3 customers" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--segment", "north"], "name=value"),
+        (["--sort", "risk"], "'risk' is not one of value_at_risk, probability"),
+    ],
+)
+def test_bad_options_are_one_clear_line_and_exit_2(served, args, words):
+    result = run(served, *args)
+    assert result.exit_code == 2 and words in result.output
+
+
+def test_an_empty_store_says_to_score_first(served, tmp_path):
+    result = run(served, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
+    assert result.exit_code == 2
+    assert "no scores stored yet; run `churn score` first" in result.output
+    assert not list(tmp_path.glob("*.csv"))
