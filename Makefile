@@ -46,6 +46,7 @@ demo: install ## Simulate, validate, features, train, evaluate, promote, score, 
 	@echo "  curl -s '127.0.0.1:8000/v1/customers?band=high&sort=value_at_risk&limit=5'"
 	@echo "  curl -s 127.0.0.1:8000/v1/model"
 	@echo "  curl -s 127.0.0.1:8000/ready"
+	@echo "The same call list as a CSV: .venv/bin/churn worklist --band high --out calls.csv"
 	@echo "Stop with Ctrl-C."
 	$(BIN)/churn serve --config $(DEMO_DIR)/churn.yaml
 
