@@ -25,6 +25,7 @@ OVERALL_SPECS = [
         Mechanism.ENGAGEMENT,
         "Days since any product-usage event.",
         "no product use for {days_since_last_event:.0f} days",
+        reason_missing="no product use yet",
     ),
     FeatureSpec(
         "active_days_30d",
