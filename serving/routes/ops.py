@@ -13,8 +13,10 @@ router = APIRouter(tags=["operations"])
 
 
 @router.get("/health", response_model=HealthOut)
-def health() -> HealthOut:
-    """The process is alive (says nothing about the model or the store)."""
+async def health() -> HealthOut:
+    """The process is alive (says nothing about the model or the store). `async`: a plain
+    `def` route runs in FastAPI's thread pool, a thread hop that cost more than the rest
+    of the request (0.36 against 0.19 ms of worker CPU under 8 clients)."""
     return HealthOut()
 
 
