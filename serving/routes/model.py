@@ -12,6 +12,7 @@ router = APIRouter(prefix="/v1", tags=["model"])
 
 
 @router.get("/model", response_model=ModelOut, responses={503: {"model": ErrorOut}})
-def get_model(loaded: ModelDep, holder: HolderDep) -> ModelOut:
-    """Name, version, run, training cutoffs, metrics, features; why a reload was refused."""
+async def get_model(loaded: ModelDep, holder: HolderDep) -> ModelOut:
+    """Name, version, run, training cutoffs, metrics, features; why a reload was refused.
+    (`async`: all in memory, so no thread-pool hop; see `routes/ops.py` health.)"""
     return ModelOut.model_validate(model_facts(loaded, holder.error))
