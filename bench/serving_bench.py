@@ -12,8 +12,8 @@ run:
 - `ours`: `churn serve` as a subprocess; `GET /v1/customers/{id}` and `POST /v1/score`
   (one customer's raw history per request, reasons included; requests cycle through 64
   customers spread over the risk range, so concurrent ones can be scored together),
-  sequential and with concurrent clients (an asyncio load generator: it shares the
-  machine's cores with the server, so it must cost little);
+  sequential and with concurrent clients (`bench/http_load.py`: a lean load generator,
+  as it shares the machine's cores with the servers);
 - `mlflow`: `mlflow models serve --env-manager local` on the same model version;
   `POST /invocations` with the same feature row, same measurements, at our number of
   HTTP workers (`--workers`, default one per core), at our number of processes (with
@@ -34,7 +34,6 @@ printed and written to bench/results/serving.json.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import atexit
 import contextlib
 import itertools
@@ -52,10 +51,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import httpx
 import numpy as np
 import pandas as pd
+import uvloop
+from http_load import Connection, load
 
 from serving.history import ACTIVITY, history_item, plain
 
@@ -109,78 +109,6 @@ def repeat_median(func: Any, repeats: int, time_limit_s: float) -> dict[str, flo
         "median_ms": statistics.median(times) * 1000.0,
         "repeats": len(times),
         "p95_ms": float(np.percentile(np.asarray(times) * 1000.0, 95)),
-    }
-
-
-HEADERS = {"Content-Type": "application/json"}
-
-
-async def _send(session: aiohttp.ClientSession, url: str, body: bytes | None) -> int:
-    """One request (GET if no body), its response read in full; the status."""
-    request = session.get(url) if body is None else session.post(url, data=body, headers=HEADERS)
-    async with request as response:
-        await response.read()
-        return response.status
-
-
-def _session(connections: int) -> aiohttp.ClientSession:
-    """Keep-alive connections, at most one per client."""
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=connections),
-        timeout=aiohttp.ClientTimeout(total=30.0),
-    )
-
-
-def load(
-    url: str,
-    bodies: list[bytes] | None,
-    *,
-    clients: int,
-    per_client: int | None,
-    time_limit_s: float,
-) -> dict[str, Any]:
-    """`clients` closed-loop clients on one asyncio loop (aiohttp: the load generator
-    shares this machine's cores with the server, so it must cost little), `per_client`
-    requests each, or as many as fit in `time_limit_s` when None; request k of client i
-    posts `bodies[(i + k * clients) % len(bodies)]` (GET if None)."""
-    return asyncio.run(_load(url, bodies, clients, per_client, time_limit_s))
-
-
-async def _load(
-    url: str, bodies: list[bytes] | None, clients: int, per_client: int | None, time_limit_s: float
-) -> dict[str, Any]:
-    latencies: list[float] = []
-    failures = 0
-    statuses: dict[int, int] = {}
-    deadline = time.perf_counter() + time_limit_s
-
-    async def client(session: aiohttp.ClientSession, i: int) -> None:
-        nonlocal failures
-        for k in itertools.count() if per_client is None else range(per_client):
-            if time.perf_counter() > deadline:
-                return
-            body = None if bodies is None else bodies[(i + k * clients) % len(bodies)]
-            started = time.perf_counter()
-            try:
-                status = await _send(session, url, body)
-            except (aiohttp.ClientError, TimeoutError):
-                failures += 1
-                continue
-            latencies.append(time.perf_counter() - started)
-            if status != 200:
-                failures += 1
-                statuses[status] = statuses.get(status, 0) + 1
-
-    async with _session(clients) as session:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(session, i) for i in range(clients)))
-        wall = time.perf_counter() - started
-    return {
-        "clients": clients,
-        "failures": failures,
-        "bad_statuses": statuses,
-        "wall_s": wall,
-        "latencies": latencies,
     }
 
 
@@ -251,7 +179,7 @@ def interleaved_overhead(
     """What HTTP adds: request k over HTTP, then the same work in process, alternated so
     both see the same machine (a difference of two separately measured medians is mostly
     this machine's noise); median over `repeats` of each."""
-    return asyncio.run(_interleaved(url, bodies, same_work, repeats))
+    return uvloop.run(_interleaved(url, bodies, same_work, repeats))
 
 
 async def _interleaved(
@@ -260,16 +188,19 @@ async def _interleaved(
     data = None if bodies is None else [json.dumps(body).encode() for body in bodies]
     http: list[float] = []
     local: list[float] = []
-    async with _session(1) as session:
+    connection = await Connection.open(url)
+    try:
         for k in range(repeats):
             started = time.perf_counter()
-            status = await _send(session, url, None if data is None else data[k % len(data)])
+            status = await connection.send(None if data is None else data[k % len(data)])
             http.append(time.perf_counter() - started)
             if status != 200:
                 raise RuntimeError(f"{url}: answered {status}")
             started = time.perf_counter()
             same_work(k)
             local.append(time.perf_counter() - started)
+    finally:
+        connection.close()
     http_ms, local_ms = statistics.median(http) * 1e3, statistics.median(local) * 1e3
     return {
         "http_p50_ms": http_ms,

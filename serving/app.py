@@ -15,6 +15,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import Depends, FastAPI
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
 from serving import errors, store
@@ -23,6 +25,7 @@ from serving.deps import require_api_key
 from serving.dispatch import LiveScoring
 from serving.metrics import Metrics, RequestMetrics
 from serving.routes import customers, model, ops, score
+from serving.schemas import ScoreIn
 from serving.scorer import ModelHolder
 from serving.scoring_client import ScoringClient
 from serving.settings import Settings
@@ -89,4 +92,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(model.router, dependencies=secured)
     app.include_router(score.router, dependencies=secured)
     app.include_router(ops.router)
+    document_bodies(app, ScoreIn)
     return app
+
+
+def document_bodies(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Put `models`' schemas in the OpenAPI components: for routes that read their body
+    as bytes and reference its schema (`routes/score.py`)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            spec = generate()
+            _, found = models_json_schema(
+                [(model, "validation") for model in models],
+                ref_template="#/components/schemas/{model}",
+            )
+            spec.setdefault("components", {}).setdefault("schemas", {}).update(found["$defs"])
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -11,7 +11,9 @@ still goes to the process; so does a request of a worker whose other connections
 idle while other workers keep the process running (`RunClock`: the kernel may well give
 one worker a single busy client). A lone client never waits for the hop. Both answer alike
 (the process runs the same `coalesce.take` and `live` code); the process's answer
-arrives as finished JSON, so the worker only passes it on. When the process cannot
+arrives as finished JSON, so the worker only passes it on. The worker reads the body
+as bytes and validates it only when it scores it itself; the process validates what it
+is sent, and answers a 422 in the same shape. When the process cannot
 answer, the worker scores the request itself.
 """
 
@@ -21,9 +23,12 @@ import logging
 import time
 from dataclasses import dataclass
 
-from fastapi import HTTPException, Response
+from fastapi import Response
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from serving.coalesce import Coalescer
+from serving.errors import invalid_body
 from serving.metrics import Metrics
 from serving.schemas import ModelJSONResponse, ScoreIn, ScoreOut
 from serving.scorer import Loaded
@@ -52,8 +57,9 @@ class LiveScoring:
     _busy_until: float = 0.0
     _degraded: bool = False
 
-    async def respond(self, body: ScoreIn, raw: bytes, loaded: Loaded) -> Response:
-        """The response to one request: `body` as validated, `raw` as posted."""
+    async def respond(self, raw: bytes, loaded: Loaded) -> Response:
+        """The response to one request body as posted; validated where it is scored (a 422
+        naming the field, in the same shape from here and from the process)."""
         now = time.monotonic()
         if self._in_flight >= self.alone_here:
             self._busy_until = now + self.busy_s
@@ -70,6 +76,10 @@ class LiveScoring:
                 else:
                     self._tell(degraded=False)
                     return self._passed_on(answer)
+            try:
+                body = ScoreIn.model_validate_json(raw)
+            except ValidationError as error:
+                return JSONResponse(invalid_body(error), status_code=422)
             scored = ScoreOut.model_validate(await self.coalescer.score(body, loaded))
         finally:
             self._in_flight -= 1
@@ -83,8 +93,8 @@ class LiveScoring:
             await self.scoring.close()
 
     def _passed_on(self, answer: Answer) -> Response:
-        if answer.status != 200:
-            raise HTTPException(answer.status, answer.detail)
+        if answer.status != 200:  # an ErrorOut already
+            return Response(answer.content, answer.status, media_type="application/json")
         self.metrics.live_scored.labels(where="process").inc()
         if answer.run_requests:
             self.metrics.live_batch.observe(answer.run_requests)

@@ -4,10 +4,13 @@ names the field, and an unexpected failure is a logged 500 that leaks nothing.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from serving.live import NotKnownAtCutoffError
@@ -27,10 +30,21 @@ def _field(location: tuple) -> str:
     return ".".join(str(part) for part in location)
 
 
+def invalid(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The 422 body (`ErrorOut`) for pydantic's errors, locations as FastAPI gives them
+    (`('body', 'customers', 0, ...)`); the scoring process answers with it too."""
+    fields = [{"field": _field(e["loc"]), "message": e["msg"]} for e in errors]
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in fields[:3])
+    return {"detail": f"invalid request: {summary}", "errors": fields}
+
+
+def invalid_body(error: ValidationError) -> dict[str, Any]:
+    """`invalid` for a request body validated by hand (`Model.model_validate_json`)."""
+    return invalid([{**e, "loc": ("body", *e["loc"])} for e in error.errors()])
+
+
 async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in exc.errors()]
-    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
-    return _error(422, f"invalid request: {summary}", errors)
+    return JSONResponse(invalid(exc.errors()), status_code=422)
 
 
 async def on_http(request: Request, exc: HTTPException) -> JSONResponse:

@@ -4,8 +4,8 @@ Live scoring has a fixed cost per run (building features for a handful of custom
 a few ms of small array steps), so scoring concurrent requests together
 (`serving/coalesce.py`) is what makes it cheap per request. Inside one worker, runs stay
 small: the worker's HTTP handling and its scoring thread share one GIL, and each worker
-sees only the connections the kernel gave it. Here the workers hand each validated
-`POST /v1/score` body to one process that coalesces *all* workers' requests, so runs are
+sees only the connections the kernel gave it. Here the workers hand each
+`POST /v1/score` body, as posted, to one process that coalesces *all* workers' requests, so runs are
 larger and scoring runs on its own core beside the workers' HTTP handling.
 
 Workers connect over a Unix socket (one connection each, requests multiplexed by id;
@@ -40,10 +40,11 @@ from prometheus_client import Histogram
 from pydantic import ValidationError
 
 from serving.coalesce import Job, answers, take
+from serving.errors import invalid_body
 from serving.live import NotKnownAtCutoffError
 from serving.schemas import MAX_CUSTOMERS, ScoreIn, ScoreOut
 from serving.scorer import ModelHolder
-from serving.scoring_wire import FRAME, Answer, RunClock, error_answer, framed
+from serving.scoring_wire import FRAME, Answer, RunClock, content_answer, error_answer, framed
 from serving.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -179,7 +180,9 @@ class ScoringLoop:
         try:
             request = ScoreIn.model_validate_json(payload)
             job = _Waiting.checked(request, loaded, connection=connection, request_id=request_id)
-        except (NotKnownAtCutoffError, ValidationError) as error:
+        except ValidationError as error:  # the worker did not validate: see routes/score.py
+            self._send(connection, request_id, content_answer(422, invalid_body(error)))
+        except NotKnownAtCutoffError as error:
             self._send(connection, request_id, error_answer(422, str(error)))
         except Exception:
             log.exception("reading a live request failed")

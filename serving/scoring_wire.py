@@ -4,7 +4,7 @@ the run clock beside it.
 A frame is `FRAME` (request id, payload length) then the payload. A worker sends a
 `POST /v1/score` body as posted; the process answers with an `Answer`: status, the
 run's size, the probabilities (for the worker's metrics) and the response JSON, a
-`ScoreOut` or `{"detail": ...}`, so the worker passes it on without re-serializing.
+`ScoreOut` or an `ErrorOut`, so the worker passes it on without re-serializing.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Answer:
 
     status: int
     content: bytes
-    """The response JSON: a `ScoreOut` when status is 200, else `{"detail": ...}`."""
+    """The response JSON: a `ScoreOut` when status is 200, else an `ErrorOut`."""
     probabilities: np.ndarray
     """The items' probabilities (the worker's score histogram observes them)."""
     run_requests: int = 0
@@ -62,7 +62,12 @@ class Answer:
 
 
 def error_answer(status: int, detail: str) -> Answer:
-    return Answer(status, json.dumps({"detail": detail}).encode(), np.empty(0))
+    return content_answer(status, {"detail": detail, "errors": []})
+
+
+def content_answer(status: int, content: dict) -> Answer:
+    """A non-200 answer: `content` is the response body (`ErrorOut`'s shape)."""
+    return Answer(status, json.dumps(content).encode(), np.empty(0))
 
 
 class RunClock:

@@ -282,6 +282,35 @@ def test_the_route_answers_from_the_process_and_falls_back_without_it(
         assert 'churn_live_scored_requests_total{where="worker"} 1.0' in metrics
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"{not json",
+        b'{"customers": []}',
+        b'{"customers": [{"customer_id": "c1", "transactions": [{"amount": "lots"}]}]}',
+    ],
+)
+def test_a_malformed_body_is_the_same_422_from_the_process_and_the_worker(
+    served, holder, payload, tmp_path
+):
+    """The worker sends bodies on unvalidated: the process's 422 must read the same."""
+    path = tmp_path / "s.sock"
+    answers = []
+    with serving_loop(path, holder):
+        for alone_here in (0, 1):  # 0: to the process; 1: a lone request stays here
+            app = app_with(settings_for(served, CHURN_SCORING_SOCKET=str(path)), holder)
+            app.state.live.alone_here = alone_here
+            with client_for(app) as client:
+                answered = client.post(
+                    "/v1/score", content=payload, headers={"Content-Type": "application/json"}
+                )
+                assert answered.status_code == 422
+                answers.append(answered.json())
+    from_process, from_worker = answers
+    assert from_process == from_worker
+    assert from_process["errors"] and from_process["detail"].startswith("invalid request: body")
+
+
 def test_a_lone_request_is_scored_in_the_worker_and_concurrent_ones_in_the_process(
     holder, histories, cutoff
 ):
@@ -309,25 +338,29 @@ def test_a_lone_request_is_scored_in_the_worker_and_concurrent_ones_in_the_proce
         def ran_within(self, seconds: float) -> bool:
             return others_running
 
+    posted = req.model_dump_json().encode()
+    # the same body, told apart by trailing spaces (the worker validates what it scores)
+    first_, second_, after, later, elsewhere = (posted + b" " * i for i in range(5))
+
     async def scenario() -> tuple[Any, Any, LiveScoring]:
         live = LiveScoring(HeldCoalescer(), Metrics(), scoring=Process(), busy_s=60.0)
-        first = asyncio.ensure_future(live.respond(req, b"first", holder.current))
+        first = asyncio.ensure_future(live.respond(first_, holder.current))
         await asyncio.sleep(0)  # the first is in flight, held in the worker
-        second = await live.respond(req, b"second", holder.current)
+        second = await live.respond(second_, holder.current)
         release.set()
         first = await first
-        await live.respond(req, b"alone, but just after concurrency", holder.current)
+        await live.respond(after, holder.current)  # alone, but just after concurrency
         live.busy_s, live._busy_until = 0.0, 0.0  # the busy moment has passed
-        await live.respond(req, b"alone, later", holder.current)
+        await live.respond(later, holder.current)  # alone, later
         nonlocal others_running
         others_running = True  # other workers keep the process running
-        await live.respond(req, b"alone here, not there", holder.current)
+        await live.respond(elsewhere, holder.current)  # alone here, not there
         return first, second, live
 
     first, second, live = asyncio.run(scenario())
     assert json.loads(first.body) == json.loads(ScoreOut.model_validate(local).model_dump_json())
     assert second.body == b'{"from": "process"}'
-    assert bodies == [b"second", b"alone, but just after concurrency", b"alone here, not there"]
+    assert bodies == [second_, after, elsewhere]
     assert live._in_flight == 0
 
 
