@@ -111,31 +111,6 @@ def test_requests_waiting_together_are_one_run_answered_exactly_as_alone(
         assert answers[i].probabilities.tolist() == [c["probability"] for c in expected["items"]]
 
 
-def test_a_run_waits_briefly_for_as_many_requests_as_the_last_one_had(
-    holder, histories, cutoff, tmp_path
-):
-    path = tmp_path / "s.sock"
-    with listen(path) as listener, socket.socket(socket.AF_UNIX) as worker:
-        loop = ScoringLoop(listener, holder, linger_s=30.0)
-        worker.connect(str(path))
-        loop.step(1.0)
-        started = time.monotonic()
-        worker.sendall(framed(0, body(histories[:1], cutoff)))
-        loop.step(1.0)  # the first run: nothing to wait for
-        assert receive(worker, 1)[0].run_requests == 1
-        assert time.monotonic() - started < 10  # did not linger
-        worker.sendall(b"".join(framed(i, body(histories[i : i + 1], cutoff)) for i in (1, 2)))
-        loop.step(1.0)
-        assert receive(worker, 2)[1].run_requests == 2
-        worker.sendall(framed(3, body(histories[3:4], cutoff)))
-        second = threading.Timer(0.3, worker.sendall, [framed(4, body(histories[4:5], cutoff))])
-        second.start()
-        loop.step(1.0)  # one queued, the last run had two: waits for the second
-        second.join()
-        answers = receive(worker, 2)
-    assert (answers[3].run_requests, answers[4].run_requests) == (2, 0)
-
-
 def _unloadable(version: str) -> Loaded:
     raise OSError("the artifact store is gone")
 
