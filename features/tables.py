@@ -84,6 +84,29 @@ class Tables:
         return max(ends).normalize() if ends else None
 
 
+def data_end(tables: Tables) -> pd.Timestamp | None:
+    """The last day the data describe: the extract date when configured, else the last
+    day with recorded activity (None: neither)."""
+    if tables.as_of is not None:
+        return pd.Timestamp(tables.as_of).normalize()
+    return tables.observed_until
+
+
+def after_data_end(tables: Tables, cutoffs: Iterable[pd.Timestamp]) -> str | None:
+    """Why these cutoffs cannot be used, or None: a cutoff after the data's last day
+    would count the days no data were recorded as the customers' silence."""
+    end = data_end(tables)
+    days = {pd.Timestamp(c).normalize() for c in cutoffs}
+    late = sorted(day for day in days if end is not None and day > end)
+    if not late:
+        return None
+    shown = ", ".join(str(c.date()) for c in late[:3])
+    return (
+        f"cutoff {shown} is after the last day of data ({end.date()}): the days after it "
+        "would count as every customer's silence; use a cutoff on or before it"
+    )
+
+
 def cutoff_end(cutoff: pd.Timestamp) -> pd.Timestamp:
     """The first instant *not* known at `cutoff` (the start of the next day)."""
     return pd.Timestamp(cutoff).normalize() + DAY

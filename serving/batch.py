@@ -24,7 +24,7 @@ from features.contract import RunConfig
 from features.labels import label_churn
 from features.levels import texts
 from features.sources import load_tables
-from features.tables import Tables
+from features.tables import Tables, after_data_end
 from mlflow import MlflowClient
 from serving import store
 from serving.ranking import RANKED, Rules, rank
@@ -150,10 +150,14 @@ def prepare(
 
 
 def resolve_cutoff(tables: Tables, cutoff: dt.date | None) -> pd.Timestamp:
-    """The given cutoff, else the last day with recorded activity, else the extract date
-    (`data.as_of`: a labelled snapshot has no dated activity)."""
+    """The given cutoff (not after the data's last day), else the last day with recorded
+    activity, else the extract date (`data.as_of`: a labelled snapshot has no dated
+    activity)."""
     if cutoff is not None:
-        return pd.Timestamp(cutoff).normalize()
+        given = pd.Timestamp(cutoff).normalize()
+        if (why := after_data_end(tables, [given])) is not None:
+            raise ServingError(why)
+        return given
     if tables.observed_until is not None:
         return tables.observed_until
     if tables.as_of is not None:

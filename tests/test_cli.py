@@ -88,6 +88,17 @@ def test_bad_cutoff_is_a_usage_error(tmp_path):
     assert "June" in result.output
 
 
+def test_a_cutoff_after_the_data_is_a_usage_error_and_writes_nothing(tmp_path):
+    config = write_dataset(tmp_path)
+    out = tmp_path / "late.parquet"
+    result = runner.invoke(
+        app, ["features", "--config", str(config), "--cutoffs", "2099-01-31", "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "2099-01-31 is after the last day of data" in result.output
+    assert not out.exists()
+
+
 def test_describe_lists_declared_features_with_mechanisms(tmp_path):
     result = runner.invoke(app, ["describe", "--config", str(write_dataset(tmp_path))])
     assert result.exit_code == 0, result.output

@@ -137,3 +137,15 @@ def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():
     assert resolve_cutoff(extract, dt.date(2024, 5, 31)) == pd.Timestamp("2024-05-31")
     with pytest.raises(ServingError, match="--cutoff"):
         resolve_cutoff(snapshot, None)
+
+
+def test_a_cutoff_after_the_last_day_of_data_is_refused(scored):
+    """Days after the data end are not silence: scores there would be made up."""
+    tables = load_tables(load_config(scored.config))
+    end = tables.observed_until
+    assert resolve_cutoff(tables, end.date()) == end
+    with pytest.raises(ServingError, match=f"after the last day of data \\({end.date()}\\)"):
+        resolve_cutoff(tables, (end + pd.Timedelta(days=1)).date())
+    extract = replace(Tables(customers=pd.DataFrame({"customer_id": ["a"]})), as_of=end)
+    with pytest.raises(ServingError, match="after the last day of data"):
+        resolve_cutoff(extract, (end + pd.Timedelta(days=30)).date())
