@@ -47,7 +47,7 @@ class Job:
     def checked(cls, request: ScoreIn, loaded: Loaded, **extra: Any) -> Self:
         """The job; NotKnownAtCutoffError first, so a bad request fails alone."""
         ids = frozenset(c.customer_id for c in request.customers)
-        return cls(request, checked_cutoff(request, loaded.model.config.data), loaded, ids, **extra)
+        return cls(request, checked_cutoff(request, loaded.model), loaded, ids, **extra)
 
     @property
     def mergeable(self) -> bool:

@@ -75,17 +75,17 @@ def score_history(
     request: ScoreIn, loaded: Loaded, *, rules: Rules | None = None
 ) -> dict[str, Any]:
     """Score the posted customers; a dict in the shape of `ScoreOut`, items in posted order."""
-    cutoff = checked_cutoff(request, loaded.model.config.data)
+    cutoff = checked_cutoff(request, loaded.model)
     return respond(
         request, cutoff, score_customers(request.customers, cutoff, loaded), loaded, rules
     )
 
 
-def checked_cutoff(request: ScoreIn, data: DataSpec) -> dt.date:
-    """The request's cutoff; NotKnownAtCutoffError if a customer is not known by then
-    (`data`: the model's data section, which says what a customer is known by)."""
-    cutoff = resolve_cutoff(request, data)
-    require_known(request.customers, cutoff, data)
+def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
+    """The request's cutoff (`resolve_cutoff`); NotKnownAtCutoffError if a customer is
+    not known by then (the model's data section says what a customer is known by)."""
+    cutoff = resolve_cutoff(request, model)
+    require_known(request.customers, cutoff, model.config.data)
     return cutoff
 
 
@@ -144,16 +144,24 @@ class _Rows(Mapping[str, np.ndarray]):
         return len(self.columns)
 
 
-def resolve_cutoff(request: ScoreIn, data: DataSpec) -> dt.date:
-    """The posted cutoff, else the day of the latest posted timestamp, else the extract
-    date of the model's data (`data.as_of`: a labelled snapshot has no dated activity)."""
+def resolve_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
+    """The posted cutoff, else the later of the day of the latest posted timestamp and the
+    last day of the model's training data (`info["data_end"]`), else the extract date of
+    the model's data (`data.as_of`: a labelled snapshot has no dated activity).
+
+    Not the latest posted timestamp alone: that is the day of the customer's own last
+    activity, so every customer would be scored as if just seen ("no purchase for 0
+    days") however long ago that was."""
     if request.cutoff is not None:
         return request.cutoff
     stamps = [naive(t) for customer in request.customers for t in customer.timestamps()]
-    if stamps:
-        return max(stamps).date()
-    if data.as_of is not None:
-        return data.as_of
+    trained_to = model.info.get("data_end")
+    days = [max(stamps).date()] if stamps else []
+    days += [dt.date.fromisoformat(trained_to)] if trained_to else []
+    if days:
+        return max(days)
+    if model.config.data.as_of is not None:
+        return model.config.data.as_of
     raise NotKnownAtCutoffError("no activity and no cutoff posted: post a cutoff (YYYY-MM-DD)")
 
 

@@ -104,6 +104,7 @@ class ModelOut(BaseModel):
                     "training_cutoffs": ["2023-12-31", "2024-01-31"],
                     "validation_cutoff": "2024-02-29",
                     "test_cutoffs": ["2024-03-31"],
+                    "data_end": "2024-06-30",
                     "metrics": {"auc": 0.81},
                     "features": [{"name": "spend_90d", "dtype": "float", "description": "..."}],
                     "last_reload_error": None,
@@ -120,6 +121,10 @@ class ModelOut(BaseModel):
     training_cutoffs: list[str]
     validation_cutoff: str | None
     test_cutoffs: list[str]
+    data_end: str | None = Field(
+        description="Last day of the training data: POST /v1/score's default cutoff is no "
+        "earlier (null for models trained before it was recorded)."
+    )
     metrics: dict[str, Any]
     features: list[FeatureOut]
     last_reload_error: str | None
@@ -285,8 +290,9 @@ class ScoreIn(_In):
 
     cutoff: Day | None = Field(
         default=None,
-        description="Score as of the end of this day; default: the latest posted timestamp, "
-        "else (nothing dated posted, as for a labelled-snapshot model) the model data's as_of.",
+        description="Score as of the end of this day; default: the later of the latest "
+        "posted timestamp and the last day of the model's training data, else (nothing "
+        "dated, as for a labelled-snapshot model) the model data's as_of.",
     )
     customers: list[CustomerHistoryIn] = Field(min_length=1, max_length=MAX_CUSTOMERS)
 

@@ -171,6 +171,7 @@ def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
         "training_cutoffs": [str(c) for c in info.get("training_cutoffs", [])],
         "validation_cutoff": _text(info.get("validation_cutoff")),
         "test_cutoffs": [str(c) for c in info.get("test_cutoffs", [])],
+        "data_end": _text(info.get("data_end")),
         "metrics": info.get("metrics", {}),
         "features": [
             {"name": s.name, "dtype": str(s.dtype), "description": s.description}

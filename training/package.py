@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from churn.model import ChurnModel
 from features.contract import RunConfig
 from training.protocol import Outcome
 
 
-def package_model(outcome: Outcome, config: RunConfig, report: dict[str, Any]) -> ChurnModel:
+def package_model(
+    outcome: Outcome, config: RunConfig, report: dict[str, Any], *, data_end: pd.Timestamp | None
+) -> ChurnModel:
+    """The model with what serving needs to know about its training (`info`); `data_end`
+    is the training data's last day (`features.tables.data_end`): live scoring's default
+    cutoff is no earlier (`serving/live.py`)."""
     fitted = outcome.fitted
     if fitted is None:
         raise ValueError("only a protocol that fits one model (out_of_time) can be packaged")
@@ -23,6 +30,7 @@ def package_model(outcome: Outcome, config: RunConfig, report: dict[str, Any]) -
         "rounds": fitted.booster.num_boosted_rounds(),
         "xgb_params": fitted.params,
         "population_means": _training_means(outcome),
+        "data_end": None if data_end is None else str(data_end.date()),
     }
     return ChurnModel(
         booster=fitted.booster,

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from features.contract import UNTYPED_EVENT, load_config
 from features.sources import load_tables
-from features.tables import Tables
+from features.tables import Tables, data_end
 from serving import live
 from serving.history import history_item
 from serving.live import naive
@@ -96,17 +96,23 @@ def test_stopped_and_complaining_scores_above_a_regular_buyer(client, tables, cu
     assert second["probability"] > first["probability"]
 
 
-def test_cutoff_defaults_to_the_latest_posted_timestamp(client):
+def test_cutoff_defaults_to_the_training_data_end_or_a_later_posted_timestamp(client):
+    """Not the customer's own last activity: that would always read "0 days silent"."""
+    data_end = dt.date.fromisoformat(client.get("/v1/model").json()["data_end"])
+    earlier = data_end - dt.timedelta(days=40)
     body = {
         "customer_id": "new",
         "transactions": [
-            {"timestamp": "2024-03-01T09:00:00", "amount": 20.0},
-            {"timestamp": "2024-04-02T17:30:00+02:00", "amount": 5.0, "category": "x"},
+            {"timestamp": f"{earlier - dt.timedelta(days=30)}T09:00:00", "amount": 20.0},
+            {"timestamp": f"{earlier}T17:30:00+02:00", "amount": 5.0, "category": "x"},
         ],
     }
-    response = post(client, [body])
-    assert response.status_code == 200, response.text
-    assert response.json()["cutoff"] == "2024-04-02"
+    scored = post(client, [body])
+    assert scored.status_code == 200, scored.text
+    assert scored.json()["cutoff"] == str(data_end)
+    later = data_end + dt.timedelta(days=3)
+    body["transactions"].append({"timestamp": f"{later}T10:00:00", "amount": 1.0})
+    assert post(client, [body]).json()["cutoff"] == str(later)
 
 
 def _valid() -> dict:
@@ -218,7 +224,9 @@ def snapshot(tmp_path_factory) -> tuple[Loaded, Tables]:
     config = load_config(telecom_snapshot(tmp_path_factory.mktemp("telecom"), customers=600))
     tables = load_tables(config)
     outcome = run_protocol(tables, config)
-    model = package_model(outcome, config, build_report(outcome, tables, config))
+    model = package_model(
+        outcome, config, build_report(outcome, tables, config), data_end=data_end(tables)
+    )
     return Loaded(model=model, name="telecom", version="1"), tables
 
 

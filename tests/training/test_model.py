@@ -16,7 +16,7 @@ from features import trees
 from features.attributes import attribute_spec
 from features.contract import load_config
 from features.sources import load_tables
-from features.tables import Tables
+from features.tables import Tables, data_end
 from tests.frames import customers, interactions, transactions
 from tests.training.datasets import ONE_THREAD, simulated
 from training.package import package_model
@@ -54,7 +54,9 @@ def trained(tmp_path_factory) -> Trained:
     config = load_config(path)
     tables = load_tables(config)
     outcome = out_of_time(tables, config)
-    model = package_model(outcome, config, build_report(outcome, tables, config))
+    model = package_model(
+        outcome, config, build_report(outcome, tables, config), data_end=data_end(tables)
+    )
     return Trained(model, outcome, tables)
 
 
