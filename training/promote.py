@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from mlflow.entities.model_registry import ModelVersion
+from mlflow.exceptions import MlflowException
 
 import mlflow
 from churn.model import ChurnModel
@@ -122,6 +123,17 @@ def model_uri(client: MlflowClient, run_id: str) -> str:
     return uri
 
 
+def _require_run(client: MlflowClient, run_id: str) -> None:
+    """A PromotionError (one line for the user) when the tracking store has no such run."""
+    try:
+        client.get_run(run_id)
+    except MlflowException:
+        raise PromotionError(
+            f"no run {run_id!r} in the tracking store ({mlflow.get_tracking_uri()}); "
+            "`churn train` prints the run id, and the MLflow UI lists them"
+        ) from None
+
+
 def candidate_metrics(client: MlflowClient, run_id: str) -> dict[str, float]:
     logged = client.get_run(run_id).data.metrics
     missing = [k for k in ("test_roc_auc", "test_brier", "test_ece") if k not in logged]
@@ -165,6 +177,7 @@ def promote(
     configure()
     client = MlflowClient()
     run_id = run_id or latest_run_id(config)
+    _require_run(client, run_id)
     metrics = candidate_metrics(client, run_id)
     champion = current_champion(client, config.model_name)
     if champion is not None and champion.run_id == run_id:

@@ -176,6 +176,12 @@ def test_promoting_the_champion_again_is_an_error(story):
 
 
 @pytest.mark.slow
+def test_an_unknown_run_is_one_clear_error(story):
+    with pytest.raises(PromotionError, match="no run 'deadbeef' in the tracking store"):
+        promote(story.config, story.tables, run_id="deadbeef")
+
+
+@pytest.mark.slow
 def test_a_champion_this_code_cannot_score_blocks_promotion_unless_forced(story, monkeypatch):
     """A champion logged by older code that no longer loads or scores: a clear refusal
     naming --force, never a traceback; forced, the candidate replaces it."""
