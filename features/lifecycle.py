@@ -65,12 +65,20 @@ DISCOUNT_SPEC = FeatureSpec(
 
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
-    specs = [TENURE_SPEC, STAGE_SPEC, SEASON_SPEC]
+    specs = [TENURE_SPEC, STAGE_SPEC] if _tenure_known(ctx) else []
+    specs.append(SEASON_SPEC)
     if not np.isnan(ctx.signup_day).all():
         specs.append(ANNIVERSARY_SPEC)
     if ctx.lines is not None and "discounted" in ctx.lines.values:
         specs.append(DISCOUNT_SPEC)
     return specs
+
+
+def _tenure_known(ctx: Context) -> bool:
+    """Tenure needs a signup date or dated activity; a labelled snapshot without either
+    (its tenure, if any, is an attribute) gets no tenure and no stage."""
+    has_signups = not np.isnan(ctx.signup_day).all()
+    return has_signups or ctx.orders is not None or ctx.events is not None
 
 
 def first_activity_day(ctx: Context, cutoff_day: int) -> np.ndarray:
@@ -85,11 +93,9 @@ def first_activity_day(ctx: Context, cutoff_day: int) -> np.ndarray:
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
     start = np.where(np.isnan(ctx.signup_day), first_activity_day(ctx, cutoff_day), ctx.signup_day)
     tenure = cutoff_day - start
-    columns: Columns = {
-        "tenure_days": tenure,
-        "lifecycle_stage": _stage(tenure, done),
-        "cutoff_month": np.full(ctx.n, float(month_of(cutoff_day))),
-    }
+    columns: Columns = {"cutoff_month": np.full(ctx.n, float(month_of(cutoff_day)))}
+    if TENURE_SPEC in _specs(ctx):
+        columns |= {"tenure_days": tenure, "lifecycle_stage": _stage(tenure, done)}
     if ANNIVERSARY_SPEC in _specs(ctx):
         columns[ANNIVERSARY_SPEC.name] = _days_until_anniversary(ctx.signup_day, cutoff_day)
     if DISCOUNT_SPEC in _specs(ctx):
@@ -129,9 +135,11 @@ def month_of(cutoff_day: int) -> int:
 
 
 def _stage(tenure: np.ndarray, done: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The stage per the module docstring; None where tenure is unknown."""
     stage = np.where(tenure < 365, "short-term", "long-term").astype(object)
     if "orders_total" not in done:
         stage[tenure < 90] = "first-time"
+        stage[np.isnan(tenure)] = None
         return stage
     stage[done["orders_total"] == 1] = "first-time"
     recency, overdue = done["days_since_last_purchase"], done["overdue_ratio"]

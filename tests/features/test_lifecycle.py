@@ -1,5 +1,6 @@
 """Lifecycle stage, tenure and discount share."""
 
+import pandas as pd
 import pytest
 
 from features.build import build_features
@@ -66,3 +67,20 @@ def test_days_until_the_next_signup_anniversary():
     assert row(frame, 1)["days_until_anniversary"] == 10  # Jul 10 is 10 days after Jun 30
     assert row(frame, 2)["days_until_anniversary"] == 0  # the anniversary is the cutoff day
     assert row(frame, 3)["days_until_anniversary"] == 243  # Feb 28 2025
+
+
+def test_a_snapshot_without_signup_or_activity_has_no_tenure_or_stage():
+    """No date to count tenure from: no column that would be empty (or, worse, a stage
+    of "long-term" for everyone)."""
+    snapshot = make_tables(customer_frame=customers([1, 2]))
+    frame = build_features(snapshot, cutoffs=CUTOFF)
+    assert "tenure_days" not in frame and "lifecycle_stage" not in frame
+    assert list(frame["cutoff_month"]) == [6.0, 6.0]
+
+
+def test_unknown_tenure_has_no_stage():
+    """A snapshot with some signup dates: the others' stage is unknown, not "long-term"."""
+    people = customers([1, 2], signup=[None, "2024-01-01"])
+    frame = build_features(make_tables(customer_frame=people), cutoffs=CUTOFF)
+    assert pd.isna(row(frame, 1)["lifecycle_stage"])
+    assert row(frame, 2)["lifecycle_stage"] == "short-term"
