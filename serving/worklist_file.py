@@ -2,7 +2,8 @@
 
 The API's worklist items nest their reasons and segments; a call list wants one row per
 customer and one column per field, so reasons become `reason_1`, `reason_2`... (their
-plain-words text, strongest first, as the API ranks them) and each segment its own column.
+plain-words text, strongest first, as the API ranks them; one that lowers the risk says
+so) and each segment its own column.
 """
 
 from __future__ import annotations
@@ -51,5 +52,15 @@ def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(flat, columns=columns)
 
 
+LOWERS = "in their favour: "
+"""Before a reason that lowers the risk (the API lists the strongest one after those that
+raise it): a call list read as "why at risk" must not take it for a warning sign."""
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """The reason's words, marked when it lowers the risk."""
+    return reason["text"] if reason["direction"] == "raises" else LOWERS + reason["text"]
+
+
 def _text(reasons: Sequence[dict[str, Any]], k: int) -> str | None:
-    return reasons[k]["text"] if k < len(reasons) else None
+    return reason_text(reasons[k]) if k < len(reasons) else None

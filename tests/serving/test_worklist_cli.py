@@ -27,6 +27,10 @@ def test_the_csv_is_the_api_worklist_one_row_per_customer(served, tmp_path):
     assert list(frame["customer_id"]) == [row["customer_id"] for row in expected]
     assert set(frame["band"]) <= {"high"}
     assert list(frame["reason_1"]) == [row["reasons"][0]["text"] for row in expected]
+    for k in range(len(expected[0]["reasons"])):  # a reason that lowers the risk says so
+        reason = expected[0]["reasons"][k]
+        marked = frame.loc[0, f"reason_{k + 1}"].startswith("in their favour: ")
+        assert marked == (reason["direction"] == "lowers")
     segments = expected[0]["segments"]
     assert {name: frame.loc[0, name] for name in segments} == segments
     assert frame["value_at_risk"].is_monotonic_decreasing
