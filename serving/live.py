@@ -186,8 +186,17 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
 def _known_by(customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, dated: bool) -> bool:
     if signups and customer.signup_date is not None:
         return naive(customer.signup_date) < end
-    rows = [*customer.transactions, *customer.events]
+    rows = [*_kept(customer, "transactions"), *customer.events]
     return not dated or any(naive(row.timestamp) < end for row in rows)
+
+
+def _kept(customer: CustomerHistoryIn, table: str) -> list[Any]:
+    """The posted rows of `table` the loader would keep: a negative amount is a return or
+    refund, not a purchase, and the batch ignores it (`features/sources.py`)."""
+    rows = getattr(customer, table)
+    if table == "transactions":
+        return [row for row in rows if row.amount >= 0]
+    return rows
 
 
 def with_all_columns(features: Columns, model: ChurnModel) -> Columns:
@@ -281,7 +290,7 @@ def _activity(
     owners: list[str] = []
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
-        posted = getattr(customer, table)
+        posted = _kept(customer, table)
         rows += sorted(posted, key=lambda row: naive(row.timestamp))
         owners += [customer.customer_id] * len(posted)
     typed = {"customer_id": _texts_as_posted(owners)}

@@ -183,7 +183,11 @@ class _In(BaseModel):
 
 class TransactionIn(_In):
     timestamp: Stamp = Field(description="When the purchase happened (date or datetime).")
-    amount: float = Field(ge=0, allow_inf_nan=False, description="Net amount; never negative.")
+    amount: float = Field(
+        allow_inf_nan=False,
+        description="Net amount (unit price x quantity for a line); a negative amount is a "
+        "return or refund, ignored as the batch ignores it.",
+    )
     category: str | None = Field(default=None, max_length=128)
     discount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     order_id: str | None = Field(default=None, max_length=128)

@@ -76,6 +76,20 @@ def test_full_history_scores_exactly_as_the_batch(client, tables, cutoff):
         assert item["reasons"] and all(r["text"] for r in item["reasons"])
 
 
+def test_a_return_line_is_ignored_as_the_batch_ignores_it(client, tables, cutoff):
+    """A negative amount (return, refund) is no purchase: the loader drops such rows, so
+    the live path does too, instead of refusing the whole request."""
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    history = history_item(tables, lookup[_ids(client)[1]])
+    plain = post(client, [history], cutoff=cutoff.isoformat()).json()["items"][0]
+    last = history["transactions"][-1]
+    history["transactions"].append({**last, "amount": -abs(last["amount"]) - 1.0})
+    returned = post(client, [history], cutoff=cutoff.isoformat())
+    assert returned.status_code == 200, returned.text
+    assert returned.json()["items"][0]["probability"] == plain["probability"]
+    assert returned.json()["items"][0]["reasons"] == plain["reasons"]
+
+
 def test_stopped_and_complaining_scores_above_a_regular_buyer(client, tables, cutoff):
     end = pd.Timestamp(cutoff) + pd.Timedelta(days=1)
     recent = tables.transactions[
@@ -125,7 +139,7 @@ ROW = "body.customers.0.transactions.0"
 @pytest.mark.parametrize(
     ("path", "value", "field"),
     [
-        (("transactions", 0, "amount"), -1.0, f"{ROW}.amount"),
+        (("transactions", 0, "amount"), "lots", f"{ROW}.amount"),
         (("transactions", 0, "timestamp"), "2024-13-45", f"{ROW}.timestamp"),
         (("customer_id",), None, "body.customers.0.customer_id"),
         (("customer_id",), "   ", "body.customers.0.customer_id"),
