@@ -170,10 +170,15 @@ def resolve_cutoff(tables: Tables, cutoff: dt.date | None) -> pd.Timestamp:
 def active_only(
     features: pd.DataFrame, tables: Tables, config: RunConfig, cutoff: pd.Timestamp
 ) -> pd.DataFrame:
-    """Customers still active per the churn definition (eligible at the cutoff)."""
-    labels = label_churn(tables, config.churn, cutoffs=cutoff)[["customer_id", "eligible"]]
-    kept = features.merge(labels, on="customer_id", how="left", validate="1:1")
-    return kept[kept["eligible"].fillna(False).astype(bool)].drop(columns="eligible")
+    """Customers still active per the churn definition (eligible at the cutoff). In a
+    labelled snapshot (`label_column`) a positive label says the customer has already
+    left: nobody to call, so they are not scored."""
+    found = label_churn(tables, config.churn, cutoffs=cutoff)
+    active = found["eligible"].fillna(False).astype(bool)
+    if config.churn.definition == "label_column":
+        active &= ~found["churned"].fillna(False).astype(bool)
+    ids = found.loc[active, ["customer_id"]]
+    return features.merge(ids, on="customer_id", how="inner", validate="1:1")
 
 
 def configured_value(tables: Tables, features: pd.DataFrame) -> pd.Series | None:

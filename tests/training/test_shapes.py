@@ -14,6 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from churn.cli import app
+from features.contract import load_config
+from features.sources import load_tables
+from serving import store
 from tests.training.datasets import derive_config, simulated, telecom_snapshot, transactions_only
 from training.report import METRICS
 
@@ -144,3 +147,10 @@ def test_train_and_promote_through_the_cli_on_a_labelled_snapshot(configs, tmp_p
     again = runner.invoke(app, ["promote", "--config", config, "--latest"])
     assert again.exit_code == 2
     assert "already the champion" in again.output
+    # scoring: a positive label says the customer has left already, nobody to call
+    monkeypatch.setenv("CHURN_DATABASE_URL", f"sqlite:///{tmp_path}/scores.db")
+    scored = runner.invoke(app, ["score", "--config", config])
+    assert scored.exit_code == 0, scored.output + repr(scored.exception)
+    labels = load_tables(load_config(config)).customers["label"].astype(bool)
+    batch = store.latest_batch(store.connect(f"sqlite:///{tmp_path}/scores.db"))
+    assert batch is not None and batch["rows"] == int((~labels).sum()) < len(labels)
