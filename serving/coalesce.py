@@ -45,7 +45,7 @@ class Job:
 
     @classmethod
     def checked(cls, request: ScoreIn, loaded: Loaded, **extra: Any) -> Self:
-        """The job; NotKnownAtCutoffError first, so a bad request fails alone."""
+        """The job; UnscorableError first, so a bad request fails alone."""
         ids = frozenset(c.customer_id for c in request.customers)
         return cls(request, checked_cutoff(request, loaded.model), loaded, ids, **extra)
 

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
-from serving.live import NotKnownAtCutoffError
+from serving.live import UnscorableError
 from serving.queries import BadCursorError, NoScoresError, StaleCursorError
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(NoScoresError, _mapped(status.HTTP_404_NOT_FOUND))
     app.add_exception_handler(BadCursorError, _mapped(422))
-    app.add_exception_handler(NotKnownAtCutoffError, _mapped(422))
+    app.add_exception_handler(UnscorableError, _mapped(422))
     app.add_exception_handler(StaleCursorError, _mapped(status.HTTP_409_CONFLICT))
     app.add_exception_handler(Exception, on_unexpected)

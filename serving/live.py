@@ -47,8 +47,16 @@ ROW_MODELS = {"transactions": TransactionIn, "interactions": InteractionIn, "eve
 """The activity tables a request can carry; a column is built only if it can be posted."""
 
 
-class NotKnownAtCutoffError(ValueError):
-    """A posted customer is not known at the cutoff, or there is no cutoff (a 422)."""
+class UnscorableError(ValueError):
+    """A valid body the model cannot score as posted (a 422 with the reason)."""
+
+
+class NotKnownAtCutoffError(UnscorableError):
+    """A posted customer is not known at the cutoff, or there is no cutoff."""
+
+
+class NotANumberError(UnscorableError):
+    """A numeric attribute of the model posted as text that is no number."""
 
 
 @dataclass(frozen=True)
@@ -82,11 +90,35 @@ def score_history(
 
 
 def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
-    """The request's cutoff (`resolve_cutoff`); NotKnownAtCutoffError if a customer is
-    not known by then (the model's data section says what a customer is known by)."""
+    """The request's cutoff (`resolve_cutoff`), once the request is known to be scorable:
+    NotKnownAtCutoffError if a customer is not known by then (the model's data section
+    says what a customer is known by), NotANumberError for a numeric attribute that is
+    no number."""
+    require_numeric_attributes(request.customers, model)
     cutoff = resolve_cutoff(request, model)
     require_known(request.customers, cutoff, model.config.data)
     return cutoff
+
+
+def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
+    """Numeric attributes must be numbers (or null): the loader would have refused the
+    file, and read here as missing they would be scored silently as unknown."""
+    numeric = [name for name, kind in attribute_kinds(model).items() if kind == "numeric"]
+    bad = [
+        f"{c.customer_id}: {name}={c.attributes[name]!r}"
+        for c in customers
+        for name in numeric
+        if c.attributes.get(name) not in (None, "") and np.isnan(_number(c.attributes[name]))
+    ]
+    if bad:
+        raise NotANumberError(
+            f"numeric attribute(s) posted as no number ({'; '.join(bad[:3])}"
+            f"{f'; and {len(bad) - 3} more' if len(bad) > 3 else ''}): post numbers or null"
+        )
+
+
+def _number(value: Any) -> float:
+    return float(numbers(np.array([value], dtype=object))[0])
 
 
 def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded: Loaded) -> Scored:

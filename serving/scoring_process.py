@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from serving.coalesce import Job, answers, take
 from serving.errors import invalid_body
-from serving.live import NotKnownAtCutoffError
+from serving.live import UnscorableError
 from serving.schemas import MAX_CUSTOMERS, ScoreIn, ScoreOut
 from serving.scorer import ModelHolder
 from serving.scoring_wire import FRAME, Answer, RunClock, content_answer, error_answer, framed
@@ -171,7 +171,7 @@ class ScoringLoop:
             job = _Waiting.checked(request, loaded, connection=connection, request_id=request_id)
         except ValidationError as error:  # the worker did not validate: see routes/score.py
             self._send(connection, request_id, content_answer(422, invalid_body(error)))
-        except NotKnownAtCutoffError as error:
+        except UnscorableError as error:
             self._send(connection, request_id, error_answer(422, str(error)))
         except Exception:
             log.exception("reading a live request failed")

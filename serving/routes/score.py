@@ -9,7 +9,11 @@ from serving.schemas import MAX_CUSTOMERS, MAX_ROWS, ErrorOut, ScoreOut
 
 router = APIRouter(prefix="/v1", tags=["score"])
 ERRORS = {
-    422: {"model": ErrorOut, "description": "Invalid body, or a customer not known at the cutoff."},
+    422: {
+        "model": ErrorOut,
+        "description": "Invalid body, a customer not known at the cutoff, or a numeric "
+        "attribute that is no number.",
+    },
     503: {"model": ErrorOut, "description": "No model loaded yet."},
 }
 

@@ -262,6 +262,19 @@ def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
 
 
+def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
+    """Read as missing it would be scored silently as unknown; numbers as text are fine."""
+    loaded, _ = snapshot
+    posted = {"customer_id": "c1", "attributes": {"tenure": "seventy", "Contract": "Two year"}}
+    with pytest.raises(live.NotANumberError, match="c1: tenure='seventy'"):
+        live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
+    posted["attributes"]["tenure"] = "70"
+    as_text = live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
+    posted["attributes"]["tenure"] = 70
+    as_number = live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
+    assert as_text["items"][0]["probability"] == as_number["items"][0]["probability"]
+
+
 def test_an_event_without_a_type_is_of_an_untyped_logs_one_type():
     assert EventIn(timestamp="2024-01-01").type == UNTYPED_EVENT
 
