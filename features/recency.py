@@ -48,7 +48,7 @@ SPECS = [
         "float",
         Mechanism.RELATIONSHIP,
         "Coefficient of variation of the gaps: low = regular, partner-like buying.",
-        "irregular buying rhythm (gap variation {gap_cv:.1f})",
+        "gaps between purchases vary by {gap_cv:.0%} of their average",
     ),
     FeatureSpec(
         "overdue_ratio",

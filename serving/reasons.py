@@ -165,7 +165,23 @@ def explain(
         reasons[row].append(
             Reason(source, values[i], chosen[i], shown_means[source], direction, text)
         )
-    return reasons
+    return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
+
+
+def _without_repeats(listed: list[Reason]) -> list[Reason]:
+    """Drop a reason whose words another reason of the same direction already says:
+    "no purchase for 163 days" beside "no purchase for 163 days, 8.6× their usual gap"."""
+    return [
+        reason
+        for reason in listed
+        if not any(
+            other is not reason
+            and other.direction == reason.direction
+            and reason.text != other.text
+            and reason.text in other.text
+            for other in listed
+        )
+    ]
 
 
 def _columns_used(

@@ -124,6 +124,31 @@ def test_templates_are_filled_with_the_customers_own_values():
     assert by_feature["tenure_days"].population_mean == pytest.approx(600.0)
 
 
+def test_a_reason_another_one_already_says_is_dropped():
+    """Overdue's words hold the silence's days: the silence alone would say it twice."""
+    overdue = FeatureSpec(
+        "overdue_ratio",
+        "float",
+        Mechanism.RECENCY,
+        "Overdue.",
+        "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio!x} their usual gap",
+    )
+    features = _features().assign(overdue_ratio=[3.1, np.nan])
+    contributions = np.array([[0.9, 0.5, 0.3, 0.2, -0.4, 0.7, -1.0], [0.8, -0.1, 0, 0, 0, 0, -1]])
+    first, second = explain(
+        features,
+        contributions,
+        specs=[*SPECS, overdue],
+        columns=[*COLUMNS, "overdue_ratio"],
+        source_of=ONE_HOT,
+        means=population_means(features, [*SPECS, overdue]),
+    )
+    texts = [r.text for r in first]
+    assert "no purchase for 94 days, 3.1× their usual gap" in texts
+    assert "no purchase for 94 days" not in texts  # said by the overdue reason
+    assert second[0].feature == "days_since_last_purchase"  # nothing repeats it
+
+
 def test_a_reason_as_stored_carries_every_field():
     first, _ = _explain()
     assert [reason.as_dict() for reason in first] == [r._asdict() for r in first]
