@@ -149,6 +149,8 @@ def features(
     frame = built.frame
     if labels:
         found = label_churn(tables, run.churn, cutoffs=cutoff_list, context=built.context)
+        # a label whose window the data do not reach yet is unknown, not "churned"
+        found["churned"] = found["churned"].astype("boolean").mask(~found["observed"])
         frame = frame.merge(found, on=["customer_id", "cutoff"], how="left", validate="1:1")
     atomic_parquet(frame, out)
     console = Console()
