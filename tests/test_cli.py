@@ -58,14 +58,14 @@ def test_missing_config_is_one_line_and_exit_2(tmp_path):
 def test_features_writes_one_row_per_customer_and_cutoff_with_labels(tmp_path):
     out = tmp_path / "out" / "features.parquet"
     args = ["features", "--config", str(write_dataset(tmp_path)), "--out", str(out)]
-    # the data end 2024-09-30: the 90-day label window of 2024-08-31 is not observed yet
-    result = runner.invoke(app, [*args, "--cutoffs", "2024-03-31,2024-06-30,2024-08-31"])
+    # the data end (as_of) 2024-12-31: the 90-day label window of 2024-11-30 is not observed
+    result = runner.invoke(app, [*args, "--cutoffs", "2024-03-31,2024-06-30,2024-11-30"])
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert not frame.duplicated(["customer_id", "cutoff"]).any()
     assert {"eligible", "churned", "observed", "overdue_ratio", "wallet_share_365d"} <= set(frame)
     assert frame["cutoff"].nunique() == 3
-    unobserved = frame["cutoff"] == pd.Timestamp("2024-08-31")
+    unobserved = frame["cutoff"] == pd.Timestamp("2024-11-30")
     assert frame["observed"].equals(~unobserved)
     assert frame.loc[unobserved, "churned"].isna().all()  # unknown, not True
     assert frame.loc[~unobserved, "churned"].notna().all()
