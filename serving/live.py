@@ -147,12 +147,27 @@ def respond(
     features = _Rows(scored.features, rows)
     reasons = [scored.reasons[i] for i in rows]
     tiers = len(rows) >= TIER_MIN_CUSTOMERS
-    ranked = rank(features, scored.probability[rows], rules or Rules(), tiers=tiers)
     model = loaded.model
+    ranked = rank(
+        features,
+        scored.probability[rows],
+        rules or Rules(),
+        tiers=tiers,
+        configured_value=posted_values(request, model),
+    )
     segments = [s.name for s in model.specs if s.family == "attributes" and s.dtype == "category"]
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}
     items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
     return {**facts, "population": scored.population, "items": items}
+
+
+def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:
+    """The posted `value`s in posted order when the model's data configure a value column
+    (as the batch reads it from the customers table), else None: value from spend."""
+    customers = model.config.data.customers
+    if customers is None or "value" not in customers.mapped():
+        return None
+    return pd.Series([c.value for c in request.customers], dtype="float64")
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,13 @@ class CustomerHistoryIn(_In):
 
     customer_id: Identifier
     signup_date: Stamp | None = None
+    value: float | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="The customer's value, for a model whose data configure a value column "
+        "(value at risk = probability x value); otherwise value comes from spend and this "
+        "is ignored.",
+    )
     attributes: dict[str, float | str | None] = Field(
         default_factory=dict,
         description="The attributes the model was trained on (see /v1/model); others are "

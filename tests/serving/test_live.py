@@ -6,6 +6,7 @@ a customer's full history posted at the batch cutoff must score exactly as in th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import replace
@@ -260,6 +261,25 @@ def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     batch = loaded.model.features(tables, pd.Timestamp("2024-06-30")).set_index("customer_id")
     expected = loaded.model.predict_proba(batch.loc[rows["customer_id"]].reset_index())
     assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
+
+
+def test_a_posted_value_is_the_value_when_the_model_data_configure_one(snapshot):
+    """As the batch reads a configured value column: value at risk = probability x value."""
+    loaded, _ = snapshot
+    posted = [
+        {"customer_id": "c1", "value": 1200.0, "attributes": {"Contract": "Month-to-month"}},
+        {"customer_id": "c2", "attributes": {"Contract": "Two year"}},  # no value posted
+    ]
+    request = ScoreIn.model_validate({"customers": posted})
+    unvalued = live.score_history(request, loaded)["items"]
+    assert [item["value"] for item in unvalued] == [None, None]  # no spend, no value column
+    config = loaded.model.config.model_copy(deep=True)
+    config.data.customers.columns["value"] = "TotalCharges"
+    valued = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, config=config))
+    first, second = live.score_history(request, valued)["items"]
+    assert first["value"] == 1200.0
+    assert first["value_at_risk"] == pytest.approx(first["probability"] * 1200.0)
+    assert second["value"] is None and second["value_at_risk"] is None
 
 
 def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
