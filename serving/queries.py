@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,10 +76,17 @@ def _with_batch(row: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+WHOLE_FLOAT = re.compile(r"(-?\d+)\.0+")
+"""'13085.0': an integer id written as a float, as a spreadsheet shows it; the loader
+stores it as '13085' (`features/sources.py`), so a lookup does too."""
+
+
 def customer_score(engine: Engine, customer_id: str) -> dict[str, Any]:
     """The customer's row in the latest batch, with that batch's model and cutoff."""
     batch = _latest(engine)
     row = store.latest_score(engine, customer_id, batch_id=batch["id"])
+    if row is None and (whole := WHOLE_FLOAT.fullmatch(customer_id)):
+        row = store.latest_score(engine, whole.group(1), batch_id=batch["id"])
     if row is None:
         raise NoScoresError(f"no score for customer {customer_id!r} in the latest batch")
     return _with_batch(row, batch)

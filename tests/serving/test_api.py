@@ -72,6 +72,14 @@ def test_customer_by_id_carries_score_reasons_model_and_cutoff(client, batch):
     assert 1 <= len(body["reasons"]) <= 4 and all(r["text"] for r in body["reasons"])
 
 
+def test_an_integer_id_written_as_a_float_finds_the_customer(client):
+    """'13085.0' is how a spreadsheet shows 13085; the loader stores '13085'."""
+    top = client.get("/v1/customers", params={"limit": 1}).json()["items"][0]
+    assert top["customer_id"].isdigit()  # the simulator's ids are integers
+    found = client.get(f"/v1/customers/{top['customer_id']}.0")
+    assert found.status_code == 200 and found.json() == top
+
+
 def test_unknown_customer_is_a_clear_404(client):
     missing = client.get("/v1/customers/no-such-customer")
     assert missing.status_code == 404
