@@ -16,9 +16,9 @@ from typing import Annotated, Literal, ParamSpec, TypeVar
 
 import pandas as pd
 import typer
-from rich.console import Console
 
 from churn import progress, summary
+from churn.console import make_console
 from churn.output import atomic_parquet, atomic_text
 
 app = typer.Typer(
@@ -64,7 +64,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except errors as exc:
-            Console(stderr=True).print(
+            make_console(stderr=True).print(
                 f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
             )
             raise typer.Exit(USER_ERROR_EXIT) from None
@@ -96,7 +96,7 @@ def simulate(
             kind=kind,
             progress=lambda done, total: advance(done),
         )
-    Console().print(f"wrote {config_path} in {time.perf_counter() - started:.1f}s")
+    make_console().print(f"wrote {config_path} in {time.perf_counter() - started:.1f}s")
 
 
 @app.command()
@@ -109,7 +109,7 @@ def validate(config: ConfigOption) -> None:
 
     run = load_config(config)
     _, report = validate_tables(run)
-    render_report(report, Console())
+    render_report(report, make_console())
     if report.errors:
         raise typer.Exit(USER_ERROR_EXIT)
 
@@ -153,7 +153,7 @@ def features(
         found["churned"] = found["churned"].astype("boolean").mask(~found["observed"])
         frame = frame.merge(found, on=["customer_id", "cutoff"], how="left", validate="1:1")
     atomic_parquet(frame, out)
-    console = Console()
+    console = make_console()
     summary.print_features(console, built, frame)
     console.print(f"wrote {len(frame):,} rows × {len(built.specs)} features to {out}")
 
@@ -171,7 +171,7 @@ def describe(config: ConfigOption) -> None:
     tables = load_tables(load_config(config))
     end = tables.observed_until or pd.Timestamp.today()
     specs = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
-    summary.print_specs(Console(), specs)
+    summary.print_specs(make_console(), specs)
 
 
 @app.command()
@@ -187,9 +187,9 @@ def train(
     from training.train import train_and_log
 
     started = time.perf_counter()
-    with Console().status("training (features, XGBoost, calibration, baselines)..."):
+    with make_console().status("training (features, XGBoost, calibration, baselines)..."):
         trained = train_and_log(config, tune=tune)
-    console = Console()
+    console = make_console()
     print_report(console, trained.report)
     console.print(
         f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s; "
@@ -213,12 +213,12 @@ def evaluate(
 
     run = load_config(config)
     tables = load_tables(run)
-    with Console().status(f"evaluating ({run.evaluation.split})..."):
+    with make_console().status(f"evaluating ({run.evaluation.split})..."):
         report = build_report(run_protocol(tables, run), tables, run)
-    print_report(Console(), report)
+    print_report(make_console(), report)
     if json_path is not None:
         atomic_text(json.dumps(report, indent=2), json_path)
-        Console().print(f"wrote {json_path}")
+        make_console().print(f"wrote {json_path}")
 
 
 @app.command()
@@ -238,7 +238,7 @@ def promote(
         raise typer.BadParameter("give exactly one of --run RUN_ID or --latest")
     run_config = load_config(config)
     result = promote_run(run_config, load_tables(run_config), run_id=run, force=force)
-    console = Console()
+    console = make_console()
     for reason in result.decision.reasons:
         console.print(f"[yellow]gate:[/] {reason}")
     if result.version is None:
@@ -271,7 +271,7 @@ def score(
     )
     with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
         result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
-    Console().print(
+    make_console().print(
         f"scored {result.rows:,} customers as of {result.cutoff} with "
         f"{job.champion.name} version {result.model_version}; batch {result.batch_id}\n"
         f"scoring, reasons and store write: {result.seconds:.1f}s "
@@ -320,7 +320,7 @@ def worklist(
         summary.print_worklist(frame)
         return
     atomic_text(frame.to_csv(index=False), out)
-    Console().print(f"wrote {len(frame):,} customers to {out}")
+    make_console().print(f"wrote {len(frame):,} customers to {out}")
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

@@ -6,6 +6,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from churn.console import make_console
 from features.build import FeatureFrame
 from features.registry import FeatureSpec
 
@@ -65,7 +66,7 @@ def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
 
 def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
     """The call list on screen: who, how risky, what is at stake, and why."""
-    console = console or Console()
+    console = console or make_console()
     cutoff = frame["cutoff"].iloc[0] if len(frame) else "-"
     table = Table(title=f"worklist: {len(frame):,} customers, scores as of {cutoff}")
     for column in ("customer", "risk", "band", "value at risk", "tier", "why"):

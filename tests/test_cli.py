@@ -140,3 +140,15 @@ def test_serve_logs_each_request_only_when_asked(monkeypatch, flags, logged):
     assert result.exit_code == 0, result.output
     assert calls[0]["access_log"] is logged
     assert (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8123)
+
+
+def test_piped_output_gets_room_for_tables(monkeypatch):
+    """Rich assumes 80 columns off a terminal and cuts table cells; COLUMNS still wins."""
+    from churn.console import PIPED_WIDTH, make_console
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    assert make_console().width == PIPED_WIDTH  # pytest captures stdout: not a terminal
+    monkeypatch.setenv("COLUMNS", "100")
+    assert make_console().width == 100

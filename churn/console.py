@@ -1,0 +1,18 @@
+"""Rich consoles for the CLI, with room for tables when the output is not a terminal."""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+
+PIPED_WIDTH = 160
+"""Columns when writing to a pipe, a file or a CI log, where rich would assume 80 and
+cut the tables' cells short (set COLUMNS to choose another width)."""
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    made = Console(stderr=stderr)
+    if made.is_terminal or "COLUMNS" in os.environ:
+        return made
+    return Console(stderr=stderr, width=PIPED_WIDTH)
