@@ -53,11 +53,12 @@ def _missing(rates: dict[str, float]) -> str:
 
 def _issues_table(issues: list[Issue]) -> Table:
     table = Table(title="issues", title_justify="left")
-    for name in ("level", "file", "column", "rows", "message"):
+    for name in ("level", "table", "file", "column", "rows", "message"):
         table.add_column(name, justify="right" if name == "rows" else "left")
-    for issue in issues:
+    for issue in issues:  # the table too: two tables may be read from one file
         table.add_row(
             f"[{_LEVEL_STYLE[issue.level]}]{issue.level}[/]",
+            issue.table,
             escape(issue.path.name),
             escape(issue.column or "-"),
             f"{issue.rows:,}" if issue.rows else "-",
