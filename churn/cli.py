@@ -320,7 +320,8 @@ def worklist(
         summary.print_worklist(frame)
         return
     atomic_text(frame.to_csv(index=False), out)
-    make_console().print(f"wrote {len(frame):,} customers to {out}")
+    capped = " (the first --limit of the list; raise it for more)" if len(frame) == limit else ""
+    make_console().print(f"wrote {len(frame):,} customers to {out}{capped}")
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

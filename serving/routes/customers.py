@@ -24,9 +24,11 @@ SEGMENT = re.compile(r"^[^:]+:.+$")
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No stored score for this customer."}}
 
 
-@router.get("/{customer_id}", response_model=CustomerScoreOut, responses=NOT_FOUND)
+@router.get("/{customer_id:path}", response_model=CustomerScoreOut, responses=NOT_FOUND)
 def get_customer(
-    customer_id: Annotated[str, Path(min_length=1, max_length=128)],
+    customer_id: Annotated[
+        str, Path(min_length=1, max_length=128, description="May hold '/' (base64-style ids).")
+    ],
     engine: EngineDep,
     metrics: MetricsDep,
 ) -> ModelJSONResponse:

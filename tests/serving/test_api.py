@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import typing
 
@@ -78,6 +79,30 @@ def test_an_integer_id_written_as_a_float_finds_the_customer(client):
     assert top["customer_id"].isdigit()  # the simulator's ids are integers
     found = client.get(f"/v1/customers/{top['customer_id']}.0")
     assert found.status_code == 200 and found.json() == top
+
+
+def test_an_id_with_a_slash_is_found(served, tmp_path):
+    """Base64-style ids hold '/': sent as is or as %2F, the route still takes it whole."""
+    database_url = f"sqlite:///{tmp_path}/scores.db"
+    row = {
+        "customer_id": "Xa3f/9+kQ=",
+        "probability": 0.9,
+        "band": "high",
+        "value": 10.0,
+        "value_at_risk": 9.0,
+        "tier": "standard",
+        "reasons": [],
+        "segments": {},
+    }
+    engine = store.connect(database_url)
+    store.write_batch(engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=[row])
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    app = app_with(settings_for(served, CHURN_DATABASE_URL=database_url), holder)
+    with client_for(app) as client:
+        for path in ("/v1/customers/Xa3f/9+kQ=", "/v1/customers/Xa3f%2F9%2BkQ%3D"):
+            found = client.get(path)
+            assert found.status_code == 200, (path, found.text)
+            assert found.json()["customer_id"] == "Xa3f/9+kQ="
 
 
 def test_unknown_customer_is_a_clear_404(client):
