@@ -130,7 +130,7 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, sending)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
+            route = getattr(scope.get("route"), "path_format", "unmatched")  # no convertors
             method = scope["method"]
             self.metrics.latency.labels(route=route, method=method).observe(
                 time.perf_counter() - started

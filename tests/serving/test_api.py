@@ -95,7 +95,9 @@ def test_an_id_with_a_slash_is_found(served, tmp_path):
         "segments": {},
     }
     engine = store.connect(database_url)
-    store.write_batch(engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=[row])
+    store.write_batch(
+        engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=[row]
+    )
     holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
     app = app_with(settings_for(served, CHURN_DATABASE_URL=database_url), holder)
     with client_for(app) as client:
