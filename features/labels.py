@@ -7,8 +7,10 @@ not be trained or tested on.
 
 - inactivity (non-contractual): eligible = at least one purchase in the
   `active_window_days` up to t; churned = no purchase in the label window.
-- cancellation (contractual): eligible = known at t and not cancelled on or before t;
-  churned = a cancellation in the label window.
+- cancellation (contractual): eligible = known at t and not gone: no cancellation on or
+  before t that a later purchase did not undo, and (when the data hold dated activity)
+  a purchase or usage event in the `active_window_days` up to t; churned = a
+  cancellation in the label window.
 - label_column (labelled snapshot): every customer is eligible; churned = the label.
 """
 
@@ -87,12 +89,32 @@ def _inactivity(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.nda
 
 
 def _cancellation(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
+    """Eligible: not gone at the cutoff (see `_gone`); churned: a cancellation in the
+    label window."""
     frame = ctx.tables.cancellations
     assert frame is not None
     cancels = Activity.from_frame(frame, ctx.axis)
-    cancelled_before = _any_in(cancels, cancels.known(cutoff_day))
     horizon = cancels.window(cutoff_day + churn.horizon_days, churn.horizon_days)
-    return ~cancelled_before, _any_in(cancels, horizon)
+    return ~_gone(ctx, churn, cancels, cutoff_day), _any_in(cancels, horizon)
+
+
+def _gone(ctx: Context, churn: ChurnSpec, cancels: Activity, cutoff_day: int) -> np.ndarray:
+    """Gone at the cutoff: the last cancellation on or before it is not followed by a
+    purchase (a member who resubscribed is a customer again; usage after a cancellation
+    is not a return, as a cancelled plan often runs to its end), or, when the data hold
+    dated activity, no purchase or usage in the `active_window_days` up to the cutoff
+    (a lapse without a cancellation row: nobody left to lose)."""
+    last_cancel = cancels.last_day(cancels.known(cutoff_day))
+    gone = ~np.isnan(last_cancel)
+    orders = ctx.orders
+    if orders is not None:
+        last_purchase = orders.last_day(orders.known(cutoff_day))
+        gone &= ~(last_purchase > last_cancel)
+    dated = [activity for activity in (orders, ctx.events) if activity is not None]
+    if dated:
+        recent = [_any_in(a, a.window(cutoff_day, churn.active_window_days)) for a in dated]
+        gone |= ~np.logical_or.reduce(recent)
+    return gone
 
 
 def _label_column(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:

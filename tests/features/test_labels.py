@@ -4,7 +4,7 @@ import pandas as pd
 
 from features.contract import ChurnSpec
 from features.labels import label_churn
-from tests.frames import cancellations, customers, make_tables, transactions
+from tests.frames import cancellations, customers, events, make_tables, transactions
 
 CUTOFF = "2024-03-31"
 
@@ -52,6 +52,33 @@ def test_cancellation_definition():
     assert not labels[2]["eligible"]  # already gone at the cutoff
     assert not labels[3]["churned"]
     assert labels[3]["observed"]
+
+
+def test_a_cancellation_is_undone_by_a_later_purchase_not_by_usage():
+    """A member who resubscribed is a customer again; one who keeps listening until the
+    cancelled plan runs out is not."""
+    people = customers([1, 2], signup=["2023-01-01"] * 2)
+    cancels = cancellations([(1, "2024-01-10"), (2, "2024-01-10")])
+    tx = transactions([(1, "2023-12-10", 10), (1, "2024-02-10", 10), (2, "2023-12-10", 10)])
+    usage = events([(2, "2024-03-01", "play")])
+    tables = make_tables(
+        customer_frame=people, transaction_frame=tx, cancellations=cancels, events=usage
+    )
+    spec = ChurnSpec(definition="cancellation", horizon_days=90)
+    labels = _by_id(label_churn(tables, spec, cutoffs=CUTOFF))
+    assert labels[1]["eligible"]  # bought again after cancelling
+    assert not labels[2]["eligible"]  # only used the rest of the plan
+
+
+def test_a_member_silent_for_the_active_window_is_gone_without_a_cancellation():
+    people = customers([1, 2], signup=["2020-01-01"] * 2)
+    tx = transactions([(1, "2022-01-05", 10), (2, "2024-03-01", 10)])
+    cancels = cancellations([(9, "2024-01-01")])  # nobody of these two cancelled
+    tables = make_tables(customer_frame=people, transaction_frame=tx, cancellations=cancels)
+    spec = ChurnSpec(definition="cancellation", horizon_days=90, active_window_days=365)
+    labels = _by_id(label_churn(tables, spec, cutoffs=CUTOFF))
+    assert not labels[1]["eligible"]  # last seen over two years ago: lapsed
+    assert labels[2]["eligible"]
 
 
 def test_label_column_definition_uses_the_snapshot_label():
