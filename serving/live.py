@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
-from features.contract import DataSpec
+from features.contract import DataSpec, InteractionsSpec
 from features.registry import Columns
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
@@ -293,6 +293,9 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
         for name, spec in data.tables().items()
         if name in ROW_MODELS
     }
+    if data.interactions is not None and "interactions" in frames:
+        posted = frames["interactions"]["type"]
+        frames["interactions"]["type"] = interaction_types(posted, data.interactions)
     consumables = data.transactions and data.transactions.consumable_categories
     return Tables(
         customers=_customers(customers, kinds, signup=signup),
@@ -300,6 +303,16 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
     )
+
+
+def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:
+    """Posted types onto the canonical ones as the loader maps a file's
+    (`features/sources.py`: the config's `interactions.types`, exact, then ignoring case);
+    anything else still counts as a contact, of type 'other'."""
+    exact = spec.raw_to_canonical()
+    folded = {raw.casefold(): canonical for raw, canonical in exact.items()}
+    mapped = [exact.get(t) or folded.get(t.strip().casefold(), "other") for t in posted]
+    return np.array(mapped, dtype=object)
 
 
 def attribute_kinds(model: ChurnModel) -> dict[str, str]:

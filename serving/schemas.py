@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
 from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
@@ -197,20 +197,15 @@ class InteractionIn(_In):
     timestamp: Stamp
     type: str = Field(
         max_length=64,
-        description=f"One of {', '.join(INTERACTION_TYPES)}; any other value is 'other'.",
+        description=f"One of {', '.join(INTERACTION_TYPES)}, or a raw label that the "
+        "model's config maps onto one (`interactions.types`), as in the batch; any other "
+        "value is 'other'.",
     )
     resolved_at: Stamp | None = None
     satisfaction: float | None = Field(default=None, allow_inf_nan=False)
     recorded_at: Stamp | None = Field(
         default=None, description="When it was logged, if later than `timestamp`."
     )
-
-    @field_validator("type")
-    @classmethod
-    def _canonical(cls, value: str) -> str:
-        """Unknown types still count as contacts, so they map to 'other' instead of a 422."""
-        value = value.strip().lower()
-        return value if value in INTERACTION_TYPES else "other"
 
 
 class EventIn(_In):

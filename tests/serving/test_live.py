@@ -17,14 +17,14 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from features.contract import UNTYPED_EVENT, load_config
+from features.contract import UNTYPED_EVENT, InteractionsSpec, load_config
 from features.sources import load_tables
 from features.tables import Tables, data_end
 from serving import live
 from serving.history import history_item
 from serving.live import naive
 from serving.ranking import TIERS
-from serving.schemas import MAX_CUSTOMERS, EventIn, InteractionIn, ScoreIn
+from serving.schemas import MAX_CUSTOMERS, EventIn, ScoreIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
 from tests.training.datasets import telecom_snapshot
@@ -299,9 +299,16 @@ def test_an_event_without_a_type_is_of_an_untyped_logs_one_type():
     assert EventIn(timestamp="2024-01-01").type == UNTYPED_EVENT
 
 
-def test_unknown_interaction_types_count_as_other():
-    assert InteractionIn(timestamp="2024-01-01", type="grievance").type == "other"
-    assert InteractionIn(timestamp="2024-01-01", type="Complaint").type == "complaint"
+def test_posted_interaction_types_map_as_the_config_maps_the_files():
+    spec = InteractionsSpec(path="x.csv", types={"billing_error": ["Billing", "payment failed"]})
+    posted = np.array(["Billing", "PAYMENT FAILED", "Complaint", "complaint", "grievance"])
+    assert list(live.interaction_types(posted, spec)) == [
+        "billing_error",
+        "billing_error",
+        "complaint",
+        "complaint",
+        "other",  # still a contact
+    ]
 
 
 def test_scoring_needs_the_api_key_when_one_is_configured(served):
