@@ -52,8 +52,10 @@ OVERALL_SPECS = [
 ]
 
 
-def type_specs(event_type: str, *, with_quantity: bool) -> list[FeatureSpec]:
-    """The declarations for one event type; `event_type` is the raw value."""
+def type_specs(event_type: str, *, with_quantity: bool, alone: bool = False) -> list[FeatureSpec]:
+    """The declarations for one event type; `event_type` is the raw value. The only type
+    of a log (`alone`) has no trend or silence of its own: they would repeat the overall
+    ones, number for number ("activity down 47%" beside "product use down 47%")."""
     t = slug(event_type)
     specs = [
         FeatureSpec(
@@ -66,26 +68,8 @@ def type_specs(event_type: str, *, with_quantity: bool) -> list[FeatureSpec]:
         )
         for days in WINDOWS_DAYS
     ]
-    specs.append(
-        FeatureSpec(
-            f"events_{t}_trend_30d_vs_prev",
-            "float",
-            Mechanism.ENGAGEMENT,
-            f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
-            f"{event_type} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
-            reason_missing=f"no {event_type} in the previous 30 days to compare with",
-        )
-    )
-    specs.append(
-        FeatureSpec(
-            f"days_since_last_{t}",
-            "float",
-            Mechanism.ENGAGEMENT,
-            f"Days since the last '{event_type}' event.",
-            f"no {event_type} for {{days_since_last_{t}:.0f}} days",
-            reason_missing=f"no {event_type} yet",
-        )
-    )
+    if not alone:
+        specs += _trend_and_silence(event_type)
     if with_quantity:
         specs.append(
             FeatureSpec(
@@ -99,11 +83,36 @@ def type_specs(event_type: str, *, with_quantity: bool) -> list[FeatureSpec]:
     return specs
 
 
+def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
+    t = slug(event_type)
+    return [
+        FeatureSpec(
+            f"events_{t}_trend_30d_vs_prev",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
+            f"{event_type} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+            reason_missing=f"no {event_type} in the previous 30 days to compare with",
+        ),
+        FeatureSpec(
+            f"days_since_last_{t}",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Days since the last '{event_type}' event.",
+            f"no {event_type} for {{days_since_last_{t}:.0f}} days",
+            reason_missing=f"no {event_type} yet",
+        ),
+    ]
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     if ctx.events is None:
         return []
     with_quantity = "quantity" in ctx.events.values
-    per_type = [s for t in ctx.event_types for s in type_specs(t, with_quantity=with_quantity)]
+    alone = len(ctx.event_types) == 1
+    per_type = [
+        s for t in ctx.event_types for s in type_specs(t, with_quantity=with_quantity, alone=alone)
+    ]
     return OVERALL_SPECS + per_type
 
 
@@ -120,26 +129,29 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
             events.count(events.window(cutoff_day, 30, offset=30)),
         ),
     }
+    alone = len(ctx.event_types) == 1
     for code, event_type in enumerate(ctx.event_types):
-        columns.update(_type_columns(events, events.values["type"] == code, event_type, cutoff_day))
+        is_type = events.values["type"] == code
+        columns.update(_type_columns(events, is_type, event_type, cutoff_day, alone=alone))
     return columns
 
 
 def _type_columns(
-    events: Activity, is_type: np.ndarray, event_type: str, cutoff_day: int
+    events: Activity, is_type: np.ndarray, event_type: str, cutoff_day: int, *, alone: bool
 ) -> Columns:
     t = slug(event_type)
     columns = {
         f"events_{t}_{days}d": events.count(is_type & events.window(cutoff_day, days))
         for days in WINDOWS_DAYS
     }
-    columns[f"events_{t}_trend_30d_vs_prev"] = relative_change(
-        columns[f"events_{t}_30d"],
-        events.count(is_type & events.window(cutoff_day, 30, offset=30)),
-    )
-    columns[f"days_since_last_{t}"] = cutoff_day - events.last_day(
-        is_type & events.known(cutoff_day)
-    )
+    if not alone:
+        columns[f"events_{t}_trend_30d_vs_prev"] = relative_change(
+            columns[f"events_{t}_30d"],
+            events.count(is_type & events.window(cutoff_day, 30, offset=30)),
+        )
+        columns[f"days_since_last_{t}"] = cutoff_day - events.last_day(
+            is_type & events.known(cutoff_day)
+        )
     if "quantity" in events.values:
         window = is_type & events.window(cutoff_day, 30)
         columns[f"quantity_{t}_30d"] = events.total(window, "quantity")
