@@ -19,7 +19,10 @@ def package_model(
     cutoff is no earlier (`serving/live.py`)."""
     fitted = outcome.fitted
     if fitted is None:
-        raise ValueError("only a protocol that fits one model (out_of_time) can be packaged")
+        raise ValueError(
+            "only a protocol that fits one model (out_of_time; a snapshot's holdout) "
+            "can be packaged"
+        )
     data = outcome.data
     info = {
         "training_cutoffs": report.get("training_cutoffs", []),
