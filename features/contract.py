@@ -53,6 +53,9 @@ class TableSpec(_Strict):
     decimal: Literal[".", ","] | None = None
     """The decimal mark of the table's text numbers; default: '.', or ',' for a column
     that reads only that way ('1.234,50', as European exports write), named in a warning."""
+    missing_values: list[str | int | float] = Field(default_factory=list)
+    """Values that mean "unknown" in this table's columns, e.g. ['?', 'unknown', -1]: read
+    as blanks. Blank cells, NA, N/A, NULL and NaN always are."""
 
     @model_validator(mode="after")
     def _check_columns(self) -> TableSpec:

@@ -304,7 +304,24 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
             table.error("rows.column", 0, f"no row holds any of: {wanted} (rows.values)")
             return None
         table.raw = table.raw.loc[kept].reset_index(drop=True)
+    if spec.missing_values:
+        table.raw = _blanked(table.raw, spec.missing_values)
     return table
+
+
+def _blanked(frame: pd.DataFrame, missing_values: list) -> pd.DataFrame:
+    """The configured missing values (`missing_values`) as blanks: numbers compared as
+    numbers in number columns (-1 is -1.0), anything as stripped text in the others."""
+    numbers = pd.to_numeric(pd.Series(missing_values, dtype=object), errors="coerce").dropna()
+    texts = [str(v).strip() for v in missing_values]
+    blanked = {}
+    for name, values in frame.items():
+        if is_numeric_dtype(values) and not is_bool_dtype(values):
+            blank = values.isin(numbers)
+        else:
+            blank = _text(values).isin(texts).fillna(False).astype(bool)
+        blanked[name] = values.mask(blank) if blank.any() else values
+    return pd.DataFrame(blanked, copy=False)
 
 
 def _holds(values: pd.Series, wanted: list) -> pd.Series:
@@ -739,11 +756,31 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     values = table.column(name)
     if kind is None:
         kind = "numeric" if _looks_numeric(values, table.spec.decimal) else "categorical"
+        if kind == "categorical":
+            _warn_if_mostly_numbers(table, name, values)
     table.kinds[name] = kind
     clean = _numbers(table, name)[0] if kind == "numeric" else _text(values)
     if clean.isna().all():
         table.flag("warning", name, clean.isna(), "blank (the attribute has no values)")
     return clean
+
+
+MOSTLY_NUMBERS = 0.9
+"""An attribute whose text is at least this share numbers is likely numeric with a few
+placeholders for unknown ('?', '-'): worth a warning when it is read as categorical."""
+
+
+def _warn_if_mostly_numbers(table: _Table, name: str, values: pd.Series) -> None:
+    text = _text(values).dropna()
+    not_numbers = read_numbers(text, table.spec.decimal)[0].isna()
+    if len(text) and 0 < not_numbers.mean() <= 1 - MOSTLY_NUMBERS:
+        rows = pd.Series(False, index=values.index)
+        rows[not_numbers[not_numbers].index] = True
+        what = (
+            "read as categorical, though all but a few values are numbers: if the others "
+            "mean unknown, list them in missing_values (or declare the attribute numeric)"
+        )
+        table.flag("warning", name, rows, what, _text(values))
 
 
 def _looks_numeric(values: pd.Series, decimal: str | None) -> bool:

@@ -104,17 +104,45 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
     numeric = [name for name, kind in attribute_kinds(model).items() if kind == "numeric"]
+    unknown = Unknown.of(model.config.data)
     bad = [
         f"{c.customer_id}: {name}={c.attributes[name]!r}"
         for c in customers
         for name in numeric
-        if c.attributes.get(name) not in (None, "") and np.isnan(_number(c.attributes[name]))
+        if unknown.known(c.attributes.get(name)) not in (None, "")
+        and np.isnan(_number(c.attributes[name]))
     ]
     if bad:
         raise NotANumberError(
             f"numeric attribute(s) posted as no number ({'; '.join(bad[:3])}"
             f"{f'; and {len(bad) - 3} more' if len(bad) > 3 else ''}): post numbers or null"
         )
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """The customers table's `missing_values`, matched as the loader matches them in a file
+    (`features/sources.py`): numbers as numbers, anything as stripped text."""
+
+    texts: frozenset[str] = frozenset()
+    numbers: frozenset[float] = frozenset()
+
+    @classmethod
+    def of(cls, data: DataSpec) -> Unknown:
+        values = data.customers.missing_values if data.customers is not None else []
+        numbers = (_number(v) for v in values)
+        return cls(
+            frozenset(str(v).strip() for v in values),
+            frozenset(n for n in numbers if not math.isnan(n)),
+        )
+
+    def known(self, value: Any) -> Any:
+        """The posted value, or None where it is a placeholder for unknown."""
+        if value is None or not self.texts:
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return None if value in self.numbers else value
+        return None if str(value).strip() in self.texts else value
 
 
 def _number(value: Any) -> float:
@@ -288,6 +316,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     data = model.config.data
     kinds = attribute_kinds(model)
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
+    unknown = Unknown.of(data)
     frames = {
         name: _activity(customers, name, spec.loaded_columns())
         for name, spec in data.tables().items()
@@ -298,7 +327,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
         frames["interactions"]["type"] = interaction_types(posted, data.interactions)
     consumables = data.transactions and data.transactions.consumable_categories
     return Tables(
-        customers=_customers(customers, kinds, signup=signup),
+        customers=_customers(customers, kinds, unknown, signup=signup),
         **frames,
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
@@ -325,7 +354,7 @@ def attribute_kinds(model: ChurnModel) -> dict[str, str]:
 
 
 def _customers(
-    customers: list[CustomerHistoryIn], kinds: Mapping[str, str], *, signup: bool
+    customers: list[CustomerHistoryIn], kinds: Mapping[str, str], unknown: Unknown, *, signup: bool
 ) -> dict[str, np.ndarray]:
     """The customers table, sorted by id as the loader leaves it."""
     ordered = sorted(customers, key=lambda c: c.customer_id)
@@ -333,7 +362,7 @@ def _customers(
     if signup:
         columns["signup_date"] = _times([c.signup_date for c in ordered])
     for name, kind in kinds.items():
-        values = np.array([c.attributes.get(name) for c in ordered], dtype=object)
+        values = np.array([unknown.known(c.attributes.get(name)) for c in ordered], dtype=object)
         columns[name] = numbers(values) if kind == "numeric" else _texts(values)
     return columns
 

@@ -297,6 +297,32 @@ def test_non_numeric_values_in_a_number_column_are_errors(tmp_path):
     assert "'n/a?'" in issue.message
 
 
+def test_configured_missing_values_read_as_blanks_in_text_and_number_columns(tmp_path):
+    customers = customers_frame().astype({"wallet": "object", "region": "object"})
+    customers.loc[0, "wallet"] = " ? "
+    customers.loc[1, "region"] = "unknown"
+    customers.loc[2, "seats"] = -1
+    specs = {"customers": {"missing_values": ["?", "unknown", -1]}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert report.issues == [] and tables is not None
+    assert tables.customers["wallet"].isna().tolist() == [True, False, False, False]
+    assert tables.customers["region"].isna().tolist() == [False, True, False, False]
+    assert tables.customers["seats"].isna().tolist() == [False, False, True, False]
+    assert tables.attributes == {"region": "categorical", "seats": "numeric"}
+
+
+def test_a_mostly_numeric_attribute_with_a_placeholder_warns_it_is_read_as_categorical(tmp_path):
+    customers = pd.concat([customers_frame()] * 3, ignore_index=True)
+    customers["customer_id"] = range(1, len(customers) + 1)
+    customers = customers.astype({"seats": "object"})
+    customers.loc[5, "seats"] = "?"
+    tables, report = check(tmp_path, customers=customers)
+    assert tables is not None and tables.attributes["seats"] == "categorical"
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="seats", rows=1)
+    assert "missing_values" in issue.message and "'?'" in issue.message
+
+
 def test_integer_ids_in_every_table_become_int64(tmp_path):
     customers = customers_frame().astype({"customer_id": "float64"})  # e.g. Parquet from Excel
     tables = load(tmp_path, fmt="parquet", customers=customers)

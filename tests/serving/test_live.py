@@ -295,6 +295,29 @@ def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
     assert as_text["items"][0]["probability"] == as_number["items"][0]["probability"]
 
 
+def test_posted_placeholders_for_unknown_score_as_missing_like_the_files(snapshot):
+    """The customers table's `missing_values` mean unknown in a posted attribute too."""
+    loaded, _ = snapshot
+    config = loaded.model.config.model_copy(deep=True)
+    customers = config.data.customers.model_copy(update={"missing_values": ["?", -1]})
+    config = config.model_copy(
+        update={"data": config.data.model_copy(update={"customers": customers})}
+    )
+    placeholders = dataclasses.replace(
+        loaded, model=dataclasses.replace(loaded.model, config=config)
+    )
+
+    def probability(tenure: object, contract: object) -> float:
+        posted = {"customer_id": "c1", "attributes": {"tenure": tenure, "Contract": contract}}
+        scored = live.score_history(ScoreIn.model_validate({"customers": [posted]}), placeholders)
+        return scored["items"][0]["probability"]
+
+    assert probability("?", " ? ") == probability(None, None)
+    assert probability(-1, "Two year") == probability(None, "Two year")
+    assert probability(" ? ", "Two year") == probability(None, "Two year")  # no 422: unknown
+    assert probability(12, "Two year") != probability(None, "Two year")
+
+
 def test_an_event_without_a_type_is_of_an_untyped_logs_one_type():
     assert EventIn(timestamp="2024-01-01").type == UNTYPED_EVENT
 
