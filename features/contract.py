@@ -144,6 +144,9 @@ class EventsSpec(TableSpec):
 
     types: list[str] | None = None
     """Event types to featurize; when absent, the most frequent few before the first cutoff."""
+    quantity_unit: str = "units"
+    """What one unit of `quantity` is ('minutes', 'MB', 'seconds played'), for reasons
+    like "1,240 minutes of calls in the last 30 days"."""
 
 
 class InteractionsSpec(TableSpec):

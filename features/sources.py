@@ -254,6 +254,7 @@ def _tables(
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
+        event_quantity_unit=data.events.quantity_unit if data.events else "units",
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
     )
 

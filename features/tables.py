@@ -67,6 +67,8 @@ class Tables:
     """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
     consumable_categories: tuple[str, ...] | None = None
     event_types: tuple[str, ...] | None = None
+    event_quantity_unit: str = "units"
+    """What an event's quantity counts (`events.quantity_unit`), for reason texts."""
     as_of: pd.Timestamp | None = None
     """The extract date from the config (`data.as_of`): observation ends there."""
 

@@ -52,7 +52,9 @@ OVERALL_SPECS = [
 ]
 
 
-def type_specs(event_type: str, *, with_quantity: bool, alone: bool = False) -> list[FeatureSpec]:
+def type_specs(
+    event_type: str, *, with_quantity: bool, alone: bool = False, unit: str = "units"
+) -> list[FeatureSpec]:
     """The declarations for one event type; `event_type` is the raw value. The only type
     of a log (`alone`) has no trend or silence of its own: they would repeat the overall
     ones, number for number ("activity down 47%" beside "product use down 47%")."""
@@ -77,7 +79,7 @@ def type_specs(event_type: str, *, with_quantity: bool, alone: bool = False) -> 
                 "float",
                 Mechanism.ENGAGEMENT,
                 f"Total quantity (minutes, MB, items) of '{event_type}' in the last 30 days.",
-                f"{{quantity_{t}_30d:,.0f}} units of {event_type} in the last 30 days",
+                f"{{quantity_{t}_30d:,.0f}} {unit} of {event_type} in the last 30 days",
             )
         )
     return specs
@@ -110,8 +112,11 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
         return []
     with_quantity = "quantity" in ctx.events.values
     alone = len(ctx.event_types) == 1
+    unit = ctx.tables.event_quantity_unit
     per_type = [
-        s for t in ctx.event_types for s in type_specs(t, with_quantity=with_quantity, alone=alone)
+        s
+        for t in ctx.event_types
+        for s in type_specs(t, with_quantity=with_quantity, alone=alone, unit=unit)
     ]
     return OVERALL_SPECS + per_type
 

@@ -1,8 +1,10 @@
 """Usage events: per-type windows, trend, days since, quantities, active days."""
 
+import dataclasses
+
 import pytest
 
-from features.build import build_features
+from features.build import build, build_features
 from tests.frames import customers, events, make_tables, row
 
 CUTOFF = "2024-06-30"
@@ -49,3 +51,22 @@ def test_overall_engagement(frame):
     assert two["days_since_last_event"] == 90
     assert two["active_days_30d"] == 0
     assert two["quantity_session_30d"] == 0
+
+
+def _usage_specs(ev, **tables_fields):
+    people = customers([1, 2], signup=["2024-01-01", "2024-01-01"])
+    tables = dataclasses.replace(make_tables(customer_frame=people, events=ev), **tables_fields)
+    return {spec.name: spec for spec in build(tables, cutoffs=CUTOFF).specs}
+
+
+def test_quantity_reasons_name_the_configured_unit():
+    ev = events([(1, "2024-06-20", "call", 1240.0)], columns=("quantity",))
+    spec = _usage_specs(ev, event_quantity_unit="minutes")["quantity_call_30d"]
+    assert spec.render({"quantity_call_30d": 1240.0}) == "1,240 minutes of call in the last 30 days"
+
+
+def test_the_only_type_of_a_log_has_no_trend_or_silence_repeating_the_overall_ones():
+    ev = events([(1, "2024-06-20", "play"), (2, "2024-05-20", "play")])
+    names = set(_usage_specs(ev))
+    assert {"events_play_30d", "events_trend_30d_vs_prev", "days_since_last_event"} <= names
+    assert not {"events_play_trend_30d_vs_prev", "days_since_last_play"} & names
