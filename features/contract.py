@@ -29,6 +29,15 @@ class ConfigError(ValueError):
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled from an older version (a registered model's config), a section gets
+        the defaults of the optional keys added since, as a config file without them
+        would: serving new code with an older model must not fail on a missing key."""
+        super().__setstate__(state)
+        for name, spec in type(self).model_fields.items():
+            if name not in self.__dict__ and not spec.is_required():
+                self.__dict__[name] = spec.get_default(call_default_factory=True)
+
 
 class RowFilter(_Strict):
     """Keep only the rows whose `column` (the file's name) holds one of `values`: one log

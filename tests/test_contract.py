@@ -1,10 +1,11 @@
 """The run config: the committed example parses; mistakes give one located message."""
 
+import pickle
 from pathlib import Path
 
 import pytest
 
-from features.contract import ConfigError, TransactionsSpec, load_config
+from features.contract import ConfigError, CustomersSpec, TransactionsSpec, load_config
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "churn.yaml"
 
@@ -90,3 +91,14 @@ def test_a_unit_price_log_loads_as_amounts():
     assert spec.mapped() == {"customer_id": "customer_id", "timestamp": "timestamp",
                              "quantity": "q", "unit_price": "p"}  # fmt: skip
     assert sorted(spec.loaded_columns()) == ["amount", "customer_id", "quantity", "timestamp"]
+
+
+def test_a_config_pickled_before_a_key_was_added_unpickles_with_its_default():
+    """A registered model carries its pickled config; newer code adds optional keys."""
+    spec = CustomersSpec(path=Path("customers.csv"), attributes=["plan"])
+    state = spec.__getstate__()
+    del state["__dict__"]["missing_values"]  # as an older version pickled it
+    old = CustomersSpec.__new__(CustomersSpec)
+    old.__setstate__(state)
+    assert old.missing_values == [] and old.attributes == {"plan": None}
+    assert pickle.loads(pickle.dumps(old)) == spec
