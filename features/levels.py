@@ -48,9 +48,39 @@ def codes_in(codes: np.ndarray, wanted: Sequence[int], levels: int) -> np.ndarra
 
 def level_numbers(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
     """`level_codes` as floats with NaN for missing or unseen: how XGBoost reads a
-    categorical column (the churn model's and the wallet model's input alike)."""
+    categorical column (the churn model's and the wallet model's input alike).
+
+    A value that is no level takes the level it equals ignoring case and surrounding
+    space ('ENTERPRISE ' is 'enterprise'): the loader folds such spellings onto the most
+    common one (`features/sources.py`), which a later file or a posted customer may spell
+    otherwise."""
     codes = level_codes(values, levels)
+    unmatched = np.flatnonzero(codes < 0)
+    if len(unmatched):
+        if isinstance(values, pd.Series):
+            some = values.iloc[unmatched]
+        else:
+            some = np.asarray(values, dtype=object)[unmatched]
+        folded = _folded_positions(tuple(levels))
+        codes[unmatched] = [folded.get(_fold(v), -1) for v in texts(some).tolist()]
     return np.where(codes >= 0, codes, np.nan)
+
+
+def _fold(value: str | None) -> str | None:
+    return None if value is None else value.strip().casefold()
+
+
+@lru_cache(maxsize=1024)
+def _folded_positions(levels: tuple[str, ...]) -> dict[str, int]:
+    """Folded level -> position, for folded forms only one level has."""
+    positions: dict[str, int] = {}
+    shared: set[str] = set()
+    for i, level in enumerate(levels):
+        key = level.strip().casefold()
+        if key in positions:
+            shared.add(key)
+        positions.setdefault(key, i)
+    return {key: i for key, i in positions.items() if key not in shared}
 
 
 def categorical(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> pd.Categorical:

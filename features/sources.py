@@ -760,10 +760,34 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
         if kind == "categorical":
             _warn_if_mostly_numbers(table, name, values)
     table.kinds[name] = kind
-    clean = _numbers(table, name)[0] if kind == "numeric" else _text(values)
+    clean = _numbers(table, name)[0] if kind == "numeric" else _one_spelling(table, name, values)
     if clean.isna().all():
         table.flag("warning", name, clean.isna(), "blank (the attribute has no values)")
     return clean
+
+
+def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:
+    """Text where values differing only in case are one level, spelled as most rows spell
+    it ('BASIC' and 'Basic' are 'basic'): a category typed by hand in several systems
+    would otherwise split into levels the model learns apart. Named in a warning."""
+    text = _text(values)
+    counts = text.value_counts()  # most frequent first
+    keys = counts.index.str.casefold()
+    if keys.is_unique:
+        return text
+    spelling: dict[str, str] = {}
+    for value, key in zip(counts.index, keys, strict=True):
+        spelling.setdefault(key, value)
+    renamed = {
+        value: spelling[key]
+        for value, key in zip(counts.index, keys, strict=True)
+        if spelling[key] != value
+    }
+    shown = ", ".join(f"'{value}' as '{one}'" for value, one in list(renamed.items())[:3])
+    more = f" and {len(renamed) - 3} more" if len(renamed) > 3 else ""
+    what = f"values differing only in case read as one level ({shown}{more})"
+    table.flag("warning", name, text.isin(list(renamed)).fillna(False).astype(bool), what)
+    return text.replace(renamed)
 
 
 MOSTLY_NUMBERS = 0.9

@@ -323,6 +323,17 @@ def test_a_mostly_numeric_attribute_with_a_placeholder_warns_it_is_read_as_categ
     assert "missing_values" in issue.message and "'?'" in issue.message
 
 
+def test_attribute_values_differing_only_in_case_are_one_level_with_a_warning(tmp_path):
+    customers = customers_frame().astype({"region": "object"})
+    customers["region"] = ["North", "north", "NORTH ", "north"]  # most rows spell it 'north'
+    tables, report = check(tmp_path, customers=customers)
+    assert tables is not None
+    assert tables.customers["region"].tolist() == ["north"] * 4
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="region", rows=2)
+    assert "'North' as 'north'" in issue.message
+
+
 def test_integer_ids_in_every_table_become_int64(tmp_path):
     customers = customers_frame().astype({"customer_id": "float64"})  # e.g. Parquet from Excel
     tables = load(tmp_path, fmt="parquet", customers=customers)

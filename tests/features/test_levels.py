@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from features.levels import SMALL, factorize, level_codes, texts
+from features.levels import SMALL, factorize, level_codes, level_numbers, texts
 
 LEVELS = pd.Index(["basic", "max", "pro"])
 
@@ -22,6 +22,17 @@ def test_text_column_gives_the_same_codes_as_its_categorical():
     as_category = text.astype("category")
     np.testing.assert_array_equal(level_codes(text, LEVELS), [1, -1, 2, -1, 0])
     np.testing.assert_array_equal(level_codes(as_category, LEVELS), level_codes(text, LEVELS))
+
+
+def test_a_value_spelled_otherwise_takes_the_level_it_equals_ignoring_case_and_space():
+    expected = [2, 0, np.nan, np.nan, 1]
+    for kind in ("object", "category"):
+        values = pd.Series(["PRO", " Basic ", "gold", None, "max"], dtype=kind)
+        np.testing.assert_array_equal(level_numbers(values, LEVELS), expected)
+        large = pd.concat([values] * SMALL, ignore_index=True)
+        np.testing.assert_array_equal(level_numbers(large, LEVELS), expected * SMALL)
+    ambiguous = ["Pro", "PRO"]  # levels a model learned apart stay apart, exact only
+    np.testing.assert_array_equal(level_numbers(np.array(["pro", "PRO"]), ambiguous), [np.nan, 1])
 
 
 def test_small_and_large_inputs_encode_alike():

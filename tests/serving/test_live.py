@@ -318,6 +318,18 @@ def test_posted_placeholders_for_unknown_score_as_missing_like_the_files(snapsho
     assert probability(12, "Two year") != probability(None, "Two year")
 
 
+def test_a_posted_category_spelled_in_another_case_scores_as_the_level(snapshot):
+    loaded, _ = snapshot
+
+    def probability(contract: str) -> float:
+        posted = {"customer_id": "c1", "attributes": {"tenure": 3, "Contract": contract}}
+        scored = live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
+        return scored["items"][0]["probability"]
+
+    assert probability("TWO YEAR") == probability("two year") == probability("Two year")
+    assert probability("Two year") != probability("Month-to-month")
+
+
 def test_an_event_without_a_type_is_of_an_untyped_logs_one_type():
     assert EventIn(timestamp="2024-01-01").type == UNTYPED_EVENT
 
