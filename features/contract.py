@@ -153,9 +153,10 @@ class EventsSpec(TableSpec):
 
     types: list[str] | None = None
     """Event types to featurize; when absent, the most frequent few before the first cutoff."""
-    quantity_unit: str = "units"
+    quantity_unit: str | dict[str, str] = "units"
     """What one unit of `quantity` is ('minutes', 'MB', 'seconds played'), for reasons
-    like "1,240 minutes of calls in the last 30 days"."""
+    like "1,240 minutes of call in the last 30 days"; or per type, {call: minutes,
+    download: MB} (types not listed: 'units')."""
 
 
 class InteractionsSpec(TableSpec):

@@ -108,7 +108,7 @@ SATISFACTION_SPECS = [
         "float",
         Mechanism.SATISFACTION,
         "Mean satisfaction of the last 90 days minus that of the 90 days before.",
-        "satisfaction {satisfaction_trend_90d_vs_prev:+.1f} versus the previous 90 days",
+        "satisfaction {satisfaction_trend_90d_vs_prev!c:.1f} points versus the previous 90 days",
     ),
     FeatureSpec(
         "satisfaction_last",

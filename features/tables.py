@@ -67,8 +67,14 @@ class Tables:
     """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
     consumable_categories: tuple[str, ...] | None = None
     event_types: tuple[str, ...] | None = None
-    event_quantity_unit: str = "units"
-    """What an event's quantity counts (`events.quantity_unit`), for reason texts."""
+    event_quantity_unit: str | Mapping[str, str] = "units"
+    """What an event's quantity counts, for all types or per type (`events.quantity_unit`),
+    for reason texts."""
+
+    def quantity_unit(self, event_type: str) -> str:
+        unit = self.event_quantity_unit
+        return unit if isinstance(unit, str) else unit.get(event_type, "units")
+
     as_of: pd.Timestamp | None = None
     """The extract date from the config (`data.as_of`): observation ends there."""
 

@@ -25,7 +25,7 @@ TREND_SPECS = [
         Mechanism.PARTIAL_DEFECTION,
         "Relative change of spend, last 90 days vs the 90 before (-0.6 = down 60%).",
         "spend {spend_trend_90d_vs_prev!c:.0%} versus the previous 90 days",
-        reason_missing="no spend in the previous 90 days to compare with",
+        reason_missing="no spend in the 90 days before the last 90",
     ),
     FeatureSpec(
         "orders_trend_90d_vs_prev",
@@ -33,7 +33,7 @@ TREND_SPECS = [
         Mechanism.PARTIAL_DEFECTION,
         "Relative change of purchase occasions, last 90 days vs the 90 before.",
         "purchases {orders_trend_90d_vs_prev!c:.0%} versus the previous 90 days",
-        reason_missing="no purchase in the previous 90 days to compare with",
+        reason_missing="no purchase in the 90 days before the last 90",
     ),
     FeatureSpec(
         "spend_trend_180d_vs_prev",
@@ -41,7 +41,7 @@ TREND_SPECS = [
         Mechanism.PARTIAL_DEFECTION,
         "Relative change of spend, last 180 days vs the 180 before.",
         "spend {spend_trend_180d_vs_prev!c:.0%} versus the previous half-year",
-        reason_missing="no spend in the previous half-year to compare with",
+        reason_missing="no spend in the half-year before the last",
     ),
 ]
 CATEGORY_SPECS = [

@@ -47,7 +47,7 @@ OVERALL_SPECS = [
         Mechanism.ENGAGEMENT,
         "Relative change of all usage events, last 30 days vs the 30 before.",
         "product use {events_trend_30d_vs_prev!c:.0%} versus the previous 30 days",
-        reason_missing="no product use in the previous 30 days to compare with",
+        reason_missing="no product use in the 30 days before the last 30",
     ),
 ]
 
@@ -94,7 +94,7 @@ def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
             Mechanism.ENGAGEMENT,
             f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
             f"{event_type} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
-            reason_missing=f"no {event_type} in the previous 30 days to compare with",
+            reason_missing=f"no {event_type} in the 30 days before the last 30",
         ),
         FeatureSpec(
             f"days_since_last_{t}",
@@ -112,11 +112,12 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
         return []
     with_quantity = "quantity" in ctx.events.values
     alone = len(ctx.event_types) == 1
-    unit = ctx.tables.event_quantity_unit
     per_type = [
         s
         for t in ctx.event_types
-        for s in type_specs(t, with_quantity=with_quantity, alone=alone, unit=unit)
+        for s in type_specs(
+            t, with_quantity=with_quantity, alone=alone, unit=ctx.tables.quantity_unit(t)
+        )
     ]
     return OVERALL_SPECS + per_type
 

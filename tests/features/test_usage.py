@@ -63,6 +63,12 @@ def test_quantity_reasons_name_the_configured_unit():
     ev = events([(1, "2024-06-20", "call", 1240.0)], columns=("quantity",))
     spec = _usage_specs(ev, event_quantity_unit="minutes")["quantity_call_30d"]
     assert spec.render({"quantity_call_30d": 1240.0}) == "1,240 minutes of call in the last 30 days"
+    ev = events(
+        [(1, "2024-06-20", "call", 3.0), (1, "2024-06-21", "login", 1.0)], columns=("quantity",)
+    )
+    specs = _usage_specs(ev, event_quantity_unit={"call": "minutes"})  # per type
+    assert specs["quantity_call_30d"].render({"quantity_call_30d": 3.0}).startswith("3 minutes")
+    assert specs["quantity_login_30d"].render({"quantity_login_30d": 1.0}).startswith("1 units")
 
 
 def test_the_only_type_of_a_log_has_no_trend_or_silence_repeating_the_overall_ones():
