@@ -3,7 +3,10 @@
 - logreg: logistic regression on the same features (median-imputed with missing
   indicators and scaled; categoricals one-hot), the classic churn model;
 - recency: days since the last purchase as the score, Platt-calibrated on validation,
-  the rule of thumb every retailer starts with (transaction data only).
+  the rule of thumb every retailer starts with (transaction data only);
+- usage_recency: the same on days since the last usage event, the subscription
+  business's rule of thumb (with a usage log: where every live account is billed monthly,
+  purchase recency says nothing, and the model should beat this one instead).
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def _as_objects(frame: pd.DataFrame, specs: list[FeatureSpec]) -> pd.DataFrame:
     return pd.DataFrame(data, index=frame.index)
 
 
-def recency_score(frame: pd.DataFrame) -> np.ndarray:
-    """Days since last purchase; never bought ranks as the most overdue."""
-    days = frame["days_since_last_purchase"].to_numpy(dtype=np.float64)
+def recency_score(frame: pd.DataFrame, column: str = "days_since_last_purchase") -> np.ndarray:
+    """Days since the last purchase (or `column`'s event); never ranks as most overdue."""
+    days = frame[column].to_numpy(dtype=np.float64)
     return np.where(np.isnan(days), np.nanmax(days, initial=0.0) + 1.0, days)

@@ -30,6 +30,8 @@ class Fitted:
     logreg: Pipeline
     recency: Calibrator | None
     """Platt scaling of log(1 + days since last purchase); None without transactions."""
+    usage_recency: Calibrator | None
+    """The same on days since the last usage event; None without a usage log."""
     bgnbd: Calibrator | None
     """Platt scaling of log(1 + BG/NBD expected purchases); None without transactions."""
     params: dict[str, float | int | str]
@@ -40,8 +42,12 @@ def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFra
     return booster.predict(layout.dmatrix(rows), output_margin=True)
 
 
-def _log_recency(rows: pd.DataFrame) -> np.ndarray:
-    return np.log1p(np.maximum(recency_score(rows), 0.0))
+PURCHASE_RECENCY = "days_since_last_purchase"
+USAGE_RECENCY = "days_since_last_event"
+
+
+def _log_recency(rows: pd.DataFrame, column: str = PURCHASE_RECENCY) -> np.ndarray:
+    return np.log1p(np.maximum(recency_score(rows, column), 0.0))
 
 
 BGNBD_SCORE = "expected_purchases_horizon_bgnbd"
@@ -70,13 +76,15 @@ def fit_all(
     y_val = validation["churned"].to_numpy(dtype=int)
     margin = booster_margin(booster, layout, validation)
     calibrator, calibration = fit_calibrator(margin, y_val, seed=seed)
-    has_recency = "days_since_last_purchase" in layout.names
-    recency = fit_platt(_log_recency(validation), y_val) if has_recency else None
+    recency, usage_recency = (
+        fit_platt(_log_recency(validation, column), y_val) if column in layout.names else None
+        for column in (PURCHASE_RECENCY, USAGE_RECENCY)
+    )
     logreg = fit_logreg(train, specs, seed=seed)
     has_bgnbd = BGNBD_SCORE in layout.names
     bgnbd = fit_platt(_log_expected(validation), y_val) if has_bgnbd else None
     return Fitted(
-        layout, booster, calibrator, calibration, logreg, recency, bgnbd, params,
+        layout, booster, calibrator, calibration, logreg, recency, usage_recency, bgnbd, params,
     )  # fmt: skip
 
 
@@ -90,6 +98,8 @@ def score_all(
     }
     if fitted.recency is not None:
         scores["recency"] = fitted.recency(_log_recency(rows))
+    if fitted.usage_recency is not None:
+        scores["usage_recency"] = fitted.usage_recency(_log_recency(rows, USAGE_RECENCY))
     if fitted.bgnbd is not None:
         scores["bgnbd"] = fitted.bgnbd(_log_expected(rows))
     return scores

@@ -55,7 +55,7 @@ def build_report(
         "model": classification_metrics(y, scored["p_model"].to_numpy()),
         "baselines": {
             name: classification_metrics(y, scored[f"p_{name}"].to_numpy())
-            for name in ("logreg", "recency", "bgnbd")
+            for name in ("logreg", "recency", "usage_recency", "bgnbd")
             if f"p_{name}" in scored
         },
     }

@@ -58,7 +58,8 @@ def _check_report(report: dict, *, purchases: bool, oracle: bool, protocol: str)
     if purchases:  # purchase-based baselines (recency, ...) only where there are purchases
         assert "recency" in report["baselines"]
     else:
-        assert set(report["baselines"]) == {"logreg"}
+        assert not {"recency", "bgnbd"} & set(report["baselines"])
+    assert set(report["baselines"]) <= {"logreg", "recency", "usage_recency", "bgnbd"}
     assert ("oracle" in report) == oracle
     contenders = [report["model"], *report["baselines"].values()]
     contenders += [report["oracle"]] if oracle else []
@@ -83,6 +84,8 @@ def test_evaluate_out_of_time_on_every_shape(configs, tmp_path, shape, purchases
     snapshot = shape == "labelled_snapshot"  # no time axis: says what it did instead
     protocol = "stratified_holdout" if snapshot else "out_of_time"
     _check_report(report, purchases=purchases, oracle=oracle, protocol=protocol)
+    usage_log = load_config(configs[shape]).data.events is not None
+    assert ("usage_recency" in report["baselines"]) == usage_log
     if snapshot:
         assert "training_cutoffs" not in report  # one stratified split of the snapshot
         assert report["test_cutoffs"] == ["2024-06-30"]  # the extract date
