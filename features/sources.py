@@ -475,6 +475,7 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         if "unit_price" in table.clean:
             _line_totals(table)
         _check_amounts(table)
+        _warn_repeated_lines(table)
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
         _check_seen(table, "type", "events.types", spec.types)
@@ -870,6 +871,25 @@ def _check_amounts(table: _Table) -> None:
     _tolerate(table, missing, "of amounts missing", MAX_MISSING_AMOUNT_SHARE, "")
     note = "returns or refunds, not purchases; "
     _tolerate(table, amounts < 0, "of amounts negative", MAX_NEGATIVE_AMOUNT_SHARE, note)
+
+
+def _warn_repeated_lines(table: _Table) -> None:
+    """Lines equal in every column read, order id included, look like an export's
+    repeats, which would inflate spend. They are kept, since two lines of one order can
+    be alike when the product is not among the columns read; the warning says how many."""
+    if "order_id" not in table.clean:
+        return
+    repeats = pd.DataFrame(table.clean, copy=False).duplicated()
+    if table.dropped is not None:
+        repeats &= ~table.dropped
+    n = int(repeats.sum())
+    if n:
+        what = (
+            f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another line in every column "
+            "read (same order, time and "
+            "amount): kept as separate lines; if the export doubled them, remove the repeats"
+        )
+        table.warning("order_id", n, what)
 
 
 def _tolerate(table: _Table, rows: pd.Series, what: str, limit: float, note: str) -> None:

@@ -334,6 +334,15 @@ def test_attribute_values_differing_only_in_case_are_one_level_with_a_warning(tm
     assert "'North' as 'north'" in issue.message
 
 
+def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning(tmp_path):
+    lines = transactions_frame().assign(order_id=[f"o{i}" for i in range(8)])
+    lines = pd.concat([lines, lines.iloc[[0, 3]]], ignore_index=True)
+    specs = {"transactions": {"columns": {"order_id": "order_id"}}}
+    tables, report = check(tmp_path, transactions=lines, specs=specs)
+    assert tables is not None and len(tables.transactions) == 10
+    assert_located(only_warning(report), file="transactions.csv", column="order_id", rows=2)
+
+
 def test_integer_ids_in_every_table_become_int64(tmp_path):
     customers = customers_frame().astype({"customer_id": "float64"})  # e.g. Parquet from Excel
     tables = load(tmp_path, fmt="parquet", customers=customers)
