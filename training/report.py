@@ -74,6 +74,7 @@ def build_report(
             "best_percent": curve.best_percent,
             "best_profit": curve.best_profit,
             "profit_at_10_percent": curve.at(10),
+            "assumptions": config.profit.model_dump(),
             "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
         },
     )
@@ -103,6 +104,21 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     console.print(
         f"expected campaign profit: best at the top {profit['best_percent']}% "
         f"({profit['best_profit']:,.0f}); top 10%: {profit['profit_at_10_percent']:,.0f}"
+    )
+    if "assumptions" in profit:
+        console.print(_assumed(profit["assumptions"]), style="dim")
+
+
+def _assumed(economics: dict[str, Any]) -> str:
+    """The campaign economics the optimum follows from: with the default costs and
+    customers worth thousands, contacting nearly everyone pays, which says more about
+    the costs than about the model."""
+    value = economics.get("value_per_customer")
+    worth = "each customer's own value" if value is None else f"{value:,.0f} per customer"
+    return (
+        f"  assuming contact {economics['contact_cost']:,.2f}, offer "
+        f"{economics['offer_cost']:,.2f}, {economics['acceptance_rate']:.0%} accept, a save "
+        f"worth {worth} (set `profit:` in the config to your campaign's)"
     )
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 from features.contract import ProfitSpec
 from training.calibrate import METHODS, fit_calibrator, fit_platt
@@ -11,6 +12,7 @@ from training.evaluate import (
     lift_at,
     profit_curve,
 )
+from training.report import METRICS, print_report
 
 # -- expected calibration error ----------------------------------------------------------------
 
@@ -174,3 +176,25 @@ def test_platt_maps_a_score_to_a_probability():
     assert calibrator.method == "platt"
     assert ((p > 0) & (p < 1)).all()
     assert (np.diff(p) > 0).all()
+
+
+def test_the_printed_profit_optimum_names_the_economics_it_assumes():
+    metrics = dict.fromkeys(METRICS, 0.5)
+    report = {
+        "protocol": "out_of_time",
+        "n_customers": 10,
+        "churn_rate": 0.2,
+        "model": metrics,
+        "baselines": {},
+        "profit": {
+            "best_percent": 94,
+            "best_profit": 1000.0,
+            "profit_at_10_percent": 200.0,
+            "assumptions": ProfitSpec(offer_cost=25).model_dump(),
+        },
+    }
+    console = Console(record=True, width=200)
+    print_report(console, report)
+    text = console.export_text()
+    assert "best at the top 94% (1,000)" in text
+    assert "contact 1.00, offer 25.00, 30% accept, a save worth each customer's own value" in text
