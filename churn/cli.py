@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal, ParamSpec, TypeVar
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
 import pandas as pd
 import typer
@@ -261,22 +261,35 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
+    from serving import store
     from serving.batch import prepare
     from serving.settings import Settings
 
+    settings = Settings()
     job = prepare(
         load_config(config),
         cutoff=parse_dates([cutoff])[0] if cutoff else None,
-        settings=Settings(),
+        settings=settings,
     )
     with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
         result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
-    make_console().print(
+    console = make_console()
+    console.print(
         f"scored {result.rows:,} customers as of {result.cutoff} with "
         f"{job.champion.name} version {result.model_version}; batch {result.batch_id}\n"
         f"scoring, reasons and store write: {result.seconds:.1f}s "
         f"({result.per_second:,.0f} customers/s)"
     )
+    engine = store.connect(settings.database_url)
+    try:
+        shown = store.latest_batch(engine)
+    finally:
+        engine.dispose()
+    if shown is not None and shown["id"] != result.batch_id:
+        console.print(
+            f"[yellow]note:[/] the worklist and the API show batch {shown['id']} (as of "
+            f"{shown['cutoff']}): readers see the latest cutoff, and this batch's is earlier"
+        )
 
 
 @app.command()
@@ -314,14 +327,34 @@ def worklist(
     try:
         query = WorklistQuery(band=band, tier=tier, segment=pair, sort=sort, limit=limit)
         frame = worklist_frame(worklist_rows(engine, query))
+        if frame.empty:
+            make_console().print(_nobody(engine, pair))
     finally:
         engine.dispose()
     if out is None:
-        summary.print_worklist(frame)
+        if not frame.empty:
+            summary.print_worklist(frame)
         return
     atomic_text(frame.to_csv(index=False), out)
     capped = " (the first --limit of the list; raise it for more)" if len(frame) == limit else ""
     make_console().print(f"wrote {len(frame):,} customers to {out}{capped}")
+
+
+def _nobody(engine: Any, segment: tuple[str, str] | None) -> str:
+    """Why a worklist is empty: no batch yet, or the filters matched nobody in it (with
+    the values the segment does hold, most common first)."""
+    from serving import store
+
+    batch = store.latest_batch(engine)
+    assert batch is not None  # worklist_rows refuses an empty store
+    found = f"no customer matches in batch {batch['id']} (as of {batch['cutoff']})"
+    if segment is None:
+        return found
+    values = store.segment_values(engine, segment[0], batch["id"])
+    if not values:
+        return f"{found}: it has no segment {segment[0]!r}"
+    common = ", ".join(f"{value} ({n:,})" for value, n in values.most_common(8))
+    return f"{found}; {segment[0]} there: {common}"
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
@@ -209,6 +210,17 @@ def worklist(
     with engine.connect() as conn:
         found = conn.execute(query.limit(limit).offset(offset)).mappings().all()
     return [_decoded(row) for row in found]
+
+
+def segment_values(engine: Engine, name: str, batch_id: int) -> Counter[str]:
+    """How many customers of the batch hold each value of segment `name`: to tell a user
+    whose filter matched nobody what there is (a scan of the batch, for that case only)."""
+    query = sa.select(scores.c.segments).where(scores.c.batch_id == batch_id)
+    with engine.connect() as conn:
+        rows = conn.execute(query).scalars()
+        return Counter(
+            str(value) for text in rows if (value := json.loads(text).get(name)) is not None
+        )
 
 
 def _decoded(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -120,6 +120,18 @@ def test_rerun_with_the_same_cutoff_replaces_the_batch(scored, monkeypatch):
     assert len(store.worklist(engine, limit=10_000)) == before["rows"]
 
 
+def test_an_earlier_cutoff_says_readers_still_see_the_latest(scored, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+    monkeypatch.chdir(scored.root)
+    engine = _engine(scored.root)
+    shown = store.latest_batch(engine)
+    earlier = (shown["cutoff"] - dt.timedelta(days=30)).isoformat()
+    result = runner.invoke(app, ["score", "--config", str(scored.config), "--cutoff", earlier])
+    assert result.exit_code == 0, result.output
+    assert f"the worklist and the API show batch {shown['id']}" in " ".join(result.output.split())
+    assert store.latest_batch(engine)["id"] == shown["id"]
+
+
 def test_no_champion_is_one_clear_error(scored, monkeypatch, tmp_path):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/empty.db")
     monkeypatch.chdir(tmp_path)

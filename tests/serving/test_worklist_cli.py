@@ -54,6 +54,20 @@ def test_bad_options_are_one_clear_line_and_exit_2(served, args, words):
     assert result.exit_code == 2 and words in result.output
 
 
+def test_a_segment_matching_nobody_lists_the_values_there_are(served):
+    engine = store.connect(served.database_url)
+    (row,), _ = queries.worklist_page(engine, queries.WorklistQuery(limit=1))
+    name, value = next(iter(row["segments"].items()))
+    result = run(served, "--segment", f"{name}=nowhere")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "no customer matches in batch" in text and f"{name} there: " in text
+    assert f"{value} (" in text and "why" not in text  # no empty table
+    assert "it has no segment 'planet'" in " ".join(
+        run(served, "--segment", "planet=x").output.split()
+    )
+
+
 def test_an_empty_store_says_to_score_first(served, tmp_path):
     result = run(served, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
     assert result.exit_code == 2
