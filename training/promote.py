@@ -10,6 +10,8 @@ used (they are deprecated in MLflow).
 
 from __future__ import annotations
 
+import contextlib
+import io
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -103,7 +105,10 @@ def metrics_on_cutoff(
 
 
 def register(client: MlflowClient, config: RunConfig, run_id: str, *, forced: bool) -> ModelVersion:
-    version = mlflow.register_model(model_uri(client, run_id), config.model_name)
+    """A new version of the run's model; MLflow's own "Successfully registered..." lines
+    are kept off stderr (`churn promote` says what happened; failures still raise)."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        version = mlflow.register_model(model_uri(client, run_id), config.model_name)
     client.set_model_version_tag(config.model_name, version.version, "forced", str(forced).lower())
     return version
 
