@@ -146,6 +146,10 @@ class Unknown:
 
 
 def _number(value: Any) -> float:
+    """A posted value as the loader reads it: NaN unless a number (text is parsed as a
+    file's column is; posted JSON numbers, the usual case, need no parsing)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
     return float(numbers(np.array([value], dtype=object))[0])
 
 
