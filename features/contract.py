@@ -64,7 +64,10 @@ class TableSpec(_Strict):
     that reads only that way ('1.234,50', as European exports write), named in a warning."""
     missing_values: list[str | int | float] = Field(default_factory=list)
     """Values that mean "unknown" in this table's columns, e.g. ['?', 'unknown', -1]: read
-    as blanks. Blank cells, NA, N/A, NULL and NaN always are."""
+    as blanks. Blank cells, NA, N/A, NULL and NaN are too, unless in `not_missing`."""
+    not_missing: list[str] = Field(default_factory=list)
+    """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
+    where it means North America (or Namibia)."""
 
     @model_validator(mode="after")
     def _check_columns(self) -> TableSpec:

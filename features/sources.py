@@ -282,7 +282,7 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     if not _has_columns(table, read, available):
         return None
     try:
-        table.raw = _read_columns(path, fmt, read, table.separator)
+        table.raw = _read_columns(path, fmt, read, table.separator, spec.not_missing)
     except _READ_ERRORS as exc:
         table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
         return None
@@ -397,7 +397,16 @@ def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -
     return not missing
 
 
-def _read_columns(path: Path, fmt: str, sources: dict[str, str], sep: str) -> pd.DataFrame:
+MISSING_TEXT = (
+    *("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND"),
+    *("1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
+)
+"""What pandas reads as missing in a CSV by default; a table's `not_missing` keeps some."""
+
+
+def _read_columns(
+    path: Path, fmt: str, sources: dict[str, str], sep: str, not_missing: list[str]
+) -> pd.DataFrame:
     """Read the needed columns; CSV through pyarrow, falling back to the C parser.
 
     pyarrow infers types per block and gives up when a later block disagrees (a stray word
@@ -414,11 +423,20 @@ def _read_columns(path: Path, fmt: str, sources: dict[str, str], sep: str) -> pd
     dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
     # numbers as floats: a blank after a block of integers must not defeat the fast path
     dtypes.update({s: "float64" for canonical, s in sources.items() if canonical in NUMBER_COLUMNS})
+    missing: dict[str, object] = {}
+    if not_missing:
+        kept = {text.strip() for text in not_missing}
+        missing = {
+            "keep_default_na": False,
+            "na_values": [t for t in MISSING_TEXT if t not in kept],
+        }
     try:
-        return pd.read_csv(path, usecols=columns, dtype=dtypes, engine="pyarrow", sep=sep)
+        return pd.read_csv(
+            path, usecols=columns, dtype=dtypes, engine="pyarrow", sep=sep, **missing
+        )
     except _READ_ERRORS:
         return pd.read_csv(
-            path, usecols=columns, dtype="str", engine="c", low_memory=False, sep=sep
+            path, usecols=columns, dtype="str", engine="c", low_memory=False, sep=sep, **missing
         )
 
 

@@ -343,6 +343,17 @@ def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning
     assert_located(only_warning(report), file="transactions.csv", column="order_id", rows=2)
 
 
+def test_text_listed_as_not_missing_is_a_value_not_a_blank(tmp_path):
+    customers = customers_frame().astype({"region": "object"})
+    customers["region"] = ["NA", "EU", None, "NA"]
+    tables = load(tmp_path, customers=customers)
+    assert tables.customers["region"].isna().tolist() == [True, False, True, True]
+    specs = {"customers": {"not_missing": ["NA"]}}
+    tables = load(tmp_path, customers=customers, specs=specs)
+    assert tables.customers["region"].tolist()[:2] == ["NA", "EU"]
+    assert tables.customers["region"].isna().tolist() == [False, False, True, False]
+
+
 def test_integer_ids_in_every_table_become_int64(tmp_path):
     customers = customers_frame().astype({"customer_id": "float64"})  # e.g. Parquet from Excel
     tables = load(tmp_path, fmt="parquet", customers=customers)
