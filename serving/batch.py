@@ -218,6 +218,7 @@ def score(
                     columns=columns,
                     source_of=source_of,
                     means=means,
+                    directions=model.info.get("risk_directions"),
                 )
             )
             if on_chunk is not None:

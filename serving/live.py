@@ -312,6 +312,7 @@ def explain_rows(
         columns=model.layout.safe_names,
         source_of=model.layout.name_of,
         means=means,
+        directions=model.info.get("risk_directions"),
     )
 
 

@@ -10,19 +10,25 @@ few chosen reasons per customer are rendered one by one.
 Reason text comes from the feature's own declared template filled with the customer's
 own values (`FeatureSpec.render`). When a value is missing the template cannot be filled,
 and the text names the feature and the direction only: never a made-up number.
+
+A contribution against the feature's usual direction is no reason a person can act on:
+trees split on interactions, so "buying at 0% of their usual pace" can lower one
+customer's margin, but shown "in their favour" it reads as nonsense. With the model's
+`risk_directions` (learned at training: `churn.contributions.directions_of`), a cell
+whose value sits on the other side of the mean from what its sign implies is never
+picked.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from churn.contributions import Grouped, group_contributions
 from features.registry import FeatureSpec
 
 Direction = Literal["raises", "lowers"]
@@ -50,43 +56,6 @@ class Reason(NamedTuple):
             "direction": self.direction,
             "text": self.text,
         }
-
-
-@dataclass(frozen=True)
-class Grouped:
-    """Contributions summed per source feature; `bias` is the model's base margin."""
-
-    values: np.ndarray
-    """n × len(sources)."""
-    sources: list[str]
-    bias: np.ndarray
-
-
-def group_contributions(
-    contributions: np.ndarray, columns: Sequence[str], source_of: Mapping[str, str]
-) -> Grouped:
-    """Sum the model columns that map to one source feature (bias column last, kept apart).
-
-    A column missing from `source_of` is its own source. SHAP values are additive, so the
-    sum over a group is the contribution of the whole attribute and totals are preserved.
-    """
-    matrix = np.asarray(contributions, dtype=np.float64)
-    if matrix.shape[1] != len(columns) + 1:
-        raise ValueError(f"expected {len(columns)} columns + bias, got {matrix.shape[1]}")
-    sources, membership = _grouping(tuple(source_of.get(column, column) for column in columns))
-    return Grouped(values=matrix[:, :-1] @ membership, sources=sources, bias=matrix[:, -1])
-
-
-@lru_cache(maxsize=64)
-def _grouping(names: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
-    """The sources in first-seen order and the column -> source 0/1 matrix (the same for
-    every call with one model: cached, since a live run is a few rows)."""
-    sources = list(dict.fromkeys(names))
-    position = {source: i for i, source in enumerate(sources)}
-    membership = np.zeros((len(names), len(sources)))
-    membership[np.arange(len(names)), [position[name] for name in names]] = 1.0
-    membership.flags.writeable = False
-    return sources, membership
 
 
 def pick(values: np.ndarray, *, raising: int = 3, lowering: int = 1) -> tuple[np.ndarray, ...]:
@@ -119,6 +88,28 @@ def population_means(features: Mapping[str, Any], specs: Sequence[FeatureSpec]) 
     return means
 
 
+def _against_direction(
+    grouped: Grouped,
+    features: Mapping[str, Any],
+    directions: Mapping[str, int],
+    means: Mapping[str, float],
+) -> np.ndarray:
+    """The contributions with cells against their feature's direction set to zero (never
+    picked): raising the risk from the safe side of the mean, or lowering it from the
+    risky side."""
+    values = grouped.values
+    for j, source in enumerate(grouped.sources):
+        direction, mean = directions.get(source), means.get(source)
+        if direction is None or mean is None or math.isnan(mean) or source not in features:
+            continue
+        side = (np.asarray(features[source], dtype=np.float64) - mean) * direction
+        against = ((values[:, j] > 0) & (side < 0)) | ((values[:, j] < 0) & (side > 0))
+        if against.any():
+            values = values.copy() if values is grouped.values else values
+            values[against, j] = 0.0
+    return values
+
+
 def explain(
     features: Mapping[str, Any],
     contributions: np.ndarray,
@@ -127,12 +118,17 @@ def explain(
     columns: Sequence[str],
     source_of: Mapping[str, str],
     means: Mapping[str, float],
+    directions: Mapping[str, int] | None = None,
     raising: int = 3,
     lowering: int = 1,
 ) -> list[list[Reason]]:
-    """The top reasons per row of `features` (a frame or plain columns), in row order."""
+    """The top reasons per row of `features` (a frame or plain columns), in row order;
+    with `directions`, none against its feature's usual direction (module docstring)."""
     grouped = group_contributions(contributions, columns, source_of)
-    rows, cols = pick(grouped.values, raising=raising, lowering=lowering)
+    candidates = grouped.values
+    if directions:
+        candidates = _against_direction(grouped, features, directions, means)
+    rows, cols = pick(candidates, raising=raising, lowering=lowering)
     chosen = grouped.values[rows, cols].tolist()
     by_name = {spec.name: spec for spec in specs}
     chosen_sources = {grouped.sources[c] for c in cols.tolist()}

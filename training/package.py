@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from churn.contributions import directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
 from training.protocol import Outcome
@@ -35,7 +36,7 @@ def package_model(
         "population_means": _training_means(outcome),
         "data_end": None if data_end is None else str(data_end.date()),
     }
-    return ChurnModel(
+    model = ChurnModel(
         booster=fitted.booster,
         calibrator=fitted.calibrator,
         layout=fitted.layout,
@@ -46,13 +47,32 @@ def package_model(
         event_types=data.event_types,
         info=info,
     )
+    model.info["risk_directions"] = _risk_directions(model, _training_rows(outcome))
+    return model
+
+
+DIRECTION_SAMPLE_ROWS = 20_000
+
+
+def _risk_directions(model: ChurnModel, rows: pd.DataFrame) -> dict[str, int]:
+    """Which way each numeric feature moves the risk as a rule, from its contributions on
+    (a sample of) the training rows: reasons against it are not shown (`serving/reasons.py`)."""
+    if len(rows) > DIRECTION_SAMPLE_ROWS:
+        rows = rows.sample(DIRECTION_SAMPLE_ROWS, random_state=0)
+    contributions = model.contributions(rows)
+    grouped = group_contributions(contributions, model.layout.safe_names, model.layout.name_of)
+    return directions_of(grouped, rows)
+
+
+def _training_rows(outcome: Outcome) -> pd.DataFrame:
+    data = outcome.data
+    return data.at(outcome.plan.train) if outcome.plan is not None else data.frame
 
 
 def _training_means(outcome: Outcome) -> dict[str, float]:
     """Mean of each numeric feature on the training rows: the "typical customer" that a
     live score's reasons are compared with."""
-    data = outcome.data
-    rows = data.at(outcome.plan.train) if outcome.plan is not None else data.frame
-    numeric = [s.name for s in data.specs if s.dtype != "category"]
+    rows = _training_rows(outcome)
+    numeric = [s.name for s in outcome.data.specs if s.dtype != "category"]
     means = rows[numeric].mean()
     return {name: float(value) for name, value in means.items() if value == value}

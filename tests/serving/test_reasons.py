@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import xgboost as xgb
 
+from churn.contributions import directions_of
 from features.registry import FeatureSpec, Mechanism
 from serving.reasons import explain, group_contributions, pick, population_means
 from serving.schemas import ReasonOut
@@ -192,3 +193,25 @@ def test_contributions_and_bias_sum_to_the_booster_margin():
 def test_wrong_width_is_refused():
     with pytest.raises(ValueError, match="columns \\+ bias"):
         group_contributions(np.zeros((2, 3)), ["a", "b", "c"], {})
+
+
+def test_reasons_against_their_features_usual_direction_are_never_picked():
+    """Given 'longer tenure, lower risk', row 1's below-average tenure lowering the risk
+    and row 2's above-average tenure raising it both read as nonsense: they go."""
+    plain = _explain()
+    assert all("tenure_days" in [r.feature for r in row] for row in plain)
+    against = _explain(directions={"tenure_days": -1})
+    assert against[0] == [r for r in plain[0] if r.feature != "tenure_days"]
+    assert [r.feature for r in against[1]] == ["days_since_last_purchase", "contract"]
+    assert _explain(directions={"tenure_days": 1}) == plain  # along it: all stay
+
+
+def test_a_features_direction_is_the_sign_of_its_values_correlation_with_its_contributions():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(500, 3))
+    contributions = np.column_stack(
+        [0.5 * values[:, 0], -0.3 * values[:, 1], rng.normal(size=500), np.zeros(500)]
+    )
+    grouped = group_contributions(contributions, ["up", "down", "noise"], {})
+    features = pd.DataFrame(values, columns=["up", "down", "noise"])
+    assert directions_of(grouped, features) == {"up": 1, "down": -1}

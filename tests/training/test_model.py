@@ -180,6 +180,14 @@ def test_contributions_sum_to_the_margin(trained):
     )
 
 
+def test_the_model_knows_which_way_its_main_features_move_the_risk(trained):
+    """Learned from the training rows' contributions, for reasons (serving/reasons.py)."""
+    directions = trained.model.info["risk_directions"]
+    assert directions["days_since_last_purchase"] == 1  # the longer the silence, the riskier
+    assert set(directions.values()) <= {-1, 1}
+    assert set(directions) <= {s.name for s in trained.model.specs if s.dtype != "category"}
+
+
 def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch):
     """Trees too large to table (deep ones) leave scoring to XGBoost: same answers."""
     rows = trained.test_features().head(100)
