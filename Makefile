@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= data/demo
 DEMO_CUSTOMERS ?= 20000
 DEMO_CUTOFFS ?= 2024-03-31,2024-04-30,2024-05-31,2024-06-30,2024-07-31,2024-08-31,2024-09-30
+PORT ?= 8000
 
 .PHONY: help install test lint format demo bench mlflow-ui clean
 
@@ -32,23 +33,22 @@ lint: install ## ruff format check and lint
 test: lint ## Lint, then run the whole test suite (pytest --strict-markers)
 	$(BIN)/python -m pytest
 
-demo: install ## Simulate, validate, features, train, evaluate, promote, score, then serve the API
+demo: install ## Simulate, validate, features, train, promote, score, then serve the API (PORT=8000)
 	$(BIN)/churn simulate --customers $(DEMO_CUSTOMERS) --months 24 --seed 42 --out $(DEMO_DIR)
 	$(BIN)/churn validate --config $(DEMO_DIR)/churn.yaml
 	$(BIN)/churn features --config $(DEMO_DIR)/churn.yaml --cutoffs $(DEMO_CUTOFFS) \
 		--out $(DEMO_DIR)/features.parquet
 	$(BIN)/churn train --config $(DEMO_DIR)/churn.yaml
-	$(BIN)/churn evaluate --config $(DEMO_DIR)/churn.yaml --json $(DEMO_DIR)/evaluation.json
 	$(BIN)/churn promote --config $(DEMO_DIR)/churn.yaml --latest
 	$(BIN)/churn score --config $(DEMO_DIR)/churn.yaml
 	@echo
-	@echo "Serving on http://127.0.0.1:8000 (docs: /docs). Try, from another terminal:"
-	@echo "  curl -s '127.0.0.1:8000/v1/customers?band=high&sort=value_at_risk&limit=5'"
-	@echo "  curl -s 127.0.0.1:8000/v1/model"
-	@echo "  curl -s 127.0.0.1:8000/ready"
+	@echo "Serving on http://127.0.0.1:$(PORT) (docs: /docs). Try, from another terminal:"
+	@echo "  curl -s '127.0.0.1:$(PORT)/v1/customers?band=high&sort=value_at_risk&limit=5'"
+	@echo "  curl -s 127.0.0.1:$(PORT)/v1/model"
+	@echo "  curl -s 127.0.0.1:$(PORT)/ready"
 	@echo "The same call list as a CSV: .venv/bin/churn worklist --band high --out calls.csv"
 	@echo "Stop with Ctrl-C."
-	$(BIN)/churn serve --config $(DEMO_DIR)/churn.yaml
+	$(BIN)/churn serve --config $(DEMO_DIR)/churn.yaml --port $(PORT)
 
 bench: install ## Run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/features_bench.py

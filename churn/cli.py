@@ -232,6 +232,7 @@ def promote(
     """Register a run's model and make it `champion` if it passes the gate."""
     from features.contract import load_config
     from features.sources import load_tables
+    from training.promote import compared
     from training.promote import promote as promote_run
 
     if (run is None) == (not latest):
@@ -239,6 +240,7 @@ def promote(
     run_config = load_config(config)
     result = promote_run(run_config, load_tables(run_config), run_id=run, force=force)
     console = make_console()
+    console.print(compared(result.decision), style="dim")
     for reason in result.decision.reasons:
         console.print(f"[yellow]gate:[/] {reason}")
     if result.version is None:

@@ -19,6 +19,7 @@ by uvicorn's own supervisor.
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import tempfile
@@ -76,10 +77,24 @@ def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener
     return held, Listener(family, held.getsockname(), backlog)
 
 
+def log_config() -> dict:
+    """uvicorn's logging, with this package's INFO lines (a model swap, a refused model)
+    in the same format: otherwise only warnings reach the log."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["serving"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
     """Serve the app factory on host:port with `workers` processes (blocks); with more
     than one, they share one scoring process (serving/scoring_process.py)."""
-    options = {"factory": True, "host": host, "port": port, "workers": workers}
+    options = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_config": log_config(),
+    }
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(APP, **options, access_log=access_log)
         return

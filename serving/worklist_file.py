@@ -49,7 +49,11 @@ def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         *segments,
         *LAST_COLUMNS,
     ]
-    return pd.DataFrame(flat, columns=columns)
+    return pd.DataFrame(flat, columns=columns).round(ROUNDED)
+
+
+ROUNDED = {"probability": 4, "value": 2, "value_at_risk": 2}
+"""A spreadsheet wants 0.7 and 89596.8, not the stored 0.699999988 and 89596.80399999."""
 
 
 LOWERS = "in their favour: "

@@ -85,6 +85,18 @@ def gate(
     return decision
 
 
+def compared(decision: Decision) -> str:
+    """The numbers the gate weighed, in one line: what a modeller needs to trust it."""
+
+    def line(metrics: dict[str, float]) -> str:
+        return ", ".join(f"{name} {metrics[name]:.4f}" for name in ("roc_auc", "brier", "ece"))
+
+    shown = f"candidate {line(decision.candidate)}"
+    if decision.champion is not None:
+        shown += f"; champion {line(decision.champion)}"
+    return shown
+
+
 def current_champion(client: MlflowClient, name: str) -> ModelVersion | None:
     try:
         return client.get_model_version_by_alias(name, CHAMPION)
@@ -176,9 +188,15 @@ class Promotion:
 
 
 def promote(
-    config: RunConfig, tables: Tables, *, run_id: str | None, force: bool = False
+    config: RunConfig,
+    tables: Tables,
+    *,
+    run_id: str | None,
+    force: bool = False,
+    dry_run: bool = False,
 ) -> Promotion:
-    """Gate the run against the champion; on pass (or force) register and move aliases."""
+    """Gate the run against the champion; on pass (or force) register and move aliases.
+    A `dry_run` stops at the decision: nothing is registered and no alias moves."""
     configure()
     client = MlflowClient()
     run_id = run_id or latest_run_id(config)
@@ -195,7 +213,7 @@ def promote(
             raise
         reference = None  # forced: the gate judges the candidate alone
     decision = gate(metrics, reference, config)
-    if not (decision.passed or force):
+    if dry_run or not (decision.passed or force):
         previous = str(champion.version) if champion else None
         return Promotion(decision, run_id, None, previous, forced=False)
     version = register(client, config, run_id, forced=force and not decision.passed)

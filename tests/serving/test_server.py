@@ -135,6 +135,7 @@ def test_workers_share_one_scoring_process_that_goes_away_with_them(
         assert answered.status_code == 200, answered.text
         assert answered.json() == json.loads(expected.model_dump_json())
         pid, path = re.search(r"scoring process (\d+) listening on (\S+)", log.read_text()).groups()
+        assert re.search(r"INFO: +serving \S+ version \d+", log.read_text())  # a worker's swap
         assert Path(path).exists()
         for _ in range(20):  # new connections: the kernel spreads them over both workers
             assert httpx.get(f"{base}/health", timeout=10).status_code == 200

@@ -34,6 +34,8 @@ def test_the_csv_is_the_api_worklist_one_row_per_customer(served, tmp_path):
     segments = expected[0]["segments"]
     assert {name: frame.loc[0, name] for name in segments} == segments
     assert frame["value_at_risk"].is_monotonic_decreasing
+    assert (frame["probability"] == frame["probability"].round(4)).all()  # no float noise
+    assert frame["value_at_risk"].dropna().map(lambda v: len(str(v).partition(".")[2]) <= 2).all()
 
 
 def test_without_a_file_the_list_is_printed(served):

@@ -20,7 +20,14 @@ from features.sources import load_tables
 from features.tables import Tables
 from mlflow import MlflowClient
 from tests.training.datasets import ONE_THREAD, TRAINING, derive_config, simulated
-from training.promote import Promotion, PromotionError, UnscorableChampionError, gate, promote
+from training.promote import (
+    Promotion,
+    PromotionError,
+    UnscorableChampionError,
+    compared,
+    gate,
+    promote,
+)
 from training.train import TrainedRun, train_and_log
 
 WEAK = {
@@ -170,6 +177,15 @@ def test_forced_promotion_moves_champion_tags_it_and_keeps_the_old_one_as_challe
 
 
 @pytest.mark.slow
+def test_a_dry_run_decides_without_registering_or_moving_an_alias(story):
+    before = len(MlflowClient().search_model_versions(f"name = '{story.name}'"))
+    trial = promote(story.config, story.tables, run_id=story.good.run_id, dry_run=True)
+    assert trial.decision.passed and trial.version is None  # better than the forced weak one
+    assert _aliases(story.name) == story.aliases_after_force
+    assert len(MlflowClient().search_model_versions(f"name = '{story.name}'")) == before
+
+
+@pytest.mark.slow
 def test_promoting_the_champion_again_is_an_error(story):
     with pytest.raises(PromotionError, match="already the champion"):
         promote(story.config, story.tables, run_id=story.weak.run_id)
@@ -244,6 +260,16 @@ def test_gate_refuses_on_each_rule_alone(rules, change, named):
     decision = gate(candidate, CHAMPION, rules)
     assert not decision.passed
     assert len(decision.reasons) == 1 and named in decision.reasons[0]
+
+
+def test_the_compared_numbers_are_shown_in_one_line(rules):
+    decision = gate({"roc_auc": 0.795, "brier": 0.1015, "ece": 0.049}, CHAMPION, rules)
+    assert compared(decision) == (
+        "candidate roc_auc 0.7950, brier 0.1015, ece 0.0490; "
+        "champion roc_auc 0.8000, brier 0.1000, ece 0.0200"
+    )
+    alone = gate({"roc_auc": 0.7, "brier": 0.2, "ece": 0.01}, None, rules)
+    assert compared(alone) == "candidate roc_auc 0.7000, brier 0.2000, ece 0.0100"
 
 
 def test_gate_without_a_champion_checks_calibration_only(rules):
