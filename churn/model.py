@@ -15,6 +15,7 @@ deep to compile.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,8 @@ on a busy 2-core box; in a server's worker thread the input alone took ~2 ms on 
 PROBABILITY_FLOOR = 0.001
 """No customer is certain to stay or to leave: isotonic steps can hit exactly 0 or 1."""
 _UNSAFE = re.compile(r"[\[\]<,]")
+
+log = logging.getLogger(__name__)
 
 
 def safe_name(name: str) -> str:
@@ -203,8 +206,15 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     @cached_property
     def _trees(self) -> CompiledTrees | None:
         """The booster compiled for scoring (`features/trees.py`: the same margin and TreeSHAP,
-        checked against XGBoost when compiled); None leaves it to XGBoost."""
-        return CompiledTrees.compile(self.booster)
+        checked against XGBoost when compiled); None leaves it to XGBoost, said in the log
+        because scoring is then several times slower."""
+        compiled = CompiledTrees.compile(self.booster)
+        if compiled is None:
+            log.warning(
+                "the model's trees could not be compiled for scoring (too deep or too many "
+                "for the TreeSHAP tables): XGBoost explains the scores, several times slower"
+            )
+        return compiled
 
     def _booster_for(self, rows: int) -> xgb.Booster:
         return self._one_thread_booster if rows <= SMALL_REQUEST_ROWS else self.booster

@@ -188,14 +188,17 @@ def test_the_model_knows_which_way_its_main_features_move_the_risk(trained):
     assert set(directions) <= {s.name for s in trained.model.specs if s.dtype != "category"}
 
 
-def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch):
-    """Trees too large to table (deep ones) leave scoring to XGBoost: same answers."""
+def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch, caplog):
+    """Trees too large to table (deep ones) leave scoring to XGBoost: same answers, and
+    the log says why scoring got slower."""
     rows = trained.test_features().head(100)
     compiled = trained.model.scores(rows)
     assert trained.model._trees is not None
     monkeypatch.setattr(trees, "MAX_TABLE_ENTRIES", 0)
     fallback = replace(trained.model)  # a fresh instance: nothing compiled yet
-    assert fallback._trees is None
+    with caplog.at_level("WARNING", logger="churn.model"):
+        assert fallback._trees is None
+    assert "could not be compiled" in caplog.text
     for ours, xgboosts in zip(compiled, fallback.scores(rows), strict=True):
         np.testing.assert_allclose(ours, xgboosts, atol=1e-5)
     np.testing.assert_allclose(fallback.margin(rows), trained.model.margin(rows), atol=1e-5)
