@@ -10,6 +10,7 @@ template at build time.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -164,6 +165,33 @@ class _ReasonFormatter(string.Formatter):
 
 
 _FORMATTER = _ReasonFormatter()
+
+
+SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
+    # DOMAIN.md's reading of each signal; the first matching pattern wins
+    (r"days_since_last_negative_interaction", "higher"),
+    (r"days_since_last_(purchase|event)|overdue_ratio|silence_.+", "lower"),  # recency
+    (r"(complaints|tickets|billing_errors|calls)_.+|issues_unresolved", "lower"),  # service
+    (r"resolution_days_.+", "lower"),
+    (r"(orders|spend)_(\d+d|total)|avg_order_value_.+|purchase_pace_.+", "higher"),
+    (r"(spend|orders)_trend_.+|category_breadth_(\d+d|change_\d+d)", "higher"),  # partial defection
+    (r"wallet_share_.+|satisfaction_.+|p_alive_bgnbd|expected_purchases_.+", "higher"),
+    (r"active_days_.+|events_trend_30d_vs_prev", "higher"),  # engagement, all types
+    # per event type (events_{type}_30d...): none, a log's types may be 'payment_failed'
+)
+
+
+@lru_cache(maxsize=4096)
+def safer_when(name: str) -> Literal["higher", "lower"] | None:
+    """Which side of the typical customer is the favourable one for a feature, as
+    DOMAIN.md reads its signal: "higher" for spend, purchases, engagement, satisfaction;
+    "lower" for silence and service failures; None where it depends (gaps, seasonality,
+    attributes). Reasons use it to show "in their favour" only from the favourable side
+    (`serving/reasons.py`); the model itself is not constrained."""
+    for pattern, side in SAFER_WHEN:
+        if re.fullmatch(pattern, name):
+            return side
+    return None
 
 
 def specs_by_name(specs: list[FeatureSpec]) -> dict[str, FeatureSpec]:

@@ -16,20 +16,23 @@ trees split on interactions, so "buying at 0% of their usual pace" can lower one
 customer's margin, but shown "in their favour" it reads as nonsense. With the model's
 `risk_directions` (learned at training: `churn.contributions.directions_of`), a cell
 whose value sits on the other side of the mean from what its sign implies is never
-picked.
+picked. Collinear features can still learn a compensating direction (pace "lowers" the
+risk where spend already carries it), so a reason *in the customer's favour* must also sit
+on the side DOMAIN.md calls favourable (`features.registry.safer_when`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from churn.contributions import Grouped, group_contributions
-from features.registry import FeatureSpec
+from churn.contributions import group_contributions
+from features.registry import FeatureSpec, safer_when
 
 Direction = Literal["raises", "lowers"]
 
@@ -89,25 +92,40 @@ def population_means(features: Mapping[str, Any], specs: Sequence[FeatureSpec]) 
 
 
 def _against_direction(
-    grouped: Grouped,
+    contributions: np.ndarray,
+    sources: Sequence[str],
     features: Mapping[str, Any],
     directions: Mapping[str, int],
     means: Mapping[str, float],
+    *,
+    lowering_only: bool = False,
 ) -> np.ndarray:
-    """The contributions with cells against their feature's direction set to zero (never
-    picked): raising the risk from the safe side of the mean, or lowering it from the
-    risky side."""
-    values = grouped.values
-    for j, source in enumerate(grouped.sources):
+    """The contributions with cells against their feature's direction (+1: higher values
+    riskier) set to zero, never picked: lowering the risk from the risky side of the
+    mean (or, `lowering_only`, from a missing value), or (unless `lowering_only`) raising
+    it from the safe side. A copy if any."""
+    values = contributions
+    for j, source in enumerate(sources):
         direction, mean = directions.get(source), means.get(source)
         if direction is None or mean is None or math.isnan(mean) or source not in features:
             continue
         side = (np.asarray(features[source], dtype=np.float64) - mean) * direction
-        against = ((values[:, j] > 0) & (side < 0)) | ((values[:, j] < 0) & (side > 0))
+        against = (values[:, j] < 0) & (side > 0)
+        if lowering_only:  # in their favour says a favourable fact: a missing one is none
+            against |= (values[:, j] < 0) & np.isnan(side)
+        else:
+            against |= (values[:, j] > 0) & (side < 0)
         if against.any():
-            values = values.copy() if values is grouped.values else values
+            values = values.copy() if values is contributions else values
             values[against, j] = 0.0
     return values
+
+
+@lru_cache(maxsize=64)
+def _domain_directions(sources: tuple[str, ...]) -> dict[str, int]:
+    """+1 where DOMAIN.md reads higher values as riskier, -1 as safer (`safer_when`)."""
+    sides = {source: safer_when(source) for source in sources}
+    return {source: 1 if side == "lower" else -1 for source, side in sides.items() if side}
 
 
 def explain(
@@ -127,7 +145,11 @@ def explain(
     grouped = group_contributions(contributions, columns, source_of)
     candidates = grouped.values
     if directions:
-        candidates = _against_direction(grouped, features, directions, means)
+        candidates = _against_direction(candidates, grouped.sources, features, directions, means)
+    domain = _domain_directions(tuple(grouped.sources))
+    candidates = _against_direction(
+        candidates, grouped.sources, features, domain, means, lowering_only=True
+    )
     rows, cols = pick(candidates, raising=raising, lowering=lowering)
     chosen = grouped.values[rows, cols].tolist()
     by_name = {spec.name: spec for spec in specs}

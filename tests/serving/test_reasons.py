@@ -6,7 +6,7 @@ import pytest
 import xgboost as xgb
 
 from churn.contributions import directions_of
-from features.registry import FeatureSpec, Mechanism
+from features.registry import FeatureSpec, Mechanism, safer_when
 from serving.reasons import explain, group_contributions, pick, population_means
 from serving.schemas import ReasonOut
 
@@ -215,3 +215,51 @@ def test_a_features_direction_is_the_sign_of_its_values_correlation_with_its_con
     grouped = group_contributions(contributions, ["up", "down", "noise"], {})
     features = pd.DataFrame(values, columns=["up", "down", "noise"])
     assert directions_of(grouped, features) == {"up": 1, "down": -1}
+
+
+def test_in_their_favour_only_from_the_side_domain_md_calls_favourable():
+    """A collinear feature can lower one customer's risk from the wrong side ('buying at 0%
+    of their usual pace'); their strongest lowering reason is then the next one."""
+    pace = FeatureSpec(
+        "purchase_pace_90d_vs_lifetime",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Pace.",
+        "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace",
+    )
+    features = pd.DataFrame(
+        {"purchase_pace_90d_vs_lifetime": [0.0, 2.0, np.nan], "tenure_days": [900.0] * 3}
+    )
+    contributions = np.array([[-0.8, -0.1, 0.0]] * 3)
+    reasons = explain(
+        features,
+        contributions,
+        specs=[pace, TENURE],
+        columns=["purchase_pace_90d_vs_lifetime", "tenure_days"],
+        source_of={},
+        means={"purchase_pace_90d_vs_lifetime": 1.0, "tenure_days": 600.0},
+    )
+    assert [r.feature for r in reasons[0]] == ["tenure_days"]  # pace 0%: no favour in that
+    assert [r.feature for r in reasons[1]] == ["purchase_pace_90d_vs_lifetime"]  # 200%: it is
+    assert [r.feature for r in reasons[2]] == ["tenure_days"]  # no pace known: no fact either
+
+
+@pytest.mark.parametrize(
+    ("name", "side"),
+    [
+        ("days_since_last_purchase", "lower"),
+        ("days_since_last_event", "lower"),
+        ("days_since_last_payment_failed", None),  # a usage log's own types: no reading
+        ("days_since_last_negative_interaction", "higher"),
+        ("complaints_unresolved_30d", "lower"),
+        ("spend_90d", "higher"),
+        ("purchase_pace_90d_vs_lifetime", "higher"),
+        ("events_trend_30d_vs_prev", "higher"),
+        ("events_login_30d", None),
+        ("category_breadth_change_180d", "higher"),
+        ("gap_median_days", None),
+        ("region", None),
+    ],
+)
+def test_domain_md_reading_of_each_signal(name, side):
+    assert safer_when(name) == side
