@@ -55,14 +55,23 @@ def level_numbers(values: pd.Series | np.ndarray | Sequence, levels: Sequence[st
     common one (`features/sources.py`), which a later file or a posted customer may spell
     otherwise."""
     codes = level_codes(values, levels)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        if (codes < 0).any():  # fold the few categories, not every row
+            categories = texts(values.cat.categories.to_numpy(object)).tolist()
+            folded = _folded_positions(tuple(levels))
+            retry = np.array([folded.get(_fold(c), -1) for c in categories] + [-1])
+            codes = np.where(codes >= 0, codes, retry[values.cat.codes.to_numpy()])
+        return np.where(codes >= 0, codes, np.nan)
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
     unmatched = np.flatnonzero(codes < 0)
     if len(unmatched):
-        if isinstance(values, pd.Series):
-            some = values.iloc[unmatched]
-        else:
-            some = np.asarray(values, dtype=object)[unmatched]
-        folded = _folded_positions(tuple(levels))
-        codes[unmatched] = [folded.get(_fold(v), -1) for v in texts(some).tolist()]
+        some = np.asarray(array, dtype=object)[unmatched]
+        present = ~pd.isna(some)  # missing stays missing, without a Python pass over it
+        if present.any():  # fold each distinct value once
+            positions, distinct = factorize(texts(some[present]))
+            folded = _folded_positions(tuple(levels))
+            retry = np.array([folded.get(_fold(v), -1) for v in list(distinct)], dtype=np.int64)
+            codes[unmatched[present]] = retry[positions]
     return np.where(codes >= 0, codes, np.nan)
 
 

@@ -312,7 +312,8 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
 
 def _blanked(frame: pd.DataFrame, missing_values: list) -> pd.DataFrame:
     """The configured missing values (`missing_values`) as blanks: numbers compared as
-    numbers in number columns (-1 is -1.0), anything as stripped text in the others."""
+    numbers (-1 is -1.0, also where a CSV column was read as text), anything else as
+    stripped text."""
     numbers = pd.to_numeric(pd.Series(missing_values, dtype=object), errors="coerce").dropna()
     texts = [str(v).strip() for v in missing_values]
     blanked = {}
@@ -320,7 +321,10 @@ def _blanked(frame: pd.DataFrame, missing_values: list) -> pd.DataFrame:
         if is_numeric_dtype(values) and not is_bool_dtype(values):
             blank = values.isin(numbers)
         else:
-            blank = _text(values).isin(texts).fillna(False).astype(bool)
+            text = _text(values)
+            blank = text.isin(texts).fillna(False).astype(bool)
+            if len(numbers):
+                blank |= pd.to_numeric(text, errors="coerce").isin(numbers)
         blanked[name] = values.mask(blank) if blank.any() else values
     return pd.DataFrame(blanked, copy=False)
 

@@ -219,6 +219,7 @@ def score(
                     source_of=source_of,
                     means=means,
                     directions=model.info.get("risk_directions"),
+                    pivots=model.info.get("reason_pivots"),
                 )
             )
             if on_chunk is not None:

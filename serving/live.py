@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
-from features.contract import DataSpec, InteractionsSpec
+from features.contract import DataSpec, InteractionsSpec, TableSpec
 from features.registry import Columns
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
@@ -104,7 +104,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
     numeric = [name for name, kind in attribute_kinds(model).items() if kind == "numeric"]
-    unknown = Unknown.of(model.config.data)
+    unknown = Unknown.of(model.config.data.customers)
     bad = [
         f"{c.customer_id}: {name}={c.attributes[name]!r}"
         for c in customers
@@ -121,15 +121,15 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
 
 @dataclass(frozen=True)
 class Unknown:
-    """The customers table's `missing_values`, matched as the loader matches them in a file
+    """A table's `missing_values`, matched as the loader matches them in its file
     (`features/sources.py`): numbers as numbers, anything as stripped text."""
 
     texts: frozenset[str] = frozenset()
     numbers: frozenset[float] = frozenset()
 
     @classmethod
-    def of(cls, data: DataSpec) -> Unknown:
-        values = data.customers.missing_values if data.customers is not None else []
+    def of(cls, spec: TableSpec | None) -> Unknown:
+        values = spec.missing_values if spec is not None else []
         numbers = (_number(v) for v in values)
         return cls(
             frozenset(str(v).strip() for v in values),
@@ -313,6 +313,7 @@ def explain_rows(
         source_of=model.layout.name_of,
         means=means,
         directions=model.info.get("risk_directions"),
+        pivots=model.info.get("reason_pivots"),
     )
 
 
@@ -321,9 +322,9 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     data = model.config.data
     kinds = attribute_kinds(model)
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
-    unknown = Unknown.of(data)
+    unknown = Unknown.of(data.customers)
     frames = {
-        name: _activity(customers, name, spec.loaded_columns())
+        name: _activity(customers, name, spec, Unknown.of(spec))
         for name, spec in data.tables().items()
         if name in ROW_MODELS
     }
@@ -374,23 +375,33 @@ def _customers(
 
 
 def _activity(
-    customers: list[CustomerHistoryIn], table: str, columns: list[str]
+    customers: list[CustomerHistoryIn], table: str, spec: TableSpec, unknown: Unknown
 ) -> dict[str, np.ndarray]:
     """One activity table, canonical columns typed as the loader types them, sorted by
     customer and time. Columns are gathered straight from the validated models into
     numpy arrays: a live request is a few rows, where per-row dicts and frames would be
-    the whole cost. (Posted text is already stripped by the schema.)"""
+    the whole cost. (Posted text is already stripped by the schema.) The table's
+    placeholders (`unknown`) are blanks, and a row with one in a required column is
+    dropped, as the loader drops it."""
     fields = ROW_MODELS[table].model_fields
-    names = [name for name in columns if name in fields and name != "customer_id"]
+    names = [n for n in spec.loaded_columns() if n in fields and n != "customer_id"]
+    required = [n for n in spec.required_columns if n in fields and n not in TIME_COLUMNS]
     owners: list[str] = []
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
         posted = _kept(customer, table)
+        if unknown.texts:
+            posted = [
+                r for r in posted if all(unknown.known(getattr(r, n)) is not None for n in required)
+            ]
         rows += sorted(posted, key=lambda row: naive(row.timestamp))
         owners += [customer.customer_id] * len(posted)
     typed = {"customer_id": _texts_as_posted(owners)}
     for name in names:
-        typed[name] = _typed(name, [getattr(row, name) for row in rows])
+        values = [getattr(row, name) for row in rows]
+        if unknown.texts and name not in TIME_COLUMNS:
+            values = [unknown.known(v) for v in values]
+        typed[name] = _typed(name, values)
     return typed
 
 

@@ -15,10 +15,11 @@ A contribution against the feature's usual direction is no reason a person can a
 trees split on interactions, so "buying at 0% of their usual pace" can lower one
 customer's margin, but shown "in their favour" it reads as nonsense. With the model's
 `risk_directions` (learned at training: `churn.contributions.directions_of`), a cell
-whose value sits on the other side of the mean from what its sign implies is never
-picked. Collinear features can still learn a compensating direction (pace "lowers" the
-risk where spend already carries it), so a reason *in the customer's favour* must also sit
-on the side DOMAIN.md calls favourable (`features.registry.safer_when`).
+whose value sits on the other side of the typical customer (the training median) from
+what its sign implies is never picked. Collinear features can still learn a compensating
+direction (pace "lowers" the risk where spend already carries it), so a reason *in the
+customer's favour* must also sit on the side DOMAIN.md calls favourable
+(`features.registry.safer_when`).
 """
 
 from __future__ import annotations
@@ -96,20 +97,20 @@ def _against_direction(
     sources: Sequence[str],
     features: Mapping[str, Any],
     directions: Mapping[str, int],
-    means: Mapping[str, float],
+    middle: Mapping[str, float],
     *,
     lowering_only: bool = False,
 ) -> np.ndarray:
     """The contributions with cells against their feature's direction (+1: higher values
     riskier) set to zero, never picked: lowering the risk from the risky side of the
-    mean (or, `lowering_only`, from a missing value), or (unless `lowering_only`) raising
+    middle (or, `lowering_only`, from a missing value), or (unless `lowering_only`) raising
     it from the safe side. A copy if any."""
     values = contributions
     for j, source in enumerate(sources):
-        direction, mean = directions.get(source), means.get(source)
-        if direction is None or mean is None or math.isnan(mean) or source not in features:
+        direction, pivot = directions.get(source), middle.get(source)
+        if direction is None or pivot is None or math.isnan(pivot) or source not in features:
             continue
-        side = (np.asarray(features[source], dtype=np.float64) - mean) * direction
+        side = (np.asarray(features[source], dtype=np.float64) - pivot) * direction
         against = (values[:, j] < 0) & (side > 0)
         if lowering_only:  # in their favour says a favourable fact: a missing one is none
             against |= (values[:, j] < 0) & np.isnan(side)
@@ -137,18 +138,22 @@ def explain(
     source_of: Mapping[str, str],
     means: Mapping[str, float],
     directions: Mapping[str, int] | None = None,
+    pivots: Mapping[str, float] | None = None,
     raising: int = 3,
     lowering: int = 1,
 ) -> list[list[Reason]]:
     """The top reasons per row of `features` (a frame or plain columns), in row order;
-    with `directions`, none against its feature's usual direction (module docstring)."""
+    with `directions`, none against its feature's usual direction (module docstring).
+    Which side of the typical customer a value sits on is judged against `pivots` (the
+    model's training medians: the same for a batch and a live request), else `means`."""
     grouped = group_contributions(contributions, columns, source_of)
     candidates = grouped.values
+    middle = pivots or means
     if directions:
-        candidates = _against_direction(candidates, grouped.sources, features, directions, means)
+        candidates = _against_direction(candidates, grouped.sources, features, directions, middle)
     domain = _domain_directions(tuple(grouped.sources))
     candidates = _against_direction(
-        candidates, grouped.sources, features, domain, means, lowering_only=True
+        candidates, grouped.sources, features, domain, middle, lowering_only=True
     )
     rows, cols = pick(candidates, raising=raising, lowering=lowering)
     chosen = grouped.values[rows, cols].tolist()

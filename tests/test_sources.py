@@ -299,13 +299,14 @@ def test_non_numeric_values_in_a_number_column_are_errors(tmp_path):
 
 def test_configured_missing_values_read_as_blanks_in_text_and_number_columns(tmp_path):
     customers = customers_frame().astype({"wallet": "object", "region": "object"})
-    customers.loc[0, "wallet"] = " ? "
+    customers.loc[0, "wallet"] = " ? "  # so the column is read as text
     customers.loc[1, "region"] = "unknown"
     customers.loc[2, "seats"] = -1
+    customers.loc[3, "wallet"] = "-1.0"  # a float column's spelling of the -1 placeholder
     specs = {"customers": {"missing_values": ["?", "unknown", -1]}}
     tables, report = check(tmp_path, customers=customers, specs=specs)
     assert report.issues == [] and tables is not None
-    assert tables.customers["wallet"].isna().tolist() == [True, False, False, False]
+    assert tables.customers["wallet"].isna().tolist() == [True, False, False, True]
     assert tables.customers["region"].isna().tolist() == [False, True, False, False]
     assert tables.customers["seats"].isna().tolist() == [False, False, True, False]
     assert tables.attributes == {"region": "categorical", "seats": "numeric"}

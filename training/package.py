@@ -47,8 +47,19 @@ def package_model(
         event_types=data.event_types,
         info=info,
     )
-    model.info["risk_directions"] = _risk_directions(model, _training_rows(outcome))
+    rows = _training_rows(outcome)
+    model.info["risk_directions"] = _risk_directions(model, rows)
+    model.info["reason_pivots"] = _training_medians(rows, outcome.data.specs)
     return model
+
+
+def _training_medians(rows: pd.DataFrame, specs: list) -> dict[str, float]:
+    """Median of each numeric feature on the training rows: the typical customer whose
+    side a reason's value must sit on (`serving/reasons.py`); a median, since spend and
+    overdue ratios are skewed far beyond their means."""
+    numeric = [s.name for s in specs if s.dtype != "category"]
+    medians = rows[numeric].median()
+    return {name: float(value) for name, value in medians.items() if value == value}
 
 
 DIRECTION_SAMPLE_ROWS = 20_000
