@@ -63,8 +63,9 @@ class TableSpec(_Strict):
     """The decimal mark of the table's text numbers; default: '.', or ',' for a column
     that reads only that way ('1.234,50', as European exports write), named in a warning."""
     missing_values: list[str | int | float] = Field(default_factory=list)
-    """Values that mean "unknown" in this table's columns, e.g. ['?', 'unknown', -1]: read
-    as blanks. Blank cells, NA, N/A, NULL and NaN are too, unless in `not_missing`."""
+    """Values that mean "unknown" in this table's columns (all but the customer id), e.g.
+    ['?', 'unknown', -1]: read as blanks. Blank cells, NA, N/A, NULL and NaN are too,
+    unless in `not_missing`."""
     not_missing: list[str] = Field(default_factory=list)
     """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
     where it means North America (or Namibia)."""

@@ -306,18 +306,22 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
             return None
         table.raw = table.raw.loc[kept].reset_index(drop=True)
     if spec.missing_values:
-        table.raw = _blanked(table.raw, spec.missing_values)
+        keys = {table.sources[c] for c in ("customer_id", "rows.column") if c in table.sources}
+        table.raw = _blanked(table.raw, spec.missing_values, keep=keys)
     return table
 
 
-def _blanked(frame: pd.DataFrame, missing_values: list) -> pd.DataFrame:
-    """The configured missing values (`missing_values`) as blanks: numbers compared as
-    numbers (-1 is -1.0, also where a CSV column was read as text), anything else as
-    stripped text."""
+def _blanked(frame: pd.DataFrame, missing_values: list, *, keep: set[str]) -> pd.DataFrame:
+    """The configured missing values (`missing_values`) as blanks, in every column but
+    `keep` (the customer id, the row filter's column): numbers compared as numbers (-1 is
+    -1.0, also where a CSV column was read as text), anything else as stripped text."""
     numbers = pd.to_numeric(pd.Series(missing_values, dtype=object), errors="coerce").dropna()
     texts = [str(v).strip() for v in missing_values]
     blanked = {}
     for name, values in frame.items():
+        if name in keep:
+            blanked[name] = values
+            continue
         if is_numeric_dtype(values) and not is_bool_dtype(values):
             blank = values.isin(numbers)
         else:

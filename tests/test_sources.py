@@ -303,9 +303,10 @@ def test_configured_missing_values_read_as_blanks_in_text_and_number_columns(tmp
     customers.loc[1, "region"] = "unknown"
     customers.loc[2, "seats"] = -1
     customers.loc[3, "wallet"] = "-1.0"  # a float column's spelling of the -1 placeholder
-    specs = {"customers": {"missing_values": ["?", "unknown", -1]}}
+    specs = {"customers": {"missing_values": ["?", "unknown", -1, 1]}}  # id 1 stays an id
     tables, report = check(tmp_path, customers=customers, specs=specs)
     assert report.issues == [] and tables is not None
+    assert tables.customers["customer_id"].tolist() == [1, 2, 3, 4]
     assert tables.customers["wallet"].isna().tolist() == [True, False, False, True]
     assert tables.customers["region"].isna().tolist() == [False, True, False, False]
     assert tables.customers["seats"].isna().tolist() == [False, False, True, False]
