@@ -96,30 +96,41 @@ def _against_direction(
     contributions: np.ndarray,
     sources: Sequence[str],
     features: Mapping[str, Any],
-    directions: Mapping[str, int],
+    learned: Mapping[str, int],
+    domain: Mapping[str, int],
     middle: Mapping[str, float],
-    *,
-    lowering_only: bool = False,
 ) -> np.ndarray:
-    """The contributions with cells against their feature's direction (+1: higher values
-    riskier) set to zero, never picked: lowering the risk from the risky side of the
-    middle (or, `lowering_only`, from a missing value), or (unless `lowering_only`) raising
-    it from the safe side. A copy if any."""
-    values = contributions
+    """The contributions with the cells no reason may come from set to zero (a copy if
+    any): against the feature's learned direction (+1: higher values riskier) either way,
+    and lowering the risk from the side DOMAIN.md calls risky or from a missing value.
+    One matrix pass over the directed features (a live run is a few rows: per-feature
+    numpy calls would cost more than the reasons)."""
+    picked: list[int] = []
+    signs: list[tuple[int, int, float]] = []
+    columns: list[Any] = []
     for j, source in enumerate(sources):
-        direction, pivot = directions.get(source), middle.get(source)
-        if direction is None or pivot is None or math.isnan(pivot) or source not in features:
+        along, favourable = learned.get(source, 0), domain.get(source, 0)
+        pivot = middle.get(source)
+        if not (along or favourable) or pivot is None or math.isnan(pivot):
             continue
-        side = (np.asarray(features[source], dtype=np.float64) - pivot) * direction
-        against = (values[:, j] < 0) & (side > 0)
-        if lowering_only:  # in their favour says a favourable fact: a missing one is none
-            against |= (values[:, j] < 0) & np.isnan(side)
-        else:
-            against |= (values[:, j] > 0) & (side < 0)
-        if against.any():
-            values = values.copy() if values is contributions else values
-            values[against, j] = 0.0
-    return values
+        if source in features:
+            picked.append(j)
+            signs.append((along, favourable, pivot))
+            columns.append(features[source])
+    if not picked:
+        return contributions
+    along, favourable, pivot = (np.array(column) for column in zip(*signs, strict=True))
+    values = np.column_stack([np.asarray(column, dtype=np.float64) for column in columns])
+    offset = values - pivot
+    cells = contributions[:, picked]
+    lowers, raises = cells < 0, cells > 0
+    against = (lowers & (offset * along > 0)) | (raises & (offset * along < 0))
+    against |= lowers & ((offset * favourable > 0) | (np.isnan(values) & (favourable != 0)))
+    if not against.any():
+        return contributions
+    filtered = contributions.copy()
+    filtered[:, picked] = np.where(against, 0.0, cells)
+    return filtered
 
 
 @lru_cache(maxsize=64)
@@ -147,13 +158,13 @@ def explain(
     Which side of the typical customer a value sits on is judged against `pivots` (the
     model's training medians: the same for a batch and a live request), else `means`."""
     grouped = group_contributions(contributions, columns, source_of)
-    candidates = grouped.values
-    middle = pivots or means
-    if directions:
-        candidates = _against_direction(candidates, grouped.sources, features, directions, middle)
-    domain = _domain_directions(tuple(grouped.sources))
     candidates = _against_direction(
-        candidates, grouped.sources, features, domain, middle, lowering_only=True
+        grouped.values,
+        grouped.sources,
+        features,
+        directions or {},
+        _domain_directions(tuple(grouped.sources)),
+        pivots or means,
     )
     rows, cols = pick(candidates, raising=raising, lowering=lowering)
     chosen = grouped.values[rows, cols].tolist()
