@@ -905,10 +905,17 @@ def _warn_repeated_lines(table: _Table) -> None:
     be alike when the product is not among the columns read; the warning says how many."""
     if "order_id" not in table.clean:
         return
-    repeats = pd.DataFrame(table.clean, copy=False).duplicated()
+    # only lines sharing a customer and a time can repeat: compare those in full (a full
+    # comparison of every line would double the load of a large log)
+    clean = table.clean
+    when = pd.DataFrame({"customer_id": clean["customer_id"], "timestamp": clean["timestamp"]})
+    candidates = pd.util.hash_pandas_object(when, index=False).duplicated(keep=False).to_numpy()
     if table.dropped is not None:
-        repeats &= ~table.dropped
-    n = int(repeats.sum())
+        candidates &= ~table.dropped.to_numpy()
+    n = 0
+    if candidates.any():
+        lines = pd.DataFrame({name: values[candidates] for name, values in clean.items()})
+        n = int(lines.duplicated().sum())
     if n:
         what = (
             f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another line in every column "
