@@ -76,8 +76,10 @@ def _risk_directions(model: ChurnModel, rows: pd.DataFrame) -> dict[str, int]:
 
 
 def _training_rows(outcome: Outcome) -> pd.DataFrame:
-    data = outcome.data
-    return data.at(outcome.plan.train) if outcome.plan is not None else data.frame
+    """The fitted-on rows: what a "typical customer" means, without the test rows."""
+    if outcome.plan is not None:
+        return outcome.data.at(outcome.plan.train)
+    return outcome.train if outcome.train is not None else outcome.data.frame
 
 
 def _training_means(outcome: Outcome) -> dict[str, float]:

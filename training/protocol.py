@@ -36,6 +36,8 @@ class Outcome:
     data: LabelledSet
     fitted: Fitted | None
     plan: CutoffPlan | None
+    train: pd.DataFrame | None = None
+    """The rows the model was fitted on, where no cutoff plan says (a snapshot's split)."""
 
 
 def snapshot_cutoff(tables: Tables, config: RunConfig) -> pd.Timestamp:
@@ -99,7 +101,8 @@ def _snapshot_split(tables: Tables, config: RunConfig) -> Outcome:
         rest, test_size=0.25, stratify=rest["churned"], random_state=seed
     )
     fitted = fit_all(train, validation, data.specs, config)
-    return Outcome("stratified_holdout", _scored(fitted, test, data), data, fitted, None)
+    scored = _scored(fitted, test, data)
+    return Outcome("stratified_holdout", scored, data, fitted, None, train=train)
 
 
 def customer_cv(tables: Tables, config: RunConfig) -> Outcome:

@@ -11,7 +11,9 @@ from features.contract import load_config
 from features.sources import load_tables
 from tests.training.datasets import telecom_snapshot
 from training.model import DEFAULT_PARAMS, booster_params, min_child_weight
+from training.package import package_model
 from training.protocol import out_of_time
+from training.report import build_report
 
 
 @pytest.mark.parametrize(
@@ -46,3 +48,10 @@ def test_a_snapshot_of_a_few_hundred_customers_is_learned(tmp_path):
     scored = outcome.scored
     assert roc_auc_score(scored["churned"], scored["p_model"]) > 0.65
     assert outcome.fitted.booster.num_boosted_rounds() > 1
+    # the typical customer reasons compare with is a training one, not a test one
+    model = package_model(
+        outcome, config, build_report(outcome, load_tables(config), config), data_end=None
+    )
+    assert set(scored["customer_id"]).isdisjoint(outcome.train["customer_id"])
+    assert model.info["population_means"]["tenure"] == pytest.approx(outcome.train["tenure"].mean())
+    assert model.info["reason_pivots"]["tenure"] == outcome.train["tenure"].median()
