@@ -18,14 +18,17 @@ from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import numbers
 
 
-def attribute_spec(name: str, kind: str, levels: tuple[str, ...] = ()) -> FeatureSpec:
+def attribute_spec(
+    name: str, kind: str, levels: tuple[str, ...] = (), *, flag: bool = False
+) -> FeatureSpec:
+    """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no"."""
     if kind == "numeric":
         return FeatureSpec(
             name,
             "float",
             Mechanism.ATTRIBUTE,
-            f"Customer attribute '{name}' (numeric).",
-            f"{name} {{{name}:,.4g}}",
+            f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
+            f"{name}: {{{name}!y}}" if flag else f"{name} {{{name}:,.4g}}",
         )
     return FeatureSpec(
         name,
@@ -41,10 +44,18 @@ def _levels(values: pd.Series) -> tuple[str, ...]:
     return tuple(sorted(set(texts(values)) - {None}))
 
 
+def _is_flag(values: pd.Series | np.ndarray) -> bool:
+    known = numbers(values)
+    known = known[~np.isnan(known)]
+    return len(known) > 0 and bool(np.isin(known, (0.0, 1.0)).all())
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     customers = ctx.tables.customers
     return [
-        attribute_spec(name, kind, _levels(customers[name]) if kind == "categorical" else ())
+        attribute_spec(name, kind, _levels(customers[name]))
+        if kind == "categorical"
+        else attribute_spec(name, kind, flag=_is_flag(customers[name]))
         for name, kind in ctx.tables.attributes.items()
     ]
 

@@ -111,7 +111,7 @@ def _fields(template: str) -> tuple[str, ...]:
 
 def _filler(template: str) -> Callable[..., str]:
     """str.format, the C formatter; the Python one only for the "!c" conversion."""
-    custom = "!c" in template or "!x" in template
+    custom = "!c" in template or "!x" in template or "!y" in template
     return partial(_FORMATTER.format, template) if custom else template.format
 
 
@@ -154,13 +154,15 @@ class _Times(float):
 
 class _ReasonFormatter(string.Formatter):
     """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
-    "3.1×" or "40% of"; the rest is str.format."""
+    "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no"; the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
             return _Change(float(value))  # type: ignore[arg-type]
         if conversion == "x":
             return _Times(float(value))  # type: ignore[arg-type]
+        if conversion == "y":
+            return "yes" if float(value) == 1 else "no"  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

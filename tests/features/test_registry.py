@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from features.attributes import FAMILY as ATTRIBUTES
 from features.build import build
+from features.context import prepare
 from features.registry import FeatureSpec, Mechanism
+from features.tables import Tables
 from tests.frames import random_tables
 
 
@@ -84,6 +87,21 @@ def test_ratio_conversion_reads_times_or_a_share():
     assert spec.render({"r": 1.0}) == "1.0× their usual gap"
     assert spec.render({"r": 0.011}) == "1% of their usual gap"
     assert spec.render({"r": math.nan}) is None
+
+
+def test_a_numeric_attribute_holding_only_0_and_1_reads_yes_or_no():
+    """'SeniorCitizen: yes', not 'SeniorCitizen 1'; other numbers stay numbers."""
+    flags = _attribute_specs(pd.DataFrame({"customer_id": [1, 2, 3], "senior": [0, 1, None]}))
+    assert flags["senior"].render({"senior": 1.0}) == "senior: yes"
+    assert flags["senior"].render({"senior": 0.0}) == "senior: no"
+    seats = _attribute_specs(pd.DataFrame({"customer_id": [1, 2, 3], "senior": [0, 1, 12]}))
+    assert seats["senior"].render({"senior": 12.0}) == "senior 12"
+
+
+def _attribute_specs(customers: pd.DataFrame) -> dict[str, FeatureSpec]:
+    tables = Tables(customers=customers, attributes={"senior": "numeric"})
+    context = prepare(tables, last_cutoff_day=0)
+    return {spec.name: spec for spec in ATTRIBUTES.specs(context)}
 
 
 def test_a_count_of_one_reads_in_the_singular():
