@@ -73,6 +73,19 @@ class Calibrator:
         return np.clip(p, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
 
 
+MAX_LEVELS = 100
+"""Levels kept per categorical column: a zip code or a free-text field would otherwise
+give the trees thousands of levels of a handful of customers each to split on."""
+
+
+def _common_levels(values: pd.Series) -> list[str]:
+    counts = values.dropna().astype(str).value_counts()
+    if len(counts) > MAX_LEVELS:  # most frequent first; ties by name, for a stable choice
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        counts = counts[[level for level, _ in ranked[:MAX_LEVELS]]]
+    return sorted(counts.index)
+
+
 @dataclass
 class FeatureLayout:
     """Model columns in order, and the levels each categorical column was trained on."""
@@ -82,12 +95,9 @@ class FeatureLayout:
 
     @classmethod
     def learn(cls, frame: pd.DataFrame, specs: list[FeatureSpec]) -> FeatureLayout:
-        """Levels come from the training rows only (an encoder fitted on training data)."""
-        levels = {
-            s.name: sorted(str(v) for v in frame[s.name].dropna().unique())
-            for s in specs
-            if s.dtype == "category"
-        }
+        """Levels come from the training rows only (an encoder fitted on training data):
+        the `MAX_LEVELS` most frequent, the rest read as missing like an unseen level."""
+        levels = {s.name: _common_levels(frame[s.name]) for s in specs if s.dtype == "category"}
         return cls(names=[s.name for s in specs], levels=levels)
 
     def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:

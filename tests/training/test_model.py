@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from churn.model import ChurnModel, FeatureLayout
+from churn.model import MAX_LEVELS, ChurnModel, FeatureLayout
 from features import trees
 from features.attributes import attribute_spec
 from features.contract import load_config
@@ -264,3 +264,12 @@ def test_layout_learns_levels_from_the_training_rows_only():
     layout = FeatureLayout.learn(frame, specs)
     assert layout.names == ["plan", "seats"]
     assert layout.levels == {"plan": ["basic", "pro"]}  # 'max' never occurred in training
+
+
+def test_a_column_of_many_levels_keeps_the_most_frequent():
+    spec = attribute_spec("zip", "categorical")
+    values = [f"z{i:03d}" for i in range(MAX_LEVELS + 50)] + ["z149"] * 3 + ["z120"] * 2
+    layout = FeatureLayout.learn(pd.DataFrame({"zip": values}), [spec])
+    kept = layout.levels["zip"]
+    assert len(kept) == MAX_LEVELS and {"z149", "z120", "z000"} <= set(kept)
+    assert "z148" not in kept  # a level of one customer among the rarest: read as missing
