@@ -263,15 +263,13 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving import store
     from serving.batch import prepare
     from serving.settings import Settings
 
-    settings = Settings()
     job = prepare(
         load_config(config),
         cutoff=parse_dates([cutoff])[0] if cutoff else None,
-        settings=settings,
+        settings=Settings(),
     )
     with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
         result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
@@ -282,11 +280,7 @@ def score(
         f"scoring, reasons and store write: {result.seconds:.1f}s "
         f"({result.per_second:,.0f} customers/s)"
     )
-    engine = store.connect(settings.database_url)
-    try:
-        shown = store.latest_batch(engine)
-    finally:
-        engine.dispose()
+    shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:
         console.print(
             f"[yellow]note:[/] the worklist and the API show batch {shown['id']} (as of "

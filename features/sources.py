@@ -315,30 +315,24 @@ def _blanked(frame: pd.DataFrame, missing_values: list, *, keep: set[str]) -> pd
     """The configured missing values (`missing_values`) as blanks, in every column but
     `keep` (the customer id, the row filter's column): numbers compared as numbers (-1 is
     -1.0, also where a CSV column was read as text), anything else as stripped text."""
-    numbers = pd.to_numeric(pd.Series(missing_values, dtype=object), errors="coerce").dropna()
-    texts = [str(v).strip() for v in missing_values]
     blanked = {}
     for name, values in frame.items():
-        if name in keep:
-            blanked[name] = values
-            continue
-        if is_numeric_dtype(values) and not is_bool_dtype(values):
-            blank = values.isin(numbers)
-        else:
-            text = _text(values)
-            blank = text.isin(texts).fillna(False).astype(bool)
-            if len(numbers):
-                blank |= pd.to_numeric(text, errors="coerce").isin(numbers)
-        blanked[name] = values.mask(blank) if blank.any() else values
+        blank = None if name in keep else _holds(values, missing_values)
+        blanked[name] = values.mask(blank) if blank is not None and blank.any() else values
     return pd.DataFrame(blanked, copy=False)
 
 
 def _holds(values: pd.Series, wanted: list) -> pd.Series:
-    """Rows whose value is one of `wanted`: numbers compared as numbers (a flag 1 is 1.0),
-    anything else as stripped text."""
+    """Rows whose value is one of `wanted`: numbers compared as numbers (a flag 1 is 1.0,
+    also where a CSV column was read as text: "-1.0" is -1), anything as stripped text."""
+    numbers = pd.to_numeric(pd.Series(wanted, dtype=object), errors="coerce").dropna()
     if is_numeric_dtype(values) and not is_bool_dtype(values):
-        return values.isin(pd.to_numeric(pd.Series(wanted, dtype=object), errors="coerce"))
-    return _text(values).isin([str(v) for v in wanted])
+        return values.isin(numbers)
+    text = _text(values)
+    held = text.isin([str(v).strip() for v in wanted]).fillna(False).astype(bool)
+    if len(numbers):
+        held |= pd.to_numeric(text, errors="coerce").isin(numbers)
+    return held
 
 
 def _source_columns(spec: TableSpec) -> dict[str, str]:
@@ -783,9 +777,7 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     """Numeric (float64) or categorical (string); inferred when the config leaves it open."""
     values = table.column(name)
     if kind is None:
-        kind = "numeric" if _looks_numeric(values, table.spec.decimal) else "categorical"
-        if kind == "categorical":
-            _warn_if_mostly_numbers(table, name, values)
+        kind = _inferred_kind(table, name, values)
     table.kinds[name] = kind
     clean = _numbers(table, name)[0] if kind == "numeric" else _one_spelling(table, name, values)
     if clean.isna().all():
@@ -822,10 +814,16 @@ MOSTLY_NUMBERS = 0.9
 placeholders for unknown ('?', '-'): worth a warning when it is read as categorical."""
 
 
-def _warn_if_mostly_numbers(table: _Table, name: str, values: pd.Series) -> None:
+def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
+    """'numeric' when every value reads as a number, else 'categorical', with a warning
+    when all but a few do (placeholders for unknown, e.g. '?')."""
+    if is_numeric_dtype(values):
+        return "numeric"
     text = _text(values).dropna()
     not_numbers = read_numbers(text, table.spec.decimal)[0].isna()
-    if len(text) and 0 < not_numbers.mean() <= 1 - MOSTLY_NUMBERS:
+    if not not_numbers.any():
+        return "numeric"
+    if not_numbers.mean() <= 1 - MOSTLY_NUMBERS:
         rows = pd.Series(False, index=values.index)
         rows[not_numbers[not_numbers].index] = True
         what = (
@@ -833,13 +831,7 @@ def _warn_if_mostly_numbers(table: _Table, name: str, values: pd.Series) -> None
             "mean unknown, list them in missing_values (or declare the attribute numeric)"
         )
         table.flag("warning", name, rows, what, _text(values))
-
-
-def _looks_numeric(values: pd.Series, decimal: str | None) -> bool:
-    if is_numeric_dtype(values):
-        return True
-    text = _text(values).dropna()
-    return bool(read_numbers(text, decimal)[0].notna().all())
+    return "categorical"
 
 
 def _label(table: _Table, positive: str | float | bool) -> pd.Series:

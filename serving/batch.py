@@ -74,6 +74,8 @@ class BatchResult:
     cutoff: dt.date
     model_version: str
     seconds: float
+    shown: dict[str, Any] | None = None
+    """The batch readers (worklist, API) see after this write: the latest cutoff's."""
 
     @property
     def per_second(self) -> float:
@@ -113,6 +115,7 @@ class Job:
             cutoff=self.cutoff.date(),
             rows=records(self.features, ranked, reasons, self.segments),
         )
+        shown = store.latest_batch(engine)
         engine.dispose()
         return BatchResult(
             batch_id=batch_id,
@@ -120,6 +123,7 @@ class Job:
             cutoff=self.cutoff.date(),
             model_version=self.champion.version,
             seconds=time.perf_counter() - started,
+            shown=shown,
         )
 
 

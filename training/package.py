@@ -25,6 +25,7 @@ def package_model(
             "can be packaged"
         )
     data = outcome.data
+    rows = _training_rows(outcome)
     info = {
         "training_cutoffs": report.get("training_cutoffs", []),
         "validation_cutoff": report.get("validation_cutoff"),
@@ -33,7 +34,8 @@ def package_model(
         "calibration": fitted.calibrator.method,
         "rounds": fitted.booster.num_boosted_rounds(),
         "xgb_params": fitted.params,
-        "population_means": _training_means(outcome),
+        "population_means": _typical(rows, data.specs, "mean"),
+        "reason_pivots": _typical(rows, data.specs, "median"),
         "data_end": None if data_end is None else str(data_end.date()),
     }
     model = ChurnModel(
@@ -47,19 +49,18 @@ def package_model(
         event_types=data.event_types,
         info=info,
     )
-    rows = _training_rows(outcome)
-    model.info["risk_directions"] = _risk_directions(model, rows)
-    model.info["reason_pivots"] = _training_medians(rows, outcome.data.specs)
+    model.info["risk_directions"] = _risk_directions(model, rows)  # needs the model itself
     return model
 
 
-def _training_medians(rows: pd.DataFrame, specs: list) -> dict[str, float]:
-    """Median of each numeric feature on the training rows: the typical customer whose
-    side a reason's value must sit on (`serving/reasons.py`); a median, since spend and
-    overdue ratios are skewed far beyond their means."""
+def _typical(rows: pd.DataFrame, specs: list, statistic: str) -> dict[str, float]:
+    """Each numeric feature's mean or median on the training rows. Means are what a live
+    score's reasons show as "typical"; medians are the side a reason's value must sit on
+    (`serving/reasons.py`), since spend and overdue ratios are skewed far beyond their
+    means."""
     numeric = [s.name for s in specs if s.dtype != "category"]
-    medians = rows[numeric].median()
-    return {name: float(value) for name, value in medians.items() if value == value}
+    values = rows[numeric].agg(statistic)
+    return {name: float(value) for name, value in values.items() if value == value}
 
 
 DIRECTION_SAMPLE_ROWS = 20_000
@@ -80,12 +81,3 @@ def _training_rows(outcome: Outcome) -> pd.DataFrame:
     if outcome.plan is not None:
         return outcome.data.at(outcome.plan.train)
     return outcome.train if outcome.train is not None else outcome.data.frame
-
-
-def _training_means(outcome: Outcome) -> dict[str, float]:
-    """Mean of each numeric feature on the training rows: the "typical customer" that a
-    live score's reasons are compared with."""
-    rows = _training_rows(outcome)
-    numeric = [s.name for s in outcome.data.specs if s.dtype != "category"]
-    means = rows[numeric].mean()
-    return {name: float(value) for name, value in means.items() if value == value}
