@@ -58,6 +58,14 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "churn.horizon_days",
         ),
         ("name: t\ndata:\n  transactions: {path: t.csv}\nspeling: 1\n", "speling"),
+        (
+            "name: t\ndata:\n  transactions: {path: t.csv, missing_values: {a: 1}}\n",
+            "data.transactions.missing_values",
+        ),
+        (
+            "name: t\ndata:\n  events: {path: e.csv, quantity_unit: [minutes]}\n",
+            "data.events.quantity_unit",
+        ),
         ("name: [t\n", "not valid YAML"),
     ],
 )
