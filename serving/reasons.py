@@ -11,15 +11,13 @@ Reason text comes from the feature's own declared template filled with the custo
 own values (`FeatureSpec.render`). When a value is missing the template cannot be filled,
 and the text names the feature and the direction only: never a made-up number.
 
-A contribution against the feature's usual direction is no reason a person can act on:
-trees split on interactions, so "buying at 0% of their usual pace" can lower one
-customer's margin, but shown "in their favour" it reads as nonsense. With the model's
-`risk_directions` (learned at training: `churn.contributions.directions_of`), a cell
-whose value sits on the other side of the typical customer (the training median) from
-what its sign implies is never picked. Collinear features can still learn a compensating
-direction (pace "lowers" the risk where spend already carries it), so a reason *in the
-customer's favour* must also sit on the side DOMAIN.md calls favourable
-(`features.registry.safer_when`).
+A reason *in the customer's favour* must read as one: trees split on interactions and
+collinear features compensate each other, so "buying at 0% of their usual pace" can lower
+one customer's margin, but shown "in their favour" it reads as nonsense. So a lowering
+cell is never picked when its value sits on the risky side of the typical customer (the
+training median): risky as DOMAIN.md reads the feature (`features.registry.safer_when`),
+else as the model's learned `risk_directions` say (`churn.contributions.directions_of`).
+Raising reasons are the model's drivers and are shown as they come.
 """
 
 from __future__ import annotations
@@ -100,9 +98,13 @@ def _against_direction(
     domain: Mapping[str, int],
     middle: Mapping[str, float],
 ) -> np.ndarray:
-    """The contributions with the cells no reason may come from set to zero (a copy if
-    any): against the feature's learned direction (+1: higher values riskier) either way,
-    and lowering the risk from the side DOMAIN.md calls risky or from a missing value.
+    """The contributions with the cells no reason "in their favour" may come from set to
+    zero (a copy if any): lowering the risk from the risky side of the typical customer,
+    by DOMAIN.md's reading of the feature where it has one, else by its learned direction
+    (+1: higher values riskier), or lowering it from a missing value DOMAIN.md reads.
+    Reasons that raise the risk are the model's drivers and are never filtered: a learned
+    direction can be a collinear feature's compensation (overdue ratio "lowers" the risk
+    where days since the last purchase carries it) and would hide "9.1× their usual gap".
     One matrix pass over the directed features (a live run is a few rows: per-feature
     numpy calls would cost more than the reasons)."""
     picked: list[int] = []
@@ -123,9 +125,8 @@ def _against_direction(
     values = np.column_stack([np.asarray(column, dtype=np.float64) for column in columns])
     offset = values - pivot
     cells = contributions[:, picked]
-    lowers, raises = cells < 0, cells > 0
-    against = (lowers & (offset * along > 0)) | (raises & (offset * along < 0))
-    against |= lowers & ((offset * favourable > 0) | (np.isnan(values) & (favourable != 0)))
+    direction = np.where(favourable != 0, favourable, along)
+    against = (cells < 0) & ((offset * direction > 0) | (np.isnan(values) & (favourable != 0)))
     if not against.any():
         return contributions
     filtered = contributions.copy()
@@ -154,7 +155,7 @@ def explain(
     lowering: int = 1,
 ) -> list[list[Reason]]:
     """The top reasons per row of `features` (a frame or plain columns), in row order;
-    with `directions`, none against its feature's usual direction (module docstring).
+    no lowering one from the risky side (module docstring; `directions` are the model's).
     Which side of the typical customer a value sits on is judged against `pivots` (the
     model's training medians: the same for a batch and a live request), else `means`."""
     grouped = group_contributions(contributions, columns, source_of)
