@@ -280,6 +280,13 @@ def score(
         f"scoring, reasons and store write: {result.seconds:.1f}s "
         f"({result.per_second:,.0f} customers/s)"
     )
+    moved = result.movement
+    if moved is not None:
+        console.print(
+            f"since {moved.previous_cutoff}: {moved.risen:,} customers' churn risk rose by "
+            f"{moved.points:.0%} or more, {moved.fallen:,} fell as much; {moved.new:,} new "
+            "(`churn worklist --sort probability_change` lists the risers)"
+        )
     shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:
         console.print(
@@ -299,7 +306,13 @@ def worklist(
     segment: Annotated[
         str | None, typer.Option(help="Only customers of this segment, as name=value.")
     ] = None,
-    sort: Annotated[str, typer.Option(help="value_at_risk or probability.")] = "value_at_risk",
+    sort: Annotated[
+        str,
+        typer.Option(
+            help="value_at_risk, probability, or probability_change (risen most since "
+            "the previous batch first)."
+        ),
+    ] = "value_at_risk",
     limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many customers.")] = 200,
     out: Annotated[Path | None, typer.Option(help="Write a CSV here (else print a table).")] = None,
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -64,6 +66,13 @@ def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
     console.print(table)
 
 
+def _risk(row: Any) -> str:
+    """The probability, and its change since the previous batch if any: "64% (+23 pts)"."""
+    change = getattr(row, "probability_change", None)
+    moved = "" if change is None or pd.isna(change) else f" ({change * 100:+.0f} pts)"
+    return f"{row.probability:.0%}{moved}"
+
+
 def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
     """The call list on screen: who, how risky, what is at stake, and why."""
     console = console or make_console()
@@ -75,7 +84,5 @@ def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
     for row in frame.itertuples(index=False):
         why = "; ".join(str(getattr(row, c)) for c in reasons if isinstance(getattr(row, c), str))
         at_risk = "-" if pd.isna(row.value_at_risk) else f"{row.value_at_risk:,.0f}"
-        table.add_row(
-            str(row.customer_id), f"{row.probability:.0%}", row.band, at_risk, str(row.tier), why
-        )
+        table.add_row(str(row.customer_id), _risk(row), row.band, at_risk, str(row.tier), why)
     console.print(table)

@@ -76,6 +76,8 @@ class BatchResult:
     seconds: float
     shown: dict[str, Any] | None = None
     """The batch readers (worklist, API) see after this write: the latest cutoff's."""
+    movement: store.Movement | None = None
+    """How risk moved since the previous batch (None: there was none)."""
 
     @property
     def per_second(self) -> float:
@@ -116,6 +118,7 @@ class Job:
             rows=records(self.features, ranked, reasons, self.segments),
         )
         shown = store.latest_batch(engine)
+        movement = store.movement(engine, batch_id)
         engine.dispose()
         return BatchResult(
             batch_id=batch_id,
@@ -124,6 +127,7 @@ class Job:
             model_version=self.champion.version,
             seconds=time.perf_counter() - started,
             shown=shown,
+            movement=movement,
         )
 
 

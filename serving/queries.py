@@ -68,8 +68,11 @@ def _latest(engine: Engine) -> dict[str, Any]:
 
 
 def _with_batch(row: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
+    then = row.get("previous_probability")
     return {
         **row,
+        "probability_change": None if then is None else row["probability"] - then,
+        "previous_cutoff": batch.get("previous_cutoff"),
         "model_name": batch["model_name"],
         "model_version": batch["model_version"],
         "cutoff": batch["cutoff"],

@@ -12,7 +12,7 @@ from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
 
 Band = Literal["low", "medium", "high"]
 Tier = Literal["most_valuable", "most_growable", "below_zero", "standard"]
-Sort = Literal["value_at_risk", "probability"]
+Sort = Literal["value_at_risk", "probability", "probability_change"]
 
 REASON_EXAMPLE = {
     "feature": "days_since_last_purchase",
@@ -37,28 +37,26 @@ class ReasonOut(BaseModel):
     text: str
 
 
+SCORE_ITEM_EXAMPLE = {
+    "customer_id": "C000123",
+    "probability": 0.64,
+    "band": "high",
+    "value": 1250.0,
+    "value_at_risk": 800.0,
+    "tier": "most_valuable",
+    "reasons": [REASON_EXAMPLE],
+    "segments": {"region": "north"},
+    "model_name": "simulated-retail-seed42",
+    "model_version": "3",
+    "cutoff": "2024-06-30",
+}
+
+
 class CustomerScoreOut(BaseModel):
     """One customer's churn risk as of a cutoff, scored by one model version."""
 
     model_config = ConfigDict(
-        protected_namespaces=(),
-        json_schema_extra={
-            "examples": [
-                {
-                    "customer_id": "C000123",
-                    "probability": 0.64,
-                    "band": "high",
-                    "value": 1250.0,
-                    "value_at_risk": 800.0,
-                    "tier": "most_valuable",
-                    "reasons": [REASON_EXAMPLE],
-                    "segments": {"region": "north"},
-                    "model_name": "simulated-retail-seed42",
-                    "model_version": "3",
-                    "cutoff": "2024-06-30",
-                }
-            ]
-        },
+        protected_namespaces=(), json_schema_extra={"examples": [SCORE_ITEM_EXAMPLE]}
     )
 
     customer_id: str
@@ -74,10 +72,40 @@ class CustomerScoreOut(BaseModel):
     cutoff: dt.date
 
 
+class StoredScoreOut(CustomerScoreOut):
+    """A stored score, with how the customer's risk moved since the previous batch."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **SCORE_ITEM_EXAMPLE,
+                    "previous_probability": 0.41,
+                    "probability_change": 0.23,
+                    "previous_cutoff": "2024-05-31",
+                }
+            ]
+        }
+    )
+
+    previous_probability: float | None = Field(
+        default=None,
+        description="The probability in the previous batch (the model's latest earlier "
+        "cutoff when this batch was scored); null for a customer new since then or when "
+        "there was none.",
+    )
+    probability_change: float | None = Field(
+        default=None, description="probability − previous_probability: > 0 risk rose."
+    )
+    previous_cutoff: dt.date | None = Field(
+        default=None, description="The previous batch's cutoff; null when there was none."
+    )
+
+
 class WorklistOut(BaseModel):
     """One page of the worklist; pass `next_cursor` back as `cursor` for the next page."""
 
-    items: list[CustomerScoreOut]
+    items: list[StoredScoreOut]
     next_cursor: str | None = Field(description="Opaque; null on the last page.")
 
 

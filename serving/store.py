@@ -9,6 +9,11 @@ rolls all of it back, so the previous batch stays intact and a rerun of the same
 Read path: readers only see the *latest complete* batch: the one with the latest cutoff,
 and among batches of one cutoff the one written last (a new champion's rescoring). A
 backfill of an older cutoff therefore never replaces today's worklist.
+
+Risk movement: each score row keeps the customer's probability in the *previous* batch
+(the same model name's latest complete batch of an earlier cutoff when this one was
+written), so a retention team can sort by the change ("who became risky since last
+month") without a join per page. A customer new since then has none.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 WRITE_CHUNK_ROWS = 5_000
-SORTS = ("value_at_risk", "probability", "value")
+SORTS = ("value_at_risk", "probability", "value", "probability_change")
 
 metadata = sa.MetaData()
 
@@ -40,6 +46,8 @@ batches = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("rows", sa.Integer, nullable=False, default=0),
     sa.Column("status", sa.String, nullable=False),
+    sa.Column("previous_batch_id", sa.Integer),
+    sa.Column("previous_cutoff", sa.Date),
     sqlite_autoincrement=True,  # a replaced batch never hands its id to the next one
 )
 
@@ -55,6 +63,7 @@ scores = sa.Table(
     sa.Column("tier", sa.String, nullable=False),
     sa.Column("reasons", sa.Text, nullable=False),
     sa.Column("segments", sa.Text, nullable=False),
+    sa.Column("previous_probability", sa.Float),
     sa.UniqueConstraint("batch_id", "customer_id"),
     sa.Index("ix_scores_batch_var", "batch_id", "value_at_risk"),
 )
@@ -71,7 +80,23 @@ def connect(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url)
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the nullable columns introduced since a store was created (`create_all` makes
+    missing tables only): a store written by an older version keeps its batches."""
+    inspector = sa.inspect(engine)
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present:
+                    kind = column.type.compile(engine.dialect)
+                    conn.execute(
+                        sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+                    )
 
 
 def write_batch(
@@ -99,10 +124,52 @@ def write_batch(
         for chunk in _chunks((_record(batch_id, row) for row in rows), WRITE_CHUNK_ROWS):
             conn.execute(scores.insert(), chunk)
             written += len(chunk)
+        previous = _previous(conn, model_name, cutoff)
+        if previous is not None:
+            _compare_with(conn, batch_id, previous["id"])
         conn.execute(
-            batches.update().where(batches.c.id == batch_id).values(rows=written, status="complete")
+            batches.update()
+            .where(batches.c.id == batch_id)
+            .values(
+                rows=written,
+                status="complete",
+                previous_batch_id=previous["id"] if previous else None,
+                previous_cutoff=previous["cutoff"] if previous else None,
+            )
         )
     return int(batch_id)
+
+
+def _previous(conn: Connection, model_name: str, cutoff: dt.date) -> Mapping[str, Any] | None:
+    """The batch a new one is compared with: the model's latest complete earlier cutoff."""
+    query = (
+        sa.select(batches.c.id, batches.c.cutoff)
+        .where(
+            batches.c.model_name == model_name,
+            batches.c.status == "complete",
+            batches.c.cutoff < cutoff,
+        )
+        .order_by(batches.c.cutoff.desc(), batches.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(query).mappings().first()
+
+
+def _compare_with(conn: Connection, batch_id: int, previous_id: int) -> None:
+    """Copy each customer's probability in the previous batch into the new batch's rows:
+    one UPDATE with a subquery on the (batch, customer) unique index, in SQLite and
+    PostgreSQL alike."""
+    before = scores.alias("before")
+    probability_then = (
+        sa.select(before.c.probability)
+        .where(before.c.batch_id == previous_id, before.c.customer_id == scores.c.customer_id)
+        .scalar_subquery()
+    )
+    conn.execute(
+        scores.update()
+        .where(scores.c.batch_id == batch_id)
+        .values(previous_probability=probability_then)
+    )
 
 
 def _delete_same(conn: Connection, name: str, version: str, cutoff: dt.date) -> None:
@@ -197,7 +264,7 @@ def worklist(
         if batch is None:
             return []
         batch_id = batch["id"]
-    key = scores.c[sort]
+    key = _sort_key(sort)
     query = sa.select(scores).where(scores.c.batch_id == batch_id)
     if band is not None:
         query = query.where(scores.c.band == band)
@@ -210,6 +277,47 @@ def worklist(
     with engine.connect() as conn:
         found = conn.execute(query.limit(limit).offset(offset)).mappings().all()
     return [_decoded(row) for row in found]
+
+
+def _sort_key(sort: str) -> sa.ColumnElement[Any]:
+    if sort == "probability_change":  # NULL (new since the previous batch) sorts last
+        return scores.c.probability - scores.c.previous_probability
+    return scores.c[sort]
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How a batch moved against the one it was compared with."""
+
+    previous_cutoff: dt.date
+    risen: int
+    """customers whose churn probability rose by at least `points`"""
+    fallen: int
+    compared: int
+    """customers in both batches"""
+    new: int
+    """customers not in the previous batch"""
+    points: float
+
+
+def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement | None:
+    """The batch's movement since its previous batch; None when it had none."""
+    change = scores.c.probability - scores.c.previous_probability
+    counted = sa.func.count()
+    query = sa.select(
+        counted.filter(change >= points).label("risen"),
+        counted.filter(change <= -points).label("fallen"),
+        counted.filter(scores.c.previous_probability.is_not(None)).label("compared"),
+        counted.filter(scores.c.previous_probability.is_(None)).label("new"),
+    ).where(scores.c.batch_id == batch_id)
+    with engine.connect() as conn:
+        previous_cutoff = conn.execute(
+            sa.select(batches.c.previous_cutoff).where(batches.c.id == batch_id)
+        ).scalar()
+        if previous_cutoff is None:
+            return None
+        counts = conn.execute(query).mappings().one()
+    return Movement(previous_cutoff=previous_cutoff, points=points, **counts)
 
 
 def segment_values(engine: Engine, name: str, batch_id: int) -> Counter[str]:

@@ -19,9 +19,11 @@ from serving.schemas import Band, Sort, Tier
 
 FIRST_COLUMNS = ["customer_id", "probability", "band", "value", "value_at_risk", "tier"]
 LAST_COLUMNS = ["model_name", "model_version", "cutoff"]
+CHANGE_COLUMNS = ["previous_probability", "probability_change", "previous_cutoff"]
+"""Only when the batch was compared with a previous one."""
 BANDS: tuple[Band, ...] = ("low", "medium", "high")
 TIERS: tuple[Tier, ...] = ("most_valuable", "most_growable", "below_zero", "standard")
-SORTS: tuple[Sort, ...] = ("value_at_risk", "probability")
+SORTS: tuple[Sort, ...] = ("value_at_risk", "probability", "probability_change")
 
 
 def worklist_rows(engine: Engine, query: queries.WorklistQuery) -> list[dict[str, Any]]:
@@ -34,9 +36,11 @@ def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """One row per customer: scores, `reason_1..n` texts, one column per segment."""
     reasons = max((len(row["reasons"]) for row in rows), default=0)
     segments = list(dict.fromkeys(name for row in rows for name in row["segments"]))
+    compared = any(row.get("previous_cutoff") is not None for row in rows)
+    first = FIRST_COLUMNS + (CHANGE_COLUMNS if compared else [])
     flat = [
         {
-            **{name: row[name] for name in FIRST_COLUMNS},
+            **{name: row.get(name) for name in first},
             **{f"reason_{k + 1}": _text(row["reasons"], k) for k in range(reasons)},
             **{name: row["segments"].get(name) for name in segments},
             **{name: row[name] for name in LAST_COLUMNS},
@@ -44,7 +48,7 @@ def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         for row in rows
     ]
     columns = [
-        *FIRST_COLUMNS,
+        *first,
         *(f"reason_{k + 1}" for k in range(reasons)),
         *segments,
         *LAST_COLUMNS,
@@ -52,7 +56,13 @@ def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(flat, columns=columns).round(ROUNDED)
 
 
-ROUNDED = {"probability": 4, "value": 2, "value_at_risk": 2}
+ROUNDED = {
+    "probability": 4,
+    "previous_probability": 4,
+    "probability_change": 4,
+    "value": 2,
+    "value_at_risk": 2,
+}
 """A spreadsheet wants 0.7 and 89596.8, not the stored 0.699999988 and 89596.80399999."""
 
 

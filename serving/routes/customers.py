@@ -11,10 +11,10 @@ from serving.deps import EngineDep, MetricsDep
 from serving.queries import WorklistQuery, customer_score, worklist_page
 from serving.schemas import (
     Band,
-    CustomerScoreOut,
     ErrorOut,
     ModelJSONResponse,
     Sort,
+    StoredScoreOut,
     Tier,
     WorklistOut,
 )
@@ -24,7 +24,7 @@ SEGMENT = re.compile(r"^[^:]+:.+$")
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No stored score for this customer."}}
 
 
-@router.get("/{customer_id:path}", response_model=CustomerScoreOut, responses=NOT_FOUND)
+@router.get("/{customer_id:path}", response_model=StoredScoreOut, responses=NOT_FOUND)
 def get_customer(
     customer_id: Annotated[
         str, Path(min_length=1, max_length=128, description="May hold '/' (base64-style ids).")
@@ -33,7 +33,7 @@ def get_customer(
     metrics: MetricsDep,
 ) -> ModelJSONResponse:
     """The customer's latest stored score with reasons, band, value at risk and tier."""
-    found = CustomerScoreOut.model_validate(customer_score(engine, customer_id))
+    found = StoredScoreOut.model_validate(customer_score(engine, customer_id))
     metrics.observe_scores([found.probability])
     return ModelJSONResponse(found)
 
@@ -51,7 +51,9 @@ def list_customers(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ModelJSONResponse:
-    """The worklist of the latest batch, highest first; page on with `next_cursor`."""
+    """The worklist of the latest batch, highest first; page on with `next_cursor`.
+    `sort=probability_change` lists whose risk rose most since the previous batch first
+    (customers new since then last)."""
     pair = tuple(segment.split(":", 1)) if segment else None
     query = WorklistQuery(band, tier, pair, sort, limit, cursor)
     rows, following = worklist_page(engine, query)

@@ -107,6 +107,40 @@ def test_an_id_with_a_slash_is_found(served, tmp_path):
             assert found.json()["customer_id"] == "Xa3f/9+kQ="
 
 
+def test_risers_since_the_previous_batch_list_first(served, tmp_path):
+    database_url = f"sqlite:///{tmp_path}/scores.db"
+    engine = store.connect(database_url)
+    june, may = dt.date(2024, 6, 30), dt.date(2024, 5, 31)
+    for cutoff, probabilities in (
+        (may, {"a": 0.2, "b": 0.7}),
+        (june, {"a": 0.5, "b": 0.6, "c": 0.9}),
+    ):
+        rows = [
+            {
+                "customer_id": c,
+                "probability": p,
+                "band": "high",
+                "value": 1.0,
+                "value_at_risk": p,
+                "tier": "standard",
+                "reasons": [],
+                "segments": {},
+            }
+            for c, p in probabilities.items()
+        ]
+        store.write_batch(engine, model_name="m", model_version="1", cutoff=cutoff, rows=rows)
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    app = app_with(settings_for(served, CHURN_DATABASE_URL=database_url), holder)
+    with client_for(app) as client:
+        items = client.get("/v1/customers", params={"sort": "probability_change"}).json()["items"]
+        assert [i["customer_id"] for i in items] == ["a", "b", "c"]  # +0.3, -0.1, new
+        a = client.get("/v1/customers/a").json()
+        assert a["previous_probability"] == pytest.approx(0.2)
+        assert a["probability_change"] == pytest.approx(0.3)
+        assert a["previous_cutoff"] == "2024-05-31"
+        assert items[2]["previous_probability"] is None and items[2]["probability_change"] is None
+
+
 def test_unknown_customer_is_a_clear_404(client):
     missing = client.get("/v1/customers/no-such-customer")
     assert missing.status_code == 404
@@ -181,7 +215,9 @@ def test_metrics_count_routes_and_show_the_model(client, served):
 
 def test_openapi_documents_examples(client):
     spec = client.get("/openapi.json").json()
-    assert "examples" in spec["components"]["schemas"]["CustomerScoreOut"]
+    schemas = spec["components"]["schemas"]
+    assert "probability_change" in schemas["StoredScoreOut"]["examples"][0]
+    assert "examples" in schemas["LiveScoreOut"]
 
 
 # -- auth ------------------------------------------------------------------------------

@@ -132,6 +132,37 @@ def test_an_earlier_cutoff_says_readers_still_see_the_latest(scored, monkeypatch
     assert store.latest_batch(engine)["id"] == shown["id"]
 
 
+def test_a_later_cutoff_is_compared_with_the_earlier_batch(scored, monkeypatch):
+    """Each customer's probability a month earlier is kept beside today's: the risers
+    list first by `probability_change`, and `churn score` says how many moved."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+    monkeypatch.chdir(scored.root)
+    engine = _engine(scored.root)
+    latest = store.latest_batch(engine)["cutoff"]
+    earlier = latest - dt.timedelta(days=30)
+    for cutoff in (earlier, latest):
+        args = ["score", "--config", str(scored.config), "--cutoff", cutoff.isoformat()]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"since {earlier}:" in said and "churn risk rose by 10% or more" in said
+    batch = store.latest_batch(engine)
+    assert batch["previous_cutoff"] == earlier
+    risers = store.worklist(engine, sort="probability_change", limit=5)
+    then = store.latest_score(engine, risers[0]["customer_id"], batch_id=batch["previous_batch_id"])
+    assert risers[0]["previous_probability"] == pytest.approx(then["probability"])
+    changes = [r["probability"] - r["previous_probability"] for r in risers]
+    assert changes == sorted(changes, reverse=True) and changes[0] > 0
+    csv = scored.root / "risers.csv"
+    args = ["worklist", "--sort", "probability_change", "--limit", "5", "--out", str(csv)]
+    with monkeypatch.context() as patch:
+        patch.setenv("CHURN_DATABASE_URL", f"sqlite:///{scored.root / 'data' / 'scores.db'}")
+        assert runner.invoke(app, args).exit_code == 0
+    listed = pd.read_csv(csv)
+    assert listed["probability_change"].tolist() == pytest.approx(changes, abs=1e-4)
+    assert (listed["previous_cutoff"] == earlier.isoformat()).all()
+
+
 def test_no_champion_is_one_clear_error(scored, monkeypatch, tmp_path):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/empty.db")
     monkeypatch.chdir(tmp_path)

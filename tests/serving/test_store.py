@@ -133,3 +133,74 @@ def test_bad_queries_are_refused(engine):
         store.worklist(engine, sort="customer_id; drop table scores")
     with pytest.raises(store.StoreError):
         store.worklist(engine, offset=-1)
+
+
+# -- risk movement since the previous batch ----------------------------------------------
+MONTH_BEFORE = DAY - dt.timedelta(days=30)
+
+
+def _with_probabilities(probabilities: dict[int, float]) -> list[dict]:
+    rows = {row["customer_id"]: row for row in _rows(10)}
+    return [{**rows[i], "probability": p} for i, p in probabilities.items()]
+
+
+def test_a_batch_keeps_each_customers_previous_probability(engine):
+    _write(engine, _with_probabilities({0: 0.2, 1: 0.5, 2: 0.9}), cutoff=MONTH_BEFORE)
+    now = _write(engine, _with_probabilities({0: 0.6, 1: 0.45, 2: 0.5, 3: 0.3}), version="2")
+    assert store.latest_batch(engine)["previous_cutoff"] == MONTH_BEFORE
+    assert store.latest_score(engine, "0")["previous_probability"] == pytest.approx(0.2)
+    assert store.latest_score(engine, "3")["previous_probability"] is None  # new since then
+    risers = store.worklist(engine, sort="probability_change")
+    assert [r["customer_id"] for r in risers] == ["0", "1", "2", "3"]  # +0.4, -0.05, -0.4, new
+    moved = store.movement(engine, now)
+    assert (moved.previous_cutoff, moved.risen, moved.fallen) == (MONTH_BEFORE, 1, 1)
+    assert (moved.compared, moved.new) == (3, 1)
+
+
+def test_only_the_same_models_earlier_cutoff_is_compared(engine):
+    first = _write(engine, _rows(4))
+    backfill = _write(engine, _rows(4), cutoff=MONTH_BEFORE)  # scored after, but earlier
+    other = store.write_batch(
+        engine, model_name="telco", model_version="1", cutoff=DAY, rows=_rows(4)
+    )
+    assert store.movement(engine, first) is None
+    assert store.movement(engine, backfill) is None
+    assert store.movement(engine, other) is None
+
+
+def test_a_store_written_before_movement_gains_its_columns(tmp_path):
+    """A score store from an older version: `connect` adds the new nullable columns, its
+    batches stay readable, and the next batch is compared with them."""
+    url = f"sqlite:///{tmp_path / 'scores.db'}"
+    old = sa.MetaData()
+    for table in store.metadata.sorted_tables:
+        kept = [c for c in table.columns if not c.name.startswith("previous_")]
+        sa.Table(
+            table.name, old, *(sa.Column(c.name, c.type, primary_key=c.primary_key) for c in kept)
+        )
+    legacy = sa.create_engine(url)
+    old.create_all(legacy)
+    with legacy.begin() as conn:
+        conn.execute(
+            old.tables["batches"]
+            .insert()
+            .values(
+                id=1,
+                model_name="retail",
+                model_version="1",
+                cutoff=MONTH_BEFORE,
+                created_at=dt.datetime(2024, 6, 1),
+                rows=1,
+                status="complete",
+            )
+        )
+        row = store._record(1, _with_probabilities({5: 0.25})[0])
+        conn.execute(old.tables["scores"].insert().values(row))
+    legacy.dispose()
+
+    engine = store.connect(url)
+    assert store.latest_score(engine, "5")["probability"] == pytest.approx(0.25)
+    now = _write(engine, _with_probabilities({5: 0.75}))
+    assert store.latest_score(engine, "5")["previous_probability"] == pytest.approx(0.25)
+    assert store.movement(engine, now).risen == 1
+    engine.dispose()
