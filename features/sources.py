@@ -903,7 +903,7 @@ def _warn_repeated_lines(table: _Table) -> None:
     when = pd.DataFrame({"customer_id": clean["customer_id"], "timestamp": clean["timestamp"]})
     candidates = pd.util.hash_pandas_object(when, index=False).duplicated(keep=False).to_numpy()
     if table.dropped is not None:
-        candidates &= ~table.dropped.to_numpy()
+        candidates = candidates & ~table.dropped.to_numpy()  # pandas' array is read-only
     n = 0
     if candidates.any():
         lines = pd.DataFrame({name: values[candidates] for name, values in clean.items()})
