@@ -66,14 +66,24 @@ def day_of(cutoff: pd.Timestamp) -> int:
     return int(np.datetime64(pd.Timestamp(cutoff).normalize().date(), "D").astype(np.int64))
 
 
+NEVER = np.iinfo(np.int64).max
+"""The `until` of a row that counts from its day on, at every later cutoff."""
+
+
 @dataclass(frozen=True)
 class Activity:
-    """One activity table as arrays sorted by (code, day); extra columns in `values`."""
+    """One activity table as arrays sorted by (code, day); extra columns in `values`.
+
+    `until` (optional): the day from which a row no longer counts (a purchase its return
+    reversed, `features/returns.py`): at cutoff `c` a row counts when `day <= c < until`,
+    in every window read at `c`, so a return after the cutoff changes nothing at it.
+    """
 
     code: np.ndarray
     day: np.ndarray
     n_customers: int
     values: dict[str, np.ndarray]
+    until: np.ndarray | None = None
 
     @classmethod
     def from_frame(
@@ -83,15 +93,22 @@ class Activity:
         *,
         columns: dict[str, np.ndarray] | None = None,
         tiebreak: str | None = None,
+        until: np.ndarray | None = None,
     ) -> Activity:
         """Align a canonical frame on the customer axis; rows of unknown customers drop.
 
         Rows end up sorted by (code, day[, tiebreak column]); the sort is skipped when
         the input already is (sources sort by customer and time, which is the usual case).
+        `until`: float days (NaN: never), as the class docstring says.
         """
         code = level_codes(frame["customer_id"], axis)  # -1: an unknown customer
         day = to_days(frame["timestamp"])
         values = {k: np.asarray(v) for k, v in (columns or {}).items()}
+        if until is not None:
+            stops = np.full(len(until), NEVER, dtype=np.int64)
+            reversed_ = ~np.isnan(until)
+            stops[reversed_] = until[reversed_]
+            values["_until"] = stops
         keep = (code >= 0) & ~np.isnan(day)
         if not keep.all():
             code, day = code[keep], day[keep]
@@ -102,16 +119,20 @@ class Activity:
             order = np.lexsort(keys[::-1])
             code, day = code[order], day[order]
             values = {k: v[order] for k, v in values.items()}
-        return cls(code=code, day=day, n_customers=len(axis), values=values)
+        stops = values.pop("_until", None)
+        return cls(code=code, day=day, n_customers=len(axis), values=values, until=stops)
 
     def known(self, cutoff_day: int) -> np.ndarray:
-        """Mask of rows on or before the cutoff day."""
-        return self.day <= cutoff_day
+        """Mask of rows that count at the cutoff day: on or before it (and not reversed)."""
+        known = self.day <= cutoff_day
+        return known if self.until is None else known & (self.until > cutoff_day)
 
     def window(self, cutoff_day: int, days: int, *, offset: int = 0) -> np.ndarray:
-        """Mask of rows in `(c - offset - days, c - offset]`: `offset` shifts to older windows."""
+        """Mask of rows in `(c - offset - days, c - offset]` that count at `c`: `offset`
+        shifts to older windows (what is known at `c` says which rows still count)."""
         end = cutoff_day - offset
-        return (self.day > end - days) & (self.day <= end)
+        inside = (self.day > end - days) & (self.day <= end)
+        return inside if self.until is None else inside & (self.until > cutoff_day)
 
     def count(self, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.code[mask], minlength=self.n_customers).astype(np.float64)
@@ -150,10 +171,12 @@ class Activity:
         return np.bincount(pairs // n_levels, minlength=self.n_customers).astype(np.float64)
 
     def runs(self, *keys: str) -> Activity:
-        """Collapse consecutive rows with equal (code, day, *keys), summing `amount`.
+        """Collapse consecutive rows with equal (code, day, *keys) into one row each.
 
         On rows sorted by those keys this turns transaction lines into purchase
-        occasions without a hash groupby.
+        occasions without a hash groupby. An occasion counts while any of its rows does
+        (its `until` is their latest). Spend stays with the lines: a returned line stops
+        counting on its own (`features/monetary.py`).
         """
         columns = [self.code, self.day, *(self.values[k] for k in keys)]
         change = np.zeros(len(self.code), dtype=bool)
@@ -162,12 +185,15 @@ class Activity:
             for column in columns:
                 change[1:] |= column[1:] != column[:-1]
         starts = np.flatnonzero(change)
-        amount = np.add.reduceat(self.values["amount"], starts) if len(starts) else np.zeros(0)
+        until = None
+        if self.until is not None:
+            until = np.maximum.reduceat(self.until, starts) if len(starts) else self.until[:0]
         return Activity(
             code=self.code[starts],
             day=self.day[starts],
             n_customers=self.n_customers,
-            values={"amount": amount},
+            values={},
+            until=until,
         )
 
     def grouped(self, mask: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:

@@ -29,7 +29,7 @@ class Context:
     """customer ids; position in it is the `code` used by every Activity."""
     signup_day: np.ndarray
     orders: Activity | None
-    """One row per order (order_id, else per purchase day): amount."""
+    """One row per order (order_id, else per purchase day); spend is in `lines`."""
     lines: Activity | None
     """One row per transaction line: amount, category (code), discounted (0/1)."""
     categories: tuple[str, ...]
@@ -91,7 +91,9 @@ def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[
     if "order_id" in frame:
         columns["order"] = factorize(frame["order_id"])[0]
         tiebreak = "order"
-    return Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak), categories
+    until = to_days(frame["returned_at"]) if "returned_at" in frame else None
+    lines = Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak, until=until)
+    return lines, categories
 
 
 def _category_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:

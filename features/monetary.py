@@ -1,7 +1,9 @@
 """Frequency and monetary value: purchase occasions and spend in 30/90/365-day windows.
 
 Counts are purchase occasions (orders; customer-days when the data has no order id), so a
-basket of ten lines is one purchase. Lifetime totals are the customer's historical value.
+basket of ten lines is one purchase. Spend sums the lines that count at the cutoff: a line
+its return reversed stops counting from the return's day (`features/returns.py`), so a
+partly returned order keeps what was kept. Lifetime totals are the historical value.
 """
 
 from __future__ import annotations
@@ -82,13 +84,12 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
-    orders = ctx.orders
-    assert orders is not None
+    orders, lines = ctx.orders, ctx.lines
+    assert orders is not None and lines is not None
     columns: Columns = {}
     for days in WINDOWS_DAYS:
-        window = orders.window(cutoff_day, days)
-        columns[f"orders_{days}d"] = orders.count(window)
-        columns[f"spend_{days}d"] = orders.total(window, "amount")
+        columns[f"orders_{days}d"] = orders.count(orders.window(cutoff_day, days))
+        columns[f"spend_{days}d"] = lines.total(lines.window(cutoff_day, days), "amount")
     known = orders.known(cutoff_day)
     columns["avg_order_value_365d"] = ratio(columns["spend_365d"], columns["orders_365d"])
     columns["orders_total"] = orders.count(known)
@@ -96,7 +97,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     columns["purchase_pace_90d_vs_lifetime"] = ratio(
         columns["orders_90d"], columns["orders_total"] * 90.0 / active_days
     )
-    columns["spend_total"] = orders.total(known, "amount")
+    columns["spend_total"] = lines.total(lines.known(cutoff_day), "amount")
     return columns
 
 

@@ -36,6 +36,7 @@ from pandas.api.types import (
 )
 from pandas.tseries.api import guess_datetime_format
 
+from features.activity import to_days
 from features.contract import (
     UNTYPED_EVENT,
     CustomersSpec,
@@ -45,6 +46,7 @@ from features.contract import (
     TableSpec,
     TransactionsSpec,
 )
+from features.returns import match_returns
 from features.tables import DAY, Tables
 from features.text_numbers import read_numbers
 
@@ -884,11 +886,60 @@ def _line_totals(table: _Table) -> None:
 
 
 def _check_amounts(table: _Table) -> None:
-    """Missing and negative amounts are dropped when rare, an error when not."""
+    """Missing amounts are dropped when rare, an error when not. A negative amount is a
+    return: matched to the purchase it reverses (`features/returns.py`), else ignored
+    when rare and an error when not. An amount of 0 (a free item, an adjustment) is no
+    purchase: it would read as the customer's latest visit."""
     amounts, missing = table.clean["amount"], table.missing["amount"]
     _tolerate(table, missing, "of amounts missing", MAX_MISSING_AMOUNT_SHARE, "")
-    note = "returns or refunds, not purchases; "
-    _tolerate(table, amounts < 0, "of amounts negative", MAX_NEGATIVE_AMOUNT_SHARE, note)
+    reversing = _match_returns(table)
+    note = "returns or refunds of no single purchase (same category and amount); "
+    what = "of amounts negative and mirroring no purchase"
+    _tolerate(table, (amounts < 0) & ~reversing, what, MAX_NEGATIVE_AMOUNT_SHARE, note)
+    usable = pd.Series(True, index=amounts.index) if table.dropped is None else ~table.dropped
+    zero = (amounts == 0) & usable
+    if zero.any():
+        n = int(zero.sum())
+        if n == int(usable.sum()):
+            what = f"every amount is 0 ({_rows(n)}): a log without spend is a usage log (events)"
+            table.error("amount", n, what)
+            return
+        what = f"{_rows(n)} with an amount of 0 (free items, adjustments) ignored: no purchase"
+        table.warning("amount", n, what)
+        table.drop(zero)
+
+
+def _match_returns(table: _Table) -> pd.Series:
+    """Mark each purchase line a return reverses (`returned_at`, the return's time) and
+    drop those returns; returns which rows they were."""
+    amounts = table.clean["amount"]
+    negative = amounts < 0
+    if not negative.any():
+        return negative
+    day = to_days(table.clean["timestamp"])
+    if table.dropped is not None:
+        day[table.dropped.to_numpy()] = np.nan
+    category = table.clean.get("category")
+    matched = match_returns(
+        table.clean["customer_id"].to_numpy(),
+        day,
+        amounts.to_numpy(dtype=np.float64, na_value=np.nan),
+        None if category is None else category.astype(object).fillna("").to_numpy(),
+    )
+    reversing = pd.Series(matched.reversing, index=amounts.index)
+    if matched.matched:
+        stamps = pd.to_datetime(matched.returned_day, unit="D")
+        table.clean["returned_at"] = pd.Series(stamps, index=amounts.index)
+        n = matched.matched
+        table.warning(
+            "amount",
+            n,
+            f"{_rows(n)} with a negative amount {'reverses' if n == 1 else 'reverse'} an "
+            "earlier purchase (same customer, category and amount): from the return's day "
+            "that purchase no longer counts",
+        )
+        table.drop(reversing)
+    return reversing
 
 
 def _warn_repeated_lines(table: _Table) -> None:

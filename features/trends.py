@@ -92,13 +92,13 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
-    orders = ctx.orders
-    assert orders is not None
+    orders, lines = ctx.orders, ctx.lines
+    assert orders is not None and lines is not None
     columns: Columns = {}
-    for days in (90, 180):
-        now, before = orders.window(cutoff_day, days), orders.window(cutoff_day, days, offset=days)
+    for days in (90, 180):  # spend from lines, as `features/monetary.py` says why
+        now, before = lines.window(cutoff_day, days), lines.window(cutoff_day, days, offset=days)
         columns[f"spend_trend_{days}d_vs_prev"] = relative_change(
-            orders.total(now, "amount"), orders.total(before, "amount")
+            lines.total(now, "amount"), lines.total(before, "amount")
         )
     columns["orders_trend_90d_vs_prev"] = relative_change(
         orders.count(orders.window(cutoff_day, 90)),

@@ -41,6 +41,23 @@ def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
         frame = getattr(tables, name)
         if frame is None:
             continue
-        rows = frame.loc[frame["customer_id"] == customer_id, [c for c in columns if c in frame]]
+        own = frame.loc[frame["customer_id"] == customer_id]
+        rows = own[[c for c in columns if c in frame]]
         item[name] = [{k: plain(v) for k, v in row.items()} for row in rows.to_dict("records")]
+        if "returned_at" in own:
+            item[name] += _returns(own)
     return item
+
+
+def _returns(lines: pd.DataFrame) -> list[dict[str, Any]]:
+    """The returns the loader matched to these purchase lines, as the negative lines a
+    log books them as (live scoring matches them again, `features/returns.py`)."""
+    returned = lines.loc[lines["returned_at"].notna()]
+    return [
+        {
+            "timestamp": plain(row["returned_at"]),
+            "amount": -row["amount"],
+            **({"category": plain(row["category"])} if "category" in returned else {}),
+        }
+        for row in returned.to_dict("records")
+    ]

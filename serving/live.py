@@ -30,8 +30,10 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
+from features.activity import to_days
 from features.contract import DataSpec, InteractionsSpec, TableSpec
 from features.registry import Columns
+from features.returns import match_returns
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, rank
@@ -270,12 +272,34 @@ def _known_by(customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, d
 
 
 def _kept(customer: CustomerHistoryIn, table: str) -> list[Any]:
-    """The posted rows of `table` the loader would keep: a negative amount is a return or
-    refund, not a purchase, and the batch ignores it (`features/sources.py`)."""
+    """The posted rows of `table` the loader would read: an amount of 0 is no purchase
+    (`features/sources.py`); negative ones are returns, matched in `_returns`."""
     rows = getattr(customer, table)
     if table == "transactions":
-        return [row for row in rows if row.amount >= 0]
+        return [row for row in rows if row.amount != 0]
     return rows
+
+
+def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The posted lines as the loader leaves them: each return marks the purchase it
+    reverses (`returned_at`) and goes; one that mirrors no purchase is ignored."""
+    amount = lines["amount"]
+    negative = amount < 0
+    if not negative.any():
+        return lines
+    category = lines.get("category")
+    matched = match_returns(
+        lines["customer_id"],
+        to_days(lines["timestamp"]),
+        amount,
+        None if category is None else np.array(["" if c is None else c for c in category]),
+    )
+    if matched.matched:
+        stamps = np.full(len(amount), NOT_A_TIME, dtype=np.int64).view("datetime64[ns]")
+        reversed_ = ~np.isnan(matched.returned_day)
+        stamps[reversed_] = matched.returned_day[reversed_].astype(np.int64).astype("<M8[D]")
+        lines = {**lines, "returned_at": stamps}
+    return {name: values[~negative] for name, values in lines.items()}
 
 
 def with_all_columns(features: Columns, model: ChurnModel) -> Columns:
@@ -402,7 +426,7 @@ def _activity(
         if unknown.texts and name not in TIME_COLUMNS:
             values = [unknown.known(v) for v in values]
         typed[name] = _typed(name, values)
-    return typed
+    return _returns(typed) if table == "transactions" else typed
 
 
 def _typed(name: str, values: list[Any]) -> np.ndarray:

@@ -736,7 +736,8 @@ def test_many_negative_amounts_are_an_error(tmp_path):
     _, report = check(tmp_path, transactions=transactions)
     issue = only_error(report)
     assert_located(issue, file="transactions.csv", column="amount", rows=2)
-    assert "25.0% of amounts negative (2 rows); at most 10% can be ignored" in issue.message
+    expected = "25.0% of amounts negative and mirroring no purchase (2 rows); at most 10% can"
+    assert expected in issue.message
 
 
 def test_a_few_negative_amounts_are_returns_ignored_with_a_warning(tmp_path):
@@ -746,8 +747,46 @@ def test_a_few_negative_amounts_are_returns_ignored_with_a_warning(tmp_path):
     assert report.errors == [] and tables is not None
     (warning,) = report.warnings
     assert_located(warning, file="transactions.csv", column="amount", rows=2)
-    assert "5.0% of amounts negative (2 rows); returns or refunds" in warning.message
+    assert "5.0% of amounts negative and mirroring no purchase (2 rows)" in warning.message
     assert len(tables.transactions) == 38 and (tables.transactions["amount"] >= 0).all()
+    assert "returned_at" not in tables.transactions
+
+
+def test_a_return_mirroring_a_purchase_reverses_it_from_its_day(tmp_path):
+    """A cancelled order ('C' invoice: the same line, negative) no longer counts from the
+    day of the return: the loader marks the purchase (`returned_at`) and drops the return."""
+    lines = many_transactions(40)
+    bought = lines.loc[4]  # customer 1, 2024-05-05, 14.0, paper
+    cancel = {**bought.to_dict(), "timestamp": "2024-05-09", "amount": -bought["amount"]}
+    lines = pd.concat([lines, pd.DataFrame([cancel])], ignore_index=True)
+    tables, report = check(tmp_path, transactions=lines)
+    assert report.errors == [] and tables is not None
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="amount", rows=1)
+    assert "reverses an earlier purchase" in issue.message
+    frame = tables.transactions
+    assert len(frame) == 40 and (frame["amount"] > 0).all()
+    assert frame["returned_at"].notna().sum() == 1
+    (returned,) = frame.loc[frame["returned_at"].notna()].itertuples()
+    assert (returned.customer_id, returned.amount) == (1, 14.0)
+    assert returned.returned_at == pd.Timestamp("2024-05-09")
+
+
+def test_amounts_of_zero_are_no_purchases(tmp_path):
+    lines = many_transactions(40)
+    lines.loc[[3, 7, 9], "amount"] = 0.0
+    tables, report = check(tmp_path, transactions=lines)
+    assert tables is not None and len(tables.transactions) == 37
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="amount", rows=3)
+    assert "with an amount of 0 (free items, adjustments) ignored" in issue.message
+
+
+def test_a_log_without_any_spend_is_an_error_pointing_to_events(tmp_path):
+    _, report = check(tmp_path, transactions=many_transactions(40).assign(amount=0.0))
+    issue = only_error(report)
+    assert_located(issue, file="transactions.csv", column="amount", rows=40)
+    assert "map it" not in issue.message and "usage log (events)" in issue.message
 
 
 def test_many_missing_amounts_are_an_error(tmp_path):

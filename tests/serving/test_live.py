@@ -399,6 +399,31 @@ def test_live_feature_columns_equal_the_batch_frame(served, tables, cutoff):
     np.testing.assert_array_equal(champion.layout.array(columns), champion.layout.array(frame))
 
 
+def test_returns_the_loader_matched_are_matched_again_live(served, tables, cutoff):
+    """A purchase its return reversed stops counting in the batch; posted with the return
+    as a negative line (as `history_item` writes it), it stops counting live too."""
+    champion = _champion(served)
+    when = pd.Timestamp(cutoff)
+    lines = tables.transactions.copy()
+    bought = lines[lines["timestamp"] <= when - pd.Timedelta(days=10)]
+    last = bought.groupby("customer_id").tail(1).head(6)
+    lines["returned_at"] = pd.NaT
+    lines.loc[last.index, "returned_at"] = last["timestamp"] + pd.Timedelta(days=2)
+    returned = tables.with_tables(transactions=lines)
+    ids = sorted(last["customer_id"].tolist())
+    items = [history_item(returned, c) for c in ids]
+    assert all(any(t["amount"] < 0 for t in item["transactions"]) for item in items)
+    request = ScoreIn.model_validate({"customers": items, "cutoff": cutoff.isoformat()})
+    got = champion.feature_columns(live.to_tables(request.customers, champion), when)
+    batch = champion.features(returned, when).set_index("customer_id").loc[ids]
+    before = champion.features(tables, when).set_index("customer_id").loc[ids]
+    for name in ("spend_total", "orders_total", "days_since_last_purchase"):
+        np.testing.assert_array_equal(got[name], batch[name].to_numpy(), name)
+    # (an occasion of several lines counts while any of them does, with all their spend)
+    assert (batch["spend_total"] <= before["spend_total"]).all()
+    assert (batch["spend_total"] < before["spend_total"]).sum() >= 3
+
+
 def test_tables_of_plain_columns_give_the_same_features(served, tables, cutoff):
     """A live request's tables are numpy columns, not frames (`features.tables.Table`):
     the feature code reads both alike, on a few rows or many, with customers in any order

@@ -1,0 +1,79 @@
+"""Returns that reverse a purchase: matched to it, so the purchase stops counting.
+
+A line log books a return or cancellation as a negative line ('C' invoices in a retail
+export): a purchase of 80,995 units cancelled the same day must not read as a customer's
+lifetime spend, nor a fully returned order as their latest purchase. A return is matched
+to the purchase line it mirrors: the same customer, the same category (when the log has
+one) and the same amount to the cent, bought on or before the return's day; the latest
+such purchase not matched yet. From the return's day on, that line no longer counts
+(`returned_at`; `features/activity.py` reads it as of each cutoff, so a return booked
+after a cutoff changes nothing at it). An order counts while any of its lines does.
+
+A return that mirrors no purchase (a partial return, a refund of another amount) is
+ignored, as before: netting it against some purchase would be a guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+CENTS = 100
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Per row of the input: the day (float days, NaN: never) its purchase was returned."""
+
+    returned_day: np.ndarray
+    reversing: np.ndarray
+    """True for each return that reversed a purchase"""
+    matched: int
+    """returns that reversed a purchase"""
+    unmatched: int
+    """returns that mirror no purchase (ignored)"""
+
+
+def match_returns(
+    customer: np.ndarray, day: np.ndarray, amount: np.ndarray, category: np.ndarray | None
+) -> Matched:
+    """Match each return (amount < 0) to the purchase it mirrors (module docstring).
+
+    `customer` and `category` are any hashable codes (text is fine), `day` float days
+    (NaN rows take no part), `amount` floats. Returns are matched oldest first, each to
+    the latest unmatched mirroring purchase on or before its day."""
+    returned = np.full(len(amount), np.nan)
+    reversing = np.zeros(len(amount), dtype=bool)
+    cents = np.round(np.abs(amount) * CENTS)
+    is_return = (amount < 0) & ~np.isnan(day)
+    if not is_return.any():
+        return Matched(returned, reversing, 0, 0)
+    # only the rows of customers with a return take part: key those alone
+    rows = np.flatnonzero(pd.Series(customer).isin(pd.unique(customer[is_return])).to_numpy())
+    day = day[rows]
+    kinds = category[rows] if category is not None else np.zeros(len(rows), dtype=np.int8)
+    keys = pd.MultiIndex.from_arrays([customer[rows], kinds, cents[rows]])
+    returns = np.flatnonzero(is_return[rows])
+    returns = returns[np.argsort(day[returns], kind="stable")]
+    bought = (amount[rows] > 0) & ~np.isnan(day)
+    candidates: dict[tuple, list[tuple[float, int]]] = defaultdict(list)
+    purchases = np.flatnonzero(bought & keys.isin(keys[returns]))
+    for at, key in zip(purchases.tolist(), keys[purchases].tolist(), strict=True):
+        candidates[key].append((float(day[at]), at))
+    for listed in candidates.values():
+        listed.sort()
+    matched = 0
+    for at, key in zip(returns.tolist(), keys[returns].tolist(), strict=True):
+        listed = candidates.get(key)
+        # the latest purchase on or before the return's day
+        found = bisect.bisect_right(listed, (float(day[at]), np.inf)) - 1 if listed else -1
+        if found >= 0:
+            _, purchase = listed.pop(found)
+            returned[rows[purchase]] = day[at]
+            reversing[rows[at]] = True
+            matched += 1
+    return Matched(returned, reversing, matched, len(returns) - matched)
