@@ -173,6 +173,8 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     wallet: QuantileWalletEstimator | None = None
     bgnbd: BGNBD | None = None
     event_types: tuple[str, ...] = ()
+    consumable_categories: tuple[str, ...] | None = None
+    """Inferred in training (unless configured): scoring infers none from its own rows."""
     info: dict[str, Any] = field(default_factory=dict)
     """Training cutoffs, metrics and other facts for /v1/model and the registry."""
 
@@ -265,8 +267,14 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         return columns
 
     def _tables(self, tables: Tables) -> Tables:
-        """The event types the model was trained on, not those frequent in new rows."""
-        return replace(tables, event_types=self.event_types) if self.event_types else tables
+        """The event types and consumable categories the model was trained with, not
+        those the rows scored now would suggest."""
+        kept: dict[str, Any] = {}
+        if self.event_types:
+            kept["event_types"] = self.event_types
+        if self.consumable_categories is not None and tables.consumable_categories is None:
+            kept["consumable_categories"] = self.consumable_categories
+        return replace(tables, **kept) if kept else tables
 
     # -- MLflow pyfunc ---------------------------------------------------------------
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:

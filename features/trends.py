@@ -128,6 +128,16 @@ def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns
     }
 
 
+def consumable_categories(ctx: Context, cutoff_day: int) -> tuple[str, ...] | None:
+    """The consumable categories as of `cutoff_day` (configured or inferred), for a model to
+    keep: scored later, it uses these rather than infer them again from other rows (a live
+    request's few lines would give another set than the batch). None: no categories."""
+    if not ctx.categories or ctx.lines is None:
+        return None
+    codes = _consumable_codes(ctx, ctx.lines, cutoff_day)
+    return tuple(ctx.categories[i] for i in codes.tolist())
+
+
 def _consumable_codes(ctx: Context, lines: Activity, cutoff_day: int) -> np.ndarray:
     """Codes of consumable categories: configured, else low-median-amount categories."""
     configured = ctx.tables.consumable_categories

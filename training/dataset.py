@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.activity import day_of
 from features.bgnbd import BGNBD, complete_bgnbd
 from features.build import FeatureFrame, build
 from features.contract import RunConfig, TrainingSpec
 from features.labels import label_churn
 from features.registry import FeatureSpec
 from features.tables import Tables
+from features.trends import consumable_categories
 from features.wallet import QuantileWalletEstimator, complete_wallet
 
 
@@ -92,6 +94,8 @@ class LabelledSet:
     event_types: tuple[str, ...]
     wallet_attributes: tuple[str, ...] = ()
     bgnbd: BGNBD | None = None
+    consumable_categories: tuple[str, ...] | None = None
+    """As of the last fitted-on cutoff (`features.trends.consumable_categories`)."""
 
     @property
     def names(self) -> list[str]:
@@ -120,4 +124,7 @@ def assemble(
     usable = frame["eligible"] & frame["observed"]
     frame = frame.loc[usable].drop(columns=["eligible", "observed"]).reset_index(drop=True)
     attributes = tuple(tables.attributes) if wallet is not None else ()
-    return LabelledSet(frame, built.specs, wallet, built.context.event_types, attributes, bgnbd)
+    consumables = consumable_categories(built.context, day_of(max(fit_on))) if fit_on else None
+    return LabelledSet(
+        frame, built.specs, wallet, built.context.event_types, attributes, bgnbd, consumables
+    )

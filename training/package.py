@@ -47,6 +47,7 @@ def package_model(
         wallet=data.wallet,
         bgnbd=data.bgnbd,
         event_types=data.event_types,
+        consumable_categories=data.consumable_categories,
         info=info,
     )
     model.info["risk_directions"] = _risk_directions(model, rows)  # needs the model itself

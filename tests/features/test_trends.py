@@ -3,9 +3,12 @@
 import math
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
+from features.activity import day_of
 from features.build import build, build_features
+from features.trends import consumable_categories
 from tests.frames import make_tables, row, transactions
 
 CUTOFF = "2024-06-30"  # 90d window (Apr 1, Jun 30]; previous 90d (Jan 2, Apr 1]
@@ -68,6 +71,15 @@ def test_consumables_inferred_from_low_median_amount_when_not_configured():
     one = row(build_features(tables, cutoffs=CUTOFF), 1)
     # medians: machines 60, paper 25; overall median of lines 30 -> paper is consumable
     assert one["consumables_share_90d"] == 1.0
+
+
+def test_the_inferred_consumables_are_named_for_a_model_to_keep():
+    """A model keeps the set inferred in training (`ChurnModel.consumable_categories`):
+    a live request's few lines would infer another."""
+    ctx = build(_defector_tables(consumables=None), cutoffs=CUTOFF).context
+    assert consumable_categories(ctx, day_of(pd.Timestamp(CUTOFF))) == ("paper",)
+    before_any_paper = day_of(pd.Timestamp("2024-02-15"))
+    assert consumable_categories(ctx, before_any_paper) == ()
 
 
 def test_configured_consumables_absent_from_the_data_give_a_zero_share():

@@ -205,6 +205,33 @@ def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch, capl
     assert fallback.scores(rows.head(0))[1].shape == (0, len(trained.model.layout.names) + 1)
 
 
+def test_a_few_customers_score_with_the_consumables_of_training(trained):
+    """Consumable categories are inferred in training and kept: scoring a few customers'
+    rows (a live request) does not infer its own set from them."""
+    assert trained.model.consumable_categories  # (here the configured ones)
+    categories = set(trained.tables.transactions["category"].dropna())
+    other = tuple(sorted(categories - set(trained.model.consumable_categories)))
+    model = replace(trained.model, consumable_categories=other)  # not what rows would say
+    unset = replace(trained.tables, consumable_categories=None)
+    when = trained.test_cutoff
+    full = model.features(unset, when).set_index("customer_id")
+    configured = model.features(replace(unset, consumable_categories=other), when)
+    np.testing.assert_array_equal(
+        full["consumables_share_90d"], configured["consumables_share_90d"]
+    )
+    ids = full.index[:: len(full) // 7][:7]
+    few = replace(
+        unset,
+        customers=unset.customers[unset.customers["customer_id"].isin(ids)],
+        transactions=unset.transactions[unset.transactions["customer_id"].isin(ids)],
+        events=None,
+        interactions=None,
+    )
+    got = model.feature_columns(few, when)
+    expected = full.loc[got["customer_id"], "consumables_share_90d"].to_numpy()
+    np.testing.assert_array_equal(got["consumables_share_90d"], expected)
+
+
 def test_predict_returns_probabilities_and_is_the_pyfunc_entry_point(trained):
     rows = trained.test_features().head(50)
     p = trained.model.predict_proba(rows)
