@@ -315,9 +315,19 @@ def worklist(
     ] = "value_at_risk",
     limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many customers.")] = 200,
     out: Annotated[Path | None, typer.Option(help="Write a CSV here (else print a table).")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="The run config: its model's latest batch (default: the store's latest).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The customers to call first, with their reasons, from the latest `churn score`
     batch (the store in CHURN_DATABASE_URL): as GET /v1/customers, one row each."""
+    from features.contract import load_config
     from serving import store
     from serving.queries import WorklistQuery
     from serving.settings import Settings
@@ -332,12 +342,15 @@ def worklist(
         if not equals or not name:
             raise typer.BadParameter("give name=value, e.g. region=north", param_hint="--segment")
         pair = (name, value)
+    model_name = load_config(config).model_name if config is not None else None
     engine = store.connect(Settings().database_url)
     try:
-        query = WorklistQuery(band=band, tier=tier, segment=pair, sort=sort, limit=limit)
+        query = WorklistQuery(
+            band=band, tier=tier, segment=pair, sort=sort, limit=limit, model_name=model_name
+        )
         frame = worklist_frame(worklist_rows(engine, query))
         if frame.empty:
-            make_console().print(_nobody(engine, pair))
+            make_console().print(_nobody(engine, pair, model_name))
     finally:
         engine.dispose()
     if out is None:
@@ -349,12 +362,12 @@ def worklist(
     make_console().print(f"wrote {len(frame):,} customers to {out}{capped}")
 
 
-def _nobody(engine: Any, segment: tuple[str, str] | None) -> str:
+def _nobody(engine: Any, segment: tuple[str, str] | None, model_name: str | None) -> str:
     """Why a worklist is empty: no batch yet, or the filters matched nobody in it (with
     the values the segment does hold, most common first)."""
     from serving import store
 
-    batch = store.latest_batch(engine)
+    batch = store.latest_batch(engine, model_name=model_name)
     assert batch is not None  # worklist_rows refuses an empty store
     found = f"no customer matches in batch {batch['id']} (as of {batch['cutoff']})"
     if segment is None:

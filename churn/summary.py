@@ -76,8 +76,13 @@ def _risk(row: Any) -> str:
 def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
     """The call list on screen: who, how risky, what is at stake, and why."""
     console = console or make_console()
-    cutoff = frame["cutoff"].iloc[0] if len(frame) else "-"
-    table = Table(title=f"worklist: {len(frame):,} customers, scores as of {cutoff}")
+    first = frame.iloc[0] if len(frame) else None
+    scored = (
+        f"scores as of {first['cutoff']} by {first['model_name']} version {first['model_version']}"
+        if first is not None
+        else "no scores"
+    )
+    table = Table(title=f"worklist: {len(frame):,} customers, {scored}")
     for column in ("customer", "risk", "band", "value at risk", "tier", "why"):
         table.add_column(column, justify="right" if column in ("risk", "value at risk") else "left")
     reasons = [c for c in frame.columns if c.startswith("reason_")]

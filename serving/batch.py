@@ -117,7 +117,7 @@ class Job:
             cutoff=self.cutoff.date(),
             rows=records(self.features, ranked, reasons, self.segments),
         )
-        shown = store.latest_batch(engine)
+        shown = store.latest_batch(engine, model_name=self.champion.name)
         movement = store.movement(engine, batch_id)
         engine.dispose()
         return BatchResult(

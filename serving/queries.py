@@ -40,6 +40,8 @@ class WorklistQuery:
     sort: str = "value_at_risk"
     limit: int = 200
     cursor: str | None = None
+    model_name: str | None = None
+    """Read this model's latest batch (`store.latest_batch`)."""
 
 
 def encode_cursor(batch_id: int, offset: int) -> str:
@@ -60,8 +62,8 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
     return batch_id, offset
 
 
-def _latest(engine: Engine) -> dict[str, Any]:
-    batch = store.latest_batch(engine)
+def _latest(engine: Engine, model_name: str | None) -> dict[str, Any]:
+    batch = store.latest_batch(engine, model_name=model_name)
     if batch is None:
         raise NoScoresError("no scores stored yet; run `churn score` first")
     return batch
@@ -84,9 +86,12 @@ WHOLE_FLOAT = re.compile(r"(-?\d+)\.0+")
 stores it as '13085' (`features/sources.py`), so a lookup does too."""
 
 
-def customer_score(engine: Engine, customer_id: str) -> dict[str, Any]:
-    """The customer's row in the latest batch, with that batch's model and cutoff."""
-    batch = _latest(engine)
+def customer_score(
+    engine: Engine, customer_id: str, *, model_name: str | None = None
+) -> dict[str, Any]:
+    """The customer's row in the latest batch (of `model_name`'s, when it has any), with
+    that batch's model and cutoff."""
+    batch = _latest(engine, model_name)
     row = store.latest_score(engine, customer_id, batch_id=batch["id"])
     if row is None and (whole := WHOLE_FLOAT.fullmatch(customer_id)):
         row = store.latest_score(engine, whole.group(1), batch_id=batch["id"])
@@ -97,7 +102,7 @@ def customer_score(engine: Engine, customer_id: str) -> dict[str, Any]:
 
 def worklist_page(engine: Engine, query: WorklistQuery) -> tuple[list[dict[str, Any]], str | None]:
     """One page and the cursor of the next (None on the last page)."""
-    batch = _latest(engine)
+    batch = _latest(engine, query.model_name)
     offset = 0
     if query.cursor is not None:
         batch_id, offset = decode_cursor(query.cursor)

@@ -8,7 +8,9 @@ rolls all of it back, so the previous batch stays intact and a rerun of the same
 
 Read path: readers only see the *latest complete* batch: the one with the latest cutoff,
 and among batches of one cutoff the one written last (a new champion's rescoring). A
-backfill of an older cutoff therefore never replaces today's worklist.
+backfill of an older cutoff therefore never replaces today's worklist. A reader that
+knows its model (the server, `churn worklist --config`) sees that model's latest batch:
+two projects sharing one store file do not show each other's customers.
 
 Risk movement: each score row keeps the customer's probability in the *previous* batch
 (the same model name's latest complete batch of an earlier cutoff when this one was
@@ -207,8 +209,10 @@ def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield chunk
 
 
-def latest_batch(engine: Engine) -> dict[str, Any] | None:
-    """The batch readers see: latest cutoff, then last written; only complete ones."""
+def latest_batch(engine: Engine, *, model_name: str | None = None) -> dict[str, Any] | None:
+    """The batch readers see: latest cutoff, then last written; only complete ones. Of
+    `model_name`'s batches when it has any (else of all: a store written under another
+    name still reads)."""
     query = (
         sa.select(batches)
         .where(batches.c.status == "complete")
@@ -216,7 +220,12 @@ def latest_batch(engine: Engine) -> dict[str, Any] | None:
         .limit(1)
     )
     with engine.connect() as conn:
-        found = conn.execute(query).mappings().first()
+        found = None
+        if model_name is not None:
+            own = query.where(batches.c.model_name == model_name)
+            found = conn.execute(own).mappings().first()
+        if found is None:
+            found = conn.execute(query).mappings().first()
     return dict(found) if found else None
 
 

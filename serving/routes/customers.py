@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from serving.deps import EngineDep, MetricsDep
+from serving.deps import EngineDep, MetricsDep, SettingsDep
 from serving.queries import WorklistQuery, customer_score, worklist_page
 from serving.schemas import (
     Band,
@@ -31,9 +31,11 @@ def get_customer(
     ],
     engine: EngineDep,
     metrics: MetricsDep,
+    settings: SettingsDep,
 ) -> ModelJSONResponse:
     """The customer's latest stored score with reasons, band, value at risk and tier."""
-    found = StoredScoreOut.model_validate(customer_score(engine, customer_id))
+    stored = customer_score(engine, customer_id, model_name=settings.model_name)
+    found = StoredScoreOut.model_validate(stored)
     metrics.observe_scores([found.probability])
     return ModelJSONResponse(found)
 
@@ -41,6 +43,7 @@ def get_customer(
 @router.get("", response_model=WorklistOut, responses={409: {"model": ErrorOut}})
 def list_customers(
     engine: EngineDep,
+    settings: SettingsDep,
     band: Band | None = None,
     tier: Tier | None = None,
     segment: Annotated[
@@ -55,6 +58,6 @@ def list_customers(
     `sort=probability_change` lists whose risk rose most since the previous batch first
     (customers new since then last)."""
     pair = tuple(segment.split(":", 1)) if segment else None
-    query = WorklistQuery(band, tier, pair, sort, limit, cursor)
+    query = WorklistQuery(band, tier, pair, sort, limit, cursor, settings.model_name)
     rows, following = worklist_page(engine, query)
     return ModelJSONResponse(WorklistOut(items=rows, next_cursor=following))

@@ -107,6 +107,16 @@ def test_readers_see_the_latest_cutoff_then_the_last_written(engine):
     assert store.latest_score(engine, "1")["value"] == pytest.approx(200.0)
 
 
+def test_a_reader_that_knows_its_model_sees_that_models_latest_batch(engine):
+    ours = _write(engine, _rows(3), cutoff=MONTH_BEFORE)
+    theirs = store.write_batch(
+        engine, model_name="telco", model_version="1", cutoff=DAY, rows=_rows(3)
+    )
+    assert store.latest_batch(engine)["id"] == theirs
+    assert store.latest_batch(engine, model_name="retail")["id"] == ours
+    assert store.latest_batch(engine, model_name="unknown")["id"] == theirs  # falls back
+
+
 def test_worklist_sorts_filters_and_pages(engine):
     _write(engine, _rows(30))
     top = store.worklist(engine, limit=5)

@@ -75,3 +75,36 @@ def test_an_empty_store_says_to_score_first(served, tmp_path):
     assert result.exit_code == 2
     assert "no scores stored yet; run `churn score` first" in result.output
     assert not list(tmp_path.glob("*.csv"))
+
+
+def test_with_a_config_the_list_is_its_models_when_the_store_is_shared(served, tmp_path):
+    """Two projects writing one store file: another model's later batch is the store's
+    latest, but `--config` (and the server, which knows its model) reads its own."""
+    database_url = f"sqlite:///{tmp_path}/shared.db"
+    engine = store.connect(database_url)
+    for name, customer, cutoff in (("ours", "a", "2024-05-31"), ("theirs", "z", "2024-06-30")):
+        row = {
+            "customer_id": customer,
+            "probability": 0.5,
+            "band": "medium",
+            "value": 1.0,
+            "value_at_risk": 0.5,
+            "tier": "standard",
+            "reasons": [],
+            "segments": {},
+        }
+        store.write_batch(
+            engine,
+            model_name=name,
+            model_version="1",
+            cutoff=pd.Timestamp(cutoff).date(),
+            rows=[row],
+        )
+    config = tmp_path / "churn.yaml"
+    config.write_text("name: ours\ndata:\n  transactions: {path: %s}\n" % (served.root / "x.csv"))
+    shared = run(served, database_url=database_url)
+    assert "by theirs version 1" in " ".join(shared.output.split())
+    own = run(served, "--config", str(config), database_url=database_url)
+    assert own.exit_code == 0, own.output
+    said = " ".join(own.output.split())
+    assert "by ours version 1" in said and "2024-05-31" in said
