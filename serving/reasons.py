@@ -11,13 +11,16 @@ Reason text comes from the feature's own declared template filled with the custo
 own values (`FeatureSpec.render`). When a value is missing the template cannot be filled,
 and the text names the feature and the direction only: never a made-up number.
 
-A reason *in the customer's favour* must read as one: trees split on interactions and
-collinear features compensate each other, so "buying at 0% of their usual pace" can lower
-one customer's margin, but shown "in their favour" it reads as nonsense. So a lowering
-cell is never picked when its value sits on the risky side of the typical customer (the
-training median): risky as DOMAIN.md reads the feature (`features.registry.safer_when`),
-else as the model's learned `risk_directions` say (`churn.contributions.directions_of`).
-Raising reasons are the model's drivers and are shown as they come.
+A reason must read as what it claims: trees split on interactions and collinear
+features compensate each other, so "buying at 0% of their usual pace" can lower one
+customer's margin and "buying at 155% of their usual pace" raise another's, and shown as
+a reason either reads as nonsense. So a lowering cell is never picked when its value sits
+on the risky side of the typical customer (the training median): risky as DOMAIN.md reads
+the feature (`features.registry.safer_when`), else as the model's learned
+`risk_directions` say (`churn.contributions.directions_of`). A raising cell is dropped
+only from the side DOMAIN.md calls favourable: a learned direction can be a collinear
+feature's compensation (overdue ratio "lowers" the risk where days since the last
+purchase carries it) and would hide "9.1× their usual gap".
 """
 
 from __future__ import annotations
@@ -98,13 +101,11 @@ def _against_direction(
     domain: Mapping[str, int],
     middle: Mapping[str, float],
 ) -> np.ndarray:
-    """The contributions with the cells no reason "in their favour" may come from set to
-    zero (a copy if any): lowering the risk from the risky side of the typical customer,
-    by DOMAIN.md's reading of the feature where it has one, else by its learned direction
-    (+1: higher values riskier), or lowering it from a missing value DOMAIN.md reads.
-    Reasons that raise the risk are the model's drivers and are never filtered: a learned
-    direction can be a collinear feature's compensation (overdue ratio "lowers" the risk
-    where days since the last purchase carries it) and would hide "9.1× their usual gap".
+    """The contributions with the cells no reason may come from set to zero (a copy if
+    any): lowering the risk from the risky side of the typical customer, by DOMAIN.md's
+    reading of the feature where it has one, else by its learned direction (+1: higher
+    values riskier), or lowering it from a missing value DOMAIN.md reads; raising it from
+    the side DOMAIN.md calls favourable (never by a learned direction: module docstring).
     One matrix pass over the directed features (a live run is a few rows: per-feature
     numpy calls would cost more than the reasons)."""
     picked: list[int] = []
@@ -126,7 +127,8 @@ def _against_direction(
     offset = values - pivot
     cells = contributions[:, picked]
     direction = np.where(favourable != 0, favourable, along)
-    against = (cells < 0) & ((offset * direction > 0) | (np.isnan(values) & (favourable != 0)))
+    lowering = (cells < 0) & ((offset * direction > 0) | (np.isnan(values) & (favourable != 0)))
+    against = lowering | ((cells > 0) & (offset * favourable < 0))
     if not against.any():
         return contributions
     filtered = contributions.copy()

@@ -246,6 +246,33 @@ def test_in_their_favour_only_from_the_side_domain_md_calls_favourable():
     assert [r.feature for r in reasons[2]] == ["tenure_days"]  # no pace known: no fact either
 
 
+def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
+    """'buying at 155% of their usual pace' raising the risk (an interaction's artefact)
+    goes; 30% of it raising the risk stays, as does a feature DOMAIN.md does not read."""
+    pace = FeatureSpec(
+        "purchase_pace_90d_vs_lifetime",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "Pace.",
+        "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace",
+    )
+    features = pd.DataFrame(
+        {"purchase_pace_90d_vs_lifetime": [1.55, 0.3, np.nan], "tenure_days": [100.0] * 3}
+    )
+    contributions = np.array([[0.8, 0.1, 0.0]] * 3)
+    reasons = explain(
+        features,
+        contributions,
+        specs=[pace, TENURE],
+        columns=["purchase_pace_90d_vs_lifetime", "tenure_days"],
+        source_of={},
+        means={"purchase_pace_90d_vs_lifetime": 1.0, "tenure_days": 600.0},
+    )
+    assert [r.feature for r in reasons[0]] == ["tenure_days"]
+    assert [r.feature for r in reasons[1]] == ["purchase_pace_90d_vs_lifetime", "tenure_days"]
+    assert reasons[2][0].feature == "purchase_pace_90d_vs_lifetime"  # unknown: stays
+
+
 @pytest.mark.parametrize(
     ("name", "side"),
     [
