@@ -18,7 +18,7 @@ import pandas as pd
 import typer
 
 from churn import progress, summary
-from churn.console import make_console
+from churn.console import StderrHandler, make_console
 from churn.output import atomic_parquet, atomic_text
 
 app = typer.Typer(
@@ -46,6 +46,10 @@ def _quiet_libraries() -> None:
     logging.getLogger("mlflow").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="mlflow")
+    ours = logging.getLogger("features")  # data warnings, one line each, on stderr
+    if not ours.handlers:
+        ours.addHandler(StderrHandler())
+        ours.propagate = False
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:

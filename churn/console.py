@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 
 from rich.console import Console
 
@@ -16,3 +18,16 @@ def make_console(*, stderr: bool = False) -> Console:
     if made.is_terminal or "COLUMNS" in os.environ:
         return made
     return Console(stderr=stderr, width=PIPED_WIDTH)
+
+
+class StderrHandler(logging.StreamHandler):
+    """Log lines on the `sys.stderr` of the moment, message only: the stream is looked up
+    at each line, as a test runner or notebook may have swapped it since."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)

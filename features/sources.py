@@ -17,6 +17,7 @@ import datetime as dt
 import gzip
 import itertools
 import json
+import logging
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,8 @@ from features.contract import (
 from features.returns import match_returns
 from features.tables import DAY, Tables
 from features.text_numbers import read_numbers
+
+log = logging.getLogger(__name__)
 
 TIMESTAMP_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at"})
 NUMBER_COLUMNS = frozenset(
@@ -224,9 +227,13 @@ def validate(
 
 
 def load_tables(config: RunConfig, *, today: dt.date | None = None) -> Tables:
-    """Read and check every configured table; raise DataError listing every error."""
+    """Read and check every configured table; raise DataError listing every error. The
+    warnings (rows ignored, formats guessed) go to the log: a user who trains or scores
+    without running `churn validate` first still hears of them."""
     tables, report = validate(config, today=today)
     report.raise_for_errors()
+    for issue in report.warnings:
+        log.warning("data warning: %s", issue)
     assert tables is not None  # no errors means tables were built
     return tables
 

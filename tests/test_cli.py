@@ -71,6 +71,20 @@ def test_features_writes_one_row_per_customer_and_cutoff_with_labels(tmp_path):
     assert frame.loc[~unobserved, "churned"].notna().all()
 
 
+def test_commands_that_read_the_data_say_its_warnings(tmp_path):
+    """Not only `churn validate`: a user who goes straight to features (or train, score)
+    hears which rows were ignored."""
+    returns = transactions_frame()
+    returns.loc[0, "amount"] = 0.0
+    config = write_dataset(tmp_path, transactions=returns)
+    out = tmp_path / "features.parquet"
+    result = runner.invoke(
+        app, ["features", "--config", str(config), "--cutoffs", "2024-06-30", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "data warning: " in result.output and "amount of 0" in result.output
+
+
 def test_features_on_bad_data_writes_nothing(tmp_path):
     bad = transactions_frame().assign(timestamp="not a date")
     out = tmp_path / "features.parquet"
