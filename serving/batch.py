@@ -235,6 +235,12 @@ def score(
     return (np.concatenate(probabilities) if probabilities else np.zeros(0)), reasons
 
 
+def _tidy(amount: float) -> float:
+    """An amount without float noise (24606.257999999998 -> 24606.258): 12 significant
+    digits, more than any currency needs; NaN and None pass."""
+    return float(f"{amount:.12g}") if isinstance(amount, float) else amount
+
+
 def records(
     features: Mapping[str, Any],
     ranked: Mapping[str, np.ndarray],
@@ -250,8 +256,8 @@ def records(
             "customer_id": ids[i],
             "probability": probability,
             "band": band,
-            "value": value,
-            "value_at_risk": value_at_risk,
+            "value": _tidy(value),
+            "value_at_risk": _tidy(value_at_risk),
             "tier": tier,
             "reasons": [reason.as_dict() for reason in reasons[i]],
             "segments": {name: texts[i] for name, texts in segment_texts.items()},

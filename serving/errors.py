@@ -30,12 +30,33 @@ def _field(location: tuple) -> str:
     return ".".join(str(part) for part in location)
 
 
+MAX_ERRORS = 20
+"""Errors listed in a 422: a history of a thousand lines in the wrong date format is one
+mistake, not a thousand paragraphs."""
+
+
 def invalid(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The 422 body (`ErrorOut`) for pydantic's errors, locations as FastAPI gives them
-    (`('body', 'customers', 0, ...)`); the scoring process answers with it too."""
-    fields = [{"field": _field(e["loc"]), "message": e["msg"]} for e in errors]
+    (`('body', 'customers', 0, ...)`), each with the value it got; at most `MAX_ERRORS`
+    listed. The scoring process answers with it too."""
+    fields = [{"field": _field(e["loc"]), "message": _message(e)} for e in errors[:MAX_ERRORS]]
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in fields[:3])
+    more = len(errors) - len(fields)
+    if more:
+        summary += f" (and {more:,} more errors; the first {MAX_ERRORS} are listed)"
     return {"detail": f"invalid request: {summary}", "errors": fields}
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    """pydantic's message, with the value it got (a scalar; cut short) and, for a time,
+    the format that reads."""
+    message = error["msg"]
+    given = error.get("input")
+    if isinstance(given, str | int | float) and not isinstance(given, bool):
+        message += f" (got {str(given)[:40]!r})"
+    if error.get("type", "").startswith(("datetime_", "date_")):
+        message += "; use ISO 8601, e.g. 2024-06-30 or 2024-06-30T10:15:00"
+    return message
 
 
 def invalid_body(error: ValidationError) -> dict[str, Any]:

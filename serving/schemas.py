@@ -211,14 +211,28 @@ class _In(BaseModel):
 
 class TransactionIn(_In):
     timestamp: Stamp = Field(description="When the purchase happened (date or datetime).")
-    amount: float = Field(
+    amount: float | None = Field(
+        default=None,
         allow_inf_nan=False,
-        description="Net amount (unit price x quantity for a line); a negative amount is a "
-        "return or refund, ignored as the batch ignores it.",
+        description="The line's amount; or leave it out and give `unit_price` and "
+        "`quantity` (a line-item log, as the loader multiplies them). A negative amount "
+        "mirroring an earlier purchase (same category and amount) is its return and "
+        "reverses it, as in the batch; other negative amounts and 0 are ignored.",
     )
+    unit_price: float | None = Field(default=None, allow_inf_nan=False)
+    quantity: float | None = Field(default=None, allow_inf_nan=False)
     category: str | None = Field(default=None, max_length=128)
     discount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     order_id: str | None = Field(default=None, max_length=128)
+
+    @model_validator(mode="after")
+    def _priced(self) -> TransactionIn:
+        """amount = unit_price x quantity when only those are given, as the loader does."""
+        if self.amount is None:
+            if self.unit_price is None or self.quantity is None:
+                raise ValueError("give amount, or unit_price and quantity")
+            self.amount = self.unit_price * self.quantity
+        return self
 
 
 class InteractionIn(_In):

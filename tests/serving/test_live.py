@@ -149,6 +149,7 @@ ROW = "body.customers.0.transactions.0"
         (("customer_id",), "   ", "body.customers.0.customer_id"),
         (("transactions", 0, "timestamp"), "9999-01-01", f"{ROW}.timestamp"),
         (("signup_date",), "1500-06-30", "body.customers.0.signup_date"),
+        (("transactions", 0, "amount"), None, ROW),  # neither amount nor price x quantity
     ],
 )
 def test_bad_rows_are_422_naming_the_field(client, path, value, field):
@@ -163,6 +164,34 @@ def test_bad_rows_are_422_naming_the_field(client, path, value, field):
     response = post(client, [customer])
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_a_line_posted_as_unit_price_and_quantity_scores_as_its_amount(client, tables, cutoff):
+    """A model trained on a line-item log (Price x Quantity) takes the lines as they are."""
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    history = history_item(tables, lookup[_ids(client)[1]])
+    as_amounts = post(client, [history], cutoff=cutoff.isoformat()).json()["items"][0]
+    for line in history["transactions"]:
+        line["unit_price"], line["quantity"] = line.pop("amount") / 4, 4
+    as_lines = post(client, [history], cutoff=cutoff.isoformat())
+    assert as_lines.status_code == 200, as_lines.text
+    assert as_lines.json()["items"][0]["probability"] == pytest.approx(as_amounts["probability"])
+
+
+def test_many_bad_rows_are_one_short_422_saying_what_was_wrong(client):
+    """A history exported with '12/1/2009 8:39' dates: the first errors name the field,
+    the value and the format that reads; the rest are counted, not listed."""
+    customer = _valid()
+    line = customer["transactions"][0]
+    customer["transactions"] = [{**line, "timestamp": "12/1/2009 8:39"}] * 300
+    response = post(client, [customer])
+    assert response.status_code == 422
+    body = response.json()
+    assert len(body["errors"]) == 20
+    assert "(and 280 more errors" in body["detail"]
+    first = body["errors"][0]
+    assert first["field"] == f"{ROW}.timestamp"
+    assert "'12/1/2009 8:39'" in first["message"] and "ISO 8601" in first["message"]
 
 
 def test_a_cutoff_beyond_what_the_tables_hold_is_422(client):

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from serving.batch import records
 from serving.ranking import Rules, customer_value, rank, risk_band, value_tier
 
 
@@ -79,3 +80,17 @@ def test_value_at_risk_is_probability_times_value():
 def test_bad_thresholds_are_refused():
     with pytest.raises(ValueError):
         Rules(medium_from=0.7, high_from=0.6)
+
+
+def test_stored_amounts_carry_no_float_noise():
+    features = {"customer_id": np.array(["a", "b"], dtype=object)}
+    ranked = {
+        "probability": np.array([0.5, 0.25]),
+        "band": np.array(["medium", "low"]),
+        "value": np.array([24606.257999999998, np.nan]),
+        "value_at_risk": np.array([12303.128999999999, np.nan]),
+        "tier": np.array(["standard", "standard"]),
+    }
+    rows = list(records(features, ranked, [[], []], []))
+    assert (rows[0]["value"], rows[0]["value_at_risk"]) == (24606.258, 12303.129)
+    assert np.isnan(rows[1]["value"])
