@@ -497,7 +497,7 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
     spec = table.spec
     if isinstance(spec, CustomersSpec):
         _clean_customers(table, spec)
-        frame = _without_repeated_rows(table, table.finish())
+        frame = _without_repeated_rows(table, table.finish(), spec)
         _check_duplicate_ids(table, frame)
         return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     if isinstance(spec, TransactionsSpec):
@@ -622,16 +622,45 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
     table.clean["customer_id"] = ids if isinstance(ids.dtype, pd.StringDtype) else ids.astype("str")
 
 
-def _without_repeated_rows(table: _Table, frame: pd.DataFrame) -> pd.DataFrame:
+def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSpec) -> pd.DataFrame:
     """One row per customer where rows repeat exactly (an event log that carries each
-    user's attributes on every event, used as the customers table), with a warning."""
+    user's attributes on every event, used as the customers table), with a warning. In
+    such a log an attribute may change (a second country on a few purchases): when only
+    attributes differ, each customer keeps their most frequent value, with a warning."""
     repeats = frame.duplicated()
     if not repeats.any():
         return frame
     n = int(repeats.sum())
     what = f"{_rows(n)} repeat their customer's row exactly: one row per customer is kept"
     table.warning("customer_id", n, what)
-    return frame.loc[~repeats]
+    kept = frame.loc[~repeats]
+    twice = kept.loc[kept["customer_id"].duplicated(keep=False)]
+    varying = [c for c in kept.columns if c != "customer_id" and _varies(twice, c)]
+    if not varying or not set(varying) <= set(spec.attributes):
+        return kept  # other columns differ: `_check_duplicate_ids` says so
+    for column in varying:
+        customers = twice.groupby("customer_id")[column].nunique(dropna=False).gt(1).sum()
+        table.warning(
+            column,
+            int(customers),
+            f"{customers:,} customers hold more than one value of it across their rows: "
+            "each keeps their most frequent (the latest row's on a tie)",
+        )
+        kept = kept.drop(columns=column).merge(
+            _most_frequent(frame, column), on="customer_id", how="left", validate="m:1"
+        )
+    return kept.drop_duplicates("customer_id", keep="last").reset_index(drop=True)
+
+
+def _most_frequent(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Each customer's most frequent value of `column` over all their rows; on a tie the
+    one their latest row holds."""
+    rows = frame[["customer_id", column]].assign(_position=np.arange(len(frame)))
+    counted = rows.groupby(["customer_id", column], dropna=False, sort=False).agg(
+        _count=("_position", "size"), _last=("_position", "max")
+    )
+    best = counted.sort_values(["_count", "_last"]).groupby(level="customer_id").tail(1)
+    return best.reset_index()[["customer_id", column]]
 
 
 def _check_duplicate_ids(table: _Table, frame: pd.DataFrame) -> None:

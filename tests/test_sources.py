@@ -830,6 +830,29 @@ def test_rows_repeating_their_customer_exactly_are_one_customer(tmp_path):
     assert warning.rows == 3 and "repeat their customer's row exactly" in warning.message
 
 
+def test_an_attribute_that_changes_across_a_logs_rows_keeps_the_most_frequent(tmp_path):
+    """A purchase log read as the customers table for its Country: a customer who also
+    ordered from a second country keeps the country of most of their rows."""
+    base = customers_frame()
+    moved = base.iloc[[1]].assign(region="west")
+    log = pd.concat([base, base.iloc[[1, 1]], moved, base.iloc[[3]]], ignore_index=True)
+    tables, report = check(tmp_path, customers=log)
+    assert report.errors == [] and tables is not None
+    assert list(tables.customers["customer_id"]) == [1, 2, 3, 4]
+    assert list(tables.customers["region"]) == ["north", "south", "north", "east"]
+    changed = [w for w in report.warnings if w.column == "region"]
+    assert len(changed) == 1 and changed[0].rows == 1
+    assert "each keeps their most frequent" in changed[0].message
+
+
+def test_a_log_whose_rows_differ_beyond_attributes_is_still_an_error(tmp_path):
+    base = customers_frame()
+    other_signup = base.iloc[[1]].assign(signup_date="2023-04-01")
+    log = pd.concat([base, base.iloc[[1]], other_signup], ignore_index=True)
+    _, report = check(tmp_path, customers=log)
+    assert "differing in signup_date" in only_error(report).message
+
+
 def test_activity_for_unknown_customers(tmp_path):
     events = events_frame().assign(customer_id=[1, 2, 9, 9])
     _, report = check(tmp_path, events=events)
