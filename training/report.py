@@ -85,8 +85,10 @@ def build_report(
 
 
 def print_report(console: Console, report: dict[str, Any]) -> None:
+    tested = report.get("test_cutoffs") or []
+    at = f" at {', '.join(tested[:3])}{'…' if len(tested) > 3 else ''}" if tested else ""
     title = (
-        f"{report['protocol']}: {report['n_customers']:,} customers, "
+        f"{report['protocol']}{at}: {report['n_customers']:,} customers, "
         f"churn rate {report['churn_rate']:.1%}"
     )
     table = Table(title=title)

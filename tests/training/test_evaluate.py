@@ -182,6 +182,7 @@ def test_the_printed_profit_optimum_names_the_economics_it_assumes():
     metrics = dict.fromkeys(METRICS, 0.5)
     report = {
         "protocol": "out_of_time",
+        "test_cutoffs": ["2024-06-30"],
         "n_customers": 10,
         "churn_rate": 0.2,
         "model": metrics,
@@ -196,5 +197,6 @@ def test_the_printed_profit_optimum_names_the_economics_it_assumes():
     console = Console(record=True, width=200)
     print_report(console, report)
     text = console.export_text()
+    assert "out_of_time at 2024-06-30: 10 customers" in text  # which cutoff was tested
     assert "best at the top 94% (1,000)" in text
     assert "contact 1.00, offer 25.00, 30% accept, a save worth each customer's own value" in text
