@@ -267,8 +267,24 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
 def _known_by(customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, dated: bool) -> bool:
     if signups and customer.signup_date is not None:
         return naive(customer.signup_date) < end
-    rows = [*_kept(customer, "transactions"), *customer.events]
-    return not dated or any(naive(row.timestamp) < end for row in rows)
+    if not dated or any(naive(row.timestamp) < end for row in customer.events):
+        return True
+    bought = [row for row in _kept(customer, "transactions") if naive(row.timestamp) < end]
+    if any(row.amount < 0 for row in bought):  # a purchase returned by then does not count
+        lines = _returns(_lines_of(bought))
+        stays = np.isnat(lines["returned_at"]) if "returned_at" in lines else True
+        return bool(np.any(stays & (lines["amount"] > 0)))
+    return bool(bought)
+
+
+def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:
+    """One customer's lines as `_returns` reads them."""
+    return {
+        "customer_id": np.zeros(len(rows), dtype=np.int64),
+        "timestamp": _times([row.timestamp for row in rows]),
+        "amount": np.array([row.amount for row in rows], dtype=np.float64),
+        "category": _texts_as_posted([row.category for row in rows]),
+    }
 
 
 def _kept(customer: CustomerHistoryIn, table: str) -> list[Any]:

@@ -65,7 +65,8 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
 def _latest(engine: Engine, model_name: str | None) -> dict[str, Any]:
     batch = store.latest_batch(engine, model_name=model_name)
     if batch is None:
-        raise NoScoresError("no scores stored yet; run `churn score` first")
+        whose = f" for model {model_name!r}" if model_name else ""
+        raise NoScoresError(f"no scores stored yet{whose}; run `churn score` first")
     return batch
 
 

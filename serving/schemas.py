@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
 from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
@@ -195,9 +195,36 @@ MAX_ROWS = 5_000
 Identifier = Annotated[str, Field(min_length=1, max_length=128)]
 EARLIEST = dt.datetime(1678, 1, 1)
 LATEST = dt.datetime(2262, 1, 1)
-Stamp = Annotated[dt.datetime, Field(ge=EARLIEST, lt=LATEST)]
-"""A posted timestamp: within what the tables hold (nanoseconds since 1970 in 64 bits),
-so year 9999 is a 422 naming the field, not a date silently wrapped into 1815."""
+SPREADSHEET_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _dated_number(value: Any) -> Any:
+    """A number as the loader reads a column of them (`features/sources.py`): 20170215
+    (or "20170215") is YYYYMMDD and 45322 a spreadsheet day serial, not seconds after
+    1970 as pydantic would read them (a silent 1970 date, "no purchase for 16,992 days");
+    other numbers stay Unix time. Anything else passes to the datetime parser."""
+    if isinstance(value, str):
+        if not (value.isdigit() and len(value) in (5, 8)):
+            return value
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        return value
+    if 10_000_000 <= number < 100_000_000:
+        try:
+            return dt.datetime.strptime(str(number), "%Y%m%d")
+        except ValueError:
+            raise ValueError(f"{number} is no YYYYMMDD date") from None
+    if 10_000 <= number < 100_000:
+        return SPREADSHEET_EPOCH + dt.timedelta(days=number)
+    return value
+
+
+Stamp = Annotated[dt.datetime, Field(ge=EARLIEST, lt=LATEST), BeforeValidator(_dated_number)]
+"""A posted timestamp: ISO text, or a number read as the loader reads one; within what
+the tables hold (nanoseconds since 1970 in 64 bits), so year 9999 is a 422 naming the
+field, not a date silently wrapped into 1815."""
 Day = Annotated[dt.date, Field(ge=EARLIEST.date(), lt=LATEST.date())]
 
 

@@ -210,22 +210,18 @@ def _chunks(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 
 def latest_batch(engine: Engine, *, model_name: str | None = None) -> dict[str, Any] | None:
-    """The batch readers see: latest cutoff, then last written; only complete ones. Of
-    `model_name`'s batches when it has any (else of all: a store written under another
-    name still reads)."""
+    """The batch readers see: latest cutoff, then last written; only complete ones; only
+    `model_name`'s when given (a reader that knows its model never shows another's)."""
     query = (
         sa.select(batches)
         .where(batches.c.status == "complete")
         .order_by(batches.c.cutoff.desc(), batches.c.id.desc())
         .limit(1)
     )
+    if model_name is not None:
+        query = query.where(batches.c.model_name == model_name)
     with engine.connect() as conn:
-        found = None
-        if model_name is not None:
-            own = query.where(batches.c.model_name == model_name)
-            found = conn.execute(own).mappings().first()
-        if found is None:
-            found = conn.execute(query).mappings().first()
+        found = conn.execute(query).mappings().first()
     return dict(found) if found else None
 
 

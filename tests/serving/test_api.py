@@ -96,7 +96,11 @@ def test_an_id_with_a_slash_is_found(served, tmp_path):
     }
     engine = store.connect(database_url)
     store.write_batch(
-        engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=[row]
+        engine,
+        model_name=served.model_name,
+        model_version="1",
+        cutoff=dt.date(2024, 6, 30),
+        rows=[row],
     )
     holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
     app = app_with(settings_for(served, CHURN_DATABASE_URL=database_url), holder)
@@ -128,7 +132,9 @@ def test_risers_since_the_previous_batch_list_first(served, tmp_path):
             }
             for c, p in probabilities.items()
         ]
-        store.write_batch(engine, model_name="m", model_version="1", cutoff=cutoff, rows=rows)
+        store.write_batch(
+            engine, model_name=served.model_name, model_version="1", cutoff=cutoff, rows=rows
+        )
     holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
     app = app_with(settings_for(served, CHURN_DATABASE_URL=database_url), holder)
     with client_for(app) as client:

@@ -24,7 +24,7 @@ from serving import live
 from serving.history import history_item
 from serving.live import naive
 from serving.ranking import TIERS
-from serving.schemas import MAX_CUSTOMERS, EventIn, ScoreIn
+from serving.schemas import MAX_CUSTOMERS, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
 from tests.training.datasets import telecom_snapshot
@@ -194,6 +194,20 @@ def test_many_bad_rows_are_one_short_422_saying_what_was_wrong(client):
     assert "'12/1/2009 8:39'" in first["message"] and "ISO 8601" in first["message"]
 
 
+@pytest.mark.parametrize(
+    ("posted", "read"),
+    [
+        (20240215, dt.datetime(2024, 2, 15)),  # YYYYMMDD, as the loader reads a column of them
+        ("20240215", dt.datetime(2024, 2, 15)),
+        (45322, dt.datetime(2024, 1, 31)),  # a spreadsheet day serial
+        ("2024-02-15T10:30:00", dt.datetime(2024, 2, 15, 10, 30)),
+    ],
+)
+def test_posted_dates_read_as_the_loader_reads_them(posted, read):
+    line = TransactionIn.model_validate({"timestamp": posted, "amount": 1.0})
+    assert naive(line.timestamp) == read
+
+
 def test_a_cutoff_beyond_what_the_tables_hold_is_422(client):
     response = post(client, [_valid()], cutoff="9999-12-31")
     assert response.status_code == 422
@@ -248,6 +262,25 @@ def test_customer_unknown_at_the_cutoff_is_422_naming_it(client):
     assert response.status_code == 422
     assert "late-joiner" in response.json()["detail"]
     assert "c1" not in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("2024-05-10", 10.0), ("2024-05-11", -10.0)],  # bought, and returned it
+        [("2024-05-11", -4.0)],  # a refund alone
+    ],
+)
+def test_a_customer_whose_only_purchase_was_returned_is_not_known(client, lines):
+    """As in the batch, where a purchase returned by the cutoff does not count: a 422
+    naming the customer, not a 500."""
+    returned = {
+        "customer_id": "returned-it",
+        "transactions": [{"timestamp": t, "amount": a, "category": "x"} for t, a in lines],
+    }
+    response = post(client, [returned], cutoff="2024-06-30")
+    assert response.status_code == 422, response.text
+    assert "returned-it" in response.json()["detail"]
 
 
 def test_a_customer_signed_up_after_the_cutoff_is_422_naming_it(client):
@@ -448,7 +481,7 @@ def test_returns_the_loader_matched_are_matched_again_live(served, tables, cutof
     before = champion.features(tables, when).set_index("customer_id").loc[ids]
     for name in ("spend_total", "orders_total", "days_since_last_purchase"):
         np.testing.assert_array_equal(got[name], batch[name].to_numpy(), name)
-    # (an occasion of several lines counts while any of them does, with all their spend)
+    # (an occasion of several lines counts while any of them does; spend only theirs kept)
     assert (batch["spend_total"] <= before["spend_total"]).all()
     assert (batch["spend_total"] < before["spend_total"]).sum() >= 3
 

@@ -114,7 +114,7 @@ def test_a_reader_that_knows_its_model_sees_that_models_latest_batch(engine):
     )
     assert store.latest_batch(engine)["id"] == theirs
     assert store.latest_batch(engine, model_name="retail")["id"] == ours
-    assert store.latest_batch(engine, model_name="unknown")["id"] == theirs  # falls back
+    assert store.latest_batch(engine, model_name="unknown") is None
 
 
 def test_worklist_sorts_filters_and_pages(engine):
