@@ -287,9 +287,9 @@ def score(
     moved = result.movement
     if moved is not None:
         console.print(
-            f"since {moved.previous_cutoff}: {moved.risen:,} customers' churn risk rose by "
-            f"{moved.points:.0%} or more, {moved.fallen:,} fell as much; {moved.new:,} new "
-            "(`churn worklist --sort probability_change` lists the risers)"
+            f"since {moved.previous_cutoff}: {moved.risen:,} customers' churn probability rose "
+            f"by {moved.points * 100:.0f} points or more, {moved.fallen:,} fell as much; "
+            f"{moved.new:,} new (`churn worklist --sort probability_change` lists the risers)"
         )
     shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:

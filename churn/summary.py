@@ -82,7 +82,8 @@ def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
         if first is not None
         else "no scores"
     )
-    table = Table(title=f"worklist: {len(frame):,} customers, {scored}")
+    people = f"{len(frame):,} customer{'' if len(frame) == 1 else 's'}"
+    table = Table(title=f"worklist: {people}, {scored}")
     for column in ("customer", "risk", "band", "value at risk", "tier", "why"):
         table.add_column(column, justify="right" if column in ("risk", "value at risk") else "left")
     reasons = [c for c in frame.columns if c.startswith("reason_")]

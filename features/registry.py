@@ -90,7 +90,7 @@ class FeatureSpec:
         ones = _ones(columns[names[0]]) if self.reason_one else np.zeros(rows, dtype=bool)
         fills = (_filler(self.reason), _filler(self.reason_one or self.reason))
         rendered = [
-            None if gap else fills[one](**dict(zip(names, row, strict=True)))
+            None if gap else _singular(fills[one](**dict(zip(names, row, strict=True))))
             for gap, one, *row in zip(missing.tolist(), ones.tolist(), *lists, strict=True)
         ]
         if self.reason_missing and self.name in columns:
@@ -100,6 +100,17 @@ class FeatureSpec:
 
     def renamed(self, **changes: object) -> FeatureSpec:
         return replace(self, **changes)
+
+
+_ONE_OF_MANY = re.compile(r"(?<![\d.,-])\b1 ([a-z]+?)(ies|s)\b")
+
+
+def _singular(text: str) -> str:
+    """'1 days' -> '1 day', '1 categories' -> '1 category': a count of one in any
+    template, where `reason_one` was not written for it (an event type's own templates)."""
+    if "1 " not in text:
+        return text
+    return _ONE_OF_MANY.sub(lambda m: f"1 {m[1]}{'y' if m[2] == 'ies' else ''}", text)
 
 
 @lru_cache(maxsize=4096)

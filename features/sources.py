@@ -58,6 +58,8 @@ NUMBER_COLUMNS = frozenset(
     {"amount", "unit_price", "quantity", "discount", "satisfaction", "wallet", "value"}
 )
 TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
+DERIVED_COLUMNS = frozenset({"returned_at"})
+"""Columns the loader adds (`_match_returns`), not read from the file."""
 MAX_MISSING_AMOUNT_SHARE = 0.05
 """Above this share of missing amounts the transactions are unusable; below, rows are dropped."""
 MAX_NEGATIVE_AMOUNT_SHARE = 0.10
@@ -626,7 +628,8 @@ def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSp
     """One row per customer where rows repeat exactly (an event log that carries each
     user's attributes on every event, used as the customers table), with a warning. In
     such a log an attribute may change (a second country on a few purchases): when only
-    attributes differ, each customer keeps their most frequent value, with a warning."""
+    attributes differ, and only for customers whose rows also repeat, in a table where
+    most customers' rows do, each keeps their most frequent value, with a warning."""
     repeats = frame.duplicated()
     if not repeats.any():
         return frame
@@ -636,15 +639,18 @@ def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSp
     kept = frame.loc[~repeats]
     twice = kept.loc[kept["customer_id"].duplicated(keep=False)]
     varying = [c for c in kept.columns if c != "customer_id" and _varies(twice, c)]
-    if not varying or not set(varying) <= set(spec.attributes):
-        return kept  # other columns differ: `_check_duplicate_ids` says so
+    if not varying or not set(varying) <= set(spec.attributes) or not _log_like(frame):
+        return kept  # other columns differ, or a customers table: `_check_duplicate_ids`
+    if not twice["customer_id"].isin(frame.loc[repeats, "customer_id"]).all():
+        return kept  # a customer of two differing rows and no repeat: a table's conflict
     for column in varying:
-        customers = twice.groupby("customer_id")[column].nunique(dropna=False).gt(1).sum()
+        counts = twice.groupby("customer_id")[column].nunique(dropna=False)
+        changed = counts[counts > 1]
         table.warning(
             column,
-            int(customers),
-            f"{customers:,} customers hold more than one value of it across their rows: "
-            "each keeps their most frequent (the latest row's on a tie)",
+            len(changed),
+            f"{_counted_customers(len(changed))} (e.g. {_example(changed.index.to_series())}) "
+            "hold more than one value across their rows: each keeps their most frequent",
         )
         kept = kept.drop(columns=column).merge(
             _most_frequent(frame, column), on="customer_id", how="left", validate="m:1"
@@ -652,15 +658,32 @@ def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSp
     return kept.drop_duplicates("customer_id", keep="last").reset_index(drop=True)
 
 
+LOG_LIKE_SHARE = 0.5
+"""A customers table whose rows repeat for at least this share of its customers is an
+activity log read for its attributes; below, a repeat is a pasted row in a real table."""
+
+
+def _log_like(frame: pd.DataFrame) -> bool:
+    ids = frame["customer_id"]
+    return bool(ids.duplicated(keep=False).groupby(ids).any().mean() >= LOG_LIKE_SHARE)
+
+
+def _counted_customers(n: int) -> str:
+    return f"{n:,} customer{'' if n == 1 else 's'}"
+
+
 def _most_frequent(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Each customer's most frequent value of `column` over all their rows; on a tie the
-    one their latest row holds."""
+    """Each customer's most frequent known value of `column` over all their rows (blank
+    only when all are); on a tie the one in their row nearest the end of the file."""
     rows = frame[["customer_id", column]].assign(_position=np.arange(len(frame)))
-    counted = rows.groupby(["customer_id", column], dropna=False, sort=False).agg(
-        _count=("_position", "size"), _last=("_position", "max")
+    counted = (
+        rows.dropna(subset=[column])
+        .groupby(["customer_id", column], sort=False)
+        .agg(_count=("_position", "size"), _last=("_position", "max"))
     )
     best = counted.sort_values(["_count", "_last"]).groupby(level="customer_id").tail(1)
-    return best.reset_index()[["customer_id", column]]
+    every = pd.DataFrame({"customer_id": frame["customer_id"].unique()})
+    return every.merge(best.reset_index()[["customer_id", column]], on="customer_id", how="left")
 
 
 def _check_duplicate_ids(table: _Table, frame: pd.DataFrame) -> None:
@@ -929,9 +952,13 @@ def _check_amounts(table: _Table) -> None:
     amounts, missing = table.clean["amount"], table.missing["amount"]
     _tolerate(table, missing, "of amounts missing", MAX_MISSING_AMOUNT_SHARE, "")
     reversing = _match_returns(table)
-    note = "returns or refunds of no single purchase (same category and amount); "
+    alike = "category and amount" if "category" in table.clean else "amount"
+    note = f"returns or refunds of no single purchase (same {alike}); "
     what = "of amounts negative and mirroring no purchase"
-    _tolerate(table, (amounts < 0) & ~reversing, what, MAX_NEGATIVE_AMOUNT_SHARE, note)
+    unmatched = (amounts < 0) & ~reversing
+    if table.dropped is not None:
+        unmatched &= ~table.dropped  # (guest lines: already said)
+    _tolerate(table, unmatched, what, MAX_NEGATIVE_AMOUNT_SHARE, note)
     usable = pd.Series(True, index=amounts.index) if table.dropped is None else ~table.dropped
     zero = (amounts == 0) & usable
     if zero.any():
@@ -963,6 +990,7 @@ def _match_returns(table: _Table) -> pd.Series:
         None if category is None else category.astype(object).fillna("").to_numpy(),
     )
     reversing = pd.Series(matched.reversing, index=amounts.index)
+    alike = "amount" if category is None else "category and amount"
     if matched.matched:
         stamps = pd.to_datetime(matched.returned_day, unit="D")
         table.clean["returned_at"] = pd.Series(stamps, index=amounts.index)
@@ -970,9 +998,9 @@ def _match_returns(table: _Table) -> pd.Series:
         table.warning(
             "amount",
             n,
-            f"{_rows(n)} with a negative amount {'reverses' if n == 1 else 'reverse'} an "
-            "earlier purchase (same customer, category and amount): from the return's day "
-            "that purchase no longer counts",
+            f"{_rows(n)} with a negative amount {'reverses' if n == 1 else 'reverse'} a "
+            f"purchase on or before its day (same customer, {alike}): from the return's "
+            "day that purchase no longer counts",
         )
         table.drop(reversing)
     return reversing
@@ -1146,5 +1174,9 @@ def _summarize(name: str, path: Path | None, frame: pd.DataFrame) -> TableSummar
         customers=int(frame["customer_id"].nunique()),
         date_min=dates.min() if has_dates else None,
         date_max=dates.max() if has_dates else None,
-        missing_rates={column: float(frame[column].isna().mean()) for column in frame.columns},
+        missing_rates={
+            column: float(frame[column].isna().mean())
+            for column in frame.columns
+            if column not in DERIVED_COLUMNS
+        },
     )

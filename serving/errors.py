@@ -41,9 +41,8 @@ def invalid(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     listed. The scoring process answers with it too."""
     fields = [{"field": _field(e["loc"]), "message": _message(e)} for e in errors[:MAX_ERRORS]]
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in fields[:3])
-    more = len(errors) - len(fields)
-    if more:
-        summary += f" (and {more:,} more errors; the first {MAX_ERRORS} are listed)"
+    if len(errors) > len(fields):
+        summary += f" ({len(errors):,} errors in all; the first {len(fields)} are listed)"
     return {"detail": f"invalid request: {summary}", "errors": fields}
 
 

@@ -169,7 +169,8 @@ def explain(
         _domain_directions(tuple(grouped.sources)),
         pivots or means,
     )
-    rows, cols = pick(candidates, raising=raising, lowering=lowering)
+    # one spare each way: a reason from a missing value with nothing to say goes (below)
+    rows, cols = pick(candidates, raising=raising + 1, lowering=lowering + 1)
     chosen = grouped.values[rows, cols].tolist()
     by_name = {spec.name: spec for spec in specs}
     chosen_sources = {grouped.sources[c] for c in cols.tolist()}
@@ -194,13 +195,25 @@ def explain(
             values[i], texts[i] = shown[k], rendered[k]
     shown_means = {source: _known(means.get(source)) for source in chosen_sources}
     reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
+    room = {"raises": raising, "lowers": lowering}
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         source = grouped.sources[col]
         direction: Direction = "raises" if chosen[i] > 0 else "lowers"
-        text = texts[i] or neutral_text(source, direction)
+        text = texts[i]
+        if text is None and values[i] is None:
+            continue  # "gap cv raises the risk" of a value not there says nothing
+        if sum(r.direction == direction for r in reasons[row]) >= room[direction]:
+            continue
         # positional: the fields' order (a batch builds millions of these)
         reasons[row].append(
-            Reason(source, values[i], chosen[i], shown_means[source], direction, text)
+            Reason(
+                source,
+                values[i],
+                chosen[i],
+                shown_means[source],
+                direction,
+                text or neutral_text(source, direction),
+            )
         )
     return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -254,11 +255,19 @@ class TransactionIn(_In):
 
     @model_validator(mode="after")
     def _priced(self) -> TransactionIn:
-        """amount = unit_price x quantity when only those are given, as the loader does."""
-        if self.amount is None:
-            if self.unit_price is None or self.quantity is None:
+        """amount = unit_price x quantity when only those are given, as the loader does;
+        both given, they must agree to the cent."""
+        if self.unit_price is None or self.quantity is None:
+            if self.amount is None:
                 raise ValueError("give amount, or unit_price and quantity")
-            self.amount = self.unit_price * self.quantity
+            return self
+        product = self.unit_price * self.quantity
+        if not math.isfinite(product):
+            raise ValueError("unit_price x quantity is too large")
+        if self.amount is None:
+            self.amount = product
+        elif abs(self.amount - product) >= 0.005:
+            raise ValueError(f"amount {self.amount} is not unit_price x quantity ({product})")
         return self
 
 

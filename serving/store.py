@@ -88,17 +88,24 @@ def connect(url: str) -> Engine:
 
 def _add_missing_columns(engine: Engine) -> None:
     """Add the nullable columns introduced since a store was created (`create_all` makes
-    missing tables only): a store written by an older version keeps its batches."""
-    inspector = sa.inspect(engine)
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            present = {column["name"] for column in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present:
-                    kind = column.type.compile(engine.dialect)
+    missing tables only): a store written by an older version keeps its batches. Each
+    column in its own transaction; one that another process (a server's other worker)
+    added meanwhile is fine."""
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in sa.inspect(engine).get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(engine.dialect)
+            try:
+                with engine.begin() as conn:
                     conn.execute(
                         sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
                     )
+            except sa.exc.DBAPIError:
+                added = {c["name"] for c in sa.inspect(engine).get_columns(table.name)}
+                if column.name not in added:
+                    raise
 
 
 def write_batch(
@@ -309,9 +316,10 @@ def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement 
     """The batch's movement since its previous batch; None when it had none."""
     change = scores.c.probability - scores.c.previous_probability
     counted = sa.func.count()
+    at_least = points - 1e-9  # 0.4 - 0.3 is 0.0999...: a move of 10 points is one
     query = sa.select(
-        counted.filter(change >= points).label("risen"),
-        counted.filter(change <= -points).label("fallen"),
+        counted.filter(change >= at_least).label("risen"),
+        counted.filter(change <= -at_least).label("fallen"),
         counted.filter(scores.c.previous_probability.is_not(None)).label("compared"),
         counted.filter(scores.c.previous_probability.is_(None)).label("new"),
     ).where(scores.c.batch_id == batch_id)

@@ -763,7 +763,10 @@ def test_a_return_mirroring_a_purchase_reverses_it_from_its_day(tmp_path):
     assert report.errors == [] and tables is not None
     issue = only_warning(report)
     assert_located(issue, file="transactions.csv", column="amount", rows=1)
-    assert "reverses an earlier purchase" in issue.message
+    assert (
+        "reverses a purchase on or before its day (same customer, category and amount)"
+        in issue.message
+    )
     frame = tables.transactions
     assert len(frame) == 40 and (frame["amount"] > 0).all()
     assert frame["returned_at"].notna().sum() == 1
@@ -843,6 +846,24 @@ def test_an_attribute_that_changes_across_a_logs_rows_keeps_the_most_frequent(tm
     changed = [w for w in report.warnings if w.column == "region"]
     assert len(changed) == 1 and changed[0].rows == 1
     assert "each keeps their most frequent" in changed[0].message
+
+
+def test_a_known_value_wins_over_more_blanks(tmp_path):
+    base = customers_frame()
+    blank = base.iloc[[1]].assign(region=None)
+    log = pd.concat([base, base.iloc[[1]], blank, blank, blank, base.iloc[[3, 0]]])
+    tables, report = check(tmp_path, customers=log)
+    assert report.errors == [] and tables is not None
+    assert list(tables.customers["region"]) == ["north", "south", "north", "east"]
+
+
+def test_a_customers_table_with_a_pasted_row_and_a_conflict_is_still_an_error(tmp_path):
+    """One exact repeat does not make a customers table a log: customer 2's two regions
+    (no repeated row of theirs) are a conflict to fix, not a value to pick."""
+    base = customers_frame()
+    table = pd.concat([base, base.iloc[[3]], base.iloc[[1]].assign(region="west")])
+    _, report = check(tmp_path, customers=table)
+    assert "differing in region" in only_error(report).message
 
 
 def test_a_log_whose_rows_differ_beyond_attributes_is_still_an_error(tmp_path):

@@ -68,7 +68,7 @@ def test_quantity_reasons_name_the_configured_unit():
     )
     specs = _usage_specs(ev, event_quantity_unit={"call": "minutes"})  # per type
     assert specs["quantity_call_30d"].render({"quantity_call_30d": 3.0}).startswith("3 minutes")
-    assert specs["quantity_login_30d"].render({"quantity_login_30d": 1.0}).startswith("1 units")
+    assert specs["quantity_login_30d"].render({"quantity_login_30d": 1.0}).startswith("1 unit of")
 
 
 def test_the_only_type_of_a_log_has_no_trend_or_silence_repeating_the_overall_ones():

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from features.contract import UNTYPED_EVENT, InteractionsSpec, load_config
 from features.sources import load_tables
@@ -188,10 +189,21 @@ def test_many_bad_rows_are_one_short_422_saying_what_was_wrong(client):
     assert response.status_code == 422
     body = response.json()
     assert len(body["errors"]) == 20
-    assert "(and 280 more errors" in body["detail"]
+    assert "(300 errors in all; the first 20 are listed)" in body["detail"]
     first = body["errors"][0]
     assert first["field"] == f"{ROW}.timestamp"
     assert "'12/1/2009 8:39'" in first["message"] and "ISO 8601" in first["message"]
+
+
+def test_a_line_whose_amount_is_not_its_price_times_quantity_is_refused():
+    with pytest.raises(ValidationError, match="not unit_price x quantity"):
+        TransactionIn.model_validate(
+            {"timestamp": "2024-01-01", "amount": 5, "unit_price": 1, "quantity": 2}
+        )
+    with pytest.raises(ValidationError, match="too large"):
+        TransactionIn.model_validate(
+            {"timestamp": "2024-01-01", "unit_price": 1e200, "quantity": 1e200}
+        )
 
 
 @pytest.mark.parametrize(

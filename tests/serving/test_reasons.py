@@ -105,9 +105,9 @@ def test_top_three_raising_then_the_strongest_lowering():
         ("contract", "raises"),
         ("tenure_days", "lowers"),
     ]
-    # only two positive contributions: no padding with zero or negative ones
+    # only two positive contributions, one of a missing value that says nothing: no
+    # padding with zero or negative ones
     assert [(r.feature, r.direction) for r in second] == [
-        ("days_since_last_purchase", "raises"),
         ("tenure_days", "raises"),
         ("contract", "lowers"),
     ]
@@ -134,7 +134,7 @@ def test_a_reason_another_one_already_says_is_dropped():
         "Overdue.",
         "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio!x} their usual gap",
     )
-    features = _features().assign(overdue_ratio=[3.1, np.nan])
+    features = _features().assign(overdue_ratio=[3.1, np.nan], days_since_last_purchase=[94, 100])
     contributions = np.array([[0.9, 0.5, 0.3, 0.2, -0.4, 0.7, -1.0], [0.8, -0.1, 0, 0, 0, 0, -1]])
     first, second = explain(
         features,
@@ -156,15 +156,15 @@ def test_a_reason_as_stored_carries_every_field():
     assert set(first[0].as_dict()) == set(ReasonOut.model_fields)
 
 
-def test_missing_value_or_no_template_falls_back_to_neutral_words_without_numbers():
+def test_a_missing_value_is_no_reason_and_no_template_reads_neutrally_without_numbers():
+    """Row 2's unknown recency raises the risk, but "days since last purchase raises the
+    risk" says nothing a caller can act on: it is no reason (a feature whose missing
+    value means something has `reason_missing`). Tenure has no template: plain words."""
     first, second = _explain()
-    recency = second[0]
-    assert recency.feature == "days_since_last_purchase"
-    assert recency.value is None
-    assert recency.text == "days since last purchase raises the risk"
+    assert "days_since_last_purchase" not in [r.feature for r in second]
     tenure = first[-1]
     assert tenure.text == "tenure days lowers the risk"
-    assert not any(ch.isdigit() for ch in recency.text + tenure.text)
+    assert not any(ch.isdigit() for ch in tenure.text)
 
 
 def test_pick_respects_counts_and_signs():
@@ -270,7 +270,7 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
     )
     assert [r.feature for r in reasons[0]] == ["tenure_days"]
     assert [r.feature for r in reasons[1]] == ["purchase_pace_90d_vs_lifetime", "tenure_days"]
-    assert reasons[2][0].feature == "purchase_pace_90d_vs_lifetime"  # unknown: stays
+    assert [r.feature for r in reasons[2]] == ["tenure_days"]  # unknown pace: says nothing
 
 
 @pytest.mark.parametrize(

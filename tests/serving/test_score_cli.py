@@ -145,7 +145,7 @@ def test_a_later_cutoff_is_compared_with_the_earlier_batch(scored, monkeypatch):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert f"since {earlier}:" in said and "churn risk rose by 10% or more" in said
+    assert f"since {earlier}:" in said and "churn probability rose by 10 points or more" in said
     batch = store.latest_batch(engine)
     assert batch["previous_cutoff"] == earlier
     risers = store.worklist(engine, sort="probability_change", limit=5)
