@@ -20,6 +20,7 @@ from features import (
     monetary,
     recency,
     service,
+    subscription,
     trends,
     usage,
     wallet,
@@ -38,6 +39,7 @@ FAMILIES = (
     service.FAMILY,
     usage.FAMILY,
     lifecycle.FAMILY,
+    subscription.FAMILY,
     attributes.FAMILY,
 )
 

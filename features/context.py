@@ -31,7 +31,8 @@ class Context:
     orders: Activity | None
     """One row per order (order_id, else per purchase day); spend is in `lines`."""
     lines: Activity | None
-    """One row per transaction line: amount, category (code), discounted (0/1)."""
+    """One row per transaction line: amount, category (code), discounted (0/1),
+    paid_until_day (float days, when the log has the end of each paid period)."""
     categories: tuple[str, ...]
     events: Activity | None
     event_types: tuple[str, ...]
@@ -87,6 +88,8 @@ def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[
         columns["category"], categories = _category_codes(frame["category"])
     if "discount" in frame:
         columns["discounted"] = (nan_to_zero(numbers(frame["discount"])) > 0) * 1.0
+    if "paid_until" in frame:
+        columns["paid_until_day"] = to_days(frame["paid_until"])
     tiebreak = None
     if "order_id" in frame:
         columns["order"] = factorize(frame["order_id"])[0]

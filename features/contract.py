@@ -124,7 +124,9 @@ class TransactionsSpec(TableSpec):
     quantity instead maps `unit_price` (and `quantity`), and the total is their product."""
 
     required_columns = ("customer_id", "timestamp", "amount")
-    optional_columns = ("quantity", "category", "discount", "order_id", "unit_price")
+    optional_columns = ("quantity", "category", "discount", "order_id", "unit_price", "paid_until")
+    """`paid_until`: the end of the period a payment pays for (a subscription's
+    membership expiry date); the `expiry` churn definition reads it."""
 
     consumable_categories: list[str] | None = None
     """Low-value repeat categories; when absent they are inferred as of each cutoff."""
@@ -214,9 +216,11 @@ class DataSpec(_Strict):
 
 
 class ChurnSpec(_Strict):
-    definition: Literal["inactivity", "cancellation", "label_column"] = "inactivity"
+    definition: Literal["inactivity", "cancellation", "label_column", "expiry"] = "inactivity"
     horizon_days: Annotated[int, Field(gt=0, le=3650)] = 90
     active_window_days: Annotated[int, Field(gt=0, le=3650)] = 365
+    grace_days: Annotated[int, Field(ge=0, le=365)] = 30
+    """expiry: how long after the paid period ends a renewal still counts as staying."""
 
 
 class EvaluationSpec(_Strict):
@@ -281,6 +285,10 @@ class RunConfig(_Strict):
             "inactivity": ("transactions", self.data.transactions),
             "cancellation": ("cancellations", self.data.cancellations),
             "label_column": ("customers.label", self.data.customers and self.data.customers.label),
+            "expiry": (
+                "transactions.columns.paid_until",
+                self.data.transactions and "paid_until" in self.data.transactions.columns,
+            ),
         }
         table, present = needs[self.churn.definition]
         if not present:

@@ -11,6 +11,11 @@ not be trained or tested on.
   before t that a later purchase did not undo, and (when the data hold dated activity)
   a purchase or usage event in the `active_window_days` up to t; churned = a
   cancellation in the label window.
+- expiry (subscriptions whose payments carry the end of the paid period,
+  `transactions.paid_until`): eligible = paid up at t, or ended at most `grace_days`
+  before it; churned = by t + h the latest paid period (payments known then) ended more
+  than `grace_days` ago: it expired and was not renewed in time. A plan paid past the
+  window is no churner, however long it goes without a payment.
 - label_column (labelled snapshot): every customer is eligible; churned = the label.
 """
 
@@ -25,6 +30,7 @@ from features.activity import Activity, day_of
 from features.build import exists_at
 from features.context import Context, prepare
 from features.contract import ChurnSpec
+from features.subscription import paid_until_day
 from features.tables import Tables, as_cutoffs
 
 
@@ -122,4 +128,19 @@ def _label_column(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.n
     return np.ones(ctx.n, dtype=bool), label
 
 
-_RULES = {"inactivity": _inactivity, "cancellation": _cancellation, "label_column": _label_column}
+def _expiry(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
+    lines = ctx.lines
+    assert lines is not None and "paid_until_day" in lines.values
+    grace, end = churn.grace_days, cutoff_day + churn.horizon_days
+    with np.errstate(invalid="ignore"):  # NaN: never paid, never eligible
+        eligible = paid_until_day(lines, cutoff_day) + grace >= cutoff_day
+        churned = paid_until_day(lines, end) + grace < end
+    return eligible, churned
+
+
+_RULES = {
+    "inactivity": _inactivity,
+    "cancellation": _cancellation,
+    "label_column": _label_column,
+    "expiry": _expiry,
+}

@@ -122,7 +122,7 @@ def _fields(template: str) -> tuple[str, ...]:
 
 def _filler(template: str) -> Callable[..., str]:
     """str.format, the C formatter; the Python one only for the "!c" conversion."""
-    custom = "!c" in template or "!x" in template or "!y" in template
+    custom = any(f"!{c}" in template for c in "cxye")
     return partial(_FORMATTER.format, template) if custom else template.format
 
 
@@ -155,6 +155,17 @@ class _Change(float):
         return f"{direction} {format(abs(float(self)), spec)}"
 
 
+class _Ends(float):
+    """Days until an end date as words: format(12.0, ".0f") -> "ends in 12 days",
+    format(-5.0, ".0f") -> "ended 5 days ago", 0 -> "ends today"."""
+
+    def __format__(self, spec: str) -> str:
+        days = format(abs(float(self)), spec)
+        if float(self) > 0:
+            return f"ends in {days} days"
+        return "ends today" if float(self) == 0 else f"ended {days} days ago"
+
+
 class _Times(float):
     """A ratio to the customer's own norm: format(3.14, "") -> "3.1×", and below 1, where
     "0.0×" would say nothing, a share: format(0.011, "") -> "1% of"."""
@@ -174,6 +185,8 @@ class _ReasonFormatter(string.Formatter):
             return _Times(float(value))  # type: ignore[arg-type]
         if conversion == "y":
             return "yes" if float(value) == 1 else "no"  # type: ignore[arg-type]
+        if conversion == "e":
+            return _Ends(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

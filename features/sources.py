@@ -53,7 +53,11 @@ from features.text_numbers import read_numbers
 
 log = logging.getLogger(__name__)
 
-TIMESTAMP_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at"})
+TIMESTAMP_COLUMNS = frozenset(
+    {"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until"}
+)
+FUTURE_COLUMNS = frozenset({"paid_until"})
+"""Dates that may lie after the extract date (a year paid ahead ends next year)."""
 NUMBER_COLUMNS = frozenset(
     {"amount", "unit_price", "quantity", "discount", "satisfaction", "wallet", "value"}
 )
@@ -790,7 +794,7 @@ def _in_range(table: _Table, column: str, values: pd.Series, reference: _Referen
     values = values.astype("datetime64[ns]")
     day, source = reference
     end = pd.Timestamp(day) + DAY
-    if values.max() >= end:
+    if column not in FUTURE_COLUMNS and values.max() >= end:
         table.flag("error", column, values >= end, f"dates after {day} ({source})", values)
     return values
 
@@ -961,7 +965,7 @@ def _check_amounts(table: _Table) -> None:
     _tolerate(table, unmatched, what, MAX_NEGATIVE_AMOUNT_SHARE, note)
     usable = pd.Series(True, index=amounts.index) if table.dropped is None else ~table.dropped
     zero = (amounts == 0) & usable
-    if zero.any():
+    if zero.any() and "paid_until" not in table.clean:  # (a free period is still a renewal)
         n = int(zero.sum())
         if n == int(usable.sum()):
             what = f"every amount is 0 ({_rows(n)}): a log without spend is a usage log (events)"

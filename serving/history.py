@@ -13,7 +13,7 @@ import pandas as pd
 from features.tables import Tables
 
 ACTIVITY = {
-    "transactions": ("timestamp", "amount", "category", "discount", "order_id"),
+    "transactions": ("timestamp", "amount", "category", "discount", "order_id", "paid_until"),
     "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
     "events": ("timestamp", "type", "quantity"),
 }

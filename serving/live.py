@@ -43,7 +43,7 @@ from serving.scorer import Loaded
 
 TIER_MIN_CUSTOMERS = 20
 """Fewer posted customers than this: no tiers (see the module docstring)."""
-TIME_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at"})
+TIME_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until"})
 NUMBER_COLUMNS = frozenset({"amount", "discount", "satisfaction", "quantity"})
 ROW_MODELS = {"transactions": TransactionIn, "interactions": InteractionIn, "events": EventIn}
 """The activity tables a request can carry; a column is built only if it can be posted."""
@@ -254,8 +254,11 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     signups = data.customers is not None and "signup_date" in data.customers.mapped()
     dated = data.transactions is not None or data.events is not None
+    free = _free_periods(data.transactions)
     unknown = [
-        c.customer_id for c in customers if not _known_by(c, end, signups=signups, dated=dated)
+        c.customer_id
+        for c in customers
+        if not _known_by(c, end, signups=signups, dated=dated, free=free)
     ]
     if unknown:
         raise NotKnownAtCutoffError(
@@ -264,12 +267,18 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
         )
 
 
-def _known_by(customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, dated: bool) -> bool:
+def _known_by(
+    customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, dated: bool, free: bool
+) -> bool:
     if signups and customer.signup_date is not None:
         return naive(customer.signup_date) < end
     if not dated or any(naive(row.timestamp) < end for row in customer.events):
         return True
-    bought = [row for row in _kept(customer, "transactions") if naive(row.timestamp) < end]
+    bought = [
+        row
+        for row in _kept(customer, "transactions", free_periods=free)
+        if naive(row.timestamp) < end
+    ]
     if any(row.amount < 0 for row in bought):  # a purchase returned by then does not count
         lines = _returns(_lines_of(bought))
         stays = np.isnat(lines["returned_at"]) if "returned_at" in lines else True
@@ -287,13 +296,19 @@ def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:
     }
 
 
-def _kept(customer: CustomerHistoryIn, table: str) -> list[Any]:
+def _kept(customer: CustomerHistoryIn, table: str, *, free_periods: bool = False) -> list[Any]:
     """The posted rows of `table` the loader would read: an amount of 0 is no purchase
-    (`features/sources.py`); negative ones are returns, matched in `_returns`."""
+    (`features/sources.py`), unless payments carry the end of the period they pay for
+    (`free_periods`: a free month is a renewal); negative ones are returns, matched in
+    `_returns`."""
     rows = getattr(customer, table)
-    if table == "transactions":
+    if table == "transactions" and not free_periods:
         return [row for row in rows if row.amount != 0]
     return rows
+
+
+def _free_periods(spec: TableSpec | None) -> bool:
+    return spec is not None and "paid_until" in spec.columns
 
 
 def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -429,7 +444,7 @@ def _activity(
     owners: list[str] = []
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
-        posted = _kept(customer, table)
+        posted = _kept(customer, table, free_periods=_free_periods(spec))
         if unknown.texts:
             posted = [
                 r for r in posted if all(unknown.known(getattr(r, n)) is not None for n in required)

@@ -252,6 +252,9 @@ class TransactionIn(_In):
     category: str | None = Field(default=None, max_length=128)
     discount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     order_id: str | None = Field(default=None, max_length=128)
+    paid_until: Stamp | None = Field(
+        default=None, description="The end of the period the payment pays for (subscriptions)."
+    )
 
     @model_validator(mode="after")
     def _priced(self) -> TransactionIn:

@@ -54,6 +54,10 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "needs `data.cancellations`",
         ),
         (
+            "name: t\ndata:\n  transactions: {path: t.csv}\nchurn: {definition: expiry}\n",
+            "needs `data.transactions.columns.paid_until`",
+        ),
+        (
             "name: t\ndata:\n  transactions: {path: t.csv}\nchurn: {horizon_days: 0}\n",
             "churn.horizon_days",
         ),

@@ -775,6 +775,18 @@ def test_a_return_mirroring_a_purchase_reverses_it_from_its_day(tmp_path):
     assert returned.returned_at == pd.Timestamp("2024-05-09")
 
 
+def test_a_payment_log_with_paid_until_keeps_free_periods_and_future_ends(tmp_path):
+    """A subscription's payments: a period paid ahead ends after the extract date, and a
+    free month (amount 0) is a renewal, not an ignored line."""
+    lines = many_transactions(40).assign(paid_until="2025-06-30")
+    lines.loc[[3, 7], "amount"] = 0.0
+    specs = {"transactions": {"columns": {"paid_until": "paid_until"}}}
+    tables, report = check(tmp_path, transactions=lines, specs=specs)
+    assert report.errors == [] and tables is not None, [str(i) for i in report.issues]
+    assert len(tables.transactions) == 40
+    assert (tables.transactions["paid_until"] == pd.Timestamp("2025-06-30")).all()
+
+
 def test_amounts_of_zero_are_no_purchases(tmp_path):
     lines = many_transactions(40)
     lines.loc[[3, 7, 9], "amount"] = 0.0
