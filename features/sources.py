@@ -514,6 +514,7 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
         _check_seen(table, "type", "events.types", spec.types)
+        _unknown_when_negative(table, "quantity")
     elif isinstance(spec, InteractionsSpec):
         table.clean["type"] = _interaction_types(table, spec)
         _check_resolution_order(table)
@@ -974,6 +975,18 @@ def _check_amounts(table: _Table) -> None:
         what = f"{_rows(n)} with an amount of 0 (free items, adjustments) ignored: no purchase"
         table.warning("amount", n, what)
         table.drop(zero)
+
+
+def _unknown_when_negative(table: _Table, column: str) -> None:
+    """A usage quantity (minutes, MB, seconds played) is never negative: a logger's
+    overflow (-9.2e15 seconds) is read as unknown, with a warning, not summed."""
+    values = table.clean.get(column)
+    if values is None:
+        return
+    negative = values < 0
+    if negative.any():
+        table.flag("warning", column, negative, "negative quantities read as unknown", values)
+        table.clean[column] = values.mask(negative)
 
 
 def _match_returns(table: _Table) -> pd.Series:

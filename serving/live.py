@@ -457,6 +457,8 @@ def _activity(
         if unknown.texts and name not in TIME_COLUMNS:
             values = [unknown.known(v) for v in values]
         typed[name] = _typed(name, values)
+    if table == "events" and "quantity" in typed:  # never negative, as the loader reads it
+        typed["quantity"][typed["quantity"] < 0] = np.nan
     return _returns(typed) if table == "transactions" else typed
 
 

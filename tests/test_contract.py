@@ -71,6 +71,10 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "data.events.quantity_unit",
         ),
         ("name: [t\n", "not valid YAML"),
+        (
+            "name: t\ndata:\n  transactions:\n    path: a.csv\n    path: b.csv\n",
+            "key 'path' given twice",
+        ),
     ],
 )
 def test_mistakes_name_the_file_and_the_key(tmp_path, text, fragment):

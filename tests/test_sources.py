@@ -787,6 +787,16 @@ def test_a_payment_log_with_paid_until_keeps_free_periods_and_future_ends(tmp_pa
     assert (tables.transactions["paid_until"] == pd.Timestamp("2025-06-30")).all()
 
 
+def test_a_negative_usage_quantity_is_unknown_with_a_warning(tmp_path):
+    events = events_frame().assign(quantity=[30.0, -9.2e15, 12.0, 5.0])
+    specs = {"events": {"columns": {"quantity": "quantity"}}}
+    tables, report = check(tmp_path, events=events, specs=specs)
+    assert tables is not None and report.errors == []
+    issue = only_warning(report)
+    assert_located(issue, file="events.csv", column="quantity", rows=1)
+    assert tables.events["quantity"].isna().sum() == 1
+
+
 def test_amounts_of_zero_are_no_purchases(tmp_path):
     lines = many_transactions(40)
     lines.loc[[3, 7, 9], "amount"] = 0.0
