@@ -102,6 +102,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     for name, metrics in rows:
         table.add_row(name, *(_fmt(metrics[m]) for m in METRICS))
     console.print(table)
+    for note in caveats(report):
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
     profit = report["profit"]
     console.print(
         f"expected campaign profit: best at the top {profit['best_percent']}% "
@@ -109,6 +111,33 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     )
     if "assumptions" in profit:
         console.print(_assumed(profit["assumptions"]), style="dim")
+
+
+FEW_CHURNERS = 30
+"""Below this many churners in the test rows, a ranking metric moves by chance."""
+BASELINE_MARGIN = 0.005
+
+
+def caveats(report: dict[str, Any]) -> list[str]:
+    """What a modeller must know before trusting (or promoting) the numbers above: a
+    test with few churners, and a simple baseline that ranks better than the model."""
+    notes = []
+    churners = round(report["churn_rate"] * report["n_customers"])
+    if churners < FEW_CHURNERS:
+        notes.append(
+            f"only {churners} churners in the test rows: these metrics move by chance (a "
+            "longer horizon or more customers give a firmer test)"
+        )
+    model = report["model"].get("roc_auc", np.nan)
+    scored = {k: v.get("roc_auc", np.nan) for k, v in report["baselines"].items()}
+    better = {k: v for k, v in scored.items() if v > model + BASELINE_MARGIN}
+    if better:
+        name = max(better, key=better.__getitem__)
+        notes.append(
+            f"baseline {name} ranks better than the model (ROC AUC {better[name]:.4f} vs "
+            f"{model:.4f}): check the data and features before promoting this run"
+        )
+    return notes
 
 
 def _assumed(economics: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from training.evaluate import (
     lift_at,
     profit_curve,
 )
-from training.report import METRICS, print_report
+from training.report import METRICS, caveats, print_report
 
 # -- expected calibration error ----------------------------------------------------------------
 
@@ -176,6 +176,20 @@ def test_platt_maps_a_score_to_a_probability():
     assert calibrator.method == "platt"
     assert ((p > 0) & (p < 1)).all()
     assert (np.diff(p) > 0).all()
+
+
+def test_a_small_test_and_a_better_baseline_are_said():
+    report = {
+        "churn_rate": 0.006,
+        "n_customers": 1661,
+        "model": {"roc_auc": 0.5979},
+        "baselines": {"logreg": {"roc_auc": 0.7268}, "recency": {"roc_auc": 0.55}},
+    }
+    first, second = caveats(report)
+    assert first.startswith("only 10 churners in the test rows")
+    assert second.startswith("baseline logreg ranks better than the model (ROC AUC 0.7268")
+    firm = {**report, "churn_rate": 0.2, "model": {"roc_auc": 0.80}}
+    assert caveats(firm) == []
 
 
 def test_the_printed_profit_optimum_names_the_economics_it_assumes():
