@@ -67,7 +67,7 @@ SPECS = [
         Mechanism.RECENCY,
         "Share of the customer's own past gaps that were shorter than the current silence: "
         "a nonparametric overdue measure that needs no assumption about the gap shape.",
-        "silent for longer than {silence_beyond_gaps_share:.0%} of their past gaps",
+        "silent for longer than {silence_beyond_gaps_share!a:.0%} of their past gaps",
     ),
     FeatureSpec(
         "silence_vs_longest_gap",

@@ -122,7 +122,7 @@ def _fields(template: str) -> tuple[str, ...]:
 
 def _filler(template: str) -> Callable[..., str]:
     """str.format, the C formatter; the Python one only for the "!c" conversion."""
-    custom = any(f"!{c}" in template for c in "cxye")
+    custom = any(f"!{c}" in template for c in "cxyea")
     return partial(_FORMATTER.format, template) if custom else template.format
 
 
@@ -153,6 +153,16 @@ class _Change(float):
     def __format__(self, spec: str) -> str:
         direction = "down" if self < 0 else "up"
         return f"{direction} {format(abs(float(self)), spec)}"
+
+
+class _Share(float):
+    """A share of a whole that reads as words at its ends: format(1.0, ".0%") -> "all",
+    format(0.0, ".0%") -> "none", format(0.61, ".0%") -> "61%"."""
+
+    def __format__(self, spec: str) -> str:
+        if float(self) >= 1:
+            return "all"
+        return "none" if float(self) <= 0 else format(float(self), spec)
 
 
 class _Ends(float):
@@ -187,6 +197,8 @@ class _ReasonFormatter(string.Formatter):
             return "yes" if float(value) == 1 else "no"  # type: ignore[arg-type]
         if conversion == "e":
             return _Ends(float(value))  # type: ignore[arg-type]
+        if conversion == "a":
+            return _Share(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

@@ -80,7 +80,7 @@ CATEGORY_SPECS = [
         Mechanism.PARTIAL_DEFECTION,
         "Share of the last 90 days' spend on consumables (configured, else the "
         "categories whose median line amount is below the overall median at the cutoff).",
-        "{consumables_share_90d:.0%} of recent spend is only consumables",
+        "{consumables_share_90d:.0%} of the last 90 days' spend on consumables",
     ),
 ]
 

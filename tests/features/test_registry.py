@@ -89,6 +89,21 @@ def test_ratio_conversion_reads_times_or_a_share():
     assert spec.render({"r": math.nan}) is None
 
 
+def test_share_conversion_reads_all_and_none_at_its_ends():
+    spec = FeatureSpec("s", "float", Mechanism.RECENCY, "d", "longer than {s!a:.0%} of gaps")
+    assert spec.render({"s": 1.0}) == "longer than all of gaps"
+    assert spec.render({"s": 0.0}) == "longer than none of gaps"
+    assert spec.render({"s": 0.61}) == "longer than 61% of gaps"
+
+
+def test_end_conversion_reads_ends_in_or_ended_ago():
+    spec = FeatureSpec("d", "float", Mechanism.RELATIONSHIP, "d", "membership {d!e:.0f}")
+    assert spec.render({"d": 12.0}) == "membership ends in 12 days"
+    assert spec.render({"d": 1.0}) == "membership ends in 1 day"
+    assert spec.render({"d": 0.0}) == "membership ends today"
+    assert spec.render({"d": -5.0}) == "membership ended 5 days ago"
+
+
 def test_a_numeric_attribute_holding_only_0_and_1_reads_yes_or_no():
     """'SeniorCitizen: yes', not 'SeniorCitizen 1'; other numbers stay numbers."""
     flags = _attribute_specs(pd.DataFrame({"customer_id": [1, 2, 3], "senior": [0, 1, None]}))
