@@ -62,10 +62,13 @@ class TableSpec(_Strict):
     decimal: Literal[".", ","] | None = None
     """The decimal mark of the table's text numbers; default: '.', or ',' for a column
     that reads only that way ('1.234,50', as European exports write), named in a warning."""
-    missing_values: list[str | int | float] = Field(default_factory=list)
-    """Values that mean "unknown" in this table's columns (all but the customer id), e.g.
-    ['?', 'unknown', -1]: read as blanks. Blank cells, NA, N/A, NULL and NaN are too,
-    unless in `not_missing`."""
+    missing_values: list[str | int | float] | dict[str, list[str | int | float]] = Field(
+        default_factory=list
+    )
+    """Values that mean "unknown", read as blanks: a list for all this table's columns
+    but the customer id (['?', 'unknown', -1]), or per column of the file ({bd: [0],
+    gender: ['?']}: an age of 0 is unknown, a count of 0 is not). Blank cells, NA, N/A,
+    NULL and NaN are too, unless in `not_missing`."""
     not_missing: list[str] = Field(default_factory=list)
     """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
     where it means North America (or Namibia)."""
@@ -79,6 +82,11 @@ class TableSpec(_Strict):
                 f"unknown canonical column(s) {unknown}; expected some of {sorted(known)}"
             )
         return self
+
+    def missing_in(self, column: str) -> list[str | int | float]:
+        """The values that mean "unknown" in one column of the file (`missing_values`)."""
+        values = self.missing_values
+        return values.get(column, []) if isinstance(values, dict) else values
 
     def source_column(self, canonical: str) -> str:
         """The user's column name for a canonical column (identity when not mapped)."""

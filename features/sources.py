@@ -321,18 +321,26 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
             return None
         table.raw = table.raw.loc[kept].reset_index(drop=True)
     if spec.missing_values:
+        if isinstance(spec.missing_values, dict):
+            unread = sorted(set(spec.missing_values) - set(table.raw.columns))
+            if unread:
+                what = f"missing_values names column(s) not read: {', '.join(unread)}"
+                table.error(None, 0, f"{what}; read are: {', '.join(table.raw.columns)}")
+                return None
         keys = {table.sources[c] for c in ("customer_id", "rows.column") if c in table.sources}
-        table.raw = _blanked(table.raw, spec.missing_values, keep=keys)
+        table.raw = _blanked(table.raw, spec, keep=keys)
     return table
 
 
-def _blanked(frame: pd.DataFrame, missing_values: list, *, keep: set[str]) -> pd.DataFrame:
-    """The configured missing values (`missing_values`) as blanks, in every column but
-    `keep` (the customer id, the row filter's column): numbers compared as numbers (-1 is
-    -1.0, also where a CSV column was read as text), anything else as stripped text."""
+def _blanked(frame: pd.DataFrame, spec: TableSpec, *, keep: set[str]) -> pd.DataFrame:
+    """The configured missing values (`missing_values`) as blanks, in each column they
+    apply to but `keep` (the customer id, the row filter's column): numbers compared as
+    numbers (-1 is -1.0, also where a CSV column was read as text), anything else as
+    stripped text."""
     blanked = {}
     for name, values in frame.items():
-        blank = None if name in keep else _holds(values, missing_values)
+        wanted = spec.missing_in(name)
+        blank = None if name in keep or not wanted else _holds(values, wanted)
         blanked[name] = values.mask(blank) if blank is not None and blank.any() else values
     return pd.DataFrame(blanked, copy=False)
 

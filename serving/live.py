@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -111,7 +111,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
         f"{c.customer_id}: {name}={c.attributes[name]!r}"
         for c in customers
         for name in numeric
-        if unknown.known(c.attributes.get(name)) not in (None, "")
+        if unknown.known(c.attributes.get(name), name) not in (None, "")
         and np.isnan(_number(c.attributes[name]))
     ]
     if bad:
@@ -122,29 +122,55 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
 
 
 @dataclass(frozen=True)
-class Unknown:
-    """A table's `missing_values`, matched as the loader matches them in its file
-    (`features/sources.py`): numbers as numbers, anything as stripped text."""
-
-    texts: frozenset[str] = frozenset()
-    numbers: frozenset[float] = frozenset()
+class _Placeholders:
+    texts: frozenset[str]
+    numbers: frozenset[float]
 
     @classmethod
-    def of(cls, spec: TableSpec | None) -> Unknown:
-        values = spec.missing_values if spec is not None else []
+    def of(cls, values: list) -> _Placeholders:
         numbers = (_number(v) for v in values)
         return cls(
             frozenset(str(v).strip() for v in values),
             frozenset(n for n in numbers if not math.isnan(n)),
         )
 
-    def known(self, value: Any) -> Any:
-        """The posted value, or None where it is a placeholder for unknown."""
-        if value is None or not self.texts:
+
+@dataclass(frozen=True)
+class Unknown:
+    """A table's `missing_values`, matched as the loader matches them in its file
+    (`features/sources.py`): numbers as numbers, anything as stripped text; for every
+    column, or per column of the file."""
+
+    spec: TableSpec | None = None
+    _by_column: dict[str, _Placeholders] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, spec: TableSpec | None) -> Unknown:
+        return cls(spec)
+
+    @property
+    def any(self) -> bool:
+        return self.spec is not None and bool(self.spec.missing_values)
+
+    def known(self, value: Any, column: str) -> Any:
+        """The posted value of a file column (an attribute's name, else the table's
+        name for a canonical column), or None where it is a placeholder for unknown."""
+        if value is None or not self.any:
             return value
+        unknown = self._placeholders(column)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return None if value in self.numbers else value
-        return None if str(value).strip() in self.texts else value
+            return None if value in unknown.numbers else value
+        return None if str(value).strip() in unknown.texts else value
+
+    def canonical(self, value: Any, name: str) -> Any:
+        """`known` for a canonical column, by the file's name for it."""
+        return value if self.spec is None else self.known(value, self.spec.source_column(name))
+
+    def _placeholders(self, column: str) -> _Placeholders:
+        assert self.spec is not None
+        if column not in self._by_column:
+            self._by_column[column] = _Placeholders.of(self.spec.missing_in(column))
+        return self._by_column[column]
 
 
 def _number(value: Any) -> float:
@@ -424,7 +450,9 @@ def _customers(
     if signup:
         columns["signup_date"] = _times([c.signup_date for c in ordered])
     for name, kind in kinds.items():
-        values = np.array([unknown.known(c.attributes.get(name)) for c in ordered], dtype=object)
+        values = np.array(
+            [unknown.known(c.attributes.get(name), name) for c in ordered], dtype=object
+        )
         columns[name] = numbers(values) if kind == "numeric" else _texts(values)
     return columns
 
@@ -445,17 +473,19 @@ def _activity(
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
         posted = _kept(customer, table, free_periods=_free_periods(spec))
-        if unknown.texts:
+        if unknown.any:
             posted = [
-                r for r in posted if all(unknown.known(getattr(r, n)) is not None for n in required)
+                r
+                for r in posted
+                if all(unknown.canonical(getattr(r, n), n) is not None for n in required)
             ]
         rows += sorted(posted, key=lambda row: naive(row.timestamp))
         owners += [customer.customer_id] * len(posted)
     typed = {"customer_id": _texts_as_posted(owners)}
     for name in names:
         values = [getattr(row, name) for row in rows]
-        if unknown.texts and name not in TIME_COLUMNS:
-            values = [unknown.known(v) for v in values]
+        if unknown.any and name not in TIME_COLUMNS:
+            values = [unknown.canonical(v, name) for v in values]
         typed[name] = _typed(name, values)
     if table == "events" and "quantity" in typed:  # never negative, as the loader reads it
         typed["quantity"][typed["quantity"] < 0] = np.nan

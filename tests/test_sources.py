@@ -313,6 +313,24 @@ def test_configured_missing_values_read_as_blanks_in_text_and_number_columns(tmp
     assert tables.attributes == {"region": "categorical", "seats": "numeric"}
 
 
+def test_missing_values_per_column_apply_to_that_column_only(tmp_path):
+    """An age of 0 is unknown, a seat count of 0 is not: {seats: [0]} blanks no wallet."""
+    customers = customers_frame().assign(wallet=[0.0, 1200.0, 300.0, 800.0])
+    customers.loc[1, "seats"] = 0
+    specs = {"customers": {"missing_values": {"seats": [0], "region": ["east"]}}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert report.issues == [] and tables is not None
+    assert tables.customers["seats"].isna().tolist() == [False, True, False, False]
+    assert tables.customers["region"].isna().tolist() == [False, False, False, True]
+    assert tables.customers["wallet"].tolist()[0] == 0.0
+
+
+def test_missing_values_for_a_column_not_read_is_an_error_naming_it(tmp_path):
+    specs = {"customers": {"missing_values": {"age": [0]}}}
+    _, report = check(tmp_path, specs=specs)
+    assert "missing_values names column(s) not read: age" in only_error(report).message
+
+
 def test_a_mostly_numeric_attribute_with_a_placeholder_warns_it_is_read_as_categorical(tmp_path):
     customers = pd.concat([customers_frame()] * 3, ignore_index=True)
     customers["customer_id"] = range(1, len(customers) + 1)

@@ -394,6 +394,16 @@ def test_posted_placeholders_for_unknown_score_as_missing_like_the_files(snapsho
     assert probability(" ? ", "Two year") == probability(None, "Two year")  # no 422: unknown
     assert probability(12, "Two year") != probability(None, "Two year")
 
+    per_column = customers.model_copy(update={"missing_values": {"tenure": [12]}})
+    config = config.model_copy(
+        update={"data": config.data.model_copy(update={"customers": per_column})}
+    )
+    placeholders = dataclasses.replace(
+        loaded, model=dataclasses.replace(loaded.model, config=config)
+    )
+    assert probability(12, "Two year") == probability(None, "Two year")  # tenure's own
+    assert probability(-1, "Two year") != probability(None, "Two year")  # no longer listed
+
 
 def test_a_posted_category_spelled_in_another_case_scores_as_the_level(snapshot):
     loaded, _ = snapshot
