@@ -9,6 +9,7 @@ against before, and the share of recent spend that is only consumables.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -126,6 +127,15 @@ def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns
             lines.total(recent & consumable, "amount"), lines.total(recent, "amount")
         ),
     }
+
+
+def consumables_share(ctx: Context, cutoff_day: int, categories: tuple[str, ...]) -> np.ndarray:
+    """`consumables_share_90d` on the context's axis with these consumable categories:
+    what a model that keeps them (`ChurnModel.consumable_categories`) computes."""
+    lines = ctx.lines
+    assert lines is not None
+    kept = replace(ctx, tables=replace(ctx.tables, consumable_categories=categories))
+    return _category_columns(kept, lines, cutoff_day)["consumables_share_90d"]
 
 
 def consumable_categories(ctx: Context, cutoff_day: int) -> tuple[str, ...] | None:

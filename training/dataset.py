@@ -8,7 +8,7 @@ before the test period starts, and every training cutoff precedes the validation
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from features.contract import RunConfig, TrainingSpec
 from features.labels import label_churn
 from features.registry import FeatureSpec
 from features.tables import Tables
-from features.trends import consumable_categories
+from features.trends import consumable_categories, consumables_share
 from features.wallet import QuantileWalletEstimator, complete_wallet
 
 
@@ -110,11 +110,34 @@ class LabelledSet:
         return self.frame["churned"].to_numpy(dtype=int)
 
 
+def _as_served(
+    built: FeatureFrame, consumables: tuple[str, ...], after: pd.Timestamp
+) -> FeatureFrame:
+    """Rows of cutoffs after the last fitted-on one (validation, test) with the consumable
+    categories the packaged model keeps, as it will score them: inferred again at each
+    of those cutoffs, the reported test metrics would be of a slightly different model."""
+    frame = built.frame
+    if "consumables_share_90d" not in frame:
+        return built
+    frame = frame.copy()
+    for cutoff in sorted(set(frame["cutoff"][frame["cutoff"] > after])):
+        share = consumables_share(built.context, day_of(cutoff), consumables)
+        rows = frame["cutoff"] == cutoff
+        by_customer = pd.Series(share, index=built.context.axis)
+        frame.loc[rows, "consumables_share_90d"] = by_customer.reindex(
+            frame.loc[rows, "customer_id"]
+        ).to_numpy()
+    return replace(built, frame=frame)
+
+
 def assemble(
     tables: Tables, config: RunConfig, cutoffs: list[pd.Timestamp], *, fit_on: list[pd.Timestamp]
 ) -> LabelledSet:
     """Features (wallet fitted on `fit_on` only) joined to labels; unusable rows dropped."""
     built: FeatureFrame = build(tables, cutoffs=cutoffs)
+    consumables = consumable_categories(built.context, day_of(max(fit_on))) if fit_on else None
+    if consumables is not None and tables.consumable_categories is None:
+        built = _as_served(built, consumables, after=max(fit_on))
     built, wallet = complete_wallet(built, train_cutoffs=fit_on)
     built, bgnbd = complete_bgnbd(
         built, horizon_days=config.churn.horizon_days, train_cutoffs=fit_on
@@ -124,7 +147,6 @@ def assemble(
     usable = frame["eligible"] & frame["observed"]
     frame = frame.loc[usable].drop(columns=["eligible", "observed"]).reset_index(drop=True)
     attributes = tuple(tables.attributes) if wallet is not None else ()
-    consumables = consumable_categories(built.context, day_of(max(fit_on))) if fit_on else None
     return LabelledSet(
         frame, built.specs, wallet, built.context.event_types, attributes, bgnbd, consumables
     )

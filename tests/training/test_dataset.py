@@ -207,3 +207,19 @@ def test_bgnbd_parameters_are_fitted_on_the_fit_on_cutoffs_only():
 
     np.testing.assert_array_equal(params(tables, [first]), params(busier, [first]))
     assert not np.allclose(params(tables, [first, second]), params(busier, [first, second]))
+
+
+def test_rows_after_the_fitted_on_cutoffs_use_the_consumables_the_model_keeps():
+    """Validation and test rows are scored as the packaged model will score them: with
+    the consumable categories inferred as of the last fitted-on cutoff, not again."""
+    tables = replace(random_tables(4), consumable_categories=None)
+    first, second = CUTOFFS[:2]
+    data = assemble(tables, _config(), [first, second], fit_on=[first])
+    kept = data.consumable_categories
+    assert kept is not None
+    as_served = assemble(
+        replace(tables, consumable_categories=kept), _config(), [second], fit_on=[second]
+    )
+    later = data.at(second).set_index("customer_id")["consumables_share_90d"]
+    expected = as_served.frame.set_index("customer_id")["consumables_share_90d"]
+    pd.testing.assert_series_equal(later, expected.loc[later.index], check_names=False)
