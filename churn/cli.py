@@ -290,6 +290,12 @@ def score(
             f"since {moved.previous_cutoff}: {moved.risen:,} customers' churn probability rose "
             f"by {moved.points * 100:.0f} points or more, {moved.fallen:,} fell as much; "
             f"{moved.new:,} new (`churn worklist --sort probability_change` lists the risers)"
+            + (
+                f"; the previous batch was scored by version {moved.previous_version}, so part "
+                "of the movement is the model's"
+                if moved.previous_version
+                else ""
+            )
         )
     shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:

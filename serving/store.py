@@ -310,6 +310,9 @@ class Movement:
     new: int
     """customers not in the previous batch"""
     points: float
+    previous_version: str | None = None
+    """The model version that scored the previous batch, when it differs from this
+    batch's: part of the movement is then the model's, not the customers'."""
 
 
 def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement | None:
@@ -324,13 +327,15 @@ def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement 
         counted.filter(scores.c.previous_probability.is_(None)).label("new"),
     ).where(scores.c.batch_id == batch_id)
     with engine.connect() as conn:
-        previous_cutoff = conn.execute(
-            sa.select(batches.c.previous_cutoff).where(batches.c.id == batch_id)
-        ).scalar()
-        if previous_cutoff is None:
+        this = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().one()
+        if this["previous_cutoff"] is None:
             return None
         counts = conn.execute(query).mappings().one()
-    return Movement(previous_cutoff=previous_cutoff, points=points, **counts)
+        before = conn.execute(
+            sa.select(batches.c.model_version).where(batches.c.id == this["previous_batch_id"])
+        ).scalar()  # None once that batch was replaced by a rescore
+    other = before if before is not None and before != this["model_version"] else None
+    return Movement(this["previous_cutoff"], **counts, points=points, previous_version=other)
 
 
 def segment_values(engine: Engine, name: str, batch_id: int) -> Counter[str]:

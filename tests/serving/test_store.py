@@ -165,6 +165,7 @@ def test_a_batch_keeps_each_customers_previous_probability(engine):
     moved = store.movement(engine, now)
     assert (moved.previous_cutoff, moved.risen, moved.fallen) == (MONTH_BEFORE, 1, 1)
     assert (moved.compared, moved.new) == (3, 1)
+    assert moved.previous_version == "1"  # a new model scored this batch: said
 
 
 def test_only_the_same_models_earlier_cutoff_is_compared(engine):
