@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.activity import to_days
+
 CENTS = 100
 
 
@@ -36,6 +38,29 @@ class Matched:
     """returns that reversed a purchase"""
     unmatched: int
     """returns that mirror no purchase (ignored)"""
+
+    @property
+    def returned_at(self) -> np.ndarray:
+        """`returned_day` as the tables' `returned_at` column (datetime64[ns], NaT: never)."""
+        return pd.to_datetime(self.returned_day, unit="D").to_numpy(dtype="datetime64[ns]")
+
+
+def match_lines(
+    customer: np.ndarray,
+    timestamp: np.ndarray | pd.Series,
+    amount: np.ndarray,
+    category: np.ndarray | pd.Series | None,
+    *,
+    ignored: np.ndarray | None = None,
+) -> Matched:
+    """`match_returns` on a transactions table's columns, as the loader and a live request
+    hold them: timestamps, categories with blanks (one level of their own), and the rows
+    already `ignored` (they take no part)."""
+    day = to_days(timestamp)
+    if ignored is not None:
+        day[ignored] = np.nan
+    kinds = None if category is None else pd.Series(category, dtype=object).fillna("").to_numpy()
+    return match_returns(np.asarray(customer), day, np.asarray(amount, dtype=np.float64), kinds)
 
 
 def match_returns(

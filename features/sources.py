@@ -37,7 +37,6 @@ from pandas.api.types import (
 )
 from pandas.tseries.api import guess_datetime_format
 
-from features.activity import to_days
 from features.contract import (
     UNTYPED_EVENT,
     CustomersSpec,
@@ -47,7 +46,7 @@ from features.contract import (
     TableSpec,
     TransactionsSpec,
 )
-from features.returns import match_returns
+from features.returns import match_lines
 from features.tables import DAY, Tables
 from features.text_numbers import read_numbers
 
@@ -565,7 +564,11 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _rows(n: int) -> str:
-    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+    return _counted(n, "row")
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _example(values: pd.Series) -> str:
@@ -662,7 +665,7 @@ def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSp
         table.warning(
             column,
             len(changed),
-            f"{_counted_customers(len(changed))} (e.g. {_example(changed.index.to_series())}) "
+            f"{_counted(len(changed), 'customer')} (e.g. {_example(changed.index.to_series())}) "
             "hold more than one value across their rows: each keeps their most frequent",
         )
         kept = kept.drop(columns=column).merge(
@@ -679,10 +682,6 @@ activity log read for its attributes; below, a repeat is a pasted row in a real 
 def _log_like(frame: pd.DataFrame) -> bool:
     ids = frame["customer_id"]
     return bool(ids.duplicated(keep=False).groupby(ids).any().mean() >= LOG_LIKE_SHARE)
-
-
-def _counted_customers(n: int) -> str:
-    return f"{n:,} customer{'' if n == 1 else 's'}"
 
 
 def _most_frequent(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -965,8 +964,7 @@ def _check_amounts(table: _Table) -> None:
     amounts, missing = table.clean["amount"], table.missing["amount"]
     _tolerate(table, missing, "of amounts missing", MAX_MISSING_AMOUNT_SHARE, "")
     reversing = _match_returns(table)
-    alike = "category and amount" if "category" in table.clean else "amount"
-    note = f"returns or refunds of no single purchase (same {alike}); "
+    note = f"returns or refunds of no single purchase (same {_mirrored_by(table)}); "
     what = "of amounts negative and mirroring no purchase"
     unmatched = (amounts < 0) & ~reversing
     if table.dropped is not None:
@@ -997,35 +995,35 @@ def _unknown_when_negative(table: _Table, column: str) -> None:
         table.clean[column] = values.mask(negative)
 
 
+def _mirrored_by(table: _Table) -> str:
+    """What a return shares with the purchase it mirrors, in this log."""
+    return "category and amount" if "category" in table.clean else "amount"
+
+
 def _match_returns(table: _Table) -> pd.Series:
-    """Mark each purchase line a return reverses (`returned_at`, the return's time) and
+    """Mark each purchase line a return reverses (`returned_at`, the return's day) and
     drop those returns; returns which rows they were."""
     amounts = table.clean["amount"]
     negative = amounts < 0
     if not negative.any():
         return negative
-    day = to_days(table.clean["timestamp"])
-    if table.dropped is not None:
-        day[table.dropped.to_numpy()] = np.nan
-    category = table.clean.get("category")
-    matched = match_returns(
+    matched = match_lines(
         table.clean["customer_id"].to_numpy(),
-        day,
+        table.clean["timestamp"],
         amounts.to_numpy(dtype=np.float64, na_value=np.nan),
-        None if category is None else category.astype(object).fillna("").to_numpy(),
+        table.clean.get("category"),
+        ignored=None if table.dropped is None else table.dropped.to_numpy(),
     )
     reversing = pd.Series(matched.reversing, index=amounts.index)
-    alike = "amount" if category is None else "category and amount"
     if matched.matched:
-        stamps = pd.to_datetime(matched.returned_day, unit="D")
-        table.clean["returned_at"] = pd.Series(stamps, index=amounts.index)
+        table.clean["returned_at"] = pd.Series(matched.returned_at, index=amounts.index)
         n = matched.matched
         table.warning(
             "amount",
             n,
             f"{_rows(n)} with a negative amount {'reverses' if n == 1 else 'reverse'} a "
-            f"purchase on or before its day (same customer, {alike}): from the return's "
-            "day that purchase no longer counts",
+            f"purchase on or before its day (same customer, {_mirrored_by(table)}): from "
+            "the return's day that purchase no longer counts",
         )
         table.drop(reversing)
     return reversing

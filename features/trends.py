@@ -114,19 +114,21 @@ def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns
     levels = len(ctx.categories)
     breadth_now = lines.distinct(lines.window(cutoff_day, 180), "category", levels)
     breadth_before = lines.distinct(lines.window(cutoff_day, 180, offset=180), "category", levels)
-    recent = lines.window(cutoff_day, 90)
-    consumable = codes_in(
-        lines.values["category"], _consumable_codes(ctx, lines, cutoff_day), levels
-    )
+    consumables = _consumable_codes(ctx, lines, cutoff_day)
     return {
         "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category", levels),
         "category_breadth_90d": lines.distinct(lines.window(cutoff_day, 90), "category", levels),
         "category_breadth_180d": breadth_now,
         "category_breadth_change_180d": breadth_now - breadth_before,
-        "consumables_share_90d": ratio(
-            lines.total(recent & consumable, "amount"), lines.total(recent, "amount")
-        ),
+        "consumables_share_90d": _share_of(lines, cutoff_day, consumables, levels),
     }
+
+
+def _share_of(lines: Activity, cutoff_day: int, codes: np.ndarray, levels: int) -> np.ndarray:
+    """Share of the last 90 days' spend on the categories `codes`."""
+    recent = lines.window(cutoff_day, 90)
+    consumable = codes_in(lines.values["category"], codes, levels)
+    return ratio(lines.total(recent & consumable, "amount"), lines.total(recent, "amount"))
 
 
 def consumables_share(ctx: Context, cutoff_day: int, categories: tuple[str, ...]) -> np.ndarray:
@@ -135,7 +137,8 @@ def consumables_share(ctx: Context, cutoff_day: int, categories: tuple[str, ...]
     lines = ctx.lines
     assert lines is not None
     kept = replace(ctx, tables=replace(ctx.tables, consumable_categories=categories))
-    return _category_columns(kept, lines, cutoff_day)["consumables_share_90d"]
+    codes = _consumable_codes(kept, lines, cutoff_day)
+    return _share_of(lines, cutoff_day, codes, len(ctx.categories))
 
 
 def consumable_categories(ctx: Context, cutoff_day: int) -> tuple[str, ...] | None:

@@ -30,10 +30,9 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
-from features.activity import to_days
 from features.contract import DataSpec, InteractionsSpec, TableSpec
 from features.registry import Columns
-from features.returns import match_returns
+from features.returns import match_lines
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, rank
@@ -106,7 +105,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
     numeric = [name for name, kind in attribute_kinds(model).items() if kind == "numeric"]
-    unknown = Unknown.of(model.config.data.customers)
+    unknown = Unknown(model.config.data.customers)
     bad = [
         f"{c.customer_id}: {name}={c.attributes[name]!r}"
         for c in customers
@@ -143,10 +142,6 @@ class Unknown:
 
     spec: TableSpec | None = None
     _by_column: dict[str, _Placeholders] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def of(cls, spec: TableSpec | None) -> Unknown:
-        return cls(spec)
 
     @property
     def any(self) -> bool:
@@ -344,18 +339,9 @@ def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     negative = amount < 0
     if not negative.any():
         return lines
-    category = lines.get("category")
-    matched = match_returns(
-        lines["customer_id"],
-        to_days(lines["timestamp"]),
-        amount,
-        None if category is None else np.array(["" if c is None else c for c in category]),
-    )
+    matched = match_lines(lines["customer_id"], lines["timestamp"], amount, lines.get("category"))
     if matched.matched:
-        stamps = np.full(len(amount), NOT_A_TIME, dtype=np.int64).view("datetime64[ns]")
-        reversed_ = ~np.isnan(matched.returned_day)
-        stamps[reversed_] = matched.returned_day[reversed_].astype(np.int64).astype("<M8[D]")
-        lines = {**lines, "returned_at": stamps}
+        lines = {**lines, "returned_at": matched.returned_at}
     return {name: values[~negative] for name, values in lines.items()}
 
 
@@ -403,9 +389,9 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     data = model.config.data
     kinds = attribute_kinds(model)
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
-    unknown = Unknown.of(data.customers)
+    unknown = Unknown(data.customers)
     frames = {
-        name: _activity(customers, name, spec, Unknown.of(spec))
+        name: _activity(customers, name, spec, Unknown(spec))
         for name, spec in data.tables().items()
         if name in ROW_MODELS
     }

@@ -291,10 +291,12 @@ def worklist(
     return [_decoded(row) for row in found]
 
 
+change_since_previous = scores.c.probability - scores.c.previous_probability
+"""Since the previous batch; NULL for a customer new since then (sorts last)."""
+
+
 def _sort_key(sort: str) -> sa.ColumnElement[Any]:
-    if sort == "probability_change":  # NULL (new since the previous batch) sorts last
-        return scores.c.probability - scores.c.previous_probability
-    return scores.c[sort]
+    return change_since_previous if sort == "probability_change" else scores.c[sort]
 
 
 @dataclass(frozen=True)
@@ -317,12 +319,11 @@ class Movement:
 
 def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement | None:
     """The batch's movement since its previous batch; None when it had none."""
-    change = scores.c.probability - scores.c.previous_probability
     counted = sa.func.count()
     at_least = points - 1e-9  # 0.4 - 0.3 is 0.0999...: a move of 10 points is one
     query = sa.select(
-        counted.filter(change >= at_least).label("risen"),
-        counted.filter(change <= -at_least).label("fallen"),
+        counted.filter(change_since_previous >= at_least).label("risen"),
+        counted.filter(change_since_previous <= -at_least).label("fallen"),
         counted.filter(scores.c.previous_probability.is_not(None)).label("compared"),
         counted.filter(scores.c.previous_probability.is_(None)).label("new"),
     ).where(scores.c.batch_id == batch_id)

@@ -219,28 +219,35 @@ def test_a_features_direction_is_the_sign_of_its_values_correlation_with_its_con
     assert directions_of(grouped, features) == {"up": 1, "down": -1}
 
 
-def test_in_their_favour_only_from_the_side_domain_md_calls_favourable():
-    """A collinear feature can lower one customer's risk from the wrong side ('buying at 0%
-    of their usual pace'); their strongest lowering reason is then the next one."""
-    pace = FeatureSpec(
-        "purchase_pace_90d_vs_lifetime",
-        "float",
-        Mechanism.PARTIAL_DEFECTION,
-        "Pace.",
-        "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace",
-    )
-    features = pd.DataFrame(
-        {"purchase_pace_90d_vs_lifetime": [0.0, 2.0, np.nan], "tenure_days": [900.0] * 3}
-    )
-    contributions = np.array([[-0.8, -0.1, 0.0]] * 3)
-    reasons = explain(
+PACE = FeatureSpec(
+    "purchase_pace_90d_vs_lifetime",
+    "float",
+    Mechanism.PARTIAL_DEFECTION,
+    "Pace.",
+    "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace",
+)
+
+
+def _pace_and_tenure(features: pd.DataFrame, contributions: np.ndarray):
+    """Reasons of a pace (DOMAIN.md: higher is safer, typical 1.0) and a tenure column."""
+    return explain(
         features,
         contributions,
-        specs=[pace, TENURE],
+        specs=[PACE, TENURE],
         columns=["purchase_pace_90d_vs_lifetime", "tenure_days"],
         source_of={},
         means={"purchase_pace_90d_vs_lifetime": 1.0, "tenure_days": 600.0},
     )
+
+
+def test_in_their_favour_only_from_the_side_domain_md_calls_favourable():
+    """A collinear feature can lower one customer's risk from the wrong side ('buying at 0%
+    of their usual pace'); their strongest lowering reason is then the next one."""
+    features = pd.DataFrame(
+        {"purchase_pace_90d_vs_lifetime": [0.0, 2.0, np.nan], "tenure_days": [900.0] * 3}
+    )
+    contributions = np.array([[-0.8, -0.1, 0.0]] * 3)
+    reasons = _pace_and_tenure(features, contributions)
     assert [r.feature for r in reasons[0]] == ["tenure_days"]  # pace 0%: no favour in that
     assert [r.feature for r in reasons[1]] == ["purchase_pace_90d_vs_lifetime"]  # 200%: it is
     assert [r.feature for r in reasons[2]] == ["tenure_days"]  # no pace known: no fact either
@@ -249,25 +256,11 @@ def test_in_their_favour_only_from_the_side_domain_md_calls_favourable():
 def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
     """'buying at 155% of their usual pace' raising the risk (an interaction's artefact)
     goes; 30% of it raising the risk stays, as does a feature DOMAIN.md does not read."""
-    pace = FeatureSpec(
-        "purchase_pace_90d_vs_lifetime",
-        "float",
-        Mechanism.PARTIAL_DEFECTION,
-        "Pace.",
-        "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace",
-    )
     features = pd.DataFrame(
         {"purchase_pace_90d_vs_lifetime": [1.55, 0.3, np.nan], "tenure_days": [100.0] * 3}
     )
     contributions = np.array([[0.8, 0.1, 0.0]] * 3)
-    reasons = explain(
-        features,
-        contributions,
-        specs=[pace, TENURE],
-        columns=["purchase_pace_90d_vs_lifetime", "tenure_days"],
-        source_of={},
-        means={"purchase_pace_90d_vs_lifetime": 1.0, "tenure_days": 600.0},
-    )
+    reasons = _pace_and_tenure(features, contributions)
     assert [r.feature for r in reasons[0]] == ["tenure_days"]
     assert [r.feature for r in reasons[1]] == ["purchase_pace_90d_vs_lifetime", "tenure_days"]
     assert [r.feature for r in reasons[2]] == ["tenure_days"]  # unknown pace: says nothing
