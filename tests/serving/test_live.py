@@ -220,6 +220,11 @@ def test_posted_dates_read_as_the_loader_reads_them(posted, read):
     assert naive(line.timestamp) == read
 
 
+def test_an_eight_digit_number_that_is_no_date_is_refused_naming_it():
+    with pytest.raises(ValidationError, match="20171345 is no YYYYMMDD date"):
+        TransactionIn.model_validate({"timestamp": 20171345, "amount": 1.0})
+
+
 def test_a_cutoff_beyond_what_the_tables_hold_is_422(client):
     response = post(client, [_valid()], cutoff="9999-12-31")
     assert response.status_code == 422
