@@ -186,7 +186,8 @@ def train(
         bool, typer.Option(help="First search XGBoost parameters on the training cutoffs.")
     ] = False,
 ) -> None:
-    """Train, calibrate and test a model out of time; log it as one MLflow run."""
+    """Train, calibrate and test a model (out of time on dated activity; a labelled
+    snapshot on a stratified holdout); log it as one MLflow run."""
     from training.report import print_report
     from training.train import train_and_log
 
@@ -262,7 +263,11 @@ def promote(
 def score(
     config: ConfigOption,
     cutoff: Annotated[
-        str | None, typer.Option(help="Score as of this date (YYYY-MM-DD); default: latest data.")
+        str | None,
+        typer.Option(
+            help="Score as of this date (YYYY-MM-DD); default: the data's last day "
+            "(data.as_of when set)."
+        ),
     ] = None,
 ) -> None:
     """Score active customers with the champion model into the score store."""

@@ -28,7 +28,7 @@ def attribute_spec(
             "float",
             Mechanism.ATTRIBUTE,
             f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
-            f"{name}: {{{name}!y}}" if flag else f"{name} {{{name}:,.4g}}",
+            f"{name}: {{{name}!y}}" if flag else f"{name} {{{name}!n}}",
         )
     return FeatureSpec(
         name,

@@ -10,6 +10,7 @@ template at build time.
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
@@ -122,7 +123,7 @@ def _fields(template: str) -> tuple[str, ...]:
 
 def _filler(template: str) -> Callable[..., str]:
     """str.format, the C formatter; the Python one only for the "!c" conversion."""
-    custom = any(f"!{c}" in template for c in "cxyea")
+    custom = any(f"!{c}" in template for c in "cxyean")
     return partial(_FORMATTER.format, template) if custom else template.format
 
 
@@ -184,9 +185,29 @@ class _Times(float):
         return f"{float(self):.1f}×" if self >= 1 else f"{float(self):.0%} of"
 
 
+class _Plain(float):
+    """A number as the customer's data hold it, never in exponent notation (a reason
+    reading "CurrentEquipmentDays 1.5e+04" shows no number of theirs): whole numbers in
+    full with thousands separators ("15,000"), others to four significant digits, or one
+    decimal from 1,000 on ("1,234.6")."""
+
+    def __format__(self, spec: str) -> str:
+        value = float(self)
+        if value.is_integer():
+            return f"{int(value):,}"
+        if abs(value) >= 1000:
+            return f"{value:,.1f}"
+        short = f"{value:.4g}"
+        if "e" not in short:
+            return short
+        decimals = 3 - math.floor(math.log10(abs(value)))  # a tiny value: 0.00001234
+        return f"{value:.{decimals}f}"
+
+
 class _ReasonFormatter(string.Formatter):
     """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
-    "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no"; the rest is str.format."""
+    "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no", `{name!n}` a plain number
+    without exponent notation; the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -199,6 +220,8 @@ class _ReasonFormatter(string.Formatter):
             return _Ends(float(value))  # type: ignore[arg-type]
         if conversion == "a":
             return _Share(float(value))  # type: ignore[arg-type]
+        if conversion == "n":
+            return _Plain(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

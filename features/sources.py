@@ -162,6 +162,8 @@ class _Table:
     dropped: pd.Series | None = None
     missing: dict[str, pd.Series] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
+    placeholders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per attribute inferred numeric, the texts in it read as unknown (`_inferred_kind`)."""
     separator: str = ","
     """A CSV file's, told by its header (`_delimiter`)."""
 
@@ -227,8 +229,9 @@ def validate(
         report.tables.insert(0, _summarize("customers", None, customers))
     if report.errors or customers is None:
         return None, report
-    kinds = next((t.kinds for t in tables if t.name == "customers"), {})
-    return _tables(config, customers, frames, kinds), report
+    read = next((t for t in tables if t.name == "customers"), None)
+    kinds, placeholders = (read.kinds, read.placeholders) if read is not None else ({}, {})
+    return _tables(config, customers, frames, kinds, placeholders), report
 
 
 def load_tables(config: RunConfig, *, today: dt.date | None = None) -> Tables:
@@ -255,6 +258,7 @@ def _tables(
     customers: pd.DataFrame,
     frames: dict[str, pd.DataFrame],
     kinds: dict[str, str],
+    placeholders: dict[str, tuple[str, ...]],
 ) -> Tables:
     data = config.data
     consumables = data.transactions and data.transactions.consumable_categories
@@ -266,6 +270,7 @@ def _tables(
         interactions=frames.get("interactions"),
         cancellations=frames.get("cancellations"),
         attributes=kinds,
+        unknown_texts=placeholders,
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
@@ -388,6 +393,9 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
             return _json_keys(table.path)
         table.separator = _delimiter(table.path)
         return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
+    except pd.errors.EmptyDataError:
+        table.error(None, 0, "the file is empty: no header line and no rows")
+        return None
     except _READ_ERRORS as exc:
         table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
         return None
@@ -807,9 +815,14 @@ def _in_range(table: _Table, column: str, values: pd.Series, reference: _Referen
     return values
 
 
-def _numbers(table: _Table, column: str) -> tuple[pd.Series, pd.Series]:
-    """float64; blank text is missing, other text that is not a number is an error."""
+def _numbers(
+    table: _Table, column: str, unknown: tuple[str, ...] = ()
+) -> tuple[pd.Series, pd.Series]:
+    """float64; blank text is missing, and so are the texts `unknown` (placeholders the
+    loader found, `_inferred_kind`); other text that is not a number is an error."""
     values = table.column(column)
+    if unknown:
+        values = values.mask(_text(values).isin(unknown))
     if is_numeric_dtype(values):
         numbers = values.astype("float64")
         return numbers, numbers.isna()
@@ -852,7 +865,12 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     if kind is None:
         kind = _inferred_kind(table, name, values)
     table.kinds[name] = kind
-    clean = _numbers(table, name)[0] if kind == "numeric" else _one_spelling(table, name, values)
+    unknown = table.placeholders.get(name, ())
+    clean = (
+        _numbers(table, name, unknown)[0]
+        if kind == "numeric"
+        else _one_spelling(table, name, values)
+    )
     if clean.isna().all():
         table.flag("warning", name, clean.isna(), "blank (the attribute has no values)")
     return clean
@@ -882,26 +900,48 @@ def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:
     return text.replace(renamed)
 
 
+PLACEHOLDERS_AT_MOST = 3
+"""Distinct texts among numbers that read as placeholders for unknown ('unknown', '?')."""
+NUMBERS_AT_LEAST = 10
+"""Distinct numbers beside them that make the attribute a measured quantity; fewer
+(1, 2, 3 and 'premium') is a list of codes, categorical."""
 MOSTLY_NUMBERS = 0.9
-"""An attribute whose text is at least this share numbers is likely numeric with a few
-placeholders for unknown ('?', '-'): worth a warning when it is read as categorical."""
+"""A categorical attribute whose text is at least this share numbers is worth a warning."""
 
 
 def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
-    """'numeric' when every value reads as a number, else 'categorical', with a warning
-    when all but a few do (placeholders for unknown, e.g. '?')."""
+    """'numeric' when every value reads as a number, or when the others are a few
+    placeholders for unknown beside many distinct numbers (a telecom extract's 'unknown'
+    in 30% of DroppedCalls: read as categorical, the model got 246 levels and reasons
+    "DroppedCalls: 10.6"); those are recorded in `table.placeholders`, read as unknown,
+    and named in a warning. Else 'categorical', with a warning when all but a few values
+    are numbers."""
     if is_numeric_dtype(values):
         return "numeric"
     text = _text(values).dropna()
-    not_numbers = read_numbers(text, table.spec.decimal)[0].isna()
+    numbers = read_numbers(text, table.spec.decimal)[0]
+    not_numbers = numbers.isna()
     if not not_numbers.any():
         return "numeric"
+    rows = pd.Series(False, index=values.index)
+    rows[not_numbers[not_numbers].index] = True
+    tokens = text[not_numbers].value_counts()
+    if len(tokens) <= PLACEHOLDERS_AT_MOST and numbers.nunique() >= NUMBERS_AT_LEAST:
+        table.placeholders[name] = tuple(sorted(tokens.index))
+        n = int(rows.sum())
+        shown = ", ".join(f"'{token}' in {count:,}" for token, count in tokens.items())
+        them = "it" if len(tokens) == 1 else "them"
+        table.warning(
+            name,
+            n,
+            f"{_rows(n)} hold text among numbers ({shown}), read as unknown: list {them} "
+            "in missing_values to say so, or declare the attribute categorical",
+        )
+        return "numeric"
     if not_numbers.mean() <= 1 - MOSTLY_NUMBERS:
-        rows = pd.Series(False, index=values.index)
-        rows[not_numbers[not_numbers].index] = True
         what = (
-            "read as categorical, though all but a few values are numbers: if the others "
-            "mean unknown, list them in missing_values (or declare the attribute numeric)"
+            "text among numbers, so the attribute is read as categorical (if such values "
+            "mean unknown, list them in missing_values; or declare the attribute numeric)"
         )
         table.flag("warning", name, rows, what, _text(values))
     return "categorical"

@@ -65,6 +65,9 @@ class Tables:
     cancellations: pd.DataFrame | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
+    unknown_texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per attribute inferred numeric, the placeholder texts the loader read as unknown
+    ('unknown' among numbers); the model keeps them so a posted one reads alike."""
     consumable_categories: tuple[str, ...] | None = None
     event_types: tuple[str, ...] | None = None
     event_quantity_unit: str | Mapping[str, str] = "units"

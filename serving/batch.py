@@ -24,7 +24,7 @@ from features.contract import RunConfig
 from features.labels import label_churn
 from features.levels import texts
 from features.sources import load_tables
-from features.tables import Tables, after_data_end
+from features.tables import Tables, after_data_end, data_end
 from mlflow import MlflowClient
 from serving import store
 from serving.ranking import RANKED, Rules, rank
@@ -158,18 +158,20 @@ def prepare(
 
 
 def resolve_cutoff(tables: Tables, cutoff: dt.date | None) -> pd.Timestamp:
-    """The given cutoff (not after the data's last day), else the last day with recorded
-    activity, else the extract date (`data.as_of`: a labelled snapshot has no dated
-    activity)."""
+    """The given cutoff (not after the data's last day), else the data's last day
+    (`features.tables.data_end`): the extract date when `data.as_of` sets one, as in
+    training and as `POST /v1/score` defaults to, else the last day with recorded
+    activity. (The last contact in a snapshot's interactions is a day or more before its
+    extract: a score as of then would read "39 days ago" where training and the API read
+    40.)"""
     if cutoff is not None:
         given = pd.Timestamp(cutoff).normalize()
         if (why := after_data_end(tables, [given])) is not None:
             raise ServingError(why)
         return given
-    if tables.observed_until is not None:
-        return tables.observed_until
-    if tables.as_of is not None:
-        return pd.Timestamp(tables.as_of).normalize()
+    end = data_end(tables)
+    if end is not None:
+        return end
     raise ServingError(
         "the data hold no dated activity and no data.as_of; pass --cutoff YYYY-MM-DD"
     )

@@ -105,7 +105,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
     numeric = [name for name, kind in attribute_kinds(model).items() if kind == "numeric"]
-    unknown = Unknown(model.config.data.customers)
+    unknown = attribute_unknowns(model)
     bad = [
         f"{c.customer_id}: {name}={c.attributes[name]!r}"
         for c in customers
@@ -138,14 +138,16 @@ class _Placeholders:
 class Unknown:
     """A table's `missing_values`, matched as the loader matches them in its file
     (`features/sources.py`): numbers as numbers, anything as stripped text; for every
-    column, or per column of the file."""
+    column, or per column of the file. `texts`: per column, further texts the loader
+    found to mean unknown (placeholders among an attribute's numbers)."""
 
     spec: TableSpec | None = None
+    texts: Mapping[str, list[str]] = field(default_factory=dict)
     _by_column: dict[str, _Placeholders] = field(default_factory=dict, compare=False)
 
     @property
     def any(self) -> bool:
-        return self.spec is not None and bool(self.spec.missing_values)
+        return (self.spec is not None and bool(self.spec.missing_values)) or bool(self.texts)
 
     def known(self, value: Any, column: str) -> Any:
         """The posted value of a file column (an attribute's name, else the table's
@@ -162,10 +164,18 @@ class Unknown:
         return value if self.spec is None else self.known(value, self.spec.source_column(name))
 
     def _placeholders(self, column: str) -> _Placeholders:
-        assert self.spec is not None
         if column not in self._by_column:
-            self._by_column[column] = _Placeholders.of(self.spec.missing_in(column))
+            listed = self.spec.missing_in(column) if self.spec is not None else []
+            self._by_column[column] = _Placeholders.of([*listed, *self.texts.get(column, [])])
         return self._by_column[column]
+
+
+def attribute_unknowns(model: ChurnModel) -> Unknown:
+    """What reads as unknown in a posted customer's attributes: the customers table's
+    `missing_values` and the placeholders the loader found in training
+    (`info["unknown_texts"]`; models trained before it have none)."""
+    texts = model.info.get("unknown_texts") or {}
+    return Unknown(model.config.data.customers, texts)
 
 
 def _number(value: Any) -> float:
@@ -389,7 +399,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     data = model.config.data
     kinds = attribute_kinds(model)
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
-    unknown = Unknown(data.customers)
+    unknown = attribute_unknowns(model)
     frames = {
         name: _activity(customers, name, spec, Unknown(spec))
         for name, spec in data.tables().items()

@@ -26,6 +26,7 @@ purchase carries it) and would hide "9.1× their usual gap".
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -169,8 +170,9 @@ def explain(
         _domain_directions(tuple(grouped.sources)),
         pivots or means,
     )
-    # one spare each way: a reason from a missing value with nothing to say goes (below)
-    rows, cols = pick(candidates, raising=raising + 1, lowering=lowering + 1)
+    # spares: a reason from a missing value with nothing to say goes, and so does one
+    # saying again what a stronger one of another window says (below)
+    rows, cols = pick(candidates, raising=raising + 2, lowering=lowering + 1)
     chosen = grouped.values[rows, cols].tolist()
     by_name = {spec.name: spec for spec in specs}
     chosen_sources = {grouped.sources[c] for c in cols.tolist()}
@@ -196,6 +198,7 @@ def explain(
     shown_means = {source: _known(means.get(source)) for source in chosen_sources}
     reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
     room = {"raises": raising, "lowers": lowering}
+    told: set[tuple[int, str, str]] = set()
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         source = grouped.sources[col]
         direction: Direction = "raises" if chosen[i] > 0 else "lowers"
@@ -204,6 +207,10 @@ def explain(
             continue  # "gap cv raises the risk" of a value not there says nothing
         if sum(r.direction == direction for r in reasons[row]) >= room[direction]:
             continue
+        measure = (row, direction, window_family(source))
+        if measure in told:  # "1 service call in the last 30 days" after "... 90 days"
+            continue
+        told.add(measure)
         # positional: the fields' order (a batch builds millions of these)
         reasons[row].append(
             Reason(
@@ -216,6 +223,17 @@ def explain(
             )
         )
     return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
+
+
+@lru_cache(maxsize=4096)
+def window_family(name: str) -> str:
+    """A feature's measure without its window: calls_30d and calls_90d are one measure
+    (a reason of each reads as the same events told twice), spend_90d and spend_trend_90d
+    are two."""
+    return _WINDOW.sub("", name)
+
+
+_WINDOW = re.compile(r"_\d+d$")
 
 
 def _without_repeats(listed: list[Reason]) -> list[Reason]:

@@ -343,6 +343,39 @@ def test_a_mostly_numeric_attribute_with_a_placeholder_warns_it_is_read_as_categ
     assert "missing_values" in issue.message and "'?'" in issue.message
 
 
+def _many_customers(seats: list) -> pd.DataFrame:
+    customers = pd.concat([customers_frame()] * 8, ignore_index=True).head(len(seats))
+    return customers.assign(customer_id=range(1, len(seats) + 1), seats=seats)
+
+
+def test_a_few_placeholders_among_many_numbers_read_as_unknown_with_a_warning(tmp_path):
+    """A telecom extract's 'unknown' in 30% of DroppedCalls: read as categorical, the
+    model got a level per number; it is a numeric attribute with unknowns."""
+    seats: list = [float(n) for n in range(21)] + ["unknown"] * 8 + ["?"]
+    tables, report = check(tmp_path, customers=_many_customers(seats))
+    assert tables is not None and tables.attributes["seats"] == "numeric"
+    assert tables.customers["seats"].isna().sum() == 9
+    assert tables.customers["seats"].max() == 20.0
+    assert tables.unknown_texts == {"seats": ("?", "unknown")}
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="seats", rows=9)
+    assert "('unknown' in 8, '?' in 1), read as unknown" in issue.message
+    assert "missing_values" in issue.message
+
+
+@pytest.mark.parametrize(
+    "seats",
+    [
+        [float(n % 3) for n in range(27)] + ["premium"] * 3,  # codes, not a quantity
+        [float(n) for n in range(26)] + ["a", "b", "c", "d"],  # more than a few texts
+    ],
+)
+def test_texts_that_are_no_placeholders_keep_the_attribute_categorical(tmp_path, seats):
+    tables, _ = check(tmp_path, customers=_many_customers(seats))
+    assert tables is not None and tables.attributes["seats"] == "categorical"
+    assert tables.unknown_texts == {}
+
+
 def test_attribute_values_differing_only_in_case_are_one_level_with_a_warning(tmp_path):
     customers = customers_frame().astype({"region": "object"})
     customers["region"] = ["North", "north", "NORTH ", "north"]  # most rows spell it 'north'
@@ -942,6 +975,14 @@ def test_empty_table(tmp_path):
     _, report = check(tmp_path, cancellations=events_frame().iloc[:0, :2])
     assert_located(only_error(report), file="cancellations.csv", column=None, rows=0)
     assert "no rows" in report.errors[0].message
+
+
+def test_a_file_of_zero_bytes_is_said_to_be_empty(tmp_path):
+    config = write_dataset(tmp_path)
+    (tmp_path / "data" / "cancellations.csv").write_text("")
+    _, report = validate(load_config(config))
+    assert_located(only_error(report), file="cancellations.csv", column=None, rows=0)
+    assert "the file is empty: no header line and no rows" in report.errors[0].message
 
 
 def test_missing_timestamps_are_errors_and_activity_without_a_customer_is_ignored(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -13,11 +14,18 @@ from training.protocol import Outcome
 
 
 def package_model(
-    outcome: Outcome, config: RunConfig, report: dict[str, Any], *, data_end: pd.Timestamp | None
+    outcome: Outcome,
+    config: RunConfig,
+    report: dict[str, Any],
+    *,
+    data_end: pd.Timestamp | None,
+    unknown_texts: Mapping[str, tuple[str, ...]] | None = None,
 ) -> ChurnModel:
     """The model with what serving needs to know about its training (`info`); `data_end`
     is the training data's last day (`features.tables.data_end`): live scoring's default
-    cutoff is no earlier (`serving/live.py`)."""
+    cutoff is no earlier (`serving/live.py`); `unknown_texts` are the placeholders the
+    loader read as unknown in numeric attributes (`Tables.unknown_texts`), which a posted
+    customer may send alike."""
     fitted = outcome.fitted
     if fitted is None:
         raise ValueError(
@@ -37,6 +45,7 @@ def package_model(
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
         "data_end": None if data_end is None else str(data_end.date()),
+        "unknown_texts": {name: list(texts) for name, texts in (unknown_texts or {}).items()},
     }
     model = ChurnModel(
         booster=fitted.booster,

@@ -41,7 +41,9 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
     outcome = out_of_time(tables, config, tune=tune)
     scored = scored_with_oracle(outcome, config)  # read once: the truth file can be large
     report = build_report(outcome, tables, config, scored=scored)
-    model = package_model(outcome, config, report, data_end=data_end(tables))
+    model = package_model(
+        outcome, config, report, data_end=data_end(tables), unknown_texts=tables.unknown_texts
+    )
     test_rows = _test_rows(outcome)
     example = _input_example(test_rows, model)
     with tempfile.TemporaryDirectory() as folder:

@@ -113,6 +113,24 @@ def test_a_numeric_attribute_holding_only_0_and_1_reads_yes_or_no():
     assert seats["senior"].render({"senior": 12.0}) == "senior 12"
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (15000.0, "15,000"),
+        (-12345.0, "-12,345"),
+        (1234.567, "1,234.6"),
+        (28.0, "28"),
+        (3.14159, "3.142"),
+        (-0.5, "-0.5"),
+        (0.00001234, "0.00001234"),
+    ],
+)
+def test_a_numeric_attribute_shows_the_customers_number_never_in_exponent_form(value, shown):
+    """A telecom extract's 15,000 equipment days read "1.5e+04" with `.4g`."""
+    spec = _attribute_specs(pd.DataFrame({"customer_id": [1, 2], "senior": [0, 7]}))["senior"]
+    assert spec.render({"senior": value}) == f"senior {shown}"
+
+
 def _attribute_specs(customers: pd.DataFrame) -> dict[str, FeatureSpec]:
     tables = Tables(customers=customers, attributes={"senior": "numeric"})
     context = prepare(tables, last_cutoff_day=0)

@@ -410,6 +410,24 @@ def test_posted_placeholders_for_unknown_score_as_missing_like_the_files(snapsho
     assert probability(-1, "Two year") != probability(None, "Two year")  # no longer listed
 
 
+def test_placeholders_the_loader_read_as_unknown_read_so_when_posted(snapshot):
+    """'unknown' among a numeric attribute's values in the file was read as unknown
+    (`Tables.unknown_texts`, kept in `info`): posted, it scores as missing, not a 422;
+    other text still is one."""
+    loaded, _ = snapshot
+    info = {**loaded.model.info, "unknown_texts": {"tenure": ["unknown"]}}
+    kept = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
+
+    def probability(tenure: object) -> float:
+        posted = {"customer_id": "c1", "attributes": {"tenure": tenure, "Contract": "Two year"}}
+        scored = live.score_history(ScoreIn.model_validate({"customers": [posted]}), kept)
+        return scored["items"][0]["probability"]
+
+    assert probability("unknown") == probability(None)
+    with pytest.raises(live.NotANumberError, match="tenure='seventy'"):
+        probability("seventy")
+
+
 def test_a_posted_category_spelled_in_another_case_scores_as_the_level(snapshot):
     loaded, _ = snapshot
 

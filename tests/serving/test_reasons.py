@@ -150,6 +150,37 @@ def test_a_reason_another_one_already_says_is_dropped():
     assert second[0].feature == "days_since_last_purchase"  # nothing repeats it
 
 
+def test_one_measure_in_two_windows_is_one_reason_the_stronger():
+    """ "1 service call in the last 90 days; 1 service call in the last 30 days" told the
+    same call twice; the next reason takes the freed place."""
+
+    def calls(days: int) -> FeatureSpec:
+        name = f"calls_{days}d"
+        text = f"{{{name}:.0f}} service calls in the last {days} days"
+        return FeatureSpec(name, "float", Mechanism.SERVICE, "Calls.", text)
+
+    specs = [*SPECS, calls(30), calls(90)]
+    features = _features().assign(calls_30d=[1.0, 1.0], calls_90d=[1.0, 2.0])
+    contributions = np.array(
+        [[0.2, 0.1, 0.05, 0.0, 0.0, 0.4, 0.6, -1.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.3, 0.2, -1.0]]
+    )
+    first, second = explain(
+        features,
+        contributions,
+        specs=specs,
+        columns=[*COLUMNS, "calls_30d", "calls_90d"],
+        source_of=ONE_HOT,
+        means=population_means(features, specs),
+        pivots={"calls_30d": 0.0, "calls_90d": 0.0},  # the typical customer made no call
+    )
+    assert [r.feature for r in first] == [
+        "calls_90d",
+        "days_since_last_purchase",
+        "spend_trend_90d_vs_prev",
+    ]
+    assert [r.feature for r in second] == ["calls_30d"]  # the stronger, whichever window
+
+
 def test_a_reason_as_stored_carries_every_field():
     first, _ = _explain()
     assert [reason.as_dict() for reason in first] == [r._asdict() for r in first]

@@ -182,6 +182,22 @@ def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():
         resolve_cutoff(snapshot, None)
 
 
+def test_the_default_cutoff_is_the_extract_date_not_the_last_contact():
+    """A snapshot's interactions end a day before its extract: training and the API score
+    as of the extract date, so the batch does too ("40 days ago" in all three)."""
+    contacts = pd.DataFrame(
+        {
+            "customer_id": ["a"],
+            "timestamp": pd.to_datetime(["2024-06-29 15:00"]),
+            "type": ["complaint"],
+        }
+    )
+    snapshot = Tables(customers=pd.DataFrame({"customer_id": ["a"]}), interactions=contacts)
+    assert resolve_cutoff(snapshot, None) == pd.Timestamp("2024-06-29")
+    extract = replace(snapshot, as_of=pd.Timestamp("2024-06-30"))
+    assert resolve_cutoff(extract, None) == pd.Timestamp("2024-06-30")
+
+
 def test_a_cutoff_after_the_last_day_of_data_is_refused(scored):
     """Days after the data end are not silence: scores there would be made up."""
     tables = load_tables(load_config(scored.config))

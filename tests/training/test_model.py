@@ -60,6 +60,19 @@ def trained(tmp_path_factory) -> Trained:
     return Trained(model, outcome, tables)
 
 
+def test_the_model_keeps_the_placeholders_the_loader_read_as_unknown(trained):
+    """Live scoring reads a posted 'unknown' as the loader read it (`serving/live.py`)."""
+    model = package_model(
+        trained.outcome,
+        trained.model.config,
+        build_report(trained.outcome, trained.tables, trained.model.config),
+        data_end=None,
+        unknown_texts={"seats": ("?", "unknown")},
+    )
+    assert model.info["unknown_texts"] == {"seats": ["?", "unknown"]}
+    assert trained.model.info["unknown_texts"] == {}
+
+
 # -- behaviour: customers written by hand, scored from raw tables -------------------------------
 
 
