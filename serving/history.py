@@ -16,6 +16,7 @@ ACTIVITY = {
     "transactions": ("timestamp", "amount", "category", "discount", "order_id", "paid_until"),
     "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
     "events": ("timestamp", "type", "quantity"),
+    "cancellations": ("timestamp",),
 }
 """The canonical columns a `POST /v1/score` item accepts per activity table."""
 

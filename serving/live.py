@@ -60,6 +60,10 @@ class NotANumberError(UnscorableError):
     """A numeric attribute of the model posted as text that is no number."""
 
 
+class GoneError(UnscorableError):
+    """A posted customer cancelled on or before the cutoff and bought nothing since."""
+
+
 @dataclass(frozen=True)
 class Scored:
     """Posted customers scored together: one feature row, probability and reason list each.
@@ -98,6 +102,8 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     require_numeric_attributes(request.customers, model)
     cutoff = resolve_cutoff(request, model)
     require_known(request.customers, cutoff, model.config.data)
+    if model.config.churn.definition == "cancellation":
+        require_not_gone(request.customers, cutoff, model.config.data)
     return cutoff
 
 
@@ -296,6 +302,45 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
             f"customer(s) {', '.join(unknown)} signed up after {cutoff}, or have no purchase "
             "or usage event on or before it: not known at the cutoff"
         )
+
+
+def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec) -> None:
+    """Refuse customers who cancelled on or before the cutoff and made no purchase on a
+    later day: the batch does not score them (`features.labels._gone`), and scored on
+    their past usage they would read as low risk. (The batch's other reason to leave a
+    customer out, no activity in `active_window_days`, is not applied here: a long
+    silence is still scored, as the high risk it is.)"""
+    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
+    types = cancellation_event_types(data)
+    gone = []
+    for customer in customers:
+        cancelled = [naive(row.timestamp) for row in customer.cancellations]
+        cancelled += [naive(row.timestamp) for row in customer.events if row.type in types]
+        known = [moment for moment in cancelled if moment < end]
+        if not known:
+            continue
+        last = max(known).date()
+        rows = _kept(customer, "transactions", free_periods=_free_periods(data.transactions))
+        bought = [naive(row.timestamp).date() for row in rows if row.amount >= 0]
+        if not any(last < day < end.date() for day in bought):
+            gone.append(f"{customer.customer_id} (cancelled {last})")
+    if gone:
+        raise GoneError(
+            f"customer(s) {', '.join(gone)} cancelled on or before {cutoff} and bought "
+            "nothing since: no longer customers, so not scored (as in the batch)"
+        )
+
+
+def cancellation_event_types(data: DataSpec) -> frozenset[str]:
+    """The posted event types that are cancellations: when the model's cancellations
+    table is the events' own file filtered on its type column (a usage log's
+    'Cancellation Confirmation' page), the filter's values; else none."""
+    cancels, events = data.cancellations, data.events
+    if cancels is None or events is None or cancels.rows is None or cancels.path != events.path:
+        return frozenset()
+    if cancels.rows.column != events.source_column("type"):
+        return frozenset()
+    return frozenset(str(value) for value in cancels.rows.values)
 
 
 def _known_by(

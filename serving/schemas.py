@@ -301,6 +301,10 @@ class EventIn(_In):
     quantity: float | None = Field(default=None, allow_inf_nan=False)
 
 
+class CancellationIn(_In):
+    timestamp: Stamp = Field(description="When the customer cancelled.")
+
+
 class CustomerHistoryIn(_In):
     """One customer's full history in canonical names; only rows on or before the cutoff
     are read, so a history reaching past the cutoff is fine."""
@@ -322,10 +326,19 @@ class CustomerHistoryIn(_In):
     transactions: list[TransactionIn] = Field(default_factory=list, max_length=MAX_ROWS)
     interactions: list[InteractionIn] = Field(default_factory=list, max_length=MAX_ROWS)
     events: list[EventIn] = Field(default_factory=list, max_length=MAX_ROWS)
+    cancellations: list[CancellationIn] = Field(
+        default_factory=list,
+        max_length=MAX_ROWS,
+        description="For a model whose churn is a cancellation: a customer who cancelled "
+        "on or before the cutoff and bought nothing since is gone, and not scored (422), "
+        "as the batch does not score them. Cancellations in a usage log the model's "
+        "config reads as the cancellations table (`rows` of the events' file) may be "
+        "posted as those events instead.",
+    )
 
     @model_validator(mode="after")
     def _bounded(self) -> CustomerHistoryIn:
-        rows = len(self.transactions) + len(self.interactions) + len(self.events)
+        rows = sum(len(table) for table in self.activity()) + len(self.cancellations)
         if rows > MAX_ROWS:
             raise ValueError(f"{rows} activity rows for one customer; at most {MAX_ROWS}")
         return self

@@ -260,7 +260,8 @@ def worklist(
     offset: int = 0,
     batch_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A page of a batch (default the latest), highest `sort` first (unknown values last).
+    """A page of a batch (default the latest), highest `sort` first (unknown values last),
+    ties by probability.
 
     `segment=(name, value)` keeps rows whose segments hold exactly that pair. Segments are
     flat JSON text written by `json.dumps`, so the pair is matched as its exact JSON text
@@ -285,7 +286,11 @@ def worklist(
     if segment is not None:
         pair = json.dumps(dict([segment]))[1:-1]
         query = query.where(scores.c.segments.contains(pair, autoescape=True))
-    query = query.order_by(key.is_(None), key.desc(), scores.c.customer_id)
+    # ties and unknowns (every value at risk of a data set without spend or value) by
+    # risk, then by id: never a call list in id order
+    query = query.order_by(
+        key.is_(None), key.desc(), scores.c.probability.desc(), scores.c.customer_id
+    )
     with engine.connect() as conn:
         found = conn.execute(query.limit(limit).offset(offset)).mappings().all()
     return [_decoded(row) for row in found]

@@ -18,14 +18,14 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from features.contract import UNTYPED_EVENT, InteractionsSpec, load_config
+from features.contract import UNTYPED_EVENT, DataSpec, InteractionsSpec, load_config
 from features.sources import load_tables
 from features.tables import Tables, data_end
 from serving import live
 from serving.history import history_item
 from serving.live import naive
 from serving.ranking import TIERS
-from serving.schemas import MAX_CUSTOMERS, EventIn, ScoreIn, TransactionIn
+from serving.schemas import MAX_CUSTOMERS, CustomerHistoryIn, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
 from tests.training.datasets import telecom_snapshot
@@ -315,6 +315,52 @@ def test_a_customer_signed_up_by_the_cutoff_is_scored_before_any_activity(client
     assert [item["customer_id"] for item in response.json()["items"]] == ["c1", "newcomer"]
 
 
+LOG = {"customer_id": "userId", "timestamp": "ts"}
+USAGE_LOG = DataSpec.model_validate(
+    {
+        "customers": {"path": "log.json", "columns": {"customer_id": "userId"}},
+        "transactions": {"path": "payments.csv"},
+        "events": {"path": "log.json", "columns": {**LOG, "type": "page"}},
+        "cancellations": {
+            "path": "log.json",
+            "columns": LOG,
+            "rows": {"column": "page", "values": ["Cancellation Confirmation"]},
+        },
+    }
+)
+"""A Sparkify-style usage log: its cancellation pages are the cancellations table."""
+
+
+def _member(*events: tuple[str, str], payments: tuple[str, ...] = (), **more: Any):
+    return CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "u1",
+            "events": [{"timestamp": at, "type": page} for at, page in events],
+            "transactions": [{"timestamp": at, "amount": 9.99} for at in payments],
+            **more,
+        }
+    )
+
+
+def test_a_customer_who_cancelled_by_the_cutoff_is_gone_not_scored_low():
+    """Their past usage would score a low risk; the batch does not score them at all."""
+    cancelled = _member(("2019-01-02", "NextSong"), ("2019-01-05", "Cancellation Confirmation"))
+    with pytest.raises(live.GoneError, match=r"u1 \(cancelled 2019-01-05\)"):
+        live.require_not_gone([cancelled], dt.date(2019, 1, 31), USAGE_LOG)
+    live.require_not_gone([cancelled], dt.date(2019, 1, 4), USAGE_LOG)  # not yet then
+    posted = _member(("2019-01-02", "NextSong"), cancellations=[{"timestamp": "2019-01-05"}])
+    with pytest.raises(live.GoneError):
+        live.require_not_gone([posted], dt.date(2019, 1, 31), USAGE_LOG)
+    back = _member(
+        ("2019-01-05", "Cancellation Confirmation"), payments=("2019-01-05", "2019-01-09")
+    )
+    live.require_not_gone([back], dt.date(2019, 1, 31), USAGE_LOG)  # paid again since
+    other_log = USAGE_LOG.model_copy(
+        update={"cancellations": USAGE_LOG.cancellations.model_copy(update={"path": "c.csv"})}
+    )
+    live.require_not_gone([cancelled], dt.date(2019, 1, 31), other_log)  # pages are usage
+
+
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory) -> tuple[Loaded, Tables]:
     """A model of a labelled snapshot (attributes only, no dated activity), and its data."""
@@ -362,6 +408,18 @@ def test_a_posted_value_is_the_value_when_the_model_data_configure_one(snapshot)
     assert first["value"] == 1200.0
     assert first["value_at_risk"] == pytest.approx(first["probability"] * 1200.0)
     assert second["value"] is None and second["value_at_risk"] is None
+
+
+def test_a_cancellation_model_refuses_a_gone_customer_before_scoring(snapshot):
+    loaded, _ = snapshot
+    config = loaded.model.config
+    churn = config.churn.model_copy(update={"definition": "cancellation"})
+    config = config.model_copy(update={"data": USAGE_LOG, "churn": churn})
+    model = dataclasses.replace(loaded.model, config=config)
+    cancelled = _member(("2019-01-02", "NextSong"), ("2019-01-05", "Cancellation Confirmation"))
+    request = ScoreIn(customers=[cancelled], cutoff=dt.date(2019, 1, 31))
+    with pytest.raises(live.GoneError, match="not scored"):
+        live.checked_cutoff(request, model)
 
 
 def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):

@@ -138,6 +138,15 @@ def test_unknown_value_at_risk_sorts_last(engine):
     assert [r["customer_id"] for r in store.worklist(engine)] == ["1", "0", "2"]
 
 
+def test_without_values_the_worklist_is_in_risk_order_not_id_order(engine):
+    """A usage log without spend or value: every value at risk is unknown."""
+    rows = [row | {"value": None, "value_at_risk": None} for row in _rows(12)]
+    _write(engine, rows)
+    listed = store.worklist(engine, limit=4)
+    assert [r["customer_id"] for r in listed] == ["9", "8", "7", "6"]  # not "0", "1", "10"
+    assert [r["probability"] for r in listed] == pytest.approx([0.95, 0.85, 0.75, 0.65])
+
+
 def test_bad_queries_are_refused(engine):
     with pytest.raises(store.StoreError, match="sort must be one of"):
         store.worklist(engine, sort="customer_id; drop table scores")
