@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from features.activity import to_days
 from features.context import Context
 from features.levels import texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
@@ -52,6 +53,8 @@ def _is_flag(values: pd.Series | np.ndarray) -> bool:
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
     customers = ctx.tables.customers
+    if ctx.tables.attribute_history is not None:  # every value the log holds
+        customers = ctx.tables.attribute_history
     return [
         attribute_spec(name, kind, _levels(customers[name]))
         if kind == "categorical"
@@ -62,13 +65,21 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
     customers = ctx.tables.customers
+    history = ctx.tables.attribute_history
     columns: Columns = {}
     for name, kind in ctx.tables.attributes.items():
-        if kind == "numeric":
-            columns[name] = numbers(customers[name])
-        else:
-            columns[name] = texts(customers[name])
+        values = customers[name] if history is None else as_of(history, name, ctx, cutoff_day)
+        columns[name] = numbers(values) if kind == "numeric" else texts(values)
     return columns
+
+
+def as_of(history: pd.DataFrame, name: str, ctx: Context, cutoff_day: int) -> pd.Series:
+    """Each customer's latest known value of attribute `name` recorded on or before the
+    cutoff day (missing when none is), in axis order: rows recorded later, a plan changed
+    after the cutoff, are not known at it."""
+    known = history.loc[to_days(history["timestamp"]) <= cutoff_day, ["customer_id", name]]
+    latest = known.dropna(subset=[name]).drop_duplicates("customer_id", keep="last")
+    return latest.set_index("customer_id")[name].reindex(ctx.axis)
 
 
 FAMILY = Family("attributes", _specs, _compute)

@@ -113,7 +113,11 @@ class LabelSpec(_Strict):
 
 class CustomersSpec(TableSpec):
     required_columns = ("customer_id",)
-    optional_columns = ("signup_date", "wallet", "value")
+    optional_columns = ("signup_date", "wallet", "value", "timestamp")
+    """`timestamp`: when the customers table is an activity log read for its customers'
+    attributes (a row per event, carrying the user's plan or level), when each row was
+    recorded; an attribute is then read as of each cutoff, the latest value on or before
+    it. Taken from the activity table of the same file when not mapped."""
 
     attributes: dict[str, AttributeKind | None] = Field(default_factory=dict)
     label: LabelSpec | None = None

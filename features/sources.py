@@ -164,6 +164,8 @@ class _Table:
     kinds: dict[str, str] = field(default_factory=dict)
     placeholders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per attribute inferred numeric, the texts in it read as unknown (`_inferred_kind`)."""
+    history: pd.DataFrame | None = None
+    """A customers log's attributes by time (`_attribute_history`)."""
     separator: str = ","
     """A CSV file's, told by its header (`_delimiter`)."""
 
@@ -218,7 +220,7 @@ def validate(
     config sets it, else this argument, else the clock.
     """
     report = ValidationReport()
-    specs = config.data.tables()
+    specs = _with_log_times(config.data.tables(), config)
     tables = [t for n, s in specs.items() if (t := _read(n, s, config, report)) is not None]
     ids_as_int = all(_integer_ids(t.column("customer_id")) for t in tables)
     reference = _reference_date(config, today)
@@ -231,7 +233,24 @@ def validate(
         return None, report
     read = next((t for t in tables if t.name == "customers"), None)
     kinds, placeholders = (read.kinds, read.placeholders) if read is not None else ({}, {})
-    return _tables(config, customers, frames, kinds, placeholders), report
+    history = read.history if read is not None else None
+    return _tables(config, customers, frames, kinds, placeholders, history), report
+
+
+def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str, TableSpec]:
+    """A customers table read from an activity table's own file (a usage log carrying
+    each user's attributes) takes that table's timestamp column unless it maps one: its
+    attributes are read as of each cutoff (`_attribute_history`)."""
+    customers = specs.get("customers")
+    if not isinstance(customers, CustomersSpec) or "timestamp" in customers.columns:
+        return specs
+    where = config.resolve(customers.path)
+    for name in ("events", "transactions", "interactions"):
+        activity = specs.get(name)
+        if activity is not None and config.resolve(activity.path) == where:
+            columns = {**customers.columns, "timestamp": activity.source_column("timestamp")}
+            return {**specs, "customers": customers.model_copy(update={"columns": columns})}
+    return specs
 
 
 def load_tables(config: RunConfig, *, today: dt.date | None = None) -> Tables:
@@ -259,6 +278,7 @@ def _tables(
     frames: dict[str, pd.DataFrame],
     kinds: dict[str, str],
     placeholders: dict[str, tuple[str, ...]],
+    history: pd.DataFrame | None,
 ) -> Tables:
     data = config.data
     consumables = data.transactions and data.transactions.consumable_categories
@@ -271,6 +291,7 @@ def _tables(
         cancellations=frames.get("cancellations"),
         attributes=kinds,
         unknown_texts=placeholders,
+        attribute_history=history,
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
@@ -518,7 +539,11 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
     spec = table.spec
     if isinstance(spec, CustomersSpec):
         _clean_customers(table, spec)
-        frame = _without_repeated_rows(table, table.finish(), spec)
+        frame = table.finish()
+        if "timestamp" in frame:
+            table.history = _attribute_history(frame, spec)
+            frame = frame.drop(columns="timestamp")
+        frame = _without_repeated_rows(table, frame, spec, dated=table.history is not None)
         _check_duplicate_ids(table, frame)
         return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     if isinstance(spec, TransactionsSpec):
@@ -648,12 +673,27 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
     table.clean["customer_id"] = ids if isinstance(ids.dtype, pd.StringDtype) else ids.astype("str")
 
 
-def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSpec) -> pd.DataFrame:
+def _attribute_history(frame: pd.DataFrame, spec: CustomersSpec) -> pd.DataFrame | None:
+    """A customers log's dated attribute values (customer_id, timestamp, attributes),
+    sorted by customer and time; None for a table of one row per customer, or without
+    attributes (its `timestamp` says nothing then)."""
+    attributes = [name for name in spec.attributes if name in frame]
+    if not attributes or not _log_like(frame):
+        return None
+    history = frame.loc[frame["timestamp"].notna(), ["customer_id", "timestamp", *attributes]]
+    return history.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+
+
+def _without_repeated_rows(
+    table: _Table, frame: pd.DataFrame, spec: CustomersSpec, *, dated: bool = False
+) -> pd.DataFrame:
     """One row per customer where rows repeat exactly (an event log that carries each
     user's attributes on every event, used as the customers table), with a warning. In
-    such a log an attribute may change (a second country on a few purchases): when only
-    attributes differ, and only for customers whose rows also repeat, in a table where
-    most customers' rows do, each keeps their most frequent value, with a warning."""
+    such a log an attribute may change (a second country on a few purchases, a move from
+    the free plan to the paid one): when only attributes differ, and only for customers
+    whose rows also repeat, in a table where most customers' rows do, each keeps their
+    most frequent value here, with a warning; `dated` (the log has times, see
+    `_attribute_history`): the features read the value as of each cutoff instead."""
     repeats = frame.duplicated()
     if not repeats.any():
         return frame
@@ -670,11 +710,16 @@ def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSp
     for column in varying:
         counts = twice.groupby("customer_id")[column].nunique(dropna=False)
         changed = counts[counts > 1]
+        read = (
+            "read as of each cutoff (the latest value on or before it)"
+            if dated
+            else "each keeps their most frequent"
+        )
         table.warning(
             column,
             len(changed),
             f"{_counted(len(changed), 'customer')} (e.g. {_example(changed.index.to_series())}) "
-            "hold more than one value across their rows: each keeps their most frequent",
+            f"hold more than one value across their rows: {read}",
         )
         kept = kept.drop(columns=column).merge(
             _most_frequent(frame, column), on="customer_id", how="left", validate="m:1"

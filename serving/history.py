@@ -38,6 +38,12 @@ def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
         "signup_date": plain(person.get("signup_date")),
         "attributes": {name: plain(person[name]) for name in tables.attributes},
     }
+    history = tables.attribute_history
+    if history is not None:  # a log's attributes: the customer's latest, as they are now
+        own = history.loc[history["customer_id"] == customer_id]
+        for name in tables.attributes:
+            known = own[name].dropna()
+            item["attributes"][name] = plain(known.iloc[-1]) if len(known) else None
     for name, columns in ACTIVITY.items():
         frame = getattr(tables, name)
         if frame is None:

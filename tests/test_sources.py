@@ -921,6 +921,71 @@ def test_an_attribute_that_changes_across_a_logs_rows_keeps_the_most_frequent(tm
     assert "each keeps their most frequent" in changed[0].message
 
 
+def _usage_log(tmp_path: Path, rows: list[tuple[int, str, str, str]]) -> Tables:
+    """A Sparkify-style log (user, time, page, level) as the events and the customers."""
+    log = pd.DataFrame(rows, columns=["userId", "ts", "page", "level"])
+    log.to_csv(tmp_path / "log.csv", index=False)
+    config = {
+        "name": "stream",
+        "data": {
+            "as_of": "2024-06-30",
+            "customers": {
+                "path": "log.csv",
+                "columns": {"customer_id": "userId"},
+                "attributes": ["level"],
+            },
+            "events": {
+                "path": "log.csv",
+                "columns": {"customer_id": "userId", "timestamp": "ts", "type": "page"},
+            },
+            "cancellations": {
+                "path": "log.csv",
+                "columns": {"customer_id": "userId", "timestamp": "ts"},
+                "rows": {"column": "page", "values": ["Cancellation Confirmation"]},
+            },
+        },
+        "churn": {"definition": "cancellation", "horizon_days": 30},
+    }
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    tables, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert report.errors == [] and tables is not None
+    return tables
+
+
+LOG_ROWS = [
+    (1, "2024-01-05", "NextSong", "free"),
+    (1, "2024-01-20", "NextSong", "free"),
+    (1, "2024-02-10", "Submit Upgrade", "paid"),
+    (2, "2024-01-07", "NextSong", "paid"),
+    (2, "2024-03-01", "Submit Downgrade", "free"),
+    (2, "2024-03-02", "NextSong", "free"),
+    (2, "2024-05-01", "Cancellation Confirmation", "free"),
+]
+
+
+def test_a_logs_attributes_are_read_as_of_each_cutoff(tmp_path):
+    """A user's level then, not their most frequent level over the whole file."""
+    tables = _usage_log(tmp_path, LOG_ROWS)
+    assert tables.attribute_history is not None
+    levels = ["free", "free", "paid", "paid", "free", "free", "free"]
+    assert list(tables.attribute_history["level"]) == levels
+    features = build_features(tables, cutoffs=["2024-01-31", "2024-02-29", "2024-03-31"])
+    level = features.pivot(index="customer_id", columns="cutoff", values="level")
+    assert level.loc[1].tolist() == ["free", "paid", "paid"]
+    assert level.loc[2].tolist() == ["paid", "paid", "free"]
+
+
+def test_a_logs_attributes_at_a_cutoff_ignore_rows_after_it(tmp_path):
+    """Leakage: a downgrade recorded after the cutoff changes nothing at it."""
+    cutoff = "2024-02-29"
+    before = build_features(_usage_log(tmp_path, LOG_ROWS), cutoffs=cutoff)
+    later = [(1, "2024-04-02", "Submit Downgrade", "free")] * 5 + [
+        (3, "2024-04-03", "Home", "paid")
+    ]
+    after = build_features(_usage_log(tmp_path, LOG_ROWS + later), cutoffs=cutoff)
+    pd.testing.assert_frame_equal(before, after)
+
+
 def test_a_known_value_wins_over_more_blanks(tmp_path):
     base = customers_frame()
     blank = base.iloc[[1]].assign(region=None)
