@@ -18,8 +18,10 @@ from features.contract import INTERACTION_TYPES
 from features.levels import as_text, factorize, level_codes
 from features.tables import Table, Tables, nan_to_zero, numbers
 
-DEFAULT_EVENT_TYPES = 4
-"""How many of the most frequent event types get their own features when none are set."""
+DEFAULT_EVENT_TYPES = 8
+"""How many of the most frequent event types get their own features when none are set:
+enough to reach past a streaming log's songs, home pages and logouts to its thumbs
+down, adverts and errors (a type that says little costs a few unused columns)."""
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def _fields(template: str) -> tuple[str, ...]:
 
 def _filler(template: str) -> Callable[..., str]:
     """str.format, the C formatter; the Python one only for the "!c" conversion."""
-    custom = any(f"!{c}" in template for c in "cxyean")
+    custom = any(f"!{c}" in template for c in "cxyeand")
     return partial(_FORMATTER.format, template) if custom else template.format
 
 
@@ -204,10 +204,21 @@ class _Plain(float):
         return f"{value:.{decimals}f}"
 
 
+class _Ago(float):
+    """Days since something as words: format(15.0, ".0f") -> "15 days ago", 1 -> "1 day
+    ago", 0 -> "today"."""
+
+    def __format__(self, spec: str) -> str:
+        if float(self) == 0:
+            return "today"
+        return f"{format(float(self), spec)} day{'' if float(self) == 1 else 's'} ago"
+
+
 class _ReasonFormatter(string.Formatter):
     """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
     "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no", `{name!n}` a plain number
-    without exponent notation; the rest is str.format."""
+    without exponent notation, `{name!d:.0f}` days as "15 days ago" or "today"; the rest
+    is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -222,6 +233,8 @@ class _ReasonFormatter(string.Formatter):
             return _Share(float(value))  # type: ignore[arg-type]
         if conversion == "n":
             return _Plain(float(value))  # type: ignore[arg-type]
+        if conversion == "d":
+            return _Ago(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

@@ -101,7 +101,8 @@ def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
             "float",
             Mechanism.ENGAGEMENT,
             f"Days since the last '{event_type}' event.",
-            f"no {event_type} for {{days_since_last_{t}:.0f}} days",
+            # not "no Error for 15 days": a type may be a failure as well as a use
+            f"last {event_type} {{days_since_last_{t}!d:.0f}}",
             reason_missing=f"no {event_type} yet",
         ),
     ]

@@ -71,6 +71,7 @@ def build_report(
         protocol=outcome.protocol,
         test_cutoffs=sorted({str(pd.Timestamp(c).date()) for c in scored["cutoff"]}),
         profit={
+            "value_source": value_source(tables, config, scored),
             "best_percent": curve.best_percent,
             "best_profit": curve.best_profit,
             "profit_at_10_percent": curve.at(10),
@@ -81,7 +82,31 @@ def build_report(
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
         report["validation_cutoff"] = str(outcome.plan.validation.date())
+        start = data_start(tables)
+        if start is not None:
+            first = min(outcome.plan.train)
+            report["history_days_at_first_training_cutoff"] = int((first - start).days)
     return report
+
+
+def data_start(tables: Tables) -> pd.Timestamp | None:
+    """The first day of recorded activity."""
+    starts = [
+        frame["timestamp"].min()
+        for frame in (tables.transactions, tables.events, tables.interactions)
+        if frame is not None and len(frame)
+    ]
+    return min(starts).normalize() if starts else None
+
+
+def value_source(tables: Tables, config: RunConfig, scored: pd.DataFrame) -> str:
+    """Where the profit curve's value of a saved customer comes from (`value_of`); 'none'
+    when the data hold none and it counts every save as 1."""
+    if config.profit.value_per_customer is not None:
+        return "configured"
+    if "value" in tables.customers:
+        return "value column"
+    return "spend" if "spend_365d" in scored else "none"
 
 
 def print_report(console: Console, report: dict[str, Any]) -> None:
@@ -105,6 +130,14 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     for note in caveats(report):
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     profit = report["profit"]
+    if profit.get("value_source") == "none":
+        console.print(
+            "expected campaign profit: not computed: the data hold no customer value (no "
+            "spend, no value column); set profit.value_per_customer to what a saved "
+            "customer is worth",
+            highlight=False,
+        )
+        return
     console.print(
         f"expected campaign profit: best at the top {profit['best_percent']}% "
         f"({profit['best_profit']:,.0f}); top 10%: {profit['profit_at_10_percent']:,.0f}"
@@ -115,12 +148,16 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
 
 FEW_CHURNERS = 30
 """Below this many churners in the test rows, a ranking metric moves by chance."""
+SHORT_HISTORY_DAYS = 90
+"""Less history than this before a training cutoff leaves its 90-day windows and trends
+partly empty, unlike the test cutoff's."""
 BASELINE_MARGIN = 0.005
 
 
 def caveats(report: dict[str, Any]) -> list[str]:
     """What a modeller must know before trusting (or promoting) the numbers above: a
-    test with few churners, and a simple baseline that ranks better than the model."""
+    test with few churners, a simple baseline that ranks better than the model, and
+    training cutoffs with little history before them."""
     notes = []
     churners = round(report["churn_rate"] * report["n_customers"])
     if churners < FEW_CHURNERS:
@@ -136,6 +173,14 @@ def caveats(report: dict[str, Any]) -> list[str]:
         notes.append(
             f"baseline {name} ranks better than the model (ROC AUC {better[name]:.4f} vs "
             f"{model:.4f}): check the data and features before promoting this run"
+        )
+    history = report.get("history_days_at_first_training_cutoff")
+    if history is not None and history < SHORT_HISTORY_DAYS:
+        first = min(report["training_cutoffs"])
+        notes.append(
+            f"the earliest training cutoff ({first}) has {history} days of data before it: "
+            "its 90-day windows and trends are partly empty, unlike the test cutoff's "
+            "(fewer training.cutoffs start later)"
         )
     return notes
 

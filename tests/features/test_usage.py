@@ -71,6 +71,24 @@ def test_quantity_reasons_name_the_configured_unit():
     assert specs["quantity_login_30d"].render({"quantity_login_30d": 1.0}).startswith("1 unit of")
 
 
+def test_days_since_a_type_read_as_when_it_last_happened():
+    """ "no Error for 15 days" read as a use missed; an error is a failure."""
+    ev = events([(1, "2024-06-20", "Error"), (2, "2024-05-20", "login")])
+    spec = _usage_specs(ev)["days_since_last_error"]
+    assert spec.render({"days_since_last_error": 15.0}) == "last Error 15 days ago"
+    assert spec.render({"days_since_last_error": 1.0}) == "last Error 1 day ago"
+    assert spec.render({"days_since_last_error": 0.0}) == "last Error today"
+
+
+def test_the_eight_most_frequent_types_get_columns_when_none_are_configured():
+    """A streaming log's rarer types (thumbs down, errors) carry its churn signal."""
+    pages = [f"page{k}" for k in range(10)]
+    ev = events([(1, "2024-06-20", page) for k, page in enumerate(pages) for _ in range(20 - k)])
+    names = set(_usage_specs(ev))
+    assert {f"events_page{k}_30d" for k in range(8)} <= names
+    assert not {"events_page8_30d", "events_page9_30d"} & names
+
+
 def test_the_only_type_of_a_log_has_no_trend_or_silence_repeating_the_overall_ones():
     ev = events([(1, "2024-06-20", "play"), (2, "2024-05-20", "play")])
     names = set(_usage_specs(ev))

@@ -192,6 +192,37 @@ def test_a_small_test_and_a_better_baseline_are_said():
     assert caveats(firm) == []
 
 
+def test_training_cutoffs_with_little_history_are_said():
+    """A 4-month log trained from its first week: trends empty there, not at the test."""
+    report = {
+        "churn_rate": 0.2,
+        "n_customers": 1000,
+        "model": {"roc_auc": 0.8},
+        "baselines": {},
+        "training_cutoffs": ["2018-10-07", "2018-10-14"],
+        "history_days_at_first_training_cutoff": 6,
+    }
+    (note,) = caveats(report)
+    assert note.startswith("the earliest training cutoff (2018-10-07) has 6 days of data")
+    assert caveats({**report, "history_days_at_first_training_cutoff": 200}) == []
+
+
+def test_without_a_customer_value_no_profit_is_printed():
+    """A usage log has no spend: counting each save as 1 made "-496" at the top 10%."""
+    report = {
+        "protocol": "out_of_time",
+        "n_customers": 1000,
+        "churn_rate": 0.1,
+        "model": dict.fromkeys(METRICS, 0.5),
+        "baselines": {},
+        "profit": {"value_source": "none", "best_percent": 1, "best_profit": -50.0},
+    }
+    console = Console(record=True, width=200)
+    print_report(console, report)
+    text = console.export_text()
+    assert "not computed: the data hold no customer value" in text and "-50" not in text
+
+
 def test_the_printed_profit_optimum_names_the_economics_it_assumes():
     metrics = dict.fromkeys(METRICS, 0.5)
     report = {
