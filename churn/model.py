@@ -127,14 +127,18 @@ class FeatureLayout:
         is how XGBoost encodes a pandas categorical; numbers are NaN where missing,
         non-numeric or infinite. Column by column, no frames: this is the scoring hot path.
         """
-        out = np.column_stack([self._column(features[name], name) for name in self.names])
-        out = out.astype(np.float32, copy=False)
+        first = features[self.names[0]] if self.names else ()
+        out = np.empty((len(first), len(self.names)), dtype=np.float32)
+        for j, name in enumerate(self.names):
+            out[:, j] = self._column(features[name], name)
         out[~np.isfinite(out)] = np.nan
         return out
 
     def _column(self, values: Any, name: str) -> np.ndarray:
         if name in self.levels:
             return level_numbers(values, self.levels[name])
+        if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+            return values  # the live path's columns: float64 already
         return numbers(values)  # text is parsed, junk is missing
 
     def dmatrix(self, features: Mapping[str, Any], label: np.ndarray | None = None) -> xgb.DMatrix:

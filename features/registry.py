@@ -85,9 +85,8 @@ class FeatureSpec:
         if any(name not in columns for name in names):
             return [None] * rows
         lists = [_as_list(columns[name]) for name in names]
-        missing = np.zeros(rows, dtype=bool)
-        for name in names:
-            missing |= _missing_mask(columns[name])
+        masks = {name: _missing_mask(columns[name]) for name in names}
+        missing = np.logical_or.reduce(list(masks.values()))
         ones = _ones(columns[names[0]]) if self.reason_one else np.zeros(rows, dtype=bool)
         fills = (_filler(self.reason), _filler(self.reason_one or self.reason))
         rendered = [
@@ -95,7 +94,9 @@ class FeatureSpec:
             for gap, one, *row in zip(missing.tolist(), ones.tolist(), *lists, strict=True)
         ]
         if self.reason_missing and self.name in columns:
-            for i in np.flatnonzero(_missing_mask(columns[self.name])).tolist():
+            own = masks.get(self.name)
+            own = _missing_mask(columns[self.name]) if own is None else own
+            for i in np.flatnonzero(own).tolist():
                 rendered[i] = self.reason_missing
         return rendered
 
@@ -121,8 +122,10 @@ def _fields(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fields))
 
 
+@lru_cache(maxsize=4096)
 def _filler(template: str) -> Callable[..., str]:
-    """str.format, the C formatter; the Python one only for the "!c" conversion."""
+    """str.format, the C formatter; the Python one only for the conversions of
+    `_ReasonFormatter` (cached: a live run renders a dozen templates)."""
     custom = any(f"!{c}" in template for c in "cxyeand")
     return partial(_FORMATTER.format, template) if custom else template.format
 
