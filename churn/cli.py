@@ -171,10 +171,11 @@ def describe(config: ConfigOption) -> None:
     from features.context import prepare
     from features.contract import load_config
     from features.sources import load_tables
+    from training.dataset import with_fitted_features
 
     tables = load_tables(load_config(config))
     end = tables.observed_until or pd.Timestamp.today()
-    specs = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
+    specs = with_fitted_features(declared_features(prepare(tables, last_cutoff_day=day_of(end))))
     summary.print_specs(make_console(), specs)
 
 

@@ -120,11 +120,16 @@ class BGNBD(BaseEstimator):
         return np.maximum(np.nan_to_num(expected, nan=0.0, posinf=0.0), 0.0)
 
 
+def fitted_for(names: list[str]) -> bool:
+    """Whether features of these names get BG/NBD's: purchases to fit it on."""
+    return set(INPUTS) <= set(names)
+
+
 def complete_bgnbd(
     features: FeatureFrame, *, horizon_days: int, train_cutoffs: list[pd.Timestamp] | None = None
 ) -> tuple[FeatureFrame, BGNBD | None]:
     """Add BG/NBD features (fitted on `train_cutoffs` rows) when there are transactions."""
-    if not set(INPUTS) <= set(features.names):
+    if not fitted_for(features.names):
         return features, None
     frame = features.frame
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]

@@ -9,6 +9,7 @@ of the config file, so a config and its data can move together.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -312,7 +313,9 @@ class RunConfig(_Strict):
         return self.training.model_name or self.name
 
     def resolve(self, path: Path) -> Path:
-        return path if path.is_absolute() else (self.base_dir / path)
+        """A table's path, relative ones from the config's folder ('tel/../bad/x.csv' is
+        named 'bad/x.csv' in messages)."""
+        return Path(os.path.normpath(path if path.is_absolute() else self.base_dir / path))
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

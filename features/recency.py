@@ -59,7 +59,7 @@ SPECS = [
         reason_one=(
             "no purchase for {days_since_last_purchase:.0f} day, {overdue_ratio!x} their usual gap"
         ),
-        reason_missing="no usual gap between purchases to compare with yet",
+        reason_missing="fewer than two purchases: no buying rhythm yet",  # as the gaps
     ),
     FeatureSpec(
         "silence_beyond_gaps_share",

@@ -252,6 +252,7 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
     (r"resolution_days_.+", "lower"),
     (r"(orders|spend)_(\d+d|total)|avg_order_value_.+|purchase_pace_.+", "higher"),
     (r"(spend|orders)_trend_.+|category_breadth_(\d+d|change_\d+d)", "higher"),  # partial defection
+    (r"consumables_share_.+", "lower"),  # only the cheap consumables stay
     (r"wallet_share_.+|satisfaction_.+|p_alive_bgnbd|expected_purchases_.+", "higher"),
     (r"active_days_.+|events_trend_30d_vs_prev", "higher"),  # engagement, all types
     # per event type (events_{type}_30d...): none, a log's types may be 'payment_failed'

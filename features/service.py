@@ -91,8 +91,8 @@ NEGATIVE_SPEC = FeatureSpec(
     "float",
     Mechanism.SERVICE,
     "Days since the last complaint or billing error (missing: never).",
-    "complaint or billing error {days_since_last_negative_interaction:.0f} days ago",
-    reason_one="complaint or billing error {days_since_last_negative_interaction:.0f} day ago",
+    "last complaint or billing error {days_since_last_negative_interaction:.0f} days ago",
+    reason_one="last complaint or billing error {days_since_last_negative_interaction:.0f} day ago",
     reason_missing="no complaint or billing error on record",
 )
 SATISFACTION_SPECS = [

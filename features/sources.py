@@ -258,9 +258,12 @@ def load_tables(config: RunConfig, *, today: dt.date | None = None) -> Tables:
     warnings (rows ignored, formats guessed) go to the log: a user who trains or scores
     without running `churn validate` first still hears of them."""
     tables, report = validate(config, today=today)
+    said = set()  # one file read as two tables (customers from a usage log) warns once
+    for issue in report.warnings:  # first: a date format guessed wrong explains an error
+        if (issue.path, issue.column, issue.message) not in said:
+            said.add((issue.path, issue.column, issue.message))
+            log.warning("data warning: %s", issue)
     report.raise_for_errors()
-    for issue in report.warnings:
-        log.warning("data warning: %s", issue)
     assert tables is not None  # no errors means tables were built
     return tables
 
@@ -760,7 +763,14 @@ def _check_duplicate_ids(table: _Table, frame: pd.DataFrame) -> None:
         twice = frame.loc[repeated]
         varying = [c for c in frame.columns if c != "customer_id" and _varies(twice, c)]
         where = f" (differing in {', '.join(varying)})" if varying else ""
-        table.flag("error", "customer_id", repeated, f"ids that appear more than once{where}", ids)
+        n = int(repeated.sum())
+        table.error(
+            "customer_id",
+            n,
+            f"ids that appear more than once{where} in {_rows(n)}, e.g. "
+            f"{_example(ids[repeated])}: a customers table holds one row per customer (keep "
+            "each customer's current row)",
+        )
 
 
 def _varies(rows: pd.DataFrame, column: str) -> bool:
@@ -856,8 +866,22 @@ def _in_range(table: _Table, column: str, values: pd.Series, reference: _Referen
     day, source = reference
     end = pd.Timestamp(day) + DAY
     if column not in FUTURE_COLUMNS and values.max() >= end:
-        table.flag("error", column, values >= end, f"dates after {day} ({source})", values)
+        late = values >= end
+        what = f"dates after {day} ({source})"
+        table.error(
+            column,
+            int(late.sum()),
+            f"{what} in {_rows(int(late.sum()))}, e.g. {_as_read(table, column, values, late)}",
+        )
     return values
+
+
+def _as_read(table: _Table, column: str, values: pd.Series, rows: pd.Series) -> str:
+    """The first flagged date as the file writes it and as it was read ('09/12/2018'
+    read as 2018-12-09): a format read the wrong way round shows itself."""
+    written = table.column(column)[rows].iloc[0]
+    read = f"{values[rows].iloc[0]:%Y-%m-%d}"
+    return read if isinstance(written, pd.Timestamp) else f"'{written}' read as {read}"
 
 
 def _numbers(
@@ -1134,8 +1158,8 @@ def _warn_repeated_lines(table: _Table) -> None:
     if n:
         what = (
             f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another line in every column "
-            "read (same order, time and "
-            "amount): kept as separate lines; if the export doubled them, remove the repeats"
+            "read (same order, time and amount): kept as separate lines, as a log that writes "
+            "each unit as its own row means them; remove them only if the export doubled lines"
         )
         table.warning("order_id", n, what)
 

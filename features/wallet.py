@@ -265,6 +265,12 @@ def add_estimated_wallet_share(
     return features.assign(**wallet_columns(features, estimator))
 
 
+def estimated_for(names: list[str]) -> bool:
+    """Whether features of these names get an estimated wallet: spend, and no wallet
+    supplied by the business."""
+    return "spend_365d" in names and "wallet_share_365d" not in names
+
+
 def complete_wallet(
     features: FeatureFrame, *, train_cutoffs: list[pd.Timestamp] | None = None
 ) -> tuple[FeatureFrame, QuantileWalletEstimator | None]:
@@ -274,8 +280,7 @@ def complete_wallet(
     returned so it can travel with a model; nothing changes when wallets are supplied
     or there are no transactions.
     """
-    names = set(features.names)
-    if "spend_365d" not in names or "wallet_share_365d" in names:
+    if not estimated_for(features.names):
         return features, None
     attributes = list(features.context.tables.attributes)
     frame = features.frame

@@ -120,9 +120,14 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
         and np.isnan(_number(c.attributes[name]))
     ]
     if bad:
+        placeholders = sorted({str(t) for texts in unknown.texts.values() for t in texts})
+        also = (
+            f" (or {', '.join(map(repr, placeholders))}, read as unknown)" if placeholders else ""
+        )
         raise NotANumberError(
             f"numeric attribute(s) posted as no number ({'; '.join(bad[:3])}"
             f"{f'; and {len(bad) - 3} more' if len(bad) > 3 else ''}): post numbers or null"
+            f"{also}"
         )
 
 
@@ -326,8 +331,8 @@ def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: 
             gone.append(f"{customer.customer_id} (cancelled {last})")
     if gone:
         raise GoneError(
-            f"customer(s) {', '.join(gone)} cancelled on or before {cutoff} and bought "
-            "nothing since: no longer customers, so not scored (as in the batch)"
+            f"customer(s) {', '.join(gone)} cancelled on or before {cutoff} with no payment "
+            "or purchase since: no longer customers, so not scored (as in the batch)"
         )
 
 

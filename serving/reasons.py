@@ -128,8 +128,10 @@ def _against_direction(
     offset = values - pivot
     cells = contributions[:, picked]
     direction = np.where(favourable != 0, favourable, along)
-    lowering = (cells < 0) & ((offset * direction > 0) | (np.isnan(values) & (favourable != 0)))
-    against = lowering | ((cells > 0) & (offset * favourable < 0))
+    # on the typical customer's value itself a reason claims a side it is not on ("in
+    # their favour: spend down 100%" where most customers bought once)
+    lowering = (cells < 0) & ((offset * direction >= 0) | (np.isnan(values) & (favourable != 0)))
+    against = lowering | ((cells > 0) & (favourable != 0) & (offset * favourable <= 0))
     if not against.any():
         return contributions
     filtered = contributions.copy()
@@ -207,7 +209,7 @@ def explain(
             continue  # "gap cv raises the risk" of a value not there says nothing
         if sum(r.direction == direction for r in reasons[row]) >= room[direction]:
             continue
-        measure = (row, direction, window_family(source))
+        measure = (row, direction, _measure(source, values[i]))
         if measure in told:  # "1 service call in the last 30 days" after "... 90 days"
             continue
         told.add(measure)
@@ -234,12 +236,21 @@ def window_family(name: str) -> str:
 
 
 _WINDOW = re.compile(r"_\d+d$")
+CUSTOMER_AGE = frozenset({"tenure_days", "days_since_first_purchase"})
+"""Without a signup date, tenure is the first purchase's age: "customer for 343 days;
+first purchase 343 days ago" would tell one fact twice."""
+
+
+def _measure(source: str, value: object) -> object:
+    """What a reason tells: its measure across windows, and the customer's age once."""
+    return ("customer age", value) if source in CUSTOMER_AGE else window_family(source)
 
 
 def _without_repeats(listed: list[Reason]) -> list[Reason]:
     """Drop a reason whose words another reason of the same direction already says:
-    "no purchase for 163 days" beside "no purchase for 163 days, 8.6× their usual gap"."""
-    return [
+    "no purchase for 163 days" beside "no purchase for 163 days, 8.6× their usual gap",
+    or says word for word."""
+    kept = [
         reason
         for reason in listed
         if not any(
@@ -250,6 +261,11 @@ def _without_repeats(listed: list[Reason]) -> list[Reason]:
             for other in listed
         )
     ]
+    unique: list[Reason] = []  # and a text said already ("no buying rhythm yet", twice)
+    for reason in kept:
+        if not any(r.direction == reason.direction and r.text == reason.text for r in unique):
+            unique.append(reason)
+    return unique
 
 
 def _columns_used(

@@ -123,6 +123,7 @@ def test_describe_lists_declared_features_with_mechanisms(tmp_path):
     assert result.exit_code == 0, result.output
     assert "overdue_ratio" in result.output
     assert "recency" in result.output
+    assert "p_alive_bgnbd" in result.output  # fitted in training, as the model has it
 
 
 def test_serve_on_a_taken_port_exits_2_naming_it():

@@ -975,6 +975,16 @@ def test_a_logs_attributes_are_read_as_of_each_cutoff(tmp_path):
     assert level.loc[2].tolist() == ["paid", "paid", "free"]
 
 
+def test_one_file_read_as_two_tables_warns_once_when_loaded(tmp_path, caplog):
+    """The customers and the events of one log: its guest rows are said once."""
+    _usage_log(tmp_path, [*LOG_ROWS, (None, "2024-01-09", "Home", "free")])  # writes the files
+    with caplog.at_level("WARNING", logger="features"):
+        load_tables(load_config(tmp_path / "churn.yaml"))
+    guests = [r for r in caplog.records if "no customer id" in r.getMessage()]
+    assert len(guests) == 1  # the same words on the same file and column
+    assert "log.csv, column 'userId'" in guests[0].getMessage()
+
+
 def test_a_logs_attributes_at_a_cutoff_ignore_rows_after_it(tmp_path):
     """Leakage: a downgrade recorded after the cutoff changes nothing at it."""
     cutoff = "2024-02-29"
@@ -1028,6 +1038,22 @@ def test_future_timestamps_are_after_as_of(tmp_path):
     issue = only_error(report)
     assert_located(issue, file="events.csv", column="timestamp", rows=2)
     assert "2024-12-31 (data.as_of)" in issue.message and "2025-01-01" in issue.message
+
+
+def test_a_date_read_the_wrong_way_round_shows_as_written_and_as_read(tmp_path):
+    """Day-first dates whose days are all 12 or less read month first: the error shows
+    the file's text beside the date it became."""
+    events = events_frame().assign(
+        timestamp=["03/02/2024", "05/01/2024", "09/10/2024", "11/12/2024"]
+    )
+    config = load_config(write_dataset(tmp_path, events=events))
+    _, report = validate(
+        config.model_copy(
+            update={"data": config.data.model_copy(update={"as_of": dt.date(2024, 10, 31)})}
+        )
+    )
+    issue = only_error(report)
+    assert "'11/12/2024' read as 2024-11-12" in issue.message
 
 
 def test_today_bounds_timestamps_when_as_of_is_not_set(tmp_path):

@@ -14,14 +14,16 @@ import numpy as np
 import pandas as pd
 
 from features.activity import day_of
-from features.bgnbd import BGNBD, complete_bgnbd
+from features.bgnbd import BGNBD, complete_bgnbd, fitted_for
+from features.bgnbd import SPECS as BGNBD_SPECS
 from features.build import FeatureFrame, build
 from features.contract import RunConfig, TrainingSpec
 from features.labels import label_churn
 from features.registry import FeatureSpec
 from features.tables import Tables
 from features.trends import consumable_categories, consumables_share
-from features.wallet import QuantileWalletEstimator, complete_wallet
+from features.wallet import SPECS as WALLET_SPECS
+from features.wallet import QuantileWalletEstimator, complete_wallet, estimated_for
 
 
 class PlanError(ValueError):
@@ -128,6 +130,15 @@ def _as_served(
             frame.loc[rows, "customer_id"]
         ).to_numpy()
     return replace(built, frame=frame)
+
+
+def with_fitted_features(specs: list[FeatureSpec]) -> list[FeatureSpec]:
+    """The features a model trained on data declaring `specs` has: those, and the ones
+    fitted in training (`assemble`): the estimated wallet and BG/NBD's."""
+    names = [spec.name for spec in specs]
+    fitted = [s.renamed(family="wallet") for s in WALLET_SPECS] if estimated_for(names) else []
+    fitted += [s.renamed(family="bgnbd") for s in BGNBD_SPECS] if fitted_for(names) else []
+    return [*specs, *fitted]
 
 
 def assemble(

@@ -148,6 +148,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
 
 FEW_CHURNERS = 30
 """Below this many churners in the test rows, a ranking metric moves by chance."""
+MOSTLY_CHURNERS = 0.8
+"""From this churn rate on, lift and PR AUC have little room to say anything."""
 SHORT_HISTORY_DAYS = 90
 """Less history than this before a training cutoff leaves its 90-day windows and trends
 partly empty, unlike the test cutoff's."""
@@ -156,14 +158,21 @@ BASELINE_MARGIN = 0.005
 
 def caveats(report: dict[str, Any]) -> list[str]:
     """What a modeller must know before trusting (or promoting) the numbers above: a
-    test with few churners, a simple baseline that ranks better than the model, and
-    training cutoffs with little history before them."""
+    test with few churners or with nearly only churners, a simple baseline that ranks
+    better than the model, and training cutoffs with little history before them."""
     notes = []
     churners = round(report["churn_rate"] * report["n_customers"])
     if churners < FEW_CHURNERS:
         notes.append(
             f"only {churners} churners in the test rows: these metrics move by chance (a "
             "longer horizon or more customers give a firmer test)"
+        )
+    rate = report["churn_rate"]
+    if rate >= MOSTLY_CHURNERS:
+        notes.append(
+            f"churn rate {rate:.0%} in the test rows: nearly everyone churns (one-time "
+            f"buyers?), so lift (at most {1 / rate:.2f} here) and PR AUC say little; compare "
+            "ROC AUC and Brier, and consider a longer horizon or active_window_days"
         )
     model = report["model"].get("roc_auc", np.nan)
     scored = {k: v.get("roc_auc", np.nan) for k, v in report["baselines"].items()}

@@ -60,8 +60,14 @@ CONTRIBUTIONS = np.array(
 )
 
 
+TYPICAL = {"days_since_last_purchase": 30.0, "overdue_ratio": 1.0, "tenure_days": 600.0}
+"""The training medians a model keeps (`pivots`): the posted rows' own means would put a
+lone known value on the typical customer's, where no reason claims a side."""
+
+
 def _explain(**kwargs):
     features = _features()
+    kwargs.setdefault("pivots", TYPICAL)
     return explain(
         features,
         CONTRIBUTIONS,
@@ -143,6 +149,7 @@ def test_a_reason_another_one_already_says_is_dropped():
         columns=[*COLUMNS, "overdue_ratio"],
         source_of=ONE_HOT,
         means=population_means(features, [*SPECS, overdue]),
+        pivots=TYPICAL,
     )
     texts = [r.text for r in first]
     assert "no purchase for 94 days, 3.1× their usual gap" in texts
@@ -179,6 +186,87 @@ def test_one_measure_in_two_windows_is_one_reason_the_stronger():
         "spend_trend_90d_vs_prev",
     ]
     assert [r.feature for r in second] == ["calls_30d"]  # the stronger, whichever window
+
+
+def _one_row(specs, values, contributions, pivots):
+    features = pd.DataFrame({"customer_id": [1], **{k: [v] for k, v in values.items()}})
+    names = list(values)
+    (reasons,) = explain(
+        features,
+        np.array([[*contributions, -1.0]]),
+        specs=specs,
+        columns=names,
+        source_of={},
+        means=population_means(features, specs),
+        pivots=pivots,
+    )
+    return reasons
+
+
+def test_no_reason_from_the_typical_customers_own_value():
+    """Most customers bought once: the median spend trend is -100%, and "in their favour:
+    spend down 100%" claimed a side it is not on; nor does "0% on consumables" raise."""
+    trend = FeatureSpec(
+        "spend_trend_90d_vs_prev",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "t",
+        "spend {spend_trend_90d_vs_prev!c:.0%}",
+    )
+    share = FeatureSpec(
+        "consumables_share_90d",
+        "float",
+        Mechanism.PARTIAL_DEFECTION,
+        "c",
+        "{consumables_share_90d:.0%} on consumables",
+    )
+    specs = [trend, share]
+    values = {"spend_trend_90d_vs_prev": -1.0, "consumables_share_90d": 0.0}
+    typical = {"spend_trend_90d_vs_prev": -1.0, "consumables_share_90d": 0.0}
+    assert _one_row(specs, values, [-0.5, 0.4], typical) == []
+    above = {"spend_trend_90d_vs_prev": -1.0, "consumables_share_90d": 0.3}
+    assert [r.text for r in _one_row(specs, above, [0.5, 0.4], typical)] == ["30% on consumables"]
+
+
+def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
+    """Without a signup date tenure is the first purchase's age."""
+    tenure = FeatureSpec(
+        "tenure_days", "float", Mechanism.LIFECYCLE, "t", "customer for {tenure_days:.0f} days"
+    )
+    first = FeatureSpec(
+        "days_since_first_purchase",
+        "float",
+        Mechanism.LIFECYCLE,
+        "f",
+        "first purchase {days_since_first_purchase:.0f} days ago",
+    )
+    specs = [tenure, first]
+    same = _one_row(
+        specs, {"tenure_days": 343.0, "days_since_first_purchase": 343.0}, [0.3, 0.5], {}
+    )
+    assert [r.text for r in same] == ["first purchase 343 days ago"]
+    signed_up_earlier = {"tenure_days": 900.0, "days_since_first_purchase": 343.0}
+    assert len(_one_row(specs, signed_up_earlier, [0.3, 0.5], {})) == 2
+
+
+def test_the_same_words_twice_are_one_reason():
+    """Two features missing for one cause say it once: "no buying rhythm yet"."""
+    words = "fewer than two purchases: no buying rhythm yet"
+    gap = FeatureSpec(
+        "gap_median_days",
+        "float",
+        Mechanism.RECENCY,
+        "g",
+        "every {gap_median_days:.0f} days",
+        reason_missing=words,
+    )
+    overdue = FeatureSpec(
+        "overdue_ratio", "float", Mechanism.RECENCY, "o", "{overdue_ratio!x}", reason_missing=words
+    )
+    reasons = _one_row(
+        [gap, overdue], {"gap_median_days": np.nan, "overdue_ratio": np.nan}, [0.3, 0.5], {}
+    )
+    assert [r.text for r in reasons] == [words]
 
 
 def test_a_reason_as_stored_carries_every_field():
@@ -306,6 +394,7 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
         ("days_since_last_negative_interaction", "higher"),
         ("complaints_unresolved_30d", "lower"),
         ("spend_90d", "higher"),
+        ("consumables_share_90d", "lower"),
         ("purchase_pace_90d_vs_lifetime", "higher"),
         ("events_trend_30d_vs_prev", "higher"),
         ("events_login_30d", None),

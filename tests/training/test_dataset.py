@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from features.contract import ChurnSpec, DataSpec, RunConfig, TrainingSpec, TransactionsSpec
 from features.labels import label_churn
+from features.registry import FeatureSpec, Mechanism
 from features.wallet import wallet_inputs
 from tests.frames import random_tables
-from training.dataset import PlanError, assemble, plan_cutoffs
+from training.dataset import PlanError, assemble, plan_cutoffs, with_fitted_features
 
 T = pd.Timestamp
 MONTHLY = TrainingSpec(cutoffs=4)
@@ -223,3 +224,19 @@ def test_rows_after_the_fitted_on_cutoffs_use_the_consumables_the_model_keeps():
     later = data.at(second).set_index("customer_id")["consumables_share_90d"]
     expected = as_served.frame.set_index("customer_id")["consumables_share_90d"]
     pd.testing.assert_series_equal(later, expected.loc[later.index], check_names=False)
+
+
+def test_the_features_a_model_has_include_those_fitted_in_training():
+    """`churn describe` lists what the model will use: the estimated wallet when none is
+    supplied, and BG/NBD's when there are purchases."""
+
+    def spec(name: str) -> FeatureSpec:
+        return FeatureSpec(name, "float", Mechanism.RECENCY, "d", "t")
+
+    buying = [spec(n) for n in ("spend_365d", "orders_total", "days_since_first_purchase")]
+    buying.append(spec("days_since_last_purchase"))
+    names = [s.name for s in with_fitted_features(buying)]
+    assert {"wallet_365d", "wallet_share_365d", "p_alive_bgnbd"} <= set(names)
+    supplied = [*buying, spec("wallet_share_365d")]
+    assert "wallet_365d" not in [s.name for s in with_fitted_features(supplied)]
+    assert with_fitted_features([spec("events_login_30d")]) == [spec("events_login_30d")]

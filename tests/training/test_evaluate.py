@@ -192,6 +192,14 @@ def test_a_small_test_and_a_better_baseline_are_said():
     assert caveats(firm) == []
 
 
+def test_a_test_of_nearly_only_churners_is_said():
+    """92% churn (an e-commerce log of one-time buyers): a top-decile lift of 1.08 is
+    the most there is."""
+    report = {"churn_rate": 0.92, "n_customers": 4805, "model": {"roc_auc": 0.83}, "baselines": {}}
+    (note,) = caveats(report)
+    assert note.startswith("churn rate 92% in the test rows") and "at most 1.09" in note
+
+
 def test_training_cutoffs_with_little_history_are_said():
     """A 4-month log trained from its first week: trends empty there, not at the test."""
     report = {
