@@ -200,7 +200,7 @@ def explain(
     shown_means = {source: _known(means.get(source)) for source in chosen_sources}
     reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
     room = {"raises": raising, "lowers": lowering}
-    told: set[tuple[int, str, str]] = set()
+    told: set[tuple[int, str, object]] = set()
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         source = grouped.sources[col]
         direction: Direction = "raises" if chosen[i] > 0 else "lowers"
@@ -209,20 +209,16 @@ def explain(
             continue  # "gap cv raises the risk" of a value not there says nothing
         if sum(r.direction == direction for r in reasons[row]) >= room[direction]:
             continue
-        measure = (row, direction, _measure(source, values[i]))
-        if measure in told:  # "1 service call in the last 30 days" after "... 90 days"
+        text = text or neutral_text(source, direction)
+        # told already: "1 service call in the last 30 days" after "... 90 days", or the
+        # same words from another feature ("fewer than two purchases: no rhythm yet")
+        said = {(row, direction, _measure(source, values[i])), (row, direction, text)}
+        if said & told:
             continue
-        told.add(measure)
+        told |= said
         # positional: the fields' order (a batch builds millions of these)
         reasons[row].append(
-            Reason(
-                source,
-                values[i],
-                chosen[i],
-                shown_means[source],
-                direction,
-                text or neutral_text(source, direction),
-            )
+            Reason(source, values[i], chosen[i], shown_means[source], direction, text)
         )
     return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
 
@@ -248,9 +244,8 @@ def _measure(source: str, value: object) -> object:
 
 def _without_repeats(listed: list[Reason]) -> list[Reason]:
     """Drop a reason whose words another reason of the same direction already says:
-    "no purchase for 163 days" beside "no purchase for 163 days, 8.6× their usual gap",
-    or says word for word."""
-    kept = [
+    "no purchase for 163 days" beside "no purchase for 163 days, 8.6× their usual gap"."""
+    return [
         reason
         for reason in listed
         if not any(
@@ -261,11 +256,6 @@ def _without_repeats(listed: list[Reason]) -> list[Reason]:
             for other in listed
         )
     ]
-    unique: list[Reason] = []  # and a text said already ("no buying rhythm yet", twice)
-    for reason in kept:
-        if not any(r.direction == reason.direction and r.text == reason.text for r in unique):
-            unique.append(reason)
-    return unique
 
 
 def _columns_used(
