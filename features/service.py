@@ -10,6 +10,7 @@ one resolved after the cutoff is still open at the cutoff.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import numpy as np
 
@@ -120,11 +121,28 @@ SATISFACTION_SPECS = [
 ]
 
 
+def negative_spec(present: Iterable[str]) -> FeatureSpec:
+    """`NEGATIVE_SPEC` naming only the negative kinds the data hold: a shop whose
+    contacts have no billing errors reads "last complaint 74 days ago"."""
+    held = set(present)
+    kinds = [kind for kind in ("complaint", "billing_error") if kind in held]
+    if len(kinds) != 1:
+        return NEGATIVE_SPEC
+    words = kinds[0].replace("_", " ")
+    return replace(
+        NEGATIVE_SPEC,
+        reason=f"last {words} {{days_since_last_negative_interaction:.0f}} days ago",
+        reason_one=f"last {words} {{days_since_last_negative_interaction:.0f}} day ago",
+        reason_missing=f"no {words} on record",
+    )
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     acts = ctx.interactions
     if acts is None:
         return []
-    specs = [*COUNT_SPECS, NEGATIVE_SPEC]
+    present = (INTERACTION_TYPES[code] for code in np.unique(acts.values["type"]) if code >= 0)
+    specs = [*COUNT_SPECS, negative_spec(present)]
     if "resolved_day" in acts.values:
         specs += RESOLUTION_SPECS
     if "satisfaction" in acts.values:

@@ -7,7 +7,7 @@ import pytest
 
 from features.build import build, build_features
 from features.contract import INTERACTION_TYPES
-from features.service import NEGATIVE, _of_types
+from features.service import NEGATIVE, NEGATIVE_SPEC, _of_types, negative_spec
 from tests.frames import interactions, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
@@ -79,3 +79,19 @@ def test_a_row_without_a_type_is_of_no_type():
     codes = np.array([-1, *range(len(INTERACTION_TYPES))])
     expected = [False] + [t in NEGATIVE for t in INTERACTION_TYPES]
     assert _of_types(codes, NEGATIVE).tolist() == expected
+
+
+def test_the_last_negative_contact_names_only_the_kinds_the_data_hold(tables):
+    """A shop whose contacts hold no billing errors: "last complaint 74 days ago"."""
+    both = next(s for s in build(tables, cutoffs=CUTOFF).specs if s.name == NEGATIVE_SPEC.name)
+    assert both.render({NEGATIVE_SPEC.name: 3.0}) == "last complaint or billing error 3 days ago"
+    tx = transactions([(1, "2024-01-01", 10)])
+    inter = interactions([(1, "2024-04-17", "complaint"), (1, "2024-05-01", "ticket")])
+    built = build(make_tables(transaction_frame=tx, interactions=inter), cutoffs=CUTOFF)
+    spec = next(s for s in built.specs if s.name == NEGATIVE_SPEC.name)
+    assert spec.render({NEGATIVE_SPEC.name: 74.0}) == "last complaint 74 days ago"
+    assert spec.render({NEGATIVE_SPEC.name: 1.0}) == "last complaint 1 day ago"
+    assert spec.reason_missing == "no complaint on record"
+    assert negative_spec(["billing_error"]).render({NEGATIVE_SPEC.name: 2.0}) == (
+        "last billing error 2 days ago"
+    )
