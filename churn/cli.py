@@ -367,6 +367,11 @@ def worklist(
         frame = worklist_frame(worklist_rows(engine, query))
         if frame.empty:
             make_console().print(_nobody(engine, pair, model_name))
+        elif sort == "probability_change" and "probability_change" not in frame:
+            make_console(stderr=True).print(
+                "note: this batch has no earlier batch of its model to compare with, so no "
+                "change is known: listed by probability"
+            )
     finally:
         engine.dispose()
     if out is None:

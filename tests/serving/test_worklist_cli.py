@@ -108,3 +108,35 @@ def test_with_a_config_the_list_is_its_models_when_the_store_is_shared(served, t
     assert own.exit_code == 0, own.output
     said = " ".join(own.output.split())
     assert "by ours version 1" in said and "2024-05-31" in said
+
+
+def test_sorting_by_change_without_an_earlier_batch_says_so(served, tmp_path):
+    """The first batch has nothing to compare with: listed by probability, said once."""
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    rows = [
+        {
+            "customer_id": str(i),
+            "probability": p,
+            "band": "low",
+            "value": None,
+            "value_at_risk": None,
+            "tier": "standard",
+            "reasons": [],
+            "segments": {},
+        }
+        for i, p in enumerate([0.2, 0.9, 0.5])
+    ]
+    engine = store.connect(url)
+    store.write_batch(
+        engine,
+        model_name="m",
+        model_version="1",
+        cutoff=pd.Timestamp("2024-06-30").date(),
+        rows=rows,
+    )
+    engine.dispose()
+    out = tmp_path / "calls.csv"
+    result = run(served, "--sort", "probability_change", "--out", str(out), database_url=url)
+    assert result.exit_code == 0, result.output
+    assert "no earlier batch" in " ".join(result.output.split())
+    assert list(pd.read_csv(out)["customer_id"]) == [1, 2, 0]
