@@ -243,6 +243,8 @@ def promote(
 
     if (run is None) == (not latest):
         raise typer.BadParameter("give exactly one of --run RUN_ID or --latest")
+    if run is not None and not run.strip():  # an unset shell variable: never the latest
+        raise typer.BadParameter("--run is empty: give a run id, or --latest")
     run_config = load_config(config)
     result = promote_run(run_config, load_tables(run_config), run_id=run, force=force)
     console = make_console()

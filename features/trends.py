@@ -141,6 +141,12 @@ def consumables_share(ctx: Context, cutoff_day: int, categories: tuple[str, ...]
     return _share_of(lines, cutoff_day, codes, len(ctx.categories))
 
 
+MIN_CATEGORIES_TO_INFER = 5
+"""Fewer categories bought (a SaaS's three plans) say nothing about which are the cheap
+consumables: the cheapest plan read as one ("100% of spend on consumables" beside
+"plan: starter"). Configure `consumable_categories` to have them anyway."""
+
+
 def consumable_categories(ctx: Context, cutoff_day: int) -> tuple[str, ...] | None:
     """The consumable categories as of `cutoff_day` (configured or inferred), for a model to
     keep: scored later, it uses these rather than infer them again from other rows (a live
@@ -166,6 +172,8 @@ def _consumable_codes(ctx: Context, lines: Activity, cutoff_day: int) -> np.ndar
     medians = np.array(
         [np.median(amount[order[a:b]]) if b > a else np.inf for a, b in pairwise(bounds)]
     )
+    if np.isfinite(medians).sum() < MIN_CATEGORIES_TO_INFER:
+        return np.array([], dtype=np.int64)
     return np.flatnonzero(medians < np.median(amount))
 
 

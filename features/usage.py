@@ -14,6 +14,7 @@ import numpy as np
 
 from features.activity import Activity, relative_change, run_starts
 from features.context import Context, slug
+from features.contract import UNTYPED_EVENT
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 WINDOWS_DAYS = (7, 30, 90)
@@ -73,13 +74,15 @@ def type_specs(
     if not alone:
         specs += _trend_and_silence(event_type)
     if with_quantity:
+        # an untyped log's events are use itself: not "445,982 API calls of activity"
+        of = "" if event_type == UNTYPED_EVENT else f" of {event_type}"
         specs.append(
             FeatureSpec(
                 f"quantity_{t}_30d",
                 "float",
                 Mechanism.ENGAGEMENT,
                 f"Total quantity (minutes, MB, items) of '{event_type}' in the last 30 days.",
-                f"{{quantity_{t}_30d:,.0f}} {unit} of {event_type} in the last 30 days",
+                f"{{quantity_{t}_30d:,.0f}} {unit}{of} in the last 30 days",
             )
         )
     return specs

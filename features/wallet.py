@@ -36,15 +36,32 @@ SPECS = [
         "wallet_365d",
         "float",
         Mechanism.WALLET_SHARE,
-        "Yearly category budget: supplied by the business, else the estimated high "
-        "quantile of yearly spend among customers with the same attributes.",
-        "estimated yearly category budget {wallet_365d:,.0f}",
+        "Yearly category budget, supplied by the business.",
+        "yearly category budget {wallet_365d:,.0f}",
     ),
     FeatureSpec(
         "wallet_share_365d",
         "float",
         Mechanism.WALLET_SHARE,
         "spend_365d ÷ wallet_365d, clipped to [0, 1].",
+        "wallet share {wallet_share_365d:.0%}",
+    ),
+]
+ESTIMATED_SPECS = [
+    FeatureSpec(
+        "wallet_365d",
+        "float",
+        Mechanism.WALLET_SHARE,
+        "Estimated yearly category budget: the high quantile of yearly spend among "
+        "customers with the same attributes (none supplied).",
+        # what comparable customers spend, not a number of this customer's own
+        "customers like them spend up to {wallet_365d:,.0f} a year",
+    ),
+    FeatureSpec(
+        "wallet_share_365d",
+        "float",
+        Mechanism.WALLET_SHARE,
+        "spend_365d ÷ the estimated wallet_365d, clipped to [0, 1].",
         "estimated wallet share {wallet_share_365d:.0%}",
     ),
 ]
@@ -286,6 +303,6 @@ def complete_wallet(
     frame = features.frame
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
     estimator = fit_wallet(train, attributes)
-    specs = [*features.specs, *(s.renamed(family="wallet") for s in SPECS)]
+    specs = [*features.specs, *(s.renamed(family="wallet") for s in ESTIMATED_SPECS)]
     completed = add_estimated_wallet_share(frame, estimator)
     return replace(features, frame=completed, specs=specs), estimator

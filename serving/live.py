@@ -101,6 +101,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     no number."""
     require_numeric_attributes(request.customers, model)
     cutoff = resolve_cutoff(request, model)
+    require_not_future(cutoff)
     require_known(request.customers, cutoff, model.config.data)
     if model.config.churn.definition == "cancellation":
         require_not_gone(request.customers, cutoff, model.config.data)
@@ -286,6 +287,18 @@ def resolve_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     if model.config.data.as_of is not None:
         return model.config.data.as_of
     raise NotKnownAtCutoffError("no activity and no cutoff posted: post a cutoff (YYYY-MM-DD)")
+
+
+def require_not_future(cutoff: dt.date, today: dt.date | None = None) -> None:
+    """A cutoff after today (a day's grace for time zones) would count the days until
+    then as every customer's silence ("customer for 2040 days", "no purchase for 1,100
+    days"), as the batch refuses a cutoff after its data."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    if cutoff > today + dt.timedelta(days=1):
+        raise UnscorableError(
+            f"cutoff {cutoff} is after today ({today}): the days until then would read as "
+            "every customer's silence; post a cutoff on or before today (or no cutoff)"
+        )
 
 
 def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec) -> None:

@@ -232,14 +232,22 @@ def window_family(name: str) -> str:
 
 
 _WINDOW = re.compile(r"_\d+d$")
-CUSTOMER_AGE = frozenset({"tenure_days", "days_since_first_purchase"})
-"""Without a signup date, tenure is the first purchase's age: "customer for 343 days;
-first purchase 343 days ago" would tell one fact twice."""
+ONE_FACT = {
+    "tenure_days": "customer age",
+    "days_since_first_purchase": "customer age",
+    "issues_unresolved": "open issues",
+    "complaints_unresolved_30d": "open issues",
+}
+"""Features that tell one fact when their values agree: without a signup date tenure is
+the first purchase's age ("customer for 343 days; first purchase 343 days ago"), and one
+open complaint is "1 unresolved complaint in the last 30 days" and "1 open complaint or
+ticket"."""
 
 
 def _measure(source: str, value: object) -> object:
-    """What a reason tells: its measure across windows, and the customer's age once."""
-    return ("customer age", value) if source in CUSTOMER_AGE else window_family(source)
+    """What a reason tells: its measure across windows, or its fact with its value."""
+    fact = ONE_FACT.get(source)
+    return window_family(source) if fact is None else (fact, value)
 
 
 def _without_repeats(listed: list[Reason]) -> list[Reason]:

@@ -167,3 +167,11 @@ def test_piped_output_gets_room_for_tables(monkeypatch):
     assert make_console().width == PIPED_WIDTH  # pytest captures stdout: not a terminal
     monkeypatch.setenv("COLUMNS", "100")
     assert make_console().width == 100
+
+
+def test_an_empty_run_id_is_refused_never_read_as_the_latest(tmp_path):
+    """`churn promote --run "$RUN"` with RUN unset must not promote whatever ran last."""
+    config = str(write_dataset(tmp_path))
+    result = runner.invoke(app, ["promote", "--config", config, "--run", ""])
+    assert result.exit_code == 2
+    assert "--run is empty" in " ".join(result.output.split())

@@ -22,7 +22,7 @@ from features.labels import label_churn
 from features.registry import FeatureSpec
 from features.tables import Tables
 from features.trends import consumable_categories, consumables_share
-from features.wallet import SPECS as WALLET_SPECS
+from features.wallet import ESTIMATED_SPECS as WALLET_SPECS
 from features.wallet import QuantileWalletEstimator, complete_wallet, estimated_for
 
 

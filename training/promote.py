@@ -38,6 +38,11 @@ class UnscorableChampionError(PromotionError):
     """The current champion fails to load or score (e.g. logged by older code)."""
 
 
+class UnfairComparisonError(UnscorableChampionError):
+    """The champion was fitted on outcomes after the candidate's test cutoff: re-scored
+    there it would be judged on answers it learned from."""
+
+
 @dataclass
 class Decision:
     passed: bool
@@ -169,13 +174,37 @@ def champion_metrics(
     cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
     try:
         model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
-        return metrics_on_cutoff(model.unwrap_python_model(), tables, config, cutoff)
+        reigning = model.unwrap_python_model()
+        require_unseen(reigning, cutoff, champion.version)
+        return metrics_on_cutoff(reigning, tables, config, cutoff)
+    except UnfairComparisonError:
+        raise
     except Exception as error:  # a model logged by other code: any failure means the same
         raise UnscorableChampionError(
             f"the champion (version {champion.version}) cannot be scored by this code "
             f"({type(error).__name__}: {error}); compare the runs in MLflow and promote "
             "with --force to replace it"
         ) from error
+
+
+def require_unseen(champion: ChurnModel, cutoff: pd.Timestamp, version: str) -> None:
+    """UnfairComparisonError when the champion's fitted labels reach past `cutoff`: its
+    last fitted cutoff (training or validation: early stopping and calibration) plus its
+    horizon. A modeller who retrains on an earlier cutoff would face an inflated champion."""
+    fitted = [*champion.info.get("training_cutoffs", []), champion.info.get("validation_cutoff")]
+    days = [pd.Timestamp(day) for day in fitted if day]
+    if not days:
+        return
+    horizon = pd.Timedelta(days=champion.config.churn.horizon_days)
+    outcomes_to = max(days) + horizon
+    if outcomes_to > cutoff:
+        raise UnfairComparisonError(
+            f"the champion (version {version}) was fitted on outcomes up to "
+            f"{outcomes_to.date()} (its last fitted cutoff {max(days).date()} plus the "
+            f"{horizon.days}-day horizon), after this run's test cutoff {cutoff.date()}: "
+            "scored there it would be judged on answers it learned from. Test the run on a "
+            "cutoff after the champion's data (evaluation.cutoff), or promote with --force"
+        )
 
 
 @dataclass
@@ -199,7 +228,7 @@ def promote(
     A `dry_run` stops at the decision: nothing is registered and no alias moves."""
     configure()
     client = MlflowClient()
-    run_id = run_id or latest_run_id(config)
+    run_id = latest_run_id(config) if run_id is None else run_id
     _require_run(client, run_id)
     metrics = candidate_metrics(client, run_id)
     champion = current_champion(client, config.model_name)

@@ -14,17 +14,20 @@ from tests.frames import make_tables, row, transactions
 CUTOFF = "2024-06-30"  # 90d window (Apr 1, Jun 30]; previous 90d (Jan 2, Apr 1]
 
 
-def _defector_tables(consumables: tuple[str, ...] | None = ("paper",)):
-    tx = transactions(
-        [
-            (1, "2024-02-01", 60, "machines"),
-            (1, "2024-03-01", 40, "paper"),
-            (1, "2024-05-01", 30, "paper"),
-            (1, "2024-06-01", 10, "paper"),
-            (2, "2024-06-15", 10, "paper"),
-        ],
-        columns=("category",),
-    )
+def _defector_tables(consumables: tuple[str, ...] | None = ("paper",), *, shop: bool = False):
+    """Customer 1 moves from machines to paper; `shop`: customer 3 buys three more
+    categories, enough to tell the cheap ones (`MIN_CATEGORIES_TO_INFER`)."""
+    lines = [
+        (1, "2024-02-01", 60, "machines"),
+        (1, "2024-03-01", 40, "paper"),
+        (1, "2024-05-01", 30, "paper"),
+        (1, "2024-06-01", 10, "paper"),
+        (2, "2024-06-15", 10, "paper"),
+    ]
+    if shop:
+        lines += [(3, "2024-04-01", 12, "toner"), (3, "2024-04-01", 200, "desk")]
+        lines += [(3, "2024-04-02", 150, "chair")]
+    tx = transactions(lines, columns=("category",))
     return replace(make_tables(transaction_frame=tx), consumable_categories=consumables)
 
 
@@ -67,19 +70,27 @@ def test_breadth_change_counts_categories_lost():
 
 
 def test_consumables_inferred_from_low_median_amount_when_not_configured():
-    tables = _defector_tables(consumables=None)
+    tables = _defector_tables(consumables=None, shop=True)
     one = row(build_features(tables, cutoffs=CUTOFF), 1)
-    # medians: machines 60, paper 25; overall median of lines 30 -> paper is consumable
+    # medians: machines 60, paper 25, toner 12, desk 200, chair 150; the lines' 35
     assert one["consumables_share_90d"] == 1.0
 
 
 def test_the_inferred_consumables_are_named_for_a_model_to_keep():
     """A model keeps the set inferred in training (`ChurnModel.consumable_categories`):
     a live request's few lines would infer another."""
-    ctx = build(_defector_tables(consumables=None), cutoffs=CUTOFF).context
-    assert consumable_categories(ctx, day_of(pd.Timestamp(CUTOFF))) == ("paper",)
+    ctx = build(_defector_tables(consumables=None, shop=True), cutoffs=CUTOFF).context
+    assert consumable_categories(ctx, day_of(pd.Timestamp(CUTOFF))) == ("paper", "toner")
     before_any_paper = day_of(pd.Timestamp("2024-02-15"))
     assert consumable_categories(ctx, before_any_paper) == ()
+
+
+def test_too_few_categories_tell_no_consumables():
+    """A SaaS's plans: the cheapest is no consumable ("100% of spend on consumables")."""
+    ctx = build(_defector_tables(consumables=None), cutoffs=CUTOFF).context
+    assert consumable_categories(ctx, day_of(pd.Timestamp(CUTOFF))) == ()
+    one = row(build_features(_defector_tables(consumables=None), cutoffs=CUTOFF), 1)
+    assert one["consumables_share_90d"] == 0.0
 
 
 def test_configured_consumables_absent_from_the_data_give_a_zero_share():

@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 
 from features.build import build, build_features
+from features.contract import UNTYPED_EVENT
 from tests.frames import customers, events, make_tables, row
 
 CUTOFF = "2024-06-30"
@@ -94,3 +95,12 @@ def test_the_only_type_of_a_log_has_no_trend_or_silence_repeating_the_overall_on
     names = set(_usage_specs(ev))
     assert {"events_play_30d", "events_trend_30d_vs_prev", "days_since_last_event"} <= names
     assert not {"events_play_trend_30d_vs_prev", "days_since_last_play"} & names
+
+
+def test_an_untyped_logs_quantity_reads_without_its_placeholder_type():
+    """Daily usage rows without a type: "445,982 API calls in the last 30 days"."""
+    ev = events([(1, "2024-06-20", UNTYPED_EVENT, 445982.0)], columns=("quantity",))
+    spec = _usage_specs(ev, event_quantity_unit="API calls")["quantity_activity_30d"]
+    assert (
+        spec.render({"quantity_activity_30d": 445982.0}) == "445,982 API calls in the last 30 days"
+    )

@@ -225,6 +225,20 @@ def test_an_eight_digit_number_that_is_no_date_is_refused_naming_it():
         TransactionIn.model_validate({"timestamp": 20171345, "amount": 1.0})
 
 
+def test_a_cutoff_after_today_is_refused():
+    """2030 read the years until then as silence: "customer for 2040 days"."""
+    today = dt.date(2026, 12, 3)
+    live.require_not_future(dt.date(2026, 12, 4), today)  # a day's grace for time zones
+    with pytest.raises(live.UnscorableError, match="cutoff 2030-01-01 is after today"):
+        live.require_not_future(dt.date(2030, 1, 1), today)
+
+
+def test_a_posted_cutoff_after_today_is_422_naming_it(client):
+    response = post(client, [_valid()], cutoff="2199-01-01")
+    assert response.status_code == 422
+    assert "is after today" in response.json()["detail"]
+
+
 def test_a_cutoff_beyond_what_the_tables_hold_is_422(client):
     response = post(client, [_valid()], cutoff="9999-12-31")
     assert response.status_code == 422

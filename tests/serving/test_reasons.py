@@ -249,6 +249,25 @@ def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
     assert len(_one_row(specs, signed_up_earlier, [0.3, 0.5], {})) == 2
 
 
+def test_one_open_complaint_is_one_reason():
+    """Not "1 unresolved complaint in the last 30 days" and "1 open complaint or ticket"."""
+    recent = FeatureSpec(
+        "complaints_unresolved_30d",
+        "float",
+        Mechanism.SERVICE,
+        "c",
+        "{complaints_unresolved_30d:.0f} unresolved complaints in the last 30 days",
+    )
+    anyopen = FeatureSpec(
+        "issues_unresolved", "float", Mechanism.SERVICE, "o", "{issues_unresolved:.0f} open"
+    )
+    none_open = {"complaints_unresolved_30d": 0.0, "issues_unresolved": 0.0}  # typically
+    same = {"complaints_unresolved_30d": 1.0, "issues_unresolved": 1.0}
+    assert len(_one_row([recent, anyopen], same, [0.5, 0.3], none_open)) == 1
+    more = {"complaints_unresolved_30d": 1.0, "issues_unresolved": 3.0}
+    assert len(_one_row([recent, anyopen], more, [0.5, 0.3], none_open)) == 2
+
+
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
     words = "fewer than two purchases: no buying rhythm yet"

@@ -9,6 +9,7 @@ good -> champion, weak refused, weak forced. The tests then check each step.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -23,10 +24,12 @@ from tests.training.datasets import ONE_THREAD, TRAINING, derive_config, simulat
 from training.promote import (
     Promotion,
     PromotionError,
+    UnfairComparisonError,
     UnscorableChampionError,
     compared,
     gate,
     promote,
+    require_unseen,
 )
 from training.train import TrainedRun, train_and_log
 
@@ -275,3 +278,16 @@ def test_the_compared_numbers_are_shown_in_one_line(rules):
 def test_gate_without_a_champion_checks_calibration_only(rules):
     assert gate({"roc_auc": 0.51, "brier": 0.3, "ece": 0.01}, None, rules).passed
     assert not gate({"roc_auc": 0.99, "brier": 0.01, "ece": 0.2}, None, rules).passed
+
+
+def test_a_champion_fitted_on_outcomes_past_the_test_cutoff_is_no_fair_reference():
+    """Retrained on an earlier cutoff, a run faced a champion re-scored on its own
+    validation outcomes (refused: "0.9258 is worse than the champion's 0.9384")."""
+    churn = SimpleNamespace(horizon_days=90)
+    info = {"training_cutoffs": ["2024-01-31", "2024-02-29"], "validation_cutoff": "2024-03-31"}
+    champion = SimpleNamespace(info=info, config=SimpleNamespace(churn=churn))
+    require_unseen(champion, pd.Timestamp("2024-06-30"), "1")  # outcomes to 06-29: unseen
+    with pytest.raises(UnfairComparisonError, match=r"up to 2024-06-29 .*--force"):
+        require_unseen(champion, pd.Timestamp("2024-05-31"), "1")
+    snapshot = SimpleNamespace(info={"training_cutoffs": []}, config=champion.config)
+    require_unseen(snapshot, pd.Timestamp("2024-05-31"), "1")  # nothing dated to compare
