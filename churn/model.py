@@ -28,6 +28,7 @@ import pandas as pd
 import xgboost as xgb
 from scipy.special import expit
 
+from features.attributes import with_kinds
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import RunConfig
@@ -246,8 +247,8 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (logged) without what scoring derives from the booster."""
         state = dict(self.__dict__)
-        state.pop("_one_thread_booster", None)
-        state.pop("_trees", None)
+        for derived in ("_one_thread_booster", "_trees", "attribute_kinds"):
+            state.pop(derived, None)
         return state
 
     # -- scoring raw tables ----------------------------------------------------------
@@ -271,14 +272,24 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         return columns
 
     def _tables(self, tables: Tables) -> Tables:
-        """The event types and consumable categories the model was trained with, not
-        those the rows scored now would suggest."""
+        """The event types, consumable categories and attribute kinds the model was
+        trained with, not those the rows scored now would suggest."""
         kept: dict[str, Any] = {}
         if self.event_types:
             kept["event_types"] = self.event_types
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
-        return replace(tables, **kept) if kept else tables
+        tables = replace(tables, **kept) if kept else tables
+        return with_kinds(tables, self.attribute_kinds)
+
+    @cached_property
+    def attribute_kinds(self) -> dict[str, str]:
+        """attribute -> 'numeric' | 'categorical', as the model was trained on them."""
+        return {
+            spec.name: "categorical" if spec.dtype == "category" else "numeric"
+            for spec in self.specs
+            if spec.family == "attributes"
+        }
 
     # -- MLflow pyfunc ---------------------------------------------------------------
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ a snapshot, so an attribute must not be something that was only known after a cu
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from features.activity import to_days
 from features.context import Context
 from features.levels import texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
-from features.tables import numbers
+from features.tables import Tables, numbers
 
 
 def attribute_spec(
@@ -80,6 +81,44 @@ def as_of(history: pd.DataFrame, name: str, ctx: Context, cutoff_day: int) -> pd
     known = history.loc[to_days(history["timestamp"]) <= cutoff_day, ["customer_id", name]]
     latest = known.dropna(subset=[name]).drop_duplicates("customer_id", keep="last")
     return latest.set_index("customer_id")[name].reindex(ctx.axis)
+
+
+def with_kinds(tables: Tables, kinds: Mapping[str, str]) -> Tables:
+    """The tables with each attribute read as `kinds` says (a model's): a later extract
+    may infer another kind ('unknown' beside numbers made a categorical column numeric),
+    and a model must read its attributes as it learned them, as a live request does."""
+    changed = {
+        name: kind
+        for name, kind in kinds.items()
+        if name in tables.attributes and tables.attributes[name] != kind
+    }
+    if not changed:
+        return tables
+    history = tables.attribute_history
+    return replace(
+        tables,
+        customers=_retyped(tables.customers, changed),
+        attribute_history=None if history is None else _retyped(history, changed),
+        attributes={**tables.attributes, **changed},
+    )
+
+
+def _retyped(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
+    columns = {
+        name: numbers(frame[name]) if kind == "numeric" else _as_levels(frame[name])
+        for name, kind in kinds.items()
+    }
+    return frame.assign(**columns)
+
+
+def _as_levels(values: pd.Series) -> pd.Series:
+    """Numbers as the loader reads a categorical column of them: 12.0 is '12'."""
+    number = numbers(values)
+    text = [
+        None if np.isnan(v) else (str(int(v)) if v.is_integer() else str(v))
+        for v in number.tolist()
+    ]
+    return pd.Series(text, index=values.index, dtype="string")
 
 
 FAMILY = Family("attributes", _specs, _compute)

@@ -120,6 +120,11 @@ class BGNBD(BaseEstimator):
         return np.maximum(np.nan_to_num(expected, nan=0.0, posinf=0.0), 0.0)
 
 
+def fitted_specs() -> list[FeatureSpec]:
+    """BG/NBD's declarations, as a model trained with it has them."""
+    return [spec.renamed(family="bgnbd") for spec in SPECS]
+
+
 def fitted_for(names: list[str]) -> bool:
     """Whether features of these names get BG/NBD's: purchases to fit it on."""
     return set(INPUTS) <= set(names)
@@ -134,7 +139,7 @@ def complete_bgnbd(
     frame = features.frame
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
     model = BGNBD().fit(train)
-    specs = [*features.specs, *(s.renamed(family="bgnbd") for s in SPECS)]
+    specs = [*features.specs, *fitted_specs()]
     return replace(features, frame=add_bgnbd(frame, model, horizon_days), specs=specs), model
 
 

@@ -86,7 +86,7 @@ class FeatureSpec:
             return [None] * rows
         lists = [_as_list(columns[name]) for name in names]
         masks = {name: _missing_mask(columns[name]) for name in names}
-        missing = np.logical_or.reduce(list(masks.values()))
+        missing = np.logical_or.reduce([np.zeros(rows, dtype=bool), *masks.values()])
         ones = _ones(columns[names[0]]) if self.reason_one else np.zeros(rows, dtype=bool)
         fills = (_filler(self.reason), _filler(self.reason_one or self.reason))
         rendered = [
@@ -196,6 +196,8 @@ class _Plain(float):
 
     def __format__(self, spec: str) -> str:
         value = float(self)
+        if abs(value) >= 1e15:  # no customer's number: 301 digits of 1e300 say nothing
+            return f"{value:.4g}"
         if value.is_integer():
             return f"{int(value):,}"
         if abs(value) >= 1000:

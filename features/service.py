@@ -92,8 +92,7 @@ NEGATIVE_SPEC = FeatureSpec(
     "float",
     Mechanism.SERVICE,
     "Days since the last complaint or billing error (missing: never).",
-    "last complaint or billing error {days_since_last_negative_interaction:.0f} days ago",
-    reason_one="last complaint or billing error {days_since_last_negative_interaction:.0f} day ago",
+    "last complaint or billing error {days_since_last_negative_interaction!d:.0f}",
     reason_missing="no complaint or billing error on record",
 )
 SATISFACTION_SPECS = [
@@ -131,8 +130,7 @@ def negative_spec(present: Iterable[str]) -> FeatureSpec:
     words = kinds[0].replace("_", " ")
     return replace(
         NEGATIVE_SPEC,
-        reason=f"last {words} {{days_since_last_negative_interaction:.0f}} days ago",
-        reason_one=f"last {words} {{days_since_last_negative_interaction:.0f}} day ago",
+        reason=f"last {words} {{days_since_last_negative_interaction!d:.0f}}",
         reason_missing=f"no {words} on record",
     )
 

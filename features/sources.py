@@ -247,9 +247,13 @@ def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str,
     where = config.resolve(customers.path)
     for name in ("events", "transactions", "interactions"):
         activity = specs.get(name)
-        if activity is not None and config.resolve(activity.path) == where:
-            columns = {**customers.columns, "timestamp": activity.source_column("timestamp")}
-            return {**specs, "customers": customers.model_copy(update={"columns": columns})}
+        if activity is None or config.resolve(activity.path) != where:
+            continue
+        if customers.date_format not in (None, activity.date_format):
+            return specs  # one format per table: the log's times would be misread
+        columns = {**customers.columns, "timestamp": activity.source_column("timestamp")}
+        read = {"columns": columns, "date_format": activity.date_format}
+        return {**specs, "customers": customers.model_copy(update=read)}
     return specs
 
 
@@ -684,7 +688,10 @@ def _attribute_history(frame: pd.DataFrame, spec: CustomersSpec) -> pd.DataFrame
     if not attributes or not _log_like(frame):
         return None
     history = frame.loc[frame["timestamp"].notna(), ["customer_id", "timestamp", *attributes]]
-    return history.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+    history = history.sort_values(["customer_id", "timestamp"], kind="stable")
+    kept = ["customer_id", *attributes]  # only the rows where a customer's values change
+    changes = history[kept].ne(history[kept].shift()).any(axis=1)
+    return history.loc[changes].reset_index(drop=True)
 
 
 def _without_repeated_rows(
@@ -971,6 +978,9 @@ def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:
 
 PLACEHOLDERS_AT_MOST = 3
 """Distinct texts among numbers that read as placeholders for unknown ('unknown', '?')."""
+PLACEHOLDER_SHARE_AT_MOST = 0.5
+"""...in at most this share of the rows: 'gold', 'silver', 'bronze' in most rows are the
+attribute's levels, not unknowns beside its numbers."""
 NUMBERS_AT_LEAST = 10
 """Distinct numbers beside them that make the attribute a measured quantity; fewer
 (1, 2, 3 and 'premium') is a list of codes, categorical."""
@@ -995,7 +1005,8 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
     rows = pd.Series(False, index=values.index)
     rows[not_numbers[not_numbers].index] = True
     tokens = text[not_numbers].value_counts()
-    if len(tokens) <= PLACEHOLDERS_AT_MOST and numbers.nunique() >= NUMBERS_AT_LEAST:
+    few = len(tokens) <= PLACEHOLDERS_AT_MOST and not_numbers.mean() <= PLACEHOLDER_SHARE_AT_MOST
+    if few and numbers.nunique() >= NUMBERS_AT_LEAST:
         table.placeholders[name] = tuple(sorted(tokens.index))
         n = int(rows.sum())
         shown = ", ".join(f"'{token}' in {count:,}" for token, count in tokens.items())

@@ -67,7 +67,8 @@ class Tables:
     """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
     attribute_history: pd.DataFrame | None = None
     """When the customers table is an activity log: customer_id, timestamp and the
-    attributes of every dated row, sorted by customer and time. The attributes family
+    attributes of the dated rows where a customer's values change, sorted by customer
+    and time. The attributes family
     reads each attribute as of the cutoff from it (a user's level then, not their most
     frequent level over the whole file, later rows included)."""
     unknown_texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -282,6 +282,11 @@ def add_estimated_wallet_share(
     return features.assign(**wallet_columns(features, estimator))
 
 
+def estimated_specs() -> list[FeatureSpec]:
+    """The estimated wallet's declarations, as a model trained with it has them."""
+    return [spec.renamed(family="wallet") for spec in ESTIMATED_SPECS]
+
+
 def estimated_for(names: list[str]) -> bool:
     """Whether features of these names get an estimated wallet: spend, and no wallet
     supplied by the business."""
@@ -303,6 +308,6 @@ def complete_wallet(
     frame = features.frame
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
     estimator = fit_wallet(train, attributes)
-    specs = [*features.specs, *(s.renamed(family="wallet") for s in ESTIMATED_SPECS)]
+    specs = [*features.specs, *estimated_specs()]
     completed = add_estimated_wallet_share(frame, estimator)
     return replace(features, frame=completed, specs=specs), estimator

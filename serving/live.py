@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -111,7 +112,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
 def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
-    numeric = [name for name, kind in attribute_kinds(model).items() if kind == "numeric"]
+    numeric = [name for name, kind in model.attribute_kinds.items() if kind == "numeric"]
     unknown = attribute_unknowns(model)
     bad = [
         f"{c.customer_id}: {name}={c.attributes[name]!r}"
@@ -296,8 +297,8 @@ def require_not_future(cutoff: dt.date, today: dt.date | None = None) -> None:
     today = today or dt.datetime.now(dt.UTC).date()
     if cutoff > today + dt.timedelta(days=1):
         raise UnscorableError(
-            f"cutoff {cutoff} is after today ({today}): the days until then would read as "
-            "every customer's silence; post a cutoff on or before today (or no cutoff)"
+            f"cutoff {cutoff} (posted, or the latest posted timestamp's day) is after today "
+            f"({today}): the days until then would read as every customer's silence"
         )
 
 
@@ -354,7 +355,9 @@ def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     table is the events' own file filtered on its type column (a usage log's
     'Cancellation Confirmation' page), the filter's values; else none."""
     cancels, events = data.cancellations, data.events
-    if cancels is None or events is None or cancels.rows is None or cancels.path != events.path:
+    if cancels is None or events is None or cancels.rows is None:
+        return frozenset()
+    if os.path.normpath(cancels.path) != os.path.normpath(events.path):
         return frozenset()
     if cancels.rows.column != events.source_column("type"):
         return frozenset()
@@ -460,7 +463,7 @@ def explain_rows(
 def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     """The posted rows as `Tables`: only the model config's tables and mapped columns."""
     data = model.config.data
-    kinds = attribute_kinds(model)
+    kinds = model.attribute_kinds
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
     unknown = attribute_unknowns(model)
     frames = {
@@ -489,15 +492,6 @@ def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:
     folded = {raw.casefold(): canonical for raw, canonical in exact.items()}
     mapped = [exact.get(t) or folded.get(t.strip().casefold(), "other") for t in posted]
     return np.array(mapped, dtype=object)
-
-
-def attribute_kinds(model: ChurnModel) -> dict[str, str]:
-    """attribute -> 'numeric' | 'categorical', as the model was trained on them."""
-    return {
-        spec.name: "categorical" if spec.dtype == "category" else "numeric"
-        for spec in model.specs
-        if spec.family == "attributes"
-    }
 
 
 def _customers(

@@ -101,6 +101,8 @@ def _against_direction(
     learned: Mapping[str, int],
     domain: Mapping[str, int],
     middle: Mapping[str, float],
+    *,
+    strict: bool = True,
 ) -> np.ndarray:
     """The contributions with the cells no reason may come from set to zero (a copy if
     any): lowering the risk from the risky side of the typical customer, by DOMAIN.md's
@@ -128,10 +130,14 @@ def _against_direction(
     offset = values - pivot
     cells = contributions[:, picked]
     direction = np.where(favourable != 0, favourable, along)
-    # on the typical customer's value itself a reason claims a side it is not on ("in
-    # their favour: spend down 100%" where most customers bought once)
-    lowering = (cells < 0) & ((offset * direction >= 0) | (np.isnan(values) & (favourable != 0)))
-    against = lowering | ((cells > 0) & (favourable != 0) & (offset * favourable <= 0))
+    # `strict`: on the typical customer's value itself a reason claims a side it is not
+    # on ("in their favour: spend down 100%" where most customers bought once); not
+    # against the posted rows' own means (a model without training medians), where a
+    # lone customer's every value is the typical one
+    risky = offset * direction >= 0 if strict else offset * direction > 0
+    safe = offset * favourable <= 0 if strict else offset * favourable < 0
+    lowering = (cells < 0) & (risky | (np.isnan(values) & (favourable != 0)))
+    against = lowering | ((cells > 0) & (favourable != 0) & safe)
     if not against.any():
         return contributions
     filtered = contributions.copy()
@@ -171,6 +177,7 @@ def explain(
         directions or {},
         _domain_directions(tuple(grouped.sources)),
         pivots or means,
+        strict=bool(pivots),
     )
     # spares: a reason from a missing value with nothing to say goes, and so does one
     # saying again what a stronger one of another window says (below)
@@ -212,10 +219,11 @@ def explain(
         text = text or neutral_text(source, direction)
         # told already: "1 service call in the last 30 days" after "... 90 days", or the
         # same words from another feature ("fewer than two purchases: no rhythm yet")
-        said = {(row, direction, _measure(source, values[i])), (row, direction, text)}
-        if said & told:
+        measure, words = (row, direction, _measure(source, values[i])), (row, direction, text)
+        if measure in told or words in told:
             continue
-        told |= said
+        told.add(measure)
+        told.add(words)
         # positional: the fields' order (a batch builds millions of these)
         reasons[row].append(
             Reason(source, values[i], chosen[i], shown_means[source], direction, text)

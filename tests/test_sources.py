@@ -368,6 +368,7 @@ def test_a_few_placeholders_among_many_numbers_read_as_unknown_with_a_warning(tm
     [
         [float(n % 3) for n in range(27)] + ["premium"] * 3,  # codes, not a quantity
         [float(n) for n in range(26)] + ["a", "b", "c", "d"],  # more than a few texts
+        [float(n) for n in range(10)] + ["gold", "silver", "bronze"] * 7,  # mostly levels
     ],
 )
 def test_texts_that_are_no_placeholders_keep_the_attribute_categorical(tmp_path, seats):
@@ -921,9 +922,14 @@ def test_an_attribute_that_changes_across_a_logs_rows_keeps_the_most_frequent(tm
     assert "each keeps their most frequent" in changed[0].message
 
 
-def _usage_log(tmp_path: Path, rows: list[tuple[int, str, str, str]]) -> Tables:
-    """A Sparkify-style log (user, time, page, level) as the events and the customers."""
+def _usage_log(
+    tmp_path: Path, rows: list[tuple[int, str, str, str]], date_format: str | None = None
+) -> Tables:
+    """A Sparkify-style log (user, time, page, level) as the events and the customers;
+    its dates written in `date_format` when given."""
     log = pd.DataFrame(rows, columns=["userId", "ts", "page", "level"])
+    if date_format is not None:
+        log["ts"] = pd.to_datetime(log["ts"]).dt.strftime(date_format)
     log.to_csv(tmp_path / "log.csv", index=False)
     config = {
         "name": "stream",
@@ -937,6 +943,7 @@ def _usage_log(tmp_path: Path, rows: list[tuple[int, str, str, str]]) -> Tables:
             "events": {
                 "path": "log.csv",
                 "columns": {"customer_id": "userId", "timestamp": "ts", "type": "page"},
+                "date_format": date_format,
             },
             "cancellations": {
                 "path": "log.csv",
@@ -967,8 +974,7 @@ def test_a_logs_attributes_are_read_as_of_each_cutoff(tmp_path):
     """A user's level then, not their most frequent level over the whole file."""
     tables = _usage_log(tmp_path, LOG_ROWS)
     assert tables.attribute_history is not None
-    levels = ["free", "free", "paid", "paid", "free", "free", "free"]
-    assert list(tables.attribute_history["level"]) == levels
+    assert list(tables.attribute_history["level"]) == ["free", "paid", "paid", "free"]  # changes
     features = build_features(tables, cutoffs=["2024-01-31", "2024-02-29", "2024-03-31"])
     level = features.pivot(index="customer_id", columns="cutoff", values="level")
     assert level.loc[1].tolist() == ["free", "paid", "paid"]
@@ -983,6 +989,13 @@ def test_one_file_read_as_two_tables_warns_once_when_loaded(tmp_path, caplog):
     guests = [r for r in caplog.records if "no customer id" in r.getMessage()]
     assert len(guests) == 1  # the same words on the same file and column
     assert "log.csv, column 'userId'" in guests[0].getMessage()
+
+
+def test_a_logs_attribute_times_are_read_with_the_logs_date_format(tmp_path):
+    """Day-first dates: 10/02 is 10 February for the events and so for the levels."""
+    tables = _usage_log(tmp_path, LOG_ROWS, date_format="%d/%m/%Y")
+    features = build_features(tables, cutoffs=["2024-02-15"])
+    assert features.set_index("customer_id")["level"].to_dict() == {1: "paid", 2: "paid"}
 
 
 def test_a_logs_attributes_at_a_cutoff_ignore_rows_after_it(tmp_path):

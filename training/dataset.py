@@ -14,16 +14,19 @@ import numpy as np
 import pandas as pd
 
 from features.activity import day_of
-from features.bgnbd import BGNBD, complete_bgnbd, fitted_for
-from features.bgnbd import SPECS as BGNBD_SPECS
+from features.bgnbd import BGNBD, complete_bgnbd, fitted_for, fitted_specs
 from features.build import FeatureFrame, build
 from features.contract import RunConfig, TrainingSpec
 from features.labels import label_churn
 from features.registry import FeatureSpec
 from features.tables import Tables
 from features.trends import consumable_categories, consumables_share
-from features.wallet import ESTIMATED_SPECS as WALLET_SPECS
-from features.wallet import QuantileWalletEstimator, complete_wallet, estimated_for
+from features.wallet import (
+    QuantileWalletEstimator,
+    complete_wallet,
+    estimated_for,
+    estimated_specs,
+)
 
 
 class PlanError(ValueError):
@@ -136,8 +139,8 @@ def with_fitted_features(specs: list[FeatureSpec]) -> list[FeatureSpec]:
     """The features a model trained on data declaring `specs` has: those, and the ones
     fitted in training (`assemble`): the estimated wallet and BG/NBD's."""
     names = [spec.name for spec in specs]
-    fitted = [s.renamed(family="wallet") for s in WALLET_SPECS] if estimated_for(names) else []
-    fitted += [s.renamed(family="bgnbd") for s in BGNBD_SPECS] if fitted_for(names) else []
+    fitted = estimated_specs() if estimated_for(names) else []
+    fitted += fitted_specs() if fitted_for(names) else []
     return [*specs, *fitted]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -10,22 +9,19 @@ import pandas as pd
 from churn.contributions import directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
+from features.tables import Tables, data_end
 from training.protocol import Outcome
 
 
 def package_model(
-    outcome: Outcome,
-    config: RunConfig,
-    report: dict[str, Any],
-    *,
-    data_end: pd.Timestamp | None,
-    unknown_texts: Mapping[str, tuple[str, ...]] | None = None,
+    outcome: Outcome, config: RunConfig, report: dict[str, Any], tables: Tables
 ) -> ChurnModel:
-    """The model with what serving needs to know about its training (`info`); `data_end`
-    is the training data's last day (`features.tables.data_end`): live scoring's default
-    cutoff is no earlier (`serving/live.py`); `unknown_texts` are the placeholders the
-    loader read as unknown in numeric attributes (`Tables.unknown_texts`), which a posted
-    customer may send alike."""
+    """The model with what serving needs to know about its training (`info`), from the
+    tables it was trained on: their last day (`features.tables.data_end`: live scoring's
+    default cutoff is no earlier, `serving/live.py`) and the placeholders the loader read
+    as unknown in numeric attributes (`Tables.unknown_texts`: a posted customer may send
+    them alike)."""
+    end = data_end(tables)
     fitted = outcome.fitted
     if fitted is None:
         raise ValueError(
@@ -44,8 +40,8 @@ def package_model(
         "xgb_params": fitted.params,
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
-        "data_end": None if data_end is None else str(data_end.date()),
-        "unknown_texts": {name: list(texts) for name, texts in (unknown_texts or {}).items()},
+        "data_end": None if end is None else str(end.date()),
+        "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
     }
     model = ChurnModel(
         booster=fitted.booster,

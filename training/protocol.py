@@ -155,15 +155,25 @@ def run_protocol(tables: Tables, config: RunConfig) -> Outcome:
     return PROTOCOLS[config.evaluation.split](tables, config)
 
 
-def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarray:
-    """A saved customer's value: configured constant, else the data's value column,
-    else their last-year spend (the current value if behaviour stays as it is)."""
+def value_source(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> str:
+    """Where a saved customer's value comes from: 'configured' (a constant), 'value
+    column', 'spend' (last year's: the current value if behaviour stays as it is), or
+    'none' (a usage log: each save counts 1, and the report prints no profit)."""
     if config.profit.value_per_customer is not None:
+        return "configured"
+    if "value" in tables.customers:
+        return "value column"
+    return "spend" if "spend_365d" in rows else "none"
+
+
+def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarray:
+    """A saved customer's value, from `value_source`."""
+    source = value_source(rows, tables, config)
+    if source == "configured":
         return np.full(len(rows), config.profit.value_per_customer)
-    customers = tables.customers
-    if "value" in customers:
-        lookup = customers.set_index("customer_id")["value"]
+    if source == "value column":
+        lookup = tables.customers.set_index("customer_id")["value"]
         return rows["customer_id"].map(lookup).fillna(0.0).to_numpy(dtype=np.float64)
-    if "spend_365d" in rows:
+    if source == "spend":
         return rows["spend_365d"].fillna(0.0).to_numpy(dtype=np.float64)
     return np.ones(len(rows))

@@ -17,7 +17,7 @@ from rich.table import Table
 from features.contract import RunConfig
 from features.tables import Tables
 from training.evaluate import classification_metrics, profit_curve
-from training.protocol import Outcome, value_of
+from training.protocol import Outcome, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
 
@@ -71,7 +71,7 @@ def build_report(
         protocol=outcome.protocol,
         test_cutoffs=sorted({str(pd.Timestamp(c).date()) for c in scored["cutoff"]}),
         profit={
-            "value_source": value_source(tables, config, scored),
+            "value_source": value_source(scored, tables, config),
             "best_percent": curve.best_percent,
             "best_profit": curve.best_profit,
             "profit_at_10_percent": curve.at(10),
@@ -97,16 +97,6 @@ def data_start(tables: Tables) -> pd.Timestamp | None:
         if frame is not None and len(frame)
     ]
     return min(starts).normalize() if starts else None
-
-
-def value_source(tables: Tables, config: RunConfig, scored: pd.DataFrame) -> str:
-    """Where the profit curve's value of a saved customer comes from (`value_of`); 'none'
-    when the data hold none and it counts every save as 1."""
-    if config.profit.value_per_customer is not None:
-        return "configured"
-    if "value" in tables.customers:
-        return "value column"
-    return "spend" if "spend_365d" in scored else "none"
 
 
 def print_report(console: Console, report: dict[str, Any]) -> None:

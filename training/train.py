@@ -13,7 +13,6 @@ from mlflow.models import infer_signature
 from churn.model import ChurnModel
 from features.contract import RunConfig, dump_config, load_config
 from features.sources import load_tables
-from features.tables import data_end
 from training import plots
 from training.fingerprint import fingerprint
 from training.package import package_model
@@ -41,9 +40,7 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
     outcome = out_of_time(tables, config, tune=tune)
     scored = scored_with_oracle(outcome, config)  # read once: the truth file can be large
     report = build_report(outcome, tables, config, scored=scored)
-    model = package_model(
-        outcome, config, report, data_end=data_end(tables), unknown_texts=tables.unknown_texts
-    )
+    model = package_model(outcome, config, report, tables)
     test_rows = _test_rows(outcome)
     example = _input_example(test_rows, model)
     with tempfile.TemporaryDirectory() as folder:

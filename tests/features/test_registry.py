@@ -44,6 +44,11 @@ def test_reasons_render_from_the_customers_own_values(built):
     assert rendered > 100
 
 
+def test_a_template_without_placeholders_renders_as_written():
+    spec = FeatureSpec("x", "float", Mechanism.RECENCY, "d", "a plain sentence")
+    assert spec.render_many({"x": [1.0, 2.0]}, 2) == ["a plain sentence"] * 2
+
+
 def test_render_returns_none_when_a_value_is_missing():
     spec = FeatureSpec("x", "float", Mechanism.RECENCY, "d", "x is {x:.0f} and y {y:.1f}")
     assert spec.render({"x": 3.0, "y": math.nan}) is None

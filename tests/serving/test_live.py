@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from features.contract import UNTYPED_EVENT, DataSpec, InteractionsSpec, load_config
 from features.sources import load_tables
-from features.tables import Tables, data_end
+from features.tables import Tables
 from serving import live
 from serving.history import history_item
 from serving.live import naive
@@ -229,7 +229,7 @@ def test_a_cutoff_after_today_is_refused():
     """2030 read the years until then as silence: "customer for 2040 days"."""
     today = dt.date(2026, 12, 3)
     live.require_not_future(dt.date(2026, 12, 4), today)  # a day's grace for time zones
-    with pytest.raises(live.UnscorableError, match="cutoff 2030-01-01 is after today"):
+    with pytest.raises(live.UnscorableError, match=r"cutoff 2030-01-01 \(posted.*is after today"):
         live.require_not_future(dt.date(2030, 1, 1), today)
 
 
@@ -381,9 +381,7 @@ def snapshot(tmp_path_factory) -> tuple[Loaded, Tables]:
     config = load_config(telecom_snapshot(tmp_path_factory.mktemp("telecom"), customers=600))
     tables = load_tables(config)
     outcome = run_protocol(tables, config)
-    model = package_model(
-        outcome, config, build_report(outcome, tables, config), data_end=data_end(tables)
-    )
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
     return Loaded(model=model, name="telecom", version="1"), tables
 
 

@@ -228,6 +228,14 @@ def test_no_reason_from_the_typical_customers_own_value():
     assert [r.text for r in _one_row(specs, above, [0.5, 0.4], typical)] == ["30% on consumables"]
 
 
+def test_without_training_medians_a_lone_customer_keeps_their_reasons():
+    """A model trained before it kept medians compares a live customer with the posted
+    rows' own means: one customer's values are those means, and are still reasons."""
+    values = {"days_since_last_purchase": 120.0}
+    (reason,) = _one_row([RECENCY], values, [0.7], None)
+    assert reason.text == "no purchase for 120 days"
+
+
 def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
     """Without a signup date tenure is the first purchase's age."""
     tenure = FeatureSpec(

@@ -16,7 +16,7 @@ from features import trees
 from features.attributes import attribute_spec
 from features.contract import load_config
 from features.sources import load_tables
-from features.tables import Tables, data_end
+from features.tables import Tables
 from tests.frames import customers, interactions, transactions
 from tests.training.datasets import ONE_THREAD, simulated
 from training.package import package_model
@@ -54,20 +54,16 @@ def trained(tmp_path_factory) -> Trained:
     config = load_config(path)
     tables = load_tables(config)
     outcome = out_of_time(tables, config)
-    model = package_model(
-        outcome, config, build_report(outcome, tables, config), data_end=data_end(tables)
-    )
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
     return Trained(model, outcome, tables)
 
 
 def test_the_model_keeps_the_placeholders_the_loader_read_as_unknown(trained):
     """Live scoring reads a posted 'unknown' as the loader read it (`serving/live.py`)."""
+    read = replace(trained.tables, unknown_texts={"seats": ("?", "unknown")})
+    config = trained.model.config
     model = package_model(
-        trained.outcome,
-        trained.model.config,
-        build_report(trained.outcome, trained.tables, trained.model.config),
-        data_end=None,
-        unknown_texts={"seats": ("?", "unknown")},
+        trained.outcome, config, build_report(trained.outcome, read, config), read
     )
     assert model.info["unknown_texts"] == {"seats": ["?", "unknown"]}
     assert trained.model.info["unknown_texts"] == {}

@@ -49,9 +49,8 @@ def test_a_snapshot_of_a_few_hundred_customers_is_learned(tmp_path):
     assert roc_auc_score(scored["churned"], scored["p_model"]) > 0.65
     assert outcome.fitted.booster.num_boosted_rounds() > 1
     # the typical customer reasons compare with is a training one, not a test one
-    model = package_model(
-        outcome, config, build_report(outcome, load_tables(config), config), data_end=None
-    )
+    tables = load_tables(config)
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
     assert set(scored["customer_id"]).isdisjoint(outcome.train["customer_id"])
     assert model.info["population_means"]["tenure"] == pytest.approx(outcome.train["tenure"].mean())
     assert model.info["reason_pivots"]["tenure"] == outcome.train["tenure"].median()

@@ -1,0 +1,32 @@
+"""Attributes read as a model learned them, whatever a later extract's inference says."""
+
+import numpy as np
+import pandas as pd
+
+from features.attributes import with_kinds
+from features.tables import Tables
+
+
+def _tables(plan: list, kind: str) -> Tables:
+    customers = pd.DataFrame({"customer_id": [1, 2, 3], "plan": plan})
+    return Tables(customers=customers, attributes={"plan": kind})
+
+
+def test_a_column_inferred_numeric_now_is_read_as_the_levels_the_model_learned():
+    """'unknown' beside ten numbers made a once-categorical column numeric: the model
+    learned '12' and '7' as levels, and reads them so."""
+    now = _tables([12.0, np.nan, 7.5], "numeric")
+    read = with_kinds(now, {"plan": "categorical"})
+    assert read.attributes == {"plan": "categorical"}
+    assert read.customers["plan"].tolist() == ["12", pd.NA, "7.5"]
+
+
+def test_a_column_inferred_categorical_now_is_read_as_the_numbers_the_model_learned():
+    now = _tables(["3", "n/a?", "10"], "categorical")
+    read = with_kinds(now, {"plan": "numeric"})
+    np.testing.assert_array_equal(read.customers["plan"].to_numpy(), [3.0, np.nan, 10.0])
+
+
+def test_tables_already_read_so_are_returned_as_they_are():
+    same = _tables(["a", "b", None], "categorical")
+    assert with_kinds(same, {"plan": "categorical", "other": "numeric"}) is same
