@@ -369,6 +369,9 @@ def test_a_customer_who_cancelled_by_the_cutoff_is_gone_not_scored_low():
         ("2019-01-05", "Cancellation Confirmation"), payments=("2019-01-05", "2019-01-09")
     )
     live.require_not_gone([back], dt.date(2019, 1, 31), USAGE_LOG)  # paid again since
+    same_day = _member(("2019-01-05", "Cancellation Confirmation"), payments=("2019-01-05",))
+    with pytest.raises(live.GoneError):  # as the batch: a purchase on a later day undoes it
+        live.require_not_gone([same_day], dt.date(2019, 1, 31), USAGE_LOG)
     other_log = USAGE_LOG.model_copy(
         update={"cancellations": USAGE_LOG.cancellations.model_copy(update={"path": "c.csv"})}
     )
