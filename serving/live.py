@@ -101,6 +101,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     says what a customer is known by), NotANumberError for a numeric attribute that is
     no number."""
     require_numeric_attributes(request.customers, model)
+    require_some_attributes(request.customers, model)
     cutoff = resolve_cutoff(request, model)
     require_not_future(cutoff)
     require_known(request.customers, cutoff, model.config.data)
@@ -130,6 +131,24 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
             f"numeric attribute(s) posted as no number ({'; '.join(bad[:3])}"
             f"{f'; and {len(bad) - 3} more' if len(bad) > 3 else ''}): post numbers or null"
             f"{also}"
+        )
+
+
+def require_some_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
+    """A labelled-snapshot model reads nothing but attributes: a customer posted with none
+    of them (keys misspelt by a CRM) would get the base rate as a confident low score."""
+    data = model.config.data
+    if any(t is not None for t in (data.transactions, data.events, data.interactions)):
+        return  # activity speaks for the customer
+    wanted = list(model.attribute_kinds)
+    bare = [c for c in customers if wanted and not set(wanted) & set(c.attributes)]
+    if bare:
+        posted = sorted({key for c in bare for key in c.attributes})
+        raise UnscorableError(
+            f"customer(s) {', '.join(c.customer_id for c in bare[:3])} posted none of the "
+            f"model's attributes (it reads {', '.join(wanted[:6])}"
+            f"{', …' if len(wanted) > 6 else ''}; posted: {', '.join(posted) or 'none'}): "
+            "post them by these names (GET /v1/model lists them), null where unknown"
         )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from sklearn.metrics import roc_auc_score
 
 from features.contract import RunConfig
 from features.tables import Tables
@@ -79,6 +80,9 @@ def build_report(
             "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
         },
     )
+    strongest = strongest_single_feature(outcome.data.frame, outcome.data.specs)
+    if strongest is not None:
+        report["strongest_single_feature"] = strongest
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
         report["validation_cutoff"] = str(outcome.plan.validation.date())
@@ -87,6 +91,39 @@ def build_report(
             first = min(outcome.plan.train)
             report["history_days_at_first_training_cutoff"] = int((first - start).days)
     return report
+
+
+LEAK_SAMPLE_ROWS = 50_000
+MAX_LEVELS_CHECKED = 50
+"""A categorical feature with more levels would separate the rows by its own detail."""
+
+
+def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any] | None:
+    """The feature that alone ranks churners best (ROC AUC either way, on up to
+    `LEAK_SAMPLE_ROWS` labelled rows): numbers as they are, a category by its churn
+    rate. A column recorded after or because of the churn shows here near 1.0."""
+    rows = frame.sample(min(len(frame), LEAK_SAMPLE_ROWS), random_state=0)
+    y = rows["churned"].to_numpy(dtype=int)
+    if y.min() == y.max():
+        return None
+    best: dict[str, Any] | None = None
+    for spec in specs:
+        values = rows[spec.name]
+        if spec.dtype == "category":
+            if values.nunique() > MAX_LEVELS_CHECKED:
+                continue
+            values = values.astype("object").map(
+                rows.groupby(values.astype("object"))["churned"].mean()
+            )
+        score = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        known = ~np.isnan(score)
+        if known.sum() < 2 or y[known].min() == y[known].max():
+            continue
+        auc = float(roc_auc_score(y[known], score[known]))
+        auc = max(auc, 1.0 - auc)
+        if best is None or auc > best["roc_auc"]:
+            best = {"feature": spec.name, "roc_auc": float(auc)}
+    return best
 
 
 def data_start(tables: Tables) -> pd.Timestamp | None:
@@ -138,6 +175,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
 
 FEW_CHURNERS = 30
 """Below this many churners in the test rows, a ranking metric moves by chance."""
+LEAK_AUC = 0.98
+"""A single feature ranking churners this well is more likely a leak than a signal."""
 MOSTLY_CHURNERS = 0.8
 """From this churn rate on, lift and PR AUC have little room to say anything."""
 SHORT_HISTORY_DAYS = 90
@@ -172,6 +211,13 @@ def caveats(report: dict[str, Any]) -> list[str]:
         notes.append(
             f"baseline {name} ranks better than the model (ROC AUC {better[name]:.4f} vs "
             f"{model:.4f}): check the data and features before promoting this run"
+        )
+    strongest = report.get("strongest_single_feature")
+    if strongest is not None and strongest["roc_auc"] >= LEAK_AUC:
+        notes.append(
+            f"{strongest['feature']} alone ranks churners with ROC AUC "
+            f"{strongest['roc_auc']:.3f}: a column recorded after (or because of) the churn "
+            "leaks the label; leave it out unless it is known before the cutoff"
         )
     history = report.get("history_days_at_first_training_cutoff")
     if history is not None and history < SHORT_HISTORY_DAYS:

@@ -437,6 +437,16 @@ def test_a_cancellation_model_refuses_a_gone_customer_before_scoring(snapshot):
         live.checked_cutoff(request, model)
 
 
+def test_a_snapshot_customer_posted_with_none_of_the_models_attributes_is_refused(snapshot):
+    """Misspelt keys left a bank customer with nothing but the base rate, scored 0.0149."""
+    loaded, _ = snapshot
+    posted = {"customer_id": "x1", "attributes": {"Tenure": 12}}  # not 'tenure'
+    with pytest.raises(live.UnscorableError, match=r"x1 posted none of .*posted: Tenure"):
+        live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
+    posted["attributes"] = {"tenure": None}  # unknown, said so: scored
+    assert live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)["items"]
+
+
 def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
     """Read as missing it would be scored silently as unknown; numbers as text are fine."""
     loaded, _ = snapshot

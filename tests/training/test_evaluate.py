@@ -1,10 +1,12 @@
 """Pure metrics on a handful of rows, each expectation computed by hand; the calibrator."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from rich.console import Console
 
 from features.contract import ProfitSpec
+from features.registry import FeatureSpec, Mechanism
 from training.calibrate import METHODS, fit_calibrator, fit_platt
 from training.evaluate import (
     classification_metrics,
@@ -12,7 +14,7 @@ from training.evaluate import (
     lift_at,
     profit_curve,
 )
-from training.report import METRICS, caveats, print_report
+from training.report import METRICS, caveats, print_report, strongest_single_feature
 
 # -- expected calibration error ----------------------------------------------------------------
 
@@ -198,6 +200,32 @@ def test_a_test_of_nearly_only_churners_is_said():
     report = {"churn_rate": 0.92, "n_customers": 4805, "model": {"roc_auc": 0.83}, "baselines": {}}
     (note,) = caveats(report)
     assert note.startswith("churn rate 92% in the test rows") and "at most 1.09" in note
+
+
+def test_a_feature_that_alone_ranks_churners_nearly_perfectly_is_said_to_leak():
+    """A bank extract's Naive_Bayes columns hold the label: AUC 0.9998, promoted silently."""
+    rng = np.random.default_rng(0)
+    churned = rng.random(400) < 0.2
+    frame = pd.DataFrame(
+        {
+            "churned": churned,
+            "leak": np.where(churned, 0.99, 0.01) + rng.normal(0, 0.001, 400),
+            "tenure": rng.normal(30, 5, 400),
+            "card": np.where(rng.random(400) < 0.5, "blue", "gold"),
+        }
+    )
+    specs = [_spec("leak"), _spec("tenure"), _spec("card", "category")]
+    strongest = strongest_single_feature(frame, specs)
+    assert strongest["feature"] == "leak" and strongest["roc_auc"] > 0.99
+    report = {"churn_rate": 0.2, "n_customers": 400, "model": {"roc_auc": 0.99}, "baselines": {}}
+    (note,) = caveats({**report, "strongest_single_feature": strongest})
+    assert note.startswith("leak alone ranks churners with ROC AUC 1.000") and "leaks" in note
+    honest = strongest_single_feature(frame, specs[1:])
+    assert honest["roc_auc"] < 0.7 and caveats({**report, "strongest_single_feature": honest}) == []
+
+
+def _spec(name: str, dtype: str = "float") -> FeatureSpec:
+    return FeatureSpec(name, dtype, Mechanism.ATTRIBUTE, "d", None)
 
 
 def test_training_cutoffs_with_little_history_are_said():
