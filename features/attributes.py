@@ -21,23 +21,30 @@ from features.tables import Tables, numbers
 
 
 def attribute_spec(
-    name: str, kind: str, levels: tuple[str, ...] = (), *, flag: bool = False
+    name: str,
+    kind: str,
+    levels: tuple[str, ...] = (),
+    *,
+    flag: bool = False,
+    words: str | None = None,
 ) -> FeatureSpec:
-    """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no"."""
+    """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no";
+    `words` name the attribute in reasons ("transactions in the last 12 months: 20")."""
+    said = f"{words}:" if words else name
     if kind == "numeric":
         return FeatureSpec(
             name,
             "float",
             Mechanism.ATTRIBUTE,
             f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
-            f"{name}: {{{name}!y}}" if flag else f"{name} {{{name}!n}}",
+            f"{words or name}: {{{name}!y}}" if flag else f"{said} {{{name}!n}}",
         )
     return FeatureSpec(
         name,
         "category",
         Mechanism.ATTRIBUTE,
         f"Customer attribute '{name}' (categorical).",
-        f"{name}: {{{name}}}",
+        f"{words or name}: {{{name}}}",
         categories=levels,
     )
 
@@ -56,10 +63,11 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
     customers = ctx.tables.customers
     if ctx.tables.attribute_history is not None:  # every value the log holds
         customers = ctx.tables.attribute_history
+    words = ctx.tables.attribute_words
     return [
-        attribute_spec(name, kind, _levels(customers[name]))
+        attribute_spec(name, kind, _levels(customers[name]), words=words.get(name))
         if kind == "categorical"
-        else attribute_spec(name, kind, flag=_is_flag(customers[name]))
+        else attribute_spec(name, kind, flag=_is_flag(customers[name]), words=words.get(name))
         for name, kind in ctx.tables.attributes.items()
     ]
 

@@ -121,7 +121,17 @@ class CustomersSpec(TableSpec):
     it. Taken from the activity table of the same file when not mapped."""
 
     attributes: dict[str, AttributeKind | None] = Field(default_factory=dict)
+    attribute_words: dict[str, str] = Field(default_factory=dict)
+    """What reasons call an attribute: {Total_Trans_Ct: "transactions in the last 12
+    months"} reads "transactions in the last 12 months: 20", not "Total_Trans_Ct 20"."""
     label: LabelSpec | None = None
+
+    @model_validator(mode="after")
+    def _words_name_attributes(self) -> CustomersSpec:
+        unknown = sorted(set(self.attribute_words) - set(self.attributes))
+        if unknown:
+            raise ValueError(f"attribute_words names no attribute: {', '.join(unknown)}")
+        return self
 
     @field_validator("attributes", mode="before")
     @classmethod
@@ -279,6 +289,14 @@ class PromotionSpec(_Strict):
     max_ece: Annotated[float, Field(gt=0, le=1)] = 0.05
 
 
+class ReasonsSpec(_Strict):
+    """What the reasons may show."""
+
+    never: list[str] = Field(default_factory=list)
+    """Features never shown as a reason (the model still uses them): attributes a
+    retention team may not act on, e.g. [Gender, Customer_Age, Marital_Status]."""
+
+
 class RunConfig(_Strict):
     """One run: a name, the data contract, the churn definition, the evaluation protocol."""
 
@@ -289,6 +307,7 @@ class RunConfig(_Strict):
     training: TrainingSpec = TrainingSpec()
     profit: ProfitSpec = ProfitSpec()
     promotion: PromotionSpec = PromotionSpec()
+    reasons: ReasonsSpec = ReasonsSpec()
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The config file's folder; relative table paths resolve against it."""
 

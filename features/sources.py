@@ -297,6 +297,7 @@ def _tables(
         interactions=frames.get("interactions"),
         cancellations=frames.get("cancellations"),
         attributes=kinds,
+        attribute_words=data.customers.attribute_words if data.customers else {},
         unknown_texts=placeholders,
         attribute_history=history,
         consumable_categories=tuple(consumables) if consumables else None,

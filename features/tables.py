@@ -65,6 +65,8 @@ class Tables:
     cancellations: pd.DataFrame | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     """attribute column -> 'numeric' | 'categorical' (inferred or set in the config)."""
+    attribute_words: Mapping[str, str] = field(default_factory=dict)
+    """What reasons call an attribute (`customers.attribute_words`)."""
     attribute_history: pd.DataFrame | None = None
     """When the customers table is an activity log: customer_id, timestamp and the
     attributes of the dated rows where a customer's values change, sorted by customer

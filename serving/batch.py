@@ -230,6 +230,7 @@ def score(
                     means=means,
                     directions=model.info.get("risk_directions"),
                     pivots=model.info.get("reason_pivots"),
+                    never=model.config.reasons.never,
                 )
             )
             if on_chunk is not None:

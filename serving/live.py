@@ -476,6 +476,7 @@ def explain_rows(
         means=means,
         directions=model.info.get("risk_directions"),
         pivots=model.info.get("reason_pivots"),
+        never=model.config.reasons.never,
     )
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -164,11 +164,13 @@ def explain(
     pivots: Mapping[str, float] | None = None,
     raising: int = 3,
     lowering: int = 1,
+    never: Collection[str] = (),
 ) -> list[list[Reason]]:
     """The top reasons per row of `features` (a frame or plain columns), in row order;
     no lowering one from the risky side (module docstring; `directions` are the model's).
     Which side of the typical customer a value sits on is judged against `pivots` (the
-    model's training medians: the same for a batch and a live request), else `means`."""
+    model's training medians: the same for a batch and a live request), else `means`.
+    Features in `never` are no reasons (`reasons.never`: attributes not to act on)."""
     grouped = group_contributions(contributions, columns, source_of)
     candidates = _against_direction(
         grouped.values,
@@ -179,6 +181,11 @@ def explain(
         pivots or means,
         strict=bool(pivots),
     )
+    excluded = set(never)
+    hidden = [j for j, source in enumerate(grouped.sources) if source in excluded]
+    if hidden:  # `reasons.never`: the model uses them, no reason names them
+        candidates = candidates.copy()
+        candidates[:, hidden] = 0.0
     # spares: a reason from a missing value with nothing to say goes, and so does one
     # saying again what a stronger one of another window says (below)
     rows, cols = pick(candidates, raising=raising + 2, lowering=lowering + 1)

@@ -118,3 +118,18 @@ def test_a_config_pickled_before_a_key_was_added_unpickles_with_its_default():
     old.__setstate__(state)
     assert old.missing_values == [] and old.attributes == {"plan": None}
     assert pickle.loads(pickle.dumps(old)) == spec
+
+
+def test_attribute_words_must_name_an_attribute(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "name: t\ndata:\n  customers: {path: c.csv, attributes: [age], "
+        "attribute_words: {agee: age in years}, label: {column: y, positive: 1}}\n"
+        "churn: {definition: label_column}\nreasons: {never: [age]}\n"
+    )
+    with pytest.raises(ConfigError, match="attribute_words names no attribute: agee"):
+        load_config(path)
+    path.write_text(path.read_text().replace("agee", "age"))
+    config = load_config(path)
+    assert config.data.customers.attribute_words == {"age": "age in years"}
+    assert config.reasons.never == ["age"]

@@ -136,6 +136,15 @@ def test_a_numeric_attribute_shows_the_customers_number_never_in_exponent_form(v
     assert spec.render({"senior": value}) == f"senior {shown}"
 
 
+def test_an_attribute_reads_as_the_words_the_config_gives_it():
+    """`customers.attribute_words`: not "Total_Trans_Ct 20"."""
+    customers = pd.DataFrame({"customer_id": [1, 2], "senior": [0, 7]})
+    words = {"senior": "transactions in the last 12 months"}
+    tables = Tables(customers=customers, attributes={"senior": "numeric"}, attribute_words=words)
+    (spec,) = ATTRIBUTES.specs(prepare(tables, last_cutoff_day=0))
+    assert spec.render({"senior": 20.0}) == "transactions in the last 12 months: 20"
+
+
 def _attribute_specs(customers: pd.DataFrame) -> dict[str, FeatureSpec]:
     tables = Tables(customers=customers, attributes={"senior": "numeric"})
     context = prepare(tables, last_cutoff_day=0)

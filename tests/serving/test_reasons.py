@@ -276,6 +276,16 @@ def test_one_open_complaint_is_one_reason():
     assert len(_one_row([recent, anyopen], more, [0.5, 0.3], none_open)) == 2
 
 
+def test_features_the_config_keeps_out_of_reasons_are_never_shown():
+    """`reasons.never: [contract]`: the model uses it, the next reason takes its place."""
+    first, second = _explain(never=["contract"])
+    assert "contract" not in [r.feature for row in (first, second) for r in row]
+    assert [r.feature for r in first if r.direction == "raises"] == [
+        "days_since_last_purchase",
+        "spend_trend_90d_vs_prev",
+    ]
+
+
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
     words = "fewer than two purchases: no buying rhythm yet"
