@@ -80,6 +80,10 @@ def build_report(
             "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
         },
     )
+    known = {spec.name for spec in outcome.data.specs}
+    unknown = [name for name in config.reasons.never if name not in known]
+    if unknown:  # a typo would leave the attribute in every reason list, silently
+        report["reasons_never_unknown"] = unknown
     strongest = strongest_single_feature(outcome.data.frame, outcome.data.specs)
     if strongest is not None:
         report["strongest_single_feature"] = strongest
@@ -211,6 +215,11 @@ def caveats(report: dict[str, Any]) -> list[str]:
         notes.append(
             f"baseline {name} ranks better than the model (ROC AUC {better[name]:.4f} vs "
             f"{model:.4f}): check the data and features before promoting this run"
+        )
+    if report.get("reasons_never_unknown"):
+        notes.append(
+            f"reasons.never names no feature: {', '.join(report['reasons_never_unknown'])} "
+            "(`churn describe` lists them): those reasons are still shown"
         )
     strongest = report.get("strongest_single_feature")
     if strongest is not None and strongest["roc_auc"] >= LEAK_AUC:

@@ -228,6 +228,12 @@ def _spec(name: str, dtype: str = "float") -> FeatureSpec:
     return FeatureSpec(name, dtype, Mechanism.ATTRIBUTE, "d", None)
 
 
+def test_a_name_in_reasons_never_that_is_no_feature_is_said():
+    report = {"churn_rate": 0.2, "n_customers": 400, "model": {"roc_auc": 0.8}, "baselines": {}}
+    (note,) = caveats({**report, "reasons_never_unknown": ["Gendr"]})
+    assert note.startswith("reasons.never names no feature: Gendr")
+
+
 def test_training_cutoffs_with_little_history_are_said():
     """A 4-month log trained from its first week: trends empty there, not at the test."""
     report = {

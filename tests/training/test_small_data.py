@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from features.contract import load_config
+from features.contract import ReasonsSpec, load_config
 from features.sources import load_tables
 from tests.training.datasets import telecom_snapshot
 from training.model import DEFAULT_PARAMS, booster_params, min_child_weight
@@ -54,3 +54,6 @@ def test_a_snapshot_of_a_few_hundred_customers_is_learned(tmp_path):
     assert set(scored["customer_id"]).isdisjoint(outcome.train["customer_id"])
     assert model.info["population_means"]["tenure"] == pytest.approx(outcome.train["tenure"].mean())
     assert model.info["reason_pivots"]["tenure"] == outcome.train["tenure"].median()
+    # a typo in reasons.never is named, not silently ignored
+    typo = config.model_copy(update={"reasons": ReasonsSpec(never=["tenure", "Gendr"])})
+    assert build_report(outcome, tables, typo)["reasons_never_unknown"] == ["Gendr"]
