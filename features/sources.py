@@ -232,9 +232,7 @@ def validate(
     if report.errors or customers is None:
         return None, report
     read = next((t for t in tables if t.name == "customers"), None)
-    kinds, placeholders = (read.kinds, read.placeholders) if read is not None else ({}, {})
-    history = read.history if read is not None else None
-    return _tables(config, customers, frames, kinds, placeholders, history), report
+    return _tables(config, customers, frames, read), report
 
 
 def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str, TableSpec]:
@@ -283,10 +281,10 @@ def _tables(
     config: RunConfig,
     customers: pd.DataFrame,
     frames: dict[str, pd.DataFrame],
-    kinds: dict[str, str],
-    placeholders: dict[str, tuple[str, ...]],
-    history: pd.DataFrame | None,
+    read: _Table | None,
 ) -> Tables:
+    """The loaded tables; `read`: the customers table as read (None when derived from
+    activity), with the attribute kinds, placeholders and history found in it."""
     data = config.data
     consumables = data.transactions and data.transactions.consumable_categories
     event_types = data.events and data.events.types
@@ -296,10 +294,10 @@ def _tables(
         events=frames.get("events"),
         interactions=frames.get("interactions"),
         cancellations=frames.get("cancellations"),
-        attributes=kinds,
+        attributes=read.kinds if read is not None else {},
         attribute_words=data.customers.attribute_words if data.customers else {},
-        unknown_texts=placeholders,
-        attribute_history=history,
+        unknown_texts=read.placeholders if read is not None else {},
+        attribute_history=read.history if read is not None else None,
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
@@ -1003,8 +1001,7 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
     not_numbers = numbers.isna()
     if not not_numbers.any():
         return "numeric"
-    rows = pd.Series(False, index=values.index)
-    rows[not_numbers[not_numbers].index] = True
+    rows = not_numbers.reindex(values.index, fill_value=False)
     tokens = text[not_numbers].value_counts()
     few = len(tokens) <= PLACEHOLDERS_AT_MOST and not_numbers.mean() <= PLACEHOLDER_SHARE_AT_MOST
     if few and numbers.nunique() >= NUMBERS_AT_LEAST:

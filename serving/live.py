@@ -350,6 +350,7 @@ def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: 
     silence is still scored, as the high risk it is.)"""
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     types = cancellation_event_types(data)
+    free = _free_periods(data.transactions)
     gone = []
     for customer in customers:
         cancelled = [naive(row.timestamp) for row in customer.cancellations]
@@ -358,7 +359,7 @@ def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: 
         if not known:
             continue
         last = max(known).date()
-        rows = _kept(customer, "transactions", free_periods=_free_periods(data.transactions))
+        rows = _kept(customer, "transactions", free_periods=free)
         bought = [naive(row.timestamp).date() for row in rows if row.amount >= 0]
         if not any(last < day < end.date() for day in bought):
             gone.append(f"{customer.customer_id} (cancelled {last})")

@@ -79,11 +79,12 @@ def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
         horizon_days=config.churn.horizon_days,
         training=config.training,
         test_cutoff=test,
-        first_activity=_first_activity(tables),
+        first_activity=first_activity(tables),
     )
 
 
-def _first_activity(tables: Tables) -> pd.Timestamp | None:
+def first_activity(tables: Tables) -> pd.Timestamp | None:
+    """The first day of purchases or usage: no training cutoff before it."""
     starts = [
         frame["timestamp"].min()
         for frame in (tables.transactions, tables.events)

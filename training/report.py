@@ -18,7 +18,7 @@ from sklearn.metrics import roc_auc_score
 from features.contract import RunConfig
 from features.tables import Tables
 from training.evaluate import classification_metrics, profit_curve
-from training.protocol import Outcome, value_of, value_source
+from training.protocol import Outcome, first_activity, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
 
@@ -90,7 +90,7 @@ def build_report(
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
         report["validation_cutoff"] = str(outcome.plan.validation.date())
-        start = data_start(tables)
+        start = first_activity(tables)
         if start is not None:
             first = min(outcome.plan.train)
             report["history_days_at_first_training_cutoff"] = int((first - start).days)
@@ -128,16 +128,6 @@ def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any]
         if best is None or auc > best["roc_auc"]:
             best = {"feature": spec.name, "roc_auc": float(auc)}
     return best
-
-
-def data_start(tables: Tables) -> pd.Timestamp | None:
-    """The first day of recorded activity."""
-    starts = [
-        frame["timestamp"].min()
-        for frame in (tables.transactions, tables.events, tables.interactions)
-        if frame is not None and len(frame)
-    ]
-    return min(starts).normalize() if starts else None
 
 
 def print_report(console: Console, report: dict[str, Any]) -> None:

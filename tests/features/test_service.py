@@ -93,6 +93,6 @@ def test_the_last_negative_contact_names_only_the_kinds_the_data_hold(tables):
     assert spec.render({NEGATIVE_SPEC.name: 1.0}) == "last complaint 1 day ago"
     assert spec.render({NEGATIVE_SPEC.name: 0.0}) == "last complaint today"
     assert spec.reason_missing == "no complaint on record"
-    assert negative_spec(["billing_error"]).render({NEGATIVE_SPEC.name: 2.0}) == (
+    assert negative_spec(frozenset({"billing_error"})).render({NEGATIVE_SPEC.name: 2.0}) == (
         "last billing error 2 days ago"
     )

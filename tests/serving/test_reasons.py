@@ -164,7 +164,7 @@ def test_one_measure_in_two_windows_is_one_reason_the_stronger():
     def calls(days: int) -> FeatureSpec:
         name = f"calls_{days}d"
         text = f"{{{name}:.0f}} service calls in the last {days} days"
-        return FeatureSpec(name, "float", Mechanism.SERVICE, "Calls.", text)
+        return _number_spec(name, text)
 
     specs = [*SPECS, calls(30), calls(90)]
     features = _features().assign(calls_30d=[1.0, 1.0], calls_90d=[1.0, 2.0])
@@ -188,6 +188,12 @@ def test_one_measure_in_two_windows_is_one_reason_the_stronger():
     assert [r.feature for r in second] == ["calls_30d"]  # the stronger, whichever window
 
 
+def _number_spec(name: str, reason: str, missing: str | None = None) -> FeatureSpec:
+    """A numeric feature's declaration as reasons read it (mechanism and description play
+    no part: which side is favourable comes from the name)."""
+    return FeatureSpec(name, "float", Mechanism.RECENCY, "d", reason, reason_missing=missing)
+
+
 def _one_row(specs, values, contributions, pivots):
     features = pd.DataFrame({"customer_id": [1], **{k: [v] for k, v in values.items()}})
     names = list(values)
@@ -206,20 +212,8 @@ def _one_row(specs, values, contributions, pivots):
 def test_no_reason_from_the_typical_customers_own_value():
     """Most customers bought once: the median spend trend is -100%, and "in their favour:
     spend down 100%" claimed a side it is not on; nor does "0% on consumables" raise."""
-    trend = FeatureSpec(
-        "spend_trend_90d_vs_prev",
-        "float",
-        Mechanism.PARTIAL_DEFECTION,
-        "t",
-        "spend {spend_trend_90d_vs_prev!c:.0%}",
-    )
-    share = FeatureSpec(
-        "consumables_share_90d",
-        "float",
-        Mechanism.PARTIAL_DEFECTION,
-        "c",
-        "{consumables_share_90d:.0%} on consumables",
-    )
+    trend = _number_spec("spend_trend_90d_vs_prev", "spend {spend_trend_90d_vs_prev!c:.0%}")
+    share = _number_spec("consumables_share_90d", "{consumables_share_90d:.0%} on consumables")
     specs = [trend, share]
     values = {"spend_trend_90d_vs_prev": -1.0, "consumables_share_90d": 0.0}
     typical = {"spend_trend_90d_vs_prev": -1.0, "consumables_share_90d": 0.0}
@@ -238,15 +232,9 @@ def test_without_training_medians_a_lone_customer_keeps_their_reasons():
 
 def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
     """Without a signup date tenure is the first purchase's age."""
-    tenure = FeatureSpec(
-        "tenure_days", "float", Mechanism.LIFECYCLE, "t", "customer for {tenure_days:.0f} days"
-    )
-    first = FeatureSpec(
-        "days_since_first_purchase",
-        "float",
-        Mechanism.LIFECYCLE,
-        "f",
-        "first purchase {days_since_first_purchase:.0f} days ago",
+    tenure = _number_spec("tenure_days", "customer for {tenure_days:.0f} days")
+    first = _number_spec(
+        "days_since_first_purchase", "first purchase {days_since_first_purchase:.0f} days ago"
     )
     specs = [tenure, first]
     same = _one_row(
@@ -259,16 +247,11 @@ def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
 
 def test_one_open_complaint_is_one_reason():
     """Not "1 unresolved complaint in the last 30 days" and "1 open complaint or ticket"."""
-    recent = FeatureSpec(
+    recent = _number_spec(
         "complaints_unresolved_30d",
-        "float",
-        Mechanism.SERVICE,
-        "c",
         "{complaints_unresolved_30d:.0f} unresolved complaints in the last 30 days",
     )
-    anyopen = FeatureSpec(
-        "issues_unresolved", "float", Mechanism.SERVICE, "o", "{issues_unresolved:.0f} open"
-    )
+    anyopen = _number_spec("issues_unresolved", "{issues_unresolved:.0f} open")
     none_open = {"complaints_unresolved_30d": 0.0, "issues_unresolved": 0.0}  # typically
     same = {"complaints_unresolved_30d": 1.0, "issues_unresolved": 1.0}
     assert len(_one_row([recent, anyopen], same, [0.5, 0.3], none_open)) == 1
@@ -289,17 +272,8 @@ def test_features_the_config_keeps_out_of_reasons_are_never_shown():
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
     words = "fewer than two purchases: no buying rhythm yet"
-    gap = FeatureSpec(
-        "gap_median_days",
-        "float",
-        Mechanism.RECENCY,
-        "g",
-        "every {gap_median_days:.0f} days",
-        reason_missing=words,
-    )
-    overdue = FeatureSpec(
-        "overdue_ratio", "float", Mechanism.RECENCY, "o", "{overdue_ratio!x}", reason_missing=words
-    )
+    gap = _number_spec("gap_median_days", "every {gap_median_days:.0f} days", words)
+    overdue = _number_spec("overdue_ratio", "{overdue_ratio!x}", words)
     reasons = _one_row(
         [gap, overdue], {"gap_median_days": np.nan, "overdue_ratio": np.nan}, [0.3, 0.5], {}
     )
