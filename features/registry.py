@@ -258,7 +258,7 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
     (r"wallet_share_.+|satisfaction_.+|p_alive_bgnbd|expected_purchases_.+", "higher"),
     (r"active_days_.+|events_trend_30d_vs_prev", "higher"),  # engagement, all types
     # an untyped log's one type is use itself (features.contract.UNTYPED_EVENT)
-    (r"events_activity_\d+d|quantity_activity_30d", "higher"),
+    (r"events_activity_\d+d|quantity_activity_(30d|trend_30d_vs_prev)", "higher"),
     # per event type (events_{type}_30d...): none, a log's types may be 'payment_failed'
 )
 

@@ -3,7 +3,9 @@
 Subscription and telecom customers rarely "purchase"; they show engagement by using the
 product, and disengagement precedes cancellation. Per event type (configured, else the
 most frequent few at the earliest cutoff): counts in 7/30/90 days, the 30-day trend
-against the 30 days before, days since last, and quantity (minutes, MB) when present.
+against the 30 days before, days since last, and quantity (minutes, MB) when present,
+with its own 30-day trend: a daily usage log (one row per active day) counts days, and
+only its quantity shows a user listening or calling less on the days they still come.
 """
 
 from __future__ import annotations
@@ -74,18 +76,32 @@ def type_specs(
     if not alone:
         specs += _trend_and_silence(event_type)
     if with_quantity:
-        # an untyped log's events are use itself: not "445,982 API calls of activity"
-        of = "" if event_type == UNTYPED_EVENT else f" of {event_type}"
-        specs.append(
-            FeatureSpec(
-                f"quantity_{t}_30d",
-                "float",
-                Mechanism.ENGAGEMENT,
-                f"Total quantity (minutes, MB, items) of '{event_type}' in the last 30 days.",
-                f"{{quantity_{t}_30d:,.0f}} {unit}{of} in the last 30 days",
-            )
-        )
+        specs += _quantity(event_type, unit)
     return specs
+
+
+def _quantity(event_type: str, unit: str) -> list[FeatureSpec]:
+    t = slug(event_type)
+    # an untyped log's events are use itself: not "445,982 API calls of activity"
+    of = "" if event_type == UNTYPED_EVENT else f" of {event_type}"
+    return [
+        FeatureSpec(
+            f"quantity_{t}_30d",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Total quantity (minutes, MB, items) of '{event_type}' in the last 30 days.",
+            f"{{quantity_{t}_30d:,.0f}} {unit}{of} in the last 30 days",
+        ),
+        FeatureSpec(
+            f"quantity_{t}_trend_30d_vs_prev",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Relative change of the quantity of '{event_type}', last 30 days vs the 30 "
+            "before (declining engagement on the days still active).",
+            f"{unit}{of} {{quantity_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+            reason_missing=f"no {unit}{of} in the 30 days before the last 30",
+        ),
+    ]
 
 
 def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
@@ -163,8 +179,10 @@ def _type_columns(
             is_type & events.known(cutoff_day)
         )
     if "quantity" in events.values:
-        window = is_type & events.window(cutoff_day, 30)
-        columns[f"quantity_{t}_30d"] = events.total(window, "quantity")
+        recent = events.total(is_type & events.window(cutoff_day, 30), "quantity")
+        before = events.total(is_type & events.window(cutoff_day, 30, offset=30), "quantity")
+        columns[f"quantity_{t}_30d"] = recent
+        columns[f"quantity_{t}_trend_30d_vs_prev"] = relative_change(recent, before)
     return columns
 
 

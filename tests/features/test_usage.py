@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from features.build import build, build_features
@@ -103,4 +104,33 @@ def test_an_untyped_logs_quantity_reads_without_its_placeholder_type():
     spec = _usage_specs(ev, event_quantity_unit="API calls")["quantity_activity_30d"]
     assert (
         spec.render({"quantity_activity_30d": 445982.0}) == "445,982 API calls in the last 30 days"
+    )
+
+
+def test_quantity_trend_compares_the_last_30_days_with_the_30_before():
+    """A daily usage log counts days: listening less on the days still active shows only
+    in the quantity."""
+    ev = events(
+        [
+            (1, "2024-06-20", "play", 600.0),  # last 30 days (May 31, Jun 30]
+            (1, "2024-06-25", "play", 400.0),
+            (1, "2024-05-20", "play", 3000.0),  # the 30 before (May 1, May 31]
+            (1, "2024-05-25", "play", 1000.0),
+            (2, "2024-06-25", "play", 50.0),  # nothing the 30 days before
+            (1, "2024-07-02", "play", 9999.0),  # after the cutoff
+        ],
+        columns=("quantity",),
+    )
+    people = customers([1, 2], signup=["2024-01-01", "2024-01-01"])
+    frame = build_features(make_tables(customer_frame=people, events=ev), cutoffs=CUTOFF)
+    assert row(frame, 1)["quantity_play_30d"] == 1000
+    assert row(frame, 1)["quantity_play_trend_30d_vs_prev"] == pytest.approx(-0.75)
+    assert np.isnan(row(frame, 2)["quantity_play_trend_30d_vs_prev"])
+    spec = _usage_specs(ev, event_quantity_unit="seconds played")["quantity_play_trend_30d_vs_prev"]
+    assert (
+        spec.render({"quantity_play_trend_30d_vs_prev": -0.75})
+        == "seconds played of play down 75% versus the previous 30 days"
+    )
+    assert spec.render({"quantity_play_trend_30d_vs_prev": np.nan}) == (
+        "no seconds played of play in the 30 days before the last 30"
     )
