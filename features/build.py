@@ -16,6 +16,7 @@ import pandas as pd
 
 from features import (
     attributes,
+    cancellations,
     lifecycle,
     monetary,
     recency,
@@ -40,6 +41,7 @@ FAMILIES = (
     usage.FAMILY,
     lifecycle.FAMILY,
     subscription.FAMILY,
+    cancellations.FAMILY,
     attributes.FAMILY,
 )
 

@@ -40,6 +40,7 @@ class Context:
     event_types: tuple[str, ...]
     interactions: Activity | None
     """type (code into INTERACTION_TYPES), resolved_day, satisfaction, recorded_day."""
+    cancellations: Activity | None = None
 
     @property
     def n(self) -> int:
@@ -65,6 +66,7 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         events=events,
         event_types=event_types,
         interactions=_interactions(tables.interactions, axis),
+        cancellations=_cancellations(tables.cancellations, axis),
     )
 
 
@@ -157,6 +159,10 @@ def _interactions(frame: Table | None, axis: pd.Index) -> Activity | None:
     if "satisfaction" in frame:
         columns["satisfaction"] = numbers(frame["satisfaction"])
     return Activity.from_frame(frame, axis, columns=columns)
+
+
+def _cancellations(frame: Table | None, axis: pd.Index) -> Activity | None:
+    return None if frame is None else Activity.from_frame(frame, axis)
 
 
 def slug(value: str) -> str:

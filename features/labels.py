@@ -97,9 +97,8 @@ def _inactivity(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.nda
 def _cancellation(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
     """Eligible: not gone at the cutoff (see `_gone`); churned: a cancellation in the
     label window."""
-    frame = ctx.tables.cancellations
-    assert frame is not None
-    cancels = Activity.from_frame(frame, ctx.axis)
+    cancels = ctx.cancellations
+    assert cancels is not None
     horizon = cancels.window(cutoff_day + churn.horizon_days, churn.horizon_days)
     return ~_gone(ctx, churn, cancels, cutoff_day), _any_in(cancels, horizon)
 

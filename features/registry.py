@@ -252,6 +252,8 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
     (r"days_since_last_(purchase|event)|overdue_ratio|silence_.+", "lower"),  # recency
     (r"(complaints|tickets|billing_errors|calls)_.+|issues_unresolved", "lower"),  # service
     (r"resolution_days_.+", "lower"),
+    (r"days_since_last_cancellation", "higher"),  # announced leaving
+    (r"cancellations_\d+d|cancelled_since_last_payment", "lower"),
     (r"(orders|spend)_(\d+d|total)|avg_order_value_.+|purchase_pace_.+", "higher"),
     (r"(spend|orders)_trend_.+|category_breadth_(\d+d|change_\d+d)", "higher"),  # partial defection
     (r"consumables_share_.+", "lower"),  # only the cheap consumables stay

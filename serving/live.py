@@ -38,14 +38,26 @@ from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, rank
 from serving.reasons import Reason, explain, population_means
-from serving.schemas import CustomerHistoryIn, EventIn, InteractionIn, ScoreIn, TransactionIn
+from serving.schemas import (
+    CancellationIn,
+    CustomerHistoryIn,
+    EventIn,
+    InteractionIn,
+    ScoreIn,
+    TransactionIn,
+)
 from serving.scorer import Loaded
 
 TIER_MIN_CUSTOMERS = 20
 """Fewer posted customers than this: no tiers (see the module docstring)."""
 TIME_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until"})
 NUMBER_COLUMNS = frozenset({"amount", "discount", "satisfaction", "quantity"})
-ROW_MODELS = {"transactions": TransactionIn, "interactions": InteractionIn, "events": EventIn}
+ROW_MODELS = {
+    "transactions": TransactionIn,
+    "interactions": InteractionIn,
+    "events": EventIn,
+    "cancellations": CancellationIn,
+}
 """The activity tables a request can carry; a column is built only if it can be posted."""
 
 
@@ -353,8 +365,7 @@ def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: 
     free = _free_periods(data.transactions)
     gone = []
     for customer in customers:
-        cancelled = [naive(row.timestamp) for row in customer.cancellations]
-        cancelled += [naive(row.timestamp) for row in customer.events if row.type in types]
+        cancelled = [naive(row.timestamp) for row in _kept(customer, "cancellations", types)]
         known = [moment for moment in cancelled if moment < end]
         if not known:
             continue
@@ -413,14 +424,23 @@ def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:
     }
 
 
-def _kept(customer: CustomerHistoryIn, table: str, *, free_periods: bool = False) -> list[Any]:
+def _kept(
+    customer: CustomerHistoryIn,
+    table: str,
+    cancel_types: frozenset[str] = frozenset(),
+    *,
+    free_periods: bool = False,
+) -> list[Any]:
     """The posted rows of `table` the loader would read: an amount of 0 is no purchase
     (`features/sources.py`), unless payments carry the end of the period they pay for
     (`free_periods`: a free month is a renewal); negative ones are returns, matched in
-    `_returns`."""
+    `_returns`. Cancellations are the posted ones and the events of the log's
+    cancellation types (`cancellation_event_types`), as the loader filters that log."""
     rows = getattr(customer, table)
     if table == "transactions" and not free_periods:
         return [row for row in rows if row.amount != 0]
+    if table == "cancellations" and cancel_types:
+        return [*rows, *(row for row in customer.events if row.type in cancel_types)]
     return rows
 
 
@@ -487,8 +507,9 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     kinds = model.attribute_kinds
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
     unknown = attribute_unknowns(model)
+    cancel_types = cancellation_event_types(data)
     frames = {
-        name: _activity(customers, name, spec, Unknown(spec))
+        name: _activity(customers, name, spec, Unknown(spec), cancel_types)
         for name, spec in data.tables().items()
         if name in ROW_MODELS
     }
@@ -532,7 +553,11 @@ def _customers(
 
 
 def _activity(
-    customers: list[CustomerHistoryIn], table: str, spec: TableSpec, unknown: Unknown
+    customers: list[CustomerHistoryIn],
+    table: str,
+    spec: TableSpec,
+    unknown: Unknown,
+    cancel_types: frozenset[str],
 ) -> dict[str, np.ndarray]:
     """One activity table, canonical columns typed as the loader types them, sorted by
     customer and time. Columns are gathered straight from the validated models into
@@ -546,7 +571,7 @@ def _activity(
     owners: list[str] = []
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
-        posted = _kept(customer, table, free_periods=_free_periods(spec))
+        posted = _kept(customer, table, cancel_types, free_periods=_free_periods(spec))
         if unknown.any:
             posted = [
                 r

@@ -136,11 +136,16 @@ def random_tables(seed: int, *, n_customers: int = 60, days: int = 720) -> Table
             "quantity": rng.gamma(1.0, 10.0, n_ev),
         }
     )
+    n_cancel = n_customers // 3
+    cancels = pd.DataFrame(
+        {"customer_id": rng.choice(ids, n_cancel), "timestamp": moments(n_cancel)}
+    ).sort_values(["customer_id", "timestamp"], ignore_index=True)
     return Tables(
         customers=people,
         transactions=tx,
         interactions=inter,
         events=ev,
+        cancellations=cancels,
         attributes={"segment": "categorical", "seats": "numeric"},
         event_types=("login", "session", "export"),
     )

@@ -50,6 +50,7 @@ def test_rows_after_the_cutoff_change_no_feature(seed):
     leaked = tables.with_tables(
         transactions=_after(tables.transactions, seed),
         events=_after(tables.events, seed),
+        cancellations=_after(tables.cancellations, seed, n=20),
         interactions=_resolved_later(_late_recorded(_after(tables.interactions, seed))),
     )
     after = build_features(leaked, cutoffs=CUTOFFS)

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from features.build import build_columns
 from features.contract import UNTYPED_EVENT, DataSpec, InteractionsSpec, load_config
 from features.sources import load_tables
 from features.tables import Tables
@@ -682,3 +684,25 @@ def test_an_activity_tables_placeholders_are_blanks_and_drop_rows_as_the_loader_
     assert len(tables.transactions["amount"]) == len(history["transactions"])  # 99999 dropped
     satisfaction = tables.interactions["satisfaction"]
     assert np.isnan(satisfaction[0]) and satisfaction[1] == 4
+
+
+def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
+    """As the loader reads them: the log's cancellation pages are the cancellations
+    table, and so are cancellations posted as such (a model trained on them would
+    otherwise see none live, and score a member who switched renewal off as if not)."""
+    model = SimpleNamespace(config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, info={})
+    member = _member(
+        ("2019-01-02", "NextSong"),
+        ("2019-01-20", "Cancellation Confirmation"),
+        payments=("2019-01-01",),
+        cancellations=[{"timestamp": "2019-01-10"}],
+    )
+    tables = live.to_tables([member], model)
+    assert list(tables.cancellations["timestamp"].astype(str)) == [
+        "2019-01-10T00:00:00.000000000",
+        "2019-01-20T00:00:00.000000000",
+    ]
+    columns = build_columns(tables, cutoff=pd.Timestamp("2019-01-31"))
+    assert columns["days_since_last_cancellation"].tolist() == [11.0]
+    assert columns["cancellations_365d"].tolist() == [2.0]
+    assert columns["cancelled_since_last_payment"].tolist() == [1.0]
