@@ -31,6 +31,9 @@ def attribute_spec(
     """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no";
     `words` name the attribute in reasons ("transactions in the last 12 months: 20")."""
     said = f"{words}:" if words else name
+    # a blank can be what drives the score (a field only some customers' records fill);
+    # left unsaid, the reasons would pass the top cause over for the next ones
+    missing = f"{words or name}: not recorded"
     if kind == "numeric":
         return FeatureSpec(
             name,
@@ -38,6 +41,7 @@ def attribute_spec(
             Mechanism.ATTRIBUTE,
             f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
             f"{words or name}: {{{name}!y}}" if flag else f"{said} {{{name}!n}}",
+            reason_missing=missing,
         )
     return FeatureSpec(
         name,
@@ -46,6 +50,7 @@ def attribute_spec(
         f"Customer attribute '{name}' (categorical).",
         f"{words or name}: {{{name}}}",
         categories=levels,
+        reason_missing=missing,
     )
 
 

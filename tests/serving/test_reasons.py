@@ -6,6 +6,7 @@ import pytest
 import xgboost as xgb
 
 from churn.contributions import directions_of
+from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
 from serving.reasons import explain, group_contributions, pick, population_means
 from serving.schemas import ReasonOut
@@ -416,3 +417,13 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
 )
 def test_domain_md_reading_of_each_signal(name, side):
     assert safer_when(name) == side
+
+
+def test_a_blank_attribute_that_drives_the_score_is_a_reason():
+    """A field only some records fill (Var126 blank for the riskiest quarter) was the top
+    contribution and never said: the reasons handed over the next causes as the main."""
+    blank = attribute_spec("Var126", "numeric")
+    plan = attribute_spec("plan", "categorical", ("basic", "pro"), words="plan")
+    values = {"Var126": np.nan, "plan": None}
+    texts = [r.text for r in _one_row([blank, plan], values, [0.6, 0.2], {})]
+    assert texts == ["Var126: not recorded", "plan: not recorded"]
