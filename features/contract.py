@@ -289,6 +289,21 @@ class PromotionSpec(_Strict):
     max_ece: Annotated[float, Field(gt=0, le=1)] = 0.05
 
 
+class BandsSpec(_Strict):
+    """Risk band thresholds on the calibrated probability. Default: 0.3 and 0.6, lowered
+    to 1.5x and 3x the model's churn rate when that is lower (`serving/ranking.py`): at
+    a 7% churn rate nobody reaches 60%, and a worklist of `band=high` would be empty."""
+
+    medium_from: Annotated[float, Field(ge=0, le=1)] | None = None
+    high_from: Annotated[float, Field(ge=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BandsSpec:
+        if None not in (self.medium_from, self.high_from) and self.medium_from > self.high_from:
+            raise ValueError("medium_from must not be above high_from")
+        return self
+
+
 class ReasonsSpec(_Strict):
     """What the reasons may show."""
 
@@ -308,6 +323,7 @@ class RunConfig(_Strict):
     profit: ProfitSpec = ProfitSpec()
     promotion: PromotionSpec = PromotionSpec()
     reasons: ReasonsSpec = ReasonsSpec()
+    bands: BandsSpec = BandsSpec()
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The config file's folder; relative table paths resolve against it."""
 

@@ -27,7 +27,7 @@ from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end
 from mlflow import MlflowClient
 from serving import store
-from serving.ranking import RANKED, Rules, rank
+from serving.ranking import RANKED, Rules, rank, rules_for
 from serving.reasons import Reason, explain, population_means
 from serving.settings import Settings
 
@@ -94,7 +94,8 @@ class Job:
     database_url: str
     configured_value: pd.Series | None = None
     segments: list[str] = field(default_factory=list)
-    rules: Rules = field(default_factory=Rules)
+    rules: Rules | None = None
+    """Default: the model's own (`ranking.rules_for`)."""
 
     @property
     def rows(self) -> int:
@@ -106,9 +107,8 @@ class Job:
         """Score, explain, rank and write; `on_chunk(rows)` after each scored chunk."""
         started = time.perf_counter()
         probability, reasons = score(self.champion.model, self.features, chunk_rows, on_chunk)
-        ranked = rank(
-            self.features, probability, self.rules, configured_value=self.configured_value
-        )
+        rules = self.rules or rules_for(self.champion.model.info)
+        ranked = rank(self.features, probability, rules, configured_value=self.configured_value)
         engine = store.connect(self.database_url)
         batch_id = store.write_batch(
             engine,

@@ -36,7 +36,7 @@ from features.registry import Columns
 from features.returns import match_lines
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
-from serving.ranking import Rules, rank
+from serving.ranking import Rules, rank, rules_for
 from serving.reasons import Reason, explain, population_means
 from serving.schemas import (
     CancellationIn,
@@ -260,7 +260,7 @@ def respond(
     ranked = rank(
         features,
         scored.probability[rows],
-        rules or Rules(),
+        rules or rules_for(model.info),
         tiers=tiers,
         configured_value=posted_values(request, model),
     )

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from features.contract import BandsSpec
 from features.tables import nan_to_zero, numbers
 
 BANDS = ("low", "medium", "high")
@@ -55,6 +56,35 @@ class Rules:
             raise ValueError("band thresholds must satisfy 0 <= medium_from <= high_from <= 1")
         if not 0 < self.top_share <= 1:
             raise ValueError("top_share must be in (0, 1]")
+
+
+DEFAULT_BANDS = (Rules.medium_from, Rules.high_from)
+BAND_RATE_MULTIPLES = (1.5, 3.0)
+"""Band thresholds as multiples of the churn rate, where lower than the defaults."""
+
+
+def band_thresholds(bands: BandsSpec, churn_rate: float | None) -> tuple[float, float]:
+    """(medium_from, high_from): the configured ones, else 0.3 and 0.6, each lowered to
+    1.5x and 3x the churn rate when that is lower: a customer at three times the usual
+    risk is one to call, whatever the base rate."""
+    found = []
+    for given, default, multiple in zip(
+        (bands.medium_from, bands.high_from), DEFAULT_BANDS, BAND_RATE_MULTIPLES, strict=True
+    ):
+        if given is None:
+            given = default if churn_rate is None else min(default, multiple * churn_rate)
+        found.append(float(given))
+    medium, high = found
+    return min(medium, high), high
+
+
+def rules_for(info: Mapping[str, Any]) -> Rules:
+    """The model's rules: its band thresholds (`info["bands"]`, set when it was packaged;
+    models packaged before have none and use the defaults)."""
+    bands = info.get("bands")
+    if not isinstance(bands, Mapping):
+        return Rules()
+    return Rules(medium_from=bands["medium_from"], high_from=bands["high_from"])
 
 
 def customer_value(

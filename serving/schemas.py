@@ -135,6 +135,7 @@ class ModelOut(BaseModel):
                     "test_cutoffs": ["2024-03-31"],
                     "data_end": "2024-06-30",
                     "metrics": {"auc": 0.81},
+                    "bands": {"medium_from": 0.3, "high_from": 0.6},
                     "features": [{"name": "spend_90d", "dtype": "float", "description": "..."}],
                     "last_reload_error": None,
                 }
@@ -155,6 +156,10 @@ class ModelOut(BaseModel):
         "earlier (null for models trained before it was recorded)."
     )
     metrics: dict[str, Any]
+    bands: dict[str, float] = Field(
+        description="Probability from which a customer is `medium` and `high` risk: the "
+        "config's `bands`, else 0.3 and 0.6, lowered to 1.5x and 3x the churn rate when lower."
+    )
     features: list[FeatureOut]
     last_reload_error: str | None
 

@@ -23,6 +23,7 @@ import mlflow
 from churn.model import ChurnModel
 from mlflow import MlflowClient
 from serving.batch import CHAMPION
+from serving.ranking import rules_for
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ def _no_name(*_: Any) -> Any:
 def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
     """What /v1/model reports: identity, training facts from `model.info`, features."""
     info = loaded.model.info
+    rules = rules_for(info)
     return {
         "name": loaded.name,
         "version": loaded.version,
@@ -173,6 +175,7 @@ def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
         "test_cutoffs": [str(c) for c in info.get("test_cutoffs", [])],
         "data_end": _text(info.get("data_end")),
         "metrics": info.get("metrics", {}),
+        "bands": {"medium_from": rules.medium_from, "high_from": rules.high_from},
         "features": [
             {"name": s.name, "dtype": str(s.dtype), "description": s.description}
             for s in loaded.model.specs

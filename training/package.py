@@ -10,6 +10,7 @@ from churn.contributions import directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.tables import Tables, data_end
+from serving.ranking import band_thresholds
 from training.protocol import Outcome
 
 
@@ -42,6 +43,13 @@ def package_model(
         "reason_pivots": _typical(rows, data.specs, "median"),
         "data_end": None if end is None else str(end.date()),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
+        "bands": dict(
+            zip(
+                ("medium_from", "high_from"),
+                band_thresholds(config.bands, report.get("churn_rate")),
+                strict=True,
+            )
+        ),
     }
     model = ChurnModel(
         booster=fitted.booster,

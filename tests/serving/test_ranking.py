@@ -4,8 +4,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from features.contract import BandsSpec
 from serving.batch import records
-from serving.ranking import Rules, customer_value, rank, risk_band, value_tier
+from serving.ranking import (
+    Rules,
+    band_thresholds,
+    customer_value,
+    rank,
+    risk_band,
+    rules_for,
+    value_tier,
+)
 
 
 def _features() -> pd.DataFrame:
@@ -94,3 +103,21 @@ def test_stored_amounts_carry_no_float_noise():
     rows = list(records(features, ranked, [[], []], []))
     assert (rows[0]["value"], rows[0]["value_at_risk"]) == (24606.258, 12303.129)
     assert np.isnan(rows[1]["value"])
+
+
+def test_bands_follow_the_churn_rate_where_it_is_low():
+    """At a 7% churn rate nobody reaches 60%: `band=high` would be an empty worklist."""
+    assert band_thresholds(BandsSpec(), 0.07) == pytest.approx((0.105, 0.21))
+    assert band_thresholds(BandsSpec(), 0.35) == (0.3, 0.6)
+    assert band_thresholds(BandsSpec(), None) == (0.3, 0.6)
+    assert band_thresholds(BandsSpec(high_from=0.5), 0.07) == pytest.approx((0.105, 0.5))
+    assert band_thresholds(BandsSpec(medium_from=0.4), 0.07) == pytest.approx((0.21, 0.21))
+    with pytest.raises(ValueError, match="medium_from"):
+        BandsSpec(medium_from=0.7, high_from=0.6)
+
+
+def test_a_models_rules_carry_its_bands_and_older_models_the_defaults():
+    assert rules_for({"bands": {"medium_from": 0.1, "high_from": 0.2}}) == Rules(
+        medium_from=0.1, high_from=0.2
+    )
+    assert rules_for({}) == Rules()
