@@ -556,6 +556,7 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         if "unit_price" in table.clean:
             _line_totals(table)
         _check_amounts(table)
+        _paid_until_not_before_payment(table)
         _warn_repeated_lines(table)
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
@@ -1099,6 +1100,19 @@ def _check_amounts(table: _Table) -> None:
         what = f"{_rows(n)} with an amount of 0 (free items, adjustments) ignored: no purchase"
         table.warning("amount", n, what)
         table.drop(zero)
+
+
+def _paid_until_not_before_payment(table: _Table) -> None:
+    """A paid period cannot end before the day it was paid (an expiry of 1970-01-01, a
+    placeholder): read as unknown, with a warning, not as a -16,654-day plan."""
+    ends = table.clean.get("paid_until")
+    if ends is None:
+        return
+    before = ends.dt.normalize() < table.clean["timestamp"].dt.normalize()
+    if before.any():
+        what = "paid-until dates before the payment's own day read as unknown"
+        table.flag("warning", "paid_until", before, what, ends)
+        table.clean["paid_until"] = ends.mask(before)
 
 
 def _unknown_when_negative(table: _Table, column: str) -> None:

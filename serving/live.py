@@ -119,6 +119,8 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     require_known(request.customers, cutoff, model.config.data)
     if model.config.churn.definition == "cancellation":
         require_not_gone(request.customers, cutoff, model.config.data)
+    if model.config.churn.definition == "expiry":
+        require_paid_up(request.customers, cutoff, model.config.churn.grace_days)
     return cutoff
 
 
@@ -381,6 +383,31 @@ def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: 
         )
 
 
+def require_paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_days: int) -> None:
+    """Under `expiry`, refuse members whose latest paid period (payments on or before the
+    cutoff) ended more than `grace_days` before it, or who posted none: the batch does not
+    score them (`features.labels._expiry`), and the model never learned from them (a
+    member gone since 2015 scored "high" on 603 days without use)."""
+    gone = []
+    for customer in customers:
+        ends = [
+            naive(row.paid_until).date()
+            for row in customer.transactions
+            if row.paid_until is not None
+            and naive(row.timestamp).date() <= cutoff
+            and naive(row.paid_until).date() >= naive(row.timestamp).date()
+        ]
+        if not ends:
+            gone.append(f"{customer.customer_id} (no paid period on or before it)")
+        elif max(ends) + dt.timedelta(days=grace_days) < cutoff:
+            gone.append(f"{customer.customer_id} (paid up to {max(ends)})")
+    if gone:
+        raise GoneError(
+            f"customer(s) {', '.join(gone)}: not paid up at {cutoff} nor within the "
+            f"{grace_days} days' grace, so no longer members and not scored (as in the batch)"
+        )
+
+
 def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     """The posted event types that are cancellations: when the model's cancellations
     table is the events' own file filtered on its type column (a usage log's
@@ -588,6 +615,9 @@ def _activity(
         typed[name] = _typed(name, values)
     if table == "events" and "quantity" in typed:  # never negative, as the loader reads it
         typed["quantity"][typed["quantity"] < 0] = np.nan
+    if table == "transactions" and "paid_until" in typed:  # as the loader: not before paying
+        ends = typed["paid_until"]
+        ends[ends.astype("datetime64[D]") < typed["timestamp"].astype("datetime64[D]")] = NAT
     return _returns(typed) if table == "transactions" else typed
 
 
@@ -611,6 +641,7 @@ EPOCH = dt.datetime(1970, 1, 1)
 MICROSECOND = dt.timedelta(microseconds=1)
 NOT_A_TIME = np.iinfo(np.int64).min
 """NaT's integer."""
+NAT = np.datetime64("NaT")
 
 
 def _times(values: Iterable[dt.datetime | None]) -> np.ndarray:

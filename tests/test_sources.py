@@ -1191,3 +1191,16 @@ def test_render_report_lists_tables_and_issues(tmp_path):
     text = console.file.getvalue()
     for expected in ("customers", "transactions", "interactions", "events.csv", "1 error(s)"):
         assert expected in text
+
+
+def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
+    """An expiry of 1970-01-01 (a placeholder) read as a -16,654-day plan."""
+    lines = many_transactions(40).assign(paid_until="2025-06-30")
+    lines.loc[[2, 5], "paid_until"] = "1970-01-01"
+    specs = {"transactions": {"columns": {"paid_until": "paid_until"}}}
+    tables, report = check(tmp_path, transactions=lines, specs=specs)
+    assert tables is not None and report.errors == []
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="paid_until", rows=2)
+    assert "before the payment's own day" in issue.message
+    assert tables.transactions["paid_until"].isna().sum() == 2

@@ -706,3 +706,38 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
     assert columns["days_since_last_cancellation"].tolist() == [11.0]
     assert columns["cancellations_365d"].tolist() == [2.0]
     assert columns["cancelled_since_last_payment"].tolist() == [1.0]
+
+
+def _payer(*periods: tuple[str, str]) -> CustomerHistoryIn:
+    return CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "m1",
+            "transactions": [
+                {"timestamp": paid, "amount": 9.99, "paid_until": until} for paid, until in periods
+            ],
+        }
+    )
+
+
+def test_under_expiry_a_member_not_paid_up_is_gone_not_scored():
+    """As the batch: paid up at the cutoff, or within the grace days after it ended."""
+    member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "2016-03-02"))
+    live.require_paid_up([member], dt.date(2016, 3, 20), grace_days=30)  # in the grace
+    with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-03-02\)"):
+        live.require_paid_up([member], dt.date(2016, 4, 20), grace_days=30)
+    placeholder = _payer(("2016-02-01", "1970-01-01"))  # the loader reads it as unknown
+    with pytest.raises(live.GoneError, match="no paid period"):
+        live.require_paid_up([placeholder], dt.date(2016, 2, 10), grace_days=30)
+    renewed_later = _payer(("2016-01-01", "2016-01-31"), ("2016-05-01", "2016-05-31"))
+    with pytest.raises(live.GoneError):  # a payment after the cutoff is not known at it
+        live.require_paid_up([renewed_later], dt.date(2016, 4, 20), grace_days=30)
+
+
+def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
+    spec = DataSpec.model_validate(
+        {"transactions": {"path": "p.csv", "columns": {"paid_until": "expires"}}}
+    )
+    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "1970-01-01"))
+    ends = live.to_tables([member], model).transactions["paid_until"]
+    assert ends[0] == np.datetime64("2016-01-31") and np.isnat(ends[1])
