@@ -70,7 +70,11 @@ MAX_NEGATIVE_AMOUNT_SHARE = 0.10
 percent): not purchases, so those rows are dropped with a warning. Above it the amounts
 are unusable as they are (a sign convention, a wrong column): an error."""
 
-_CSV_SUFFIXES = (".csv", ".csv.gz")
+_CSV_SUFFIXES = tuple(
+    f"{stem}{gz}" for stem in (".csv", ".tsv", ".tab", ".txt", ".data") for gz in ("", ".gz")
+)
+"""Delimited text, whatever the extension says of the delimiter: it is told by the header
+line (the KDD Cup's Orange extract is a tab-separated `.data`)."""
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _JSON_HEAD_LINES = 1000
@@ -314,7 +318,10 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     table = _Table(name, path, spec, _source_columns(spec), report)
     fmt = _format(path)
     if fmt is None:
-        what = "use .csv, .parquet (.pq) or JSON lines (.json, .jsonl, .ndjson), or .gz of them"
+        what = (
+            "use delimited text (.csv, .tsv, .tab, .txt, .data), .parquet (.pq) or JSON lines "
+            "(.json, .jsonl, .ndjson), or .gz of them"
+        )
         table.error(None, 0, f"unsupported file type; {what}")
         return None
     if not path.is_file():

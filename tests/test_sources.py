@@ -752,6 +752,20 @@ def test_csv_files_separated_otherwise_than_by_commas_are_read(tmp_path, sep):
     assert len(tables.transactions) == len(transactions_frame())
 
 
+@pytest.mark.parametrize("suffix", [".tsv", ".data", ".txt.gz"])
+def test_tab_separated_files_are_read_whatever_their_extension(tmp_path, suffix):
+    """The KDD Cup's Orange extract is a tab-separated `.data`."""
+    config = write_dataset(tmp_path)
+    path = tmp_path / "data" / "transactions.csv"
+    target = path.with_suffix(suffix)
+    pd.read_csv(path).to_csv(target, sep="\t", index=False)
+    raw = config.read_text().replace("transactions.csv", target.name)
+    config.write_text(raw)
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(i) for i in report.issues]
+    assert len(tables.transactions) == len(transactions_frame())
+
+
 def test_dates_not_in_the_set_date_format_are_errors_naming_it(tmp_path):
     events = events_frame().assign(timestamp=["03/02/2024", "2024-02-04", "20/01/2024", "x"])
     _, report = check(tmp_path, events=events, specs={"events": {"date_format": "%d/%m/%Y"}})
