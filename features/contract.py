@@ -124,13 +124,18 @@ class CustomersSpec(TableSpec):
     attribute_words: dict[str, str] = Field(default_factory=dict)
     """What reasons call an attribute: {Total_Trans_Ct: "transactions in the last 12
     months"} reads "transactions in the last 12 months: 20", not "Total_Trans_Ct 20"."""
+    segments: list[str] | None = None
+    """The categorical attributes a worklist is filtered by and each score carries
+    (region, plan); default: those with at most `MAX_SEGMENT_LEVELS` levels (an
+    anonymised code with 4,600 levels filters nothing and fills the store)."""
     label: LabelSpec | None = None
 
     @model_validator(mode="after")
     def _words_name_attributes(self) -> CustomersSpec:
-        unknown = sorted(set(self.attribute_words) - set(self.attributes))
-        if unknown:
-            raise ValueError(f"attribute_words names no attribute: {', '.join(unknown)}")
+        for key, names in (("attribute_words", self.attribute_words), ("segments", self.segments)):
+            unknown = sorted(set(names or ()) - set(self.attributes))
+            if unknown:
+                raise ValueError(f"{key} names no attribute: {', '.join(unknown)}")
         return self
 
     @field_validator("attributes", mode="before")

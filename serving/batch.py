@@ -27,7 +27,7 @@ from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end
 from mlflow import MlflowClient
 from serving import store
-from serving.ranking import RANKED, Rules, rank, rules_for
+from serving.ranking import RANKED, Rules, rank, rules_for, segments_of
 from serving.reasons import Reason, explain, population_means
 from serving.settings import Settings
 
@@ -149,11 +149,7 @@ def prepare(
         cutoff=when,
         database_url=settings.database_url,
         configured_value=configured_value(tables, features),
-        segments=[
-            name
-            for name, kind in tables.attributes.items()
-            if kind == "categorical" and name in features
-        ],
+        segments=segments_of(champion.model.specs, config),
     )
 
 

@@ -36,7 +36,7 @@ from features.registry import Columns
 from features.returns import match_lines
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
-from serving.ranking import Rules, rank, rules_for
+from serving.ranking import Rules, rank, rules_for, segments_of
 from serving.reasons import Reason, explain, population_means
 from serving.schemas import (
     CancellationIn,
@@ -266,7 +266,7 @@ def respond(
         tiers=tiers,
         configured_value=posted_values(request, model),
     )
-    segments = [s.name for s in model.specs if s.family == "attributes" and s.dtype == "category"]
+    segments = segments_of(model.specs, model.config)
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}
     items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
     return {**facts, "population": scored.population, "items": items}

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from features.contract import BandsSpec
+from features.contract import BandsSpec, RunConfig
+from features.registry import FeatureSpec
 from features.tables import nan_to_zero, numbers
 
 BANDS = ("low", "medium", "high")
@@ -85,6 +86,23 @@ def rules_for(info: Mapping[str, Any]) -> Rules:
     if not isinstance(bands, Mapping):
         return Rules()
     return Rules(medium_from=bands["medium_from"], high_from=bands["high_from"])
+
+
+MAX_SEGMENT_LEVELS = 100
+
+
+def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
+    """The attributes each score carries as segments (`customers.segments`, else the
+    categorical ones with at most `MAX_SEGMENT_LEVELS` levels)."""
+    customers = config.data.customers
+    chosen = customers.segments if customers is not None else None
+    return [
+        s.name
+        for s in specs
+        if s.family == "attributes"
+        and s.dtype == "category"
+        and (s.name in chosen if chosen is not None else len(s.categories) <= MAX_SEGMENT_LEVELS)
+    ]
 
 
 def customer_value(

@@ -4,15 +4,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.contract import BandsSpec
+from features.attributes import attribute_spec
+from features.contract import BandsSpec, RunConfig
 from serving.batch import records
 from serving.ranking import (
+    MAX_SEGMENT_LEVELS,
     Rules,
     band_thresholds,
     customer_value,
     rank,
     risk_band,
     rules_for,
+    segments_of,
     value_tier,
 )
 
@@ -121,3 +124,26 @@ def test_a_models_rules_carry_its_bands_and_older_models_the_defaults():
         medium_from=0.1, high_from=0.2
     )
     assert rules_for({}) == Rules()
+
+
+def _config(**customers) -> RunConfig:
+    attributes = {"attributes": ["region", "Var199", "seats"], **customers}
+    data = {
+        "customers": {"path": "c.csv", **attributes},
+        "transactions": {"path": "t.csv"},
+    }
+    return RunConfig.model_validate({"name": "t", "data": data})
+
+
+def test_segments_are_the_few_level_categorical_attributes_or_the_configured_ones():
+    """An anonymised code with thousands of levels filters nothing and fills the store."""
+    region = attribute_spec("region", "categorical", ("north", "south"))
+    codes = tuple(f"c{k}" for k in range(MAX_SEGMENT_LEVELS + 1))
+    code = attribute_spec("Var199", "categorical", codes)
+    specs = [
+        s.renamed(family="attributes") for s in (region, code, attribute_spec("seats", "numeric"))
+    ]
+    assert segments_of(specs, _config()) == ["region"]
+    assert segments_of(specs, _config(segments=["Var199"])) == ["Var199"]
+    with pytest.raises(ValueError, match="segments names no attribute: plan"):
+        _config(segments=["plan"])
