@@ -34,6 +34,7 @@ from churn.model import ChurnModel
 from features.contract import DataSpec, InteractionsSpec, TableSpec
 from features.registry import Columns
 from features.returns import match_lines
+from features.sources import MISSING_TEXT
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, rank, rules_for, segments_of
@@ -195,9 +196,17 @@ class Unknown:
     def any(self) -> bool:
         return (self.spec is not None and bool(self.spec.missing_values)) or bool(self.texts)
 
+    @cached_property
+    def _missing_text(self) -> frozenset[str]:
+        kept = self.spec.not_missing if self.spec is not None else []
+        return frozenset(MISSING_TEXT) - set(kept)
+
     def known(self, value: Any, column: str) -> Any:
         """The posted value of a file column (an attribute's name, else the table's
-        name for a canonical column), or None where it is a placeholder for unknown."""
+        name for a canonical column), or None where it is a placeholder for unknown,
+        or text a file's reader takes for missing ('NA', 'NULL': `MISSING_TEXT`)."""
+        if isinstance(value, str) and value.strip() in self._missing_text:
+            return None
         if value is None or not self.any:
             return value
         unknown = self._placeholders(column)

@@ -408,6 +408,21 @@ def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
 
 
+def test_text_a_file_reader_takes_for_missing_is_unknown_posted_too(snapshot):
+    """'NA' in a CSV is a blank to the loader; posted, it was a 422 ("no number")."""
+    loaded, _ = snapshot
+    posted = {"tenure": "NA", "MonthlyCharges": "NULL", "Contract": "Month-to-month"}
+    blank = {"tenure": None, "MonthlyCharges": None, "Contract": "Month-to-month"}
+    scored = [
+        live.score_history(
+            ScoreIn.model_validate({"customers": [{"customer_id": "c1", "attributes": a}]}),
+            loaded,
+        )["items"][0]["probability"]
+        for a in (posted, blank)
+    ]
+    assert scored[0] == scored[1]
+
+
 def test_a_posted_value_is_the_value_when_the_model_data_configure_one(snapshot):
     """As the batch reads a configured value column: value at risk = probability x value."""
     loaded, _ = snapshot
