@@ -121,6 +121,11 @@ class CustomersSpec(TableSpec):
     it. Taken from the activity table of the same file when not mapped."""
 
     attributes: dict[str, AttributeKind | None] = Field(default_factory=dict)
+    all_attributes: bool = False
+    """`attributes: all`: every column of the file but the id, the label and the mapped
+    ones (a snapshot of 230 anonymised columns), less `not_attributes`; kinds inferred."""
+    not_attributes: list[str] = Field(default_factory=list)
+    """Columns `attributes: all` leaves out (a phone number, a free-text note)."""
     attribute_words: dict[str, str] = Field(default_factory=dict)
     """What reasons call an attribute: {Total_Trans_Ct: "transactions in the last 12
     months"} reads "transactions in the last 12 months: 20", not "Total_Trans_Ct 20"."""
@@ -130,8 +135,20 @@ class CustomersSpec(TableSpec):
     anonymised code with 4,600 levels filters nothing and fills the store)."""
     label: LabelSpec | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _all_attributes(cls, value: Any) -> Any:
+        """`attributes: all` is `all_attributes: true` (the columns are read from the file)."""
+        if isinstance(value, dict) and value.get("attributes") == "all":
+            return {**value, "attributes": {}, "all_attributes": True}
+        return value
+
     @model_validator(mode="after")
     def _words_name_attributes(self) -> CustomersSpec:
+        if self.not_attributes and not self.all_attributes:
+            raise ValueError("not_attributes goes with `attributes: all`")
+        if self.all_attributes:
+            return self  # the file's columns are not known before it is read
         for key, names in (("attribute_words", self.attribute_words), ("segments", self.segments)):
             unknown = sorted(set(names or ()) - set(self.attributes))
             if unknown:

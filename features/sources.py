@@ -330,6 +330,9 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     available = _columns_in(table, fmt)
     if available is None:
         return None
+    if isinstance(spec, CustomersSpec) and spec.all_attributes:
+        spec = table.spec = _with_every_attribute(spec, available)
+        table.sources = _source_columns(spec)
     supplied = _supplied_columns(table, config, available)
     read = {c: s for c, s in table.sources.items() if c not in supplied}
     if not _has_columns(table, read, available):
@@ -394,6 +397,16 @@ def _holds(values: pd.Series, wanted: list) -> pd.Series:
     if len(numbers):
         held |= pd.to_numeric(text, errors="coerce").isin(numbers)
     return held
+
+
+def _with_every_attribute(spec: CustomersSpec, available: list[str]) -> CustomersSpec:
+    """`attributes: all`: every column not otherwise read, nor left out, nor a reader's
+    unnamed index column ('Unnamed: 0', a frame saved with its index)."""
+    taken = {*spec.mapped().values(), *spec.not_attributes}
+    taken |= {spec.label.column} if spec.label is not None else set()
+    taken |= {spec.rows.column} if spec.rows is not None else set()
+    every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
+    return spec.model_copy(update={"attributes": dict.fromkeys(every)})
 
 
 def _source_columns(spec: TableSpec) -> dict[str, str]:
@@ -938,8 +951,27 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             table.error(name, 0, "the label column is also listed as an attribute (label leak)")
         elif name in canonical:
             table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
+        elif spec.all_attributes and _identifier_like(table.column(name)):
+            n = len(table.raw)
+            what = f"a distinct text on nearly every one of {_rows(n)} (a name, a note)"
+            table.warning(name, n, f"{what}: not an attribute; list it under attributes to use it")
         else:
             table.clean[name] = _attribute(table, name, kind)
+
+
+IDENTIFIER_LIKE_FROM = 100
+"""Distinct texts from which an all-distinct column read by `attributes: all` is an
+identifier rather than an attribute (below, a small file's levels may all differ)."""
+
+
+def _identifier_like(values: pd.Series) -> bool:
+    """Text, not numbers, with a different value on 90%+ of its filled rows."""
+    if is_numeric_dtype(values):
+        return False
+    text = _text(values).dropna()
+    if len(text) < IDENTIFIER_LIKE_FROM or text.nunique() < 0.9 * len(text):
+        return False
+    return pd.to_numeric(text, errors="coerce").notna().mean() < 0.5
 
 
 def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:

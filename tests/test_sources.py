@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from features.build import build_features
-from features.contract import load_config
+from features.contract import CustomersSpec, load_config
 from features.report import render_report
 from features.sources import (
     DataError,
@@ -1218,3 +1218,44 @@ def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
     assert_located(issue, file="transactions.csv", column="paid_until", rows=2)
     assert "before the payment's own day" in issue.message
     assert tables.transactions["paid_until"].isna().sum() == 2
+
+
+def test_attributes_all_reads_every_other_column_with_inferred_kinds(tmp_path):
+    """A snapshot of 230 anonymised columns is not listed by hand."""
+    people = customers_frame().assign(
+        Var1=[1.5, None, 3.0, 2.0], Var2=["a", "b", None, "a"], note=["x", "y", "z", "w"]
+    )
+    people.insert(0, "Unnamed: 0", range(4))  # a frame saved with its index
+    specs = {"customers": {"attributes": "all", "not_attributes": ["note"]}}
+    tables = load(tmp_path, customers=people, specs=specs)
+    assert tables.attributes == {
+        "region": "categorical",
+        "seats": "numeric",
+        "Var1": "numeric",
+        "Var2": "categorical",
+    }
+
+
+def test_attributes_all_leaves_out_an_identifier_like_text_column(tmp_path):
+    n = 150
+    people = pd.DataFrame(
+        {
+            "customer_id": range(1, n + 1),
+            "phone": [f"555-{k:04d}" for k in range(n)],
+            "plan": ["basic", "pro", "max"] * (n // 3),
+        }
+    )
+    lines = pd.DataFrame(
+        {"customer_id": range(1, n + 1), "timestamp": "2024-03-01", "amount": 10.0, "category": "a"}
+    )
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    tables, report = check(tmp_path, customers=people, transactions=lines, specs=specs)
+    assert tables is not None and tables.attributes == {"plan": "categorical"}
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="phone", rows=n)
+    assert "not an attribute" in issue.message
+
+
+def test_not_attributes_without_all_is_a_config_error():
+    with pytest.raises(ValueError, match="not_attributes goes with"):
+        CustomersSpec.model_validate({"path": "c.csv", "not_attributes": ["x"]})
