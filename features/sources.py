@@ -216,16 +216,21 @@ class _Table:
 
 
 def validate(
-    config: RunConfig, *, today: dt.date | None = None
+    config: RunConfig, *, today: dt.date | None = None, label_optional: bool = False
 ) -> tuple[Tables | None, ValidationReport]:
     """Read and check every configured table; `Tables` only when no check failed.
 
     `today` bounds the timestamps ("nothing after the extract date"): `data.as_of` when the
-    config sets it, else this argument, else the clock.
+    config sets it, else this argument, else the clock. `label_optional`: a customers file
+    without the label column is read without labels (a fresh extract to score).
     """
     report = ValidationReport()
     specs = _with_log_times(config.data.tables(), config)
-    tables = [t for n, s in specs.items() if (t := _read(n, s, config, report)) is not None]
+    tables = [
+        t
+        for n, s in specs.items()
+        if (t := _read(n, s, config, report, label_optional=label_optional)) is not None
+    ]
     ids_as_int = all(_integer_ids(t.column("customer_id")) for t in tables)
     reference = _reference_date(config, today)
     frames = {t.name: _clean(t, ids_as_int=ids_as_int, reference=reference) for t in tables}
@@ -259,11 +264,14 @@ def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str,
     return specs
 
 
-def load_tables(config: RunConfig, *, today: dt.date | None = None) -> Tables:
+def load_tables(
+    config: RunConfig, *, today: dt.date | None = None, label_optional: bool = False
+) -> Tables:
     """Read and check every configured table; raise DataError listing every error. The
     warnings (rows ignored, formats guessed) go to the log: a user who trains or scores
-    without running `churn validate` first still hears of them."""
-    tables, report = validate(config, today=today)
+    without running `churn validate` first still hears of them. (`label_optional`: see
+    `validate`.)"""
+    tables, report = validate(config, today=today, label_optional=label_optional)
     said = set()  # one file read as two tables (customers from a usage log) warns once
     for issue in report.warnings:  # first: a date format guessed wrong explains an error
         if (issue.path, issue.column, issue.message) not in said:
@@ -312,7 +320,14 @@ def _tables(
 # --- reading -------------------------------------------------------------------------
 
 
-def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationReport) -> _Table | None:
+def _read(
+    name: str,
+    spec: TableSpec,
+    config: RunConfig,
+    report: ValidationReport,
+    *,
+    label_optional: bool = False,
+) -> _Table | None:
     """Open one file and read only the columns the config names; None when that fails."""
     path = config.resolve(spec.path)
     table = _Table(name, path, spec, _source_columns(spec), report)
@@ -330,9 +345,12 @@ def _read(name: str, spec: TableSpec, config: RunConfig, report: ValidationRepor
     available = _columns_in(table, fmt)
     if available is None:
         return None
-    if isinstance(spec, CustomersSpec) and spec.all_attributes:
-        spec = table.spec = _with_every_attribute(spec, available)
-        table.sources = _source_columns(spec)
+    if isinstance(spec, CustomersSpec):
+        if label_optional and spec.label is not None and spec.label.column not in available:
+            spec = spec.model_copy(update={"label": None})
+        if spec.all_attributes:
+            spec = _with_every_attribute(spec, available)
+        table.spec, table.sources = spec, _source_columns(spec)
     supplied = _supplied_columns(table, config, available)
     read = {c: s for c, s in table.sources.items() if c not in supplied}
     if not _has_columns(table, read, available):

@@ -140,7 +140,7 @@ def prepare(
 ) -> Job:
     """Load the champion (unless given) and the active customers' features at the cutoff."""
     champion = champion or load_champion(config.model_name, settings.tracking_uri)
-    tables = load_tables(config)
+    tables = load_tables(config, label_optional=True)
     when = resolve_cutoff(tables, cutoff)
     features = active_only(champion.model.features(tables, when), tables, config, when)
     return Job(
@@ -178,7 +178,10 @@ def active_only(
 ) -> pd.DataFrame:
     """Customers still active per the churn definition (eligible at the cutoff). In a
     labelled snapshot (`label_column`) a positive label says the customer has already
-    left: nobody to call, so they are not scored."""
+    left: nobody to call, so they are not scored; a fresh extract without the label
+    column (read with `label_optional`) has nobody labelled yet: all are scored."""
+    if config.churn.definition == "label_column" and "label" not in tables.customers:
+        return features
     found = label_churn(tables, config.churn, cutoffs=cutoff)
     active = found["eligible"].fillna(False).astype(bool)
     if config.churn.definition == "label_column":

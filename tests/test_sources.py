@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from features.build import build_features
-from features.contract import CustomersSpec, load_config
+from features.contract import ChurnSpec, CustomersSpec, load_config
 from features.report import render_report
 from features.sources import (
     DataError,
@@ -27,6 +27,7 @@ from features.sources import (
     validate,
 )
 from features.tables import Tables
+from serving.batch import active_only
 from tests.factories import (
     customers_frame,
     events_frame,
@@ -601,6 +602,21 @@ def test_unexpected_label_values_are_named_with_their_row_count(tmp_path):
     issue = only_error(report)
     assert_located(issue, file="customers.csv", column="churned", rows=1)
     assert "'Maybe' (1)" in issue.message
+
+
+def test_a_fresh_extract_without_the_label_column_is_read_for_scoring(tmp_path):
+    """The model of a labelled snapshot scores next month's extract, which has no labels:
+    only training needs them (`churn score` reads with `label_optional`)."""
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    config = load_config(write_dataset(tmp_path, customers=customers_frame(), specs=specs))
+    _, report = validate(config)
+    assert_located(only_error(report), file="customers.csv", column="churned", rows=0)
+    tables, report = validate(config, label_optional=True)
+    assert report.errors == [] and tables is not None
+    assert "label" not in tables.customers
+    features = pd.DataFrame({"customer_id": [1, 2, 3, 4]})
+    snapshot = config.model_copy(update={"churn": ChurnSpec(definition="label_column")})
+    assert active_only(features, tables, snapshot, pd.Timestamp("2024-06-30")).equals(features)
 
 
 def test_missing_labels_are_errors(tmp_path):
