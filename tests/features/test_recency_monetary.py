@@ -1,11 +1,13 @@
 """Hand-computed expectations for recency, purchase cycle, frequency and monetary value."""
 
+import dataclasses
 import math
 
+import pandas as pd
 import pytest
 
 from features.build import build_features
-from tests.frames import make_tables, row, transactions
+from tests.frames import customers, make_tables, row, transactions
 
 CUTOFF = "2024-03-31"
 
@@ -92,3 +94,16 @@ def test_purchase_pace_against_lifetime(frame):
     one = row(frame, 1)
     # 3 purchases over Jan 1..Mar 31 (91 days): 2.967 per 90 days; 2 in the last 90
     assert one["purchase_pace_90d_vs_lifetime"] == pytest.approx(2 / (3 * 90 / 91))
+
+
+def test_a_first_purchase_before_the_data_begins_is_unknown():
+    """Signed up before the data's first purchase: theirs may be older ("customer for
+    3,417 days; first purchase 701 days ago" read the extract's start as theirs)."""
+    tx = transactions([(1, "2024-01-01", 10), (2, "2024-02-01", 10)])
+    people = customers([1, 2], signup=["2015-06-01", "2024-01-15"])
+    tables = make_tables(customer_frame=people, transaction_frame=tx)
+    censored = dataclasses.replace(tables, purchases_since=pd.Timestamp("2024-01-01"))
+    assert row(build_features(tables, cutoffs=CUTOFF), 1)["days_since_first_purchase"] == 90
+    frame = build_features(censored, cutoffs=CUTOFF)
+    assert math.isnan(row(frame, 1)["days_since_first_purchase"])
+    assert row(frame, 2)["days_since_first_purchase"] == 59
