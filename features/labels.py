@@ -41,7 +41,11 @@ def label_churn(
     cutoffs: pd.Timestamp | str | Iterable,
     context: Context | None = None,
 ) -> pd.DataFrame:
-    """One row per (customer_id, cutoff) for customers known at each cutoff."""
+    """One row per (customer_id, cutoff) for customers known at each cutoff: `eligible`
+    (active then, under the churn definition), `churned` (only ever among the eligible: a
+    member whose period ended long ago has not churned in the horizon, and read alone the
+    column would say two thirds of a subscription log churn), `observed` (the horizon is
+    in the data)."""
     cutoff_list = as_cutoffs(cutoffs)
     ctx = context or prepare(tables, last_cutoff_day=day_of(cutoff_list[-1]))
     end = observed_end(tables, churn)
@@ -74,7 +78,7 @@ def _one_cutoff(
             "customer_id": ctx.axis[rows],
             "cutoff": pd.Timestamp(cutoff),
             "eligible": eligible[rows],
-            "churned": churned[rows],
+            "churned": (churned & eligible)[rows],
             "observed": observed,
         }
     )
