@@ -70,6 +70,10 @@ class TableSpec(_Strict):
     but the customer id (['?', 'unknown', -1]), or per column of the file ({bd: [0],
     gender: ['?']}: an age of 0 is unknown, a count of 0 is not). Blank cells, NA, N/A,
     NULL and NaN are too, unless in `not_missing`."""
+    valid_ranges: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
+    """Per column of the file, the [lowest, highest] plausible number (null: no bound);
+    numbers outside are read as unknown with a warning: {bd: [10, 100]} keeps an age of
+    1,051 or -40 out of the model and its reasons."""
     not_missing: list[str] = Field(default_factory=list)
     """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
     where it means North America (or Namibia)."""
@@ -83,6 +87,11 @@ class TableSpec(_Strict):
                 f"unknown canonical column(s) {unknown}; expected some of {sorted(known)}"
             )
         return self
+
+    def outside_range(self, column: str, value: float) -> bool:
+        """Whether a number of this file column lies outside its `valid_ranges`."""
+        low, high = self.valid_ranges.get(column, (None, None))
+        return (low is not None and value < low) or (high is not None and value > high)
 
     def missing_in(self, column: str) -> list[str | int | float]:
         """The values that mean "unknown" in one column of the file (`missing_values`)."""

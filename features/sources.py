@@ -395,7 +395,37 @@ def _read(
                 return None
         keys = {table.sources[c] for c in ("customer_id", "rows.column") if c in table.sources}
         table.raw = _blanked(table.raw, spec, keep=keys)
+    if spec.valid_ranges and not _within_ranges(table, spec):
+        return None
     return table
+
+
+def _within_ranges(table: _Table, spec: TableSpec) -> bool:
+    """Numbers outside their column's `valid_ranges` as blanks, with a warning each;
+    False (an error) when a range names a column not read."""
+    unread = sorted(set(spec.valid_ranges) - set(table.raw.columns))
+    if unread:
+        what = f"valid_ranges names column(s) not read: {', '.join(unread)}"
+        table.error(None, 0, f"{what}; read are: {', '.join(table.raw.columns)}")
+        return False
+    for name, (low, high) in spec.valid_ranges.items():
+        values = table.raw[name]
+        number = pd.to_numeric(values, errors="coerce")
+        outside = (number < low if low is not None else False) | (
+            number > high if high is not None else False
+        )
+        if outside.any():
+            bounds = f"[{'' if low is None else f'{low:g}'}, {'' if high is None else f'{high:g}'}]"
+            what = f"numbers outside valid_ranges {bounds} read as unknown"
+            table.flag("warning", _canonical_of(table, name), outside, what, values)
+            table.raw[name] = values.mask(outside)
+    return True
+
+
+def _canonical_of(table: _Table, column: str) -> str:
+    """The canonical name a file column is read for (the name itself for an attribute),
+    so that an issue about it names the file's column."""
+    return next((c for c, source in table.sources.items() if source == column), column)
 
 
 def _blanked(frame: pd.DataFrame, spec: TableSpec, *, keep: set[str]) -> pd.DataFrame:

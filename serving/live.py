@@ -194,7 +194,10 @@ class Unknown:
 
     @property
     def any(self) -> bool:
-        return (self.spec is not None and bool(self.spec.missing_values)) or bool(self.texts)
+        spec = self.spec
+        return (spec is not None and bool(spec.missing_values or spec.valid_ranges)) or bool(
+            self.texts
+        )
 
     @cached_property
     def _missing_text(self) -> frozenset[str]:
@@ -209,6 +212,10 @@ class Unknown:
             return None
         if value is None or not self.any:
             return value
+        if self.spec is not None and column in self.spec.valid_ranges:
+            number = _number(value)
+            if not math.isnan(number) and self.spec.outside_range(column, number):
+                return None
         unknown = self._placeholders(column)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return None if value in unknown.numbers else value

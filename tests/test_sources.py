@@ -1275,3 +1275,18 @@ def test_attributes_all_leaves_out_an_identifier_like_text_column(tmp_path):
 def test_not_attributes_without_all_is_a_config_error():
     with pytest.raises(ValueError, match="not_attributes goes with"):
         CustomersSpec.model_validate({"path": "c.csv", "not_attributes": ["x"]})
+
+
+def test_numbers_outside_their_valid_range_are_unknown_with_a_warning(tmp_path):
+    """KKBox's bd: ages of 1,051 and -40 beside the real ones."""
+    people = customers_frame().assign(age=[34, 1051, -40, 51])
+    specs = {"customers": {"attributes": ["region", "age"], "valid_ranges": {"age": [10, 100]}}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is not None and report.errors == []
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="age", rows=2)
+    assert "outside valid_ranges [10, 100]" in issue.message
+    assert tables.customers["age"].isna().tolist() == [False, True, True, False]
+    specs["customers"]["valid_ranges"] = {"agee": [10, 100]}
+    _, report = check(tmp_path, customers=people, specs=specs)
+    assert "valid_ranges names column(s) not read: agee" in only_error(report).message

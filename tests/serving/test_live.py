@@ -756,3 +756,17 @@ def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "1970-01-01"))
     ends = live.to_tables([member], model).transactions["paid_until"]
     assert ends[0] == np.datetime64("2016-01-31") and np.isnat(ends[1])
+
+
+def test_a_posted_number_outside_its_valid_range_is_unknown_as_in_the_loader():
+    spec = DataSpec.model_validate(
+        {"customers": {"path": "c.csv", "attributes": ["bd"], "valid_ranges": {"bd": [10, None]}}}
+    ).customers
+    unknown = live.Unknown(spec)
+    assert [unknown.known(v, "bd") for v in (1051, 34, -40, "7", None)] == [
+        1051,
+        34,
+        None,
+        None,
+        None,
+    ]
