@@ -57,11 +57,19 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     from features.contract import ConfigError
     from features.sources import DataError
     from serving.batch import ServingError
-    from serving.queries import NoScoresError
+    from serving.queries import NoScoresError, UnknownSegmentError
     from training.dataset import PlanError
     from training.promote import PromotionError
 
-    errors = (ConfigError, DataError, PlanError, PromotionError, ServingError, NoScoresError)
+    errors = (
+        ConfigError,
+        DataError,
+        PlanError,
+        PromotionError,
+        ServingError,
+        NoScoresError,
+        UnknownSegmentError,
+    )
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -396,8 +404,8 @@ def _nobody(engine: Any, segment: tuple[str, str] | None, model_name: str | None
     if segment is None:
         return found
     values = store.segment_values(engine, segment[0], batch["id"])
-    if not values:
-        return f"{found}: it has no segment {segment[0]!r}"
+    if not values:  # a segment nobody has a value of (a segment unknown is an error)
+        return f"{found}: no customer has a value of {segment[0]!r}"
     common = ", ".join(f"{value} ({n:,})" for value, n in values.most_common(8))
     return f"{found}; {segment[0]} there: {common}"
 

@@ -14,7 +14,12 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from serving.live import UnscorableError
-from serving.queries import BadCursorError, NoScoresError, StaleCursorError
+from serving.queries import (
+    BadCursorError,
+    NoScoresError,
+    StaleCursorError,
+    UnknownSegmentError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +94,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(NoScoresError, _mapped(status.HTTP_404_NOT_FOUND))
     app.add_exception_handler(BadCursorError, _mapped(422))
+    app.add_exception_handler(UnknownSegmentError, _mapped(422))
     app.add_exception_handler(UnscorableError, _mapped(422))
     app.add_exception_handler(StaleCursorError, _mapped(status.HTTP_409_CONFLICT))
     app.add_exception_handler(Exception, on_unexpected)

@@ -135,7 +135,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
         for c in customers
         for name in numeric
         if unknown.known(c.attributes.get(name), name) not in (None, "")
-        and np.isnan(_number(c.attributes[name]))
+        and not np.isfinite(_number(c.attributes[name]))  # 'inf' is no measurement
     ]
     if bad:
         placeholders = sorted({str(t) for texts in unknown.texts.values() for t in texts})
@@ -144,7 +144,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
         )
         raise NotANumberError(
             f"numeric attribute(s) posted as no number ({'; '.join(bad[:3])}"
-            f"{f'; and {len(bad) - 3} more' if len(bad) > 3 else ''}): post numbers or null"
+            f"{f'; and {len(bad) - 3} more' if len(bad) > 3 else ''}): post finite numbers or null"
             f"{also}"
         )
 

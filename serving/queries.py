@@ -28,6 +28,11 @@ class BadCursorError(ValueError):
     """A cursor this API did not issue (or one that was altered)."""
 
 
+class UnknownSegmentError(ValueError):
+    """A worklist filter on a segment the latest batch's scores do not carry (a 422, not
+    an empty page that reads as "nobody at risk there")."""
+
+
 class StaleCursorError(ValueError):
     """The cursor's batch is no longer the latest one."""
 
@@ -60,6 +65,14 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
     if offset < 0:
         raise BadCursorError("cursor is not valid; use next_cursor from a previous page")
     return batch_id, offset
+
+
+def _require_segment(engine: Engine, name: str, batch_id: int) -> None:
+    names = store.segment_names(engine, batch_id)
+    if names and name not in names:
+        raise UnknownSegmentError(
+            f"the latest batch has no segment {name!r}; its segments: {', '.join(names)}"
+        )
 
 
 def _latest(engine: Engine, model_name: str | None) -> dict[str, Any]:
@@ -119,6 +132,8 @@ def worklist_page(engine: Engine, query: WorklistQuery) -> tuple[list[dict[str, 
         offset=offset,
         batch_id=batch["id"],
     )
+    if not rows and query.segment is not None:
+        _require_segment(engine, query.segment[0], batch["id"])
     more = len(rows) > query.limit
     following = encode_cursor(batch["id"], offset + query.limit) if more else None
     return [_with_batch(row, batch) for row in rows[: query.limit]], following

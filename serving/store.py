@@ -355,6 +355,14 @@ def segment_values(engine: Engine, name: str, batch_id: int) -> Counter[str]:
         )
 
 
+def segment_names(engine: Engine, batch_id: int) -> list[str]:
+    """The segments the batch's scores carry (every row of a batch carries the same)."""
+    query = sa.select(scores.c.segments).where(scores.c.batch_id == batch_id).limit(1)
+    with engine.connect() as conn:
+        text = conn.execute(query).scalar()
+    return [] if text is None else list(json.loads(text))
+
+
 def _decoded(row: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["reasons"] = orjson.loads(out["reasons"])

@@ -177,6 +177,16 @@ def test_filters_and_sort(client):
     assert len(north) < len(walk(client, limit=1000))
 
 
+def test_a_segment_the_batch_does_not_carry_is_a_422_not_an_empty_page(client):
+    """An empty page reads as "nobody at risk there" when the filter names nothing."""
+    response = client.get("/v1/customers", params={"segment": "regoin:north"})
+    assert response.status_code == 422
+    assert "no segment 'regoin'" in response.json()["detail"]
+    assert "region" in response.json()["detail"]
+    known = client.get("/v1/customers", params={"segment": "region:nowhere"})
+    assert known.status_code == 200 and known.json()["items"] == []
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

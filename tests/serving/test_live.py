@@ -470,6 +470,9 @@ def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
     posted = {"customer_id": "c1", "attributes": {"tenure": "seventy", "Contract": "Two year"}}
     with pytest.raises(live.NotANumberError, match="c1: tenure='seventy'"):
         live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
+    posted["attributes"]["tenure"] = "-inf"  # no measurement: scored as unknown before
+    with pytest.raises(live.NotANumberError, match="c1: tenure='-inf'"):
+        live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
     posted["attributes"]["tenure"] = "70"
     as_text = live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
     posted["attributes"]["tenure"] = 70

@@ -65,9 +65,9 @@ def test_a_segment_matching_nobody_lists_the_values_there_are(served):
     text = " ".join(result.output.split())
     assert "no customer matches in batch" in text and f"{name} there: " in text
     assert f"{value} (" in text and "why" not in text  # no empty table
-    assert "it has no segment 'planet'" in " ".join(
-        run(served, "--segment", "planet=x").output.split()
-    )
+    unknown = run(served, "--segment", "planet=x")
+    assert unknown.exit_code == 2
+    assert f"has no segment 'planet'; its segments: {name}" in " ".join(unknown.output.split())
 
 
 def test_an_empty_store_says_to_score_first(served, tmp_path):
