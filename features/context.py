@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from features.activity import Activity, to_days
-from features.contract import INTERACTION_TYPES
+from features.contract import INTERACTION_TYPES, quantity_column
 from features.levels import as_text, factorize, level_codes
 from features.tables import Table, Tables, nan_to_zero, numbers
 
@@ -132,8 +132,9 @@ def _events(
         return None, ()
     types = tables.event_types or _frequent_types(frame, last_cutoff_day)
     columns = {"type": level_codes(as_text(frame["type"]), types).astype(np.int64)}
-    if "quantity" in frame:
-        columns["quantity"] = nan_to_zero(numbers(frame["quantity"]))
+    for name in ("quantity", *map(quantity_column, tables.event_quantities)):
+        if name in frame:
+            columns[name] = nan_to_zero(numbers(frame[name]))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
 
 

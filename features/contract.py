@@ -217,6 +217,21 @@ class EventsSpec(TableSpec):
     """What one unit of `quantity` is ('minutes', 'MB', 'seconds played'), for reasons
     like "1,240 minutes of call in the last 30 days"; or per type, {call: minutes,
     download: MB} (types not listed: 'units')."""
+    quantities: dict[str, str] = Field(default_factory=dict)
+    """Further numeric columns of the log beside `quantity`, each with what it counts:
+    {num_unq: unique songs, active_users: active users}. Each is summed over all the
+    log's events in the last 30 days and against the 30 before (`features/usage.py`)."""
+
+    def mapped(self) -> dict[str, str]:
+        names = super().mapped()
+        names.update({quantity_column(c): c for c in self.quantities})
+        return names
+
+
+def quantity_column(column: str) -> str:
+    """The canonical name of a further quantity (`EventsSpec.quantities`) in the loaded
+    events table."""
+    return f"quantities.{column}"
 
 
 class InteractionsSpec(TableSpec):

@@ -45,6 +45,7 @@ from features.contract import (
     RunConfig,
     TableSpec,
     TransactionsSpec,
+    quantity_column,
 )
 from features.returns import match_lines
 from features.tables import DAY, Tables
@@ -313,6 +314,7 @@ def _tables(
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
+        event_quantities=dict(data.events.quantities) if data.events else {},
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
         purchases_since=_first_time(frames.get("transactions")),
     )
@@ -636,7 +638,8 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
         _check_seen(table, "type", "events.types", spec.types)
-        _unknown_when_negative(table, "quantity")
+        for column in ("quantity", *map(quantity_column, spec.quantities)):
+            _unknown_when_negative(table, column)
     elif isinstance(spec, InteractionsSpec):
         table.clean["type"] = _interaction_types(table, spec)
         _check_resolution_order(table)
@@ -649,7 +652,7 @@ def _convert(
     """(clean values, which rows were blank in the file) for one canonical column."""
     if column in TIMESTAMP_COLUMNS:
         return _timestamps(table, column, reference)
-    if column in NUMBER_COLUMNS:
+    if column in NUMBER_COLUMNS or column.startswith(quantity_column("")):
         return _numbers(table, column)
     if column in TEXT_COLUMNS:
         values = table.column(column)

@@ -82,6 +82,10 @@ class Tables:
     """What an event's quantity counts, for all types or per type (`events.quantity_unit`),
     for reason texts."""
 
+    event_quantities: Mapping[str, str] = field(default_factory=dict)
+    """Further quantity columns of the events (`events.quantities`): column -> what it
+    counts; loaded as `features.contract.quantity_column(column)`."""
+
     def quantity_unit(self, event_type: str) -> str:
         unit = self.event_quantity_unit
         return unit if isinstance(unit, str) else unit.get(event_type, "units")

@@ -16,7 +16,7 @@ import numpy as np
 
 from features.activity import Activity, relative_change, run_starts
 from features.context import Context, slug
-from features.contract import UNTYPED_EVENT
+from features.contract import UNTYPED_EVENT, quantity_column
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 WINDOWS_DAYS = (7, 30, 90)
@@ -127,6 +127,30 @@ def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
     ]
 
 
+def further_quantity_specs(column: str, unit: str) -> list[FeatureSpec]:
+    """A further quantity of the log (`events.quantities`), over all its events: "412
+    unique songs in the last 30 days", "unique songs down 40% versus the previous 30
+    days". No favourable side: a count of skipped songs is not one of songs played."""
+    q = f"usage_{slug(column)}"
+    return [
+        FeatureSpec(
+            f"{q}_30d",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Total of '{column}' ({unit}) over the log's events in the last 30 days.",
+            f"{{{q}_30d:,.0f}} {unit} in the last 30 days",
+        ),
+        FeatureSpec(
+            f"{q}_trend_30d_vs_prev",
+            "float",
+            Mechanism.ENGAGEMENT,
+            f"Relative change of '{column}' ({unit}), last 30 days vs the 30 before.",
+            f"{unit} {{{q}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+            reason_missing=f"no {unit} in the 30 days before the last 30",
+        ),
+    ]
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     if ctx.events is None:
         return []
@@ -139,7 +163,13 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
             t, with_quantity=with_quantity, alone=alone, unit=ctx.tables.quantity_unit(t)
         )
     ]
-    return OVERALL_SPECS + per_type
+    further = [
+        s
+        for column, unit in ctx.tables.event_quantities.items()
+        if quantity_column(column) in ctx.events.values
+        for s in further_quantity_specs(column, unit)
+    ]
+    return OVERALL_SPECS + per_type + further
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
@@ -159,6 +189,14 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     for code, event_type in enumerate(ctx.event_types):
         is_type = events.values["type"] == code
         columns.update(_type_columns(events, is_type, event_type, cutoff_day, alone=alone))
+    for column in ctx.tables.event_quantities:
+        key = quantity_column(column)
+        if key in events.values:
+            q = f"usage_{slug(column)}"
+            recent = events.total(events.window(cutoff_day, 30), key)
+            before = events.total(events.window(cutoff_day, 30, offset=30), key)
+            columns[f"{q}_30d"] = recent
+            columns[f"{q}_trend_30d_vs_prev"] = relative_change(recent, before)
     return columns
 
 

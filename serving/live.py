@@ -31,7 +31,13 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
-from features.contract import DataSpec, InteractionsSpec, TableSpec
+from features.contract import (
+    DataSpec,
+    EventsSpec,
+    InteractionsSpec,
+    TableSpec,
+    quantity_column,
+)
 from features.registry import Columns
 from features.returns import match_lines
 from features.sources import MISSING_TEXT
@@ -566,6 +572,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
+        event_quantities=dict(data.events.quantities) if data.events else {},
         purchases_since=_timestamp(model.info.get("purchases_since")),
     )
 
@@ -634,8 +641,13 @@ def _activity(
         if unknown.any and name not in TIME_COLUMNS:
             values = [unknown.canonical(v, name) for v in values]
         typed[name] = _typed(name, values)
-    if table == "events" and "quantity" in typed:  # never negative, as the loader reads it
-        typed["quantity"][typed["quantity"] < 0] = np.nan
+    if table == "events" and isinstance(spec, EventsSpec):
+        for column in spec.quantities:
+            posted = [row.quantities.get(column) for row in rows]
+            typed[quantity_column(column)] = _typed("quantity", posted)
+        for name in ("quantity", *map(quantity_column, spec.quantities)):
+            if name in typed:  # never negative, as the loader reads it
+                typed[name][typed[name] < 0] = np.nan
     if table == "transactions" and "paid_until" in typed:  # as the loader: not before paying
         ends = typed["paid_until"]
         ends[ends.astype("datetime64[D]") < typed["timestamp"].astype("datetime64[D]")] = NAT

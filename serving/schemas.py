@@ -6,7 +6,14 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from starlette.responses import Response
 
 from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
@@ -304,6 +311,15 @@ class EventIn(_In):
         "untyped usage log.",
     )
     quantity: float | None = Field(default=None, allow_inf_nan=False)
+    quantities: dict[
+        Annotated[str, StringConstraints(max_length=128)],
+        Annotated[float, Field(allow_inf_nan=False)] | None,
+    ] = Field(
+        default_factory=dict,
+        max_length=64,
+        description="The further quantities the model's log has (`events.quantities`), by "
+        'the file\'s column names: {"num_unq": 41}.',
+    )
 
 
 class CancellationIn(_In):

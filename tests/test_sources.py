@@ -1290,3 +1290,23 @@ def test_numbers_outside_their_valid_range_are_unknown_with_a_warning(tmp_path):
     specs["customers"]["valid_ranges"] = {"agee": [10, 100]}
     _, report = check(tmp_path, customers=people, specs=specs)
     assert "valid_ranges names column(s) not read: agee" in only_error(report).message
+
+
+def test_further_quantities_of_a_log_are_read_as_numbers_never_negative(tmp_path):
+    """A daily listening log: total seconds as `quantity`, unique songs beside it."""
+    events = events_frame().assign(secs=[30.0, 10.0, 12.0, 5.0], num_unq=[3, -1, 2, "4"])
+    specs = {
+        "events": {
+            "columns": {"quantity": "secs"},
+            "quantities": {"num_unq": "unique songs"},
+        }
+    }
+    tables, report = check(tmp_path, events=events, specs=specs)
+    assert tables is not None and report.errors == []
+    assert_located(only_warning(report), file="events.csv", column="num_unq", rows=1)
+    unique_songs = tables.events["quantities.num_unq"]
+    assert unique_songs.isna().sum() == 1 and unique_songs.sum() == 9  # -1 is unknown
+    assert tables.event_quantities == {"num_unq": "unique songs"}
+    specs["events"]["quantities"] = {"num_unqq": "unique songs"}
+    _, report = check(tmp_path, events=events, specs=specs)
+    assert_located(only_error(report), file="events.csv", column="num_unqq", rows=0)

@@ -134,3 +134,31 @@ def test_quantity_trend_compares_the_last_30_days_with_the_30_before():
     assert spec.render({"quantity_play_trend_30d_vs_prev": np.nan}) == (
         "no seconds played of play in the 30 days before the last 30"
     )
+
+
+def test_further_quantities_are_summed_over_all_events_with_their_trend():
+    ev = events(
+        [
+            (1, "2024-06-20", "play", 10.0),  # last 30 days
+            (1, "2024-06-25", "skip", 20.0),
+            (1, "2024-05-20", "play", 60.0),  # the 30 before
+            (1, "2024-07-02", "play", 999.0),  # after the cutoff
+        ],
+        columns=("quantities.num_unq",),
+    )
+    people = customers([1], signup=["2024-01-01"])
+    tables = dataclasses.replace(
+        make_tables(customer_frame=people, events=ev), event_quantities={"num_unq": "unique songs"}
+    )
+    built = build(tables, cutoffs=CUTOFF)
+    one = row(built.frame, 1)
+    assert one["usage_num_unq_30d"] == 30
+    assert one["usage_num_unq_trend_30d_vs_prev"] == pytest.approx(-0.5)
+    specs = {s.name: s for s in built.specs}
+    assert specs["usage_num_unq_30d"].render({"usage_num_unq_30d": 1234.0}) == (
+        "1,234 unique songs in the last 30 days"
+    )
+    trend = specs["usage_num_unq_trend_30d_vs_prev"]
+    assert trend.render({"usage_num_unq_trend_30d_vs_prev": -0.5}) == (
+        "unique songs down 50% versus the previous 30 days"
+    )

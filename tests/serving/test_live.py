@@ -773,3 +773,30 @@ def test_a_posted_number_outside_its_valid_range_is_unknown_as_in_the_loader():
         None,
         None,
     ]
+
+
+def test_posted_further_quantities_are_the_features_the_loader_gives():
+    spec = DataSpec.model_validate(
+        {
+            "events": {
+                "path": "log.csv",
+                "columns": {"quantity": "total_secs"},
+                "quantities": {"num_unq": "unique songs"},
+            }
+        }
+    )
+    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    member = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "m1",
+            "events": [
+                {"timestamp": "2016-12-20", "quantity": 600, "quantities": {"num_unq": 12}},
+                {"timestamp": "2016-12-21", "quantity": 300, "quantities": {"num_unq": -1}},
+                {"timestamp": "2016-11-20", "quantity": 900, "quantities": {"num_unq": 24}},
+            ],
+        }
+    )
+    columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
+    assert columns["usage_num_unq_30d"].tolist() == [12.0]  # -1 is unknown, as loaded
+    assert columns["usage_num_unq_trend_30d_vs_prev"].tolist() == [-0.5]
+    assert columns["quantity_activity_trend_30d_vs_prev"].tolist() == [0.0]
