@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from features.contract import quantity_column
 from features.tables import Tables
 
 ACTIVITY = {
@@ -51,6 +52,12 @@ def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
         own = frame.loc[frame["customer_id"] == customer_id]
         rows = own[[c for c in columns if c in frame]]
         item[name] = [{k: plain(v) for k, v in row.items()} for row in rows.to_dict("records")]
+        further = {quantity_column(c): c for c in tables.event_quantities if name == "events"}
+        if further:
+            for posted, values in zip(
+                item[name], own[list(further)].to_dict("records"), strict=True
+            ):
+                posted["quantities"] = {further[k]: plain(v) for k, v in values.items()}
         if "returned_at" in own:
             item[name] += _returns(own)
     return item

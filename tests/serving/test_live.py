@@ -800,3 +800,23 @@ def test_posted_further_quantities_are_the_features_the_loader_gives():
     assert columns["usage_num_unq_30d"].tolist() == [12.0]  # -1 is unknown, as loaded
     assert columns["usage_num_unq_trend_30d_vs_prev"].tolist() == [-0.5]
     assert columns["quantity_activity_trend_30d_vs_prev"].tolist() == [0.0]
+
+
+def test_a_replayed_history_posts_the_further_quantities():
+    log = pd.DataFrame(
+        {
+            "customer_id": ["m1", "m1"],
+            "timestamp": pd.to_datetime(["2016-12-20", "2016-12-21"]),
+            "type": [UNTYPED_EVENT] * 2,
+            "quantity": [600.0, 300.0],
+            "quantities.num_unq": [12.0, np.nan],
+        }
+    )
+    tables = Tables(
+        customers=pd.DataFrame({"customer_id": ["m1"]}),
+        events=log,
+        event_quantities={"num_unq": "unique songs"},
+    )
+    posted = history_item(tables, "m1")["events"]
+    assert [row["quantities"] for row in posted] == [{"num_unq": 12.0}, {"num_unq": None}]
+    assert CustomerHistoryIn.model_validate({"customer_id": "m1", "events": posted})
