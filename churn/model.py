@@ -279,8 +279,6 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
             kept["event_types"] = self.event_types
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
-        if "purchases_since" not in self.info:  # trained before first purchases were censored
-            kept["purchases_since"] = None
         tables = replace(tables, **kept) if kept else tables
         return with_kinds(tables, self.attribute_kinds)
 

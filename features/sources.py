@@ -316,14 +316,7 @@ def _tables(
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
         event_quantities=dict(data.events.quantities) if data.events else {},
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
-        purchases_since=_first_time(frames.get("transactions")),
     )
-
-
-def _first_time(frame: pd.DataFrame | None) -> pd.Timestamp | None:
-    if frame is None or frame.empty:
-        return None
-    return pd.Timestamp(frame["timestamp"].min()).normalize()
 
 
 # --- reading -------------------------------------------------------------------------

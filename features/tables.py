@@ -92,10 +92,6 @@ class Tables:
 
     as_of: pd.Timestamp | None = None
     """The extract date from the config (`data.as_of`): observation ends there."""
-    purchases_since: pd.Timestamp | None = None
-    """The first purchase the transactions table holds (set by the loader; a live
-    request takes its model's): a customer who signed up before it may have bought
-    before it too, so their first purchase is not known (`features/recency.py`)."""
 
     def with_tables(self, **frames: Table | None) -> Tables:
         return replace(self, **frames)

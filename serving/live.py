@@ -573,12 +573,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
         consumable_categories=tuple(consumables) if consumables else None,
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
         event_quantities=dict(data.events.quantities) if data.events else {},
-        purchases_since=_timestamp(model.info.get("purchases_since")),
     )
-
-
-def _timestamp(day: str | None) -> pd.Timestamp | None:
-    return None if day is None else pd.Timestamp(day)
 
 
 def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:

@@ -22,7 +22,7 @@ def package_model(
     default cutoff is no earlier, `serving/live.py`) and the placeholders the loader read
     as unknown in numeric attributes (`Tables.unknown_texts`: a posted customer may send
     them alike)."""
-    end, since = data_end(tables), tables.purchases_since
+    end = data_end(tables)
     fitted = outcome.fitted
     if fitted is None:
         raise ValueError(
@@ -42,7 +42,6 @@ def package_model(
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
         "data_end": None if end is None else str(end.date()),
-        "purchases_since": None if since is None else str(since.date()),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
         "bands": dict(
             zip(
