@@ -404,7 +404,7 @@ def _nobody(engine: Any, segment: tuple[str, str] | None, model_name: str | None
     if segment is None:
         return found
     values = store.segment_values(engine, segment[0], batch["id"])
-    if not values:  # a segment nobody has a value of (a segment unknown is an error)
+    if not values:  # every customer's value of it is blank (an unknown segment is an error)
         return f"{found}: no customer has a value of {segment[0]!r}"
     common = ", ".join(f"{value} ({n:,})" for value, n in values.most_common(8))
     return f"{found}; {segment[0]} there: {common}"

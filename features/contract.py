@@ -153,7 +153,7 @@ class CustomersSpec(TableSpec):
         return value
 
     @model_validator(mode="after")
-    def _words_name_attributes(self) -> CustomersSpec:
+    def _names_are_attributes(self) -> CustomersSpec:
         if self.not_attributes and not self.all_attributes:
             raise ValueError("not_attributes goes with `attributes: all`")
         if self.all_attributes:

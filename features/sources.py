@@ -405,7 +405,11 @@ def _within_ranges(table: _Table, spec: TableSpec) -> bool:
         return False
     for name, (low, high) in spec.valid_ranges.items():
         values = table.raw[name]
-        number = pd.to_numeric(values, errors="coerce")
+        number = (
+            values
+            if is_numeric_dtype(values)
+            else read_numbers(_text(values), spec.decimal)[0]  # '1051,5' too
+        )
         outside = (number < low if low is not None else False) | (
             number > high if high is not None else False
         )
@@ -452,7 +456,8 @@ def _holds(values: pd.Series, wanted: list) -> pd.Series:
 def _with_every_attribute(spec: CustomersSpec, available: list[str]) -> CustomersSpec:
     """`attributes: all`: every column not otherwise read, nor left out, nor a reader's
     unnamed index column ('Unnamed: 0', a frame saved with its index)."""
-    taken = {*spec.mapped().values(), *spec.not_attributes}
+    canonical = {*spec.required_columns, *spec.optional_columns, "label"}  # map these
+    taken = {*spec.mapped().values(), *spec.not_attributes, *canonical}
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {spec.rows.column} if spec.rows is not None else set()
     every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
@@ -470,6 +475,12 @@ def _source_columns(spec: TableSpec) -> dict[str, str]:
     if spec.rows is not None:
         sources["rows.column"] = spec.rows.column
     return sources
+
+
+def reads_missing_text(path: Path) -> bool:
+    """Whether the file's reader takes `MISSING_TEXT` ('NA', 'NULL') for blanks: delimited
+    text does; Parquet and JSON keep such text as a value."""
+    return _format(Path(path)) == "csv"
 
 
 def _format(path: Path) -> Literal["csv", "parquet", "json"] | None:
@@ -1005,7 +1016,8 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
         elif spec.all_attributes and _identifier_like(table.column(name)):
             n = len(table.raw)
             what = f"a distinct text on nearly every one of {_rows(n)} (a name, a note)"
-            table.warning(name, n, f"{what}: not an attribute; list it under attributes to use it")
+            what += ": not an attribute (name the attributes one by one to use it)"
+            table.warning(name, n, what)
         else:
             table.clean[name] = _attribute(table, name, kind)
 

@@ -81,25 +81,34 @@ def type_specs(
 
 
 def _quantity(event_type: str, unit: str) -> list[FeatureSpec]:
-    t = slug(event_type)
     # an untyped log's events are use itself: not "445,982 API calls of activity"
     of = "" if event_type == UNTYPED_EVENT else f" of {event_type}"
+    return _sum_and_trend(
+        f"quantity_{slug(event_type)}",
+        f"the quantity (minutes, MB, items) of '{event_type}'",
+        f"{unit}{of}",
+    )
+
+
+def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
+    """`name`_30d, the total of `what` in the last 30 days ("1,240 minutes of call in the
+    last 30 days"), and `name`_trend_30d_vs_prev, its change against the 30 days before
+    (declining engagement on the days still active)."""
     return [
         FeatureSpec(
-            f"quantity_{t}_30d",
+            f"{name}_30d",
             "float",
             Mechanism.ENGAGEMENT,
-            f"Total quantity (minutes, MB, items) of '{event_type}' in the last 30 days.",
-            f"{{quantity_{t}_30d:,.0f}} {unit}{of} in the last 30 days",
+            f"Total of {what} in the last 30 days.",
+            f"{{{name}_30d:,.0f}} {words} in the last 30 days",
         ),
         FeatureSpec(
-            f"quantity_{t}_trend_30d_vs_prev",
+            f"{name}_trend_30d_vs_prev",
             "float",
             Mechanism.ENGAGEMENT,
-            f"Relative change of the quantity of '{event_type}', last 30 days vs the 30 "
-            "before (declining engagement on the days still active).",
-            f"{unit}{of} {{quantity_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
-            reason_missing=f"no {unit}{of} in the 30 days before the last 30",
+            f"Relative change of {what}, last 30 days vs the 30 before.",
+            f"{words} {{{name}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+            reason_missing=f"no {words} in the 30 days before the last 30",
         ),
     ]
 
@@ -131,24 +140,7 @@ def further_quantity_specs(column: str, unit: str) -> list[FeatureSpec]:
     """A further quantity of the log (`events.quantities`), over all its events: "412
     unique songs in the last 30 days", "unique songs down 40% versus the previous 30
     days". No favourable side: a count of skipped songs is not one of songs played."""
-    q = f"usage_{slug(column)}"
-    return [
-        FeatureSpec(
-            f"{q}_30d",
-            "float",
-            Mechanism.ENGAGEMENT,
-            f"Total of '{column}' ({unit}) over the log's events in the last 30 days.",
-            f"{{{q}_30d:,.0f}} {unit} in the last 30 days",
-        ),
-        FeatureSpec(
-            f"{q}_trend_30d_vs_prev",
-            "float",
-            Mechanism.ENGAGEMENT,
-            f"Relative change of '{column}' ({unit}), last 30 days vs the 30 before.",
-            f"{unit} {{{q}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
-            reason_missing=f"no {unit} in the 30 days before the last 30",
-        ),
-    ]
+    return _sum_and_trend(f"usage_{slug(column)}", f"'{column}' ({unit})", unit)
 
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
@@ -189,15 +181,20 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     for code, event_type in enumerate(ctx.event_types):
         is_type = events.values["type"] == code
         columns.update(_type_columns(events, is_type, event_type, cutoff_day, alone=alone))
+    every = np.ones(len(events.code), dtype=bool)
     for column in ctx.tables.event_quantities:
-        key = quantity_column(column)
-        if key in events.values:
-            q = f"usage_{slug(column)}"
-            recent = events.total(events.window(cutoff_day, 30), key)
-            before = events.total(events.window(cutoff_day, 30, offset=30), key)
-            columns[f"{q}_30d"] = recent
-            columns[f"{q}_trend_30d_vs_prev"] = relative_change(recent, before)
+        if quantity_column(column) in events.values:
+            summed = _summed(events, every, quantity_column(column), cutoff_day)
+            columns.update({f"usage_{slug(column)}_{k}": v for k, v in summed.items()})
     return columns
+
+
+def _summed(events: Activity, rows: np.ndarray, key: str, cutoff_day: int) -> Columns:
+    """A quantity's total over `rows` in the last 30 days and its change against the 30
+    before (`_sum_and_trend`'s two features, by suffix)."""
+    recent = events.total(rows & events.window(cutoff_day, 30), key)
+    before = events.total(rows & events.window(cutoff_day, 30, offset=30), key)
+    return {"30d": recent, "trend_30d_vs_prev": relative_change(recent, before)}
 
 
 def _type_columns(
@@ -217,10 +214,8 @@ def _type_columns(
             is_type & events.known(cutoff_day)
         )
     if "quantity" in events.values:
-        recent = events.total(is_type & events.window(cutoff_day, 30), "quantity")
-        before = events.total(is_type & events.window(cutoff_day, 30, offset=30), "quantity")
-        columns[f"quantity_{t}_30d"] = recent
-        columns[f"quantity_{t}_trend_30d_vs_prev"] = relative_change(recent, before)
+        summed = _summed(events, is_type, "quantity", cutoff_day)
+        columns.update({f"quantity_{t}_{k}": v for k, v in summed.items()})
     return columns
 
 

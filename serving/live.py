@@ -40,7 +40,7 @@ from features.contract import (
 )
 from features.registry import Columns
 from features.returns import match_lines
-from features.sources import MISSING_TEXT
+from features.sources import MISSING_TEXT, reads_missing_text
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, rank, rules_for, segments_of
@@ -206,15 +206,18 @@ class Unknown:
         )
 
     @cached_property
-    def _missing_text(self) -> frozenset[str]:
-        kept = self.spec.not_missing if self.spec is not None else []
-        return frozenset(MISSING_TEXT) - set(kept)
+    def missing_text(self) -> frozenset[str]:
+        """Text the table's file reader takes for blank ('NA', 'NULL' in a CSV; none in
+        Parquet or JSON), less the table's `not_missing`."""
+        if self.spec is None or not reads_missing_text(self.spec.path):
+            return frozenset()
+        return frozenset(MISSING_TEXT) - set(self.spec.not_missing)
 
     def known(self, value: Any, column: str) -> Any:
         """The posted value of a file column (an attribute's name, else the table's
         name for a canonical column), or None where it is a placeholder for unknown,
-        or text a file's reader takes for missing ('NA', 'NULL': `MISSING_TEXT`)."""
-        if isinstance(value, str) and value.strip() in self._missing_text:
+        or text the file's reader takes for missing (`missing_text`)."""
+        if isinstance(value, str) and value.strip() in self.missing_text:
             return None
         if value is None or not self.any:
             return value
@@ -300,7 +303,9 @@ def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:
     customers = model.config.data.customers
     if customers is None or "value" not in customers.mapped():
         return None
-    return pd.Series([c.value for c in request.customers], dtype="float64")
+    unknown = Unknown(customers)  # its valid_ranges and placeholders, as the loader reads
+    values = [unknown.canonical(c.value, "value") for c in request.customers]
+    return pd.Series(values, dtype="float64")
 
 
 @dataclass(frozen=True)
@@ -484,12 +489,15 @@ def _kept(
     (`features/sources.py`), unless payments carry the end of the period they pay for
     (`free_periods`: a free month is a renewal); negative ones are returns, matched in
     `_returns`. Cancellations are the posted ones and the events of the log's
-    cancellation types (`cancellation_event_types`), as the loader filters that log."""
+    cancellation types (`cancellation_event_types`), as the loader filters that log; one
+    posted both ways (a replayed history, `serving/history.py`) counts once."""
     rows = getattr(customer, table)
     if table == "transactions" and not free_periods:
         return [row for row in rows if row.amount != 0]
     if table == "cancellations" and cancel_types:
-        return [*rows, *(row for row in customer.events if row.type in cancel_types)]
+        posted = {row.timestamp for row in rows}
+        logged = [e for e in customer.events if e.type in cancel_types]
+        return [*rows, *(e for e in logged if e.timestamp not in posted)]
     return rows
 
 
@@ -631,14 +639,19 @@ def _activity(
         rows += sorted(posted, key=lambda row: naive(row.timestamp))
         owners += [customer.customer_id] * len(posted)
     typed = {"customer_id": _texts_as_posted(owners)}
+    blank_text = unknown.missing_text
     for name in names:
         values = [getattr(row, name) for row in rows]
         if unknown.any and name not in TIME_COLUMNS:
             values = [unknown.canonical(v, name) for v in values]
+        elif blank_text and name not in required and name not in TIME_COLUMNS | NUMBER_COLUMNS:
+            values = [None if isinstance(v, str) and v in blank_text else v for v in values]
         typed[name] = _typed(name, values)
     if table == "events" and isinstance(spec, EventsSpec):
-        for column in spec.quantities:
+        for column in spec.quantities:  # by the file's own column name, as the loader reads
             posted = [row.quantities.get(column) for row in rows]
+            if unknown.any:
+                posted = [unknown.known(v, column) for v in posted]
             typed[quantity_column(column)] = _typed("quantity", posted)
         for name in ("quantity", *map(quantity_column, spec.quantities)):
             if name in typed:  # never negative, as the loader reads it

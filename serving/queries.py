@@ -69,10 +69,9 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
 
 def _require_segment(engine: Engine, name: str, batch_id: int) -> None:
     names = store.segment_names(engine, batch_id)
-    if names and name not in names:
-        raise UnknownSegmentError(
-            f"the latest batch has no segment {name!r}; its segments: {', '.join(names)}"
-        )
+    if name not in names:
+        carried = f"its segments: {', '.join(names)}" if names else "it carries none"
+        raise UnknownSegmentError(f"the latest batch has no segment {name!r}; {carried}")
 
 
 def _latest(engine: Engine, model_name: str | None) -> dict[str, Any]:

@@ -65,18 +65,20 @@ BAND_RATE_MULTIPLES = (1.5, 3.0)
 
 
 def band_thresholds(bands: BandsSpec, churn_rate: float | None) -> tuple[float, float]:
-    """(medium_from, high_from): the configured ones, else 0.3 and 0.6, each lowered to
-    1.5x and 3x the churn rate when that is lower: a customer at three times the usual
-    risk is one to call, whatever the base rate."""
-    found = []
-    for given, default, multiple in zip(
-        (bands.medium_from, bands.high_from), DEFAULT_BANDS, BAND_RATE_MULTIPLES, strict=True
-    ):
-        if given is None:
-            given = default if churn_rate is None else min(default, multiple * churn_rate)
-        found.append(float(given))
-    medium, high = found
-    return min(medium, high), high
+    """(medium_from, high_from): the configured ones as given; one left open is 0.3 or
+    0.6, lowered to 1.5x or 3x the churn rate when that is lower (a customer at three times
+    the usual risk is one to call, whatever the base rate), and kept on its side of a
+    configured one."""
+    derived = [
+        default if churn_rate is None else min(default, multiple * churn_rate)
+        for default, multiple in zip(DEFAULT_BANDS, BAND_RATE_MULTIPLES, strict=True)
+    ]
+    medium, high = bands.medium_from, bands.high_from
+    if medium is None:
+        medium = derived[0] if high is None else min(derived[0], high)
+    if high is None:
+        high = max(derived[1], medium)
+    return float(medium), float(high)
 
 
 def rules_for(info: Mapping[str, Any]) -> Rules:

@@ -1310,3 +1310,24 @@ def test_further_quantities_of_a_log_are_read_as_numbers_never_negative(tmp_path
     specs["events"]["quantities"] = {"num_unqq": "unique songs"}
     _, report = check(tmp_path, events=events, specs=specs)
     assert_located(only_error(report), file="events.csv", column="num_unqq", rows=0)
+
+
+def test_valid_ranges_read_numbers_with_the_tables_decimal_mark(tmp_path):
+    people = customers_frame().assign(age=["34,5", "1051,5", "-40", "51"])
+    specs = {
+        "customers": {
+            "attributes": ["region", "age"],
+            "valid_ranges": {"age": [10, 100]},
+            "decimal": ",",
+        }
+    }
+    tables = load(tmp_path, customers=people, specs=specs)
+    assert tables.customers["age"].tolist()[0] == 34.5
+    assert tables.customers["age"].isna().sum() == 2
+
+
+def test_attributes_all_leaves_canonical_columns_to_be_mapped(tmp_path):
+    people = customers_frame().assign(Var1=[1.0, 2.0, 3.0, 4.0])  # signup_date, wallet: mapped?
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    tables = load(tmp_path, customers=people, specs=specs)
+    assert set(tables.attributes) == {"region", "seats", "Var1"}  # not signup_date, wallet

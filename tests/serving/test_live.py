@@ -820,3 +820,48 @@ def test_a_replayed_history_posts_the_further_quantities():
     posted = history_item(tables, "m1")["events"]
     assert [row["quantities"] for row in posted] == [{"num_unq": 12.0}, {"num_unq": None}]
     assert CustomerHistoryIn.model_validate({"customer_id": "m1", "events": posted})
+
+
+def test_a_cancellation_posted_both_as_such_and_as_the_logs_event_counts_once():
+    """A replayed history (`history_item`) posts the log's cancellation page as an event
+    and as a cancellation: the batch read one row."""
+    both = _member(
+        ("2019-01-02", "NextSong"),
+        ("2019-01-20", "Cancellation Confirmation"),
+        cancellations=[{"timestamp": "2019-01-20"}],
+    )
+    types = live.cancellation_event_types(USAGE_LOG)
+    assert len(live._kept(both, "cancellations", types)) == 1
+
+
+def test_text_read_as_blank_follows_the_files_reader():
+    """'NA' is a blank in a CSV; Parquet and JSON keep it as a value (Namibia)."""
+    for path, expected in (("c.csv", None), ("c.parquet", "NA"), ("c.jsonl", "NA")):
+        spec = DataSpec.model_validate(
+            {"customers": {"path": path, "attributes": ["region"]}}
+        ).customers
+        assert live.Unknown(spec).known("NA", "region") == expected, path
+
+
+def test_posted_further_quantities_read_placeholders_as_the_loader_does():
+    spec = DataSpec.model_validate(
+        {
+            "events": {
+                "path": "log.parquet",
+                "quantities": {"num_unq": "unique songs"},
+                "missing_values": {"num_unq": [999]},
+            }
+        }
+    )
+    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    member = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "m1",
+            "events": [
+                {"timestamp": "2016-12-20", "quantities": {"num_unq": 999}},
+                {"timestamp": "2016-12-21", "quantities": {"num_unq": 5}},
+            ],
+        }
+    )
+    columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
+    assert columns["usage_num_unq_30d"].tolist() == [5.0]

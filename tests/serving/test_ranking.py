@@ -114,7 +114,8 @@ def test_bands_follow_the_churn_rate_where_it_is_low():
     assert band_thresholds(BandsSpec(), 0.35) == (0.3, 0.6)
     assert band_thresholds(BandsSpec(), None) == (0.3, 0.6)
     assert band_thresholds(BandsSpec(high_from=0.5), 0.07) == pytest.approx((0.105, 0.5))
-    assert band_thresholds(BandsSpec(medium_from=0.4), 0.07) == pytest.approx((0.21, 0.21))
+    assert band_thresholds(BandsSpec(medium_from=0.4), 0.07) == pytest.approx((0.4, 0.4))
+    assert band_thresholds(BandsSpec(high_from=0.2), 0.3) == pytest.approx((0.2, 0.2))
     with pytest.raises(ValueError, match="medium_from"):
         BandsSpec(medium_from=0.7, high_from=0.6)
 
