@@ -148,3 +148,5 @@ def test_segments_are_the_few_level_categorical_attributes_or_the_configured_one
     assert segments_of(specs, _config(segments=["Var199"])) == ["Var199"]
     with pytest.raises(ValueError, match="segments names no attribute: plan"):
         _config(segments=["plan"])
+    with pytest.raises(ValueError, match="numeric: seats"):
+        _config(attributes={"region": None, "seats": "numeric"}, segments=["seats"])
