@@ -1051,6 +1051,9 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     )
     if clean.isna().all():
         table.flag("warning", name, clean.isna(), "blank (the attribute has no values)")
+    elif len(clean) > 1 and clean.nunique() == 1:  # blanks aside: they may still tell
+        what = "one value in every filled row: it tells no customers apart"
+        table.flag("warning", name, clean.notna(), what, clean)
     return clean
 
 

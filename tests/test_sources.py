@@ -380,12 +380,12 @@ def test_texts_that_are_no_placeholders_keep_the_attribute_categorical(tmp_path,
 
 def test_attribute_values_differing_only_in_case_are_one_level_with_a_warning(tmp_path):
     customers = customers_frame().astype({"region": "object"})
-    customers["region"] = ["North", "north", "NORTH ", "north"]  # most rows spell it 'north'
+    customers["region"] = ["North", "north", "north ", "south"]  # most rows spell 'north'
     tables, report = check(tmp_path, customers=customers)
     assert tables is not None
-    assert tables.customers["region"].tolist() == ["north"] * 4
+    assert tables.customers["region"].tolist() == ["north", "north", "north", "south"]
     issue = only_warning(report)
-    assert_located(issue, file="customers.csv", column="region", rows=2)
+    assert_located(issue, file="customers.csv", column="region", rows=1)
     assert "'North' as 'north'" in issue.message
 
 
@@ -1331,3 +1331,12 @@ def test_attributes_all_leaves_canonical_columns_to_be_mapped(tmp_path):
     specs = {"customers": {"columns": {}, "attributes": "all"}}
     tables = load(tmp_path, customers=people, specs=specs)
     assert set(tables.attributes) == {"region", "seats", "Var1"}  # not signup_date, wallet
+
+
+def test_an_attribute_with_one_value_in_every_row_is_named_in_a_warning(tmp_path):
+    """An extract's constant column (Orange's Var118) passed without a word."""
+    people = customers_frame().assign(region="north")
+    _, report = check(tmp_path, customers=people)
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="region", rows=4)
+    assert "tells no customers apart" in issue.message
