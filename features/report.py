@@ -46,9 +46,18 @@ def _day(timestamp: pd.Timestamp | None) -> str:
     return "-" if timestamp is None else f"{timestamp:%Y-%m-%d}"
 
 
+MISSING_SHOWN = 8
+"""Columns with gaps named per table, most missing first; a wide snapshot's 200 made a
+wall of text."""
+
+
 def _missing(rates: dict[str, float]) -> str:
-    """Only the columns with gaps: a full list of zeros hides the one that matters."""
-    return ", ".join(f"{column} {rate:.1%}" for column, rate in rates.items() if rate) or "-"
+    """Only the columns with gaps (a full list of zeros hides the one that matters), the
+    most missing first, at most `MISSING_SHOWN` of them."""
+    gaps = sorted(((rate, column) for column, rate in rates.items() if rate), reverse=True)
+    shown = ", ".join(f"{column} {rate:.1%}" for rate, column in gaps[:MISSING_SHOWN])
+    more = f" and {len(gaps) - MISSING_SHOWN} more columns" if len(gaps) > MISSING_SHOWN else ""
+    return shown + more or "-"
 
 
 def _issues_table(issues: list[Issue]) -> Table:

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from features.build import build_features
 from features.contract import ChurnSpec, CustomersSpec, load_config
-from features.report import render_report
+from features.report import _missing, render_report
 from features.sources import (
     DataError,
     Issue,
@@ -1221,6 +1221,14 @@ def test_render_report_lists_tables_and_issues(tmp_path):
     text = console.file.getvalue()
     for expected in ("customers", "transactions", "interactions", "events.csv", "1 error(s)"):
         assert expected in text
+
+
+def test_the_missing_values_cell_names_the_most_missing_columns_only():
+    """A wide snapshot's 200 columns with gaps made a wall of text."""
+    rates = {f"Var{k}": k / 100 for k in range(1, 21)} | {"full": 0.0}
+    text = _missing(rates)
+    assert text.startswith("Var20 20.0%, Var19 19.0%") and text.endswith("and 12 more columns")
+    assert "full" not in text and _missing({"full": 0.0}) == "-"
 
 
 def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
