@@ -273,14 +273,28 @@ def load_tables(
     without running `churn validate` first still hears of them. (`label_optional`: see
     `validate`.)"""
     tables, report = validate(config, today=today, label_optional=label_optional)
-    said = set()  # one file read as two tables (customers from a usage log) warns once
-    for issue in report.warnings:  # first: a date format guessed wrong explains an error
-        if (issue.path, issue.column, issue.message) not in said:
-            said.add((issue.path, issue.column, issue.message))
-            log.warning("data warning: %s", issue)
+    for said in _said_once(report.warnings):  # first: a wrong date format explains an error
+        log.warning("data warning: %s", said)
     report.raise_for_errors()
     assert tables is not None  # no errors means tables were built
     return tables
+
+
+def _said_once(issues: list[Issue]) -> list[str]:
+    """One line per file and message: one file read as two tables (customers from a
+    usage log) warns once, and the columns a message holds for are named together
+    (a snapshot's 18 blank columns were 18 lines on every command)."""
+    columns: dict[tuple[Path, str], list[str]] = {}
+    for issue in issues:
+        named = columns.setdefault((issue.path, issue.message), [])
+        if issue.column is not None and issue.column not in named:
+            named.append(issue.column)
+    lines = []
+    for (path, message), named in columns.items():
+        where = ", ".join(f"'{c}'" for c in named)
+        column = f", column {where}" if len(named) == 1 else f", columns {where}" if named else ""
+        lines.append(f"{path}{column}: {message}")
+    return lines
 
 
 def _reference_date(config: RunConfig, today: dt.date | None) -> _Reference:

@@ -1348,3 +1348,13 @@ def test_an_attribute_with_one_value_in_every_row_is_named_in_a_warning(tmp_path
     issue = only_warning(report)
     assert_located(issue, file="customers.csv", column="region", rows=4)
     assert "tells no customers apart" in issue.message
+
+
+def test_a_message_for_many_columns_is_said_once_naming_them(tmp_path, caplog):
+    """A snapshot's blank columns were a line each on every command."""
+    people = customers_frame().assign(Var1=None, Var2=None)
+    specs = {"customers": {"attributes": ["region", "seats", "Var1", "Var2"]}}
+    with caplog.at_level("WARNING", logger="features"):
+        load_tables(load_config(write_dataset(tmp_path, customers=people, specs=specs)))
+    blank = [r.getMessage() for r in caplog.records if "has no values" in r.getMessage()]
+    assert len(blank) == 1 and "columns 'Var1', 'Var2'" in blank[0]
