@@ -88,10 +88,13 @@ class TableSpec(_Strict):
             )
         return self
 
-    def outside_range(self, column: str, value: float) -> bool:
-        """Whether a number of this file column lies outside its `valid_ranges`."""
+    def outside_range(self, column: str, value: Any) -> Any:
+        """Whether numbers of this file column (one, or a whole column: the loader's and
+        a live request's one rule) lie outside its `valid_ranges`; NaN never does."""
         low, high = self.valid_ranges.get(column, (None, None))
-        return (low is not None and value < low) or (high is not None and value > high)
+        return (value < low if low is not None else False) | (
+            value > high if high is not None else False
+        )
 
     def missing_in(self, column: str) -> list[str | int | float]:
         """The values that mean "unknown" in one column of the file (`missing_values`)."""

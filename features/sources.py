@@ -19,6 +19,7 @@ import itertools
 import json
 import logging
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
@@ -395,28 +396,28 @@ def _read(
             table.error("rows.column", 0, f"no row holds any of: {wanted} (rows.values)")
             return None
         table.raw = table.raw.loc[kept].reset_index(drop=True)
+    per_column = spec.missing_values if isinstance(spec.missing_values, dict) else {}
+    for key, names in (("missing_values", per_column), ("valid_ranges", spec.valid_ranges)):
+        if not _names_read(table, key, names):
+            return None
     if spec.missing_values:
-        if isinstance(spec.missing_values, dict):
-            unread = sorted(set(spec.missing_values) - set(table.raw.columns))
-            if unread:
-                what = f"missing_values names column(s) not read: {', '.join(unread)}"
-                table.error(None, 0, f"{what}; read are: {', '.join(table.raw.columns)}")
-                return None
         keys = {table.sources[c] for c in ("customer_id", "rows.column") if c in table.sources}
         table.raw = _blanked(table.raw, spec, keep=keys)
-    if spec.valid_ranges and not _within_ranges(table, spec):
-        return None
+    _within_ranges(table, spec)
     return table
 
 
-def _within_ranges(table: _Table, spec: TableSpec) -> bool:
-    """Numbers outside their column's `valid_ranges` as blanks, with a warning each;
-    False (an error) when a range names a column not read."""
-    unread = sorted(set(spec.valid_ranges) - set(table.raw.columns))
+def _names_read(table: _Table, key: str, names: Iterable[str]) -> bool:
+    """Whether every column a per-column setting (`key`) names is read; else an error."""
+    unread = sorted(set(names) - set(table.raw.columns))
     if unread:
-        what = f"valid_ranges names column(s) not read: {', '.join(unread)}"
+        what = f"{key} names column(s) not read: {', '.join(unread)}"
         table.error(None, 0, f"{what}; read are: {', '.join(table.raw.columns)}")
-        return False
+    return not unread
+
+
+def _within_ranges(table: _Table, spec: TableSpec) -> None:
+    """Numbers outside their column's `valid_ranges` as blanks, with a warning each."""
     for name, (low, high) in spec.valid_ranges.items():
         values = table.raw[name]
         number = (
@@ -424,15 +425,12 @@ def _within_ranges(table: _Table, spec: TableSpec) -> bool:
             if is_numeric_dtype(values)
             else read_numbers(_text(values), spec.decimal)[0]  # '1051,5' too
         )
-        outside = (number < low if low is not None else False) | (
-            number > high if high is not None else False
-        )
+        outside = spec.outside_range(name, number)
         if outside.any():
             bounds = f"[{'' if low is None else f'{low:g}'}, {'' if high is None else f'{high:g}'}]"
             what = f"numbers outside valid_ranges {bounds} read as unknown"
             table.flag("warning", _canonical_of(table, name), outside, what, values)
             table.raw[name] = values.mask(outside)
-    return True
 
 
 def _canonical_of(table: _Table, column: str) -> str:

@@ -45,6 +45,7 @@ def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
         for name in tables.attributes:
             known = own[name].dropna()
             item["attributes"][name] = plain(known.iloc[-1]) if len(known) else None
+    further = {quantity_column(c): c for c in tables.event_quantities}
     for name, columns in ACTIVITY.items():
         frame = getattr(tables, name)
         if frame is None:
@@ -52,8 +53,7 @@ def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
         own = frame.loc[frame["customer_id"] == customer_id]
         rows = own[[c for c in columns if c in frame]]
         item[name] = [{k: plain(v) for k, v in row.items()} for row in rows.to_dict("records")]
-        further = {quantity_column(c): c for c in tables.event_quantities if name == "events"}
-        if further:
+        if name == "events" and further:
             for posted, values in zip(
                 item[name], own[list(further)].to_dict("records"), strict=True
             ):

@@ -24,7 +24,8 @@ import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -205,13 +206,13 @@ class Unknown:
             self.texts
         )
 
-    @cached_property
+    @property
     def missing_text(self) -> frozenset[str]:
         """Text the table's file reader takes for blank ('NA', 'NULL' in a CSV; none in
         Parquet or JSON), less the table's `not_missing`."""
-        if self.spec is None or not reads_missing_text(self.spec.path):
+        if self.spec is None:
             return frozenset()
-        return frozenset(MISSING_TEXT) - set(self.spec.not_missing)
+        return _missing_text(self.spec.path, tuple(self.spec.not_missing))
 
     def known(self, value: Any, column: str) -> Any:
         """The posted value of a file column (an attribute's name, else the table's
@@ -239,6 +240,12 @@ class Unknown:
             listed = self.spec.missing_in(column) if self.spec is not None else []
             self._by_column[column] = _Placeholders.of([*listed, *self.texts.get(column, [])])
         return self._by_column[column]
+
+
+@lru_cache(maxsize=64)
+def _missing_text(path: Path, not_missing: tuple[str, ...]) -> frozenset[str]:
+    """`Unknown.missing_text`, once per file (an `Unknown` is made per table and request)."""
+    return frozenset(MISSING_TEXT if reads_missing_text(path) else ()) - set(not_missing)
 
 
 def attribute_unknowns(model: ChurnModel) -> Unknown:
