@@ -1,8 +1,10 @@
 """Customer attributes from the config (segment, region, plan, contract, seats...).
 
 Attributes carry relationship type and switching cost (contract and commitment
-attributes, DOMAIN.md) and predict the wallet. They are static: the customers table is
-a snapshot, so an attribute must not be something that was only known after a cutoff.
+attributes, DOMAIN.md) and predict the wallet. A customers table is a snapshot, so its
+attributes are static and must not be something only known after a cutoff; those of a
+dated log (a customers log, or columns a payment or usage log carries: a payment's
+auto-renew flag) are read as of each cutoff.
 """
 
 from __future__ import annotations
@@ -65,16 +67,22 @@ def _is_flag(values: pd.Series | np.ndarray) -> bool:
 
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
-    customers = ctx.tables.customers
-    if ctx.tables.attribute_history is not None:  # every value the log holds
-        customers = ctx.tables.attribute_history
     words = ctx.tables.attribute_words
-    return [
-        attribute_spec(name, kind, _levels(customers[name]), words=words.get(name))
-        if kind == "categorical"
-        else attribute_spec(name, kind, flag=_is_flag(customers[name]), words=words.get(name))
-        for name, kind in ctx.tables.attributes.items()
-    ]
+    specs = []
+    for name, kind in ctx.tables.attributes.items():
+        values = _every_value(ctx.tables, name)
+        if kind == "categorical":
+            specs.append(attribute_spec(name, kind, _levels(values), words=words.get(name)))
+        else:
+            specs.append(attribute_spec(name, kind, flag=_is_flag(values), words=words.get(name)))
+    return specs
+
+
+def _every_value(tables: Tables, name: str) -> pd.Series:
+    """Every value an attribute takes: a dated log's (`attribute_history`) where it has
+    the attribute, else the customers table's."""
+    history = tables.attribute_history
+    return history[name] if history is not None and name in history else tables.customers[name]
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
@@ -82,7 +90,8 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     history = ctx.tables.attribute_history
     columns: Columns = {}
     for name, kind in ctx.tables.attributes.items():
-        values = customers[name] if history is None else as_of(history, name, ctx, cutoff_day)
+        dated = history is not None and name in history
+        values = as_of(history, name, ctx, cutoff_day) if dated else customers[name]
         columns[name] = numbers(values) if kind == "numeric" else texts(values)
     return columns
 

@@ -173,13 +173,47 @@ class CustomersSpec(TableSpec):
     @field_validator("attributes", mode="before")
     @classmethod
     def _attributes_as_mapping(cls, value: Any) -> Any:
-        """Accept `[region, segment]` (types inferred) or `{seats: numeric}` (overridden)."""
-        if isinstance(value, list):
-            return dict.fromkeys(value)
-        return value
+        return _as_mapping(value)
 
 
-class TransactionsSpec(TableSpec):
+def _as_mapping(value: Any) -> Any:
+    """Accept `[region, segment]` (types inferred) or `{seats: numeric}` (overridden)."""
+    if isinstance(value, list):
+        return dict.fromkeys(value)
+    return value
+
+
+class ActivitySpec(TableSpec):
+    """An activity table that may carry attributes of the customer on its rows."""
+
+    attributes: dict[str, AttributeKind | None] = Field(default_factory=dict)
+    """Columns of this file that describe the customer as of the row: a payment's
+    auto-renew flag, plan or payment method (contract and commitment attributes,
+    DOMAIN.md). Each is an attribute read as of every cutoff: its value on the
+    customer's latest row (of those `rows:` keeps) on or before it. A list infers the
+    kinds; {is_auto_renew: numeric} sets them. A live request posts the current value
+    in the customer's `attributes`."""
+    attribute_words: dict[str, str] = Field(default_factory=dict)
+    """What reasons call such an attribute: {is_auto_renew: "auto-renew on the latest
+    payment"}."""
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attributes_as_mapping(cls, value: Any) -> Any:
+        return _as_mapping(value)
+
+    @model_validator(mode="after")
+    def _attributes_are_not_canonical(self) -> ActivitySpec:
+        canonical = sorted(set(self.attributes) & {*self.required_columns, *self.optional_columns})
+        if canonical:
+            raise ValueError(f"attribute(s) named like a canonical column: {', '.join(canonical)}")
+        unknown = sorted(set(self.attribute_words) - set(self.attributes))
+        if unknown:
+            raise ValueError(f"attribute_words names no attribute: {', '.join(unknown)}")
+        return self
+
+
+class TransactionsSpec(ActivitySpec):
     """Lines of purchases. `amount` is the line's total; a log that has a unit price and a
     quantity instead maps `unit_price` (and `quantity`), and the total is their product."""
 
@@ -213,7 +247,7 @@ class TransactionsSpec(TableSpec):
         return columns
 
 
-class EventsSpec(TableSpec):
+class EventsSpec(ActivitySpec):
     required_columns = ("customer_id", "timestamp", "type")
     optional_columns = ("quantity",)
 
@@ -283,6 +317,33 @@ class DataSpec(_Strict):
                 "table, the customers are who appear in the transactions and events)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _one_table_per_attribute(self) -> DataSpec:
+        seen: dict[str, str] = {}
+        for table, names in self.attribute_tables().items():
+            for name in names:
+                if name in seen:
+                    raise ValueError(
+                        f"attribute '{name}' is read from both {seen[name]} and {table}"
+                    )
+                seen[name] = table
+        return self
+
+    def attribute_tables(self) -> dict[str, list[str]]:
+        """The attributes each table names (`customers.attributes`, and those the
+        transactions and events carry), by table."""
+        return {
+            name: list(spec.attributes)
+            for name, spec in self.tables().items()
+            if isinstance(spec, CustomersSpec | ActivitySpec) and spec.attributes
+        }
+
+    def carried_attributes(self) -> set[str]:
+        """The attributes the activity tables carry."""
+        return {
+            n for t, names in self.attribute_tables().items() if t != "customers" for n in names
+        }
 
     def tables(self) -> dict[str, TableSpec]:
         """The configured tables by name, in a stable order."""

@@ -40,6 +40,7 @@ from pandas.tseries.api import guess_datetime_format
 
 from features.contract import (
     UNTYPED_EVENT,
+    ActivitySpec,
     CustomersSpec,
     EventsSpec,
     InteractionsSpec,
@@ -242,8 +243,7 @@ def validate(
         report.tables.insert(0, _summarize("customers", None, customers))
     if report.errors or customers is None:
         return None, report
-    read = next((t for t in tables if t.name == "customers"), None)
-    return _tables(config, customers, frames, read), report
+    return _tables(config, customers, frames, tables), report
 
 
 def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str, TableSpec]:
@@ -309,29 +309,58 @@ def _tables(
     config: RunConfig,
     customers: pd.DataFrame,
     frames: dict[str, pd.DataFrame],
-    read: _Table | None,
+    read: list[_Table],
 ) -> Tables:
-    """The loaded tables; `read`: the customers table as read (None when derived from
-    activity), with the attribute kinds, placeholders and history found in it."""
+    """The loaded tables; `read`: the tables as read, with the attribute kinds,
+    placeholders and histories found in them (the customers table's, and those the
+    transactions and events carry)."""
     data = config.data
     consumables = data.transactions and data.transactions.consumable_categories
     event_types = data.events and data.events.types
+    history = _merged_histories([t.history for t in read if t.history is not None])
+    carried = data.carried_attributes()
+    if carried and history is not None:
+        customers = _with_latest(customers, history, [n for n in history if n in carried])
+    words = {}
+    for spec in data.tables().values():
+        words.update(getattr(spec, "attribute_words", {}))
     return Tables(
         customers=customers,
         transactions=frames.get("transactions"),
         events=frames.get("events"),
         interactions=frames.get("interactions"),
         cancellations=frames.get("cancellations"),
-        attributes=read.kinds if read is not None else {},
-        attribute_words=data.customers.attribute_words if data.customers else {},
-        unknown_texts=read.placeholders if read is not None else {},
-        attribute_history=read.history if read is not None else None,
+        attributes={name: kind for t in read for name, kind in t.kinds.items()},
+        attribute_words=words,
+        unknown_texts={name: texts for t in read for name, texts in t.placeholders.items()},
+        attribute_history=history,
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
         event_quantity_unit=data.events.quantity_unit if data.events else "units",
         event_quantities=dict(data.events.quantities) if data.events else {},
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
     )
+
+
+def _merged_histories(histories: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """One dated attribute log from the customers log's and the activity tables': each
+    attribute's column is blank on the other tables' rows, and `as_of` reads a column's
+    latest known value, so stacked rows answer as each table alone would."""
+    if len(histories) < 2:
+        return histories[0] if histories else None
+    merged = pd.concat(histories, ignore_index=True)
+    return merged.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
+
+
+def _with_latest(customers: pd.DataFrame, history: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The customers table with each carried attribute's latest known value: what the
+    customer is now, as a customers table says it (features read it as of each cutoff)."""
+    columns = {}
+    for name in names:
+        known = history.loc[history[name].notna(), ["customer_id", name]]
+        by_id = known.drop_duplicates("customer_id", keep="last").set_index("customer_id")[name]
+        columns[name] = by_id.reindex(customers["customer_id"]).set_axis(customers.index)
+    return customers.assign(**columns)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -366,7 +395,7 @@ def _read(
         if label_optional and spec.label is not None and spec.label.column not in available:
             spec = spec.model_copy(update={"label": None})
         if spec.all_attributes:
-            spec = _with_every_attribute(spec, available)
+            spec = _with_every_attribute(spec, available, config.data.carried_attributes())
         table.spec, table.sources = spec, _source_columns(spec)
     supplied = _supplied_columns(table, config, available)
     read = {c: s for c, s in table.sources.items() if c not in supplied}
@@ -465,11 +494,14 @@ def _holds(values: pd.Series, wanted: list) -> pd.Series:
     return held
 
 
-def _with_every_attribute(spec: CustomersSpec, available: list[str]) -> CustomersSpec:
+def _with_every_attribute(
+    spec: CustomersSpec, available: list[str], carried: set[str]
+) -> CustomersSpec:
     """`attributes: all`: every column not otherwise read, nor left out, nor a reader's
-    unnamed index column ('Unnamed: 0', a frame saved with its index)."""
+    unnamed index column ('Unnamed: 0', a frame saved with its index), nor an attribute
+    an activity table carries (read there as of each cutoff)."""
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}  # map these
-    taken = {*spec.mapped().values(), *spec.not_attributes, *canonical}
+    taken = {*spec.mapped().values(), *spec.not_attributes, *canonical, *carried}
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {spec.rows.column} if spec.rows is not None else set()
     every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
@@ -480,10 +512,10 @@ def _source_columns(spec: TableSpec) -> dict[str, str]:
     """canonical -> user column for everything to read: mapped columns, attributes, label,
     and the column rows are kept by (`rows`)."""
     sources = spec.mapped()
-    if isinstance(spec, CustomersSpec):
+    if isinstance(spec, CustomersSpec | ActivitySpec):
         sources.update({name: name for name in spec.attributes if name not in sources})
-        if spec.label is not None:
-            sources["label"] = spec.label.column
+    if isinstance(spec, CustomersSpec) and spec.label is not None:
+        sources["label"] = spec.label.column
     if spec.rows is not None:
         sources["rows.column"] = spec.rows.column
     return sources
@@ -640,7 +672,8 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         _clean_customers(table, spec)
         frame = table.finish()
         if "timestamp" in frame:
-            table.history = _attribute_history(frame, spec)
+            if _log_like(frame):
+                table.history = _attribute_history(frame, list(spec.attributes))
             frame = frame.drop(columns="timestamp")
         frame = _without_repeated_rows(table, frame, spec, dated=table.history is not None)
         _check_duplicate_ids(table, frame)
@@ -659,7 +692,19 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
     elif isinstance(spec, InteractionsSpec):
         table.clean["type"] = _interaction_types(table, spec)
         _check_resolution_order(table)
+    if isinstance(spec, ActivitySpec) and spec.attributes:
+        return _sorted_activity(_carried_apart(table, spec))
     return _sorted_activity(table.finish())
+
+
+def _carried_apart(table: _Table, spec: ActivitySpec) -> pd.DataFrame:
+    """The activity rows without the attributes they carry, which go to the table's
+    dated attribute log (`_attribute_history`)."""
+    for name, kind in spec.attributes.items():
+        table.clean[name] = _attribute(table, name, kind)
+    frame = table.finish()
+    table.history = _attribute_history(frame, list(spec.attributes))
+    return frame.drop(columns=list(spec.attributes))
 
 
 def _convert(
@@ -774,12 +819,11 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
     table.clean["customer_id"] = ids if isinstance(ids.dtype, pd.StringDtype) else ids.astype("str")
 
 
-def _attribute_history(frame: pd.DataFrame, spec: CustomersSpec) -> pd.DataFrame | None:
-    """A customers log's dated attribute values (customer_id, timestamp, attributes),
-    sorted by customer and time; None for a table of one row per customer, or without
-    attributes (its `timestamp` says nothing then)."""
-    attributes = [name for name in spec.attributes if name in frame]
-    if not attributes or not _log_like(frame):
+def _attribute_history(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame | None:
+    """A log's dated attribute values (customer_id, timestamp, attributes), sorted by
+    customer and time; None without attributes (its `timestamp` says nothing then)."""
+    attributes = [name for name in names if name in frame]
+    if not attributes:
         return None
     history = frame.loc[frame["timestamp"].notna(), ["customer_id", "timestamp", *attributes]]
     history = history.sort_values(["customer_id", "timestamp"], kind="stable")

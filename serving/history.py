@@ -42,7 +42,7 @@ def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
     history = tables.attribute_history
     if history is not None:  # a log's attributes: the customer's latest, as they are now
         own = history.loc[history["customer_id"] == customer_id]
-        for name in tables.attributes:
+        for name in [n for n in tables.attributes if n in own]:
             known = own[name].dropna()
             item["attributes"][name] = plain(known.iloc[-1]) if len(known) else None
     further = {quantity_column(c): c for c in tables.event_quantities}

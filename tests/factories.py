@@ -123,6 +123,29 @@ def default_specs() -> dict[str, dict[str, Any]]:
     }
 
 
+def payments_frame() -> pd.DataFrame:
+    """A payment log carrying each member's auto-renew flag and payment method, with a
+    cancel row (customer 3's only row)."""
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 2, 2, 3],
+            "timestamp": [
+                "2024-01-15",
+                "2024-02-01",
+                "2024-04-11",
+                "2024-01-02",
+                "2024-03-01",
+                "2024-02-29",
+            ],
+            "amount": [60.0, 35.5, 15.0, 80.0, 120.0, 40.0],
+            "auto_renew": [1, 1, 0, 1, None, 0],
+            "method": ["card", "card", "paypal", "card", "card", "bank"],
+            "is_cancel": [0, 0, 0, 0, 0, 1],
+            "category": "plan",
+        }
+    )
+
+
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
     """One frame as CSV (also .csv.gz) or Parquet, chosen by the file's extension."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from features.build import build_features
-from features.contract import ChurnSpec, CustomersSpec, load_config
+from features.build import build, build_features
+from features.contract import ChurnSpec, ConfigError, CustomersSpec, load_config
 from features.report import _missing, render_report
 from features.sources import (
     DataError,
@@ -33,6 +33,7 @@ from tests.factories import (
     events_frame,
     interactions_frame,
     many_transactions,
+    payments_frame,
     transactions_frame,
     write_dataset,
     write_table,
@@ -1358,3 +1359,124 @@ def test_a_message_for_many_columns_is_said_once_naming_them(tmp_path, caplog):
         load_tables(load_config(write_dataset(tmp_path, customers=people, specs=specs)))
     blank = [r.getMessage() for r in caplog.records if "has no values" in r.getMessage()]
     assert len(blank) == 1 and "columns 'Var1', 'Var2'" in blank[0]
+
+
+PAYMENTS = payments_frame()
+
+
+def _payments(tmp_path: Path, payments: pd.DataFrame = PAYMENTS, **spec) -> Tables:
+    transactions = {
+        "attributes": ["auto_renew", "method"],
+        "rows": {"column": "is_cancel", "values": [0]},
+    }
+    return load(tmp_path, transactions=payments, specs={"transactions": {**transactions, **spec}})
+
+
+def test_a_payment_logs_carried_attributes_are_read_as_of_each_cutoff(tmp_path):
+    """A payment's auto-renew flag is the customer's as of that payment: at a cutoff,
+    the latest kept payment's known value (the cancel row is not a payment)."""
+    tables = _payments(tmp_path)
+    assert tables.attributes["auto_renew"] == "numeric"
+    assert tables.attributes["method"] == "categorical"
+    assert "auto_renew" not in tables.transactions  # an attribute, not a purchase column
+    features = build_features(tables, cutoffs=["2024-01-31", "2024-03-31", "2024-04-30"])
+    renew = features.pivot(index="customer_id", columns="cutoff", values="auto_renew")
+    assert renew.loc[1].tolist() == [1.0, 1.0, 0.0]
+    assert renew.loc[2].tolist() == [1.0, 1.0, 1.0]  # a blank flag keeps the known one
+    assert renew.loc[3].isna().all()  # only a cancel row: nothing known
+    method = features.pivot(index="customer_id", columns="cutoff", values="method")
+    assert method.loc[1].tolist() == ["card", "card", "paypal"]
+    # the customers table says what they are now, as a live request posts it
+    now = tables.customers.set_index("customer_id")
+    assert now.loc[1, "method"] == "paypal" and now.loc[2, "auto_renew"] == 1.0
+
+
+def test_carried_attributes_at_a_cutoff_ignore_payments_after_it(tmp_path):
+    """Leakage: switching auto-renew off after the cutoff changes nothing at it."""
+    cutoff = "2024-03-31"
+    before = build_features(_payments(tmp_path), cutoffs=cutoff)
+    later = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 4],
+            "timestamp": ["2024-05-02", "2024-04-01", "2024-05-05"],
+            "amount": [15.0, 120.0, 9.0],
+            "auto_renew": [1, 0, 0],
+            "method": ["cash", "cash", "cash"],
+            "is_cancel": [0, 0, 0],
+            "category": "plan",
+        }
+    )
+    after = build_features(_payments(tmp_path, pd.concat([PAYMENTS, later])), cutoffs=cutoff)
+    columns = ["customer_id", "auto_renew", "method"]  # (levels: every value the log holds)
+    pd.testing.assert_frame_equal(before[columns].astype(object), after[columns].astype(object))
+
+
+def test_carried_and_customers_attributes_are_one_set_of_attributes(tmp_path):
+    """The customers table's attributes stay static beside the carried ones, and reasons
+    call a carried one by its words."""
+    tables = _payments(tmp_path, attribute_words={"auto_renew": "auto-renew on the latest payment"})
+    assert set(tables.attributes) == {"region", "seats", "auto_renew", "method"}
+    built = build(tables, cutoffs="2024-03-31")
+    assert built.frame.set_index("customer_id").loc[2, "region"] == "south"
+    spec = next(s for s in built.specs if s.name == "auto_renew")
+    assert spec.render({"auto_renew": 0.0}) == "auto-renew on the latest payment: no"
+
+
+@pytest.mark.parametrize(
+    ("spec", "data", "message"),
+    [
+        ({"attributes": ["amount"]}, {}, "named like a canonical column: amount"),
+        ({"attributes": ["method"], "attribute_words": {"plan": "x"}}, {}, "names no attribute"),
+        ({"attributes": ["region"]}, {}, "'region' is read from both customers and transactions"),
+    ],
+)
+def test_carried_attributes_are_checked_in_the_config(tmp_path, spec, data, message):
+    path = write_dataset(tmp_path, transactions=PAYMENTS, specs={"transactions": spec}, data=data)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
+def test_attributes_all_leaves_a_carried_attribute_to_its_log(tmp_path):
+    """A customers file with the payment log's column too: `attributes: all` does not
+    read it twice (the config would then name one attribute in two tables)."""
+    customers = customers_frame().assign(method="card")
+    tables = load(
+        tmp_path,
+        customers=customers,
+        transactions=PAYMENTS,
+        specs={
+            "customers": {"attributes": "all"},
+            "transactions": {"attributes": ["method"]},
+        },
+    )
+    assert tables.attributes["method"] == "categorical"
+    # customer 1's latest payment, not the customers file's 'card'
+    assert tables.customers.set_index("customer_id").loc[1, "method"] == "paypal"
+
+
+def test_a_usage_log_carries_attributes_without_a_customers_table(tmp_path):
+    """Sparkify's level on every event, read as the events' own attribute."""
+    pd.DataFrame(LOG_ROWS, columns=["userId", "ts", "page", "level"]).to_csv(
+        tmp_path / "log.csv", index=False
+    )
+    events = {
+        "path": "log.csv",
+        "columns": {"customer_id": "userId", "timestamp": "ts", "type": "page"},
+        "attributes": ["level"],
+    }
+    cancellations = {
+        "path": "log.csv",
+        "columns": {"customer_id": "userId", "timestamp": "ts"},
+        "rows": {"column": "page", "values": ["Cancellation Confirmation"]},
+    }
+    config = {
+        "name": "stream",
+        "data": {"as_of": "2024-06-30", "events": events, "cancellations": cancellations},
+        "churn": {"definition": "cancellation"},
+    }
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    tables = load_tables(load_config(tmp_path / "churn.yaml"))
+    features = build_features(tables, cutoffs=["2024-01-31", "2024-02-29", "2024-03-31"])
+    level = features.pivot(index="customer_id", columns="cutoff", values="level")
+    assert level.loc[1].tolist() == ["free", "paid", "paid"]
+    assert level.loc[2].tolist() == ["paid", "paid", "free"]

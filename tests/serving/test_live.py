@@ -865,3 +865,26 @@ def test_posted_further_quantities_read_placeholders_as_the_loader_does():
     )
     columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
     assert columns["usage_num_unq_30d"].tolist() == [5.0]
+
+
+def test_a_payment_logs_carried_attributes_posted_live_score_as_the_batch(tmp_path):
+    """A replayed history posts what the member is now (the latest payment's auto-renew
+    flag and method) as attributes, and live reads them as the batch reads the log at
+    the data's end."""
+    from tests.factories import payments_frame, write_dataset
+
+    spec = {"attributes": ["auto_renew", "method"], "rows": {"column": "is_cancel", "values": [0]}}
+    config = load_config(
+        write_dataset(tmp_path, transactions=payments_frame(), specs={"transactions": spec})
+    )
+    tables = load_tables(config)
+    model = SimpleNamespace(config=config, attribute_kinds=tables.attributes, info={})
+    item = history_item(tables, 1)
+    assert item["attributes"]["auto_renew"] == 0.0 and item["attributes"]["method"] == "paypal"
+    posted = CustomerHistoryIn.model_validate(item)
+    cutoff = pd.Timestamp("2024-04-30")
+    live_columns = build_columns(live.to_tables([posted], model), cutoff=cutoff)
+    batch = build_columns(tables, cutoff=cutoff)
+    at = list(batch["customer_id"]).index(1)
+    for name in ("auto_renew", "method", "days_since_last_purchase"):
+        assert live_columns[name][0] == batch[name][at], name
