@@ -218,9 +218,19 @@ class TransactionsSpec(ActivitySpec):
     quantity instead maps `unit_price` (and `quantity`), and the total is their product."""
 
     required_columns = ("customer_id", "timestamp", "amount")
-    optional_columns = ("quantity", "category", "discount", "order_id", "unit_price", "paid_until")
+    optional_columns = (
+        "quantity",
+        "category",
+        "discount",
+        "list_price",
+        "order_id",
+        "unit_price",
+        "paid_until",
+    )
     """`paid_until`: the end of the period a payment pays for (a subscription's
-    membership expiry date); the `expiry` churn definition reads it."""
+    membership expiry date); the `expiry` churn definition reads it. `list_price`: the
+    price before any discount (a plan's list price beside what was paid); the discount is
+    what the line paid below it."""
 
     consumable_categories: list[str] | None = None
     """Low-value repeat categories; when absent they are inferred as of each cutoff."""
@@ -232,6 +242,8 @@ class TransactionsSpec(ActivitySpec):
                 raise ValueError("map either amount (the line total) or unit_price, not both")
             if "quantity" not in self.columns:
                 raise ValueError("unit_price needs quantity: the amount is their product")
+        if {"list_price", "discount"} <= set(self.columns):
+            raise ValueError("map either discount or list_price (the discount is below it)")
         return self
 
     def mapped(self) -> dict[str, str]:
@@ -242,8 +254,9 @@ class TransactionsSpec(ActivitySpec):
 
     def loaded_columns(self) -> list[str]:
         columns = super().loaded_columns()
-        if "unit_price" in columns:
-            columns[columns.index("unit_price")] = "amount"
+        for read, loaded in (("unit_price", "amount"), ("list_price", "discount")):
+            if read in columns:
+                columns[columns.index(read)] = loaded
         return columns
 
 

@@ -61,7 +61,16 @@ TIMESTAMP_COLUMNS = frozenset(
 FUTURE_COLUMNS = frozenset({"paid_until"})
 """Dates that may lie after the extract date (a year paid ahead ends next year)."""
 NUMBER_COLUMNS = frozenset(
-    {"amount", "unit_price", "quantity", "discount", "satisfaction", "wallet", "value"}
+    {
+        "amount",
+        "unit_price",
+        "quantity",
+        "discount",
+        "list_price",
+        "satisfaction",
+        "wallet",
+        "value",
+    }
 )
 TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
 DERIVED_COLUMNS = frozenset({"returned_at"})
@@ -681,6 +690,8 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
     if isinstance(spec, TransactionsSpec):
         if "unit_price" in table.clean:
             _line_totals(table)
+        if "list_price" in table.clean:
+            _discounts_below_list_price(table)
         _check_amounts(table)
         _paid_until_not_before_payment(table)
         _warn_repeated_lines(table)
@@ -1233,6 +1244,18 @@ def _line_totals(table: _Table) -> None:
     table.sources = {
         **table.sources,
         "amount": f"{table.sources['unit_price']} x {table.sources['quantity']}",
+    }
+
+
+def _discounts_below_list_price(table: _Table) -> None:
+    """discount = list_price - amount where the line paid less (0 where it paid the list
+    price or more), missing where either is."""
+    below = table.clean.pop("list_price") - table.clean["amount"]
+    table.clean["discount"] = below.clip(lower=0.0)
+    table.missing["discount"] = table.missing.pop("list_price") | table.clean["amount"].isna()
+    table.sources = {
+        **table.sources,
+        "discount": f"{table.sources['list_price']} - {table.sources['amount']}",
     }
 
 

@@ -263,6 +263,12 @@ class TransactionIn(_In):
     quantity: float | None = Field(default=None, allow_inf_nan=False)
     category: str | None = Field(default=None, max_length=128)
     discount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    list_price: float | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="The price before any discount, for a model whose data map "
+        "`list_price`: the discount is what the line paid below it, as the loader reads.",
+    )
     order_id: str | None = Field(default=None, max_length=128)
     paid_until: Stamp | None = Field(
         default=None, description="The end of the period the payment pays for (subscriptions)."
@@ -275,7 +281,7 @@ class TransactionIn(_In):
         if self.unit_price is None or self.quantity is None:
             if self.amount is None:
                 raise ValueError("give amount, or unit_price and quantity")
-            return self
+            return self._discounted()
         product = self.unit_price * self.quantity
         if not math.isfinite(product):
             raise ValueError("unit_price x quantity is too large")
@@ -283,6 +289,14 @@ class TransactionIn(_In):
             self.amount = product
         elif abs(self.amount - product) >= 0.005:
             raise ValueError(f"amount {self.amount} is not unit_price x quantity ({product})")
+        return self._discounted()
+
+    def _discounted(self) -> TransactionIn:
+        """discount = list_price - amount where the line paid less, as the loader does."""
+        if self.list_price is not None:
+            if self.discount is not None:
+                raise ValueError("give discount or list_price, not both")
+            self.discount = max(self.list_price - self.amount, 0.0)
         return self
 
 

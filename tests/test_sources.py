@@ -814,6 +814,29 @@ def test_a_unit_price_and_quantity_give_the_amount(tmp_path):
     assert "unit_price" not in tables.transactions
 
 
+def test_a_list_price_gives_the_discount_below_it(tmp_path):
+    """A payment log with the plan's list price beside what was paid: the discount is
+    the difference where the member paid less, none where they paid the list price or
+    more, unknown where the list price is blank."""
+    payments = transactions_frame().assign(list=[120.0, 49.5, 60.0, 12.0, 70.0, 250.0, None, 40.0])
+    columns = {"category": "category", "list_price": "list"}
+    tables = load(tmp_path, transactions=payments, specs={"transactions": {"columns": columns}})
+    lines = tables.transactions.sort_values(["customer_id", "timestamp"])
+    own = lines.loc[lines["customer_id"] == 1, "discount"].tolist()  # 60/60, 35.5/49.5, 15/-
+    assert own[:2] == [0.0, 14.0] and np.isnan(own[2])
+    assert lines["discount"].isna().sum() == 1
+    assert "list_price" not in tables.transactions
+    features = build_features(tables, cutoffs="2024-12-31").set_index("customer_id")
+    assert features.loc[1, "discount_share_365d"] == pytest.approx(35.5 / 110.5)
+
+
+def test_list_price_and_discount_are_not_both_mapped(tmp_path):
+    columns = {"category": "category", "discount": "category", "list_price": "amount"}
+    path = write_dataset(tmp_path, specs={"transactions": {"columns": columns}})
+    with pytest.raises(ConfigError, match="either discount or list_price"):
+        load_config(path)
+
+
 def test_many_negative_amounts_are_an_error(tmp_path):
     transactions = transactions_frame().assign(amount=[-5.0, 1, 2, -1, 3, 4, 5, 6])
     _, report = check(tmp_path, transactions=transactions)

@@ -888,3 +888,29 @@ def test_a_payment_logs_carried_attributes_posted_live_score_as_the_batch(tmp_pa
     at = list(batch["customer_id"]).index(1)
     for name in ("auto_renew", "method", "days_since_last_purchase"):
         assert live_columns[name][0] == batch[name][at], name
+
+
+def test_a_posted_list_price_gives_the_discount_the_loader_reads():
+    spec = DataSpec.model_validate(
+        {"transactions": {"path": "p.csv", "columns": {"list_price": "plan_list_price"}}}
+    )
+    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    member = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "m1",
+            "transactions": [
+                {"timestamp": "2016-11-01", "amount": 99.0, "list_price": 149.0},
+                {"timestamp": "2016-12-01", "amount": 149.0, "list_price": 129.0},
+                {"timestamp": "2016-12-15", "amount": 149.0},
+            ],
+        }
+    )
+    tables = live.to_tables([member], model)
+    assert tables.transactions["discount"][:2].tolist() == [50.0, 0.0]
+    assert np.isnan(tables.transactions["discount"][2])
+    columns = build_columns(tables, cutoff=pd.Timestamp("2016-12-31"))
+    assert columns["discount_share_365d"].tolist() == [pytest.approx(99.0 / 397.0)]
+    with pytest.raises(ValidationError, match="discount or list_price"):
+        TransactionIn.model_validate(
+            {"timestamp": "2016-11-01", "amount": 9, "discount": 1, "list_price": 10}
+        )
