@@ -31,6 +31,7 @@ from features.context import Context, prepare
 from features.levels import categorical
 from features.registry import Columns, FeatureSpec, specs_by_name
 from features.tables import Tables, as_cutoffs
+from features.words import in_words_of
 
 FAMILIES = (
     recency.FAMILY,
@@ -64,7 +65,7 @@ def declared_features(ctx: Context) -> list[FeatureSpec]:
     """Every feature these tables yield, each tagged with its family, in column order."""
     specs = [_tagged(s, f.name) for f in FAMILIES for s in f.specs(ctx)]
     specs_by_name(specs)  # fails fast on a name declared twice
-    return specs
+    return in_words_of(ctx.tables, specs)
 
 
 @lru_cache(maxsize=4096)

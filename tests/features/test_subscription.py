@@ -75,3 +75,20 @@ def test_a_period_ending_late_in_the_window_waits_for_the_grace_days(grace, chur
     tables = make_tables(transaction_frame=_payments([(6, "2024-06-25", 10.0, "2024-07-25")]))
     labels = label_churn(tables, spec, cutoffs=CUTOFF).set_index("customer_id")
     assert bool(labels.loc[6, "churned"]) is churned
+
+
+def test_a_payment_logs_reasons_speak_of_payments_not_purchases():
+    """ "usually pays every 30 days", not a shop's "usually buys"; a shop keeps its words."""
+    paid = build(make_tables(transaction_frame=_payments(PAYMENTS)), cutoffs=CUTOFF).specs
+    bought = [paid_on[:3] for paid_on in PAYMENTS]
+    shop = build(make_tables(transaction_frame=transactions(bought)), cutoffs=CUTOFF).specs
+    for specs, expected in (
+        (paid, "usually pays every 30 days"),
+        (shop, "usually buys every 30 days"),
+    ):
+        gap = next(s for s in specs if s.name == "gap_median_days")
+        assert gap.render({"gap_median_days": 30.0}) == expected
+    overdue = next(s for s in paid if s.name == "overdue_ratio")
+    text = overdue.render({"days_since_last_purchase": 40.0, "overdue_ratio": 1.3})
+    assert text == "no payment for 40 days, 1.3× their usual gap"
+    assert overdue.reason_missing == "fewer than two payments: no payment rhythm yet"
