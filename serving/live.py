@@ -33,6 +33,7 @@ import pandas as pd
 
 from churn.model import ChurnModel
 from features.contract import (
+    ChurnSpec,
     DataSpec,
     EventsSpec,
     InteractionsSpec,
@@ -82,7 +83,8 @@ class NotANumberError(UnscorableError):
 
 
 class GoneError(UnscorableError):
-    """A posted customer cancelled on or before the cutoff and bought nothing since."""
+    """A posted customer the batch holds for gone at the cutoff: cancelled and bought
+    nothing since, lapsed past the active window, or no longer paid up."""
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,13 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     cutoff = resolve_cutoff(request, model)
     require_not_future(cutoff)
     require_known(request.customers, cutoff, model.config.data)
-    if model.config.churn.definition == "cancellation":
-        require_not_gone(request.customers, cutoff, model.config.data)
-    if model.config.churn.definition == "expiry":
-        require_paid_up(request.customers, cutoff, model.config.churn.grace_days)
+    churn, data = model.config.churn, model.config.data
+    if churn.definition in ("inactivity", "cancellation"):
+        require_active(request.customers, cutoff, churn, data)
+    if churn.definition == "cancellation":
+        require_not_gone(request.customers, cutoff, data)
+    if churn.definition == "expiry":
+        require_paid_up(request.customers, cutoff, churn.grace_days)
     return cutoff
 
 
@@ -390,12 +395,42 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
         )
 
 
+def require_active(
+    customers: list[CustomerHistoryIn], cutoff: dt.date, churn: ChurnSpec, data: DataSpec
+) -> None:
+    """Refuse customers without a purchase (under `inactivity`; or a usage event, under
+    `cancellation`) in the `active_window_days` up to the cutoff: the batch does not score
+    them (`features.labels`), and the model never learned from them, so their probability
+    would be a guess (a buyer silent for 381 days scored 0.435, "medium"). Under
+    inactivity they have already churned by the model's own definition."""
+    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
+    since = cutoff - dt.timedelta(days=churn.active_window_days)  # the window: (since, cutoff]
+    free = _free_periods(data.transactions)
+    usage = churn.definition == "cancellation"
+    lapsed = []
+    for customer in customers:
+        days = _purchase_days(customer, end, free)
+        if usage:
+            days += [naive(row.timestamp).date() for row in customer.events]
+        recent = [day for day in days if since < day <= cutoff]
+        if not recent:
+            last = max((day for day in days if day <= cutoff), default=None)
+            lapsed.append(
+                f"{customer.customer_id} ({'nothing' if last is None else f'last {last}'})"
+            )
+    if lapsed:
+        what = "purchase or usage event" if usage else "purchase"
+        raise GoneError(
+            f"customer(s) {', '.join(lapsed)}: no {what} in the {churn.active_window_days} days "
+            f"up to {cutoff} (churn.active_window_days), so not active and not scored (as in "
+            "the batch)"
+        )
+
+
 def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec) -> None:
     """Refuse customers who cancelled on or before the cutoff and made no purchase on a
     later day: the batch does not score them (`features.labels._gone`), and scored on
-    their past usage they would read as low risk. (The batch's other reason to leave a
-    customer out, no activity in `active_window_days`, is not applied here: a long
-    silence is still scored, as the high risk it is.)"""
+    their past usage they would read as low risk."""
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     types = cancellation_event_types(data)
     free = _free_periods(data.transactions)
@@ -463,16 +498,23 @@ def _known_by(
         return naive(customer.signup_date) < end
     if not dated or any(naive(row.timestamp) < end for row in customer.events):
         return True
+    return bool(_purchase_days(customer, end, free))
+
+
+def _purchase_days(customer: CustomerHistoryIn, end: dt.datetime, free: bool) -> list[dt.date]:
+    """The days of the customer's purchases before `end` that still count then, as the
+    batch's orders known at the cutoff: a purchase returned by then does not."""
     bought = [
         row
         for row in _kept(customer, "transactions", free_periods=free)
         if naive(row.timestamp) < end
     ]
-    if any(row.amount < 0 for row in bought):  # a purchase returned by then does not count
+    if any(row.amount < 0 for row in bought):
         lines = _returns(_lines_of(bought))
         stays = np.isnat(lines["returned_at"]) if "returned_at" in lines else True
-        return bool(np.any(stays & (lines["amount"] > 0)))
-    return bool(bought)
+        kept = np.flatnonzero(stays & (lines["amount"] > 0))
+        return [day.item() for day in lines["timestamp"][kept].astype("datetime64[D]")]
+    return [naive(row.timestamp).date() for row in bought]
 
 
 def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from features.build import build_columns
-from features.contract import UNTYPED_EVENT, DataSpec, InteractionsSpec, load_config
+from features.contract import UNTYPED_EVENT, ChurnSpec, DataSpec, InteractionsSpec, load_config
 from features.sources import load_tables
 from features.tables import Tables
 from serving import live
@@ -323,12 +323,33 @@ def test_a_customer_signed_up_after_the_cutoff_is_422_naming_it(client):
     assert "future" in response.json()["detail"] and "c1" not in response.json()["detail"]
 
 
-def test_a_customer_signed_up_by_the_cutoff_is_scored_before_any_activity(client):
-    """As the batch scores them (`exists_at`): known from the signup on."""
+def test_customers_the_batch_holds_for_lapsed_are_422_naming_them(client, served):
+    """Under `inactivity` the batch scores the active: a purchase in the active window up
+    to the cutoff. A newcomer with no purchase yet, or a buyer silent past the window, has
+    no score there, and live says so rather than guess (a 381-day silence read 0.435)."""
+    window = load_config(served.config).churn.active_window_days
     newcomer = {"customer_id": "newcomer", "signup_date": "2024-06-01"}
-    response = post(client, [_valid(), newcomer], cutoff="2024-06-30")
-    assert response.status_code == 200, response.text
-    assert [item["customer_id"] for item in response.json()["items"]] == ["c1", "newcomer"]
+    silent = {
+        **_valid(),
+        "customer_id": "silent",
+        "transactions": [{"timestamp": "2022-01-05", "amount": 30.0}],
+    }
+    response = post(client, [_valid(), newcomer, silent], cutoff="2024-06-30")
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert "newcomer (nothing)" in detail and "silent (last 2022-01-05)" in detail
+    assert f"no purchase in the {window} days up to 2024-06-30" in detail and "c1" not in detail
+    assert post(client, [_valid()], cutoff="2024-06-30").status_code == 200
+
+
+def test_under_cancellation_usage_in_the_window_keeps_a_member_active():
+    """As `features.labels._gone`: a purchase or usage event in the window."""
+    churn = ChurnSpec(definition="cancellation", active_window_days=90)
+    using = _member(("2019-01-20", "NextSong"), payments=("2018-01-01",))
+    live.require_active([using], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    lapsed = _member(("2018-09-20", "NextSong"), payments=("2018-01-01",))
+    with pytest.raises(live.GoneError, match=r"u1 \(last 2018-09-20\): no purchase or usage"):
+        live.require_active([lapsed], dt.date(2019, 1, 31), churn, USAGE_LOG)
 
 
 LOG = {"customer_id": "userId", "timestamp": "ts"}
