@@ -8,6 +8,7 @@ the latest cutoff only, so appending later rows never changes features.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,12 +131,21 @@ def _events(
     frame = tables.events
     if frame is None:
         return None, ()
-    types = tables.event_types or _frequent_types(frame, last_cutoff_day)
+    types = _distinct_names(tables.event_types or _frequent_types(frame, last_cutoff_day))
     columns = {"type": level_codes(as_text(frame["type"]), types).astype(np.int64)}
     for name in ("quantity", *map(quantity_column, tables.event_quantities)):
         if name in frame:
             columns[name] = nan_to_zero(numbers(frame[name]))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
+
+
+def _distinct_names(types: Iterable[str]) -> tuple[str, ...]:
+    """The types whose feature names differ: of 'Add to Cart' and 'add_to_cart' (one
+    name, `slug`) the first, the more frequent one."""
+    by_name: dict[str, str] = {}
+    for t in types:
+        by_name.setdefault(slug(t), t)
+    return tuple(by_name.values())
 
 
 def _frequent_types(frame: Table, last_cutoff_day: int) -> tuple[str, ...]:

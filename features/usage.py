@@ -113,6 +113,17 @@ def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
     ]
 
 
+TAKEN_SILENCES = frozenset({"purchase", "event", "cancellation", "negative_interaction"})
+"""Event types whose `days_since_last_<type>` another family's feature already is (an
+app's 'purchase' events beside the purchases' own recency)."""
+
+
+def last_of(t: str) -> str:
+    """The silence feature of the event type of slug `t`; one a name already taken
+    reads `days_since_last_purchase_event`."""
+    return f"days_since_last_{t}_event" if t in TAKEN_SILENCES else f"days_since_last_{t}"
+
+
 def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
     t = slug(event_type)
     return [
@@ -125,12 +136,12 @@ def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
             reason_missing=f"no {event_type} in the 30 days before the last 30",
         ),
         FeatureSpec(
-            f"days_since_last_{t}",
+            last_of(t),
             "float",
             Mechanism.ENGAGEMENT,
             f"Days since the last '{event_type}' event.",
             # not "no Error for 15 days": a type may be a failure as well as a use
-            f"last {event_type} {{days_since_last_{t}!d:.0f}}",
+            f"last {event_type} {{{last_of(t)}!d:.0f}}",
             reason_missing=f"no {event_type} yet",
         ),
     ]
@@ -210,9 +221,7 @@ def _type_columns(
             columns[f"events_{t}_30d"],
             events.count(is_type & events.window(cutoff_day, 30, offset=30)),
         )
-        columns[f"days_since_last_{t}"] = cutoff_day - events.last_day(
-            is_type & events.known(cutoff_day)
-        )
+        columns[last_of(t)] = cutoff_day - events.last_day(is_type & events.known(cutoff_day))
     if "quantity" in events.values:
         summed = _summed(events, is_type, "quantity", cutoff_day)
         columns.update({f"quantity_{t}_{k}": v for k, v in summed.items()})

@@ -7,7 +7,7 @@ import pytest
 
 from features.build import build, build_features
 from features.contract import UNTYPED_EVENT
-from tests.frames import customers, events, make_tables, row
+from tests.frames import customers, events, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
 
@@ -162,3 +162,30 @@ def test_further_quantities_are_summed_over_all_events_with_their_trend():
     assert trend.render({"usage_num_unq_trend_30d_vs_prev": -0.5}) == (
         "unique songs down 50% versus the previous 30 days"
     )
+
+
+def test_an_apps_purchase_and_event_types_do_not_take_the_built_in_names():
+    """An app export's 'purchase' events beside its payments: the type's silence is its
+    own feature, not a second `days_since_last_purchase` (that crashed every build)."""
+    ev = events(
+        [(1, "2024-06-20", "purchase"), (1, "2024-06-25", "event"), (2, "2024-05-20", "login")]
+    )
+    paid = transactions([(1, "2024-06-01", 9.99), (2, "2024-06-01", 9.99)])
+    built = build(make_tables(transaction_frame=paid, events=ev), cutoffs=CUTOFF)
+    one = row(built.frame, 1)
+    assert one["days_since_last_purchase_event"] == 10
+    assert one["days_since_last_event_event"] == 5
+    assert one["days_since_last_purchase"] == 29  # the payments' own
+    spec = next(s for s in built.specs if s.name == "days_since_last_purchase_event")
+    assert spec.render({"days_since_last_purchase_event": 10.0}) == "last purchase 10 days ago"
+
+
+def test_types_of_one_feature_name_get_one_set_of_columns():
+    """'Add to Cart' and 'add_to_cart' read as one name: the more frequent one is kept."""
+    ev = events(
+        [(1, "2024-06-20", "Add to Cart")] * 3
+        + [(1, "2024-06-21", "add_to_cart"), (2, "2024-06-01", "login")]
+    )
+    tables = make_tables(customer_frame=customers([1, 2]), events=ev)
+    frame = build_features(tables, cutoffs=CUTOFF)
+    assert row(frame, 1)["events_add_to_cart_30d"] == 3
