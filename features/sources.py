@@ -680,11 +680,12 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
     if isinstance(spec, CustomersSpec):
         _clean_customers(table, spec)
         frame = table.finish()
-        if "timestamp" in frame:
-            if _log_like(frame):
-                table.history = _attribute_history(frame, list(spec.attributes))
+        if "timestamp" in frame:  # a dated table: a log, or a history of changes (SCD)
+            table.history = _attribute_history(frame, list(spec.attributes))
             frame = frame.drop(columns="timestamp")
         frame = _without_repeated_rows(table, frame, spec, dated=table.history is not None)
+        if table.history is not None:
+            frame = _one_row_per_customer(frame, table.history)
         _check_duplicate_ids(table, frame)
         return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     if isinstance(spec, TransactionsSpec):
@@ -910,6 +911,15 @@ def _most_frequent(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return every.merge(best.reset_index()[["customer_id", column]], on="customer_id", how="left")
 
 
+def _one_row_per_customer(frame: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """A dated customers table's rows as one per customer, each attribute its latest
+    known value (the features read them as of each cutoff from `history`); other columns
+    must agree across a customer's rows (`_check_duplicate_ids`)."""
+    attributes = [name for name in history if name not in ("customer_id", "timestamp")]
+    rest = frame.drop(columns=attributes).drop_duplicates()
+    return _with_latest(rest, history, attributes)
+
+
 def _check_duplicate_ids(table: _Table, frame: pd.DataFrame) -> None:
     """An id on rows that differ is an error naming the columns that differ (an attribute
     that changes over time cannot be a static customer attribute)."""
@@ -924,8 +934,9 @@ def _check_duplicate_ids(table: _Table, frame: pd.DataFrame) -> None:
             "customer_id",
             n,
             f"ids that appear more than once{where} in {_rows(n)}, e.g. "
-            f"{_example(ids[repeated])}: a customers table holds one row per customer (keep "
-            "each customer's current row)",
+            f"{_example(ids[repeated])}: a customers table holds one row per customer; a "
+            "history of changes maps `timestamp` (the date each row holds from, e.g. "
+            "valid_from), and its attributes are read as of each cutoff",
         )
 
 

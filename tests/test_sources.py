@@ -1503,3 +1503,36 @@ def test_a_usage_log_carries_attributes_without_a_customers_table(tmp_path):
     level = features.pivot(index="customer_id", columns="cutoff", values="level")
     assert level.loc[1].tolist() == ["free", "paid", "paid"]
     assert level.loc[2].tolist() == ["paid", "paid", "free"]
+
+
+def test_a_history_of_changes_is_read_as_of_each_cutoff(tmp_path):
+    """A slowly changing dimension (a row per tier change, `valid_from`), where few
+    customers changed: mapping `timestamp` reads each tier as of the cutoff. Keeping each
+    customer's current row instead would carry a later downgrade back in time."""
+    base = customers_frame().assign(valid_from=lambda c: c["signup_date"])
+    downgraded = base.iloc[[1]].assign(region="west", valid_from="2024-05-01")
+    history = pd.concat([base, downgraded], ignore_index=True)
+    columns = {"signup_date": "signup_date", "wallet": "wallet", "timestamp": "valid_from"}
+    tables = load(tmp_path, customers=history, specs={"customers": {"columns": columns}})
+    assert list(tables.customers["customer_id"]) == [1, 2, 3, 4]
+    assert tables.customers.set_index("customer_id").loc[2, "region"] == "west"  # now
+    features = build_features(tables, cutoffs=["2024-03-31", "2024-06-30"])
+    region = features.pivot(index="customer_id", columns="cutoff", values="region")
+    assert region.loc[2].tolist() == ["south", "west"]
+    assert region.loc[1].tolist() == ["north", "north"]
+
+
+def test_a_history_whose_rows_disagree_beyond_attributes_is_an_error(tmp_path):
+    base = customers_frame().assign(valid_from=lambda c: c["signup_date"])
+    moved = base.iloc[[1]].assign(wallet=99.0, valid_from="2024-05-01")
+    columns = {"signup_date": "signup_date", "wallet": "wallet", "timestamp": "valid_from"}
+    _, report = check(
+        tmp_path, customers=pd.concat([base, moved]), specs={"customers": {"columns": columns}}
+    )
+    assert "appear more than once (differing in wallet)" in only_error(report).message
+
+
+def test_the_duplicate_id_error_tells_how_to_read_a_history(tmp_path):
+    changed = customers_frame().iloc[[1]].assign(region="west")
+    _, report = check(tmp_path, customers=pd.concat([customers_frame(), changed]))
+    assert "maps `timestamp` (the date each row holds from" in only_error(report).message
