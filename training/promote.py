@@ -1,7 +1,8 @@
 """Promotion: register a run's model and move the `champion` alias only through a gate.
 
 The gate compares the candidate with the current champion **on the candidate's test
-cutoff** (the champion is re-scored on the same rows, so both face the same customers):
+cutoff** (both are scored there on this config's data, so both face the same customers
+and outcomes, whatever data the run itself was tested on):
 ROC AUC may not drop by more than `promotion.auc_tolerance`, Brier may not rise by more
 than `promotion.brier_tolerance`, and the candidate's calibration error must stay under
 `promotion.max_ece`. The previous champion keeps the alias `challenger`. Stages are never
@@ -187,6 +188,19 @@ def champion_metrics(
         ) from error
 
 
+def require_same_model(candidate: ChurnModel, config: RunConfig, run_id: str) -> None:
+    """A PromotionError when the run trained another registered model (another config's
+    run): promoted here it would serve this config's customers with what it learned for
+    others, through a gate that read its metrics on other data."""
+    trained_for = candidate.config.model_name
+    if trained_for != config.model_name:
+        raise PromotionError(
+            f"run {run_id} trained the model '{trained_for}', not this config's "
+            f"'{config.model_name}'; promote it with its own config (or name one model for "
+            "both in training.model_name)"
+        )
+
+
 def require_unseen(champion: ChurnModel, cutoff: pd.Timestamp, version: str) -> None:
     """UnfairComparisonError when the champion's fitted labels reach past `cutoff`: its
     last fitted cutoff (training or validation: early stopping and calibration) plus its
@@ -235,12 +249,16 @@ def promote(
     if champion is not None and champion.run_id == run_id:
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
     candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
+    require_same_model(candidate, config, run_id)
     try:
         reference = champion_metrics(champion, candidate, tables, config) if champion else None
     except UnscorableChampionError:
         if not force:
             raise
         reference = None  # forced: the gate judges the candidate alone
+    if reference is not None and candidate.info.get("validation_cutoff") is not None:
+        cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
+        metrics = {**metrics, **metrics_on_cutoff(candidate, tables, config, cutoff)}
     decision = gate(metrics, reference, config)
     if dry_run or not (decision.passed or force):
         previous = str(champion.version) if champion else None

@@ -29,6 +29,7 @@ from training.promote import (
     compared,
     gate,
     promote,
+    require_same_model,
     require_unseen,
 )
 from training.train import TrainedRun, train_and_log
@@ -164,6 +165,11 @@ def test_worse_candidate_is_refused_and_no_alias_moves(story):
     # the champion, loaded from the registry and re-scored on the candidate's test cutoff
     # (the same rows it was tested on), reproduces the metrics it logged
     assert refused.decision.champion == pytest.approx(story.good.report["model"])
+    # the candidate is scored on the same rows too: its own data are these, so it
+    # reproduces its logged test metrics (up to ties among its stumps' few distinct
+    # scores, which the ROC AUC counts as halves)
+    weak = {k: refused.decision.candidate[k] for k in ("roc_auc", "brier", "ece")}
+    assert weak == pytest.approx({k: story.weak.report["model"][k] for k in weak}, abs=2e-3)
     assert story.aliases_after_refusal == {"champion": "1"}
     assert story.versions_after_refusal == 1  # refused runs are not even registered
 
@@ -291,3 +297,13 @@ def test_a_champion_fitted_on_outcomes_past_the_test_cutoff_is_no_fair_reference
         require_unseen(champion, pd.Timestamp("2024-05-31"), "1")
     snapshot = SimpleNamespace(info={"training_cutoffs": []}, config=champion.config)
     require_unseen(snapshot, pd.Timestamp("2024-05-31"), "1")  # nothing dated to compare
+
+
+def test_a_run_of_another_configs_model_is_refused_naming_both():
+    """A grocery run promoted with the config of another model would serve that model's
+    customers on what it learned for others."""
+    config = SimpleNamespace(model_name="grocery_pit")
+    candidate = SimpleNamespace(config=SimpleNamespace(model_name="grocery"))
+    with pytest.raises(PromotionError, match=r"trained the model 'grocery', not .*'grocery_pit'"):
+        require_same_model(candidate, config, "e7ef")
+    require_same_model(SimpleNamespace(config=config), config, "e7ef")
