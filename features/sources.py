@@ -433,6 +433,7 @@ def _read(
             wanted = ", ".join(str(v) for v in spec.rows.values)
             table.error("rows.column", 0, f"no row holds any of: {wanted} (rows.values)")
             return None
+        _warn_unseen_row_values(table, spec.rows.values)
         table.raw = table.raw.loc[kept].reset_index(drop=True)
     per_column = spec.missing_values if isinstance(spec.missing_values, dict) else {}
     for key, names in (("missing_values", per_column), ("valid_ranges", spec.valid_ranges)):
@@ -443,6 +444,17 @@ def _read(
         table.raw = _blanked(table.raw, spec, keep=keys)
     _within_ranges(table, spec)
     return table
+
+
+def _warn_unseen_row_values(table: _Table, values: list) -> None:
+    """A `rows.values` value no row holds (a typo: 'lates' for 'late' leaves every late
+    order out without a word), named in a warning with the values the column holds."""
+    column = table.column("rows.column")
+    unseen = [v for v in values if not _holds(column, [v]).any()]
+    if unseen:
+        held = _text(column).value_counts().index[:8]
+        what = f"rows.values never seen in the column: {', '.join(map(str, unseen))}"
+        table.warning("rows.column", 0, f"{what} (it holds e.g. {', '.join(held)})")
 
 
 def _names_read(table: _Table, key: str, names: Iterable[str]) -> bool:

@@ -552,6 +552,19 @@ def test_a_row_filter_on_a_numeric_flag_compares_numbers(tmp_path):
     assert list(tables.cancellations["customer_id"]) == [2, 4]
 
 
+def test_a_row_filter_value_no_row_holds_is_named_in_a_warning(tmp_path):
+    """`values: [cancel, cancle]`: the typo would leave those rows out without a word."""
+    log = events_frame().assign(type=["login", "cancel", "login", "play"])
+    path = write_table(log, tmp_path / "data" / "log.csv")
+    rows = {"column": "type", "values": ["cancel", "cancle"]}
+    spec = {"path": str(path.relative_to(tmp_path)), "rows": rows}
+    tables, report = check(tmp_path, cancellations=None, data={"cancellations": spec})
+    assert tables is not None and list(tables.cancellations["customer_id"]) == [2]
+    warning = only_warning(report)
+    assert_located(warning, file="log.csv", column="type", rows=0)
+    assert "rows.values never seen in the column: cancle (it holds e.g. login, " in warning.message
+
+
 def test_a_row_filter_that_keeps_nothing_is_an_error(tmp_path):
     log = write_table(events_frame(), tmp_path / "data" / "log.csv")
     spec = {"path": str(log.relative_to(tmp_path)), "rows": {"column": "type", "values": ["x"]}}
