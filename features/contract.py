@@ -370,6 +370,14 @@ class ChurnSpec(_Strict):
     active_window_days: Annotated[int, Field(gt=0, le=3650)] = 365
     grace_days: Annotated[int, Field(ge=0, le=365)] = 30
     """expiry: how long after the paid period ends a renewal still counts as staying."""
+    activity: Literal["purchases", "usage"] | None = None
+    """inactivity: what keeps a customer active, purchases (the transactions) or usage
+    (the events: a free app, where leaving is no longer opening it). Default: purchases
+    when transactions are configured, else usage."""
+
+    def by_usage(self, has_transactions: bool) -> bool:
+        """Whether `inactivity` reads the events rather than the purchases."""
+        return self.activity == "usage" or (self.activity is None and not has_transactions)
 
 
 class EvaluationSpec(_Strict):
@@ -455,8 +463,11 @@ class RunConfig(_Strict):
 
     @model_validator(mode="after")
     def _definition_has_its_table(self) -> RunConfig:
+        usage = self.churn.by_usage(self.data.transactions is not None)
         needs = {
-            "inactivity": ("transactions", self.data.transactions),
+            "inactivity": ("events", self.data.events)
+            if usage
+            else ("transactions", self.data.transactions),
             "cancellation": ("cancellations", self.data.cancellations),
             "label_column": ("customers.label", self.data.customers and self.data.customers.label),
             "expiry": (

@@ -6,7 +6,9 @@ data reach the end of that window (`t + h <= observed_until`); unobserved labels
 not be trained or tested on.
 
 - inactivity (non-contractual): eligible = at least one purchase in the
-  `active_window_days` up to t; churned = no purchase in the label window.
+  `active_window_days` up to t; churned = no purchase in the label window. With
+  `churn.activity: usage` (the default without transactions), usage events instead: a
+  free app's players leave by no longer playing.
 - cancellation (contractual): eligible = known at t and not gone: no cancellation on or
   before t that a later purchase did not undo, and (when the data hold dated activity)
   a purchase or usage event in the `active_window_days` up to t; churned = a
@@ -56,12 +58,15 @@ def label_churn(
 
 def observed_end(tables: Tables, churn: ChurnSpec) -> pd.Timestamp | None:
     """The last day the label's own evidence is complete: the extract date when given,
-    else the last purchase for inactivity (a later interaction does not prove nobody
-    bought), else the last activity of any table."""
+    else for inactivity the last purchase (a later interaction does not prove nobody
+    bought), or usage event, else the last activity of any table."""
     if tables.as_of is not None:
         return tables.as_of
-    if churn.definition == "inactivity" and tables.transactions is not None:
-        return tables.transactions["timestamp"].max().normalize()
+    if churn.definition == "inactivity":
+        usage = churn.by_usage(tables.transactions is not None)
+        frame = tables.events if usage else tables.transactions
+        if frame is not None:
+            return frame["timestamp"].max().normalize()
     return tables.observed_until
 
 
@@ -89,13 +94,11 @@ def _any_in(activity: Activity, mask: np.ndarray) -> np.ndarray:
 
 
 def _inactivity(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
-    orders = ctx.orders
-    assert orders is not None
-    active = _any_in(orders, orders.window(cutoff_day, churn.active_window_days))
-    bought_after = _any_in(
-        orders, orders.window(cutoff_day + churn.horizon_days, churn.horizon_days)
-    )
-    return active, ~bought_after
+    activity = ctx.events if churn.by_usage(ctx.orders is not None) else ctx.orders
+    assert activity is not None
+    active = _any_in(activity, activity.window(cutoff_day, churn.active_window_days))
+    after = _any_in(activity, activity.window(cutoff_day + churn.horizon_days, churn.horizon_days))
+    return active, ~after
 
 
 def _cancellation(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:

@@ -398,19 +398,20 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
 def require_active(
     customers: list[CustomerHistoryIn], cutoff: dt.date, churn: ChurnSpec, data: DataSpec
 ) -> None:
-    """Refuse customers without a purchase (under `inactivity`; or a usage event, under
-    `cancellation`) in the `active_window_days` up to the cutoff: the batch does not score
-    them (`features.labels`), and the model never learned from them, so their probability
-    would be a guess (a buyer silent for 381 days scored 0.435, "medium"). Under
-    inactivity they have already churned by the model's own definition."""
+    """Refuse customers without a purchase (under `inactivity`, or a usage event by
+    `churn.activity`; either, under `cancellation`) in the `active_window_days` up to the
+    cutoff: the batch does not score them (`features.labels`), and the model never
+    learned from them, so their probability would be a guess (a buyer silent for 381
+    days scored 0.435, "medium"). Under inactivity they have churned by definition."""
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     since = cutoff - dt.timedelta(days=churn.active_window_days)  # the window: (since, cutoff]
     free = _free_periods(data.transactions)
-    usage = churn.definition == "cancellation"
+    cancellation = churn.definition == "cancellation"
+    by_usage = not cancellation and churn.by_usage(data.transactions is not None)
     lapsed = []
     for customer in customers:
-        days = _purchase_days(customer, end, free)
-        if usage:
+        days = [] if by_usage else _purchase_days(customer, end, free)
+        if cancellation or by_usage:
             days += [naive(row.timestamp).date() for row in customer.events]
         recent = [day for day in days if since < day <= cutoff]
         if not recent:
@@ -419,7 +420,8 @@ def require_active(
                 f"{customer.customer_id} ({'nothing' if last is None else f'last {last}'})"
             )
     if lapsed:
-        what = "purchase or usage event" if usage else "purchase"
+        what = "purchase or usage event" if cancellation else "purchase"
+        what = "usage event" if by_usage else what
         raise GoneError(
             f"customer(s) {', '.join(lapsed)}: no {what} in the {churn.active_window_days} days "
             f"up to {cutoff} (churn.active_window_days), so not active and not scored (as in "

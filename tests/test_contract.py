@@ -4,6 +4,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+import yaml
 
 from features.contract import ConfigError, CustomersSpec, TransactionsSpec, load_config
 
@@ -133,3 +134,16 @@ def test_attribute_words_must_name_an_attribute(tmp_path):
     config = load_config(path)
     assert config.data.customers.attribute_words == {"age": "age in years"}
     assert config.reasons.never == ["age"]
+
+
+def test_inactivity_without_transactions_reads_usage_and_says_what_it_needs(tmp_path):
+    events_only = {"name": "app", "data": {"events": {"path": "e.csv"}}}
+    config = load_config(_write(tmp_path, yaml.safe_dump(events_only)))
+    assert config.churn.by_usage(config.data.transactions is not None)
+    bought_only = {
+        "name": "shop",
+        "data": {"transactions": {"path": "t.csv"}},
+        "churn": {"activity": "usage"},
+    }
+    with pytest.raises(ConfigError, match=r"churn\.definition 'inactivity' needs `data\.events`"):
+        load_config(_write(tmp_path, yaml.safe_dump(bought_only)))

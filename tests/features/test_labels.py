@@ -107,3 +107,27 @@ def test_extract_date_ends_observation():
     labels = label_churn(tables, ChurnSpec(horizon_days=30), cutoffs=CUTOFF)
     assert labels["observed"].all()
     assert labels["churned"].all()
+
+
+def test_inactivity_by_usage_reads_the_events_not_the_purchases():
+    """A free app: players leave by no longer playing, whatever they bought."""
+    people = customers([1, 2, 3], signup=["2023-01-01"] * 3)
+    ev = events(
+        [
+            (1, "2024-03-20", "session"),
+            (1, "2024-04-10", "session"),  # plays on in the horizon: stays
+            (2, "2024-03-30", "session"),  # stops playing
+            (3, "2023-01-05", "session"),  # silent for the active window: not eligible
+            (3, "2024-05-30", "session"),  # the data's end
+        ]
+    )
+    bought = transactions([(2, "2024-04-20", 4.99)])  # a purchase is not play
+    churn = ChurnSpec(horizon_days=30, activity="usage")
+    tables = make_tables(customer_frame=people, transaction_frame=bought, events=ev)
+    labels = _by_id(label_churn(tables, churn, cutoffs=CUTOFF))
+    assert labels[1] == {"eligible": True, "churned": False, "observed": True}
+    assert labels[2] == {"eligible": True, "churned": True, "observed": True}
+    assert labels[3]["eligible"] is False
+    # without transactions, usage is the default
+    alone = make_tables(customer_frame=people, events=ev)
+    assert _by_id(label_churn(alone, ChurnSpec(horizon_days=30), cutoffs=CUTOFF)) == labels

@@ -935,3 +935,13 @@ def test_a_posted_list_price_gives_the_discount_the_loader_reads():
         TransactionIn.model_validate(
             {"timestamp": "2016-11-01", "amount": 9, "discount": 1, "list_price": 10}
         )
+
+
+def test_under_inactivity_by_usage_only_usage_keeps_a_player_active():
+    """A purchase is not play: a player who bought but stopped playing is lapsed."""
+    churn = ChurnSpec(definition="inactivity", active_window_days=30, activity="usage")
+    playing = _member(("2019-01-20", "session"))
+    live.require_active([playing], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    paying = _member(("2018-11-02", "session"), payments=("2019-01-25",))
+    with pytest.raises(live.GoneError, match=r"u1 \(last 2018-11-02\): no usage event in the 30"):
+        live.require_active([paying], dt.date(2019, 1, 31), churn, USAGE_LOG)
