@@ -45,7 +45,7 @@ ANNIVERSARY_SPEC = FeatureSpec(
     Mechanism.RELATIONSHIP,
     "Days until the next anniversary of the signup date: annual contracts and memberships "
     "can only be left at renewal, so risk concentrates there.",
-    "renewal anniversary in {days_until_anniversary:.0f} days",
+    "signup anniversary in {days_until_anniversary:.0f} days",
 )
 SEASON_SPEC = FeatureSpec(
     "cutoff_month",

@@ -104,12 +104,17 @@ class FeatureSpec:
         return replace(self, **changes)
 
 
+_NEGATIVE_ZERO = re.compile(r"(?<![\w.])-(0(?:[.,]0+)?)(?!\d|[.,]\d)")
 _ONE_OF_MANY = re.compile(r"(?<![\d.,-])\b1 ([a-z]+?)(ies|s)\b")
 
 
 def _singular(text: str) -> str:
     """'1 days' -> '1 day', '1 categories' -> '1 category': a count of one in any
-    template, where `reason_one` was not written for it (an event type's own templates)."""
+    template, where `reason_one` was not written for it (an event type's own templates);
+    and a negative number shown as zero without its sign ("last satisfaction score -0.0"
+    of a -0.02)."""
+    if "-0" in text:
+        text = _NEGATIVE_ZERO.sub(r"\1", text)
     if "1 " not in text:
         return text
     return _ONE_OF_MANY.sub(lambda m: f"1 {m[1]}{'y' if m[2] == 'ies' else ''}", text)

@@ -76,8 +76,10 @@ RESOLUTION_SPECS = [
         "float",
         Mechanism.SERVICE,
         "Complaints, tickets and billing errors still open at the cutoff.",
-        "{issues_unresolved:.0f} open complaints or tickets",
-        reason_one="{issues_unresolved:.0f} open complaint or ticket",
+        "{issues_unresolved:.0f} open service issues (complaints, tickets, billing errors)",
+        reason_one=(
+            "{issues_unresolved:.0f} open service issue (complaint, ticket or billing error)"
+        ),
     ),
     FeatureSpec(
         "resolution_days_median_365d",

@@ -172,3 +172,12 @@ def test_a_count_of_one_reads_in_the_singular():
 def test_a_singular_reason_must_fill_the_same_values():
     with pytest.raises(ValueError, match="same values"):
         FeatureSpec("x", "float", Mechanism.RECENCY, "x", "{x:.0f} days", reason_one="{y} day")
+
+
+def test_a_negative_number_shown_as_zero_reads_without_its_sign():
+    """A satisfaction of -0.02 at one decimal is "0.0", not "-0.0"; -0.05 stays."""
+    spec = FeatureSpec(
+        "satisfaction_last", "float", Mechanism.SERVICE, "x", "last score {satisfaction_last:.1f}"
+    )
+    assert spec.render({"satisfaction_last": -0.02}) == "last score 0.0"
+    assert spec.render({"satisfaction_last": -0.06}) == "last score -0.1"

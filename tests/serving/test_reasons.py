@@ -247,7 +247,7 @@ def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
 
 
 def test_one_open_complaint_is_one_reason():
-    """Not "1 unresolved complaint in the last 30 days" and "1 open complaint or ticket"."""
+    """Not "1 unresolved complaint in the last 30 days" and "1 open service issue"."""
     recent = _number_spec(
         "complaints_unresolved_30d",
         "{complaints_unresolved_30d:.0f} unresolved complaints in the last 30 days",
