@@ -41,11 +41,24 @@ class _Strict(BaseModel):
 
 
 class RowFilter(_Strict):
-    """Keep only the rows whose `column` (the file's name) holds one of `values`: one log
-    can feed two tables, e.g. its cancellation events as `cancellations`."""
+    """Keep only the rows whose `column` (the file's name) holds one of `values`, or
+    none of `not_values`: one log can feed two tables, e.g. its cancellation events as
+    `cancellations`, and an order log can leave its cancelled orders out."""
 
     column: str
-    values: list[str | int | float | bool] = Field(min_length=1)
+    values: list[str | int | float | bool] | None = Field(default=None, min_length=1)
+    not_values: list[str | int | float | bool] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RowFilter:
+        if (self.values is None) == (self.not_values is None):
+            raise ValueError("give values (the rows to keep) or not_values (to leave out)")
+        return self
+
+    @property
+    def named(self) -> list[str | int | float | bool]:
+        """The values the filter names, kept or left out."""
+        return self.values if self.values is not None else self.not_values or []
 
 
 class TableSpec(_Strict):

@@ -428,12 +428,16 @@ def _read(
         what = f"no type column: every event is of one type, '{UNTYPED_EVENT}'"
         table.warning("type", n, f"{what} (map type if the log has one)")
     if spec.rows is not None:
-        kept = _holds(table.column("rows.column"), spec.rows.values)
+        rows = spec.rows
+        named = _holds(table.column("rows.column"), rows.named)
+        kept = named if rows.values is not None else ~named
         if not kept.any():
-            wanted = ", ".join(str(v) for v in spec.rows.values)
-            table.error("rows.column", 0, f"no row holds any of: {wanted} (rows.values)")
+            wanted = ", ".join(str(v) for v in rows.named)
+            what = "no row holds any of" if rows.values is not None else "every row holds one of"
+            key = "rows.values" if rows.values is not None else "rows.not_values"
+            table.error("rows.column", 0, f"{what}: {wanted} ({key})")
             return None
-        _warn_unseen_row_values(table, spec.rows.values)
+        _warn_unseen_row_values(table, rows.named)
         table.raw = table.raw.loc[kept].reset_index(drop=True)
     per_column = spec.missing_values if isinstance(spec.missing_values, dict) else {}
     for key, names in (("missing_values", per_column), ("valid_ranges", spec.valid_ranges)):
@@ -447,13 +451,13 @@ def _read(
 
 
 def _warn_unseen_row_values(table: _Table, values: list) -> None:
-    """A `rows.values` value no row holds (a typo: 'lates' for 'late' leaves every late
+    """A value of `rows` no row holds (a typo: 'lates' for 'late' leaves every late
     order out without a word), named in a warning with the values the column holds."""
     column = table.column("rows.column")
     unseen = [v for v in values if not _holds(column, [v]).any()]
     if unseen:
         held = _text(column).value_counts().index[:8]
-        what = f"rows.values never seen in the column: {', '.join(map(str, unseen))}"
+        what = f"rows values never seen in the column: {', '.join(map(str, unseen))}"
         table.warning("rows.column", 0, f"{what} (it holds e.g. {', '.join(held)})")
 
 

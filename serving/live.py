@@ -124,6 +124,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     no number."""
     require_numeric_attributes(request.customers, model)
     require_some_attributes(request.customers, model)
+    require_known_quantities(request.customers, model.config.data)
     cutoff = resolve_cutoff(request, model)
     require_not_future(cutoff)
     require_known(request.customers, cutoff, model.config.data)
@@ -176,6 +177,19 @@ def require_some_attributes(customers: list[CustomerHistoryIn], model: ChurnMode
             f"model's attributes (it reads {', '.join(wanted[:6])}"
             f"{', …' if len(wanted) > 6 else ''}; posted: {', '.join(posted) or 'none'}): "
             "post them by these names (GET /v1/model lists them), null where unknown"
+        )
+
+
+def require_known_quantities(customers: list[CustomerHistoryIn], data: DataSpec) -> None:
+    """Posted further quantities the model's log has (`events.quantities`) and no other:
+    a misspelt key ('revnue') would score as if the quantity were not posted."""
+    known = set(data.events.quantities) if data.events is not None else set()
+    posted = {key for c in customers for row in c.events for key in row.quantities}
+    unknown = sorted(posted - known)
+    if unknown:
+        raise UnscorableError(
+            f"events quantities {', '.join(unknown)} are not the model's (it reads "
+            f"{', '.join(sorted(known)) or 'none'}: `events.quantities` of its config)"
         )
 
 
@@ -484,7 +498,7 @@ def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     table is the events' own file filtered on its type column (a usage log's
     'Cancellation Confirmation' page), the filter's values; else none."""
     cancels, events = data.cancellations, data.events
-    if cancels is None or events is None or cancels.rows is None:
+    if cancels is None or events is None or cancels.rows is None or cancels.rows.values is None:
         return frozenset()
     if os.path.normpath(cancels.path) != os.path.normpath(events.path):
         return frozenset()

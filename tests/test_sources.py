@@ -562,7 +562,19 @@ def test_a_row_filter_value_no_row_holds_is_named_in_a_warning(tmp_path):
     assert tables is not None and list(tables.cancellations["customer_id"]) == [2]
     warning = only_warning(report)
     assert_located(warning, file="log.csv", column="type", rows=0)
-    assert "rows.values never seen in the column: cancle (it holds e.g. login, " in warning.message
+    assert "rows values never seen in the column: cancle (it holds e.g. login, " in warning.message
+
+
+def test_a_row_filter_can_leave_the_rows_it_names_out(tmp_path):
+    """An order log's cancelled orders are no purchases: `not_values` leaves them out."""
+    orders = transactions_frame().assign(status=["ok", "cancelled", *["ok"] * 6])
+    rows = {"column": "status", "not_values": ["cancelled"]}
+    tables = load(tmp_path, transactions=orders, specs={"transactions": {"rows": rows}})
+    assert len(tables.transactions) == 7
+    both = {"column": "status", "values": ["ok"], "not_values": ["cancelled"]}
+    path = write_dataset(tmp_path, transactions=orders, specs={"transactions": {"rows": both}})
+    with pytest.raises(ConfigError, match=r"give values .* or not_values"):
+        load_config(path)
 
 
 def test_a_row_filter_that_keeps_nothing_is_an_error(tmp_path):

@@ -945,3 +945,28 @@ def test_under_inactivity_by_usage_only_usage_keeps_a_player_active():
     paying = _member(("2018-11-02", "session"), payments=("2019-01-25",))
     with pytest.raises(live.GoneError, match=r"u1 \(last 2018-11-02\): no usage event in the 30"):
         live.require_active([paying], dt.date(2019, 1, 31), churn, USAGE_LOG)
+
+
+def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
+    """'revnue' for 'revenue_usd' scored as if nothing were posted."""
+    spec = DataSpec.model_validate(
+        {"events": {"path": "log.csv", "quantities": {"revenue_usd": "dollars"}}}
+    )
+    member = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "m1",
+            "events": [{"timestamp": "2016-12-20", "quantities": {"revnue": 50}}],
+        }
+    )
+    with pytest.raises(live.UnscorableError, match="quantities revnue are not the model's"):
+        live.require_known_quantities([member], spec)
+    right = member.model_copy(
+        update={
+            "events": [
+                EventIn.model_validate(
+                    {"timestamp": "2016-12-20", "quantities": {"revenue_usd": 50}}
+                )
+            ]
+        }
+    )
+    live.require_known_quantities([right], spec)
