@@ -286,11 +286,8 @@ def score(
     from serving.batch import prepare
     from serving.settings import Settings
 
-    job = prepare(
-        load_config(config),
-        cutoff=parse_dates([cutoff])[0] if cutoff else None,
-        settings=Settings(),
-    )
+    run = load_config(config)
+    job = prepare(run, cutoff=parse_dates([cutoff])[0] if cutoff else None, settings=Settings())
     with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
         result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
     console = make_console()
@@ -318,6 +315,14 @@ def score(
         console.print(
             f"[yellow]note:[/] the worklist and the API show batch {shown['id']} (as of "
             f"{shown['cutoff']}): readers see the latest cutoff, and this batch's is earlier"
+        )
+    kept_out = job.champion.model.config.reasons.never
+    if set(run.reasons.never) != set(kept_out):
+        console.print(
+            f"[yellow]note:[/] reasons.never here ({', '.join(run.reasons.never) or 'none'}) "
+            f"is not the champion's ({', '.join(kept_out) or 'none'}): reasons follow the "
+            "model's, the same in this batch and the API; train and promote a model with "
+            "this config to change them"
         )
 
 

@@ -132,6 +132,21 @@ def test_an_earlier_cutoff_says_readers_still_see_the_latest(scored, monkeypatch
     assert store.latest_batch(engine)["id"] == shown["id"]
 
 
+def test_reasons_never_the_champion_was_not_trained_with_is_said(scored, monkeypatch):
+    """Reasons follow the model's `reasons.never` (the batch and the API alike): a
+    config that adds one says so rather than seeming ignored."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+    monkeypatch.chdir(scored.root)
+    raw = yaml.safe_load(scored.config.read_text())
+    edited = scored.config.with_name("never.yaml")
+    edited.write_text(yaml.safe_dump({**raw, "reasons": {"never": ["region"]}}, sort_keys=False))
+    result = runner.invoke(app, ["score", "--config", str(edited)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "reasons.never here (region) is not the champion's (none)" in said
+    assert "reasons.never" not in scored.output  # the config the model was trained with
+
+
 def test_a_later_cutoff_is_compared_with_the_earlier_batch(scored, monkeypatch):
     """Each customer's probability a month earlier is kept beside today's: the risers
     list first by `probability_change`, and `churn score` says how many moved."""
