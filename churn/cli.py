@@ -360,19 +360,16 @@ def worklist(
     batch (the store in CHURN_DATABASE_URL): as GET /v1/customers, one row each."""
     from features.contract import load_config
     from serving import store
-    from serving.queries import WorklistQuery
+    from serving.queries import WorklistQuery, segment_pair
     from serving.settings import Settings
     from serving.worklist_file import BANDS, SORTS, TIERS, worklist_frame, worklist_rows
 
     _one_of("--band", band, BANDS)
     _one_of("--tier", tier, TIERS)
     _one_of("--sort", sort, SORTS)
-    pair = None
-    if segment is not None:
-        name, equals, value = segment.partition("=")
-        if not equals or not name:
-            raise typer.BadParameter("give name=value, e.g. region=north", param_hint="--segment")
-        pair = (name, value)
+    pair = segment_pair(segment) if segment is not None else None
+    if segment is not None and pair is None:
+        raise typer.BadParameter("give name=value, e.g. region=north", param_hint="--segment")
     model_name = load_config(config).model_name if config is not None else None
     engine = store.connect(Settings().database_url)
     try:

@@ -1086,6 +1086,12 @@ def _numbers(
         hint = (
             " (the table's decimal: '.' or ',' says which mark the numbers use)" if commas else ""
         )
+        if column not in NUMBER_COLUMNS and not hint:  # an attribute declared numeric
+            kinds = text[junk].value_counts().index[:3].tolist()
+            hint = (
+                f" (missing_values: {{{table.sources.get(column, column)}: {kinds}}} reads "
+                "such text as unknown; or leave the kind out to read the column as categorical)"
+            )
         table.flag("error", column, junk, f"not a number{hint}", text)
     elif mark == "," and table.spec.decimal is None:
         what = "numbers read with ',' as the decimal mark (set decimal if that is wrong)"

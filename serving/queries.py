@@ -19,6 +19,15 @@ from sqlalchemy.engine import Engine
 
 from serving import store
 
+SEGMENT = re.compile(r"^([^:=]+)[:=](.+)$")
+"""A segment filter, `name:value` or `name=value` (the API and the CLI read both)."""
+
+
+def segment_pair(text: str) -> tuple[str, str] | None:
+    """(name, value) of a segment filter; None when it is neither form."""
+    found = SEGMENT.match(text)
+    return (found[1], found[2]) if found else None
+
 
 class NoScoresError(LookupError):
     """Nothing to read: no complete batch, or no score for that customer."""

@@ -1561,3 +1561,13 @@ def test_the_duplicate_id_error_tells_how_to_read_a_history(tmp_path):
     changed = customers_frame().iloc[[1]].assign(region="west")
     _, report = check(tmp_path, customers=pd.concat([customers_frame(), changed]))
     assert "maps `timestamp` (the date each row holds from" in only_error(report).message
+
+
+def test_a_numeric_attribute_with_text_says_how_to_read_it(tmp_path):
+    """household_size '5+' among numbers: the error names the ways out."""
+    customers = customers_frame().assign(size=["2", "5+", "1", "5+"])
+    spec = {"attributes": {"region": None, "size": "numeric"}}
+    _, report = check(tmp_path, customers=customers, specs={"customers": spec})
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column="size", rows=2)
+    assert "missing_values: {size: ['5+']} reads such text as unknown" in issue.message

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from serving.deps import EngineDep, MetricsDep, SettingsDep
-from serving.queries import WorklistQuery, customer_score, worklist_page
+from serving.queries import SEGMENT, WorklistQuery, customer_score, segment_pair, worklist_page
 from serving.schemas import (
     Band,
     ErrorOut,
@@ -20,7 +19,6 @@ from serving.schemas import (
 )
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
-SEGMENT = re.compile(r"^[^:]+:.+$")
 NOT_FOUND = {404: {"model": ErrorOut, "description": "No stored score for this customer."}}
 
 
@@ -48,7 +46,7 @@ def list_customers(
     tier: Tier | None = None,
     segment: Annotated[
         str | None,
-        Query(pattern=SEGMENT.pattern, description="name:value, e.g. region:north"),
+        Query(pattern=SEGMENT.pattern, description="name:value or name=value, e.g. region:north"),
     ] = None,
     sort: Sort = "value_at_risk",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -57,7 +55,7 @@ def list_customers(
     """The worklist of the latest batch, highest first; page on with `next_cursor`.
     `sort=probability_change` lists whose risk rose most since the previous batch first
     (customers new since then last)."""
-    pair = tuple(segment.split(":", 1)) if segment else None
+    pair = segment_pair(segment) if segment else None
     query = WorklistQuery(band, tier, pair, sort, limit, cursor, settings.model_name)
     rows, following = worklist_page(engine, query)
     return ModelJSONResponse(WorklistOut(items=rows, next_cursor=following))

@@ -174,6 +174,7 @@ def test_filters_and_sort(client):
     region = valuable[0]["segments"]["region"]
     north = walk(client, segment=f"region:{region}", limit=500)
     assert north and all(item["segments"]["region"] == region for item in north)
+    assert walk(client, segment=f"region={region}", limit=500) == north  # as the CLI writes it
     assert len(north) < len(walk(client, limit=1000))
 
 
