@@ -126,8 +126,23 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        where = str(self.path) if self.column is None else f"{self.path}, column '{self.column}'"
+        return self.said()
+
+    def said(self, *, as_table: bool = False) -> str:
+        """The one line for a user; `as_table` names the table too, for a file read as
+        two tables (a log's events and its cancellations) whose lines would otherwise
+        tell the same column twice with different counts."""
+        path = f"{self.path} (as {self.table})" if as_table else str(self.path)
+        where = path if self.column is None else f"{path}, column '{self.column}'"
         return f"{where}: {self.message}"
+
+
+def _files_of_two_tables(issues: list[Issue]) -> set[Path]:
+    """The files whose issues come from more than one table."""
+    tables: dict[Path, set[str]] = {}
+    for issue in issues:
+        tables.setdefault(issue.path, set()).add(issue.table)
+    return {path for path, names in tables.items() if len(names) > 1}
 
 
 @dataclass(frozen=True)
@@ -161,7 +176,9 @@ class ValidationReport:
     def raise_for_errors(self) -> None:
         """Raise one DataError listing every error, one per line."""
         if self.errors:
-            raise DataError("\n".join(str(issue) for issue in self.errors))
+            shared = _files_of_two_tables(self.errors)
+            lines = [issue.said(as_table=issue.path in shared) for issue in self.errors]
+            raise DataError("\n".join(lines))
 
 
 @dataclass

@@ -1571,3 +1571,31 @@ def test_a_numeric_attribute_with_text_says_how_to_read_it(tmp_path):
     issue = only_error(report)
     assert_located(issue, file="customers.csv", column="size", rows=2)
     assert "missing_values: {size: ['5+']} reads such text as unknown" in issue.message
+
+
+def test_errors_of_one_file_read_as_two_tables_name_the_table(tmp_path):
+    """A log's events and its cancellations: 'not a date in 2 rows' then '... in 1 row'
+    for one column read as a contradiction until each line says which table it counts."""
+    log = events_frame().assign(type=["login", "cancel", "login", "play"])
+    log["timestamp"] = ["2024-01-05", "soon", "later", "2024-02-01"]
+    path = write_table(log, tmp_path / "data" / "log.csv")
+    cancel = {
+        "path": str(path.relative_to(tmp_path)),
+        "rows": {"column": "type", "values": ["cancel"]},
+    }
+    events = {"path": str(path.relative_to(tmp_path)), "columns": {"type": "type"}}
+    config = load_config(
+        write_dataset(
+            tmp_path,
+            events=None,
+            cancellations=None,
+            data={"events": events, "cancellations": cancel},
+        )
+    )
+    with pytest.raises(DataError) as raised:
+        load_tables(config)
+    lines = str(raised.value).splitlines()
+    assert any("log.csv (as events), column 'timestamp': not a date in 2 rows" in x for x in lines)
+    assert any(
+        "log.csv (as cancellations), column 'timestamp': not a date in 1 row" in x for x in lines
+    )
