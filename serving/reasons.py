@@ -18,9 +18,12 @@ a reason either reads as nonsense. So a lowering cell is never picked when its v
 on the risky side of the typical customer (the training median): risky as DOMAIN.md reads
 the feature (`features.registry.safer_when`), else as the model's learned
 `risk_directions` say (`churn.contributions.directions_of`). A raising cell is dropped
-only from the side DOMAIN.md calls favourable: a learned direction can be a collinear
-feature's compensation (overdue ratio "lowers" the risk where days since the last
-purchase carries it) and would hide "9.1× their usual gap".
+from the side DOMAIN.md calls favourable, and, for a feature DOMAIN.md does not read
+(an app's own event types, tenure, an attribute), from the side the model learned is
+the safe one: "167 session_start events in the last 90 days" raising the risk of a
+customer at 0.2% is a window's compensation for another, not a cause. (Where DOMAIN.md
+reads a feature its reading wins: overdue ratio "lowers" the risk where days since the
+last purchase carries it, and a learned direction would hide "9.1× their usual gap".)
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ def _against_direction(
     any): lowering the risk from the risky side of the typical customer, by DOMAIN.md's
     reading of the feature where it has one, else by its learned direction (+1: higher
     values riskier), or lowering it from a missing value DOMAIN.md reads; raising it from
-    the side DOMAIN.md calls favourable (never by a learned direction: module docstring).
+    the favourable side, read the same way (module docstring).
     One matrix pass over the directed features (a live run is a few rows: per-feature
     numpy calls would cost more than the reasons)."""
     picked: list[int] = []
@@ -135,9 +138,9 @@ def _against_direction(
     # against the posted rows' own means (a model without training medians), where a
     # lone customer's every value is the typical one
     risky = offset * direction >= 0 if strict else offset * direction > 0
-    safe = offset * favourable <= 0 if strict else offset * favourable < 0
+    safe = offset * direction <= 0 if strict else offset * direction < 0
     lowering = (cells < 0) & (risky | (np.isnan(values) & (favourable != 0)))
-    against = lowering | ((cells > 0) & (favourable != 0) & safe)
+    against = lowering | ((cells > 0) & (direction != 0) & safe)
     if not against.any():
         return contributions
     filtered = contributions.copy()
