@@ -279,10 +279,18 @@ class EventsSpec(ActivitySpec):
 
     types: list[str] | None = None
     """Event types to featurize; when absent, the most frequent few before the first cutoff."""
-    quantity_unit: str | dict[str, str] = "units"
+    quantity_unit: str | dict[str, str] | None = None
     """What one unit of `quantity` is ('minutes', 'MB', 'seconds played'), for reasons
     like "1,240 minutes of call in the last 30 days"; or per type, {call: minutes,
-    download: MB} (types not listed: 'units')."""
+    download: MB} (types not listed: 'units'). Default: the quantity column's own name
+    ("1,240 session_length_s of session_start"), which says more than 'units'."""
+
+    def unit(self) -> str | dict[str, str]:
+        """`quantity_unit`, else the name of the file's quantity column."""
+        if self.quantity_unit is not None:
+            return self.quantity_unit
+        return self.columns.get("quantity", "units")
+
     quantities: dict[str, str] = Field(default_factory=dict)
     """Further numeric columns of the log beside `quantity`, each with what it counts:
     {num_unq: unique songs, active_users: active users}. Each is summed over all the

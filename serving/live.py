@@ -644,7 +644,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
         **frames,
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
-        event_quantity_unit=data.events.quantity_unit if data.events else "units",
+        event_quantity_unit=data.events.unit() if data.events else "units",
         event_quantities=dict(data.events.quantities) if data.events else {},
     )
 

@@ -147,3 +147,14 @@ def test_inactivity_without_transactions_reads_usage_and_says_what_it_needs(tmp_
     }
     with pytest.raises(ConfigError, match=r"churn\.definition 'inactivity' needs `data\.events`"):
         load_config(_write(tmp_path, yaml.safe_dump(bought_only)))
+
+
+def test_a_quantity_without_a_unit_is_named_by_its_column(tmp_path):
+    """'1,240 session_length_s of session_start', not '1,240 units of session_start'."""
+    text = "name: t\ndata:\n  events: {path: e.csv, columns: {quantity: session_length_s}}\n"
+    events = load_config(_write(tmp_path, text)).data.events
+    assert events.unit() == "session_length_s"
+    named = (
+        "name: t\ndata:\n  events: {path: e.csv, columns: {quantity: s}, quantity_unit: seconds}\n"
+    )
+    assert load_config(_write(tmp_path, named)).data.events.unit() == "seconds"
