@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -132,16 +133,32 @@ def _events(
     if frame is None:
         return None, ()
     types = _distinct_names(tables.event_types or _frequent_types(frame, last_cutoff_day))
-    columns = {"type": level_codes(as_text(frame["type"]), types).astype(np.int64)}
+    columns = {"type": _type_codes(frame["type"], types)}
     for name in ("quantity", *map(quantity_column, tables.event_quantities)):
         if name in frame:
             columns[name] = nan_to_zero(numbers(frame[name]))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
 
 
+def _type_codes(values: pd.Series | np.ndarray, types: tuple[str, ...]) -> np.ndarray:
+    """Each event's position among `types`, -1 for the others; a spelling of one's
+    feature name ('add_to_cart' beside 'Add to Cart', `slug`) counts as that type."""
+    text = as_text(values)
+    codes = level_codes(text, types).astype(np.int64)
+    other = np.flatnonzero(codes < 0)
+    if len(other):
+        named = {slug(t): i for i, t in enumerate(types)}
+        spelled = np.asarray(text, dtype=object)[other]
+        seen = pd.unique(spelled) if len(spelled) > 1000 else set(spelled.tolist())
+        alias = {v: named[slug(v)] for v in seen if isinstance(v, str) and slug(v) in named}
+        if alias:
+            codes[other] = pd.Series(spelled).map(alias).fillna(-1).to_numpy(dtype=np.int64)
+    return codes
+
+
 def _distinct_names(types: Iterable[str]) -> tuple[str, ...]:
     """The types whose feature names differ: of 'Add to Cart' and 'add_to_cart' (one
-    name, `slug`) the first, the more frequent one."""
+    name, `slug`) the first (their events count as one type, `_type_codes`)."""
     by_name: dict[str, str] = {}
     for t in types:
         by_name.setdefault(slug(t), t)
@@ -156,8 +173,13 @@ def _frequent_types(frame: Table, last_cutoff_day: int) -> tuple[str, ...]:
     """
     known = to_days(frame["timestamp"]) <= last_cutoff_day
     counts = pd.Series(frame["type"])[known].astype("string").value_counts()
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(str(t) for t, _ in ranked[:DEFAULT_EVENT_TYPES])
+    spellings = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    by_name: dict[str, tuple[str, int]] = {}  # feature name -> (most frequent spelling, count)
+    for raw, n in spellings:
+        first, total = by_name.get(slug(raw), (str(raw), 0))
+        by_name[slug(raw)] = (first, total + int(n))
+    ranked = sorted(by_name.values(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(t for t, _ in ranked[:DEFAULT_EVENT_TYPES])
 
 
 def _interactions(frame: Table | None, axis: pd.Index) -> Activity | None:
@@ -176,6 +198,7 @@ def _cancellations(frame: Table | None, axis: pd.Index) -> Activity | None:
     return None if frame is None else Activity.from_frame(frame, axis)
 
 
+@lru_cache(maxsize=4096)
 def slug(value: str) -> str:
     """A feature-name-safe form of a raw value: 'Page View' -> 'page_view'."""
     return re.sub(r"[^0-9a-z]+", "_", str(value).lower()).strip("_") or "blank"

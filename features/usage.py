@@ -18,6 +18,7 @@ from features.activity import Activity, relative_change, run_starts
 from features.context import Context, slug
 from features.contract import UNTYPED_EVENT, quantity_column
 from features.registry import Columns, Family, FeatureSpec, Mechanism
+from features.tables import Tables
 
 WINDOWS_DAYS = (7, 30, 90)
 
@@ -56,11 +57,17 @@ OVERALL_SPECS = [
 
 
 def type_specs(
-    event_type: str, *, with_quantity: bool, alone: bool = False, unit: str = "units"
+    event_type: str,
+    *,
+    with_quantity: bool,
+    alone: bool = False,
+    unit: str = "units",
+    taken: frozenset[str] = frozenset({"event"}),
 ) -> list[FeatureSpec]:
     """The declarations for one event type; `event_type` is the raw value. The only type
     of a log (`alone`) has no trend or silence of its own: they would repeat the overall
-    ones, number for number ("activity down 47%" beside "product use down 47%")."""
+    ones, number for number ("activity down 47%" beside "product use down 47%"); `taken`:
+    see `taken_silences`."""
     t = slug(event_type)
     specs = [
         FeatureSpec(
@@ -74,7 +81,7 @@ def type_specs(
         for days in WINDOWS_DAYS
     ]
     if not alone:
-        specs += _trend_and_silence(event_type)
+        specs += _trend_and_silence(event_type, taken)
     if with_quantity:
         specs += _quantity(event_type, unit)
     return specs
@@ -113,18 +120,27 @@ def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
     ]
 
 
-TAKEN_SILENCES = frozenset({"purchase", "event", "cancellation", "negative_interaction"})
-"""Event types whose `days_since_last_<type>` another family's feature already is (an
-app's 'purchase' events beside the purchases' own recency)."""
+def taken_silences(tables: Tables) -> frozenset[str]:
+    """The event types whose `days_since_last_<type>` another feature of these tables
+    already is: the log's own overall silence, and the purchases', cancellations' and
+    negative interactions' where those tables exist (an app's 'purchase' events beside
+    its payments). Without that table the name stays the type's, as models trained
+    before the rename read it."""
+    others = {
+        "purchase": tables.transactions,
+        "cancellation": tables.cancellations,
+        "negative_interaction": tables.interactions,
+    }
+    return frozenset({"event", *(name for name, table in others.items() if table is not None)})
 
 
-def last_of(t: str) -> str:
-    """The silence feature of the event type of slug `t`; one a name already taken
-    reads `days_since_last_purchase_event`."""
-    return f"days_since_last_{t}_event" if t in TAKEN_SILENCES else f"days_since_last_{t}"
+def last_of(t: str, taken: frozenset[str]) -> str:
+    """The silence feature of the event type of slug `t`; a name `taken` already reads
+    `days_since_last_purchase_event`."""
+    return f"days_since_last_{t}_event" if t in taken else f"days_since_last_{t}"
 
 
-def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
+def _trend_and_silence(event_type: str, taken: frozenset[str]) -> list[FeatureSpec]:
     t = slug(event_type)
     return [
         FeatureSpec(
@@ -136,12 +152,12 @@ def _trend_and_silence(event_type: str) -> list[FeatureSpec]:
             reason_missing=f"no {event_type} in the 30 days before the last 30",
         ),
         FeatureSpec(
-            last_of(t),
+            last_of(t, taken),
             "float",
             Mechanism.ENGAGEMENT,
             f"Days since the last '{event_type}' event.",
             # not "no Error for 15 days": a type may be a failure as well as a use
-            f"last {event_type} {{{last_of(t)}!d:.0f}}",
+            f"last {event_type} {{{last_of(t, taken)}!d:.0f}}",
             reason_missing=f"no {event_type} yet",
         ),
     ]
@@ -159,11 +175,16 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
         return []
     with_quantity = "quantity" in ctx.events.values
     alone = len(ctx.event_types) == 1
+    taken = taken_silences(ctx.tables)
     per_type = [
         s
         for t in ctx.event_types
         for s in type_specs(
-            t, with_quantity=with_quantity, alone=alone, unit=ctx.tables.quantity_unit(t)
+            t,
+            with_quantity=with_quantity,
+            alone=alone,
+            unit=ctx.tables.quantity_unit(t),
+            taken=taken,
         )
     ]
     further = [
@@ -189,9 +210,10 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         ),
     }
     alone = len(ctx.event_types) == 1
+    taken = taken_silences(ctx.tables)
     for code, event_type in enumerate(ctx.event_types):
         is_type = events.values["type"] == code
-        columns.update(_type_columns(events, is_type, event_type, cutoff_day, alone=alone))
+        columns.update(_type_columns(events, is_type, event_type, cutoff_day, alone, taken))
     every = np.ones(len(events.code), dtype=bool)
     for column in ctx.tables.event_quantities:
         if quantity_column(column) in events.values:
@@ -209,7 +231,12 @@ def _summed(events: Activity, rows: np.ndarray, key: str, cutoff_day: int) -> Co
 
 
 def _type_columns(
-    events: Activity, is_type: np.ndarray, event_type: str, cutoff_day: int, *, alone: bool
+    events: Activity,
+    is_type: np.ndarray,
+    event_type: str,
+    cutoff_day: int,
+    alone: bool,
+    taken: frozenset[str],
 ) -> Columns:
     t = slug(event_type)
     columns = {
@@ -221,7 +248,9 @@ def _type_columns(
             columns[f"events_{t}_30d"],
             events.count(is_type & events.window(cutoff_day, 30, offset=30)),
         )
-        columns[last_of(t)] = cutoff_day - events.last_day(is_type & events.known(cutoff_day))
+        columns[last_of(t, taken)] = cutoff_day - events.last_day(
+            is_type & events.known(cutoff_day)
+        )
     if "quantity" in events.values:
         summed = _summed(events, is_type, "quantity", cutoff_day)
         columns.update({f"quantity_{t}_{k}": v for k, v in summed.items()})

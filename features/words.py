@@ -33,9 +33,16 @@ def is_payment_log(tables: Tables) -> bool:
     return tables.transactions is not None and "paid_until" in tables.transactions
 
 
+PURCHASE_CYCLE = frozenset({"recency", "monetary", "trends"})
+"""The families that read the transactions as purchases; others name their own things
+(an app's 'purchase' events stay purchases)."""
+
+
 def in_words_of(tables: Tables, specs: list[FeatureSpec]) -> list[FeatureSpec]:
     """The specs with reasons in a payment log's words where the tables are one."""
-    return [as_payments(spec) for spec in specs] if is_payment_log(tables) else specs
+    if not is_payment_log(tables):
+        return specs
+    return [as_payments(spec) if spec.family in PURCHASE_CYCLE else spec for spec in specs]
 
 
 @lru_cache(maxsize=4096)

@@ -92,3 +92,16 @@ def test_a_payment_logs_reasons_speak_of_payments_not_purchases():
     text = overdue.render({"days_since_last_purchase": 40.0, "overdue_ratio": 1.3})
     assert text == "no payment for 40 days, 1.3× their usual gap"
     assert overdue.reason_missing == "fewer than two payments: no payment rhythm yet"
+
+
+def test_only_the_purchase_cycle_speaks_of_payments():
+    """An app's own 'purchase' events beside its payments keep their name."""
+    from tests.frames import events
+
+    ev = events([(1, "2024-06-20", "purchase"), (2, "2024-06-21", "login")])
+    tables = make_tables(transaction_frame=_payments(PAYMENTS), events=ev)
+    specs = {s.name: s for s in build(tables, cutoffs=CUTOFF).specs}
+    assert specs["events_purchase_30d"].render({"events_purchase_30d": 2.0}) == (
+        "2 purchase events in the last 30 days"
+    )
+    assert specs["orders_30d"].render({"orders_30d": 2.0}) == "2 payments in the last 30 days"

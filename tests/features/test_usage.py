@@ -178,14 +178,19 @@ def test_an_apps_purchase_and_event_types_do_not_take_the_built_in_names():
     assert one["days_since_last_purchase"] == 29  # the payments' own
     spec = next(s for s in built.specs if s.name == "days_since_last_purchase_event")
     assert spec.render({"days_since_last_purchase_event": 10.0}) == "last purchase 10 days ago"
+    # without payments the name is free: the type keeps it, as models trained on it read
+    alone = build_features(make_tables(customer_frame=customers([1, 2]), events=ev), cutoffs=CUTOFF)
+    assert row(alone, 1)["days_since_last_purchase"] == 10
+    assert "days_since_last_purchase_event" not in alone
 
 
 def test_types_of_one_feature_name_get_one_set_of_columns():
-    """'Add to Cart' and 'add_to_cart' read as one name: the more frequent one is kept."""
+    """'Add to Cart' and 'add_to_cart' read as one name: one type, every event of either."""
     ev = events(
         [(1, "2024-06-20", "Add to Cart")] * 3
         + [(1, "2024-06-21", "add_to_cart"), (2, "2024-06-01", "login")]
     )
     tables = make_tables(customer_frame=customers([1, 2]), events=ev)
     frame = build_features(tables, cutoffs=CUTOFF)
-    assert row(frame, 1)["events_add_to_cart_30d"] == 3
+    assert row(frame, 1)["events_add_to_cart_30d"] == 4
+    assert row(frame, 1)["days_since_last_add_to_cart"] == 9  # the 06-21 one counts too
