@@ -414,33 +414,61 @@ def require_active(
 ) -> None:
     """Refuse customers without a purchase (under `inactivity`, or a usage event by
     `churn.activity`; either, under `cancellation`) in the `active_window_days` up to the
-    cutoff: the batch does not score them (`features.labels`), and the model never
-    learned from them, so their probability would be a guess (a buyer silent for 381
-    days scored 0.435, "medium"). Under inactivity they have churned by definition."""
-    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
-    since = cutoff - dt.timedelta(days=churn.active_window_days)  # the window: (since, cutoff]
-    free = _free_periods(data.transactions)
+    cutoff, in the tables the model reads: the batch does not score them
+    (`features.labels`), and the model never learned from them, so their probability
+    would be a guess (a buyer silent for 381 days scored 0.435, "medium"). Under
+    inactivity they have churned by definition."""
     cancellation = churn.definition == "cancellation"
     by_usage = not cancellation and churn.by_usage(data.transactions is not None)
-    lapsed = []
-    for customer in customers:
-        days = [] if by_usage else _purchase_days(customer, end, free)
-        if cancellation or by_usage:
-            days += [naive(row.timestamp).date() for row in customer.events]
-        recent = [day for day in days if since < day <= cutoff]
-        if not recent:
-            last = max((day for day in days if day <= cutoff), default=None)
-            lapsed.append(
-                f"{customer.customer_id} ({'nothing' if last is None else f'last {last}'})"
-            )
+    purchases = data.transactions is not None and not by_usage
+    usage = data.events is not None and (cancellation or by_usage)
+    if not (purchases or usage):
+        return  # nothing dated to lapse from (customers and their cancellations alone)
+    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
+    start = end - dt.timedelta(days=churn.active_window_days)  # the window: (cutoff - w, cutoff]
+    free = _free_periods(data.transactions)
+    lapsed = [
+        customer
+        for customer in customers
+        if not (usage and any(start <= naive(row.timestamp) < end for row in customer.events))
+        and not (purchases and _bought_within(customer, start, end, free))
+    ]
     if lapsed:
-        what = "purchase or usage event" if cancellation else "purchase"
-        what = "usage event" if by_usage else what
+        what = "purchase or usage event" if purchases and usage else "purchase"
+        what = "usage event" if usage and not purchases else what
+        last = [_last_activity(c, end, free, purchases=purchases, usage=usage) for c in lapsed]
+        named = [
+            f"{c.customer_id} ({'nothing' if day is None else f'last {day}'})"
+            for c, day in zip(lapsed, last, strict=True)
+        ]
         raise GoneError(
-            f"customer(s) {', '.join(lapsed)}: no {what} in the {churn.active_window_days} days "
+            f"customer(s) {', '.join(named)}: no {what} in the {churn.active_window_days} days "
             f"up to {cutoff} (churn.active_window_days), so not active and not scored (as in "
             "the batch)"
         )
+
+
+def _bought_within(
+    customer: CustomerHistoryIn, start: dt.datetime, end: dt.datetime, free: bool
+) -> bool:
+    """A purchase in [start, end) that still counts at `end` (a returned one does not)."""
+    rows = _kept(customer, "transactions", free_periods=free)
+    if any(row.amount < 0 for row in rows):  # returns: the batch's own matching decides
+        return any(start.date() <= day for day in _purchase_days(customer, end, free))
+    return any(start <= naive(row.timestamp) < end for row in rows)
+
+
+def _last_activity(
+    customer: CustomerHistoryIn, end: dt.datetime, free: bool, *, purchases: bool, usage: bool
+) -> dt.date | None:
+    """The day of the customer's latest purchase or usage event before `end` (as the model
+    reads them), for the message of a lapsed one."""
+    days = _purchase_days(customer, end, free) if purchases else []
+    if usage:
+        days += [
+            naive(row.timestamp).date() for row in customer.events if naive(row.timestamp) < end
+        ]
+    return max(days, default=None)
 
 
 def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec) -> None:

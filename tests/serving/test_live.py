@@ -970,3 +970,20 @@ def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
         }
     )
     live.require_known_quantities([right], spec)
+
+
+def test_the_active_window_reads_only_the_tables_the_model_reads():
+    """As `features.labels._gone`: customers and cancellations alone have nothing dated
+    to lapse from; and an event the model's tables drop keeps nobody active."""
+    churn = ChurnSpec(definition="cancellation", active_window_days=90)
+    snapshot = DataSpec.model_validate(
+        {"customers": {"path": "c.csv"}, "cancellations": {"path": "x.csv"}}
+    )
+    nobody = CustomerHistoryIn.model_validate({"customer_id": "c1"})
+    live.require_active([nobody], dt.date(2019, 1, 31), churn, snapshot)
+    payments_only = DataSpec.model_validate(
+        {"transactions": {"path": "t.csv"}, "cancellations": {"path": "x.csv"}}
+    )
+    logged_in = _member(("2019-01-20", "login"), payments=("2018-01-01",))
+    with pytest.raises(live.GoneError, match=r"u1 \(last 2018-01-01\): no purchase in the 90"):
+        live.require_active([logged_in], dt.date(2019, 1, 31), churn, payments_only)
