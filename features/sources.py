@@ -75,6 +75,8 @@ NUMBER_COLUMNS = frozenset(
 TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
 DERIVED_COLUMNS = frozenset({"returned_at"})
 """Columns the loader adds (`_match_returns`), not read from the file."""
+SINCE_ALWAYS = pd.Timestamp("1678-01-01")
+"""The time of a dated customers row without one: the earliest a table holds."""
 MAX_MISSING_AMOUNT_SHARE = 0.05
 """Above this share of missing amounts the transactions are unusable; below, rows are dropped."""
 MAX_NEGATIVE_AMOUNT_SHARE = 0.10
@@ -866,11 +868,14 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
 
 def _attribute_history(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame | None:
     """A log's dated attribute values (customer_id, timestamp, attributes), sorted by
-    customer and time; None without attributes (its `timestamp` says nothing then)."""
+    customer and time; None without attributes (its `timestamp` says nothing then). A
+    row without a time holds since always (a history's first version, its `valid_from`
+    left blank), so its values are not lost at every cutoff."""
     attributes = [name for name in names if name in frame]
     if not attributes:
         return None
-    history = frame.loc[frame["timestamp"].notna(), ["customer_id", "timestamp", *attributes]]
+    history = frame[["customer_id", "timestamp", *attributes]]
+    history = history.assign(timestamp=history["timestamp"].fillna(SINCE_ALWAYS))
     history = history.sort_values(["customer_id", "timestamp"], kind="stable")
     kept = ["customer_id", *attributes]  # only the rows where a customer's values change
     changes = history[kept].ne(history[kept].shift()).any(axis=1)

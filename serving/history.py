@@ -32,19 +32,15 @@ def plain(value: Any) -> Any:
 
 
 def history_item(tables: Tables, customer_id: Any) -> dict[str, Any]:
-    """One customer's full history from the tables, as a `POST /v1/score` item."""
+    """One customer's full history from the tables, as a `POST /v1/score` item; its
+    attributes as they are now (a dated table's latest values: the customers table
+    holds them)."""
     person = tables.customers.loc[tables.customers["customer_id"] == customer_id].iloc[0]
     item: dict[str, Any] = {
         "customer_id": str(customer_id),
         "signup_date": plain(person.get("signup_date")),
         "attributes": {name: plain(person[name]) for name in tables.attributes},
     }
-    history = tables.attribute_history
-    if history is not None:  # a log's attributes: the customer's latest, as they are now
-        own = history.loc[history["customer_id"] == customer_id]
-        for name in [n for n in tables.attributes if n in own]:
-            known = own[name].dropna()
-            item["attributes"][name] = plain(known.iloc[-1]) if len(known) else None
     further = {quantity_column(c): c for c in tables.event_quantities}
     for name, columns in ACTIVITY.items():
         frame = getattr(tables, name)

@@ -151,7 +151,8 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
         and not np.isfinite(_number(c.attributes[name]))  # 'inf' is no measurement
     ]
     if bad:
-        placeholders = sorted({str(t) for texts in unknown.texts.values() for t in texts})
+        texts = model.info.get("unknown_texts") or {}
+        placeholders = sorted({str(t) for listed in texts.values() for t in listed})
         also = (
             f" (or {', '.join(map(repr, placeholders))}, read as unknown)" if placeholders else ""
         )
@@ -267,12 +268,29 @@ def _missing_text(path: Path, not_missing: tuple[str, ...]) -> frozenset[str]:
     return frozenset(MISSING_TEXT if reads_missing_text(path) else ()) - set(not_missing)
 
 
-def attribute_unknowns(model: ChurnModel) -> Unknown:
-    """What reads as unknown in a posted customer's attributes: the customers table's
-    `missing_values` and the placeholders the loader found in training
-    (`info["unknown_texts"]`; models trained before it have none)."""
+@dataclass(frozen=True)
+class AttributeUnknowns:
+    """Per attribute, what reads as unknown in it, by the rules of the table that
+    carries it: the customers table's, or a payment or usage log's (their `attributes`)."""
+
+    of_table: Mapping[str, Unknown]
+    table_of: Mapping[str, str]
+
+    def known(self, value: Any, name: str) -> Any:
+        return self.of_table[self.table_of.get(name, "customers")].known(value, name)
+
+
+def attribute_unknowns(model: ChurnModel) -> AttributeUnknowns:
+    """What reads as unknown in a posted customer's attributes: their tables'
+    `missing_values` and `valid_ranges`, and the placeholders the loader found in
+    training (`info["unknown_texts"]`; models trained before it have none)."""
     texts = model.info.get("unknown_texts") or {}
-    return Unknown(model.config.data.customers, texts)
+    data = model.config.data
+    carried = {t: names for t, names in data.attribute_tables().items() if t != "customers"}
+    of_table = {"customers": Unknown(data.customers, texts)}
+    of_table.update({t: Unknown(getattr(data, t), texts) for t in carried})
+    table_of = {name: table for table, names in carried.items() for name in names}
+    return AttributeUnknowns(of_table, table_of)
 
 
 def _number(value: Any) -> float:
@@ -688,7 +706,11 @@ def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:
 
 
 def _customers(
-    customers: list[CustomerHistoryIn], kinds: Mapping[str, str], unknown: Unknown, *, signup: bool
+    customers: list[CustomerHistoryIn],
+    kinds: Mapping[str, str],
+    unknown: AttributeUnknowns,
+    *,
+    signup: bool,
 ) -> dict[str, np.ndarray]:
     """The customers table, sorted by id as the loader leaves it."""
     ordered = sorted(customers, key=lambda c: c.customer_id)
@@ -749,10 +771,23 @@ def _activity(
         for name in ("quantity", *map(quantity_column, spec.quantities)):
             if name in typed:  # never negative, as the loader reads it
                 typed[name][typed[name] < 0] = np.nan
+    if table == "transactions" and "list_price" in spec.columns:
+        typed["discount"] = _discounts(rows, typed, unknown)
     if table == "transactions" and "paid_until" in typed:  # as the loader: not before paying
         ends = typed["paid_until"]
         ends[ends.astype("datetime64[D]") < typed["timestamp"].astype("datetime64[D]")] = NAT
     return _returns(typed) if table == "transactions" else typed
+
+
+def _discounts(rows: list[Any], typed: dict[str, np.ndarray], unknown: Unknown) -> np.ndarray:
+    """What each line paid below its list price (0 at or above it), as the loader reads
+    a `list_price` column: its placeholders and ranges first; a line posted with a
+    discount and no list price keeps it."""
+    listed = [unknown.canonical(row.list_price, "list_price") for row in rows]
+    price = np.array([np.nan if v is None else v for v in listed], dtype=np.float64)
+    below = np.maximum(price - typed["amount"], 0.0)  # NaN where either is unknown
+    given = np.array([np.nan if r.discount is None else r.discount for r in rows], np.float64)
+    return np.where(np.isnan(price), given, below)
 
 
 def _typed(name: str, values: list[Any]) -> np.ndarray:

@@ -292,11 +292,10 @@ class TransactionIn(_In):
         return self._discounted()
 
     def _discounted(self) -> TransactionIn:
-        """discount = list_price - amount where the line paid less, as the loader does."""
-        if self.list_price is not None:
-            if self.discount is not None:
-                raise ValueError("give discount or list_price, not both")
-            self.discount = max(self.list_price - self.amount, 0.0)
+        """A line gives its discount or the list price it is read from (`serving.live`,
+        after the list price's own placeholders and ranges, as the loader reads it)."""
+        if self.list_price is not None and self.discount is not None:
+            raise ValueError("give discount or list_price, not both")
         return self
 
 

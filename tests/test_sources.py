@@ -1599,3 +1599,17 @@ def test_errors_of_one_file_read_as_two_tables_name_the_table(tmp_path):
     assert any(
         "log.csv (as cancellations), column 'timestamp': not a date in 1 row" in x for x in lines
     )
+
+
+def test_a_history_row_without_a_date_holds_since_always(tmp_path):
+    """A tier history whose first versions leave valid_from blank: those tiers are the
+    customers' until a dated row changes them, not unknown at every cutoff."""
+    base = customers_frame().assign(valid_from=None)
+    moved = base.iloc[[1]].assign(region="west", valid_from="2024-05-01")
+    columns = {"signup_date": "signup_date", "wallet": "wallet", "timestamp": "valid_from"}
+    history = pd.concat([base, moved], ignore_index=True)
+    tables = load(tmp_path, customers=history, specs={"customers": {"columns": columns}})
+    features = build_features(tables, cutoffs=["2024-03-31", "2024-06-30"])
+    region = features.pivot(index="customer_id", columns="cutoff", values="region")
+    assert region.loc[1].tolist() == ["north", "north"]
+    assert region.loc[2].tolist() == ["south", "west"]

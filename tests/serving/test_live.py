@@ -987,3 +987,45 @@ def test_the_active_window_reads_only_the_tables_the_model_reads():
     logged_in = _member(("2019-01-20", "login"), payments=("2018-01-01",))
     with pytest.raises(live.GoneError, match=r"u1 \(last 2018-01-01\): no purchase in the 90"):
         live.require_active([logged_in], dt.date(2019, 1, 31), churn, payments_only)
+
+
+def test_a_carried_attributes_placeholders_read_by_its_own_tables_rules():
+    """`missing_values: {auto_renew: [-1]}` of the payments: -1 posted is unknown, as
+    the loader reads the payment log's -1."""
+    data = DataSpec.model_validate(
+        {
+            "transactions": {
+                "path": "p.csv",
+                "attributes": ["auto_renew"],
+                "missing_values": {"auto_renew": [-1]},
+            }
+        }
+    )
+    model = SimpleNamespace(config=SimpleNamespace(data=data), info={})
+    unknown = live.attribute_unknowns(model)
+    assert unknown.known(-1, "auto_renew") is None
+    assert unknown.known(1, "auto_renew") == 1
+
+
+def test_a_posted_list_price_reads_its_columns_placeholders_first():
+    """`missing_values: {plan_list_price: [0]}`: a list price of 0 is unknown, so is the
+    discount, as the loader reads the file (not 'paid 99 below a list price of 0')."""
+    spec = DataSpec.model_validate(
+        {
+            "transactions": {
+                "path": "p.csv",
+                "columns": {"list_price": "plan_list_price"},
+                "missing_values": {"plan_list_price": [0]},
+                "valid_ranges": {"plan_list_price": [None, 1000]},
+            }
+        }
+    )
+    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    lines = [
+        {"timestamp": "2016-11-01", "amount": 99.0, "list_price": 0},
+        {"timestamp": "2016-11-02", "amount": 99.0, "list_price": 100000},
+        {"timestamp": "2016-11-03", "amount": 99.0, "list_price": 149.0},
+    ]
+    member = CustomerHistoryIn.model_validate({"customer_id": "m1", "transactions": lines})
+    discount = live.to_tables([member], model).transactions["discount"]
+    assert np.isnan(discount[:2]).all() and discount[2] == 50.0
