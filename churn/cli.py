@@ -369,7 +369,9 @@ def worklist(
     _one_of("--sort", sort, SORTS)
     pair = segment_pair(segment) if segment is not None else None
     if segment is not None and pair is None:
-        raise typer.BadParameter("give name=value, e.g. region=north", param_hint="--segment")
+        raise typer.BadParameter(
+            "give name=value or name:value, e.g. region=north", param_hint="--segment"
+        )
     model_name = load_config(config).model_name if config is not None else None
     engine = store.connect(Settings().database_url)
     try:

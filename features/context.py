@@ -132,7 +132,8 @@ def _events(
     frame = tables.events
     if frame is None:
         return None, ()
-    types = _distinct_names(tables.event_types or _frequent_types(frame, last_cutoff_day))
+    types = tables.event_types or _frequent_types(frame, last_cutoff_day)
+    types = _distinct_names(types, taken_silences(tables))
     columns = {"type": _type_codes(frame["type"], types)}
     for name in ("quantity", *map(quantity_column, tables.event_quantities)):
         if name in frame:
@@ -156,13 +157,39 @@ def _type_codes(values: pd.Series | np.ndarray, types: tuple[str, ...]) -> np.nd
     return codes
 
 
-def _distinct_names(types: Iterable[str]) -> tuple[str, ...]:
+def _distinct_names(types: Iterable[str], taken: frozenset[str]) -> tuple[str, ...]:
     """The types whose feature names differ: of 'Add to Cart' and 'add_to_cart' (one
-    name, `slug`) the first (their events count as one type, `_type_codes`)."""
+    name, `slug`) the first (their events count as one type, `_type_codes`), and of
+    'purchase' beside payments and 'purchase_event' (one silence, `last_of`) the first."""
     by_name: dict[str, str] = {}
+    silences: set[str] = set()
     for t in types:
-        by_name.setdefault(slug(t), t)
+        name = slug(t)
+        if name in by_name or last_of(name, taken) in silences:
+            continue
+        by_name[name] = t
+        silences.add(last_of(name, taken))
     return tuple(by_name.values())
+
+
+def taken_silences(tables: Tables) -> frozenset[str]:
+    """The event types whose `days_since_last_<type>` another feature of these tables
+    already is: the log's own overall silence, and the purchases', cancellations' and
+    negative interactions' where those tables exist (an app's 'purchase' events beside
+    its payments). Without that table the name stays the type's, as models trained
+    before the rename read it."""
+    others = {
+        "purchase": tables.transactions,
+        "cancellation": tables.cancellations,
+        "negative_interaction": tables.interactions,
+    }
+    return frozenset({"event", *(name for name, table in others.items() if table is not None)})
+
+
+def last_of(t: str, taken: frozenset[str]) -> str:
+    """The silence feature of the event type of slug `t`; a name `taken` already reads
+    `days_since_last_purchase_event`."""
+    return f"days_since_last_{t}_event" if t in taken else f"days_since_last_{t}"
 
 
 def _frequent_types(frame: Table, last_cutoff_day: int) -> tuple[str, ...]:

@@ -157,11 +157,14 @@ def _as_list(values: Sequence[object]) -> list[object]:
 
 
 class _Change(float):
-    """A relative change that reads as words: format(-0.62, ".0%") -> "down 62%"."""
+    """A relative change that reads as words: format(-0.62, ".0%") -> "down 62%", and one
+    that rounds to no percent at all "unchanged" (not "up 0%")."""
 
     def __format__(self, spec: str) -> str:
-        direction = "down" if self < 0 else "up"
-        return f"{direction} {format(abs(float(self)), spec)}"
+        shown = format(abs(float(self)), spec)
+        if "%" in spec and not any(digit in shown for digit in "123456789"):
+            return "unchanged"
+        return f"{'down' if self < 0 else 'up'} {shown}"
 
 
 class _Share(float):

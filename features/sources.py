@@ -718,9 +718,10 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         if "timestamp" in frame:  # a dated table: a log, or a history of changes (SCD)
             table.history = _attribute_history(frame, list(spec.attributes))
             frame = frame.drop(columns="timestamp")
-        frame = _without_repeated_rows(table, frame, spec, dated=table.history is not None)
-        if table.history is not None:
+        if table.history is not None:  # a dated table's rows repeat by design
             frame = _one_row_per_customer(frame, table.history)
+        else:
+            frame = _without_repeated_rows(table, frame, spec)
         _check_duplicate_ids(table, frame)
         return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     if isinstance(spec, TransactionsSpec):
@@ -882,16 +883,14 @@ def _attribute_history(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame | 
     return history.loc[changes].reset_index(drop=True)
 
 
-def _without_repeated_rows(
-    table: _Table, frame: pd.DataFrame, spec: CustomersSpec, *, dated: bool = False
-) -> pd.DataFrame:
+def _without_repeated_rows(table: _Table, frame: pd.DataFrame, spec: CustomersSpec) -> pd.DataFrame:
     """One row per customer where rows repeat exactly (an event log that carries each
-    user's attributes on every event, used as the customers table), with a warning. In
-    such a log an attribute may change (a second country on a few purchases, a move from
-    the free plan to the paid one): when only attributes differ, and only for customers
-    whose rows also repeat, in a table where most customers' rows do, each keeps their
-    most frequent value here, with a warning; `dated` (the log has times, see
-    `_attribute_history`): the features read the value as of each cutoff instead."""
+    user's attributes on every event, used as the customers table without its times),
+    with a warning. In such a log an attribute may change (a second country on a few
+    purchases, a move from the free plan to the paid one): when only attributes differ,
+    and only for customers whose rows also repeat, in a table where most customers' rows
+    do, each keeps their most frequent value, with a warning. (A log with times reads
+    the value as of each cutoff instead: `_attribute_history`.)"""
     repeats = frame.duplicated()
     if not repeats.any():
         return frame
@@ -908,16 +907,12 @@ def _without_repeated_rows(
     for column in varying:
         counts = twice.groupby("customer_id")[column].nunique(dropna=False)
         changed = counts[counts > 1]
-        read = (
-            "read as of each cutoff (the latest value on or before it)"
-            if dated
-            else "each keeps their most frequent"
-        )
+        holds = "hold" if len(changed) > 1 else "holds"
         table.warning(
             column,
             len(changed),
             f"{_counted(len(changed), 'customer')} (e.g. {_example(changed.index.to_series())}) "
-            f"hold more than one value across their rows: {read}",
+            f"{holds} more than one value across their rows: each keeps their most frequent",
         )
         kept = kept.drop(columns=column).merge(
             _most_frequent(frame, column), on="customer_id", how="left", validate="m:1"

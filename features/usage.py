@@ -15,10 +15,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from features.activity import Activity, relative_change, run_starts
-from features.context import Context, slug
+from features.context import Context, last_of, slug, taken_silences
 from features.contract import UNTYPED_EVENT, quantity_column
 from features.registry import Columns, Family, FeatureSpec, Mechanism
-from features.tables import Tables
 
 WINDOWS_DAYS = (7, 30, 90)
 
@@ -118,26 +117,6 @@ def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
             reason_missing=f"no {words} in the 30 days before the last 30",
         ),
     ]
-
-
-def taken_silences(tables: Tables) -> frozenset[str]:
-    """The event types whose `days_since_last_<type>` another feature of these tables
-    already is: the log's own overall silence, and the purchases', cancellations' and
-    negative interactions' where those tables exist (an app's 'purchase' events beside
-    its payments). Without that table the name stays the type's, as models trained
-    before the rename read it."""
-    others = {
-        "purchase": tables.transactions,
-        "cancellation": tables.cancellations,
-        "negative_interaction": tables.interactions,
-    }
-    return frozenset({"event", *(name for name, table in others.items() if table is not None)})
-
-
-def last_of(t: str, taken: frozenset[str]) -> str:
-    """The silence feature of the event type of slug `t`; a name `taken` already reads
-    `days_since_last_purchase_event`."""
-    return f"days_since_last_{t}_event" if t in taken else f"days_since_last_{t}"
 
 
 def _trend_and_silence(event_type: str, taken: frozenset[str]) -> list[FeatureSpec]:

@@ -181,3 +181,10 @@ def test_a_negative_number_shown_as_zero_reads_without_its_sign():
     )
     assert spec.render({"satisfaction_last": -0.02}) == "last score 0.0"
     assert spec.render({"satisfaction_last": -0.06}) == "last score -0.1"
+
+
+def test_a_change_that_rounds_to_nothing_reads_unchanged():
+    spec = FeatureSpec("t", "float", Mechanism.ENGAGEMENT, "x", "use {t!c:.0%} versus before")
+    assert spec.render({"t": 0.0}) == "use unchanged versus before"
+    assert spec.render({"t": -0.004}) == "use unchanged versus before"
+    assert spec.render({"t": -0.62}) == "use down 62% versus before"

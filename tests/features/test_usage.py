@@ -194,3 +194,15 @@ def test_types_of_one_feature_name_get_one_set_of_columns():
     frame = build_features(tables, cutoffs=CUTOFF)
     assert row(frame, 1)["events_add_to_cart_30d"] == 4
     assert row(frame, 1)["days_since_last_add_to_cart"] == 9  # the 06-21 one counts too
+
+
+def test_a_type_whose_renamed_silence_another_type_has_keeps_one():
+    """'purchase' beside payments reads days_since_last_purchase_event: a log that also
+    has 'purchase_event' does not declare that name twice (it crashed the build)."""
+    ev = events(
+        [(1, "2024-06-20", "purchase")] * 2
+        + [(1, "2024-06-21", "purchase_event"), (2, "2024-06-01", "login")]
+    )
+    paid = transactions([(1, "2024-06-01", 9.99), (2, "2024-06-01", 9.99)])
+    frame = build_features(make_tables(transaction_frame=paid, events=ev), cutoffs=CUTOFF)
+    assert row(frame, 1)["days_since_last_purchase_event"] == 10  # the more frequent type's
