@@ -39,6 +39,12 @@ class UnscorableChampionError(PromotionError):
     """The current champion fails to load or score (e.g. logged by older code)."""
 
 
+class NothingToCompareError(UnscorableChampionError):
+    """This config's data hold nobody to judge the models on at the run's test cutoff
+    (a run of other data through a shared `training.model_name`); with --force the gate
+    judges the candidate alone."""
+
+
 class UnfairComparisonError(UnscorableChampionError):
     """The champion was fitted on outcomes after the candidate's test cutoff: re-scored
     there it would be judged on answers it learned from."""
@@ -118,6 +124,12 @@ def metrics_on_cutoff(
     labels = label_churn(tables, config.churn, cutoffs=cutoff)
     rows = features.merge(labels, on=["customer_id", "cutoff"], validate="1:1")
     rows = rows[rows["eligible"] & rows["observed"]]
+    if rows.empty:  # not the champion's fault: these data hold nobody to judge at that day
+        raise NothingToCompareError(
+            f"this config's data hold no active customer with an observed outcome at "
+            f"{cutoff.date()} (the run's test cutoff) to compare the models on; was the "
+            "run trained on other data? (--force promotes it on its own metrics)"
+        )
     y = rows["churned"].to_numpy(dtype=int)
     return classification_metrics(y, model.predict_proba(rows))
 
@@ -178,7 +190,7 @@ def champion_metrics(
         reigning = model.unwrap_python_model()
         require_unseen(reigning, cutoff, champion.version)
         return metrics_on_cutoff(reigning, tables, config, cutoff)
-    except UnfairComparisonError:
+    except UnscorableChampionError:  # unfair, or nothing to compare: said as such
         raise
     except Exception as error:  # a model logged by other code: any failure means the same
         raise UnscorableChampionError(

@@ -22,12 +22,14 @@ from features.tables import Tables
 from mlflow import MlflowClient
 from tests.training.datasets import ONE_THREAD, TRAINING, derive_config, simulated
 from training.promote import (
+    NothingToCompareError,
     Promotion,
     PromotionError,
     UnfairComparisonError,
     UnscorableChampionError,
     compared,
     gate,
+    metrics_on_cutoff,
     promote,
     require_same_model,
     require_unseen,
@@ -307,3 +309,13 @@ def test_a_run_of_another_configs_model_is_refused_naming_both():
     with pytest.raises(PromotionError, match=r"trained the model 'grocery', not .*'grocery_pit'"):
         require_same_model(candidate, config, "e7ef")
     require_same_model(SimpleNamespace(config=config), config, "e7ef")
+
+
+@pytest.mark.slow
+def test_a_cutoff_with_nobody_to_judge_is_said_as_such_not_blamed_on_the_champion(story):
+    """A run of other data through a shared model name: its test cutoff may hold nobody
+    in this config's data (here the data's last day: no outcome observed yet)."""
+    model = story.champion_after_first.unwrap_python_model()
+    last_day = story.tables.observed_until
+    with pytest.raises(NothingToCompareError, match="no active customer with an observed"):
+        metrics_on_cutoff(model, story.tables, story.config, last_day)
