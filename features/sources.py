@@ -432,7 +432,8 @@ def _read(
     try:
         table.raw = _read_columns(path, fmt, read, table.separator, spec.not_missing)
     except _READ_ERRORS as exc:
-        table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
+        where = _bad_json_line(path) if fmt == "json" else None
+        table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return None
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
@@ -673,13 +674,39 @@ def _json_keys(path: Path) -> list[str]:
     logs are exported); a file holding one JSON array is refused with that advice."""
     keys: dict[str, None] = {}
     with _open_text(path) as handle:
-        for line in itertools.islice(handle, _JSON_HEAD_LINES):
+        for number, line in enumerate(itertools.islice(handle, _JSON_HEAD_LINES), start=1):
             if line.strip():
-                row = json.loads(line)
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:
+                    raise ValueError(_not_json(number, line, exc)) from None
                 if not isinstance(row, dict):
                     raise ValueError("expected one JSON object per line (JSON lines)")
                 keys.update(dict.fromkeys(row))
     return list(keys)
+
+
+def _not_json(number: int, line: str, error: ValueError) -> str:
+    return f"line {number:,} is not JSON ({error}): {line.strip()[:60]!r}"
+
+
+def _bad_json_line(path: Path) -> str | None:
+    """Which line of a JSON-lines file is no JSON object ("line 1,001 is not JSON:
+    ...", where the reader said only "at position 139100"); None when every line is."""
+    try:
+        with _open_text(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:
+                    return _not_json(number, line, exc)
+                if not isinstance(row, dict):
+                    return f"line {number:,} is not one JSON object: {line.strip()[:60]!r}"
+    except (OSError, EOFError) as exc:  # a truncated .gz: say that instead
+        return f"{_first_line(exc)}"
+    return None
 
 
 def _open_text(path: Path) -> TextIO:

@@ -238,7 +238,17 @@ Stamp = Annotated[dt.datetime, Field(ge=EARLIEST, lt=LATEST), BeforeValidator(_d
 """A posted timestamp: ISO text, or a number read as the loader reads one; within what
 the tables hold (nanoseconds since 1970 in 64 bits), so year 9999 is a 422 naming the
 field, not a date silently wrapped into 1815."""
-Day = Annotated[dt.date, Field(ge=EARLIEST.date(), lt=LATEST.date())]
+
+
+def _dated_day(value: Any) -> Any:
+    """A day posted as 20241231 (or "20241231") is that day, as a timestamp's number is
+    (`_dated_number`), not seconds after 1970 that pydantic refuses as "should have zero
+    time"."""
+    read = _dated_number(value)
+    return read.date() if isinstance(read, dt.datetime) else read
+
+
+Day = Annotated[dt.date, Field(ge=EARLIEST.date(), lt=LATEST.date()), BeforeValidator(_dated_day)]
 
 
 class _In(BaseModel):

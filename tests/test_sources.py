@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -1614,3 +1615,20 @@ def test_a_history_row_without_a_date_holds_since_always(tmp_path):
     region = features.pivot(index="customer_id", columns="cutoff", values="region")
     assert region.loc[1].tolist() == ["north", "north"]
     assert region.loc[2].tolist() == ["south", "west"]
+
+
+def test_a_json_lines_file_with_a_broken_line_names_the_line(tmp_path):
+    """The reader says "at position 139100"; a user needs the line to fix."""
+    config = write_dataset(tmp_path)
+    lines = [json.dumps({"customer_id": 1, "timestamp": "2024-01-05", "type": "login"})] * 3
+    lines.insert(2, '{"customer_id": 2, "timestamp": "2024-01-0')  # cut short by the export
+    (tmp_path / "data" / "events.json").write_text("\n".join(lines) + "\n")
+    text = (tmp_path / "churn.yaml").read_text().replace("events.csv", "events.json")
+    (tmp_path / "churn.yaml").write_text(text)
+    _, report = validate(load_config(config))
+    assert "line 3 is not JSON" in only_error(report).message
+    # past the lines read for the header, as the reader meets it
+    many = lines[:2] + lines[3:] + [lines[0]] * 2000 + [lines[2]]
+    (tmp_path / "data" / "events.json").write_text("\n".join(many) + "\n")
+    _, report = validate(load_config(config))
+    assert "line 2,004 is not JSON" in only_error(report).message

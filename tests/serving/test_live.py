@@ -1029,3 +1029,10 @@ def test_a_posted_list_price_reads_its_columns_placeholders_first():
     member = CustomerHistoryIn.model_validate({"customer_id": "m1", "transactions": lines})
     discount = live.to_tables([member], model).transactions["discount"]
     assert np.isnan(discount[:2]).all() and discount[2] == 50.0
+
+
+@pytest.mark.parametrize("posted", [20241231, "20241231", "2024-12-31"])
+def test_a_cutoff_posted_as_an_eight_digit_number_is_that_day(posted):
+    """Not "Datetimes provided to dates should have zero time" (seconds after 1970)."""
+    body = ScoreIn.model_validate({"cutoff": posted, "customers": [{"customer_id": "a"}]})
+    assert body.cutoff == dt.date(2024, 12, 31)
