@@ -165,10 +165,11 @@ def _distinct_names(types: Iterable[str], taken: frozenset[str]) -> tuple[str, .
     silences: set[str] = set()
     for t in types:
         name = slug(t)
-        if name in by_name or last_of(name, taken) in silences:
+        silence = last_of(name, taken)
+        if name in by_name or silence in silences:
             continue
         by_name[name] = t
-        silences.add(last_of(name, taken))
+        silences.add(silence)
     return tuple(by_name.values())
 
 

@@ -19,7 +19,7 @@ import itertools
 import json
 import logging
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
@@ -674,20 +674,9 @@ def _json_keys(path: Path) -> list[str]:
     logs are exported); a file holding one JSON array is refused with that advice."""
     keys: dict[str, None] = {}
     with _open_text(path) as handle:
-        for number, line in enumerate(itertools.islice(handle, _JSON_HEAD_LINES), start=1):
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                except ValueError as exc:
-                    raise ValueError(_not_json(number, line, exc)) from None
-                if not isinstance(row, dict):
-                    raise ValueError("expected one JSON object per line (JSON lines)")
-                keys.update(dict.fromkeys(row))
+        for row in _json_rows(itertools.islice(handle, _JSON_HEAD_LINES)):
+            keys.update(dict.fromkeys(row))
     return list(keys)
-
-
-def _not_json(number: int, line: str, error: ValueError) -> str:
-    return f"line {number:,} is not JSON ({error}): {line.strip()[:60]!r}"
 
 
 def _bad_json_line(path: Path) -> str | None:
@@ -695,18 +684,32 @@ def _bad_json_line(path: Path) -> str | None:
     ...", where the reader said only "at position 139100"); None when every line is."""
     try:
         with _open_text(path) as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError as exc:
-                    return _not_json(number, line, exc)
-                if not isinstance(row, dict):
-                    return f"line {number:,} is not one JSON object: {line.strip()[:60]!r}"
+            for _ in _json_rows(handle):
+                pass
+    except ValueError as exc:
+        return str(exc)
     except (OSError, EOFError) as exc:  # a truncated .gz: say that instead
-        return f"{_first_line(exc)}"
+        return _first_line(exc)
     return None
+
+
+def _json_rows(lines: Iterable[str]) -> Iterator[dict]:
+    """The objects of JSON lines, blank lines skipped; a ValueError naming the first
+    line that is no JSON object."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(
+                f"line {number:,} is not JSON ({exc}): {line.strip()[:60]!r}"
+            ) from None
+        if not isinstance(row, dict):
+            raise ValueError(
+                f"line {number:,} holds no object: expected one JSON object per line (JSON lines)"
+            )
+        yield row
 
 
 def _open_text(path: Path) -> TextIO:
@@ -1131,9 +1134,9 @@ def _numbers(
             " (the table's decimal: '.' or ',' says which mark the numbers use)" if commas else ""
         )
         if column not in NUMBER_COLUMNS and not hint:  # an attribute declared numeric
-            kinds = text[junk].value_counts().index[:3].tolist()
+            texts = text[junk].value_counts().index[:3].tolist()
             hint = (
-                f" (missing_values: {{{table.sources.get(column, column)}: {kinds}}} reads "
+                f" (missing_values: {{{table.sources.get(column, column)}: {texts}}} reads "
                 "such text as unknown; or leave the kind out to read the column as categorical)"
             )
         table.flag("error", column, junk, f"not a number{hint}", text)

@@ -48,10 +48,8 @@ def in_words_of(tables: Tables, specs: list[FeatureSpec]) -> list[FeatureSpec]:
 @lru_cache(maxsize=4096)
 def as_payments(spec: FeatureSpec) -> FeatureSpec:
     """The spec with its reasons' purchase words as payment words (placeholders kept)."""
-    texts = {"reason": spec.reason, "reason_one": spec.reason_one}
-    texts["reason_missing"] = spec.reason_missing
-    changed = {key: _payment_words(text) for key, text in texts.items() if text}
-    return spec if all(changed[k] == texts[k] for k in changed) else replace(spec, **changed)
+    texts = {key: getattr(spec, key) for key in ("reason", "reason_one", "reason_missing")}
+    return replace(spec, **{key: _payment_words(text) for key, text in texts.items() if text})
 
 
 def _payment_words(text: str) -> str:
