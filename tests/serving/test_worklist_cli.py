@@ -140,3 +140,12 @@ def test_sorting_by_change_without_an_earlier_batch_says_so(served, tmp_path):
     assert result.exit_code == 0, result.output
     assert "no earlier batch" in " ".join(result.output.split())
     assert list(pd.read_csv(out)["customer_id"]) == [1, 2, 0]
+
+
+def test_a_segment_reads_name_colon_value_as_the_api_writes_it(served):
+    engine = store.connect(served.database_url)
+    (row,), _ = queries.worklist_page(engine, queries.WorklistQuery(limit=1))
+    name, value = next(iter(row["segments"].items()))
+    equals = run(served, "--segment", f"{name}={value}")
+    colon = run(served, "--segment", f"{name}:{value}")
+    assert equals.exit_code == 0 and colon.output == equals.output
