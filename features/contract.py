@@ -90,6 +90,10 @@ class TableSpec(_Strict):
     not_missing: list[str] = Field(default_factory=list)
     """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
     where it means North America (or Namibia)."""
+    column_names: list[str] | None = Field(default=None, min_length=1)
+    """The columns of delimited text that has no header line, in file order (the CDNOW
+    log is `00001 19970101 1 11.77` from its first line): the first line is then data,
+    and `columns` maps onto these names."""
 
     @model_validator(mode="after")
     def _check_columns(self) -> TableSpec:
@@ -99,6 +103,10 @@ class TableSpec(_Strict):
             raise ValueError(
                 f"unknown canonical column(s) {unknown}; expected some of {sorted(known)}"
             )
+        names = self.column_names or []
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"column_names names a column twice: {', '.join(repeated)}")
         return self
 
     def outside_range(self, column: str, value: Any) -> Any:

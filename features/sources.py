@@ -89,6 +89,8 @@ _CSV_SUFFIXES = tuple(
 )
 """Delimited text, whatever the extension says of the delimiter: it is told by the header
 line (the KDD Cup's Orange extract is a tab-separated `.data`)."""
+BLANKS = r"\s+"
+"""The separator of columns aligned with runs of spaces (pandas reads it as any blanks)."""
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _JSON_HEAD_LINES = 1000
@@ -430,7 +432,7 @@ def _read(
     if not _has_columns(table, read, available):
         return None
     try:
-        table.raw = _read_columns(path, fmt, read, table.separator, spec.not_missing)
+        table.raw = _read_columns(table, fmt, read, spec.not_missing)
     except _READ_ERRORS as exc:
         where = _bad_json_line(path) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
@@ -582,14 +584,29 @@ def _format(path: Path) -> Literal["csv", "parquet", "json"] | None:
 
 
 def _columns_in(table: _Table, fmt: str) -> list[str] | None:
-    """The file's column names (its header), read before the rows; None when unreadable."""
+    """The file's column names (its header, or `column_names` for a file without one),
+    read before the rows; None when unreadable."""
+    names = table.spec.column_names
+    if names is not None and fmt != "csv":
+        table.error(
+            None, 0, f"column_names is for delimited text without a header line; this is {fmt}"
+        )
+        return None
     try:
         if fmt == "parquet":
             return pq.read_schema(table.path).names
         if fmt == "json":
             return _json_keys(table.path)
         table.separator = _delimiter(table.path)
-        return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
+        header = "infer" if names is None else None
+        first = list(pd.read_csv(table.path, nrows=0, sep=table.separator, header=header).columns)
+        if names is None:
+            return first
+        if len(first) != len(names):
+            what = f"the first line has {len(first)} fields; column_names names {len(names)}"
+            table.error(None, 0, f"{what}: {', '.join(names)}")
+            return None
+        return names
     except pd.errors.EmptyDataError:
         table.error(None, 0, "the file is empty: no header line and no rows")
         return None
@@ -620,10 +637,23 @@ def _supplied_columns(table: _Table, config: RunConfig, available: list[str]) ->
 def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -> bool:
     """Check the header before reading, so a missing column names what *is* there."""
     missing = {c: s for c, s in sources.items() if s not in available}
+    hint = ""
+    if missing and table.spec.column_names is None and _reads_like_data(available):
+        hint = (
+            ". The first line reads like data, not column names: name the columns of a "
+            "file without a header line with `column_names: [...]`, in file order"
+        )
     for canonical, source in missing.items():
         what = "" if canonical == source else f" (configured for '{canonical}')"
-        table.error(source, 0, f"column not found{what}; available: {', '.join(available)}")
+        message = f"column not found{what}; available: {', '.join(available)}{hint}"
+        table.error(source, 0, message)
     return not missing
+
+
+def _reads_like_data(header: list[str]) -> bool:
+    """Whether most of a header's names are numbers: the file's first line is a row."""
+    numbers = pd.to_numeric(pd.Series(header, dtype="str"), errors="coerce").notna().sum()
+    return 2 * numbers > len(header)
 
 
 MISSING_TEXT = (
@@ -634,14 +664,16 @@ MISSING_TEXT = (
 
 
 def _read_columns(
-    path: Path, fmt: str, sources: dict[str, str], sep: str, not_missing: list[str]
+    table: _Table, fmt: str, sources: dict[str, str], not_missing: list[str]
 ) -> pd.DataFrame:
     """Read the needed columns; CSV through pyarrow, falling back to the C parser.
 
     pyarrow infers types per block and gives up when a later block disagrees (a stray word
     in a number column); the C parser then reads everything as text so the checks can say
-    which rows are wrong.
+    which rows are wrong. Columns separated by runs of blanks go to the C parser at once
+    (pyarrow splits on one character).
     """
+    path = table.path
     columns = list(dict.fromkeys(sources.values()))
     if fmt == "parquet":
         return pd.read_parquet(path, columns=columns)
@@ -652,21 +684,18 @@ def _read_columns(
     dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
     # numbers as floats: a blank after a block of integers must not defeat the fast path
     dtypes.update({s: "float64" for canonical, s in sources.items() if canonical in NUMBER_COLUMNS})
-    missing: dict[str, object] = {}
+    options: dict[str, object] = {"usecols": columns, "sep": table.separator}
+    if table.spec.column_names is not None:
+        options.update(header=None, names=table.spec.column_names)
     if not_missing:
         kept = {text.strip() for text in not_missing}
-        missing = {
-            "keep_default_na": False,
-            "na_values": [t for t in MISSING_TEXT if t not in kept],
-        }
-    try:
-        return pd.read_csv(
-            path, usecols=columns, dtype=dtypes, engine="pyarrow", sep=sep, **missing
-        )
-    except _READ_ERRORS:
-        return pd.read_csv(
-            path, usecols=columns, dtype="str", engine="c", low_memory=False, sep=sep, **missing
-        )
+        options.update(keep_default_na=False, na_values=[t for t in MISSING_TEXT if t not in kept])
+    if table.separator != BLANKS:
+        try:
+            return pd.read_csv(path, dtype=dtypes, engine="pyarrow", **options)
+        except _READ_ERRORS:
+            pass
+    return pd.read_csv(path, dtype="str", engine="c", low_memory=False, **options)
 
 
 def _json_keys(path: Path) -> list[str]:
@@ -718,11 +747,16 @@ def _open_text(path: Path) -> TextIO:
 
 
 def _delimiter(path: Path) -> str:
-    """',' unless the header line splits on ';', tab or '|' instead (European exports
-    write semicolons): the separator that gives the header the most columns."""
+    """',' unless the first line splits on ';', tab or '|' instead (European exports
+    write semicolons): the separator that gives it the most columns; `BLANKS` when it
+    splits on none of them but on runs of spaces (the CDNOW log's `00001 19970101  1
+    11.77`)."""
     with _open_text(path) as handle:
-        header = handle.readline()
-    return max(",;\t|", key=lambda sep: (header.count(sep), sep == ","))
+        first = handle.readline()
+    best = max(",;\t|", key=lambda sep: (first.count(sep), sep == ","))
+    if first.count(best) == 0 and len(first.split()) > 1:
+        return BLANKS
+    return best
 
 
 def _first_line(exc: BaseException) -> str:

@@ -810,6 +810,65 @@ def test_tab_separated_files_are_read_whatever_their_extension(tmp_path, suffix)
     assert len(tables.transactions) == len(transactions_frame())
 
 
+def _cdnow_log(tmp_path: Path, **spec) -> tuple[Tables | None, ValidationReport]:
+    """The CDNOW purchase log as shipped: columns aligned with spaces, no header line."""
+    lines = ["00001 19970101  1   11.77", "00002 19970112  2   89.00", "00002 19970112  1   5.00"]
+    lines.append("  00003 19970102  2   20.76")  # leading blanks too
+    log = tmp_path / "data" / "CDNOW_master.txt"
+    log.parent.mkdir(parents=True)
+    log.write_text("\n".join(lines) + "\n")
+    config = {
+        "name": "cdnow",
+        "data": {"as_of": "1998-06-30", "transactions": {"path": str(log), **spec}},
+        "churn": {},
+    }
+    path = tmp_path / "churn.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return validate(load_config(path))
+
+
+def test_a_log_without_a_header_line_reads_with_its_column_names(tmp_path):
+    columns = {"customer_id": "id", "timestamp": "day", "quantity": "cds", "amount": "dollars"}
+    tables, report = _cdnow_log(
+        tmp_path, column_names=["id", "day", "cds", "dollars"], columns=columns
+    )
+    assert report.errors == [] and tables is not None, [str(i) for i in report.issues]
+    lines = tables.transactions
+    assert list(lines["customer_id"]) == ["00001", "00002", "00002", "00003"]  # ids as written
+    assert list(lines["amount"]) == [11.77, 89.0, 5.0, 20.76]
+    assert lines["timestamp"].iloc[0] == pd.Timestamp("1997-01-01")
+
+
+def test_a_first_line_of_data_read_as_a_header_suggests_column_names(tmp_path):
+    columns = {"customer_id": "id", "timestamp": "day", "amount": "dollars"}
+    _, report = _cdnow_log(tmp_path, columns=columns)
+    assert len(report.errors) == 3
+    issue = report.errors[0]
+    assert "available: 00001, 19970101, 1, 11.77" in issue.message
+    assert "reads like data, not column names" in issue.message
+    assert "`column_names: [...]`" in issue.message
+
+
+def test_column_names_must_match_the_first_lines_fields(tmp_path):
+    _, report = _cdnow_log(tmp_path, column_names=["customer_id", "timestamp", "amount"])
+    issue = only_error(report)
+    assert issue.path.name == "CDNOW_master.txt"
+    assert "the first line has 4 fields; column_names names 3" in issue.message
+
+
+def test_column_names_are_for_delimited_text_only(tmp_path):
+    _, report = check(tmp_path, fmt="parquet", specs={"events": {"column_names": ["a", "b"]}})
+    issue = only_error(report)
+    assert issue.path.name == "events.parquet"
+    assert "column_names is for delimited text without a header line; this is parquet" in str(issue)
+
+
+def test_column_names_may_not_repeat(tmp_path):
+    config = write_dataset(tmp_path, specs={"events": {"column_names": ["a", "b", "a"]}})
+    with pytest.raises(ConfigError, match="column_names names a column twice: a"):
+        load_config(config)
+
+
 def test_dates_not_in_the_set_date_format_are_errors_naming_it(tmp_path):
     events = events_frame().assign(timestamp=["03/02/2024", "2024-02-04", "20/01/2024", "x"])
     _, report = check(tmp_path, events=events, specs={"events": {"date_format": "%d/%m/%Y"}})
