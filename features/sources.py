@@ -598,13 +598,16 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         if fmt == "json":
             return _json_keys(table.path)
         table.separator = _delimiter(table.path)
-        header = "infer" if names is None else None
-        first = list(pd.read_csv(table.path, nrows=0, sep=table.separator, header=header).columns)
         if names is None:
-            return first
+            return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
+        line = pd.read_csv(table.path, nrows=1, sep=table.separator, header=None, dtype="str")
+        first = list(line.iloc[0].fillna("")) if len(line) else []
         if len(first) != len(names):
             what = f"the first line has {len(first)} fields; column_names names {len(names)}"
             table.error(None, 0, f"{what}: {', '.join(names)}")
+            return None
+        if [field.strip() for field in first] == names:
+            table.error(None, 0, "the first line is a header naming column_names: leave them out")
             return None
         return names
     except pd.errors.EmptyDataError:

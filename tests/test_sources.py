@@ -856,6 +856,16 @@ def test_column_names_must_match_the_first_lines_fields(tmp_path):
     assert "the first line has 4 fields; column_names names 3" in issue.message
 
 
+def test_column_names_of_a_file_with_a_header_line_are_refused(tmp_path):
+    config = write_dataset(
+        tmp_path, specs={"cancellations": {"column_names": ["customer_id", "timestamp"]}}
+    )
+    _, report = validate(load_config(config))
+    issue = only_error(report)
+    assert issue.path.name == "cancellations.csv"
+    assert "the first line is a header naming column_names: leave them out" in issue.message
+
+
 def test_column_names_are_for_delimited_text_only(tmp_path):
     _, report = check(tmp_path, fmt="parquet", specs={"events": {"column_names": ["a", "b"]}})
     issue = only_error(report)
