@@ -62,7 +62,9 @@ def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
     for column in ("feature", "family", "dtype", "mechanism", "reason template"):
         table.add_column(column)
     for spec in specs:
-        table.add_row(spec.name, spec.family, spec.dtype, str(spec.mechanism), spec.reason or "")
+        own = f"{{{spec.name}"  # a template's `{}` is the feature's own value: named here
+        template = (spec.reason or "").replace("{}", own + "}").replace("{!", own + "!")
+        table.add_row(spec.name, spec.family, spec.dtype, str(spec.mechanism), template)
     console.print(table)
 
 

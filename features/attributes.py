@@ -32,7 +32,10 @@ def attribute_spec(
 ) -> FeatureSpec:
     """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no";
     `words` name the attribute in reasons ("transactions in the last 12 months: 20")."""
-    said = f"{words}:" if words else name
+    # the templates read the value as `{}`, the feature's own (its name may hold '.',
+    # ':' or braces), and the words as literal text
+    called = (words or name).replace("{", "{{").replace("}", "}}")
+    said = f"{called}:" if words else called
     # a blank can be what drives the score (a field only some customers' records fill);
     # left unsaid, the reasons would pass the top cause over for the next ones
     missing = f"{words or name}: not recorded"
@@ -42,7 +45,7 @@ def attribute_spec(
             "float",
             Mechanism.ATTRIBUTE,
             f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
-            f"{words or name}: {{{name}!y}}" if flag else f"{said} {{{name}!n}}",
+            f"{called}: {{!y}}" if flag else f"{said} {{!n}}",
             reason_missing=missing,
         )
     return FeatureSpec(
@@ -50,7 +53,7 @@ def attribute_spec(
         "category",
         Mechanism.ATTRIBUTE,
         f"Customer attribute '{name}' (categorical).",
-        f"{words or name}: {{{name}}}",
+        f"{called}: {{}}",
         categories=levels,
         reason_missing=missing,
     )

@@ -65,12 +65,14 @@ class FeatureSpec:
     purchase yet"); plain text, no placeholders: there is no number to show."""
 
     def __post_init__(self) -> None:
-        if self.reason_one and set(_fields(self.reason_one)) != set(_fields(self.reason or "")):
+        if self.reason_one and set(_fields(self.reason_one, self.name)) != set(
+            _fields(self.reason or "", self.name)
+        ):
             raise ValueError(f"{self.name}: reason_one must fill the same values as reason")
 
     def placeholders(self) -> list[str]:
         """The feature names a reason template reads."""
-        return list(_fields(self.reason)) if self.reason else []
+        return list(_fields(self.reason, self.name)) if self.reason else []
 
     def render(self, values: Mapping[str, object]) -> str | None:
         """The reason filled with the customer's own values; None if any is missing."""
@@ -81,16 +83,18 @@ class FeatureSpec:
         renders millions of reasons: the missing-value test is one pass per column)."""
         if not self.reason:
             return [None] * rows
-        names = _fields(self.reason)
+        names = _fields(self.reason, self.name)
         if any(name not in columns for name in names):
             return [None] * rows
         lists = [_as_list(columns[name]) for name in names]
         masks = {name: _missing_mask(columns[name]) for name in names}
         missing = np.logical_or.reduce([np.zeros(rows, dtype=bool), *masks.values()])
         ones = _ones(columns[names[0]]) if self.reason_one else np.zeros(rows, dtype=bool)
-        fills = (_filler(self.reason), _filler(self.reason_one or self.reason))
+        fills = tuple(
+            _filler(t, names, self.name) for t in (self.reason, self.reason_one or self.reason)
+        )
         rendered = [
-            None if gap else _singular(fills[one](**dict(zip(names, row, strict=True))))
+            None if gap else _singular(fills[one](*row))
             for gap, one, *row in zip(missing.tolist(), ones.tolist(), *lists, strict=True)
         ]
         if self.reason_missing and self.name in columns:
@@ -121,18 +125,30 @@ def _singular(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _fields(template: str) -> tuple[str, ...]:
-    """The distinct field names of a template, in order (parsed once per template)."""
-    fields = (f for _, f, _, _ in string.Formatter().parse(template) if f)
+def _fields(template: str, own: str) -> tuple[str, ...]:
+    """The distinct feature names a template reads, in order; an empty field (`{}`,
+    `{!y}`) is the feature's `own` value, for a name no format field can hold (an
+    attribute column named `plan {tier}` or `Q1: rating`)."""
+    fields = (f or own for _, f, _, _ in string.Formatter().parse(template) if f is not None)
     return tuple(dict.fromkeys(fields))
 
 
 @lru_cache(maxsize=4096)
-def _filler(template: str) -> Callable[..., str]:
-    """str.format, the C formatter; the Python one only for the conversions of
-    `_ReasonFormatter` (cached: a live run renders a dozen templates)."""
+def _filler(template: str, names: tuple[str, ...], own: str) -> Callable[..., str]:
+    """str.format of the values of `names`, in that order: the template's fields become
+    positions, as a feature named like a Stripe export's `metadata.industry` would read
+    as the attribute `industry` of a value `metadata`. The C formatter; the Python one
+    only for the conversions of `_ReasonFormatter` (cached: a live run renders a dozen
+    templates)."""
+    parts = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            said = f"!{conversion}" if conversion else ""
+            parts.append(f"{{{names.index(field or own)}{said}{f':{spec}' if spec else ''}}}")
+    positional = "".join(parts)
     custom = any(f"!{c}" in template for c in "cxyeand")
-    return partial(_FORMATTER.format, template) if custom else template.format
+    return partial(_FORMATTER.format, positional) if custom else positional.format
 
 
 def _ones(values: Sequence[object]) -> np.ndarray:

@@ -145,6 +145,16 @@ def test_an_attribute_reads_as_the_words_the_config_gives_it():
     assert spec.render({"senior": 20.0}) == "transactions in the last 12 months: 20"
 
 
+@pytest.mark.parametrize("name", ["metadata.industry", "usage[mb]", "plan {tier}", "Q1: rating!"])
+def test_an_attribute_named_with_format_characters_renders(name):
+    """A Stripe export's `metadata.industry` read as the attribute `industry` of a
+    value `metadata`: every `churn score` of such a model failed with KeyError."""
+    customers = pd.DataFrame({"customer_id": [1, 2], name: ["saas", "retail"]})
+    tables = Tables(customers=customers, attributes={name: "categorical"})
+    (spec,) = ATTRIBUTES.specs(prepare(tables, last_cutoff_day=0))
+    assert spec.render({name: "saas"}) == f"{name}: saas"
+
+
 def _attribute_specs(customers: pd.DataFrame) -> dict[str, FeatureSpec]:
     tables = Tables(customers=customers, attributes={"senior": "numeric"})
     context = prepare(tables, last_cutoff_day=0)
