@@ -90,10 +90,28 @@ class TableSpec(_Strict):
     not_missing: list[str] = Field(default_factory=list)
     """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
     where it means North America (or Namibia)."""
+    day_origin: dt.date | None = None
+    """The date day 0 stands for when this table's dates are day numbers (dunnhumby's
+    `DAY` runs 1 to 711): each date is that many days after it. Without it, numbers
+    that are no YYYYMMDD, spreadsheet serial or Unix time are an error."""
     column_names: list[str] | None = Field(default=None, min_length=1)
     """The columns of delimited text that has no header line, in file order (the CDNOW
     log is `00001 19970101 1 11.77` from its first line): the first line is then data,
     and `columns` maps onto these names."""
+
+    @field_validator("date_format")
+    @classmethod
+    def _readable_format(cls, value: str | None) -> str | None:
+        """A format that cannot read back the dates it writes is refused here, not as a
+        traceback from the date parser ('%s' is no strptime directive)."""
+        if value is None:
+            return value
+        try:
+            dt.datetime.strptime(dt.datetime(2024, 1, 31, 13, 45, 56).strftime(value), value)
+        except ValueError as error:
+            hint = "; numbers are read as Unix time without one" if "%s" in value else ""
+            raise ValueError(f"{value!r} cannot read dates ({error}){hint}") from None
+        return value
 
     @model_validator(mode="after")
     def _check_columns(self) -> TableSpec:

@@ -41,6 +41,7 @@ from pandas.tseries.api import guess_datetime_format
 from features.contract import (
     UNTYPED_EVENT,
     ActivitySpec,
+    CancellationsSpec,
     CustomersSpec,
     EventsSpec,
     InteractionsSpec,
@@ -840,12 +841,18 @@ def _convert(
 
 
 def _require(table: _Table) -> None:
-    """Required columns may not be blank (amounts have their own tolerance)."""
+    """Required columns may not be blank (amounts have their own tolerance), but for a
+    cancellation's time: a subscriptions snapshot read as the cancellations (Stripe's
+    `canceled_at`) leaves it blank on the subscriptions that were not cancelled."""
     for column in table.spec.required_columns:
         missing = table.missing.get(column)
         if column == "amount" or missing is None or not missing.any():
             continue
-        table.flag("error", column, missing, f"no {column}")
+        if column == "timestamp" and isinstance(table.spec, CancellationsSpec):
+            what = "without a cancellation time ignored: not cancelled"
+            table.warning(column, int(missing.sum()), f"{_rows(int(missing.sum()))} {what}")
+        else:
+            table.flag("error", column, missing, f"no {column}")
         table.drop(missing)
 
 
@@ -1058,8 +1065,25 @@ def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.S
         return _in_range(table, column, dates, reference), values.isna()
     elif not is_datetime64_dtype(values):
         text = _text(values)
+        numbers = _numbers_only(text)
+        if numbers is not None:  # read as text: a blank or a bad cell elsewhere in the file
+            return _in_range(table, column, _numeric_dates(table, column, numbers), reference), (
+                text.isna()
+            )
         return _in_range(table, column, _parse_dates(table, column, text), reference), text.isna()
     return _in_range(table, column, values, reference), values.isna()
+
+
+def _numbers_only(text: pd.Series) -> pd.Series | None:
+    """The values as float64 when every one written is a plain number ('1719644044',
+    '20240131'), for the reading `_numeric_dates` gives a column of numbers; else None.
+
+    A file the fast reader gives up on (one blank in a column of integers, a '$1,234.00'
+    amount) is read as text, and Unix seconds must not then become 'not a date'."""
+    written = text.dropna()
+    if written.empty or not written.str.fullmatch(r"-?\d+(?:\.\d+)?").all():
+        return None
+    return pd.to_numeric(text.astype(object), errors="coerce").astype("float64")
 
 
 def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
@@ -1070,6 +1094,9 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
     a warning; a wrong reading shows as dates out of range."""
     typical = float(values.abs().median()) if values.notna().any() else 0.0
     n = int(values.notna().sum())
+    origin = table.spec.day_origin
+    if origin is not None:
+        return pd.Timestamp(origin) + pd.to_timedelta(values, unit="D")
     if 1e4 <= typical < 1e5:
         table.warning(column, n, f"numbers read as spreadsheet day serials ({_rows(n)})")
         return SPREADSHEET_EPOCH + pd.to_timedelta(values, unit="D")
@@ -1077,6 +1104,16 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         whole = values.where(values % 1 == 0)  # 20240131.5 stays text and is not a date
         days = whole.astype("Int64").astype("str").where(whole.notna(), values.astype("str"))
         return _parse_dates(table, column, days.mask(values.isna()))
+    if n and typical < 1e8:  # as Unix seconds, before March 1973: no date a log holds
+        low, high = values.min(), values.max()
+        table.error(
+            column,
+            n,
+            f"numbers from {low:,.0f} to {high:,.0f} in {_rows(n)} are no dates (not YYYYMMDD, "
+            "spreadsheet serials or Unix time): day numbers? set the table's day_origin to "
+            "the date day 0 stands for, or map a date column",
+        )
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     unit = next(u for size, u in _EPOCH_UNITS if typical < size)
     if n:
         table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")

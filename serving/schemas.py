@@ -215,9 +215,10 @@ def _dated_number(value: Any) -> Any:
     """A number as the loader reads a column of them (`features/sources.py`): 20170215
     (or "20170215") is YYYYMMDD and 45322 a spreadsheet day serial, not seconds after
     1970 as pydantic would read them (a silent 1970 date, "no purchase for 16,992 days");
-    other numbers stay Unix time. Anything else passes to the datetime parser."""
+    larger numbers are Unix time, and smaller ones (a day number, 650) no date at all.
+    Anything else passes to the datetime parser."""
     if isinstance(value, str):
-        if not (value.isdigit() and len(value) in (5, 8)):
+        if not value.isdigit():
             return value
         number = int(value)
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -231,6 +232,11 @@ def _dated_number(value: Any) -> Any:
             raise ValueError(f"{number} is no YYYYMMDD date") from None
     if 10_000 <= number < 100_000:
         return SPREADSHEET_EPOCH + dt.timedelta(days=number)
+    if abs(number) < 100_000_000:  # as Unix seconds, before March 1973
+        raise ValueError(
+            f"{number} is no date (not YYYYMMDD, a spreadsheet serial or Unix time): post "
+            "dates as YYYY-MM-DD, a day number as the date it stands for"
+        )
     return value
 
 

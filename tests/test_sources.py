@@ -483,6 +483,55 @@ def test_numeric_timestamps_are_yyyymmdd_or_unix_time(tmp_path, written, unit):
         assert notes == ([f"numbers read as Unix time in {unit} (4 rows)"] if unit else [])
 
 
+def test_unix_times_read_as_text_are_still_unix_times(tmp_path):
+    """A blank among Unix seconds, or a '$1,234.00' amount elsewhere in the file, makes
+    the fast reader give up and every column come as text: a Stripe export's
+    `canceled_at` then read 'not a date in 2,601 rows'."""
+    lines = transactions_frame()
+    times = pd.to_datetime(lines["timestamp"], format="ISO8601")
+    seconds = (times - pd.Timestamp(0)) // pd.Timedelta("1s")
+    priced = lines.assign(timestamp=seconds, amount=["$1,234.00"] + ["7.50"] * 7)
+    cancelled = pd.Series([pd.Timestamp("2024-09-30"), None])
+    cancellations = pd.DataFrame(
+        {"customer_id": [3, 1], "timestamp": (cancelled - pd.Timestamp(0)) // pd.Timedelta("1s")}
+    )
+    tables = load(tmp_path, transactions=priced, cancellations=cancellations)
+    assert sorted(tables.transactions["timestamp"]) == sorted(times)
+    assert tables.transactions["amount"].max() == 1234.0
+    assert list(tables.cancellations["timestamp"]) == [pd.Timestamp("2024-09-30")]
+
+
+def test_small_numbers_are_no_dates_unless_a_day_origin_says_so(tmp_path):
+    """dunnhumby's DAY (1 to 711) read as seconds after 1970: every purchase on
+    1970-01-01 and 'data OK'. An error naming day_origin; with it, days after it."""
+    events = events_frame().assign(timestamp=[1, 711, 35, 400])
+    tables, report = check(tmp_path, events=events)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="timestamp", rows=4)
+    assert "numbers from 1 to 711 in 4 rows are no dates" in issue.message
+    assert "set the table's day_origin" in issue.message
+    tables = load(tmp_path, events=events, specs={"events": {"day_origin": "2023-01-01"}})
+    days = sorted(tables.events["timestamp"])
+    assert days[0] == pd.Timestamp("2023-01-02") and days[-1] == pd.Timestamp("2024-12-12")
+
+
+def test_a_cancellation_without_a_time_is_no_cancellation(tmp_path):
+    """A subscriptions snapshot read as the cancellations leaves `canceled_at` blank on
+    those not cancelled: their rows are left out with a warning, not an error."""
+    cancellations = pd.DataFrame({"customer_id": [3, 1, 2], "timestamp": ["2024-09-30", None, ""]})
+    tables = load(tmp_path, cancellations=cancellations)
+    assert list(tables.cancellations["customer_id"]) == [3]
+    _, report = check(tmp_path, cancellations=cancellations)
+    (warning,) = [w for w in report.warnings if w.table == "cancellations"]
+    assert warning.rows == 2 and "without a cancellation time ignored" in warning.message
+
+
+def test_a_date_format_that_cannot_read_dates_is_a_config_error(tmp_path):
+    config = write_dataset(tmp_path, specs={"events": {"date_format": "%s"}})
+    with pytest.raises(ConfigError, match=r"'%s' cannot read dates .* Unix time without one"):
+        load_config(config)
+
+
 def test_a_fractional_yyyymmdd_number_is_not_a_date(tmp_path):
     """A number of the YYYYMMDD size with a fraction is a clear error naming it, not a
     crash converting it to an integer."""

@@ -222,6 +222,16 @@ def test_posted_dates_read_as_the_loader_reads_them(posted, read):
     assert naive(line.timestamp) == read
 
 
+@pytest.mark.parametrize("posted", [650, "650", 1_000_000])
+def test_a_small_number_is_no_date_as_the_loader_says(posted):
+    """A day number (dunnhumby's DAY) was read as seconds after 1970."""
+    with pytest.raises(ValidationError, match=r"is no date \(not YYYYMMDD"):
+        TransactionIn.model_validate({"timestamp": posted, "amount": 1.0})
+    assert naive(
+        TransactionIn.model_validate({"timestamp": 1_700_000_000, "amount": 1.0}).timestamp
+    )
+
+
 def test_an_eight_digit_number_that_is_no_date_is_refused_naming_it():
     with pytest.raises(ValidationError, match="20171345 is no YYYYMMDD date"):
         TransactionIn.model_validate({"timestamp": 20171345, "amount": 1.0})
