@@ -93,7 +93,8 @@ def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[
     if "category" in frame:
         columns["category"], categories = _category_codes(frame["category"])
     if "discount" in frame:
-        columns["discounted"] = (nan_to_zero(numbers(frame["discount"])) > 0) * 1.0
+        # a discount of either sign: dunnhumby's RETAIL_DISC writes -0.60 off the price
+        columns["discounted"] = (nan_to_zero(numbers(frame["discount"])) != 0) * 1.0
     if "paid_until" in frame:
         columns["paid_until_day"] = to_days(frame["paid_until"])
     tiebreak = None

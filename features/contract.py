@@ -273,6 +273,11 @@ class TransactionsSpec(ActivitySpec):
 
     consumable_categories: list[str] | None = None
     """Low-value repeat categories; when absent they are inferred as of each cutoff."""
+    money_scale: float = Field(default=1.0, gt=0)
+    """What one unit of the money columns (amount, unit_price, discount, list_price) is
+    worth in the currency reasons and values show: 0.01 for amounts in cents, as Stripe
+    and most billing systems write them ("spent 1,425,600" was $14,256). A live request
+    posts amounts as the data write them and is scaled alike."""
 
     @model_validator(mode="after")
     def _amount_or_unit_price(self) -> TransactionsSpec:

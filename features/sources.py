@@ -797,6 +797,9 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
             _line_totals(table)
         if "list_price" in table.clean:
             _discounts_below_list_price(table)
+        for money in ("amount", "discount"):
+            if money in table.clean and spec.money_scale != 1:
+                table.clean[money] = table.clean[money] * spec.money_scale
         _check_amounts(table)
         _paid_until_not_before_payment(table)
         _warn_repeated_lines(table)

@@ -38,6 +38,7 @@ from features.contract import (
     EventsSpec,
     InteractionsSpec,
     TableSpec,
+    TransactionsSpec,
     quantity_column,
 )
 from features.registry import Columns
@@ -773,6 +774,10 @@ def _activity(
                 typed[name][typed[name] < 0] = np.nan
     if table == "transactions" and "list_price" in spec.columns:
         typed["discount"] = _discounts(rows, typed, unknown)
+    if isinstance(spec, TransactionsSpec) and spec.money_scale != 1:  # posted as the data write
+        for money in ("amount", "discount"):
+            if money in typed:
+                typed[money] = typed[money] * spec.money_scale
     if table == "transactions" and "paid_until" in typed:  # as the loader: not before paying
         ends = typed["paid_until"]
         ends[ends.astype("datetime64[D]") < typed["timestamp"].astype("datetime64[D]")] = NAT

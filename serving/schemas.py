@@ -278,7 +278,12 @@ class TransactionIn(_In):
     unit_price: float | None = Field(default=None, allow_inf_nan=False)
     quantity: float | None = Field(default=None, allow_inf_nan=False)
     category: str | None = Field(default=None, max_length=128)
-    discount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    discount: float | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="What the line took off its price, of either sign as the data write it "
+        "(RETAIL_DISC: -0.60).",
+    )
     list_price: float | None = Field(
         default=None,
         allow_inf_nan=False,

@@ -37,6 +37,17 @@ def test_stages_follow_the_documented_rule():
     assert row(frame, 5)["discount_share_365d"] == pytest.approx(0.5)
 
 
+def test_a_discount_written_as_a_negative_number_is_a_discount():
+    """dunnhumby's RETAIL_DISC is -0.60 off: the share read 0 for every household."""
+    tx = transactions(
+        [(1, "2024-06-01", 30, -0.6), (1, "2024-06-08", 10, 0), (2, "2024-06-01", 10, 2.0)],
+        columns=("discount",),
+    )
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF)
+    assert row(frame, 1)["discount_share_365d"] == pytest.approx(0.75)
+    assert row(frame, 2)["discount_share_365d"] == pytest.approx(1.0)
+
+
 def test_tenure_from_signup_date_when_given():
     people = customers([1], signup=["2023-06-30"])
     tx = transactions([(1, "2024-06-01", 10)])

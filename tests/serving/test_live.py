@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
@@ -945,6 +946,35 @@ def test_a_posted_list_price_gives_the_discount_the_loader_reads():
         TransactionIn.model_validate(
             {"timestamp": "2016-11-01", "amount": 9, "discount": 1, "list_price": 10}
         )
+
+
+def test_amounts_in_cents_read_live_as_the_loader_reads_them(tmp_path):
+    """`money_scale: 0.01`: Stripe's 1425600 cents is 14,256, posted as written."""
+    lines = pd.DataFrame(
+        {
+            "customer_id": ["m1", "m1", "m1"],
+            "timestamp": ["2016-11-01", "2016-12-01", "2016-12-01"],
+            "amount": [9900, 14900, -14900],  # the last one returns the second
+            "discount": [5000, 0, 0],
+        }
+    )
+    lines.to_csv(tmp_path / "p.csv", index=False)
+    scaled = {"path": "p.csv", "columns": {"discount": "discount"}, "money_scale": 0.01}
+    config = tmp_path / "churn.yaml"
+    config.write_text(
+        yaml.safe_dump({"name": "t", "data": {"as_of": "2017-01-31", "transactions": scaled}})
+    )
+    loaded = load_tables(load_config(config))
+    batch = build_columns(loaded, cutoff=pd.Timestamp("2016-12-31"))
+    spec = load_config(config).data
+    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    member = CustomerHistoryIn.model_validate(
+        {"customer_id": "m1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
+    )
+    columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
+    assert batch["spend_365d"].tolist() == [pytest.approx(99.0)]
+    for name in ("spend_365d", "avg_order_value_365d", "discount_share_365d", "orders_total"):
+        assert columns[name].tolist() == pytest.approx(batch[name].tolist()), name
 
 
 def test_under_inactivity_by_usage_only_usage_keeps_a_player_active():
