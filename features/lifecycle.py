@@ -52,8 +52,8 @@ SEASON_SPEC = FeatureSpec(
     "float",
     Mechanism.SEASONALITY,
     "Calendar month of the cutoff (1-12): the horizon's season changes how much a silence "
-    "means, so the same behaviour carries a different risk before a peak.",
-    "seasonal timing (cutoff in month {cutoff_month:.0f})",
+    "means, so the same behaviour carries a different risk before a peak. No reason: it "
+    "is the same for every customer scored at once.",
 )
 DISCOUNT_SPEC = FeatureSpec(
     "discount_share_365d",

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from churn.contributions import group_contributions
-from features.registry import FeatureSpec, safer_when
+from features.registry import FeatureSpec, Mechanism, safer_when
 
 Direction = Literal["raises", "lowers"]
 
@@ -184,9 +184,12 @@ def explain(
         pivots or means,
         strict=bool(pivots),
     )
-    excluded = set(never)
+    # the cutoff's month is the same for everyone scored at once: it moves every
+    # customer's risk and names nothing about this one ("seasonal timing (cutoff in
+    # month 12)" was half a worklist's reasons)
+    excluded = set(never) | {s.name for s in specs if s.mechanism is Mechanism.SEASONALITY}
     hidden = [j for j, source in enumerate(grouped.sources) if source in excluded]
-    if hidden:  # `reasons.never`: the model uses them, no reason names them
+    if hidden:  # `reasons.never` and the season: the model uses them, no reason names them
         candidates = candidates.copy()
         candidates[:, hidden] = 0.0
     # spares: a reason from a missing value with nothing to say goes, and so does one

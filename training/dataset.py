@@ -18,6 +18,7 @@ from features.bgnbd import BGNBD, complete_bgnbd, fitted_for, fitted_specs
 from features.build import FeatureFrame, build
 from features.contract import RunConfig, TrainingSpec
 from features.labels import label_churn
+from features.lifecycle import SEASON_SPEC
 from features.registry import FeatureSpec
 from features.tables import Tables
 from features.trends import consumable_categories, consumables_share
@@ -144,11 +145,25 @@ def with_fitted_features(specs: list[FeatureSpec]) -> list[FeatureSpec]:
     return [*specs, *fitted]
 
 
+MONTHS = 12
+
+
+def _season_when_seen(built: FeatureFrame, fit_on: list[pd.Timestamp]) -> FeatureFrame:
+    """Without `cutoff_month` unless the fitted-on cutoffs hold every calendar month: on
+    four months of data (November to February) the test's January is a month no tree
+    and no coefficient has seen, and the logistic baseline read it as a far-off 1 (mean
+    prediction 3% at 47% churn)."""
+    if SEASON_SPEC.name not in built.frame or len({c.month for c in fit_on}) == MONTHS:
+        return built
+    specs = [spec for spec in built.specs if spec.name != SEASON_SPEC.name]
+    return replace(built, frame=built.frame.drop(columns=SEASON_SPEC.name), specs=specs)
+
+
 def assemble(
     tables: Tables, config: RunConfig, cutoffs: list[pd.Timestamp], *, fit_on: list[pd.Timestamp]
 ) -> LabelledSet:
     """Features (wallet fitted on `fit_on` only) joined to labels; unusable rows dropped."""
-    built: FeatureFrame = build(tables, cutoffs=cutoffs)
+    built: FeatureFrame = _season_when_seen(build(tables, cutoffs=cutoffs), fit_on)
     consumables = consumable_categories(built.context, day_of(max(fit_on))) if fit_on else None
     if consumables is not None and tables.consumable_categories is None:
         built = _as_served(built, consumables, after=max(fit_on))

@@ -270,6 +270,17 @@ def test_features_the_config_keeps_out_of_reasons_are_never_shown():
     ]
 
 
+def test_the_season_is_never_a_reason_even_from_an_older_models_template():
+    """ "seasonal timing (cutoff in month 12)" was half a worklist's reasons: the same for
+    everyone scored at once (models trained before carry its template)."""
+    season = FeatureSpec(
+        "cutoff_month", "float", Mechanism.SEASONALITY, "d", "seasonal timing ({cutoff_month})"
+    )
+    gap = _number_spec("gap_median_days", "usually every {gap_median_days:.0f} days")
+    reasons = _one_row([season, gap], {"cutoff_month": 12.0, "gap_median_days": 30.0}, [2, 1], {})
+    assert [r.feature for r in reasons] == ["gap_median_days"]
+
+
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
     words = "fewer than two purchases: no buying rhythm yet"

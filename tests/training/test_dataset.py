@@ -154,6 +154,16 @@ def test_assemble_keeps_exactly_the_eligible_observed_rows_once_each():
     assert set(data.names) <= set(data.frame)
 
 
+def test_the_cutoff_month_is_a_feature_only_when_training_saw_every_month():
+    """Four months of data: the test's January is a month no tree or coefficient saw."""
+    tables = random_tables(3)
+    few = assemble(tables, _config(), CUTOFFS, fit_on=CUTOFFS[:2])
+    assert "cutoff_month" not in few.names and "cutoff_month" not in few.frame
+    year = [pd.Timestamp("2023-01-31") + pd.offsets.MonthEnd(k) for k in range(12)]
+    every = assemble(tables, _config(), year, fit_on=year)
+    assert "cutoff_month" in every.names and "cutoff_month" in every.frame
+
+
 def _scaled_spend(tables, *, after: pd.Timestamp, until: pd.Timestamp, factor: float):
     """The same purchases, with amounts on days in (after, until] multiplied by `factor`."""
     tx = tables.transactions
