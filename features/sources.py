@@ -1646,18 +1646,69 @@ def _customers(
         ids = pd.concat([frame[["customer_id"]] for frame in actors], ignore_index=True)
         return ids.drop_duplicates().reset_index(drop=True)
     customers = frames.get("customers")
-    if customers is not None:
-        known = customers["customer_id"]
-        for table in tables:
-            if table.name != "customers":
-                _check_known_ids(table, frames[table.name]["customer_id"], known)
+    if customers is None:
+        return None
+    known = customers["customer_id"]
+    others = [t for t in tables if t.name != "customers"]
+    if config.churn.definition != "label_column":  # a labelled snapshot's rows are its population
+        buyers = [t for t in others if t.name in ("transactions", "events")]
+        joining = [_unlisted(t, frames[t.name]["customer_id"], known) for t in buyers]
+        if any(ids is not None for ids in joining):
+            added = pd.concat([ids for ids in joining if ids is not None]).drop_duplicates()
+            customers = _with_customers(customers, added)
+            known = customers["customer_id"]
+    for table in others:
+        kept = _check_known_ids(table, frames[table.name]["customer_id"], known)
+        if kept is not None:
+            frames[table.name] = frames[table.name].loc[kept]
     return customers
 
 
-def _check_known_ids(table: _Table, ids: pd.Series, known: pd.Series) -> None:
+def _unlisted(table: _Table, ids: pd.Series, known: pd.Series) -> pd.Series | None:
+    """The ids of an activity table's customers that the customers table does not list,
+    which join it with unknown attributes (dunnhumby's demographics cover 801 of 2,500
+    households: said in a warning); None when there are none, or when no id is listed
+    (an error: ids written two ways)."""
     unknown = ~ids.isin(known)
-    if unknown.any():
-        table.flag("error", "customer_id", unknown, "ids not in the customers table", ids)
+    if not unknown.any() or unknown.all():
+        return None
+    unlisted = ids[unknown].drop_duplicates()
+    table.warning(
+        "customer_id",
+        int(unknown.sum()),
+        f"{len(unlisted):,} customers in {_rows(int(unknown.sum()))} have no row in the "
+        f"customers table, e.g. {_example(unlisted)}: read as customers whose attributes "
+        "are unknown (a table of only some customers' details)",
+    )
+    return unlisted
+
+
+def _with_customers(customers: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """The customers table with rows for `ids`, every other column blank (categories
+    keep their levels), sorted by id as the loader leaves it."""
+    extended = customers.set_index("customer_id")
+    everyone = extended.index.append(pd.Index(ids, name="customer_id"))
+    return (
+        extended.reindex(everyone)
+        .reset_index()
+        .sort_values("customer_id", kind="stable", ignore_index=True)
+    )
+
+
+def _check_known_ids(table: _Table, ids: pd.Series, known: pd.Series) -> pd.Series | None:
+    """Rows of ids not among the customers are an error when no id of the table is
+    known (ids written two ways), else ignored with a warning (a support desk's tickets
+    from prospects); the rows to keep then, None when all are kept or none can be."""
+    unknown = ~ids.isin(known)
+    if not unknown.any():
+        return None
+    if unknown.all():
+        what = "ids not in the customers table (none of this table's is: written otherwise?)"
+        table.flag("error", "customer_id", unknown, what, ids)
+        return None
+    what = "ids not in the customers table (not customers: prospects?) ignored"
+    table.flag("warning", "customer_id", unknown, what, ids)
+    return ~unknown
 
 
 def _summarize(name: str, path: Path | None, frame: pd.DataFrame) -> TableSummary:

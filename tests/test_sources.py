@@ -1234,12 +1234,56 @@ def test_a_log_whose_rows_differ_beyond_attributes_is_still_an_error(tmp_path):
     assert "differing in signup_date" in only_error(report).message
 
 
-def test_activity_for_unknown_customers(tmp_path):
+def test_activity_of_customers_the_customers_table_does_not_list(tmp_path):
+    """A demographics table of only some households (dunnhumby: 801 of 2,500): the others
+    are customers whose attributes are unknown, said in a warning."""
     events = events_frame().assign(customer_id=[1, 2, 9, 9])
+    tables, report = check(tmp_path, events=events)
+    assert report.errors == [] and tables is not None
+    (issue,) = [w for w in report.warnings if w.table == "events"]
+    assert_located(issue, file="events.csv", column="customer_id", rows=2)
+    assert "1 customers in 2 rows have no row in the customers table, e.g. 9" in issue.message
+    people = tables.customers.set_index("customer_id")
+    assert list(people.index) == [1, 2, 3, 4, 9]
+    assert pd.isna(people.loc[9, "region"]) and pd.isna(people.loc[9, "signup_date"])
+    assert people["region"].dtype == tables.customers["region"].dtype
+    assert len(tables.events) == 4
+
+
+def test_activity_whose_ids_none_of_the_customers_hold_is_an_error(tmp_path):
+    """No id in common: ids written two ways ('C001' and 1), not a partial table."""
+    events = events_frame().assign(customer_id=[7, 8, 9, 9])
     _, report = check(tmp_path, events=events)
     issue = only_error(report)
-    assert_located(issue, file="events.csv", column="customer_id", rows=2)
-    assert "e.g. 9" in issue.message
+    assert_located(issue, file="events.csv", column="customer_id", rows=4)
+    assert "none of this table's is: written otherwise?" in issue.message
+
+
+def test_service_contacts_of_people_who_are_no_customers_are_ignored(tmp_path):
+    """A support desk's tickets from prospects: left out with a warning."""
+    interactions = interactions_frame().assign(customer_id=[1, 99, 2])
+    tables, report = check(tmp_path, interactions=interactions)
+    assert report.errors == [] and tables is not None
+    (issue,) = [w for w in report.warnings if w.table == "interactions"]
+    assert issue.rows == 1 and "(not customers: prospects?) ignored" in issue.message
+    assert sorted(tables.interactions["customer_id"]) == [1, 2]
+
+
+def test_a_labelled_snapshots_rows_are_its_population(tmp_path):
+    """Under label_column a customer outside the snapshot has no label: their activity
+    is left out, not added."""
+    customers = customers_frame().assign(churned=["y", "n"] * 2)
+    tables, report = check(
+        tmp_path,
+        customers=customers,
+        events=events_frame().assign(customer_id=[1, 2, 9, 9]),
+        specs={"customers": {"label": {"column": "churned", "positive": "y"}}},
+        churn={"definition": "label_column"},
+    )
+    assert report.errors == [] and tables is not None
+    assert 9 not in set(tables.customers["customer_id"]) and 9 not in set(
+        tables.events["customer_id"]
+    )
 
 
 def test_future_timestamps_are_after_as_of(tmp_path):
@@ -1362,7 +1406,7 @@ def test_resolved_before_opened_is_a_warning(tmp_path):
 
 
 def test_every_problem_is_collected_and_raised_one_per_line(tmp_path):
-    events = events_frame().assign(customer_id=[1, 2, 9, 1])
+    events = events_frame().assign(customer_id=[7, 8, 9, 7])
     transactions = transactions_frame().assign(amount=[-5.0, 1, 2, 3, 4, 5, 6, 7])
     config = load_config(write_dataset(tmp_path, events=events, transactions=transactions))
     tables, report = validate(config)
@@ -1384,7 +1428,7 @@ def test_summaries_describe_each_table(tmp_path):
 
 
 def test_render_report_lists_tables_and_issues(tmp_path):
-    _, report = check(tmp_path, events=events_frame().assign(customer_id=[1, 2, 9, 1]))
+    _, report = check(tmp_path, events=events_frame().assign(customer_id=[7, 8, 9, 7]))
     console = Console(file=io.StringIO(), width=200)
     render_report(report, console)
     text = console.file.getvalue()
