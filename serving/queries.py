@@ -76,11 +76,21 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
     return batch_id, offset
 
 
-def _require_segment(engine: Engine, name: str, batch_id: int) -> None:
+def _require_segment(engine: Engine, segment: tuple[str, str], batch_id: int) -> None:
+    """An empty page filtered on a segment the batch lacks, or on a value no customer of
+    it holds, is a 422 saying what there is: "AGE_DESC:45-55" (or "5+" sent unencoded,
+    which a URL reads as "5 ") read as nobody at risk there."""
+    name, value = segment
     names = store.segment_names(engine, batch_id)
     if name not in names:
         carried = f"its segments: {', '.join(names)}" if names else "it carries none"
         raise UnknownSegmentError(f"the latest batch has no segment {name!r}; {carried}")
+    values = store.segment_values(engine, name, batch_id)
+    if values and value not in values:
+        held = ", ".join(f"{v} ({n:,})" for v, n in values.most_common(8))
+        plus = value.replace(" ", "+")
+        hint = f" ('+' in a URL reads as a space: send {plus!r} as %2B)" if plus in values else ""
+        raise UnknownSegmentError(f"no customer has {name} {value!r}{hint}; {name} there: {held}")
 
 
 def _latest(engine: Engine, model_name: str | None) -> dict[str, Any]:
@@ -141,7 +151,7 @@ def worklist_page(engine: Engine, query: WorklistQuery) -> tuple[list[dict[str, 
         batch_id=batch["id"],
     )
     if not rows and query.segment is not None:
-        _require_segment(engine, query.segment[0], batch["id"])
+        _require_segment(engine, query.segment, batch["id"])
     more = len(rows) > query.limit
     following = encode_cursor(batch["id"], offset + query.limit) if more else None
     return [_with_batch(row, batch) for row in rows[: query.limit]], following

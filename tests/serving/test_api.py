@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import logging
 import typing
@@ -184,8 +185,24 @@ def test_a_segment_the_batch_does_not_carry_is_a_422_not_an_empty_page(client):
     assert response.status_code == 422
     assert "no segment 'regoin'" in response.json()["detail"]
     assert "region" in response.json()["detail"]
-    known = client.get("/v1/customers", params={"segment": "region:nowhere"})
-    assert known.status_code == 200 and known.json()["items"] == []
+
+
+def test_a_segment_value_no_customer_holds_is_a_422_naming_the_values(client, monkeypatch):
+    """ "AGE_DESC:45-55" read as nobody at risk there; an existing value that the other
+    filters leave empty is an empty page."""
+    response = client.get("/v1/customers", params={"segment": "region:nowhere"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "no customer has region 'nowhere'; region there: " in detail
+    region = client.get("/v1/customers").json()["items"][0]["segments"]["region"]
+    assert f"{region} (" in detail
+    monkeypatch.setattr(store, "worklist", lambda *_, **__: [])  # the band holds nobody there
+    empty = client.get("/v1/customers", params={"segment": f"region:{region}", "band": "high"})
+    assert empty.status_code == 200 and empty.json()["items"] == []
+    monkeypatch.setattr(store, "segment_values", lambda *_: collections.Counter({"5+": 3, "1": 9}))
+    monkeypatch.setattr(store, "segment_names", lambda *_: ["size"])
+    sent = client.get("/v1/customers", params={"segment": "size:5 "})  # '5+' unencoded
+    assert "send '5+' as %2B" in sent.json()["detail"]
 
 
 @pytest.mark.parametrize(
