@@ -66,8 +66,10 @@ def plan_cutoffs(
     training: TrainingSpec,
     test_cutoff: pd.Timestamp | None = None,
     first_activity: pd.Timestamp | None = None,
+    advise: bool = True,
 ) -> CutoffPlan:
-    """Test, validation and training cutoffs for an out-of-time protocol."""
+    """Test, validation and training cutoffs for an out-of-time protocol; a PlanError
+    when none fits says what would (unless `advise` is off: the search for it)."""
     horizon = pd.Timedelta(days=horizon_days)
     latest_test = _latest_on_grid(observed_until - horizon, training.spacing)
     test = pd.Timestamp(test_cutoff) if test_cutoff is not None else latest_test
@@ -78,16 +80,60 @@ def plan_cutoffs(
         )
     validation = _latest_on_grid(test - horizon, training.spacing)
     train = [_step_back(validation, training.spacing, k) for k in range(training.cutoffs, 0, -1)]
-    if first_activity is not None and train[0] <= first_activity:
-        kept = [c for c in train if c > first_activity]
-        if not kept:
+    if first_activity is not None:
+        history = pd.Timedelta(days=min_history_days(horizon_days))
+        train = [c for c in train if c - first_activity >= history]
+        if not train:
+            fits = (
+                _what_fits(observed_until, first_activity, horizon_days, training) if advise else ""
+            )
             raise PlanError(
                 f"no training cutoff fits between the first activity ({first_activity.date()}) "
-                f"and the validation cutoff ({validation.date()}): the data are too short "
-                f"for a {horizon_days}-day horizon"
+                f"plus {history.days} days of history and the validation cutoff "
+                f"({validation.date()}): the data are too short for a {horizon_days}-day "
+                f"horizon{fits}"
             )
-        train = kept
     return CutoffPlan(train=train, validation=validation, test=test)
+
+
+def min_history_days(horizon_days: int) -> int:
+    """The activity a training cutoff needs before it: a month, or the horizon when
+    shorter (on four months of data a cutoff 3 days in held only newcomers)."""
+    return min(horizon_days, MIN_HISTORY_DAYS)
+
+
+MIN_HISTORY_DAYS = 30
+
+
+def _what_fits(
+    end: pd.Timestamp, first: pd.Timestamp, horizon_days: int, training: TrainingSpec
+) -> str:
+    """Advice a user can follow: the longest horizon that plans with weekly cutoffs
+    (month-ends need whole months: 2001-01-31 plus 30 days is past a February's end),
+    with a few training cutoffs if it can."""
+    weekly = training.model_copy(update={"spacing": 7})
+    plans = {}
+    for days in range(horizon_days - 1, 6, -1):
+        try:
+            plans[days] = plan_cutoffs(
+                end, horizon_days=days, training=weekly, first_activity=first, advise=False
+            )
+        except PlanError:
+            continue
+    if not plans:
+        return f"; {(end - first).days} days of data are too few for a test and a validation cutoff"
+    enough = [
+        d for d, plan in plans.items() if len(plan.train) >= min(FEW_CUTOFFS, training.cutoffs)
+    ]
+    days = max(enough or plans)
+    return (
+        f"; the {(end - first).days} days of data fit churn.horizon_days: {days} with "
+        f"training.spacing: 7 (weekly cutoffs: {len(plans[days].train)} to train on)"
+    )
+
+
+FEW_CUTOFFS = 3
+"""Training cutoffs the advice for short data aims at: one is a single month's snapshot."""
 
 
 @dataclass(frozen=True)

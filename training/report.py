@@ -89,6 +89,7 @@ def build_report(
         report["strongest_single_feature"] = strongest
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
+        report["training_cutoffs_requested"] = config.training.cutoffs
         report["validation_cutoff"] = str(outcome.plan.validation.date())
         start = first_activity(tables)
         if start is not None:
@@ -218,13 +219,28 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"{strongest['roc_auc']:.3f}: a column recorded after (or because of) the churn "
             "leaks the label; leave it out unless it is known before the cutoff"
         )
+    notes += _history_caveats(report)
+    return notes
+
+
+def _history_caveats(report: dict[str, Any]) -> list[str]:
+    """Training cutoffs the data could not hold (dropped: under a month of activity
+    before them), and little history before the earliest one kept."""
+    notes = []
+    kept = report.get("training_cutoffs", [])
+    requested = report.get("training_cutoffs_requested", len(kept))
+    if kept and len(kept) < requested:
+        notes.append(
+            f"{len(kept)} of the {requested} training cutoffs fit in the data (a cutoff needs "
+            "a month of activity before it): few to learn from; weekly cutoffs "
+            "(training.spacing: 7) or a shorter horizon fit more"
+        )
     history = report.get("history_days_at_first_training_cutoff")
     if history is not None and history < SHORT_HISTORY_DAYS:
-        first = min(report["training_cutoffs"])
+        first = min(kept)
         notes.append(
             f"the earliest training cutoff ({first}) has {history} days of data before it: "
-            "its 90-day windows and trends are partly empty, unlike the test cutoff's "
-            "(fewer training.cutoffs start later)"
+            "its 90-day windows and trends are partly empty"
         )
     return notes
 

@@ -1,5 +1,6 @@
 """The training set: the out-of-time cutoff plan, and the labelled rows assembled on it."""
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,13 @@ from features.labels import label_churn
 from features.registry import FeatureSpec, Mechanism
 from features.wallet import wallet_inputs
 from tests.frames import random_tables
-from training.dataset import PlanError, assemble, plan_cutoffs, with_fitted_features
+from training.dataset import (
+    PlanError,
+    assemble,
+    min_history_days,
+    plan_cutoffs,
+    with_fitted_features,
+)
 
 T = pd.Timestamp
 MONTHLY = TrainingSpec(cutoffs=4)
@@ -74,6 +81,30 @@ def test_data_too_short_for_any_training_cutoff_is_a_plan_error():
         )
 
 
+@pytest.mark.parametrize("horizon", [90, 30])
+def test_short_data_are_told_the_horizon_and_spacing_that_fit(horizon):
+    """Four months (Ta-Feng): '30 days' was advised and failed too (month-ends meet a
+    February); the advice is one that plans."""
+    end, first = T("2001-02-28"), T("2000-11-01")
+    with pytest.raises(PlanError) as raised:
+        plan_cutoffs(end, horizon_days=horizon, training=MONTHLY, first_activity=first)
+    advice = re.search(
+        r"fit churn\.horizon_days: (\d+) with training\.spacing: 7", str(raised.value)
+    )
+    assert advice, str(raised.value)
+    weekly = TrainingSpec(cutoffs=4, spacing=7)
+    plan = plan_cutoffs(end, horizon_days=int(advice[1]), training=weekly, first_activity=first)
+    assert plan.train and min(plan.train) - first >= pd.Timedelta(days=30)
+
+
+def test_a_training_cutoff_needs_a_month_of_history():
+    """A cutoff 3 days after the first activity held only newcomers."""
+    weekly = TrainingSpec(cutoffs=12, spacing=7)
+    first = T("2000-11-01")
+    plan = plan_cutoffs(T("2001-02-28"), horizon_days=30, training=weekly, first_activity=first)
+    assert min(plan.train) == T("2000-12-02")  # 31 days in; Nov 25 (24 days) was dropped
+
+
 def test_training_cutoffs_on_or_before_the_first_activity_are_dropped():
     plan = plan_cutoffs(
         T("2024-06-30"), horizon_days=90, training=MONTHLY, first_activity=T("2023-09-30")
@@ -116,7 +147,8 @@ def test_plan_invariants(end, horizon, spacing, cutoffs, first_gap):
     if first is None:
         assert len(plan.train) == cutoffs
     else:
-        assert all(c > first for c in plan.train)
+        history = pd.Timedelta(days=min_history_days(horizon))
+        assert all(c - first >= history for c in plan.train)
     if spacing == "month":
         assert all(c.is_month_end for c in plan.all)
     else:

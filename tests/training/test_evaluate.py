@@ -202,6 +202,29 @@ def test_a_test_of_nearly_only_churners_is_said():
     assert note.startswith("churn rate 92% in the test rows") and "at most 1.09" in note
 
 
+def test_training_cutoffs_the_data_could_not_hold_are_said():
+    """Four months of data kept 8 of 12 weekly cutoffs without a word."""
+    report = {
+        "churn_rate": 0.4,
+        "n_customers": 5000,
+        "model": {"roc_auc": 0.9},
+        "baselines": {},
+        "training_cutoffs": ["2000-12-02", "2000-12-09"],
+        "training_cutoffs_requested": 12,
+        "history_days_at_first_training_cutoff": 31,
+    }
+    dropped, short = caveats(report)
+    assert dropped.startswith("2 of the 12 training cutoffs fit in the data")
+    assert "training.spacing: 7" in dropped
+    assert short.startswith("the earliest training cutoff (2000-12-02) has 31 days of data")
+    whole = {
+        **report,
+        "training_cutoffs_requested": 2,
+        "history_days_at_first_training_cutoff": 400,
+    }
+    assert caveats(whole) == []
+
+
 def test_a_feature_that_alone_ranks_churners_nearly_perfectly_is_said_to_leak():
     """A bank extract's Naive_Bayes columns hold the label: AUC 0.9998, promoted silently."""
     rng = np.random.default_rng(0)
