@@ -90,6 +90,7 @@ def build_report(
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
         report["training_cutoffs_requested"] = config.training.cutoffs
+        report["training_spacing"] = config.training.spacing
         report["validation_cutoff"] = str(outcome.plan.validation.date())
         start = first_activity(tables)
         if start is not None:
@@ -230,10 +231,15 @@ def _history_caveats(report: dict[str, Any]) -> list[str]:
     kept = report.get("training_cutoffs", [])
     requested = report.get("training_cutoffs_requested", len(kept))
     if kept and len(kept) < requested:
+        weekly = (
+            "weekly cutoffs (training.spacing: 7) or "
+            if report.get("training_spacing") == "month"
+            else ""
+        )
         notes.append(
             f"{len(kept)} of the {requested} training cutoffs fit in the data (a cutoff needs "
-            "a month of activity before it): few to learn from; weekly cutoffs "
-            "(training.spacing: 7) or a shorter horizon fit more"
+            f"a month of activity before it): few to learn from; {weekly}a shorter horizon "
+            "fits more"
         )
     history = report.get("history_days_at_first_training_cutoff")
     if history is not None and history < SHORT_HISTORY_DAYS:

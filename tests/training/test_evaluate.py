@@ -211,11 +211,14 @@ def test_training_cutoffs_the_data_could_not_hold_are_said():
         "baselines": {},
         "training_cutoffs": ["2000-12-02", "2000-12-09"],
         "training_cutoffs_requested": 12,
+        "training_spacing": "month",
         "history_days_at_first_training_cutoff": 31,
     }
     dropped, short = caveats(report)
     assert dropped.startswith("2 of the 12 training cutoffs fit in the data")
     assert "training.spacing: 7" in dropped
+    (weekly, _) = caveats({**report, "training_spacing": 7})
+    assert "spacing" not in weekly and "a shorter horizon fits more" in weekly
     assert short.startswith("the earliest training cutoff (2000-12-02) has 31 days of data")
     whole = {
         **report,
