@@ -283,7 +283,7 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving.batch import prepare
+    from serving.batch import beyond_training, prepare
     from serving.settings import Settings
 
     run = load_config(config)
@@ -323,6 +323,13 @@ def score(
             f"is not the champion's ({', '.join(kept_out) or 'none'}): reasons follow the "
             "model's, the same in this batch and the API; train and promote a model with "
             "this config to change them"
+        )
+    for past in beyond_training(job.champion.model.info, job.features):
+        console.print(
+            f"[yellow]note:[/] {past.customers:,} customers have {past.feature} above the "
+            f"highest the model trained on ({past.highest_scored:,.4g} against "
+            f"{past.highest_trained:,.4g}): it reads them as that, not later, so their risk "
+            "may be understated; a model trained on later cutoffs or longer history learns them"
         )
 
 

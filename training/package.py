@@ -9,6 +9,7 @@ import pandas as pd
 from churn.contributions import directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
+from features.registry import safer_when
 from features.tables import Tables, data_end
 from serving.ranking import band_thresholds
 from training.protocol import Outcome
@@ -41,6 +42,7 @@ def package_model(
         "xgb_params": fitted.params,
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
+        "training_highest": _highest_risky(rows, data.specs),
         "data_end": None if end is None else str(end.date()),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
         "bands": dict(
@@ -75,6 +77,16 @@ def _typical(rows: pd.DataFrame, specs: list, statistic: str) -> dict[str, float
     numeric = [s.name for s in specs if s.dtype != "category"]
     values = rows[numeric].agg(statistic)
     return {name: float(value) for name, value in values.items() if value == value}
+
+
+def _highest_risky(rows: pd.DataFrame, specs: list) -> dict[str, float]:
+    """The highest value training saw of each feature DOMAIN.md reads as riskier the
+    higher it is (silence, lateness against the customer's own rhythm, service
+    failures): past it the trees read a customer as the latest they saw, not later
+    (`serving.batch.beyond_training` says so when scoring)."""
+    risky = [s.name for s in specs if s.dtype != "category" and safer_when(s.name) == "lower"]
+    highest = rows[risky].max()
+    return {name: float(value) for name, value in highest.items() if value == value}
 
 
 DIRECTION_SAMPLE_ROWS = 20_000

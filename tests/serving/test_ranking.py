@@ -6,7 +6,7 @@ import pytest
 
 from features.attributes import attribute_spec
 from features.contract import BandsSpec, RunConfig
-from serving.batch import records
+from serving.batch import beyond_training, records
 from serving.ranking import (
     MAX_SEGMENT_LEVELS,
     Rules,
@@ -150,3 +150,24 @@ def test_segments_are_the_few_level_categorical_attributes_or_the_configured_one
         _config(segments=["plan"])
     with pytest.raises(ValueError, match="numeric: seats"):
         _config(attributes={"region": None, "seats": "numeric"}, segments=["seats"])
+
+
+def test_customers_past_the_highest_risky_value_training_saw_are_counted():
+    """Four months of data: regulars silent 47 times their usual gap, past any training
+    row, scored 5% at 77% churn; the batch says how many are past and by how much."""
+    info = {"training_highest": {"overdue_ratio": 9.0, "days_since_last_purchase": 400.0}}
+    features = pd.DataFrame(
+        {"overdue_ratio": [1.0, 12.0, 47.0] + [2.0] * 97, "days_since_last_purchase": 100.0}
+    )
+    (past,) = beyond_training(info, features)
+    assert (past.feature, past.customers, past.highest_scored, past.highest_trained) == (
+        "overdue_ratio",
+        2,
+        47.0,
+        9.0,
+    )
+    assert beyond_training(info, features.head(0)) == []
+    assert beyond_training({}, features) == []  # a model packaged before stores none
+    one_in_many = pd.concat([features] * 3, ignore_index=True).assign(overdue_ratio=1.0)
+    one_in_many.loc[0, "overdue_ratio"] = 50.0
+    assert beyond_training(info, one_in_many) == []  # under 1% of the batch: no note

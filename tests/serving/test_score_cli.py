@@ -223,3 +223,14 @@ def test_a_cutoff_after_the_last_day_of_data_is_refused(scored):
     extract = replace(Tables(customers=pd.DataFrame({"customer_id": ["a"]})), as_of=end)
     with pytest.raises(ServingError, match="after the last day of data"):
         resolve_cutoff(extract, (end + pd.Timedelta(days=30)).date())
+
+
+def test_the_champion_knows_the_highest_risky_values_it_trained_on(scored):
+    """So a batch can say when customers lie past them (`beyond_training`)."""
+    config = load_config(scored.config)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+        champion = load_champion(config.model_name, f"sqlite:///{scored.root}/mlflow.db")
+    highest = champion.model.info["training_highest"]
+    assert highest["days_since_last_purchase"] > 30 and "overdue_ratio" in highest
+    assert "spend_365d" not in highest  # higher spend is the safe side
