@@ -80,6 +80,7 @@ def build_report(
             "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
         },
     )
+    report["promotion_max_ece"] = config.promotion.max_ece
     known = {spec.name for spec in outcome.data.specs}
     unknown = [name for name in config.reasons.never if name not in known]
     if unknown:  # a typo would leave the attribute in every reason list, silently
@@ -219,6 +220,14 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"{strongest['feature']} alone ranks churners with ROC AUC "
             f"{strongest['roc_auc']:.3f}: a column recorded after (or because of) the churn "
             "leaks the label; leave it out unless it is known before the cutoff"
+        )
+    limit = report.get("promotion_max_ece")
+    ece = report["model"].get("ece", np.nan)
+    if limit is not None and ece > limit:
+        notes.append(
+            f"calibration error {ece:.4f} is above promotion.max_ece {limit}: `churn promote` "
+            "refuses this run (--force promotes it anyway; a churn rate that drifts between "
+            "cutoffs, e.g. a short history under a long active_window_days, raises it)"
         )
     notes += _history_caveats(report)
     return notes

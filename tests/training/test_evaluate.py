@@ -228,6 +228,19 @@ def test_training_cutoffs_the_data_could_not_hold_are_said():
     assert caveats(whole) == []
 
 
+def test_a_calibration_error_the_promotion_gate_refuses_is_said_at_training():
+    """The default UK model trained fine and then could not be promoted, unannounced."""
+    report = {"churn_rate": 0.4, "n_customers": 3000, "baselines": {}}
+    (note,) = caveats(
+        {**report, "model": {"roc_auc": 0.87, "ece": 0.0753}, "promotion_max_ece": 0.05}
+    )
+    assert note.startswith("calibration error 0.0753 is above promotion.max_ece 0.05")
+    assert (
+        caveats({**report, "model": {"roc_auc": 0.87, "ece": 0.02}, "promotion_max_ece": 0.05})
+        == []
+    )
+
+
 def test_a_feature_that_alone_ranks_churners_nearly_perfectly_is_said_to_leak():
     """A bank extract's Naive_Bayes columns hold the label: AUC 0.9998, promoted silently."""
     rng = np.random.default_rng(0)
