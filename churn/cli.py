@@ -408,6 +408,7 @@ def _nobody(engine: Any, segment: tuple[str, str] | None, model_name: str | None
     """Why a worklist is empty: no batch yet, or the filters matched nobody in it (with
     the values the segment does hold, most common first)."""
     from serving import store
+    from serving.queries import held
 
     batch = store.latest_batch(engine, model_name=model_name)
     assert batch is not None  # worklist_rows refuses an empty store
@@ -417,8 +418,7 @@ def _nobody(engine: Any, segment: tuple[str, str] | None, model_name: str | None
     values = store.segment_values(engine, segment[0], batch["id"])
     if not values:  # every customer's value of it is blank (an unknown segment is an error)
         return f"{found}: no customer has a value of {segment[0]!r}"
-    common = ", ".join(f"{value} ({n:,})" for value, n in values.most_common(8))
-    return f"{found}; {segment[0]} there: {common}"
+    return f"{found}; {segment[0]} there: {held(values)}"
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

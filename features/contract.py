@@ -107,7 +107,8 @@ class TableSpec(_Strict):
         if value is None:
             return value
         try:
-            dt.datetime.strptime(dt.datetime(2024, 1, 31, 13, 45, 56).strftime(value), value)
+            sample = dt.datetime(2024, 1, 31, 13, 45, 56, tzinfo=dt.UTC)  # %z needs a zone
+            dt.datetime.strptime(sample.strftime(value), value)
         except ValueError as error:
             hint = "; numbers are read as Unix time without one" if "%s" in value else ""
             raise ValueError(f"{value!r} cannot read dates ({error}){hint}") from None
@@ -252,6 +253,10 @@ class ActivitySpec(TableSpec):
         return self
 
 
+MONEY_COLUMNS = ("amount", "discount")
+"""The loaded transactions' money columns (a unit or list price is read into these)."""
+
+
 class TransactionsSpec(ActivitySpec):
     """Lines of purchases. `amount` is the line's total; a log that has a unit price and a
     quantity instead maps `unit_price` (and `quantity`), and the total is their product."""
@@ -278,6 +283,11 @@ class TransactionsSpec(ActivitySpec):
     worth in the currency reasons and values show: 0.01 for amounts in cents, as Stripe
     and most billing systems write them ("spent 1,425,600" was $14,256). A live request
     posts amounts as the data write them and is scaled alike."""
+
+    def in_currency(self, money: Any) -> Any:
+        """Amounts or discounts as the data write them, in the currency shown
+        (`money_scale`): the loader's and a live request's one rule."""
+        return money * self.money_scale if self.money_scale != 1 else money
 
     @model_validator(mode="after")
     def _amount_or_unit_price(self) -> TransactionsSpec:

@@ -39,6 +39,7 @@ from pandas.api.types import (
 from pandas.tseries.api import guess_datetime_format
 
 from features.contract import (
+    MONEY_COLUMNS,
     UNTYPED_EVENT,
     ActivitySpec,
     CancellationsSpec,
@@ -90,6 +91,8 @@ _CSV_SUFFIXES = tuple(
 )
 """Delimited text, whatever the extension says of the delimiter: it is told by the header
 line (the KDD Cup's Orange extract is a tab-separated `.data`)."""
+MAX_DAY_NUMBER = 106_000
+"""Day numbers further from `day_origin` than this leave the dates pandas can hold."""
 BLANKS = r"\s+"
 """The separator of columns aligned with runs of spaces (pandas reads it as any blanks)."""
 _PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -685,6 +688,8 @@ def _read_columns(
         frame = pd.read_json(path, lines=True, dtype=False)
         return frame.reindex(columns=columns)
     parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
+    if table.spec.date_format is not None:  # '01022024' in %d%m%Y: keep the leading zero
+        parsed_later = NUMBER_COLUMNS
     dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
     # numbers as floats: a blank after a block of integers must not defeat the fast path
     dtypes.update({s: "float64" for canonical, s in sources.items() if canonical in NUMBER_COLUMNS})
@@ -756,10 +761,11 @@ def _delimiter(path: Path) -> str:
     splits on none of them but on runs of spaces (the CDNOW log's `00001 19970101  1
     11.77`)."""
     with _open_text(path) as handle:
-        first = handle.readline()
+        first, second = handle.readline(), handle.readline()
     best = max(",;\t|", key=lambda sep: (first.count(sep), sep == ","))
-    if first.count(best) == 0 and len(first.split()) > 1:
-        return BLANKS
+    fields = len(first.split())
+    if first.count(best) == 0 and fields > 1 and len(second.split()) in (fields, 0):
+        return BLANKS  # not a one-column file headed 'Customer ID'
     return best
 
 
@@ -797,9 +803,9 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
             _line_totals(table)
         if "list_price" in table.clean:
             _discounts_below_list_price(table)
-        for money in ("amount", "discount"):
-            if money in table.clean and spec.money_scale != 1:
-                table.clean[money] = table.clean[money] * spec.money_scale
+        for money in MONEY_COLUMNS:
+            if money in table.clean:
+                table.clean[money] = spec.in_currency(table.clean[money])
         _check_amounts(table)
         _paid_until_not_before_payment(table)
         _warn_repeated_lines(table)
@@ -1063,12 +1069,12 @@ def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.S
     values = table.column(column)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    elif is_numeric_dtype(values) and not is_bool_dtype(values):
+    elif is_numeric_dtype(values) and not is_bool_dtype(values) and not table.spec.date_format:
         dates = _numeric_dates(table, column, values)
         return _in_range(table, column, dates, reference), values.isna()
     elif not is_datetime64_dtype(values):
         text = _text(values)
-        numbers = _numbers_only(text)
+        numbers = None if table.spec.date_format else _numbers_only(text)
         if numbers is not None:  # read as text: a blank or a bad cell elsewhere in the file
             return _in_range(table, column, _numeric_dates(table, column, numbers), reference), (
                 text.isna()
@@ -1099,7 +1105,11 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
     n = int(values.notna().sum())
     origin = table.spec.day_origin
     if origin is not None:
-        return pd.Timestamp(origin) + pd.to_timedelta(values, unit="D")
+        far = values.abs() > MAX_DAY_NUMBER
+        if far.any():
+            what = f"day numbers beyond {MAX_DAY_NUMBER:,} (290 years from day_origin)"
+            table.flag("error", column, far, what, values)
+        return pd.Timestamp(origin) + pd.to_timedelta(values.mask(far), unit="D")
     if 1e4 <= typical < 1e5:
         table.warning(column, n, f"numbers read as spreadsheet day serials ({_rows(n)})")
         return SPREADSHEET_EPOCH + pd.to_timedelta(values, unit="D")

@@ -33,6 +33,7 @@ import pandas as pd
 
 from churn.model import ChurnModel
 from features.contract import (
+    MONEY_COLUMNS,
     ChurnSpec,
     DataSpec,
     EventsSpec,
@@ -774,10 +775,10 @@ def _activity(
                 typed[name][typed[name] < 0] = np.nan
     if table == "transactions" and "list_price" in spec.columns:
         typed["discount"] = _discounts(rows, typed, unknown)
-    if isinstance(spec, TransactionsSpec) and spec.money_scale != 1:  # posted as the data write
-        for money in ("amount", "discount"):
+    if isinstance(spec, TransactionsSpec):  # posted as the data write them
+        for money in MONEY_COLUMNS:
             if money in typed:
-                typed[money] = typed[money] * spec.money_scale
+                typed[money] = spec.in_currency(typed[money])
     if table == "transactions" and "paid_until" in typed:  # as the loader: not before paying
         ends = typed["paid_until"]
         ends[ends.astype("datetime64[D]") < typed["timestamp"].astype("datetime64[D]")] = NAT

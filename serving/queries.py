@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,10 +88,16 @@ def _require_segment(engine: Engine, segment: tuple[str, str], batch_id: int) ->
         raise UnknownSegmentError(f"the latest batch has no segment {name!r}; {carried}")
     values = store.segment_values(engine, name, batch_id)
     if values and value not in values:
-        held = ", ".join(f"{v} ({n:,})" for v, n in values.most_common(8))
         plus = value.replace(" ", "+")
         hint = f" ('+' in a URL reads as a space: send {plus!r} as %2B)" if plus in values else ""
-        raise UnknownSegmentError(f"no customer has {name} {value!r}{hint}; {name} there: {held}")
+        raise UnknownSegmentError(
+            f"no customer has {name} {value!r}{hint}; {name} there: {held(values)}"
+        )
+
+
+def held(values: Counter[str]) -> str:
+    """A segment's most common values with their customers: "north (240), east (217)"."""
+    return ", ".join(f"{value} ({n:,})" for value, n in values.most_common(8))
 
 
 def _latest(engine: Engine, model_name: str | None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -211,6 +212,9 @@ LATEST = dt.datetime(2262, 1, 1)
 SPREADSHEET_EPOCH = dt.datetime(1899, 12, 30)
 
 
+WHOLE_NUMBER = re.compile(r"-?\d+")
+
+
 def _dated_number(value: Any) -> Any:
     """A number as the loader reads a column of them (`features/sources.py`): 20170215
     (or "20170215") is YYYYMMDD and 45322 a spreadsheet day serial, not seconds after
@@ -218,8 +222,10 @@ def _dated_number(value: Any) -> Any:
     larger numbers are Unix time, and smaller ones (a day number, 650) no date at all.
     Anything else passes to the datetime parser."""
     if isinstance(value, str):
-        if not value.isdigit():
+        if not WHOLE_NUMBER.fullmatch(value):
             return value
+        number = int(value)
+    elif isinstance(value, float) and value.is_integer():  # 20240131.0, as a float column holds it
         number = int(value)
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value

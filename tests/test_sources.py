@@ -515,6 +515,51 @@ def test_small_numbers_are_no_dates_unless_a_day_origin_says_so(tmp_path):
     assert days[0] == pd.Timestamp("2023-01-02") and days[-1] == pd.Timestamp("2024-12-12")
 
 
+@pytest.mark.parametrize("priced", [False, True])
+def test_digit_dates_in_a_date_format_keep_their_leading_zeros(tmp_path, priced):
+    """'01022024' in %d%m%Y is 1 February, also when a '$1,234.00' sends the file to the
+    text reader (it read 10 February, silently)."""
+    lines = transactions_frame()
+    stamps = pd.to_datetime(lines["timestamp"], format="ISO8601").dt.normalize()
+    written = lines.assign(timestamp=stamps.dt.strftime("%d%m%Y"))
+    if priced:
+        written = written.assign(amount=["$1,234.00"] + ["7.50"] * 7)
+    path = tmp_path / "data" / "transactions.csv"
+    path.parent.mkdir(parents=True)
+    written.to_csv(path, index=False)
+    config = write_dataset(tmp_path, specs={"transactions": {"date_format": "%d%m%Y"}})
+    path.write_text(written.to_csv(index=False))  # write_dataset wrote the default frame
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert sorted(tables.transactions["timestamp"]) == sorted(stamps)
+
+
+def test_a_date_format_with_a_utc_offset_is_accepted(tmp_path):
+    events = events_frame().assign(
+        timestamp=["2024-01-15T00:00:00+0200", "2024-02-04T10:00:00+0000"] * 2
+    )
+    tables = load(tmp_path, events=events, specs={"events": {"date_format": "%Y-%m-%dT%H:%M:%S%z"}})
+    assert pd.Timestamp("2024-01-14 22:00") in set(tables.events["timestamp"])
+
+
+def test_a_one_column_file_headed_with_a_space_is_not_split(tmp_path):
+    customers = pd.DataFrame({"Customer ID": [1, 2, 3, 4]})
+    tables = load(
+        tmp_path,
+        customers=customers,
+        specs={"customers": {"columns": {"customer_id": "Customer ID"}, "attributes": []}},
+    )
+    assert sorted(tables.customers["customer_id"]) == [1, 2, 3, 4]
+
+
+def test_day_numbers_too_far_from_the_origin_are_errors_not_a_crash(tmp_path):
+    events = events_frame().assign(timestamp=[1, 10**12, 35, 400])
+    _, report = check(tmp_path, events=events, specs={"events": {"day_origin": "2023-01-01"}})
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="timestamp", rows=1)
+    assert "day numbers beyond 106,000" in issue.message
+
+
 def test_a_cancellation_without_a_time_is_no_cancellation(tmp_path):
     """A subscriptions snapshot read as the cancellations leaves `canceled_at` blank on
     those not cancelled: their rows are left out with a warning, not an error."""

@@ -85,7 +85,9 @@ def plan_cutoffs(
         train = [c for c in train if c - first_activity >= history]
         if not train:
             fits = (
-                _what_fits(observed_until, first_activity, horizon_days, training) if advise else ""
+                _what_fits(observed_until, first_activity, horizon_days, training, test_cutoff)
+                if advise
+                else ""
             )
             raise PlanError(
                 f"no training cutoff fits between the first activity ({first_activity.date()}) "
@@ -106,7 +108,11 @@ MIN_HISTORY_DAYS = 30
 
 
 def _what_fits(
-    end: pd.Timestamp, first: pd.Timestamp, horizon_days: int, training: TrainingSpec
+    end: pd.Timestamp,
+    first: pd.Timestamp,
+    horizon_days: int,
+    training: TrainingSpec,
+    test_cutoff: pd.Timestamp | None,
 ) -> str:
     """Advice a user can follow: the longest horizon that plans with weekly cutoffs
     (month-ends need whole months: 2001-01-31 plus 30 days is past a February's end),
@@ -116,10 +122,20 @@ def _what_fits(
     for days in range(horizon_days - 1, 6, -1):
         try:
             plans[days] = plan_cutoffs(
-                end, horizon_days=days, training=weekly, first_activity=first, advise=False
+                end,
+                horizon_days=days,
+                training=weekly,
+                test_cutoff=test_cutoff,
+                first_activity=first,
+                advise=False,
             )
         except PlanError:
             continue
+    if not plans and test_cutoff is not None:
+        return (
+            f"; the evaluation.cutoff {pd.Timestamp(test_cutoff).date()} leaves too little "
+            "data before it: a later one, or none, fits more"
+        )
     if not plans:
         return f"; {(end - first).days} days of data are too few for a test and a validation cutoff"
     enough = [

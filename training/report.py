@@ -247,8 +247,8 @@ def _history_caveats(report: dict[str, Any]) -> list[str]:
         )
         notes.append(
             f"{len(kept)} of the {requested} training cutoffs fit in the data (a cutoff needs "
-            f"a month of activity before it): few to learn from; {weekly}a shorter horizon "
-            "fits more"
+            "a month of activity before it, or the horizon when shorter): few to learn from; "
+            f"{weekly}a shorter horizon fits more"
         )
     history = report.get("history_days_at_first_training_cutoff")
     if history is not None and history < SHORT_HISTORY_DAYS:

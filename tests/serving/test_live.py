@@ -223,7 +223,18 @@ def test_posted_dates_read_as_the_loader_reads_them(posted, read):
     assert naive(line.timestamp) == read
 
 
-@pytest.mark.parametrize("posted", [650, "650", 1_000_000])
+@pytest.mark.parametrize(
+    ("posted", "read"),
+    [(20240131.0, dt.datetime(2024, 1, 31)), (45322.0, dt.datetime(2024, 1, 31))],
+)
+def test_a_whole_float_date_reads_as_its_integer_does(posted, read):
+    """A float column's 20240131.0 read as 1970-08-23 live, 2024-01-31 in the loader."""
+    assert (
+        naive(TransactionIn.model_validate({"timestamp": posted, "amount": 1.0}).timestamp) == read
+    )
+
+
+@pytest.mark.parametrize("posted", [650, "650", 1_000_000, 650.0, "-650"])
 def test_a_small_number_is_no_date_as_the_loader_says(posted):
     """A day number (dunnhumby's DAY) was read as seconds after 1970."""
     with pytest.raises(ValidationError, match=r"is no date \(not YYYYMMDD"):

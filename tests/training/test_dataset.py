@@ -97,6 +97,23 @@ def test_short_data_are_told_the_horizon_and_spacing_that_fit(horizon):
     assert plan.train and min(plan.train) - first >= pd.Timedelta(days=30)
 
 
+def test_the_advice_for_short_data_keeps_a_configured_test_cutoff():
+    """The advice planned without evaluation.cutoff: following it failed again."""
+    end, first, test = T("2024-12-31"), T("2024-01-01"), T("2024-03-31")
+    with pytest.raises(PlanError) as raised:
+        plan_cutoffs(end, horizon_days=90, training=MONTHLY, test_cutoff=test, first_activity=first)
+    message = str(raised.value)
+    advice = re.search(r"fit churn\.horizon_days: (\d+)", message)
+    if advice:
+        weekly = TrainingSpec(cutoffs=4, spacing=7)
+        days = int(advice[1])
+        assert plan_cutoffs(
+            end, horizon_days=days, training=weekly, test_cutoff=test, first_activity=first
+        )
+    else:
+        assert "the evaluation.cutoff 2024-03-31 leaves too little data before it" in message
+
+
 def test_a_training_cutoff_needs_a_month_of_history():
     """A cutoff 3 days after the first activity held only newcomers."""
     weekly = TrainingSpec(cutoffs=12, spacing=7)
