@@ -8,7 +8,9 @@ before the test period starts, and every training cutoff precedes the validation
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -59,6 +61,15 @@ def _latest_on_grid(limit: pd.Timestamp, spacing: str | int) -> pd.Timestamp:
     return limit
 
 
+MIN_HISTORY_DAYS = 30
+FEW_CUTOFFS = 3
+"""Training cutoffs the advice for short data aims at: one is a single month's snapshot."""
+
+
+class _NoTrainingCutoffError(PlanError):
+    """No training cutoff has the history it needs before the validation cutoff."""
+
+
 def plan_cutoffs(
     observed_until: pd.Timestamp,
     *,
@@ -66,10 +77,26 @@ def plan_cutoffs(
     training: TrainingSpec,
     test_cutoff: pd.Timestamp | None = None,
     first_activity: pd.Timestamp | None = None,
-    advise: bool = True,
 ) -> CutoffPlan:
     """Test, validation and training cutoffs for an out-of-time protocol; a PlanError
-    when none fits says what would (unless `advise` is off: the search for it)."""
+    when none fits says what would."""
+    plan = partial(
+        _planned, observed_until, training=training, test_cutoff=test_cutoff, first=first_activity
+    )
+    try:
+        return plan(horizon_days)
+    except _NoTrainingCutoffError as error:
+        raise PlanError(f"{error}{_what_fits(plan, horizon_days, training, test_cutoff)}") from None
+
+
+def _planned(
+    observed_until: pd.Timestamp,
+    horizon_days: int,
+    *,
+    training: TrainingSpec,
+    test_cutoff: pd.Timestamp | None,
+    first: pd.Timestamp | None,
+) -> CutoffPlan:
     horizon = pd.Timedelta(days=horizon_days)
     latest_test = _latest_on_grid(observed_until - horizon, training.spacing)
     test = pd.Timestamp(test_cutoff) if test_cutoff is not None else latest_test
@@ -80,20 +107,15 @@ def plan_cutoffs(
         )
     validation = _latest_on_grid(test - horizon, training.spacing)
     train = [_step_back(validation, training.spacing, k) for k in range(training.cutoffs, 0, -1)]
-    if first_activity is not None:
+    if first is not None:
         history = pd.Timedelta(days=min_history_days(horizon_days))
-        train = [c for c in train if c - first_activity >= history]
+        train = [c for c in train if c - first >= history]
         if not train:
-            fits = (
-                _what_fits(observed_until, first_activity, horizon_days, training, test_cutoff)
-                if advise
-                else ""
-            )
-            raise PlanError(
-                f"no training cutoff fits between the first activity ({first_activity.date()}) "
+            raise _NoTrainingCutoffError(
+                f"no training cutoff fits between the first activity ({first.date()}) "
                 f"plus {history.days} days of history and the validation cutoff "
                 f"({validation.date()}): the data are too short for a {horizon_days}-day "
-                f"horizon{fits}"
+                f"horizon; the {(observed_until - first).days} days of data"
             )
     return CutoffPlan(train=train, validation=validation, test=test)
 
@@ -104,12 +126,8 @@ def min_history_days(horizon_days: int) -> int:
     return min(horizon_days, MIN_HISTORY_DAYS)
 
 
-MIN_HISTORY_DAYS = 30
-
-
 def _what_fits(
-    end: pd.Timestamp,
-    first: pd.Timestamp,
+    plan: Callable[..., CutoffPlan],
     horizon_days: int,
     training: TrainingSpec,
     test_cutoff: pd.Timestamp | None,
@@ -121,35 +139,22 @@ def _what_fits(
     plans = {}
     for days in range(horizon_days - 1, 6, -1):
         try:
-            plans[days] = plan_cutoffs(
-                end,
-                horizon_days=days,
-                training=weekly,
-                test_cutoff=test_cutoff,
-                first_activity=first,
-                advise=False,
-            )
+            plans[days] = plan(days, training=weekly)
         except PlanError:
             continue
     if not plans and test_cutoff is not None:
         return (
-            f"; the evaluation.cutoff {pd.Timestamp(test_cutoff).date()} leaves too little "
-            "data before it: a later one, or none, fits more"
+            f" leave too little before the evaluation.cutoff {pd.Timestamp(test_cutoff).date()}:"
+            " a later one, or none, fits more"
         )
     if not plans:
-        return f"; {(end - first).days} days of data are too few for a test and a validation cutoff"
-    enough = [
-        d for d, plan in plans.items() if len(plan.train) >= min(FEW_CUTOFFS, training.cutoffs)
-    ]
-    days = max(enough or plans)
+        return " are too few for a test and a validation cutoff"
+    wanted = min(FEW_CUTOFFS, training.cutoffs)
+    days = max([d for d, p in plans.items() if len(p.train) >= wanted] or plans)
     return (
-        f"; the {(end - first).days} days of data fit churn.horizon_days: {days} with "
-        f"training.spacing: 7 (weekly cutoffs: {len(plans[days].train)} to train on)"
+        f" fit churn.horizon_days: {days} with training.spacing: 7 (weekly cutoffs: "
+        f"{len(plans[days].train)} to train on)"
     )
-
-
-FEW_CUTOFFS = 3
-"""Training cutoffs the advice for short data aims at: one is a single month's snapshot."""
 
 
 @dataclass(frozen=True)
