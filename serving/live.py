@@ -603,10 +603,13 @@ def _kept(
     (`free_periods`: a free month is a renewal); negative ones are returns, matched in
     `_returns`. Cancellations are the posted ones and the events of the log's
     cancellation types (`cancellation_event_types`), as the loader filters that log; one
-    posted both ways (a replayed history, `serving/history.py`) counts once."""
+    posted both ways (a replayed history, `serving/history.py`) counts once, and one
+    without a time none."""
     rows = getattr(customer, table)
     if table == "transactions" and not free_periods:
         return [row for row in rows if row.amount != 0]
+    if table == "cancellations":  # one without a time is none, as the loader reads it
+        rows = [row for row in rows if row.timestamp is not None]
     if table == "cancellations" and cancel_types:
         posted = {row.timestamp for row in rows}
         logged = [e for e in customer.events if e.type in cancel_types]

@@ -363,7 +363,10 @@ class EventIn(_In):
 
 
 class CancellationIn(_In):
-    timestamp: Stamp = Field(description="When the customer cancelled.")
+    timestamp: Stamp | None = Field(
+        description="When the customer cancelled; a row without a time is no cancellation "
+        "(a subscriptions snapshot's blank canceled_at), as the loader reads it."
+    )
 
 
 class CustomerHistoryIn(_In):

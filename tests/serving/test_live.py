@@ -769,6 +769,18 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
     assert columns["cancelled_since_last_payment"].tolist() == [1.0]
 
 
+def test_a_posted_cancellation_without_a_time_is_none_as_the_loader_reads_it():
+    """A subscriptions snapshot's blank canceled_at: the loader leaves the row out."""
+    model = SimpleNamespace(config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, info={})
+    member = _member(
+        ("2019-01-02", "NextSong"),
+        payments=("2019-01-01",),
+        cancellations=[{"timestamp": None}, {"timestamp": "2019-01-10"}],
+    )
+    tables = live.to_tables([member], model)
+    assert list(tables.cancellations["timestamp"].astype(str)) == ["2019-01-10T00:00:00.000000000"]
+
+
 def _payer(*periods: tuple[str, str]) -> CustomerHistoryIn:
     return CustomerHistoryIn.model_validate(
         {
