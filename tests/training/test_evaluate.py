@@ -228,6 +228,17 @@ def test_training_cutoffs_the_data_could_not_hold_are_said():
     assert caveats(whole) == []
 
 
+def test_a_lift_at_its_ceiling_for_model_and_baseline_is_said():
+    """22.6% churn: every contender's top tenth all churners, lift 4.42 for each."""
+    at = {"roc_auc": 0.97, "lift_top_decile": 1 / 0.226}
+    report = {"churn_rate": 0.226, "n_customers": 2317, "model": at}
+    (note,) = caveats({**report, "baselines": {"logreg": {**at, "roc_auc": 0.968}}})
+    assert note.startswith("lift_top_decile is at its ceiling (4.42, 1 ÷ the churn rate)")
+    assert "and logreg:" in note
+    below = {"logreg": {"roc_auc": 0.968, "lift_top_decile": 3.1}}
+    assert caveats({**report, "baselines": below}) == []
+
+
 def test_a_calibration_error_the_promotion_gate_refuses_is_said_at_training():
     """The default UK model trained fine and then could not be promoted, unannounced."""
     report = {"churn_rate": 0.4, "n_customers": 3000, "baselines": {}}
