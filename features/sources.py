@@ -1648,30 +1648,45 @@ def _customers(
     config: RunConfig, tables: list[_Table], frames: dict[str, pd.DataFrame]
 ) -> pd.DataFrame | None:
     """The customers table, or, when none is configured, who appears in the transactions
-    and events (a usage log may be all a subscription business exports)."""
+    and events (a usage log may be all a subscription business exports). A configured
+    one gains the logs' customers it does not list (not a labelled snapshot's: its rows
+    are its population), and the other tables keep only rows of its customers."""
     if config.data.customers is None:
-        actors = [frames[name] for name in ("transactions", "events") if name in frames]
-        if not actors:
-            return None
-        ids = pd.concat([frame[["customer_id"]] for frame in actors], ignore_index=True)
-        return ids.drop_duplicates().reset_index(drop=True)
+        return _actors(frames)
     customers = frames.get("customers")
     if customers is None:
         return None
-    known = customers["customer_id"]
     others = [t for t in tables if t.name != "customers"]
-    if config.churn.definition != "label_column":  # a labelled snapshot's rows are its population
-        buyers = [t for t in others if t.name in ("transactions", "events")]
-        joining = [_unlisted(t, frames[t.name]["customer_id"], known) for t in buyers]
-        if any(ids is not None for ids in joining):
-            added = pd.concat([ids for ids in joining if ids is not None]).drop_duplicates()
-            customers = _with_customers(customers, added)
-            known = customers["customer_id"]
+    if config.churn.definition != "label_column":
+        customers = _with_unlisted_buyers(customers, others, frames)
+    known = customers["customer_id"]
     for table in others:
         kept = _check_known_ids(table, frames[table.name]["customer_id"], known)
         if kept is not None:
             frames[table.name] = frames[table.name].loc[kept]
     return customers
+
+
+def _actors(frames: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Who appears in the transactions and events, one row each; None without either."""
+    actors = [frames[name] for name in ("transactions", "events") if name in frames]
+    if not actors:
+        return None
+    ids = pd.concat([frame[["customer_id"]] for frame in actors], ignore_index=True)
+    return ids.drop_duplicates().reset_index(drop=True)
+
+
+def _with_unlisted_buyers(
+    customers: pd.DataFrame, tables: list[_Table], frames: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """The customers table with the purchase and usage logs' customers it does not list."""
+    known = customers["customer_id"]
+    buyers = [t for t in tables if t.name in ("transactions", "events")]
+    joining = [_unlisted(t, frames[t.name]["customer_id"], known) for t in buyers]
+    added = [ids for ids in joining if ids is not None]
+    if not added:
+        return customers
+    return _with_customers(customers, pd.concat(added).drop_duplicates())
 
 
 def _unlisted(table: _Table, ids: pd.Series, known: pd.Series) -> pd.Series | None:
