@@ -61,6 +61,24 @@ class RowFilter(_Strict):
         return self.values if self.values is not None else self.not_values or []
 
 
+class LookupSpec(_Strict):
+    """Columns of another file joined onto a table's rows by a key: a retail log's
+    category lives in its product table (dunnhumby's `product.csv`, by `PRODUCT_ID`).
+    The joined columns are then mapped like the table's own."""
+
+    path: Path
+    on: str
+    """The key column, named alike in both files."""
+    columns: list[str] = Field(min_length=1)
+    """The lookup file's columns to bring in (one row per key there)."""
+
+    @model_validator(mode="after")
+    def _key_is_no_column(self) -> LookupSpec:
+        if self.on in self.columns:
+            raise ValueError(f"lookup.columns lists the key {self.on!r}")
+        return self
+
+
 class TableSpec(_Strict):
     """One input table: a CSV or Parquet file and its column mapping (canonical -> user)."""
 
@@ -90,6 +108,8 @@ class TableSpec(_Strict):
     not_missing: list[str] = Field(default_factory=list)
     """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
     where it means North America (or Namibia)."""
+    lookup: LookupSpec | None = None
+    """Columns joined from another file by a key (`LookupSpec`)."""
     day_origin: dt.date | None = None
     """The date day 0 stands for when this table's dates are day numbers (dunnhumby's
     `DAY` runs 1 to 711): each date is that many days after it. Without it, numbers

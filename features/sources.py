@@ -46,6 +46,7 @@ from features.contract import (
     CustomersSpec,
     EventsSpec,
     InteractionsSpec,
+    LookupSpec,
     RunConfig,
     TableSpec,
     TransactionsSpec,
@@ -425,6 +426,12 @@ def _read(
     available = _columns_in(table, fmt)
     if available is None:
         return None
+    looked_up = None
+    if spec.lookup is not None:
+        looked_up = _lookup(table, config, spec.lookup, available)
+        if looked_up is None:
+            return None
+        available = [*available, *spec.lookup.columns]
     if isinstance(spec, CustomersSpec):
         if label_optional and spec.label is not None and spec.label.column not in available:
             spec = spec.model_copy(update={"label": None})
@@ -435,12 +442,18 @@ def _read(
     read = {c: s for c, s in table.sources.items() if c not in supplied}
     if not _has_columns(table, read, available):
         return None
+    joined = set(spec.lookup.columns) if spec.lookup is not None else set()
+    own = {c: s for c, s in read.items() if s not in joined}
+    if spec.lookup is not None:
+        own["lookup.on"] = spec.lookup.on
     try:
-        table.raw = _read_columns(table, fmt, read, spec.not_missing)
+        table.raw = _read_columns(table, fmt, own, spec.not_missing)
     except _READ_ERRORS as exc:
         where = _bad_json_line(path) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return None
+    if looked_up is not None and spec.lookup is not None:
+        table.raw = _joined(table, looked_up, spec.lookup)
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
         return None
@@ -474,6 +487,74 @@ def _read(
         table.raw = _blanked(table.raw, spec, keep=keys)
     _within_ranges(table, spec)
     return table
+
+
+def _lookup(
+    table: _Table, config: RunConfig, lookup: LookupSpec, available: list[str]
+) -> pd.DataFrame | None:
+    """The lookup file's key and columns, all as text, one row per key; None (with the
+    error said) when it cannot serve."""
+    path = config.resolve(lookup.path)
+    where = f"lookup {path.name}"
+    if lookup.on not in available:
+        table.error(None, 0, f"{where}: the key {lookup.on!r} is no column of {table.path.name}")
+        return None
+    clash = sorted(set(lookup.columns) & set(available))
+    if clash:
+        table.error(None, 0, f"{where}: {', '.join(clash)} also a column of {table.path.name}")
+        return None
+    fmt = _format(path)
+    if fmt is None or not path.is_file():
+        table.error(None, 0, f"{where}: {'file not found' if fmt else 'unsupported file type'}")
+        return None
+    wanted = [lookup.on, *lookup.columns]
+    try:
+        if fmt == "parquet":
+            frame = pd.read_parquet(path).astype("str")
+        elif fmt == "json":
+            frame = pd.read_json(path, lines=True, dtype=False).astype("str")
+        else:
+            frame = pd.read_csv(path, sep=_delimiter(path), dtype="str")
+    except _READ_ERRORS as exc:
+        table.error(None, 0, f"{where}: cannot read the file: {_first_line(exc)}")
+        return None
+    missing = [c for c in wanted if c not in frame]
+    if missing:
+        found = ", ".join(map(str, frame.columns))
+        table.error(None, 0, f"{where}: no column {', '.join(missing)}; available: {found}")
+        return None
+    frame = frame[wanted].assign(**{lookup.on: _join_keys(frame[lookup.on])})
+    repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
+    if repeated.any():
+        example = frame.loc[repeated, lookup.on].iloc[0]
+        what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.on}, e.g. {example!r}"
+        table.error(None, int(repeated.sum()), f"{what}; a lookup holds one row per key")
+        return None
+    return frame
+
+
+def _join_keys(values: pd.Series) -> pd.Series:
+    """Keys as text, whichever way a file typed them ('1001', 1001 and 1001.0 alike)."""
+    text = _text(values)
+    return text.str.replace(_WHOLE_FLOAT, r"\1", regex=True)
+
+
+def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.DataFrame:
+    """The table's rows with the lookup's columns (blank where the key is not there, said
+    in a warning), in the table's row order."""
+    keys = _join_keys(table.raw[lookup.on])
+    found = looked_up.set_index(lookup.on)
+    joined = found.reindex(keys)
+    unmatched = keys.notna().to_numpy() & joined.isna().all(axis=1).to_numpy()
+    if unmatched.any():
+        n = int(unmatched.sum())
+        table.warning(
+            None,
+            n,
+            f"{_rows(n)} have a {lookup.on} not in {Path(lookup.path).name}: "
+            f"their {', '.join(lookup.columns)} are blank",
+        )
+    return table.raw.assign(**{c: joined[c].to_numpy() for c in lookup.columns})
 
 
 def _warn_unseen_row_values(table: _Table, values: list) -> None:

@@ -13,10 +13,11 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from rich.console import Console
 
 from features.build import build, build_features
-from features.contract import ChurnSpec, ConfigError, CustomersSpec, load_config
+from features.contract import ChurnSpec, ConfigError, CustomersSpec, LookupSpec, load_config
 from features.report import _missing, render_report
 from features.sources import (
     DataError,
@@ -558,6 +559,59 @@ def test_day_numbers_too_far_from_the_origin_are_errors_not_a_crash(tmp_path):
     issue = only_error(report)
     assert_located(issue, file="events.csv", column="timestamp", rows=1)
     assert "day numbers beyond 106,000" in issue.message
+
+
+def _with_products(tmp_path: Path, products: pd.DataFrame, **lookup) -> tuple:
+    """Transactions whose category lives in a product table (dunnhumby's product.csv)."""
+    lines = (
+        transactions_frame().drop(columns="category").assign(sku=[10, 11, 10, 12, 10, 11, 10, 99])
+    )
+    write_table(products, tmp_path / "data" / "products.csv")
+    spec = {
+        "columns": {"category": "aisle"},
+        "lookup": {"path": "data/products.csv", "on": "sku", "columns": ["aisle"], **lookup},
+    }
+    return check(tmp_path, transactions=lines, specs={"transactions": spec})
+
+
+def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path):
+    products = pd.DataFrame({"sku": ["10", "11", "12"], "aisle": ["dairy", "bakery", "dairy"]})
+    tables, report = _with_products(tmp_path, products)
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    lines = tables.transactions
+    assert lines["category"].isna().sum() == 1  # sku 99 is in no product row
+    assert set(lines["category"].dropna()) == {"dairy", "bakery"}
+    (warning,) = [w for w in report.warnings if "not in products.csv" in w.message]
+    assert warning.rows == 1 and "their aisle are blank" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("products", "lookup", "said"),
+    [
+        (pd.DataFrame({"sku": [10, 10], "aisle": ["a", "b"]}), {}, "2 rows share a sku, e.g. '10'"),
+        (pd.DataFrame({"code": [10], "aisle": ["a"]}), {}, "no column sku; available: code, aisle"),
+        (
+            pd.DataFrame({"sku": [10], "aisle": ["a"]}),
+            {"on": "item"},
+            "the key 'item' is no column",
+        ),
+        (pd.DataFrame({"sku": [10], "aisle": ["a"]}), {"path": "data/nope.csv"}, "file not found"),
+        (
+            pd.DataFrame({"sku": [10], "amount": [1]}),
+            {"columns": ["amount"]},
+            "amount also a column",
+        ),
+    ],
+)
+def test_a_lookup_that_cannot_serve_is_an_error_naming_it(tmp_path, products, lookup, said):
+    _, report = _with_products(tmp_path, products, **lookup)
+    assert any(said in e.message for e in report.errors), [str(e) for e in report.errors]
+    assert all(e.path.name == "transactions.csv" for e in report.errors)
+
+
+def test_a_lookup_may_not_list_its_key_among_its_columns():
+    with pytest.raises(ValidationError, match=r"lookup\.columns lists the key 'sku'"):
+        LookupSpec(path=Path("p.csv"), on="sku", columns=["sku", "aisle"])
 
 
 def test_a_cancellation_without_a_time_is_no_cancellation(tmp_path):
