@@ -509,18 +509,22 @@ def _lookup(
         return None
     wanted = [lookup.on, *lookup.columns]
     try:
-        if fmt == "parquet":
-            frame = pd.read_parquet(path).astype("str")
-        elif fmt == "json":
-            frame = pd.read_json(path, lines=True, dtype=False).astype("str")
+        if fmt == "csv":
+            sep = _delimiter(path)
+            header = list(pd.read_csv(path, sep=sep, nrows=0).columns)
+            missing = [c for c in wanted if c not in header]
+            usecols = [c for c in wanted if c in header]
+            frame = pd.read_csv(path, sep=sep, dtype="str", usecols=usecols)
         else:
-            frame = pd.read_csv(path, sep=_delimiter(path), dtype="str")
+            read = pd.read_parquet(path) if fmt == "parquet" else pd.read_json(path, lines=True)
+            header, missing = list(read.columns), [c for c in wanted if c not in read]
+            text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
+            frame = text.where(read.notna(), None)
     except _READ_ERRORS as exc:
         table.error(None, 0, f"{where}: cannot read the file: {_first_line(exc)}")
         return None
-    missing = [c for c in wanted if c not in frame]
     if missing:
-        found = ", ".join(map(str, frame.columns))
+        found = ", ".join(map(str, header))
         table.error(None, 0, f"{where}: no column {', '.join(missing)}; available: {found}")
         return None
     frame = frame[wanted].assign(**{lookup.on: _join_keys(frame[lookup.on])})
@@ -545,7 +549,7 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
     keys = _join_keys(table.raw[lookup.on])
     found = looked_up.set_index(lookup.on)
     joined = found.reindex(keys)
-    unmatched = keys.notna().to_numpy() & joined.isna().all(axis=1).to_numpy()
+    unmatched = (keys.notna() & ~keys.isin(found.index)).to_numpy()
     if unmatched.any():
         n = int(unmatched.sum())
         table.warning(

@@ -564,7 +564,7 @@ def test_day_numbers_too_far_from_the_origin_are_errors_not_a_crash(tmp_path):
 def _with_products(tmp_path: Path, products: pd.DataFrame, **lookup) -> tuple:
     """Transactions whose category lives in a product table (dunnhumby's product.csv)."""
     lines = (
-        transactions_frame().drop(columns="category").assign(sku=[10, 11, 10, 12, 10, 11, 10, 99])
+        transactions_frame().drop(columns="category").assign(sku=[10, 11, 10, 12, 10, 11, 13, 99])
     )
     write_table(products, tmp_path / "data" / "products.csv")
     spec = {
@@ -574,14 +574,17 @@ def _with_products(tmp_path: Path, products: pd.DataFrame, **lookup) -> tuple:
     return check(tmp_path, transactions=lines, specs={"transactions": spec})
 
 
-def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path):
-    products = pd.DataFrame({"sku": ["10", "11", "12"], "aisle": ["dairy", "bakery", "dairy"]})
-    tables, report = _with_products(tmp_path, products)
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path, fmt):
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
+    if fmt == "parquet":
+        write_table(products, tmp_path / "data" / "products.parquet")
+    tables, report = _with_products(tmp_path, products, path=f"data/products.{fmt}")
     assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
     lines = tables.transactions
-    assert lines["category"].isna().sum() == 1  # sku 99 is in no product row
+    assert lines["category"].isna().sum() == 2  # sku 13's aisle is blank; sku 99 is no product
     assert set(lines["category"].dropna()) == {"dairy", "bakery"}
-    (warning,) = [w for w in report.warnings if "not in products.csv" in w.message]
+    (warning,) = [w for w in report.warnings if f"not in products.{fmt}" in w.message]
     assert warning.rows == 1 and "their aisle are blank" in warning.message
 
 
