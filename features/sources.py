@@ -53,7 +53,7 @@ from features.contract import (
     quantity_column,
 )
 from features.returns import match_lines
-from features.tables import DAY, Tables
+from features.tables import DAY, SPREADSHEET_EPOCH, Tables, number_date_kind
 from features.text_numbers import read_numbers
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,6 @@ _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 when written as whole floats (`_whole`)."""
 _WHOLE_FLOAT = r"^(-?\d+)\.0+$"
 _EPOCH_UNITS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"), (float("inf"), "ns"))
-SPREADSHEET_EPOCH = pd.Timestamp("1899-12-30")
-"""Day 0 of Excel's and LibreOffice's date serials (so 1 is 1899-12-31, 45322 2024-01-31)."""
 _TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
 _YAML_BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "on", "1"), "true"),
@@ -1195,14 +1193,15 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
             what = f"day numbers beyond {MAX_DAY_NUMBER:,} (290 years from day_origin)"
             table.flag("error", column, far, what, values)
         return pd.Timestamp(origin) + pd.to_timedelta(values.mask(far), unit="D")
-    if 1e4 <= typical < 1e5:
+    kind = number_date_kind(typical)
+    if kind == "serial":
         table.warning(column, n, f"numbers read as spreadsheet day serials ({_rows(n)})")
         return SPREADSHEET_EPOCH + pd.to_timedelta(values, unit="D")
-    if 1e7 <= typical < 1e8:
+    if kind == "yyyymmdd":
         whole = values.where(values % 1 == 0)  # 20240131.5 stays text and is not a date
         days = whole.astype("Int64").astype("str").where(whole.notna(), values.astype("str"))
         return _parse_dates(table, column, days.mask(values.isna()))
-    if n and typical < 1e8:  # as Unix seconds, before March 1973: no date a log holds
+    if n and kind == "none":
         low, high = values.min(), values.max()
         table.error(
             column,

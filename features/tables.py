@@ -19,6 +19,21 @@ import numpy as np
 import pandas as pd
 
 DAY = pd.Timedelta(days=1)
+SPREADSHEET_EPOCH = pd.Timestamp("1899-12-30")
+"""Day 0 of Excel's and LibreOffice's date serials (so 1 is 1899-12-31, 45322 2024-01-31)."""
+
+
+def number_date_kind(size: float) -> str:
+    """How a date written as a number of this size (absolute; a column's typical one)
+    reads, the loader's and a live request's one rule: "serial" (a spreadsheet day
+    serial: 1927-2173 is 1e4-1e5), "yyyymmdd" (20240131), "unix" (from 1e8: March 1973
+    in seconds), else "none": a day number (dunnhumby's DAY 1 to 711) is no date."""
+    if 1e4 <= size < 1e5:
+        return "serial"
+    if 1e7 <= size < 1e8:
+        return "yyyymmdd"
+    return "unix" if size >= 1e8 else "none"
+
 
 Table = pd.DataFrame | Mapping[str, np.ndarray]
 """A table as a frame (files, batches), or as plain equal-length numpy columns (a live

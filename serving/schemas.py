@@ -18,6 +18,7 @@ from pydantic import (
 from starlette.responses import Response
 
 from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
+from features.tables import SPREADSHEET_EPOCH, number_date_kind
 
 Band = Literal["low", "medium", "high"]
 Tier = Literal["most_valuable", "most_growable", "below_zero", "standard"]
@@ -209,7 +210,6 @@ MAX_ROWS = 5_000
 Identifier = Annotated[str, Field(min_length=1, max_length=128)]
 EARLIEST = dt.datetime(1678, 1, 1)
 LATEST = dt.datetime(2262, 1, 1)
-SPREADSHEET_EPOCH = dt.datetime(1899, 12, 30)
 
 
 WHOLE_NUMBER = re.compile(r"-?\d+")
@@ -231,14 +231,15 @@ def _dated_number(value: Any) -> Any:
         number = value
     else:
         return value
-    if 10_000_000 <= number < 100_000_000:
+    kind = number_date_kind(abs(number))
+    if kind == "yyyymmdd":
         try:
             return dt.datetime.strptime(str(number), "%Y%m%d")
         except ValueError:
             raise ValueError(f"{number} is no YYYYMMDD date") from None
-    if 10_000 <= number < 100_000:
-        return SPREADSHEET_EPOCH + dt.timedelta(days=number)
-    if abs(number) < 100_000_000:  # as Unix seconds, before March 1973
+    if kind == "serial":
+        return (SPREADSHEET_EPOCH + dt.timedelta(days=number)).to_pydatetime()
+    if kind == "none":
         raise ValueError(
             f"{number} is no date (not YYYYMMDD, a spreadsheet serial or Unix time): post "
             "dates as YYYY-MM-DD, a day number as the date it stands for"
