@@ -84,6 +84,9 @@ class TableSpec(_Strict):
 
     required_columns: ClassVar[tuple[str, ...]] = ()
     optional_columns: ClassVar[tuple[str, ...]] = ()
+    blank_means_no_row: ClassVar[dict[str, str]] = {}
+    """Required columns whose blank says the row records nothing, with what the warning
+    says of such rows (ignored), where elsewhere a blank required value is an error."""
 
     path: Path
     columns: dict[str, str] = Field(default_factory=dict)
@@ -393,6 +396,9 @@ class InteractionsSpec(TableSpec):
 
 class CancellationsSpec(TableSpec):
     required_columns = ("customer_id", "timestamp")
+    blank_means_no_row = {"timestamp": "without a cancellation time ignored: not cancelled"}
+    """A subscriptions snapshot read as the cancellations (Stripe's `canceled_at`) leaves
+    the time blank on the subscriptions that were not cancelled."""
 
 
 class DataSpec(_Strict):

@@ -42,7 +42,6 @@ from features.contract import (
     MONEY_COLUMNS,
     UNTYPED_EVENT,
     ActivitySpec,
-    CancellationsSpec,
     CustomersSpec,
     EventsSpec,
     InteractionsSpec,
@@ -933,16 +932,17 @@ def _convert(
 
 
 def _require(table: _Table) -> None:
-    """Required columns may not be blank (amounts have their own tolerance), but for a
-    cancellation's time: a subscriptions snapshot read as the cancellations (Stripe's
-    `canceled_at`) leaves it blank on the subscriptions that were not cancelled."""
+    """Required columns may not be blank (amounts have their own tolerance), unless the
+    table's spec says a blank there means no row (`blank_means_no_row`: a cancellation
+    without a time is none)."""
     for column in table.spec.required_columns:
         missing = table.missing.get(column)
         if column == "amount" or missing is None or not missing.any():
             continue
-        if column == "timestamp" and isinstance(table.spec, CancellationsSpec):
-            what = "without a cancellation time ignored: not cancelled"
-            table.warning(column, int(missing.sum()), f"{_rows(int(missing.sum()))} {what}")
+        said = table.spec.blank_means_no_row.get(column)
+        if said is not None:
+            n = int(missing.sum())
+            table.warning(column, n, f"{_rows(n)} {said}")
         else:
             table.flag("error", column, missing, f"no {column}")
         table.drop(missing)
