@@ -476,6 +476,10 @@ class EvaluationSpec(_Strict):
     """The test cutoff; default: the latest cutoff whose horizon is fully observed."""
     truth: Path | None = None
     """The simulator's truth.parquet, when the data came from `churn simulate`."""
+    validation_share: Annotated[float, Field(gt=0, le=0.5)] = 0.25
+    """Out of time: the share of the validation cutoff's customers held out of training
+    to choose the booster's rounds by, before it is refitted on every training row
+    (`training/holdout.py`)."""
 
 
 class TrainingSpec(_Strict):

@@ -18,7 +18,8 @@ from features.contract import RunConfig
 from features.registry import FeatureSpec
 from training.baselines import fit_logreg, predict_logreg, recency_score
 from training.calibrate import fit_calibrator, fit_platt
-from training.model import booster_params, fit_booster
+from training.holdout import fit_booster_on_unseen
+from training.model import booster_params
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,15 @@ def fit_all(
     seed = config.evaluation.seed
     layout = FeatureLayout.learn(train, specs)
     params = booster_params(train["churned"].to_numpy(dtype=float), config.training.params)
-    booster = fit_booster(
+    booster = fit_booster_on_unseen(
         layout,
         train,
         validation,
+        share=config.evaluation.validation_share,
+        seed=seed,
         params=params,
         max_rounds=config.training.max_rounds,
         early_stopping_rounds=config.training.early_stopping_rounds,
-        seed=seed,
     )
     y_val = validation["churned"].to_numpy(dtype=int)
     margin = booster_margin(booster, layout, validation)

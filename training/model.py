@@ -69,10 +69,10 @@ def fit_booster(
     seed: int = 42,
 ) -> xgb.Booster:
     """Train on `train`, stop when the validation log loss stops improving."""
-    dtrain = layout.dmatrix(train, label=_y(train))
-    dvalid = layout.dmatrix(validation, label=_y(validation))
+    dtrain = layout.dmatrix(train, label=labels_of(train))
+    dvalid = layout.dmatrix(validation, label=labels_of(validation))
     booster = xgb.train(
-        {**booster_params(_y(train), params), "seed": seed},
+        {**booster_params(labels_of(train), params), "seed": seed},
         dtrain,
         num_boost_round=max_rounds,
         evals=[(dvalid, "validation")],
@@ -83,5 +83,6 @@ def fit_booster(
     return booster[: booster.best_iteration + 1]
 
 
-def _y(frame: pd.DataFrame) -> np.ndarray:
+def labels_of(frame: pd.DataFrame) -> np.ndarray:
+    """The churned column as the booster's float labels."""
     return frame["churned"].to_numpy(dtype=np.float64)

@@ -1,7 +1,8 @@
 """`--tune`: a small, time-aware hyperparameter search.
 
 Candidates are scored out of time *inside* the training cutoffs: fit on all but the last
-training cutoff, score on the last one (early stopping there too). The validation and test
+training cutoff, score on the last one's held-out customers (early stopping there too;
+`training/holdout.py` says why they are held out). The validation and test
 cutoffs stay untouched, so the later calibration and the reported test metrics remain
 honest. The grid is small on purpose: depth and leaf size matter most for boosted trees.
 """
@@ -14,6 +15,7 @@ from sklearn.metrics import log_loss
 
 from churn.model import FeatureLayout
 from features.registry import FeatureSpec
+from training.holdout import held_out
 from training.model import fit_booster
 
 GRID: list[dict[str, float | int]] = [
@@ -25,14 +27,23 @@ GRID: list[dict[str, float | int]] = [
 
 
 def tune_params(
-    train: pd.DataFrame, specs: list[FeatureSpec], *, seed: int, max_rounds: int
+    train: pd.DataFrame,
+    specs: list[FeatureSpec],
+    *,
+    seed: int,
+    max_rounds: int,
+    validation_share: float,
 ) -> tuple[dict[str, float | int], list[dict]]:
     """The grid point with the lowest log loss on the last training cutoff, and all scores."""
     cutoffs = sorted(train["cutoff"].unique())
     if len(cutoffs) < 2:
         raise ValueError("--tune needs at least two training cutoffs (training.cutoffs >= 2)")
-    inner_train = train[train["cutoff"] < cutoffs[-1]]
-    inner_valid = train[train["cutoff"] == cutoffs[-1]]
+    inner_train, inner_valid = held_out(
+        train[train["cutoff"] < cutoffs[-1]],
+        train[train["cutoff"] == cutoffs[-1]],
+        share=validation_share,
+        seed=seed,
+    )
     layout = FeatureLayout.learn(inner_train, specs)
     y = inner_valid["churned"].to_numpy(dtype=int)
     matrix = layout.dmatrix(inner_valid)

@@ -14,7 +14,12 @@ def _rows(cutoffs: list[str], n: int, seed: int) -> pd.DataFrame:
     for cutoff in cutoffs:
         x = rng.normal(size=n)
         churned = rng.random(n) < 1 / (1 + np.exp(-2 * x))
-        parts.append(pd.DataFrame({"cutoff": pd.Timestamp(cutoff), "x": x, "churned": churned}))
+        ids = [f"c{i}" for i in range(n)]  # the same customers at every cutoff
+        parts.append(
+            pd.DataFrame(
+                {"customer_id": ids, "cutoff": pd.Timestamp(cutoff), "x": x, "churned": churned}
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -23,7 +28,7 @@ SPECS = [FeatureSpec("x", "float", Mechanism.RECENCY, "signal")]
 
 def test_search_scores_every_grid_point_on_the_last_training_cutoff():
     train = _rows(["2024-01-31", "2024-02-29", "2024-03-31"], 400, seed=0)
-    best, trials = tune_params(train, SPECS, seed=1, max_rounds=50)
+    best, trials = tune_params(train, SPECS, seed=1, max_rounds=50, validation_share=0.25)
     assert len(trials) == len(GRID)
     assert set(best) == set(GRID[0])
     assert min(t["log_loss"] for t in trials) == next(
@@ -33,4 +38,6 @@ def test_search_scores_every_grid_point_on_the_last_training_cutoff():
 
 def test_search_needs_two_training_cutoffs():
     with pytest.raises(ValueError, match="at least two training cutoffs"):
-        tune_params(_rows(["2024-01-31"], 100, seed=0), SPECS, seed=1, max_rounds=10)
+        tune_params(
+            _rows(["2024-01-31"], 100, seed=0), SPECS, seed=1, max_rounds=10, validation_share=0.25
+        )

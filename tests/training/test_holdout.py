@@ -1,0 +1,115 @@
+"""Boosting rounds judged on customers held out of training (`training/holdout.py`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from churn.model import FeatureLayout
+from features.registry import FeatureSpec, Mechanism
+from training.holdout import MIN_VALIDATION_ROWS, fit_booster_on_unseen, held_out
+from training.model import fit_booster
+
+
+def _rows(cutoff: str, customers: int, churn_rate: float, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(customers)],
+            "cutoff": pd.Timestamp(cutoff),
+            "churned": rng.random(customers) < churn_rate,
+        }
+    )
+
+
+def test_validation_customers_never_train_and_keep_the_churn_rate() -> None:
+    train = pd.concat([_rows(c, 4000, 0.2, k) for k, c in enumerate(["2024-01-31", "2024-02-29"])])
+    validation = _rows("2024-03-31", 4000, 0.2, 9)
+
+    fitted_on, validated_on = held_out(train, validation, share=0.25, seed=1)
+
+    assert len(validated_on) == 1000
+    assert set(validated_on["customer_id"]).isdisjoint(fitted_on["customer_id"])
+    assert len(fitted_on) == len(train) - 2 * 1000  # the same customers at both cutoffs
+    assert abs(validated_on["churned"].mean() - validation["churned"].mean()) < 0.005
+
+
+def test_a_small_validation_cutoff_keeps_enough_rows_to_calibrate() -> None:
+    validation = _rows("2024-03-31", 600, 0.2, 3)
+
+    _, validated_on = held_out(validation, validation, share=0.25, seed=1)
+
+    assert len(validated_on) == min(MIN_VALIDATION_ROWS, 300)
+
+
+def test_a_validation_cutoff_too_small_to_split_keeps_everyone() -> None:
+    train = _rows("2024-01-31", 50, 0.2, 4)
+    validation = train.assign(cutoff=pd.Timestamp("2024-02-29"), churned=[True] + [False] * 49)
+
+    fitted_on, validated_on = held_out(train, validation, share=0.25, seed=1)
+
+    assert fitted_on.equals(train) and validated_on.equals(validation)
+
+
+def _customers_over_cutoffs(cutoffs: list[str], customers: int, seed: int) -> pd.DataFrame:
+    """Each customer keeps a fingerprint (a noise column, the same at every cutoff) and
+    mostly the same label, as a customer's rows a week apart do; only `x` carries signal
+    that holds for other customers."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=customers)
+    fated = rng.random(customers) < 1 / (1 + np.exp(-x))
+    fingerprint = rng.normal(size=customers)
+    parts = []
+    for cutoff in cutoffs:
+        flip = rng.random(customers) < 0.02
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": [f"s{seed}c{i}" for i in range(customers)],
+                    "cutoff": pd.Timestamp(cutoff),
+                    "x": x + rng.normal(scale=0.05, size=customers),
+                    "fingerprint": fingerprint,
+                    "churned": fated ^ flip,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+SPECS = [
+    FeatureSpec("x", "float", Mechanism.RECENCY, "signal"),
+    FeatureSpec("fingerprint", "float", Mechanism.RECENCY, "a customer's own noise"),
+]
+WEEKS = [f"2024-0{m}-{d}" for m in (1, 2) for d in (7, 14, 21, 28)]
+
+
+def test_rounds_are_chosen_on_customers_the_booster_never_saw() -> None:
+    rows = _customers_over_cutoffs([*WEEKS, "2024-03-07"], 1500, seed=1)
+    train, validation = rows[rows["cutoff"] < "2024-03-01"], rows[rows["cutoff"] >= "2024-03-01"]
+    new = _customers_over_cutoffs(["2024-06-30"], 1500, seed=2)
+    layout = FeatureLayout.learn(train, SPECS)
+    fit = {"max_rounds": 400, "early_stopping_rounds": 20, "seed": 1}
+
+    memorising = fit_booster(layout, train, validation, **fit)
+    honest = fit_booster_on_unseen(layout, train, validation, share=0.25, **fit)
+
+    # judged on the same customers, memorising their fingerprints kept paying
+    assert memorising.num_boosted_rounds() > 3 * honest.num_boosted_rounds()
+    assert _auc(honest, layout, new) > _auc(memorising, layout, new) + 0.01
+
+
+def test_a_split_of_customers_is_judged_as_given() -> None:
+    rows = _customers_over_cutoffs(["2024-01-31"], 1000, seed=3)
+    train, validation = rows.iloc[:800], rows.iloc[800:]
+    layout = FeatureLayout.learn(train, SPECS)
+    fit = {"max_rounds": 200, "early_stopping_rounds": 20, "seed": 1}
+
+    as_given = fit_booster(layout, train, validation, **fit)
+    unseen = fit_booster_on_unseen(layout, train, validation, share=0.25, **fit)
+
+    assert unseen.num_boosted_rounds() == as_given.num_boosted_rounds()
+
+
+def _auc(booster, layout: FeatureLayout, rows: pd.DataFrame) -> float:
+    return roc_auc_score(rows["churned"], booster.predict(layout.dmatrix(rows)))
