@@ -72,6 +72,15 @@ class LookupSpec(_Strict):
     columns: list[str] = Field(min_length=1)
     """The lookup file's columns to bring in (one row per key there)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data: Any) -> Any:
+        """YAML 1.1 reads a bare `on:` key as the boolean true (PyYAML does): the
+        documented `lookup: {path: ..., on: sku, ...}` arrived as `{True: 'sku'}`."""
+        if isinstance(data, dict) and True in data and "on" not in data:
+            data = {("on" if key is True else key): value for key, value in data.items()}
+        return data
+
     @model_validator(mode="after")
     def _key_is_no_column(self) -> LookupSpec:
         if self.on in self.columns:

@@ -1,5 +1,8 @@
 """The `churn` command as a user meets it: help, exit codes, one-line errors, no debris."""
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -28,6 +31,14 @@ def test_every_command_has_help(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+def test_python_dash_m_churn_is_the_same_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "churn", "validate", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage: churn validate" in result.stdout
 
 
 def test_validate_good_data_prints_a_table_per_table(tmp_path):

@@ -617,6 +617,13 @@ def test_a_lookup_may_not_list_its_key_among_its_columns():
         LookupSpec(path=Path("p.csv"), on="sku", columns=["sku", "aisle"])
 
 
+def test_a_lookup_written_as_the_readme_shows_reads_its_key_from_yaml():
+    """YAML 1.1 reads a bare `on:` as true: the documented form must still load."""
+    raw = yaml.safe_load("lookup: {path: products.csv, on: sku, columns: [aisle]}")
+    assert True in raw["lookup"]
+    assert LookupSpec.model_validate(raw["lookup"]).on == "sku"
+
+
 def test_a_cancellation_without_a_time_is_no_cancellation(tmp_path):
     """A subscriptions snapshot read as the cancellations leaves `canceled_at` blank on
     those not cancelled: their rows are left out with a warning, not an error."""

@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from features.contract import RunConfig
+from features.labels import observed_end
 from features.tables import Tables
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
@@ -70,7 +71,10 @@ def with_tuned_params(config: RunConfig, train: pd.DataFrame, data: LabelledSet)
 
 
 def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
-    end = tables.observed_until
+    """The cutoff grid up to the end of the labels' own evidence (`observed_end`): an
+    inactivity label reads purchases, so reviews recorded two months past the last
+    purchase would place a test cutoff whose horizon no purchase data cover."""
+    end = observed_end(tables, config.churn)
     if end is None:
         raise PlanError("the data have no timestamps, so no cutoff grid can be built")
     test = pd.Timestamp(config.evaluation.cutoff) if config.evaluation.cutoff else None
@@ -146,7 +150,20 @@ def _require_rows(**sets: pd.DataFrame) -> None:
         if len(rows) == 0:
             raise PlanError(f"no eligible customers with observed labels at the {name} cutoff(s)")
         if rows["churned"].nunique() < 2:
-            raise PlanError(f"the {name} rows have only one class; widen the cutoff grid")
+            raise PlanError(_one_class(name, rows))
+
+
+def _one_class(name: str, rows: pd.DataFrame) -> str:
+    """Why nothing can be learned from `rows`, with the likely causes."""
+    cutoffs = ", ".join(str(c.date()) for c in sorted(rows["cutoff"].unique()))
+    said = f"all {len(rows):,} {name} rows (cutoffs {cutoffs}) are "
+    if rows["churned"].all():
+        return said + (
+            "churners: nobody active then bought again within the horizon. Is "
+            "customer_id an id per order (Olist's customer_id, not customer_unique_id), "
+            "or the horizon longer than the data's repeat purchases?"
+        )
+    return said + "stayers: widen the cutoff grid or check the churn definition"
 
 
 PROTOCOLS = {"out_of_time": out_of_time, "customer_cv": customer_cv}

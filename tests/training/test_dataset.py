@@ -10,10 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from features.contract import ChurnSpec, DataSpec, RunConfig, TrainingSpec, TransactionsSpec
+from features.contract import (
+    ChurnSpec,
+    DataSpec,
+    RunConfig,
+    TrainingSpec,
+    TransactionsSpec,
+    load_config,
+)
 from features.labels import label_churn
 from features.registry import FeatureSpec, Mechanism
+from features.sources import load_tables
 from features.wallet import wallet_inputs
+from tests.factories import interactions_frame, many_transactions, write_dataset
 from tests.frames import random_tables
 from training.dataset import (
     PlanError,
@@ -22,6 +31,7 @@ from training.dataset import (
     plan_cutoffs,
     with_fitted_features,
 )
+from training.protocol import _require_rows, make_plan
 
 T = pd.Timestamp
 MONTHLY = TrainingSpec(cutoffs=4)
@@ -299,3 +309,36 @@ def test_the_features_a_model_has_include_those_fitted_in_training():
     supplied = [*buying, spec("wallet_share_365d")]
     assert "wallet_365d" not in [s.name for s in with_fitted_features(supplied)]
     assert with_fitted_features([spec("events_login_30d")]) == [spec("events_login_30d")]
+
+
+# -- make_plan: the grid ends where the labels' evidence ends --------------------------------
+
+
+def test_the_plan_ends_with_the_last_purchase_not_a_later_review(tmp_path):
+    """An inactivity label reads purchases: reviews two months past the last purchase
+    (Olist's) placed a test cutoff whose horizon no purchase covered ("no eligible
+    customers with observed labels at the test cutoff")."""
+    late_review = interactions_frame().assign(timestamp=["2024-03-10", "2024-04-01", "2025-03-01"])
+    path = write_dataset(
+        tmp_path,
+        data={"as_of": None},
+        transactions=many_transactions(400),
+        interactions=late_review,
+        events=None,
+        cancellations=None,
+        churn={"definition": "inactivity", "horizon_days": 30},
+    )
+    config = load_config(path)
+    plan = make_plan(load_tables(config), config)
+    assert plan.test + pd.Timedelta(days=30) <= T("2024-12-28")
+
+
+def test_a_grid_of_only_churners_names_the_rows_and_the_likely_causes():
+    rows = pd.DataFrame(
+        {"customer_id": ["a", "b"], "cutoff": T("2024-03-31"), "churned": [True, True]}
+    )
+    with pytest.raises(PlanError) as raised:
+        _require_rows(train=rows)
+    said = str(raised.value)
+    assert "all 2 train rows (cutoffs 2024-03-31) are churners" in said
+    assert "an id per order" in said
