@@ -381,12 +381,31 @@ def quantity_column(column: str) -> str:
     return f"quantities.{column}"
 
 
+def _as_written(value: Any) -> Any:
+    """A number as a file writes it (2 and 2.0 as '2'); anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 class InteractionsSpec(TableSpec):
     required_columns = ("customer_id", "timestamp", "type")
     optional_columns = ("resolved_at", "satisfaction", "recorded_at")
 
     types: dict[str, list[str]] = Field(default_factory=dict)
     """canonical type -> raw values. Raw values equal to a canonical name map to it."""
+
+    @field_validator("types", mode="before")
+    @classmethod
+    def _numbers_as_written(cls, value: Any) -> Any:
+        """`types: {complaint: [1, 2]}` names review scores as the file writes them
+        ('1', '2'), as `rows:` accepts numbers."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            canonical: [_as_written(raw) for raw in raws] if isinstance(raws, list) else raws
+            for canonical, raws in value.items()
+        }
 
     @field_validator("types")
     @classmethod

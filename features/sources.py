@@ -772,9 +772,13 @@ def _read_columns(
     parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
     if table.spec.date_format is not None:  # '01022024' in %d%m%Y: keep the leading zero
         parsed_later = NUMBER_COLUMNS
-    dtypes = {s: "str" for canonical, s in sources.items() if canonical not in parsed_later}
-    # numbers as floats: a blank after a block of integers must not defeat the fast path
-    dtypes.update({s: "float64" for canonical, s in sources.items() if canonical in NUMBER_COLUMNS})
+    texts = {s for canonical, s in sources.items() if canonical not in parsed_later}
+    dtypes = dict.fromkeys(texts, "str")
+    # numbers as floats: a blank after a block of integers must not defeat the fast path;
+    # a column read as text too (a review score as both type and satisfaction) stays text,
+    # or its type '1' would read '1.0'
+    numbers = {s for canonical, s in sources.items() if canonical in NUMBER_COLUMNS}
+    dtypes.update(dict.fromkeys(numbers - texts, "float64"))
     options: dict[str, object] = {"usecols": columns, "sep": table.separator}
     if table.spec.column_names is not None:
         options.update(header=None, names=table.spec.column_names)

@@ -1504,6 +1504,24 @@ def test_interaction_types_are_mapped_and_unmapped_ones_become_other(tmp_path):
     assert "'chat' (1)" in warning.message
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_one_column_read_as_both_type_and_satisfaction_keeps_its_written_types(tmp_path, fmt):
+    """Olist's review score as the type (1-2 a complaint) and the satisfaction: read as a
+    number for the one, the type read '1.0' and every review was 'other'."""
+    reviews = interactions_frame().drop(columns="type").assign(score=[1, 5, 2])
+    spec = {
+        "columns": {"type": "score", "satisfaction": "score"},
+        "types": {"complaint": [1, 2], "survey": [3, 4, 5]},
+    }
+    tables = load(tmp_path, fmt=fmt, interactions=reviews, specs={"interactions": spec})
+    assert list(tables.interactions.sort_values("timestamp")["type"]) == [
+        "complaint",
+        "complaint",
+        "survey",
+    ]
+    assert sorted(tables.interactions["satisfaction"]) == [1.0, 2.0, 5.0]
+
+
 def test_resolved_before_opened_is_a_warning(tmp_path):
     interactions = interactions_frame().assign(resolved_at=["2024-03-01", "", "2024-02-16"])
     tables, report = check(tmp_path, interactions=interactions)
