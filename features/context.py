@@ -34,6 +34,9 @@ class Context:
     signup_day: np.ndarray
     orders: Activity | None
     """One row per order (order_id, else per purchase day); spend is in `lines`."""
+    purchase_days: Activity | None
+    """One row per customer-day with a purchase: the occasions of the buying rhythm
+    (two orders of one basket split the same day are one occasion, not a gap of 0)."""
     lines: Activity | None
     """One row per transaction line: amount, category (code), discounted (0/1),
     paid_until_day (float days, when the log has the end of each paid period)."""
@@ -57,12 +60,14 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         axis = _axis(tables.customers["customer_id"])
     signup = tables.customers.get("signup_date")
     lines, categories = _lines(tables.transactions, axis)
+    orders = _orders(lines)
     events, event_types = _events(tables, axis, last_cutoff_day)
     return Context(
         tables=tables,
         axis=axis,
         signup_day=to_days(signup) if signup is not None else np.full(len(axis), np.nan),
-        orders=_orders(lines),
+        orders=orders,
+        purchase_days=_purchase_days(orders, lines),
         lines=lines,
         categories=categories,
         events=events,
@@ -125,6 +130,14 @@ def _orders(lines: Activity | None) -> Activity | None:
     if lines is None:
         return None
     return lines.runs("order") if "order" in lines.values else lines.runs()
+
+
+def _purchase_days(orders: Activity | None, lines: Activity | None) -> Activity | None:
+    """The orders collapsed per customer-day (they are already, without order ids); a day
+    counts while any of its orders does (`Activity.runs`)."""
+    if orders is None or lines is None or "order" not in lines.values:
+        return orders
+    return orders.runs()
 
 
 def _events(

@@ -2,7 +2,9 @@
 
 Lateness is relative to the customer's own rhythm: 90 silent days is alarming for a
 monthly buyer and normal for a yearly one, so next to raw recency we measure the
-customer's typical gap between purchase occasions and the overdue ratio.
+customer's typical gap between purchase days and the overdue ratio. The rhythm is of
+days, as every feature here is: two orders on one day (a basket split into orders, as
+Olist's often are) are one occasion, not a gap of 0 days.
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ SPECS = [
         "gap_median_days",
         "float",
         Mechanism.RECENCY,
-        "Median days between the customer's purchase occasions (needs two or more).",
+        "Median days between the customer's purchase days (needs two or more).",
         "usually buys every {gap_median_days:.0f} days",
         reason_one="usually buys every {gap_median_days:.0f} day",
-        reason_missing="fewer than two purchases: no buying rhythm yet",
+        # "days": two orders on one day are no rhythm either, beside "2 purchases in total"
+        reason_missing="fewer than two purchase days: no buying rhythm yet",
     ),
     FeatureSpec(
         "gap_cv",
@@ -62,7 +65,7 @@ SPECS = [
         reason_one=(
             "no purchase for {days_since_last_purchase:.0f} day, {overdue_ratio!x} their usual gap"
         ),
-        reason_missing="fewer than two purchases: no buying rhythm yet",  # as the gaps
+        reason_missing="fewer than two purchase days: no buying rhythm yet",  # as the gaps
     ),
     FeatureSpec(
         "silence_beyond_gaps_share",
@@ -87,20 +90,20 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
-    orders = ctx.orders
-    assert orders is not None
-    known = orders.known(cutoff_day)
-    code, day = orders.code[known], orders.day[known]
+    days = ctx.purchase_days
+    assert days is not None
+    known = days.known(cutoff_day)
+    code, day = days.code[known], days.day[known]
     same = code[1:] == code[:-1]
     gap_code, gaps = code[1:][same], (day[1:] - day[:-1])[same].astype(np.float64)
     median = reduce_by_code(gap_code, gaps, "median", ctx.n)
     mean = reduce_by_code(gap_code, gaps, "mean", ctx.n)
     std = reduce_by_code(gap_code, gaps, "std", ctx.n)
-    recency = cutoff_day - orders.last_day(known)
+    recency = cutoff_day - days.last_day(known)
     beyond = (gaps < recency[gap_code]).astype(np.float64)
     return {
         "days_since_last_purchase": recency,
-        "days_since_first_purchase": cutoff_day - orders.first_day(known),
+        "days_since_first_purchase": cutoff_day - days.first_day(known),
         "gap_median_days": median,
         "gap_cv": ratio(std, mean),
         "overdue_ratio": ratio(recency, median),

@@ -91,7 +91,7 @@ def test_a_payment_logs_reasons_speak_of_payments_not_purchases():
     overdue = next(s for s in paid if s.name == "overdue_ratio")
     text = overdue.render({"days_since_last_purchase": 40.0, "overdue_ratio": 1.3})
     assert text == "no payment for 40 days, 1.3× their usual gap"
-    assert overdue.reason_missing == "fewer than two payments: no payment rhythm yet"
+    assert overdue.reason_missing == "fewer than two payment days: no payment rhythm yet"
 
 
 def test_only_the_purchase_cycle_speaks_of_payments():

@@ -283,7 +283,7 @@ def test_the_season_is_never_a_reason_even_from_an_older_models_template():
 
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
-    words = "fewer than two purchases: no buying rhythm yet"
+    words = "fewer than two purchase days: no buying rhythm yet"
     gap = _number_spec("gap_median_days", "every {gap_median_days:.0f} days", words)
     overdue = _number_spec("overdue_ratio", "{overdue_ratio!x}", words)
     reasons = _one_row(
