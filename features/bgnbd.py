@@ -45,7 +45,7 @@ SPECS = [
         "float",
         Mechanism.RECENCY,
         "BG/NBD expected purchases in the churn horizon after the cutoff.",
-        "{expected_purchases_horizon_bgnbd:.1f} purchases expected in the coming horizon (BG/NBD)",
+        "{expected_purchases_horizon_bgnbd!g} purchases expected in the coming horizon (BG/NBD)",
     ),
 ]
 

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from features.bgnbd import BGNBD, DAYS_PER_UNIT
+from features.bgnbd import BGNBD, DAYS_PER_UNIT, SPECS
 
 
 def _simulate(n: int, r: float, alpha: float, a: float, b: float, weeks: float, seed: int):
@@ -55,3 +56,24 @@ def test_conditionals_behave():
     expected = model.expected_purchases(frame, 90)
     assert expected[1] > expected[2] > expected[3] >= 0
     assert expected[1] > 1.0  # ten purchases in 300 days: about three per 90 days
+
+
+@pytest.mark.parametrize(
+    ("expected", "shown"),
+    [
+        (0.0019, "0.0019 purchases"),
+        (0.0208, "0.021 purchases"),
+        (0.0, "0 purchases"),
+        (0.45, "0.45 purchases"),
+        (1.0, "1 purchase"),
+        (2.345, "2.3 purchases"),
+        (9.96, "10 purchases"),
+        (1234.4, "1,234 purchases"),
+    ],
+)
+def test_expected_purchases_read_as_a_number_that_tells_customers_apart(expected, shown):
+    """Olist's 0.0019 and 0.0208 (a population mean of 0.0055) both read "0.0 purchases
+    expected in the coming horizon", in their favour for some and raising for others."""
+    spec = next(s for s in SPECS if s.name == "expected_purchases_horizon_bgnbd")
+    text = spec.render({spec.name: expected})
+    assert text == f"{shown} expected in the coming horizon (BG/NBD)"
