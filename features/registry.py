@@ -319,6 +319,19 @@ def safer_when(name: str) -> Literal["higher", "lower"] | None:
     return None
 
 
+NEVER_WHEN_MISSING = re.compile(r"days_since_last_.+")
+"""Features whose missing value is an event that never happened: as long a wait as any."""
+
+
+@lru_cache(maxsize=4096)
+def missing_means_never(name: str) -> bool:
+    """Whether a missing value of the feature says "never" and so sits at its far end:
+    "no complaint on record" at the favourable end of days since the last complaint, "no
+    purchase yet" at the risky end of days since the last purchase (`serving/reasons.py`
+    reads the side of such a value as of any other)."""
+    return NEVER_WHEN_MISSING.fullmatch(name) is not None
+
+
 def specs_by_name(specs: list[FeatureSpec]) -> dict[str, FeatureSpec]:
     """Index specs by name; a duplicate name is a programming error, caught at build."""
     index: dict[str, FeatureSpec] = {}

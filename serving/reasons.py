@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from churn.contributions import group_contributions
-from features.registry import FeatureSpec, Mechanism, safer_when
+from features.registry import FeatureSpec, Mechanism, missing_means_never, safer_when
 
 Direction = Literal["raises", "lowers"]
 
@@ -111,11 +111,13 @@ def _against_direction(
     any): lowering the risk from the risky side of the typical customer, by DOMAIN.md's
     reading of the feature where it has one, else by its learned direction (+1: higher
     values riskier), or lowering it from a missing value DOMAIN.md reads; raising it from
-    the favourable side, read the same way (module docstring).
+    the favourable side, read the same way (module docstring). A missing value that means
+    "never" (`missing_means_never`) is on the far side: "no complaint on record" raised
+    the risk of 773 Olist customers, and may only lower it.
     One matrix pass over the directed features (a live run is a few rows: per-feature
     numpy calls would cost more than the reasons)."""
     picked: list[int] = []
-    signs: list[tuple[int, int, float]] = []
+    signs: list[tuple[int, int, float, bool]] = []
     columns: list[Any] = []
     for j, source in enumerate(sources):
         along, favourable = learned.get(source, 0), domain.get(source, 0)
@@ -124,12 +126,13 @@ def _against_direction(
             continue
         if source in features:
             picked.append(j)
-            signs.append((along, favourable, pivot))
+            signs.append((along, favourable, pivot, missing_means_never(source)))
             columns.append(features[source])
     if not picked:
         return contributions
-    along, favourable, pivot = (np.array(column) for column in zip(*signs, strict=True))
+    along, favourable, pivot, never = (np.array(column) for column in zip(*signs, strict=True))
     values = np.column_stack([np.asarray(column, dtype=np.float64) for column in columns])
+    values = np.where(np.isnan(values) & never, np.inf, values)
     offset = values - pivot
     cells = contributions[:, picked]
     direction = np.where(favourable != 0, favourable, along)

@@ -437,3 +437,22 @@ def test_a_blank_attribute_that_drives_the_score_is_a_reason():
     values = {"Var126": np.nan, "plan": None}
     texts = [r.text for r in _one_row([blank, plan], values, [0.6, 0.2], {})]
     assert texts == ["Var126: not recorded", "plan: not recorded"]
+
+
+def test_never_having_complained_is_no_reason_for_risk_but_may_be_one_against_it():
+    """Olist: "no complaint on record" raised the risk of 773 customers. A missing days
+    since the last complaint is a complaint never made, the far favourable end of the
+    feature; a missing days since the last purchase is the far risky end of its own."""
+    since = "days_since_last_negative_interaction"
+    complaint = _number_spec(since, f"last complaint {{{since}!d:.0f}}", "no complaint on record")
+    silence = _number_spec(
+        "days_since_last_purchase",
+        "no purchase for {days_since_last_purchase:.0f} days",
+        "no purchase yet",
+    )
+    pivots = {since: 90.0, "days_since_last_purchase": 30.0}
+    never = {since: np.nan, "days_since_last_purchase": np.nan}
+    raising = _one_row([complaint, silence], never, [0.4, 0.6], pivots)
+    assert [(r.text, r.direction) for r in raising] == [("no purchase yet", "raises")]
+    lowering = _one_row([complaint, silence], never, [-0.4, -0.6], pivots)
+    assert [(r.text, r.direction) for r in lowering] == [("no complaint on record", "lowers")]
