@@ -165,8 +165,10 @@ def test_worse_candidate_is_refused_and_no_alias_moves(story):
     assert any("ROC AUC" in reason for reason in refused.decision.reasons)
     assert any("Brier" in reason for reason in refused.decision.reasons)
     # the champion, loaded from the registry and re-scored on the candidate's test cutoff
-    # (the same rows it was tested on), reproduces the metrics it logged
-    assert refused.decision.champion == pytest.approx(story.good.report["model"])
+    # (the same rows it was tested on), reproduces the metrics it logged (served, the trees
+    # run compiled in float64 where training predicted with XGBoost's float32: an isotonic
+    # calibrator's steep steps turn that into differences of up to 1e-5 in a probability)
+    assert refused.decision.champion == pytest.approx(story.good.report["model"], rel=1e-5)
     # the candidate is scored on the same rows too: its own data are these, so it
     # reproduces its logged test metrics (up to ties among its stumps' few distinct
     # scores, which the ROC AUC counts as halves)
