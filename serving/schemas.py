@@ -490,6 +490,11 @@ class ScoreOut(BaseModel):
         description="'training': means stored with the model; 'posted': means of this request."
     )
     items: list[LiveScoreOut]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the scores took as unknown: the model's attributes a customer "
+        "was posted without (a posted null says unknown on purpose and gets no note).",
+    )
 
 
 class ModelJSONResponse(Response):

@@ -507,6 +507,43 @@ def test_a_snapshot_customer_posted_with_none_of_the_models_attributes_is_refuse
     assert live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)["items"]
 
 
+def test_a_misspelt_attribute_is_refused_naming_the_one_it_meant(snapshot):
+    """Scored as unknown, 'CurrentEquipmentDay' took a telecom customer from 0.16 to 0.29
+    with 'not recorded' as the top reason; a key like no attribute is a CRM's own."""
+    loaded, _ = snapshot
+    posted = {
+        "customer_id": "c1",
+        "attributes": {"tenure": 12, "MonthlyCharge": 50.0, "contract": "Two year", "email": "x"},
+    }
+    with pytest.raises(live.UnscorableError) as refused:
+        live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
+    said = str(refused.value)
+    assert "'MonthlyCharge' (did you mean 'MonthlyCharges'?)" in said
+    assert "'contract' (did you mean 'Contract'?)" in said
+    assert "email" not in said
+
+
+def test_attributes_not_posted_are_noted_as_scored_unknown(snapshot):
+    """Three omitted usage attributes took a telecom customer from 0.16 to 0.68, and the
+    response did not say so; a posted null is unknown on purpose."""
+    loaded, tables = snapshot
+    names = list(loaded.model.attribute_kinds)
+    row = tables.customers.iloc[0]
+    everything = {name: row[name] for name in names}
+    posted = [
+        {"customer_id": f"c{i}", "attributes": {**everything, "tenure": None}} for i in range(5)
+    ]
+    posted[0]["attributes"].pop("MonthlyCharges")
+    scored = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)
+    assert scored["notes"] == [
+        "MonthlyCharges not posted for customer(s) c0: scored as unknown (post null to say unknown)"
+    ]
+    for customer in posted[1:]:
+        customer["attributes"].pop("MonthlyCharges")
+    (note,) = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)["notes"]
+    assert note.startswith("MonthlyCharges not posted for customer(s) c0, c1, c2 and 2 more")
+
+
 def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
     """Read as missing it would be scored silently as unknown; numbers as text are fine."""
     loaded, _ = snapshot
