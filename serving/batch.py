@@ -20,7 +20,7 @@ import pandas as pd
 
 import mlflow
 from churn.model import ChurnModel
-from features.contract import RunConfig
+from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import label_churn
 from features.levels import texts
 from features.sources import load_tables
@@ -142,7 +142,9 @@ def prepare(
     champion = champion or load_champion(config.model_name, settings.tracking_uri)
     tables = load_tables(config, label_optional=True)
     when = resolve_cutoff(tables, cutoff)
-    features = active_only(champion.model.features(tables, when), tables, config, when)
+    built = champion.model.features(tables, when)
+    require_model_columns(built, champion, config)
+    features = active_only(built, tables, config, when)
     return Job(
         champion=champion,
         features=features,
@@ -171,6 +173,48 @@ def resolve_cutoff(tables: Tables, cutoff: dt.date | None) -> pd.Timestamp:
     raise ServingError(
         "the data hold no dated activity and no data.as_of; pass --cutoff YYYY-MM-DD"
     )
+
+
+def require_model_columns(features: pd.DataFrame, champion: Champion, config: RunConfig) -> None:
+    """Every column the champion was trained on must be built from these tables: a
+    telecom extract without CustomerCareCalls (read by `attributes: all`, so the loader
+    cannot know it is wanted) failed with a traceback in the booster's input. A live
+    request is another matter: a posted customer may leave an attribute out (unknown)."""
+    model = champion.model
+    absent = [name for name in model.layout.names if name not in features]
+    if not absent:
+        return
+    whose = f"model {champion.name} version {champion.version}"
+    attributes = [name for name in absent if name in model.attribute_kinds]
+    if len(attributes) < len(absent):
+        others = ", ".join(name for name in absent if name not in attributes)
+        raise ServingError(
+            f"{whose} reads features these tables do not yield ({others}): score with the "
+            "tables it was trained on (its config names them)"
+        )
+    carried = model.config.data.attribute_tables()
+    by_file: dict[str, list[str]] = {}
+    for name in attributes:
+        table = next((t for t, names in carried.items() if name in names), "customers")
+        spec = config.data.tables().get(table)
+        where = str(config.resolve(spec.path)) if spec is not None else f"no {table} table"
+        by_file.setdefault(where, []).append(_unread(name, spec, table))
+    said = "; ".join(f"{where}: {', '.join(names)}" for where, names in by_file.items())
+    them = "it" if len(attributes) == 1 else "them"
+    raise ServingError(
+        f"{said}: {whose} was trained on {them} and cannot score without {them} (train and "
+        f"promote a model without {them} to score such extracts)"
+    )
+
+
+def _unread(name: str, spec: TableSpec | None, table: str) -> str:
+    """Why an attribute was not read: this config leaves it out, else the file lacks it."""
+    if isinstance(spec, CustomersSpec) and spec.all_attributes:
+        if name in spec.not_attributes:
+            return f"{name} left out (data.{table}.not_attributes)"
+    elif isinstance(spec, CustomersSpec | ActivitySpec) and name not in spec.attributes:
+        return f"{name} not read (not in data.{table}.attributes)"
+    return f"no column {name}"
 
 
 def active_only(

@@ -1,0 +1,84 @@
+"""Batch scoring of a labelled snapshot's model (attributes only, no dated activity) on
+the extracts that come after it: columns gone, labels blank, no extract date."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from features.contract import load_config
+from features.sources import DataError, load_tables
+from serving.batch import Champion, ServingError, prepare
+from serving.settings import Settings
+from tests.training.datasets import telecom_snapshot
+from training.package import package_model
+from training.protocol import run_protocol
+from training.report import build_report
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Iterator[tuple[Champion, Path]]:
+    """The snapshot's champion (packaged in process, version 1) and its config."""
+    path = telecom_snapshot(tmp_path_factory.mktemp("telecom"), customers=600)
+    config = load_config(path)
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
+    yield Champion(model=model, name="telecom", version="1"), path
+
+
+def _extract(source: Path, name: str, frame: pd.DataFrame, **customers) -> Path:
+    """A config like `source`'s reading `frame` as the customers file `name`."""
+    raw = yaml.safe_load(source.read_text())
+    frame.to_csv(source.with_name(name), index=False)
+    raw["data"]["customers"] = {**raw["data"]["customers"], "path": name, **customers}
+    config = source.with_name(f"{Path(name).stem}.yaml")
+    config.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return config
+
+
+def _prepare(config: Path, champion: Champion, tmp_path: Path):
+    settings = Settings(
+        CHURN_DATABASE_URL=f"sqlite:///{tmp_path}/scores.db",
+        MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path}/mlflow.db",
+    )
+    return prepare(load_config(config), cutoff=None, settings=settings, champion=champion)
+
+
+def test_an_extract_without_a_column_the_model_reads_is_one_clear_error(trained, tmp_path):
+    """CustomerCareCalls removed from a telecom extract read by `attributes: all` was a
+    KeyError traceback in the booster's input; nothing is written."""
+    champion, source = trained
+    customers = pd.read_csv(source.with_name("customers.csv")).drop(columns="Contract")
+    config = _extract(source, "no-contract.csv", customers, attributes="all")
+    with pytest.raises(ServingError) as raised:
+        _prepare(config, champion, tmp_path)
+    assert str(raised.value) == (
+        f"{source.with_name('no-contract.csv')}: no column Contract: model telecom version 1 "
+        "was trained on it and cannot score without it (train and promote a model without it "
+        "to score such extracts)"
+    )
+    assert not (tmp_path / "scores.db").exists()
+    listed = _extract(source, "no-contract.csv", customers)  # the loader's own error
+    with pytest.raises(DataError, match="column 'Contract': column not found"):
+        _prepare(listed, champion, tmp_path)
+
+
+def test_an_attribute_this_config_leaves_out_is_named_with_the_setting(trained, tmp_path):
+    champion, source = trained
+    customers = pd.read_csv(source.with_name("customers.csv"))
+    config = _extract(source, "all.csv", customers, attributes=["tenure", "Contract"])
+    with pytest.raises(ServingError, match=r"all\.csv: MonthlyCharges not read \(not in "):
+        _prepare(config, champion, tmp_path)
+    config = _extract(
+        source, "all.csv", customers, attributes="all", not_attributes=["tenure", "Contract"]
+    )
+    with pytest.raises(ServingError) as raised:
+        _prepare(config, champion, tmp_path)
+    said = str(raised.value)
+    assert "tenure left out (data.customers.not_attributes), Contract left out" in said
+    assert "version 1 was trained on them and cannot score without them" in said
