@@ -431,6 +431,7 @@ def _read(
         available = [*available, *spec.lookup.columns]
     if isinstance(spec, CustomersSpec):
         if label_optional and spec.label is not None and spec.label.column not in available:
+            table.warning("label", 0, f"not in the file: {FRESH_EXTRACT}")
             spec = spec.model_copy(update={"label": None})
         if spec.all_attributes:
             spec = _with_every_attribute(spec, available, config.data.carried_attributes())
@@ -483,7 +484,23 @@ def _read(
         keys = {table.sources[c] for c in ("customer_id", "rows.column") if c in table.sources}
         table.raw = _blanked(table.raw, spec, keep=keys)
     _within_ranges(table, spec)
+    if label_optional and isinstance(spec, CustomersSpec) and spec.label is not None:
+        _unlabelled_when_blank(table, spec)
     return table
+
+
+FRESH_EXTRACT = "a fresh extract to score, everyone is scored; training needs labels"
+"""What a customers file without labels is to `churn score` (read with `label_optional`)."""
+
+
+def _unlabelled_when_blank(table: _Table, spec: CustomersSpec) -> None:
+    """A label column blank in every row, as a holdout ships (Cell2Cell's `Churn`), is
+    read as no label column: a fresh extract, not 20,000 missing labels."""
+    if _text(table.column("label")).notna().any():
+        return
+    table.warning("label", len(table.raw), f"blank in all {_rows(len(table.raw))}: {FRESH_EXTRACT}")
+    table.spec = spec.model_copy(update={"label": None})
+    table.sources = _source_columns(table.spec)
 
 
 def _lookup(
@@ -1456,6 +1473,11 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
 def _label(table: _Table, positive: str | float | bool) -> pd.Series:
     """True where the label is the positive value; the column must hold exactly two values."""
     keys, wanted = _label_keys(table.column("label"), positive)
+    if keys.isna().all():
+        n = len(keys)
+        what = f"blank in all {_rows(n)}: no labels to train on"
+        table.error("label", n, f"{what} (`churn score` reads such a file as a fresh extract)")
+        return keys.notna()
     if keys.isna().any():
         table.flag("error", "label", keys.isna(), "no label")
     counts = keys.value_counts()

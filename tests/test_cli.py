@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from churn.cli import app
-from tests.factories import transactions_frame, write_dataset
+from tests.factories import customers_frame, transactions_frame, write_dataset
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -57,6 +57,22 @@ def test_validate_bad_data_exits_2_naming_file_column_and_rows(tmp_path):
     assert "amount" in result.output
     assert "2 rows" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("label", ["blank", "absent"])
+def test_validate_accepts_the_fresh_extract_score_accepts(tmp_path, label):
+    """A holdout without labels (its label column blank, or gone) is scored by `churn
+    score`; validate refused it ("column not found (configured for 'label')")."""
+    customers = customers_frame()
+    if label == "blank":
+        customers = customers.assign(churned="")
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    config = write_dataset(tmp_path, customers=customers, specs=specs)
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "a fresh extract to score, everyone is scored; training needs labels" in said
+    assert "data OK (1 warning(s))" in said
 
 
 def test_missing_config_is_one_line_and_exit_2(tmp_path):

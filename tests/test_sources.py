@@ -20,6 +20,7 @@ from features.build import build, build_features
 from features.contract import ChurnSpec, ConfigError, CustomersSpec, LookupSpec, load_config
 from features.report import _missing, render_report
 from features.sources import (
+    FRESH_EXTRACT,
     DataError,
     Issue,
     ValidationReport,
@@ -800,9 +801,33 @@ def test_a_fresh_extract_without_the_label_column_is_read_for_scoring(tmp_path):
     tables, report = validate(config, label_optional=True)
     assert report.errors == [] and tables is not None
     assert "label" not in tables.customers
+    said = only_warning(report)
+    assert_located(said, file="customers.csv", column="churned", rows=0)
+    assert said.message == f"not in the file: {FRESH_EXTRACT}"
     features = pd.DataFrame({"customer_id": [1, 2, 3, 4]})
     snapshot = config.model_copy(update={"churn": ChurnSpec(definition="label_column")})
     assert active_only(features, tables, snapshot, pd.Timestamp("2024-06-30")).equals(features)
+
+
+def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path):
+    """A holdout ships its label column empty (Cell2Cell's `Churn`): scoring read 'no label
+    in 20,000 rows' and "the positive value 'Yes' never occurs; found " (nothing)."""
+    customers = customers_frame().assign(churned="")
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    config = load_config(write_dataset(tmp_path, customers=customers, specs=specs))
+    tables, report = validate(config, label_optional=True)
+    assert report.errors == [] and tables is not None
+    assert "label" not in tables.customers
+    said = only_warning(report)
+    assert_located(said, file="customers.csv", column="churned", rows=4)
+    assert said.message == f"blank in all 4 rows: {FRESH_EXTRACT}"
+    _, report = validate(config)  # training's read: one error, no empty list of values
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column="churned", rows=4)
+    assert issue.message == (
+        "blank in all 4 rows: no labels to train on "
+        "(`churn score` reads such a file as a fresh extract)"
+    )
 
 
 def test_missing_labels_are_errors(tmp_path):
