@@ -310,6 +310,8 @@ def score(
                 else ""
             )
         )
+    if job.cutoff_note is not None:
+        console.print(f"[yellow]note:[/] {job.cutoff_note}", highlight=False)
     shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:
         console.print(

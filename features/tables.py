@@ -130,15 +130,29 @@ def data_end(tables: Tables) -> pd.Timestamp | None:
     return tables.observed_until
 
 
+def snapshot_cutoff(tables: Tables, *, today: pd.Timestamp) -> pd.Timestamp:
+    """The one cutoff of a labelled snapshot, the same in training and scoring: its last
+    day (`data_end`: the extract date, else the last activity), else `today` (`data.as_of`
+    defaults to it), since a table of attributes alone holds no date of its own."""
+    end = data_end(tables)
+    return end if end is not None else pd.Timestamp(today).normalize()
+
+
 def after_data_end(tables: Tables, cutoffs: Iterable[pd.Timestamp]) -> str | None:
     """Why these cutoffs cannot be used, or None: a cutoff after the data's last day
-    would count the days no data were recorded as the customers' silence."""
+    would count the days no data were recorded as the customers' silence, and read a
+    snapshot of attributes alone (no activity) as if it had been taken later."""
     end = data_end(tables)
     days = {pd.Timestamp(c).normalize() for c in cutoffs}
     late = sorted(day for day in days if end is not None and day > end)
     if not late:
         return None
     shown = ", ".join(str(c.date()) for c in late[:3])
+    if tables.observed_until is None:
+        return (
+            f"cutoff {shown} is after the extract date (data.as_of: {end.date()}): the "
+            "snapshot describes its customers as of then; use a cutoff on or before it"
+        )
     return (
         f"cutoff {shown} is after the last day of data ({end.date()}): the days after it "
         "would count as every customer's silence; use a cutoff on or before it"

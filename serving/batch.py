@@ -24,7 +24,7 @@ from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import label_churn
 from features.levels import texts
 from features.sources import load_tables
-from features.tables import Tables, after_data_end, data_end
+from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
 from serving import store
 from serving.ranking import RANKED, Rules, rank, rules_for, segments_of
@@ -96,6 +96,8 @@ class Job:
     segments: list[str] = field(default_factory=list)
     rules: Rules | None = None
     """Default: the model's own (`ranking.rules_for`)."""
+    cutoff_note: str | None = None
+    """Why the cutoff is what it is, when a user would not expect it (`TODAY_NOTE`)."""
 
     @property
     def rows(self) -> int:
@@ -141,7 +143,9 @@ def prepare(
     """Load the champion (unless given) and the active customers' features at the cutoff."""
     champion = champion or load_champion(config.model_name, settings.tracking_uri)
     tables = load_tables(config, label_optional=True)
-    when = resolve_cutoff(tables, cutoff)
+    snapshot = config.churn.definition == "label_column"
+    when = resolve_cutoff(tables, cutoff, snapshot=snapshot)
+    dateless = snapshot and cutoff is None and data_end(tables) is None
     built = champion.model.features(tables, when)
     require_model_columns(built, champion, config)
     features = active_only(built, tables, config, when)
@@ -152,21 +156,33 @@ def prepare(
         database_url=settings.database_url,
         configured_value=configured_value(tables, features),
         segments=segments_of(champion.model.specs, config),
+        cutoff_note=TODAY_NOTE if dateless else None,
     )
 
 
-def resolve_cutoff(tables: Tables, cutoff: dt.date | None) -> pd.Timestamp:
+TODAY_NOTE = (
+    "the snapshot has no data.as_of and no dated activity: scored as of today, as training "
+    "reads it; set data.as_of to the extract date so that every run reads it as of that day"
+)
+
+
+def resolve_cutoff(
+    tables: Tables, cutoff: dt.date | None, *, snapshot: bool = False
+) -> pd.Timestamp:
     """The given cutoff (not after the data's last day), else the data's last day
     (`features.tables.data_end`): the extract date when `data.as_of` sets one, as in
     training and as `POST /v1/score` defaults to, else the last day with recorded
     activity. (The last contact in a snapshot's interactions is a day or more before its
     extract: a score as of then would read "39 days ago" where training and the API read
-    40.)"""
+    40.) A labelled `snapshot` with neither is read as of today, as training reads it
+    (`features.tables.snapshot_cutoff`); other data are asked for a cutoff."""
     if cutoff is not None:
         given = pd.Timestamp(cutoff).normalize()
         if (why := after_data_end(tables, [given])) is not None:
             raise ServingError(why)
         return given
+    if snapshot:
+        return snapshot_cutoff(tables, today=pd.Timestamp.today())
     end = data_end(tables)
     if end is not None:
         return end

@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from features.contract import RunConfig
 from features.labels import observed_end
-from features.tables import Tables
+from features.tables import Tables, snapshot_cutoff
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
 from training.tune import tune_params
@@ -39,13 +39,6 @@ class Outcome:
     plan: CutoffPlan | None
     train: pd.DataFrame | None = None
     """The rows the model was fitted on, where no cutoff plan says (a snapshot's split)."""
-
-
-def snapshot_cutoff(tables: Tables, config: RunConfig) -> pd.Timestamp:
-    """The one cutoff of a labelled snapshot: the extract date, else the last activity."""
-    if config.data.as_of is not None:
-        return pd.Timestamp(config.data.as_of)
-    return tables.observed_until or pd.Timestamp("today").normalize()
 
 
 def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
@@ -98,7 +91,7 @@ def first_activity(tables: Tables) -> pd.Timestamp | None:
 
 
 def _snapshot_split(tables: Tables, config: RunConfig) -> Outcome:
-    cutoff = snapshot_cutoff(tables, config)
+    cutoff = snapshot_cutoff(tables, today=pd.Timestamp.today())
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
     seed = config.evaluation.seed
     rest, test = train_test_split(data.frame, test_size=0.2, stratify=data.y, random_state=seed)
@@ -112,7 +105,7 @@ def _snapshot_split(tables: Tables, config: RunConfig) -> Outcome:
 
 def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
     if config.churn.definition == "label_column":
-        cutoff = snapshot_cutoff(tables, config)
+        cutoff = snapshot_cutoff(tables, today=pd.Timestamp.today())
     else:
         cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])

@@ -16,7 +16,7 @@ from rich.table import Table
 from sklearn.metrics import roc_auc_score
 
 from features.contract import RunConfig
-from features.tables import Tables
+from features.tables import Tables, data_end
 from training.evaluate import classification_metrics, profit_curve
 from training.protocol import Outcome, first_activity, value_of, value_source
 
@@ -81,6 +81,8 @@ def build_report(
         },
     )
     report["promotion_max_ece"] = config.promotion.max_ece
+    if config.churn.definition == "label_column" and data_end(tables) is None:
+        report["snapshot_read_as_of_today"] = True  # `features.tables.snapshot_cutoff`
     known = {spec.name for spec in outcome.data.specs}
     unknown = [name for name in config.reasons.never if name not in known]
     if unknown:  # a typo would leave the attribute in every reason list, silently
@@ -185,7 +187,8 @@ BASELINE_MARGIN = 0.005
 def caveats(report: dict[str, Any]) -> list[str]:
     """What a modeller must know before trusting (or promoting) the numbers above: a
     test with few churners or with nearly only churners, a simple baseline that ranks
-    better than the model, and training cutoffs with little history before them."""
+    better than the model, training cutoffs with little history before them, and a
+    snapshot read as of today for want of a date of its own."""
     notes = []
     churners = round(report["churn_rate"] * report["n_customers"])
     if churners < FEW_CHURNERS:
@@ -229,6 +232,12 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"calibration error {ece:.4f} is above promotion.max_ece {limit}: `churn promote` "
             "refuses this run (--force promotes it anyway; a churn rate that drifts between "
             "cutoffs, e.g. a short history under a long active_window_days, raises it)"
+        )
+    if report.get("snapshot_read_as_of_today"):
+        notes.append(
+            f"the snapshot has no data.as_of and no dated activity: it was read as of today "
+            f"({report['test_cutoffs'][0]}), as `churn score` reads it; set data.as_of to the "
+            "extract date so that every run reads it as of that day"
         )
     notes += _history_caveats(report)
     return notes

@@ -188,11 +188,13 @@ def test_no_champion_is_one_clear_error(scored, monkeypatch, tmp_path):
 
 def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():
     """A labelled telecom snapshot has no dated activity: the default cutoff is
-    `data.as_of`; with neither, the user is asked for --cutoff."""
+    `data.as_of`; with neither, today, as training reads it (scoring asked for --cutoff
+    where training had silently used today); other data without a date are asked."""
     snapshot = Tables(customers=pd.DataFrame({"customer_id": ["a", "b"]}))
     extract = replace(snapshot, as_of=pd.Timestamp("2024-06-30"))
-    assert resolve_cutoff(extract, None) == pd.Timestamp("2024-06-30")
+    assert resolve_cutoff(extract, None, snapshot=True) == pd.Timestamp("2024-06-30")
     assert resolve_cutoff(extract, dt.date(2024, 5, 31)) == pd.Timestamp("2024-05-31")
+    assert resolve_cutoff(snapshot, None, snapshot=True) == pd.Timestamp.today().normalize()
     with pytest.raises(ServingError, match="--cutoff"):
         resolve_cutoff(snapshot, None)
 
@@ -221,8 +223,13 @@ def test_a_cutoff_after_the_last_day_of_data_is_refused(scored):
     with pytest.raises(ServingError, match=f"after the last day of data \\({end.date()}\\)"):
         resolve_cutoff(tables, (end + pd.Timedelta(days=1)).date())
     extract = replace(Tables(customers=pd.DataFrame({"customer_id": ["a"]})), as_of=end)
-    with pytest.raises(ServingError, match="after the last day of data"):
-        resolve_cutoff(extract, (end + pd.Timedelta(days=30)).date())
+    later = (end + pd.Timedelta(days=30)).date()
+    with pytest.raises(ServingError) as raised:  # no activity: no silence to speak of
+        resolve_cutoff(extract, later)
+    assert str(raised.value) == (
+        f"cutoff {later} is after the extract date (data.as_of: {end.date()}): the snapshot "
+        "describes its customers as of then; use a cutoff on or before it"
+    )
 
 
 def test_the_champion_knows_the_highest_risky_values_it_trained_on(scored):

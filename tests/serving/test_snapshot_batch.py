@@ -10,12 +10,12 @@ import yaml
 
 from features.contract import load_config
 from features.sources import DataError, load_tables
-from serving.batch import Champion, ServingError, prepare
+from serving.batch import TODAY_NOTE, Champion, ServingError, prepare
 from serving.settings import Settings
 from tests.training.datasets import telecom_snapshot
 from training.package import package_model
 from training.protocol import run_protocol
-from training.report import build_report
+from training.report import build_report, caveats
 
 pytestmark = pytest.mark.slow
 
@@ -82,3 +82,27 @@ def test_an_attribute_this_config_leaves_out_is_named_with_the_setting(trained, 
     said = str(raised.value)
     assert "tenure left out (data.customers.not_attributes), Contract left out" in said
     assert "version 1 was trained on them and cannot score without them" in said
+
+
+def test_a_snapshot_without_a_date_is_trained_and_scored_as_of_today_and_both_say_so(
+    trained, tmp_path
+):
+    """Training read a snapshot without `data.as_of` as of today, silently, while scoring
+    refused it ("pass --cutoff"): both read it as of today now, and say why."""
+    champion, source = trained
+    assert _prepare(source, champion, tmp_path).cutoff_note is None  # as_of 2024-06-30
+    raw = yaml.safe_load(source.read_text())
+    del raw["data"]["as_of"]
+    dateless = source.with_name("dateless.yaml")
+    dateless.write_text(yaml.safe_dump(raw, sort_keys=False))
+    today = pd.Timestamp.today().normalize()
+    job = _prepare(dateless, champion, tmp_path)
+    assert job.cutoff == today and job.cutoff_note == TODAY_NOTE
+    config = load_config(dateless)
+    tables = load_tables(config)
+    report = build_report(run_protocol(tables, config), tables, config)
+    assert report["test_cutoffs"] == [str(today.date())]
+    assert (
+        f"the snapshot has no data.as_of and no dated activity: it was read as of today "
+        f"({today.date()}), as `churn score` reads it; set data.as_of to the extract date"
+    ) in " ".join(caveats(report))
