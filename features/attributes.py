@@ -28,10 +28,12 @@ def attribute_spec(
     levels: tuple[str, ...] = (),
     *,
     flag: bool = False,
+    capitals: bool = False,
     words: str | None = None,
 ) -> FeatureSpec:
-    """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no";
-    `words` name the attribute in reasons ("transactions in the last 12 months: 20")."""
+    """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no",
+    or "Yes"/"No" with `capitals`; `words` name the attribute in reasons ("transactions in
+    the last 12 months: 20")."""
     # the templates read the value as `{}`, the feature's own (its name may hold '.',
     # ':' or braces), and the words as literal text
     called = (words or name).replace("{", "{{").replace("}", "}}")
@@ -45,7 +47,7 @@ def attribute_spec(
             "float",
             Mechanism.ATTRIBUTE,
             f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
-            f"{called}: {{!y}}" if flag else f"{said} {{!n}}",
+            f"{called}: {{!{'Y' if capitals else 'y'}}}" if flag else f"{said} {{!n}}",
             reason_missing=missing,
         )
     return FeatureSpec(
@@ -70,14 +72,20 @@ def _is_flag(values: pd.Series | np.ndarray) -> bool:
 
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
-    words = ctx.tables.attribute_words
+    words, kinds = ctx.tables.attribute_words, ctx.tables.attributes
+    levels = {n: _levels(_every_value(ctx.tables, n)) for n, k in kinds.items() if k != "numeric"}
+    # flags read as the data's own yes/no columns write them: a telecom extract's 0/1
+    # RetentionOffersAccepted read "yes" beside HandsetWebCapable's "Yes"
+    capitals = any(set(found) == {"Yes", "No"} for found in levels.values())
     specs = []
-    for name, kind in ctx.tables.attributes.items():
-        values = _every_value(ctx.tables, name)
+    for name, kind in kinds.items():
         if kind == "categorical":
-            specs.append(attribute_spec(name, kind, _levels(values), words=words.get(name)))
+            specs.append(attribute_spec(name, kind, levels[name], words=words.get(name)))
         else:
-            specs.append(attribute_spec(name, kind, flag=_is_flag(values), words=words.get(name)))
+            flag = _is_flag(_every_value(ctx.tables, name))
+            specs.append(
+                attribute_spec(name, kind, flag=flag, capitals=capitals, words=words.get(name))
+            )
     return specs
 
 

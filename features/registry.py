@@ -147,7 +147,7 @@ def _filler(template: str, names: tuple[str, ...], own: str) -> Callable[..., st
             said = f"!{conversion}" if conversion else ""
             parts.append(f"{{{names.index(field or own)}{said}{f':{spec}' if spec else ''}}}")
     positional = "".join(parts)
-    custom = any(f"!{c}" in template for c in "cxyeandg")
+    custom = any(f"!{c}" in template for c in "cxyYeandg")
     return partial(_FORMATTER.format, positional) if custom else positional.format
 
 
@@ -260,9 +260,10 @@ class _Ago(float):
 
 class _ReasonFormatter(string.Formatter):
     """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
-    "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no", `{name!n}` a plain number
-    without exponent notation, `{name!d:.0f}` days as "15 days ago" or "today", `{name!g}`
-    an estimate to two significant digits ("0.0019"); the rest is str.format."""
+    "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no" (`!Y`: "Yes" or "No"),
+    `{name!n}` a plain number without exponent notation, `{name!d:.0f}` days as "15 days
+    ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"); the rest
+    is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -271,6 +272,8 @@ class _ReasonFormatter(string.Formatter):
             return _Times(float(value))  # type: ignore[arg-type]
         if conversion == "y":
             return "yes" if float(value) == 1 else "no"  # type: ignore[arg-type]
+        if conversion == "Y":
+            return "Yes" if float(value) == 1 else "No"  # type: ignore[arg-type]
         if conversion == "e":
             return _Ends(float(value))  # type: ignore[arg-type]
         if conversion == "a":

@@ -160,8 +160,24 @@ def test_an_attribute_named_with_format_characters_renders(name):
     assert spec.render({name: "saas"}) == f"{name}: saas"
 
 
-def _attribute_specs(customers: pd.DataFrame) -> dict[str, FeatureSpec]:
-    tables = Tables(customers=customers, attributes={"senior": "numeric"})
+def test_a_flag_reads_yes_as_the_datas_own_yes_no_columns_write_it():
+    """A telecom extract's 0/1 RetentionOffersAccepted read "yes" beside
+    HandsetWebCapable's "Yes" in the same worklist."""
+    customers = pd.DataFrame(
+        {"customer_id": [1, 2, 3], "senior": [0, 1, 0], "web": ["Yes", "No", "Yes"]}
+    )
+    specs = _attribute_specs(customers, web="categorical")
+    assert specs["senior"].render({"senior": 1.0}) == "senior: Yes"
+    assert specs["senior"].render({"senior": 0.0}) == "senior: No"
+    assert specs["web"].render({"web": "Yes"}) == "web: Yes"
+    lower = customers.assign(web=["yes", "no", "yes"])
+    assert _attribute_specs(lower, web="categorical")["senior"].render({"senior": 1.0}) == (
+        "senior: yes"
+    )
+
+
+def _attribute_specs(customers: pd.DataFrame, **kinds: str) -> dict[str, FeatureSpec]:
+    tables = Tables(customers=customers, attributes={"senior": "numeric", **kinds})
     context = prepare(tables, last_cutoff_day=0)
     return {spec.name: spec for spec in ATTRIBUTES.specs(context)}
 
