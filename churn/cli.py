@@ -283,7 +283,7 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving.batch import beyond_training, prepare
+    from serving.batch import beyond_training, prepare, unseen_levels
     from serving.settings import Settings
 
     run = load_config(config)
@@ -325,6 +325,12 @@ def score(
             f"is not the champion's ({', '.join(kept_out) or 'none'}): reasons follow the "
             "model's, the same in this batch and the API; train and promote a model with "
             "this config to change them"
+        )
+    for unseen in unseen_levels(job.champion.model.layout.levels, job.features):
+        console.print(
+            f"[yellow]note:[/] {unseen.customers:,} customers hold a level of {unseen.feature} "
+            f"the model never trained on ({', '.join(map(repr, unseen.examples))}): scored as "
+            "unknown, as a blank; check the extract writes its levels as training's did"
         )
     for past in beyond_training(job.champion.model.info, job.features):
         console.print(

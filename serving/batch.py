@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -290,6 +290,7 @@ def score(
                     directions=model.info.get("risk_directions"),
                     pivots=model.info.get("reason_pivots"),
                     never=model.config.reasons.never,
+                    levels=model.layout.levels,
                 )
             )
             if on_chunk is not None:
@@ -329,6 +330,35 @@ def beyond_training(info: Mapping[str, Any], features: pd.DataFrame) -> list[Bey
         if past and past >= BEYOND_SHARE * len(features):
             found.append(BeyondTraining(name, past, float(values.max()), float(trained)))
     return sorted(found, key=lambda b: -b.customers)
+
+
+@dataclass(frozen=True)
+class UnseenLevels:
+    """Scored customers holding a categorical attribute's level the model never trained
+    on (read as unknown, as the model reads a blank)."""
+
+    feature: str
+    customers: int
+    examples: list[str]
+
+
+def unseen_levels(
+    levels: Mapping[str, Sequence[str]], features: pd.DataFrame
+) -> list[UnseenLevels]:
+    """Categorical features on which at least `BEYOND_SHARE` of the scored customers hold
+    a level training never saw: a holdout writing '2 - High' for the trained '2-High' was
+    scored as if every credit rating were blank, without a word."""
+    found = []
+    for name, trained in levels.items():
+        if name not in features or features.empty:
+            continue
+        values = features[name].astype("object")
+        unseen = values.notna() & ~values.isin(list(trained))
+        count = int(unseen.sum())
+        if count and count >= BEYOND_SHARE * len(features):
+            common = values[unseen].astype(str).value_counts().index[:3].tolist()
+            found.append(UnseenLevels(name, count, common))
+    return sorted(found, key=lambda u: -u.customers)
 
 
 def _tidy(amount: float) -> float:

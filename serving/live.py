@@ -734,6 +734,7 @@ def explain_rows(
         directions=model.info.get("risk_directions"),
         pivots=model.info.get("reason_pivots"),
         never=model.config.reasons.never,
+        levels=model.layout.levels,
     )
 
 

@@ -171,12 +171,15 @@ def explain(
     raising: int = 3,
     lowering: int = 1,
     never: Collection[str] = (),
+    levels: Mapping[str, Sequence[str]] | None = None,
 ) -> list[list[Reason]]:
     """The top reasons per row of `features` (a frame or plain columns), in row order;
     no lowering one from the risky side (module docstring; `directions` are the model's).
     Which side of the typical customer a value sits on is judged against `pivots` (the
     model's training medians: the same for a batch and a live request), else `means`.
-    Features in `never` are no reasons (`reasons.never`: attributes not to act on)."""
+    Features in `never` are no reasons (`reasons.never`: attributes not to act on). A
+    categorical value not among the model's trained `levels` says so: the model read it
+    as unknown ("credit rating: 8-Worst" raised the risk as a blank would)."""
     grouped = group_contributions(contributions, columns, source_of)
     candidates = _against_direction(
         grouped.values,
@@ -218,6 +221,8 @@ def explain(
             if spec is not None
             else [None] * len(at)
         )
+        if levels and source in levels:
+            rendered = _flag_unseen(rendered, shown, levels[source])
         for k, i in enumerate(at.tolist()):
             values[i], texts[i] = shown[k], rendered[k]
     shown_means = {source: _known(means.get(source)) for source in chosen_sources}
@@ -245,6 +250,22 @@ def explain(
             Reason(source, values[i], chosen[i], shown_means[source], direction, text)
         )
     return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
+
+
+UNSEEN = "a level the model never trained on: read as unknown"
+
+
+def _flag_unseen(
+    texts: list[str | None], values: Sequence[object], trained: Sequence[str]
+) -> list[str | None]:
+    """Reason texts of values outside the trained levels, saying so."""
+    known = set(trained)
+    return [
+        f"{text} ({UNSEEN})"
+        if text is not None and value is not None and value not in known
+        else text
+        for text, value in zip(texts, values, strict=True)
+    ]
 
 
 @lru_cache(maxsize=4096)

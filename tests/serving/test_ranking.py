@@ -6,7 +6,7 @@ import pytest
 
 from features.attributes import attribute_spec
 from features.contract import BandsSpec, RunConfig
-from serving.batch import beyond_training, records
+from serving.batch import beyond_training, records, unseen_levels
 from serving.ranking import (
     MAX_SEGMENT_LEVELS,
     Rules,
@@ -171,3 +171,21 @@ def test_customers_past_the_highest_risky_value_training_saw_are_counted():
     one_in_many = pd.concat([features] * 3, ignore_index=True).assign(overdue_ratio=1.0)
     one_in_many.loc[0, "overdue_ratio"] = 50.0
     assert beyond_training(info, one_in_many) == []  # under 1% of the batch: no note
+
+
+def test_customers_holding_a_level_training_never_saw_are_counted():
+    """A holdout writing '2 - High' for the trained '2-High' was scored as if every
+    rating were blank, without a word; blanks and trained levels are no news."""
+    levels = {"CreditRating": ["1-Highest", "2-High"], "Plan": ["basic", "pro"]}
+    features = pd.DataFrame(
+        {
+            "CreditRating": ["2 - High"] * 60 + ["1 - Highest"] * 30 + ["2-High"] * 9 + [None],
+            "Plan": ["basic"] * 50 + ["pro"] * 50,
+        }
+    )
+    (unseen,) = unseen_levels(levels, features)
+    assert (unseen.feature, unseen.customers, unseen.examples) == (
+        "CreditRating",
+        90,
+        ["2 - High", "1 - Highest"],
+    )

@@ -104,6 +104,16 @@ def test_grouped_attribute_is_one_reason_with_its_summed_contribution():
     assert next(r for r in second if r.feature == "contract").direction == "lowers"
 
 
+def test_a_level_the_model_never_trained_on_says_it_was_read_as_unknown():
+    """A holdout writing '2 - High' for the trained '2-High': the model read a blank,
+    and 'credit rating: 2 - High' raising the risk read as a judgement of the rating."""
+    first, second = _explain(levels={"contract": ["year", "two_year"]})
+    (unseen,) = [r for r in first if r.feature == "contract"]
+    assert unseen.text == "contract: month (a level the model never trained on: read as unknown)"
+    assert unseen.value == "month"
+    assert next(r for r in second if r.feature == "contract").text == "contract: year"
+
+
 def test_top_three_raising_then_the_strongest_lowering():
     first, second = _explain()
     assert [(r.feature, r.direction) for r in first] == [
