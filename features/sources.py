@@ -270,12 +270,53 @@ def validate(
     reference = _reference_date(config, today)
     frames = {t.name: _clean(t, ids_as_int=ids_as_int, reference=reference) for t in tables}
     customers = _customers(config, tables, frames)
+    _check_ends(tables, frames, config)
     report.tables = [_summarize(t.name, t.path, frames[t.name]) for t in tables]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
     if report.errors or customers is None:
         return None, report
     return _tables(config, customers, frames, tables), report
+
+
+ENDS_EARLY_DAYS = 28
+"""An activity log whose last row is this many days before the data's end has more
+likely stopped being extracted than seen four silent weeks of every customer."""
+ACTIVITY_NOUNS = {"transactions": "purchase", "events": "usage event"}
+
+
+def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: RunConfig) -> None:
+    """Warn when purchases or usage end well before the data do (`data.as_of`, else the
+    latest row of any table): every day after reads as silence. Olist's orders end two
+    months before its reviews, and a score as of the reviews' end said 173 customers'
+    risk had risen by 10 points or more since the last purchase."""
+    ends = {
+        name: frame["timestamp"].max().normalize()
+        for name, frame in frames.items()
+        if "timestamp" in frame and frame["timestamp"].notna().any()
+    }
+    if config.data.as_of is not None:
+        end, by = pd.Timestamp(config.data.as_of), "data.as_of"
+    elif ends:
+        by = max(ends, key=lambda name: ends[name])
+        end = ends[by]
+    else:
+        return
+    for table in tables:
+        last = ends.get(table.name)
+        if table.name not in ACTIVITY_NOUNS or last is None:
+            continue
+        gap = (end - last).days
+        if gap >= ENDS_EARLY_DAYS:
+            noun = ACTIVITY_NOUNS[table.name]
+            table.warning(
+                "timestamp",
+                0,
+                f"the last {noun} is on {last.date()}, {gap} days before the data's end "
+                f"({end.date()}, {by}): training and scoring read those days as no {noun} "
+                "by anyone; if the extract of this table ended earlier, set data.as_of to "
+                "its end (and leave out other tables' later rows)",
+            )
 
 
 def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str, TableSpec]:

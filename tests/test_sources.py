@@ -42,11 +42,18 @@ from tests.factories import (
     write_table,
 )
 
+ENDS_EARLY = "before the data's end"
+
 
 def check(
-    tmp_path: Path, today: dt.date | None = None, **kwargs
+    tmp_path: Path, today: dt.date | None = None, *, ends_early: bool = False, **kwargs
 ) -> tuple[Tables | None, ValidationReport]:
-    return validate(load_config(write_dataset(tmp_path, **kwargs)), today=today)
+    """Validate the factory's data set; the warnings that its activity ends six months
+    before its `as_of` are left out unless `ends_early` (they are tested on their own)."""
+    tables, report = validate(load_config(write_dataset(tmp_path, **kwargs)), today=today)
+    if not ends_early:
+        report.issues = [issue for issue in report.issues if ENDS_EARLY not in issue.message]
+    return tables, report
 
 
 def load(tmp_path: Path, **kwargs) -> Tables:
@@ -62,8 +69,10 @@ def only_error(report: ValidationReport) -> Issue:
 
 
 def only_warning(report: ValidationReport) -> Issue:
-    assert len(report.warnings) == 1, [str(issue) for issue in report.warnings]
-    return report.warnings[0]
+    """The one warning, besides those that the factory's activity ends early (`check`)."""
+    warnings = [issue for issue in report.warnings if ENDS_EARLY not in issue.message]
+    assert len(warnings) == 1, [str(issue) for issue in warnings]
+    return warnings[0]
 
 
 def assert_located(issue: Issue, *, file: str, column: str | None, rows: int) -> None:
@@ -1545,6 +1554,35 @@ def test_one_column_read_as_both_type_and_satisfaction_keeps_its_written_types(t
         "survey",
     ]
     assert sorted(tables.interactions["satisfaction"]) == [1.0, 2.0, 5.0]
+
+
+def test_activity_that_ends_long_before_the_data_is_a_warning_naming_the_gap(tmp_path):
+    """Every day after the last purchase reads as silence: Olist's orders end two months
+    before its reviews, and a score as of the reviews' end saw risk rise everywhere."""
+    _, report = check(tmp_path, ends_early=True)  # purchases end 2024-06-30, as_of 2024-12-31
+    said = {w.table: w.message for w in report.warnings if ENDS_EARLY in w.message}
+    assert set(said) == {"transactions", "events"}
+    assert said["transactions"].startswith(
+        "the last purchase is on 2024-06-30, 184 days before the data's end (2024-12-31, "
+        "data.as_of): training and scoring read those days as no purchase by anyone"
+    )
+    late_review = interactions_frame().assign(timestamp=["2024-03-10", "2024-04-01", "2024-09-01"])
+    _, report = check(
+        tmp_path,
+        ends_early=True,
+        data={"as_of": None},
+        interactions=late_review,
+        events=None,
+        cancellations=None,
+    )
+    (warning,) = [w for w in report.warnings if ENDS_EARLY in w.message]
+    assert_located(warning, file="transactions.csv", column="timestamp", rows=0)
+    assert "63 days before the data's end (2024-09-01, interactions)" in warning.message
+
+
+def test_activity_that_ends_within_four_weeks_of_the_data_is_no_news(tmp_path):
+    _, report = check(tmp_path, ends_early=True, data={"as_of": "2024-07-27"}, cancellations=None)
+    assert not [w for w in report.warnings if ENDS_EARLY in w.message]
 
 
 def test_resolved_before_opened_is_a_warning(tmp_path):
