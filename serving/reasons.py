@@ -42,6 +42,12 @@ from features.registry import FeatureSpec, Mechanism, missing_means_never, safer
 
 Direction = Literal["raises", "lowers"]
 
+MIN_REASON_LOGIT = 0.02
+"""A contribution smaller than this (in log-odds: half a point of probability at 30%) is
+no reason: on a telecom snapshot a fifth of the reasons shown moved the score by less than
+0.05, and 'Occupation: Other', at a median of 0.009, was named 1,168 times. A customer
+whose every cell is smaller gets fewer reasons, or none: nothing stands out."""
+
 
 class Reason(NamedTuple):
     """One reason for one customer; `value` and `population_mean` are None when unknown.
@@ -198,6 +204,7 @@ def explain(
     if hidden:  # `reasons.never` and the season: the model uses them, no reason names them
         candidates = candidates.copy()
         candidates[:, hidden] = 0.0
+    candidates = np.where(np.abs(candidates) < MIN_REASON_LOGIT, 0.0, candidates)
     # spares: a reason from a missing value with nothing to say goes, and so does one
     # saying again what a stronger one of another window says (below)
     rows, cols = pick(candidates, raising=raising + 2, lowering=lowering + 1)
