@@ -1434,7 +1434,33 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     elif len(clean) > 1 and clean.nunique() == 1:  # blanks aside: they may still tell
         what = "one value in every filled row: it tells no customers apart"
         table.flag("warning", name, clean.notna(), what, clean)
+    elif kind == "numeric" and _zero_like_unknown(clean):
+        zeros = clean == 0
+        rest = clean[clean.notna() & ~zeros]
+        what = (
+            f"0 in {zeros.mean():.0%} of the rows, its other values from {rest.min():,.4g} "
+            f"to {rest.max():,.4g}: if 0 means unknown (an age, a household's income), set "
+            f"missing_values: {{{name}: [0]}}, or the model reads it as a measurement"
+        )
+        table.flag("warning", name, zeros, what)
     return clean
+
+
+ZERO_SHARE_AT_LEAST = 0.05
+ZERO_GAP_AT_LEAST = 0.25
+"""0 sits apart from an attribute's other values when its smallest non-zero value is at
+least this share of their median (and above 1): ages 18 to 99 (median 45) beside a spike
+of 0, as a telecom extract writes an unknown age; not counts or tenures, from 1 up."""
+
+
+def _zero_like_unknown(values: pd.Series) -> bool:
+    """Whether 0 looks like a placeholder for unknown: in `ZERO_SHARE_AT_LEAST` of the
+    rows or more, and apart from the other values, which are all positive."""
+    zeros = values == 0
+    rest = values[values.notna() & ~zeros]
+    if zeros.mean() < ZERO_SHARE_AT_LEAST or len(rest) < NUMBERS_AT_LEAST or rest.min() <= 1:
+        return False  # counts and ratings run up from 1: their 0 is a measurement
+    return bool(rest.min() >= ZERO_GAP_AT_LEAST * rest.median())
 
 
 def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:

@@ -1753,6 +1753,29 @@ def test_an_attribute_with_one_value_in_every_row_is_named_in_a_warning(tmp_path
     assert "tells no customers apart" in issue.message
 
 
+def test_zeros_apart_from_an_attributes_other_values_are_named_as_a_likely_unknown(tmp_path):
+    """A telecom extract writes an unknown age as 0: 'AgeHH1 0' was a risk reason for
+    1,723 customers, and nothing hinted at `missing_values`. Counts run up from 1 and say
+    nothing."""
+    n = 40
+    people = pd.DataFrame(
+        {
+            "customer_id": range(1, n + 1),
+            "age": [0] * 10 + list(range(20, 50)),
+            "calls": [0] * 10 + [1 + i % 7 for i in range(30)],
+        }
+    )
+    specs = {"customers": {"columns": {}, "attributes": ["age", "calls"]}}
+    _, report = check(tmp_path, customers=people, specs=specs)
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="age", rows=10)
+    assert issue.message.startswith("0 in 25% of the rows, its other values from 20 to 49")
+    assert "missing_values: {age: [0]}" in issue.message
+    specs["customers"]["missing_values"] = {"age": [0]}
+    _, report = check(tmp_path, customers=people, specs=specs)
+    assert not [w for w in report.warnings if w.column == "age"]
+
+
 def test_a_message_for_many_columns_is_said_once_naming_them(tmp_path, caplog):
     """A snapshot's blank columns were a line each on every command."""
     people = customers_frame().assign(Var1=None, Var2=None)
