@@ -1528,8 +1528,9 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
             "in missing_values to say so, or declare the attribute categorical",
         )
         return "numeric"
-    if not_numbers.mean() <= 1 - MOSTLY_NUMBERS:
-        what = (
+    mostly_unknown = len(tokens) <= PLACEHOLDERS_AT_MOST and numbers.nunique() >= NUMBERS_AT_LEAST
+    if not_numbers.mean() <= 1 - MOSTLY_NUMBERS or mostly_unknown:  # Cell2Cell's HandsetPrice:
+        what = (  # 'Unknown' in 57% beside its prices was read as categorical without a word
             "text among numbers, so the attribute is read as categorical (if such values "
             "mean unknown, list them in missing_values; or declare the attribute numeric)"
         )

@@ -392,6 +392,19 @@ def test_texts_that_are_no_placeholders_keep_the_attribute_categorical(tmp_path,
     assert tables.unknown_texts == {}
 
 
+def test_a_placeholder_in_most_rows_beside_many_numbers_is_named_in_a_warning(tmp_path):
+    """Cell2Cell's HandsetPrice: 'Unknown' in 57% beside its prices is read as
+    categorical (a few texts in most rows may be levels), but no longer without a word."""
+    seats: list = [float(n) for n in range(12)] + ["Unknown"] * 18
+    tables, report = check(tmp_path, customers=_many_customers(seats))
+    assert tables is not None and tables.attributes["seats"] == "categorical"
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="seats", rows=18)
+    assert "read as categorical (if such values mean unknown, list them in missing_values" in (
+        issue.message
+    )
+
+
 def test_attribute_values_differing_only_in_case_are_one_level_with_a_warning(tmp_path):
     customers = customers_frame().astype({"region": "object"})
     customers["region"] = ["North", "north", "north ", "south"]  # most rows spell 'north'
