@@ -55,9 +55,12 @@ def _summary(features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.nd
     orders = nan_to_zero(features["orders_total"])
     age = np.asarray(features["days_since_first_purchase"], dtype=np.float64)
     silence = np.asarray(features["days_since_last_purchase"], dtype=np.float64)
-    x = np.maximum(orders - 1.0, 0.0)
     big_t = nan_to_zero(age) / DAYS_PER_UNIT + 1.0 / DAYS_PER_UNIT
     t_x = np.clip(nan_to_zero(age - silence) / DAYS_PER_UNIT, 0.0, big_t)
+    # repeats are of purchase days: orders all on the first day are no repeat (Olist's
+    # basket split into two orders read as a repeat at once, then silence: "0% likely to
+    # still be an active buyer", below any one-time buyer)
+    x = np.where(t_x > 0, np.maximum(orders - 1.0, 0.0), 0.0)
     return x, t_x, big_t
 
 

@@ -58,6 +58,25 @@ def test_conditionals_behave():
     assert expected[1] > 1.0  # ten purchases in 300 days: about three per 90 days
 
 
+def test_orders_all_on_the_first_day_are_no_repeat_purchase():
+    """Olist splits a basket into orders: two the same day read as a repeat at once and
+    then silence, '0% likely to still be an active buyer', below any one-time buyer."""
+    model = BGNBD()
+    model.params_ = np.array([0.8, 6.0, 0.6, 2.5])
+    frame = pd.DataFrame(
+        {
+            "orders_total": [1, 2, 2],
+            "days_since_first_purchase": [200, 200, 200],
+            "days_since_last_purchase": [200, 200, 150],
+        }
+    )
+    alive = model.p_alive(frame)
+    assert alive[1] == alive[0] == 1.0
+    assert alive[2] < 1.0  # a repeat 50 days on, then silence, is one
+    expected = model.expected_purchases(frame, 90)
+    assert expected[1] == expected[0]
+
+
 @pytest.mark.parametrize(
     ("expected", "shown"),
     [
