@@ -277,6 +277,8 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         kept: dict[str, Any] = {}
         if self.event_types:
             kept["event_types"] = self.event_types
+        if self.info.get("rhythm_of") != "days":  # trained before the rhythm was of days
+            kept["rhythm_of"] = "orders"
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
         tables = replace(tables, **kept) if kept else tables

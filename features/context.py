@@ -67,7 +67,7 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         axis=axis,
         signup_day=to_days(signup) if signup is not None else np.full(len(axis), np.nan),
         orders=orders,
-        purchase_days=_purchase_days(orders, lines),
+        purchase_days=orders if tables.rhythm_of == "orders" else _purchase_days(orders, lines),
         lines=lines,
         categories=categories,
         events=events,

@@ -46,6 +46,14 @@ def codes_in(codes: np.ndarray, wanted: Sequence[int], levels: int) -> np.ndarra
     return table[codes]
 
 
+def unseen(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
+    """Where a value is present but no level, as the model reads it (`level_numbers`:
+    'MONTH-TO-MONTH' is the trained 'Month-to-month', '2 - High' is no '2-High')."""
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    present = ~pd.isna(np.asarray(array, dtype=object))
+    return present & np.isnan(level_numbers(values, levels))
+
+
 def level_numbers(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
     """`level_codes` as floats with NaN for missing or unseen: how XGBoost reads a
     categorical column (the churn model's and the wallet model's input alike).

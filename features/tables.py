@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -98,6 +98,9 @@ class Tables:
     for reason texts."""
 
     event_quantities: Mapping[str, str] = field(default_factory=dict)
+    rhythm_of: Literal["days", "orders"] = "days"
+    """What the buying rhythm's gaps run between (`features/recency.py`): purchase days;
+    a model trained before that read them between orders scores as it was trained."""
     """Further quantity columns of the events (`events.quantities`): column -> what it
     counts; loaded as `features.contract.quantity_column(column)`."""
 

@@ -22,7 +22,7 @@ import mlflow
 from churn.model import ChurnModel
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import label_churn
-from features.levels import texts
+from features.levels import texts, unseen
 from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
@@ -353,10 +353,10 @@ def unseen_levels(
         if name not in features or features.empty:
             continue
         values = features[name].astype("object")
-        unseen = values.notna() & ~values.isin(list(trained))
-        count = int(unseen.sum())
+        found_unseen = unseen(values, trained)
+        count = int(found_unseen.sum())
         if count and count >= BEYOND_SHARE * len(features):
-            common = values[unseen].astype(str).value_counts().index[:3].tolist()
+            common = values[found_unseen].astype(str).value_counts().index[:3].tolist()
             found.append(UnseenLevels(name, count, common))
     return sorted(found, key=lambda u: -u.customers)
 

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from churn.contributions import group_contributions
+from features.levels import unseen
 from features.registry import FeatureSpec, Mechanism, missing_means_never, safer_when
 
 Direction = Literal["raises", "lowers"]
@@ -266,12 +267,10 @@ def _flag_unseen(
     texts: list[str | None], values: Sequence[object], trained: Sequence[str]
 ) -> list[str | None]:
     """Reason texts of values outside the trained levels, saying so."""
-    known = set(trained)
+    outside = unseen(np.array(values, dtype=object), trained)
     return [
-        f"{text} ({UNSEEN})"
-        if text is not None and value is not None and value not in known
-        else text
-        for text, value in zip(texts, values, strict=True)
+        f"{text} ({UNSEEN})" if text is not None and flagged else text
+        for text, flagged in zip(texts, outside.tolist(), strict=True)
     ]
 
 

@@ -35,8 +35,9 @@ def held_out(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`train` without the held-out customers, and `validation` with only them: a
     stratified `share` of the validation rows (at least `MIN_VALIDATION_ROWS`, at most
-    half). A validation cutoff too small to split keeps every row and customer: there is
-    nothing to hold out."""
+    half). A validation cutoff too small to split keeps every row and customer, and so
+    does one whose held-out customers would leave training without both classes: there
+    is nothing to hold out."""
     wanted = max(share * len(validation), min(MIN_VALIDATION_ROWS, len(validation) / 2))
     labels = validation["churned"]
     if labels.value_counts().min() < 2 or wanted < 2:
@@ -45,7 +46,10 @@ def held_out(
         validation, test_size=int(wanted), stratify=labels, random_state=seed
     )
     customers = set(kept["customer_id"])
-    return train.loc[~train["customer_id"].isin(customers)], kept
+    rest = train.loc[~train["customer_id"].isin(customers)]
+    if rest["churned"].nunique() < 2:
+        return train, validation
+    return rest, kept
 
 
 def fit_booster_on_unseen(

@@ -44,6 +44,7 @@ def package_model(
         "reason_pivots": _typical(rows, data.specs, "median"),
         "training_highest": _highest_risky(rows, data.specs),
         "data_end": None if end is None else str(end.date()),
+        "rhythm_of": tables.rhythm_of,
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
         "bands": dict(
             zip(

@@ -57,7 +57,11 @@ def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Out
 def with_tuned_params(config: RunConfig, train: pd.DataFrame, data: LabelledSet) -> RunConfig:
     """The config with the time-aware search's best XGBoost parameters (user's win ties)."""
     best, _ = tune_params(
-        train, data.specs, seed=config.evaluation.seed, max_rounds=config.training.max_rounds
+        train,
+        data.specs,
+        seed=config.evaluation.seed,
+        max_rounds=config.training.max_rounds,
+        validation_share=config.evaluation.validation_share,
     )
     training = config.training.model_copy(update={"params": {**best, **config.training.params}})
     return config.model_copy(update={"training": training})

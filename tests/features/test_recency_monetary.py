@@ -1,6 +1,7 @@
 """Hand-computed expectations for recency, purchase cycle, frequency and monetary value."""
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -134,3 +135,7 @@ def test_orders_on_one_day_are_one_occasion_of_the_buying_rhythm():
     assert math.isnan(two["gap_median_days"])  # one purchase day: no rhythm yet
     assert math.isnan(two["overdue_ratio"])
     assert math.isnan(two["silence_vs_longest_gap"])
+    # a model trained before reads its rhythm between orders, as it was trained
+    tables = replace(make_tables(transaction_frame=tx), rhythm_of="orders")
+    as_trained = row(build_features(tables, cutoffs=CUTOFF), 2)
+    assert as_trained["gap_median_days"] == 0

@@ -179,7 +179,8 @@ def test_customers_holding_a_level_training_never_saw_are_counted():
     levels = {"CreditRating": ["1-Highest", "2-High"], "Plan": ["basic", "pro"]}
     features = pd.DataFrame(
         {
-            "CreditRating": ["2 - High"] * 60 + ["1 - Highest"] * 30 + ["2-High"] * 9 + [None],
+            # '2-HIGH ' is the trained level as the model reads it (case and space folded)
+            "CreditRating": ["2 - High"] * 60 + ["1 - Highest"] * 30 + ["2-HIGH "] * 9 + [None],
             "Plan": ["basic"] * 50 + ["pro"] * 50,
         }
     )

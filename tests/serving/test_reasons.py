@@ -112,6 +112,9 @@ def test_a_level_the_model_never_trained_on_says_it_was_read_as_unknown():
     assert unseen.text == "contract: month (a level the model never trained on: read as unknown)"
     assert unseen.value == "month"
     assert next(r for r in second if r.feature == "contract").text == "contract: year"
+    # the model reads 'YEAR ' as its level 'year' (case and space folded): no flag
+    first, _ = _explain(levels={"contract": ["MONTH ", "year"]})
+    assert next(r for r in first if r.feature == "contract").text == "contract: month"
 
 
 def test_a_contribution_too_small_to_move_the_score_is_no_reason():

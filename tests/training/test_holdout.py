@@ -113,3 +113,20 @@ def test_a_split_of_customers_is_judged_as_given() -> None:
 
 def _auc(booster, layout: FeatureLayout, rows: pd.DataFrame) -> float:
     return roc_auc_score(rows["churned"], booster.predict(layout.dmatrix(rows)))
+
+
+def test_held_out_customers_that_would_leave_training_one_class_hold_nothing_out() -> None:
+    """On tiny data the held-out customers can be every churner training has."""
+    train = pd.DataFrame(
+        {"customer_id": ["a", "b", "c", "d"], "cutoff": pd.Timestamp("2024-01-31")}
+    ).assign(churned=[True, False, False, False])
+    validation = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d", "e", "f"],
+            "cutoff": pd.Timestamp("2024-02-29"),
+            "churned": [True, False, True, False, True, False],
+        }
+    )
+    for seed in range(20):
+        fitted_on, _ = held_out(train, validation, share=0.5, seed=seed)
+        assert fitted_on["churned"].nunique() == 2

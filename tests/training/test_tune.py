@@ -4,7 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from features.contract import load_config
 from features.registry import FeatureSpec, Mechanism
+from features.sources import load_tables
+from tests.training.datasets import simulated
+from training.protocol import out_of_time
 from training.tune import GRID, tune_params
 
 
@@ -41,3 +45,13 @@ def test_search_needs_two_training_cutoffs():
         tune_params(
             _rows(["2024-01-31"], 100, seed=0), SPECS, seed=1, max_rounds=10, validation_share=0.25
         )
+
+
+@pytest.mark.slow
+def test_the_search_choice_reaches_the_fitted_model(tmp_path):
+    """End to end, as `churn train --tune` runs it (a missing argument once made every
+    tuned run a TypeError)."""
+    config = load_config(simulated(tmp_path, customers=600, months=18, seed=2))
+    outcome = out_of_time(load_tables(config), config, tune=True)
+    assert {k: outcome.fitted.params[k] for k in GRID[0]} in GRID
+    assert outcome.fitted.booster.num_boosted_rounds() >= 1
