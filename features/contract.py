@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -381,6 +383,9 @@ def quantity_column(column: str) -> str:
     return f"quantities.{column}"
 
 
+_WHOLE_FLOAT = re.compile(r"-?\d+\.0+")
+
+
 def _as_written(value: Any) -> Any:
     """A number as a file writes it (2 and 2.0 as '2'); anything else unchanged."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -420,6 +425,21 @@ class InteractionsSpec(TableSpec):
         for canonical, raws in self.types.items():
             mapping.update({str(raw): canonical for raw in raws})
         return mapping
+
+    def type_reader(self) -> Callable[[str], str | None]:
+        """Raw type -> canonical type, or None when `types` does not name it: exact,
+        then ignoring case and surrounding space, then a whole number written as a float
+        ('1.0', as a Parquet float column of review scores reads, for `1`)."""
+        exact = self.raw_to_canonical()
+        folded = {raw.casefold(): canonical for raw, canonical in exact.items()}
+
+        def read(raw: str) -> str | None:
+            found = exact.get(raw) or folded.get(raw.strip().casefold())
+            if found is None and _WHOLE_FLOAT.fullmatch(raw.strip()):
+                found = exact.get(raw.strip().split(".")[0])
+            return found
+
+        return read
 
 
 class CancellationsSpec(TableSpec):

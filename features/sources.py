@@ -14,6 +14,7 @@ tables sorted by (customer_id, timestamp) with a fresh index.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import gzip
 import itertools
 import json
@@ -471,9 +472,14 @@ def _read(
             return None
         available = [*available, *spec.lookup.columns]
     if isinstance(spec, CustomersSpec):
-        if label_optional and spec.label is not None and spec.label.column not in available:
-            table.warning("label", 0, f"not in the file: {FRESH_EXTRACT}")
-            spec = spec.model_copy(update={"label": None})
+        label = spec.label.column if spec.label is not None else None
+        if label_optional and label is not None and label not in available:
+            if (meant := _misspelt(label, available)) is None:
+                table.warning("label", 0, f"not in the file: {FRESH_EXTRACT}")
+                spec = spec.model_copy(update={"label": None})
+            else:  # a misspelling, not a fresh extract: validate must not pass it
+                table.error("label", 0, f"not in the file; did you mean {meant!r}?")
+                return None
         if spec.all_attributes:
             spec = _with_every_attribute(spec, available, config.data.carried_attributes())
         table.spec, table.sources = spec, _source_columns(spec)
@@ -528,6 +534,17 @@ def _read(
     if label_optional and isinstance(spec, CustomersSpec) and spec.label is not None:
         _unlabelled_when_blank(table, spec)
     return table
+
+
+def _misspelt(column: str, available: list[str]) -> str | None:
+    """The file's column `column` misspells (the same ignoring case and space, or a close
+    one), else None: `label: {column: churn}` on a file with `Churn` read as a fresh
+    extract without labels, and `validate` passed what `train` refused."""
+    folded = {name.strip().casefold(): name for name in available}
+    if column.strip().casefold() in folded:
+        return folded[column.strip().casefold()]
+    close = difflib.get_close_matches(column, available, n=1, cutoff=0.85)
+    return close[0] if close else None
 
 
 FRESH_EXTRACT = "a fresh extract to score, everyone is scored; training needs labels"
@@ -1744,10 +1761,8 @@ def _check_seen(table: _Table, column: str, key: str, wanted: list[str] | None) 
 def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:
     """Raw types onto canonical ones (exact, then ignoring case); the rest count as 'other'."""
     raw = table.clean["type"]
-    exact = spec.raw_to_canonical()
-    folded = {value.casefold(): canonical for value, canonical in exact.items()}
-    uniques = raw.dropna().unique()
-    mapping = {value: exact.get(value, folded.get(value.casefold())) for value in uniques}
+    read = spec.type_reader()
+    mapping = {value: read(value) for value in raw.dropna().unique()}
     unmapped = [value for value, canonical in mapping.items() if canonical is None]
     if unmapped:
         counts = raw[raw.isin(unmapped)].value_counts()

@@ -441,7 +441,8 @@ class _Rows(Mapping[str, np.ndarray]):
 def resolve_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     """The posted cutoff, else the later of the day of the latest posted timestamp and the
     last day of the model's training data (`info["data_end"]`), else the extract date of
-    the model's data (`data.as_of`: a labelled snapshot has no dated activity).
+    the model's data (`data.as_of`: a labelled snapshot has no dated activity), else, for
+    a snapshot without one, today.
 
     Not the latest posted timestamp alone: that is the day of the customer's own last
     activity, so every customer would be scored as if just seen ("no purchase for 0
@@ -456,6 +457,8 @@ def resolve_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
         return max(days)
     if model.config.data.as_of is not None:
         return model.config.data.as_of
+    if model.config.churn.definition == "label_column":  # as training and the batch read it
+        return dt.date.today()  # (`features.tables.snapshot_cutoff`): attributes hold no date
     raise NotKnownAtCutoffError("no activity and no cutoff posted: post a cutoff (YYYY-MM-DD)")
 
 
@@ -768,10 +771,8 @@ def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:
     """Posted types onto the canonical ones as the loader maps a file's
     (`features/sources.py`: the config's `interactions.types`, exact, then ignoring case);
     anything else still counts as a contact, of type 'other'."""
-    exact = spec.raw_to_canonical()
-    folded = {raw.casefold(): canonical for raw, canonical in exact.items()}
-    mapped = [exact.get(t) or folded.get(t.strip().casefold(), "other") for t in posted]
-    return np.array(mapped, dtype=object)
+    read = spec.type_reader()
+    return np.array([read(t) or "other" for t in posted], dtype=object)
 
 
 def _customers(

@@ -75,6 +75,17 @@ def test_validate_accepts_the_fresh_extract_score_accepts(tmp_path, label):
     assert "data OK" in said
 
 
+def test_validate_refuses_a_label_column_that_misspells_the_files(tmp_path):
+    """`label: {column: churn}` on a file with `Churn` read as a fresh extract: validate
+    passed what train refused."""
+    customers = customers_frame().assign(Churn=["Yes", "No", "No", "Yes"])
+    specs = {"customers": {"label": {"column": "churn", "positive": "Yes"}}}
+    config = write_dataset(tmp_path, customers=customers, specs=specs)
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "not in the file; did you mean 'Churn'?" in result.output
+
+
 def test_missing_config_is_one_line_and_exit_2(tmp_path):
     result = runner.invoke(app, ["validate", "--config", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2

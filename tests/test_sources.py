@@ -1598,6 +1598,15 @@ def test_activity_that_ends_within_four_weeks_of_the_data_is_no_news(tmp_path):
     assert not [w for w in report.warnings if ENDS_EARLY in w.message]
 
 
+def test_numbered_types_match_a_float_column_of_whole_numbers(tmp_path):
+    """A Parquet column of review scores with a blank is float: '1.0' did not match
+    `types: {complaint: [1, 2]}`, and every review was 'other'."""
+    reviews = interactions_frame().drop(columns="type").assign(score=[1.0, 5.0, 2.0])
+    spec = {"columns": {"type": "score"}, "types": {"complaint": [1, 2]}}
+    tables = load(tmp_path, fmt="parquet", interactions=reviews, specs={"interactions": spec})
+    assert sorted(tables.interactions["type"]) == ["complaint", "complaint", "other"]
+
+
 def test_resolved_before_opened_is_a_warning(tmp_path):
     interactions = interactions_frame().assign(resolved_at=["2024-03-01", "", "2024-02-16"])
     tables, report = check(tmp_path, interactions=interactions)

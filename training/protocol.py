@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from features.contract import RunConfig
+from features.contract import ChurnSpec, RunConfig
 from features.labels import observed_end
 from features.tables import Tables, snapshot_cutoff
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
@@ -47,7 +47,7 @@ def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Out
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
     train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
-    _require_rows(train=train, validation=validation, test=test)
+    _require_rows(config.churn, train=train, validation=validation, test=test)
     if tune:
         config = with_tuned_params(config, train, data)
     fitted = fit_all(train, validation, data.specs, config)
@@ -113,7 +113,9 @@ def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
     else:
         cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
-    _require_rows(test=data.frame)  # e.g. a configured cutoff whose horizon is not observed
+    _require_rows(
+        config.churn, test=data.frame
+    )  # e.g. a configured cutoff whose horizon is not observed
     folds = StratifiedKFold(
         config.evaluation.folds, shuffle=True, random_state=config.evaluation.seed
     )
@@ -142,25 +144,36 @@ def _value_columns(rows: pd.DataFrame) -> list[str]:
     return [c for c in ("spend_365d",) if c in rows]
 
 
-def _require_rows(**sets: pd.DataFrame) -> None:
+def _require_rows(churn: ChurnSpec, **sets: pd.DataFrame) -> None:
     for name, rows in sets.items():
         if len(rows) == 0:
             raise PlanError(f"no eligible customers with observed labels at the {name} cutoff(s)")
         if rows["churned"].nunique() < 2:
-            raise PlanError(_one_class(name, rows))
+            raise PlanError(_one_class(name, rows, churn))
 
 
-def _one_class(name: str, rows: pd.DataFrame) -> str:
+ALL_CHURNED = {
+    "cancellation": "everyone active then cancelled within the horizon",
+    "expiry": "no member renewed within the horizon and its grace days",
+    "label_column": "every row's label is the positive value",
+}
+
+
+def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec) -> str:
     """Why nothing can be learned from `rows`, with the likely causes."""
     cutoffs = ", ".join(str(c.date()) for c in sorted(rows["cutoff"].unique()))
     said = f"all {len(rows):,} {name} rows (cutoffs {cutoffs}) are "
-    if rows["churned"].all():
-        return said + (
-            "churners: nobody active then bought again within the horizon. Is "
-            "customer_id an id per order (Olist's customer_id, not customer_unique_id), "
-            "or the horizon longer than the data's repeat purchases?"
-        )
-    return said + "stayers: widen the cutoff grid or check the churn definition"
+    if not rows["churned"].all():
+        return said + "stayers: widen the cutoff grid or check the churn definition"
+    if churn.definition != "inactivity":
+        return f"{said}churners: {ALL_CHURNED[churn.definition]}; check the churn definition"
+    if churn.activity == "usage":
+        return f"{said}churners: nobody active then was active again within the horizon"
+    return said + (
+        "churners: nobody active then bought again within the horizon. Is customer_id an "
+        "id per order (Olist's customer_id, not customer_unique_id), or the horizon longer "
+        "than the data's repeat purchases?"
+    )
 
 
 PROTOCOLS = {"out_of_time": out_of_time, "customer_cv": customer_cv}

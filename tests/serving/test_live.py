@@ -451,6 +451,19 @@ def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
 
 
+def test_a_snapshot_without_dates_is_scored_as_of_today_as_the_batch_reads_it(snapshot):
+    """Training and the batch read an undated snapshot as of today; live asked for a
+    cutoff instead."""
+    loaded, _ = snapshot
+    config = loaded.model.config
+    config = config.model_copy(update={"data": config.data.model_copy(update={"as_of": None})})
+    info = {k: v for k, v in loaded.model.info.items() if k != "data_end"}
+    undated = dataclasses.replace(loaded.model, config=config, info=info)
+    posted = {"customer_id": "c1", "attributes": {"tenure": 12, "Contract": "Two year"}}
+    request = ScoreIn.model_validate({"customers": [posted]})
+    assert live.resolve_cutoff(request, undated) == dt.date.today()
+
+
 def test_text_a_file_reader_takes_for_missing_is_unknown_posted_too(snapshot):
     """'NA' in a CSV is a blank to the loader; posted, it was a 422 ("no number")."""
     loaded, _ = snapshot

@@ -338,7 +338,10 @@ def test_a_grid_of_only_churners_names_the_rows_and_the_likely_causes():
         {"customer_id": ["a", "b"], "cutoff": T("2024-03-31"), "churned": [True, True]}
     )
     with pytest.raises(PlanError) as raised:
-        _require_rows(train=rows)
+        _require_rows(ChurnSpec(), train=rows)
     said = str(raised.value)
     assert "all 2 train rows (cutoffs 2024-03-31) are churners" in said
     assert "an id per order" in said
+    with pytest.raises(PlanError, match="no member renewed within the horizon") as raised:
+        _require_rows(ChurnSpec(definition="expiry"), train=rows)
+    assert "Olist" not in str(raised.value)
