@@ -233,6 +233,10 @@ class _Plain(float):
         return f"{value:.{decimals}f}"
 
 
+ESTIMATE_FLOOR = 0.001
+"""Below it an estimate reads "fewer than 0.001": its digits would only be noise."""
+
+
 class _Estimate(float):
     """A model's estimate as precisely as it means something: two significant digits below
     10 ("0.0019", "0.021", "2.3"), whole numbers from 10 ("12", "1,234"), never exponent
@@ -242,6 +246,8 @@ class _Estimate(float):
 
     def __format__(self, spec: str) -> str:
         value = float(self)
+        if 0 < value < ESTIMATE_FLOOR:  # "0.000000025 purchases expected" says no more
+            return f"fewer than {ESTIMATE_FLOOR:g}"
         rounded = float(f"{value:.2g}")
         if abs(rounded) >= 10:
             return f"{value:,.0f}"

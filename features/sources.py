@@ -1727,8 +1727,9 @@ def _warn_repeated_lines(table: _Table) -> None:
     if n:
         what = (
             f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another line in every column "
-            "read (same order, time and amount): kept as separate lines, as a log that writes "
-            "each unit as its own row means them; remove them only if the export doubled lines"
+            "read (same order, time and amount; columns not read, a product code say, may "
+            "still tell them apart): kept as separate lines, as a log that writes each unit "
+            "as its own row means them; remove them only if the export doubled lines"
         )
         table.warning("order_id", n, what)
 

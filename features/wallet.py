@@ -25,7 +25,7 @@ from features.activity import ratio
 from features.context import Context
 from features.levels import level_numbers
 from features.registry import Columns, Family, FeatureSpec, Mechanism
-from features.tables import numbers
+from features.tables import Tables, numbers
 from features.trees import CompiledTrees
 
 if TYPE_CHECKING:
@@ -293,6 +293,22 @@ def estimated_for(names: list[str]) -> bool:
     return "spend_365d" in names and "wallet_share_365d" not in names
 
 
+WALLET_WINDOW_DAYS = 365
+"""The wallet is a year's category spend (`spend_365d` against it)."""
+
+
+def full_year_rows(rows: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """The rows whose year of spend lies inside the data, when there are any: at earlier
+    cutoffs `spend_365d` covers only what was recorded, and a wallet fitted on them read
+    low ("customers like them spend up to 940 a year" beside a member's own 1,788 on a
+    two-year payments log whose first training cutoff had 180 days before it)."""
+    if tables.transactions is None or tables.transactions.empty:
+        return rows
+    start = tables.transactions["timestamp"].min().normalize()
+    full = (rows["cutoff"] - start).dt.days >= WALLET_WINDOW_DAYS - 1
+    return rows[full] if full.any() else rows
+
+
 def complete_wallet(
     features: FeatureFrame, *, train_cutoffs: list[pd.Timestamp] | None = None
 ) -> tuple[FeatureFrame, QuantileWalletEstimator | None]:
@@ -304,10 +320,10 @@ def complete_wallet(
     """
     if not estimated_for(features.names):
         return features, None
-    attributes = list(features.context.tables.attributes)
+    tables = features.context.tables
     frame = features.frame
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
-    estimator = fit_wallet(train, attributes)
+    estimator = fit_wallet(full_year_rows(train, tables), list(tables.attributes))
     specs = [*features.specs, *estimated_specs()]
     completed = add_estimated_wallet_share(frame, estimator)
     return replace(features, frame=completed, specs=specs), estimator

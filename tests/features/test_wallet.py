@@ -8,7 +8,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from features.build import build, build_features
-from features.wallet import QuantileWalletEstimator, complete_wallet
+from features.wallet import QuantileWalletEstimator, complete_wallet, full_year_rows
 from tests.frames import customers, make_tables, row, transactions
 
 
@@ -96,3 +96,18 @@ def test_no_wallet_features_without_transactions():
     completed, model = complete_wallet(build(tables, cutoffs="2024-06-30"))
     assert model is None
     assert "wallet_share_365d" not in completed.names
+
+
+def test_the_wallet_is_fitted_on_cutoffs_with_a_whole_year_of_spend_before_them():
+    """At a cutoff 180 days into the data, spend_365d holds half a year: a wallet fitted
+    there read 'customers like them spend up to 940 a year' beside a member's own 1,788."""
+    tables = make_tables(
+        transaction_frame=transactions([(1, "2023-01-01", 10), (2, "2024-06-01", 10)])
+    )
+    rows = pd.DataFrame({"cutoff": pd.to_datetime(["2023-06-30", "2023-12-31", "2024-03-31"])})
+    assert full_year_rows(rows, tables)["cutoff"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2023-12-31",
+        "2024-03-31",
+    ]
+    early = rows.head(1)  # no cutoff has a whole year: the rows there are all there is
+    assert full_year_rows(early, tables).equals(early)
