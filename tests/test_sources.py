@@ -813,6 +813,17 @@ def test_unexpected_label_values_are_named_with_their_row_count(tmp_path):
     assert "'Maybe' (1)" in issue.message
 
 
+def _read_unlabelled(config, *, rows: int) -> tuple[Tables, Issue]:
+    """The extract as `churn score` reads it: no error, no label, and the one warning,
+    on the label column, that says why."""
+    tables, report = validate(config, label_optional=True)
+    assert report.errors == [] and tables is not None
+    assert "label" not in tables.customers
+    said = only_warning(report)
+    assert_located(said, file="customers.csv", column="churned", rows=rows)
+    return tables, said
+
+
 def test_a_fresh_extract_without_the_label_column_is_read_for_scoring(tmp_path):
     """The model of a labelled snapshot scores next month's extract, which has no labels:
     only training needs them (`churn score` reads with `label_optional`)."""
@@ -820,11 +831,7 @@ def test_a_fresh_extract_without_the_label_column_is_read_for_scoring(tmp_path):
     config = load_config(write_dataset(tmp_path, customers=customers_frame(), specs=specs))
     _, report = validate(config)
     assert_located(only_error(report), file="customers.csv", column="churned", rows=0)
-    tables, report = validate(config, label_optional=True)
-    assert report.errors == [] and tables is not None
-    assert "label" not in tables.customers
-    said = only_warning(report)
-    assert_located(said, file="customers.csv", column="churned", rows=0)
+    tables, said = _read_unlabelled(config, rows=0)
     assert said.message == f"not in the file: {FRESH_EXTRACT}"
     features = pd.DataFrame({"customer_id": [1, 2, 3, 4]})
     snapshot = config.model_copy(update={"churn": ChurnSpec(definition="label_column")})
@@ -837,11 +844,7 @@ def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path)
     customers = customers_frame().assign(churned="")
     specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
     config = load_config(write_dataset(tmp_path, customers=customers, specs=specs))
-    tables, report = validate(config, label_optional=True)
-    assert report.errors == [] and tables is not None
-    assert "label" not in tables.customers
-    said = only_warning(report)
-    assert_located(said, file="customers.csv", column="churned", rows=4)
+    _, said = _read_unlabelled(config, rows=4)
     assert said.message == f"blank in all 4 rows: {FRESH_EXTRACT}"
     _, report = validate(config)  # training's read: one error, no empty list of values
     issue = only_error(report)
