@@ -105,3 +105,18 @@ def test_only_the_purchase_cycle_speaks_of_payments():
         "2 purchase events in the last 30 days"
     )
     assert specs["orders_30d"].render({"orders_30d": 2.0}) == "2 payments in the last 30 days"
+
+
+def test_a_payment_without_its_period_end_pays_for_as_long_as_the_one_before():
+    """KKBox writes some expiries 19700101 (read as unknown): a member who renewed on
+    time read 'membership ended 21 days ago' from the period before."""
+    payments = _payments(
+        [
+            (1, "2024-05-10", 10.0, "2024-06-09"),  # 30 days
+            (1, "2024-06-09", 10.0, None),  # renewed, its end unknown: 30 days again
+            (2, "2024-06-01", 10.0, None),  # nothing before to go by: unknown
+        ]
+    )
+    built = build(make_tables(transaction_frame=payments), cutoffs=CUTOFF)
+    assert row(built.frame, 1)["paid_days_left"] == 9  # paid until 07-09
+    assert pd.isna(row(built.frame, 2)["paid_days_left"])
