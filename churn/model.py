@@ -277,12 +277,23 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         kept: dict[str, Any] = {}
         if self.event_types:
             kept["event_types"] = self.event_types
-        if self.info.get("rhythm_of") != "days":  # trained before the rhythm was of days
+        if self._rhythm_of() == "orders":  # trained before the rhythm was of days
             kept["rhythm_of"] = "orders"
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
         tables = replace(tables, **kept) if kept else tables
         return with_kinds(tables, self.attribute_kinds)
+
+    def _rhythm_of(self) -> str:
+        """What the model's buying rhythm was trained on: stored since it is asked,
+        else told by its declarations (the gaps' words said "purchase days" or "payment
+        days" from the change on, a few commits before the flag was stored)."""
+        stored = self.info.get("rhythm_of")
+        if stored is not None:
+            return str(stored)
+        gaps = next((spec for spec in self.specs if spec.name == "gap_median_days"), None)
+        said = gaps.reason_missing or "" if gaps is not None else ""
+        return "days" if " days:" in said else "orders"  # "fewer than two purchase days:"
 
     @cached_property
     def attribute_kinds(self) -> dict[str, str]:

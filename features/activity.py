@@ -273,3 +273,17 @@ def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 def relative_change(current: np.ndarray, previous: np.ndarray) -> np.ndarray:
     """(current - previous) / previous: -0.62 reads "down 62%"; NaN with no previous."""
     return ratio(current - previous, previous)
+
+
+def carried_period_ends(code: np.ndarray, day: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each payment's paid-period end (float days; rows sorted by customer `code`, then
+    day); a payment without one (a KKBox expiry written 19700101, read as unknown) pays
+    for as long as the customer's previous period did. Ignored, a member who renewed on
+    time read 'membership ended 21 days ago' from the period before. Only earlier
+    payments are read, so nothing after a cutoff leaks in; the batch's lines and a live
+    request's posted payments both go through here."""
+    missing = np.isnan(ends)
+    if not missing.any():
+        return ends
+    periods = pd.Series(ends - day).groupby(code).ffill().to_numpy()
+    return np.where(missing, day + periods, ends)

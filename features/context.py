@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from features.activity import Activity, to_days
+from features.activity import Activity, carried_period_ends, to_days
 from features.contract import INTERACTION_TYPES, quantity_column
 from features.levels import as_text, factorize, level_codes
 from features.tables import Table, Tables, nan_to_zero, numbers
@@ -109,21 +109,9 @@ def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[
     until = to_days(frame["returned_at"]) if "returned_at" in frame else None
     lines = Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak, until=until)
     if "paid_until_day" in lines.values:
-        lines.values["paid_until_day"] = _with_periods_carried(lines)
+        ends = lines.values["paid_until_day"]
+        lines.values["paid_until_day"] = carried_period_ends(lines.code, lines.day, ends)
     return lines, categories
-
-
-def _with_periods_carried(lines: Activity) -> np.ndarray:
-    """Each payment's paid-period end; a payment without one (a KKBox expiry written
-    19700101, read as unknown) pays for as long as the customer's previous period did.
-    Ignored, a member who renewed on time read 'membership ended 21 days ago' from the
-    period before. Only earlier payments are read, so nothing after a cutoff leaks in."""
-    ends = lines.values["paid_until_day"]
-    missing = np.isnan(ends)
-    if not missing.any():
-        return ends
-    periods = pd.Series(ends - lines.day).groupby(lines.code).ffill().to_numpy()
-    return np.where(missing, lines.day + periods, ends)
 
 
 def _category_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:

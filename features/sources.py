@@ -474,12 +474,14 @@ def _read(
     if isinstance(spec, CustomersSpec):
         label = spec.label.column if spec.label is not None else None
         if label_optional and label is not None and label not in available:
-            if (meant := _misspelt(label, available)) is None:
-                table.warning("label", 0, f"not in the file: {FRESH_EXTRACT}")
-                spec = spec.model_copy(update={"label": None})
-            else:  # a misspelling, not a fresh extract: validate must not pass it
+            if (meant := _same_but_case(label, available)) is not None:
+                # a misspelling, not a fresh extract: validate must not pass it
                 table.error("label", 0, f"not in the file; did you mean {meant!r}?")
                 return None
+            close = difflib.get_close_matches(label, available, n=1, cutoff=0.85)
+            also = f" ({close[0]!r} is another column, not read)" if close else ""
+            table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
+            spec = spec.model_copy(update={"label": None})
         if spec.all_attributes:
             spec = _with_every_attribute(spec, available, config.data.carried_attributes())
         table.spec, table.sources = spec, _source_columns(spec)
@@ -536,15 +538,14 @@ def _read(
     return table
 
 
-def _misspelt(column: str, available: list[str]) -> str | None:
-    """The file's column `column` misspells (the same ignoring case and space, or a close
-    one), else None: `label: {column: churn}` on a file with `Churn` read as a fresh
-    extract without labels, and `validate` passed what `train` refused."""
+def _same_but_case(column: str, available: list[str]) -> str | None:
+    """The file's column that `column` spells but for case and surrounding space, else
+    None: `label: {column: churn}` on a file with `Churn` read as a fresh extract without
+    labels, and `validate` passed what `train` refused. A merely similar name (another
+    horizon's `churned_30d` beside `churned_90d`) may be another column: said, not
+    refused."""
     folded = {name.strip().casefold(): name for name in available}
-    if column.strip().casefold() in folded:
-        return folded[column.strip().casefold()]
-    close = difflib.get_close_matches(column, available, n=1, cutoff=0.85)
-    return close[0] if close else None
+    return folded.get(column.strip().casefold())
 
 
 FRESH_EXTRACT = "a fresh extract to score, everyone is scored; training needs labels"
@@ -1760,7 +1761,8 @@ def _check_seen(table: _Table, column: str, key: str, wanted: list[str] | None) 
 
 
 def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:
-    """Raw types onto canonical ones (exact, then ignoring case); the rest count as 'other'."""
+    """Raw types onto canonical ones (`InteractionsSpec.type_reader`); the rest count as
+    'other'."""
     raw = table.clean["type"]
     read = spec.type_reader()
     mapping = {value: read(value) for value in raw.dropna().unique()}

@@ -98,11 +98,11 @@ class Tables:
     for reason texts."""
 
     event_quantities: Mapping[str, str] = field(default_factory=dict)
+    """Further quantity columns of the events (`events.quantities`): column -> what it
+    counts; loaded as `features.contract.quantity_column(column)`."""
     rhythm_of: Literal["days", "orders"] = "days"
     """What the buying rhythm's gaps run between (`features/recency.py`): purchase days;
     a model trained before that read them between orders scores as it was trained."""
-    """Further quantity columns of the events (`events.quantities`): column -> what it
-    counts; loaded as `features.contract.quantity_column(column)`."""
 
     def quantity_unit(self, event_type: str) -> str:
         unit = self.event_quantity_unit

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
+from features.activity import carried_period_ends
 from features.contract import (
     MONEY_COLUMNS,
     ChurnSpec,
@@ -589,13 +590,7 @@ def require_paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_d
     member gone since 2015 scored "high" on 603 days without use)."""
     gone = []
     for customer in customers:
-        ends = [
-            naive(row.paid_until).date()
-            for row in customer.transactions
-            if row.paid_until is not None
-            and naive(row.timestamp).date() <= cutoff
-            and naive(row.paid_until).date() >= naive(row.timestamp).date()
-        ]
+        ends = _paid_period_ends(customer, cutoff)
         if not ends:
             gone.append(f"{customer.customer_id} (no paid period on or before it)")
         elif max(ends) + dt.timedelta(days=grace_days) < cutoff:
@@ -605,6 +600,27 @@ def require_paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_d
             f"customer(s) {', '.join(gone)}: not paid up at {cutoff} nor within the "
             f"{grace_days} days' grace, so no longer members and not scored (as in the batch)"
         )
+
+
+def _paid_period_ends(customer: CustomerHistoryIn, cutoff: dt.date) -> list[dt.date]:
+    """The ends of the customer's paid periods among payments on or before the cutoff,
+    as the batch reads them: an end before its payment is unknown, and an unknown one
+    pays for as long as the previous period did (`carried_period_ends`)."""
+    paid = sorted(
+        (
+            (naive(row.timestamp).date(), naive(row.paid_until).date() if row.paid_until else None)
+            for row in customer.transactions
+            if naive(row.timestamp).date() <= cutoff
+        ),
+        key=lambda payment: payment[0],
+    )
+    days = np.array([day.toordinal() for day, _ in paid], dtype=np.float64)
+    ends = np.array(
+        [end.toordinal() if end is not None and end >= day else np.nan for day, end in paid],
+        dtype=np.float64,
+    )
+    carried = carried_period_ends(np.zeros(len(paid), dtype=np.int64), days, ends)
+    return [dt.date.fromordinal(int(end)) for end in carried if not np.isnan(end)]
 
 
 def cancellation_event_types(data: DataSpec) -> frozenset[str]:
@@ -768,9 +784,9 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
 
 
 def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:
-    """Posted types onto the canonical ones as the loader maps a file's
-    (`features/sources.py`: the config's `interactions.types`, exact, then ignoring case);
-    anything else still counts as a contact, of type 'other'."""
+    """Posted types onto the canonical ones as the loader maps a file's (one
+    `InteractionsSpec.type_reader`); anything else still counts as a contact, of type
+    'other'."""
     read = spec.type_reader()
     return np.array([read(t) or "other" for t in posted], dtype=object)
 

@@ -86,6 +86,18 @@ def test_validate_refuses_a_label_column_that_misspells_the_files(tmp_path):
     assert "not in the file; did you mean 'Churn'?" in result.output
 
 
+def test_validate_names_a_similar_column_but_reads_a_fresh_extract(tmp_path):
+    """Another horizon's label beside the configured one is another column: said, not
+    refused (scoring reads such an extract too)."""
+    customers = customers_frame().assign(churned_30d=["Yes", "No", "No", "Yes"])
+    specs = {"customers": {"label": {"column": "churned_90d", "positive": "Yes"}}}
+    config = write_dataset(tmp_path, customers=customers, specs=specs)
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "('churned_30d' is another column, not read)" in said
+
+
 def test_missing_config_is_one_line_and_exit_2(tmp_path):
     result = runner.invoke(app, ["validate", "--config", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2

@@ -47,7 +47,7 @@ def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Out
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
     train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
-    _require_rows(config.churn, train=train, validation=validation, test=test)
+    _require_rows(config.churn, tables, train=train, validation=validation, test=test)
     if tune:
         config = with_tuned_params(config, train, data)
     fitted = fit_all(train, validation, data.specs, config)
@@ -113,9 +113,8 @@ def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
     else:
         cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
-    _require_rows(
-        config.churn, test=data.frame
-    )  # e.g. a configured cutoff whose horizon is not observed
+    # e.g. a configured cutoff whose horizon is not observed
+    _require_rows(config.churn, tables, test=data.frame)
     folds = StratifiedKFold(
         config.evaluation.folds, shuffle=True, random_state=config.evaluation.seed
     )
@@ -144,12 +143,12 @@ def _value_columns(rows: pd.DataFrame) -> list[str]:
     return [c for c in ("spend_365d",) if c in rows]
 
 
-def _require_rows(churn: ChurnSpec, **sets: pd.DataFrame) -> None:
+def _require_rows(churn: ChurnSpec, tables: Tables, **sets: pd.DataFrame) -> None:
     for name, rows in sets.items():
         if len(rows) == 0:
             raise PlanError(f"no eligible customers with observed labels at the {name} cutoff(s)")
         if rows["churned"].nunique() < 2:
-            raise PlanError(_one_class(name, rows, churn))
+            raise PlanError(_one_class(name, rows, churn, tables))
 
 
 ALL_CHURNED = {
@@ -159,7 +158,7 @@ ALL_CHURNED = {
 }
 
 
-def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec) -> str:
+def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) -> str:
     """Why nothing can be learned from `rows`, with the likely causes."""
     cutoffs = ", ".join(str(c.date()) for c in sorted(rows["cutoff"].unique()))
     said = f"all {len(rows):,} {name} rows (cutoffs {cutoffs}) are "
@@ -167,7 +166,7 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec) -> str:
         return said + "stayers: widen the cutoff grid or check the churn definition"
     if churn.definition != "inactivity":
         return f"{said}churners: {ALL_CHURNED[churn.definition]}; check the churn definition"
-    if churn.activity == "usage":
+    if churn.by_usage(tables.transactions is not None):
         return f"{said}churners: nobody active then was active again within the horizon"
     return said + (
         "churners: nobody active then bought again within the horizon. Is customer_id an "

@@ -139,3 +139,18 @@ def test_orders_on_one_day_are_one_occasion_of_the_buying_rhythm():
     tables = replace(make_tables(transaction_frame=tx), rhythm_of="orders")
     as_trained = row(build_features(tables, cutoffs=CUTOFF), 2)
     assert as_trained["gap_median_days"] == 0
+
+
+def test_a_model_says_what_its_rhythm_was_trained_on():
+    """Stored since it is asked; before, told by the gaps' words (models trained between
+    the change and the flag read purchase days, older ones orders)."""
+    from types import SimpleNamespace
+
+    from churn.model import ChurnModel
+    from features.recency import SPECS
+
+    gaps = next(spec for spec in SPECS if spec.name == "gap_median_days")
+    older = replace(gaps, reason_missing="fewer than two purchases: no buying rhythm yet")
+    assert ChurnModel._rhythm_of(SimpleNamespace(info={"rhythm_of": "days"}, specs=[])) == "days"
+    assert ChurnModel._rhythm_of(SimpleNamespace(info={}, specs=[gaps])) == "days"
+    assert ChurnModel._rhythm_of(SimpleNamespace(info={}, specs=[older])) == "orders"

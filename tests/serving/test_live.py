@@ -854,6 +854,11 @@ def test_under_expiry_a_member_not_paid_up_is_gone_not_scored():
     renewed_later = _payer(("2016-01-01", "2016-01-31"), ("2016-05-01", "2016-05-31"))
     with pytest.raises(live.GoneError):  # a payment after the cutoff is not known at it
         live.require_paid_up([renewed_later], dt.date(2016, 4, 20), grace_days=30)
+    # a renewal whose end is unknown pays for as long as the period before, as in the batch
+    renewed_unknown = _payer(("2016-01-01", "2016-01-31"), ("2016-01-31", "1970-01-01"))
+    live.require_paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=10)
+    with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-03-01\)"):
+        live.require_paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=5)
 
 
 def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():

@@ -337,11 +337,15 @@ def test_a_grid_of_only_churners_names_the_rows_and_the_likely_causes():
     rows = pd.DataFrame(
         {"customer_id": ["a", "b"], "cutoff": T("2024-03-31"), "churned": [True, True]}
     )
+    purchases = random_tables(0, n_customers=3)
     with pytest.raises(PlanError) as raised:
-        _require_rows(ChurnSpec(), train=rows)
+        _require_rows(ChurnSpec(), purchases, train=rows)
     said = str(raised.value)
     assert "all 2 train rows (cutoffs 2024-03-31) are churners" in said
     assert "an id per order" in said
     with pytest.raises(PlanError, match="no member renewed within the horizon") as raised:
-        _require_rows(ChurnSpec(definition="expiry"), train=rows)
+        _require_rows(ChurnSpec(definition="expiry"), purchases, train=rows)
     assert "Olist" not in str(raised.value)
+    usage_only = replace(purchases, transactions=None)  # inactivity reads the usage log
+    with pytest.raises(PlanError, match="nobody active then was active again"):
+        _require_rows(ChurnSpec(), usage_only, train=rows)
