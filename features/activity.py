@@ -275,15 +275,27 @@ def relative_change(current: np.ndarray, previous: np.ndarray) -> np.ndarray:
     return ratio(current - previous, previous)
 
 
-def carried_period_ends(code: np.ndarray, day: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def carried_period_ends(
+    code: np.ndarray, day: np.ndarray, ends: np.ndarray, until: np.ndarray | None = None
+) -> np.ndarray:
     """Each payment's paid-period end (float days; rows sorted by customer `code`, then
     day); a payment without one (a KKBox expiry written 19700101, read as unknown) pays
-    for as long as the customer's previous period did. Ignored, a member who renewed on
-    time read 'membership ended 21 days ago' from the period before. Only earlier
-    payments are read, so nothing after a cutoff leaks in; the batch's lines and a live
-    request's posted payments both go through here."""
+    for as long as the customer's previous period did, unless that payment was reversed
+    (`until`) by then: a refunded yearly plan is no rhythm to go by. Ignored, a member
+    who renewed on time read 'membership ended 21 days ago' from the period before. Only
+    earlier payments are read, so nothing after a cutoff leaks in; the batch's lines and
+    a live request's posted payments both go through here."""
     missing = np.isnan(ends)
     if not missing.any():
         return ends
-    periods = pd.Series(ends - day).groupby(code).ffill().to_numpy()
-    return np.where(missing, day + periods, ends)
+    rows = np.arange(len(ends), dtype=np.float64)
+    donor = pd.Series(np.where(missing, np.nan, rows)).groupby(code).ffill().to_numpy()
+    carried = missing & ~np.isnan(donor)
+    at = donor[carried].astype(np.int64)
+    if until is not None:  # a donor reversed by the carrier's day donates nothing
+        kept = until[at] > day[carried]
+        carried[np.flatnonzero(carried)[~kept]] = False
+        at = at[kept]
+    out = ends.copy()
+    out[carried] = day[carried] + (ends[at] - day[at])
+    return out

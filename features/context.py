@@ -110,7 +110,9 @@ def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[
     lines = Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak, until=until)
     if "paid_until_day" in lines.values:
         ends = lines.values["paid_until_day"]
-        lines.values["paid_until_day"] = carried_period_ends(lines.code, lines.day, ends)
+        lines.values["paid_until_day"] = carried_period_ends(
+            lines.code, lines.day, ends, lines.until
+        )
     return lines, categories
 
 

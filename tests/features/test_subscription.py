@@ -120,3 +120,19 @@ def test_a_payment_without_its_period_end_pays_for_as_long_as_the_one_before():
     built = build(make_tables(transaction_frame=payments), cutoffs=CUTOFF)
     assert row(built.frame, 1)["paid_days_left"] == 9  # paid until 07-09
     assert pd.isna(row(built.frame, 2)["paid_days_left"])
+
+
+def test_a_refunded_period_is_no_rhythm_to_carry():
+    """A yearly plan refunded four days later, then a payment whose end is unknown: read
+    from the refunded year, it was paid 245 days ahead."""
+    payments = _payments(
+        [
+            (1, "2024-01-01", 10.0, "2024-01-31"),
+            (1, "2024-01-31", 99.0, "2025-01-31"),  # refunded on 2024-02-04
+            (1, "2024-03-01", 10.0, None),
+        ]
+    )
+    payments["returned_at"] = pd.to_datetime([None, "2024-02-04", None])
+    built = build(make_tables(transaction_frame=payments), cutoffs=CUTOFF)
+    # the refunded year lends nothing: paid up to the month before it, 151 days ago
+    assert row(built.frame, 1)["paid_days_left"] == -151
