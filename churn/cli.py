@@ -260,9 +260,16 @@ def promote(
     for reason in result.decision.reasons:
         console.print(f"[yellow]gate:[/] {reason}")
     if result.version is None:
-        console.print(f"[bold red]refused:[/] run {result.run_id} stays unpromoted")
+        console.print(
+            f"[bold red]refused:[/] run {result.run_id} stays unpromoted "
+            "(--force promotes it anyway)"
+        )
         raise typer.Exit(1)
-    forced = " (forced past the gate)" if result.forced and result.decision.reasons else ""
+    forced = (
+        (" (forced past the gate)" if result.decision.reasons else " (forced: not compared)")
+        if result.forced
+        else ""
+    )
     console.print(
         f"{run_config.model_name} version {result.version} is now champion{forced}"
         + (f"; version {result.previous} is challenger" if result.previous else "")

@@ -63,7 +63,18 @@ def load_champion(name: str, tracking_uri: str) -> Champion:
             f"model '{name}' has no {CHAMPION}; train and promote one first "
             "(churn train, churn promote)"
         ) from None
-    model = mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model()
+    try:
+        model = mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model()
+    except Exception as error:  # a model logged by other code: any failure means the same
+        raise ServingError(
+            f"the {CHAMPION} (version {version}) cannot be loaded by this code "
+            f"({type(error).__name__}: {error}); promote a run of `churn train`"
+        ) from error
+    if not isinstance(model, ChurnModel):  # a pyfunc of other code, aliased by hand
+        raise ServingError(
+            f"the {CHAMPION} (version {version}) is no Churn Radar model "
+            f"({type(model).__name__}); promote a run of `churn train`"
+        )
     return Champion(model=model, name=name, version=str(version))
 
 

@@ -133,6 +133,7 @@ class ModelHolder:
             except Exception as exc:
                 return self._refuse(None, f"cannot resolve the {CHAMPION} alias: {exc}")
             if self.current is not None and self.current.version == version:
+                self.error = self.refused_version = None  # back on what serves: nothing refused
                 return False
             if version == self.refused_version:
                 return False

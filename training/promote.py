@@ -262,12 +262,13 @@ def promote(
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
     candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
     require_same_model(candidate, config, run_id)
+    uncompared = False
     try:
         reference = champion_metrics(champion, candidate, tables, config) if champion else None
     except UnscorableChampionError:
         if not force:
             raise
-        reference = None  # forced: the gate judges the candidate alone
+        reference, uncompared = None, True  # forced: the gate judges the candidate alone
     if reference is not None and candidate.info.get("validation_cutoff") is not None:
         cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
         metrics = {**metrics, **metrics_on_cutoff(candidate, tables, config, cutoff)}
@@ -275,7 +276,9 @@ def promote(
     if dry_run or not (decision.passed or force):
         previous = str(champion.version) if champion else None
         return Promotion(decision, run_id, None, previous, forced=False)
-    version = register(client, config, run_id, forced=force and not decision.passed)
+    # forced: past a gate that said no, or past a champion it could not compare with
+    forced = force and (uncompared or not decision.passed)
+    version = register(client, config, run_id, forced=forced)
     move_aliases(client, config.model_name, version, champion)
     previous = str(champion.version) if champion else None
-    return Promotion(decision, run_id, str(version.version), previous, forced=force)
+    return Promotion(decision, run_id, str(version.version), previous, forced=forced)

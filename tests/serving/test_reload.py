@@ -8,6 +8,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
+from mlflow import MlflowClient
 from serving.app import check_and_report
 from serving.scorer import Loaded, ModelHolder, mlflow_loader, mlflow_resolver, smoke_test
 from tests.serving.api_helpers import app_with, client_for, settings_for
@@ -90,3 +91,8 @@ def test_promoted_champion_is_swapped_in_and_a_broken_one_refused(served, v1):
     assert "version 3 refused: smoke prediction" in ready.json()["last_reload_error"]
     model = client.get("/v1/model").json()
     assert model["version"] == "2" and "version 3 refused" in model["last_reload_error"]
+
+    # the alias moved back onto what serves: nothing is refused any more
+    MlflowClient(served.tracking_uri).set_registered_model_alias(served.model_name, "champion", "2")
+    assert asyncio.run(check_and_report(holder, app.state.metrics)) is False
+    assert client.get("/ready").json()["last_reload_error"] is None

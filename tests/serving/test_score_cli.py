@@ -186,6 +186,23 @@ def test_no_champion_is_one_clear_error(scored, monkeypatch, tmp_path):
     assert "has no champion" in result.output
 
 
+def test_a_champion_of_other_code_is_one_clear_error(scored, monkeypatch):
+    """A pyfunc model aliased champion by hand in the MLflow UI: a 40-line traceback."""
+
+    class Foreign:
+        def unwrap_python_model(self) -> object:
+            return object()
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+    monkeypatch.chdir(scored.root)
+    monkeypatch.setattr("mlflow.pyfunc.load_model", lambda uri: Foreign())
+    result = runner.invoke(app, ["score", "--config", str(scored.config)])
+    assert result.exit_code == 2, result.output
+    assert "is no Churn Radar model (object); promote a run of `churn train`" in " ".join(
+        result.output.split()
+    )
+
+
 def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():
     """A labelled telecom snapshot has no dated activity: the default cutoff is
     `data.as_of`; with neither, today, as training reads it (scoring asked for --cutoff

@@ -225,6 +225,9 @@ def test_a_champion_this_code_cannot_score_blocks_promotion_unless_forced(story,
     replaced = promote(story.config, story.tables, run_id=story.good.run_id, force=True)
     assert replaced.forced and replaced.previous == "2"
     assert _aliases(story.name)["champion"] == replaced.version
+    # the gate judged it alone and passed it, but --force is what put it there: tagged so
+    tags = MlflowClient().get_model_version(story.name, replaced.version).tags
+    assert tags["forced"] == "true"
 
 
 # -- the gate as a pure rule ---------------------------------------------------------------------
