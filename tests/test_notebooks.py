@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 from nbclient import NotebookClient
@@ -145,3 +146,27 @@ def test_train_and_compare_notebook_runs(
     assert [run.info.status for run in runs] == ["FINISHED", "FINISHED"]
     champion = client.get_model_version_by_alias(name, "champion")
     assert champion.run_id == runs[0].info.run_id  # the run on the new (latest) cutoff
+
+
+@pytest.mark.slow
+def test_a_retrain_on_an_earlier_cutoff_is_said_not_compared_not_raised(
+    notebook_env: Path, tmp_path: Path, small_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retrained on a cutoff before the champion's outcomes, the dry-run cell raised
+    UnfairComparisonError; it says why and how the notebook forces it."""
+    monkeypatch.setenv("CHURN_NOTEBOOK_FORCE_PROMOTION", "1")
+    execute("02_train_and_compare.ipynb", tmp_path)  # a champion on the latest cutoff
+    store = f"sqlite:///{notebook_env}"
+    client = MlflowClient(tracking_uri=store, registry_uri=store)
+    name = yaml.safe_load(small_config.read_text())["name"]
+    champion = client.get_model_version_by_alias(name, "champion")
+    tested = pd.Timestamp(
+        client.get_run(champion.run_id).data.params["evaluation.test_cutoff"].split(",")[-1]
+    )
+    monkeypatch.delenv("CHURN_NOTEBOOK_FORCE_PROMOTION")
+    earlier = (tested - pd.offsets.MonthEnd(3)).date().isoformat()
+    monkeypatch.setenv("CHURN_NOTEBOOK_CUTOFF", earlier)
+
+    said = printed(execute("02_train_and_compare.ipynb", tmp_path))
+
+    assert "not compared:" in said and "CHURN_NOTEBOOK_FORCE_PROMOTION=1" in said
