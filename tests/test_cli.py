@@ -59,6 +59,14 @@ def test_validate_bad_data_exits_2_naming_file_column_and_rows(tmp_path):
     assert "Traceback" not in result.output
 
 
+def _validate_labelled(tmp_path, customers, label: str):
+    """`churn validate` of the factory's data set whose customers carry a label `label`."""
+    specs = {"customers": {"label": {"column": label, "positive": "Yes"}}}
+    config = write_dataset(tmp_path, customers=customers, specs=specs)
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    return result, " ".join(result.output.split())
+
+
 @pytest.mark.parametrize("label", ["blank", "absent"])
 def test_validate_accepts_the_fresh_extract_score_accepts(tmp_path, label):
     """A holdout without labels (its label column blank, or gone) is scored by `churn
@@ -66,11 +74,8 @@ def test_validate_accepts_the_fresh_extract_score_accepts(tmp_path, label):
     customers = customers_frame()
     if label == "blank":
         customers = customers.assign(churned="")
-    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
-    config = write_dataset(tmp_path, customers=customers, specs=specs)
-    result = runner.invoke(app, ["validate", "--config", str(config)])
+    result, said = _validate_labelled(tmp_path, customers, "churned")
     assert result.exit_code == 0, result.output
-    said = " ".join(result.output.split())
     assert "a fresh extract to score, everyone is scored; training needs labels" in said
     assert "data OK" in said
 
@@ -79,9 +84,7 @@ def test_validate_refuses_a_label_column_that_misspells_the_files(tmp_path):
     """`label: {column: churn}` on a file with `Churn` read as a fresh extract: validate
     passed what train refused."""
     customers = customers_frame().assign(Churn=["Yes", "No", "No", "Yes"])
-    specs = {"customers": {"label": {"column": "churn", "positive": "Yes"}}}
-    config = write_dataset(tmp_path, customers=customers, specs=specs)
-    result = runner.invoke(app, ["validate", "--config", str(config)])
+    result, _ = _validate_labelled(tmp_path, customers, "churn")
     assert result.exit_code == 2
     assert "not in the file; did you mean 'Churn'?" in result.output
 
@@ -90,11 +93,8 @@ def test_validate_names_a_similar_column_but_reads_a_fresh_extract(tmp_path):
     """Another horizon's label beside the configured one is another column: said, not
     refused (scoring reads such an extract too)."""
     customers = customers_frame().assign(churned_30d=["Yes", "No", "No", "Yes"])
-    specs = {"customers": {"label": {"column": "churned_90d", "positive": "Yes"}}}
-    config = write_dataset(tmp_path, customers=customers, specs=specs)
-    result = runner.invoke(app, ["validate", "--config", str(config)])
+    result, said = _validate_labelled(tmp_path, customers, "churned_90d")
     assert result.exit_code == 0, result.output
-    said = " ".join(result.output.split())
     assert "('churned_30d' is another column, not read)" in said
 
 
