@@ -277,13 +277,14 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         kept: dict[str, Any] = {}
         if self.event_types:
             kept["event_types"] = self.event_types
-        if self._rhythm_of() == "orders":  # trained before the rhythm was of days
+        if self._rhythm_of == "orders":  # trained before the rhythm was of days
             kept["rhythm_of"] = "orders"
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
         tables = replace(tables, **kept) if kept else tables
         return with_kinds(tables, self.attribute_kinds)
 
+    @cached_property
     def _rhythm_of(self) -> str:
         """What the model's buying rhythm was trained on: stored since it is asked,
         else told by its declarations (the gaps' words said "purchase days" or "payment

@@ -383,7 +383,8 @@ def quantity_column(column: str) -> str:
     return f"quantities.{column}"
 
 
-_WHOLE_FLOAT = re.compile(r"-?\d+\.0+")
+WHOLE_FLOAT = re.compile(r"(-?\d+)\.0+")
+"""A whole number written as a float ('13085.0'), its digits the first group."""
 
 
 def _as_written(value: Any) -> Any:
@@ -435,8 +436,8 @@ class InteractionsSpec(TableSpec):
 
         def read(raw: str) -> str | None:
             found = exact.get(raw) or folded.get(raw.strip().casefold())
-            if found is None and _WHOLE_FLOAT.fullmatch(raw.strip()):
-                found = exact.get(raw.strip().split(".")[0])
+            if found is None and (whole := WHOLE_FLOAT.fullmatch(raw.strip())):
+                found = exact.get(whole.group(1))
             return found
 
         return read

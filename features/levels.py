@@ -10,7 +10,8 @@ would be most of the cost, so small inputs are looked up in a cached dict instea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -81,6 +82,24 @@ def level_numbers(values: pd.Series | np.ndarray | Sequence, levels: Sequence[st
             retry = np.array([folded.get(_fold(v), -1) for v in list(distinct)], dtype=np.int64)
             codes[unmatched[present]] = retry[positions]
     return np.where(codes >= 0, codes, np.nan)
+
+
+SIMILAR_NAME = 0.85
+"""How alike two names must be (difflib's ratio) to read one as a misspelling of the
+other: 'CurrentEquipmentDay' for 'CurrentEquipmentDays' is 0.97."""
+
+
+def same_but_case(name: str, names: Iterable[str]) -> str | None:
+    """The one of `names` that `name` spells but for case and surrounding space, if any
+    (the folding levels get in `level_numbers`)."""
+    folded = {_fold(candidate): candidate for candidate in names}
+    return folded.get(_fold(name))
+
+
+def similar_name(name: str, names: Iterable[str]) -> str | None:
+    """The one of `names` closest to `name`, if at least `SIMILAR_NAME` alike."""
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=SIMILAR_NAME)
+    return close[0] if close else None
 
 
 def _fold(value: str | None) -> str | None:

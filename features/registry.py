@@ -140,14 +140,15 @@ def _filler(template: str, names: tuple[str, ...], own: str) -> Callable[..., st
     as the attribute `industry` of a value `metadata`. The C formatter; the Python one
     only for the conversions of `_ReasonFormatter` (cached: a live run renders a dozen
     templates)."""
-    parts = []
+    parts, conversions = [], set()
     for literal, field, spec, conversion in string.Formatter().parse(template):
         parts.append(literal.replace("{", "{{").replace("}", "}}"))
         if field is not None:
             said = f"!{conversion}" if conversion else ""
             parts.append(f"{{{names.index(field or own)}{said}{f':{spec}' if spec else ''}}}")
+            conversions.add(conversion)
     positional = "".join(parts)
-    custom = any(f"!{c}" in template for c in "cxyYeandg")
+    custom = not conversions.isdisjoint(CUSTOM_CONVERSIONS)
     return partial(_FORMATTER.format, positional) if custom else positional.format
 
 
@@ -262,6 +263,10 @@ class _Ago(float):
         if float(self) == 0:
             return "today"
         return f"{format(float(self), spec)} day{'' if float(self) == 1 else 's'} ago"
+
+
+CUSTOM_CONVERSIONS = frozenset("cxyYeandg")
+"""The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
 class _ReasonFormatter(string.Formatter):

@@ -14,7 +14,6 @@ tables sorted by (customer_id, timestamp) with a fresh index.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import gzip
 import itertools
 import json
@@ -42,6 +41,7 @@ from pandas.tseries.api import guess_datetime_format
 from features.contract import (
     MONEY_COLUMNS,
     UNTYPED_EVENT,
+    WHOLE_FLOAT,
     ActivitySpec,
     CustomersSpec,
     EventsSpec,
@@ -52,6 +52,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
+from features.levels import same_but_case, similar_name
 from features.returns import match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, number_date_kind
 from features.text_numbers import read_numbers
@@ -104,7 +105,7 @@ _READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException)
 _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 """Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
 when written as whole floats (`_whole`)."""
-_WHOLE_FLOAT = r"^(-?\d+)\.0+$"
+_WHOLE_FLOAT = rf"^{WHOLE_FLOAT.pattern}$"
 _EPOCH_UNITS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"), (float("inf"), "ns"))
 _TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
 _YAML_BOOLS = {
@@ -474,12 +475,13 @@ def _read(
     if isinstance(spec, CustomersSpec):
         label = spec.label.column if spec.label is not None else None
         if label_optional and label is not None and label not in available:
-            if (meant := _same_but_case(label, available)) is not None:
-                # a misspelling, not a fresh extract: validate must not pass it
+            # a label that differs by case is misspelt, not absent: validate must not pass it
+            if (meant := same_but_case(label, available)) is not None:
                 table.error("label", 0, f"not in the file; did you mean {meant!r}?")
                 return None
-            close = difflib.get_close_matches(label, available, n=1, cutoff=0.85)
-            also = f" ({close[0]!r} is another column, not read)" if close else ""
+            # a merely similar one (another horizon's churned_30d) may be another column
+            close = similar_name(label, available)
+            also = f" ({close!r} is another column, not read)" if close else ""
             table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
             spec = spec.model_copy(update={"label": None})
         if spec.all_attributes:
@@ -538,16 +540,6 @@ def _read(
     return table
 
 
-def _same_but_case(column: str, available: list[str]) -> str | None:
-    """The file's column that `column` spells but for case and surrounding space, else
-    None: `label: {column: churn}` on a file with `Churn` read as a fresh extract without
-    labels, and `validate` passed what `train` refused. A merely similar name (another
-    horizon's `churned_30d` beside `churned_90d`) may be another column: said, not
-    refused."""
-    folded = {name.strip().casefold(): name for name in available}
-    return folded.get(column.strip().casefold())
-
-
 FRESH_EXTRACT = "a fresh extract to score, everyone is scored; training needs labels"
 """What a customers file without labels is to `churn score` (read with `label_optional`)."""
 
@@ -600,7 +592,7 @@ def _lookup(
         found = ", ".join(map(str, header))
         table.error(None, 0, f"{where}: no column {', '.join(missing)}; available: {found}")
         return None
-    frame = frame[wanted].assign(**{lookup.on: _join_keys(frame[lookup.on])})
+    frame = frame[wanted].assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
     repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
     if repeated.any():
         example = frame.loc[repeated, lookup.on].iloc[0]
@@ -610,16 +602,10 @@ def _lookup(
     return frame
 
 
-def _join_keys(values: pd.Series) -> pd.Series:
-    """Keys as text, whichever way a file typed them ('1001', 1001 and 1001.0 alike)."""
-    text = _text(values)
-    return text.str.replace(_WHOLE_FLOAT, r"\1", regex=True)
-
-
 def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.DataFrame:
     """The table's rows with the lookup's columns (blank where the key is not there, said
     in a warning), in the table's row order."""
-    keys = _join_keys(table.raw[lookup.on])
+    keys = _whole(_text(table.raw[lookup.on]))
     found = looked_up.set_index(lookup.on)
     joined = found.reindex(keys)
     unmatched = (keys.notna() & ~keys.isin(found.index)).to_numpy()

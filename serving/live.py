@@ -20,7 +20,6 @@ Two things are batch-relative and need a choice here:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -44,6 +43,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
+from features.levels import same_but_case, similar_name
 from features.registry import Columns
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
@@ -186,11 +186,6 @@ def require_some_attributes(customers: list[CustomerHistoryIn], model: ChurnMode
         )
 
 
-MISSPELLING_SIMILARITY = 0.85
-"""How alike a posted key and a model attribute must be (difflib's ratio) to be read as
-a misspelling of it: 'CurrentEquipmentDay' for 'CurrentEquipmentDays' is 0.97."""
-
-
 def require_no_misspelt_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """A posted key that is not the model's but nearly one the customer lacks is a
     misspelling: scored as unknown, 'CurrentEquipmentDay' took a telecom customer from
@@ -201,7 +196,9 @@ def require_no_misspelt_attributes(customers: list[CustomerHistoryIn], model: Ch
     for customer in customers:
         absent = [name for name in wanted if name not in customer.attributes]
         for key in customer.attributes:
-            if key not in model.attribute_kinds and (meant := _meant(key, absent)):
+            if key not in model.attribute_kinds and (
+                meant := same_but_case(key, absent) or similar_name(key, absent)
+            ):
                 misspelt[key] = meant
     if misspelt:
         said = "; ".join(f"{key!r} (did you mean {meant!r}?)" for key, meant in misspelt.items())
@@ -209,15 +206,6 @@ def require_no_misspelt_attributes(customers: list[CustomerHistoryIn], model: Ch
             f"posted attribute(s) not the model's: {said}; post them by the model's names "
             "(GET /v1/model lists them), null where unknown"
         )
-
-
-def _meant(key: str, names: list[str]) -> str | None:
-    """The attribute `key` misspells, if any: the same ignoring case, else a close one."""
-    folded = {name.casefold(): name for name in names}
-    if key.casefold() in folded:
-        return folded[key.casefold()]
-    close = difflib.get_close_matches(key, names, n=1, cutoff=MISSPELLING_SIMILARITY)
-    return close[0] if close else None
 
 
 NOTED_CUSTOMERS = 3

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from features.contract import WHOLE_FLOAT
 from serving import store
 
 SEGMENT = re.compile(r"^([^:=]+)[:=](.+)$")
@@ -118,11 +119,6 @@ def _with_batch(row: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
         "model_version": batch["model_version"],
         "cutoff": batch["cutoff"],
     }
-
-
-WHOLE_FLOAT = re.compile(r"(-?\d+)\.0+")
-"""'13085.0': an integer id written as a float, as a spreadsheet shows it; the loader
-stores it as '13085' (`features/sources.py`), so a lookup does too."""
 
 
 def customer_score(

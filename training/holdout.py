@@ -24,7 +24,7 @@ import xgboost as xgb
 from sklearn.model_selection import train_test_split
 
 from churn.model import FeatureLayout
-from training.model import booster_params, fit_booster, labels_of
+from training.model import fit_booster
 
 MIN_VALIDATION_ROWS = 400
 """Held-out validation rows at least (at most half the validation cutoff's rows): on a
@@ -85,9 +85,6 @@ def fit_booster_on_unseen(
     if len(fitted_on) == len(train):
         return probe
     rounds = max(1, round(probe.num_boosted_rounds() * len(train) / len(fitted_on)))
-    y = labels_of(train)
-    return xgb.train(
-        {**booster_params(y, params), "seed": seed},
-        layout.dmatrix(train, label=y),
-        num_boost_round=min(rounds, max_rounds),
+    return fit_booster(
+        layout, train, None, params=params, max_rounds=min(rounds, max_rounds), seed=seed
     )

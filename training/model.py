@@ -61,28 +61,36 @@ def booster_params(y: np.ndarray, params: Mapping[str, Any] | None = None) -> di
 def fit_booster(
     layout: FeatureLayout,
     train: pd.DataFrame,
-    validation: pd.DataFrame,
+    validation: pd.DataFrame | None,
     *,
     params: dict[str, float | int | str] | None = None,
     max_rounds: int = 2000,
     early_stopping_rounds: int = 50,
     seed: int = 42,
 ) -> xgb.Booster:
-    """Train on `train`, stop when the validation log loss stops improving."""
-    dtrain = layout.dmatrix(train, label=labels_of(train))
-    dvalid = layout.dmatrix(validation, label=labels_of(validation))
+    """Train on `train`, stop when the validation log loss stops improving; without
+    `validation`, train `max_rounds` rounds (a number chosen elsewhere)."""
+    y = _labels(train)
+    stopping = {}
+    if validation is not None:
+        dvalid = layout.dmatrix(validation, label=_labels(validation))
+        stopping = {
+            "evals": [(dvalid, "validation")],
+            "early_stopping_rounds": early_stopping_rounds,
+        }
     booster = xgb.train(
-        {**booster_params(labels_of(train), params), "seed": seed},
-        dtrain,
+        {**booster_params(y, params), "seed": seed},
+        layout.dmatrix(train, label=y),
         num_boost_round=max_rounds,
-        evals=[(dvalid, "validation")],
-        early_stopping_rounds=early_stopping_rounds,
         verbose_eval=False,
+        **stopping,
     )
+    if validation is None:
+        return booster
     # keep only the rounds up to the best iteration, so every prediction path agrees
     return booster[: booster.best_iteration + 1]
 
 
-def labels_of(frame: pd.DataFrame) -> np.ndarray:
+def _labels(frame: pd.DataFrame) -> np.ndarray:
     """The churned column as the booster's float labels."""
     return frame["churned"].to_numpy(dtype=np.float64)

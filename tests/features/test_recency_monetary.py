@@ -151,6 +151,8 @@ def test_a_model_says_what_its_rhythm_was_trained_on():
 
     gaps = next(spec for spec in SPECS if spec.name == "gap_median_days")
     older = replace(gaps, reason_missing="fewer than two purchases: no buying rhythm yet")
-    assert ChurnModel._rhythm_of(SimpleNamespace(info={"rhythm_of": "days"}, specs=[])) == "days"
-    assert ChurnModel._rhythm_of(SimpleNamespace(info={}, specs=[gaps])) == "days"
-    assert ChurnModel._rhythm_of(SimpleNamespace(info={}, specs=[older])) == "orders"
+    assert (
+        ChurnModel._rhythm_of.func(SimpleNamespace(info={"rhythm_of": "days"}, specs=[])) == "days"
+    )
+    assert ChurnModel._rhythm_of.func(SimpleNamespace(info={}, specs=[gaps])) == "days"
+    assert ChurnModel._rhythm_of.func(SimpleNamespace(info={}, specs=[older])) == "orders"
