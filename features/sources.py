@@ -1839,11 +1839,22 @@ def _customers(
     if customers is None:
         return None
     others = [t for t in tables if t.name != "customers"]
-    if config.churn.definition != "label_column":
-        customers = _with_unlisted_buyers(customers, others, frames)
-    known = customers["customer_id"]
+    snapshot = config.churn.definition == "label_column"  # its rows are the population
+    buyers = [] if snapshot else [t for t in others if t.name in ("transactions", "events")]
+    unlisted = {
+        t.name: ~frames[t.name]["customer_id"].isin(customers["customer_id"]) for t in buyers
+    }
+    if buyers:
+        customers = _with_unlisted_buyers(customers, buyers, frames, unlisted)
     for table in others:
-        kept = _check_known_ids(table, frames[table.name]["customer_id"], known)
+        ids = frames[table.name]["customer_id"]
+        if table.name not in unlisted:
+            unknown = ~ids.isin(customers["customer_id"])
+        elif unlisted[table.name].all():  # none listed, so none joined: ids written otherwise
+            unknown = unlisted[table.name]
+        else:  # its customers joined the table: every row's customer is listed now
+            continue
+        kept = _check_known_ids(table, ids, unknown)
         if kept is not None:
             frames[table.name] = frames[table.name].loc[kept]
     return customers
@@ -1859,24 +1870,25 @@ def _actors(frames: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
 
 
 def _with_unlisted_buyers(
-    customers: pd.DataFrame, tables: list[_Table], frames: dict[str, pd.DataFrame]
+    customers: pd.DataFrame,
+    buyers: list[_Table],
+    frames: dict[str, pd.DataFrame],
+    unlisted: dict[str, pd.Series],
 ) -> pd.DataFrame:
-    """The customers table with the purchase and usage logs' customers it does not list."""
-    known = customers["customer_id"]
-    buyers = [t for t in tables if t.name in ("transactions", "events")]
-    joining = [_unlisted(t, frames[t.name]["customer_id"], known) for t in buyers]
+    """The customers table with the purchase and usage logs' customers it does not list
+    (`unlisted`: each log's rows of such customers)."""
+    joining = [_unlisted(t, frames[t.name]["customer_id"], unlisted[t.name]) for t in buyers]
     added = [ids for ids in joining if ids is not None]
     if not added:
         return customers
     return _with_customers(customers, pd.concat(added).drop_duplicates())
 
 
-def _unlisted(table: _Table, ids: pd.Series, known: pd.Series) -> pd.Series | None:
+def _unlisted(table: _Table, ids: pd.Series, unknown: pd.Series) -> pd.Series | None:
     """The ids of an activity table's customers that the customers table does not list,
     which join it with unknown attributes (dunnhumby's demographics cover 801 of 2,500
     households: said in a warning); None when there are none, or when no id is listed
     (an error: ids written two ways)."""
-    unknown = ~ids.isin(known)
     if not unknown.any() or unknown.all():
         return None
     unlisted = ids[unknown].drop_duplicates()
@@ -1902,11 +1914,11 @@ def _with_customers(customers: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     )
 
 
-def _check_known_ids(table: _Table, ids: pd.Series, known: pd.Series) -> pd.Series | None:
-    """Rows of ids not among the customers are an error when no id of the table is
-    known (ids written two ways), else ignored with a warning (a support desk's tickets
-    from prospects); the rows to keep then, None when all are kept or none can be."""
-    unknown = ~ids.isin(known)
+def _check_known_ids(table: _Table, ids: pd.Series, unknown: pd.Series) -> pd.Series | None:
+    """Rows of ids not among the customers (`unknown`) are an error when no id of the
+    table is known (ids written two ways), else ignored with a warning (a support desk's
+    tickets from prospects); the rows to keep then, None when all are kept or none can
+    be."""
     if not unknown.any():
         return None
     if unknown.all():
