@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
-from features.activity import carried_period_ends
+from features.activity import carried_period_ends, to_days
 from features.contract import (
     MONEY_COLUMNS,
     ChurnSpec,
@@ -194,11 +194,9 @@ def require_no_misspelt_attributes(customers: list[CustomerHistoryIn], model: Ch
     wanted = list(model.attribute_kinds)
     misspelt: dict[str, str] = {}
     for customer in customers:
-        absent = [name for name in wanted if name not in customer.attributes]
+        absent = tuple(name for name in wanted if name not in customer.attributes)
         for key in customer.attributes:
-            if key not in model.attribute_kinds and (
-                meant := same_but_case(key, absent) or similar_name(key, absent)
-            ):
+            if key not in model.attribute_kinds and (meant := _meant(key, absent)):
                 misspelt[key] = meant
     if misspelt:
         said = "; ".join(f"{key!r} (did you mean {meant!r}?)" for key, meant in misspelt.items())
@@ -206,6 +204,13 @@ def require_no_misspelt_attributes(customers: list[CustomerHistoryIn], model: Ch
             f"posted attribute(s) not the model's: {said}; post them by the model's names "
             "(GET /v1/model lists them), null where unknown"
         )
+
+
+@lru_cache(maxsize=4096)
+def _meant(key: str, absent: tuple[str, ...]) -> str | None:
+    """The attribute a foreign key misspells, if any. Cached: a CRM posts the same keys
+    for every customer, and difflib costs 8-20 µs a key (3-20 absent names) on the scoring path."""
+    return same_but_case(key, absent) or similar_name(key, absent)
 
 
 NOTED_CUSTOMERS = 3
@@ -592,23 +597,27 @@ def require_paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_d
 
 def _paid_period_ends(customer: CustomerHistoryIn, cutoff: dt.date) -> list[dt.date]:
     """The ends of the customer's paid periods among payments on or before the cutoff,
-    as the batch reads them: an end before its payment is unknown, and an unknown one
-    pays for as long as the previous period did (`carried_period_ends`)."""
-    paid = sorted(
-        (
-            (naive(row.timestamp).date(), naive(row.paid_until).date() if row.paid_until else None)
-            for row in customer.transactions
-            if naive(row.timestamp).date() <= cutoff
-        ),
-        key=lambda payment: payment[0],
+    as the batch reads them: a refund reverses the payment it mirrors and is no period
+    itself, an end before its payment is unknown, and an unknown one pays for as long as
+    the previous unreversed period did (`carried_period_ends`)."""
+    rows = sorted(
+        (row for row in customer.transactions if naive(row.timestamp).date() <= cutoff),
+        key=lambda row: naive(row.timestamp),
     )
-    days = np.array([day.toordinal() for day, _ in paid], dtype=np.float64)
-    ends = np.array(
-        [end.toordinal() if end is not None and end >= day else np.nan for day, end in paid],
-        dtype=np.float64,
-    )
-    carried = carried_period_ends(np.zeros(len(paid), dtype=np.int64), days, ends)
-    return [dt.date.fromordinal(int(end)) for end in carried if not np.isnan(end)]
+    if not rows:
+        return []
+    lines = _lines_of(rows)
+    returned_day = match_lines(
+        lines["customer_id"], lines["timestamp"], lines["amount"], lines["category"]
+    ).returned_day
+    paid = lines["amount"] >= 0  # a refund is no period, and (as the loader) goes
+    day = to_days(lines["timestamp"][paid])
+    ends = to_days(_times([row.paid_until for row in rows]))[paid]
+    ends[ends < day] = np.nan
+    until = np.nan_to_num(returned_day[paid], nan=np.inf)
+    carried = carried_period_ends(np.zeros(len(day), dtype=np.int64), day, ends, until)
+    counts = np.isinf(until) & ~np.isnan(carried)
+    return [EPOCH.date() + dt.timedelta(days=int(end)) for end in carried[counts]]
 
 
 def cancellation_event_types(data: DataSpec) -> frozenset[str]:

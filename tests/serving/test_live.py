@@ -861,6 +861,24 @@ def test_under_expiry_a_member_not_paid_up_is_gone_not_scored():
         live.require_paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=5)
 
 
+def test_under_expiry_a_refunded_payment_pays_for_no_period_live_as_in_the_batch():
+    """The loader matches a refund to the payment it mirrors and drops both from then on;
+    live had read the refunded period as paid, and the refund as a period of its own."""
+    member = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "m1",
+            "transactions": [
+                {"timestamp": "2016-01-01", "amount": 9.99, "paid_until": "2016-01-31"},
+                {"timestamp": "2016-02-01", "amount": 9.99, "paid_until": "2016-03-02"},
+                {"timestamp": "2016-02-05", "amount": -9.99},
+            ],
+        }
+    )
+    with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-01-31\)"):
+        live.require_paid_up([member], dt.date(2016, 3, 1), grace_days=5)
+    live.require_paid_up([member], dt.date(2016, 2, 3), grace_days=5)  # refunded later
+
+
 def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
     spec = DataSpec.model_validate(
         {"transactions": {"path": "p.csv", "columns": {"paid_until": "expires"}}}
