@@ -135,10 +135,21 @@ def metrics_on_cutoff(
 
 
 def register(client: MlflowClient, config: RunConfig, run_id: str, *, forced: bool) -> ModelVersion:
-    """A new version of the run's model; MLflow's own "Successfully registered..." lines
-    are kept off stderr (`churn promote` says what happened; failures still raise)."""
-    with contextlib.redirect_stderr(io.StringIO()):
-        version = mlflow.register_model(model_uri(client, run_id), config.model_name)
+    """The run's version of the model: the one it already has when it was promoted
+    before (a rollback to a former champion moves the alias back to its version, not to
+    a copy under a new number), else a new one. MLflow's own "Successfully
+    registered..." lines are kept off stderr (`churn promote` says what happened;
+    failures still raise). The `forced` tag says how it was last promoted."""
+    earlier = [
+        version
+        for version in client.search_model_versions(f"run_id = '{run_id}'")
+        if version.name == config.model_name
+    ]
+    if earlier:
+        version = max(earlier, key=lambda version: int(version.version))
+    else:
+        with contextlib.redirect_stderr(io.StringIO()):
+            version = mlflow.register_model(model_uri(client, run_id), config.model_name)
     client.set_model_version_tag(config.model_name, version.version, "forced", str(forced).lower())
     return version
 

@@ -224,7 +224,10 @@ def test_a_champion_this_code_cannot_score_blocks_promotion_unless_forced(story,
     assert _aliases(story.name) == {"champion": "2", "challenger": "1"}
     replaced = promote(story.config, story.tables, run_id=story.good.run_id, force=True)
     assert replaced.forced and replaced.previous == "2"
-    assert _aliases(story.name)["champion"] == replaced.version
+    # the good run is back as the version it already was (a rollback, not a copy)
+    assert replaced.version == "1"
+    assert _aliases(story.name) == {"champion": "1", "challenger": "2"}
+    assert len(MlflowClient().search_model_versions(f"name = '{story.name}'")) == 2
     # the gate judged it alone and passed it, but --force is what put it there: tagged so
     tags = MlflowClient().get_model_version(story.name, replaced.version).tags
     assert tags["forced"] == "true"
