@@ -320,6 +320,26 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
 )
 
 
+NEUTRAL_AT: tuple[tuple[str, float], ...] = (
+    # the value that says nothing either way, whatever the typical customer does: just
+    # the customer's own usual gap or pace, or no change
+    (r"overdue_ratio|silence_vs_longest_gap|purchase_pace_\d+d_vs_lifetime", 1.0),
+    (r".+_trend_.+|category_breadth_change_\d+d", 0.0),
+)
+
+
+@lru_cache(maxsize=4096)
+def neutral_at(name: str) -> float:
+    """The value of a feature DOMAIN.md reads (`safer_when`) on neither side (NaN: none).
+    A reason never claims the other side of it: where most customers had lapsed, the
+    typical spend trend was -100%, and "in their favour: spend down 78%" was true of the
+    model and nonsense to a reader."""
+    for pattern, value in NEUTRAL_AT:
+        if re.fullmatch(pattern, name):
+            return value
+    return math.nan
+
+
 @lru_cache(maxsize=4096)
 def safer_when(name: str) -> Literal["higher", "lower"] | None:
     """Which side of the typical customer is the favourable one for a feature, as

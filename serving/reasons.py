@@ -24,6 +24,9 @@ the safe one: "167 session_start events in the last 90 days" raising the risk of
 customer at 0.2% is a window's compensation for another, not a cause. (Where DOMAIN.md
 reads a feature its reading wins: overdue ratio "lowers" the risk where days since the
 last purchase carries it, and a learned direction would hide "9.1× their usual gap".)
+Where DOMAIN.md's reading has a neutral value (`features.registry.neutral_at`: no change,
+the customer's own usual gap), no reason claims its far side, whatever the typical
+customer does.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import pandas as pd
 
 from churn.contributions import group_contributions
 from features.levels import unseen
-from features.registry import FeatureSpec, Mechanism, missing_means_never, safer_when
+from features.registry import FeatureSpec, Mechanism, missing_means_never, neutral_at, safer_when
 
 Direction = Literal["raises", "lowers"]
 
@@ -124,7 +127,7 @@ def _against_direction(
     One matrix pass over the directed features (a live run is a few rows: per-feature
     numpy calls would cost more than the reasons)."""
     picked: list[int] = []
-    signs: list[tuple[int, int, float, bool]] = []
+    signs: list[tuple[int, int, float, bool, float]] = []
     columns: list[Any] = []
     for j, source in enumerate(sources):
         along, favourable = learned.get(source, 0), domain.get(source, 0)
@@ -133,11 +136,14 @@ def _against_direction(
             continue
         if source in features:
             picked.append(j)
-            signs.append((along, favourable, pivot, missing_means_never(source)))
+            neutral = neutral_at(source) if favourable else math.nan
+            signs.append((along, favourable, pivot, missing_means_never(source), neutral))
             columns.append(features[source])
     if not picked:
         return contributions
-    along, favourable, pivot, never = (np.array(column) for column in zip(*signs, strict=True))
+    along, favourable, pivot, never, neutral = (
+        np.array(column) for column in zip(*signs, strict=True)
+    )
     values = np.column_stack([np.asarray(column, dtype=np.float64) for column in columns])
     values = np.where(np.isnan(values) & never, np.inf, values)
     offset = values - pivot
@@ -149,6 +155,11 @@ def _against_direction(
     # lone customer's every value is the typical one
     risky = offset * direction >= 0 if strict else offset * direction > 0
     safe = offset * direction <= 0 if strict else offset * direction < 0
+    # and never from the far side of the value that says nothing (`neutral_at`): no
+    # change, or just the customer's own usual gap (NaN where none: never true)
+    beyond = (values - neutral) * direction
+    risky |= beyond >= 0
+    safe |= beyond <= 0
     lowering = (cells < 0) & (risky | (np.isnan(values) & (favourable != 0)))
     against = lowering | ((cells > 0) & (direction != 0) & safe)
     if not against.any():

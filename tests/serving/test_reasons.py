@@ -253,6 +253,26 @@ def test_no_reason_from_the_typical_customers_own_value():
     assert [r.text for r in _one_row(specs, above, [0.5, 0.4], typical)] == ["30% on consumables"]
 
 
+def test_no_reason_from_the_far_side_of_no_change_whatever_the_typical_customer():
+    """Where most customers had lapsed (CDNOW) the median spend trend is -100% and the
+    median silence 1.07x the longest gap: "in their favour: spend down 78%" and "in
+    their favour: silent 1.0x their longest gap" were true of the model, nonsense to a
+    reader. Growing spend, or silence within the longest gap, still lowers the risk."""
+    trend = _number_spec("spend_trend_180d_vs_prev", "spend {spend_trend_180d_vs_prev!c:.0%}")
+    silence = _number_spec("silence_vs_longest_gap", "silent {silence_vs_longest_gap!x}")
+    specs = [trend, silence]
+    typical = {"spend_trend_180d_vs_prev": -1.0, "silence_vs_longest_gap": 1.07}
+    lapsing = {"spend_trend_180d_vs_prev": -0.78, "silence_vs_longest_gap": 1.03}
+    assert _one_row(specs, lapsing, [-0.5, -0.4], typical) == []
+    growing = {"spend_trend_180d_vs_prev": 0.2, "silence_vs_longest_gap": 0.5}
+    texts = [r.text for r in _one_row(specs, growing, [-0.5, -0.4], typical)]
+    assert texts == ["spend up 20%"]  # one lowering reason: the strongest
+    # nor does growing spend raise it, where the typical customer grew more
+    rising = {"spend_trend_180d_vs_prev": 0.2, "silence_vs_longest_gap": 2.0}
+    grew_more = {**typical, "spend_trend_180d_vs_prev": 0.5}
+    assert [r.text for r in _one_row(specs, rising, [0.5, 0.4], grew_more)] == ["silent 2.0×"]
+
+
 def test_without_training_medians_a_lone_customer_keeps_their_reasons():
     """A model trained before it kept medians compares a live customer with the posted
     rows' own means: one customer's values are those means, and are still reasons."""
@@ -388,6 +408,20 @@ def test_a_features_direction_is_the_sign_of_its_values_correlation_with_its_con
     grouped = group_contributions(contributions, ["up", "down", "noise"], {})
     features = pd.DataFrame(values, columns=["up", "down", "noise"])
     assert directions_of(grouped, features) == {"up": 1, "down": -1}
+
+
+def test_an_effect_that_turns_has_no_direction():
+    """Bank products: 2 safer than 1, 3 or 4 far riskier. Most customers hold 1 or 2, so
+    the rank correlation is negative; a direction would hide the strongest reason of
+    every 3- or 4-product customer ('raising it from the safe side')."""
+    rng = np.random.default_rng(0)
+    products = rng.choice([1, 2, 3, 4], size=2000, p=[0.5, 0.46, 0.03, 0.01]).astype(float)
+    effect = {1.0: 0.3, 2.0: -0.8, 3.0: 3.8, 4.0: 4.0}
+    contributions = np.column_stack(
+        [[effect[p] for p in products] + rng.normal(0, 0.05, 2000), np.zeros(2000)]
+    )
+    grouped = group_contributions(contributions, ["products"], {})
+    assert directions_of(grouped, pd.DataFrame({"products": products})) == {}
 
 
 PACE = FeatureSpec(
