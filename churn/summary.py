@@ -10,7 +10,7 @@ from rich.table import Table
 
 from churn.console import make_console
 from features.build import FeatureFrame
-from features.registry import FeatureSpec
+from features.registry import FeatureSpec, probability_text
 
 HEADLINE_FEATURES = (
     "days_since_last_purchase",
@@ -73,7 +73,7 @@ def _risk(row: Any) -> str:
     """The probability, and its change since the previous batch if any: "64% (+23 pts)"."""
     change = getattr(row, "probability_change", None)
     moved = "" if change is None or pd.isna(change) else f" ({change * 100:+.0f} pts)"
-    return f"{row.probability:.0%}{moved}"
+    return f"{probability_text(row.probability)}{moved}"
 
 
 def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:

@@ -38,7 +38,7 @@ SPECS = [
         Mechanism.RECENCY,
         "BG/NBD probability that the customer is still buying from us, from their number "
         "of purchases, recency and age (population parameters fitted on training cutoffs).",
-        "{p_alive_bgnbd:.0%} likely to still be an active buyer (BG/NBD)",
+        "{p_alive_bgnbd!p:.0%} likely to still be an active buyer (BG/NBD)",
     ),
     FeatureSpec(
         "expected_purchases_horizon_bgnbd",

@@ -26,6 +26,9 @@ SPECS = [
         "no purchase for {days_since_last_purchase:.0f} days",
         reason_one="no purchase for {days_since_last_purchase:.0f} day",
         reason_missing="no purchase yet",
+        reason_fuller=(
+            "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio!x} their usual gap"
+        ),
     ),
     FeatureSpec(
         "days_since_first_purchase",

@@ -63,6 +63,10 @@ class FeatureSpec:
     reason_missing: str | None = None
     """The reason when the feature's own value is missing and that says something ("no
     purchase yet"); plain text, no placeholders: there is no number to show."""
+    reason_fuller: str | None = None
+    """The reason where every value it reads is known, else `reason`: "no purchase for
+    128 days, 16.0× their usual gap" tells more than the days alone, which are all a
+    customer without a buying rhythm has."""
 
     def __post_init__(self) -> None:
         if self.reason_one and set(_fields(self.reason_one, self.name)) != set(
@@ -72,7 +76,8 @@ class FeatureSpec:
 
     def placeholders(self) -> list[str]:
         """The feature names a reason template reads."""
-        return list(_fields(self.reason, self.name)) if self.reason else []
+        templates = [t for t in (self.reason, self.reason_fuller) if t]
+        return list(dict.fromkeys(name for t in templates for name in _fields(t, self.name)))
 
     def render(self, values: Mapping[str, object]) -> str | None:
         """The reason filled with the customer's own values; None if any is missing."""
@@ -97,12 +102,33 @@ class FeatureSpec:
             None if gap else _singular(fills[one](*row))
             for gap, one, *row in zip(missing.tolist(), ones.tolist(), *lists, strict=True)
         ]
+        if self.reason_fuller:
+            self._fill_fuller(rendered, columns, masks)
         if self.reason_missing and self.name in columns:
             own = masks.get(self.name)
             own = _missing_mask(columns[self.name]) if own is None else own
             for i in np.flatnonzero(own).tolist():
                 rendered[i] = self.reason_missing
         return rendered
+
+    def _fill_fuller(
+        self,
+        rendered: list[str | None],
+        columns: Mapping[str, Sequence[object]],
+        masks: dict[str, np.ndarray],
+    ) -> None:
+        """`reason_fuller` in the rows of `rendered` where each value it reads is known."""
+        assert self.reason_fuller is not None
+        names = _fields(self.reason_fuller, self.name)
+        if any(name not in columns for name in names):
+            return
+        known = ~np.logical_or.reduce(
+            [masks[n] if n in masks else _missing_mask(columns[n]) for n in names]
+        )
+        fill = _filler(self.reason_fuller, names, self.name)
+        lists = [_as_list(columns[name]) for name in names]
+        for i in np.flatnonzero(known).tolist():
+            rendered[i] = _singular(fill(*(values[i] for values in lists)))
 
     def renamed(self, **changes: object) -> FeatureSpec:
         return replace(self, **changes)
@@ -216,8 +242,8 @@ class _Times(float):
 class _Plain(float):
     """A number as the customer's data hold it, never in exponent notation (a reason
     reading "CurrentEquipmentDays 1.5e+04" shows no number of theirs): whole numbers in
-    full with thousands separators ("15,000"), others to four significant digits, or one
-    decimal from 1,000 on ("1,234.6")."""
+    full with thousands separators ("15,000"), others to four significant digits, or up
+    to two decimals from 1,000 on ("1,234.6", a balance of "118,393.47", not "118,393.5")."""
 
     def __format__(self, spec: str) -> str:
         value = float(self)
@@ -226,7 +252,7 @@ class _Plain(float):
         if value.is_integer():
             return f"{int(value):,}"
         if abs(value) >= 1000:
-            return f"{value:,.1f}"
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
         short = f"{value:.4g}"
         if "e" not in short:
             return short
@@ -255,6 +281,30 @@ class _Estimate(float):
         return np.format_float_positional(rounded, trim="-")
 
 
+class _Probability(float):
+    """A probability that never reads as a certainty it is not: format(0.004, ".0%") ->
+    "under 1%" (not "0% likely to still be an active buyer"), format(0.9973, ".0%") ->
+    "over 99%"; elsewhere as `spec` says."""
+
+    def __format__(self, spec: str) -> str:
+        value = float(self)
+        shown = format(value, spec)
+        places = re.fullmatch(r".*\.(\d+)%", spec)
+        if places is None:
+            return shown
+        step = 10.0 ** -(int(places[1]) + 2)
+        if value > 0 and shown == format(0.0, spec):
+            return f"under {format(step, spec)}"
+        if value < 1 and shown == format(1.0, spec):
+            return f"over {format(1 - step, spec)}"
+        return shown
+
+
+def probability_text(value: float, spec: str = ".0%") -> str:
+    """A probability for people (`_Probability`): a worklist's 0.9973 is "over 99%"."""
+    return format(_Probability(value), spec)
+
+
 class _Ago(float):
     """Days since something as words: format(15.0, ".0f") -> "15 days ago", 1 -> "1 day
     ago", 0 -> "today"."""
@@ -265,7 +315,7 @@ class _Ago(float):
         return f"{format(float(self), spec)} day{'' if float(self) == 1 else 's'} ago"
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYeandg")
+CUSTOM_CONVERSIONS = frozenset("cxyYeandgp")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
@@ -273,8 +323,9 @@ class _ReasonFormatter(string.Formatter):
     """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
     "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no" (`!Y`: "Yes" or "No"),
     `{name!n}` a plain number without exponent notation, `{name!d:.0f}` days as "15 days
-    ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"); the rest
-    is str.format."""
+    ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"),
+    `{name!p:.0%}` a probability ("under 1%", "over 99%" at its ends); the rest is
+    str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -295,6 +346,8 @@ class _ReasonFormatter(string.Formatter):
             return _Ago(float(value))  # type: ignore[arg-type]
         if conversion == "g":
             return _Estimate(float(value))  # type: ignore[arg-type]
+        if conversion == "p":
+            return _Probability(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

@@ -48,7 +48,10 @@ def in_words_of(tables: Tables, specs: list[FeatureSpec]) -> list[FeatureSpec]:
 @lru_cache(maxsize=4096)
 def as_payments(spec: FeatureSpec) -> FeatureSpec:
     """The spec with its reasons' purchase words as payment words (placeholders kept)."""
-    texts = {key: getattr(spec, key) for key in ("reason", "reason_one", "reason_missing")}
+    texts = {
+        key: getattr(spec, key)
+        for key in ("reason", "reason_one", "reason_missing", "reason_fuller")
+    }
     return replace(spec, **{key: _payment_words(text) for key, text in texts.items() if text})
 
 

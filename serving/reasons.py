@@ -258,8 +258,9 @@ def explain(
             continue
         text = text or neutral_text(source, direction)
         # told already: "1 service call in the last 30 days" after "... 90 days", or the
-        # same words from another feature ("fewer than two purchase days: no rhythm yet")
-        measure, words = (row, direction, _measure(source, values[i])), (row, direction, text)
+        # same words from another feature ("fewer than two purchase days: no rhythm yet"),
+        # which are never a reason both ways
+        measure, words = (row, direction, _measure(source, values[i])), (row, "words", text)
         if measure in told or words in told:
             continue
         told.add(measure)

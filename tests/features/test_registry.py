@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from features import recency
 from features.attributes import FAMILY as ATTRIBUTES
 from features.build import build
 from features.context import prepare
-from features.registry import FeatureSpec, Mechanism
+from features.registry import FeatureSpec, Mechanism, probability_text
 from features.tables import Tables
 from tests.frames import random_tables
 
@@ -128,7 +129,10 @@ def test_a_numeric_attribute_holding_only_0_and_1_reads_yes_or_no():
     [
         (15000.0, "15,000"),
         (-12345.0, "-12,345"),
-        (1234.567, "1,234.6"),
+        (1234.567, "1,234.57"),
+        (118393.47, "118,393.47"),  # a bank balance as written, not "118,393.5"
+        (9005.96, "9,005.96"),
+        (1234.6, "1,234.6"),
         (28.0, "28"),
         (3.14159, "3.142"),
         (-0.5, "-0.5"),
@@ -219,3 +223,34 @@ def test_a_change_that_rounds_to_nothing_reads_unchanged():
     assert spec.render({"t": 0.0}) == "use unchanged versus before"
     assert spec.render({"t": -0.004}) == "use unchanged versus before"
     assert spec.render({"t": -0.62}) == "use down 62% versus before"
+
+
+@pytest.mark.parametrize(
+    ("value", "spec", "shown"),
+    [
+        (0.004, ".0%", "under 1%"),
+        (0.0, ".0%", "0%"),
+        (0.9973, ".0%", "over 99%"),
+        (1.0, ".0%", "100%"),
+        (0.42, ".0%", "42%"),
+        (0.0004, ".1%", "under 0.1%"),
+    ],
+)
+def test_a_probability_never_reads_as_a_certainty_it_is_not(value, spec, shown):
+    """CDNOW: "0% likely to still be an active buyer" of a 0.004, and a worklist's "100%"
+    risk of a 0.9973."""
+    assert probability_text(value, spec) == shown
+    alive = FeatureSpec("p", "float", Mechanism.RECENCY, "d", f"{{p!p:{spec}}} likely")
+    assert alive.render({"p": value}) == f"{shown} likely"
+
+
+def test_a_fuller_reason_where_every_value_it_reads_is_known():
+    """The days alone where there is no buying rhythm yet; with one, the headline."""
+    (days,) = [spec for spec in recency.SPECS if spec.name == "days_since_last_purchase"]
+    rows = {"days_since_last_purchase": [128.0, 40.0, 1.0], "overdue_ratio": [16.0, np.nan, 0.5]}
+    assert days.render_many(rows, 3) == [
+        "no purchase for 128 days, 16.0× their usual gap",
+        "no purchase for 40 days",
+        "no purchase for 1 day, 50% of their usual gap",
+    ]
+    assert days.placeholders() == ["days_since_last_purchase", "overdue_ratio"]

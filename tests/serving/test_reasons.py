@@ -6,6 +6,7 @@ import pytest
 import xgboost as xgb
 
 from churn.contributions import directions_of
+from features import recency
 from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
 from serving.reasons import explain, group_contributions, pick, population_means
@@ -271,6 +272,21 @@ def test_no_reason_from_the_far_side_of_no_change_whatever_the_typical_customer(
     rising = {"spend_trend_180d_vs_prev": 0.2, "silence_vs_longest_gap": 2.0}
     grew_more = {**typical, "spend_trend_180d_vs_prev": 0.5}
     assert [r.text for r in _one_row(specs, rising, [0.5, 0.4], grew_more)] == ["silent 2.0×"]
+
+
+def test_the_same_words_are_never_a_reason_both_ways():
+    """The days since the last purchase read with the customer's usual gap where known,
+    as the overdue ratio reads: one raising the risk and the other lowering it would say
+    the same sentence twice, once "in their favour"."""
+    days, overdue = (
+        s for s in recency.SPECS if s.name in ("days_since_last_purchase", "overdue_ratio")
+    )
+    values = {"days_since_last_purchase": 128.0, "overdue_ratio": 0.8}
+    typical = {"days_since_last_purchase": 60.0, "overdue_ratio": 1.5}
+    reasons = _one_row([days, overdue], values, [0.5, -0.3], typical)
+    assert [(r.feature, r.direction, r.text) for r in reasons] == [
+        ("days_since_last_purchase", "raises", "no purchase for 128 days, 80% of their usual gap")
+    ]
 
 
 def test_without_training_medians_a_lone_customer_keeps_their_reasons():
