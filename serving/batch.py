@@ -27,7 +27,7 @@ from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
 from serving import store
-from serving.ranking import RANKED, Rules, rank, rules_for, segments_of
+from serving.ranking import RANKED, Rules, configured_value, rank, rules_for, segments_of
 from serving.reasons import Reason, explain, population_means
 from serving.settings import Settings
 
@@ -259,14 +259,6 @@ def active_only(
         active &= ~found["churned"].fillna(False).astype(bool)
     ids = found.loc[active, ["customer_id"]]
     return features.merge(ids, on="customer_id", how="inner", validate="1:1")
-
-
-def configured_value(tables: Tables, features: pd.DataFrame) -> pd.Series | None:
-    """The customers table's `value` column aligned to the feature rows, when configured."""
-    if "value" not in tables.customers:
-        return None
-    values = tables.customers.drop_duplicates("customer_id").set_index("customer_id")["value"]
-    return pd.Series(features["customer_id"].map(values).to_numpy(), index=features.index)
 
 
 def score(

@@ -12,9 +12,12 @@ Two things are batch-relative and need a choice here:
 
 - Reason means: the model's training means when `model.info["population_means"]` holds
   them, else the means of the posted customers (`population` in the response says which).
-- Tiers compare a customer with the batch (top 20% by value, wallet above the median);
-  among a handful of posted customers that says nothing, so `tier` is null unless at
-  least `TIER_MIN_CUSTOMERS` are posted. Band, value and value at risk are per customer.
+- Tiers compare a customer with a population (top 20% by value, wallet above the
+  median); a handful of posted customers say nothing about each other, so they are
+  tiered against the model's last training cutoff (`ranking.TierReference`). A model
+  packaged before it kept that tiers them among themselves when at least
+  `TIER_MIN_CUSTOMERS` are posted, else not at all (`tier` null). Band, value and value
+  at risk are per customer.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
-from serving.ranking import Rules, rank, rules_for, segments_of
+from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import Reason, explain, population_means
 from serving.schemas import (
     CancellationIn,
@@ -384,14 +387,15 @@ def respond(
     rows = np.array([scored.row_of[i] for i in ids], dtype=np.int64)
     features = _Rows(scored.features, rows)
     reasons = [scored.reasons[i] for i in rows]
-    tiers = len(rows) >= TIER_MIN_CUSTOMERS
     model = loaded.model
+    reference = TierReference.from_info(model.info)
     ranked = rank(
         features,
         scored.probability[rows],
         rules or rules_for(model.info),
-        tiers=tiers,
+        tiers=reference is not None or len(rows) >= TIER_MIN_CUSTOMERS,
         configured_value=posted_values(request, model),
+        reference=reference,
     )
     segments = segments_of(model.specs, model.config)
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}

@@ -21,6 +21,10 @@ Tiers, first match wins (thresholds are parameters of `Rules`):
 - `most_growable`: wallet share (`wallet_share_365d`) below 0.3 with an estimated wallet
   (`wallet_365d`) above the batch median: room to grow a big wallet;
 - `standard`: everyone else.
+
+A batch's tiers are relative to the batch itself. A live request's few customers say
+nothing about each other, so they are tiered against the model's `TierReference`: where
+the tiers fell among the customers of its last training cutoff (`info["tiers"]`).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import pandas as pd
 
 from features.contract import BandsSpec, RunConfig
 from features.registry import FeatureSpec
-from features.tables import nan_to_zero, numbers
+from features.tables import Tables, nan_to_zero, numbers
 
 BANDS = ("low", "medium", "high")
 TIERS = ("most_valuable", "most_growable", "below_zero", "standard")
@@ -120,6 +124,14 @@ def customer_value(
     return current + rules.historical_share * np.maximum(total - current, 0.0)
 
 
+def configured_value(tables: Tables, features: pd.DataFrame) -> pd.Series | None:
+    """The customers table's `value` column aligned to the feature rows, when configured."""
+    if "value" not in tables.customers:
+        return None
+    values = tables.customers.drop_duplicates("customer_id").set_index("customer_id")["value"]
+    return pd.Series(features["customer_id"].map(values).to_numpy(), index=features.index)
+
+
 def _rows(features: Mapping[str, Any]) -> int:
     if isinstance(features, pd.DataFrame):
         return len(features)
@@ -137,19 +149,59 @@ def risk_band(probability: np.ndarray, rules: Rules) -> np.ndarray:
     return np.where(p < rules.medium_from, BANDS[0], np.where(p < rules.high_from, *BANDS[1:]))
 
 
-def value_tier(features: Mapping[str, Any], value: np.ndarray, rules: Rules) -> np.ndarray:
-    """The retention tier per row; see the module docstring for the rules and order."""
+@dataclass(frozen=True)
+class TierReference:
+    """Where a population's tiers fall: the value its top `top_share` starts at, and its
+    median estimated wallet (None: the population has none)."""
+
+    most_valuable_from: float | None
+    wallet_median: float | None
+
+    @classmethod
+    def of(cls, features: Mapping[str, Any], value: np.ndarray, rules: Rules) -> TierReference:
+        known = value[~np.isnan(value)]
+        top = float(np.quantile(known, 1.0 - rules.top_share)) if len(known) else None
+        wallet = numbers(features["wallet_365d"]) if "wallet_365d" in features else None
+        median = None
+        if wallet is not None and (~np.isnan(wallet)).any():
+            median = float(np.nanmedian(wallet))
+        return cls(top, median)
+
+    @classmethod
+    def from_info(cls, info: Mapping[str, Any]) -> TierReference | None:
+        """The model's (`info["tiers"]`); None for a model packaged before it kept one."""
+        kept = info.get("tiers")
+        if not isinstance(kept, Mapping):
+            return None
+        return cls(kept.get("most_valuable_from"), kept.get("wallet_median"))
+
+    def as_info(self) -> dict[str, float | None]:
+        return {"most_valuable_from": self.most_valuable_from, "wallet_median": self.wallet_median}
+
+
+def value_tier(
+    features: Mapping[str, Any],
+    value: np.ndarray,
+    rules: Rules,
+    reference: TierReference | None = None,
+) -> np.ndarray:
+    """The retention tier per row, against `reference` (default: these rows' own); see
+    the module docstring for the rules and order."""
+    reference = reference or TierReference.of(features, value, rules)
     known = ~np.isnan(value)
     below_zero = known & (value <= 0)
     top = known & (value > 0)
-    if known.any():
-        top &= value >= np.quantile(value[known], 1.0 - rules.top_share)
+    if reference.most_valuable_from is not None:
+        top &= value >= reference.most_valuable_from
+    else:
+        top[:] = False
     growable = np.zeros(len(value), dtype=bool)
-    if "wallet_share_365d" in features and "wallet_365d" in features:
+    if reference.wallet_median is not None and {"wallet_share_365d", "wallet_365d"} <= set(
+        features
+    ):
         share = numbers(features["wallet_share_365d"])
         wallet = numbers(features["wallet_365d"])
-        if (~np.isnan(wallet)).any():
-            growable = (share < rules.growable_share_below) & (wallet > np.nanmedian(wallet))
+        growable = (share < rules.growable_share_below) & (wallet > reference.wallet_median)
     return np.select(
         [below_zero, top, growable], ["below_zero", "most_valuable", "most_growable"], "standard"
     )
@@ -162,17 +214,13 @@ def rank(
     *,
     configured_value: pd.Series | None = None,
     tiers: bool = True,
+    reference: TierReference | None = None,
 ) -> dict[str, np.ndarray]:
     """probability, band, value, value_at_risk, tier per row of `features` (a frame or
-    plain columns), as columns in the rows' order; tier is None without `tiers` (too few
-    rows to compare customers with)."""
+    plain columns), as columns in the rows' order; tiers against `reference` (default:
+    these rows), None without `tiers` (too few rows to compare customers with)."""
     value = customer_value(features, rules, configured=configured_value)
     probability = np.asarray(probability, dtype=np.float64)
-    columns = (
-        probability,
-        risk_band(probability, rules),
-        value,
-        probability * value,
-        value_tier(features, value, rules) if tiers else np.full(len(value), None),
-    )
+    tier = value_tier(features, value, rules, reference) if tiers else np.full(len(value), None)
+    columns = (probability, risk_band(probability, rules), value, probability * value, tier)
     return dict(zip(RANKED, columns, strict=True))

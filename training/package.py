@@ -11,7 +11,13 @@ from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.registry import safer_when
 from features.tables import Tables, data_end
-from serving.ranking import band_thresholds
+from serving.ranking import (
+    Rules,
+    TierReference,
+    band_thresholds,
+    configured_value,
+    customer_value,
+)
 from training.protocol import Outcome
 
 
@@ -67,7 +73,18 @@ def package_model(
         info=info,
     )
     model.info["risk_directions"] = _risk_directions(model, rows)  # needs the model itself
+    model.info["tiers"] = _tier_reference(rows, tables).as_info()
     return model
+
+
+def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:
+    """Where the tiers fell among the customers of the last training cutoff, as a batch
+    scored there would tier them: a live request's few customers are tiered against it."""
+    if "cutoff" in rows and rows["cutoff"].notna().any():
+        rows = rows[rows["cutoff"] == rows["cutoff"].max()]
+    rules = Rules()
+    value = customer_value(rows, rules, configured=configured_value(tables, rows))
+    return TierReference.of(rows, value, rules)
 
 
 def _typical(rows: pd.DataFrame, specs: list, statistic: str) -> dict[str, float]:

@@ -27,7 +27,7 @@ from features.tables import Tables
 from serving import live
 from serving.history import history_item
 from serving.live import naive
-from serving.ranking import TIERS
+from serving.ranking import TIERS, TierReference
 from serving.schemas import MAX_CUSTOMERS, CustomerHistoryIn, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
@@ -660,7 +660,33 @@ def test_scoring_needs_the_api_key_when_one_is_configured(served):
     assert locked.post("/v1/score", json=body, headers={"X-API-Key": "live-key"}).status_code == 200
 
 
-def test_tiers_only_from_twenty_posted_customers(client, tables, cutoff):
+def test_a_posted_customer_is_tiered_against_the_models_last_training_cutoff(
+    client, tables, cutoff, loaded
+):
+    """One posted customer says nothing about where they stand: the model keeps where the
+    tiers fell among its last training cutoff's customers, and a live answer reads that."""
+    reference = TierReference.from_info(loaded.model.info)
+    assert reference is not None and reference.most_valuable_from > 0
+    ids = client.get("/v1/customers", params={"limit": 40}).json()["items"]
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    for listed in ids:
+        body = [history_item(tables, lookup[listed["customer_id"]])]
+        (item,) = post(client, body, cutoff=cutoff.isoformat()).json()["items"]
+        top = item["value"] >= reference.most_valuable_from
+        assert item["tier"] in TIERS
+        assert (item["tier"] == "most_valuable") == (top and item["value"] > 0)
+
+
+def test_a_model_without_a_tier_reference_tiers_only_twenty_posted_customers(
+    served, tables, cutoff, monkeypatch
+):
+    """Packaged before it kept one: the posted customers are tiered among themselves, and
+    fewer than twenty not at all."""
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    holder.check()
+    assert holder.current is not None
+    monkeypatch.delitem(holder.current.model.info, "tiers")
+    client = client_for(app_with(settings_for(served), holder))
     ids = client.get("/v1/customers", params={"limit": 20}).json()["items"]
     lookup = {str(i): i for i in tables.customers["customer_id"]}
     body = [history_item(tables, lookup[item["customer_id"]]) for item in ids]

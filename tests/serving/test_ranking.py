@@ -10,6 +10,7 @@ from serving.batch import beyond_training, records, unseen_levels
 from serving.ranking import (
     MAX_SEGMENT_LEVELS,
     Rules,
+    TierReference,
     band_thresholds,
     customer_value,
     rank,
@@ -76,6 +77,22 @@ def test_tiers():
         "most_growable",
         "most_valuable",
     ]
+
+
+def test_tiers_against_a_reference_population():
+    """A live request's few customers, tiered where the model's population put the tiers."""
+    features = _features()
+    value = customer_value(features, Rules())
+    own = TierReference.of(features, value, Rules())
+    assert (
+        value_tier(features, value, Rules(), own).tolist()
+        == value_tier(features, value, Rules()).tolist()
+    )
+    richer = TierReference(most_valuable_from=1e9, wallet_median=1e9)
+    tiers = value_tier(features, value, Rules(), richer)
+    assert "most_valuable" not in tiers and "most_growable" not in tiers
+    assert TierReference.from_info({"tiers": own.as_info()}) == own
+    assert TierReference.from_info({}) is None
 
 
 def test_value_at_risk_is_probability_times_value():
