@@ -186,10 +186,12 @@ def resolve_cutoff(
     activity. (The last contact in a snapshot's interactions is a day or more before its
     extract: a score as of then would read "39 days ago" where training and the API read
     40.) A labelled `snapshot` with neither is read as of today, as training reads it
-    (`features.tables.snapshot_cutoff`); other data are asked for a cutoff."""
+    (`features.tables.snapshot_cutoff`); other data are asked for a cutoff. Data without
+    a date of their own end today at the latest (`data.as_of` defaults to it): a later
+    cutoff is refused as for dated data (`after_today`)."""
     if cutoff is not None:
         given = pd.Timestamp(cutoff).normalize()
-        if (why := after_data_end(tables, [given])) is not None:
+        if (why := after_data_end(tables, [given]) or after_today(tables, given)) is not None:
             raise ServingError(why)
         return given
     if snapshot:
@@ -199,6 +201,26 @@ def resolve_cutoff(
         return end
     raise ServingError(
         "the data hold no dated activity and no data.as_of; pass --cutoff YYYY-MM-DD"
+    )
+
+
+def after_today(
+    tables: Tables, cutoff: pd.Timestamp, *, today: pd.Timestamp | None = None
+) -> str | None:
+    """Why a cutoff cannot score data without a date of their own (no `data.as_of`, no
+    dated activity), or None: such data describe their customers as of today (as
+    training reads them), so a later cutoff is after the data's last day. A batch as of
+    2030-01-01 would be the latest cutoff in the store, and the worklist and the API
+    would serve it over every later fresh extract's scores."""
+    if data_end(tables) is not None:
+        return None  # dated data: `after_data_end` decides
+    today = pd.Timestamp.today().normalize() if today is None else today.normalize()
+    if cutoff <= today:
+        return None
+    return (
+        f"cutoff {cutoff.date()} is after today ({today.date()}): the data have no "
+        "data.as_of and no dated activity, so they describe their customers as of today; "
+        "use a cutoff on or before it (or set data.as_of to the extract date)"
     )
 
 

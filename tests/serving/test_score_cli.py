@@ -21,7 +21,7 @@ from features.simulate import simulate_to_dir
 from features.sources import load_tables
 from features.tables import Tables
 from serving import store
-from serving.batch import ServingError, load_champion, resolve_cutoff
+from serving.batch import ServingError, after_today, load_champion, resolve_cutoff
 from training.promote import promote
 from training.train import train_and_log
 
@@ -214,6 +214,35 @@ def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():
     assert resolve_cutoff(snapshot, None, snapshot=True) == pd.Timestamp.today().normalize()
     with pytest.raises(ServingError, match="--cutoff"):
         resolve_cutoff(snapshot, None)
+
+
+def test_a_cutoff_after_today_is_refused_for_data_without_a_date():
+    """A snapshot without `data.as_of` or dated activity is read as of today: a batch
+    as of 2030-01-01 was written, and as the latest cutoff the API served it over every
+    later fresh extract's scores."""
+    snapshot = Tables(customers=pd.DataFrame({"customer_id": ["a", "b"]}))
+    today = pd.Timestamp.today().normalize()
+    assert resolve_cutoff(snapshot, today.date(), snapshot=True) == today
+    assert resolve_cutoff(snapshot, dt.date(2024, 5, 31), snapshot=True) == pd.Timestamp(
+        "2024-05-31"
+    )
+    later = (today + pd.Timedelta(days=1)).date()
+    with pytest.raises(ServingError) as raised:
+        resolve_cutoff(snapshot, later, snapshot=True)
+    assert str(raised.value) == (
+        f"cutoff {later} is after today ({today.date()}): the data have no data.as_of and no "
+        "dated activity, so they describe their customers as of today; use a cutoff on or "
+        "before it (or set data.as_of to the extract date)"
+    )
+    with pytest.raises(ServingError, match="after today"):  # other dateless data alike
+        resolve_cutoff(snapshot, dt.date(2030, 1, 1))
+    extract = replace(snapshot, as_of=pd.Timestamp("2024-06-30"))  # dated: its own rule
+    with pytest.raises(ServingError, match="after the extract date"):
+        resolve_cutoff(extract, dt.date(2030, 1, 1), snapshot=True)
+    on_the_day = pd.Timestamp("2030-01-01")
+    assert after_today(snapshot, on_the_day, today=on_the_day) is None
+    assert after_today(snapshot, on_the_day, today=pd.Timestamp("2029-12-31")) is not None
+    assert after_today(extract, pd.Timestamp("2030-01-01")) is None
 
 
 def test_the_default_cutoff_is_the_extract_date_not_the_last_contact():

@@ -1,6 +1,7 @@
 """Batch scoring of a labelled snapshot's model (attributes only, no dated activity) on
 the extracts that come after it: columns gone, labels blank, no extract date."""
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,12 +42,12 @@ def _extract(source: Path, name: str, frame: pd.DataFrame, **customers) -> Path:
     return config
 
 
-def _prepare(config: Path, champion: Champion, tmp_path: Path):
+def _prepare(config: Path, champion: Champion, tmp_path: Path, cutoff: dt.date | None = None):
     settings = Settings(
         CHURN_DATABASE_URL=f"sqlite:///{tmp_path}/scores.db",
         MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path}/mlflow.db",
     )
-    return prepare(load_config(config), cutoff=None, settings=settings, champion=champion)
+    return prepare(load_config(config), cutoff=cutoff, settings=settings, champion=champion)
 
 
 def test_an_extract_without_a_column_the_model_reads_is_one_clear_error(trained, tmp_path):
@@ -106,3 +107,17 @@ def test_a_snapshot_without_a_date_is_trained_and_scored_as_of_today_and_both_sa
         f"the snapshot has no data.as_of and no dated activity: it was read as of today "
         f"({today.date()}), as `churn score` reads it; set data.as_of to the extract date"
     ) in " ".join(caveats(report))
+
+
+def test_a_snapshot_without_a_date_is_not_scored_as_of_a_later_day(trained, tmp_path):
+    """`churn score --cutoff 2030-01-01` on a snapshot read as of today wrote a batch the
+    API then served over later fresh extracts' scores: refused, as for dated data."""
+    champion, source = trained
+    raw = yaml.safe_load(source.read_text())
+    del raw["data"]["as_of"]
+    dateless = source.with_name("dateless_later.yaml")
+    dateless.write_text(yaml.safe_dump(raw, sort_keys=False))
+    with pytest.raises(ServingError, match="cutoff 2030-01-01 is after today"):
+        _prepare(dateless, champion, tmp_path, cutoff=dt.date(2030, 1, 1))
+    today = pd.Timestamp.today().normalize()
+    assert _prepare(dateless, champion, tmp_path, cutoff=today.date()).cutoff == today
