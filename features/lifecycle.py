@@ -2,7 +2,8 @@
 long-term customers the relationship, experienced buyers drift to price).
 
 Stage rule, applied in this order:
-- lapsed: no purchase for 180 days or more, or 3× or more overdue on their own rhythm;
+- lapsed: no purchase for 180 days or more, or 3× or more overdue on their own rhythm
+  after at least 30 days without a purchase (`LAPSED_MIN_DAYS`);
 - first-time: exactly one purchase so far;
 - short-term: tenure under 365 days;
 - long-term: everyone else.
@@ -18,11 +19,18 @@ import numpy as np
 
 from features.activity import ratio
 from features.context import Context
+from features.monetary import WINDOWS_DAYS
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 STAGES = ("first-time", "short-term", "long-term", "lapsed")
 LAPSED_AFTER_DAYS = 180
 LAPSED_OVERDUE_RATIO = 3.0
+LAPSED_MIN_DAYS = WINDOWS_DAYS[0]
+"""The overdue rule needs this many days without a purchase: the shortest window the
+features count spend in (`spend_30d`). A customer who bought within it is no lapsed
+customer whatever their rhythm: a household with 18 baskets in 90 days and 362 spent in
+the last 30, silent 15 days against a usual gap of 4 (3.75× overdue), has skipped a few
+trips, not left."""
 
 TENURE_SPEC = FeatureSpec(
     "tenure_days",
@@ -143,7 +151,8 @@ def _stage(tenure: np.ndarray, done: Mapping[str, np.ndarray]) -> np.ndarray:
         return stage
     stage[done["orders_total"] == 1] = "first-time"
     recency, overdue = done["days_since_last_purchase"], done["overdue_ratio"]
-    lapsed = (recency >= LAPSED_AFTER_DAYS) | (overdue >= LAPSED_OVERDUE_RATIO)
+    overdue_long = (overdue >= LAPSED_OVERDUE_RATIO) & (recency >= LAPSED_MIN_DAYS)
+    lapsed = (recency >= LAPSED_AFTER_DAYS) | overdue_long
     stage[lapsed] = "lapsed"
     stage[np.isnan(tenure)] = None
     return stage

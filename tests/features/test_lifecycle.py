@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from features.build import build_features
+from features.lifecycle import LAPSED_MIN_DAYS
 from tests.frames import customers, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
@@ -35,6 +36,26 @@ def test_stages_follow_the_documented_rule():
     }
     assert row(frame, 2)["tenure_days"] == 121
     assert row(frame, 5)["discount_share_365d"] == pytest.approx(0.5)
+
+
+def test_a_buyer_overdue_on_a_short_rhythm_is_lapsed_only_after_a_month_silent():
+    """A household buying every 4 days and silent 15 (3.75× overdue, 362 spent in the last
+    30 days) read "lapsed customer"; the overdue rule needs `LAPSED_MIN_DAYS` of silence."""
+    days = pd.date_range("2024-01-02", periods=40, freq="4D")  # last purchase 2024-06-06
+    recent = [(1, str(d.date()), 20) for d in days]  # 24 days silent, 6× overdue
+    weekly = pd.date_range("2024-01-01", periods=19, freq="7D")  # last purchase 2024-05-06
+    lapsing = [(2, str(d.date()), 20) for d in weekly]  # 55 days silent, 7.9× overdue
+    at_floor = [(3, d, 10) for d in ("2024-05-01", "2024-05-11", "2024-05-21", "2024-05-31")]
+    frame = build_features(
+        make_tables(transaction_frame=transactions(recent + lapsing + at_floor)), cutoffs=CUTOFF
+    )
+    one, two, three = (row(frame, c) for c in (1, 2, 3))
+    assert one["days_since_last_purchase"] == 24 and one["overdue_ratio"] == pytest.approx(6.0)
+    assert one["lifecycle_stage"] == "short-term"
+    assert two["days_since_last_purchase"] == 55 and two["lifecycle_stage"] == "lapsed"
+    assert three["days_since_last_purchase"] == LAPSED_MIN_DAYS  # no purchase in 30 days
+    assert three["overdue_ratio"] == pytest.approx(3.0)
+    assert three["lifecycle_stage"] == "lapsed"
 
 
 def test_a_discount_written_as_a_negative_number_is_a_discount():
