@@ -6,6 +6,8 @@ wallet is estimated as a high conditional quantile of yearly spend among compara
 customers (quantile regression on the customer attributes, default the 90th
 percentile). That estimator is *learned*, so it is fitted on training cutoffs only and
 travels with the model; the pure build computes the share only for supplied wallets.
+Without attributes that tell customers' wallets apart no wallet is estimated: one wallet
+for everyone would make the "share" spend over a constant (`comparable`).
 """
 
 from __future__ import annotations
@@ -309,6 +311,23 @@ def full_year_rows(rows: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     return rows[full] if full.any() else rows
 
 
+def comparable(estimator: QuantileWalletEstimator, rows: pd.DataFrame) -> bool:
+    """Whether the fitted wallet differs between the customers it was fitted on. A wallet
+    is what comparable customers spend (DOMAIN.md); attributes that define no peers (no
+    attributes, or none the quantile model splits on) leave one wallet for everyone, and
+    the "share" is then only spend over a constant: spend_365d again, named as a wallet
+    share in reasons ("estimated wallet share 26%", of a wallet of 219 for all)."""
+    active = rows[rows["spend_365d"] > 0]
+    if active.empty:
+        return False
+    wallet = wallet_columns(active, estimator)["wallet_365d"]
+    return bool(np.ptp(wallet) > WALLET_TOLERANCE * np.max(wallet))
+
+
+WALLET_TOLERANCE = 1e-6
+"""Wallets closer than this (relative to the largest) are one wallet: float noise."""
+
+
 def complete_wallet(
     features: FeatureFrame, *, train_cutoffs: list[pd.Timestamp] | None = None
 ) -> tuple[FeatureFrame, QuantileWalletEstimator | None]:
@@ -316,14 +335,21 @@ def complete_wallet(
 
     The estimator is fitted on rows of `train_cutoffs` only (default: all rows) and
     returned so it can travel with a model; nothing changes when wallets are supplied
-    or there are no transactions.
+    or there are no transactions, nor when nothing tells customers' wallets apart
+    (`comparable`).
     """
     if not estimated_for(features.names):
         return features, None
     tables = features.context.tables
     frame = features.frame
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
-    estimator = fit_wallet(full_year_rows(train, tables), list(tables.attributes))
+    rows = full_year_rows(train, tables)
+    attributes = list(tables.attributes)
+    if wallet_inputs(rows, attributes).columns.tolist() == [CONSTANT]:
+        return features, None
+    estimator = fit_wallet(rows, attributes)
+    if not comparable(estimator, rows):
+        return features, None
     specs = [*features.specs, *estimated_specs()]
     completed = add_estimated_wallet_share(frame, estimator)
     return replace(features, frame=completed, specs=specs), estimator

@@ -67,14 +67,11 @@ def test_compiled_trees_predict_as_xgboost_does():
 
 
 def test_wallet_estimator_is_fitted_on_training_cutoffs_only():
-    people = customers([1, 2, 3], segment=["a", "a", "b"])
+    ids = list(range(1, 61))
+    people = customers(ids, segment=["a"] * 30 + ["b"] * 30)
     tx = transactions(
-        [
-            (1, "2024-01-10", 100),
-            (2, "2024-01-10", 50),
-            (3, "2024-01-10", 80),
-            (1, "2024-06-10", 5000),
-        ],  # a jump only visible at the later cutoff
+        [(c, "2024-01-10", 50.0 + 10 * c) for c in ids]
+        + [(1, "2024-06-10", 5000)]  # a jump only visible at the later cutoff
     )
     tables = make_tables(
         customer_frame=people, transaction_frame=tx, attributes={"segment": "categorical"}
@@ -111,3 +108,32 @@ def test_the_wallet_is_fitted_on_cutoffs_with_a_whole_year_of_spend_before_them(
     ]
     early = rows.head(1)  # no cutoff has a whole year: the rows there are all there is
     assert full_year_rows(early, tables).equals(early)
+
+
+def _buyers(**attributes: list) -> tuple:
+    """Sixty buyers of different yearly spend, with these attributes (all categorical):
+    enough for the quantile model's leaves (20 rows at least)."""
+    ids = list(range(1, 61))
+    tx = transactions([(c, "2024-03-01", 40.0 * c) for c in ids])
+    people = customers(ids, **attributes) if attributes else None
+    kinds = dict.fromkeys(attributes, "categorical")
+    tables = make_tables(customer_frame=people, transaction_frame=tx, attributes=kinds)
+    return complete_wallet(build(tables, cutoffs="2024-06-30"))
+
+
+def test_no_wallet_is_estimated_without_attributes_that_tell_customers_apart():
+    """Without attributes the wallet was one constant for all (219.47 on CDNOW), so the
+    "estimated wallet share 26%" shown as a top reason was spend ÷ 219: not declared."""
+    for completed, model in (_buyers(), _buyers(segment=["a"] * 60)):
+        assert model is None
+        assert {"wallet_365d", "wallet_share_365d"}.isdisjoint(completed.names)
+        assert "wallet_share_365d" not in completed.frame
+
+
+def test_a_wallet_is_estimated_from_attributes_that_differ():
+    segment = ["small"] * 30 + ["large"] * 30  # the large spend more (40 x id)
+    completed, model = _buyers(segment=segment)
+    assert model is not None
+    wallets = completed.frame.set_index("customer_id")["wallet_365d"]
+    assert wallets.nunique() == 2 and wallets[60] > wallets[1]
+    assert {"wallet_365d", "wallet_share_365d"} <= set(completed.names)

@@ -238,8 +238,19 @@ def _wallet_predictions(tables, fit_on: list[pd.Timestamp], probe: pd.DataFrame)
     return data.wallet.predict(wallet_inputs(probe, list(data.wallet_attributes)))
 
 
+def _spend_by_segment(tables):
+    """Larger companies spend more: attributes a wallet can be estimated from (random ones
+    define no peers, and no wallet is estimated from them)."""
+    scale = {"smb": 1.0, "mid": 3.0, "ent": 9.0}
+    segment = tables.customers.set_index("customer_id")["segment"].map(scale)
+    tx = tables.transactions
+    return replace(
+        tables, transactions=tx.assign(amount=tx["amount"] * tx["customer_id"].map(segment))
+    )
+
+
 def test_wallet_estimator_is_fitted_on_the_fit_on_cutoffs_only():
-    tables = random_tables(5)
+    tables = _spend_by_segment(random_tables(5, n_customers=120))
     first, second = CUTOFFS[:2]
     base = assemble(tables, _config(), [first, second], fit_on=[first])
     assert base.wallet is not None and base.wallet_attributes == ("segment", "seats")
