@@ -290,7 +290,7 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving.batch import beyond_training, prepare, unseen_levels
+    from serving.batch import beyond_training, derived_features, prepare, unseen_levels
     from serving.settings import Settings
 
     run = load_config(config)
@@ -333,11 +333,19 @@ def score(
             "model's, the same in this batch and the API; train and promote a model with "
             "this config to change them"
         )
-    for unseen in unseen_levels(job.champion.model.layout.levels, job.features):
+    model = job.champion.model
+    derived = derived_features(model)
+    for unseen in unseen_levels(model.layout.levels, job.features, derived=derived):
         console.print(
             f"[yellow]note:[/] {unseen.customers:,} customers hold a level of {unseen.feature} "
             f"the model never trained on ({', '.join(map(repr, unseen.examples))}): scored as "
-            "unknown, as a blank; check the extract writes its levels as training's did"
+            "unknown, as a blank; "
+            + (
+                "the features derive it, and no training cutoff held a customer in it (too "
+                "little history before them): a model trained on later cutoffs learns it"
+                if unseen.derived
+                else "check the extract writes its levels as training's did"
+            )
         )
     for past in beyond_training(job.champion.model.info, job.features):
         console.print(

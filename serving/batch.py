@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -337,6 +337,11 @@ BEYOND_SHARE = 0.01
 """From this share of the scored customers on, being past training is worth a note."""
 
 
+def derived_features(model: ChurnModel) -> set[str]:
+    """The model's features the tool computes, as opposed to the data's own attributes."""
+    return {spec.name for spec in model.specs if spec.family != "attributes"}
+
+
 def beyond_training(info: Mapping[str, Any], features: pd.DataFrame) -> list[BeyondTraining]:
     """Risky features (`training_highest`, stored when the model was packaged) on which
     at least `BEYOND_SHARE` of the scored customers lie past anything training saw: on
@@ -365,14 +370,23 @@ class UnseenLevels:
     feature: str
     customers: int
     examples: list[str]
+    derived: bool = False
+    """A feature the tool derives (the lifecycle stage), not a level an extract writes:
+    no training cutoff held anyone in it (on 18 months of CDNOW all customers started in
+    the first quarter, and none was a year old, "long-term", by the last training
+    cutoff), so the extract is not to blame."""
 
 
 def unseen_levels(
-    levels: Mapping[str, Sequence[str]], features: pd.DataFrame
+    levels: Mapping[str, Sequence[str]],
+    features: pd.DataFrame,
+    *,
+    derived: Collection[str] = (),
 ) -> list[UnseenLevels]:
     """Categorical features on which at least `BEYOND_SHARE` of the scored customers hold
     a level training never saw: a holdout writing '2 - High' for the trained '2-High' was
-    scored as if every credit rating were blank, without a word."""
+    scored as if every credit rating were blank, without a word. `derived`: the features
+    the tool computes (not attributes read from the data)."""
     found = []
     for name, trained in levels.items():
         if name not in features or features.empty:
@@ -382,7 +396,7 @@ def unseen_levels(
         count = int(found_unseen.sum())
         if count and count >= BEYOND_SHARE * len(features):
             common = values[found_unseen].astype(str).value_counts().index[:3].tolist()
-            found.append(UnseenLevels(name, count, common))
+            found.append(UnseenLevels(name, count, common, derived=name in derived))
     return sorted(found, key=lambda u: -u.customers)
 
 

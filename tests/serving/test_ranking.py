@@ -207,3 +207,18 @@ def test_customers_holding_a_level_training_never_saw_are_counted():
         90,
         ["2 - High", "1 - Highest"],
     )
+
+
+def test_a_level_of_a_derived_feature_training_never_saw_is_no_fault_of_the_extract():
+    """On CDNOW every customer started in the first quarter of 1997, so no training cutoff
+    held a "long-term" customer: 54% held it at scoring, and the note told the user to
+    check the extract, which writes no stage."""
+    levels = {"lifecycle_stage": ["first-time", "lapsed", "short-term"], "Plan": ["basic"]}
+    features = pd.DataFrame(
+        {"lifecycle_stage": ["long-term"] * 54 + ["short-term"] * 46, "Plan": ["pro"] * 100}
+    )
+    found = unseen_levels(levels, features, derived={"lifecycle_stage"})
+    assert [(u.feature, u.derived) for u in found] == [
+        ("Plan", False),  # most customers first
+        ("lifecycle_stage", True),
+    ]
