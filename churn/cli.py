@@ -58,6 +58,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     from features.sources import DataError
     from serving.batch import ServingError
     from serving.queries import NoScoresError, UnknownSegmentError
+    from serving.store import StoreError
     from training.dataset import PlanError
     from training.promote import PromotionError
 
@@ -69,6 +70,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         ServingError,
         NoScoresError,
         UnknownSegmentError,
+        StoreError,
     )
 
     @functools.wraps(func)
@@ -425,6 +427,47 @@ def worklist(
     atomic_text(frame.to_csv(index=False), out)
     capped = " (the first --limit of the list; raise it for more)" if len(frame) == limit else ""
     make_console().print(f"wrote {len(frame):,} customers to {out}{capped}")
+
+
+@app.command()
+@user_errors
+def batches(
+    remove: Annotated[
+        int | None,
+        typer.Option(
+            "--remove",
+            help="Delete this batch and its scores (e.g. one scored at a wrong, later cutoff, "
+            "which the API would show over newer batches).",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="The run config: its model's batches only.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """The score batches in the store (CHURN_DATABASE_URL), the one the API and the
+    worklist show first; with --remove, delete one."""
+    from features.contract import load_config
+    from serving import store
+    from serving.settings import Settings
+
+    model_name = load_config(config).model_name if config is not None else None
+    engine = store.connect(Settings().database_url)
+    try:
+        if remove is not None:
+            gone = store.remove_batch(engine, remove)
+            make_console().print(
+                f"removed batch {gone['id']} ({gone['model_name']} version "
+                f"{gone['model_version']}, as of {gone['cutoff']}, {gone['rows']:,} "
+                f"customer{'' if gone['rows'] == 1 else 's'})"
+            )
+        listed = store.list_batches(engine, model_name=model_name)
+    finally:
+        engine.dispose()
+    summary.print_batches(listed)
 
 
 def _nobody(engine: Any, segment: tuple[str, str] | None, model_name: str | None) -> str:

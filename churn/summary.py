@@ -95,3 +95,31 @@ def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
         at_risk = "-" if pd.isna(row.value_at_risk) else f"{row.value_at_risk:,.0f}"
         table.add_row(str(row.customer_id), _risk(row), row.band, at_risk, str(row.tier), why)
     console.print(table)
+
+
+def print_batches(listed: list[dict[str, Any]], console: Console | None = None) -> None:
+    """The stored batches, newest cutoff first, marking the one readers are shown (per
+    model: a server or `worklist --config` reads its own model's)."""
+    console = console or make_console()
+    if not listed:
+        console.print("no batches in the score store: run churn score first")
+        return
+    table = Table(title=f"{len(listed)} score batches (▶ shown by the API and the worklist)")
+    for column in ("", "id", "model", "version", "cutoff", "customers", "written (UTC)", "status"):
+        table.add_column(column, justify="right" if column in ("id", "customers") else "left")
+    shown: set[str] = set()
+    for batch in listed:
+        first = batch["status"] == "complete" and batch["model_name"] not in shown
+        if first:
+            shown.add(batch["model_name"])
+        table.add_row(
+            "▶" if first else "",
+            str(batch["id"]),
+            batch["model_name"],
+            str(batch["model_version"]),
+            str(batch["cutoff"]),
+            f"{batch['rows']:,}",
+            f"{batch['created_at']:%Y-%m-%d %H:%M}",
+            batch["status"],
+        )
+    console.print(table)

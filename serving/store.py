@@ -232,6 +232,35 @@ def latest_batch(engine: Engine, *, model_name: str | None = None) -> dict[str, 
     return dict(found) if found else None
 
 
+def list_batches(engine: Engine, *, model_name: str | None = None) -> list[dict[str, Any]]:
+    """Every batch (`model_name`'s when given), in the order readers prefer them: the
+    first complete one is what the API and the worklist show."""
+    query = sa.select(batches).order_by(batches.c.cutoff.desc(), batches.c.id.desc())
+    if model_name is not None:
+        query = query.where(batches.c.model_name == model_name)
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def remove_batch(engine: Engine, batch_id: int) -> dict[str, Any]:
+    """Delete one batch and its scores in one transaction; returns the batch as it was.
+    The way out of a batch scored at a wrong, later cutoff, which readers would show
+    over every newer batch of an earlier one. Batches compared with it keep the
+    probabilities they copied, and name it no longer as their previous batch."""
+    with engine.begin() as conn:
+        found = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
+        if found is None:
+            raise StoreError(f"no batch {batch_id} in the score store (`churn batches` lists them)")
+        conn.execute(scores.delete().where(scores.c.batch_id == batch_id))
+        conn.execute(batches.delete().where(batches.c.id == batch_id))
+        conn.execute(
+            batches.update()
+            .where(batches.c.previous_batch_id == batch_id)
+            .values(previous_batch_id=None)
+        )
+    return dict(found)
+
+
 def latest_score(
     engine: Engine, customer_id: str | int, *, batch_id: int | None = None
 ) -> dict[str, Any] | None:

@@ -117,6 +117,31 @@ def test_a_reader_that_knows_its_model_sees_that_models_latest_batch(engine):
     assert store.latest_batch(engine, model_name="unknown") is None
 
 
+def test_a_batch_at_a_wrong_later_cutoff_can_be_listed_and_removed(engine):
+    """A batch scored at a wrong, later cutoff is what readers show over every newer one
+    of an earlier cutoff; removing it (and only it) shows the right one again."""
+    right = _write(engine, _rows(4), version="2", cutoff=DAY)
+    compared = _write(engine, _rows(3), version="1", cutoff=DAY + dt.timedelta(days=30))
+    wrong = _write(engine, _rows(5), version="1", cutoff=DAY + dt.timedelta(days=3650))
+    assert [b["id"] for b in store.list_batches(engine)] == [wrong, compared, right]
+    assert store.latest_batch(engine)["id"] == wrong
+    later = _write(engine, _rows(2), version="1", cutoff=DAY + dt.timedelta(days=3651))
+    assert store.latest_batch(engine)["id"] == later
+    gone = store.remove_batch(engine, wrong)
+    assert (gone["id"], gone["rows"]) == (wrong, 5)
+    assert [b["id"] for b in store.list_batches(engine)] == [later, compared, right]
+    assert store.list_batches(engine, model_name="telco") == []
+    with engine.connect() as conn:
+        ids = conn.execute(sa.select(store.scores.c.batch_id).distinct()).scalars().all()
+        named = conn.execute(
+            sa.select(store.batches.c.previous_batch_id).where(store.batches.c.id == later)
+        ).scalar_one()
+    assert wrong not in ids and named is None  # its scores are gone, and so is the link
+    assert store.latest_score(engine, "1")["probability"] == pytest.approx(0.15)
+    with pytest.raises(store.StoreError, match=f"no batch {wrong}"):
+        store.remove_batch(engine, wrong)
+
+
 def test_worklist_sorts_filters_and_pages(engine):
     _write(engine, _rows(30))
     top = store.worklist(engine, limit=5)

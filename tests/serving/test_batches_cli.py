@@ -1,0 +1,59 @@
+"""`churn batches`: what the score store holds, which batch readers show, and removing one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from typer.testing import CliRunner
+
+from churn.cli import app
+from serving import store
+
+
+def _batches(database_url: str, *args: str):
+    env = {"CHURN_DATABASE_URL": database_url, "COLUMNS": "200"}
+    return CliRunner(env=env).invoke(app, ["batches", *args])
+
+
+def _write(engine, cutoff: dt.date, version: str = "1") -> int:
+    row = {
+        "customer_id": "a",
+        "probability": 0.5,
+        "band": "medium",
+        "value": 1.0,
+        "value_at_risk": 0.5,
+        "tier": "standard",
+        "reasons": [],
+        "segments": {},
+    }
+    return store.write_batch(
+        engine, model_name="retail", model_version=version, cutoff=cutoff, rows=[row]
+    )
+
+
+def test_batches_are_listed_the_shown_one_marked_and_one_removed(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'scores.db'}"
+    engine = store.connect(database_url)
+    right = _write(engine, dt.date(2024, 6, 30), version="2")
+    wrong = _write(engine, dt.date(2030, 1, 1))
+    engine.dispose()
+    listed = _batches(database_url)
+    assert listed.exit_code == 0, listed.output
+    lines = [line for line in listed.output.splitlines() if "│ retail" in line]
+    assert "▶" in lines[0] and "2030-01-01" in lines[0]  # the wrong batch hides the right one
+    assert "▶" not in lines[1] and "2024-06-30" in lines[1]
+    removed = _batches(database_url, "--remove", str(wrong))
+    assert removed.exit_code == 0, removed.output
+    said = " ".join(removed.output.split())
+    assert f"removed batch {wrong} (retail version 1, as of 2030-01-01, 1 customer)" in said
+    lines = [line for line in removed.output.splitlines() if "│ retail" in line]
+    assert len(lines) == 1 and "▶" in lines[0] and f" {right} " in lines[0]
+    again = _batches(database_url, "--remove", str(wrong))
+    assert again.exit_code == 2
+    assert f"no batch {wrong} in the score store" in " ".join(again.output.split())
+
+
+def test_an_empty_store_says_to_score_first(tmp_path):
+    result = _batches(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert result.exit_code == 0
+    assert "no batches in the score store: run churn score first" in result.output
