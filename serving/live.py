@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -46,7 +46,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
-from features.levels import same_but_case, similar_name
+from features.levels import same_but_case, similar_name, unseen
 from features.registry import Columns
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
@@ -231,15 +231,58 @@ def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -
         missing = tuple(name for name in wanted if name not in customer.attributes)
         if missing:
             by_missing.setdefault(missing, []).append(customer.customer_id)
+    return [
+        f"{', '.join(missing)} not posted for customer(s) {_named(ids)}: scored as unknown "
+        "(post null to say unknown)"
+        for missing, ids in by_missing.items()
+    ]
+
+
+def _named(ids: Sequence[str]) -> str:
+    """Customers named in a note: the first `NOTED_CUSTOMERS`, the rest counted."""
+    more = f" and {len(ids) - NOTED_CUSTOMERS} more" if len(ids) > NOTED_CUSTOMERS else ""
+    return ", ".join(ids[:NOTED_CUSTOMERS]) + more
+
+
+def unseen_level_notes(
+    features: Mapping[str, Any], levels: Mapping[str, Sequence[str]], ids: Sequence[str]
+) -> list[str]:
+    """Notes on posted categorical values the model never trained on (`features.levels.
+    unseen`, its own case- and space-folding): scored as a blank would be, as the batch
+    notes them; a CRM's new plan 'premium' otherwise moved the score without a word."""
     notes = []
-    for missing, ids in by_missing.items():
-        named = ", ".join(ids[:NOTED_CUSTOMERS])
-        more = f" and {len(ids) - NOTED_CUSTOMERS} more" if len(ids) > NOTED_CUSTOMERS else ""
-        notes.append(
-            f"{', '.join(missing)} not posted for customer(s) {named}{more}: scored as unknown "
-            "(post null to say unknown)"
-        )
+    for name, trained in levels.items():
+        if name not in features:
+            continue
+        values = np.asarray(features[name], dtype=object)
+        where = np.flatnonzero(unseen(values, trained)).tolist()
+        if where:
+            shown = ", ".join(repr(v) for v in dict.fromkeys(str(values[i]) for i in where))
+            notes.append(
+                f"{name}: {shown} for customer(s) {_named([ids[i] for i in where])} is no "
+                "level the model trained on: scored as unknown, as a blank"
+            )
     return notes
+
+
+def negative_quantity_notes(customers: list[CustomerHistoryIn]) -> list[str]:
+    """A usage quantity is never negative: read as unknown, as the loader reads it (a
+    logger's overflow), and said, as the loader warns."""
+    owners = [
+        customer.customer_id
+        for customer in customers
+        if any(
+            (event.quantity is not None and event.quantity < 0)
+            or any(v is not None and v < 0 for v in event.quantities.values())
+            for event in customer.events
+        )
+    ]
+    if not owners:
+        return []
+    return [
+        f"negative event quantities of customer(s) {_named(owners)} read as unknown: a "
+        "quantity (minutes, MB, seconds played) is never negative"
+    ]
 
 
 def require_known_quantities(customers: list[CustomerHistoryIn], data: DataSpec) -> None:
@@ -400,7 +443,11 @@ def respond(
     segments = segments_of(model.specs, model.config)
     facts = {"model_name": loaded.name, "model_version": loaded.version, "cutoff": cutoff}
     items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
-    notes = unposted_attributes(request.customers, model)
+    notes = [
+        *unposted_attributes(request.customers, model),
+        *unseen_level_notes(features, model.layout.levels, ids),
+        *negative_quantity_notes(request.customers),
+    ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}
 
 

@@ -557,6 +557,39 @@ def test_attributes_not_posted_are_noted_as_scored_unknown(snapshot):
     assert note.startswith("MonthlyCharges not posted for customer(s) c0, c1, c2 and 2 more")
 
 
+def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot):
+    """As the batch notes it: a CRM's new contract type moved the score without a word."""
+    loaded, tables = snapshot
+    row = tables.customers.iloc[0]
+    everything = {name: row[name] for name in loaded.model.attribute_kinds}
+    posted = [
+        {"customer_id": "c1", "attributes": {**everything, "Contract": "Lifetime"}},
+        {"customer_id": "c2", "attributes": {**everything, "Contract": "TWO YEAR"}},  # folded
+    ]
+    scored = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)
+    assert scored["notes"] == [
+        "Contract: 'Lifetime' for customer(s) c1 is no level the model trained on: scored as "
+        "unknown, as a blank"
+    ]
+
+
+def test_a_negative_event_quantity_is_noted_as_read_unknown():
+    """The loader warns of them; live had read them as unknown without a word."""
+    member = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "u1",
+            "events": [
+                {"timestamp": "2024-01-02", "type": "NextSong", "quantity": -200},
+                {"timestamp": "2024-01-03", "type": "NextSong", "quantities": {"MB": 5}},
+            ],
+        }
+    )
+    (note,) = live.negative_quantity_notes([member])
+    assert note.startswith("negative event quantities of customer(s) u1 read as unknown")
+    member.events[0].quantity = 200
+    assert live.negative_quantity_notes([member]) == []
+
+
 def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
     """Read as missing it would be scored silently as unknown; numbers as text are fine."""
     loaded, _ = snapshot
