@@ -11,6 +11,7 @@ would be most of the cost, so small inputs are looked up in a cached dict instea
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -100,6 +101,54 @@ def similar_name(name: str, names: Iterable[str]) -> str | None:
     """The one of `names` closest to `name`, if at least `SIMILAR_NAME` alike."""
     close = difflib.get_close_matches(name, list(names), n=1, cutoff=SIMILAR_NAME)
     return close[0] if close else None
+
+
+WHOLE_WORDS_FROM = 2
+"""Words a name needs before it is read as part of a longer one (`whole_word_part`)."""
+
+
+def whole_word_part(name: str, names: Iterable[str]) -> str | None:
+    """The one of `names` that `name`, of two words or more, is the whole-word beginning
+    or end of, missing at most half its words (folded, split on '_' and spaces): a key
+    'HOUSEHOLD_SIZE' for 'HOUSEHOLD_SIZE_DESC' is only 0.85 alike by difflib, below
+    `SIMILAR_NAME`. A single word is a CRM's own key too often ('email' beside
+    'email_flag'), and a name that begins several names means none of them."""
+    words = _words(name)
+    if len(words) < WHOLE_WORDS_FROM:
+        return None
+    found = [
+        candidate
+        for candidate in names
+        if len(words) < len(other := _words(candidate)) <= 2 * len(words)
+        and words in (other[: len(words)], other[-len(words) :])
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def same_words(name: str, names: Iterable[str]) -> str | None:
+    """The one of `names` of the same words as `name` (folded, split on '_' and spaces):
+    the Iranian telecom file's 'Call  Failure' (two spaces) configured as 'Call Failure'."""
+    found = [candidate for candidate in names if _words(candidate) == _words(name)]
+    return found[0] if len(found) == 1 else None
+
+
+def likely_meant(name: str, names: Iterable[str]) -> str | None:
+    """The one of `names` a name that is none of them most likely means: the same but
+    for case, else of the same words, else a similar one, else one it names part of."""
+    names = list(names)
+    return (
+        same_but_case(name, names)
+        or same_words(name, names)
+        or similar_name(name, names)
+        or whole_word_part(name, names)
+    )
+
+
+_WORD_BREAK = re.compile(r"[_\s]+")
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(word for word in _WORD_BREAK.split(name.casefold()) if word)
 
 
 def _fold(value: str | None) -> str | None:

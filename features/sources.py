@@ -52,7 +52,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
-from features.levels import same_but_case, similar_name
+from features.levels import likely_meant, same_but_case, similar_name
 from features.returns import match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, number_date_kind
 from features.text_numbers import read_numbers
@@ -590,7 +590,8 @@ def _lookup(
         return None
     if missing:
         found = ", ".join(map(str, header))
-        table.error(None, 0, f"{where}: no column {', '.join(missing)}; available: {found}")
+        named = ", ".join(c + _did_you_mean(c, list(map(str, header))) for c in missing)
+        table.error(None, 0, f"{where}: no column {named}; available: {found}")
         return None
     frame = frame[wanted].assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
     repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
@@ -796,9 +797,21 @@ def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -
         )
     for canonical, source in missing.items():
         what = "" if canonical == source else f" (configured for '{canonical}')"
+        what += _did_you_mean(source, available)
         message = f"column not found{what}; available: {', '.join(available)}{hint}"
         table.error(source, 0, message)
     return not missing
+
+
+def _did_you_mean(name: str, available: list[str]) -> str:
+    """' (did you mean ...?)' for a configured column the file names otherwise, as live
+    scoring says of a posted key (`likely_meant`); spacing is invisible on a terminal,
+    so a name differing only in it says so."""
+    meant = likely_meant(name, available)
+    if meant is None:
+        return ""
+    spaced = ", spaced otherwise" if name.split() == meant.split() else ""
+    return f" (did you mean {meant!r}{spaced}?)"
 
 
 def _reads_like_data(header: list[str]) -> bool:

@@ -46,7 +46,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
-from features.levels import same_but_case, similar_name, unseen
+from features.levels import likely_meant, unseen
 from features.registry import Columns
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
@@ -211,9 +211,10 @@ def require_no_misspelt_attributes(customers: list[CustomerHistoryIn], model: Ch
 
 @lru_cache(maxsize=4096)
 def _meant(key: str, absent: tuple[str, ...]) -> str | None:
-    """The attribute a foreign key misspells, if any. Cached: a CRM posts the same keys
-    for every customer, and difflib costs 8-20 µs a key (3-20 absent names) on the scoring path."""
-    return same_but_case(key, absent) or similar_name(key, absent)
+    """The attribute a foreign key misspells, if any (or names in part: 'HOUSEHOLD_SIZE'
+    for 'HOUSEHOLD_SIZE_DESC'). Cached: a CRM posts the same keys for every customer, and
+    difflib costs 8-20 µs a key (3-20 absent names) on the scoring path."""
+    return likely_meant(key, absent)
 
 
 NOTED_CUSTOMERS = 3

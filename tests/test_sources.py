@@ -711,6 +711,24 @@ def test_a_usage_log_without_types_has_one_type_for_every_event(tmp_path):
     assert "column not found (configured for 'type')" in only_error(report).message
 
 
+def test_a_configured_column_the_file_names_otherwise_gets_a_did_you_mean(tmp_path):
+    """The Iranian telecom file writes 'Call  Failure' (two spaces): the config's 'Call
+    Failure' listed the file's columns and left the user to spot the difference."""
+    people = customers_frame().assign(**{"Call  Failure": [0, 3, 1, 0]})
+    specs = {"customers": {"attributes": ["Call Failure"]}}
+    issue = only_error(check(tmp_path, customers=people, specs=specs)[1])
+    assert_located(issue, file="customers.csv", column="Call Failure", rows=0)
+    assert "column not found (did you mean 'Call  Failure', spaced otherwise?)" in issue.message
+    specs = {"customers": {"columns": {"signup_date": "Signup_Date"}, "attributes": ["regions"]}}
+    issues = check(tmp_path / "mapped", customers=people, specs=specs)[1].errors
+    said = {issue.column: issue.message for issue in issues}
+    assert "(configured for 'signup_date') (did you mean 'signup_date'?)" in said["Signup_Date"]
+    assert "(did you mean 'region'?)" in said["regions"]
+    specs = {"customers": {"attributes": ["churn_score"]}}  # like nothing in the file
+    issue = only_error(check(tmp_path / "unlike", customers=people, specs=specs)[1])
+    assert "did you mean" not in issue.message
+
+
 def test_one_log_feeds_events_and_cancellations_through_a_row_filter(tmp_path):
     """A subscription event log holds its cancellations among other events: `rows` keeps
     the cancellation events for the `cancellations` table."""

@@ -5,7 +5,15 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from features.levels import SMALL, factorize, level_codes, level_numbers, texts
+from features.levels import (
+    SMALL,
+    factorize,
+    level_codes,
+    level_numbers,
+    likely_meant,
+    texts,
+    whole_word_part,
+)
 
 LEVELS = pd.Index(["basic", "max", "pro"])
 
@@ -76,3 +84,31 @@ def test_factorize_leaves_numbers_and_nan_to_pandas():
     array = np.array(["a", np.nan, 3, "a"], dtype=object)
     codes, uniques = factorize(array)
     assert codes.tolist() == [0, -1, 1, 0] and list(uniques) == ["a", 3]
+
+
+DEMOGRAPHICS = ["HOUSEHOLD_SIZE_DESC", "INCOME_DESC", "AGE_DESC", "crm_segment", "email_flag"]
+
+
+def test_a_name_missing_a_whole_word_of_one_name_means_it():
+    """dunnhumby's 'HOUSEHOLD_SIZE_DESC' posted as 'HOUSEHOLD_SIZE': difflib's 0.848 is
+    just below SIMILAR_NAME."""
+    assert whole_word_part("HOUSEHOLD_SIZE", DEMOGRAPHICS) == "HOUSEHOLD_SIZE_DESC"
+    assert whole_word_part("household size", DEMOGRAPHICS) == "HOUSEHOLD_SIZE_DESC"
+    assert whole_word_part("size_desc", DEMOGRAPHICS) == "HOUSEHOLD_SIZE_DESC"  # its end
+    assert likely_meant("HOUSEHOLD_SIZE", DEMOGRAPHICS) == "HOUSEHOLD_SIZE_DESC"
+
+
+def test_a_crms_own_keys_mean_no_name():
+    """A single word ('email' beside 'email_flag'), a key no name begins or ends with
+    ('crm_id': its 'id' is no word of 'crm_segment'), a part of several names ('DESC'
+    ends three), a part of a name twice its length or more, a name in the middle."""
+    for key in ("email", "crm_id", "DESC", "customer_DESC", "SIZE"):
+        assert likely_meant(key, DEMOGRAPHICS) is None, key
+    assert whole_word_part("a_b", ["a_b_c_d_e"]) is None  # most of the name left out
+    assert whole_word_part("b_c", ["a_b_c_d"]) is None  # neither its beginning nor end
+    assert whole_word_part("plan_type", ["plan_type_code", "plan_type_name"]) is None
+
+
+def test_likely_meant_prefers_case_then_similarity():
+    assert likely_meant("contract", ["Contract", "contract_type"]) == "Contract"
+    assert likely_meant("MonthlyCharge", ["MonthlyCharges", "tenure"]) == "MonthlyCharges"

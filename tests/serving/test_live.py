@@ -536,6 +536,22 @@ def test_a_misspelt_attribute_is_refused_naming_the_one_it_meant(snapshot):
     assert "email" not in said
 
 
+def test_a_key_naming_part_of_an_absent_attribute_is_refused_as_misspelt():
+    """'HOUSEHOLD_SIZE' for dunnhumby's 'HOUSEHOLD_SIZE_DESC' (0.848 alike by difflib)
+    scored the household size as unknown; a CRM's 'email' and 'crm_id' are its own."""
+    model = SimpleNamespace(attribute_kinds={"HOUSEHOLD_SIZE_DESC": "categorical"})
+    posted = CustomerHistoryIn.model_validate(
+        {"customer_id": "h1", "attributes": {"HOUSEHOLD_SIZE": "2", "crm_id": "7", "email": "x"}}
+    )
+    with pytest.raises(live.UnscorableError) as refused:
+        live.require_no_misspelt_attributes([posted], model)
+    said = str(refused.value)
+    assert "'HOUSEHOLD_SIZE' (did you mean 'HOUSEHOLD_SIZE_DESC'?)" in said
+    assert "crm_id" not in said and "email" not in said
+    posted.attributes["HOUSEHOLD_SIZE_DESC"] = "2"  # posted too: the key is the CRM's own
+    live.require_no_misspelt_attributes([posted], model)
+
+
 def test_attributes_not_posted_are_noted_as_scored_unknown(snapshot):
     """Three omitted usage attributes took a telecom customer from 0.16 to 0.68, and the
     response did not say so; a posted null is unknown on purpose."""
