@@ -32,7 +32,7 @@ from features.attributes import with_kinds
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import RunConfig
-from features.levels import level_numbers
+from features.levels import MAX_LEVELS, level_numbers
 from features.registry import Columns, FeatureSpec
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
@@ -72,11 +72,6 @@ class Calibrator:
         else:  # Platt: a one-feature logistic regression
             p = expit(m * self.estimator.coef_[0, 0] + self.estimator.intercept_[0])
         return np.clip(p, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
-
-
-MAX_LEVELS = 100
-"""Levels kept per categorical column: a zip code or a free-text field would otherwise
-give the trees thousands of levels of a handful of customers each to split on."""
 
 
 def _common_levels(values: pd.Series) -> list[str]:

@@ -21,6 +21,12 @@ import pandas as pd
 SMALL = 256
 """Up to this many values and levels: dict lookups; above: a pandas hash join."""
 
+MAX_LEVELS = 100
+"""Levels a model keeps per categorical column (`churn/model.py`): a zip code or a
+free-text field would otherwise give the trees thousands of levels of a handful of
+customers each to split on. `features/identifiers.py` leaves out of `attributes: all`
+a column whose kept levels would cover well under half the rows."""
+
 
 def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
     """Position of each value in `levels`, -1 when missing or unseen.

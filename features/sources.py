@@ -52,6 +52,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
+from features.identifiers import NotAnAttribute, not_an_attribute
 from features.levels import likely_meant, same_but_case, similar_name
 from features.returns import match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, number_date_kind
@@ -209,6 +210,8 @@ class _Table:
     """A customers log's attributes by time (`_attribute_history`)."""
     separator: str = ","
     """A CSV file's, told by its header (`_delimiter`)."""
+    numbered: bool = False
+    """Whether the rows were numbered as the customers' ids (`_supplied_columns`)."""
 
     def column(self, canonical: str) -> pd.Series:
         return self.raw[self.sources[canonical]]
@@ -509,6 +512,7 @@ def _read(
     n = len(table.raw)
     if "customer_id" in supplied:
         table.raw.insert(0, "customer_id", np.arange(1, n + 1, dtype=np.int64))
+        table.numbered = True
         what = f"no customer_id column: the rows are the customers, numbered 1 to {n:,}"
         table.warning("customer_id", n, f"{what} (map customer_id to use your own ids)")
     if "type" in supplied:
@@ -1410,28 +1414,23 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             table.error(name, 0, "the label column is also listed as an attribute (label leak)")
         elif name in canonical:
             table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
-        elif spec.all_attributes and _identifier_like(table.column(name)):
-            n = len(table.raw)
-            what = f"a distinct text on nearly every one of {_rows(n)} (a name, a note)"
-            what += ": not an attribute (name the attributes one by one to use it)"
-            table.warning(name, n, what)
+        elif spec.all_attributes and (found := not_an_attribute(name, table.column(name))):
+            _leave_out(table, name, found)
         else:
             table.clean[name] = _attribute(table, name, kind)
 
 
-IDENTIFIER_LIKE_FROM = 100
-"""Distinct texts from which an all-distinct column read by `attributes: all` is an
-identifier rather than an attribute (below, a small file's levels may all differ)."""
-
-
-def _identifier_like(values: pd.Series) -> bool:
-    """Text, not numbers, with a different value on 90%+ of its filled rows."""
-    if is_numeric_dtype(values):
-        return False
-    text = _text(values).dropna()
-    if len(text) < IDENTIFIER_LIKE_FROM or text.nunique() < 0.9 * len(text):
-        return False
-    return pd.to_numeric(text, errors="coerce").notna().mean() < 0.5
+def _leave_out(table: _Table, name: str, found: NotAnAttribute) -> None:
+    """Warn that `attributes: all` leaves out a column, why, and how to keep it or
+    quiet the warning; when the rows were numbered for want of a customer id, a column
+    that could be it is offered (a bank snapshot's CustomerId became a feature)."""
+    what = (
+        f"{found.why}; left out of `attributes: all` (to use it, list the attributes by name; "
+        f"not_attributes: [{name}] leaves it out without this warning)"
+    )
+    if table.numbered and found.could_be_customer_id:
+        what += f"; if it is the customer id, map it: columns: {{customer_id: {name}}}"
+    table.warning(name, len(table.raw), what)
 
 
 def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:

@@ -1723,7 +1723,56 @@ def test_attributes_all_leaves_out_an_identifier_like_text_column(tmp_path):
     assert tables is not None and tables.attributes == {"plan": "categorical"}
     issue = only_warning(report)
     assert_located(issue, file="customers.csv", column="phone", rows=n)
-    assert "not an attribute" in issue.message
+    assert "left out of `attributes: all`" in issue.message
+
+
+def _bank_snapshot(n: int = 1000) -> pd.DataFrame:
+    """The Kaggle bank churn snapshot's kinds of column: a row number, customer numbers,
+    surnames (more than the model keeps), measures with decimals, scores and counts."""
+    rng = np.random.default_rng(3)
+    return pd.DataFrame(
+        {
+            "RowNumber": range(1, n + 1),
+            "CustomerId": rng.choice(np.arange(15565701, 15815691), n, replace=False),
+            "Surname": rng.choice([f"Name{k}" for k in range(2000)], n),
+            "CreditScore": rng.integers(350, 851, n),
+            "Age": rng.integers(18, 93, n),
+            "Balance": rng.uniform(0, 2.5e5, n).round(2),
+            "EstimatedSalary": rng.uniform(11.58, 199992.48, n).round(2),
+            "Exited": rng.choice([0, 1], n),
+        }
+    )
+
+
+def test_attributes_all_leaves_out_row_numbers_ids_and_scattered_text(tmp_path):
+    """A bank snapshot's RowNumber weighed as much as CreditScore and gave 1,381 reasons
+    "RowNumber 2,309"; its Surname gave "Surname: Ellimalo". Measures stay."""
+    only = dict.fromkeys(("transactions", "events", "interactions", "cancellations"))
+    label = {"label": {"column": "Exited", "positive": 1}, "attributes": "all"}
+    churn = {"definition": "label_column"}
+    specs = {"customers": {**label, "columns": {"customer_id": "CustomerId"}}}
+    people = _bank_snapshot()
+    tables, report = check(tmp_path, customers=people, specs=specs, churn=churn, **only)
+    assert tables is not None and report.errors == []
+    assert tables.attributes == dict.fromkeys(
+        ["CreditScore", "Age", "Balance", "EstimatedSalary"], "numeric"
+    )
+    said = {issue.column: issue.message for issue in report.warnings}
+    assert set(said) == {"RowNumber", "Surname"}
+    assert said["RowNumber"].startswith("whole numbers 1 to 1,000, one on each of 1,000 rows")
+    assert "not_attributes: [RowNumber] leaves it out without this warning" in said["RowNumber"]
+    assert "too scattered for a category" in said["Surname"]
+    # the id not mapped: the rows are numbered, and CustomerId is offered as the id
+    specs = {"customers": {**label, "columns": {}, "not_attributes": ["RowNumber"]}}
+    _, report = check(tmp_path / "numbered", customers=people, specs=specs, churn=churn, **only)
+    said = {issue.column: issue.message for issue in report.warnings}
+    assert set(said) == {"customer_id", "CustomerId", "Surname"}
+    assert said["CustomerId"].endswith("map it: columns: {customer_id: CustomerId}")
+    assert "customer_id:" not in said["Surname"]
+    # listed by name, they are read as asked
+    specs = {"customers": {**label, "columns": {}, "attributes": ["RowNumber", "Surname", "Age"]}}
+    tables = load(tmp_path / "listed", customers=people, specs=specs, churn=churn, **only)
+    assert list(tables.attributes) == ["RowNumber", "Surname", "Age"]
 
 
 def test_not_attributes_without_all_is_a_config_error():

@@ -1,0 +1,120 @@
+"""Columns of a wide snapshot that are no customer attribute: identifiers (a row number,
+a customer number) and text too scattered to be a category (surnames, e-mails, notes).
+
+`attributes: all` reads every column. A bank snapshot's RowNumber (1 to 10,000) then
+weighed as much as CreditScore in the model, a tree splitting the sequence anywhere,
+and gave 1,381 reasons "RowNumber 2,309"; its Surname (2,718 names in 10,000 rows, the
+`MAX_LEVELS` most frequent on 16% of them) gave "Surname: Ellimalo". Measures stay:
+balances and salaries carry decimals, counts and ages repeat, and an integer measure
+that happens never to repeat has no identifier's name and is no run of row numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from features.levels import MAX_LEVELS
+from features.text_numbers import read_numbers
+
+JUDGED_FROM = 100
+"""Filled rows from which a column is judged: a small file's levels may all differ."""
+
+NEARLY_ALL = 0.99
+"""Share of distinct whole numbers from which a column named like an identifier is one
+(a snapshot's id column may repeat a customer or two)."""
+
+DISTINCT_TEXT_FROM = 0.9
+"""Share of distinct texts from which a column is a name or a note, not a category."""
+
+KEPT_LEVELS_COVER_AT_LEAST = 0.5
+"""Share of the rows a category's `MAX_LEVELS` most frequent levels (all the model
+keeps) must cover; below, most rows read as unknown and the rest as a level of a
+handful of customers, which trees split on as noise."""
+
+ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "key"})
+"""Words naming an identifier anywhere in a column's name: CustomerId, crm_key."""
+
+LAST_ID_WORDS = frozenset({"number", "no", "nr", "num", "index", "idx", "rownum", "rownumber"})
+"""Words naming an identifier at the end of a name (RowNumber, account_no), not before
+it (NumOfProducts and number_of_calls are counts)."""
+
+
+@dataclass(frozen=True)
+class NotAnAttribute:
+    """Why a column read by `attributes: all` is left out, and whether it could be the
+    customer id a config forgot to map (unique per row, named like an identifier)."""
+
+    why: str
+    could_be_customer_id: bool
+
+
+def not_an_attribute(name: str, values: pd.Series) -> NotAnAttribute | None:
+    """What makes a column no attribute, if anything: mostly numbers, by
+    `_identifier_number`; text, by `_scattered_text`."""
+    if is_bool_dtype(values):
+        return None
+    if is_numeric_dtype(values):
+        numbers = values.dropna().astype("float64")
+        return _identifier_number(name, numbers) if len(numbers) >= JUDGED_FROM else None
+    text = values.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    if len(text) < JUDGED_FROM:
+        return None
+    numbers, _ = read_numbers(text)  # '$1,234.50' too
+    if numbers.notna().mean() >= 0.5:  # numbers as text, a few placeholders among them
+        return _identifier_number(name, numbers.dropna())
+    return _scattered_text(name, text)
+
+
+def _identifier_number(name: str, numbers: pd.Series) -> NotAnAttribute | None:
+    """Whole numbers, each on one row, running without a gap (a row number), or nearly
+    all distinct under an identifier's name. Decimals are measures (a balance)."""
+    if not (numbers % 1 == 0).all():
+        return None
+    rows, distinct = len(numbers), numbers.nunique()
+    low, high = numbers.min(), numbers.max()
+    if distinct == rows and high - low + 1 == rows:
+        why = (
+            f"whole numbers {low:,.0f} to {high:,.0f}, one on each of {rows:,} rows (a row number)"
+        )
+        return NotAnAttribute(why, could_be_customer_id=False)
+    if distinct >= NEARLY_ALL * rows and named_like_an_identifier(name):
+        why = (
+            f"a different whole number on {distinct / rows:.0%} of {rows:,} rows, named like an id"
+        )
+        return NotAnAttribute(why, could_be_customer_id=distinct == rows)
+    return None
+
+
+def _scattered_text(name: str, text: pd.Series) -> NotAnAttribute | None:
+    """A different text on nearly every row (a name, a note), or levels so many that
+    the model's kept ones cover well under half the rows (surnames, e-mails)."""
+    counts = text.value_counts()  # most frequent first
+    if len(counts) >= DISTINCT_TEXT_FROM * len(text):
+        why = f"a distinct text on nearly every one of {len(text):,} rows (a name, a note)"
+        unique = len(counts) == len(text)
+        return NotAnAttribute(why, could_be_customer_id=unique and named_like_an_identifier(name))
+    covered = counts.iloc[:MAX_LEVELS].sum() / len(text)
+    if covered < KEPT_LEVELS_COVER_AT_LEAST:
+        why = (
+            f"{len(counts):,} distinct texts in {len(text):,} rows, too scattered for a "
+            "category (a name, an "
+            f"e-mail, free text): the {MAX_LEVELS} most frequent, all a model keeps, cover "
+            f"{covered:.0%} of the rows"
+        )
+        return NotAnAttribute(why, could_be_customer_id=False)
+    return None
+
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def named_like_an_identifier(name: str) -> bool:
+    """An identifier's word in the name (CustomerId, customerID, crm_key), or one at its
+    end (RowNumber, Account No)."""
+    words = [word.casefold() for word in _WORD.findall(name)]
+    return bool(words) and (not ID_WORDS.isdisjoint(words) or words[-1] in LAST_ID_WORDS)

@@ -1,0 +1,135 @@
+"""Which columns of a wide snapshot are no attribute: identifiers and scattered text,
+while measures, counts and categories stay (`features/identifiers.py`)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.identifiers import JUDGED_FROM, named_like_an_identifier, not_an_attribute
+from features.levels import MAX_LEVELS
+
+ROWS = 1000
+rng = np.random.default_rng(7)
+
+
+def _bank_like() -> dict[str, pd.Series]:
+    """Columns as the Kaggle bank snapshot writes them, on `ROWS` rows."""
+    names = np.array([f"Name{k}" for k in range(3000)])
+    return {
+        "RowNumber": pd.Series(np.arange(1, ROWS + 1)),
+        "CustomerId": pd.Series(rng.choice(np.arange(15565701, 15815691), ROWS, replace=False)),
+        "Surname": pd.Series(rng.choice(names, ROWS)),
+        "CreditScore": pd.Series(rng.integers(350, 851, ROWS)),
+        "Age": pd.Series(rng.integers(18, 93, ROWS)),
+        "NumOfProducts": pd.Series(rng.integers(1, 5, ROWS)),
+        "Balance": pd.Series(np.where(rng.random(ROWS) < 0.36, 0.0, rng.normal(1.2e5, 3e4, ROWS))),
+        "EstimatedSalary": pd.Series(rng.uniform(11.58, 199992.48, ROWS).round(2)),
+        "Seconds of Use": pd.Series(rng.integers(0, 17000, ROWS)),  # Iranian telecom: 85% distinct
+        "Geography": pd.Series(rng.choice(["France", "Spain", "Germany"], ROWS)),
+        "HasCrCard": pd.Series(rng.random(ROWS) < 0.7),
+    }
+
+
+BANK = _bank_like()
+
+
+@pytest.mark.parametrize("name", ["RowNumber", "CustomerId", "Surname"])
+def test_identifiers_and_scattered_text_are_no_attributes(name):
+    assert not_an_attribute(name, BANK[name]) is not None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CreditScore",
+        "Age",
+        "NumOfProducts",
+        "Balance",
+        "EstimatedSalary",
+        "Seconds of Use",
+        "Geography",
+        "HasCrCard",
+    ],
+)
+def test_measures_counts_and_categories_stay(name):
+    """Balances and salaries never repeat but carry decimals; scores, ages and counts
+    repeat; a category's levels cover its rows."""
+    assert not_an_attribute(name, BANK[name]) is None
+
+
+def test_a_row_number_is_told_by_its_run_whatever_its_name():
+    found = not_an_attribute("seq", pd.Series(np.arange(ROWS) + 5.0))  # floats, from 5
+    assert found is not None
+    assert found.why == "whole numbers 5 to 1,004, one on each of 1,000 rows (a row number)"
+    assert not found.could_be_customer_id  # numbering the rows again says as much
+    shuffled = pd.Series(rng.permutation(np.arange(1, ROWS + 1)))
+    assert not_an_attribute("order", shuffled) is not None
+
+
+def test_unique_whole_numbers_are_an_identifier_only_by_name():
+    """An amount in cents in a small file may never repeat: without an identifier's name
+    and not a run of row numbers, it stays a measure."""
+    ids = BANK["CustomerId"]
+    found = not_an_attribute("CustomerId", ids)
+    assert found is not None and found.could_be_customer_id
+    assert found.why == "a different whole number on 100% of 1,000 rows, named like an id"
+    assert not_an_attribute("spend_cents", ids) is None
+    repeated = ids.copy()
+    repeated.iloc[:5] = ids.iloc[5]  # a customer or two twice: still the id column
+    found = not_an_attribute("CustomerId", repeated)
+    assert found is not None and not found.could_be_customer_id
+    assert not_an_attribute("CustomerId", ids + 0.5) is None  # decimals: a measure
+
+
+def test_ids_written_as_text_are_judged_as_numbers_or_text():
+    zero_padded = pd.Series([f"{k:08d}" for k in rng.permutation(10**6)[:ROWS]], dtype=object)
+    zero_padded.iloc[3] = "unknown"
+    assert not_an_attribute("account_no", zero_padded).could_be_customer_id
+    telco = pd.Series([f"{k:04d}-{chr(65 + k % 26)}XYZ" for k in range(ROWS)])
+    found = not_an_attribute("customerID", telco)
+    assert found.why == "a distinct text on nearly every one of 1,000 rows (a name, a note)"
+    assert found.could_be_customer_id
+    money = pd.Series([f"${k * 1.37 + 1000:,.2f}" for k in range(ROWS)])  # '$1,001.37'
+    assert not_an_attribute("balance_id", money) is None  # decimals, whatever its name
+    emails = pd.Series([f"user{k}@example.com" for k in range(ROWS)])
+    assert not not_an_attribute("email", emails).could_be_customer_id
+
+
+def test_text_is_scattered_when_the_kept_levels_cover_under_half_the_rows():
+    surnames = not_an_attribute("Surname", BANK["Surname"])
+    distinct = BANK["Surname"].nunique()
+    assert surnames.why.startswith(f"{distinct:,} distinct texts in 1,000 rows, too scattered")
+    assert f"the {MAX_LEVELS} most frequent, all a model keeps, cover" in surnames.why
+    # 150 cities, the 100 most frequent on 90% of the customers: a category
+    common = [f"city{k}" for k in range(MAX_LEVELS)] * 9
+    cities = pd.Series(common + [f"town{k}" for k in range(50)] * 2)
+    assert cities.nunique() == 150 and not_an_attribute("city", cities) is None
+
+
+def test_small_files_are_not_judged():
+    """A few rows' levels may all differ."""
+    few = JUDGED_FROM - 1
+    assert not_an_attribute("RowNumber", pd.Series(np.arange(few))) is None
+    assert not_an_attribute("name", pd.Series([f"n{k}" for k in range(few)])) is None
+    blanks = pd.Series([f"n{k}" for k in range(few)] + [" ", None] * 50, dtype=object)
+    assert not_an_attribute("name", blanks) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("CustomerId", True),
+        ("customerID", True),
+        ("ID", True),
+        ("crm_key", True),
+        ("RowNumber", True),
+        ("Account No", True),
+        ("NumOfProducts", False),
+        ("number_of_calls", False),
+        ("Paid", False),
+        ("valid_from", False),
+        ("Call  Failure", False),
+    ],
+)
+def test_an_identifiers_name(name, expected):
+    assert named_like_an_identifier(name) is expected
