@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, ParamSpec, TypeVar
 
 import pandas as pd
 import typer
@@ -20,6 +20,10 @@ import typer
 from churn import progress, summary
 from churn.console import StderrHandler, make_console
 from churn.output import atomic_parquet, atomic_text
+
+if TYPE_CHECKING:
+    from churn.model import FeatureLayout
+    from serving.batch import UnseenLevels
 
 app = typer.Typer(
     help="Churn Radar: churn risk as of a cutoff, with reasons in plain words.",
@@ -335,20 +339,10 @@ def score(
             "model's, the same in this batch and the API; train and promote a model with "
             "this config to change them"
         )
-    model = job.champion.model
-    derived = derived_features(model)
-    for unseen in unseen_levels(model.layout.levels, job.features, derived=derived):
-        console.print(
-            f"[yellow]note:[/] {unseen.customers:,} customers hold a level of {unseen.feature} "
-            f"the model never trained on ({', '.join(map(repr, unseen.examples))}): scored as "
-            "unknown, as a blank; "
-            + (
-                "the features derive it, and no training cutoff held a customer in it (too "
-                "little history before them): a model trained on later cutoffs learns it"
-                if unseen.derived
-                else "check the extract writes its levels as training's did"
-            )
-        )
+    layout = job.champion.model.layout
+    derived = derived_features(job.champion.model)
+    for unseen in unseen_levels(layout.levels, job.features, derived=derived):
+        console.print(f"[yellow]note:[/] {unseen_note(unseen, layout)}", highlight=False)
     for past in beyond_training(job.champion.model.info, job.features):
         console.print(
             f"[yellow]note:[/] {past.customers:,} customers have {past.feature} above the "
@@ -356,6 +350,35 @@ def score(
             f"{past.highest_trained:,.4g}): it reads them as that, not later, so their risk "
             "may be understated; a model trained on later cutoffs or longer history learns them"
         )
+
+
+def unseen_note(unseen: UnseenLevels, layout: FeatureLayout) -> str:
+    """Customers holding a level the model does not know. Only a level never in training
+    blames the extract: a column of more than `MAX_LEVELS` levels lost its rare ones,
+    and scoring the training file itself said 6,843 customers' surnames were never
+    trained on."""
+    from features.levels import MAX_LEVELS
+
+    said = f"{unseen.customers:,} customers hold a level of {unseen.feature} "
+    examples = ", ".join(map(repr, unseen.examples))
+    if unseen.derived:
+        return (
+            f"{said}the model never trained on ({examples}): scored as unknown, as a blank; "
+            "the features derive it, and no training cutoff held a customer in it (too "
+            "little history before them): a model trained on later cutoffs learns it"
+        )
+    rare = layout.too_rare_to_keep(unseen.feature)
+    if rare == 0:
+        return (
+            f"{said}the model never trained on ({examples}): scored as unknown, as a blank; "
+            "check the extract writes its levels as training's did"
+        )
+    rare_ones = f"one of the {rare:,} levels" if rare else "a level"
+    return (
+        f"{said}the model does not know ({examples}): new, or {rare_ones} too rare in "
+        f"training to keep (a model keeps a column's {MAX_LEVELS} most frequent); scored "
+        "as unknown, as a blank"
+    )
 
 
 @app.command()

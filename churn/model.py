@@ -74,8 +74,7 @@ class Calibrator:
         return np.clip(p, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
 
 
-def _common_levels(values: pd.Series) -> list[str]:
-    counts = values.dropna().astype(str).value_counts()
+def _common_levels(counts: pd.Series) -> list[str]:
     if len(counts) > MAX_LEVELS:  # most frequent first; ties by name, for a stable choice
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         counts = counts[[level for level, _ in ranked[:MAX_LEVELS]]]
@@ -88,13 +87,33 @@ class FeatureLayout:
 
     names: list[str]
     levels: dict[str, list[str]]
+    rare_levels: dict[str, int] | None = None
+    """Per categorical column training held more than `MAX_LEVELS` levels of, how many
+    it left out as too rare: a customer holding one is scored as unknown though training
+    saw the level. None in a model packaged before this was kept (`too_rare_to_keep`)."""
 
     @classmethod
     def learn(cls, frame: pd.DataFrame, specs: list[FeatureSpec]) -> FeatureLayout:
         """Levels come from the training rows only (an encoder fitted on training data):
         the `MAX_LEVELS` most frequent, the rest read as missing like an unseen level."""
-        levels = {s.name: _common_levels(frame[s.name]) for s in specs if s.dtype == "category"}
-        return cls(names=[s.name for s in specs], levels=levels)
+        counts = {
+            s.name: frame[s.name].dropna().astype(str).value_counts()
+            for s in specs
+            if s.dtype == "category"
+        }
+        levels = {name: _common_levels(seen) for name, seen in counts.items()}
+        rare = {name: len(seen) - MAX_LEVELS for name, seen in counts.items()}
+        rare = {name: left_out for name, left_out in rare.items() if left_out > 0}
+        return cls(names=[s.name for s in specs], levels=levels, rare_levels=rare)
+
+    def too_rare_to_keep(self, name: str) -> int | None:
+        """How many of a categorical column's training levels were left out as too rare
+        (0: the model knows every level training held, so a level it does not know is
+        new); None when not known: a model packaged before this was kept, holding
+        `MAX_LEVELS` levels of the column."""
+        if self.rare_levels is not None:
+            return self.rare_levels.get(name, 0)
+        return None if len(self.levels.get(name, ())) >= MAX_LEVELS else 0
 
     def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The model's input: declared columns, floats, categoricals on trained levels."""

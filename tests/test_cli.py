@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from churn.cli import app
+from churn.cli import app, unseen_note
+from churn.model import FeatureLayout
+from features.levels import MAX_LEVELS
+from serving.batch import UnseenLevels
 from tests.factories import customers_frame, transactions_frame, write_dataset
 
 runner = CliRunner(env={"COLUMNS": "200"})
@@ -225,3 +228,26 @@ def test_an_empty_run_id_is_refused_never_read_as_the_latest(tmp_path):
     result = runner.invoke(app, ["promote", "--config", config, "--run", ""])
     assert result.exit_code == 2
     assert "--run is empty" in " ".join(result.output.split())
+
+
+def test_a_level_beyond_the_kept_ones_is_not_blamed_on_the_extract():
+    """Scoring the training file itself said 6,843 customers held a surname the model
+    never trained on, and to check the extract: training held them, too rare to keep."""
+    kept = [f"name{k}" for k in range(MAX_LEVELS)]
+    layout = FeatureLayout(
+        names=["Surname", "plan"],
+        levels={"Surname": kept, "plan": ["basic", "pro"]},
+        rare_levels={"Surname": 2618},
+    )
+    surnames = unseen_note(UnseenLevels("Surname", 6843, ["Loovberg"]), layout)
+    assert surnames == (
+        "6,843 customers hold a level of Surname the model does not know ('Loovberg'): new, "
+        "or one of the 2,618 levels too rare in training to keep (a model keeps a column's "
+        "100 most frequent); scored as unknown, as a blank"
+    )
+    plans = unseen_note(UnseenLevels("plan", 40, ["max"]), layout)
+    assert "the model never trained on ('max')" in plans and "check the extract" in plans
+    older = FeatureLayout(names=layout.names, levels=layout.levels)  # packaged before
+    surnames = unseen_note(UnseenLevels("Surname", 6843, ["Loovberg"]), older)
+    assert "new, or a level too rare in training to keep" in surnames
+    assert "check the extract" in unseen_note(UnseenLevels("plan", 40, ["max"]), older)

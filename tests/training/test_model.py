@@ -309,3 +309,17 @@ def test_a_column_of_many_levels_keeps_the_most_frequent():
     kept = layout.levels["zip"]
     assert len(kept) == MAX_LEVELS and {"z149", "z120", "z000"} <= set(kept)
     assert "z148" not in kept  # a level of one customer among the rarest: read as missing
+    assert layout.rare_levels == {"zip": 50} and layout.too_rare_to_keep("zip") == 50
+
+
+def test_a_layout_knows_whether_it_left_out_rare_levels():
+    """A level the model does not know is new only where training's every level was
+    kept; a model packaged before the count was kept may have left some out where it
+    holds `MAX_LEVELS` levels."""
+    layout = FeatureLayout.learn(
+        pd.DataFrame({"plan": ["a", "b", "a"]}), [attribute_spec("plan", "categorical")]
+    )
+    assert layout.rare_levels == {} and layout.too_rare_to_keep("plan") == 0
+    many = {"zip": [f"z{i:03d}" for i in range(MAX_LEVELS)], "plan": ["a", "b"]}
+    older = FeatureLayout(names=["zip", "plan"], levels=many)
+    assert older.too_rare_to_keep("zip") is None and older.too_rare_to_keep("plan") == 0
