@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from rich.console import Console
 
+from features import sources
 from features.build import build, build_features
 from features.contract import ChurnSpec, ConfigError, CustomersSpec, LookupSpec, load_config
 from features.report import _missing, render_report
@@ -244,6 +245,24 @@ def test_a_json_lines_event_log_is_read_as_exported(tmp_path):
     assert list(tables.events["timestamp"]) == [stamps[0], stamps[2]]  # the guest row goes
     assert list(tables.cancellations["timestamp"]) == [stamps[2]]
     assert tables.events["quantity"].iloc[0] == 215.3
+
+
+def test_a_json_lines_file_read_by_several_tables_is_parsed_once(tmp_path, monkeypatch):
+    """A 1.9M-line log mapped as four tables was parsed four times (25 s each); a file
+    changed since is parsed again."""
+    test_a_json_lines_event_log_is_read_as_exported(tmp_path)  # writes the log and config
+    sources._json_lines.cache_clear()
+    parsed = []
+    real = pd.read_json
+    monkeypatch.setattr(pd, "read_json", lambda *a, **k: parsed.append(a) or real(*a, **k))
+    config = load_config(tmp_path / "churn.yaml")
+    validate(config)
+    assert len(parsed) == 1  # for events and cancellations alike
+    log = tmp_path / "events.jsonl"
+    log.write_text(log.read_text() + '{"userId": "8", "ts": 1709500000000, "page": "Home"}\n')
+    tables, _ = validate(config)
+    assert len(parsed) == 2 and tables is not None
+    assert sorted(tables.customers["customer_id"]) == [7, 8]
 
 
 def test_a_json_file_that_is_one_array_is_refused_with_advice(tmp_path):
@@ -2099,3 +2118,19 @@ def test_a_json_lines_file_with_a_broken_line_names_the_line(tmp_path):
     (tmp_path / "data" / "events.json").write_text("\n".join(many) + "\n")
     _, report = validate(load_config(config))
     assert "line 2,004 is not JSON" in only_error(report).message
+
+
+def test_activity_times_all_on_1970_01_01_are_an_error_naming_the_likely_slip(tmp_path):
+    """pd.to_datetime of Unix milliseconds without unit='ms' reads them as nanoseconds:
+    every event then falls on 1970-01-01, which passed as "data OK" and failed later in
+    training with "no eligible customers"."""
+    test_a_json_lines_event_log_is_read_as_exported(tmp_path)
+    log = pd.read_json(tmp_path / "events.jsonl", lines=True, dtype=False)
+    log["ts"] = pd.to_datetime(log["ts"])  # the slip: nanoseconds
+    log.to_parquet(tmp_path / "events.parquet")
+    text = (tmp_path / "churn.yaml").read_text().replace("events.jsonl", "events.parquet")
+    (tmp_path / "churn.yaml").write_text(text)
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    said = " ".join(str(e) for e in report.errors)
+    assert "ts" in said and "every time in 3 rows falls on 1970-01-01" in said
+    assert "unit='ms'" in said
