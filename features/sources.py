@@ -992,6 +992,7 @@ def _clean(table: _Table, *, ids_as_int: bool, reference: _Reference) -> pd.Data
         _check_seen(table, "type", "events.types", spec.types)
         for column in ("quantity", *map(quantity_column, spec.quantities)):
             _unknown_when_negative(table, column)
+        _warn_repeated_events(table)
     elif isinstance(spec, InteractionsSpec):
         table.clean["type"] = _interaction_types(table, spec)
         _check_resolution_order(table)
@@ -1740,18 +1741,7 @@ def _warn_repeated_lines(table: _Table) -> None:
     be alike when the product is not among the columns read; the warning says how many."""
     if "order_id" not in table.clean:
         return
-    # only lines sharing a customer and a time can repeat: compare those in full (a full
-    # comparison of every line would double the load of a large log)
-    clean = table.clean
-    when = pd.DataFrame({"customer_id": clean["customer_id"], "timestamp": clean["timestamp"]})
-    candidates = pd.util.hash_pandas_object(when, index=False).duplicated(keep=False).to_numpy()
-    if table.dropped is not None:
-        candidates = candidates & ~table.dropped.to_numpy()  # pandas' array is read-only
-    n = 0
-    if candidates.any():
-        lines = pd.DataFrame({name: values[candidates] for name, values in clean.items()})
-        n = int(lines.duplicated().sum())
-    if n:
+    if n := _repeated_rows(table):
         what = (
             f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another line in every column "
             "read (same order, time and amount; columns not read, a product code say, may "
@@ -1759,6 +1749,34 @@ def _warn_repeated_lines(table: _Table) -> None:
             "as its own row means them; remove them only if the export doubled lines"
         )
         table.warning("order_id", n, what)
+
+
+def _warn_repeated_events(table: _Table) -> None:
+    """Events equal in every column read (customer, time to the second or finer, type,
+    quantity) are counted as often as they are written: a log's export repeats, which
+    inflate every count. Kept, and said."""
+    if n := _repeated_rows(table):
+        what = (
+            f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another event in every column "
+            "read (customer, time, type, quantity): each is counted; remove them if the "
+            "export doubled rows"
+        )
+        table.warning("timestamp", n, what)
+
+
+def _repeated_rows(table: _Table) -> int:
+    """Rows equal to an earlier one in every column read. Only rows sharing a customer
+    and a time can repeat: those are compared in full (a full comparison of every row
+    would double the load of a large log)."""
+    clean = table.clean
+    when = pd.DataFrame({"customer_id": clean["customer_id"], "timestamp": clean["timestamp"]})
+    candidates = pd.util.hash_pandas_object(when, index=False).duplicated(keep=False).to_numpy()
+    if table.dropped is not None:
+        candidates = candidates & ~table.dropped.to_numpy()  # pandas' array is read-only
+    if not candidates.any():
+        return 0
+    rows = pd.DataFrame({name: values[candidates] for name, values in clean.items()})
+    return int(rows.duplicated().sum())
 
 
 def _tolerate(table: _Table, rows: pd.Series, what: str, limit: float, note: str) -> None:

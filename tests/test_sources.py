@@ -2134,3 +2134,15 @@ def test_activity_times_all_on_1970_01_01_are_an_error_naming_the_likely_slip(tm
     said = " ".join(str(e) for e in report.errors)
     assert "ts" in said and "every time in 3 rows falls on 1970-01-01" in said
     assert "unit='ms'" in said
+
+
+def test_events_repeated_in_every_column_read_are_counted_and_said(tmp_path):
+    """A streaming export's 300 doubled rows were counted twice without a word."""
+    test_a_json_lines_event_log_is_read_as_exported(tmp_path)
+    log = tmp_path / "events.jsonl"
+    first = log.read_text().splitlines()[0]
+    log.write_text(log.read_text() + first + "\n")
+    tables, report = validate(load_config(tmp_path / "churn.yaml"))
+    (said,) = [w for w in report.warnings if "repeats another event" in str(w)]
+    assert said.table == "events" and said.rows == 1
+    assert len(tables.events) == 3  # kept: the two NextSong rows and the cancellation
