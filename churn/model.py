@@ -115,6 +115,12 @@ class FeatureLayout:
             return self.rare_levels.get(name, 0)
         return None if len(self.levels.get(name, ())) >= MAX_LEVELS else 0
 
+    @property
+    def capped(self) -> frozenset[str]:
+        """The categorical columns whose rarer training levels may have been left out: a
+        level the model does not know there may be one training held."""
+        return frozenset(name for name in self.levels if self.too_rare_to_keep(name) != 0)
+
     def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The model's input: declared columns, floats, categoricals on trained levels."""
         data = {}

@@ -316,6 +316,7 @@ def score(
                     pivots=model.info.get("reason_pivots"),
                     never=model.config.reasons.never,
                     levels=model.layout.levels,
+                    capped=model.layout.capped,
                 )
             )
             if on_chunk is not None:

@@ -803,6 +803,7 @@ def explain_rows(
         pivots=model.info.get("reason_pivots"),
         never=model.config.reasons.never,
         levels=model.layout.levels,
+        capped=model.layout.capped,
     )
 
 

@@ -190,6 +190,7 @@ def explain(
     lowering: int = 1,
     never: Collection[str] = (),
     levels: Mapping[str, Sequence[str]] | None = None,
+    capped: Collection[str] = (),
 ) -> list[list[Reason]]:
     """The top reasons per row of `features` (a frame or plain columns), in row order;
     no lowering one from the risky side (module docstring; `directions` are the model's).
@@ -197,7 +198,8 @@ def explain(
     model's training medians: the same for a batch and a live request), else `means`.
     Features in `never` are no reasons (`reasons.never`: attributes not to act on). A
     categorical value not among the model's trained `levels` says so: the model read it
-    as unknown ("credit rating: 8-Worst" raised the risk as a blank would)."""
+    as unknown ("credit rating: 8-Worst" raised the risk as a blank would); in the
+    `capped` ones (rarer training levels left out) it may be a rare level training held."""
     grouped = group_contributions(contributions, columns, source_of)
     candidates = _against_direction(
         grouped.values,
@@ -241,7 +243,7 @@ def explain(
             else [None] * len(at)
         )
         if levels and source in levels:
-            rendered = _flag_unseen(rendered, shown, levels[source])
+            rendered = _flag_unseen(rendered, shown, levels[source], capped=source in capped)
         for k, i in enumerate(at.tolist()):
             values[i], texts[i] = shown[k], rendered[k]
     shown_means = {source: _known(means.get(source)) for source in chosen_sources}
@@ -273,15 +275,20 @@ def explain(
 
 
 UNSEEN = "a level the model never trained on: read as unknown"
+UNKNOWN_OR_RARE = (
+    "a level the model does not know, new or too rare in training to keep: read as unknown"
+)
 
 
 def _flag_unseen(
-    texts: list[str | None], values: Sequence[object], trained: Sequence[str]
+    texts: list[str | None], values: Sequence[object], trained: Sequence[str], *, capped: bool
 ) -> list[str | None]:
-    """Reason texts of values outside the trained levels, saying so."""
+    """Reason texts of values outside the trained levels, saying so; in a `capped` column
+    (its rarer training levels left out) such a value may be one training held."""
     outside = unseen(np.array(values, dtype=object), trained)
+    said = UNKNOWN_OR_RARE if capped else UNSEEN
     return [
-        f"{text} ({UNSEEN})" if text is not None and flagged else text
+        f"{text} ({said})" if text is not None and flagged else text
         for text, flagged in zip(texts, outside.tolist(), strict=True)
     ]
 

@@ -116,6 +116,13 @@ def test_a_level_the_model_never_trained_on_says_it_was_read_as_unknown():
     # the model reads 'YEAR ' as its level 'year' (case and space folded): no flag
     first, _ = _explain(levels={"contract": ["MONTH ", "year"]})
     assert next(r for r in first if r.feature == "contract").text == "contract: month"
+    # where training's rarer levels were left out, the level may be one of them
+    first, _ = _explain(levels={"contract": ["year", "two_year"]}, capped={"contract"})
+    (unseen,) = [r for r in first if r.feature == "contract"]
+    assert unseen.text == (
+        "contract: month (a level the model does not know, new or too rare in training to "
+        "keep: read as unknown)"
+    )
 
 
 def test_a_contribution_too_small_to_move_the_score_is_no_reason():

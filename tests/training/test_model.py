@@ -323,3 +323,4 @@ def test_a_layout_knows_whether_it_left_out_rare_levels():
     many = {"zip": [f"z{i:03d}" for i in range(MAX_LEVELS)], "plan": ["a", "b"]}
     older = FeatureLayout(names=["zip", "plan"], levels=many)
     assert older.too_rare_to_keep("zip") is None and older.too_rare_to_keep("plan") == 0
+    assert older.capped == {"zip"} and layout.capped == frozenset()
