@@ -97,3 +97,57 @@ def telecom_snapshot(
     path = folder / "churn.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
+
+
+def rare_flag_snapshot(folder: Path, *, customers: int = 3150, seed: int = 11) -> Path:
+    """A labelled snapshot (Iranian-telecom style, one row per customer, ~17% churn) whose
+    strongest signal is a rare 0/1 flag: the 7.7% who complained churn at about 40%
+    against 15%, beside usage and plan columns of smaller, linear effect."""
+    rng = np.random.default_rng(seed)
+    complains = (rng.random(customers) < 0.077).astype(int)
+    status = np.where(rng.random(customers) < 0.75, 1, 2)
+    frequency = np.where(status == 2, rng.poisson(10, customers), rng.poisson(80, customers))
+    frequency = frequency + rng.integers(0, 20, customers)
+    failures = np.where(rng.random(customers) < 0.22, 0, rng.poisson(7.6, customers))
+    length = np.clip(rng.normal(32.5, 8.6, customers).round(), 3, 47).astype(int)
+    charge = np.clip(rng.geometric(0.5, customers) - 1, 0, 10)
+    logit = (
+        -3.15
+        + 3.0 * complains
+        + 2.6 * (status == 2)
+        - 0.03 * (frequency - 60)
+        + 0.06 * (failures - 7)
+        - 0.03 * (length - 32)
+        - 0.4 * charge
+    )
+    churned = rng.random(customers) < 1 / (1 + np.exp(-logit))
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(
+        {
+            "id": np.arange(customers),
+            "Call Failure": failures,
+            "Complains": complains,
+            "Subscription Length": length,
+            "Charge Amount": charge,
+            "Frequency of use": frequency,
+            "Status": status,
+            "Churn": churned.astype(int),
+        }
+    ).to_csv(folder / "customers.csv", index=False)
+    config = {
+        "name": "rare-flag",
+        "data": {
+            "as_of": "2024-06-30",
+            "customers": {
+                "path": "customers.csv",
+                "columns": {"customer_id": "id"},
+                "attributes": "all",
+                "label": {"column": "Churn", "positive": 1},
+            },
+        },
+        "churn": {"definition": "label_column"},
+        "training": {"max_rounds": 300, "params": ONE_THREAD},
+    }
+    path = folder / "churn.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
