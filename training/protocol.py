@@ -24,7 +24,7 @@ from features.labels import observed_end
 from features.tables import Tables, snapshot_cutoff
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
-from training.tune import tune_params
+from training.tune import Search, tune_params, tune_params_by_folds
 
 
 @dataclass(frozen=True)
@@ -39,32 +39,38 @@ class Outcome:
     plan: CutoffPlan | None
     train: pd.DataFrame | None = None
     """The rows the model was fitted on, where no cutoff plan says (a snapshot's split)."""
+    tuning: Search | None = None
+    """What `--tune` chose, and on which rows it judged; None without it."""
 
 
 def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
     if config.churn.definition == "label_column":
-        return _snapshot_split(tables, config)
+        return _snapshot_split(tables, config, tune=tune)
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
     train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
     _require_rows(config.churn, tables, train=train, validation=validation, test=test)
+    search = None
     if tune:
-        config = with_tuned_params(config, train, data)
+        search = tune_params(
+            train,
+            data.specs,
+            seed=config.evaluation.seed,
+            max_rounds=config.training.max_rounds,
+            validation_share=config.evaluation.validation_share,
+        )
+        config = with_params(config, search)
     fitted = fit_all(train, validation, data.specs, config)
-    return Outcome("out_of_time", _scored(fitted, test, data), data, fitted, plan)
+    scored = _scored(fitted, test, data)
+    return Outcome("out_of_time", scored, data, fitted, plan, tuning=search)
 
 
-def with_tuned_params(config: RunConfig, train: pd.DataFrame, data: LabelledSet) -> RunConfig:
-    """The config with the time-aware search's best XGBoost parameters (user's win ties)."""
-    best, _ = tune_params(
-        train,
-        data.specs,
-        seed=config.evaluation.seed,
-        max_rounds=config.training.max_rounds,
-        validation_share=config.evaluation.validation_share,
+def with_params(config: RunConfig, search: Search) -> RunConfig:
+    """The config with the search's best XGBoost parameters (the config's own win ties)."""
+    params = {**search.best, **config.training.params}
+    return config.model_copy(
+        update={"training": config.training.model_copy(update={"params": params})}
     )
-    training = config.training.model_copy(update={"params": {**best, **config.training.params}})
-    return config.model_copy(update={"training": training})
 
 
 def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
@@ -94,7 +100,9 @@ def first_activity(tables: Tables) -> pd.Timestamp | None:
     return min(starts).normalize() if starts else None
 
 
-def _snapshot_split(tables: Tables, config: RunConfig) -> Outcome:
+def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
+    """Stratified train / validation / test customers; `tune` searches by folds of the
+    training customers (no time axis to search along), validation and test untouched."""
     cutoff = snapshot_cutoff(tables, today=pd.Timestamp.today())
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
     seed = config.evaluation.seed
@@ -102,9 +110,15 @@ def _snapshot_split(tables: Tables, config: RunConfig) -> Outcome:
     train, validation = train_test_split(
         rest, test_size=0.25, stratify=rest["churned"], random_state=seed
     )
+    search = None
+    if tune:
+        search = tune_params_by_folds(
+            train, data.specs, seed=seed, max_rounds=config.training.max_rounds
+        )
+        config = with_params(config, search)
     fitted = fit_all(train, validation, data.specs, config)
     scored = _scored(fitted, test, data)
-    return Outcome("stratified_holdout", scored, data, fitted, None, train=train)
+    return Outcome("stratified_holdout", scored, data, fitted, None, train=train, tuning=search)
 
 
 def customer_cv(tables: Tables, config: RunConfig) -> Outcome:

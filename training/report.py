@@ -81,6 +81,8 @@ def build_report(
         },
     )
     report["promotion_max_ece"] = config.promotion.max_ece
+    if outcome.tuning is not None:
+        report["tuning"] = {"by": outcome.tuning.by, "params": outcome.tuning.best}
     if config.churn.definition == "label_column" and data_end(tables) is None:
         report["snapshot_read_as_of_today"] = True  # `features.tables.snapshot_cutoff`
     known = {spec.name for spec in outcome.data.specs}
@@ -153,6 +155,9 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     for name, metrics in rows:
         table.add_row(name, *(_fmt(metrics[m]) for m in METRICS))
     console.print(table)
+    if "tuning" in report:
+        chosen = ", ".join(f"{k} {v}" for k, v in report["tuning"]["params"].items())
+        console.print(f"--tune chose {chosen} (by {report['tuning']['by']})", highlight=False)
     for note in caveats(report):
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     profit = report["profit"]

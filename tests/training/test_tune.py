@@ -1,15 +1,19 @@
-"""--tune: the search stays inside the training cutoffs and its choice reaches the model."""
+"""--tune: the search stays inside the training rows (the training cutoffs, or for a
+labelled snapshot folds of the training customers) and its choice reaches the model."""
 
 import numpy as np
 import pandas as pd
 import pytest
+from rich.console import Console
 
 from features.contract import load_config
 from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
-from tests.training.datasets import simulated
+from tests.training.datasets import simulated, telecom_snapshot
+from training import protocol
 from training.protocol import out_of_time
-from training.tune import GRID, tune_params
+from training.report import build_report, print_report
+from training.tune import FOLDS, GRID, tune_params, tune_params_by_folds
 
 
 def _rows(cutoffs: list[str], n: int, seed: int) -> pd.DataFrame:
@@ -32,7 +36,9 @@ SPECS = [FeatureSpec("x", "float", Mechanism.RECENCY, "signal")]
 
 def test_search_scores_every_grid_point_on_the_last_training_cutoff():
     train = _rows(["2024-01-31", "2024-02-29", "2024-03-31"], 400, seed=0)
-    best, trials = tune_params(train, SPECS, seed=1, max_rounds=50, validation_share=0.25)
+    search = tune_params(train, SPECS, seed=1, max_rounds=50, validation_share=0.25)
+    best, trials = search.best, search.trials
+    assert "last training cutoff, 2024-03-31" in search.by
     assert len(trials) == len(GRID)
     assert set(best) == set(GRID[0])
     assert min(t["log_loss"] for t in trials) == next(
@@ -55,3 +61,40 @@ def test_the_search_choice_reaches_the_fitted_model(tmp_path):
     outcome = out_of_time(load_tables(config), config, tune=True)
     assert {k: outcome.fitted.params[k] for k in GRID[0]} in GRID
     assert outcome.fitted.booster.num_boosted_rounds() >= 1
+
+
+def test_a_snapshot_is_searched_over_folds_of_its_customers():
+    train = _rows(["2024-06-30"], 600, seed=3)
+    search = tune_params_by_folds(train, SPECS, seed=1, max_rounds=50)
+    assert len(search.trials) == len(GRID)
+    assert search.by == f"log loss over {FOLDS} folds of the 600 training customers"
+    assert min(t["log_loss"] for t in search.trials) == next(
+        t["log_loss"] for t in search.trials if all(t[k] == v for k, v in search.best.items())
+    )
+
+
+@pytest.mark.slow
+def test_tune_on_a_labelled_snapshot_searches_the_training_customers_only(
+    tmp_path, monkeypatch, capsys
+):
+    """`churn train --tune` on a label_column snapshot was silently the defaults: now it
+    searches folds of the training customers, leaves validation and test to judge, and
+    says what it chose."""
+    searched = []
+
+    def spy(train, *args, **kwargs):
+        searched.append(train)
+        return tune_params_by_folds(train, *args, **kwargs)
+
+    monkeypatch.setattr(protocol, "tune_params_by_folds", spy)
+    config = load_config(telecom_snapshot(tmp_path, customers=800))
+    tables = load_tables(config)
+    outcome = out_of_time(tables, config, tune=True)
+    (rows,) = searched
+    assert set(rows["customer_id"]) == set(outcome.train["customer_id"])
+    assert set(rows["customer_id"]).isdisjoint(outcome.scored["customer_id"])
+    assert {k: outcome.fitted.params[k] for k in GRID[0]} == outcome.tuning.best
+    report = build_report(outcome, tables, config)
+    assert report["tuning"]["params"] == outcome.tuning.best
+    print_report(Console(width=200), report)
+    assert f"--tune chose max_depth {outcome.tuning.best['max_depth']}" in capsys.readouterr().out
