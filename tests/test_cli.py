@@ -251,3 +251,25 @@ def test_a_level_beyond_the_kept_ones_is_not_blamed_on_the_extract():
     surnames = unseen_note(UnseenLevels("Surname", 6843, ["Loovberg"]), older)
     assert "new, or a level too rare in training to keep" in surnames
     assert "check the extract" in unseen_note(UnseenLevels("plan", 40, ["max"]), older)
+
+
+def test_promote_repeats_the_runs_baseline_note(tmp_path, monkeypatch):
+    """What `churn train` noted about a better baseline is printed again on promotion."""
+    from training import promote
+    from training.promote import Decision, Promotion
+
+    note = "baseline logreg ranks better than the model (ROC AUC 0.9645 vs 0.9304): check"
+    done = Promotion(
+        Decision(True, candidate={"roc_auc": 0.93, "brier": 0.07, "ece": 0.03}),
+        run_id="abc",
+        version="1",
+        previous=None,
+        forced=False,
+        notes=[note],
+    )
+    monkeypatch.setattr(promote, "promote", lambda *args, **kwargs: done)
+    config = str(write_dataset(tmp_path))
+    result = runner.invoke(app, ["promote", "--config", config, "--latest"])
+    assert result.exit_code == 0, result.output
+    assert f"note: {note}" in " ".join(result.output.split())
+    assert "version 1 is now champion" in result.output

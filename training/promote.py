@@ -26,6 +26,7 @@ from features.labels import label_churn
 from features.tables import Tables
 from mlflow import MlflowClient
 from training.evaluate import classification_metrics
+from training.report import baseline_notes
 from training.tracking import MODEL_URI_TAG, configure, experiment_id
 
 CHAMPION, CHALLENGER = "champion", "challenger"
@@ -188,6 +189,18 @@ def candidate_metrics(client: MlflowClient, run_id: str) -> dict[str, float]:
     return {k.removeprefix("test_"): v for k, v in logged.items() if k.startswith("test_")}
 
 
+def logged_notes(client: MlflowClient, run_id: str) -> list[str]:
+    """What `churn train` noted about the run that a promotion must not hide: a baseline
+    that ranked the run's own test rows better than the model (from its logged metrics)."""
+    logged = client.get_run(run_id).data.metrics
+    baselines = {
+        name.removeprefix("baseline_").removesuffix("_roc_auc"): {"roc_auc": value}
+        for name, value in logged.items()
+        if name.startswith("baseline_") and name.endswith("_roc_auc")
+    }
+    return baseline_notes({"model": {"roc_auc": logged["test_roc_auc"]}, "baselines": baselines})
+
+
 def champion_metrics(
     champion: ModelVersion, candidate: ChurnModel, tables: Tables, config: RunConfig
 ) -> dict[str, float]:
@@ -251,6 +264,8 @@ class Promotion:
     version: str | None
     previous: str | None
     forced: bool
+    notes: list[str] = field(default_factory=list)
+    """The run's training-time notes a modeller must see before promoting it."""
 
 
 def promote(
@@ -268,6 +283,7 @@ def promote(
     run_id = latest_run_id(config) if run_id is None else run_id
     _require_run(client, run_id)
     metrics = candidate_metrics(client, run_id)
+    notes = logged_notes(client, run_id)
     champion = current_champion(client, config.model_name)
     if champion is not None and champion.run_id == run_id:
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
@@ -286,10 +302,10 @@ def promote(
     decision = gate(metrics, reference, config)
     if dry_run or not (decision.passed or force):
         previous = str(champion.version) if champion else None
-        return Promotion(decision, run_id, None, previous, forced=False)
+        return Promotion(decision, run_id, None, previous, forced=False, notes=notes)
     # forced: past a gate that said no, or past a champion it could not compare with
     forced = force and (uncompared or not decision.passed)
     version = register(client, config, run_id, forced=forced)
     move_aliases(client, config.model_name, version, champion)
     previous = str(champion.version) if champion else None
-    return Promotion(decision, run_id, str(version.version), previous, forced=forced)
+    return Promotion(decision, run_id, str(version.version), previous, forced=forced, notes=notes)

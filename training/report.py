@@ -209,15 +209,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "ROC AUC and Brier, and consider a longer horizon or active_window_days"
         )
     notes += _saturated_lift(report)
-    model = report["model"].get("roc_auc", np.nan)
-    scored = {k: v.get("roc_auc", np.nan) for k, v in report["baselines"].items()}
-    better = {k: v for k, v in scored.items() if v > model + BASELINE_MARGIN}
-    if better:
-        name = max(better, key=better.__getitem__)
-        notes.append(
-            f"baseline {name} ranks better than the model (ROC AUC {better[name]:.4f} vs "
-            f"{model:.4f}): check the data and features before promoting this run"
-        )
+    notes += baseline_notes(report)
     if report.get("reasons_never_unknown"):
         notes.append(
             f"reasons.never names no feature: {', '.join(report['reasons_never_unknown'])} "
@@ -246,6 +238,22 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     notes += _history_caveats(report)
     return notes
+
+
+def baseline_notes(report: dict[str, Any]) -> list[str]:
+    """The baseline that ranks the test rows better than the model by more than
+    `BASELINE_MARGIN` of ROC AUC, if any: `churn train` says it, and `churn promote`
+    repeats it from the run's logged metrics."""
+    model = report["model"].get("roc_auc", np.nan)
+    scored = {k: v.get("roc_auc", np.nan) for k, v in report["baselines"].items()}
+    better = {k: v for k, v in scored.items() if v > model + BASELINE_MARGIN}
+    if not better:
+        return []
+    name = max(better, key=better.__getitem__)
+    return [
+        f"baseline {name} ranks better than the model (ROC AUC {better[name]:.4f} vs "
+        f"{model:.4f}): check the data and features before promoting this run"
+    ]
 
 
 def _saturated_lift(report: dict[str, Any]) -> list[str]:

@@ -29,11 +29,13 @@ from training.promote import (
     UnscorableChampionError,
     compared,
     gate,
+    logged_notes,
     metrics_on_cutoff,
     promote,
     require_same_model,
     require_unseen,
 )
+from training.report import baseline_notes
 from training.train import TrainedRun, train_and_log
 
 WEAK = {
@@ -179,6 +181,16 @@ def test_worse_candidate_is_refused_and_no_alias_moves(story):
 
 
 @pytest.mark.slow
+def test_promotion_repeats_the_note_training_printed_about_a_better_baseline(story):
+    """The stumps rank worse than the logistic regression: `churn train` said so, and
+    `churn promote` says it again (a `--latest` promotion made such a run champion
+    without a word); the good run has nothing to repeat."""
+    (note,) = baseline_notes(story.weak.report)
+    assert story.refused.notes == story.forced.notes == [note]
+    assert story.first.notes == baseline_notes(story.good.report) == []
+
+
+@pytest.mark.slow
 def test_forced_promotion_moves_champion_tags_it_and_keeps_the_old_one_as_challenger(story):
     forced = story.forced
     assert str(forced.version) == "2"
@@ -234,6 +246,27 @@ def test_a_champion_this_code_cannot_score_blocks_promotion_unless_forced(story,
 
 
 # -- the gate as a pure rule ---------------------------------------------------------------------
+
+
+def _client_logging(**metrics: float) -> SimpleNamespace:
+    run = SimpleNamespace(data=SimpleNamespace(metrics=metrics))
+    return SimpleNamespace(get_run=lambda run_id: run)
+
+
+def test_the_logged_baselines_are_read_back_into_trainings_own_note():
+    client = _client_logging(
+        test_roc_auc=0.9304,
+        baseline_logreg_roc_auc=0.9645,
+        baseline_usage_recency_roc_auc=0.9400,
+        baseline_logreg_brier=0.05,
+    )
+    assert logged_notes(client, "run") == [
+        "baseline logreg ranks better than the model (ROC AUC 0.9645 vs 0.9304): check the "
+        "data and features before promoting this run"
+    ]
+    within = _client_logging(test_roc_auc=0.9600, baseline_logreg_roc_auc=0.9645)
+    assert logged_notes(within, "run") == []  # within BASELINE_MARGIN
+
 
 CHAMPION = {"roc_auc": 0.80, "brier": 0.100, "ece": 0.02}
 
