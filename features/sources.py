@@ -528,7 +528,8 @@ def _read(
             wanted = ", ".join(str(v) for v in rows.named)
             what = "no row holds any of" if rows.values is not None else "every row holds one of"
             key = "rows.values" if rows.values is not None else "rows.not_values"
-            table.error("rows.column", 0, f"{what}: {wanted} ({key})")
+            meant = _values_meant(rows.named, table.column("rows.column"))
+            table.error("rows.column", 0, f"{what}: {wanted} ({key}){meant}")
             return None
         _warn_unseen_row_values(table, rows.named)
         table.raw = table.raw.loc[kept].reset_index(drop=True)
@@ -634,7 +635,18 @@ def _warn_unseen_row_values(table: _Table, values: list) -> None:
     if unseen:
         held = _text(column).value_counts().index[:8]
         what = f"rows values never seen in the column: {', '.join(map(str, unseen))}"
-        table.warning("rows.column", 0, f"{what} (it holds e.g. {', '.join(held)})")
+        meant = _values_meant(unseen, column)
+        table.warning("rows.column", 0, f"{what}{meant} (it holds e.g. {', '.join(held)})")
+
+
+def _values_meant(wanted: Iterable[object], column: pd.Series) -> str:
+    """' (did you mean ...?)' for configured values the column lacks but nearly holds
+    ('Cancellation Confirmed' for 'Cancellation Confirmation', 'thumbs down' for 'Thumbs
+    Down'), else ''."""
+    held = _text(column).dropna().unique().tolist()
+    pairs = [(str(v), likely_meant(str(v), held)) for v in wanted]
+    said = [f"{meant!r} for {value!r}" for value, meant in pairs if meant and meant != value]
+    return f" (did you mean {', '.join(said)}?)" if said else ""
 
 
 def _names_read(table: _Table, key: str, names: Iterable[str]) -> bool:
@@ -1801,7 +1813,9 @@ def _check_seen(table: _Table, column: str, key: str, wanted: list[str] | None) 
         return
     unseen = sorted(set(wanted) - set(table.clean[column].dropna().unique()))
     if unseen:
-        table.warning(column, 0, f"`{key}` values never seen in the data: {', '.join(unseen)}")
+        meant = _values_meant(unseen, table.clean[column])
+        what = f"`{key}` values never seen in the data: {', '.join(unseen)}{meant}"
+        table.warning(column, 0, what)
 
 
 def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:

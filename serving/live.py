@@ -623,8 +623,9 @@ def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: 
             gone.append(f"{customer.customer_id} (cancelled {last})")
     if gone:
         raise GoneError(
-            f"customer(s) {', '.join(gone)} cancelled on or before {cutoff} with no payment "
-            "or purchase since: no longer customers, so not scored (as in the batch)"
+            f"customer(s) {', '.join(gone)} cancelled on or before {cutoff}"
+            f"{'' if data.transactions is None else ' with no payment or purchase since'}: "
+            "no longer customers, so not scored (as in the batch)"
         )
 
 

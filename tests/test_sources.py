@@ -806,6 +806,22 @@ def test_a_row_filter_that_keeps_nothing_is_an_error(tmp_path):
     assert "no row holds any of: x" in issue.message
 
 
+def test_configured_values_nearly_held_say_which_were_meant(tmp_path):
+    """A streaming log's 'Cancellation Confirmed' for its 'Cancellation Confirmation'
+    kept no row, and 'thumbs down' matched no 'Thumbs Down', without a suggestion."""
+    log = events_frame().assign(type=["Thumbs Down", "Cancellation Confirmation"] * 2)
+    path = write_table(log, tmp_path / "data" / "log.csv")
+    rows = {"column": "type", "values": ["Cancellation Confirmed"]}
+    spec = {"path": str(path.relative_to(tmp_path)), "rows": rows}
+    _, report = check(tmp_path, cancellations=None, data={"cancellations": spec})
+    assert "(did you mean 'Cancellation Confirmation' for 'Cancellation Confirmed'?)" in (
+        only_error(report).message
+    )
+    _, report = check(tmp_path, events=log, specs={"events": {"types": ["thumbs down"]}})
+    (warning,) = [w for w in report.warnings if "never seen" in w.message]
+    assert "thumbs down (did you mean 'Thumbs Down' for 'thumbs down'?)" in warning.message
+
+
 def test_timezone_aware_timestamps_become_naive_utc(tmp_path):
     events = events_frame().assign(timestamp=["2024-02-03T01:00:00+02:00"] * 4)
     tables = load(tmp_path, events=events)

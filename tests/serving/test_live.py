@@ -421,6 +421,10 @@ def test_a_customer_who_cancelled_by_the_cutoff_is_gone_not_scored_low():
         update={"cancellations": USAGE_LOG.cancellations.model_copy(update={"path": "c.csv"})}
     )
     live.require_not_gone([cancelled], dt.date(2019, 1, 31), other_log)  # pages are usage
+    no_payments = USAGE_LOG.model_copy(update={"transactions": None})
+    with pytest.raises(live.GoneError) as gone:  # nothing to come back by: said so
+        live.require_not_gone([cancelled], dt.date(2019, 1, 31), no_payments)
+    assert "cancelled on or before 2019-01-31: no longer customers" in str(gone.value)
 
 
 @pytest.fixture(scope="module")
