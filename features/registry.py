@@ -63,6 +63,10 @@ class FeatureSpec:
     reason_missing: str | None = None
     """The reason when the feature's own value is missing and that says something ("no
     purchase yet"); plain text, no placeholders: there is no number to show."""
+    reason_zero: str | None = None
+    """The reason when the feature's own value is exactly 0 and the template would read
+    oddly with it ("bought from 0 categories in the last 90 days"); plain text, no
+    placeholders."""
     reason_fuller: str | None = None
     """The reason where every value it reads is known, else `reason`: "no purchase for
     128 days, 16.0× their usual gap" tells more than the days alone, which are all a
@@ -104,6 +108,10 @@ class FeatureSpec:
         ]
         if self.reason_fuller:
             self._fill_fuller(rendered, columns, masks)
+        if self.reason_zero and self.name in columns:
+            zero = np.asarray(columns[self.name], dtype=object) == 0
+            for i in np.flatnonzero(zero).tolist():
+                rendered[i] = self.reason_zero
         if self.reason_missing and self.name in columns:
             own = masks.get(self.name)
             own = _missing_mask(columns[self.name]) if own is None else own

@@ -52,6 +52,8 @@ CATEGORY_SPECS = [
         Mechanism.RELATIONSHIP,
         "Distinct product categories bought in the last year: breadth = switching cost.",
         "bought from {category_breadth_365d:.0f} categories in the last year",
+        # not "no purchase": lines of no category count for no category
+        reason_zero="bought from no category in the last year",
     ),
     FeatureSpec(
         "category_breadth_90d",
@@ -59,6 +61,7 @@ CATEGORY_SPECS = [
         Mechanism.PARTIAL_DEFECTION,
         "Distinct categories bought in the last 90 days.",
         "bought from {category_breadth_90d:.0f} categories in the last 90 days",
+        reason_zero="bought from no category in the last 90 days",
     ),
     FeatureSpec(
         "category_breadth_180d",
@@ -66,6 +69,7 @@ CATEGORY_SPECS = [
         Mechanism.PARTIAL_DEFECTION,
         "Distinct categories bought in the last 180 days.",
         "bought from {category_breadth_180d:.0f} categories in the last 180 days",
+        reason_zero="bought from no category in the last 180 days",
     ),
     FeatureSpec(
         "category_breadth_change_180d",

@@ -50,7 +50,7 @@ def as_payments(spec: FeatureSpec) -> FeatureSpec:
     """The spec with its reasons' purchase words as payment words (placeholders kept)."""
     texts = {
         key: getattr(spec, key)
-        for key in ("reason", "reason_one", "reason_missing", "reason_fuller")
+        for key in ("reason", "reason_one", "reason_missing", "reason_fuller", "reason_zero")
     }
     return replace(spec, **{key: _payment_words(text) for key, text in texts.items() if text})
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features import recency
+from features import recency, trends
 from features.attributes import FAMILY as ATTRIBUTES
 from features.build import build
 from features.context import prepare
@@ -254,3 +254,14 @@ def test_a_fuller_reason_where_every_value_it_reads_is_known():
         "no purchase for 1 day, 50% of their usual gap",
     ]
     assert days.placeholders() == ["days_since_last_purchase", "overdue_ratio"]
+
+
+def test_a_zero_that_reads_oddly_in_the_template_has_words_of_its_own():
+    """CDNOW: "bought from 0 categories in the last 90 days"."""
+    (breadth,) = [spec for spec in trends.CATEGORY_SPECS if spec.name == "category_breadth_90d"]
+    rows = {"category_breadth_90d": [0.0, 3.0, np.nan]}
+    assert breadth.render_many(rows, 3) == [
+        "bought from no category in the last 90 days",
+        "bought from 3 categories in the last 90 days",
+        None,
+    ]
