@@ -325,13 +325,16 @@ def score(
                 else ""
             )
         )
+    if job.left_out:
+        console.print(f"{job.left_out:,} customers not scored: {_why_not_scored(run)}")
     if job.cutoff_note is not None:
         console.print(f"[yellow]note:[/] {job.cutoff_note}", highlight=False)
     shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:
         console.print(
             f"[yellow]note:[/] the worklist and the API show batch {shown['id']} (as of "
-            f"{shown['cutoff']}): readers see the latest cutoff, and this batch's is earlier"
+            f"{shown['cutoff']}): readers see the latest cutoff, and this batch's is earlier "
+            "(`churn batches` lists them; `churn batches --remove ID` drops a wrong one)"
         )
     kept_out = job.champion.model.config.reasons.never
     if set(run.reasons.never) != set(kept_out):
@@ -381,6 +384,19 @@ def unseen_note(unseen: UnseenLevels, layout: FeatureLayout) -> str:
         f"training to keep (a model keeps a column's {MAX_LEVELS} most frequent); scored "
         "as unknown, as a blank"
     )
+
+
+def _why_not_scored(run: Any) -> str:
+    """Why customers in the data are left out of a batch, by the churn definition."""
+    churn = run.churn
+    return {
+        "label_column": "labelled as gone (nobody to call)",
+        "inactivity": f"no purchase in the {churn.active_window_days} days up to the cutoff "
+        "(lapsed already, or not yet a customer)",
+        "cancellation": "cancelled by the cutoff, or no activity in the "
+        f"{churn.active_window_days} days up to it",
+        "expiry": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
+    }.get(churn.definition, "not active at the cutoff")
 
 
 @app.command()

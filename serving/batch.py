@@ -109,6 +109,8 @@ class Job:
     """Default: the model's own (`ranking.rules_for`)."""
     cutoff_note: str | None = None
     """Why the cutoff is what it is, when a user would not expect it (`TODAY_NOTE`)."""
+    left_out: int = 0
+    """Customers in the data not active at the cutoff (`active_only`): not scored."""
 
     @property
     def rows(self) -> int:
@@ -168,6 +170,7 @@ def prepare(
         configured_value=configured_value(tables, features),
         segments=segments_of(champion.model.specs, config),
         cutoff_note=TODAY_NOTE if dateless else None,
+        left_out=len(built) - len(features),
     )
 
 

@@ -71,6 +71,9 @@ def test_score_writes_one_complete_batch_of_active_customers(scored):
     labels = label_churn(tables, config.churn, cutoffs=tables.observed_until)
     assert batch["rows"] == int(labels["eligible"].sum())
     assert f"scored {batch['rows']:,} customers" in scored.output
+    left_out = len(tables.customers) - batch["rows"]  # every customer is in the features
+    said = " ".join(scored.output.split())
+    assert f"{left_out:,} customers not scored: no purchase in the 365 days up to" in said
 
 
 def test_worklist_rows_carry_reasons_value_and_tier(scored):
