@@ -137,6 +137,13 @@ def test_train_and_compare_notebook_runs(
     notebook = execute("02_train_and_compare.ipynb", tmp_path)
 
     assert images(notebook) >= 2  # the logged calibration plot and the SHAP bar chart
+    # one customer's reasons as the batch gives them: filtered, in words, with a direction
+    tables = [
+        out["data"]["text/plain"]
+        for out in outputs(notebook)
+        if "text/plain" in out.get("data", {}) and "direction" in out["data"]["text/plain"]
+    ]
+    assert tables and "raises" in tables[-1] and "churn probability" in printed(notebook)
     store = f"sqlite:///{notebook_env}"  # registry too: an earlier test may have set a global one
     client = MlflowClient(tracking_uri=store, registry_uri=store)
     name = yaml.safe_load(small_config.read_text())["name"]
