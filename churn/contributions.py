@@ -91,7 +91,10 @@ def _monotone(values: np.ndarray, contribution: np.ndarray, direction: int) -> b
     rank correlation alone calls a turning effect a direction: 2 bank products safer
     than 1 read as "more products, lower risk", and the 3 or 4 that churn nine times in
     ten (+3.8 in log-odds) were then never shown as a reason."""
-    bins = pd.qcut(values, DIRECTION_BINS, labels=False, duplicates="drop")
+    levels, bins = np.unique(values, return_inverse=True)
+    if len(levels) > DIRECTION_BINS:  # else each value its own bin: quantile edges would
+        # merge a rare end (5% at 0) into the common value's bin and hide the turn
+        bins = pd.qcut(values, DIRECTION_BINS, labels=False, duplicates="drop")
     counts = np.bincount(bins)
     means = np.bincount(bins, weights=contribution)[counts > 0] / counts[counts > 0]
     steps = np.diff(means) * direction

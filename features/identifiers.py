@@ -11,6 +11,7 @@ that happens never to repeat has no identifier's name and is no run of row numbe
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -35,12 +36,14 @@ KEPT_LEVELS_COVER_AT_LEAST = 0.5
 keeps) must cover; below, most rows read as unknown and the rest as a level of a
 handful of customers, which trees split on as noise."""
 
-ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "key"})
-"""Words naming an identifier anywhere in a column's name: CustomerId, crm_key."""
+ID_WORDS = frozenset({"id", "ids", "uuid", "guid"})
+"""Words naming an identifier anywhere in a column's name: CustomerId, id_crm."""
 
-LAST_ID_WORDS = frozenset({"number", "no", "nr", "num", "index", "idx", "rownum", "rownumber"})
-"""Words naming an identifier at the end of a name (RowNumber, account_no), not before
-it (NumOfProducts and number_of_calls are counts)."""
+LAST_ID_WORDS = frozenset(
+    {"number", "no", "nr", "num", "index", "idx", "rownum", "rownumber", "key"}
+)
+"""Words naming an identifier at the end of a name (RowNumber, account_no, crm_key), not
+before it (NumOfProducts and number_of_calls are counts, key_account_spend a spend)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ def _identifier_number(name: str, numbers: pd.Series) -> NotAnAttribute | None:
         return NotAnAttribute(why, could_be_customer_id=False)
     if distinct >= NEARLY_ALL * rows and named_like_an_identifier(name):
         why = (
-            f"a different whole number on {distinct / rows:.0%} of {rows:,} rows, named like an id"
+            f"a different whole number on {_share_down(distinct / rows)} of {rows:,} rows, "
+            "named like an id"
         )
         return NotAnAttribute(why, could_be_customer_id=distinct == rows)
     return None
@@ -108,6 +112,11 @@ def _scattered_text(name: str, text: pd.Series) -> NotAnAttribute | None:
         )
         return NotAnAttribute(why, could_be_customer_id=False)
     return None
+
+
+def _share_down(share: float) -> str:
+    """A share to one decimal, rounded down: 99.5% of rows is not "100%"."""
+    return f"{math.floor(share * 1000) / 10:g}%"
 
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")

@@ -19,7 +19,7 @@ import itertools
 import json
 import logging
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -213,6 +213,8 @@ class _Table:
     """A CSV file's, told by its header (`_delimiter`)."""
     numbered: bool = False
     """Whether the rows were numbered as the customers' ids (`_supplied_columns`)."""
+    model_attributes: frozenset[str] = frozenset()
+    """Attributes a model to score reads: never left out as no attribute (`validate`)."""
 
     def column(self, canonical: str) -> pd.Series:
         return self.raw[self.sources[canonical]]
@@ -257,13 +259,20 @@ class _Table:
 
 
 def validate(
-    config: RunConfig, *, today: dt.date | None = None, label_optional: bool = False
+    config: RunConfig,
+    *,
+    today: dt.date | None = None,
+    label_optional: bool = False,
+    model_attributes: Collection[str] = (),
 ) -> tuple[Tables | None, ValidationReport]:
     """Read and check every configured table; `Tables` only when no check failed.
 
     `today` bounds the timestamps ("nothing after the extract date"): `data.as_of` when the
     config sets it, else this argument, else the clock. `label_optional`: a customers file
     without the label column is read without labels (a fresh extract to score).
+    `model_attributes`: the attributes a model to score reads, kept by `attributes: all`
+    whatever this file's values look like (150 fresh customers in 150 cities are a
+    scattered text; the model was trained on the city).
     """
     report = ValidationReport()
     specs = _with_log_times(config.data.tables(), config)
@@ -272,6 +281,8 @@ def validate(
         for n, s in specs.items()
         if (t := _read(n, s, config, report, label_optional=label_optional)) is not None
     ]
+    for table in tables:
+        table.model_attributes = frozenset(model_attributes)
     ids_as_int = all(_integer_ids(t.column("customer_id")) for t in tables)
     reference = _reference_date(config, today)
     frames = {t.name: _clean(t, ids_as_int=ids_as_int, reference=reference) for t in tables}
@@ -280,6 +291,7 @@ def validate(
     report.tables = [_summarize(t.name, t.path, frames[t.name]) for t in tables]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
+    _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
     if report.errors or customers is None:
         return None, report
     return _tables(config, customers, frames, tables), report
@@ -346,13 +358,19 @@ def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str,
 
 
 def load_tables(
-    config: RunConfig, *, today: dt.date | None = None, label_optional: bool = False
+    config: RunConfig,
+    *,
+    today: dt.date | None = None,
+    label_optional: bool = False,
+    model_attributes: Collection[str] = (),
 ) -> Tables:
     """Read and check every configured table; raise DataError listing every error. The
     warnings (rows ignored, formats guessed) go to the log: a user who trains or scores
-    without running `churn validate` first still hears of them. (`label_optional`: see
-    `validate`.)"""
-    tables, report = validate(config, today=today, label_optional=label_optional)
+    without running `churn validate` first still hears of them. (`label_optional`,
+    `model_attributes`: see `validate`.)"""
+    tables, report = validate(
+        config, today=today, label_optional=label_optional, model_attributes=model_attributes
+    )
     for said in _said_once(report.warnings):  # first: a wrong date format explains an error
         log.warning("data warning: %s", said)
     report.raise_for_errors()
@@ -1455,7 +1473,11 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             table.error(name, 0, "the label column is also listed as an attribute (label leak)")
         elif name in canonical:
             table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
-        elif spec.all_attributes and (found := not_an_attribute(name, table.column(name))):
+        elif (
+            spec.all_attributes
+            and name not in table.model_attributes
+            and (found := not_an_attribute(name, table.column(name)))
+        ):
             _leave_out(table, name, found)
         else:
             table.clean[name] = _attribute(table, name, kind)
@@ -1764,9 +1786,12 @@ def _warn_repeated_lines(table: _Table) -> None:
 
 
 def _warn_repeated_events(table: _Table) -> None:
-    """Events equal in every column read (customer, time to the second or finer, type,
-    quantity) are counted as often as they are written: a log's export repeats, which
-    inflate every count. Kept, and said."""
+    """Events equal in every column read (customer, time of day, type, quantity) are
+    counted as often as they are written: a log's export repeats, which inflate every
+    count. Kept, and said. A log of days alone repeats real events (two logins a day)."""
+    times = table.clean["timestamp"].dropna()
+    if not (times != times.dt.normalize()).any():
+        return
     if n := _repeated_rows(table):
         what = (
             f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another event in every column "

@@ -155,7 +155,9 @@ def prepare(
 ) -> Job:
     """Load the champion (unless given) and the active customers' features at the cutoff."""
     champion = champion or load_champion(config.model_name, settings.tracking_uri)
-    tables = load_tables(config, label_optional=True)
+    tables = load_tables(
+        config, label_optional=True, model_attributes=champion.model.attribute_kinds
+    )
     snapshot = config.churn.definition == "label_column"
     when = resolve_cutoff(tables, cutoff, snapshot=snapshot)
     dateless = snapshot and cutoff is None and data_end(tables) is None

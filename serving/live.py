@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -53,7 +53,7 @@ from features.sources import MISSING_TEXT, reads_missing_text
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
-from serving.reasons import Reason, explain, population_means
+from serving.reasons import UNKNOWN_OR_RARE, UNSEEN, Reason, explain, population_means
 from serving.schemas import (
     CancellationIn,
     CustomerHistoryIn,
@@ -246,11 +246,15 @@ def _named(ids: Sequence[str]) -> str:
 
 
 def unseen_level_notes(
-    features: Mapping[str, Any], levels: Mapping[str, Sequence[str]], ids: Sequence[str]
+    features: Mapping[str, Any],
+    levels: Mapping[str, Sequence[str]],
+    ids: Sequence[str],
+    capped: Collection[str] = (),
 ) -> list[str]:
-    """Notes on posted categorical values the model never trained on (`features.levels.
-    unseen`, its own case- and space-folding): scored as a blank would be, as the batch
-    notes them; a CRM's new plan 'premium' otherwise moved the score without a word."""
+    """Notes on posted categorical values the model does not know (`features.levels.
+    unseen`, its own case- and space-folding), in the words of their reasons: scored as a
+    blank would be, as the batch notes them; a CRM's new plan 'premium' otherwise moved
+    the score without a word. In a `capped` column it may be a level too rare to keep."""
     notes = []
     for name, trained in levels.items():
         if name not in features:
@@ -259,9 +263,9 @@ def unseen_level_notes(
         where = np.flatnonzero(unseen(values, trained)).tolist()
         if where:
             shown = ", ".join(repr(v) for v in dict.fromkeys(str(values[i]) for i in where))
+            said = UNKNOWN_OR_RARE if name in capped else UNSEEN
             notes.append(
-                f"{name}: {shown} for customer(s) {_named([ids[i] for i in where])} is no "
-                "level the model trained on: scored as unknown, as a blank"
+                f"{name}: {shown} for customer(s) {_named([ids[i] for i in where])}: {said}"
             )
     return notes
 
@@ -446,7 +450,7 @@ def respond(
     items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
     notes = [
         *unposted_attributes(request.customers, model),
-        *unseen_level_notes(features, model.layout.levels, ids),
+        *unseen_level_notes(features, model.layout.levels, ids, model.layout.capped),
         *negative_quantity_notes(request.customers),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}

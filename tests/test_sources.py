@@ -258,6 +258,7 @@ def test_a_json_lines_file_read_by_several_tables_is_parsed_once(tmp_path, monke
     config = load_config(tmp_path / "churn.yaml")
     validate(config)
     assert len(parsed) == 1  # for events and cancellations alike
+    assert sources._json_lines.cache_info().currsize == 0  # not held past the load
     log = tmp_path / "events.jsonl"
     log.write_text(log.read_text() + '{"userId": "8", "ts": 1709500000000, "page": "Home"}\n')
     tables, _ = validate(config)
@@ -1761,6 +1762,23 @@ def test_attributes_all_leaves_out_an_identifier_like_text_column(tmp_path):
     assert "left out of `attributes: all`" in issue.message
 
 
+def test_attributes_a_model_reads_are_kept_whatever_a_fresh_extract_holds(tmp_path):
+    """Trained on 281 cities (top 100 on most rows), a champion scoring 150 fresh
+    customers in 150 cities read 'no column City' though the file had it."""
+    n = 150
+    people = pd.DataFrame({"customer_id": range(1, n + 1), "City": [f"C{k}" for k in range(n)]})
+    lines = pd.DataFrame(
+        {"customer_id": range(1, n + 1), "timestamp": "2024-03-01", "amount": 10.0, "category": "a"}
+    )
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    config = load_config(write_dataset(tmp_path, customers=people, transactions=lines, specs=specs))
+    tables, _ = validate(config)
+    assert tables is not None and "City" not in tables.attributes  # scattered, on its own
+    tables, report = validate(config, model_attributes={"City"})
+    assert tables is not None and tables.attributes == {"City": "categorical"}
+    assert not [w for w in report.warnings if w.column == "City"]
+
+
 def _bank_snapshot(n: int = 1000) -> pd.DataFrame:
     """The Kaggle bank churn snapshot's kinds of column: a row number, customer numbers,
     surnames (more than the model keeps), measures with decimals, scores and counts."""
@@ -2162,3 +2180,8 @@ def test_events_repeated_in_every_column_read_are_counted_and_said(tmp_path):
     (said,) = [w for w in report.warnings if "repeats another event" in str(w)]
     assert said.table == "events" and said.rows == 1
     assert len(tables.events) == 3  # kept: the two NextSong rows and the cancellation
+    # a log of days alone: two logins on one day are two real events, nothing to say
+    log = events_frame()
+    log = pd.concat([log, log.iloc[:1]])
+    _, report = check(tmp_path / "days", events=log)
+    assert not [w for w in report.warnings if "repeats another event" in w.message]

@@ -588,9 +588,16 @@ def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot)
     ]
     scored = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)
     assert scored["notes"] == [
-        "Contract: 'Lifetime' for customer(s) c1 is no level the model trained on: scored as "
-        "unknown, as a blank"
+        "Contract: 'Lifetime' for customer(s) c1: a level the model never trained on: read as "
+        "unknown"
     ]
+    # where training's rarer levels were left out, it may be one of them, as its reason says
+    (note,) = live.unseen_level_notes(
+        {"Contract": ["Lifetime"]}, loaded.model.layout.levels, ["c1"], {"Contract"}
+    )
+    assert note.endswith(
+        "a level the model does not know, new or too rare in training to keep: read as unknown"
+    )
 
 
 def test_a_negative_event_quantity_is_noted_as_read_unknown():

@@ -445,6 +445,11 @@ def test_an_effect_that_turns_has_no_direction():
     )
     grouped = group_contributions(contributions, ["products"], {})
     assert directions_of(grouped, pd.DataFrame({"products": products})) == {}
+    # a rare end the quantile edges would merge into the common value's bin
+    x = rng.choice([0.0, 1.0, 2.0], size=2000, p=[0.05, 0.85, 0.10])
+    turning = np.column_stack([np.where(x == 1, -0.5, 1.0), np.zeros(2000)])
+    grouped = group_contributions(turning, ["x"], {})
+    assert directions_of(grouped, pd.DataFrame({"x": x})) == {}
 
 
 PACE = FeatureSpec(
