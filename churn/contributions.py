@@ -57,7 +57,7 @@ MIN_DIRECTION_CORRELATION = 0.1
 """Below this correlation between a feature and its contribution it has no usual
 direction (barely used), and its reasons are not filtered."""
 DIRECTION_BINS = 10
-MAX_REVERSAL = 0.1
+MAX_REVERSAL = 0.25
 """A usual direction holds only if, across the value's quantile bins, the mean
 contribution never steps against it by more than this share of its spread."""
 

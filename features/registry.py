@@ -87,9 +87,15 @@ class FeatureSpec:
         """The reason filled with the customer's own values; None if any is missing."""
         return self.render_many({name: [value] for name, value in values.items()}, 1)[0]
 
-    def render_many(self, columns: Mapping[str, Sequence[object]], rows: int) -> list[str | None]:
+    def render_many(
+        self,
+        columns: Mapping[str, Sequence[object]],
+        rows: int,
+        fuller: np.ndarray | None = None,
+    ) -> list[str | None]:
         """`render` for many customers at once, from columns of their values (a batch
-        renders millions of reasons: the missing-value test is one pass per column)."""
+        renders millions of reasons: the missing-value test is one pass per column);
+        `reason_fuller` only in the `fuller` rows (default: all)."""
         if not self.reason:
             return [None] * rows
         names = _fields(self.reason, self.name)
@@ -107,7 +113,7 @@ class FeatureSpec:
             for gap, one, *row in zip(missing.tolist(), ones.tolist(), *lists, strict=True)
         ]
         if self.reason_fuller:
-            self._fill_fuller(rendered, columns, masks)
+            self._fill_fuller(rendered, columns, masks, fuller)
         if self.reason_zero and self.name in columns:
             zero = np.asarray(columns[self.name], dtype=object) == 0
             for i in np.flatnonzero(zero).tolist():
@@ -124,8 +130,10 @@ class FeatureSpec:
         rendered: list[str | None],
         columns: Mapping[str, Sequence[object]],
         masks: dict[str, np.ndarray],
+        allowed: np.ndarray | None,
     ) -> None:
-        """`reason_fuller` in the rows of `rendered` where each value it reads is known."""
+        """`reason_fuller` in the rows of `rendered` where each value it reads is known
+        (and `allowed`, when given)."""
         assert self.reason_fuller is not None
         names = _fields(self.reason_fuller, self.name)
         if any(name not in columns for name in names):
@@ -133,6 +141,8 @@ class FeatureSpec:
         known = ~np.logical_or.reduce(
             [masks[n] if n in masks else _missing_mask(columns[n]) for n in names]
         )
+        if allowed is not None:
+            known &= allowed
         fill = _filler(self.reason_fuller, names, self.name)
         lists = [_as_list(columns[name]) for name in names]
         for i in np.flatnonzero(known).tolist():
@@ -156,6 +166,11 @@ def _singular(text: str) -> str:
     if "1 " not in text:
         return text
     return _ONE_OF_MANY.sub(lambda m: f"1 {m[1]}{'y' if m[2] == 'ies' else ''}", text)
+
+
+def template_fields(template: str, own: str) -> tuple[str, ...]:
+    """The feature names a template reads, in order (`own`: the feature's own name)."""
+    return _fields(template, own)
 
 
 @lru_cache(maxsize=4096)

@@ -42,7 +42,14 @@ import pandas as pd
 
 from churn.contributions import group_contributions
 from features.levels import unseen
-from features.registry import FeatureSpec, Mechanism, missing_means_never, neutral_at, safer_when
+from features.registry import (
+    FeatureSpec,
+    Mechanism,
+    missing_means_never,
+    neutral_at,
+    safer_when,
+    template_fields,
+)
 
 Direction = Literal["raises", "lowers"]
 
@@ -169,6 +176,78 @@ def _against_direction(
     return filtered
 
 
+def _fuller_fits(
+    spec: FeatureSpec, values: Mapping[str, Any], raising: np.ndarray
+) -> np.ndarray | None:
+    """The rows whose `reason_fuller` says what the reason claims: it raises the risk and
+    each further value sits on the risky side of its neutral point. "No purchase for 145
+    days, 42% of their usual gap" raising the risk, beside "in their favour: silent 42%
+    of their longest gap", told one fact both ways; such rows read with the days alone."""
+    if not spec.reason_fuller:
+        return None
+    fits = raising.copy()
+    for name in set(template_fields(spec.reason_fuller, spec.name)) - set(
+        template_fields(spec.reason or "", spec.name)
+    ):
+        side, point = safer_when(name), neutral_at(name)
+        if side is None or math.isnan(point) or name not in values:
+            continue
+        riskier = 1.0 if side == "lower" else -1.0
+        fits &= (np.asarray(values[name], dtype=np.float64) - point) * riskier > 0
+    return fits
+
+
+def _without_unknown_derived_levels(
+    contributions: np.ndarray,
+    sources: Sequence[str],
+    features: Mapping[str, Any],
+    specs: Sequence[FeatureSpec],
+    levels: Mapping[str, Sequence[str]],
+) -> np.ndarray:
+    """The contributions with cells of a derived categorical feature (a lifecycle stage)
+    at a level the model never trained on set to zero: read as a blank, it says nothing
+    about the customer ("long-term customer (a level the model never trained on)" raised
+    the risk of 320 CDNOW customers whose stage no training cutoff held). An attribute's
+    unknown level stays a reason, flagged: the extract may write it otherwise."""
+    derived = {
+        s.name for s in specs if s.dtype == "category" and s.family not in ("attributes", "")
+    }
+    filtered = contributions
+    for j, source in enumerate(sources):
+        if source in derived and source in levels and source in features:
+            values = np.asarray(features[source], dtype=object)
+            outside = unseen(values, levels[source])
+            if outside.any():
+                filtered = filtered if filtered is not contributions else contributions.copy()
+                filtered[outside, j] = 0.0
+    return filtered
+
+
+NEUTRAL_WITHIN = 0.005
+"""A value this close to its neutral point reads as it ("unchanged", "1.0×")."""
+
+
+def _without_neutral_values(
+    contributions: np.ndarray, sources: Sequence[str], features: Mapping[str, Any]
+) -> np.ndarray:
+    """The contributions with cells whose value reads as its feature's neutral point
+    (`neutral_at`: no change, just the usual gap) set to zero, whatever the direction
+    known: "login unchanged versus the previous 30 days" raising the risk is a tree's
+    compensation for another window, nothing the customer did."""
+    neutral = [(j, neutral_at(source)) for j, source in enumerate(sources) if source in features]
+    neutral = [(j, point) for j, point in neutral if not math.isnan(point)]
+    if not neutral:
+        return contributions
+    filtered = contributions
+    for j, point in neutral:
+        values = np.asarray(features[sources[j]], dtype=np.float64)
+        at = np.abs(values - point) < NEUTRAL_WITHIN
+        if at.any():
+            filtered = filtered if filtered is not contributions else contributions.copy()
+            filtered[at, j] = 0.0
+    return filtered
+
+
 @lru_cache(maxsize=64)
 def _domain_directions(sources: tuple[str, ...]) -> dict[str, int]:
     """+1 where DOMAIN.md reads higher values as riskier, -1 as safer (`safer_when`)."""
@@ -210,6 +289,11 @@ def explain(
         pivots or means,
         strict=bool(pivots),
     )
+    candidates = _without_neutral_values(candidates, grouped.sources, features)
+    if levels:
+        candidates = _without_unknown_derived_levels(
+            candidates, grouped.sources, features, specs, levels
+        )
     # the cutoff's month is the same for everyone scored at once: it moves every
     # customer's risk and names nothing about this one ("seasonal timing (cutoff in
     # month 12)" was half a worklist's reasons)
@@ -234,14 +318,11 @@ def explain(
         source = grouped.sources[col]
         spec = by_name.get(source)
         shown = _plain(arrays[source][picked]) if source in arrays else [None] * len(at)
-        rendered = (
-            spec.render_many(
-                {name: arrays[name][picked] for name in spec.placeholders() if name in arrays},
-                len(at),
-            )
-            if spec is not None
-            else [None] * len(at)
-        )
+        rendered = [None] * len(at)
+        if spec is not None:
+            filled = {name: arrays[name][picked] for name in spec.placeholders() if name in arrays}
+            fuller = _fuller_fits(spec, filled, np.asarray(chosen)[at] > 0)
+            rendered = spec.render_many(filled, len(at), fuller)
         if levels and source in levels:
             rendered = _flag_unseen(rendered, shown, levels[source], capped=source in capped)
         for k, i in enumerate(at.tolist()):

@@ -125,6 +125,25 @@ def test_a_level_the_model_never_trained_on_says_it_was_read_as_unknown():
     )
 
 
+def test_a_derived_level_the_model_never_trained_on_is_no_reason():
+    """CDNOW's "long-term customer", a stage no training cutoff held, raised the risk of
+    320 customers as a blank would: nothing about them. An attribute's stays, flagged."""
+    stage = FeatureSpec(
+        "lifecycle_stage", "category", Mechanism.LIFECYCLE, "Stage.", "{lifecycle_stage} customer"
+    ).renamed(family="lifecycle")
+    features = pd.DataFrame({"lifecycle_stage": ["long-term", "lapsed"]})
+    (long_term, lapsed) = explain(
+        features,
+        np.array([[0.6, -1.0], [0.6, -1.0]]),
+        specs=[stage],
+        columns=["lifecycle_stage"],
+        source_of={},
+        means={},
+        levels={"lifecycle_stage": ["first-time", "lapsed"]},
+    )
+    assert long_term == [] and [r.text for r in lapsed] == ["lapsed customer"]
+
+
 def test_a_contribution_too_small_to_move_the_score_is_no_reason():
     """'Occupation: Other' was named 1,168 times on a telecom snapshot at a median of
     0.009 in log-odds: nothing about the customer."""
@@ -282,18 +301,49 @@ def test_no_reason_from_the_far_side_of_no_change_whatever_the_typical_customer(
 
 
 def test_the_same_words_are_never_a_reason_both_ways():
-    """The days since the last purchase read with the customer's usual gap where known,
-    as the overdue ratio reads: one raising the risk and the other lowering it would say
-    the same sentence twice, once "in their favour"."""
+    """Two features rendering one sentence, one raising the risk and one lowering it,
+    would say it twice, once "in their favour": the first stays."""
+    first = _number_spec("calls_30d", "{calls_30d:.0f} calls")
+    again = _number_spec("calls_total", "{calls_30d:.0f} calls")
+    values = {"calls_30d": 4.0, "calls_total": 4.0}
+    reasons = _one_row([first, again], values, [0.5, -0.3], None)
+    assert [(r.feature, r.direction) for r in reasons] == [("calls_30d", "raises")]
+
+
+def test_a_value_at_its_neutral_point_is_no_reason_with_or_without_a_direction():
+    """ "login unchanged versus the previous 30 days" raised the risk of 78 subscribers:
+    an app's own event type has no reading in DOMAIN.md, and no learned direction."""
+    trend = _number_spec(
+        "events_login_trend_30d_vs_prev", "login {events_login_trend_30d_vs_prev!c:.0%}"
+    )
+    assert _one_row([trend], {"events_login_trend_30d_vs_prev": 0.0}, [0.5], None) == []
+    (moved,) = _one_row([trend], {"events_login_trend_30d_vs_prev": -0.5}, [0.5], None)
+    assert moved.text == "login down 50%"
+
+
+def test_the_usual_gap_joins_the_days_only_where_it_says_late():
+    """ "No purchase for 145 days, 42% of their usual gap" raising the risk told one fact
+    both ways beside "in their favour: silent 42% of their longest gap"; nor does "1.2×
+    their usual gap" belong to a reason in their favour."""
     days, overdue = (
         s for s in recency.SPECS if s.name in ("days_since_last_purchase", "overdue_ratio")
     )
-    values = {"days_since_last_purchase": 128.0, "overdue_ratio": 0.8}
     typical = {"days_since_last_purchase": 60.0, "overdue_ratio": 1.5}
-    reasons = _one_row([days, overdue], values, [0.5, -0.3], typical)
-    assert [(r.feature, r.direction, r.text) for r in reasons] == [
-        ("days_since_last_purchase", "raises", "no purchase for 128 days, 80% of their usual gap")
-    ]
+    texts = {
+        (days_, ratio, sign): [
+            r.text
+            for r in _one_row(
+                [days, overdue],
+                {"days_since_last_purchase": days_, "overdue_ratio": ratio},
+                [sign, 0.0],
+                typical,
+            )
+        ]
+        for days_, ratio, sign in ((145.0, 0.42, 0.5), (145.0, 3.0, 0.5), (20.0, 1.2, -0.5))
+    }
+    assert texts[(145.0, 0.42, 0.5)] == ["no purchase for 145 days"]
+    assert texts[(145.0, 3.0, 0.5)] == ["no purchase for 145 days, 3.0× their usual gap"]
+    assert texts[(20.0, 1.2, -0.5)] == ["no purchase for 20 days"]
 
 
 def test_without_training_medians_a_lone_customer_keeps_their_reasons():

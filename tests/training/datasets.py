@@ -69,8 +69,7 @@ def telecom_snapshot(
         + np.where(contract == "Month-to-month", 1.5, -0.5)
     )
     churned = rng.random(customers) < 1 / (1 + np.exp(-logit))
-    folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "customerID": [f"C{i:05d}" for i in range(customers)],
             "tenure": tenure,
@@ -78,20 +77,27 @@ def telecom_snapshot(
             "Contract": contract,
             "Churn": np.where(churned, "Yes", "No"),
         }
-    ).to_csv(folder / "customers.csv", index=False)
+    )
+    customers_spec = {
+        "columns": {"customer_id": "customerID"},
+        "attributes": ["tenure", "MonthlyCharges", "Contract"],
+        "label": {"column": "Churn", "positive": "Yes"},
+    }
+    return _snapshot(folder, frame, "telecom", customers_spec, TRAINING, **sections)
+
+
+def _snapshot(
+    folder: Path, frame: pd.DataFrame, name: str, customers: dict, training: dict, **sections: Any
+) -> Path:
+    """Write a labelled snapshot's one file and its config (`label_column`, as of a fixed
+    day); returns the config's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(folder / "customers.csv", index=False)
     config = {
-        "name": "telecom",
-        "data": {
-            "as_of": "2024-06-30",
-            "customers": {
-                "path": "customers.csv",
-                "columns": {"customer_id": "customerID"},
-                "attributes": ["tenure", "MonthlyCharges", "Contract"],
-                "label": {"column": "Churn", "positive": "Yes"},
-            },
-        },
+        "name": name,
+        "data": {"as_of": "2024-06-30", "customers": {"path": "customers.csv", **customers}},
         "churn": {"definition": "label_column"},
-        "training": TRAINING,
+        "training": training,
         **sections,
     }
     path = folder / "churn.yaml"
@@ -121,8 +127,7 @@ def rare_flag_snapshot(folder: Path, *, customers: int = 3150, seed: int = 11) -
         - 0.4 * charge
     )
     churned = rng.random(customers) < 1 / (1 + np.exp(-logit))
-    folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "id": np.arange(customers),
             "Call Failure": failures,
@@ -133,21 +138,11 @@ def rare_flag_snapshot(folder: Path, *, customers: int = 3150, seed: int = 11) -
             "Status": status,
             "Churn": churned.astype(int),
         }
-    ).to_csv(folder / "customers.csv", index=False)
-    config = {
-        "name": "rare-flag",
-        "data": {
-            "as_of": "2024-06-30",
-            "customers": {
-                "path": "customers.csv",
-                "columns": {"customer_id": "id"},
-                "attributes": "all",
-                "label": {"column": "Churn", "positive": 1},
-            },
-        },
-        "churn": {"definition": "label_column"},
-        "training": {"max_rounds": 300, "params": ONE_THREAD},
+    )
+    customers_spec = {
+        "columns": {"customer_id": "id"},
+        "attributes": "all",
+        "label": {"column": "Churn", "positive": 1},
     }
-    path = folder / "churn.yaml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
+    training = {"max_rounds": 300, "params": ONE_THREAD}
+    return _snapshot(folder, frame, "rare-flag", customers_spec, training)
