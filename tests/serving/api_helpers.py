@@ -44,3 +44,17 @@ def request(customers: list[dict], cutoff: dt.date) -> ScoreIn:
 
 def client_for(app: FastAPI) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
+
+
+def stored_row(customer_id: str) -> dict:
+    """One score row as `churn score` hands it to the store: a medium-risk customer."""
+    return {
+        "customer_id": customer_id,
+        "probability": 0.5,
+        "band": "medium",
+        "value": 1.0,
+        "value_at_risk": 0.5,
+        "tier": "standard",
+        "reasons": [],
+        "segments": {},
+    }

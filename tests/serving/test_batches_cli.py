@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from churn.cli import app
 from serving import store
+from tests.serving.api_helpers import stored_row
 
 
 def _batches(database_url: str, *args: str):
@@ -16,18 +17,8 @@ def _batches(database_url: str, *args: str):
 
 
 def _write(engine, cutoff: dt.date, version: str = "1") -> int:
-    row = {
-        "customer_id": "a",
-        "probability": 0.5,
-        "band": "medium",
-        "value": 1.0,
-        "value_at_risk": 0.5,
-        "tier": "standard",
-        "reasons": [],
-        "segments": {},
-    }
     return store.write_batch(
-        engine, model_name="retail", model_version=version, cutoff=cutoff, rows=[row]
+        engine, model_name="retail", model_version=version, cutoff=cutoff, rows=[stored_row("a")]
     )
 
 

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from churn.cli import app
 from serving import queries, store
+from tests.serving.api_helpers import stored_row
 
 pytestmark = pytest.mark.slow
 
@@ -83,22 +84,12 @@ def test_with_a_config_the_list_is_its_models_when_the_store_is_shared(served, t
     database_url = f"sqlite:///{tmp_path}/shared.db"
     engine = store.connect(database_url)
     for name, customer, cutoff in (("ours", "a", "2024-05-31"), ("theirs", "z", "2024-06-30")):
-        row = {
-            "customer_id": customer,
-            "probability": 0.5,
-            "band": "medium",
-            "value": 1.0,
-            "value_at_risk": 0.5,
-            "tier": "standard",
-            "reasons": [],
-            "segments": {},
-        }
         store.write_batch(
             engine,
             model_name=name,
             model_version="1",
             cutoff=pd.Timestamp(cutoff).date(),
-            rows=[row],
+            rows=[stored_row(customer)],
         )
     config = tmp_path / "churn.yaml"
     config.write_text("name: ours\ndata:\n  transactions: {path: %s}\n" % (served.root / "x.csv"))
