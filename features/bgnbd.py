@@ -39,6 +39,11 @@ SPECS = [
         "BG/NBD probability that the customer is still buying from us, from their number "
         "of purchases, recency and age (population parameters fitted on training cutoffs).",
         "{p_alive_bgnbd!p:.0%} likely to still be an active buyer (BG/NBD)",
+        # exactly 1 only without a repeat purchase: the model's assumption, not evidence
+        reason_one=(
+            "no repeat purchase yet, which BG/NBD reads as {p_alive_bgnbd!p:.0%} likely to "
+            "still be an active buyer"
+        ),
     ),
     FeatureSpec(
         "expected_purchases_horizon_bgnbd",

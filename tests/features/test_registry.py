@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features import recency, trends
+from features import bgnbd, recency, trends
 from features.attributes import FAMILY as ATTRIBUTES
 from features.build import build
 from features.context import prepare
@@ -265,3 +265,15 @@ def test_a_zero_that_reads_oddly_in_the_template_has_words_of_its_own():
         "bought from 3 categories in the last 90 days",
         None,
     ]
+
+
+def test_bgnbd_certainty_without_a_repeat_purchase_says_where_it_comes_from():
+    """'in their favour: 100% likely to still be an active buyer' of a one-time buyer who
+    spent nothing in 90 days: BG/NBD's P(alive) is 1 whenever there is no repeat."""
+    (alive,) = [spec for spec in bgnbd.SPECS if spec.name == "p_alive_bgnbd"]
+    assert alive.render({"p_alive_bgnbd": 1.0}) == (
+        "no repeat purchase yet, which BG/NBD reads as 100% likely to still be an active buyer"
+    )
+    assert alive.render({"p_alive_bgnbd": 0.004}) == (
+        "under 1% likely to still be an active buyer (BG/NBD)"
+    )
