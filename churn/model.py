@@ -115,7 +115,7 @@ class FeatureLayout:
             return self.rare_levels.get(name, 0)
         return None if len(self.levels.get(name, ())) >= MAX_LEVELS else 0
 
-    @property
+    @cached_property
     def capped(self) -> frozenset[str]:
         """The categorical columns whose rarer training levels may have been left out: a
         level the model does not know there may be one training held."""

@@ -107,6 +107,8 @@ class Scored:
     probability: np.ndarray
     reasons: list[list[Reason]]
     population: str
+    unknown_levels: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per categorical feature, the rows holding a level the model does not know."""
 
     @cached_property
     def row_of(self) -> dict[str, int]:
@@ -247,21 +249,20 @@ def _named(ids: Sequence[str]) -> str:
 
 def unseen_level_notes(
     features: Mapping[str, Any],
-    levels: Mapping[str, Sequence[str]],
+    unknown: Mapping[str, np.ndarray],
     ids: Sequence[str],
     capped: Collection[str] = (),
 ) -> list[str]:
-    """Notes on posted categorical values the model does not know (`features.levels.
-    unseen`, its own case- and space-folding), in the words of their reasons: scored as a
-    blank would be, as the batch notes them; a CRM's new plan 'premium' otherwise moved
-    the score without a word. In a `capped` column it may be a level too rare to keep."""
+    """Notes on posted categorical values the model does not know (`unknown`: per
+    feature, the rows holding one, by `features.levels.unseen`), in the words of their
+    reasons: scored as a blank would be, as the batch notes them; a CRM's new plan
+    'premium' otherwise moved the score without a word. In a `capped` column it may be a
+    level too rare to keep."""
     notes = []
-    for name, trained in levels.items():
-        if name not in features:
-            continue
-        values = np.asarray(features[name], dtype=object)
-        where = np.flatnonzero(unseen(values, trained)).tolist()
+    for name, outside in unknown.items():
+        where = np.flatnonzero(outside).tolist()
         if where:
+            values = np.asarray(features[name], dtype=object)
             shown = ", ".join(repr(v) for v in dict.fromkeys(str(values[i]) for i in where))
             said = UNKNOWN_OR_RARE if name in capped else UNSEEN
             notes.append(
@@ -419,7 +420,13 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     probability, contributions = model.scores(features)
     means, population = reference_means(model, features)
     reasons = explain_rows(model, features, contributions, means)
-    return Scored(features, probability, reasons, population)
+    unknown = {
+        name: outside
+        for name, levels in model.layout.levels.items()
+        if name in features
+        and (outside := unseen(np.asarray(features[name], dtype=object), levels)).any()
+    }
+    return Scored(features, probability, reasons, population, unknown)
 
 
 def respond(
@@ -450,7 +457,12 @@ def respond(
     items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
     notes = [
         *unposted_attributes(request.customers, model),
-        *unseen_level_notes(features, model.layout.levels, ids, model.layout.capped),
+        *unseen_level_notes(
+            features,
+            {name: rows_of[rows] for name, rows_of in scored.unknown_levels.items()},
+            ids,
+            model.layout.capped,
+        ),
         *negative_quantity_notes(request.customers),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}

@@ -592,9 +592,8 @@ def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot)
         "unknown"
     ]
     # where training's rarer levels were left out, it may be one of them, as its reason says
-    (note,) = live.unseen_level_notes(
-        {"Contract": ["Lifetime"]}, loaded.model.layout.levels, ["c1"], {"Contract"}
-    )
+    unknown = {"Contract": np.array([True])}
+    (note,) = live.unseen_level_notes({"Contract": ["Lifetime"]}, unknown, ["c1"], {"Contract"})
     assert note.endswith(
         "a level the model does not know, new or too rare in training to keep: read as unknown"
     )
