@@ -46,14 +46,21 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
-from features.levels import likely_meant, unseen
+from features.levels import likely_meant
 from features.registry import Columns
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
-from serving.reasons import UNKNOWN_OR_RARE, UNSEEN, Reason, explain, population_means
+from serving.reasons import (
+    UNKNOWN_OR_RARE,
+    UNSEEN,
+    Reason,
+    explain,
+    population_means,
+    unknown_levels,
+)
 from serving.schemas import (
     CancellationIn,
     CustomerHistoryIn,
@@ -419,13 +426,8 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     )
     probability, contributions = model.scores(features)
     means, population = reference_means(model, features)
-    reasons = explain_rows(model, features, contributions, means)
-    unknown = {
-        name: outside
-        for name, levels in model.layout.levels.items()
-        if name in features
-        and (outside := unseen(np.asarray(features[name], dtype=object), levels)).any()
-    }
+    unknown = unknown_levels(features, model.layout.levels)
+    reasons = explain_rows(model, features, contributions, means, unknown)
     return Scored(features, probability, reasons, population, unknown)
 
 
@@ -807,8 +809,10 @@ def explain_rows(
     features: Columns,
     contributions: np.ndarray,
     means: Mapping[str, float],
+    unknown: Mapping[str, np.ndarray] | None = None,
 ) -> list[list[Reason]]:
-    """Reasons per feature row, with the model's own column names (as the batch does)."""
+    """Reasons per feature row, with the model's own column names (as the batch does);
+    `unknown`: see `reasons.explain`."""
     return explain(
         features,
         contributions,
@@ -821,6 +825,7 @@ def explain_rows(
         never=model.config.reasons.never,
         levels=model.layout.levels,
         capped=model.layout.capped,
+        unknown=unknown,
     )
 
 

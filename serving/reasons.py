@@ -197,12 +197,26 @@ def _fuller_fits(
     return fits
 
 
+def unknown_levels(
+    features: Mapping[str, Any], levels: Mapping[str, Sequence[str]]
+) -> dict[str, np.ndarray]:
+    """Per categorical feature holding any, the rows at a level the model does not know
+    (`features.levels.unseen`): one pass per feature, shared by the reasons and a live
+    response's notes."""
+    found = {}
+    for name, trained in levels.items():
+        if name in features:
+            outside = unseen(np.asarray(features[name], dtype=object), trained)
+            if outside.any():
+                found[name] = outside
+    return found
+
+
 def _without_unknown_derived_levels(
     contributions: np.ndarray,
     sources: Sequence[str],
-    features: Mapping[str, Any],
     specs: Sequence[FeatureSpec],
-    levels: Mapping[str, Sequence[str]],
+    unknown: Mapping[str, np.ndarray],
 ) -> np.ndarray:
     """The contributions with cells of a derived categorical feature (a lifecycle stage)
     at a level the model never trained on set to zero: read as a blank, it says nothing
@@ -214,12 +228,9 @@ def _without_unknown_derived_levels(
     }
     filtered = contributions
     for j, source in enumerate(sources):
-        if source in derived and source in levels and source in features:
-            values = np.asarray(features[source], dtype=object)
-            outside = unseen(values, levels[source])
-            if outside.any():
-                filtered = filtered if filtered is not contributions else contributions.copy()
-                filtered[outside, j] = 0.0
+        if source in derived and source in unknown:
+            filtered = filtered if filtered is not contributions else contributions.copy()
+            filtered[unknown[source], j] = 0.0
     return filtered
 
 
@@ -270,6 +281,7 @@ def explain(
     never: Collection[str] = (),
     levels: Mapping[str, Sequence[str]] | None = None,
     capped: Collection[str] = (),
+    unknown: Mapping[str, np.ndarray] | None = None,
 ) -> list[list[Reason]]:
     """The top reasons per row of `features` (a frame or plain columns), in row order;
     no lowering one from the risky side (module docstring; `directions` are the model's).
@@ -278,7 +290,8 @@ def explain(
     Features in `never` are no reasons (`reasons.never`: attributes not to act on). A
     categorical value not among the model's trained `levels` says so: the model read it
     as unknown ("credit rating: 8-Worst" raised the risk as a blank would); in the
-    `capped` ones (rarer training levels left out) it may be a rare level training held."""
+    `capped` ones (rarer training levels left out) it may be a rare level training held.
+    `unknown`: those rows per feature (`unknown_levels`), when the caller has them."""
     grouped = group_contributions(contributions, columns, source_of)
     candidates = _against_direction(
         grouped.values,
@@ -290,10 +303,10 @@ def explain(
         strict=bool(pivots),
     )
     candidates = _without_neutral_values(candidates, grouped.sources, features)
-    if levels:
-        candidates = _without_unknown_derived_levels(
-            candidates, grouped.sources, features, specs, levels
-        )
+    if unknown is None:
+        unknown = unknown_levels(features, levels or {})
+    if unknown:
+        candidates = _without_unknown_derived_levels(candidates, grouped.sources, specs, unknown)
     # the cutoff's month is the same for everyone scored at once: it moves every
     # customer's risk and names nothing about this one ("seasonal timing (cutoff in
     # month 12)" was half a worklist's reasons)
@@ -323,8 +336,8 @@ def explain(
             filled = {name: arrays[name][picked] for name in spec.placeholders() if name in arrays}
             fuller = _fuller_fits(spec, filled, np.asarray(chosen)[at] > 0)
             rendered = spec.render_many(filled, len(at), fuller)
-        if levels and source in levels:
-            rendered = _flag_unseen(rendered, shown, levels[source], capped=source in capped)
+        if source in unknown:
+            rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
         for k, i in enumerate(at.tolist()):
             values[i], texts[i] = shown[k], rendered[k]
     shown_means = {source: _known(means.get(source)) for source in chosen_sources}
@@ -361,12 +374,10 @@ UNKNOWN_OR_RARE = (
 )
 
 
-def _flag_unseen(
-    texts: list[str | None], values: Sequence[object], trained: Sequence[str], *, capped: bool
-) -> list[str | None]:
-    """Reason texts of values outside the trained levels, saying so; in a `capped` column
-    (its rarer training levels left out) such a value may be one training held."""
-    outside = unseen(np.array(values, dtype=object), trained)
+def _flag_unseen(texts: list[str | None], outside: np.ndarray, *, capped: bool) -> list[str | None]:
+    """Reason texts of values outside the trained levels (`outside`), saying so; in a
+    `capped` column (its rarer training levels left out) such a value may be one
+    training held."""
     said = UNKNOWN_OR_RARE if capped else UNSEEN
     return [
         f"{text} ({said})" if text is not None and flagged else text
