@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -70,9 +71,12 @@ def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
 
 
 def _risk(row: Any) -> str:
-    """The probability, and its change since the previous batch if any: "64% (+23 pts)"."""
+    """The probability, and its change since the previous batch if any: "64% (+23.4 pts)",
+    cut (not rounded) to a tenth: `churn score` counts moves of 10 points or more, and a
+    9.8-point rise read "+10 pts" without being counted."""
     change = getattr(row, "probability_change", None)
-    moved = "" if change is None or pd.isna(change) else f" ({change * 100:+.0f} pts)"
+    points = None if change is None or pd.isna(change) else math.trunc(change * 1000) / 10
+    moved = "" if points is None else f" ({points:+.1f} pts)"
     return f"{probability_text(row.probability)}{moved}"
 
 

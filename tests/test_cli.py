@@ -273,3 +273,14 @@ def test_promote_repeats_the_runs_baseline_note(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert f"note: {note}" in " ".join(result.output.split())
     assert "version 1 is now champion" in result.output
+
+
+def test_a_risk_change_is_cut_not_rounded_to_the_ten_points_score_counts():
+    """A 9.8-point rise read "+10 pts" beside `churn score`'s count of 10 or more."""
+    from types import SimpleNamespace
+
+    from churn.summary import _risk
+
+    assert _risk(SimpleNamespace(probability=0.64, probability_change=0.098)) == "64% (+9.8 pts)"
+    assert _risk(SimpleNamespace(probability=0.2, probability_change=-0.2345)) == "20% (-23.4 pts)"
+    assert _risk(SimpleNamespace(probability=0.2, probability_change=None)) == "20%"
