@@ -189,7 +189,8 @@ def describe(config: ConfigOption) -> None:
 
     tables = load_tables(load_config(config))
     end = tables.observed_until or pd.Timestamp.today()
-    specs = with_fitted_features(declared_features(prepare(tables, last_cutoff_day=day_of(end))))
+    declared = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
+    specs = with_fitted_features(declared, attributes=bool(tables.attributes))
     summary.print_specs(make_console(), specs)
 
 

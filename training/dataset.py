@@ -203,11 +203,12 @@ def _as_served(
     return replace(built, frame=frame)
 
 
-def with_fitted_features(specs: list[FeatureSpec]) -> list[FeatureSpec]:
+def with_fitted_features(specs: list[FeatureSpec], *, attributes: bool = True) -> list[FeatureSpec]:
     """The features a model trained on data declaring `specs` has: those, and the ones
-    fitted in training (`assemble`): the estimated wallet and BG/NBD's."""
+    fitted in training (`assemble`): the estimated wallet (only from `attributes` that
+    can tell customers' wallets apart: `complete_wallet`) and BG/NBD's."""
     names = [spec.name for spec in specs]
-    fitted = estimated_specs() if estimated_for(names) else []
+    fitted = estimated_specs() if attributes and estimated_for(names) else []
     fitted += fitted_specs() if fitted_for(names) else []
     return [*specs, *fitted]
 

@@ -320,6 +320,9 @@ def test_the_features_a_model_has_include_those_fitted_in_training():
     supplied = [*buying, spec("wallet_share_365d")]
     assert "wallet_365d" not in [s.name for s in with_fitted_features(supplied)]
     assert with_fitted_features([spec("events_login_30d")]) == [spec("events_login_30d")]
+    # nothing to estimate a wallet from (CDNOW: purchases alone): BG/NBD's only
+    bare = [s.name for s in with_fitted_features(buying, attributes=False)]
+    assert "wallet_365d" not in bare and "p_alive_bgnbd" in bare
 
 
 # -- make_plan: the grid ends where the labels' evidence ends --------------------------------
