@@ -86,13 +86,15 @@ def tune_params_by_folds(
     """The grid point with the lowest log loss over stratified folds of the training
     customers (one row each), and all scores; `rounds` is the folds' mean."""
     y = train["churned"].to_numpy(dtype=int)
-    splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(train, y))
+    splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(train, y)
+    parts = [
+        (judge_idx, train.iloc[fit_idx], train.iloc[judge_idx]) for fit_idx, judge_idx in splits
+    ]
+    layouts = [FeatureLayout.learn(fit_on, specs) for _, fit_on, _ in parts]  # once per fold
     trials = []
     for params in GRID:
         p, rounds = np.zeros(len(train)), []
-        for fit_idx, judge_idx in splits:
-            fit_on, judged = train.iloc[fit_idx], train.iloc[judge_idx]
-            layout = FeatureLayout.learn(fit_on, specs)
+        for layout, (judge_idx, fit_on, judged) in zip(layouts, parts, strict=True):
             p[judge_idx], used = _fit_and_predict(layout, fit_on, judged, params, max_rounds, seed)
             rounds.append(used)
         trials.append({**params, "log_loss": _log_loss(y, p), "rounds": round(np.mean(rounds))})
