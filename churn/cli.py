@@ -299,7 +299,7 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving.batch import beyond_training, derived_features, prepare, unseen_levels
+    from serving.batch import beyond_training, prepare, unseen_levels
     from serving.settings import Settings
 
     run = load_config(config)
@@ -346,7 +346,7 @@ def score(
             "this config to change them"
         )
     layout = job.champion.model.layout
-    derived = derived_features(job.champion.model)
+    derived = job.champion.model.derived_features
     for unseen in unseen_levels(layout.levels, job.features, derived=derived):
         console.print(f"[yellow]note:[/] {unseen_note(unseen, layout)}", highlight=False)
     for past in beyond_training(job.champion.model.info, job.features):

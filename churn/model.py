@@ -33,7 +33,7 @@ from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import RunConfig
 from features.levels import MAX_LEVELS, level_numbers
-from features.registry import Columns, FeatureSpec
+from features.registry import Columns, FeatureSpec, derived_names
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
 from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share, wallet_columns
@@ -315,6 +315,11 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         gaps = next((spec for spec in self.specs if spec.name == "gap_median_days"), None)
         said = gaps.reason_missing or "" if gaps is not None else ""
         return "days" if " days:" in said else "orders"  # "fewer than two purchase days:"
+
+    @cached_property
+    def derived_features(self) -> frozenset[str]:
+        """The features the tool computes, not the data's attributes (`derived_names`)."""
+        return derived_names(self.specs)
 
     @cached_property
     def attribute_kinds(self) -> dict[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache, partial
@@ -73,15 +73,17 @@ class FeatureSpec:
     customer without a buying rhythm has."""
 
     def __post_init__(self) -> None:
-        if self.reason_one and set(_fields(self.reason_one, self.name)) != set(
-            _fields(self.reason or "", self.name)
+        if self.reason_one and set(template_fields(self.reason_one, self.name)) != set(
+            template_fields(self.reason or "", self.name)
         ):
             raise ValueError(f"{self.name}: reason_one must fill the same values as reason")
 
     def placeholders(self) -> list[str]:
         """The feature names a reason template reads."""
         templates = [t for t in (self.reason, self.reason_fuller) if t]
-        return list(dict.fromkeys(name for t in templates for name in _fields(t, self.name)))
+        return list(
+            dict.fromkeys(name for t in templates for name in template_fields(t, self.name))
+        )
 
     def render(self, values: Mapping[str, object]) -> str | None:
         """The reason filled with the customer's own values; None if any is missing."""
@@ -98,7 +100,7 @@ class FeatureSpec:
         `reason_fuller` only in the `fuller` rows (default: all)."""
         if not self.reason:
             return [None] * rows
-        names = _fields(self.reason, self.name)
+        names = template_fields(self.reason, self.name)
         if any(name not in columns for name in names):
             return [None] * rows
         lists = [_as_list(columns[name]) for name in names]
@@ -135,7 +137,7 @@ class FeatureSpec:
         """`reason_fuller` in the rows of `rendered` where each value it reads is known
         (and `allowed`, when given)."""
         assert self.reason_fuller is not None
-        names = _fields(self.reason_fuller, self.name)
+        names = template_fields(self.reason_fuller, self.name)
         if any(name not in columns for name in names):
             return
         known = ~np.logical_or.reduce(
@@ -168,13 +170,8 @@ def _singular(text: str) -> str:
     return _ONE_OF_MANY.sub(lambda m: f"1 {m[1]}{'y' if m[2] == 'ies' else ''}", text)
 
 
-def template_fields(template: str, own: str) -> tuple[str, ...]:
-    """The feature names a template reads, in order (`own`: the feature's own name)."""
-    return _fields(template, own)
-
-
 @lru_cache(maxsize=4096)
-def _fields(template: str, own: str) -> tuple[str, ...]:
+def template_fields(template: str, own: str) -> tuple[str, ...]:
     """The distinct feature names a template reads, in order; an empty field (`{}`,
     `{!y}`) is the feature's `own` value, for a name no format field can hold (an
     attribute column named `plan {tier}` or `Q1: rating`)."""
@@ -440,6 +437,13 @@ def missing_means_never(name: str) -> bool:
     purchase yet" at the risky end of days since the last purchase (`serving/reasons.py`
     reads the side of such a value as of any other)."""
     return NEVER_WHEN_MISSING.fullmatch(name) is not None
+
+
+def derived_names(specs: Iterable[FeatureSpec]) -> frozenset[str]:
+    """The features the tool computes (a lifecycle stage, a trend), as opposed to the
+    data's own attributes: a level of one that training never saw is no fault of the
+    extract."""
+    return frozenset(spec.name for spec in specs if spec.family not in ("attributes", ""))
 
 
 def specs_by_name(specs: list[FeatureSpec]) -> dict[str, FeatureSpec]:

@@ -22,13 +22,13 @@ import mlflow
 from churn.model import ChurnModel
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import label_churn
-from features.levels import texts, unseen
+from features.levels import texts
 from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
 from serving import store
 from serving.ranking import RANKED, Rules, configured_value, rank, rules_for, segments_of
-from serving.reasons import Reason, explain, population_means
+from serving.reasons import Reason, explain, population_means, unknown_levels
 from serving.settings import Settings
 
 CHAMPION = "champion"
@@ -343,11 +343,6 @@ BEYOND_SHARE = 0.01
 """From this share of the scored customers on, being past training is worth a note."""
 
 
-def derived_features(model: ChurnModel) -> set[str]:
-    """The model's features the tool computes, as opposed to the data's own attributes."""
-    return {spec.name for spec in model.specs if spec.family != "attributes"}
-
-
 def beyond_training(info: Mapping[str, Any], features: pd.DataFrame) -> list[BeyondTraining]:
     """Risky features (`training_highest`, stored when the model was packaged) on which
     at least `BEYOND_SHARE` of the scored customers lie past anything training saw: on
@@ -394,14 +389,10 @@ def unseen_levels(
     scored as if every credit rating were blank, without a word. `derived`: the features
     the tool computes (not attributes read from the data)."""
     found = []
-    for name, trained in levels.items():
-        if name not in features or features.empty:
-            continue
-        values = features[name].astype("object")
-        found_unseen = unseen(values, trained)
-        count = int(found_unseen.sum())
-        if count and count >= BEYOND_SHARE * len(features):
-            common = values[found_unseen].astype(str).value_counts().index[:3].tolist()
+    for name, outside in unknown_levels(features, levels).items():
+        count = int(outside.sum())
+        if count >= BEYOND_SHARE * len(features):
+            common = features.loc[outside, name].astype(str).value_counts().index[:3].tolist()
             found.append(UnseenLevels(name, count, common, derived=name in derived))
     return sorted(found, key=lambda u: -u.customers)
 

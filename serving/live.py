@@ -54,12 +54,11 @@ from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
-    UNKNOWN_OR_RARE,
-    UNSEEN,
     Reason,
     explain,
     population_means,
     unknown_levels,
+    unseen_words,
 )
 from serving.schemas import (
     CancellationIn,
@@ -271,7 +270,7 @@ def unseen_level_notes(
         if where:
             values = np.asarray(features[name], dtype=object)
             shown = ", ".join(repr(v) for v in dict.fromkeys(str(values[i]) for i in where))
-            said = UNKNOWN_OR_RARE if name in capped else UNSEEN
+            said = unseen_words(capped=name in capped)
             notes.append(
                 f"{name}: {shown} for customer(s) {_named([ids[i] for i in where])}: {said}"
             )

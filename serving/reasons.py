@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -45,6 +45,7 @@ from features.levels import unseen
 from features.registry import (
     FeatureSpec,
     Mechanism,
+    derived_names,
     missing_means_never,
     neutral_at,
     safer_when,
@@ -186,15 +187,26 @@ def _fuller_fits(
     if not spec.reason_fuller:
         return None
     fits = raising.copy()
-    for name in set(template_fields(spec.reason_fuller, spec.name)) - set(
-        template_fields(spec.reason or "", spec.name)
-    ):
-        side, point = safer_when(name), neutral_at(name)
-        if side is None or math.isnan(point) or name not in values:
-            continue
-        riskier = 1.0 if side == "lower" else -1.0
-        fits &= (np.asarray(values[name], dtype=np.float64) - point) * riskier > 0
+    for name, riskier, point in _fuller_sides(spec):
+        if name in values:
+            fits &= (np.asarray(values[name], dtype=np.float64) - point) * riskier > 0
     return fits
+
+
+@lru_cache(maxsize=256)
+def _fuller_sides(spec: FeatureSpec) -> tuple[tuple[str, float, float], ...]:
+    """The values `reason_fuller` reads beyond `reason` that DOMAIN.md reads with a
+    neutral point: (name, +1 where higher is riskier else -1, the neutral point)."""
+    assert spec.reason_fuller is not None
+    further = dict.fromkeys(template_fields(spec.reason_fuller, spec.name))
+    for name in template_fields(spec.reason or "", spec.name):
+        further.pop(name, None)
+    sides = []
+    for name in further:
+        side, point = safer_when(name), neutral_at(name)
+        if side is not None and not math.isnan(point):
+            sides.append((name, 1.0 if side == "lower" else -1.0, point))
+    return tuple(sides)
 
 
 def unknown_levels(
@@ -212,51 +224,46 @@ def unknown_levels(
     return found
 
 
-def _without_unknown_derived_levels(
-    contributions: np.ndarray,
-    sources: Sequence[str],
-    specs: Sequence[FeatureSpec],
-    unknown: Mapping[str, np.ndarray],
-) -> np.ndarray:
-    """The contributions with cells of a derived categorical feature (a lifecycle stage)
-    at a level the model never trained on set to zero: read as a blank, it says nothing
-    about the customer ("long-term customer (a level the model never trained on)" raised
-    the risk of 320 CDNOW customers whose stage no training cutoff held). An attribute's
-    unknown level stays a reason, flagged: the extract may write it otherwise."""
-    derived = {
-        s.name for s in specs if s.dtype == "category" and s.family not in ("attributes", "")
-    }
-    filtered = contributions
+def _unknown_derived_levels(
+    sources: Sequence[str], specs: Sequence[FeatureSpec], unknown: Mapping[str, np.ndarray]
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The cells of a derived categorical feature (a lifecycle stage) at a level the model
+    never trained on: read as a blank, it says nothing about the customer ("long-term
+    customer (a level the model never trained on)" raised the risk of 320 CDNOW customers
+    whose stage no training cutoff held). An attribute's unknown level stays a reason,
+    flagged: the extract may write it otherwise."""
+    derived = derived_names(specs)
     for j, source in enumerate(sources):
         if source in derived and source in unknown:
-            filtered = filtered if filtered is not contributions else contributions.copy()
-            filtered[unknown[source], j] = 0.0
-    return filtered
+            yield j, unknown[source]
 
 
 NEUTRAL_WITHIN = 0.005
 """A value this close to its neutral point reads as it ("unchanged", "1.0×")."""
 
 
-def _without_neutral_values(
-    contributions: np.ndarray, sources: Sequence[str], features: Mapping[str, Any]
-) -> np.ndarray:
-    """The contributions with cells whose value reads as its feature's neutral point
-    (`neutral_at`: no change, just the usual gap) set to zero, whatever the direction
-    known: "login unchanged versus the previous 30 days" raising the risk is a tree's
-    compensation for another window, nothing the customer did."""
-    neutral = [(j, neutral_at(source)) for j, source in enumerate(sources) if source in features]
-    neutral = [(j, point) for j, point in neutral if not math.isnan(point)]
-    if not neutral:
-        return contributions
-    filtered = contributions
-    for j, point in neutral:
-        values = np.asarray(features[sources[j]], dtype=np.float64)
-        at = np.abs(values - point) < NEUTRAL_WITHIN
-        if at.any():
-            filtered = filtered if filtered is not contributions else contributions.copy()
-            filtered[at, j] = 0.0
-    return filtered
+def _neutral_values(
+    sources: Sequence[str], features: Mapping[str, Any]
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The cells whose value reads as its feature's neutral point (`neutral_at`: no
+    change, just the usual gap), whatever the direction known: "login unchanged versus
+    the previous 30 days" raising the risk is a tree's compensation for another window,
+    nothing the customer did."""
+    for j, source in enumerate(sources):
+        point = neutral_at(source)
+        if source in features and not math.isnan(point):
+            yield j, np.abs(np.asarray(features[source], dtype=np.float64) - point) < NEUTRAL_WITHIN
+
+
+def _zeroed(contributions: np.ndarray, cells: Iterable[tuple[int, np.ndarray]]) -> np.ndarray:
+    """`contributions` with the given (column, rows) cells set to zero: no reason may come
+    from them. A copy, made only when a cell is set."""
+    zeroed = contributions
+    for j, rows in cells:
+        if rows.any():
+            zeroed = zeroed if zeroed is not contributions else contributions.copy()
+            zeroed[rows, j] = 0.0
+    return zeroed
 
 
 @lru_cache(maxsize=64)
@@ -302,11 +309,10 @@ def explain(
         pivots or means,
         strict=bool(pivots),
     )
-    candidates = _without_neutral_values(candidates, grouped.sources, features)
     if unknown is None:
         unknown = unknown_levels(features, levels or {})
-    if unknown:
-        candidates = _without_unknown_derived_levels(candidates, grouped.sources, specs, unknown)
+    candidates = _zeroed(candidates, _neutral_values(grouped.sources, features))
+    candidates = _zeroed(candidates, _unknown_derived_levels(grouped.sources, specs, unknown))
     # the cutoff's month is the same for everyone scored at once: it moves every
     # customer's risk and names nothing about this one ("seasonal timing (cutoff in
     # month 12)" was half a worklist's reasons)
@@ -374,11 +380,16 @@ UNKNOWN_OR_RARE = (
 )
 
 
+def unseen_words(*, capped: bool) -> str:
+    """What a level the model does not know is, in words: in a `capped` column (its
+    rarer training levels left out) it may be one training held."""
+    return UNKNOWN_OR_RARE if capped else UNSEEN
+
+
 def _flag_unseen(texts: list[str | None], outside: np.ndarray, *, capped: bool) -> list[str | None]:
-    """Reason texts of values outside the trained levels (`outside`), saying so; in a
-    `capped` column (its rarer training levels left out) such a value may be one
-    training held."""
-    said = UNKNOWN_OR_RARE if capped else UNSEEN
+    """Reason texts of values outside the trained levels (`outside`), saying so
+    (`unseen_words`)."""
+    said = unseen_words(capped=capped)
     return [
         f"{text} ({said})" if text is not None and flagged else text
         for text, flagged in zip(texts, outside.tolist(), strict=True)
