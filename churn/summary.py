@@ -108,7 +108,8 @@ def print_batches(listed: list[dict[str, Any]], console: Console | None = None) 
     if not listed:
         console.print("no batches in the score store: run churn score first")
         return
-    table = Table(title=f"{len(listed)} score batches (▶ shown by the API and the worklist)")
+    batches = f"{len(listed)} score batch{'' if len(listed) == 1 else 'es'}"
+    table = Table(title=f"{batches} (▶ shown by the API and the worklist)")
     for column in ("", "id", "model", "version", "cutoff", "customers", "written (UTC)", "status"):
         table.add_column(column, justify="right" if column in ("id", "customers") else "left")
     shown: set[str] = set()
