@@ -91,7 +91,8 @@ class LookupSpec(_Strict):
 
 
 class TableSpec(_Strict):
-    """One input table: a CSV or Parquet file and its column mapping (canonical -> user)."""
+    """One input table: a file (delimited text, Parquet, JSON lines or a workbook) and its
+    column mapping (canonical -> user)."""
 
     required_columns: ClassVar[tuple[str, ...]] = ()
     optional_columns: ClassVar[tuple[str, ...]] = ()
@@ -132,6 +133,10 @@ class TableSpec(_Strict):
     """The columns of delimited text that has no header line, in file order (the CDNOW
     log is `00001 19970101 1 11.77` from its first line): the first line is then data,
     and `columns` maps onto these names."""
+    sheet: str | int | None = None
+    """A workbook's sheet holding the table, by name or position from 0; default: the
+    sheet whose header holds the most columns mapped, and the later sheets of the same
+    header one after another (Online Retail II writes a year per sheet)."""
 
     @field_validator("date_format")
     @classmethod

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import python_calamine
 from pandas.api.types import (
     is_bool_dtype,
     is_datetime64_dtype,
@@ -39,6 +40,7 @@ from pandas.api.types import (
 )
 from pandas.tseries.api import guess_datetime_format
 
+from features import workbooks
 from features.contract import (
     MONEY_COLUMNS,
     UNTYPED_EVENT,
@@ -58,6 +60,8 @@ from features.levels import likely_meant, same_but_case, similar_name
 from features.returns import match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, number_date_kind
 from features.text_numbers import read_numbers
+from features.workbooks import SUFFIXES as _WORKBOOK_SUFFIXES
+from features.workbooks import Sheets
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +107,7 @@ _PARQUET_SUFFIXES = (".parquet", ".pq")
 _JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _JSON_HEAD_LINES = 1000
 """JSON lines may leave out keys; the columns are those of this many first lines."""
-_READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException)
+_READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException, python_calamine.CalamineError)
 _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 """Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
 when written as whole floats (`_whole`)."""
@@ -211,6 +215,8 @@ class _Table:
     """A customers log's attributes by time (`_attribute_history`)."""
     separator: str = ","
     """A CSV file's, told by its header (`_delimiter`)."""
+    sheets: Sheets | None = None
+    """A workbook's sheets holding the table (`workbooks.choose`)."""
     numbered: bool = False
     """Whether the rows were numbered as the customers' ids (`_supplied_columns`)."""
     model_attributes: frozenset[str] = frozenset()
@@ -292,6 +298,7 @@ def validate(
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
+    workbooks.forget()
     if report.errors or customers is None:
         return None, report
     return _tables(config, customers, frames, tables), report
@@ -344,10 +351,9 @@ def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str,
     customers = specs.get("customers")
     if not isinstance(customers, CustomersSpec) or "timestamp" in customers.columns:
         return specs
-    where = config.resolve(customers.path)
     for name in ("events", "transactions", "interactions"):
         activity = specs.get(name)
-        if activity is None or config.resolve(activity.path) != where:
+        if activity is None or not _same_rows(customers, activity, config):
             continue
         if customers.date_format not in (None, activity.date_format):
             return specs  # one format per table: the log's times would be misread
@@ -355,6 +361,24 @@ def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str,
         read = {"columns": columns, "date_format": activity.date_format}
         return {**specs, "customers": customers.model_copy(update=read)}
     return specs
+
+
+def _same_rows(one: TableSpec, other: TableSpec, config: RunConfig) -> bool:
+    """Whether two tables read the same rows: one file, and in a workbook one sheet (a
+    workbook's customers sheet is no log of its purchases sheet)."""
+    path = config.resolve(one.path)
+    if config.resolve(other.path) != path:
+        return False
+    if _format(path) != "excel" or not path.is_file():
+        return True
+    try:
+        sheets = [
+            workbooks.choose(path, spec.sheet, [*_source_columns(spec).values()]).names
+            for spec in (one, other)
+        ]
+    except _READ_ERRORS:
+        return False  # said when the table is read
+    return sheets[0] == sheets[1]
 
 
 def load_tables(
@@ -477,8 +501,8 @@ def _read(
     fmt = _format(path)
     if fmt is None:
         what = (
-            "use delimited text (.csv, .tsv, .tab, .txt, .data), .parquet (.pq) or JSON lines "
-            "(.json, .jsonl, .ndjson), or .gz of them"
+            "use delimited text (.csv, .tsv, .tab, .txt, .data, or .gz of them), .parquet (.pq), "
+            "JSON lines (.json, .jsonl, .ndjson, or .gz of them) or a workbook (.xlsx, .xls, .ods)"
         )
         table.error(None, 0, f"unsupported file type; {what}")
         return None
@@ -605,7 +629,13 @@ def _lookup(
             usecols = [c for c in wanted if c in header]
             frame = pd.read_csv(path, sep=sep, dtype="str", usecols=usecols)
         else:
-            read = pd.read_parquet(path) if fmt == "parquet" else pd.read_json(path, lines=True)
+            if fmt == "excel":
+                sheets = workbooks.choose(path, None, wanted)
+                read = workbooks.read(path, sheets, list(sheets.header), MISSING_TEXT)
+            elif fmt == "parquet":
+                read = pd.read_parquet(path)
+            else:
+                read = pd.read_json(path, lines=True)
             header, missing = list(read.columns), [c for c in wanted if c not in read]
             text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
             frame = text.where(read.notna(), None)
@@ -754,17 +784,30 @@ def _source_columns(spec: TableSpec) -> dict[str, str]:
 
 def reads_missing_text(path: Path) -> bool:
     """Whether the file's reader takes `MISSING_TEXT` ('NA', 'NULL') for blanks: delimited
-    text does; Parquet and JSON keep such text as a value."""
-    return _format(Path(path)) == "csv"
+    text and workbooks do (cells are typed by hand); Parquet and JSON keep such text as a
+    value."""
+    return _format(Path(path)) in ("csv", "excel")
 
 
-def _format(path: Path) -> Literal["csv", "parquet", "json"] | None:
+_Format = Literal["csv", "parquet", "json", "excel"]
+_FORMAT_NAMES = {"parquet": "Parquet", "json": "JSON lines", "excel": "a workbook"}
+
+
+def _format(path: Path) -> _Format | None:
     name = path.name.lower()
     if name.endswith(_CSV_SUFFIXES):
         return "csv"
     if name.endswith(_JSON_SUFFIXES):
         return "json"
+    if name.endswith(_WORKBOOK_SUFFIXES):
+        return "excel"
     return "parquet" if name.endswith(_PARQUET_SUFFIXES) else None
+
+
+def _missing_text(not_missing: list[str]) -> tuple[str, ...]:
+    """`MISSING_TEXT` but the texts a table's `not_missing` keeps as values."""
+    kept = {text.strip() for text in not_missing}
+    return tuple(t for t in MISSING_TEXT if t not in kept)
 
 
 def _columns_in(table: _Table, fmt: str) -> list[str] | None:
@@ -772,11 +815,15 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
     read before the rows; None when unreadable."""
     names = table.spec.column_names
     if names is not None and fmt != "csv":
-        table.error(
-            None, 0, f"column_names is for delimited text without a header line; this is {fmt}"
-        )
+        what = "column_names is for delimited text without a header line"
+        table.error(None, 0, f"{what}; this is {_FORMAT_NAMES[fmt]}")
         return None
     try:
+        if fmt == "excel":
+            table.sheets = workbooks.choose(table.path, table.spec.sheet, [*table.sources.values()])
+            if table.sheets.note is not None:
+                table.warning(None, 0, table.sheets.note)
+            return list(table.sheets.header)
         if fmt == "parquet":
             return pq.read_schema(table.path).names
         if fmt == "json":
@@ -876,6 +923,8 @@ def _read_columns(
     columns = list(dict.fromkeys(sources.values()))
     if fmt == "parquet":
         return pd.read_parquet(path, columns=columns)
+    if fmt == "excel" and table.sheets is not None:  # cells as typed: dates, numbers, text
+        return workbooks.read(path, table.sheets, columns, _missing_text(not_missing))
     if fmt == "json":  # values as written: the checks parse dates and numbers themselves
         stat = Path(path).stat()
         return _json_lines(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size).reindex(
@@ -895,8 +944,7 @@ def _read_columns(
     if table.spec.column_names is not None:
         options.update(header=None, names=table.spec.column_names)
     if not_missing:
-        kept = {text.strip() for text in not_missing}
-        options.update(keep_default_na=False, na_values=[t for t in MISSING_TEXT if t not in kept])
+        options.update(keep_default_na=False, na_values=list(_missing_text(not_missing)))
     if table.separator != BLANKS:
         try:
             return pd.read_csv(path, dtype=dtypes, engine="pyarrow", **options)

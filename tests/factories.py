@@ -147,10 +147,13 @@ def payments_frame() -> pd.DataFrame:
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    """One frame as CSV (also .csv.gz) or Parquet, chosen by the file's extension."""
+    """One frame as CSV (also .csv.gz), Parquet or a one-sheet workbook, chosen by the
+    file's extension."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.name.endswith((".parquet", ".pq")):
         frame.to_parquet(path, index=False)
+    elif path.name.endswith(".xlsx"):
+        frame.to_excel(path, index=False)
     else:
         frame.to_csv(path, index=False)
     return path
@@ -167,7 +170,7 @@ def write_dataset(
 ) -> Path:
     """Write the tables and `churn.yaml` under tmp_path; return the config's path.
 
-    fmt: file extension for every table ("csv", "csv.gz", "parquet"). frames: a table's
+    fmt: file extension for every table ("csv", "csv.gz", "parquet", "xlsx"). frames: a table's
     frame to write instead of the default, or None to leave that table out. specs: keys to
     set in a table's config entry (e.g. `{"customers": {"label": {...}}}`). data: extra
     keys for `data` (default `as_of: 2024-12-31`, so no test depends on the clock).

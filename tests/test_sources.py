@@ -91,7 +91,7 @@ def assert_located(issue: Issue, *, file: str, column: str | None, rows: int) ->
 # --- valid data --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "parquet", "xlsx"])
 def test_valid_dataset_loads_with_canonical_columns_and_dtypes(tmp_path, fmt):
     tables, report = check(tmp_path, fmt=fmt)
     assert report.issues == [] and tables is not None
@@ -273,6 +273,86 @@ def test_a_json_file_that_is_one_array_is_refused_with_advice(tmp_path):
     (tmp_path / "churn.yaml").write_text(text)
     _, report = validate(load_config(config))
     assert "one JSON object per line" in only_error(report).message
+
+
+def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+def test_a_workbook_reads_every_sheet_of_its_log_and_skips_its_notes(tmp_path):
+    """Online Retail II ships its two years as two sheets of one header; Kaggle's churn
+    workbooks keep a data dictionary first. The log's sheets are read one after the
+    other, the notes are not, and the warning names what was read."""
+    lines = transactions_frame()
+    year = pd.to_datetime(lines["timestamp"], format="mixed").dt.month < 3
+    notes = pd.DataFrame({"Variable": ["customer_id"], "Meaning": ["who bought"]})
+    sheets = {"Data Dict": notes, "Jan-Feb": lines[year], "Mar on": lines[~year]}
+    _workbook(tmp_path / "lines.xlsx", sheets)
+    config = write_dataset(tmp_path, specs={"transactions": {"path": "lines.xlsx"}})
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    expected = load(tmp_path / "csv").transactions
+    pd.testing.assert_frame_equal(tables.transactions, expected, check_dtype=False)
+    note = next(w for w in report.warnings if w.table == "transactions").message
+    assert "read sheets 'Jan-Feb', 'Mar on' one after another" in note
+
+    one = write_dataset(tmp_path, specs={"transactions": {"path": "lines.xlsx", "sheet": 2}})
+    tables, report = validate(load_config(one))
+    assert tables is not None and len(tables.transactions) == int((~year).sum())
+    assert not any("sheet" in w.message for w in report.warnings)
+
+
+def test_a_workbook_of_several_tables_gives_each_its_own_sheet(tmp_path):
+    """Customers and their purchases as two sheets of one workbook: each table reads the
+    sheet of its columns, and the file is parsed once per sheet, not per table."""
+    book = _workbook(
+        tmp_path / "shop.xlsx",
+        {"customers": customers_frame(), "purchases": transactions_frame()},
+    )
+    config = write_dataset(
+        tmp_path,
+        specs={"customers": {"path": book.name}, "transactions": {"path": book.name}},
+    )
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    expected = load(tmp_path / "csv")
+    pd.testing.assert_frame_equal(tables.customers, expected.customers, check_dtype=False)
+    pd.testing.assert_frame_equal(tables.transactions, expected.transactions, check_dtype=False)
+    notes = [w.message for w in report.warnings if "sheet" in w.message]
+    assert sorted(notes) == [
+        "read sheet 'customers'; set `sheet:` to read another",
+        "read sheet 'purchases'; set `sheet:` to read another",
+    ]
+    assert sources.workbooks.parsed.cache_info().currsize == 0  # not held past the load
+
+
+def test_a_sheet_the_workbook_lacks_is_an_error_naming_its_sheets(tmp_path):
+    _workbook(tmp_path / "lines.xlsx", {"2010": transactions_frame(), "2011": transactions_frame()})
+    config = write_dataset(
+        tmp_path, specs={"transactions": {"path": "lines.xlsx", "sheet": "2012"}}
+    )
+    tables, report = validate(load_config(config))
+    assert tables is None
+    error = only_error(report)
+    assert error.path.name == "lines.xlsx"
+    assert "no sheet '2012'; the sheets are '2010', '2011'" in error.message
+
+
+def test_a_workbook_reads_na_text_as_blank_unless_kept(tmp_path):
+    """Cells are typed by hand: 'NA' is as blank as in a CSV, unless `not_missing` keeps it
+    (North America); live scoring reads posted text alike (`reads_missing_text`)."""
+    customers = customers_frame().assign(region=["NA", "EU", "NA", "EU"])
+    book = _workbook(tmp_path / "customers.xlsx", {"Sheet1": customers})
+    assert sources.reads_missing_text(book)
+    config = write_dataset(tmp_path, specs={"customers": {"path": book.name}})
+    tables, _ = validate(load_config(config))
+    assert tables is not None and tables.customers["region"].isna().sum() == 2
+    kept = {"customers": {"path": book.name, "not_missing": ["NA"]}}
+    tables, _ = validate(load_config(write_dataset(tmp_path, specs=kept)))
+    assert tables is not None and list(tables.customers["region"]) == ["NA", "EU", "NA", "EU"]
 
 
 def test_config_lists_are_passed_through(tmp_path):
@@ -952,8 +1032,16 @@ def test_unreadable_file(tmp_path):
 
 
 def test_unsupported_file_type(tmp_path):
-    _, report = check(tmp_path, specs={"events": {"path": "data/events.xlsx"}})
-    assert "unsupported file type" in only_error(report).message
+    _, report = check(tmp_path, specs={"events": {"path": "data/events.sav"}})
+    message = only_error(report).message
+    assert "unsupported file type" in message and "a workbook (.xlsx, .xls, .ods)" in message
+
+
+def test_a_file_that_is_no_workbook_says_it_cannot_be_read(tmp_path):
+    (tmp_path / "events.xlsx").write_text("customer_id,timestamp\n1,2024-01-01\n")
+    _, report = check(tmp_path, specs={"events": {"path": "events.xlsx"}})
+    error = only_error(report)
+    assert error.path.name == "events.xlsx" and "cannot read the file" in error.message
 
 
 def test_missing_column_names_the_configured_source_and_what_is_available(tmp_path):
@@ -1132,7 +1220,7 @@ def test_column_names_are_for_delimited_text_only(tmp_path):
     _, report = check(tmp_path, fmt="parquet", specs={"events": {"column_names": ["a", "b"]}})
     issue = only_error(report)
     assert issue.path.name == "events.parquet"
-    assert "column_names is for delimited text without a header line; this is parquet" in str(issue)
+    assert "column_names is for delimited text without a header line; this is Parquet" in str(issue)
 
 
 def test_column_names_may_not_repeat(tmp_path):

@@ -1,0 +1,120 @@
+"""Spreadsheet workbooks (.xlsx, .xls, .ods) as tables: which sheets hold a table, read once.
+
+Real exports ship as workbooks as often as text: UCI's Online Retail II is one `.xlsx` of
+two sheets, a year each, with one header; Kaggle's e-commerce churn set keeps a data
+dictionary in its first sheet and the customers in its second. So a table's sheets are,
+unless its `sheet:` names one, those whose header holds the most of the columns the config
+maps, with every further sheet of exactly that header read after it (the years of one
+log); a sheet that holds the columns but another header (another table of the workbook)
+is not, and the choice is named in a warning.
+
+python-calamine (Rust) reads the cells, about ten times as fast as openpyxl; a workbook is
+parsed once per command however many tables read it (`parsed`; `validate` lets go of it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """The sheets a table reads, and what its warning says of the choice (None: nothing
+    to say, the workbook's one sheet)."""
+
+    names: tuple[str, ...]
+    header: tuple[str, ...]
+    note: str | None
+
+
+def headers(path: Path) -> dict[str, tuple[str, ...]]:
+    """Each sheet's first row, as column names (blank cells as pandas names them)."""
+    stat = path.stat()
+    return _headers(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _headers(path: str, mtime_ns: int, size: int) -> dict[str, tuple[str, ...]]:
+    book = python_calamine.CalamineWorkbook.from_path(path)
+    found = {}
+    for name in book.sheet_names:
+        first = book.get_sheet_by_name(name).to_python(nrows=1)
+        row = first[0] if first else []
+        found[name] = tuple(
+            str(cell) if cell != "" else f"Unnamed: {i}" for i, cell in enumerate(row)
+        )
+    return found
+
+
+def choose(path: Path, sheet: str | int | None, wanted: list[str]) -> Sheets:
+    """The sheets holding a table: `sheet` when set (a name, or a position from 0), else
+    the first sheet holding the most `wanted` columns and the later ones of its header.
+
+    A ValueError names the sheets there are when `sheet` names none of them."""
+    found = headers(path)
+    names = list(found)
+    if sheet is not None:
+        if isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(names):
+                raise ValueError(f"no sheet {sheet}: positions run 0 to {len(names) - 1}")
+            return Sheets((names[sheet],), found[names[sheet]], None)
+        if sheet not in found:
+            raise ValueError(f"no sheet {sheet!r}; the sheets are {_listed(names)}")
+        return Sheets((sheet,), found[sheet], None)
+    held = {name: len(set(wanted) & set(header)) for name, header in found.items()}
+    first = max(names, key=lambda name: held[name])  # max keeps the first of a tie
+    header = found[first]
+    chosen = tuple(name for name in names if found[name] == header)
+    others = [name for name in names if name not in chosen and held[name] == held[first]]
+    if len(names) == 1:
+        return Sheets(chosen, header, None)
+    note = f"read sheet {_listed(chosen)}" if len(chosen) == 1 else f"read sheets {_listed(chosen)}"
+    if len(chosen) > 1:
+        note += " one after another (the same header)"
+    if others:
+        note += f"; {_listed(others)} also hold the columns mapped, with another header"
+    choice = "read one" if len(chosen) > 1 else "read another"
+    return Sheets(chosen, header, f"{note}; set `sheet:` to {choice}")
+
+
+def read(
+    path: Path, sheets: Sheets, columns: list[str], na_values: tuple[str, ...]
+) -> pd.DataFrame:
+    """The columns of the chosen sheets, one after another, as the cells hold them (dates
+    as dates, numbers as numbers); `na_values` are the texts read as blank."""
+    stat = path.stat()
+    frames = [
+        parsed(str(path.resolve()), stat.st_mtime_ns, stat.st_size, name, na_values).reindex(
+            columns=columns
+        )
+        for name in sheets.names
+    ]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def forget() -> None:
+    """Let go of the parsed sheets (`validate` calls it once every table is read)."""
+    parsed.cache_clear()
+    _headers.cache_clear()
+
+
+@lru_cache(maxsize=4)
+def parsed(
+    path: str, mtime_ns: int, size: int, sheet: str, na_values: tuple[str, ...]
+) -> pd.DataFrame:
+    """One sheet parsed whole, once per command however many tables read it; keyed by the
+    file's identity, so a changed file is read again."""
+    return pd.read_excel(
+        path, sheet_name=sheet, engine="calamine", keep_default_na=False, na_values=list(na_values)
+    )
+
+
+def _listed(names: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(repr(name) for name in names)
