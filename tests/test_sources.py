@@ -697,11 +697,11 @@ def _with_products(tmp_path: Path, products: pd.DataFrame, **lookup) -> tuple:
     return check(tmp_path, transactions=lines, specs={"transactions": spec})
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
 def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path, fmt):
     products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
-    if fmt == "parquet":
-        write_table(products, tmp_path / "data" / "products.parquet")
+    if fmt != "csv":
+        write_table(products, tmp_path / "data" / f"products.{fmt}")
     tables, report = _with_products(tmp_path, products, path=f"data/products.{fmt}")
     assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
     lines = tables.transactions
