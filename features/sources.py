@@ -959,18 +959,51 @@ def _json_lines(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     however many tables read it: a streaming log mapped as customers, events,
     interactions and cancellations was parsed four times, 25 s each for 1.9M lines. Keyed
     by the file's identity, so a changed file is read again; tables reindex their columns
-    from it, copies that leave it as read."""
-    return pd.read_json(path, lines=True, dtype=False)
+    from it, copies that leave it as read. Nested objects are flattened (`_flattened`)."""
+    return _flattened(pd.read_json(path, lines=True, dtype=False))
+
+
+def _flattened(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns holding JSON objects spread into one column per key, named with a dot, as
+    `_json_keys` names them: Segment, Mixpanel and Amplitude exports nest an event's
+    fields (`{"event": "login", "properties": {"seats_active": 4}}`), mapped as
+    `properties.seats_active`. Deeper objects spread alike."""
+    nested = [
+        name
+        for name in frame.select_dtypes("object").columns
+        if frame[name].dropna().head(_JSON_HEAD_LINES).map(_is_object).any()
+    ]
+    if not nested:
+        return frame
+    spread = [frame.drop(columns=nested)]
+    for name in nested:
+        objects = [value if _is_object(value) else {} for value in frame[name]]
+        inner = pd.DataFrame(objects, index=frame.index)
+        spread.append(_flattened(inner).add_prefix(f"{name}."))
+    return pd.concat(spread, axis=1)
+
+
+def _is_object(value: object) -> bool:
+    return isinstance(value, dict)
 
 
 def _json_keys(path: Path) -> list[str]:
     """The keys of the first lines of a JSON-lines file (one object per line, as event
-    logs are exported); a file holding one JSON array is refused with that advice."""
+    logs are exported), a nested object's as `outer.inner`; a file holding one JSON array
+    is refused with that advice."""
     keys: dict[str, None] = {}
     with _open_text(path) as handle:
         for row in _json_rows(itertools.islice(handle, _JSON_HEAD_LINES)):
-            keys.update(dict.fromkeys(row))
+            keys.update(dict.fromkeys(_flat_keys(row)))
     return list(keys)
+
+
+def _flat_keys(row: dict, prefix: str = "") -> Iterator[str]:
+    for key, value in row.items():
+        if isinstance(value, dict):
+            yield from _flat_keys(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}"
 
 
 def _bad_json_line(path: Path) -> str | None:
@@ -1408,10 +1441,15 @@ def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
     return best[1], best[2]
 
 
+_YEAR_MONTH_DAY = tuple(f"%Y{sep}%m{sep}%d" for sep in ("-", "/", ".", ""))
+"""Guessed formats that leave nothing to doubt: year, month, day in this order, whatever
+follows (Recurly's `2023-04-05 14:22:01 UTC` is no ISO 8601 but cannot be misread)."""
+
+
 def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
     """The table's `date_format` when set; else ISO 8601 first, and other dates only in
     one format guessed from the first misfit (`_guessed_dates`; named in a warning, and
-    `date_format` says otherwise)."""
+    `date_format` says otherwise, unless the guess reads year, month, day)."""
     fixed = table.spec.date_format
     parsed = pd.to_datetime(text, errors="coerce", format=fixed or "ISO8601", utc=True)
     failed = parsed.isna() & text.notna()
@@ -1419,7 +1457,7 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
     if fmt is not None:
         parsed = parsed.where(~failed, retry)
         read = failed & parsed.notna()
-        if read.any():
+        if read.any() and not fmt.startswith(_YEAR_MONTH_DAY):
             what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
             table.flag("warning", column, read, what, text)
         failed = parsed.isna() & text.notna()

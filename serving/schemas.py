@@ -280,7 +280,9 @@ class TransactionIn(_In):
         description="The line's amount; or leave it out and give `unit_price` and "
         "`quantity` (a line-item log, as the loader multiplies them). A negative amount "
         "mirroring an earlier purchase (same category and amount) is its return and "
-        "reverses it, as in the batch; other negative amounts and 0 are ignored.",
+        "reverses it, as in the batch; other negative amounts and 0 are ignored. In the "
+        "units the data's files write: where the config sets `money_scale: 0.01` (cents, "
+        "as billing exports write), post cents too.",
     )
     unit_price: float | None = Field(default=None, allow_inf_nan=False)
     quantity: float | None = Field(default=None, allow_inf_nan=False)

@@ -85,6 +85,10 @@ def log_config() -> dict:
     return config
 
 
+WORKER_HEALTHCHECK_S = 30
+"""How long a worker may take to answer the supervisor before it is restarted as hung."""
+
+
 def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> None:
     """Serve the app factory on host:port with `workers` processes (blocks); with more
     than one, they share one scoring process (serving/scoring_process.py)."""
@@ -94,6 +98,10 @@ def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> 
         "port": port,
         "workers": workers,
         "log_config": log_config(),
+        # a worker answers the supervisor's pings from a thread; on a loaded machine its
+        # imports (pandas, xgboost) kept it from answering in uvicorn's 5 s, and the
+        # supervisor killed and restarted every worker in a loop, never serving
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_S,
     }
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(APP, **options, access_log=access_log)

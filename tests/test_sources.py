@@ -247,6 +247,37 @@ def test_a_json_lines_event_log_is_read_as_exported(tmp_path):
     assert tables.events["quantity"].iloc[0] == 215.3
 
 
+def test_a_json_lines_log_maps_the_keys_of_its_nested_objects(tmp_path):
+    """Segment-style exports nest an event's fields under `properties`: they map with a
+    dot (`properties.seats_active`), and the header lists them so."""
+    lines = [
+        {"account": "7", "ts": "2024-03-01T10:00:00Z", "event": "login",
+         "properties": {"seats_active": 4, "context": {"plan": "pro"}}},
+        {"account": "7", "ts": "2024-03-02T10:00:00Z", "event": "export", "properties": {}},
+        {"account": "8", "ts": "2024-03-03T10:00:00Z", "event": "login"},
+    ]  # fmt: skip
+    (tmp_path / "events.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    columns = {"customer_id": "account", "timestamp": "ts", "type": "event"}
+    events = {
+        "path": "events.jsonl",
+        "columns": columns,
+        "quantities": {"properties.seats_active": "active seats"},
+    }
+    events["attributes"] = ["properties.context.plan"]
+    config = {"name": "saas", "data": {"as_of": "2024-06-30", "events": events}}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    tables, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert list(tables.events["quantities.properties.seats_active"].fillna(0)) == [4, 0, 0]
+    assert tables.customers.set_index("customer_id")["properties.context.plan"].get(7) == "pro"
+    wrong = {**events, "quantities": {"properties.seats": "active seats"}}
+    (tmp_path / "churn.yaml").write_text(
+        yaml.safe_dump({**config, "data": {"as_of": "2024-06-30", "events": wrong}})
+    )
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert "available: account, ts, event, properties.seats_active," in only_error(report).message
+
+
 def test_a_json_lines_file_read_by_several_tables_is_parsed_once(tmp_path, monkeypatch):
     """A 1.9M-line log mapped as four tables was parsed four times (25 s each); a file
     changed since is parsed again."""
@@ -1060,6 +1091,15 @@ def test_unparseable_dates_give_count_and_example(tmp_path):
     issue = only_error(report)
     assert_located(issue, file="events.csv", column="timestamp", rows=2)
     assert "'soon'" in issue.message
+
+
+def test_year_first_dates_with_a_zone_name_are_read_without_a_warning(tmp_path):
+    """Recurly writes `2023-04-05 14:22:01 UTC`: no ISO 8601, but year, month, day leave
+    nothing to check, and four such warnings on every command drowned the real ones."""
+    events = events_frame().assign(timestamp=[f"2024-0{m}-05 14:22:01 UTC" for m in (1, 2, 3, 4)])
+    tables, report = check(tmp_path, events=events)
+    assert report.issues == [] and tables is not None
+    assert tables.events["timestamp"].iloc[0] == pd.Timestamp("2024-01-05 14:22:01")
 
 
 def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp_path):
