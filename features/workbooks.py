@@ -80,6 +80,8 @@ def choose(path: Path, sheet: str | int | None, wanted: list[str]) -> Sheets:
         note += " one after another (the same header)"
     if others:
         note += f"; {_listed(others)} also hold the columns mapped, with another header"
+    if held[first] < len(set(wanted)):  # the error that follows lists this sheet's columns
+        note += f"; no sheet holds every column mapped (the sheets: {_listed(names)})"
     choice = "read one" if len(chosen) > 1 else "read another"
     return Sheets(chosen, header, f"{note}; set `sheet:` to {choice}")
 

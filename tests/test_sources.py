@@ -371,6 +371,13 @@ def test_a_sheet_the_workbook_lacks_is_an_error_naming_its_sheets(tmp_path):
     assert error.path.name == "lines.xlsx"
     assert "no sheet '2012'; the sheets are '2010', '2011'" in error.message
 
+    columns = {"category": "category", "amount": "dollars"}
+    spec = {"transactions": {"path": "lines.xlsx", "columns": columns}}
+    _, report = validate(load_config(write_dataset(tmp_path, specs=spec)))
+    assert "column not found" in only_error(report).message
+    note = next(w.message for w in report.warnings if "sheet" in w.message)
+    assert "no sheet holds every column mapped (the sheets: '2010', '2011')" in note
+
 
 def test_a_workbook_reads_na_text_as_blank_unless_kept(tmp_path):
     """Cells are typed by hand: 'NA' is as blank as in a CSV, unless `not_missing` keeps it
