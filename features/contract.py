@@ -201,6 +201,10 @@ class LabelSpec(_Strict):
 
     column: str
     positive: str | int | float | bool
+    path: Path | None = None
+    """A file of the labels alone, one per line in the customers file's row order, without
+    a header (the KDD Cup 2009's `orange_small_train_churn.labels`, `-1` or `1`, beside
+    `orange_small_train.data`); `column` then names them."""
 
 
 class CustomersSpec(TableSpec):

@@ -518,6 +518,12 @@ def _read(
         if looked_up is None:
             return None
         available = [*available, *spec.lookup.columns]
+    labels = None
+    if isinstance(spec, CustomersSpec) and spec.label is not None and spec.label.path is not None:
+        labels = _label_file(table, config.resolve(spec.label.path), spec.label.column, available)
+        if labels is None:
+            return None
+        available = [*available, spec.label.column]
     if isinstance(spec, CustomersSpec):
         label = spec.label.column if spec.label is not None else None
         if label_optional and label is not None and label not in available:
@@ -538,6 +544,7 @@ def _read(
     if not _has_columns(table, read, available):
         return None
     joined = set(spec.lookup.columns) if spec.lookup is not None else set()
+    joined |= {labels.name} if labels is not None else set()
     own = {c: s for c, s in read.items() if s not in joined}
     if spec.lookup is not None:
         own["lookup.on"] = spec.lookup.on
@@ -549,6 +556,13 @@ def _read(
         return None
     if looked_up is not None and spec.lookup is not None:
         table.raw = _joined(table, looked_up, spec.lookup)
+    if labels is not None:
+        if len(labels) != len(table.raw):
+            what = f"{_counted(len(labels), 'label')} in {labels.attrs['file']}"
+            rows = f"{_rows(len(table.raw))} in {path.name}"
+            table.error("label", 0, f"{what} for {rows}: it holds one per row, in their order")
+            return None
+        table.raw[labels.name] = labels.to_numpy()
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
         return None
@@ -586,6 +600,29 @@ def _read(
     if label_optional and isinstance(spec, CustomersSpec) and spec.label is not None:
         _unlabelled_when_blank(table, spec)
     return table
+
+
+def _label_file(table: _Table, path: Path, name: str, available: list[str]) -> pd.Series | None:
+    """The labels of a file of their own, one per line, as text named `name`; None (with
+    the error said) when it cannot serve."""
+    where = f"label file {path.name}"
+    if name in available:
+        table.error("label", 0, f"{where}: {name!r} is also a column of {table.path.name}")
+        return None
+    if not path.is_file():
+        table.error("label", 0, f"{where}: file not found")
+        return None
+    try:
+        labels = pd.read_csv(path, header=None, dtype="str", sep="\t", skip_blank_lines=False)
+    except _READ_ERRORS as exc:
+        table.error("label", 0, f"{where}: cannot read the file: {_first_line(exc)}")
+        return None
+    if labels.shape[1] != 1:
+        table.error("label", 0, f"{where}: one label per line, found {labels.shape[1]} fields")
+        return None
+    column = labels.iloc[:, 0].rename(name)
+    column.attrs["file"] = path.name
+    return column
 
 
 FRESH_EXTRACT = "a fresh extract to score, everyone is scored; training needs labels"

@@ -976,6 +976,37 @@ def test_label_becomes_a_boolean_column(tmp_path, values, positive):
     assert tables.customers["label"].tolist() == [True, False, True, False]
 
 
+def test_labels_in_a_file_of_their_own_are_joined_by_row_order(tmp_path):
+    """The KDD Cup 2009 ships `orange_small_train.data` (no id column) and its labels in
+    `orange_small_train_churn.labels`, one `-1` or `1` per line in the same order."""
+    (tmp_path / "train.data").write_text("Var1\tVar2\n3\tab\n\tcd\n7\tab\n5\t\n")
+    (tmp_path / "churn.labels").write_text("-1\n1\n-1\n-1\n")
+    label = {"column": "churn", "positive": 1, "path": "churn.labels"}
+    customers = {"path": "train.data", "attributes": "all", "label": label}
+    config = {
+        "name": "orange",
+        "data": {"as_of": "2009-12-31", "customers": customers},
+        "churn": {"definition": "label_column"},
+    }
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    tables, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert tables.customers["label"].tolist() == [False, True, False, False]
+    assert set(tables.customers) >= {"Var1", "Var2"} and "churn" not in tables.customers
+
+    (tmp_path / "churn.labels").write_text("-1\n1\n-1\n")  # a line short
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    error = only_error(report)
+    assert "3 labels in churn.labels for 4 rows in train.data" in error.message
+    assert error.path.name == "train.data"
+
+    (tmp_path / "churn.labels").write_text("-1\n1\n-1\n-1\n")
+    label["column"] = "Var1"  # a name the data file holds already
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert "'Var1' is also a column of train.data" in only_error(report).message
+
+
 def test_unexpected_label_values_are_named_with_their_row_count(tmp_path):
     customers = customers_frame().assign(churned=["Yes", "No", "Maybe", "No"])
     specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
