@@ -373,7 +373,9 @@ def _same_rows(one: TableSpec, other: TableSpec, config: RunConfig) -> bool:
         return True
     try:
         sheets = [
-            workbooks.choose(path, spec.sheet, [*_source_columns(spec).values()]).names
+            workbooks.choose(
+                path, spec.sheet, [*_source_columns(spec).values()], _missing_text(spec.not_missing)
+            ).names
             for spec in (one, other)
         ]
     except _READ_ERRORS:
@@ -667,7 +669,7 @@ def _lookup(
             frame = pd.read_csv(path, sep=sep, dtype="str", usecols=usecols)
         else:
             if fmt == "excel":
-                sheets = workbooks.choose(path, None, wanted)
+                sheets = workbooks.choose(path, None, wanted, MISSING_TEXT)
                 read = workbooks.read(path, sheets, list(sheets.header), MISSING_TEXT)
             elif fmt == "parquet":
                 read = pd.read_parquet(path)
@@ -857,7 +859,8 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         return None
     try:
         if fmt == "excel":
-            table.sheets = workbooks.choose(table.path, table.spec.sheet, [*table.sources.values()])
+            wanted, blank = [*table.sources.values()], _missing_text(table.spec.not_missing)
+            table.sheets = workbooks.choose(table.path, table.spec.sheet, wanted, blank)
             if table.sheets.note is not None:
                 table.warning(None, 0, table.sheets.note)
             return list(table.sheets.header)
