@@ -327,7 +327,8 @@ def score(
             )
         )
     if job.left_out:
-        console.print(f"{job.left_out:,} customers not scored: {_why_not_scored(run)}")
+        why = _why_gone(run, job.left_out_by) if job.left_out_by else _why_not_scored(run)
+        console.print(f"{job.left_out:,} customers not scored: {why}")
     if job.cutoff_note is not None:
         console.print(f"[yellow]note:[/] {job.cutoff_note}", highlight=False)
     shown = result.shown
@@ -388,16 +389,26 @@ def unseen_note(unseen: UnseenLevels, layout: FeatureLayout) -> str:
 
 
 def _why_not_scored(run: Any) -> str:
-    """Why customers in the data are left out of a batch, by the churn definition."""
+    """Why customers in the data are left out of a batch, by the churn definition
+    (`cancellation` says it per reason, `_why_gone`)."""
     churn = run.churn
     return {
         "label_column": "labelled as gone (nobody to call)",
         "inactivity": f"no purchase in the {churn.active_window_days} days up to the cutoff "
         "(lapsed already, or not yet a customer)",
-        "cancellation": "cancelled by the cutoff, or no activity in the "
-        f"{churn.active_window_days} days up to it",
         "expiry": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
     }.get(churn.definition, "not active at the cutoff")
+
+
+def _why_gone(run: Any, counts: dict[str, int]) -> str:
+    """Why customers are left out under `cancellation`, with how many each reason holds."""
+    churn = run.churn
+    words = {
+        "cancelled": "cancelled with no payment since",
+        "expired": f"paid period ended unpaid over {churn.grace_days} days before the cutoff",
+        "lapsed": f"no activity in the {churn.active_window_days} days up to the cutoff",
+    }
+    return ", ".join(f"{n:,} {words[reason]}" for reason, n in counts.items() if n)
 
 
 @app.command()

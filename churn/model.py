@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 import mlflow.pyfunc
 import numpy as np
@@ -274,7 +274,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     # -- scoring raw tables ----------------------------------------------------------
     def features(self, tables: Tables, cutoff: pd.Timestamp) -> pd.DataFrame:
         """Features as of `cutoff` with the same code and learned state as in training."""
-        frame = build(self._tables(tables), cutoffs=cutoff).frame
+        frame = build(self.as_trained(tables), cutoffs=cutoff).frame
         if self.wallet is not None:
             frame = add_estimated_wallet_share(frame, self.wallet)
         if self.bgnbd is not None:
@@ -284,25 +284,31 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     def feature_columns(self, tables: Tables, cutoff: pd.Timestamp) -> Columns:
         """`features` as plain columns (see `build_columns`): the live path for a few
         customers, computed by the same code."""
-        columns = build_columns(self._tables(tables), cutoff=cutoff)
+        columns = build_columns(self.as_trained(tables), cutoff=cutoff)
         if self.wallet is not None:
             columns.update(wallet_columns(columns, self.wallet))
         if self.bgnbd is not None:
             columns.update(bgnbd_columns(columns, self.bgnbd, self.config.churn.horizon_days))
         return columns
 
-    def _tables(self, tables: Tables) -> Tables:
-        """The event types, consumable categories and attribute kinds the model was
-        trained with, not those the rows scored now would suggest."""
-        kept: dict[str, Any] = {}
+    def as_trained(self, tables: Tables) -> Tables:
+        """The event types, consumable categories, attribute kinds and what undoes a
+        cancellation the model was trained with, not those the rows scored now would
+        suggest (a live customer's few rows may all fall at midnight)."""
+        kept: dict[str, Any] = {"undo_by": self.undo_by}
         if self.event_types:
             kept["event_types"] = self.event_types
         if self._rhythm_of == "orders":  # trained before the rhythm was of days
             kept["rhythm_of"] = "orders"
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
-        tables = replace(tables, **kept) if kept else tables
-        return with_kinds(tables, self.attribute_kinds)
+        return with_kinds(replace(tables, **kept), self.attribute_kinds)
+
+    @property
+    def undo_by(self) -> Literal["day", "time"]:
+        """What undid a cancellation in the training data (`features.tables.undo_by`),
+        stored since a payment in the same second does; an older model compared days."""
+        return self.info.get("undo_by", "day")
 
     @cached_property
     def _rhythm_of(self) -> str:

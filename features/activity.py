@@ -49,14 +49,26 @@ def run_starts(*keys: np.ndarray) -> np.ndarray:
     return out
 
 
+def _stamps(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    if isinstance(values, pd.Series | pd.Index):
+        return values.to_numpy(dtype="datetime64[ns]")
+    return np.asarray(values, dtype="datetime64[ns]")
+
+
 def to_days(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """Timestamps as float days since the epoch (NaN for missing), floored to the day."""
-    stamps = (
-        values.to_numpy(dtype="datetime64[ns]")
-        if isinstance(values, pd.Series | pd.Index)
-        else np.asarray(values, dtype="datetime64[ns]")
-    )
+    stamps = _stamps(values)
     out = stamps.astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    out[np.isnat(stamps)] = NAN
+    return out
+
+
+def seconds_of_day(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    """The time of day of each timestamp in float seconds (NaN for missing): what orders
+    a payment and a cancellation of the same day (`features/cancellations.py`)."""
+    stamps = _stamps(values)
+    since_midnight = stamps - stamps.astype("datetime64[D]")
+    out = since_midnight.astype("timedelta64[ns]").astype(np.int64) / 1e9
     out[np.isnat(stamps)] = NAN
     return out
 

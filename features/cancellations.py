@@ -4,8 +4,15 @@ explicit cancellation; relationship type and switching cost: commitment).
 A cancellation before the cutoff is the strongest signal a subscription log holds when
 churn is read from paid periods (`expiry`): a member who switched off renewal is still
 paid up, and still active, until the period ends. Under the `cancellation` definition a
-customer whose last cancellation is not followed by a payment is gone and not scored
+customer whose last cancellation is not undone is gone and not scored
 (`features/labels.py`), so there these features tell resubscribers apart.
+
+What undoes a cancellation, the one rule features, labels and live scoring read
+(`cancelled_unpaid`): a payment after it. When payments and cancellations carry times of
+day, one at the same second or later does (a plan change written as a cancellation and a
+new subscription paid in the same second is no leaving); in date-only data only one on
+a later day does, as a payment on the cancellation's day may be the cancellation itself
+(`features.tables.undo_by`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from features.activity import Activity
 from features.context import Context
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
@@ -39,8 +47,8 @@ SINCE_PAYMENT = FeatureSpec(
     "cancelled_since_last_payment",
     "float",
     Mechanism.RELATIONSHIP,
-    "1 when the latest cancellation is on or after the latest payment (renewal switched "
-    "off, the paid period running out), else 0.",
+    "1 when no payment undid the latest cancellation (renewal switched off, the paid "
+    "period running out), else 0.",
     "cancelled since their last payment: {cancelled_since_last_payment!y}",
 )
 
@@ -60,10 +68,36 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         "cancellations_365d": cancels.count(cancels.window(cutoff_day, 365)),
     }
     if ctx.orders is not None:
-        last_payment = ctx.orders.last_day(ctx.orders.known(cutoff_day))
-        cancelled = ~np.isnan(last_cancel) & ~(last_payment > last_cancel)
-        columns["cancelled_since_last_payment"] = cancelled.astype(np.float64)
+        columns["cancelled_since_last_payment"] = cancelled_unpaid(ctx, cutoff_day) * 1.0
     return columns
+
+
+def cancelled_unpaid(ctx: Context, cutoff_day: int) -> np.ndarray:
+    """Per customer: their latest cancellation known at the cutoff is not undone by a
+    payment known then (see the module docstring); False for those never cancelled."""
+    cancels = ctx.cancellations
+    assert cancels is not None
+    known = cancels.known(cutoff_day)
+    last_cancel = cancels.last_day(known)
+    cancelled = ~np.isnan(last_cancel)
+    lines = ctx.lines
+    if lines is None:
+        return cancelled
+    paid = lines.known(cutoff_day)
+    last_payment = lines.last_day(paid)
+    undone = last_payment > last_cancel
+    same_day = last_payment == last_cancel
+    if ctx.undo_by == "time" and same_day.any():
+        paid_at = _latest_second(lines, paid, last_cancel)
+        cancelled_at = _latest_second(cancels, known, last_cancel)
+        undone |= same_day & (paid_at >= cancelled_at)
+    return cancelled & ~undone
+
+
+def _latest_second(activity: Activity, mask: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Per customer, the latest time of day among the masked rows on their own `day`."""
+    on_day = mask & (activity.day == day[activity.code])
+    return activity.grouped(on_day, activity.values["second"][on_day], "max")
 
 
 FAMILY = Family("cancellations", _specs, _compute)

@@ -11,14 +11,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from features.activity import Activity, carried_period_ends, to_days
+from features.activity import Activity, carried_period_ends, seconds_of_day, to_days
 from features.contract import INTERACTION_TYPES, quantity_column
 from features.levels import as_text, factorize, level_codes
-from features.tables import Table, Tables, nan_to_zero, numbers
+from features.tables import Table, Tables, nan_to_zero, numbers, undo_by
 
 DEFAULT_EVENT_TYPES = 8
 """How many of the most frequent event types get their own features when none are set:
@@ -46,6 +47,9 @@ class Context:
     interactions: Activity | None
     """type (code into INTERACTION_TYPES), resolved_day, satisfaction, recorded_day."""
     cancellations: Activity | None = None
+    undo_by: Literal["day", "time"] = "day"
+    """What undoes a cancellation (`features.tables.undo_by`); by time, the lines and the
+    cancellations carry `second` (of the day)."""
 
     @property
     def n(self) -> int:
@@ -59,7 +63,8 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         tables = tables.with_tables(customers=_sorted(tables.customers, axis.argsort()))
         axis = _axis(tables.customers["customer_id"])
     signup = tables.customers.get("signup_date")
-    lines, categories = _lines(tables.transactions, axis)
+    undo = undo_by(tables)
+    lines, categories = _lines(tables.transactions, axis, timed=undo == "time")
     orders = _orders(lines)
     events, event_types = _events(tables, axis, last_cutoff_day)
     return Context(
@@ -73,7 +78,8 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         events=events,
         event_types=event_types,
         interactions=_interactions(tables.interactions, axis),
-        cancellations=_cancellations(tables.cancellations, axis),
+        cancellations=_cancellations(tables.cancellations, axis, timed=undo == "time"),
+        undo_by=undo,
     )
 
 
@@ -89,11 +95,13 @@ def _sorted(table: Table, order: np.ndarray) -> Table:
     return {name: np.asarray(values)[order] for name, values in table.items()}
 
 
-def _lines(frame: Table | None, axis: pd.Index) -> tuple[Activity | None, tuple[str, ...]]:
+def _lines(
+    frame: Table | None, axis: pd.Index, *, timed: bool
+) -> tuple[Activity | None, tuple[str, ...]]:
     if frame is None:
         return None, ()
     amount = nan_to_zero(numbers(frame["amount"]))
-    columns: dict[str, np.ndarray] = {"amount": amount}
+    columns: dict[str, np.ndarray] = {"amount": amount} | _time_of_day(frame, timed)
     categories: tuple[str, ...] = ()
     if "category" in frame:
         columns["category"], categories = _category_codes(frame["category"])
@@ -241,8 +249,15 @@ def _interactions(frame: Table | None, axis: pd.Index) -> Activity | None:
     return Activity.from_frame(frame, axis, columns=columns)
 
 
-def _cancellations(frame: Table | None, axis: pd.Index) -> Activity | None:
-    return None if frame is None else Activity.from_frame(frame, axis)
+def _cancellations(frame: Table | None, axis: pd.Index, *, timed: bool) -> Activity | None:
+    if frame is None:
+        return None
+    return Activity.from_frame(frame, axis, columns=_time_of_day(frame, timed))
+
+
+def _time_of_day(frame: Table, timed: bool) -> dict[str, np.ndarray]:
+    """The `second` column of a table compared by time (`Context.undo_by`), else none."""
+    return {"second": seconds_of_day(frame["timestamp"])} if timed else {}
 
 
 @lru_cache(maxsize=4096)

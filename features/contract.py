@@ -515,7 +515,9 @@ class ChurnSpec(_Strict):
     horizon_days: Annotated[int, Field(gt=0, le=3650)] = 90
     active_window_days: Annotated[int, Field(gt=0, le=3650)] = 365
     grace_days: Annotated[int, Field(ge=0, le=365)] = 30
-    """expiry: how long after the paid period ends a renewal still counts as staying."""
+    """How long after the paid period ends a renewal still counts as staying: under
+    expiry, and under cancellation when payments carry `paid_until` (a member past it
+    unpaid is gone). 30 days covers a dunning cycle's retries."""
     activity: Literal["purchases", "usage"] | None = None
     """inactivity: what keeps a customer active, purchases (the transactions) or usage
     (the events: a free app, where leaving is no longer opening it). Default: purchases

@@ -9,10 +9,12 @@ not be trained or tested on.
   `active_window_days` up to t; churned = no purchase in the label window. With
   `churn.activity: usage` (the default without transactions), usage events instead: a
   free app's players leave by no longer playing.
-- cancellation (contractual): eligible = known at t and not gone: no cancellation on or
-  before t that a later purchase did not undo, and (when the data hold dated activity)
-  a purchase or usage event in the `active_window_days` up to t; churned = a
-  cancellation in the label window.
+- cancellation (contractual): eligible = known at t and not gone (`gone_at`): no
+  cancellation on or before t that a payment did not undo
+  (`features.cancellations.cancelled_unpaid`), no paid period (`transactions.paid_until`)
+  that ended more than `grace_days` before t unpaid, and (when the data hold dated
+  activity) a purchase or usage event in the `active_window_days` up to t; churned =
+  gone by t + h by a cancellation or an unpaid expiry.
 - expiry (subscriptions whose payments carry the end of the paid period,
   `transactions.paid_until`): eligible = paid up at t, or ended at most `grace_days`
   before it; churned = by t + h the latest paid period (payments known then) ended more
@@ -24,12 +26,14 @@ not be trained or tested on.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from features.activity import Activity, day_of
 from features.build import exists_at
+from features.cancellations import cancelled_unpaid
 from features.context import Context, prepare
 from features.contract import ChurnSpec
 from features.subscription import paid_until_day
@@ -54,6 +58,14 @@ def label_churn(
     end_day = day_of(end) if end is not None else None
     parts = [_one_cutoff(ctx, churn, day_of(c), c, end_day) for c in cutoff_list]
     return pd.concat(parts, ignore_index=True)
+
+
+def gone_counts(tables: Tables, churn: ChurnSpec, *, cutoff: pd.Timestamp) -> dict[str, int]:
+    """Under `cancellation`, how many customers known at the cutoff are gone, per reason
+    (`Gone.counts`): what `churn score` says of those it leaves out."""
+    day = day_of(cutoff)
+    ctx = prepare(tables, last_cutoff_day=day)
+    return gone_at(ctx, churn, day).counts(exists_at(ctx, day))
 
 
 def observed_end(tables: Tables, churn: ChurnSpec) -> pd.Timestamp | None:
@@ -102,31 +114,69 @@ def _inactivity(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.nda
 
 
 def _cancellation(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
-    """Eligible: not gone at the cutoff (see `_gone`); churned: a cancellation in the
-    label window."""
-    cancels = ctx.cancellations
-    assert cancels is not None
-    horizon = cancels.window(cutoff_day + churn.horizon_days, churn.horizon_days)
-    return ~_gone(ctx, churn, cancels, cutoff_day), _any_in(cancels, horizon)
+    """Eligible: not gone at the cutoff; churned: gone by the end of the label window, by
+    a cancellation no payment undid or a paid period that ended unpaid (`gone_at`). A
+    cancellation undone at once (a plan change) is no churn, and an expiry is: a member
+    who leaves when the card fails leaves the population too, and labelled as staying
+    they would teach the model that silence is safe. Lapsing (a year without activity)
+    is no churn in the window: it is read at the cutoff."""
+    later = gone_at(ctx, churn, cutoff_day + churn.horizon_days)
+    return ~gone_at(ctx, churn, cutoff_day).any, later.cancelled | later.expired
 
 
-def _gone(ctx: Context, churn: ChurnSpec, cancels: Activity, cutoff_day: int) -> np.ndarray:
-    """Gone at the cutoff: the last cancellation on or before it is not followed by a
-    purchase (a member who resubscribed is a customer again; usage after a cancellation
-    is not a return, as a cancelled plan often runs to its end), or, when the data hold
-    dated activity, no purchase or usage in the `active_window_days` up to the cutoff
-    (a lapse without a cancellation row: nobody left to lose)."""
-    last_cancel = cancels.last_day(cancels.known(cutoff_day))
-    gone = ~np.isnan(last_cancel)
-    orders = ctx.orders
-    if orders is not None:
-        last_purchase = orders.last_day(orders.known(cutoff_day))
-        gone &= ~(last_purchase > last_cancel)
-    dated = [activity for activity in (orders, ctx.events) if activity is not None]
+@dataclass(frozen=True)
+class Gone:
+    """Why customers are no longer customers at a cutoff under `cancellation`, a mask per
+    reason (a customer may be in several); the batch and live scoring leave them out."""
+
+    cancelled: np.ndarray
+    """Their latest cancellation is not undone by a payment (`cancelled_unpaid`)."""
+    expired: np.ndarray
+    """Their latest paid period (`transactions.paid_until`) ended more than `grace_days`
+    before the cutoff: a subscription that ran out unpaid (failed cards, a trial that
+    did not convert) leaves no cancellation row."""
+    lapsed: np.ndarray
+    """No purchase or usage in the `active_window_days` up to the cutoff."""
+
+    @property
+    def any(self) -> np.ndarray:
+        return self.cancelled | self.expired | self.lapsed
+
+    def counts(self, among: np.ndarray) -> dict[str, int]:
+        """How many of the customers `among` are gone for each reason, each counted
+        once, under the first of cancelled, expired and lapsed."""
+        left, out = among.copy(), {}
+        for reason in GONE_REASONS:
+            mask = getattr(self, reason) & left
+            out[reason] = int(mask.sum())
+            left &= ~mask
+        return out
+
+
+GONE_REASONS = ("cancelled", "expired", "lapsed")
+
+
+def gone_at(ctx: Context, churn: ChurnSpec, day: int) -> Gone:
+    """Who is gone at `day` under `cancellation`: cancelled (usage after a cancellation is
+    no return, as a cancelled plan often runs to its end), expired unpaid (when payments
+    carry `paid_until`), or, when the data hold dated activity, lapsed: nobody left to
+    lose."""
+    lapsed = np.zeros(ctx.n, dtype=bool)
+    dated = [activity for activity in (ctx.orders, ctx.events) if activity is not None]
     if dated:
-        recent = [_any_in(a, a.window(cutoff_day, churn.active_window_days)) for a in dated]
-        gone |= ~np.logical_or.reduce(recent)
-    return gone
+        recent = [_any_in(a, a.window(day, churn.active_window_days)) for a in dated]
+        lapsed = ~np.logical_or.reduce(recent)
+    expired = np.zeros(ctx.n, dtype=bool)
+    if ctx.lines is not None and "paid_until_day" in ctx.lines.values:
+        expired = expired_unpaid(ctx.lines, churn.grace_days, day)
+    return Gone(cancelled=cancelled_unpaid(ctx, day), expired=expired, lapsed=lapsed)
+
+
+def expired_unpaid(lines: Activity, grace_days: int, day: int) -> np.ndarray:
+    """The latest paid period known at `day` ended more than `grace_days` before it
+    (False for the paid up, those in grace and those who never paid)."""
+    with np.errstate(invalid="ignore"):  # NaN: never paid
+        return paid_until_day(lines, day) + grace_days < day
 
 
 def _label_column(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
@@ -140,8 +190,7 @@ def _expiry(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray
     grace, end = churn.grace_days, cutoff_day + churn.horizon_days
     with np.errstate(invalid="ignore"):  # NaN: never paid, never eligible
         eligible = paid_until_day(lines, cutoff_day) + grace >= cutoff_day
-        churned = paid_until_day(lines, end) + grace < end
-    return eligible, churned
+    return eligible, expired_unpaid(lines, grace, end)
 
 
 _RULES = {

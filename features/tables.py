@@ -103,6 +103,10 @@ class Tables:
     rhythm_of: Literal["days", "orders"] = "days"
     """What the buying rhythm's gaps run between (`features/recency.py`): purchase days;
     a model trained before that read them between orders scores as it was trained."""
+    undo_by: Literal["day", "time"] | None = None
+    """What undoes a cancellation (`features/cancellations.py`): a payment on a later day,
+    or one at the cancellation's time or later; None: told from the tables (`undo_by`).
+    A model keeps what it was trained with, so a live request reads as the batch does."""
 
     def quantity_unit(self, event_type: str) -> str:
         unit = self.event_quantity_unit
@@ -131,6 +135,28 @@ def data_end(tables: Tables) -> pd.Timestamp | None:
     if tables.as_of is not None:
         return pd.Timestamp(tables.as_of).normalize()
     return tables.observed_until
+
+
+def undo_by(tables: Tables) -> Literal["day", "time"]:
+    """Whether payments and cancellations are compared by time ("time") or by day: by
+    time when both tables carry times of day (a billing export's `2024-12-19 02:06:01`,
+    where a plan change is written as a cancellation and a new subscription paid in the
+    same second), else by day: in date-only data a payment on the cancellation's day may
+    be the cancellation itself (KKBox writes a cancel as a dated payment row), so only a
+    later day undoes it. Decided per data set, once: a row at midnight in a log that
+    carries times is a time like another."""
+    if tables.undo_by is not None:
+        return tables.undo_by
+    pair = (tables.transactions, tables.cancellations)
+    timed = all(frame is not None and carries_times(frame["timestamp"]) for frame in pair)
+    return "time" if timed else "day"
+
+
+def carries_times(stamps: Any) -> bool:
+    """True when some timestamp is not at midnight: the column holds times of day."""
+    values = np.asarray(stamps, dtype="datetime64[ns]")
+    values = values[~np.isnat(values)]
+    return bool((values != values.astype("datetime64[D]")).any())
 
 
 def snapshot_cutoff(tables: Tables, *, today: pd.Timestamp) -> pd.Timestamp:

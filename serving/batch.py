@@ -21,7 +21,7 @@ import pandas as pd
 import mlflow
 from churn.model import ChurnModel
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
-from features.labels import label_churn
+from features.labels import gone_counts, label_churn
 from features.levels import texts
 from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
@@ -111,6 +111,8 @@ class Job:
     """Why the cutoff is what it is, when a user would not expect it (`TODAY_NOTE`)."""
     left_out: int = 0
     """Customers in the data not active at the cutoff (`active_only`): not scored."""
+    left_out_by: dict[str, int] = field(default_factory=dict)
+    """Under `cancellation`, `left_out` per reason (`features.labels.gone_counts`)."""
 
     @property
     def rows(self) -> int:
@@ -163,7 +165,9 @@ def prepare(
     dateless = snapshot and cutoff is None and data_end(tables) is None
     built = champion.model.features(tables, when)
     require_model_columns(built, champion, config)
-    features = active_only(built, tables, config, when)
+    as_trained = champion.model.as_trained(tables)
+    features = active_only(built, as_trained, config, when)
+    cancellation = config.churn.definition == "cancellation"
     return Job(
         champion=champion,
         features=features,
@@ -173,6 +177,7 @@ def prepare(
         segments=segments_of(champion.model.specs, config),
         cutoff_note=TODAY_NOTE if dateless else None,
         left_out=len(built) - len(features),
+        left_out_by=gone_counts(as_trained, config.churn, cutoff=when) if cancellation else {},
     )
 
 

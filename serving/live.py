@@ -29,13 +29,14 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
-from features.activity import carried_period_ends, to_days
+from features.activity import carried_period_ends, day_of, to_days
+from features.context import Context, prepare
 from features.contract import (
     MONEY_COLUMNS,
     ChurnSpec,
@@ -46,10 +47,12 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
+from features.labels import gone_at
 from features.levels import likely_meant
 from features.registry import Columns
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
+from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
@@ -148,7 +151,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     if churn.definition in ("inactivity", "cancellation"):
         require_active(request.customers, cutoff, churn, data)
     if churn.definition == "cancellation":
-        require_not_gone(request.customers, cutoff, data)
+        require_not_gone(request.customers, cutoff, data, churn=churn, undo_by=model.undo_by)
     if churn.definition == "expiry":
         require_paid_up(request.customers, cutoff, churn.grace_days)
     return cutoff
@@ -620,30 +623,70 @@ def _last_activity(
     return max(days, default=None)
 
 
-def require_not_gone(customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec) -> None:
-    """Refuse customers who cancelled on or before the cutoff and made no purchase on a
-    later day: the batch does not score them (`features.labels._gone`), and scored on
-    their past usage they would read as low risk."""
-    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
-    types = cancellation_event_types(data)
-    free = _free_periods(data.transactions)
-    gone = []
-    for customer in customers:
-        cancelled = [naive(row.timestamp) for row in _kept(customer, "cancellations", types)]
-        known = [moment for moment in cancelled if moment < end]
-        if not known:
-            continue
-        last = max(known).date()
-        rows = _kept(customer, "transactions", free_periods=free)
-        bought = [naive(row.timestamp).date() for row in rows if row.amount >= 0]
-        if not any(last < day < end.date() for day in bought):
-            gone.append(f"{customer.customer_id} (cancelled {last})")
-    if gone:
-        raise GoneError(
-            f"customer(s) {', '.join(gone)} cancelled on or before {cutoff}"
-            f"{'' if data.transactions is None else ' with no payment or purchase since'}: "
-            "no longer customers, so not scored (as in the batch)"
-        )
+def require_not_gone(
+    customers: list[CustomerHistoryIn],
+    cutoff: dt.date,
+    data: DataSpec,
+    *,
+    churn: ChurnSpec,
+    undo_by: Literal["day", "time"],
+) -> None:
+    """Refuse customers the batch holds for gone at the cutoff under `cancellation`: a
+    cancellation no payment undid, or a paid period that ended unpaid over `grace_days`
+    before it. The batch's own rule (`features.labels.gone_at`) reads the posted rows,
+    comparing payments and cancellations as the model's training data did (`undo_by`);
+    scored on their past usage they would read as low risk. (Lapsing is
+    `require_active`'s, with its own message.)"""
+    tables = Tables(
+        customers={"customer_id": _texts_as_posted(sorted(c.customer_id for c in customers))},
+        **posted_activity(customers, data),
+        undo_by=undo_by,
+    )
+    day = day_of(pd.Timestamp(cutoff))
+    ctx = prepare(tables, last_cutoff_day=day)
+    gone = gone_at(ctx, churn, day)
+    said = [
+        _cancelled_said(ctx, gone.cancelled, cutoff, data),
+        _expired_said(ctx, gone.expired & ~gone.cancelled, cutoff, churn),
+    ]
+    if any(said):
+        raise GoneError("; ".join(part for part in said if part))
+
+
+def _cancelled_said(ctx: Context, which: np.ndarray, cutoff: dt.date, data: DataSpec) -> str:
+    """The refusal of customers gone by a cancellation, naming its day ('' for none)."""
+    if not which.any():
+        return ""
+    cancels = ctx.cancellations
+    assert cancels is not None
+    last = cancels.last_day(cancels.known(day_of(pd.Timestamp(cutoff))))
+    pairs = zip(ctx.axis[which], last[which], strict=True)
+    named = ", ".join(f"{i} (cancelled {_date(d)})" for i, d in pairs)
+    since = {"time": " with no payment at its time or later", "day": " with no payment since"}
+    return (
+        f"customer(s) {named} cancelled on or before {cutoff}"
+        f"{'' if data.transactions is None else since[ctx.undo_by]}: "
+        "no longer customers, so not scored (as in the batch)"
+    )
+
+
+def _expired_said(ctx: Context, which: np.ndarray, cutoff: dt.date, churn: ChurnSpec) -> str:
+    """The refusal of members whose paid period ran out unpaid ('' for none)."""
+    if not which.any():
+        return ""
+    assert ctx.lines is not None
+    ends = paid_until_day(ctx.lines, day_of(pd.Timestamp(cutoff)))
+    pairs = zip(ctx.axis[which], ends[which], strict=True)
+    named = ", ".join(f"{i} (paid up to {_date(d)})" for i, d in pairs)
+    return (
+        f"customer(s) {named}: their paid period ended over {churn.grace_days} days "
+        f"before {cutoff} (churn.grace_days) with no payment since, so no longer customers "
+        "and not scored (as in the batch)"
+    )
+
+
+def _date(day: float) -> dt.date:
+    return EPOCH.date() + dt.timedelta(days=int(day))
 
 
 def require_paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_days: int) -> None:
@@ -834,6 +877,21 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     kinds = model.attribute_kinds
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
     unknown = attribute_unknowns(model)
+    consumables = data.transactions and data.transactions.consumable_categories
+    return Tables(
+        customers=_customers(customers, kinds, unknown, signup=signup),
+        **posted_activity(customers, data),
+        attributes=kinds,
+        consumable_categories=tuple(consumables) if consumables else None,
+        event_quantity_unit=data.events.unit() if data.events else "units",
+        event_quantities=dict(data.events.quantities) if data.events else {},
+    )
+
+
+def posted_activity(
+    customers: list[CustomerHistoryIn], data: DataSpec
+) -> dict[str, dict[str, np.ndarray]]:
+    """The posted activity tables the data section configures, as the loader reads them."""
     cancel_types = cancellation_event_types(data)
     frames = {
         name: _activity(customers, name, spec, Unknown(spec), cancel_types)
@@ -843,15 +901,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     if data.interactions is not None and "interactions" in frames:
         posted = frames["interactions"]["type"]
         frames["interactions"]["type"] = interaction_types(posted, data.interactions)
-    consumables = data.transactions and data.transactions.consumable_categories
-    return Tables(
-        customers=_customers(customers, kinds, unknown, signup=signup),
-        **frames,
-        attributes=kinds,
-        consumable_categories=tuple(consumables) if consumables else None,
-        event_quantity_unit=data.events.unit() if data.events else "units",
-        event_quantities=dict(data.events.quantities) if data.events else {},
-    )
+    return frames
 
 
 def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:

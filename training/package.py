@@ -10,7 +10,7 @@ from churn.contributions import directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.registry import safer_when
-from features.tables import Tables, data_end
+from features.tables import Tables, data_end, undo_by
 from serving.ranking import (
     Rules,
     TierReference,
@@ -51,6 +51,7 @@ def package_model(
         "training_highest": _highest_risky(rows, data.specs),
         "data_end": None if end is None else str(end.date()),
         "rhythm_of": tables.rhythm_of,
+        "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
         "bands": dict(
             zip(

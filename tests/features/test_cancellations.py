@@ -69,3 +69,26 @@ def test_without_payments_there_is_no_since_payment_flag():
     }
     assert {"days_since_last_cancellation", "cancellations_365d"} <= names
     assert "cancelled_since_last_payment" not in names
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "paid", "renewal_off"),
+    [
+        ("2024-06-18 02:06:01", "2024-06-18 02:06:01", 0),  # a plan change, in one second
+        ("2024-06-18 02:06:01", "2024-06-18 01:00:00", 1),  # paid earlier that day
+        ("2024-06-18", "2024-06-18", 1),  # date-only: the payment may be the cancellation
+        ("2024-06-18", "2024-06-19", 0),
+    ],
+)
+def test_renewal_is_off_until_a_payment_undoes_the_cancellation(cancelled, paid, renewal_off):
+    """QA: all 75 scored plan changers read "cancelled since their last payment: yes"."""
+    payments = transactions([(1, "2024-05-18 02:06:01", 9.99), (1, paid, 9.99)])
+    if len(paid) == len("2024-06-18"):
+        payments["timestamp"] = payments["timestamp"].dt.normalize()
+    tables = make_tables(
+        customer_frame=customers([1], signup=["2023-01-01"]),
+        transaction_frame=payments,
+        cancellations=cancellations([(1, cancelled)]),
+    )
+    frame = build_features(tables, cutoffs=CUTOFF)
+    assert row(frame, 1)["cancelled_since_last_payment"] == renewal_off

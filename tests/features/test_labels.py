@@ -3,7 +3,8 @@
 import pandas as pd
 
 from features.contract import ChurnSpec
-from features.labels import label_churn
+from features.labels import gone_counts, label_churn
+from features.tables import undo_by
 from tests.frames import cancellations, customers, events, make_tables, transactions
 
 CUTOFF = "2024-03-31"
@@ -131,3 +132,101 @@ def test_inactivity_by_usage_reads_the_events_not_the_purchases():
     # without transactions, usage is the default
     alone = make_tables(customer_frame=people, events=ev)
     assert _by_id(label_churn(alone, ChurnSpec(horizon_days=30), cutoffs=CUTOFF)) == labels
+
+
+def _paid(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (customer, paid at, amount, paid until)."""
+    frame = transactions(rows, columns=("paid_until",))
+    frame["paid_until"] = pd.to_datetime(frame["paid_until"])
+    return frame
+
+
+CANCELLATION = ChurnSpec(definition="cancellation", horizon_days=90, grace_days=30)
+
+
+def test_under_cancellation_a_paid_period_that_ended_unpaid_is_gone_and_its_expiry_churn():
+    """A lapsed trial or a failed card leaves no cancellation row; kept as a customer it
+    was labelled a non-churner for a year (QA: 974 of 4,076 test rows)."""
+    people = customers([1, 2, 3, 4], signup=["2023-11-01"] * 4)
+    payments = _paid(
+        [
+            (1, "2023-12-01", 0.0, "2023-12-15"),  # a trial that never converted
+            (2, "2024-03-15", 50.0, "2024-04-15"),  # paying monthly...
+            (2, "2024-04-15", 50.0, "2024-05-15"),  # ...and renewing
+            (2, "2024-05-15", 50.0, "2024-06-15"),
+            (3, "2024-02-10", 50.0, "2024-03-10"),  # ended 21 days ago: in grace
+            (4, "2024-03-01", 600.0, "2025-03-01"),  # a year paid ahead
+        ]
+    )
+    usage = events([(1, "2024-03-20", "login")])  # still logs in: no payment, though
+    tables = make_tables(
+        customer_frame=people,
+        transaction_frame=payments,
+        events=usage,
+        cancellations=cancellations([(9, "2024-01-01")]),
+    )
+    labels = _by_id(label_churn(tables, CANCELLATION, cutoffs=CUTOFF))
+    assert not labels[1]["eligible"]
+    assert labels[2]["eligible"] and not labels[2]["churned"]
+    assert labels[3]["eligible"] and labels[3]["churned"]  # never renewed: expired
+    assert labels[4]["eligible"] and not labels[4]["churned"]
+    counts = gone_counts(tables, CANCELLATION, cutoff=pd.Timestamp(CUTOFF))
+    assert counts == {"cancelled": 0, "expired": 1, "lapsed": 0}
+
+
+def _cancel_and_pay(at: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """at: (customer, cancelled at, paid at or None)."""
+    cancels = cancellations([(c, cancelled) for c, cancelled, _ in at])
+    payments = transactions(
+        [(c, "2024-01-05 08:00:00", 50.0) for c, _, _ in at]
+        + [(c, paid, 50.0) for c, _, paid in at if paid is not None]
+    )
+    return cancels, payments
+
+
+def test_a_payment_in_the_cancellations_second_undoes_it_when_the_data_carry_times():
+    """A plan change written as a cancellation and a new subscription paid in the same
+    second (QA: 18 of 319 test churners were upgrades) is no leaving, at the cutoff or in
+    the label window; one paid earlier that day is no return."""
+    cancels, payments = _cancel_and_pay(
+        [
+            (1, "2024-02-10 02:06:01", "2024-02-10 02:06:01"),  # plan change
+            (2, "2024-02-10 14:00:00", "2024-02-10 09:00:00"),  # paid, then cancelled
+            (3, "2024-04-20 10:00:00", "2024-04-20 10:00:00"),  # plan change in the window
+            (4, "2024-04-20 10:00:00", None),  # leaves in the window
+        ]
+    )
+    people = customers([1, 2, 3, 4], signup=["2023-11-01"] * 4)
+    tables = make_tables(customer_frame=people, transaction_frame=payments, cancellations=cancels)
+    assert undo_by(tables) == "time"
+    labels = _by_id(label_churn(tables, CANCELLATION, cutoffs=CUTOFF))
+    assert labels[1]["eligible"] and not labels[1]["churned"]
+    assert not labels[2]["eligible"]
+    assert labels[3]["eligible"] and not labels[3]["churned"]
+    assert labels[4]["eligible"] and labels[4]["churned"]
+
+
+def test_in_date_only_data_only_a_payment_on_a_later_day_undoes_a_cancellation():
+    """KKBox writes a cancellation as a dated payment row: a payment on its day may be
+    the cancellation itself."""
+    cancels, payments = _cancel_and_pay(
+        [(1, "2024-02-10", "2024-02-10"), (2, "2024-02-10", "2024-02-11")]
+    )
+    payments["timestamp"] = payments["timestamp"].dt.normalize()
+    people = customers([1, 2], signup=["2023-11-01"] * 2)
+    tables = make_tables(customer_frame=people, transaction_frame=payments, cancellations=cancels)
+    assert undo_by(tables) == "day"
+    labels = _by_id(label_churn(tables, CANCELLATION, cutoffs=CUTOFF))
+    assert not labels[1]["eligible"]
+    assert labels[2]["eligible"]
+
+
+def test_a_cancellation_undone_after_the_horizon_is_churn_in_it():
+    """Payments after the label window are not known at its end."""
+    cancels, payments = _cancel_and_pay([(1, "2024-06-20 10:00:00", "2024-07-05 10:00:00")])
+    tables = make_tables(
+        customer_frame=customers([1], signup=["2023-11-01"]),
+        transaction_frame=payments,
+        cancellations=cancels,
+    )
+    assert _by_id(label_churn(tables, CANCELLATION, cutoffs=CUTOFF))[1]["churned"]

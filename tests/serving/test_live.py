@@ -365,7 +365,7 @@ def test_customers_the_batch_holds_for_lapsed_are_422_naming_them(client, served
 
 
 def test_under_cancellation_usage_in_the_window_keeps_a_member_active():
-    """As `features.labels._gone`: a purchase or usage event in the window."""
+    """As `features.labels.gone_at`: a purchase or usage event in the window."""
     churn = ChurnSpec(definition="cancellation", active_window_days=90)
     using = _member(("2019-01-20", "NextSong"), payments=("2018-01-01",))
     live.require_active([using], dt.date(2019, 1, 31), churn, USAGE_LOG)
@@ -401,30 +401,85 @@ def _member(*events: tuple[str, str], payments: tuple[str, ...] = (), **more: An
     )
 
 
+CANCELLATION = ChurnSpec(definition="cancellation", grace_days=30)
+
+
+def _not_gone(
+    customers: list[CustomerHistoryIn],
+    cutoff: dt.date,
+    data: DataSpec = USAGE_LOG,
+    undo_by: str = "day",
+) -> None:
+    live.require_not_gone(customers, cutoff, data, churn=CANCELLATION, undo_by=undo_by)
+
+
 def test_a_customer_who_cancelled_by_the_cutoff_is_gone_not_scored_low():
     """Their past usage would score a low risk; the batch does not score them at all."""
     cancelled = _member(("2019-01-02", "NextSong"), ("2019-01-05", "Cancellation Confirmation"))
     with pytest.raises(live.GoneError, match=r"u1 \(cancelled 2019-01-05\)"):
-        live.require_not_gone([cancelled], dt.date(2019, 1, 31), USAGE_LOG)
-    live.require_not_gone([cancelled], dt.date(2019, 1, 4), USAGE_LOG)  # not yet then
+        _not_gone([cancelled], dt.date(2019, 1, 31))
+    _not_gone([cancelled], dt.date(2019, 1, 4))  # not yet then
     posted = _member(("2019-01-02", "NextSong"), cancellations=[{"timestamp": "2019-01-05"}])
     with pytest.raises(live.GoneError):
-        live.require_not_gone([posted], dt.date(2019, 1, 31), USAGE_LOG)
+        _not_gone([posted], dt.date(2019, 1, 31))
     back = _member(
         ("2019-01-05", "Cancellation Confirmation"), payments=("2019-01-05", "2019-01-09")
     )
-    live.require_not_gone([back], dt.date(2019, 1, 31), USAGE_LOG)  # paid again since
+    _not_gone([back], dt.date(2019, 1, 31))  # paid again since
     same_day = _member(("2019-01-05", "Cancellation Confirmation"), payments=("2019-01-05",))
-    with pytest.raises(live.GoneError):  # as the batch: a purchase on a later day undoes it
-        live.require_not_gone([same_day], dt.date(2019, 1, 31), USAGE_LOG)
+    with pytest.raises(live.GoneError, match="with no payment since"):  # date-only data
+        _not_gone([same_day], dt.date(2019, 1, 31))
     other_log = USAGE_LOG.model_copy(
         update={"cancellations": USAGE_LOG.cancellations.model_copy(update={"path": "c.csv"})}
     )
-    live.require_not_gone([cancelled], dt.date(2019, 1, 31), other_log)  # pages are usage
+    _not_gone([cancelled], dt.date(2019, 1, 31), other_log)  # pages are usage
     no_payments = USAGE_LOG.model_copy(update={"transactions": None})
     with pytest.raises(live.GoneError) as gone:  # nothing to come back by: said so
-        live.require_not_gone([cancelled], dt.date(2019, 1, 31), no_payments)
+        _not_gone([cancelled], dt.date(2019, 1, 31), no_payments)
     assert "cancelled on or before 2019-01-31: no longer customers" in str(gone.value)
+
+
+def test_a_payment_in_the_cancellations_second_keeps_a_member_when_the_data_carry_times():
+    """QA: a plan change paid in the cancellation's second was refused as "cancelled ...
+    with no payment or purchase since"; the batch's rule, as the model was trained."""
+    plan_change = _member(
+        ("2019-01-05T02:06:01", "Cancellation Confirmation"), payments=("2019-01-05T02:06:01",)
+    )
+    _not_gone([plan_change], dt.date(2019, 1, 31), undo_by="time")
+    with pytest.raises(live.GoneError, match="with no payment since"):  # an older model
+        _not_gone([plan_change], dt.date(2019, 1, 31), undo_by="day")
+    paid_before = _member(
+        ("2019-01-05T02:06:01", "Cancellation Confirmation"), payments=("2019-01-05T01:00:00",)
+    )
+    with pytest.raises(live.GoneError, match="with no payment at its time or later"):
+        _not_gone([paid_before], dt.date(2019, 1, 31), undo_by="time")
+
+
+PAID_PERIODS = USAGE_LOG.model_copy(
+    update={
+        "transactions": USAGE_LOG.transactions.model_copy(
+            update={"columns": {**USAGE_LOG.transactions.columns, "paid_until": "period_end"}}
+        )
+    }
+)
+
+
+def test_a_member_whose_paid_period_ended_unpaid_is_gone_as_in_the_batch():
+    """A trial that never converted, still logging in: no cancellation, and no customer."""
+    trial = _member(
+        ("2019-01-20", "NextSong"),
+        transactions=[{"timestamp": "2018-11-01", "amount": 0, "paid_until": "2018-11-15"}],
+    )
+    with pytest.raises(live.GoneError) as gone:
+        _not_gone([trial], dt.date(2019, 1, 31), PAID_PERIODS)
+    assert "u1 (paid up to 2018-11-15): their paid period ended over 30 days before" in str(
+        gone.value
+    )
+    in_grace = _member(
+        ("2019-01-20", "NextSong"),
+        transactions=[{"timestamp": "2018-12-10", "amount": 9, "paid_until": "2019-01-10"}],
+    )
+    _not_gone([in_grace], dt.date(2019, 1, 31), PAID_PERIODS)
 
 
 @pytest.fixture(scope="module")
@@ -512,6 +567,15 @@ def test_a_cancellation_model_refuses_a_gone_customer_before_scoring(snapshot):
     request = ScoreIn(customers=[cancelled], cutoff=dt.date(2019, 1, 31))
     with pytest.raises(live.GoneError, match="not scored"):
         live.checked_cutoff(request, model)
+
+
+def test_posted_rows_compare_payments_and_cancellations_as_training_did(snapshot):
+    """A live customer's few rows may all fall at midnight: the model's flag decides."""
+    loaded, _ = snapshot
+    posted = Tables(customers={"customer_id": np.array(["u1"], dtype=object)})
+    assert loaded.model.as_trained(posted).undo_by == "day"  # no payments in training
+    timed = dataclasses.replace(loaded.model, info={**loaded.model.info, "undo_by": "time"})
+    assert timed.as_trained(posted).undo_by == "time"
 
 
 def test_a_snapshot_customer_posted_with_none_of_the_models_attributes_is_refused(snapshot):
@@ -1194,7 +1258,7 @@ def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
 
 
 def test_the_active_window_reads_only_the_tables_the_model_reads():
-    """As `features.labels._gone`: customers and cancellations alone have nothing dated
+    """As `features.labels.gone_at`: customers and cancellations alone have nothing dated
     to lapse from; and an event the model's tables drop keeps nobody active."""
     churn = ChurnSpec(definition="cancellation", active_window_days=90)
     snapshot = DataSpec.model_validate(
