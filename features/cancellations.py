@@ -50,6 +50,10 @@ SINCE_PAYMENT = FeatureSpec(
     "1 when no payment undid the latest cancellation (renewal switched off, the paid "
     "period running out), else 0.",
     "cancelled since their last payment: {cancelled_since_last_payment!y}",
+    # one event, said once with its date (`serving/reasons.py` shows one reason of the
+    # family): not "cancelled since their last payment: yes" beside "cancelled 12 days ago"
+    reason_fuller=("cancelled {days_since_last_cancellation!d:.0f}, after their last payment"),
+    reason_zero="no cancellation since their last payment",
 )
 
 

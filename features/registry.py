@@ -335,7 +335,41 @@ class _Ago(float):
         return f"{format(float(self), spec)} day{'' if float(self) == 1 else 's'} ago"
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYeandgp")
+PLAN_TERMS: tuple[tuple[str, float, float], ...] = (
+    # (words, shortest, longest) period in days: calendar months run 28 to 31 days, a
+    # quarter 89 to 92, a year 365 or 366 (a leap year's annual plan read "366-day plan");
+    # a long period invoiced a few days after it began pays for a few days less (a
+    # billing export's annual invoices of 362 to 364 days)
+    ("weekly", 7, 7),
+    ("monthly", 28, 31),
+    ("quarterly", 88, 92),
+    ("half-yearly", 178, 184),
+    ("annual", 355, 366),
+    ("two-year", 720, 731),
+)
+
+
+def plan_term(days: float) -> str:
+    """A plan's length as a billing team says it: 30 days -> "monthly", 366 -> "annual";
+    a length of no calendar term as its days ("14-day")."""
+    for words, shortest, longest in PLAN_TERMS:
+        if shortest <= days <= longest:
+            return words
+    return f"{days:.0f}-day"
+
+
+MONTHLY_DAYS_MAX = next(longest for words, _, longest in PLAN_TERMS if words == "monthly")
+"""The longest period a monthly plan pays for."""
+
+
+class _Term(float):
+    """A plan's length in days as its term: format(365.0, "") -> "annual" (`plan_term`)."""
+
+    def __format__(self, spec: str) -> str:
+        return plan_term(float(self))
+
+
+CUSTOM_CONVERSIONS = frozenset("cxyYeandgpt")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
@@ -344,8 +378,8 @@ class _ReasonFormatter(string.Formatter):
     "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no" (`!Y`: "Yes" or "No"),
     `{name!n}` a plain number without exponent notation, `{name!d:.0f}` days as "15 days
     ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"),
-    `{name!p:.0%}` a probability ("under 1%", "over 99%" at its ends); the rest is
-    str.format."""
+    `{name!p:.0%}` a probability ("under 1%", "over 99%" at its ends), `{name!t}` a plan's
+    days as its term ("annual"); the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -368,6 +402,8 @@ class _ReasonFormatter(string.Formatter):
             return _Estimate(float(value))  # type: ignore[arg-type]
         if conversion == "p":
             return _Probability(float(value))  # type: ignore[arg-type]
+        if conversion == "t":
+            return _Term(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 
@@ -424,6 +460,17 @@ def safer_when(name: str) -> Literal["higher", "lower"] | None:
         if re.fullmatch(pattern, name):
             return side
     return None
+
+
+_WINDOW_DAYS = re.compile(r".*?_(\d+)d(?:_.*)?")
+
+
+@lru_cache(maxsize=4096)
+def window_days(name: str) -> int | None:
+    """The window a feature's name carries (`spend_30d`, `spend_trend_180d_vs_prev`,
+    `purchase_pace_90d_vs_lifetime`): 30, 180, 90; None without one."""
+    found = _WINDOW_DAYS.fullmatch(name)
+    return int(found[1]) if found else None
 
 
 NEVER_WHEN_MISSING = re.compile(r"days_since_last_.+")

@@ -25,14 +25,16 @@ SPECS = [
         "float",
         Mechanism.RELATIONSHIP,
         "Days from the cutoff to the end of the latest paid period (negative: ended).",
-        "membership {paid_days_left!e:.0f}",
+        # with the plan: "ends in 10 days" is news for an annual plan, routine for a
+        # monthly one (`serving/reasons.py` shows no running monthly period's end)
+        "paid period {paid_days_left!e:.0f} ({plan_days_last!t} plan)",
     ),
     FeatureSpec(
         "plan_days_last",
         "float",
         Mechanism.RELATIONSHIP,
         "Days the latest payment paid for (a monthly or a yearly plan).",
-        "on a {plan_days_last:.0f}-day plan",
+        "{plan_days_last!t} plan",
     ),
 ]
 

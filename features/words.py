@@ -1,4 +1,4 @@
-"""A subscription's reasons in its own words.
+"""A subscription's reasons in its own words, and what its billing cycle alone says.
 
 The purchase-cycle features read a payment log as they read a shop's purchases (a
 renewal is a purchase occasion), but a retention team at a music service reads "no
@@ -6,15 +6,30 @@ payment for 40 days, 1.3x their usual gap" and "usually pays every 30 days", not
 shop's "no purchase" and "usually buys". A payment log is a transactions table with
 `paid_until` (the period each payment pays for); a batch and a live request tell it
 the same way, so their reasons read alike.
+
+A member's payments follow their plan, so some values only say where the cutoff falls
+in the billing cycle (`billing_cycle_only`), and a shop's models of buying say nothing
+of scheduled invoices (`unspoken_on_payments`): such values stay features, and are no
+reasons.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 
-from features.registry import FeatureSpec
+import numpy as np
+
+from features.registry import (
+    MONTHLY_DAYS_MAX,
+    FeatureSpec,
+    Mechanism,
+    safer_when,
+    window_days,
+)
+from features.subscription import FAMILY as PAYMENT_LOG
 from features.tables import Tables
 
 PAYMENT_WORDS = {
@@ -62,3 +77,50 @@ def _payment_words(text: str) -> str:
         part if part.startswith("{") else _WORD.sub(lambda m: PAYMENT_WORDS[m[1]], part)
         for part in parts
     )
+
+
+NOT_ON_PAYMENTS = frozenset({"wallet", "bgnbd"})
+"""Families whose reasons speak of a shop's buying: a wallet is what comparable customers
+spend in a category, and BG/NBD counts purchases made at will. A member's payments are
+the invoices of their plan, so "customers like them spend up to 17,995 a year" (1,021
+risk reasons on a SaaS billing export) and "2.9 purchases expected in the coming
+horizon" tell their plan's price and schedule, nothing they chose."""
+
+
+def unspoken_on_payments(specs: Iterable[FeatureSpec]) -> frozenset[str]:
+    """The features of `specs` (a model's) that no reason names when they are a payment
+    log's (they hold the subscription family, declared only for `paid_until`): the model
+    still uses them."""
+    specs = list(specs)
+    if not any(spec.family == PAYMENT_LOG.name for spec in specs):
+        return frozenset()
+    return frozenset(spec.name for spec in specs if spec.family in NOT_ON_PAYMENTS)
+
+
+def billing_cycle_only(
+    spec: FeatureSpec, *, paid_days_left: np.ndarray, plan_days: np.ndarray, raising: np.ndarray
+) -> np.ndarray | None:
+    """The rows whose value of `spec` only says where the cutoff falls in a paid-up
+    member's billing cycle (None: no row of this feature can):
+
+    - the end of a running monthly period: every monthly plan ends within 31 days (a
+      median of 22 read as the top risk reason of a SaaS export); a longer plan's end,
+      or a period already ended, is news;
+    - a purchase-cycle window shorter than the plan: an annual payer spends nothing in
+      most 30-day windows and all in one half-year ("spend down 100% versus the previous
+      half-year" was an annual plan's in 745 of 783 reasons); a window at least as long
+      as the plan holds a paid-up member's latest payment, so what it shows is theirs;
+    - raising the risk, the silence since the last payment: it is what they paid for
+      ("no payment for 332 days, 11.4x their usual gap" of a member paid up for a year).
+    """
+    running = paid_days_left >= 0
+    if spec.name == "paid_days_left":
+        return running & (plan_days <= MONTHLY_DAYS_MAX)
+    if spec.family not in PURCHASE_CYCLE:
+        return None
+    window = window_days(spec.name)
+    if window is not None:
+        return running & (window < plan_days)
+    if spec.mechanism is Mechanism.RECENCY and safer_when(spec.name) == "lower":
+        return running & raising
+    return None

@@ -115,6 +115,27 @@ def test_end_conversion_reads_ends_in_or_ended_ago():
     assert spec.render({"d": -5.0}) == "membership ended 5 days ago"
 
 
+@pytest.mark.parametrize(
+    ("days", "term"),
+    [
+        (7, "weekly"),
+        (28, "monthly"),
+        (31, "monthly"),
+        (91, "quarterly"),
+        (182, "half-yearly"),
+        (362, "annual"),
+        (365, "annual"),
+        (366, "annual"),
+        (731, "two-year"),
+        (14, "14-day"),
+    ],
+)
+def test_a_plan_length_reads_as_its_term_whatever_the_month_or_leap_year(days, term):
+    """ "on a 366-day plan" beside "on a 365-day plan": a billing team says "annual"."""
+    spec = FeatureSpec("p", "float", Mechanism.RELATIONSHIP, "p", "{p!t} plan")
+    assert spec.render({"p": float(days)}) == f"{term} plan"
+
+
 def test_a_numeric_attribute_holding_only_0_and_1_reads_yes_or_no():
     """'SeniorCitizen: yes', not 'SeniorCitizen 1'; other numbers stay numbers."""
     flags = _attribute_specs(pd.DataFrame({"customer_id": [1, 2, 3], "senior": [0, 1, None]}))

@@ -52,9 +52,18 @@ def test_commitment_features_read_the_payments_known_at_the_cutoff():
     assert one["plan_days_last"] == 30
     assert three["paid_days_left"] == 199 and three["plan_days_last"] == 366
     assert four["paid_days_left"] == -90
-    spec = next(s for s in built.specs if s.name == "paid_days_left")
-    assert spec.render({"paid_days_left": 20.0}) == "membership ends in 20 days"
-    assert spec.render({"paid_days_left": -90.0}) == "membership ended 90 days ago"
+    spec, plan = (
+        next(s for s in built.specs if s.name == n) for n in ("paid_days_left", "plan_days_last")
+    )
+    monthly, annual = {"plan_days_last": 30.0}, {"plan_days_last": 366.0}
+    assert spec.render({"paid_days_left": 20.0, **annual}) == (
+        "paid period ends in 20 days (annual plan)"
+    )
+    assert spec.render({"paid_days_left": -90.0, **monthly}) == (
+        "paid period ended 90 days ago (monthly plan)"
+    )
+    assert plan.render(annual) == "annual plan"  # a leap year's, not "366-day plan"
+    assert plan.render({"plan_days_last": 14.0}) == "14-day plan"
 
 
 def test_a_renewal_paid_after_the_cutoff_changes_no_feature():
