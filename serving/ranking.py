@@ -16,7 +16,8 @@ Value at risk = churn probability × value.
 
 Tiers, first match wins (thresholds are parameters of `Rules`):
 
-- `below_zero`: value ≤ 0 (costs more to serve than it brings: do not chase);
+- `below_zero`: value < 0 (costs more to serve than it brings: do not chase); a value
+  of 0 (a free trial, no revenue yet) is no cost known, and not below zero;
 - `most_valuable`: value in the top `top_share` (20%) of the batch;
 - `most_growable`: wallet share (`wallet_share_365d`) below 0.3 with an estimated wallet
   (`wallet_365d`) above the batch median: room to grow a big wallet;
@@ -189,7 +190,7 @@ def value_tier(
     the module docstring for the rules and order."""
     reference = reference or TierReference.of(features, value, rules)
     known = ~np.isnan(value)
-    below_zero = known & (value <= 0)
+    below_zero = known & (value < 0)
     top = known & (value > 0)
     if reference.most_valuable_from is not None:
         top &= value >= reference.most_valuable_from

@@ -64,19 +64,31 @@ def test_tiers():
     features = _features()
     tiers = value_tier(features, customer_value(features, Rules()), Rules())
     # top 20% of ten values: 500 and 1100; median wallet is 10, so wallets of 1000,
-    # 2000 and 20 are above it; of those, shares 0.1 / 0.2 / 0.025 / 0.1 are below 0.3.
+    # 2000 and 20 are above it; of those, shares 0.1 / 0.2 / 0.025 / 0.1 are below 0.3;
+    # the two values of 0 are no cost known: standard, not below zero
     assert tiers.tolist() == [
         "most_growable",
         "most_growable",
         "standard",
         "standard",
         "most_valuable",
-        "below_zero",
-        "below_zero",
+        "standard",
+        "standard",
         "most_growable",
         "most_growable",
         "most_valuable",
     ]
+
+
+def test_only_a_value_below_zero_is_below_zero_not_a_free_trials_nothing():
+    """A SaaS export's 759 free trials (value 0, no revenue and no cost known) were tiered
+    `below_zero`, "cost more to serve than they bring"; a configured value net of the
+    cost to serve that is negative is."""
+    features = pd.DataFrame({"spend_365d": [0.0, 0.0, 100.0], "spend_total": [0.0, 0.0, 100.0]})
+    computed = value_tier(features, customer_value(features, Rules()), Rules())
+    assert "below_zero" not in computed.tolist()
+    configured = customer_value(features, Rules(), configured=pd.Series([-40.0, 0.0, 100.0]))
+    assert value_tier(features, configured, Rules()).tolist()[:2] == ["below_zero", "standard"]
 
 
 def test_tiers_against_a_reference_population():
