@@ -2,7 +2,8 @@
 
 Attributes carry relationship type and switching cost (contract and commitment
 attributes, DOMAIN.md) and predict the wallet. A customers table is a snapshot, so its
-attributes are static and must not be something only known after a cutoff; those of a
+attributes are static and must not be something only known after a cutoff (training
+names one that tells who is gone by the data's end: `training/leaks.py`); those of a
 dated log (a customers log, or columns a payment or usage log carries: a payment's
 auto-renew flag) are read as of each cutoff.
 """

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
-from sklearn.metrics import roc_auc_score
 
 from features.contract import RunConfig
 from features.tables import Tables, data_end
 from training.evaluate import classification_metrics, profit_curve
+from training.leaks import strongest_single_feature, undated_attribute_leaks
 from training.protocol import Outcome, first_activity, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
@@ -89,9 +89,7 @@ def build_report(
     unknown = [name for name in config.reasons.never if name not in known]
     if unknown:  # a typo would leave the attribute in every reason list, silently
         report["reasons_never_unknown"] = unknown
-    strongest = strongest_single_feature(outcome.data.frame, outcome.data.specs)
-    if strongest is not None:
-        report["strongest_single_feature"] = strongest
+    report.update(_leak_checks(outcome, tables, config))
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
         report["training_cutoffs_requested"] = config.training.cutoffs
@@ -104,37 +102,20 @@ def build_report(
     return report
 
 
-LEAK_SAMPLE_ROWS = 50_000
-MAX_LEVELS_CHECKED = 50
-"""A categorical feature with more levels would separate the rows by its own detail."""
-
-
-def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any] | None:
-    """The feature that alone ranks churners best (ROC AUC either way, on up to
-    `LEAK_SAMPLE_ROWS` labelled rows): numbers as they are, a category by its churn
-    rate. A column recorded after or because of the churn shows here near 1.0."""
-    rows = frame.sample(min(len(frame), LEAK_SAMPLE_ROWS), random_state=0)
-    y = rows["churned"].to_numpy(dtype=int)
-    if y.min() == y.max():
-        return None
-    best: dict[str, Any] | None = None
-    for spec in specs:
-        values = rows[spec.name]
-        if spec.dtype == "category":
-            if values.nunique() > MAX_LEVELS_CHECKED:
-                continue
-            values = values.astype("object").map(
-                rows.groupby(values.astype("object"))["churned"].mean()
-            )
-        score = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
-        known = ~np.isnan(score)
-        if known.sum() < 2 or y[known].min() == y[known].max():
-            continue
-        auc = float(roc_auc_score(y[known], score[known]))
-        auc = max(auc, 1.0 - auc)
-        if best is None or auc > best["roc_auc"]:
-            best = {"feature": spec.name, "roc_auc": float(auc)}
-    return best
+def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[str, Any]:
+    """What the two leak checks found (`training/leaks.py`); the undated attributes are
+    judged on the training cutoffs, so only where a cutoff plan says which."""
+    found: dict[str, Any] = {}
+    strongest = strongest_single_feature(outcome.data.frame, outcome.data.specs)
+    if strongest is not None:
+        found["strongest_single_feature"] = strongest
+    if outcome.plan is not None:
+        leaks = undated_attribute_leaks(
+            outcome.data, tables, config.churn, cutoffs=outcome.plan.train
+        )
+        if leaks:
+            found["undated_attribute_leaks"] = leaks
+    return found
 
 
 def print_report(console: Console, report: dict[str, Any]) -> None:
@@ -222,6 +203,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"{strongest['roc_auc']:.3f}: a column recorded after (or because of) the churn "
             "leaks the label; leave it out unless it is known before the cutoff"
         )
+    notes += [_undated_leak_note(leak) for leak in report.get("undated_attribute_leaks", [])]
     limit = report.get("promotion_max_ece")
     ece = report["model"].get("ece", np.nan)
     if limit is not None and ece > limit:
@@ -238,6 +220,33 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     notes += _history_caveats(report)
     return notes
+
+
+def _undated_leak_note(leak: dict[str, Any]) -> str:
+    """An attribute read as of the extract that tells who is gone by the data's end."""
+    name, end = leak["attribute"], leak["end"]
+    levels = [f"'{lv['level']}' {lv['gone_share']:.0%}" for lv in leak.get("levels", [])]
+    if levels:
+        listed = f"{', '.join(levels[:-1])} and {levels[-1]}" if len(levels) > 1 else levels[0]
+        told = (
+            f"{listed} were gone by {end} (all: {leak['gone_share']:.0%}), told apart with ROC AUC"
+        )
+    else:
+        told = f"it tells who is gone by {end} with ROC AUC"
+    dated = (
+        f" against {leak['best_dated_roc_auc']:.3f} for the best dated feature "
+        f"({leak['best_dated_feature']})"
+        if "best_dated_feature" in leak
+        else ""
+    )
+    return (
+        f"{name} is read as of the extract (its table has no timestamp), so at every "
+        f"training cutoff it knows who leaves later: of the customers still there "
+        f"{leak['horizon_days']} days after one, {told} {leak['roc_auc_gone_by_end']:.3f}"
+        f"{dated}; it inflates the test and will not hold on new data: leave {name} out of "
+        "attributes (not_attributes under attributes: all) or give its table a timestamp "
+        "(a history of its values, each read from its date)"
+    )
 
 
 def baseline_notes(report: dict[str, Any]) -> list[str]:

@@ -14,7 +14,8 @@ from training.evaluate import (
     lift_at,
     profit_curve,
 )
-from training.report import METRICS, caveats, print_report, strongest_single_feature
+from training.leaks import strongest_single_feature
+from training.report import METRICS, caveats, print_report
 
 # -- expected calibration error ----------------------------------------------------------------
 

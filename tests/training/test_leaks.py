@@ -1,0 +1,116 @@
+"""The undated-attribute leak check on a tiny subscription world with a known fate."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.contract import (
+    CancellationsSpec,
+    ChurnSpec,
+    DataSpec,
+    RunConfig,
+    TransactionsSpec,
+)
+from features.tables import Tables
+from tests.frames import cancellations, customers, transactions
+from training.dataset import assemble
+from training.leaks import undated_attribute_leaks
+from training.protocol import make_plan
+from training.report import caveats
+
+MONTHS = pd.date_range("2023-01-01", "2024-12-01", freq="MS")
+END = pd.Timestamp("2024-12-31")
+
+
+def _world(seed: int = 0, n: int = 300) -> Tables:
+    """Monthly payments until a cancellation; 'basic' cancels at 8% a month, 'pro' at 2%
+    (a real effect, known from the start). `status` is the billing system's at the
+    extract: 'cancelled' for whoever cancelled by its end."""
+    rng = np.random.default_rng(seed)
+    plan = rng.choice(["basic", "pro"], n)
+    hazard = np.where(plan == "basic", 0.08, 0.02)
+    payments, cancels = [], []
+    for customer, monthly in enumerate(hazard, start=1):
+        for month in MONTHS:
+            if rng.random() < monthly:
+                cancels.append((customer, str((month + pd.Timedelta(days=9)).date())))
+                break
+            payments.append((customer, str(month.date()), 30.0))
+    cancelled = {customer for customer, _ in cancels}
+    status = ["cancelled" if c in cancelled else "active" for c in range(1, n + 1)]
+    return Tables(
+        customers=customers(list(range(1, n + 1)), plan=list(plan), status=status),
+        transactions=transactions(payments),
+        cancellations=cancellations(cancels),
+        attributes={"plan": "categorical", "status": "categorical"},
+        as_of=END,
+    )
+
+
+def _config(churn: ChurnSpec) -> RunConfig:
+    data = DataSpec(
+        transactions=TransactionsSpec(path=Path("unused.csv")),
+        cancellations=CancellationsSpec(path=Path("unused.csv")),
+    )
+    return RunConfig(name="t", data=data, churn=churn)
+
+
+def _leaks(tables: Tables, churn: ChurnSpec) -> list[dict]:
+    config = _config(churn)
+    plan = make_plan(tables, config)
+    data = assemble(tables, config, plan.all, fit_on=plan.train)
+    return undated_attribute_leaks(data, tables, churn, cutoffs=plan.train)
+
+
+CANCELLATION = ChurnSpec(definition="cancellation", horizon_days=90)
+
+
+def test_a_status_recorded_at_the_extract_is_named_and_an_honest_plan_is_not():
+    """The QA export's `state` raised ROC AUC 0.83 -> 0.93 without a word."""
+    (leak,) = _leaks(_world(), CANCELLATION)
+    assert leak["attribute"] == "status" and leak["roc_auc_gone_by_end"] > 0.95
+    assert leak["end"] == "2024-12-31" and leak["horizon_days"] == 90
+    shares = {level["level"]: level["gone_share"] for level in leak["levels"]}
+    assert shares["cancelled"] == 1.0 and shares["active"] == 0.0
+    report = {"churn_rate": 0.1, "n_customers": 300, "model": {"roc_auc": 0.9}, "baselines": {}}
+    (note,) = caveats({**report, "undated_attribute_leaks": [leak]})
+    assert note.startswith("status is read as of the extract (its table has no timestamp)")
+    assert "'cancelled' 100% and 'active' 0% were gone by 2024-12-31" in note
+    assert "leave status out of attributes" in note and "give its table a timestamp" in note
+
+
+def test_a_number_recorded_at_the_extract_is_named_without_levels():
+    """The current MRR is 0 for whoever has cancelled by the export."""
+    tables = _world()
+    mrr = np.where(tables.customers["status"] == "cancelled", 0.0, 30.0)
+    numeric = replace(
+        tables,
+        customers=tables.customers.assign(mrr=mrr),
+        attributes={"plan": "categorical", "mrr": "numeric"},
+    )
+    (leak,) = _leaks(numeric, CANCELLATION)
+    assert leak["attribute"] == "mrr" and "levels" not in leak
+    report = {"churn_rate": 0.1, "n_customers": 300, "model": {"roc_auc": 0.9}, "baselines": {}}
+    (note,) = caveats({**report, "undated_attribute_leaks": [leak]})
+    assert "after one, it tells who is gone by 2024-12-31 with ROC AUC 1.000" in note
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_honest_attribute_with_a_real_effect_alone_is_not_named(seed):
+    tables = _world(seed)
+    honest = replace(tables, attributes={"plan": "categorical"})
+    assert _leaks(honest, CANCELLATION) == []
+
+
+def test_a_dated_status_is_read_as_of_each_cutoff_and_not_checked():
+    """A customers log with a timestamp holds each value from its date: 'cancelled' only
+    from the cancellation on, known at a cutoff as the cancellation itself is."""
+    tables = _world()
+    start = tables.customers[["customer_id"]].assign(timestamp=MONTHS[0], status="active")
+    ended = tables.cancellations.assign(status="cancelled")
+    history = pd.concat([start, ended], ignore_index=True).sort_values(["customer_id", "timestamp"])
+    dated = replace(tables, attribute_history=history.reset_index(drop=True))
+    assert _leaks(dated, CANCELLATION) == []
