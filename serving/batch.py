@@ -27,7 +27,16 @@ from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
 from serving import store
-from serving.ranking import RANKED, Rules, configured_value, rank, rules_for, segments_of
+from serving.ranking import (
+    MEMBERSHIP,
+    RANKED,
+    Rules,
+    configured_value,
+    membership,
+    rank,
+    rules_for,
+    segments_of,
+)
 from serving.reasons import Reason, explain, population_means, unknown_levels
 from serving.settings import Settings
 
@@ -415,7 +424,10 @@ def records(
     segments: list[str],
 ) -> Iterator[dict[str, Any]]:
     """Store rows, one per customer, produced lazily while the store writes."""
-    segment_texts = {name: texts(features[name]).tolist() for name in segments}
+    segment_texts = {
+        name: (membership(features) if name == MEMBERSHIP else texts(features[name])).tolist()
+        for name in segments
+    }
     ids = np.asarray(features["customer_id"], dtype=object)
     ranks = zip(*(ranked[k].tolist() for k in RANKED), strict=True)
     for i, (probability, band, value, value_at_risk, tier) in enumerate(ranks):

@@ -96,20 +96,40 @@ def rules_for(info: Mapping[str, Any]) -> Rules:
 
 
 MAX_SEGMENT_LEVELS = 100
+MEMBERSHIP = "membership"
+"""A segment of data with paid periods: `renewing`, `cancelled` or `ended` (`membership`)."""
 
 
 def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
     """The attributes each score carries as segments (`customers.segments`, else the
-    categorical ones with at most `MAX_SEGMENT_LEVELS` levels)."""
+    categorical ones with at most `MAX_SEGMENT_LEVELS` levels), and `membership` where
+    the model reads paid periods (and no attribute takes the name)."""
     customers = config.data.customers
     chosen = customers.segments if customers is not None else None
-    return [
+    names = [
         s.name
         for s in specs
         if s.family == "attributes"
         and s.dtype == "category"
         and (s.name in chosen if chosen is not None else len(s.categories) <= MAX_SEGMENT_LEVELS)
     ]
+    features = {s.name for s in specs}
+    if "paid_days_left" in features and MEMBERSHIP not in features:
+        names.append(MEMBERSHIP)
+    return names
+
+
+def membership(features: Mapping[str, Any]) -> np.ndarray:
+    """Where each member stands, for a worklist to tell a save from a win-back (a SaaS
+    export scored under `expiry` ranked 150 announced cancellations in its top 200):
+    `cancelled` (a cancellation no payment undid: leaving announced), `ended` (the paid
+    period is over, unpaid, within the grace days), else `renewing`."""
+    days_left = numbers(features["paid_days_left"])
+    ended = days_left < 0  # NaN (no paid period known) is not ended
+    cancelled = np.zeros(len(days_left), dtype=bool)
+    if "cancelled_since_last_payment" in features:
+        cancelled = nan_to_zero(numbers(features["cancelled_since_last_payment"])) > 0
+    return np.where(cancelled, "cancelled", np.where(ended, "ended", "renewing")).astype(object)
 
 
 def customer_value(

@@ -9,10 +9,12 @@ from features.contract import BandsSpec, RunConfig
 from serving.batch import beyond_training, records, unseen_levels
 from serving.ranking import (
     MAX_SEGMENT_LEVELS,
+    MEMBERSHIP,
     Rules,
     TierReference,
     band_thresholds,
     customer_value,
+    membership,
     rank,
     risk_band,
     rules_for,
@@ -234,3 +236,29 @@ def test_a_level_of_a_derived_feature_training_never_saw_is_no_fault_of_the_extr
         ("Plan", False),  # most customers first
         ("lifecycle_stage", True),
     ]
+
+
+def test_members_with_paid_periods_are_segmented_into_saves_and_win_backs():
+    """Scored under `expiry`, a SaaS export's top 200 held 150 announced cancellations: the
+    `membership` segment lets a worklist hold only those still renewing."""
+    days_left = attribute_spec("paid_days_left", "numeric")
+    region = attribute_spec("region", "categorical", ("north", "south"))
+    specs = [region.renamed(family="attributes"), days_left.renamed(family="subscription")]
+    assert segments_of(specs, _config()) == ["region", MEMBERSHIP]
+    assert segments_of(specs[:1], _config()) == ["region"]  # no paid periods, no segment
+    features = {
+        "customer_id": np.array([1, 2, 3, 4], dtype=object),
+        "region": np.array(["north", "south", "north", "south"], dtype=object),
+        "paid_days_left": np.array([12.0, -3.0, 20.0, np.nan]),
+        "cancelled_since_last_payment": np.array([0.0, 0.0, 1.0, np.nan]),
+    }
+    assert membership(features).tolist() == ["renewing", "ended", "cancelled", "renewing"]
+    ranked = {
+        "probability": np.array([0.1, 0.9, 0.8, 0.2]),
+        "band": np.array(["low", "high", "high", "low"]),
+        "value": np.array([1.0, 1.0, 1.0, 1.0]),
+        "value_at_risk": np.array([0.1, 0.9, 0.8, 0.2]),
+        "tier": np.array(["standard"] * 4),
+    }
+    rows = list(records(features, ranked, [[]] * 4, ["region", MEMBERSHIP]))
+    assert rows[2]["segments"] == {"region": "north", MEMBERSHIP: "cancelled"}
