@@ -23,7 +23,11 @@ from churn.output import atomic_parquet, atomic_text
 
 if TYPE_CHECKING:
     from churn.model import FeatureLayout
-    from serving.batch import UnseenLevels
+    from features.contract import RunConfig
+    from features.registry import FeatureSpec
+    from features.tables import Tables
+    from serving.batch import BatchResult, UnseenLevels
+    from serving.store import Replaced
 
 app = typer.Typer(
     help="Churn Radar: churn risk as of a cutoff, with reasons in plain words.",
@@ -123,10 +127,13 @@ def validate(config: ConfigOption) -> None:
     """Check every configured table and print a summary; exit 2 on errors."""
     from features.contract import load_config
     from features.report import render_report
+    from features.sources import Issue
     from features.sources import validate as validate_tables
 
     run = load_config(config)
-    _, report = validate_tables(run, label_optional=True)  # what `churn score` reads
+    tables, report = validate_tables(run, label_optional=True)  # what `churn score` reads
+    if tables is not None and (said := _never_unmatched(run, tables)) is not None:
+        report.issues.append(Issue("warning", "config", config, None, 0, said))
     render_report(report, make_console())
     if report.errors:
         raise typer.Exit(USER_ERROR_EXIT)
@@ -180,18 +187,42 @@ def features(
 @user_errors
 def describe(config: ConfigOption) -> None:
     """List the features this data set yields: name, mechanism, reason template."""
+    from features.contract import load_config
+    from features.sources import load_tables
+
+    run = load_config(config)
+    tables = load_tables(run)
+    console = make_console()
+    summary.print_specs(console, _declared_specs(tables))
+    if (said := _never_unmatched(run, tables)) is not None:
+        console.print(f"[yellow]warning:[/] {config}: {said}", highlight=False)
+
+
+def _declared_specs(tables: Tables) -> list[FeatureSpec]:
+    """The features these tables yield, the fitted ones (wallet, BG/NBD) included."""
     from features.activity import day_of
     from features.build import declared_features
     from features.context import prepare
-    from features.contract import load_config
-    from features.sources import load_tables
     from training.dataset import with_fitted_features
 
-    tables = load_tables(load_config(config))
     end = tables.observed_until or pd.Timestamp.today()
     declared = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
-    specs = with_fitted_features(declared, attributes=bool(tables.attributes))
-    summary.print_specs(make_console(), specs)
+    return with_fitted_features(declared, attributes=bool(tables.attributes))
+
+
+def _never_unmatched(run: RunConfig, tables: Tables) -> str | None:
+    """What `reasons.never` names that is no feature (a typo leaves the attribute in
+    every reason list: `never: [Var1260]` passed silently), or None. The features are
+    declared only when a name is no attribute."""
+    from features.sources import unmatched
+
+    if set(run.reasons.never) <= set(tables.attributes):
+        return None
+    features = {spec.name for spec in _declared_specs(tables)}
+    said = unmatched(
+        "reasons.never", run.reasons.never, features, tables.unread_columns, noun="feature"
+    )
+    return None if said is None else f"{said}: those reasons are still shown"
 
 
 @app.command()
@@ -313,6 +344,10 @@ def score(
         f"scoring, reasons and store write: {result.seconds:.1f}s "
         f"({result.per_second:,.0f} customers/s)"
     )
+    if result.replaced is not None:
+        console.print(replaced_note(result.replaced, result), highlight=False)
+    if result.row_number_ids:
+        console.print(f"[yellow]note:[/] {ROW_NUMBER_IDS_NOTE}", highlight=False)
     moved = result.movement
     if moved is not None:
         console.print(
@@ -357,6 +392,32 @@ def score(
             f"{past.highest_trained:,.4g}): it reads them as that, not later, so their risk "
             "may be understated; a model trained on later cutoffs or longer history learns them"
         )
+
+
+ROW_NUMBER_IDS_NOTE = (
+    "the customer ids are row numbers (the file has no id column): this batch is compared "
+    "with no other, earlier or later, as row 7145 of two extracts is no one customer; map "
+    "customer_id to follow customers from batch to batch"
+)
+
+
+def replaced_note(old: Replaced, result: BatchResult) -> str:
+    """The batch this one replaced (same model version and cutoff): a rerun by design,
+    but another extract scored at the same cutoff takes the place of the first too, and
+    when it holds fewer than half of the first's customers, the rest are no longer shown."""
+    said = f"replaced batch {old.batch_id} ({old.rows:,} customers, same model version and cutoff)"
+    kept = min(result.rows, old.rows) if result.row_number_ids else old.shared
+    if kept * 2 >= old.rows:
+        return said
+    how_many = (  # row numbers are no identity: only the counts tell
+        f"this batch holds {result.rows:,}"
+        if result.row_number_ids
+        else f"only {old.shared:,} of its customers are in this batch"
+    )
+    return (
+        f"[yellow]{said}: {how_many}[/], so the worklist and the API no longer show the "
+        "others; score every population in one extract to keep them together"
+    )
 
 
 def unseen_note(unseen: UnseenLevels, layout: FeatureLayout) -> str:
@@ -468,8 +529,8 @@ def worklist(
             make_console().print(_nobody(engine, pair, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:
             make_console(stderr=True).print(
-                "note: this batch has no earlier batch of its model to compare with, so no "
-                "change is known: listed by probability"
+                "note: this batch was compared with no earlier one (its model has none, or "
+                "its ids are row numbers), so no change is known: listed by probability"
             )
     finally:
         engine.dispose()

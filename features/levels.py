@@ -104,9 +104,24 @@ def same_but_case(name: str, names: Iterable[str]) -> str | None:
 
 
 def similar_name(name: str, names: Iterable[str]) -> str | None:
-    """The one of `names` closest to `name`, if at least `SIMILAR_NAME` alike."""
-    close = difflib.get_close_matches(name, list(names), n=1, cutoff=SIMILAR_NAME)
-    return close[0] if close else None
+    """The one of `names` closest to `name`, if at least `SIMILAR_NAME` alike; of equally
+    close ones, the one beginning as `name` does longest ('Var1260' is as alike to Var160
+    as to Var126, and means Var126)."""
+    close = difflib.get_close_matches(name, list(names), n=5, cutoff=SIMILAR_NAME)
+    return max(
+        close, key=lambda other: (_alike(name, other), _shared_start(name, other)), default=None
+    )
+
+
+def _alike(name: str, other: str) -> float:
+    return difflib.SequenceMatcher(None, other, name).ratio()
+
+
+def _shared_start(name: str, other: str) -> int:
+    return next(
+        (i for i, (a, b) in enumerate(zip(name, other, strict=False)) if a != b),
+        min(len(name), len(other)),
+    )
 
 
 WHOLE_WORDS_FROM = 2
@@ -138,16 +153,32 @@ def same_words(name: str, names: Iterable[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def likely_meant(name: str, names: Iterable[str]) -> str | None:
+def likely_meant(name: str, names: Iterable[str], *, renumbered: bool = True) -> str | None:
     """The one of `names` a name that is none of them most likely means: the same but
-    for case, else of the same words, else a similar one, else one it names part of."""
-    names = list(names)
+    for case, else of the same words, else a similar one, else one it names part of.
+
+    `renumbered=False` passes over names that differ from `name` only in their digits:
+    a posted key of a numbered series (Orange's Var202 beside the model's Var22) is
+    another column, not a misspelling; a configured name that matches no column at all
+    (`segments: [Var2180]`) may still mean Var218."""
+    names = [n for n in names if renumbered or not numbered_apart(name, n)]
     return (
         same_but_case(name, names)
         or same_words(name, names)
         or similar_name(name, names)
         or whole_word_part(name, names)
     )
+
+
+def numbered_apart(name: str, other: str) -> bool:
+    """Whether two names differ only in their digits (Var202 and Var22, Q1 and Q2):
+    members of a numbered series, not one name and its misspelling."""
+    return _DIGITS.findall(name) != _DIGITS.findall(other) and _DIGITS.split(
+        name.casefold()
+    ) == _DIGITS.split(other.casefold())
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 _WORD_BREAK = re.compile(r"[_\s]+")

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from features.sources import Issue, TableSummary, ValidationReport
+from features.sources import Issue, LabelCounts, TableSummary, ValidationReport
 
 _LEVEL_STYLE = {"error": "bold red", "warning": "yellow"}
 
@@ -16,6 +16,9 @@ def render_report(report: ValidationReport, console: Console) -> None:
     """The loaded tables (one row each), the issues (errors first), then a one-line verdict."""
     if report.tables:
         console.print(_tables_table(report.tables))
+    for summary in report.tables:
+        if summary.labels is not None:
+            console.print(escape(_label_line(summary.labels)), highlight=False)
     if report.issues:
         console.print(_issues_table(report.errors + report.warnings))
     errors, warnings = len(report.errors), len(report.warnings)
@@ -40,6 +43,18 @@ def _tables_table(summaries: list[TableSummary]) -> Table:
             escape(_missing(summary.missing_rates)),
         )
     return table
+
+
+def _label_line(labels: LabelCounts) -> str:
+    """The label's values and the churn rate they make: a `positive` naming the stayers
+    reads as 93% churned here, before a model trains on it."""
+    others = ", ".join(
+        f"{value} {n:,}" for value, n in labels.counts.items() if value != labels.positive
+    )
+    return (
+        f"label {labels.column}: {labels.positive} (churned) {labels.churned:,}, {others}: "
+        f"churn rate {labels.churned / labels.rows:.1%}"
+    )
 
 
 def _day(timestamp: pd.Timestamp | None) -> str:

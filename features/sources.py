@@ -160,6 +160,24 @@ def _files_of_two_tables(issues: list[Issue]) -> set[Path]:
 
 
 @dataclass(frozen=True)
+class LabelCounts:
+    """A label column's values as the file writes them, with their rows."""
+
+    column: str
+    positive: str
+    """The value read as churned, as the file writes it."""
+    counts: dict[str, int]
+
+    @property
+    def churned(self) -> int:
+        return self.counts.get(self.positive, 0)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
 class TableSummary:
     """What was loaded, for the validation report; `path` is None for derived customers."""
 
@@ -170,6 +188,8 @@ class TableSummary:
     date_min: pd.Timestamp | None
     date_max: pd.Timestamp | None
     missing_rates: dict[str, float]
+    labels: LabelCounts | None = None
+    """The label column's values (a customers table with a label)."""
 
 
 @dataclass
@@ -219,8 +239,13 @@ class _Table:
     """A workbook's sheets holding the table (`workbooks.choose`)."""
     numbered: bool = False
     """Whether the rows were numbered as the customers' ids (`_supplied_columns`)."""
+    header: list[str] = field(default_factory=list)
+    """The file's columns as read: a customers file's are the keys a posted customer may
+    carry, the model's attributes and the columns it does not read."""
     model_attributes: frozenset[str] = frozenset()
     """Attributes a model to score reads: never left out as no attribute (`validate`)."""
+    labels: LabelCounts | None = None
+    """The label column's values, when it has two (`_label`)."""
 
     def column(self, canonical: str) -> pd.Series:
         return self.raw[self.sources[canonical]]
@@ -294,7 +319,7 @@ def validate(
     frames = {t.name: _clean(t, ids_as_int=ids_as_int, reference=reference) for t in tables}
     customers = _customers(config, tables, frames)
     _check_ends(tables, frames, config)
-    report.tables = [_summarize(t.name, t.path, frames[t.name]) for t in tables]
+    report.tables = [_summarize(t.name, t.path, frames[t.name], t.labels) for t in tables]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
@@ -447,14 +472,23 @@ def _tables(
     words = {}
     for spec in data.tables().values():
         words.update(getattr(spec, "attribute_words", {}))
+    attributes = {name: kind for t in read for name, kind in t.kinds.items()}
     return Tables(
         customers=customers,
         transactions=frames.get("transactions"),
         events=frames.get("events"),
         interactions=frames.get("interactions"),
         cancellations=frames.get("cancellations"),
-        attributes={name: kind for t in read for name, kind in t.kinds.items()},
+        attributes=attributes,
         attribute_words=words,
+        unread_columns=tuple(
+            column
+            for t in read
+            if t.name == "customers"
+            for column in t.header
+            if column not in attributes
+        ),
+        numbered_ids=any(t.numbered for t in read),
         unknown_texts={name: texts for t in read for name, texts in t.placeholders.items()},
         attribute_history=history,
         consumable_categories=tuple(consumables) if consumables else None,
@@ -520,6 +554,7 @@ def _read(
         if looked_up is None:
             return None
         available = [*available, *spec.lookup.columns]
+    table.header = available
     labels = None
     if isinstance(spec, CustomersSpec) and spec.label is not None and spec.label.path is not None:
         labels = _label_file(table, config.resolve(spec.label.path), spec.label.column, available)
@@ -1594,11 +1629,14 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
         table.clean["label"] = _label(table, spec.label.positive)
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}
     label_column = spec.label.column if spec.label else None
+    empty: list[str] = []
     for name, kind in spec.attributes.items():
         if name == label_column:
             table.error(name, 0, "the label column is also listed as an attribute (label leak)")
         elif name in canonical:
             table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
+        elif name not in table.model_attributes and _blank_throughout(table.column(name)):
+            empty.append(name)
         elif (
             spec.all_attributes
             and name not in table.model_attributes
@@ -1607,6 +1645,74 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             _leave_out(table, name, found)
         else:
             table.clean[name] = _attribute(table, name, kind)
+    _leave_out_empty(table, empty)
+    if spec.all_attributes:
+        _names_kept(table, spec)
+
+
+def _names_kept(table: _Table, spec: CustomersSpec) -> None:
+    """Under `attributes: all` the config's names are checked once the columns are read
+    (`CustomersSpec._names_are_attributes` checks a list before): `segments: [Var2180]`
+    and `attribute_words: {Var9999: ...}` did nothing without a word."""
+    for key, names in (
+        ("segments", spec.segments or ()),
+        ("attribute_words", spec.attribute_words),
+    ):
+        if said := unmatched(f"data.{table.name}.{key}", names, table.kinds, table.header):
+            table.warning(None, 0, f"{said}: ignored")
+
+
+def unmatched(
+    key: str,
+    names: Iterable[str],
+    known: Collection[str],
+    columns: Collection[str],
+    *,
+    noun: str = "attribute",
+) -> str | None:
+    """'<key> names no <noun>: ...' for `names` none of `known` holds, each with the
+    one it likely meant, or said to be one of the file's `columns` left out of the
+    attributes; None when all are known."""
+    said = []
+    for name in names:
+        if name in known:
+            continue
+        if name in columns:
+            said.append(f"{name} (a column left out of the attributes)")
+        elif (meant := likely_meant(name, known)) is not None:
+            said.append(f"{name} (did you mean {meant!r}?)")
+        else:
+            said.append(name)
+    return f"{key} names no {noun}: {', '.join(said)}" if said else None
+
+
+def _blank_throughout(values: pd.Series) -> bool:
+    """Whether a column holds no value in any row (blanks and spaces only)."""
+    present = values.dropna()
+    return present.empty or (not is_numeric_dtype(present) and _text(present).isna().all())
+
+
+EMPTY_NAMED = 20
+"""Columns blank in every row named in their one warning; the rest are counted."""
+
+
+def _leave_out_empty(table: _Table, names: list[str]) -> None:
+    """Columns blank in every row carry nothing a model could learn: they are left out
+    of the features (Orange's 18 empty columns were 16 of a model's 226 features, and
+    each live customer was said to lack them), in one warning for all of them."""
+    if not names:
+        return
+    n = len(table.raw)
+    if len(names) == 1:
+        table.warning(names[0], n, f"blank in all {_rows(n)}: no feature, left out")
+        return
+    shown = ", ".join(names[:EMPTY_NAMED])
+    more = f" and {len(names) - EMPTY_NAMED} more" if len(names) > EMPTY_NAMED else ""
+    table.warning(
+        None,
+        n,
+        f"{len(names)} columns blank in all {_rows(n)}, no features, left out: {shown}{more}",
+    )
 
 
 def _leave_out(table: _Table, name: str, found: NotAnAttribute) -> None:
@@ -1634,11 +1740,11 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
         if kind == "numeric"
         else _one_spelling(table, name, values)
     )
-    if clean.isna().all():
-        table.flag("warning", name, clean.isna(), "blank (the attribute has no values)")
-    elif len(clean) > 1 and clean.nunique() == 1:  # blanks aside: they may still tell
-        what = "one value in every filled row: it tells no customers apart"
-        table.flag("warning", name, clean.notna(), what, clean)
+    if clean.isna().all():  # a model's attribute (`_clean_customers` leaves out others)
+        what = "blank (the model reads it: every customer is scored as unknown in it)"
+        table.flag("warning", name, clean.isna(), what)
+    elif len(clean) > 1 and clean.nunique() == 1:
+        table.warning(name, int(clean.notna().sum()), _one_value(clean))
     elif kind == "numeric" and _zero_like_unknown(clean):
         zeros = clean == 0
         rest = clean[clean.notna() & ~zeros]
@@ -1649,6 +1755,23 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
         )
         table.flag("warning", name, zeros, what)
     return clean
+
+
+def _one_value(clean: pd.Series) -> str:
+    """What a column of a single value tells: nothing when every row holds it; filled
+    against blank otherwise (Orange's Var191: 'r__I' in 590 rows, blank in the rest)."""
+    filled = clean.notna()
+    value = _example(clean[filled])
+    if filled.all():
+        return (
+            f"one value ({value}) in all {_rows(len(clean))}: it tells no customers apart "
+            "(kept; the model learns nothing from it)"
+        )
+    return (
+        f"one value ({value}) in {_rows(int(filled.sum()))}, blank in the other "
+        f"{int((~filled).sum()):,}: kept, as filled against blank is what it tells "
+        "customers apart by"
+    )
 
 
 ZERO_SHARE_AT_LEAST = 0.05
@@ -1671,11 +1794,13 @@ def _zero_like_unknown(values: pd.Series) -> bool:
 def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:
     """Text where values differing only in case are one level, spelled as most rows spell
     it ('BASIC' and 'Basic' are 'basic'): a category typed by hand in several systems
-    would otherwise split into levels the model learns apart. Named in a warning."""
+    would otherwise split into levels the model learns apart. Named in a warning. Only
+    words are folded (`_written_as_words`): Orange's opaque codes are case-sensitive,
+    and '6JvJ' read as '6Jvj' merged two codes."""
     text = _text(values)
     counts = text.value_counts()  # most frequent first
     keys = counts.index.str.casefold()
-    if keys.is_unique:
+    if keys.is_unique or not _written_as_words(counts.index):
         return text
     spelling: dict[str, str] = {}
     for value, key in zip(counts.index, keys, strict=True):
@@ -1690,6 +1815,25 @@ def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:
     what = f"values differing only in case read as one level ({shown}{more})"
     table.flag("warning", name, text.isin(list(renamed)).fillna(False).astype(bool), what)
     return text.replace(renamed)
+
+
+WORDS_AT_LEAST = 0.9
+"""Share of a column's distinct values cased as words are ('yes', 'YES', 'Yes', 'Two
+Year') for it to read as words; a column of random mixed-case codes holds about a third."""
+
+
+def _written_as_words(levels: pd.Index) -> bool:
+    """Whether a column's distinct values (those with letters) read as words, each written
+    lower case, upper case, capitalized or title case: then 'Yes' and 'YES' are one word
+    typed twice. Opaque codes mix cases inside a value ('6JvJ', 'me75fM6ugJ'), and there
+    a value differing from another only in case is another code."""
+    lettered = [text for value in levels if (text := str(value)).lower() != text.upper()]
+    return sum(map(_cased_as_a_word, lettered)) >= WORDS_AT_LEAST * len(lettered)
+
+
+def _cased_as_a_word(value: str) -> bool:
+    capitalized = value[:1].isupper() and not any(c.isupper() for c in value[1:])
+    return value.islower() or value.isupper() or capitalized or value.istitle()
 
 
 PLACEHOLDERS_AT_MOST = 3
@@ -1768,7 +1912,35 @@ def _label(table: _Table, positive: str | float | bool) -> pd.Series:
         n = int(unexpected.sum())
         what = f"unexpected labels in {_rows(n)}: {_counts(unexpected)}"
         table.error("label", n, f"{what}; {expected}")
+    else:
+        table.labels = _label_counts(table, keys, wanted)
+        _warn_most_positive(table, table.labels)
     return (keys == wanted).astype("bool")
+
+
+def _label_counts(table: _Table, keys: pd.Series, wanted: str) -> LabelCounts:
+    """The two label values as the file writes them ('1', not the key '1.0'), counted."""
+    spelled = _text(table.column("label")).groupby(keys).first()
+    counts = keys.value_counts()
+    return LabelCounts(
+        column=table.sources["label"],
+        positive=str(spelled[wanted]),
+        counts={str(spelled[key]): int(n) for key, n in counts.items()},
+    )
+
+
+def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
+    """A positive value marking most rows as churned more likely names the stayers:
+    Orange's `positive: -1` trained on 92.8% "churn" without a word."""
+    if labels.churned * 2 <= labels.rows:
+        return
+    other = next(value for value in labels.counts if value != labels.positive)
+    table.warning(
+        "label",
+        labels.churned,
+        f"positive: {labels.positive} marks {labels.churned / labels.rows:.1%} of the rows "
+        f"({labels.churned:,} of {labels.rows:,}) as churned; did you mean {other}?",
+    )
 
 
 def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Series, str]:
@@ -2153,7 +2325,9 @@ def _check_known_ids(table: _Table, ids: pd.Series, unknown: pd.Series) -> pd.Se
     return ~unknown
 
 
-def _summarize(name: str, path: Path | None, frame: pd.DataFrame) -> TableSummary:
+def _summarize(
+    name: str, path: Path | None, frame: pd.DataFrame, labels: LabelCounts | None = None
+) -> TableSummary:
     dates = frame.get("timestamp", frame.get("signup_date"))
     has_dates = dates is not None and dates.notna().any()
     return TableSummary(
@@ -2168,4 +2342,5 @@ def _summarize(name: str, path: Path | None, frame: pd.DataFrame) -> TableSummar
             for column in frame.columns
             if column not in DERIVED_COLUMNS
         },
+        labels=labels,
     )

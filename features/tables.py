@@ -88,6 +88,13 @@ class Tables:
     and time. The attributes family
     reads each attribute as of the cutoff from it (a user's level then, not their most
     frequent level over the whole file, later rows included)."""
+    unread_columns: tuple[str, ...] = ()
+    """The customers file's columns read as no attribute: the id, the label, columns
+    `attributes: all` left out (scattered text, blank in every row, `not_attributes`). A
+    model keeps them: a customer posted live with the file's own keys is no misspelling."""
+    numbered_ids: bool = False
+    """Whether the customer ids are the rows' numbers (a snapshot without an id column):
+    no identity to follow from one extract to the next."""
     unknown_texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per attribute inferred numeric, the placeholder texts the loader read as unknown
     ('unknown' among numbers); the model keeps them so a posted one reads alike."""

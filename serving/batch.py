@@ -98,6 +98,10 @@ class BatchResult:
     """The batch readers (worklist, API) see after this write: the latest cutoff's."""
     movement: store.Movement | None = None
     """How risk moved since the previous batch (None: there was none)."""
+    replaced: store.Replaced | None = None
+    """The batch of the same model version and cutoff this one replaced, if any."""
+    row_number_ids: bool = False
+    """The ids are row numbers: compared with no other batch (`store`)."""
 
     @property
     def per_second(self) -> float:
@@ -122,6 +126,8 @@ class Job:
     """Customers in the data not active at the cutoff (`active_only`): not scored."""
     left_out_by: dict[str, int] = field(default_factory=dict)
     """Under `cancellation`, `left_out` per reason (`features.labels.gone_counts`)."""
+    row_number_ids: bool = False
+    """The customer ids are the rows' numbers (`Tables.numbered_ids`)."""
 
     @property
     def rows(self) -> int:
@@ -136,12 +142,17 @@ class Job:
         rules = self.rules or rules_for(self.champion.model.info)
         ranked = rank(self.features, probability, rules, configured_value=self.configured_value)
         engine = store.connect(self.database_url)
+        which = {
+            "model_name": self.champion.name,
+            "model_version": self.champion.version,
+            "cutoff": self.cutoff.date(),
+        }
+        replaced = store.to_be_replaced(engine, **which, customer_ids=self.features["customer_id"])
         batch_id = store.write_batch(
             engine,
-            model_name=self.champion.name,
-            model_version=self.champion.version,
-            cutoff=self.cutoff.date(),
+            **which,
             rows=records(self.features, ranked, reasons, self.segments),
+            row_number_ids=self.row_number_ids,
         )
         shown = store.latest_batch(engine, model_name=self.champion.name)
         movement = store.movement(engine, batch_id)
@@ -154,6 +165,8 @@ class Job:
             seconds=time.perf_counter() - started,
             shown=shown,
             movement=movement,
+            replaced=replaced,
+            row_number_ids=self.row_number_ids,
         )
 
 
@@ -187,6 +200,7 @@ def prepare(
         cutoff_note=TODAY_NOTE if dateless else None,
         left_out=len(built) - len(features),
         left_out_by=gone_counts(as_trained, config.churn, cutoff=when) if cancellation else {},
+        row_number_ids=tables.numbered_ids,
     )
 
 

@@ -473,10 +473,13 @@ class ScoreIn(_In):
 
 
 class LiveScoreOut(CustomerScoreOut):
-    """A live score: the stored-score shape, with `tier` null when too few were posted."""
+    """A live score: the stored-score shape; `tier` is null only when an older model
+    without a training reference scores too few customers to compare."""
 
     tier: Tier | None = Field(
-        description="Null unless at least 20 customers are posted: tiers compare customers."
+        description="Where the customer falls among the customers of the model's last "
+        "training cutoff; null only for a model packaged without them (older models) when "
+        "fewer than 20 customers are posted."
     )
 
 

@@ -161,6 +161,10 @@ def _no_name(*_: Any) -> Any:
     raise ValueError("CHURN_MODEL_NAME is not set: the API does not know which model to serve")
 
 
+BAND_DIGITS = 6
+"""Decimals a band threshold is shown with: a probability needs no more."""
+
+
 def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
     """What /v1/model reports: identity, training facts from `model.info`, features."""
     info = loaded.model.info
@@ -176,7 +180,10 @@ def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
         "test_cutoffs": [str(c) for c in info.get("test_cutoffs", [])],
         "data_end": _text(info.get("data_end")),
         "metrics": info.get("metrics", {}),
-        "bands": {"medium_from": rules.medium_from, "high_from": rules.high_from},
+        "bands": {  # 1.5 x 7.2% is 0.10799999999999998 in floats
+            "medium_from": round(rules.medium_from, BAND_DIGITS),
+            "high_from": round(rules.high_from, BAND_DIGITS),
+        },
         "features": [
             {"name": s.name, "dtype": str(s.dtype), "description": s.description}
             for s in loaded.model.specs

@@ -15,7 +15,9 @@ two projects sharing one store file do not show each other's customers.
 Risk movement: each score row keeps the customer's probability in the *previous* batch
 (the same model name's latest complete batch of an earlier cutoff when this one was
 written), so a retention team can sort by the change ("who became risky since last
-month") without a join per page. A customer new since then has none.
+month") without a join per page. A customer new since then has none. A batch whose
+customer ids are row numbers (a snapshot without an id column) is compared with no other,
+earlier or later: row 7145 of two extracts is no one customer.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ batches = sa.Table(
     sa.Column("status", sa.String, nullable=False),
     sa.Column("previous_batch_id", sa.Integer),
     sa.Column("previous_cutoff", sa.Date),
+    sa.Column("row_number_ids", sa.Boolean),
     sqlite_autoincrement=True,  # a replaced batch never hands its id to the next one
 )
 
@@ -115,8 +118,10 @@ def write_batch(
     model_version: str,
     cutoff: dt.date,
     rows: Iterable[Mapping[str, Any]],
+    row_number_ids: bool = False,
 ) -> int:
-    """Write one scored batch atomically; returns its id. See the module docstring."""
+    """Write one scored batch atomically; returns its id. See the module docstring
+    (`row_number_ids`: the ids are row numbers, so the batch is compared with none)."""
     with engine.begin() as conn:
         _delete_same(conn, model_name, model_version, cutoff)
         batch_id = conn.execute(
@@ -127,13 +132,14 @@ def write_batch(
                 created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 rows=0,
                 status="writing",
+                row_number_ids=row_number_ids,
             )
         ).inserted_primary_key[0]
         written = 0
         for chunk in _chunks((_record(batch_id, row) for row in rows), WRITE_CHUNK_ROWS):
             conn.execute(scores.insert(), chunk)
             written += len(chunk)
-        previous = _previous(conn, model_name, cutoff)
+        previous = None if row_number_ids else _previous(conn, model_name, cutoff)
         if previous is not None:
             _compare_with(conn, batch_id, previous["id"])
         conn.execute(
@@ -150,13 +156,15 @@ def write_batch(
 
 
 def _previous(conn: Connection, model_name: str, cutoff: dt.date) -> Mapping[str, Any] | None:
-    """The batch a new one is compared with: the model's latest complete earlier cutoff."""
+    """The batch a new one is compared with: the model's latest complete earlier cutoff
+    whose ids are no row numbers."""
     query = (
         sa.select(batches.c.id, batches.c.cutoff)
         .where(
             batches.c.model_name == model_name,
             batches.c.status == "complete",
             batches.c.cutoff < cutoff,
+            batches.c.row_number_ids.is_not(True),
         )
         .order_by(batches.c.cutoff.desc(), batches.c.id.desc())
         .limit(1)
@@ -182,13 +190,53 @@ def _compare_with(conn: Connection, batch_id: int, previous_id: int) -> None:
 
 
 def _delete_same(conn: Connection, name: str, version: str, cutoff: dt.date) -> None:
-    same = sa.select(batches.c.id).where(
+    same = _same(name, version, cutoff)
+    conn.execute(scores.delete().where(scores.c.batch_id.in_(same)))
+    conn.execute(batches.delete().where(batches.c.id.in_(same)))
+
+
+def _same(name: str, version: str, cutoff: dt.date) -> sa.Select:
+    """The ids of the batches a batch of this model version and cutoff replaces."""
+    return sa.select(batches.c.id).where(
         batches.c.model_name == name,
         batches.c.model_version == str(version),
         batches.c.cutoff == cutoff,
     )
-    conn.execute(scores.delete().where(scores.c.batch_id.in_(same)))
-    conn.execute(batches.delete().where(batches.c.id.in_(same)))
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A batch a new one replaces (same model version and cutoff), before it is written."""
+
+    batch_id: int
+    rows: int
+    shared: int
+    """Its customers also in the new batch: few are another population (the test file
+    over the training file, another region), not a rerun."""
+
+
+def to_be_replaced(
+    engine: Engine,
+    *,
+    model_name: str,
+    model_version: str,
+    cutoff: dt.date,
+    customer_ids: Iterable[Any],
+) -> Replaced | None:
+    """The batch `write_batch` would replace with these customers, if any: a rerun is
+    replaced silently by design, but another extract scored at the same cutoff wiped a
+    batch of 27,838 customers without a word."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.select(batches.c.id, batches.c.rows)
+            .where(batches.c.id.in_(_same(model_name, model_version, cutoff)))
+            .order_by(batches.c.id.desc())
+        ).first()
+        if found is None:
+            return None
+        old = conn.execute(sa.select(scores.c.customer_id).where(scores.c.batch_id == found.id))
+        shared = len(set(old.scalars()) & {str(i) for i in customer_ids})
+    return Replaced(batch_id=found.id, rows=found.rows, shared=shared)
 
 
 def _record(batch_id: int, row: Mapping[str, Any]) -> dict[str, Any]:

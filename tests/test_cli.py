@@ -5,6 +5,7 @@ import sys
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from churn.cli import app, unseen_note
@@ -177,6 +178,23 @@ def test_describe_lists_declared_features_with_mechanisms(tmp_path):
     assert "overdue_ratio" in result.output
     assert "recency" in result.output
     assert "p_alive_bgnbd" in result.output  # fitted in training, as the model has it
+
+
+def test_reasons_never_naming_no_feature_is_warned_by_validate_and_describe(tmp_path):
+    """Under `attributes: all`, `reasons: {never: [Var1260]}` passed both without a word;
+    a derived feature (days_since_last_purchase) is a feature."""
+    config = write_dataset(tmp_path, specs={"customers": {"columns": {}, "attributes": "all"}})
+    raw = yaml.safe_load(config.read_text())
+    raw["reasons"] = {"never": ["regionn", "days_since_last_purchase", "region"]}
+    config.write_text(yaml.safe_dump(raw, sort_keys=False))
+    said = (
+        "reasons.never names no feature: regionn (did you mean 'region'?): those reasons "
+        "are still shown"
+    )
+    for command in ("validate", "describe"):
+        result = runner.invoke(app, [command, "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        assert said in " ".join(result.output.replace("│", " ").split()), command
 
 
 def test_serve_on_a_taken_port_exits_2_naming_it():

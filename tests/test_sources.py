@@ -554,6 +554,48 @@ def test_attribute_values_differing_only_in_case_are_one_level_with_a_warning(tm
     assert "'North' as 'north'" in issue.message
 
 
+def test_words_in_several_cases_are_folded_but_case_sensitive_codes_are_not(tmp_path):
+    """Orange's opaque codes ('6JvJ', '6Jvj') are different codes: read as one level,
+    they were merged; 'Yes' and 'YES' are one word typed twice."""
+    codes = ["6JvJ", "6Jvj", "me75fM6ugJ", "LAsR", "Lasr", "jySVZ", "6JvJ", "SvZc"]
+    words = ["Yes", "YES", "yes", "No", "Two Year", "two year", "Yes", "no"]
+    n = len(codes)
+    customers = pd.DataFrame(
+        {"customer_id": range(1, n + 1), "code": codes, "answer": words, "seats": range(n)}
+    )
+    specs = {
+        "customers": {"columns": {"customer_id": "customer_id"}, "attributes": ["code", "answer"]}
+    }
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert tables.customers["code"].tolist() == codes
+    assert tables.customers["answer"].tolist() == [
+        "Yes", "Yes", "Yes", "No", "Two Year", "Two Year", "Yes", "No"
+    ]  # fmt: skip
+    assert [w.column for w in report.warnings if "only in case" in w.message] == ["answer"]
+
+
+def test_names_matching_no_attribute_under_attributes_all_are_warned(tmp_path):
+    """Under `attributes: all` the names were checked against nothing: a typo in
+    segments or attribute_words did nothing without a word."""
+    people = customers_frame().assign(note=[f"free text {i}" for i in range(4)])
+    specs = {
+        "customers": {
+            "columns": {},
+            "attributes": "all",
+            "not_attributes": ["note"],
+            "segments": ["regio"],
+            "attribute_words": {"seats": "licensed seats", "Var9": "x", "note": "a note"},
+        }
+    }
+    _, report = check(tmp_path, customers=people, specs=specs)
+    said = [w.message for w in report.warnings if "names no attribute" in w.message]
+    assert said == [
+        "data.customers.segments names no attribute: regio (did you mean 'region'?): ignored",
+        "data.customers.attribute_words names no attribute: Var9, note (a column left out "
+        "of the attributes): ignored",
+    ]
+
+
 def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning(tmp_path):
     lines = transactions_frame().assign(order_id=[f"o{i}" for i in range(8)])
     lines = pd.concat([lines, lines.iloc[[0, 3]]], ignore_index=True)
@@ -828,6 +870,7 @@ def test_a_snapshot_without_an_id_column_numbers_its_rows_as_customers(tmp_path)
     assert list(tables.customers["label"]) == [True, False, True, False]
     warning = only_warning(report)
     assert warning.column == "customer_id" and "numbered 1 to 4" in warning.message
+    assert tables.numbered_ids  # no identity across extracts: batches are not compared
     _, report = check(tmp_path / "joined", customers=snapshot)
     assert "column not found" in only_error(report).message
 
@@ -1014,6 +1057,29 @@ def test_unexpected_label_values_are_named_with_their_row_count(tmp_path):
     issue = only_error(report)
     assert_located(issue, file="customers.csv", column="churned", rows=1)
     assert "'Maybe' (1)" in issue.message
+
+
+def test_the_labels_values_are_counted_as_the_file_writes_them(tmp_path):
+    customers = customers_frame().assign(churn=[-1, 1, -1, -1])
+    specs = {"customers": {"label": {"column": "churn", "positive": 1}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    assert report.tables[0].labels == sources.LabelCounts("churn", "1", {"-1": 3, "1": 1})
+    console = Console(record=True, width=200)
+    render_report(report, console)
+    assert "label churn: 1 (churned) 1, -1 3: churn rate 25.0%" in console.export_text()
+
+
+def test_a_positive_value_marking_most_rows_is_warned_naming_the_other(tmp_path):
+    """Orange's `positive: -1` named the stayers: 92.8% "churn" passed validation."""
+    customers = customers_frame().assign(churn=[-1, 1, -1, -1])
+    specs = {"customers": {"label": {"column": "churn", "positive": -1}}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="churn", rows=3)
+    assert issue.message == (
+        "positive: -1 marks 75.0% of the rows (3 of 4) as churned; did you mean 1?"
+    )
+    assert tables is not None  # a warning: some data do churn more than they stay
 
 
 def _read_unlabelled(config, *, rows: int) -> tuple[Tables, Issue]:
@@ -2088,13 +2154,46 @@ def test_zeros_apart_from_an_attributes_other_values_are_named_as_a_likely_unkno
 
 
 def test_a_message_for_many_columns_is_said_once_naming_them(tmp_path, caplog):
-    """A snapshot's blank columns were a line each on every command."""
-    people = customers_frame().assign(Var1=None, Var2=None)
+    """A snapshot's constant columns were a line each on every command."""
+    people = customers_frame().assign(Var1="x", Var2="x")
     specs = {"customers": {"attributes": ["region", "seats", "Var1", "Var2"]}}
     with caplog.at_level("WARNING", logger="features"):
         load_tables(load_config(write_dataset(tmp_path, customers=people, specs=specs)))
-    blank = [r.getMessage() for r in caplog.records if "has no values" in r.getMessage()]
-    assert len(blank) == 1 and "columns 'Var1', 'Var2'" in blank[0]
+    said = [r.getMessage() for r in caplog.records if "one value" in r.getMessage()]
+    assert len(said) == 1 and "columns 'Var1', 'Var2'" in said[0]
+
+
+def test_columns_blank_in_every_row_are_no_features_said_in_one_warning(tmp_path):
+    """Orange's 18 empty columns were 18 warnings and 16 of a model's 226 features."""
+    people = customers_frame().assign(Var1=None, Var2=" ", Var3=[1.0, None, None, None])
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    blank = [w for w in report.warnings if "blank in all" in w.message]
+    assert len(blank) == 1
+    assert_located(blank[0], file="customers.csv", column=None, rows=4)
+    assert blank[0].message.startswith("2 columns blank in all 4 rows") and "Var1, Var2" in (
+        blank[0].message
+    )
+    assert {"Var1", "Var2"}.isdisjoint(tables.attributes) and "Var3" in tables.attributes
+    assert {"Var1", "Var2"} <= set(tables.unread_columns)
+
+
+def test_a_models_attribute_blank_in_a_fresh_extract_is_kept(tmp_path):
+    """The model reads it: the extract's blanks score as unknown, not a missing column."""
+    people = customers_frame().assign(Var1=None)
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    path = write_dataset(tmp_path, customers=people, specs=specs)
+    tables, _ = sources.validate(load_config(path), model_attributes=["Var1"])
+    assert tables.customers["Var1"].isna().all()
+
+
+def test_one_value_beside_blanks_is_said_to_tell_filled_from_blank(tmp_path):
+    """Orange's Var191: 'r__I' in 590 rows, blank in the rest, was said to tell no
+    customers apart, though blank against filled does, and the model keeps it."""
+    people = customers_frame().assign(region=["r__I", None, None, "r__I"])
+    issue = only_warning(check(tmp_path, customers=people)[1])
+    assert_located(issue, file="customers.csv", column="region", rows=2)
+    assert issue.message.startswith("one value ('r__I') in 2 rows, blank in the other 2: kept")
 
 
 PAYMENTS = payments_frame()

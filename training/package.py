@@ -28,7 +28,8 @@ def package_model(
     tables it was trained on: their last day (`features.tables.data_end`: live scoring's
     default cutoff is no earlier, `serving/live.py`) and the placeholders the loader read
     as unknown in numeric attributes (`Tables.unknown_texts`: a posted customer may send
-    them alike)."""
+    them alike), and the customers file's columns it does not read (`Tables.unread_columns`:
+    posted live with the file's own keys, they are ignored, not misspellings)."""
     end = data_end(tables)
     fitted = outcome.fitted
     if fitted is None:
@@ -53,6 +54,7 @@ def package_model(
         "rhythm_of": tables.rhythm_of,
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
+        "unread_columns": list(tables.unread_columns),
         "bands": dict(
             zip(
                 ("medium_from", "high_from"),

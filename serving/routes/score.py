@@ -48,8 +48,10 @@ to the components.)"""
         "must be known at the cutoff, as in the batch: signed up by "
         "then, or without a signup date, with a purchase or usage event by then; a "
         "labelled-snapshot model knows every customer (else 422). Items "
-        "have the shape of GET /v1/customers/{id}; `tier` is null unless at least 20 "
-        "customers are posted, and `population` says whose means the reasons compare with."
+        "have the shape of GET /v1/customers/{id}; `tier` places each customer among the "
+        "customers of the model's last training cutoff (null only for a model packaged "
+        "without them when fewer than 20 customers are posted), and `population` says whose "
+        "means the reasons compare with."
     ),
 )
 async def score(request: Request, loaded: ModelDep, live: LiveDep) -> Response:

@@ -109,6 +109,16 @@ def test_a_crms_own_keys_mean_no_name():
     assert whole_word_part("plan_type", ["plan_type_code", "plan_type_name"]) is None
 
 
+def test_a_name_of_a_numbered_series_means_its_sibling_only_when_asked():
+    """A posted Var202 is another column than Var22 (live scoring passes
+    `renumbered=False`); a configured Var1260 that matches no column means Var126, the
+    one it begins as, not the equally similar Var160."""
+    assert likely_meant("Var202", ["Var22", "Var20"], renumbered=False) is None
+    assert likely_meant("Tenur", ["Tenure"], renumbered=False) == "Tenure"
+    assert likely_meant("var22", ["Var22"], renumbered=False) == "Var22"  # case, same digits
+    assert likely_meant("Var1260", ["Var160", "Var126"]) == "Var126"
+
+
 def test_likely_meant_prefers_case_then_similarity():
     assert likely_meant("contract", ["Contract", "contract_type"]) == "Contract"
     assert likely_meant("MonthlyCharge", ["MonthlyCharges", "tenure"]) == "MonthlyCharges"

@@ -6,6 +6,7 @@ import collections
 import datetime as dt
 import logging
 import typing
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from serving import schemas, store
 from serving.queries import encode_cursor
 from serving.ranking import BANDS, TIERS
-from serving.scorer import ModelHolder
+from serving.scorer import ModelHolder, model_facts
 from serving.settings import Settings
 from tests.serving.api_helpers import app_with, client_for, settings_for
 
@@ -236,6 +237,16 @@ def test_model_facts(client, served):
     assert "auc" in str(model["metrics"]).lower()
     assert {"name", "dtype", "description"} <= set(model["features"][0])
     assert model["last_reload_error"] is None
+
+
+def test_band_thresholds_are_shown_without_float_noise():
+    """1.5 x a 7.2% churn rate showed as 0.10799999999999998 in /v1/model."""
+    model = SimpleNamespace(
+        info={"bands": {"medium_from": 1.5 * 0.072, "high_from": 0.216}}, specs=[]
+    )
+    loaded = SimpleNamespace(model=model, name="o", version="2", run_id="r", loaded_at=None)
+    facts = model_facts(loaded, None)
+    assert facts["bands"] == {"medium_from": 0.108, "high_from": 0.216}
 
 
 def test_metrics_count_routes_and_show_the_model(client, served):

@@ -607,7 +607,7 @@ def test_a_misspelt_attribute_is_refused_naming_the_one_it_meant(snapshot):
 def test_a_key_naming_part_of_an_absent_attribute_is_refused_as_misspelt():
     """'HOUSEHOLD_SIZE' for dunnhumby's 'HOUSEHOLD_SIZE_DESC' (0.848 alike by difflib)
     scored the household size as unknown; a CRM's 'email' and 'crm_id' are its own."""
-    model = SimpleNamespace(attribute_kinds={"HOUSEHOLD_SIZE_DESC": "categorical"})
+    model = SimpleNamespace(attribute_kinds={"HOUSEHOLD_SIZE_DESC": "categorical"}, info={})
     posted = CustomerHistoryIn.model_validate(
         {"customer_id": "h1", "attributes": {"HOUSEHOLD_SIZE": "2", "crm_id": "7", "email": "x"}}
     )
@@ -618,6 +618,57 @@ def test_a_key_naming_part_of_an_absent_attribute_is_refused_as_misspelt():
     assert "crm_id" not in said and "email" not in said
     posted.attributes["HOUSEHOLD_SIZE_DESC"] = "2"  # posted too: the key is the CRM's own
     live.require_no_misspelt_attributes([posted], model)
+
+
+def test_a_key_of_a_numbered_series_is_no_misspelling_but_a_typo_is():
+    """Orange's Var202 was refused as 'did you mean Var22?': a name differing from an
+    attribute only in its digits is another column of the series."""
+    model = SimpleNamespace(attribute_kinds={"Var22": "numeric", "Tenure": "numeric"}, info={})
+    posted = CustomerHistoryIn.model_validate(
+        {"customer_id": "c1", "attributes": {"Var202": "x", "Var2": 1}}
+    )
+    live.require_no_misspelt_attributes([posted], model)
+    posted.attributes["Tenur"] = 3
+    with pytest.raises(live.UnscorableError, match="'Tenur' \\(did you mean 'Tenure'\\?\\)"):
+        live.require_no_misspelt_attributes([posted], model)
+
+
+def test_a_sparse_record_of_an_all_attributes_snapshot_is_scored(tmp_path):
+    """A 230-column snapshot's customer posted with blank cells left out was refused
+    whole: the columns `attributes: all` left out (scattered codes) and those blank in
+    every row (kept as features) made every such key a misspelling."""
+    rng = np.random.default_rng(3)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "Var2": rng.integers(0, 50, n),
+            "Var20": [None] * n,
+            "Var202": [f"c{i}{k}" for i, k in enumerate(rng.integers(0, 10**6, n))],
+            "Churn": rng.choice(["Yes", "No"], n, p=[0.3, 0.7]),
+        }
+    )
+    frame.to_csv(tmp_path / "customers.csv", index=False)
+    spec = {
+        "path": "customers.csv",
+        "attributes": "all",
+        "label": {"column": "Churn", "positive": "Yes"},
+    }
+    config = {
+        "name": "sparse",
+        "data": {"as_of": "2024-06-30", "customers": spec},
+        "churn": {"definition": "label_column"},
+    }
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    config = load_config(tmp_path / "churn.yaml")
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
+    assert list(model.attribute_kinds) == ["Var2"]
+    assert model.info["unread_columns"] == ["Var20", "Var202", "Churn"]
+    sparse = {"customer_id": "c1", "attributes": {"Var2": 7, "Var202": "c9x"}}
+    loaded = Loaded(model=model, name="sparse", version="1")
+    scored = live.score_history(ScoreIn.model_validate({"customers": [sparse]}), loaded)
+    assert scored["notes"] == [] and scored["items"][0]["probability"] > 0
 
 
 def test_attributes_not_posted_are_noted_as_scored_unknown(snapshot):

@@ -14,14 +14,20 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from churn.cli import app
+from churn.cli import app, replaced_note
 from features.contract import load_config
 from features.labels import label_churn
 from features.simulate import simulate_to_dir
 from features.sources import load_tables
 from features.tables import Tables
 from serving import store
-from serving.batch import ServingError, after_today, load_champion, resolve_cutoff
+from serving.batch import (
+    BatchResult,
+    ServingError,
+    after_today,
+    load_champion,
+    resolve_cutoff,
+)
 from training.promote import promote
 from training.train import train_and_log
 
@@ -121,6 +127,30 @@ def test_rerun_with_the_same_cutoff_replaces_the_batch(scored, monkeypatch):
     after = store.latest_batch(engine)
     assert after["id"] != before["id"] and after["rows"] == before["rows"]
     assert len(store.worklist(engine, limit=10_000)) == before["rows"]
+    said = " ".join(result.output.split())
+    assert (
+        f"replaced batch {before['id']} ({before['rows']:,} customers, same model version "
+        "and cutoff)" in said
+    )
+    assert "no longer show" not in said  # the same customers: a rerun
+
+
+def test_replacing_a_batch_of_other_customers_says_they_are_no_longer_shown():
+    """The test extract scored at the training file's cutoff replaced its 27,838
+    customers by 10,000 others without a word."""
+    other = store.Replaced(batch_id=2, rows=27_838, shared=0)
+    result = BatchResult(3, 10_000, dt.date(2009, 3, 31), "2", 1.0, replaced=other)
+    said = replaced_note(other, result)
+    assert said.startswith(
+        "[yellow]replaced batch 2 (27,838 customers, same model version and cutoff): only 0 "
+        "of its customers are in this batch[/], so the worklist and the API no longer show"
+    )
+    numbered = replace(result, row_number_ids=True)  # row numbers overlap: counts tell
+    assert "cutoff): this batch holds 10,000[/], so the worklist" in replaced_note(other, numbered)
+    rerun = replace(numbered, rows=27_838)
+    assert replaced_note(other, rerun) == (
+        "replaced batch 2 (27,838 customers, same model version and cutoff)"
+    )
 
 
 def test_an_earlier_cutoff_says_readers_still_see_the_latest(scored, monkeypatch):

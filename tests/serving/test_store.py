@@ -202,6 +202,38 @@ def test_a_batch_keeps_each_customers_previous_probability(engine):
     assert moved.previous_version == "1"  # a new model scored this batch: said
 
 
+def test_batches_whose_ids_are_row_numbers_are_compared_with_no_other(engine):
+    """Two extracts without an id column: row 7145 of one was compared with row 7145 of
+    the other, a different person ("299 customers' churn probability rose")."""
+    earlier = _write(engine, _with_probabilities({0: 0.2, 1: 0.5}), cutoff=MONTH_BEFORE)
+    numbered = store.write_batch(
+        engine,
+        model_name="retail",
+        model_version="1",
+        cutoff=DAY,
+        rows=_with_probabilities({0: 0.6, 1: 0.1}),
+        row_number_ids=True,
+    )
+    assert store.movement(engine, numbered) is None
+    assert store.latest_score(engine, "0", batch_id=numbered)["previous_probability"] is None
+    later = _write(engine, _with_probabilities({0: 0.9}), cutoff=DAY + dt.timedelta(days=30))
+    moved = store.movement(engine, later)  # past the numbered batch, to the one with ids
+    assert (moved.previous_cutoff, moved.risen) == (MONTH_BEFORE, 1)
+    assert earlier != numbered
+
+
+def test_the_batch_a_new_one_replaces_is_told_with_its_customers_in_common(engine):
+    """Scoring the test extract at the training file's cutoff replaced 27,838 customers
+    by 10,000 others without a word."""
+    first = _write(engine, _rows(6))
+    found = store.to_be_replaced(
+        engine, model_name="retail", model_version="1", cutoff=DAY, customer_ids=[4, 5, 6, 7]
+    )
+    assert found == store.Replaced(batch_id=first, rows=6, shared=2)
+    elsewhere = {"model_name": "retail", "model_version": "2", "cutoff": DAY}
+    assert store.to_be_replaced(engine, **elsewhere, customer_ids=[1]) is None
+
+
 def test_only_the_same_models_earlier_cutoff_is_compared(engine):
     first = _write(engine, _rows(4))
     backfill = _write(engine, _rows(4), cutoff=MONTH_BEFORE)  # scored after, but earlier

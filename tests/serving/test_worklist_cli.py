@@ -129,7 +129,7 @@ def test_sorting_by_change_without_an_earlier_batch_says_so(served, tmp_path):
     out = tmp_path / "calls.csv"
     result = run(served, "--sort", "probability_change", "--out", str(out), database_url=url)
     assert result.exit_code == 0, result.output
-    assert "no earlier batch" in " ".join(result.output.split())
+    assert "compared with no earlier one" in " ".join(result.output.split())
     assert list(pd.read_csv(out)["customer_id"]) == [1, 2, 0]
 
 
