@@ -119,19 +119,20 @@ def build_features(tables: Tables, *, cutoffs: pd.Timestamp | str | Iterable) ->
 def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) -> Columns:
     cutoff_day = day_of(cutoff)
     done: Columns = {}
-    by_family: dict[str, set[str]] = {}
+    by_family: dict[str, list[FeatureSpec]] = {}
     for spec in specs:
-        by_family.setdefault(spec.family, set()).add(spec.name)
+        by_family.setdefault(spec.family, []).append(spec)
     for family in FAMILIES:
         declared = by_family.get(family.name)
         if declared:
             columns = family.compute(ctx, cutoff_day, done)
-            if set(columns) != declared:
+            names = {spec.name for spec in declared}
+            if set(columns) != names:
                 raise RuntimeError(
-                    f"family {family.name} computed {sorted(set(columns) ^ declared)} "
+                    f"family {family.name} computed {sorted(set(columns) ^ names)} "
                     "without declaring them, or declared them without computing them"
                 )
-            done.update(columns)
+            done.update(_within_history(ctx, cutoff_day, declared, columns))
     rows = exists_at(ctx, cutoff_day)
     data = {
         "customer_id": ctx.axis.to_numpy()[rows],
@@ -139,6 +140,20 @@ def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) ->
     }
     data.update({s.name: done[s.name][rows] for s in specs})
     return data
+
+
+def _within_history(
+    ctx: Context, cutoff_day: int, specs: list[FeatureSpec], columns: Columns
+) -> Columns:
+    """The columns, unknown (NaN) where a feature's window reaches before what the data
+    hold of the customer (`Context.window_known`); applied per family, so a later family
+    reading a column (the wallet share, `spend_365d`) reads it so too."""
+    out = dict(columns)
+    for spec in specs:
+        known = None if spec.reach_days is None else ctx.window_known(cutoff_day, spec.reach_days)
+        if known is not None:
+            out[spec.name] = np.where(known, columns[spec.name], np.nan)
+    return out
 
 
 def _stacked(parts: list[Columns]) -> Columns:

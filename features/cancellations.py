@@ -41,6 +41,7 @@ SPECS = [
         "Cancellations in the last 365 days.",
         "{cancellations_365d:.0f} cancellations in the last 365 days",
         reason_one="{cancellations_365d:.0f} cancellation in the last 365 days",
+        reach_days=365,
     ),
 ]
 SINCE_PAYMENT = FeatureSpec(

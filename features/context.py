@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from features.activity import Activity, carried_period_ends, seconds_of_day, to_days
+from features.activity import Activity, carried_period_ends, day_of, seconds_of_day, to_days
 from features.contract import INTERACTION_TYPES, quantity_column
 from features.levels import as_text, factorize, level_codes
 from features.tables import Table, Tables, nan_to_zero, numbers, undo_by
@@ -50,10 +50,25 @@ class Context:
     undo_by: Literal["day", "time"] = "day"
     """What undoes a cancellation (`features.tables.undo_by`); by time, the lines and the
     cancellations carry `second` (of the day)."""
+    history_from_day: int | None = None
+    """`Tables.history_from` as a day number: the first day the data hold."""
 
     @property
     def n(self) -> int:
         return len(self.axis)
+
+    def window_known(self, cutoff_day: int, reach_days: int) -> np.ndarray | None:
+        """Per customer, whether the `reach_days` up to the cutoff lie within what the
+        data can show of them; None: for everyone. A window starting before the data's
+        first day holds only part of its days (a "previous 90 days" of one month read
+        "spend up 84%"), unless the customer signed up on or after that day: the days
+        before their signup are no activity, not missing data. A first purchase later in
+        the data proves no such thing (a monthly shopper's first visit in an export is
+        rarely their first ever), so without a signup date the window is unknown."""
+        start = self.history_from_day
+        if start is None or cutoff_day - reach_days + 1 >= start:
+            return None
+        return self.signup_day >= start
 
 
 def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
@@ -80,6 +95,7 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         interactions=_interactions(tables.interactions, axis),
         cancellations=_cancellations(tables.cancellations, axis, timed=undo == "time"),
         undo_by=undo,
+        history_from_day=None if tables.history_from is None else day_of(tables.history_from),
     )
 
 

@@ -9,12 +9,14 @@ partly returned order keeps what was kept. Lifetime totals are the historical va
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from features.activity import ratio
 from features.context import Context
 from features.registry import Columns, Family, FeatureSpec, Mechanism
+from features.tables import nan_to_zero, numbers
 
 WINDOWS_DAYS = (30, 90, 365)
 
@@ -30,6 +32,7 @@ def _window_specs() -> list[FeatureSpec]:
                 f"Purchase occasions in the {days} days up to the cutoff.",
                 f"{{orders_{days}d:.0f}} purchases in the last {days} days",
                 reason_one=f"{{orders_{days}d:.0f}} purchase in the last {days} days",
+                reach_days=days,
             )
         )
         specs.append(
@@ -39,6 +42,7 @@ def _window_specs() -> list[FeatureSpec]:
                 Mechanism.FREQUENCY_MONETARY,
                 f"Total spend in the {days} days up to the cutoff.",
                 f"spent {{spend_{days}d:,.0f}} in the last {days} days",
+                reach_days=days,
             )
         )
     return specs
@@ -60,6 +64,7 @@ SPECS = [
         "orders_90d ÷ the orders a 90-day window held on average since the first purchase: "
         "frequency against the customer's own history (1 = usual pace).",
         "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace in the last 90 days",
+        reach_days=90,
     ),
     FeatureSpec(
         "orders_total",
@@ -99,6 +104,17 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     )
     columns["spend_total"] = lines.total(lines.known(cutoff_day), "amount")
     return columns
+
+
+def year_spend(features: Mapping[str, Any]) -> np.ndarray:
+    """`spend_365d` as a customer's current value (0 without spend); where that year
+    reaches before the data (unknown, `FeatureSpec.reach_days`), the spend the data hold
+    (`spend_total`, all inside that year): on four months of baskets a customer is worth
+    what they spent in them, not nothing."""
+    year = numbers(features["spend_365d"])
+    if "spend_total" in features:
+        year = np.where(np.isnan(year), numbers(features["spend_total"]), year)
+    return nan_to_zero(year)
 
 
 FAMILY = Family("monetary", _specs, _compute)

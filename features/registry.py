@@ -71,6 +71,11 @@ class FeatureSpec:
     """The reason where every value it reads is known, else `reason`: "no purchase for
     128 days, 16.0× their usual gap" tells more than the days alone, which are all a
     customer without a buying rhythm has."""
+    reach_days: int | None = None
+    """The days up to the cutoff the feature reads, cutoff day included: 90 for
+    `spend_90d`, 180 for a 90-day trend (its window and the one before). Where they reach
+    before the data's first day the value is unknown (`Context.window_known`); None: no
+    fixed window (silences, lifetime totals, attributes)."""
 
     def __post_init__(self) -> None:
         if self.reason_one and set(template_fields(self.reason_one, self.name)) != set(

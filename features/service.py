@@ -55,6 +55,7 @@ def _count_specs() -> list[FeatureSpec]:
             f"{words[plural].capitalize()} in the {days} days up to the cutoff.",
             f"{{{plural}_{days}d:.0f}} {words[plural]} in the last {days} days",
             reason_one=f"{{{plural}_{days}d:.0f}} {one[plural]} in the last {days} days",
+            reach_days=days,
         )
         for plural in COUNTED.values()
         for days in WINDOWS_DAYS
@@ -70,6 +71,7 @@ RESOLUTION_SPECS = [
         "Complaints opened in the last 30 days and not resolved by the cutoff.",
         "{complaints_unresolved_30d:.0f} unresolved complaints in the last 30 days",
         reason_one="{complaints_unresolved_30d:.0f} unresolved complaint in the last 30 days",
+        reach_days=30,
     ),
     FeatureSpec(
         "issues_unresolved",

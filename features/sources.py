@@ -20,7 +20,7 @@ import json
 import logging
 import warnings
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, TextIO
@@ -58,7 +58,7 @@ from features.contract import (
 from features.identifiers import NotAnAttribute, not_an_attribute
 from features.levels import likely_meant, same_but_case, similar_name
 from features.returns import match_lines
-from features.tables import DAY, SPREADSHEET_EPOCH, Tables, number_date_kind
+from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
 from features.text_numbers import read_numbers
 from features.workbooks import SUFFIXES as _WORKBOOK_SUFFIXES
 from features.workbooks import Sheets
@@ -473,7 +473,7 @@ def _tables(
     for spec in data.tables().values():
         words.update(getattr(spec, "attribute_words", {}))
     attributes = {name: kind for t in read for name, kind in t.kinds.items()}
-    return Tables(
+    tables = Tables(
         customers=customers,
         transactions=frames.get("transactions"),
         events=frames.get("events"),
@@ -497,6 +497,7 @@ def _tables(
         event_quantities=dict(data.events.quantities) if data.events else {},
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
     )
+    return replace(tables, history_from=first_activity(tables))
 
 
 def _merged_histories(histories: list[pd.DataFrame]) -> pd.DataFrame | None:

@@ -121,6 +121,10 @@ class Tables:
 
     as_of: pd.Timestamp | None = None
     """The extract date from the config (`data.as_of`): observation ends there."""
+    history_from: pd.Timestamp | None = None
+    """The first day the data hold (the loader's `first_activity`): a feature's window
+    reaching before it is unknown (`features/context.py:Context.window_known`). None: the
+    history is complete, as a live request's posted rows are taken to be."""
 
     def with_tables(self, **frames: Table | None) -> Tables:
         return replace(self, **frames)
@@ -134,6 +138,18 @@ class Tables:
             if frame is not None and len(frame)
         ]
         return max(ends).normalize() if ends else None
+
+
+def first_activity(tables: Tables) -> pd.Timestamp | None:
+    """The first day of purchases or usage: no training cutoff before it, and no window
+    before it is known (a support log or a cancellation list going back further holds
+    no purchases from then)."""
+    starts = [
+        frame["timestamp"].min()
+        for frame in (tables.transactions, tables.events)
+        if frame is not None and len(frame)
+    ]
+    return min(starts).normalize() if starts else None
 
 
 def data_end(tables: Tables) -> pd.Timestamp | None:

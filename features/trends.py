@@ -27,6 +27,7 @@ TREND_SPECS = [
         "Relative change of spend, last 90 days vs the 90 before (-0.6 = down 60%).",
         "spend {spend_trend_90d_vs_prev!c:.0%} versus the previous 90 days",
         reason_missing="no spend in the 90 days before the last 90",
+        reach_days=180,
     ),
     FeatureSpec(
         "orders_trend_90d_vs_prev",
@@ -35,6 +36,7 @@ TREND_SPECS = [
         "Relative change of purchase occasions, last 90 days vs the 90 before.",
         "purchases {orders_trend_90d_vs_prev!c:.0%} versus the previous 90 days",
         reason_missing="no purchase in the 90 days before the last 90",
+        reach_days=180,
     ),
     FeatureSpec(
         "spend_trend_180d_vs_prev",
@@ -43,6 +45,7 @@ TREND_SPECS = [
         "Relative change of spend, last 180 days vs the 180 before.",
         "spend {spend_trend_180d_vs_prev!c:.0%} versus the previous half-year",
         reason_missing="no spend in the half-year before the last",
+        reach_days=360,
     ),
 ]
 CATEGORY_SPECS = [
@@ -54,6 +57,7 @@ CATEGORY_SPECS = [
         "bought from {category_breadth_365d:.0f} categories in the last year",
         # not "no purchase": lines of no category count for no category
         reason_zero="bought from no category in the last year",
+        reach_days=365,
     ),
     FeatureSpec(
         "category_breadth_90d",
@@ -62,6 +66,7 @@ CATEGORY_SPECS = [
         "Distinct categories bought in the last 90 days.",
         "bought from {category_breadth_90d:.0f} categories in the last 90 days",
         reason_zero="bought from no category in the last 90 days",
+        reach_days=90,
     ),
     FeatureSpec(
         "category_breadth_180d",
@@ -70,6 +75,7 @@ CATEGORY_SPECS = [
         "Distinct categories bought in the last 180 days.",
         "bought from {category_breadth_180d:.0f} categories in the last 180 days",
         reason_zero="bought from no category in the last 180 days",
+        reach_days=180,
     ),
     FeatureSpec(
         "category_breadth_change_180d",
@@ -78,6 +84,7 @@ CATEGORY_SPECS = [
         "category_breadth_180d minus the distinct categories of the 180 days before.",
         "bought from {category_breadth_180d:.0f} categories in the last 180 days, "
         "{category_breadth_change_180d:+.0f} versus the half-year before",
+        reach_days=360,
     ),
     FeatureSpec(
         "consumables_share_90d",

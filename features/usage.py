@@ -36,6 +36,7 @@ OVERALL_SPECS = [
         Mechanism.ENGAGEMENT,
         "Distinct days with any usage event in the last 30 days.",
         "active on {active_days_30d:.0f} of the last 30 days",
+        reach_days=30,
     ),
     FeatureSpec(
         "active_days_90d",
@@ -43,6 +44,7 @@ OVERALL_SPECS = [
         Mechanism.ENGAGEMENT,
         "Distinct days with any usage event in the last 90 days.",
         "active on {active_days_90d:.0f} of the last 90 days",
+        reach_days=90,
     ),
     FeatureSpec(
         "events_trend_30d_vs_prev",
@@ -51,6 +53,7 @@ OVERALL_SPECS = [
         "Relative change of all usage events, last 30 days vs the 30 before.",
         "product use {events_trend_30d_vs_prev!c:.0%} versus the previous 30 days",
         reason_missing="no product use in the 30 days before the last 30",
+        reach_days=60,
     ),
 ]
 
@@ -76,6 +79,7 @@ def type_specs(
             f"'{event_type}' events in the last {days} days.",
             f"{{events_{t}_{days}d:.0f}} {event_type} events in the last {days} days",
             reason_one=f"{{events_{t}_{days}d:.0f}} {event_type} event in the last {days} days",
+            reach_days=days,
         )
         for days in WINDOWS_DAYS
     ]
@@ -107,6 +111,7 @@ def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
             Mechanism.ENGAGEMENT,
             f"Total of {what} in the last 30 days.",
             f"{{{name}_30d:,.0f}} {words} in the last 30 days",
+            reach_days=30,
         ),
         FeatureSpec(
             f"{name}_trend_30d_vs_prev",
@@ -115,6 +120,7 @@ def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
             f"Relative change of {what}, last 30 days vs the 30 before.",
             f"{words} {{{name}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
             reason_missing=f"no {words} in the 30 days before the last 30",
+            reach_days=60,
         ),
     ]
 
@@ -129,6 +135,7 @@ def _trend_and_silence(event_type: str, taken: frozenset[str]) -> list[FeatureSp
             f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
             f"{event_type} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
             reason_missing=f"no {event_type} in the 30 days before the last 30",
+            reach_days=60,
         ),
         FeatureSpec(
             last_of(t, taken),

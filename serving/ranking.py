@@ -4,7 +4,8 @@ Value per customer, in order of preference:
 
 1. the configured `value` column of the customers table (the business's own CLV), else
 2. `spend_365d + historical_share × (spend_total − spend_365d)`: the current value (last
-   year's spend, expected to repeat while behaviour stays as it is) plus a share (default
+   year's spend, expected to repeat while behaviour stays as it is; on data shorter than
+   the year, what they hold: `features.monetary.year_spend`) plus a share (default
    0.2) of the historical value realised before that year. Spend before the last year is
    counted only in part because it says less about what is at stake next year; it still
    separates a long-loyal customer from a new one with the same yearly spend.
@@ -38,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from features.contract import BandsSpec, RunConfig
+from features.monetary import year_spend
 from features.registry import FeatureSpec
 from features.tables import Tables, nan_to_zero, numbers
 
@@ -140,7 +142,7 @@ def customer_value(
         return pd.to_numeric(configured, errors="coerce").to_numpy(dtype=np.float64)
     if "spend_365d" not in features:
         return np.full(_rows(features), np.nan)
-    current = _filled(features, "spend_365d")
+    current = year_spend(features)
     total = _filled(features, "spend_total") if "spend_total" in features else current
     return current + rules.historical_share * np.maximum(total - current, 0.0)
 

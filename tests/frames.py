@@ -61,7 +61,7 @@ def make_tables(
     customer_frame: pd.DataFrame | None = None,
     transaction_frame: pd.DataFrame | None = None,
     attributes: dict[str, str] | None = None,
-    **frames: pd.DataFrame | tuple | None,
+    **frames: pd.DataFrame | tuple | pd.Timestamp | None,
 ) -> Tables:
     """Tables with customers derived from transactions when not given."""
     if customer_frame is None:

@@ -26,10 +26,12 @@ def package_model(
 ) -> ChurnModel:
     """The model with what serving needs to know about its training (`info`), from the
     tables it was trained on: their last day (`features.tables.data_end`: live scoring's
-    default cutoff is no earlier, `serving/live.py`) and the placeholders the loader read
-    as unknown in numeric attributes (`Tables.unknown_texts`: a posted customer may send
-    them alike), and the customers file's columns it does not read (`Tables.unread_columns`:
-    posted live with the file's own keys, they are ignored, not misspellings)."""
+    default cutoff is no earlier, `serving/live.py`), their first (`Tables.history_from`:
+    a posted history's windows reaching before it are unknown, as in the batch), the
+    placeholders the loader read as unknown in numeric attributes (`Tables.unknown_texts`:
+    a posted customer may send them alike), and the customers file's columns it does not
+    read (`Tables.unread_columns`: posted live with the file's own keys, they are ignored,
+    not misspellings)."""
     end = data_end(tables)
     fitted = outcome.fitted
     if fitted is None:
@@ -51,6 +53,7 @@ def package_model(
         "reason_pivots": _typical(rows, data.specs, "median"),
         "training_highest": _highest_risky(rows, data.specs),
         "data_end": None if end is None else str(end.date()),
+        "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},

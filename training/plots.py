@@ -55,11 +55,16 @@ def feature_importance(importance: dict[str, float], path: Path, *, top: int = 2
 
 
 def shap_summary(contributions: np.ndarray, matrix: pd.DataFrame, path: Path) -> Path:
-    """SHAP beeswarm of the booster's margin contributions (bias column dropped)."""
+    """SHAP beeswarm of the booster's margin contributions (bias column dropped), without
+    features unknown in every row shown (a year's spend on four months of data): no value
+    to colour them by."""
     import shap
 
     values = matrix.apply(lambda c: c.cat.codes.where(c.notna()) if c.dtype == "category" else c)
-    shap.summary_plot(contributions[:, :-1], values, show=False, max_display=20)
+    known = values.notna().any().to_numpy()
+    shap.summary_plot(
+        contributions[:, :-1][:, known], values.loc[:, known], show=False, max_display=20
+    )
     fig = plt.gcf()
     fig.set_size_inches(8, 8)
     return _save(fig, path)

@@ -21,7 +21,8 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from features.contract import ChurnSpec, RunConfig
 from features.labels import observed_end
-from features.tables import Tables, snapshot_cutoff
+from features.monetary import year_spend
+from features.tables import Tables, first_activity, snapshot_cutoff
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
 from training.tune import Search, tune_params, tune_params_by_folds
@@ -90,16 +91,6 @@ def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
     )
 
 
-def first_activity(tables: Tables) -> pd.Timestamp | None:
-    """The first day of purchases or usage: no training cutoff before it."""
-    starts = [
-        frame["timestamp"].min()
-        for frame in (tables.transactions, tables.events)
-        if frame is not None and len(frame)
-    ]
-    return min(starts).normalize() if starts else None
-
-
 def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
     """Stratified train / validation / test customers; `tune` searches by folds of the
     training customers (no time axis to search along), validation and test untouched."""
@@ -154,7 +145,7 @@ def _scored(fitted: Fitted, rows: pd.DataFrame, data: LabelledSet) -> pd.DataFra
 
 
 def _value_columns(rows: pd.DataFrame) -> list[str]:
-    return [c for c in ("spend_365d",) if c in rows]
+    return [c for c in ("spend_365d", "spend_total") if c in rows]
 
 
 def _require_rows(churn: ChurnSpec, tables: Tables, **sets: pd.DataFrame) -> None:
@@ -216,5 +207,5 @@ def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarra
         lookup = tables.customers.set_index("customer_id")["value"]
         return rows["customer_id"].map(lookup).fillna(0.0).to_numpy(dtype=np.float64)
     if source == "spend":
-        return rows["spend_365d"].fillna(0.0).to_numpy(dtype=np.float64)
+        return year_spend(rows)
     return np.ones(len(rows))

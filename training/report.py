@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from features.contract import RunConfig
-from features.tables import Tables, data_end
+from features.tables import Tables, data_end, first_activity
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import strongest_single_feature, undated_attribute_leaks
-from training.protocol import Outcome, first_activity, value_of, value_source
+from training.protocol import Outcome, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
 
@@ -166,7 +166,7 @@ MOSTLY_CHURNERS = 0.8
 """From this churn rate on, lift and PR AUC have little room to say anything."""
 SHORT_HISTORY_DAYS = 90
 """Less history than this before a training cutoff leaves its 90-day windows and trends
-partly empty, unlike the test cutoff's."""
+unknown there (`Context.window_known`): the model learns them from later cutoffs only."""
 BASELINE_MARGIN = 0.005
 
 
@@ -312,7 +312,8 @@ def _history_caveats(report: dict[str, Any]) -> list[str]:
         first = min(kept)
         notes.append(
             f"the earliest training cutoff ({first}) has {history} days of data before it: "
-            "its 90-day windows and trends are partly empty"
+            "features over longer windows (90-day counts, trends against the window "
+            "before) are unknown there"
         )
     return notes
 

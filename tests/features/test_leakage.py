@@ -1,5 +1,7 @@
 """Leakage: nothing after the cutoff may change a feature; labels must see it."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pandas.testing as pdt
@@ -44,8 +46,11 @@ def _resolved_later(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_rows_after_the_cutoff_change_no_feature(seed):
-    tables = random_tables(seed)
+@pytest.mark.parametrize("history_from", [None, pd.Timestamp("2023-03-01")])
+def test_rows_after_the_cutoff_change_no_feature(seed, history_from):
+    """Also where windows reaching before the data's first day are unknown (the first
+    cutoff's year and half-year trends, `Context.window_known`)."""
+    tables = replace(random_tables(seed), history_from=history_from)
     before = build_features(tables, cutoffs=CUTOFFS)
     leaked = tables.with_tables(
         transactions=_after(tables.transactions, seed),

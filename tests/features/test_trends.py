@@ -9,7 +9,7 @@ import pytest
 from features.activity import day_of
 from features.build import build, build_features
 from features.trends import consumable_categories
-from tests.frames import make_tables, row, transactions
+from tests.frames import customers, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"  # 90d window (Apr 1, Jun 30]; previous 90d (Jan 2, Apr 1]
 
@@ -97,3 +97,52 @@ def test_configured_consumables_absent_from_the_data_give_a_zero_share():
     tables = _defector_tables(consumables=("ink",))
     one = row(build_features(tables, cutoffs=CUTOFF), 1)
     assert one["consumables_share_90d"] == 0.0
+
+
+def _four_months(**tables_kw):
+    """Ta-Feng's shape: data from 2000-11-01 to 2001-02-28; customer 1 shopped all along
+    (a category a month), customer 2 signed up on 2000-12-01 and shopped since."""
+    tx = transactions(
+        [
+            (1, "2000-11-05", 50, "rice"),
+            (1, "2000-12-05", 50, "tea"),
+            (1, "2001-01-05", 50, "soap"),
+            (1, "2001-02-05", 90, "rice"),
+            (2, "2000-12-10", 20, "tea"),
+            (2, "2001-02-10", 20, "rice"),
+        ],
+        columns=("category",),
+    )
+    people = customers([1, 2], signup=[None, "2000-12-01"])
+    return make_tables(customer_frame=people, transaction_frame=tx, **tables_kw)
+
+
+def test_windows_reaching_before_the_data_are_unknown_unless_the_customer_signed_up_later():
+    """On four months of data `spend_trend_90d_vs_prev` read "spend up" for 71% of the
+    customers against a "previous 90 days" holding only November, and
+    `category_breadth_change_180d` equalled `category_breadth_180d` on every row."""
+    tables = _four_months(history_from=pd.Timestamp("2000-11-01"))
+    frame = build_features(tables, cutoffs="2001-02-28")
+    old, new = row(frame, 1), row(frame, 2)
+    for name in ("spend_trend_90d_vs_prev", "category_breadth_change_180d", "spend_365d"):
+        assert math.isnan(old[name]), name
+    assert old["spend_90d"] == 190  # (2000-11-30, 2001-02-28]: inside the data
+    assert old["category_breadth_90d"] == 3
+    # signed up after the data start: no purchase before is no activity, not missing data
+    assert new["spend_365d"] == 40
+    assert new["category_breadth_change_180d"] == 2
+
+
+def test_without_a_known_data_start_windows_read_as_before():
+    """A live request's posted rows carry no data start of their own (`Tables.history_from`
+    None: the model's, when it has one): what is not posted reads as no activity."""
+    one = row(build_features(_four_months(), cutoffs="2001-02-28"), 1)
+    assert one["spend_trend_90d_vs_prev"] == pytest.approx((190 - 50) / 50)
+    assert one["category_breadth_change_180d"] == one["category_breadth_180d"] == 3
+
+
+def test_a_window_starting_on_the_data_start_is_known():
+    tables = _four_months(history_from=pd.Timestamp("2000-11-01"))
+    frame = build_features(tables, cutoffs=["2001-01-28", "2001-01-29"])
+    assert math.isnan(row(frame, 1, "2001-01-28")["spend_90d"])  # from 2000-10-31 on
+    assert row(frame, 1, "2001-01-29")["spend_90d"] == 150  # from 2000-11-01 on

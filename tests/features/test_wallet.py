@@ -8,7 +8,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from features.build import build, build_features
-from features.wallet import QuantileWalletEstimator, complete_wallet, full_year_rows
+from features.wallet import QuantileWalletEstimator, complete_wallet
 from tests.frames import customers, make_tables, row, transactions
 
 
@@ -95,29 +95,30 @@ def test_no_wallet_features_without_transactions():
     assert "wallet_share_365d" not in completed.names
 
 
-def test_the_wallet_is_fitted_on_cutoffs_with_a_whole_year_of_spend_before_them():
-    """At a cutoff 180 days into the data, spend_365d holds half a year: a wallet fitted
-    there read 'customers like them spend up to 940 a year' beside a member's own 1,788."""
-    tables = make_tables(
-        transaction_frame=transactions([(1, "2023-01-01", 10), (2, "2024-06-01", 10)])
-    )
-    rows = pd.DataFrame({"cutoff": pd.to_datetime(["2023-06-30", "2023-12-31", "2024-03-31"])})
-    assert full_year_rows(rows, tables)["cutoff"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2023-12-31",
-        "2024-03-31",
-    ]
-    early = rows.head(1)  # no cutoff has a whole year: the rows there are all there is
-    assert full_year_rows(early, tables).equals(early)
+def test_no_wallet_is_fitted_where_the_data_hold_no_year_of_spend():
+    """On four months of data a wallet fitted on the months of spend_365d the data held
+    read "customers like them spend up to 2,959 a year" beside a customer's own 3,189 in
+    the four months: where the year reaches before the data, spend_365d is unknown."""
+    segment = ["small"] * 30 + ["large"] * 30
+    completed, model = _buyers(history_from="2024-01-01", segment=segment)
+    assert model is None
+    assert completed.frame["spend_365d"].isna().all()
+    _, model = _buyers(history_from="2023-07-02", segment=segment)  # the year just fits
+    assert model is not None
 
 
-def _buyers(**attributes: list) -> tuple:
+def _buyers(history_from: str | None = None, **attributes: list) -> tuple:
     """Sixty buyers of different yearly spend, with these attributes (all categorical):
-    enough for the quantile model's leaves (20 rows at least)."""
+    enough for the quantile model's leaves (20 rows at least); the data start on
+    `history_from` (default: their history is complete)."""
     ids = list(range(1, 61))
     tx = transactions([(c, "2024-03-01", 40.0 * c) for c in ids])
     people = customers(ids, **attributes) if attributes else None
     kinds = dict.fromkeys(attributes, "categorical")
-    tables = make_tables(customer_frame=people, transaction_frame=tx, attributes=kinds)
+    start = None if history_from is None else pd.Timestamp(history_from)
+    tables = make_tables(
+        customer_frame=people, transaction_frame=tx, attributes=kinds, history_from=start
+    )
     return complete_wallet(build(tables, cutoffs="2024-06-30"))
 
 

@@ -1263,13 +1263,15 @@ def test_amounts_in_cents_read_live_as_the_loader_reads_them(tmp_path):
     loaded = load_tables(load_config(config))
     batch = build_columns(loaded, cutoff=pd.Timestamp("2016-12-31"))
     spec = load_config(config).data
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    info = {"data_start": "2016-11-01"}  # its year reaches before: spend_365d unknown
+    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info=info)
     member = CustomerHistoryIn.model_validate(
         {"customer_id": "m1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
     )
     columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
-    assert batch["spend_365d"].tolist() == [pytest.approx(99.0)]
-    for name in ("spend_365d", "avg_order_value_365d", "discount_share_365d", "orders_total"):
+    assert batch["spend_total"].tolist() == [pytest.approx(99.0)]
+    assert np.isnan(batch["spend_365d"]).all() and np.isnan(columns["spend_365d"]).all()
+    for name in ("spend_total", "avg_order_value_365d", "discount_share_365d", "orders_total"):
         assert columns[name].tolist() == pytest.approx(batch[name].tolist()), name
 
 

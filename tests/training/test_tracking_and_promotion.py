@@ -42,9 +42,12 @@ WEAK = {
     "cutoffs": 3,
     "max_rounds": 10,
     "early_stopping_rounds": 5,
-    "params": {**ONE_THREAD, "max_depth": 1},
+    "params": {**ONE_THREAD, "max_depth": 1, "colsample_bytree": 0.05},
 }
-"""A deliberately worse model on the same data: stumps, ten rounds."""
+"""A deliberately worse model on the same data: stumps on a twentieth of the features
+each, ten rounds (the logistic regression ranks better: ROC AUC 0.8718 against 0.8826;
+stumps on all features tied it once the training cutoffs' year-long windows, reaching
+before the data, read as unknown)."""
 
 
 @dataclass
