@@ -64,10 +64,16 @@ def _latest_on_grid(limit: pd.Timestamp, spacing: str | int) -> pd.Timestamp:
 MIN_HISTORY_DAYS = 30
 FEW_CUTOFFS = 3
 """Training cutoffs the advice for short data aims at: one is a single month's snapshot."""
+WEEKLY = 7
+"""The spacing the advice for short data plans with: the finest grid a user would keep."""
 
 
 class _NoTrainingCutoffError(PlanError):
     """No training cutoff has the history it needs before the validation cutoff."""
+
+    def __init__(self, message: str, *, data_days: int) -> None:
+        super().__init__(message)
+        self.data_days = data_days
 
 
 def plan_cutoffs(
@@ -86,7 +92,8 @@ def plan_cutoffs(
     try:
         return plan(horizon_days)
     except _NoTrainingCutoffError as error:
-        raise PlanError(f"{error}{_what_fits(plan, horizon_days, training, test_cutoff)}") from None
+        fits = _what_fits(plan, horizon_days, training, test_cutoff, data_days=error.data_days)
+        raise PlanError(f"{error}: {fits}") from None
 
 
 def _planned(
@@ -114,8 +121,8 @@ def _planned(
             raise _NoTrainingCutoffError(
                 f"no training cutoff fits between the first activity ({first.date()}) "
                 f"plus {history.days} days of history and the validation cutoff "
-                f"({validation.date()}): the data are too short for a {horizon_days}-day "
-                f"horizon; the {(observed_until - first).days} days of data"
+                f"({validation.date()})",
+                data_days=(observed_until - first).days,
             )
     return CutoffPlan(train=train, validation=validation, test=test)
 
@@ -131,17 +138,50 @@ def _what_fits(
     horizon_days: int,
     training: TrainingSpec,
     test_cutoff: pd.Timestamp | None,
+    *,
+    data_days: int,
 ) -> str:
-    """Advice a user can follow: the longest horizon that plans with weekly cutoffs
-    (month-ends need whole months: 2001-01-31 plus 30 days is past a February's end),
-    with a few training cutoffs if it can."""
-    weekly = training.model_copy(update={"spacing": 7})
-    plans = {}
-    for days in range(horizon_days - 1, 6, -1):
-        try:
-            plans[days] = plan(days, training=weekly)
-        except PlanError:
-            continue
+    """Advice a user can follow: the requested horizon with weekly cutoffs when that plans
+    (month-ends need whole months: 2001-01-31 plus 30 days is past a February's end, while
+    four months of weekly cutoffs hold a 30-day horizon), else the longest horizon that
+    plans with weekly cutoffs, with a few training cutoffs if it can."""
+    weekly = training.model_copy(update={"spacing": WEEKLY})
+    kept = _plan_or_none(plan, horizon_days, weekly) if training.spacing != WEEKLY else None
+    if kept is not None:
+        return (
+            f"{_grid_words(training.spacing)} do not fit in the {data_days} days of data; "
+            f"training.spacing: {WEEKLY} keeps your {horizon_days}-day horizon (weekly "
+            f"cutoffs: {len(kept.train)} to train on)"
+        )
+    return (
+        f"the data are too short for a {horizon_days}-day horizon; the {data_days} days of "
+        f"data{_shorter_horizon(plan, horizon_days, weekly, test_cutoff)}"
+    )
+
+
+def _grid_words(spacing: str | int) -> str:
+    return "month-end cutoffs" if spacing == "month" else f"cutoffs {spacing} days apart"
+
+
+def _plan_or_none(
+    plan: Callable[..., CutoffPlan], horizon_days: int, training: TrainingSpec
+) -> CutoffPlan | None:
+    try:
+        return plan(horizon_days, training=training)
+    except PlanError:
+        return None
+
+
+def _shorter_horizon(
+    plan: Callable[..., CutoffPlan],
+    horizon_days: int,
+    weekly: TrainingSpec,
+    test_cutoff: pd.Timestamp | None,
+) -> str:
+    """The longest shorter horizon that plans with `weekly` cutoffs (with a few training
+    cutoffs if it can), or why none does."""
+    shorter = ((days, _plan_or_none(plan, days, weekly)) for days in range(horizon_days - 1, 6, -1))
+    plans = {days: planned for days, planned in shorter if planned is not None}
     if not plans and test_cutoff is not None:
         return (
             f" leave too little before the evaluation.cutoff {pd.Timestamp(test_cutoff).date()}:"
@@ -149,10 +189,10 @@ def _what_fits(
         )
     if not plans:
         return " are too few for a test and a validation cutoff"
-    wanted = min(FEW_CUTOFFS, training.cutoffs)
+    wanted = min(FEW_CUTOFFS, weekly.cutoffs)
     days = max([d for d, p in plans.items() if len(p.train) >= wanted] or plans)
     return (
-        f" fit churn.horizon_days: {days} with training.spacing: 7 (weekly cutoffs: "
+        f" fit churn.horizon_days: {days} with training.spacing: {WEEKLY} (weekly cutoffs: "
         f"{len(plans[days].train)} to train on)"
     )
 

@@ -91,13 +91,13 @@ def test_data_too_short_for_any_training_cutoff_is_a_plan_error():
         )
 
 
-@pytest.mark.parametrize("horizon", [90, 30])
-def test_short_data_are_told_the_horizon_and_spacing_that_fit(horizon):
-    """Four months (Ta-Feng): '30 days' was advised and failed too (month-ends meet a
-    February); the advice is one that plans."""
+def test_short_data_are_told_the_horizon_and_spacing_that_fit():
+    """Four months (Ta-Feng): a 90-day horizon plans with no spacing; the advice is a
+    shorter one that plans."""
     end, first = T("2001-02-28"), T("2000-11-01")
     with pytest.raises(PlanError) as raised:
-        plan_cutoffs(end, horizon_days=horizon, training=MONTHLY, first_activity=first)
+        plan_cutoffs(end, horizon_days=90, training=MONTHLY, first_activity=first)
+    assert "too short for a 90-day horizon" in str(raised.value)
     advice = re.search(
         r"fit churn\.horizon_days: (\d+) with training\.spacing: 7", str(raised.value)
     )
@@ -105,6 +105,24 @@ def test_short_data_are_told_the_horizon_and_spacing_that_fit(horizon):
     weekly = TrainingSpec(cutoffs=4, spacing=7)
     plan = plan_cutoffs(end, horizon_days=int(advice[1]), training=weekly, first_activity=first)
     assert plan.train and min(plan.train) - first >= pd.Timedelta(days=30)
+
+
+def test_weekly_cutoffs_that_keep_the_horizon_are_advised_first():
+    """Four months (Ta-Feng) with a 30-day horizon: "too short for a 30-day horizon ...
+    fit churn.horizon_days: 29 with training.spacing: 7" was false, as 30 days with
+    weekly cutoffs train: only month-ends do not fit."""
+    end, first = T("2001-02-28"), T("2000-11-01")
+    with pytest.raises(PlanError) as raised:
+        plan_cutoffs(end, horizon_days=30, training=MONTHLY, first_activity=first)
+    message = str(raised.value)
+    assert "too short" not in message
+    assert (
+        "month-end cutoffs do not fit in the 119 days of data; training.spacing: 7 keeps your "
+        "30-day horizon (weekly cutoffs: 4 to train on)"
+    ) in message
+    weekly = TrainingSpec(cutoffs=12, spacing=7)
+    plan = plan_cutoffs(end, horizon_days=30, training=weekly, first_activity=first)
+    assert len(plan.train) == 4
 
 
 def test_the_advice_for_short_data_keeps_a_configured_test_cutoff():
