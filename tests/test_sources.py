@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -660,6 +661,25 @@ def test_one_table_with_text_ids_makes_every_id_a_stripped_string(tmp_path):
     for frame in (tables.customers, tables.transactions, tables.interactions):
         assert isinstance(frame["customer_id"].dtype, pd.StringDtype)
     assert set(tables.events["customer_id"]) == {"1", "2", "004"}
+
+
+def test_one_number_written_with_and_without_leading_zeros_is_one_customer(tmp_path):
+    """Two merged exports wrote Ta-Feng's '00141833' as '141833' from January on: kept
+    apart, every padded id "stopped" on Jan 1 and the churn rate read 97.5%, not 64.6%."""
+    transactions = transactions_frame().astype({"customer_id": "str"})
+    transactions["customer_id"] = "000" + transactions["customer_id"]
+    later = transactions.index[-3:]  # the second export: the zeros lost
+    transactions.loc[later, "customer_id"] = transactions.loc[later, "customer_id"].str[3:]
+    others = dict.fromkeys(("customers", "events", "interactions", "cancellations"))
+    tables, report = check(tmp_path, transactions=transactions, **others)
+    assert report.errors == [] and tables is not None
+    # customer 4 bought only in the second export: nothing to tell its id apart from
+    assert set(tables.transactions["customer_id"]) == {"0001", "0002", "0003", "4"}
+    merged = [i for i in report.warnings if "leading zeros" in i.message]
+    assert len(merged) == 1 and merged[0].rows == 2, [str(i) for i in report.warnings]
+    assert merged[0].message.startswith("2 ids in 2 rows are the same number")
+    assert re.search(r"e\.g\. '([13])' and '000\1'", merged[0].message)
+    assert tables.transactions.equals(tables.transactions.sort_values(["customer_id", "timestamp"]))
 
 
 @pytest.mark.parametrize(
