@@ -450,12 +450,14 @@ def unseen_note(unseen: UnseenLevels, layout: FeatureLayout) -> str:
 
 
 def _why_not_scored(run: Any) -> str:
-    """Why customers in the data are left out of a batch, by the churn definition
-    (`cancellation` says it per reason, `_why_gone`)."""
+    """Why customers in the data are left out of a batch, by the churn definition (and
+    for inactivity, the activity it reads: `churn.activity`; `cancellation` says it per
+    reason, `_why_gone`)."""
     churn = run.churn
+    activity = "usage event" if churn.by_usage(run.data.transactions is not None) else "purchase"
     return {
         "label_column": "labelled as gone (nobody to call)",
-        "inactivity": f"no purchase in the {churn.active_window_days} days up to the cutoff "
+        "inactivity": f"no {activity} in the {churn.active_window_days} days up to the cutoff "
         "(lapsed already, or not yet a customer)",
         "expiry": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
     }.get(churn.definition, "not active at the cutoff")

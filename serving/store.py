@@ -364,9 +364,14 @@ def worklist(
         pair = json.dumps(dict([segment]))[1:-1]
         query = query.where(scores.c.segments.contains(pair, autoescape=True))
     # ties and unknowns (every value at risk of a data set without spend or value) by
-    # risk, then by id: never a call list in id order
+    # risk, then by id: never a call list in id order; shorter ids first, so number ids
+    # follow as numbers (101905 before 1014116, not after as text)
     query = query.order_by(
-        key.is_(None), key.desc(), scores.c.probability.desc(), scores.c.customer_id
+        key.is_(None),
+        key.desc(),
+        scores.c.probability.desc(),
+        sa.func.length(scores.c.customer_id),
+        scores.c.customer_id,
     )
     with engine.connect() as conn:
         found = conn.execute(query.limit(limit).offset(offset)).mappings().all()

@@ -150,9 +150,14 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
             highlight=False,
         )
         return
+    best, where = profit["best_profit"], f"the top {profit['best_percent']}%"
+    said = (
+        f"best at {where} ({best:,.0f})"
+        if best > 0
+        else f"no campaign size pays ({where} loses least: {-best:,.0f})"
+    )
     console.print(
-        f"expected campaign profit: best at the top {profit['best_percent']}% "
-        f"({profit['best_profit']:,.0f}); top 10%: {profit['profit_at_10_percent']:,.0f}"
+        f"expected campaign profit: {said}; top 10%: {profit['profit_at_10_percent']:,.0f}"
     )
     if "assumptions" in profit:
         console.print(_assumed(profit["assumptions"]), style="dim")

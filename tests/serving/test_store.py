@@ -153,7 +153,7 @@ def test_worklist_sorts_filters_and_pages(engine):
     assert [r["customer_id"] for r in high] == ["26", "20", "14", "8", "2"]
     by_p = store.worklist(engine, sort="probability", limit=3)
     assert [r["probability"] for r in by_p] == pytest.approx([0.95] * 3)
-    assert [r["customer_id"] for r in by_p] == ["19", "29", "9"]  # ties by id as text
+    assert [r["customer_id"] for r in by_p] == ["9", "19", "29"]  # ties by id as number
 
 
 def test_unknown_value_at_risk_sorts_last(engine):
@@ -170,6 +170,17 @@ def test_without_values_the_worklist_is_in_risk_order_not_id_order(engine):
     listed = store.worklist(engine, limit=4)
     assert [r["customer_id"] for r in listed] == ["9", "8", "7", "6"]  # not "0", "1", "10"
     assert [r["probability"] for r in listed] == pytest.approx([0.95, 0.85, 0.75, 0.65])
+
+
+def test_ties_list_number_ids_in_number_order(engine):
+    """RetailRocket's 245 visitors at 0.992: listed 1014116, 101905, 1019718 (as text)."""
+    ids = ["1019718", "101905", "1014116", "99"]
+    rows = [
+        row | {"customer_id": i, "probability": 0.992} for row, i in zip(_rows(4), ids, strict=True)
+    ]
+    _write(engine, [row | {"value": None, "value_at_risk": None} for row in rows])
+    listed = store.worklist(engine, limit=4)
+    assert [r["customer_id"] for r in listed] == ["99", "101905", "1014116", "1019718"]
 
 
 def test_bad_queries_are_refused(engine):

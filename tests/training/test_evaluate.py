@@ -316,6 +316,23 @@ def test_without_a_customer_value_no_profit_is_printed():
     assert "not computed: the data hold no customer value" in text and "-50" not in text
 
 
+def test_when_every_campaign_size_loses_the_report_says_none_pays():
+    """'best at the top 1% (-59)' read as a best campaign; it was the smallest loss."""
+    report = {
+        "protocol": "out_of_time",
+        "n_customers": 1000,
+        "churn_rate": 0.1,
+        "model": dict.fromkeys(METRICS, 0.5),
+        "baselines": {},
+        "profit": {"best_percent": 1, "best_profit": -59.0, "profit_at_10_percent": -590.0},
+    }
+    console = Console(record=True, width=200)
+    print_report(console, report)
+    text = console.export_text()
+    assert "no campaign size pays (the top 1% loses least: 59); top 10%: -590" in text
+    assert "best at" not in text
+
+
 def test_the_printed_profit_optimum_names_the_economics_it_assumes():
     metrics = dict.fromkeys(METRICS, 0.5)
     report = {
