@@ -247,6 +247,13 @@ class _Table:
     labels: LabelCounts | None = None
     """The label column's values, when it has two (`_label`)."""
 
+    @property
+    def unread(self) -> tuple[str, ...]:
+        """The file's columns the config does not read (RetailRocket's itemid beside its
+        events): rows alike in every column read may differ in them."""
+        read = set(self.sources.values())
+        return tuple(c for c in self.header if c not in read)
+
     def column(self, canonical: str) -> pd.Series:
         return self.raw[self.sources[canonical]]
 
@@ -2132,16 +2139,25 @@ def _warn_repeated_lines(table: _Table) -> None:
 def _warn_repeated_events(table: _Table) -> None:
     """Events equal in every column read (customer, time of day, type, quantity) are
     counted as often as they are written: a log's export repeats, which inflate every
-    count. Kept, and said. A log of days alone repeats real events (two logins a day)."""
+    count. Kept, and said; when the file has columns not read, those may tell them apart
+    (one row per item bought), and the advice to remove them would delete purchases. A
+    log of days alone repeats real events (two logins a day)."""
     times = table.clean["timestamp"].dropna()
     if not (times != times.dt.normalize()).any():
         return
     if n := _repeated_rows(table):
         what = (
             f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another event in every column "
-            "read (customer, time, type, quantity): each is counted; remove them if the "
-            "export doubled rows"
+            "read (customer, time, type, quantity)"
         )
+        if table.unread:  # RetailRocket: 3,056 of 8,513 purchase rows, 34 alike in all
+            what += (
+                f"; columns not read ({', '.join(table.unread[:3])}) may still tell them "
+                "apart, as the items of one basket: each is counted, as such a log means "
+                "them; remove them only if the export doubled rows"
+            )
+        else:
+            what += ", all the file holds: each is counted; remove them if the export doubled rows"
         table.warning("timestamp", n, what)
 
 
