@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -32,6 +33,9 @@ class Sheets:
     names: tuple[str, ...]
     header: tuple[str, ...]
     note: str | None
+    kept: tuple[np.ndarray | None, ...] = ()
+    """Per sheet, the rows read (None: all); a later sheet's repeats of an earlier one's
+    rows are not (`_repeats`)."""
 
 
 def headers(path: Path, na_values: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -39,10 +43,8 @@ def headers(path: Path, na_values: tuple[str, ...]) -> dict[str, tuple[str, ...]
 
     From the sheets parsed whole: calamine loads a whole sheet to give even its first row
     (4.4 s of a 9 s read for 300k rows), and the table reads the chosen sheets next."""
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    names = python_calamine.CalamineWorkbook.from_path(key[0]).sheet_names
-    return {name: tuple(parsed(*key, name, na_values).columns) for name in names}
+    names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+    return {name: tuple(_sheet(path, name, na_values).columns) for name in names}
 
 
 def choose(
@@ -71,14 +73,43 @@ def choose(
     if len(names) == 1:
         return Sheets(chosen, header, None)
     note = f"read sheet {_listed(chosen)}" if len(chosen) == 1 else f"read sheets {_listed(chosen)}"
+    kept: tuple[np.ndarray | None, ...] = ()
     if len(chosen) > 1:
         note += " one after another (the same header)"
+        kept, said = _repeats(path, chosen, na_values)
+        note += said
     if others:
         note += f"; {_listed(others)} also hold the columns mapped, with another header"
     if held[first] < len(set(wanted)):  # the error that follows lists this sheet's columns
         note += f"; no sheet holds every column mapped (the sheets: {_listed(names)})"
     choice = "read one" if len(chosen) > 1 else "read another"
-    return Sheets(chosen, header, f"{note}; set `sheet:` to {choice}")
+    return Sheets(chosen, header, f"{note}; set `sheet:` to {choice}", kept)
+
+
+def _repeats(
+    path: Path, names: tuple[str, ...], na_values: tuple[str, ...]
+) -> tuple[tuple[np.ndarray | None, ...], str]:
+    """The rows of each sheet to read, and what to say of the others: a later sheet's rows
+    that repeat an earlier sheet's in every column are the same records, read once (as
+    many times as the earlier sheets hold them: a log writing each unit as its own row
+    repeats a line within a sheet). Online Retail II's two years share 2010-12-01 to
+    2010-12-09; stacked whole, those days' lines counted twice."""
+    frames = [_sheet(path, name, na_values) for name in names]
+    hashes = [_row_hashes(frame) for frame in frames]
+    kept: list[np.ndarray | None] = [None]
+    said = []
+    for i in range(1, len(frames)):
+        earlier = pd.Series(np.concatenate(hashes[:i])).value_counts()
+        own = pd.Series(hashes[i])
+        times_before = earlier.reindex(own.to_numpy()).fillna(0).to_numpy()
+        repeat = own.groupby(own).cumcount().to_numpy() < times_before
+        kept.append(~repeat if repeat.any() else None)
+        if repeat.any():
+            said.append(f"{int(repeat.sum()):,} rows of {names[i]!r}")
+    if not said:
+        return tuple(kept), ""
+    what = ", ".join(said)
+    return tuple(kept), f"; {what} repeat an earlier sheet's in every column: read once"
 
 
 def read(
@@ -86,14 +117,25 @@ def read(
 ) -> pd.DataFrame:
     """The columns of the chosen sheets, one after another, as the cells hold them (dates
     as dates, numbers as numbers); `na_values` are the texts read as blank."""
-    stat = path.stat()
-    frames = [
-        parsed(str(path.resolve()), stat.st_mtime_ns, stat.st_size, name, na_values).reindex(
-            columns=columns
-        )
-        for name in sheets.names
-    ]
+    frames = [_sheet(path, name, na_values).reindex(columns=columns) for name in sheets.names]
+    for i, rows in enumerate(sheets.kept):
+        if rows is not None:
+            frames[i] = frames[i].loc[rows]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """A hash per row, alike for one row in two sheets: numbers as floats, as a sheet of
+    whole amounts reads them as integers and another as decimals."""
+    numeric = frame.select_dtypes("number").columns
+    return pd.util.hash_pandas_object(
+        frame.astype(dict.fromkeys(numeric, "float64")), index=False
+    ).to_numpy()
+
+
+def _sheet(path: Path, name: str, na_values: tuple[str, ...]) -> pd.DataFrame:
+    stat = path.stat()
+    return parsed(str(path.resolve()), stat.st_mtime_ns, stat.st_size, name, na_values)
 
 
 def forget() -> None:

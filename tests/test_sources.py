@@ -337,6 +337,24 @@ def test_a_workbook_reads_every_sheet_of_its_log_and_skips_its_notes(tmp_path):
     assert not any("sheet" in w.message for w in report.warnings)
 
 
+def test_sheets_that_overlap_read_their_shared_rows_once(tmp_path):
+    """Online Retail II's two years share 2010-12-01 to 12-09: stacked whole, those days'
+    lines counted twice. A later sheet's rows repeating an earlier one's in every column
+    are read once; a line repeated within one sheet (a unit per row) stays twice."""
+    lines = transactions_frame()
+    first = pd.concat([lines.iloc[:6], lines.iloc[[0]]])  # its first line twice: two units
+    second = pd.concat([lines.iloc[[0]], lines.iloc[3:]])  # the first once more, rows 3-5 again
+    _workbook(tmp_path / "lines.xlsx", {"2010": first, "2011": second})
+    config = write_dataset(tmp_path, specs={"transactions": {"path": "lines.xlsx"}})
+    tables, report = validate(load_config(config))
+    assert tables is not None and report.errors == []
+    expected = pd.concat([lines, lines.iloc[[0]]])
+    assert len(tables.transactions) == len(expected)
+    assert tables.transactions["amount"].sum() == pytest.approx(expected["amount"].sum())
+    note = next(w.message for w in report.warnings if "sheet" in w.message)
+    assert "4 rows of '2011' repeat an earlier sheet's in every column: read once" in note
+
+
 def test_a_workbook_of_several_tables_gives_each_its_own_sheet(tmp_path):
     """Customers and their purchases as two sheets of one workbook: each table reads the
     sheet of its columns, and the file is parsed once per sheet, not per table."""
