@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,8 @@ from features.tables import Tables
 from training.dataset import LabelledSet
 
 LEAK_SAMPLE_ROWS = 50_000
+LEAK_AUC = 0.98
+"""A single feature ranking churners this well is more likely a leak than a signal."""
 MAX_LEVELS_CHECKED = 50
 """A categorical feature with more levels would separate the rows by its own detail."""
 END_LEAK_AUC = 0.85
@@ -46,16 +49,29 @@ LEVELS_SAID = 2
 
 def single_auc(y: np.ndarray, values: pd.Series, *, categorical: bool) -> float | None:
     """ROC AUC either way of one column against `y`: numbers as they are, a category by
-    its rate of `y` (None: fewer than 2 known rows, or one class among them)."""
+    its rate of `y`; a blank is a value too (None: one class in `y`, or one value).
+
+    Blanks rank at either end of the numbers, whichever ranks better, and are a level of
+    their own in a category: a Telco export's `Churn Reason`, written for churners only,
+    holds the label in which rows are blank, and left out they hid it (AUC 1.000)."""
+    if y.min() == y.max():
+        return None
     if categorical:
-        levels = values.astype("object")
+        levels = values.astype("object").where(values.notna(), _BLANK)
         values = levels.map(pd.Series(y, index=values.index).groupby(levels).mean())
     score = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
-    known = ~np.isnan(score)
-    if known.sum() < 2 or y[known].min() == y[known].max():
+    blank = np.isnan(score)
+    if blank.all() or (np.nanmin(score) == np.nanmax(score) and not blank.any()):
         return None
-    auc = float(roc_auc_score(y[known], score[known]))
-    return max(auc, 1.0 - auc)
+    ends = (np.nanmin(score) - 1.0, np.nanmax(score) + 1.0)
+    aucs = [float(roc_auc_score(y, np.where(blank, end, score))) for end in ends]
+    if not blank.any():
+        aucs = aucs[:1]
+    return max(max(aucs), 1.0 - min(aucs))
+
+
+_BLANK = object()
+"""A category's blank, as a level of its own (`single_auc`)."""
 
 
 def _auc_of(rows: pd.DataFrame, y: np.ndarray, spec: FeatureSpec) -> float | None:
@@ -68,17 +84,40 @@ def _auc_of(rows: pd.DataFrame, y: np.ndarray, spec: FeatureSpec) -> float | Non
 def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any] | None:
     """The feature that alone ranks churners best (ROC AUC either way, on up to
     `LEAK_SAMPLE_ROWS` labelled rows): numbers as they are, a category by its churn
-    rate. A column recorded after or because of the churn shows here near 1.0."""
+    rate. A column recorded after or because of the churn shows here near 1.0; `leaking`
+    lists every feature at `LEAK_AUC` or more, best first (a Telco export holds three:
+    Churn Value, Churn Reason and Churn Score beside its label, and naming one at a time
+    showed the next only after the first was left out)."""
     rows = frame.sample(min(len(frame), LEAK_SAMPLE_ROWS), random_state=0)
     y = rows["churned"].to_numpy(dtype=int)
     if y.min() == y.max():
         return None
-    best: dict[str, Any] | None = None
-    for spec in specs:
-        auc = _auc_of(rows, y, spec)
-        if auc is not None and (best is None or auc > best["roc_auc"]):
-            best = {"feature": spec.name, "roc_auc": auc}
-    return best
+    ranked = sorted(
+        ((auc, spec.name) for spec in specs if (auc := _auc_of(rows, y, spec)) is not None),
+        reverse=True,
+    )
+    if not ranked:
+        return None
+    leaking = [{"feature": name, "roc_auc": auc} for auc, name in ranked if auc >= LEAK_AUC]
+    return {"feature": ranked[0][1], "roc_auc": ranked[0][0], "leaking": leaking}
+
+
+LABEL_WORDS_NOT_TOLD = frozenset({"label", "value", "flag", "status", "is", "yes", "no", "target"})
+"""Words of a label column's name that say nothing of what it labels ("Churn Label")."""
+
+
+def named_like_label(label: str, attributes: list[str]) -> list[str]:
+    """Attributes named with the label column's own word: a Telco export keeps `Churn
+    Value`, `Churn Score` and `Churn Reason` beside `Churn Label`. A vendor's churn score
+    (AUC 0.959 alone) is below the leak line and was never named; so named, a column is
+    likely recorded with the outcome, and a modeller should look before trusting it."""
+    told = _words(label) - LABEL_WORDS_NOT_TOLD
+    return [name for name in attributes if told & _words(name)]
+
+
+def _words(name: str) -> set[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)  # ChurnScore -> Churn Score
+    return set(re.findall(r"[a-z0-9]+", spaced.lower()))
 
 
 def undated_attributes(tables: Tables) -> list[str]:

@@ -17,7 +17,12 @@ from rich.table import Table
 from features.contract import RunConfig
 from features.tables import Tables, data_end, first_activity
 from training.evaluate import classification_metrics, profit_curve
-from training.leaks import strongest_single_feature, undated_attribute_leaks
+from training.leaks import (
+    LEAK_AUC,
+    named_like_label,
+    strongest_single_feature,
+    undated_attribute_leaks,
+)
 from training.protocol import Outcome, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
@@ -109,6 +114,11 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
     strongest = strongest_single_feature(outcome.data.frame, outcome.data.specs)
     if strongest is not None:
         found["strongest_single_feature"] = strongest
+    customers = config.data.customers
+    label = customers.label.column if customers is not None and customers.label else None
+    attributes = [s.name for s in outcome.data.specs if s.family == "attributes"]
+    if label is not None and (named := named_like_label(label, attributes)):
+        found["named_like_label"] = {"label": label, "attributes": named}
     if outcome.plan is not None:
         leaks = undated_attribute_leaks(
             outcome.data, tables, config.churn, cutoffs=outcome.plan.train
@@ -165,8 +175,6 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
 
 FEW_CHURNERS = 30
 """Below this many churners in the test rows, a ranking metric moves by chance."""
-LEAK_AUC = 0.98
-"""A single feature ranking churners this well is more likely a leak than a signal."""
 MOSTLY_CHURNERS = 0.8
 """From this churn rate on, lift and PR AUC have little room to say anything."""
 SHORT_HISTORY_DAYS = 90
@@ -201,12 +209,25 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"reasons.never names no feature: {', '.join(report['reasons_never_unknown'])} "
             "(`churn describe` lists them): those reasons are still shown"
         )
-    strongest = report.get("strongest_single_feature")
-    if strongest is not None and strongest["roc_auc"] >= LEAK_AUC:
+    leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
+    if len(leaking) == 1:
+        said = (
+            f"{leaking[0]['feature']} alone ranks churners with ROC AUC {leaking[0]['roc_auc']:.3f}"
+        )
+    elif leaking:
+        each = ", ".join(f"{leak['feature']} ({leak['roc_auc']:.3f})" for leak in leaking)
+        said = f"{each} each alone rank churners with ROC AUC {LEAK_AUC} or more"
+    if leaking:
         notes.append(
-            f"{strongest['feature']} alone ranks churners with ROC AUC "
-            f"{strongest['roc_auc']:.3f}: a column recorded after (or because of) the churn "
-            "leaks the label; leave it out unless it is known before the cutoff"
+            f"{said}: a column recorded after (or because of) the churn leaks the label; "
+            "leave it out unless it is known before the cutoff"
+        )
+    if named := report.get("named_like_label"):
+        notes.append(
+            f"{', '.join(named['attributes'])} named like the label column "
+            f"{named['label']!r}: if recorded with or after the outcome (a churn score or "
+            "reason written when the customer left), they leak it; leave them out "
+            "(not_attributes) unless known before the cutoff"
         )
     notes += [_undated_leak_note(leak) for leak in report.get("undated_attribute_leaks", [])]
     limit = report.get("promotion_max_ece")

@@ -275,6 +275,33 @@ def test_a_feature_that_alone_ranks_churners_nearly_perfectly_is_said_to_leak():
     assert honest["roc_auc"] < 0.7 and caveats({**report, "strongest_single_feature": honest}) == []
 
 
+def test_leaks_through_blank_cells_are_said_and_every_leak_is_named():
+    """A Telco export's `Churn Reason` is written for churners only: left out, its blanks
+    hid the label (the model read ROC AUC 1.000 without a note). Every leak is named at
+    once, not the next only after the first is left out."""
+    rng = np.random.default_rng(1)
+    churned = rng.random(500) < 0.25
+    reasons = np.array(["Competitor", "Price", "Moved", "Attitude"], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "churned": churned,
+            "churn_reason": np.where(churned, reasons[rng.integers(0, 4, 500)], None),
+            "days_to_cancel": np.where(churned, rng.integers(1, 90, 500), np.nan),
+            "tenure": rng.normal(30, 5, 500),
+        }
+    )
+    specs = [_spec("churn_reason", "category"), _spec("days_to_cancel"), _spec("tenure")]
+    found = strongest_single_feature(frame, specs)
+    assert [leak["feature"] for leak in found["leaking"]] == ["days_to_cancel", "churn_reason"]
+    report = {"churn_rate": 0.25, "n_customers": 500, "model": {"roc_auc": 1.0}, "baselines": {}}
+    (note,) = caveats({**report, "strongest_single_feature": found})
+    assert note.startswith("days_to_cancel (1.000), churn_reason (1.000) each alone rank")
+    honest = strongest_single_feature(
+        frame.assign(tenure=frame["tenure"].where(rng.random(500) < 0.5)), specs[2:]
+    )
+    assert honest["leaking"] == []  # blanks at random tell nothing
+
+
 def _spec(name: str, dtype: str = "float") -> FeatureSpec:
     return FeatureSpec(name, dtype, Mechanism.ATTRIBUTE, "d", None)
 

@@ -17,7 +17,7 @@ from features.contract import (
 from features.tables import Tables
 from tests.frames import cancellations, customers, transactions
 from training.dataset import assemble
-from training.leaks import undated_attribute_leaks
+from training.leaks import named_like_label, undated_attribute_leaks
 from training.protocol import make_plan
 from training.report import caveats
 
@@ -114,3 +114,15 @@ def test_a_dated_status_is_read_as_of_each_cutoff_and_not_checked():
     history = pd.concat([start, ended], ignore_index=True).sort_values(["customer_id", "timestamp"])
     dated = replace(tables, attribute_history=history.reset_index(drop=True))
     assert _leaks(dated, CANCELLATION) == []
+
+
+def test_attributes_named_like_the_label_are_pointed_out():
+    """Telco's Cognos export keeps Churn Value, Churn Score and Churn Reason beside its
+    label `Churn Label`; the vendor's score (AUC 0.959 alone) is below the leak line."""
+    attributes = ["Churn Value", "ChurnScore", "Contract", "Monthly Charges"]
+    assert named_like_label("Churn Label", attributes) == ["Churn Value", "ChurnScore"]
+    assert named_like_label("Exited", attributes) == []
+    report = {"churn_rate": 0.27, "n_customers": 7043, "model": {"roc_auc": 0.9}, "baselines": {}}
+    named = {"label": "Churn Label", "attributes": ["Churn Value", "ChurnScore"]}
+    (note,) = caveats({**report, "named_like_label": named})
+    assert note.startswith("Churn Value, ChurnScore named like the label column 'Churn Label'")
