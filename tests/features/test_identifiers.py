@@ -135,3 +135,16 @@ def test_small_files_are_not_judged():
 )
 def test_an_identifiers_name(name, expected):
     assert named_like_an_identifier(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Zip Code", "a postal code"), ("Latitude", "a map coordinate"), ("lon", "a map coordinate")],
+)
+def test_postal_codes_and_coordinates_are_no_attribute(name, kind):
+    """Telco's Zip Code and coordinates gave 1,773 reasons ("Zip Code 95,181") and no skill."""
+    values = pd.Series(np.linspace(32.5, 41.9, 500))
+    found = not_an_attribute(name, values)
+    assert found is not None and found.why.startswith(kind)
+    assert not_an_attribute("Avg Monthly Long Distance Charges", values) is None
+    assert not_an_attribute("Zip Code", pd.Series(["SW1A 1AA", "EC1A 1BB"] * 60)) is None
