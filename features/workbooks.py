@@ -57,15 +57,19 @@ def choose(
     A ValueError names the sheets there are when `sheet` names none of them."""
     found = headers(path, na_values)
     names = list(found)
+    held = {name: len(set(wanted) & set(header)) for name, header in found.items()}
     if sheet is not None:
         if isinstance(sheet, int) and not isinstance(sheet, bool):
             if not 0 <= sheet < len(names):
                 raise ValueError(f"no sheet {sheet}: positions run 0 to {len(names) - 1}")
-            return Sheets((names[sheet],), found[names[sheet]], None)
+            sheet = names[sheet]
         if sheet not in found:
             raise ValueError(f"no sheet {sheet!r}; the sheets are {_listed(names)}")
-        return Sheets((sheet,), found[sheet], None)
-    held = {name: len(set(wanted) & set(header)) for name, header in found.items()}
+        best = max(names, key=lambda name: held[name])
+        if held[best] <= held[sheet]:
+            return Sheets((sheet,), found[sheet], None)
+        note = f"read sheet {sheet!r} as `sheet:` says; {best!r} holds more of the columns mapped"
+        return Sheets((sheet,), found[sheet], note)  # the error that follows names the columns
     first = max(names, key=lambda name: held[name])  # max keeps the first of a tie
     header = found[first]
     chosen = tuple(name for name in names if found[name] == header)

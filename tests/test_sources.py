@@ -336,6 +336,15 @@ def test_a_workbook_reads_every_sheet_of_its_log_and_skips_its_notes(tmp_path):
     assert tables is not None and len(tables.transactions) == int((~year).sum())
     assert not any("sheet" in w.message for w in report.warnings)
 
+    notes = write_dataset(tmp_path, specs={"transactions": {"path": "lines.xlsx", "sheet": 0}})
+    _, report = validate(load_config(notes))
+    assert report.errors  # the dictionary holds no column mapped: named in the error
+    note = next(w.message for w in report.warnings if "sheet" in w.message)
+    assert (
+        note
+        == "read sheet 'Data Dict' as `sheet:` says; 'Jan-Feb' holds more of the columns mapped"
+    )
+
 
 def test_sheets_that_overlap_read_their_shared_rows_once(tmp_path):
     """Online Retail II's two years share 2010-12-01 to 12-09: stacked whole, those days'
