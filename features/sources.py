@@ -106,7 +106,7 @@ BLANKS = r"\s+"
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _JSON_HEAD_LINES = 1000
-"""JSON lines may leave out keys; the columns are those of this many first lines."""
+"""The first lines checked to be JSON objects before the whole file is parsed."""
 _READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException, python_calamine.CalamineError)
 _INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
 """Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
@@ -914,7 +914,8 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         if fmt == "parquet":
             return pq.read_schema(table.path).names
         if fmt == "json":
-            return _json_keys(table.path)
+            _check_json_head(table.path)
+            return list(_parsed_json(table.path).columns)  # every line's keys (read next)
         table.separator = _delimiter(table.path)
         if names is None:
             return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
@@ -932,7 +933,8 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         table.error(None, 0, "the file is empty: no header line and no rows")
         return None
     except _READ_ERRORS as exc:
-        table.error(None, 0, f"cannot read the file: {_first_line(exc)}")
+        where = _bad_json_line(table.path) if fmt == "json" else None
+        table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return None
 
 
@@ -1013,10 +1015,7 @@ def _read_columns(
     if fmt == "excel" and table.sheets is not None:  # cells as typed: dates, numbers, text
         return workbooks.read(path, table.sheets, columns, _missing_text(not_missing))
     if fmt == "json":  # values as written: the checks parse dates and numbers themselves
-        stat = Path(path).stat()
-        return _json_lines(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size).reindex(
-            columns=columns
-        )
+        return _parsed_json(path).reindex(columns=columns)
     parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
     if table.spec.date_format is not None:  # '01022024' in %d%m%Y: keep the leading zero
         parsed_later = NUMBER_COLUMNS
@@ -1040,6 +1039,11 @@ def _read_columns(
     return pd.read_csv(path, dtype="str", engine="c", low_memory=False, **options)
 
 
+def _parsed_json(path: Path) -> pd.DataFrame:
+    stat = Path(path).stat()
+    return _json_lines(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+
+
 @lru_cache(maxsize=1)
 def _json_lines(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     """A JSON-lines file parsed whole (pandas reads no subset of keys), once per command
@@ -1052,13 +1056,13 @@ def _json_lines(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
 
 def _flattened(frame: pd.DataFrame) -> pd.DataFrame:
     """Columns holding JSON objects spread into one column per key, named with a dot, as
-    `_json_keys` names them: Segment, Mixpanel and Amplitude exports nest an event's
+    the header lists them: Segment, Mixpanel and Amplitude exports nest an event's
     fields (`{"event": "login", "properties": {"seats_active": 4}}`), mapped as
     `properties.seats_active`. Deeper objects spread alike."""
     nested = [
         name
         for name in frame.select_dtypes("object").columns
-        if frame[name].dropna().head(_JSON_HEAD_LINES).map(_is_object).any()
+        if frame[name].dropna().map(_is_object).any()
     ]
     if not nested:
         return frame
@@ -1074,23 +1078,13 @@ def _is_object(value: object) -> bool:
     return isinstance(value, dict)
 
 
-def _json_keys(path: Path) -> list[str]:
-    """The keys of the first lines of a JSON-lines file (one object per line, as event
-    logs are exported), a nested object's as `outer.inner`; a file holding one JSON array
-    is refused with that advice."""
-    keys: dict[str, None] = {}
+def _check_json_head(path: Path) -> None:
+    """A ValueError unless the first lines of a JSON-lines file are objects (one per line,
+    as event logs are exported): a file holding one JSON array is refused with that advice
+    before pandas reads it whole."""
     with _open_text(path) as handle:
-        for row in _json_rows(itertools.islice(handle, _JSON_HEAD_LINES)):
-            keys.update(dict.fromkeys(_flat_keys(row)))
-    return list(keys)
-
-
-def _flat_keys(row: dict, prefix: str = "") -> Iterator[str]:
-    for key, value in row.items():
-        if isinstance(value, dict):
-            yield from _flat_keys(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}"
+        for _ in _json_rows(itertools.islice(handle, _JSON_HEAD_LINES)):
+            pass
 
 
 def _bad_json_line(path: Path) -> str | None:

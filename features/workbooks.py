@@ -55,21 +55,11 @@ def choose(
     `na_values`: the texts read as blank (the sheets are parsed once with them).
 
     A ValueError names the sheets there are when `sheet` names none of them."""
+    if sheet is not None:
+        return _named(path, sheet, wanted, na_values)
     found = headers(path, na_values)
     names = list(found)
     held = {name: len(set(wanted) & set(header)) for name, header in found.items()}
-    if sheet is not None:
-        if isinstance(sheet, int) and not isinstance(sheet, bool):
-            if not 0 <= sheet < len(names):
-                raise ValueError(f"no sheet {sheet}: positions run 0 to {len(names) - 1}")
-            sheet = names[sheet]
-        if sheet not in found:
-            raise ValueError(f"no sheet {sheet!r}; the sheets are {_listed(names)}")
-        best = max(names, key=lambda name: held[name])
-        if held[best] <= held[sheet]:
-            return Sheets((sheet,), found[sheet], None)
-        note = f"read sheet {sheet!r} as `sheet:` says; {best!r} holds more of the columns mapped"
-        return Sheets((sheet,), found[sheet], note)  # the error that follows names the columns
     first = max(names, key=lambda name: held[name])  # max keeps the first of a tie
     header = found[first]
     chosen = tuple(name for name in names if found[name] == header)
@@ -88,6 +78,27 @@ def choose(
         note += f"; no sheet holds every column mapped (the sheets: {_listed(names)})"
     choice = "read one" if len(chosen) > 1 else "read another"
     return Sheets(chosen, header, f"{note}; set `sheet:` to {choice}", kept)
+
+
+def _named(path: Path, sheet: str | int, wanted: list[str], na_values: tuple[str, ...]) -> Sheets:
+    """The sheet `sheet:` names, by name or position, parsed alone; when it lacks columns
+    mapped that another sheet holds, the note says which (the error lists its columns)."""
+    names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise ValueError(f"no sheet {sheet}: positions run 0 to {len(names) - 1}")
+        sheet = names[sheet]
+    if sheet not in names:
+        raise ValueError(f"no sheet {sheet!r}; the sheets are {_listed(names)}")
+    header = tuple(_sheet(path, sheet, na_values).columns)
+    if set(wanted) <= set(header):
+        return Sheets((sheet,), header, None)
+    found = headers(path, na_values)  # it lacks some: is another sheet the one meant?
+    best = max(found, key=lambda name: len(set(wanted) & set(found[name])))
+    if len(set(wanted) & set(found[best])) <= len(set(wanted) & set(header)):
+        return Sheets((sheet,), header, None)
+    note = f"read sheet {sheet!r} as `sheet:` says; {best!r} holds more of the columns mapped"
+    return Sheets((sheet,), header, note)
 
 
 def _repeats(

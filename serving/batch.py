@@ -28,11 +28,10 @@ from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
 from serving import store
 from serving.ranking import (
-    MEMBERSHIP,
     RANKED,
     Rules,
     configured_value,
-    membership,
+    derived_segment,
     rank,
     rules_for,
     segments_of,
@@ -197,7 +196,7 @@ def prepare(
         database_url=settings.database_url,
         configured_value=configured_value(tables, features),
         segments=segments_of(champion.model.specs, config),
-        cutoff_note=TODAY_NOTE if dateless else None,
+        cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
         left_out=len(built) - len(features),
         left_out_by=gone_counts(as_trained, config.churn, cutoff=when) if cancellation else {},
         row_number_ids=tables.numbered_ids,
@@ -208,6 +207,26 @@ TODAY_NOTE = (
     "the snapshot has no data.as_of and no dated activity: scored as of today, as training "
     "reads it; set data.as_of to the extract date so that every run reads it as of that day"
 )
+
+
+def history_note(model: ChurnModel, tables: Tables, cutoff: pd.Timestamp) -> str | None:
+    """A fresh extract whose activity starts after the model's training data, early
+    enough that the features' windows reach before it: those windows are unknown for
+    customers who signed up before (as the batch reads partial data), where the model
+    learned them as numbers, and a live POST of a customer's full history reads them
+    whole; the two then differ (50 of 64 customers of an extract of one year)."""
+    start, trained = tables.history_from, model.info.get("data_start")
+    if start is None or trained is None or start <= pd.Timestamp(trained):
+        return None
+    reach = max((spec.reach_days or 0 for spec in model.specs), default=0)
+    if (cutoff - start).days >= reach:
+        return None
+    return (
+        f"the data's activity starts on {start:%Y-%m-%d}, after the model's training data "
+        f"({trained}): windows reaching before it (up to {reach} days) are unknown for "
+        "customers who signed up earlier, where the model learned numbers, so these scores "
+        f"differ from a live POST of the full history; extract the history from {trained} on"
+    )
 
 
 def resolve_cutoff(
@@ -439,7 +458,9 @@ def records(
 ) -> Iterator[dict[str, Any]]:
     """Store rows, one per customer, produced lazily while the store writes."""
     segment_texts = {
-        name: (membership(features) if name == MEMBERSHIP else texts(features[name])).tolist()
+        name: (
+            texts(features[name]) if name in features else derived_segment(name, features)
+        ).tolist()
         for name in segments
     }
     ids = np.asarray(features["customer_id"], dtype=object)

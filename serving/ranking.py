@@ -121,6 +121,14 @@ def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
     return names
 
 
+def derived_segment(name: str, features: Mapping[str, Any]) -> np.ndarray:
+    """A segment `segments_of` adds that is no attribute (an attribute of the same name,
+    a gym's `membership` tier, keeps its own values: it is a feature column)."""
+    if name != MEMBERSHIP:
+        raise KeyError(f"no segment {name!r} among the features")
+    return membership(features)
+
+
 def membership(features: Mapping[str, Any]) -> np.ndarray:
     """Where each member stands, for a worklist to tell a save from a win-back (a SaaS
     export scored under `expiry` ranked 150 announced cancellations in its top 200):

@@ -279,6 +279,26 @@ def test_a_json_lines_log_maps_the_keys_of_its_nested_objects(tmp_path):
     assert "available: account, ts, event, properties.seats_active," in only_error(report).message
 
 
+def test_a_json_key_first_seen_late_in_the_log_is_read(tmp_path):
+    """Segment exports add `properties.*` keys as features ship: a key first written on
+    line 1,500 is a column like any other."""
+    early = {"account": "7", "ts": "2024-03-01T10:00:00Z", "event": "login"}
+    late = {**early, "account": "8", "properties": {"seats_active": 3}}
+    text = "".join(json.dumps(early) + "\n" for _ in range(1500)) + json.dumps(late) + "\n"
+    (tmp_path / "events.jsonl").write_text(text)
+    columns = {"customer_id": "account", "timestamp": "ts", "type": "event"}
+    events = {
+        "path": "events.jsonl",
+        "columns": columns,
+        "quantities": {"properties.seats_active": "seats"},
+    }
+    config = {"name": "saas", "data": {"as_of": "2024-06-30", "events": events}}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    tables, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert tables.events["quantities.properties.seats_active"].max() == 3
+
+
 def test_a_json_lines_file_read_by_several_tables_is_parsed_once(tmp_path, monkeypatch):
     """A 1.9M-line log mapped as four tables was parsed four times (25 s each); a file
     changed since is parsed again."""

@@ -1,12 +1,14 @@
 """Ranking: value, value at risk, bands and tiers against hand-computed expectations."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from features.attributes import attribute_spec
 from features.contract import BandsSpec, RunConfig
-from serving.batch import beyond_training, records, unseen_levels
+from serving.batch import beyond_training, history_note, records, unseen_levels
 from serving.ranking import (
     MAX_SEGMENT_LEVELS,
     MEMBERSHIP,
@@ -262,3 +264,26 @@ def test_members_with_paid_periods_are_segmented_into_saves_and_win_backs():
     }
     rows = list(records(features, ranked, [[]] * 4, ["region", MEMBERSHIP]))
     assert rows[2]["segments"] == {"region": "north", MEMBERSHIP: "cancelled"}
+    # a gym's own `membership` tier is an attribute: it keeps its values, and no segment is added
+    tier = attribute_spec(MEMBERSHIP, "categorical", ("gold", "silver")).renamed(
+        family="attributes"
+    )
+    assert segments_of([tier, specs[1]], _config()) == [MEMBERSHIP]
+    gym = {**features, MEMBERSHIP: np.array(["gold", "silver", "gold", "gold"], dtype=object)}
+    rows = list(records(gym, ranked, [[]] * 4, [MEMBERSHIP]))
+    assert [row["segments"][MEMBERSHIP] for row in rows] == ["gold", "silver", "gold", "gold"]
+
+
+def test_scores_of_an_extract_starting_after_the_training_data_say_so():
+    """Trained from 2023-01-01, an extract of 2024 alone reads its 365-day windows as
+    unknown for customers who signed up before: these scores differ from a live POST of
+    the full history, and `churn score` says why."""
+    specs = [attribute_spec("spend_365d", "numeric").renamed(reach_days=730)]
+    model = SimpleNamespace(info={"data_start": "2023-01-01"}, specs=specs)
+    late = SimpleNamespace(history_from=pd.Timestamp("2024-01-01"))
+    note = history_note(model, late, pd.Timestamp("2024-06-30"))
+    assert note is not None and note.startswith("the data's activity starts on 2024-01-01")
+    assert "extract the history from 2023-01-01 on" in note
+    assert history_note(model, late, pd.Timestamp("2026-06-30")) is None  # no window reaches
+    same = SimpleNamespace(history_from=pd.Timestamp("2023-01-01"))
+    assert history_note(model, same, pd.Timestamp("2024-06-30")) is None
