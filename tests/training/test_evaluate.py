@@ -327,35 +327,31 @@ def test_training_cutoffs_with_little_history_are_said():
     assert caveats({**report, "history_days_at_first_training_cutoff": 200}) == []
 
 
-def test_without_a_customer_value_no_profit_is_printed():
-    """A usage log has no spend: counting each save as 1 made "-496" at the top 10%."""
+def _printed_with_profit(profit: dict) -> str:
+    """The report's text for a run of these profit figures."""
     report = {
         "protocol": "out_of_time",
         "n_customers": 1000,
         "churn_rate": 0.1,
         "model": dict.fromkeys(METRICS, 0.5),
         "baselines": {},
-        "profit": {"value_source": "none", "best_percent": 1, "best_profit": -50.0},
+        "profit": profit,
     }
     console = Console(record=True, width=200)
     print_report(console, report)
-    text = console.export_text()
+    return console.export_text()
+
+
+def test_without_a_customer_value_no_profit_is_printed():
+    """A usage log has no spend: counting each save as 1 made "-496" at the top 10%."""
+    text = _printed_with_profit({"value_source": "none", "best_percent": 1, "best_profit": -50.0})
     assert "not computed: the data hold no customer value" in text and "-50" not in text
 
 
 def test_when_every_campaign_size_loses_the_report_says_none_pays():
     """'best at the top 1% (-59)' read as a best campaign; it was the smallest loss."""
-    report = {
-        "protocol": "out_of_time",
-        "n_customers": 1000,
-        "churn_rate": 0.1,
-        "model": dict.fromkeys(METRICS, 0.5),
-        "baselines": {},
-        "profit": {"best_percent": 1, "best_profit": -59.0, "profit_at_10_percent": -590.0},
-    }
-    console = Console(record=True, width=200)
-    print_report(console, report)
-    text = console.export_text()
+    profit = {"best_percent": 1, "best_profit": -59.0, "profit_at_10_percent": -590.0}
+    text = _printed_with_profit(profit)
     assert "no campaign size pays (the top 1% loses least: 59); top 10%: -590" in text
     assert "best at" not in text
 
