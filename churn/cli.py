@@ -396,7 +396,7 @@ def score(
 
 ROW_NUMBER_IDS_NOTE = (
     "the customer ids are row numbers (the file has no id column): this batch is compared "
-    "with no other, earlier or later, as row 7145 of two extracts is no one customer; map "
+    "with no other, earlier or later, as the same row of two extracts is no one customer; map "
     "customer_id to follow customers from batch to batch"
 )
 
@@ -467,7 +467,9 @@ def _why_gone(run: Any, counts: dict[str, int]) -> str:
     """Why customers are left out under `cancellation`, with how many each reason holds."""
     churn = run.churn
     words = {
-        "cancelled": "cancelled with no payment since",
+        "cancelled": "cancelled with no payment since"
+        if run.data.transactions is not None
+        else "cancelled by the cutoff",
         "expired": f"paid period ended unpaid over {churn.grace_days} days before the cutoff",
         "lapsed": f"no activity in the {churn.active_window_days} days up to the cutoff",
     }

@@ -17,7 +17,7 @@ Risk movement: each score row keeps the customer's probability in the *previous*
 written), so a retention team can sort by the change ("who became risky since last
 month") without a join per page. A customer new since then has none. A batch whose
 customer ids are row numbers (a snapshot without an id column) is compared with no other,
-earlier or later: row 7145 of two extracts is no one customer.
+earlier or later: the same row of two extracts is no one customer.
 """
 
 from __future__ import annotations
