@@ -418,6 +418,9 @@ _FORMATTER = _ReasonFormatter()
 SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
     # DOMAIN.md's reading of each signal; the first matching pattern wins
     (r"days_since_last_negative_interaction", "higher"),
+    # a first purchase "on record" long ago is often the data's own start, no sign of a
+    # new customer: Ta-Feng's "119 days ago" (its first day) had raised 63 of its top 200
+    (r"days_since_first_purchase", "higher"),
     (r"days_since_last_(purchase|event)|overdue_ratio|silence_.+", "lower"),  # recency
     (r"(complaints|tickets|billing_errors|calls)_.+|issues_unresolved", "lower"),  # service
     (r"resolution_days_.+", "lower"),

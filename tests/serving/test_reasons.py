@@ -369,6 +369,20 @@ def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
     assert len(_one_row(specs, signed_up_earlier, [0.3, 0.5], {})) == 2
 
 
+def test_a_first_purchase_long_ago_on_record_is_no_reason_against_the_customer():
+    """Ta-Feng's four months made "first purchase on record 119 days ago" (its first day,
+    not the customer's) a raising reason in 63 of its top 200; a recent first purchase
+    still raises the risk."""
+    first = _number_spec(
+        "days_since_first_purchase", "first purchase {days_since_first_purchase:.0f} days ago"
+    )
+    typical = {"days_since_first_purchase": 60.0}
+    old = _one_row([first], {"days_since_first_purchase": 119.0}, [0.4], typical)
+    assert old == []
+    new = _one_row([first], {"days_since_first_purchase": 12.0}, [0.4], typical)
+    assert [r.text for r in new] == ["first purchase 12 days ago"]
+
+
 def test_one_open_complaint_is_one_reason():
     """Not "1 unresolved complaint in the last 30 days" and "1 open service issue"."""
     recent = _number_spec(
