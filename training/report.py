@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from features.contract import RunConfig
+from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import (
@@ -91,9 +92,10 @@ def build_report(
     if config.churn.definition == "label_column" and data_end(tables) is None:
         report["snapshot_read_as_of_today"] = True  # `features.tables.snapshot_cutoff`
     known = {spec.name for spec in outcome.data.specs}
-    unknown = [name for name in config.reasons.never if name not in known]
-    if unknown:  # a typo would leave the attribute in every reason list, silently
-        report["reasons_never_unknown"] = unknown
+    never = config.reasons.never  # a typo would leave the attribute in every reason list
+    said = unmatched("reasons.never", never, known, tables.unread_columns, noun="feature")
+    if said is not None:
+        report["reasons_never_unmatched"] = said
     report.update(_leak_checks(outcome, tables, config))
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
@@ -204,10 +206,10 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     notes += _saturated_lift(report)
     notes += baseline_notes(report)
-    if report.get("reasons_never_unknown"):
+    if report.get("reasons_never_unmatched"):
         notes.append(
-            f"reasons.never names no feature: {', '.join(report['reasons_never_unknown'])} "
-            "(`churn describe` lists them): those reasons are still shown"
+            f"{report['reasons_never_unmatched']} (`churn describe` lists the features): "
+            "those reasons are still shown"
         )
     leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
     if len(leaking) == 1:

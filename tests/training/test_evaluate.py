@@ -308,8 +308,9 @@ def _spec(name: str, dtype: str = "float") -> FeatureSpec:
 
 def test_a_name_in_reasons_never_that_is_no_feature_is_said():
     report = {"churn_rate": 0.2, "n_customers": 400, "model": {"roc_auc": 0.8}, "baselines": {}}
-    (note,) = caveats({**report, "reasons_never_unknown": ["Gendr"]})
-    assert note.startswith("reasons.never names no feature: Gendr")
+    said = "reasons.never names no feature: Gendr (did you mean 'Gender'?)"
+    (note,) = caveats({**report, "reasons_never_unmatched": said})
+    assert note.startswith(said) and note.endswith("those reasons are still shown")
 
 
 def test_training_cutoffs_with_little_history_are_said():
