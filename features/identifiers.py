@@ -66,23 +66,25 @@ favour: Latitude 36.61") and no skill (ROC AUC 0.8157 with them, 0.8153 without)
 
 
 def not_an_attribute(name: str, values: pd.Series) -> NotAnAttribute | None:
-    """What makes a column no attribute, if anything: a place's number, by its name;
-    other numbers, by `_identifier_number`; text, by `_scattered_text`."""
+    """What makes a column no attribute, if anything: numbers (also written as text,
+    '$1,234.50' too) named as a place, by `_place_number`; other numbers, by
+    `_identifier_number`; text, by `_scattered_text`."""
     if is_bool_dtype(values):
         return None
-    if (place := _place_number(name, values)) is not None:
-        return place
+    text = None
     if is_numeric_dtype(values):
         numbers = values.dropna().astype("float64")
-        return _identifier_number(name, numbers) if len(numbers) >= JUDGED_FROM else None
-    text = values.dropna().astype(str).str.strip()
-    text = text[text != ""]
-    if len(text) < JUDGED_FROM:
-        return None
-    numbers, _ = read_numbers(text)  # '$1,234.50' too
-    if numbers.notna().mean() >= 0.5:  # numbers as text, a few placeholders among them
-        return _identifier_number(name, numbers.dropna())
-    return _scattered_text(name, text)
+    else:
+        text = values.dropna().astype(str).str.strip()
+        text = text[text != ""]
+        read, _ = read_numbers(text)
+        # numbers as text, a few placeholders among them
+        numbers = read.dropna() if read.notna().mean() >= 0.5 else None
+    if numbers is None:
+        return _scattered_text(name, text) if len(text) >= JUDGED_FROM else None
+    if (place := _place_number(name)) is not None:
+        return place
+    return _identifier_number(name, numbers) if len(numbers) >= JUDGED_FROM else None
 
 
 def _identifier_number(name: str, numbers: pd.Series) -> NotAnAttribute | None:
@@ -126,18 +128,13 @@ def _scattered_text(name: str, text: pd.Series) -> NotAnAttribute | None:
     return None
 
 
-def _place_number(name: str, values: pd.Series) -> NotAnAttribute | None:
-    """A postal code or a coordinate: named so (a whole word of the name: `Zip Code`,
-    `Latitude`, `lon`), written as numbers. Text codes ('SW1A 1AA') are left to the
+def _place_number(name: str) -> NotAnAttribute | None:
+    """A postal code or a coordinate, by a whole word of the name (`Zip Code`,
+    `Latitude`, `lon`), of a column of numbers: text codes ('SW1A 1AA') are left to the
     text rules, and a region or city column says where a customer is in words."""
-    words = [word.casefold() for word in _WORD.findall(name)]
-    kind = next((PLACE_WORDS[word] for word in words if word in PLACE_WORDS), None)
+    kind = next((PLACE_WORDS[word] for word in _words(name) if word in PLACE_WORDS), None)
     if kind is None:
         return None
-    if not is_numeric_dtype(values):
-        numbers, _ = read_numbers(values.dropna().astype(str))
-        if not numbers.notna().mean() >= 0.5:
-            return None
     why = f"{kind}: a number naming a place, no measure of the customer (a region says where)"
     return NotAnAttribute(why, could_be_customer_id=False)
 
@@ -153,5 +150,10 @@ _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 def named_like_an_identifier(name: str) -> bool:
     """An identifier's word in the name (CustomerId, customerID, crm_key), or one at its
     end (RowNumber, Account No)."""
-    words = [word.casefold() for word in _WORD.findall(name)]
+    words = _words(name)
     return bool(words) and (not ID_WORDS.isdisjoint(words) or words[-1] in LAST_ID_WORDS)
+
+
+def _words(name: str) -> list[str]:
+    """A column name's words, folded: CustomerId -> customer, id; Zip Code -> zip, code."""
+    return [word.casefold() for word in _WORD.findall(name)]

@@ -59,7 +59,7 @@ def choose(
         return _named(path, sheet, wanted, na_values)
     found = headers(path, na_values)
     names = list(found)
-    held = {name: len(set(wanted) & set(header)) for name, header in found.items()}
+    held = {name: _held(wanted, header) for name, header in found.items()}
     first = max(names, key=lambda name: held[name])  # max keeps the first of a tie
     header = found[first]
     chosen = tuple(name for name in names if found[name] == header)
@@ -94,11 +94,16 @@ def _named(path: Path, sheet: str | int, wanted: list[str], na_values: tuple[str
     if set(wanted) <= set(header):
         return Sheets((sheet,), header, None)
     found = headers(path, na_values)  # it lacks some: is another sheet the one meant?
-    best = max(found, key=lambda name: len(set(wanted) & set(found[name])))
-    if len(set(wanted) & set(found[best])) <= len(set(wanted) & set(header)):
+    best = max(found, key=lambda name: _held(wanted, found[name]))
+    if _held(wanted, found[best]) <= _held(wanted, header):
         return Sheets((sheet,), header, None)
     note = f"read sheet {sheet!r} as `sheet:` says; {best!r} holds more of the columns mapped"
     return Sheets((sheet,), header, note)
+
+
+def _held(wanted: list[str], header: tuple[str, ...]) -> int:
+    """How many of the columns mapped a sheet's header holds."""
+    return len(set(wanted) & set(header))
 
 
 def _repeats(
