@@ -50,6 +50,7 @@ from features.contract import (
     EventsSpec,
     InteractionsSpec,
     LookupSpec,
+    RowFilter,
     RunConfig,
     TableSpec,
     TransactionsSpec,
@@ -543,7 +544,8 @@ def _read(
     *,
     label_optional: bool = False,
 ) -> _Table | None:
-    """Open one file and read only the columns the config names; None when that fails."""
+    """Open one file and read only the columns the config names; None when that fails.
+    Each step says its own errors on the table and returns None to stop the read."""
     path = config.resolve(spec.path)
     table = _Table(name, path, spec, _source_columns(spec), report)
     fmt = _format(path)
@@ -557,6 +559,40 @@ def _read(
     if not path.is_file():
         table.error(None, 0, "file not found")
         return None
+    header = _header(table, fmt, config)
+    if header is None:
+        return None
+    if isinstance(spec, CustomersSpec):
+        customers = _customers_as_read(table, spec, header.columns, config, label_optional)
+        if customers is None:
+            return None
+        spec = table.spec = customers
+        table.sources = _source_columns(spec)
+    supplied = _supplied_columns(table, config, header.columns)
+    if not _read_rows(table, fmt, header, supplied):
+        return None
+    _supply(table, supplied)
+    if spec.rows is not None and not _kept_rows(table, spec.rows):
+        return None
+    if not _cleaned(table, spec):
+        return None
+    if label_optional and isinstance(spec, CustomersSpec) and spec.label is not None:
+        _unlabelled_when_blank(table, spec)
+    return table
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A file's columns as the read sees them: its own, then those a lookup joins and a
+    label file adds, with what those hold."""
+
+    columns: list[str]
+    looked_up: pd.DataFrame | None
+    labels: pd.Series | None
+
+
+def _header(table: _Table, fmt: str, config: RunConfig) -> _Header | None:
+    spec = table.spec
     available = _columns_in(table, fmt)
     if available is None:
         return None
@@ -573,27 +609,42 @@ def _read(
         if labels is None:
             return None
         available = [*available, spec.label.column]
-    if isinstance(spec, CustomersSpec):
-        label = spec.label.column if spec.label is not None else None
-        if label_optional and label is not None and label not in available:
-            # a label that differs by case is misspelt, not absent: validate must not pass it
-            if (meant := same_but_case(label, available)) is not None:
-                table.error("label", 0, f"not in the file; did you mean {meant!r}?")
-                return None
-            # a merely similar one (another horizon's churned_30d) may be another column
-            close = similar_name(label, available)
-            also = f" ({close!r} is another column, not read)" if close else ""
-            table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
-            spec = spec.model_copy(update={"label": None})
-        if spec.all_attributes:
-            spec = _with_every_attribute(spec, available, config.data.carried_attributes())
-        table.spec, table.sources = spec, _source_columns(spec)
-    supplied = _supplied_columns(table, config, available)
+    return _Header(available, looked_up, labels)
+
+
+def _customers_as_read(
+    table: _Table,
+    spec: CustomersSpec,
+    available: list[str],
+    config: RunConfig,
+    label_optional: bool,
+) -> CustomersSpec | None:
+    """The customers spec as this file reads it: without a label a fresh extract lacks
+    (`label_optional`), with every attribute under `attributes: all`."""
+    label = spec.label.column if spec.label is not None else None
+    if label_optional and label is not None and label not in available:
+        # a label that differs by case is misspelt, not absent: validate must not pass it
+        if (meant := same_but_case(label, available)) is not None:
+            table.error("label", 0, f"not in the file; did you mean {meant!r}?")
+            return None
+        # a merely similar one (another horizon's churned_30d) may be another column
+        close = similar_name(label, available)
+        also = f" ({close!r} is another column, not read)" if close else ""
+        table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
+        spec = spec.model_copy(update={"label": None})
+    if spec.all_attributes:
+        spec = _with_every_attribute(spec, available, config.data.carried_attributes())
+    return spec
+
+
+def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> bool:
+    """The file's own columns into `table.raw`, then the lookup's and the label file's."""
+    spec, path = table.spec, table.path
     read = {c: s for c, s in table.sources.items() if c not in supplied}
-    if not _has_columns(table, read, available):
-        return None
+    if not _has_columns(table, read, header.columns):
+        return False
     joined = set(spec.lookup.columns) if spec.lookup is not None else set()
-    joined |= {labels.name} if labels is not None else set()
+    joined |= {header.labels.name} if header.labels is not None else set()
     own = {c: s for c, s in read.items() if s not in joined}
     if spec.lookup is not None:
         own["lookup.on"] = spec.lookup.on
@@ -602,19 +653,26 @@ def _read(
     except _READ_ERRORS as exc:
         where = _bad_json_line(path) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
-        return None
-    if looked_up is not None and spec.lookup is not None:
-        table.raw = _joined(table, looked_up, spec.lookup)
-    if labels is not None:
+        return False
+    if header.looked_up is not None and spec.lookup is not None:
+        table.raw = _joined(table, header.looked_up, spec.lookup)
+    if header.labels is not None:
+        labels = header.labels
         if len(labels) != len(table.raw):
             what = f"{_counted(len(labels), 'label')} in {labels.attrs['file']}"
             rows = f"{_rows(len(table.raw))} in {path.name}"
             table.error("label", 0, f"{what} for {rows}: it holds one per row, in their order")
-            return None
+            return False
         table.raw[labels.name] = labels.to_numpy()
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
-        return None
+        return False
+    return True
+
+
+def _supply(table: _Table, supplied: set[str]) -> None:
+    """The columns a file lacks that the read supplies: row numbers as customer ids, one
+    event type."""
     n = len(table.raw)
     if "customer_id" in supplied:
         table.raw.insert(0, "customer_id", np.arange(1, n + 1, dtype=np.int64))
@@ -625,30 +683,36 @@ def _read(
         table.raw["type"] = UNTYPED_EVENT
         what = f"no type column: every event is of one type, '{UNTYPED_EVENT}'"
         table.warning("type", n, f"{what} (map type if the log has one)")
-    if spec.rows is not None:
-        rows = spec.rows
-        named = _holds(table.column("rows.column"), rows.named)
-        kept = named if rows.values is not None else ~named
-        if not kept.any():
-            wanted = ", ".join(str(v) for v in rows.named)
-            what = "no row holds any of" if rows.values is not None else "every row holds one of"
-            key = "rows.values" if rows.values is not None else "rows.not_values"
-            meant = _values_meant(rows.named, table.column("rows.column"))
-            table.error("rows.column", 0, f"{what}: {wanted} ({key}){meant}")
-            return None
-        _warn_unseen_row_values(table, rows.named)
-        table.raw = table.raw.loc[kept].reset_index(drop=True)
+
+
+def _kept_rows(table: _Table, rows: RowFilter) -> bool:
+    """Only the rows `rows:` keeps; False (said) when it would keep none."""
+    named = _holds(table.column("rows.column"), rows.named)
+    kept = named if rows.values is not None else ~named
+    if not kept.any():
+        wanted = ", ".join(str(v) for v in rows.named)
+        what = "no row holds any of" if rows.values is not None else "every row holds one of"
+        key = "rows.values" if rows.values is not None else "rows.not_values"
+        meant = _values_meant(rows.named, table.column("rows.column"))
+        table.error("rows.column", 0, f"{what}: {wanted} ({key}){meant}")
+        return False
+    _warn_unseen_row_values(table, rows.named)
+    table.raw = table.raw.loc[kept].reset_index(drop=True)
+    return True
+
+
+def _cleaned(table: _Table, spec: TableSpec) -> bool:
+    """Missing-value markers blanked and values outside valid ranges said; False (said)
+    when either names a column the table does not read."""
     per_column = spec.missing_values if isinstance(spec.missing_values, dict) else {}
     for key, names in (("missing_values", per_column), ("valid_ranges", spec.valid_ranges)):
         if not _names_read(table, key, names):
-            return None
+            return False
     if spec.missing_values:
         keys = {table.sources[c] for c in ("customer_id", "rows.column") if c in table.sources}
         table.raw = _blanked(table.raw, spec, keep=keys)
     _within_ranges(table, spec)
-    if label_optional and isinstance(spec, CustomersSpec) and spec.label is not None:
-        _unlabelled_when_blank(table, spec)
-    return table
+    return True
 
 
 def _label_file(table: _Table, path: Path, name: str, available: list[str]) -> pd.Series | None:
