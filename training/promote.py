@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from mlflow.entities.model_registry import ModelVersion
@@ -26,8 +30,8 @@ from features.labels import label_churn
 from features.tables import Tables
 from mlflow import MlflowClient
 from training.evaluate import classification_metrics
-from training.report import baseline_notes
-from training.tracking import MODEL_URI_TAG, configure, experiment_id
+from training.report import baseline_notes, caveats
+from training.tracking import MODEL_URI_TAG, REPORT_ARTIFACT, configure, experiment_id
 
 CHAMPION, CHALLENGER = "champion", "challenger"
 
@@ -190,8 +194,14 @@ def candidate_metrics(client: MlflowClient, run_id: str) -> dict[str, float]:
 
 
 def logged_notes(client: MlflowClient, run_id: str) -> list[str]:
-    """What `churn train` noted about the run that a promotion must not hide: a baseline
-    that ranked the run's own test rows better than the model (from its logged metrics)."""
+    """What `churn train` noted about the run that a promotion must not hide
+    (`training.report.caveats`: a column that leaks the label, a baseline that ranked the
+    test rows better, few churners), read from its logged report; the calibration limit
+    is the gate's own to say. A run logged without a report: the baseline note alone,
+    from its logged metrics."""
+    report = _logged_report(client, run_id)
+    if report is not None:
+        return caveats({**report, "promotion_max_ece": None})
     logged = client.get_run(run_id).data.metrics
     baselines = {
         name.removeprefix("baseline_").removesuffix("_roc_auc"): {"roc_auc": value}
@@ -199,6 +209,15 @@ def logged_notes(client: MlflowClient, run_id: str) -> list[str]:
         if name.startswith("baseline_") and name.endswith("_roc_auc")
     }
     return baseline_notes({"model": {"roc_auc": logged["test_roc_auc"]}, "baselines": baselines})
+
+
+def _logged_report(client: MlflowClient, run_id: str) -> dict[str, Any] | None:
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path = client.download_artifacts(run_id, REPORT_ARTIFACT, folder)
+        except (MlflowException, OSError):
+            return None
+        return json.loads(Path(path).read_text())
 
 
 def champion_metrics(

@@ -25,6 +25,10 @@ MODEL_URI_TAG = "churn.model_uri"
 """The logged model's URI, kept on the run so promotion registers exactly that model."""
 
 
+REPORT_ARTIFACT = "evaluation/report.json"
+"""The run's evaluation report (`training.report.build_report`), as logged."""
+
+
 def tracking_uri() -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or default_tracking_uri()
 
@@ -96,7 +100,7 @@ def log_run(run: RunRecord) -> str:
         mlflow.log_params(_flat_params(run))
         mlflow.log_metrics(_flat_metrics(run.report))
         mlflow.log_text(run.config_text, "config/churn.yaml")
-        mlflow.log_dict(run.report, "evaluation/report.json")
+        mlflow.log_dict(run.report, REPORT_ARTIFACT)
         mlflow.log_dict(run.fingerprint, "data/fingerprint.json")
         mlflow.log_text("\n".join(run.model.layout.names), "features/feature_list.txt")
         for path in run.plots:
