@@ -50,6 +50,7 @@ def attribute_spec(
             f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
             f"{called}: {{!{'Y' if capitals else 'y'}}}" if flag else f"{said} {{!n}}",
             reason_missing=missing,
+            reason_typical=not flag,
         )
     return FeatureSpec(
         name,

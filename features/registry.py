@@ -76,6 +76,10 @@ class FeatureSpec:
     `spend_90d`, 180 for a 90-day trend (its window and the one before). Where they reach
     before the data's first day the value is unknown (`Context.window_known`); None: no
     fixed window (silences, lifetime totals, attributes)."""
+    reason_typical: bool = False
+    """The reason adds the typical customer's value, the training median: "seats 40
+    (typical 12)". A numeric attribute's number says nothing alone (are 40 seats many?),
+    where a window's count or a silence in days reads on its own."""
 
     def __post_init__(self) -> None:
         if self.reason_one and set(template_fields(self.reason_one, self.name)) != set(
@@ -99,10 +103,12 @@ class FeatureSpec:
         columns: Mapping[str, Sequence[object]],
         rows: int,
         fuller: np.ndarray | None = None,
+        typical: float | None = None,
     ) -> list[str | None]:
         """`render` for many customers at once, from columns of their values (a batch
         renders millions of reasons: the missing-value test is one pass per column);
-        `reason_fuller` only in the `fuller` rows (default: all)."""
+        `reason_fuller` only in the `fuller` rows (default: all); the `typical` value
+        beside each, when the feature says it (`reason_typical`) and it is known."""
         if not self.reason:
             return [None] * rows
         names = template_fields(self.reason, self.name)
@@ -121,6 +127,9 @@ class FeatureSpec:
         ]
         if self.reason_fuller:
             self._fill_fuller(rendered, columns, masks, fuller)
+        if self.reason_typical and typical is not None and math.isfinite(typical):
+            beside = f" (typical {_Plain(typical)})"
+            rendered = [None if text is None else text + beside for text in rendered]
         if self.reason_zero and self.name in columns:
             zero = np.asarray(columns[self.name], dtype=object) == 0
             for i in np.flatnonzero(zero).tolist():

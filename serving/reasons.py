@@ -417,7 +417,8 @@ def explain(
         if spec is not None:
             filled = {name: arrays[name][picked] for name in spec.placeholders() if name in arrays}
             fuller = _fuller_fits(spec, filled, np.asarray(chosen)[at] > 0)
-            rendered = spec.render_many(filled, len(at), fuller)
+            typical = (pivots or {}).get(source)
+            rendered = spec.render_many(filled, len(at), fuller, typical)
         if source in unknown:
             rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
         for k, i in enumerate(at.tolist()):

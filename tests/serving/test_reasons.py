@@ -595,6 +595,29 @@ def test_a_blank_attribute_that_drives_the_score_is_a_reason():
     assert texts == ["Var126: not recorded", "plan: not recorded"]
 
 
+def test_a_numeric_attribute_says_the_typical_customers_value_beside_its_own():
+    """ "MonthlyCharges 95.2" alone does not say whether 95.2 is much; the training median
+    beside it does. A 0/1 flag and a blank say all there is, and a model without training
+    medians shows the value alone."""
+    charges = attribute_spec("MonthlyCharges", "numeric")
+    seats = attribute_spec("seats", "numeric", words="seats")
+    senior = attribute_spec("SeniorCitizen", "numeric", flag=True, capitals=True)
+    blank = attribute_spec("Var126", "numeric")
+    specs = [charges, seats, senior, blank]
+    values = {"MonthlyCharges": 95.2, "seats": 40.0, "SeniorCitizen": 1.0, "Var126": np.nan}
+    typical = {"MonthlyCharges": 70.35, "seats": 12.0, "SeniorCitizen": 0.0, "Var126": 3.5}
+    contributions = [0.6, 0.5, 0.4, -0.3]
+    texts = [r.text for r in _one_row(specs, values, contributions, typical)]
+    assert texts == [
+        "MonthlyCharges 95.2 (typical 70.35)",
+        "seats: 40 (typical 12)",
+        "SeniorCitizen: Yes",
+        "Var126: not recorded",
+    ]
+    alone = [r.text for r in _one_row(specs[:2], dict(list(values.items())[:2]), [0.6, 0.5], {})]
+    assert alone == ["MonthlyCharges 95.2", "seats: 40"]
+
+
 def test_never_having_complained_is_no_reason_for_risk_but_may_be_one_against_it():
     """Olist: "no complaint on record" raised the risk of 773 customers. A missing days
     since the last complaint is a complaint never made, the far favourable end of the
