@@ -18,9 +18,30 @@ import pandas as pd
 
 from features.activity import to_days
 from features.context import Context
+from features.identifiers import name_words
 from features.levels import texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import Tables, numbers
+
+PERSONAL_WORDS = frozenset(
+    {"gender", "sex", "age", "senior", "race", "ethnicity", "ethnic", "religion", "marital"}
+    | {"nationality", "disability", "disabled", "pregnant", "pregnancy"}
+)
+"""Words naming who a customer is rather than how they deal with the business: a bank
+snapshot's `Gender` gave 2,878 reasons "Gender: Female" and 492 "in their favour:
+Gender: Male" to a retention team that may not act on them."""
+
+
+def personal_attributes(specs: list[FeatureSpec], never: list[str]) -> list[str]:
+    """The attributes named by a `PERSONAL_WORDS` word (SeniorCitizen, AgeHH1,
+    Marital_Status) that reasons still show: not in `reasons.never`."""
+    return [
+        spec.name
+        for spec in specs
+        if spec.mechanism is Mechanism.ATTRIBUTE
+        and spec.name not in never
+        and not PERSONAL_WORDS.isdisjoint(name_words(spec.name))
+    ]
 
 
 def attribute_spec(

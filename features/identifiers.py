@@ -132,7 +132,7 @@ def _place_number(name: str) -> NotAnAttribute | None:
     """A postal code or a coordinate, by a whole word of the name (`Zip Code`,
     `Latitude`, `lon`), of a column of numbers: text codes ('SW1A 1AA') are left to the
     text rules, and a region or city column says where a customer is in words."""
-    kind = next((PLACE_WORDS[word] for word in _words(name) if word in PLACE_WORDS), None)
+    kind = next((PLACE_WORDS[word] for word in name_words(name) if word in PLACE_WORDS), None)
     if kind is None:
         return None
     why = f"{kind}: a number naming a place, no measure of the customer (a region says where)"
@@ -150,10 +150,10 @@ _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 def named_like_an_identifier(name: str) -> bool:
     """An identifier's word in the name (CustomerId, customerID, crm_key), or one at its
     end (RowNumber, Account No)."""
-    words = _words(name)
+    words = name_words(name)
     return bool(words) and (not ID_WORDS.isdisjoint(words) or words[-1] in LAST_ID_WORDS)
 
 
-def _words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     """A column name's words, folded: CustomerId -> customer, id; Zip Code -> zip, code."""
     return [word.casefold() for word in _WORD.findall(name)]

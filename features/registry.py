@@ -44,6 +44,10 @@ class Mechanism(StrEnum):
     ATTRIBUTE = "customer attribute"
 
 
+TYPICAL_WITHIN = 0.1
+"""A value this close to the typical one, relative to it, is shown without it."""
+
+
 @dataclass(frozen=True)
 class FeatureSpec:
     """The one declaration of a feature."""
@@ -79,7 +83,10 @@ class FeatureSpec:
     reason_typical: bool = False
     """The reason adds the typical customer's value, the training median: "seats 40
     (typical 12)". A numeric attribute's number says nothing alone (are 40 seats many?),
-    where a window's count or a silence in days reads on its own."""
+    where a window's count or a silence in days reads on its own. Not beside a value
+    within `TYPICAL_WITHIN` of it: "NumOfProducts 1 (typical 1)" raising the risk read as
+    "being typical is risky" (one product is: 28% churn against 8% for two), and
+    "TotalCharges 1,430.05 (typical 1,419.4)" as a reason from nothing."""
 
     def __post_init__(self) -> None:
         if self.reason_one and set(template_fields(self.reason_one, self.name)) != set(
@@ -128,8 +135,7 @@ class FeatureSpec:
         if self.reason_fuller:
             self._fill_fuller(rendered, columns, masks, fuller)
         if self.reason_typical and typical is not None and math.isfinite(typical):
-            beside = f" (typical {_Plain(typical)})"
-            rendered = [None if text is None else text + beside for text in rendered]
+            self._add_typical(rendered, columns[self.name], typical)
         if self.reason_zero and self.name in columns:
             zero = np.asarray(columns[self.name], dtype=object) == 0
             for i in np.flatnonzero(zero).tolist():
@@ -140,6 +146,16 @@ class FeatureSpec:
             for i in np.flatnonzero(own).tolist():
                 rendered[i] = self.reason_missing
         return rendered
+
+    def _add_typical(
+        self, rendered: list[str | None], values: Sequence[object], typical: float
+    ) -> None:
+        """ " (typical X)" after each rendered reason whose value is not near X."""
+        beside = f" (typical {_Plain(round(typical) if abs(typical) >= 100 else typical)})"
+        apart = np.abs(np.asarray(values, dtype=float) - typical) > TYPICAL_WITHIN * abs(typical)
+        for i in np.flatnonzero(apart).tolist():
+            if rendered[i] is not None:
+                rendered[i] += beside
 
     def _fill_fuller(
         self,

@@ -14,6 +14,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from features.attributes import personal_attributes
 from features.contract import RunConfig
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
@@ -96,6 +97,8 @@ def build_report(
     said = unmatched("reasons.never", never, known, tables.unread_columns, noun="feature")
     if said is not None:
         report["reasons_never_unmatched"] = said
+    if personal := personal_attributes(outcome.data.specs, never):
+        report["personal_attributes_in_reasons"] = personal
     report.update(_leak_checks(outcome, tables, config))
     if outcome.plan is not None:
         report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
@@ -210,6 +213,12 @@ def caveats(report: dict[str, Any]) -> list[str]:
         notes.append(
             f"{report['reasons_never_unmatched']} (`churn describe` lists the features): "
             "those reasons are still shown"
+        )
+    if personal := report.get("personal_attributes_in_reasons"):
+        notes.append(
+            f"reasons show {', '.join(personal)}: if the retention team may not act on who "
+            "a customer is (fairness, law), list them under reasons.never (the model still "
+            "uses them)"
         )
     leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
     if len(leaking) == 1:

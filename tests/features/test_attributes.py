@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from features.attributes import with_kinds
+from features.attributes import attribute_spec, personal_attributes, with_kinds
 from features.tables import Tables
 
 
@@ -30,3 +30,16 @@ def test_a_column_inferred_categorical_now_is_read_as_the_numbers_the_model_lear
 def test_tables_already_read_so_are_returned_as_they_are():
     same = _tables(["a", "b", None], "categorical")
     assert with_kinds(same, {"plan": "categorical", "other": "numeric"}) is same
+
+
+def test_attributes_naming_who_a_customer_is_are_found_by_their_words():
+    """Gender, age and the like are found by whole words of the name: Usage holds no
+    'age', and one listed under reasons.never is already kept out of reasons."""
+    names = ["Gender", "Age", "SeniorCitizen", "AgeHH1", "Marital_Status", "Usage", "tenure"]
+    specs = [attribute_spec(name, "numeric") for name in names]
+    assert personal_attributes(specs, never=["Age"]) == [
+        "Gender",
+        "SeniorCitizen",
+        "AgeHH1",
+        "Marital_Status",
+    ]

@@ -618,6 +618,24 @@ def test_a_numeric_attribute_says_the_typical_customers_value_beside_its_own():
     assert alone == ["MonthlyCharges 95.2", "seats: 40"]
 
 
+def test_the_typical_value_is_not_said_beside_one_near_it_and_is_said_plainly():
+    """ "NumOfProducts 1 (typical 1)" raising the risk read as "being typical is risky",
+    and "TotalCharges 1,430.05 (typical 1,419.4)" as a reason from nothing: within 10% of
+    the typical value it goes unsaid. A median of thousands needs no cents."""
+    products = attribute_spec("NumOfProducts", "numeric")
+    total = attribute_spec("TotalCharges", "numeric")
+    salary = attribute_spec("EstimatedSalary", "numeric")
+    specs = [products, total, salary]
+    values = {"NumOfProducts": 1.0, "TotalCharges": 1430.05, "EstimatedSalary": 78365.75}
+    typical = {"NumOfProducts": 1.0, "TotalCharges": 1419.4, "EstimatedSalary": 99521.71}
+    texts = [r.text for r in _one_row(specs, values, [0.6, 0.5, 0.4], typical)]
+    assert texts == [
+        "NumOfProducts 1",
+        "TotalCharges 1,430.05",
+        "EstimatedSalary 78,365.75 (typical 99,522)",
+    ]
+
+
 def test_never_having_complained_is_no_reason_for_risk_but_may_be_one_against_it():
     """Olist: "no complaint on record" raised the risk of 773 customers. A missing days
     since the last complaint is a complaint never made, the far favourable end of the

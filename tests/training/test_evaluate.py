@@ -313,6 +313,13 @@ def test_a_name_in_reasons_never_that_is_no_feature_is_said():
     assert note.startswith(said) and note.endswith("those reasons are still shown")
 
 
+def test_personal_attributes_shown_as_reasons_are_said_with_the_way_to_hide_them():
+    report = {"churn_rate": 0.2, "n_customers": 400, "model": {"roc_auc": 0.8}, "baselines": {}}
+    (note,) = caveats({**report, "personal_attributes_in_reasons": ["Gender", "Age"]})
+    assert note.startswith("reasons show Gender, Age: if the retention team may not act")
+    assert "list them under reasons.never (the model still uses them)" in note
+
+
 def test_training_cutoffs_with_little_history_are_said():
     """A 4-month log trained from its first week: trends empty there, not at the test."""
     report = {
