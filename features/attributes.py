@@ -18,8 +18,7 @@ import pandas as pd
 
 from features.activity import to_days
 from features.context import Context
-from features.identifiers import name_words
-from features.levels import texts
+from features.levels import name_words, texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import Tables, numbers
 

@@ -12,13 +12,12 @@ that happens never to repeat has no identifier's name and is no run of row numbe
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from features.levels import MAX_LEVELS
+from features.levels import MAX_LEVELS, name_words
 from features.text_numbers import read_numbers
 
 JUDGED_FROM = 100
@@ -144,16 +143,8 @@ def _share_down(share: float) -> str:
     return f"{math.floor(share * 1000) / 10:g}%"
 
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-
-
 def named_like_an_identifier(name: str) -> bool:
     """An identifier's word in the name (CustomerId, customerID, crm_key), or one at its
     end (RowNumber, Account No)."""
     words = name_words(name)
     return bool(words) and (not ID_WORDS.isdisjoint(words) or words[-1] in LAST_ID_WORDS)
-
-
-def name_words(name: str) -> list[str]:
-    """A column name's words, folded: CustomerId -> customer, id; Zip Code -> zip, code."""
-    return [word.casefold() for word in _WORD.findall(name)]

@@ -130,26 +130,26 @@ WHOLE_WORDS_FROM = 2
 
 def whole_word_part(name: str, names: Iterable[str]) -> str | None:
     """The one of `names` that `name`, of two words or more, is the whole-word beginning
-    or end of, missing at most half its words (folded, split on '_' and spaces): a key
+    or end of, missing at most half its words (`name_words`): a key
     'HOUSEHOLD_SIZE' for 'HOUSEHOLD_SIZE_DESC' is only 0.85 alike by difflib, below
     `SIMILAR_NAME`. A single word is a CRM's own key too often ('email' beside
     'email_flag'), and a name that begins several names means none of them."""
-    words = _words(name)
+    words = name_words(name)
     if len(words) < WHOLE_WORDS_FROM:
         return None
     found = [
         candidate
         for candidate in names
-        if len(words) < len(other := _words(candidate)) <= 2 * len(words)
+        if len(words) < len(other := name_words(candidate)) <= 2 * len(words)
         and words in (other[: len(words)], other[-len(words) :])
     ]
     return found[0] if len(found) == 1 else None
 
 
 def same_words(name: str, names: Iterable[str]) -> str | None:
-    """The one of `names` of the same words as `name` (folded, split on '_' and spaces):
+    """The one of `names` of the same words as `name` (`name_words`):
     the Iranian telecom file's 'Call  Failure' (two spaces) configured as 'Call Failure'."""
-    found = [candidate for candidate in names if _words(candidate) == _words(name)]
+    found = [candidate for candidate in names if name_words(candidate) == name_words(name)]
     return found[0] if len(found) == 1 else None
 
 
@@ -181,11 +181,14 @@ def numbered_apart(name: str, other: str) -> bool:
 _DIGITS = re.compile(r"\d+")
 
 
-_WORD_BREAK = re.compile(r"[_\s]+")
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
-def _words(name: str) -> tuple[str, ...]:
-    return tuple(word for word in _WORD_BREAK.split(name.casefold()) if word)
+def name_words(name: str) -> tuple[str, ...]:
+    """A column name's words, folded, split at case changes, digits and anything else:
+    CustomerId -> customer, id; 'Zip Code' -> zip, code; monthly_charges and
+    MonthlyCharges alike."""
+    return tuple(word.casefold() for word in _WORD.findall(name))
 
 
 def _fold(value: str | None) -> str | None:

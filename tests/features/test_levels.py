@@ -119,6 +119,16 @@ def test_a_name_of_a_numbered_series_means_its_sibling_only_when_asked():
     assert likely_meant("Var1260", ["Var160", "Var126"]) == "Var126"
 
 
+def test_one_name_written_in_another_case_style_is_meant():
+    """A CRM posting snake_case keys for the model's CamelCase attributes: Telco's
+    'monthly_charges' was scored as an unknown MonthlyCharges (0.812 -> 0.853)."""
+    telco = ["MonthlyCharges", "TotalCharges", "tenure", "SeniorCitizen"]
+    assert likely_meant("monthly_charges", telco, renumbered=False) == "MonthlyCharges"
+    assert likely_meant("senior-citizen", telco, renumbered=False) == "SeniorCitizen"
+    assert likely_meant("Monthly Charges", telco, renumbered=False) == "MonthlyCharges"
+    assert likely_meant("charges", telco, renumbered=False) is None  # ends two names
+
+
 def test_likely_meant_prefers_case_then_similarity():
     assert likely_meant("contract", ["Contract", "contract_type"]) == "Contract"
     assert likely_meant("MonthlyCharge", ["MonthlyCharges", "tenure"]) == "MonthlyCharges"
