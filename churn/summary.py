@@ -66,6 +66,8 @@ def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
         own = f"{{{spec.name}"  # a template's `{}` is the feature's own value: named here
         template = (spec.reason or "").replace("{}", own + "}").replace("{!", own + "!")
         template = template.replace("{{", "{").replace("}}", "}")  # a literal brace, shown once
+        if spec.reason_typical:
+            template += " (typical: the training median)"
         table.add_row(spec.name, spec.family, spec.dtype, str(spec.mechanism), template)
     console.print(table)
 

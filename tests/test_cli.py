@@ -180,6 +180,18 @@ def test_describe_lists_declared_features_with_mechanisms(tmp_path):
     assert "p_alive_bgnbd" in result.output  # fitted in training, as the model has it
 
 
+def test_describe_says_which_reasons_show_the_typical_value():
+    from rich.console import Console
+
+    from churn.summary import print_specs
+    from features.attributes import attribute_spec
+
+    console = Console(record=True, width=200)
+    print_specs(console, [attribute_spec("MonthlyCharges", "numeric")])
+    shown = " ".join(console.export_text().split())
+    assert "MonthlyCharges {MonthlyCharges!n} (typical: the training median)" in shown
+
+
 def test_reasons_never_naming_no_feature_is_warned_by_validate_and_describe(tmp_path):
     """Under `attributes: all`, `reasons: {never: [Var1260]}` passed both without a word;
     a derived feature (days_since_last_purchase) is a feature."""
