@@ -160,7 +160,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     if profit.get("value_source") == "none":
         console.print(
             "expected campaign profit: not computed: the data hold no customer value (no "
-            "spend, no value column); set profit.value_per_customer to what a saved "
+            "spend, no value column); map the customers' value column (a monthly charge, "
+            "a lifetime value) as `value`, or set profit.value_per_customer to what a saved "
             "customer is worth",
             highlight=False,
         )
