@@ -33,17 +33,38 @@ def group_contributions(
     A column missing from `source_of` is its own source. SHAP values are additive, so the
     sum over a group is the contribution of the whole attribute and totals are preserved.
     """
-    matrix = np.asarray(contributions, dtype=np.float64)
-    if matrix.shape[1] != len(columns) + 1:
-        raise ValueError(f"expected {len(columns)} columns + bias, got {matrix.shape[1]}")
-    sources, membership = _grouping(tuple(source_of.get(column, column) for column in columns))
-    return Grouped(values=matrix[:, :-1] @ membership, sources=sources, bias=matrix[:, -1])
+    return Grouping.of(columns, source_of).apply(contributions)
+
+
+@dataclass(frozen=True, eq=False)
+class Grouping:
+    """Which model columns sum into which source feature: one model's, prepared once (a
+    live run is a few rows, where naming the sources again was a cost of its own)."""
+
+    columns: int
+    sources: list[str]
+    membership: np.ndarray
+    """The column -> source 0/1 matrix."""
+
+    @classmethod
+    def of(cls, columns: Sequence[str], source_of: Mapping[str, str]) -> Grouping:
+        names = tuple(source_of.get(column, column) for column in columns)
+        sources, membership = _grouping(names)
+        return cls(len(columns), sources, membership)
+
+    def apply(self, contributions: np.ndarray) -> Grouped:
+        matrix = np.asarray(contributions, dtype=np.float64)
+        if matrix.shape[1] != self.columns + 1:
+            raise ValueError(f"expected {self.columns} columns + bias, got {matrix.shape[1]}")
+        return Grouped(
+            values=matrix[:, :-1] @ self.membership, sources=self.sources, bias=matrix[:, -1]
+        )
 
 
 @lru_cache(maxsize=64)
 def _grouping(names: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
     """The sources in first-seen order and the column -> source 0/1 matrix (the same for
-    every call with one model: cached, since a live run is a few rows)."""
+    every call with one model: cached)."""
     sources = list(dict.fromkeys(names))
     position = {source: i for i, source in enumerate(sources)}
     membership = np.zeros((len(names), len(sources)))

@@ -36,7 +36,7 @@ from serving.ranking import (
     rules_for,
     segments_of,
 )
-from serving.reasons import Reason, explain, population_means, unknown_levels
+from serving.reasons import Explainer, Reason, population_means, unknown_levels
 from serving.settings import Settings
 
 CHAMPION = "champion"
@@ -343,7 +343,7 @@ def score(
 ) -> tuple[np.ndarray, list[list[Reason]]]:
     """Probabilities and reasons in chunks (bounded memory); means are batch-wide."""
     means = population_means(features, model.specs)
-    columns, source_of = model.layout.safe_names, model.layout.name_of
+    explainer = Explainer.for_model(model)
     chunks = [
         features.iloc[start : start + chunk_rows] for start in range(0, len(features), chunk_rows)
     ]
@@ -356,21 +356,7 @@ def score(
             if k + 1 < len(chunks):  # the next chunk's TreeSHAP runs while this one is explained
                 pending = booster.submit(model.scores, chunks[k + 1])
             probabilities.append(probability)
-            reasons.extend(
-                explain(
-                    chunk,
-                    contributions,
-                    specs=model.specs,
-                    columns=columns,
-                    source_of=source_of,
-                    means=means,
-                    directions=model.info.get("risk_directions"),
-                    pivots=model.info.get("reason_pivots"),
-                    never=model.config.reasons.never,
-                    levels=model.layout.levels,
-                    capped=model.layout.capped,
-                )
-            )
+            reasons.extend(explainer.explain(chunk, contributions, means))
             if on_chunk is not None:
                 on_chunk(len(chunk))
     return (np.concatenate(probabilities) if probabilities else np.zeros(0)), reasons

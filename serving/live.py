@@ -58,7 +58,6 @@ from serving.batch import records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
     Reason,
-    explain,
     population_means,
     unknown_levels,
     unseen_words,
@@ -434,7 +433,7 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     probability, contributions = model.scores(features)
     means, population = reference_means(model, features)
     unknown = unknown_levels(features, model.layout.levels)
-    reasons = explain_rows(model, features, contributions, means, unknown)
+    reasons = loaded.explainer.explain(features, contributions, means, unknown)
     return Scored(features, probability, reasons, population, unknown)
 
 
@@ -849,31 +848,6 @@ def reference_means(model: ChurnModel, features: Columns) -> tuple[dict[str, flo
     if isinstance(stored, Mapping) and stored:
         return {str(k): float(v) for k, v in stored.items()}, "training"
     return population_means(features, model.specs), "posted"
-
-
-def explain_rows(
-    model: ChurnModel,
-    features: Columns,
-    contributions: np.ndarray,
-    means: Mapping[str, float],
-    unknown: Mapping[str, np.ndarray] | None = None,
-) -> list[list[Reason]]:
-    """Reasons per feature row, with the model's own column names (as the batch does);
-    `unknown`: see `reasons.explain`."""
-    return explain(
-        features,
-        contributions,
-        specs=model.specs,
-        columns=model.layout.safe_names,
-        source_of=model.layout.name_of,
-        means=means,
-        directions=model.info.get("risk_directions"),
-        pivots=model.info.get("reason_pivots"),
-        never=model.config.reasons.never,
-        levels=model.layout.levels,
-        capped=model.layout.capped,
-        unknown=unknown,
-    )
 
 
 def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:

@@ -42,13 +42,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
-from typing import Any, Literal, NamedTuple
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from churn.contributions import group_contributions
+from churn.contributions import Grouping
 from features.levels import unseen
 from features.registry import (
     FeatureSpec,
@@ -60,6 +61,9 @@ from features.registry import (
     template_fields,
 )
 from features.words import billing_cycle_only, unspoken_on_payments
+
+if TYPE_CHECKING:
+    from churn.model import ChurnModel
 
 Direction = Literal["raises", "lowers"]
 
@@ -124,13 +128,53 @@ def population_means(features: Mapping[str, Any], specs: Sequence[FeatureSpec]) 
     return means
 
 
-def _against_direction(
-    contributions: np.ndarray,
+class _Directed(NamedTuple):
+    """The features `_against_direction` judges, with what it judges them by."""
+
+    columns: list[int]
+    """Their positions among the grouped sources."""
+    sources: list[str]
+    along: np.ndarray
+    favourable: np.ndarray
+    pivot: np.ndarray
+    never: np.ndarray
+    neutral: np.ndarray
+
+
+def _directed(
     sources: Sequence[str],
-    features: Mapping[str, Any],
+    features: Mapping[str, Any] | None,
     learned: Mapping[str, int],
     domain: Mapping[str, int],
     middle: Mapping[str, float],
+) -> _Directed | None:
+    """The sources with a direction (DOMAIN.md's `domain`, else the `learned` one) and a
+    known typical value (`middle`) among `features` (None: all); None if there are none."""
+    picked: list[int] = []
+    names: list[str] = []
+    signs: list[tuple[int, int, float, bool, float]] = []
+    for j, source in enumerate(sources):
+        along, favourable = learned.get(source, 0), domain.get(source, 0)
+        pivot = middle.get(source)
+        if not (along or favourable) or pivot is None or math.isnan(pivot):
+            continue
+        if features is None or source in features:
+            picked.append(j)
+            names.append(source)
+            neutral = neutral_at(source) if favourable else math.nan
+            signs.append((along, favourable, pivot, missing_means_never(source), neutral))
+    if not picked:
+        return None
+    along, favourable, pivot, never, neutral = (
+        np.array(column) for column in zip(*signs, strict=True)
+    )
+    return _Directed(picked, names, along, favourable, pivot, never, neutral)
+
+
+def _against_direction(
+    contributions: np.ndarray,
+    directed: _Directed | None,
+    features: Mapping[str, Any],
     *,
     strict: bool = True,
 ) -> np.ndarray:
@@ -141,27 +185,15 @@ def _against_direction(
     the favourable side, read the same way (module docstring). A missing value that means
     "never" (`missing_means_never`) is on the far side: "no complaint on record" raised
     the risk of 773 Olist customers, and may only lower it.
-    One matrix pass over the directed features (a live run is a few rows: per-feature
+    One matrix pass over the `directed` features (a live run is a few rows: per-feature
     numpy calls would cost more than the reasons)."""
-    picked: list[int] = []
-    signs: list[tuple[int, int, float, bool, float]] = []
-    columns: list[Any] = []
-    for j, source in enumerate(sources):
-        along, favourable = learned.get(source, 0), domain.get(source, 0)
-        pivot = middle.get(source)
-        if not (along or favourable) or pivot is None or math.isnan(pivot):
-            continue
-        if source in features:
-            picked.append(j)
-            neutral = neutral_at(source) if favourable else math.nan
-            signs.append((along, favourable, pivot, missing_means_never(source), neutral))
-            columns.append(features[source])
-    if not picked:
+    if directed is None:
         return contributions
-    along, favourable, pivot, never, neutral = (
-        np.array(column) for column in zip(*signs, strict=True)
+    picked, along, favourable = directed.columns, directed.along, directed.favourable
+    pivot, never, neutral = directed.pivot, directed.never, directed.neutral
+    values = np.column_stack(
+        [np.asarray(features[source], dtype=np.float64) for source in directed.sources]
     )
-    values = np.column_stack([np.asarray(column, dtype=np.float64) for column in columns])
     values = np.where(np.isnan(values) & never, np.inf, values)
     offset = values - pivot
     cells = contributions[:, picked]
@@ -234,16 +266,16 @@ def unknown_levels(
 
 
 def _unknown_derived_levels(
-    sources: Sequence[str], specs: Sequence[FeatureSpec], unknown: Mapping[str, np.ndarray]
+    derived: Sequence[tuple[int, str]], unknown: Mapping[str, np.ndarray]
 ) -> Iterator[tuple[int, np.ndarray]]:
     """The cells of a derived categorical feature (a lifecycle stage) at a level the model
     never trained on: read as a blank, it says nothing about the customer ("long-term
     customer (a level the model never trained on)" raised the risk of 320 CDNOW customers
     whose stage no training cutoff held). An attribute's unknown level stays a reason,
-    flagged: the extract may write it otherwise."""
-    derived = derived_names(specs)
-    for j, source in enumerate(sources):
-        if source in derived and source in unknown:
+    flagged: the extract may write it otherwise. `derived`: the derived features' (column,
+    name)."""
+    for j, source in derived:
+        if source in unknown:
             yield j, unknown[source]
 
 
@@ -252,15 +284,15 @@ NEUTRAL_WITHIN = 0.005
 
 
 def _neutral_values(
-    sources: Sequence[str], features: Mapping[str, Any]
+    points: Sequence[tuple[int, str, float]], features: Mapping[str, Any]
 ) -> Iterator[tuple[int, np.ndarray]]:
     """The cells whose value reads as its feature's neutral point (`neutral_at`: no
     change, just the usual gap), whatever the direction known: "login unchanged versus
     the previous 30 days" raising the risk is a tree's compensation for another window,
-    nothing the customer did."""
-    for j, source in enumerate(sources):
-        point = neutral_at(source)
-        if source in features and not math.isnan(point):
+    nothing the customer did. `points`: (column, name, neutral point) of the features
+    that have one."""
+    for j, source, point in points:
+        if source in features:
             yield j, np.abs(np.asarray(features[source], dtype=np.float64) - point) < NEUTRAL_WITHIN
 
 
@@ -280,20 +312,15 @@ PAID_PERIOD = ("paid_days_left", "plan_days_last")
 
 
 def _billing_cycle(
-    sources: Sequence[str],
-    features: Mapping[str, Any],
-    by_name: Mapping[str, FeatureSpec],
-    cells: np.ndarray,
+    declared: Sequence[tuple[int, FeatureSpec]], features: Mapping[str, Any], cells: np.ndarray
 ) -> Iterator[tuple[int, np.ndarray]]:
     """The cells whose value only says where the cutoff falls in a paid-up member's
-    billing cycle (`billing_cycle_only`); none without the paid period's features."""
+    billing cycle (`billing_cycle_only`); none without the paid period's features.
+    `declared`: (column, spec) of the sources with a declaration."""
     if not all(name in features for name in PAID_PERIOD):
         return
     left, plan = (np.asarray(features[name], dtype=np.float64) for name in PAID_PERIOD)
-    for j, source in enumerate(sources):
-        spec = by_name.get(source)
-        if spec is None:
-            continue
+    for j, spec in declared:
         rows = billing_cycle_only(
             spec, paid_days_left=left, plan_days=plan, raising=cells[:, j] > 0
         )
@@ -309,26 +336,26 @@ days (annual plan)" raising the risk beside "in their favour: annual plan" told 
 period both ways."""
 
 
-def _strongest_of_each_story(
-    candidates: np.ndarray,
-    contributions: np.ndarray,
-    sources: Sequence[str],
-    by_name: Mapping[str, FeatureSpec],
-) -> np.ndarray:
-    """`candidates` with only the strongest cell of each `ONE_STORY` family per row, and
-    only where it moves the risk the way the family's `contributions` add up to (a copy
-    if any other is set to zero): a cancelled annual member at 99.6%, their period ending
-    in 42 days (+0.40) on an annual plan (-0.32), read "in their favour: annual plan"
-    where the end's cell was no reason."""
+def _stories(sources: Sequence[str], by_name: Mapping[str, FeatureSpec]) -> list[list[int]]:
+    """The columns of each `ONE_STORY` family told by more than one feature."""
     stories: dict[str, list[int]] = {}
     for j, source in enumerate(sources):
         spec = by_name.get(source)
         if spec is not None and spec.family in ONE_STORY:
             stories.setdefault(spec.family, []).append(j)
+    return [columns for columns in stories.values() if len(columns) >= 2]
+
+
+def _strongest_of_each_story(
+    candidates: np.ndarray, contributions: np.ndarray, stories: Sequence[Sequence[int]]
+) -> np.ndarray:
+    """`candidates` with only the strongest cell of each `ONE_STORY` family per row, and
+    only where it moves the risk the way the family's `contributions` add up to (a copy
+    if any other is set to zero): a cancelled annual member at 99.6%, their period ending
+    in 42 days (+0.40) on an annual plan (-0.32), read "in their favour: annual plan"
+    where the end's cell was no reason. `stories`: see `_stories`."""
     kept = candidates
-    for columns in stories.values():
-        if len(columns) < 2:
-            continue
+    for columns in stories:
         cells = candidates[:, columns]
         strongest = np.zeros(cells.shape, dtype=bool)
         strongest[np.arange(len(cells)), np.abs(cells).argmax(axis=1)] = True
@@ -338,8 +365,7 @@ def _strongest_of_each_story(
     return kept
 
 
-@lru_cache(maxsize=64)
-def _domain_directions(sources: tuple[str, ...]) -> dict[str, int]:
+def _domain_directions(sources: Sequence[str]) -> dict[str, int]:
     """+1 where DOMAIN.md reads higher values as riskier, -1 as safer (`safer_when`)."""
     sides = {source: safer_when(source) for source in sources}
     return {source: 1 if side == "lower" else -1 for source, side in sides.items() if side}
@@ -371,84 +397,188 @@ def explain(
     as unknown ("credit rating: 8-Worst" raised the risk as a blank would); in the
     `capped` ones (rarer training levels left out) it may be a rare level training held.
     `unknown`: those rows per feature (`unknown_levels`), when the caller has them."""
-    grouped = group_contributions(contributions, columns, source_of)
-    by_name = {spec.name: spec for spec in specs}
-    candidates = _against_direction(
-        grouped.values,
-        grouped.sources,
-        features,
-        directions or {},
-        _domain_directions(tuple(grouped.sources)),
-        pivots or means,
-        strict=bool(pivots),
+    explainer = Explainer(
+        specs=specs,
+        columns=columns,
+        source_of=source_of,
+        directions=directions or {},
+        pivots=pivots or {},
+        raising=raising,
+        lowering=lowering,
+        never=never,
+        levels=levels or {},
+        capped=capped,
     )
-    if unknown is None:
-        unknown = unknown_levels(features, levels or {})
-    candidates = _zeroed(candidates, _neutral_values(grouped.sources, features))
-    candidates = _zeroed(candidates, _unknown_derived_levels(grouped.sources, specs, unknown))
-    candidates = _zeroed(candidates, _billing_cycle(grouped.sources, features, by_name, candidates))
-    # the cutoff's month is the same for everyone scored at once: it moves every
-    # customer's risk and names nothing about this one ("seasonal timing (cutoff in
-    # month 12)" was half a worklist's reasons)
-    excluded = set(never) | {s.name for s in specs if s.mechanism is Mechanism.SEASONALITY}
-    excluded |= unspoken_on_payments(specs)
-    hidden = [j for j, source in enumerate(grouped.sources) if source in excluded]
-    if hidden:  # `reasons.never`, the season, a shop's models on invoices: the model uses
-        # them, no reason names them
-        candidates = candidates.copy()
-        candidates[:, hidden] = 0.0
-    candidates = _strongest_of_each_story(candidates, grouped.values, grouped.sources, by_name)
-    candidates = np.where(np.abs(candidates) < MIN_REASON_LOGIT, 0.0, candidates)
-    # spares: a reason from a missing value with nothing to say goes, and so does one
-    # saying again what a stronger one of another window says (below)
-    rows, cols = pick(candidates, raising=raising + 2, lowering=lowering + 1)
-    chosen = grouped.values[rows, cols].tolist()
-    chosen_sources = {grouped.sources[c] for c in cols.tolist()}
-    arrays = _columns_used(features, list(chosen_sources), by_name)
-    values: list[float | str | None] = [None] * len(rows)
-    texts: list[str | None] = [None] * len(rows)
-    for col in np.unique(cols).tolist():  # one pass per chosen feature, not per reason
-        at = np.flatnonzero(cols == col)
-        picked = rows[at]
-        source = grouped.sources[col]
-        spec = by_name.get(source)
-        shown = _plain(arrays[source][picked]) if source in arrays else [None] * len(at)
-        rendered = [None] * len(at)
-        if spec is not None:
-            filled = {name: arrays[name][picked] for name in spec.placeholders() if name in arrays}
-            fuller = _fuller_fits(spec, filled, np.asarray(chosen)[at] > 0)
-            typical = (pivots or {}).get(source)
-            rendered = spec.render_many(filled, len(at), fuller, typical)
-        if source in unknown:
-            rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
-        for k, i in enumerate(at.tolist()):
-            values[i], texts[i] = shown[k], rendered[k]
-    shown_means = {source: _known(means.get(source)) for source in chosen_sources}
-    reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
-    room = {"raises": raising, "lowers": lowering}
-    told: set[tuple[int, str, object]] = set()
-    for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-        source = grouped.sources[col]
-        direction: Direction = "raises" if chosen[i] > 0 else "lowers"
-        text = texts[i]
-        if text is None and values[i] is None:
-            continue  # "gap cv raises the risk" of a value not there says nothing
-        if sum(r.direction == direction for r in reasons[row]) >= room[direction]:
-            continue
-        text = text or neutral_text(source, direction)
-        # told already: "1 service call in the last 30 days" after "... 90 days", or the
-        # same words from another feature ("fewer than two purchase days: no rhythm yet"),
-        # which are never a reason both ways
-        measure, words = (row, direction, _measure(source, values[i])), (row, "words", text)
-        if measure in told or words in told:
-            continue
-        told.add(measure)
-        told.add(words)
-        # positional: the fields' order (a batch builds millions of these)
-        reasons[row].append(
-            Reason(source, values[i], chosen[i], shown_means[source], direction, text)
+    return explainer.explain(features, contributions, means, unknown)
+
+
+@dataclass(frozen=True, eq=False)
+class Explainer:
+    """`explain` for one model: what depends on the model alone (its columns grouped by
+    source, which features are directed, neutral, derived, hidden or one story) is
+    worked out once, not on every call. A live run explains a few rows, where this was
+    a third of the reasons' cost; serving keeps one per loaded model (`Loaded`)."""
+
+    specs: Sequence[FeatureSpec]
+    columns: Sequence[str]
+    source_of: Mapping[str, str]
+    directions: Mapping[str, int]
+    pivots: Mapping[str, float]
+    raising: int = 3
+    lowering: int = 1
+    never: Collection[str] = ()
+    levels: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    capped: Collection[str] = ()
+
+    @classmethod
+    def for_model(cls, model: ChurnModel) -> Explainer:
+        """The model's own: its columns, learned directions, training medians, levels and
+        `reasons.never`."""
+        return cls(
+            specs=model.specs,
+            columns=model.layout.safe_names,
+            source_of=model.layout.name_of,
+            directions=model.info.get("risk_directions") or {},
+            pivots=model.info.get("reason_pivots") or {},
+            never=model.config.reasons.never,
+            levels=model.layout.levels,
+            capped=model.layout.capped,
         )
-    return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
+
+    @cached_property
+    def grouping(self) -> Grouping:
+        return Grouping.of(self.columns, self.source_of)
+
+    @cached_property
+    def by_name(self) -> dict[str, FeatureSpec]:
+        return {spec.name: spec for spec in self.specs}
+
+    @cached_property
+    def _domain(self) -> dict[str, int]:
+        return _domain_directions(self.grouping.sources)
+
+    @cached_property
+    def _directed_by_pivots(self) -> _Directed | None:
+        """The directed features judged against the training medians, all present."""
+        return _directed(self.grouping.sources, None, self.directions, self._domain, self.pivots)
+
+    def _directed_for(
+        self, features: Mapping[str, Any], middle: Mapping[str, float]
+    ) -> _Directed | None:
+        if middle is self.pivots:
+            directed = self._directed_by_pivots
+            if directed is None or all(source in features for source in directed.sources):
+                return directed
+        return _directed(self.grouping.sources, features, self.directions, self._domain, middle)
+
+    @cached_property
+    def _neutral_points(self) -> list[tuple[int, str, float]]:
+        points = ((j, source, neutral_at(source)) for j, source in enumerate(self.grouping.sources))
+        return [(j, source, point) for j, source, point in points if not math.isnan(point)]
+
+    @cached_property
+    def _derived(self) -> list[tuple[int, str]]:
+        derived = derived_names(self.specs)
+        return [(j, source) for j, source in enumerate(self.grouping.sources) if source in derived]
+
+    @cached_property
+    def _declared(self) -> list[tuple[int, FeatureSpec]]:
+        sources = enumerate(self.grouping.sources)
+        return [(j, self.by_name[source]) for j, source in sources if source in self.by_name]
+
+    @cached_property
+    def _hidden(self) -> list[int]:
+        """The columns no reason names: `reasons.never`, the season, a shop's models on
+        invoices (the model uses them). The cutoff's month is the same for everyone
+        scored at once: it moves every customer's risk and names nothing about this one
+        ("seasonal timing (cutoff in month 12)" was half a worklist's reasons)."""
+        specs = self.specs
+        excluded = set(self.never) | {s.name for s in specs if s.mechanism is Mechanism.SEASONALITY}
+        excluded |= unspoken_on_payments(specs)
+        return [j for j, source in enumerate(self.grouping.sources) if source in excluded]
+
+    @cached_property
+    def _stories(self) -> list[list[int]]:
+        return _stories(self.grouping.sources, self.by_name)
+
+    def explain(
+        self,
+        features: Mapping[str, Any],
+        contributions: np.ndarray,
+        means: Mapping[str, float],
+        unknown: Mapping[str, np.ndarray] | None = None,
+    ) -> list[list[Reason]]:
+        """`explain` of these rows, with `means` (used where the model has no `pivots`)
+        and the rows' `unknown` levels when the caller has them."""
+        grouped = self.grouping.apply(contributions)
+        by_name, raising, lowering, capped = self.by_name, self.raising, self.lowering, self.capped
+        middle = self.pivots or means
+        directed = self._directed_for(features, middle)
+        candidates = _against_direction(
+            grouped.values, directed, features, strict=bool(self.pivots)
+        )
+        if unknown is None:
+            unknown = unknown_levels(features, self.levels)
+        candidates = _zeroed(candidates, _neutral_values(self._neutral_points, features))
+        candidates = _zeroed(candidates, _unknown_derived_levels(self._derived, unknown))
+        candidates = _zeroed(candidates, _billing_cycle(self._declared, features, candidates))
+        if self._hidden:
+            candidates = candidates.copy()
+            candidates[:, self._hidden] = 0.0
+        candidates = _strongest_of_each_story(candidates, grouped.values, self._stories)
+        candidates = np.where(np.abs(candidates) < MIN_REASON_LOGIT, 0.0, candidates)
+        # spares: a reason from a missing value with nothing to say goes, and so does one
+        # saying again what a stronger one of another window says (below)
+        rows, cols = pick(candidates, raising=raising + 2, lowering=lowering + 1)
+        chosen = grouped.values[rows, cols].tolist()
+        chosen_sources = {grouped.sources[c] for c in cols.tolist()}
+        arrays = _columns_used(features, list(chosen_sources), by_name)
+        values: list[float | str | None] = [None] * len(rows)
+        texts: list[str | None] = [None] * len(rows)
+        for col in np.unique(cols).tolist():  # one pass per chosen feature, not per reason
+            at = np.flatnonzero(cols == col)
+            picked = rows[at]
+            source = grouped.sources[col]
+            spec = by_name.get(source)
+            shown = _plain(arrays[source][picked]) if source in arrays else [None] * len(at)
+            rendered = [None] * len(at)
+            if spec is not None:
+                filled = {
+                    name: arrays[name][picked] for name in spec.placeholders() if name in arrays
+                }
+                fuller = _fuller_fits(spec, filled, np.asarray(chosen)[at] > 0)
+                typical = self.pivots.get(source)
+                rendered = spec.render_many(filled, len(at), fuller, typical)
+            if source in unknown:
+                rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
+            for k, i in enumerate(at.tolist()):
+                values[i], texts[i] = shown[k], rendered[k]
+        shown_means = {source: _known(means.get(source)) for source in chosen_sources}
+        reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
+        room = {"raises": raising, "lowers": lowering}
+        told: set[tuple[int, str, object]] = set()
+        for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            source = grouped.sources[col]
+            direction: Direction = "raises" if chosen[i] > 0 else "lowers"
+            text = texts[i]
+            if text is None and values[i] is None:
+                continue  # "gap cv raises the risk" of a value not there says nothing
+            if sum(r.direction == direction for r in reasons[row]) >= room[direction]:
+                continue
+            text = text or neutral_text(source, direction)
+            # told already: "1 service call in the last 30 days" after "... 90 days", or the
+            # same words from another feature ("fewer than two purchase days: no rhythm yet"),
+            # which are never a reason both ways
+            measure, words = (row, direction, _measure(source, values[i])), (row, "words", text)
+            if measure in told or words in told:
+                continue
+            told.add(measure)
+            told.add(words)
+            # positional: the fields' order (a batch builds millions of these)
+            reasons[row].append(
+                Reason(source, values[i], chosen[i], shown_means[source], direction, text)
+            )
+        return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
 
 
 UNSEEN = "a level the model never trained on: read as unknown"

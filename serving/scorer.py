@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from churn.model import ChurnModel
 from mlflow import MlflowClient
 from serving.batch import CHAMPION
 from serving.ranking import rules_for
+from serving.reasons import Explainer
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,11 @@ class Loaded:
     example: pd.DataFrame | None = None
     """The input example logged with the model: the smoke test scores it."""
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @cached_property
+    def explainer(self) -> Explainer:
+        """The model's reasons, prepared once per loaded version (`reasons.Explainer`)."""
+        return Explainer.for_model(self.model)
 
 
 Resolver = Callable[[], str]

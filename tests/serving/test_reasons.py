@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 import xgboost as xgb
 
-from churn.contributions import directions_of
+from churn.contributions import directions_of, group_contributions
 from features import recency
 from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
-from serving.reasons import explain, group_contributions, pick, population_means
+from serving.reasons import explain, pick, population_means
 from serving.schemas import ReasonOut
 
 RECENCY = FeatureSpec(
