@@ -115,8 +115,11 @@ class BGNBD(BaseEstimator):
         )
         return 1.0 / (1.0 + ratio)
 
-    def expected_purchases(self, features: Mapping[str, Any], horizon_days: float) -> np.ndarray:
-        """E[purchases in (T, T + horizon]] given each customer's history."""
+    def expected_purchases(
+        self, features: Mapping[str, Any], horizon_days: float, p_alive: np.ndarray | None = None
+    ) -> np.ndarray:
+        """E[purchases in (T, T + horizon]] given each customer's history (and `p_alive`'s
+        answer for it, when the caller has it already)."""
         r, alpha, a, b = self.params_
         x, _, big_t = _summary(features)
         t = horizon_days / DAYS_PER_UNIT
@@ -124,7 +127,8 @@ class BGNBD(BaseEstimator):
         hyper = hyp2f1(r + x, b + x, a + b + x - 1.0, z)
         numerator = 1.0 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyper
         scale = (a + b + x - 1.0) / (a - 1.0)  # valid for a < 1 too: both factors flip sign
-        expected = scale * numerator * self.p_alive(features)
+        alive = self.p_alive(features) if p_alive is None else p_alive
+        expected = scale * numerator * alive
         return np.maximum(np.nan_to_num(expected, nan=0.0, posinf=0.0), 0.0)
 
 
@@ -157,11 +161,11 @@ def bgnbd_columns(
     """The BG/NBD features of feature rows (a frame or plain columns); NaN for customers
     who never bought (the model says nothing about them)."""
     never = nan_to_zero(features["orders_total"]) == 0
+    alive = model.p_alive(features)
+    expected = model.expected_purchases(features, horizon_days, alive)
     return {
-        "p_alive_bgnbd": np.where(never, np.nan, model.p_alive(features)),
-        "expected_purchases_horizon_bgnbd": np.where(
-            never, np.nan, model.expected_purchases(features, horizon_days)
-        ),
+        "p_alive_bgnbd": np.where(never, np.nan, alive),
+        "expected_purchases_horizon_bgnbd": np.where(never, np.nan, expected),
     }
 
 
