@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from churn.model import ChurnModel
-from features.activity import carried_period_ends, day_of, to_days
+from features.activity import day_of
 from features.context import Context, prepare
 from features.contract import (
     MONEY_COLUMNS,
@@ -152,7 +152,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     if churn.definition == "cancellation":
         require_not_gone(request.customers, cutoff, data, churn=churn, undo_by=model.undo_by)
     if churn.definition == "expiry":
-        require_paid_up(request.customers, cutoff, churn.grace_days)
+        require_paid_up(request.customers, cutoff, data, grace_days=churn.grace_days)
     return cutoff
 
 
@@ -641,13 +641,7 @@ def require_not_gone(
     comparing payments and cancellations as the model's training data did (`undo_by`);
     scored on their past usage they would read as low risk. (Lapsing is
     `require_active`'s, with its own message.)"""
-    tables = Tables(
-        customers={"customer_id": _texts_as_posted(sorted(c.customer_id for c in customers))},
-        **posted_activity(customers, data),
-        undo_by=undo_by,
-    )
-    day = day_of(pd.Timestamp(cutoff))
-    ctx = prepare(tables, last_cutoff_day=day)
+    ctx, day = _posted_context(customers, cutoff, data, undo_by=undo_by)
     gone = gone_at(ctx, churn, day)
     said = [
         _cancelled_said(ctx, gone.cancelled, cutoff, data),
@@ -693,48 +687,52 @@ def _date(day: float) -> dt.date:
     return EPOCH.date() + dt.timedelta(days=int(day))
 
 
-def require_paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_days: int) -> None:
+def require_paid_up(
+    customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec, *, grace_days: int
+) -> None:
     """Under `expiry`, refuse members whose latest paid period (payments on or before the
     cutoff) ended more than `grace_days` before it, or who posted none: the batch does not
-    score them (`features.labels._expiry`), and the model never learned from them (a
-    member gone since 2015 scored "high" on 603 days without use)."""
-    gone = []
-    for customer in customers:
-        ends = _paid_period_ends(customer, cutoff)
-        if not ends:
-            gone.append(f"{customer.customer_id} (no paid period on or before it)")
-        elif max(ends) + dt.timedelta(days=grace_days) < cutoff:
-            gone.append(f"{customer.customer_id} (paid up to {max(ends)})")
-    if gone:
-        raise GoneError(
-            f"customer(s) {', '.join(gone)}: not paid up at {cutoff} nor within the "
-            f"{grace_days} days' grace, so no longer members and not scored (as in the batch)"
-        )
-
-
-def _paid_period_ends(customer: CustomerHistoryIn, cutoff: dt.date) -> list[dt.date]:
-    """The ends of the customer's paid periods among payments on or before the cutoff,
-    as the batch reads them: a refund reverses the payment it mirrors and is no period
-    itself, an end before its payment is unknown, and an unknown one pays for as long as
-    the previous unreversed period did (`carried_period_ends`)."""
-    rows = sorted(
-        (row for row in customer.transactions if naive(row.timestamp).date() <= cutoff),
-        key=lambda row: naive(row.timestamp),
+    score them, and the model never learned from them (a member gone since 2015 scored
+    "high" on 603 days without use). Read as the batch reads them
+    (`features.subscription.paid_until_day` on the posted rows): a refund reverses the
+    payment it mirrors, an end before its payment is unknown, and an unknown one pays for
+    as long as the previous period did."""
+    ctx, day = _posted_context(customers, cutoff, data, undo_by="day")
+    ends = np.full(ctx.n, np.nan)
+    if ctx.lines is not None and "paid_until_day" in ctx.lines.values:
+        ends = paid_until_day(ctx.lines, day)
+    with np.errstate(invalid="ignore"):  # NaN: no paid period
+        gone = np.isnan(ends) | (ends + grace_days < day)
+    if not gone.any():
+        return
+    named = [
+        f"{i} (no paid period on or before it)"
+        if np.isnan(end)
+        else f"{i} (paid up to {_date(end)})"
+        for i, end in zip(ctx.axis[gone], ends[gone], strict=True)
+    ]
+    raise GoneError(
+        f"customer(s) {', '.join(named)}: not paid up at {cutoff} nor within the "
+        f"{grace_days} days' grace, so no longer members and not scored (as in the batch)"
     )
-    if not rows:
-        return []
-    lines = _lines_of(rows)
-    returned_day = match_lines(
-        lines["customer_id"], lines["timestamp"], lines["amount"], lines["category"]
-    ).returned_day
-    paid = lines["amount"] >= 0  # a refund is no period, and (as the loader) goes
-    day = to_days(lines["timestamp"][paid])
-    ends = to_days(_times([row.paid_until for row in rows]))[paid]
-    ends[ends < day] = np.nan
-    until = np.nan_to_num(returned_day[paid], nan=np.inf)
-    carried = carried_period_ends(np.zeros(len(day), dtype=np.int64), day, ends, until)
-    counts = np.isinf(until) & ~np.isnan(carried)
-    return [EPOCH.date() + dt.timedelta(days=int(end)) for end in carried[counts]]
+
+
+def _posted_context(
+    customers: list[CustomerHistoryIn],
+    cutoff: dt.date,
+    data: DataSpec,
+    *,
+    undo_by: Literal["day", "time"],
+) -> tuple[Context, int]:
+    """The batch's context over the posted rows, and the cutoff's day: its rules (who is
+    gone, who is paid up) then read them as they read a file's."""
+    tables = Tables(
+        customers={"customer_id": _texts_as_posted(sorted(c.customer_id for c in customers))},
+        **posted_activity(customers, data),
+        undo_by=undo_by,
+    )
+    day = day_of(pd.Timestamp(cutoff))
+    return prepare(tables, last_cutoff_day=day), day
 
 
 def cancellation_event_types(data: DataSpec) -> frozenset[str]:

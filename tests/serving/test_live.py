@@ -1042,23 +1042,32 @@ def _payer(*periods: tuple[str, str]) -> CustomerHistoryIn:
     )
 
 
+PAYMENT_LOG = DataSpec.model_validate(
+    {"transactions": {"path": "p.csv", "columns": {"paid_until": "expires"}}}
+)
+
+
+def _paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_days: int) -> None:
+    live.require_paid_up(customers, cutoff, PAYMENT_LOG, grace_days=grace_days)
+
+
 def test_under_expiry_a_member_not_paid_up_is_gone_not_scored():
     """As the batch: paid up at the cutoff, or within the grace days after it ended."""
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "2016-03-02"))
-    live.require_paid_up([member], dt.date(2016, 3, 20), grace_days=30)  # in the grace
+    _paid_up([member], dt.date(2016, 3, 20), grace_days=30)  # in the grace
     with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-03-02\)"):
-        live.require_paid_up([member], dt.date(2016, 4, 20), grace_days=30)
+        _paid_up([member], dt.date(2016, 4, 20), grace_days=30)
     placeholder = _payer(("2016-02-01", "1970-01-01"))  # the loader reads it as unknown
     with pytest.raises(live.GoneError, match="no paid period"):
-        live.require_paid_up([placeholder], dt.date(2016, 2, 10), grace_days=30)
+        _paid_up([placeholder], dt.date(2016, 2, 10), grace_days=30)
     renewed_later = _payer(("2016-01-01", "2016-01-31"), ("2016-05-01", "2016-05-31"))
     with pytest.raises(live.GoneError):  # a payment after the cutoff is not known at it
-        live.require_paid_up([renewed_later], dt.date(2016, 4, 20), grace_days=30)
+        _paid_up([renewed_later], dt.date(2016, 4, 20), grace_days=30)
     # a renewal whose end is unknown pays for as long as the period before, as in the batch
     renewed_unknown = _payer(("2016-01-01", "2016-01-31"), ("2016-01-31", "1970-01-01"))
-    live.require_paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=10)
+    _paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=10)
     with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-03-01\)"):
-        live.require_paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=5)
+        _paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=5)
 
 
 def test_under_expiry_a_refunded_payment_pays_for_no_period_live_as_in_the_batch():
@@ -1075,8 +1084,8 @@ def test_under_expiry_a_refunded_payment_pays_for_no_period_live_as_in_the_batch
         }
     )
     with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-01-31\)"):
-        live.require_paid_up([member], dt.date(2016, 3, 1), grace_days=5)
-    live.require_paid_up([member], dt.date(2016, 2, 3), grace_days=5)  # refunded later
+        _paid_up([member], dt.date(2016, 3, 1), grace_days=5)
+    _paid_up([member], dt.date(2016, 2, 3), grace_days=5)  # refunded later
 
 
 def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
