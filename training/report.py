@@ -187,6 +187,10 @@ SHORT_HISTORY_DAYS = 90
 """Less history than this before a training cutoff leaves its 90-day windows and trends
 unknown there (`Context.window_known`): the model learns them from later cutoffs only."""
 BASELINE_MARGIN = 0.005
+NEAR_CHANCE_AUC = 0.6
+"""Below this test ROC AUC the model ranks churners little better than a coin: a
+SaaS export whose churners used the product as the others did tested at 0.535, and
+train and promote said nothing."""
 
 
 def caveats(report: dict[str, Any]) -> list[str]:
@@ -209,6 +213,16 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "ROC AUC and Brier, and consider a longer horizon or active_window_days"
         )
     notes += _saturated_lift(report)
+    auc = report["model"].get("roc_auc", np.nan)
+    best_baseline = max((b.get("roc_auc", 0.0) for b in report["baselines"].values()), default=0)
+    if auc < NEAR_CHANCE_AUC and best_baseline < NEAR_CHANCE_AUC:  # else: a better baseline
+        notes.append(
+            f"ROC AUC {auc:.4f}: the model ranks churners little better than chance (0.5), "
+            "and so does every baseline; the data may not carry what makes these customers "
+            "leave: check the churn "
+            "definition (churn.definition, horizon_days, activity) and which tables and "
+            "columns are mapped before acting on these scores"
+        )
     notes += baseline_notes(report)
     if report.get("reasons_never_unmatched"):
         notes.append(

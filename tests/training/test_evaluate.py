@@ -320,6 +320,16 @@ def test_personal_attributes_shown_as_reasons_are_said_with_the_way_to_hide_them
     assert "list them under reasons.never (the model still uses them)" in note
 
 
+def test_a_model_near_chance_is_said():
+    report = {"churn_rate": 0.11, "n_customers": 400, "model": {"roc_auc": 0.5345}, "baselines": {}}
+    (note,) = caveats(report)
+    assert note.startswith("ROC AUC 0.5345: the model ranks churners little better than chance")
+    assert caveats({**report, "model": {"roc_auc": 0.62}}) == []
+    baseline = {"logreg": {"roc_auc": 0.7268}}  # the data tell churners: the model missed it
+    (better,) = caveats({**report, "baselines": baseline})
+    assert better.startswith("baseline logreg ranks better than the model")
+
+
 def test_training_cutoffs_with_little_history_are_said():
     """A 4-month log trained from its first week: trends empty there, not at the test."""
     report = {
