@@ -2025,6 +2025,23 @@ def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
     assert tables.transactions["paid_until"].isna().sum() == 2
 
 
+def test_a_mostly_blank_paid_until_is_warned_as_no_payment_logs(tmp_path):
+    """A SaaS subscriptions table's end_date, filled only for ended subscriptions (90%
+    blank), passed as a payment log's period ends; a few blanks in a payment log do not."""
+    lines = many_transactions(40).assign(paid_until=None)
+    lines.loc[:3, "paid_until"] = "2025-06-30"
+    specs = {"transactions": {"columns": {"paid_until": "paid_until"}}}
+    tables, report = check(tmp_path, transactions=lines, specs=specs)
+    assert tables is not None and report.errors == []
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="paid_until", rows=36)
+    assert issue.message.startswith("blank in 36 rows (90.0%)")
+    assert "map it as the cancellations table's timestamp instead" in issue.message
+    lines.loc[:30, "paid_until"] = "2025-06-30"  # 9 of 40 blank: a payment log's gaps
+    _, report = check(tmp_path, transactions=lines, specs=specs)
+    assert report.warnings == []
+
+
 def test_attributes_all_reads_every_other_column_with_inferred_kinds(tmp_path):
     """A snapshot of 230 anonymised columns is not listed by hand."""
     people = customers_frame().assign(
