@@ -986,14 +986,24 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         table.separator = _delimiter(table.path)
         if names is None:
             return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
-        line = pd.read_csv(table.path, nrows=1, sep=table.separator, header=None, dtype="str")
-        first = list(line.iloc[0].fillna("")) if len(line) else []
+        lines = pd.read_csv(table.path, nrows=2, sep=table.separator, header=None, dtype="str")
+        first = list(lines.iloc[0].fillna("")) if len(lines) else []
         if len(first) != len(names):
             what = f"the first line has {len(first)} fields; column_names names {len(names)}"
             table.error(None, 0, f"{what}: {', '.join(names)}")
             return None
         if [field.strip() for field in first] == names:
             table.error(None, 0, "the first line is a header naming column_names: leave them out")
+            return None
+        second = list(lines.iloc[1].fillna("")) if len(lines) > 1 else []
+        if second and _reads_like_data(second) and not _reads_like_data(first):
+            header = ", ".join(field.strip() for field in first)
+            table.error(
+                None,
+                0,
+                f"the first line reads as a header ({header}), not a row: column_names is for "
+                "files without one; leave it out and map the header's names",
+            )
             return None
         return names
     except pd.errors.EmptyDataError:

@@ -1427,6 +1427,32 @@ def test_column_names_of_a_file_with_a_header_line_are_refused(tmp_path):
     assert "the first line is a header naming column_names: leave them out" in issue.message
 
 
+def test_column_names_of_a_file_whose_first_line_reads_as_another_header_are_refused(tmp_path):
+    """CDNOW saved with a header of its own and configured with other column_names: the
+    header was read as a row, three row errors ("not a date in 1 row, e.g. 'date'")."""
+    log = tmp_path / "CDNOW_master.txt"
+    log.write_text(" customer_id  date cds  dollar_value\n 00001 19970101  1   11.77\n")
+    columns = {"customer_id": "id", "timestamp": "day", "quantity": "cds", "amount": "dollars"}
+    config = {
+        "name": "cdnow",
+        "data": {
+            "as_of": "1998-06-30",
+            "transactions": {
+                "path": str(log),
+                "column_names": ["id", "day", "cds", "dollars"],
+                "columns": columns,
+            },
+        },
+    }
+    path = tmp_path / "churn.yaml"
+    path.write_text(yaml.safe_dump(config))
+    _, report = validate(load_config(path))
+    issue = only_error(report)
+    assert issue.message.startswith(
+        "the first line reads as a header (customer_id, date, cds, dollar_value), not a row"
+    )
+
+
 def test_column_names_are_for_delimited_text_only(tmp_path):
     _, report = check(tmp_path, fmt="parquet", specs={"events": {"column_names": ["a", "b"]}})
     issue = only_error(report)
