@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -141,10 +142,19 @@ def _what_fits(
     *,
     data_days: int,
 ) -> str:
-    """Advice a user can follow: the requested horizon with weekly cutoffs when that plans
-    (month-ends need whole months: 2001-01-31 plus 30 days is past a February's end, while
-    four months of weekly cutoffs hold a 30-day horizon), else the longest horizon that
-    plans with weekly cutoffs, with a few training cutoffs if it can."""
+    """Advice a user can follow: a later test cutoff when only the configured one is too
+    early; the requested horizon with weekly cutoffs when that plans (month-ends need
+    whole months: 2001-01-31 plus 30 days is past a February's end, while four months of
+    weekly cutoffs hold a 30-day horizon); else the longest horizon that plans with weekly
+    cutoffs, with a few training cutoffs if it can."""
+    if test_cutoff is not None and (
+        latest := _plan_or_none(plan, horizon_days, training, test_cutoff=None)
+    ):
+        return (
+            f"the evaluation.cutoff {pd.Timestamp(test_cutoff).date()} leaves too little "
+            f"data before it for a {horizon_days}-day horizon; a later one, or none (the "
+            f"latest the data allow: {latest.test.date()}), keeps it"
+        )
     weekly = training.model_copy(update={"spacing": WEEKLY})
     kept = _plan_or_none(plan, horizon_days, weekly) if training.spacing != WEEKLY else None
     if kept is not None:
@@ -164,10 +174,11 @@ def _grid_words(spacing: str | int) -> str:
 
 
 def _plan_or_none(
-    plan: Callable[..., CutoffPlan], horizon_days: int, training: TrainingSpec
+    plan: Callable[..., CutoffPlan], horizon_days: int, training: TrainingSpec, **moved: Any
 ) -> CutoffPlan | None:
+    """The plan, or None where none fits; `moved` replaces what `plan` was bound with."""
     try:
-        return plan(horizon_days, training=training)
+        return plan(horizon_days, training=training, **moved)
     except PlanError:
         return None
 

@@ -142,6 +142,18 @@ def test_the_advice_for_short_data_keeps_a_configured_test_cutoff():
         assert "the evaluation.cutoff 2024-03-31 leaves too little data before it" in message
 
 
+def test_an_evaluation_cutoff_too_early_for_the_horizon_is_said_as_such():
+    """Advice about the whole data's length ("the 373 days of data fit churn.horizon_days:
+    69") misled where the data fit the horizon and only the configured test cutoff did not."""
+    end, first, test = T("2024-12-31"), T("2024-01-01"), T("2024-03-31")
+    with pytest.raises(PlanError) as raised:
+        plan_cutoffs(end, horizon_days=90, training=MONTHLY, test_cutoff=test, first_activity=first)
+    assert str(raised.value).endswith(
+        ": the evaluation.cutoff 2024-03-31 leaves too little data before it for a 90-day "
+        "horizon; a later one, or none (the latest the data allow: 2024-09-30), keeps it"
+    )
+
+
 def test_a_training_cutoff_needs_a_month_of_history():
     """A cutoff 3 days after the first activity held only newcomers."""
     weekly = TrainingSpec(cutoffs=12, spacing=7)
