@@ -98,9 +98,15 @@ def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
     reasons = [c for c in frame.columns if c.startswith("reason_")]
     for row in frame.itertuples(index=False):
         why = "; ".join(str(getattr(row, c)) for c in reasons if isinstance(getattr(row, c), str))
+        why = why or NOTHING_STANDS_OUT
         at_risk = "-" if pd.isna(row.value_at_risk) else f"{row.value_at_risk:,.0f}"
         table.add_row(str(row.customer_id), _risk(row), row.band, at_risk, str(row.tier), why)
     console.print(table)
+
+
+NOTHING_STANDS_OUT = "(no one factor stands out)"
+"""The why of a customer without reasons (each feature moves their risk by less than
+`serving.reasons.MIN_REASON_LOGIT`): a blank read as a missing answer."""
 
 
 def print_batches(listed: list[dict[str, Any]], console: Console | None = None) -> None:

@@ -140,3 +140,17 @@ def test_a_segment_reads_name_colon_value_as_the_api_writes_it(served):
     equals = run(served, "--segment", f"{name}={value}")
     colon = run(served, "--segment", f"{name}:{value}")
     assert equals.exit_code == 0 and colon.output == equals.output
+
+
+def test_a_customer_without_reasons_reads_that_nothing_stands_out():
+    """A blank why (every feature moving the risk too little to name) read as a missing
+    answer: 75 of a near-chance model's top 200."""
+    from rich.console import Console
+
+    from churn.summary import NOTHING_STANDS_OUT, print_worklist
+    from serving.worklist_file import worklist_frame
+
+    row = {**stored_row("c1"), "model_name": "m", "model_version": "1", "cutoff": "2024-12-31"}
+    console = Console(record=True, width=200)
+    print_worklist(worklist_frame([row]), console)
+    assert NOTHING_STANDS_OUT in console.export_text()
