@@ -558,7 +558,7 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
     met = {
         key: None
         if value is None
-        else (value >= TARGETS[key] if key in HIGHER_IS_BETTER else value <= TARGETS[key])
+        else (value >= TARGETS[key] if CHECK_LABELS[key][1] == ">=" else value <= TARGETS[key])
         for key, value in ratios.items()
     }
     result = {
@@ -580,9 +580,6 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
     print_measurements(args, facts, in_process, ours, mlflow_result, batch)
     print_checks(ratios, met)
     print(f"wrote {RESULTS}")
-
-
-HIGHER_IS_BETTER = frozenset({"rps_vs_mlflow", "batch_vs_treeshap"})
 
 
 def ratios_of(in_process, ours, mlflow_result, batch) -> dict[str, float | None]:

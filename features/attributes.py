@@ -23,24 +23,35 @@ from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import Tables, numbers
 
 PERSONAL_WORDS = frozenset(
-    {"gender", "sex", "age", "senior", "race", "ethnicity", "ethnic", "religion", "marital"}
-    | {"nationality", "disability", "disabled", "pregnant", "pregnancy"}
+    {"gender", "sex", "senior", "race", "ethnicity", "ethnic", "religion", "marital"}
+    | {"nationality", "disability", "pregnant", "pregnancy"}
 )
 """Words naming who a customer is rather than how they deal with the business: a bank
 snapshot's `Gender` gave 2,878 reasons "Gender: Female" and 492 "in their favour:
 Gender: Male" to a retention team that may not act on them."""
+OWN_AGE_WORDS = frozenset({"customer", "client", "member", "user", "person", "holder"})
+"""Whose age a name like Customer_Age gives: a person's. 'age' counts as a name's first
+word (Age, AgeHH1, age_band) or after one of these: AccountAge, HandsetAge and
+DeviceAgeMonths are the age of something else."""
 
 
 def personal_attributes(specs: list[FeatureSpec], never: list[str]) -> list[str]:
-    """The attributes named by a `PERSONAL_WORDS` word (SeniorCitizen, AgeHH1,
-    Marital_Status) that reasons still show: not in `reasons.never`."""
+    """The attributes named as who a customer is (SeniorCitizen, AgeHH1, Marital_Status)
+    that reasons still show: not in `reasons.never`."""
     return [
         spec.name
         for spec in specs
         if spec.mechanism is Mechanism.ATTRIBUTE
         and spec.name not in never
-        and not PERSONAL_WORDS.isdisjoint(name_words(spec.name))
+        and _personal(name_words(spec.name))
     ]
+
+
+def _personal(words: tuple[str, ...]) -> bool:
+    if not PERSONAL_WORDS.isdisjoint(words):
+        return True
+    ages = [i for i, word in enumerate(words) if word == "age"]
+    return any(i == 0 or words[i - 1] in OWN_AGE_WORDS for i in ages)
 
 
 def attribute_spec(

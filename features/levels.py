@@ -149,7 +149,10 @@ def whole_word_part(name: str, names: Iterable[str]) -> str | None:
 def same_words(name: str, names: Iterable[str]) -> str | None:
     """The one of `names` of the same words as `name` (`name_words`):
     the Iranian telecom file's 'Call  Failure' (two spaces) configured as 'Call Failure'."""
-    found = [candidate for candidate in names if name_words(candidate) == name_words(name)]
+    words = name_words(name)
+    if not words:  # '#' is no name, and no other wordless name's either
+        return None
+    found = [candidate for candidate in names if name_words(candidate) == words]
     return found[0] if len(found) == 1 else None
 
 
@@ -181,13 +184,15 @@ def numbered_apart(name: str, other: str) -> bool:
 _DIGITS = re.compile(r"\d+")
 
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\dA-Za-z_]+")
+"""Capitals, a capitalised or lower-case word, digits, or a run of other letters (a name
+in Cyrillic or Chinese is its own words, not none)."""
 
 
 def name_words(name: str) -> tuple[str, ...]:
     """A column name's words, folded, split at case changes, digits and anything else:
     CustomerId -> customer, id; 'Zip Code' -> zip, code; monthly_charges and
-    MonthlyCharges alike."""
+    MonthlyCharges alike; a name of punctuation alone has none."""
     return tuple(word.casefold() for word in _WORD.findall(name))
 
 

@@ -996,7 +996,7 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
             table.error(None, 0, "the first line is a header naming column_names: leave them out")
             return None
         second = list(lines.iloc[1].fillna("")) if len(lines) > 1 else []
-        if second and _reads_like_data(second) and not _reads_like_data(first):
+        if second and _reads_like_data(second) and _reads_like_a_header(first):
             header = ", ".join(field.strip() for field in first)
             table.error(
                 None,
@@ -1066,6 +1066,13 @@ def _reads_like_data(header: list[str]) -> bool:
     """Whether most of a header's names are numbers: the file's first line is a row."""
     numbers = pd.to_numeric(pd.Series(header, dtype="str"), errors="coerce").notna().sum()
     return 2 * numbers > len(header)
+
+
+def _reads_like_a_header(fields: list[str]) -> bool:
+    """Whether a line's filled fields are all words, no number among them (a row of a
+    file without a header may leave its last fields blank: `00001,19970101,,`)."""
+    filled = pd.Series([f.strip() for f in fields], dtype="str").loc[lambda s: s != ""]
+    return not filled.empty and pd.to_numeric(filled, errors="coerce").isna().all()
 
 
 MISSING_TEXT = (
@@ -1255,6 +1262,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
                 table.clean[money] = spec.in_currency(table.clean[money])
         _check_amounts(table)
         _paid_until_not_before_payment(table)
+        _warn_mostly_blank_paid_until(table)
         _warn_repeated_lines(table)
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
@@ -2143,13 +2151,22 @@ def _paid_until_not_before_payment(table: _Table) -> None:
         what = "paid-until dates before the payment's own day read as unknown"
         table.flag("warning", "paid_until", before, what, ends)
         table.clean["paid_until"] = ends.mask(before)
-    blank = ends.isna() & ~before
+
+
+def _warn_mostly_blank_paid_until(table: _Table) -> None:
+    """Paid-until dates blank on most payments (a refund states none) are likely no
+    payment log's period ends (`MOSTLY_BLANK_PAID_UNTIL`)."""
+    ends = table.clean.get("paid_until")
+    if ends is None:
+        return
+    blank = ends.isna()[table.clean["amount"] >= 0]
     if blank.mean() > MOSTLY_BLANK_PAID_UNTIL:
         n = int(blank.sum())
         table.warning(
             "paid_until",
             n,
-            f"blank in {_rows(n)} ({blank.mean():.1%}): each such payment is read as paying "
+            f"blank or unknown in {_rows(n)} ({blank.mean():.1%}) of the payments: each such "
+            "payment is read as paying "
             "for as long as the customer's previous period did. A payment log states every "
             "period's end; a subscriptions table whose end date is filled only once a "
             "subscription ended says when customers left: map it as the cancellations "

@@ -47,7 +47,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
-from features.labels import gone_at
+from features.labels import expired_unpaid, gone_at
 from features.levels import likely_meant
 from features.registry import Columns
 from features.returns import match_lines
@@ -152,7 +152,9 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     if churn.definition == "cancellation":
         require_not_gone(request.customers, cutoff, data, churn=churn, undo_by=model.undo_by)
     if churn.definition == "expiry":
-        require_paid_up(request.customers, cutoff, data, grace_days=churn.grace_days)
+        require_paid_up(
+            request.customers, cutoff, data, grace_days=churn.grace_days, undo_by=model.undo_by
+        )
     return cutoff
 
 
@@ -688,7 +690,12 @@ def _date(day: float) -> dt.date:
 
 
 def require_paid_up(
-    customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec, *, grace_days: int
+    customers: list[CustomerHistoryIn],
+    cutoff: dt.date,
+    data: DataSpec,
+    *,
+    grace_days: int,
+    undo_by: Literal["day", "time"] = "day",
 ) -> None:
     """Under `expiry`, refuse members whose latest paid period (payments on or before the
     cutoff) ended more than `grace_days` before it, or who posted none: the batch does not
@@ -697,12 +704,11 @@ def require_paid_up(
     (`features.subscription.paid_until_day` on the posted rows): a refund reverses the
     payment it mirrors, an end before its payment is unknown, and an unknown one pays for
     as long as the previous period did."""
-    ctx, day = _posted_context(customers, cutoff, data, undo_by="day")
-    ends = np.full(ctx.n, np.nan)
+    ctx, day = _posted_context(customers, cutoff, data, undo_by=undo_by)
+    ends, gone = np.full(ctx.n, np.nan), np.ones(ctx.n, dtype=bool)
     if ctx.lines is not None and "paid_until_day" in ctx.lines.values:
         ends = paid_until_day(ctx.lines, day)
-    with np.errstate(invalid="ignore"):  # NaN: no paid period
-        gone = np.isnan(ends) | (ends + grace_days < day)
+        gone = np.isnan(ends) | expired_unpaid(ctx.lines, grace_days, day)
     if not gone.any():
         return
     named = [

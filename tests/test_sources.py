@@ -1453,6 +1453,28 @@ def test_column_names_of_a_file_whose_first_line_reads_as_another_header_are_ref
     )
 
 
+def test_a_headerless_file_whose_first_row_leaves_fields_blank_reads(tmp_path):
+    """A row with its last fields blank is no header: only words are."""
+    columns = {"customer_id": "id", "timestamp": "day", "quantity": "cds", "amount": "dollars"}
+    log = tmp_path / "log.txt"
+    log.write_text("00001,19970101,,\n00002,19970102,2,29.33\n00003,19970103,1,9.99\n")
+    config = {
+        "name": "cdnow",
+        "data": {
+            "as_of": "1998-06-30",
+            "transactions": {
+                "path": str(log),
+                "column_names": ["id", "day", "cds", "dollars"],
+                "columns": columns,
+            },
+        },
+    }
+    path = tmp_path / "churn.yaml"
+    path.write_text(yaml.safe_dump(config))
+    _, report = validate(load_config(path))
+    assert not any("reads as a header" in issue.message for issue in report.issues)
+
+
 def test_column_names_are_for_delimited_text_only(tmp_path):
     _, report = check(tmp_path, fmt="parquet", specs={"events": {"column_names": ["a", "b"]}})
     issue = only_error(report)
@@ -2061,7 +2083,7 @@ def test_a_mostly_blank_paid_until_is_warned_as_no_payment_logs(tmp_path):
     assert tables is not None and report.errors == []
     issue = only_warning(report)
     assert_located(issue, file="transactions.csv", column="paid_until", rows=36)
-    assert issue.message.startswith("blank in 36 rows (90.0%)")
+    assert issue.message.startswith("blank or unknown in 36 rows (90.0%) of the payments")
     assert "map it as the cancellations table's timestamp instead" in issue.message
     lines.loc[:30, "paid_until"] = "2025-06-30"  # 9 of 40 blank: a payment log's gaps
     _, report = check(tmp_path, transactions=lines, specs=specs)

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from sklearn.metrics import roc_auc_score
 
 from features.contract import ChurnSpec
 from features.labels import label_churn, observed_end
+from features.levels import name_words
 from features.registry import FeatureSpec
 from features.tables import Tables
 from training.dataset import LabelledSet
@@ -111,13 +111,8 @@ def named_like_label(label: str, attributes: list[str]) -> list[str]:
     Value`, `Churn Score` and `Churn Reason` beside `Churn Label`. A vendor's churn score
     (AUC 0.959 alone) is below the leak line and was never named; so named, a column is
     likely recorded with the outcome, and a modeller should look before trusting it."""
-    told = _words(label) - LABEL_WORDS_NOT_TOLD
-    return [name for name in attributes if told & _words(name)]
-
-
-def _words(name: str) -> set[str]:
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)  # ChurnScore -> Churn Score
-    return set(re.findall(r"[a-z0-9]+", spaced.lower()))
+    told = set(name_words(label)) - LABEL_WORDS_NOT_TOLD
+    return [name for name in attributes if told & set(name_words(name))]
 
 
 def undated_attributes(tables: Tables) -> list[str]:

@@ -94,10 +94,11 @@ def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:
 
 
 def _typical(rows: pd.DataFrame, specs: list, statistic: str) -> dict[str, float]:
-    """Each numeric feature's mean or median on the training rows. Means are what a live
-    score's reasons show as "typical"; medians are the side a reason's value must sit on
-    (`serving/reasons.py`), since spend and overdue ratios are skewed far beyond their
-    means."""
+    """Each numeric feature's mean or median on the training rows. Means are a live
+    score's `population_mean` beside each reason; medians are the typical customer:
+    the side a reason's value must sit on (`serving/reasons.py`), since spend and
+    overdue ratios are skewed far beyond their means, and the "(typical 12)" a numeric
+    attribute's reason shows."""
     numeric = [s.name for s in specs if s.dtype != "category"]
     values = rows[numeric].agg(statistic)
     return {name: float(value) for name, value in values.items() if value == value}

@@ -214,12 +214,12 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     notes += _saturated_lift(report)
     auc = report["model"].get("roc_auc", np.nan)
-    best_baseline = max((b.get("roc_auc", 0.0) for b in report["baselines"].values()), default=0)
-    if auc < NEAR_CHANCE_AUC and best_baseline < NEAR_CHANCE_AUC:  # else: a better baseline
+    baselines = [b.get("roc_auc", 0.0) for b in report["baselines"].values()]
+    if auc < NEAR_CHANCE_AUC and max(baselines, default=0) < NEAR_CHANCE_AUC:  # else: said below
+        also = ", and so does every baseline" if baselines else ""
         notes.append(
-            f"ROC AUC {auc:.4f}: the model ranks churners little better than chance (0.5), "
-            "and so does every baseline; the data may not carry what makes these customers "
-            "leave: check the churn "
+            f"ROC AUC {auc:.4f}: the model ranks churners little better than chance (0.5)"
+            f"{also}; the data may not carry what makes these customers leave: check the churn "
             "definition (churn.definition, horizon_days, activity) and which tables and "
             "columns are mapped before acting on these scores"
         )

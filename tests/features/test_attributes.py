@@ -34,12 +34,16 @@ def test_tables_already_read_so_are_returned_as_they_are():
 
 def test_attributes_naming_who_a_customer_is_are_found_by_their_words():
     """Gender, age and the like are found by whole words of the name: Usage holds no
-    'age', and one listed under reasons.never is already kept out of reasons."""
+    'age', an account's or a handset's age is no customer's, and one listed under
+    reasons.never is already kept out of reasons."""
     names = ["Gender", "Age", "SeniorCitizen", "AgeHH1", "Marital_Status", "Usage", "tenure"]
+    names += ["Customer_Age"]
+    names += ["AccountAge", "HandsetAge", "DeviceAgeMonths", "AutoRenewDisabled"]  # not who
     specs = [attribute_spec(name, "numeric") for name in names]
     assert personal_attributes(specs, never=["Age"]) == [
         "Gender",
         "SeniorCitizen",
         "AgeHH1",
         "Marital_Status",
+        "Customer_Age",
     ]

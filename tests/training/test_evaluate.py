@@ -325,6 +325,9 @@ def test_a_model_near_chance_is_said():
     (note,) = caveats(report)
     assert note.startswith("ROC AUC 0.5345: the model ranks churners little better than chance")
     assert caveats({**report, "model": {"roc_auc": 0.62}}) == []
+    weak = {"recency": {"roc_auc": 0.51}}
+    (also,) = caveats({**report, "baselines": weak})
+    assert "little better than chance (0.5), and so does every baseline;" in also
     baseline = {"logreg": {"roc_auc": 0.7268}}  # the data tell churners: the model missed it
     (better,) = caveats({**report, "baselines": baseline})
     assert better.startswith("baseline logreg ranks better than the model")
