@@ -1371,10 +1371,21 @@ def test_tab_separated_files_are_read_whatever_their_extension(tmp_path, suffix)
     assert len(tables.transactions) == len(transactions_frame())
 
 
-def _cdnow_log(tmp_path: Path, **spec) -> tuple[Tables | None, ValidationReport]:
-    """The CDNOW purchase log as shipped: columns aligned with spaces, no header line."""
-    lines = ["00001 19970101  1   11.77", "00002 19970112  2   89.00", "00002 19970112  1   5.00"]
-    lines.append("  00003 19970102  2   20.76")  # leading blanks too
+CDNOW_LINES = [
+    "00001 19970101  1   11.77",
+    "00002 19970112  2   89.00",
+    "00002 19970112  1   5.00",
+    "  00003 19970102  2   20.76",  # leading blanks too
+]
+CDNOW_NAMES = {"column_names": ["id", "day", "cds", "dollars"]}
+CDNOW_COLUMNS = {"customer_id": "id", "timestamp": "day", "quantity": "cds", "amount": "dollars"}
+
+
+def _cdnow_log(
+    tmp_path: Path, lines: list[str] = CDNOW_LINES, **spec
+) -> tuple[Tables | None, ValidationReport]:
+    """The CDNOW purchase log as shipped (`lines`): columns aligned with spaces, no header
+    line."""
     log = tmp_path / "data" / "CDNOW_master.txt"
     log.parent.mkdir(parents=True)
     log.write_text("\n".join(lines) + "\n")
@@ -1430,23 +1441,8 @@ def test_column_names_of_a_file_with_a_header_line_are_refused(tmp_path):
 def test_column_names_of_a_file_whose_first_line_reads_as_another_header_are_refused(tmp_path):
     """CDNOW saved with a header of its own and configured with other column_names: the
     header was read as a row, three row errors ("not a date in 1 row, e.g. 'date'")."""
-    log = tmp_path / "CDNOW_master.txt"
-    log.write_text(" customer_id  date cds  dollar_value\n 00001 19970101  1   11.77\n")
-    columns = {"customer_id": "id", "timestamp": "day", "quantity": "cds", "amount": "dollars"}
-    config = {
-        "name": "cdnow",
-        "data": {
-            "as_of": "1998-06-30",
-            "transactions": {
-                "path": str(log),
-                "column_names": ["id", "day", "cds", "dollars"],
-                "columns": columns,
-            },
-        },
-    }
-    path = tmp_path / "churn.yaml"
-    path.write_text(yaml.safe_dump(config))
-    _, report = validate(load_config(path))
+    header = " customer_id  date cds  dollar_value"
+    _, report = _cdnow_log(tmp_path, [header, *CDNOW_LINES], **CDNOW_NAMES, columns=CDNOW_COLUMNS)
     issue = only_error(report)
     assert issue.message.startswith(
         "the first line reads as a header (customer_id, date, cds, dollar_value), not a row"
@@ -1455,23 +1451,8 @@ def test_column_names_of_a_file_whose_first_line_reads_as_another_header_are_ref
 
 def test_a_headerless_file_whose_first_row_leaves_fields_blank_reads(tmp_path):
     """A row with its last fields blank is no header: only words are."""
-    columns = {"customer_id": "id", "timestamp": "day", "quantity": "cds", "amount": "dollars"}
-    log = tmp_path / "log.txt"
-    log.write_text("00001,19970101,,\n00002,19970102,2,29.33\n00003,19970103,1,9.99\n")
-    config = {
-        "name": "cdnow",
-        "data": {
-            "as_of": "1998-06-30",
-            "transactions": {
-                "path": str(log),
-                "column_names": ["id", "day", "cds", "dollars"],
-                "columns": columns,
-            },
-        },
-    }
-    path = tmp_path / "churn.yaml"
-    path.write_text(yaml.safe_dump(config))
-    _, report = validate(load_config(path))
+    lines = ["00001,19970101,,", "00002,19970102,2,29.33", "00003,19970103,1,9.99"]
+    _, report = _cdnow_log(tmp_path, lines, **CDNOW_NAMES, columns=CDNOW_COLUMNS)
     assert not any("reads as a header" in issue.message for issue in report.issues)
 
 
