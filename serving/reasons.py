@@ -328,6 +328,13 @@ def _billing_cycle(
             yield j, rows
 
 
+OTHER_PROBABILITIES = frozenset({"p_alive_bgnbd"})
+"""Features that are another model's probability about the same question: "under 1%
+likely to still be an active buyer (BG/NBD)" beside a churn risk of 8% (20 of a grocery
+worklist's customers under 20%) read as the product contradicting itself; the model
+uses it, and the silence and pace it is computed from are reasons of their own."""
+
+
 ONE_STORY = frozenset({"cancellations", "subscription"})
 """Families whose features tell one event or state from several sides: "cancelled since
 their last payment: yes", "cancelled 12 days ago" and "1 cancellation in the last 365
@@ -488,13 +495,14 @@ class Explainer:
 
     @cached_property
     def _hidden(self) -> list[int]:
-        """The columns no reason names: `reasons.never`, the season, a shop's models on
-        invoices (the model uses them). The cutoff's month is the same for everyone
-        scored at once: it moves every customer's risk and names nothing about this one
-        ("seasonal timing (cutoff in month 12)" was half a worklist's reasons)."""
+        """The columns no reason names: `reasons.never`, the season, another model's
+        probability, a shop's models on invoices (the model uses them). The cutoff's month
+        is the same for everyone scored at once: it moves every customer's risk and names
+        nothing about this one ("seasonal timing (cutoff in month 12)" was half a
+        worklist's reasons)."""
         specs = self.specs
         excluded = set(self.never) | {s.name for s in specs if s.mechanism is Mechanism.SEASONALITY}
-        excluded |= unspoken_on_payments(specs)
+        excluded |= OTHER_PROBABILITIES | unspoken_on_payments(specs)
         return [j for j, source in enumerate(self.grouping.sources) if source in excluded]
 
     @cached_property

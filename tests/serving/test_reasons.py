@@ -418,6 +418,16 @@ def test_the_season_is_never_a_reason_even_from_an_older_models_template():
     assert [r.feature for r in reasons] == ["gap_median_days"]
 
 
+def test_another_models_probability_is_never_a_reason():
+    """ "under 1% likely to still be an active buyer (BG/NBD)" beside a churn risk of 8%
+    read as the product contradicting itself; the expected purchases stay a reason."""
+    from features.bgnbd import SPECS as BGNBD
+
+    values = {"p_alive_bgnbd": 0.004, "expected_purchases_horizon_bgnbd": 9.7}
+    reasons = _one_row(list(BGNBD), values, [2.0, -1.0], {})
+    assert [r.feature for r in reasons] == ["expected_purchases_horizon_bgnbd"]
+
+
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
     words = "fewer than two purchase days: no buying rhythm yet"
