@@ -2227,9 +2227,10 @@ def _warn_repeated_lines(table: _Table) -> None:
     if "order_id" not in table.clean:
         return
     if n := _repeated_rows(table):
+        product = "" if "category" in table.clean else ", a product code say,"
         what = (
             f"{_rows(n)} {'repeats' if n == 1 else 'repeat'} another line in every column "
-            "read (same order, time and amount; columns not read, a product code say, may "
+            f"read (same order, time and amount; columns not read{product} may "
             "still tell them apart): kept as separate lines, as a log that writes each unit "
             "as its own row means them; remove them only if the export doubled lines"
         )

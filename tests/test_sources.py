@@ -650,7 +650,12 @@ def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning
     specs = {"transactions": {"columns": {"order_id": "order_id"}}}
     tables, report = check(tmp_path, transactions=lines, specs=specs)
     assert tables is not None and len(tables.transactions) == 10
-    assert_located(only_warning(report), file="transactions.csv", column="order_id", rows=2)
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="order_id", rows=2)
+    assert "columns not read, a product code say, may still tell them apart" in issue.message
+    specs["transactions"]["columns"]["category"] = "category"  # its product codes are read
+    _, report = check(tmp_path, transactions=lines, specs=specs)
+    assert "columns not read may still tell them apart" in only_warning(report).message
 
 
 def test_an_order_id_beside_ignored_lines_loads(tmp_path):

@@ -354,9 +354,10 @@ def _history_caveats(report: dict[str, Any]) -> list[str]:
             if report.get("training_spacing") == "month"
             else ""
         )
+        few = "few to learn from; " if len(kept) <= requested / 2 else ""
         notes.append(
             f"{len(kept)} of the {requested} training cutoffs fit in the data (a cutoff needs "
-            "a month of activity before it, or the horizon when shorter): few to learn from; "
+            f"a month of activity before it, or the horizon when shorter): {few}"
             f"{weekly}a shorter horizon fits more"
         )
     history = report.get("history_days_at_first_training_cutoff")

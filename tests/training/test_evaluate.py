@@ -217,6 +217,9 @@ def test_training_cutoffs_the_data_could_not_hold_are_said():
     }
     dropped, short = caveats(report)
     assert dropped.startswith("2 of the 12 training cutoffs fit in the data")
+    assert "few to learn from" in dropped
+    eleven = {**report, "training_cutoffs": ["2000-12-02"] * 11}
+    assert "few to learn from" not in caveats(eleven)[0]  # CDNOW's 11 of 12 are not few
     assert "training.spacing: 7" in dropped
     (weekly, _) = caveats({**report, "training_spacing": 7})
     assert "spacing" not in weekly and "a shorter horizon fits more" in weekly
