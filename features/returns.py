@@ -5,7 +5,10 @@ export): a purchase of 80,995 units cancelled the same day must not read as a cu
 lifetime spend, nor a fully returned order as their latest purchase. A return is matched
 to the purchase line it mirrors: the same customer, the same category (when the log has
 one) and the same amount to the cent, bought on or before the return's day; the latest
-such purchase not matched yet. From the return's day on, that line no longer counts
+such purchase not matched yet. A return that no purchase of its category mirrors is then
+matched alike to one of any category: Online Retail books some refunds under the code 'M'
+("Manual"), and a purchase of 38,970 refunded so within minutes made its buyer the top
+of a worklist at a lifetime spend of 39,620. From the return's day on, that line no longer counts
 (`returned_at`; `features/activity.py` reads it as of each cutoff, so a return booked
 after a cutoff changes nothing at it). An order counts while any of its lines does.
 
@@ -70,7 +73,8 @@ def match_returns(
 
     `customer` and `category` are any hashable codes (text is fine), `day` float days
     (NaN rows take no part), `amount` floats. Returns are matched oldest first, each to
-    the latest unmatched mirroring purchase on or before its day."""
+    the latest unmatched mirroring purchase on or before its day: of its own category
+    first, then, for a return none of its category mirrors, of any."""
     returned = np.full(len(amount), np.nan)
     reversing = np.zeros(len(amount), dtype=bool)
     cents = np.round(np.abs(amount) * CENTS)
@@ -80,25 +84,38 @@ def match_returns(
     # only the rows of customers with a return take part: key those alone
     rows = np.flatnonzero(pd.Series(customer).isin(pd.unique(customer[is_return])).to_numpy())
     day = day[rows]
-    kinds = category[rows] if category is not None else np.zeros(len(rows), dtype=np.int8)
-    keys = pd.MultiIndex.from_arrays([customer[rows], kinds, cents[rows]])
     returns = np.flatnonzero(is_return[rows])
     returns = returns[np.argsort(day[returns], kind="stable")]
     bought = (amount[rows] > 0) & ~np.isnan(day)
+    unkinded = pd.MultiIndex.from_arrays([customer[rows], cents[rows]])
+    passes = [unkinded]
+    if category is not None:
+        passes.insert(0, pd.MultiIndex.from_arrays([customer[rows], category[rows], cents[rows]]))
+    for keys in passes:
+        for at, purchase in _mirrored(returns, bought, keys, day):
+            returned[rows[purchase]] = day[at]
+            reversing[rows[at]] = True
+            bought[purchase] = False
+        returns = returns[~reversing[rows[returns]]]
+    matched = int(reversing.sum())
+    return Matched(returned, reversing, matched, int(is_return.sum()) - matched)
+
+
+def _mirrored(
+    returns: np.ndarray, bought: np.ndarray, keys: pd.MultiIndex, day: np.ndarray
+) -> list[tuple[int, int]]:
+    """(return, purchase) positions: each return, oldest first, with the latest purchase
+    of its key on or before its day not matched yet."""
     candidates: dict[tuple, list[tuple[float, int]]] = defaultdict(list)
     purchases = np.flatnonzero(bought & keys.isin(keys[returns]))
     for at, key in zip(purchases.tolist(), keys[purchases].tolist(), strict=True):
         candidates[key].append((float(day[at]), at))
     for listed in candidates.values():
         listed.sort()
-    matched = 0
+    pairs = []
     for at, key in zip(returns.tolist(), keys[returns].tolist(), strict=True):
         listed = candidates.get(key)
-        # the latest purchase on or before the return's day
         found = bisect.bisect_right(listed, (float(day[at]), np.inf)) - 1 if listed else -1
         if found >= 0:
-            _, purchase = listed.pop(found)
-            returned[rows[purchase]] = day[at]
-            reversing[rows[at]] = True
-            matched += 1
-    return Matched(returned, reversing, matched, len(returns) - matched)
+            pairs.append((at, listed.pop(found)[1]))
+    return pairs

@@ -50,6 +50,25 @@ def test_only_the_same_customer_category_and_amount_to_the_cent_mirror():
     assert np.flatnonzero(~np.isnan(matched.returned_day)).tolist() == [3]
 
 
+def test_a_return_no_purchase_of_its_category_mirrors_reverses_one_of_another():
+    """Online Retail refunds some lines under the code 'M' ("Manual"): 60 x 649.50
+    refunded within minutes so read as a lifetime spend of 39,620. A purchase of the
+    return's own category is still matched first, and one matched stays matched."""
+    matched = _match(
+        [
+            ("a", 1, 38970.0, "22502"),
+            ("a", 1, 38970.0, "M"),  # the same category and amount: the first return's
+            ("b", 1, 38970.0, "22502"),  # another customer's
+            ("a", 2, -38970.0, "M"),
+            ("a", 2, -38970.0, "M"),  # no 'M' purchase left: the 22502 line
+            ("a", 2, -38970.0, "M"),  # none left of any category
+        ]
+    )
+    assert matched.reversing.tolist() == [False, False, False, True, True, False]
+    assert matched.returned_day[:2].tolist() == [2, 2] and np.isnan(matched.returned_day[2])
+    assert (matched.matched, matched.unmatched) == (2, 1)
+
+
 def test_two_returns_reverse_two_purchases_and_a_third_finds_none():
     matched = _match([("a", 1, 5.0, "x"), ("a", 1, 5.0, "x")] + [("a", 3, -5.0, "x")] * 3)
     assert matched.returned_day[:2].tolist() == [3, 3]
