@@ -428,6 +428,22 @@ def test_another_models_probability_is_never_a_reason():
     assert [r.feature for r in reasons] == ["expected_purchases_horizon_bgnbd"]
 
 
+def test_nothing_bought_in_a_window_is_one_reason_however_many_measures_say_it():
+    """ "spent 0 in the last 90 days", "0 purchases in the last 90 days" and "bought from
+    no category in the last 90 days" told one silence three times; a zero spend beside a
+    non-zero count is two facts."""
+    spend = _number_spec("spend_90d", "spent {spend_90d:,.0f} in the last 90 days")
+    orders = _number_spec("orders_90d", "{orders_90d:.0f} purchases in the last 90 days")
+    breadth = _number_spec("category_breadth_30d", "bought from {category_breadth_30d:.0f}")
+    specs = [spend, orders, breadth]
+    silent = {"spend_90d": 0.0, "orders_90d": 0.0, "category_breadth_30d": 0.0}
+    reasons = _one_row(specs, silent, [0.4, 0.6, 0.3], {})
+    assert [r.feature for r in reasons] == ["orders_90d"]
+    free = {"spend_90d": 0.0, "orders_90d": 2.0, "category_breadth_30d": 1.0}
+    reasons = _one_row(specs, free, [0.4, 0.6, 0.3], {})
+    assert [r.feature for r in reasons] == ["orders_90d", "spend_90d", "category_breadth_30d"]
+
+
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
     words = "fewer than two purchase days: no buying rhythm yet"
