@@ -444,6 +444,20 @@ def test_nothing_bought_in_a_window_is_one_reason_however_many_measures_say_it()
     assert [r.feature for r in reasons] == ["orders_90d", "spend_90d", "category_breadth_30d"]
 
 
+def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():
+    """ "in their favour: usually buys every 3 days" of a customer silent for 149 days (50×
+    their usual gap): lapsed by the lifecycle's rule, the rhythm is theirs no longer.
+    Kept while they are on time, and as a reason raising the risk."""
+    gap = _number_spec("gap_median_days", "usually buys every {gap_median_days:.0f} days")
+    overdue = _number_spec("overdue_ratio", "{overdue_ratio!x} their usual gap")
+    specs = [gap, overdue]
+    broken = {"gap_median_days": 3.0, "overdue_ratio": 49.7}
+    assert [r.feature for r in _one_row(specs, broken, [-0.5, 0.8], {})] == ["overdue_ratio"]
+    on_time = {"gap_median_days": 3.0, "overdue_ratio": 1.2}
+    kept = _one_row(specs, on_time, [-0.5, 0.8], {})
+    assert [r.feature for r in kept] == ["overdue_ratio", "gap_median_days"]
+
+
 def test_the_same_words_twice_are_one_reason():
     """Two features missing for one cause say it once: "no buying rhythm yet"."""
     words = "fewer than two purchase days: no buying rhythm yet"
