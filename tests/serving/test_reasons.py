@@ -442,6 +442,14 @@ def test_nothing_bought_in_a_window_is_one_reason_however_many_measures_say_it()
     free = {"spend_90d": 0.0, "orders_90d": 2.0, "category_breadth_30d": 1.0}
     reasons = _one_row(specs, free, [0.4, 0.6, 0.3], {})
     assert [r.feature for r in reasons] == ["orders_90d", "spend_90d", "category_breadth_30d"]
+    trend = _number_spec(
+        "spend_trend_90d_vs_prev", "spend {spend_trend_90d_vs_prev!c:.0%} versus before"
+    )
+    fell = {"spend_90d": 0.0, "spend_trend_90d_vs_prev": -1.0}
+    reasons = _one_row([spend, trend], fell, [0.4, 0.7], {})
+    assert [r.feature for r in reasons] == ["spend_trend_90d_vs_prev"]  # down 100%: the same
+    halved = {"spend_90d": 0.0, "spend_trend_90d_vs_prev": -0.5}
+    assert len(_one_row([spend, trend], halved, [0.4, 0.7], {})) == 2
 
 
 def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():

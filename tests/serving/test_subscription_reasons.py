@@ -95,8 +95,7 @@ def test_the_same_values_speak_once_the_paid_period_has_ended():
     ended = {**ANNUAL_PAID_UP, "paid_days_left": -30.0}
     (texts,) = _reasons([ended], [CYCLE_ONLY])
     assert texts == [
-        "spend down 100% versus the previous half-year",
-        "spent 0 in the last 30 days",
+        "spend down 100% versus the previous half-year",  # and so 0 in the last 30 days
         "no payment for 165 days, 11.4× their usual gap",
     ]
 
