@@ -311,11 +311,29 @@ class Setup:
     customer: str
     score_bodies: list[dict[str, Any]]
     invocation_body: dict[str, Any]
-    facts: dict[str, Any]
+    rows_posted: int
+    """The bench customer's activity rows, as their history posts them."""
     live_score: Callable[[int], str]
     """The live path in process (no HTTP), cycling through the score bodies."""
     lookup: Callable[[int], str]
     """The by-id lookup in process (no HTTP)."""
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """What the results file says of the model, the customer and the bodies posted."""
+        pool_rows = [
+            sum(len(body["customers"][0].get(k, [])) for k in ACTIVITY)
+            for body in self.score_bodies
+        ]
+        return {
+            "name": self.name,
+            "version": self.version,
+            "cutoff": str(self.cutoff),
+            "customer": self.customer,
+            "activity_rows_posted": self.rows_posted,
+            "score_pool_rows_median": float(np.median(pool_rows)),
+            "score_pool_rows_max": int(max(pool_rows)),
+        }
 
 
 def set_up() -> Setup:
@@ -354,8 +372,6 @@ def set_up() -> Setup:
         {"cutoff": cutoff.isoformat(), "customers": [history_item(tables, other)]} for other in pool
     ]
     schema_columns = pyfunc.metadata.get_input_schema().input_names()
-    rows_posted = sum(len(customer_body.get(k, [])) for k in ACTIVITY)
-    pool_rows = [sum(len(b["customers"][0].get(k, [])) for k in ACTIVITY) for b in score_bodies]
     loaded = Loaded(model=model, name=name, version=version)
 
     def live_score(k: int) -> str:
@@ -366,15 +382,6 @@ def set_up() -> Setup:
         found = queries.customer_score(engine, str(customer))
         return CustomerScoreOut.model_validate(found).model_dump_json()
 
-    facts = {
-        "name": name,
-        "version": version,
-        "cutoff": str(cutoff),
-        "customer": str(customer),
-        "activity_rows_posted": rows_posted,
-        "score_pool_rows_median": float(np.median(pool_rows)),
-        "score_pool_rows_max": int(max(pool_rows)),
-    }
     return Setup(
         name=name,
         version=version,
@@ -386,7 +393,7 @@ def set_up() -> Setup:
         customer=str(customer),
         score_bodies=score_bodies,
         invocation_body=invocation(row, schema_columns),
-        facts=facts,
+        rows_posted=sum(len(customer_body.get(k, [])) for k in ACTIVITY),
         live_score=live_score,
         lookup=lookup,
     )
@@ -498,10 +505,9 @@ def main() -> None:
     os.environ["MLFLOW_TRACKING_URI"] = TRACKING_URI
     os.chdir(ROOT)
     setup = set_up()
-    facts = setup.facts
     print(
         f"{setup.name} v{setup.version}, cutoff {setup.cutoff}, customer {setup.customer} "
-        f"({facts['activity_rows_posted']} rows posted)"
+        f"({setup.rows_posted} rows posted)"
     )
     in_process = measure_in_process(setup, args)
     print(f"in-process: {json.dumps(in_process)}")
@@ -511,7 +517,7 @@ def main() -> None:
     # batch: churn score's path on a bigger simulated world, against TreeSHAP alone
     batch_result = measure_batch(args, setup.job.champion)
     print(f"batch: {json.dumps(batch_result)}")
-    report(args, facts, in_process, ours, mlflow_result, batch_result)
+    report(args, setup.facts, in_process, ours, mlflow_result, batch_result)
 
 
 def measure_batch(args: argparse.Namespace, champion: Any) -> dict[str, Any]:

@@ -658,12 +658,21 @@ ticket"."""
 
 def _measure(source: str, value: object) -> object:
     """What a reason tells: its measure across windows, or its fact with its value."""
-    if value == 0 and _BOUGHT_IN_WINDOW.fullmatch(source):
-        return NOTHING_BOUGHT
-    if value == -1 and _FELL_TO_NOTHING.fullmatch(source):  # down 100%: none in the window
+    nothing = _nothing_bought_at(source)
+    if nothing is not None and value == nothing:
         return NOTHING_BOUGHT
     fact = ONE_FACT.get(source)
     return window_family(source) if fact is None else (fact, value)
+
+
+@lru_cache(maxsize=4096)
+def _nothing_bought_at(source: str) -> float | None:
+    """The value at which a feature says nothing was bought in its window: a count or a
+    spend of 0, a trend down 100% (None: no such value). Cached: a batch asks it of
+    every reason it considers."""
+    if _BOUGHT_IN_WINDOW.fullmatch(source):
+        return 0.0
+    return -1.0 if _FELL_TO_NOTHING.fullmatch(source) else None
 
 
 _BOUGHT_IN_WINDOW = re.compile(r"(spend|orders|category_breadth)_\d+d")
