@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import importlib.metadata
 import itertools
 import json
 import os
@@ -64,6 +65,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 RESULTS = HERE / "results" / "serving.json"
+VERSIONED = ("mlflow", "uvicorn", "fastapi", "xgboost", "numpy", "pandas")
 CONFIG = ROOT / "data" / "demo" / "churn.yaml"
 TRACKING_URI = f"sqlite:///{ROOT / 'mlflow' / 'mlflow.db'}"
 DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'scores.db'}"
@@ -426,8 +428,8 @@ def measure_servers(
     setup: Setup, args: argparse.Namespace
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Our server's routes and `mlflow models serve` at the worker counts of
-    `mlflow_workers` (its multi-worker mode has uvicorn's Nagle stall, see
-    serving/server.py, so one worker can do better; the best is the reference). All
+    `mlflow_workers` (before uvicorn 0.55 its multi-worker mode had the Nagle stall of
+    serving/server.py and one worker did better; the best is the reference). All
     servers run at once and take turns under load (`measure_interleaved`)."""
     logs = Path(tempfile.mkdtemp(prefix="serving_bench_"))  # server logs, for errors only
     atexit.register(shutil.rmtree, logs, ignore_errors=True)
@@ -571,6 +573,7 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
         **facts,
         "quick": args.quick,
         "workers": args.workers,
+        "versions": versions(),
         "in_process": in_process,
         "ours": ours,
         "mlflow": mlflow_result,
@@ -586,6 +589,12 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
     print_measurements(args, facts, in_process, ours, mlflow_result, batch)
     print_checks(ratios, met)
     print(f"wrote {RESULTS}")
+
+
+def versions() -> dict[str, str]:
+    """The packages the ratios depend on: mlflow's rate moved with uvicorn's (0.55 gave
+    its multi-worker server TCP_NODELAY, about doubling its requests/s here)."""
+    return {name: importlib.metadata.version(name) for name in VERSIONED}
 
 
 def ratios_of(in_process, ours, mlflow_result, batch) -> dict[str, float | None]:
@@ -646,7 +655,8 @@ def print_measurements(args, facts, in_process, ours, mlflow_result, batch) -> N
         f"\nserving {facts['name']} v{facts['version']} at {facts['cutoff']}; "
         f"by id: customer {facts['customer']}; POST /v1/score: 64 customers' histories, "
         f"{facts['score_pool_rows_median']:.0f} activity rows each (median), "
-        f"{facts['score_pool_rows_max']} at most"
+        f"{facts['score_pool_rows_max']} at most; "
+        + ", ".join(f"{name} {version}" for name, version in versions().items())
     )
     print(
         f"{'contender':<34}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'rps':>9}"
