@@ -592,8 +592,8 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
 
 
 def versions() -> dict[str, str]:
-    """The packages the ratios depend on: mlflow's rate moved with uvicorn's (0.55 gave
-    its multi-worker server TCP_NODELAY, about doubling its requests/s here)."""
+    """The packages the ratios depend on (before uvicorn 0.55, mlflow's multi-worker
+    server waited for a delayed ACK on every keep-alive request: serving/server.py)."""
     return {name: importlib.metadata.version(name) for name in VERSIONED}
 
 
