@@ -428,7 +428,7 @@ def measure_servers(
     setup: Setup, args: argparse.Namespace
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Our server's routes and `mlflow models serve` at the worker counts of
-    `mlflow_workers` (before uvicorn 0.55 its multi-worker mode had the Nagle stall of
+    `mlflow_workers` (until uvicorn fixed #3149 its multi-worker mode had the Nagle stall of
     serving/server.py and one worker did better; the best is the reference). All
     servers run at once and take turns under load (`measure_interleaved`)."""
     logs = Path(tempfile.mkdtemp(prefix="serving_bench_"))  # server logs, for errors only
@@ -592,7 +592,7 @@ def report(args, facts, in_process, ours, mlflow_result, batch) -> None:
 
 
 def versions() -> dict[str, str]:
-    """The packages the ratios depend on (before uvicorn 0.55, mlflow's multi-worker
+    """The packages the ratios depend on (until uvicorn fixed #3149, mlflow's multi-worker
     server waited for a delayed ACK on every keep-alive request: serving/server.py)."""
     return {name: importlib.metadata.version(name) for name in VERSIONED}
 

@@ -6,9 +6,10 @@ accepts on. Two things go wrong with that for an API called over keep-alive conn
 
 - asyncio accepts every pending connection in one go, so a burst of new connections all
   land on whichever worker woke first and stay there: one worker busy, the others idle.
-- uvicorn before 0.55 bound that socket with `proto` 0, so asyncio never set TCP_NODELAY
-  on accepted connections and each keep-alive request waited ~40 ms for a delayed ACK
-  (uvicorn #3149). Our own sockets pass the protocol, whatever uvicorn is installed.
+- uvicorn, until it fixed #3149 (0.55 has the fix), bound that socket with `proto` 0, so
+  asyncio never set TCP_NODELAY on accepted connections and each keep-alive request
+  waited ~40 ms for a delayed ACK. Our own sockets pass the protocol, whatever uvicorn
+  is installed.
 
 So each worker listens on its own SO_REUSEPORT socket on the same address, created in the
 worker (`Listener` is the picklable recipe the supervisor hands to each worker process), and
