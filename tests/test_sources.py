@@ -27,6 +27,7 @@ from features.sources import (
     Issue,
     ValidationReport,
     _guessed_dates,
+    _sharing_customer_and_time,
     _time_order,
     load_tables,
     validate,
@@ -148,6 +149,29 @@ def test_time_order_is_a_stable_sort_by_customer_then_time(ids, time_ordered):
     stamps = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(ts, unit="D"))
     expected = np.lexsort((ts, keys))  # stable: ties keep the input order
     np.testing.assert_array_equal(_time_order(customer, stamps), expected)
+
+
+@pytest.mark.parametrize("ids", ["dense", "text"])
+@pytest.mark.parametrize("time_ordered", [True, False])
+def test_rows_sharing_customer_and_time_are_found_in_any_order(ids, time_ordered):
+    """The repeated-lines check compares in full only rows that share a customer and a
+    time with another row; those found by sorting are the ones a pairwise count finds,
+    missing times alike."""
+    rng = np.random.default_rng(2)
+    n = 3000
+    keys = rng.integers(0, 200, n)
+    ts = np.sort(rng.integers(0, 300, n)) if time_ordered else rng.integers(0, 300, n)
+    customer = (
+        pd.Series(keys) if ids == "dense" else pd.Series([f"c{k}" for k in keys], dtype="str")
+    )
+    stamps = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(ts, unit="h"))
+    if not time_ordered:
+        stamps[rng.random(n) < 0.02] = pd.NaT
+    pairs = pd.Series(list(zip(keys, stamps.to_numpy().view("i8"), strict=True)))
+    expected = pairs.duplicated(keep=False).to_numpy()
+    found = _sharing_customer_and_time(customer, stamps)
+    assert expected.sum() > 100
+    np.testing.assert_array_equal(found, expected)
 
 
 def test_column_mapping_renames_user_columns(tmp_path):
