@@ -476,6 +476,11 @@ def _why_gone(run: Any, counts: dict[str, int]) -> str:
     return ", ".join(f"{n:,} {words[reason]}" for reason, n in counts.items() if n)
 
 
+WORKLIST_ON_SCREEN = 200
+WORKLIST_MOST = 10_000_000
+"""`churn worklist --out` writes every customer up to this (a store holds fewer)."""
+
+
 @app.command()
 @user_errors
 def worklist(
@@ -494,7 +499,15 @@ def worklist(
             "the previous batch first)."
         ),
     ] = "value_at_risk",
-    limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many customers.")] = 200,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=WORKLIST_MOST,
+            help="How many customers (default: 200 on screen, every one with --out).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write a CSV here (else print a table).")] = None,
     config: Annotated[
         Path | None,
@@ -523,6 +536,8 @@ def worklist(
             "give name=value or name:value, e.g. region=north", param_hint="--segment"
         )
     model_name = load_config(config).model_name if config is not None else None
+    if limit is None:  # a CRM import wants the whole list; a screen, its top
+        limit = WORKLIST_ON_SCREEN if out is None else WORKLIST_MOST
     engine = store.connect(Settings().database_url)
     try:
         query = WorklistQuery(

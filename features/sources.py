@@ -2031,16 +2031,17 @@ def _label(table: _Table, positive: str | float | bool) -> pd.Series:
         table.flag("error", "label", keys.isna(), "no label")
     counts = keys.value_counts()
     others = counts.drop(wanted, errors="ignore")
+    written = others.rename(_text(table.column("label")).groupby(keys).first())  # for messages
     if wanted not in counts:
         n = int(counts.sum())
         table.error(
-            "label", n, f"the positive value {positive!r} never occurs; found {_counts(counts)}"
+            "label", n, f"the positive value {positive!r} never occurs; found {_counts(written)}"
         )
     elif others.empty:
         table.error("label", 0, f"only the positive value {positive!r} occurs; a label needs two")
     elif len(others) > 1:
-        unexpected = others.iloc[1:]
-        expected = f"expected {positive!r} or '{others.index[0]}'"
+        unexpected = written.iloc[1:]
+        expected = f"expected {positive!r} or '{written.index[0]}'"
         n = int(unexpected.sum())
         what = f"unexpected labels in {_rows(n)}: {_counts(unexpected)}"
         table.error("label", n, f"{what}; {expected}")
@@ -2076,14 +2077,16 @@ def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
 
 
 def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Series, str]:
-    """Comparable label text and the positive value's key: bools by YAML words, numbers by value."""
+    """Comparable label text and the positive value's key: bools by YAML words, numbers by
+    value, text case aside (one split of a snapshot writes 'TRUE', its other half 'True':
+    one config reads both; a label's two values never differ by case alone)."""
     text = _text(values)
     if isinstance(positive, bool):
         return text.str.lower().map(_YAML_BOOLS).fillna(text), str(positive).lower()
     if isinstance(positive, int | float):
         numbers = pd.to_numeric(text, errors="coerce").astype("float64")
         return numbers.astype("str").fillna(text), str(float(positive))
-    return text, str(positive).strip()
+    return text.str.casefold(), str(positive).strip().casefold()
 
 
 # --- activity tables -------------------------------------------------------------------

@@ -131,8 +131,23 @@ def customer_score(
     if row is None and (whole := WHOLE_FLOAT.fullmatch(customer_id)):
         row = store.latest_score(engine, whole.group(1), batch_id=batch["id"])
     if row is None:
-        raise NoScoresError(f"no score for customer {customer_id!r} in the latest batch")
+        said = f"no score for customer {customer_id!r} in the latest batch"
+        near = store.stored_ids(engine, zero_padded(customer_id), batch_id=batch["id"])
+        meant = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+        raise NoScoresError(said + meant)
     return _with_batch(row, batch)
+
+
+ID_DIGITS_AT_MOST = 20
+
+
+def zero_padded(customer_id: str) -> set[str]:
+    """The other spellings of a number id with or without leading zeros: a spreadsheet
+    drops them ('2131269' for Ta-Feng's '02131269'), a padded export adds them."""
+    if not customer_id.isdigit() or len(customer_id) > ID_DIGITS_AT_MOST:
+        return set()
+    bare = customer_id.lstrip("0") or "0"
+    return {bare.zfill(width) for width in range(len(bare), ID_DIGITS_AT_MOST + 1)} - {customer_id}
 
 
 def worklist_page(engine: Engine, query: WorklistQuery) -> tuple[list[dict[str, Any]], str | None]:

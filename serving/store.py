@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -324,6 +324,17 @@ def latest_score(
     with engine.connect() as conn:
         found = conn.execute(query).mappings().first()
     return _decoded(found) if found else None
+
+
+def stored_ids(engine: Engine, customer_ids: Collection[str], *, batch_id: int) -> list[str]:
+    """Which of these ids the batch holds, in id order."""
+    if not customer_ids:
+        return []
+    query = sa.select(scores.c.customer_id).where(
+        scores.c.batch_id == batch_id, scores.c.customer_id.in_(sorted(customer_ids))
+    )
+    with engine.connect() as conn:
+        return sorted(conn.execute(query).scalars())
 
 
 def worklist(

@@ -1106,6 +1106,8 @@ def test_non_iso_dates_are_read_in_one_guessed_format_with_a_warning(tmp_path):
         pytest.param(["Yes", "No", " Yes", "No"], "Yes", id="text, stripped"),
         pytest.param(["Yes", "No", "yes", "no"], True, id="unquoted YAML yes is True"),
         pytest.param([1, 0, 1, 0], 1, id="numbers by value"),
+        pytest.param(["True", "False", "True", "False"], "TRUE", id="text, case aside"),
+        pytest.param(["Churned", "Stayed", "churned", "Stayed"], "Churned", id="as written"),
     ],
 )
 def test_label_becomes_a_boolean_column(tmp_path, values, positive):

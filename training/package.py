@@ -52,6 +52,7 @@ def package_model(
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
         "training_highest": _highest_risky(rows, data.specs),
+        "twin_attributes": twin_attributes(rows, data.specs),
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,
@@ -112,6 +113,32 @@ def _highest_risky(rows: pd.DataFrame, specs: list) -> dict[str, float]:
     risky = [s.name for s in specs if s.dtype != "category" and safer_when(s.name) == "lower"]
     highest = rows[risky].max()
     return {name: float(value) for name, value in highest.items() if value == value}
+
+
+TWIN_CORRELATION = 0.999
+"""Attributes this correlated are one number in two units (a charge at a fixed rate per
+minute); a rounded price still correlates above 0.9999 with its minutes."""
+
+
+def twin_attributes(rows: pd.DataFrame, specs: list) -> list[list[str]]:
+    """Groups of numeric attributes that are one number in different units: their
+    reasons are one story (`serving/reasons.py`), not two of a customer's three reasons
+    ("Total day minutes 293.7" and "Total day charge 49.93")."""
+    numeric = [s.name for s in specs if s.family == "attributes" and s.dtype != "category"]
+    varying = [name for name in numeric if rows[name].nunique() > 2]
+    if len(varying) < 2:
+        return []
+    correlated = rows[varying].corr().abs().to_numpy() >= TWIN_CORRELATION
+    groups: list[list[str]] = []
+    grouped: set[int] = set()
+    for i in range(len(varying)):
+        if i in grouped:
+            continue
+        members = [j for j in range(i, len(varying)) if correlated[i, j] and j not in grouped]
+        grouped.update(members)
+        if len(members) > 1:
+            groups.append([varying[j] for j in members])
+    return groups
 
 
 DIRECTION_SAMPLE_ROWS = 20_000

@@ -218,7 +218,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
     if auc < NEAR_CHANCE_AUC and max(baselines, default=0) < NEAR_CHANCE_AUC:  # else: said below
         also = ", and so does every baseline" if baselines else ""
         notes.append(
-            f"ROC AUC {auc:.4f}: the model ranks churners little better than chance (0.5)"
+            f"ROC AUC {auc:.4f}: the model ranks churners "
+            f"{'no' if auc <= 0.5 else 'little'} better than chance (0.5)"
             f"{also}; the data may not carry what makes these customers leave: check the churn "
             "definition (churn.definition, horizon_days, activity) and which tables and "
             "columns are mapped before acting on these scores"

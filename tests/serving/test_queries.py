@@ -9,9 +9,11 @@ import pytest
 from serving import store
 from serving.queries import (
     BadCursorError,
+    NoScoresError,
     StaleCursorError,
     UnknownSegmentError,
     WorklistQuery,
+    customer_score,
     decode_cursor,
     encode_cursor,
     worklist_page,
@@ -64,3 +66,19 @@ def test_a_new_batch_mid_paging_makes_the_cursor_stale(engine):
     )
     with pytest.raises(StaleCursorError):
         worklist_page(engine, WorklistQuery(limit=2, cursor=cursor))
+
+
+def test_an_id_missing_its_leading_zeros_names_the_stored_one(tmp_path):
+    """A spreadsheet drops Ta-Feng's leading zeros: '2131269' is a 404 that names
+    '02131269'; a padded id finds the bare one too, and a text id gets no guess."""
+    engine = store.connect(f"sqlite:///{tmp_path}/scores.db")
+    rows = [_row("02131269", 0.9, "north"), _row("417", 0.5, "north"), _row("C9", 0.4, "north")]
+    store.write_batch(
+        engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=rows
+    )
+    with pytest.raises(NoScoresError, match=r"'2131269' .*; did you mean '02131269'\?$"):
+        customer_score(engine, "2131269")
+    with pytest.raises(NoScoresError, match=r"did you mean '417'\?$"):
+        customer_score(engine, "000417")
+    with pytest.raises(NoScoresError, match=r"'C8' in the latest batch$"):
+        customer_score(engine, "C8")

@@ -9,8 +9,9 @@ from churn.contributions import directions_of, group_contributions
 from features import recency
 from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
-from serving.reasons import explain, pick, population_means
+from serving.reasons import Explainer, explain, pick, population_means
 from serving.schemas import ReasonOut
+from training.package import twin_attributes
 
 RECENCY = FeatureSpec(
     "days_since_last_purchase",
@@ -464,6 +465,103 @@ def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():
     on_time = {"gap_median_days": 3.0, "overdue_ratio": 1.2}
     kept = _one_row(specs, on_time, [-0.5, 0.8], {})
     assert [r.feature for r in kept] == ["overdue_ratio", "gap_median_days"]
+    regular = _number_spec("gap_cv", "gaps vary by {gap_cv:.0%} of their average")
+    lapsed = {"gap_cv": 0.16, "overdue_ratio": 4.3}  # gaps of 10, 11, 8; silent 43 days
+    reasons = _one_row([regular, overdue], lapsed, [-0.5, 0.8], {"gap_cv": 0.6})
+    assert [r.feature for r in reasons] == ["overdue_ratio"]
+
+
+SILENCE_SPECS = [
+    _number_spec("spend_30d", "spent {spend_30d:,.0f} in the last 30 days"),
+    _number_spec("days_since_last_purchase", "no purchase for {days_since_last_purchase:.0f} days"),
+    _number_spec("complaints_90d", "{complaints_90d:.0f} complaints in the last 90 days"),
+    _number_spec("tickets_90d", "{tickets_90d:.0f} tickets in the last 90 days"),
+    _number_spec("billing_errors_90d", "{billing_errors_90d:.0f} billing errors"),
+]
+SILENT = {
+    "spend_30d": 0.0,
+    "days_since_last_purchase": 44.0,
+    "complaints_90d": 3.0,
+    "tickets_90d": 4.0,
+    "billing_errors_90d": 2.0,
+}
+SILENT_TYPICAL = {
+    "spend_30d": 50.0,
+    "days_since_last_purchase": 10.0,
+    "complaints_90d": 0.0,
+    "tickets_90d": 0.0,
+    "billing_errors_90d": 0.0,
+}
+
+
+@pytest.mark.parametrize(
+    ("contributions", "expected"),
+    [
+        # nothing bought stronger than the silence: the silence takes its place
+        ([0.6, 0.2, 0.1, 0.1, 0.1], ["days_since_last_purchase", "complaints_90d"]),
+        # the silence stronger: nothing bought goes
+        ([0.2, 0.6, 0.1, 0.1, 0.1], ["days_since_last_purchase", "complaints_90d"]),
+        # three stronger others fill the room but one: the silence, not "spent 0"
+        ([0.6, 0.2, 0.8, 0.7, 0.1], ["complaints_90d", "tickets_90d", "days_since_last_purchase"]),
+    ],
+)
+def test_a_silence_says_nothing_was_bought_in_a_shorter_window(contributions, expected):
+    """ "spent 0 in the last 30 days" beside "no purchase for 44 days" tells one silence
+    twice; the silence says more, and keeps the place the stronger of the two earned."""
+    reasons = _one_row(SILENCE_SPECS, SILENT, contributions, SILENT_TYPICAL)
+    assert [r.feature for r in reasons][: len(expected)] == expected
+    assert "spend_30d" not in [r.feature for r in reasons]
+
+
+def test_a_wallet_the_customer_outspends_is_no_reason():
+    """ "customers like them spend up to 1,780 a year" of a customer who spent 5,302 in
+    the year says nothing of them; below it, it stands."""
+    wallet = _number_spec("wallet_365d", "customers like them spend up to {wallet_365d:,.0f}")
+    spend = _number_spec("spend_365d", "spent {spend_365d:,.0f} in the last 365 days")
+    typical = {"wallet_365d": 3000.0, "spend_365d": 900.0}
+    outspent = {"wallet_365d": 1780.0, "spend_365d": 5302.0}
+    assert "wallet_365d" not in [
+        r.feature for r in _one_row([wallet, spend], outspent, [0.6, -0.3], typical)
+    ]
+    within = {"wallet_365d": 1780.0, "spend_365d": 600.0}
+    reasons = _one_row([wallet, spend], within, [0.6, 0.3], typical)
+    assert [r.feature for r in reasons] == ["wallet_365d", "spend_365d"]
+
+
+def test_attributes_in_two_units_are_one_reason_the_stronger():
+    """A charge at a fixed rate per minute is the minutes again: one reason of the two,
+    found from the training rows."""
+    rng = np.random.default_rng(3)
+    minutes = rng.uniform(0, 350, 500).round(1)
+    rows = pd.DataFrame(
+        {
+            "Total day minutes": minutes,
+            "Total day charge": (minutes * 0.17).round(2),
+            "Customer service calls": rng.integers(0, 9, 500).astype(float),
+            "Voice mail plan": rng.integers(0, 2, 500).astype(float),
+        }
+    )
+    specs = [attribute_spec(name, "numeric").renamed(family="attributes") for name in rows]
+    twins = twin_attributes(rows, specs)
+    assert twins == [["Total day minutes", "Total day charge"]]
+    explainer = Explainer(
+        specs=specs,
+        columns=list(rows.columns),
+        source_of={},
+        directions={},
+        pivots={
+            "Total day minutes": 180.0,
+            "Total day charge": 30.6,
+            "Customer service calls": 1.0,
+        },
+        twins=twins,
+    )
+    customer = {"Total day minutes": [293.7], "Total day charge": [49.93]}
+    customer |= {"Customer service calls": [4.0], "Voice mail plan": [0.0]}
+    features = pd.DataFrame({"customer_id": [1], **customer})
+    contributions = np.array([[0.9, 0.8, 0.5, 0.0, -1.0]])
+    (reasons,) = explainer.explain(features, contributions, {})
+    assert [r.feature for r in reasons] == ["Total day minutes", "Customer service calls"]
 
 
 def test_the_same_words_twice_are_one_reason():

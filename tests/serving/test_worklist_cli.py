@@ -39,6 +39,20 @@ def test_the_csv_is_the_api_worklist_one_row_per_customer(served, tmp_path):
     assert frame["value_at_risk"].dropna().map(lambda v: len(str(v).partition(".")[2]) <= 2).all()
 
 
+def test_without_a_limit_the_screen_shows_the_top_and_the_file_gets_everyone(
+    served, tmp_path, monkeypatch
+):
+    """A CRM import wants the whole list (QA read 200 rows of 693 as the export); a
+    screen, its top."""
+    monkeypatch.setattr("churn.cli.WORKLIST_ON_SCREEN", 2)
+    assert "worklist: 2 customers" in run(served).output
+    out = tmp_path / "all.csv"
+    assert run(served, "--out", str(out)).exit_code == 0
+    engine = store.connect(served.database_url)
+    everyone, _ = queries.worklist_page(engine, queries.WorklistQuery(limit=100_000))
+    assert len(pd.read_csv(out)) == len(everyone) > 2
+
+
 def test_without_a_file_the_list_is_printed(served):
     result = run(served, "--limit", "3", "--sort", "probability")
     assert result.exit_code == 0, result.output

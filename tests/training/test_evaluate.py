@@ -328,6 +328,8 @@ def test_a_model_near_chance_is_said():
     (note,) = caveats(report)
     assert note.startswith("ROC AUC 0.5345: the model ranks churners little better than chance")
     assert caveats({**report, "model": {"roc_auc": 0.62}}) == []
+    (below,) = caveats({**report, "model": {"roc_auc": 0.4918}})
+    assert below.startswith("ROC AUC 0.4918: the model ranks churners no better than chance")
     weak = {"recency": {"roc_auc": 0.51}}
     (also,) = caveats({**report, "baselines": weak})
     assert "little better than chance (0.5), and so does every baseline;" in also
