@@ -57,7 +57,7 @@ from features.contract import (
     quantity_column,
 )
 from features.identifiers import NotAnAttribute, not_an_attribute
-from features.levels import likely_meant, same_but_case, similar_name
+from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
 from features.text_numbers import read_numbers
@@ -1988,12 +1988,12 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
     and named in a warning. Else 'categorical', with a warning when all but a few values
     are numbers."""
     if is_numeric_dtype(values):
-        return "numeric"
+        return _numbers_kind(table, name, values.dropna())
     text = _text(values).dropna()
     numbers = read_numbers(text, table.spec.decimal)[0]
     not_numbers = numbers.isna()
     if not not_numbers.any():
-        return "numeric"
+        return _numbers_kind(table, name, numbers)
     rows = not_numbers.reindex(values.index, fill_value=False)
     tokens = text[not_numbers].value_counts()
     few = len(tokens) <= PLACEHOLDERS_AT_MOST and not_numbers.mean() <= PLACEHOLDER_SHARE_AT_MOST
@@ -2016,6 +2016,29 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
             "mean unknown, list them in missing_values; or declare the attribute numeric)"
         )
         table.flag("warning", name, rows, what, _text(values))
+    return "categorical"
+
+
+CODES_AT_MOST = 50
+"""Distinct whole numbers a column named a code may hold to be read as a list of codes."""
+
+
+def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
+    """'categorical' for a few whole numbers named a code (BigML's `Area code`: 408, 415,
+    510 read as a measure gave "Area code 510 (typical 415)" in 15 reasons, and a tree
+    may split them as if 415 lay between the others), said in a warning; else 'numeric'."""
+    if "code" not in name_words(name) or not len(numbers) or (numbers % 1 != 0).any():
+        return "numeric"
+    levels = sorted(numbers.unique())
+    if len(levels) > CODES_AT_MOST:
+        return "numeric"
+    shown = ", ".join(f"{level:g}" for level in levels[:5]) + (", ..." if len(levels) > 5 else "")
+    n = len(numbers)
+    what = (
+        f"whole numbers named a code in {_rows(n)} ({len(levels)} distinct: {shown}), read "
+        "as categorical: declare the attribute numeric if it is a measure"
+    )
+    table.warning(name, n, what)
     return "categorical"
 
 

@@ -485,6 +485,26 @@ def test_attribute_kinds_are_inferred(tmp_path):
     assert isinstance(tables.customers["region"].dtype, pd.StringDtype)
 
 
+@pytest.mark.parametrize("written", ["numbers", "text"])
+def test_a_few_whole_numbers_named_a_code_are_categorical_with_a_warning(tmp_path, written):
+    """BigML's `Area code` (408, 415, 510) is no measure: "Area code 510 (typical 415)";
+    a code of many values, or a count, stays numeric."""
+    area = [415, 408, 510, 415]
+    customers = customers_frame().assign(
+        **{"Area code": area if written == "numbers" else [str(a) for a in area]},
+        **{"Credit code": [1.5, 2.0, 3.0, 1.0]},
+    )
+    specs = {"customers": {"attributes": {"Area code": None, "Credit code": None, "seats": None}}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert tables is not None
+    assert tables.attributes["Area code"] == "categorical"
+    assert list(tables.customers["Area code"]) == ["415", "408", "510", "415"]
+    assert tables.attributes["Credit code"] == tables.attributes["seats"] == "numeric"
+    warning = only_warning(report)
+    assert_located(warning, file="customers.csv", column="Area code", rows=4)
+    assert "named a code in 4 rows (3 distinct: 408, 415, 510)" in warning.message
+
+
 def test_an_attribute_without_values_is_a_warning(tmp_path):
     tables, report = check(tmp_path, customers=customers_frame().assign(region=None))
     assert tables is not None
