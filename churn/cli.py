@@ -392,6 +392,8 @@ def score(
             f"{past.highest_trained:,.4g}): it reads them as that, not later, so their risk "
             "may be understated; a model trained on later cutoffs or longer history learns them"
         )
+    for caveat in job.champion.caveats.notes:  # last: what holds for every batch it scores
+        console.print(f"[yellow]model caveat:[/] {caveat}", highlight=False)
 
 
 ROW_NUMBER_IDS_NOTE = (
@@ -520,7 +522,8 @@ def worklist(
     ] = None,
 ) -> None:
     """The customers to call first, with their reasons, from the latest `churn score`
-    batch (the store in CHURN_DATABASE_URL): as GET /v1/customers, one row each."""
+    batch (the store in CHURN_DATABASE_URL): as GET /v1/customers, one row each; a
+    caution above them when the model that scored it orders customers weakly."""
     from features.contract import load_config
     from serving import store
     from serving.queries import WorklistQuery, segment_pair
@@ -544,6 +547,7 @@ def worklist(
             band=band, tier=tier, segment=pair, sort=sort, limit=limit, model_name=model_name
         )
         frame = worklist_frame(worklist_rows(engine, query))
+        batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
         if frame.empty:
             make_console().print(_nobody(engine, pair, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:
@@ -553,6 +557,9 @@ def worklist(
             )
     finally:
         engine.dispose()
+    if batch is not None and batch.get("ranking_caveats"):  # a batch scored before: None
+        caution = f"[yellow]caution:[/] {'; '.join(batch['ranking_caveats'])}"
+        make_console(stderr=out is not None).print(caution, highlight=False)
     if out is None:
         if not frame.empty:
             summary.print_worklist(frame)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
 from serving import store
+from serving.caveats import Caveats, caveats_of
 from serving.ranking import (
     RANKED,
     Rules,
@@ -54,6 +56,14 @@ class Champion:
     model: ChurnModel
     name: str
     version: str
+    version_tags: Mapping[str, str] = field(default_factory=dict)
+    """The registry's tags of the version: how it was promoted (`serving/caveats.py`)."""
+
+    @cached_property
+    def caveats(self) -> Caveats:
+        """What its modeller was told about it: `churn score` says it, the batch keeps
+        the worklist's part (`Caveats.ranking`)."""
+        return caveats_of(self.model.info, self.version_tags)
 
 
 def load_champion(name: str, tracking_uri: str) -> Champion:
@@ -65,12 +75,13 @@ def load_champion(name: str, tracking_uri: str) -> Champion:
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     try:
-        version = MlflowClient().get_model_version_by_alias(name, CHAMPION).version
+        found = MlflowClient().get_model_version_by_alias(name, CHAMPION)
     except mlflow.exceptions.MlflowException:
         raise ServingError(
             f"model '{name}' has no {CHAMPION}; train and promote one first "
             "(churn train, churn promote)"
         ) from None
+    version = found.version
     try:
         model = mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model()
     except Exception as error:  # a model logged by other code: any failure means the same
@@ -83,7 +94,7 @@ def load_champion(name: str, tracking_uri: str) -> Champion:
             f"the {CHAMPION} (version {version}) is no Churn Radar model "
             f"({type(model).__name__}); promote a run of `churn train`"
         )
-    return Champion(model=model, name=name, version=str(version))
+    return Champion(model=model, name=name, version=str(version), version_tags=dict(found.tags))
 
 
 @dataclass(frozen=True)
@@ -152,6 +163,7 @@ class Job:
             **which,
             rows=records(self.features, ranked, reasons, self.segments),
             row_number_ids=self.row_number_ids,
+            ranking_caveats=self.champion.caveats.ranking,
         )
         shown = store.latest_batch(engine, model_name=self.champion.name)
         movement = store.movement(engine, batch_id)

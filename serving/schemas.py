@@ -126,8 +126,9 @@ class FeatureOut(BaseModel):
 
 
 class ModelOut(BaseModel):
-    """The served model and how it was trained; `last_reload_error` says why a newer
-    champion was refused (the version here keeps serving)."""
+    """The served model, how it was trained and what its users should know (`caveats`);
+    `last_reload_error` says why a newer champion was refused (the version here keeps
+    serving)."""
 
     model_config = ConfigDict(
         protected_namespaces=(),
@@ -146,6 +147,10 @@ class ModelOut(BaseModel):
                     "metrics": {"auc": 0.81},
                     "bands": {"medium_from": 0.3, "high_from": 0.6},
                     "features": [{"name": "spend_90d", "dtype": "float", "description": "..."}],
+                    "caveats": [
+                        "promoted with --force although the promotion gate refused it "
+                        "(calibration error 0.0840 is above the limit 0.05)"
+                    ],
                     "last_reload_error": None,
                 }
             ]
@@ -170,6 +175,12 @@ class ModelOut(BaseModel):
         "config's `bands`, else 0.3 and 0.6, lowered to 1.5x and 3x the churn rate when lower."
     )
     features: list[FeatureOut]
+    caveats: list[str] = Field(
+        description="What its modeller was told before promoting it, each a sentence: the "
+        "notes of `churn train` (a model near chance, a baseline that ranks better, few "
+        "churners in the test, a leaking column...) and a promotion with --force past the "
+        "gate; empty when there are none (and for models trained before they were kept)."
+    )
     last_reload_error: str | None
 
 

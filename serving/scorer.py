@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -24,6 +24,7 @@ import mlflow
 from churn.model import ChurnModel
 from mlflow import MlflowClient
 from serving.batch import CHAMPION
+from serving.caveats import Caveats, caveats_of
 from serving.ranking import rules_for
 from serving.reasons import Explainer
 
@@ -41,11 +42,18 @@ class Loaded:
     example: pd.DataFrame | None = None
     """The input example logged with the model: the smoke test scores it."""
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    version_tags: Mapping[str, str] = field(default_factory=dict)
+    """The registry's tags of the version: how it was promoted (`serving/caveats.py`)."""
 
     @cached_property
     def explainer(self) -> Explainer:
         """The model's reasons, prepared once per loaded version (`reasons.Explainer`)."""
         return Explainer.for_model(self.model)
+
+    @cached_property
+    def caveats(self) -> Caveats:
+        """What its modeller was told about it, said once per loaded version."""
+        return caveats_of(self.model.info, self.version_tags)
 
 
 Resolver = Callable[[], str]
@@ -65,12 +73,14 @@ def mlflow_resolver(name: str, tracking_uri: str) -> Resolver:
 
 
 def mlflow_loader(name: str, tracking_uri: str) -> Loader:
-    """Loads `models:/<name>/<version>`, unwrapped, with its run id and input example."""
+    """Loads `models:/<name>/<version>`, unwrapped, with its run id, input example and
+    version tags."""
 
     def load(version: str) -> Loaded:
         mlflow.set_tracking_uri(tracking_uri)
         mlflow.set_registry_uri(tracking_uri)
         pyfunc = mlflow.pyfunc.load_model(f"models:/{name}/{version}")
+        tags = MlflowClient().get_model_version(name, version).tags
         try:
             example = pyfunc.input_example
         except Exception:  # an example that cannot be read only weakens the smoke test
@@ -81,6 +91,7 @@ def mlflow_loader(name: str, tracking_uri: str) -> Loader:
             version=str(version),
             run_id=pyfunc.metadata.run_id,
             example=example if isinstance(example, pd.DataFrame) else None,
+            version_tags=dict(tags),
         )
 
     return load
@@ -173,7 +184,8 @@ BAND_DIGITS = 6
 
 
 def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
-    """What /v1/model reports: identity, training facts from `model.info`, features."""
+    """What /v1/model reports: identity, training facts from `model.info`, features,
+    caveats."""
     info = loaded.model.info
     rules = rules_for(info)
     return {
@@ -195,6 +207,7 @@ def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
             {"name": s.name, "dtype": str(s.dtype), "description": s.description}
             for s in loaded.model.specs
         ],
+        "caveats": list(loaded.caveats.notes),
         "last_reload_error": error,
     }
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -53,6 +53,7 @@ batches = sa.Table(
     sa.Column("previous_batch_id", sa.Integer),
     sa.Column("previous_cutoff", sa.Date),
     sa.Column("row_number_ids", sa.Boolean),
+    sa.Column("ranking_caveats", sa.JSON),
     sqlite_autoincrement=True,  # a replaced batch never hands its id to the next one
 )
 
@@ -119,9 +120,12 @@ def write_batch(
     cutoff: dt.date,
     rows: Iterable[Mapping[str, Any]],
     row_number_ids: bool = False,
+    ranking_caveats: Sequence[str] = (),
 ) -> int:
     """Write one scored batch atomically; returns its id. See the module docstring
-    (`row_number_ids`: the ids are row numbers, so the batch is compared with none)."""
+    (`row_number_ids`: the ids are row numbers, so the batch is compared with none;
+    `ranking_caveats`: what the worklist says of the model that scored it,
+    `serving.caveats.Caveats.ranking`)."""
     with engine.begin() as conn:
         _delete_same(conn, model_name, model_version, cutoff)
         batch_id = conn.execute(
@@ -133,6 +137,7 @@ def write_batch(
                 rows=0,
                 status="writing",
                 row_number_ids=row_number_ids,
+                ranking_caveats=list(ranking_caveats),
             )
         ).inserted_primary_key[0]
         written = 0

@@ -18,6 +18,7 @@ from serving.ranking import (
     configured_value,
     customer_value,
 )
+from training.caveats import model_notes, ranking_caveats
 from training.protocol import Outcome
 
 
@@ -31,7 +32,7 @@ def package_model(
     placeholders the loader read as unknown in numeric attributes (`Tables.unknown_texts`:
     a posted customer may send them alike), and the customers file's columns it does not
     read (`Tables.unread_columns`: posted live with the file's own keys, they are ignored,
-    not misspellings)."""
+    not misspellings). The run's notes travel with it (`training/caveats.py`)."""
     end = data_end(tables)
     fitted = outcome.fitted
     if fitted is None:
@@ -46,6 +47,8 @@ def package_model(
         "validation_cutoff": report.get("validation_cutoff"),
         "test_cutoffs": report["test_cutoffs"],
         "metrics": report["model"],
+        "caveats": model_notes(report),
+        "ranking_caveats": ranking_caveats(report),
         "calibration": fitted.calibrator.method,
         "rounds": fitted.booster.num_boosted_rounds(),
         "xgb_params": fitted.params,

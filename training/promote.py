@@ -29,8 +29,10 @@ from features.contract import RunConfig
 from features.labels import label_churn
 from features.tables import Tables
 from mlflow import MlflowClient
+from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
+from training.caveats import model_notes
 from training.evaluate import classification_metrics
-from training.report import baseline_notes, caveats
+from training.report import baseline_notes
 from training.tracking import MODEL_URI_TAG, REPORT_ARTIFACT, configure, experiment_id
 
 CHAMPION, CHALLENGER = "champion", "challenger"
@@ -139,12 +141,15 @@ def metrics_on_cutoff(
     return classification_metrics(y, model.predict_proba(rows))
 
 
-def register(client: MlflowClient, config: RunConfig, run_id: str, *, forced: bool) -> ModelVersion:
+def register(
+    client: MlflowClient, config: RunConfig, run_id: str, *, forced: bool, refusal: list[str]
+) -> ModelVersion:
     """The run's version of the model: the one it already has when it was promoted
     before (a rollback to a former champion moves the alias back to its version, not to
     a copy under a new number), else a new one. MLflow's own "Successfully
     registered..." lines are kept off stderr (`churn promote` says what happened;
-    failures still raise). The `forced` tag says how it was last promoted."""
+    failures still raise). Its tags say how it was last promoted: `forced`, and the
+    gate's `refusal` a forced version went past (`serving/caveats.py` tells its users)."""
     earlier = [
         version
         for version in client.search_model_versions(f"run_id = '{run_id}'")
@@ -155,7 +160,9 @@ def register(client: MlflowClient, config: RunConfig, run_id: str, *, forced: bo
     else:
         with contextlib.redirect_stderr(io.StringIO()):
             version = mlflow.register_model(model_uri(client, run_id), config.model_name)
-    client.set_model_version_tag(config.model_name, version.version, "forced", str(forced).lower())
+    tags = {FORCED_TAG: str(forced).lower(), GATE_REFUSAL_TAG: "; ".join(refusal)}
+    for key, value in tags.items():
+        client.set_model_version_tag(config.model_name, version.version, key, value)
     return version
 
 
@@ -196,12 +203,12 @@ def candidate_metrics(client: MlflowClient, run_id: str) -> dict[str, float]:
 def logged_notes(client: MlflowClient, run_id: str) -> list[str]:
     """What `churn train` noted about the run that a promotion must not hide
     (`training.report.caveats`: a column that leaks the label, a baseline that ranked the
-    test rows better, few churners), read from its logged report; the calibration limit
-    is the gate's own to say. A run logged without a report: the baseline note alone,
-    from its logged metrics."""
+    test rows better, few churners), read from its logged report (`model_notes`: the
+    calibration limit is the gate's own to say). A run logged without a report: the
+    baseline note alone, from its logged metrics."""
     report = _logged_report(client, run_id)
     if report is not None:
-        return caveats({**report, "promotion_max_ece": None})
+        return model_notes(report)
     logged = client.get_run(run_id).data.metrics
     baselines = {
         name.removeprefix("baseline_").removesuffix("_roc_auc"): {"roc_auc": value}
@@ -324,7 +331,7 @@ def promote(
         return Promotion(decision, run_id, None, previous, forced=False, notes=notes)
     # forced: past a gate that said no, or past a champion it could not compare with
     forced = force and (uncompared or not decision.passed)
-    version = register(client, config, run_id, forced=forced)
+    version = register(client, config, run_id, forced=forced, refusal=decision.reasons)
     move_aliases(client, config.model_name, version, champion)
     previous = str(champion.version) if champion else None
     return Promotion(decision, run_id, str(version.version), previous, forced=forced, notes=notes)

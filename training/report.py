@@ -214,9 +214,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     notes += _saturated_lift(report)
     auc = report["model"].get("roc_auc", np.nan)
-    baselines = [b.get("roc_auc", 0.0) for b in report["baselines"].values()]
-    if auc < NEAR_CHANCE_AUC and max(baselines, default=0) < NEAR_CHANCE_AUC:  # else: said below
-        also = ", and so does every baseline" if baselines else ""
+    if near_chance(report):  # a baseline that ranks well is said below
+        also = ", and so does every baseline" if report["baselines"] else ""
         notes.append(
             f"ROC AUC {auc:.4f}: the model ranks churners "
             f"{'no' if auc <= 0.5 else 'little'} better than chance (0.5)"
@@ -302,19 +301,36 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
     )
 
 
-def baseline_notes(report: dict[str, Any]) -> list[str]:
-    """The baseline that ranks the test rows better than the model by more than
-    `BASELINE_MARGIN` of ROC AUC, if any: `churn train` says it, and `churn promote`
-    repeats it from the run's logged metrics."""
+def near_chance(report: dict[str, Any]) -> bool:
+    """The model and every baseline rank the test rows under `NEAR_CHANCE_AUC`."""
+    baselines = [b.get("roc_auc", 0.0) for b in report["baselines"].values()]
+    auc = report["model"].get("roc_auc", np.nan)
+    return bool(auc < NEAR_CHANCE_AUC) and max(baselines, default=0) < NEAR_CHANCE_AUC
+
+
+def better_baseline(report: dict[str, Any]) -> tuple[str, float] | None:
+    """The baseline that ranks the test rows best, with its ROC AUC, when that beats the
+    model's by more than `BASELINE_MARGIN`."""
     model = report["model"].get("roc_auc", np.nan)
     scored = {k: v.get("roc_auc", np.nan) for k, v in report["baselines"].items()}
     better = {k: v for k, v in scored.items() if v > model + BASELINE_MARGIN}
     if not better:
-        return []
+        return None
     name = max(better, key=better.__getitem__)
+    return name, better[name]
+
+
+def baseline_notes(report: dict[str, Any]) -> list[str]:
+    """The baseline that ranks better than the model (`better_baseline`), if any:
+    `churn train` says it, and `churn promote` repeats it from the run's logged metrics."""
+    found = better_baseline(report)
+    if found is None:
+        return []
+    name, auc = found
     return [
-        f"baseline {name} ranks better than the model (ROC AUC {better[name]:.4f} vs "
-        f"{model:.4f}): check the data and features before promoting this run"
+        f"baseline {name} ranks better than the model (ROC AUC {auc:.4f} vs "
+        f"{report['model']['roc_auc']:.4f}): check the data and features before promoting "
+        "this run"
     ]
 
 

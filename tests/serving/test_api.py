@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import logging
 import typing
@@ -11,10 +12,11 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from serving import schemas, store
+from serving import schemas, scorer, store
+from serving.caveats import Caveats
 from serving.queries import encode_cursor
 from serving.ranking import BANDS, TIERS
-from serving.scorer import ModelHolder, model_facts
+from serving.scorer import Loaded, ModelHolder, model_facts
 from serving.settings import Settings
 from tests.serving.api_helpers import app_with, client_for, settings_for
 
@@ -239,12 +241,53 @@ def test_model_facts(client, served):
     assert model["last_reload_error"] is None
 
 
+REFUSED = "calibration error 0.0840 is above the limit 0.05"
+
+
+def _serving(served, loaded, *, info: dict, tags: dict[str, str]) -> TestClient:
+    """An app serving the tiny champion with this `info` and these version tags."""
+    model = copy.copy(loaded.model)
+    model.info = info
+
+    def load(version: str) -> Loaded:
+        return Loaded(model=model, name=loaded.name, version=version, version_tags=tags)
+
+    holder = ModelHolder(resolve=lambda: "7", load=load)
+    return client_for(app_with(settings_for(served), holder))
+
+
+def test_a_forced_near_chance_model_says_so_worked_out_once_per_version(
+    served, loaded, monkeypatch
+):
+    """Superstore's model (ROC AUC 0.514) forced past the gate looked healthy here."""
+    worked_out = []
+    real = scorer.caveats_of
+    monkeypatch.setattr(scorer, "caveats_of", lambda *args: worked_out.append(1) or real(*args))
+    note = "ROC AUC 0.5138: the model ranks churners little better than chance (0.5)"
+    info = {**loaded.model.info, "caveats": [note]}
+    client = _serving(served, loaded, info=info, tags={"forced": "true", "gate_refusal": REFUSED})
+    first, second = client.get("/v1/model").json(), client.get("/v1/model").json()
+    assert first["caveats"] == [
+        note,
+        f"promoted with --force although the promotion gate refused it ({REFUSED})",
+    ]
+    assert second["caveats"] == first["caveats"] and worked_out == [1]
+
+
+def test_a_model_packaged_before_caveats_travelled_has_none(served, loaded):
+    old = {k: v for k, v in loaded.model.info.items() if "caveats" not in k}
+    model = _serving(served, loaded, info=old, tags={}).get("/v1/model")
+    assert model.status_code == 200 and model.json()["caveats"] == []
+
+
 def test_band_thresholds_are_shown_without_float_noise():
     """1.5 x a 7.2% churn rate showed as 0.10799999999999998 in /v1/model."""
     model = SimpleNamespace(
         info={"bands": {"medium_from": 1.5 * 0.072, "high_from": 0.216}}, specs=[]
     )
-    loaded = SimpleNamespace(model=model, name="o", version="2", run_id="r", loaded_at=None)
+    loaded = SimpleNamespace(
+        model=model, name="o", version="2", run_id="r", loaded_at=None, caveats=Caveats()
+    )
     facts = model_facts(loaded, None)
     assert facts["bands"] == {"medium_from": 0.108, "high_from": 0.216}
 
@@ -263,6 +306,10 @@ def test_openapi_documents_examples(client):
     schemas = spec["components"]["schemas"]
     assert "probability_change" in schemas["StoredScoreOut"]["examples"][0]
     assert "examples" in schemas["LiveScoreOut"]
+    assert "--force" in schemas["ModelOut"]["examples"][0]["caveats"][0]
+    assert (
+        "empty when there are none" in schemas["ModelOut"]["properties"]["caveats"]["description"]
+    )
 
 
 # -- auth ------------------------------------------------------------------------------

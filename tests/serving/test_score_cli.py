@@ -20,6 +20,7 @@ from features.labels import label_churn
 from features.simulate import simulate_to_dir
 from features.sources import load_tables
 from features.tables import Tables
+from mlflow import MlflowClient
 from serving import store
 from serving.batch import (
     BatchResult,
@@ -320,3 +321,27 @@ def test_the_champion_knows_the_highest_risky_values_it_trained_on(scored):
     highest = champion.model.info["training_highest"]
     assert highest["days_since_last_purchase"] > 30 and "overdue_ratio" in highest
     assert "spend_365d" not in highest  # higher spend is the safe side
+
+
+def test_score_ends_with_the_models_caveats_and_its_batch_keeps_the_worklists(scored, monkeypatch):
+    """A version forced past the gate says so once, last, and its batch keeps the line
+    `churn worklist` heads the list with; a sound model promoted through the gate has
+    nothing to say."""
+    uri = f"sqlite:///{scored.root}/mlflow.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.chdir(scored.root)
+    name, client = load_config(scored.config).model_name, MlflowClient(uri)
+    refused = "calibration error 0.0840 is above the limit 0.05"
+    client.set_model_version_tag(name, "1", "forced", "true")
+    client.set_model_version_tag(name, "1", "gate_refusal", refused)
+    try:
+        result = runner.invoke(app, ["score", "--config", str(scored.config)])
+    finally:
+        client.set_model_version_tag(name, "1", "forced", "false")
+        client.set_model_version_tag(name, "1", "gate_refusal", "")
+    assert result.exit_code == 0, result.output
+    forced = f"promoted with --force although the promotion gate refused it ({refused})"
+    said = " ".join(result.output.split())
+    assert said.endswith(f"model caveat: {forced}") and said.count("model caveat:") == 1
+    assert store.latest_batch(_engine(scored.root))["ranking_caveats"] == [forced]
+    assert "model caveat" not in scored.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from churn.cli import app
@@ -168,3 +169,50 @@ def test_a_customer_without_reasons_reads_that_nothing_stands_out():
     console = Console(record=True, width=200)
     print_worklist(worklist_frame([row]), console)
     assert NOTHING_STANDS_OUT in console.export_text()
+
+
+def _batch_of_a_weak_model(url: str) -> None:
+    """A batch whose model ranks near chance and was forced past the gate."""
+    engine = store.connect(url)
+    store.write_batch(
+        engine,
+        model_name="m",
+        model_version="1",
+        cutoff=pd.Timestamp("2017-12-31").date(),
+        rows=[stored_row("TA-21385")],
+        ranking_caveats=[CLOSE_TO_CHANCE, FORCED],
+    )
+    engine.dispose()
+
+
+CLOSE_TO_CHANCE = "the model ranks churners close to chance (test ROC AUC 0.514)"
+FORCED = "promoted with --force although the promotion gate refused it (calibration error 0.0840)"
+
+
+def test_a_weak_models_list_is_headed_by_one_caution(served, tmp_path):
+    url = f"sqlite:///{tmp_path / 'weak.db'}"
+    _batch_of_a_weak_model(url)
+    shown = run(served, database_url=url)
+    assert shown.exit_code == 0, shown.output
+    said = " ".join(shown.stdout.split())
+    assert said.startswith(f"caution: {CLOSE_TO_CHANCE}; {FORCED} worklist: 1 customer")
+    out = tmp_path / "calls.csv"
+    written = run(served, "--out", str(out), database_url=url)
+    assert written.exit_code == 0, written.output
+    assert " ".join(written.stderr.split()) == f"caution: {CLOSE_TO_CHANCE}; {FORCED}"
+    assert "caution" not in written.stdout and "caution" not in out.read_text()
+    assert list(pd.read_csv(out)["customer_id"]) == ["TA-21385"]
+
+
+def test_a_sound_model_or_a_batch_scored_before_caveats_were_kept_has_no_caution(served, tmp_path):
+    assert store.latest_batch(store.connect(served.database_url))["ranking_caveats"] == []
+    result = run(served, "--limit", "3")
+    assert result.exit_code == 0 and "caution" not in result.output
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _batch_of_a_weak_model(url)
+    engine = store.connect(url)
+    with engine.begin() as conn:  # as the column added to an older store reads
+        conn.execute(store.batches.update().values(ranking_caveats=sa.null()))
+    old = run(served, database_url=url)
+    assert old.exit_code == 0 and "worklist: 1 customer" in old.output
+    assert "caution" not in old.output

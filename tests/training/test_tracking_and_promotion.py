@@ -149,7 +149,7 @@ def test_first_model_becomes_champion(story):
     assert story.first.previous is None
     assert story.aliases_after_first == {"champion": "1"}
     tags = MlflowClient().get_model_version(story.name, "1").tags
-    assert tags["forced"] == "false"
+    assert tags["forced"] == "false" and tags["gate_refusal"] == ""
 
 
 @pytest.mark.slow
@@ -198,6 +198,17 @@ def test_promotion_repeats_the_note_training_printed_about_a_better_baseline(sto
 
 
 @pytest.mark.slow
+def test_the_notes_travel_in_the_packaged_model(story):
+    """What promote repeated is in the model's own info, with the short form a worklist
+    says, so serving needs no artifact of the run."""
+    info = story.weak.model.info
+    assert info["caveats"] == story.forced.notes
+    (short,) = info["ranking_caveats"]
+    assert short.startswith("a simple baseline (logreg) ranked the test customers better")
+    assert story.good.model.info["ranking_caveats"] == []
+
+
+@pytest.mark.slow
 def test_promotion_repeats_a_leak_training_noted(story):
     """A leaking column `churn train` named is named again by `churn promote`, read from
     the run's logged report (its metrics tell only of a better baseline)."""
@@ -217,7 +228,9 @@ def test_forced_promotion_moves_champion_tags_it_and_keeps_the_old_one_as_challe
     assert forced.forced
     assert forced.decision.reasons  # the gate still said no
     assert story.aliases_after_force == {"champion": "2", "challenger": "1"}
-    assert MlflowClient().get_model_version(story.name, "2").tags["forced"] == "true"
+    tags = MlflowClient().get_model_version(story.name, "2").tags
+    assert tags["forced"] == "true"
+    assert tags["gate_refusal"] == "; ".join(forced.decision.reasons)  # what users are told
 
 
 @pytest.mark.slow
@@ -261,7 +274,7 @@ def test_a_champion_this_code_cannot_score_blocks_promotion_unless_forced(story,
     assert len(MlflowClient().search_model_versions(f"name = '{story.name}'")) == 2
     # the gate judged it alone and passed it, but --force is what put it there: tagged so
     tags = MlflowClient().get_model_version(story.name, replaced.version).tags
-    assert tags["forced"] == "true"
+    assert tags["forced"] == "true" and tags["gate_refusal"] == ""
 
 
 # -- the gate as a pure rule ---------------------------------------------------------------------

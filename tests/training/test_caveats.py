@@ -1,0 +1,48 @@
+"""The notes that travel with a model, and the short ones a worklist says, from a report."""
+
+from training.caveats import model_notes, ranking_caveats
+from training.report import caveats
+
+HEALTHY = {
+    "churn_rate": 0.2,
+    "n_customers": 4000,
+    "model": {"roc_auc": 0.81, "ece": 0.02},
+    "baselines": {"recency": {"roc_auc": 0.74}},
+}
+
+
+def test_a_healthy_model_carries_no_caveat():
+    assert model_notes(HEALTHY) == [] and ranking_caveats(HEALTHY) == []
+
+
+def test_superstores_near_chance_model_is_said_short_and_in_full():
+    """Test ROC AUC 0.514, every baseline about 0.5, calibration error over the limit."""
+    superstore = {
+        **HEALTHY,
+        "churn_rate": 0.446,
+        "n_customers": 666,
+        "model": {"roc_auc": 0.5138, "ece": 0.084},
+        "baselines": {"logreg": {"roc_auc": 0.4983}, "recency": {"roc_auc": 0.4759}},
+        "promotion_max_ece": 0.05,
+    }
+    assert ranking_caveats(superstore) == [
+        "the model ranks churners close to chance (test ROC AUC 0.514)"
+    ]
+    (note,) = model_notes(superstore)  # the calibration limit is the gate's to say
+    assert note.startswith("ROC AUC 0.5138: the model ranks churners little better than chance")
+    assert len(caveats(superstore)) == 2
+
+
+def test_a_better_baseline_and_a_leak_are_said_short():
+    report = {
+        **HEALTHY,
+        "baselines": {"recency": {"roc_auc": 0.8712}, "logreg": {"roc_auc": 0.83}},
+        "strongest_single_feature": {"leaking": [{"feature": "cancel_reason", "roc_auc": 0.99}]},
+        "undated_attribute_leaks": [{"attribute": "state"}],
+    }
+    assert ranking_caveats(report) == [
+        "a simple baseline (recency) ranked the test customers better than the model "
+        "(ROC AUC 0.871 against 0.810)",
+        "its test was inflated by cancel_reason, state, known only once customers had left: "
+        "it ranks new customers worse than tested",
+    ]

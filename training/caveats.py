@@ -1,0 +1,48 @@
+"""The caveats that travel with a model to the people who use its scores.
+
+`churn train` notes what a modeller must know about a run (`training.report.caveats`),
+and a forced promotion put such runs in front of retention teams with no word. The
+packaged model carries the notes in its `info` (`training/package.py`), so the API and
+`churn score` say them with no download of the run's artifacts, plus a short form of
+those that say its order is weak, for the worklist's one line. How the version was
+promoted is the registry's to say (`serving/caveats.py` reads its tags).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from training.report import better_baseline, caveats, near_chance
+
+
+def model_notes(report: dict[str, Any]) -> list[str]:
+    """The run's notes, less the calibration limit: that is the gate's to say (it
+    refuses the run, and a version forced past it is tagged with why)."""
+    return caveats({**report, "promotion_max_ece": None})
+
+
+def ranking_caveats(report: dict[str, Any]) -> list[str]:
+    """Short forms of the notes that change how a retention team reads a worklist: the
+    order itself is weak (near chance, a simple baseline orders customers better) or was
+    tested on a leak that will not be there for new customers. The others (few churners
+    in the test, personal attributes, a snapshot read as of today) are for the modeller:
+    `churn score` and `GET /v1/model` say them in full."""
+    auc = report["model"].get("roc_auc", float("nan"))
+    said = []
+    if near_chance(report):
+        said.append(f"the model ranks churners close to chance (test ROC AUC {auc:.3f})")
+    if (better := better_baseline(report)) is not None:
+        name, theirs = better
+        said.append(
+            f"a simple baseline ({name}) ranked the test customers better than the model "
+            f"(ROC AUC {theirs:.3f} against {auc:.3f})"
+        )
+    leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
+    leaks = [leak["feature"] for leak in leaking]
+    leaks += [leak["attribute"] for leak in report.get("undated_attribute_leaks", [])]
+    if leaks:
+        said.append(
+            f"its test was inflated by {', '.join(leaks)}, known only once customers had "
+            "left: it ranks new customers worse than tested"
+        )
+    return said
