@@ -566,6 +566,8 @@ def _read(
     if not path.is_file():
         table.error(None, 0, "file not found")
         return None
+    if (misnamed := _misnamed(path)) is not None:
+        table.warning(None, 0, misnamed)
     header = _header(table, fmt, config)
     if header is None:
         return None
@@ -777,6 +779,8 @@ def _lookup(
     if fmt is None or not path.is_file():
         table.error(None, 0, f"{where}: {'file not found' if fmt else 'unsupported file type'}")
         return None
+    if (misnamed := _misnamed(path)) is not None:
+        table.warning(None, 0, f"{where}: {misnamed}")
     wanted = [lookup.on, *lookup.columns]
     try:
         if fmt == "csv":
@@ -951,14 +955,26 @@ _FORMAT_NAMES = {"parquet": "Parquet", "json": "JSON lines", "excel": "a workboo
 
 
 def _format(path: Path) -> _Format | None:
+    """The reader of a file, told by its name; a workbook by its content too, whatever its
+    name says (`_misnamed`)."""
     name = path.name.lower()
+    if name.endswith(_WORKBOOK_SUFFIXES) or workbooks.suffix_by_content(path) is not None:
+        return "excel"
     if name.endswith(_CSV_SUFFIXES):
         return "csv"
     if name.endswith(_JSON_SUFFIXES):
         return "json"
-    if name.endswith(_WORKBOOK_SUFFIXES):
-        return "excel"
     return "parquet" if name.endswith(_PARQUET_SUFFIXES) else None
+
+
+def _misnamed(path: Path) -> str | None:
+    """What a warning says of a workbook named as another format: it is read as the
+    workbook it is (the user meant its rows), and renamed it misleads no other tool."""
+    suffix = workbooks.suffix_by_content(path)
+    if suffix is None or path.name.lower().endswith(_WORKBOOK_SUFFIXES):
+        return None
+    what = f"a workbook ({suffix}) by its content, not the format its name says"
+    return f"{what}: read as one; rename it {path.stem}{suffix}"
 
 
 def _missing_text(not_missing: list[str]) -> tuple[str, ...]:

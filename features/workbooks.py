@@ -20,6 +20,7 @@ on its first row, is parsed once.
 from __future__ import annotations
 
 import itertools
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,34 @@ import python_calamine
 from features.header_rows import HEADER_ROWS, header_row, skipped
 
 SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an .xls (a compound file)."""
+_ZIP = b"PK\x03\x04"
+"""The first bytes of a zip: .xlsx, .xlsb and .ods are zips of known members."""
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def suffix_by_content(path: Path) -> str | None:
+    """'.xlsx', '.xlsb', '.ods' or '.xls' when the file's bytes are a workbook's, whatever
+    its name says (a workbook saved as `customers.csv` failed as "'utf-8' codec can't
+    decode byte 0x89"); None otherwise, or when it cannot be opened (said on reading)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_OLE2))
+        if head == _OLE2:
+            return ".xls"
+        if not head.startswith(_ZIP):
+            return None
+        with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+            ods = "mimetype" in members and archive.read("mimetype").startswith(_ODS)
+    except (OSError, zipfile.BadZipFile):
+        return None
+    if "xl/workbook.xml" in members:
+        return ".xlsx"
+    if "xl/workbook.bin" in members:
+        return ".xlsb"
+    return ".ods" if ods else None  # a zip of text is no workbook
 
 
 @dataclass(frozen=True)

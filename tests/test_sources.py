@@ -523,6 +523,22 @@ def test_a_text_cell_past_the_csv_modules_field_limit_is_read(tmp_path):
     assert tables.transactions["category"].str.len().max() == len(long_text)
 
 
+def test_a_workbook_named_as_delimited_text_is_read_as_the_workbook_it_is(tmp_path):
+    """A workbook saved as `customers.csv` failed as "'utf-8' codec can't decode byte
+    0x89": it is read by its content, and the warning says how to name it."""
+    config = write_dataset(tmp_path)
+    expected = load(tmp_path / "csv").customers
+    path = tmp_path / "data" / "customers.csv"
+    write_table(customers_frame(), tmp_path / "customers.xlsx").replace(path)
+    assert sources.reads_missing_text(path)  # live scoring reads it as a workbook too
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    pd.testing.assert_frame_equal(tables.customers, expected, check_dtype=False)
+    note = next(w.message for w in report.warnings if w.table == "customers")
+    what = "a workbook (.xlsx) by its content, not the format its name says"
+    assert note == f"{what}: read as one; rename it customers.xlsx"
+
+
 def test_a_workbook_reads_na_text_as_blank_unless_kept(tmp_path):
     """Cells are typed by hand: 'NA' is as blank as in a CSV, unless `not_missing` keeps it
     (North America); live scoring reads posted text alike (`reads_missing_text`)."""
