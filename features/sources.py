@@ -13,6 +13,7 @@ tables sorted by (customer_id, timestamp) with a fresh index.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gzip
 import itertools
@@ -56,6 +57,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
+from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, not_an_attribute
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import match_lines
@@ -238,7 +240,9 @@ class _Table:
     history: pd.DataFrame | None = None
     """A customers log's attributes by time (`_attribute_history`)."""
     separator: str = ","
-    """A CSV file's, told by its header (`_delimiter`)."""
+    """A CSV file's, told by its header (`_separator`)."""
+    lines_above: int = 0
+    """A CSV file's lines above its header: a title, skipped (`_csv_header`)."""
     sheets: Sheets | None = None
     """A workbook's sheets holding the table (`workbooks.choose`)."""
     numbered: bool = False
@@ -562,6 +566,8 @@ def _read(
     if not path.is_file():
         table.error(None, 0, "file not found")
         return None
+    if (misnamed := _misnamed(path)) is not None:
+        table.warning(None, 0, misnamed)
     header = _header(table, fmt, config)
     if header is None:
         return None
@@ -773,14 +779,16 @@ def _lookup(
     if fmt is None or not path.is_file():
         table.error(None, 0, f"{where}: {'file not found' if fmt else 'unsupported file type'}")
         return None
+    if (misnamed := _misnamed(path)) is not None:
+        table.warning(None, 0, f"{where}: {misnamed}")
     wanted = [lookup.on, *lookup.columns]
     try:
         if fmt == "csv":
-            sep = _delimiter(path)
-            header = list(pd.read_csv(path, sep=sep, nrows=0).columns)
+            above, sep = _csv_header(path, wanted)
+            header = list(pd.read_csv(path, sep=sep, nrows=0, skiprows=above).columns)
             missing = [c for c in wanted if c not in header]
             usecols = [c for c in wanted if c in header]
-            frame = pd.read_csv(path, sep=sep, dtype="str", usecols=usecols)
+            frame = pd.read_csv(path, sep=sep, dtype="str", usecols=usecols, skiprows=above)
         else:
             if fmt == "excel":
                 sheets = workbooks.choose(path, None, wanted, MISSING_TEXT)
@@ -947,14 +955,26 @@ _FORMAT_NAMES = {"parquet": "Parquet", "json": "JSON lines", "excel": "a workboo
 
 
 def _format(path: Path) -> _Format | None:
+    """The reader of a file, told by its name; a workbook by its content too, whatever its
+    name says (`_misnamed`)."""
     name = path.name.lower()
+    if name.endswith(_WORKBOOK_SUFFIXES) or workbooks.suffix_by_content(path) is not None:
+        return "excel"
     if name.endswith(_CSV_SUFFIXES):
         return "csv"
     if name.endswith(_JSON_SUFFIXES):
         return "json"
-    if name.endswith(_WORKBOOK_SUFFIXES):
-        return "excel"
     return "parquet" if name.endswith(_PARQUET_SUFFIXES) else None
+
+
+def _misnamed(path: Path) -> str | None:
+    """What a warning says of a workbook named as another format: it is read as the
+    workbook it is (the user meant its rows), and renamed it misleads no other tool."""
+    suffix = workbooks.suffix_by_content(path)
+    if suffix is None or path.name.lower().endswith(_WORKBOOK_SUFFIXES):
+        return None
+    what = f"a workbook ({suffix}) by its content, not the format its name says"
+    return f"{what}: read as one; rename it {path.stem}{suffix}"
 
 
 def _missing_text(not_missing: list[str]) -> tuple[str, ...]:
@@ -983,9 +1003,14 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         if fmt == "json":
             _check_json_head(table.path)
             return list(_parsed_json(table.path).columns)  # every line's keys (read next)
-        table.separator = _delimiter(table.path)
         if names is None:
-            return list(pd.read_csv(table.path, nrows=0, sep=table.separator).columns)
+            wanted = [*table.sources.values()]
+            table.lines_above, table.separator = _csv_header(table.path, wanted)
+            if (above := skipped(table.lines_above, unit="line")) is not None:
+                table.warning(None, 0, above)
+            options = {"sep": table.separator, "skiprows": table.lines_above}
+            return list(pd.read_csv(table.path, nrows=0, **options).columns)
+        table.separator = _delimiter(table.path)
         lines = pd.read_csv(table.path, nrows=2, sep=table.separator, header=None, dtype="str")
         first = list(lines.iloc[0].fillna("")) if len(lines) else []
         if len(first) != len(names):
@@ -1110,7 +1135,11 @@ def _read_columns(
     # or its type '1' would read '1.0'
     numbers = {s for canonical, s in sources.items() if canonical in NUMBER_COLUMNS}
     dtypes.update(dict.fromkeys(numbers - texts, "float64"))
-    options: dict[str, object] = {"usecols": columns, "sep": table.separator}
+    options: dict[str, object] = {
+        "usecols": columns,
+        "sep": table.separator,
+        "skiprows": table.lines_above,
+    }
     if table.spec.column_names is not None:
         options.update(header=None, names=table.spec.column_names)
     if not_missing:
@@ -1209,13 +1238,43 @@ def _open_text(path: Path) -> TextIO:
     return opener(path, "rt", encoding="utf-8", errors="replace")
 
 
-def _delimiter(path: Path) -> str:
-    """',' unless the first line splits on ';', tab or '|' instead (European exports
-    write semicolons): the separator that gives it the most columns; `BLANKS` when it
-    splits on none of them but on runs of spaces (the CDNOW log's `00001 19970101  1
-    11.77`)."""
+def _csv_header(path: Path, wanted: list[str]) -> tuple[int, str]:
+    """The lines above delimited text's header (`header_row`: a title line is skipped)
+    and its separator, told by the header line (`_separator`)."""
     with _open_text(path) as handle:
-        first, second = handle.readline(), handle.readline()
+        lines = list(itertools.islice(handle, HEADER_ROWS + 1))
+    if not lines:
+        return 0, ","
+    lines[0] = lines[0].removeprefix("\ufeff")  # pandas reads past a byte-order mark too
+    separators = [
+        _separator(line, after) for line, after in zip(lines, [*lines[1:], ""], strict=True)
+    ]
+    row = header_row(map(_fields, lines, separators), wanted)
+    return row, separators[row]
+
+
+def _fields(line: str, separator: str) -> list[str]:
+    """A line's fields as pandas reads them: quotes around a field are no part of it."""
+    if separator == BLANKS:
+        return line.split()
+    try:
+        return next(csv.reader([line], delimiter=separator), [])
+    except csv.Error:  # a text cell past the csv module's field limit: no header's line
+        return line.split(separator)
+
+
+def _delimiter(path: Path) -> str:
+    """The separator of delimited text without a header line (`column_names`): its
+    first line's (`_separator`)."""
+    with _open_text(path) as handle:
+        return _separator(handle.readline(), handle.readline())
+
+
+def _separator(first: str, second: str) -> str:
+    """',' unless the `first` line splits on ';', tab or '|' instead (European exports
+    write semicolons): the separator that gives it the most columns; `BLANKS` when it
+    splits on none of them but on runs of spaces and the line after it, `second`, does
+    alike (the CDNOW log's `00001 19970101  1 11.77`)."""
     best = max(",;\t|", key=lambda sep: (first.count(sep), sep == ","))
     fields = len(first.split())
     if first.count(best) == 0 and fields > 1 and len(second.split()) in (fields, 0):

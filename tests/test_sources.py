@@ -35,6 +35,7 @@ from features.sources import (
 from features.tables import Tables
 from serving.batch import active_only
 from tests.factories import (
+    AS_OF,
     customers_frame,
     events_frame,
     interactions_frame,
@@ -449,6 +450,93 @@ def test_a_sheet_the_workbook_lacks_is_an_error_naming_its_sheets(tmp_path):
     assert "column not found" in only_error(report).message
     note = next(w.message for w in report.warnings if "sheet" in w.message)
     assert "no sheet holds every column mapped (the sheets: '2010', '2011')" in note
+
+
+def _titled_workbook(path: Path, customers: pd.DataFrame) -> Path:
+    """Kaggle's E Commerce workbook in small: a data dictionary naming the columns one a
+    row, then the customers under a title row."""
+    entries = [["E Comm", name, f"the customer's {name}"] for name in customers.columns]
+    notes = pd.DataFrame(entries, columns=["Data", "Variable", "Description"])
+    with pd.ExcelWriter(path) as writer:
+        notes.to_excel(writer, sheet_name="Data Dict", index=False)
+        title = pd.DataFrame([["E Commerce churn data"]])
+        title.to_excel(writer, sheet_name="E Comm", index=False, header=False)
+        customers.to_excel(writer, sheet_name="E Comm", index=False, startrow=1)
+    return path
+
+
+def test_a_sheet_headed_below_a_title_row_is_read_from_its_header(tmp_path):
+    """Read from its first row, the 'E Comm' sheet's columns were 'Unnamed: 0', ..., and
+    the sheets were compared by those: the dictionary was read. Its header is the row
+    holding the columns mapped, with or without `sheet:`."""
+    book = _titled_workbook(tmp_path / "E Commerce Dataset.xlsx", customers_frame())
+    expected = load(tmp_path / "csv").customers
+    config = write_dataset(tmp_path, specs={"customers": {"path": book.name}})
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    pd.testing.assert_frame_equal(tables.customers, expected, check_dtype=False)
+    note = next(w.message for w in report.warnings if w.table == "customers")
+    skipped = "header on row 2, 1 row above it skipped"
+    assert note == f"read sheet 'E Comm' ({skipped}); set `sheet:` to read another"
+
+    named = {"customers": {"path": book.name, "sheet": "E Comm"}}
+    tables, report = validate(load_config(write_dataset(tmp_path, specs=named)))
+    assert tables is not None
+    pd.testing.assert_frame_equal(tables.customers, expected, check_dtype=False)
+    assert [w.message for w in report.warnings if w.table == "customers"] == [skipped]
+
+
+def test_no_sheet_is_said_to_hold_the_columns_when_none_holds_any(tmp_path):
+    """Every sheet holding none of the columns mapped was said to "also hold the columns
+    mapped, with another header"."""
+    notes = pd.DataFrame({"Variable": ["Tenure"], "Meaning": ["months a customer"]})
+    _workbook(tmp_path / "shop.xlsx", {"Data Dict": notes, "Sheet2": pd.DataFrame({"x": [1]})})
+    config = write_dataset(tmp_path, specs={"customers": {"path": "shop.xlsx"}})
+    _, report = validate(load_config(config))
+    note = next(w.message for w in report.warnings if "sheet" in w.message)
+    assert "also hold" not in note
+    assert note.startswith("read sheet 'Data Dict'; no sheet holds every column mapped")
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_delimited_text_headed_below_a_title_line_is_read_from_its_header(tmp_path, sep):
+    """Exports write a title and a blank line above the header; its separator is the
+    header line's, not the title's."""
+    config = write_dataset(tmp_path)
+    path = tmp_path / "data" / "transactions.csv"
+    rows = pd.read_csv(path)
+    path.write_text(f"Sales export, as of {AS_OF}\n\n" + rows.to_csv(sep=sep, index=False))
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    expected = load(tmp_path / "csv").transactions
+    pd.testing.assert_frame_equal(tables.transactions, expected, check_dtype=False)
+    notes = [w.message for w in report.warnings if w.table == "transactions"]
+    assert "header on line 3, 2 lines above it skipped" in notes
+
+
+def test_a_text_cell_past_the_csv_modules_field_limit_is_read(tmp_path):
+    """The header is looked for with the csv module, whose fields stop at 131,072
+    characters; pandas reads a longer cell (a review's text), and so does the look."""
+    long_text = "x" * 200_000
+    lines = transactions_frame().assign(category=lambda f: [long_text, *f["category"][1:]])
+    tables = load(tmp_path, transactions=lines)
+    assert tables.transactions["category"].str.len().max() == len(long_text)
+
+
+def test_a_workbook_named_as_delimited_text_is_read_as_the_workbook_it_is(tmp_path):
+    """A workbook saved as `customers.csv` failed as "'utf-8' codec can't decode byte
+    0x89": it is read by its content, and the warning says how to name it."""
+    config = write_dataset(tmp_path)
+    expected = load(tmp_path / "csv").customers
+    path = tmp_path / "data" / "customers.csv"
+    write_table(customers_frame(), tmp_path / "customers.xlsx").replace(path)
+    assert sources.reads_missing_text(path)  # live scoring reads it as a workbook too
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    pd.testing.assert_frame_equal(tables.customers, expected, check_dtype=False)
+    note = next(w.message for w in report.warnings if w.table == "customers")
+    what = "a workbook (.xlsx) by its content, not the format its name says"
+    assert note == f"{what}: read as one; rename it customers.xlsx"
 
 
 def test_a_workbook_reads_na_text_as_blank_unless_kept(tmp_path):
@@ -905,6 +993,15 @@ def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path, fmt):
     assert set(lines["category"].dropna()) == {"dairy", "bakery"}
     (warning,) = [w for w in report.warnings if f"not in products.{fmt}" in w.message]
     assert warning.rows == 1 and "their aisle are blank" in warning.message
+
+
+def test_a_lookup_headed_below_a_title_line_is_read_from_its_header(tmp_path):
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
+    path = tmp_path / "data" / "titled.csv"
+    write_table(products, path).write_text("Products\n" + path.read_text())
+    tables, report = _with_products(tmp_path, products, path="data/titled.csv")
+    assert report.errors == [] and tables is not None
+    assert set(tables.transactions["category"].dropna()) == {"dairy", "bakery"}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,52 @@
+"""Where a table's header is: the row holding the most of the columns mapped, not always
+the first.
+
+Exports put a title, a date or a blank line above the header: Kaggle's E Commerce
+workbook heads its 'E Comm' sheet with one, and read from its first row the sheet's
+columns were 'Unnamed: 0', 'Unnamed: 1', ... So the header of a workbook's sheet or of
+delimited text is the row, among its first `HEADER_ROWS`, that holds the most of the
+columns the table maps (the first of a tie: the first row, when no row holds more), and
+the rows above it are skipped, said in a warning (`skipped`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+HEADER_ROWS = 20
+"""The rows a header is looked for in: a title and notes above it take a few."""
+
+
+def header_row(rows: Iterable[Iterable[object]], wanted: Iterable[str]) -> int:
+    """The position of the row, among the first `HEADER_ROWS` of `rows`, whose cells
+    (as text) hold the most `wanted` names; the first of a tie, 0 without rows.
+
+    A later row holding a single name of several wanted is no header: a data dictionary
+    lists one name a row ('E Comm', 'CustomerID', 'Unique customer ID'), and read from
+    there the sheet named by mistake listed its entries as its columns."""
+    names = set(wanted)
+    held = [
+        len(names & {_text(cell) for cell in row}) for row in itertools.islice(rows, HEADER_ROWS)
+    ]
+    if not held:
+        return 0
+    best = held.index(max(held))
+    return best if held[best] >= min(2, len(names)) else 0
+
+
+def skipped(row: int, *, unit: str, where: str = "") -> str | None:
+    """What a warning says of a header found on `row` (from 0), the rows above it skipped
+    ('header on row 3 of 'E Comm', 2 rows above it skipped'); None on the first.
+    `unit`: 'row' of a sheet, 'line' of text; `where`: what it is the row of."""
+    if row == 0:
+        return None
+    above = f"{row} {unit}{'s' if row > 1 else ''}"
+    return f"header on {unit} {row + 1}{where}, {above} above it skipped"
+
+
+def _text(cell: object) -> str:
+    """A cell as a header names it: 2010 in a column of numbers and blanks is read 2010.0."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
