@@ -1966,6 +1966,10 @@ def _one_value(clean: pd.Series) -> str:
 
 
 ZERO_SHARE_AT_LEAST = 0.05
+ZERO_SHARE_AT_MOST = 0.5
+"""A 0 in most rows is the usual state, not an unknown: BigML's `Number vmail messages`
+is 0 in 72-73% of both halves of its split (no voice-mail plan), its others 4 to 51; the
+hint came for one half only, by where its smallest message count fell."""
 ZERO_GAP_AT_LEAST = 0.25
 """0 sits apart from an attribute's other values when its smallest non-zero value is at
 least this share of their median (and above 1): ages 18 to 99 (median 45) beside a spike
@@ -1974,10 +1978,14 @@ of 0, as a telecom extract writes an unknown age; not counts or tenures, from 1 
 
 def _zero_like_unknown(values: pd.Series) -> bool:
     """Whether 0 looks like a placeholder for unknown: in `ZERO_SHARE_AT_LEAST` of the
-    rows or more, and apart from the other values, which are all positive."""
+    rows or more but not most of them, and apart from the other values, which are all
+    positive."""
     zeros = values == 0
     rest = values[values.notna() & ~zeros]
-    if zeros.mean() < ZERO_SHARE_AT_LEAST or len(rest) < NUMBERS_AT_LEAST or rest.min() <= 1:
+    share = zeros.mean()
+    if not ZERO_SHARE_AT_LEAST <= share <= ZERO_SHARE_AT_MOST:
+        return False
+    if len(rest) < NUMBERS_AT_LEAST or rest.min() <= 1:
         return False  # counts and ratings run up from 1: their 0 is a measurement
     return bool(rest.min() >= ZERO_GAP_AT_LEAST * rest.median())
 

@@ -2412,6 +2412,11 @@ def test_zeros_apart_from_an_attributes_other_values_are_named_as_a_likely_unkno
     specs["customers"]["missing_values"] = {"age": [0]}
     _, report = check(tmp_path, customers=people, specs=specs)
     assert not [w for w in report.warnings if w.column == "age"]
+    most = people.assign(age=[0] * 30 + list(range(20, 30)))  # 0 in 75%: the usual state
+    _, report = check(
+        tmp_path, customers=most, specs={"customers": {"columns": {}, "attributes": ["age"]}}
+    )
+    assert not [w for w in report.warnings if w.column == "age"]
 
 
 def test_a_message_for_many_columns_is_said_once_naming_them(tmp_path, caplog):
