@@ -330,7 +330,13 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving.batch import beyond_training, prepare, unseen_levels
+    from serving.batch import (
+        beyond_training,
+        filled_at_median,
+        filled_note,
+        prepare,
+        unseen_levels,
+    )
     from serving.settings import Settings
 
     run = load_config(config)
@@ -392,6 +398,9 @@ def score(
             f"{past.highest_trained:,.4g}): it reads them as that, not later, so their risk "
             "may be understated; a model trained on later cutoffs or longer history learns them"
         )
+    for filled in filled_at_median(job.champion.model.median_fills, job.features):
+        said = filled_note(filled, f"{filled.customers:,} customers")
+        console.print(f"[yellow]note:[/] {said}", highlight=False)
 
 
 ROW_NUMBER_IDS_NOTE = (

@@ -23,6 +23,7 @@ from churn.model import ChurnModel
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import gone_counts, label_churn
 from features.levels import texts
+from features.registry import plain_number
 from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
 from mlflow import MlflowClient
@@ -36,7 +37,7 @@ from serving.ranking import (
     rules_for,
     segments_of,
 )
-from serving.reasons import Explainer, Reason, population_means, unknown_levels
+from serving.reasons import Explainer, Reason, filled_blanks, population_means, unknown_levels
 from serving.settings import Settings
 
 CHAMPION = "champion"
@@ -394,6 +395,39 @@ def beyond_training(info: Mapping[str, Any], features: pd.DataFrame) -> list[Bey
         if past and past >= BEYOND_SHARE * len(features):
             found.append(BeyondTraining(name, past, float(values.max()), float(trained)))
     return sorted(found, key=lambda b: -b.customers)
+
+
+@dataclass(frozen=True)
+class FilledBlanks:
+    """Scored customers blank in a numeric attribute no training row had blank: scored at
+    its training median (`ChurnModel.median_fills`), and no reason names the cell."""
+
+    feature: str
+    customers: int
+    median: float
+    rows: np.ndarray = field(compare=False, repr=False)
+    """Which of the scored rows (a live response names their customers)."""
+
+
+def filled_at_median(fills: Mapping[str, float], features: Mapping[str, Any]) -> list[FilledBlanks]:
+    """The `fills` attributes some scored customers (`features`: a batch's frame, or a
+    live request's columns) hold blank, most customers first: QA blanked 'Total day
+    minutes' in 60 rows of a telecom extract, which before scored them at whatever
+    XGBoost's default branch was (mean probability 0.142 -> 0.527) without a word."""
+    found = [
+        FilledBlanks(name, int(blank.sum()), fills[name], blank)
+        for name, blank in filled_blanks(features, fills).items()
+    ]
+    return sorted(found, key=lambda f: -f.customers)
+
+
+def filled_note(filled: FilledBlanks, who: str) -> str:
+    """The note on customers scored at a median, for `churn score` and a live response
+    alike; `who`: how many, or which."""
+    return (
+        f"{who} have no '{filled.feature}', which every training row had: scored at its "
+        f"training median {plain_number(filled.median)}"
+    )
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, numbers
-from serving.batch import records
+from serving.batch import filled_at_median, filled_note, records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
     Reason,
@@ -242,8 +242,9 @@ def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -
     """Notes on the model's attributes customers were posted without: each is scored as
     unknown, read as training's blanks were (three omitted usage attributes took a
     telecom customer from 0.16 to 0.68), so the response says which. A posted null says
-    unknown on purpose and gets no note."""
-    wanted = list(model.attribute_kinds)
+    unknown on purpose and gets no note. One training never had blank is scored at its
+    median, and `median_notes` say so."""
+    wanted = [name for name in model.attribute_kinds if name not in model.median_fills]
     by_missing: dict[tuple[str, ...], list[str]] = {}
     for customer in customers:
         missing = tuple(name for name in wanted if name not in customer.attributes)
@@ -474,8 +475,23 @@ def respond(
             model.layout.capped,
         ),
         *negative_quantity_notes(request.customers),
+        *median_notes(features, ids, model),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}
+
+
+def median_notes(features: Mapping[str, Any], ids: Sequence[str], model: ChurnModel) -> list[str]:
+    """Notes on blanks scored at the training median (`serving.batch.filled_at_median`), as
+    the batch notes them, naming the customers."""
+    return [
+        filled_note(filled, f"customer(s) {_named(_at(ids, filled.rows))}")
+        for filled in filled_at_median(model.median_fills, features)
+    ]
+
+
+def _at(ids: Sequence[str], rows: np.ndarray) -> list[str]:
+    """The ids of the `rows` (a mask)."""
+    return [ids[i] for i in np.flatnonzero(rows).tolist()]
 
 
 def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from churn.contributions import directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.registry import safer_when
-from features.tables import Tables, data_end, undo_by
+from features.tables import Tables, data_end, numbers, undo_by
 from serving.ranking import (
     Rules,
     TierReference,
@@ -52,6 +53,7 @@ def package_model(
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
         "training_highest": _highest_risky(rows, data.specs),
+        "complete_attributes": _complete_attributes(rows, data.specs),
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,
@@ -112,6 +114,15 @@ def _highest_risky(rows: pd.DataFrame, specs: list) -> dict[str, float]:
     risky = [s.name for s in specs if s.dtype != "category" and safer_when(s.name) == "lower"]
     highest = rows[risky].max()
     return {name: float(value) for name, value in highest.items() if value == value}
+
+
+def _complete_attributes(rows: pd.DataFrame, specs: list) -> list[str]:
+    """The numeric attributes (the data's own columns) no training row had blank: the
+    trees never learned what a blank means there, so serving scores one at the training
+    median (`ChurnModel.median_fills`). Not the features computed from activity, whose
+    blank the trees did learn: no rhythm yet, a window reaching before the data."""
+    numeric = [s.name for s in specs if s.family == "attributes" and s.dtype != "category"]
+    return [name for name in numeric if len(rows) and np.isfinite(numbers(rows[name])).all()]
 
 
 DIRECTION_SAMPLE_ROWS = 20_000
