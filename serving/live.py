@@ -54,7 +54,7 @@ from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, numbers
-from serving.batch import filled_at_median, filled_note, records
+from serving.batch import beyond_note, beyond_training, filled_at_median, filled_note, records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
     Reason,
@@ -476,6 +476,7 @@ def respond(
         ),
         *negative_quantity_notes(request.customers),
         *median_notes(features, ids, model),
+        *beyond_notes(features, ids, model),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}
 
@@ -486,6 +487,16 @@ def median_notes(features: Mapping[str, Any], ids: Sequence[str], model: ChurnMo
     return [
         filled_note(filled, f"customer(s) {_named(_at(ids, filled.rows))}")
         for filled in filled_at_median(model.median_fills, features)
+    ]
+
+
+def beyond_notes(features: Mapping[str, Any], ids: Sequence[str], model: ChurnModel) -> list[str]:
+    """Notes on customers past the highest risky value training saw
+    (`serving.batch.beyond_training`), as the batch notes them, naming the customers: a
+    live customer is no share of a batch, so each one is noted."""
+    return [
+        beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
+        for past in beyond_training(model.info, features, least_share=0.0)
     ]
 
 

@@ -500,7 +500,8 @@ class ScoreOut(BaseModel):
         default_factory=list,
         description="What the scores took as unknown: the model's attributes a customer "
         "was posted without (a posted null says unknown on purpose and gets no note), "
-        "categorical levels it never trained on, and blanks scored at the training median.",
+        "categorical levels it never trained on, blanks scored at the training median; and "
+        "customers past the highest risky value training saw.",
     )
 
 

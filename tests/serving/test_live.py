@@ -752,6 +752,34 @@ def test_a_blank_where_training_had_none_scores_at_the_median_live(snapshot):
     assert before["notes"] == []
 
 
+def test_customers_past_the_highest_risky_value_training_saw_are_noted_live(
+    loaded, histories, cutoff
+):
+    """`churn score` notes them, and a live POST of one returned no notes: each posted
+    customer past it is named, by the batch's own check (a request is no share of a
+    batch). A model packaged before stores no ranges and notes none."""
+    request = ScoreIn.model_validate({"customers": histories, "cutoff": cutoff})
+    features = live.score_customers(request.customers, cutoff, loaded).features
+    days = dict(zip(features["customer_id"], features["days_since_last_purchase"], strict=True))
+    trained = sorted(days.values())[-3]
+    past = [c.customer_id for c in request.customers if days[c.customer_id] > trained]
+    assert past
+    info = {**loaded.model.info, "training_highest": {"days_since_last_purchase": trained}}
+    lowered = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
+    notes = live.score_history(request, lowered)["notes"]
+    assert [note for note in notes if "above the highest" in note] == [
+        f"customer(s) {', '.join(past)} have days_since_last_purchase above the highest the "
+        f"model trained on ({max(days.values()):,.4g} against {trained:,.4g}): it reads them "
+        "as that, not later, so their risk may be understated; a model trained on later "
+        "cutoffs or longer history learns them"
+    ]
+    info.pop("training_highest")
+    older = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
+    assert not any(
+        "above the highest" in note for note in live.score_history(request, older)["notes"]
+    )
+
+
 @pytest.fixture(scope="module")
 def flagged(tmp_path_factory) -> Loaded:
     """A labelled snapshot's model with a 0/1 flag (`Complain`) and a `Tenure` some
