@@ -28,7 +28,7 @@ import pandas as pd
 import xgboost as xgb
 from scipy.special import expit
 
-from features.attributes import with_kinds
+from features.attributes import is_flag, with_kinds
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import RunConfig
@@ -49,6 +49,7 @@ DERIVED_STATE = (
     "_one_thread_booster",
     "_trees",
     "attribute_kinds",
+    "flag_attributes",
     "median_fills",
     "_fill_columns",
 )
@@ -372,6 +373,12 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
             for spec in self.specs
             if spec.family == "attributes"
         }
+
+    @cached_property
+    def flag_attributes(self) -> frozenset[str]:
+        """The numeric attributes the model reads as 0/1 flags (`features.attributes.is_flag`):
+        its reasons say "Complain: yes", so a live request may post them so."""
+        return frozenset(spec.name for spec in self.specs if is_flag(spec))
 
     # -- MLflow pyfunc ---------------------------------------------------------------
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:

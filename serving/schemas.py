@@ -389,7 +389,7 @@ class CustomerHistoryIn(_In):
         default_factory=dict,
         description="The attributes the model was trained on (see /v1/model); others are "
         "ignored, missing ones are treated as unknown (at the training median, for a "
-        "numeric one no training row had blank).",
+        "numeric one no training row had blank); a 0/1 flag may be yes/no or true/false.",
     )
     transactions: list[TransactionIn] = Field(default_factory=list, max_length=MAX_ROWS)
     interactions: list[InteractionIn] = Field(default_factory=list, max_length=MAX_ROWS)

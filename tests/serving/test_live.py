@@ -797,6 +797,21 @@ def _flagged_item(loaded: Loaded, **attributes: object) -> dict:
     return live.score_history(request, loaded)
 
 
+def test_a_flag_posted_in_the_words_of_its_reasons_scores_as_its_number(flagged):
+    """Reasons read "Complain: yes", and POST "Complain": "yes" was a 422 ("no number"):
+    yes/no/true/false, in any case, are 1/0 for the model's flags, and only for them."""
+    assert flagged.model.flag_attributes == {"Complain"}
+    yes, no = _flagged_item(flagged, Complain=1), _flagged_item(flagged, Complain=0)
+    assert "Complain: yes" in [r["text"] for r in yes["items"][0]["reasons"]]
+    for words, number in (("yes", yes), ("Yes", yes), (" TRUE ", yes), ("no", no), ("False", no)):
+        assert _flagged_item(flagged, Complain=words) == number
+    with pytest.raises(live.NotANumberError, match=r"Complain='maybe'.*for Complain also yes/no"):
+        _flagged_item(flagged, Complain="maybe")
+    with pytest.raises(live.NotANumberError) as refused:
+        _flagged_item(flagged, CashbackAmount="yes")  # no flag: no words
+    assert "CashbackAmount='yes'" in str(refused.value) and "yes/no" not in str(refused.value)
+
+
 def test_an_attribute_training_had_blank_is_scored_unknown_as_the_trees_learned_it(flagged):
     """Only attributes no training row had blank are scored at their median: a blank
     `Tenure` the trees learned from, as the E Commerce Dataset's."""
@@ -1096,7 +1111,9 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
     """As the loader reads them: the log's cancellation pages are the cancellations
     table, and so are cancellations posted as such (a model trained on them would
     otherwise see none live, and score a member who switched renewal off as if not)."""
-    model = SimpleNamespace(config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = _member(
         ("2019-01-02", "NextSong"),
         ("2019-01-20", "Cancellation Confirmation"),
@@ -1116,7 +1133,9 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
 
 def test_a_posted_cancellation_without_a_time_is_none_as_the_loader_reads_it():
     """A subscriptions snapshot's blank canceled_at: the loader leaves the row out."""
-    model = SimpleNamespace(config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = _member(
         ("2019-01-02", "NextSong"),
         payments=("2019-01-01",),
@@ -1187,7 +1206,9 @@ def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
     spec = DataSpec.model_validate(
         {"transactions": {"path": "p.csv", "columns": {"paid_until": "expires"}}}
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "1970-01-01"))
     ends = live.to_tables([member], model).transactions["paid_until"]
     assert ends[0] == np.datetime64("2016-01-31") and np.isnat(ends[1])
@@ -1217,7 +1238,9 @@ def test_posted_further_quantities_are_the_features_the_loader_gives():
             }
         }
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = CustomerHistoryIn.model_validate(
         {
             "customer_id": "m1",
@@ -1285,7 +1308,9 @@ def test_posted_further_quantities_read_placeholders_as_the_loader_does():
             }
         }
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = CustomerHistoryIn.model_validate(
         {
             "customer_id": "m1",
@@ -1310,7 +1335,9 @@ def test_a_payment_logs_carried_attributes_posted_live_score_as_the_batch(tmp_pa
         write_dataset(tmp_path, transactions=payments_frame(), specs={"transactions": spec})
     )
     tables = load_tables(config)
-    model = SimpleNamespace(config=config, attribute_kinds=tables.attributes, info={})
+    model = SimpleNamespace(
+        config=config, attribute_kinds=tables.attributes, flag_attributes=(), info={}
+    )
     item = history_item(tables, 1)
     assert item["attributes"]["auto_renew"] == 0.0 and item["attributes"]["method"] == "paypal"
     posted = CustomerHistoryIn.model_validate(item)
@@ -1326,7 +1353,9 @@ def test_a_posted_list_price_gives_the_discount_the_loader_reads():
     spec = DataSpec.model_validate(
         {"transactions": {"path": "p.csv", "columns": {"list_price": "plan_list_price"}}}
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = CustomerHistoryIn.model_validate(
         {
             "customer_id": "m1",
@@ -1368,7 +1397,9 @@ def test_amounts_in_cents_read_live_as_the_loader_reads_them(tmp_path):
     batch = build_columns(loaded, cutoff=pd.Timestamp("2016-12-31"))
     spec = load_config(config).data
     info = {"data_start": "2016-11-01"}  # its year reaches before: spend_365d unknown
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info=info)
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info=info
+    )
     member = CustomerHistoryIn.model_validate(
         {"customer_id": "m1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
     )
@@ -1462,7 +1493,9 @@ def test_a_posted_list_price_reads_its_columns_placeholders_first():
             }
         }
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     lines = [
         {"timestamp": "2016-11-01", "amount": 99.0, "list_price": 0},
         {"timestamp": "2016-11-02", "amount": 99.0, "list_price": 100000},
