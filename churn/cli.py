@@ -330,7 +330,14 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
-    from serving.batch import beyond_training, prepare, unseen_levels
+    from serving.batch import (
+        beyond_note,
+        beyond_training,
+        filled_at_median,
+        filled_note,
+        prepare,
+        unseen_levels,
+    )
     from serving.settings import Settings
 
     run = load_config(config)
@@ -386,12 +393,11 @@ def score(
     for unseen in unseen_levels(layout.levels, job.features, derived=derived):
         console.print(f"[yellow]note:[/] {unseen_note(unseen, layout)}", highlight=False)
     for past in beyond_training(job.champion.model.info, job.features):
-        console.print(
-            f"[yellow]note:[/] {past.customers:,} customers have {past.feature} above the "
-            f"highest the model trained on ({past.highest_scored:,.4g} against "
-            f"{past.highest_trained:,.4g}): it reads them as that, not later, so their risk "
-            "may be understated; a model trained on later cutoffs or longer history learns them"
-        )
+        said = beyond_note(past, f"{past.customers:,} customers")
+        console.print(f"[yellow]note:[/] {said}", highlight=False)
+    for filled in filled_at_median(job.champion.model.median_fills, job.features):
+        said = filled_note(filled, f"{filled.customers:,} customers")
+        console.print(f"[yellow]note:[/] {said}", highlight=False)
     for caveat in job.champion.caveats.notes:  # last: what holds for every batch it scores
         console.print(f"[yellow]model caveat:[/] {caveat}", highlight=False)
 

@@ -28,7 +28,7 @@ import pandas as pd
 import xgboost as xgb
 from scipy.special import expit
 
-from features.attributes import with_kinds
+from features.attributes import is_flag, with_kinds
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import RunConfig
@@ -45,6 +45,15 @@ on a busy 2-core box; in a server's worker thread the input alone took ~2 ms on 
 PROBABILITY_FLOOR = 0.001
 """No customer is certain to stay or to leave: isotonic steps can hit exactly 0 or 1."""
 _UNSAFE = re.compile(r"[\[\]<,]")
+DERIVED_STATE = (
+    "_one_thread_booster",
+    "_trees",
+    "attribute_kinds",
+    "flag_attributes",
+    "median_fills",
+    "_fill_columns",
+)
+"""What a `ChurnModel` caches from its booster, specs and info: not pickled."""
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +172,12 @@ class FeatureLayout:
         return numbers(values)  # text is parsed, junk is missing
 
     def dmatrix(self, features: Mapping[str, Any], label: np.ndarray | None = None) -> xgb.DMatrix:
-        """The booster's input, for training and scoring alike (one encoding, no skew);
-        built on one thread for a small request, as it is scored (`SMALL_REQUEST_ROWS`)."""
-        array = self.array(features)
+        """The booster's input, for training and scoring alike (one encoding, no skew)."""
+        return self.dmatrix_of(self.array(features), label)
+
+    def dmatrix_of(self, array: np.ndarray, label: np.ndarray | None = None) -> xgb.DMatrix:
+        """`array` (as `array` builds it) as the booster's input; built on one thread for a
+        small request, as it is scored (`SMALL_REQUEST_ROWS`)."""
         return xgb.DMatrix(
             array,
             label=label,
@@ -205,11 +217,11 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
 
     # -- scoring feature rows (a frame, or plain columns) ----------------------------
     def dmatrix(self, features: Mapping[str, Any]) -> xgb.DMatrix:
-        return self.layout.dmatrix(features)
+        return self.layout.dmatrix_of(self._input(features))
 
     def margin(self, features: Mapping[str, Any]) -> np.ndarray:
         if self._trees is not None:
-            return self._trees.margin(self.layout.array(features))
+            return self._trees.margin(self._input(features))
         matrix = self.dmatrix(features)
         return self._booster_for(matrix.num_row()).predict(matrix, output_margin=True)
 
@@ -230,7 +242,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     def _explained(self, features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Margin and TreeSHAP contributions: by the compiled trees, else by XGBoost."""
         if self._trees is not None:
-            return self._trees.margin_and_contributions(self.layout.array(features))
+            return self._trees.margin_and_contributions(self._input(features))
         matrix = self.dmatrix(features)
         if matrix.num_row() == 0:
             return np.zeros(0), np.zeros((0, len(self.layout.names) + 1), dtype=np.float32)
@@ -239,6 +251,32 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
             booster.predict(matrix, output_margin=True),
             booster.predict(matrix, pred_contribs=True),
         )
+
+    def _input(self, features: Mapping[str, Any]) -> np.ndarray:
+        """The booster's input (`FeatureLayout.array`), a blank in a `median_fills`
+        attribute at its training median."""
+        array = self.layout.array(features)
+        for j, median in self._fill_columns:
+            column = array[:, j]
+            column[np.isnan(column)] = median
+        return array
+
+    @cached_property
+    def median_fills(self) -> dict[str, float]:
+        """The numeric attributes no training row had blank (`info["complete_attributes"]`),
+        each with its training median, at which a blank in one is scored: the trees never
+        learned a blank there, so it took whichever branch XGBoost defaults to (a
+        SyriaTel customer with 'Total day minutes' blanked scored as one at 302.7 did,
+        0.084 -> 0.939). A model packaged before fills none."""
+        medians = self.info.get("reason_pivots") or {}
+        complete = self.info.get("complete_attributes") or ()
+        return {name: float(medians[name]) for name in complete if name in medians}
+
+    @cached_property
+    def _fill_columns(self) -> list[tuple[int, float]]:
+        """(input column, median) of each `median_fills` attribute."""
+        where = {name: j for j, name in enumerate(self.layout.names)}
+        return [(where[name], m) for name, m in self.median_fills.items() if name in where]
 
     @cached_property
     def _trees(self) -> CompiledTrees | None:
@@ -265,9 +303,9 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         return booster
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled (logged) without what scoring derives from the booster."""
+        """Pickled (logged) without what scoring derives from the rest (`DERIVED_STATE`)."""
         state = dict(self.__dict__)
-        for derived in ("_one_thread_booster", "_trees", "attribute_kinds"):
+        for derived in DERIVED_STATE:
             state.pop(derived, None)
         return state
 
@@ -335,6 +373,12 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
             for spec in self.specs
             if spec.family == "attributes"
         }
+
+    @cached_property
+    def flag_attributes(self) -> frozenset[str]:
+        """The numeric attributes the model reads as 0/1 flags (`features.attributes.is_flag`):
+        its reasons say "Complain: yes", so a live request may post them so."""
+        return frozenset(spec.name for spec in self.specs if is_flag(spec))
 
     # -- MLflow pyfunc ---------------------------------------------------------------
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:

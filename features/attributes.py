@@ -10,6 +10,7 @@ auto-renew flag) are read as of each cutoff.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -92,6 +93,19 @@ def attribute_spec(
         categories=levels,
         reason_missing=missing,
     )
+
+
+FLAG_CONVERSIONS = frozenset("yY")
+"""The reason conversions of a flag's value, "yes"/"no" or "Yes"/"No" (`attribute_spec`)."""
+
+
+def is_flag(spec: FeatureSpec) -> bool:
+    """A numeric attribute declared a 0/1 flag (only 0 and 1 in the data, `_is_flag`), as
+    its reason reads it ("Complain: yes")."""
+    if spec.family != FAMILY.name or spec.dtype == "category" or spec.reason is None:
+        return False
+    parsed = string.Formatter().parse(spec.reason)
+    return any(conversion in FLAG_CONVERSIONS for _, _, _, conversion in parsed)
 
 
 def _levels(values: pd.Series) -> tuple[str, ...]:

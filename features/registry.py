@@ -310,6 +310,11 @@ class _Plain(float):
         return f"{value:.{decimals}f}"
 
 
+def plain_number(value: float) -> str:
+    """A number as a reason shows it (`{!n}`): in full, never in exponent notation."""
+    return format(_Plain(value))
+
+
 ESTIMATE_FLOOR = 0.001
 """Below it an estimate reads "fewer than 0.001": its digits would only be noise."""
 

@@ -24,8 +24,9 @@ from churn.model import ChurnModel
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import gone_counts, label_churn
 from features.levels import texts
+from features.registry import plain_number
 from features.sources import load_tables
-from features.tables import Tables, after_data_end, data_end, snapshot_cutoff
+from features.tables import Tables, after_data_end, data_end, numbers, snapshot_cutoff
 from mlflow import MlflowClient
 from serving import store
 from serving.caveats import Caveats, caveats_of
@@ -38,7 +39,7 @@ from serving.ranking import (
     rules_for,
     segments_of,
 )
-from serving.reasons import Explainer, Reason, population_means, unknown_levels
+from serving.reasons import Explainer, Reason, filled_blanks, population_means, unknown_levels
 from serving.settings import Settings
 
 CHAMPION = "champion"
@@ -382,30 +383,81 @@ class BeyondTraining:
     customers: int
     highest_scored: float
     highest_trained: float
+    rows: np.ndarray = field(compare=False, repr=False)
+    """Which of the scored rows (a live response names their customers)."""
 
 
 BEYOND_SHARE = 0.01
 """From this share of the scored customers on, being past training is worth a note."""
 
 
-def beyond_training(info: Mapping[str, Any], features: pd.DataFrame) -> list[BeyondTraining]:
+def beyond_training(
+    info: Mapping[str, Any], features: Mapping[str, Any], *, least_share: float = BEYOND_SHARE
+) -> list[BeyondTraining]:
     """Risky features (`training_highest`, stored when the model was packaged) on which
-    at least `BEYOND_SHARE` of the scored customers lie past anything training saw: on
-    four months of data no regular had lapsed by the training cutoffs, and regulars
-    silent 47 times their usual gap scored 5% at 77% churn. Models packaged before
-    store no ranges and get no note."""
+    at least `least_share` of the scored customers (`features`: a batch's frame, or a live
+    request's columns) lie past anything training saw: on four months of data no regular
+    had lapsed by the training cutoffs, and regulars silent 47 times their usual gap
+    scored 5% at 77% churn. Models packaged before store no ranges and get no note."""
     highest = info.get("training_highest")
-    if not isinstance(highest, Mapping) or features.empty:
+    if not isinstance(highest, Mapping):
         return []
     found = []
     for name, trained in highest.items():
         if name not in features:
             continue
-        values = pd.to_numeric(features[name], errors="coerce")
-        past = int((values > trained).sum())
-        if past and past >= BEYOND_SHARE * len(features):
-            found.append(BeyondTraining(name, past, float(values.max()), float(trained)))
+        values = numbers(features[name])
+        past = values > trained
+        count = int(past.sum())
+        if count and count >= least_share * len(values):
+            found.append(
+                BeyondTraining(name, count, float(values[past].max()), float(trained), past)
+            )
     return sorted(found, key=lambda b: -b.customers)
+
+
+def beyond_note(past: BeyondTraining, who: str) -> str:
+    """The note on customers past training, for `churn score` and a live response alike;
+    `who`: how many, or which."""
+    return (
+        f"{who} have {past.feature} above the highest the model trained on "
+        f"({past.highest_scored:,.4g} against {past.highest_trained:,.4g}): it reads them as "
+        "that, not later, so their risk may be understated; a model trained on later cutoffs "
+        "or longer history learns them"
+    )
+
+
+@dataclass(frozen=True)
+class FilledBlanks:
+    """Scored customers blank in a numeric attribute no training row had blank: scored at
+    its training median (`ChurnModel.median_fills`), and no reason names the cell."""
+
+    feature: str
+    customers: int
+    median: float
+    rows: np.ndarray = field(compare=False, repr=False)
+    """Which of the scored rows (a live response names their customers)."""
+
+
+def filled_at_median(fills: Mapping[str, float], features: Mapping[str, Any]) -> list[FilledBlanks]:
+    """The `fills` attributes some scored customers (`features`: a batch's frame, or a
+    live request's columns) hold blank, most customers first: QA blanked 'Total day
+    minutes' in 60 rows of a telecom extract, which before scored them at whatever
+    XGBoost's default branch was (mean probability 0.142 -> 0.527) without a word."""
+    found = [
+        FilledBlanks(name, int(blank.sum()), fills[name], blank)
+        for name, blank in filled_blanks(features, fills).items()
+    ]
+    return sorted(found, key=lambda f: -f.customers)
+
+
+def filled_note(filled: FilledBlanks, who: str) -> str:
+    """The note on customers scored at a median, for `churn score` and a live response
+    alike; `who`: how many, or which."""
+    return (
+        f"{who} have no '{filled.feature}', which every training row had: scored at its "
+        f"training median {plain_number(filled.median)}"
+    )
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, numbers
-from serving.batch import records
+from serving.batch import beyond_note, beyond_training, filled_at_median, filled_note, records
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
     Reason,
@@ -162,25 +162,45 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
     numeric = [name for name, kind in model.attribute_kinds.items() if kind == "numeric"]
-    unknown = attribute_unknowns(model)
+    unknown, flags = attribute_unknowns(model), model.flag_attributes
     bad = [
-        f"{c.customer_id}: {name}={c.attributes[name]!r}"
+        (c, name)
         for c in customers
         for name in numeric
-        if unknown.known(c.attributes.get(name), name) not in (None, "")
-        and not np.isfinite(_number(c.attributes[name]))  # 'inf' is no measurement
+        if (value := posted_attribute(c, name, unknown, flags)) not in (None, "")
+        and not np.isfinite(_number(value))  # 'inf' is no measurement
     ]
     if bad:
+        said = [f"{c.customer_id}: {name}={c.attributes[name]!r}" for c, name in bad]
         texts = model.info.get("unknown_texts") or {}
         placeholders = sorted({str(t) for listed in texts.values() for t in listed})
         also = (
             f" (or {', '.join(map(repr, placeholders))}, read as unknown)" if placeholders else ""
         )
+        flagged = list(dict.fromkeys(name for _, name in bad if name in flags))
+        also += f"; for {', '.join(flagged)} also yes/no or true/false" if flagged else ""
         raise NotANumberError(
-            f"numeric attribute(s) posted as no number ({'; '.join(bad[:3])}"
+            f"numeric attribute(s) posted as no number ({'; '.join(said[:3])}"
             f"{f'; and {len(bad) - 3} more' if len(bad) > 3 else ''}): post finite numbers or null"
             f"{also}"
         )
+
+
+FLAG_WORDS = {"yes": 1.0, "true": 1.0, "no": 0.0, "false": 0.0}
+"""A 0/1 flag attribute's words (any case): its reasons read "Complain: yes", and posted
+so it was a 422."""
+
+
+def posted_attribute(
+    customer: CustomerHistoryIn, name: str, unknown: AttributeUnknowns, flags: Collection[str]
+) -> Any:
+    """A posted attribute as the model reads it: None where it is a placeholder for
+    unknown (`unknown`), 1 or 0 for a flag's words (`FLAG_WORDS`; `flags`: the model's
+    `flag_attributes`, the only attributes read so)."""
+    value = unknown.known(customer.attributes.get(name), name)
+    if name in flags and isinstance(value, str):
+        return FLAG_WORDS.get(value.strip().lower(), value)
+    return value
 
 
 def require_some_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
@@ -242,8 +262,9 @@ def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -
     """Notes on the model's attributes customers were posted without: each is scored as
     unknown, read as training's blanks were (three omitted usage attributes took a
     telecom customer from 0.16 to 0.68), so the response says which. A posted null says
-    unknown on purpose and gets no note."""
-    wanted = list(model.attribute_kinds)
+    unknown on purpose and gets no note. One training never had blank is scored at its
+    median, and `median_notes` say so."""
+    wanted = [name for name in model.attribute_kinds if name not in model.median_fills]
     by_missing: dict[tuple[str, ...], list[str]] = {}
     for customer in customers:
         missing = tuple(name for name in wanted if name not in customer.attributes)
@@ -474,8 +495,34 @@ def respond(
             model.layout.capped,
         ),
         *negative_quantity_notes(request.customers),
+        *median_notes(features, ids, model),
+        *beyond_notes(features, ids, model),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}
+
+
+def median_notes(features: Mapping[str, Any], ids: Sequence[str], model: ChurnModel) -> list[str]:
+    """Notes on blanks scored at the training median (`serving.batch.filled_at_median`), as
+    the batch notes them, naming the customers."""
+    return [
+        filled_note(filled, f"customer(s) {_named(_at(ids, filled.rows))}")
+        for filled in filled_at_median(model.median_fills, features)
+    ]
+
+
+def beyond_notes(features: Mapping[str, Any], ids: Sequence[str], model: ChurnModel) -> list[str]:
+    """Notes on customers past the highest risky value training saw
+    (`serving.batch.beyond_training`), as the batch notes them, naming the customers: a
+    live customer is no share of a batch, so each one is noted."""
+    return [
+        beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
+        for past in beyond_training(model.info, features, least_share=0.0)
+    ]
+
+
+def _at(ids: Sequence[str], rows: np.ndarray) -> list[str]:
+    """The ids of the `rows` (a mask)."""
+    return [ids[i] for i in np.flatnonzero(rows).tolist()]
 
 
 def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:
@@ -862,7 +909,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     unknown = attribute_unknowns(model)
     consumables = data.transactions and data.transactions.consumable_categories
     return Tables(
-        customers=_customers(customers, kinds, unknown, signup=signup),
+        customers=_customers(customers, model, unknown, signup=signup),
         **posted_activity(customers, data),
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
@@ -898,7 +945,7 @@ def interaction_types(posted: np.ndarray, spec: InteractionsSpec) -> np.ndarray:
 
 def _customers(
     customers: list[CustomerHistoryIn],
-    kinds: Mapping[str, str],
+    model: ChurnModel,
     unknown: AttributeUnknowns,
     *,
     signup: bool,
@@ -908,9 +955,10 @@ def _customers(
     columns = {"customer_id": _texts_as_posted([c.customer_id for c in ordered])}
     if signup:
         columns["signup_date"] = _times([c.signup_date for c in ordered])
-    for name, kind in kinds.items():
+    flags = model.flag_attributes
+    for name, kind in model.attribute_kinds.items():
         values = np.array(
-            [unknown.known(c.attributes.get(name), name) for c in ordered], dtype=object
+            [posted_attribute(c, name, unknown, flags) for c in ordered], dtype=object
         )
         columns[name] = numbers(values) if kind == "numeric" else _texts(values)
     return columns

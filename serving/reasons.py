@@ -61,6 +61,7 @@ from features.registry import (
     safer_when,
     template_fields,
 )
+from features.tables import numbers
 from features.words import billing_cycle_only, unspoken_on_payments
 
 if TYPE_CHECKING:
@@ -263,6 +264,20 @@ def unknown_levels(
             outside = unseen(np.asarray(features[name], dtype=object), trained)
             if outside.any():
                 found[name] = outside
+    return found
+
+
+def filled_blanks(features: Mapping[str, Any], fills: Collection[str]) -> dict[str, np.ndarray]:
+    """Per attribute of `fills` (`ChurnModel.median_fills`: scored at its training median
+    when blank) holding any, the blank rows (non-finite, as the model's input reads
+    them): the score says nothing about such a cell, so no reason names it, and the
+    notes of a batch and a live response say so."""
+    found = {}
+    for name in fills:
+        if name in features:
+            blank = ~np.isfinite(numbers(features[name]))
+            if blank.any():
+                found[name] = blank
     return found
 
 
@@ -491,11 +506,14 @@ class Explainer:
     capped: Collection[str] = ()
     twins: Sequence[Sequence[str]] = ()
     """Groups of attributes that are one number in different units (`_stories`)."""
+    filled: Collection[str] = ()
+    """The attributes scored at their training median when blank (`filled_blanks`)."""
 
     @classmethod
     def for_model(cls, model: ChurnModel) -> Explainer:
         """The model's own: its columns, learned directions, training medians, levels,
-        twin attributes and `reasons.never`."""
+        twin attributes and `reasons.never`, and the attributes it scores at their median
+        when blank."""
         return cls(
             specs=model.specs,
             columns=model.layout.safe_names,
@@ -506,6 +524,7 @@ class Explainer:
             levels=model.layout.levels,
             capped=model.layout.capped,
             twins=model.info.get("twin_attributes") or (),
+            filled=tuple(model.median_fills),
         )
 
     @cached_property
@@ -562,6 +581,12 @@ class Explainer:
         return [j for j, source in enumerate(self.grouping.sources) if source in excluded]
 
     @cached_property
+    def _filled(self) -> dict[str, int]:
+        """The `filled` attributes' columns."""
+        filled = set(self.filled)
+        return {source: j for j, source in enumerate(self.grouping.sources) if source in filled}
+
+    @cached_property
     def _rhythm(self) -> list[int]:
         return [j for j, source in enumerate(self.grouping.sources) if source in RHYTHM]
 
@@ -593,6 +618,8 @@ class Explainer:
             unknown = unknown_levels(features, self.levels)
         candidates = _zeroed(candidates, _neutral_values(self._neutral_points, features))
         candidates = _zeroed(candidates, _unknown_derived_levels(self._derived, unknown))
+        blanks = filled_blanks(features, self._filled).items()
+        candidates = _zeroed(candidates, ((self._filled[name], rows) for name, rows in blanks))
         candidates = _zeroed(candidates, _billing_cycle(self._declared, features, candidates))
         candidates = _zeroed(candidates, _broken_rhythm(self._rhythm, features, candidates))
         candidates = _zeroed(candidates, _outspent_wallet(self._wallet, features))

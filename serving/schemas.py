@@ -399,7 +399,8 @@ class CustomerHistoryIn(_In):
     attributes: dict[str, float | str | None] = Field(
         default_factory=dict,
         description="The attributes the model was trained on (see /v1/model); others are "
-        "ignored, missing ones are treated as unknown.",
+        "ignored, missing ones are treated as unknown (at the training median, for a "
+        "numeric one no training row had blank); a 0/1 flag may be yes/no or true/false.",
     )
     transactions: list[TransactionIn] = Field(default_factory=list, max_length=MAX_ROWS)
     interactions: list[InteractionIn] = Field(default_factory=list, max_length=MAX_ROWS)
@@ -509,7 +510,9 @@ class ScoreOut(BaseModel):
     notes: list[str] = Field(
         default_factory=list,
         description="What the scores took as unknown: the model's attributes a customer "
-        "was posted without (a posted null says unknown on purpose and gets no note).",
+        "was posted without (a posted null says unknown on purpose and gets no note), "
+        "categorical levels it never trained on, blanks scored at the training median; and "
+        "customers past the highest risky value training saw.",
     )
 
 

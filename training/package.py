@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from churn.contributions import directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.registry import safer_when
-from features.tables import Tables, data_end, undo_by
+from features.tables import Tables, data_end, numbers, undo_by
 from serving.ranking import (
     Rules,
     TierReference,
@@ -56,6 +57,7 @@ def package_model(
         "reason_pivots": _typical(rows, data.specs, "median"),
         "training_highest": _highest_risky(rows, data.specs),
         "twin_attributes": twin_attributes(rows, data.specs),
+        "complete_attributes": _complete_attributes(rows, data.specs),
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,
@@ -142,6 +144,15 @@ def twin_attributes(rows: pd.DataFrame, specs: list) -> list[list[str]]:
         if len(members) > 1:
             groups.append([varying[j] for j in members])
     return groups
+
+
+def _complete_attributes(rows: pd.DataFrame, specs: list) -> list[str]:
+    """The numeric attributes (the data's own columns) no training row had blank: the
+    trees never learned what a blank means there, so serving scores one at the training
+    median (`ChurnModel.median_fills`). Not the features computed from activity, whose
+    blank the trees did learn: no rhythm yet, a window reaching before the data."""
+    numeric = [s.name for s in specs if s.family == "attributes" and s.dtype != "category"]
+    return [name for name in numeric if len(rows) and np.isfinite(numbers(rows[name])).all()]
 
 
 DIRECTION_SAMPLE_ROWS = 20_000

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from features.build import build_columns
 from features.contract import UNTYPED_EVENT, ChurnSpec, DataSpec, InteractionsSpec, load_config
+from features.registry import plain_number
 from features.sources import load_tables
 from features.tables import Tables
 from serving import live
@@ -31,7 +32,7 @@ from serving.ranking import TIERS, TierReference
 from serving.schemas import MAX_CUSTOMERS, CustomerHistoryIn, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
-from tests.training.datasets import telecom_snapshot
+from tests.training.datasets import flag_snapshot, telecom_snapshot
 from training.package import package_model
 from training.protocol import run_protocol
 from training.report import build_report
@@ -679,17 +680,17 @@ def test_attributes_not_posted_are_noted_as_scored_unknown(snapshot):
     row = tables.customers.iloc[0]
     everything = {name: row[name] for name in names}
     posted = [
-        {"customer_id": f"c{i}", "attributes": {**everything, "tenure": None}} for i in range(5)
+        {"customer_id": f"c{i}", "attributes": {**everything, "Contract": None}} for i in range(5)
     ]
-    posted[0]["attributes"].pop("MonthlyCharges")
+    posted[0]["attributes"].pop("Contract")
     scored = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)
     assert scored["notes"] == [
-        "MonthlyCharges not posted for customer(s) c0: scored as unknown (post null to say unknown)"
+        "Contract not posted for customer(s) c0: scored as unknown (post null to say unknown)"
     ]
     for customer in posted[1:]:
-        customer["attributes"].pop("MonthlyCharges")
+        customer["attributes"].pop("Contract")
     (note,) = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)["notes"]
-    assert note.startswith("MonthlyCharges not posted for customer(s) c0, c1, c2 and 2 more")
+    assert note.startswith("Contract not posted for customer(s) c0, c1, c2 and 2 more")
 
 
 def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot):
@@ -712,6 +713,115 @@ def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot)
     assert note.endswith(
         "a level the model does not know, new or too rare in training to keep: read as unknown"
     )
+
+
+def test_a_blank_where_training_had_none_scores_at_the_median_live(snapshot):
+    """QA posted a SyriaTel customer's 'Total day minutes' as null: 0.9208, as at 302.7,
+    on "Total day minutes: not recorded", without a note. It scores at the training
+    median as in the batch, no reason names it, and a note names the customer; posted
+    without it alike. A model packaged before scores it as it did."""
+    loaded, tables = snapshot
+    model = loaded.model
+    median = model.median_fills["MonthlyCharges"]
+    row = tables.customers.iloc[0]
+    everything = {name: row[name] for name in model.attribute_kinds}
+
+    def scored(attributes: dict, of: Loaded = loaded) -> dict:
+        posted = [{"customer_id": "c1", "attributes": attributes}]
+        return live.score_history(ScoreIn.model_validate({"customers": posted}), of)
+
+    blank = scored({**everything, "MonthlyCharges": None})
+    (item,) = blank["items"]
+    (at_median,) = scored({**everything, "MonthlyCharges": median})["items"]
+    assert item["probability"] == at_median["probability"]
+    assert item["reasons"] and all(r["feature"] != "MonthlyCharges" for r in item["reasons"])
+    assert blank["notes"] == [
+        "customer(s) c1 have no 'MonthlyCharges', which every training row had: scored at "
+        f"its training median {plain_number(median)}"
+    ]
+    unposted = scored({k: v for k, v in everything.items() if k != "MonthlyCharges"})
+    assert unposted["items"][0]["probability"] == item["probability"]
+    assert unposted["notes"] == blank["notes"]  # not also "not posted: scored as unknown"
+    info = {k: v for k, v in model.info.items() if k != "complete_attributes"}
+    older = dataclasses.replace(loaded, model=dataclasses.replace(model, info=info))
+    before = scored({**everything, "MonthlyCharges": None}, older)
+    features = model.features(tables, pd.Timestamp("2024-06-30")).set_index("customer_id")
+    frame = features.loc[[row["customer_id"]]].reset_index().assign(MonthlyCharges=np.nan)
+    unfilled = model.booster.predict(model.layout.dmatrix(frame), output_margin=True)
+    assert before["items"][0]["probability"] == pytest.approx(model.calibrator(unfilled)[0])
+    assert before["notes"] == []
+
+
+def test_customers_past_the_highest_risky_value_training_saw_are_noted_live(
+    loaded, histories, cutoff
+):
+    """`churn score` notes them, and a live POST of one returned no notes: each posted
+    customer past it is named, by the batch's own check (a request is no share of a
+    batch). A model packaged before stores no ranges and notes none."""
+    request = ScoreIn.model_validate({"customers": histories, "cutoff": cutoff})
+    features = live.score_customers(request.customers, cutoff, loaded).features
+    days = dict(zip(features["customer_id"], features["days_since_last_purchase"], strict=True))
+    trained = sorted(days.values())[-3]
+    past = [c.customer_id for c in request.customers if days[c.customer_id] > trained]
+    assert past
+    info = {**loaded.model.info, "training_highest": {"days_since_last_purchase": trained}}
+    lowered = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
+    notes = live.score_history(request, lowered)["notes"]
+    assert [note for note in notes if "above the highest" in note] == [
+        f"customer(s) {', '.join(past)} have days_since_last_purchase above the highest the "
+        f"model trained on ({max(days.values()):,.4g} against {trained:,.4g}): it reads them "
+        "as that, not later, so their risk may be understated; a model trained on later "
+        "cutoffs or longer history learns them"
+    ]
+    info.pop("training_highest")
+    older = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
+    assert not any(
+        "above the highest" in note for note in live.score_history(request, older)["notes"]
+    )
+
+
+@pytest.fixture(scope="module")
+def flagged(tmp_path_factory) -> Loaded:
+    """A labelled snapshot's model with a 0/1 flag (`Complain`) and a `Tenure` some
+    training rows left blank."""
+    config = load_config(flag_snapshot(tmp_path_factory.mktemp("flag")))
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
+    return Loaded(model=model, name="flag", version="1")
+
+
+def _flagged_item(loaded: Loaded, **attributes: object) -> dict:
+    posted = {"Tenure": 3, "CashbackAmount": 150.0, "Complain": 0, **attributes}
+    request = ScoreIn.model_validate({"customers": [{"customer_id": "c1", "attributes": posted}]})
+    return live.score_history(request, loaded)
+
+
+def test_a_flag_posted_in_the_words_of_its_reasons_scores_as_its_number(flagged):
+    """Reasons read "Complain: yes", and POST "Complain": "yes" was a 422 ("no number"):
+    yes/no/true/false, in any case, are 1/0 for the model's flags, and only for them."""
+    assert flagged.model.flag_attributes == {"Complain"}
+    yes, no = _flagged_item(flagged, Complain=1), _flagged_item(flagged, Complain=0)
+    assert "Complain: yes" in [r["text"] for r in yes["items"][0]["reasons"]]
+    for words, number in (("yes", yes), ("Yes", yes), (" TRUE ", yes), ("no", no), ("False", no)):
+        assert _flagged_item(flagged, Complain=words) == number
+    with pytest.raises(live.NotANumberError, match=r"Complain='maybe'.*for Complain also yes/no"):
+        _flagged_item(flagged, Complain="maybe")
+    with pytest.raises(live.NotANumberError) as refused:
+        _flagged_item(flagged, CashbackAmount="yes")  # no flag: no words
+    assert "CashbackAmount='yes'" in str(refused.value) and "yes/no" not in str(refused.value)
+
+
+def test_an_attribute_training_had_blank_is_scored_unknown_as_the_trees_learned_it(flagged):
+    """Only attributes no training row had blank are scored at their median: a blank
+    `Tenure` the trees learned from, as the E Commerce Dataset's."""
+    assert flagged.model.info["complete_attributes"] == ["Complain", "CashbackAmount"]
+    assert _flagged_item(flagged, Tenure=None)["notes"] == []
+    posted = {"customer_id": "c1", "attributes": {"Complain": 1, "CashbackAmount": 150.0}}
+    notes = live.score_history(ScoreIn.model_validate({"customers": [posted]}), flagged)["notes"]
+    assert notes == [
+        "Tenure not posted for customer(s) c1: scored as unknown (post null to say unknown)"
+    ]
 
 
 def test_a_negative_event_quantity_is_noted_as_read_unknown():
@@ -1001,7 +1111,9 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
     """As the loader reads them: the log's cancellation pages are the cancellations
     table, and so are cancellations posted as such (a model trained on them would
     otherwise see none live, and score a member who switched renewal off as if not)."""
-    model = SimpleNamespace(config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = _member(
         ("2019-01-02", "NextSong"),
         ("2019-01-20", "Cancellation Confirmation"),
@@ -1021,7 +1133,9 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
 
 def test_a_posted_cancellation_without_a_time_is_none_as_the_loader_reads_it():
     """A subscriptions snapshot's blank canceled_at: the loader leaves the row out."""
-    model = SimpleNamespace(config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = _member(
         ("2019-01-02", "NextSong"),
         payments=("2019-01-01",),
@@ -1092,7 +1206,9 @@ def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
     spec = DataSpec.model_validate(
         {"transactions": {"path": "p.csv", "columns": {"paid_until": "expires"}}}
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "1970-01-01"))
     ends = live.to_tables([member], model).transactions["paid_until"]
     assert ends[0] == np.datetime64("2016-01-31") and np.isnat(ends[1])
@@ -1122,7 +1238,9 @@ def test_posted_further_quantities_are_the_features_the_loader_gives():
             }
         }
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = CustomerHistoryIn.model_validate(
         {
             "customer_id": "m1",
@@ -1190,7 +1308,9 @@ def test_posted_further_quantities_read_placeholders_as_the_loader_does():
             }
         }
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = CustomerHistoryIn.model_validate(
         {
             "customer_id": "m1",
@@ -1215,7 +1335,9 @@ def test_a_payment_logs_carried_attributes_posted_live_score_as_the_batch(tmp_pa
         write_dataset(tmp_path, transactions=payments_frame(), specs={"transactions": spec})
     )
     tables = load_tables(config)
-    model = SimpleNamespace(config=config, attribute_kinds=tables.attributes, info={})
+    model = SimpleNamespace(
+        config=config, attribute_kinds=tables.attributes, flag_attributes=(), info={}
+    )
     item = history_item(tables, 1)
     assert item["attributes"]["auto_renew"] == 0.0 and item["attributes"]["method"] == "paypal"
     posted = CustomerHistoryIn.model_validate(item)
@@ -1231,7 +1353,9 @@ def test_a_posted_list_price_gives_the_discount_the_loader_reads():
     spec = DataSpec.model_validate(
         {"transactions": {"path": "p.csv", "columns": {"list_price": "plan_list_price"}}}
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     member = CustomerHistoryIn.model_validate(
         {
             "customer_id": "m1",
@@ -1273,7 +1397,9 @@ def test_amounts_in_cents_read_live_as_the_loader_reads_them(tmp_path):
     batch = build_columns(loaded, cutoff=pd.Timestamp("2016-12-31"))
     spec = load_config(config).data
     info = {"data_start": "2016-11-01"}  # its year reaches before: spend_365d unknown
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info=info)
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info=info
+    )
     member = CustomerHistoryIn.model_validate(
         {"customer_id": "m1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
     )
@@ -1367,7 +1493,9 @@ def test_a_posted_list_price_reads_its_columns_placeholders_first():
             }
         }
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=spec), attribute_kinds={}, info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
     lines = [
         {"timestamp": "2016-11-01", "amount": 99.0, "list_price": 0},
         {"timestamp": "2016-11-02", "amount": 99.0, "list_price": 100000},

@@ -8,7 +8,7 @@ import pytest
 
 from features.attributes import attribute_spec
 from features.contract import BandsSpec, RunConfig
-from serving.batch import beyond_training, history_note, records, unseen_levels
+from serving.batch import beyond_note, beyond_training, history_note, records, unseen_levels
 from serving.ranking import (
     MAX_SEGMENT_LEVELS,
     MEMBERSHIP,
@@ -204,6 +204,13 @@ def test_customers_past_the_highest_risky_value_training_saw_are_counted():
     one_in_many = pd.concat([features] * 3, ignore_index=True).assign(overdue_ratio=1.0)
     one_in_many.loc[0, "overdue_ratio"] = 50.0
     assert beyond_training(info, one_in_many) == []  # under 1% of the batch: no note
+    (one,) = beyond_training(info, one_in_many, least_share=0.0)  # a live request: each one
+    assert one.customers == 1 and np.flatnonzero(one.rows).tolist() == [0]
+    assert beyond_note(past, "2 customers") == (
+        "2 customers have overdue_ratio above the highest the model trained on (47 against "
+        "9): it reads them as that, not later, so their risk may be understated; a model "
+        "trained on later cutoffs or longer history learns them"
+    )
 
 
 def test_customers_holding_a_level_training_never_saw_are_counted():

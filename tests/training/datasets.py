@@ -105,6 +105,31 @@ def _snapshot(
     return path
 
 
+def flag_snapshot(folder: Path, *, customers: int = 600, seed: int = 7) -> Path:
+    """A labelled snapshot (e-commerce style) with a 0/1 flag, `Complain`, that raises
+    churn, and a `Tenure` some rows leave blank, as the E Commerce Dataset's does."""
+    rng = np.random.default_rng(seed)
+    complain = (rng.random(customers) < 0.25).astype(int)
+    tenure = rng.integers(0, 40, customers).astype(float)
+    churned = rng.random(customers) < 1 / (1 + np.exp(2.0 - 2.0 * complain + 0.05 * tenure))
+    tenure[rng.random(customers) < 0.1] = np.nan
+    frame = pd.DataFrame(
+        {
+            "CustomerID": np.arange(customers),
+            "Tenure": tenure,
+            "Complain": complain,
+            "CashbackAmount": rng.uniform(100, 300, customers).round(2),
+            "Churn": churned.astype(int),
+        }
+    )
+    customers_spec = {
+        "columns": {"customer_id": "CustomerID"},
+        "attributes": "all",
+        "label": {"column": "Churn", "positive": 1},
+    }
+    return _snapshot(folder, frame, "flag", customers_spec, TRAINING)
+
+
 def rare_flag_snapshot(folder: Path, *, customers: int = 3150, seed: int = 11) -> Path:
     """A labelled snapshot (Iranian-telecom style, one row per customer, ~17% churn) whose
     strongest signal is a rare 0/1 flag: the 7.7% who complained churn at about 40%
