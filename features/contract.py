@@ -221,6 +221,9 @@ class CustomersSpec(TableSpec):
     ones (a snapshot of 230 anonymised columns), less `not_attributes`; kinds inferred."""
     not_attributes: list[str] = Field(default_factory=list)
     """Columns `attributes: all` leaves out (a phone number, a free-text note)."""
+    attribute_kinds: dict[str, AttributeKind] = Field(default_factory=dict)
+    """Kinds `attributes: all` does not infer: {Area code: categorical}. A column given a
+    kind is read as an attribute, whatever the rules that leave columns out say."""
     attribute_words: dict[str, str] = Field(default_factory=dict)
     """What reasons call an attribute: {Total_Trans_Ct: "transactions in the last 12
     months"} reads "transactions in the last 12 months: 20", not "Total_Trans_Ct 20"."""
@@ -242,6 +245,13 @@ class CustomersSpec(TableSpec):
     def _names_are_attributes(self) -> CustomersSpec:
         if self.not_attributes and not self.all_attributes:
             raise ValueError("not_attributes goes with `attributes: all`")
+        if self.attribute_kinds and not self.all_attributes:
+            raise ValueError(
+                "attribute_kinds goes with `attributes: all`; otherwise give the kinds in "
+                "attributes: {name: categorical}"
+            )
+        if overlap := sorted(set(self.attribute_kinds) & set(self.not_attributes)):
+            raise ValueError(f"in both attribute_kinds and not_attributes: {', '.join(overlap)}")
         if self.all_attributes:
             return self  # the file's columns are not known before it is read
         for key, names in (("attribute_words", self.attribute_words), ("segments", self.segments)):

@@ -927,7 +927,8 @@ def _with_every_attribute(
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {spec.rows.column} if spec.rows is not None else set()
     every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
-    return spec.model_copy(update={"attributes": dict.fromkeys(every)})
+    kinds = {name: kind for name, kind in spec.attribute_kinds.items() if name in every}
+    return spec.model_copy(update={"attributes": dict.fromkeys(every) | kinds})
 
 
 def _source_columns(spec: TableSpec) -> dict[str, str]:
@@ -1830,6 +1831,7 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             empty.append(name)
         elif (
             spec.all_attributes
+            and kind is None  # a kind given in attribute_kinds: the user wants it read
             and name not in table.model_attributes
             and (found := not_an_attribute(name, table.column(name)))
         ):
@@ -1848,6 +1850,7 @@ def _names_kept(table: _Table, spec: CustomersSpec) -> None:
     for key, names in (
         ("segments", spec.segments or ()),
         ("attribute_words", spec.attribute_words),
+        ("attribute_kinds", spec.attribute_kinds),
     ):
         if said := unmatched(f"data.{table.name}.{key}", names, table.kinds, table.header):
             table.warning(None, 0, f"{said}: ignored")

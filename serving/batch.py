@@ -421,7 +421,8 @@ def beyond_note(past: BeyondTraining, who: str) -> str:
     `who`: how many, or which."""
     return (
         f"{who} have {past.feature} above the highest the model trained on "
-        f"({past.highest_scored:,.4g} against {past.highest_trained:,.4g}): it reads them as "
+        f"({plain_number(past.highest_scored)} against {plain_number(past.highest_trained)}): "
+        "it reads them as "
         "that, not later, so their risk may be understated; a model trained on later cutoffs "
         "or longer history learns them"
     )

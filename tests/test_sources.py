@@ -2235,6 +2235,26 @@ def test_attributes_all_reads_every_other_column_with_inferred_kinds(tmp_path):
     }
 
 
+def test_attributes_all_takes_the_kinds_it_is_given(tmp_path):
+    """BigML's `Area code` under `attributes: all` could not be made categorical; a kind
+    given is read as given, and a name the file lacks is said."""
+    people = customers_frame().assign(Var1=[1.5, None, 3.0, 2.0])
+    kinds = {"seats": "categorical", "Var1": "categorical", "Var9": "numeric"}
+    specs = {"customers": {"attributes": "all", "attribute_kinds": kinds}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is not None
+    assert tables.attributes == {
+        "region": "categorical",
+        "seats": "categorical",
+        "Var1": "categorical",
+    }
+    assert list(tables.customers["seats"]) == ["3", "10", "1", "5"]
+    (said,) = [w for w in report.warnings if "attribute_kinds" in w.message]
+    assert said.message == "data.customers.attribute_kinds names no attribute: Var9: ignored"
+    with pytest.raises(ValueError, match="attribute_kinds goes with `attributes: all`"):
+        CustomersSpec(path="c.csv", attributes=["seats"], attribute_kinds={"seats": "numeric"})
+
+
 def test_attributes_all_leaves_out_an_identifier_like_text_column(tmp_path):
     n = 150
     people = pd.DataFrame(

@@ -1,5 +1,6 @@
 """Ranking: value, value at risk, bands and tiers against hand-computed expectations."""
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -211,6 +212,8 @@ def test_customers_past_the_highest_risky_value_training_saw_are_counted():
         "9): it reads them as that, not later, so their risk may be understated; a model "
         "trained on later cutoffs or longer history learns them"
     )
+    many = replace(past, highest_scored=12345.0, highest_trained=10950.5)
+    assert "(12,345 against 10,950.5)" in beyond_note(many, "2 customers")  # no 1.234e+04
 
 
 def test_customers_holding_a_level_training_never_saw_are_counted():
