@@ -36,7 +36,7 @@ from features.levels import MAX_LEVELS, level_numbers
 from features.registry import Columns, FeatureSpec, derived_names
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
-from features.wallet import QuantileWalletEstimator, add_estimated_wallet_share, wallet_columns
+from features.wallet import QuantileWalletEstimator, wallet_columns
 
 SMALL_REQUEST_ROWS = 256
 """Up to this many rows XGBoost builds the input and scores on one thread: waking a thread
@@ -272,6 +272,18 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         complete = self.info.get("complete_attributes") or ()
         return {name: float(medians[name]) for name in complete if name in medians}
 
+    def _median_filled(self, features: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The features with `median_fills` applied to their attributes, for what is
+        derived from the attributes after the build (the estimated wallet): the blanks
+        stay in the features themselves, for the notes and the reasons."""
+        fills = {name: m for name, m in self.median_fills.items() if name in features}
+        if not fills:
+            return features
+        if isinstance(features, pd.DataFrame):
+            return features.fillna(fills)
+        filled = {name: np.asarray(features[name], dtype=np.float64) for name in fills}
+        return {**features, **{n: np.where(np.isnan(v), fills[n], v) for n, v in filled.items()}}
+
     @cached_property
     def _fill_columns(self) -> list[tuple[int, float]]:
         """(input column, median) of each `median_fills` attribute."""
@@ -314,7 +326,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """Features as of `cutoff` with the same code and learned state as in training."""
         frame = build(self.as_trained(tables), cutoffs=cutoff).frame
         if self.wallet is not None:
-            frame = add_estimated_wallet_share(frame, self.wallet)
+            frame = frame.assign(**wallet_columns(self._median_filled(frame), self.wallet))
         if self.bgnbd is not None:
             frame = add_bgnbd(frame, self.bgnbd, self.config.churn.horizon_days)
         return frame
@@ -324,7 +336,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         customers, computed by the same code."""
         columns = build_columns(self.as_trained(tables), cutoff=cutoff)
         if self.wallet is not None:
-            columns.update(wallet_columns(columns, self.wallet))
+            columns.update(wallet_columns(self._median_filled(columns), self.wallet))
         if self.bgnbd is not None:
             columns.update(bgnbd_columns(columns, self.bgnbd, self.config.churn.horizon_days))
         return columns

@@ -1932,7 +1932,7 @@ def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
     clean = (
         _numbers(table, name, unknown)[0]
         if kind == "numeric"
-        else _one_spelling(table, name, values)
+        else _one_spelling(table, name, _as_levels(values))
     )
     if clean.isna().all():  # a model's attribute (`_clean_customers` leaves out others)
         what = "blank (the model reads it: every customer is scored as unknown in it)"
@@ -1991,6 +1991,18 @@ def _zero_like_unknown(values: pd.Series) -> bool:
     if len(rest) < NUMBERS_AT_LEAST or rest.min() <= 1:
         return False  # counts and ratings run up from 1: their 0 is a measurement
     return bool(rest.min() >= ZERO_GAP_AT_LEAST * rest.median())
+
+
+def _as_levels(values: pd.Series) -> pd.Series:
+    """Numbers as a categorical's levels: whole ones without '.0'. A Parquet or workbook
+    column of codes with a blank is float, and '415.0' is a level that a posted 415, or
+    a CSV extract's '415', never matches."""
+    if not is_numeric_dtype(values) or is_bool_dtype(values):
+        return values
+    text = values.astype("str")
+    whole = values.notna() & (values % 1 == 0)
+    text[whole] = values[whole].astype("int64").astype("str")
+    return text
 
 
 def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:

@@ -641,10 +641,8 @@ class Explainer:
             at = np.flatnonzero(cols == col)
             picked = rows[at]
             source = grouped.sources[col]
-            if (none_at := _nothing_bought_at(source)) is not None and source in arrays:
-                nothing[at] = _silent_through(
-                    arrays[source][picked] == none_at, source, features, picked
-                )
+            if source in arrays:
+                nothing[at] = _said_by_silence(source, arrays[source][picked], features, picked)
             spec = by_name.get(source)
             shown = _plain(arrays[source][picked]) if source in arrays else [None] * len(at)
             rendered = [None] * len(at)
@@ -766,18 +764,26 @@ SILENCE = frozenset({"days_since_last_purchase", "overdue_ratio"})
 for 44 days, 3.7x their usual gap"): nothing bought in any shorter window follows."""
 
 
-def _silent_through(
-    nothing: np.ndarray, source: str, features: Mapping[str, Any], rows: np.ndarray
+def _said_by_silence(
+    source: str, values: np.ndarray, features: Mapping[str, Any], rows: np.ndarray
 ) -> np.ndarray:
-    """Where nothing bought in `source`'s window is what the customer's silence says: the
-    silence is at least the window long (a 180-day trend down 100% beside "no payment for
-    165 days" is another fact: a refund, a free period)."""
-    window = _WINDOW_DAYS.search(source)
-    if window is None or "days_since_last_purchase" not in features:
+    """Where `source`'s value (`values`, of `rows`) tells that nothing was bought in its
+    window and the customer's silence says so: nothing bought there ("spent 0 in the
+    last 90 days", a trend down 100%) with a silence at least the window long, or a trend
+    unknown because both its windows are empty ("no spend in the 90 days before the last
+    90") with a silence at least as long as the two. A 180-day trend down 100% beside
+    "no payment for 165 days" is another fact: a refund, a free period."""
+    nothing_at, window = _nothing_bought_at(source), _WINDOW_DAYS.search(source)
+    if nothing_at is None or window is None or "days_since_last_purchase" not in features:
         return np.zeros(len(rows), dtype=bool)
+    days = float(window.group(1))
     silent = np.asarray(features["days_since_last_purchase"], dtype=np.float64)[rows]
+    values = np.asarray(values, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        return nothing & (silent >= float(window.group(1)))
+        said = (values == nothing_at) & (silent >= days)
+        if _FELL_TO_NOTHING.fullmatch(source):
+            said |= np.isnan(values) & (silent >= 2 * days)
+    return said
 
 
 _WINDOW_DAYS = re.compile(r"_(\d+)d(?:_|$)")

@@ -593,6 +593,18 @@ def test_a_few_whole_numbers_named_a_code_are_categorical_with_a_warning(tmp_pat
     assert "named a code in 4 rows (3 distinct: 408, 415, 510)" in warning.message
 
 
+def test_whole_numbers_read_as_levels_lose_their_decimal_point(tmp_path):
+    """A Parquet column of codes with a blank is float: '415.0' was a level that a posted
+    415, or a CSV extract's '415', never matched."""
+    customers = customers_frame().assign(**{"Area code": [415.0, None, 510.0, 408.0]})
+    specs = {"customers": {"attributes": {"Area code": None, "seats": "categorical"}}}
+    tables = load(tmp_path, fmt="parquet", customers=customers, specs=specs)
+    assert tables.attributes["Area code"] == "categorical"
+    assert tables.customers["Area code"].tolist()[::2] == ["415", "510"]
+    assert tables.customers["Area code"].isna().tolist() == [False, True, False, False]
+    assert list(tables.customers["seats"]) == ["3", "10", "1", "5"]
+
+
 def test_an_attribute_without_values_is_a_warning(tmp_path):
     tables, report = check(tmp_path, customers=customers_frame().assign(region=None))
     assert tables is not None

@@ -1511,3 +1511,31 @@ def test_a_cutoff_posted_as_an_eight_digit_number_is_that_day(posted):
     """Not "Datetimes provided to dates should have zero time" (seconds after 1970)."""
     body = ScoreIn.model_validate({"cutoff": posted, "customers": [{"customer_id": "a"}]})
     assert body.cutoff == dt.date(2024, 12, 31)
+
+
+def test_a_blank_filled_at_its_median_is_the_median_to_the_wallet_too(loaded, histories, cutoff):
+    """The estimated wallet is derived from the attributes after the build: it read the
+    blank the note says was scored at the median (8.6x the median's wallet on the
+    demo), so the probability moved off what the note claims."""
+    from serving.schemas import CustomerHistoryIn
+
+    model = loaded.model
+    name, median = next(
+        (n, m) for n, m in model.median_fills.items() if model.attribute_kinds[n] == "numeric"
+    )
+    history = histories[0]
+    blank = CustomerHistoryIn.model_validate(
+        {**history, "attributes": {**history["attributes"], name: None}}
+    )
+    typical = CustomerHistoryIn.model_validate(
+        {**history, "attributes": {**history["attributes"], name: median}}
+    )
+    when = pd.Timestamp(cutoff)
+    wallets = [
+        model.feature_columns(live.to_tables([c], model), when)["wallet_365d"]
+        for c in (blank, typical)
+    ]
+    np.testing.assert_allclose(wallets[0], wallets[1])
+    frames = [model.features(live.to_tables([c], model), when) for c in (blank, typical)]
+    np.testing.assert_allclose(frames[0]["wallet_365d"], frames[1]["wallet_365d"])
+    assert np.isnan(frames[0][name].iloc[0])  # the blank itself stays, for notes and reasons

@@ -1,5 +1,7 @@
 """Reasons: grouping of one source's columns, ranking, templates filled with own values."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -511,6 +513,39 @@ def test_a_silence_says_nothing_was_bought_in_a_shorter_window(contributions, ex
     reasons = _one_row(SILENCE_SPECS, SILENT, contributions, SILENT_TYPICAL)
     assert [r.feature for r in reasons][: len(expected)] == expected
     assert "spend_30d" not in [r.feature for r in reasons]
+
+
+def test_a_silence_says_it_for_each_customer_and_for_both_windows_of_an_unknown_trend():
+    """Several customers at once (the order is kept per customer and direction), and a
+    trend unknown because both its windows are empty ("no spend in the 90 days before
+    the last 90") beside a silence as long as the two."""
+    trend = _number_spec("spend_trend_90d_vs_prev", "spend {spend_trend_90d_vs_prev!c:.0%}")
+    trend = dataclasses.replace(trend, reason_missing="no spend in the 90 days before the last 90")
+    specs = [*SILENCE_SPECS[:3], trend]
+    values = {
+        "spend_30d": [0.0, 0.0, 40.0],
+        "days_since_last_purchase": [44.0, 200.0, 3.0],
+        "complaints_90d": [3.0, 3.0, 3.0],
+        "spend_trend_90d_vs_prev": [-0.2, np.nan, np.nan],
+    }
+    features = pd.DataFrame({"customer_id": [1, 2, 3], **values})
+    contributions = np.array(
+        [[0.6, 0.2, 0.1, 0.3, -1.0], [0.2, 0.3, 0.1, 0.6, -1.0], [0.1, 0.2, 0.4, 0.6, -1.0]]
+    )
+    typical = {**SILENT_TYPICAL, "spend_trend_90d_vs_prev": 0.0}
+    reasons = explain(
+        features,
+        contributions,
+        specs=specs,
+        columns=list(values),
+        source_of={},
+        means=population_means(features, specs),
+        pivots=typical,
+    )
+    told = [[r.feature for r in listed if r.direction == "raises"] for listed in reasons]
+    assert told[0] == ["days_since_last_purchase", "spend_trend_90d_vs_prev", "complaints_90d"]
+    assert told[1] == ["days_since_last_purchase", "complaints_90d"]  # 200 days: both windows
+    assert told[2][0] == "spend_trend_90d_vs_prev"  # 3 days silent: its unknown trend stands
 
 
 def test_a_wallet_the_customer_outspends_is_no_reason():
