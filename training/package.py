@@ -129,8 +129,7 @@ def twin_attributes(rows: pd.DataFrame, specs: list) -> list[list[str]]:
     """Groups of numeric attributes that are one number in different units: their
     reasons are one story (`serving/reasons.py`), not two of a customer's three reasons
     ("Total day minutes 293.7" and "Total day charge 49.93")."""
-    numeric = [s.name for s in specs if s.family == "attributes" and s.dtype != "category"]
-    varying = [name for name in numeric if rows[name].nunique() > 2]
+    varying = [name for name in _numeric_attributes(specs) if rows[name].nunique() > 2]
     if len(varying) < 2:
         return []
     correlated = rows[varying].corr().abs().to_numpy() >= TWIN_CORRELATION
@@ -151,8 +150,16 @@ def _complete_attributes(rows: pd.DataFrame, specs: list) -> list[str]:
     trees never learned what a blank means there, so serving scores one at the training
     median (`ChurnModel.median_fills`). Not the features computed from activity, whose
     blank the trees did learn: no rhythm yet, a window reaching before the data."""
-    numeric = [s.name for s in specs if s.family == "attributes" and s.dtype != "category"]
-    return [name for name in numeric if len(rows) and np.isfinite(numbers(rows[name])).all()]
+    return [
+        name
+        for name in _numeric_attributes(specs)
+        if len(rows) and np.isfinite(numbers(rows[name])).all()
+    ]
+
+
+def _numeric_attributes(specs: list) -> list[str]:
+    """The data's own numeric columns among the features (not those built from activity)."""
+    return [s.name for s in specs if s.family == "attributes" and s.dtype != "category"]
 
 
 DIRECTION_SAMPLE_ROWS = 20_000

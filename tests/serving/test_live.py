@@ -936,6 +936,22 @@ def test_posted_interaction_types_map_as_the_config_maps_the_files():
     ]
 
 
+def test_posted_interaction_types_the_config_does_not_map_are_noted():
+    """The loader warns of a file's unmapped types; a live post of `payment_failed` to a
+    model mapping `failed` moved a risk 0.882 -> 0.283 without a word."""
+    spec = InteractionsSpec(path="x.csv", types={"billing_error": ["failed"]})
+
+    def posted(*types: str) -> CustomerHistoryIn:
+        rows = [{"timestamp": "2024-05-01", "type": t} for t in types]
+        return CustomerHistoryIn.model_validate({"customer_id": "c1", "interactions": rows})
+
+    (note,) = live.unmapped_type_notes([posted("Failed", "payment_failed", "complaint")], spec)
+    assert note.startswith("interaction types the model's config does not map, counted as ")
+    assert "'payment_failed'" in note and "'Failed'" not in note and "complaint" not in note
+    assert live.unmapped_type_notes([posted("failed", "other")], spec) == []
+    assert live.unmapped_type_notes([posted("payment_failed")], None) == []
+
+
 def test_scoring_needs_the_api_key_when_one_is_configured(served):
     holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
     locked = client_for(app_with(settings_for(served, CHURN_API_KEY="live-key"), holder))

@@ -323,12 +323,17 @@ def test_the_champion_knows_the_highest_risky_values_it_trained_on(scored):
     assert "spend_365d" not in highest  # higher spend is the safe side
 
 
-def test_score_ends_with_the_models_caveats_and_its_batch_keeps_the_worklists(scored, monkeypatch):
+def test_score_ends_with_the_models_caveats_and_its_batch_keeps_the_worklists(
+    scored, monkeypatch, tmp_path
+):
     """A version forced past the gate says so once, last, and its batch keeps the line
     `churn worklist` heads the list with; a sound model promoted through the gate has
-    nothing to say."""
+    nothing to say. (Its batch goes to a store of its own: the module's keeps its latest
+    batch for the other tests.)"""
     uri = f"sqlite:///{scored.root}/mlflow.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    (tmp_path / "data").mkdir()
+    monkeypatch.setenv("CHURN_DATABASE_URL", f"sqlite:///{tmp_path}/data/scores.db")
     monkeypatch.chdir(scored.root)
     name, client = load_config(scored.config).model_name, MlflowClient(uri)
     refused = "calibration error 0.0840 is above the limit 0.05"
@@ -343,5 +348,5 @@ def test_score_ends_with_the_models_caveats_and_its_batch_keeps_the_worklists(sc
     forced = f"promoted with --force although the promotion gate refused it ({refused})"
     said = " ".join(result.output.split())
     assert said.endswith(f"model caveat: {forced}") and said.count("model caveat:") == 1
-    assert store.latest_batch(_engine(scored.root))["ranking_caveats"] == [forced]
+    assert store.latest_batch(_engine(tmp_path))["ranking_caveats"] == [forced]
     assert "model caveat" not in scored.output
