@@ -323,6 +323,17 @@ def test_personal_attributes_shown_as_reasons_are_said_with_the_way_to_hide_them
     assert "list them under reasons.never (the model still uses them)" in note
 
 
+def test_a_churn_rate_that_drifted_past_every_training_cutoffs_is_said():
+    """A billing export churned 0.3%-6.0% at the training cutoffs and 22.1% in the test:
+    only a calibration error was said."""
+    report = {"churn_rate": 0.221, "n_customers": 2956, "model": {"roc_auc": 0.7}}
+    rates = {"2024-10-31": 0.003, "2025-04-30": 0.03, "2025-08-31": 0.06}
+    (note,) = caveats({**report, "baselines": {}, "training_churn_rates": rates})
+    assert note.startswith("churn rate 22.1% in the test against 0.3%-6.0% at the training")
+    steady = {"2024-10-31": 0.18, "2025-08-31": 0.2}
+    assert caveats({**report, "baselines": {}, "training_churn_rates": steady}) == []
+
+
 def test_a_model_near_chance_is_said():
     report = {"churn_rate": 0.11, "n_customers": 400, "model": {"roc_auc": 0.5345}, "baselines": {}}
     (note,) = caveats(report)
