@@ -514,6 +514,17 @@ class DataSpec(_Strict):
             n for t, names in self.attribute_tables().items() if t != "customers" for n in names
         }
 
+    def looked_up_columns(self) -> dict[str, str]:
+        """Each column a table's `lookup` joins, with the lookup file's name: one value
+        per key, as the file holds it at the extract, whatever the date of the row it
+        joins (an attribute so carried is undated: `training/leaks.py`)."""
+        return {
+            column: spec.lookup.path.name
+            for spec in self.tables().values()
+            if spec.lookup is not None
+            for column in spec.lookup.columns
+        }
+
     def tables(self) -> dict[str, TableSpec]:
         """The configured tables by name, in a stable order."""
         names = ("customers", "transactions", "events", "interactions", "cancellations")

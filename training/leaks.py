@@ -8,11 +8,15 @@
   the data's end, which no cutoff could know (`undated_attribute_leaks`). It need not
   rank the label well on its own: the QA export's `state` ranked the test's churners with
   ROC AUC 0.869 (below the single-feature check) and still raised the model's from 0.83
-  to 0.93.
+  to 0.93. A column a `lookup` joins onto a dated log's rows is as of the extract too:
+  the lookup file holds one value per key, with no date of its own (QA's SaaS export
+  brought its subscriptions' `status`, 'churned' for every churner, onto each payment:
+  ROC AUC 0.58 -> 0.91, and no note while the check took each payment's date for its).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -115,10 +119,16 @@ def named_like_label(label: str, attributes: list[str]) -> list[str]:
     return [name for name in attributes if told & set(name_words(name))]
 
 
-def undated_attributes(tables: Tables) -> list[str]:
-    """The attributes read as of the extract at every cutoff: not from a dated log."""
+def undated_attributes(tables: Tables, looked_up: Mapping[str, str]) -> list[str]:
+    """The attributes read as of the extract at every cutoff: not from a dated log, or
+    joined onto its rows by a lookup (`looked_up`: column -> lookup file), whose value
+    each row carries is the extract's, not of the row's date."""
     history = tables.attribute_history
-    return [name for name in tables.attributes if history is None or name not in history]
+    return [
+        name
+        for name in tables.attributes
+        if history is None or name not in history or name in looked_up
+    ]
 
 
 def gone_by_end(tables: Tables, churn: ChurnSpec, end: pd.Timestamp) -> pd.Series:
@@ -128,13 +138,19 @@ def gone_by_end(tables: Tables, churn: ChurnSpec, end: pd.Timestamp) -> pd.Serie
 
 
 def undated_attribute_leaks(
-    data: LabelledSet, tables: Tables, churn: ChurnSpec, *, cutoffs: list[pd.Timestamp]
+    data: LabelledSet,
+    tables: Tables,
+    churn: ChurnSpec,
+    *,
+    cutoffs: list[pd.Timestamp],
+    looked_up: Mapping[str, str],
 ) -> list[dict[str, Any]]:
-    """The undated attributes that tell apart who is gone by the data's end among the
-    customers still there after the horizon of a training cutoff (`cutoffs`): ROC AUC
-    `END_LEAK_AUC` or more, and `END_LEAK_MARGIN` above every dated feature. A snapshot's
-    label (`label_column`) is of the attributes' own date, so it has nothing to check."""
-    names = [n for n in undated_attributes(tables) if n in data.frame]
+    """The undated attributes (`undated_attributes`) that tell apart who is gone by the
+    data's end among the customers still there after the horizon of a training cutoff
+    (`cutoffs`): ROC AUC `END_LEAK_AUC` or more, and `END_LEAK_MARGIN` above every dated
+    feature. A snapshot's label (`label_column`) is of the attributes' own date, so it
+    has nothing to check."""
+    names = [n for n in undated_attributes(tables, looked_up) if n in data.frame]
     end = observed_end(tables, churn)
     if churn.definition == "label_column" or not names or end is None:
         return []
@@ -150,6 +166,8 @@ def undated_attribute_leaks(
             continue
         leak = {"attribute": name, "roc_auc_gone_by_end": auc, "end": str(end.date())}
         leak["horizon_days"] = churn.horizon_days
+        if name in looked_up:
+            leak["lookup"] = looked_up[name]
         if dated:
             leak.update(best_dated_feature=dated[0], best_dated_roc_auc=dated[1])
         if specs[name].dtype == "category":

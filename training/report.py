@@ -126,7 +126,11 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
         found["named_like_label"] = {"label": label, "attributes": named}
     if outcome.plan is not None:
         leaks = undated_attribute_leaks(
-            outcome.data, tables, config.churn, cutoffs=outcome.plan.train
+            outcome.data,
+            tables,
+            config.churn,
+            cutoffs=outcome.plan.train,
+            looked_up=config.data.looked_up_columns(),
         )
         if leaks:
             found["undated_attribute_leaks"] = leaks
@@ -291,13 +295,20 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
         if "best_dated_feature" in leak
         else ""
     )
+    if "lookup" in leak:
+        undated = f"a lookup joins it from {leak['lookup']}, which has no timestamp"
+        remedy = f"leave {name} out of attributes and the lookup's columns"
+    else:
+        undated = "its table has no timestamp"
+        remedy = (
+            f"leave {name} out of attributes (not_attributes under attributes: all) or give "
+            "its table a timestamp (a history of its values, each read from its date)"
+        )
     return (
-        f"{name} is read as of the extract (its table has no timestamp), so at every "
-        f"training cutoff it knows who leaves later: of the customers still there "
-        f"{leak['horizon_days']} days after one, {told} {leak['roc_auc_gone_by_end']:.3f}"
-        f"{dated}; it inflates the test and will not hold on new data: leave {name} out of "
-        "attributes (not_attributes under attributes: all) or give its table a timestamp "
-        "(a history of its values, each read from its date)"
+        f"{name} is read as of the extract ({undated}), so at every training cutoff it "
+        f"knows who leaves later: of the customers still there {leak['horizon_days']} days "
+        f"after one, {told} {leak['roc_auc_gone_by_end']:.3f}{dated}; it inflates the test "
+        f"and will not hold on new data: {remedy}"
     )
 
 

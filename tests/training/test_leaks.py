@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from features.contract import (
     CancellationsSpec,
@@ -13,7 +14,9 @@ from features.contract import (
     DataSpec,
     RunConfig,
     TransactionsSpec,
+    load_config,
 )
+from features.sources import load_tables
 from features.tables import Tables
 from tests.frames import cancellations, customers, transactions
 from training.dataset import assemble
@@ -58,11 +61,12 @@ def _config(churn: ChurnSpec) -> RunConfig:
     return RunConfig(name="t", data=data, churn=churn)
 
 
-def _leaks(tables: Tables, churn: ChurnSpec) -> list[dict]:
-    config = _config(churn)
+def _leaks(tables: Tables, churn: ChurnSpec, config: RunConfig | None = None) -> list[dict]:
+    config = config or _config(churn)
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
-    return undated_attribute_leaks(data, tables, churn, cutoffs=plan.train)
+    looked_up = config.data.looked_up_columns()
+    return undated_attribute_leaks(data, tables, churn, cutoffs=plan.train, looked_up=looked_up)
 
 
 CANCELLATION = ChurnSpec(definition="cancellation", horizon_days=90)
@@ -96,6 +100,45 @@ def test_a_number_recorded_at_the_extract_is_named_without_levels():
     report = {"churn_rate": 0.1, "n_customers": 300, "model": {"roc_auc": 0.9}, "baselines": {}}
     (note,) = caveats({**report, "undated_attribute_leaks": [leak]})
     assert "after one, it tells who is gone by 2024-12-31 with ROC AUC 1.000" in note
+
+
+def _written_with_status_looked_up(tmp_path: Path) -> RunConfig:
+    """The world as files: the payments bring the subscriptions' extract-time `status`
+    onto each row through a lookup, as QA's SaaS config (leak_b.yaml) did."""
+    world = _world()
+    payments = world.transactions.assign(timestamp=world.transactions["timestamp"].dt.date)
+    payments.to_csv(tmp_path / "payments.csv", index=False)
+    world.customers[["customer_id", "plan"]].to_csv(tmp_path / "customers.csv", index=False)
+    world.customers[["customer_id", "status"]].to_csv(tmp_path / "subscriptions.csv", index=False)
+    world.cancellations.to_csv(tmp_path / "cancellations.csv", index=False)
+    lookup = {"path": "subscriptions.csv", "on": "customer_id", "columns": ["status"]}
+    data = {
+        "as_of": "2024-12-31",
+        "customers": {"path": "customers.csv", "attributes": ["plan"]},
+        "transactions": {"path": "payments.csv", "lookup": lookup, "attributes": ["status"]},
+        "cancellations": {"path": "cancellations.csv"},
+    }
+    config = {"name": "t", "data": data, "churn": CANCELLATION.model_dump()}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    return load_config(tmp_path / "churn.yaml")
+
+
+def test_a_status_a_lookup_brings_onto_each_payment_is_named_as_of_the_extract(tmp_path):
+    """Each payment's row carries the status of the extract, not of its own date: read
+    as of each cutoff from the latest payment, 'cancelled' still knew the fate."""
+    config = _written_with_status_looked_up(tmp_path)
+    tables = load_tables(config)
+    assert "status" in tables.attribute_history  # read from the payments' dated rows
+    (leak,) = _leaks(tables, CANCELLATION, config)
+    assert leak["attribute"] == "status" and leak["roc_auc_gone_by_end"] > 0.95
+    assert leak["lookup"] == "subscriptions.csv"
+    report = {"churn_rate": 0.1, "n_customers": 300, "model": {"roc_auc": 0.9}, "baselines": {}}
+    (note,) = caveats({**report, "undated_attribute_leaks": [leak]})
+    assert note.startswith(
+        "status is read as of the extract (a lookup joins it from subscriptions.csv, which "
+        "has no timestamp), so at every training cutoff it knows who leaves later"
+    )
+    assert note.endswith("leave status out of attributes and the lookup's columns")
 
 
 @pytest.mark.parametrize("seed", [1, 2])
