@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -85,13 +85,16 @@ def _auc_of(rows: pd.DataFrame, y: np.ndarray, spec: FeatureSpec) -> float | Non
     return single_auc(y, rows[spec.name], categorical=categorical)
 
 
-def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any] | None:
+def strongest_single_feature(
+    frame: pd.DataFrame, specs: list, *, own: Collection[str] = ()
+) -> dict[str, Any] | None:
     """The feature that alone ranks churners best (ROC AUC either way, on up to
     `LEAK_SAMPLE_ROWS` labelled rows): numbers as they are, a category by its churn
     rate. A column recorded after or because of the churn shows here near 1.0; `leaking`
     lists every feature at `LEAK_AUC` or more, best first (a Telco export holds three:
     Churn Value, Churn Reason and Churn Score beside its label, and naming one at a time
-    showed the next only after the first was left out)."""
+    showed the next only after the first was left out), but those of `own`
+    (`definition_inputs`), listed as `definition_inputs`: no leak."""
     rows = frame.sample(min(len(frame), LEAK_SAMPLE_ROWS), random_state=0)
     y = rows["churned"].to_numpy(dtype=int)
     if y.min() == y.max():
@@ -102,8 +105,34 @@ def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any]
     )
     if not ranked:
         return None
-    leaking = [{"feature": name, "roc_auc": auc} for auc, name in ranked if auc >= LEAK_AUC]
-    return {"feature": ranked[0][1], "roc_auc": ranked[0][0], "leaking": leaking}
+    strong = [{"feature": name, "roc_auc": auc} for auc, name in ranked if auc >= LEAK_AUC]
+    found = {"feature": ranked[0][1], "roc_auc": ranked[0][0]}
+    found["leaking"] = [leak for leak in strong if leak["feature"] not in own]
+    if inputs := [leak for leak in strong if leak["feature"] in own]:
+        found["definition_inputs"] = inputs
+    return found
+
+
+def definition_inputs(specs: list[FeatureSpec], churn: ChurnSpec) -> set[str]:
+    """The features read from what the churn definition itself reads: under expiry, the
+    paid periods' ends (`transactions.paid_until`, the subscription family). One ranks
+    churners by what churn is (QA's gym: paid_days_left 0.992 alone), and it cannot be
+    left out: expiry needs paid_until."""
+    if churn.definition != "expiry":
+        return set()
+    return {spec.name for spec in specs if spec.family == "subscription"}
+
+
+def renewals_due(frame: pd.DataFrame, churn: ChurnSpec) -> dict[str, float]:
+    """Under expiry, the share of labelled rows whose paid period ends within the horizon
+    less `grace_days` (the only ones that can churn: the others are paid past it) and the
+    churn rate among them, who did not renew in time. Read from `paid_days_left`, which
+    a `definition_inputs` feature comes with."""
+    left = frame["paid_days_left"].to_numpy(dtype=np.float64)
+    due = left + churn.grace_days < churn.horizon_days
+    churned = frame["churned"].to_numpy(dtype=bool)
+    rate = float(churned[due].mean()) if due.any() else 0.0
+    return {"share": float(due.mean()), "churn_rate": rate}
 
 
 LABEL_WORDS_NOT_TOLD = frozenset({"label", "value", "flag", "status", "is", "yes", "no", "target"})
