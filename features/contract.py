@@ -99,6 +99,9 @@ class TableSpec(_Strict):
     blank_means_no_row: ClassVar[dict[str, str]] = {}
     """Required columns whose blank says the row records nothing, with what the warning
     says of such rows (ignored), where elsewhere a blank required value is an error."""
+    scheduled_after_extract: ClassVar[tuple[str, ...]] = ()
+    """Date columns whose dates after the extract (`data.as_of`) are scheduled, not yet
+    happened: such rows are ignored with a warning, where elsewhere they are an error."""
 
     path: Path
     columns: dict[str, str] = Field(default_factory=dict)
@@ -467,6 +470,11 @@ class CancellationsSpec(TableSpec):
     blank_means_no_row = {"timestamp": "without a cancellation time ignored: not cancelled"}
     """A subscriptions snapshot read as the cancellations (Stripe's `canceled_at`) leaves
     the time blank on the subscriptions that were not cancelled."""
+    scheduled_after_extract = ("timestamp",)
+    """A subscriptions export's `end_date` holds, for a plan cancelled at its period's
+    end, an end after the extract (101 of a SaaS export's 366): no cancellation yet at
+    any cutoff the data allow, and the label of a cutoff whose horizon reaches past the
+    extract is unobserved anyway."""
 
 
 class DataSpec(_Strict):
@@ -512,6 +520,17 @@ class DataSpec(_Strict):
         """The attributes the activity tables carry."""
         return {
             n for t, names in self.attribute_tables().items() if t != "customers" for n in names
+        }
+
+    def looked_up_columns(self) -> dict[str, str]:
+        """Each column a table's `lookup` joins, with the lookup file's name: one value
+        per key, as the file holds it at the extract, whatever the date of the row it
+        joins (an attribute so carried is undated: `training/leaks.py`)."""
+        return {
+            column: spec.lookup.path.name
+            for spec in self.tables().values()
+            if spec.lookup is not None
+            for column in spec.lookup.columns
         }
 
     def tables(self) -> dict[str, TableSpec]:

@@ -1763,12 +1763,18 @@ def _in_range(table: _Table, column: str, values: pd.Series, reference: _Referen
     end = pd.Timestamp(day) + DAY
     if column not in FUTURE_COLUMNS and values.max() >= end:
         late = values >= end
-        what = f"dates after {day} ({source})"
-        table.error(
-            column,
-            int(late.sum()),
-            f"{what} in {_rows(int(late.sum()))}, e.g. {_as_read(table, column, values, late)}",
-        )
+        n, example = int(late.sum()), _as_read(table, column, values, late)
+        if column in table.spec.scheduled_after_extract:
+            table.warning(
+                column,
+                n,
+                f"{_rows(n)} dated after {day} ({source}), e.g. {example}: scheduled ends (a "
+                "plan cancelled at its period's end), no cancellation yet at any cutoff the "
+                "data allow: ignored",
+            )
+            table.drop(late)  # out of every feature and label, as if not yet written
+        else:
+            table.error(column, n, f"dates after {day} ({source}) in {_rows(n)}, e.g. {example}")
     return values
 
 

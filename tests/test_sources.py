@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pandas.testing as pdt
 import pytest
 import yaml
 from hypothesis import given
@@ -20,6 +21,7 @@ from rich.console import Console
 from features import sources
 from features.build import build, build_features
 from features.contract import ChurnSpec, ConfigError, CustomersSpec, LookupSpec, load_config
+from features.labels import label_churn
 from features.report import _missing, render_report
 from features.sources import (
     FRESH_EXTRACT,
@@ -1997,6 +1999,33 @@ def test_future_timestamps_are_after_as_of(tmp_path):
     assert "2024-12-31 (data.as_of)" in issue.message and "2025-01-01" in issue.message
 
 
+def test_cancellations_after_the_extract_are_scheduled_ends_ignored_with_a_warning(tmp_path):
+    """A SaaS subscriptions export's end_date holds the end of a plan cancelled at its
+    period's end: 101 ends after as_of stopped `churn validate` with an error. Not yet a
+    cancellation at any cutoff the data allow, they are left out of every feature and
+    label; a label whose horizon reaches past as_of is unobserved anyway."""
+    cancels = pd.DataFrame(
+        {"customer_id": [1, 2, 3], "timestamp": ["2024-12-31 23:59", "2025-01-01", "2025-03-01"]}
+    )
+    tables, report = check(tmp_path / "scheduled", cancellations=cancels)
+    assert report.errors == [] and tables is not None
+    (issue,) = [w for w in report.warnings if "scheduled" in w.message]
+    assert_located(issue, file="cancellations.csv", column="timestamp", rows=2)
+    assert issue.message.startswith("2 rows dated after 2024-12-31 (data.as_of), e.g. 2025-01-01:")
+    assert issue.message.endswith("no cancellation yet at any cutoff the data allow: ignored")
+    without = load(tmp_path / "without", cancellations=cancels.iloc[:1])
+    pdt.assert_frame_equal(tables.cancellations, without.cancellations)
+    churn = ChurnSpec(definition="cancellation", horizon_days=90)
+    cutoffs = ["2024-09-30", "2024-12-15"]  # the second's horizon holds 2025-01-01
+    pdt.assert_frame_equal(
+        build_features(tables, cutoffs=cutoffs), build_features(without, cutoffs=cutoffs)
+    )
+    labels = label_churn(tables, churn, cutoffs=cutoffs)
+    pdt.assert_frame_equal(labels, label_churn(without, churn, cutoffs=cutoffs))
+    observed = labels.groupby("cutoff")["observed"].all()
+    assert observed.tolist() == [True, False]  # a horizon past as_of is unobserved
+
+
 def test_a_date_read_the_wrong_way_round_shows_as_written_and_as_read(tmp_path):
     """Day-first dates whose days are all 12 or less read month first: the error shows
     the file's text beside the date it became."""
@@ -2015,8 +2044,10 @@ def test_a_date_read_the_wrong_way_round_shows_as_written_and_as_read(tmp_path):
 
 def test_today_bounds_timestamps_when_as_of_is_not_set(tmp_path):
     _, report = check(tmp_path, today=dt.date(2024, 6, 1), data={"as_of": None})
-    assert {issue.table for issue in report.errors} == {"transactions", "events", "cancellations"}
+    assert {issue.table for issue in report.errors} == {"transactions", "events"}
     assert all("(today; data.as_of sets" in issue.message for issue in report.errors)
+    (scheduled,) = [w for w in report.warnings if w.table == "cancellations"]
+    assert "(today; data.as_of sets" in scheduled.message and "scheduled" in scheduled.message
 
 
 def test_empty_table(tmp_path):

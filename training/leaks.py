@@ -8,11 +8,15 @@
   the data's end, which no cutoff could know (`undated_attribute_leaks`). It need not
   rank the label well on its own: the QA export's `state` ranked the test's churners with
   ROC AUC 0.869 (below the single-feature check) and still raised the model's from 0.83
-  to 0.93.
+  to 0.93. A column a `lookup` joins onto a dated log's rows is as of the extract too:
+  the lookup file holds one value per key, with no date of its own (QA's SaaS export
+  brought its subscriptions' `status`, 'churned' for every churner, onto each payment:
+  ROC AUC 0.58 -> 0.91, and no note while the check took each payment's date for its).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -81,13 +85,16 @@ def _auc_of(rows: pd.DataFrame, y: np.ndarray, spec: FeatureSpec) -> float | Non
     return single_auc(y, rows[spec.name], categorical=categorical)
 
 
-def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any] | None:
+def strongest_single_feature(
+    frame: pd.DataFrame, specs: list, *, own: Collection[str] = ()
+) -> dict[str, Any] | None:
     """The feature that alone ranks churners best (ROC AUC either way, on up to
     `LEAK_SAMPLE_ROWS` labelled rows): numbers as they are, a category by its churn
     rate. A column recorded after or because of the churn shows here near 1.0; `leaking`
     lists every feature at `LEAK_AUC` or more, best first (a Telco export holds three:
     Churn Value, Churn Reason and Churn Score beside its label, and naming one at a time
-    showed the next only after the first was left out)."""
+    showed the next only after the first was left out), but those of `own`
+    (`definition_inputs`), listed as `definition_inputs`: no leak."""
     rows = frame.sample(min(len(frame), LEAK_SAMPLE_ROWS), random_state=0)
     y = rows["churned"].to_numpy(dtype=int)
     if y.min() == y.max():
@@ -98,8 +105,34 @@ def strongest_single_feature(frame: pd.DataFrame, specs: list) -> dict[str, Any]
     )
     if not ranked:
         return None
-    leaking = [{"feature": name, "roc_auc": auc} for auc, name in ranked if auc >= LEAK_AUC]
-    return {"feature": ranked[0][1], "roc_auc": ranked[0][0], "leaking": leaking}
+    strong = [{"feature": name, "roc_auc": auc} for auc, name in ranked if auc >= LEAK_AUC]
+    found = {"feature": ranked[0][1], "roc_auc": ranked[0][0]}
+    found["leaking"] = [leak for leak in strong if leak["feature"] not in own]
+    if inputs := [leak for leak in strong if leak["feature"] in own]:
+        found["definition_inputs"] = inputs
+    return found
+
+
+def definition_inputs(specs: list[FeatureSpec], churn: ChurnSpec) -> set[str]:
+    """The features read from what the churn definition itself reads: under expiry, the
+    paid periods' ends (`transactions.paid_until`, the subscription family). One ranks
+    churners by what churn is (QA's gym: paid_days_left 0.992 alone), and it cannot be
+    left out: expiry needs paid_until."""
+    if churn.definition != "expiry":
+        return set()
+    return {spec.name for spec in specs if spec.family == "subscription"}
+
+
+def renewals_due(frame: pd.DataFrame, churn: ChurnSpec) -> dict[str, float]:
+    """Under expiry, the share of labelled rows whose paid period ends within the horizon
+    less `grace_days` (the only ones that can churn: the others are paid past it) and the
+    churn rate among them, who did not renew in time. Read from `paid_days_left`, which
+    a `definition_inputs` feature comes with."""
+    left = frame["paid_days_left"].to_numpy(dtype=np.float64)
+    due = left + churn.grace_days < churn.horizon_days
+    churned = frame["churned"].to_numpy(dtype=bool)
+    rate = float(churned[due].mean()) if due.any() else 0.0
+    return {"share": float(due.mean()), "churn_rate": rate}
 
 
 LABEL_WORDS_NOT_TOLD = frozenset({"label", "value", "flag", "status", "is", "yes", "no", "target"})
@@ -115,10 +148,16 @@ def named_like_label(label: str, attributes: list[str]) -> list[str]:
     return [name for name in attributes if told & set(name_words(name))]
 
 
-def undated_attributes(tables: Tables) -> list[str]:
-    """The attributes read as of the extract at every cutoff: not from a dated log."""
+def undated_attributes(tables: Tables, looked_up: Mapping[str, str]) -> list[str]:
+    """The attributes read as of the extract at every cutoff: not from a dated log, or
+    joined onto its rows by a lookup (`looked_up`: column -> lookup file), whose value
+    each row carries is the extract's, not of the row's date."""
     history = tables.attribute_history
-    return [name for name in tables.attributes if history is None or name not in history]
+    return [
+        name
+        for name in tables.attributes
+        if history is None or name not in history or name in looked_up
+    ]
 
 
 def gone_by_end(tables: Tables, churn: ChurnSpec, end: pd.Timestamp) -> pd.Series:
@@ -128,13 +167,19 @@ def gone_by_end(tables: Tables, churn: ChurnSpec, end: pd.Timestamp) -> pd.Serie
 
 
 def undated_attribute_leaks(
-    data: LabelledSet, tables: Tables, churn: ChurnSpec, *, cutoffs: list[pd.Timestamp]
+    data: LabelledSet,
+    tables: Tables,
+    churn: ChurnSpec,
+    *,
+    cutoffs: list[pd.Timestamp],
+    looked_up: Mapping[str, str],
 ) -> list[dict[str, Any]]:
-    """The undated attributes that tell apart who is gone by the data's end among the
-    customers still there after the horizon of a training cutoff (`cutoffs`): ROC AUC
-    `END_LEAK_AUC` or more, and `END_LEAK_MARGIN` above every dated feature. A snapshot's
-    label (`label_column`) is of the attributes' own date, so it has nothing to check."""
-    names = [n for n in undated_attributes(tables) if n in data.frame]
+    """The undated attributes (`undated_attributes`) that tell apart who is gone by the
+    data's end among the customers still there after the horizon of a training cutoff
+    (`cutoffs`): ROC AUC `END_LEAK_AUC` or more, and `END_LEAK_MARGIN` above every dated
+    feature. A snapshot's label (`label_column`) is of the attributes' own date, so it
+    has nothing to check."""
+    names = [n for n in undated_attributes(tables, looked_up) if n in data.frame]
     end = observed_end(tables, churn)
     if churn.definition == "label_column" or not names or end is None:
         return []
@@ -150,6 +195,8 @@ def undated_attribute_leaks(
             continue
         leak = {"attribute": name, "roc_auc_gone_by_end": auc, "end": str(end.date())}
         leak["horizon_days"] = churn.horizon_days
+        if name in looked_up:
+            leak["lookup"] = looked_up[name]
         if dated:
             leak.update(best_dated_feature=dated[0], best_dated_roc_auc=dated[1])
         if specs[name].dtype == "category":

@@ -21,13 +21,17 @@ from features.tables import Tables, data_end, first_activity
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import (
     LEAK_AUC,
+    definition_inputs,
     named_like_label,
+    renewals_due,
     strongest_single_feature,
     undated_attribute_leaks,
 )
 from training.protocol import Outcome, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
+RENEWAL_TERMS = {"horizon_days", "grace_days"}
+"""The churn settings that decide which paid periods' ends fall in the horizon."""
 
 
 def load_truth(config: RunConfig) -> pd.DataFrame | None:
@@ -119,9 +123,13 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
     """What the two leak checks found (`training/leaks.py`); the undated attributes are
     judged on the training cutoffs, so only where a cutoff plan says which."""
     found: dict[str, Any] = {}
-    strongest = strongest_single_feature(outcome.data.frame, outcome.data.specs)
+    frame, own = outcome.data.frame, definition_inputs(outcome.data.specs, config.churn)
+    strongest = strongest_single_feature(frame, outcome.data.specs, own=own)
     if strongest is not None:
         found["strongest_single_feature"] = strongest
+        if strongest.get("definition_inputs"):
+            due = renewals_due(frame, config.churn)
+            found["renewals_due"] = {**due, **config.churn.model_dump(include=RENEWAL_TERMS)}
     customers = config.data.customers
     label = customers.label.column if customers is not None and customers.label else None
     attributes = [s.name for s in outcome.data.specs if s.family == "attributes"]
@@ -129,7 +137,11 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
         found["named_like_label"] = {"label": label, "attributes": named}
     if outcome.plan is not None:
         leaks = undated_attribute_leaks(
-            outcome.data, tables, config.churn, cutoffs=outcome.plan.train
+            outcome.data,
+            tables,
+            config.churn,
+            cutoffs=outcome.plan.train,
+            looked_up=config.data.looked_up_columns(),
         )
         if leaks:
             found["undated_attribute_leaks"] = leaks
@@ -238,19 +250,14 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "a customer is (fairness, law), list them under reasons.never (the model still "
             "uses them)"
         )
-    leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
-    if len(leaking) == 1:
-        said = (
-            f"{leaking[0]['feature']} alone ranks churners with ROC AUC {leaking[0]['roc_auc']:.3f}"
-        )
-    elif leaking:
-        each = ", ".join(f"{leak['feature']} ({leak['roc_auc']:.3f})" for leak in leaking)
-        said = f"{each} each alone rank churners with ROC AUC {LEAK_AUC} or more"
-    if leaking:
+    strongest = report.get("strongest_single_feature") or {}
+    if leaking := strongest.get("leaking", []):
         notes.append(
-            f"{said}: a column recorded after (or because of) the churn leaks the label; "
-            "leave it out unless it is known before the cutoff"
+            f"{_alone(leaking)}: a column recorded after (or because of) the churn leaks the "
+            "label; leave it out unless it is known before the cutoff"
         )
+    if own := strongest.get("definition_inputs", []):
+        notes.append(_definition_input_note(own, report["renewals_due"]))
     if named := report.get("named_like_label"):
         notes.append(
             f"{', '.join(named['attributes'])} named like the label column "
@@ -303,6 +310,29 @@ def _drift_caveats(report: dict[str, Any]) -> list[str]:
     ]
 
 
+def _alone(strong: list[dict[str, Any]]) -> str:
+    """The features that alone rank churners at `LEAK_AUC` or more, with their ROC AUC."""
+    if len(strong) == 1:
+        return (
+            f"{strong[0]['feature']} alone ranks churners with ROC AUC {strong[0]['roc_auc']:.3f}"
+        )
+    each = ", ".join(f"{leak['feature']} ({leak['roc_auc']:.3f})" for leak in strong)
+    return f"{each} each alone rank churners with ROC AUC {LEAK_AUC} or more"
+
+
+def _definition_input_note(own: list[dict[str, Any]], due: dict[str, Any]) -> str:
+    """Features read from the paid periods expiry churn is defined by: no leak (expiry
+    cannot do without them), but what their strength says of the horizon."""
+    return (
+        f"{_alone(own)}, no leak: churn.definition expiry reads the same paid_until; only "
+        "a member whose paid period ends within horizon_days less grace_days "
+        f"({due['horizon_days']} - {due['grace_days']} days) can churn, {due['share']:.0%} "
+        f"of the rows, and {due['churn_rate']:.0%} of them did not renew, so the model "
+        "mostly says whose period ends, then whether a renewal comes (horizon_days and "
+        "grace_days set which ends count)"
+    )
+
+
 def _undated_leak_note(leak: dict[str, Any]) -> str:
     """An attribute read as of the extract that tells who is gone by the data's end."""
     name, end = leak["attribute"], leak["end"]
@@ -320,13 +350,20 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
         if "best_dated_feature" in leak
         else ""
     )
+    if "lookup" in leak:
+        undated = f"a lookup joins it from {leak['lookup']}, which has no timestamp"
+        remedy = f"leave {name} out of attributes and the lookup's columns"
+    else:
+        undated = "its table has no timestamp"
+        remedy = (
+            f"leave {name} out of attributes (not_attributes under attributes: all) or give "
+            "its table a timestamp (a history of its values, each read from its date)"
+        )
     return (
-        f"{name} is read as of the extract (its table has no timestamp), so at every "
-        f"training cutoff it knows who leaves later: of the customers still there "
-        f"{leak['horizon_days']} days after one, {told} {leak['roc_auc_gone_by_end']:.3f}"
-        f"{dated}; it inflates the test and will not hold on new data: leave {name} out of "
-        "attributes (not_attributes under attributes: all) or give its table a timestamp "
-        "(a history of its values, each read from its date)"
+        f"{name} is read as of the extract ({undated}), so at every training cutoff it "
+        f"knows who leaves later: of the customers still there {leak['horizon_days']} days "
+        f"after one, {told} {leak['roc_auc_gone_by_end']:.3f}{dated}; it inflates the test "
+        f"and will not hold on new data: {remedy}"
     )
 
 

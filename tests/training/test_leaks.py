@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from features.contract import (
     CancellationsSpec,
@@ -13,11 +14,20 @@ from features.contract import (
     DataSpec,
     RunConfig,
     TransactionsSpec,
+    load_config,
 )
+from features.sources import load_tables
 from features.tables import Tables
 from tests.frames import cancellations, customers, transactions
-from training.dataset import assemble
-from training.leaks import named_like_label, undated_attribute_leaks
+from training.dataset import LabelledSet, assemble
+from training.leaks import (
+    LEAK_AUC,
+    definition_inputs,
+    named_like_label,
+    renewals_due,
+    strongest_single_feature,
+    undated_attribute_leaks,
+)
 from training.protocol import make_plan
 from training.report import caveats
 
@@ -58,11 +68,12 @@ def _config(churn: ChurnSpec) -> RunConfig:
     return RunConfig(name="t", data=data, churn=churn)
 
 
-def _leaks(tables: Tables, churn: ChurnSpec) -> list[dict]:
-    config = _config(churn)
+def _leaks(tables: Tables, churn: ChurnSpec, config: RunConfig | None = None) -> list[dict]:
+    config = config or _config(churn)
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
-    return undated_attribute_leaks(data, tables, churn, cutoffs=plan.train)
+    looked_up = config.data.looked_up_columns()
+    return undated_attribute_leaks(data, tables, churn, cutoffs=plan.train, looked_up=looked_up)
 
 
 CANCELLATION = ChurnSpec(definition="cancellation", horizon_days=90)
@@ -98,6 +109,45 @@ def test_a_number_recorded_at_the_extract_is_named_without_levels():
     assert "after one, it tells who is gone by 2024-12-31 with ROC AUC 1.000" in note
 
 
+def _written_with_status_looked_up(tmp_path: Path) -> RunConfig:
+    """The world as files: the payments bring the subscriptions' extract-time `status`
+    onto each row through a lookup, as QA's SaaS config (leak_b.yaml) did."""
+    world = _world()
+    payments = world.transactions.assign(timestamp=world.transactions["timestamp"].dt.date)
+    payments.to_csv(tmp_path / "payments.csv", index=False)
+    world.customers[["customer_id", "plan"]].to_csv(tmp_path / "customers.csv", index=False)
+    world.customers[["customer_id", "status"]].to_csv(tmp_path / "subscriptions.csv", index=False)
+    world.cancellations.to_csv(tmp_path / "cancellations.csv", index=False)
+    lookup = {"path": "subscriptions.csv", "on": "customer_id", "columns": ["status"]}
+    data = {
+        "as_of": "2024-12-31",
+        "customers": {"path": "customers.csv", "attributes": ["plan"]},
+        "transactions": {"path": "payments.csv", "lookup": lookup, "attributes": ["status"]},
+        "cancellations": {"path": "cancellations.csv"},
+    }
+    config = {"name": "t", "data": data, "churn": CANCELLATION.model_dump()}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    return load_config(tmp_path / "churn.yaml")
+
+
+def test_a_status_a_lookup_brings_onto_each_payment_is_named_as_of_the_extract(tmp_path):
+    """Each payment's row carries the status of the extract, not of its own date: read
+    as of each cutoff from the latest payment, 'cancelled' still knew the fate."""
+    config = _written_with_status_looked_up(tmp_path)
+    tables = load_tables(config)
+    assert "status" in tables.attribute_history  # read from the payments' dated rows
+    (leak,) = _leaks(tables, CANCELLATION, config)
+    assert leak["attribute"] == "status" and leak["roc_auc_gone_by_end"] > 0.95
+    assert leak["lookup"] == "subscriptions.csv"
+    report = {"churn_rate": 0.1, "n_customers": 300, "model": {"roc_auc": 0.9}, "baselines": {}}
+    (note,) = caveats({**report, "undated_attribute_leaks": [leak]})
+    assert note.startswith(
+        "status is read as of the extract (a lookup joins it from subscriptions.csv, which "
+        "has no timestamp), so at every training cutoff it knows who leaves later"
+    )
+    assert note.endswith("leave status out of attributes and the lookup's columns")
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_an_honest_attribute_with_a_real_effect_alone_is_not_named(seed):
     tables = _world(seed)
@@ -126,3 +176,59 @@ def test_attributes_named_like_the_label_are_pointed_out():
     named = {"label": "Churn Label", "attributes": ["Churn Value", "ChurnScore"]}
     (note,) = caveats({**report, "named_like_label": named})
     assert note.startswith("Churn Value, ChurnScore named like the label column 'Churn Label'")
+
+
+EXPIRY = ChurnSpec(definition="expiry", horizon_days=90, grace_days=30)
+
+
+def _members(n: int = 300) -> Tables:
+    """One- and two-year plans paid on their start, renewed at each end one time in ten:
+    only the members whose period ends within the horizon less the grace days can churn
+    (and the plan's length keeps the days since the payment from telling the end)."""
+    rng = np.random.default_rng(3)
+    payments = []
+    for member in range(1, n + 1):
+        paid = pd.Timestamp("2022-01-01") + pd.Timedelta(days=int(rng.integers(0, 365)))
+        plan = pd.Timedelta(days=int(rng.choice([365, 730])))
+        while paid <= END:
+            until = paid + plan
+            payments.append((member, str(paid.date()), 120.0, until))
+            if rng.random() > 0.1:
+                break
+            paid = until
+    frame = transactions(payments, columns=("paid_until",))
+    return Tables(customers=customers(list(range(1, n + 1))), transactions=frame, as_of=END)
+
+
+def _expiry_rows() -> LabelledSet:
+    tables = _members()
+    paid = TransactionsSpec(path=Path("unused.csv"), columns={"paid_until": "paid_until"})
+    config = RunConfig(name="t", data=DataSpec(transactions=paid), churn=EXPIRY)
+    plan = make_plan(tables, config)
+    return assemble(tables, config, plan.all, fit_on=plan.train)
+
+
+def test_the_paid_period_expiry_reads_is_no_leak_and_says_what_its_strength_means():
+    """QA's gym: "paid_days_left alone ranks churners with ROC AUC 0.992 … leave it out",
+    of a column expiry cannot do without."""
+    data = _expiry_rows()
+    own = definition_inputs(data.specs, EXPIRY)
+    assert own == {"paid_days_left", "plan_days_last"}
+    assert definition_inputs(data.specs, CANCELLATION) == set()
+    strongest = strongest_single_feature(data.frame, data.specs, own=own)
+    assert strongest["leaking"] == []
+    (strong,) = strongest["definition_inputs"]
+    assert strong["feature"] == "paid_days_left" and strong["roc_auc"] >= LEAK_AUC
+    frame, due = data.frame, renewals_due(data.frame, EXPIRY)
+    ends_soon = frame["paid_days_left"] < 60
+    assert due["share"] == pytest.approx(ends_soon.mean())
+    assert due["churn_rate"] == pytest.approx(frame.loc[ends_soon, "churned"].mean())
+    assert not frame.loc[~ends_soon, "churned"].any()  # paid past the horizon: none churn
+    report = {"churn_rate": 0.1, "n_customers": 300, "model": {"roc_auc": 0.99}, "baselines": {}}
+    terms = {"horizon_days": 90, "grace_days": 30}
+    found = {"strongest_single_feature": strongest, "renewals_due": {**due, **terms}}
+    (note,) = caveats({**report, **found})
+    auc = f"{strong['roc_auc']:.3f}"
+    assert note.startswith(f"paid_days_left alone ranks churners with ROC AUC {auc}, no leak")
+    assert f"(90 - 30 days) can churn, {due['share']:.0%} of the rows, and " in note
+    assert "leave it out" not in note
