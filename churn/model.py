@@ -342,10 +342,12 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         return columns
 
     def as_trained(self, tables: Tables) -> Tables:
-        """The event types, consumable categories, attribute kinds and what undoes a
-        cancellation the model was trained with, not those the rows scored now would
-        suggest (a live customer's few rows may all fall at midnight)."""
-        kept: dict[str, Any] = {"undo_by": self.undo_by}
+        """The event types, consumable categories, attribute kinds, what undoes a
+        cancellation and whether the transactions are payments the model was trained with,
+        not those the rows scored now would suggest (a live customer's few rows may all
+        fall at midnight)."""
+        # a model from before the choice was stored told payments by `paid_until` (None)
+        kept: dict[str, Any] = {"undo_by": self.undo_by, "payments": self.info.get("payments")}
         if self.event_types:
             kept["event_types"] = self.event_types
         if self._rhythm_of == "orders":  # trained before the rhythm was of days

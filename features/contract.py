@@ -309,6 +309,9 @@ class ActivitySpec(TableSpec):
         return self
 
 
+PURCHASE_COLUMNS = frozenset({"quantity", "category", "discount", "list_price", "unit_price"})
+"""What a purchase has and a subscription's payment lacks: a basket of products."""
+
 MONEY_COLUMNS = ("amount", "discount")
 """The loaded transactions' money columns (a unit or list price is read into these)."""
 
@@ -334,6 +337,11 @@ class TransactionsSpec(ActivitySpec):
 
     consumable_categories: list[str] | None = None
     """Low-value repeat categories; when absent they are inferred as of each cutoff."""
+    payments: bool | None = None
+    """Whether the rows are a subscription's payments (reasons then say "no payment for
+    40 days", "usually pays every 30 days"), not a shop's purchases. Default: payments
+    when they carry `paid_until`, or when churn is a cancellation and they carry nothing
+    of a purchase (`PURCHASE_COLUMNS`): a billing export's invoices (`RunConfig.payments`)."""
     money_scale: float = Field(default=1.0, gt=0)
     """What one unit of the money columns (amount, unit_price, discount, list_price) is
     worth in the currency reasons and values show: 0.01 for amounts in cents, as Stripe
@@ -660,6 +668,22 @@ class RunConfig(_Strict):
         if not present:
             raise ValueError(f"churn.definition '{self.churn.definition}' needs `data.{table}`")
         return self
+
+    @property
+    def payments(self) -> bool:
+        """Whether the transactions are a subscription's payments (`transactions.payments`,
+        else told by the mapping): a contractual business's invoices carry an amount and
+        a date, no products, and "no purchase for 33 days" or "average order 48" read as
+        a shop's words on them (a B2B billing export's worklist)."""
+        transactions = self.data.transactions
+        if transactions is None:
+            return False
+        if transactions.payments is not None:
+            return transactions.payments
+        mapped = set(transactions.columns)
+        if "paid_until" in mapped:
+            return True
+        return self.churn.definition == "cancellation" and not mapped & PURCHASE_COLUMNS
 
     @property
     def model_name(self) -> str:

@@ -32,6 +32,17 @@ customer whatever their rhythm: a household with 18 baskets in 90 days and 362 s
 the last 30, silent 15 days against a usual gap of 4 (3.75× overdue), has skipped a few
 trips, not left."""
 
+ORDERS_TOTAL = "orders_total"
+"""The purchases the stage reads where the data hold them (`features/monetary.py`)."""
+
+
+def stages_of_tenure(*, with_purchases: bool) -> frozenset[str]:
+    """The stages tenure alone decides (module docstring): short-term and long-term, and
+    first-time too without purchases (with them it is a single purchase)."""
+    stages = {"short-term", "long-term"} if with_purchases else {*STAGES} - {"lapsed"}
+    return frozenset(stages)
+
+
 TENURE_SPEC = FeatureSpec(
     "tenure_days",
     "float",
@@ -145,11 +156,11 @@ def month_of(cutoff_day: int) -> int:
 def _stage(tenure: np.ndarray, done: Mapping[str, np.ndarray]) -> np.ndarray:
     """The stage per the module docstring; None where tenure is unknown."""
     stage = np.where(tenure < 365, "short-term", "long-term").astype(object)
-    if "orders_total" not in done:
+    if ORDERS_TOTAL not in done:
         stage[tenure < 90] = "first-time"
         stage[np.isnan(tenure)] = None
         return stage
-    stage[done["orders_total"] == 1] = "first-time"
+    stage[done[ORDERS_TOTAL] == 1] = "first-time"
     recency, overdue = done["days_since_last_purchase"], done["overdue_ratio"]
     overdue_long = (overdue >= LAPSED_OVERDUE_RATIO) & (recency >= LAPSED_MIN_DAYS)
     lapsed = (recency >= LAPSED_AFTER_DAYS) | overdue_long

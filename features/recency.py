@@ -26,6 +26,7 @@ SPECS = [
         "no purchase for {days_since_last_purchase:.0f} days",
         reason_one="no purchase for {days_since_last_purchase:.0f} day",
         reason_missing="no purchase yet",
+        reason_zero="last purchase today",  # not "no purchase for 0 days"
         reason_fuller=(
             "no purchase for {days_since_last_purchase:.0f} days, {overdue_ratio!x} their usual gap"
         ),
@@ -69,6 +70,7 @@ SPECS = [
             "no purchase for {days_since_last_purchase:.0f} day, {overdue_ratio!x} their usual gap"
         ),
         reason_missing="fewer than two purchase days: no buying rhythm yet",  # as the gaps
+        reason_zero="last purchase today",  # no silence to compare: 0 days, "0% of" the gap
     ),
     FeatureSpec(
         "silence_beyond_gaps_share",

@@ -515,6 +515,7 @@ def _tables(
         event_quantity_unit=data.events.unit() if data.events else "units",
         event_quantities=dict(data.events.quantities) if data.events else {},
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
+        payments=config.payments,
     )
     return replace(tables, history_from=first_activity(tables))
 

@@ -110,6 +110,10 @@ class Tables:
     rhythm_of: Literal["days", "orders"] = "days"
     """What the buying rhythm's gaps run between (`features/recency.py`): purchase days;
     a model trained before that read them between orders scores as it was trained."""
+    payments: bool | None = None
+    """Whether the transactions are a subscription's payments, their reasons in its words
+    (`features/words.py`); from the run config (`RunConfig.payments`), else None: told by
+    the tables (payments carry `paid_until`)."""
     undo_by: Literal["day", "time"] | None = None
     """What undoes a cancellation (`features/cancellations.py`): a payment on a later day,
     or one at the cancellation's time or later; None: told from the tables (`undo_by`).

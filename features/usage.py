@@ -29,6 +29,7 @@ OVERALL_SPECS = [
         "Days since any product-usage event.",
         "no product use for {days_since_last_event:.0f} days",
         reason_missing="no product use yet",
+        reason_zero="used the product today",  # not "no product use for 0 days"
     ),
     FeatureSpec(
         "active_days_30d",

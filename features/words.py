@@ -3,9 +3,11 @@
 The purchase-cycle features read a payment log as they read a shop's purchases (a
 renewal is a purchase occasion), but a retention team at a music service reads "no
 payment for 40 days, 1.3x their usual gap" and "usually pays every 30 days", not a
-shop's "no purchase" and "usually buys". A payment log is a transactions table with
-`paid_until` (the period each payment pays for); a batch and a live request tell it
-the same way, so their reasons read alike.
+shop's "no purchase" and "usually buys". A payment log is a transactions table the
+run config calls a subscription's payments (`features.contract.RunConfig.payments`:
+those with `paid_until`, the period each payment pays for, or a cancellation model's
+without a purchase's products); a model keeps the choice it was trained with, so a
+batch and a live request read alike.
 
 A member's payments follow their plan, so some values only say where the cutoff falls
 in the billing cycle (`billing_cycle_only`), and a shop's models of buying say nothing
@@ -44,8 +46,12 @@ _WORD = re.compile(r"\b(" + "|".join(map(re.escape, PAYMENT_WORDS)) + r")\b")
 
 
 def is_payment_log(tables: Tables) -> bool:
-    """Transactions that say which period each payment pays for (a frame or plain columns)."""
-    return tables.transactions is not None and "paid_until" in tables.transactions
+    """Transactions that are a subscription's payments: as the run config says
+    (`Tables.payments`), else those that say which period each payment pays for (a frame
+    or plain columns)."""
+    if tables.transactions is None:
+        return False
+    return "paid_until" in tables.transactions if tables.payments is None else tables.payments
 
 
 PURCHASE_CYCLE = frozenset({"recency", "monetary", "trends"})
@@ -89,12 +95,22 @@ horizon" tell their plan's price and schedule, nothing they chose."""
 
 def unspoken_on_payments(specs: Iterable[FeatureSpec]) -> frozenset[str]:
     """The features of `specs` (a model's) that no reason names when they are a payment
-    log's (they hold the subscription family, declared only for `paid_until`): the model
-    still uses them."""
+    log's (`speaks_of_payments`): the model still uses them."""
     specs = list(specs)
-    if not any(spec.family == PAYMENT_LOG.name for spec in specs):
+    if not speaks_of_payments(specs):
         return frozenset()
     return frozenset(spec.name for spec in specs if spec.family in NOT_ON_PAYMENTS)
+
+
+def speaks_of_payments(specs: Iterable[FeatureSpec]) -> bool:
+    """Whether declarations (a model's, as stored) read the transactions as payments
+    (`in_words_of`): their purchase cycle says "payment", or they hold the subscription
+    family, declared only for `paid_until` (a model from before the words changed)."""
+    return any(
+        spec.family == PAYMENT_LOG.name
+        or (spec.family in PURCHASE_CYCLE and "payment" in (spec.reason or ""))
+        for spec in specs
+    )
 
 
 def billing_cycle_only(

@@ -51,7 +51,7 @@ import pandas as pd
 
 from churn.contributions import Grouping
 from features.levels import unseen
-from features.lifecycle import LAPSED_OVERDUE_RATIO
+from features.lifecycle import LAPSED_OVERDUE_RATIO, ORDERS_TOTAL, stages_of_tenure
 from features.registry import (
     FeatureSpec,
     Mechanism,
@@ -636,6 +636,7 @@ class Explainer:
         arrays = _columns_used(features, list(chosen_sources), by_name)
         values: list[float | str | None] = [None] * len(rows)
         texts: list[str | None] = [None] * len(rows)
+        measures: list[object] = [None] * len(rows)
         silence, nothing = np.zeros(len(rows), dtype=bool), np.zeros(len(rows), dtype=bool)
         for col in np.unique(cols).tolist():  # one pass per chosen feature, not per reason
             at = np.flatnonzero(cols == col)
@@ -655,8 +656,9 @@ class Explainer:
                 rendered = spec.render_many(filled, len(at), fuller, typical)
             if source in unknown:
                 rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
+            told_as = _measures(source, spec, shown, features, picked)
             for k, i in enumerate(at.tolist()):
-                values[i], texts[i] = shown[k], rendered[k]
+                values[i], texts[i], measures[i] = shown[k], rendered[k], told_as[k]
             if source in SILENCE:
                 silence[at] = [text is not None for text in rendered]
         shown_means = {source: _known(means.get(source)) for source in chosen_sources}
@@ -676,7 +678,7 @@ class Explainer:
             # told already: "1 service call in the last 30 days" after "... 90 days", or the
             # same words from another feature ("fewer than two purchase days: no rhythm yet"),
             # which are never a reason both ways
-            measure, words = (row, direction, _measure(source, values[i])), (row, "words", text)
+            measure, words = (row, direction, measures[i]), (row, "words", text)
             if measure in told or words in told:
                 continue
             told.add(measure)
@@ -719,16 +721,18 @@ def window_family(name: str) -> str:
 
 
 _WINDOW = re.compile(r"_\d+d$")
+TENURE, STAGE, LAST_USE = "tenure_days", "lifecycle_stage", "days_since_last_event"
 ONE_FACT = {
-    "tenure_days": "customer age",
+    TENURE: "customer age",
     "days_since_first_purchase": "customer age",
     "issues_unresolved": "open issues",
     "complaints_unresolved_30d": "open issues",
+    LAST_USE: "last use",
 }
 """Features that tell one fact when their values agree: without a signup date tenure is
 the first purchase's age ("customer for 343 days; first purchase 343 days ago"), and one
 open complaint is "1 unresolved complaint in the last 30 days" and "1 open complaint or
-ticket"."""
+ticket". Some tell the fact of another feature where they agree with it (`_told_with`)."""
 
 
 def _measure(source: str, value: object) -> object:
@@ -738,6 +742,43 @@ def _measure(source: str, value: object) -> object:
         return NOTHING_BOUGHT
     fact = ONE_FACT.get(source)
     return window_family(source) if fact is None else (fact, value)
+
+
+def _measures(
+    source: str,
+    spec: FeatureSpec | None,
+    shown: Sequence[object],
+    features: Mapping[str, Any],
+    rows: np.ndarray,
+) -> list[object]:
+    """What each reason of `source` tells (`_measure`), for `rows` with values `shown`:
+    where it agrees with the feature whose fact it tells (`_told_with`), that fact with
+    that feature's value."""
+    told_with = _told_with(source, spec)
+    if told_with is None or told_with not in features:
+        return [_measure(source, value) for value in shown]
+    theirs = numbers(features[told_with])[rows].tolist()
+    if source == STAGE:
+        decided = stages_of_tenure(with_purchases=ORDERS_TOTAL in features)
+        agree = [value in decided for value in shown]
+    else:
+        agree = [value == other for value, other in zip(shown, theirs, strict=True)]
+    return [
+        _measure(told_with, other) if same else _measure(source, value)
+        for value, other, same in zip(shown, theirs, agree, strict=True)
+    ]
+
+
+def _told_with(source: str, spec: FeatureSpec | None) -> str | None:
+    """The feature (of `ONE_FACT`) whose fact `source` tells where they agree: a stage its
+    tenure decides (`stages_of_tenure`) tells the customer's age ("customer for 1161
+    days" beside "long-term customer": 146 of a billing export's 2,528 rows), and an
+    event type's silence equal to the usage log's tells its last use ("no product use
+    for 44 days" beside "last login 44 days ago": 123 of a SaaS log's 632)."""
+    if source == STAGE:
+        return TENURE
+    usage_silence = spec is not None and spec.family == "usage" and source != LAST_USE
+    return LAST_USE if usage_silence and source.startswith("days_since_last_") else None
 
 
 @lru_cache(maxsize=4096)

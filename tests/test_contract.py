@@ -158,3 +158,35 @@ def test_a_quantity_without_a_unit_is_named_by_its_column(tmp_path):
         "name: t\ndata:\n  events: {path: e.csv, columns: {quantity: s}, quantity_unit: seconds}\n"
     )
     assert load_config(_write(tmp_path, named)).data.events.unit() == "seconds"
+
+
+INVOICES = {"customer_id": "customer_id", "timestamp": "payment_date", "order_id": "payment_id"}
+
+
+@pytest.mark.parametrize(
+    ("columns", "definition", "payments", "expected"),
+    [
+        (INVOICES, "cancellation", None, True),  # a billing export's paid invoices
+        ({**INVOICES, "category": "plan"}, "cancellation", None, False),  # a shop's baskets
+        ({**INVOICES, "quantity": "seats"}, "cancellation", None, False),
+        (INVOICES, "inactivity", None, False),  # a shop's orders, without products
+        ({**INVOICES, "paid_until": "period_end"}, "inactivity", None, True),
+        ({**INVOICES, "paid_until": "period_end"}, "expiry", None, True),
+        (INVOICES, "cancellation", False, False),  # said: a shop's loyalty members
+        ({**INVOICES, "category": "plan"}, "cancellation", True, True),
+    ],
+)
+def test_transactions_are_payments_by_the_mapping_or_as_said(
+    tmp_path, columns, definition, payments, expected
+):
+    """A contractual business maps its invoices with an amount and a date and no products:
+    "no purchase for 33 days" read as a shop's words on a B2B billing export."""
+    transactions = {"path": "t.csv", "columns": columns}
+    if payments is not None:
+        transactions["payments"] = payments
+    raw = {
+        "name": "t",
+        "data": {"transactions": transactions, "cancellations": {"path": "c.csv"}},
+        "churn": {"definition": definition},
+    }
+    assert load_config(_write(tmp_path, yaml.safe_dump(raw))).payments is expected

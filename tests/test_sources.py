@@ -2536,6 +2536,27 @@ def _payments(tmp_path: Path, payments: pd.DataFrame = PAYMENTS, **spec) -> Tabl
     return load(tmp_path, transactions=payments, specs={"transactions": {**transactions, **spec}})
 
 
+@pytest.mark.parametrize(
+    ("columns", "said"),
+    [
+        ({}, "no payment for 33 days"),  # a billing export's invoices: amount and date
+        ({"category": "category"}, "no purchase for 33 days"),  # a shop's, with products
+    ],
+)
+def test_a_cancellation_models_invoices_speak_of_payments(tmp_path, columns, said):
+    """Paid invoices without `paid_until` under a cancellation model read "no purchase for
+    33 days" and "average order 48" on a B2B billing export; a shop keeps its words."""
+    tables = load(
+        tmp_path,
+        transactions=PAYMENTS,
+        specs={"transactions": {"columns": columns}},
+        churn={"definition": "cancellation"},
+    )
+    assert tables.payments is (not columns)
+    specs = {spec.name: spec for spec in build(tables, cutoffs="2024-04-30").specs}
+    assert specs["days_since_last_purchase"].render({"days_since_last_purchase": 33.0}) == said
+
+
 def test_a_payment_logs_carried_attributes_are_read_as_of_each_cutoff(tmp_path):
     """A payment's auto-renew flag is the customer's as of that payment: at a cutoff,
     the latest kept payment's known value (the cancel row is not a payment)."""

@@ -12,6 +12,7 @@ from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.registry import safer_when
 from features.tables import Tables, data_end, numbers, undo_by
+from features.words import is_payment_log
 from serving.ranking import (
     Rules,
     TierReference,
@@ -61,6 +62,7 @@ def package_model(
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,
+        "payments": is_payment_log(tables),
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
         "unread_columns": list(tables.unread_columns),

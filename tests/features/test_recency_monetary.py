@@ -5,7 +5,9 @@ from dataclasses import replace
 
 import pytest
 
+from features import recency
 from features.build import build, build_features
+from features.words import as_payments
 from tests.frames import make_tables, row, transactions
 
 CUTOFF = "2024-03-31"
@@ -156,3 +158,16 @@ def test_a_model_says_what_its_rhythm_was_trained_on():
     )
     assert ChurnModel._rhythm_of.func(SimpleNamespace(info={}, specs=[gaps])) == "days"
     assert ChurnModel._rhythm_of.func(SimpleNamespace(info={}, specs=[older])) == "orders"
+
+
+def test_a_purchase_on_the_cutoff_day_reads_as_today_in_shop_or_payment_words():
+    """ "in their favour: no purchase for 0 days, 0% of their usual gap" of a customer who
+    bought that day (4 rows of a billing export's worklist)."""
+    days, overdue = (
+        spec for spec in recency.SPECS if spec.name in ("days_since_last_purchase", "overdue_ratio")
+    )
+    today = {"days_since_last_purchase": 0.0, "overdue_ratio": 0.0}
+    assert days.render(today) == overdue.render(today) == "last purchase today"
+    assert as_payments(overdue).render(today) == "last payment today"
+    later = {"days_since_last_purchase": 1.0, "overdue_ratio": 0.1}
+    assert as_payments(days).render(later) == "no payment for 1 day, 10% of their usual gap"

@@ -7,6 +7,7 @@ import pytest
 
 from features.build import build, build_features
 from features.contract import UNTYPED_EVENT
+from features.usage import OVERALL_SPECS
 from tests.frames import customers, events, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
@@ -206,3 +207,10 @@ def test_a_type_whose_renamed_silence_another_type_has_keeps_one():
     paid = transactions([(1, "2024-06-01", 9.99), (2, "2024-06-01", 9.99)])
     frame = build_features(make_tables(transaction_frame=paid, events=ev), cutoffs=CUTOFF)
     assert row(frame, 1)["days_since_last_purchase_event"] == 10  # the more frequent type's
+
+
+def test_use_on_the_cutoff_day_reads_as_today():
+    """ "in their favour: no product use for 0 days" in 59 rows of a SaaS log's worklist."""
+    silence = next(spec for spec in OVERALL_SPECS if spec.name == "days_since_last_event")
+    assert silence.render({"days_since_last_event": 0.0}) == "used the product today"
+    assert silence.render({"days_since_last_event": 44.0}) == "no product use for 44 days"

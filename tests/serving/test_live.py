@@ -579,6 +579,16 @@ def test_posted_rows_compare_payments_and_cancellations_as_training_did(snapshot
     assert timed.as_trained(posted).undo_by == "time"
 
 
+def test_posted_rows_are_payments_or_purchases_as_in_training(snapshot):
+    """Whether the transactions are a subscription's payments is the model's (its
+    reasons' words), stored with it; one from before that tells it by `paid_until`."""
+    loaded, _ = snapshot
+    posted = Tables(customers={"customer_id": np.array(["u1"], dtype=object)}, payments=True)
+    assert loaded.model.as_trained(posted).payments is False  # a snapshot: no payments
+    older = {key: value for key, value in loaded.model.info.items() if key != "payments"}
+    assert dataclasses.replace(loaded.model, info=older).as_trained(posted).payments is None
+
+
 def test_a_snapshot_customer_posted_with_none_of_the_models_attributes_is_refused(snapshot):
     """Misspelt keys left a bank customer with nothing but the base rate, scored 0.0149."""
     loaded, _ = snapshot

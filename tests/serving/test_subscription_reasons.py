@@ -18,20 +18,16 @@ def _declared(module, family: str, specs=None) -> list:
 PAYMENTS = make_tables(
     transaction_frame=transactions([(1, "2024-06-01", 10.0, "2024-07-01")], columns=("paid_until",))
 )
-SPECS = in_words_of(
-    PAYMENTS,
-    [
-        *_declared(recency, "recency"),
-        *_declared(monetary, "monetary"),
-        *_declared(trends, "trends", trends.TREND_SPECS),
-        *_declared(subscription, "subscription"),
-        *_declared(
-            cancellations, "cancellations", [*cancellations.SPECS, cancellations.SINCE_PAYMENT]
-        ),
-        *wallet.estimated_specs(),
-        *bgnbd.fitted_specs(),
-    ],
-)
+DECLARED = [
+    *_declared(recency, "recency"),
+    *_declared(monetary, "monetary"),
+    *_declared(trends, "trends", trends.TREND_SPECS),
+    *_declared(subscription, "subscription"),
+    *_declared(cancellations, "cancellations", [*cancellations.SPECS, cancellations.SINCE_PAYMENT]),
+    *wallet.estimated_specs(),
+    *bgnbd.fitted_specs(),
+]
+SPECS = in_words_of(PAYMENTS, DECLARED)
 TYPICAL = {  # the training medians a model keeps
     "days_since_last_purchase": 20.0,
     "overdue_ratio": 0.7,
@@ -168,11 +164,15 @@ def test_one_cancellation_is_one_reason_with_its_date():
 
 def test_a_shops_models_of_buying_are_no_reasons_for_invoices():
     """ "customers like them spend up to 17,995 a year" and "2.9 purchases expected in the
-    coming horizon (BG/NBD)" of scheduled invoices; a shop's customers keep them."""
+    coming horizon (BG/NBD)" of scheduled invoices, with `paid_until` or without (a
+    billing export's invoices under a cancellation model, its words payments'); a shop's
+    customers keep them."""
     row = {"wallet_365d": 17995.0, "expected_purchases_horizon_bgnbd": 2.9}
     contributions = {"wallet_365d": 0.5, "expected_purchases_horizon_bgnbd": -0.4}
     assert _reasons([row], [contributions]) == [[]]
-    shop = [s for s in SPECS if s.family != "subscription"]
+    unpaid_until = [s for s in SPECS if s.family != "subscription"]
+    assert _reasons([row], [contributions], specs=unpaid_until) == [[]]
+    shop = [s for s in DECLARED if s.family != "subscription"]
     (texts,) = _reasons([row], [contributions], specs=shop)
     assert texts == [
         "customers like them spend up to 17,995 a year",
