@@ -256,9 +256,12 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """The booster's input (`FeatureLayout.array`), a blank in a `median_fills`
         attribute at its training median."""
         array = self.layout.array(features)
-        for j, median in self._fill_columns:
-            column = array[:, j]
-            column[np.isnan(column)] = median
+        columns, medians = self._fill_columns
+        if len(columns):
+            filled = array[:, columns]  # one gather for all: a live run holds a few rows
+            blank = np.isnan(filled)
+            if blank.any():
+                array[:, columns] = np.where(blank, medians, filled)
         return array
 
     @cached_property
@@ -285,10 +288,12 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         return {**features, **{n: np.where(np.isnan(v), fills[n], v) for n, v in filled.items()}}
 
     @cached_property
-    def _fill_columns(self) -> list[tuple[int, float]]:
-        """(input column, median) of each `median_fills` attribute."""
+    def _fill_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The input columns of the `median_fills` attributes, and their medians."""
         where = {name: j for j, name in enumerate(self.layout.names)}
-        return [(where[name], m) for name, m in self.median_fills.items() if name in where]
+        found = [(where[name], m) for name, m in self.median_fills.items() if name in where]
+        columns = np.array([j for j, _ in found], dtype=np.int64)
+        return columns, np.array([m for _, m in found], dtype=np.float64)
 
     @cached_property
     def _trees(self) -> CompiledTrees | None:

@@ -26,7 +26,7 @@ import datetime as dt
 import math
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -54,7 +54,15 @@ from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, numbers
-from serving.batch import beyond_note, beyond_training, filled_at_median, filled_note, records
+from serving.batch import (
+    BeyondTraining,
+    FilledBlanks,
+    beyond_note,
+    beyond_training,
+    filled_at_median,
+    filled_note,
+    records,
+)
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
     Reason,
@@ -117,6 +125,10 @@ class Scored:
     population: str
     unknown_levels: dict[str, np.ndarray] = field(default_factory=dict)
     """Per categorical feature, the rows holding a level the model does not know."""
+    beyond: list[BeyondTraining] = field(default_factory=list)
+    """The risky features some rows hold past training's highest (`beyond_training`)."""
+    filled: list[FilledBlanks] = field(default_factory=list)
+    """The attributes some rows hold blank, scored at the median (`filled_at_median`)."""
 
     @cached_property
     def row_of(self) -> dict[str, int]:
@@ -334,10 +346,10 @@ def unmapped_type_notes(
     as contacts of type 'other', as the loader counts a file's, which it warns of. Live,
     `payment_failed` posted to a model mapping `failed` moved a risk 0.882 -> 0.283
     without a word."""
-    if spec is None:
+    posted = {row.type for customer in customers for row in customer.interactions}
+    if spec is None or not posted:
         return []
     read = spec.type_reader()
-    posted = {row.type for customer in customers for row in customer.interactions}
     unmapped = sorted(t for t in posted if t is not None and read(t) is None)
     if not unmapped:
         return []
@@ -478,7 +490,9 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     means, population = reference_means(model, features)
     unknown = unknown_levels(features, model.layout.levels)
     reasons = loaded.explainer.explain(features, contributions, means, unknown)
-    return Scored(features, probability, reasons, population, unknown)
+    beyond = beyond_training(model.info, features, least_share=0.0)  # once a run
+    filled = filled_at_median(model.median_fills, features)
+    return Scored(features, probability, reasons, population, unknown, beyond, filled)
 
 
 def respond(
@@ -517,29 +531,35 @@ def respond(
         ),
         *negative_quantity_notes(request.customers),
         *unmapped_type_notes(request.customers, model.config.data.interactions),
-        *median_notes(features, ids, model),
-        *beyond_notes(features, ids, model),
+        *median_notes(scored, rows, ids),
+        *beyond_notes(scored, rows, ids),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}
 
 
-def median_notes(features: Mapping[str, Any], ids: Sequence[str], model: ChurnModel) -> list[str]:
-    """Notes on blanks scored at the training median (`serving.batch.filled_at_median`), as
-    the batch notes them, naming the customers."""
-    return [
-        filled_note(filled, f"customer(s) {_named(_at(ids, filled.rows))}")
-        for filled in filled_at_median(model.median_fills, features)
-    ]
+def median_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[str]:
+    """Notes on the request's blanks scored at the training median (`scored.filled`, of
+    the run's `rows` that are this request's), as the batch notes them, naming them."""
+    notes = []
+    for filled in scored.filled:
+        mine = filled.rows[rows]
+        if mine.any():
+            notes.append(filled_note(filled, f"customer(s) {_named(_at(ids, mine))}"))
+    return notes
 
 
-def beyond_notes(features: Mapping[str, Any], ids: Sequence[str], model: ChurnModel) -> list[str]:
-    """Notes on customers past the highest risky value training saw
-    (`serving.batch.beyond_training`), as the batch notes them, naming the customers: a
-    live customer is no share of a batch, so each one is noted."""
-    return [
-        beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
-        for past in beyond_training(model.info, features, least_share=0.0)
-    ]
+def beyond_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[str]:
+    """Notes on the request's customers past the highest risky value training saw
+    (`scored.beyond`), as the batch notes them, naming them: a live customer is no
+    share of a batch, so each one is noted, with the highest of this request's values."""
+    notes = []
+    for past in scored.beyond:
+        mine = past.rows[rows]
+        if mine.any():
+            highest = float(numbers(scored.features[past.feature])[rows][mine].max())
+            here = replace(past, customers=int(mine.sum()), highest_scored=highest, rows=mine)
+            notes.append(beyond_note(here, f"customer(s) {_named(_at(ids, mine))}"))
+    return notes
 
 
 def _at(ids: Sequence[str], rows: np.ndarray) -> list[str]:

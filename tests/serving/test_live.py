@@ -783,6 +783,22 @@ def test_customers_past_the_highest_risky_value_training_saw_are_noted_live(
         "as that, not later, so their risk may be understated; a model trained on later "
         "cutoffs or longer history learns them"
     ]
+    # requests scored together in one run: each names its own, with its own highest
+    from serving.coalesce import Job, answers
+
+    alone = [c for c in request.customers if c.customer_id == past[0]]
+    rest = [c for c in request.customers if c.customer_id != past[0]]
+    jobs = [Job.checked(ScoreIn(customers=part, cutoff=cutoff), lowered) for part in (alone, rest)]
+    first, second = (
+        [n for n in answer["notes"] if "above the highest" in n] for answer in answers(jobs)
+    )
+    assert first[0].startswith(f"customer(s) {past[0]} have ")
+    assert f"({plain_number(days[past[0]])} against" in first[0]
+    if len(past) > 1:
+        (other,) = second
+        assert past[0] not in other and all(c in other for c in past[1:])
+    else:
+        assert second == []
     info.pop("training_highest")
     older = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
     assert not any(
