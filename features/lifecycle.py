@@ -49,6 +49,7 @@ TENURE_SPEC = FeatureSpec(
     Mechanism.LIFECYCLE,
     "Days since signup (else the first known activity) up to the cutoff.",
     "customer for {tenure_days:.0f} days",
+    reason_zero="a customer since today",  # not "customer for 0 days"
 )
 STAGE_SPEC = FeatureSpec(
     "lifecycle_stage",

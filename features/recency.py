@@ -79,6 +79,7 @@ SPECS = [
         "Share of the customer's own past gaps that were shorter than the current silence: "
         "a nonparametric overdue measure that needs no assumption about the gap shape.",
         "silent for longer than {silence_beyond_gaps_share!a:.0%} of their past gaps",
+        reason_zero="silent for less time than any gap they had before",  # not "than 0% of"
     ),
     FeatureSpec(
         "silence_vs_longest_gap",
@@ -86,6 +87,7 @@ SPECS = [
         Mechanism.RECENCY,
         "days_since_last_purchase ÷ the longest gap the customer ever had.",
         "silent {silence_vs_longest_gap!x} their longest gap so far",
+        reason_zero="last purchase today",  # not "silent 0% of their longest gap"
     ),
 ]
 

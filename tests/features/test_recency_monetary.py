@@ -171,3 +171,25 @@ def test_a_purchase_on_the_cutoff_day_reads_as_today_in_shop_or_payment_words():
     assert as_payments(overdue).render(today) == "last payment today"
     later = {"days_since_last_purchase": 1.0, "overdue_ratio": 0.1}
     assert as_payments(days).render(later) == "no payment for 1 day, 10% of their usual gap"
+
+
+def test_a_silence_of_zero_and_a_first_day_read_in_words_not_zeros():
+    """ "silent 0% of their longest gap", "silent for longer than 0% of their past gaps"
+    and "customer for 0 days" were true and read oddly."""
+    from features.lifecycle import TENURE_SPEC
+
+    share, longest = (
+        spec
+        for spec in recency.SPECS
+        if spec.name in ("silence_beyond_gaps_share", "silence_vs_longest_gap")
+    )
+    assert share.render({"silence_beyond_gaps_share": 0.0}) == (
+        "silent for less time than any gap they had before"
+    )
+    assert share.render({"silence_beyond_gaps_share": 0.5}) == (
+        "silent for longer than 50% of their past gaps"
+    )
+    assert longest.render({"silence_vs_longest_gap": 0.0}) == "last purchase today"
+    assert as_payments(longest).render({"silence_vs_longest_gap": 0.0}) == "last payment today"
+    assert TENURE_SPEC.render({"tenure_days": 0.0}) == "a customer since today"
+    assert TENURE_SPEC.render({"tenure_days": 12.0}) == "customer for 12 days"
