@@ -60,6 +60,7 @@ from features.registry import (
     neutral_at,
     safer_when,
     template_fields,
+    window_days,
 )
 from features.tables import numbers
 from features.words import billing_cycle_only, unspoken_on_payments
@@ -814,10 +815,9 @@ def _said_by_silence(
     unknown because both its windows are empty ("no spend in the 90 days before the last
     90") with a silence at least as long as the two. A 180-day trend down 100% beside
     "no payment for 165 days" is another fact: a refund, a free period."""
-    nothing_at, window = _nothing_bought_at(source), _WINDOW_DAYS.search(source)
-    if nothing_at is None or window is None or "days_since_last_purchase" not in features:
+    nothing_at, days = _nothing_bought_at(source), window_days(source)
+    if nothing_at is None or days is None or "days_since_last_purchase" not in features:
         return np.zeros(len(rows), dtype=bool)
-    days = float(window.group(1))
     silent = np.asarray(features["days_since_last_purchase"], dtype=np.float64)[rows]
     values = np.asarray(values, dtype=np.float64)
     with np.errstate(invalid="ignore"):
@@ -825,9 +825,6 @@ def _said_by_silence(
         if _FELL_TO_NOTHING.fullmatch(source):
             said |= np.isnan(values) & (silent >= 2 * days)
     return said
-
-
-_WINDOW_DAYS = re.compile(r"_(\d+)d(?:_|$)")
 
 
 def _silence_said_first(

@@ -467,6 +467,15 @@ def _titled_workbook(path: Path, customers: pd.DataFrame) -> Path:
     return path
 
 
+def _customers_read_as(config: Path, expected: pd.DataFrame) -> str:
+    """Validates the config, its customers read as `expected`; the customers' first
+    warning."""
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None
+    pd.testing.assert_frame_equal(tables.customers, expected, check_dtype=False)
+    return next(w.message for w in report.warnings if w.table == "customers")
+
+
 def test_a_sheet_headed_below_a_title_row_is_read_from_its_header(tmp_path):
     """Read from its first row, the 'E Comm' sheet's columns were 'Unnamed: 0', ..., and
     the sheets were compared by those: the dictionary was read. Its header is the row
@@ -474,10 +483,7 @@ def test_a_sheet_headed_below_a_title_row_is_read_from_its_header(tmp_path):
     book = _titled_workbook(tmp_path / "E Commerce Dataset.xlsx", customers_frame())
     expected = load(tmp_path / "csv").customers
     config = write_dataset(tmp_path, specs={"customers": {"path": book.name}})
-    tables, report = validate(load_config(config))
-    assert report.errors == [] and tables is not None
-    pd.testing.assert_frame_equal(tables.customers, expected, check_dtype=False)
-    note = next(w.message for w in report.warnings if w.table == "customers")
+    note = _customers_read_as(config, expected)
     skipped = "header on row 2, 1 row above it skipped"
     assert note == f"read sheet 'E Comm' ({skipped}); set `sheet:` to read another"
 
@@ -533,10 +539,7 @@ def test_a_workbook_named_as_delimited_text_is_read_as_the_workbook_it_is(tmp_pa
     path = tmp_path / "data" / "customers.csv"
     write_table(customers_frame(), tmp_path / "customers.xlsx").replace(path)
     assert sources.reads_missing_text(path)  # live scoring reads it as a workbook too
-    tables, report = validate(load_config(config))
-    assert report.errors == [] and tables is not None
-    pd.testing.assert_frame_equal(tables.customers, expected, check_dtype=False)
-    note = next(w.message for w in report.warnings if w.table == "customers")
+    note = _customers_read_as(config, expected)
     what = "a workbook (.xlsx) by its content, not the format its name says"
     assert note == f"{what}: read as one; rename it customers.xlsx"
 

@@ -132,15 +132,7 @@ def test_sorting_by_change_without_an_earlier_batch_says_so(served, tmp_path):
         }
         for i, p in enumerate([0.2, 0.9, 0.5])
     ]
-    engine = store.connect(url)
-    store.write_batch(
-        engine,
-        model_name="m",
-        model_version="1",
-        cutoff=pd.Timestamp("2024-06-30").date(),
-        rows=rows,
-    )
-    engine.dispose()
+    _write_batch(url, rows, "2024-06-30")
     out = tmp_path / "calls.csv"
     result = run(served, "--sort", "probability_change", "--out", str(out), database_url=url)
     assert result.exit_code == 0, result.output
@@ -171,18 +163,24 @@ def test_a_customer_without_reasons_reads_that_nothing_stands_out():
     assert NOTHING_STANDS_OUT in console.export_text()
 
 
-def _batch_of_a_weak_model(url: str) -> None:
-    """A batch whose model ranks near chance and was forced past the gate."""
+def _write_batch(url: str, rows: list[dict], cutoff: str, **batch: object) -> None:
+    """One batch of model m version 1 into the store at `url`."""
     engine = store.connect(url)
     store.write_batch(
         engine,
         model_name="m",
         model_version="1",
-        cutoff=pd.Timestamp("2017-12-31").date(),
-        rows=[stored_row("TA-21385")],
-        ranking_caveats=[CLOSE_TO_CHANCE, FORCED],
+        cutoff=pd.Timestamp(cutoff).date(),
+        rows=rows,
+        **batch,
     )
     engine.dispose()
+
+
+def _batch_of_a_weak_model(url: str) -> None:
+    """A batch whose model ranks near chance and was forced past the gate."""
+    rows = [stored_row("TA-21385")]
+    _write_batch(url, rows, "2017-12-31", ranking_caveats=[CLOSE_TO_CHANCE, FORCED])
 
 
 CLOSE_TO_CHANCE = "the model ranks churners close to chance (test ROC AUC 0.514)"
