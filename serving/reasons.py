@@ -631,7 +631,7 @@ class Explainer:
         candidates = np.where(np.abs(candidates) < MIN_REASON_LOGIT, 0.0, candidates)
         # spares: a reason from a missing value with nothing to say goes, and so does one
         # saying again what a stronger one of another window says (below)
-        rows, cols = pick(candidates, raising=raising + 2, lowering=lowering + 1)
+        rows, cols = pick(candidates, raising=raising + 3, lowering=lowering + 1)
         chosen = grouped.values[rows, cols].tolist()
         chosen_sources = {grouped.sources[c] for c in cols.tolist()}
         arrays = _columns_used(features, list(chosen_sources), by_name)
