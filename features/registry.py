@@ -404,7 +404,19 @@ class _Term(float):
         return plan_term(float(self))
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYeandgpt")
+class _MoreOrFewer(float):
+    """A count's change as a comparison: format(-1.0, ".0f") -> "1 fewer than", 2 ->
+    "2 more than", 0 -> "as many as" ("bought from 2 categories in the last 180 days, 1
+    fewer than the half-year before", not "-1 versus", read as a percentage)."""
+
+    def __format__(self, spec: str) -> str:
+        if float(self) == 0:
+            return "as many as"
+        more = "more" if float(self) > 0 else "fewer"
+        return f"{format(abs(float(self)), spec)} {more} than"
+
+
+CUSTOM_CONVERSIONS = frozenset("cxyYeandgptm")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
@@ -414,7 +426,8 @@ class _ReasonFormatter(string.Formatter):
     `{name!n}` a plain number without exponent notation, `{name!d:.0f}` days as "15 days
     ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"),
     `{name!p:.0%}` a probability ("under 1%", "over 99%" at its ends), `{name!t}` a plan's
-    days as its term ("annual"); the rest is str.format."""
+    days as its term ("annual"), `{name!m:.0f}` a count's change as "2 more than", "1
+    fewer than" or "as many as"; the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -439,6 +452,8 @@ class _ReasonFormatter(string.Formatter):
             return _Probability(float(value))  # type: ignore[arg-type]
         if conversion == "t":
             return _Term(float(value))  # type: ignore[arg-type]
+        if conversion == "m":
+            return _MoreOrFewer(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

@@ -83,7 +83,7 @@ CATEGORY_SPECS = [
         Mechanism.PARTIAL_DEFECTION,
         "category_breadth_180d minus the distinct categories of the 180 days before.",
         "bought from {category_breadth_180d:.0f} categories in the last 180 days, "
-        "{category_breadth_change_180d:+.0f} versus the half-year before",
+        "{category_breadth_change_180d!m:.0f} the half-year before",
         reach_days=360,
     ),
     FeatureSpec(

@@ -100,6 +100,19 @@ def test_ratio_conversion_reads_times_or_a_share():
     assert spec.render({"r": math.nan}) is None
 
 
+def test_a_counts_change_reads_more_or_fewer_than_before():
+    """ "bought from 2 categories in the last 180 days, 1 fewer than the half-year before",
+    not "-1 versus", which read as a percentage."""
+    spec = next(s for s in trends.CATEGORY_SPECS if s.name == "category_breadth_change_180d")
+    text = "bought from {} categor{} in the last 180 days, {} the half-year before"
+    values = {"category_breadth_180d": 2.0, "category_breadth_change_180d": -1.0}
+    assert spec.render(values) == text.format(2, "ies", "1 fewer than")
+    values = {"category_breadth_180d": 1.0, "category_breadth_change_180d": 3.0}
+    assert spec.render(values) == text.format(1, "y", "3 more than")
+    values = {"category_breadth_180d": 4.0, "category_breadth_change_180d": 0.0}
+    assert spec.render(values) == text.format(4, "ies", "as many as")
+
+
 def test_share_conversion_reads_all_and_none_at_its_ends():
     spec = FeatureSpec("s", "float", Mechanism.RECENCY, "d", "longer than {s!a:.0%} of gaps")
     assert spec.render({"s": 1.0}) == "longer than all of gaps"

@@ -601,6 +601,50 @@ def test_a_wallet_the_customer_outspends_is_no_reason():
     assert [r.feature for r in reasons] == ["wallet_365d", "spend_365d"]
 
 
+def test_a_lapsed_customer_is_never_told_their_lapse_is_in_their_favour():
+    """ "in their favour: lapsed customer" beside "no purchase for 324 days" (561 of an
+    e-commerce worklist's rows); another stage may lower the risk, and a lapse raise it."""
+    specs = [lifecycle.STAGE_SPEC]
+    lapsed = _one_row(specs, {"lifecycle_stage": "lapsed"}, [-0.5], {})
+    assert lapsed == []
+    raising = _one_row(specs, {"lifecycle_stage": "lapsed"}, [0.5], {})
+    assert [r.text for r in raising] == ["lapsed customer"]
+    long_term = _one_row(specs, {"lifecycle_stage": "long-term"}, [-0.5], {})
+    assert [(r.text, r.direction) for r in long_term] == [("long-term customer", "lowers")]
+
+
+def test_one_purchase_sets_no_pace_to_be_behind():
+    """ "buying at 0% of their usual pace" of a customer who bought once (1,274 of an
+    e-commerce worklist's rows); from two purchases on, the pace is a reason."""
+    pace = _number_spec(
+        "purchase_pace_90d_vs_lifetime",
+        "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace",
+    )
+    orders = _number_spec("orders_total", "{orders_total:.0f} purchases in total")
+    once = {"purchase_pace_90d_vs_lifetime": 0.0, "orders_total": 1.0}
+    assert _one_row([pace, orders], once, [0.6, 0.0], {}) == []
+    twice = {"purchase_pace_90d_vs_lifetime": 0.0, "orders_total": 2.0}
+    texts = [r.text for r in _one_row([pace, orders], twice, [0.6, 0.0], {})]
+    assert texts == ["buying at 0% of their usual pace"]
+
+
+@pytest.mark.parametrize("age", ["days_since_first_purchase", "tenure_days"])
+def test_the_age_of_a_customers_one_purchase_day_is_told_by_their_silence(age):
+    """A single buyer's first purchase is their last: "no purchase for 136 days" beside
+    "in their favour: first purchase on record 136 days ago" told one day both ways. An
+    age older than the silence is a fact of its own."""
+    silence = _number_spec(
+        "days_since_last_purchase", "no purchase for {days_since_last_purchase:.0f} days"
+    )
+    specs = [silence, _number_spec(age, f"first {{{age}:.0f}} days ago")]
+    one_day = {"days_since_last_purchase": 136.0, age: 136.0}
+    assert [r.text for r in _one_row(specs, one_day, [0.5, -0.4], {})] == [
+        "no purchase for 136 days"
+    ]
+    bought_again = {"days_since_last_purchase": 136.0, age: 400.0}
+    assert len(_one_row(specs, bought_again, [0.5, -0.4], {})) == 2
+
+
 def test_attributes_in_two_units_are_one_reason_the_stronger():
     """A charge at a fixed rate per minute is the minutes again: one reason of the two,
     found from the training rows."""
