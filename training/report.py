@@ -26,6 +26,7 @@ from training.leaks import (
     renewals_due,
     strongest_single_feature,
     undated_attribute_leaks,
+    undated_attributes,
 )
 from training.protocol import Outcome, value_of, value_source
 
@@ -124,7 +125,9 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
     judged on the training cutoffs, so only where a cutoff plan says which."""
     found: dict[str, Any] = {}
     frame, own = outcome.data.frame, definition_inputs(outcome.data.specs, config.churn)
-    strongest = strongest_single_feature(frame, outcome.data.specs, own=own)
+    looked_up = config.data.looked_up_columns()
+    undated = undated_attributes(tables, looked_up)
+    strongest = strongest_single_feature(frame, outcome.data.specs, own=own, undated=undated)
     if strongest is not None:
         found["strongest_single_feature"] = strongest
         if strongest.get("definition_inputs"):
@@ -141,7 +144,7 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
             tables,
             config.churn,
             cutoffs=outcome.plan.train,
-            looked_up=config.data.looked_up_columns(),
+            looked_up=looked_up,
         )
         if leaks:
             found["undated_attribute_leaks"] = leaks
@@ -268,7 +271,11 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "reason written when the customer left), they leak it; leave them out "
             "(not_attributes) unless known before the cutoff"
         )
-    notes += [_undated_leak_note(leak) for leak in report.get("undated_attribute_leaks", [])]
+    leaks = report.get("undated_attribute_leaks", [])
+    notes += [_undated_leak_note(leak) for leak in leaks]
+    strong = strongest.get("undated_attribute")
+    if strong and strong["feature"] not in {leak["attribute"] for leak in leaks}:
+        notes.append(_strong_attribute_note(strong, report["model"].get("roc_auc", np.nan)))
     limit = report.get("promotion_max_ece")
     ece = report["model"].get("ece", np.nan)
     if limit is not None and ece > limit:
@@ -396,6 +403,17 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
         f"knows who leaves later: of the customers still there {leak['horizon_days']} days "
         f"after one, {told} {leak['roc_auc_gone_by_end']:.3f}{dated}; it inflates the test "
         f"and will not hold on new data: {remedy}"
+    )
+
+
+def _strong_attribute_note(strong: dict[str, Any], model_auc: float) -> str:
+    """An attribute read as of the extract that ranks churners nearly as the model does:
+    a contract's months left read 0 once a customer cancels."""
+    return (
+        f"{strong['feature']} alone ranks churners with ROC AUC {strong['roc_auc']:.3f} "
+        f"(the model {model_auc:.3f}): it is read as of the extract, so if it is written "
+        "when customers leave (a contract's time left, a status), it leaks the label and "
+        "new customers rank worse than tested; check when it is recorded"
     )
 
 
