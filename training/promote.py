@@ -5,8 +5,10 @@ cutoff** (both are scored there on this config's data, so both face the same cus
 and outcomes, whatever data the run itself was tested on):
 ROC AUC may not drop by more than `promotion.auc_tolerance`, Brier may not rise by more
 than `promotion.brier_tolerance`, and the candidate's calibration error must stay under
-`promotion.max_ece`. The previous champion keeps the alias `challenger`. Stages are never
-used (they are deprecated in MLflow).
+`promotion.max_ece`. With no champion to compare with, the run's own test stands in for
+one: a first champion must rank churners better than chance and no worse than the simple
+baselines, the two tests `churn train` notes (`training.report`). The previous champion
+keeps the alias `challenger`. Stages are never used (they are deprecated in MLflow).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from mlflow import MlflowClient
 from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
 from training.caveats import model_notes
 from training.evaluate import classification_metrics
-from training.report import baseline_notes
+from training.report import NEAR_CHANCE_AUC, baseline_notes, better_baseline, near_chance
 from training.tracking import MODEL_URI_TAG, REPORT_ARTIFACT, configure, experiment_id
 
 CHAMPION, CHALLENGER = "champion", "challenger"
@@ -80,16 +82,23 @@ def latest_run_id(config: RunConfig) -> str:
 
 
 def gate(
-    candidate: dict[str, float], champion: dict[str, float] | None, config: RunConfig
+    candidate: dict[str, float],
+    champion: dict[str, float] | None,
+    config: RunConfig,
+    *,
+    baselines: dict[str, float] | None = None,
 ) -> Decision:
-    """Pure rule: does the candidate pass against the champion's metrics on the same rows?"""
+    """Pure rule: does the candidate pass against the champion's metrics on the same rows?
+    With no champion, against chance and the `baselines` (ROC AUC by name) of its test."""
     rules = config.promotion
     decision = Decision(passed=True, candidate=candidate, champion=champion)
     if candidate["ece"] > rules.max_ece:
         decision.reasons.append(
             f"calibration error {candidate['ece']:.4f} is above the limit {rules.max_ece}"
         )
-    if champion is not None:
+    if champion is None:
+        decision.reasons += _first_champion_floor(candidate["roc_auc"], baselines or {})
+    else:
         if candidate["roc_auc"] < champion["roc_auc"] - rules.auc_tolerance:
             decision.reasons.append(
                 f"ROC AUC {candidate['roc_auc']:.4f} is worse than the champion's "
@@ -102,6 +111,30 @@ def gate(
             )
     decision.passed = not decision.reasons
     return decision
+
+
+def _first_champion_floor(auc: float, baselines: dict[str, float]) -> list[str]:
+    """What a champion's comparison would catch when there is none: a model that ranks
+    churners close to chance, or worse than a simple baseline, by `churn train`'s own
+    tests (RavenStack's 0.4905, below BG/NBD's 0.5281, became a first champion unasked)."""
+    report = {
+        "model": {"roc_auc": auc},
+        "baselines": {k: {"roc_auc": v} for k, v in baselines.items()},
+    }
+    reasons = []
+    if near_chance(report):
+        also = ", and so is every baseline" if baselines else ""
+        reasons.append(
+            f"ROC AUC {auc:.4f} is close to chance (under {NEAR_CHANCE_AUC}{also}) and there "
+            "is no champion yet: a first champion must rank churners better than a coin"
+        )
+    if (better := better_baseline(report)) is not None:
+        name, theirs = better
+        reasons.append(
+            f"baseline {name} ranks better (ROC AUC {theirs:.4f} against {auc:.4f}) and there "
+            "is no champion yet: a first champion must beat the simple baselines"
+        )
+    return reasons
 
 
 def compared(decision: Decision) -> str:
@@ -210,12 +243,17 @@ def logged_notes(client: MlflowClient, run_id: str) -> list[str]:
     if report is not None:
         return model_notes(report)
     logged = client.get_run(run_id).data.metrics
-    baselines = {
-        name.removeprefix("baseline_").removesuffix("_roc_auc"): {"roc_auc": value}
-        for name, value in logged.items()
+    baselines = {name: {"roc_auc": auc} for name, auc in logged_baselines(client, run_id).items()}
+    return baseline_notes({"model": {"roc_auc": logged["test_roc_auc"]}, "baselines": baselines})
+
+
+def logged_baselines(client: MlflowClient, run_id: str) -> dict[str, float]:
+    """The test ROC AUC of each baseline the run logged, by name."""
+    return {
+        name.removeprefix("baseline_").removesuffix("_roc_auc"): value
+        for name, value in client.get_run(run_id).data.metrics.items()
         if name.startswith("baseline_") and name.endswith("_roc_auc")
     }
-    return baseline_notes({"model": {"roc_auc": logged["test_roc_auc"]}, "baselines": baselines})
 
 
 def _logged_report(client: MlflowClient, run_id: str) -> dict[str, Any] | None:
@@ -325,7 +363,7 @@ def promote(
     if reference is not None and candidate.info.get("validation_cutoff") is not None:
         cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
         metrics = {**metrics, **metrics_on_cutoff(candidate, tables, config, cutoff)}
-    decision = gate(metrics, reference, config)
+    decision = gate(metrics, reference, config, baselines=logged_baselines(client, run_id))
     if dry_run or not (decision.passed or force):
         previous = str(champion.version) if champion else None
         return Promotion(decision, run_id, None, previous, forced=False, notes=notes)

@@ -26,6 +26,7 @@ from training.leaks import (
     renewals_due,
     strongest_single_feature,
     undated_attribute_leaks,
+    undated_attributes,
 )
 from training.protocol import Outcome, value_of, value_source
 
@@ -124,7 +125,9 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
     judged on the training cutoffs, so only where a cutoff plan says which."""
     found: dict[str, Any] = {}
     frame, own = outcome.data.frame, definition_inputs(outcome.data.specs, config.churn)
-    strongest = strongest_single_feature(frame, outcome.data.specs, own=own)
+    looked_up = config.data.looked_up_columns()
+    undated = undated_attributes(tables, looked_up)
+    strongest = strongest_single_feature(frame, outcome.data.specs, own=own, undated=undated)
     if strongest is not None:
         found["strongest_single_feature"] = strongest
         if strongest.get("definition_inputs"):
@@ -141,7 +144,7 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
             tables,
             config.churn,
             cutoffs=outcome.plan.train,
-            looked_up=config.data.looked_up_columns(),
+            looked_up=looked_up,
         )
         if leaks:
             found["undated_attribute_leaks"] = leaks
@@ -153,7 +156,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     at = f" at {', '.join(tested[:3])}{'…' if len(tested) > 3 else ''}" if tested else ""
     title = (
         f"{report['protocol']}{at}: {report['n_customers']:,} customers, "
-        f"churn rate {report['churn_rate']:.1%}"
+        f"churn rate {percent(report['churn_rate'], digits=1)}"
     )
     table = Table(title=title)
     table.add_column("scores")
@@ -195,7 +198,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
 
 
 FEW_CHURNERS = 30
-"""Below this many churners in the test rows, a ranking metric moves by chance."""
+"""Below this many churners (or stayers) in the test rows, a ranking metric moves by chance."""
 MOSTLY_CHURNERS = 0.8
 """From this churn rate on, lift and PR AUC have little room to say anything."""
 SHORT_HISTORY_DAYS = 90
@@ -210,7 +213,7 @@ train and promote said nothing."""
 
 def caveats(report: dict[str, Any]) -> list[str]:
     """What a modeller must know before trusting (or promoting) the numbers above: a
-    test with few churners or with nearly only churners, a simple baseline that ranks
+    test with few churners, few stayers or nearly only churners, a simple baseline that ranks
     better than the model, training cutoffs with little history before them, and a
     snapshot read as of today for want of a date of its own."""
     notes = []
@@ -221,9 +224,12 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "longer horizon or more customers give a firmer test)"
         )
     rate = report["churn_rate"]
-    if rate >= MOSTLY_CHURNERS:
+    stayers = report["n_customers"] - churners
+    if stayers < FEW_CHURNERS <= churners:  # few of both: a small test, said above
+        notes.append(_few_stayers_note(stayers, rate))
+    elif rate >= MOSTLY_CHURNERS:
         notes.append(
-            f"churn rate {rate:.0%} in the test rows: nearly everyone churns (one-time "
+            f"churn rate {percent(rate)} in the test rows: nearly everyone churns (one-time "
             f"buyers?), so lift (at most {1 / rate:.2f} here) and PR AUC say little; compare "
             "ROC AUC and Brier, and consider a longer horizon or active_window_days"
         )
@@ -265,7 +271,11 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "reason written when the customer left), they leak it; leave them out "
             "(not_attributes) unless known before the cutoff"
         )
-    notes += [_undated_leak_note(leak) for leak in report.get("undated_attribute_leaks", [])]
+    leaks = report.get("undated_attribute_leaks", [])
+    notes += [_undated_leak_note(leak) for leak in leaks]
+    strong = strongest.get("undated_attribute")
+    if strong and strong["feature"] not in {leak["attribute"] for leak in leaks}:
+        notes.append(_strong_attribute_note(strong, report["model"].get("roc_auc", np.nan)))
     limit = report.get("promotion_max_ece")
     ece = report["model"].get("ece", np.nan)
     if limit is not None and ece > limit:
@@ -285,6 +295,33 @@ def caveats(report: dict[str, Any]) -> list[str]:
     return notes
 
 
+def _few_stayers_note(stayers: int, rate: float) -> str:
+    """Too few stayers to rank churners against, and with nearly only churners, the
+    order is by value (Olist's one-time buyers: 17 stayers of 4,246, a ROC AUC of 0.87
+    that is noise, a campaign best at the top 100%)."""
+    mostly = (
+        "; with nearly everyone likely to churn, the worklist's order (value at risk) is "
+        "mostly by value, and contacting nearly everyone looks best"
+        if rate >= MOSTLY_CHURNERS
+        else ""
+    )
+    return (
+        f"only {stayers} stayers in the test rows (churn rate {percent(rate)}): these "
+        f"metrics move by chance, ROC AUC too{mostly}; a longer horizon or a shorter "
+        "active_window_days keep more customers who stay"
+    )
+
+
+def percent(share: float, *, digits: int = 0) -> str:
+    """A share as a percentage, with more decimals where `digits` would read 0% or 100%
+    of a share that is neither (99.6% churning is not everyone: 17 stayed)."""
+    text = f"{share:.{digits}%}"
+    while 0 < share < 1 and float(text[:-1]) in (0.0, 100.0) and digits < 4:
+        digits += 1
+        text = f"{share:.{digits}%}"
+    return text
+
+
 DRIFT_FACTOR = 1.5
 """A test churn rate this many times beyond every training cutoff's is a drift to say."""
 
@@ -302,7 +339,8 @@ def _drift_caveats(report: dict[str, Any]) -> list[str]:
     if low / DRIFT_FACTOR <= test <= high * DRIFT_FACTOR:
         return []
     return [
-        f"churn rate {test:.1%} in the test against {low:.1%}-{high:.1%} at the training "
+        f"churn rate {percent(test, digits=1)} in the test against "
+        f"{percent(low, digits=1)}-{percent(high, digits=1)} at the training "
         "cutoffs: the probabilities follow the rates trained on, so their level is off "
         "even where the order of customers holds; the churn rate moved over time (a "
         "change in the business or the data?), so rank by them rather than read them as "
@@ -326,8 +364,8 @@ def _definition_input_note(own: list[dict[str, Any]], due: dict[str, Any]) -> st
     return (
         f"{_alone(own)}, no leak: churn.definition expiry reads the same paid_until; only "
         "a member whose paid period ends within horizon_days less grace_days "
-        f"({due['horizon_days']} - {due['grace_days']} days) can churn, {due['share']:.0%} "
-        f"of the rows, and {due['churn_rate']:.0%} of them did not renew, so the model "
+        f"({due['horizon_days']} - {due['grace_days']} days) can churn, {percent(due['share'])} "
+        f"of the rows, and {percent(due['churn_rate'])} of them did not renew, so the model "
         "mostly says whose period ends, then whether a renewal comes (horizon_days and "
         "grace_days set which ends count)"
     )
@@ -336,11 +374,12 @@ def _definition_input_note(own: list[dict[str, Any]], due: dict[str, Any]) -> st
 def _undated_leak_note(leak: dict[str, Any]) -> str:
     """An attribute read as of the extract that tells who is gone by the data's end."""
     name, end = leak["attribute"], leak["end"]
-    levels = [f"'{lv['level']}' {lv['gone_share']:.0%}" for lv in leak.get("levels", [])]
+    levels = [f"'{lv['level']}' {percent(lv['gone_share'])}" for lv in leak.get("levels", [])]
     if levels:
         listed = f"{', '.join(levels[:-1])} and {levels[-1]}" if len(levels) > 1 else levels[0]
         told = (
-            f"{listed} were gone by {end} (all: {leak['gone_share']:.0%}), told apart with ROC AUC"
+            f"{listed} were gone by {end} (all: {percent(leak['gone_share'])}), told apart "
+            "with ROC AUC"
         )
     else:
         told = f"it tells who is gone by {end} with ROC AUC"
@@ -364,6 +403,17 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
         f"knows who leaves later: of the customers still there {leak['horizon_days']} days "
         f"after one, {told} {leak['roc_auc_gone_by_end']:.3f}{dated}; it inflates the test "
         f"and will not hold on new data: {remedy}"
+    )
+
+
+def _strong_attribute_note(strong: dict[str, Any], model_auc: float) -> str:
+    """An attribute read as of the extract that ranks churners nearly as the model does:
+    a contract's months left read 0 once a customer cancels."""
+    return (
+        f"{strong['feature']} alone ranks churners with ROC AUC {strong['roc_auc']:.3f} "
+        f"(the model {model_auc:.3f}): it is read as of the extract, so if it is written "
+        "when customers leave (a contract's time left, a status), it leaks the label and "
+        "new customers rank worse than tested; check when it is recorded"
     )
 
 

@@ -52,21 +52,19 @@ def transactions_only(retail_config: Path, name: str = "transactions-only.yaml")
 
 
 def telecom_snapshot(
-    folder: Path, *, customers: int = 1500, seed: int = 0, **sections: Any
+    folder: Path, *, customers: int = 1500, seed: int = 0, signal: float = 1.0, **sections: Any
 ) -> Path:
     """A labelled snapshot (telecom style): attributes and a Yes/No `Churn` column only.
 
-    Churn is more likely for short tenure, high charges and month-to-month contracts.
+    Churn is more likely for short tenure, high charges and month-to-month contracts, by
+    `signal` times the default effects: at 0 it is a coin (27%) no column can rank.
     """
     rng = np.random.default_rng(seed)
     tenure = rng.integers(1, 72, customers)
     charges = rng.uniform(20, 120, customers).round(2)
     contract = rng.choice(["Month-to-month", "One year", "Two year"], customers)
-    logit = (
-        -1.0
-        - 0.04 * tenure
-        + 0.02 * (charges - 70)
-        + np.where(contract == "Month-to-month", 1.5, -0.5)
+    logit = -1.0 + signal * (
+        -0.04 * tenure + 0.02 * (charges - 70) + np.where(contract == "Month-to-month", 1.5, -0.5)
     )
     churned = rng.random(customers) < 1 / (1 + np.exp(-logit))
     frame = pd.DataFrame(

@@ -15,7 +15,7 @@ from training.evaluate import (
     profit_curve,
 )
 from training.leaks import strongest_single_feature
-from training.report import METRICS, caveats, print_report
+from training.report import METRICS, caveats, percent, print_report
 
 # -- expected calibration error ----------------------------------------------------------------
 
@@ -201,6 +201,42 @@ def test_a_test_of_nearly_only_churners_is_said():
     report = {"churn_rate": 0.92, "n_customers": 4805, "model": {"roc_auc": 0.83}, "baselines": {}}
     (note,) = caveats(report)
     assert note.startswith("churn rate 92% in the test rows") and "at most 1.09" in note
+
+
+def test_a_test_of_few_stayers_is_said_with_what_it_means_for_the_worklist():
+    """Olist's one-time buyers: 17 of 4,246 stayed; ROC AUC 0.8679 was noise, the note
+    read "churn rate 100%" and the campaign "best at the top 100%"."""
+    report = {"churn_rate": 4229 / 4246, "n_customers": 4246, "model": {"roc_auc": 0.8679}}
+    (note,) = caveats({**report, "baselines": {}})
+    assert note == (
+        "only 17 stayers in the test rows (churn rate 99.6%): these metrics move by chance, "
+        "ROC AUC too; with nearly everyone likely to churn, the worklist's order (value at "
+        "risk) is mostly by value, and contacting nearly everyone looks best; a longer "
+        "horizon or a shorter active_window_days keep more customers who stay"
+    )
+    (fewer,) = caveats({**report, "churn_rate": 0.7, "n_customers": 50, "baselines": {}})
+    assert fewer.startswith("only 15 stayers in the test rows (churn rate 70%): these metrics")
+    assert "by value" not in fewer
+    (small,) = caveats({**report, "churn_rate": 0.5, "n_customers": 40, "baselines": {}})
+    assert small.startswith("only 20 churners")  # few of both: one note says it
+    (mostly,) = caveats({**report, "churn_rate": 0.96, "n_customers": 1000, "baselines": {}})
+    assert mostly.startswith("churn rate 96% in the test rows")  # 40 stayers: enough
+
+
+@pytest.mark.parametrize(
+    ("share", "digits", "shown"),
+    [
+        (0.996, 0, "99.6%"),
+        (0.9996, 1, "99.96%"),
+        (0.004, 0, "0.4%"),
+        (1.0, 0, "100%"),
+        (0.0, 1, "0.0%"),
+        (0.92, 0, "92%"),
+        (0.221, 1, "22.1%"),
+    ],
+)
+def test_a_share_that_is_not_all_or_none_never_reads_100_or_0_percent(share, digits, shown):
+    assert percent(share, digits=digits) == shown
 
 
 def test_training_cutoffs_the_data_could_not_hold_are_said():

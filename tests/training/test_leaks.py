@@ -16,6 +16,7 @@ from features.contract import (
     TransactionsSpec,
     load_config,
 )
+from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
 from features.tables import Tables
 from tests.frames import cancellations, customers, transactions
@@ -232,3 +233,55 @@ def test_the_paid_period_expiry_reads_is_no_leak_and_says_what_its_strength_mean
     assert note.startswith(f"paid_days_left alone ranks churners with ROC AUC {auc}, no leak")
     assert f"(90 - 30 days) can churn, {due['share']:.0%} of the rows, and " in note
     assert "leave it out" not in note
+
+
+def _contract_left(seed: int = 3, n: int = 2000) -> pd.DataFrame:
+    """An ISP export's `reamining_contract`, read at the extract: 0 for 99.6% churn,
+    blank for 91.4%, more than 0 for 11.8% (alone: ROC AUC 0.916)."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(["ended", "blank", "running"], n, p=[0.35, 0.2, 0.45])
+    rate = np.select([kind == "ended", kind == "blank"], [0.996, 0.914], 0.118)
+    left = np.where(kind == "running", rng.uniform(0.1, 3.0, n), 0.0)
+    return pd.DataFrame(
+        {
+            "churned": rng.random(n) < rate,
+            "remaining_contract": np.where(kind == "blank", np.nan, left),
+            "bill_avg": rng.normal(20, 5, n),
+        }
+    )
+
+
+def test_an_undated_attribute_that_ranks_nearly_as_the_model_is_said_once():
+    """Under the leak line and nothing said: an attribute read as of the extract that
+    alone ranks churners at 0.9 or more may be written when customers leave."""
+    frame = _contract_left()
+    specs = [_float("remaining_contract"), _float("bill_avg")]
+    found = strongest_single_feature(frame, specs, undated={"remaining_contract", "bill_avg"})
+    strong = found["undated_attribute"]
+    assert strong["feature"] == "remaining_contract" and 0.9 <= strong["roc_auc"] < LEAK_AUC
+    assert found["leaking"] == []
+    report = {"churn_rate": 0.5, "n_customers": 2000, "model": {"roc_auc": 0.97}, "baselines": {}}
+    (note,) = caveats({**report, "strongest_single_feature": found})
+    assert note == (
+        f"remaining_contract alone ranks churners with ROC AUC {strong['roc_auc']:.3f} (the "
+        "model 0.970): it is read as of the extract, so if it is written when customers "
+        "leave (a contract's time left, a status), it leaks the label and new customers "
+        "rank worse than tested; check when it is recorded"
+    )
+    # a dated feature as strong is the customer's history, a weak attribute no worry
+    assert "undated_attribute" not in strongest_single_feature(frame, specs, undated={"bill_avg"})
+    shuffled = frame.assign(remaining_contract=frame["remaining_contract"].sample(frac=1).values)
+    assert "undated_attribute" not in strongest_single_feature(
+        shuffled, specs, undated={"remaining_contract"}
+    )
+    # the undated-attribute check named it already: said once
+    named = {"attribute": "remaining_contract", "roc_auc_gone_by_end": 0.9, "end": "2024-12-31"}
+    named |= {"horizon_days": 90}
+    both = caveats(
+        {**report, "strongest_single_feature": found, "undated_attribute_leaks": [named]}
+    )
+    assert len(both) == 1 and both[0].startswith("remaining_contract is read as of the extract")
+
+
+def _float(name: str) -> FeatureSpec:
+    return FeatureSpec(name, "float", Mechanism.ATTRIBUTE, "d", None)

@@ -15,13 +15,22 @@ import numpy as np
 import pandas as pd
 import pytest
 from mlflow.exceptions import MlflowException
+from typer.testing import CliRunner
 
 import mlflow
+from churn.cli import app
 from features.contract import RunConfig, load_config
 from features.sources import load_tables
 from features.tables import Tables
 from mlflow import MlflowClient
-from tests.training.datasets import ONE_THREAD, TRAINING, derive_config, simulated
+from serving.caveats import caveats_of
+from tests.training.datasets import (
+    ONE_THREAD,
+    TRAINING,
+    derive_config,
+    simulated,
+    telecom_snapshot,
+)
 from training.promote import (
     NothingToCompareError,
     Promotion,
@@ -361,9 +370,60 @@ def test_the_compared_numbers_are_shown_in_one_line(rules):
     assert compared(alone) == "candidate roc_auc 0.7000, brier 0.2000, ece 0.0100"
 
 
-def test_gate_without_a_champion_checks_calibration_only(rules):
-    assert gate({"roc_auc": 0.51, "brier": 0.3, "ece": 0.01}, None, rules).passed
+def test_gate_without_a_champion_checks_calibration_chance_and_the_baselines(rules):
+    """No champion to beat: the run's own test is the floor, by `churn train`'s tests."""
+    assert gate({"roc_auc": 0.7, "brier": 0.3, "ece": 0.01}, None, rules).passed
     assert not gate({"roc_auc": 0.99, "brier": 0.01, "ece": 0.2}, None, rules).passed
+    # RavenStack: no better than chance, and BG/NBD ranked better
+    baselines = {"logreg": 0.5, "recency": 0.5019, "bgnbd": 0.5281}
+    chance = gate({"roc_auc": 0.4905, "brier": 0.1, "ece": 0.02}, None, rules, baselines=baselines)
+    assert chance.reasons == [
+        "ROC AUC 0.4905 is close to chance (under 0.6, and so is every baseline) and there is "
+        "no champion yet: a first champion must rank churners better than a coin",
+        "baseline bgnbd ranks better (ROC AUC 0.5281 against 0.4905) and there is no champion "
+        "yet: a first champion must beat the simple baselines",
+    ]
+    beaten = gate(
+        {"roc_auc": 0.80, "brier": 0.1, "ece": 0.02}, None, rules, baselines={"logreg": 0.81}
+    )
+    assert [r.split(" (")[0] for r in beaten.reasons] == ["baseline logreg ranks better"]
+    within = {"logreg": 0.804, "recency": 0.7}  # within BASELINE_MARGIN, as training's note
+    assert gate({"roc_auc": 0.80, "brier": 0.1, "ece": 0.02}, None, rules, baselines=within).passed
+
+
+def test_the_floor_is_for_a_first_champion_only(rules):
+    """With a champion, the comparison on the same rows decides (a retrain of a data set
+    that ranks poorly is judged against the model it replaces)."""
+    weak = {"roc_auc": 0.55, "brier": 0.1, "ece": 0.02}
+    assert gate(weak, {**weak, "roc_auc": 0.54}, rules, baselines={"logreg": 0.56}).passed
+
+
+@pytest.mark.slow
+def test_a_first_model_no_better_than_chance_is_refused_unless_forced(tmp_path, monkeypatch):
+    """RavenStack tested at 0.4905, below every baseline, and `churn promote --latest` made
+    it the first champion with exit 0: now refused, saying why and how to override; forced,
+    its version carries the refusal to the worklist's caution line."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    coin = telecom_snapshot(tmp_path / "coin", customers=3000, signal=0.0)
+    config = str(derive_config(coin, promotion={"max_ece": 0.2}))  # only the floor refuses
+    run = train_and_log(Path(config))
+    assert run.report["model"]["roc_auc"] < 0.6
+    runner = CliRunner(env={"COLUMNS": "200"})
+    refused = runner.invoke(app, ["promote", "--config", config, "--latest"])
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1, said
+    assert "is close to chance" in said and "there is no champion yet" in said
+    assert "stays unpromoted (--force promotes it anyway)" in said
+    name = load_config(config).model_name
+    assert not MlflowClient().search_model_versions(f"name = '{name}'")
+    forced = runner.invoke(app, ["promote", "--config", config, "--latest", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "version 1 is now champion (forced past the gate)" in forced.output
+    tags = MlflowClient().get_model_version(name, "1").tags
+    assert tags["forced"] == "true" and "is close to chance" in tags["gate_refusal"]
+    (*_, caution) = caveats_of(run.model.info, tags).ranking
+    assert caution.startswith("promoted with --force although the promotion gate refused it (")
 
 
 def test_a_champion_fitted_on_outcomes_past_the_test_cutoff_is_no_fair_reference():
