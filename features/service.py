@@ -100,29 +100,50 @@ NEGATIVE_SPEC = FeatureSpec(
     "last complaint or billing error {days_since_last_negative_interaction!d:.0f}",
     reason_missing="no complaint or billing error on record",
 )
-SATISFACTION_SPECS = [
-    FeatureSpec(
-        "satisfaction_mean_90d",
-        "float",
-        Mechanism.SATISFACTION,
-        "Mean satisfaction score given in the last 90 days.",
-        "average satisfaction {satisfaction_mean_90d:.1f} in the last 90 days",
-    ),
-    FeatureSpec(
-        "satisfaction_trend_90d_vs_prev",
-        "float",
-        Mechanism.SATISFACTION,
-        "Mean satisfaction of the last 90 days minus that of the 90 days before.",
-        "satisfaction {satisfaction_trend_90d_vs_prev!c:.1f} points versus the previous 90 days",
-    ),
-    FeatureSpec(
-        "satisfaction_last",
-        "float",
-        Mechanism.SATISFACTION,
-        "The most recent satisfaction score.",
-        "last satisfaction score {satisfaction_last:.1f}",
-    ),
-]
+SCALE_TOPS = (5.0, 7.0, 10.0, 100.0)
+"""The tops of the survey scales in use: stars, 7-point Likert, NPS's 0-10, percent."""
+
+
+def scale_top(scores: np.ndarray) -> float | None:
+    """The top of the survey's scale where the scores show one: their highest is a
+    common top and none is negative (None otherwise: the score is shown alone). A score
+    of 1 means nothing to a reader until it reads "1 of 5"."""
+    given = scores[np.isfinite(scores)]
+    if not len(given) or given.min() < 0:
+        return None
+    top = float(given.max())
+    return top if top in SCALE_TOPS else None
+
+
+@lru_cache(maxsize=8)
+def satisfaction_specs(top: float | None) -> list[FeatureSpec]:
+    """The satisfaction features, their scores read against the scale's `top` where the
+    data show one ("last satisfaction score 1 of 5")."""
+    of = "" if top is None else f" of {top:.0f}"
+    return [
+        FeatureSpec(
+            "satisfaction_mean_90d",
+            "float",
+            Mechanism.SATISFACTION,
+            "Mean satisfaction score given in the last 90 days.",
+            f"average satisfaction {{satisfaction_mean_90d:.1f}}{of} in the last 90 days",
+        ),
+        FeatureSpec(
+            "satisfaction_trend_90d_vs_prev",
+            "float",
+            Mechanism.SATISFACTION,
+            "Mean satisfaction of the last 90 days minus that of the 90 days before.",
+            "satisfaction {satisfaction_trend_90d_vs_prev!c:.1f} points versus the previous "
+            "90 days",
+        ),
+        FeatureSpec(
+            "satisfaction_last",
+            "float",
+            Mechanism.SATISFACTION,
+            "The most recent satisfaction score.",
+            f"last satisfaction score {{satisfaction_last!n}}{of}",
+        ),
+    ]
 
 
 @lru_cache(maxsize=16)
@@ -151,7 +172,7 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
     if "resolved_day" in acts.values:
         specs += RESOLUTION_SPECS
     if "satisfaction" in acts.values:
-        specs += SATISFACTION_SPECS
+        specs += satisfaction_specs(scale_top(acts.values["satisfaction"]))
     return specs
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from features.build import build, build_features
 from features.contract import INTERACTION_TYPES
-from features.service import NEGATIVE, NEGATIVE_SPEC, _of_types, negative_spec
+from features.service import NEGATIVE, NEGATIVE_SPEC, _of_types, negative_spec, scale_top
 from tests.frames import interactions, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
@@ -56,6 +56,17 @@ def test_satisfaction_level_trend_and_last(tables):
     assert one["satisfaction_last"] == 1.0
     assert row(frame, 2)["satisfaction_last"] == 5.0
     assert math.isnan(row(frame, 2)["days_since_last_negative_interaction"])
+
+
+def test_a_satisfaction_score_reads_against_its_scale(tables):
+    """ "last satisfaction score 1" says nothing until it reads "1 of 5"; the scale is
+    the data's highest score where that is a common top."""
+    built = build(tables, cutoffs=CUTOFF)
+    spec = next(s for s in built.specs if s.name == "satisfaction_last")
+    assert spec.render(row(built.frame, 1).to_dict()) == "last satisfaction score 1 of 5"
+    assert scale_top(np.array([3.0, 9.0, 10.0, np.nan])) == 10.0  # NPS
+    assert scale_top(np.array([1.0, 3.0, 4.0])) is None  # nobody at a top: unknown
+    assert scale_top(np.array([-2.0, 5.0])) is None  # a signed scale
 
 
 def test_reason_names_unresolved_complaints(tables):
