@@ -330,6 +330,7 @@ def score(
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from features.contract import load_config
+    from serving import left_out
     from serving.batch import (
         beyond_note,
         beyond_training,
@@ -368,9 +369,9 @@ def score(
                 else ""
             )
         )
-    if job.left_out:
-        why = _why_gone(run, job.left_out_by) if job.left_out_by else _why_not_scored(run)
-        console.print(f"{job.left_out:,} customers not scored: {why}")
+    if len(job.left_out):
+        why = left_out.summary(job.left_out, run)
+        console.print(f"{len(job.left_out):,} customers not scored: {why}")
     if job.cutoff_note is not None:
         console.print(f"[yellow]note:[/] {job.cutoff_note}", highlight=False)
     shown = result.shown
@@ -455,33 +456,6 @@ def unseen_note(unseen: UnseenLevels, layout: FeatureLayout) -> str:
         f"training to keep (a model keeps a column's {MAX_LEVELS} most frequent); scored "
         "as unknown, as a blank"
     )
-
-
-def _why_not_scored(run: Any) -> str:
-    """Why customers in the data are left out of a batch, by the churn definition (and
-    for inactivity, the activity it reads: `churn.activity`; `cancellation` says it per
-    reason, `_why_gone`)."""
-    churn = run.churn
-    activity = "usage event" if churn.by_usage(run.data.transactions is not None) else "purchase"
-    return {
-        "label_column": "labelled as gone (nobody to call)",
-        "inactivity": f"no {activity} in the {churn.active_window_days} days up to the cutoff "
-        "(lapsed already, or not yet a customer)",
-        "expiry": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
-    }.get(churn.definition, "not active at the cutoff")
-
-
-def _why_gone(run: Any, counts: dict[str, int]) -> str:
-    """Why customers are left out under `cancellation`, with how many each reason holds."""
-    churn = run.churn
-    words = {
-        "cancelled": "cancelled with no payment since"
-        if run.data.transactions is not None
-        else "cancelled by the cutoff",
-        "expired": f"paid period ended unpaid over {churn.grace_days} days before the cutoff",
-        "lapsed": f"no activity in the {churn.active_window_days} days up to the cutoff",
-    }
-    return ", ".join(f"{n:,} {words[reason]}" for reason, n in counts.items() if n)
 
 
 WORKLIST_ON_SCREEN = 200

@@ -60,12 +60,15 @@ def label_churn(
     return pd.concat(parts, ignore_index=True)
 
 
-def gone_counts(tables: Tables, churn: ChurnSpec, *, cutoff: pd.Timestamp) -> dict[str, int]:
-    """Under `cancellation`, how many customers known at the cutoff are gone, per reason
-    (`Gone.counts`): what `churn score` says of those it leaves out."""
+def gone_reasons(tables: Tables, churn: ChurnSpec, *, cutoff: pd.Timestamp) -> pd.Series:
+    """Under `cancellation`, why each customer known at the cutoff and gone by it is gone
+    (`Gone.first`), by customer id: what `churn score` says and stores of those it leaves
+    out."""
     day = day_of(cutoff)
     ctx = prepare(tables, last_cutoff_day=day)
-    return gone_at(ctx, churn, day).counts(exists_at(ctx, day))
+    first = gone_at(ctx, churn, day).first()
+    rows = exists_at(ctx, day) & pd.notna(first)
+    return pd.Series(first[rows], index=ctx.axis[rows], dtype=object)
 
 
 def observed_end(tables: Tables, churn: ChurnSpec) -> pd.Timestamp | None:
@@ -142,15 +145,13 @@ class Gone:
     def any(self) -> np.ndarray:
         return self.cancelled | self.expired | self.lapsed
 
-    def counts(self, among: np.ndarray) -> dict[str, int]:
-        """How many of the customers `among` are gone for each reason, each counted
-        once, under the first of cancelled, expired and lapsed."""
-        left, out = among.copy(), {}
-        for reason in GONE_REASONS:
-            mask = getattr(self, reason) & left
-            out[reason] = int(mask.sum())
-            left &= ~mask
-        return out
+    def first(self) -> np.ndarray:
+        """Per customer, the first of `GONE_REASONS` they are gone for (None: not gone):
+        each counted once, under the first of cancelled, expired and lapsed."""
+        reason = np.full(len(self.cancelled), None, dtype=object)
+        for name in reversed(GONE_REASONS):
+            reason[getattr(self, name)] = name
+        return reason
 
 
 GONE_REASONS = ("cancelled", "expired", "lapsed")

@@ -22,7 +22,7 @@ import pandas as pd
 import mlflow
 from churn.model import ChurnModel
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
-from features.labels import gone_counts, label_churn
+from features.labels import label_churn
 from features.levels import texts
 from features.registry import plain_number
 from features.sources import load_tables
@@ -30,6 +30,7 @@ from features.tables import Tables, after_data_end, data_end, numbers, snapshot_
 from mlflow import MlflowClient
 from serving import store
 from serving.caveats import Caveats, caveats_of
+from serving.left_out import why_left_out, words
 from serving.ranking import (
     RANKED,
     Rules,
@@ -133,16 +134,24 @@ class Job:
     """Default: the model's own (`ranking.rules_for`)."""
     cutoff_note: str | None = None
     """Why the cutoff is what it is, when a user would not expect it (`TODAY_NOTE`)."""
-    left_out: int = 0
-    """Customers in the data not active at the cutoff (`active_only`): not scored."""
-    left_out_by: dict[str, int] = field(default_factory=dict)
-    """Under `cancellation`, `left_out` per reason (`features.labels.gone_counts`)."""
+    left_out: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    """Customers in the data not active at the cutoff (`active_only`), not scored: each
+    one's reason by id (`serving.left_out`), stored with the batch."""
     row_number_ids: bool = False
     """The customer ids are the rows' numbers (`Tables.numbered_ids`)."""
+    config: RunConfig | None = None
+    """The run's config: the left-out reasons' words read its churn definition."""
 
     @property
     def rows(self) -> int:
         return len(self.features)
+
+    def _left_out_words(self) -> Iterator[tuple[str, str]]:
+        """(customer id, why not scored in words) of each left-out customer."""
+        if self.config is None or not len(self.left_out):
+            return iter(())
+        said = {reason: words(reason, self.config) for reason in self.left_out.unique()}
+        return zip(map(str, self.left_out.index), self.left_out.map(said), strict=True)
 
     def run(
         self, *, chunk_rows: int = CHUNK_ROWS, on_chunk: Callable[[int], None] | None = None
@@ -165,6 +174,7 @@ class Job:
             rows=records(self.features, ranked, reasons, self.segments),
             row_number_ids=self.row_number_ids,
             ranking_caveats=self.champion.caveats.ranking,
+            left_out=self._left_out_words(),
         )
         shown = store.latest_batch(engine, model_name=self.champion.name)
         movement = store.movement(engine, batch_id)
@@ -201,7 +211,6 @@ def prepare(
     require_model_columns(built, champion, config)
     as_trained = champion.model.as_trained(tables)
     features = active_only(built, as_trained, config, when)
-    cancellation = config.churn.definition == "cancellation"
     return Job(
         champion=champion,
         features=features,
@@ -210,8 +219,8 @@ def prepare(
         configured_value=configured_value(tables, features),
         segments=segments_of(champion.model.specs, config),
         cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
-        left_out=len(built) - len(features),
-        left_out_by=gone_counts(as_trained, config.churn, cutoff=when) if cancellation else {},
+        left_out=why_left_out(built, features, as_trained, config, when),
+        config=config,
         row_number_ids=tables.numbered_ids,
     )
 

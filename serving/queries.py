@@ -130,6 +130,11 @@ def customer_score(
     row = store.latest_score(engine, customer_id, batch_id=batch["id"])
     if row is None and (whole := WHOLE_FLOAT.fullmatch(customer_id)):
         row = store.latest_score(engine, whole.group(1), batch_id=batch["id"])
+    if row is None and (why := store.why_unscored(engine, customer_id, batch_id=batch["id"])):
+        raise NoScoresError(
+            f"customer {customer_id!r} is not scored in the latest batch (cutoff "
+            f"{batch['cutoff']}): {why}"
+        )
     if row is None:
         said = f"no score for customer {customer_id!r} in the latest batch"
         near = store.stored_ids(engine, zero_padded(customer_id), batch_id=batch["id"])

@@ -12,6 +12,10 @@ backfill of an older cutoff therefore never replaces today's worklist. A reader 
 knows its model (the server, `churn worklist --config`) sees that model's latest batch:
 two projects sharing one store file do not show each other's customers.
 
+Left out: the customers in the data a batch did not score (lapsed, cancelled, labelled
+as gone) are kept with it, each with why in words, so a lookup of one reads why, not
+the "no score" of an unknown id; they go with their batch.
+
 Risk movement: each score row keeps the customer's probability in the *previous* batch
 (the same model name's latest complete batch of an earlier cutoff when this one was
 written), so a retention team can sort by the change ("who became risky since last
@@ -75,6 +79,17 @@ scores = sa.Table(
 )
 
 
+unscored = sa.Table(
+    "left_out",
+    metadata,
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False),
+    sa.Column("customer_id", sa.String, nullable=False),
+    sa.Column("why", sa.String, nullable=False),
+    sa.UniqueConstraint("batch_id", "customer_id"),
+)
+"""Customers in the data a batch did not score, with why in words (`serving.left_out`)."""
+
+
 class StoreError(ValueError):
     """A bad request to the store (unknown sort key, negative paging)."""
 
@@ -121,11 +136,13 @@ def write_batch(
     rows: Iterable[Mapping[str, Any]],
     row_number_ids: bool = False,
     ranking_caveats: Sequence[str] = (),
+    left_out: Iterable[tuple[str, str]] = (),
 ) -> int:
     """Write one scored batch atomically; returns its id. See the module docstring
     (`row_number_ids`: the ids are row numbers, so the batch is compared with none;
     `ranking_caveats`: what the worklist says of the model that scored it,
-    `serving.caveats.Caveats.ranking`)."""
+    `serving.caveats.Caveats.ranking`; `left_out`: (customer id, why) of the customers
+    it did not score)."""
     with engine.begin() as conn:
         _delete_same(conn, model_name, model_version, cutoff)
         batch_id = conn.execute(
@@ -144,6 +161,9 @@ def write_batch(
         for chunk in _chunks((_record(batch_id, row) for row in rows), WRITE_CHUNK_ROWS):
             conn.execute(scores.insert(), chunk)
             written += len(chunk)
+        said = ({"batch_id": batch_id, "customer_id": i, "why": why} for i, why in left_out)
+        for chunk in _chunks(said, WRITE_CHUNK_ROWS):
+            conn.execute(unscored.insert(), chunk)
         previous = None if row_number_ids else _previous(conn, model_name, cutoff)
         if previous is not None:
             _compare_with(conn, batch_id, previous["id"])
@@ -197,6 +217,7 @@ def _compare_with(conn: Connection, batch_id: int, previous_id: int) -> None:
 def _delete_same(conn: Connection, name: str, version: str, cutoff: dt.date) -> None:
     same = _same(name, version, cutoff)
     conn.execute(scores.delete().where(scores.c.batch_id.in_(same)))
+    conn.execute(unscored.delete().where(unscored.c.batch_id.in_(same)))
     conn.execute(batches.delete().where(batches.c.id.in_(same)))
 
 
@@ -305,6 +326,7 @@ def remove_batch(engine: Engine, batch_id: int) -> dict[str, Any]:
         if found is None:
             raise StoreError(f"no batch {batch_id} in the score store (`churn batches` lists them)")
         conn.execute(scores.delete().where(scores.c.batch_id == batch_id))
+        conn.execute(unscored.delete().where(unscored.c.batch_id == batch_id))
         conn.execute(batches.delete().where(batches.c.id == batch_id))
         conn.execute(
             batches.update()
@@ -312,6 +334,16 @@ def remove_batch(engine: Engine, batch_id: int) -> dict[str, Any]:
             .values(previous_batch_id=None)
         )
     return dict(found)
+
+
+def why_unscored(engine: Engine, customer_id: str, *, batch_id: int) -> str | None:
+    """Why the batch left the customer out (`write_batch`'s `left_out`), or None: not in
+    its data at the cutoff."""
+    query = sa.select(unscored.c.why).where(
+        unscored.c.batch_id == batch_id, unscored.c.customer_id == customer_id
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar()
 
 
 def latest_score(

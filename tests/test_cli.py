@@ -314,25 +314,3 @@ def test_a_risk_change_is_cut_not_rounded_to_the_ten_points_score_counts():
     assert _risk(SimpleNamespace(probability=0.64, probability_change=0.098)) == "64% (+9.8 pts)"
     assert _risk(SimpleNamespace(probability=0.2, probability_change=-0.2345)) == "20% (-23.4 pts)"
     assert _risk(SimpleNamespace(probability=0.2, probability_change=None)) == "20%"
-
-
-@pytest.mark.parametrize(
-    ("activity", "transactions", "said"),
-    [
-        ("usage", True, "no usage event"),
-        (None, False, "no usage event"),
-        (None, True, "no purchase"),
-    ],
-)
-def test_customers_left_out_are_told_by_the_activity_the_model_reads(activity, transactions, said):
-    """A usage-churn model said "not scored: no purchase in the 30 days up to the cutoff"."""
-    from types import SimpleNamespace
-
-    from churn.cli import _why_not_scored
-    from features.contract import ChurnSpec
-
-    run = SimpleNamespace(
-        churn=ChurnSpec(activity=activity, active_window_days=30),
-        data=SimpleNamespace(transactions=object() if transactions else None),
-    )
-    assert _why_not_scored(run).startswith(f"{said} in the 30 days up to the cutoff")

@@ -34,7 +34,13 @@ from mlflow import MlflowClient
 from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
 from training.caveats import model_notes
 from training.evaluate import classification_metrics
-from training.report import NEAR_CHANCE_AUC, baseline_notes, better_baseline, near_chance
+from training.report import (
+    FIRST_CHAMPION_MARGIN,
+    NEAR_CHANCE_AUC,
+    baseline_notes,
+    better_baseline,
+    near_chance,
+)
 from training.tracking import MODEL_URI_TAG, REPORT_ARTIFACT, configure, experiment_id
 
 CHAMPION, CHALLENGER = "champion", "challenger"
@@ -128,11 +134,12 @@ def _first_champion_floor(auc: float, baselines: dict[str, float]) -> list[str]:
             f"ROC AUC {auc:.4f} is close to chance (under {NEAR_CHANCE_AUC}{also}) and there "
             "is no champion yet: a first champion must rank churners better than a coin"
         )
-    if (better := better_baseline(report)) is not None:
+    if (better := better_baseline(report, FIRST_CHAMPION_MARGIN)) is not None:
         name, theirs = better
         reasons.append(
-            f"baseline {name} ranks better (ROC AUC {theirs:.4f} against {auc:.4f}) and there "
-            "is no champion yet: a first champion must beat the simple baselines"
+            f"baseline {name} ranks better (ROC AUC {theirs:.4f} against {auc:.4f}, more than "
+            f"{FIRST_CHAMPION_MARGIN} ahead) and there is no champion yet: a first champion "
+            "must not rank worse than a simple baseline"
         )
     return reasons
 

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from features.contract import ChurnSpec
-from features.labels import gone_counts, label_churn
+from features.labels import gone_reasons, label_churn
 from features.tables import undo_by
 from tests.frames import cancellations, customers, events, make_tables, transactions
 
@@ -170,8 +170,8 @@ def test_under_cancellation_a_paid_period_that_ended_unpaid_is_gone_and_its_expi
     assert labels[2]["eligible"] and not labels[2]["churned"]
     assert labels[3]["eligible"] and labels[3]["churned"]  # never renewed: expired
     assert labels[4]["eligible"] and not labels[4]["churned"]
-    counts = gone_counts(tables, CANCELLATION, cutoff=pd.Timestamp(CUTOFF))
-    assert counts == {"cancelled": 0, "expired": 1, "lapsed": 0}
+    gone = gone_reasons(tables, CANCELLATION, cutoff=pd.Timestamp(CUTOFF))
+    assert gone.to_dict() == {1: "expired"}
 
 
 def _cancel_and_pay(at: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:

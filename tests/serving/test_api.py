@@ -159,6 +159,26 @@ def test_unknown_customer_is_a_clear_404(client):
     )
 
 
+def test_a_customer_the_batch_left_out_is_a_404_saying_why(client, served):
+    """ "why is this customer not on my list?": a lapsed customer the data hold is not an
+    unknown id."""
+    import sqlalchemy as sa
+
+    from serving import store
+
+    engine = store.connect(served.database_url)
+    with engine.connect() as conn:
+        lapsed = conn.execute(sa.select(store.unscored.c.customer_id).limit(1)).scalar()
+    assert lapsed is not None  # the simulation has customers who stopped buying
+    missing = client.get(f"/v1/customers/{lapsed}")
+    assert missing.status_code == 404
+    detail = missing.json()["detail"]
+    assert detail.startswith(f"customer '{lapsed}' is not scored in the latest batch (cutoff ")
+    assert detail.endswith(
+        "): no purchase in the 365 days up to the cutoff (lapsed already, or not yet a customer)"
+    )
+
+
 def test_pages_cover_the_batch_once_in_order(client, batch):
     items = walk(client, limit=250)
     ids = [item["customer_id"] for item in items]

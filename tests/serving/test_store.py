@@ -99,6 +99,28 @@ def test_rerun_of_the_same_version_and_cutoff_replaces_its_batch(engine):
     assert store.latest_score(engine, "9") is None
 
 
+def test_who_a_batch_left_out_is_kept_with_it_and_replaced_with_it(engine):
+    def write(left_out, **kw):
+        return store.write_batch(
+            engine,
+            model_name="retail",
+            model_version="1",
+            cutoff=DAY,
+            rows=_rows(2),
+            left_out=left_out,
+            **kw,
+        )
+
+    first = write([("x1", "labelled as gone (nobody to call)")])
+    assert store.why_unscored(engine, "x1", batch_id=first) == "labelled as gone (nobody to call)"
+    assert store.why_unscored(engine, "1", batch_id=first) is None  # scored: no reason
+    again = write([("x2", "cancelled with no payment since")])
+    assert store.why_unscored(engine, "x1", batch_id=again) is None
+    assert _count(engine, store.unscored) == 1
+    store.remove_batch(engine, again)
+    assert _count(engine, store.unscored) == 0
+
+
 def test_readers_see_the_latest_cutoff_then_the_last_written(engine):
     _write(engine, _rows(5), version="1", cutoff=DAY)
     newer_model = _write(engine, _rows(5, scale=2.0), version="2", cutoff=DAY)

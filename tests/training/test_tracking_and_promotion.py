@@ -380,14 +380,17 @@ def test_gate_without_a_champion_checks_calibration_chance_and_the_baselines(rul
     assert chance.reasons == [
         "ROC AUC 0.4905 is close to chance (under 0.6, and so is every baseline) and there is "
         "no champion yet: a first champion must rank churners better than a coin",
-        "baseline bgnbd ranks better (ROC AUC 0.5281 against 0.4905) and there is no champion "
-        "yet: a first champion must beat the simple baselines",
+        "baseline bgnbd ranks better (ROC AUC 0.5281 against 0.4905, more than 0.02 ahead) "
+        "and there is no champion yet: a first champion must not rank worse than a simple "
+        "baseline",
     ]
     beaten = gate(
-        {"roc_auc": 0.80, "brier": 0.1, "ece": 0.02}, None, rules, baselines={"logreg": 0.81}
+        {"roc_auc": 0.80, "brier": 0.1, "ece": 0.02}, None, rules, baselines={"logreg": 0.83}
     )
     assert [r.split(" (")[0] for r in beaten.reasons] == ["baseline logreg ranks better"]
-    within = {"logreg": 0.804, "recency": 0.7}  # within BASELINE_MARGIN, as training's note
+    # a telecom snapshot's logistic regression a few thousandths ahead: training's note
+    # says it, and the calibrated risk with its reasons still makes a champion
+    within = {"logreg": 0.81, "recency": 0.7}
     assert gate({"roc_auc": 0.80, "brier": 0.1, "ece": 0.02}, None, rules, baselines=within).passed
 
 

@@ -1,0 +1,67 @@
+"""Who a batch leaves out, and why: customers in the data not active at the cutoff.
+
+`churn score` says how many, per reason, and the store keeps each one's reason: a
+retention team that looks up a customer it knows ("why is 18 not on my list?") reads
+"labelled as gone" or "cancelled with no payment since", not the "no score" of an id
+nobody has.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from features.contract import RunConfig
+from features.labels import gone_reasons
+from features.tables import Tables
+
+BY_DEFINITION = {"label_column": "labelled", "inactivity": "lapsed", "expiry": "expired"}
+"""The one reason each churn definition leaves customers out for; `cancellation` has
+several (`features.labels.Gone`)."""
+
+
+def why_left_out(
+    built: pd.DataFrame,
+    scored: pd.DataFrame,
+    tables: Tables,
+    config: RunConfig,
+    cutoff: pd.Timestamp,
+) -> pd.Series:
+    """Per customer of `built` (the features at the cutoff) missing from `scored`, the
+    reason (`words` reads it): indexed by customer id."""
+    ids = built.loc[~built["customer_id"].isin(scored["customer_id"]), "customer_id"]
+    definition = config.churn.definition
+    if definition != "cancellation":
+        return pd.Series(BY_DEFINITION.get(definition, "inactive"), index=ids.to_numpy())
+    gone = gone_reasons(tables, config.churn, cutoff=cutoff)
+    return gone.reindex(ids.to_numpy()).fillna("inactive")
+
+
+def words(reason: str, config: RunConfig) -> str:
+    """A reason of `why_left_out` in words, by the churn definition and the activity it
+    reads: a usage-churn model said "no purchase in the 30 days up to the cutoff"."""
+    churn, data = config.churn, config.data
+    window = churn.active_window_days
+    if churn.definition == "cancellation":
+        return {
+            "cancelled": "cancelled with no payment since"
+            if data.transactions is not None
+            else "cancelled by the cutoff",
+            "expired": f"paid period ended unpaid over {churn.grace_days} days before the cutoff",
+            "lapsed": f"no activity in the {window} days up to the cutoff",
+        }.get(reason, "not active at the cutoff")
+    activity = "usage event" if churn.by_usage(data.transactions is not None) else "purchase"
+    return {
+        "labelled": "labelled as gone (nobody to call)",
+        "lapsed": f"no {activity} in the {window} days up to the cutoff "
+        "(lapsed already, or not yet a customer)",
+        "expired": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
+    }.get(reason, "not active at the cutoff")
+
+
+def summary(why: pd.Series, config: RunConfig) -> str:
+    """What `churn score` prints of those it left out: the reason, or each reason with
+    how many it holds."""
+    counts = why.value_counts(sort=True)
+    if len(counts) == 1:
+        return words(str(counts.index[0]), config)
+    return ", ".join(f"{n:,} {words(str(reason), config)}" for reason, n in counts.items())

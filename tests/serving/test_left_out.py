@@ -1,0 +1,48 @@
+"""Who a batch leaves out, why, in words: what `churn score` prints and the store keeps."""
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from features.contract import ChurnSpec
+from serving.left_out import summary, why_left_out, words
+
+
+def _config(definition: str = "inactivity", *, activity=None, transactions=True):
+    return SimpleNamespace(
+        churn=ChurnSpec(definition=definition, activity=activity, active_window_days=30),
+        data=SimpleNamespace(transactions=object() if transactions else None),
+    )
+
+
+@pytest.mark.parametrize(
+    ("activity", "transactions", "said"),
+    [
+        ("usage", True, "no usage event"),
+        (None, False, "no usage event"),
+        (None, True, "no purchase"),
+    ],
+)
+def test_customers_left_out_are_told_by_the_activity_the_model_reads(activity, transactions, said):
+    """A usage-churn model said "not scored: no purchase in the 30 days up to the cutoff"."""
+    config = _config(activity=activity, transactions=transactions)
+    assert words("lapsed", config).startswith(f"{said} in the 30 days up to the cutoff")
+
+
+def test_one_reason_is_said_alone_and_several_with_how_many_each():
+    inactivity = pd.Series("lapsed", index=["a", "b"])
+    assert summary(inactivity, _config()).startswith("no purchase in the 30 days up to")
+    gone = pd.Series(["cancelled", "lapsed", "cancelled"], index=["a", "b", "c"])
+    assert summary(gone, _config("cancellation")) == (
+        "2 cancelled with no payment since, 1 no activity in the 30 days up to the cutoff"
+    )
+
+
+def test_a_labelled_snapshot_leaves_out_its_churners_each_by_id():
+    built = pd.DataFrame({"customer_id": ["1", "2", "3"]})
+    scored = built.iloc[[1]]
+    config = _config("label_column")
+    why = why_left_out(built, scored, tables=None, config=config, cutoff=pd.Timestamp("2024-01-01"))
+    assert why.to_dict() == {"1": "labelled", "3": "labelled"}
+    assert words("labelled", config) == "labelled as gone (nobody to call)"
