@@ -59,6 +59,7 @@ from features.contract import (
 )
 from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, not_an_attribute
+from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
@@ -2175,16 +2176,22 @@ def _label_counts(table: _Table, keys: pd.Series, wanted: str) -> LabelCounts:
 
 
 def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
-    """A positive value marking most rows as churned more likely names the stayers:
-    Orange's `positive: -1` trained on 92.8% "churn" without a word."""
-    if labels.churned * 2 <= labels.rows:
-        return
+    """A `positive` that conventionally means staying (0, -1, No beside 1, Yes) names the
+    stayers whatever its share, and one marking most rows as churned likely does too
+    (Orange's `positive: -1` trained on 92.8% "churn" without a word), unless it
+    conventionally means churned: an ISP's `positive: 1` churned 55.4% and was told to
+    mean 0, the model of who stays (`features/label_values.py`)."""
     other = next(value for value in labels.counts if value != labels.positive)
+    said = conventional(labels.positive, other)
+    if said == "churned" or (said is None and labels.churned * 2 <= labels.rows):
+        return
+    usually = f", but {labels.positive} usually means not churned beside {other}"
     table.warning(
         "label",
         labels.churned,
         f"positive: {labels.positive} marks {labels.churned / labels.rows:.1%} of the rows "
-        f"({labels.churned:,} of {labels.rows:,}) as churned; did you mean {other}?",
+        f"({labels.churned:,} of {labels.rows:,}) as churned{usually if said else ''}; "
+        f"did you mean {other}?",
     )
 
 

@@ -1309,9 +1309,46 @@ def test_a_positive_value_marking_most_rows_is_warned_naming_the_other(tmp_path)
     issue = only_warning(report)
     assert_located(issue, file="customers.csv", column="churn", rows=3)
     assert issue.message == (
-        "positive: -1 marks 75.0% of the rows (3 of 4) as churned; did you mean 1?"
+        "positive: -1 marks 75.0% of the rows (3 of 4) as churned, but -1 usually means "
+        "not churned beside 1; did you mean 1?"
     )
     assert tables is not None  # a warning: some data do churn more than they stay
+
+
+def test_a_conventional_yes_marking_most_rows_is_no_flip(tmp_path):
+    """An ISP's `positive: 1` churned 55.4% and was told 'did you mean 0?': following it
+    trains a model of who stays."""
+    for values, positive in (([1, 1, 0, 1], 1), (["Yes", "Yes", "No", "Yes"], "Yes")):
+        customers = customers_frame().assign(churn=values)
+        specs = {"customers": {"label": {"column": "churn", "positive": positive}}}
+        tables, report = check(tmp_path, customers=customers, specs=specs)
+        assert report.warnings == [] and tables is not None
+
+
+def test_a_conventional_no_as_positive_is_warned_whatever_its_share(tmp_path):
+    """The truly flipped `positive: 0` of a 55% churn file marks 45% and passed silently."""
+    customers = customers_frame().assign(churn=["No", "Yes", "Yes", "Yes"])
+    specs = {"customers": {"label": {"column": "churn", "positive": "no"}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    issue = only_warning(report)
+    assert_located(issue, file="customers.csv", column="churn", rows=1)
+    assert issue.message == (
+        "positive: No marks 25.0% of the rows (1 of 4) as churned, but No usually means "
+        "not churned beside Yes; did you mean Yes?"
+    )
+
+
+def test_values_of_no_convention_are_warned_only_when_most_rows_churn(tmp_path):
+    for values, warned in ((["A", "B", "B", "B"], False), (["B", "A", "A", "A"], True)):
+        customers = customers_frame().assign(churn=values)
+        specs = {"customers": {"label": {"column": "churn", "positive": "A"}}}
+        _, report = check(tmp_path, customers=customers, specs=specs)
+        said = [issue.message for issue in report.warnings]
+        assert said == (
+            ["positive: A marks 75.0% of the rows (3 of 4) as churned; did you mean B?"]
+            if warned
+            else []
+        )
 
 
 def _read_unlabelled(config, *, rows: int) -> tuple[Tables, Issue]:
