@@ -339,6 +339,7 @@ def validate(
     frames = {t.name: _clean(t, reference=reference) for t in tables}
     customers = _customers(config, tables, frames)
     _check_ends(tables, frames, config)
+    _check_before_signup(tables, frames, customers, config)
     report.tables = [_summarize(t.name, t.path, frames[t.name], t.labels) for t in tables]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
@@ -386,6 +387,51 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 f"({end.date()}, {by}): training and scoring read those days as no {noun} "
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
+            )
+
+
+DATED_BY_CUSTOMERS = {
+    "transactions": "activity",
+    "events": "activity",
+    "interactions": "service contacts all the same",
+}
+"""The tables whose rows a customer's signup date may come after, and how they are read."""
+
+
+def _check_before_signup(
+    tables: list[_Table],
+    frames: dict[str, pd.DataFrame],
+    customers: pd.DataFrame | None,
+    config: RunConfig,
+) -> None:
+    """Warn of rows dated before their customer's signup day: a SaaS export dated half
+    its usage and tickets so, and read by the signup alone, accounts with a year of usage
+    were missing at cutoffs before their signup, and tenure was "customer for 74 days;
+    last feature_26 645 days ago" (`features.lifecycle.start_day` now reads both)."""
+    if customers is None or "signup_date" not in customers or config.data.customers is None:
+        return
+    signup = customers["signup_date"].to_numpy("datetime64[ns]").astype("datetime64[D]")
+    ids = pd.Index(customers["customer_id"])
+    if not ids.is_unique:
+        return  # an error already: one customer on rows that differ
+    named = config.data.customers.source_column("signup_date")
+    column = "signup_date" + ("" if named == "signup_date" else f" ({named!r})")
+    for table in tables:
+        frame = frames.get(table.name)
+        if table.name not in DATED_BY_CUSTOMERS or frame is None or frame.empty:
+            continue
+        at = ids.get_indexer(frame["customer_id"])
+        signed = np.where(at >= 0, signup[at], np.datetime64("NaT"))
+        early = frame["timestamp"].to_numpy("datetime64[ns]").astype("datetime64[D]") < signed
+        n = int(early.sum())
+        if n:
+            who = _counted(frame["customer_id"][early].nunique(), "customer")
+            table.warning(
+                "timestamp",
+                n,
+                f"{_rows(n)} dated before the customer's {column} ({who}): read as "
+                f"{DATED_BY_CUSTOMERS[table.name]}; the customer counts from the earlier of "
+                "signup and first activity (purchase or usage)",
             )
 
 

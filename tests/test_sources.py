@@ -2302,6 +2302,27 @@ def test_a_mostly_blank_paid_until_is_warned_as_no_payment_logs(tmp_path):
     assert report.warnings == []
 
 
+def test_activity_dated_before_its_customers_signup_is_warned_per_table(tmp_path):
+    """A SaaS export dated 13,198 of 25,000 usage rows before the account's signup_date
+    and validate said nothing; a row on the signup day itself is no such row."""
+    people = customers_frame().rename(columns={"signup_date": "created"})
+    people.loc[0, "created"] = "2024-02-01"  # customer 1: bought 2024-02-01 10:30 and 01-15
+    specs = {"customers": {"columns": {"signup_date": "created", "wallet": "wallet"}}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is not None
+    said = {issue.table: issue for issue in report.warnings if "signup" in issue.message}
+    assert set(said) == {"transactions", "events"}
+    assert_located(said["events"], file="events.csv", column="timestamp", rows=1)
+    assert said["transactions"].rows == 1
+    assert said["events"].message == (
+        "1 row dated before the customer's signup_date ('created') (1 customer): read as "
+        "activity; the customer counts from the earlier of signup and first activity "
+        "(purchase or usage)"
+    )
+    start = build_features(tables, cutoffs="2024-01-31").set_index("customer_id")
+    assert start.loc[1, "tenure_days"] == 16  # from the purchase of 2024-01-15
+
+
 def test_attributes_all_reads_every_other_column_with_inferred_kinds(tmp_path):
     """A snapshot of 230 anonymised columns is not listed by hand."""
     people = customers_frame().assign(
