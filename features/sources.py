@@ -340,6 +340,7 @@ def validate(
     customers = _customers(config, tables, frames)
     _check_ends(tables, frames, config)
     _check_before_signup(tables, frames, customers, config)
+    _check_one_order_each(tables, frames, config)
     report.tables = [_summarize(t.name, t.path, frames[t.name], t.labels) for t in tables]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
@@ -433,6 +434,66 @@ def _check_before_signup(
                 f"{DATED_BY_CUSTOMERS[table.name]}; the customer counts from the earlier of "
                 "signup and first activity (purchase or usage)",
             )
+
+
+PER_ORDER_ID = "customer_id an id per order (Olist's customer_id, not customer_unique_id)"
+"""The likely cause of a purchase log where nobody buys twice (said by validate and train)."""
+ONE_ORDER_CUSTOMERS_AT_LEAST = 1000
+"""Customers a purchase log must hold before a lack of second orders says more than its
+being young."""
+SECOND_ORDERS_AT_MOST = 0.001
+"""The share of customers with a second order under which ids are likely per order: an
+Olist sample by its per-order `customer_id` had none, by `customer_unique_id` 0.9%."""
+
+
+def _check_one_order_each(
+    tables: list[_Table], frames: dict[str, pd.DataFrame], config: RunConfig
+) -> None:
+    """Warn when (nearly) no customer of a purchase log has a second order (its order id,
+    else another day): ids given per order make every active customer a churner, which
+    only training said. Reads the rows as sorted by customer and time (`_sorted_activity`):
+    a customer with two orders has two adjacent rows that differ in them."""
+    frame = frames.get("transactions")
+    table = next((t for t in tables if t.name == "transactions"), None)
+    if frame is None or table is None or config.payments or len(frame) < 2:
+        return
+    ids = frame["customer_id"].to_numpy()
+    customers = int((ids[1:] != ids[:-1]).sum()) + 1
+    if customers < ONE_ORDER_CUSTOMERS_AT_LEAST:
+        return
+    orders = frame["order_id"] if "order_id" in frame else frame["timestamp"].dt.normalize()
+    at_most = int(SECOND_ORDERS_AT_MOST * customers)
+    repeat = _second_orders(ids, orders.to_numpy(), at_most=at_most)
+    if repeat > at_most:
+        return
+    second = "none" if repeat == 0 else f"only {repeat:,}"
+    table.warning(
+        "customer_id",
+        len(frame),
+        f"{customers:,} customers in {_rows(len(frame))}, {second} with a second order: is "
+        f"{PER_ORDER_ID}? Then nobody buys again, and training finds only churners",
+    )
+
+
+SECOND_ORDER_BLOCK_ROWS = 1_000_000
+"""Rows `_second_orders` reads at a time: a log of repeat buyers shows enough of them in
+its first block, and 11M rows of text order ids are not compared for nothing."""
+
+
+def _second_orders(ids: np.ndarray, orders: np.ndarray, *, at_most: int) -> int:
+    """Customers with a second order, in rows sorted by customer (adjacent rows of one
+    customer that differ in `orders`), counted until more than `at_most` are found."""
+    found, last = 0, None
+    for start in range(0, len(ids) - 1, SECOND_ORDER_BLOCK_ROWS):
+        stop = start + SECOND_ORDER_BLOCK_ROWS + 1  # one row shared with the next block
+        i, o = ids[start:stop], orders[start:stop]
+        who = i[1:][(i[1:] == i[:-1]) & (o[1:] != o[:-1])]
+        if len(who):
+            found += 1 + int((who[1:] != who[:-1]).sum()) - int(last is not None and who[0] == last)
+            last = who[-1]
+        if found > at_most:
+            break
+    return found
 
 
 def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str, TableSpec]:

@@ -2323,6 +2323,54 @@ def test_activity_dated_before_its_customers_signup_is_warned_per_table(tmp_path
     assert start.loc[1, "tenure_days"] == 16  # from the purchase of 2024-01-15
 
 
+def _one_order_each(customers: int, *, repeaters: int = 0) -> pd.DataFrame:
+    """Two lines per order, one order per customer but for `repeaters`, who order twice."""
+    ids = np.repeat(np.arange(1, customers + 1), 2)
+    orders = ids.astype(str)
+    days = np.full(len(ids), "2024-03-01", dtype=object)
+    again = pd.DataFrame({"customer_id": np.arange(1, repeaters + 1)})
+    lines = pd.DataFrame({"customer_id": ids, "order_id": orders, "timestamp": days})
+    again = again.assign(order_id=[f"{i}b" for i in again.customer_id], timestamp="2024-05-02")
+    return pd.concat([lines, again], ignore_index=True).assign(amount=10.0, category="ink")
+
+
+def _second_order_warnings(tmp_path: Path, lines: pd.DataFrame, **specs) -> list[Issue]:
+    _, report = check(tmp_path, customers=None, transactions=lines, specs=specs or None)
+    return [issue for issue in report.warnings if "second order" in issue.message]
+
+
+def test_a_purchase_log_where_nobody_orders_twice_is_warned_at_validate(tmp_path):
+    """Olist's per-order customer_id passed validate ("data OK"); only train refused."""
+    by_order = {"transactions": {"columns": {"category": "category", "order_id": "order_id"}}}
+    (said,) = _second_order_warnings(tmp_path, _one_order_each(1500), **by_order)
+    assert_located(said, file="transactions.csv", column="customer_id", rows=3000)
+    assert said.message == (
+        "1,500 customers in 3,000 rows, none with a second order: is customer_id an id per "
+        "order (Olist's customer_id, not customer_unique_id)? Then nobody buys again, and "
+        "training finds only churners"
+    )
+    nearly_none = _one_order_each(1500, repeaters=1)
+    assert "only 1 with" in _second_order_warnings(tmp_path, nearly_none, **by_order)[0].message
+    assert _second_order_warnings(tmp_path, _one_order_each(1500, repeaters=2), **by_order) == []
+    assert _second_order_warnings(tmp_path, _one_order_each(999), **by_order) == []  # too few
+
+
+def test_without_order_ids_a_second_purchase_day_is_a_second_order(tmp_path):
+    assert len(_second_order_warnings(tmp_path, _one_order_each(1500))) == 1
+    assert _second_order_warnings(tmp_path, _one_order_each(1500, repeaters=2)) == []
+    yearly = {"transactions": {"payments": True}}  # one annual invoice each is no trap
+    assert _second_order_warnings(tmp_path, _one_order_each(1500), **yearly) == []
+
+
+def test_second_orders_are_counted_across_blocks(monkeypatch):
+    ids = np.array([1, 1, 2, 2, 2, 3, 4, 4, 5, 5])
+    orders = np.array(["a", "b", "c", "c", "d", "e", "f", "f", "g", "h"])
+    for block in (1, 2, 3, 100):
+        monkeypatch.setattr(sources, "SECOND_ORDER_BLOCK_ROWS", block)
+        assert sources._second_orders(ids, orders, at_most=10) == 3  # customers 1, 2 and 5
+        assert sources._second_orders(ids, orders, at_most=0) >= 1
+
+
 def test_attributes_all_reads_every_other_column_with_inferred_kinds(tmp_path):
     """A snapshot of 230 anonymised columns is not listed by hand."""
     people = customers_frame().assign(
