@@ -162,15 +162,16 @@ def _stacked(parts: list[Columns]) -> Columns:
 
 
 def exists_at(ctx: Context, cutoff_day: int) -> np.ndarray:
-    """Customers known at the cutoff: signed up by then, else active by then.
+    """Customers known at the cutoff: signed up or active by then (`lifecycle.start_day`;
+    a SaaS export's 152 accounts with usage in the year before a cutoff but a later
+    `signup_date` were left out).
 
     Customers with no signup date and no activity table at all (a labelled snapshot)
     always exist.
     """
     if ctx.orders is None and ctx.events is None:
         return np.isnan(ctx.signup_day) | (ctx.signup_day <= cutoff_day)
-    first = lifecycle.first_activity_day(ctx, cutoff_day)
-    return np.where(np.isnan(ctx.signup_day), ~np.isnan(first), ctx.signup_day <= cutoff_day)
+    return ~np.isnan(lifecycle.start_day(ctx, cutoff_day))
 
 
 def _typed(columns: Columns, specs: list[FeatureSpec]) -> pd.DataFrame:

@@ -62,9 +62,11 @@ class Context:
         data can show of them; None: for everyone. A window starting before the data's
         first day holds only part of its days (a "previous 90 days" of one month read
         "spend up 84%"), unless the customer signed up on or after that day: the days
-        before their signup are no activity, not missing data. A first purchase later in
-        the data proves no such thing (a monthly shopper's first visit in an export is
-        rarely their first ever), so without a signup date the window is unknown."""
+        before their start are no activity, not missing data (the start is the earlier of
+        signup and first activity, `features.lifecycle.start_day`, and activity the data
+        hold is on or after that day too). A first purchase later in the data proves no
+        such thing (a monthly shopper's first visit in an export is rarely their first
+        ever), so without a signup date the window is unknown."""
         start = self.history_from_day
         if start is None or cutoff_day - reach_days + 1 >= start:
             return None

@@ -650,6 +650,15 @@ class RunConfig(_Strict):
     base_dir: Path = Field(default=Path("."), exclude=True)
     """The config file's folder; relative table paths resolve against it."""
 
+    @field_validator(
+        "churn", "evaluation", "training", "profit", "promotion", "reasons", "bands", mode="before"
+    )
+    @classmethod
+    def _empty_section_is_the_defaults(cls, value: Any) -> Any:
+        """A section left empty (`churn:` and nothing under it, YAML's null) reads as its
+        defaults, as a section left out does, not as pydantic's 'valid dictionary' error."""
+        return {} if value is None else value
+
     @model_validator(mode="after")
     def _definition_has_its_table(self) -> RunConfig:
         usage = self.churn.by_usage(self.data.transactions is not None)
@@ -664,10 +673,16 @@ class RunConfig(_Strict):
                 self.data.transactions and "paid_until" in self.data.transactions.columns,
             ),
         }
-        table, present = needs[self.churn.definition]
-        if not present:
-            raise ValueError(f"churn.definition '{self.churn.definition}' needs `data.{table}`")
-        return self
+        definition = self.churn.definition
+        table, present = needs[definition]
+        if present:
+            return self
+        said = "" if "definition" in self.churn.model_fields_set else " (the default)"
+        what = f"churn.definition '{definition}'{said} needs `data.{table}`"
+        if needs["label_column"][1]:  # the churn block forgotten under a labelled snapshot
+            what += "; a label is mapped (data.customers.label): "
+            what += "set `churn: {definition: label_column}`"
+        raise ValueError(what)
 
     @property
     def payments(self) -> bool:

@@ -47,7 +47,8 @@ TENURE_SPEC = FeatureSpec(
     "tenure_days",
     "float",
     Mechanism.LIFECYCLE,
-    "Days since signup (else the first known activity) up to the cutoff.",
+    "Days since the customer's start up to the cutoff: the earlier of signup and first "
+    "purchase or usage.",
     "customer for {tenure_days:.0f} days",
     reason_zero="a customer since today",  # not "customer for 0 days"
 )
@@ -110,9 +111,18 @@ def first_activity_day(ctx: Context, cutoff_day: int) -> np.ndarray:
     return first
 
 
+def start_day(ctx: Context, cutoff_day: int) -> np.ndarray:
+    """The day a customer became one, as known at the cutoff: the earlier of their signup
+    (on or before it) and their first purchase or usage event (NaN where neither). Usage
+    dated before the signup is activity all the same: in a SaaS export half the usage rows
+    came before the account's `signup_date`, and tenure from the signup read "customer for
+    74 days; last feature_26 645 days ago"."""
+    signed = np.where(ctx.signup_day <= cutoff_day, ctx.signup_day, np.nan)
+    return np.fmin(signed, first_activity_day(ctx, cutoff_day))
+
+
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
-    start = np.where(np.isnan(ctx.signup_day), first_activity_day(ctx, cutoff_day), ctx.signup_day)
-    tenure = cutoff_day - start
+    tenure = cutoff_day - start_day(ctx, cutoff_day)
     columns: Columns = {"cutoff_month": np.full(ctx.n, float(month_of(cutoff_day)))}
     if TENURE_SPEC in _specs(ctx):
         columns |= {"tenure_days": tenure, "lifecycle_stage": _stage(tenure, done)}

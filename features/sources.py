@@ -59,6 +59,7 @@ from features.contract import (
 )
 from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, not_an_attribute
+from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
@@ -338,6 +339,8 @@ def validate(
     frames = {t.name: _clean(t, reference=reference) for t in tables}
     customers = _customers(config, tables, frames)
     _check_ends(tables, frames, config)
+    _check_before_signup(tables, frames, customers, config)
+    _check_one_order_each(tables, frames, config)
     report.tables = [_summarize(t.name, t.path, frames[t.name], t.labels) for t in tables]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
@@ -386,6 +389,111 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
             )
+
+
+DATED_BY_CUSTOMERS = {
+    "transactions": "activity",
+    "events": "activity",
+    "interactions": "service contacts all the same",
+}
+"""The tables whose rows a customer's signup date may come after, and how they are read."""
+
+
+def _check_before_signup(
+    tables: list[_Table],
+    frames: dict[str, pd.DataFrame],
+    customers: pd.DataFrame | None,
+    config: RunConfig,
+) -> None:
+    """Warn of rows dated before their customer's signup day: a SaaS export dated half
+    its usage and tickets so, and read by the signup alone, accounts with a year of usage
+    were missing at cutoffs before their signup, and tenure was "customer for 74 days;
+    last feature_26 645 days ago" (`features.lifecycle.start_day` now reads both)."""
+    if customers is None or "signup_date" not in customers or config.data.customers is None:
+        return
+    signup = customers["signup_date"].to_numpy("datetime64[ns]").astype("datetime64[D]")
+    ids = pd.Index(customers["customer_id"])
+    if not ids.is_unique:
+        return  # an error already: one customer on rows that differ
+    named = config.data.customers.source_column("signup_date")
+    column = "signup_date" + ("" if named == "signup_date" else f" ({named!r})")
+    for table in tables:
+        frame = frames.get(table.name)
+        if table.name not in DATED_BY_CUSTOMERS or frame is None or frame.empty:
+            continue
+        at = ids.get_indexer(frame["customer_id"])
+        signed = np.where(at >= 0, signup[at], np.datetime64("NaT"))
+        early = frame["timestamp"].to_numpy("datetime64[ns]").astype("datetime64[D]") < signed
+        n = int(early.sum())
+        if n:
+            who = _counted(frame["customer_id"][early].nunique(), "customer")
+            table.warning(
+                "timestamp",
+                n,
+                f"{_rows(n)} dated before the customer's {column} ({who}): read as "
+                f"{DATED_BY_CUSTOMERS[table.name]}; the customer counts from the earlier of "
+                "signup and first activity (purchase or usage)",
+            )
+
+
+PER_ORDER_ID = "customer_id an id per order (Olist's customer_id, not customer_unique_id)"
+"""The likely cause of a purchase log where nobody buys twice (said by validate and train)."""
+ONE_ORDER_CUSTOMERS_AT_LEAST = 1000
+"""Customers a purchase log must hold before a lack of second orders says more than its
+being young."""
+SECOND_ORDERS_AT_MOST = 0.001
+"""The share of customers with a second order under which ids are likely per order: an
+Olist sample by its per-order `customer_id` had none, by `customer_unique_id` 0.9%."""
+
+
+def _check_one_order_each(
+    tables: list[_Table], frames: dict[str, pd.DataFrame], config: RunConfig
+) -> None:
+    """Warn when (nearly) no customer of a purchase log has a second order (its order id,
+    else another day): ids given per order make every active customer a churner, which
+    only training said. Reads the rows as sorted by customer and time (`_sorted_activity`):
+    a customer with two orders has two adjacent rows that differ in them."""
+    frame = frames.get("transactions")
+    table = next((t for t in tables if t.name == "transactions"), None)
+    if frame is None or table is None or config.payments or len(frame) < 2:
+        return
+    ids = frame["customer_id"].to_numpy()
+    customers = int((ids[1:] != ids[:-1]).sum()) + 1
+    if customers < ONE_ORDER_CUSTOMERS_AT_LEAST:
+        return
+    orders = frame["order_id"] if "order_id" in frame else frame["timestamp"].dt.normalize()
+    at_most = int(SECOND_ORDERS_AT_MOST * customers)
+    repeat = _second_orders(ids, orders.to_numpy(), at_most=at_most)
+    if repeat > at_most:
+        return
+    second = "none" if repeat == 0 else f"only {repeat:,}"
+    table.warning(
+        "customer_id",
+        len(frame),
+        f"{customers:,} customers in {_rows(len(frame))}, {second} with a second order: is "
+        f"{PER_ORDER_ID}? Then nobody buys again, and training finds only churners",
+    )
+
+
+SECOND_ORDER_BLOCK_ROWS = 1_000_000
+"""Rows `_second_orders` reads at a time: a log of repeat buyers shows enough of them in
+its first block, and 11M rows of text order ids are not compared for nothing."""
+
+
+def _second_orders(ids: np.ndarray, orders: np.ndarray, *, at_most: int) -> int:
+    """Customers with a second order, in rows sorted by customer (adjacent rows of one
+    customer that differ in `orders`), counted until more than `at_most` are found."""
+    found, last = 0, None
+    for start in range(0, len(ids) - 1, SECOND_ORDER_BLOCK_ROWS):
+        stop = start + SECOND_ORDER_BLOCK_ROWS + 1  # one row shared with the next block
+        i, o = ids[start:stop], orders[start:stop]
+        who = i[1:][(i[1:] == i[:-1]) & (o[1:] != o[:-1])]
+        if len(who):
+            found += 1 + int((who[1:] != who[:-1]).sum()) - int(last is not None and who[0] == last)
+            last = who[-1]
+        if found > at_most:
+            break
+    return found
 
 
 def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str, TableSpec]:
@@ -643,7 +751,8 @@ def _customers_as_read(
         table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
         spec = spec.model_copy(update={"label": None})
     if spec.all_attributes:
-        spec = _with_every_attribute(spec, available, config.data.carried_attributes())
+        carried, purchases = config.data.carried_attributes(), config.data.transactions is not None
+        spec = _with_every_attribute(spec, available, carried, purchases=purchases)
     return spec
 
 
@@ -918,13 +1027,17 @@ def _holds(values: pd.Series, wanted: list) -> pd.Series:
 
 
 def _with_every_attribute(
-    spec: CustomersSpec, available: list[str], carried: set[str]
+    spec: CustomersSpec, available: list[str], carried: set[str], *, purchases: bool
 ) -> CustomersSpec:
     """`attributes: all`: every column not otherwise read, nor left out, nor a reader's
     unnamed index column ('Unnamed: 0', a frame saved with its index), nor an attribute
-    an activity table carries (read there as of each cutoff)."""
+    an activity table carries (read there as of each cutoff). A `value` column describes
+    the customer and stays an attribute (left out, an ISP's `bill_avg` cost ROC AUC 0.978
+    -> 0.970), and so does a `wallet` unless the wallet features read it (`purchases`)."""
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}  # map these
-    taken = {*spec.mapped().values(), *spec.not_attributes, *canonical, *carried}
+    also_attributes = {"value"} | (set() if purchases else {"wallet"})
+    read = {column for name, column in spec.mapped().items() if name not in also_attributes}
+    taken = {*read, *spec.not_attributes, *canonical, *carried}
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {spec.rows.column} if spec.rows is not None else set()
     every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
@@ -2175,16 +2288,22 @@ def _label_counts(table: _Table, keys: pd.Series, wanted: str) -> LabelCounts:
 
 
 def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
-    """A positive value marking most rows as churned more likely names the stayers:
-    Orange's `positive: -1` trained on 92.8% "churn" without a word."""
-    if labels.churned * 2 <= labels.rows:
-        return
+    """A `positive` that conventionally means staying (0, -1, No beside 1, Yes) names the
+    stayers whatever its share, and one marking most rows as churned likely does too
+    (Orange's `positive: -1` trained on 92.8% "churn" without a word), unless it
+    conventionally means churned: an ISP's `positive: 1` churned 55.4% and was told to
+    mean 0, the model of who stays (`features/label_values.py`)."""
     other = next(value for value in labels.counts if value != labels.positive)
+    said = conventional(labels.positive, other)
+    if said == "churned" or (said is None and labels.churned * 2 <= labels.rows):
+        return
+    usually = f", but {labels.positive} usually means not churned beside {other}"
     table.warning(
         "label",
         labels.churned,
         f"positive: {labels.positive} marks {labels.churned / labels.rows:.1%} of the rows "
-        f"({labels.churned:,} of {labels.rows:,}) as churned; did you mean {other}?",
+        f"({labels.churned:,} of {labels.rows:,}) as churned{usually if said else ''}; "
+        f"did you mean {other}?",
     )
 
 

@@ -637,9 +637,9 @@ def require_not_future(cutoff: dt.date, today: dt.date | None = None) -> None:
 
 def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec) -> None:
     """Refuse customers the batch would not score at this cutoff (`features.build.exists_at`):
-    signed up after it, or, without a signup date, with no purchase or usage event on or
-    before it. Without purchases or usage in the model's data (a labelled snapshot), a
-    customer without a signup date is always known."""
+    neither signed up nor with a purchase or usage event on or before it. Without
+    purchases or usage in the model's data (a labelled snapshot), a customer without a
+    signup date is always known."""
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     signups = data.customers is not None and "signup_date" in data.customers.mapped()
     dated = data.transactions is not None or data.events is not None
@@ -651,8 +651,8 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
     ]
     if unknown:
         raise NotKnownAtCutoffError(
-            f"customer(s) {', '.join(unknown)} signed up after {cutoff}, or have no purchase "
-            "or usage event on or before it: not known at the cutoff"
+            f"customer(s) {', '.join(unknown)} have no signup date, purchase or usage event "
+            f"on or before {cutoff}: not known at the cutoff"
         )
 
 
@@ -847,9 +847,12 @@ def cancellation_event_types(data: DataSpec) -> frozenset[str]:
 def _known_by(
     customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, dated: bool, free: bool
 ) -> bool:
-    if signups and customer.signup_date is not None:
-        return naive(customer.signup_date) < end
-    if not dated or any(naive(row.timestamp) < end for row in customer.events):
+    signed = signups and customer.signup_date is not None
+    if signed and naive(customer.signup_date) < end:
+        return True
+    if not dated:
+        return not signed
+    if any(naive(row.timestamp) < end for row in customer.events):
         return True
     return bool(_purchase_days(customer, end, free))
 

@@ -145,8 +145,38 @@ def test_inactivity_without_transactions_reads_usage_and_says_what_it_needs(tmp_
         "data": {"transactions": {"path": "t.csv"}},
         "churn": {"activity": "usage"},
     }
-    with pytest.raises(ConfigError, match=r"churn\.definition 'inactivity' needs `data\.events`"):
+    said = r"churn\.definition 'inactivity' \(the default\) needs `data\.events`$"
+    with pytest.raises(ConfigError, match=said):
         load_config(_write(tmp_path, yaml.safe_dump(bought_only)))
+
+
+SNAPSHOT = (
+    "name: isp\ndata:\n  customers:\n    path: c.csv\n    label: {column: churn, positive: 1}\n"
+)
+"""A labelled snapshot's config, its churn block still to write."""
+
+
+@pytest.mark.parametrize("churn", ["", "churn: {horizon_days: 60}\n", "churn:\n"])
+def test_a_mapped_label_without_its_definition_is_told_label_column(tmp_path, churn):
+    """An ISP snapshot's config without `churn:` read 'inactivity needs data.events',
+    which says nothing of the label it maps."""
+    with pytest.raises(ConfigError) as raised:
+        load_config(_write(tmp_path, SNAPSHOT + churn))
+    assert str(raised.value).endswith(
+        "churn.definition 'inactivity' (the default) needs `data.events`; a label is mapped "
+        "(data.customers.label): set `churn: {definition: label_column}`"
+    )
+
+
+def test_an_empty_section_reads_as_its_defaults(tmp_path):
+    """`churn:` with nothing under it is YAML's null: pydantic refused it as 'Input should
+    be a valid dictionary or instance of ChurnSpec'."""
+    text = "name: t\ndata:\n  transactions: {path: t.csv}\nchurn:\nevaluation:\nreasons:\n"
+    config = load_config(_write(tmp_path, text))
+    assert config.churn.definition == "inactivity" and config.churn.horizon_days == 90
+    assert config.evaluation.split == "out_of_time" and config.reasons.never == []
+    labelled = SNAPSHOT + "churn:\n  definition: label_column\n"
+    assert load_config(_write(tmp_path, labelled)).churn.definition == "label_column"
 
 
 def test_a_quantity_without_a_unit_is_named_by_its_column(tmp_path):

@@ -22,6 +22,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from features.contract import ChurnSpec, RunConfig
 from features.labels import observed_end
 from features.monetary import year_spend
+from features.sources import PER_ORDER_ID
 from features.tables import Tables, first_activity, snapshot_cutoff
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
@@ -174,9 +175,8 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) 
     if churn.by_usage(tables.transactions is not None):
         return f"{said}churners: nobody active then was active again within the horizon"
     return said + (
-        "churners: nobody active then bought again within the horizon. Is customer_id an "
-        "id per order (Olist's customer_id, not customer_unique_id), or the horizon longer "
-        "than the data's repeat purchases?"
+        "churners: nobody active then bought again within the horizon. Is "
+        f"{PER_ORDER_ID}, or the horizon longer than the data's repeat purchases?"
     )
 
 

@@ -1,11 +1,12 @@
 """Lifecycle stage, tenure and discount share."""
 
 import pandas as pd
+import pandas.testing as pdt
 import pytest
 
 from features.build import build_features
 from features.lifecycle import LAPSED_MIN_DAYS
-from tests.frames import customers, make_tables, row, transactions
+from tests.frames import customers, events, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
 
@@ -116,3 +117,40 @@ def test_unknown_tenure_has_no_stage():
     frame = build_features(make_tables(customer_frame=people), cutoffs=CUTOFF)
     assert pd.isna(row(frame, 1)["lifecycle_stage"])
     assert row(frame, 2)["lifecycle_stage"] == "short-term"
+
+
+def test_usage_before_the_signup_date_starts_the_customer():
+    """A SaaS export dated half its usage before the account's `signup_date`: such
+    accounts were missing at cutoffs between the two, and tenure from the signup read
+    "customer for 74 days; last feature_26 645 days ago"."""
+    people = customers([1, 2, 3], signup=["2024-09-01", "2024-09-01", "2024-01-01"])
+    usage = events(
+        [
+            (1, "2024-05-01", "login"),  # 60 days before the cutoff, months before signup
+            (1, "2024-06-20", "login"),
+            (2, "2024-07-10", "login"),  # after the cutoff: no sign of them at it
+            (3, "2023-12-01", "login"),  # a month before signing up
+        ]
+    )
+    frame = build_features(
+        make_tables(customer_frame=people, events=usage), cutoffs=[CUTOFF, "2024-07-31"]
+    )
+    assert set(frame.loc[frame["cutoff"] == CUTOFF, "customer_id"]) == {1, 3}
+    assert row(frame, 1, CUTOFF)["tenure_days"] == 60
+    assert row(frame, 1, CUTOFF)["lifecycle_stage"] == "first-time"
+    assert row(frame, 3, CUTOFF)["tenure_days"] == 212  # from 2023-12-01, not 2024-01-01
+    assert row(frame, 2, "2024-07-31")["tenure_days"] == 21
+
+
+def test_only_activity_by_the_cutoff_moves_the_start():
+    """A use dated after the cutoff (and before the signup) neither makes the customer
+    known at the cutoff nor changes their tenure there."""
+    people = customers([1, 2], signup=["2024-09-01", "2024-06-01"])
+    usage = [(1, "2024-06-20", "login"), (2, "2024-06-10", "login")]
+    later = [(1, "2024-07-02", "login"), (2, "2024-07-05", "login")]
+    built = [
+        build_features(make_tables(customer_frame=people, events=events(rows)), cutoffs=CUTOFF)
+        for rows in (usage, usage + later)
+    ]
+    pdt.assert_frame_equal(built[0], built[1])
+    assert row(built[0], 1)["tenure_days"] == 10 and row(built[0], 2)["tenure_days"] == 29

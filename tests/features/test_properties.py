@@ -30,12 +30,20 @@ def test_invariants_on_random_data(seed):
 
 
 def test_one_row_per_customer_and_cutoff_for_every_customer_known():
+    """Known at a cutoff: signed up by then, or with a purchase or usage event by then
+    (activity dated before the signup is activity all the same)."""
     tables = random_tables(11)
     frame = build_features(tables, cutoffs=CUTOFFS)
     signup = tables.customers.set_index("customer_id")["signup_date"]
+    activity = pd.concat([tables.transactions, tables.events])
+    first = activity.groupby("customer_id")["timestamp"].min().dt.normalize()
+    active_first = 0
     for cutoff, rows in frame.groupby("cutoff"):
-        expected = set(signup[signup <= cutoff].index)
+        signed = set(signup[signup <= cutoff].index)
+        expected = signed | set(first[first <= cutoff].index)
         assert set(rows["customer_id"]) == expected
+        active_first += len(expected - signed)
+    assert active_first > 0  # the data hold such customers
 
 
 def test_every_declared_feature_is_a_column_with_its_dtype():

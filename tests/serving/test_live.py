@@ -340,10 +340,20 @@ def test_a_customer_whose_only_purchase_was_returned_is_not_known(client, lines)
 
 
 def test_a_customer_signed_up_after_the_cutoff_is_422_naming_it(client):
-    early_rows = {**_valid(), "customer_id": "future", "signup_date": "2024-07-01"}
-    response = post(client, [_valid(), early_rows], cutoff="2024-06-30")
+    later = {"timestamp": "2024-07-02", "amount": 3.0}
+    future = {"customer_id": "future", "signup_date": "2024-07-01", "transactions": [later]}
+    response = post(client, [_valid(), future], cutoff="2024-06-30")
     assert response.status_code == 422, response.text
     assert "future" in response.json()["detail"] and "c1" not in response.json()["detail"]
+
+
+def test_a_purchase_dated_before_the_signup_makes_the_customer_known(client):
+    """As the batch reads it (`features.lifecycle.start_day`): a SaaS export's usage
+    dated before the account's signup left 152 active accounts out of a cutoff."""
+    early_rows = {**_valid(), "customer_id": "early", "signup_date": "2024-07-01"}
+    response = post(client, [early_rows], cutoff="2024-06-30")
+    assert response.status_code == 200, response.text
+    assert response.json()["items"][0]["customer_id"] == "early"
 
 
 def test_customers_the_batch_holds_for_lapsed_are_422_naming_them(client, served):
