@@ -126,8 +126,11 @@ class TableSpec(_Strict):
     not_missing: list[str] = Field(default_factory=list)
     """Text a CSV reader takes for missing that is a value in this table, e.g. ['NA']
     where it means North America (or Namibia)."""
-    lookup: LookupSpec | None = None
-    """Columns joined from another file by a key (`LookupSpec`)."""
+    lookup: LookupSpec | list[LookupSpec] | None = None
+    """Columns joined from another file by a key (`LookupSpec`), or from several in turn,
+    a later one keyed by a column an earlier one joined: Olist's order items reach their
+    customer through the orders file (`order_id` -> `customer_id`), then the customers
+    file (`customer_id` -> `customer_unique_id`)."""
     day_origin: dt.date | None = None
     """The date day 0 stands for when this table's dates are day numbers (dunnhumby's
     `DAY` runs 1 to 711): each date is that many days after it. Without it, numbers
@@ -168,7 +171,18 @@ class TableSpec(_Strict):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"column_names names a column twice: {', '.join(repeated)}")
+        joined = [column for lookup in self.lookups for column in lookup.columns]
+        twice = sorted({n for n in joined if joined.count(n) > 1})
+        if twice:
+            raise ValueError(f"two lookups join the same column: {', '.join(twice)}")
         return self
+
+    @property
+    def lookups(self) -> list[LookupSpec]:
+        """The lookups in the order they join (`lookup`: one, a list, or none)."""
+        if self.lookup is None:
+            return []
+        return self.lookup if isinstance(self.lookup, list) else [self.lookup]
 
     def outside_range(self, column: str, value: Any) -> Any:
         """Whether numbers of this file column (one, or a whole column: the loader's and
@@ -535,10 +549,10 @@ class DataSpec(_Strict):
         per key, as the file holds it at the extract, whatever the date of the row it
         joins (an attribute so carried is undated: `training/leaks.py`)."""
         return {
-            column: spec.lookup.path.name
+            column: lookup.path.name
             for spec in self.tables().values()
-            if spec.lookup is not None
-            for column in spec.lookup.columns
+            for lookup in spec.lookups
+            for column in lookup.columns
         }
 
     def tables(self) -> dict[str, TableSpec]:

@@ -705,7 +705,8 @@ class _Header:
     label file adds, with what those hold."""
 
     columns: list[str]
-    looked_up: pd.DataFrame | None
+    looked_up: list[pd.DataFrame]
+    """Each lookup's key and columns, in `TableSpec.lookups` order."""
     labels: pd.Series | None
 
 
@@ -714,12 +715,13 @@ def _header(table: _Table, fmt: str, config: RunConfig) -> _Header | None:
     available = _columns_in(table, fmt)
     if available is None:
         return None
-    looked_up = None
-    if spec.lookup is not None:
-        looked_up = _lookup(table, config, spec.lookup, available)
-        if looked_up is None:
+    looked_up = []
+    for lookup in spec.lookups:  # a later one may key on what an earlier one joined
+        found = _lookup(table, config, lookup, available)
+        if found is None:
             return None
-        available = [*available, *spec.lookup.columns]
+        looked_up.append(found)
+        available = [*available, *lookup.columns]
     table.header = available
     labels = None
     if isinstance(spec, CustomersSpec) and spec.label is not None and spec.label.path is not None:
@@ -762,19 +764,20 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
     read = {c: s for c, s in table.sources.items() if c not in supplied}
     if not _has_columns(table, read, header.columns):
         return False
-    joined = set(spec.lookup.columns) if spec.lookup is not None else set()
+    joined = {column for lookup in spec.lookups for column in lookup.columns}
     joined |= {header.labels.name} if header.labels is not None else set()
     own = {c: s for c, s in read.items() if s not in joined}
-    if spec.lookup is not None:
-        own["lookup.on"] = spec.lookup.on
+    for k, lookup in enumerate(spec.lookups):
+        if lookup.on not in joined:  # else an earlier lookup joins the key
+            own[f"lookup.on.{k}"] = lookup.on
     try:
         table.raw = _read_columns(table, fmt, own, spec.not_missing)
     except _READ_ERRORS as exc:
         where = _bad_json_line(path) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return False
-    if header.looked_up is not None and spec.lookup is not None:
-        table.raw = _joined(table, header.looked_up, spec.lookup)
+    for lookup, looked_up in zip(spec.lookups, header.looked_up, strict=True):
+        table.raw = _joined(table, looked_up, lookup)
     if header.labels is not None:
         labels = header.labels
         if len(labels) != len(table.raw):

@@ -20,7 +20,14 @@ from rich.console import Console
 
 from features import sources
 from features.build import build, build_features
-from features.contract import ChurnSpec, ConfigError, CustomersSpec, LookupSpec, load_config
+from features.contract import (
+    ChurnSpec,
+    ConfigError,
+    CustomersSpec,
+    LookupSpec,
+    TransactionsSpec,
+    load_config,
+)
 from features.labels import label_churn
 from features.report import _missing, render_report
 from features.sources import (
@@ -1043,6 +1050,40 @@ def test_a_lookup_that_cannot_serve_is_an_error_naming_it(tmp_path, products, lo
     _, report = _with_products(tmp_path, products, **lookup)
     assert any(said in e.message for e in report.errors), [str(e) for e in report.errors]
     assert all(e.path.name == "transactions.csv" for e in report.errors)
+
+
+def test_lookups_in_turn_reach_the_customer_through_the_orders(tmp_path):
+    """Olist's order items name an order; the orders file names its customer per order,
+    and the customers file the person (`customer_unique_id`): two lookups, the second
+    keyed by what the first joined, with no join in pandas first."""
+    own = transactions_frame()
+    lines = own.drop(columns=["customer_id", "timestamp"]).assign(order=range(len(own)))
+    orders = pd.DataFrame(
+        {"order": range(len(own)), "buyer": own["customer_id"] + 100, "at": own["timestamp"]}
+    )
+    people = pd.DataFrame({"buyer": [101, 102, 103, 104], "person": [1, 2, 3, 4]})
+    write_table(orders, tmp_path / "data" / "orders.csv")
+    write_table(people, tmp_path / "data" / "people.csv")
+    lookups = [
+        {"path": "data/orders.csv", "on": "order", "columns": ["buyer", "at"]},
+        {"path": "data/people.csv", "on": "buyer", "columns": ["person"]},
+    ]
+    spec = {"columns": {"customer_id": "person", "timestamp": "at"}, "lookup": lookups}
+    tables, report = check(tmp_path, transactions=lines, specs={"transactions": spec})
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    read = tables.transactions.sort_values("amount")[["customer_id", "timestamp"]]
+    expected = own.sort_values("amount")
+    assert read["customer_id"].tolist() == expected["customer_id"].tolist()
+    assert (
+        read["timestamp"].tolist()
+        == pd.to_datetime(expected["timestamp"], format="ISO8601").tolist()
+    )
+
+
+def test_two_lookups_may_not_join_one_column():
+    twice = [LookupSpec(path=Path(f"{n}.csv"), on="k", columns=["aisle"]) for n in "ab"]
+    with pytest.raises(ValidationError, match="two lookups join the same column: aisle"):
+        TransactionsSpec(path=Path("t.csv"), lookup=twice)
 
 
 def test_a_lookup_may_not_list_its_key_among_its_columns():
