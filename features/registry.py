@@ -186,15 +186,22 @@ class FeatureSpec:
 
 _NEGATIVE_ZERO = re.compile(r"(?<![\w.])-(0(?:[.,]0+)?)(?!\d|[.,]\d)")
 _ONE_OF_MANY = re.compile(r"(?<![\d.,-])\b1 ([a-z]+?)(ies|s)\b")
+_NONE_OF_MANY = re.compile(
+    r"(?<![\d.,-])\b0 (?!(?:day|week|month|year|hour|minute|second|point)s\b)([a-z]+?)(ies|s)\b"
+)
+"""A count of none of a thing, not of a time or a score ("customer for 0 days" stays)."""
 
 
 def _singular(text: str) -> str:
     """'1 days' -> '1 day', '1 categories' -> '1 category': a count of one in any
     template, where `reason_one` was not written for it (an event type's own templates);
-    and a negative number shown as zero without its sign ("last satisfaction score -0.0"
-    of a -0.02)."""
+    a count of none as none ("bought from no category in the last 180 days, 2 fewer than
+    the half-year before", "no purchase expected in the coming horizon"); and a negative
+    number shown as zero without its sign ("last satisfaction score -0.0" of a -0.02)."""
     if "-0" in text:
         text = _NEGATIVE_ZERO.sub(r"\1", text)
+    if "0 " in text:
+        text = _NONE_OF_MANY.sub(lambda m: f"no {m[1]}{'y' if m[2] == 'ies' else ''}", text)
     if "1 " not in text:
         return text
     return _ONE_OF_MANY.sub(lambda m: f"1 {m[1]}{'y' if m[2] == 'ies' else ''}", text)

@@ -83,7 +83,7 @@ def test_orders_all_on_the_first_day_are_no_repeat_purchase():
         (0.0019, "0.0019 purchases"),
         (0.000000025, "fewer than 0.001 purchases"),
         (0.0208, "0.021 purchases"),
-        (0.0, "0 purchases"),
+        (0.0, "no purchase"),
         (0.45, "0.45 purchases"),
         (1.0, "1 purchase"),
         (2.345, "2.3 purchases"),

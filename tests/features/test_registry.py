@@ -233,9 +233,19 @@ def test_a_count_of_one_reads_in_the_singular():
     assert spec.render({"orders_90d": 2.0}) == "2 purchases in the last 90 days"
     assert spec.render_many({"orders_90d": np.array([1.0, 0.0, np.nan])}, 3) == [
         "1 purchase in the last 90 days",
-        "0 purchases in the last 90 days",
+        "no purchase in the last 90 days",
         None,
     ]
+
+
+def test_a_count_of_none_reads_as_none_but_a_time_or_score_of_zero_stays():
+    spec = FeatureSpec(
+        "c", "float", Mechanism.SERVICE, "d", "{c:.0f} complaints in the last {c:.0f} days"
+    )
+    assert spec.render({"c": 0.0}) == "no complaint in the last 0 days"
+    spec = FeatureSpec("b", "float", Mechanism.RELATIONSHIP, "d", "bought from {b:.0f} categories")
+    assert spec.render({"b": 0.0}) == "bought from no category"
+    assert spec.render({"b": 10.0}) == "bought from 10 categories"
 
 
 def test_a_singular_reason_must_fill_the_same_values():
