@@ -506,7 +506,7 @@ def worklist(
     caution above them when the model that scored it orders customers weakly."""
     from features.contract import load_config
     from serving import store
-    from serving.queries import WorklistQuery, segment_pair
+    from serving.queries import NoScoresError, WorklistQuery, segment_pair
     from serving.settings import Settings
     from serving.worklist_file import BANDS, SORTS, TIERS, worklist_frame, worklist_rows
 
@@ -526,7 +526,11 @@ def worklist(
         query = WorklistQuery(
             band=band, tier=tier, segment=pair, sort=sort, limit=limit, model_name=model_name
         )
-        frame = worklist_frame(worklist_rows(engine, query))
+        try:
+            frame = worklist_frame(worklist_rows(engine, query))
+        except NoScoresError as error:  # a store beside another folder's: say which
+            where = engine.url.render_as_string(hide_password=True)
+            raise NoScoresError(f"{error} (the score store read: {where})") from None
         batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
         if frame.empty:
             make_console().print(_nobody(engine, pair, model_name))

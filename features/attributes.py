@@ -25,11 +25,12 @@ from features.tables import Tables, numbers
 
 PERSONAL_WORDS = frozenset(
     {"gender", "sex", "senior", "race", "ethnicity", "ethnic", "religion", "marital"}
-    | {"nationality", "disability", "pregnant", "pregnancy"}
+    | {"nationality", "disability", "pregnant", "pregnancy", "married", "dependents"}
 )
 """Words naming who a customer is rather than how they deal with the business: a bank
 snapshot's `Gender` gave 2,878 reasons "Gender: Female" and 492 "in their favour:
-Gender: Male" to a retention team that may not act on them."""
+Gender: Male" to a retention team that may not act on them; a telecom's `Married` was the
+most frequent reason of its worklist (2,147 of 14,000)."""
 OWN_AGE_WORDS = frozenset({"customer", "client", "member", "user", "person", "holder"})
 """Whose age a name like Customer_Age gives: a person's. 'age' counts as a name's first
 word (Age, AgeHH1, age_band) or after one of these: AccountAge, HandsetAge and
@@ -69,11 +70,12 @@ def attribute_spec(
     the last 12 months: 20")."""
     # the templates read the value as `{}`, the feature's own (its name may hold '.',
     # ':' or braces), and the words as literal text
-    called = (words or name).replace("{", "{{").replace("}", "}}")
+    # a header's surrounding blanks are no words ("Tenureinmonths  9" of Maven's export)
+    called = (words or name.strip()).replace("{", "{{").replace("}", "}}")
     said = f"{called}:" if words else called
     # a blank can be what drives the score (a field only some customers' records fill);
     # left unsaid, the reasons would pass the top cause over for the next ones
-    missing = f"{words or name}: not recorded"
+    missing = f"{words or name.strip()}: not recorded"
     if kind == "numeric":
         return FeatureSpec(
             name,

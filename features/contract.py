@@ -574,6 +574,22 @@ class ChurnSpec(_Strict):
     (the events: a free app, where leaving is no longer opening it). Default: purchases
     when transactions are configured, else usage."""
 
+    @model_validator(mode="after")
+    def _expiry_leaves_room_to_churn(self) -> ChurnSpec:
+        """Under expiry a member paid up at the cutoff churns only when their period
+        ends within `horizon_days` - `grace_days` of it: KKBox's "no renewal within 30
+        days of expiry" written as horizon 30 and grace 30 trained on no churner, and
+        said only "all train rows are stayers"."""
+        if self.definition == "expiry" and self.horizon_days <= self.grace_days:
+            raise ValueError(
+                f"under expiry, horizon_days ({self.horizon_days}) must exceed grace_days "
+                f"({self.grace_days}): a member paid up at the cutoff churns only when their "
+                "paid period ends within horizon_days - grace_days of it and is not renewed "
+                f"within grace_days; e.g. horizon_days: {self.grace_days + 30} with "
+                f"grace_days: {self.grace_days}"
+            )
+        return self
+
     def by_usage(self, has_transactions: bool) -> bool:
         """Whether `inactivity` reads the events rather than the purchases."""
         return self.activity == "usage" or (self.activity is None and not has_transactions)

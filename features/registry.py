@@ -481,6 +481,9 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
     (r"(orders|spend)_(\d+d|total)|avg_order_value_.+|purchase_pace_.+", "higher"),
     (r"(spend|orders)_trend_.+|category_breadth_(\d+d|change_\d+d)", "higher"),  # partial defection
     (r"consumables_share_.+", "lower"),  # only the cheap consumables stay
+    # price sensitivity: experienced buyers drift to price ("0% of the last year's spend
+    # was discounted" raised the risk of 93% of a streaming service's members)
+    (r"discount_share_.+", "lower"),
     (r"wallet_share_.+|satisfaction_.+|p_alive_bgnbd|expected_purchases_.+", "higher"),
     (r"active_days_.+|events_trend_30d_vs_prev", "higher"),  # engagement, all types
     # an untyped log's one type is use itself (features.contract.UNTYPED_EVENT)

@@ -151,6 +151,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     NotKnownAtCutoffError if a customer is not known by then (the model's data section
     says what a customer is known by), NotANumberError for a numeric attribute that is
     no number."""
+    spell_as_trained(request.customers, model)
     require_numeric_attributes(request.customers, model)
     require_some_attributes(request.customers, model)
     require_no_misspelt_attributes(request.customers, model)
@@ -168,6 +169,25 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
             request.customers, cutoff, data, grace_days=churn.grace_days, undo_by=model.undo_by
         )
     return cutoff
+
+
+def spell_as_trained(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
+    """Rename posted attribute keys to the model's spelling where they differ only by
+    surrounding blanks: a header's 'Tenureinmonths ' (Maven's telecom export ends most
+    names in a space) trains a model that reads it so, and the request schema strips
+    what is posted, so 19 keys were refused as misspellings, however they were sent."""
+    spaced = _spaced_names(tuple(model.attribute_kinds))
+    for customer in customers if spaced else ():
+        posted = customer.attributes
+        for bare, name in spaced.items():
+            if bare in posted and name not in posted:
+                posted[name] = posted.pop(bare)
+
+
+@lru_cache(maxsize=64)
+def _spaced_names(names: tuple[str, ...]) -> dict[str, str]:
+    """The names with surrounding blanks, by their bare form (cached: one model's)."""
+    return {name.strip(): name for name in names if name != name.strip()}
 
 
 def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:

@@ -179,6 +179,17 @@ def test_an_empty_section_reads_as_its_defaults(tmp_path):
     assert load_config(_write(tmp_path, labelled)).churn.definition == "label_column"
 
 
+def test_under_expiry_a_horizon_no_longer_than_the_grace_is_refused(tmp_path):
+    """KKBox's "no renewal within 30 days of expiry" as horizon 30, grace 30 trained on no
+    churner, saying only that every train row stayed."""
+    text = "name: t\ndata:\n  transactions: {path: t.csv, columns: {paid_until: end}}\n"
+    text += "churn: {definition: expiry, %s}\n"
+    with pytest.raises(ConfigError, match=r"horizon_days \(30\) must exceed grace_days \(30\)"):
+        load_config(_write(tmp_path, text % "horizon_days: 30, grace_days: 30"))
+    config = load_config(_write(tmp_path, text % "horizon_days: 60, grace_days: 30"))
+    assert config.churn.horizon_days == 60
+
+
 def test_a_quantity_without_a_unit_is_named_by_its_column(tmp_path):
     """'1,240 session_length_s of session_start', not '1,240 units of session_start'."""
     text = "name: t\ndata:\n  events: {path: e.csv, columns: {quantity: session_length_s}}\n"

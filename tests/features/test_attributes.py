@@ -37,7 +37,7 @@ def test_attributes_naming_who_a_customer_is_are_found_by_their_words():
     'age', an account's or a handset's age is no customer's, and one listed under
     reasons.never is already kept out of reasons."""
     names = ["Gender", "Age", "SeniorCitizen", "AgeHH1", "Marital_Status", "Usage", "tenure"]
-    names += ["Customer_Age"]
+    names += ["Customer_Age", "Married", "Number of Dependents"]
     names += ["AccountAge", "HandsetAge", "DeviceAgeMonths", "AutoRenewDisabled"]  # not who
     specs = [attribute_spec(name, "numeric") for name in names]
     assert personal_attributes(specs, never=["Age"]) == [
@@ -46,4 +46,6 @@ def test_attributes_naming_who_a_customer_is_are_found_by_their_words():
         "AgeHH1",
         "Marital_Status",
         "Customer_Age",
+        "Married",
+        "Number of Dependents",
     ]

@@ -641,6 +641,18 @@ def test_a_key_naming_part_of_an_absent_attribute_is_refused_as_misspelt():
     live.require_no_misspelt_attributes([posted], model)
 
 
+@pytest.mark.parametrize("key", ["Tenureinmonths ", "Tenureinmonths", " Tenureinmonths"])
+def test_a_key_read_from_a_header_ending_in_a_blank_is_posted_however_spaced(key):
+    """Maven's telecom export ends most header names in a space: the model reads
+    'Tenureinmonths ', the request schema strips posted keys, and every one of 19 keys
+    was refused as a misspelling of itself."""
+    model = SimpleNamespace(attribute_kinds={"Tenureinmonths ": "numeric"}, info={})
+    posted = CustomerHistoryIn.model_validate({"customer_id": "c1", "attributes": {key: 9}})
+    live.spell_as_trained([posted], model)
+    live.require_no_misspelt_attributes([posted], model)
+    assert posted.attributes == {"Tenureinmonths ": 9.0}
+
+
 def test_a_key_of_a_numbered_series_is_no_misspelling_but_a_typo_is():
     """Orange's Var202 was refused as 'did you mean Var22?': a name differing from an
     attribute only in its digits is another column of the series."""

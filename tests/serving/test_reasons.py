@@ -836,6 +836,7 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
         ("complaints_unresolved_30d", "lower"),
         ("spend_90d", "higher"),
         ("consumables_share_90d", "lower"),
+        ("discount_share_365d", "lower"),
         ("purchase_pace_90d_vs_lifetime", "higher"),
         ("events_trend_30d_vs_prev", "higher"),
         ("events_login_30d", None),

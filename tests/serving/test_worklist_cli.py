@@ -89,7 +89,7 @@ def test_a_segment_matching_nobody_lists_the_values_there_are(served):
 def test_an_empty_store_says_to_score_first(served, tmp_path):
     result = run(served, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
     assert result.exit_code == 2
-    assert "no scores stored yet; run `churn score` first" in result.output
+    assert "no scores stored yet; run `churn score` first (the score store read: " in result.output
     assert not list(tmp_path.glob("*.csv"))
 
 
