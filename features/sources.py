@@ -2272,7 +2272,11 @@ def _label(table: _Table, positive: str | float | bool) -> pd.Series:
         expected = f"expected {positive!r} or '{written.index[0]}'"
         n = int(unexpected.sum())
         what = f"unexpected labels in {_rows(n)}: {_counts(unexpected)}"
-        table.error("label", n, f"{what}; {expected}")
+        # Maven's status column adds 'Joined' (new this quarter) to Churned and Stayed
+        leave = ", ".join(str(value) for value in unexpected.index)
+        column = table.sources["label"]
+        how = f"leave such rows out with rows: {{column: {column}, not_values: [{leave}]}}"
+        table.error("label", n, f"{what}; {expected} ({how})")
     else:
         table.labels = _label_counts(table, keys, wanted)
         _warn_most_positive(table, table.labels)

@@ -19,6 +19,12 @@ BY_DEFINITION = {"label_column": "labelled", "inactivity": "lapsed", "expiry": "
 several (`features.labels.Gone`)."""
 
 
+NOT_YET = "not_yet"
+"""A customer of the data the cutoff did not know yet: no signup or activity by it (141
+of a retailer's customers table had never bought, 62 others had returned all they
+bought, and a lookup of either read as an unknown id)."""
+
+
 def why_left_out(
     built: pd.DataFrame,
     scored: pd.DataFrame,
@@ -26,14 +32,19 @@ def why_left_out(
     config: RunConfig,
     cutoff: pd.Timestamp,
 ) -> pd.Series:
-    """Per customer of `built` (the features at the cutoff) missing from `scored`, the
-    reason (`words` reads it): indexed by customer id."""
+    """Per customer of the data missing from `scored`, the reason (`words` reads it),
+    indexed by customer id: those of `built` (the features at the cutoff) by the churn
+    definition, the rest of the customers table as not yet customers."""
     ids = built.loc[~built["customer_id"].isin(scored["customer_id"]), "customer_id"]
     definition = config.churn.definition
     if definition != "cancellation":
-        return pd.Series(BY_DEFINITION.get(definition, "inactive"), index=ids.to_numpy())
-    gone = gone_reasons(tables, config.churn, cutoff=cutoff)
-    return gone.reindex(ids.to_numpy()).fillna("inactive")
+        why = pd.Series(BY_DEFINITION.get(definition, "inactive"), index=ids.to_numpy())
+    else:
+        gone = gone_reasons(tables, config.churn, cutoff=cutoff)
+        why = gone.reindex(ids.to_numpy()).fillna("inactive")
+    everyone = tables.customers["customer_id"]
+    unknown = everyone[~everyone.isin(built["customer_id"])].to_numpy()
+    return pd.concat([why, pd.Series(NOT_YET, index=unknown)]) if len(unknown) else why
 
 
 def words(reason: str, config: RunConfig) -> str:
@@ -41,6 +52,8 @@ def words(reason: str, config: RunConfig) -> str:
     reads: a usage-churn model said "no purchase in the 30 days up to the cutoff"."""
     churn, data = config.churn, config.data
     window = churn.active_window_days
+    if reason == NOT_YET:
+        return "no signup or activity on record by the cutoff (or all they bought returned)"
     if churn.definition == "cancellation":
         return {
             "cancelled": "cancelled with no payment since"

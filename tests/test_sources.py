@@ -1434,6 +1434,19 @@ def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path)
     )
 
 
+def test_a_third_label_value_is_an_error_that_says_how_to_leave_its_rows_out(tmp_path):
+    """Maven's status column writes Churned, Stayed and Joined (new this quarter)."""
+    customers = customers_frame().assign(status=["Churned", "Stayed", "Joined", "Stayed"])
+    specs = {"customers": {"label": {"column": "status", "positive": "Churned"}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column="status", rows=1)
+    assert issue.message == (
+        "unexpected labels in 1 row: 'Joined' (1); expected 'Churned' or 'Stayed' (leave such "
+        "rows out with rows: {column: status, not_values: [Joined]})"
+    )
+
+
 def test_missing_labels_are_errors(tmp_path):
     customers = customers_frame().assign(churned=["Yes", "No", None, "No"])
     specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}

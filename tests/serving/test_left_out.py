@@ -43,6 +43,18 @@ def test_a_labelled_snapshot_leaves_out_its_churners_each_by_id():
     built = pd.DataFrame({"customer_id": ["1", "2", "3"]})
     scored = built.iloc[[1]]
     config = _config("label_column")
-    why = why_left_out(built, scored, tables=None, config=config, cutoff=pd.Timestamp("2024-01-01"))
+    tables = SimpleNamespace(customers=built)
+    why = why_left_out(built, scored, tables, config, cutoff=pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {"1": "labelled", "3": "labelled"}
     assert words("labelled", config) == "labelled as gone (nobody to call)"
+
+
+def test_a_customer_the_cutoff_did_not_know_yet_is_left_out_as_such():
+    """141 of a retailer's customers had never bought: a lookup read them as unknown ids,
+    and `churn score` did not count them."""
+    tables = SimpleNamespace(customers=pd.DataFrame({"customer_id": [1, 2, 3]}))
+    built = pd.DataFrame({"customer_id": [1, 2]})  # 3: no signup or purchase by the cutoff
+    why = why_left_out(built, built.iloc[[0]], tables, _config(), pd.Timestamp("2024-01-01"))
+    assert why.to_dict() == {2: "lapsed", 3: "not_yet"}
+    assert summary(why, _config()).startswith("1 no purchase in the 30 days up to the cutoff")
+    assert words("not_yet", _config()).startswith("no signup or activity on record by the cutoff")
