@@ -295,6 +295,8 @@ def promote(
     result = promote_run(run_config, load_tables(run_config), run_id=run, force=force)
     console = make_console()
     console.print(compared(result.decision), style="dim")
+    if result.decision.set_aside:
+        console.print(f"[yellow]gate:[/] {result.decision.set_aside}")
     for note in result.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     for reason in result.decision.reasons:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from training.report import better_baseline, caveats, near_chance
+from training.report import better_baseline, caveats, leaking_columns, near_chance
 
 
 def model_notes(report: dict[str, Any]) -> list[str]:
@@ -37,10 +37,7 @@ def ranking_caveats(report: dict[str, Any]) -> list[str]:
             f"a simple baseline ({name}) ranked the test customers better than the model "
             f"(ROC AUC {theirs:.3f} against {auc:.3f})"
         )
-    leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
-    leaks = [leak["feature"] for leak in leaking]
-    leaks += [leak["attribute"] for leak in report.get("undated_attribute_leaks", [])]
-    if leaks:
+    if leaks := leaking_columns(report):
         said.append(
             f"its test was inflated by {', '.join(leaks)}, known only once customers had "
             "left: it ranks new customers worse than tested"

@@ -7,8 +7,11 @@ ROC AUC may not drop by more than `promotion.auc_tolerance`, Brier may not rise 
 than `promotion.brier_tolerance`, and the candidate's calibration error must stay under
 `promotion.max_ece`. With no champion to compare with, the run's own test stands in for
 one: a first champion must rank churners better than chance and no worse than the simple
-baselines, the two tests `churn train` notes (`training.report`). The previous champion
-keeps the alias `challenger`. Stages are never used (they are deprecated in MLflow).
+baselines, the two tests `churn train` notes (`training.report`). A run whose test a
+leaking column inflated (`churn train` named it) is refused, first model or not, and a
+champion whose own test one inflated is no reference: the candidate meets the floor
+instead. The previous champion keeps the alias `challenger`. Stages are never used
+(they are deprecated in MLflow).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from training.report import (
     NEAR_CHANCE_AUC,
     baseline_notes,
     better_baseline,
+    leaking_columns,
     near_chance,
 )
 from training.tracking import MODEL_URI_TAG, REPORT_ARTIFACT, configure, experiment_id
@@ -71,6 +75,9 @@ class Decision:
     reasons: list[str] = field(default_factory=list)
     candidate: dict[str, float] = field(default_factory=dict)
     champion: dict[str, float] | None = None
+    set_aside: str | None = None
+    """Why the champion's numbers were not the reference (a leak inflated its test): said
+    beside the decision, since a pass against the floor instead is no refusal."""
 
 
 def latest_run_id(config: RunConfig) -> str:
@@ -93,36 +100,85 @@ def gate(
     config: RunConfig,
     *,
     baselines: dict[str, float] | None = None,
+    leaks: list[str] | None = None,
+    champion_leaks: list[str] | None = None,
 ) -> Decision:
     """Pure rule: does the candidate pass against the champion's metrics on the same rows?
-    With no champion, against chance and the `baselines` (ROC AUC by name) of its test."""
+    With no champion, against chance and the `baselines` (ROC AUC by name) of its test;
+    so too when `champion_leaks` (columns `churn train` found leaking in the champion's
+    run) inflated the champion's test: its perfect score would refuse every honest model.
+    The candidate's own `leaks` refuse it: its test promised what new customers won't get."""
     rules = config.promotion
     decision = Decision(passed=True, candidate=candidate, champion=champion)
     if candidate["ece"] > rules.max_ece:
         decision.reasons.append(
             f"calibration error {candidate['ece']:.4f} is above the limit {rules.max_ece}"
         )
-    if champion is None:
+    if leaks:
+        decision.reasons.append(_leak_refusal(leaks))
+    if champion_leaks:
+        decision.champion = None
+        decision.set_aside = (
+            f"the champion's test was inflated by {_leaking(champion_leaks)}: compared with "
+            "the floor, not with it"
+        )
+        floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=UNFAIR)
+        decision.reasons += floor
+    elif champion is None:
         decision.reasons += _first_champion_floor(candidate["roc_auc"], baselines or {})
     else:
-        if candidate["roc_auc"] < champion["roc_auc"] - rules.auc_tolerance:
-            decision.reasons.append(
-                f"ROC AUC {candidate['roc_auc']:.4f} is worse than the champion's "
-                f"{champion['roc_auc']:.4f} (tolerance {rules.auc_tolerance})"
-            )
-        if candidate["brier"] > champion["brier"] + rules.brier_tolerance:
-            decision.reasons.append(
-                f"Brier {candidate['brier']:.4f} is worse than the champion's "
-                f"{champion['brier']:.4f} (tolerance {rules.brier_tolerance})"
-            )
+        decision.reasons += _against_champion(candidate, champion, config)
     decision.passed = not decision.reasons
     return decision
 
 
-def _first_champion_floor(auc: float, baselines: dict[str, float]) -> list[str]:
-    """What a champion's comparison would catch when there is none: a model that ranks
-    churners close to chance, or worse than a simple baseline, by `churn train`'s own
-    tests (RavenStack's 0.4905, below BG/NBD's 0.5281, became a first champion unasked)."""
+def _against_champion(
+    candidate: dict[str, float], champion: dict[str, float], config: RunConfig
+) -> list[str]:
+    """The tolerances: how far the candidate may fall behind the champion on the same rows."""
+    rules, reasons = config.promotion, []
+    if candidate["roc_auc"] < champion["roc_auc"] - rules.auc_tolerance:
+        reasons.append(
+            f"ROC AUC {candidate['roc_auc']:.4f} is worse than the champion's "
+            f"{champion['roc_auc']:.4f} (tolerance {rules.auc_tolerance})"
+        )
+    if candidate["brier"] > champion["brier"] + rules.brier_tolerance:
+        reasons.append(
+            f"Brier {candidate['brier']:.4f} is worse than the champion's "
+            f"{champion['brier']:.4f} (tolerance {rules.brier_tolerance})"
+        )
+    return reasons
+
+
+def _leaking(columns: list[str]) -> str:
+    said = "leaking columns" if len(columns) > 1 else "a leaking column"
+    return f"{said} ({', '.join(columns)})"
+
+
+def _leak_refusal(columns: list[str]) -> str:
+    """Maven's telecom export kept Churnreason (filled for churners only): tested at ROC
+    AUC 1.0000, made champion with exit 0. Listed under reasons.never it stays a feature."""
+    them = "them" if len(columns) > 1 else "it"
+    return (
+        f"its test was inflated by {_leaking(columns)}, known only once customers had left: "
+        f"leave {them} out of the data mapping (not_attributes; reasons.never only hides "
+        f"{them} from the reasons, the model still learns from {them}) and train again, or "
+        "promote with --force"
+    )
+
+
+FIRST = "there is no champion yet: a first champion"
+UNFAIR = "the champion is no fair reference: a champion"
+"""Why the floor stands in for a champion's comparison, and for whom."""
+
+
+def _first_champion_floor(
+    auc: float, baselines: dict[str, float], *, without: str = FIRST
+) -> list[str]:
+    """What a champion's comparison would catch when there is none (or none fair,
+    `without` says which): a model that ranks churners close to chance, or worse than a
+    simple baseline, by `churn train`'s own tests (RavenStack's 0.4905, below BG/NBD's
+    0.5281, became a first champion unasked)."""
     report = {
         "model": {"roc_auc": auc},
         "baselines": {k: {"roc_auc": v} for k, v in baselines.items()},
@@ -131,15 +187,15 @@ def _first_champion_floor(auc: float, baselines: dict[str, float]) -> list[str]:
     if near_chance(report):
         also = ", and so is every baseline" if baselines else ""
         reasons.append(
-            f"ROC AUC {auc:.4f} is close to chance (under {NEAR_CHANCE_AUC}{also}) and there "
-            "is no champion yet: a first champion must rank churners better than a coin"
+            f"ROC AUC {auc:.4f} is close to chance (under {NEAR_CHANCE_AUC}{also}) and "
+            f"{without} must rank churners better than a coin"
         )
     if (better := better_baseline(report, FIRST_CHAMPION_MARGIN)) is not None:
         name, theirs = better
         reasons.append(
             f"baseline {name} ranks better (ROC AUC {theirs:.4f} against {auc:.4f}, more than "
-            f"{FIRST_CHAMPION_MARGIN} ahead) and there is no champion yet: a first champion "
-            "must not rank worse than a simple baseline"
+            f"{FIRST_CHAMPION_MARGIN} ahead) and {without} must not rank worse than a "
+            "simple baseline"
         )
     return reasons
 
@@ -263,6 +319,13 @@ def logged_baselines(client: MlflowClient, run_id: str) -> dict[str, float]:
     }
 
 
+def logged_leaks(client: MlflowClient, run_id: str) -> list[str]:
+    """The columns `churn train` found leaking the label in the run (`leaking_columns` of
+    its logged report); none for a run logged without a report."""
+    report = _logged_report(client, run_id)
+    return leaking_columns(report) if report is not None else []
+
+
 def _logged_report(client: MlflowClient, run_id: str) -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory() as folder:
         try:
@@ -328,6 +391,27 @@ def require_unseen(champion: ChurnModel, cutoff: pd.Timestamp, version: str) -> 
         )
 
 
+def _reference(
+    champion: ModelVersion | None,
+    candidate: ChurnModel,
+    tables: Tables,
+    config: RunConfig,
+    *,
+    force: bool,
+) -> tuple[dict[str, float] | None, bool]:
+    """The champion's metrics on the candidate's test rows, and whether a champion that
+    could not be compared was passed over: only `force` passes one (the gate then judges
+    the candidate alone)."""
+    if champion is None:
+        return None, False
+    try:
+        return champion_metrics(champion, candidate, tables, config), False
+    except UnscorableChampionError:
+        if not force:
+            raise
+        return None, True
+
+
 @dataclass
 class Promotion:
     decision: Decision
@@ -360,17 +444,20 @@ def promote(
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
     candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
     require_same_model(candidate, config, run_id)
-    uncompared = False
-    try:
-        reference = champion_metrics(champion, candidate, tables, config) if champion else None
-    except UnscorableChampionError:
-        if not force:
-            raise
-        reference, uncompared = None, True  # forced: the gate judges the candidate alone
+    champion_leaks = logged_leaks(client, champion.run_id) if champion else []
+    fair = None if champion_leaks else champion  # a leak inflated it: no reference, unscored
+    reference, uncompared = _reference(fair, candidate, tables, config, force=force)
     if reference is not None and candidate.info.get("validation_cutoff") is not None:
         cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
         metrics = {**metrics, **metrics_on_cutoff(candidate, tables, config, cutoff)}
-    decision = gate(metrics, reference, config, baselines=logged_baselines(client, run_id))
+    decision = gate(
+        metrics,
+        reference,
+        config,
+        baselines=logged_baselines(client, run_id),
+        leaks=logged_leaks(client, run_id),
+        champion_leaks=champion_leaks,
+    )
     if dry_run or not (decision.passed or force):
         previous = str(champion.version) if champion else None
         return Promotion(decision, run_id, None, previous, forced=False, notes=notes)

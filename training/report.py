@@ -421,6 +421,17 @@ def _strong_attribute_note(strong: dict[str, Any], model_auc: float) -> str:
     )
 
 
+def leaking_columns(report: dict[str, Any]) -> list[str]:
+    """The columns `churn train` found leaking the label, each once: those that alone
+    rank churners at `LEAK_AUC` or more (not the churn definition's own inputs) and the
+    undated attributes that know who leaves later. The worklist's caution says them, and
+    `churn promote` refuses such a run and sets aside a champion whose test they inflated."""
+    leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
+    names = [leak["feature"] for leak in leaking]
+    names += [leak["attribute"] for leak in report.get("undated_attribute_leaks", [])]
+    return list(dict.fromkeys(names))
+
+
 def near_chance(report: dict[str, Any]) -> bool:
     """The model and every baseline rank the test rows under `NEAR_CHANCE_AUC`."""
     baselines = [b.get("roc_auc", 0.0) for b in report["baselines"].values()]

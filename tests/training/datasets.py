@@ -52,12 +52,20 @@ def transactions_only(retail_config: Path, name: str = "transactions-only.yaml")
 
 
 def telecom_snapshot(
-    folder: Path, *, customers: int = 1500, seed: int = 0, signal: float = 1.0, **sections: Any
+    folder: Path,
+    *,
+    customers: int = 1500,
+    seed: int = 0,
+    signal: float = 1.0,
+    leaking: bool = False,
+    **sections: Any,
 ) -> Path:
     """A labelled snapshot (telecom style): attributes and a Yes/No `Churn` column only.
 
     Churn is more likely for short tenure, high charges and month-to-month contracts, by
-    `signal` times the default effects: at 0 it is a coin (27%) no column can rank.
+    `signal` times the default effects: at 0 it is a coin (27%) no column can rank. With
+    `leaking`, a `Churnreason` attribute too, filled for churners only (Maven's export):
+    the same customers and labels otherwise.
     """
     rng = np.random.default_rng(seed)
     tenure = rng.integers(1, 72, customers)
@@ -81,6 +89,10 @@ def telecom_snapshot(
         "attributes": ["tenure", "MonthlyCharges", "Contract"],
         "label": {"column": "Churn", "positive": "Yes"},
     }
+    if leaking:
+        reasons = np.array(["Competitor", "Price", "Attitude"])[tenure % 3]
+        frame["Churnreason"] = np.where(churned, reasons, "")
+        customers_spec["attributes"].append("Churnreason")
     return _snapshot(folder, frame, "telecom", customers_spec, TRAINING, **sections)
 
 

@@ -6,6 +6,7 @@ good and a deliberately weak model on the same data and plays the promotion stor
 good -> champion, weak refused, weak forced. The tests then check each step.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ from training.promote import (
     UnscorableChampionError,
     compared,
     gate,
+    logged_leaks,
     logged_notes,
     metrics_on_cutoff,
     promote,
@@ -427,6 +429,107 @@ def test_a_first_model_no_better_than_chance_is_refused_unless_forced(tmp_path, 
     assert tags["forced"] == "true" and "is close to chance" in tags["gate_refusal"]
     (*_, caution) = caveats_of(run.model.info, tags).ranking
     assert caution.startswith("promoted with --force although the promotion gate refused it (")
+
+
+LEAK = ["Churnreason", "Churncategory"]
+"""Maven's telecom export: each filled for churners only, each alone at ROC AUC 1.000."""
+
+
+def test_gate_refuses_a_run_a_leaking_column_inflated_first_model_or_not(rules):
+    """Its test promised what new customers will not get (a reason is written once a
+    customer left): `churn promote --latest` made such a 1.0000 run a first champion."""
+    perfect = {"roc_auc": 1.0, "brier": 0.0, "ece": 0.001}
+    first = gate(perfect, None, rules, leaks=LEAK)
+    assert first.reasons == [
+        "its test was inflated by leaking columns (Churnreason, Churncategory), known only "
+        "once customers had left: leave them out of the data mapping (not_attributes; "
+        "reasons.never only hides them from the reasons, the model still learns from them) "
+        "and train again, or promote with --force"
+    ]
+    after = gate(perfect, CHAMPION, rules, leaks=["Churnreason"])  # better on every metric
+    (reason,) = after.reasons
+    assert reason.startswith("its test was inflated by a leaking column (Churnreason), known")
+    assert gate(perfect, None, rules).passed and gate(perfect, CHAMPION, rules).passed
+
+
+def test_a_champion_a_leak_inflated_is_set_aside_for_the_floor(rules):
+    """The honest Maven run (0.9287) was refused as worse than its leaky champion's
+    1.0000: it is judged by the first-champion floor instead, and told so in one line."""
+    honest = {"roc_auc": 0.9287, "brier": 0.0951, "ece": 0.0283}
+    leaky = {"roc_auc": 1.0, "brier": 0.0, "ece": 0.001}
+    assert [r.split(" is worse")[0] for r in gate(honest, leaky, rules).reasons] == [
+        "ROC AUC 0.9287",
+        "Brier 0.0951",
+    ]
+    decision = gate(honest, leaky, rules, champion_leaks=["Churnreason"])
+    assert decision.passed and decision.champion is None
+    assert decision.set_aside == (
+        "the champion's test was inflated by a leaking column (Churnreason): compared with "
+        "the floor, not with it"
+    )
+    assert compared(decision) == "candidate roc_auc 0.9287, brier 0.0951, ece 0.0283"
+    beaten = gate(honest, leaky, rules, baselines={"logreg": 0.96}, champion_leaks=LEAK)
+    assert beaten.reasons == [
+        "baseline logreg ranks better (ROC AUC 0.9600 against 0.9287, more than 0.02 ahead) "
+        "and the champion is no fair reference: a champion must not rank worse than a simple "
+        "baseline"
+    ]
+    assert gate(honest, CHAMPION, rules).set_aside is None
+
+
+def test_the_leaks_training_found_are_read_back_from_the_runs_report(tmp_path):
+    """Both leak checks' columns, each once; a run logged without a report has none."""
+    report = {
+        "strongest_single_feature": {"leaking": [{"feature": "Churnreason", "roc_auc": 1.0}]},
+        "undated_attribute_leaks": [{"attribute": "Churnreason"}, {"attribute": "status"}],
+    }
+
+    def download(run_id: str, path: str, folder: str) -> str:
+        (Path(folder) / "report.json").write_text(json.dumps(report))
+        return str(Path(folder) / "report.json")
+
+    assert logged_leaks(SimpleNamespace(download_artifacts=download), "run") == [
+        "Churnreason",
+        "status",
+    ]
+    assert logged_leaks(_client_logging(test_roc_auc=0.9), "run") == []
+
+
+@pytest.mark.slow
+def test_a_leaky_run_is_refused_unless_forced_and_is_then_no_reference(tmp_path, monkeypatch):
+    """Maven's export with Churnreason tested at 1.0000 and became champion with exit 0;
+    the honest run after it was then refused as worse than 1.0000. Now the leaky run is
+    refused (forced, its version carries why), and the honest one meets the floor."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    lenient = {"promotion": {"max_ece": 0.2}}  # only the leak and the floor decide
+    leaky = str(telecom_snapshot(tmp_path / "leaky", leaking=True, **lenient))
+    honest = str(telecom_snapshot(tmp_path / "honest", **lenient))
+    run = train_and_log(Path(leaky))
+    runner = CliRunner(env={"COLUMNS": "200"})
+    refused = runner.invoke(app, ["promote", "--config", leaky, "--latest"])
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1, said
+    assert "gate: its test was inflated by a leaking column (Churnreason), known" in said
+    assert "out of the data mapping (not_attributes; reasons.never only hides it" in said
+    assert "stays unpromoted (--force promotes it anyway)" in said
+    forced = runner.invoke(app, ["promote", "--config", leaky, "--latest", "--force"])
+    assert "version 1 is now champion (forced past the gate)" in forced.output, forced.output
+    tags = MlflowClient().get_model_version("telecom", "1").tags
+    assert tags["forced"] == "true" and "leaking column (Churnreason)" in tags["gate_refusal"]
+    caution = "; ".join(caveats_of(run.model.info, tags).ranking)
+    assert "its test was inflated by Churnreason" in caution
+    assert "promoted with --force although the promotion gate refused it (its test" in caution
+    train_and_log(Path(honest))
+    replaced = runner.invoke(app, ["promote", "--config", honest, "--latest"])
+    said = " ".join(replaced.output.split())
+    assert replaced.exit_code == 0, said
+    assert (
+        "gate: the champion's test was inflated by a leaking column (Churnreason): compared "
+        "with the floor, not with it" in said
+    )
+    assert "telecom version 2 is now champion; version 1 is challenger" in said
+    assert MlflowClient().get_model_version("telecom", "2").tags["forced"] == "false"
 
 
 def test_a_champion_fitted_on_outcomes_past_the_test_cutoff_is_no_fair_reference():
