@@ -61,7 +61,7 @@ from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, not_an_attribute
 from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
-from features.returns import match_lines
+from features.returns import line_total, match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
 from features.text_numbers import read_numbers
 from features.workbooks import SUFFIXES as _WORKBOOK_SUFFIXES
@@ -2328,9 +2328,9 @@ def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Ser
 
 def _line_totals(table: _Table) -> None:
     """amount = unit_price x quantity, missing where either is; issues about it name both
-    source columns."""
+    source columns; negative, a return, when either is (`line_total`)."""
     price, quantity = table.clean.pop("unit_price"), table.clean["quantity"]
-    table.clean["amount"] = price * quantity
+    table.clean["amount"] = line_total(price, quantity)
     table.missing["amount"] = table.missing.pop("unit_price") | table.missing["quantity"]
     table.sources = {
         **table.sources,

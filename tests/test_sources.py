@@ -1743,6 +1743,28 @@ def test_a_unit_price_and_quantity_give_the_amount(tmp_path):
     assert "unit_price" not in tables.transactions
 
 
+def test_a_return_of_negative_price_and_quantity_reads_as_the_line_total_does(tmp_path):
+    """A retail log writing a return as Qty -2 at Rate -7 (total_amt -14): mapped as
+    {unit_price, quantity} it is a return of 14, as mapped by its total, not a purchase
+    (-2 x -7 = 14); a negative price alone is a credit alike."""
+    lines = many_transactions(40).rename(columns={"amount": "total"})
+    lines["Qty"], lines["Rate"] = 2, lines["total"] / 2
+    bought = lines.loc[4]  # customer 1, 2024-05-05, 2 x 7.0, paper
+    back = {**bought.to_dict(), "timestamp": "2024-05-09", "Qty": -2, "Rate": -7.0, "total": -14.0}
+    credit = {**back, "Qty": 1, "Rate": -3.0, "total": -3.0}
+    lines = pd.concat([lines, pd.DataFrame([back, credit])], ignore_index=True)
+    read = {}
+    for money in ({"amount": "total"}, {"unit_price": "Rate"}):
+        columns = {**money, "quantity": "Qty", "category": "category"}
+        tables = load(tmp_path, transactions=lines, specs={"transactions": {"columns": columns}})
+        read[next(iter(money))] = tables.transactions
+    pdt.assert_frame_equal(read["unit_price"], read["amount"], check_like=True)
+    frame = read["unit_price"]
+    assert len(frame) == 40 and (frame["amount"] > 0).all()
+    (returned,) = frame.loc[frame["returned_at"].notna()].itertuples()
+    assert (returned.customer_id, returned.amount) == (1, 14.0)
+
+
 def test_a_list_price_gives_the_discount_below_it(tmp_path):
     """A payment log with the plan's list price beside what was paid: the discount is
     the difference where the member paid less, none where they paid the list price or
