@@ -1810,19 +1810,46 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
 
 
 def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
-    """The format guessed from the first value, month first or day first, whichever reads
-    more of `text` (month first on a tie, as pandas guesses); and `text` read in it."""
-    first = text.iloc[0]
+    """The format, of those `_date_formats` tries for the first value, that reads most of
+    `text` (the earlier on a tie: month first, as pandas guesses); and `text` read in it."""
     best: tuple[int, str | None, pd.Series | None] = (-1, None, None)
+    for fmt in _date_formats(text.iloc[0]):
+        read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
+        if int(read.notna().sum()) > best[0]:
+            best = (int(read.notna().sum()), fmt, read)
+    return best[1], best[2]
+
+
+_TWO_DIGIT_YEARS = tuple(
+    f"{order.replace('-', sep)}{time}"
+    for order in ("%m-%d-%y", "%d-%m-%y", "%y-%m-%d")
+    for sep in ("/", "-", ".")
+    for time in ("", " %H:%M", " %H:%M:%S")
+)
+"""Dates with a two-digit year, which pandas never guesses: a retail export's
+'28/02/14'. Month first before day first, as pandas guesses on a tie; year first last."""
+
+
+def _date_formats(first: str) -> list[str]:
+    """pandas' guesses for `first`, month first then day first; without one, the
+    two-digit-year forms that read it (the values then decide among them)."""
+    guesses: list[str] = []
     for dayfirst in (False, True):
         with warnings.catch_warnings():  # pandas warns when a guess contradicts dayfirst
             warnings.simplefilter("ignore", UserWarning)
             fmt = guess_datetime_format(first, dayfirst=dayfirst)
-        if fmt is not None and fmt != best[1]:
-            read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
-            if int(read.notna().sum()) > best[0]:
-                best = (int(read.notna().sum()), fmt, read)
-    return best[1], best[2]
+        if fmt is not None and fmt not in guesses:
+            guesses.append(fmt)
+    return guesses or [fmt for fmt in _TWO_DIGIT_YEARS if _reads(first, fmt)]
+
+
+def _reads(value: str, fmt: str) -> bool:
+    """`value` reads whole in `fmt`: one value sifts the forms before a column is read."""
+    try:
+        dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 _YEAR_MONTH_DAY = tuple(f"%Y{sep}%m{sep}%d" for sep in ("-", "/", ".", ""))
@@ -1845,8 +1872,16 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
             table.flag("warning", column, read, what, text)
         failed = parsed.isna() & text.notna()
-    if failed.any():
-        table.flag("error", column, failed, f"not a date{f' in {fixed}' if fixed else ''}", text)
+    if fixed and failed.any():
+        table.flag("error", column, failed, f"not a date in {fixed}", text)
+    elif failed.any():
+        n = int(failed.sum())
+        table.error(
+            column,
+            n,
+            f"not a date in {_rows(n)}, e.g. {_example(text[failed])} (set date_format, "
+            "e.g. '%d/%m/%Y' for 28/02/2014)",
+        )
     return parsed.dt.tz_localize(None)
 
 

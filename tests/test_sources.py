@@ -1537,9 +1537,34 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     assert sorted(tables.events["timestamp"].dt.month) == [2, 2, 6, 7]
 
 
+def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_values(tmp_path):
+    """A retail export writes '28/02/14', which pandas' guess never reads: the two-digit
+    year forms are tried, the values decide day or month first, named in the warning."""
+    days = ["28/02/14", "03/01/14", "15/12/13", "01/07/14"]
+    tables, report = check(tmp_path, events=events_frame().assign(timestamp=days))
+    assert report.errors == [] and tables is not None
+    assert "dates not in ISO 8601 (read as %d/%m/%y; set date_format" in str(report.issues)
+    read = sorted(tables.events["timestamp"].dt.strftime("%Y-%m-%d"))
+    assert read == ["2013-12-15", "2014-01-03", "2014-02-28", "2014-07-01"]
+    us = ["02/28/14 10:30", "01/03/14 09:00", "12/15/13 17:45", "07/01/14 08:00"]
+    tables, report = check(tmp_path, events=events_frame().assign(timestamp=us))
+    assert "read as %m/%d/%y %H:%M" in str(report.issues)
+    assert tables.events["timestamp"].max() == pd.Timestamp("2014-07-01 08:00")
+
+
+def test_dates_in_no_format_guessed_are_an_error_hinting_date_format(tmp_path):
+    events = events_frame().assign(timestamp=["28 II 14", "3 I 14", "2024-01-05", "1 VII 14"])
+    _, report = check(tmp_path, events=events)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="timestamp", rows=3)
+    assert "not a date in 3 rows, e.g. '28 II 14' (set date_format, e.g. '%d/%m/%Y'" in str(issue)
+
+
 @given(
     st.lists(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)), min_size=1, max_size=30),
-    st.sampled_from(["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y"]),
+    st.sampled_from(
+        ["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%m/%d/%y", "%d.%m.%y"]
+    ),
 )
 def test_a_guessed_format_reads_every_date_back_when_one_settles_the_order(days, fmt):
     """Whatever the order of day and month, once one date cannot be read the other way
