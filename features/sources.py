@@ -2261,13 +2261,20 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
 
 CODES_AT_MOST = 50
 """Distinct whole numbers a column named a code may hold to be read as a list of codes."""
+CODE_WORDS = frozenset(
+    ("id", "code", "type", "method", "class", "category", "status", "zone", "region")
+)
+"""Last words of a name that make it a code's (`payment_method_id`, `plan_type`,
+`RegionID`); the last word only: `category_count`, `zone_visits` count things."""
 
 
 def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
     """'categorical' for a few whole numbers named a code (BigML's `Area code`: 408, 415,
     510 read as a measure gave "Area code 510 (typical 415)" in 15 reasons, and a tree
-    may split them as if 415 lay between the others), said in a warning; else 'numeric'."""
-    if "code" not in name_words(name) or not len(numbers) or (numbers % 1 != 0).any():
+    may split them as if 415 lay between the others; KKBox's `payment_method_id` 1-41
+    gave "payment_method_id 17 (typical 38)"), said in a warning; else 'numeric'."""
+    words = name_words(name)
+    if not words or words[-1] not in CODE_WORDS or not len(numbers) or (numbers % 1 != 0).any():
         return "numeric"
     levels = sorted(numbers.unique())
     if len(levels) > CODES_AT_MOST:

@@ -605,6 +605,34 @@ def test_a_few_whole_numbers_named_a_code_are_categorical_with_a_warning(tmp_pat
     assert "named a code in 4 rows (3 distinct: 408, 415, 510)" in warning.message
 
 
+def test_whole_numbers_named_an_id_type_or_region_are_codes_but_counts_stay_numeric(tmp_path):
+    """KKBox's `payment_method_id` (1-41) read as a measure gave "payment_method_id 17
+    (typical 38)": a name whose last word names a code reads as one; a count does not."""
+    customers = customers_frame().assign(
+        payment_method_id=[41, 17, 38, 17],
+        plan_type=[1, 2, 1, 3],
+        RegionID=[4, 8, 8, 2],
+        tenure_months=[3, 12, 1, 5],
+        category_count=[2, 5, 1, 3],
+    )
+    names = ["payment_method_id", "plan_type", "RegionID", "tenure_months", "category_count"]
+    specs = {"customers": {"attributes": [*names, "seats"]}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert tables is not None and report.errors == []
+    kinds = {name: tables.attributes[name] for name in [*names, "seats"]}
+    assert kinds == {
+        "payment_method_id": "categorical",
+        "plan_type": "categorical",
+        "RegionID": "categorical",
+        "tenure_months": "numeric",
+        "category_count": "numeric",
+        "seats": "numeric",
+    }
+    assert list(tables.customers["payment_method_id"]) == ["41", "17", "38", "17"]
+    warned = {w.column for w in report.warnings if "named a code" in w.message}
+    assert warned == {"payment_method_id", "plan_type", "RegionID"}
+
+
 def test_whole_numbers_read_as_levels_lose_their_decimal_point(tmp_path):
     """A Parquet column of codes with a blank is float: '415.0' was a level that a posted
     415, or a CSV extract's '415', never matched."""
