@@ -633,6 +633,29 @@ def test_whole_numbers_named_an_id_type_or_region_are_codes_but_counts_stay_nume
     assert warned == {"payment_method_id", "plan_type", "RegionID"}
 
 
+def test_an_attribute_of_dates_is_left_out_with_a_warning_unless_declared(tmp_path):
+    """Customer.csv's `DOB` read as a category gave 4,056 levels a scored customer's
+    date was rarely one of: left out of the model, said once; a month ('2024-01') is a
+    period, a level; declared categorical, the dates stay levels."""
+    customers = customers_frame().assign(
+        DOB=["1970-01-02", "1981-11-30", None, "1990-02-14"],
+        cohort=["2024-01", "2024-02", "2024-01", "2024-03"],
+    )
+    specs = {"customers": {"attributes": ["DOB", "cohort", "region"]}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert tables is not None and report.errors == []
+    assert "DOB" not in tables.attributes and "DOB" not in tables.customers
+    assert "DOB" not in build_features(tables, cutoffs="2024-12-31")
+    assert tables.attributes["cohort"] == "categorical"
+    warning = only_warning(report)
+    assert_located(warning, file="customers.csv", column="DOB", rows=3)
+    assert "holds dates in 3 rows, e.g. '1970-01-02'" in warning.message
+    assert "3 levels" in warning.message and "left out of the model" in warning.message
+    kept = {"customers": {"attributes": {"DOB": "categorical"}}}
+    tables, report = check(tmp_path, customers=customers, specs=kept)
+    assert tables.attributes["DOB"] == "categorical" and report.warnings == []
+
+
 def test_whole_numbers_read_as_levels_lose_their_decimal_point(tmp_path):
     """A Parquet column of codes with a blank is float: '415.0' was a level that a posted
     415, or a CSV extract's '415', never matched."""
