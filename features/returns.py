@@ -30,6 +30,13 @@ from features.activity import to_days
 CENTS = 100
 
 
+def line_total(price: float | pd.Series, quantity: float | pd.Series) -> float | pd.Series:
+    """unit price x quantity, negative when either is: a retail log writing a return as
+    Qty -5 at Rate -772 (total_amt -4,265) must read as a return of 3,860, not a purchase
+    (the loader's columns and a live line's floats alike). NaN where either is."""
+    return np.copysign(np.abs(price * quantity), np.minimum(price, quantity))
+
+
 @dataclass(frozen=True)
 class Matched:
     """Per row of the input: the day (float days, NaN: never) its purchase was returned."""

@@ -61,7 +61,7 @@ from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, not_an_attribute
 from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
-from features.returns import match_lines
+from features.returns import line_total, match_lines
 from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
 from features.text_numbers import read_numbers
 from features.workbooks import SUFFIXES as _WORKBOOK_SUFFIXES
@@ -1810,19 +1810,46 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
 
 
 def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
-    """The format guessed from the first value, month first or day first, whichever reads
-    more of `text` (month first on a tie, as pandas guesses); and `text` read in it."""
-    first = text.iloc[0]
+    """The format, of those `_date_formats` tries for the first value, that reads most of
+    `text` (the earlier on a tie: month first, as pandas guesses); and `text` read in it."""
     best: tuple[int, str | None, pd.Series | None] = (-1, None, None)
+    for fmt in _date_formats(text.iloc[0]):
+        read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
+        if int(read.notna().sum()) > best[0]:
+            best = (int(read.notna().sum()), fmt, read)
+    return best[1], best[2]
+
+
+_TWO_DIGIT_YEARS = tuple(
+    f"{order.replace('-', sep)}{time}"
+    for order in ("%m-%d-%y", "%d-%m-%y", "%y-%m-%d")
+    for sep in ("/", "-", ".")
+    for time in ("", " %H:%M", " %H:%M:%S")
+)
+"""Dates with a two-digit year, which pandas never guesses: a retail export's
+'28/02/14'. Month first before day first, as pandas guesses on a tie; year first last."""
+
+
+def _date_formats(first: str) -> list[str]:
+    """pandas' guesses for `first`, month first then day first; without one, the
+    two-digit-year forms that read it (the values then decide among them)."""
+    guesses: list[str] = []
     for dayfirst in (False, True):
         with warnings.catch_warnings():  # pandas warns when a guess contradicts dayfirst
             warnings.simplefilter("ignore", UserWarning)
             fmt = guess_datetime_format(first, dayfirst=dayfirst)
-        if fmt is not None and fmt != best[1]:
-            read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
-            if int(read.notna().sum()) > best[0]:
-                best = (int(read.notna().sum()), fmt, read)
-    return best[1], best[2]
+        if fmt is not None and fmt not in guesses:
+            guesses.append(fmt)
+    return guesses or [fmt for fmt in _TWO_DIGIT_YEARS if _reads(first, fmt)]
+
+
+def _reads(value: str, fmt: str) -> bool:
+    """`value` reads whole in `fmt`: one value sifts the forms before a column is read."""
+    try:
+        dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 _YEAR_MONTH_DAY = tuple(f"%Y{sep}%m{sep}%d" for sep in ("-", "/", ".", ""))
@@ -1845,8 +1872,16 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
             table.flag("warning", column, read, what, text)
         failed = parsed.isna() & text.notna()
-    if failed.any():
-        table.flag("error", column, failed, f"not a date{f' in {fixed}' if fixed else ''}", text)
+    if fixed and failed.any():
+        table.flag("error", column, failed, f"not a date in {fixed}", text)
+    elif failed.any():
+        n = int(failed.sum())
+        table.error(
+            column,
+            n,
+            f"not a date in {_rows(n)}, e.g. {_example(text[failed])} (set date_format, "
+            "e.g. '%d/%m/%Y' for 28/02/2014)",
+        )
     return parsed.dt.tz_localize(None)
 
 
@@ -1952,6 +1987,8 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
         elif name not in table.model_attributes and _blank_throughout(table.column(name)):
             empty.append(name)
+        elif kind is None and name not in table.model_attributes and _dates_left_out(table, name):
+            continue
         elif (
             spec.all_attributes
             and kind is None  # a kind given in attribute_kinds: the user wants it read
@@ -1964,6 +2001,33 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
     _leave_out_empty(table, empty)
     if spec.all_attributes:
         _names_kept(table, spec)
+
+
+DATE_SHAPE = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*"
+"""Year, month and day in some order ('1970-01-02', '02/01/70'), whatever follows: a
+month ('2024-01', 'Jan') or a year is a period, fairly a level."""
+
+
+def _dates_left_out(table: _Table, name: str) -> bool:
+    """Left out, with a warning, when every value of an inferred attribute is a date:
+    Customer.csv's `DOB` read as a category of 4,056 levels, and scoring said 3,489
+    customers held a level the model did not know. True when left out."""
+    text = _text(table.column(name)).dropna()
+    if text.empty or not text.str.fullmatch(DATE_SHAPE).all():
+        return False
+    read = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    if read.isna().any():
+        read = _guessed_dates(text)[1]
+    if read is None or read.isna().any():
+        return False
+    table.warning(
+        name,
+        len(text),
+        f"holds dates in {_rows(len(text))}, e.g. {_example(text)}: read as a category, "
+        f"{text.nunique():,} levels a later customer's date is rarely one of; left out of "
+        "the model (declare it categorical to keep it as levels)",
+    )
+    return True
 
 
 def _names_kept(table: _Table, spec: CustomersSpec) -> None:
@@ -2226,13 +2290,20 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
 
 CODES_AT_MOST = 50
 """Distinct whole numbers a column named a code may hold to be read as a list of codes."""
+CODE_WORDS = frozenset(
+    ("id", "code", "type", "method", "class", "category", "status", "zone", "region")
+)
+"""Last words of a name that make it a code's (`payment_method_id`, `plan_type`,
+`RegionID`); the last word only: `category_count`, `zone_visits` count things."""
 
 
 def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
     """'categorical' for a few whole numbers named a code (BigML's `Area code`: 408, 415,
     510 read as a measure gave "Area code 510 (typical 415)" in 15 reasons, and a tree
-    may split them as if 415 lay between the others), said in a warning; else 'numeric'."""
-    if "code" not in name_words(name) or not len(numbers) or (numbers % 1 != 0).any():
+    may split them as if 415 lay between the others; KKBox's `payment_method_id` 1-41
+    gave "payment_method_id 17 (typical 38)"), said in a warning; else 'numeric'."""
+    words = name_words(name)
+    if not words or words[-1] not in CODE_WORDS or not len(numbers) or (numbers % 1 != 0).any():
         return "numeric"
     levels = sorted(numbers.unique())
     if len(levels) > CODES_AT_MOST:
@@ -2332,9 +2403,9 @@ def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Ser
 
 def _line_totals(table: _Table) -> None:
     """amount = unit_price x quantity, missing where either is; issues about it name both
-    source columns."""
+    source columns; negative, a return, when either is (`line_total`)."""
     price, quantity = table.clean.pop("unit_price"), table.clean["quantity"]
-    table.clean["amount"] = price * quantity
+    table.clean["amount"] = line_total(price, quantity)
     table.missing["amount"] = table.missing.pop("unit_price") | table.missing["quantity"]
     table.sources = {
         **table.sources,

@@ -18,6 +18,7 @@ from pydantic import (
 from starlette.responses import Response
 
 from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
+from features.returns import line_total
 from features.tables import SPREADSHEET_EPOCH, number_date_kind
 
 Band = Literal["low", "medium", "high"]
@@ -317,13 +318,13 @@ class TransactionIn(_In):
 
     @model_validator(mode="after")
     def _priced(self) -> TransactionIn:
-        """amount = unit_price x quantity when only those are given, as the loader does;
-        both given, they must agree to the cent."""
+        """amount = unit_price x quantity when only those are given, as the loader does
+        (negative, a return, when either is); both given, they must agree to the cent."""
         if self.unit_price is None or self.quantity is None:
             if self.amount is None:
                 raise ValueError("give amount, or unit_price and quantity")
             return self._discounted()
-        product = self.unit_price * self.quantity
+        product = float(line_total(self.unit_price, self.quantity))
         if not math.isfinite(product):
             raise ValueError("unit_price x quantity is too large")
         if self.amount is None:

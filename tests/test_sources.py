@@ -605,6 +605,57 @@ def test_a_few_whole_numbers_named_a_code_are_categorical_with_a_warning(tmp_pat
     assert "named a code in 4 rows (3 distinct: 408, 415, 510)" in warning.message
 
 
+def test_whole_numbers_named_an_id_type_or_region_are_codes_but_counts_stay_numeric(tmp_path):
+    """KKBox's `payment_method_id` (1-41) read as a measure gave "payment_method_id 17
+    (typical 38)": a name whose last word names a code reads as one; a count does not."""
+    customers = customers_frame().assign(
+        payment_method_id=[41, 17, 38, 17],
+        plan_type=[1, 2, 1, 3],
+        RegionID=[4, 8, 8, 2],
+        tenure_months=[3, 12, 1, 5],
+        category_count=[2, 5, 1, 3],
+    )
+    names = ["payment_method_id", "plan_type", "RegionID", "tenure_months", "category_count"]
+    specs = {"customers": {"attributes": [*names, "seats"]}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert tables is not None and report.errors == []
+    kinds = {name: tables.attributes[name] for name in [*names, "seats"]}
+    assert kinds == {
+        "payment_method_id": "categorical",
+        "plan_type": "categorical",
+        "RegionID": "categorical",
+        "tenure_months": "numeric",
+        "category_count": "numeric",
+        "seats": "numeric",
+    }
+    assert list(tables.customers["payment_method_id"]) == ["41", "17", "38", "17"]
+    warned = {w.column for w in report.warnings if "named a code" in w.message}
+    assert warned == {"payment_method_id", "plan_type", "RegionID"}
+
+
+def test_an_attribute_of_dates_is_left_out_with_a_warning_unless_declared(tmp_path):
+    """Customer.csv's `DOB` read as a category gave 4,056 levels a scored customer's
+    date was rarely one of: left out of the model, said once; a month ('2024-01') is a
+    period, a level; declared categorical, the dates stay levels."""
+    customers = customers_frame().assign(
+        DOB=["1970-01-02", "1981-11-30", None, "1990-02-14"],
+        cohort=["2024-01", "2024-02", "2024-01", "2024-03"],
+    )
+    specs = {"customers": {"attributes": ["DOB", "cohort", "region"]}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert tables is not None and report.errors == []
+    assert "DOB" not in tables.attributes and "DOB" not in tables.customers
+    assert "DOB" not in build_features(tables, cutoffs="2024-12-31")
+    assert tables.attributes["cohort"] == "categorical"
+    warning = only_warning(report)
+    assert_located(warning, file="customers.csv", column="DOB", rows=3)
+    assert "holds dates in 3 rows, e.g. '1970-01-02'" in warning.message
+    assert "3 levels" in warning.message and "left out of the model" in warning.message
+    kept = {"customers": {"attributes": {"DOB": "categorical"}}}
+    tables, report = check(tmp_path, customers=customers, specs=kept)
+    assert tables.attributes["DOB"] == "categorical" and report.warnings == []
+
+
 def test_whole_numbers_read_as_levels_lose_their_decimal_point(tmp_path):
     """A Parquet column of codes with a blank is float: '415.0' was a level that a posted
     415, or a CSV extract's '415', never matched."""
@@ -1550,9 +1601,34 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     assert sorted(tables.events["timestamp"].dt.month) == [2, 2, 6, 7]
 
 
+def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_values(tmp_path):
+    """A retail export writes '28/02/14', which pandas' guess never reads: the two-digit
+    year forms are tried, the values decide day or month first, named in the warning."""
+    days = ["28/02/14", "03/01/14", "15/12/13", "01/07/14"]
+    tables, report = check(tmp_path, events=events_frame().assign(timestamp=days))
+    assert report.errors == [] and tables is not None
+    assert "dates not in ISO 8601 (read as %d/%m/%y; set date_format" in str(report.issues)
+    read = sorted(tables.events["timestamp"].dt.strftime("%Y-%m-%d"))
+    assert read == ["2013-12-15", "2014-01-03", "2014-02-28", "2014-07-01"]
+    us = ["02/28/14 10:30", "01/03/14 09:00", "12/15/13 17:45", "07/01/14 08:00"]
+    tables, report = check(tmp_path, events=events_frame().assign(timestamp=us))
+    assert "read as %m/%d/%y %H:%M" in str(report.issues)
+    assert tables.events["timestamp"].max() == pd.Timestamp("2014-07-01 08:00")
+
+
+def test_dates_in_no_format_guessed_are_an_error_hinting_date_format(tmp_path):
+    events = events_frame().assign(timestamp=["28 II 14", "3 I 14", "2024-01-05", "1 VII 14"])
+    _, report = check(tmp_path, events=events)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column="timestamp", rows=3)
+    assert "not a date in 3 rows, e.g. '28 II 14' (set date_format, e.g. '%d/%m/%Y'" in str(issue)
+
+
 @given(
     st.lists(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)), min_size=1, max_size=30),
-    st.sampled_from(["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y"]),
+    st.sampled_from(
+        ["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%m/%d/%y", "%d.%m.%y"]
+    ),
 )
 def test_a_guessed_format_reads_every_date_back_when_one_settles_the_order(days, fmt):
     """Whatever the order of day and month, once one date cannot be read the other way
@@ -1754,6 +1830,28 @@ def test_a_unit_price_and_quantity_give_the_amount(tmp_path):
     assert list(tables.transactions["amount"]) == [5.0] * 39
     assert "Price x Qty" in str(only_warning(report))
     assert "unit_price" not in tables.transactions
+
+
+def test_a_return_of_negative_price_and_quantity_reads_as_the_line_total_does(tmp_path):
+    """A retail log writing a return as Qty -2 at Rate -7 (total_amt -14): mapped as
+    {unit_price, quantity} it is a return of 14, as mapped by its total, not a purchase
+    (-2 x -7 = 14); a negative price alone is a credit alike."""
+    lines = many_transactions(40).rename(columns={"amount": "total"})
+    lines["Qty"], lines["Rate"] = 2, lines["total"] / 2
+    bought = lines.loc[4]  # customer 1, 2024-05-05, 2 x 7.0, paper
+    back = {**bought.to_dict(), "timestamp": "2024-05-09", "Qty": -2, "Rate": -7.0, "total": -14.0}
+    credit = {**back, "Qty": 1, "Rate": -3.0, "total": -3.0}
+    lines = pd.concat([lines, pd.DataFrame([back, credit])], ignore_index=True)
+    read = {}
+    for money in ({"amount": "total"}, {"unit_price": "Rate"}):
+        columns = {**money, "quantity": "Qty", "category": "category"}
+        tables = load(tmp_path, transactions=lines, specs={"transactions": {"columns": columns}})
+        read[next(iter(money))] = tables.transactions
+    pdt.assert_frame_equal(read["unit_price"], read["amount"], check_like=True)
+    frame = read["unit_price"]
+    assert len(frame) == 40 and (frame["amount"] > 0).all()
+    (returned,) = frame.loc[frame["returned_at"].notna()].itertuples()
+    assert (returned.customer_id, returned.amount) == (1, 14.0)
 
 
 def test_a_list_price_gives_the_discount_below_it(tmp_path):

@@ -6,7 +6,7 @@ import pandas.testing as pdt
 import pytest
 
 from features.build import build_features
-from features.returns import match_returns
+from features.returns import line_total, match_returns
 from tests.frames import make_tables, row, transactions
 
 
@@ -118,3 +118,13 @@ def test_a_return_after_the_cutoff_changes_nothing_at_it():
     never = _features({}, cutoffs)
     later = _features({2: "2024-06-02", 3: "2024-06-02"}, cutoffs)
     pdt.assert_frame_equal(never, later)
+
+
+def test_a_line_total_is_negative_when_its_price_or_quantity_is():
+    """A return written Qty -5 at Rate -772 is -3,860, as one written Qty -5 at 772."""
+    price = pd.Series([772.0, -772.0, 772.0, -772.0, np.nan])
+    quantity = pd.Series([5.0, -5.0, -5.0, 5.0, 2.0])
+    totals = line_total(price, quantity)
+    assert totals.iloc[:4].tolist() == [3860.0, -3860.0, -3860.0, -3860.0]
+    assert np.isnan(totals.iloc[4])
+    assert line_total(2.5, 0.0) == 0.0

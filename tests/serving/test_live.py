@@ -199,6 +199,16 @@ def test_many_bad_rows_are_one_short_422_saying_what_was_wrong(client):
     assert "'12/1/2009 8:39'" in first["message"] and "ISO 8601" in first["message"]
 
 
+def test_a_line_of_negative_price_and_quantity_is_a_return_as_the_loader_reads_it():
+    """Qty -5 at Rate -772 is a return of 3,860, as the batch reads it, not a purchase."""
+    for price, quantity in ((-772.0, -5.0), (772.0, -5.0), (-772.0, 5.0)):
+        line = {"timestamp": "2014-02-28", "unit_price": price, "quantity": quantity}
+        assert TransactionIn.model_validate(line).amount == -3860.0
+    line = {"timestamp": "2014-02-28", "unit_price": -772, "quantity": -5, "amount": 3860}
+    with pytest.raises(ValidationError, match=r"not unit_price x quantity \(-3860"):
+        TransactionIn.model_validate(line)
+
+
 def test_a_line_whose_amount_is_not_its_price_times_quantity_is_refused():
     with pytest.raises(ValidationError, match="not unit_price x quantity"):
         TransactionIn.model_validate(
