@@ -865,6 +865,7 @@ def _nothing_bought_at(source: str) -> float | None:
 
 
 _BOUGHT_IN_WINDOW = re.compile(r"(spend|orders|category_breadth)_\d+d")
+_BREADTH_CHANGE = re.compile(r"category_breadth_change_(\d+)d")
 _FELL_TO_NOTHING = re.compile(r"(spend|orders)_trend_\d+d_vs_prev")
 NOTHING_BOUGHT = "nothing bought in a window"
 """What "spent 0 in the last 90 days", "0 purchases in the last 90 days", "bought from
@@ -886,8 +887,14 @@ def _said_by_silence(
     last 90 days", a trend down 100%) with a silence at least the window long, or a trend
     unknown because both its windows are empty ("no spend in the 90 days before the last
     90") with a silence at least as long as the two. A 180-day trend down 100% beside
-    "no payment for 165 days" is another fact: a refund, a free period."""
+    "no payment for 165 days" is another fact: a refund, a free period. A change in
+    breadth tells it where its window's own breadth is none ("bought from no category in
+    the last 180 days, 1 fewer than the half-year before" beside "no purchase for 202
+    days": 2,050 of an e-commerce worklist's 4,651 rows)."""
     nothing_at, days = _nothing_bought_at(source), window_days(source)
+    change = _BREADTH_CHANGE.fullmatch(source)
+    if change is not None and (now := f"category_breadth_{change[1]}d") in features:
+        nothing_at, values = 0.0, np.asarray(features[now], dtype=np.float64)[rows]
     if nothing_at is None or days is None or "days_since_last_purchase" not in features:
         return np.zeros(len(rows), dtype=bool)
     silent = np.asarray(features["days_since_last_purchase"], dtype=np.float64)[rows]

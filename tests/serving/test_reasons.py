@@ -8,7 +8,7 @@ import pytest
 import xgboost as xgb
 
 from churn.contributions import directions_of, group_contributions
-from features import lifecycle, recency, usage
+from features import lifecycle, recency, trends, usage
 from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
 from serving.reasons import Explainer, explain, pick, population_means
@@ -584,6 +584,25 @@ def test_a_silence_says_it_for_each_customer_and_for_both_windows_of_an_unknown_
     assert told[0] == ["days_since_last_purchase", "spend_trend_90d_vs_prev", "complaints_90d"]
     assert told[1] == ["days_since_last_purchase", "complaints_90d"]  # 200 days: both windows
     assert told[2][0] == "spend_trend_90d_vs_prev"  # 3 days silent: its unknown trend stands
+
+
+def test_a_silence_says_a_window_bought_from_no_category_whatever_the_change():
+    """ "bought from no category in the last 180 days, 1 fewer than the half-year before"
+    beside "no purchase for 202 days" (2,050 of an e-commerce worklist's rows)."""
+    change = next(s for s in trends.CATEGORY_SPECS if s.name == "category_breadth_change_180d")
+    silence = _number_spec(
+        "days_since_last_purchase", "no purchase for {days_since_last_purchase:.0f} days"
+    )
+    breadth = _number_spec("category_breadth_180d", "{category_breadth_180d:.0f} categories")
+    specs = [silence, change, breadth]
+    gone = {"days_since_last_purchase": 202.0, "category_breadth_change_180d": -1.0}
+    gone["category_breadth_180d"] = 0.0
+    told = _one_row(specs, gone, [0.3, 0.5, 0.0], {})
+    assert [r.feature for r in told] == ["days_since_last_purchase"]
+    narrower = {"days_since_last_purchase": 20.0, "category_breadth_change_180d": -2.0}
+    narrower["category_breadth_180d"] = 1.0
+    told = _one_row(specs, narrower, [0.3, 0.5, 0.0], {})
+    assert [r.feature for r in told] == ["category_breadth_change_180d", "days_since_last_purchase"]
 
 
 def test_a_wallet_the_customer_outspends_is_no_reason():
