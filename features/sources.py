@@ -922,11 +922,15 @@ def _lookup(
         table.error(None, 0, f"{where}: no column {named}; available: {found}")
         return None
     frame = frame[wanted].assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
+    # rows alike in the columns read are one: a category table of one row per
+    # subcategory names each category's code once per subcategory, always alike
+    frame = frame.drop_duplicates(ignore_index=True)
     repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
     if repeated.any():
         example = frame.loc[repeated, lookup.on].iloc[0]
         what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.on}, e.g. {example!r}"
-        table.error(None, int(repeated.sum()), f"{what}; a lookup holds one row per key")
+        differ = f"with other {', '.join(lookup.columns)}"
+        table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
         return None
     return frame
 

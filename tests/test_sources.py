@@ -1070,6 +1070,17 @@ def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path, fmt):
     assert warning.rows == 1 and "their aisle are blank" in warning.message
 
 
+def test_a_lookup_key_repeated_with_the_same_columns_is_one_row(tmp_path):
+    """A retailer's category table has a row per subcategory: each category code repeats,
+    its category name alike on every row, and the lookup of the name was refused."""
+    products = pd.DataFrame(
+        {"sku": [10, 10, 11, 12, 13], "aisle": ["dairy", "dairy", "bakery", "dairy", None]}
+    )
+    tables, report = _with_products(tmp_path, products)
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert set(tables.transactions["category"].dropna()) == {"dairy", "bakery"}
+
+
 def test_a_lookup_headed_below_a_title_line_is_read_from_its_header(tmp_path):
     products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
     path = tmp_path / "data" / "titled.csv"
@@ -1082,7 +1093,11 @@ def test_a_lookup_headed_below_a_title_line_is_read_from_its_header(tmp_path):
 @pytest.mark.parametrize(
     ("products", "lookup", "said"),
     [
-        (pd.DataFrame({"sku": [10, 10], "aisle": ["a", "b"]}), {}, "2 rows share a sku, e.g. '10'"),
+        (
+            pd.DataFrame({"sku": [10, 10], "aisle": ["a", "b"]}),
+            {},
+            "2 rows share a sku, e.g. '10', with other aisle; a lookup holds one per key",
+        ),
         (pd.DataFrame({"code": [10], "aisle": ["a"]}), {}, "no column sku; available: code, aisle"),
         (
             pd.DataFrame({"sku": [10], "aisle": ["a"]}),
@@ -1417,13 +1432,20 @@ def test_a_conventional_yes_marking_most_rows_is_no_flip(tmp_path):
         assert report.warnings == [] and tables is not None
 
 
+def _label_issue(tmp_path, values: list[str], positive: str, *, column: str = "churn") -> Issue:
+    """The one issue (an error, else a warning) of a label column of `values`, read with
+    this `positive`, located on its one row."""
+    customers = customers_frame().assign(**{column: values})
+    specs = {"customers": {"label": {"column": column, "positive": positive}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    issue = only_error(report) if report.errors else only_warning(report)
+    assert_located(issue, file="customers.csv", column=column, rows=1)
+    return issue
+
+
 def test_a_conventional_no_as_positive_is_warned_whatever_its_share(tmp_path):
     """The truly flipped `positive: 0` of a 55% churn file marks 45% and passed silently."""
-    customers = customers_frame().assign(churn=["No", "Yes", "Yes", "Yes"])
-    specs = {"customers": {"label": {"column": "churn", "positive": "no"}}}
-    _, report = check(tmp_path, customers=customers, specs=specs)
-    issue = only_warning(report)
-    assert_located(issue, file="customers.csv", column="churn", rows=1)
+    issue = _label_issue(tmp_path, ["No", "Yes", "Yes", "Yes"], "no")
     assert issue.message == (
         "positive: No marks 25.0% of the rows (1 of 4) as churned, but No usually means "
         "not churned beside Yes; did you mean Yes?"
@@ -1487,11 +1509,9 @@ def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path)
 
 def test_a_third_label_value_is_an_error_that_says_how_to_leave_its_rows_out(tmp_path):
     """Maven's status column writes Churned, Stayed and Joined (new this quarter)."""
-    customers = customers_frame().assign(status=["Churned", "Stayed", "Joined", "Stayed"])
-    specs = {"customers": {"label": {"column": "status", "positive": "Churned"}}}
-    _, report = check(tmp_path, customers=customers, specs=specs)
-    issue = only_error(report)
-    assert_located(issue, file="customers.csv", column="status", rows=1)
+    values = ["Churned", "Stayed", "Joined", "Stayed"]
+    issue = _label_issue(tmp_path, values, "Churned", column="status")
+    assert issue.level == "error"
     assert issue.message == (
         "unexpected labels in 1 row: 'Joined' (1); expected 'Churned' or 'Stayed' (leave such "
         "rows out with rows: {column: status, not_values: [Joined]})"
