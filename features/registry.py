@@ -187,7 +187,8 @@ class FeatureSpec:
 _NEGATIVE_ZERO = re.compile(r"(?<![\w.])-(0(?:[.,]0+)?)(?!\d|[.,]\d)")
 _ONE_OF_MANY = re.compile(r"(?<![\d.,-])\b1 ([a-z]+?)(ies|s)\b")
 _NONE_OF_MANY = re.compile(
-    r"(?<![\d.,-])\b0 (?!(?:day|week|month|year|hour|minute|second|point)s\b)([a-z]+?)(ies|s)\b"
+    r"(?<![\d.,$€£¥-])\b0 (?!(?:day|week|month|year|hour|minute|second|point|time)s\b)"
+    r"([a-z]+?)(ies|s)\b"
 )
 """A count of none of a thing, not of a time or a score ("customer for 0 days" stays)."""
 

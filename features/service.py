@@ -116,11 +116,11 @@ def scale_top(scores: np.ndarray) -> float | None:
 
 
 @lru_cache(maxsize=8)
-def satisfaction_specs(top: float | None) -> list[FeatureSpec]:
+def satisfaction_specs(top: float | None) -> tuple[FeatureSpec, ...]:
     """The satisfaction features, their scores read against the scale's `top` where the
     data show one ("last satisfaction score 1 of 5")."""
     of = "" if top is None else f" of {top:.0f}"
-    return [
+    return (
         FeatureSpec(
             "satisfaction_mean_90d",
             "float",
@@ -143,7 +143,7 @@ def satisfaction_specs(top: float | None) -> list[FeatureSpec]:
             "The most recent satisfaction score.",
             f"last satisfaction score {{satisfaction_last!n}}{of}",
         ),
-    ]
+    )
 
 
 @lru_cache(maxsize=16)

@@ -409,7 +409,9 @@ def _check_before_signup(
     its usage and tickets so, and read by the signup alone, accounts with a year of usage
     were missing at cutoffs before their signup, and tenure was "customer for 74 days;
     last feature_26 645 days ago" (`features.lifecycle.start_day` now reads both)."""
-    if customers is None or "signup_date" not in customers or config.data.customers is None:
+    if customers is None or customers.empty or "signup_date" not in customers:
+        return
+    if config.data.customers is None:
         return
     signup = customers["signup_date"].to_numpy("datetime64[ns]").astype("datetime64[D]")
     ids = pd.Index(customers["customer_id"])
@@ -422,7 +424,7 @@ def _check_before_signup(
         if table.name not in DATED_BY_CUSTOMERS or frame is None or frame.empty:
             continue
         at = ids.get_indexer(frame["customer_id"])
-        signed = np.where(at >= 0, signup[at], np.datetime64("NaT"))
+        signed = np.where(at >= 0, signup[np.maximum(at, 0)], np.datetime64("NaT"))
         early = frame["timestamp"].to_numpy("datetime64[ns]").astype("datetime64[D]") < signed
         n = int(early.sum())
         if n:

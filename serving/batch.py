@@ -136,11 +136,12 @@ class Job:
     """Why the cutoff is what it is, when a user would not expect it (`TODAY_NOTE`)."""
     left_out: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
     """Customers in the data not active at the cutoff (`active_only`), not scored: each
-    one's reason by id (`serving.left_out`), stored with the batch."""
+    one's reason by id (`serving.left_out`), stored with the batch in `left_out_said`'s
+    words."""
+    left_out_said: dict[str, str] = field(default_factory=dict)
+    """Each reason of `left_out` in words (`serving.left_out.words`)."""
     row_number_ids: bool = False
     """The customer ids are the rows' numbers (`Tables.numbered_ids`)."""
-    config: RunConfig | None = None
-    """The run's config: the left-out reasons' words read its churn definition."""
 
     @property
     def rows(self) -> int:
@@ -148,10 +149,8 @@ class Job:
 
     def _left_out_words(self) -> Iterator[tuple[str, str]]:
         """(customer id, why not scored in words) of each left-out customer."""
-        if self.config is None or not len(self.left_out):
-            return iter(())
-        said = {reason: words(reason, self.config) for reason in self.left_out.unique()}
-        return zip(map(str, self.left_out.index), self.left_out.map(said), strict=True)
+        said = self.left_out.map(self.left_out_said)
+        return zip(map(str, self.left_out.index), said, strict=True)
 
     def run(
         self, *, chunk_rows: int = CHUNK_ROWS, on_chunk: Callable[[int], None] | None = None
@@ -211,6 +210,7 @@ def prepare(
     require_model_columns(built, champion, config)
     as_trained = champion.model.as_trained(tables)
     features = active_only(built, as_trained, config, when)
+    left_out = why_left_out(built, features, as_trained, config, when)
     return Job(
         champion=champion,
         features=features,
@@ -219,8 +219,8 @@ def prepare(
         configured_value=configured_value(tables, features),
         segments=segments_of(champion.model.specs, config),
         cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
-        left_out=why_left_out(built, features, as_trained, config, when),
-        config=config,
+        left_out=left_out,
+        left_out_said={reason: words(reason, config) for reason in left_out.unique()},
         row_number_ids=tables.numbered_ids,
     )
 

@@ -19,6 +19,10 @@ BY_DEFINITION = {"label_column": "labelled", "inactivity": "lapsed", "expiry": "
 several (`features.labels.Gone`)."""
 
 
+LAST_PAYMENT = "days_since_last_purchase"
+NEVER_PAID = "never_paid"
+"""Under expiry, a customer of the data with no payment by the cutoff: a KKBox listener
+without one read "not paid up at the cutoff nor within the 1 days' grace"."""
 NOT_YET = "not_yet"
 """A customer of the data the cutoff did not know yet: no signup or activity by it (141
 of a retailer's customers table had never bought, 62 others had returned all they
@@ -35,10 +39,13 @@ def why_left_out(
     """Per customer of the data missing from `scored`, the reason (`words` reads it),
     indexed by customer id: those of `built` (the features at the cutoff) by the churn
     definition, the rest of the customers table as not yet customers."""
-    ids = built.loc[~built["customer_id"].isin(scored["customer_id"]), "customer_id"]
+    out = ~built["customer_id"].isin(scored["customer_id"])
+    ids = built.loc[out, "customer_id"]
     definition = config.churn.definition
     if definition != "cancellation":
         why = pd.Series(BY_DEFINITION.get(definition, "inactive"), index=ids.to_numpy())
+        if definition == "expiry" and LAST_PAYMENT in built:  # a listener who never paid
+            why[built.loc[out, LAST_PAYMENT].isna().to_numpy()] = NEVER_PAID
     else:
         gone = gone_reasons(tables, config.churn, cutoff=cutoff)
         why = gone.reindex(ids.to_numpy()).fillna("inactive")
@@ -54,6 +61,8 @@ def words(reason: str, config: RunConfig) -> str:
     window = churn.active_window_days
     if reason == NOT_YET:
         return "no signup or activity on record by the cutoff (or all they bought returned)"
+    if reason == NEVER_PAID:
+        return "no payment on record by the cutoff"
     if churn.definition == "cancellation":
         return {
             "cancelled": "cancelled with no payment since"

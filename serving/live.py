@@ -186,8 +186,12 @@ def spell_as_trained(customers: list[CustomerHistoryIn], model: ChurnModel) -> N
 
 @lru_cache(maxsize=64)
 def _spaced_names(names: tuple[str, ...]) -> dict[str, str]:
-    """The names with surrounding blanks, by their bare form (cached: one model's)."""
-    return {name.strip(): name for name in names if name != name.strip()}
+    """The names with surrounding blanks, by their bare form, unless that form is a
+    trained name too (cached: one model's)."""
+    trained = set(names)
+    return {
+        name.strip(): name for name in names if name != name.strip() and name.strip() not in trained
+    }
 
 
 def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:

@@ -127,10 +127,21 @@ def customer_score(
     """The customer's row in the latest batch (of `model_name`'s, when it has any), with
     that batch's model and cutoff."""
     batch = _latest(engine, model_name)
-    row = store.latest_score(engine, customer_id, batch_id=batch["id"])
-    if row is None and (whole := WHOLE_FLOAT.fullmatch(customer_id)):
-        row = store.latest_score(engine, whole.group(1), batch_id=batch["id"])
-    if row is None and (why := store.why_unscored(engine, customer_id, batch_id=batch["id"])):
+    whole = WHOLE_FLOAT.fullmatch(customer_id)
+    spellings = [customer_id, whole.group(1)] if whole else [customer_id]  # 18.0 is 18
+    row = next(
+        (
+            found
+            for i in spellings
+            if (found := store.latest_score(engine, i, batch_id=batch["id"]))
+        ),
+        None,
+    )
+    why = next(
+        (said for i in spellings if (said := store.why_unscored(engine, i, batch_id=batch["id"]))),
+        None,
+    )
+    if row is None and why is not None:
         raise NoScoresError(
             f"customer {customer_id!r} is not scored in the latest batch (cutoff "
             f"{batch['cutoff']}): {why}"

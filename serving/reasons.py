@@ -150,15 +150,21 @@ def _directed(
     learned: Mapping[str, int],
     domain: Mapping[str, int],
     middle: Mapping[str, float],
+    crossings: Mapping[str, float] | None = None,
 ) -> _Directed | None:
     """The sources with a direction (DOMAIN.md's `domain`, else the `learned` one) and a
-    known typical value (`middle`) among `features` (None: all); None if there are none."""
+    known typical value (`middle`) among `features` (None: all); None if there are none.
+    A learned direction's side is judged against where the model's contributions turn
+    (`crossings`, `churn.contributions.crossings_of`), where known: the typical value may
+    sit well inside the risky side."""
     picked: list[int] = []
     names: list[str] = []
     signs: list[tuple[int, int, float, bool, float]] = []
     for j, source in enumerate(sources):
         along, favourable = learned.get(source, 0), domain.get(source, 0)
         pivot = middle.get(source)
+        if not favourable and crossings and source in crossings:
+            pivot = crossings[source]
         if not (along or favourable) or pivot is None or math.isnan(pivot):
             continue
         if features is None or source in features:
@@ -408,16 +414,17 @@ LAST_PURCHASE = "days_since_last_purchase"
 def _age_is_the_silence(
     columns: Sequence[tuple[int, str]], features: Mapping[str, Any]
 ) -> Iterator[tuple[int, np.ndarray]]:
-    """The customer-age cells of a customer whose one purchase day began it: the age is
-    the silence, told by the silence's own reason. "No purchase for 136 days" beside "in
-    their favour: first purchase on record 136 days ago" told one day both ways (25 of
-    an e-commerce log's 65 such reasons). `columns`: (column, name) of the ages."""
-    if LAST_PURCHASE not in features:
-        return
-    silence = numbers(features[LAST_PURCHASE])
-    for j, source in columns:
+    """The customer-age cells of a customer whose only purchase day, or only day of use,
+    began it: the age is the silence, told by the silence's own reason. "No purchase for
+    136 days" beside "in their favour: first purchase on record 136 days ago" told one
+    day both ways (25 of an e-commerce log's 65 such reasons), and so did "no product use
+    for 12 days" beside "in their favour: customer for 12 days" (38 students at the top of
+    a learning platform's worklist). `columns`: (column, name) of the ages."""
+    silences = [numbers(features[name]) for name in (LAST_PURCHASE, LAST_USE) if name in features]
+    for j, source in columns if silences else ():
         if source in features:
-            yield j, numbers(features[source]) == silence
+            age = numbers(features[source])
+            yield j, np.logical_or.reduce([age == silence for silence in silences])
 
 
 PAID_PERIOD = ("paid_days_left", "plan_days_last")
@@ -511,6 +518,7 @@ def explain(
     means: Mapping[str, float],
     directions: Mapping[str, int] | None = None,
     pivots: Mapping[str, float] | None = None,
+    crossings: Mapping[str, float] | None = None,
     raising: int = 3,
     lowering: int = 1,
     never: Collection[str] = (),
@@ -533,6 +541,7 @@ def explain(
         source_of=source_of,
         directions=directions or {},
         pivots=pivots or {},
+        crossings=crossings or {},
         raising=raising,
         lowering=lowering,
         never=never,
@@ -554,6 +563,8 @@ class Explainer:
     source_of: Mapping[str, str]
     directions: Mapping[str, int]
     pivots: Mapping[str, float]
+    crossings: Mapping[str, float] = field(default_factory=dict)
+    """Where each learned direction's contributions turn (`_directed`)."""
     raising: int = 3
     lowering: int = 1
     never: Collection[str] = ()
@@ -575,6 +586,7 @@ class Explainer:
             source_of=model.layout.name_of,
             directions=model.info.get("risk_directions") or {},
             pivots=model.info.get("reason_pivots") or {},
+            crossings=model.info.get("risk_crossings") or {},
             never=model.config.reasons.never,
             levels=model.layout.levels,
             capped=model.layout.capped,
@@ -597,7 +609,9 @@ class Explainer:
     @cached_property
     def _directed_by_pivots(self) -> _Directed | None:
         """The directed features judged against the training medians, all present."""
-        return _directed(self.grouping.sources, None, self.directions, self._domain, self.pivots)
+        return _directed(
+            self.grouping.sources, None, self.directions, self._domain, self.pivots, self.crossings
+        )
 
     def _directed_for(
         self, features: Mapping[str, Any], middle: Mapping[str, float]
@@ -606,7 +620,9 @@ class Explainer:
             directed = self._directed_by_pivots
             if directed is None or all(source in features for source in directed.sources):
                 return directed
-        return _directed(self.grouping.sources, features, self.directions, self._domain, middle)
+        return _directed(
+            self.grouping.sources, features, self.directions, self._domain, middle, self.crossings
+        )
 
     @cached_property
     def _neutral_points(self) -> list[tuple[int, str, float]]:
@@ -711,7 +727,8 @@ class Explainer:
         values: list[float | str | None] = [None] * len(rows)
         texts: list[str | None] = [None] * len(rows)
         measures: list[object] = [None] * len(rows)
-        silence, nothing = np.zeros(len(rows), dtype=bool), np.zeros(len(rows), dtype=bool)
+        # per picked reason, the kind of silence it tells or is said by (`SILENCE`; 0: none)
+        silence, nothing = np.zeros(len(rows), dtype=np.int8), np.zeros(len(rows), dtype=np.int8)
         for col in np.unique(cols).tolist():  # one pass per chosen feature, not per reason
             at = np.flatnonzero(cols == col)
             picked = rows[at]
@@ -734,7 +751,7 @@ class Explainer:
             for k, i in enumerate(at.tolist()):
                 values[i], texts[i], measures[i] = shown[k], rendered[k], told_as[k]
             if source in SILENCE:
-                silence[at] = [text is not None for text in rendered]
+                silence[at] = [SILENCE[source] if text else 0 for text in rendered]
         shown_means = {source: _known(means.get(source)) for source in chosen_sources}
         reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
         room = {"raises": raising, "lowers": lowering}
@@ -874,9 +891,13 @@ tell (two or three of them together for 455 of an online retailer's 4,251 custom
 one reason says it, the strongest."""
 
 
-SILENCE = frozenset({"days_since_last_purchase", "overdue_ratio"})
-"""The features whose reason says how long the customer has been silent ("no purchase
-for 44 days, 3.7x their usual gap"): nothing bought in any shorter window follows."""
+BUYING, USING = 1, 2
+SILENCE = {"days_since_last_purchase": BUYING, "overdue_ratio": BUYING, LAST_USE: USING}
+"""The features whose reason says how long the customer has been silent, by what they
+stopped doing ("no purchase for 44 days, 3.7x their usual gap", "no product use for 12
+days"): nothing bought, or nothing used, in any shorter window follows."""
+_USED_IN_WINDOW = re.compile(r"(events_.+|active_days|quantity_.+|usage_.+)_\d+d")
+_USE_FELL_TO_NOTHING = re.compile(r"(events|events_.+|quantity_.+|usage_.+)_trend_\d+d_vs_prev")
 
 
 def _said_by_silence(
@@ -890,43 +911,50 @@ def _said_by_silence(
     "no payment for 165 days" is another fact: a refund, a free period. A change in
     breadth tells it where its window's own breadth is none ("bought from no category in
     the last 180 days, 1 fewer than the half-year before" beside "no purchase for 202
-    days": 2,050 of an e-commerce worklist's 4,651 rows)."""
+    days": 2,050 of an e-commerce worklist's 4,651 rows). So too for use and the usage
+    log's silence ("0 activity events in the last 7 days" beside "no product use for 12
+    days"). Returns the kind of silence that says it (`SILENCE`), 0 where none does."""
     nothing_at, days = _nothing_bought_at(source), window_days(source)
+    silence, fell = LAST_PURCHASE, _FELL_TO_NOTHING.fullmatch(source)
     change = _BREADTH_CHANGE.fullmatch(source)
     if change is not None and (now := f"category_breadth_{change[1]}d") in features:
         nothing_at, values = 0.0, np.asarray(features[now], dtype=np.float64)[rows]
-    if nothing_at is None or days is None or "days_since_last_purchase" not in features:
-        return np.zeros(len(rows), dtype=bool)
-    silent = np.asarray(features["days_since_last_purchase"], dtype=np.float64)[rows]
+    if nothing_at is None:  # nothing used: "0 login events in the last 7 days"
+        silence, fell = LAST_USE, _USE_FELL_TO_NOTHING.fullmatch(source)
+        nothing_at = -1.0 if fell else 0.0 if _USED_IN_WINDOW.fullmatch(source) else None
+    if nothing_at is None or days is None or silence not in features:
+        return np.zeros(len(rows), dtype=np.int8)
+    silent = np.asarray(features[silence], dtype=np.float64)[rows]
     values = np.asarray(values, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         said = (values == nothing_at) & (silent >= days)
-        if _FELL_TO_NOTHING.fullmatch(source):
+        if fell:
             said |= np.isnan(values) & (silent >= 2 * days)
-    return said
+    return said * np.int8(SILENCE[silence])
 
 
 def _silence_said_first(
     rows: np.ndarray, raising: np.ndarray, silence: np.ndarray, nothing: np.ndarray
 ) -> Sequence[int]:
     """The order in which to consider the picked reasons (strongest first): a reason
-    that nothing was bought in a window (`nothing`) gives its place to the customer's
-    silence (`silence`) when both are picked the same way for one customer, since the
-    silence says it and says more ("spent 0 in the last 30 days" beside "no purchase
-    for 44 days, 3.7x their usual gap" for 456 of a grocery's customers)."""
-    key = rows * 2 + raising
-    affected = nothing & np.isin(key, key[silence])
+    that nothing was bought (or used) in a window (`nothing`: the kind of silence that
+    says it) gives its place to the customer's silence of that kind (`silence`) when
+    both are picked the same way for one customer, since the silence says it and says
+    more ("spent 0 in the last 30 days" beside "no purchase for 44 days, 3.7x their
+    usual gap" for 456 of a grocery's customers)."""
+    key = (rows * 2 + raising) * 3
+    affected = (nothing > 0) & np.isin(key + nothing, (key + silence)[silence > 0])
     if not affected.any():
         return range(len(rows))
     first_silence: dict[int, int] = {}
     for i in np.flatnonzero(silence).tolist():
-        first_silence.setdefault(int(key[i]), i)
+        first_silence.setdefault(int(key[i] + silence[i]), i)
     order: list[int] = []
     placed: set[int] = set()
     for i, (said_by_silence, is_silence) in enumerate(
         zip(affected.tolist(), silence.tolist(), strict=True)
     ):
-        j = first_silence[int(key[i])] if said_by_silence else i
+        j = first_silence[int(key[i] + nothing[i])] if said_by_silence else i
         if (said_by_silence or is_silence) and j in placed:
             continue
         order.append(j)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from churn.contributions import directions_of, group_contributions
+from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
 from features.contract import RunConfig
 from features.registry import safer_when
@@ -86,7 +86,8 @@ def package_model(
         consumable_categories=data.consumable_categories,
         info=info,
     )
-    model.info["risk_directions"] = _risk_directions(model, rows)  # needs the model itself
+    directions, crossings = _risk_directions(model, rows)  # needs the model itself
+    model.info["risk_directions"], model.info["risk_crossings"] = directions, crossings
     model.info["tiers"] = _tier_reference(rows, tables).as_info()
     return model
 
@@ -167,14 +168,18 @@ def _numeric_attributes(specs: list) -> list[str]:
 DIRECTION_SAMPLE_ROWS = 20_000
 
 
-def _risk_directions(model: ChurnModel, rows: pd.DataFrame) -> dict[str, int]:
-    """Which way each numeric feature moves the risk as a rule, from its contributions on
-    (a sample of) the training rows: reasons against it are not shown (`serving/reasons.py`)."""
+def _risk_directions(
+    model: ChurnModel, rows: pd.DataFrame
+) -> tuple[dict[str, int], dict[str, float]]:
+    """Which way each numeric feature moves the risk as a rule, and the value where its
+    contributions turn, from (a sample of) the training rows: reasons against it are not
+    shown (`serving/reasons.py`)."""
     if len(rows) > DIRECTION_SAMPLE_ROWS:
         rows = rows.sample(DIRECTION_SAMPLE_ROWS, random_state=0)
     contributions = model.contributions(rows)
     grouped = group_contributions(contributions, model.layout.safe_names, model.layout.name_of)
-    return directions_of(grouped, rows)
+    directions = directions_of(grouped, rows)
+    return directions, crossings_of(grouped, rows, directions)
 
 
 def _training_rows(outcome: Outcome) -> pd.DataFrame:

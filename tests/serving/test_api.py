@@ -168,7 +168,12 @@ def test_a_customer_the_batch_left_out_is_a_404_saying_why(client, served):
 
     engine = store.connect(served.database_url)
     with engine.connect() as conn:
-        lapsed = conn.execute(sa.select(store.unscored.c.customer_id).limit(1)).scalar()
+        lapsed = conn.execute(
+            sa.select(store.unscored.c.customer_id)
+            .where(store.unscored.c.why.like("no purchase%"))
+            .order_by(store.unscored.c.customer_id)
+            .limit(1)
+        ).scalar()
     assert lapsed is not None  # the simulation has customers who stopped buying
     missing = client.get(f"/v1/customers/{lapsed}")
     assert missing.status_code == 404

@@ -58,3 +58,16 @@ def test_a_customer_the_cutoff_did_not_know_yet_is_left_out_as_such():
     assert why.to_dict() == {2: "lapsed", 3: "not_yet"}
     assert summary(why, _config()).startswith("1 no purchase in the 30 days up to the cutoff")
     assert words("not_yet", _config()).startswith("no signup or activity on record by the cutoff")
+
+
+def test_under_expiry_a_customer_who_never_paid_is_told_so():
+    """A KKBox listener with no payment read "not paid up at the cutoff nor within the 1
+    days' grace"."""
+    built = pd.DataFrame(
+        {"customer_id": ["a", "b", "c"], "days_since_last_purchase": [40.0, None, 3.0]}
+    )
+    config = _config("expiry")
+    tables = SimpleNamespace(customers=built)
+    why = why_left_out(built, built.iloc[[2]], tables, config, pd.Timestamp("2024-01-01"))
+    assert why.to_dict() == {"a": "expired", "b": "never_paid"}
+    assert words("never_paid", config) == "no payment on record by the cutoff"

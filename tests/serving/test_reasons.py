@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import xgboost as xgb
 
-from churn.contributions import directions_of, group_contributions
+from churn.contributions import crossings_of, directions_of, group_contributions
 from features import lifecycle, recency, trends, usage
 from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
@@ -605,6 +605,27 @@ def test_a_silence_says_a_window_bought_from_no_category_whatever_the_change():
     assert [r.feature for r in told] == ["category_breadth_change_180d", "days_since_last_purchase"]
 
 
+def test_a_usage_silence_says_nothing_was_used_in_a_shorter_window_not_that_nothing_was_bought():
+    """ "0 activity events in the last 7 days" beside "no product use for 12 days" told one
+    silence twice; "spent 0 in the last 30 days" is another fact, which no product use
+    says."""
+    specs = [
+        _number_spec(
+            "days_since_last_event", "no product use for {days_since_last_event:.0f} days"
+        ),
+        _number_spec(
+            "events_activity_7d", "{events_activity_7d:.0f} activity events in the last 7 days"
+        ),
+        _number_spec("spend_30d", "spent {spend_30d:,.0f} in the last 30 days"),
+    ]
+    silent = {"days_since_last_event": 12.0, "events_activity_7d": 0.0, "spend_30d": 0.0}
+    told = _one_row(specs, silent, [0.3, 0.6, 0.2], {})
+    assert [r.feature for r in told] == ["days_since_last_event", "spend_30d"]
+    used = {"days_since_last_event": 3.0, "events_activity_7d": 2.0, "spend_30d": 0.0}
+    told = _one_row(specs, used, [0.3, 0.6, 0.2], {})
+    assert [r.feature for r in told] == ["events_activity_7d", "days_since_last_event", "spend_30d"]
+
+
 def test_a_wallet_the_customer_outspends_is_no_reason():
     """ "customers like them spend up to 1,780 a year" of a customer who spent 5,302 in
     the year says nothing of them; below it, it stands."""
@@ -662,6 +683,21 @@ def test_the_age_of_a_customers_one_purchase_day_is_told_by_their_silence(age):
     ]
     bought_again = {"days_since_last_purchase": 136.0, age: 400.0}
     assert len(_one_row(specs, bought_again, [0.5, -0.4], {})) == 2
+
+
+def test_the_age_of_a_user_whose_only_day_of_use_began_it_is_told_by_their_silence():
+    """ "no product use for 12 days" beside "in their favour: customer for 12 days" of a
+    student who clicked once, on their first day."""
+    silence = _number_spec(
+        "days_since_last_event", "no product use for {days_since_last_event:.0f} days"
+    )
+    specs = [silence, _number_spec("tenure_days", "customer for {tenure_days:.0f} days")]
+    once = {"days_since_last_event": 12.0, "tenure_days": 12.0}
+    assert [r.text for r in _one_row(specs, once, [0.5, -0.4], {})] == [
+        "no product use for 12 days"
+    ]
+    used_since = {"days_since_last_event": 3.0, "tenure_days": 12.0}
+    assert len(_one_row(specs, used_since, [0.5, -0.4], {})) == 2
 
 
 def test_attributes_in_two_units_are_one_reason_the_stronger():
@@ -777,6 +813,44 @@ def test_a_features_direction_is_the_sign_of_its_values_correlation_with_its_con
     grouped = group_contributions(contributions, ["up", "down", "noise"], {})
     features = pd.DataFrame(values, columns=["up", "down", "noise"])
     assert directions_of(grouped, features) == {"up": 1, "down": -1}
+
+
+def test_a_learned_direction_turns_where_its_contributions_change_sign():
+    """Support calls: the risk jumps between 4 and 5, the training median is 6; read
+    against the median, "Support Calls 5" (+5.3) hid the driver of 54 high-risk
+    customers."""
+    calls = np.array([0, 1, 2, 3, 4, 5, 5, 6, 6, 7, 8, 9, 10], dtype=float)
+    contributions = np.column_stack([np.where(calls >= 5, 2.0, -1.0), np.zeros(len(calls))])
+    grouped = group_contributions(contributions, ["calls"], {})
+    assert crossings_of(grouped, {"calls": calls}, {"calls": 1}) == {"calls": 4.5}
+    safer = np.column_stack([np.where(calls >= 5, -2.0, 1.0), np.zeros(len(calls))])
+    grouped = group_contributions(safer, ["calls"], {})
+    assert crossings_of(grouped, {"calls": calls}, {"calls": -1}) == {"calls": 4.5}
+    spec = attribute_spec("calls", "numeric")
+    features = pd.DataFrame({"customer_id": [1], "calls": [5.0]})
+    told = explain(
+        features,
+        np.array([[5.3, -1.0]]),
+        specs=[spec],
+        columns=["calls"],
+        source_of={},
+        means={"calls": 6.0},
+        directions={"calls": 1},
+        pivots={"calls": 6.0},
+        crossings={"calls": 4.5},
+    )
+    assert [(r.feature, r.direction) for r in told[0]] == [("calls", "raises")]
+    hidden = explain(
+        features,
+        np.array([[5.3, -1.0]]),
+        specs=[spec],
+        columns=["calls"],
+        source_of={},
+        means={"calls": 6.0},
+        directions={"calls": 1},
+        pivots={"calls": 6.0},
+    )
+    assert hidden == [[]]  # the median alone calls 5 the safe side
 
 
 def test_an_effect_that_turns_has_no_direction():
