@@ -593,12 +593,19 @@ def _at(ids: Sequence[str], rows: np.ndarray) -> list[str]:
 
 def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:
     """The posted `value`s in posted order when the model's data configure a value column
-    (as the batch reads it from the customers table), else None: value from spend."""
+    (as the batch reads it from the customers table), else None: value from spend. A
+    customer posted without one, with the value column among their attributes (it is
+    one under `attributes: all`), is valued by that: 'Total Spend' posted as an attribute
+    scored the batch's most valuable customer as of no value."""
     customers = model.config.data.customers
     if customers is None or "value" not in customers.mapped():
         return None
     unknown = Unknown(customers)  # its valid_ranges and placeholders, as the loader reads
-    values = [unknown.canonical(c.value, "value") for c in request.customers]
+    column = customers.source_column("value")
+    values = [
+        unknown.canonical(c.value if c.value is not None else c.attributes.get(column), "value")
+        for c in request.customers
+    ]
     return pd.Series(values, dtype="float64")
 
 

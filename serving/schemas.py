@@ -394,8 +394,8 @@ class CustomerHistoryIn(_In):
         default=None,
         allow_inf_nan=False,
         description="The customer's value, for a model whose data configure a value column "
-        "(value at risk = probability x value); otherwise value comes from spend and this "
-        "is ignored.",
+        "(value at risk = probability x value; when absent, that column among the posted "
+        "attributes); otherwise value comes from spend and this is ignored.",
     )
     attributes: dict[str, float | str | None] = Field(
         default_factory=dict,

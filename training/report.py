@@ -209,6 +209,9 @@ FIRST_CHAMPION_MARGIN = 0.02
 """How much better a baseline must rank for a first model to be refused as champion:
 on a telecom snapshot logistic regression often ranks within a few thousandths of the
 trees, and the calibrated risk and its reasons are still the product; the note says it."""
+NEAR_PERFECT_AUC = 0.999
+"""From this test ROC AUC a model separates churners as no real behaviour does: a
+subscription snapshot's 1.0000 (its best column alone 0.82) passed without a word."""
 NEAR_CHANCE_AUC = 0.6
 """Below this test ROC AUC the model ranks churners little better than a coin: a
 SaaS export whose churners used the product as the others did tested at 0.535, and
@@ -280,6 +283,13 @@ def caveats(report: dict[str, Any]) -> list[str]:
     strong = strongest.get("undated_attribute")
     if strong and strong["feature"] not in {leak["attribute"] for leak in leaks}:
         notes.append(_strong_attribute_note(strong, report["model"].get("roc_auc", np.nan)))
+    if auc >= NEAR_PERFECT_AUC and not leaking and not leaks:
+        notes.append(
+            f"ROC AUC {auc:.4f}: near-perfect, and no column alone ranks churners nearly so "
+            "well; real churn is rarely this foreseeable: check for columns written with or "
+            "after the outcome that only together give it away, or a generated data set, "
+            "before trusting these scores on new customers"
+        )
     limit = report.get("promotion_max_ece")
     ece = report["model"].get("ece", np.nan)
     if limit is not None and ece > limit:

@@ -576,6 +576,11 @@ def test_a_posted_value_is_the_value_when_the_model_data_configure_one(snapshot)
     assert first["value"] == 1200.0
     assert first["value_at_risk"] == pytest.approx(first["probability"] * 1200.0)
     assert second["value"] is None and second["value_at_risk"] is None
+    # the value column among the attributes values a customer posted without `value`
+    posted[1]["attributes"]["TotalCharges"] = 830.5
+    request = ScoreIn.model_validate({"customers": posted})
+    _, second = live.score_history(request, valued)["items"]
+    assert second["value"] == 830.5
 
 
 def test_a_cancellation_model_refuses_a_gone_customer_before_scoring(snapshot):

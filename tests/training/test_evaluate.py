@@ -195,6 +195,19 @@ def test_a_small_test_and_a_better_baseline_are_said():
     assert caveats(firm) == []
 
 
+def test_a_near_perfect_ranking_no_column_explains_is_said():
+    """A subscription snapshot tested at ROC AUC 1.0000, its best column alone 0.82:
+    nothing said it. A column that alone gives it away is said as a leak instead."""
+    report = {"churn_rate": 0.47, "n_customers": 12875, "model": {"roc_auc": 1.0}, "baselines": {}}
+    (note,) = caveats(report)
+    assert note.startswith("ROC AUC 1.0000: near-perfect, and no column alone ranks")
+    leaked = {
+        **report,
+        "strongest_single_feature": {"leaking": [{"feature": "Reason", "roc_auc": 1.0}]},
+    }
+    assert not any("near-perfect" in n for n in caveats(leaked))
+
+
 def test_a_test_of_nearly_only_churners_is_said():
     """92% churn (an e-commerce log of one-time buyers): a top-decile lift of 1.08 is
     the most there is."""
