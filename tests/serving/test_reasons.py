@@ -826,31 +826,23 @@ def test_a_learned_direction_turns_where_its_contributions_change_sign():
     safer = np.column_stack([np.where(calls >= 5, -2.0, 1.0), np.zeros(len(calls))])
     grouped = group_contributions(safer, ["calls"], {})
     assert crossings_of(grouped, {"calls": calls}, {"calls": -1}) == {"calls": 4.5}
-    spec = attribute_spec("calls", "numeric")
-    features = pd.DataFrame({"customer_id": [1], "calls": [5.0]})
-    told = explain(
-        features,
-        np.array([[5.3, -1.0]]),
-        specs=[spec],
-        columns=["calls"],
-        source_of={},
-        means={"calls": 6.0},
-        directions={"calls": 1},
-        pivots={"calls": 6.0},
-        crossings={"calls": 4.5},
-    )
-    assert [(r.feature, r.direction) for r in told[0]] == [("calls", "raises")]
-    hidden = explain(
-        features,
-        np.array([[5.3, -1.0]]),
-        specs=[spec],
-        columns=["calls"],
-        source_of={},
-        means={"calls": 6.0},
-        directions={"calls": 1},
-        pivots={"calls": 6.0},
-    )
-    assert hidden == [[]]  # the median alone calls 5 the safe side
+
+    def five_calls(**crossings: float) -> list[tuple[str, str]]:
+        (told,) = explain(
+            pd.DataFrame({"customer_id": [1], "calls": [5.0]}),
+            np.array([[5.3, -1.0]]),
+            specs=[attribute_spec("calls", "numeric")],
+            columns=["calls"],
+            source_of={},
+            means={"calls": 6.0},
+            directions={"calls": 1},
+            pivots={"calls": 6.0},
+            crossings=crossings,
+        )
+        return [(r.feature, r.direction) for r in told]
+
+    assert five_calls(calls=4.5) == [("calls", "raises")]
+    assert five_calls() == []  # the median alone calls 5 the safe side
 
 
 def test_an_effect_that_turns_has_no_direction():
