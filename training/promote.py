@@ -302,7 +302,11 @@ def logged_notes(client: MlflowClient, run_id: str) -> list[str]:
     test rows better, few churners), read from its logged report (`model_notes`: the
     calibration limit is the gate's own to say). A run logged without a report: the
     baseline note alone, from its logged metrics."""
-    report = _logged_report(client, run_id)
+    return _notes_of(client, run_id, _logged_report(client, run_id))
+
+
+def _notes_of(client: MlflowClient, run_id: str, report: dict[str, Any] | None) -> list[str]:
+    """`logged_notes` from the run's report as downloaded (None: none was logged)."""
     if report is not None:
         return model_notes(report)
     logged = client.get_run(run_id).data.metrics
@@ -322,7 +326,10 @@ def logged_baselines(client: MlflowClient, run_id: str) -> dict[str, float]:
 def logged_leaks(client: MlflowClient, run_id: str) -> list[str]:
     """The columns `churn train` found leaking the label in the run (`leaking_columns` of
     its logged report); none for a run logged without a report."""
-    report = _logged_report(client, run_id)
+    return _leaks_of(_logged_report(client, run_id))
+
+
+def _leaks_of(report: dict[str, Any] | None) -> list[str]:
     return leaking_columns(report) if report is not None else []
 
 
@@ -438,7 +445,8 @@ def promote(
     run_id = latest_run_id(config) if run_id is None else run_id
     _require_run(client, run_id)
     metrics = candidate_metrics(client, run_id)
-    notes = logged_notes(client, run_id)
+    report = _logged_report(client, run_id)  # downloaded once: its notes and its leaks
+    notes = _notes_of(client, run_id, report)
     champion = current_champion(client, config.model_name)
     if champion is not None and champion.run_id == run_id:
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
@@ -455,7 +463,7 @@ def promote(
         reference,
         config,
         baselines=logged_baselines(client, run_id),
-        leaks=logged_leaks(client, run_id),
+        leaks=_leaks_of(report),
         champion_leaks=champion_leaks,
     )
     if dry_run or not (decision.passed or force):
