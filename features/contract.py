@@ -105,7 +105,9 @@ class TableSpec(_Strict):
 
     path: Path
     columns: dict[str, str] = Field(default_factory=dict)
-    rows: RowFilter | None = None
+    rows: RowFilter | list[RowFilter] | None = None
+    """The rows to read: one filter on one column (`{column: status, values: [paid]}`),
+    or a list that must all hold (OULAD's course table by module and by presentation)."""
     date_format: str | None = None
     """strftime format of the table's text dates (e.g. '%d/%m/%Y'); default: ISO 8601,
     else one format guessed from the data and named in a warning."""
@@ -178,6 +180,13 @@ class TableSpec(_Strict):
         return self
 
     @property
+    def row_filters(self) -> list[RowFilter]:
+        """The filters a row must pass (`rows`: one, a list, or none)."""
+        if self.rows is None:
+            return []
+        return self.rows if isinstance(self.rows, list) else [self.rows]
+
+    @property
     def lookups(self) -> list[LookupSpec]:
         """The lookups in the order they join (`lookup`: one, a list, or none)."""
         if self.lookup is None:
@@ -218,10 +227,19 @@ class LabelSpec(_Strict):
 
     column: str
     positive: str | int | float | bool
+    unlabelled: list[str | int | float | bool] = Field(default_factory=list)
+    """Values that say the outcome is not known yet (Maven's 'Joined': new this quarter,
+    beside 'Churned' and 'Stayed'): such customers are scored, not trained or tested on."""
     path: Path | None = None
     """A file of the labels alone, one per line in the customers file's row order, without
     a header (the KDD Cup 2009's `orange_small_train_churn.labels`, `-1` or `1`, beside
     `orange_small_train.data`); `column` then names them."""
+
+    @model_validator(mode="after")
+    def _positive_is_labelled(self) -> LabelSpec:
+        if str(self.positive).casefold() in {str(v).casefold() for v in self.unlabelled}:
+            raise ValueError(f"the positive value {self.positive!r} is also listed as unlabelled")
+        return self
 
 
 class CustomersSpec(TableSpec):

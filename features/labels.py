@@ -20,7 +20,9 @@ not be trained or tested on.
   before it; churned = by t + h the latest paid period (payments known then) ended more
   than `grace_days` ago: it expired and was not renewed in time. A plan paid past the
   window is no churner, however long it goes without a payment.
-- label_column (labelled snapshot): every customer is eligible; churned = the label.
+- label_column (labelled snapshot): every customer is eligible; churned = the label,
+  observed unless its value is one `label.unlabelled` names (not known yet: scored,
+  never trained on).
 """
 
 from __future__ import annotations
@@ -90,9 +92,10 @@ def _one_cutoff(
 ) -> pd.DataFrame:
     rows = exists_at(ctx, cutoff_day)
     eligible, churned = _RULES[churn.definition](ctx, churn, cutoff_day)
-    observed = churn.definition == "label_column" or (
-        end_day is not None and cutoff_day + churn.horizon_days <= end_day
-    )
+    if churn.definition == "label_column":  # a label value `unlabelled` names: not yet known
+        observed = ctx.tables.customers["label"].notna().to_numpy()[rows]
+    else:
+        observed = end_day is not None and cutoff_day + churn.horizon_days <= end_day
     return pd.DataFrame(
         {
             "customer_id": ctx.axis[rows],
@@ -181,7 +184,7 @@ def expired_unpaid(lines: Activity, grace_days: int, day: int) -> np.ndarray:
 
 
 def _label_column(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:
-    label = ctx.tables.customers["label"].to_numpy(dtype=bool)
+    label = ctx.tables.customers["label"].fillna(False).to_numpy(dtype=bool)
     return np.ones(ctx.n, dtype=bool), label
 
 

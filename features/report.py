@@ -51,9 +51,11 @@ def _label_line(labels: LabelCounts) -> str:
     others = ", ".join(
         f"{value} {n:,}" for value, n in labels.counts.items() if value != labels.positive
     )
+    unlabelled = ", ".join(f"{value} {n:,}" for value, n in labels.unlabelled.items())
     return (
         f"label {labels.column}: {labels.positive} (churned) {labels.churned:,}, {others}: "
         f"churn rate {labels.churned / labels.rows:.1%}"
+        + (f"; unlabelled (scored, not trained on): {unlabelled}" if unlabelled else "")
     )
 
 

@@ -50,6 +50,7 @@ from features.contract import (
     CustomersSpec,
     EventsSpec,
     InteractionsSpec,
+    LabelSpec,
     LookupSpec,
     RowFilter,
     RunConfig,
@@ -174,6 +175,9 @@ class LabelCounts:
     positive: str
     """The value read as churned, as the file writes it."""
     counts: dict[str, int]
+    """The two labelled values' rows."""
+    unlabelled: dict[str, int] = field(default_factory=dict)
+    """The rows of values `label.unlabelled` names: scored, not trained on."""
 
     @property
     def churned(self) -> int:
@@ -692,7 +696,7 @@ def _read(
     if not _read_rows(table, fmt, header, supplied):
         return None
     _supply(table, supplied)
-    if spec.rows is not None and not _kept_rows(table, spec.rows):
+    if not all(_kept_rows(table, key, rows) for key, rows in _row_filter_keys(spec).items()):
         return None
     if not _cleaned(table, spec):
         return None
@@ -809,18 +813,32 @@ def _supply(table: _Table, supplied: set[str]) -> None:
         table.warning("type", n, f"{what} (map type if the log has one)")
 
 
-def _kept_rows(table: _Table, rows: RowFilter) -> bool:
-    """Only the rows `rows:` keeps; False (said) when it would keep none."""
-    named = _holds(table.column("rows.column"), rows.named)
+def _row_filter_keys(spec: TableSpec) -> dict[str, RowFilter]:
+    """Each `rows` filter by the key its column is read under: 'rows.column', then
+    'rows.column.2'... for a list's later filters."""
+    return {
+        "rows.column" + (f".{i}" if i > 1 else ""): rows
+        for i, rows in enumerate(spec.row_filters, start=1)
+    }
+
+
+def _kept_rows(table: _Table, key: str, rows: RowFilter) -> bool:
+    """Only the rows this `rows:` filter keeps, of those earlier filters kept; False
+    (said) when it would keep none."""
+    column = table.column(key)
+    named = _holds(column, rows.named)
     kept = named if rows.values is not None else ~named
     if not kept.any():
         wanted = ", ".join(str(v) for v in rows.named)
-        what = "no row holds any of" if rows.values is not None else "every row holds one of"
-        key = "rows.values" if rows.values is not None else "rows.not_values"
-        meant = _values_meant(rows.named, table.column("rows.column"))
-        table.error("rows.column", 0, f"{what}: {wanted} ({key}){meant}")
+        kept_before = " the filters before kept" if key != "rows.column" else ""
+        if rows.values is not None:
+            what, field = f"no row{kept_before} holds any of", "rows.values"
+        else:
+            what, field = f"every row{kept_before} holds one of", "rows.not_values"
+        meant = _values_meant(rows.named, column)
+        table.error(key, 0, f"{what}: {wanted} ({field}){meant}")
         return False
-    _warn_unseen_row_values(table, rows.named)
+    _warn_unseen_row_values(table, key, rows.named)
     table.raw = table.raw.loc[kept].reset_index(drop=True)
     return True
 
@@ -833,7 +851,8 @@ def _cleaned(table: _Table, spec: TableSpec) -> bool:
         if not _names_read(table, key, names):
             return False
     if spec.missing_values:
-        keys = {table.sources[c] for c in ("customer_id", "rows.column") if c in table.sources}
+        kept_as_read = ["customer_id", *_row_filter_keys(spec)]
+        keys = {table.sources[c] for c in kept_as_read if c in table.sources}
         table.raw = _blanked(table.raw, spec, keep=keys)
     _within_ranges(table, spec)
     return True
@@ -955,16 +974,16 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
     return table.raw.assign(**{c: joined[c].to_numpy() for c in lookup.columns})
 
 
-def _warn_unseen_row_values(table: _Table, values: list) -> None:
+def _warn_unseen_row_values(table: _Table, key: str, values: list) -> None:
     """A value of `rows` no row holds (a typo: 'lates' for 'late' leaves every late
     order out without a word), named in a warning with the values the column holds."""
-    column = table.column("rows.column")
+    column = table.column(key)
     unseen = [v for v in values if not _holds(column, [v]).any()]
     if unseen:
         held = _text(column).value_counts().index[:8]
         what = f"rows values never seen in the column: {', '.join(map(str, unseen))}"
         meant = _values_meant(unseen, column)
-        table.warning("rows.column", 0, f"{what}{meant} (it holds e.g. {', '.join(held)})")
+        table.warning(key, 0, f"{what}{meant} (it holds e.g. {', '.join(held)})")
 
 
 def _values_meant(wanted: Iterable[object], column: pd.Series) -> str:
@@ -1048,7 +1067,7 @@ def _with_every_attribute(
     read = {column for name, column in spec.mapped().items() if name not in also_attributes}
     taken = {*read, *spec.not_attributes, *canonical, *carried}
     taken |= {spec.label.column} if spec.label is not None else set()
-    taken |= {spec.rows.column} if spec.rows is not None else set()
+    taken |= {rows.column for rows in spec.row_filters}
     every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
     kinds = {name: kind for name, kind in spec.attribute_kinds.items() if name in every}
     return spec.model_copy(update={"attributes": dict.fromkeys(every) | kinds})
@@ -1062,8 +1081,7 @@ def _source_columns(spec: TableSpec) -> dict[str, str]:
         sources.update({name: name for name in spec.attributes if name not in sources})
     if isinstance(spec, CustomersSpec) and spec.label is not None:
         sources["label"] = spec.label.column
-    if spec.rows is not None:
-        sources["rows.column"] = spec.rows.column
+    sources.update({key: rows.column for key, rows in _row_filter_keys(spec).items()})
     return sources
 
 
@@ -1982,7 +2000,7 @@ def _numbers(
 def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
     """Label first, then attributes; an attribute may not shadow a canonical or label column."""
     if spec.label is not None:
-        table.clean["label"] = _label(table, spec.label.positive)
+        table.clean["label"] = _label(table, spec.label)
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}
     label_column = spec.label.column if spec.label else None
     empty: list[str] = []
@@ -2324,17 +2342,24 @@ def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
     return "categorical"
 
 
-def _label(table: _Table, positive: str | float | bool) -> pd.Series:
-    """True where the label is the positive value; the column must hold exactly two values."""
+def _label(table: _Table, label: LabelSpec) -> pd.Series:
+    """True where the label is the positive value, NA where it is one `unlabelled`
+    names; the other rows must hold exactly two values."""
+    positive = label.positive
     keys, wanted = _label_keys(table.column("label"), positive)
-    if keys.isna().all():
-        n = len(keys)
+    unlabelled = keys.isin(_label_keys(pd.Series(label.unlabelled, dtype=object), positive)[0])
+    labelled = keys[~unlabelled]
+    if labelled.empty:
+        table.error("label", len(keys), "every row's value is one label.unlabelled names")
+        return keys.notna()
+    if labelled.isna().all():
+        n = len(labelled)
         what = f"blank in all {_rows(n)}: no labels to train on"
         table.error("label", n, f"{what} (`churn score` reads such a file as a fresh extract)")
         return keys.notna()
-    if keys.isna().any():
+    if labelled.isna().any():
         table.flag("error", "label", keys.isna(), "no label")
-    counts = keys.value_counts()
+    counts = labelled.value_counts()
     others = counts.drop(wanted, errors="ignore")
     written = others.rename(_text(table.column("label")).groupby(keys).first())  # for messages
     if wanted not in counts:
@@ -2352,22 +2377,32 @@ def _label(table: _Table, positive: str | float | bool) -> pd.Series:
         # Maven's status column adds 'Joined' (new this quarter) to Churned and Stayed
         leave = ", ".join(str(value) for value in unexpected.index)
         column = table.sources["label"]
-        how = f"leave such rows out with rows: {{column: {column}, not_values: [{leave}]}}"
+        how = (
+            f"score such rows without training on them with label: {{unlabelled: [{leave}]}}, "
+            f"or leave them out with rows: {{column: {column}, not_values: [{leave}]}}"
+        )
         table.error("label", n, f"{what}; {expected} ({how})")
     else:
-        table.labels = _label_counts(table, keys, wanted)
+        table.labels = _label_counts(table, keys, wanted, unlabelled)
         _warn_most_positive(table, table.labels)
-    return (keys == wanted).astype("bool")
+    churned = (keys == wanted).astype("bool")
+    return churned.astype("boolean").mask(unlabelled) if unlabelled.any() else churned
 
 
-def _label_counts(table: _Table, keys: pd.Series, wanted: str) -> LabelCounts:
-    """The two label values as the file writes them ('1', not the key '1.0'), counted."""
+def _label_counts(
+    table: _Table, keys: pd.Series, wanted: str, unlabelled: pd.Series
+) -> LabelCounts:
+    """The label values as the file writes them ('1', not the key '1.0'), counted: the
+    two labelled ones, and those `unlabelled` names."""
     spelled = _text(table.column("label")).groupby(keys).first()
-    counts = keys.value_counts()
+    counts = keys[~unlabelled].value_counts()
     return LabelCounts(
         column=table.sources["label"],
         positive=str(spelled[wanted]),
         counts={str(spelled[key]): int(n) for key, n in counts.items()},
+        unlabelled={
+            str(spelled[key]): int(n) for key, n in keys[unlabelled].value_counts().items()
+        },
     )
 
 

@@ -866,13 +866,14 @@ def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     table is the events' own file filtered on its type column (a usage log's
     'Cancellation Confirmation' page), the filter's values; else none."""
     cancels, events = data.cancellations, data.events
-    if cancels is None or events is None or cancels.rows is None or cancels.rows.values is None:
+    if cancels is None or events is None or len(cancels.row_filters) != 1:
         return frozenset()
-    if os.path.normpath(cancels.path) != os.path.normpath(events.path):
+    (rows,) = cancels.row_filters
+    if rows.values is None or os.path.normpath(cancels.path) != os.path.normpath(events.path):
         return frozenset()
-    if cancels.rows.column != events.source_column("type"):
+    if rows.column != events.source_column("type"):
         return frozenset()
-    return frozenset(str(value) for value in cancels.rows.values)
+    return frozenset(str(value) for value in rows.values)
 
 
 def _known_by(

@@ -29,7 +29,7 @@ from features.contract import (
     load_config,
 )
 from features.labels import label_churn
-from features.report import _missing, render_report
+from features.report import _label_line, _missing, render_report
 from features.sources import (
     FRESH_EXTRACT,
     DataError,
@@ -1296,6 +1296,25 @@ def test_a_row_filter_can_leave_the_rows_it_names_out(tmp_path):
         load_config(path)
 
 
+def test_a_list_of_row_filters_keeps_the_rows_every_filter_keeps(tmp_path):
+    """OULAD's course table is one module's presentation: two columns, both must hold."""
+    orders = transactions_frame().assign(
+        status=["ok", "cancelled", *["ok"] * 6], shop=["web", "web", "app", *["web"] * 5]
+    )
+    both = [
+        {"column": "status", "not_values": ["cancelled"]},
+        {"column": "shop", "values": ["web"]},
+    ]
+    tables = load(tmp_path, transactions=orders, specs={"transactions": {"rows": both}})
+    assert len(tables.transactions) == 6
+    nothing_left = [both[0], {"column": "shop", "values": ["app"]}, both[1]]
+    specs = {"transactions": {"rows": nothing_left}}
+    _, report = check(tmp_path, transactions=orders, specs=specs)
+    issue = only_error(report)
+    assert_located(issue, file="transactions.csv", column="shop", rows=0)
+    assert issue.message == "no row the filters before kept holds any of: web (rows.values)"
+
+
 def test_a_row_filter_that_keeps_nothing_is_an_error(tmp_path):
     log = write_table(events_frame(), tmp_path / "data" / "log.csv")
     spec = {"path": str(log.relative_to(tmp_path)), "rows": {"column": "type", "values": ["x"]}}
@@ -1513,9 +1532,29 @@ def test_a_third_label_value_is_an_error_that_says_how_to_leave_its_rows_out(tmp
     issue = _label_issue(tmp_path, values, "Churned", column="status")
     assert issue.level == "error"
     assert issue.message == (
-        "unexpected labels in 1 row: 'Joined' (1); expected 'Churned' or 'Stayed' (leave such "
-        "rows out with rows: {column: status, not_values: [Joined]})"
+        "unexpected labels in 1 row: 'Joined' (1); expected 'Churned' or 'Stayed' (score such "
+        "rows without training on them with label: {unlabelled: [Joined]}, or leave them out "
+        "with rows: {column: status, not_values: [Joined]})"
     )
+
+
+def test_label_values_named_unlabelled_are_read_as_not_known_and_counted(tmp_path):
+    """`unlabelled: [joined]` (any case): the new customer's outcome is NA, the others' as
+    before, and validate's line counts them apart from the churn rate."""
+    customers = customers_frame().assign(status=["Churned", "Stayed", "Joined", "Stayed"])
+    label = {"column": "status", "positive": "Churned", "unlabelled": ["joined"]}
+    tables, report = check(tmp_path, customers=customers, specs={"customers": {"label": label}})
+    assert tables is not None and not report.issues
+    assert tables.customers["label"].tolist() == [True, False, pd.NA, False]
+    (labels,) = [summary.labels for summary in report.tables if summary.labels is not None]
+    assert _label_line(labels) == (
+        "label status: Churned (churned) 1, Stayed 2: churn rate 33.3%; "
+        "unlabelled (scored, not trained on): Joined 1"
+    )
+    label["unlabelled"] = ["churned"]
+    path = write_dataset(tmp_path, customers=customers, specs={"customers": {"label": label}})
+    with pytest.raises(ConfigError, match="the positive value 'Churned' is also listed as unl"):
+        load_config(path)
 
 
 def test_missing_labels_are_errors(tmp_path):

@@ -90,6 +90,15 @@ def test_label_column_definition_uses_the_snapshot_label():
     assert labels[2]["eligible"] and labels[2]["observed"]
 
 
+def test_an_unlabelled_snapshot_row_is_eligible_and_never_observed():
+    """Maven's 'Joined' customers (label NA): scored as active, never trained on."""
+    people = customers([1, 2, 3], label=pd.array([True, None, False], dtype="boolean"))
+    tables = make_tables(customer_frame=people)
+    labels = _by_id(label_churn(tables, ChurnSpec(definition="label_column"), cutoffs=CUTOFF))
+    assert [labels[i]["observed"] for i in (1, 2, 3)] == [True, False, True]
+    assert labels[2]["eligible"] and not labels[2]["churned"]
+
+
 def test_later_interactions_do_not_make_inactivity_labels_observed():
     from tests.frames import interactions
 

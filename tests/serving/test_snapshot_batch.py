@@ -135,6 +135,25 @@ def test_a_snapshot_without_a_date_is_not_scored_as_of_a_later_day(trained, tmp_
     assert _prepare(dateless, champion, tmp_path, cutoff=today.date()).cutoff == today
 
 
+def test_customers_whose_label_is_unlabelled_are_scored_and_never_trained_on(trained, tmp_path):
+    """Maven's 'Joined' customers (new this quarter) are current customers to call, whose
+    outcome nobody knows yet: `label.unlabelled` scores them beside the stayers, and
+    training's rows leave them out."""
+    champion, source = trained
+    customers = pd.read_csv(source.with_name("customers.csv"))
+    joined = customers.index[customers["Churn"] == "No"][:40]
+    customers.loc[joined, "Churn"] = "Joined"
+    label = {"column": "Churn", "positive": "Yes", "unlabelled": ["Joined"]}
+    config = _extract(source, "joined.csv", customers, label=label)
+    scored = set(_prepare(config, champion, tmp_path).features["customer_id"])
+    ids = customers["customerID"]
+    assert set(ids[joined]) <= scored and not set(ids[customers["Churn"] == "Yes"]) & scored
+    run = load_config(config)
+    trained_on = set(run_protocol(load_tables(run), run).data.frame["customer_id"])
+    assert len(trained_on) == len(customers) - len(joined)
+    assert not set(ids[joined]) & trained_on
+
+
 def _unfilled(model: ChurnModel, features: pd.DataFrame) -> np.ndarray:
     """The booster's own probabilities, blanks left to its default branches."""
     margin = model.booster.predict(model.layout.dmatrix(features), output_margin=True)
