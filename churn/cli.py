@@ -341,6 +341,7 @@ def score(
         prepare,
         unseen_levels,
     )
+    from serving.ranking import unvalued_note
     from serving.settings import Settings
 
     run = load_config(config)
@@ -371,6 +372,8 @@ def score(
                 else ""
             )
         )
+    if (unvalued := unvalued_note(result.unvalued, result.rows)) is not None:
+        console.print(f"[yellow]note:[/] {unvalued}", highlight=False)
     if len(job.left_out):
         why = left_out.summary(job.left_out, run)
         console.print(f"{len(job.left_out):,} customers not scored: {why}")
@@ -509,6 +512,7 @@ def worklist(
     from features.contract import load_config
     from serving import store
     from serving.queries import NoScoresError, WorklistQuery, segment_pair
+    from serving.ranking import unvalued_note
     from serving.settings import Settings
     from serving.worklist_file import BANDS, SORTS, TIERS, worklist_frame, worklist_rows
 
@@ -534,6 +538,10 @@ def worklist(
             where = engine.url.render_as_string(hide_password=True)
             raise NoScoresError(f"{error} (the score store read: {where})") from None
         batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
+        if batch is not None and sort == "value_at_risk":
+            said = unvalued_note(store.unvalued(engine, batch["id"]), batch["rows"])
+            if said is not None:
+                make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")
         if frame.empty:
             make_console().print(_nobody(engine, pair, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:

@@ -122,7 +122,7 @@ class FeatureSpec:
         if any(name not in columns for name in names):
             return [None] * rows
         lists = [_as_list(columns[name]) for name in names]
-        masks = {name: _missing_mask(columns[name]) for name in names}
+        masks = {name: missing_mask(columns[name]) for name in names}
         missing = np.logical_or.reduce([np.zeros(rows, dtype=bool), *masks.values()])
         ones = _ones(columns[names[0]]) if self.reason_one else np.zeros(rows, dtype=bool)
         fills = tuple(
@@ -142,7 +142,7 @@ class FeatureSpec:
                 rendered[i] = self.reason_zero
         if self.reason_missing and self.name in columns:
             own = masks.get(self.name)
-            own = _missing_mask(columns[self.name]) if own is None else own
+            own = missing_mask(columns[self.name]) if own is None else own
             for i in np.flatnonzero(own).tolist():
                 rendered[i] = self.reason_missing
         return rendered
@@ -171,7 +171,7 @@ class FeatureSpec:
         if any(name not in columns for name in names):
             return
         known = ~np.logical_or.reduce(
-            [masks[n] if n in masks else _missing_mask(columns[n]) for n in names]
+            [masks[n] if n in masks else missing_mask(columns[n]) for n in names]
         )
         if allowed is not None:
             known &= allowed
@@ -244,7 +244,7 @@ def _ones(values: Sequence[object]) -> np.ndarray:
     return array == 1
 
 
-def _missing_mask(values: Sequence[object]) -> np.ndarray:
+def missing_mask(values: Sequence[object]) -> np.ndarray:
     """None, NaN, pd.NA and NaT all mean "no value": a reason never shows them."""
     array = np.asarray(values)
     if array.dtype.kind == "f":

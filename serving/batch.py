@@ -114,6 +114,8 @@ class BatchResult:
     """The batch of the same model version and cutoff this one replaced, if any."""
     row_number_ids: bool = False
     """The ids are row numbers: compared with no other batch (`store`)."""
+    unvalued: int = 0
+    """Customers whose value is unknown (a blank value column): no value at risk."""
 
     @property
     def per_second(self) -> float:
@@ -188,6 +190,7 @@ class Job:
             movement=movement,
             replaced=replaced,
             row_number_ids=self.row_number_ids,
+            unvalued=int(np.isnan(np.asarray(ranked["value"], dtype=np.float64)).sum()),
         )
 
 

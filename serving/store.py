@@ -452,6 +452,15 @@ class Movement:
     batch's: part of the movement is then the model's, not the customers'."""
 
 
+def unvalued(engine: Engine, batch_id: int) -> int:
+    """The batch's customers without a value (no value at risk to rank them by)."""
+    query = sa.select(sa.func.count()).where(
+        scores.c.batch_id == batch_id, scores.c.value.is_(None)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
+
+
 def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement | None:
     """The batch's movement since its previous batch; None when it had none."""
     counted = sa.func.count()

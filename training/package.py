@@ -9,6 +9,7 @@ import pandas as pd
 
 from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
+from churn.sides import churn_sides
 from features.contract import RunConfig
 from features.registry import safer_when
 from features.tables import Tables, data_end, numbers, undo_by
@@ -59,6 +60,7 @@ def package_model(
         "training_highest": _highest_risky(rows, data.specs),
         "twin_attributes": twin_attributes(rows, data.specs),
         "complete_attributes": _complete_attributes(rows, data.specs),
+        "churn_sides": churn_sides(rows, data.specs, rows["churned"].to_numpy(dtype=bool)),
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,

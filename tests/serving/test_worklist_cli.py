@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from churn.cli import app
 from serving import queries, store
+from serving.ranking import unvalued_note
 from tests.serving.api_helpers import stored_row
 
 pytestmark = pytest.mark.slow
@@ -138,6 +139,27 @@ def test_sorting_by_change_without_an_earlier_batch_says_so(served, tmp_path):
     assert result.exit_code == 0, result.output
     assert "compared with no earlier one" in " ".join(result.output.split())
     assert list(pd.read_csv(out)["customer_id"]) == [1, 2, 0]
+
+
+def test_a_list_by_value_at_risk_says_how_many_customers_it_cannot_value(served, tmp_path):
+    """An operator's revenue was blank for 43% of its customers, who churned at 45%: by
+    value at risk they follow every valued customer, and the list says so (by
+    probability it need not)."""
+    url = f"sqlite:///{tmp_path / 'unvalued.db'}"
+    rows = [stored_row(str(i)) for i in range(10)]
+    for row in rows[:4]:
+        row.update(value=None, value_at_risk=None, probability=0.9, band="high")
+    _write_batch(url, rows, "2024-06-30")
+    said = " ".join(run(served, "--limit", "3", database_url=url).output.split())
+    assert said.startswith(
+        "note: 4 of 10 customers (40%) have no value (a blank value column, or no spend to "
+        "value them by): their value at risk is unknown, and a worklist by value at risk lists "
+        "them after every valued customer; `--sort probability` (sort=probability in the API) "
+        "ranks everyone by risk"
+    )
+    by_risk = run(served, "--limit", "3", "--sort", "probability", database_url=url)
+    assert "no value" not in by_risk.output
+    assert unvalued_note(0, 10) is None and unvalued_note(1, 21) is None  # under 5%
 
 
 def test_a_segment_reads_name_colon_value_as_the_api_writes_it(served):

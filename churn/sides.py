@@ -1,0 +1,165 @@
+"""Which side of the overall churn rate a feature's values sit on in the training rows.
+
+A reason reads as a claim about the customer's value: "DATA_VOLUME 8,835 (typical 189)"
+raising the risk says heavy data users churn more. Where the model learned no direction
+for a feature (its effect turns, or overlapping columns compensate each other), a TreeSHAP
+cell's sign can say the opposite of what the data say of that value: on an African
+operator's snapshot 29% of the risk reasons named heavy usage, where customers at 3,780
+MB or more churned at 3.2% against 19% overall. Such a cell is the trees' bookkeeping
+between columns, not a cause a retention agent can read (`serving/reasons.py` drops it).
+
+Computed once when a model is packaged (`training/package.py`), kept in its `info` as
+plain lists, and read by serving for every row it explains.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from features.registry import FeatureSpec
+from features.tables import numbers
+
+SIDE_BINS = 10
+"""Quantile bins of a numeric feature's training values (fewer where values repeat)."""
+SIDE_Z = 3.0
+"""How many standard errors a bin's churn rate must lie from the overall rate to count."""
+SIDE_RATIO = 1.5
+"""And by how much, as a ratio either way: a bin at 17% beside 19% overall is no side."""
+MIN_SIDE_ROWS = 30
+SIDE_SAMPLE_ROWS = 100_000
+
+RISKIER, SAFER = 1, -1
+
+
+def churn_sides(
+    rows: pd.DataFrame, specs: Sequence[FeatureSpec], churned: np.ndarray
+) -> dict[str, Any]:
+    """Per feature of `specs`, the side of the overall churn rate each part of its range
+    sits on: numeric features by quantile bins (`{"edges": [...], "sides": [...],
+    "blank": side}`), categorical ones by level (`{"levels": {level: side}, "blank":
+    side}`); +1 churns clearly more, -1 clearly less, 0 neither. JSON-ready."""
+    if len(rows) > SIDE_SAMPLE_ROWS:
+        picked = np.random.default_rng(0).choice(len(rows), SIDE_SAMPLE_ROWS, replace=False)
+        rows, churned = rows.iloc[np.sort(picked)], churned[np.sort(picked)]
+    y = np.asarray(churned, dtype=np.float64)
+    base = float(y.mean()) if len(y) else math.nan
+    if not 0 < base < 1:
+        return {}
+    found: dict[str, Any] = {}
+    for spec in specs:
+        if spec.name not in rows:
+            continue
+        if spec.dtype == "category":
+            found[spec.name] = _level_sides(rows[spec.name], y, base)
+        else:
+            found[spec.name] = _numeric_sides(numbers(rows[spec.name]), y, base)
+    return found
+
+
+def _side(churners: float, n: int, base: float) -> int:
+    """+1 / -1 where `churners` of `n` rows churn clearly more / less than `base`."""
+    if n < MIN_SIDE_ROWS:
+        return 0
+    rate = churners / n
+    z = (rate - base) / math.sqrt(base * (1 - base) / n)
+    if z >= SIDE_Z and rate >= base * SIDE_RATIO:
+        return RISKIER
+    if z <= -SIDE_Z and rate * SIDE_RATIO <= base:
+        return SAFER
+    return 0
+
+
+def _numeric_sides(values: np.ndarray, y: np.ndarray, base: float) -> dict[str, Any]:
+    blank = np.isnan(values)
+    known = values[~blank]
+    edges = (
+        np.unique(np.quantile(known, np.linspace(0, 1, SIDE_BINS + 1)[1:-1])) if len(known) else []
+    )
+    bins = _bin_of(values[~blank], np.asarray(edges))
+    churners = np.bincount(bins, weights=y[~blank], minlength=len(edges) + 1)
+    counts = np.bincount(bins, minlength=len(edges) + 1)
+    return {
+        "edges": [float(edge) for edge in edges],
+        "sides": [_side(c, int(n), base) for c, n in zip(churners, counts, strict=True)],
+        "blank": _side(float(y[blank].sum()), int(blank.sum()), base),
+    }
+
+
+def _bin_of(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The bin of each value: how many edges lie below it (a value on an edge joins the
+    bin below it; `Sides.of_rows` bins alike)."""
+    return np.searchsorted(edges, values, side="left")
+
+
+def _level_sides(values: pd.Series, y: np.ndarray, base: float) -> dict[str, Any]:
+    text = values.astype("object")
+    blank = text.isna().to_numpy()
+    frame = pd.DataFrame({"level": text[~blank].astype(str).to_numpy(), "y": y[~blank]})
+    grouped = frame.groupby("level", sort=False)["y"].agg(["sum", "count"])
+    sides = {
+        str(level): side
+        for level, churners, n in zip(grouped.index, grouped["sum"], grouped["count"], strict=True)
+        if (side := _side(float(churners), int(n), base))
+    }
+    return {"levels": sides, "blank": _side(float(y[blank].sum()), int(blank.sum()), base)}
+
+
+@dataclass(frozen=True)
+class Sides:
+    """A model's `churn_sides`, ready for many rows: numeric features' edges padded to one
+    matrix, so a batch or a live run looks up every cell in one pass."""
+
+    numeric: tuple[str, ...]
+    edges: np.ndarray
+    """One row of edges per numeric feature, padded with +inf."""
+    sides: np.ndarray
+    """One row of bin sides per numeric feature, padded with 0."""
+    numeric_blank: np.ndarray
+    levels: Mapping[str, tuple[Mapping[str, int], int]]
+    """Per categorical feature: its levels' sides and a blank's."""
+
+    @classmethod
+    def of(cls, found: Mapping[str, Any], names: Sequence[str]) -> Sides:
+        """The sides of `names` among `found` (`churn_sides`; an older model has none)."""
+        numeric = [n for n in names if n in found and "edges" in found[n]]
+        width = max((len(found[n]["edges"]) for n in numeric), default=0)
+        edges = np.full((len(numeric), width), np.inf)
+        sides = np.zeros((len(numeric), width + 1), dtype=np.int8)
+        for i, name in enumerate(numeric):
+            known = found[name]["edges"]
+            edges[i, : len(known)] = known
+            sides[i, : len(known) + 1] = found[name]["sides"]
+        levels = {
+            n: (found[n]["levels"], found[n]["blank"])
+            for n in names
+            if n in found and "levels" in found[n]
+        }
+        blank = np.array([found[n]["blank"] for n in numeric], dtype=np.int8)
+        return cls(tuple(numeric), edges, sides, blank, levels)
+
+    def of_rows(self, features: Mapping[str, Any], n: int) -> dict[str, np.ndarray]:
+        """Per feature in `features`, each row's side (+1 / -1 / 0)."""
+        found: dict[str, np.ndarray] = {}
+        present = [i for i, name in enumerate(self.numeric) if name in features]
+        if present:
+            values = np.column_stack([numbers(features[self.numeric[i]]) for i in present])
+            edges = self.edges[present]
+            # per cell, how many of its feature's edges lie below the value
+            bins = (values[:, :, None] > edges[None, :, :]).sum(axis=2)
+            sides = self.sides[present][np.arange(len(present))[None, :], bins]
+            sides = np.where(np.isnan(values), self.numeric_blank[present][None, :], sides)
+            for k, i in enumerate(present):
+                found[self.numeric[i]] = sides[:, k]
+        for name, (levels, blank) in self.levels.items():
+            if name in features and (levels or blank):
+                values = pd.Series(np.asarray(features[name], dtype=object))
+                found[name] = np.where(
+                    values.isna(), blank, values.astype(str).map(levels).fillna(0)
+                ).astype(np.int8)
+        return {name: sides for name, sides in found.items() if len(sides) == n}

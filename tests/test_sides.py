@@ -1,0 +1,44 @@
+"""Which side of the overall churn rate a feature's values sit on (`churn.sides`)."""
+
+import numpy as np
+import pandas as pd
+
+from churn.sides import Sides, churn_sides
+from features.attributes import attribute_spec
+
+
+def _rows(n: int = 4000) -> tuple[pd.DataFrame, np.ndarray]:
+    """Heavy users churn at 3%, light ones at 40%, blanks at 60%, in the south; a fifth of
+    that in the north: about 22% overall."""
+    rng = np.random.default_rng(0)
+    volume = rng.uniform(0, 1000, n)
+    volume[: n // 5] = np.nan
+    region = np.where(rng.random(n) < 0.5, "north", "south")
+    rate = np.where(np.isnan(volume), 0.6, np.where(volume > 700, 0.03, 0.4))
+    rate = rate * np.where(region == "north", 0.2, 1.0)
+    churned = rng.random(n) < rate
+    return pd.DataFrame({"volume": volume, "region": region}), churned
+
+
+def test_each_bin_level_and_blank_is_on_the_side_its_churn_rate_is_clearly_on():
+    rows, churned = _rows()
+    specs = [attribute_spec("volume", "numeric"), attribute_spec("region", "categorical")]
+    found = churn_sides(rows, specs, churned)
+    volume = found["volume"]
+    assert len(volume["edges"]) == 9 and volume["blank"] == 1
+    assert volume["sides"][-3:] == [-1, -1, -1]  # above 700: 3% (1.5% in the north)
+    assert found["region"] == {"levels": {"north": -1, "south": 1}, "blank": 0}
+    sides = Sides.of(found, ["volume", "region"])
+    posted = {"volume": np.array([950.0, np.nan, 100.0]), "region": ["south", None, "west"]}
+    by_row = sides.of_rows(posted, 3)
+    assert by_row["volume"].tolist() == [-1, 1, volume["sides"][1]]
+    assert by_row["region"].tolist() == [1, 0, 0]  # a level training never held: no side
+
+
+def test_a_feature_whose_every_value_churns_alike_has_no_side():
+    rng = np.random.default_rng(1)
+    rows = pd.DataFrame({"noise": rng.normal(size=3000)})
+    churned = rng.random(3000) < 0.2
+    found = churn_sides(rows, [attribute_spec("noise", "numeric")], churned)
+    assert set(found["noise"]["sides"]) == {0} and found["noise"]["blank"] == 0
+    assert churn_sides(rows, [attribute_spec("noise", "numeric")], np.zeros(3000, bool)) == {}
