@@ -706,18 +706,21 @@ class Explainer:
         self, features: Mapping[str, Any], candidates: np.ndarray
     ) -> Iterator[tuple[int, np.ndarray]]:
         """The cells of features DOMAIN.md does not read whose sign says the opposite of
-        what the training rows say of their value (`churn.sides`): raising the risk from values that
-        churned clearly less than the rest, or lowering it from values that churned clearly
-        more. "DATA_VOLUME 8,835 (typical 189)" raised the risk of a customer at 0.3%."""
+        what the training rows say of their value (`churn.sides`): raising the risk from
+        values that churned clearly less than the rest, or lowering it from values that
+        churned clearly more. "DATA_VOLUME 8,835 (typical 189)" raised the risk of a
+        customer at 0.3%."""
         if not self.sides:
             return
         sides, columns = self._sides_judged
-        for source, side in sides.of_rows(features, len(candidates)).items():
-            cells = candidates[:, columns[source]]
-            yield (
-                columns[source],
-                ((cells > 0) & (side == SAFER)) | ((cells < 0) & (side == RISKIER)),
-            )
+        names, side = sides.of_rows(features, len(candidates))
+        if not names:
+            return
+        at = [columns[name] for name in names]
+        cells = candidates[:, at]
+        against = ((cells > 0) & (side == SAFER)) | ((cells < 0) & (side == RISKIER))
+        for k in np.flatnonzero(against.any(axis=0)).tolist():
+            yield at[k], against[:, k]
 
     @cached_property
     def _neutral_points(self) -> list[tuple[int, str, float]]:

@@ -30,9 +30,10 @@ def test_each_bin_level_and_blank_is_on_the_side_its_churn_rate_is_clearly_on():
     assert found["region"] == {"levels": {"north": -1, "south": 1}, "blank": 0}
     sides = Sides.of(found, ["volume", "region"])
     posted = {"volume": np.array([950.0, np.nan, 100.0]), "region": ["south", None, "west"]}
-    by_row = sides.of_rows(posted, 3)
-    assert by_row["volume"].tolist() == [-1, 1, volume["sides"][1]]
-    assert by_row["region"].tolist() == [1, 0, 0]  # a level training never held: no side
+    names, by_row = sides.of_rows(posted, 3)
+    assert names == ["volume", "region"]
+    assert by_row[:, 0].tolist() == [-1, 1, volume["sides"][1]]
+    assert by_row[:, 1].tolist() == [1, 0, 0]  # a level training never held: no side
 
 
 def test_a_feature_whose_every_value_churns_alike_has_no_side():
