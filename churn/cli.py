@@ -193,12 +193,12 @@ def describe(config: ConfigOption) -> None:
     run = load_config(config)
     tables = load_tables(run)
     console = make_console()
-    summary.print_specs(console, _declared_specs(tables))
+    summary.print_specs(console, _declared_specs(tables, run.churn.horizon_days))
     if (said := _never_unmatched(run, tables)) is not None:
         console.print(f"[yellow]warning:[/] {config}: {said}", highlight=False)
 
 
-def _declared_specs(tables: Tables) -> list[FeatureSpec]:
+def _declared_specs(tables: Tables, horizon_days: int) -> list[FeatureSpec]:
     """The features these tables yield, the fitted ones (wallet, BG/NBD) included."""
     from features.activity import day_of
     from features.build import declared_features
@@ -207,7 +207,8 @@ def _declared_specs(tables: Tables) -> list[FeatureSpec]:
 
     end = tables.observed_until or pd.Timestamp.today()
     declared = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
-    return with_fitted_features(declared, attributes=bool(tables.attributes))
+    attributes = bool(tables.attributes)
+    return with_fitted_features(declared, horizon_days=horizon_days, attributes=attributes)
 
 
 def _never_unmatched(run: RunConfig, tables: Tables) -> str | None:
@@ -218,7 +219,7 @@ def _never_unmatched(run: RunConfig, tables: Tables) -> str | None:
 
     if set(run.reasons.never) <= set(tables.attributes):
         return None
-    features = {spec.name for spec in _declared_specs(tables)}
+    features = {spec.name for spec in _declared_specs(tables, run.churn.horizon_days)}
     said = unmatched(
         "reasons.never", run.reasons.never, features, tables.unread_columns, noun="feature"
     )

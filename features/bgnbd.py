@@ -50,7 +50,8 @@ SPECS = [
         "float",
         Mechanism.RECENCY,
         "BG/NBD expected purchases in the churn horizon after the cutoff.",
-        "{expected_purchases_horizon_bgnbd!g} purchases expected in the coming horizon (BG/NBD)",
+        "{expected_purchases_horizon_bgnbd!g} purchases expected in the next {horizon_days} "
+        "days at their buying rate so far",
     ),
 ]
 
@@ -132,9 +133,16 @@ class BGNBD(BaseEstimator):
         return np.maximum(np.nan_to_num(expected, nan=0.0, posinf=0.0), 0.0)
 
 
-def fitted_specs() -> list[FeatureSpec]:
-    """BG/NBD's declarations, as a model trained with it has them."""
-    return [spec.renamed(family="bgnbd") for spec in SPECS]
+def fitted_specs(horizon_days: int) -> list[FeatureSpec]:
+    """BG/NBD's declarations, as a model trained with it has them: the expected purchases
+    say their window in days ("in the coming horizon (BG/NBD)" was a modeller's words)."""
+    return [
+        spec.renamed(family="bgnbd", reason=_in_days(spec.reason, horizon_days)) for spec in SPECS
+    ]
+
+
+def _in_days(reason: str | None, horizon_days: int) -> str | None:
+    return None if reason is None else reason.replace("{horizon_days}", f"{horizon_days:,}")
 
 
 def fitted_for(names: list[str]) -> bool:
@@ -151,7 +159,7 @@ def complete_bgnbd(
     frame = features.frame
     train = frame if train_cutoffs is None else frame[frame["cutoff"].isin(train_cutoffs)]
     model = BGNBD().fit(train)
-    specs = [*features.specs, *fitted_specs()]
+    specs = [*features.specs, *fitted_specs(horizon_days)]
     return replace(features, frame=add_bgnbd(frame, model, horizon_days), specs=specs), model
 
 

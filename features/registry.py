@@ -197,7 +197,7 @@ def _singular(text: str) -> str:
     """'1 days' -> '1 day', '1 categories' -> '1 category': a count of one in any
     template, where `reason_one` was not written for it (an event type's own templates);
     a count of none as none ("bought from no category in the last 180 days, 2 fewer than
-    the half-year before", "no purchase expected in the coming horizon"); and a negative
+    the half-year before", "no purchase expected in the next 90 days"); and a negative
     number shown as zero without its sign ("last satisfaction score -0.0" of a -0.02)."""
     if "-0" in text:
         text = _NEGATIVE_ZERO.sub(r"\1", text)

@@ -97,10 +97,26 @@ CATEGORY_SPECS = [
 ]
 
 
+INFERRED_CONSUMABLES = (
+    "{consumables_share_90d:.0%} of the last 90 days' spend on low-price categories"
+)
+"""The consumables reason where the data name none (`consumable_categories`): the cheaper
+categories are inferred, and a die-cast model seller's motorcycles and planes read as
+"consumables" to a retention team."""
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     if ctx.orders is None:
         return []
-    return TREND_SPECS + (CATEGORY_SPECS if ctx.categories else [])
+    if not ctx.categories:
+        return TREND_SPECS
+    if ctx.tables.consumable_categories is not None:
+        return TREND_SPECS + CATEGORY_SPECS
+    inferred = [
+        replace(spec, reason=INFERRED_CONSUMABLES) if spec.name == "consumables_share_90d" else spec
+        for spec in CATEGORY_SPECS
+    ]
+    return TREND_SPECS + inferred
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:

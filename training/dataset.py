@@ -254,13 +254,16 @@ def _as_served(
     return replace(built, frame=frame)
 
 
-def with_fitted_features(specs: list[FeatureSpec], *, attributes: bool = True) -> list[FeatureSpec]:
+def with_fitted_features(
+    specs: list[FeatureSpec], *, horizon_days: int, attributes: bool = True
+) -> list[FeatureSpec]:
     """The features a model trained on data declaring `specs` has: those, and the ones
     fitted in training (`assemble`): the estimated wallet (only from `attributes` that
-    can tell customers' wallets apart: `complete_wallet`) and BG/NBD's."""
+    can tell customers' wallets apart: `complete_wallet`) and BG/NBD's (over the churn
+    horizon)."""
     names = [spec.name for spec in specs]
     fitted = estimated_specs() if attributes and estimated_for(names) else []
-    fitted += fitted_specs() if fitted_for(names) else []
+    fitted += fitted_specs(horizon_days) if fitted_for(names) else []
     return [*specs, *fitted]
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.bgnbd import BGNBD, DAYS_PER_UNIT, SPECS
+from features.bgnbd import BGNBD, DAYS_PER_UNIT, fitted_specs
 
 
 def _simulate(n: int, r: float, alpha: float, a: float, b: float, weeks: float, seed: int):
@@ -94,6 +94,6 @@ def test_orders_all_on_the_first_day_are_no_repeat_purchase():
 def test_expected_purchases_read_as_a_number_that_tells_customers_apart(expected, shown):
     """Olist's 0.0019 and 0.0208 (a population mean of 0.0055) both read "0.0 purchases
     expected in the coming horizon", in their favour for some and raising for others."""
-    spec = next(s for s in SPECS if s.name == "expected_purchases_horizon_bgnbd")
+    spec = next(s for s in fitted_specs(180) if s.name == "expected_purchases_horizon_bgnbd")
     text = spec.render({spec.name: expected})
-    assert text == f"{shown} expected in the coming horizon (BG/NBD)"
+    assert text == f"{shown} expected in the next 180 days at their buying rate so far"

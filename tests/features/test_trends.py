@@ -76,6 +76,23 @@ def test_consumables_inferred_from_low_median_amount_when_not_configured():
     assert one["consumables_share_90d"] == 1.0
 
 
+def test_inferred_consumables_read_as_low_price_categories():
+    """A die-cast model seller's cheaper lines (motorcycles, planes) were "consumables" in
+    reasons; only configured ones are called so."""
+    inferred = build(_defector_tables(consumables=None, shop=True), cutoffs=CUTOFF)
+    configured = build(_defector_tables(), cutoffs=CUTOFF)
+    said = {
+        name: next(s for s in built.specs if s.name == "consumables_share_90d").render(
+            {"consumables_share_90d": 1.0}
+        )
+        for name, built in (("inferred", inferred), ("configured", configured))
+    }
+    assert said == {
+        "inferred": "100% of the last 90 days' spend on low-price categories",
+        "configured": "100% of the last 90 days' spend on consumables",
+    }
+
+
 def test_the_inferred_consumables_are_named_for_a_model_to_keep():
     """A model keeps the set inferred in training (`ChurnModel.consumable_categories`):
     a live request's few lines would infer another."""

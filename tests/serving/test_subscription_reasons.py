@@ -25,7 +25,7 @@ DECLARED = [
     *_declared(subscription, "subscription"),
     *_declared(cancellations, "cancellations", [*cancellations.SPECS, cancellations.SINCE_PAYMENT]),
     *wallet.estimated_specs(),
-    *bgnbd.fitted_specs(),
+    *bgnbd.fitted_specs(90),
 ]
 SPECS = in_words_of(PAYMENTS, DECLARED)
 TYPICAL = {  # the training medians a model keeps
@@ -176,5 +176,5 @@ def test_a_shops_models_of_buying_are_no_reasons_for_invoices():
     (texts,) = _reasons([row], [contributions], specs=shop)
     assert texts == [
         "customers like them spend up to 17,995 a year",
-        "in their favour: 2.9 purchases expected in the coming horizon (BG/NBD)",
+        "in their favour: 2.9 purchases expected in the next 90 days at their buying rate so far",
     ]

@@ -345,13 +345,15 @@ def test_the_features_a_model_has_include_those_fitted_in_training():
 
     buying = [spec(n) for n in ("spend_365d", "orders_total", "days_since_first_purchase")]
     buying.append(spec("days_since_last_purchase"))
-    names = [s.name for s in with_fitted_features(buying)]
+    names = [s.name for s in with_fitted_features(buying, horizon_days=90)]
     assert {"wallet_365d", "wallet_share_365d", "p_alive_bgnbd"} <= set(names)
     supplied = [*buying, spec("wallet_share_365d")]
-    assert "wallet_365d" not in [s.name for s in with_fitted_features(supplied)]
-    assert with_fitted_features([spec("events_login_30d")]) == [spec("events_login_30d")]
+    assert "wallet_365d" not in [s.name for s in with_fitted_features(supplied, horizon_days=90)]
+    assert with_fitted_features([spec("events_login_30d")], horizon_days=90) == [
+        spec("events_login_30d")
+    ]
     # nothing to estimate a wallet from (CDNOW: purchases alone): BG/NBD's only
-    bare = [s.name for s in with_fitted_features(buying, attributes=False)]
+    bare = [s.name for s in with_fitted_features(buying, horizon_days=90, attributes=False)]
     assert "wallet_365d" not in bare and "p_alive_bgnbd" in bare
 
 
