@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import itertools
 import json
 import logging
@@ -24,7 +23,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal
 
 import numba
 import numpy as np
@@ -41,7 +40,7 @@ from pandas.api.types import (
 )
 from pandas.tseries.api import guess_datetime_format
 
-from features import workbooks
+from features import encodings, workbooks
 from features.contract import (
     MONEY_COLUMNS,
     UNTYPED_EVENT,
@@ -58,6 +57,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
+from features.encodings import UTF8, Decoding, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, not_an_attribute
 from features.label_values import conventional
@@ -250,6 +250,8 @@ class _Table:
     """A CSV file's lines above its header: a title, skipped (`_csv_header`)."""
     sheets: Sheets | None = None
     """A workbook's sheets holding the table (`workbooks.choose`)."""
+    decoding: Decoding = UTF8
+    """A text file's encoding (`_text_decoding`)."""
     numbered: bool = False
     """Whether the rows were numbered as the customers' ids (`_supplied_columns`)."""
     header: list[str] = field(default_factory=list)
@@ -683,6 +685,10 @@ def _read(
         return None
     if (misnamed := _misnamed(path)) is not None:
         table.warning(None, 0, misnamed)
+    decoding = _text_decoding(table, path, spec.encoding, fmt)
+    if decoding is None:
+        return None
+    table.decoding = decoding
     header = _header(table, fmt, config)
     if header is None:
         return None
@@ -779,7 +785,7 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
     try:
         table.raw = _read_columns(table, fmt, own, spec.not_missing)
     except _READ_ERRORS as exc:
-        where = _bad_json_line(path) if fmt == "json" else None
+        where = _bad_json_line(path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return False
     for lookup, looked_up in zip(spec.lookups, header.looked_up, strict=True):
@@ -868,8 +874,13 @@ def _label_file(table: _Table, path: Path, name: str, available: list[str]) -> p
     if not path.is_file():
         table.error("label", 0, f"{where}: file not found")
         return None
+    decoding = _text_decoding(table, path, None, "csv", where=f"{where}: ")
+    if decoding is None:
+        return None
     try:
-        labels = pd.read_csv(path, header=None, dtype="str", sep="\t", skip_blank_lines=False)
+        labels = pd.read_csv(
+            path, header=None, dtype="str", sep="\t", skip_blank_lines=False, **decoding.options()
+        )
     except _READ_ERRORS as exc:
         table.error("label", 0, f"{where}: cannot read the file: {_first_line(exc)}")
         return None
@@ -915,14 +926,18 @@ def _lookup(
         return None
     if (misnamed := _misnamed(path)) is not None:
         table.warning(None, 0, f"{where}: {misnamed}")
+    decoding = _text_decoding(table, path, lookup.encoding, fmt, where=f"{where}: ")
+    if decoding is None:
+        return None
     wanted = [lookup.on, *lookup.columns]
     try:
         if fmt == "csv":
-            above, sep = _csv_header(path, wanted)
-            header = list(pd.read_csv(path, sep=sep, nrows=0, skiprows=above).columns)
+            above, sep = _csv_header(path, wanted, decoding)
+            options = {"sep": sep, "skiprows": above, **decoding.options()}
+            header = list(pd.read_csv(path, nrows=0, **options).columns)
             missing = [c for c in wanted if c not in header]
             usecols = [c for c in wanted if c in header]
-            frame = pd.read_csv(path, sep=sep, dtype="str", usecols=usecols, skiprows=above)
+            frame = pd.read_csv(path, dtype="str", usecols=usecols, **options)
         else:
             if fmt == "excel":
                 sheets = workbooks.choose(path, None, wanted, MISSING_TEXT)
@@ -930,7 +945,7 @@ def _lookup(
             elif fmt == "parquet":
                 read = pd.read_parquet(path)
             else:
-                read = pd.read_json(path, lines=True)
+                read = pd.read_json(path, lines=True, **decoding.options())
             header, missing = list(read.columns), [c for c in wanted if c not in read]
             text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
             frame = text.where(read.notna(), None)
@@ -1143,17 +1158,26 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         if fmt == "parquet":
             return pq.read_schema(table.path).names
         if fmt == "json":
-            _check_json_head(table.path)
-            return list(_parsed_json(table.path).columns)  # every line's keys (read next)
+            _check_json_head(table.path, table.decoding)
+            return list(_parsed_json(table.path, table.decoding).columns)  # every line's keys
         if names is None:
             wanted = [*table.sources.values()]
-            table.lines_above, table.separator = _csv_header(table.path, wanted)
+            table.lines_above, table.separator = _csv_header(table.path, wanted, table.decoding)
             if (above := skipped(table.lines_above, unit="line")) is not None:
                 table.warning(None, 0, above)
             options = {"sep": table.separator, "skiprows": table.lines_above}
-            return list(pd.read_csv(table.path, nrows=0, **options).columns)
-        table.separator = _delimiter(table.path)
-        lines = pd.read_csv(table.path, nrows=2, sep=table.separator, header=None, dtype="str")
+            return list(
+                pd.read_csv(table.path, nrows=0, **options, **table.decoding.options()).columns
+            )
+        table.separator = _delimiter(table.path, table.decoding)
+        lines = pd.read_csv(
+            table.path,
+            nrows=2,
+            sep=table.separator,
+            header=None,
+            dtype="str",
+            **table.decoding.options(),
+        )
         first = list(lines.iloc[0].fillna("")) if len(lines) else []
         if len(first) != len(names):
             what = f"the first line has {len(first)} fields; column_names names {len(names)}"
@@ -1177,7 +1201,7 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         table.error(None, 0, "the file is empty: no header line and no rows")
         return None
     except _READ_ERRORS as exc:
-        where = _bad_json_line(table.path) if fmt == "json" else None
+        where = _bad_json_line(table.path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return None
 
@@ -1257,7 +1281,8 @@ def _read_columns(
     pyarrow infers types per block and gives up when a later block disagrees (a stray word
     in a number column); the C parser then reads everything as text so the checks can say
     which rows are wrong. Columns separated by runs of blanks go to the C parser at once
-    (pyarrow splits on one character).
+    (pyarrow splits on one character), and so does text not in UTF-8 (pyarrow's reader
+    has no fallback for the bytes cp1252 leaves undefined).
     """
     path = table.path
     columns = list(dict.fromkeys(sources.values()))
@@ -1266,7 +1291,7 @@ def _read_columns(
     if fmt == "excel" and table.sheets is not None:  # cells as typed: dates, numbers, text
         return workbooks.read(path, table.sheets, columns, _missing_text(not_missing))
     if fmt == "json":  # values as written: the checks parse dates and numbers themselves
-        return _parsed_json(path).reindex(columns=columns)
+        return _parsed_json(path, table.decoding).reindex(columns=columns)
     parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
     if table.spec.date_format is not None:  # '01022024' in %d%m%Y: keep the leading zero
         parsed_later = NUMBER_COLUMNS
@@ -1286,27 +1311,28 @@ def _read_columns(
         options.update(header=None, names=table.spec.column_names)
     if not_missing:
         options.update(keep_default_na=False, na_values=list(_missing_text(not_missing)))
-    if table.separator != BLANKS:
+    if table.separator != BLANKS and table.decoding == UTF8:
         try:
             return pd.read_csv(path, dtype=dtypes, engine="pyarrow", **options)
         except _READ_ERRORS:
             pass
+    options.update(table.decoding.options())
     return pd.read_csv(path, dtype="str", engine="c", low_memory=False, **options)
 
 
-def _parsed_json(path: Path) -> pd.DataFrame:
+def _parsed_json(path: Path, decoding: Decoding) -> pd.DataFrame:
     stat = Path(path).stat()
-    return _json_lines(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    return _json_lines(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, decoding)
 
 
 @lru_cache(maxsize=1)
-def _json_lines(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+def _json_lines(path: str, mtime_ns: int, size: int, decoding: Decoding) -> pd.DataFrame:
     """A JSON-lines file parsed whole (pandas reads no subset of keys), once per command
     however many tables read it: a streaming log mapped as customers, events,
     interactions and cancellations was parsed four times, 25 s each for 1.9M lines. Keyed
     by the file's identity, so a changed file is read again; tables reindex their columns
     from it, copies that leave it as read. Nested objects are flattened (`_flattened`)."""
-    return _flattened(pd.read_json(path, lines=True, dtype=False))
+    return _flattened(pd.read_json(path, lines=True, dtype=False, **decoding.options()))
 
 
 def _flattened(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1333,20 +1359,20 @@ def _is_object(value: object) -> bool:
     return isinstance(value, dict)
 
 
-def _check_json_head(path: Path) -> None:
+def _check_json_head(path: Path, decoding: Decoding) -> None:
     """A ValueError unless the first lines of a JSON-lines file are objects (one per line,
     as event logs are exported): a file holding one JSON array is refused with that advice
     before pandas reads it whole."""
-    with _open_text(path) as handle:
+    with decoding.open(path) as handle:
         for _ in _json_rows(itertools.islice(handle, _JSON_HEAD_LINES)):
             pass
 
 
-def _bad_json_line(path: Path) -> str | None:
+def _bad_json_line(path: Path, decoding: Decoding) -> str | None:
     """Which line of a JSON-lines file is no JSON object ("line 1,001 is not JSON:
     ...", where the reader said only "at position 139100"); None when every line is."""
     try:
-        with _open_text(path) as handle:
+        with decoding.open(path) as handle:
             for _ in _json_rows(handle):
                 pass
     except ValueError as exc:
@@ -1375,15 +1401,41 @@ def _json_rows(lines: Iterable[str]) -> Iterator[dict]:
         yield row
 
 
-def _open_text(path: Path) -> TextIO:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    return opener(path, "rt", encoding="utf-8", errors="replace")
+def _text_decoding(
+    table: _Table, path: Path, declared: str | None, fmt: str, *, where: str = ""
+) -> Decoding | None:
+    """How a text file's bytes are read (`features/encodings.py`): as `declared`, else
+    UTF-8, else cp1252, said in one warning per file naming the first line that is not
+    UTF-8; None (said) when a declared encoding cannot decode the file, or is given for
+    a binary format. `where` names a file other than the table's (a lookup's)."""
+    if fmt not in ("csv", "json"):
+        if declared is None:
+            return UTF8
+        what = "encoding is for delimited text and JSON lines"
+        table.error(None, 0, f"{where}{what}; this is {_FORMAT_NAMES[fmt]}")
+        return None
+    encoding = encodings.canonical(declared or "utf-8")
+    try:
+        bad = first_undecodable(path, encoding)
+    except _READ_ERRORS as exc:  # a truncated .gz
+        table.error(None, 0, f"{where}cannot read the file: {_first_line(exc)}")
+        return None
+    if bad is None:
+        return Decoding(encoding)
+    if declared is not None:
+        what = f"not {declared} (encoding: {declared}) at {bad}"
+        table.error(None, 0, f"{where}{what}: set the encoding the file was written in")
+        return None
+    said = f"{where}not UTF-8 at {bad}: read as cp1252 (set encoding: if that is wrong)"
+    if not any(i.path == table.path and i.message == said for i in table.report.issues):
+        table.warning(None, 0, said)  # once, however many tables read the file
+    return windows_text()
 
 
-def _csv_header(path: Path, wanted: list[str]) -> tuple[int, str]:
+def _csv_header(path: Path, wanted: list[str], decoding: Decoding) -> tuple[int, str]:
     """The lines above delimited text's header (`header_row`: a title line is skipped)
     and its separator, told by the header line (`_separator`)."""
-    with _open_text(path) as handle:
+    with decoding.open(path) as handle:
         lines = list(itertools.islice(handle, HEADER_ROWS + 1))
     if not lines:
         return 0, ","
@@ -1405,10 +1457,10 @@ def _fields(line: str, separator: str) -> list[str]:
         return line.split(separator)
 
 
-def _delimiter(path: Path) -> str:
+def _delimiter(path: Path, decoding: Decoding) -> str:
     """The separator of delimited text without a header line (`column_names`): its
     first line's (`_separator`)."""
-    with _open_text(path) as handle:
+    with decoding.open(path) as handle:
         return _separator(handle.readline(), handle.readline())
 
 

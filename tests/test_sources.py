@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
 import re
@@ -1355,6 +1356,105 @@ def test_non_iso_dates_are_read_in_one_guessed_format_with_a_warning(tmp_path):
     assert tables is not None and report.warnings[0].rows == 3
     assert "%m/%d/%Y" in report.warnings[0].message
     assert tables.events["timestamp"].max() == pd.Timestamp("2024-07-01")
+
+
+# --- text encodings ----------------------------------------------------------------------
+
+NOT_UTF8 = "read as cp1252 (set encoding: if that is wrong)"
+
+
+def _written_in_cp1252(path: Path, frame: pd.DataFrame) -> Path:
+    """The frame as a Windows tool exports it (Kaggle's sales_data_sample.csv); a byte
+    cp1252 leaves undefined (0x81) too. Gzipped when the name says so."""
+    data = frame.to_csv(index=False).encode("cp1252").replace(b"?!", b"\x81")
+    path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz"])
+def test_text_not_in_utf8_is_read_as_cp1252_with_one_warning_naming_the_line(tmp_path, fmt):
+    """A strict UTF-8 read stopped at 'Réims' with "'utf-8' codec can't decode byte
+    0xe9 in position 1": no line, no hint. Read as cp1252 (the euro sign too), a byte it
+    leaves undefined as Latin-1 reads it, said once for the two tables reading the file."""
+    customers = customers_frame().assign(region=["Réims", "Zürich €", "x?!y", "north"])
+    customers["timestamp"] = customers["signup_date"]
+    config = write_dataset(
+        tmp_path,
+        fmt=fmt,
+        customers=customers,
+        specs={"cancellations": {"path": f"data/customers.{fmt}"}},
+    )
+    _written_in_cp1252(tmp_path / "data" / f"customers.{fmt}", customers)
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert list(tables.customers["region"]) == ["Réims", "Zürich €", "x\x81y", "north"]
+    (warning,) = [w for w in report.warnings if NOT_UTF8 in w.message]
+    assert_located(warning, file=f"customers.{fmt}", column=None, rows=0)
+    assert warning.message.startswith("not UTF-8 at line 2, byte 0xE9 in '1,2023-01-10,500.0")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"), [("latin-1", None), ("utf-8", "not utf-8 (encoding: utf-8) at line 3")]
+)
+def test_a_configured_encoding_is_read_as_given_and_one_that_cannot_decode_is_an_error(
+    tmp_path, encoding, said
+):
+    """`encoding: latin-1` reads without a warning; `encoding: utf-8` on a Windows
+    export is one line naming the file and the line, not a codec's message."""
+    customers = customers_frame().assign(region=["north", "Réims", "south", "east"])
+    config = write_dataset(
+        tmp_path, customers=customers, specs={"customers": {"encoding": encoding}}
+    )
+    _written_in_cp1252(tmp_path / "data" / "customers.csv", customers)
+    tables, report = validate(load_config(config))
+    report.issues = [i for i in report.issues if ENDS_EARLY not in i.message]
+    if said is None:
+        assert report.issues == [] and tables is not None
+        assert tables.customers["region"][1] == "Réims"
+        return
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column=None, rows=0)
+    assert (
+        issue.message.startswith(said) and "byte 0xE9 in ',2023-03-05,1200.0,Réims" in issue.message
+    )
+    assert issue.message.endswith("set the encoding the file was written in")
+
+
+def test_a_lookup_and_a_json_lines_log_in_cp1252_are_read_alike(tmp_path):
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["crème", "bakery", "crème", None]})
+    lines = (
+        transactions_frame().drop(columns="category").assign(sku=[10, 11, 10, 12, 10, 11, 13, 12])
+    )
+    spec = {
+        "columns": {"category": "aisle"},
+        "lookup": {"path": "data/products.csv", "on": "sku", "columns": ["aisle"]},
+    }
+    events = events_frame().assign(type=["café", "login", "café", "login"])
+    config = write_dataset(tmp_path, transactions=lines, specs={"transactions": spec})
+    _written_in_cp1252(tmp_path / "data" / "products.csv", products)
+    events_path = tmp_path / "data" / "events.jsonl"
+    events_path.write_bytes(
+        events.to_json(orient="records", lines=True, force_ascii=False).encode("cp1252")
+    )
+    entry = yaml.safe_load(config.read_text())
+    entry["data"]["events"]["path"] = "data/events.jsonl"
+    config.write_text(yaml.safe_dump(entry))
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert set(tables.transactions["category"].dropna()) == {"crème", "bakery"}
+    assert set(tables.events["type"]) == {"café", "login"}
+    said = sorted(w.message for w in report.warnings if NOT_UTF8 in w.message)
+    assert len(said) == 2 and said[0].startswith("lookup products.csv: not UTF-8 at line 2")
+    assert said[1].startswith("not UTF-8 at line 1, byte 0xE9")
+
+
+def test_an_encoding_is_for_text_files_only_and_must_be_known(tmp_path):
+    config = write_dataset(tmp_path, fmt="parquet", specs={"customers": {"encoding": "cp1252"}})
+    issue = only_error(validate(load_config(config))[1])
+    assert issue.message == "encoding is for delimited text and JSON lines; this is Parquet"
+    config = write_dataset(tmp_path, specs={"customers": {"encoding": "latin-9x"}})
+    with pytest.raises(ConfigError, match=r"unknown encoding 'latin-9x'; e\.g\. utf-8, cp1252"):
+        load_config(config)
 
 
 # --- label -------------------------------------------------------------------------------
