@@ -244,6 +244,9 @@ class _Table:
     """Per attribute inferred numeric, the texts in it read as unknown (`_inferred_kind`)."""
     history: pd.DataFrame | None = None
     """A customers log's attributes by time (`_attribute_history`)."""
+    carried_missing: dict[str, float] = field(default_factory=dict)
+    """Each attribute an activity table carries, its share of blank rows: no column of
+    the loaded table, but of the file the report describes (`_carried_apart`)."""
     separator: str = ","
     """A CSV file's, told by its header (`_separator`)."""
     lines_above: int = 0
@@ -347,7 +350,9 @@ def validate(
     _check_ends(tables, frames, config)
     _check_before_signup(tables, frames, customers, config)
     _check_one_order_each(tables, frames, config)
-    report.tables = [_summarize(t.name, t.path, frames[t.name], t.labels) for t in tables]
+    report.tables = [
+        _summarize(t.name, t.path, frames[t.name], t.labels, t.carried_missing) for t in tables
+    ]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
@@ -784,6 +789,7 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
             own[f"lookup.on.{k}"] = lookup.on
     try:
         table.raw = _read_columns(table, fmt, own, spec.not_missing)
+        _warn_na_codes(table, fmt, own)
     except _READ_ERRORS as exc:
         where = _bad_json_line(path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
@@ -1302,13 +1308,7 @@ def _read_columns(
     # or its type '1' would read '1.0'
     numbers = {s for canonical, s in sources.items() if canonical in NUMBER_COLUMNS}
     dtypes.update(dict.fromkeys(numbers - texts, "float64"))
-    options: dict[str, object] = {
-        "usecols": columns,
-        "sep": table.separator,
-        "skiprows": table.lines_above,
-    }
-    if table.spec.column_names is not None:
-        options.update(header=None, names=table.spec.column_names)
+    options = _csv_options(table, columns)
     if not_missing:
         options.update(keep_default_na=False, na_values=list(_missing_text(not_missing)))
     if table.separator != BLANKS and table.decoding == UTF8:
@@ -1318,6 +1318,86 @@ def _read_columns(
             pass
     options.update(table.decoding.options())
     return pd.read_csv(path, dtype="str", engine="c", low_memory=False, **options)
+
+
+def _csv_options(table: _Table, columns: list[str]) -> dict[str, object]:
+    """`read_csv`'s keywords for these columns of delimited text, as its header was read."""
+    options: dict[str, object] = {
+        "usecols": columns,
+        "sep": table.separator,
+        "skiprows": table.lines_above,
+    }
+    if table.spec.column_names is not None:
+        options.update(header=None, names=table.spec.column_names)
+    return options
+
+
+NA = "NA"
+CODE_OR_WORD = r"[^\W\d_][^\W_]{0,19}(?:[ &/.'-][^\W_]{1,19}){0,2}"
+"""A short code or word, or two or three of them ('EMEA', 'Japan', 'North America',
+'Month-to-month'): what a column holding 'NA' as a code (North America, Namibia, not
+applicable) holds beside it. Not a number, not a sentence."""
+CODES_AT_LEAST = 0.9
+"""Share of a column's other filled rows that must be such codes for 'NA' to be one."""
+CODE_TEXT_COLUMNS = frozenset({"category", "type"})
+"""Canonical text columns whose values are codes (attributes are too)."""
+
+
+def _warn_na_codes(table: _Table, fmt: str, sources: dict[str, str]) -> None:
+    """A CSV reader takes 'NA' for blank (R writes it so), but beside other codes it is
+    one: Kaggle's sales data hold NA (North America) in 38% of `TERRITORY` beside EMEA,
+    APAC and Japan, and validate said nothing. So a text column whose cells written 'NA'
+    were read as blank, its other values short codes or words (`CODE_OR_WORD`), is named
+    in a warning with `not_missing`, which keeps them; numbers and free text beside NA
+    are left quiet. Read again as written (only such columns with blanks, once)."""
+    if fmt not in ("csv", "excel") or NA not in _missing_text(table.spec.not_missing):
+        return
+    coded = {*CODE_TEXT_COLUMNS, *getattr(table.spec, "attributes", {})}
+    candidates = [
+        source
+        for canonical, source in sources.items()
+        if canonical in coded
+        and NA not in map(str, table.spec.missing_in(source))  # said to be unknown
+        and table.raw[source].isna().any()
+    ]
+    if not candidates:
+        return
+    written = _as_written(table, fmt, list(dict.fromkeys(candidates)))
+    if len(written) != len(table.raw):
+        return
+    for column in dict.fromkeys(candidates):
+        na = (_text(written[column]) == NA).fillna(False).to_numpy(dtype=bool)
+        codes = _codes_beside(_text(table.raw[column]).dropna()) if na.any() else None
+        if codes:
+            n = int(na.sum())
+            table.warning(
+                _canonical_of(table, column),
+                n,
+                f"'{NA}' read as blank in {_rows(n)}; the column's other values are codes "
+                f"like {', '.join(codes)}: if {NA} is one of them (North America), set "
+                f"not_missing: [{NA}]",
+            )
+
+
+def _as_written(table: _Table, fmt: str, columns: list[str]) -> pd.DataFrame:
+    """Text columns as the file writes them: 'NA' stays 'NA'."""
+    if fmt == "excel" and table.sheets is not None:
+        blank = tuple(t for t in _missing_text(table.spec.not_missing) if t != NA)
+        return workbooks.read(table.path, table.sheets, columns, blank)
+    options = _csv_options(table, columns) | table.decoding.options()
+    return pd.read_csv(table.path, dtype="str", engine="c", na_filter=False, **options)
+
+
+def _codes_beside(values: pd.Series) -> list[str] | None:
+    """The two most frequent of a column's values when nearly all its rows hold short
+    codes or words (`CODE_OR_WORD`); else None."""
+    counts = values.value_counts()
+    if counts.empty:
+        return None
+    coded = np.asarray(counts.index.str.fullmatch(CODE_OR_WORD), dtype=bool)
+    if counts[coded].sum() < CODES_AT_LEAST * counts.sum():
+        return None
+    return [str(value) for value in counts.index[coded][:2]]
 
 
 def _parsed_json(path: Path, decoding: Decoding) -> pd.DataFrame:
@@ -1537,6 +1617,7 @@ def _carried_apart(table: _Table, spec: ActivitySpec) -> pd.DataFrame:
     for name, kind in spec.attributes.items():
         table.clean[name] = _attribute(table, name, kind)
     frame = table.finish()
+    table.carried_missing = {name: float(frame[name].isna().mean()) for name in spec.attributes}
     table.history = _attribute_history(frame, list(spec.attributes))
     return frame.drop(columns=list(spec.attributes))
 
@@ -2925,7 +3006,11 @@ def _check_known_ids(table: _Table, ids: pd.Series, unknown: pd.Series) -> pd.Se
 
 
 def _summarize(
-    name: str, path: Path | None, frame: pd.DataFrame, labels: LabelCounts | None = None
+    name: str,
+    path: Path | None,
+    frame: pd.DataFrame,
+    labels: LabelCounts | None = None,
+    carried_missing: dict[str, float] | None = None,
 ) -> TableSummary:
     dates = frame.get("timestamp", frame.get("signup_date"))
     has_dates = dates is not None and dates.notna().any()
@@ -2937,9 +3022,12 @@ def _summarize(
         date_min=dates.min() if has_dates else None,
         date_max=dates.max() if has_dates else None,
         missing_rates={
-            column: float(frame[column].isna().mean())
-            for column in frame.columns
-            if column not in DERIVED_COLUMNS
+            **{
+                column: float(frame[column].isna().mean())
+                for column in frame.columns
+                if column not in DERIVED_COLUMNS
+            },
+            **(carried_missing or {}),
         },
         labels=labels,
     )

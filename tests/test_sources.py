@@ -888,6 +888,48 @@ def test_text_listed_as_not_missing_is_a_value_not_a_blank(tmp_path):
     assert tables.customers["region"].isna().tolist() == [False, False, True, False]
 
 
+NA_CODES = (
+    "'NA' read as blank in 2 rows; the column's other values are codes like EMEA, APAC: "
+    "if NA is one of them (North America), set not_missing: [NA]"
+)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_na_beside_codes_is_named_in_a_warning_but_not_beside_numbers_or_prose(tmp_path, fmt):
+    """Kaggle's sales data hold NA (North America) in 38% of TERRITORY beside EMEA and
+    APAC: read as blank without a word. Beside numbers or sentences NA means unknown."""
+    customers = customers_frame().assign(
+        territory=["NA", "EMEA", "APAC", "NA"],
+        age=["NA", "41", "35", "52"],
+        note=["NA", "called twice about a late delivery", "asked for a refund by mail", "NA"],
+    )
+    attributes = ["territory", "age", "note"]
+    specs = {"customers": {"attributes": attributes}}
+    tables, report = check(tmp_path, fmt=fmt, customers=customers, specs=specs)
+    assert tables is not None and tables.customers["territory"].isna().sum() == 2
+    warning = only_warning(report)
+    assert_located(warning, file=f"customers.{fmt}", column="territory", rows=2)
+    assert warning.message == NA_CODES
+    (summary,) = [t for t in report.tables if t.name == "customers"]
+    assert summary.missing_rates["territory"] == 0.5
+    for kept in ({"not_missing": ["NA"]}, {"missing_values": {"territory": ["NA"]}}):
+        specs = {"customers": {"attributes": attributes, **kept}}
+        _, report = check(tmp_path, fmt=fmt, customers=customers, specs=specs)
+        assert not [w for w in report.warnings if w.column == "territory"]
+
+
+def test_na_codes_of_an_attribute_a_log_carries_count_in_its_missing_rate(tmp_path):
+    """TERRITORY on every sales line: warned about, and its blanks shown in the
+    transactions' missing values (they showed '-')."""
+    lines = transactions_frame().assign(territory=["NA", "EMEA", "NA", "APAC"] * 2)
+    specs = {"transactions": {"attributes": ["territory"]}}
+    _, report = check(tmp_path, transactions=lines, specs=specs)
+    (warning,) = [w for w in report.warnings if w.column == "territory"]
+    assert warning.rows == 4 and warning.message == NA_CODES.replace("2 rows", "4 rows")
+    (summary,) = [t for t in report.tables if t.name == "transactions"]
+    assert summary.missing_rates["territory"] == 0.5
+
+
 def test_integer_ids_in_every_table_become_int64(tmp_path):
     customers = customers_frame().astype({"customer_id": "float64"})  # e.g. Parquet from Excel
     tables = load(tmp_path, fmt="parquet", customers=customers)
