@@ -59,7 +59,7 @@ from features.contract import (
 )
 from features.encodings import UTF8, Decoding, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
-from features.identifiers import NotAnAttribute, not_an_attribute
+from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attribute
 from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import line_total, match_lines
@@ -770,9 +770,23 @@ def _customers_as_read(
         table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
         spec = spec.model_copy(update={"label": None})
     if spec.all_attributes:
-        carried, purchases = config.data.carried_attributes(), config.data.transactions is not None
-        spec = _with_every_attribute(spec, available, carried, purchases=purchases)
+        elsewhere = config.data.carried_attributes() | _read_by_other_tables(table, config)
+        purchases = config.data.transactions is not None
+        spec = _with_every_attribute(spec, available, elsewhere, purchases=purchases)
     return spec
+
+
+def _read_by_other_tables(table: _Table, config: RunConfig) -> set[str]:
+    """The columns other tables read from this table's file: the Club Data Set's one file
+    is its customers and, by END_DATE, its cancellations; `attributes: all` made END_DATE
+    a numeric attribute too, the label's own date (the train's leak check caught it)."""
+    path = table.path.resolve()
+    return {
+        column
+        for name, spec in config.data.tables().items()
+        if name != table.name and config.resolve(spec.path).resolve() == path
+        for column in _source_columns(spec).values()
+    }
 
 
 def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> bool:
@@ -1076,17 +1090,19 @@ def _holds(values: pd.Series, wanted: list) -> pd.Series:
 
 
 def _with_every_attribute(
-    spec: CustomersSpec, available: list[str], carried: set[str], *, purchases: bool
+    spec: CustomersSpec, available: list[str], elsewhere: set[str], *, purchases: bool
 ) -> CustomersSpec:
     """`attributes: all`: every column not otherwise read, nor left out, nor a reader's
-    unnamed index column ('Unnamed: 0', a frame saved with its index), nor an attribute
-    an activity table carries (read there as of each cutoff). A `value` column describes
-    the customer and stays an attribute (left out, an ISP's `bill_avg` cost ROC AUC 0.978
-    -> 0.970), and so does a `wallet` unless the wallet features read it (`purchases`)."""
+    unnamed index column ('Unnamed: 0', a frame saved with its index), nor read
+    `elsewhere`: an attribute an activity table carries (read there as of each cutoff), a
+    column another table of the same file maps (`_read_by_other_tables`). A `value`
+    column describes the customer and stays an attribute (left out, an ISP's `bill_avg`
+    cost ROC AUC 0.978 -> 0.970), and so does a `wallet` unless the wallet features read
+    it (`purchases`)."""
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}  # map these
     also_attributes = {"value"} | (set() if purchases else {"wallet"})
     read = {column for name, column in spec.mapped().items() if name not in also_attributes}
-    taken = {*read, *spec.not_attributes, *canonical, *carried}
+    taken = {*read, *spec.not_attributes, *canonical, *elsewhere}
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {rows.column for rows in spec.row_filters}
     every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
@@ -2163,26 +2179,45 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
 DATE_SHAPE = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*"
 """Year, month and day in some order ('1970-01-02', '02/01/70'), whatever follows: a
 month ('2024-01', 'Jan') or a year is a period, fairly a level."""
+NUMBER_DATE_SHAPE = r"(?:19|20)\d{6}(?:\.0+)?"
+"""A date written as a whole number, YYYYMMDD (20121119; 20121119.0 in a float column)."""
+DATE_WORDS = frozenset({"date", "dt", "day", "dob"})
+"""Words of a column's name that, beside YYYYMMDD numbers, make it a date (`END_DATE`,
+`date_joined`, `signup_dt`, `renewal_day`): a count of 8-digit numbers is not named so."""
 
 
 def _dates_left_out(table: _Table, name: str) -> bool:
     """Left out, with a warning, when every value of an inferred attribute is a date:
     Customer.csv's `DOB` read as a category of 4,056 levels, and scoring said 3,489
-    customers held a level the model did not know. True when left out."""
+    customers held a level the model did not know; the Club Data Set's `END_DATE`
+    (20121119) read as a number, whose step from Dec 31 to Jan 1 is 8,870. True when
+    left out."""
     text = _text(table.column(name)).dropna()
-    if text.empty or not text.str.fullmatch(DATE_SHAPE).all():
+    if text.empty:
         return False
-    read = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    if read.isna().any():
-        read = _guessed_dates(text)[1]
+    if text.str.fullmatch(DATE_SHAPE).all():
+        read = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if read.isna().any():
+            read = _guessed_dates(text)[1]
+        written = "dates"
+        why = (
+            f"a category, {text.nunique():,} levels a later customer's date is rarely one "
+            "of; left out of the model (declare it categorical to keep it as levels)"
+        )
+    elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
+        read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")
+        written = "dates written as numbers (YYYYMMDD)"
+        why = (
+            "a number, a day's step is 1 but Dec 31 to Jan 1 is 8,870; left out of the model "
+            "(declare it numeric or categorical to keep it so)"
+        )
+    else:
+        return False
     if read is None or read.isna().any():
         return False
+    example = _example(text)
     table.warning(
-        name,
-        len(text),
-        f"holds dates in {_rows(len(text))}, e.g. {_example(text)}: read as a category, "
-        f"{text.nunique():,} levels a later customer's date is rarely one of; left out of "
-        "the model (declare it categorical to keep it as levels)",
+        name, len(text), f"holds {written} in {_rows(len(text))}, e.g. {example}: read as {why}"
     )
     return True
 
@@ -2424,6 +2459,8 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
     tokens = text[not_numbers].value_counts()
     few = len(tokens) <= PLACEHOLDERS_AT_MOST and not_numbers.mean() <= PLACEHOLDER_SHARE_AT_MOST
     if few and numbers.nunique() >= NUMBERS_AT_LEAST:
+        if _numbers_kind(table, name, numbers.dropna()) == "categorical":
+            return "categorical"  # codes, and the texts beside them levels too ('..')
         table.placeholders[name] = tuple(sorted(tokens.index))
         n = int(rows.sum())
         shown = ", ".join(f"'{token}' in {count:,}" for token, count in tokens.items())
@@ -2445,26 +2482,17 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
     return "categorical"
 
 
-CODES_AT_MOST = 50
-"""Distinct whole numbers a column named a code may hold to be read as a list of codes."""
-CODE_WORDS = frozenset(
-    ("id", "code", "type", "method", "class", "category", "status", "zone", "region")
-)
-"""Last words of a name that make it a code's (`payment_method_id`, `plan_type`,
-`RegionID`); the last word only: `category_count`, `zone_visits` count things."""
-
-
 def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
-    """'categorical' for a few whole numbers named a code (BigML's `Area code`: 408, 415,
-    510 read as a measure gave "Area code 510 (typical 415)" in 15 reasons, and a tree
-    may split them as if 415 lay between the others; KKBox's `payment_method_id` 1-41
-    gave "payment_method_id 17 (typical 38)"), said in a warning; else 'numeric'."""
-    words = name_words(name)
-    if not words or words[-1] not in CODE_WORDS or not len(numbers) or (numbers % 1 != 0).any():
+    """'categorical' for whole numbers named a code (`named_like_a_code`; BigML's `Area
+    code`: 408, 415, 510 read as a measure gave "Area code 510 (typical 415)" in 15
+    reasons, and a tree may split them as if 415 lay between the others; KKBox's
+    `payment_method_id` 1-41 gave "payment_method_id 17 (typical 38)"), said in a
+    warning; else 'numeric'. However many the codes: the model keeps the most frequent
+    levels, and `attributes: all` leaves out codes too scattered for that
+    (`identifiers._scattered_code`), as it does text."""
+    if not named_like_a_code(name) or not len(numbers) or (numbers % 1 != 0).any():
         return "numeric"
     levels = sorted(numbers.unique())
-    if len(levels) > CODES_AT_MOST:
-        return "numeric"
     shown = ", ".join(f"{level:g}" for level in levels[:5]) + (", ..." if len(levels) > 5 else "")
     n = len(numbers)
     what = (

@@ -589,7 +589,7 @@ def test_attribute_kinds_are_inferred(tmp_path):
 @pytest.mark.parametrize("written", ["numbers", "text"])
 def test_a_few_whole_numbers_named_a_code_are_categorical_with_a_warning(tmp_path, written):
     """BigML's `Area code` (408, 415, 510) is no measure: "Area code 510 (typical 415)";
-    a code of many values, or a count, stays numeric."""
+    a code with decimals, or a count, stays numeric."""
     area = [415, 408, 510, 415]
     customers = customers_frame().assign(
         **{"Area code": area if written == "numbers" else [str(a) for a in area]},
@@ -2871,6 +2871,84 @@ def test_attributes_all_leaves_out_row_numbers_ids_and_scattered_text(tmp_path):
     specs = {"customers": {**label, "columns": {}, "attributes": ["RowNumber", "Surname", "Age"]}}
     tables = load(tmp_path / "listed", customers=people, specs=specs, churn=churn, **only)
     assert list(tables.attributes) == ["RowNumber", "Surname", "Age"]
+
+
+def test_attributes_all_leaves_out_what_another_table_of_the_same_file_maps(tmp_path):
+    """The Club Data Set is one file: its customers, and its cancellations by END_DATE
+    (rows kept by MEMBERSHIP_STATUS). `attributes: all` made END_DATE a numeric
+    attribute too, the label's own date, which train then caught as a leak."""
+    members = customers_frame().assign(
+        END_DATE=[None, None, "2024-09-30", None],
+        MEMBERSHIP_STATUS=["INFORCE", "INFORCE", "CANCELLED", "INFORCE"],
+    )
+    cancellations = {
+        "path": "data/customers.csv",
+        "columns": {"timestamp": "END_DATE"},
+        "rows": {"column": "MEMBERSHIP_STATUS", "values": ["CANCELLED"]},
+    }
+    specs = {"customers": {"attributes": "all"}, "cancellations": cancellations}
+    tables = load(tmp_path, customers=members, specs=specs)
+    assert tables.attributes == {"region": "categorical", "seats": "numeric"}
+    assert list(tables.cancellations["customer_id"]) == [3]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_whole_numbers_written_yyyymmdd_under_a_date_name_are_dates_left_out(tmp_path, fmt):
+    """The Club Data Set's END_DATE (20121119; 20121119.0 in a float column) read as a
+    number; under a name that is no date's, or not all YYYYMMDD, they stay numbers."""
+    members = customers_frame().assign(
+        END_DATE=[20121119.0, None, 20130101.0, 20121231.0],
+        renewal_dt=[20240105, 20240210, 20240301, 20240415],
+        order_total=[20121119, 20121120, 20121121, 20121122],
+        last_day_count=[20121119, 3, 4, 5],
+    )
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    tables, report = check(tmp_path, fmt=fmt, customers=members, specs=specs)
+    assert tables is not None and report.errors == []
+    assert {"END_DATE", "renewal_dt"}.isdisjoint(tables.attributes)
+    assert tables.attributes["order_total"] == tables.attributes["last_day_count"] == "numeric"
+    said = {w.column: w for w in report.warnings}
+    assert set(said) == {"END_DATE", "renewal_dt"}
+    assert_located(said["END_DATE"], file=f"customers.{fmt}", column="END_DATE", rows=3)
+    assert said["END_DATE"].message.startswith(
+        "holds dates written as numbers (YYYYMMDD) in 3 rows, e.g. '20121119.0': read as a number"
+    )
+    specs["customers"]["attribute_kinds"] = {"END_DATE": "numeric"}
+    assert load(tmp_path, fmt=fmt, customers=members, specs=specs).attributes["END_DATE"] == (
+        "numeric"
+    )
+
+
+def test_codes_abbreviated_cd_and_codes_of_many_levels_are_categorical(tmp_path):
+    """The Club Data Set's MEMBER_OCCUPATION_CD (1-6) and AGENT_CODE (4,317 agents, one
+    '..') were read as numbers: "AGENT_CODE 1,219,222" in reasons. Listed, they are
+    levels; under `attributes: all` a code too scattered for the model's kept levels is
+    left out, as scattered text is."""
+    n = 300
+    members = pd.DataFrame(
+        {
+            "customer_id": range(1, n + 1),
+            "MEMBER_OCCUPATION_CD": [1 + i % 6 for i in range(n)],
+            "CD_PACKAGE": [1 + i % 2 for i in range(n)],
+            "AGENT_CODE": ["..", *(str(1_000_000 + 7 * (i % 250)) for i in range(n - 1))],
+            "seats": [i % 17 for i in range(n)],
+        }
+    )
+    names = ["MEMBER_OCCUPATION_CD", "CD_PACKAGE", "AGENT_CODE", "seats"]
+    specs = {"customers": {"columns": {}, "attributes": names}}
+    tables, report = check(tmp_path, customers=members, specs=specs)
+    assert tables is not None and report.errors == []
+    assert tables.attributes == {**dict.fromkeys(names[:3], "categorical"), "seats": "numeric"}
+    said = {w.column: w.message for w in report.warnings if "named a code" in w.message}
+    assert said["AGENT_CODE"].startswith("whole numbers named a code in 299 rows (250 distinct")
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    tables, report = check(tmp_path / "all", customers=members, specs=specs)
+    assert tables is not None and "AGENT_CODE" not in tables.attributes
+    (left_out,) = [w for w in report.warnings if w.column == "AGENT_CODE"]
+    assert left_out.message.startswith(
+        "250 distinct whole numbers named a code in 299 rows, too scattered for a category"
+    )
+    assert "the 100 most frequent, all a model keeps, cover 49.8% of the rows" in left_out.message
 
 
 def test_not_attributes_without_all_is_a_config_error():
