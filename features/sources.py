@@ -347,6 +347,7 @@ def validate(
         _one_spelling_per_number(tables)
     frames = {t.name: _clean(t, reference=reference) for t in tables}
     customers = _customers(config, tables, frames)
+    _check_blank_signups(tables, frames, config)
     _check_ends(tables, frames, config)
     _check_before_signup(tables, frames, customers, config)
     _check_one_order_each(tables, frames, config)
@@ -400,6 +401,25 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
             )
+
+
+def _check_blank_signups(
+    tables: list[_Table], frames: dict[str, pd.DataFrame], config: RunConfig
+) -> None:
+    """A customer without a signup date has no tenure unless purchases or usage start it
+    (`lifecycle.start_day`): three of the Club Data Set's members had a blank START_DATE,
+    and validate said 'signup_date 0.0%' and nothing else."""
+    table = next((t for t in tables if t.name == "customers"), None)
+    signups = frames.get("customers", pd.DataFrame()).get("signup_date")
+    if table is None or signups is None or not (blank := int(signups.isna().sum())):
+        return
+    activity = [noun for name, noun in ACTIVITY_NOUNS.items() if name in config.data.tables()]
+    tenure = (
+        f"their tenure counts from their first {' or '.join(activity)}"
+        if activity
+        else "their tenure is unknown"
+    )
+    table.warning("signup_date", blank, f"signup_date blank in {_rows(blank)}: {tenure}")
 
 
 DATED_BY_CUSTOMERS = {

@@ -2625,6 +2625,34 @@ def test_the_missing_values_cell_names_the_most_missing_columns_only():
     assert "full" not in text and _missing({"full": 0.0}) == "-"
 
 
+def test_a_missing_rate_is_never_rounded_to_none_or_all_of_the_rows():
+    """Three blank signup dates in 10,362 rows read 'signup_date 0.0%'."""
+    rates = {"signup_date": 3 / 10_362, "end": 0.9999, "region": 0.25, "full": 0.0}
+    assert _missing(rates) == "end >99.9%, region 25.0%, signup_date <0.1%"
+
+
+@pytest.mark.parametrize(
+    ("activity", "tenure"),
+    [
+        (False, "their tenure is unknown"),
+        (True, "their tenure counts from their first purchase or usage event"),
+    ],
+)
+def test_blank_signup_dates_are_warned_with_what_tenure_reads(tmp_path, activity, tenure):
+    """The Club Data Set's members with a blank START_DATE had no tenure, silently; with
+    purchases or usage a customer's tenure starts at the first of them."""
+    customers = customers_frame().rename(columns={"signup_date": "START_DATE"})
+    customers.loc[[1, 3], "START_DATE"] = None
+    specs = {"customers": {"columns": {"signup_date": "START_DATE", "wallet": "wallet"}}}
+    logs = {} if activity else {"transactions": None, "events": None, "interactions": None}
+    churn = {"definition": "cancellation"}
+    tables, report = check(tmp_path, customers=customers, specs=specs, churn=churn, **logs)
+    assert tables is not None and report.errors == []
+    warning = only_warning(report)
+    assert_located(warning, file="customers.csv", column="START_DATE", rows=2)
+    assert warning.message == f"signup_date blank in 2 rows: {tenure}"
+
+
 def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
     """An expiry of 1970-01-01 (a placeholder) read as a -16,654-day plan."""
     lines = many_transactions(40).assign(paid_until="2025-06-30")
