@@ -8,6 +8,7 @@ of the config file, so a config and its data can move together.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import re
@@ -16,7 +17,15 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 AttributeKind = Literal["numeric", "categorical"]
 INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "other")
@@ -63,6 +72,16 @@ class RowFilter(_Strict):
         return self.values if self.values is not None else self.not_values or []
 
 
+def known_encoding(value: str | None) -> str | None:
+    """An `encoding:` Python can decode with, else a ValueError naming a few that are."""
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}; e.g. utf-8, cp1252, latin-1") from None
+    return value
+
+
 class LookupSpec(_Strict):
     """Columns of another file joined onto a table's rows by a key: a retail log's
     category lives in its product table (dunnhumby's `product.csv`, by `PRODUCT_ID`).
@@ -73,6 +92,8 @@ class LookupSpec(_Strict):
     """The key column, named alike in both files."""
     columns: list[str] = Field(min_length=1)
     """The lookup file's columns to bring in (one row per key there)."""
+    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
+    """The lookup file's text encoding, as a table's (`TableSpec.encoding`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -145,6 +166,11 @@ class TableSpec(_Strict):
     """A workbook's sheet holding the table, by name or position from 0; default: the
     sheet whose header holds the most columns mapped, and the later sheets of the same
     header one after another (Online Retail II writes a year per sheet)."""
+    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
+    """The character encoding of delimited text or JSON lines ('cp1252', 'latin-1',
+    'utf-16'); default: UTF-8, else cp1252 when the bytes are not UTF-8 (Kaggle's
+    `sales_data_sample.csv` is Latin-1), said in a warning; a given one that cannot
+    decode the file is an error naming the line."""
 
     @field_validator("date_format")
     @classmethod

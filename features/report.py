@@ -72,9 +72,19 @@ def _missing(rates: dict[str, float]) -> str:
     """Only the columns with gaps (a full list of zeros hides the one that matters), the
     most missing first, at most `MISSING_SHOWN` of them."""
     gaps = sorted(((rate, column) for column, rate in rates.items() if rate), reverse=True)
-    shown = ", ".join(f"{column} {rate:.1%}" for rate, column in gaps[:MISSING_SHOWN])
+    shown = ", ".join(f"{column} {_rate(rate)}" for rate, column in gaps[:MISSING_SHOWN])
     more = f" and {len(gaps) - MISSING_SHOWN} more columns" if len(gaps) > MISSING_SHOWN else ""
     return shown + more or "-"
+
+
+def _rate(rate: float) -> str:
+    """A missing rate to one decimal, never rounded to none or all of the rows: three
+    blank signup dates in 10,362 rows read 'signup_date 0.0%'."""
+    if 0 < rate < 0.001:
+        return "<0.1%"
+    if 0.999 < rate < 1:
+        return ">99.9%"
+    return f"{rate:.1%}"
 
 
 def _issues_table(issues: list[Issue]) -> Table:

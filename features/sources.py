@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import itertools
 import json
 import logging
@@ -24,7 +23,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal
 
 import numba
 import numpy as np
@@ -41,7 +40,7 @@ from pandas.api.types import (
 )
 from pandas.tseries.api import guess_datetime_format
 
-from features import workbooks
+from features import encodings, workbooks
 from features.contract import (
     MONEY_COLUMNS,
     UNTYPED_EVENT,
@@ -58,8 +57,9 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
+from features.encodings import UTF8, Decoding, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
-from features.identifiers import NotAnAttribute, not_an_attribute
+from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attribute
 from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import line_total, match_lines
@@ -244,12 +244,17 @@ class _Table:
     """Per attribute inferred numeric, the texts in it read as unknown (`_inferred_kind`)."""
     history: pd.DataFrame | None = None
     """A customers log's attributes by time (`_attribute_history`)."""
+    carried_missing: dict[str, float] = field(default_factory=dict)
+    """Each attribute an activity table carries, its share of blank rows: no column of
+    the loaded table, but of the file the report describes (`_carried_apart`)."""
     separator: str = ","
     """A CSV file's, told by its header (`_separator`)."""
     lines_above: int = 0
     """A CSV file's lines above its header: a title, skipped (`_csv_header`)."""
     sheets: Sheets | None = None
     """A workbook's sheets holding the table (`workbooks.choose`)."""
+    decoding: Decoding = UTF8
+    """A text file's encoding (`_text_decoding`)."""
     numbered: bool = False
     """Whether the rows were numbered as the customers' ids (`_supplied_columns`)."""
     header: list[str] = field(default_factory=list)
@@ -342,10 +347,13 @@ def validate(
         _one_spelling_per_number(tables)
     frames = {t.name: _clean(t, reference=reference) for t in tables}
     customers = _customers(config, tables, frames)
+    _check_blank_signups(tables, frames, config)
     _check_ends(tables, frames, config)
     _check_before_signup(tables, frames, customers, config)
     _check_one_order_each(tables, frames, config)
-    report.tables = [_summarize(t.name, t.path, frames[t.name], t.labels) for t in tables]
+    report.tables = [
+        _summarize(t.name, t.path, frames[t.name], t.labels, t.carried_missing) for t in tables
+    ]
     if config.data.customers is None and customers is not None:
         report.tables.insert(0, _summarize("customers", None, customers))
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
@@ -393,6 +401,25 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
             )
+
+
+def _check_blank_signups(
+    tables: list[_Table], frames: dict[str, pd.DataFrame], config: RunConfig
+) -> None:
+    """A customer without a signup date has no tenure unless purchases or usage start it
+    (`lifecycle.start_day`): three of the Club Data Set's members had a blank START_DATE,
+    and validate said 'signup_date 0.0%' and nothing else."""
+    table = next((t for t in tables if t.name == "customers"), None)
+    signups = frames.get("customers", pd.DataFrame()).get("signup_date")
+    if table is None or signups is None or not (blank := int(signups.isna().sum())):
+        return
+    activity = [noun for name, noun in ACTIVITY_NOUNS.items() if name in config.data.tables()]
+    tenure = (
+        f"their tenure counts from their first {' or '.join(activity)}"
+        if activity
+        else "their tenure is unknown"
+    )
+    table.warning("signup_date", blank, f"signup_date blank in {_rows(blank)}: {tenure}")
 
 
 DATED_BY_CUSTOMERS = {
@@ -683,6 +710,10 @@ def _read(
         return None
     if (misnamed := _misnamed(path)) is not None:
         table.warning(None, 0, misnamed)
+    decoding = _text_decoding(table, path, spec.encoding, fmt)
+    if decoding is None:
+        return None
+    table.decoding = decoding
     header = _header(table, fmt, config)
     if header is None:
         return None
@@ -759,9 +790,23 @@ def _customers_as_read(
         table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
         spec = spec.model_copy(update={"label": None})
     if spec.all_attributes:
-        carried, purchases = config.data.carried_attributes(), config.data.transactions is not None
-        spec = _with_every_attribute(spec, available, carried, purchases=purchases)
+        elsewhere = config.data.carried_attributes() | _read_by_other_tables(table, config)
+        purchases = config.data.transactions is not None
+        spec = _with_every_attribute(spec, available, elsewhere, purchases=purchases)
     return spec
+
+
+def _read_by_other_tables(table: _Table, config: RunConfig) -> set[str]:
+    """The columns other tables read from this table's file: the Club Data Set's one file
+    is its customers and, by END_DATE, its cancellations; `attributes: all` made END_DATE
+    a numeric attribute too, the label's own date (the train's leak check caught it)."""
+    path = table.path.resolve()
+    return {
+        column
+        for name, spec in config.data.tables().items()
+        if name != table.name and config.resolve(spec.path).resolve() == path
+        for column in _source_columns(spec).values()
+    }
 
 
 def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> bool:
@@ -778,8 +823,9 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
             own[f"lookup.on.{k}"] = lookup.on
     try:
         table.raw = _read_columns(table, fmt, own, spec.not_missing)
+        _warn_na_codes(table, fmt, own)
     except _READ_ERRORS as exc:
-        where = _bad_json_line(path) if fmt == "json" else None
+        where = _bad_json_line(path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return False
     for lookup, looked_up in zip(spec.lookups, header.looked_up, strict=True):
@@ -868,8 +914,13 @@ def _label_file(table: _Table, path: Path, name: str, available: list[str]) -> p
     if not path.is_file():
         table.error("label", 0, f"{where}: file not found")
         return None
+    decoding = _text_decoding(table, path, None, "csv", where=f"{where}: ")
+    if decoding is None:
+        return None
     try:
-        labels = pd.read_csv(path, header=None, dtype="str", sep="\t", skip_blank_lines=False)
+        labels = pd.read_csv(
+            path, header=None, dtype="str", sep="\t", skip_blank_lines=False, **decoding.options()
+        )
     except _READ_ERRORS as exc:
         table.error("label", 0, f"{where}: cannot read the file: {_first_line(exc)}")
         return None
@@ -915,14 +966,18 @@ def _lookup(
         return None
     if (misnamed := _misnamed(path)) is not None:
         table.warning(None, 0, f"{where}: {misnamed}")
+    decoding = _text_decoding(table, path, lookup.encoding, fmt, where=f"{where}: ")
+    if decoding is None:
+        return None
     wanted = [lookup.on, *lookup.columns]
     try:
         if fmt == "csv":
-            above, sep = _csv_header(path, wanted)
-            header = list(pd.read_csv(path, sep=sep, nrows=0, skiprows=above).columns)
+            above, sep = _csv_header(path, wanted, decoding)
+            options = {"sep": sep, "skiprows": above, **decoding.options()}
+            header = list(pd.read_csv(path, nrows=0, **options).columns)
             missing = [c for c in wanted if c not in header]
             usecols = [c for c in wanted if c in header]
-            frame = pd.read_csv(path, sep=sep, dtype="str", usecols=usecols, skiprows=above)
+            frame = pd.read_csv(path, dtype="str", usecols=usecols, **options)
         else:
             if fmt == "excel":
                 sheets = workbooks.choose(path, None, wanted, MISSING_TEXT)
@@ -930,7 +985,7 @@ def _lookup(
             elif fmt == "parquet":
                 read = pd.read_parquet(path)
             else:
-                read = pd.read_json(path, lines=True)
+                read = pd.read_json(path, lines=True, **decoding.options())
             header, missing = list(read.columns), [c for c in wanted if c not in read]
             text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
             frame = text.where(read.notna(), None)
@@ -1055,17 +1110,19 @@ def _holds(values: pd.Series, wanted: list) -> pd.Series:
 
 
 def _with_every_attribute(
-    spec: CustomersSpec, available: list[str], carried: set[str], *, purchases: bool
+    spec: CustomersSpec, available: list[str], elsewhere: set[str], *, purchases: bool
 ) -> CustomersSpec:
     """`attributes: all`: every column not otherwise read, nor left out, nor a reader's
-    unnamed index column ('Unnamed: 0', a frame saved with its index), nor an attribute
-    an activity table carries (read there as of each cutoff). A `value` column describes
-    the customer and stays an attribute (left out, an ISP's `bill_avg` cost ROC AUC 0.978
-    -> 0.970), and so does a `wallet` unless the wallet features read it (`purchases`)."""
+    unnamed index column ('Unnamed: 0', a frame saved with its index), nor read
+    `elsewhere`: an attribute an activity table carries (read there as of each cutoff), a
+    column another table of the same file maps (`_read_by_other_tables`). A `value`
+    column describes the customer and stays an attribute (left out, an ISP's `bill_avg`
+    cost ROC AUC 0.978 -> 0.970), and so does a `wallet` unless the wallet features read
+    it (`purchases`)."""
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}  # map these
     also_attributes = {"value"} | (set() if purchases else {"wallet"})
     read = {column for name, column in spec.mapped().items() if name not in also_attributes}
-    taken = {*read, *spec.not_attributes, *canonical, *carried}
+    taken = {*read, *spec.not_attributes, *canonical, *elsewhere}
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {rows.column for rows in spec.row_filters}
     every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
@@ -1143,17 +1200,26 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         if fmt == "parquet":
             return pq.read_schema(table.path).names
         if fmt == "json":
-            _check_json_head(table.path)
-            return list(_parsed_json(table.path).columns)  # every line's keys (read next)
+            _check_json_head(table.path, table.decoding)
+            return list(_parsed_json(table.path, table.decoding).columns)  # every line's keys
         if names is None:
             wanted = [*table.sources.values()]
-            table.lines_above, table.separator = _csv_header(table.path, wanted)
+            table.lines_above, table.separator = _csv_header(table.path, wanted, table.decoding)
             if (above := skipped(table.lines_above, unit="line")) is not None:
                 table.warning(None, 0, above)
             options = {"sep": table.separator, "skiprows": table.lines_above}
-            return list(pd.read_csv(table.path, nrows=0, **options).columns)
-        table.separator = _delimiter(table.path)
-        lines = pd.read_csv(table.path, nrows=2, sep=table.separator, header=None, dtype="str")
+            return list(
+                pd.read_csv(table.path, nrows=0, **options, **table.decoding.options()).columns
+            )
+        table.separator = _delimiter(table.path, table.decoding)
+        lines = pd.read_csv(
+            table.path,
+            nrows=2,
+            sep=table.separator,
+            header=None,
+            dtype="str",
+            **table.decoding.options(),
+        )
         first = list(lines.iloc[0].fillna("")) if len(lines) else []
         if len(first) != len(names):
             what = f"the first line has {len(first)} fields; column_names names {len(names)}"
@@ -1177,7 +1243,7 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         table.error(None, 0, "the file is empty: no header line and no rows")
         return None
     except _READ_ERRORS as exc:
-        where = _bad_json_line(table.path) if fmt == "json" else None
+        where = _bad_json_line(table.path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return None
 
@@ -1257,7 +1323,8 @@ def _read_columns(
     pyarrow infers types per block and gives up when a later block disagrees (a stray word
     in a number column); the C parser then reads everything as text so the checks can say
     which rows are wrong. Columns separated by runs of blanks go to the C parser at once
-    (pyarrow splits on one character).
+    (pyarrow splits on one character), and so does text not in UTF-8 (pyarrow's reader
+    has no fallback for the bytes cp1252 leaves undefined).
     """
     path = table.path
     columns = list(dict.fromkeys(sources.values()))
@@ -1266,7 +1333,7 @@ def _read_columns(
     if fmt == "excel" and table.sheets is not None:  # cells as typed: dates, numbers, text
         return workbooks.read(path, table.sheets, columns, _missing_text(not_missing))
     if fmt == "json":  # values as written: the checks parse dates and numbers themselves
-        return _parsed_json(path).reindex(columns=columns)
+        return _parsed_json(path, table.decoding).reindex(columns=columns)
     parsed_later = TIMESTAMP_COLUMNS | NUMBER_COLUMNS
     if table.spec.date_format is not None:  # '01022024' in %d%m%Y: keep the leading zero
         parsed_later = NUMBER_COLUMNS
@@ -1277,6 +1344,20 @@ def _read_columns(
     # or its type '1' would read '1.0'
     numbers = {s for canonical, s in sources.items() if canonical in NUMBER_COLUMNS}
     dtypes.update(dict.fromkeys(numbers - texts, "float64"))
+    options = _csv_options(table, columns)
+    if not_missing:
+        options.update(keep_default_na=False, na_values=list(_missing_text(not_missing)))
+    if table.separator != BLANKS and table.decoding == UTF8:
+        try:
+            return pd.read_csv(path, dtype=dtypes, engine="pyarrow", **options)
+        except _READ_ERRORS:
+            pass
+    options.update(table.decoding.options())
+    return pd.read_csv(path, dtype="str", engine="c", low_memory=False, **options)
+
+
+def _csv_options(table: _Table, columns: list[str]) -> dict[str, object]:
+    """`read_csv`'s keywords for these columns of delimited text, as its header was read."""
     options: dict[str, object] = {
         "usecols": columns,
         "sep": table.separator,
@@ -1284,29 +1365,90 @@ def _read_columns(
     }
     if table.spec.column_names is not None:
         options.update(header=None, names=table.spec.column_names)
-    if not_missing:
-        options.update(keep_default_na=False, na_values=list(_missing_text(not_missing)))
-    if table.separator != BLANKS:
-        try:
-            return pd.read_csv(path, dtype=dtypes, engine="pyarrow", **options)
-        except _READ_ERRORS:
-            pass
-    return pd.read_csv(path, dtype="str", engine="c", low_memory=False, **options)
+    return options
 
 
-def _parsed_json(path: Path) -> pd.DataFrame:
+NA = "NA"
+CODE_OR_WORD = r"[^\W\d_][^\W_]{0,19}(?:[ &/.'-][^\W_]{1,19}){0,2}"
+"""A short code or word, or two or three of them ('EMEA', 'Japan', 'North America',
+'Month-to-month'): what a column holding 'NA' as a code (North America, Namibia, not
+applicable) holds beside it. Not a number, not a sentence."""
+CODES_AT_LEAST = 0.9
+"""Share of a column's other filled rows that must be such codes for 'NA' to be one."""
+CODE_TEXT_COLUMNS = frozenset({"category", "type"})
+"""Canonical text columns whose values are codes (attributes are too)."""
+
+
+def _warn_na_codes(table: _Table, fmt: str, sources: dict[str, str]) -> None:
+    """A CSV reader takes 'NA' for blank (R writes it so), but beside other codes it is
+    one: Kaggle's sales data hold NA (North America) in 38% of `TERRITORY` beside EMEA,
+    APAC and Japan, and validate said nothing. So a text column whose cells written 'NA'
+    were read as blank, its other values short codes or words (`CODE_OR_WORD`), is named
+    in a warning with `not_missing`, which keeps them; numbers and free text beside NA
+    are left quiet. Read again as written (only such columns with blanks, once)."""
+    if fmt not in ("csv", "excel") or NA not in _missing_text(table.spec.not_missing):
+        return
+    coded = {*CODE_TEXT_COLUMNS, *getattr(table.spec, "attributes", {})}
+    candidates = [
+        source
+        for canonical, source in sources.items()
+        if canonical in coded
+        and NA not in map(str, table.spec.missing_in(source))  # said to be unknown
+        and table.raw[source].isna().any()
+    ]
+    if not candidates:
+        return
+    written = _as_written(table, fmt, list(dict.fromkeys(candidates)))
+    if len(written) != len(table.raw):
+        return
+    for column in dict.fromkeys(candidates):
+        na = (_text(written[column]) == NA).fillna(False).to_numpy(dtype=bool)
+        codes = _codes_beside(_text(table.raw[column]).dropna()) if na.any() else None
+        if codes:
+            n = int(na.sum())
+            table.warning(
+                _canonical_of(table, column),
+                n,
+                f"'{NA}' read as blank in {_rows(n)}; the column's other values are codes "
+                f"like {', '.join(codes)}: if {NA} is one of them (North America), set "
+                f"not_missing: [{NA}]",
+            )
+
+
+def _as_written(table: _Table, fmt: str, columns: list[str]) -> pd.DataFrame:
+    """Text columns as the file writes them: 'NA' stays 'NA'."""
+    if fmt == "excel" and table.sheets is not None:
+        blank = tuple(t for t in _missing_text(table.spec.not_missing) if t != NA)
+        return workbooks.read(table.path, table.sheets, columns, blank)
+    options = _csv_options(table, columns) | table.decoding.options()
+    return pd.read_csv(table.path, dtype="str", engine="c", na_filter=False, **options)
+
+
+def _codes_beside(values: pd.Series) -> list[str] | None:
+    """The two most frequent of a column's values when nearly all its rows hold short
+    codes or words (`CODE_OR_WORD`); else None."""
+    counts = values.value_counts()
+    if counts.empty:
+        return None
+    coded = np.asarray(counts.index.str.fullmatch(CODE_OR_WORD), dtype=bool)
+    if counts[coded].sum() < CODES_AT_LEAST * counts.sum():
+        return None
+    return [str(value) for value in counts.index[coded][:2]]
+
+
+def _parsed_json(path: Path, decoding: Decoding) -> pd.DataFrame:
     stat = Path(path).stat()
-    return _json_lines(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    return _json_lines(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, decoding)
 
 
 @lru_cache(maxsize=1)
-def _json_lines(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+def _json_lines(path: str, mtime_ns: int, size: int, decoding: Decoding) -> pd.DataFrame:
     """A JSON-lines file parsed whole (pandas reads no subset of keys), once per command
     however many tables read it: a streaming log mapped as customers, events,
     interactions and cancellations was parsed four times, 25 s each for 1.9M lines. Keyed
     by the file's identity, so a changed file is read again; tables reindex their columns
     from it, copies that leave it as read. Nested objects are flattened (`_flattened`)."""
-    return _flattened(pd.read_json(path, lines=True, dtype=False))
+    return _flattened(pd.read_json(path, lines=True, dtype=False, **decoding.options()))
 
 
 def _flattened(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1333,20 +1475,20 @@ def _is_object(value: object) -> bool:
     return isinstance(value, dict)
 
 
-def _check_json_head(path: Path) -> None:
+def _check_json_head(path: Path, decoding: Decoding) -> None:
     """A ValueError unless the first lines of a JSON-lines file are objects (one per line,
     as event logs are exported): a file holding one JSON array is refused with that advice
     before pandas reads it whole."""
-    with _open_text(path) as handle:
+    with decoding.open(path) as handle:
         for _ in _json_rows(itertools.islice(handle, _JSON_HEAD_LINES)):
             pass
 
 
-def _bad_json_line(path: Path) -> str | None:
+def _bad_json_line(path: Path, decoding: Decoding) -> str | None:
     """Which line of a JSON-lines file is no JSON object ("line 1,001 is not JSON:
     ...", where the reader said only "at position 139100"); None when every line is."""
     try:
-        with _open_text(path) as handle:
+        with decoding.open(path) as handle:
             for _ in _json_rows(handle):
                 pass
     except ValueError as exc:
@@ -1375,15 +1517,41 @@ def _json_rows(lines: Iterable[str]) -> Iterator[dict]:
         yield row
 
 
-def _open_text(path: Path) -> TextIO:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    return opener(path, "rt", encoding="utf-8", errors="replace")
+def _text_decoding(
+    table: _Table, path: Path, declared: str | None, fmt: str, *, where: str = ""
+) -> Decoding | None:
+    """How a text file's bytes are read (`features/encodings.py`): as `declared`, else
+    UTF-8, else cp1252, said in one warning per file naming the first line that is not
+    UTF-8; None (said) when a declared encoding cannot decode the file, or is given for
+    a binary format. `where` names a file other than the table's (a lookup's)."""
+    if fmt not in ("csv", "json"):
+        if declared is None:
+            return UTF8
+        what = "encoding is for delimited text and JSON lines"
+        table.error(None, 0, f"{where}{what}; this is {_FORMAT_NAMES[fmt]}")
+        return None
+    encoding = encodings.canonical(declared or "utf-8")
+    try:
+        bad = first_undecodable(path, encoding)
+    except _READ_ERRORS as exc:  # a truncated .gz
+        table.error(None, 0, f"{where}cannot read the file: {_first_line(exc)}")
+        return None
+    if bad is None:
+        return Decoding(encoding)
+    if declared is not None:
+        what = f"not {declared} (encoding: {declared}) at {bad}"
+        table.error(None, 0, f"{where}{what}: set the encoding the file was written in")
+        return None
+    said = f"{where}not UTF-8 at {bad}: read as cp1252 (set encoding: if that is wrong)"
+    if not any(i.path == table.path and i.message == said for i in table.report.issues):
+        table.warning(None, 0, said)  # once, however many tables read the file
+    return windows_text()
 
 
-def _csv_header(path: Path, wanted: list[str]) -> tuple[int, str]:
+def _csv_header(path: Path, wanted: list[str], decoding: Decoding) -> tuple[int, str]:
     """The lines above delimited text's header (`header_row`: a title line is skipped)
     and its separator, told by the header line (`_separator`)."""
-    with _open_text(path) as handle:
+    with decoding.open(path) as handle:
         lines = list(itertools.islice(handle, HEADER_ROWS + 1))
     if not lines:
         return 0, ","
@@ -1405,10 +1573,10 @@ def _fields(line: str, separator: str) -> list[str]:
         return line.split(separator)
 
 
-def _delimiter(path: Path) -> str:
+def _delimiter(path: Path, decoding: Decoding) -> str:
     """The separator of delimited text without a header line (`column_names`): its
     first line's (`_separator`)."""
-    with _open_text(path) as handle:
+    with decoding.open(path) as handle:
         return _separator(handle.readline(), handle.readline())
 
 
@@ -1485,6 +1653,7 @@ def _carried_apart(table: _Table, spec: ActivitySpec) -> pd.DataFrame:
     for name, kind in spec.attributes.items():
         table.clean[name] = _attribute(table, name, kind)
     frame = table.finish()
+    table.carried_missing = {name: float(frame[name].isna().mean()) for name in spec.attributes}
     table.history = _attribute_history(frame, list(spec.attributes))
     return frame.drop(columns=list(spec.attributes))
 
@@ -2030,26 +2199,45 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
 DATE_SHAPE = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*"
 """Year, month and day in some order ('1970-01-02', '02/01/70'), whatever follows: a
 month ('2024-01', 'Jan') or a year is a period, fairly a level."""
+NUMBER_DATE_SHAPE = r"(?:19|20)\d{6}(?:\.0+)?"
+"""A date written as a whole number, YYYYMMDD (20121119; 20121119.0 in a float column)."""
+DATE_WORDS = frozenset({"date", "dt", "day", "dob"})
+"""Words of a column's name that, beside YYYYMMDD numbers, make it a date (`END_DATE`,
+`date_joined`, `signup_dt`, `renewal_day`): a count of 8-digit numbers is not named so."""
 
 
 def _dates_left_out(table: _Table, name: str) -> bool:
     """Left out, with a warning, when every value of an inferred attribute is a date:
     Customer.csv's `DOB` read as a category of 4,056 levels, and scoring said 3,489
-    customers held a level the model did not know. True when left out."""
+    customers held a level the model did not know; the Club Data Set's `END_DATE`
+    (20121119) read as a number, whose step from Dec 31 to Jan 1 is 8,870. True when
+    left out."""
     text = _text(table.column(name)).dropna()
-    if text.empty or not text.str.fullmatch(DATE_SHAPE).all():
+    if text.empty:
         return False
-    read = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    if read.isna().any():
-        read = _guessed_dates(text)[1]
+    if text.str.fullmatch(DATE_SHAPE).all():
+        read = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if read.isna().any():
+            read = _guessed_dates(text)[1]
+        written = "dates"
+        why = (
+            f"a category, {text.nunique():,} levels a later customer's date is rarely one "
+            "of; left out of the model (declare it categorical to keep it as levels)"
+        )
+    elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
+        read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")
+        written = "dates written as numbers (YYYYMMDD)"
+        why = (
+            "a number, a day's step is 1 but Dec 31 to Jan 1 is 8,870; left out of the model "
+            "(declare it numeric or categorical to keep it so)"
+        )
+    else:
+        return False
     if read is None or read.isna().any():
         return False
+    example = _example(text)
     table.warning(
-        name,
-        len(text),
-        f"holds dates in {_rows(len(text))}, e.g. {_example(text)}: read as a category, "
-        f"{text.nunique():,} levels a later customer's date is rarely one of; left out of "
-        "the model (declare it categorical to keep it as levels)",
+        name, len(text), f"holds {written} in {_rows(len(text))}, e.g. {example}: read as {why}"
     )
     return True
 
@@ -2291,6 +2479,8 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
     tokens = text[not_numbers].value_counts()
     few = len(tokens) <= PLACEHOLDERS_AT_MOST and not_numbers.mean() <= PLACEHOLDER_SHARE_AT_MOST
     if few and numbers.nunique() >= NUMBERS_AT_LEAST:
+        if _numbers_kind(table, name, numbers.dropna()) == "categorical":
+            return "categorical"  # codes, and the texts beside them levels too ('..')
         table.placeholders[name] = tuple(sorted(tokens.index))
         n = int(rows.sum())
         shown = ", ".join(f"'{token}' in {count:,}" for token, count in tokens.items())
@@ -2312,26 +2502,17 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
     return "categorical"
 
 
-CODES_AT_MOST = 50
-"""Distinct whole numbers a column named a code may hold to be read as a list of codes."""
-CODE_WORDS = frozenset(
-    ("id", "code", "type", "method", "class", "category", "status", "zone", "region")
-)
-"""Last words of a name that make it a code's (`payment_method_id`, `plan_type`,
-`RegionID`); the last word only: `category_count`, `zone_visits` count things."""
-
-
 def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
-    """'categorical' for a few whole numbers named a code (BigML's `Area code`: 408, 415,
-    510 read as a measure gave "Area code 510 (typical 415)" in 15 reasons, and a tree
-    may split them as if 415 lay between the others; KKBox's `payment_method_id` 1-41
-    gave "payment_method_id 17 (typical 38)"), said in a warning; else 'numeric'."""
-    words = name_words(name)
-    if not words or words[-1] not in CODE_WORDS or not len(numbers) or (numbers % 1 != 0).any():
+    """'categorical' for whole numbers named a code (`named_like_a_code`; BigML's `Area
+    code`: 408, 415, 510 read as a measure gave "Area code 510 (typical 415)" in 15
+    reasons, and a tree may split them as if 415 lay between the others; KKBox's
+    `payment_method_id` 1-41 gave "payment_method_id 17 (typical 38)"), said in a
+    warning; else 'numeric'. However many the codes: the model keeps the most frequent
+    levels, and `attributes: all` leaves out codes too scattered for that
+    (`identifiers._scattered_code`), as it does text."""
+    if not named_like_a_code(name) or not len(numbers) or (numbers % 1 != 0).any():
         return "numeric"
     levels = sorted(numbers.unique())
-    if len(levels) > CODES_AT_MOST:
-        return "numeric"
     shown = ", ".join(f"{level:g}" for level in levels[:5]) + (", ..." if len(levels) > 5 else "")
     n = len(numbers)
     what = (
@@ -2873,7 +3054,11 @@ def _check_known_ids(table: _Table, ids: pd.Series, unknown: pd.Series) -> pd.Se
 
 
 def _summarize(
-    name: str, path: Path | None, frame: pd.DataFrame, labels: LabelCounts | None = None
+    name: str,
+    path: Path | None,
+    frame: pd.DataFrame,
+    labels: LabelCounts | None = None,
+    carried_missing: dict[str, float] | None = None,
 ) -> TableSummary:
     dates = frame.get("timestamp", frame.get("signup_date"))
     has_dates = dates is not None and dates.notna().any()
@@ -2885,9 +3070,12 @@ def _summarize(
         date_min=dates.min() if has_dates else None,
         date_max=dates.max() if has_dates else None,
         missing_rates={
-            column: float(frame[column].isna().mean())
-            for column in frame.columns
-            if column not in DERIVED_COLUMNS
+            **{
+                column: float(frame[column].isna().mean())
+                for column in frame.columns
+                if column not in DERIVED_COLUMNS
+            },
+            **(carried_missing or {}),
         },
         labels=labels,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
 import re
@@ -588,7 +589,7 @@ def test_attribute_kinds_are_inferred(tmp_path):
 @pytest.mark.parametrize("written", ["numbers", "text"])
 def test_a_few_whole_numbers_named_a_code_are_categorical_with_a_warning(tmp_path, written):
     """BigML's `Area code` (408, 415, 510) is no measure: "Area code 510 (typical 415)";
-    a code of many values, or a count, stays numeric."""
+    a code with decimals, or a count, stays numeric."""
     area = [415, 408, 510, 415]
     customers = customers_frame().assign(
         **{"Area code": area if written == "numbers" else [str(a) for a in area]},
@@ -885,6 +886,48 @@ def test_text_listed_as_not_missing_is_a_value_not_a_blank(tmp_path):
     tables = load(tmp_path, customers=customers, specs=specs)
     assert tables.customers["region"].tolist()[:2] == ["NA", "EU"]
     assert tables.customers["region"].isna().tolist() == [False, False, True, False]
+
+
+NA_CODES = (
+    "'NA' read as blank in 2 rows; the column's other values are codes like EMEA, APAC: "
+    "if NA is one of them (North America), set not_missing: [NA]"
+)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_na_beside_codes_is_named_in_a_warning_but_not_beside_numbers_or_prose(tmp_path, fmt):
+    """Kaggle's sales data hold NA (North America) in 38% of TERRITORY beside EMEA and
+    APAC: read as blank without a word. Beside numbers or sentences NA means unknown."""
+    customers = customers_frame().assign(
+        territory=["NA", "EMEA", "APAC", "NA"],
+        age=["NA", "41", "35", "52"],
+        note=["NA", "called twice about a late delivery", "asked for a refund by mail", "NA"],
+    )
+    attributes = ["territory", "age", "note"]
+    specs = {"customers": {"attributes": attributes}}
+    tables, report = check(tmp_path, fmt=fmt, customers=customers, specs=specs)
+    assert tables is not None and tables.customers["territory"].isna().sum() == 2
+    warning = only_warning(report)
+    assert_located(warning, file=f"customers.{fmt}", column="territory", rows=2)
+    assert warning.message == NA_CODES
+    (summary,) = [t for t in report.tables if t.name == "customers"]
+    assert summary.missing_rates["territory"] == 0.5
+    for kept in ({"not_missing": ["NA"]}, {"missing_values": {"territory": ["NA"]}}):
+        specs = {"customers": {"attributes": attributes, **kept}}
+        _, report = check(tmp_path, fmt=fmt, customers=customers, specs=specs)
+        assert not [w for w in report.warnings if w.column == "territory"]
+
+
+def test_na_codes_of_an_attribute_a_log_carries_count_in_its_missing_rate(tmp_path):
+    """TERRITORY on every sales line: warned about, and its blanks shown in the
+    transactions' missing values (they showed '-')."""
+    lines = transactions_frame().assign(territory=["NA", "EMEA", "NA", "APAC"] * 2)
+    specs = {"transactions": {"attributes": ["territory"]}}
+    _, report = check(tmp_path, transactions=lines, specs=specs)
+    (warning,) = [w for w in report.warnings if w.column == "territory"]
+    assert warning.rows == 4 and warning.message == NA_CODES.replace("2 rows", "4 rows")
+    (summary,) = [t for t in report.tables if t.name == "transactions"]
+    assert summary.missing_rates["territory"] == 0.5
 
 
 def test_integer_ids_in_every_table_become_int64(tmp_path):
@@ -1355,6 +1398,105 @@ def test_non_iso_dates_are_read_in_one_guessed_format_with_a_warning(tmp_path):
     assert tables is not None and report.warnings[0].rows == 3
     assert "%m/%d/%Y" in report.warnings[0].message
     assert tables.events["timestamp"].max() == pd.Timestamp("2024-07-01")
+
+
+# --- text encodings ----------------------------------------------------------------------
+
+NOT_UTF8 = "read as cp1252 (set encoding: if that is wrong)"
+
+
+def _written_in_cp1252(path: Path, frame: pd.DataFrame) -> Path:
+    """The frame as a Windows tool exports it (Kaggle's sales_data_sample.csv); a byte
+    cp1252 leaves undefined (0x81) too. Gzipped when the name says so."""
+    data = frame.to_csv(index=False).encode("cp1252").replace(b"?!", b"\x81")
+    path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz"])
+def test_text_not_in_utf8_is_read_as_cp1252_with_one_warning_naming_the_line(tmp_path, fmt):
+    """A strict UTF-8 read stopped at 'Réims' with "'utf-8' codec can't decode byte
+    0xe9 in position 1": no line, no hint. Read as cp1252 (the euro sign too), a byte it
+    leaves undefined as Latin-1 reads it, said once for the two tables reading the file."""
+    customers = customers_frame().assign(region=["Réims", "Zürich €", "x?!y", "north"])
+    customers["timestamp"] = customers["signup_date"]
+    config = write_dataset(
+        tmp_path,
+        fmt=fmt,
+        customers=customers,
+        specs={"cancellations": {"path": f"data/customers.{fmt}"}},
+    )
+    _written_in_cp1252(tmp_path / "data" / f"customers.{fmt}", customers)
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert list(tables.customers["region"]) == ["Réims", "Zürich €", "x\x81y", "north"]
+    (warning,) = [w for w in report.warnings if NOT_UTF8 in w.message]
+    assert_located(warning, file=f"customers.{fmt}", column=None, rows=0)
+    assert warning.message.startswith("not UTF-8 at line 2, byte 0xE9 in '1,2023-01-10,500.0")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"), [("latin-1", None), ("utf-8", "not utf-8 (encoding: utf-8) at line 3")]
+)
+def test_a_configured_encoding_is_read_as_given_and_one_that_cannot_decode_is_an_error(
+    tmp_path, encoding, said
+):
+    """`encoding: latin-1` reads without a warning; `encoding: utf-8` on a Windows
+    export is one line naming the file and the line, not a codec's message."""
+    customers = customers_frame().assign(region=["north", "Réims", "south", "east"])
+    config = write_dataset(
+        tmp_path, customers=customers, specs={"customers": {"encoding": encoding}}
+    )
+    _written_in_cp1252(tmp_path / "data" / "customers.csv", customers)
+    tables, report = validate(load_config(config))
+    report.issues = [i for i in report.issues if ENDS_EARLY not in i.message]
+    if said is None:
+        assert report.issues == [] and tables is not None
+        assert tables.customers["region"][1] == "Réims"
+        return
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column=None, rows=0)
+    assert (
+        issue.message.startswith(said) and "byte 0xE9 in ',2023-03-05,1200.0,Réims" in issue.message
+    )
+    assert issue.message.endswith("set the encoding the file was written in")
+
+
+def test_a_lookup_and_a_json_lines_log_in_cp1252_are_read_alike(tmp_path):
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["crème", "bakery", "crème", None]})
+    lines = (
+        transactions_frame().drop(columns="category").assign(sku=[10, 11, 10, 12, 10, 11, 13, 12])
+    )
+    spec = {
+        "columns": {"category": "aisle"},
+        "lookup": {"path": "data/products.csv", "on": "sku", "columns": ["aisle"]},
+    }
+    events = events_frame().assign(type=["café", "login", "café", "login"])
+    config = write_dataset(tmp_path, transactions=lines, specs={"transactions": spec})
+    _written_in_cp1252(tmp_path / "data" / "products.csv", products)
+    events_path = tmp_path / "data" / "events.jsonl"
+    events_path.write_bytes(
+        events.to_json(orient="records", lines=True, force_ascii=False).encode("cp1252")
+    )
+    entry = yaml.safe_load(config.read_text())
+    entry["data"]["events"]["path"] = "data/events.jsonl"
+    config.write_text(yaml.safe_dump(entry))
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert set(tables.transactions["category"].dropna()) == {"crème", "bakery"}
+    assert set(tables.events["type"]) == {"café", "login"}
+    said = sorted(w.message for w in report.warnings if NOT_UTF8 in w.message)
+    assert len(said) == 2 and said[0].startswith("lookup products.csv: not UTF-8 at line 2")
+    assert said[1].startswith("not UTF-8 at line 1, byte 0xE9")
+
+
+def test_an_encoding_is_for_text_files_only_and_must_be_known(tmp_path):
+    config = write_dataset(tmp_path, fmt="parquet", specs={"customers": {"encoding": "cp1252"}})
+    issue = only_error(validate(load_config(config))[1])
+    assert issue.message == "encoding is for delimited text and JSON lines; this is Parquet"
+    config = write_dataset(tmp_path, specs={"customers": {"encoding": "latin-9x"}})
+    with pytest.raises(ConfigError, match=r"unknown encoding 'latin-9x'; e\.g\. utf-8, cp1252"):
+        load_config(config)
 
 
 # --- label -------------------------------------------------------------------------------
@@ -2483,6 +2625,34 @@ def test_the_missing_values_cell_names_the_most_missing_columns_only():
     assert "full" not in text and _missing({"full": 0.0}) == "-"
 
 
+def test_a_missing_rate_is_never_rounded_to_none_or_all_of_the_rows():
+    """Three blank signup dates in 10,362 rows read 'signup_date 0.0%'."""
+    rates = {"signup_date": 3 / 10_362, "end": 0.9999, "region": 0.25, "full": 0.0}
+    assert _missing(rates) == "end >99.9%, region 25.0%, signup_date <0.1%"
+
+
+@pytest.mark.parametrize(
+    ("activity", "tenure"),
+    [
+        (False, "their tenure is unknown"),
+        (True, "their tenure counts from their first purchase or usage event"),
+    ],
+)
+def test_blank_signup_dates_are_warned_with_what_tenure_reads(tmp_path, activity, tenure):
+    """The Club Data Set's members with a blank START_DATE had no tenure, silently; with
+    purchases or usage a customer's tenure starts at the first of them."""
+    customers = customers_frame().rename(columns={"signup_date": "START_DATE"})
+    customers.loc[[1, 3], "START_DATE"] = None
+    specs = {"customers": {"columns": {"signup_date": "START_DATE", "wallet": "wallet"}}}
+    logs = {} if activity else {"transactions": None, "events": None, "interactions": None}
+    churn = {"definition": "cancellation"}
+    tables, report = check(tmp_path, customers=customers, specs=specs, churn=churn, **logs)
+    assert tables is not None and report.errors == []
+    warning = only_warning(report)
+    assert_located(warning, file="customers.csv", column="START_DATE", rows=2)
+    assert warning.message == f"signup_date blank in 2 rows: {tenure}"
+
+
 def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
     """An expiry of 1970-01-01 (a placeholder) read as a -16,654-day plan."""
     lines = many_transactions(40).assign(paid_until="2025-06-30")
@@ -2729,6 +2899,84 @@ def test_attributes_all_leaves_out_row_numbers_ids_and_scattered_text(tmp_path):
     specs = {"customers": {**label, "columns": {}, "attributes": ["RowNumber", "Surname", "Age"]}}
     tables = load(tmp_path / "listed", customers=people, specs=specs, churn=churn, **only)
     assert list(tables.attributes) == ["RowNumber", "Surname", "Age"]
+
+
+def test_attributes_all_leaves_out_what_another_table_of_the_same_file_maps(tmp_path):
+    """The Club Data Set is one file: its customers, and its cancellations by END_DATE
+    (rows kept by MEMBERSHIP_STATUS). `attributes: all` made END_DATE a numeric
+    attribute too, the label's own date, which train then caught as a leak."""
+    members = customers_frame().assign(
+        END_DATE=[None, None, "2024-09-30", None],
+        MEMBERSHIP_STATUS=["INFORCE", "INFORCE", "CANCELLED", "INFORCE"],
+    )
+    cancellations = {
+        "path": "data/customers.csv",
+        "columns": {"timestamp": "END_DATE"},
+        "rows": {"column": "MEMBERSHIP_STATUS", "values": ["CANCELLED"]},
+    }
+    specs = {"customers": {"attributes": "all"}, "cancellations": cancellations}
+    tables = load(tmp_path, customers=members, specs=specs)
+    assert tables.attributes == {"region": "categorical", "seats": "numeric"}
+    assert list(tables.cancellations["customer_id"]) == [3]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_whole_numbers_written_yyyymmdd_under_a_date_name_are_dates_left_out(tmp_path, fmt):
+    """The Club Data Set's END_DATE (20121119; 20121119.0 in a float column) read as a
+    number; under a name that is no date's, or not all YYYYMMDD, they stay numbers."""
+    members = customers_frame().assign(
+        END_DATE=[20121119.0, None, 20130101.0, 20121231.0],
+        renewal_dt=[20240105, 20240210, 20240301, 20240415],
+        order_total=[20121119, 20121120, 20121121, 20121122],
+        last_day_count=[20121119, 3, 4, 5],
+    )
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    tables, report = check(tmp_path, fmt=fmt, customers=members, specs=specs)
+    assert tables is not None and report.errors == []
+    assert {"END_DATE", "renewal_dt"}.isdisjoint(tables.attributes)
+    assert tables.attributes["order_total"] == tables.attributes["last_day_count"] == "numeric"
+    said = {w.column: w for w in report.warnings}
+    assert set(said) == {"END_DATE", "renewal_dt"}
+    assert_located(said["END_DATE"], file=f"customers.{fmt}", column="END_DATE", rows=3)
+    assert said["END_DATE"].message.startswith(
+        "holds dates written as numbers (YYYYMMDD) in 3 rows, e.g. '20121119.0': read as a number"
+    )
+    specs["customers"]["attribute_kinds"] = {"END_DATE": "numeric"}
+    assert load(tmp_path, fmt=fmt, customers=members, specs=specs).attributes["END_DATE"] == (
+        "numeric"
+    )
+
+
+def test_codes_abbreviated_cd_and_codes_of_many_levels_are_categorical(tmp_path):
+    """The Club Data Set's MEMBER_OCCUPATION_CD (1-6) and AGENT_CODE (4,317 agents, one
+    '..') were read as numbers: "AGENT_CODE 1,219,222" in reasons. Listed, they are
+    levels; under `attributes: all` a code too scattered for the model's kept levels is
+    left out, as scattered text is."""
+    n = 300
+    members = pd.DataFrame(
+        {
+            "customer_id": range(1, n + 1),
+            "MEMBER_OCCUPATION_CD": [1 + i % 6 for i in range(n)],
+            "CD_PACKAGE": [1 + i % 2 for i in range(n)],
+            "AGENT_CODE": ["..", *(str(1_000_000 + 7 * (i % 250)) for i in range(n - 1))],
+            "seats": [i % 17 for i in range(n)],
+        }
+    )
+    names = ["MEMBER_OCCUPATION_CD", "CD_PACKAGE", "AGENT_CODE", "seats"]
+    specs = {"customers": {"columns": {}, "attributes": names}}
+    tables, report = check(tmp_path, customers=members, specs=specs)
+    assert tables is not None and report.errors == []
+    assert tables.attributes == {**dict.fromkeys(names[:3], "categorical"), "seats": "numeric"}
+    said = {w.column: w.message for w in report.warnings if "named a code" in w.message}
+    assert said["AGENT_CODE"].startswith("whole numbers named a code in 299 rows (250 distinct")
+    specs = {"customers": {"columns": {}, "attributes": "all"}}
+    tables, report = check(tmp_path / "all", customers=members, specs=specs)
+    assert tables is not None and "AGENT_CODE" not in tables.attributes
+    (left_out,) = [w for w in report.warnings if w.column == "AGENT_CODE"]
+    assert left_out.message.startswith(
+        "250 distinct whole numbers named a code in 299 rows, too scattered for a category"
+    )
+    assert "the 100 most frequent, all a model keeps, cover 49.8% of the rows" in left_out.message
 
 
 def test_not_attributes_without_all_is_a_config_error():
