@@ -1,12 +1,15 @@
 """Pure metrics on a handful of rows, each expectation computed by hand; the calibrator."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from rich.console import Console
 
-from features.contract import ProfitSpec
+from features.contract import ChurnSpec, DataSpec, ProfitSpec, RunConfig, TransactionsSpec
 from features.registry import FeatureSpec, Mechanism
+from tests.frames import customers, make_tables, transactions
 from training.calibrate import METHODS, fit_calibrator, fit_platt
 from training.evaluate import (
     classification_metrics,
@@ -15,7 +18,14 @@ from training.evaluate import (
     profit_curve,
 )
 from training.leaks import strongest_single_feature
-from training.report import METRICS, caveats, percent, print_report
+from training.report import (
+    METRICS,
+    _predate_data,
+    caveats,
+    longest_window,
+    percent,
+    print_report,
+)
 
 # -- expected calibration error ----------------------------------------------------------------
 
@@ -411,6 +421,80 @@ def test_training_cutoffs_with_little_history_are_said():
     (note,) = caveats(report)
     assert note.startswith("the earliest training cutoff (2018-10-07) has 6 days of data")
     assert caveats({**report, "history_days_at_first_training_cutoff": 200}) == []
+
+
+def test_training_cutoffs_short_of_the_longest_window_are_said():
+    """A B2B log from 2003-01-06, monthly cutoffs from 2003-05-31: 145 days of history
+    against 365-day spend windows and a 365-day active window, unnoted (the rule read 90)."""
+    cutoffs = [str(d.date()) for d in pd.date_range("2003-05-31", "2004-04-30", freq="ME")]
+    report = {
+        "churn_rate": 0.6,
+        "n_customers": 80,
+        "model": {"roc_auc": 0.8},
+        "baselines": {"recency": {"roc_auc": 0.7}},
+        "training_cutoffs": cutoffs,
+        "history_days_at_first_training_cutoff": 145,
+        "history_days_needed": 365,
+        "history_needed_by": ["spend_365d", "active_window_days"],
+    }
+    (note,) = caveats(report)
+    assert note.startswith(
+        "the earliest training cutoff (2003-05-31) has 145 days of data before it, and 7 "
+        "more up to 2003-12-31, under the 365 days read by spend_365d, "
+        "churn.active_window_days: windows that long are unknown there"
+    )
+    assert note.endswith(
+        "who counts as active there is judged on the activity the data hold, not 365 days of it"
+    )
+    assert caveats({**report, "history_days_at_first_training_cutoff": 365}) == []
+    one = caveats(
+        {
+            **report,
+            "history_days_at_first_training_cutoff": 340,
+            "history_needed_by": ["spend_365d"],
+        }
+    )
+    assert one[0].startswith(
+        "the earliest training cutoff (2003-05-31) has 340 days of data before it, under"
+    )
+    assert "active" not in one[0]
+
+
+def test_data_that_begin_before_every_signup_hold_a_whole_history():
+    """Windows reaching before the data are unknown only for customers who may predate
+    them: where every signup is later, no cutoff is short of history."""
+    tx = transactions([(1, "2024-01-05", 10), (2, "2024-02-01", 10)])
+    start = pd.Timestamp("2024-01-05")
+    later = customers([1, 2], signup=["2024-01-05", "2024-01-20"])
+    assert not _predate_data(make_tables(customer_frame=later, transaction_frame=tx), start)
+    earlier = customers([1, 2], signup=["2023-06-01", "2024-01-20"])
+    assert _predate_data(make_tables(customer_frame=earlier, transaction_frame=tx), start)
+    unknown = customers([1, 2], signup=["2024-01-05", None])
+    assert _predate_data(make_tables(customer_frame=unknown, transaction_frame=tx), start)
+    assert _predate_data(make_tables(transaction_frame=tx), start)  # no signup dates
+
+
+def test_the_history_a_cutoff_needs_is_its_longest_window():
+    """The features' longest reach, or the active window where eligibility reads it."""
+    specs = [
+        FeatureSpec(name, "float", Mechanism.RECENCY, "d", reach_days=days)
+        for name, days in (("spend_90d", 90), ("spend_trend_180d_vs_prev", 360), ("gap", None))
+    ]
+    data = DataSpec(transactions=TransactionsSpec(path=Path("unused.csv")))
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(active_window_days=365))
+    assert longest_window(specs, config) == (365, ["active_window_days"])
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(active_window_days=360))
+    assert longest_window(specs, config) == (
+        360,
+        ["spend_trend_180d_vs_prev", "active_window_days"],
+    )
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(active_window_days=180))
+    assert longest_window(specs, config) == (360, ["spend_trend_180d_vs_prev"])
+    snapshot = ChurnSpec(definition="label_column", active_window_days=365)
+    assert longest_window(specs[:1], config.model_copy(update={"churn": snapshot})) == (
+        90,
+        ["spend_90d"],
+    )
 
 
 def _printed_with_profit(profit: dict) -> str:
