@@ -90,6 +90,7 @@ def build_report(
             "best_percent": curve.best_percent,
             "best_profit": curve.best_profit,
             "profit_at_10_percent": curve.at(10),
+            "unknown_values": curve.unknown_values,
             "assumptions": config.profit.model_dump(),
             "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
         },
@@ -212,6 +213,12 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         console.print(f"--tune chose {chosen} (by {report['tuning']['by']})", highlight=False)
     for note in caveats(report):
         console.print(f"[yellow]note:[/] {note}", highlight=False)
+    _print_profit(console, report)
+
+
+def _print_profit(console: Console, report: dict[str, Any]) -> None:
+    """The campaign's expected profit on the test rows, with what it assumes, how many
+    values it counted as nothing, and why it is no figure to quote (`profit_doubts`)."""
     profit = report["profit"]
     if profit.get("value_source") == "none":
         console.print(
@@ -228,8 +235,18 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         if best > 0
         else f"no campaign size pays ({where} loses least: {-best:,.0f})"
     )
+    unknown = profit.get("unknown_values", 0)
+    if unknown:
+        said += (
+            f"; {unknown:,} of the {report.get('n_rows', report['n_customers']):,} test rows "
+            "have no value (blank or missing in the value column): counted as worth nothing"
+        )
+    doubts = profit_doubts(report)
+    doubted = f". [yellow]Not a figure to quote:[/] {'; '.join(doubts)}" if doubts else ""
     console.print(
         f"expected campaign profit: {said}; top 10%: {profit['profit_at_10_percent']:,.0f}"
+        f"{doubted}",
+        highlight=False,
     )
     if "assumptions" in profit:
         console.print(_assumed(profit["assumptions"]), style="dim")
@@ -347,6 +364,33 @@ def caveats(report: dict[str, Any]) -> list[str]:
     notes += _history_caveats(report)
     notes += _drift_caveats(report)
     return notes
+
+
+def profit_doubts(report: dict[str, Any]) -> list[str]:
+    """Why the campaign profit is no figure to quote: the model ranks churners near
+    chance (its own ROC AUC, whatever the baselines: they do not order the campaign), or
+    its calibration error is above the promotion gate's limit. The figure is still
+    printed beside them, as MLflow keeps it: it is what the test's own outcomes and
+    values gave, and a modeller comparing runs reads it; only a manager quoting it
+    alone would be misled, and the doubt travels on its line (a B2B log at ROC AUC 0.43
+    and calibration error 0.378 printed "best at the top 99% (833,830)" bare)."""
+    doubts = []
+    auc = report["model"].get("roc_auc", np.nan)
+    if auc < NEAR_CHANCE_AUC:
+        doubts.append(
+            f"the model ranks churners {'no' if auc <= 0.5 else 'little'} better than chance "
+            f"(ROC AUC {auc:.4f}), so this is what contacting that share in any order "
+            "makes, not a gain it brings"
+        )
+    limit, ece = report.get("promotion_max_ece"), report["model"].get("ece", np.nan)
+    if limit is not None and ece > limit:
+        doubts.append(
+            f"its probabilities miss the test's churn rates by {ece:.4f} on average "
+            f"(calibration error, above promotion.max_ece {limit}): the customers tested "
+            "behave unlike those it learned from, so their profit need not hold for the "
+            "next campaign"
+        )
+    return doubts
 
 
 def _few_stayers_note(stayers: int, rate: float) -> str:

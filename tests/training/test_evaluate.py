@@ -18,6 +18,7 @@ from training.evaluate import (
     profit_curve,
 )
 from training.leaks import strongest_single_feature
+from training.protocol import value_of
 from training.report import (
     METRICS,
     _predate_data,
@@ -133,6 +134,30 @@ def test_profit_curve_by_hand():
     assert curve.at(100) == pytest.approx(36.0)
     assert curve.best_profit == pytest.approx(44.0)
     assert curve.best_percent == 1  # the first percent reaching the best profit
+
+
+def test_an_unknown_value_counts_as_nothing_and_is_counted():
+    """35% of an African telecom's values were blank: counted as worth nothing, unsaid."""
+    spec = ProfitSpec(contact_cost=1.0, offer_cost=10.0, acceptance_rate=0.5)
+    y = np.array([1, 1, 0])
+    value = np.array([100.0, np.nan, 80.0])
+    p = np.array([0.9, 0.8, 0.1])
+    # by score: row 0 gains 0.5 * 90 - 1 = 44; row 1 (worth nothing) 0.5 * -10 - 1 = -6;
+    # row 2 (a stayer) -6 as well: cumulative 44, 38, 32
+    curve = profit_curve(y, p, value, spec)
+    assert curve.unknown_values == 1
+    assert [curve.at(34), curve.at(50), curve.at(100)] == pytest.approx([44.0, 38.0, 32.0])
+
+
+def test_a_blank_in_the_value_column_is_an_unknown_value():
+    people = customers([1, 2, 3], value=[10.0, np.nan, 5.0])
+    tables = make_tables(customer_frame=people)
+    data = DataSpec(transactions=TransactionsSpec(path=Path("unused.csv")))
+    config = RunConfig(name="t", data=data)
+    rows = pd.DataFrame({"customer_id": [1, 2, 3, 4]})
+    values = value_of(rows, tables, config)
+    assert values[[0, 2]].tolist() == [10.0, 5.0]
+    assert np.isnan(values[[1, 3]]).all()  # blank, and not in the customers table
 
 
 def test_profit_curve_orders_by_score_not_by_row():
@@ -497,8 +522,8 @@ def test_the_history_a_cutoff_needs_is_its_longest_window():
     )
 
 
-def _printed_with_profit(profit: dict) -> str:
-    """The report's text for a run of these profit figures."""
+def _printed_with_profit(profit: dict, **report: object) -> str:
+    """The report's text for a run of these profit figures (and other report fields)."""
     report = {
         "protocol": "out_of_time",
         "n_customers": 1000,
@@ -506,6 +531,7 @@ def _printed_with_profit(profit: dict) -> str:
         "model": dict.fromkeys(METRICS, 0.5),
         "baselines": {},
         "profit": profit,
+        **report,
     }
     console = Console(record=True, width=200)
     print_report(console, report)
@@ -524,6 +550,43 @@ def test_when_every_campaign_size_loses_the_report_says_none_pays():
     text = _printed_with_profit(profit)
     assert "no campaign size pays (the top 1% loses least: 59); top 10%: -590" in text
     assert "best at" not in text
+
+
+BEST = {"best_percent": 99, "best_profit": 833830.0, "profit_at_10_percent": 52834.0}
+
+
+def test_a_profit_of_a_model_at_chance_or_off_calibration_is_no_figure_to_quote():
+    """A B2B log: "best at the top 99% (833,830)" beside ROC AUC 0.43 and calibration
+    error 0.378, which a manager would quote."""
+    weak = {**dict.fromkeys(METRICS, 0.5), "roc_auc": 0.4347, "ece": 0.3784}
+    text = " ".join(_printed_with_profit(BEST, model=weak, promotion_max_ece=0.05).split())
+    assert (
+        "best at the top 99% (833,830); top 10%: 52,834. Not a figure to quote: the model" in text
+    )
+    assert (
+        "no better than chance (ROC AUC 0.4347), so this is what contacting that share in "
+        "any order makes" in text
+    )
+    assert (
+        "miss the test's churn rates by 0.3784 on average (calibration error, above "
+        "promotion.max_ece 0.05)" in text
+    )
+    sound = {**weak, "roc_auc": 0.81, "ece": 0.02}
+    text = _printed_with_profit(BEST, model=sound, promotion_max_ece=0.05)
+    assert "best at the top 99% (833,830); top 10%: 52,834\n" in text and "quote" not in text
+    off = _printed_with_profit(BEST, model={**sound, "ece": 0.09}, promotion_max_ece=0.05)
+    assert "Not a figure to quote: its probabilities miss" in " ".join(off.split())
+    assert "chance" not in off
+
+
+def test_the_printed_profit_says_how_many_values_counted_as_nothing():
+    sound = {**dict.fromkeys(METRICS, 0.5), "roc_auc": 0.81}
+    profit = {**BEST, "unknown_values": 350}
+    text = " ".join(_printed_with_profit(profit, model=sound, n_rows=1000).split())
+    assert (
+        "best at the top 99% (833,830); 350 of the 1,000 test rows have no value (blank or "
+        "missing in the value column): counted as worth nothing; top 10%: 52,834"
+    ) in text
 
 
 def test_the_printed_profit_optimum_names_the_economics_it_assumes():
