@@ -626,11 +626,16 @@ def _short_history_note(kept: list[str], history: int, needed: int, by: list[str
         if "churn.active_window_days" in names
         else ""
     )
+    learns = (
+        "at every training cutoff: the model never learns them known for such customers, "
+        "as its test and scoring read them"
+        if len(short) == len(set(kept))
+        else "the model learns them from later cutoffs only"
+    )
     return (
         f"the earliest training cutoff ({first.date()}) has {history} days of data before "
         f"it{more}, under the {needed} days{read if names else ''}: windows that long are "
-        "unknown there for customers who joined before the data begin (the model learns "
-        f"them from later cutoffs only){active}"
+        f"unknown there for customers who joined before the data begin ({learns}){active}"
     )
 
 

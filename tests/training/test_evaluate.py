@@ -471,7 +471,10 @@ def test_training_cutoffs_short_of_the_longest_window_are_said():
     assert note.endswith(
         "who counts as active there is judged on the activity the data hold, not 365 days of it"
     )
+    assert "(the model learns them from later cutoffs only)" in note
     assert caveats({**report, "history_days_at_first_training_cutoff": 365}) == []
+    (every,) = caveats({**report, "training_cutoffs": cutoffs[:3]})
+    assert "(at every training cutoff: the model never learns them known" in every
     one = caveats(
         {
             **report,
