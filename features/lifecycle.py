@@ -65,8 +65,9 @@ ANNIVERSARY_SPEC = FeatureSpec(
     "float",
     Mechanism.RELATIONSHIP,
     "Days until the next anniversary of the signup date: annual contracts and memberships "
-    "can only be left at renewal, so risk concentrates there.",
-    "signup anniversary in {days_until_anniversary:.0f} days",
+    "can only be left at renewal, so risk concentrates there. Its reason reads the nearer "
+    "anniversary: past half a year, the one just gone (a renewal's grace running out).",
+    "signup anniversary {days_until_anniversary!w:.0f}",
 )
 SEASON_SPEC = FeatureSpec(
     "cutoff_month",

@@ -424,7 +424,30 @@ class _MoreOrFewer(float):
         return f"{format(abs(float(self)), spec)} {more} than"
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYeandgptm")
+YEAR_DAYS = 365
+HALF_YEAR_DAYS = YEAR_DAYS // 2
+
+
+class _Yearly(float):
+    """Days until a yearly date's next return as the nearer of its two: format(12.0,
+    ".0f") -> "in 12 days", 0 -> "today", and past half a year the one just gone:
+    format(335.0, ".0f") -> "30 days ago" ("signup anniversary in 335 days" raising the
+    risk of a club member whose renewal lapsed 30 days ago read as a date far off). The
+    days since are a year of 365 less the days until: one short where a Feb 29 falls
+    between the two (the value holds no more), and never under a day, as a next return
+    365 days away means the last was yesterday."""
+
+    def __format__(self, spec: str) -> str:
+        days = float(self)
+        if days == 0:
+            return "today"
+        if days <= HALF_YEAR_DAYS:
+            return f"in {format(days, spec)} day{'' if days == 1 else 's'}"
+        since = max(1.0, YEAR_DAYS - days)
+        return f"{format(since, spec)} day{'' if since == 1 else 's'} ago"
+
+
+CUSTOM_CONVERSIONS = frozenset("cxyYeandgptmw")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
@@ -435,7 +458,8 @@ class _ReasonFormatter(string.Formatter):
     ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"),
     `{name!p:.0%}` a probability ("under 1%", "over 99%" at its ends), `{name!t}` a plan's
     days as its term ("annual"), `{name!m:.0f}` a count's change as "2 more than", "1
-    fewer than" or "as many as"; the rest is str.format."""
+    fewer than" or "as many as", `{name!w:.0f}` days until a yearly date as "in 12 days"
+    or, past half a year, "30 days ago"; the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -462,6 +486,8 @@ class _ReasonFormatter(string.Formatter):
             return _Term(float(value))  # type: ignore[arg-type]
         if conversion == "m":
             return _MoreOrFewer(float(value))  # type: ignore[arg-type]
+        if conversion == "w":
+            return _Yearly(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

@@ -33,8 +33,8 @@ paid-up member's billing cycle is no reason (`features.words.billing_cycle_only`
 monthly period's end, a window shorter than the plan, the silence they paid for), and
 neither are the shop's models of buying (`features.words.unspoken_on_payments`). A
 family that tells one event from several sides (`ONE_STORY`: a cancellation's date,
-count and timing against the last payment) gives one reason, its strongest, and only
-the way the family's contributions add up to.
+count and timing against the last payment; tenure and the lifecycle stage it decides)
+gives one reason, its strongest, and only the way the family's contributions add up to.
 """
 
 from __future__ import annotations
@@ -486,19 +486,25 @@ def _stories(
 
 
 def _strongest_of_each_story(
-    candidates: np.ndarray, contributions: np.ndarray, stories: Sequence[Sequence[int]]
+    candidates: np.ndarray,
+    contributions: np.ndarray,
+    stories: Sequence[Sequence[int]],
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """`candidates` with only the strongest cell of each `ONE_STORY` family per row, and
     only where it moves the risk the way the family's `contributions` add up to (a copy
     if any other is set to zero): a cancelled annual member at 99.6%, their period ending
     in 42 days (+0.40) on an annual plan (-0.32), read "in their favour: annual plan"
-    where the end's cell was no reason. `stories`: see `_stories`."""
+    where the end's cell was no reason. `stories`: see `_stories`; `rows`: where the
+    columns tell one story (default: every row)."""
     kept = candidates
     for columns in stories:
         cells = candidates[:, columns]
         strongest = np.zeros(cells.shape, dtype=bool)
         strongest[np.arange(len(cells)), np.abs(cells).argmax(axis=1)] = True
         strongest &= np.sign(cells) == np.sign(contributions[:, columns].sum(axis=1))[:, None]
+        if rows is not None:
+            strongest |= ~rows[:, None]
         kept = kept.copy() if kept is candidates else kept
         kept[:, columns] = np.where(strongest, cells, 0.0)
     return kept
@@ -562,6 +568,17 @@ def _listed(names: list[str]) -> str:
     if len(names) > BLANKS_NAMED:
         return f"{', '.join(names[:BLANKS_NAMED])} and {len(names) - BLANKS_NAMED} more"
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _stage_told_by_tenure(features: Mapping[str, Any]) -> np.ndarray:
+    """The rows whose lifecycle stage their tenure decides (`stages_of_tenure`): there
+    the two are one story, the customer's age, told once and only the way their
+    contributions add up to ("customer for 365 days" raising the risk beside "in their
+    favour: long-term customer": 7 of a club's high band). A lapsed stage, or a first
+    purchase's, is a fact of its own."""
+    stage = np.asarray(features[STAGE], dtype=object)
+    decided = stages_of_tenure(with_purchases=ORDERS_TOTAL in features)
+    return np.logical_or.reduce([stage == level for level in decided])
 
 
 def _domain_directions(sources: Sequence[str]) -> dict[str, int]:
@@ -793,6 +810,12 @@ class Explainer:
     def _stories(self) -> list[list[int]]:
         return _stories(self.grouping.sources, self.by_name, self.twins)
 
+    @cached_property
+    def _age_and_stage(self) -> list[list[int]]:
+        """Tenure and the lifecycle stage, one story where tenure decides the stage."""
+        columns = self._columns_of(TENURE, STAGE)
+        return [columns] if len(columns) == 2 else []
+
     def explain(
         self,
         features: Mapping[str, Any],
@@ -826,6 +849,11 @@ class Explainer:
             candidates = candidates.copy()
             candidates[:, self._hidden] = 0.0
         candidates = _strongest_of_each_story(candidates, grouped.values, self._stories)
+        if self._age_and_stage:
+            told_once = _stage_told_by_tenure(features)
+            candidates = _strongest_of_each_story(
+                candidates, grouped.values, self._age_and_stage, told_once
+            )
         candidates, blanks = _blanks_as_one(self._blankable, features, candidates)
         candidates = np.where(np.abs(candidates) < MIN_REASON_LOGIT, 0.0, candidates)
         # spares: a reason from a missing value with nothing to say goes, and so does one
@@ -964,11 +992,7 @@ def _measures(
     if told_with is None or told_with not in features:
         return [_measure(source, value) for value in shown]
     theirs = numbers(features[told_with])[rows].tolist()
-    if source == STAGE:
-        decided = stages_of_tenure(with_purchases=ORDERS_TOTAL in features)
-        agree = [value in decided for value in shown]
-    else:
-        agree = [value == other for value, other in zip(shown, theirs, strict=True)]
+    agree = [value == other for value, other in zip(shown, theirs, strict=True)]
     return [
         _measure(told_with, other) if same else _measure(source, value)
         for value, other, same in zip(shown, theirs, agree, strict=True)
@@ -976,13 +1000,10 @@ def _measures(
 
 
 def _told_with(source: str, spec: FeatureSpec | None) -> str | None:
-    """The feature (of `ONE_FACT`) whose fact `source` tells where they agree: a stage its
-    tenure decides (`stages_of_tenure`) tells the customer's age ("customer for 1161
-    days" beside "long-term customer": 146 of a billing export's 2,528 rows), and an
-    event type's silence equal to the usage log's tells its last use ("no product use
-    for 44 days" beside "last login 44 days ago": 123 of a SaaS log's 632)."""
-    if source == STAGE:
-        return TENURE
+    """The feature (of `ONE_FACT`) whose fact `source` tells where they agree: an event
+    type's silence equal to the usage log's tells its last use ("no product use for 44
+    days" beside "last login 44 days ago": 123 of a SaaS log's 632). (Tenure and the stage
+    it decides are one story: `_stage_told_by_tenure`.)"""
     usage_silence = spec is not None and spec.family == "usage" and source != LAST_USE
     return LAST_USE if usage_silence and source.startswith("days_since_last_") else None
 

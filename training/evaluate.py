@@ -56,6 +56,10 @@ class ProfitCurve:
 
     percent: np.ndarray
     profit: np.ndarray
+    unknown_values: int = 0
+    """Rows whose value is unknown (NaN), counted as worth nothing: the report says how
+    many, as a share of blanks moves the best size (an African telecom's 35% blank
+    values made its "best at the top 69%")."""
 
     @property
     def best_percent(self) -> int:
@@ -73,9 +77,12 @@ def profit_curve(y: np.ndarray, p: np.ndarray, value: np.ndarray, spec: ProfitSp
     """Campaign profit with realised labels, per the expected-maximum-profit setting.
 
     Each contacted customer costs `contact_cost`; with probability `acceptance_rate` they
-    take the offer (`offer_cost`). A churner who accepts is saved and brings their value;
-    a non-churner who accepts only costs the offer.
+    take the offer (`offer_cost`). A churner who accepts is saved and brings their value
+    (an unknown one, NaN, nothing: `ProfitCurve.unknown_values`); a non-churner who
+    accepts only costs the offer.
     """
+    unknown = np.isnan(value)
+    value = np.where(unknown, 0.0, value)
     gamma = spec.acceptance_rate
     gain = np.where(y == 1, gamma * (value - spec.offer_cost), -gamma * spec.offer_cost)
     gain = gain - spec.contact_cost
@@ -83,4 +90,6 @@ def profit_curve(y: np.ndarray, p: np.ndarray, value: np.ndarray, spec: ProfitSp
     cumulative = np.cumsum(gain[order])
     percent = np.arange(1, 101)
     counts = np.maximum(1, np.round(len(y) * percent / 100).astype(int))
-    return ProfitCurve(percent=percent, profit=cumulative[counts - 1])
+    return ProfitCurve(
+        percent=percent, profit=cumulative[counts - 1], unknown_values=int(unknown.sum())
+    )

@@ -199,13 +199,14 @@ def value_source(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> str:
 
 
 def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarray:
-    """A saved customer's value, from `value_source`."""
+    """A saved customer's value, from `value_source`; NaN where the value column is blank
+    or lacks the customer (`profit_curve` counts them as worth nothing, and says so)."""
     source = value_source(rows, tables, config)
     if source == "configured":
         return np.full(len(rows), config.profit.value_per_customer)
     if source == "value column":
         lookup = tables.customers.set_index("customer_id")["value"]
-        return rows["customer_id"].map(lookup).fillna(0.0).to_numpy(dtype=np.float64)
+        return rows["customer_id"].map(lookup).to_numpy(dtype=np.float64, na_value=np.nan)
     if source == "spend":
         return year_spend(rows)
     return np.ones(len(rows))

@@ -7,6 +7,7 @@ The JSON shape is a contract with users and CI:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from features.attributes import personal_attributes
 from features.contract import RunConfig
+from features.registry import FeatureSpec
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
 from training.evaluate import classification_metrics, profit_curve
@@ -88,6 +90,7 @@ def build_report(
             "best_percent": curve.best_percent,
             "best_profit": curve.best_profit,
             "profit_at_10_percent": curve.at(10),
+            "unknown_values": curve.unknown_values,
             "assumptions": config.profit.model_dump(),
             "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
         },
@@ -106,18 +109,54 @@ def build_report(
         report["personal_attributes_in_reasons"] = personal
     report.update(_leak_checks(outcome, tables, config))
     if outcome.plan is not None:
-        report["training_cutoffs"] = [str(c.date()) for c in outcome.plan.train]
-        report["training_cutoffs_requested"] = config.training.cutoffs
-        report["training_spacing"] = config.training.spacing
-        report["validation_cutoff"] = str(outcome.plan.validation.date())
-        training = outcome.data.at(outcome.plan.train)
-        rates = training.groupby("cutoff")["churned"].mean()
-        report["training_churn_rates"] = {str(c.date()): float(r) for c, r in rates.items()}
-        start = first_activity(tables)
-        if start is not None:
-            first = min(outcome.plan.train)
-            report["history_days_at_first_training_cutoff"] = int((first - start).days)
+        report.update(_training_cutoffs(outcome, tables, config))
     return report
+
+
+def _training_cutoffs(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[str, Any]:
+    """The training cutoffs kept and asked for, their churn rates, and the history before
+    the earliest against the longest window read there (`longest_window`)."""
+    assert outcome.plan is not None
+    training = outcome.data.at(outcome.plan.train)
+    rates = training.groupby("cutoff")["churned"].mean()
+    found: dict[str, Any] = {
+        "training_cutoffs": [str(c.date()) for c in outcome.plan.train],
+        "training_cutoffs_requested": config.training.cutoffs,
+        "training_spacing": config.training.spacing,
+        "validation_cutoff": str(outcome.plan.validation.date()),
+        "training_churn_rates": {str(c.date()): float(r) for c, r in rates.items()},
+    }
+    start = first_activity(tables)
+    if start is not None and _predate_data(tables, start):
+        first = min(outcome.plan.train)
+        found["history_days_at_first_training_cutoff"] = int((first - start).days)
+        found["history_days_needed"], found["history_needed_by"] = longest_window(
+            outcome.data.specs, config
+        )
+    return found
+
+
+def _predate_data(tables: Tables, start: pd.Timestamp) -> bool:
+    """Whether any customer may have been one before the data's first day (no signup
+    date, or an earlier one): only such customers' windows reaching before it are unknown
+    (`Context.window_known`), so where every signup is later the history is whole."""
+    signup = tables.customers.get("signup_date")
+    return signup is None or bool((signup.isna() | (signup < start)).any())
+
+
+def longest_window(specs: Sequence[FeatureSpec], config: RunConfig) -> tuple[int, list[str]]:
+    """The most days up to a cutoff that its rows read, and what reads them: the
+    features' longest windows (`FeatureSpec.reach_days`), or the active window, which
+    decides who is eligible there under inactivity and cancellation. A B2B log's first
+    cutoffs had 145 days of history against 365-day spend and wallet windows and a
+    365-day active window, unnoted: the rule compared to 90 days."""
+    reach = {spec.name: spec.reach_days for spec in specs if spec.reach_days is not None}
+    if config.churn.definition in ACTIVE_WINDOW_DEFINITIONS:
+        reach["active_window_days"] = config.churn.active_window_days
+    if not reach:
+        return SHORT_HISTORY_DAYS, []
+    longest = max(reach.values())
+    return longest, [name for name, days in reach.items() if days == longest]
 
 
 def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[str, Any]:
@@ -174,6 +213,12 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         console.print(f"--tune chose {chosen} (by {report['tuning']['by']})", highlight=False)
     for note in caveats(report):
         console.print(f"[yellow]note:[/] {note}", highlight=False)
+    _print_profit(console, report)
+
+
+def _print_profit(console: Console, report: dict[str, Any]) -> None:
+    """The campaign's expected profit on the test rows, with what it assumes, how many
+    values it counted as nothing, and why it is no figure to quote (`profit_doubts`)."""
     profit = report["profit"]
     if profit.get("value_source") == "none":
         console.print(
@@ -190,8 +235,18 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         if best > 0
         else f"no campaign size pays ({where} loses least: {-best:,.0f})"
     )
+    unknown = profit.get("unknown_values", 0)
+    if unknown:
+        said += (
+            f"; {unknown:,} of the {report.get('n_rows', report['n_customers']):,} test rows "
+            "have no value (blank or missing in the value column): counted as worth nothing"
+        )
+    doubts = profit_doubts(report)
+    doubted = f". [yellow]Not a figure to quote:[/] {'; '.join(doubts)}" if doubts else ""
     console.print(
         f"expected campaign profit: {said}; top 10%: {profit['profit_at_10_percent']:,.0f}"
+        f"{doubted}",
+        highlight=False,
     )
     if "assumptions" in profit:
         console.print(_assumed(profit["assumptions"]), style="dim")
@@ -202,8 +257,10 @@ FEW_CHURNERS = 30
 MOSTLY_CHURNERS = 0.8
 """From this churn rate on, lift and PR AUC have little room to say anything."""
 SHORT_HISTORY_DAYS = 90
-"""Less history than this before a training cutoff leaves its 90-day windows and trends
-unknown there (`Context.window_known`): the model learns them from later cutoffs only."""
+"""The history a training cutoff needs where nothing reads a longer window (and what a
+report logged before `longest_window` is judged by)."""
+ACTIVE_WINDOW_DEFINITIONS = frozenset({"inactivity", "cancellation"})
+"""The churn definitions whose eligibility reads `active_window_days` of activity."""
 BASELINE_MARGIN = 0.005
 FIRST_CHAMPION_MARGIN = 0.02
 """How much better a baseline must rank for a first model to be refused as champion:
@@ -307,6 +364,33 @@ def caveats(report: dict[str, Any]) -> list[str]:
     notes += _history_caveats(report)
     notes += _drift_caveats(report)
     return notes
+
+
+def profit_doubts(report: dict[str, Any]) -> list[str]:
+    """Why the campaign profit is no figure to quote: the model ranks churners near
+    chance (its own ROC AUC, whatever the baselines: they do not order the campaign), or
+    its calibration error is above the promotion gate's limit. The figure is still
+    printed beside them, as MLflow keeps it: it is what the test's own outcomes and
+    values gave, and a modeller comparing runs reads it; only a manager quoting it
+    alone would be misled, and the doubt travels on its line (a B2B log at ROC AUC 0.43
+    and calibration error 0.378 printed "best at the top 99% (833,830)" bare)."""
+    doubts = []
+    auc = report["model"].get("roc_auc", np.nan)
+    if auc < NEAR_CHANCE_AUC:
+        doubts.append(
+            f"the model ranks churners {'no' if auc <= 0.5 else 'little'} better than chance "
+            f"(ROC AUC {auc:.4f}), so this is what contacting that share in any order "
+            "makes, not a gain it brings"
+        )
+    limit, ece = report.get("promotion_max_ece"), report["model"].get("ece", np.nan)
+    if limit is not None and ece > limit:
+        doubts.append(
+            f"its probabilities miss the test's churn rates by {ece:.4f} on average "
+            f"(calibration error, above promotion.max_ece {limit}): the customers tested "
+            "behave unlike those it learned from, so their profit need not hold for the "
+            "next campaign"
+        )
+    return doubts
 
 
 def _few_stayers_note(stayers: int, rate: float) -> str:
@@ -504,7 +588,8 @@ SATURATED = 0.999
 
 def _history_caveats(report: dict[str, Any]) -> list[str]:
     """Training cutoffs the data could not hold (dropped: under a month of activity
-    before them), and little history before the earliest one kept."""
+    before them), and those kept with less history before them than the longest window
+    read there (`longest_window`)."""
     notes = []
     kept = report.get("training_cutoffs", [])
     requested = report.get("training_cutoffs_requested", len(kept))
@@ -521,14 +606,37 @@ def _history_caveats(report: dict[str, Any]) -> list[str]:
             f"{weekly}a shorter horizon fits more"
         )
     history = report.get("history_days_at_first_training_cutoff")
-    if history is not None and history < SHORT_HISTORY_DAYS:
-        first = min(kept)
-        notes.append(
-            f"the earliest training cutoff ({first}) has {history} days of data before it: "
-            "features over longer windows (90-day counts, trends against the window "
-            "before) are unknown there"
-        )
+    needed = report.get("history_days_needed", SHORT_HISTORY_DAYS)
+    if history is not None and history < needed:
+        notes.append(_short_history_note(kept, history, needed, report.get("history_needed_by")))
     return notes
+
+
+def _short_history_note(kept: list[str], history: int, needed: int, by: list[str] | None) -> str:
+    """The training cutoffs with under `needed` days of data before them (`history` before
+    the earliest), what reads that many (`by`), and what that leaves unknown there."""
+    first = pd.Timestamp(min(kept))
+    short = sorted(c for c in set(kept) if history + (pd.Timestamp(c) - first).days < needed)
+    more = f", and {len(short) - 1} more up to {short[-1]}" if len(short) > 1 else ""
+    names = [f"churn.{name}" if name == "active_window_days" else name for name in by or []]
+    read = f" read by {', '.join(names[:3])}{' and others' if len(names) > 3 else ''}"
+    active = (
+        f"; who counts as active there is judged on the activity the data hold, not "
+        f"{needed} days of it"
+        if "churn.active_window_days" in names
+        else ""
+    )
+    learns = (
+        "at every training cutoff: the model never learns them known for such customers, "
+        "as its test and scoring read them"
+        if len(short) == len(set(kept))
+        else "the model learns them from later cutoffs only"
+    )
+    return (
+        f"the earliest training cutoff ({first.date()}) has {history} days of data before "
+        f"it{more}, under the {needed} days{read if names else ''}: windows that long are "
+        f"unknown there for customers who joined before the data begin ({learns}){active}"
+    )
 
 
 def _assumed(economics: dict[str, Any]) -> str:

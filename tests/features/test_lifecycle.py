@@ -5,7 +5,7 @@ import pandas.testing as pdt
 import pytest
 
 from features.build import build_features
-from features.lifecycle import LAPSED_MIN_DAYS
+from features.lifecycle import ANNIVERSARY_SPEC, LAPSED_MIN_DAYS
 from tests.frames import customers, events, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
@@ -100,6 +100,20 @@ def test_days_until_the_next_signup_anniversary():
     assert row(frame, 1)["days_until_anniversary"] == 10  # Jul 10 is 10 days after Jun 30
     assert row(frame, 2)["days_until_anniversary"] == 0  # the anniversary is the cutoff day
     assert row(frame, 3)["days_until_anniversary"] == 243  # Feb 28 2025
+
+
+def test_an_anniversary_reason_reads_the_nearer_anniversary():
+    """A club member 395 days in (a year's membership and a grace period) read "signup
+    anniversary in 335 days": the fact is the one that passed 30 days ago."""
+    people = customers([1, 2, 3], signup=["2023-05-31", "2023-07-10", "2022-06-30"])
+    tx = transactions([(c, "2024-06-01", 10) for c in (1, 2, 3)])
+    frame = build_features(make_tables(customer_frame=people, transaction_frame=tx), cutoffs=CUTOFF)
+    texts = {c: ANNIVERSARY_SPEC.render(row(frame, c).to_dict()) for c in (1, 2, 3)}
+    assert texts == {
+        1: "signup anniversary 30 days ago",  # May 31, 2024; the next is 335 days off
+        2: "signup anniversary in 10 days",
+        3: "signup anniversary today",
+    }
 
 
 def test_a_snapshot_without_signup_or_activity_has_no_tenure_or_stage():

@@ -128,6 +128,21 @@ def test_end_conversion_reads_ends_in_or_ended_ago():
     assert spec.render({"d": -5.0}) == "membership ended 5 days ago"
 
 
+def test_yearly_conversion_reads_the_nearer_return():
+    """Past half a year the return just gone is the nearer: "30 days ago", not "in 335"."""
+    spec = FeatureSpec("d", "float", Mechanism.RELATIONSHIP, "d", "anniversary {d!w:.0f}")
+    said = {d: spec.render({"d": d}) for d in (0.0, 1.0, 182.0, 183.0, 335.0, 364.0, 365.0)}
+    assert said == {
+        0.0: "anniversary today",
+        1.0: "anniversary in 1 day",
+        182.0: "anniversary in 182 days",
+        183.0: "anniversary 182 days ago",
+        335.0: "anniversary 30 days ago",
+        364.0: "anniversary 1 day ago",
+        365.0: "anniversary 1 day ago",  # a 366-day year: the last one was yesterday
+    }
+
+
 @pytest.mark.parametrize(
     ("days", "term"),
     [

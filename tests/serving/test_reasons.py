@@ -410,6 +410,32 @@ def test_tenure_and_the_stage_it_decides_are_one_reason(stage, orders_total, rea
     assert [r.text for r in _one_row(specs, values, contributions, {})] == reasons
 
 
+@pytest.mark.parametrize(
+    ("contributions", "reasons"),
+    [
+        ([0.3, -0.2], [("customer for 365 days", "raises")]),  # tenure the stronger
+        ([0.2, -0.3], [("long-term customer", "lowers")]),  # the stage the stronger
+        ([0.3, 0.0], [("customer for 365 days", "raises")]),
+    ],
+)
+def test_tenure_and_the_stage_it_decides_are_one_story_told_one_way(contributions, reasons):
+    """A club member "customer for 365 days" raising the risk beside "in their favour:
+    long-term customer" (7 of the high band): one fact, told by the stronger of the two."""
+    specs = [lifecycle.TENURE_SPEC, lifecycle.STAGE_SPEC]
+    values = {"tenure_days": 365.0, "lifecycle_stage": "long-term"}
+    told = _one_row(specs, values, contributions, {})
+    assert [(r.text, r.direction) for r in told] == reasons
+    assert told[0].contribution == max(contributions, key=abs)  # the cell's own, as ONE_STORY
+
+
+def test_a_lapsed_stage_beside_tenure_is_a_story_of_its_own():
+    """A silence decided the stage, not the customer's age: both may be told."""
+    specs = [lifecycle.TENURE_SPEC, lifecycle.STAGE_SPEC]
+    values = {"tenure_days": 365.0, "lifecycle_stage": "lapsed", "orders_total": 9.0}
+    texts = [r.text for r in _one_row(specs, values, [-0.3, 0.5, 0.0], {})]
+    assert texts == ["lapsed customer", "customer for 365 days"]
+
+
 def test_a_first_purchase_long_ago_on_record_is_no_reason_against_the_customer():
     """Ta-Feng's four months made "first purchase on record 119 days ago" (its first day,
     not the customer's) a raising reason in 63 of its top 200; a recent first purchase

@@ -327,9 +327,10 @@ def test_score_ends_with_the_models_caveats_and_its_batch_keeps_the_worklists(
     scored, monkeypatch, tmp_path
 ):
     """A version forced past the gate says so once, last, and its batch keeps the line
-    `churn worklist` heads the list with; a sound model promoted through the gate has
-    nothing to say. (Its batch goes to a store of its own: the module's keeps its latest
-    batch for the other tests.)"""
+    `churn worklist` heads the list with; a model promoted through the gate says only
+    what training noted (here its training cutoffs, short of the year its windows read).
+    (Its batch goes to a store of its own: the module's keeps its latest batch for the
+    other tests.)"""
     uri = f"sqlite:///{scored.root}/mlflow.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     (tmp_path / "data").mkdir()
@@ -347,6 +348,7 @@ def test_score_ends_with_the_models_caveats_and_its_batch_keeps_the_worklists(
     assert result.exit_code == 0, result.output
     forced = f"promoted with --force although the promotion gate refused it ({refused})"
     said = " ".join(result.output.split())
-    assert said.endswith(f"model caveat: {forced}") and said.count("model caveat:") == 1
+    assert said.endswith(f"model caveat: {forced}") and said.count("promoted with --force") == 1
     assert store.latest_batch(_engine(tmp_path))["ranking_caveats"] == [forced]
-    assert "model caveat" not in scored.output
+    (noted,) = [line for line in scored.output.splitlines() if "model caveat" in line]
+    assert noted.startswith("model caveat: the earliest training cutoff")

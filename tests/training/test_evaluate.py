@@ -1,12 +1,15 @@
 """Pure metrics on a handful of rows, each expectation computed by hand; the calibrator."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from rich.console import Console
 
-from features.contract import ProfitSpec
+from features.contract import ChurnSpec, DataSpec, ProfitSpec, RunConfig, TransactionsSpec
 from features.registry import FeatureSpec, Mechanism
+from tests.frames import customers, make_tables, transactions
 from training.calibrate import METHODS, fit_calibrator, fit_platt
 from training.evaluate import (
     classification_metrics,
@@ -15,7 +18,15 @@ from training.evaluate import (
     profit_curve,
 )
 from training.leaks import strongest_single_feature
-from training.report import METRICS, caveats, percent, print_report
+from training.protocol import value_of
+from training.report import (
+    METRICS,
+    _predate_data,
+    caveats,
+    longest_window,
+    percent,
+    print_report,
+)
 
 # -- expected calibration error ----------------------------------------------------------------
 
@@ -123,6 +134,30 @@ def test_profit_curve_by_hand():
     assert curve.at(100) == pytest.approx(36.0)
     assert curve.best_profit == pytest.approx(44.0)
     assert curve.best_percent == 1  # the first percent reaching the best profit
+
+
+def test_an_unknown_value_counts_as_nothing_and_is_counted():
+    """35% of an African telecom's values were blank: counted as worth nothing, unsaid."""
+    spec = ProfitSpec(contact_cost=1.0, offer_cost=10.0, acceptance_rate=0.5)
+    y = np.array([1, 1, 0])
+    value = np.array([100.0, np.nan, 80.0])
+    p = np.array([0.9, 0.8, 0.1])
+    # by score: row 0 gains 0.5 * 90 - 1 = 44; row 1 (worth nothing) 0.5 * -10 - 1 = -6;
+    # row 2 (a stayer) -6 as well: cumulative 44, 38, 32
+    curve = profit_curve(y, p, value, spec)
+    assert curve.unknown_values == 1
+    assert [curve.at(34), curve.at(50), curve.at(100)] == pytest.approx([44.0, 38.0, 32.0])
+
+
+def test_a_blank_in_the_value_column_is_an_unknown_value():
+    people = customers([1, 2, 3], value=[10.0, np.nan, 5.0])
+    tables = make_tables(customer_frame=people)
+    data = DataSpec(transactions=TransactionsSpec(path=Path("unused.csv")))
+    config = RunConfig(name="t", data=data)
+    rows = pd.DataFrame({"customer_id": [1, 2, 3, 4]})
+    values = value_of(rows, tables, config)
+    assert values[[0, 2]].tolist() == [10.0, 5.0]
+    assert np.isnan(values[[1, 3]]).all()  # blank, and not in the customers table
 
 
 def test_profit_curve_orders_by_score_not_by_row():
@@ -413,8 +448,85 @@ def test_training_cutoffs_with_little_history_are_said():
     assert caveats({**report, "history_days_at_first_training_cutoff": 200}) == []
 
 
-def _printed_with_profit(profit: dict) -> str:
-    """The report's text for a run of these profit figures."""
+def test_training_cutoffs_short_of_the_longest_window_are_said():
+    """A B2B log from 2003-01-06, monthly cutoffs from 2003-05-31: 145 days of history
+    against 365-day spend windows and a 365-day active window, unnoted (the rule read 90)."""
+    cutoffs = [str(d.date()) for d in pd.date_range("2003-05-31", "2004-04-30", freq="ME")]
+    report = {
+        "churn_rate": 0.6,
+        "n_customers": 80,
+        "model": {"roc_auc": 0.8},
+        "baselines": {"recency": {"roc_auc": 0.7}},
+        "training_cutoffs": cutoffs,
+        "history_days_at_first_training_cutoff": 145,
+        "history_days_needed": 365,
+        "history_needed_by": ["spend_365d", "active_window_days"],
+    }
+    (note,) = caveats(report)
+    assert note.startswith(
+        "the earliest training cutoff (2003-05-31) has 145 days of data before it, and 7 "
+        "more up to 2003-12-31, under the 365 days read by spend_365d, "
+        "churn.active_window_days: windows that long are unknown there"
+    )
+    assert note.endswith(
+        "who counts as active there is judged on the activity the data hold, not 365 days of it"
+    )
+    assert "(the model learns them from later cutoffs only)" in note
+    assert caveats({**report, "history_days_at_first_training_cutoff": 365}) == []
+    (every,) = caveats({**report, "training_cutoffs": cutoffs[:3]})
+    assert "(at every training cutoff: the model never learns them known" in every
+    one = caveats(
+        {
+            **report,
+            "history_days_at_first_training_cutoff": 340,
+            "history_needed_by": ["spend_365d"],
+        }
+    )
+    assert one[0].startswith(
+        "the earliest training cutoff (2003-05-31) has 340 days of data before it, under"
+    )
+    assert "active" not in one[0]
+
+
+def test_data_that_begin_before_every_signup_hold_a_whole_history():
+    """Windows reaching before the data are unknown only for customers who may predate
+    them: where every signup is later, no cutoff is short of history."""
+    tx = transactions([(1, "2024-01-05", 10), (2, "2024-02-01", 10)])
+    start = pd.Timestamp("2024-01-05")
+    later = customers([1, 2], signup=["2024-01-05", "2024-01-20"])
+    assert not _predate_data(make_tables(customer_frame=later, transaction_frame=tx), start)
+    earlier = customers([1, 2], signup=["2023-06-01", "2024-01-20"])
+    assert _predate_data(make_tables(customer_frame=earlier, transaction_frame=tx), start)
+    unknown = customers([1, 2], signup=["2024-01-05", None])
+    assert _predate_data(make_tables(customer_frame=unknown, transaction_frame=tx), start)
+    assert _predate_data(make_tables(transaction_frame=tx), start)  # no signup dates
+
+
+def test_the_history_a_cutoff_needs_is_its_longest_window():
+    """The features' longest reach, or the active window where eligibility reads it."""
+    specs = [
+        FeatureSpec(name, "float", Mechanism.RECENCY, "d", reach_days=days)
+        for name, days in (("spend_90d", 90), ("spend_trend_180d_vs_prev", 360), ("gap", None))
+    ]
+    data = DataSpec(transactions=TransactionsSpec(path=Path("unused.csv")))
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(active_window_days=365))
+    assert longest_window(specs, config) == (365, ["active_window_days"])
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(active_window_days=360))
+    assert longest_window(specs, config) == (
+        360,
+        ["spend_trend_180d_vs_prev", "active_window_days"],
+    )
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(active_window_days=180))
+    assert longest_window(specs, config) == (360, ["spend_trend_180d_vs_prev"])
+    snapshot = ChurnSpec(definition="label_column", active_window_days=365)
+    assert longest_window(specs[:1], config.model_copy(update={"churn": snapshot})) == (
+        90,
+        ["spend_90d"],
+    )
+
+
+def _printed_with_profit(profit: dict, **report: object) -> str:
+    """The report's text for a run of these profit figures (and other report fields)."""
     report = {
         "protocol": "out_of_time",
         "n_customers": 1000,
@@ -422,6 +534,7 @@ def _printed_with_profit(profit: dict) -> str:
         "model": dict.fromkeys(METRICS, 0.5),
         "baselines": {},
         "profit": profit,
+        **report,
     }
     console = Console(record=True, width=200)
     print_report(console, report)
@@ -440,6 +553,43 @@ def test_when_every_campaign_size_loses_the_report_says_none_pays():
     text = _printed_with_profit(profit)
     assert "no campaign size pays (the top 1% loses least: 59); top 10%: -590" in text
     assert "best at" not in text
+
+
+BEST = {"best_percent": 99, "best_profit": 833830.0, "profit_at_10_percent": 52834.0}
+
+
+def test_a_profit_of_a_model_at_chance_or_off_calibration_is_no_figure_to_quote():
+    """A B2B log: "best at the top 99% (833,830)" beside ROC AUC 0.43 and calibration
+    error 0.378, which a manager would quote."""
+    weak = {**dict.fromkeys(METRICS, 0.5), "roc_auc": 0.4347, "ece": 0.3784}
+    text = " ".join(_printed_with_profit(BEST, model=weak, promotion_max_ece=0.05).split())
+    assert (
+        "best at the top 99% (833,830); top 10%: 52,834. Not a figure to quote: the model" in text
+    )
+    assert (
+        "no better than chance (ROC AUC 0.4347), so this is what contacting that share in "
+        "any order makes" in text
+    )
+    assert (
+        "miss the test's churn rates by 0.3784 on average (calibration error, above "
+        "promotion.max_ece 0.05)" in text
+    )
+    sound = {**weak, "roc_auc": 0.81, "ece": 0.02}
+    text = _printed_with_profit(BEST, model=sound, promotion_max_ece=0.05)
+    assert "best at the top 99% (833,830); top 10%: 52,834\n" in text and "quote" not in text
+    off = _printed_with_profit(BEST, model={**sound, "ece": 0.09}, promotion_max_ece=0.05)
+    assert "Not a figure to quote: its probabilities miss" in " ".join(off.split())
+    assert "chance" not in off
+
+
+def test_the_printed_profit_says_how_many_values_counted_as_nothing():
+    sound = {**dict.fromkeys(METRICS, 0.5), "roc_auc": 0.81}
+    profit = {**BEST, "unknown_values": 350}
+    text = " ".join(_printed_with_profit(profit, model=sound, n_rows=1000).split())
+    assert (
+        "best at the top 99% (833,830); 350 of the 1,000 test rows have no value (blank or "
+        "missing in the value column): counted as worth nothing; top 10%: 52,834"
+    ) in text
 
 
 def test_the_printed_profit_optimum_names_the_economics_it_assumes():
