@@ -11,6 +11,7 @@ from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
 from churn.sides import churn_sides
 from features.contract import RunConfig
+from features.lifecycle import ANNIVERSARY_SPEC, TENURE_SPEC
 from features.registry import safer_when
 from features.tables import Tables, data_end, numbers, undo_by
 from features.words import is_payment_log
@@ -150,16 +151,19 @@ def twin_attributes(rows: pd.DataFrame, specs: list) -> list[list[str]]:
     return groups
 
 
+FROM_SIGNUP = (TENURE_SPEC.name, ANNIVERSARY_SPEC.name)
+"""Features a customer's start decides: blank only where a signup date is, with no
+activity to start from (a club's members blanked START_DATE and scored 0.1% each)."""
+
+
 def _complete_attributes(rows: pd.DataFrame, specs: list) -> list[str]:
-    """The numeric attributes (the data's own columns) no training row had blank: the
-    trees never learned what a blank means there, so serving scores one at the training
-    median (`ChurnModel.median_fills`). Not the features computed from activity, whose
-    blank the trees did learn: no rhythm yet, a window reaching before the data."""
-    return [
-        name
-        for name in _numeric_attributes(specs)
-        if len(rows) and np.isfinite(numbers(rows[name])).all()
-    ]
+    """The numeric attributes (the data's own columns), and the features the customer's
+    start decides (`FROM_SIGNUP`), no training row had blank: the trees never learned
+    what a blank means there, so serving scores one at the training median
+    (`ChurnModel.median_fills`). Not the features computed from activity, whose blank
+    the trees did learn: no rhythm yet, a window reaching before the data."""
+    names = [*_numeric_attributes(specs), *(s.name for s in specs if s.name in FROM_SIGNUP)]
+    return [name for name in names if len(rows) and np.isfinite(numbers(rows[name])).all()]
 
 
 def _numeric_attributes(specs: list) -> list[str]:

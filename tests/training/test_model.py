@@ -197,6 +197,19 @@ def test_the_model_knows_which_way_its_main_features_move_the_risk(trained):
     assert set(directions) <= {s.name for s in trained.model.specs if s.dtype != "category"}
 
 
+def test_a_start_a_blank_signup_leaves_unknown_scores_at_its_training_median(trained):
+    """A club's members with START_DATE blanked scored 0.1% each where their dates gave up
+    to 0.88: the trees never saw a blank tenure and took their default branch."""
+    fills = trained.model.median_fills
+    assert {"tenure_days", "days_until_anniversary"} <= set(fills)
+    rows = trained.test_features().head(5)
+    blank = rows.assign(tenure_days=np.nan, days_until_anniversary=np.nan)
+    typical = rows.assign(
+        tenure_days=fills["tenure_days"], days_until_anniversary=fills["days_until_anniversary"]
+    )
+    assert trained.model.scores(blank)[0] == pytest.approx(trained.model.scores(typical)[0])
+
+
 def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch, caplog):
     """Trees too large to table (deep ones) leave scoring to XGBoost: same answers, and
     the log says why scoring got slower."""
