@@ -373,6 +373,8 @@ def score(
                 else ""
             )
         )
+    if result.unlabelled is not None:
+        console.print(f"[yellow]note:[/] {result.unlabelled.note()}", highlight=False)
     if (unvalued := unvalued_note(result.unvalued, result.rows)) is not None:
         console.print(f"[yellow]note:[/] {unvalued}", highlight=False)
     if len(job.left_out):

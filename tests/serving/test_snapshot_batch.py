@@ -145,9 +145,16 @@ def test_customers_whose_label_is_unlabelled_are_scored_and_never_trained_on(tra
     customers.loc[joined, "Churn"] = "Joined"
     label = {"column": "Churn", "positive": "Yes", "unlabelled": ["Joined"]}
     config = _extract(source, "joined.csv", customers, label=label)
-    scored = set(_prepare(config, champion, tmp_path).features["customer_id"])
+    job = _prepare(config, champion, tmp_path)
+    scored = set(job.features["customer_id"])
     ids = customers["customerID"]
     assert set(ids[joined]) <= scored and not set(ids[customers["Churn"] == "Yes"]) & scored
+    said = job.run().unlabelled  # how they scored beside the stayers: none trained on
+    assert said is not None and said.customers == len(joined)
+    assert said.note().startswith(
+        f"{len(joined)} customers of an unlabelled value (label.unlabelled) were scored, none "
+        f"of whom the model trained on: mean probability {said.mean_probability:.2f}, against "
+    )
     run = load_config(config)
     trained_on = set(run_protocol(load_tables(run), run).data.frame["customer_id"])
     assert len(trained_on) == len(customers) - len(joined)
