@@ -34,7 +34,13 @@ SIDE_RATIO = 1.5
 MIN_SIDE_ROWS = 30
 SIDE_SAMPLE_ROWS = 100_000
 
-RISKIER, SAFER = 1, -1
+RISKIER, SAFER, TYPICAL = 1, -1, 2
+"""Sides: churns clearly more, clearly less; `TYPICAL`: a value most rows hold that churns
+like the rest, no reason either way ("response: no" was the top reason of 86% of a
+shop's customers, 90% of whom held it, at 11.5% churn beside 11.2% overall)."""
+MAJORITY = 0.5
+"""A value held by more than this share of the rows is the typical customer's: its churn
+rate is close to the overall one by construction, so only the standard errors judge it."""
 
 
 def churn_sides(
@@ -43,7 +49,8 @@ def churn_sides(
     """Per feature of `specs`, the side of the overall churn rate each part of its range
     sits on: numeric features by quantile bins (`{"edges": [...], "sides": [...],
     "blank": side}`), categorical ones by level (`{"levels": {level: side}, "blank":
-    side}`); +1 churns clearly more, -1 clearly less, 0 neither. JSON-ready."""
+    side}`); +1 churns clearly more, -1 clearly less, 0 neither, 2 a value most rows hold
+    that churns like the rest (`TYPICAL`). JSON-ready."""
     if len(rows) > SIDE_SAMPLE_ROWS:
         picked = np.random.default_rng(0).choice(len(rows), SIDE_SAMPLE_ROWS, replace=False)
         rows, churned = rows.iloc[np.sort(picked)], churned[np.sort(picked)]
@@ -62,17 +69,20 @@ def churn_sides(
     return found
 
 
-def _side(churners: float, n: int, base: float) -> int:
-    """+1 / -1 where `churners` of `n` rows churn clearly more / less than `base`."""
+def _side(churners: float, n: int, base: float, rows: int) -> int:
+    """+1 / -1 where `churners` of `n` rows churn clearly more / less than `base`; for a
+    value held by most of the `rows` (`MAJORITY`), by the standard errors alone, and
+    `TYPICAL` where they do not."""
     if n < MIN_SIDE_ROWS:
         return 0
     rate = churners / n
     z = (rate - base) / math.sqrt(base * (1 - base) / n)
-    if z >= SIDE_Z and rate >= base * SIDE_RATIO:
+    ratio = 1.0 if n > MAJORITY * rows else SIDE_RATIO
+    if z >= SIDE_Z and rate >= base * ratio:
         return RISKIER
-    if z <= -SIDE_Z and rate * SIDE_RATIO <= base:
+    if z <= -SIDE_Z and rate * ratio <= base:
         return SAFER
-    return 0
+    return TYPICAL if n > MAJORITY * rows else 0
 
 
 def _numeric_sides(values: np.ndarray, y: np.ndarray, base: float) -> dict[str, Any]:
@@ -86,8 +96,8 @@ def _numeric_sides(values: np.ndarray, y: np.ndarray, base: float) -> dict[str, 
     counts = np.bincount(bins, minlength=len(edges) + 1)
     return {
         "edges": [float(edge) for edge in edges],
-        "sides": [_side(c, int(n), base) for c, n in zip(churners, counts, strict=True)],
-        "blank": _side(float(y[blank].sum()), int(blank.sum()), base),
+        "sides": [_side(c, int(n), base, len(y)) for c, n in zip(churners, counts, strict=True)],
+        "blank": _side(float(y[blank].sum()), int(blank.sum()), base, len(y)),
     }
 
 
@@ -105,9 +115,10 @@ def _level_sides(values: pd.Series, y: np.ndarray, base: float) -> dict[str, Any
     sides = {
         str(level): side
         for level, churners, n in zip(grouped.index, grouped["sum"], grouped["count"], strict=True)
-        if (side := _side(float(churners), int(n), base))
+        if (side := _side(float(churners), int(n), base, len(y)))
     }
-    return {"levels": sides, "blank": _side(float(y[blank].sum()), int(blank.sum()), base)}
+    blank_side = _side(float(y[blank].sum()), int(blank.sum()), base, len(y))
+    return {"levels": sides, "blank": blank_side}
 
 
 @dataclass(frozen=True)

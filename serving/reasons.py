@@ -50,10 +50,11 @@ import numpy as np
 import pandas as pd
 
 from churn.contributions import Grouping
-from churn.sides import RISKIER, SAFER, Sides
+from churn.sides import RISKIER, SAFER, TYPICAL, Sides
 from features.levels import unseen
 from features.lifecycle import LAPSED_OVERDUE_RATIO, ORDERS_TOTAL, stages_of_tenure
 from features.registry import (
+    TYPICAL_WITHIN,
     FeatureSpec,
     Mechanism,
     derived_names,
@@ -708,6 +709,40 @@ class Explainer:
         )
 
     @cached_property
+    def _trends(self) -> list[tuple[int, int]]:
+        """(column, days its windows reach back) of each trend a missing value tells
+        ("no spend in the 90 days before the last 90")."""
+        found = []
+        for j, spec in self._declared:
+            if _TREND.search(spec.name) and spec.reason_missing and spec.reach_days:
+                found.append((j, spec.reach_days))
+        return found
+
+    def _before_the_start(self, features: Mapping[str, Any]) -> Iterator[tuple[int, np.ndarray]]:
+        """The missing trends of customers whose record began within the trend's windows:
+        "no product use in the 30 days before the last 30" of a user who first came 12
+        days ago says they were not there yet, not that they went quiet (156 of 179 such
+        reasons on a ratings log); their tenure tells it."""
+        if not self._trends or TENURE not in features:
+            return
+        tenure = numbers(features[TENURE])
+        for j, days in self._trends:
+            source = self.grouping.sources[j]
+            if source in features:
+                yield j, np.isnan(numbers(features[source])) & (tenure < days)
+
+    @cached_property
+    def _typical_of(self) -> dict[str, float]:
+        """The typical value (training median) of each feature whose reason says it beside
+        its own (`reason_typical`): "TotalCharges 1,430.05 (typical 1,419.4)" and "months
+        16" beside a median of 16 read as "being typical is risky" (`_against_the_data`)."""
+        return {
+            name: float(self.pivots[name])
+            for name, spec in self.by_name.items()
+            if spec.reason_typical and math.isfinite(self.pivots.get(name, math.nan))
+        }
+
+    @cached_property
     def _sides_judged(self) -> tuple[Sides, dict[str, int]]:
         """The sides of the features DOMAIN.md does not read, with their columns: where it
         reads one, its reading wins. A direction the model learned is no defence: collinear
@@ -725,8 +760,9 @@ class Explainer:
         """The cells of features DOMAIN.md does not read whose sign says the opposite of
         what the training rows say of their value (`churn.sides`): raising the risk from
         values that churned clearly less than the rest, or lowering it from values that
-        churned clearly more. "DATA_VOLUME 8,835 (typical 189)" raised the risk of a
-        customer at 0.3%."""
+        churned clearly more, or from a value most customers hold that churns like the
+        rest, or from one by the typical customer's whose side the data do not back.
+        "DATA_VOLUME 8,835 (typical 189)" raised the risk of a customer at 0.3%."""
         if not self.sides:
             return
         sides, columns = self._sides_judged
@@ -736,6 +772,14 @@ class Explainer:
         at = [columns[name] for name in names]
         cells = candidates[:, at]
         against = ((cells > 0) & (side == SAFER)) | ((cells < 0) & (side == RISKIER))
+        against |= (cells != 0) & (side == TYPICAL)
+        near = [k for k, name in enumerate(names) if name in self._typical_of]
+        if near:  # a value by the typical one speaks only where the data back its side
+            values = np.column_stack([numbers(features[names[k]]) for k in near])
+            typical = np.array([self._typical_of[names[k]] for k in near])
+            close = np.abs(values - typical) <= TYPICAL_WITHIN * np.abs(typical)
+            backed = side[:, near] == np.sign(cells[:, near])
+            against[:, near] |= close & (cells[:, near] != 0) & ~backed
         for k in np.flatnonzero(against.any(axis=0)).tolist():
             yield at[k], against[:, k]
 
@@ -835,6 +879,7 @@ class Explainer:
         if unknown is None:
             unknown = unknown_levels(features, self.levels)
         candidates = _zeroed(candidates, self._against_the_data(features, candidates))
+        candidates = _zeroed(candidates, self._before_the_start(features))
         candidates = _zeroed(candidates, _neutral_values(self._neutral_points, features))
         candidates = _zeroed(candidates, _unknown_derived_levels(self._derived, unknown))
         blanks = filled_blanks(features, self._filled).items()
@@ -901,7 +946,10 @@ class Explainer:
         room = {"raises": raising, "lowers": lowering}
         told: set[tuple[int, str, object]] = set()
         rows_list, cols_list = rows.tolist(), cols.tolist()
+        weaker = _weaker_of_both_ways(rows_list, measures, values, chosen)
         for i in _silence_said_first(rows, np.asarray(chosen) > 0, silence, nothing):
+            if i in weaker:
+                continue
             row, source = rows_list[i], grouped.sources[cols_list[i]]
             direction: Direction = "raises" if chosen[i] > 0 else "lowers"
             text = texts[i]
@@ -956,6 +1004,7 @@ def window_family(name: str) -> str:
 
 
 _WINDOW = re.compile(r"_\d+d$")
+_TREND = re.compile(r"_trend_\d+d_vs_prev$")
 ONE_FACT = {
     TENURE: "customer age",
     "days_since_first_purchase": "customer age",
@@ -1068,6 +1117,25 @@ def _said_by_silence(
         if fell:
             said |= np.isnan(values) & (silent >= 2 * days)
     return said * np.int8(SILENCE[silence])
+
+
+def _weaker_of_both_ways(
+    rows: list[int], measures: list[object], values: list[object], chosen: list[float]
+) -> set[int]:
+    """The picked reasons whose measure and value a stronger one of the same customer
+    tells the other way: one count in two windows is the same events ("36 activity
+    events in the last 90 days" raising the risk beside "in their favour: 36 activity
+    events in the last 30 days", all on one day), one fact, told once, the stronger way."""
+    ways: dict[tuple[int, object, object], list[int]] = {}
+    for i, (row, measure, value) in enumerate(zip(rows, measures, values, strict=True)):
+        if value is not None:
+            ways.setdefault((row, measure, value), []).append(i)
+    weaker: set[int] = set()
+    for picked in ways.values():
+        if len(picked) > 1 and len({chosen[i] > 0 for i in picked}) == 2:
+            strongest = max(picked, key=lambda i: abs(chosen[i]))
+            weaker.update(i for i in picked if i != strongest and chosen[i] * chosen[strongest] < 0)
+    return weaker
 
 
 def _silence_said_first(

@@ -249,6 +249,31 @@ def test_one_measure_in_two_windows_is_one_reason_the_stronger():
     assert [r.feature for r in second] == ["calls_30d"]  # the stronger, whichever window
 
 
+def test_a_missing_trend_of_a_customer_who_was_not_there_yet_is_no_reason():
+    """ "no product use in the 30 days before the last 30" of a user who first came 12
+    days ago said they went quiet; a user of 100 days' standing did go quiet then."""
+    (trend,) = [s for s in usage.OVERALL_SPECS if s.name == "events_trend_30d_vs_prev"]
+    specs = [trend, lifecycle.TENURE_SPEC]
+    for tenure, said in ((12.0, []), (100.0, ["no product use in the 30 days before the last 30"])):
+        values = {"events_trend_30d_vs_prev": np.nan, "tenure_days": tenure}
+        reasons = _one_row(specs, values, [0.5, 0.0], {"tenure_days": 50.0})
+        assert [r.text for r in reasons] == said
+
+
+def test_one_count_in_two_windows_told_both_ways_is_one_reason_the_stronger_way():
+    """ "36 activity events in the last 90 days" raised the risk beside "in their favour:
+    36 activity events in the last 30 days": the same 36 events, all on one day."""
+    specs = [
+        _number_spec(f"events_{d}d", f"{{events_{d}d:.0f}} activity events in the last {d} days")
+        for d in (30, 90)
+    ]
+    values = {"events_30d": 36.0, "events_90d": 36.0}
+    told = [(r.feature, r.direction) for r in _one_row(specs, values, [-0.5, 0.3], {})]
+    assert told == [("events_30d", "lowers")]
+    apart = {"events_30d": 5.0, "events_90d": 36.0}  # a recent drop: two facts
+    assert len(_one_row(specs, apart, [-0.5, 0.3], {})) == 2
+
+
 def _number_spec(name: str, reason: str, missing: str | None = None) -> FeatureSpec:
     """A numeric feature's declaration as reasons read it (mechanism and description play
     no part: which side is favourable comes from the name)."""
@@ -985,6 +1010,25 @@ def test_blank_attributes_are_one_reason_naming_those_that_move_the_risk_its_way
         ("TENURE", "TENURE 24 (typical 12)"),
     ]
     assert reasons[0].contribution == pytest.approx(1.0)
+
+
+def test_a_value_by_the_typical_one_is_a_reason_only_where_the_data_back_its_side():
+    """ "months 16" (median 16) raised the risk 801 times on a telecom holdout: near the
+    typical customer's value a reason needs the training rows' side behind it."""
+    months = attribute_spec("months", "numeric")
+    sides = {"months": {"edges": [10.0, 20.0], "sides": [0, 0, 1], "blank": 0}}
+    explainer = Explainer(
+        specs=[months],
+        columns=["months"],
+        source_of={},
+        directions={},
+        pivots={"months": 16.0},
+        sides=sides,
+    )
+    features = pd.DataFrame({"months": [16.0, 17.0, 30.0, 9.0]})
+    contributions = np.array([[0.5, -1.0], [0.5, -1.0], [0.5, -1.0], [0.5, -1.0]])
+    told = [[r.text for r in row] for row in explainer.explain(features, contributions, {})]
+    assert told == [[], [], ["months 30 (typical 16)"], ["months 9 (typical 16)"]]
 
 
 def test_a_cell_against_what_the_training_rows_say_of_its_value_is_no_reason():
