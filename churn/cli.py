@@ -332,6 +332,8 @@ def score(
     ] = None,
 ) -> None:
     """Score active customers with the champion model into the score store."""
+    from sqlalchemy.engine import make_url
+
     from features.contract import load_config
     from serving import left_out
     from serving.batch import (
@@ -350,9 +352,11 @@ def score(
     with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
         result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
     console = make_console()
+    store_url = make_url(job.database_url).render_as_string(hide_password=True)
     console.print(
         f"scored {result.rows:,} customers as of {result.cutoff} with "
-        f"{job.champion.name} version {result.model_version}; batch {result.batch_id}\n"
+        f"{job.champion.name} version {result.model_version}; batch {result.batch_id} in "
+        f"{store_url}\n"
         f"scoring, reasons and store write: {result.seconds:.1f}s "
         f"({result.per_second:,.0f} customers/s)"
     )

@@ -2245,7 +2245,8 @@ def _dates_left_out(table: _Table, name: str) -> bool:
 def _names_kept(table: _Table, spec: CustomersSpec) -> None:
     """Under `attributes: all` the config's names are checked once the columns are read
     (`CustomersSpec._names_are_attributes` checks a list before): `segments: [Var2180]`
-    and `attribute_words: {Var9999: ...}` did nothing without a word."""
+    and `attribute_words: {Var9999: ...}` did nothing without a word, nor did
+    `not_attributes: [trainng]`."""
     for key, names in (
         ("segments", spec.segments or ()),
         ("attribute_words", spec.attribute_words),
@@ -2253,6 +2254,11 @@ def _names_kept(table: _Table, spec: CustomersSpec) -> None:
     ):
         if said := unmatched(f"data.{table.name}.{key}", names, table.kinds, table.header):
             table.warning(None, 0, f"{said}: ignored")
+    # a column misnamed there is read as an attribute after all ('trainng' kept a
+    # sample-design column in a telecom model without a word)
+    key = f"data.{table.name}.not_attributes"
+    if said := unmatched(key, spec.not_attributes, table.header, (), noun="column"):
+        table.warning(None, 0, f"{said}: nothing left out by it")
 
 
 def unmatched(

@@ -149,6 +149,8 @@ def customer_score(
     if row is None:
         said = f"no score for customer {customer_id!r} in the latest batch"
         near = store.stored_ids(engine, zero_padded(customer_id), batch_id=batch["id"])
+        if customer_id.lower() != customer_id.upper():  # letters: 'cs4074' for 'CS4074'
+            near += store.stored_ids_but_for_case(engine, customer_id, batch_id=batch["id"])
         meant = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
         raise NoScoresError(said + meant)
     return _with_batch(row, batch)

@@ -1,7 +1,8 @@
 """Deployment settings for serving, read from the environment when asked (never at import).
 
-- `CHURN_DATABASE_URL`: the score store; default a SQLite file `data/scores.db` under the
-  working directory.
+- `CHURN_DATABASE_URL`: the score store; default a SQLite file `data/scores.db` beside the
+  MLflow store's folder (the project's root), found as the registry is: a `churn score`
+  run from a subfolder wrote a store of its own there, which the server never read.
 - `MLFLOW_TRACKING_URI`: where the registry lives; default the project's SQLite store
   `mlflow/mlflow.db`, found by `churn.locations` exactly as training finds it.
 - `CHURN_MODEL_NAME`: the registered model the API serves (its `champion` alias).
@@ -20,13 +21,13 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from churn.locations import default_tracking_uri
+from churn.locations import default_tracking_uri, mlflow_dir
 
 DEFAULT_SCORES = Path("data") / "scores.db"
 
 
 def default_database_url() -> str:
-    return f"sqlite:///{Path.cwd().resolve() / DEFAULT_SCORES}"
+    return f"sqlite:///{mlflow_dir().parent / DEFAULT_SCORES}"
 
 
 class Settings(BaseSettings):

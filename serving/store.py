@@ -374,6 +374,23 @@ def stored_ids(engine: Engine, customer_ids: Collection[str], *, batch_id: int) 
         return sorted(conn.execute(query).scalars())
 
 
+def stored_ids_but_for_case(engine: Engine, customer_id: str, *, batch_id: int) -> list[str]:
+    """The batch's ids this one is but for letter case ('cs4074' for 'CS4074'), at most 3:
+    a lookup that misses reads every id of the batch, so only a miss asks."""
+    query = (
+        sa.select(scores.c.customer_id)
+        .where(
+            scores.c.batch_id == batch_id,
+            sa.func.lower(scores.c.customer_id) == customer_id.lower(),
+            scores.c.customer_id != customer_id,
+        )
+        .order_by(scores.c.customer_id)
+        .limit(3)
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
 def worklist(
     engine: Engine,
     *,

@@ -838,7 +838,7 @@ def test_names_matching_no_attribute_under_attributes_all_are_warned(tmp_path):
         "customers": {
             "columns": {},
             "attributes": "all",
-            "not_attributes": ["note"],
+            "not_attributes": ["note", "notee"],
             "segments": ["regio"],
             "attribute_words": {"seats": "licensed seats", "Var9": "x", "note": "a note"},
         }
@@ -850,6 +850,11 @@ def test_names_matching_no_attribute_under_attributes_all_are_warned(tmp_path):
         "data.customers.attribute_words names no attribute: Var9, note (a column left out "
         "of the attributes): ignored",
     ]
+    (typo,) = [w.message for w in report.warnings if "not_attributes" in w.message]
+    assert typo == (
+        "data.customers.not_attributes names no column: notee (did you mean 'note'?): "
+        "nothing left out by it"
+    )
 
 
 def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning(tmp_path):

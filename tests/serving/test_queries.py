@@ -82,3 +82,5 @@ def test_an_id_missing_its_leading_zeros_names_the_stored_one(tmp_path):
         customer_score(engine, "000417")
     with pytest.raises(NoScoresError, match=r"'C8' in the latest batch$"):
         customer_score(engine, "C8")
+    with pytest.raises(NoScoresError, match=r"'c9' in the latest batch; did you mean 'C9'\?$"):
+        customer_score(engine, "c9")  # a CRM writing ids in lower case

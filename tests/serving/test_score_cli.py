@@ -29,6 +29,7 @@ from serving.batch import (
     load_champion,
     resolve_cutoff,
 )
+from serving.settings import Settings
 from training.promote import promote
 from training.train import train_and_log
 
@@ -78,6 +79,8 @@ def test_score_writes_one_complete_batch_of_active_customers(scored):
     labels = label_churn(tables, config.churn, cutoffs=tables.observed_until)
     assert batch["rows"] == int(labels["eligible"].sum())
     assert f"scored {batch['rows']:,} customers" in scored.output
+    where = scored.root.resolve() / "data" / "scores.db"
+    assert f"batch {batch['id']} in sqlite:///{where}" in "".join(scored.output.split("\n"))
     left_out = len(tables.customers) - batch["rows"]  # every customer is in the features
     said = " ".join(scored.output.split())
     assert f"{left_out:,} customers not scored: no purchase in the 365 days up to" in said
@@ -352,3 +355,17 @@ def test_score_ends_with_the_models_caveats_and_its_batch_keeps_the_worklists(
     assert store.latest_batch(_engine(tmp_path))["ranking_caveats"] == [forced]
     (noted,) = [line for line in scored.output.splitlines() if "model caveat" in line]
     assert noted.startswith("model caveat: the earliest training cutoff")
+
+
+def test_the_default_store_is_the_projects_from_any_subfolder(tmp_path, monkeypatch):
+    """`cd qa_data && churn score` found the project's champion but wrote a store of its
+    own in qa_data/data, which the server started from the root never read."""
+    (tmp_path / "mlflow").mkdir()
+    (tmp_path / "mlflow" / "README.md").write_text("local stores")
+    (tmp_path / "qa_data").mkdir()
+    monkeypatch.chdir(tmp_path / "qa_data")
+    monkeypatch.delenv("CHURN_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    settings = Settings()
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'data' / 'scores.db'}"
+    assert settings.tracking_uri == f"sqlite:///{tmp_path.resolve() / 'mlflow' / 'mlflow.db'}"
