@@ -43,6 +43,9 @@ class Context:
     paid_until_day (float days, when the log has the end of each paid period)."""
     categories: tuple[str, ...]
     events: Activity | None
+    event_days: Activity | None
+    """One row per customer-day with any usage event: the occasions of the rhythm of use
+    (a user's tenth rating of a day is no gap of 0 days)."""
     event_types: tuple[str, ...]
     interactions: Activity | None
     """type (code into INTERACTION_TYPES), resolved_day, satisfaction, recorded_day."""
@@ -93,6 +96,7 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         lines=lines,
         categories=categories,
         events=events,
+        event_days=None if events is None else events.runs(),
         event_types=event_types,
         interactions=_interactions(tables.interactions, axis),
         cancellations=_cancellations(tables.cancellations, axis, timed=undo == "time"),

@@ -162,6 +162,10 @@ class TableSpec(_Strict):
     """The columns of delimited text that has no header line, in file order (the CDNOW
     log is `00001 19970101 1 11.77` from its first line): the first line is then data,
     and `columns` maps onto these names."""
+    separator: str | None = Field(default=None, min_length=1)
+    """The text between the fields of delimited text, of any length, read as written
+    (ML-1M's `ratings.dat` separates by '::'); default: told by the header line (comma,
+    semicolon, tab, pipe or runs of spaces)."""
     sheet: str | int | None = None
     """A workbook's sheet holding the table, by name or position from 0; default: the
     sheet whose header holds the most columns mapped, and the later sheets of the same

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,6 +116,33 @@ def _context(window: bytes, at: int) -> str:
     end = window.find(b"\n", at)
     end = min(len(window) if end < 0 else end, at + CONTEXT_CHARACTERS)
     return window[start:end].decode("cp1252", errors="replace").strip()
+
+
+TEXT_HEAD_BYTES = 8192
+"""The bytes read to tell whether a file of an unknown name is text (`begins_as_text`)."""
+_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+"""Control bytes text does not hold (tabs, line and page breaks, ESC it may): a NUL is
+in nearly every binary format's first bytes."""
+
+
+def begins_as_text(path: Path) -> bool:
+    """Whether a file's first bytes (gunzipped, for a .gz) read as text: none of the
+    control bytes binary formats hold, and UTF-8 or cp1252, as text is read. MovieLens'
+    `u.user` and ML-1M's `ratings.dat` are text; an SPSS `.sav` is not."""
+    try:
+        with _open_bytes(path) as handle:
+            head = handle.read(TEXT_HEAD_BYTES)
+    except (OSError, EOFError):  # no file, or a .gz that is none
+        return False
+    if _BINARY_BYTE.search(head):
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
 
 
 def _open_bytes(path: Path) -> BinaryIO:

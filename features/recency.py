@@ -4,16 +4,18 @@ Lateness is relative to the customer's own rhythm: 90 silent days is alarming fo
 monthly buyer and normal for a yearly one, so next to raw recency we measure the
 customer's typical gap between purchase days and the overdue ratio. The rhythm is of
 days, as every feature here is: two orders on one day (a basket split into orders, as
-Olist's often are) are one occasion, not a gap of 0 days.
+Olist's often are) are one occasion, not a gap of 0 days. The same measure of the days
+of use gives a usage log its own rhythm (`Rhythm`, read by `features/usage.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
-from features.activity import ratio, reduce_by_code
+from features.activity import Activity, ratio, reduce_by_code
 from features.context import Context
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
@@ -96,26 +98,49 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
     return SPECS if ctx.orders is not None else []
 
 
+@dataclass(frozen=True)
+class Rhythm:
+    """A customer's occasions (distinct days) known at a cutoff: the silence since the
+    last one and the gaps between them, of purchases or of use alike."""
+
+    recency: np.ndarray
+    """Days from the last occasion to the cutoff per customer (NaN: none yet)."""
+    gap_code: np.ndarray
+    """The customer code of each gap."""
+    gaps: np.ndarray
+    """Days between consecutive occasions of one customer (float)."""
+    n: int
+
+    def of_gaps(self, how: str) -> np.ndarray:
+        """A reduction of each customer's gaps (`reduce_by_code`; NaN under two occasions)."""
+        return reduce_by_code(self.gap_code, self.gaps, how, self.n)
+
+
+def rhythm(days: Activity, known: np.ndarray, cutoff_day: int) -> Rhythm:
+    """The rhythm of `days` (one row per customer-day, or per order where the rhythm is
+    of orders), of the `known` rows: only what happened on or before the cutoff."""
+    code, day = days.code[known], days.day[known]
+    same = code[1:] == code[:-1]
+    gaps = (day[1:] - day[:-1])[same].astype(np.float64)
+    recency = cutoff_day - days.last_day(known)
+    return Rhythm(recency, code[1:][same], gaps, days.n_customers)
+
+
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
     days = ctx.purchase_days
     assert days is not None
     known = days.known(cutoff_day)
-    code, day = days.code[known], days.day[known]
-    same = code[1:] == code[:-1]
-    gap_code, gaps = code[1:][same], (day[1:] - day[:-1])[same].astype(np.float64)
-    median = reduce_by_code(gap_code, gaps, "median", ctx.n)
-    mean = reduce_by_code(gap_code, gaps, "mean", ctx.n)
-    std = reduce_by_code(gap_code, gaps, "std", ctx.n)
-    recency = cutoff_day - days.last_day(known)
-    beyond = (gaps < recency[gap_code]).astype(np.float64)
+    own = rhythm(days, known, cutoff_day)
+    median, mean = own.of_gaps("median"), own.of_gaps("mean")
+    beyond = (own.gaps < own.recency[own.gap_code]).astype(np.float64)
     return {
-        "days_since_last_purchase": recency,
+        "days_since_last_purchase": own.recency,
         "days_since_first_purchase": cutoff_day - days.first_day(known),
         "gap_median_days": median,
-        "gap_cv": ratio(std, mean),
-        "overdue_ratio": ratio(recency, median),
-        "silence_beyond_gaps_share": reduce_by_code(gap_code, beyond, "mean", ctx.n),
-        "silence_vs_longest_gap": ratio(recency, reduce_by_code(gap_code, gaps, "max", ctx.n)),
+        "gap_cv": ratio(own.of_gaps("std"), mean),
+        "overdue_ratio": ratio(own.recency, median),
+        "silence_beyond_gaps_share": reduce_by_code(own.gap_code, beyond, "mean", ctx.n),
+        "silence_vs_longest_gap": ratio(own.recency, own.of_gaps("max")),
     }
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import itertools
 import json
 import logging
+import re
 import warnings
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -57,7 +58,7 @@ from features.contract import (
     TransactionsSpec,
     quantity_column,
 )
-from features.encodings import UTF8, Decoding, first_undecodable, windows_text
+from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attribute
 from features.label_values import conventional
@@ -106,7 +107,8 @@ _CSV_SUFFIXES = tuple(
     f"{stem}{gz}" for stem in (".csv", ".tsv", ".tab", ".txt", ".data") for gz in ("", ".gz")
 )
 """Delimited text, whatever the extension says of the delimiter: it is told by the header
-line (the KDD Cup's Orange extract is a tab-separated `.data`)."""
+line (the KDD Cup's Orange extract is a tab-separated `.data`). A file of any other name
+no reader claims is read as such too when it begins as text (`_format`)."""
 MAX_DAY_NUMBER = 106_000
 """Day numbers further from `day_origin` than this leave the dates pandas can hold."""
 BLANKS = r"\s+"
@@ -700,10 +702,10 @@ def _read(
     fmt = _format(path)
     if fmt is None:
         what = (
-            "use delimited text (.csv, .tsv, .tab, .txt, .data, or .gz of them), .parquet (.pq), "
+            "its first bytes are no text; use delimited text (any name), .parquet (.pq), "
             "JSON lines (.json, .jsonl, .ndjson, or .gz of them) or a workbook (.xlsx, .xls, .ods)"
         )
-        table.error(None, 0, f"unsupported file type; {what}")
+        table.error(None, 0, f"unsupported file type: {what}")
         return None
     if not path.is_file():
         table.error(None, 0, "file not found")
@@ -1155,15 +1157,19 @@ _FORMAT_NAMES = {"parquet": "Parquet", "json": "JSON lines", "excel": "a workboo
 
 def _format(path: Path) -> _Format | None:
     """The reader of a file, told by its name; a workbook by its content too, whatever its
-    name says (`_misnamed`)."""
+    name says (`_misnamed`). A name no reader claims is delimited text when the file
+    begins as text (MovieLens' pipe-separated `u.user`, ML-1M's `ratings.dat`) or is not
+    there to say (a model's data at serving time); None for a binary one."""
     name = path.name.lower()
     if name.endswith(_WORKBOOK_SUFFIXES) or workbooks.suffix_by_content(path) is not None:
         return "excel"
-    if name.endswith(_CSV_SUFFIXES):
-        return "csv"
     if name.endswith(_JSON_SUFFIXES):
         return "json"
-    return "parquet" if name.endswith(_PARQUET_SUFFIXES) else None
+    if name.endswith(_PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(_CSV_SUFFIXES) or not path.is_file() or begins_as_text(path):
+        return "csv"
+    return None
 
 
 def _misnamed(path: Path) -> str | None:
@@ -1185,9 +1191,10 @@ def _missing_text(not_missing: list[str]) -> tuple[str, ...]:
 def _columns_in(table: _Table, fmt: str) -> list[str] | None:
     """The file's column names (its header, or `column_names` for a file without one),
     read before the rows; None when unreadable."""
-    names = table.spec.column_names
-    if names is not None and fmt != "csv":
+    names, given = table.spec.column_names, table.spec.separator
+    if fmt != "csv" and (names is not None or given is not None):
         what = "column_names is for delimited text without a header line"
+        what = what if names is not None else "separator is for delimited text"
         table.error(None, 0, f"{what}; this is {_FORMAT_NAMES[fmt]}")
         return None
     try:
@@ -1204,26 +1211,32 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
             return list(_parsed_json(table.path, table.decoding).columns)  # every line's keys
         if names is None:
             wanted = [*table.sources.values()]
-            table.lines_above, table.separator = _csv_header(table.path, wanted, table.decoding)
+            table.lines_above, table.separator = _csv_header(
+                table.path, wanted, table.decoding, given
+            )
             if (above := skipped(table.lines_above, unit="line")) is not None:
                 table.warning(None, 0, above)
-            options = {"sep": table.separator, "skiprows": table.lines_above}
-            return list(
-                pd.read_csv(table.path, nrows=0, **options, **table.decoding.options()).columns
-            )
-        table.separator = _delimiter(table.path, table.decoding)
+            options = {**_split_by(table.separator), "skiprows": table.lines_above}
+            read = pd.read_csv(table.path, nrows=0, **options, **table.decoding.options())
+            header = list(read.columns)
+            return header if _splits(table, header, "header line") else None
+        table.separator = given or _delimiter(table.path, table.decoding)
         lines = pd.read_csv(
             table.path,
             nrows=2,
-            sep=table.separator,
             header=None,
             dtype="str",
+            **_split_by(table.separator),
             **table.decoding.options(),
         )
         first = list(lines.iloc[0].fillna("")) if len(lines) else []
+        if not _splits(table, first, "first line"):
+            return None
         if len(first) != len(names):
             what = f"the first line has {len(first)} fields; column_names names {len(names)}"
-            table.error(None, 0, f"{what}: {', '.join(names)}")
+            # ML-1M's `1::1193::5::978300760` splits on none of the separators told
+            hint = "; set the table's separator (e.g. '::')" if len(first) == 1 else ""
+            table.error(None, 0, f"{what}: {', '.join(names)}{hint}")
             return None
         if [field.strip() for field in first] == names:
             table.error(None, 0, "the first line is a header naming column_names: leave them out")
@@ -1347,17 +1360,20 @@ def _read_columns(
     options = _csv_options(table, columns)
     if not_missing:
         options.update(keep_default_na=False, na_values=list(_missing_text(not_missing)))
-    if table.separator != BLANKS and table.decoding == UTF8:
+    if len(table.separator) == 1 and table.decoding == UTF8:
         try:
             return pd.read_csv(path, dtype=dtypes, engine="pyarrow", **options)
         except _READ_ERRORS:
             pass
-    options.update(table.decoding.options())
-    return pd.read_csv(path, dtype="str", engine="c", low_memory=False, **options)
+    options.update(table.decoding.options(), **_split_by(table.separator))
+    if options["engine"] == "c":
+        options["low_memory"] = False
+    return pd.read_csv(path, dtype="str", **options)
 
 
 def _csv_options(table: _Table, columns: list[str]) -> dict[str, object]:
-    """`read_csv`'s keywords for these columns of delimited text, as its header was read."""
+    """`read_csv`'s keywords for these columns of delimited text, as its header was read;
+    a parser of the separator (`_split_by`) adds its own."""
     options: dict[str, object] = {
         "usecols": columns,
         "sep": table.separator,
@@ -1420,8 +1436,8 @@ def _as_written(table: _Table, fmt: str, columns: list[str]) -> pd.DataFrame:
     if fmt == "excel" and table.sheets is not None:
         blank = tuple(t for t in _missing_text(table.spec.not_missing) if t != NA)
         return workbooks.read(table.path, table.sheets, columns, blank)
-    options = _csv_options(table, columns) | table.decoding.options()
-    return pd.read_csv(table.path, dtype="str", engine="c", na_filter=False, **options)
+    options = _csv_options(table, columns) | table.decoding.options() | _split_by(table.separator)
+    return pd.read_csv(table.path, dtype="str", na_filter=False, **options)
 
 
 def _codes_beside(values: pd.Series) -> list[str] | None:
@@ -1548,29 +1564,55 @@ def _text_decoding(
     return windows_text()
 
 
-def _csv_header(path: Path, wanted: list[str], decoding: Decoding) -> tuple[int, str]:
+def _csv_header(
+    path: Path, wanted: list[str], decoding: Decoding, given: str | None = None
+) -> tuple[int, str]:
     """The lines above delimited text's header (`header_row`: a title line is skipped)
-    and its separator, told by the header line (`_separator`)."""
+    and its separator: the `given` one, else told by the header line (`_separator`)."""
     with decoding.open(path) as handle:
         lines = list(itertools.islice(handle, HEADER_ROWS + 1))
     if not lines:
-        return 0, ","
+        return 0, given or ","
     lines[0] = lines[0].removeprefix("\ufeff")  # pandas reads past a byte-order mark too
     separators = [
-        _separator(line, after) for line, after in zip(lines, [*lines[1:], ""], strict=True)
+        given or _separator(line, after)
+        for line, after in zip(lines, [*lines[1:], ""], strict=True)
     ]
     row = header_row(map(_fields, lines, separators), wanted)
     return row, separators[row]
 
 
 def _fields(line: str, separator: str) -> list[str]:
-    """A line's fields as pandas reads them: quotes around a field are no part of it."""
+    """A line's fields as pandas reads them: quotes around a field are no part of it (but
+    between fields of a longer separator, which the python parser splits as written)."""
     if separator == BLANKS:
         return line.split()
+    if len(separator) > 1:
+        return line.rstrip("\r\n").split(separator)
     try:
         return next(csv.reader([line], delimiter=separator), [])
     except csv.Error:  # a text cell past the csv module's field limit: no header's line
         return line.split(separator)
+
+
+def _split_by(separator: str) -> dict[str, str]:
+    """`read_csv`'s separator and parser: one character, or runs of blanks, by the fast C
+    parser; a longer one (ML-1M's '::') by the python parser, which reads it as a
+    pattern, so escaped to be read as written."""
+    if separator == BLANKS or len(separator) == 1:
+        return {"sep": separator, "engine": "c"}
+    return {"sep": re.escape(separator), "engine": "python"}
+
+
+def _splits(table: _Table, fields: list[str], line: str) -> bool:
+    """False (said) when the table's given separator leaves the `line` one field: the
+    file is separated otherwise, and every column would read as missing."""
+    given = table.spec.separator
+    if given is None or len(fields) != 1:
+        return True
+    what = f"separator {given!r} splits the {line} into one column ({str(fields[0])[:60]!r})"
+    table.error(None, 0, f"{what}: leave it out to tell the separator by the file's lines")
+    return False
 
 
 def _delimiter(path: Path, decoding: Decoding) -> str:

@@ -1,7 +1,10 @@
 """Product usage / engagement from the `events` table (logins, sessions, calls...).
 
 Subscription and telecom customers rarely "purchase"; they show engagement by using the
-product, and disengagement precedes cancellation. Per event type (configured, else the
+product, and disengagement precedes cancellation. Overall: the silence since the last
+use, judged against the customer's own rhythm of active days as the purchase cycle is
+(`features/recency.py`: 20 silent days are late for a daily user, not a weekly one), and
+active days and events in windows. Per event type (configured, else the
 most frequent few at the earliest cutoff): counts in 7/30/90 days, the 30-day trend
 against the 30 days before, days since last, and quantity (minutes, MB) when present,
 with its own 30-day trend: a daily usage log (one row per active day) counts days, and
@@ -14,12 +17,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from features.activity import Activity, relative_change, run_starts
+from features.activity import Activity, ratio, relative_change, run_starts
 from features.context import Context, last_of, slug, taken_silences
 from features.contract import UNTYPED_EVENT, quantity_column
+from features.recency import rhythm
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
 WINDOWS_DAYS = (7, 30, 90)
+AGAINST_RHYTHM = "{use_overdue_ratio!x} their usual gap between active days"
+NO_RHYTHM = "fewer than two active days: no rhythm of use yet"
 
 OVERALL_SPECS = [
     FeatureSpec(
@@ -30,6 +36,27 @@ OVERALL_SPECS = [
         "no product use for {days_since_last_event:.0f} days",
         reason_missing="no product use yet",
         reason_zero="used the product today",  # not "no product use for 0 days"
+        reason_fuller=f"no product use for {{days_since_last_event:.0f}} days, {AGAINST_RHYTHM}",
+    ),
+    FeatureSpec(
+        "active_gap_median_days",
+        "float",
+        Mechanism.RECENCY,
+        "Median days between the customer's active days (needs two or more): the rhythm "
+        "their silence is judged by, a weekly user's 20 days apart from a daily user's.",
+        "usually active every {active_gap_median_days:.0f} days",
+        reason_one="usually active every {active_gap_median_days:.0f} day",
+        reason_missing=NO_RHYTHM,
+    ),
+    FeatureSpec(
+        "use_overdue_ratio",
+        "float",
+        Mechanism.RECENCY,
+        "days_since_last_event ÷ active_gap_median_days: how late against their own rhythm of use.",
+        f"no product use for {{days_since_last_event:.0f}} days, {AGAINST_RHYTHM}",
+        reason_one=f"no product use for {{days_since_last_event:.0f}} day, {AGAINST_RHYTHM}",
+        reason_missing=NO_RHYTHM,  # as the gaps
+        reason_zero="used the product today",  # no silence to compare
     ),
     FeatureSpec(
         "active_days_30d",
@@ -186,9 +213,13 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
     events = ctx.events
     assert events is not None
-    known = events.known(cutoff_day)
+    assert ctx.event_days is not None
+    own = rhythm(ctx.event_days, ctx.event_days.known(cutoff_day), cutoff_day)
+    median = own.of_gaps("median")
     columns: Columns = {
-        "days_since_last_event": cutoff_day - events.last_day(known),
+        "days_since_last_event": own.recency,
+        "active_gap_median_days": median,
+        "use_overdue_ratio": ratio(own.recency, median),
         "active_days_30d": _active_days(events, events.window(cutoff_day, 30)),
         "active_days_90d": _active_days(events, events.window(cutoff_day, 90)),
         "events_trend_30d_vs_prev": relative_change(

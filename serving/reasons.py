@@ -333,25 +333,28 @@ def _zeroed(contributions: np.ndarray, cells: Iterable[tuple[int, np.ndarray]]) 
     return zeroed
 
 
-RHYTHM = frozenset({"gap_median_days", "gap_cv"})
-"""The buying rhythm: its pace and its regularity."""
-OVERDUE = "overdue_ratio"
+OVERDUE, USE_OVERDUE = "overdue_ratio", "use_overdue_ratio"
+RHYTHM = {"gap_median_days": OVERDUE, "gap_cv": OVERDUE, "active_gap_median_days": USE_OVERDUE}
+"""The rhythms, each feature with the lateness on it: the buying rhythm's pace and
+regularity, and the pace of a usage log's active days."""
 
 
 def _broken_rhythm(
-    columns: Sequence[int], features: Mapping[str, Any], cells: np.ndarray
+    columns: Sequence[tuple[int, str]], features: Mapping[str, Any], cells: np.ndarray
 ) -> Iterator[tuple[int, np.ndarray]]:
-    """The cells of the buying rhythm lowering the risk of a customer so overdue on it
-    that the lifecycle calls them lapsed (`LAPSED_OVERDUE_RATIO`): "in their favour:
-    usually buys every 3 days" of a customer silent for 149 days is a rhythm they broke,
-    and so is "gaps between purchases vary by 16% of their average" of one 4.3x overdue
-    on gaps of 10, 11 and 8 days (371 of a grocery's worklist). `columns`: the rhythm's
-    (none without it)."""
-    if OVERDUE not in features:
-        return
-    with np.errstate(invalid="ignore"):  # NaN: no rhythm to break
-        broken = np.asarray(features[OVERDUE], dtype=np.float64) >= LAPSED_OVERDUE_RATIO
-    for j in columns:
+    """The cells of a rhythm lowering the risk of a customer so overdue on it that the
+    lifecycle calls them lapsed (`LAPSED_OVERDUE_RATIO`): "in their favour: usually buys
+    every 3 days" of a customer silent for 149 days is a rhythm they broke, and so is
+    "gaps between purchases vary by 16% of their average" of one 4.3x overdue on gaps of
+    10, 11 and 8 days (371 of a grocery's worklist); so, of use, is "usually active every
+    2 days" of a user silent for 20. `columns`: (column, name) of the rhythms' (none
+    without them)."""
+    for j, source in columns:
+        overdue = RHYTHM[source]
+        if overdue not in features:
+            continue
+        with np.errstate(invalid="ignore"):  # NaN: no rhythm to break
+            broken = np.asarray(features[overdue], dtype=np.float64) >= LAPSED_OVERDUE_RATIO
         yield j, broken & (cells[:, j] < 0)
 
 
@@ -821,8 +824,8 @@ class Explainer:
         return [j for j, source in enumerate(self.grouping.sources) if source in names]
 
     @cached_property
-    def _rhythm(self) -> list[int]:
-        return self._columns_of(*RHYTHM)
+    def _rhythm(self) -> list[tuple[int, str]]:
+        return [(j, self.grouping.sources[j]) for j in self._columns_of(*RHYTHM)]
 
     @cached_property
     def _stage(self) -> list[int]:
@@ -1078,7 +1081,7 @@ one reason says it, the strongest."""
 
 
 BUYING, USING = 1, 2
-SILENCE = {"days_since_last_purchase": BUYING, "overdue_ratio": BUYING, LAST_USE: USING}
+SILENCE = {LAST_PURCHASE: BUYING, OVERDUE: BUYING, LAST_USE: USING, USE_OVERDUE: USING}
 """The features whose reason says how long the customer has been silent, by what they
 stopped doing ("no purchase for 44 days, 3.7x their usual gap", "no product use for 12
 days"): nothing bought, or nothing used, in any shorter window follows."""

@@ -1746,10 +1746,16 @@ def test_unreadable_file(tmp_path):
     assert "cannot read" in report.errors[0].message
 
 
-def test_unsupported_file_type(tmp_path):
+def test_a_binary_file_of_no_known_type_is_unsupported(tmp_path):
+    """Text of any name is read as delimited text; an SPSS file's first bytes are none."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "events.sav").write_bytes(b"$FL2@(#) SPSS DATA FILE\x02\x00\x00\x00")
     _, report = check(tmp_path, specs={"events": {"path": "data/events.sav"}})
     message = only_error(report).message
-    assert "unsupported file type" in message and "a workbook (.xlsx, .xls, .ods)" in message
+    assert message.startswith("unsupported file type: its first bytes are no text")
+    assert "a workbook (.xlsx, .xls, .ods)" in message
+    _, report = check(tmp_path, specs={"events": {"path": "data/gone.sav"}})
+    assert only_error(report).message == "file not found"
 
 
 def test_a_file_that_is_no_workbook_says_it_cannot_be_read(tmp_path):
@@ -1895,9 +1901,10 @@ def test_csv_files_separated_otherwise_than_by_commas_are_read(tmp_path, sep):
     assert len(tables.transactions) == len(transactions_frame())
 
 
-@pytest.mark.parametrize("suffix", [".tsv", ".data", ".txt.gz"])
-def test_tab_separated_files_are_read_whatever_their_extension(tmp_path, suffix):
-    """The KDD Cup's Orange extract is a tab-separated `.data`."""
+@pytest.mark.parametrize("suffix", [".tsv", ".data", ".txt.gz", ".dat", ".user", ""])
+def test_tab_separated_files_are_read_whatever_their_name(tmp_path, suffix):
+    """The KDD Cup's Orange extract is a tab-separated `.data`; MovieLens names its
+    tables `u.user`, `u.item`, `ratings.dat`: text of any name is read as such."""
     config = write_dataset(tmp_path)
     path = tmp_path / "data" / "transactions.csv"
     target = path.with_suffix(suffix)
@@ -1947,6 +1954,44 @@ def test_a_log_without_a_header_line_reads_with_its_column_names(tmp_path):
     assert list(lines["customer_id"]) == ["00001", "00002", "00002", "00003"]  # ids as written
     assert list(lines["amount"]) == [11.77, 89.0, 5.0, 20.76]
     assert lines["timestamp"].iloc[0] == pd.Timestamp("1997-01-01")
+
+
+@pytest.mark.parametrize("sep", ["::", "|"])
+def test_a_given_separator_of_any_length_splits_the_lines_as_written(tmp_path, sep):
+    """ML-1M's `ratings.dat` is `1::1193::5::978300760`, which no header tells; a
+    separator of one character keeps the fast reader."""
+    lines = [sep.join(line.split()) for line in CDNOW_LINES]
+    tables, report = _cdnow_log(
+        tmp_path, lines, separator=sep, **CDNOW_NAMES, columns=CDNOW_COLUMNS
+    )
+    assert report.errors == [] and tables is not None, [str(i) for i in report.issues]
+    assert list(tables.transactions["amount"]) == [11.77, 89.0, 5.0, 20.76]
+    assert list(tables.transactions["customer_id"]) == ["00001", "00002", "00002", "00003"]
+
+
+def test_a_given_separator_reads_a_header_line_too(tmp_path):
+    config = write_dataset(tmp_path, specs={"transactions": {"separator": "::"}})
+    path = tmp_path / "data" / "transactions.csv"
+    frame = pd.read_csv(path, dtype=str).fillna("")
+    path.write_text("\n".join("::".join(row) for row in [frame.columns, *frame.values]) + "\n")
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(i) for i in report.issues]
+    assert len(tables.transactions) == len(transactions_frame())
+
+
+def test_a_given_separator_that_leaves_one_column_is_an_error_naming_it(tmp_path):
+    _, report = check(tmp_path, specs={"transactions": {"separator": "::"}})
+    issue = only_error(report)
+    assert issue.path.name == "transactions.csv"
+    assert issue.message.startswith("separator '::' splits the header line into one column")
+    lines = [sep.join(line.split()) for line, sep in zip(CDNOW_LINES, ["\t"] * 4, strict=True)]
+    _, report = _cdnow_log(
+        tmp_path / "log", lines, separator="::", **CDNOW_NAMES, columns=CDNOW_COLUMNS
+    )
+    assert "separator '::' splits the first line into one column" in only_error(report).message
+    ml_1m = ["::".join(line.split()) for line in CDNOW_LINES]  # no separator told: say it
+    _, report = _cdnow_log(tmp_path / "untold", ml_1m, **CDNOW_NAMES, columns=CDNOW_COLUMNS)
+    assert "set the table's separator (e.g. '::')" in only_error(report).message
 
 
 def test_a_first_line_of_data_read_as_a_header_suggests_column_names(tmp_path):
@@ -1999,6 +2044,11 @@ def test_column_names_are_for_delimited_text_only(tmp_path):
     issue = only_error(report)
     assert issue.path.name == "events.parquet"
     assert "column_names is for delimited text without a header line; this is Parquet" in str(issue)
+
+
+def test_a_separator_is_for_delimited_text_only(tmp_path):
+    _, report = check(tmp_path, fmt="parquet", specs={"events": {"separator": "::"}})
+    assert "separator is for delimited text; this is Parquet" in only_error(report).message
 
 
 def test_column_names_may_not_repeat(tmp_path):

@@ -56,6 +56,29 @@ def test_overall_engagement(frame):
     assert two["quantity_session_30d"] == 0
 
 
+def test_the_rhythm_of_use_is_of_active_days_up_to_the_cutoff(frame):
+    """Active days May 5, 10, 20, Jun 20, 29 (two events on Jun 29 are no gap of 0):
+    gaps 5, 10, 31, 9; customer 2's use after the cutoff makes no second day."""
+    one, two = row(frame, 1), row(frame, 2)
+    assert one["active_gap_median_days"] == 9.5
+    assert one["use_overdue_ratio"] == pytest.approx(1 / 9.5)
+    assert np.isnan(two["active_gap_median_days"]) and np.isnan(two["use_overdue_ratio"])
+
+
+def test_the_rhythm_of_use_reads_in_the_house_words():
+    specs = {spec.name: spec for spec in OVERALL_SPECS}
+    late = {"days_since_last_event": 20.0, "use_overdue_ratio": 4.0}
+    said = "no product use for 20 days, 4.0× their usual gap between active days"
+    assert specs["use_overdue_ratio"].render(late) == said
+    columns = {name: [value] for name, value in late.items()}
+    assert specs["days_since_last_event"].render_many(columns, 1) == [said]  # the fuller one
+    gap = specs["active_gap_median_days"]
+    assert gap.render({"active_gap_median_days": 3.0}) == "usually active every 3 days"
+    assert gap.render({"active_gap_median_days": np.nan}) == (
+        "fewer than two active days: no rhythm of use yet"
+    )
+
+
 def _usage_specs(ev, **tables_fields):
     people = customers([1, 2], signup=["2024-01-01", "2024-01-01"])
     tables = dataclasses.replace(make_tables(customer_frame=people, events=ev), **tables_fields)

@@ -1356,6 +1356,28 @@ def test_a_replayed_history_posts_the_further_quantities():
     assert CustomerHistoryIn.model_validate({"customer_id": "m1", "events": posted})
 
 
+def test_a_posted_usage_history_has_the_batchs_rhythm_of_use():
+    """One feature code for both paths: a replayed log (active days Jan 1 twice, 4, 10,
+    16: gaps 3, 6, 6) posts the batch's usual gap and silence against it; use after the
+    cutoff is no gap in either."""
+    days = ["2019-01-01", "2019-01-01", "2019-01-04", "2019-01-10", "2019-01-16", "2019-02-20"]
+    log = pd.DataFrame(
+        {"customer_id": "m1", "timestamp": pd.to_datetime(days), "type": UNTYPED_EVENT}
+    )
+    tables = Tables(customers=pd.DataFrame({"customer_id": ["m1"]}), events=log)
+    spec = DataSpec.model_validate({"events": {"path": "log.csv"}})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+    )
+    member = CustomerHistoryIn.model_validate(history_item(tables, "m1"))
+    cutoff = pd.Timestamp("2019-01-31")
+    batch = build_columns(tables, cutoff=cutoff)
+    posted = build_columns(live.to_tables([member], model), cutoff=cutoff)
+    rhythm = ("days_since_last_event", "active_gap_median_days", "use_overdue_ratio")
+    assert [batch[name].tolist() for name in rhythm] == [[15.0], [6.0], [2.5]]
+    assert [posted[name].tolist() for name in rhythm] == [[15.0], [6.0], [2.5]]
+
+
 def test_a_cancellation_posted_both_as_such_and_as_the_logs_event_counts_once():
     """A replayed history (`history_item`) posts the log's cancellation page as an event
     and as a cancellation: the batch read one row."""

@@ -349,29 +349,36 @@ def test_a_value_at_its_neutral_point_is_no_reason_with_or_without_a_direction()
     assert moved.text == "login down 50%"
 
 
-def test_the_usual_gap_joins_the_days_only_where_it_says_late():
+RHYTHMS = [
+    ("days_since_last_purchase", "overdue_ratio", "no purchase", "their usual gap"),
+    (
+        "days_since_last_event",
+        "use_overdue_ratio",
+        "no product use",
+        "their usual gap between active days",
+    ),
+]
+"""The buying rhythm and the rhythm of use: (silence, overdue ratio, words, gap words)."""
+
+
+@pytest.mark.parametrize(("silence", "late", "words", "gap"), RHYTHMS)
+def test_the_usual_gap_joins_the_days_only_where_it_says_late(silence, late, words, gap):
     """ "No purchase for 145 days, 42% of their usual gap" raising the risk told one fact
     both ways beside "in their favour: silent 42% of their longest gap"; nor does "1.2×
-    their usual gap" belong to a reason in their favour."""
-    days, overdue = (
-        s for s in recency.SPECS if s.name in ("days_since_last_purchase", "overdue_ratio")
-    )
-    typical = {"days_since_last_purchase": 60.0, "overdue_ratio": 1.5}
+    their usual gap" belong to a reason in their favour. Use alike."""
+    declared = {s.name: s for s in [*recency.SPECS, *usage.OVERALL_SPECS]}
+    days, overdue = declared[silence], declared[late]
+    typical = {silence: 60.0, late: 1.5}
     texts = {
         (days_, ratio, sign): [
             r.text
-            for r in _one_row(
-                [days, overdue],
-                {"days_since_last_purchase": days_, "overdue_ratio": ratio},
-                [sign, 0.0],
-                typical,
-            )
+            for r in _one_row([days, overdue], {silence: days_, late: ratio}, [sign, 0.0], typical)
         ]
         for days_, ratio, sign in ((145.0, 0.42, 0.5), (145.0, 3.0, 0.5), (20.0, 1.2, -0.5))
     }
-    assert texts[(145.0, 0.42, 0.5)] == ["no purchase for 145 days"]
-    assert texts[(145.0, 3.0, 0.5)] == ["no purchase for 145 days, 3.0× their usual gap"]
-    assert texts[(20.0, 1.2, -0.5)] == ["no purchase for 20 days"]
+    assert texts[(145.0, 0.42, 0.5)] == [f"{words} for 145 days"]
+    assert texts[(145.0, 3.0, 0.5)] == [f"{words} for 145 days, 3.0× {gap}"]
+    assert texts[(20.0, 1.2, -0.5)] == [f"{words} for 20 days"]
 
 
 def test_without_training_medians_a_lone_customer_keeps_their_reasons():
@@ -560,6 +567,14 @@ def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():
     lapsed = {"gap_cv": 0.16, "overdue_ratio": 4.3}  # gaps of 10, 11, 8; silent 43 days
     reasons = _one_row([regular, overdue], lapsed, [-0.5, 0.8], {"gap_cv": 0.6})
     assert [r.feature for r in reasons] == ["overdue_ratio"]
+    use = _number_spec("active_gap_median_days", "usually active every 2 days")
+    use_overdue = _number_spec("use_overdue_ratio", "{use_overdue_ratio!x} their usual gap")
+    silent = {"active_gap_median_days": 2.0, "use_overdue_ratio": 10.0}  # 20 days silent
+    reasons = _one_row([use, use_overdue], silent, [-0.5, 0.8], {})
+    assert [r.feature for r in reasons] == ["use_overdue_ratio"]
+    within = {"active_gap_median_days": 2.0, "use_overdue_ratio": 1.2}
+    kept = _one_row([use, use_overdue], within, [-0.5, 0.8], {})
+    assert [r.feature for r in kept] == ["use_overdue_ratio", "active_gap_median_days"]
 
 
 SILENCE_SPECS = [
@@ -978,6 +993,8 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
         ("events_login_30d", None),
         ("category_breadth_change_180d", "higher"),
         ("gap_median_days", None),
+        ("use_overdue_ratio", "lower"),  # the rhythm of use, as the buying one
+        ("active_gap_median_days", None),
         ("region", None),
     ],
 )
