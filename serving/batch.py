@@ -437,51 +437,94 @@ def score(
 
 @dataclass(frozen=True)
 class BeyondTraining:
-    """Scored customers past the highest value training saw of a risky feature."""
+    """Scored customers past the highest value training saw of a risky feature, or past
+    the 99th percentile of the training rows of any numeric one (`percentile`)."""
 
     feature: str
     customers: int
     highest_scored: float
-    highest_trained: float
+    training_limit: float
+    """Training's highest value, or its 99th percentile where `percentile`."""
     rows: np.ndarray = field(compare=False, repr=False)
     """Which of the scored rows (a live response names their customers)."""
+    scored: int = 0
+    """How many customers were scored with them: the share's whole."""
+    percentile: bool = False
 
 
 BEYOND_SHARE = 0.01
 """From this share of the scored customers on, being past training is worth a note."""
+PAST_P99_SHARE = 0.1
+"""From this share of the scored customers past the training rows' 99th percentile of a
+feature on, the scored population has outgrown training's: customers like those trained
+on pass it one in a hundred, and ten times that is no chance in a batch, but a tenth of it
+the trees read as training's top, no longer told apart. A retailer's lifetime totals,
+which only grow with the data's age, at its scoring cutoff: spend 12% past it (58.7%
+past the 90th percentile), orders 11%, tenure 95%."""
 
 
 def beyond_training(
-    info: Mapping[str, Any], features: Mapping[str, Any], *, least_share: float = BEYOND_SHARE
+    info: Mapping[str, Any],
+    features: Mapping[str, Any],
+    *,
+    least_share: float = BEYOND_SHARE,
+    p99_share: float = PAST_P99_SHARE,
 ) -> list[BeyondTraining]:
-    """Risky features (`training_highest`, stored when the model was packaged) on which
-    at least `least_share` of the scored customers (`features`: a batch's frame, or a live
-    request's columns) lie past anything training saw: on four months of data no regular
-    had lapsed by the training cutoffs, and regulars silent 47 times their usual gap
-    scored 5% at 77% churn. Models packaged before store no ranges and get no note."""
-    highest = info.get("training_highest")
-    if not isinstance(highest, Mapping):
-        return []
+    """Features on which many scored customers (`features`: a batch's frame, or a live
+    request's columns) lie beyond what training saw, one finding per feature: a risky
+    one (`training_highest`) past its highest for at least `least_share` of them (on
+    four months of data no regular had lapsed by the training cutoffs, and regulars
+    silent 47 times their usual gap scored 5% at 77% churn), else any numeric one past
+    the training rows' 99th percentile (`training_p99`) for at least `p99_share`. Both
+    are stored when the model is packaged; a model packaged before stores none and gets
+    no note."""
+    bounds = [
+        (limits, share, key == "training_p99")
+        for key, share in (("training_highest", least_share), ("training_p99", p99_share))
+        if isinstance(limits := info.get(key), Mapping)
+    ]
     found = []
-    for name, trained in highest.items():
+    for name in dict.fromkeys(name for limits, _, _ in bounds for name in limits):
         if name not in features:
             continue
         values = numbers(features[name])
-        past = values > trained
-        count = int(past.sum())
-        if count and count >= least_share * len(values):
-            found.append(
-                BeyondTraining(name, count, float(values[past].max()), float(trained), past)
-            )
+        for limits, share, p99 in bounds:  # past the highest first: it says more
+            past = None if name not in limits else _beyond(name, values, limits[name], share, p99)
+            if past is not None:
+                found.append(past)
+                break
     return sorted(found, key=lambda b: -b.customers)
+
+
+def _beyond(
+    name: str, values: np.ndarray, limit: float, least_share: float, percentile: bool
+) -> BeyondTraining | None:
+    """The scored customers past `limit`, when at least `least_share` of them are."""
+    limit = float(limit)
+    past = values > limit
+    count = int(past.sum())
+    if not count or count < least_share * len(values):
+        return None
+    highest = float(values[past].max())
+    return BeyondTraining(name, count, highest, limit, past, len(values), percentile)
 
 
 def beyond_note(past: BeyondTraining, who: str) -> str:
     """The note on customers past training, for `churn score` and a live response alike;
     `who`: how many, or which."""
+    if past.percentile:
+        share = past.customers / past.scored if past.scored else 1.0
+        return (
+            f"{who} ({share:.0%} of those scored) have {past.feature} above 99% of the "
+            f"training rows (its 99th percentile {plain_number(past.training_limit)}; up to "
+            f"{plain_number(past.highest_scored)} here): the trees read them as the highest "
+            "they saw, so it no longer tells them apart; lifetime totals and tenure grow "
+            "with the data's age past what the earlier training cutoffs held (other numbers, "
+            "with a business that grew), so weigh reasons naming it lightly"
+        )
     return (
         f"{who} have {past.feature} above the highest the model trained on "
-        f"({plain_number(past.highest_scored)} against {plain_number(past.highest_trained)}): "
+        f"({plain_number(past.highest_scored)} against {plain_number(past.training_limit)}): "
         "it reads them as "
         "that, not later, so their risk may be understated; a model trained on later cutoffs "
         "or longer history learns them"

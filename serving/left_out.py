@@ -60,7 +60,7 @@ def words(reason: str, config: RunConfig) -> str:
     churn, data = config.churn, config.data
     window = churn.active_window_days
     if reason == NOT_YET:
-        return "no signup or activity on record by the cutoff (or all they bought returned)"
+        return _not_yet(config)
     if reason == NEVER_PAID:
         return "no payment on record by the cutoff"
     if churn.definition == "cancellation":
@@ -78,6 +78,21 @@ def words(reason: str, config: RunConfig) -> str:
         "(lapsed already, or not yet a customer)",
         "expired": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
     }.get(reason, "not active at the cutoff")
+
+
+def _not_yet(config: RunConfig) -> str:
+    """`NOT_YET` in the activity the data hold: what makes a customer known is a signup,
+    a purchase or a usage event, and only a purchase can be returned (a MovieLens usage
+    log's never-rated users read "(or all they bought returned)")."""
+    data = config.data
+    kinds = [
+        kind
+        for kind, table in (("purchase", data.transactions), ("usage event", data.events))
+        if table is not None
+    ] or ["activity"]
+    known = f"{', '.join(['signup', *kinds[:-1]])} or {kinds[-1]}"
+    returned = " (or all they bought returned)" if data.transactions is not None else ""
+    return f"no {known} on record by the cutoff{returned}"
 
 
 def summary(why: pd.Series, config: RunConfig) -> str:

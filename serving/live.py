@@ -26,7 +26,7 @@ import datetime as dt
 import math
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -55,7 +55,6 @@ from features.sources import MISSING_TEXT, reads_missing_text
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, numbers
 from serving.batch import (
-    BeyondTraining,
     FilledBlanks,
     beyond_note,
     beyond_training,
@@ -125,8 +124,6 @@ class Scored:
     population: str
     unknown_levels: dict[str, np.ndarray] = field(default_factory=dict)
     """Per categorical feature, the rows holding a level the model does not know."""
-    beyond: list[BeyondTraining] = field(default_factory=list)
-    """The risky features some rows hold past training's highest (`beyond_training`)."""
     filled: list[FilledBlanks] = field(default_factory=list)
     """The attributes some rows hold blank, scored at the median (`filled_at_median`)."""
 
@@ -514,9 +511,8 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     means, population = reference_means(model, features)
     unknown = unknown_levels(features, model.layout.levels)
     reasons = loaded.explainer.explain(features, contributions, means, unknown)
-    beyond = beyond_training(model.info, features, least_share=0.0)  # once a run
     filled = filled_at_median(model.median_fills, features)
-    return Scored(features, probability, reasons, population, unknown, beyond, filled)
+    return Scored(features, probability, reasons, population, unknown, filled)
 
 
 def respond(
@@ -556,7 +552,7 @@ def respond(
         *negative_quantity_notes(request.customers),
         *unmapped_type_notes(request.customers, model.config.data.interactions),
         *median_notes(scored, rows, ids),
-        *beyond_notes(scored, rows, ids),
+        *beyond_notes(model.info, features, ids),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}
 
@@ -572,18 +568,18 @@ def median_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[s
     return notes
 
 
-def beyond_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[str]:
-    """Notes on the request's customers past the highest risky value training saw
-    (`scored.beyond`), as the batch notes them, naming them: a live customer is no
-    share of a batch, so each one is noted, with the highest of this request's values."""
-    notes = []
-    for past in scored.beyond:
-        mine = past.rows[rows]
-        if mine.any():
-            highest = float(numbers(scored.features[past.feature])[rows][mine].max())
-            here = replace(past, customers=int(mine.sum()), highest_scored=highest, rows=mine)
-            notes.append(beyond_note(here, f"customer(s) {_named(_at(ids, mine))}"))
-    return notes
+def beyond_notes(
+    info: Mapping[str, Any], features: Mapping[str, np.ndarray], ids: Sequence[str]
+) -> list[str]:
+    """Notes on the request's customers (`features`, in `ids`' order) beyond what training
+    saw, as the batch notes them, naming them: past a risky feature's highest, each one (a
+    live customer is no share of a batch); past a 99th percentile, when as many of this
+    request's customers are as the batch asks of its own (`beyond_training`). Judged on
+    the request alone, so requests scored together in one run note what each would alone."""
+    return [
+        beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
+        for past in beyond_training(info, features, least_share=0.0)
+    ]
 
 
 def _at(ids: Sequence[str], rows: np.ndarray) -> list[str]:

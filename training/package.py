@@ -59,6 +59,7 @@ def package_model(
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
         "training_highest": _highest_risky(rows, data.specs),
+        "training_p99": _percentile_99(rows, data.specs),
         "twin_attributes": twin_attributes(rows, data.specs),
         "complete_attributes": _complete_attributes(rows, data.specs),
         "churn_sides": churn_sides(rows, data.specs, rows["churned"].to_numpy(dtype=bool)),
@@ -124,6 +125,16 @@ def _highest_risky(rows: pd.DataFrame, specs: list) -> dict[str, float]:
     risky = [s.name for s in specs if s.dtype != "category" and safer_when(s.name) == "lower"]
     highest = rows[risky].max()
     return {name: float(value) for name, value in highest.items() if value == value}
+
+
+def _percentile_99(rows: pd.DataFrame, specs: list) -> dict[str, float]:
+    """Each numeric feature's 99th percentile on the training rows: past it the trees
+    split a customer from the top of training no more, so where a large share of a batch
+    lie past it (lifetime totals grow with the data's age) the scores no longer tell
+    them apart (`serving.batch.beyond_training` says so when scoring)."""
+    numeric = [s.name for s in specs if s.dtype != "category"]
+    found = rows[numeric].quantile(0.99)
+    return {name: float(value) for name, value in found.items() if value == value}
 
 
 TWIN_CORRELATION = 0.999

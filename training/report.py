@@ -7,6 +7,7 @@ The JSON shape is a contract with users and CI:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from features.contract import RunConfig
 from features.registry import FeatureSpec
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
+from training.comebacks import comebacks
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import (
     LEAK_AUC,
@@ -108,6 +110,9 @@ def build_report(
     if personal := personal_attributes(outcome.data.specs, never):
         report["personal_attributes_in_reasons"] = personal
     report.update(_leak_checks(outcome, tables, config))
+    churners = outcome.data.frame[outcome.data.frame["churned"].astype(bool)]
+    if (back := comebacks(churners, tables, config.churn)) is not None:
+        report["returning_churners"] = back
     if outcome.plan is not None:
         report.update(_training_cutoffs(outcome, tables, config))
     return report
@@ -277,9 +282,10 @@ train and promote said nothing."""
 
 def caveats(report: dict[str, Any]) -> list[str]:
     """What a modeller must know before trusting (or promoting) the numbers above: a
-    test with few churners, few stayers or nearly only churners, a simple baseline that ranks
-    better than the model, training cutoffs with little history before them, and a
-    snapshot read as of today for want of a date of its own."""
+    test with few churners, few stayers or nearly only churners, churners who mostly come
+    back (`_comeback_caveats`), a simple baseline that ranks better than the model,
+    training cutoffs with little history before them, and a snapshot read as of today
+    for want of a date of its own."""
     notes = []
     churners = round(report["churn_rate"] * report["n_customers"])
     if churners < FEW_CHURNERS:
@@ -308,6 +314,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "definition (churn.definition, horizon_days, activity) and which tables and "
             "columns are mapped before acting on these scores"
         )
+    notes += _comeback_caveats(report)
     notes += baseline_notes(report)
     if report.get("reasons_never_unmatched"):
         notes.append(
@@ -418,6 +425,44 @@ def percent(share: float, *, digits: int = 0) -> str:
         digits += 1
         text = f"{share:.{digits}%}"
     return text
+
+
+COMEBACK_SHARE = 0.5
+"""From this share of the labelled churners active again within one usual gap after
+their horizon (`training.comebacks`), the label mostly names pauses: real churn has its
+win-backs and seasonal buyers, but fewer than those who stay gone (a simulated
+retailer's 14-17%); past half, the model learns who pauses longest, not who leaves (a
+retailer's 87% at a 90-day horizon: ROC AUC 0.55)."""
+
+
+def _comeback_caveats(report: dict[str, Any]) -> list[str]:
+    """Most churners active again soon after their horizon: the horizon is shorter than
+    the customers' ordinary pauses, so suggest one at least the usual gap (rounded up to
+    a month), or, where it is already that long, say the label names few departures."""
+    back = report.get("returning_churners")
+    if back is None or back["share"] < COMEBACK_SHARE:
+        return []
+    usage = back["activity"] == "usage"
+    horizon, span = back["horizon_days"], math.ceil(back["gap_p90_days"])
+    said = (
+        f"{percent(back['share'])} of the churners labelled at the cutoffs "
+        f"({back['returned']:,} of {back['churners']:,} with {span} days of data after their "
+        f"horizon) {'were active' if usage else 'bought'} again within {span} days after "
+        f"their {horizon}-day horizon (customers' usual gap between "
+        f"{'active days' if usage else 'purchases'}: median {back['gap_median_days']:.0f} "
+        f"days, 90% under {span}): "
+    )
+    if horizon < span:
+        longer = math.ceil(span / 30) * 30
+        return [
+            f"{said}most 'churners' are between {'visits' if usage else 'purchases'}; "
+            f"consider horizon_days: {longer} or more"
+        ]
+    return [
+        f"{said}most 'churners' pause longer than the horizon and come back, so the label "
+        "names few departures; a longer horizon_days, or a label of the business's own "
+        "(churn.definition: label_column), would name those who leave"
+    ]
 
 
 DRIFT_FACTOR = 1.5

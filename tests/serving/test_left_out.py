@@ -9,10 +9,12 @@ from features.contract import ChurnSpec
 from serving.left_out import summary, why_left_out, words
 
 
-def _config(definition: str = "inactivity", *, activity=None, transactions=True):
+def _config(definition: str = "inactivity", *, activity=None, transactions=True, events=False):
     return SimpleNamespace(
         churn=ChurnSpec(definition=definition, activity=activity, active_window_days=30),
-        data=SimpleNamespace(transactions=object() if transactions else None),
+        data=SimpleNamespace(
+            transactions=object() if transactions else None, events=object() if events else None
+        ),
     )
 
 
@@ -57,7 +59,30 @@ def test_a_customer_the_cutoff_did_not_know_yet_is_left_out_as_such():
     why = why_left_out(built, built.iloc[[0]], tables, _config(), pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {2: "lapsed", 3: "not_yet"}
     assert summary(why, _config()).startswith("1 no purchase in the 30 days up to the cutoff")
-    assert words("not_yet", _config()).startswith("no signup or activity on record by the cutoff")
+    assert words("not_yet", _config()) == (
+        "no signup or purchase on record by the cutoff (or all they bought returned)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("transactions", "events", "said"),
+    [
+        (False, True, "no signup or usage event on record by the cutoff"),
+        (True, True, "no signup, purchase or usage event on record by the cutoff (or all "),
+        (False, False, "no signup or activity on record by the cutoff"),
+    ],
+)
+def test_a_customer_not_known_yet_is_told_by_the_activity_the_data_hold(transactions, events, said):
+    """MovieLens ratings as a usage log, no purchases: its never-rated users read "(or all
+    they bought returned)" beside the lapsed ones."""
+    config = _config(activity="usage", transactions=transactions, events=events)
+    why = pd.Series(["lapsed", "not_yet", "lapsed"], index=["a", "b", "c"])
+    assert summary(why, config) == (
+        "2 no usage event in the 30 days up to the cutoff (lapsed already, or not yet a "
+        f"customer), 1 {words('not_yet', config)}"
+    )
+    assert words("not_yet", config).startswith(said)
+    assert ("returned" in words("not_yet", config)) == transactions
 
 
 def test_under_expiry_a_customer_who_never_paid_is_told_so():

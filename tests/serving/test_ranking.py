@@ -194,7 +194,7 @@ def test_customers_past_the_highest_risky_value_training_saw_are_counted():
         {"overdue_ratio": [1.0, 12.0, 47.0] + [2.0] * 97, "days_since_last_purchase": 100.0}
     )
     (past,) = beyond_training(info, features)
-    assert (past.feature, past.customers, past.highest_scored, past.highest_trained) == (
+    assert (past.feature, past.customers, past.highest_scored, past.training_limit) == (
         "overdue_ratio",
         2,
         47.0,
@@ -212,8 +212,48 @@ def test_customers_past_the_highest_risky_value_training_saw_are_counted():
         "9): it reads them as that, not later, so their risk may be understated; a model "
         "trained on later cutoffs or longer history learns them"
     )
-    many = replace(past, highest_scored=12345.0, highest_trained=10950.5)
+    many = replace(past, highest_scored=12345.0, training_limit=10950.5)
     assert "(12,345 against 10,950.5)" in beyond_note(many, "2 customers")  # no 1.234e+04
+
+
+def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once():
+    """A retailer's lifetime spend only grows with the data's age: 58.7% of the scored
+    customers lay past the training rows' 90th percentile, 12% past their 99th,
+    read as the top of training, and nothing said so. A risky feature past its highest
+    is said as that, never twice."""
+    info = {
+        "training_highest": {"overdue_ratio": 9.0},
+        "training_p99": {"spend_total": 1000.0, "orders_total": 40.0, "overdue_ratio": 3.0},
+    }
+    features = pd.DataFrame(
+        {
+            "spend_total": [1500.0] * 30 + [900.0] * 70,  # 30% past: a note
+            "orders_total": [41.0] * 8 + [10.0] * 92,  # 8%: a few big buyers, not a drift
+            "overdue_ratio": [12.0] * 2 + [4.0] * 40 + [1.0] * 58,  # 2% past the highest
+        }
+    )
+    past_p99, past_highest = beyond_training(info, features)  # most customers first
+    assert (past_highest.feature, past_highest.percentile, past_highest.customers) == (
+        "overdue_ratio",
+        False,
+        2,
+    )
+    assert (past_p99.feature, past_p99.customers, past_p99.scored) == ("spend_total", 30, 100)
+    assert beyond_note(past_p99, "30 customers") == (
+        "30 customers (30% of those scored) have spend_total above 99% of the training rows "
+        "(its 99th percentile 1,000; up to 1,500 here): the trees read them as the highest "
+        "they saw, so it no longer tells them apart; lifetime totals and tenure grow with "
+        "the data's age past what the earlier training cutoffs held (other numbers, with a "
+        "business that grew), so weigh reasons naming it lightly"
+    )
+    calm = features.assign(overdue_ratio=4.0)  # none past the highest: the 99th percentile's
+    assert [(b.feature, b.percentile) for b in beyond_training(info, calm)] == [
+        ("overdue_ratio", True),
+        ("spend_total", True),
+    ]
+    assert beyond_training({"training_highest": info["training_highest"]}, features) == [
+        past_highest
+    ]  # a model packaged before stores no percentiles and notes none
 
 
 def test_customers_holding_a_level_training_never_saw_are_counted():

@@ -46,3 +46,21 @@ def test_a_better_baseline_and_a_leak_are_said_short():
         "its test was inflated by cancel_reason, state, known only once customers had left: "
         "it ranks new customers worse than tested",
     ]
+
+
+def test_churners_who_come_back_travel_with_the_model_but_not_to_the_worklist():
+    """What the label calls churn is the modeller's to fix: `churn score` says it in
+    full, the worklist's one line (the order itself) does not."""
+    back = {
+        "churners": 1000,
+        "returned": 620,
+        "share": 0.62,
+        "gap_median_days": 50.0,
+        "gap_p90_days": 168.0,
+        "horizon_days": 90,
+        "activity": "purchases",
+    }
+    report = {**HEALTHY, "returning_churners": back}
+    (note,) = model_notes(report)
+    assert note.startswith("62% of the churners labelled at the cutoffs (620 of 1,000")
+    assert ranking_caveats(report) == []

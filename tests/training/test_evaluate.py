@@ -614,3 +614,39 @@ def test_the_printed_profit_optimum_names_the_economics_it_assumes():
     assert "out_of_time at 2024-06-30: 10 customers" in text  # which cutoff was tested
     assert "best at the top 94% (1,000)" in text
     assert "contact 1.00, offer 25.00, 30% accept, a save worth each customer's own value" in text
+
+
+def test_churners_who_mostly_come_back_within_a_usual_gap_are_said():
+    """A retailer's four years: 87% of the 90-day horizon's churners bought again within
+    168 days of it (one gap in ten runs that long), and the model ranked near chance."""
+    back = {
+        "churners": 23786,
+        "returned": 20709,
+        "share": 20709 / 23786,
+        "gap_median_days": 50.0,
+        "gap_p90_days": 167.2,
+        "horizon_days": 90,
+        "activity": "purchases",
+    }
+    report = {
+        "churn_rate": 0.3,
+        "n_customers": 5000,
+        "model": {"roc_auc": 0.8},
+        "baselines": {},
+        "returning_churners": back,
+    }
+    (note,) = caveats(report)
+    assert note == (
+        "87% of the churners labelled at the cutoffs (20,709 of 23,786 with 168 days of data "
+        "after their horizon) bought again within 168 days after their 90-day horizon "
+        "(customers' usual gap between purchases: median 50 days, 90% under 168): most "
+        "'churners' are between purchases; consider horizon_days: 180 or more"
+    )
+    longer = {**back, "horizon_days": 180, "activity": "usage"}
+    (already,) = caveats({**report, "returning_churners": longer})
+    assert already.startswith("87% of the churners labelled at the cutoffs (20,709 of 23,786")
+    assert "were active again within 168 days after their 180-day horizon" in already
+    assert "between active days" in already and "consider horizon_days" not in already
+    assert "the label names few departures" in already
+    fewer = {**back, "returned": 2300, "share": 2300 / 23786}  # win-backs: real churn has some
+    assert caveats({**report, "returning_churners": fewer}) == []

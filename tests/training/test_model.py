@@ -210,6 +210,16 @@ def test_a_start_a_blank_signup_leaves_unknown_scores_at_its_training_median(tra
     assert trained.model.scores(blank)[0] == pytest.approx(trained.model.scores(typical)[0])
 
 
+def test_the_model_keeps_each_numeric_features_99th_percentile_in_training(trained):
+    """What `churn score` reads a batch's customers against (`beyond_training`): the
+    fitted-on rows', not the test's."""
+    rows = trained.outcome.data.at(trained.outcome.plan.train)
+    p99 = trained.model.info["training_p99"]
+    assert p99["spend_total"] == pytest.approx(rows["spend_total"].quantile(0.99))
+    assert p99["orders_total"] == pytest.approx(rows["orders_total"].quantile(0.99))
+    assert "lifecycle_stage" not in p99  # a category has no percentile
+
+
 def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch, caplog):
     """Trees too large to table (deep ones) leave scoring to XGBoost: same answers, and
     the log says why scoring got slower."""

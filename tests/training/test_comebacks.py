@@ -1,0 +1,90 @@
+"""Churners active again within one usual gap after their horizon, on tables built by hand."""
+
+import pandas as pd
+import pytest
+
+from features.contract import ChurnSpec, load_config
+from features.sources import load_tables
+from tests.frames import customers, events, make_tables, transactions
+from tests.training.datasets import simulated
+from training.caveats import model_notes
+from training.comebacks import comebacks
+from training.protocol import out_of_time
+from training.report import build_report
+
+END = pd.Timestamp("2024-06-30")
+DAYS = {
+    "a": ["2024-01-01", "2024-03-01", "2024-05-01"],  # pauses of 60 and 61 days
+    "b": ["2024-01-01", "2024-01-11", "2024-01-11"],  # gone after a gap of 10 (a same-day 2nd)
+    "c": ["2024-01-01", "2024-06-20"],  # back 171 days later: past a usual gap
+    "e": ["2024-01-01", "2024-01-06", "2024-01-11", "2024-01-16", "2024-01-21"],  # every 5
+}
+# gaps pooled: 5 5 5 5 10 60 61 171 -> median 7.5; 90th percentile 61 + 0.3 * 110 = 94
+CHURNERS = pd.DataFrame(
+    {
+        "customer_id": ["a", "b", "c", "a"],
+        "cutoff": pd.to_datetime(["2024-01-15"] * 3 + ["2024-05-15"]),
+    }
+)
+
+
+def _purchases() -> pd.DataFrame:
+    return transactions([(who, day, 10) for who, days in DAYS.items() for day in days])
+
+
+def test_a_churner_back_within_a_usual_gap_after_the_horizon_is_counted():
+    """At 2024-01-15 (horizon 30, to 02-14) a, b and c churned: a bought again on 03-01,
+    within the 94-day usual gap after it; b never; c only on 06-20, past it (a win-back,
+    not a pause). At 2024-05-15 the horizon ends 06-14, 94 days after which lie past the
+    data's end: too little after it to tell, so a is not counted there."""
+    tables = make_tables(transaction_frame=_purchases(), as_of=END)
+    found = comebacks(CHURNERS, tables, ChurnSpec(horizon_days=30, active_window_days=90))
+    assert found == {
+        "churners": 3,
+        "returned": 1,
+        "share": pytest.approx(1 / 3),
+        "gap_median_days": 7.5,
+        "gap_p90_days": pytest.approx(94.0),
+        "horizon_days": 30,
+        "activity": "purchases",
+    }
+
+
+def test_no_churner_with_a_usual_gap_of_data_after_the_horizon_counts_nothing():
+    tables = make_tables(transaction_frame=_purchases(), as_of=END)
+    late = CHURNERS[CHURNERS["cutoff"] == "2024-05-15"]
+    assert comebacks(late, tables, ChurnSpec(horizon_days=30)) is None
+    assert comebacks(CHURNERS.head(0), tables, ChurnSpec(horizon_days=30)) is None
+
+
+def test_only_inactivity_labels_pauses_as_churn():
+    """A cancellation is an act, not a silence: no comeback share is read there."""
+    tables = make_tables(transaction_frame=_purchases(), as_of=END)
+    assert comebacks(CHURNERS, tables, ChurnSpec(definition="cancellation")) is None
+
+
+def test_a_usage_log_counts_usage_events_not_purchases():
+    """`churn.activity: usage`: the label reads the events, and so does the comeback; a
+    purchase (here b's on 03-01) is no return to using the product."""
+    used = events([(who, day, "login") for who, days in DAYS.items() for day in days])
+    bought = transactions([("b", "2024-03-01", 10)])
+    tables = make_tables(
+        customer_frame=customers(list(DAYS)), transaction_frame=bought, events=used, as_of=END
+    )
+    found = comebacks(CHURNERS, tables, ChurnSpec(horizon_days=30, activity="usage"))
+    assert (found["returned"], found["churners"], found["activity"]) == (1, 3, "usage")
+
+
+def test_a_horizon_shorter_than_the_customers_pauses_is_noted_with_the_model(tmp_path):
+    """Simulated buyers who come every 13 days at the median, one gap in ten over 46:
+    under a 14-day horizon most 'churners' buy again, and the model's notes say so."""
+    churn = {"definition": "inactivity", "horizon_days": 14, "active_window_days": 90}
+    path = simulated(tmp_path, customers=800, months=12, seed=3, churn=churn)
+    config = load_config(path)
+    tables = load_tables(config)
+    report = build_report(out_of_time(tables, config), tables, config)
+    back = report["returning_churners"]
+    assert back["share"] > 0.5 and back["gap_median_days"] < back["gap_p90_days"]
+    (note,) = [n for n in model_notes(report) if "bought again" in n]
+    assert "after their 14-day horizon (customers' usual gap between purchases: median " in note
+    assert note.endswith("most 'churners' are between purchases; consider horizon_days: 60 or more")
