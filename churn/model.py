@@ -198,6 +198,18 @@ class FeatureLayout:
         return dict(zip(self.safe_names, self.names, strict=True))
 
 
+def shifted_to(probability: np.ndarray, sample_rate: float, population_rate: float) -> np.ndarray:
+    """Probabilities calibrated on a sample churning at `sample_rate`, as they read in a
+    population churning at `population_rate`: Bayes' rule with the class priors swapped
+    (the odds scaled by the ratio of the two rates' odds). A balanced case file of a 2%
+    churn population scored its holdout at 0.41 on average where 0.02 churned."""
+    p = np.asarray(probability, dtype=np.float64)
+    churned = p * (population_rate / sample_rate)
+    stayed = (1 - p) * ((1 - population_rate) / (1 - sample_rate))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(churned + stayed > 0, churned / (churned + stayed), p)
+
+
 @dataclass
 class ChurnModel(mlflow.pyfunc.PythonModel):
     """Booster + calibrator + feature pipeline state; see the module docstring."""
@@ -227,8 +239,18 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
 
     def predict_proba(self, features: Mapping[str, Any]) -> np.ndarray:
         """Calibrated churn probability per feature row."""
-        margin = self.margin(features)
-        return self.calibrator(margin) if len(margin) else np.zeros(0)
+        return self._probability(self.margin(features))
+
+    def _probability(self, margin: np.ndarray) -> np.ndarray:
+        """The calibrated probability, shifted to the population's churn rate where the
+        training file was a sample drawn otherwise (`info["population_shift"]`)."""
+        if not len(margin):
+            return np.zeros(0)
+        shift = self.info.get("population_shift")
+        calibrated = self.calibrator(margin)
+        if not shift:
+            return calibrated
+        return shifted_to(calibrated, shift["sample_rate"], shift["population_rate"])
 
     def contributions(self, features: Mapping[str, Any]) -> np.ndarray:
         """TreeSHAP contributions in margin space; last column is the bias."""
@@ -237,7 +259,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     def scores(self, features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Probability and contributions from one input matrix (what serving needs)."""
         margin, contributions = self._explained(features)
-        return (self.calibrator(margin) if len(margin) else np.zeros(0)), contributions
+        return self._probability(margin), contributions
 
     def _explained(self, features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Margin and TreeSHAP contributions: by the compiled trees, else by XGBoost."""

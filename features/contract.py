@@ -260,6 +260,10 @@ class LabelSpec(_Strict):
     unlabelled: list[str | int | float | bool] = Field(default_factory=list)
     """Values that say the outcome is not known yet (Maven's 'Joined': new this quarter,
     beside 'Churned' and 'Stayed'): such customers are scored, not trained or tested on."""
+    population_rate: float | None = Field(default=None, gt=0, lt=1)
+    """The churn rate of the customers to be scored, where the file is a sample drawn
+    otherwise (a balanced 50/50 case file of a 2% churn population): probabilities are
+    shifted from the file's rate to it (`churn.model.shifted_to`), and so are the bands."""
     path: Path | None = None
     """A file of the labels alone, one per line in the customers file's row order, without
     a header (the KDD Cup 2009's `orange_small_train_churn.labels`, `-1` or `1`, beside

@@ -171,6 +171,8 @@ class Job:
     unlabelled: np.ndarray | None = None
     """Per scored row, whether its label is a value `label.unlabelled` names (a snapshot's
     new customers): scored, never trained on."""
+    rate_note: str | None = None
+    """How a labelled file's own churn rate differs from the model's (`label_rate_note`)."""
 
     @property
     def rows(self) -> int:
@@ -261,10 +263,40 @@ def prepare(
         configured_value=configured_value(tables, features),
         segments=segments_of(champion.model.specs, config),
         cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
+        rate_note=label_rate_note(champion.model.info, tables, config),
         left_out=left_out,
         left_out_said={reason: words(reason, config) for reason in left_out.unique()},
         row_number_ids=tables.numbered_ids,
         unlabelled=_unlabelled_rows(features, tables),
+    )
+
+
+RATE_APART = 2.0
+"""A scored file churning this many times more or less than the model's probabilities
+read is said: they are off by about as much."""
+
+
+def label_rate_note(info: Mapping[str, Any], tables: Tables, config: RunConfig) -> str | None:
+    """The note on a labelled file (a holdout) whose churn rate is `RATE_APART` from the
+    rate the model's probabilities read at (its training file's, or the population rate
+    it was shifted to); None otherwise, and for a model packaged before it kept one."""
+    shift = info.get("population_shift") or {}
+    model_rate = shift.get("population_rate", info.get("training_churn_rate"))
+    if model_rate is None or "label" not in tables.customers:
+        return None
+    labels = tables.customers["label"].dropna()
+    if len(labels) < 100:
+        return None
+    rate = float(labels.astype(bool).mean())
+    if rate <= 0 or max(rate / model_rate, model_rate / rate) < RATE_APART:
+        return None
+    said = "its population rate" if shift else "its training file's rate"
+    return (
+        f"this file's labels churn at {rate:.1%}, the model's probabilities "
+        f"read at {model_rate:.1%} ({said}): probabilities, bands and value "
+        f"at risk run {'high' if model_rate > rate else 'low'} by about as much; where the "
+        f"training file was a sample drawn otherwise, set label.population_rate: "
+        f"{rate:.3g} and retrain"
     )
 
 

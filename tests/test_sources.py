@@ -1685,6 +1685,23 @@ def test_a_third_label_value_is_an_error_that_says_how_to_leave_its_rows_out(tmp
     )
 
 
+def test_labels_split_evenly_are_warned_as_a_balanced_sample_unless_a_population_rate_says(
+    tmp_path,
+):
+    """S-mobile's case file held 19,500 churners and 19,500 stayers of a 2% churn
+    population, and nothing said so."""
+    even = pd.concat([customers_frame()] * 50, ignore_index=True)
+    even = even.assign(customer_id=range(1, 201), churn=["yes", "no"] * 100)
+    label = {"column": "churn", "positive": "yes"}
+    _, report = check(tmp_path, customers=even, specs={"customers": {"label": label}})
+    (warning,) = [w for w in report.warnings if "split evenly" in w.message]
+    assert_located(warning, file="customers.csv", column="churn", rows=100)
+    assert warning.message.startswith("the labels split evenly (100 churned of 200): ")
+    label["population_rate"] = 0.02
+    _, report = check(tmp_path, customers=even, specs={"customers": {"label": label}})
+    assert not [w for w in report.warnings if "split evenly" in w.message]
+
+
 def test_label_values_named_unlabelled_are_read_as_not_known_and_counted(tmp_path):
     """`unlabelled: [joined]` (any case): the new customer's outcome is NA, the others' as
     before, and validate's line counts them apart from the churn rate."""
@@ -2920,7 +2937,7 @@ def _bank_snapshot(n: int = 1000) -> pd.DataFrame:
             "Age": rng.integers(18, 93, n),
             "Balance": rng.uniform(0, 2.5e5, n).round(2),
             "EstimatedSalary": rng.uniform(11.58, 199992.48, n).round(2),
-            "Exited": rng.choice([0, 1], n),
+            "Exited": rng.choice([0, 1], n, p=[0.8, 0.2]),
         }
     )
 

@@ -46,6 +46,7 @@ def package_model(
         )
     data = outcome.data
     rows = _training_rows(outcome)
+    shift = population_shift(config, rows)
     info = {
         "training_cutoffs": report.get("training_cutoffs", []),
         "validation_cutoff": report.get("validation_cutoff"),
@@ -73,10 +74,15 @@ def package_model(
         "bands": dict(
             zip(
                 ("medium_from", "high_from"),
-                band_thresholds(config.bands, report.get("churn_rate")),
+                band_thresholds(
+                    config.bands,
+                    shift["population_rate"] if shift else report.get("churn_rate"),
+                ),
                 strict=True,
             )
         ),
+        "population_shift": shift,
+        "training_churn_rate": float(rows["churned"].mean()) if len(rows) else None,
     }
     model = ChurnModel(
         booster=fitted.booster,
@@ -94,6 +100,19 @@ def package_model(
     model.info["risk_directions"], model.info["risk_crossings"] = directions, crossings
     model.info["tiers"] = _tier_reference(rows, tables).as_info()
     return model
+
+
+def population_shift(config: RunConfig, rows: pd.DataFrame) -> dict[str, float] | None:
+    """The sample's and the population's churn rates, when the label says the training
+    file churns otherwise than the customers to be scored (`label.population_rate`)."""
+    customers = config.data.customers
+    label = customers.label if customers is not None else None
+    if label is None or label.population_rate is None or not len(rows):
+        return None
+    return {
+        "sample_rate": float(rows["churned"].mean()),
+        "population_rate": float(label.population_rate),
+    }
 
 
 def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:
