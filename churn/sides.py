@@ -40,7 +40,8 @@ like the rest, no reason either way ("response: no" was the top reason of 86% of
 shop's customers, 90% of whom held it, at 11.5% churn beside 11.2% overall)."""
 MAJORITY = 0.5
 """A value held by more than this share of the rows is the typical customer's: its churn
-rate is close to the overall one by construction, so only the standard errors judge it."""
+rate is close to the overall one by construction, so it is set against the rest's rate
+(a bank's one product, half its customers, churned at 28% against 13% for the rest)."""
 
 
 def churn_sides(
@@ -77,12 +78,14 @@ def _side(churners: float, n: int, base: float, rows: int) -> int:
         return 0
     rate = churners / n
     z = (rate - base) / math.sqrt(base * (1 - base) / n)
-    ratio = 1.0 if n > MAJORITY * rows else SIDE_RATIO
-    if z >= SIDE_Z and rate >= base * ratio:
+    majority = n > MAJORITY * rows
+    # a majority is most of the overall rate: set against the rest of the rows instead
+    other = (base * rows - churners) / (rows - n) if majority and rows > n else base
+    if z >= SIDE_Z and rate >= other * SIDE_RATIO:
         return RISKIER
-    if z <= -SIDE_Z and rate * ratio <= base:
+    if z <= -SIDE_Z and rate * SIDE_RATIO <= other:
         return SAFER
-    return TYPICAL if n > MAJORITY * rows else 0
+    return TYPICAL if majority else 0
 
 
 def _numeric_sides(values: np.ndarray, y: np.ndarray, base: float) -> dict[str, Any]:

@@ -9,6 +9,7 @@ tier need batch-wide quantiles and means) and writes it atomically to the store.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -112,7 +113,7 @@ class Unlabelled:
 
     def note(self) -> str:
         beside = self.labelled_mean_probability
-        against = "" if beside is None else f", against {beside:.2f} for the labelled ones"
+        against = "" if beside is None else f", against {beside:.2f} for the stayers beside them"
         return (
             f"{self.customers:,} customers of an unlabelled value (label.unlabelled) were "
             f"scored, none of whom the model trained on: mean probability "
@@ -541,6 +542,10 @@ def _beyond(
     return BeyondTraining(name, count, highest, limit, past, len(values), percentile)
 
 
+_GROWS_WITH_AGE = re.compile(r"(_total$|^tenure|^days_since_first|_lifetime)")
+"""Features that only grow as the data age: lifetime totals, tenure, a first purchase's age."""
+
+
 def beyond_note(past: BeyondTraining, who: str) -> str:
     """The note on customers past training, for `churn score` and a live response alike;
     `who`: how many, or which."""
@@ -549,10 +554,14 @@ def beyond_note(past: BeyondTraining, who: str) -> str:
         return (
             f"{who} ({share:.0%} of those scored) have {past.feature} above 99% of the "
             f"training rows (its 99th percentile {plain_number(past.training_limit)}; up to "
-            f"{plain_number(past.highest_scored)} here): the trees read them as the highest "
-            "they saw, so it no longer tells them apart; lifetime totals and tenure grow "
-            "with the data's age past what the earlier training cutoffs held (other numbers, "
-            "with a business that grew), so weigh reasons naming it lightly"
+            f"{plain_number(past.highest_scored)} here): the model learned from few customers "
+            "like them, so weigh reasons naming it lightly"
+            + (
+                "; lifetime totals and tenure grow with the data's age past what the earlier "
+                "training cutoffs held"
+                if _GROWS_WITH_AGE.search(past.feature)
+                else ""
+            )
         )
     return (
         f"{who} have {past.feature} above the highest the model trained on "

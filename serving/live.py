@@ -573,12 +573,14 @@ def beyond_notes(
 ) -> list[str]:
     """Notes on the request's customers (`features`, in `ids`' order) beyond what training
     saw, as the batch notes them, naming them: past a risky feature's highest, each one (a
-    live customer is no share of a batch); past a 99th percentile, when as many of this
-    request's customers are as the batch asks of its own (`beyond_training`). Judged on
-    the request alone, so requests scored together in one run note what each would alone."""
+    live customer is no share of a batch); not past a 99th percentile (a batch's share, not
+    a request's). Judged on the request alone, so requests scored together in one run note
+    what each would alone."""
     return [
         beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
-        for past in beyond_training(info, features, least_share=0.0)
+        # past a 99th percentile is one customer in a hundred on each feature: a share of a
+        # batch, not of a request of one (most single requests carried such a note)
+        for past in beyond_training(info, features, least_share=0.0, p99_share=math.inf)
     ]
 
 

@@ -55,6 +55,7 @@ from features.levels import unseen
 from features.lifecycle import LAPSED_OVERDUE_RATIO, ORDERS_TOTAL, stages_of_tenure
 from features.registry import (
     TYPICAL_WITHIN,
+    YEAR_DAYS,
     FeatureSpec,
     Mechanism,
     derived_names,
@@ -937,6 +938,8 @@ class Explainer:
                 rendered = spec.render_many(filled, len(at), fuller, typical)
             if source in unknown:
                 rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
+            if source == ANNIVERSARY and TENURE in features:
+                rendered = _first_anniversary(rendered, shown, numbers(features[TENURE])[picked])
             told_as = _measures(source, spec, shown, features, picked)
             for k, i in enumerate(at.tolist()):
                 values[i], texts[i], measures[i] = shown[k], rendered[k], told_as[k]
@@ -1120,6 +1123,22 @@ def _said_by_silence(
         if fell:
             said |= np.isnan(values) & (silent >= 2 * days)
     return said * np.int8(SILENCE[silence])
+
+
+ANNIVERSARY = "days_until_anniversary"
+
+
+def _first_anniversary(
+    rendered: list[str | None], days: Sequence[object], tenure: np.ndarray
+) -> list[str | None]:
+    """A customer in their first year has no anniversary behind them: the nearer-return
+    wording ("signup anniversary 10 days ago", `!w`) of one who signed up 10 days ago
+    reads "first signup anniversary in 355 days"."""
+    said = list(rendered)
+    for k, (text, until, age) in enumerate(zip(rendered, days, tenure.tolist(), strict=True)):
+        if text is not None and isinstance(until, float) and age < YEAR_DAYS:
+            said[k] = f"first signup anniversary in {until:,.0f} days"
+    return said
 
 
 def _weaker_of_both_ways(

@@ -241,11 +241,12 @@ def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once(
     assert (past_p99.feature, past_p99.customers, past_p99.scored) == ("spend_total", 30, 100)
     assert beyond_note(past_p99, "30 customers") == (
         "30 customers (30% of those scored) have spend_total above 99% of the training rows "
-        "(its 99th percentile 1,000; up to 1,500 here): the trees read them as the highest "
-        "they saw, so it no longer tells them apart; lifetime totals and tenure grow with "
-        "the data's age past what the earlier training cutoffs held (other numbers, with a "
-        "business that grew), so weigh reasons naming it lightly"
+        "(its 99th percentile 1,000; up to 1,500 here): the model learned from few customers "
+        "like them, so weigh reasons naming it lightly; lifetime totals and tenure grow with "
+        "the data's age past what the earlier training cutoffs held"
     )
+    charge = replace(past_p99, feature="MonthlyCharges")  # grows with no age
+    assert beyond_note(charge, "30 customers").endswith("so weigh reasons naming it lightly")
     calm = features.assign(overdue_ratio=4.0)  # none past the highest: the 99th percentile's
     assert [(b.feature, b.percentile) for b in beyond_training(info, calm)] == [
         ("overdue_ratio", True),

@@ -260,6 +260,21 @@ def test_a_missing_trend_of_a_customer_who_was_not_there_yet_is_no_reason():
         assert [r.text for r in reasons] == said
 
 
+def test_a_customer_in_their_first_year_has_their_first_anniversary_ahead():
+    """ "signup anniversary 10 days ago" of a customer who signed up 10 days ago: the
+    nearer-return wording is for customers with an anniversary behind them."""
+    specs = [lifecycle.ANNIVERSARY_SPEC, lifecycle.TENURE_SPEC]
+    told = {}
+    for tenure in (10.0, 730.0):
+        values = {"days_until_anniversary": 355.0, "tenure_days": tenure}
+        (reason,) = _one_row(specs, values, [0.5, 0.0], {})
+        told[tenure] = reason.text
+    assert told == {
+        10.0: "first signup anniversary in 355 days",
+        730.0: "signup anniversary 10 days ago",
+    }
+
+
 def test_one_count_in_two_windows_told_both_ways_is_one_reason_the_stronger_way():
     """ "36 activity events in the last 90 days" raised the risk beside "in their favour:
     36 activity events in the last 30 days": the same 36 events, all on one day."""

@@ -151,10 +151,15 @@ def test_customers_whose_label_is_unlabelled_are_scored_and_never_trained_on(tra
     ids = customers["customerID"]
     assert set(ids[joined]) <= scored and not set(ids[customers["Churn"] == "Yes"]) & scored
     said = job.run().unlabelled  # how they scored beside the stayers: none trained on
+    probability = champion.model.predict_proba(job.features)
+    new = job.features["customer_id"].isin(ids[joined]).to_numpy()
     assert said is not None and said.customers == len(joined)
+    assert said.mean_probability == pytest.approx(probability[new].mean())
+    assert said.labelled_mean_probability == pytest.approx(probability[~new].mean())
     assert said.note().startswith(
         f"{len(joined)} customers of an unlabelled value (label.unlabelled) were scored, none "
-        f"of whom the model trained on: mean probability {said.mean_probability:.2f}, against "
+        f"of whom the model trained on: mean probability {probability[new].mean():.2f}, "
+        f"against {probability[~new].mean():.2f} for the stayers beside them"
     )
     run = load_config(config)
     trained_on = set(run_protocol(load_tables(run), run).data.frame["customer_id"])
