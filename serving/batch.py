@@ -514,7 +514,7 @@ def beyond_training(
     bounds = [
         (limits, share, key == "training_p99")
         for key, share in (("training_highest", least_share), ("training_p99", p99_share))
-        if isinstance(limits := info.get(key), Mapping)
+        if isinstance(limits := info.get(key), Mapping) and share <= 1
     ]
     found = []
     for name in dict.fromkeys(name for limits, _, _ in bounds for name in limits):
@@ -542,8 +542,9 @@ def _beyond(
     return BeyondTraining(name, count, highest, limit, past, len(values), percentile)
 
 
-_GROWS_WITH_AGE = re.compile(r"(_total$|^tenure|^days_since_first|_lifetime)")
-"""Features that only grow as the data age: lifetime totals, tenure, a first purchase's age."""
+_GROWS_WITH_AGE = re.compile(r"(_total$|_lifetime)")
+"""Features that only grow as the data age: lifetime totals (a customer's age is no
+`training_p99` feature: `training.package._percentile_99`)."""
 
 
 def beyond_note(past: BeyondTraining, who: str) -> str:
@@ -557,8 +558,8 @@ def beyond_note(past: BeyondTraining, who: str) -> str:
             f"{plain_number(past.highest_scored)} here): the model learned from few customers "
             "like them, so weigh reasons naming it lightly"
             + (
-                "; lifetime totals and tenure grow with the data's age past what the earlier "
-                "training cutoffs held"
+                "; lifetime totals grow with the data's age past what the earlier training "
+                "cutoffs held"
                 if _GROWS_WITH_AGE.search(past.feature)
                 else ""
             )

@@ -1144,19 +1144,19 @@ def _first_anniversary(
 def _weaker_of_both_ways(
     rows: list[int], measures: list[object], values: list[object], chosen: list[float]
 ) -> set[int]:
-    """The picked reasons whose measure and value a stronger one of the same customer
-    tells the other way: one count in two windows is the same events ("36 activity
+    """The picked reasons whose measure and value one of the same customer tells the other
+    way, the weaker of the two: one count in two windows is the same events ("36 activity
     events in the last 90 days" raising the risk beside "in their favour: 36 activity
-    events in the last 30 days", all on one day), one fact, told once, the stronger way."""
-    ways: dict[tuple[int, object, object], list[int]] = {}
-    for i, (row, measure, value) in enumerate(zip(rows, measures, values, strict=True)):
-        if value is not None:
-            ways.setdefault((row, measure, value), []).append(i)
+    events in the last 30 days", all on one day), one fact, told once, the stronger way.
+    Keyed on the few lowering picks: a batch picks hundreds of thousands."""
+    keys = list(zip(rows, measures, values, strict=True))
+    lowering = {key: i for i, key in enumerate(keys) if chosen[i] < 0 and key[2] is not None}
     weaker: set[int] = set()
-    for picked in ways.values():
-        if len(picked) > 1 and len({chosen[i] > 0 for i in picked}) == 2:
-            strongest = max(picked, key=lambda i: abs(chosen[i]))
-            weaker.update(i for i in picked if i != strongest and chosen[i] * chosen[strongest] < 0)
+    if not lowering:
+        return weaker
+    for i, key in enumerate(keys):
+        if chosen[i] > 0 and (j := lowering.get(key)) is not None:
+            weaker.add(i if abs(chosen[i]) < abs(chosen[j]) else j)
     return weaker
 
 

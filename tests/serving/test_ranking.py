@@ -242,8 +242,8 @@ def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once(
     assert beyond_note(past_p99, "30 customers") == (
         "30 customers (30% of those scored) have spend_total above 99% of the training rows "
         "(its 99th percentile 1,000; up to 1,500 here): the model learned from few customers "
-        "like them, so weigh reasons naming it lightly; lifetime totals and tenure grow with "
-        "the data's age past what the earlier training cutoffs held"
+        "like them, so weigh reasons naming it lightly; lifetime totals grow with the data's "
+        "age past what the earlier training cutoffs held"
     )
     charge = replace(past_p99, feature="MonthlyCharges")  # grows with no age
     assert beyond_note(charge, "30 customers").endswith("so weigh reasons naming it lightly")

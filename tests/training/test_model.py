@@ -218,6 +218,8 @@ def test_the_model_keeps_each_numeric_features_99th_percentile_in_training(train
     assert p99["spend_total"] == pytest.approx(rows["spend_total"].quantile(0.99))
     assert p99["orders_total"] == pytest.approx(rows["orders_total"].quantile(0.99))
     assert "lifecycle_stage" not in p99  # a category has no percentile
+    # nor a customer's age: the scoring cutoff is later than every training one
+    assert not {"tenure_days", "days_since_first_purchase"} & set(p99)
 
 
 def test_xgboost_scores_when_the_trees_do_not_compile(trained, monkeypatch, caplog):
