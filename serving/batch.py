@@ -501,20 +501,21 @@ def beyond_training(
     features: Mapping[str, Any],
     *,
     least_share: float = BEYOND_SHARE,
-    p99_share: float = PAST_P99_SHARE,
+    p99_share: float | None = PAST_P99_SHARE,
 ) -> list[BeyondTraining]:
     """Features on which many scored customers (`features`: a batch's frame, or a live
     request's columns) lie beyond what training saw, one finding per feature: a risky
     one (`training_highest`) past its highest for at least `least_share` of them (on
     four months of data no regular had lapsed by the training cutoffs, and regulars
     silent 47 times their usual gap scored 5% at 77% churn), else any numeric one past
-    the training rows' 99th percentile (`training_p99`) for at least `p99_share`. Both
+    the training rows' 99th percentile (`training_p99`) for at least `p99_share` (None:
+    not judged). Both
     are stored when the model is packaged; a model packaged before stores none and gets
     no note."""
     bounds = [
         (limits, share, key == "training_p99")
         for key, share in (("training_highest", least_share), ("training_p99", p99_share))
-        if isinstance(limits := info.get(key), Mapping) and share <= 1
+        if isinstance(limits := info.get(key), Mapping) and share is not None
     ]
     found = []
     for name in dict.fromkeys(name for limits, _, _ in bounds for name in limits):

@@ -580,7 +580,7 @@ def beyond_notes(
         beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
         # past a 99th percentile is one customer in a hundred on each feature: a share of a
         # batch, not of a request of one (most single requests carried such a note)
-        for past in beyond_training(info, features, least_share=0.0, p99_share=math.inf)
+        for past in beyond_training(info, features, least_share=0.0, p99_share=None)
     ]
 
 

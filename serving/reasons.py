@@ -822,11 +822,15 @@ class Explainer:
 
     def _columns_of(self, *names: str) -> list[int]:
         """The grouped columns of these sources (none where the model has none)."""
-        return [j for j, source in enumerate(self.grouping.sources) if source in names]
+        return [j for j, _ in self._named_columns(*names)]
+
+    def _named_columns(self, *names: str) -> list[tuple[int, str]]:
+        """(column, source) of these sources (none where the model has none)."""
+        return [(j, source) for j, source in enumerate(self.grouping.sources) if source in names]
 
     @cached_property
     def _rhythm(self) -> list[tuple[int, str]]:
-        return [(j, self.grouping.sources[j]) for j in self._columns_of(*RHYTHM)]
+        return self._named_columns(*RHYTHM)
 
     @cached_property
     def _stage(self) -> list[int]:
@@ -838,7 +842,7 @@ class Explainer:
 
     @cached_property
     def _ages(self) -> list[tuple[int, str]]:
-        return [(j, self.grouping.sources[j]) for j in self._columns_of(*AGES)]
+        return self._named_columns(*AGES)
 
     @cached_property
     def _wallet(self) -> list[int]:
