@@ -231,3 +231,16 @@ def test_transactions_are_payments_by_the_mapping_or_as_said(
         "churn": {"definition": definition},
     }
     assert load_config(_write(tmp_path, yaml.safe_dump(raw))).payments is expected
+
+
+def test_a_population_rate_outside_0_and_1_is_one_clear_config_error(tmp_path):
+    """A rate written as a percentage (2 for 2%) would shift every probability wrongly."""
+    text = (
+        "name: t\ndata:\n  customers: {path: c.csv, attributes: [plan],\n"
+        "    label: {column: churn, positive: 'yes', population_rate: %s}}\n"
+        "churn: {definition: label_column}\n"
+    )
+    with pytest.raises(ConfigError, match="population_rate"):
+        load_config(_write(tmp_path, text % "2"))
+    rate = load_config(_write(tmp_path, text % "0.02")).data.customers.label.population_rate
+    assert rate == 0.02
