@@ -415,6 +415,9 @@ def _check_blank_signups(
     signups = frames.get("customers", pd.DataFrame()).get("signup_date")
     if table is None or signups is None or not (blank := int(signups.isna().sum())):
         return
+    column = table.sources.get("signup_date")
+    if any(i.level == "error" and i.column == column for i in table.report.issues):
+        return  # a signup column that is no date is blank here: its error said why
     activity = [noun for name, noun in ACTIVITY_NOUNS.items() if name in config.data.tables()]
     tenure = (
         f"their tenure counts from their first {' or '.join(activity)}"
@@ -2030,18 +2033,38 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         return _parse_dates(table, column, days.mask(values.isna()))
     if n and kind == "none":
         low, high = values.min(), values.max()
+        if _two_digit_years(values):
+            advice = (
+                "dates with two-digit years (YYMMDD)? set the table's date_format to "
+                f"'%y%m%d', which reads {high:.0f} as "
+                f"{pd.to_datetime(f'{high:06.0f}', format='%y%m%d'):%Y-%m-%d}"
+            )
+        else:
+            advice = (
+                "day numbers? set the table's day_origin to the date day 0 stands for, or map "
+                "a date column"
+            )
         table.error(
             column,
             n,
             f"numbers from {low:,.0f} to {high:,.0f} in {_rows(n)} are no dates (not YYYYMMDD, "
-            "spreadsheet serials or Unix time): day numbers? set the table's day_origin to "
-            "the date day 0 stands for, or map a date column",
+            f"spreadsheet serials or Unix time): {advice}",
         )
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     unit = next(u for size, u in _EPOCH_UNITS if typical < size)
     if n:
         table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")
     return pd.to_datetime(values, unit=unit, errors="coerce")
+
+
+def _two_digit_years(values: pd.Series) -> bool:
+    """Whole numbers of up to six digits that all read as YYMMDD (the Czech bank PKDD'99
+    log's 930101): no day number, which `day_origin` would misread."""
+    whole = values.dropna()
+    if whole.empty or not ((whole % 1 == 0) & (whole >= 101) & (whole < 1e6)).all():
+        return False
+    text = whole.astype("int64").astype(str).str.zfill(6)
+    return bool(pd.to_datetime(text, format="%y%m%d", errors="coerce").notna().all())
 
 
 def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
@@ -2108,7 +2131,14 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             table.flag("warning", column, read, what, text)
         failed = parsed.isna() & text.notna()
     if fixed and failed.any():
-        table.flag("error", column, failed, f"not a date in {fixed}", text)
+        what = f"not a date in {fixed}"
+        short = fixed.replace("%Y", "%y")
+        if (
+            short != fixed
+            and pd.to_datetime(text[failed], format=short, errors="coerce").notna().all()
+        ):
+            what += f" (two-digit years? date_format '{short}' reads them)"
+        table.flag("error", column, failed, what, text)
     elif failed.any():
         n = int(failed.sum())
         table.error(
@@ -2132,6 +2162,9 @@ def _in_range(table: _Table, column: str, values: pd.Series, reference: _Referen
     if values.min() < pd.Timestamp.min or values.max() > pd.Timestamp.max:
         outside = (values < pd.Timestamp.min) | (values > pd.Timestamp.max)
         what = "dates outside the years 1678-2261"
+        fixed = table.spec.date_format or ""
+        if "%Y" in fixed and values[outside].dt.year.nunique() > 1:  # not one 9999 placeholder
+            what += f" (two-digit years? date_format '{fixed.replace('%Y', '%y')}' reads them)"
         table.flag("error", column, outside, what, values.dt.strftime("%Y-%m-%d"))
         values = values.mask(outside)
     values = values.astype("datetime64[ns]")

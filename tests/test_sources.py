@@ -1046,6 +1046,34 @@ def test_small_numbers_are_no_dates_unless_a_day_origin_says_so(tmp_path):
     assert days[0] == pd.Timestamp("2023-01-02") and days[-1] == pd.Timestamp("2024-12-12")
 
 
+def test_yymmdd_numbers_are_told_to_set_a_two_digit_year_format(tmp_path):
+    """The Czech bank PKDD'99 log writes 930101: the error advised day_origin, which
+    would have misread every date, and a blank-signup warning contradicted it."""
+    signups = pd.to_datetime(customers_frame()["signup_date"])
+    customers = customers_frame().assign(signup_date=signups.dt.strftime("%y%m%d").astype(int))
+    _, report = check(tmp_path, customers=customers)
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column="signup_date", rows=4)
+    assert "set the table's date_format to '%y%m%d', which reads 240201 as 2024-02-01" in (
+        issue.message
+    )
+    assert "day_origin" not in issue.message
+    assert not [w for w in report.warnings if w.column == "signup_date"]
+    tables = load(tmp_path, customers=customers, specs={"customers": {"date_format": "%y%m%d"}})
+    assert list(tables.customers["signup_date"]) == list(signups)
+
+
+def test_a_four_digit_year_format_on_two_digit_years_is_told(tmp_path):
+    """'%Y%m%d' reads 930101 as the year 9301: the error says two-digit years read by %y."""
+    stamps = pd.to_datetime(events_frame()["timestamp"])
+    events = events_frame().assign(timestamp=stamps.dt.strftime("%y%m%d"))
+    _, report = check(tmp_path, events=events, specs={"events": {"date_format": "%Y%m%d"}})
+    assert any(
+        "(two-digit years? date_format '%y%m%d' reads them)" in issue.message
+        for issue in report.errors
+    ), [str(issue) for issue in report.errors]
+
+
 @pytest.mark.parametrize("priced", [False, True])
 def test_digit_dates_in_a_date_format_keep_their_leading_zeros(tmp_path, priced):
     """'01022024' in %d%m%Y is 1 February, also when a '$1,234.00' sends the file to the
