@@ -189,7 +189,9 @@ class Job:
     ) -> BatchResult:
         """Score, explain, rank and write; `on_chunk(rows)` after each scored chunk."""
         started = time.perf_counter()
-        probability, reasons = score(self.champion.model, self.features, chunk_rows, on_chunk)
+        probability, margin, reasons = score(
+            self.champion.model, self.features, chunk_rows, on_chunk
+        )
         rules = self.rules or rules_for(self.champion.model.info)
         ranked = rank(self.features, probability, rules, configured_value=self.configured_value)
         engine = store.connect(self.database_url)
@@ -202,7 +204,7 @@ class Job:
         batch_id = store.write_batch(
             engine,
             **which,
-            rows=records(self.features, ranked, reasons, self.segments),
+            rows=records(self.features, ranked, reasons, self.segments, margin),
             row_number_ids=self.row_number_ids,
             ranking_caveats=self.champion.caveats.ranking,
             left_out=self._left_out_words(),
@@ -446,14 +448,16 @@ def score(
     features: pd.DataFrame,
     chunk_rows: int,
     on_chunk: Callable[[int], None] | None = None,
-) -> tuple[np.ndarray, list[list[Reason]]]:
-    """Probabilities and reasons in chunks (bounded memory); means are batch-wide."""
+) -> tuple[np.ndarray, np.ndarray, list[list[Reason]]]:
+    """Probabilities, the booster's margins and reasons in chunks (bounded memory); means
+    are batch-wide."""
     means = population_means(features, model.specs)
     explainer = Explainer.for_model(model)
     chunks = [
         features.iloc[start : start + chunk_rows] for start in range(0, len(features), chunk_rows)
     ]
     probabilities: list[np.ndarray] = []
+    margins: list[np.ndarray] = []
     reasons: list[list[Reason]] = []
     with ThreadPoolExecutor(1, thread_name_prefix="churn-treeshap") as booster:
         pending = booster.submit(model.scores, chunks[0]) if chunks else None
@@ -462,10 +466,13 @@ def score(
             if k + 1 < len(chunks):  # the next chunk's TreeSHAP runs while this one is explained
                 pending = booster.submit(model.scores, chunks[k + 1])
             probabilities.append(probability)
+            margins.append(contributions.sum(axis=1, dtype=np.float64))  # SHAP adds up to it
             reasons.extend(explainer.explain(chunk, contributions, means))
             if on_chunk is not None:
                 on_chunk(len(chunk))
-    return (np.concatenate(probabilities) if probabilities else np.zeros(0)), reasons
+    if not chunks:
+        return np.zeros(0), np.zeros(0), reasons
+    return np.concatenate(probabilities), np.concatenate(margins), reasons
 
 
 @dataclass(frozen=True)
@@ -652,8 +659,10 @@ def records(
     ranked: Mapping[str, np.ndarray],
     reasons: list[list[Reason]],
     segments: list[str],
+    margins: np.ndarray | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Store rows, one per customer, produced lazily while the store writes."""
+    """Store rows, one per customer, produced lazily while the store writes; with the
+    booster's `margins` where given (a batch's: its ties of probability follow them)."""
     segment_texts = {
         name: (
             texts(features[name]) if name in features else derived_segment(name, features)
@@ -672,4 +681,4 @@ def records(
             "tier": tier,
             "reasons": [reason.as_dict() for reason in reasons[i]],
             "segments": {name: texts[i] for name, texts in segment_texts.items()},
-        }
+        } | ({} if margins is None else {"margin": float(margins[i])})

@@ -470,6 +470,17 @@ days (annual plan)" raising the risk beside "in their favour: annual plan" told 
 period both ways."""
 
 
+SILENCE_STORIES = (
+    ("days_since_last_purchase", "overdue_ratio"),
+    ("days_since_last_event", "use_overdue_ratio"),
+)
+"""A silence and the same silence against the customer's own rhythm, one fact: "no
+product use for 18 days" raised the risk of 207 of a MOOC's 3,097 learners beside "in
+their favour: no product use for 18 days, 82% of their usual gap between active days".
+Told one way, the fuller words say both (`_without_repeats`); told both ways, only the
+stronger, and only the way the two add up to (`Explainer._silences`)."""
+
+
 def _stories(
     sources: Sequence[str],
     by_name: Mapping[str, FeatureSpec],
@@ -863,6 +874,12 @@ class Explainer:
         return _stories(self.grouping.sources, self.by_name, self.twins)
 
     @cached_property
+    def _silences(self) -> list[list[int]]:
+        column_of = {source: j for j, source in enumerate(self.grouping.sources)}
+        pairs = ([column_of.get(name) for name in pair] for pair in SILENCE_STORIES)
+        return [pair for pair in pairs if None not in pair]
+
+    @cached_property
     def _age_and_stage(self) -> list[list[int]]:
         """Tenure and the lifecycle stage, one story where tenure decides the stage."""
         columns = self._columns_of(TENURE, STAGE)
@@ -902,6 +919,11 @@ class Explainer:
             candidates = candidates.copy()
             candidates[:, self._hidden] = 0.0
         candidates = _strongest_of_each_story(candidates, grouped.values, self._stories)
+        for pair in self._silences:
+            cells = candidates[:, pair]
+            both_ways = (cells > 0).any(axis=1) & (cells < 0).any(axis=1)
+            if both_ways.any():
+                candidates = _strongest_of_each_story(candidates, grouped.values, [pair], both_ways)
         if self._age_and_stage:
             told_once = _stage_told_by_tenure(features)
             candidates = _strongest_of_each_story(

@@ -74,6 +74,10 @@ scores = sa.Table(
     sa.Column("reasons", sa.Text, nullable=False),
     sa.Column("segments", sa.Text, nullable=False),
     sa.Column("previous_probability", sa.Float),
+    sa.Column("margin", sa.Float),
+    # the booster's score before calibration: customers of one probability (an isotonic
+    # step, the 0.999 ceiling: 46% of a MOOC's batch) follow the model's own ranking, not
+    # their ids
     sa.UniqueConstraint("batch_id", "customer_id"),
     sa.Index("ix_scores_batch_var", "batch_id", "value_at_risk"),
 )
@@ -277,6 +281,7 @@ def _record(batch_id: int, row: Mapping[str, Any]) -> dict[str, Any]:
         "tier": row["tier"],
         "reasons": orjson.dumps(row.get("reasons", [])).decode(),  # the bulk of a batch
         "segments": json.dumps(row.get("segments", {})),
+        "margin": _number(row.get("margin")),
     }
 
 
@@ -429,12 +434,13 @@ def worklist(
         pair = json.dumps(dict([segment]))[1:-1]
         query = query.where(scores.c.segments.contains(pair, autoescape=True))
     # ties and unknowns (every value at risk of a data set without spend or value) by
-    # risk, then by id: never a call list in id order; shorter ids first, so number ids
-    # follow as numbers (101905 before 1014116, not after as text)
+    # risk, then by the model's margin, then by id: never a call list in id order;
+    # shorter ids first, so number ids follow as numbers (101905 before 1014116)
     query = query.order_by(
         key.is_(None),
         key.desc(),
         scores.c.probability.desc(),
+        scores.c.margin.desc().nulls_last(),
         sa.func.length(scores.c.customer_id),
         scores.c.customer_id,
     )
@@ -521,6 +527,7 @@ def segment_names(engine: Engine, batch_id: int) -> list[str]:
 
 def _decoded(row: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(row)
+    out.pop("margin", None)  # the order's, no fact to show a reader
     out["reasons"] = orjson.loads(out["reasons"])
     out["segments"] = json.loads(out["segments"])
     return out

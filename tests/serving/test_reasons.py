@@ -396,6 +396,22 @@ def test_the_usual_gap_joins_the_days_only_where_it_says_late(silence, late, wor
     assert texts[(20.0, 1.2, -0.5)] == [f"{words} for 20 days"]
 
 
+@pytest.mark.parametrize(("silence", "late", "words", "gap"), RHYTHMS)
+def test_a_silence_and_its_overdue_ratio_are_one_reason_told_one_way(silence, late, words, gap):
+    """ "no product use for 18 days" raising the risk beside "in their favour: no product
+    use for 18 days, 82% of their usual gap between active days" (207 of a MOOC's 3,097
+    learners): one fact, told once, the way the two add up to."""
+    declared = {s.name: s for s in [*recency.SPECS, *usage.OVERALL_SPECS]}
+    specs = [declared[silence], declared[late]]
+    values = {silence: 18.0, late: 0.82}
+    raising = _one_row(specs, values, [0.6, -0.2], {silence: 10.0, late: 1.0})
+    assert [(r.text, r.direction) for r in raising] == [(f"{words} for 18 days", "raises")]
+    lowering = _one_row(specs, values, [0.2, -0.6], {silence: 30.0, late: 1.5})
+    assert [(r.text, r.direction) for r in lowering] == [
+        (f"{words} for 18 days, 82% of {gap}", "lowers")
+    ]
+
+
 def test_without_training_medians_a_lone_customer_keeps_their_reasons():
     """A model trained before it kept medians compares a live customer with the posted
     rows' own means: one customer's values are those means, and are still reasons."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 import yaml
 from typer.testing import CliRunner
 
@@ -118,6 +119,14 @@ def test_reasons_carry_the_customers_own_values_and_sum_to_the_margin(scored, mo
     contributions = champion.model.contributions(own)
     margin = champion.model.margin(own)
     assert contributions.sum(axis=1) == pytest.approx(margin, abs=1e-4)
+    with _engine(scored.root).connect() as conn:  # stored to order ties of probability
+        stored = conn.execute(
+            sa.select(store.scores.c.margin).where(
+                store.scores.c.batch_id == row["batch_id"],
+                store.scores.c.customer_id == row["customer_id"],
+            )
+        ).scalar_one()
+    assert stored == pytest.approx(float(margin[0]), abs=1e-4)
 
 
 def test_rerun_with_the_same_cutoff_replaces_the_batch(scored, monkeypatch):

@@ -188,7 +188,7 @@ def test_a_blank_where_training_had_none_scores_at_the_median_without_a_reason(t
     features = _prepare(_extract(source, "blanks.csv", customers), champion, tmp_path).features
     blank = features["MonthlyCharges"].isna().to_numpy()
     assert blank.sum() == 30
-    probability, reasons = score(model, features, chunk_rows=100)
+    probability, _, reasons = score(model, features, chunk_rows=100)
     at_median = features.fillna({"MonthlyCharges": median})
     assert probability == pytest.approx(_unfilled(model, at_median), abs=1e-6)
     assert not np.allclose(probability[blank], _unfilled(model, features)[blank])

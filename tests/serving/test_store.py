@@ -205,6 +205,21 @@ def test_ties_list_number_ids_in_number_order(engine):
     assert [r["customer_id"] for r in listed] == ["99", "101905", "1014116", "1019718"]
 
 
+def test_ties_of_probability_follow_the_models_margin_before_the_id(engine):
+    """A MOOC's batch had 46% of its learners at the 0.999 ceiling, listed by id (3, 5, 7,
+    13...): the booster's margin ranks them as the model does; a row written without one
+    (a store from before margins) follows those with."""
+    margins = {"3": 2.0, "5": 6.5, "7": None, "13": 4.1}
+    rows = [
+        row | {"customer_id": i, "probability": 0.999, "margin": m}
+        for row, (i, m) in zip(_rows(4), margins.items(), strict=True)
+    ]
+    _write(engine, [row | {"value": None, "value_at_risk": None} for row in rows])
+    listed = store.worklist(engine, sort="probability")
+    assert [r["customer_id"] for r in listed] == ["5", "13", "3", "7"]
+    assert "margin" not in listed[0]
+
+
 def test_bad_queries_are_refused(engine):
     with pytest.raises(store.StoreError, match="sort must be one of"):
         store.worklist(engine, sort="customer_id; drop table scores")
