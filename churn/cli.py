@@ -344,7 +344,7 @@ def score(
         prepare,
         unseen_levels,
     )
-    from serving.ranking import unvalued_note
+    from serving.ranking import buried_note, unvalued_note
     from serving.settings import Settings
 
     run = load_config(config)
@@ -383,6 +383,8 @@ def score(
         console.print(f"[yellow]note:[/] {result.unlabelled.note()}", highlight=False)
     if (unvalued := unvalued_note(result.unvalued, result.rows)) is not None:
         console.print(f"[yellow]note:[/] {unvalued}", highlight=False)
+    if (buried := buried_note(result.riskiest)) is not None:
+        console.print(f"[yellow]note:[/] {buried}", highlight=False)
     if len(job.left_out):
         why = left_out.summary(job.left_out, run)
         console.print(f"{len(job.left_out):,} customers not scored: {why}")
@@ -521,7 +523,7 @@ def worklist(
     from features.contract import load_config
     from serving import store
     from serving.queries import NoScoresError, WorklistQuery, segment_pair
-    from serving.ranking import unvalued_note
+    from serving.ranking import CALL_LIST, buried_note, unvalued_note
     from serving.settings import Settings
     from serving.worklist_file import BANDS, SORTS, TIERS, worklist_frame, worklist_rows
 
@@ -548,9 +550,13 @@ def worklist(
             raise NoScoresError(f"{error} (the score store read: {where})") from None
         batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
         if batch is not None and sort == "value_at_risk":
-            said = unvalued_note(store.unvalued(engine, batch["id"]), batch["rows"])
-            if said is not None:
-                make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")
+            riskiest = store.riskiest_listed(engine, batch["id"], first=CALL_LIST)
+            for said in (  # what a list by value at risk hides
+                unvalued_note(store.unvalued(engine, batch["id"]), batch["rows"]),
+                buried_note(riskiest) if band is None else None,
+            ):
+                if said is not None:
+                    make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")
         if frame.empty:
             make_console().print(_nobody(engine, pair, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,12 @@ from features.contract import BandsSpec, RunConfig
 from features.monetary import year_spend
 from features.registry import FeatureSpec
 from features.tables import Tables, nan_to_zero, numbers
+
+if TYPE_CHECKING:
+    from serving.store import RiskiestListed
+
+if TYPE_CHECKING:
+    from serving.store import RiskiestListed
 
 BANDS = ("low", "medium", "high")
 TIERS = ("most_valuable", "most_growable", "below_zero", "standard")
@@ -261,6 +267,34 @@ UNVALUED_SHARE = 0.05
 """From this share of a batch without a value on, scoring and the worklist say so: on an
 operator's snapshot 43% had a blank revenue, churned at 45% against 6%, and a worklist
 by value at risk showed 1 of its 243 high-risk customers in its top 200."""
+
+
+CALL_LIST = 200
+"""The first rows of a worklist a team calls ("which 200 customers should we call this
+week?"), where its riskiest customers should be."""
+
+
+def buried_note(found: RiskiestListed | None) -> str | None:
+    """When value at risk lists fewer than half of the riskiest band that would fit among
+    its first `CALL_LIST`: value outweighs risk. A bank's yearly turnover (1.5M beside a
+    new account's 200) put none of 47 medium-risk accounts in a top 200 of 1% risks; a
+    telecom value read from the month its lapsing customers fell silent (0) listed 4
+    customers at 72-81% risk 863rd to 866th of 890."""
+    if found is None or found.listed * 2 >= min(found.customers, found.first):
+        return None
+    one = found.valueless == 1
+    valueless = (
+        f"; {found.valueless:,} of them {'has' if one else 'have'} a value of 0 or none, and "
+        f"{'is' if one else 'are'} listed after every customer of some value"
+        if found.valueless
+        else ""
+    )
+    return (
+        f"the first {found.first} by value at risk hold {found.listed:,} of the batch's "
+        f"{found.customers:,} {found.band}-risk customers: their value outweighs their risk "
+        f"(is the value a margin, and of the period before they went quiet?){valueless}; "
+        "`--sort probability` (sort=probability in the API) ranks everyone by risk"
+    )
 
 
 def unvalued_note(unvalued: int, rows: int) -> str | None:

@@ -484,6 +484,46 @@ def unvalued(engine: Engine, batch_id: int) -> int:
         return int(conn.execute(query).scalar() or 0)
 
 
+@dataclass(frozen=True)
+class RiskiestListed:
+    """Where value at risk lists a batch's riskiest band (`riskiest_listed`)."""
+
+    band: str
+    customers: int
+    """of the band in the batch"""
+    listed: int
+    """of them among the worklist's first `first` by value at risk"""
+    valueless: int
+    """of them with a value of 0 or none, listed after every customer of some value"""
+    first: int
+
+
+def riskiest_listed(engine: Engine, batch_id: int, *, first: int) -> RiskiestListed | None:
+    """How many of the batch's riskiest band present (high, else medium) the worklist by
+    value at risk lists among its first `first`; None when neither band has anyone."""
+    with engine.connect() as conn:
+        counts = dict(
+            conn.execute(
+                sa.select(scores.c.band, sa.func.count())
+                .where(scores.c.batch_id == batch_id)
+                .group_by(scores.c.band)
+            ).all()
+        )
+        band = next((b for b in ("high", "medium") if counts.get(b)), None)
+        if band is None:
+            return None
+        valueless = conn.execute(
+            sa.select(sa.func.count()).where(
+                scores.c.batch_id == batch_id,
+                scores.c.band == band,
+                sa.or_(scores.c.value.is_(None), scores.c.value <= 0),
+            )
+        ).scalar_one()
+    top = worklist(engine, limit=first, batch_id=batch_id)
+    listed = sum(row["band"] == band for row in top)
+    return RiskiestListed(band, int(counts[band]), listed, int(valueless), first)
+
+
 def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement | None:
     """The batch's movement since its previous batch; None when it had none."""
     counted = sa.func.count()

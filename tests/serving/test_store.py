@@ -220,6 +220,29 @@ def test_ties_of_probability_follow_the_models_margin_before_the_id(engine):
     assert "margin" not in listed[0]
 
 
+def test_where_value_at_risk_lists_the_riskiest_band(engine):
+    """Of 5 high-risk customers of little value (one of none), value at risk lists 1 in
+    its first 3: the note's counts (`serving.ranking.buried_note`)."""
+    rows = _rows(12)
+    for row in rows:
+        row |= {"band": "low", "value": 1000.0, "value_at_risk": 10.0 * row["customer_id"]}
+    for i, value in zip((0, 1, 2, 3, 11), (0.0, None, 5.0, 5.0, 1000.0), strict=True):
+        rows[i] |= {
+            "band": "high",
+            "value": value,
+            "value_at_risk": None if value is None else 0.9 * value,
+        }
+    rows[11]["value_at_risk"] = 900.0
+    batch_id = _write(engine, rows)
+    found = store.riskiest_listed(engine, batch_id, first=3)
+    assert found == store.RiskiestListed("high", 5, 1, 2, 3)
+    medium_only = [row | {"band": "medium" if row["band"] == "high" else "low"} for row in rows]
+    other = _write(engine, medium_only, version="2")
+    assert store.riskiest_listed(engine, other, first=3).band == "medium"
+    calm = _write(engine, [row | {"band": "low"} for row in rows], version="3")
+    assert store.riskiest_listed(engine, calm, first=3) is None
+
+
 def test_bad_queries_are_refused(engine):
     with pytest.raises(store.StoreError, match="sort must be one of"):
         store.worklist(engine, sort="customer_id; drop table scores")

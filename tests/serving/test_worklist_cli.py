@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from churn.cli import app
 from serving import queries, store
-from serving.ranking import unvalued_note
+from serving.ranking import buried_note, unvalued_note
 from tests.serving.api_helpers import stored_row
 
 pytestmark = pytest.mark.slow
@@ -160,6 +160,31 @@ def test_a_list_by_value_at_risk_says_how_many_customers_it_cannot_value(served,
     by_risk = run(served, "--limit", "3", "--sort", "probability", database_url=url)
     assert "no value" not in by_risk.output
     assert unvalued_note(0, 10) is None and unvalued_note(1, 21) is None  # under 5%
+
+
+def test_a_list_by_value_at_risk_says_when_it_buries_the_riskiest(served, tmp_path):
+    """A bank's turnover (1.5M beside a new account's 200) put none of its 47 risky
+    accounts in a top 200 of 1% risks: value outweighs risk, and the list says so."""
+    url = f"sqlite:///{tmp_path / 'buried.db'}"
+    rows = [
+        stored_row(str(i))
+        | {"probability": 0.01, "band": "low", "value": 1e6, "value_at_risk": 1e4}
+        for i in range(250)
+    ]
+    for row in rows[:30]:
+        row.update(probability=0.8, band="high", value=200.0, value_at_risk=160.0)
+    rows[0].update(value=0.0, value_at_risk=0.0)
+    _write_batch(url, rows, "2024-06-30")
+    said = " ".join(run(served, "--limit", "3", database_url=url).output.split())
+    assert (
+        "note: the first 200 by value at risk hold 0 of the batch's 30 high-risk customers: "
+        "their value outweighs their risk (is the value a margin, and of the period before "
+        "they went quiet?); 1 of them has a value of 0 or none, and is listed after every "
+        "customer of some value; `--sort probability`"
+    ) in said
+    for other in (["--sort", "probability"], ["--band", "high"]):
+        assert "outweighs" not in run(served, "--limit", "3", *other, database_url=url).output
+    assert buried_note(store.RiskiestListed("high", 30, 15, 0, 200)) is None  # half: fine
 
 
 def test_a_segment_reads_name_colon_value_as_the_api_writes_it(served):
