@@ -456,10 +456,10 @@ class _ReasonFormatter(string.Formatter):
     "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no" (`!Y`: "Yes" or "No"),
     `{name!n}` a plain number without exponent notation, `{name!d:.0f}` days as "15 days
     ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"),
-    `{name!p:.0%}` a probability ("under 1%", "over 99%" at its ends), `{name!t}` a plan's
-    days as its term ("annual"), `{name!m:.0f}` a count's change as "2 more than", "1
-    fewer than" or "as many as", `{name!w:.0f}` days until a yearly date as "in 12 days"
-    or, past half a year, "30 days ago"; the rest is str.format."""
+    `{name!p:.0%}` a probability or a share ("under 1%", "over 99%" at its ends),
+    `{name!t}` a plan's days as its term ("annual"), `{name!m:.0f}` a count's change as
+    "2 more than", "1 fewer than" or "as many as", `{name!w:.0f}` days until a yearly date
+    as "in 12 days" or, past half a year, "30 days ago"; the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":

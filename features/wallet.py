@@ -46,7 +46,7 @@ SPECS = [
         "float",
         Mechanism.WALLET_SHARE,
         "spend_365d ÷ wallet_365d, clipped to [0, 1].",
-        "wallet share {wallet_share_365d:.0%}",
+        "wallet share {wallet_share_365d!p:.0%}",
         reach_days=365,
     ),
 ]
@@ -65,7 +65,8 @@ ESTIMATED_SPECS = [
         "float",
         Mechanism.WALLET_SHARE,
         "spend_365d ÷ the estimated wallet_365d, clipped to [0, 1].",
-        "estimated wallet share {wallet_share_365d:.0%}",
+        # "under 1%", not "0%", for a bank account's 700 of turnover beside 1.5M
+        "estimated wallet share {wallet_share_365d!p:.0%}",
         reach_days=365,
     ),
 ]

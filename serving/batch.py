@@ -619,6 +619,20 @@ def filled_note(filled: FilledBlanks, who: str) -> str:
     )
 
 
+FILLS_NAMED = 3
+"""Attributes one note on several scored at their medians names before "and N more"."""
+
+
+def filled_notes(lacking: Sequence[FilledBlanks], who: str) -> str:
+    """`filled_note` of several attributes the same customers lack, in one note."""
+    named = ", ".join(f"'{f.feature}' ({plain_number(f.median)})" for f in lacking[:FILLS_NAMED])
+    more = f" and {len(lacking) - FILLS_NAMED} more" if len(lacking) > FILLS_NAMED else ""
+    return (
+        f"{who} have none of {len(lacking)} attributes every training row had: scored at "
+        f"their training medians, {named}{more}"
+    )
+
+
 @dataclass(frozen=True)
 class UnseenLevels:
     """Scored customers holding a categorical attribute's level the model never trained

@@ -60,6 +60,7 @@ from serving.batch import (
     beyond_training,
     filled_at_median,
     filled_note,
+    filled_notes,
     records,
 )
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
@@ -559,13 +560,20 @@ def respond(
 
 def median_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[str]:
     """Notes on the request's blanks scored at the training median (`scored.filled`, of
-    the run's `rows` that are this request's), as the batch notes them, naming them."""
-    notes = []
+    the run's `rows` that are this request's), as the batch notes them, naming them: one
+    note for the attributes the same customers lack (a telecom record posted with a few
+    attributes got 42 notes, one per attribute it lacked)."""
+    by_customers: dict[tuple[str, ...], list[FilledBlanks]] = {}
     for filled in scored.filled:
         mine = filled.rows[rows]
         if mine.any():
-            notes.append(filled_note(filled, f"customer(s) {_named(_at(ids, mine))}"))
-    return notes
+            by_customers.setdefault(tuple(_at(ids, mine)), []).append(filled)
+    return [
+        filled_note(lacking[0], f"customer(s) {_named(who)}")
+        if len(lacking) == 1
+        else filled_notes(lacking, f"customer(s) {_named(who)}")
+        for who, lacking in by_customers.items()
+    ]
 
 
 def beyond_notes(

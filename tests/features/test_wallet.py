@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from features import wallet
 from features.build import build, build_features
 from features.wallet import QuantileWalletEstimator, complete_wallet
 from tests.frames import customers, make_tables, row, transactions
@@ -138,3 +139,13 @@ def test_a_wallet_is_estimated_from_attributes_that_differ():
     wallets = completed.frame.set_index("customer_id")["wallet_365d"]
     assert wallets.nunique() == 2 and wallets[60] > wallets[1]
     assert {"wallet_365d", "wallet_share_365d"} <= set(completed.names)
+
+
+def test_a_tiny_wallet_share_reads_under_one_percent_not_zero():
+    """A bank account's 700 of turnover beside an estimated 1.5M read "estimated wallet
+    share 0%": a share that is not none says so."""
+    (estimated,) = [s for s in wallet.ESTIMATED_SPECS if s.name == "wallet_share_365d"]
+    (supplied,) = [s for s in wallet.SPECS if s.name == "wallet_share_365d"]
+    assert estimated.render({"wallet_share_365d": 700 / 1.5e6}) == "estimated wallet share under 1%"
+    assert supplied.render({"wallet_share_365d": 0.26}) == "wallet share 26%"
+    assert supplied.render({"wallet_share_365d": 0.0}) == "wallet share 0%"

@@ -789,6 +789,16 @@ def test_a_blank_where_training_had_none_scores_at_the_median_live(snapshot):
     unposted = scored({k: v for k, v in everything.items() if k != "MonthlyCharges"})
     assert unposted["items"][0]["probability"] == item["probability"]
     assert unposted["notes"] == blank["notes"]  # not also "not posted: scored as unknown"
+    # several lacked by the same customers: one note (a telecom record got 42)
+    lacking = list(model.median_fills)
+    assert len(lacking) >= 2
+    few = scored({k: v for k, v in everything.items() if k not in lacking})
+    (note,) = few["notes"]
+    assert note.startswith(
+        f"customer(s) c1 have none of {len(lacking)} attributes every training row had: "
+        "scored at their training medians, "
+    )
+    assert f"'MonthlyCharges' ({plain_number(median)})" in note
     info = {k: v for k, v in model.info.items() if k != "complete_attributes"}
     older = dataclasses.replace(loaded, model=dataclasses.replace(model, info=info))
     before = scored({**everything, "MonthlyCharges": None}, older)
