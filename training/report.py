@@ -100,6 +100,7 @@ def build_report(
         },
     )
     report["promotion_max_ece"] = config.promotion.max_ece
+    report["churn"] = _churn_of(config, tables)
     if outcome.tuning is not None:
         report["tuning"] = {"by": outcome.tuning.by, "params": outcome.tuning.best}
     if config.churn.definition == "label_column" and data_end(tables) is None:
@@ -121,6 +122,16 @@ def build_report(
     if outcome.plan is not None:
         report.update(_training_cutoffs(outcome, tables, config))
     return report
+
+
+def _churn_of(config: RunConfig, tables: Tables) -> dict[str, str | None]:
+    """The churn definition and, under inactivity, what keeps a customer active: the
+    notes' remedies follow them (a longer horizon makes fewer inactivity churners and
+    more cancellations; a labelled snapshot has none)."""
+    churn = config.churn
+    usage = churn.by_usage(tables.transactions is not None)
+    active = ("usage" if usage else "purchases") if churn.definition == "inactivity" else None
+    return {"definition": churn.definition, "activity": active}
 
 
 def _training_cutoffs(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[str, Any]:
@@ -300,20 +311,21 @@ def caveats(report: dict[str, Any]) -> list[str]:
     for want of a date of its own."""
     notes = []
     churners = round(report["churn_rate"] * report["n_customers"])
+    more_churners, more_stayers = _remedies(report.get("churn", {}))
     if churners < FEW_CHURNERS:
         notes.append(
-            f"only {churners} churners in the test rows: these metrics move by chance (a "
-            "longer horizon or more customers give a firmer test)"
+            f"only {churners} churners in the test rows: these metrics move by chance "
+            f"({more_churners})"
         )
     rate = report["churn_rate"]
     stayers = report["n_customers"] - churners
     if stayers < FEW_CHURNERS <= churners:  # few of both: a small test, said above
-        notes.append(_few_stayers_note(stayers, rate))
+        notes.append(_few_stayers_note(stayers, rate, more_stayers))
     elif rate >= MOSTLY_CHURNERS:
         notes.append(
-            f"churn rate {percent(rate)} in the test rows: nearly everyone churns (one-time "
-            f"buyers?), so lift (at most {1 / rate:.2f} here) and PR AUC say little; compare "
-            "ROC AUC and Brier, and consider a longer horizon or active_window_days"
+            f"churn rate {percent(rate)} in the test rows: nearly everyone churns"
+            f"{_mostly_why(report.get('churn', {}))}, so lift (at most {1 / rate:.2f} here) and "
+            f"PR AUC say little; compare ROC AUC and Brier ({more_stayers})"
         )
     notes += _saturated_lift(report)
     auc = report["model"].get("roc_auc", np.nan)
@@ -412,7 +424,41 @@ def profit_doubts(report: dict[str, Any]) -> list[str]:
     return doubts
 
 
-def _few_stayers_note(stayers: int, rate: float) -> str:
+REMEDIES = {
+    "inactivity": (
+        "a shorter horizon_days or more customers give a firmer test",
+        "a longer horizon_days or a shorter active_window_days keep more customers who stay",
+    ),
+    "label_column": (
+        "more labelled customers give a firmer test",
+        "check that label.positive names the churners, not those who stay",
+    ),
+}
+"""What gives a test more churners, and what more stayers, by churn definition: under
+inactivity a longer horizon asks a longer silence (fewer churners), under cancellation
+and expiry it leaves more time to leave (more); a labelled snapshot has no horizon."""
+TIMED_REMEDIES = (
+    "a longer horizon_days or more customers give a firmer test",
+    "a shorter horizon_days keeps more customers who stay",
+)
+
+
+def _remedies(churn: dict[str, Any]) -> tuple[str, str]:
+    """`REMEDIES` for the report's churn definition (inactivity for a report logged
+    before it said)."""
+    return REMEDIES.get(churn.get("definition", "inactivity"), TIMED_REMEDIES)
+
+
+def _mostly_why(churn: dict[str, Any]) -> str:
+    """What nearly only churners suggest of the data: one-time buyers in a purchase log,
+    users who came once in a usage log (a MOOC's enrollments were asked if they were
+    one-time buyers); nothing guessed of a label or a cancellation."""
+    if churn.get("definition", "inactivity") != "inactivity":
+        return ""
+    return " (users active once?)" if churn.get("activity") == "usage" else " (one-time buyers?)"
+
+
+def _few_stayers_note(stayers: int, rate: float, remedy: str) -> str:
     """Too few stayers to rank churners against, and with nearly only churners, the
     order is by value (Olist's one-time buyers: 17 stayers of 4,246, a ROC AUC of 0.87
     that is noise, a campaign best at the top 100%)."""
@@ -424,8 +470,7 @@ def _few_stayers_note(stayers: int, rate: float) -> str:
     )
     return (
         f"only {stayers} stayers in the test rows (churn rate {percent(rate)}): these "
-        f"metrics move by chance, ROC AUC too{mostly}; a longer horizon or a shorter "
-        "active_window_days keep more customers who stay"
+        f"metrics move by chance, ROC AUC too{mostly}; {remedy}"
     )
 
 

@@ -83,6 +83,7 @@ def test_a_horizon_shorter_than_the_customers_pauses_is_noted_with_the_model(tmp
     config = load_config(path)
     tables = load_tables(config)
     report = build_report(out_of_time(tables, config), tables, config)
+    assert report["churn"] == {"definition": "inactivity", "activity": "purchases"}
     back = report["returning_churners"]
     assert back["share"] > 0.5 and back["gap_median_days"] < back["gap_p90_days"]
     (note,) = [n for n in model_notes(report) if "bought again" in n]

@@ -260,7 +260,7 @@ def test_a_test_of_few_stayers_is_said_with_what_it_means_for_the_worklist():
         "only 17 stayers in the test rows (churn rate 99.6%): these metrics move by chance, "
         "ROC AUC too; with nearly everyone likely to churn, the worklist's order (value at "
         "risk) is mostly by value, and contacting nearly everyone looks best; a longer "
-        "horizon or a shorter active_window_days keep more customers who stay"
+        "horizon_days or a shorter active_window_days keep more customers who stay"
     )
     (fewer,) = caveats({**report, "churn_rate": 0.7, "n_customers": 50, "baselines": {}})
     assert fewer.startswith("only 15 stayers in the test rows (churn rate 70%): these metrics")
@@ -269,6 +269,55 @@ def test_a_test_of_few_stayers_is_said_with_what_it_means_for_the_worklist():
     assert small.startswith("only 20 churners")  # few of both: one note says it
     (mostly,) = caveats({**report, "churn_rate": 0.96, "n_customers": 1000, "baselines": {}})
     assert mostly.startswith("churn rate 96% in the test rows")  # 40 stayers: enough
+
+
+@pytest.mark.parametrize(
+    ("churn", "why", "more_stayers", "more_churners"),
+    [
+        (
+            {"definition": "inactivity", "activity": "purchases"},
+            " (one-time buyers?)",
+            "a longer horizon_days or a shorter active_window_days keep more customers who stay",
+            "a shorter horizon_days or more customers give a firmer test",
+        ),
+        (
+            {"definition": "inactivity", "activity": "usage"},
+            " (users active once?)",
+            "a longer horizon_days or a shorter active_window_days keep more customers who stay",
+            "a shorter horizon_days or more customers give a firmer test",
+        ),
+        (
+            {"definition": "label_column", "activity": None},
+            "",
+            "check that label.positive names the churners, not those who stay",
+            "more labelled customers give a firmer test",
+        ),
+        (
+            {"definition": "cancellation", "activity": None},
+            "",
+            "a shorter horizon_days keeps more customers who stay",
+            "a longer horizon_days or more customers give a firmer test",
+        ),
+    ],
+)
+def test_the_remedies_for_a_lopsided_test_fit_the_churn_definition(
+    churn, why, more_stayers, more_churners
+):
+    """A MOOC's usage log was asked if its learners were "one-time buyers", and a
+    labelled snapshot, which has no horizon, to "consider a longer horizon"; under
+    inactivity a longer horizon makes fewer churners, not more."""
+    report = {"n_customers": 1000, "model": {"roc_auc": 0.8}, "baselines": {}, "churn": churn}
+    (mostly,) = caveats({**report, "churn_rate": 0.96})
+    assert mostly == (
+        f"churn rate 96% in the test rows: nearly everyone churns{why}, so lift (at most 1.04 "
+        f"here) and PR AUC say little; compare ROC AUC and Brier ({more_stayers})"
+    )
+    (few,) = caveats({**report, "churn_rate": 0.02})
+    assert (
+        few == f"only 20 churners in the test rows: these metrics move by chance ({more_churners})"
+    )
+    (stayers,) = caveats({**report, "churn_rate": 0.99})
+    assert stayers.endswith(f"looks best; {more_stayers}")
 
 
 @pytest.mark.parametrize(
