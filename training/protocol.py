@@ -24,6 +24,7 @@ from features.labels import observed_end
 from features.monetary import year_spend
 from features.sources import PER_ORDER_ID
 from features.tables import Tables, first_activity, snapshot_cutoff
+from training.comebacks import longest_silence
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
 from training.tune import Search, tune_params, tune_params_by_folds
@@ -166,10 +167,11 @@ ALL_CHURNED = {
 
 def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) -> str:
     """Why nothing can be learned from `rows`, with the likely causes."""
-    cutoffs = ", ".join(str(c.date()) for c in sorted(rows["cutoff"].unique()))
+    days = [str(pd.Timestamp(c).date()) for c in sorted(rows["cutoff"].unique())]
+    cutoffs = f"{days[0]} … {days[-1]}" if len(days) > 3 else ", ".join(days)
     said = f"all {len(rows):,} {name} rows (cutoffs {cutoffs}) are "
     if not rows["churned"].all():
-        return said + "stayers: widen the cutoff grid or check the churn definition"
+        return said + _all_stayers(churn, tables)
     if churn.definition != "inactivity":
         return f"{said}churners: {ALL_CHURNED[churn.definition]}; check the churn definition"
     if churn.by_usage(tables.transactions is not None):
@@ -177,6 +179,46 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) 
     return said + (
         "churners: nobody active then bought again within the horizon. Is "
         f"{PER_ORDER_ID}, or the horizon longer than the data's repeat purchases?"
+    )
+
+
+def _all_stayers(churn: ChurnSpec, tables: Tables) -> str:
+    """Why nobody churned: under inactivity, the longest silence any customer had
+    against the horizon (`longest_silence`: a bank's log, with interest posted to every
+    account monthly, was told to widen its cutoff grid), and usage rows of zeros that
+    keep everyone active (a MOOC's daily log, 30 rows per enrollment)."""
+    silence = longest_silence(tables, churn)
+    if silence is None:
+        return "stayers: widen the cutoff grid or check the churn definition"
+    padded = _padded(silence["zero_rows"])
+    if silence["days"] >= churn.horizon_days:
+        return (
+            f"stayers, though the data's longest silence runs {silence['days']} days: widen "
+            f"the cutoff grid or check the churn definition{padded}"
+        )
+    return (
+        f"stayers: none of the {silence['customers']:,} customers was ever silent for "
+        f"horizon_days ({churn.horizon_days}): the longest gap between a customer's active "
+        f"days is {silence['between_days']} days, and from the last to the data's end "
+        f"({silence['end']}) {silence['to_end_days']}{padded}. Rows that recur by "
+        "themselves keep everyone active (interest, fees or standing orders posted to every "
+        "account, a daily log padded with rows of zeros): leave them out with `rows:` "
+        f"({{column: ..., not_values: [...]}}), or set horizon_days under {silence['days']}"
+    )
+
+
+PADDED_SHARE = 0.5
+"""From this share of usage rows holding 0 in every quantity, the log is padded."""
+
+
+def _padded(zeros: dict[str, float] | None) -> str:
+    """Usage rows of zeros, said when they are most of the log: each is an active day."""
+    if zeros is None or zeros["share"] < PADDED_SHARE:
+        return ""
+    return (
+        f"; {zeros['share']:.0%} of the {zeros['rows']:,} usage rows hold 0 in every quantity "
+        "(a log padded with a row per day?), and each counts as an active day: leave them "
+        "out of the file (or with `rows:` where one column tells them)"
     )
 
 

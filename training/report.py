@@ -25,8 +25,10 @@ from training.comebacks import comebacks
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import (
     LEAK_AUC,
+    STRONG_UNDATED_AUC,
     definition_inputs,
     named_like_label,
+    period_siblings,
     renewals_due,
     strongest_single_feature,
     undated_attribute_leaks,
@@ -98,10 +100,13 @@ def build_report(
         },
     )
     report["promotion_max_ece"] = config.promotion.max_ece
+    report["churn"] = _churn_of(config, tables)
     if outcome.tuning is not None:
         report["tuning"] = {"by": outcome.tuning.by, "params": outcome.tuning.best}
     if config.churn.definition == "label_column" and data_end(tables) is None:
         report["snapshot_read_as_of_today"] = True  # `features.tables.snapshot_cutoff`
+    if config.churn.definition == "label_column" and (out := _labelled_unknown(outcome, tables)):
+        report["labelled_left_out"] = out
     known = {spec.name for spec in outcome.data.specs}
     never = config.reasons.never  # a typo would leave the attribute in every reason list
     said = unmatched("reasons.never", never, known, tables.unread_columns, noun="feature")
@@ -110,12 +115,53 @@ def build_report(
     if personal := personal_attributes(outcome.data.specs, never):
         report["personal_attributes_in_reasons"] = personal
     report.update(_leak_checks(outcome, tables, config))
+    attributes = [spec.name for spec in outcome.data.specs if spec.family == "attributes"]
+    if siblings := period_siblings(leaking_columns(report), attributes):
+        report["period_siblings"] = siblings
     churners = outcome.data.frame[outcome.data.frame["churned"].astype(bool)]
     if (back := comebacks(churners, tables, config.churn)) is not None:
         report["returning_churners"] = back
     if outcome.plan is not None:
         report.update(_training_cutoffs(outcome, tables, config))
     return report
+
+
+def _churn_of(config: RunConfig, tables: Tables) -> dict[str, str | None]:
+    """The churn definition and, under inactivity, what keeps a customer active: the
+    notes' remedies follow them (a longer horizon makes fewer inactivity churners and
+    more cancellations; a labelled snapshot has none)."""
+    churn = config.churn
+    usage = churn.by_usage(tables.transactions is not None)
+    active = ("usage" if usage else "purchases") if churn.definition == "inactivity" else None
+    return {"definition": churn.definition, "activity": active}
+
+
+def _labelled_unknown(outcome: Outcome, tables: Tables) -> dict[str, Any] | None:
+    """The labelled customers the snapshot's rows leave out: with a log beside the
+    labels, a customer with no signup and no activity by the snapshot's day is not one
+    yet (`features.build.exists_at`), as `churn score` leaves them out too. A MOOC's
+    63,176 of 120,542 labelled enrollments had no row in the log: train trained on the
+    others and said nothing."""
+    labels = tables.customers["label"]
+    labelled = labels.notna().to_numpy()
+    kept = tables.customers["customer_id"].isin(outcome.data.frame["customer_id"]).to_numpy()
+    left = labelled & ~kept
+    if not left.any():
+        return None
+    kinds = [
+        kind
+        for kind, table in (("purchase", tables.transactions), ("usage event", tables.events))
+        if table is not None
+    ]
+    churned = labels.fillna(False).to_numpy(dtype=bool)
+    return {
+        "customers": int(left.sum()),
+        "labelled": int(labelled.sum()),
+        "churn_rate": float(churned[left].mean()),
+        "kept_churn_rate": float(churned[labelled & kept].mean()),
+        "no_record_of": ["signup", *kinds],
+        "cutoff": str(pd.Timestamp(outcome.data.frame["cutoff"].iloc[0]).date()),
+    }
 
 
 def _training_cutoffs(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[str, Any]:
@@ -274,6 +320,13 @@ trees, and the calibrated risk and its reasons are still the product; the note s
 NEAR_PERFECT_AUC = 0.999
 """From this test ROC AUC a model separates churners as no real behaviour does: a
 subscription snapshot's 1.0000 (its best column alone 0.82) passed without a word."""
+SUSPECT_MODEL_AUC = 0.99
+"""From this test ROC AUC, attributes read as of the extract that alone rank churners at
+`STRONG_UNDATED_AUC` or more are taken for leaks (`suspected_leaks`): churn models on
+real data here test at 0.76-0.97 (the honest Indian telecom snapshot 0.958, its best
+attribute 0.902), while that snapshot with the 7 month-9 columns the leak line named
+left out tested at 0.999 on the others (each alone under 0.98, the future all the same),
+and with arpu_9 alone left in at 0.991 (arpu_9 0.934)."""
 NEAR_CHANCE_AUC = 0.6
 """Below this test ROC AUC the model ranks churners little better than a coin: a
 SaaS export whose churners used the product as the others did tested at 0.535, and
@@ -288,20 +341,21 @@ def caveats(report: dict[str, Any]) -> list[str]:
     for want of a date of its own."""
     notes = []
     churners = round(report["churn_rate"] * report["n_customers"])
+    more_churners, more_stayers = _remedies(report.get("churn", {}))
     if churners < FEW_CHURNERS:
         notes.append(
-            f"only {churners} churners in the test rows: these metrics move by chance (a "
-            "longer horizon or more customers give a firmer test)"
+            f"only {churners} churners in the test rows: these metrics move by chance "
+            f"({more_churners})"
         )
     rate = report["churn_rate"]
     stayers = report["n_customers"] - churners
     if stayers < FEW_CHURNERS <= churners:  # few of both: a small test, said above
-        notes.append(_few_stayers_note(stayers, rate))
+        notes.append(_few_stayers_note(stayers, rate, more_stayers))
     elif rate >= MOSTLY_CHURNERS:
         notes.append(
-            f"churn rate {percent(rate)} in the test rows: nearly everyone churns (one-time "
-            f"buyers?), so lift (at most {1 / rate:.2f} here) and PR AUC say little; compare "
-            "ROC AUC and Brier, and consider a longer horizon or active_window_days"
+            f"churn rate {percent(rate)} in the test rows: nearly everyone churns"
+            f"{_mostly_why(report.get('churn', {}))}, so lift (at most {1 / rate:.2f} here) and "
+            f"PR AUC say little; compare ROC AUC and Brier ({more_stayers})"
         )
     notes += _saturated_lift(report)
     auc = report["model"].get("roc_auc", np.nan)
@@ -344,10 +398,10 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     leaks = report.get("undated_attribute_leaks", [])
     notes += [_undated_leak_note(leak) for leak in leaks]
-    strong = strongest.get("undated_attribute")
-    if strong and strong["feature"] not in {leak["attribute"] for leak in leaks}:
-        notes.append(_strong_attribute_note(strong, report["model"].get("roc_auc", np.nan)))
-    if auc >= NEAR_PERFECT_AUC and not leaking and not leaks:
+    if strong := undated_strong(report):
+        notes.append(_strong_attribute_note(strong, auc))
+    notes += [_siblings_note(found) for found in report.get("period_siblings", [])]
+    if auc >= NEAR_PERFECT_AUC and not leaking and not leaks and not strong:
         notes.append(
             f"ROC AUC {auc:.4f}: near-perfect, and no column alone ranks churners nearly so "
             "well; real churn is rarely this foreseeable: check for columns written with or "
@@ -368,9 +422,27 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"({report['test_cutoffs'][0]}), as `churn score` reads it; set data.as_of to the "
             "extract date so that every run reads it as of that day"
         )
+    if out := report.get("labelled_left_out"):
+        notes.append(_labelled_left_out_note(out))
     notes += _history_caveats(report)
     notes += _drift_caveats(report)
     return notes
+
+
+def _labelled_left_out_note(out: dict[str, Any]) -> str:
+    """Labelled customers with no record by the snapshot's day: trained and tested
+    without, and scored without by `churn score`; their churn rate says whether the
+    model's population is the one the labels describe."""
+    kinds = out["no_record_of"]
+    record = f"{', '.join(kinds[:-1])} or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
+    return (
+        f"{out['customers']:,} of the {out['labelled']:,} labelled customers "
+        f"({percent(out['customers'] / out['labelled'])}) were left out of training and the "
+        f"test: no {record} on record by {out['cutoff']}, so no feature to read (`churn "
+        f"score` leaves them out too); they churned at {percent(out['churn_rate'])} against "
+        f"{percent(out['kept_churn_rate'])} of those kept, so the model ranks only customers "
+        "with a record: check that the log covers the labelled customers"
+    )
 
 
 def profit_doubts(report: dict[str, Any]) -> list[str]:
@@ -400,7 +472,41 @@ def profit_doubts(report: dict[str, Any]) -> list[str]:
     return doubts
 
 
-def _few_stayers_note(stayers: int, rate: float) -> str:
+REMEDIES = {
+    "inactivity": (
+        "a shorter horizon_days or more customers give a firmer test",
+        "a longer horizon_days or a shorter active_window_days keep more customers who stay",
+    ),
+    "label_column": (
+        "more labelled customers give a firmer test",
+        "check that label.positive names the churners, not those who stay",
+    ),
+}
+"""What gives a test more churners, and what more stayers, by churn definition: under
+inactivity a longer horizon asks a longer silence (fewer churners), under cancellation
+and expiry it leaves more time to leave (more); a labelled snapshot has no horizon."""
+TIMED_REMEDIES = (
+    "a longer horizon_days or more customers give a firmer test",
+    "a shorter horizon_days keeps more customers who stay",
+)
+
+
+def _remedies(churn: dict[str, Any]) -> tuple[str, str]:
+    """`REMEDIES` for the report's churn definition (inactivity for a report logged
+    before it said)."""
+    return REMEDIES.get(churn.get("definition", "inactivity"), TIMED_REMEDIES)
+
+
+def _mostly_why(churn: dict[str, Any]) -> str:
+    """What nearly only churners suggest of the data: one-time buyers in a purchase log,
+    users who came once in a usage log (a MOOC's enrollments were asked if they were
+    one-time buyers); nothing guessed of a label or a cancellation."""
+    if churn.get("definition", "inactivity") != "inactivity":
+        return ""
+    return " (users active once?)" if churn.get("activity") == "usage" else " (one-time buyers?)"
+
+
+def _few_stayers_note(stayers: int, rate: float, remedy: str) -> str:
     """Too few stayers to rank churners against, and with nearly only churners, the
     order is by value (Olist's one-time buyers: 17 stayers of 4,246, a ROC AUC of 0.87
     that is noise, a campaign best at the top 100%)."""
@@ -412,8 +518,7 @@ def _few_stayers_note(stayers: int, rate: float) -> str:
     )
     return (
         f"only {stayers} stayers in the test rows (churn rate {percent(rate)}): these "
-        f"metrics move by chance, ROC AUC too{mostly}; a longer horizon or a shorter "
-        "active_window_days keep more customers who stay"
+        f"metrics move by chance, ROC AUC too{mostly}; {remedy}"
     )
 
 
@@ -491,14 +596,14 @@ def _drift_caveats(report: dict[str, Any]) -> list[str]:
     ]
 
 
-def _alone(strong: list[dict[str, Any]]) -> str:
-    """The features that alone rank churners at `LEAK_AUC` or more, with their ROC AUC."""
+def _alone(strong: list[dict[str, Any]], floor: float = LEAK_AUC) -> str:
+    """The features that alone rank churners at `floor` or more, with their ROC AUC."""
     if len(strong) == 1:
         return (
             f"{strong[0]['feature']} alone ranks churners with ROC AUC {strong[0]['roc_auc']:.3f}"
         )
     each = ", ".join(f"{leak['feature']} ({leak['roc_auc']:.3f})" for leak in strong)
-    return f"{each} each alone rank churners with ROC AUC {LEAK_AUC} or more"
+    return f"{each} each alone rank churners with ROC AUC {floor} or more"
 
 
 def _definition_input_note(own: list[dict[str, Any]], due: dict[str, Any]) -> str:
@@ -549,26 +654,80 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
     )
 
 
-def _strong_attribute_note(strong: dict[str, Any], model_auc: float) -> str:
-    """An attribute read as of the extract that ranks churners nearly as the model does:
-    a contract's months left read 0 once a customer cancels."""
+def _strong_attribute_note(strong: list[dict[str, Any]], model_auc: float) -> str:
+    """Attributes read as of the extract that rank churners nearly as the model does: a
+    contract's months left read 0 once a customer cancels. Beside a near-perfect model
+    (`suspected_leaks`) they are taken for leaks, and the gate refuses the run."""
+    alone = _alone(strong, STRONG_UNDATED_AUC)
+    it, it_is = ("it", "it is") if len(strong) == 1 else ("them", "they are")
+    if model_auc >= SUSPECT_MODEL_AUC:
+        return (
+            f"{alone}, and the model {model_auc:.4f} ({SUSPECT_MODEL_AUC} or more, as no "
+            f"churn model on real data here tests: 0.76-0.97): {it_is} read as of the "
+            "extract, so likely recorded after the cutoff (a later period's usage, a status) "
+            "and together give the outcome away; `churn promote` refuses this run (--force "
+            f"overrides): leave {it} out (not_attributes) unless known before the cutoff"
+        )
+    leaks = "it leaks" if len(strong) == 1 else "they leak"
     return (
-        f"{strong['feature']} alone ranks churners with ROC AUC {strong['roc_auc']:.3f} "
-        f"(the model {model_auc:.3f}): it is read as of the extract, so if it is written "
-        "when customers leave (a contract's time left, a status), it leaks the label and "
-        "new customers rank worse than tested; check when it is recorded"
+        f"{alone} (the model {model_auc:.3f}): {it_is} read as of the extract, so if "
+        f"{it_is} written when customers leave (a contract's time left, a status), {leaks} "
+        f"the label and new customers rank worse than tested; check when {it_is} recorded"
     )
+
+
+def _siblings_note(found: dict[str, Any]) -> str:
+    """More of the model's attributes in the family a period-like part of leaking
+    columns' names marks (`training.leaks.period_siblings`): naming leaks one at a time
+    left 48 month-9 columns in a telecom model after the 7 named were left out. Not said
+    of a mere check note: an honest model's own month-8 columns would read as suspects."""
+    pattern = found["pattern"]
+    part = pattern.strip("*")
+    verb = ("ends in", "starts with") if found["more"] == 1 else ("end in", "start with")
+    where = f"{verb[0] if pattern.startswith('*') else verb[1]} '{part}'"
+    some = ", ".join(found["some"]) + (", …" if found["more"] > len(found["some"]) else "")
+    named = (
+        "the leaking column named above does"
+        if found["named"] == 1
+        else (f"{found['named']} of the leaking columns named above do")
+    )
+    return (
+        f"{found['more']:,} more attribute{'s' if found['more'] > 1 else ''} of the model "
+        f"{where} as {named} ({some}): if '{part}' marks a period after the cutoff, leave "
+        f"them all out (not_attributes takes patterns like '{pattern}')"
+    )
+
+
+def undated_strong(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The attributes read as of the extract that alone rank churners at
+    `STRONG_UNDATED_AUC` or more (`strongest_single_feature`), less those the
+    undated-attribute check names already (a report logged before lists only the best)."""
+    strongest = report.get("strongest_single_feature") or {}
+    strong = strongest.get("undated_strong") or [
+        strongest[key] for key in ("undated_attribute",) if key in strongest
+    ]
+    said = {leak["attribute"] for leak in report.get("undated_attribute_leaks", [])}
+    return [found for found in strong if found["feature"] not in said]
+
+
+def suspected_leaks(report: dict[str, Any]) -> list[str]:
+    """The `undated_strong` attributes beside a model at `SUSPECT_MODEL_AUC` or more:
+    none reaches the leak line alone, together they hold what the model cannot know."""
+    if not report.get("model", {}).get("roc_auc", np.nan) >= SUSPECT_MODEL_AUC:
+        return []
+    return [found["feature"] for found in undated_strong(report)]
 
 
 def leaking_columns(report: dict[str, Any]) -> list[str]:
     """The columns `churn train` found leaking the label, each once: those that alone
-    rank churners at `LEAK_AUC` or more (not the churn definition's own inputs) and the
-    undated attributes that know who leaves later. The worklist's caution says them, and
-    `churn promote` refuses such a run and sets aside a champion whose test they inflated."""
+    rank churners at `LEAK_AUC` or more (not the churn definition's own inputs), the
+    undated attributes that know who leaves later, and those a near-perfect model makes
+    suspect (`suspected_leaks`). The worklist's caution says them, and `churn promote`
+    refuses such a run and sets aside a champion whose test they inflated."""
     leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
     names = [leak["feature"] for leak in leaking]
     names += [leak["attribute"] for leak in report.get("undated_attribute_leaks", [])]
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(names + suspected_leaks(report)))
 
 
 def near_chance(report: dict[str, Any]) -> bool:

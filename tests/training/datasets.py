@@ -51,6 +51,9 @@ def transactions_only(retail_config: Path, name: str = "transactions-only.yaml")
     return target
 
 
+FUTURE_USAGE = ("calls_9", "texts_9", "data_mb_9", "recharge_9", "arpu_9")
+
+
 def telecom_snapshot(
     folder: Path,
     *,
@@ -58,6 +61,7 @@ def telecom_snapshot(
     seed: int = 0,
     signal: float = 1.0,
     leaking: bool = False,
+    future: int = 0,
     **sections: Any,
 ) -> Path:
     """A labelled snapshot (telecom style): attributes and a Yes/No `Churn` column only.
@@ -65,7 +69,10 @@ def telecom_snapshot(
     Churn is more likely for short tenure, high charges and month-to-month contracts, by
     `signal` times the default effects: at 0 it is a coin (27%) no column can rank. With
     `leaking`, a `Churnreason` attribute too, filled for churners only (Maven's export):
-    the same customers and labels otherwise.
+    the same customers and labels otherwise. With `future`, that many usage columns of
+    the month after the snapshot (`FUTURE_USAGE`: about 0 for churners, each wrong for
+    6% of customers, so each alone ranks under the leak line and all of them together
+    near perfectly), and two that month's columns tell nothing (`roaming_9`, `promo_9`).
     """
     rng = np.random.default_rng(seed)
     tenure = rng.integers(1, 72, customers)
@@ -93,6 +100,12 @@ def telecom_snapshot(
         reasons = np.array(["Competitor", "Price", "Attitude"])[tenure % 3]
         frame["Churnreason"] = np.where(churned, reasons, "")
         customers_spec["attributes"].append("Churnreason")
+    for name in FUTURE_USAGE[:future]:
+        gone = churned ^ (rng.random(customers) < 0.06)
+        frame[name] = np.where(gone, 0.0, rng.uniform(1, 100, customers).round(1))
+    for name in ("roaming_9", "promo_9")[: 2 * bool(future)]:
+        frame[name] = rng.uniform(0, 100, customers).round(1)
+    customers_spec["attributes"] += [name for name in frame if name.endswith("_9")]
     return _snapshot(folder, frame, "telecom", customers_spec, TRAINING, **sections)
 
 

@@ -8,7 +8,7 @@ from features.sources import load_tables
 from tests.frames import customers, events, make_tables, transactions
 from tests.training.datasets import simulated
 from training.caveats import model_notes
-from training.comebacks import comebacks
+from training.comebacks import comebacks, longest_silence
 from training.protocol import out_of_time
 from training.report import build_report
 
@@ -83,8 +83,37 @@ def test_a_horizon_shorter_than_the_customers_pauses_is_noted_with_the_model(tmp
     config = load_config(path)
     tables = load_tables(config)
     report = build_report(out_of_time(tables, config), tables, config)
+    assert report["churn"] == {"definition": "inactivity", "activity": "purchases"}
     back = report["returning_churners"]
     assert back["share"] > 0.5 and back["gap_median_days"] < back["gap_p90_days"]
     (note,) = [n for n in model_notes(report) if "bought again" in n]
     assert "after their 14-day horizon (customers' usual gap between purchases: median " in note
     assert note.endswith("most 'churners' are between purchases; consider horizon_days: 60 or more")
+
+
+def test_the_longest_silence_is_between_active_days_or_after_the_last():
+    """a's longest pause is 61 days, c's 171, b's from 01-11 to the end (07-31) 202."""
+    tables = make_tables(transaction_frame=_purchases(), as_of=pd.Timestamp("2024-07-31"))
+    found = longest_silence(tables, ChurnSpec(horizon_days=30))
+    assert found == {
+        "zero_rows": None,
+        "days": 202,
+        "between_days": 171,
+        "to_end_days": 202,
+        "end": "2024-07-31",
+        "customers": 4,
+        "activity": "purchases",
+    }
+    assert longest_silence(tables, ChurnSpec(definition="cancellation")) is None
+
+
+def test_usage_rows_of_zeros_are_counted_as_the_silence_they_hide():
+    """A MOOC log held a row per enrollment and day whether used or not: 92% zeros."""
+    used = events(
+        [("a", f"2024-01-{d:02d}", "view", 0.0 if d % 4 else 3.0) for d in range(1, 29)],
+        columns=("quantity",),
+    )
+    tables = make_tables(customer_frame=customers(["a"]), events=used, as_of=END)
+    found = longest_silence(tables, ChurnSpec(horizon_days=10, activity="usage"))
+    assert found["zero_rows"] == {"rows": 28, "share": 0.75}
+    assert (found["between_days"], found["activity"]) == (1, "usage")

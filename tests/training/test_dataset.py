@@ -23,7 +23,7 @@ from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
 from features.wallet import wallet_inputs
 from tests.factories import interactions_frame, many_transactions, write_dataset
-from tests.frames import random_tables
+from tests.frames import customers, events, make_tables, random_tables, transactions
 from training.dataset import (
     PlanError,
     assemble,
@@ -395,3 +395,47 @@ def test_a_grid_of_only_churners_names_the_rows_and_the_likely_causes():
     usage_only = replace(purchases, transactions=None)  # inactivity reads the usage log
     with pytest.raises(PlanError, match="nobody active then was active again"):
         _require_rows(ChurnSpec(), usage_only, train=rows)
+
+
+def _stayers() -> pd.DataFrame:
+    cutoffs = pd.to_datetime(["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30"])
+    return pd.DataFrame({"customer_id": "a", "cutoff": cutoffs, "churned": False})
+
+
+def test_a_grid_of_only_stayers_says_the_longest_silence_and_what_recurs_by_itself():
+    """A bank posts interest to every account monthly: nobody is silent 90 days, and the
+    error said only "widen the cutoff grid or check the churn definition"."""
+    interest = transactions(
+        [(who, f"2024-{m:02d}-01", 0.5) for who in ("a", "b", "c") for m in range(1, 7)]
+    )
+    tables = make_tables(transaction_frame=interest, as_of=T("2024-06-30"))
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=90), tables, train=_stayers())
+    assert str(raised.value) == (
+        "all 4 train rows (cutoffs 2024-01-31 … 2024-04-30) are stayers: none of the 3 "
+        "customers was ever silent for horizon_days (90): the longest gap between a "
+        "customer's active days is 31 days, and from the last to the data's end "
+        "(2024-06-30) 29. Rows that recur by themselves keep everyone active (interest, "
+        "fees or standing orders posted to every account, a daily log padded with rows of "
+        "zeros): leave them out with `rows:` ({column: ..., not_values: [...]}), or set "
+        "horizon_days under 31"
+    )
+    with pytest.raises(PlanError, match=r"stayers, though the data's longest silence runs 31"):
+        _require_rows(ChurnSpec(horizon_days=30), tables, train=_stayers())
+
+
+def test_validation_rows_all_stayers_in_a_log_padded_with_zeros_say_so():
+    """A MOOC log of 30 daily rows per enrollment, 92% zeros: every customer active at the
+    validation cutoff had a row within the 10-day horizon."""
+    days = pd.date_range("2024-01-01", "2024-03-31")
+    rows = [("a", str(d.date()), "view", 0.0 if d.day % 5 else 1.0) for d in days]
+    log = events([*rows, ("b", "2024-01-01", "view", 1.0)], columns=("quantity",))
+    tables = make_tables(customer_frame=customers(["a", "b"]), events=log, as_of=T("2024-06-30"))
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=10), tables, validation=_stayers())
+    assert str(raised.value).endswith(
+        "are stayers, though the data's longest silence runs 181 days: widen the cutoff grid "
+        "or check the churn definition; 80% of the 92 usage rows hold 0 in every quantity (a "
+        "log padded with a row per day?), and each counts as an active day: leave them out "
+        "of the file (or with `rows:` where one column tells them)"
+    )

@@ -1,16 +1,27 @@
 """Pure metrics on a handful of rows, each expectation computed by hand; the calibrator."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 from rich.console import Console
 
-from features.contract import ChurnSpec, DataSpec, ProfitSpec, RunConfig, TransactionsSpec
+from features.contract import (
+    ChurnSpec,
+    CustomersSpec,
+    DataSpec,
+    EventsSpec,
+    LabelSpec,
+    ProfitSpec,
+    RunConfig,
+    TransactionsSpec,
+)
 from features.registry import FeatureSpec, Mechanism
-from tests.frames import customers, make_tables, transactions
+from tests.frames import customers, events, make_tables, transactions
 from training.calibrate import METHODS, fit_calibrator, fit_platt
+from training.dataset import assemble
 from training.evaluate import (
     classification_metrics,
     expected_calibration_error,
@@ -21,6 +32,7 @@ from training.leaks import strongest_single_feature
 from training.protocol import value_of
 from training.report import (
     METRICS,
+    _labelled_unknown,
     _predate_data,
     caveats,
     longest_window,
@@ -260,7 +272,7 @@ def test_a_test_of_few_stayers_is_said_with_what_it_means_for_the_worklist():
         "only 17 stayers in the test rows (churn rate 99.6%): these metrics move by chance, "
         "ROC AUC too; with nearly everyone likely to churn, the worklist's order (value at "
         "risk) is mostly by value, and contacting nearly everyone looks best; a longer "
-        "horizon or a shorter active_window_days keep more customers who stay"
+        "horizon_days or a shorter active_window_days keep more customers who stay"
     )
     (fewer,) = caveats({**report, "churn_rate": 0.7, "n_customers": 50, "baselines": {}})
     assert fewer.startswith("only 15 stayers in the test rows (churn rate 70%): these metrics")
@@ -269,6 +281,55 @@ def test_a_test_of_few_stayers_is_said_with_what_it_means_for_the_worklist():
     assert small.startswith("only 20 churners")  # few of both: one note says it
     (mostly,) = caveats({**report, "churn_rate": 0.96, "n_customers": 1000, "baselines": {}})
     assert mostly.startswith("churn rate 96% in the test rows")  # 40 stayers: enough
+
+
+@pytest.mark.parametrize(
+    ("churn", "why", "more_stayers", "more_churners"),
+    [
+        (
+            {"definition": "inactivity", "activity": "purchases"},
+            " (one-time buyers?)",
+            "a longer horizon_days or a shorter active_window_days keep more customers who stay",
+            "a shorter horizon_days or more customers give a firmer test",
+        ),
+        (
+            {"definition": "inactivity", "activity": "usage"},
+            " (users active once?)",
+            "a longer horizon_days or a shorter active_window_days keep more customers who stay",
+            "a shorter horizon_days or more customers give a firmer test",
+        ),
+        (
+            {"definition": "label_column", "activity": None},
+            "",
+            "check that label.positive names the churners, not those who stay",
+            "more labelled customers give a firmer test",
+        ),
+        (
+            {"definition": "cancellation", "activity": None},
+            "",
+            "a shorter horizon_days keeps more customers who stay",
+            "a longer horizon_days or more customers give a firmer test",
+        ),
+    ],
+)
+def test_the_remedies_for_a_lopsided_test_fit_the_churn_definition(
+    churn, why, more_stayers, more_churners
+):
+    """A MOOC's usage log was asked if its learners were "one-time buyers", and a
+    labelled snapshot, which has no horizon, to "consider a longer horizon"; under
+    inactivity a longer horizon makes fewer churners, not more."""
+    report = {"n_customers": 1000, "model": {"roc_auc": 0.8}, "baselines": {}, "churn": churn}
+    (mostly,) = caveats({**report, "churn_rate": 0.96})
+    assert mostly == (
+        f"churn rate 96% in the test rows: nearly everyone churns{why}, so lift (at most 1.04 "
+        f"here) and PR AUC say little; compare ROC AUC and Brier ({more_stayers})"
+    )
+    (few,) = caveats({**report, "churn_rate": 0.02})
+    assert (
+        few == f"only 20 churners in the test rows: these metrics move by chance ({more_churners})"
+    )
+    (stayers,) = caveats({**report, "churn_rate": 0.99})
+    assert stayers.endswith(f"looks best; {more_stayers}")
 
 
 @pytest.mark.parametrize(
@@ -650,3 +711,43 @@ def test_churners_who_mostly_come_back_within_a_usual_gap_are_said():
     assert "the label names few departures" in already
     fewer = {**back, "returned": 2300, "share": 2300 / 23786}  # win-backs: real churn has some
     assert caveats({**report, "returning_churners": fewer}) == []
+
+
+def test_labelled_customers_with_no_record_by_the_snapshot_are_counted_and_said():
+    """A MOOC's 63,176 of 120,542 labelled enrollments had no row in the log: train left
+    them out unsaid (its test was 20% of the rest); only `churn score` told of them."""
+    ids = list(range(1, 11))
+    labels = [True, False, True, False, False, False, True, True, True, False]
+    log = events([(i, "2024-05-01", "view") for i in ids[:6]])  # 7-10: no row at all
+    tables = make_tables(
+        customer_frame=customers(ids, label=labels), events=log, as_of=pd.Timestamp("2024-06-30")
+    )
+    data = DataSpec(
+        customers=CustomersSpec(
+            path=Path("unused.csv"), label=LabelSpec(column="churn", positive=1)
+        ),
+        events=EventsSpec(path=Path("unused.csv")),
+    )
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(definition="label_column"))
+    built = assemble(tables, config, [pd.Timestamp("2024-06-30")], fit_on=[])
+    assert sorted(built.frame["customer_id"]) == ids[:6]  # where they are dropped
+    out = _labelled_unknown(SimpleNamespace(data=built), tables)
+    assert out == {
+        "customers": 4,
+        "labelled": 10,
+        "churn_rate": 0.75,
+        "kept_churn_rate": pytest.approx(1 / 3),
+        "no_record_of": ["signup", "usage event"],
+        "cutoff": "2024-06-30",
+    }
+    report = {"churn_rate": 0.2, "n_customers": 4000, "model": {"roc_auc": 0.8}, "baselines": {}}
+    assert caveats({**report, "labelled_left_out": out}) == [
+        "4 of the 10 labelled customers (40%) were left out of training and the test: no "
+        "signup or usage event on record by 2024-06-30, so no feature to read (`churn "
+        "score` leaves them out too); they churned at 75% against 33% of those kept, so the "
+        "model ranks only customers with a record: check that the log covers the labelled "
+        "customers"
+    ]
+    everyone = tables.with_tables(events=events([(i, "2024-05-01", "view") for i in ids]))
+    built = assemble(everyone, config, [pd.Timestamp("2024-06-30")], fit_on=[])
+    assert _labelled_unknown(SimpleNamespace(data=built), everyone) is None

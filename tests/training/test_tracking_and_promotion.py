@@ -26,6 +26,7 @@ from features.tables import Tables
 from mlflow import MlflowClient
 from serving.caveats import caveats_of
 from tests.training.datasets import (
+    FUTURE_USAGE,
     ONE_THREAD,
     TRAINING,
     derive_config,
@@ -495,6 +496,12 @@ def test_the_leaks_training_found_are_read_back_from_the_runs_report(tmp_path):
         "status",
     ]
     assert logged_leaks(_client_logging(test_roc_auc=0.9), "run") == []
+    suspect = {"feature": "arpu_9", "roc_auc": 0.934}  # under the leak line, model 0.9913
+    report = {
+        "model": {"roc_auc": 0.9913},
+        "strongest_single_feature": {"leaking": [], "undated_strong": [suspect]},
+    }
+    assert logged_leaks(SimpleNamespace(download_artifacts=download), "run") == ["arpu_9"]
 
 
 @pytest.mark.slow
@@ -532,6 +539,36 @@ def test_a_leaky_run_is_refused_unless_forced_and_is_then_no_reference(tmp_path,
     )
     assert "telecom version 2 is now champion; version 1 is challenger" in said
     assert MlflowClient().get_model_version("telecom", "2").tags["forced"] == "false"
+
+
+@pytest.mark.slow
+def test_a_partial_leak_under_the_leak_line_is_refused_with_its_periods_family(
+    tmp_path, monkeypatch
+):
+    """A telecom snapshot with 7 month-9 columns left out reached 0.999 on the rest, each
+    alone under 0.98, and became champion; 48 more month-9 columns went unsaid."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    lenient = {"promotion": {"max_ece": 0.2}}
+    path = str(telecom_snapshot(tmp_path / "half", future=5, **lenient))
+    runner = CliRunner(env={"COLUMNS": "400"})
+    trained = runner.invoke(app, ["train", "--config", path])
+    said = " ".join(trained.output.split())
+    assert trained.exit_code == 0, said
+    assert "`churn promote` refuses this run (--force overrides)" in said
+    assert (
+        "2 more attributes of the model end in '_9' as 5 of the leaking columns named above "
+        "do (roaming_9, promo_9): if '_9' marks a period after the cutoff, leave them all "
+        "out (not_attributes takes patterns like '*_9')" in said
+    )
+    refused = runner.invoke(app, ["promote", "--config", path, "--latest"])
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1, said
+    gate_line = said.split("gate: its test was inflated by leaking columns (")[1].split(")")[0]
+    assert sorted(gate_line.split(", ")) == sorted(FUTURE_USAGE)
+    assert "patterns like '*_9'" in said
+    forced = runner.invoke(app, ["promote", "--config", path, "--latest", "--force"])
+    assert "version 1 is now champion (forced past the gate)" in forced.output, forced.output
 
 
 def test_a_champion_fitted_on_outcomes_past_the_test_cutoff_is_no_fair_reference():
