@@ -56,6 +56,8 @@ from features.contract import (
     RunConfig,
     TableSpec,
     TransactionsSpec,
+    is_pattern,
+    names_column,
     quantity_column,
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
@@ -1127,10 +1129,14 @@ def _with_every_attribute(
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}  # map these
     also_attributes = {"value"} | (set() if purchases else {"wallet"})
     read = {column for name, column in spec.mapped().items() if name not in also_attributes}
-    taken = {*read, *spec.not_attributes, *canonical, *elsewhere}
+    taken = {*read, *canonical, *elsewhere}
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {rows.column for rows in spec.row_filters}
-    every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
+    every = [
+        c
+        for c in available
+        if c not in taken and not str(c).startswith("Unnamed: ") and not spec.leaves_out(str(c))
+    ]
     kinds = {name: kind for name, kind in spec.attribute_kinds.items() if name in every}
     return spec.model_copy(update={"attributes": dict.fromkeys(every) | kinds})
 
@@ -2321,7 +2327,7 @@ def _names_kept(table: _Table, spec: CustomersSpec) -> None:
     """Under `attributes: all` the config's names are checked once the columns are read
     (`CustomersSpec._names_are_attributes` checks a list before): `segments: [Var2180]`
     and `attribute_words: {Var9999: ...}` did nothing without a word, nor did
-    `not_attributes: [trainng]`."""
+    `not_attributes: [trainng]` (`_check_not_attributes`)."""
     for key, names in (
         ("segments", spec.segments or ()),
         ("attribute_words", spec.attribute_words),
@@ -2329,11 +2335,39 @@ def _names_kept(table: _Table, spec: CustomersSpec) -> None:
     ):
         if said := unmatched(f"data.{table.name}.{key}", names, table.kinds, table.header):
             table.warning(None, 0, f"{said}: ignored")
-    # a column misnamed there is read as an attribute after all ('trainng' kept a
-    # sample-design column in a telecom model without a word)
+    _check_not_attributes(table, spec)
+
+
+def _check_not_attributes(table: _Table, spec: CustomersSpec) -> None:
+    """Say the `not_attributes` entries that match no column. A name spelt like a column
+    read as an attribute (`arpu9` for `arpu_9`) is an error: the column meant goes into
+    the model, and as one warning among 21 a telecom model kept its month-9 future. A
+    pattern, or a name like no such column, is a warning: a scoring extract may lack a
+    column the training file had; so is any when scoring for a model, whose attributes
+    were fixed by its training."""
     key = f"data.{table.name}.not_attributes"
-    if said := unmatched(key, spec.not_attributes, table.header, (), noun="column"):
-        table.warning(None, 0, f"{said}: nothing left out by it")
+    columns = [str(column) for column in table.header]
+    missed = [e for e in spec.not_attributes if not any(names_column(e, c) for c in columns)]
+    meant = {e: likely_meant(e, columns, renumbered=False) for e in missed if not is_pattern(e)}
+    leaks = {e: m for e, m in meant.items() if m in spec.attributes}
+    if leaks and not table.model_attributes:
+        said = ", ".join(f"{entry} (did you mean {m!r}?)" for entry, m in leaks.items())
+        table.error(
+            None,
+            0,
+            f"{key} names no column: {said}: the column meant would go into the model; "
+            "spell it as the file does",
+        )
+        missed = [entry for entry in missed if entry not in leaks]
+    if missed:
+        said = ", ".join(_entry_missed(entry, meant.get(entry)) for entry in missed)
+        table.warning(None, 0, f"{key} names no column: {said}: nothing left out by it")
+
+
+def _entry_missed(entry: str, meant: str | None) -> str:
+    if is_pattern(entry):
+        return f"{entry} (a pattern matching no column)"
+    return entry if meant is None else f"{entry} (did you mean {meant!r}?)"
 
 
 def unmatched(

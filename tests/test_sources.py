@@ -857,6 +857,63 @@ def test_names_matching_no_attribute_under_attributes_all_are_warned(tmp_path):
     )
 
 
+def test_not_attributes_patterns_leave_out_every_column_they_match_case_as_written(tmp_path):
+    """A telecom snapshot's 54 month-9 columns (the future of its label) were typed one
+    by one; `*_9` names them all. A pattern matching nothing (another case) is said."""
+    people = customers_frame().assign(
+        arpu_8=[1.0, 2.0, 3.0, 4.0], arpu_9=[1.5, 2.5, 3.5, 4.5], onnet_9=[1, 2, 3, 4]
+    )
+    people["sep_vbc_3g"] = [0.0, 1.0, 0.0, 2.0]
+    not_attributes = ["*_9", "sep_*", "Region*"]
+    specs = {"customers": {"columns": {}, "attributes": "all", "not_attributes": not_attributes}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is not None
+    assert set(tables.attributes) == {"region", "seats", "arpu_8"}
+    (said,) = [w.message for w in report.warnings if "not_attributes" in w.message]
+    assert said == (
+        "data.customers.not_attributes names no column: Region* (a pattern matching no "
+        "column): nothing left out by it"
+    )
+
+
+def test_a_not_attribute_spelt_like_a_column_read_is_an_error(tmp_path):
+    """`arpu9` for `arpu_9`, one warning among 21, left a leaking column in the model."""
+    people = customers_frame().assign(arpu_8=[1.0, 2.0, 3.0, 4.0], arpu_9=[1.5, 2.5, 3.5, 4.5])
+    specs = {"customers": {"columns": {}, "attributes": "all", "not_attributes": ["arpu9"]}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is None
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column=None, rows=0)
+    assert issue.message == (
+        "data.customers.not_attributes names no column: arpu9 (did you mean 'arpu_9'?): "
+        "the column meant would go into the model; spell it as the file does"
+    )
+    # scoring for a trained model: its attributes are fixed, the extract's names may differ
+    config = load_config(tmp_path / "churn.yaml")
+    tables, report = validate(config, model_attributes=["arpu_8"])
+    assert tables is not None and report.errors == []
+    assert any("arpu9 (did you mean 'arpu_9'?)" in w.message for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        (["arpu_10"], "arpu_10"),  # arpu_8 is another month, not a misspelling
+        (["arpu9", "*_9"], "arpu9 (did you mean 'arpu_9'?)"),  # arpu_9 is left out anyway
+    ],
+)
+def test_a_not_attribute_naming_no_column_read_is_a_warning(tmp_path, entries, said):
+    """A scoring extract may lack a column the training file had: no error then."""
+    people = customers_frame().assign(arpu_8=[1.0, 2.0, 3.0, 4.0], arpu_9=[1.5, 2.5, 3.5, 4.5])
+    specs = {"customers": {"columns": {}, "attributes": "all", "not_attributes": entries}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is not None and report.errors == []
+    (warned,) = [w.message for w in report.warnings if "not_attributes" in w.message]
+    assert (
+        warned == f"data.customers.not_attributes names no column: {said}: nothing left out by it"
+    )
+
+
 def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning(tmp_path):
     lines = transactions_frame().assign(order_id=[f"o{i}" for i in range(8)])
     lines = pd.concat([lines, lines.iloc[[0, 3]]], ignore_index=True)
@@ -3082,6 +3139,16 @@ def test_codes_abbreviated_cd_and_codes_of_many_levels_are_categorical(tmp_path)
 def test_not_attributes_without_all_is_a_config_error():
     with pytest.raises(ValueError, match="not_attributes goes with"):
         CustomersSpec.model_validate({"path": "c.csv", "not_attributes": ["x"]})
+
+
+def test_a_kind_given_to_a_column_a_not_attributes_pattern_leaves_out_is_a_config_error():
+    spec = {"path": "c.csv", "attributes": "all", "not_attributes": ["*_9"]}
+    with pytest.raises(ValueError, match="in both attribute_kinds and not_attributes: arpu_9"):
+        CustomersSpec.model_validate({**spec, "attribute_kinds": {"arpu_9": "numeric"}})
+    read = CustomersSpec.model_validate({**spec, "not_attributes": ["arpu_*", "Amount [USD]"]})
+    assert [read.leaves_out(c) for c in ("arpu_9", "ARPU_9", "Amount [USD]", "Amount")] == [
+        True, False, True, False
+    ]  # fmt: skip
 
 
 def test_numbers_outside_their_valid_range_are_unknown_with_a_warning(tmp_path):
