@@ -490,6 +490,17 @@ class EventsSpec(ActivitySpec):
         names.update({quantity_column(c): c for c in self.quantities})
         return names
 
+    def zeros_record_no_use(self) -> bool:
+        """Whether a row 0 in every quantity records no use (`features.tables.no_use_rows`)
+        and is left out, at load and live alike: in an untyped log with `quantities` and
+        no carried attributes, whose rows say nothing but counts, as a grid of a row per
+        customer and day padded with zeros writes them (KDD Cup 2015's MOOC log: 91.9% of
+        its rows, each read as a day of use, and no learner ever lapsed). A typed row says
+        what happened (a login of 0 minutes is a visit), so does a row of a log of one
+        `quantity` (a session under a minute), and a row carrying attributes says the
+        customer's plan then: those are kept."""
+        return bool(self.quantities) and "type" not in self.columns and not self.attributes
+
 
 def quantity_column(column: str) -> str:
     """The canonical name of a further quantity (`EventsSpec.quantities`) in the loaded

@@ -66,7 +66,14 @@ from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attri
 from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import line_total, match_lines
-from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
+from features.tables import (
+    DAY,
+    SPREADSHEET_EPOCH,
+    Tables,
+    first_activity,
+    no_use_rows,
+    number_date_kind,
+)
 from features.text_numbers import read_numbers
 from features.workbooks import SUFFIXES as _WORKBOOK_SUFFIXES
 from features.workbooks import Sheets
@@ -1687,6 +1694,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
         _check_seen(table, "type", "events.types", spec.types)
+        _leave_out_no_use(table, spec)
         for column in ("quantity", *map(quantity_column, spec.quantities)):
             _unknown_when_negative(table, column)
         _warn_repeated_events(table)
@@ -2843,6 +2851,30 @@ def _warn_mostly_blank_paid_until(table: _Table) -> None:
             "subscription ended says when customers left: map it as the cancellations "
             "table's timestamp instead",
         )
+
+
+def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:
+    """Rows 0 in every quantity, where such a row records no use (`EventsSpec.
+    zeros_record_no_use`: a padded grid of daily counts), are left out with a warning:
+    read as use, each was an active day, and the MOOC log's learners never lapsed."""
+    if not spec.zeros_record_no_use():
+        return
+    names = [n for n in ("quantity", *map(quantity_column, spec.quantities)) if n in table.clean]
+    rows = pd.Series(no_use_rows(table.clean[n] for n in names), index=table.clean[names[0]].index)
+    kept = len(rows) if table.dropped is None else int((~table.dropped).sum())
+    if table.dropped is not None:
+        rows &= ~table.dropped
+    n = int(rows.sum())
+    if not n:
+        return
+    columns = ", ".join(table.sources[name] for name in names)
+    if n == kept:
+        table.error(None, n, f"all {_rows(n)} are 0 in every quantity ({columns}): no use at all")
+    else:
+        share = n / len(rows)
+        what = f"{_rows(n)} ({share:.1%}) are 0 in every quantity ({columns})"
+        table.warning(None, n, f"{what}: read as no use and left out")
+    table.drop(rows)
 
 
 def _unknown_when_negative(table: _Table, column: str) -> None:

@@ -2301,6 +2301,58 @@ def test_a_negative_usage_quantity_is_unknown_with_a_warning(tmp_path):
     assert tables.events["quantity"].isna().sum() == 1
 
 
+def _daily_counts() -> pd.DataFrame:
+    """A MOOC's daily log: a row per learner and day of the course, padded with zeros."""
+    return pd.DataFrame(
+        {
+            "enrollment_id": [1, 1, 1, 2, 2, 4],
+            "day": ["2024-02-01", "2024-02-02", "2024-02-03"] * 2,
+            "video": [3, 0, 0, 0, None, None],
+            "wiki": [0, 0, 2, None, 0, None],
+        }
+    )  # fmt: skip
+
+
+def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
+    """KDD Cup 2015: 91.9% of a daily log's rows are 0 in every count; read as days of
+    use, no learner ever lapsed and training found only stayers. A row blank in every
+    quantity is no count of zero (an event whose measures were not written): kept."""
+    columns = {"customer_id": "enrollment_id", "timestamp": "day"}
+    specs = {"events": {"columns": columns, "quantities": {"video": "videos", "wiki": "wikis"}}}
+    tables, report = check(tmp_path, events=_daily_counts(), specs=specs)
+    assert tables is not None and report.errors == []
+    events = tables.events
+    assert list(zip(events["customer_id"], events["timestamp"].dt.day, strict=True)) == [
+        (1, 1), (1, 3), (4, 3)
+    ]  # fmt: skip
+    (said,) = [w for w in report.warnings if "every quantity" in w.message]
+    assert_located(said, file="events.csv", column=None, rows=3)
+    assert said.message == (
+        "3 rows (50.0%) are 0 in every quantity (video, wiki): read as no use and left out"
+    )
+    padding = _daily_counts().iloc[[1, 3]]
+    _, report = check(tmp_path, events=padding, specs=specs)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column=None, rows=2)
+    assert issue.message == "all 2 rows are 0 in every quantity (video, wiki): no use at all"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"quantities": {"wiki": "wikis"}, "columns": {"type": "kind"}},  # a typed event happened
+        {"columns": {"quantity": "video"}},  # a visit of 0 minutes is a visit
+        {"quantities": {"wiki": "wikis"}, "attributes": ["plan"]},  # says the plan then
+    ],
+)
+def test_rows_of_zeros_are_use_where_the_row_says_more_than_counts(tmp_path, spec):
+    log = _daily_counts().assign(kind="visit", plan="pro")
+    columns = {"customer_id": "enrollment_id", "timestamp": "day", **spec.pop("columns", {})}
+    tables, report = check(tmp_path, events=log, specs={"events": {"columns": columns, **spec}})
+    assert tables is not None and len(tables.events) == 6
+    assert not any("every quantity" in w.message for w in report.warnings)
+
+
 def test_amounts_of_zero_are_no_purchases(tmp_path):
     lines = many_transactions(40)
     lines.loc[[3, 7, 9], "amount"] = 0.0
