@@ -2644,6 +2644,27 @@ def test_a_date_read_the_wrong_way_round_shows_as_written_and_as_read(tmp_path):
     assert "'11/12/2024' read as 2024-11-12" in issue.message
 
 
+def test_signups_after_an_explicit_as_of_are_not_yet_customers_with_a_warning(tmp_path):
+    """The Czech bank's accounts table was exported after its transactions: 3,271 account
+    openings after `as_of` were an error, where without it the inferred end left those
+    accounts out. A signup after today (no `as_of`) is still an error: a wrong date."""
+    people = customers_frame()
+    people.loc[4] = [5, "2025-03-05", 100.0, "east", 1]  # no purchase or usage
+    people.loc[2, "signup_date"] = "2025-01-01"  # purchases before it
+    tables, report = check(tmp_path, customers=people)
+    assert tables is not None and report.errors == []
+    (issue,) = [w for w in report.warnings if "signed up after" in w.message]
+    assert_located(issue, file="customers.csv", column="signup_date", rows=2)
+    assert issue.message == (
+        "2 customers signed up after 2024-12-31 (data.as_of), e.g. '2025-01-01' read as "
+        "2025-01-01: not yet customers then, left out unless active before"
+    )
+    features = build_features(tables, cutoffs=["2024-12-31"])
+    assert set(features["customer_id"]) == {1, 2, 3, 4}
+    _, report = check(tmp_path, customers=people, today=dt.date(2024, 12, 31), data={"as_of": None})
+    assert_located(only_error(report), file="customers.csv", column="signup_date", rows=2)
+
+
 def test_today_bounds_timestamps_when_as_of_is_not_set(tmp_path):
     _, report = check(tmp_path, today=dt.date(2024, 6, 1), data={"as_of": None})
     assert {issue.table for issue in report.errors} == {"transactions", "events"}
