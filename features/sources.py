@@ -853,7 +853,8 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
         if len(labels) != len(table.raw):
             what = f"{_counted(len(labels), 'label')} in {labels.attrs['file']}"
             rows = f"{_rows(len(table.raw))} in {path.name}"
-            table.error("label", 0, f"{what} for {rows}: it holds one per row, in their order")
+            why = _label_header(labels, len(table.raw)) or "it holds one per row, in their order"
+            table.error("label", 0, f"{what} for {rows}: {why}")
             return False
         table.raw[labels.name] = labels.to_numpy()
     if table.raw.empty:
@@ -948,6 +949,17 @@ def _label_file(table: _Table, path: Path, name: str, available: list[str]) -> p
     column = labels.iloc[:, 0].rename(name)
     column.attrs["file"] = path.name
     return column
+
+
+def _label_header(labels: pd.Series, rows: int) -> str | None:
+    """Why a label file holds one line too many, when its first is a header: a word that
+    no other line holds ('churn' above 1,000 lines of 0 and 1)."""
+    first = labels.iloc[0] if len(labels) == rows + 1 else None
+    if first is None or pd.isna(first) or not _reads_like_a_header([first]):
+        return None
+    if first in set(labels.iloc[1:].dropna()):
+        return None
+    return f"its first line {first!r} reads as a header: remove it"
 
 
 FRESH_EXTRACT = "a fresh extract to score, everyone is scored; training needs labels"
@@ -2330,8 +2342,8 @@ def _dates_left_out(table: _Table, name: str) -> bool:
             read = _guessed_dates(text)[1]
         written = "dates"
         why = (
-            f"a category, {text.nunique():,} levels a later customer's date is rarely one "
-            "of; left out of the model (declare it categorical to keep it as levels)"
+            f"a category, {_counted(text.nunique(), 'level')} a later customer's date is "
+            "rarely one of; left out of the model (declare it categorical to keep it as levels)"
         )
     elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
         read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")

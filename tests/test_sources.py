@@ -655,6 +655,9 @@ def test_an_attribute_of_dates_is_left_out_with_a_warning_unless_declared(tmp_pa
     kept = {"customers": {"attributes": {"DOB": "categorical"}}}
     tables, report = check(tmp_path, customers=customers, specs=kept)
     assert tables.attributes["DOB"] == "categorical" and report.warnings == []
+    one_day = customers.assign(DOB="2014-06-30")
+    _, report = check(tmp_path, customers=one_day, specs=specs)
+    assert "a category, 1 level a later customer's date" in only_warning(report).message
 
 
 def test_whole_numbers_read_as_levels_lose_their_decimal_point(tmp_path):
@@ -1632,6 +1635,13 @@ def test_labels_in_a_file_of_their_own_are_joined_by_row_order(tmp_path):
     error = only_error(report)
     assert "3 labels in churn.labels for 4 rows in train.data" in error.message
     assert error.path.name == "train.data"
+
+    (tmp_path / "churn.labels").write_text("churn\n-1\n1\n-1\n-1\n")  # a header line
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert only_error(report).message == (
+        "5 labels in churn.labels for 4 rows in train.data: its first line 'churn' reads as "
+        "a header: remove it"
+    )
 
     (tmp_path / "churn.labels").write_text("-1\n1\n-1\n-1\n")
     label["column"] = "Var1"  # a name the data file holds already
