@@ -212,6 +212,8 @@ class TableSummary:
     missing_rates: dict[str, float]
     labels: LabelCounts | None = None
     """The label column's values (a customers table with a label)."""
+    derived_from: tuple[str, ...] = ()
+    """The tables derived customers were found in (`transactions`, `events`)."""
 
 
 @dataclass
@@ -366,7 +368,9 @@ def validate(
         _summarize(t.name, t.path, frames[t.name], t.labels, t.carried_missing) for t in tables
     ]
     if config.data.customers is None and customers is not None:
-        report.tables.insert(0, _summarize("customers", None, customers))
+        found_in = tuple(name for name in ("transactions", "events") if name in frames)
+        derived = replace(_summarize("customers", None, customers), derived_from=found_in)
+        report.tables.insert(0, derived)
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
     workbooks.forget()
     if report.errors or customers is None:

@@ -2857,6 +2857,19 @@ def test_render_report_lists_tables_and_issues(tmp_path):
         assert expected in text
 
 
+def test_render_report_names_the_tables_derived_customers_come_from(tmp_path):
+    """A usage log alone (the MOOC's) listed its customers as '(from transactions)'."""
+    alone = {"customers": None, "transactions": None, "interactions": None}
+    for tables, said in (
+        (alone, "(from events)"),
+        ({"customers": None}, "(from transactions and events)"),
+    ):
+        _, report = check(tmp_path, **tables)
+        console = Console(file=io.StringIO(), width=200)
+        render_report(report, console)
+        assert said in console.file.getvalue()
+
+
 def test_the_missing_values_cell_names_the_most_missing_columns_only():
     """A wide snapshot's 200 columns with gaps made a wall of text."""
     rates = {f"Var{k}": k / 100 for k in range(1, 21)} | {"full": 0.0}
