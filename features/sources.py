@@ -847,6 +847,9 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
         table.raw = _read_columns(table, fmt, own, spec.not_missing)
         _warn_na_codes(table, fmt, own)
     except _READ_ERRORS as exc:
+        if fmt == "csv" and (cut := _cut_off(table, exc)) is not None:
+            table.error(None, 0, cut)
+            return False
         where = _bad_json_line(path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return False
@@ -865,6 +868,33 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
         table.error(None, 0, "the file has no rows")
         return False
     return True
+
+
+def _cut_off(table: _Table, exc: BaseException) -> str | None:
+    """What a delimited file ending inside a quoted field says, with the line the open
+    quote is on: pandas' 'EOF inside string starting at row 49103' counts records from
+    the header, not lines, and reads as a parser fault, where the file was cut off
+    mid-copy (a cut copy of the Czech bank's trans.asc ends '3526882;11021;940331;"PRIJE')."""
+    if "EOF inside string" not in str(exc):
+        return None
+    line = _open_quote_line(table.path, table.decoding)
+    if line is None:
+        return None
+    return (
+        f"the file looks cut off: the quoted field opened on line {line:,} never closes "
+        "(copy or export it again; or remove that line, or its stray quote)"
+    )
+
+
+def _open_quote_line(path: Path, decoding: Decoding) -> int | None:
+    """The line (from 1) of the quote left open at the file's end, if one is: each line
+    with an odd number of quotes opens or closes a field ("" inside one is even)."""
+    opened = None
+    with decoding.open(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.count('"') % 2:
+                opened = number if opened is None else None
+    return opened
 
 
 def _supply(table: _Table, supplied: set[str]) -> None:

@@ -1877,6 +1877,22 @@ def test_a_file_that_is_no_workbook_says_it_cannot_be_read(tmp_path):
     assert error.path.name == "events.xlsx" and "cannot read the file" in error.message
 
 
+def test_a_csv_cut_off_inside_a_quoted_field_names_the_line_of_the_open_quote(tmp_path):
+    """pandas said 'EOF inside string starting at row 49103', counting records: a cut
+    copy of a bank's log read as a parser fault. A note over two lines shifts them."""
+    text = (
+        'customer_id,timestamp,type,note\n1,2024-02-03,login,"two\nlines"\n'
+        '2,2024-02-04,login,""\n1,2024-01-20,export,"PRIJE'
+    )
+    (tmp_path / "events.csv").write_text(text)
+    _, report = check(tmp_path, specs={"events": {"path": "events.csv", "attributes": ["note"]}})
+    error = only_error(report)
+    assert error.path.name == "events.csv" and error.message == (
+        "the file looks cut off: the quoted field opened on line 5 never closes (copy or "
+        "export it again; or remove that line, or its stray quote)"
+    )
+
+
 def test_missing_column_names_the_configured_source_and_what_is_available(tmp_path):
     specs = {"transactions": {"columns": {"amount": "dollars"}}}
     _, report = check(tmp_path, specs=specs)
