@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -32,6 +33,17 @@ INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "
 UNTYPED_EVENT = "activity"
 """The type of every event of a usage log without types."""
 """Canonical interaction types; raw values are mapped onto these in the config."""
+
+
+def is_pattern(entry: str) -> bool:
+    """Whether a name list's entry is a glob pattern (`*_9`, `sep_*`), not one name."""
+    return any(mark in entry for mark in "*?[")
+
+
+def names_column(entry: str, column: str) -> bool:
+    """Whether a name or glob pattern names this column, case as the file's (a name is
+    matched as written too: `Amount [USD]` is no character class)."""
+    return column == entry or fnmatchcase(column, entry)
 
 
 class ConfigError(ValueError):
@@ -289,7 +301,9 @@ class CustomersSpec(TableSpec):
     """`attributes: all`: every column of the file but the id, the label and the mapped
     ones (a snapshot of 230 anonymised columns), less `not_attributes`; kinds inferred."""
     not_attributes: list[str] = Field(default_factory=list)
-    """Columns `attributes: all` leaves out (a phone number, a free-text note)."""
+    """Columns `attributes: all` leaves out (a phone number, a free-text note), by name or
+    by glob pattern, case as the file's: a telecom snapshot's 54 month-9 columns, the
+    future of its month-8 label, are `*_9`, not 54 names one typo from a leak."""
     attribute_kinds: dict[str, AttributeKind] = Field(default_factory=dict)
     """Kinds `attributes: all` does not infer: {Area code: categorical}. A column given a
     kind is read as an attribute, whatever the rules that leave columns out say."""
@@ -319,7 +333,7 @@ class CustomersSpec(TableSpec):
                 "attribute_kinds goes with `attributes: all`; otherwise give the kinds in "
                 "attributes: {name: categorical}"
             )
-        if overlap := sorted(set(self.attribute_kinds) & set(self.not_attributes)):
+        if overlap := sorted(filter(self.leaves_out, self.attribute_kinds)):
             raise ValueError(f"in both attribute_kinds and not_attributes: {', '.join(overlap)}")
         if self.all_attributes:
             return self  # the file's columns are not known before it is read
@@ -336,6 +350,10 @@ class CustomersSpec(TableSpec):
     @classmethod
     def _attributes_as_mapping(cls, value: Any) -> Any:
         return _as_mapping(value)
+
+    def leaves_out(self, column: str) -> bool:
+        """Whether `not_attributes` names the column or holds a pattern matching it."""
+        return any(names_column(entry, column) for entry in self.not_attributes)
 
 
 def _as_mapping(value: Any) -> Any:
@@ -471,6 +489,17 @@ class EventsSpec(ActivitySpec):
         names = super().mapped()
         names.update({quantity_column(c): c for c in self.quantities})
         return names
+
+    def zeros_record_no_use(self) -> bool:
+        """Whether a row 0 in every quantity records no use (`features.tables.no_use_rows`)
+        and is left out, at load and live alike: in an untyped log with `quantities` and
+        no carried attributes, whose rows say nothing but counts, as a grid of a row per
+        customer and day padded with zeros writes them (KDD Cup 2015's MOOC log: 91.9% of
+        its rows, each read as a day of use, and no learner ever lapsed). A typed row says
+        what happened (a login of 0 minutes is a visit), so does a row of a log of one
+        `quantity` (a session under a minute), and a row carrying attributes says the
+        customer's plan then: those are kept."""
+        return bool(self.quantities) and "type" not in self.columns and not self.attributes
 
 
 def quantity_column(column: str) -> str:

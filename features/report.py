@@ -35,7 +35,9 @@ def _tables_table(summaries: list[TableSummary]) -> Table:
     for summary in summaries:
         table.add_row(
             summary.name,
-            escape(summary.path.name) if summary.path else "(from transactions)",
+            escape(summary.path.name)
+            if summary.path
+            else f"(from {' and '.join(summary.derived_from)})",
             f"{summary.rows:,}",
             f"{summary.customers:,}",
             _day(summary.date_min),

@@ -56,6 +56,8 @@ from features.contract import (
     RunConfig,
     TableSpec,
     TransactionsSpec,
+    is_pattern,
+    names_column,
     quantity_column,
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
@@ -64,7 +66,14 @@ from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attri
 from features.label_values import conventional
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import line_total, match_lines
-from features.tables import DAY, SPREADSHEET_EPOCH, Tables, first_activity, number_date_kind
+from features.tables import (
+    DAY,
+    SPREADSHEET_EPOCH,
+    Tables,
+    first_activity,
+    no_use_rows,
+    number_date_kind,
+)
 from features.text_numbers import read_numbers
 from features.workbooks import SUFFIXES as _WORKBOOK_SUFFIXES
 from features.workbooks import Sheets
@@ -203,6 +212,8 @@ class TableSummary:
     missing_rates: dict[str, float]
     labels: LabelCounts | None = None
     """The label column's values (a customers table with a label)."""
+    derived_from: tuple[str, ...] = ()
+    """The tables derived customers were found in (`transactions`, `events`)."""
 
 
 @dataclass
@@ -357,7 +368,9 @@ def validate(
         _summarize(t.name, t.path, frames[t.name], t.labels, t.carried_missing) for t in tables
     ]
     if config.data.customers is None and customers is not None:
-        report.tables.insert(0, _summarize("customers", None, customers))
+        found_in = tuple(name for name in ("transactions", "events") if name in frames)
+        derived = replace(_summarize("customers", None, customers), derived_from=found_in)
+        report.tables.insert(0, derived)
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
     workbooks.forget()
     if report.errors or customers is None:
@@ -382,7 +395,7 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
         if "timestamp" in frame and frame["timestamp"].notna().any()
     }
     if config.data.as_of is not None:
-        end, by = pd.Timestamp(config.data.as_of), "data.as_of"
+        end, by = pd.Timestamp(config.data.as_of), AS_OF_SOURCE
     elif ends:
         by = max(ends, key=lambda name: ends[name])
         end = ends[by]
@@ -611,9 +624,13 @@ def _said_once(issues: list[Issue]) -> list[str]:
     return lines
 
 
+AS_OF_SOURCE = "data.as_of"
+"""The reference day's source when the config sets it: the extract date, not a guess."""
+
+
 def _reference_date(config: RunConfig, today: dt.date | None) -> _Reference:
     if config.data.as_of is not None:
-        return config.data.as_of, "data.as_of"
+        return config.data.as_of, AS_OF_SOURCE
     source = "today; data.as_of sets the extract date of older or simulated data"
     return (today or dt.date.today()), source
 
@@ -830,6 +847,9 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
         table.raw = _read_columns(table, fmt, own, spec.not_missing)
         _warn_na_codes(table, fmt, own)
     except _READ_ERRORS as exc:
+        if fmt == "csv" and (cut := _cut_off(table, exc)) is not None:
+            table.error(None, 0, cut)
+            return False
         where = _bad_json_line(path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return False
@@ -840,13 +860,41 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
         if len(labels) != len(table.raw):
             what = f"{_counted(len(labels), 'label')} in {labels.attrs['file']}"
             rows = f"{_rows(len(table.raw))} in {path.name}"
-            table.error("label", 0, f"{what} for {rows}: it holds one per row, in their order")
+            why = _label_header(labels, len(table.raw)) or "it holds one per row, in their order"
+            table.error("label", 0, f"{what} for {rows}: {why}")
             return False
         table.raw[labels.name] = labels.to_numpy()
     if table.raw.empty:
         table.error(None, 0, "the file has no rows")
         return False
     return True
+
+
+def _cut_off(table: _Table, exc: BaseException) -> str | None:
+    """What a delimited file ending inside a quoted field says, with the line the open
+    quote is on: pandas' 'EOF inside string starting at row 49103' counts records from
+    the header, not lines, and reads as a parser fault, where the file was cut off
+    mid-copy (a cut copy of the Czech bank's trans.asc ends '3526882;11021;940331;"PRIJE')."""
+    if "EOF inside string" not in str(exc):
+        return None
+    line = _open_quote_line(table.path, table.decoding)
+    if line is None:
+        return None
+    return (
+        f"the file looks cut off: the quoted field opened on line {line:,} never closes "
+        "(copy or export it again; or remove that line, or its stray quote)"
+    )
+
+
+def _open_quote_line(path: Path, decoding: Decoding) -> int | None:
+    """The line (from 1) of the quote left open at the file's end, if one is: each line
+    with an odd number of quotes opens or closes a field ("" inside one is even)."""
+    opened = None
+    with decoding.open(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.count('"') % 2:
+                opened = number if opened is None else None
+    return opened
 
 
 def _supply(table: _Table, supplied: set[str]) -> None:
@@ -935,6 +983,17 @@ def _label_file(table: _Table, path: Path, name: str, available: list[str]) -> p
     column = labels.iloc[:, 0].rename(name)
     column.attrs["file"] = path.name
     return column
+
+
+def _label_header(labels: pd.Series, rows: int) -> str | None:
+    """Why a label file holds one line too many, when its first is a header: a word that
+    no other line holds ('churn' above 1,000 lines of 0 and 1)."""
+    first = labels.iloc[0] if len(labels) == rows + 1 else None
+    if first is None or pd.isna(first) or not _reads_like_a_header([first]):
+        return None
+    if first in set(labels.iloc[1:].dropna()):
+        return None
+    return f"its first line {first!r} reads as a header: remove it"
 
 
 FRESH_EXTRACT = "a fresh extract to score, everyone is scored; training needs labels"
@@ -1127,10 +1186,14 @@ def _with_every_attribute(
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}  # map these
     also_attributes = {"value"} | (set() if purchases else {"wallet"})
     read = {column for name, column in spec.mapped().items() if name not in also_attributes}
-    taken = {*read, *spec.not_attributes, *canonical, *elsewhere}
+    taken = {*read, *canonical, *elsewhere}
     taken |= {spec.label.column} if spec.label is not None else set()
     taken |= {rows.column for rows in spec.row_filters}
-    every = [c for c in available if c not in taken and not str(c).startswith("Unnamed: ")]
+    every = [
+        c
+        for c in available
+        if c not in taken and not str(c).startswith("Unnamed: ") and not spec.leaves_out(str(c))
+    ]
     kinds = {name: kind for name, kind in spec.attribute_kinds.items() if name in every}
     return spec.model_copy(update={"attributes": dict.fromkeys(every) | kinds})
 
@@ -1681,6 +1744,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
         _check_seen(table, "type", "events.types", spec.types)
+        _leave_out_no_use(table, spec)
         for column in ("quantity", *map(quantity_column, spec.quantities)):
             _unknown_when_negative(table, column)
         _warn_repeated_events(table)
@@ -2193,9 +2257,25 @@ def _in_range(table: _Table, column: str, values: pd.Series, reference: _Referen
                 "data allow: ignored",
             )
             table.drop(late)  # out of every feature and label, as if not yet written
+        elif column == "signup_date" and source == AS_OF_SOURCE:
+            _signed_up_after(table, late, f"{day} ({source}), e.g. {example}")
         else:
             table.error(column, n, f"dates after {day} ({source}) in {_rows(n)}, e.g. {example}")
     return values
+
+
+def _signed_up_after(table: _Table, late: pd.Series, after: str) -> None:
+    """Customers signed up after an explicit `data.as_of` (the Czech bank's accounts table,
+    exported years after its transactions: 3,271 rows) are not yet customers at any cutoff,
+    as without `as_of` the inferred end leaves them out: said, and kept as read, so one
+    with purchases or usage before counts from those, as any customer does."""
+    n = int(table.column("customer_id")[late].nunique())
+    table.warning(
+        "signup_date",
+        int(late.sum()),
+        f"{_counted(n, 'customer')} signed up after {after}: not yet customers then, left "
+        "out unless active before",
+    )
 
 
 def _as_read(table: _Table, column: str, values: pd.Series, rows: pd.Series) -> str:
@@ -2296,8 +2376,8 @@ def _dates_left_out(table: _Table, name: str) -> bool:
             read = _guessed_dates(text)[1]
         written = "dates"
         why = (
-            f"a category, {text.nunique():,} levels a later customer's date is rarely one "
-            "of; left out of the model (declare it categorical to keep it as levels)"
+            f"a category, {_counted(text.nunique(), 'level')} a later customer's date is "
+            "rarely one of; left out of the model (declare it categorical to keep it as levels)"
         )
     elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
         read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")
@@ -2321,7 +2401,7 @@ def _names_kept(table: _Table, spec: CustomersSpec) -> None:
     """Under `attributes: all` the config's names are checked once the columns are read
     (`CustomersSpec._names_are_attributes` checks a list before): `segments: [Var2180]`
     and `attribute_words: {Var9999: ...}` did nothing without a word, nor did
-    `not_attributes: [trainng]`."""
+    `not_attributes: [trainng]` (`_check_not_attributes`)."""
     for key, names in (
         ("segments", spec.segments or ()),
         ("attribute_words", spec.attribute_words),
@@ -2329,11 +2409,39 @@ def _names_kept(table: _Table, spec: CustomersSpec) -> None:
     ):
         if said := unmatched(f"data.{table.name}.{key}", names, table.kinds, table.header):
             table.warning(None, 0, f"{said}: ignored")
-    # a column misnamed there is read as an attribute after all ('trainng' kept a
-    # sample-design column in a telecom model without a word)
+    _check_not_attributes(table, spec)
+
+
+def _check_not_attributes(table: _Table, spec: CustomersSpec) -> None:
+    """Say the `not_attributes` entries that match no column. A name spelt like a column
+    read as an attribute (`arpu9` for `arpu_9`) is an error: the column meant goes into
+    the model, and as one warning among 21 a telecom model kept its month-9 future. A
+    pattern, or a name like no such column, is a warning: a scoring extract may lack a
+    column the training file had; so is any when scoring for a model, whose attributes
+    were fixed by its training."""
     key = f"data.{table.name}.not_attributes"
-    if said := unmatched(key, spec.not_attributes, table.header, (), noun="column"):
-        table.warning(None, 0, f"{said}: nothing left out by it")
+    columns = [str(column) for column in table.header]
+    missed = [e for e in spec.not_attributes if not any(names_column(e, c) for c in columns)]
+    meant = {e: likely_meant(e, columns, renumbered=False) for e in missed if not is_pattern(e)}
+    leaks = {e: m for e, m in meant.items() if m in spec.attributes}
+    if leaks and not table.model_attributes:
+        said = ", ".join(f"{entry} (did you mean {m!r}?)" for entry, m in leaks.items())
+        table.error(
+            None,
+            0,
+            f"{key} names no column: {said}: the column meant would go into the model; "
+            "spell it as the file does",
+        )
+        missed = [entry for entry in missed if entry not in leaks]
+    if missed:
+        said = ", ".join(_entry_missed(entry, meant.get(entry)) for entry in missed)
+        table.warning(None, 0, f"{key} names no column: {said}: nothing left out by it")
+
+
+def _entry_missed(entry: str, meant: str | None) -> str:
+    if is_pattern(entry):
+        return f"{entry} (a pattern matching no column)"
+    return entry if meant is None else f"{entry} (did you mean {meant!r}?)"
 
 
 def unmatched(
@@ -2809,6 +2917,30 @@ def _warn_mostly_blank_paid_until(table: _Table) -> None:
             "subscription ended says when customers left: map it as the cancellations "
             "table's timestamp instead",
         )
+
+
+def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:
+    """Rows 0 in every quantity, where such a row records no use (`EventsSpec.
+    zeros_record_no_use`: a padded grid of daily counts), are left out with a warning:
+    read as use, each was an active day, and the MOOC log's learners never lapsed."""
+    if not spec.zeros_record_no_use():
+        return
+    names = [n for n in ("quantity", *map(quantity_column, spec.quantities)) if n in table.clean]
+    rows = pd.Series(no_use_rows(table.clean[n] for n in names), index=table.clean[names[0]].index)
+    kept = len(rows) if table.dropped is None else int((~table.dropped).sum())
+    if table.dropped is not None:
+        rows &= ~table.dropped
+    n = int(rows.sum())
+    if not n:
+        return
+    columns = ", ".join(table.sources[name] for name in names)
+    if n == kept:
+        table.error(None, n, f"all {_rows(n)} are 0 in every quantity ({columns}): no use at all")
+    else:
+        share = n / len(rows)
+        what = f"{_rows(n)} ({share:.1%}) are 0 in every quantity ({columns})"
+        table.warning(None, n, f"{what}: read as no use and left out")
+    table.drop(rows)
 
 
 def _unknown_when_negative(table: _Table, column: str) -> None:

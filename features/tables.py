@@ -51,6 +51,15 @@ def numbers(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+def no_use_rows(quantities: Iterable[Any]) -> np.ndarray:
+    """Rows 0 in every quantity column, a blank counting as 0: they count nothing done
+    (`EventsSpec.zeros_record_no_use`). A row blank in all is not among them: an event
+    whose fields hold no measure (a log's property set on some events only) happened."""
+    values = np.column_stack([numbers(column) for column in quantities])
+    zero = values == 0
+    return (zero | np.isnan(values)).all(axis=1) & zero.any(axis=1)
+
+
 LARGEST = np.finfo(np.float64).max
 
 

@@ -424,7 +424,7 @@ def require_model_columns(features: pd.DataFrame, champion: Champion, config: Ru
 def _unread(name: str, spec: TableSpec | None, table: str) -> str:
     """Why an attribute was not read: this config leaves it out, else the file lacks it."""
     if isinstance(spec, CustomersSpec) and spec.all_attributes:
-        if name in spec.not_attributes:
+        if spec.leaves_out(name):
             return f"{name} left out (data.{table}.not_attributes)"
     elif isinstance(spec, CustomersSpec | ActivitySpec) and name not in spec.attributes:
         return f"{name} not read (not in data.{table}.attributes)"

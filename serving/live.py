@@ -53,7 +53,7 @@ from features.registry import Columns
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.subscription import paid_until_day
-from features.tables import Tables, cutoff_end, numbers
+from features.tables import Tables, cutoff_end, no_use_rows, numbers
 from serving.batch import (
     FilledBlanks,
     beyond_note,
@@ -1090,9 +1090,12 @@ def _activity(
             if unknown.any:
                 posted = [unknown.known(v, column) for v in posted]
             typed[quantity_column(column)] = _typed("quantity", posted)
-        for name in ("quantity", *map(quantity_column, spec.quantities)):
-            if name in typed:  # never negative, as the loader reads it
-                typed[name][typed[name] < 0] = np.nan
+        measured = [n for n in ("quantity", *map(quantity_column, spec.quantities)) if n in typed]
+        if spec.zeros_record_no_use():  # no use, as the loader leaves such rows out
+            used = ~no_use_rows(typed[name] for name in measured)
+            typed = {name: values[used] for name, values in typed.items()}
+        for name in measured:  # never negative, as the loader reads it
+            typed[name][typed[name] < 0] = np.nan
     if table == "transactions" and "list_price" in spec.columns:
         typed["discount"] = _discounts(rows, typed, unknown)
     if isinstance(spec, TransactionsSpec):  # posted as the data write them

@@ -655,6 +655,9 @@ def test_an_attribute_of_dates_is_left_out_with_a_warning_unless_declared(tmp_pa
     kept = {"customers": {"attributes": {"DOB": "categorical"}}}
     tables, report = check(tmp_path, customers=customers, specs=kept)
     assert tables.attributes["DOB"] == "categorical" and report.warnings == []
+    one_day = customers.assign(DOB="2014-06-30")
+    _, report = check(tmp_path, customers=one_day, specs=specs)
+    assert "a category, 1 level a later customer's date" in only_warning(report).message
 
 
 def test_whole_numbers_read_as_levels_lose_their_decimal_point(tmp_path):
@@ -854,6 +857,63 @@ def test_names_matching_no_attribute_under_attributes_all_are_warned(tmp_path):
     assert typo == (
         "data.customers.not_attributes names no column: notee (did you mean 'note'?): "
         "nothing left out by it"
+    )
+
+
+def test_not_attributes_patterns_leave_out_every_column_they_match_case_as_written(tmp_path):
+    """A telecom snapshot's 54 month-9 columns (the future of its label) were typed one
+    by one; `*_9` names them all. A pattern matching nothing (another case) is said."""
+    people = customers_frame().assign(
+        arpu_8=[1.0, 2.0, 3.0, 4.0], arpu_9=[1.5, 2.5, 3.5, 4.5], onnet_9=[1, 2, 3, 4]
+    )
+    people["sep_vbc_3g"] = [0.0, 1.0, 0.0, 2.0]
+    not_attributes = ["*_9", "sep_*", "Region*"]
+    specs = {"customers": {"columns": {}, "attributes": "all", "not_attributes": not_attributes}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is not None
+    assert set(tables.attributes) == {"region", "seats", "arpu_8"}
+    (said,) = [w.message for w in report.warnings if "not_attributes" in w.message]
+    assert said == (
+        "data.customers.not_attributes names no column: Region* (a pattern matching no "
+        "column): nothing left out by it"
+    )
+
+
+def test_a_not_attribute_spelt_like_a_column_read_is_an_error(tmp_path):
+    """`arpu9` for `arpu_9`, one warning among 21, left a leaking column in the model."""
+    people = customers_frame().assign(arpu_8=[1.0, 2.0, 3.0, 4.0], arpu_9=[1.5, 2.5, 3.5, 4.5])
+    specs = {"customers": {"columns": {}, "attributes": "all", "not_attributes": ["arpu9"]}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is None
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column=None, rows=0)
+    assert issue.message == (
+        "data.customers.not_attributes names no column: arpu9 (did you mean 'arpu_9'?): "
+        "the column meant would go into the model; spell it as the file does"
+    )
+    # scoring for a trained model: its attributes are fixed, the extract's names may differ
+    config = load_config(tmp_path / "churn.yaml")
+    tables, report = validate(config, model_attributes=["arpu_8"])
+    assert tables is not None and report.errors == []
+    assert any("arpu9 (did you mean 'arpu_9'?)" in w.message for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        (["arpu_10"], "arpu_10"),  # arpu_8 is another month, not a misspelling
+        (["arpu9", "*_9"], "arpu9 (did you mean 'arpu_9'?)"),  # arpu_9 is left out anyway
+    ],
+)
+def test_a_not_attribute_naming_no_column_read_is_a_warning(tmp_path, entries, said):
+    """A scoring extract may lack a column the training file had: no error then."""
+    people = customers_frame().assign(arpu_8=[1.0, 2.0, 3.0, 4.0], arpu_9=[1.5, 2.5, 3.5, 4.5])
+    specs = {"customers": {"columns": {}, "attributes": "all", "not_attributes": entries}}
+    tables, report = check(tmp_path, customers=people, specs=specs)
+    assert tables is not None and report.errors == []
+    (warned,) = [w.message for w in report.warnings if "not_attributes" in w.message]
+    assert (
+        warned == f"data.customers.not_attributes names no column: {said}: nothing left out by it"
     )
 
 
@@ -1576,6 +1636,13 @@ def test_labels_in_a_file_of_their_own_are_joined_by_row_order(tmp_path):
     assert "3 labels in churn.labels for 4 rows in train.data" in error.message
     assert error.path.name == "train.data"
 
+    (tmp_path / "churn.labels").write_text("churn\n-1\n1\n-1\n-1\n")  # a header line
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    assert only_error(report).message == (
+        "5 labels in churn.labels for 4 rows in train.data: its first line 'churn' reads as "
+        "a header: remove it"
+    )
+
     (tmp_path / "churn.labels").write_text("-1\n1\n-1\n-1\n")
     label["column"] = "Var1"  # a name the data file holds already
     (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
@@ -1808,6 +1875,22 @@ def test_a_file_that_is_no_workbook_says_it_cannot_be_read(tmp_path):
     _, report = check(tmp_path, specs={"events": {"path": "events.xlsx"}})
     error = only_error(report)
     assert error.path.name == "events.xlsx" and "cannot read the file" in error.message
+
+
+def test_a_csv_cut_off_inside_a_quoted_field_names_the_line_of_the_open_quote(tmp_path):
+    """pandas said 'EOF inside string starting at row 49103', counting records: a cut
+    copy of a bank's log read as a parser fault. A note over two lines shifts them."""
+    text = (
+        'customer_id,timestamp,type,note\n1,2024-02-03,login,"two\nlines"\n'
+        '2,2024-02-04,login,""\n1,2024-01-20,export,"PRIJE'
+    )
+    (tmp_path / "events.csv").write_text(text)
+    _, report = check(tmp_path, specs={"events": {"path": "events.csv", "attributes": ["note"]}})
+    error = only_error(report)
+    assert error.path.name == "events.csv" and error.message == (
+        "the file looks cut off: the quoted field opened on line 5 never closes (copy or "
+        "export it again; or remove that line, or its stray quote)"
+    )
 
 
 def test_missing_column_names_the_configured_source_and_what_is_available(tmp_path):
@@ -2244,6 +2327,58 @@ def test_a_negative_usage_quantity_is_unknown_with_a_warning(tmp_path):
     assert tables.events["quantity"].isna().sum() == 1
 
 
+def _daily_counts() -> pd.DataFrame:
+    """A MOOC's daily log: a row per learner and day of the course, padded with zeros."""
+    return pd.DataFrame(
+        {
+            "enrollment_id": [1, 1, 1, 2, 2, 4],
+            "day": ["2024-02-01", "2024-02-02", "2024-02-03"] * 2,
+            "video": [3, 0, 0, 0, None, None],
+            "wiki": [0, 0, 2, None, 0, None],
+        }
+    )  # fmt: skip
+
+
+def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
+    """KDD Cup 2015: 91.9% of a daily log's rows are 0 in every count; read as days of
+    use, no learner ever lapsed and training found only stayers. A row blank in every
+    quantity is no count of zero (an event whose measures were not written): kept."""
+    columns = {"customer_id": "enrollment_id", "timestamp": "day"}
+    specs = {"events": {"columns": columns, "quantities": {"video": "videos", "wiki": "wikis"}}}
+    tables, report = check(tmp_path, events=_daily_counts(), specs=specs)
+    assert tables is not None and report.errors == []
+    events = tables.events
+    assert list(zip(events["customer_id"], events["timestamp"].dt.day, strict=True)) == [
+        (1, 1), (1, 3), (4, 3)
+    ]  # fmt: skip
+    (said,) = [w for w in report.warnings if "every quantity" in w.message]
+    assert_located(said, file="events.csv", column=None, rows=3)
+    assert said.message == (
+        "3 rows (50.0%) are 0 in every quantity (video, wiki): read as no use and left out"
+    )
+    padding = _daily_counts().iloc[[1, 3]]
+    _, report = check(tmp_path, events=padding, specs=specs)
+    issue = only_error(report)
+    assert_located(issue, file="events.csv", column=None, rows=2)
+    assert issue.message == "all 2 rows are 0 in every quantity (video, wiki): no use at all"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"quantities": {"wiki": "wikis"}, "columns": {"type": "kind"}},  # a typed event happened
+        {"columns": {"quantity": "video"}},  # a visit of 0 minutes is a visit
+        {"quantities": {"wiki": "wikis"}, "attributes": ["plan"]},  # says the plan then
+    ],
+)
+def test_rows_of_zeros_are_use_where_the_row_says_more_than_counts(tmp_path, spec):
+    log = _daily_counts().assign(kind="visit", plan="pro")
+    columns = {"customer_id": "enrollment_id", "timestamp": "day", **spec.pop("columns", {})}
+    tables, report = check(tmp_path, events=log, specs={"events": {"columns": columns, **spec}})
+    assert tables is not None and len(tables.events) == 6
+    assert not any("every quantity" in w.message for w in report.warnings)
+
+
 def test_amounts_of_zero_are_no_purchases(tmp_path):
     lines = many_transactions(40)
     lines.loc[[3, 7, 9], "amount"] = 0.0
@@ -2535,6 +2670,27 @@ def test_a_date_read_the_wrong_way_round_shows_as_written_and_as_read(tmp_path):
     assert "'11/12/2024' read as 2024-11-12" in issue.message
 
 
+def test_signups_after_an_explicit_as_of_are_not_yet_customers_with_a_warning(tmp_path):
+    """The Czech bank's accounts table was exported after its transactions: 3,271 account
+    openings after `as_of` were an error, where without it the inferred end left those
+    accounts out. A signup after today (no `as_of`) is still an error: a wrong date."""
+    people = customers_frame()
+    people.loc[4] = [5, "2025-03-05", 100.0, "east", 1]  # no purchase or usage
+    people.loc[2, "signup_date"] = "2025-01-01"  # purchases before it
+    tables, report = check(tmp_path, customers=people)
+    assert tables is not None and report.errors == []
+    (issue,) = [w for w in report.warnings if "signed up after" in w.message]
+    assert_located(issue, file="customers.csv", column="signup_date", rows=2)
+    assert issue.message == (
+        "2 customers signed up after 2024-12-31 (data.as_of), e.g. '2025-01-01' read as "
+        "2025-01-01: not yet customers then, left out unless active before"
+    )
+    features = build_features(tables, cutoffs=["2024-12-31"])
+    assert set(features["customer_id"]) == {1, 2, 3, 4}
+    _, report = check(tmp_path, customers=people, today=dt.date(2024, 12, 31), data={"as_of": None})
+    assert_located(only_error(report), file="customers.csv", column="signup_date", rows=2)
+
+
 def test_today_bounds_timestamps_when_as_of_is_not_set(tmp_path):
     _, report = check(tmp_path, today=dt.date(2024, 6, 1), data={"as_of": None})
     assert {issue.table for issue in report.errors} == {"transactions", "events"}
@@ -2715,6 +2871,19 @@ def test_render_report_lists_tables_and_issues(tmp_path):
     text = console.file.getvalue()
     for expected in ("customers", "transactions", "interactions", "events.csv", "1 error(s)"):
         assert expected in text
+
+
+def test_render_report_names_the_tables_derived_customers_come_from(tmp_path):
+    """A usage log alone (the MOOC's) listed its customers as '(from transactions)'."""
+    alone = {"customers": None, "transactions": None, "interactions": None}
+    for tables, said in (
+        (alone, "(from events)"),
+        ({"customers": None}, "(from transactions and events)"),
+    ):
+        _, report = check(tmp_path, **tables)
+        console = Console(file=io.StringIO(), width=200)
+        render_report(report, console)
+        assert said in console.file.getvalue()
 
 
 def test_the_missing_values_cell_names_the_most_missing_columns_only():
@@ -3082,6 +3251,16 @@ def test_codes_abbreviated_cd_and_codes_of_many_levels_are_categorical(tmp_path)
 def test_not_attributes_without_all_is_a_config_error():
     with pytest.raises(ValueError, match="not_attributes goes with"):
         CustomersSpec.model_validate({"path": "c.csv", "not_attributes": ["x"]})
+
+
+def test_a_kind_given_to_a_column_a_not_attributes_pattern_leaves_out_is_a_config_error():
+    spec = {"path": "c.csv", "attributes": "all", "not_attributes": ["*_9"]}
+    with pytest.raises(ValueError, match="in both attribute_kinds and not_attributes: arpu_9"):
+        CustomersSpec.model_validate({**spec, "attribute_kinds": {"arpu_9": "numeric"}})
+    read = CustomersSpec.model_validate({**spec, "not_attributes": ["arpu_*", "Amount [USD]"]})
+    assert [read.leaves_out(c) for c in ("arpu_9", "ARPU_9", "Amount [USD]", "Amount")] == [
+        True, False, True, False
+    ]  # fmt: skip
 
 
 def test_numbers_outside_their_valid_range_are_unknown_with_a_warning(tmp_path):

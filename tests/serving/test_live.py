@@ -1358,6 +1358,41 @@ def test_posted_further_quantities_are_the_features_the_loader_gives():
     assert columns["quantity_activity_trend_30d_vs_prev"].tolist() == [0.0]
 
 
+def test_posted_rows_of_zeros_in_a_padded_daily_log_are_no_use_as_loaded(tmp_path):
+    """KDD Cup 2015's daily log pads a learner's course days with zeros: the loader
+    leaves those rows out, and so does a live request of the same rows."""
+    days = ["2014-07-01", "2014-07-02", "2014-07-10", "2014-07-20", "2014-07-28"]
+    counts = [(3, 0), (0, 0), (0, 1), (0, 0), (0, 0)]
+    log = pd.DataFrame({"id": "m1", "day": days, "video": [v for v, _ in counts]})
+    log["wiki"] = [w for _, w in counts]
+    log.to_csv(tmp_path / "log.csv", index=False)
+    events = {
+        "path": "log.csv",
+        "columns": {"customer_id": "id", "timestamp": "day"},
+        "quantities": {"video": "videos", "wiki": "wikis"},
+    }
+    config = {"name": "mooc", "data": {"as_of": "2014-08-01", "events": events}}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    run = load_config(tmp_path / "churn.yaml")
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=run.data), attribute_kinds={}, flag_attributes=(), info={}
+    )
+    member = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "m1",
+            "events": [
+                {"timestamp": day, "quantities": {"video": video, "wiki": wiki}}
+                for day, (video, wiki) in zip(days, counts, strict=True)
+            ],
+        }
+    )
+    cutoff = pd.Timestamp("2014-07-31")
+    batch = build_columns(load_tables(run), cutoff=cutoff)
+    posted = build_columns(live.to_tables([member], model), cutoff=cutoff)
+    for name, expected in (("days_since_last_event", 21.0), ("active_days_30d", 1.0)):
+        assert batch[name].tolist() == posted[name].tolist() == [expected], name  # Jul 10
+
+
 def test_a_replayed_history_posts_the_further_quantities():
     log = pd.DataFrame(
         {
