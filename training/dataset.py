@@ -267,15 +267,22 @@ def with_fitted_features(
     return [*specs, *fitted]
 
 
-MONTHS = 12
+SEASON_YEARS = 2
+"""Years in which the fitted-on cutoffs must hold each calendar month for `cutoff_month`
+to tell a season: seen once, a month is one date. AdventureWorks' twelve monthly cutoffs
+held September once, 2021-09 at 99.8% churn, and the trees carried that date's rate to
+the 2022-09 test (`cutoff_month` the top feature, ROC AUC 0.59; 0.73 without it)."""
 
 
 def _season_when_seen(built: FeatureFrame, fit_on: list[pd.Timestamp]) -> FeatureFrame:
-    """Without `cutoff_month` unless the fitted-on cutoffs hold every calendar month: on
-    four months of data (November to February) the test's January is a month no tree
-    and no coefficient has seen, and the logistic baseline read it as a far-off 1 (mean
-    prediction 3% at 47% churn)."""
-    if SEASON_SPEC.name not in built.frame or len({c.month for c in fit_on}) == MONTHS:
+    """Without `cutoff_month` unless the fitted-on cutoffs hold every calendar month in
+    `SEASON_YEARS` years: on four months of data (November to February) the test's
+    January is a month no tree and no coefficient has seen, and the logistic baseline
+    read it as a far-off 1 (mean prediction 3% at 47% churn); on twelve, each month is
+    one date's churn rate, no season."""
+    years = {month: {c.year for c in fit_on if c.month == month} for month in range(1, 13)}
+    seen = all(len(years[month]) >= SEASON_YEARS for month in years)
+    if SEASON_SPEC.name not in built.frame or seen:
         return built
     specs = [spec for spec in built.specs if spec.name != SEASON_SPEC.name]
     return replace(built, frame=built.frame.drop(columns=SEASON_SPEC.name), specs=specs)

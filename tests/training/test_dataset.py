@@ -243,13 +243,17 @@ def test_assemble_keeps_exactly_the_eligible_observed_rows_once_each():
     assert set(data.names) <= set(data.frame)
 
 
-def test_the_cutoff_month_is_a_feature_only_when_training_saw_every_month():
-    """Four months of data: the test's January is a month no tree or coefficient saw."""
+def test_the_cutoff_month_is_a_feature_only_when_training_saw_every_month_twice():
+    """Four months of data: the test's January is a month no tree or coefficient saw.
+    Twelve: each month is one date (AdventureWorks' 2021-09 at 99.8% churn carried to
+    the 2022-09 test, ROC AUC 0.59 against 0.73 without it). Two years tell a season."""
     tables = random_tables(3)
     few = assemble(tables, _config(), CUTOFFS, fit_on=CUTOFFS[:2])
     assert "cutoff_month" not in few.names and "cutoff_month" not in few.frame
-    year = [pd.Timestamp("2023-01-31") + pd.offsets.MonthEnd(k) for k in range(12)]
-    every = assemble(tables, _config(), year, fit_on=year)
+    months = [pd.Timestamp("2022-01-31") + pd.offsets.MonthEnd(k) for k in range(24)]
+    year = assemble(tables, _config(), months[12:], fit_on=months[12:])
+    assert "cutoff_month" not in year.names and "cutoff_month" not in year.frame
+    every = assemble(tables, _config(), months, fit_on=months)
     assert "cutoff_month" in every.names and "cutoff_month" in every.frame
 
 
