@@ -383,7 +383,7 @@ def score(
         console.print(f"[yellow]note:[/] {result.unlabelled.note()}", highlight=False)
     if (unvalued := unvalued_note(result.unvalued, result.rows)) is not None:
         console.print(f"[yellow]note:[/] {unvalued}", highlight=False)
-    if (buried := buried_note(result.riskiest)) is not None:
+    if (buried := buried_note(result.first_listed)) is not None:
         console.print(f"[yellow]note:[/] {buried}", highlight=False)
     if len(job.left_out):
         why = left_out.summary(job.left_out, run)
@@ -550,10 +550,10 @@ def worklist(
             raise NoScoresError(f"{error} (the score store read: {where})") from None
         batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
         if batch is not None and sort == "value_at_risk":
-            riskiest = store.riskiest_listed(engine, batch["id"], first=CALL_LIST)
+            first = store.first_listed(engine, batch["id"], first=CALL_LIST)
             for said in (  # what a list by value at risk hides
                 unvalued_note(store.unvalued(engine, batch["id"]), batch["rows"]),
-                buried_note(riskiest) if band is None else None,
+                buried_note(first) if band is None else None,
             ):
                 if said is not None:
                     make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")

@@ -142,8 +142,8 @@ class BatchResult:
     """Customers whose value is unknown (a blank value column): no value at risk."""
     unlabelled: Unlabelled | None = None
     """How the customers of an unlabelled value scored beside the labelled ones."""
-    riskiest: store.RiskiestListed | None = None
-    """Where the worklist by value at risk lists the riskiest band (`buried_note`)."""
+    first_listed: store.FirstListed | None = None
+    """How the worklist by value at risk begins, by risk (`buried_note`)."""
 
     @property
     def per_second(self) -> float:
@@ -214,7 +214,7 @@ class Job:
         )
         shown = store.latest_batch(engine, model_name=self.champion.name)
         movement = store.movement(engine, batch_id)
-        riskiest = store.riskiest_listed(engine, batch_id, first=CALL_LIST)
+        first = store.first_listed(engine, batch_id, first=CALL_LIST)
         engine.dispose()
         return BatchResult(
             batch_id=batch_id,
@@ -228,7 +228,7 @@ class Job:
             row_number_ids=self.row_number_ids,
             unvalued=int(np.isnan(np.asarray(ranked["value"], dtype=np.float64)).sum()),
             unlabelled=_unlabelled(probability, self.unlabelled),
-            riskiest=riskiest,
+            first_listed=first,
         )
 
 

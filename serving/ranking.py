@@ -44,10 +44,10 @@ from features.registry import FeatureSpec
 from features.tables import Tables, nan_to_zero, numbers
 
 if TYPE_CHECKING:
-    from serving.store import RiskiestListed
+    from serving.store import FirstListed
 
 if TYPE_CHECKING:
-    from serving.store import RiskiestListed
+    from serving.store import FirstListed
 
 BANDS = ("low", "medium", "high")
 TIERS = ("most_valuable", "most_growable", "below_zero", "standard")
@@ -274,26 +274,27 @@ CALL_LIST = 200
 week?"), where its riskiest customers should be."""
 
 
-def buried_note(found: RiskiestListed | None) -> str | None:
-    """When value at risk lists fewer than half of the riskiest band that would fit among
-    its first `CALL_LIST`: value outweighs risk. A bank's yearly turnover (1.5M beside a
-    new account's 200) put none of 47 medium-risk accounts in a top 200 of 1% risks; a
-    telecom value read from the month its lapsing customers fell silent (0) listed 4
-    customers at 72-81% risk 863rd to 866th of 890."""
-    if found is None or found.listed * 2 >= min(found.customers, found.first):
+def buried_note(found: FirstListed | None) -> str | None:
+    """When most of a worklist's first `CALL_LIST` by value at risk are low-risk while
+    riskier customers wait below: value outweighs risk. A bank's yearly turnover (1.5M
+    beside a new account's 200) put none of 47 medium-risk accounts in a top 200 of 1%
+    risks; a telecom value read from the month its lapsing customers fell silent (0)
+    listed 4 customers at 72-81% risk 863rd to 866th of 890."""
+    if found is None or found.low * 2 <= found.first or found.riskier_listed >= found.riskier:
         return None
     one = found.valueless == 1
     valueless = (
-        f"; {found.valueless:,} of them {'has' if one else 'have'} a value of 0 or none, and "
+        f"; {found.valueless:,} of those {'has' if one else 'have'} a value of 0 or none, and "
         f"{'is' if one else 'are'} listed after every customer of some value"
         if found.valueless
         else ""
     )
     return (
-        f"the first {found.first} by value at risk hold {found.listed:,} of the batch's "
-        f"{found.customers:,} {found.band}-risk customers: their value outweighs their risk "
-        f"(is the value a margin, and of the period before they went quiet?){valueless}; "
-        "`--sort probability` (sort=probability in the API) ranks everyone by risk"
+        f"the first {found.first} by value at risk are mostly low-risk ({found.low:,}) and hold "
+        f"{found.riskier_listed:,} of the batch's {found.riskier:,} medium- and high-risk "
+        "customers: their value outweighs their risk (is the value a margin, and of the "
+        f"period before they went quiet?){valueless}; `--sort probability` "
+        "(sort=probability in the API) ranks everyone by risk"
     )
 
 

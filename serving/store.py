@@ -485,43 +485,42 @@ def unvalued(engine: Engine, batch_id: int) -> int:
 
 
 @dataclass(frozen=True)
-class RiskiestListed:
-    """Where value at risk lists a batch's riskiest band (`riskiest_listed`)."""
+class FirstListed:
+    """How the first rows of a batch's worklist by value at risk split by risk
+    (`first_listed`)."""
 
-    band: str
-    customers: int
-    """of the band in the batch"""
-    listed: int
-    """of them among the worklist's first `first` by value at risk"""
-    valueless: int
-    """of them with a value of 0 or none, listed after every customer of some value"""
     first: int
+    """rows looked at (fewer in a smaller batch)"""
+    low: int
+    """low-risk customers among them"""
+    riskier: int
+    """medium- and high-risk customers in the batch"""
+    riskier_listed: int
+    """of them among the first rows"""
+    valueless: int
+    """of them with a value of 0 or none: listed after every customer of some value"""
 
 
-def riskiest_listed(engine: Engine, batch_id: int, *, first: int) -> RiskiestListed | None:
-    """How many of the batch's riskiest band present (high, else medium) the worklist by
-    value at risk lists among its first `first`; None when neither band has anyone."""
+def first_listed(engine: Engine, batch_id: int, *, first: int) -> FirstListed:
+    """The first `first` rows of the batch's worklist by value at risk, by risk band."""
+    riskier = scores.c.band.in_(("medium", "high"))
+    batch = scores.c.batch_id == batch_id
+    valueless = sa.or_(scores.c.value.is_(None), scores.c.value <= 0)
     with engine.connect() as conn:
-        counts = dict(
-            conn.execute(
-                sa.select(scores.c.band, sa.func.count())
-                .where(scores.c.batch_id == batch_id)
-                .group_by(scores.c.band)
-            ).all()
-        )
-        band = next((b for b in ("high", "medium") if counts.get(b)), None)
-        if band is None:
-            return None
-        valueless = conn.execute(
-            sa.select(sa.func.count()).where(
-                scores.c.batch_id == batch_id,
-                scores.c.band == band,
-                sa.or_(scores.c.value.is_(None), scores.c.value <= 0),
-            )
-        ).scalar_one()
-    top = worklist(engine, limit=first, batch_id=batch_id)
-    listed = sum(row["band"] == band for row in top)
-    return RiskiestListed(band, int(counts[band]), listed, int(valueless), first)
+        counts = conn.execute(
+            sa.select(
+                sa.func.count().filter(riskier).label("riskier"),
+                sa.func.count().filter(riskier & valueless).label("valueless"),
+            ).where(batch)
+        ).one()
+    top = [row["band"] for row in worklist(engine, limit=first, batch_id=batch_id)]
+    return FirstListed(
+        first=len(top),
+        low=top.count("low"),
+        riskier=int(counts.riskier),
+        riskier_listed=len(top) - top.count("low"),
+        valueless=int(counts.valueless),
+    )
 
 
 def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement | None:

@@ -220,27 +220,23 @@ def test_ties_of_probability_follow_the_models_margin_before_the_id(engine):
     assert "margin" not in listed[0]
 
 
-def test_where_value_at_risk_lists_the_riskiest_band(engine):
-    """Of 5 high-risk customers of little value (one of none), value at risk lists 1 in
-    its first 3: the note's counts (`serving.ranking.buried_note`)."""
+def test_how_the_worklist_by_value_at_risk_begins_by_risk(engine):
+    """Of 5 riskier customers of little value (one of none, one of 0), value at risk
+    lists 1 in its first 3, beside 2 low-risk ones: the note's counts
+    (`serving.ranking.buried_note`)."""
     rows = _rows(12)
     for row in rows:
         row |= {"band": "low", "value": 1000.0, "value_at_risk": 10.0 * row["customer_id"]}
-    for i, value in zip((0, 1, 2, 3, 11), (0.0, None, 5.0, 5.0, 1000.0), strict=True):
-        rows[i] |= {
-            "band": "high",
-            "value": value,
-            "value_at_risk": None if value is None else 0.9 * value,
-        }
+    riskier = zip((0, 1, 2, 3, 11), (0.0, None, 5.0, 5.0, 1000.0), strict=True)
+    for i, value in riskier:
+        at_risk = None if value is None else 0.9 * value
+        rows[i] |= {"band": "high" if i % 2 else "medium", "value": value, "value_at_risk": at_risk}
     rows[11]["value_at_risk"] = 900.0
     batch_id = _write(engine, rows)
-    found = store.riskiest_listed(engine, batch_id, first=3)
-    assert found == store.RiskiestListed("high", 5, 1, 2, 3)
-    medium_only = [row | {"band": "medium" if row["band"] == "high" else "low"} for row in rows]
-    other = _write(engine, medium_only, version="2")
-    assert store.riskiest_listed(engine, other, first=3).band == "medium"
-    calm = _write(engine, [row | {"band": "low"} for row in rows], version="3")
-    assert store.riskiest_listed(engine, calm, first=3) is None
+    found = store.first_listed(engine, batch_id, first=3)
+    assert found == store.FirstListed(first=3, low=2, riskier=5, riskier_listed=1, valueless=2)
+    small = store.first_listed(engine, batch_id, first=50)
+    assert (small.first, small.riskier_listed) == (12, 5)
 
 
 def test_bad_queries_are_refused(engine):
