@@ -22,6 +22,7 @@ import pandas as pd
 
 import mlflow
 from churn.model import ChurnModel
+from churn.trained_rows import TrainedRows
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import label_churn
 from features.levels import texts
@@ -177,6 +178,8 @@ class Job:
     new customers): scored, never trained on."""
     rate_note: str | None = None
     """How a labelled file's own churn rate differs from the model's (`label_rate_note`)."""
+    trained_note: str | None = None
+    """How many scored customers the model was fitted on (`trained_rows_note`)."""
 
     @property
     def rows(self) -> int:
@@ -272,6 +275,7 @@ def prepare(
         segments=segments_of(champion.model.specs, config),
         cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
         rate_note=label_rate_note(champion.model.info, tables, config),
+        trained_note=trained_rows_note(champion.model.info, tables, features),
         left_out=left_out,
         left_out_said={reason: words(reason, config) for reason in left_out.unique()},
         row_number_ids=tables.numbered_ids,
@@ -305,6 +309,29 @@ def label_rate_note(info: Mapping[str, Any], tables: Tables, config: RunConfig) 
         f"at risk run {'high' if model_rate > rate else 'low'} by about as much; where the "
         f"training file was a sample drawn otherwise, set label.population_rate: "
         f"{rate:.3g} and retrain"
+    )
+
+
+def trained_rows_note(
+    info: Mapping[str, Any], tables: Tables, features: pd.DataFrame
+) -> str | None:
+    """The note on scored customers whose very rows a labelled snapshot's model was
+    fitted on (`churn.trained_rows`): their probabilities are no prediction (a hotel's
+    training file scored again listed 287 bookings high risk, 141 of them fitted).
+    None for other customers, and for a model that kept no rows."""
+    trained = TrainedRows.from_info(info.get("trained_rows"))
+    if trained is None or not len(features):
+        return None
+    scored = tables.customers[tables.customers["customer_id"].isin(features["customer_id"])]
+    found = trained.count_in(scored)
+    if not found:
+        return None
+    about = "about " if trained.every > 1 else ""
+    return (
+        f"{about}{found:,} of the {len(features):,} scored customers are rows the model was "
+        f"trained on ({trained.rows:,} in all): their probabilities are fitted, not "
+        "predicted, as the model learned from these very rows' labels; score a file of "
+        "customers it has not seen (a later extract, a holdout) for predictions"
     )
 
 

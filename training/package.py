@@ -11,6 +11,7 @@ import pandas as pd
 from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
 from churn.sides import churn_sides
+from churn.trained_rows import TrainedRows
 from features.contract import RunConfig
 from features.lifecycle import ANNIVERSARY_SPEC, TENURE_SPEC
 from features.registry import safer_when
@@ -37,7 +38,9 @@ def package_model(
     placeholders the loader read as unknown in numeric attributes (`Tables.unknown_texts`:
     a posted customer may send them alike), and the customers file's columns it does not
     read (`Tables.unread_columns`: posted live with the file's own keys, they are ignored,
-    not misspellings). The run's notes travel with it (`training/caveats.py`)."""
+    not misspellings), and a labelled snapshot's fitted-on rows (`churn.trained_rows`:
+    the training file scored again is no prediction). The run's notes travel with it
+    (`training/caveats.py`)."""
     end = data_end(tables)
     fitted = outcome.fitted
     if fitted is None:
@@ -84,6 +87,7 @@ def package_model(
         ),
         "population_shift": shift,
         "training_churn_rate": float(rows["churned"].mean()) if len(rows) else None,
+        "trained_rows": _trained_rows(config, rows, tables),
     }
     model = ChurnModel(
         booster=fitted.booster,
@@ -114,6 +118,17 @@ def population_shift(config: RunConfig, rows: pd.DataFrame) -> dict[str, float] 
         "sample_rate": float(rows["churned"].mean()),
         "population_rate": float(label.population_rate),
     }
+
+
+def _trained_rows(config: RunConfig, rows: pd.DataFrame, tables: Tables) -> dict[str, Any] | None:
+    """A labelled snapshot's fitted-on customers-table rows (`churn.trained_rows`), so
+    that `churn score` of the training file says whose probabilities are fitted; None
+    over time, where every cutoff's customers are scored again by design."""
+    if config.churn.definition != "label_column":
+        return None
+    customers = tables.customers
+    fitted = customers[customers["customer_id"].isin(rows["customer_id"])]
+    return TrainedRows.of(fitted).as_info()
 
 
 def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:

@@ -534,10 +534,10 @@ def percent(share: float, *, digits: int = 0) -> str:
 
 COMEBACK_SHARE = 0.5
 """From this share of the labelled churners active again within one usual gap after
-their horizon (`training.comebacks`), the label mostly names pauses: real churn has its
-win-backs and seasonal buyers, but fewer than those who stay gone (a simulated
-retailer's 14-17%); past half, the model learns who pauses longest, not who leaves (a
-retailer's 87% at a 90-day horizon: ROC AUC 0.55)."""
+their horizon, or the part of it the data hold (`training.comebacks`), the label mostly
+names pauses: real churn has its win-backs and seasonal buyers, but fewer than those who
+stay gone (a simulated retailer's 14-17%); past half, the model learns who pauses
+longest, not who leaves (a retailer's 85-87% at a 90-day horizon: ROC AUC 0.55)."""
 
 
 def _comeback_caveats(report: dict[str, Any]) -> list[str]:
@@ -549,11 +549,14 @@ def _comeback_caveats(report: dict[str, Any]) -> list[str]:
         return []
     usage = back["activity"] == "usage"
     horizon, span = back["horizon_days"], math.ceil(back["gap_p90_days"])
+    # a run logged before follow-ups shorter than the usual gap counted had only that
+    shortest, longest = back.get("follow_up_min_days", span), back.get("follow_up_max_days", span)
+    follow = f"{shortest}" if shortest == longest else f"{shortest} to {longest}"
     said = (
         f"{percent(back['share'])} of the churners labelled at the cutoffs "
-        f"({back['returned']:,} of {back['churners']:,} with {span} days of data after their "
-        f"horizon) {'were active' if usage else 'bought'} again within {span} days after "
-        f"their {horizon}-day horizon (customers' usual gap between "
+        f"({back['returned']:,} of {back['churners']:,} with {follow} days of data after "
+        f"their horizon) {'were active' if usage else 'bought'} again within {follow} days "
+        f"after their {horizon}-day horizon (customers' usual gap between "
         f"{'active days' if usage else 'purchases'}: median {back['gap_median_days']:.0f} "
         f"days, 90% under {span}): "
     )

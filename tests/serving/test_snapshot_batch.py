@@ -10,7 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+import serving.batch
+from churn.cli import app
 from churn.model import ChurnModel, shifted_to
 from features.contract import load_config
 from features.registry import plain_number
@@ -165,6 +168,42 @@ def test_customers_whose_label_is_unlabelled_are_scored_and_never_trained_on(tra
     trained_on = set(run_protocol(load_tables(run), run).data.frame["customer_id"])
     assert len(trained_on) == len(customers) - len(joined)
     assert not set(ids[joined]) & trained_on
+
+
+def test_scoring_the_training_file_says_how_many_customers_were_fitted_on(trained, tmp_path):
+    """A hotel's training file scored again listed 287 bookings high risk, 60% of its
+    scored rows training rows, with no word: the note counts them; a later extract of the
+    same rows, labels blank, counts every row fitted on; other customers get no note."""
+    champion, source = trained
+    config = load_config(source)
+    fitted = set(run_protocol(load_tables(config), config).train["customer_id"])
+    job = _prepare(source, champion, tmp_path)
+    again = len(fitted & set(job.features["customer_id"]))
+    assert 0 < again < job.rows
+    assert job.trained_note == (
+        f"{again:,} of the {job.rows:,} scored customers are rows the model was trained on "
+        f"({len(fitted):,} in all): their probabilities are fitted, not predicted, as the "
+        "model learned from these very rows' labels; score a file of customers it has not "
+        "seen (a later extract, a holdout) for predictions"
+    )
+    customers = pd.read_csv(source.with_name("customers.csv"))
+    unlabelled = _extract(source, "unlabelled.csv", customers.assign(Churn=None))
+    assert _prepare(unlabelled, champion, tmp_path).trained_note.startswith(
+        f"{len(fitted):,} of the {len(customers):,} scored customers are rows"
+    )
+    others = customers.assign(customerID=customers["customerID"].str.replace("C", "N"))
+    assert _prepare(_extract(source, "others.csv", others), champion, tmp_path).trained_note is None
+
+
+def test_churn_score_says_the_fitted_customers_in_one_note(trained, tmp_path, monkeypatch):
+    champion, source = trained
+    monkeypatch.setattr(serving.batch, "load_champion", lambda name, uri: champion)
+    monkeypatch.setenv("CHURN_DATABASE_URL", f"sqlite:///{tmp_path}/scores.db")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["score", "--config", str(source)])
+    assert result.exit_code == 0, result.output
+    (note,) = [line for line in result.output.splitlines() if "the model was trained on" in line]
+    assert note.startswith("note: ") and "probabilities are fitted, not predicted" in note
 
 
 def _unfilled(model: ChurnModel, features: pd.DataFrame) -> np.ndarray:

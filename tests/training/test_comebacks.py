@@ -35,14 +35,17 @@ def _purchases() -> pd.DataFrame:
 def test_a_churner_back_within_a_usual_gap_after_the_horizon_is_counted():
     """At 2024-01-15 (horizon 30, to 02-14) a, b and c churned: a bought again on 03-01,
     within the 94-day usual gap after it; b never; c only on 06-20, past it (a win-back,
-    not a pause). At 2024-05-15 the horizon ends 06-14, 94 days after which lie past the
-    data's end: too little after it to tell, so a is not counted there."""
+    not a pause). At 2024-05-15 the horizon ends 06-14 and the data 16 days later: short
+    of a usual gap but over the median (7.5), so a is followed those 16 days, and did
+    not buy in them."""
     tables = make_tables(transaction_frame=_purchases(), as_of=END)
     found = comebacks(CHURNERS, tables, ChurnSpec(horizon_days=30, active_window_days=90))
     assert found == {
-        "churners": 3,
+        "churners": 4,
         "returned": 1,
-        "share": pytest.approx(1 / 3),
+        "share": 0.25,
+        "follow_up_min_days": 16,
+        "follow_up_max_days": 94,
         "gap_median_days": 7.5,
         "gap_p90_days": pytest.approx(94.0),
         "horizon_days": 30,
@@ -50,9 +53,22 @@ def test_a_churner_back_within_a_usual_gap_after_the_horizon_is_counted():
     }
 
 
-def test_no_churner_with_a_usual_gap_of_data_after_the_horizon_counts_nothing():
+def test_a_churner_back_within_the_follow_up_the_data_hold_is_counted():
+    """No cutoff has a full usual gap (94 days) after its horizon, yet churners return:
+    a shop with a 476-day gap lost the note on 11 monthly cutoffs while 90% came back.
+    At 2024-04-01 (horizon 30, to 05-01) the data hold 60 days more: c's 06-20 is in."""
     tables = make_tables(transaction_frame=_purchases(), as_of=END)
-    late = CHURNERS[CHURNERS["cutoff"] == "2024-05-15"]
+    late = pd.DataFrame({"customer_id": ["b", "c"], "cutoff": pd.to_datetime(["2024-04-01"] * 2)})
+    found = comebacks(late, tables, ChurnSpec(horizon_days=30))
+    assert (found["churners"], found["returned"], found["share"]) == (2, 1, 0.5)
+    assert (found["follow_up_min_days"], found["follow_up_max_days"]) == (60, 60)
+
+
+def test_no_churner_with_the_median_gap_of_data_after_the_horizon_counts_nothing():
+    """At 2024-05-25 the horizon ends 06-24, 6 days before the data's: under the median
+    gap (7.5), too little after it to tell."""
+    tables = make_tables(transaction_frame=_purchases(), as_of=END)
+    late = pd.DataFrame({"customer_id": ["a"], "cutoff": pd.to_datetime(["2024-05-25"])})
     assert comebacks(late, tables, ChurnSpec(horizon_days=30)) is None
     assert comebacks(CHURNERS.head(0), tables, ChurnSpec(horizon_days=30)) is None
 
@@ -72,7 +88,7 @@ def test_a_usage_log_counts_usage_events_not_purchases():
         customer_frame=customers(list(DAYS)), transaction_frame=bought, events=used, as_of=END
     )
     found = comebacks(CHURNERS, tables, ChurnSpec(horizon_days=30, activity="usage"))
-    assert (found["returned"], found["churners"], found["activity"]) == (1, 3, "usage")
+    assert (found["returned"], found["churners"], found["activity"]) == (1, 4, "usage")
 
 
 def test_a_horizon_shorter_than_the_customers_pauses_is_noted_with_the_model(tmp_path):

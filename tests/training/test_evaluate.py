@@ -713,6 +713,30 @@ def test_churners_who_mostly_come_back_within_a_usual_gap_are_said():
     assert caveats({**report, "returning_churners": fewer}) == []
 
 
+def test_churners_followed_for_less_than_a_usual_gap_say_the_follow_up_used():
+    """A shop's gap of 476 days: its later cutoffs had 183 days of data after the
+    horizon, the earliest the whole gap, and the note says the range it counted in."""
+    back = {
+        "churners": 31417,
+        "returned": 21265,
+        "share": 21265 / 31417,
+        "follow_up_min_days": 183,
+        "follow_up_max_days": 456,
+        "gap_median_days": 166.0,
+        "gap_p90_days": 476.0,
+        "horizon_days": 90,
+        "activity": "purchases",
+    }
+    report = {"churn_rate": 0.3, "n_customers": 5000, "model": {"roc_auc": 0.8}, "baselines": {}}
+    (note,) = caveats({**report, "returning_churners": back})
+    assert note.startswith(
+        "68% of the churners labelled at the cutoffs (21,265 of 31,417 with 183 to 456 days "
+        "of data after their horizon) bought again within 183 to 456 days after their 90-day "
+        "horizon (customers' usual gap between purchases: median 166 days, 90% under 476)"
+    )
+    assert note.endswith("consider horizon_days: 480 or more")
+
+
 def test_labelled_customers_with_no_record_by_the_snapshot_are_counted_and_said():
     """A MOOC's 63,176 of 120,542 labelled enrollments had no row in the log: train left
     them out unsaid (its test was 20% of the rest); only `churn score` told of them."""

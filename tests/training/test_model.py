@@ -69,6 +69,12 @@ def test_the_model_keeps_the_placeholders_the_loader_read_as_unknown(trained):
     assert trained.model.info["unknown_texts"] == {}
 
 
+def test_a_model_over_time_keeps_no_training_rows(trained):
+    """Every cutoff's customers are scored again by design: only a labelled snapshot's
+    model keeps its fitted-on rows (`churn.trained_rows`), for `churn score` to count."""
+    assert trained.model.info["trained_rows"] is None
+
+
 # -- behaviour: customers written by hand, scored from raw tables -------------------------------
 
 

@@ -1,0 +1,50 @@
+"""A labelled snapshot's fitted-on rows, known again when scored (`churn.trained_rows`)."""
+
+import pytest
+
+import churn.trained_rows as trained_rows
+from churn.trained_rows import TrainedRows
+from tests.frames import customers
+
+
+def _file(ids: list[int], *, label: list[object] | None = None):
+    return customers(
+        ids,
+        signup=["2023-01-05"] * len(ids),
+        plan=[f"p{i % 3}" for i in ids],
+        charges=[10.0 + i for i in ids],
+        label=label if label is not None else [i % 2 == 0 for i in ids],
+    )
+
+
+def test_the_training_rows_are_found_again_whatever_their_label_or_column_order():
+    """Rows 1-4 were fitted on; scoring 3-6 finds 3 and 4, with their labels blanked
+    (a later extract not yet labelled) and the columns reordered."""
+    kept = TrainedRows.of(_file([1, 2, 3, 4]))
+    later = _file([3, 4, 5, 6], label=[None] * 4)
+    assert (kept.rows, kept.every) == (4, 1)
+    assert kept.count_in(later[list(reversed(later.columns))]) == 2
+
+
+def test_another_extract_of_other_customers_or_changed_rows_matches_none():
+    """Row numbers as ids repeat across files: the row, not the id, is the training row."""
+    kept = TrainedRows.of(_file([1, 2, 3, 4]))
+    changed = _file([1, 2, 3, 4]).assign(charges=lambda f: f["charges"] + 1)
+    assert kept.count_in(changed) == 0
+    assert kept.count_in(_file([7, 8])) == 0
+
+
+def test_past_the_kept_rows_a_fixed_share_is_kept_and_the_count_scaled(monkeypatch):
+    """The model keeps at most `KEPT_ROWS` hashes: 1,000 rows over a limit of 100 keep
+    those whose hash is a multiple of 10, and the count found among them is scaled."""
+    monkeypatch.setattr(trained_rows, "KEPT_ROWS", 100)
+    kept = TrainedRows.of(_file(list(range(1000))))
+    assert (kept.rows, kept.every) == (1000, 10) and 50 < len(kept.hashes) < 150
+    found = kept.count_in(_file(list(range(500, 1500))))
+    assert found % 10 == 0 and found == pytest.approx(500, rel=0.3)
+
+
+def test_a_model_that_kept_no_rows_reads_as_none():
+    kept = TrainedRows.of(_file([1, 2]))
+    assert TrainedRows.from_info(None) is None
+    assert TrainedRows.from_info(kept.as_info()).count_in(_file([2])) == 1
