@@ -63,7 +63,7 @@ from features.contract import (
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attribute
-from features.label_values import conventional
+from features.label_values import conventional, marks_stayers
 from features.levels import likely_meant, name_words, same_but_case, similar_name
 from features.returns import line_total, match_lines
 from features.tables import (
@@ -2803,8 +2803,13 @@ def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
     stayers whatever its share, and one marking most rows as churned likely does too
     (Orange's `positive: -1` trained on 92.8% "churn" without a word), unless it
     conventionally means churned: an ISP's `positive: 1` churned 55.4% and was told to
-    mean 0, the model of who stays (`features/label_values.py`)."""
+    mean 0, the model of who stays (`features/label_values.py`). A label named as
+    staying turns its flags around (`_warn_staying_name`)."""
     other = next(value for value in labels.counts if value != labels.positive)
+    if (flipped := marks_stayers(labels.column, labels.positive, other)) is not None:
+        if flipped:
+            _warn_staying_name(table, labels, other)
+        return
     said = conventional(labels.positive, other)
     if said == "churned" or (said is None and labels.churned * 2 <= labels.rows):
         return
@@ -2815,6 +2820,22 @@ def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
         f"positive: {labels.positive} marks {labels.churned / labels.rows:.1%} of the rows "
         f"({labels.churned:,} of {labels.rows:,}) as churned{usually if said else ''}; "
         f"did you mean {other}?",
+    )
+
+
+def _warn_staying_name(table: _Table, labels: LabelCounts, other: str) -> None:
+    """A label named as staying (`is_retained`) with `positive` its yes marks the
+    customers who stayed as churners: a hotel's `is_retained` with `positive: True`
+    trained a model of who stays (ROC AUC 0.98), its worklist the bookings that stay. A
+    warning, not an error: the name is a guess from its words, the values are the user's
+    own (a `retention_7` may well be 1 for "lost by day 7"), and an error would leave no
+    way past it but renaming the file's column."""
+    table.warning(
+        "label",
+        labels.churned,
+        f"label '{labels.column}' reads as staying, and positive: {labels.positive} marks "
+        f"the customers it says stayed as churners ({labels.churned:,} of "
+        f"{labels.rows:,} rows): did you mean positive: {other}?",
     )
 
 

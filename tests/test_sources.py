@@ -1726,6 +1726,38 @@ def test_values_of_no_convention_are_warned_only_when_most_rows_churn(tmp_path):
         )
 
 
+def test_a_staying_label_name_with_a_yes_positive_is_warned(tmp_path):
+    """A hotel's `is_retained` (not cancelled) with `positive: True` validated as a 46%
+    churn rate and trained a model of who stays (ROC AUC 0.98) without a word."""
+    issue = _label_issue(
+        tmp_path, ["True", "False", "False", "False"], "True", column="is_retained"
+    )
+    assert issue.level == "warning"
+    assert issue.message == (
+        "label 'is_retained' reads as staying, and positive: True marks the customers it "
+        "says stayed as churners (1 of 4 rows): did you mean positive: False?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "positive"),
+    [
+        ("is_retained", ["True", "False", "False", "False"], False),  # no flip: said nothing
+        ("Active", [0, 1, 1, 1], 0),
+        ("is_canceled", [1, 0, 0, 0], 1),
+        ("Exited", [1, 0, 0, 0], 1),
+        ("Attrition_Flag", ["Attrited Customer", "Existing Customer"] * 2, "Attrited Customer"),
+    ],
+)
+def test_a_staying_name_with_its_no_positive_or_a_churning_name_passes_silently(
+    tmp_path, column, values, positive
+):
+    customers = customers_frame().assign(**{column: values})
+    specs = {"customers": {"label": {"column": column, "positive": positive}}}
+    tables, report = check(tmp_path, customers=customers, specs=specs)
+    assert tables is not None and report.warnings == []
+
+
 def _read_unlabelled(config, *, rows: int) -> tuple[Tables, Issue]:
     """The extract as `churn score` reads it: no error, no label, and the one warning,
     on the label column, that says why."""
