@@ -64,7 +64,7 @@ from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable
 from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attribute
 from features.label_values import conventional, marks_stayers
-from features.levels import likely_meant, name_words, same_but_case, similar_name
+from features.levels import likely_meant, name_words, similar_name
 from features.returns import line_total, match_lines
 from features.tables import (
     DAY,
@@ -802,11 +802,12 @@ def _customers_as_read(
     (`label_optional`), with every attribute under `attributes: all`."""
     label = spec.label.column if spec.label is not None else None
     if label_optional and label is not None and label not in available:
-        # a label that differs by case is misspelt, not absent: validate must not pass it
-        if (meant := same_but_case(label, available)) is not None:
-            table.error("label", 0, f"not in the file; did you mean {meant!r}?")
+        # a misspelt label is no fresh extract: validate and score refuse what train does
+        # (`is_cancelled` for the file's `is_canceled` passed validate with exit 0)
+        if (meant := _did_you_mean(label, available, renumbered=False)) != "":
+            table.error("label", 0, f"not in the file{meant}")
             return None
-        # a merely similar one (another horizon's churned_30d) may be another column
+        # one of another number (another horizon's churned_30d) is another column
         close = similar_name(label, available)
         also = f" ({close!r} is another column, not read)" if close else ""
         table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
@@ -1363,11 +1364,11 @@ def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -
     return not missing
 
 
-def _did_you_mean(name: str, available: list[str]) -> str:
+def _did_you_mean(name: str, available: list[str], *, renumbered: bool = True) -> str:
     """' (did you mean ...?)' for a configured column the file names otherwise, as live
-    scoring says of a posted key (`likely_meant`); spacing is invisible on a terminal,
-    so a name differing only in it says so."""
-    meant = likely_meant(name, available)
+    scoring says of a posted key (`likely_meant`, whose `renumbered` it passes on);
+    spacing is invisible on a terminal, so a name differing only in it says so."""
+    meant = likely_meant(name, available, renumbered=renumbered)
     if meant is None:
         return ""
     spaced = ", spaced otherwise" if name.split() == meant.split() else ""

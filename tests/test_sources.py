@@ -1783,6 +1783,42 @@ def test_a_fresh_extract_without_the_label_column_is_read_for_scoring(tmp_path):
     assert active_only(features, tables, snapshot, pd.Timestamp("2024-06-30")).equals(features)
 
 
+@pytest.mark.parametrize(
+    ("configured", "written", "meant"),
+    [
+        ("is_cancelled", "is_canceled", "'is_canceled'"),  # a hotel file: exit 0 at validate
+        ("churn", "Churn", "'Churn'"),
+        ("Call Failure", "Call  Failure", "'Call  Failure', spaced otherwise"),
+    ],
+)
+def test_a_misspelt_label_column_is_an_error_where_a_fresh_extract_is_read(
+    tmp_path, configured, written, meant
+):
+    """`churn score` and `churn validate` refuse a label column the file spells otherwise,
+    as training does: read as absent it passed as a fresh extract with exit 0."""
+    customers = customers_frame().assign(**{written: ["Yes", "No", "No", "Yes"]})
+    specs = {"customers": {"label": {"column": configured, "positive": "Yes"}}}
+    config = load_config(write_dataset(tmp_path, customers=customers, specs=specs))
+    tables, report = validate(config, label_optional=True)
+    assert tables is None
+    issue = only_error(report)
+    assert_located(issue, file="customers.csv", column=configured, rows=0)
+    assert issue.message == f"not in the file (did you mean {meant}?)"
+
+
+def test_a_label_column_of_another_number_is_another_column_of_a_fresh_extract(tmp_path):
+    """Another horizon's `churned_30d` beside the configured `churned_90d` is said, and
+    the file is read as a fresh extract to score."""
+    customers = customers_frame().assign(churned_30d=["Yes", "No", "No", "Yes"])
+    specs = {"customers": {"label": {"column": "churned_90d", "positive": "Yes"}}}
+    config = load_config(write_dataset(tmp_path, customers=customers, specs=specs))
+    tables, report = validate(config, label_optional=True)
+    assert tables is not None and report.errors == []
+    assert only_warning(report).message == (
+        f"not in the file ('churned_30d' is another column, not read): {FRESH_EXTRACT}"
+    )
+
+
 def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path):
     """A holdout ships its label column empty (Cell2Cell's `Churn`): scoring read 'no label
     in 20,000 rows' and "the positive value 'Yes' never occurs; found " (nothing)."""
