@@ -19,6 +19,7 @@ import pandas as pd
 
 from features.activity import to_days
 from features.context import Context
+from features.identifiers import named_as_a_person
 from features.levels import name_words, texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import Tables, numbers
@@ -38,19 +39,19 @@ DeviceAgeMonths are the age of something else."""
 
 
 def personal_attributes(specs: list[FeatureSpec], never: list[str]) -> list[str]:
-    """The attributes named as who a customer is (SeniorCitizen, AgeHH1, Marital_Status)
-    that reasons still show: not in `reasons.never`."""
+    """The attributes named as who a customer is (SeniorCitizen, AgeHH1, Marital_Status,
+    a LastName listed by name, which `attributes: all` leaves out) that reasons still
+    show: not in `reasons.never`."""
     return [
         spec.name
         for spec in specs
-        if spec.mechanism is Mechanism.ATTRIBUTE
-        and spec.name not in never
-        and _personal(name_words(spec.name))
+        if spec.mechanism is Mechanism.ATTRIBUTE and spec.name not in never and _personal(spec.name)
     ]
 
 
-def _personal(words: tuple[str, ...]) -> bool:
-    if not PERSONAL_WORDS.isdisjoint(words):
+def _personal(name: str) -> bool:
+    words = name_words(name)
+    if not PERSONAL_WORDS.isdisjoint(words) or named_as_a_person(name):
         return True
     ages = [i for i, word in enumerate(words) if word == "age"]
     return any(i == 0 or words[i - 1] in OWN_AGE_WORDS for i in ages)
