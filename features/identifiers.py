@@ -51,6 +51,13 @@ CODE_WORDS = frozenset(
 """Last words of a name that make it a code's (`payment_method_id`, `plan_type`,
 `RegionID`, `MEMBER_OCCUPATION_CD`); the last word only: `category_count`, `zone_visits`
 count things."""
+PARTY_WORDS = frozenset(
+    {"agent", "company", "branch", "store", "dealer", "merchant", "vendor", "supplier"}
+    | {"carrier", "partner"}
+)
+"""Last words naming the party a customer deals through, whose numbers are its id: a
+hotel's `agent` and `company` gave 995 reasons such as "agent 240 (typical 196)". The
+last word only: `company_size` and `store_visits` measure."""
 FIRST_CODE_WORDS = frozenset({"cd"})
 """First words that make a name a code's: `CD_OCCUPATION`, as schemas abbreviating code
 write it either side."""
@@ -207,14 +214,14 @@ def _scattered_text(name: str, text: pd.Series) -> NotAnAttribute | None:
 
 
 def _scattered_code(name: str, numbers: pd.Series) -> NotAnAttribute | None:
-    """Whole numbers named a code (`named_like_a_code`) are levels, not a measure, so
+    """Whole numbers named a code (`reads_as_a_code`) are levels, not a measure, so
     the rule for a category's levels holds: too scattered when the model's kept ones
     cover under half the rows. The Club Data Set's AGENT_CODE (4,317 agents in 10,362
     rows, the 100 most frequent on 27%) read as a number gave reasons "AGENT_CODE
     1,219,222", a tree splitting agents as if their numbers measured something; no
     identifier by `_identifier_number` (an agent serves several customers), it is left
     out as scattered text is. Listed by name, it is a categorical (`_numbers_kind`)."""
-    if not named_like_a_code(name) or not (numbers % 1 == 0).all():
+    if not reads_as_a_code(name, numbers):
         return None
     counts = numbers.value_counts()
     covered = _kept_levels_cover(counts)
@@ -257,7 +264,18 @@ def named_like_an_identifier(name: str) -> bool:
 
 
 def named_like_a_code(name: str) -> bool:
-    """A code's word last in the name (`payment_method_id`, `Area code`, `_CD`), or a
-    `CD_` first (`CODE_WORDS`, `FIRST_CODE_WORDS`)."""
+    """A code's or a party's word last in the name (`payment_method_id`, `Area code`,
+    `_CD`, `agent`), or a `CD_` first (`CODE_WORDS`, `PARTY_WORDS`, `FIRST_CODE_WORDS`)."""
     words = name_words(name)
-    return bool(words) and (words[-1] in CODE_WORDS or words[0] in FIRST_CODE_WORDS)
+    if not words:
+        return False
+    return words[-1] in CODE_WORDS | PARTY_WORDS or words[0] in FIRST_CODE_WORDS
+
+
+def reads_as_a_code(name: str, numbers: pd.Series) -> bool:
+    """Whole numbers named a code (`named_like_a_code`), levels rather than a measure;
+    under a party's name, not a 0/1 flag: Telco's `Partner`, 0 and 1 in some exports, says
+    whether a customer has one ("Partner: yes")."""
+    if not named_like_a_code(name) or not len(numbers) or (numbers % 1 != 0).any():
+        return False
+    return name_words(name)[-1] not in PARTY_WORDS or not numbers.isin((0, 1)).all()

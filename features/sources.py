@@ -62,7 +62,7 @@ from features.contract import (
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
-from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attribute
+from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_code
 from features.label_values import conventional, marks_stayers
 from features.levels import likely_meant, name_words, similar_name
 from features.returns import line_total, match_lines
@@ -2693,14 +2693,14 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
 
 
 def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
-    """'categorical' for whole numbers named a code (`named_like_a_code`; BigML's `Area
+    """'categorical' for whole numbers named a code (`reads_as_a_code`; BigML's `Area
     code`: 408, 415, 510 read as a measure gave "Area code 510 (typical 415)" in 15
     reasons, and a tree may split them as if 415 lay between the others; KKBox's
     `payment_method_id` 1-41 gave "payment_method_id 17 (typical 38)"), said in a
     warning; else 'numeric'. However many the codes: the model keeps the most frequent
     levels, and `attributes: all` leaves out codes too scattered for that
     (`identifiers._scattered_code`), as it does text."""
-    if not named_like_a_code(name) or not len(numbers) or (numbers % 1 != 0).any():
+    if not reads_as_a_code(name, numbers):
         return "numeric"
     levels = sorted(numbers.unique())
     shown = ", ".join(f"{level:g}" for level in levels[:5]) + (", ..." if len(levels) > 5 else "")

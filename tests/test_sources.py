@@ -634,6 +634,33 @@ def test_whole_numbers_named_an_id_type_or_region_are_codes_but_counts_stay_nume
     assert warned == {"payment_method_id", "plan_type", "RegionID"}
 
 
+def test_whole_numbers_named_as_a_party_are_codes_but_its_flag_and_measures_stay(tmp_path):
+    """A hotel's `agent` and `company` (ids of travel agents and companies) gave 995
+    reasons such as "agent 240 (typical 196)"; `company_size` measures, and Telco's
+    `Partner` written 0/1 is a flag."""
+    customers = customers_frame().assign(
+        agent=[240, 196, 9, 240],
+        company=[40, None, 40, 67],
+        company_size=[10, 250, 10, 40],
+        Partner=[0, 1, 1, 0],
+    )
+    names = ["agent", "company", "company_size", "Partner"]
+    tables, report = check(
+        tmp_path, customers=customers, specs={"customers": {"attributes": names}}
+    )
+    assert tables is not None and report.errors == []
+    kinds = {name: tables.attributes[name] for name in names}
+    assert kinds == {
+        "agent": "categorical",
+        "company": "categorical",
+        "company_size": "numeric",
+        "Partner": "numeric",
+    }
+    assert list(tables.customers["agent"]) == ["240", "196", "9", "240"]
+    warned = {w.column for w in report.warnings if "named a code" in w.message}
+    assert warned == {"agent", "company"}
+
+
 def test_an_attribute_of_dates_is_left_out_with_a_warning_unless_declared(tmp_path):
     """Customer.csv's `DOB` read as a category gave 4,056 levels a scored customer's
     date was rarely one of: left out of the model, said once; a month ('2024-01') is a

@@ -11,6 +11,7 @@ from features.identifiers import (
     named_like_a_code,
     named_like_an_identifier,
     not_an_attribute,
+    reads_as_a_code,
 )
 from features.levels import MAX_LEVELS
 
@@ -166,6 +167,13 @@ def test_postal_codes_and_coordinates_are_no_attribute(name, kind):
         ("category_count", False),
         ("cds_bought", False),
         ("CDNOW_spend", False),
+        ("agent", True),  # the party a customer deals through: its number is its id
+        ("company", True),
+        ("preferred_store", True),
+        ("Partner", True),
+        ("company_size", False),  # the last word only: measures
+        ("store_visits", False),
+        ("agent_commission", False),
     ],
 )
 def test_a_codes_name(name, expected):
@@ -223,3 +231,14 @@ def test_text_named_as_a_persons_name_or_contact_is_no_attribute_however_few_its
         assert not_an_attribute(name, flag) is None, name
     assert not_an_attribute("email_domain", few) is None
     assert not_an_attribute("Mobile", pd.Series(rng.integers(0, 900, ROWS))) is None  # minutes
+
+
+def test_a_partys_numbers_are_a_code_but_its_0_1_flag_is_not():
+    """A hotel's `agent` (ids of travel agents) gave "agent 240 (typical 196)"; Telco's
+    `Partner`, written 0/1 by some exports, says whether a customer has one."""
+    agents = pd.Series(rng.choice([9.0, 240.0, 196.0, 7.0], ROWS))
+    assert reads_as_a_code("agent", agents)
+    assert not reads_as_a_code("Partner", pd.Series(rng.choice([0.0, 1.0], ROWS)))
+    assert reads_as_a_code("plan_type", pd.Series(rng.choice([0.0, 1.0], ROWS)))  # as before
+    assert not reads_as_a_code("agent", agents + 0.5)  # decimals measure
+    assert not reads_as_a_code("company_size", agents)
