@@ -19,6 +19,7 @@ import pandas as pd
 
 from features.activity import to_days
 from features.context import Context
+from features.identifiers import named_as_a_person
 from features.levels import name_words, texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import Tables, numbers
@@ -38,19 +39,19 @@ DeviceAgeMonths are the age of something else."""
 
 
 def personal_attributes(specs: list[FeatureSpec], never: list[str]) -> list[str]:
-    """The attributes named as who a customer is (SeniorCitizen, AgeHH1, Marital_Status)
-    that reasons still show: not in `reasons.never`."""
+    """The attributes named as who a customer is (SeniorCitizen, AgeHH1, Marital_Status,
+    a LastName listed by name, which `attributes: all` leaves out) that reasons still
+    show: not in `reasons.never`."""
     return [
         spec.name
         for spec in specs
-        if spec.mechanism is Mechanism.ATTRIBUTE
-        and spec.name not in never
-        and _personal(name_words(spec.name))
+        if spec.mechanism is Mechanism.ATTRIBUTE and spec.name not in never and _personal(spec.name)
     ]
 
 
-def _personal(words: tuple[str, ...]) -> bool:
-    if not PERSONAL_WORDS.isdisjoint(words):
+def _personal(name: str) -> bool:
+    words = name_words(name)
+    if not PERSONAL_WORDS.isdisjoint(words) or named_as_a_person(name):
         return True
     ages = [i for i, word in enumerate(words) if word == "age"]
     return any(i == 0 or words[i - 1] in OWN_AGE_WORDS for i in ages)
@@ -63,10 +64,12 @@ def attribute_spec(
     *,
     flag: bool = False,
     capitals: bool = False,
+    year: bool = False,
     words: str | None = None,
 ) -> FeatureSpec:
     """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no",
-    or "Yes"/"No" with `capitals`; `words` name the attribute in reasons ("transactions in
+    or "Yes"/"No" with `capitals`; a `year` reads without a thousands separator
+    ("arrival_date_year 2015"); `words` name the attribute in reasons ("transactions in
     the last 12 months: 20")."""
     # the templates read the value as `{}`, the feature's own (its name may hold '.',
     # ':' or braces), and the words as literal text
@@ -82,9 +85,12 @@ def attribute_spec(
             "float",
             Mechanism.ATTRIBUTE,
             f"Customer attribute '{name}' (numeric{', a 0/1 flag' if flag else ''}).",
-            f"{called}: {{!{'Y' if capitals else 'y'}}}" if flag else f"{said} {{!n}}",
+            f"{called}: {{!{'Y' if capitals else 'y'}}}"
+            if flag
+            else f"{said} {{!{'i' if year else 'n'}}}",
             reason_missing=missing,
-            reason_typical=not flag,
+            # years lie within `TYPICAL_WITHIN` of each other: "(typical 2016)" never shows
+            reason_typical=not flag and not year,
         )
     return FeatureSpec(
         name,
@@ -114,6 +120,26 @@ def _levels(values: pd.Series) -> tuple[str, ...]:
     return tuple(sorted(set(texts(values)) - {None}))
 
 
+YEAR_WORDS = frozenset({"year", "yr"})
+YEARS_FROM, YEARS_TO = 1900, 2100
+"""A numeric attribute named with a word of `YEAR_WORDS`, its values whole numbers
+within these, holds years (`_is_year`)."""
+
+
+def _is_year(name: str, values: pd.Series | np.ndarray) -> bool:
+    """Years by name and values: a hotel's `arrival_date_year` read "2,015" in 1,645
+    reasons; `years_as_customer` (1 to 40) is a count, shown as one."""
+    if YEAR_WORDS.isdisjoint(name_words(name)):
+        return False
+    known = numbers(values)
+    known = known[~np.isnan(known)]
+    return (
+        len(known) > 0
+        and bool((known % 1 == 0).all())
+        and bool(((known >= YEARS_FROM) & (known <= YEARS_TO)).all())
+    )
+
+
 def _is_flag(values: pd.Series | np.ndarray) -> bool:
     known = numbers(values)
     known = known[~np.isnan(known)]
@@ -131,9 +157,16 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
         if kind == "categorical":
             specs.append(attribute_spec(name, kind, levels[name], words=words.get(name)))
         else:
-            flag = _is_flag(_every_value(ctx.tables, name))
+            values = _every_value(ctx.tables, name)
             specs.append(
-                attribute_spec(name, kind, flag=flag, capitals=capitals, words=words.get(name))
+                attribute_spec(
+                    name,
+                    kind,
+                    flag=_is_flag(values),
+                    capitals=capitals,
+                    year=_is_year(name, values),
+                    words=words.get(name),
+                )
             )
     return specs
 

@@ -318,6 +318,15 @@ class _Plain(float):
         return f"{value:.{decimals}f}"
 
 
+class _Year(_Plain):
+    """A year as a calendar writes it ("arrival_date_year 2015", not "2,015", which
+    1,645 reasons of a hotel read); a number that is no whole one as `_Plain` shows it."""
+
+    def __format__(self, spec: str) -> str:
+        value = float(self)
+        return f"{value:.0f}" if value.is_integer() else super().__format__(spec)
+
+
 def plain_number(value: float) -> str:
     """A number as a reason shows it (`{!n}`): in full, never in exponent notation."""
     return format(_Plain(value))
@@ -447,15 +456,16 @@ class _Yearly(float):
         return f"{format(since, spec)} day{'' if since == 1 else 's'} ago"
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYeandgptmw")
+CUSTOM_CONVERSIONS = frozenset("cxyYeandigptmw")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
 class _ReasonFormatter(string.Formatter):
     """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
     "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no" (`!Y`: "Yes" or "No"),
-    `{name!n}` a plain number without exponent notation, `{name!d:.0f}` days as "15 days
-    ago" or "today", `{name!g}` an estimate to two significant digits ("0.0019"),
+    `{name!n}` a plain number without exponent notation (`!i`: a year, without a
+    thousands separator), `{name!d:.0f}` days as "15 days ago" or "today", `{name!g}` an
+    estimate to two significant digits ("0.0019"),
     `{name!p:.0%}` a probability or a share ("under 1%", "over 99%" at its ends),
     `{name!t}` a plan's days as its term ("annual"), `{name!m:.0f}` a count's change as
     "2 more than", "1 fewer than" or "as many as", `{name!w:.0f}` days until a yearly date
@@ -476,6 +486,8 @@ class _ReasonFormatter(string.Formatter):
             return _Share(float(value))  # type: ignore[arg-type]
         if conversion == "n":
             return _Plain(float(value))  # type: ignore[arg-type]
+        if conversion == "i":
+            return _Year(float(value))  # type: ignore[arg-type]
         if conversion == "d":
             return _Ago(float(value))  # type: ignore[arg-type]
         if conversion == "g":

@@ -62,9 +62,9 @@ from features.contract import (
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
-from features.identifiers import NotAnAttribute, named_like_a_code, not_an_attribute
-from features.label_values import conventional
-from features.levels import likely_meant, name_words, same_but_case, similar_name
+from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_code
+from features.label_values import conventional, marks_stayers
+from features.levels import likely_meant, name_words, similar_name
 from features.returns import line_total, match_lines
 from features.tables import (
     DAY,
@@ -802,11 +802,12 @@ def _customers_as_read(
     (`label_optional`), with every attribute under `attributes: all`."""
     label = spec.label.column if spec.label is not None else None
     if label_optional and label is not None and label not in available:
-        # a label that differs by case is misspelt, not absent: validate must not pass it
-        if (meant := same_but_case(label, available)) is not None:
-            table.error("label", 0, f"not in the file; did you mean {meant!r}?")
+        # a misspelt label is no fresh extract: validate and score refuse what train does
+        # (`is_cancelled` for the file's `is_canceled` passed validate with exit 0)
+        if (meant := _did_you_mean(label, available, renumbered=False)) != "":
+            table.error("label", 0, f"not in the file{meant}")
             return None
-        # a merely similar one (another horizon's churned_30d) may be another column
+        # one of another number (another horizon's churned_30d) is another column
         close = similar_name(label, available)
         also = f" ({close!r} is another column, not read)" if close else ""
         table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
@@ -1363,11 +1364,11 @@ def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -
     return not missing
 
 
-def _did_you_mean(name: str, available: list[str]) -> str:
+def _did_you_mean(name: str, available: list[str], *, renumbered: bool = True) -> str:
     """' (did you mean ...?)' for a configured column the file names otherwise, as live
-    scoring says of a posted key (`likely_meant`); spacing is invisible on a terminal,
-    so a name differing only in it says so."""
-    meant = likely_meant(name, available)
+    scoring says of a posted key (`likely_meant`, whose `renumbered` it passes on);
+    spacing is invisible on a terminal, so a name differing only in it says so."""
+    meant = likely_meant(name, available, renumbered=renumbered)
     if meant is None:
         return ""
     spaced = ", spaced otherwise" if name.split() == meant.split() else ""
@@ -2692,14 +2693,14 @@ def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
 
 
 def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
-    """'categorical' for whole numbers named a code (`named_like_a_code`; BigML's `Area
+    """'categorical' for whole numbers named a code (`reads_as_a_code`; BigML's `Area
     code`: 408, 415, 510 read as a measure gave "Area code 510 (typical 415)" in 15
     reasons, and a tree may split them as if 415 lay between the others; KKBox's
     `payment_method_id` 1-41 gave "payment_method_id 17 (typical 38)"), said in a
     warning; else 'numeric'. However many the codes: the model keeps the most frequent
     levels, and `attributes: all` leaves out codes too scattered for that
     (`identifiers._scattered_code`), as it does text."""
-    if not named_like_a_code(name) or not len(numbers) or (numbers % 1 != 0).any():
+    if not reads_as_a_code(name, numbers):
         return "numeric"
     levels = sorted(numbers.unique())
     shown = ", ".join(f"{level:g}" for level in levels[:5]) + (", ..." if len(levels) > 5 else "")
@@ -2803,8 +2804,13 @@ def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
     stayers whatever its share, and one marking most rows as churned likely does too
     (Orange's `positive: -1` trained on 92.8% "churn" without a word), unless it
     conventionally means churned: an ISP's `positive: 1` churned 55.4% and was told to
-    mean 0, the model of who stays (`features/label_values.py`)."""
+    mean 0, the model of who stays (`features/label_values.py`). A label named as
+    staying turns its flags around (`_warn_staying_name`)."""
     other = next(value for value in labels.counts if value != labels.positive)
+    if (flipped := marks_stayers(labels.column, labels.positive, other)) is not None:
+        if flipped:
+            _warn_staying_name(table, labels, other)
+        return
     said = conventional(labels.positive, other)
     if said == "churned" or (said is None and labels.churned * 2 <= labels.rows):
         return
@@ -2815,6 +2821,22 @@ def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
         f"positive: {labels.positive} marks {labels.churned / labels.rows:.1%} of the rows "
         f"({labels.churned:,} of {labels.rows:,}) as churned{usually if said else ''}; "
         f"did you mean {other}?",
+    )
+
+
+def _warn_staying_name(table: _Table, labels: LabelCounts, other: str) -> None:
+    """A label named as staying (`is_retained`) with `positive` its yes marks the
+    customers who stayed as churners: a hotel's `is_retained` with `positive: True`
+    trained a model of who stays (ROC AUC 0.98), its worklist the bookings that stay. A
+    warning, not an error: the name is a guess from its words, the values are the user's
+    own (a `retention_7` may well be 1 for "lost by day 7"), and an error would leave no
+    way past it but renaming the file's column."""
+    table.warning(
+        "label",
+        labels.churned,
+        f"label '{labels.column}' reads as staying, and positive: {labels.positive} marks "
+        f"the customers it says stayed as churners ({labels.churned:,} of "
+        f"{labels.rows:,} rows): did you mean positive: {other}?",
     )
 
 

@@ -85,12 +85,17 @@ def test_validate_accepts_the_fresh_extract_score_accepts(tmp_path, label):
 
 
 def test_validate_refuses_a_label_column_that_misspells_the_files(tmp_path):
-    """`label: {column: churn}` on a file with `Churn` read as a fresh extract: validate
-    passed what train refused."""
+    """`label: {column: churn}` on a file with `Churn`, or a hotel's `is_cancelled` for
+    its `is_canceled`, read as a fresh extract: validate passed what train refused."""
     customers = customers_frame().assign(Churn=["Yes", "No", "No", "Yes"])
     result, _ = _validate_labelled(tmp_path, customers, "churn")
     assert result.exit_code == 2
-    assert "not in the file; did you mean 'Churn'?" in result.output
+    assert "not in the file (did you mean 'Churn'?)" in result.output
+    customers = customers_frame().assign(is_canceled=["Yes", "No", "No", "Yes"])
+    result, said = _validate_labelled(tmp_path, customers, "is_cancelled")
+    assert result.exit_code == 2
+    assert "not in the file (did you mean 'is_canceled'?)" in said
+    assert "Traceback" not in result.output
 
 
 def test_validate_names_a_similar_column_but_reads_a_fresh_extract(tmp_path):

@@ -37,7 +37,8 @@ def test_attributes_naming_who_a_customer_is_are_found_by_their_words():
     'age', an account's or a handset's age is no customer's, and one listed under
     reasons.never is already kept out of reasons."""
     names = ["Gender", "Age", "SeniorCitizen", "AgeHH1", "Marital_Status", "Usage", "tenure"]
-    names += ["Customer_Age", "Married", "Number of Dependents"]
+    names += ["Customer_Age", "Married", "Number of Dependents", "LastName"]
+    names += ["plan_name"]  # a plan's, no person's
     names += ["AccountAge", "HandsetAge", "DeviceAgeMonths", "AutoRenewDisabled"]  # not who
     specs = [attribute_spec(name, "numeric") for name in names]
     assert personal_attributes(specs, never=["Age"]) == [
@@ -48,4 +49,5 @@ def test_attributes_naming_who_a_customer_is_are_found_by_their_words():
         "Customer_Age",
         "Married",
         "Number of Dependents",
+        "LastName",
     ]

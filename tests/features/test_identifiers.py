@@ -7,9 +7,11 @@ import pytest
 
 from features.identifiers import (
     JUDGED_FROM,
+    named_as_a_person,
     named_like_a_code,
     named_like_an_identifier,
     not_an_attribute,
+    reads_as_a_code,
 )
 from features.levels import MAX_LEVELS
 
@@ -102,7 +104,7 @@ def test_ids_written_as_text_are_judged_as_numbers_or_text():
 
 
 def test_text_is_scattered_when_the_kept_levels_cover_under_half_the_rows():
-    surnames = not_an_attribute("Surname", BANK["Surname"])
+    surnames = not_an_attribute("referrer", BANK["Surname"])  # no person's name by name
     distinct = BANK["Surname"].nunique()
     assert surnames.why.startswith(f"{distinct:,} distinct texts in 1,000 rows, too scattered")
     assert f"the {MAX_LEVELS} most frequent, all a model keeps, cover" in surnames.why
@@ -165,6 +167,13 @@ def test_postal_codes_and_coordinates_are_no_attribute(name, kind):
         ("category_count", False),
         ("cds_bought", False),
         ("CDNOW_spend", False),
+        ("agent", True),  # the party a customer deals through: its number is its id
+        ("company", True),
+        ("preferred_store", True),
+        ("Partner", True),
+        ("company_size", False),  # the last word only: measures
+        ("store_visits", False),
+        ("agent_commission", False),
     ],
 )
 def test_a_codes_name(name, expected):
@@ -182,3 +191,54 @@ def test_a_code_of_many_scattered_levels_is_no_attribute_but_a_few_agents_are():
     few = pd.Series(rng.choice(np.arange(1_000_000, 1_000_080), ROWS))
     assert not_an_attribute("AGENT_CODE", few) is None
     assert not_an_attribute("AGENT_CODE", scattered + 0.5) is None  # decimals measure
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("LastName", True),
+        ("FirstName", True),
+        ("Full Name", True),
+        ("customer_last_name", True),
+        ("name_last", True),
+        ("Surname", True),
+        ("CustomerName", True),
+        ("Name", False),  # a name word alone is not enough
+        ("plan_name", False),
+        ("product name", False),
+        ("product_family_name", False),
+        ("plan_name_last_month", False),
+        ("Customer City", False),
+        ("region", False),
+    ],
+)
+def test_a_persons_names_name(name, expected):
+    assert named_as_a_person(name) is expected
+
+
+def test_text_named_as_a_persons_name_or_contact_is_no_attribute_however_few_its_levels():
+    """AdventureWorks' LastName: 375 surnames, the 100 most frequent on 60% of the rows,
+    a category by its spread, gave "LastName: Turner"; so do contact details, told by
+    their name's last word, while a yes/no flag so named and a service stay."""
+    few = pd.Series(rng.choice(["Turner", "Munoz", "Yang", "Lopez"], ROWS))
+    found = not_an_attribute("LastName", few)
+    assert found is not None and not found.could_be_customer_id
+    assert found.why.startswith("a person's name")
+    for name in ("Phone", "EmailAddress", "AddressLine1", "E-mail"):
+        assert not_an_attribute(name, few).why.startswith("contact details"), name
+    flag = pd.Series(rng.choice(["Yes", "No"], ROWS))
+    for name in ("Mobile", "PhoneService", "email_domain", "Customer City", "plan_name"):
+        assert not_an_attribute(name, flag) is None, name
+    assert not_an_attribute("email_domain", few) is None
+    assert not_an_attribute("Mobile", pd.Series(rng.integers(0, 900, ROWS))) is None  # minutes
+
+
+def test_a_partys_numbers_are_a_code_but_its_0_1_flag_is_not():
+    """A hotel's `agent` (ids of travel agents) gave "agent 240 (typical 196)"; Telco's
+    `Partner`, written 0/1 by some exports, says whether a customer has one."""
+    agents = pd.Series(rng.choice([9.0, 240.0, 196.0, 7.0], ROWS))
+    assert reads_as_a_code("agent", agents)
+    assert not reads_as_a_code("Partner", pd.Series(rng.choice([0.0, 1.0], ROWS)))
+    assert reads_as_a_code("plan_type", pd.Series(rng.choice([0.0, 1.0], ROWS)))  # as before
+    assert not reads_as_a_code("agent", agents + 0.5)  # decimals measure
+    assert not reads_as_a_code("company_size", agents)

@@ -1,6 +1,6 @@
 import pytest
 
-from features.label_values import conventional, meaning
+from features.label_values import conventional, marks_stayers, meaning, reads_as_staying
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,36 @@ def test_only_a_yes_beside_a_no_is_conventional():
     assert conventional("No", "Yes") == "stayed"
     assert conventional("0", "-1") is None  # two "no"s: neither names the churners
     assert conventional("A", "B") is None
+
+
+@pytest.mark.parametrize(
+    ("column", "staying"),
+    [
+        ("is_retained", True),
+        ("retention_7", True),
+        ("Active", True),
+        ("renewed", True),
+        ("IsActiveMember", True),
+        ("churned", False),
+        ("cancelled", False),
+        ("is_canceled", False),
+        ("Exited", False),
+        ("Attrition_Flag", False),
+        ("inactive", False),  # one word, not 'active'
+        ("not_retained", False),  # a negation turns it around
+        ("churn_after_renewal", False),  # both: no telling
+    ],
+)
+def test_a_label_name_reads_as_staying_by_its_whole_words(column, staying):
+    assert reads_as_staying(column) is staying
+
+
+def test_only_a_yes_flag_on_a_staying_name_marks_the_stayers():
+    """The hotel's `is_retained` with `positive: True` trained a model of who stays."""
+    assert marks_stayers("is_retained", "True", "False") is True
+    assert marks_stayers("Active", "1", "0") is True
+    assert marks_stayers("renewed", "Y", "N") is True
+    assert marks_stayers("is_retained", "False", "True") is False  # as it should be
+    assert marks_stayers("is_canceled", "1", "0") is None  # no staying name
+    # values that say more name their own meaning, whatever the column is called
+    assert marks_stayers("Active", "Churned", "Stayed") is None

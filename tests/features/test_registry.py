@@ -194,6 +194,29 @@ def test_a_numeric_attribute_shows_the_customers_number_never_in_exponent_form(v
     assert spec.render({"senior": value}) == f"senior {shown}"
 
 
+def test_a_year_attribute_reads_as_a_calendar_writes_it():
+    """A hotel's `arrival_date_year` read "2,015" in 1,645 reasons; a count of years, or a
+    year-named number outside 1900-2100, keeps its separator."""
+    customers = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3],
+            "senior": [0, 7, 1],
+            "arrival_date_year": [2015, 2016, None],
+            "model_yr": [1999, 2024, 2010],
+            "years_as_customer": [1, 40, 3],
+            "year_revenue": [1500, 20000, 3000],
+        }
+    )
+    kinds = dict.fromkeys(["arrival_date_year", "model_yr", "years_as_customer"], "numeric")
+    specs = _attribute_specs(customers, **kinds, year_revenue="numeric")
+    assert specs["arrival_date_year"].render({"arrival_date_year": 2015.0}) == (
+        "arrival_date_year 2015"
+    )
+    assert specs["model_yr"].render({"model_yr": 1999.0}) == "model_yr 1999"
+    assert specs["year_revenue"].render({"year_revenue": 2015.0}) == "year_revenue 2,015"
+    assert not specs["arrival_date_year"].reason_typical  # years lie within 10% of it
+
+
 def test_an_attribute_reads_as_the_words_the_config_gives_it():
     """`customers.attribute_words`: not "Total_Trans_Ct 20"."""
     customers = pd.DataFrame({"customer_id": [1, 2], "senior": [0, 7]})
