@@ -129,6 +129,19 @@ def test_one_name_written_in_another_case_style_is_meant():
     assert likely_meant("charges", telco, renumbered=False) is None  # ends two names
 
 
+def test_a_name_of_abbreviated_words_means_the_spelt_out_one_either_way():
+    """AdventureWorks' 'SalesOrderNumber' configured as 'SalesOrderNo': 0.79 alike, no
+    suggestion. Only known abbreviations: 'age' is no 'agent'."""
+    columns = ["CustomerKey", "SalesOrderNumber", "SalesAmount", "OrderQuantity", "agent"]
+    assert likely_meant("SalesOrderNo", columns) == "SalesOrderNumber"
+    assert likely_meant("sales_amt", columns) == "SalesAmount"
+    assert likely_meant("order_qty", columns) == "OrderQuantity"
+    assert likely_meant("cust_no", ["customer_number", "account_number"]) == "customer_number"
+    assert likely_meant("customer_number", ["cust_no", "acct_no"]) == "cust_no"
+    assert likely_meant("age", columns) is None
+    assert likely_meant("cust_no", ["customer_number", "customer_nbr"]) is None  # two mean it
+
+
 def test_likely_meant_prefers_case_then_similarity():
     assert likely_meant("contract", ["Contract", "contract_type"]) == "Contract"
     assert likely_meant("MonthlyCharge", ["MonthlyCharges", "tenure"]) == "MonthlyCharges"
