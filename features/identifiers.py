@@ -55,9 +55,10 @@ PARTY_WORDS = frozenset(
     {"agent", "company", "branch", "store", "dealer", "merchant", "vendor", "supplier"}
     | {"carrier", "partner"}
 )
-"""Last words naming the party a customer deals through, whose numbers are its id: a
-hotel's `agent` and `company` gave 995 reasons such as "agent 240 (typical 196)". The
-last word only: `company_size` and `store_visits` measure."""
+"""Words naming the party a customer deals through, whose numbers are its id: a hotel's
+`agent` and `company` gave 995 reasons such as "agent 240 (typical 196)". The whole name
+only: `company_size`, `YearsAtCompany`, `DistanceFromStore` and `months_with_carrier`
+measure (a party's `store_id` is a code by its `id`)."""
 FIRST_CODE_WORDS = frozenset({"cd"})
 """First words that make a name a code's: `CD_OCCUPATION`, as schemas abbreviating code
 write it either side."""
@@ -264,12 +265,17 @@ def named_like_an_identifier(name: str) -> bool:
 
 
 def named_like_a_code(name: str) -> bool:
-    """A code's or a party's word last in the name (`payment_method_id`, `Area code`,
-    `_CD`, `agent`), or a `CD_` first (`CODE_WORDS`, `PARTY_WORDS`, `FIRST_CODE_WORDS`)."""
+    """A code's word last in the name (`payment_method_id`, `Area code`, `_CD`), a `CD_`
+    first, or a party's word alone (`agent`; `CODE_WORDS`, `FIRST_CODE_WORDS`,
+    `PARTY_WORDS`)."""
     words = name_words(name)
     if not words:
         return False
-    return words[-1] in CODE_WORDS | PARTY_WORDS or words[0] in FIRST_CODE_WORDS
+    return words[-1] in CODE_WORDS or words[0] in FIRST_CODE_WORDS or _a_party(words)
+
+
+def _a_party(words: tuple[str, ...]) -> bool:
+    return len(words) == 1 and words[0] in PARTY_WORDS
 
 
 def reads_as_a_code(name: str, numbers: pd.Series) -> bool:
@@ -278,4 +284,4 @@ def reads_as_a_code(name: str, numbers: pd.Series) -> bool:
     whether a customer has one ("Partner: yes")."""
     if not named_like_a_code(name) or not len(numbers) or (numbers % 1 != 0).any():
         return False
-    return name_words(name)[-1] not in PARTY_WORDS or not numbers.isin((0, 1)).all()
+    return not _a_party(name_words(name)) or not numbers.isin((0, 1)).all()

@@ -46,9 +46,6 @@ from features.tables import Tables, nan_to_zero, numbers
 if TYPE_CHECKING:
     from serving.store import FirstListed
 
-if TYPE_CHECKING:
-    from serving.store import FirstListed
-
 BANDS = ("low", "medium", "high")
 TIERS = ("most_valuable", "most_growable", "below_zero", "standard")
 RANKED = ("probability", "band", "value", "value_at_risk", "tier")

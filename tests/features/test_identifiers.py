@@ -169,11 +169,15 @@ def test_postal_codes_and_coordinates_are_no_attribute(name, kind):
         ("CDNOW_spend", False),
         ("agent", True),  # the party a customer deals through: its number is its id
         ("company", True),
-        ("preferred_store", True),
         ("Partner", True),
-        ("company_size", False),  # the last word only: measures
+        ("store_id", True),  # by its id
+        ("preferred_store", False),  # the whole name only: a party's word in a longer
+        ("company_size", False),  # name may measure
         ("store_visits", False),
         ("agent_commission", False),
+        ("YearsAtCompany", False),  # IBM HR attrition: years
+        ("DistanceFromStore", False),
+        ("months_with_carrier", False),
     ],
 )
 def test_a_codes_name(name, expected):
