@@ -552,10 +552,11 @@ def worklist(
             raise NoScoresError(f"{error} (the score store read: {where})") from None
         batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
         if batch is not None and sort == "value_at_risk":
-            first = store.first_listed(engine, batch["id"], first=CALL_LIST)
+            whole = band is None and tier is None and pair is None  # the note's list
+            first = store.first_listed(engine, batch["id"], first=CALL_LIST) if whole else None
             for said in (  # what a list by value at risk hides
                 unvalued_note(store.unvalued(engine, batch["id"]), batch["rows"]),
-                buried_note(first) if band is None else None,
+                buried_note(first),
             ):
                 if said is not None:
                     make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")

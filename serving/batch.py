@@ -39,6 +39,7 @@ from serving.ranking import (
     Rules,
     configured_value,
     derived_segment,
+    first_listed_of,
     rank,
     rules_for,
     segments_of,
@@ -217,7 +218,7 @@ class Job:
         )
         shown = store.latest_batch(engine, model_name=self.champion.name)
         movement = store.movement(engine, batch_id)
-        first = store.first_listed(engine, batch_id, first=CALL_LIST)
+        first = first_listed_of(ranked, margin, first=CALL_LIST)
         engine.dispose()
         return BatchResult(
             batch_id=batch_id,

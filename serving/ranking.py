@@ -271,27 +271,69 @@ CALL_LIST = 200
 week?"), where its riskiest customers should be."""
 
 
-def buried_note(found: FirstListed | None) -> str | None:
-    """When most of a worklist's first `CALL_LIST` by value at risk are low-risk while
-    riskier customers wait below: value outweighs risk. A bank's yearly turnover (1.5M
-    beside a new account's 200) put none of 47 medium-risk accounts in a top 200 of 1%
-    risks; a telecom value read from the month its lapsing customers fell silent (0)
-    listed 4 customers at 72-81% risk 863rd to 866th of 890."""
-    if found is None or found.low * 2 <= found.first or found.riskier_listed >= found.riskier:
-        return None
-    one = found.valueless == 1
-    valueless = (
-        f"; {found.valueless:,} of those {'has' if one else 'have'} a value of 0 or none, and "
-        f"{'is' if one else 'are'} listed after every customer of some value"
-        if found.valueless
-        else ""
+def first_listed_of(
+    ranked: Mapping[str, np.ndarray], margin: np.ndarray, *, first: int
+) -> FirstListed:
+    """`serving.store.first_listed` of a batch before it is written, from its `rank`
+    columns and the booster's `margin`, in the worklist's order but for ids: counting the
+    store's sort of a 300k batch took 4.6 s."""
+    from serving.store import FirstListed  # the store imports nothing of this module
+
+    value_at_risk = np.asarray(ranked["value_at_risk"], dtype=np.float64)
+    unknown_last = np.where(np.isnan(value_at_risk), -np.inf, value_at_risk)
+    probability = np.asarray(ranked["probability"], dtype=np.float64)
+    order = np.lexsort((-np.asarray(margin, dtype=np.float64), -probability, -unknown_last))
+    band = np.asarray(ranked["band"], dtype=object)
+    value = np.asarray(ranked["value"], dtype=np.float64)
+    riskier = band != "low"
+    top = band[order[:first]]
+    return FirstListed(
+        first=len(top),
+        low=int((top == "low").sum()),
+        riskier_listed=int((top != "low").sum()),
+        riskier=int(riskier.sum()),
+        rows=len(band),
+        riskier_unvalued=int((riskier & (value <= 0)).sum()) if (value > 0).any() else 0,
     )
+
+
+UNVALUED_RISKIER_SHARE = 0.05
+"""From this share of the riskier customers valued at 0 or below, a list by value at
+risk is said to bury them."""
+
+
+def buried_note(found: FirstListed | None) -> str | None:
+    """What a worklist by value at risk hides of the riskier customers (medium and high):
+    when its first `CALL_LIST` are mostly low-risk and hold fewer riskier customers than
+    their share of the batch (value outweighs risk: a bank's yearly turnover, 1.5M beside
+    a new account's 200, put none of 47 medium-risk accounts in a top 200 of 1% risks;
+    a retailer's big spenders who buy often rank high, and the riskier still hold their
+    share), and when `UNVALUED_RISKIER_SHARE` of them are valued at 0 or below, listed
+    after everyone of some value (a bank's 30 of 133 high-risk customers at 85-89% with
+    a balance of 0, ranked 4,846th to 4,875th)."""
+    if found is None:
+        return None
+    said = []
+    under_share = found.riskier_listed * found.rows < found.riskier * found.first
+    if found.low * 2 > found.first and under_share and found.riskier_listed < found.riskier:
+        said.append(
+            f"the first {found.first} by value at risk are mostly low-risk ({found.low:,}) and "
+            f"hold {found.riskier_listed:,} of the batch's {found.riskier:,} medium- and "
+            "high-risk customers: their value outweighs their risk"
+        )
+    unvalued = found.riskier_unvalued
+    if unvalued and unvalued >= UNVALUED_RISKIER_SHARE * found.riskier:
+        one = unvalued == 1
+        said.append(
+            f"{unvalued:,} of the batch's {found.riskier:,} medium- and high-risk customers "
+            f"{'has' if one else 'have'} a value of 0 or below, and {'is' if one else 'are'} "
+            "listed after every customer of some value"
+        )
+    if not said:
+        return None
     return (
-        f"the first {found.first} by value at risk are mostly low-risk ({found.low:,}) and hold "
-        f"{found.riskier_listed:,} of the batch's {found.riskier:,} medium- and high-risk "
-        "customers: their value outweighs their risk (is the value a margin, and of the "
-        f"period before they went quiet?){valueless}; `--sort probability` "
-        "(sort=probability in the API) ranks everyone by risk"
+        "; ".join(said)
+        + "; `--sort probability` (sort=probability in the API) ranks everyone by risk"
     )
 
 

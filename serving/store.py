@@ -433,10 +433,18 @@ def worklist(
     if segment is not None:
         pair = json.dumps(dict([segment]))[1:-1]
         query = query.where(scores.c.segments.contains(pair, autoescape=True))
-    # ties and unknowns (every value at risk of a data set without spend or value) by
-    # risk, then by the model's margin, then by id: never a call list in id order;
-    # shorter ids first, so number ids follow as numbers (101905 before 1014116)
-    query = query.order_by(
+    query = _listed_in_order(query, key)
+    with engine.connect() as conn:
+        found = conn.execute(query.limit(limit).offset(offset)).mappings().all()
+    return [_decoded(row) for row in found]
+
+
+def _listed_in_order(query: sa.Select[Any], key: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """`query` in the worklist's order: highest `key` first, unknowns last; ties and
+    unknowns (every value at risk of a data set without spend or value) by risk, then by
+    the model's margin, then by id: never a call list in id order; shorter ids first, so
+    number ids follow as numbers (101905 before 1014116)."""
+    return query.order_by(
         key.is_(None),
         key.desc(),
         scores.c.probability.desc(),
@@ -444,9 +452,6 @@ def worklist(
         sa.func.length(scores.c.customer_id),
         scores.c.customer_id,
     )
-    with engine.connect() as conn:
-        found = conn.execute(query.limit(limit).offset(offset)).mappings().all()
-    return [_decoded(row) for row in found]
 
 
 change_since_previous = scores.c.probability - scores.c.previous_probability
@@ -487,39 +492,48 @@ def unvalued(engine: Engine, batch_id: int) -> int:
 @dataclass(frozen=True)
 class FirstListed:
     """How the first rows of a batch's worklist by value at risk split by risk
-    (`first_listed`)."""
+    (`first_listed`, or `serving.ranking.first_listed_of` before the batch is written)."""
 
     first: int
     """rows looked at (fewer in a smaller batch)"""
     low: int
     """low-risk customers among them"""
+    riskier_listed: int
+    """medium- and high-risk customers among them"""
     riskier: int
     """medium- and high-risk customers in the batch"""
-    riskier_listed: int
-    """of them among the first rows"""
-    valueless: int
-    """of them with a value of 0 or none: listed after every customer of some value"""
+    rows: int
+    """customers in the batch"""
+    riskier_unvalued: int = 0
+    """riskier customers valued at 0 or below, while others have a value: listed after
+    every customer of some value"""
 
 
 def first_listed(engine: Engine, batch_id: int, *, first: int) -> FirstListed:
-    """The first `first` rows of the batch's worklist by value at risk, by risk band."""
+    """The first `first` rows of the batch's worklist by value at risk, by risk band: its
+    bands alone, in the worklist's order (`_listed_in_order`), and counts."""
     riskier = scores.c.band.in_(("medium", "high"))
-    batch = scores.c.batch_id == batch_id
-    valueless = sa.or_(scores.c.value.is_(None), scores.c.value <= 0)
+    at_most_zero = scores.c.value <= 0
+    query = sa.select(scores.c.band).where(scores.c.batch_id == batch_id)
     with engine.connect() as conn:
+        top = list(
+            conn.execute(_listed_in_order(query, scores.c.value_at_risk).limit(first)).scalars()
+        )
         counts = conn.execute(
             sa.select(
+                sa.func.count().label("rows"),
                 sa.func.count().filter(riskier).label("riskier"),
-                sa.func.count().filter(riskier & valueless).label("valueless"),
-            ).where(batch)
+                sa.func.count().filter(riskier & at_most_zero).label("riskier_unvalued"),
+                sa.func.count().filter(scores.c.value > 0).label("valued"),
+            ).where(scores.c.batch_id == batch_id)
         ).one()
-    top = [row["band"] for row in worklist(engine, limit=first, batch_id=batch_id)]
     return FirstListed(
         first=len(top),
         low=top.count("low"),
-        riskier=int(counts.riskier),
         riskier_listed=len(top) - top.count("low"),
-        valueless=int(counts.valueless),
+        riskier=int(counts.riskier),
+        rows=int(counts.rows),
+        riskier_unvalued=int(counts.riskier_unvalued) if counts.valued else 0,
     )
 
 

@@ -234,9 +234,13 @@ def test_how_the_worklist_by_value_at_risk_begins_by_risk(engine):
     rows[11]["value_at_risk"] = 900.0
     batch_id = _write(engine, rows)
     found = store.first_listed(engine, batch_id, first=3)
-    assert found == store.FirstListed(first=3, low=2, riskier=5, riskier_listed=1, valueless=2)
+    assert found == store.FirstListed(
+        first=3, low=2, riskier_listed=1, riskier=5, rows=12, riskier_unvalued=1
+    )  # the one of none is no 0: the unvalued note's
     small = store.first_listed(engine, batch_id, first=50)
     assert (small.first, small.riskier_listed) == (12, 5)
+    valueless = _write(engine, [row | {"value": 0.0} for row in rows], version="2")
+    assert store.first_listed(engine, valueless, first=3).riskier_unvalued == 0  # nobody valued
 
 
 def test_bad_queries_are_refused(engine):

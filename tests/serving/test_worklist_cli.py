@@ -173,20 +173,37 @@ def test_a_list_by_value_at_risk_says_when_it_buries_the_riskiest(served, tmp_pa
     ]
     for row in rows[:30]:
         row.update(probability=0.8, band="high", value=200.0, value_at_risk=160.0)
-    rows[0].update(value=0.0, value_at_risk=0.0)
+    for row in rows[:2]:
+        row.update(value=0.0, value_at_risk=0.0)
     _write_batch(url, rows, "2024-06-30")
     said = " ".join(run(served, "--limit", "3", database_url=url).output.split())
     assert (
         "note: the first 200 by value at risk are mostly low-risk (200) and hold 0 of the "
-        "batch's 30 medium- and high-risk customers: their value outweighs their risk (is the "
-        "value a margin, and of the period before they went quiet?); 1 of those has a value "
-        "of 0 or none, and is listed after every customer of some value; `--sort probability`"
+        "batch's 30 medium- and high-risk customers: their value outweighs their risk; 2 of "
+        "the batch's 30 medium- and high-risk customers have a value of 0 or below, and are "
+        "listed after every customer of some value; `--sort probability`"
     ) in said
-    for other in (["--sort", "probability"], ["--band", "high"]):
+    for other in (["--sort", "probability"], ["--band", "high"], ["--tier", "standard"]):
         assert "outweighs" not in run(served, "--limit", "3", *other, database_url=url).output
-    # half low-risk is a mix, not a value list (a simulated retailer's 106 of 200)
-    assert buried_note(store.FirstListed(200, 100, 2511, 100, 0)) is None
-    assert buried_note(store.FirstListed(200, 150, 50, 50, 0)) is None  # every riskier listed
+
+
+@pytest.mark.parametrize(
+    ("found", "said"),
+    [
+        # half low-risk is a mix, not a value list (the demo's 106 medium of 200)
+        (store.FirstListed(200, 100, 100, 2511, 17137), None),
+        # mostly low, but the riskier hold more than their share: big spenders buy often
+        (store.FirstListed(200, 120, 80, 3000, 20000), None),
+        (store.FirstListed(200, 150, 50, 50, 5000), None),  # every riskier listed
+        (store.FirstListed(200, 200, 0, 47, 1229), "their value outweighs their risk"),
+        # a bank's 30 of 133 high-risk customers with a balance of 0, 4,846th and below
+        (store.FirstListed(200, 90, 110, 133, 7962, 30), "have a value of 0 or below"),
+        (store.FirstListed(200, 90, 110, 133, 7962, 6), None),  # under 5% of them
+    ],
+)
+def test_the_buried_note_fires_on_value_lists_and_unvalued_riskier_customers(found, said):
+    note = buried_note(found)
+    assert (note is None) if said is None else (said in note)
 
 
 def test_a_segment_reads_name_colon_value_as_the_api_writes_it(served):
