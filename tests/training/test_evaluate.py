@@ -713,6 +713,22 @@ def test_churners_who_mostly_come_back_within_a_usual_gap_are_said():
     assert caveats({**report, "returning_churners": fewer}) == []
 
 
+def test_a_usual_gap_of_one_day_is_said_in_the_singular():
+    """Sakila's renters came back daily: the note said "median 1 days"."""
+    back = {
+        "churners": 100,
+        "returned": 90,
+        "share": 0.9,
+        "gap_median_days": 1.0,
+        "gap_p90_days": 5.0,
+        "horizon_days": 14,
+        "activity": "purchases",
+    }
+    report = {"churn_rate": 0.3, "n_customers": 500, "model": {"roc_auc": 0.8}, "baselines": {}}
+    (note,) = caveats({**report, "returning_churners": back})
+    assert "(customers' usual gap between purchases: median 1 day, 90% under 5)" in note
+
+
 def test_churners_followed_for_less_than_a_usual_gap_say_the_follow_up_used():
     """A shop's gap of 476 days: its later cutoffs had 183 days of data after the
     horizon, the earliest the whole gap, and the note says the range it counted in."""
