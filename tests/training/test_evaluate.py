@@ -214,7 +214,7 @@ def test_calibrated_probabilities_are_in_0_1_and_increase_with_the_margin(margin
 
 @pytest.mark.parametrize("y", [[0] * 10, [1] * 10, [1] + [0] * 9])
 def test_calibrator_refuses_validation_without_both_classes(y):
-    with pytest.raises(ValueError, match="both churners and non-churners"):
+    with pytest.raises(ValueError, match="calibration needs at least 2 of each"):
         fit_calibrator(np.linspace(-1, 1, 10), np.array(y))
 
 
