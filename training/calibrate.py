@@ -4,11 +4,21 @@ Isotonic regression is flexible but needs data; Platt scaling (a logistic fit on
 margin) is stable on small sets; a booster trained on log loss is often calibrated
 already ("none": the sigmoid of the margin). All three are scored by 2-fold cross-fitting
 on the validation rows (Brier score) and the best one is refitted on all of them.
+
+Too few churners (or stayers) to calibrate on stop the run rather than fall back to
+Platt or "none": a calibrator fitted on one churner of 599 (Sakila's 14-day horizon)
+prints probabilities a retention team would act on with nothing behind them, and the
+same validation rows choose the booster's rounds. So `calibration_shortfall` is the one
+test: the protocols apply it before fitting, to name the cutoff and what to change, and
+`fit_calibrator` applies it again for any other caller.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -16,6 +26,25 @@ from sklearn.model_selection import StratifiedKFold
 from churn.model import Calibrator
 
 METHODS = ("isotonic", "platt", "none")
+MIN_CLASS_ROWS = 2
+"""Churners, and non-churners, a calibrator needs at least: the 2-fold cross-fitting
+scores each method on a fold that must hold one of each."""
+
+
+def calibration_shortfall(y: np.ndarray | pd.Series, *, share: float = 1.0) -> str | None:
+    """What `y` lacks when a stratified `share` of it is calibrated on ("holds 1 churner
+    of 599: calibration needs at least 2 of each"), or None when nothing: a share needs
+    `MIN_CLASS_ROWS / share` of each class (rounded up) for its stratified part to keep
+    `MIN_CLASS_ROWS`."""
+    y = np.asarray(y, dtype=int)
+    churners = int(y.sum())
+    needed = math.ceil(MIN_CLASS_ROWS / share - 1e-9)
+    if min(churners, len(y) - churners) >= needed:
+        return None
+    said = f"holds {churners:,} churner{'' if churners == 1 else 's'} of {len(y):,}"
+    if share < 1:
+        return f"{said}: calibrating on {share:.0%} of them needs at least {needed} of each"
+    return f"{said}: calibration needs at least {needed} of each"
 
 
 def _fit(method: str, margin: np.ndarray, y: np.ndarray) -> Calibrator:
@@ -45,8 +74,8 @@ def _cross_fitted_brier(method: str, margin: np.ndarray, y: np.ndarray, seed: in
 def fit_calibrator(margin: np.ndarray, y: np.ndarray, *, seed: int = 42) -> tuple[Calibrator, dict]:
     """The better of isotonic and Platt on these rows, refitted on all of them."""
     y = np.asarray(y, dtype=int)
-    if len(np.unique(y)) < 2 or min(np.bincount(y)) < 2:
-        raise ValueError("calibration needs both churners and non-churners in validation")
+    if short := calibration_shortfall(y):
+        raise ValueError(f"validation {short}")
     scores = {m: _cross_fitted_brier(m, margin, y, seed) for m in METHODS}
     best = min(scores, key=scores.get)
     return _fit(best, margin, y), {f"calibration_brier_{m}": s for m, s in scores.items()}

@@ -20,10 +20,11 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from features.contract import ChurnSpec, RunConfig
-from features.labels import observed_end
+from features.labels import label_churn, observed_end
 from features.monetary import year_spend
 from features.sources import PER_ORDER_ID
 from features.tables import Tables, first_activity, snapshot_cutoff
+from training.calibrate import calibration_shortfall
 from training.comebacks import longest_silence
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.fit import Fitted, fit_all, score_all
@@ -52,7 +53,14 @@ def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Out
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
     train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
-    _require_rows(config.churn, tables, train=train, validation=validation, test=test)
+    _require_rows(
+        config.churn,
+        tables,
+        train=(plan.train, train),
+        validation=([plan.validation], validation),
+        test=([plan.test], test),
+    )
+    _require_calibration("validation", validation, config.churn)
     search = None
     if tune:
         search = tune_params(
@@ -93,15 +101,29 @@ def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
     )
 
 
+TEST_SHARE = 0.2
+"""A snapshot's customers tested on (stratified: the churn rate of the whole)."""
+VALIDATION_SHARE = 0.25
+"""Of the rest, the customers a snapshot's model stops early and calibrates on."""
+CV_VALIDATION_SHARE = 0.2
+"""Of a customer fold's training customers, those it stops early and calibrates on."""
+
+
 def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
     """Stratified train / validation / test customers; `tune` searches by folds of the
     training customers (no time axis to search along), validation and test untouched."""
     cutoff = snapshot_cutoff(tables, today=pd.Timestamp.today())
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
+    _require_rows(config.churn, tables, snapshot=([cutoff], data.frame))
+    _require_calibration(
+        "snapshot", data.frame, config.churn, share=(1 - TEST_SHARE) * VALIDATION_SHARE
+    )
     seed = config.evaluation.seed
-    rest, test = train_test_split(data.frame, test_size=0.2, stratify=data.y, random_state=seed)
+    rest, test = train_test_split(
+        data.frame, test_size=TEST_SHARE, stratify=data.y, random_state=seed
+    )
     train, validation = train_test_split(
-        rest, test_size=0.25, stratify=rest["churned"], random_state=seed
+        rest, test_size=VALIDATION_SHARE, stratify=rest["churned"], random_state=seed
     )
     search = None
     if tune:
@@ -121,15 +143,20 @@ def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
         cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
     # e.g. a configured cutoff whose horizon is not observed
-    _require_rows(config.churn, tables, test=data.frame)
-    folds = StratifiedKFold(
-        config.evaluation.folds, shuffle=True, random_state=config.evaluation.seed
+    _require_rows(config.churn, tables, test=([cutoff], data.frame))
+    n_folds = config.evaluation.folds
+    _require_calibration(
+        "test", data.frame, config.churn, share=(1 - 1 / n_folds) * CV_VALIDATION_SHARE
     )
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=config.evaluation.seed)
     parts = []
     for rest_idx, test_idx in folds.split(data.frame, data.y):
         rest = data.frame.iloc[rest_idx]
         train, validation = train_test_split(
-            rest, test_size=0.2, stratify=rest["churned"], random_state=config.evaluation.seed
+            rest,
+            test_size=CV_VALIDATION_SHARE,
+            stratify=rest["churned"],
+            random_state=config.evaluation.seed,
         )
         fitted = fit_all(train, validation, data.specs, config)
         parts.append(_scored(fitted, data.frame.iloc[test_idx], data))
@@ -150,12 +177,128 @@ def _value_columns(rows: pd.DataFrame) -> list[str]:
     return [c for c in ("spend_365d", "spend_total") if c in rows]
 
 
-def _require_rows(churn: ChurnSpec, tables: Tables, **sets: pd.DataFrame) -> None:
-    for name, rows in sets.items():
+def _require_rows(
+    churn: ChurnSpec, tables: Tables, **sets: tuple[list[pd.Timestamp], pd.DataFrame]
+) -> None:
+    """Each named set of (cutoffs, rows) holds rows of both classes; else one line that
+    says which cutoffs and why."""
+    for name, (cutoffs, rows) in sets.items():
         if len(rows) == 0:
-            raise PlanError(f"no eligible customers with observed labels at the {name} cutoff(s)")
+            raise PlanError(_no_rows(name, cutoffs, churn, tables))
         if rows["churned"].nunique() < 2:
             raise PlanError(_one_class(name, rows, churn, tables))
+
+
+def _require_calibration(
+    name: str, rows: pd.DataFrame, churn: ChurnSpec, *, share: float = 1.0
+) -> None:
+    """The rows a calibrator will be fitted on (a stratified `share` of `rows`) hold
+    enough of each class, by `calibration_shortfall`, the test `fit_calibrator` applies:
+    else one line naming the cutoff, the counts and what to change (Sakila's validation
+    cutoff held 1 churner of 599 and training ended in a traceback)."""
+    short = calibration_shortfall(rows["churned"], share=share)
+    if short is None:
+        return
+    fewer = "churners" if rows["churned"].mean() < 0.5 else "non-churners"
+    change = "longer" if fewer == "churners" else "shorter"
+    fixes = (
+        "more labelled customers give"
+        if churn.definition == "label_column"
+        else f"a {change} horizon_days, another evaluation.cutoff or more customers give"
+    )
+    raise PlanError(f"{name} cutoff {_dates(rows['cutoff'])} {short}; {fixes} it more {fewer}")
+
+
+def _dates(cutoffs: pd.Series | list[pd.Timestamp]) -> str:
+    """Cutoff dates as a message says them: up to three, else the first … the last."""
+    days = [str(pd.Timestamp(c).date()) for c in sorted(set(cutoffs))]
+    return f"{days[0]} … {days[-1]}" if len(days) > 3 else ", ".join(days)
+
+
+def _no_rows(name: str, cutoffs: list[pd.Timestamp], churn: ChurnSpec, tables: Tables) -> str:
+    """Why no customer at `cutoffs` is both eligible and observed: per cutoff, how many
+    customers were eligible (under inactivity, active in the `active_window_days` before
+    it) and whether its horizon ends inside the data. Sakila's rentals stop 175 days
+    before its last day: a cutoff in that hole has nobody active, and the error named
+    neither the date nor the cause."""
+    labels = label_churn(tables, churn, cutoffs=cutoffs)
+    end = observed_end(tables, churn)
+    said = [
+        _cutoff_counts(pd.Timestamp(c), labels[labels["cutoff"] == c], churn, tables, end)
+        for c in sorted(cutoffs)
+    ]
+    shown = said if len(said) <= 3 else [said[0], "…", said[-1]]
+    cutoff_word = "cutoff" if len(said) == 1 else "cutoffs"
+    return f"no eligible customers with observed labels at the {name} {cutoff_word} " + (
+        "; ".join(shown)
+    )
+
+
+ELIGIBLE_WORDS = {
+    "cancellation": "still customers (not cancelled, expired or lapsed)",
+    "expiry": "paid up, or within grace_days of the end of their paid period",
+    "label_column": "in the snapshot",
+}
+
+
+def _cutoff_counts(
+    cutoff: pd.Timestamp,
+    rows: pd.DataFrame,
+    churn: ChurnSpec,
+    tables: Tables,
+    end: pd.Timestamp | None,
+) -> str:
+    """One cutoff's eligible and observed counts, in words."""
+    known, eligible = len(rows), int(rows["eligible"].sum())
+    if churn.definition == "label_column":
+        return (
+            f"{cutoff.date()}: {known:,} customers, {int(rows['observed'].sum()):,} of "
+            "them labelled"
+        )
+    if churn.definition == "inactivity":
+        start = cutoff - pd.Timedelta(days=churn.active_window_days - 1)
+        words = (
+            f"active in the {churn.active_window_days} days before it (churn.active_window_days)"
+        )
+        if eligible == 0 and not _anyone_active(tables, churn, start, cutoff):
+            words += f", as {_nothing_between(churn, tables, start, cutoff)}"
+    else:
+        words = ELIGIBLE_WORDS[churn.definition]
+    horizon_end = cutoff + pd.Timedelta(days=churn.horizon_days)
+    inside = "within" if end is not None and horizon_end <= end else "after"
+    data_end = end.date() if end is not None else "undated"
+    return (
+        f"{cutoff.date()}: {eligible:,} of the {known:,} customers known then were {words}, "
+        f"and its {churn.horizon_days}-day horizon ends {horizon_end.date()}, {inside} the "
+        f"data (to {data_end})"
+    )
+
+
+def _activity_times(churn: ChurnSpec, tables: Tables) -> pd.Series:
+    """The timestamps inactivity reads: purchases, or usage events (`by_usage`)."""
+    usage = churn.by_usage(tables.transactions is not None)
+    frame = tables.events if usage else tables.transactions
+    return frame["timestamp"] if frame is not None else pd.Series([], dtype="datetime64[ns]")
+
+
+def _anyone_active(
+    tables: Tables, churn: ChurnSpec, first: pd.Timestamp, last: pd.Timestamp
+) -> bool:
+    """Whether any customer at all has activity on the days `first` to `last`."""
+    times = _activity_times(churn, tables)
+    day = times.dt.normalize()
+    return bool(((day >= first.normalize()) & (day <= last.normalize())).any())
+
+
+def _nothing_between(
+    churn: ChurnSpec, tables: Tables, first: pd.Timestamp, last: pd.Timestamp
+) -> str:
+    """The hole `_anyone_active` found, in words."""
+    kind = "usage" if churn.by_usage(tables.transactions is not None) else "purchase"
+    return (
+        f"no customer has any {kind} from {first.date()} to {last.date()} (the data hold "
+        "nothing in that period: a gap in the extract?)"
+    )
 
 
 ALL_CHURNED = {
@@ -166,14 +309,20 @@ ALL_CHURNED = {
 
 
 def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) -> str:
-    """Why nothing can be learned from `rows`, with the likely causes."""
-    days = [str(pd.Timestamp(c).date()) for c in sorted(rows["cutoff"].unique())]
-    cutoffs = f"{days[0]} … {days[-1]}" if len(days) > 3 else ", ".join(days)
-    said = f"all {len(rows):,} {name} rows (cutoffs {cutoffs}) are "
+    """Why nothing can be learned from `rows`, with the likely causes. All churners under
+    inactivity with nobody at all active in their horizons is a hole in the data (Sakila's
+    rentals stop for 175 days), not ids per order: said so, as following the hint about
+    ids sent users in circles."""
+    said = f"all {len(rows):,} {name} rows (cutoffs {_dates(rows['cutoff'])}) are "
     if not rows["churned"].all():
         return said + _all_stayers(churn, tables)
     if churn.definition != "inactivity":
         return f"{said}churners: {ALL_CHURNED[churn.definition]}; check the churn definition"
+    cutoffs = pd.to_datetime(rows["cutoff"])
+    first = cutoffs.min() + pd.Timedelta(days=1)
+    last = cutoffs.max() + pd.Timedelta(days=churn.horizon_days)
+    if not _anyone_active(tables, churn, first, last):
+        return f"{said}churners: {_nothing_between(churn, tables, first, last)}"
     if churn.by_usage(tables.transactions is not None):
         return f"{said}churners: nobody active then was active again within the horizon"
     return said + (

@@ -522,6 +522,12 @@ def _few_stayers_note(stayers: int, rate: float, remedy: str) -> str:
     )
 
 
+def days_text(count: float) -> str:
+    """`count` days, rounded, as a sentence says it: "1 day", "0 days", "12 days"."""
+    shown = f"{count:.0f}"
+    return f"{shown} day" if shown == "1" else f"{shown} days"
+
+
 def percent(share: float, *, digits: int = 0) -> str:
     """A share as a percentage, with more decimals where `digits` would read 0% or 100%
     of a share that is neither (99.6% churning is not everyone: 17 stayed)."""
@@ -557,8 +563,8 @@ def _comeback_caveats(report: dict[str, Any]) -> list[str]:
         f"({back['returned']:,} of {back['churners']:,} with {follow} days of data after "
         f"their horizon) {'were active' if usage else 'bought'} again within {follow} days "
         f"after their {horizon}-day horizon (customers' usual gap between "
-        f"{'active days' if usage else 'purchases'}: median {back['gap_median_days']:.0f} "
-        f"days, 90% under {span}): "
+        f"{'active days' if usage else 'purchases'}: median {days_text(back['gap_median_days'])}, "
+        f"90% under {span}): "
     )
     if horizon < span:
         longer = math.ceil(span / 30) * 30

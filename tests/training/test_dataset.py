@@ -24,6 +24,7 @@ from features.sources import load_tables
 from features.wallet import wallet_inputs
 from tests.factories import interactions_frame, many_transactions, write_dataset
 from tests.frames import customers, events, make_tables, random_tables, transactions
+from training.calibrate import fit_calibrator
 from training.dataset import (
     PlanError,
     assemble,
@@ -31,7 +32,7 @@ from training.dataset import (
     plan_cutoffs,
     with_fitted_features,
 )
-from training.protocol import _require_rows, make_plan
+from training.protocol import _require_calibration, _require_rows, make_plan
 
 T = pd.Timestamp
 MONTHLY = TrainingSpec(cutoffs=4)
@@ -383,22 +384,27 @@ def test_the_plan_ends_with_the_last_purchase_not_a_later_review(tmp_path):
     assert plan.test + pd.Timedelta(days=30) <= T("2024-12-28")
 
 
+def _at(rows: pd.DataFrame) -> tuple[list[pd.Timestamp], pd.DataFrame]:
+    """`rows` with the cutoffs they were built at, as the protocols pass them."""
+    return sorted(set(rows["cutoff"])), rows
+
+
 def test_a_grid_of_only_churners_names_the_rows_and_the_likely_causes():
     rows = pd.DataFrame(
         {"customer_id": ["a", "b"], "cutoff": T("2024-03-31"), "churned": [True, True]}
     )
     purchases = random_tables(0, n_customers=3)
     with pytest.raises(PlanError) as raised:
-        _require_rows(ChurnSpec(), purchases, train=rows)
+        _require_rows(ChurnSpec(), purchases, train=_at(rows))
     said = str(raised.value)
     assert "all 2 train rows (cutoffs 2024-03-31) are churners" in said
     assert "an id per order" in said
     with pytest.raises(PlanError, match="no member renewed within the horizon") as raised:
-        _require_rows(ChurnSpec(definition="expiry"), purchases, train=rows)
+        _require_rows(ChurnSpec(definition="expiry"), purchases, train=_at(rows))
     assert "Olist" not in str(raised.value)
     usage_only = replace(purchases, transactions=None)  # inactivity reads the usage log
     with pytest.raises(PlanError, match="nobody active then was active again"):
-        _require_rows(ChurnSpec(), usage_only, train=rows)
+        _require_rows(ChurnSpec(), usage_only, train=_at(rows))
 
 
 def _stayers() -> pd.DataFrame:
@@ -414,7 +420,7 @@ def test_a_grid_of_only_stayers_says_the_longest_silence_and_what_recurs_by_itse
     )
     tables = make_tables(transaction_frame=interest, as_of=T("2024-06-30"))
     with pytest.raises(PlanError) as raised:
-        _require_rows(ChurnSpec(horizon_days=90), tables, train=_stayers())
+        _require_rows(ChurnSpec(horizon_days=90), tables, train=_at(_stayers()))
     assert str(raised.value) == (
         "all 4 train rows (cutoffs 2024-01-31 … 2024-04-30) are stayers: none of the 3 "
         "customers was ever silent for horizon_days (90): the longest gap between a "
@@ -425,7 +431,7 @@ def test_a_grid_of_only_stayers_says_the_longest_silence_and_what_recurs_by_itse
         "horizon_days under 31"
     )
     with pytest.raises(PlanError, match=r"stayers, though the data's longest silence runs 31"):
-        _require_rows(ChurnSpec(horizon_days=30), tables, train=_stayers())
+        _require_rows(ChurnSpec(horizon_days=30), tables, train=_at(_stayers()))
 
 
 def test_validation_rows_all_stayers_in_a_log_padded_with_zeros_say_so():
@@ -436,10 +442,114 @@ def test_validation_rows_all_stayers_in_a_log_padded_with_zeros_say_so():
     log = events([*rows, ("b", "2024-01-01", "view", 1.0)], columns=("quantity",))
     tables = make_tables(customer_frame=customers(["a", "b"]), events=log, as_of=T("2024-06-30"))
     with pytest.raises(PlanError) as raised:
-        _require_rows(ChurnSpec(horizon_days=10), tables, validation=_stayers())
+        _require_rows(ChurnSpec(horizon_days=10), tables, validation=_at(_stayers()))
     assert str(raised.value).endswith(
         "are stayers, though the data's longest silence runs 181 days: widen the cutoff grid "
         "or check the churn definition; 80% of the 92 usage rows hold 0 in every quantity (a "
         "log padded with a row per day?), and each counts as an active day: leave them out "
         "of the file (or with `rows:` where one column tells them)"
     )
+
+
+def _with_a_hole() -> object:
+    """Sakila's shape: purchases every few days until 2024-03-31, then none until one
+    last day, 2024-09-30."""
+    days = pd.date_range("2024-01-01", "2024-03-31", freq="5D")
+    rows = [(who, str(d.date()), 5.0) for who in ("a", "b", "c") for d in days]
+    return make_tables(
+        transaction_frame=transactions([*rows, ("a", "2024-09-30", 5.0)]), as_of=T("2024-09-30")
+    )
+
+
+def test_no_rows_at_a_cutoff_in_a_hole_say_the_date_the_counts_and_the_gap():
+    """Sakila's default cutoffs fell in a 175-day hole and the error named no date."""
+    empty = pd.DataFrame({"customer_id": [], "cutoff": [], "churned": []})
+    churn = ChurnSpec(horizon_days=30, active_window_days=60)
+    with pytest.raises(PlanError) as raised:
+        _require_rows(churn, _with_a_hole(), validation=([T("2024-07-31")], empty))
+    assert str(raised.value) == (
+        "no eligible customers with observed labels at the validation cutoff 2024-07-31: 0 of "
+        "the 3 customers known then were active in the 60 days before it "
+        "(churn.active_window_days), as no customer has any purchase from 2024-06-02 to "
+        "2024-07-31 (the data hold nothing in that period: a gap in the extract?), and its "
+        "30-day horizon ends 2024-08-30, within the data (to 2024-09-30)"
+    )
+
+
+def test_no_rows_at_cutoffs_past_the_data_say_where_each_horizon_ends():
+    empty = pd.DataFrame({"customer_id": [], "cutoff": [], "churned": []})
+    cutoffs = [T("2024-03-15"), T("2024-03-31")]
+    with pytest.raises(PlanError) as raised:
+        churn = ChurnSpec(horizon_days=200, active_window_days=90)
+        _require_rows(churn, _with_a_hole(), test=(cutoffs, empty))
+    assert str(raised.value) == (
+        "no eligible customers with observed labels at the test cutoffs 2024-03-15: 3 of the "
+        "3 customers known then were active in the 90 days before it "
+        "(churn.active_window_days), and its 200-day horizon ends 2024-10-01, after the data "
+        "(to 2024-09-30); 2024-03-31: 3 of the 3 customers known then were active in the 90 "
+        "days before it (churn.active_window_days), and its 200-day horizon ends 2024-10-17, "
+        "after the data (to 2024-09-30)"
+    )
+
+
+def test_only_churners_where_nobody_at_all_buys_in_the_horizon_is_a_gap_not_ids():
+    """Sakila at a 48-day horizon: the validation cutoff's horizon lay in the hole, and
+    the error asked whether customer_id was an id per order."""
+    rows = pd.DataFrame({"customer_id": ["a", "b"], "cutoff": T("2024-05-31"), "churned": True})
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=48), _with_a_hole(), validation=_at(rows))
+    assert str(raised.value) == (
+        "all 2 validation rows (cutoffs 2024-05-31) are churners: no customer has any "
+        "purchase from 2024-06-01 to 2024-07-18 (the data hold nothing in that period: a gap "
+        "in the extract?)"
+    )
+    last_day = rows.assign(cutoff=T("2024-08-15"))  # "a" buys on 2024-09-30, in the horizon
+    with pytest.raises(PlanError, match="an id per order"):
+        _require_rows(ChurnSpec(horizon_days=48), _with_a_hole(), validation=_at(last_day))
+
+
+def _labelled(churners: int, stayers: int) -> pd.DataFrame:
+    churned = [True] * churners + [False] * stayers
+    ids = [f"c{i}" for i in range(len(churned))]
+    return pd.DataFrame({"customer_id": ids, "cutoff": T("2005-07-17"), "churned": churned})
+
+
+def test_validation_with_one_churner_is_one_line_naming_cutoff_counts_and_the_fix():
+    """Sakila's 14-day horizon: 1 churner of 599 at the validation cutoff ended training
+    in a traceback from the calibrator."""
+    with pytest.raises(PlanError) as raised:
+        _require_calibration("validation", _labelled(1, 598), ChurnSpec())
+    assert str(raised.value) == (
+        "validation cutoff 2005-07-17 holds 1 churner of 599: calibration needs at least 2 of "
+        "each; a longer horizon_days, another evaluation.cutoff or more customers give it "
+        "more churners"
+    )
+    with pytest.raises(PlanError) as raised:
+        _require_calibration("validation", _labelled(598, 1), ChurnSpec())
+    assert "holds 598 churners of 599" in str(raised.value)
+    assert "a shorter horizon_days" in str(raised.value)
+
+
+@pytest.mark.parametrize(("churners", "passes"), [(1, False), (2, True)])
+def test_the_protocol_and_the_calibrator_agree_on_what_is_enough(churners, passes):
+    rows = _labelled(churners, 20)
+    margin = np.linspace(-1.0, 1.0, len(rows))
+    if passes:
+        _require_calibration("validation", rows, ChurnSpec())
+        fit_calibrator(margin, rows["churned"].to_numpy(dtype=int))
+        return
+    with pytest.raises(PlanError):
+        _require_calibration("validation", rows, ChurnSpec())
+    with pytest.raises(ValueError, match="calibration needs at least 2 of each"):
+        fit_calibrator(margin, rows["churned"].to_numpy(dtype=int))
+
+
+def test_a_split_calibrated_on_a_share_needs_enough_for_that_share():
+    """A customer fold calibrates on 16% of the cutoff's rows (5 folds, a fifth of the
+    rest): 12 churners can leave one of them holding a single churner; 13 cannot."""
+    with pytest.raises(
+        PlanError,
+        match="holds 12 churners of 212: calibrating on 16% of them needs at least 13 of each",
+    ):
+        _require_calibration("test", _labelled(12, 200), ChurnSpec(), share=0.16)
+    _require_calibration("test", _labelled(13, 200), ChurnSpec(), share=0.16)

@@ -214,7 +214,7 @@ def test_calibrated_probabilities_are_in_0_1_and_increase_with_the_margin(margin
 
 @pytest.mark.parametrize("y", [[0] * 10, [1] * 10, [1] + [0] * 9])
 def test_calibrator_refuses_validation_without_both_classes(y):
-    with pytest.raises(ValueError, match="both churners and non-churners"):
+    with pytest.raises(ValueError, match="calibration needs at least 2 of each"):
         fit_calibrator(np.linspace(-1, 1, 10), np.array(y))
 
 
@@ -711,6 +711,22 @@ def test_churners_who_mostly_come_back_within_a_usual_gap_are_said():
     assert "the label names few departures" in already
     fewer = {**back, "returned": 2300, "share": 2300 / 23786}  # win-backs: real churn has some
     assert caveats({**report, "returning_churners": fewer}) == []
+
+
+def test_a_usual_gap_of_one_day_is_said_in_the_singular():
+    """Sakila's renters came back daily: the note said "median 1 days"."""
+    back = {
+        "churners": 100,
+        "returned": 90,
+        "share": 0.9,
+        "gap_median_days": 1.0,
+        "gap_p90_days": 5.0,
+        "horizon_days": 14,
+        "activity": "purchases",
+    }
+    report = {"churn_rate": 0.3, "n_customers": 500, "model": {"roc_auc": 0.8}, "baselines": {}}
+    (note,) = caveats({**report, "returning_churners": back})
+    assert "(customers' usual gap between purchases: median 1 day, 90% under 5)" in note
 
 
 def test_churners_followed_for_less_than_a_usual_gap_say_the_follow_up_used():

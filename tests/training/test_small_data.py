@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
+from typer.testing import CliRunner
 
+from churn.cli import app
 from features.contract import ReasonsSpec, load_config
 from features.sources import load_tables
 from tests.training.datasets import rare_flag_snapshot, telecom_snapshot
@@ -41,6 +43,27 @@ def test_the_config_keeps_the_last_word_on_the_leaf_weight():
     assert {k: v for k, v in deeper.items() if k not in ("max_depth", "min_child_weight")} == {
         k: v for k, v in DEFAULT_PARAMS.items() if k != "max_depth"
     }
+
+
+@pytest.mark.parametrize(
+    ("split", "said"),
+    [
+        ("out_of_time", "snapshot cutoff 2024-06-30 holds 3 churners of 30: calibrating on 20%"),
+        ("customer_cv", "test cutoff 2024-06-30 holds 3 churners of 30: calibrating on 16%"),
+    ],
+)
+def test_a_snapshot_too_small_to_calibrate_on_is_one_line_and_exit_2(tmp_path, split, said):
+    """30 customers, 3 churners: the stratified splits left the calibrator (or the split
+    itself) too few churners, and sklearn's error surfaced as a traceback."""
+    config = telecom_snapshot(tmp_path, customers=30, evaluation={"split": split})
+    out = tmp_path / "report.json"
+    result = CliRunner(env={"COLUMNS": "300"}).invoke(
+        app, ["evaluate", "--config", str(config), "--json", str(out)]
+    )
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "more labelled customers give it more churners" in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.slow
