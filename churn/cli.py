@@ -330,6 +330,14 @@ def score(
             "(data.as_of when set)."
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace the batch of the same model version and cutoff even when this "
+            "data holds under half of its customers (another extract, not a rerun).",
+        ),
+    ] = False,
 ) -> None:
     """Score active customers with the champion model into the score store."""
     from sqlalchemy.engine import make_url
@@ -348,7 +356,8 @@ def score(
     from serving.settings import Settings
 
     run = load_config(config)
-    job = prepare(run, cutoff=parse_dates([cutoff])[0] if cutoff else None, settings=Settings())
+    when = parse_dates([cutoff])[0] if cutoff else None
+    job = prepare(run, cutoff=when, settings=Settings(), replace=replace)
     with progress.bar(f"scoring {job.rows:,} customers", total=job.rows) as advance:
         result = job.run(on_chunk=lambda rows: advance(rows, relative=True))
     console = make_console()
@@ -430,11 +439,11 @@ ROW_NUMBER_IDS_NOTE = (
 
 def replaced_note(old: Replaced, result: BatchResult) -> str:
     """The batch this one replaced (same model version and cutoff): a rerun by design,
-    but another extract scored at the same cutoff takes the place of the first too, and
-    when it holds fewer than half of the first's customers, the rest are no longer shown."""
+    but another extract scored at the same cutoff takes the place of the first too (past
+    `--replace` when it holds fewer than half of the first's customers: `prepare` refuses
+    otherwise), and then the rest are no longer shown."""
     said = f"replaced batch {old.batch_id} ({old.rows:,} customers, same model version and cutoff)"
-    kept = min(result.rows, old.rows) if result.row_number_ids else old.shared
-    if kept * 2 >= old.rows:
+    if not old.loses_most(rows=result.rows, row_number_ids=result.row_number_ids):
         return said
     how_many = (  # row numbers are no identity: only the counts tell
         f"this batch holds {result.rows:,}"

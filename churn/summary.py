@@ -11,7 +11,7 @@ from rich.table import Table
 
 from churn.console import make_console
 from features.build import FeatureFrame
-from features.registry import FeatureSpec, probability_text
+from features.registry import FeatureSpec, money_text, probability_text
 
 HEADLINE_FEATURES = (
     "days_since_last_purchase",
@@ -99,7 +99,7 @@ def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
     for row in frame.itertuples(index=False):
         why = "; ".join(str(getattr(row, c)) for c in reasons if isinstance(getattr(row, c), str))
         why = why or NOTHING_STANDS_OUT
-        at_risk = "-" if pd.isna(row.value_at_risk) else f"{row.value_at_risk:,.0f}"
+        at_risk = "-" if pd.isna(row.value_at_risk) else money_text(row.value_at_risk)
         table.add_row(str(row.customer_id), _risk(row), row.band, at_risk, str(row.tier), why)
     console.print(table)
 

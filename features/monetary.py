@@ -41,7 +41,7 @@ def _window_specs() -> list[FeatureSpec]:
                 "float",
                 Mechanism.FREQUENCY_MONETARY,
                 f"Total spend in the {days} days up to the cutoff.",
-                f"spent {{spend_{days}d:,.0f}} in the last {days} days",
+                f"spent {{spend_{days}d!v:,.0f}} in the last {days} days",
                 reach_days=days,
             )
         )
@@ -55,7 +55,7 @@ SPECS = [
         "float",
         Mechanism.FREQUENCY_MONETARY,
         "spend_365d ÷ orders_365d.",
-        "average order {avg_order_value_365d:,.0f} over the last year",
+        "average order {avg_order_value_365d!v:,.0f} over the last year",
     ),
     FeatureSpec(
         "purchase_pace_90d_vs_lifetime",
@@ -79,7 +79,7 @@ SPECS = [
         "float",
         Mechanism.FREQUENCY_MONETARY,
         "Lifetime spend up to the cutoff: the customer's realised (historical) value.",
-        "lifetime spend {spend_total:,.0f}",
+        "lifetime spend {spend_total!v:,.0f}",
     ),
 ]
 

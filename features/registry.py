@@ -353,6 +353,28 @@ class _Estimate(float):
         return np.format_float_positional(rounded, trim="-")
 
 
+MONEY_CENTS_BELOW = 100.0
+"""Amounts under it show their cents: "spent 1" for a payment of 0.99 read as a dollar."""
+
+
+class _Money(float):
+    """An amount of money: under `MONEY_CENTS_BELOW` with its cents ("4.99", "0.99"; a
+    whole "5" without them), larger as `spec` says ("1,234" by `,.0f`), as a DVD rental's
+    "average order 5" for 4.99 and "spent 1" for 0.99 misread."""
+
+    def __format__(self, spec: str) -> str:
+        value = float(self)
+        if abs(value) < MONEY_CENTS_BELOW:
+            cents = f"{value:.2f}"
+            return cents.removesuffix(".00")
+        return format(value, spec or ",.0f")
+
+
+def money_text(value: float) -> str:
+    """An amount of money for people (`_Money`): a worklist's value at risk 4.40 is "4.40"."""
+    return format(_Money(value), ",.0f")
+
+
 class _Probability(float):
     """A probability that never reads as a certainty it is not: format(0.004, ".0%") ->
     "under 1%" (not "0% likely to still be an active buyer"), format(0.9973, ".0%") ->
@@ -456,7 +478,7 @@ class _Yearly(float):
         return f"{format(since, spec)} day{'' if since == 1 else 's'} ago"
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYeandigptmw")
+CUSTOM_CONVERSIONS = frozenset("cxyYeandigptmwv")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
@@ -469,7 +491,8 @@ class _ReasonFormatter(string.Formatter):
     `{name!p:.0%}` a probability or a share ("under 1%", "over 99%" at its ends),
     `{name!t}` a plan's days as its term ("annual"), `{name!m:.0f}` a count's change as
     "2 more than", "1 fewer than" or "as many as", `{name!w:.0f}` days until a yearly date
-    as "in 12 days" or, past half a year, "30 days ago"; the rest is str.format."""
+    as "in 12 days" or, past half a year, "30 days ago", `{name!v:,.0f}` an amount of money
+    with its cents under 100 ("4.99"); the rest is str.format."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "c":
@@ -500,6 +523,8 @@ class _ReasonFormatter(string.Formatter):
             return _MoreOrFewer(float(value))  # type: ignore[arg-type]
         if conversion == "w":
             return _Yearly(float(value))  # type: ignore[arg-type]
+        if conversion == "v":
+            return _Money(float(value))  # type: ignore[arg-type]
         return super().convert_field(value, conversion)
 
 

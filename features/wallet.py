@@ -39,7 +39,7 @@ SPECS = [
         "float",
         Mechanism.WALLET_SHARE,
         "Yearly category budget, supplied by the business.",
-        "yearly category budget {wallet_365d:,.0f}",
+        "yearly category budget {wallet_365d!v:,.0f}",
     ),
     FeatureSpec(
         "wallet_share_365d",
@@ -58,7 +58,7 @@ ESTIMATED_SPECS = [
         "Estimated yearly category budget: the high quantile of yearly spend among "
         "customers with the same attributes (none supplied).",
         # what comparable customers spend, not a number of this customer's own
-        "customers like them spend up to {wallet_365d:,.0f} a year",
+        "customers like them spend up to {wallet_365d!v:,.0f} a year",
     ),
     FeatureSpec(
         "wallet_share_365d",

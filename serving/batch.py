@@ -253,8 +253,11 @@ def prepare(
     cutoff: dt.date | None,
     settings: Settings,
     champion: Champion | None = None,
+    replace: bool = False,
 ) -> Job:
-    """Load the champion (unless given) and the active customers' features at the cutoff."""
+    """Load the champion (unless given) and the active customers' features at the cutoff;
+    refuse, before scoring, to replace a batch of other customers unless `replace`
+    (`refuse_losing_replace`)."""
     champion = champion or load_champion(config.model_name, settings.tracking_uri)
     tables = load_tables(
         config, label_optional=True, model_attributes=champion.model.attribute_kinds
@@ -267,7 +270,7 @@ def prepare(
     as_trained = champion.model.as_trained(tables)
     features = active_only(built, as_trained, config, when)
     left_out = why_left_out(built, features, as_trained, config, when)
-    return Job(
+    job = Job(
         champion=champion,
         features=features,
         cutoff=when,
@@ -281,6 +284,38 @@ def prepare(
         left_out_said={reason: words(reason, config) for reason in left_out.unique()},
         row_number_ids=tables.numbered_ids,
         unlabelled=_unlabelled_rows(features, tables),
+    )
+    if not replace:
+        refuse_losing_replace(job)
+    return job
+
+
+def refuse_losing_replace(job: Job) -> None:
+    """Refuse when `job` would replace a batch of the same model version and cutoff
+    holding under half of that batch's customers: a rerun replaces silently by design,
+    but a 500-row holdout scored at the training file's cutoff wiped a 7,962-customer
+    worklist."""
+    engine = store.connect(job.database_url)
+    try:
+        old = store.to_be_replaced(
+            engine,
+            model_name=job.champion.name,
+            model_version=job.champion.version,
+            cutoff=job.cutoff.date(),
+            customer_ids=job.features["customer_id"],
+        )
+    finally:
+        engine.dispose()
+    numbered = job.row_number_ids
+    if old is None or not old.loses_most(rows=job.rows, row_number_ids=numbered):
+        return
+    lost = old.rows - old.kept(rows=job.rows, row_number_ids=numbered)
+    raise ServingError(
+        f"scoring these {job.rows:,} customers would replace batch {old.batch_id} "
+        f"({old.rows:,} customers, same model version and cutoff {job.cutoff.date()}), and "
+        f"the worklist and the API would no longer show {lost:,} of them; nothing written. "
+        "Pass --replace to replace it anyway, or score this extract into its own store "
+        "(CHURN_DATABASE_URL=sqlite:///holdout.db churn score ...)"
     )
 
 

@@ -54,6 +54,7 @@ from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, no_use_rows, numbers
+from features.text_numbers import read_numbers
 from serving.batch import (
     FilledBlanks,
     beyond_note,
@@ -197,13 +198,15 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
     file, and read here as missing they would be scored silently as unknown."""
     numeric = [name for name, kind in model.attribute_kinds.items() if kind == "numeric"]
     unknown, flags = attribute_unknowns(model), model.flag_attributes
-    bad = [
-        (c, name)
-        for c in customers
-        for name in numeric
-        if (value := posted_attribute(c, name, unknown, flags)) not in (None, "")
-        and not np.isfinite(_number(value))  # 'inf' is no measurement
-    ]
+    bad = []
+    for name in numeric:
+        values = [posted_attribute(c, name, unknown, flags) for c in customers]
+        read = posted_numbers(values, unknown.decimal(name))
+        bad += [
+            (c, name)
+            for c, value, number in zip(customers, values, read, strict=True)
+            if value not in (None, "") and not np.isfinite(number)  # 'inf' is no measurement
+        ]
     if bad:
         said = [f"{c.customer_id}: {name}={c.attributes[name]!r}" for c, name in bad]
         texts = model.info.get("unknown_texts") or {}
@@ -480,6 +483,11 @@ class AttributeUnknowns:
     def known(self, value: Any, name: str) -> Any:
         return self.of_table[self.table_of.get(name, "customers")].known(value, name)
 
+    def decimal(self, name: str) -> str | None:
+        """The decimal mark of the table carrying the attribute, when the config sets one."""
+        spec = self.of_table[self.table_of.get(name, "customers")].spec
+        return None if spec is None else spec.decimal
+
 
 def attribute_unknowns(model: ChurnModel) -> AttributeUnknowns:
     """What reads as unknown in a posted customer's attributes: their tables'
@@ -495,11 +503,27 @@ def attribute_unknowns(model: ChurnModel) -> AttributeUnknowns:
 
 
 def _number(value: Any) -> float:
-    """A posted value as the loader reads it: NaN unless a number (text is parsed as a
-    file's column is; posted JSON numbers, the usual case, need no parsing)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return float(numbers(np.array([value], dtype=object))[0])
+    """A posted value as the loader reads it: NaN unless a number (`posted_numbers`)."""
+    return float(posted_numbers([value])[0])
+
+
+def posted_numbers(values: Sequence[Any], decimal: str | None = None) -> np.ndarray:
+    """One posted column as the loader reads a file's: floats, NaN where no number; text
+    by the same reader (`read_numbers`: '190,353.08', '$1,234.50'; `decimal`: the
+    table's mark), which a bank's Balance posted as "190,353.08" was refused without.
+    Posted JSON numbers, the usual case, need no parsing."""
+    read = numbers(np.array(values, dtype=object))
+    text = [i for i, value in enumerate(values) if isinstance(value, str)]
+    if text:
+        posted = pd.Series([values[i].strip() for i in text], dtype=object)
+        column = read_numbers(posted, decimal)[0]
+        unread = column.isna() & (posted != "")
+        if unread.any():  # one customer's 'seventy' leaves the others' '1,070.25' read
+            column[unread] = [
+                read_numbers(posted[[i]], decimal)[0].iloc[0] for i in unread.index[unread]
+            ]
+        read[text] = column.to_numpy(dtype=np.float64)
+    return read
 
 
 def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded: Loaded) -> Scored:
@@ -1040,10 +1064,10 @@ def _customers(
         columns["signup_date"] = _times([c.signup_date for c in ordered])
     flags = model.flag_attributes
     for name, kind in model.attribute_kinds.items():
-        values = np.array(
-            [posted_attribute(c, name, unknown, flags) for c in ordered], dtype=object
+        values = [posted_attribute(c, name, unknown, flags) for c in ordered]
+        columns[name] = (
+            posted_numbers(values, unknown.decimal(name)) if kind == "numeric" else _texts(values)
         )
-        columns[name] = numbers(values) if kind == "numeric" else _texts(values)
     return columns
 
 

@@ -244,6 +244,16 @@ class Replaced:
     """Its customers also in the new batch: few are another population (the test file
     over the training file, another region), not a rerun."""
 
+    def kept(self, *, rows: int, row_number_ids: bool) -> int:
+        """How many of its customers a new batch of `rows` holds; row numbers are no
+        identity, so there only the counts tell."""
+        return min(rows, self.rows) if row_number_ids else self.shared
+
+    def loses_most(self, *, rows: int, row_number_ids: bool) -> bool:
+        """The new batch holds under half of its customers: another extract, not a rerun,
+        and the worklist and the API would no longer show the rest."""
+        return self.kept(rows=rows, row_number_ids=row_number_ids) * 2 < self.rows
+
 
 def to_be_replaced(
     engine: Engine,

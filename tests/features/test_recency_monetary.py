@@ -193,3 +193,30 @@ def test_a_silence_of_zero_and_a_first_day_read_in_words_not_zeros():
     assert as_payments(longest).render({"silence_vs_longest_gap": 0.0}) == "last payment today"
     assert TENURE_SPEC.render({"tenure_days": 0.0}) == "a customer since today"
     assert TENURE_SPEC.render({"tenure_days": 12.0}) == "customer for 12 days"
+
+
+def test_money_reads_its_cents_under_100_in_every_money_reason():
+    """A DVD rental's 0.99 payment read "spent 1 in the last 90 days" and a 4.99 average
+    order "5": amounts under 100 keep their cents, a whole one none, larger ones none."""
+    from features import monetary, wallet
+
+    said = {spec.name: spec.render({spec.name: 0.99}) for spec in monetary.SPECS}
+    assert said["spend_90d"] == "spent 0.99 in the last 90 days"
+    assert said["avg_order_value_365d"] == "average order 0.99 over the last year"
+    assert said["spend_total"] == "lifetime spend 0.99"
+    budgets = [
+        spec.render({spec.name: 12.5})
+        for spec in [*wallet.SPECS, *wallet.ESTIMATED_SPECS]
+        if spec.name == "wallet_365d"
+    ]
+    assert budgets == [
+        "yearly category budget 12.50",
+        "customers like them spend up to 12.50 a year",
+    ]
+    average = next(spec for spec in monetary.SPECS if spec.name == "avg_order_value_365d")
+    assert [average.render({average.name: v}) for v in (4.99, 5.0, 4.4, 1234.6)] == [
+        "average order 4.99 over the last year",
+        "average order 5 over the last year",
+        "average order 4.40 over the last year",
+        "average order 1,235 over the last year",
+    ]

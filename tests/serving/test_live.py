@@ -942,6 +942,39 @@ def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
     assert as_text["items"][0]["probability"] == as_number["items"][0]["probability"]
 
 
+def test_numbers_posted_as_text_are_read_as_the_file_reader_reads_them(snapshot):
+    """A bank's Balance posted as "190,353.08" was a 422 while the loader reads such text
+    (thousands separators, currency signs); text that is no number still is one."""
+    loaded, _ = snapshot
+
+    def probability(served: Loaded = loaded, **attributes: Any) -> float:
+        posted = {"customer_id": "c1", "attributes": {"Contract": "Two year", **attributes}}
+        request = ScoreIn.model_validate({"customers": [posted]})
+        return live.score_history(request, served)["items"][0]["probability"]
+
+    as_number = probability(MonthlyCharges=1070.25, tenure=12)
+    assert probability(MonthlyCharges="1,070.25", tenure="12") == as_number
+    assert probability(MonthlyCharges="$1,070.25 ", tenure=" 12.0") == as_number
+    assert probability(MonthlyCharges="1,070.25 €", tenure=12) == as_number
+    with pytest.raises(live.NotANumberError) as refused:  # only the one that is none
+        posted = [
+            {"customer_id": "c1", "attributes": {"MonthlyCharges": "1,070.25 USD"}},
+            {"customer_id": "c2", "attributes": {"MonthlyCharges": "1,070.25"}},
+        ]
+        live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)
+    assert "(c1: MonthlyCharges='1,070.25 USD'): post finite" in str(refused.value)
+    config = loaded.model.config  # a European export: the table's mark, as loaded
+    customers = config.data.customers.model_copy(update={"decimal": ","})
+    config = config.model_copy(
+        update={"data": config.data.model_copy(update={"customers": customers})}
+    )
+    comma = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, config=config))
+    assert probability(comma, MonthlyCharges="1.070,25", tenure="12") == as_number
+    thousand = probability(MonthlyCharges=1070, tenure=12)  # '1.070' is 1.07 unless ',' is set
+    assert probability(comma, MonthlyCharges="1.070", tenure=12) == thousand
+    assert probability(MonthlyCharges="1.070", tenure=12) != thousand
+
+
 def test_posted_placeholders_for_unknown_score_as_missing_like_the_files(snapshot):
     """The customers table's `missing_values` mean unknown in a posted attribute too."""
     loaded, _ = snapshot

@@ -18,6 +18,7 @@ from churn.model import ChurnModel, shifted_to
 from features.contract import load_config
 from features.registry import plain_number
 from features.sources import DataError, load_tables
+from serving import store
 from serving.batch import (
     TODAY_NOTE,
     Champion,
@@ -58,12 +59,20 @@ def _extract(source: Path, name: str, frame: pd.DataFrame, **customers) -> Path:
     return config
 
 
-def _prepare(config: Path, champion: Champion, tmp_path: Path, cutoff: dt.date | None = None):
+def _prepare(
+    config: Path,
+    champion: Champion,
+    tmp_path: Path,
+    cutoff: dt.date | None = None,
+    *,
+    replace: bool = False,
+):
     settings = Settings(
         CHURN_DATABASE_URL=f"sqlite:///{tmp_path}/scores.db",
         MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path}/mlflow.db",
     )
-    return prepare(load_config(config), cutoff=cutoff, settings=settings, champion=champion)
+    run = load_config(config)
+    return prepare(run, cutoff=cutoff, settings=settings, champion=champion, replace=replace)
 
 
 def test_an_extract_without_a_column_the_model_reads_is_one_clear_error(trained, tmp_path):
@@ -204,6 +213,44 @@ def test_churn_score_says_the_fitted_customers_in_one_note(trained, tmp_path, mo
     assert result.exit_code == 0, result.output
     (note,) = [line for line in result.output.splitlines() if "the model was trained on" in line]
     assert note.startswith("note: ") and "probabilities are fitted, not predicted" in note
+
+
+def test_a_holdout_scored_over_the_full_files_batch_is_refused_unless_replace(
+    trained, tmp_path, monkeypatch
+):
+    """A 500-row bank extract scored at the full file's cutoff replaced its 7,962-customer
+    batch (same model version and cutoff); a rerun of the same file still replaces."""
+    champion, source = trained
+    monkeypatch.setattr(serving.batch, "load_champion", lambda name, uri: champion)
+    monkeypatch.setenv("CHURN_DATABASE_URL", f"sqlite:///{tmp_path}/scores.db")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    runner = CliRunner(env={"COLUMNS": "400"})
+    customers = pd.read_csv(source.with_name("customers.csv"))
+    holdout = _extract(source, "holdout.csv", customers.head(100))
+    engine = store.connect(f"sqlite:///{tmp_path}/scores.db")
+    full = runner.invoke(app, ["score", "--config", str(source)])
+    assert full.exit_code == 0, full.output
+    first = store.latest_batch(engine)
+    refused = runner.invoke(app, ["score", "--config", str(holdout)])
+    assert refused.exit_code == 2
+    said = " ".join(refused.output.split())
+    scored = len(_prepare(holdout, champion, tmp_path, replace=True).features)
+    assert said.startswith(
+        f"error: scoring these {scored:,} customers would replace batch {first['id']} "
+        f"({first['rows']:,} customers, same model version and cutoff {first['cutoff']}), "
+        f"and the worklist and the API would no longer show {first['rows'] - scored:,} of "
+        "them; nothing written. Pass --replace to replace it anyway, or score this extract "
+        "into its own store (CHURN_DATABASE_URL=sqlite:///holdout.db churn score ...)"
+    )
+    assert "Traceback" not in refused.output
+    assert [batch["id"] for batch in store.list_batches(engine)] == [first["id"]]
+    rerun = runner.invoke(app, ["score", "--config", str(source)])  # the same data: silent
+    assert rerun.exit_code == 0 and f"replaced batch {first['id']}" in rerun.output
+    assert "no longer show" not in rerun.output
+    forced = runner.invoke(app, ["score", "--config", str(holdout), "--replace"])
+    assert forced.exit_code == 0, forced.output
+    assert "so the worklist and the API no longer show the others" in forced.output
+    assert store.latest_batch(engine)["rows"] == scored
 
 
 def _unfilled(model: ChurnModel, features: pd.DataFrame) -> np.ndarray:

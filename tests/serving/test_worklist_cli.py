@@ -229,6 +229,26 @@ def test_a_customer_without_reasons_reads_that_nothing_stands_out():
     assert NOTHING_STANDS_OUT in console.export_text()
 
 
+def test_the_worklist_on_screen_shows_cents_of_a_small_value_at_risk():
+    """A DVD rental's value at risk of 4.40 read "4"; larger amounts stay whole."""
+    from rich.console import Console
+
+    from churn.summary import print_worklist
+    from serving.worklist_file import worklist_frame
+
+    batch = {"model_name": "m", "model_version": "1", "cutoff": "2024-12-31"}
+    rows = [
+        {**stored_row("c1"), **batch, "value": 8.8, "value_at_risk": 4.4},
+        {**stored_row("c2"), **batch, "value": 2469.2, "value_at_risk": 1234.6},
+        {**stored_row("c3"), **batch, "value": 10.0, "value_at_risk": 5.0},
+    ]
+    console = Console(record=True, width=200)
+    print_worklist(worklist_frame(rows), console)
+    table = [line.split("│") for line in console.export_text().splitlines()]
+    cells = {row[1].strip(): row[4].strip() for row in table if len(row) > 5}
+    assert cells == {"c1": "4.40", "c2": "1,235", "c3": "5"}
+
+
 def _write_batch(url: str, rows: list[dict], cutoff: str, **batch: object) -> None:
     """One batch of model m version 1 into the store at `url`."""
     engine = store.connect(url)
