@@ -62,6 +62,7 @@ from features.contract import (
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
+from features.holes import longest_hole
 from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_code
 from features.label_values import conventional, marks_stayers
 from features.levels import likely_meant, name_words, similar_name
@@ -362,6 +363,7 @@ def validate(
     customers = _customers(config, tables, frames)
     _check_blank_signups(tables, frames, config)
     _check_ends(tables, frames, config)
+    _check_holes(tables, frames)
     _check_before_signup(tables, frames, customers, config)
     _check_one_order_each(tables, frames, config)
     report.tables = [
@@ -415,6 +417,26 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 f"({end.date()}, {by}): training and scoring read those days as no {noun} "
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
+            )
+
+
+def _check_holes(tables: list[_Table], frames: dict[str, pd.DataFrame]) -> None:
+    """Warn of a run of days on which no customer has a row of an activity table, long
+    against the log's own rhythm (`features.holes`): Sakila's rentals stop for 174 days
+    before one last day, and cutoffs inside the hole read every customer as silent."""
+    for table in tables:
+        frame = frames.get(table.name)
+        if table.name not in ACTIVITY_NOUNS or frame is None or "timestamp" not in frame:
+            continue
+        if (hole := longest_hole(frame["timestamp"])) is not None:
+            noun = ACTIVITY_NOUNS[table.name]
+            table.warning(
+                "timestamp",
+                0,
+                f"no {noun} by any customer from {hole.first_day.date()} to "
+                f"{hole.last_day.date()} ({hole.days} days, where 9 in 10 of the log's active "
+                f"days are {_counted(round(hole.rhythm_days), 'day')} apart or less): an "
+                "extract missing that period? cutoffs inside it read every customer as silent",
             )
 
 

@@ -2889,6 +2889,43 @@ def test_one_column_read_as_both_type_and_satisfaction_keeps_its_written_types(t
     assert sorted(tables.interactions["satisfaction"]) == [1.0, 2.0, 5.0]
 
 
+def _purchases_on(days: pd.DatetimeIndex) -> pd.DataFrame:
+    """A purchase by each of customers 1-4 on each of `days`."""
+    return pd.DataFrame(
+        [(c, str(day.date()), 10.0, "paper") for day in days for c in (1, 2, 3, 4)],
+        columns=["customer_id", "timestamp", "amount", "category"],
+    )
+
+
+HOLE = "by any customer from"
+
+
+def test_a_hole_in_the_whole_log_is_a_warning_saying_where_and_what_it_does(tmp_path):
+    """Sakila's rentals run daily to 2005-08-23, then nothing until one day in 2006:
+    validate said "data OK", and cutoffs inside the hole read everyone as silent."""
+    days = pd.date_range("2024-01-01", "2024-03-31").append(pd.DatetimeIndex(["2024-09-30"]))
+    _, report = check(tmp_path, transactions=_purchases_on(days), events=None)
+    (warning,) = [w for w in report.warnings if HOLE in w.message]
+    assert_located(warning, file="transactions.csv", column="timestamp", rows=0)
+    assert warning.message.startswith(
+        "no purchase by any customer from 2024-04-01 to 2024-09-29 (182 days, where 9 in 10 "
+        "of the log's active days are 1 day apart or less): an extract missing that period? "
+        "cutoffs inside it read every customer as silent"
+    )
+
+
+def test_a_billing_logs_monthly_rhythm_is_no_hole_but_months_missing_from_it_are(tmp_path):
+    """Everyone paying on the 1st leaves ~30 empty days between active days, each month."""
+    months = pd.date_range("2022-01-01", "2024-12-01", freq="MS")
+    _, report = check(tmp_path, transactions=_purchases_on(months), events=None)
+    assert not [w for w in report.warnings if HOLE in w.message]
+    missing = months[(months < "2023-03-01") | (months >= "2023-08-01")]  # Mar-Jul gone
+    _, report = check(tmp_path, transactions=_purchases_on(missing), events=None)
+    (warning,) = [w for w in report.warnings if HOLE in w.message]
+    assert "from 2023-02-02 to 2023-07-31 (180 days, where 9 in 10" in warning.message
+    assert "active days are 31 days apart or less)" in warning.message
+
+
 def test_activity_that_ends_long_before_the_data_is_a_warning_naming_the_gap(tmp_path):
     """Every day after the last purchase reads as silence: Olist's orders end two months
     before its reviews, and a score as of the reviews' end saw risk rise everywhere."""
