@@ -3324,10 +3324,42 @@ def test_attributes_all_leaves_out_row_numbers_ids_and_scattered_text(tmp_path):
     assert set(said) == {"customer_id", "CustomerId", "Surname"}
     assert said["CustomerId"].endswith("map it: columns: {customer_id: CustomerId}")
     assert "customer_id:" not in said["Surname"]
-    # listed by name, they are read as asked
-    specs = {"customers": {**label, "columns": {}, "attributes": ["RowNumber", "Surname", "Age"]}}
-    tables = load(tmp_path / "listed", customers=people, specs=specs, churn=churn, **only)
-    assert list(tables.attributes) == ["RowNumber", "Surname", "Age"]
+
+
+def test_attributes_listed_by_name_are_read_but_an_identifier_among_them_is_said(tmp_path):
+    """The bank snapshot with RowNumber listed gave 1,444 reasons "RowNumber 2,055
+    (typical 5,036)" without a word: read as asked, with the same why as `all` gives."""
+    only = dict.fromkeys(("transactions", "events", "interactions", "cancellations"))
+    label = {"label": {"column": "Exited", "positive": 1}}
+    churn = {"definition": "label_column"}
+    listed = {**label, "columns": {"customer_id": "CustomerId"}}
+    specs = {"customers": {**listed, "attributes": ["RowNumber", "Surname", "Age"]}}
+    people = _bank_snapshot()
+    tables, report = check(tmp_path, customers=people, specs=specs, churn=churn, **only)
+    assert tables is not None and list(tables.attributes) == ["RowNumber", "Surname", "Age"]
+    said = {issue.column: issue for issue in report.warnings}
+    assert set(said) == {"RowNumber", "Surname"}
+    assert_located(said["RowNumber"], file="customers.csv", column="RowNumber", rows=1000)
+    assert said["RowNumber"].message == (
+        "RowNumber: whole numbers 1 to 1,000, one on each of 1,000 rows (a row number): read "
+        "because attributes lists it; leave it out if it is no trait of the customer"
+    )
+    assert said["Surname"].message.startswith("Surname: a person's name, ")
+    # a kind given says the user means it; a model's attribute was said when it trained
+    specs = {"customers": {**listed, "attributes": {"RowNumber": "numeric", "Age": None}}}
+    _, report = check(tmp_path / "kind", customers=people, specs=specs, churn=churn, **only)
+    assert report.warnings == []
+    config = load_config(
+        write_dataset(
+            tmp_path / "model",
+            customers=people,
+            specs={"customers": {**listed, "attributes": ["RowNumber"]}},
+            churn=churn,
+            **only,
+        )
+    )
+    tables, report = validate(config, model_attributes=["RowNumber"])
+    assert tables is not None and report.warnings == []
 
 
 def test_attributes_all_leaves_out_what_another_table_of_the_same_file_maps(tmp_path):
@@ -3396,8 +3428,10 @@ def test_codes_abbreviated_cd_and_codes_of_many_levels_are_categorical(tmp_path)
     tables, report = check(tmp_path, customers=members, specs=specs)
     assert tables is not None and report.errors == []
     assert tables.attributes == {**dict.fromkeys(names[:3], "categorical"), "seats": "numeric"}
-    said = {w.column: w.message for w in report.warnings if "named a code" in w.message}
+    said = {w.column: w.message for w in report.warnings if w.message.startswith("whole")}
     assert said["AGENT_CODE"].startswith("whole numbers named a code in 299 rows (250 distinct")
+    (scattered,) = [w for w in report.warnings if w.message.startswith("AGENT_CODE: ")]
+    assert "too scattered for a category" in scattered.message  # listed: read, and said
     specs = {"customers": {"columns": {}, "attributes": "all"}}
     tables, report = check(tmp_path / "all", customers=members, specs=specs)
     assert tables is not None and "AGENT_CODE" not in tables.attributes
