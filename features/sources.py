@@ -65,7 +65,7 @@ from features.header_rows import HEADER_ROWS, header_row, skipped
 from features.holes import longest_hole
 from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_code
 from features.label_values import conventional, marks_stayers
-from features.levels import likely_meant, name_words, similar_name
+from features.levels import likely_meant, name_words, similar_name, whole_word_part
 from features.returns import line_total, match_lines
 from features.tables import (
     DAY,
@@ -826,11 +826,13 @@ def _customers_as_read(
     if label_optional and label is not None and label not in available:
         # a misspelt label is no fresh extract: validate and score refuse what train does
         # (`is_cancelled` for the file's `is_canceled` passed validate with exit 0)
-        if (meant := _did_you_mean(label, available, renumbered=False)) != "":
-            table.error("label", 0, f"not in the file{meant}")
+        meant = likely_meant(label, available, renumbered=False)
+        if meant is not None and whole_word_part(label, [meant]) is None:
+            table.error("label", 0, f"not in the file{_did_you_mean(label, [meant])}")
             return None
-        # one of another number (another horizon's churned_30d) is another column
-        close = similar_name(label, available)
+        # a longer name of its words (last month's churn_flag_prev) or one of another
+        # number (another horizon's churned_30d) is another column of a fresh extract
+        close = meant or similar_name(label, available)
         also = f" ({close!r} is another column, not read)" if close else ""
         table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
         spec = spec.model_copy(update={"label": None})

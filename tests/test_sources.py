@@ -1833,16 +1833,26 @@ def test_a_misspelt_label_column_is_an_error_where_a_fresh_extract_is_read(
     assert issue.message == f"not in the file (did you mean {meant}?)"
 
 
-def test_a_label_column_of_another_number_is_another_column_of_a_fresh_extract(tmp_path):
-    """Another horizon's `churned_30d` beside the configured `churned_90d` is said, and
-    the file is read as a fresh extract to score."""
-    customers = customers_frame().assign(churned_30d=["Yes", "No", "No", "Yes"])
-    specs = {"customers": {"label": {"column": "churned_90d", "positive": "Yes"}}}
+@pytest.mark.parametrize(
+    ("configured", "written"),
+    [
+        ("churned_90d", "churned_30d"),  # another horizon's label
+        ("churn_flag", "churn_flag_prev"),  # last month's, its words and one more
+    ],
+)
+def test_a_label_column_of_another_number_or_more_words_is_another_column_of_a_fresh_extract(
+    tmp_path, configured, written
+):
+    """Another horizon's `churned_30d` beside the configured `churned_90d`, or last
+    month's `churn_flag_prev` beside `churn_flag`, is said, and the file is read as a
+    fresh extract to score: no misspelling, which `churn score` would refuse."""
+    customers = customers_frame().assign(**{written: ["Yes", "No", "No", "Yes"]})
+    specs = {"customers": {"label": {"column": configured, "positive": "Yes"}}}
     config = load_config(write_dataset(tmp_path, customers=customers, specs=specs))
     tables, report = validate(config, label_optional=True)
     assert tables is not None and report.errors == []
     assert only_warning(report).message == (
-        f"not in the file ('churned_30d' is another column, not read): {FRESH_EXTRACT}"
+        f"not in the file ({written!r} is another column, not read): {FRESH_EXTRACT}"
     )
 
 
