@@ -2997,7 +2997,7 @@ def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:
     if n == kept:
         table.error(None, n, f"all {_rows(n)} are 0 in every quantity ({columns}): no use at all")
     else:
-        share = n / len(rows)
+        share = n / kept  # of the rows still read: those already left out were said
         what = f"{_rows(n)} ({share:.1%}) are 0 in every quantity ({columns})"
         table.warning(None, n, f"{what}: read as no use and left out")
     table.drop(rows)

@@ -2461,6 +2461,12 @@ def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
     assert said.message == (
         "3 rows (50.0%) are 0 in every quantity (video, wiki): read as no use and left out"
     )
+    # its share is of the rows still read: two guest rows, already left out, count not
+    guests = pd.DataFrame({"day": ["2024-02-01"] * 2, "video": [0, 1], "wiki": [0, 0]})
+    log = pd.concat([_daily_counts(), guests], ignore_index=True)
+    _, report = check(tmp_path, events=log, specs=specs)
+    (said,) = [w for w in report.warnings if "every quantity" in w.message]
+    assert said.message.startswith("3 rows (50.0%) are 0 in every quantity")
     padding = _daily_counts().iloc[[1, 3]]
     _, report = check(tmp_path, events=padding, specs=specs)
     issue = only_error(report)
