@@ -2474,12 +2474,16 @@ def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
     assert issue.message == "all 2 rows are 0 in every quantity (video, wiki): no use at all"
 
 
+TWO_COUNTS = {"quantities": {"wiki": "wikis"}, "columns": {"quantity": "video"}}
+
+
 @pytest.mark.parametrize(
     "spec",
     [
-        {"quantities": {"wiki": "wikis"}, "columns": {"type": "kind"}},  # a typed event happened
+        {**TWO_COUNTS, "columns": {"quantity": "video", "type": "kind"}},  # a typed event
         {"columns": {"quantity": "video"}},  # a visit of 0 minutes is a visit
-        {"quantities": {"wiki": "wikis"}, "attributes": ["plan"]},  # says the plan then
+        {"quantities": {"wiki": "wikis"}},  # a lone measure too, whatever its key
+        {**TWO_COUNTS, "attributes": ["plan"]},  # says the plan then
     ],
 )
 def test_rows_of_zeros_are_use_where_the_row_says_more_than_counts(tmp_path, spec):
