@@ -497,9 +497,11 @@ class EventsSpec(ActivitySpec):
         customer and day padded with zeros writes them (KDD Cup 2015's MOOC log: 91.9% of
         its rows, each read as a day of use, and no learner ever lapsed). A typed row says
         what happened (a login of 0 minutes is a visit), so does a row of a log of one
-        `quantity` (a session under a minute), and a row carrying attributes says the
-        customer's plan then: those are kept."""
-        return bool(self.quantities) and "type" not in self.columns and not self.attributes
+        measured column, `quantity` or a lone `quantities` entry (a session under a
+        minute), and a row carrying attributes says the customer's plan then: those are
+        kept."""
+        measured = len(self.quantities) + ("quantity" in self.columns)
+        return measured >= 2 and "type" not in self.columns and not self.attributes
 
 
 def quantity_column(column: str) -> str:

@@ -35,7 +35,13 @@ STAYING_NAME_WORDS = frozenset(
     | {"loyal", "survived", "alive", "kept"}
 )
 """Whole words of a label column's name that say its "yes" is a customer who stayed
-(`is_retained`, `retention_7`, `Active`, `renewed`)."""
+(`is_retained`, `retention_7`, `Active`, `renewed`), as its last word (`reads_as_staying`)."""
+
+WHO_WORDS = frozenset(
+    {"customer", "member", "user", "client", "account", "subscriber", "flag", "ind", "status"}
+)
+"""Last words that name who or what a staying word describes (`active_customer`,
+`retained_flag`), passed over to find the name's last word."""
 
 NEGATION_WORDS = frozenset({"not", "non", "no"})
 """Words that turn a staying name around (`not_retained`)."""
@@ -68,10 +74,17 @@ def conventional(positive: str, other: str) -> Meaning | None:
 
 
 def reads_as_staying(column: str) -> bool:
-    """Whether a label column's name says its "yes" stayed: a staying word, and neither a
-    negation nor a churning word (`churn_after_renewal` says both: no telling)."""
-    words = set(name_words(column))
-    return bool(words & STAYING_NAME_WORDS) and not words & (NEGATION_WORDS | CHURNED_WORDS)
+    """Whether a label column's name says its "yes" stayed: a staying word last (digits
+    and `WHO_WORDS` aside: `retention_7`, `active_customer`), and neither a negation nor a
+    churning word (`churn_after_renewal` says both: no telling). A staying word followed
+    by another names a risk to it: `retention_risk`, `renewal_due`, `stay_or_go` flag
+    the customers who may leave."""
+    words = name_words(column)
+    said = [w for w in words if not w.isdigit()]
+    while len(said) > 1 and said[-1] in WHO_WORDS:
+        said.pop()
+    staying = bool(said) and said[-1] in STAYING_NAME_WORDS
+    return staying and not set(words) & (NEGATION_WORDS | CHURNED_WORDS)
 
 
 def flag(value: str) -> bool | None:

@@ -62,9 +62,10 @@ from features.contract import (
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, skipped
+from features.holes import longest_hole
 from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_code
 from features.label_values import conventional, marks_stayers
-from features.levels import likely_meant, name_words, similar_name
+from features.levels import likely_meant, name_words, similar_name, whole_word_part
 from features.returns import line_total, match_lines
 from features.tables import (
     DAY,
@@ -362,6 +363,7 @@ def validate(
     customers = _customers(config, tables, frames)
     _check_blank_signups(tables, frames, config)
     _check_ends(tables, frames, config)
+    _check_holes(tables, frames)
     _check_before_signup(tables, frames, customers, config)
     _check_one_order_each(tables, frames, config)
     report.tables = [
@@ -415,6 +417,26 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 f"({end.date()}, {by}): training and scoring read those days as no {noun} "
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
+            )
+
+
+def _check_holes(tables: list[_Table], frames: dict[str, pd.DataFrame]) -> None:
+    """Warn of a run of days on which no customer has a row of an activity table, long
+    against the log's own rhythm (`features.holes`): Sakila's rentals stop for 174 days
+    before one last day, and cutoffs inside the hole read every customer as silent."""
+    for table in tables:
+        frame = frames.get(table.name)
+        if table.name not in ACTIVITY_NOUNS or frame is None or "timestamp" not in frame:
+            continue
+        if (hole := longest_hole(frame["timestamp"])) is not None:
+            noun = ACTIVITY_NOUNS[table.name]
+            table.warning(
+                "timestamp",
+                0,
+                f"no {noun} by any customer from {hole.first_day.date()} to "
+                f"{hole.last_day.date()} ({hole.days} days, where 9 in 10 of the log's active "
+                f"days are {_counted(round(hole.rhythm_days), 'day')} apart or less): an "
+                "extract missing that period? cutoffs inside it read every customer as silent",
             )
 
 
@@ -804,11 +826,13 @@ def _customers_as_read(
     if label_optional and label is not None and label not in available:
         # a misspelt label is no fresh extract: validate and score refuse what train does
         # (`is_cancelled` for the file's `is_canceled` passed validate with exit 0)
-        if (meant := _did_you_mean(label, available, renumbered=False)) != "":
-            table.error("label", 0, f"not in the file{meant}")
+        meant = likely_meant(label, available, renumbered=False)
+        if meant is not None and whole_word_part(label, [meant]) is None:
+            table.error("label", 0, f"not in the file{_did_you_mean(label, [meant])}")
             return None
-        # one of another number (another horizon's churned_30d) is another column
-        close = similar_name(label, available)
+        # a longer name of its words (last month's churn_flag_prev) or one of another
+        # number (another horizon's churned_30d) is another column of a fresh extract
+        close = meant or similar_name(label, available)
         also = f" ({close!r} is another column, not read)" if close else ""
         table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
         spec = spec.model_copy(update={"label": None})
@@ -2339,12 +2363,15 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
         elif kind is None and name not in table.model_attributes and _dates_left_out(table, name):
             continue
         elif (
-            spec.all_attributes
-            and kind is None  # a kind given in attribute_kinds: the user wants it read
+            kind is None  # a kind given: the user wants it read as such
             and name not in table.model_attributes
             and (found := not_an_attribute(name, table.column(name)))
         ):
-            _leave_out(table, name, found)
+            if spec.all_attributes:
+                _leave_out(table, name, found)
+            else:  # listed by name: read as asked, with the same why
+                table.clean[name] = _attribute(table, name, kind)
+                _warn_listed(table, name, found)
         else:
             table.clean[name] = _attribute(table, name, kind)
     _leave_out_empty(table, empty)
@@ -2508,6 +2535,17 @@ def _leave_out(table: _Table, name: str, found: NotAnAttribute) -> None:
     )
     if table.numbered and found.could_be_customer_id:
         what += f"; if it is the customer id, map it: columns: {{customer_id: {name}}}"
+    table.warning(name, len(table.raw), what)
+
+
+def _warn_listed(table: _Table, name: str, found: NotAnAttribute) -> None:
+    """Warn that an attribute listed by name looks like no trait of the customer: the
+    bank snapshot's listed `RowNumber` gave 1,444 reasons "RowNumber 2,055 (typical
+    5,036)" without a word, as `attributes: all` would have left it out."""
+    what = (
+        f"{name}: {found.why}: read because attributes lists it; leave it out if it is no "
+        "trait of the customer"
+    )
     table.warning(name, len(table.raw), what)
 
 
@@ -2959,7 +2997,7 @@ def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:
     if n == kept:
         table.error(None, n, f"all {_rows(n)} are 0 in every quantity ({columns}): no use at all")
     else:
-        share = n / len(rows)
+        share = n / kept  # of the rows still read: those already left out were said
         what = f"{_rows(n)} ({share:.1%}) are 0 in every quantity ({columns})"
         table.warning(None, n, f"{what}: read as no use and left out")
     table.drop(rows)

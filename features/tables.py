@@ -52,12 +52,21 @@ def numbers(values: Any) -> np.ndarray:
 
 
 def no_use_rows(quantities: Iterable[Any]) -> np.ndarray:
-    """Rows 0 in every quantity column, a blank counting as 0: they count nothing done
-    (`EventsSpec.zeros_record_no_use`). A row blank in all is not among them: an event
-    whose fields hold no measure (a log's property set on some events only) happened."""
-    values = np.column_stack([numbers(column) for column in quantities])
-    zero = values == 0
-    return (zero | np.isnan(values)).all(axis=1) & zero.any(axis=1)
+    """Rows 0 in every quantity column (one or more), a blank counting as 0: they count
+    nothing done (`EventsSpec.zeros_record_no_use`). A row blank in all is not among them:
+    an event whose fields hold no measure (a log's property set on some events only)
+    happened. Column by column: a matrix of 5M rows and 7 quantities took 0.95 s and
+    355 MB, this 0.04 s."""
+    columns = iter(quantities)
+    values = numbers(next(columns))
+    any_zero = values == 0
+    all_zero_or_blank = any_zero | np.isnan(values)
+    for column in columns:
+        values = numbers(column)
+        zero = values == 0
+        all_zero_or_blank &= zero | np.isnan(values)
+        any_zero |= zero
+    return all_zero_or_blank & any_zero
 
 
 LARGEST = np.finfo(np.float64).max

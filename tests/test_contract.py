@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from features.contract import ConfigError, CustomersSpec, TransactionsSpec, load_config
+from features.contract import (
+    ConfigError,
+    CustomersSpec,
+    EventsSpec,
+    TransactionsSpec,
+    load_config,
+)
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "churn.yaml"
 
@@ -244,3 +250,19 @@ def test_a_population_rate_outside_0_and_1_is_one_clear_config_error(tmp_path):
         load_config(_write(tmp_path, text % "2"))
     rate = load_config(_write(tmp_path, text % "0.02")).data.customers.label.population_rate
     assert rate == 0.02
+
+
+def test_zeros_record_no_use_only_in_an_untyped_log_of_two_measures_or_more():
+    """A log of one measured column, `quantity` or a lone `quantities` entry, keeps its
+    rows of 0 (a session under a minute); a grid of several counts padded with zeros
+    does not (KDD Cup 2015's MOOC log)."""
+
+    def spec(**fields) -> EventsSpec:
+        return EventsSpec(path="events.csv", **fields)
+
+    assert not spec(quantities={"secs": "seconds"}).zeros_record_no_use()
+    assert not spec(columns={"quantity": "minutes"}).zeros_record_no_use()
+    assert spec(columns={"quantity": "minutes"}, quantities={"mb": "MB"}).zeros_record_no_use()
+    assert spec(quantities={"video": "videos", "wiki": "wikis"}).zeros_record_no_use()
+    typed = {"quantity": "minutes", "type": "kind"}
+    assert not spec(columns=typed, quantities={"mb": "MB"}).zeros_record_no_use()

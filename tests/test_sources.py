@@ -1833,16 +1833,26 @@ def test_a_misspelt_label_column_is_an_error_where_a_fresh_extract_is_read(
     assert issue.message == f"not in the file (did you mean {meant}?)"
 
 
-def test_a_label_column_of_another_number_is_another_column_of_a_fresh_extract(tmp_path):
-    """Another horizon's `churned_30d` beside the configured `churned_90d` is said, and
-    the file is read as a fresh extract to score."""
-    customers = customers_frame().assign(churned_30d=["Yes", "No", "No", "Yes"])
-    specs = {"customers": {"label": {"column": "churned_90d", "positive": "Yes"}}}
+@pytest.mark.parametrize(
+    ("configured", "written"),
+    [
+        ("churned_90d", "churned_30d"),  # another horizon's label
+        ("churn_flag", "churn_flag_prev"),  # last month's, its words and one more
+    ],
+)
+def test_a_label_column_of_another_number_or_more_words_is_another_column_of_a_fresh_extract(
+    tmp_path, configured, written
+):
+    """Another horizon's `churned_30d` beside the configured `churned_90d`, or last
+    month's `churn_flag_prev` beside `churn_flag`, is said, and the file is read as a
+    fresh extract to score: no misspelling, which `churn score` would refuse."""
+    customers = customers_frame().assign(**{written: ["Yes", "No", "No", "Yes"]})
+    specs = {"customers": {"label": {"column": configured, "positive": "Yes"}}}
     config = load_config(write_dataset(tmp_path, customers=customers, specs=specs))
     tables, report = validate(config, label_optional=True)
     assert tables is not None and report.errors == []
     assert only_warning(report).message == (
-        f"not in the file ('churned_30d' is another column, not read): {FRESH_EXTRACT}"
+        f"not in the file ({written!r} is another column, not read): {FRESH_EXTRACT}"
     )
 
 
@@ -2451,6 +2461,12 @@ def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
     assert said.message == (
         "3 rows (50.0%) are 0 in every quantity (video, wiki): read as no use and left out"
     )
+    # its share is of the rows still read: two guest rows, already left out, count not
+    guests = pd.DataFrame({"day": ["2024-02-01"] * 2, "video": [0, 1], "wiki": [0, 0]})
+    log = pd.concat([_daily_counts(), guests], ignore_index=True)
+    _, report = check(tmp_path, events=log, specs=specs)
+    (said,) = [w for w in report.warnings if "every quantity" in w.message]
+    assert said.message.startswith("3 rows (50.0%) are 0 in every quantity")
     padding = _daily_counts().iloc[[1, 3]]
     _, report = check(tmp_path, events=padding, specs=specs)
     issue = only_error(report)
@@ -2458,12 +2474,16 @@ def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
     assert issue.message == "all 2 rows are 0 in every quantity (video, wiki): no use at all"
 
 
+TWO_COUNTS = {"quantities": {"wiki": "wikis"}, "columns": {"quantity": "video"}}
+
+
 @pytest.mark.parametrize(
     "spec",
     [
-        {"quantities": {"wiki": "wikis"}, "columns": {"type": "kind"}},  # a typed event happened
+        {**TWO_COUNTS, "columns": {"quantity": "video", "type": "kind"}},  # a typed event
         {"columns": {"quantity": "video"}},  # a visit of 0 minutes is a visit
-        {"quantities": {"wiki": "wikis"}, "attributes": ["plan"]},  # says the plan then
+        {"quantities": {"wiki": "wikis"}},  # a lone measure too, whatever its key
+        {**TWO_COUNTS, "attributes": ["plan"]},  # says the plan then
     ],
 )
 def test_rows_of_zeros_are_use_where_the_row_says_more_than_counts(tmp_path, spec):
@@ -2889,6 +2909,43 @@ def test_one_column_read_as_both_type_and_satisfaction_keeps_its_written_types(t
     assert sorted(tables.interactions["satisfaction"]) == [1.0, 2.0, 5.0]
 
 
+def _purchases_on(days: pd.DatetimeIndex) -> pd.DataFrame:
+    """A purchase by each of customers 1-4 on each of `days`."""
+    return pd.DataFrame(
+        [(c, str(day.date()), 10.0, "paper") for day in days for c in (1, 2, 3, 4)],
+        columns=["customer_id", "timestamp", "amount", "category"],
+    )
+
+
+HOLE = "by any customer from"
+
+
+def test_a_hole_in_the_whole_log_is_a_warning_saying_where_and_what_it_does(tmp_path):
+    """Sakila's rentals run daily to 2005-08-23, then nothing until one day in 2006:
+    validate said "data OK", and cutoffs inside the hole read everyone as silent."""
+    days = pd.date_range("2024-01-01", "2024-03-31").append(pd.DatetimeIndex(["2024-09-30"]))
+    _, report = check(tmp_path, transactions=_purchases_on(days), events=None)
+    (warning,) = [w for w in report.warnings if HOLE in w.message]
+    assert_located(warning, file="transactions.csv", column="timestamp", rows=0)
+    assert warning.message.startswith(
+        "no purchase by any customer from 2024-04-01 to 2024-09-29 (182 days, where 9 in 10 "
+        "of the log's active days are 1 day apart or less): an extract missing that period? "
+        "cutoffs inside it read every customer as silent"
+    )
+
+
+def test_a_billing_logs_monthly_rhythm_is_no_hole_but_months_missing_from_it_are(tmp_path):
+    """Everyone paying on the 1st leaves ~30 empty days between active days, each month."""
+    months = pd.date_range("2022-01-01", "2024-12-01", freq="MS")
+    _, report = check(tmp_path, transactions=_purchases_on(months), events=None)
+    assert not [w for w in report.warnings if HOLE in w.message]
+    missing = months[(months < "2023-03-01") | (months >= "2023-08-01")]  # Mar-Jul gone
+    _, report = check(tmp_path, transactions=_purchases_on(missing), events=None)
+    (warning,) = [w for w in report.warnings if HOLE in w.message]
+    assert "from 2023-02-02 to 2023-07-31 (180 days, where 9 in 10" in warning.message
+    assert "active days are 31 days apart or less)" in warning.message
+
+
 def test_activity_that_ends_long_before_the_data_is_a_warning_naming_the_gap(tmp_path):
     """Every day after the last purchase reads as silence: Olist's orders end two months
     before its reviews, and a score as of the reviews' end saw risk rise everywhere."""
@@ -3287,10 +3344,42 @@ def test_attributes_all_leaves_out_row_numbers_ids_and_scattered_text(tmp_path):
     assert set(said) == {"customer_id", "CustomerId", "Surname"}
     assert said["CustomerId"].endswith("map it: columns: {customer_id: CustomerId}")
     assert "customer_id:" not in said["Surname"]
-    # listed by name, they are read as asked
-    specs = {"customers": {**label, "columns": {}, "attributes": ["RowNumber", "Surname", "Age"]}}
-    tables = load(tmp_path / "listed", customers=people, specs=specs, churn=churn, **only)
-    assert list(tables.attributes) == ["RowNumber", "Surname", "Age"]
+
+
+def test_attributes_listed_by_name_are_read_but_an_identifier_among_them_is_said(tmp_path):
+    """The bank snapshot with RowNumber listed gave 1,444 reasons "RowNumber 2,055
+    (typical 5,036)" without a word: read as asked, with the same why as `all` gives."""
+    only = dict.fromkeys(("transactions", "events", "interactions", "cancellations"))
+    label = {"label": {"column": "Exited", "positive": 1}}
+    churn = {"definition": "label_column"}
+    listed = {**label, "columns": {"customer_id": "CustomerId"}}
+    specs = {"customers": {**listed, "attributes": ["RowNumber", "Surname", "Age"]}}
+    people = _bank_snapshot()
+    tables, report = check(tmp_path, customers=people, specs=specs, churn=churn, **only)
+    assert tables is not None and list(tables.attributes) == ["RowNumber", "Surname", "Age"]
+    said = {issue.column: issue for issue in report.warnings}
+    assert set(said) == {"RowNumber", "Surname"}
+    assert_located(said["RowNumber"], file="customers.csv", column="RowNumber", rows=1000)
+    assert said["RowNumber"].message == (
+        "RowNumber: whole numbers 1 to 1,000, one on each of 1,000 rows (a row number): read "
+        "because attributes lists it; leave it out if it is no trait of the customer"
+    )
+    assert said["Surname"].message.startswith("Surname: a person's name, ")
+    # a kind given says the user means it; a model's attribute was said when it trained
+    specs = {"customers": {**listed, "attributes": {"RowNumber": "numeric", "Age": None}}}
+    _, report = check(tmp_path / "kind", customers=people, specs=specs, churn=churn, **only)
+    assert report.warnings == []
+    config = load_config(
+        write_dataset(
+            tmp_path / "model",
+            customers=people,
+            specs={"customers": {**listed, "attributes": ["RowNumber"]}},
+            churn=churn,
+            **only,
+        )
+    )
+    tables, report = validate(config, model_attributes=["RowNumber"])
+    assert tables is not None and report.warnings == []
 
 
 def test_attributes_all_leaves_out_what_another_table_of_the_same_file_maps(tmp_path):
@@ -3359,8 +3448,10 @@ def test_codes_abbreviated_cd_and_codes_of_many_levels_are_categorical(tmp_path)
     tables, report = check(tmp_path, customers=members, specs=specs)
     assert tables is not None and report.errors == []
     assert tables.attributes == {**dict.fromkeys(names[:3], "categorical"), "seats": "numeric"}
-    said = {w.column: w.message for w in report.warnings if "named a code" in w.message}
+    said = {w.column: w.message for w in report.warnings if w.message.startswith("whole")}
     assert said["AGENT_CODE"].startswith("whole numbers named a code in 299 rows (250 distinct")
+    (scattered,) = [w for w in report.warnings if w.message.startswith("AGENT_CODE: ")]
+    assert "too scattered for a category" in scattered.message  # listed: read, and said
     specs = {"customers": {"columns": {}, "attributes": "all"}}
     tables, report = check(tmp_path / "all", customers=members, specs=specs)
     assert tables is not None and "AGENT_CODE" not in tables.attributes

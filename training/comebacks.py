@@ -22,7 +22,7 @@ from features.activity import Activity, day_of, run_starts
 from features.context import Context, prepare
 from features.contract import ChurnSpec, quantity_column
 from features.labels import observed_end
-from features.tables import Tables, nan_to_zero, numbers
+from features.tables import Tables, no_use_rows
 
 USUAL_GAP_QUANTILE = 0.9
 """The gap between purchase days that 90% of gaps stay under: a horizon shorter than it
@@ -100,15 +100,16 @@ def longest_silence(tables: Tables, churn: ChurnSpec) -> dict[str, Any] | None:
 
 
 def zero_rows(tables: Tables) -> dict[str, float] | None:
-    """The usage rows whose every quantity is 0 or blank, each still an active day: a
-    MOOC log held a row per enrollment for 30 days whether used or not (92% all zeros),
-    and no validation customer was ever silent for the horizon. None: no quantities."""
+    """The usage rows that record no use (`no_use_rows`: 0 in every quantity, a blank
+    as 0, not blank in all), each still an active day: a MOOC log held a row per
+    enrollment for 30 days whether used or not (92% all zeros), and no validation
+    customer was ever silent for the horizon. None: no quantities."""
     frame = tables.events
     names = ("quantity", *map(quantity_column, tables.event_quantities))
     present = [name for name in names if frame is not None and name in frame]
     if frame is None or not present:
         return None
-    empty = np.logical_and.reduce([nan_to_zero(numbers(frame[name])) == 0 for name in present])
+    empty = no_use_rows(frame[name] for name in present)
     return {"rows": len(empty), "share": float(empty.mean())}
 
 

@@ -49,6 +49,14 @@ def test_only_a_yes_beside_a_no_is_conventional():
         ("inactive", False),  # one word, not 'active'
         ("not_retained", False),  # a negation turns it around
         ("churn_after_renewal", False),  # both: no telling
+        ("active_customer", True),  # who is active, named last
+        ("retention_risk", False),  # a word after the staying one names a risk to it
+        ("at_risk_of_retention_loss", False),
+        ("renewal_due", False),
+        ("retention_offer_declined", False),
+        ("stay_or_go", False),
+        ("is_churn", False),
+        ("Churn", False),
     ],
 )
 def test_a_label_name_reads_as_staying_by_its_whole_words(column, staying):
@@ -62,5 +70,12 @@ def test_only_a_yes_flag_on_a_staying_name_marks_the_stayers():
     assert marks_stayers("renewed", "Y", "N") is True
     assert marks_stayers("is_retained", "False", "True") is False  # as it should be
     assert marks_stayers("is_canceled", "1", "0") is None  # no staying name
+    assert marks_stayers("retention_7", "1", "0") is True
+    for risk in ("retention_risk", "at_risk_of_retention_loss", "renewal_due"):
+        assert marks_stayers(risk, "1", "0") is None
+    for risk in ("retention_offer_declined", "stay_or_go"):
+        assert marks_stayers(risk, "1", "0") is None
+    for churn in ("Exited", "Churn", "Attrition_Flag", "is_churn"):
+        assert marks_stayers(churn, "1", "0") is None
     # values that say more name their own meaning, whatever the column is called
     assert marks_stayers("Active", "Churned", "Stayed") is None

@@ -28,3 +28,4 @@ def test_no_use_rows_are_zero_in_every_quantity_a_blank_counting_as_zero():
     video = pd.Series([3.0, 0.0, 0.0, np.nan, np.nan])
     wiki = np.array([0.0, 0.0, np.nan, 0.0, np.nan])
     assert no_use_rows([video, wiki]).tolist() == [False, True, True, True, False]
+    assert no_use_rows(iter([video])).tolist() == [False, True, True, False, False]

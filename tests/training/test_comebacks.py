@@ -1,5 +1,7 @@
 """Churners active again within one usual gap after their horizon, on tables built by hand."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -8,7 +10,7 @@ from features.sources import load_tables
 from tests.frames import customers, events, make_tables, transactions
 from tests.training.datasets import simulated
 from training.caveats import model_notes
-from training.comebacks import comebacks, longest_silence
+from training.comebacks import comebacks, longest_silence, zero_rows
 from training.protocol import out_of_time
 from training.report import build_report
 
@@ -133,3 +135,22 @@ def test_usage_rows_of_zeros_are_counted_as_the_silence_they_hide():
     found = longest_silence(tables, ChurnSpec(horizon_days=10, activity="usage"))
     assert found["zero_rows"] == {"rows": 28, "share": 0.75}
     assert (found["between_days"], found["activity"]) == (1, "usage")
+
+
+def test_zero_rows_are_those_the_loader_reads_as_no_use_not_rows_blank_throughout():
+    """0 in every quantity, a blank as 0, is no use; a row blank in both quantities holds
+    no measure, and the loader keeps it as an event (`no_use_rows`), so it is no zero row."""
+    used = events(
+        [
+            ("a", "2024-01-01", "view", 0.0, 0.0),
+            ("a", "2024-01-02", "view", None, 0.0),
+            ("a", "2024-01-03", "view", None, None),
+            ("a", "2024-01-04", "view", 2.0, 0.0),
+        ],
+        columns=("quantity", "quantities.secs"),
+    )
+    tables = replace(
+        make_tables(customer_frame=customers(["a"]), events=used, as_of=END),
+        event_quantities={"secs": "seconds"},
+    )
+    assert zero_rows(tables) == {"rows": 4, "share": 0.5}

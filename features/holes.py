@@ -1,0 +1,68 @@
+"""A hole in a whole activity log: a run of days on which no customer did anything.
+
+Sakila's rentals run daily from 2005-05-24 to 2005-08-23, then stop for every customer
+until one day, 2006-02-14. Customers do not all fall silent at once, an extract does:
+validate said "data OK", and cutoffs inside the hole read every customer as silent, so
+every training error and note pointed the wrong way. How long is too long depends on
+the log's own rhythm: a billing log where everyone pays on the 1st has ~30 days between
+its active days, every month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HOLE_FROM_DAYS = 28
+"""The fewest empty days a hole has: four weeks without a row in a log of daily activity."""
+HOLE_RHYTHM_QUANTILE = 0.9
+HOLE_RHYTHM_TIMES = 4
+"""A hole is also at least this many times the gap between consecutive active days of
+the whole log that 90% of its gaps stay under (`rhythm_days`). The 90th percentile, not
+the median, so a sparse log's spread of gaps counts: were its active days random, a gap
+over four times that would come once in 10,000 (monthly billing: 31 -> 124 days; Sakila:
+14 -> 56, its hole 174 days)."""
+_DAY_NS = 86_400 * 10**9
+
+
+@dataclass(frozen=True)
+class Hole:
+    """The days without any row, between two active days of the log."""
+
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+    rhythm_days: float
+    """The log's usual gap between active days (`HOLE_RHYTHM_QUANTILE`), for messages."""
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def longest_hole(*timestamps: pd.Series) -> Hole | None:
+    """The longest run of days without a row in any of `timestamps` (the activity tables,
+    all customers together), when it is long against the log (`HOLE_FROM_DAYS`,
+    `HOLE_RHYTHM_TIMES`); None when there is none such."""
+    days = _active_days(timestamps)
+    gaps = np.diff(days)
+    if len(gaps) < 2:  # one gap is its own rhythm: nothing to compare it with
+        return None
+    rhythm = float(np.quantile(gaps, HOLE_RHYTHM_QUANTILE))
+    widest = int(np.argmax(gaps))
+    if gaps[widest] - 1 < max(HOLE_FROM_DAYS, HOLE_RHYTHM_TIMES * rhythm):
+        return None
+    first, last = (pd.Timestamp(int(d) * _DAY_NS) for d in days[widest : widest + 2])
+    return Hole(first + pd.Timedelta(days=1), last - pd.Timedelta(days=1), rhythm)
+
+
+def _active_days(timestamps: tuple[pd.Series, ...]) -> np.ndarray:
+    """The days (since 1970) holding a row, ascending: counted over the span, not sorted,
+    as a log of millions of rows spans a few thousand days."""
+    ns = [t.dropna().to_numpy("datetime64[ns]").view("i8") for t in timestamps]
+    days = np.concatenate([np.floor_divide(v, _DAY_NS) for v in ns]) if ns else np.empty(0)
+    if not len(days):
+        return days.astype(np.int64)
+    low = int(days.min())
+    return np.flatnonzero(np.bincount(days - low)) + low

@@ -1,0 +1,29 @@
+import numpy as np
+import pandas as pd
+
+from features.holes import Hole, longest_hole
+from tests.frames import ts
+
+
+def test_the_longest_hole_is_the_empty_days_between_two_active_days_of_all_tables():
+    """Rows of either table fill a day; the hole's days are those with no row at all."""
+    daily = pd.Series(pd.date_range("2024-01-01 09:00", "2024-02-29 09:00"))
+    late = ts(["2024-06-01 23:59", None])
+    found = longest_hole(daily, late)
+    assert found == Hole(pd.Timestamp("2024-03-01"), pd.Timestamp("2024-05-31"), 1.0)
+    assert found.days == 92
+    filled = pd.Series(pd.date_range("2024-03-01", "2024-05-31", freq="7D"))  # weekly rows
+    assert longest_hole(daily, late, filled) is None
+
+
+def test_a_gap_short_against_the_logs_own_rhythm_or_four_weeks_is_no_hole():
+    """27 empty days in a daily log are under four weeks; a weekly log's 3-week pause is
+    under four of its 7-day gaps; a lone gap has no rhythm to be read against."""
+    daily = pd.date_range("2024-01-01", "2024-03-31")
+    assert longest_hole(pd.Series(daily.append(pd.DatetimeIndex(["2024-04-28"])))) is None
+    assert longest_hole(pd.Series(daily.append(pd.DatetimeIndex(["2024-04-29"])))).days == 28
+    weekly = pd.date_range("2023-01-02", "2024-12-30", freq="7D")
+    assert longest_hole(pd.Series(weekly.delete(np.s_[10:12]))) is None
+    assert longest_hole(pd.Series(weekly.delete(np.s_[10:14]))).days == 34
+    assert longest_hole(ts(["2024-01-01", "2024-12-31"])) is None
+    assert longest_hole(ts([None]), pd.Series([], dtype="datetime64[ns]")) is None
