@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from features.contract import ChurnSpec, RunConfig
+from features.holes import longest_hole
 from features.labels import label_churn, observed_end
 from features.monetary import year_spend
 from features.sources import PER_ORDER_ID
@@ -343,7 +344,7 @@ def _all_stayers(churn: ChurnSpec, tables: Tables) -> str:
     if silence["days"] >= churn.horizon_days:
         return (
             f"stayers, though the data's longest silence runs {silence['days']} days: widen "
-            f"the cutoff grid or check the churn definition{padded}"
+            f"the cutoff grid or check the churn definition{padded}{_in_a_hole(tables, churn)}"
         )
     return (
         f"stayers: none of the {silence['customers']:,} customers was ever silent for "
@@ -353,6 +354,22 @@ def _all_stayers(churn: ChurnSpec, tables: Tables) -> str:
         "themselves keep everyone active (interest, fees or standing orders posted to every "
         "account, a daily log padded with rows of zeros): leave them out with `rows:` "
         f"({{column: ..., not_values: [...]}}), or set horizon_days under {silence['days']}"
+    )
+
+
+def _in_a_hole(tables: Tables, churn: ChurnSpec) -> str:
+    """The gap no customer has any activity in, when it is as long as the horizon: the
+    longest silence is then the extract's, not a customer's (Sakila's 174 days, where the
+    advice to widen the grid sent a user through four configs)."""
+    logs = [t["timestamp"] for t in (tables.transactions, tables.events) if t is not None]
+    hole = longest_hole(*logs) if logs else None
+    if hole is None or hole.days < churn.horizon_days:
+        return ""
+    return (
+        f"; no customer has any activity from {hole.first_day.date()} to "
+        f"{hole.last_day.date()} ({hole.days} days: a gap in the extract, which `churn "
+        "validate` warns of): cutoffs whose horizon reaches into it read everyone by the gap; "
+        "an evaluation.cutoff and a horizon_days that end before it keep clear of it"
     )
 
 

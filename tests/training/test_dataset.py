@@ -553,3 +553,17 @@ def test_a_split_calibrated_on_a_share_needs_enough_for_that_share():
     ):
         _require_calibration("test", _labelled(12, 200), ChurnSpec(), share=0.16)
     _require_calibration("test", _labelled(13, 200), ChurnSpec(), share=0.16)
+
+
+def test_all_stayers_whose_longest_silence_is_a_hole_in_the_log_say_so():
+    """Sakila at its default horizon: "the data's longest silence runs 181 days: widen
+    the cutoff grid" — the silence was the extract's gap, no customer's."""
+    stayers = pd.DataFrame({"customer_id": ["a", "b"], "cutoff": T("2024-01-31"), "churned": False})
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=90), _with_a_hole(), train=_at(stayers))
+    assert str(raised.value).endswith(
+        "; no customer has any activity from 2024-04-01 to 2024-09-29 (182 days: a gap in the "
+        "extract, which `churn validate` warns of): cutoffs whose horizon reaches into it read "
+        "everyone by the gap; an evaluation.cutoff and a horizon_days that end before it keep "
+        "clear of it"
+    )
