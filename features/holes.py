@@ -41,28 +41,56 @@ class Hole:
         return (self.last_day - self.first_day).days + 1
 
 
+SPARSE_START_SHARE = 0.01
+"""A gap with fewer of the log's rows than this before it ends a sparse start, not a
+hole: Olist's few orders of September and October 2016, then none until late December,
+then daily ones (a stray 1970 placeholder row alike)."""
+SAME_SEASON_DAYS = 31
+"""Gaps starting within this many days of the year of each other, in different years,
+are a season (a shop open December to March), not a missing extract."""
+
+
 def longest_hole(*timestamps: pd.Series) -> Hole | None:
     """The longest run of days without a row in any of `timestamps` (the activity tables,
     all customers together), when it is long against the log (`HOLE_FROM_DAYS`,
-    `HOLE_RHYTHM_TIMES`); None when there is none such."""
-    days = _active_days(timestamps)
+    `HOLE_RHYTHM_TIMES`), ends no sparse start (`SPARSE_START_SHARE`) and recurs in no
+    other year (`SAME_SEASON_DAYS`); None when there is none such."""
+    days, rows = _active_days(timestamps)
     gaps = np.diff(days)
     if len(gaps) < 2:  # one gap is its own rhythm: nothing to compare it with
         return None
     rhythm = float(np.quantile(gaps, HOLE_RHYTHM_QUANTILE))
-    widest = int(np.argmax(gaps))
-    if gaps[widest] - 1 < max(HOLE_FROM_DAYS, HOLE_RHYTHM_TIMES * rhythm):
+    long = np.flatnonzero(gaps - 1 >= max(HOLE_FROM_DAYS, HOLE_RHYTHM_TIMES * rhythm))
+    before = np.cumsum(rows)[long] / rows.sum()
+    starts = pd.to_datetime(days[long] * _DAY_NS)
+    holes = [
+        k
+        for k, share in zip(long.tolist(), before.tolist(), strict=True)
+        if share >= SPARSE_START_SHARE and not _seasonal(starts, days[k] * _DAY_NS)
+    ]
+    if not holes:
         return None
+    widest = max(holes, key=lambda k: gaps[k])
     first, last = (pd.Timestamp(int(d) * _DAY_NS) for d in days[widest : widest + 2])
     return Hole(first + pd.Timedelta(days=1), last - pd.Timedelta(days=1), rhythm)
 
 
-def _active_days(timestamps: tuple[pd.Series, ...]) -> np.ndarray:
-    """The days (since 1970) holding a row, ascending: counted over the span, not sorted,
-    as a log of millions of rows spans a few thousand days."""
+def _seasonal(starts: pd.DatetimeIndex, start_ns: int) -> bool:
+    """Whether another long gap starts near the same day of another year."""
+    start = pd.Timestamp(start_ns)
+    apart = np.abs(starts.day_of_year - start.day_of_year)
+    near = np.minimum(apart, 365 - apart) <= SAME_SEASON_DAYS
+    return bool((near & (starts.year != start.year)).any())
+
+
+def _active_days(timestamps: tuple[pd.Series, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The days (since 1970) holding a row, ascending, and their rows: counted over the
+    span, not sorted, as a log of millions of rows spans a few thousand days."""
     ns = [t.dropna().to_numpy("datetime64[ns]").view("i8") for t in timestamps]
     days = np.concatenate([np.floor_divide(v, _DAY_NS) for v in ns]) if ns else np.empty(0)
     if not len(days):
-        return days.astype(np.int64)
+        return days.astype(np.int64), days.astype(np.int64)
     low = int(days.min())
-    return np.flatnonzero(np.bincount(days - low)) + low
+    counts = np.bincount((days - low).astype(np.int64))
+    active = np.flatnonzero(counts)
+    return active + low, counts[active]

@@ -73,15 +73,23 @@ def conventional(positive: str, other: str) -> Meaning | None:
     return said if said is not None and other_said is not None and said != other_said else None
 
 
+WINDOW_WORDS = frozenset(
+    {"d", "day", "days", "w", "wk", "week", "weeks", "m", "mo", "month", "months", "q"}
+    | {"quarter", "y", "yr", "year", "years", "next", "in", "within", "after"}
+)
+"""Words of a time window that may follow a staying word: `retained_90d`,
+`active_next_month`, `renewed_within_30d` still say who stayed."""
+
+
 def reads_as_staying(column: str) -> bool:
-    """Whether a label column's name says its "yes" stayed: a staying word last (digits
-    and `WHO_WORDS` aside: `retention_7`, `active_customer`), and neither a negation nor a
-    churning word (`churn_after_renewal` says both: no telling). A staying word followed
-    by another names a risk to it: `retention_risk`, `renewal_due`, `stay_or_go` flag
-    the customers who may leave."""
+    """Whether a label column's name says its "yes" stayed: a staying word last (digits,
+    a time window and `WHO_WORDS` aside: `retention_7`, `retained_90d`, `active_customer`),
+    and neither a negation nor a churning word (`churn_after_renewal` says both: no
+    telling). A staying word followed by another names a risk to it: `retention_risk`,
+    `renewal_due`, `stay_or_go` flag the customers who may leave."""
     words = name_words(column)
     said = [w for w in words if not w.isdigit()]
-    while len(said) > 1 and said[-1] in WHO_WORDS:
+    while len(said) > 1 and said[-1] in WHO_WORDS | WINDOW_WORDS:
         said.pop()
     staying = bool(said) and said[-1] in STAYING_NAME_WORDS
     return staying and not set(words) & (NEGATION_WORDS | CHURNED_WORDS)

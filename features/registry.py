@@ -364,9 +364,8 @@ class _Money(float):
 
     def __format__(self, spec: str) -> str:
         value = float(self)
-        if abs(value) < MONEY_CENTS_BELOW:
-            cents = f"{value:.2f}"
-            return cents.removesuffix(".00")
+        if abs(value) < MONEY_CENTS_BELOW:  # 'z': returns netting to -0.004 read "0", not "-0"
+            return f"{value:z.2f}".removesuffix(".00")
         return format(value, spec or ",.0f")
 
 

@@ -509,20 +509,17 @@ def _number(value: Any) -> float:
 
 def posted_numbers(values: Sequence[Any], decimal: str | None = None) -> np.ndarray:
     """One posted column as the loader reads a file's: floats, NaN where no number; text
-    by the same reader (`read_numbers`: '190,353.08', '$1,234.50'; `decimal`: the
-    table's mark), which a bank's Balance posted as "190,353.08" was refused without.
-    Posted JSON numbers, the usual case, need no parsing."""
+    by the same reader (`read_numbers`: '190,353.08', '$1,234.50'), which a bank's
+    Balance posted as "190,353.08" was refused without. Each value is read with the
+    table's `decimal` mark, else a dot, never one guessed from the request: a file's
+    whole column tells its mark, a request's few values do not, and one customer's
+    '12,5' must not turn another's '1,234' into 1.234, in its request or in a run it is
+    scored with (`serving/coalesce.py`). Posted JSON numbers need no parsing."""
     read = numbers(np.array(values, dtype=object))
     text = [i for i, value in enumerate(values) if isinstance(value, str)]
     if text:
         posted = pd.Series([values[i].strip() for i in text], dtype=object)
-        column = read_numbers(posted, decimal)[0]
-        unread = column.isna() & (posted != "")
-        if unread.any():  # one customer's 'seventy' leaves the others' '1,070.25' read
-            column[unread] = [
-                read_numbers(posted[[i]], decimal)[0].iloc[0] for i in unread.index[unread]
-            ]
-        read[text] = column.to_numpy(dtype=np.float64)
+        read[text] = read_numbers(posted, decimal or ".")[0].to_numpy(dtype=np.float64)
     return read
 
 

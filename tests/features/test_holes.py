@@ -27,3 +27,18 @@ def test_a_gap_short_against_the_logs_own_rhythm_or_four_weeks_is_no_hole():
     assert longest_hole(pd.Series(weekly.delete(np.s_[10:14]))).days == 34
     assert longest_hole(ts(["2024-01-01", "2024-12-31"])) is None
     assert longest_hole(ts([None]), pd.Series([], dtype="datetime64[ns]")) is None
+
+
+def test_a_sparse_start_or_a_yearly_season_is_no_hole():
+    """Olist's few orders of autumn 2016 before daily ones from late December: a sparse
+    start, not an extract missing November. A shop open December to March each year is
+    empty each summer alike: a season. Sakila's last day after its hole still warns."""
+    daily = pd.date_range("2016-12-23", "2017-12-31")
+    olist = pd.Series(pd.DatetimeIndex(["2016-09-04", "2016-10-03", "2016-10-10"]).append(daily))
+    assert longest_hole(olist) is None
+    winters = [pd.date_range(f"{y}-12-01", f"{y + 1}-03-31") for y in (2020, 2021, 2022)]
+    season = pd.Series(winters[0].append(winters[1]).append(winters[2]))
+    assert longest_hole(season) is None
+    summer = pd.Series(pd.date_range("2005-05-24", "2005-08-23").repeat(150))
+    sakila = pd.concat([summer, pd.Series([pd.Timestamp("2006-02-14")] * 182)])
+    assert longest_hole(sakila).days == 174

@@ -57,6 +57,15 @@ def test_only_a_yes_beside_a_no_is_conventional():
         ("stay_or_go", False),
         ("is_churn", False),
         ("Churn", False),
+        ("retained_90d", True),  # a time window after the staying word
+        ("active_30d", True),
+        ("Retained_30D", True),
+        ("retained_30_days", True),
+        ("retained12m", True),
+        ("active_next_month", True),
+        ("renewed_within_30d", True),
+        ("churned_90d", False),
+        ("retention_risk_30d", False),
     ],
 )
 def test_a_label_name_reads_as_staying_by_its_whole_words(column, staying):

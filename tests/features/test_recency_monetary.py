@@ -220,3 +220,5 @@ def test_money_reads_its_cents_under_100_in_every_money_reason():
         "average order 4.40 over the last year",
         "average order 1,235 over the last year",
     ]
+    spend = next(spec for spec in monetary.SPECS if spec.name == "spend_90d")
+    assert spend.render({spend.name: -0.004}) == "spent 0 in the last 90 days"  # not "-0"

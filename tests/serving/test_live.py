@@ -973,6 +973,10 @@ def test_numbers_posted_as_text_are_read_as_the_file_reader_reads_them(snapshot)
     thousand = probability(MonthlyCharges=1070, tenure=12)  # '1.070' is 1.07 unless ',' is set
     assert probability(comma, MonthlyCharges="1.070", tenure=12) == thousand
     assert probability(MonthlyCharges="1.070", tenure=12) != thousand
+    # each value on its own: another customer's '12,5' turned '1,234' into 1.234
+    assert live.posted_numbers(["1,234", "12,5"]) == pytest.approx([1234.0, np.nan], nan_ok=True)
+    assert live.posted_numbers(["1,234"]) == pytest.approx([1234.0])
+    assert live.posted_numbers(["1,234", "12.5"]) == pytest.approx([1234.0, 12.5])
 
 
 def test_posted_placeholders_for_unknown_score_as_missing_like_the_files(snapshot):
