@@ -290,7 +290,6 @@ def first_listed_of(
     return FirstListed(
         first=len(top),
         low=int((top == "low").sum()),
-        riskier_listed=int((top != "low").sum()),
         riskier=int(riskier.sum()),
         rows=len(band),
         riskier_unvalued=int((riskier & (value <= 0)).sum()) if (value > 0).any() else 0,

@@ -508,8 +508,6 @@ class FirstListed:
     """rows looked at (fewer in a smaller batch)"""
     low: int
     """low-risk customers among them"""
-    riskier_listed: int
-    """medium- and high-risk customers among them"""
     riskier: int
     """medium- and high-risk customers in the batch"""
     rows: int
@@ -517,6 +515,11 @@ class FirstListed:
     riskier_unvalued: int = 0
     """riskier customers valued at 0 or below, while others have a value: listed after
     every customer of some value"""
+
+    @property
+    def riskier_listed(self) -> int:
+        """Medium- and high-risk customers among the first rows."""
+        return self.first - self.low
 
 
 def first_listed(engine: Engine, batch_id: int, *, first: int) -> FirstListed:
@@ -540,7 +543,6 @@ def first_listed(engine: Engine, batch_id: int, *, first: int) -> FirstListed:
     return FirstListed(
         first=len(top),
         low=top.count("low"),
-        riskier_listed=len(top) - top.count("low"),
         riskier=int(counts.riskier),
         rows=int(counts.rows),
         riskier_unvalued=int(counts.riskier_unvalued) if counts.valued else 0,

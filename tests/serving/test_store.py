@@ -235,7 +235,7 @@ def test_how_the_worklist_by_value_at_risk_begins_by_risk(engine):
     batch_id = _write(engine, rows)
     found = store.first_listed(engine, batch_id, first=3)
     assert found == store.FirstListed(
-        first=3, low=2, riskier_listed=1, riskier=5, rows=12, riskier_unvalued=1
+        first=3, low=2, riskier=5, rows=12, riskier_unvalued=1
     )  # the one of none is no 0: the unvalued note's
     small = store.first_listed(engine, batch_id, first=50)
     assert (small.first, small.riskier_listed) == (12, 5)

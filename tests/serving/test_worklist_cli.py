@@ -191,14 +191,14 @@ def test_a_list_by_value_at_risk_says_when_it_buries_the_riskiest(served, tmp_pa
     ("found", "said"),
     [
         # half low-risk is a mix, not a value list (the demo's 106 medium of 200)
-        (store.FirstListed(200, 100, 100, 2511, 17137), None),
+        (store.FirstListed(200, 100, 2511, 17137), None),
         # mostly low, but the riskier hold more than their share: big spenders buy often
-        (store.FirstListed(200, 120, 80, 3000, 20000), None),
-        (store.FirstListed(200, 150, 50, 50, 5000), None),  # every riskier listed
-        (store.FirstListed(200, 200, 0, 47, 1229), "their value outweighs their risk"),
+        (store.FirstListed(200, 120, 3000, 20000), None),
+        (store.FirstListed(200, 150, 50, 5000), None),  # every riskier listed
+        (store.FirstListed(200, 200, 47, 1229), "their value outweighs their risk"),
         # a bank's 30 of 133 high-risk customers with a balance of 0, 4,846th and below
-        (store.FirstListed(200, 90, 110, 133, 7962, 30), "have a value of 0 or below"),
-        (store.FirstListed(200, 90, 110, 133, 7962, 6), None),  # under 5% of them
+        (store.FirstListed(200, 90, 133, 7962, 30), "have a value of 0 or below"),
+        (store.FirstListed(200, 90, 133, 7962, 6), None),  # under 5% of them
     ],
 )
 def test_the_buried_note_fires_on_value_lists_and_unvalued_riskier_customers(found, said):
