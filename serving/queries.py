@@ -104,9 +104,13 @@ def held(values: Counter[str]) -> str:
 def _latest(engine: Engine, model_name: str | None) -> dict[str, Any]:
     batch = store.latest_batch(engine, model_name=model_name)
     if batch is None:
-        whose = f" for model {model_name!r}" if model_name else ""
-        raise NoScoresError(f"no scores stored yet{whose}; run `churn score` first")
+        raise _none_stored(model_name)
     return batch
+
+
+def _none_stored(model_name: str | None) -> NoScoresError:
+    whose = f" for model {model_name!r}" if model_name else ""
+    return NoScoresError(f"no scores stored yet{whose}; run `churn score` first")
 
 
 def _with_batch(row: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
@@ -126,34 +130,25 @@ def customer_score(
 ) -> dict[str, Any]:
     """The customer's row in the latest batch (of `model_name`'s, when it has any), with
     that batch's model and cutoff."""
-    batch = _latest(engine, model_name)
     whole = WHOLE_FLOAT.fullmatch(customer_id)
     spellings = [customer_id, whole.group(1)] if whole else [customer_id]  # 18.0 is 18
-    row = next(
-        (
-            found
-            for i in spellings
-            if (found := store.latest_score(engine, i, batch_id=batch["id"]))
-        ),
-        None,
-    )
-    why = next(
-        (said for i in spellings if (said := store.why_unscored(engine, i, batch_id=batch["id"]))),
-        None,
-    )
-    if row is None and why is not None:
+    found = store.look_up(engine, spellings, model_name=model_name)
+    batch = found.batch
+    if batch is None:
+        raise _none_stored(model_name)
+    if found.row is not None:
+        return _with_batch(found.row, batch)
+    if found.why_unscored is not None:
         raise NoScoresError(
             f"customer {customer_id!r} is not scored in the latest batch (cutoff "
-            f"{batch['cutoff']}): {why}"
+            f"{batch['cutoff']}): {found.why_unscored}"
         )
-    if row is None:
-        said = f"no score for customer {customer_id!r} in the latest batch"
-        near = store.stored_ids(engine, zero_padded(customer_id), batch_id=batch["id"])
-        if customer_id.lower() != customer_id.upper():  # letters: 'cs4074' for 'CS4074'
-            near += store.stored_ids_but_for_case(engine, customer_id, batch_id=batch["id"])
-        meant = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
-        raise NoScoresError(said + meant)
-    return _with_batch(row, batch)
+    said = f"no score for customer {customer_id!r} in the latest batch"
+    near = store.stored_ids(engine, zero_padded(customer_id), batch_id=batch["id"])
+    if customer_id.lower() != customer_id.upper():  # letters: 'cs4074' for 'CS4074'
+        near += store.stored_ids_but_for_case(engine, customer_id, batch_id=batch["id"])
+    meant = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+    raise NoScoresError(said + meant)
 
 
 ID_DIGITS_AT_MOST = 20
