@@ -587,6 +587,18 @@ def beyond_training(
     not judged). Both
     are stored when the model is packaged; a model packaged before stores none and gets
     no note."""
+    found = beyond_findings(info, features, least_share=least_share, p99_share=p99_share)
+    return sorted(found, key=lambda b: -b.customers)
+
+
+def beyond_findings(
+    info: Mapping[str, Any],
+    features: Mapping[str, Any],
+    *,
+    least_share: float,
+    p99_share: float | None,
+) -> list[BeyondTraining]:
+    """`beyond_training`'s findings in the model's order of features, not yet sorted."""
     bounds = [
         (limits, share, key == "training_p99")
         for key, share in (("training_highest", least_share), ("training_p99", p99_share))
@@ -602,7 +614,7 @@ def beyond_training(
             if past is not None:
                 found.append(past)
                 break
-    return sorted(found, key=lambda b: -b.customers)
+    return found
 
 
 def _beyond(

@@ -26,7 +26,7 @@ import datetime as dt
 import math
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -56,9 +56,10 @@ from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end, no_use_rows, numbers
 from features.text_numbers import read_numbers
 from serving.batch import (
+    BeyondTraining,
     FilledBlanks,
+    beyond_findings,
     beyond_note,
-    beyond_training,
     filled_at_median,
     filled_note,
     filled_notes,
@@ -128,6 +129,9 @@ class Scored:
     """Per categorical feature, the rows holding a level the model does not know."""
     filled: list[FilledBlanks] = field(default_factory=list)
     """The attributes some rows hold blank, scored at the median (`filled_at_median`)."""
+    beyond: list[BeyondTraining] = field(default_factory=list)
+    """Risky features some rows hold past training's highest (`beyond_notes`): found once
+    per run, where each request's judging them again was a tenth of a run's time."""
 
     @cached_property
     def row_of(self) -> dict[str, int]:
@@ -534,7 +538,10 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     unknown = unknown_levels(features, model.layout.levels)
     reasons = loaded.explainer.explain(features, contributions, means, unknown)
     filled = filled_at_median(model.median_fills, features)
-    return Scored(features, probability, reasons, population, unknown, filled)
+    # past a 99th percentile is one customer in a hundred on each feature: a share of a
+    # batch, not of a request of one (most single requests carried such a note)
+    beyond = beyond_findings(model.info, features, least_share=0.0, p99_share=None)
+    return Scored(features, probability, reasons, population, unknown, filled, beyond)
 
 
 def respond(
@@ -574,7 +581,7 @@ def respond(
         *negative_quantity_notes(request.customers),
         *unmapped_type_notes(request.customers, model.config.data.interactions),
         *median_notes(scored, rows, ids),
-        *beyond_notes(model.info, features, ids),
+        *beyond_notes(scored, rows, ids),
     ]
     return {**facts, "population": scored.population, "items": items, "notes": notes}
 
@@ -597,19 +604,23 @@ def median_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[s
     ]
 
 
-def beyond_notes(
-    info: Mapping[str, Any], features: Mapping[str, np.ndarray], ids: Sequence[str]
-) -> list[str]:
-    """Notes on the request's customers (`features`, in `ids`' order) beyond what training
-    saw, as the batch notes them, naming them: past a risky feature's highest, each one (a
-    live customer is no share of a batch); not past a 99th percentile (a batch's share, not
-    a request's). Judged on the request alone, so requests scored together in one run note
-    what each would alone."""
+def beyond_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[str]:
+    """Notes on the request's customers (the run's `rows` that are this request's, in
+    `ids`' order) past a risky feature's highest in training, as the batch notes them,
+    naming each one (a live customer is no share of a batch). Judged on the request alone,
+    so requests scored together in one run note what each would alone."""
+    found = []
+    for past in scored.beyond:
+        mine = past.rows[rows]
+        if mine.any():
+            highest = float(numbers(scored.features[past.feature])[rows][mine].max())
+            count = int(mine.sum())
+            found.append(
+                replace(past, customers=count, highest_scored=highest, rows=mine, scored=len(rows))
+            )
     return [
         beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
-        # past a 99th percentile is one customer in a hundred on each feature: a share of a
-        # batch, not of a request of one (most single requests carried such a note)
-        for past in beyond_training(info, features, least_share=0.0, p99_share=None)
+        for past in sorted(found, key=lambda b: -b.customers)
     ]
 
 
