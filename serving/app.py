@@ -23,10 +23,11 @@ from serving import errors, store
 from serving.coalesce import Coalescer
 from serving.deps import require_api_key
 from serving.dispatch import LiveScoring
+from serving.example import scored_example
 from serving.metrics import Metrics, RequestMetrics
 from serving.routes import customers, model, ops, score
 from serving.schemas import ScoreIn
-from serving.scorer import ModelHolder
+from serving.scorer import Loaded, ModelHolder
 from serving.scoring_client import ScoringClient
 from serving.settings import Settings
 
@@ -98,17 +99,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def document_bodies(app: FastAPI, *models: type[BaseModel]) -> None:
     """Put `models`' schemas in the OpenAPI components: for routes that read their body
-    as bytes and reference its schema (`routes/score.py`)."""
+    as bytes and reference its schema (`routes/score.py`). The live route's example is
+    the served model's (`serving/example.py`), so the spec is built again when the
+    served version changes."""
     generate = app.openapi
+    built_for: list[str | None] = [None]
 
     def openapi() -> dict:
-        if app.openapi_schema is None:
+        loaded = getattr(getattr(app.state, "holder", None), "current", None)
+        version = None if loaded is None else loaded.version
+        if app.openapi_schema is None or built_for[0] != version:
+            app.openapi_schema = None
             spec = generate()
             _, found = models_json_schema(
                 [(model, "validation") for model in models],
                 ref_template="#/components/schemas/{model}",
             )
             spec.setdefault("components", {}).setdefault("schemas", {}).update(found["$defs"])
+            if loaded is not None:
+                with_example(spec, loaded)
+            built_for[0] = version
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def with_example(spec: dict, loaded: Loaded) -> None:
+    """The served model's own example body on `POST /v1/score` ("Try it out" in /docs),
+    when it scores; else the spec's fixed one stays."""
+    example = scored_example(loaded)
+    if example is None:
+        return
+    body = spec["paths"]["/v1/score"]["post"]["requestBody"]["content"]["application/json"]
+    body["example"] = example
+    spec["components"]["schemas"]["ScoreIn"]["examples"] = [example]

@@ -1,0 +1,98 @@
+"""The /docs example of `POST /v1/score` is the served model's, and it scores.
+
+A fixed retail example (`region`, `seats`, transactions) was shown for every model: a
+telecom snapshot's "Try it out" posted transactions it never reads and attributes it
+does not have."""
+
+from __future__ import annotations
+
+import pytest
+
+from serving.example import EXAMPLE_ID, score_example, scored_example
+from serving.live import score_history
+from serving.schemas import SCORE_EXAMPLE, ScoreIn
+from serving.scorer import Loaded, ModelHolder
+from tests.serving.api_helpers import app_with, client_for, settings_for
+from tests.training.datasets import simulated, telecom_snapshot
+from training.package import package_model
+from training.protocol import run_protocol
+from training.report import build_report
+
+
+def test_the_docs_show_the_served_models_own_example_and_it_scores(served, loaded):
+    holder = ModelHolder(resolve=lambda: loaded.version, load=lambda version: loaded)
+    holder.check()
+    app = app_with(settings_for(served), holder)
+    app.state.holder = holder
+    client = client_for(app)
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/v1/score"]["post"]["requestBody"]["content"]["application/json"]
+    example = body["example"]
+    assert example == score_example(loaded.model) != SCORE_EXAMPLE
+    assert spec["components"]["schemas"]["ScoreIn"]["examples"] == [example]
+    (customer,) = example["customers"]
+    assert set(customer["attributes"]) == set(loaded.model.attribute_kinds)
+    assert customer["transactions"] and customer["interactions"]
+    answered = client.post("/v1/score", json=example)
+    assert answered.status_code == 200, answered.text
+    (item,) = answered.json()["items"]
+    assert item["customer_id"] == EXAMPLE_ID and item["reasons"]
+    assert answered.json()["notes"] == []  # every attribute posted, none misspelt
+
+
+def test_the_fixed_example_stays_when_the_models_own_cannot_be_scored(
+    served, loaded, monkeypatch, caplog
+):
+    """No model loaded yet, or an example it refuses: the spec keeps the fixed one, and
+    the log says why (the docs never fail for it)."""
+    holder = ModelHolder(resolve=lambda: loaded.version, load=lambda version: loaded)
+    holder.check()
+    app = app_with(settings_for(served), holder)  # no holder in the app's state: no model
+    schemas = client_for(app).get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["ScoreIn"]["examples"] == [SCORE_EXAMPLE]
+
+    def refuse(*args, **kwargs):
+        raise ValueError("customer example-1 is not known at the cutoff")
+
+    monkeypatch.setattr("serving.example.score_history", refuse)
+    app = app_with(settings_for(served), holder)
+    app.state.holder = holder
+    spec = client_for(app).get("/openapi.json").json()
+    assert (
+        "example"
+        not in spec["paths"]["/v1/score"]["post"]["requestBody"]["content"]["application/json"]
+    )
+    assert spec["components"]["schemas"]["ScoreIn"]["examples"] == [SCORE_EXAMPLE]
+    assert "no /docs example for model 1: customer example-1 is not known" in caplog.text
+
+
+def _packaged(config_path) -> Loaded:
+    from features.contract import load_config
+    from features.sources import load_tables
+
+    config = load_config(config_path)
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
+    return Loaded(model=model, name=config.model_name, version="1")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", ["telecom snapshot", "subscription"])
+def test_every_shape_of_data_gets_an_example_it_scores(tmp_path, shape):
+    """A labelled snapshot's example is attributes alone; a subscription's pays periods
+    that reach the cutoff, as its churn definition requires."""
+    if shape == "telecom snapshot":
+        path = telecom_snapshot(tmp_path, customers=600)
+    else:
+        path = simulated(tmp_path, customers=800, months=18, seed=3, kind="subscription")
+    loaded = _packaged(path)
+    example = scored_example(loaded)
+    assert example is not None
+    (customer,) = example["customers"]
+    data = loaded.model.config.data
+    for table in ("transactions", "events", "interactions"):
+        assert (table in customer) == (getattr(data, table) is not None)
+    assert set(customer.get("attributes", {})) == set(loaded.model.attribute_kinds)
+    (item,) = score_history(ScoreIn.model_validate(example), loaded)["items"]
+    assert 0 <= item["probability"] <= 1 and item["reasons"]
