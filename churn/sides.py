@@ -71,16 +71,19 @@ def churn_sides(
 
 
 def _side(churners: float, n: int, base: float, rows: int) -> int:
-    """+1 / -1 where `churners` of `n` rows churn clearly more / less than `base`; for a
-    value held by most of the `rows` (`MAJORITY`), by the standard errors alone, and
-    `TYPICAL` where they do not."""
+    """+1 / -1 where `churners` of `n` rows churn clearly more / less than `base` (by the
+    standard errors) and than the rest of the `rows` (by `SIDE_RATIO`); `TYPICAL` for a
+    value held by most of the rows (`MAJORITY`) that does neither."""
     if n < MIN_SIDE_ROWS:
         return 0
     rate = churners / n
     z = (rate - base) / math.sqrt(base * (1 - base) / n)
     majority = n > MAJORITY * rows
-    # a majority is most of the overall rate: set against the rest of the rows instead
-    other = (base * rows - churners) / (rows - n) if majority and rows > n else base
+    # a large value is much of the overall rate itself: set against the rest of the rows
+    # (Telco's referrers, 46% of customers, churned at 19.4% against 26.5% overall, no
+    # side by the ratio, but against 32.6% for the rest: "Referred a Friend: Yes" had
+    # raised the risk of 1,393 customers)
+    other = (base * rows - churners) / (rows - n) if rows > n else base
     if z >= SIDE_Z and rate >= other * SIDE_RATIO:
         return RISKIER
     if z <= -SIDE_Z and rate * SIDE_RATIO <= other:
