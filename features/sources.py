@@ -1059,6 +1059,7 @@ def _lookup(
     if decoding is None:
         return None
     wanted = [lookup.on, *lookup.columns]
+    blank = _missing_text(table.spec.not_missing)
     try:
         if fmt == "csv":
             above, sep = _csv_header(path, wanted, decoding)
@@ -1066,11 +1067,13 @@ def _lookup(
             header = list(pd.read_csv(path, nrows=0, **options).columns)
             missing = [c for c in wanted if c not in header]
             usecols = [c for c in wanted if c in header]
+            if table.spec.not_missing:  # the table's values, in its lookups' columns too
+                options.update(keep_default_na=False, na_values=list(blank))
             frame = pd.read_csv(path, dtype="str", usecols=usecols, **options)
         else:
             if fmt == "excel":
-                sheets = workbooks.choose(path, None, wanted, MISSING_TEXT)
-                read = workbooks.read(path, sheets, list(sheets.header), MISSING_TEXT)
+                sheets = workbooks.choose(path, None, wanted, blank)
+                read = workbooks.read(path, sheets, list(sheets.header), blank)
             elif fmt == "parquet":
                 read = pd.read_parquet(path)
             else:
@@ -1476,6 +1479,9 @@ def _csv_options(table: _Table, columns: list[str]) -> dict[str, object]:
 
 
 NA = "NA"
+BLANK_WORDS = {NA: "North America", "None": "no offer, no internet"}
+"""Texts a CSV reader takes for blank that are also codes beside other codes, with what
+they may stand for there."""
 CODE_OR_WORD = r"[^\W\d_][^\W_]{0,19}(?:[ &/.'-][^\W_]{1,19}){0,2}"
 """A short code or word, or two or three of them ('EMEA', 'Japan', 'North America',
 'Month-to-month'): what a column holding 'NA' as a code (North America, Namibia, not
@@ -1487,45 +1493,50 @@ CODE_TEXT_COLUMNS = frozenset({"category", "type"})
 
 
 def _warn_na_codes(table: _Table, fmt: str, sources: dict[str, str]) -> None:
-    """A CSV reader takes 'NA' for blank (R writes it so), but beside other codes it is
-    one: Kaggle's sales data hold NA (North America) in 38% of `TERRITORY` beside EMEA,
-    APAC and Japan, and validate said nothing. So a text column whose cells written 'NA'
-    were read as blank, its other values short codes or words (`CODE_OR_WORD`), is named
-    in a warning with `not_missing`, which keeps them; numbers and free text beside NA
-    are left quiet. Read again as written (only such columns with blanks, once)."""
-    if fmt not in ("csv", "excel") or NA not in _missing_text(table.spec.not_missing):
+    """A CSV reader takes 'NA' and 'None' for blank (R and Python write them so), but
+    beside other codes each is one: Kaggle's sales data hold NA (North America) in 38% of
+    `TERRITORY` beside EMEA, APAC and Japan, and IBM Telco's `Offer` None (no offer) in
+    55% beside Offer A to E, and validate said nothing. So a text column whose cells
+    written so were read as blank, its other values short codes or words
+    (`CODE_OR_WORD`), is named in a warning with `not_missing`, which keeps them;
+    numbers and free text beside them are left quiet. Read again as written (only such
+    columns with blanks, once)."""
+    words = [w for w in BLANK_WORDS if w in _missing_text(table.spec.not_missing)]
+    if fmt not in ("csv", "excel") or not words:
         return
     coded = {*CODE_TEXT_COLUMNS, *getattr(table.spec, "attributes", {})}
     candidates = [
         source
         for canonical, source in sources.items()
-        if canonical in coded
-        and NA not in map(str, table.spec.missing_in(source))  # said to be unknown
-        and table.raw[source].isna().any()
+        if canonical in coded and table.raw[source].isna().any()
     ]
     if not candidates:
         return
-    written = _as_written(table, fmt, list(dict.fromkeys(candidates)))
+    written = _as_written(table, fmt, list(dict.fromkeys(candidates)), words)
     if len(written) != len(table.raw):
         return
     for column in dict.fromkeys(candidates):
-        na = (_text(written[column]) == NA).fillna(False).to_numpy(dtype=bool)
-        codes = _codes_beside(_text(table.raw[column]).dropna()) if na.any() else None
-        if codes:
-            n = int(na.sum())
-            table.warning(
-                _canonical_of(table, column),
-                n,
-                f"'{NA}' read as blank in {_rows(n)}; the column's other values are codes "
-                f"like {', '.join(codes)}: if {NA} is one of them (North America), set "
-                f"not_missing: [{NA}]",
-            )
+        said_unknown = set(map(str, table.spec.missing_in(column)))
+        for word in words:
+            if word in said_unknown:
+                continue
+            cells = (_text(written[column]) == word).fillna(False).to_numpy(dtype=bool)
+            codes = _codes_beside(_text(table.raw[column]).dropna()) if cells.any() else None
+            if codes:
+                n = int(cells.sum())
+                table.warning(
+                    _canonical_of(table, column),
+                    n,
+                    f"'{word}' read as blank in {_rows(n)}; the column's other values are "
+                    f"codes like {', '.join(codes)}: if {word} is one of them "
+                    f"({BLANK_WORDS[word]}), set not_missing: [{word}]",
+                )
 
 
-def _as_written(table: _Table, fmt: str, columns: list[str]) -> pd.DataFrame:
-    """Text columns as the file writes them: 'NA' stays 'NA'."""
+def _as_written(table: _Table, fmt: str, columns: list[str], words: list[str]) -> pd.DataFrame:
+    """Text columns as the file writes them: 'NA' stays 'NA' (and the other `words`)."""
     if fmt == "excel" and table.sheets is not None:
-        blank = tuple(t for t in _missing_text(table.spec.not_missing) if t != NA)
+        blank = tuple(t for t in _missing_text(table.spec.not_missing) if t not in words)
         return workbooks.read(table.path, table.sheets, columns, blank)
     options = _csv_options(table, columns) | table.decoding.options() | _split_by(table.separator)
     return pd.read_csv(table.path, dtype="str", na_filter=False, **options)

@@ -1010,6 +1010,25 @@ def test_na_beside_codes_is_named_in_a_warning_but_not_beside_numbers_or_prose(t
         assert not [w for w in report.warnings if w.column == "territory"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_none_beside_codes_is_named_in_a_warning_too(tmp_path, fmt):
+    """IBM Telco's `Offer` holds None (no offer) in 55% of rows beside Offer A to E: read
+    as blank without a word, its customers could not be picked by `--segment`."""
+    customers = customers_frame().assign(offer=["None", "Offer B", "None", "Offer A"])
+    specs = {"customers": {"attributes": ["offer"]}}
+    tables, report = check(tmp_path, fmt=fmt, customers=customers, specs=specs)
+    assert tables is not None and tables.customers["offer"].isna().sum() == 2
+    warning = only_warning(report)
+    assert_located(warning, file=f"customers.{fmt}", column="offer", rows=2)
+    assert warning.message == (
+        "'None' read as blank in 2 rows; the column's other values are codes like Offer B, "
+        "Offer A: if None is one of them (no offer, no internet), set not_missing: [None]"
+    )
+    specs = {"customers": {"attributes": ["offer"], "not_missing": ["None"]}}
+    tables, report = check(tmp_path, fmt=fmt, customers=customers, specs=specs)
+    assert not report.warnings and tables.customers["offer"].tolist()[0] == "None"
+
+
 def test_na_codes_of_an_attribute_a_log_carries_count_in_its_missing_rate(tmp_path):
     """TERRITORY on every sales line: warned about, and its blanks shown in the
     transactions' missing values (they showed '-')."""
@@ -1231,6 +1250,27 @@ def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path, fmt):
     assert set(lines["category"].dropna()) == {"dairy", "bakery"}
     (warning,) = [w for w in report.warnings if f"not in products.{fmt}" in w.message]
     assert warning.rows == 1 and "their aisle are blank" in warning.message
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_tables_not_missing_keeps_its_lookups_values_too(tmp_path, fmt):
+    """IBM Telco's workbooks join onto the customers by lookups; `not_missing: [None]` kept
+    the main file's 'None' (no offer) but its lookups' stayed blank."""
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["None", "bakery", "dairy", "x"]})
+    write_table(products, tmp_path / "data" / f"products.{fmt}")
+    lines = (
+        transactions_frame().drop(columns="category").assign(sku=[10, 11, 10, 12, 10, 11, 13, 13])
+    )
+    spec = {
+        "columns": {"category": "aisle"},
+        "lookup": {"path": f"data/products.{fmt}", "on": "sku", "columns": ["aisle"]},
+    }
+    tables, _ = check(tmp_path, transactions=lines, specs={"transactions": spec})
+    assert tables is not None and tables.transactions["category"].isna().sum() == 3
+    spec["not_missing"] = ["None"]
+    tables, _ = check(tmp_path, transactions=lines, specs={"transactions": spec})
+    assert tables is not None and tables.transactions["category"].isna().sum() == 0
+    assert (tables.transactions["category"] == "None").sum() == 3
 
 
 def test_a_lookup_key_repeated_with_the_same_columns_is_one_row(tmp_path):
