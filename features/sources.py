@@ -2364,6 +2364,7 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
     canonical = {*spec.required_columns, *spec.optional_columns, "label"}
     label_column = spec.label.column if spec.label else None
     empty: list[str] = []
+    constant: dict[str, str] = {}
     for name, kind in spec.attributes.items():
         if name == label_column:
             table.error(name, 0, "the label column is also listed as an attribute (label leak)")
@@ -2371,6 +2372,13 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
         elif name not in table.model_attributes and _blank_throughout(table.column(name)):
             empty.append(name)
+        elif (
+            spec.all_attributes
+            and kind is None
+            and name not in table.model_attributes
+            and (value := _one_value_throughout(table.column(name))) is not None
+        ):
+            constant[name] = value
         elif kind is None and name not in table.model_attributes and _dates_left_out(table, name):
             continue
         elif (
@@ -2386,6 +2394,7 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
         else:
             table.clean[name] = _attribute(table, name, kind)
     _leave_out_empty(table, empty)
+    _leave_out_constant(table, constant)
     if spec.all_attributes:
         _names_kept(table, spec)
 
@@ -2533,6 +2542,38 @@ def _leave_out_empty(table: _Table, names: list[str]) -> None:
         None,
         n,
         f"{len(names)} columns blank in all {_rows(n)}, no features, left out: {shown}{more}",
+    )
+
+
+def _one_value_throughout(values: pd.Series) -> str | None:
+    """The one value a column holds in every row (no blank among them), as text; None
+    when it holds more, or any blank (one value beside blanks is a flag: present or not)."""
+    if values.isna().any() or len(values) == 0:
+        return None
+    if is_numeric_dtype(values):
+        return f"{values.iloc[0]:g}" if values.nunique() == 1 else None
+    text = _text(values)
+    if text.isna().any() or text.nunique() != 1:
+        return None
+    return str(text.iloc[0])
+
+
+def _leave_out_constant(table: _Table, found: dict[str, str]) -> None:
+    """Columns `attributes: all` would read that hold one value in every row teach a
+    model nothing, and a later extract's other value is a level it never saw: IBM Telco's
+    `Count` (1) and `Quarter` (Q3) became features, a worklist segment and a column. Left
+    out, in one warning (a column listed by name is read as asked)."""
+    if not found:
+        return
+    n = len(table.raw)
+    shown = ", ".join(f"{name} ({value})" for name, value in list(found.items())[:EMPTY_NAMED])
+    more = f" and {len(found) - EMPTY_NAMED} more" if len(found) > EMPTY_NAMED else ""
+    said = "a column holds" if len(found) == 1 else f"{len(found)} columns hold"
+    table.warning(
+        next(iter(found)) if len(found) == 1 else None,
+        n,
+        f"{said} one value in all {_rows(n)}, no feature to learn from, left out of "
+        f"`attributes: all`: {shown}{more}",
     )
 
 

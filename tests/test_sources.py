@@ -3229,6 +3229,32 @@ def test_attributes_all_reads_every_other_column_with_inferred_kinds(tmp_path):
     }
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_attributes_all_leaves_out_a_column_of_one_value_in_every_row(tmp_path, fmt):
+    """IBM Telco's `Count` (1) and `Quarter` (Q3) became features, a worklist segment and
+    a column: nothing to learn, and a later extract's Q4 a level never seen. One value
+    beside blanks is a flag, kept; a column listed by name is read as asked."""
+    people = customers_frame().assign(
+        Count=[1, 1, 1, 1], Quarter=["Q3", "Q3", "Q3 ", "Q3"], Referred=["Yes", None, None, "Yes"]
+    )
+    specs = {"customers": {"attributes": "all"}}
+    tables, report = check(tmp_path, fmt=fmt, customers=people, specs=specs)
+    assert tables is not None and tables.attributes == {
+        "region": "categorical",
+        "seats": "numeric",
+        "Referred": "categorical",
+    }
+    (said,) = [w for w in report.warnings if "one value in all" in w.message]
+    assert said.rows == 4 and said.message == (
+        "2 columns hold one value in all 4 rows, no feature to learn from, left out of "
+        "`attributes: all`: Count (1), Quarter (Q3)"
+    )
+    specs = {"customers": {"attributes": ["Count", "region"]}}
+    tables, report = check(tmp_path, fmt=fmt, customers=people, specs=specs)
+    assert tables is not None and "Count" in tables.attributes
+    assert not [w for w in report.warnings if "one value in all" in w.message]
+
+
 def test_attributes_all_keeps_the_value_column_an_attribute(tmp_path):
     """An ISP's `value: bill_avg` under `attributes: all` dropped bill_avg from the model
     (ROC AUC 0.978 -> 0.970); `not_attributes` still leaves it out."""
