@@ -694,6 +694,23 @@ def test_a_single_purchase_day_is_one_reason_however_many_counts_hold_it():
     assert told == ["orders_90d", "orders_total", "gap_median_days"]
 
 
+def test_a_window_the_silence_emptied_is_no_reason_in_their_favour():
+    """ "in their favour: active on 4 of the last 90 days" beside "no product use for 72
+    days, 10.3× their usual gap": the 4 days are behind the silence. Kept while the silence
+    leaves most of the window, or is within three usual gaps; purchases alike."""
+    names = ["active_days_90d", "use_overdue_ratio", "days_since_last_event"]
+    specs = [USE_SPECS[name] for name in names]
+    typical = {**USE_TYPICAL, "active_days_90d": 2.0}
+    for silence, overdue, kept in ((72.0, 10.3, False), (30.0, 4.3, True), (72.0, 2.0, True)):
+        values = dict(zip(names, [4.0, overdue, silence], strict=True))
+        told = [r.feature for r in _one_row(specs, values, [-0.5, 0.0, 0.0], typical)]
+        assert told == (["active_days_90d"] if kept else [])
+    names = ["spend_90d", "overdue_ratio", "days_since_last_purchase"]
+    specs = [BUY_SPECS[name] for name in names]
+    lapsed = dict(zip(names, [900.0, 5.0, 60.0], strict=True))
+    assert _one_row(specs, lapsed, [-0.5, 0.0, 0.0], {"spend_90d": 300.0}) == []
+
+
 SILENCE_SPECS = [
     _number_spec("spend_30d", "spent {spend_30d:,.0f} in the last 30 days"),
     _number_spec("days_since_last_purchase", "no purchase for {days_since_last_purchase:.0f} days"),
