@@ -359,6 +359,30 @@ def _broken_rhythm(
         yield j, broken & (cells[:, j] < 0)
 
 
+def _emptied_windows(
+    columns: Sequence[tuple[int, str]], features: Mapping[str, Any], cells: np.ndarray
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The cells of a window of activity (purchases, spend, active days, events:
+    `_activity_kind`) lowering the risk of a customer lapsed-overdue on that activity's
+    rhythm (`_broken_rhythm`) whose silence spans half the window or more: what the window
+    holds is behind the silence, no sign they are still there. "in their favour: active
+    on 4 of the last 90 days" beside "no product use for 72 days, 10.3x their usual gap"
+    (70 of a login log's users silent 30 days or more were told such a count in their
+    favour; 34 keep it, silent 30 to 44 days: most of the window was theirs).
+    `columns`: (column, name) of the windows of activity."""
+    silent = {}  # per kind, the silence of the lapsed-overdue, NaN for the others
+    for kind, (silence, overdue) in _LATENESS.items() if columns else ():
+        if silence in features and overdue in features:
+            with np.errstate(invalid="ignore"):  # NaN: no rhythm to be late on
+                lapsed = numbers(features[overdue]) >= LAPSED_OVERDUE_RATIO
+            silent[kind] = np.where(lapsed, numbers(features[silence]), np.nan)
+    for j, source in columns:
+        days, late = window_days(source), silent.get(_activity_kind(source))
+        if late is not None and days is not None:
+            with np.errstate(invalid="ignore"):
+                yield j, (late >= days / 2) & (cells[:, j] < 0)
+
+
 WALLET, SPEND = "wallet_365d", "spend_365d"
 
 
@@ -481,6 +505,46 @@ Told one way, the fuller words say both (`_without_repeats`); told both ways, on
 stronger, and only the way the two add up to (`Explainer._silences`)."""
 
 
+ONE_DAY = (
+    (LAST_PURCHASE, ("gap_median_days", OVERDUE), re.compile(r"orders_(\d+d|total)")),
+    (
+        LAST_USE,
+        ("active_gap_median_days", USE_OVERDUE),
+        re.compile(r"(active_days|events_.+)_\d+d"),
+    ),
+)
+"""Per kind of occasion, the one day of a customer who has had a single purchase day (or
+day of use): (their silence, the rhythms that day leaves unknown, the counts that hold
+it). "fewer than two active days: no rhythm of use yet", "active on 1 of the last 90
+days" and "1 activity event in the last 90 days" told one login three times (1,246 of a
+login log's 2,905 scored users had two of them, 324 all three): one fact, one reason
+(`_one_day_cells`)."""
+
+
+def _one_day_cells(
+    silence: str, rhythms: Sequence[str], names: Sequence[str], features: Mapping[str, Any]
+) -> np.ndarray | None:
+    """Per row and each of `names` (a `ONE_DAY` story's features), whether the cell tells
+    the customer's one day: rows whose rhythm is unknown while their silence is known
+    (a single day), their rhythms' cells and the counts of each window that holds the day
+    (above 0: an empty window is the silence's to say, `_said_by_silence`). None where no
+    row has a single day."""
+    if silence not in features or rhythms[0] not in features:
+        return None
+    gap, silent = numbers(features[rhythms[0]]), numbers(features[silence])
+    one_day = np.isnan(gap) & np.isfinite(silent)
+    if not one_day.any():
+        return None
+    cells = []
+    for name in names:
+        if name in rhythms:
+            cells.append(one_day)
+        else:
+            held = numbers(features[name]) > 0 if name in features else False
+            cells.append(one_day & held)
+    return np.column_stack(cells)
+
+
 def _stories(
     sources: Sequence[str],
     by_name: Mapping[str, FeatureSpec],
@@ -512,15 +576,18 @@ def _strongest_of_each_story(
     if any other is set to zero): a cancelled annual member at 99.6%, their period ending
     in 42 days (+0.40) on an annual plan (-0.32), read "in their favour: annual plan"
     where the end's cell was no reason. `stories`: see `_stories`; `rows`: where the
-    columns tell one story (default: every row)."""
+    columns tell one story (default: every row), per row or per cell (a row's cells
+    outside it are left as they are)."""
     kept = candidates
     for columns in stories:
         cells = candidates[:, columns]
+        inside = np.ones(cells.shape, dtype=bool) if rows is None else rows
+        inside = np.broadcast_to(inside[:, None] if inside.ndim == 1 else inside, cells.shape)
         strongest = np.zeros(cells.shape, dtype=bool)
-        strongest[np.arange(len(cells)), np.abs(cells).argmax(axis=1)] = True
-        strongest &= np.sign(cells) == np.sign(contributions[:, columns].sum(axis=1))[:, None]
-        if rows is not None:
-            strongest |= ~rows[:, None]
+        strongest[np.arange(len(cells)), np.abs(np.where(inside, cells, 0.0)).argmax(axis=1)] = True
+        summed = np.where(inside, contributions[:, columns], 0.0).sum(axis=1)
+        strongest &= np.sign(cells) == np.sign(summed)[:, None]
+        strongest |= ~inside
         kept = kept.copy() if kept is candidates else kept
         kept[:, columns] = np.where(strongest, cells, 0.0)
     return kept
@@ -880,6 +947,25 @@ class Explainer:
         return [pair for pair in pairs if None not in pair]
 
     @cached_property
+    def _one_day(self) -> list[tuple[str, tuple[str, ...], list[int], list[str]]]:
+        """Per `ONE_DAY` kind the model tells from two features or more: its silence, its
+        rhythms, and the columns and names of the features telling the one day."""
+        found = []
+        for silence, rhythms, counts in ONE_DAY:
+            named = [
+                (j, source)
+                for j, source in enumerate(self.grouping.sources)
+                if source in rhythms or counts.fullmatch(source)
+            ]
+            if len(named) >= 2:
+                found.append((silence, rhythms, [j for j, _ in named], [s for _, s in named]))
+        return found
+
+    @cached_property
+    def _windows(self) -> list[tuple[int, str]]:
+        return [(j, s) for j, s in enumerate(self.grouping.sources) if _activity_kind(s)]
+
+    @cached_property
     def _age_and_stage(self) -> list[list[int]]:
         """Tenure and the lifecycle stage, one story where tenure decides the stage."""
         columns = self._columns_of(TENURE, STAGE)
@@ -911,6 +997,7 @@ class Explainer:
         candidates = _zeroed(candidates, ((self._filled[name], rows) for name, rows in blanks))
         candidates = _zeroed(candidates, _billing_cycle(self._declared, features, candidates))
         candidates = _zeroed(candidates, _broken_rhythm(self._rhythm, features, candidates))
+        candidates = _zeroed(candidates, _emptied_windows(self._windows, features, candidates))
         candidates = _zeroed(candidates, _outspent_wallet(self._wallet, features))
         candidates = _zeroed(candidates, _lapsed_in_favour(self._stage, features, candidates))
         candidates = _zeroed(candidates, _age_is_the_silence(self._ages, features))
@@ -924,6 +1011,12 @@ class Explainer:
             both_ways = (cells > 0).any(axis=1) & (cells < 0).any(axis=1)
             if both_ways.any():
                 candidates = _strongest_of_each_story(candidates, grouped.values, [pair], both_ways)
+        for silence, rhythms, columns, names in self._one_day:
+            one_day = _one_day_cells(silence, rhythms, names, features)
+            if one_day is not None:
+                candidates = _strongest_of_each_story(
+                    candidates, grouped.values, [columns], one_day
+                )
         if self._age_and_stage:
             told_once = _stage_told_by_tenure(features)
             candidates = _strongest_of_each_story(
@@ -1081,12 +1174,20 @@ def _measures(
 
 
 def _told_with(source: str, spec: FeatureSpec | None) -> str | None:
-    """The feature (of `ONE_FACT`) whose fact `source` tells where they agree: an event
-    type's silence equal to the usage log's tells its last use ("no product use for 44
-    days" beside "last login 44 days ago": 123 of a SaaS log's 632). (Tenure and the stage
-    it decides are one story: `_stage_told_by_tenure`.)"""
+    """The feature whose fact `source` tells where they agree: an event type's silence
+    equal to the usage log's tells its last use ("no product use for 44 days" beside
+    "last login 44 days ago": 123 of a SaaS log's 632), and an event count equal to the
+    active days of its window tells those days, one event each ("1 activity event in the
+    last 90 days" beside "active on 1 of the last 90 days"). (Tenure and the stage it
+    decides are one story: `_stage_told_by_tenure`.)"""
+    counted = _EVENTS_IN_WINDOW.fullmatch(source)
+    if counted is not None:
+        return f"active_days_{counted[1]}d"
     usage_silence = spec is not None and spec.family == "usage" and source != LAST_USE
     return LAST_USE if usage_silence and source.startswith("days_since_last_") else None
+
+
+_EVENTS_IN_WINDOW = re.compile(r"events_.+_(\d+)d")
 
 
 @lru_cache(maxsize=4096)
@@ -1116,6 +1217,19 @@ stopped doing ("no purchase for 44 days, 3.7x their usual gap", "no product use 
 days"): nothing bought, or nothing used, in any shorter window follows."""
 _USED_IN_WINDOW = re.compile(r"(events_.+|active_days|quantity_.+|usage_.+)_\d+d")
 _USE_FELL_TO_NOTHING = re.compile(r"(events|events_.+|quantity_.+|usage_.+)_trend_\d+d_vs_prev")
+
+
+_LATENESS = {BUYING: (LAST_PURCHASE, OVERDUE), USING: (LAST_USE, USE_OVERDUE)}
+"""Per kind of activity, its silence and the lateness against its rhythm."""
+
+
+@lru_cache(maxsize=4096)
+def _activity_kind(source: str) -> int:
+    """Whether `source` counts buying in a window (purchases, spend, categories: `BUYING`)
+    or use (active days, events, quantities: `USING`); 0: neither."""
+    if _BOUGHT_IN_WINDOW.fullmatch(source):
+        return BUYING
+    return USING if _USED_IN_WINDOW.fullmatch(source) else 0
 
 
 def _said_by_silence(

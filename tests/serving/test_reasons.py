@@ -8,7 +8,7 @@ import pytest
 import xgboost as xgb
 
 from churn.contributions import crossings_of, directions_of, group_contributions
-from features import lifecycle, recency, trends, usage
+from features import lifecycle, monetary, recency, trends, usage
 from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
 from serving.reasons import Explainer, explain, pick, population_means
@@ -606,6 +606,109 @@ def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():
     within = {"active_gap_median_days": 2.0, "use_overdue_ratio": 1.2}
     kept = _one_row([use, use_overdue], within, [-0.5, 0.8], {})
     assert [r.feature for r in kept] == ["use_overdue_ratio", "active_gap_median_days"]
+
+
+USE_SPECS = {
+    s.name: s
+    for s in [*usage.OVERALL_SPECS, *usage.type_specs("activity", with_quantity=False, alone=True)]
+}
+BUY_SPECS = {s.name: s for s in [*recency.SPECS, *monetary.SPECS]}
+USE_TYPICAL = {
+    "days_since_last_event": 10.0,
+    "active_days_90d": 20.0,
+    "events_activity_90d": 20.0,
+    "tenure_days": 600.0,
+}
+
+
+def test_a_single_day_of_use_is_one_reason_however_many_counts_hold_it():
+    """ "fewer than two active days: no rhythm of use yet", "active on 1 of the last 90
+    days" and "1 activity event in the last 90 days" told one login three times (324 of a
+    login log's 2,905 users); the stronger stays and the next reason takes the freed
+    places. From two days on the counts are their own reasons."""
+    names = [
+        "active_gap_median_days",
+        "use_overdue_ratio",
+        "active_days_90d",
+        "events_activity_90d",
+        "days_since_last_event",
+    ]
+    specs = [USE_SPECS[name] for name in names] + [lifecycle.TENURE_SPEC]
+    contributions = [0.4, 0.35, 0.3, 0.25, 0.2, 0.1]
+    once = dict(zip(names, [np.nan, np.nan, 1.0, 1.0, 40.0], strict=True)) | {"tenure_days": 50.0}
+    told = [r.text for r in _one_row(specs, once, contributions, USE_TYPICAL)]
+    assert told == [usage.NO_RHYTHM, "no product use for 40 days", "customer for 50 days"]
+    counts_first = [0.2, 0.1, 0.5, 0.3, 0.25, 0.15]  # a count the strongest: it tells it
+    told = [r.text for r in _one_row(specs, once, counts_first, USE_TYPICAL)]
+    assert told == [
+        "active on 1 of the last 90 days",
+        "no product use for 40 days",
+        "customer for 50 days",
+    ]
+    twice = {**once, "active_gap_median_days": 30.0, "use_overdue_ratio": 1.3}
+    twice |= {"active_days_90d": 2.0, "events_activity_90d": 5.0}
+    told = [r.feature for r in _one_row(specs, twice, [0.4, 0.0, 0.3, 0.25, 0.2, 0.1], USE_TYPICAL)]
+    assert told == ["active_gap_median_days", "active_days_90d", "events_activity_90d"]
+
+
+def test_a_single_day_of_use_is_told_once_and_only_the_way_its_cells_add_up_to():
+    """No rhythm raising the risk beside "in their favour: 3 activity events in the last
+    90 days", all on that one day: one fact, told the stronger way, not both."""
+    names = ["active_gap_median_days", "events_activity_90d", "days_since_last_event"]
+    specs = [USE_SPECS[name] for name in names]
+    once = {"active_gap_median_days": np.nan, "events_activity_90d": 3.0}
+    once["days_since_last_event"] = 5.0
+    typical = {**USE_TYPICAL, "events_activity_90d": 2.0}
+    told = [(r.text, r.direction) for r in _one_row(specs, once, [0.3, -0.5, 0.0], typical)]
+    assert told == [("3 activity events in the last 90 days", "lowers")]
+
+
+def test_an_event_count_equal_to_its_windows_active_days_is_one_reason():
+    """ "active on 4 of the last 90 days" beside "4 activity events in the last 90 days":
+    one event each day, the same days told twice, whichever way; more events than days
+    tell how much they used it on those days, a fact of its own."""
+    names = ["active_days_90d", "events_activity_90d"]
+    specs = [USE_SPECS[name] for name in names]
+    told = [r.text for r in _one_row(specs, dict.fromkeys(names, 4.0), [0.3, 0.5], USE_TYPICAL)]
+    assert told == ["4 activity events in the last 90 days"]
+    both_ways = {**USE_TYPICAL, "active_days_90d": 2.0}  # 4 days: more than most
+    reasons = _one_row(specs, dict.fromkeys(names, 4.0), [-0.3, 0.5], both_ways)
+    assert [(r.feature, r.direction) for r in reasons] == [("events_activity_90d", "raises")]
+    busier = {"active_days_90d": 4.0, "events_activity_90d": 9.0}
+    assert len(_one_row(specs, busier, [0.3, 0.5], USE_TYPICAL)) == 2
+
+
+def test_a_single_purchase_day_is_one_reason_however_many_counts_hold_it():
+    """ "fewer than two purchase days: no buying rhythm yet" beside "2 purchases in the
+    last 90 days" and "2 purchases in total", two orders on one day; what they spent is
+    another fact."""
+    names = ["gap_median_days", "orders_90d", "orders_total", "spend_90d"]
+    specs = [BUY_SPECS[name] for name in [*names, "days_since_last_purchase"]]
+    values = dict(zip(names, [np.nan, 2.0, 2.0, 80.0], strict=True))
+    values["days_since_last_purchase"] = 40.0
+    typical = {"orders_90d": 4.0, "orders_total": 10.0, "spend_90d": 300.0}
+    told = [r.feature for r in _one_row(specs, values, [0.3, 0.5, 0.4, 0.2, 0.0], typical)]
+    assert told == ["orders_90d", "spend_90d"]
+    again = {**values, "gap_median_days": 20.0}
+    told = [r.feature for r in _one_row(specs, again, [0.3, 0.5, 0.4, 0.2, 0.0], typical)]
+    assert told == ["orders_90d", "orders_total", "gap_median_days"]
+
+
+def test_a_window_the_silence_emptied_is_no_reason_in_their_favour():
+    """ "in their favour: active on 4 of the last 90 days" beside "no product use for 72
+    days, 10.3× their usual gap": the 4 days are behind the silence. Kept while the silence
+    leaves most of the window, or is within three usual gaps; purchases alike."""
+    names = ["active_days_90d", "use_overdue_ratio", "days_since_last_event"]
+    specs = [USE_SPECS[name] for name in names]
+    typical = {**USE_TYPICAL, "active_days_90d": 2.0}
+    for silence, overdue, kept in ((72.0, 10.3, False), (30.0, 4.3, True), (72.0, 2.0, True)):
+        values = dict(zip(names, [4.0, overdue, silence], strict=True))
+        told = [r.feature for r in _one_row(specs, values, [-0.5, 0.0, 0.0], typical)]
+        assert told == (["active_days_90d"] if kept else [])
+    names = ["spend_90d", "overdue_ratio", "days_since_last_purchase"]
+    specs = [BUY_SPECS[name] for name in names]
+    lapsed = dict(zip(names, [900.0, 5.0, 60.0], strict=True))
+    assert _one_row(specs, lapsed, [-0.5, 0.0, 0.0], {"spend_90d": 300.0}) == []
 
 
 SILENCE_SPECS = [
