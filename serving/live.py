@@ -754,7 +754,7 @@ def require_active(
         what = "usage event" if usage and not purchases else what
         last = [_last_activity(c, end, free, purchases=purchases, usage=usage) for c in lapsed]
         named = [
-            f"{c.customer_id} ({'nothing' if day is None else f'last {day}'})"
+            f"{c.customer_id} ({f'no {what} at all' if day is None else f'last {day}'})"
             for c, day in zip(lapsed, last, strict=True)
         ]
         raise GoneError(

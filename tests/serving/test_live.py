@@ -380,7 +380,7 @@ def test_customers_the_batch_holds_for_lapsed_are_422_naming_them(client, served
     response = post(client, [_valid(), newcomer, silent], cutoff="2024-06-30")
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
-    assert "newcomer (nothing)" in detail and "silent (last 2022-01-05)" in detail
+    assert "newcomer (no purchase at all)" in detail and "silent (last 2022-01-05)" in detail
     assert f"no purchase in the {window} days up to 2024-06-30" in detail and "c1" not in detail
     assert post(client, [_valid()], cutoff="2024-06-30").status_code == 200
 
@@ -1613,6 +1613,9 @@ def test_under_inactivity_by_usage_only_usage_keeps_a_player_active():
     paying = _member(("2018-11-02", "session"), payments=("2019-01-25",))
     with pytest.raises(live.GoneError, match=r"u1 \(last 2018-11-02\): no usage event in the 30"):
         live.require_active([paying], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    signed_up = _member(signup_date="2019-01-02")  # Relax's user 8 read "8 (nothing)"
+    with pytest.raises(live.GoneError, match=r"u1 \(no usage event at all\): no usage event in"):
+        live.require_active([signed_up], dt.date(2019, 1, 31), churn, USAGE_LOG)
 
 
 def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
