@@ -64,6 +64,7 @@ from serving.batch import (
     filled_note,
     filled_notes,
     records,
+    says_nothing,
 )
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
@@ -615,9 +616,11 @@ def beyond_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[s
         if mine.any():
             highest = float(numbers(scored.features[past.feature])[rows][mine].max())
             count = int(mine.sum())
-            found.append(
-                replace(past, customers=count, highest_scored=highest, rows=mine, scored=len(rows))
+            mine = replace(
+                past, customers=count, highest_scored=highest, rows=mine, scored=len(rows)
             )
+            if not says_nothing(mine):
+                found.append(mine)
     return [
         beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
         for past in sorted(found, key=lambda b: -b.customers)

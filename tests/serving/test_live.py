@@ -846,6 +846,12 @@ def test_customers_past_the_highest_risky_value_training_saw_are_noted_live(
         assert past[0] not in other and all(c in other for c in past[1:])
     else:
         assert second == []
+    # past it by less than the note can show ("95 against 95"): nothing to see, no note
+    hairline = {**info, "training_highest": {"days_since_last_purchase": max(days.values()) - 1e-6}}
+    unseen = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=hairline))
+    assert not any(
+        "above the highest" in note for note in live.score_history(request, unseen)["notes"]
+    )
     info.pop("training_highest")
     older = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
     assert not any(
