@@ -319,6 +319,65 @@ def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -
     ]
 
 
+@dataclass(frozen=True)
+class ReadField:
+    """An optional field of posted rows whose absence the features read as a value, not
+    as unknown: a Chinook customer's purchases posted without `category` scored as bought
+    from no category (0.9945 -> 0.9923) without a word."""
+
+    table: Literal["transactions", "events"]
+    fields: tuple[str, ...]
+    """The fields any of which carries it (a discount, or the list price it is read from)."""
+    features: tuple[str, ...]
+    """Beginnings of the names of the features it feeds."""
+    feeds: str
+    read_as: str
+
+
+READ_FIELDS = (
+    ReadField(
+        "transactions",
+        ("category",),
+        ("category_breadth_", "consumables_share_"),
+        "category breadth and consumables share",
+        "bought from no category",
+    ),
+    ReadField(
+        "transactions",
+        ("discount", "list_price"),
+        ("discount_share_",),
+        "discount share",
+        "never discounted",
+    ),
+    ReadField("events", ("quantity",), ("quantity_",), "usage quantities", "none used"),
+)
+
+
+def unposted_fields(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """Notes on customers whose posted rows of a table carry none of a `READ_FIELDS` field
+    the model's data map and its features read: scored as its absence reads."""
+    data, names = model.config.data, model.layout.names
+    notes = []
+    for read in READ_FIELDS:
+        spec = getattr(data, read.table)
+        if spec is None or not set(read.fields) & set(spec.mapped()):
+            continue
+        if not any(name.startswith(read.features) for name in names):
+            continue
+        lacking = [
+            customer.customer_id
+            for customer in customers
+            if (rows := getattr(customer, read.table))
+            and all(getattr(row, f) is None for row in rows for f in read.fields)
+        ]
+        if lacking:
+            notes.append(
+                f"{read.table} of customer(s) {_named(lacking)} carry no {read.fields[0]}, "
+                f"which the model's {read.feeds} read: scored as {read.read_as}"
+            )
+    return notes
+
+
 def _named(ids: Sequence[str]) -> str:
     """Customers named in a note: the first `NOTED_CUSTOMERS`, the rest counted."""
     more = f" and {len(ids) - NOTED_CUSTOMERS} more" if len(ids) > NOTED_CUSTOMERS else ""
@@ -573,6 +632,7 @@ def respond(
     items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
     notes = [
         *unposted_attributes(request.customers, model),
+        *unposted_fields(request.customers, model),
         *unseen_level_notes(
             features,
             {name: rows_of[rows] for name, rows_of in scored.unknown_levels.items()},
