@@ -350,6 +350,7 @@ def score(
         filled_at_median,
         filled_note,
         prepare,
+        read_as_probability,
         unseen_levels,
     )
     from serving.ranking import buried_note, unvalued_note
@@ -416,14 +417,14 @@ def score(
             "model's, the same in this batch and the API; train and promote a model with "
             "this config to change them"
         )
-    layout = job.champion.model.layout
-    derived = job.champion.model.derived_features
-    for unseen in unseen_levels(layout.levels, job.features, derived=derived):
-        console.print(f"[yellow]note:[/] {unseen_note(unseen, layout)}", highlight=False)
-    for past in beyond_training(job.champion.model.info, job.features):
+    model = job.champion.model
+    for unseen in unseen_levels(model.layout.levels, job.features, derived=model.derived_features):
+        console.print(f"[yellow]note:[/] {unseen_note(unseen, model.layout)}", highlight=False)
+    probabilities = read_as_probability(model.specs)
+    for past in beyond_training(model.info, job.features, probabilities=probabilities):
         said = beyond_note(past, f"{past.customers:,} customers")
         console.print(f"[yellow]note:[/] {said}", highlight=False)
-    for filled in filled_at_median(job.champion.model.median_fills, job.features):
+    for filled in filled_at_median(model.median_fills, job.features):
         said = filled_note(filled, f"{filled.customers:,} customers")
         console.print(f"[yellow]note:[/] {said}", highlight=False)
     for caveat in job.champion.caveats.notes:  # last: what holds for every batch it scores

@@ -26,7 +26,7 @@ from churn.trained_rows import TrainedRows
 from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
 from features.labels import label_churn
 from features.levels import texts
-from features.registry import plain_number
+from features.registry import FeatureSpec, plain_number
 from features.sources import load_tables
 from features.tables import Tables, after_data_end, data_end, numbers, snapshot_cutoff
 from mlflow import MlflowClient
@@ -577,6 +577,7 @@ def beyond_training(
     *,
     least_share: float = BEYOND_SHARE,
     p99_share: float | None = PAST_P99_SHARE,
+    probabilities: Collection[str] = (),
 ) -> list[BeyondTraining]:
     """Features on which many scored customers (`features`: a batch's frame, or a live
     request's columns) lie beyond what training saw, one finding per feature: a risky
@@ -584,10 +585,13 @@ def beyond_training(
     four months of data no regular had lapsed by the training cutoffs, and regulars
     silent 47 times their usual gap scored 5% at 77% churn), else any numeric one past
     the training rows' 99th percentile (`training_p99`) for at least `p99_share` (None:
-    not judged). Both
-    are stored when the model is packaged; a model packaged before stores none and gets
-    no note."""
-    found = beyond_findings(info, features, least_share=least_share, p99_share=p99_share)
+    not judged). Both are stored when the model is packaged; a model packaged before
+    stores none and gets no note. None where the highest scored value prints as the
+    limit, or for `probabilities` (`read_as_probability`) whose 99th percentile is at
+    their bound (`says_nothing`)."""
+    found = beyond_findings(
+        info, features, least_share=least_share, p99_share=p99_share, probabilities=probabilities
+    )
     return sorted(found, key=lambda b: -b.customers)
 
 
@@ -597,6 +601,7 @@ def beyond_findings(
     *,
     least_share: float,
     p99_share: float | None,
+    probabilities: Collection[str] = (),
 ) -> list[BeyondTraining]:
     """`beyond_training`'s findings in the model's order of features, not yet sorted."""
     bounds = [
@@ -611,7 +616,7 @@ def beyond_findings(
         values = numbers(features[name])
         for limits, share, p99 in bounds:  # past the highest first: it says more
             past = None if name not in limits else _beyond(name, values, limits[name], share, p99)
-            if past is not None:
+            if past is not None and not says_nothing(past, probabilities):
                 found.append(past)
                 break
     return found
@@ -628,6 +633,26 @@ def _beyond(
         return None
     highest = float(values[past].max())
     return BeyondTraining(name, count, highest, limit, past, len(values), percentile)
+
+
+AT_BOUND = 0.995
+"""A probability's 99th percentile from here on reads "over 99%" in its reasons: past it
+there is no room left to learn from."""
+
+
+def read_as_probability(specs: Sequence[FeatureSpec]) -> frozenset[str]:
+    """The features whose reasons read them as a probability or a share (`!p`): bounded
+    at 1."""
+    return frozenset(s.name for s in specs if s.reason and f"{{{s.name}!p" in s.reason)
+
+
+def says_nothing(past: BeyondTraining, probabilities: Collection[str] = ()) -> bool:
+    """Whether a finding's note would show no difference: its highest scored value prints
+    as the limit, or a probability's 99th percentile is at its bound (Chinook's
+    p_alive_bgnbd read "its 99th percentile 0.9999; up to 0.9999 here")."""
+    if plain_number(past.highest_scored) == plain_number(past.training_limit):
+        return True
+    return past.percentile and past.feature in probabilities and past.training_limit >= AT_BOUND
 
 
 _GROWS_WITH_AGE = re.compile(r"(_total$|_lifetime)")

@@ -125,8 +125,22 @@ def _purchases(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[
             line["order_id"] = f"{EXAMPLE_ID}-{count - k}"
         if "paid_until" in mapped:
             line["paid_until"] = _day(day + dt.timedelta(days=gap))
+        if "category" in mapped:
+            line["category"] = _category(model)
+        if "discount" in mapped:
+            line["discount"] = 0
+        if "list_price" in mapped:
+            line["list_price"] = amount
         lines.append(line)
     return lines
+
+
+def _category(model: ChurnModel) -> str:
+    """A category for the example's purchases, which a model reading category breadth
+    reads as none without one (`serving.live.unposted_fields`): the one its consumables
+    share names, else a plain "example"."""
+    reads_consumables = any(name.startswith("consumables_share_") for name in model.layout.names)
+    return "consumables" if reads_consumables else "example"
 
 
 def _events(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[str, Any]]:

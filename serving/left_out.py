@@ -8,8 +8,11 @@ nobody has.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from features.activity import day_of
+from features.context import prepare
 from features.contract import RunConfig
 from features.labels import gone_reasons
 from features.tables import Tables
@@ -23,6 +26,11 @@ LAST_PAYMENT = "days_since_last_purchase"
 NEVER_PAID = "never_paid"
 """Under expiry, a customer of the data with no payment by the cutoff: a KKBox listener
 without one read "not paid up at the cutoff nor within the 1 days' grace"."""
+NEVER_ACTIVE = "never_active"
+"""A customer of the data (a signup, or other activity) with none of the activity the
+churn definition reads by the cutoff: they signed up and never started, an onboarding
+list, not a lapsed one (3,177 of Relax's 12,000 signups never logged in, and read "lapsed
+already, or not yet a customer")."""
 NOT_YET = "not_yet"
 """A customer of the data the cutoff did not know yet: no signup or activity by it (141
 of a retailer's customers table had never bought, 62 others had returned all they
@@ -38,7 +46,8 @@ def why_left_out(
 ) -> pd.Series:
     """Per customer of the data missing from `scored`, the reason (`words` reads it),
     indexed by customer id: those of `built` (the features at the cutoff) by the churn
-    definition, the rest of the customers table as not yet customers."""
+    definition, the lapsed who never were active as such, the rest of the customers
+    table as not yet customers."""
     out = ~built["customer_id"].isin(scored["customer_id"])
     ids = built.loc[out, "customer_id"]
     definition = config.churn.definition
@@ -49,9 +58,29 @@ def why_left_out(
     else:
         gone = gone_reasons(tables, config.churn, cutoff=cutoff)
         why = gone.reindex(ids.to_numpy()).fillna("inactive")
+    lapsed = why == "lapsed"
+    if lapsed.any():
+        why[lapsed & why.index.isin(_never_active(tables, config, cutoff))] = NEVER_ACTIVE
     everyone = tables.customers["customer_id"]
     unknown = everyone[~everyone.isin(built["customer_id"])].to_numpy()
     return pd.concat([why, pd.Series(NOT_YET, index=unknown)]) if len(unknown) else why
+
+
+def _never_active(tables: Tables, config: RunConfig, cutoff: pd.Timestamp) -> pd.Index:
+    """Ids of the customers with none of the activity `lapsed` reads by the cutoff (a
+    returned purchase no longer counts): the kind `inactivity` reads, or under
+    `cancellation` any purchase or usage event (`features.labels`)."""
+    day = day_of(cutoff)
+    ctx = prepare(tables, last_cutoff_day=day)
+    churn = config.churn
+    if churn.definition == "cancellation":
+        read = [ctx.orders, ctx.events]
+    else:
+        read = [ctx.events if churn.by_usage(ctx.orders is not None) else ctx.orders]
+    ever = [activity.count(activity.known(day)) > 0 for activity in read if activity is not None]
+    if not ever:
+        return ctx.axis[:0]
+    return ctx.axis[~np.logical_or.reduce(ever)]
 
 
 def words(reason: str, config: RunConfig) -> str:
@@ -63,6 +92,11 @@ def words(reason: str, config: RunConfig) -> str:
         return _not_yet(config)
     if reason == NEVER_PAID:
         return "no payment on record by the cutoff"
+    activity = "usage event" if churn.by_usage(data.transactions is not None) else "purchase"
+    if reason == NEVER_ACTIVE:
+        activity = "activity" if churn.definition == "cancellation" else activity
+        never = "never bought, or all they bought returned" if activity == "purchase" else ""
+        return f"signed up, no {activity} yet ({never or 'never active'})"
     if churn.definition == "cancellation":
         return {
             "cancelled": "cancelled with no payment since"
@@ -71,11 +105,9 @@ def words(reason: str, config: RunConfig) -> str:
             "expired": f"paid period ended unpaid over {churn.grace_days} days before the cutoff",
             "lapsed": f"no activity in the {window} days up to the cutoff",
         }.get(reason, "not active at the cutoff")
-    activity = "usage event" if churn.by_usage(data.transactions is not None) else "purchase"
     return {
         "labelled": "labelled as gone (nobody to call)",
-        "lapsed": f"no {activity} in the {window} days up to the cutoff "
-        "(lapsed already, or not yet a customer)",
+        "lapsed": f"no {activity} in the {window} days up to the cutoff (lapsed)",
         "expired": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
     }.get(reason, "not active at the cutoff")
 

@@ -64,6 +64,7 @@ from serving.batch import (
     filled_note,
     filled_notes,
     records,
+    says_nothing,
 )
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
@@ -316,6 +317,65 @@ def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -
         "(post null to say unknown)"
         for missing, ids in by_missing.items()
     ]
+
+
+@dataclass(frozen=True)
+class ReadField:
+    """An optional field of posted rows whose absence the features read as a value, not
+    as unknown: a Chinook customer's purchases posted without `category` scored as bought
+    from no category (0.9945 -> 0.9923) without a word."""
+
+    table: Literal["transactions", "events"]
+    fields: tuple[str, ...]
+    """The fields any of which carries it (a discount, or the list price it is read from)."""
+    features: tuple[str, ...]
+    """Beginnings of the names of the features it feeds."""
+    feeds: str
+    read_as: str
+
+
+READ_FIELDS = (
+    ReadField(
+        "transactions",
+        ("category",),
+        ("category_breadth_", "consumables_share_"),
+        "category breadth and consumables share",
+        "bought from no category",
+    ),
+    ReadField(
+        "transactions",
+        ("discount", "list_price"),
+        ("discount_share_",),
+        "discount share",
+        "never discounted",
+    ),
+    ReadField("events", ("quantity",), ("quantity_",), "usage quantities", "none used"),
+)
+
+
+def unposted_fields(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """Notes on customers whose posted rows of a table carry none of a `READ_FIELDS` field
+    the model's data map and its features read: scored as its absence reads."""
+    data, names = model.config.data, model.layout.names
+    notes = []
+    for read in READ_FIELDS:
+        spec = getattr(data, read.table)
+        if spec is None or not set(read.fields) & set(spec.mapped()):
+            continue
+        if not any(name.startswith(read.features) for name in names):
+            continue
+        lacking = [
+            customer.customer_id
+            for customer in customers
+            if (rows := getattr(customer, read.table))
+            and all(getattr(row, f) is None for row in rows for f in read.fields)
+        ]
+        if lacking:
+            notes.append(
+                f"{read.table} of customer(s) {_named(lacking)} carry no {read.fields[0]}, "
+                f"which the model's {read.feeds} read: scored as {read.read_as}"
+            )
+    return notes
 
 
 def _named(ids: Sequence[str]) -> str:
@@ -572,6 +632,7 @@ def respond(
     items = [{**_finite(row), **facts} for row in records(features, ranked, reasons, segments)]
     notes = [
         *unposted_attributes(request.customers, model),
+        *unposted_fields(request.customers, model),
         *unseen_level_notes(
             features,
             {name: rows_of[rows] for name, rows_of in scored.unknown_levels.items()},
@@ -615,9 +676,11 @@ def beyond_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[s
         if mine.any():
             highest = float(numbers(scored.features[past.feature])[rows][mine].max())
             count = int(mine.sum())
-            found.append(
-                replace(past, customers=count, highest_scored=highest, rows=mine, scored=len(rows))
+            mine = replace(
+                past, customers=count, highest_scored=highest, rows=mine, scored=len(rows)
             )
+            if not says_nothing(mine):
+                found.append(mine)
     return [
         beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
         for past in sorted(found, key=lambda b: -b.customers)
@@ -754,7 +817,7 @@ def require_active(
         what = "usage event" if usage and not purchases else what
         last = [_last_activity(c, end, free, purchases=purchases, usage=usage) for c in lapsed]
         named = [
-            f"{c.customer_id} ({'nothing' if day is None else f'last {day}'})"
+            f"{c.customer_id} ({f'no {what} at all' if day is None else f'last {day}'})"
             for c, day in zip(lapsed, last, strict=True)
         ]
         raise GoneError(

@@ -338,9 +338,15 @@ def buried_note(found: FirstListed | None) -> str | None:
 
 def unvalued_note(unvalued: int, rows: int) -> str | None:
     """What a batch's customers without a value mean for the worklist, when they are
-    `UNVALUED_SHARE` of it or more; else None."""
+    `UNVALUED_SHARE` of it or more; else None. When nobody has one there is no valued
+    customer to list them after (Relax's app logins: all 2,905): the list is by risk."""
     if rows == 0 or unvalued < UNVALUED_SHARE * rows:
         return None
+    if unvalued == rows:
+        return (
+            "no customer has a value (a blank value column, or no spend to value them by): "
+            "value at risk is unknown, and the worklist orders by probability"
+        )
     return (
         f"{unvalued:,} of {rows:,} customers ({unvalued / rows:.0%}) have no value (a blank "
         "value column, or no spend to value them by): their value at risk is unknown, and a "

@@ -179,8 +179,27 @@ def test_a_customer_the_batch_left_out_is_a_404_saying_why(client, served):
     assert missing.status_code == 404
     detail = missing.json()["detail"]
     assert detail.startswith(f"customer '{lapsed}' is not scored in the latest batch (cutoff ")
+    assert detail.endswith("): no purchase in the 365 days up to the cutoff (lapsed)")
+
+
+def test_a_signup_who_never_bought_is_a_404_saying_so_not_lapsed(client, served):
+    """Relax's user 8 signed up and never logged in, and read "lapsed already, or not yet
+    a customer": an onboarding list's customer, not a lapsed one."""
+    import sqlalchemy as sa
+
+    from serving import store
+
+    engine = store.connect(served.database_url)
+    with engine.connect() as conn:
+        never = conn.execute(
+            sa.select(store.unscored.c.customer_id)
+            .where(store.unscored.c.why.like("signed up%"))
+            .limit(1)
+        ).scalar()
+    assert never is not None  # the simulation has signups with no purchase by the cutoff
+    detail = client.get(f"/v1/customers/{never}").json()["detail"]
     assert detail.endswith(
-        "): no purchase in the 365 days up to the cutoff (lapsed already, or not yet a customer)"
+        "): signed up, no purchase yet (never bought, or all they bought returned)"
     )
 
 

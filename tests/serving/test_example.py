@@ -33,6 +33,9 @@ def test_the_docs_show_the_served_models_own_example_and_it_scores(served, loade
     (customer,) = example["customers"]
     assert set(customer["attributes"]) == set(loaded.model.attribute_kinds)
     assert customer["transactions"] and customer["interactions"]
+    # a model reading category breadth reads a purchase posted without one as no category
+    assert {line["category"] for line in customer["transactions"]} == {"consumables"}
+    assert {line["discount"] for line in customer["transactions"]} == {0}
     answered = client.post("/v1/score", json=example)
     assert answered.status_code == 200, answered.text
     (item,) = answered.json()["items"]

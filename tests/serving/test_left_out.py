@@ -7,6 +7,7 @@ import pytest
 
 from features.contract import ChurnSpec
 from serving.left_out import summary, why_left_out, words
+from tests.frames import cancellations, customers, events, make_tables, transactions
 
 
 def _config(definition: str = "inactivity", *, activity=None, transactions=True, events=False):
@@ -54,11 +55,15 @@ def test_a_labelled_snapshot_leaves_out_its_churners_each_by_id():
 def test_a_customer_the_cutoff_did_not_know_yet_is_left_out_as_such():
     """141 of a retailer's customers had never bought: a lookup read them as unknown ids,
     and `churn score` did not count them."""
-    tables = SimpleNamespace(customers=pd.DataFrame({"customer_id": [1, 2, 3]}))
+    bought = transactions([(1, "2023-12-20", 5.0), (2, "2023-06-01", 5.0)])
+    tables = make_tables(customer_frame=customers([1, 2, 3]), transaction_frame=bought)
     built = pd.DataFrame({"customer_id": [1, 2]})  # 3: no signup or purchase by the cutoff
     why = why_left_out(built, built.iloc[[0]], tables, _config(), pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {2: "lapsed", 3: "not_yet"}
-    assert summary(why, _config()).startswith("1 no purchase in the 30 days up to the cutoff")
+    assert summary(why, _config()) == (
+        "1 no purchase in the 30 days up to the cutoff (lapsed), 1 no signup or purchase on "
+        "record by the cutoff (or all they bought returned)"
+    )
     assert words("not_yet", _config()) == (
         "no signup or purchase on record by the cutoff (or all they bought returned)"
     )
@@ -78,8 +83,7 @@ def test_a_customer_not_known_yet_is_told_by_the_activity_the_data_hold(transact
     config = _config(activity="usage", transactions=transactions, events=events)
     why = pd.Series(["lapsed", "not_yet", "lapsed"], index=["a", "b", "c"])
     assert summary(why, config) == (
-        "2 no usage event in the 30 days up to the cutoff (lapsed already, or not yet a "
-        f"customer), 1 {words('not_yet', config)}"
+        f"2 no usage event in the 30 days up to the cutoff (lapsed), 1 {words('not_yet', config)}"
     )
     assert words("not_yet", config).startswith(said)
     assert ("returned" in words("not_yet", config)) == transactions
@@ -96,3 +100,52 @@ def test_under_expiry_a_customer_who_never_paid_is_told_so():
     why = why_left_out(built, built.iloc[[2]], tables, config, pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {"a": "expired", "b": "never_paid"}
     assert words("never_paid", config) == "no payment on record by the cutoff"
+
+
+def test_a_signup_never_active_by_the_cutoff_is_told_apart_from_the_lapsed():
+    """3,177 of Relax's 12,000 signups never logged in and read "no usage event in the 90
+    days up to the cutoff (lapsed already, or not yet a customer)": an onboarding list,
+    not a lapsed one. A purchase is no usage: the buyer who never played never started."""
+    signed = customers([1, 2, 3, 4], signup=["2023-01-01"] * 4)
+    used = events([(1, "2023-12-20", "login"), (2, "2023-03-01", "login")])
+    bought = transactions([(3, "2023-12-01", 5.0)])
+    tables = make_tables(customer_frame=signed, transaction_frame=bought, events=used)
+    config = _config(activity="usage", events=True)
+    built = signed[["customer_id"]]
+    why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
+    assert why.to_dict() == {2: "lapsed", 3: "never_active", 4: "never_active"}
+    assert summary(why, config) == (
+        "2 signed up, no usage event yet (never active), 1 no usage event in the 30 days up "
+        "to the cutoff (lapsed)"
+    )
+    by_purchase = _config(activity="purchases", events=True)
+    why = why_left_out(built, built.iloc[[2]], tables, by_purchase, pd.Timestamp("2024-01-01"))
+    assert why.to_dict() == {1: "never_active", 2: "never_active", 4: "never_active"}
+    assert words("never_active", by_purchase) == (
+        "signed up, no purchase yet (never bought, or all they bought returned)"
+    )
+
+
+def test_activity_after_the_cutoff_does_not_make_a_signup_lapsed():
+    """Who never started is judged at the cutoff: a first login after it is no history."""
+    signed = customers([1, 2], signup=["2023-01-01"] * 2)
+    used = events([(1, "2023-12-20", "login"), (2, "2024-02-01", "login")])
+    tables = make_tables(customer_frame=signed, events=used)
+    config = _config(transactions=False, events=True)
+    built = signed[["customer_id"]]
+    why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
+    assert why.to_dict() == {2: "never_active"}
+
+
+def test_under_cancellation_a_member_never_active_is_told_apart_from_the_lapsed():
+    """`gone_at`'s lapsed: no purchase or usage in the window; one who had none ever never
+    started."""
+    signed = customers([1, 2, 3], signup=["2023-01-01"] * 3)
+    bought = transactions([(1, "2023-12-20", 5.0), (2, "2023-03-01", 5.0)])
+    cancelled = cancellations([])
+    tables = make_tables(customer_frame=signed, transaction_frame=bought, cancellations=cancelled)
+    config = _config("cancellation")
+    built = signed[["customer_id"]]
+    why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
+    assert why.to_dict() == {2: "lapsed", 3: "never_active"}
+    assert words("never_active", config) == "signed up, no activity yet (never active)"

@@ -380,7 +380,7 @@ def test_customers_the_batch_holds_for_lapsed_are_422_naming_them(client, served
     response = post(client, [_valid(), newcomer, silent], cutoff="2024-06-30")
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
-    assert "newcomer (nothing)" in detail and "silent (last 2022-01-05)" in detail
+    assert "newcomer (no purchase at all)" in detail and "silent (last 2022-01-05)" in detail
     assert f"no purchase in the {window} days up to 2024-06-30" in detail and "c1" not in detail
     assert post(client, [_valid()], cutoff="2024-06-30").status_code == 200
 
@@ -740,6 +740,77 @@ def test_attributes_not_posted_are_noted_as_scored_unknown(snapshot):
     assert note.startswith("Contract not posted for customer(s) c0, c1, c2 and 2 more")
 
 
+def test_purchases_posted_without_a_field_the_model_reads_are_noted(loaded, histories, cutoff):
+    """Chinook's customer 56, posted without `category`, scored as bought from no
+    category (0.9945 -> 0.9923) with no note; the full history carries every field."""
+
+    def notes(customers: list[dict]) -> list[str]:
+        request = ScoreIn.model_validate({"customers": customers, "cutoff": cutoff})
+        return [n for n in live.score_history(request, loaded)["notes"] if "carry no" in n]
+
+    assert notes(histories) == []
+    bare = [dict(customer) for customer in histories[:4]]
+    for customer in bare[1:]:
+        lines = [
+            {k: v for k, v in line.items() if k != "category"} for line in customer["transactions"]
+        ]
+        customer["transactions"] = lines
+    named = ", ".join(customer["customer_id"] for customer in bare[1:])
+    assert notes(bare) == [
+        f"transactions of customer(s) {named} carry no category, which the model's category "
+        "breadth and consumables share read: scored as bought from no category"
+    ]
+    one_line = {
+        **bare[1],
+        "transactions": [*bare[1]["transactions"], histories[1]["transactions"][-1]],
+    }
+    assert notes([one_line]) == []  # one line with a category: the others may have none
+
+
+def _reading(features: list[str], **tables: dict) -> SimpleNamespace:
+    data = DataSpec.model_validate(
+        {"customers": {"path": "c.csv", "columns": {"customer_id": "id"}}, **tables}
+    )
+    return SimpleNamespace(
+        config=SimpleNamespace(data=data), layout=SimpleNamespace(names=features)
+    )
+
+
+def test_a_field_is_noted_only_where_the_data_map_it_and_a_feature_reads_it():
+    """A discount is read from the list price too; a model whose data map no category, or
+    that reads no category feature, has nothing to miss."""
+    mapped = {"path": "t.csv", "columns": {"customer_id": "id", "timestamp": "at", "amount": "a"}}
+    listed = {**mapped, "columns": {**mapped["columns"], "list_price": "msrp"}}
+    posted = [
+        CustomerHistoryIn.model_validate(
+            {"customer_id": "u1", "transactions": [{"timestamp": "2024-01-05", "amount": 3.0}]}
+        ),
+        CustomerHistoryIn.model_validate({"customer_id": "u2", "signup_date": "2024-01-01"}),
+        CustomerHistoryIn.model_validate(
+            {
+                "customer_id": "u3",
+                "transactions": [{"timestamp": "2024-01-05", "amount": 3.0, "list_price": 4.0}],
+            }
+        ),
+    ]
+    assert live.unposted_fields(posted, _reading(["discount_share_365d"], transactions=listed)) == [
+        "transactions of customer(s) u1 carry no discount, which the model's discount share "
+        "read: scored as never discounted"
+    ]
+    assert live.unposted_fields(posted, _reading(["spend_90d"], transactions=listed)) == []
+    assert (
+        live.unposted_fields(posted, _reading(["category_breadth_90d"], transactions=mapped)) == []
+    )
+    used = {"path": "e.csv", "columns": {"customer_id": "id", "timestamp": "at", "quantity": "mb"}}
+    played = CustomerHistoryIn.model_validate(
+        {"customer_id": "p1", "events": [{"timestamp": "2024-01-05", "type": "play"}]}
+    )
+    assert live.unposted_fields([played], _reading(["quantity_play_30d"], events=used)) == [
+        "events of customer(s) p1 carry no quantity, which the model's usage quantities read: "
+        "scored as none used"
+    ]
+
+
 def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot):
     """As the batch notes it: a CRM's new contract type moved the score without a word."""
     loaded, tables = snapshot
@@ -846,6 +917,12 @@ def test_customers_past_the_highest_risky_value_training_saw_are_noted_live(
         assert past[0] not in other and all(c in other for c in past[1:])
     else:
         assert second == []
+    # past it by less than the note can show ("95 against 95"): nothing to see, no note
+    hairline = {**info, "training_highest": {"days_since_last_purchase": max(days.values()) - 1e-6}}
+    unseen = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=hairline))
+    assert not any(
+        "above the highest" in note for note in live.score_history(request, unseen)["notes"]
+    )
     info.pop("training_highest")
     older = dataclasses.replace(loaded, model=dataclasses.replace(loaded.model, info=info))
     assert not any(
@@ -1613,6 +1690,9 @@ def test_under_inactivity_by_usage_only_usage_keeps_a_player_active():
     paying = _member(("2018-11-02", "session"), payments=("2019-01-25",))
     with pytest.raises(live.GoneError, match=r"u1 \(last 2018-11-02\): no usage event in the 30"):
         live.require_active([paying], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    signed_up = _member(signup_date="2019-01-02")  # Relax's user 8 read "8 (nothing)"
+    with pytest.raises(live.GoneError, match=r"u1 \(no usage event at all\): no usage event in"):
+        live.require_active([signed_up], dt.date(2019, 1, 31), churn, USAGE_LOG)
 
 
 def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():

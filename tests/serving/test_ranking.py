@@ -9,7 +9,14 @@ import pytest
 
 from features.attributes import attribute_spec
 from features.contract import BandsSpec, RunConfig
-from serving.batch import beyond_note, beyond_training, history_note, records, unseen_levels
+from serving.batch import (
+    beyond_note,
+    beyond_training,
+    history_note,
+    read_as_probability,
+    records,
+    unseen_levels,
+)
 from serving.ranking import (
     MAX_SEGMENT_LEVELS,
     MEMBERSHIP,
@@ -255,6 +262,39 @@ def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once(
     assert beyond_training({"training_highest": info["training_highest"]}, features) == [
         past_highest
     ]  # a model packaged before stores no percentiles and notes none
+
+
+def test_no_note_on_customers_past_training_where_it_would_show_no_difference():
+    """Chinook's batch read "p_alive_bgnbd above 99% of the training rows (its 99th
+    percentile 0.9999; up to 0.9999 here)": nothing anyone can see. A probability is
+    bounded at 1: past a 99th percentile that reads "over 99%" there is nowhere to go."""
+    info = {
+        "training_highest": {"overdue_ratio": 9.0},
+        "training_p99": {"p_alive_bgnbd": 0.99991, "MonthlyCharges": 118.75},
+    }
+    features = pd.DataFrame(
+        {
+            "p_alive_bgnbd": [0.99994] * 30 + [0.5] * 70,  # prints 0.9999 as its limit
+            "MonthlyCharges": [118.750001] * 30 + [50.0] * 70,  # prints 118.8 as its limit
+            "overdue_ratio": [9.00001] * 2 + [1.0] * 98,  # prints 9 as its highest
+        }
+    )
+    assert beyond_training(info, features) == []
+    bounded = {**info, "training_p99": {"p_alive_bgnbd": 0.9996}}
+    near_one = features.assign(p_alive_bgnbd=[0.99999] * 30 + [0.5] * 70)  # "1" against 0.9996
+    (past,) = beyond_training(bounded, near_one)
+    assert (past.feature, past.highest_scored) == ("p_alive_bgnbd", 0.99999)
+    assert beyond_training(bounded, near_one, probabilities={"p_alive_bgnbd"}) == []
+    lower = {**info, "training_p99": {"p_alive_bgnbd": 0.9}}  # far from the bound: still said
+    (past,) = beyond_training(lower, near_one, probabilities={"p_alive_bgnbd"})
+    assert past.training_limit == 0.9
+
+
+def test_the_features_read_as_a_probability_are_those_reasons_show_as_one():
+    from features import bgnbd, monetary, wallet
+
+    specs = [*bgnbd.SPECS, *monetary.SPECS, *wallet.ESTIMATED_SPECS]
+    assert read_as_probability(specs) == {"p_alive_bgnbd", "wallet_share_365d"}
 
 
 def test_customers_holding_a_level_training_never_saw_are_counted():

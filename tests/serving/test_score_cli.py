@@ -83,8 +83,15 @@ def test_score_writes_one_complete_batch_of_active_customers(scored):
     where = scored.root.resolve() / "data" / "scores.db"
     assert f"batch {batch['id']} in sqlite:///{where}" in "".join(scored.output.split("\n"))
     left_out = len(tables.customers) - batch["rows"]  # every customer is in the features
+    day_after = tables.observed_until + pd.Timedelta(days=1)  # the cutoff day counts
+    bought = tables.transactions.loc[tables.transactions["timestamp"] < day_after]
+    never = int((~tables.customers["customer_id"].isin(bought["customer_id"])).sum())
+    assert never  # signed up, never bought: no lapsed customer (Relax's 3,177 read as one)
     said = " ".join(scored.output.split())
-    assert f"{left_out:,} customers not scored: no purchase in the 365 days up to" in said
+    assert (
+        f"{left_out:,} customers not scored: {left_out - never:,} no purchase in the 365 days "
+        f"up to the cutoff (lapsed), {never:,} signed up, no purchase yet (never bought"
+    ) in said
 
 
 def test_worklist_rows_carry_reasons_value_and_tier(scored):

@@ -162,6 +162,26 @@ def test_a_list_by_value_at_risk_says_how_many_customers_it_cannot_value(served,
     assert unvalued_note(0, 10) is None and unvalued_note(1, 21) is None  # under 5%
 
 
+def test_a_list_where_nobody_has_a_value_says_it_orders_by_probability(served, tmp_path):
+    """Relax's 2,905 app users had no value at all, and the note said the list put them
+    "after every valued customer": there were none. The list is by risk, and says so."""
+    url = f"sqlite:///{tmp_path / 'valueless.db'}"
+    rows = [stored_row(str(i)) for i in range(4)]
+    for row, probability in zip(rows, (0.2, 0.9, 0.5, 0.7), strict=True):
+        row.update(value=None, value_at_risk=None, probability=probability)
+    _write_batch(url, rows, "2024-06-30")
+    out = tmp_path / "calls.csv"
+    result = run(served, "--out", str(out), database_url=url)
+    assert list(pd.read_csv(out)["customer_id"]) == [1, 3, 2, 0]  # as the note says
+    said = " ".join(result.output.split())
+    assert said.startswith(
+        "note: no customer has a value (a blank value column, or no spend to value them by): "
+        "value at risk is unknown, and the worklist orders by probability"
+    )
+    assert "after every valued customer" not in said
+    assert unvalued_note(10, 10) == unvalued_note(1, 1)  # no count: all of them
+
+
 def test_a_list_by_value_at_risk_says_when_it_buries_the_riskiest(served, tmp_path):
     """A bank's turnover (1.5M beside a new account's 200) put none of its 47 risky
     accounts in a top 200 of 1% risks: value outweighs risk, and the list says so."""
