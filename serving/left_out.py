@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.activity import day_of
-from features.context import prepare
 from features.contract import RunConfig
 from features.labels import gone_reasons
 from features.tables import Tables
@@ -23,6 +21,7 @@ several (`features.labels.Gone`)."""
 
 
 LAST_PAYMENT = "days_since_last_purchase"
+LAST_USE = "days_since_last_event"
 NEVER_PAID = "never_paid"
 """Under expiry, a customer of the data with no payment by the cutoff: a KKBox listener
 without one read "not paid up at the cutoff nor within the 1 days' grace"."""
@@ -58,29 +57,30 @@ def why_left_out(
     else:
         gone = gone_reasons(tables, config.churn, cutoff=cutoff)
         why = gone.reindex(ids.to_numpy()).fillna("inactive")
-    lapsed = why == "lapsed"
+    lapsed = (why == "lapsed").to_numpy()
     if lapsed.any():
-        why[lapsed & why.index.isin(_never_active(tables, config, cutoff))] = NEVER_ACTIVE
+        never = _never_active(built.loc[out], config, tables.transactions is not None)
+        why[lapsed & never] = NEVER_ACTIVE
     everyone = tables.customers["customer_id"]
     unknown = everyone[~everyone.isin(built["customer_id"])].to_numpy()
     return pd.concat([why, pd.Series(NOT_YET, index=unknown)]) if len(unknown) else why
 
 
-def _never_active(tables: Tables, config: RunConfig, cutoff: pd.Timestamp) -> pd.Index:
-    """Ids of the customers with none of the activity `lapsed` reads by the cutoff (a
-    returned purchase no longer counts): the kind `inactivity` reads, or under
-    `cancellation` any purchase or usage event (`features.labels`)."""
-    day = day_of(cutoff)
-    ctx = prepare(tables, last_cutoff_day=day)
+def _never_active(built: pd.DataFrame, config: RunConfig, purchases: bool) -> np.ndarray:
+    """Per row of `built`, whether the customer had none of the activity `lapsed` reads
+    by the cutoff, told by its silence being unknown (a purchase all returned is none):
+    the kind `inactivity` reads, or under `cancellation` neither purchases nor usage
+    (`features.labels`). Read from the features already built, as `NEVER_PAID` is: a
+    second pass over a million customers' tables to learn it cost seconds."""
     churn = config.churn
     if churn.definition == "cancellation":
-        read = [ctx.orders, ctx.events]
+        silences = [LAST_PAYMENT, LAST_USE]
     else:
-        read = [ctx.events if churn.by_usage(ctx.orders is not None) else ctx.orders]
-    ever = [activity.count(activity.known(day)) > 0 for activity in read if activity is not None]
-    if not ever:
-        return ctx.axis[:0]
-    return ctx.axis[~np.logical_or.reduce(ever)]
+        silences = [LAST_USE if churn.by_usage(purchases) else LAST_PAYMENT]
+    read = [built[name].isna().to_numpy() for name in silences if name in built]
+    if not read:
+        return np.zeros(len(built), dtype=bool)
+    return np.logical_and.reduce(read)
 
 
 def words(reason: str, config: RunConfig) -> str:

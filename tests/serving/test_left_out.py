@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from features.build import build_features
 from features.contract import ChurnSpec
 from serving.left_out import summary, why_left_out, words
 from tests.frames import cancellations, customers, events, make_tables, transactions
@@ -111,7 +112,7 @@ def test_a_signup_never_active_by_the_cutoff_is_told_apart_from_the_lapsed():
     bought = transactions([(3, "2023-12-01", 5.0)])
     tables = make_tables(customer_frame=signed, transaction_frame=bought, events=used)
     config = _config(activity="usage", events=True)
-    built = signed[["customer_id"]]
+    built = build_features(tables, cutoffs="2024-01-01")  # as the batch builds them
     why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {2: "lapsed", 3: "never_active", 4: "never_active"}
     assert summary(why, config) == (
@@ -132,7 +133,7 @@ def test_activity_after_the_cutoff_does_not_make_a_signup_lapsed():
     used = events([(1, "2023-12-20", "login"), (2, "2024-02-01", "login")])
     tables = make_tables(customer_frame=signed, events=used)
     config = _config(transactions=False, events=True)
-    built = signed[["customer_id"]]
+    built = build_features(tables, cutoffs="2024-01-01")  # as the batch builds them
     why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {2: "never_active"}
 
@@ -145,7 +146,7 @@ def test_under_cancellation_a_member_never_active_is_told_apart_from_the_lapsed(
     cancelled = cancellations([])
     tables = make_tables(customer_frame=signed, transaction_frame=bought, cancellations=cancelled)
     config = _config("cancellation")
-    built = signed[["customer_id"]]
+    built = build_features(tables, cutoffs="2024-01-01")  # as the batch builds them
     why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {2: "lapsed", 3: "never_active"}
     assert words("never_active", config) == "signed up, no activity yet (never active)"
