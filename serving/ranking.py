@@ -101,14 +101,18 @@ def rules_for(info: Mapping[str, Any]) -> Rules:
 
 
 MAX_SEGMENT_LEVELS = 100
+STAGE = "lifecycle_stage"
 MEMBERSHIP = "membership"
 """A segment of data with paid periods: `renewing`, `cancelled` or `ended` (`membership`)."""
 
 
 def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
     """The attributes each score carries as segments (`customers.segments`, else the
-    categorical ones with at most `MAX_SEGMENT_LEVELS` levels), and `membership` where
-    the model reads paid periods (and no attribute takes the name)."""
+    categorical ones with at most `MAX_SEGMENT_LEVELS` levels), the lifecycle stage where
+    the model reads one (first-time buyers at risk are an onboarding call, long-term ones
+    a retention call; a login log's worklist was headed by users gone after one day,
+    whom no filter could set apart), and `membership` where the model reads paid periods
+    (and no attribute takes the name)."""
     customers = config.data.customers
     chosen = customers.segments if customers is not None else None
     names = [
@@ -119,6 +123,8 @@ def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
         and (s.name in chosen if chosen is not None else len(s.categories) <= MAX_SEGMENT_LEVELS)
     ]
     features = {s.name for s in specs}
+    if STAGE in features and STAGE not in names:
+        names.append(STAGE)
     if "paid_days_left" in features and MEMBERSHIP not in features:
         names.append(MEMBERSHIP)
     return names

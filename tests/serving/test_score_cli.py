@@ -106,7 +106,14 @@ def test_worklist_rows_carry_reasons_value_and_tier(scored):
         assert row["tier"] in {"most_valuable", "most_growable", "below_zero", "standard"}
         assert 1 <= len(row["reasons"]) <= 4
         assert all(r["text"] and r["direction"] in {"raises", "lowers"} for r in row["reasons"])
-        assert set(row["segments"]) == {"region", "segment", "channel"}  # the categoricals
+        # the categoricals, and the stage (first-time buyers at risk are an onboarding call)
+        assert set(row["segments"]) == {"region", "segment", "channel", "lifecycle_stage"}
+        assert row["segments"]["lifecycle_stage"] in {
+            "first-time",
+            "short-term",
+            "long-term",
+            "lapsed",
+        }
 
 
 def test_reasons_carry_the_customers_own_values_and_sum_to_the_margin(scored, monkeypatch):
