@@ -282,9 +282,9 @@ def _print_profit(console: Console, report: dict[str, Any]) -> None:
         return
     best, where = profit["best_profit"], f"the top {profit['best_percent']}%"
     said = (
-        f"best at {where} ({best:,.0f})"
+        f"best at {where} ({amount(best)})"
         if best > 0
-        else f"no campaign size pays ({where} loses least: {-best:,.0f})"
+        else f"no campaign size pays ({where} loses least: {amount(-best)})"
     )
     unknown = profit.get("unknown_values", 0)
     if unknown:
@@ -295,7 +295,7 @@ def _print_profit(console: Console, report: dict[str, Any]) -> None:
     doubts = profit_doubts(report)
     doubted = f". [yellow]Not a figure to quote:[/] {'; '.join(doubts)}" if doubts else ""
     console.print(
-        f"expected campaign profit: {said}; top 10%: {profit['profit_at_10_percent']:,.0f}"
+        f"expected campaign profit: {said}; top 10%: {amount(profit['profit_at_10_percent'])}"
         f"{doubted}",
         highlight=False,
     )
@@ -863,6 +863,12 @@ def _assumed(economics: dict[str, Any]) -> str:
         f"{economics['offer_cost']:,.2f}, {economics['acceptance_rate']:.0%} accept, a save "
         f"worth {worth} (set `profit:` in the config to your campaign's)"
     )
+
+
+def amount(value: float) -> str:
+    """A sum of money in whole units: a loss under half a unit is 0, not "-0" (Chinook's
+    top 10% printed "-0")."""
+    return f"{round(value, 0) + 0.0:,.0f}"
 
 
 def _fmt(value: float) -> str:

@@ -34,6 +34,7 @@ from training.report import (
     METRICS,
     _labelled_unknown,
     _predate_data,
+    amount,
     caveats,
     longest_window,
     percent,
@@ -614,6 +615,14 @@ def test_when_every_campaign_size_loses_the_report_says_none_pays():
     text = _printed_with_profit(profit)
     assert "no campaign size pays (the top 1% loses least: 59); top 10%: -590" in text
     assert "best at" not in text
+
+
+def test_a_loss_under_half_a_unit_prints_as_0_not_minus_0():
+    """Chinook's train printed "top 10%: -0" for a loss of a few cents."""
+    profit = {"best_percent": 19, "best_profit": 10.2, "profit_at_10_percent": -0.3}
+    text = _printed_with_profit(profit)
+    assert "best at the top 19% (10); top 10%: 0" in text and "-0" not in text
+    assert amount(-0.6) == "-1" and amount(-0.4) == "0" and amount(1234.6) == "1,235"
 
 
 BEST = {"best_percent": 99, "best_profit": 833830.0, "profit_at_10_percent": 52834.0}
