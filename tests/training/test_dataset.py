@@ -426,12 +426,53 @@ def test_a_grid_of_only_stayers_says_the_longest_silence_and_what_recurs_by_itse
         "customers was ever silent for horizon_days (90): the longest gap between a "
         "customer's active days is 31 days, and from the last to the data's end "
         "(2024-06-30) 29. Rows that recur by themselves keep everyone active (interest, "
-        "fees or standing orders posted to every account, a daily log padded with rows of "
-        "zeros): leave them out with `rows:` ({column: ..., not_values: [...]}), or set "
-        "horizon_days under 31"
+        "fees or standing orders posted to every account): leave them out with `rows:` "
+        "({column: ..., not_values: [...]}), or set horizon_days under 31"
     )
     with pytest.raises(PlanError, match=r"stayers, though the data's longest silence runs 31"):
         _require_rows(ChurnSpec(horizon_days=30), tables, train=_at(_stayers()))
+
+
+def test_all_stayers_of_a_shop_are_told_no_bank_postings():
+    """Chinook's music store, all stayers at a 600-day horizon, was told of interest and
+    standing orders posted to every account: its customers buy on days of their own."""
+    bought = transactions(
+        [
+            (who, f"2024-{m:02d}-{day:02d}", 9.9)
+            for who, day in (("a", 3), ("b", 11), ("c", 20))
+            for m in range(1, 7)
+        ]
+    )
+    tables = make_tables(transaction_frame=bought, as_of=T("2024-06-30"))
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=90), tables, train=_at(_stayers()))
+    said = str(raised.value)
+    assert "account" not in said and "padded" not in said
+    assert said.endswith(
+        "(2024-06-30) 27. Set horizon_days under 31 (or leave out with `rows:` ({column: ..., "
+        "not_values: [...]}) any rows that recur by themselves)"
+    )
+
+
+def test_all_stayers_of_a_usage_log_are_told_of_padded_rows_not_bank_postings():
+    used = events(
+        [
+            (who, f"2024-{m:02d}-{day:02d}", "login")
+            for who, day in (("a", 3), ("b", 11), ("c", 20))
+            for m in range(1, 7)
+        ]
+    )
+    tables = make_tables(
+        customer_frame=customers(["a", "b", "c"]), events=used, as_of=T("2024-06-30")
+    )
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=90), tables, train=_at(_stayers()))
+    said = str(raised.value)
+    assert "account" not in said
+    assert (
+        "Rows that recur by themselves keep everyone active (a daily log padded with rows of zeros)"
+        in said
+    )
 
 
 def test_validation_rows_all_stayers_in_a_log_padded_with_zeros_say_so():
