@@ -14,6 +14,7 @@ it out-of-time would claim a test of drift over time that never happened).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -188,6 +189,47 @@ def _require_rows(
             raise PlanError(_no_rows(name, cutoffs, churn, tables))
         if rows["churned"].nunique() < 2:
             raise PlanError(_one_class(name, rows, churn, tables))
+
+
+def horizon_shortfall(
+    tables: Tables, config: RunConfig, horizon_days: int
+) -> dict[str, Any] | None:
+    """Why `horizon_days` would train no model on these data, by the protocol's own checks
+    on the labels alone (`_require_rows`): no cutoff grid fits it (`plan`), or a set of its
+    cutoffs holds no churner, no stayer or no row (`set`, `cutoffs`, `churners`,
+    `stayers`); None where it fits. A horizon suggested from the customers' gaps must
+    pass it: Chinook was told "consider horizon_days: 600", which left every training row
+    a stayer (no customer was ever silent 600 days)."""
+    churn = config.churn.model_copy(update={"horizon_days": horizon_days})
+    moved = config.model_copy(update={"churn": churn})
+    try:
+        sets = _cutoff_sets(tables, moved)
+    except PlanError as error:
+        return {"horizon_days": horizon_days, "plan": str(error)}
+    wanted = sorted({cutoff for cutoffs in sets.values() for cutoff in cutoffs})
+    labels = label_churn(tables, churn, cutoffs=wanted)
+    labels = labels[labels["eligible"] & labels["observed"]]
+    for name, cutoffs in sets.items():
+        churned = labels.loc[labels["cutoff"].isin(cutoffs), "churned"].astype(bool)
+        if churned.nunique() < 2:
+            return {
+                "horizon_days": horizon_days,
+                "set": name,
+                "cutoffs": _dates(cutoffs),
+                "churners": int(churned.sum()),
+                "stayers": int((~churned).sum()),
+            }
+    return None
+
+
+def _cutoff_sets(tables: Tables, config: RunConfig) -> dict[str, list[pd.Timestamp]]:
+    """The cutoffs each set of rows the protocol checks is read at (`PlanError`: none fit)."""
+    if config.evaluation.split == "customer_cv" and config.evaluation.cutoff:
+        return {"test": [pd.Timestamp(config.evaluation.cutoff)]}
+    plan = make_plan(tables, config)
+    if config.evaluation.split == "customer_cv":
+        return {"test": [plan.test]}
+    return {"train": plan.train, "validation": [plan.validation], "test": [plan.test]}
 
 
 def _require_calibration(

@@ -21,7 +21,7 @@ from features.contract import RunConfig
 from features.registry import FeatureSpec
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
-from training.comebacks import comebacks
+from training.comebacks import comebacks, longest_silence
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import (
     LEAK_AUC,
@@ -34,7 +34,7 @@ from training.leaks import (
     undated_attribute_leaks,
     undated_attributes,
 )
-from training.protocol import Outcome, value_of, value_source
+from training.protocol import Outcome, horizon_shortfall, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
 RENEWAL_TERMS = {"horizon_days", "grace_days"}
@@ -120,10 +120,28 @@ def build_report(
         report["period_siblings"] = siblings
     churners = outcome.data.frame[outcome.data.frame["churned"].astype(bool)]
     if (back := comebacks(churners, tables, config.churn)) is not None:
-        report["returning_churners"] = back
+        report["returning_churners"] = {**back, **_longer_horizon(back, tables, config)}
     if outcome.plan is not None:
         report.update(_training_cutoffs(outcome, tables, config))
     return report
+
+
+def _longer_horizon(back: dict[str, Any], tables: Tables, config: RunConfig) -> dict[str, Any]:
+    """Where most churners come back within a usual gap (`_comeback_caveats`), the horizon
+    to suggest: that gap rounded up to a month, else the gap itself, whichever the data
+    allow first (`horizon_shortfall`); where neither does, why the rounded one fails, with
+    the longest silence any customer had (Chinook: told 600 days, never silent over 584)."""
+    span = math.ceil(back["gap_p90_days"])
+    if back["share"] < COMEBACK_SHARE or back["horizon_days"] >= span:
+        return {}
+    first = None
+    for days in dict.fromkeys((math.ceil(span / 30) * 30, span)):
+        short = horizon_shortfall(tables, config, days)
+        if short is None:
+            return {"suggested_horizon_days": days}
+        first = first or short
+    silence = longest_silence(tables, config.churn)
+    return {"horizon_unfit": {**first, "longest_silence_days": silence and silence["days"]}}
 
 
 def _churn_of(config: RunConfig, tables: Tables) -> dict[str, str | None]:
@@ -566,17 +584,43 @@ def _comeback_caveats(report: dict[str, Any]) -> list[str]:
         f"{'active days' if usage else 'purchases'}: median {days_text(back['gap_median_days'])}, "
         f"90% under {span}): "
     )
+    between = f"most 'churners' are between {'visits' if usage else 'purchases'}"
+    if horizon < span and (unfit := back.get("horizon_unfit")) is not None:
+        return [f"{said}{between}, but {_unfit_horizon(unfit)}"]
     if horizon < span:
-        longer = math.ceil(span / 30) * 30
-        return [
-            f"{said}most 'churners' are between {'visits' if usage else 'purchases'}; "
-            f"consider horizon_days: {longer} or more"
-        ]
+        longer = back.get("suggested_horizon_days", math.ceil(span / 30) * 30)
+        return [f"{said}{between}; consider horizon_days: {longer}"]
     return [
         f"{said}most 'churners' pause longer than the horizon and come back, so the label "
         "names few departures; a longer horizon_days, or a label of the business's own "
         "(churn.definition: label_column), would name those who leave"
     ]
+
+
+SET_WORDS = {"train": "training", "validation": "validation", "test": "test"}
+
+
+def _unfit_horizon(unfit: dict[str, Any]) -> str:
+    """Why the horizon the customers' gaps ask for trains no model here
+    (`training.protocol.horizon_shortfall`), and what that says of the data: their
+    silences are too short to tell a churner from a customer on a long pause."""
+    days, silence = unfit["horizon_days"], unfit.get("longest_silence_days")
+    outlast = f"a horizon that outlasts 90% of the gaps ({days} days)"
+    if "plan" in unfit:
+        why = f"{outlast} leaves no cutoffs with a full horizon in the data"
+    else:
+        noun = "cutoffs" if unfit["set"] == "train" else "cutoff"
+        where = f"the {SET_WORDS[unfit['set']]} {noun} ({unfit['cutoffs']})"
+        churners, stayers = unfit["churners"], unfit["stayers"]
+        missing = "row" if not churners + stayers else "churner" if not churners else "stayer"
+        why = f"{outlast} leaves {where} no {missing}"
+        if silence is not None and silence <= days:
+            why += f", as no customer was silent longer than {silence} days"
+    return (
+        f"{why}: the data are too short to tell churners from customers on long pauses at "
+        "this rhythm, so the model learns who pauses, not who leaves; a label of the "
+        "business's own (churn.definition: label_column) would name those who leave"
+    )
 
 
 DRIFT_FACTOR = 1.5

@@ -23,7 +23,15 @@ from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
 from features.wallet import wallet_inputs
 from tests.factories import interactions_frame, many_transactions, write_dataset
-from tests.frames import customers, events, make_tables, random_tables, transactions
+from tests.frames import (
+    customers,
+    events,
+    make_tables,
+    random_tables,
+    rhythm_config,
+    rhythm_tables,
+    transactions,
+)
 from training.calibrate import fit_calibrator
 from training.dataset import (
     PlanError,
@@ -32,7 +40,7 @@ from training.dataset import (
     plan_cutoffs,
     with_fitted_features,
 )
-from training.protocol import _require_calibration, _require_rows, make_plan
+from training.protocol import _require_calibration, _require_rows, horizon_shortfall, make_plan
 
 T = pd.Timestamp
 MONTHLY = TrainingSpec(cutoffs=4)
@@ -608,3 +616,20 @@ def test_all_stayers_whose_longest_silence_is_a_hole_in_the_log_say_so():
         "everyone by the gap; an evaluation.cutoff and a horizon_days that end before it keep "
         "clear of it"
     )
+
+
+def test_a_horizon_no_silence_outlasts_is_short_of_churners_at_the_training_cutoffs():
+    """Chinook was told "consider horizon_days: 600" and no customer was ever silent 600
+    days: every training row a stayer. The check reads the labels the protocol would."""
+    tables, config = rhythm_tables(), rhythm_config()
+    short = horizon_shortfall(tables, config, 120)
+    assert short == {
+        "horizon_days": 120,
+        "set": "train",
+        "cutoffs": "2023-04-30 … 2024-03-31",
+        "churners": 0,
+        "stayers": 120,
+    }
+    assert horizon_shortfall(tables, config, 100)["set"] == "train"  # a gap of 100 is no churn
+    assert horizon_shortfall(tables, config, 60) is None  # 4 in 10 churn at every cutoff
+    assert "plan" in horizon_shortfall(tables, config, 1000)  # no grid of full horizons fits
