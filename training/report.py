@@ -567,7 +567,8 @@ longest, not who leaves (a retailer's 85-87% at a 90-day horizon: ROC AUC 0.55).
 def _comeback_caveats(report: dict[str, Any]) -> list[str]:
     """Most churners active again soon after their horizon: the horizon is shorter than
     the customers' ordinary pauses, so suggest one at least the usual gap (rounded up to
-    a month), or, where it is already that long, say the label names few departures."""
+    a month) that the data allow (`_longer_horizon`), or say why none fits; where it is
+    already that long, say the label names few departures."""
     back = report.get("returning_churners")
     if back is None or back["share"] < COMEBACK_SHARE:
         return []
@@ -598,6 +599,7 @@ def _comeback_caveats(report: dict[str, Any]) -> list[str]:
 
 
 SET_WORDS = {"train": "training", "validation": "validation", "test": "test"}
+"""The protocol's sets of rows (`horizon_shortfall`), as a note names their cutoffs."""
 
 
 def _unfit_horizon(unfit: dict[str, Any]) -> str:
