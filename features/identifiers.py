@@ -22,7 +22,14 @@ from features.levels import MAX_LEVELS, name_words
 from features.text_numbers import read_numbers
 
 JUDGED_FROM = 100
-"""Filled rows from which a column is judged: a small file's levels may all differ."""
+"""Filled rows from which a column of numbers is judged: a small file's levels may all
+differ, and a count or an amount in cents may never repeat in a few dozen rows."""
+
+TEXT_JUDGED_FROM = 10
+"""Filled rows from which a text column is judged by its share of distinct texts: 9
+different texts in 10 are no category whatever the file's size. Chinook's `Company`, 10
+names in 59 customers (the rest blank), stayed an attribute and a default segment while
+a file of 100 filled rows was asked for."""
 
 NEARLY_ALL = 0.99
 """Share of distinct whole numbers from which a column named like an identifier is one
@@ -95,9 +102,11 @@ PERSON_NAME_WORDS = frozenset(
     {"surname", "forename", "lastname", "firstname", "fullname", "givenname"}
 )
 """Single words that name a person's name (`Surname`, `lastname`)."""
-CONTACT_WORDS = frozenset({"email", "phone", "mobile", "address", "street"})
+CONTACT_WORDS = frozenset({"email", "phone", "telephone", "fax", "mobile", "address", "street"})
 """Last words of a text column's name that make it a way to reach a customer (`Phone`,
-`EmailAddress`, `AddressLine1`): `PhoneService` and `email_domain` end otherwise."""
+`EmailAddress`, `AddressLine1`, Chinook's `Fax`, which stayed a categorical attribute and
+a default segment beside its left-out `Phone`): `PhoneService` and `email_domain` end
+otherwise. A 'telex' or 'pager' column no export here has shown."""
 NUMBERING_WORDS = frozenset({"line", "number", "no", "nr"})
 """Words after a contact word that number it (`AddressLine1`, `phone_no`)."""
 
@@ -138,7 +147,7 @@ def _personal_text(name: str, text: pd.Series) -> NotAnAttribute | None:
         what = "a person's name"
         why = "it says who a customer is, not how they deal with the business"
     elif _named_as_contact(name) and distinct > 2:
-        what = "contact details (a phone, an e-mail, an address)"
+        what = "contact details (a phone, a fax, an e-mail, an address)"
         why = "a way to reach a customer, no measure of them"
     else:
         return None
@@ -165,7 +174,9 @@ def not_an_attribute(name: str, values: pd.Series) -> NotAnAttribute | None:
     if numbers is None:
         if (personal := _personal_text(name, text)) is not None:
             return personal
-        return _scattered_text(name, text) if len(text) >= JUDGED_FROM else None
+        return (
+            _scattered_text(name, text, rows=len(values)) if len(text) >= TEXT_JUDGED_FROM else None
+        )
     if (place := _place_number(name)) is not None:
         return place
     if len(numbers) < JUDGED_FROM:
@@ -194,13 +205,16 @@ def _identifier_number(name: str, numbers: pd.Series) -> NotAnAttribute | None:
     return None
 
 
-def _scattered_text(name: str, text: pd.Series) -> NotAnAttribute | None:
-    """A different text on nearly every row (a name, a note), or levels so many that
-    the model's kept ones cover well under half the rows (surnames, e-mails)."""
+def _scattered_text(name: str, text: pd.Series, *, rows: int) -> NotAnAttribute | None:
+    """A different text on nearly every filled row (a name, a note), however many of the
+    `rows` are blank, or levels so many that the model's kept ones cover well under half
+    the rows (surnames, e-mails). A column with blanks is no customer id."""
     counts = text.value_counts()  # most frequent first
     if len(counts) >= DISTINCT_TEXT_FROM * len(text):
-        why = f"a distinct text on nearly every one of {len(text):,} rows (a name, a note)"
-        unique = len(counts) == len(text)
+        blank = rows - len(text)
+        filled = f"the {len(text):,} filled rows, {blank:,} blank" if blank else f"{rows:,} rows"
+        why = f"a distinct text on nearly every one of {filled} (a name, a note)"
+        unique = len(counts) == rows
         return NotAnAttribute(why, could_be_customer_id=unique and named_like_an_identifier(name))
     covered = _kept_levels_cover(counts)
     if covered < KEPT_LEVELS_COVER_AT_LEAST:

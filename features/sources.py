@@ -798,7 +798,7 @@ def _header(table: _Table, fmt: str, config: RunConfig) -> _Header | None:
         return None
     looked_up = []
     for lookup in spec.lookups:  # a later one may key on what an earlier one joined
-        found = _lookup(table, config, lookup, available)
+        found = _lookup(table, config, lookup, available, earlier=bool(looked_up))
         if found is None:
             return None
         looked_up.append(found)
@@ -1036,14 +1036,19 @@ def _unlabelled_when_blank(table: _Table, spec: CustomersSpec) -> None:
 
 
 def _lookup(
-    table: _Table, config: RunConfig, lookup: LookupSpec, available: list[str]
+    table: _Table, config: RunConfig, lookup: LookupSpec, available: list[str], *, earlier: bool
 ) -> pd.DataFrame | None:
     """The lookup file's key and columns, all as text, one row per key; None (with the
-    error said) when it cannot serve."""
+    error said) when it cannot serve. A key no column of the table (nor of the `earlier`
+    lookups' columns, in `available`) is said with the likely one, as a column is:
+    Chinook's 'Genre_Id' for the GenreId a lookup before it joined."""
     path = config.resolve(lookup.path)
     where = f"lookup {path.name}"
     if lookup.on not in available:
-        table.error(None, 0, f"{where}: the key {lookup.on!r} is no column of {table.path.name}")
+        joined = " or of the lookups before it" if earlier else ""
+        meant = _did_you_mean(lookup.on, available)
+        what = f"the key {lookup.on!r} is no column of {table.path.name}{joined}{meant}"
+        table.error(None, 0, f"{where}: {what}")
         return None
     clash = sorted(set(lookup.columns) & set(available))
     if clash:

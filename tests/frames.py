@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from features.contract import ChurnSpec, DataSpec, RunConfig, TransactionsSpec
 from features.tables import Tables
 
 
@@ -73,6 +76,23 @@ def make_tables(
         attributes=attributes or {},
         **frames,
     )
+
+
+def rhythm_tables(every_days: int = 100) -> Tables:
+    """Ten customers buying every `every_days` days from 2021 to 2024, each 10 days after
+    the one before: nobody leaves, and no silence runs past `every_days` (Chinook's shape:
+    each customer on a fixed cycle)."""
+    days = pd.date_range("2021-01-01", "2024-12-31")
+    rows = [
+        (f"c{k}", str(day.date()), 1.0) for k in range(10) for day in days[10 * k :: every_days]
+    ]
+    return make_tables(transaction_frame=transactions(rows), as_of=pd.Timestamp("2024-12-31"))
+
+
+def rhythm_config() -> RunConfig:
+    """A 30-day inactivity horizon over `rhythm_tables`' purchases (read from no file)."""
+    data = DataSpec(transactions=TransactionsSpec(path=Path("unused.csv")))
+    return RunConfig(name="t", data=data, churn=ChurnSpec(horizon_days=30, active_window_days=365))
 
 
 def row(frame: pd.DataFrame, customer_id: object, cutoff: str | None = None) -> pd.Series:

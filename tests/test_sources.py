@@ -1349,6 +1349,40 @@ def test_lookups_in_turn_reach_the_customer_through_the_orders(tmp_path):
     )
 
 
+def test_a_lookup_key_misspelt_is_said_with_the_column_it_likely_means(tmp_path):
+    """Chinook's third lookup keyed on 'Genre_Id' for the GenreId the second joined: the
+    error said only that it was no column, where a column's error says which it means."""
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["a", "b", "a", "c"]})
+    _, report = _with_products(tmp_path, products, on="SKU_")
+    (error,) = report.errors
+    assert error.message == (
+        "lookup products.csv: the key 'SKU_' is no column of transactions.csv (did you mean 'sku'?)"
+    )
+    _, report = _with_products(tmp_path, products, on="aisle_code")
+    assert "(did you mean" not in report.errors[0].message  # nothing like it: no guess
+
+
+def test_a_later_lookup_key_misspelt_names_the_earlier_lookups_too(tmp_path):
+    lines = (
+        transactions_frame().drop(columns="category").assign(sku=[10, 11, 10, 12, 10, 11, 13, 99])
+    )
+    products = pd.DataFrame({"sku": [10, 11, 12, 13, 99], "GenreId": [1, 2, 1, 2, 1]})
+    genres = pd.DataFrame({"GenreId": [1, 2], "Name": ["Rock", "Jazz"]})
+    write_table(products, tmp_path / "data" / "products.csv")
+    write_table(genres, tmp_path / "data" / "genres.csv")
+    lookups = [
+        {"path": "data/products.csv", "on": "sku", "columns": ["GenreId"]},
+        {"path": "data/genres.csv", "on": "Genre_Id", "columns": ["Name"]},
+    ]
+    spec = {"columns": {"category": "Name"}, "lookup": lookups}
+    _, report = check(tmp_path, transactions=lines, specs={"transactions": spec})
+    (error,) = report.errors
+    assert error.message == (
+        "lookup genres.csv: the key 'Genre_Id' is no column of transactions.csv or of the "
+        "lookups before it (did you mean 'GenreId'?)"
+    )
+
+
 def test_two_lookups_may_not_join_one_column():
     twice = [LookupSpec(path=Path(f"{n}.csv"), on="k", columns=["aisle"]) for n in "ab"]
     with pytest.raises(ValidationError, match="two lookups join the same column: aisle"):

@@ -41,7 +41,7 @@ def ranking_caveats(report: dict[str, Any]) -> list[str]:
         )
     if leaks := leaking_columns(report):
         said.append(
-            f"its test was inflated by {', '.join(leaks)}, known only once customers had "
-            "left: it ranks new customers worse than tested"
+            f"it learned from {', '.join(leaks)}, leaking the label (`churn train` said "
+            "how): it may rank new customers worse than tested"
         )
     return said

@@ -53,6 +53,12 @@ END_LEAK_MARGIN = 0.05
 paid_days_left's 0.818): what the customer's history cannot tell, an attribute of the
 same date cannot either. Alone it would not do: the export's plan_code beat the best
 dated feature under expiry (0.703 against 0.684), the 8%-against-2% plan by up to 0.14."""
+OWN_LEVEL_SHARE = 0.5
+"""From this share of the customers holding a level of an attribute no other customer
+holds, it names customers rather than grouping them: the model learns each one by it at
+every training cutoff and meets them again at the test's. Chinook's `City`, 53 levels
+among 59 customers (89.8% distinct, under the identifier line), was said to be known
+only once customers had left."""
 MIN_GONE = 20
 """Fewer later leavers (or stayers) than this rank by chance."""
 LEVELS_SAID = 2
@@ -261,8 +267,22 @@ def undated_attribute_leaks(
             leak.update(best_dated_feature=dated[0], best_dated_roc_auc=dated[1])
         if specs[name].dtype == "category":
             leak.update(gone_share=float(gone.mean()), levels=_extreme_levels(stayed[name], gone))
+            if (own := customer_levels(data.at(cutoffs), name)) is not None:
+                leak["customer_levels"] = own
         found.append(leak)
     return found
+
+
+def customer_levels(rows: pd.DataFrame, name: str) -> dict[str, int] | None:
+    """The levels of attribute `name` among the customers of `rows`, when `OWN_LEVEL_SHARE`
+    of them or more hold one no other customer holds: the levels, the customers with a
+    value, and how many hold a level of their own. None: a grouping, not a name."""
+    values = rows.drop_duplicates("customer_id")[name].dropna().astype("object")
+    counts = values.value_counts()
+    own = int((counts == 1).sum())
+    if not len(values) or own < OWN_LEVEL_SHARE * len(values):
+        return None
+    return {"levels": len(counts), "customers": len(values), "own_level": own}
 
 
 def _stayers(

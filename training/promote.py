@@ -119,8 +119,8 @@ def gate(
     if champion_leaks:
         decision.champion = None
         decision.set_aside = (
-            f"the champion's test was inflated by {_leaking(champion_leaks)}: compared with "
-            "the floor, not with it"
+            f"the champion learned from {_leaking(champion_leaks)}, so its test is no "
+            "reference: compared with the floor, not with it"
         )
         floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=UNFAIR)
         decision.reasons += floor
@@ -157,13 +157,16 @@ def _leaking(columns: list[str]) -> str:
 
 def _leak_refusal(columns: list[str]) -> str:
     """Maven's telecom export kept Churnreason (filled for churners only): tested at ROC
-    AUC 1.0000, made champion with exit 0. Listed under reasons.never it stays a feature."""
+    AUC 1.0000, made champion with exit 0. Listed under reasons.never it stays a feature.
+    What is known is the leak, not that it raised the test (Relax's model tested lower
+    with its leak than without), nor why it leaks (`churn train` says: known after the
+    cutoff, or a level per customer)."""
     them = "them" if len(columns) > 1 else "it"
     return (
-        f"its test was inflated by {_leaking(columns)}, known only once customers had left: "
-        f"leave {them} out of the data mapping (not_attributes; reasons.never only hides "
-        f"{them} from the reasons, the model still learns from {them}) and train again, or "
-        "promote with --force"
+        f"it learned from {_leaking(columns)} (`churn train` said why), so its test is no "
+        f"measure of how it ranks new customers: leave {them} out of the data mapping "
+        f"(not_attributes; reasons.never only hides {them} from the reasons, the model "
+        f"still learns from {them}) and train again, or promote with --force"
     )
 
 

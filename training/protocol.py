@@ -14,6 +14,7 @@ it out-of-time would claim a test of drift over time that never happened).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -190,6 +191,47 @@ def _require_rows(
             raise PlanError(_one_class(name, rows, churn, tables))
 
 
+def horizon_shortfall(
+    tables: Tables, config: RunConfig, horizon_days: int
+) -> dict[str, Any] | None:
+    """Why `horizon_days` would train no model on these data, by the protocol's own checks
+    on the labels alone (`_require_rows`): no cutoff grid fits it (`plan`), or a set of its
+    cutoffs holds no churner, no stayer or no row (`set`, `cutoffs`, `churners`,
+    `stayers`); None where it fits. A horizon suggested from the customers' gaps must
+    pass it: Chinook was told "consider horizon_days: 600", which left every training row
+    a stayer (no customer was ever silent 600 days)."""
+    churn = config.churn.model_copy(update={"horizon_days": horizon_days})
+    moved = config.model_copy(update={"churn": churn})
+    try:
+        sets = _cutoff_sets(tables, moved)
+    except PlanError as error:
+        return {"horizon_days": horizon_days, "plan": str(error)}
+    wanted = sorted({cutoff for cutoffs in sets.values() for cutoff in cutoffs})
+    labels = label_churn(tables, churn, cutoffs=wanted)
+    labels = labels[labels["eligible"] & labels["observed"]]
+    for name, cutoffs in sets.items():
+        churned = labels.loc[labels["cutoff"].isin(cutoffs), "churned"].astype(bool)
+        if churned.nunique() < 2:
+            return {
+                "horizon_days": horizon_days,
+                "set": name,
+                "cutoffs": _dates(cutoffs),
+                "churners": int(churned.sum()),
+                "stayers": int((~churned).sum()),
+            }
+    return None
+
+
+def _cutoff_sets(tables: Tables, config: RunConfig) -> dict[str, list[pd.Timestamp]]:
+    """The cutoffs each set of rows the protocol checks is read at (`PlanError`: none fit)."""
+    if config.evaluation.split == "customer_cv" and config.evaluation.cutoff:
+        return {"test": [pd.Timestamp(config.evaluation.cutoff)]}
+    plan = make_plan(tables, config)
+    if config.evaluation.split == "customer_cv":
+        return {"test": [plan.test]}
+    return {"train": plan.train, "validation": [plan.validation], "test": [plan.test]}
+
+
 def _require_calibration(
     name: str, rows: pd.DataFrame, churn: ChurnSpec, *, share: float = 1.0
 ) -> None:
@@ -346,15 +388,49 @@ def _all_stayers(churn: ChurnSpec, tables: Tables) -> str:
             f"stayers, though the data's longest silence runs {silence['days']} days: widen "
             f"the cutoff grid or check the churn definition{padded}{_in_a_hole(tables, churn)}"
         )
+    rows = "`rows:` ({column: ..., not_values: [...]})"
+    shorter = f"horizon_days under {silence['days']}"
+    if recurring := _recurring_rows(churn, tables):
+        advice = (
+            f"Rows that recur by themselves keep everyone active ({', '.join(recurring)}): "
+            f"leave them out with {rows}, or set {shorter}"
+        )
+    else:
+        advice = f"Set {shorter} (or leave out with {rows} any rows that recur by themselves)"
     return (
         f"stayers: none of the {silence['customers']:,} customers was ever silent for "
         f"horizon_days ({churn.horizon_days}): the longest gap between a customer's active "
         f"days is {silence['between_days']} days, and from the last to the data's end "
-        f"({silence['end']}) {silence['to_end_days']}{padded}. Rows that recur by "
-        "themselves keep everyone active (interest, fees or standing orders posted to every "
-        "account, a daily log padded with rows of zeros): leave them out with `rows:` "
-        f"({{column: ..., not_values: [...]}}), or set horizon_days under {silence['days']}"
+        f"({silence['end']}) {silence['to_end_days']}{padded}. {advice}"
     )
+
+
+POSTED_TO_ALL_SHARE = 0.8
+"""From this share of a log's customers active on one day, on two days or more, its rows
+look posted to every account (a bank's monthly interest), not done by customers: no shop
+sees four in five of its customers buy on one day."""
+
+
+def _recurring_rows(churn: ChurnSpec, tables: Tables) -> list[str]:
+    """The rows that may recur by themselves in the log inactivity reads, as fit it: bank
+    postings where most customers have a row on the same days, a padded daily log where it
+    is a usage log. Chinook's music store, all stayers at a 600-day horizon, was told of
+    interest and standing orders posted to every account."""
+    usage = churn.by_usage(tables.transactions is not None)
+    frame = tables.events if usage else tables.transactions
+    if frame is None:
+        return []
+    days = pd.DataFrame(
+        {"customer_id": frame["customer_id"], "day": pd.Series(frame["timestamp"]).dt.normalize()}
+    ).drop_duplicates()
+    per_day = days.groupby("day").size()
+    customers = days["customer_id"].nunique()
+    found = []
+    if customers > 1 and int((per_day >= POSTED_TO_ALL_SHARE * customers).sum()) >= 2:
+        found.append("interest, fees or standing orders posted to every account")
+    if usage:
+        found.append("a daily log padded with rows of zeros")
+    return found
 
 
 def _in_a_hole(tables: Tables, churn: ChurnSpec) -> str:

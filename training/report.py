@@ -21,7 +21,7 @@ from features.contract import RunConfig
 from features.registry import FeatureSpec
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
-from training.comebacks import comebacks
+from training.comebacks import comebacks, longest_silence
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import (
     LEAK_AUC,
@@ -34,7 +34,7 @@ from training.leaks import (
     undated_attribute_leaks,
     undated_attributes,
 )
-from training.protocol import Outcome, value_of, value_source
+from training.protocol import Outcome, horizon_shortfall, value_of, value_source
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
 RENEWAL_TERMS = {"horizon_days", "grace_days"}
@@ -120,10 +120,28 @@ def build_report(
         report["period_siblings"] = siblings
     churners = outcome.data.frame[outcome.data.frame["churned"].astype(bool)]
     if (back := comebacks(churners, tables, config.churn)) is not None:
-        report["returning_churners"] = back
+        report["returning_churners"] = {**back, **_longer_horizon(back, tables, config)}
     if outcome.plan is not None:
         report.update(_training_cutoffs(outcome, tables, config))
     return report
+
+
+def _longer_horizon(back: dict[str, Any], tables: Tables, config: RunConfig) -> dict[str, Any]:
+    """Where most churners come back within a usual gap (`_comeback_caveats`), the horizon
+    to suggest: that gap rounded up to a month, else the gap itself, whichever the data
+    allow first (`horizon_shortfall`); where neither does, why the rounded one fails, with
+    the longest silence any customer had (Chinook: told 600 days, never silent over 584)."""
+    span = math.ceil(back["gap_p90_days"])
+    if back["share"] < COMEBACK_SHARE or back["horizon_days"] >= span:
+        return {}
+    first = None
+    for days in dict.fromkeys((math.ceil(span / 30) * 30, span)):
+        short = horizon_shortfall(tables, config, days)
+        if short is None:
+            return {"suggested_horizon_days": days}
+        first = first or short
+    silence = longest_silence(tables, config.churn)
+    return {"horizon_unfit": {**first, "longest_silence_days": silence and silence["days"]}}
 
 
 def _churn_of(config: RunConfig, tables: Tables) -> dict[str, str | None]:
@@ -282,9 +300,9 @@ def _print_profit(console: Console, report: dict[str, Any]) -> None:
         return
     best, where = profit["best_profit"], f"the top {profit['best_percent']}%"
     said = (
-        f"best at {where} ({best:,.0f})"
+        f"best at {where} ({amount(best)})"
         if best > 0
-        else f"no campaign size pays ({where} loses least: {-best:,.0f})"
+        else f"no campaign size pays ({where} loses least: {amount(-best)})"
     )
     unknown = profit.get("unknown_values", 0)
     if unknown:
@@ -295,7 +313,7 @@ def _print_profit(console: Console, report: dict[str, Any]) -> None:
     doubts = profit_doubts(report)
     doubted = f". [yellow]Not a figure to quote:[/] {'; '.join(doubts)}" if doubts else ""
     console.print(
-        f"expected campaign profit: {said}; top 10%: {profit['profit_at_10_percent']:,.0f}"
+        f"expected campaign profit: {said}; top 10%: {amount(profit['profit_at_10_percent'])}"
         f"{doubted}",
         highlight=False,
     )
@@ -549,7 +567,8 @@ longest, not who leaves (a retailer's 85-87% at a 90-day horizon: ROC AUC 0.55).
 def _comeback_caveats(report: dict[str, Any]) -> list[str]:
     """Most churners active again soon after their horizon: the horizon is shorter than
     the customers' ordinary pauses, so suggest one at least the usual gap (rounded up to
-    a month), or, where it is already that long, say the label names few departures."""
+    a month) that the data allow (`_longer_horizon`), or say why none fits; where it is
+    already that long, say the label names few departures."""
     back = report.get("returning_churners")
     if back is None or back["share"] < COMEBACK_SHARE:
         return []
@@ -566,17 +585,44 @@ def _comeback_caveats(report: dict[str, Any]) -> list[str]:
         f"{'active days' if usage else 'purchases'}: median {days_text(back['gap_median_days'])}, "
         f"90% under {span}): "
     )
+    between = f"most 'churners' are between {'visits' if usage else 'purchases'}"
+    if horizon < span and (unfit := back.get("horizon_unfit")) is not None:
+        return [f"{said}{between}, but {_unfit_horizon(unfit)}"]
     if horizon < span:
-        longer = math.ceil(span / 30) * 30
-        return [
-            f"{said}most 'churners' are between {'visits' if usage else 'purchases'}; "
-            f"consider horizon_days: {longer} or more"
-        ]
+        longer = back.get("suggested_horizon_days", math.ceil(span / 30) * 30)
+        return [f"{said}{between}; consider horizon_days: {longer}"]
     return [
         f"{said}most 'churners' pause longer than the horizon and come back, so the label "
         "names few departures; a longer horizon_days, or a label of the business's own "
         "(churn.definition: label_column), would name those who leave"
     ]
+
+
+SET_WORDS = {"train": "training", "validation": "validation", "test": "test"}
+"""The protocol's sets of rows (`horizon_shortfall`), as a note names their cutoffs."""
+
+
+def _unfit_horizon(unfit: dict[str, Any]) -> str:
+    """Why the horizon the customers' gaps ask for trains no model here
+    (`training.protocol.horizon_shortfall`), and what that says of the data: their
+    silences are too short to tell a churner from a customer on a long pause."""
+    days, silence = unfit["horizon_days"], unfit.get("longest_silence_days")
+    outlast = f"a horizon that outlasts 90% of the gaps ({days} days)"
+    if "plan" in unfit:
+        why = f"{outlast} leaves no cutoffs with a full horizon in the data"
+    else:
+        noun = "cutoffs" if unfit["set"] == "train" else "cutoff"
+        where = f"the {SET_WORDS[unfit['set']]} {noun} ({unfit['cutoffs']})"
+        churners, stayers = unfit["churners"], unfit["stayers"]
+        missing = "row" if not churners + stayers else "churner" if not churners else "stayer"
+        why = f"{outlast} leaves {where} no {missing}"
+        if silence is not None and silence <= days:
+            why += f", as no customer was silent longer than {silence} days"
+    return (
+        f"{why}: the data are too short to tell churners from customers on long pauses at "
+        "this rhythm, so the model learns who pauses, not who leaves; a label of the "
+        "business's own (churn.definition: label_column) would name those who leave"
+    )
 
 
 DRIFT_FACTOR = 1.5
@@ -629,7 +675,12 @@ def _definition_input_note(own: list[dict[str, Any]], due: dict[str, Any]) -> st
 
 
 def _undated_leak_note(leak: dict[str, Any]) -> str:
-    """An attribute read as of the extract that tells who is gone by the data's end."""
+    """An attribute read as of the extract that tells who is gone by the data's end; or,
+    where nearly each customer has a level of their own (`customer_levels`), one the
+    model learns customers by, which is said instead (Chinook's `City` was said to know
+    who leaves later). A leak either way, whether or not the model's test rose by it:
+    Relax's `last_session_creation_time` (1.000) left the model's at 0.9786 against 0.9796
+    without it, and the note said it inflated the test."""
     name, end = leak["attribute"], leak["end"]
     levels = [f"'{lv['level']}' {percent(lv['gone_share'])}" for lv in leak.get("levels", [])]
     if levels:
@@ -646,6 +697,16 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
         if "best_dated_feature" in leak
         else ""
     )
+    if (own := leak.get("customer_levels")) is not None:
+        return (
+            f"{name} has {own['levels']:,} levels among {own['customers']:,} customers "
+            f"({own['own_level']:,} with a level of their own): the model can learn each "
+            "customer by it across training cutoffs, and meets them again at the test's (of "
+            f"the customers still there {leak['horizon_days']} days after a cutoff, it tells "
+            f"who is gone by {end} with ROC AUC {leak['roc_auc_gone_by_end']:.3f}{dated}); "
+            "new customers bring levels it never learned: leave "
+            f"{name} out (not_attributes: [{name}] under attributes: all)"
+        )
     if "lookup" in leak:
         undated = f"a lookup joins it from {leak['lookup']}, which has no timestamp"
         remedy = f"leave {name} out of attributes and the lookup's columns"
@@ -658,8 +719,9 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
     return (
         f"{name} is read as of the extract ({undated}), so at every training cutoff it "
         f"knows who leaves later: of the customers still there {leak['horizon_days']} days "
-        f"after one, {told} {leak['roc_auc_gone_by_end']:.3f}{dated}; it inflates the test "
-        f"and will not hold on new data: {remedy}"
+        f"after one, {told} {leak['roc_auc_gone_by_end']:.3f}{dated}: a column that knows "
+        f"the future is a leak, whatever the model's test says, and will not hold on new "
+        f"data: {remedy}"
     )
 
 
@@ -732,7 +794,7 @@ def leaking_columns(report: dict[str, Any]) -> list[str]:
     rank churners at `LEAK_AUC` or more (not the churn definition's own inputs), the
     undated attributes that know who leaves later, and those a near-perfect model makes
     suspect (`suspected_leaks`). The worklist's caution says them, and `churn promote`
-    refuses such a run and sets aside a champion whose test they inflated."""
+    refuses such a run and sets aside a champion that learned from them."""
     leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
     names = [leak["feature"] for leak in leaking]
     names += [leak["attribute"] for leak in report.get("undated_attribute_leaks", [])]
@@ -863,6 +925,12 @@ def _assumed(economics: dict[str, Any]) -> str:
         f"{economics['offer_cost']:,.2f}, {economics['acceptance_rate']:.0%} accept, a save "
         f"worth {worth} (set `profit:` in the config to your campaign's)"
     )
+
+
+def amount(value: float) -> str:
+    """A sum of money in whole units: a loss under half a unit is 0, not "-0" (Chinook's
+    top 10% printed "-0")."""
+    return f"{round(value, 0) + 0.0:,.0f}"
 
 
 def _fmt(value: float) -> str:

@@ -54,8 +54,8 @@ def test_a_better_baseline_and_a_leak_are_said_short():
     assert ranking_caveats(report) == [
         "a simple baseline (recency) ranked the test customers better than the model "
         "(ROC AUC 0.871 against 0.810)",
-        "its test was inflated by cancel_reason, state, known only once customers had left: "
-        "it ranks new customers worse than tested",
+        "it learned from cancel_reason, state, leaking the label (`churn train` said how): "
+        "it may rank new customers worse than tested",
     ]
 
 

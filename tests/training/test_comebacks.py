@@ -7,12 +7,19 @@ import pytest
 
 from features.contract import ChurnSpec, load_config
 from features.sources import load_tables
-from tests.frames import customers, events, make_tables, transactions
+from tests.frames import (
+    customers,
+    events,
+    make_tables,
+    rhythm_config,
+    rhythm_tables,
+    transactions,
+)
 from tests.training.datasets import simulated
 from training.caveats import model_notes
 from training.comebacks import comebacks, longest_silence, zero_rows
 from training.protocol import out_of_time
-from training.report import build_report
+from training.report import _longer_horizon, build_report
 
 END = pd.Timestamp("2024-06-30")
 DAYS = {
@@ -106,7 +113,7 @@ def test_a_horizon_shorter_than_the_customers_pauses_is_noted_with_the_model(tmp
     assert back["share"] > 0.5 and back["gap_median_days"] < back["gap_p90_days"]
     (note,) = [n for n in model_notes(report) if "bought again" in n]
     assert "after their 14-day horizon (customers' usual gap between purchases: median " in note
-    assert note.endswith("most 'churners' are between purchases; consider horizon_days: 60 or more")
+    assert note.endswith("most 'churners' are between purchases; consider horizon_days: 60")
 
 
 def test_the_longest_silence_is_between_active_days_or_after_the_last():
@@ -154,3 +161,19 @@ def test_zero_rows_are_those_the_loader_reads_as_no_use_not_rows_blank_throughou
         event_quantities={"secs": "seconds"},
     )
     assert zero_rows(tables) == {"rows": 4, "share": 0.5}
+
+
+def test_the_horizon_suggested_is_one_the_data_allow_or_none():
+    """Chinook: told 600 days, its customers never silent over 584. Customers buying
+    every 100 days, never longer silent: a 120-day horizon (a 100-day gap rounded up to
+    a month) and a 100-day one leave the training cutoffs no churner, so none is
+    suggested and the note says why; a 50-day gap's 60 days is."""
+    tables, config = rhythm_tables(), rhythm_config()
+    back = {"share": 0.8, "horizon_days": 30, "gap_p90_days": 100.0}
+    unfit = _longer_horizon(back, tables, config)["horizon_unfit"]
+    assert (unfit["horizon_days"], unfit["set"], unfit["churners"]) == (120, "train", 0)
+    assert unfit["longest_silence_days"] == 100
+    assert _longer_horizon({**back, "gap_p90_days": 50.0}, tables, config) == {
+        "suggested_horizon_days": 60
+    }
+    assert _longer_horizon({**back, "share": 0.3}, tables, config) == {}  # no note to make

@@ -23,7 +23,15 @@ from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
 from features.wallet import wallet_inputs
 from tests.factories import interactions_frame, many_transactions, write_dataset
-from tests.frames import customers, events, make_tables, random_tables, transactions
+from tests.frames import (
+    customers,
+    events,
+    make_tables,
+    random_tables,
+    rhythm_config,
+    rhythm_tables,
+    transactions,
+)
 from training.calibrate import fit_calibrator
 from training.dataset import (
     PlanError,
@@ -32,7 +40,7 @@ from training.dataset import (
     plan_cutoffs,
     with_fitted_features,
 )
-from training.protocol import _require_calibration, _require_rows, make_plan
+from training.protocol import _require_calibration, _require_rows, horizon_shortfall, make_plan
 
 T = pd.Timestamp
 MONTHLY = TrainingSpec(cutoffs=4)
@@ -426,12 +434,53 @@ def test_a_grid_of_only_stayers_says_the_longest_silence_and_what_recurs_by_itse
         "customers was ever silent for horizon_days (90): the longest gap between a "
         "customer's active days is 31 days, and from the last to the data's end "
         "(2024-06-30) 29. Rows that recur by themselves keep everyone active (interest, "
-        "fees or standing orders posted to every account, a daily log padded with rows of "
-        "zeros): leave them out with `rows:` ({column: ..., not_values: [...]}), or set "
-        "horizon_days under 31"
+        "fees or standing orders posted to every account): leave them out with `rows:` "
+        "({column: ..., not_values: [...]}), or set horizon_days under 31"
     )
     with pytest.raises(PlanError, match=r"stayers, though the data's longest silence runs 31"):
         _require_rows(ChurnSpec(horizon_days=30), tables, train=_at(_stayers()))
+
+
+def test_all_stayers_of_a_shop_are_told_no_bank_postings():
+    """Chinook's music store, all stayers at a 600-day horizon, was told of interest and
+    standing orders posted to every account: its customers buy on days of their own."""
+    bought = transactions(
+        [
+            (who, f"2024-{m:02d}-{day:02d}", 9.9)
+            for who, day in (("a", 3), ("b", 11), ("c", 20))
+            for m in range(1, 7)
+        ]
+    )
+    tables = make_tables(transaction_frame=bought, as_of=T("2024-06-30"))
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=90), tables, train=_at(_stayers()))
+    said = str(raised.value)
+    assert "account" not in said and "padded" not in said
+    assert said.endswith(
+        "(2024-06-30) 27. Set horizon_days under 31 (or leave out with `rows:` ({column: ..., "
+        "not_values: [...]}) any rows that recur by themselves)"
+    )
+
+
+def test_all_stayers_of_a_usage_log_are_told_of_padded_rows_not_bank_postings():
+    used = events(
+        [
+            (who, f"2024-{m:02d}-{day:02d}", "login")
+            for who, day in (("a", 3), ("b", 11), ("c", 20))
+            for m in range(1, 7)
+        ]
+    )
+    tables = make_tables(
+        customer_frame=customers(["a", "b", "c"]), events=used, as_of=T("2024-06-30")
+    )
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=90), tables, train=_at(_stayers()))
+    said = str(raised.value)
+    assert "account" not in said
+    assert (
+        "Rows that recur by themselves keep everyone active (a daily log padded with rows of zeros)"
+        in said
+    )
 
 
 def test_validation_rows_all_stayers_in_a_log_padded_with_zeros_say_so():
@@ -567,3 +616,20 @@ def test_all_stayers_whose_longest_silence_is_a_hole_in_the_log_say_so():
         "everyone by the gap; an evaluation.cutoff and a horizon_days that end before it keep "
         "clear of it"
     )
+
+
+def test_a_horizon_no_silence_outlasts_is_short_of_churners_at_the_training_cutoffs():
+    """Chinook was told "consider horizon_days: 600" and no customer was ever silent 600
+    days: every training row a stayer. The check reads the labels the protocol would."""
+    tables, config = rhythm_tables(), rhythm_config()
+    short = horizon_shortfall(tables, config, 120)
+    assert short == {
+        "horizon_days": 120,
+        "set": "train",
+        "cutoffs": "2023-04-30 … 2024-03-31",
+        "churners": 0,
+        "stayers": 120,
+    }
+    assert horizon_shortfall(tables, config, 100)["set"] == "train"  # a gap of 100 is no churn
+    assert horizon_shortfall(tables, config, 60) is None  # 4 in 10 churn at every cutoff
+    assert "plan" in horizon_shortfall(tables, config, 1000)  # no grid of full horizons fits

@@ -34,6 +34,7 @@ from training.report import (
     METRICS,
     _labelled_unknown,
     _predate_data,
+    amount,
     caveats,
     longest_window,
     percent,
@@ -616,6 +617,14 @@ def test_when_every_campaign_size_loses_the_report_says_none_pays():
     assert "best at" not in text
 
 
+def test_a_loss_under_half_a_unit_prints_as_0_not_minus_0():
+    """Chinook's train printed "top 10%: -0" for a loss of a few cents."""
+    profit = {"best_percent": 19, "best_profit": 10.2, "profit_at_10_percent": -0.3}
+    text = _printed_with_profit(profit)
+    assert "best at the top 19% (10); top 10%: 0" in text and "-0" not in text
+    assert amount(-0.6) == "-1" and amount(-0.4) == "0" and amount(1234.6) == "1,235"
+
+
 BEST = {"best_percent": 99, "best_profit": 833830.0, "profit_at_10_percent": 52834.0}
 
 
@@ -701,7 +710,7 @@ def test_churners_who_mostly_come_back_within_a_usual_gap_are_said():
         "87% of the churners labelled at the cutoffs (20,709 of 23,786 with 168 days of data "
         "after their horizon) bought again within 168 days after their 90-day horizon "
         "(customers' usual gap between purchases: median 50 days, 90% under 168): most "
-        "'churners' are between purchases; consider horizon_days: 180 or more"
+        "'churners' are between purchases; consider horizon_days: 180"
     )
     longer = {**back, "horizon_days": 180, "activity": "usage"}
     (already,) = caveats({**report, "returning_churners": longer})
@@ -711,6 +720,48 @@ def test_churners_who_mostly_come_back_within_a_usual_gap_are_said():
     assert "the label names few departures" in already
     fewer = {**back, "returned": 2300, "share": 2300 / 23786}  # win-backs: real churn has some
     assert caveats({**report, "returning_churners": fewer}) == []
+
+
+def test_a_gap_based_horizon_the_data_do_not_allow_is_not_suggested():
+    """Chinook: "consider horizon_days: 600 or more", and 600 left every training row a
+    stayer, no customer having been silent longer than 584 days; the note says the data
+    cannot tell churners from long pauses there. One the data allow is suggested as is."""
+    back = {
+        "churners": 309,
+        "returned": 241,
+        "share": 241 / 309,
+        "follow_up_min_days": 235,
+        "follow_up_max_days": 480,
+        "gap_median_days": 233.0,
+        "gap_p90_days": 584.0,
+        "horizon_days": 90,
+        "activity": "purchases",
+    }
+    unfit = {
+        "horizon_days": 600,
+        "set": "train",
+        "cutoffs": "2021-08-31 … 2022-07-31",
+        "churners": 0,
+        "stayers": 532,
+        "longest_silence_days": 584,
+    }
+    report = {"churn_rate": 0.3, "n_customers": 500, "model": {"roc_auc": 0.8}, "baselines": {}}
+    (note,) = caveats({**report, "returning_churners": {**back, "horizon_unfit": unfit}})
+    assert "consider horizon_days" not in note
+    assert note.endswith(
+        "(customers' usual gap between purchases: median 233 days, 90% under 584): most "
+        "'churners' are between purchases, but a horizon that outlasts 90% of the gaps (600 "
+        "days) leaves the training cutoffs (2021-08-31 … 2022-07-31) no churner, as no "
+        "customer was silent longer than 584 days: the data are too short to tell churners "
+        "from customers on long pauses at this rhythm, so the model learns who pauses, not "
+        "who leaves; a label of the business's own (churn.definition: label_column) would "
+        "name those who leave"
+    )
+    planless = {"horizon_days": 600, "plan": "no training cutoff fits", "longest_silence_days": 900}
+    (note,) = caveats({**report, "returning_churners": {**back, "horizon_unfit": planless}})
+    assert "(600 days) leaves no cutoffs with a full horizon in the data: the data are" in note
+    (note,) = caveats({**report, "returning_churners": {**back, "suggested_horizon_days": 584}})
+    assert note.endswith("most 'churners' are between purchases; consider horizon_days: 584")
 
 
 def test_a_usual_gap_of_one_day_is_said_in_the_singular():
@@ -750,7 +801,7 @@ def test_churners_followed_for_less_than_a_usual_gap_say_the_follow_up_used():
         "of data after their horizon) bought again within 183 to 456 days after their 90-day "
         "horizon (customers' usual gap between purchases: median 166 days, 90% under 476)"
     )
-    assert note.endswith("consider horizon_days: 480 or more")
+    assert note.endswith("consider horizon_days: 480")
 
 
 def test_labelled_customers_with_no_record_by_the_snapshot_are_counted_and_said():
