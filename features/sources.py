@@ -158,6 +158,9 @@ class Issue:
     column: str | None
     rows: int
     message: str
+    joined_onto: Path | None = None
+    """For a column a `lookup` brings, the table's own file its rows join onto (`path` is
+    the lookup's file: IBM Telco's City was said to be in its services workbook)."""
 
     def __str__(self) -> str:
         return self.said()
@@ -167,6 +170,8 @@ class Issue:
         two tables (a log's events and its cancellations) whose lines would otherwise
         tell the same column twice with different counts."""
         path = f"{self.path} (as {self.table})" if as_table else str(self.path)
+        if self.joined_onto is not None:
+            path += f" (joined onto {self.joined_onto.name})"
         where = path if self.column is None else f"{path}, column '{self.column}'"
         return f"{where}: {self.message}"
 
@@ -278,6 +283,8 @@ class _Table:
     """Attributes a model to score reads: never left out as no attribute (`validate`)."""
     labels: LabelCounts | None = None
     """The label column's values, when it has two (`_label`)."""
+    looked_up: dict[str, Path] = field(default_factory=dict)
+    """The file each column a `lookup` joined comes from (`_joined`)."""
 
     @property
     def unread(self) -> tuple[str, ...]:
@@ -299,7 +306,9 @@ class _Table:
         self, level: Literal["error", "warning"], column: str | None, rows: int, msg: str
     ) -> None:
         source = None if column is None else self.sources.get(column, column)
-        self.report.issues.append(Issue(level, self.name, self.path, source, int(rows), msg))
+        looked_up = self.looked_up.get(source) if source is not None else None
+        path, onto = (self.path, None) if looked_up is None else (looked_up, self.path)
+        self.report.issues.append(Issue(level, self.name, path, source, int(rows), msg, onto))
 
     def flag(
         self,
@@ -1105,6 +1114,7 @@ def _lookup(
         differ = f"with other {', '.join(lookup.columns)}"
         table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
         return None
+    table.looked_up.update(dict.fromkeys(lookup.columns, path))
     return frame
 
 

@@ -1273,6 +1273,24 @@ def test_a_tables_not_missing_keeps_its_lookups_values_too(tmp_path, fmt):
     assert (tables.transactions["category"] == "None").sum() == 3
 
 
+def test_an_issue_in_a_column_a_lookup_brings_names_the_lookups_file(tmp_path):
+    """IBM Telco's City, Zip Code and coordinates come from its location workbook, joined
+    onto the services one; warnings said they were the services workbook's columns."""
+    people = customers_frame().assign(zone=[1, 2, 3, 4])
+    write_table(
+        pd.DataFrame({"zone": [1, 2, 3, 4], "Age": ["34", "abc", "51", "28"]}),
+        tmp_path / "data" / "demographics.csv",
+    )
+    lookup = {"path": "data/demographics.csv", "on": "zone", "columns": ["Age"]}
+    specs = {"customers": {"attributes": {"Age": "numeric"}, "lookup": lookup}}
+    _, report = check(tmp_path, customers=people, specs=specs)
+    (error,) = report.errors
+    assert error.path.name == "demographics.csv" and error.column == "Age" and error.rows == 1
+    assert str(error).startswith(
+        f"{tmp_path / 'data' / 'demographics.csv'} (joined onto customers.csv), column 'Age': "
+    )
+
+
 def test_a_lookup_key_repeated_with_the_same_columns_is_one_row(tmp_path):
     """A retailer's category table has a row per subcategory: each category code repeats,
     its category name alike on every row, and the lookup of the name was refused."""
