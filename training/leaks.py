@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -123,6 +123,9 @@ def strongest_single_feature(
     if not ranked:
         return None
     strong = [{"feature": name, "roc_auc": auc} for auc, name in ranked if auc >= LEAK_AUC]
+    for leak in strong:
+        if (detail := label_in_detail(rows, leak["feature"], specs)) is not None:
+            leak["label_in_detail"] = detail
     found = {"feature": ranked[0][1], "roc_auc": ranked[0][0]}
     found["leaking"] = [leak for leak in strong if leak["feature"] not in own]
     if inputs := [leak for leak in strong if leak["feature"] in own]:
@@ -135,6 +138,41 @@ def strongest_single_feature(
     if checked:
         found["undated_strong"] = checked
     return found
+
+
+PENDING_WORDS = re.compile(r"join|new|pend|trial|onboard|recent|open", re.IGNORECASE)
+"""Words of a level that may say the outcome is not known yet (IBM Telco's `Joined`)."""
+
+
+def label_in_detail(
+    rows: pd.DataFrame, name: str, specs: Sequence[FeatureSpec]
+) -> dict[str, Any] | None:
+    """Where a categorical column of three levels or more tells the label outright, each
+    level all churners or all stayers, with two levels or more among the stayers: the
+    label told in more detail, one of whose stayers' levels may be an outcome not known
+    yet. IBM Telco's `Customer Status` (Churned, Stayed, Joined) beside `Churn Label`:
+    its 454 customers who joined this quarter were trained on as stayers, and `unlabelled`
+    reads the label column only. Levels with their rows, most first; `pending`: a
+    stayers' level named as not known yet (`PENDING_WORDS`), else None."""
+    spec = next((s for s in specs if s.name == name), None)
+    if spec is None or spec.dtype != "category" or name not in rows:
+        return None
+    values = rows[name].astype("object")
+    known = values.notna().to_numpy()
+    frame = pd.DataFrame({"level": values[known].astype(str), "y": rows["churned"][known]})
+    rates = frame.groupby("level")["y"].agg(["mean", "count"]).sort_values("count", ascending=False)
+    if len(rates) < 3 or not rates["mean"].isin((0.0, 1.0)).all():
+        return None
+    stayed = rates[rates["mean"] == 0.0]
+    churned = rates[rates["mean"] == 1.0]
+    if len(stayed) < 2 or churned.empty:
+        return None
+    pending = next((str(level) for level in stayed.index if PENDING_WORDS.search(str(level))), None)
+    return {
+        "churned": {str(level): int(n) for level, n in churned["count"].items()},
+        "stayed": {str(level): int(n) for level, n in stayed["count"].items()},
+        "pending": pending,
+    }
 
 
 def definition_inputs(specs: list[FeatureSpec], churn: ChurnSpec) -> set[str]:

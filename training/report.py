@@ -115,6 +115,8 @@ def build_report(
     if personal := personal_attributes(outcome.data.specs, never):
         report["personal_attributes_in_reasons"] = personal
     report.update(_leak_checks(outcome, tables, config))
+    if config.churn.definition == "label_column" and (detail := _label_in_detail(report)):
+        report["label_in_detail"] = detail
     attributes = [spec.name for spec in outcome.data.specs if spec.family == "attributes"]
     if siblings := period_siblings(leaking_columns(report), attributes):
         report["period_siblings"] = siblings
@@ -124,6 +126,33 @@ def build_report(
     if outcome.plan is not None:
         report.update(_training_cutoffs(outcome, tables, config))
     return report
+
+
+def _label_in_detail(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The first leaking column that tells the label in more detail (`label_in_detail`)."""
+    for leak in (report.get("strongest_single_feature") or {}).get("leaking", []):
+        if "label_in_detail" in leak:
+            return {"feature": leak["feature"], **leak["label_in_detail"]}
+    return None
+
+
+def _label_in_detail_note(detail: dict[str, Any]) -> str:
+    """A label column told in more detail by another, one of whose stayers' levels may be
+    an outcome not known yet: the remedy `label.unlabelled` offers on that column."""
+    name = detail["feature"]
+    churned, stayed = detail["churned"], detail["stayed"]
+    said = "; ".join(
+        f"{', '.join(f'{level} ({n:,})' for level, n in levels.items())} {what}"
+        for levels, what in ((churned, "churned"), (stayed, "stayed"))
+    )
+    pending = detail["pending"] or next(iter(reversed(stayed)))
+    positive = next(iter(churned)) if len(churned) == 1 else list(churned)
+    return (
+        f"{name} tells the label in more detail ({said}): if a level of stayers is an "
+        f"outcome not known yet (customers who joined lately), train on {name} instead, "
+        f"label: {{column: {name}, positive: {positive}, unlabelled: [{pending}]}}, so they "
+        "are scored, not trained on as stayers"
+    )
 
 
 def _longer_horizon(back: dict[str, Any], tables: Tables, config: RunConfig) -> dict[str, Any]:
@@ -405,6 +434,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"{_alone(leaking)}: a column recorded after (or because of) the churn leaks the "
             "label; leave it out unless it is known before the cutoff"
         )
+    if detail := report.get("label_in_detail"):
+        notes.append(_label_in_detail_note(detail))
     if own := strongest.get("definition_inputs", []):
         notes.append(_definition_input_note(own, report["renewals_due"]))
     if named := report.get("named_like_label"):

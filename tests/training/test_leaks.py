@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from features.attributes import attribute_spec
 from features.contract import (
     CancellationsSpec,
     ChurnSpec,
@@ -33,7 +34,7 @@ from training.leaks import (
     undated_attribute_leaks,
 )
 from training.protocol import make_plan
-from training.report import caveats, leaking_columns
+from training.report import _label_in_detail, caveats, leaking_columns
 
 MONTHS = pd.date_range("2023-01-01", "2024-12-01", freq="MS")
 END = pd.Timestamp("2024-12-31")
@@ -448,3 +449,50 @@ def test_the_models_other_attributes_of_a_leaks_period_are_counted_most_named_fi
         "does (sep_x): if 'sep_' marks a period after the cutoff, leave them all out "
         "(not_attributes takes patterns like 'sep_*')",
     ]
+
+
+def test_a_column_telling_the_label_in_more_detail_offers_it_as_the_label():
+    """IBM Telco's `Customer Status` (Churned, Stayed, Joined) beside `Churn Label`: its
+    454 customers who joined this quarter were trained on as stayers, and `unlabelled`
+    reads the label column only. The leak says so, with the label that scores them."""
+    rng = np.random.default_rng(0)
+    status = rng.choice(["Stayed", "Churned", "Joined"], 600, p=[0.6, 0.3, 0.1])
+    frame = pd.DataFrame(
+        {
+            "Customer Status": pd.Categorical(status),
+            "tenure": rng.integers(1, 72, 600).astype(float),
+            "churned": (status == "Churned").astype(int),
+        }
+    )
+    specs = [attribute_spec("Customer Status", "categorical"), attribute_spec("tenure", "numeric")]
+    found = strongest_single_feature(frame, specs)
+    (leak,) = found["leaking"]
+    detail = leak["label_in_detail"]
+    assert detail["churned"] == {"Churned": int((status == "Churned").sum())}
+    assert list(detail["stayed"]) == ["Stayed", "Joined"] and detail["pending"] == "Joined"
+    report = {"churn_rate": 0.3, "n_customers": 600, "model": {"roc_auc": 1.0}, "baselines": {}}
+    notes = caveats(
+        {
+            **report,
+            "strongest_single_feature": found,
+            "label_in_detail": _label_in_detail({"strongest_single_feature": found}),
+        }
+    )
+    (said,) = [n for n in notes if "in more detail" in n]
+    churned, stayed, joined = (
+        detail["churned"]["Churned"],
+        detail["stayed"]["Stayed"],
+        detail["stayed"]["Joined"],
+    )
+    assert said.startswith(
+        f"Customer Status tells the label in more detail (Churned ({churned:,}) churned; "
+        f"Stayed ({stayed:,}), Joined ({joined:,}) stayed): if a level of stayers is an "
+        "outcome not known yet"
+    )
+    assert "label: {column: Customer Status, positive: Churned, unlabelled: [Joined]}" in said
+    # two levels, or a column whose levels mix churners and stayers, is no such detail
+    mixed = frame.assign(**{"Customer Status": pd.Categorical(rng.choice(["a", "b", "c"], 600))})
+    assert all(
+        "label_in_detail" not in leak
+        for leak in (strongest_single_feature(mixed, specs) or {}).get("leaking", [])
+    )
