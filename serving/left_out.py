@@ -13,7 +13,7 @@ import pandas as pd
 
 from features.contract import RunConfig
 from features.labels import gone_reasons
-from features.tables import Tables
+from features.tables import Tables, first_activity
 
 BY_DEFINITION = {"label_column": "labelled", "inactivity": "lapsed", "expiry": "expired"}
 """The one reason each churn definition leaves customers out for; `cancellation` has
@@ -60,7 +60,7 @@ def why_left_out(
     lapsed = (why == "lapsed").to_numpy()
     if lapsed.any():
         never = _never_active(built.loc[out], config, tables.transactions is not None)
-        why[lapsed & never] = NEVER_ACTIVE
+        why[lapsed & never & _signed_up_in_the_data(ids, tables)] = NEVER_ACTIVE
     everyone = tables.customers["customer_id"]
     unknown = everyone[~everyone.isin(built["customer_id"])].to_numpy()
     return pd.concat([why, pd.Series(NOT_YET, index=unknown)]) if len(unknown) else why
@@ -81,6 +81,19 @@ def _never_active(built: pd.DataFrame, config: RunConfig, purchases: bool) -> np
     if not read:
         return np.zeros(len(built), dtype=bool)
     return np.logical_and.reduce(read)
+
+
+def _signed_up_in_the_data(ids: pd.Series, tables: Tables) -> np.ndarray:
+    """Per id, whether the customer signed up on or after the first day of purchases or
+    usage: of one who signed up before, no activity in the extract is none on record, not
+    none ever (a simulated world's 14 signups of 2020-2022, its log from 2023, read
+    "never bought"). False without a signup date."""
+    start = first_activity(tables)
+    people = tables.customers
+    if start is None or "signup_date" not in people:
+        return np.zeros(len(ids), dtype=bool)
+    signed = people.drop_duplicates("customer_id").set_index("customer_id")["signup_date"]
+    return (signed.reindex(ids.to_numpy()) >= start).to_numpy(dtype=bool)
 
 
 def words(reason: str, config: RunConfig) -> str:

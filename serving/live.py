@@ -36,7 +36,7 @@ import pandas as pd
 
 from churn.model import ChurnModel
 from features.activity import day_of
-from features.context import Context, prepare
+from features.context import Context, prepare, slug
 from features.contract import (
     MONEY_COLUMNS,
     ChurnSpec,
@@ -374,6 +374,27 @@ def unposted_fields(customers: list[CustomerHistoryIn], model: ChurnModel) -> li
             notes.append(
                 f"{read.table} of customer(s) {_named(lacking)} carry no {read.fields[0]}, "
                 f"which the model's {read.feeds} read: scored as {read.read_as}"
+            )
+    return notes + _unposted_quantities(customers, model)
+
+
+def _unposted_quantities(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """`unposted_fields` of the log's further quantities (`events.quantities`), each in
+    a posted event's `quantities` by its column's name."""
+    spec, names = model.config.data.events, model.layout.names
+    notes = []
+    for column in spec.quantities if spec is not None else ():
+        if not any(name.startswith(f"usage_{slug(column)}_") for name in names):
+            continue
+        lacking = [
+            customer.customer_id
+            for customer in customers
+            if customer.events and all(e.quantities.get(column) is None for e in customer.events)
+        ]
+        if lacking:
+            notes.append(
+                f"events of customer(s) {_named(lacking)} carry no quantities.{column}, which "
+                f"the model's usage_{slug(column)} features read: scored as none used"
             )
     return notes
 

@@ -109,10 +109,10 @@ MEMBERSHIP = "membership"
 def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
     """The attributes each score carries as segments (`customers.segments`, else the
     categorical ones with at most `MAX_SEGMENT_LEVELS` levels), the lifecycle stage where
-    the model reads one (first-time buyers at risk are an onboarding call, long-term ones
-    a retention call; a login log's worklist was headed by users gone after one day,
-    whom no filter could set apart), and `membership` where the model reads paid periods
-    (and no attribute takes the name)."""
+    the model reads one (one purchase on record at risk is a call for a second, a
+    long-term customer's a retention call; a login log's worklist was headed by users
+    gone after one day, whom no filter could set apart), and `membership` where the model
+    reads paid periods (and no attribute takes the name)."""
     customers = config.data.customers
     chosen = customers.segments if customers is not None else None
     names = [

@@ -51,6 +51,7 @@ import pandas as pd
 
 from churn.contributions import Grouping
 from churn.sides import RISKIER, SAFER, TYPICAL, Sides
+from features.contract import UNTYPED_EVENT
 from features.levels import unseen
 from features.lifecycle import LAPSED_OVERDUE_RATIO, ORDERS_TOTAL, stages_of_tenure
 from features.registry import (
@@ -1177,9 +1178,9 @@ def _told_with(source: str, spec: FeatureSpec | None) -> str | None:
     """The feature whose fact `source` tells where they agree: an event type's silence
     equal to the usage log's tells its last use ("no product use for 44 days" beside
     "last login 44 days ago": 123 of a SaaS log's 632), and an event count equal to the
-    active days of its window tells those days, one event each ("1 activity event in the
-    last 90 days" beside "active on 1 of the last 90 days"). (Tenure and the stage it
-    decides are one story: `_stage_told_by_tenure`.)"""
+    active days of its window tells those days, one event each, in an untyped log ("1
+    activity event in the last 90 days" beside "active on 1 of the last 90 days").
+    (Tenure and the stage it decides are one story: `_stage_told_by_tenure`.)"""
     counted = _EVENTS_IN_WINDOW.fullmatch(source)
     if counted is not None:
         return f"active_days_{counted[1]}d"
@@ -1187,7 +1188,10 @@ def _told_with(source: str, spec: FeatureSpec | None) -> str | None:
     return LAST_USE if usage_silence and source.startswith("days_since_last_") else None
 
 
-_EVENTS_IN_WINDOW = re.compile(r"events_.+_(\d+)d")
+_EVENTS_IN_WINDOW = re.compile(rf"events_{UNTYPED_EVENT}_(\d+)d")
+"""An untyped log's count of events in a window: each of its active days holds one when
+they are equal. (Not a type's count: 4 logins on one day beside 3 other days of other
+events is 4 and 4, two facts.)"""
 
 
 @lru_cache(maxsize=4096)

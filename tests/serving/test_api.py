@@ -12,13 +12,14 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
+from features.contract import load_config
 from serving import schemas, scorer, store
 from serving.caveats import Caveats
 from serving.queries import encode_cursor
 from serving.ranking import BANDS, TIERS
 from serving.scorer import Loaded, ModelHolder, model_facts
 from serving.settings import Settings
-from tests.serving.api_helpers import app_with, client_for, settings_for
+from tests.serving.api_helpers import app_with, client_for, settings_for, stored_row
 
 pytestmark = pytest.mark.slow
 
@@ -182,24 +183,30 @@ def test_a_customer_the_batch_left_out_is_a_404_saying_why(client, served):
     assert detail.endswith("): no purchase in the 365 days up to the cutoff (lapsed)")
 
 
-def test_a_signup_who_never_bought_is_a_404_saying_so_not_lapsed(client, served):
+def test_a_signup_who_never_bought_is_a_404_saying_so_not_lapsed(served, tmp_path):
     """Relax's user 8 signed up and never logged in, and read "lapsed already, or not yet
-    a customer": an onboarding list's customer, not a lapsed one."""
-    import sqlalchemy as sa
+    a customer": an onboarding list's customer, not a lapsed one (`churn score` stores
+    the reason, `serving/left_out.py`; the lookup says it)."""
+    from serving.left_out import NEVER_ACTIVE, words
 
-    from serving import store
-
-    engine = store.connect(served.database_url)
-    with engine.connect() as conn:
-        never = conn.execute(
-            sa.select(store.unscored.c.customer_id)
-            .where(store.unscored.c.why.like("signed up%"))
-            .limit(1)
-        ).scalar()
-    assert never is not None  # the simulation has signups with no purchase by the cutoff
-    detail = client.get(f"/v1/customers/{never}").json()["detail"]
-    assert detail.endswith(
-        "): signed up, no purchase yet (never bought, or all they bought returned)"
+    config = load_config(served.config)
+    database_url = f"sqlite:///{tmp_path}/scores.db"
+    store.write_batch(
+        store.connect(database_url),
+        model_name=served.model_name,
+        model_version="1",
+        cutoff=dt.date(2024, 6, 30),
+        rows=[stored_row("a")],
+        left_out=[("x8", words(NEVER_ACTIVE, config))],
+    )
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    app = app_with(settings_for(served, CHURN_DATABASE_URL=database_url), holder)
+    with client_for(app) as client:
+        missing = client.get("/v1/customers/x8")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == (
+        "customer 'x8' is not scored in the latest batch (cutoff 2024-06-30): signed up, no "
+        "purchase yet (never bought, or all they bought returned)"
     )
 
 

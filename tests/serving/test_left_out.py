@@ -106,22 +106,23 @@ def test_under_expiry_a_customer_who_never_paid_is_told_so():
 def test_a_signup_never_active_by_the_cutoff_is_told_apart_from_the_lapsed():
     """3,177 of Relax's 12,000 signups never logged in and read "no usage event in the 90
     days up to the cutoff (lapsed already, or not yet a customer)": an onboarding list,
-    not a lapsed one. A purchase is no usage: the buyer who never played never started."""
-    signed = customers([1, 2, 3, 4], signup=["2023-01-01"] * 4)
+    not a lapsed one. A purchase is no usage: the buyer who never played never started.
+    One who signed up before the data begin has none on record, not none ever: lapsed."""
+    signed = customers([1, 2, 3, 4, 5], signup=["2023-03-01"] * 4 + ["2020-06-01"])
     used = events([(1, "2023-12-20", "login"), (2, "2023-03-01", "login")])
     bought = transactions([(3, "2023-12-01", 5.0)])
     tables = make_tables(customer_frame=signed, transaction_frame=bought, events=used)
     config = _config(activity="usage", events=True)
     built = build_features(tables, cutoffs="2024-01-01")  # as the batch builds them
     why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
-    assert why.to_dict() == {2: "lapsed", 3: "never_active", 4: "never_active"}
+    assert why.to_dict() == {2: "lapsed", 3: "never_active", 4: "never_active", 5: "lapsed"}
     assert summary(why, config) == (
-        "2 signed up, no usage event yet (never active), 1 no usage event in the 30 days up "
-        "to the cutoff (lapsed)"
+        "2 no usage event in the 30 days up to the cutoff (lapsed), 2 signed up, no usage "
+        "event yet (never active)"
     )
     by_purchase = _config(activity="purchases", events=True)
     why = why_left_out(built, built.iloc[[2]], tables, by_purchase, pd.Timestamp("2024-01-01"))
-    assert why.to_dict() == {1: "never_active", 2: "never_active", 4: "never_active"}
+    assert why.to_dict() == {1: "never_active", 2: "never_active", 4: "never_active", 5: "lapsed"}
     assert words("never_active", by_purchase) == (
         "signed up, no purchase yet (never bought, or all they bought returned)"
     )
@@ -129,7 +130,7 @@ def test_a_signup_never_active_by_the_cutoff_is_told_apart_from_the_lapsed():
 
 def test_activity_after_the_cutoff_does_not_make_a_signup_lapsed():
     """Who never started is judged at the cutoff: a first login after it is no history."""
-    signed = customers([1, 2], signup=["2023-01-01"] * 2)
+    signed = customers([1, 2], signup=["2023-12-20"] * 2)
     used = events([(1, "2023-12-20", "login"), (2, "2024-02-01", "login")])
     tables = make_tables(customer_frame=signed, events=used)
     config = _config(transactions=False, events=True)
@@ -141,7 +142,7 @@ def test_activity_after_the_cutoff_does_not_make_a_signup_lapsed():
 def test_under_cancellation_a_member_never_active_is_told_apart_from_the_lapsed():
     """`gone_at`'s lapsed: no purchase or usage in the window; one who had none ever never
     started."""
-    signed = customers([1, 2, 3], signup=["2023-01-01"] * 3)
+    signed = customers([1, 2, 3], signup=["2023-03-01"] * 3)
     bought = transactions([(1, "2023-12-20", 5.0), (2, "2023-03-01", 5.0)])
     cancelled = cancellations([])
     tables = make_tables(customer_frame=signed, transaction_frame=bought, cancellations=cancelled)

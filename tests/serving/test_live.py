@@ -809,6 +809,19 @@ def test_a_field_is_noted_only_where_the_data_map_it_and_a_feature_reads_it():
         "events of customer(s) p1 carry no quantity, which the model's usage quantities read: "
         "scored as none used"
     ]
+    # a further quantity (`events.quantities`) posted in `quantities` by its column's name
+    songs = {**used, "quantities": {"num_unq": "unique songs"}}
+    listened = CustomerHistoryIn.model_validate(
+        {
+            "customer_id": "p2",
+            "events": [{"timestamp": "2024-01-05", "quantity": 3, "quantities": {"num_unq": 4}}],
+        }
+    )
+    reading = _reading(["usage_num_unq_30d"], events=songs)
+    assert live.unposted_fields([played, listened], reading) == [
+        "events of customer(s) p1 carry no quantities.num_unq, which the model's usage_num_unq "
+        "features read: scored as none used"
+    ]
 
 
 def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot):

@@ -676,6 +676,12 @@ def test_an_event_count_equal_to_its_windows_active_days_is_one_reason():
     assert [(r.feature, r.direction) for r in reasons] == [("events_activity_90d", "raises")]
     busier = {"active_days_90d": 4.0, "events_activity_90d": 9.0}
     assert len(_one_row(specs, busier, [0.3, 0.5], USE_TYPICAL)) == 2
+    # a type's count of a typed log is no such day count: 4 logins on one day beside
+    # other events on 3 other days is 4 and 4, two facts
+    logins = {s.name: s for s in usage.type_specs("login", with_quantity=False, alone=False)}
+    typed = [USE_SPECS["active_days_90d"], logins["events_login_90d"]]
+    four = {"active_days_90d": 4.0, "events_login_90d": 4.0}
+    assert len(_one_row(typed, four, [0.3, 0.5], USE_TYPICAL)) == 2
 
 
 def test_a_single_purchase_day_is_one_reason_however_many_counts_hold_it():
