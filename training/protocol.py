@@ -209,17 +209,30 @@ def horizon_shortfall(
     wanted = sorted({cutoff for cutoffs in sets.values() for cutoff in cutoffs})
     labels = label_churn(tables, churn, cutoffs=wanted)
     labels = labels[labels["eligible"] & labels["observed"]]
+    calibrated = _calibrated_share(moved)
     for name, cutoffs in sets.items():
         churned = labels.loc[labels["cutoff"].isin(cutoffs), "churned"].astype(bool)
+        found = {
+            "horizon_days": horizon_days,
+            "set": name,
+            "cutoffs": _dates(cutoffs),
+            "churners": int(churned.sum()),
+            "stayers": int((~churned).sum()),
+        }
         if churned.nunique() < 2:
-            return {
-                "horizon_days": horizon_days,
-                "set": name,
-                "cutoffs": _dates(cutoffs),
-                "churners": int(churned.sum()),
-                "stayers": int((~churned).sum()),
-            }
+            return found
+        # and the calibrator's rows, as `_require_calibration` checks them
+        if name in calibrated and (short := calibration_shortfall(churned, share=calibrated[name])):
+            return {**found, "calibration": short}
     return None
+
+
+def _calibrated_share(config: RunConfig) -> dict[str, float]:
+    """The set of rows the calibrator is fitted on, with the share of it that is:
+    `out_of_time` the validation cutoff's, `customer_cv` the test cutoff's folds'."""
+    if config.evaluation.split == "customer_cv":
+        return {"test": (1 - 1 / config.evaluation.folds) * CV_VALIDATION_SHARE}
+    return {"validation": 1.0}
 
 
 def _cutoff_sets(tables: Tables, config: RunConfig) -> dict[str, list[pd.Timestamp]]:

@@ -647,6 +647,8 @@ def _unfit_horizon(unfit: dict[str, Any]) -> str:
         churners, stayers = unfit["churners"], unfit["stayers"]
         missing = "row" if not churners + stayers else "churner" if not churners else "stayer"
         why = f"{outlast} leaves {where} no {missing}"
+        if "calibration" in unfit:  # of each, but too few to calibrate on
+            why = f"{outlast} leaves {where} too few to calibrate on: it {unfit['calibration']}"
         if silence is not None and silence <= days:
             why += f", as no customer was silent longer than {silence} days"
     return (

@@ -633,3 +633,13 @@ def test_a_horizon_no_silence_outlasts_is_short_of_churners_at_the_training_cuto
     assert horizon_shortfall(tables, config, 100)["set"] == "train"  # a gap of 100 is no churn
     assert horizon_shortfall(tables, config, 60) is None  # 4 in 10 churn at every cutoff
     assert "plan" in horizon_shortfall(tables, config, 1000)  # no grid of full horizons fits
+    # one churner at the validation cutoff: of each, but too few for the calibrator, which
+    # `churn train` then refuses as `_require_calibration` does
+    assert horizon_shortfall(tables, config, 90) == {
+        "horizon_days": 90,
+        "set": "validation",
+        "cutoffs": "2024-06-30",
+        "churners": 1,
+        "stayers": 9,
+        "calibration": "holds 1 churner of 10: calibration needs at least 2 of each",
+    }

@@ -757,6 +757,20 @@ def test_a_gap_based_horizon_the_data_do_not_allow_is_not_suggested():
         "who leaves; a label of the business's own (churn.definition: label_column) would "
         "name those who leave"
     )
+    few = {
+        **unfit,
+        "set": "validation",
+        "cutoffs": "2022-09-30",
+        "churners": 1,
+        "stayers": 44,
+        "calibration": "holds 1 churner of 45: calibration needs at least 2 of each",
+        "longest_silence_days": 700,
+    }
+    (note,) = caveats({**report, "returning_churners": {**back, "horizon_unfit": few}})
+    assert (
+        "(600 days) leaves the validation cutoff (2022-09-30) too few to calibrate on: it holds "
+        "1 churner of 45: calibration needs at least 2 of each: the data are too short" in note
+    )
     planless = {"horizon_days": 600, "plan": "no training cutoff fits", "longest_silence_days": 900}
     (note,) = caveats({**report, "returning_churners": {**back, "horizon_unfit": planless}})
     assert "(600 days) leaves no cutoffs with a full horizon in the data: the data are" in note
