@@ -838,7 +838,7 @@ def require_active(
         what = "usage event" if usage and not purchases else what
         last = [_last_activity(c, end, free, purchases=purchases, usage=usage) for c in lapsed]
         named = [
-            f"{c.customer_id} ({f'no {what} at all' if day is None else f'last {day}'})"
+            f"{c.customer_id} ({f'last {day}' if day else _none_before(c, what, purchases, usage)})"
             for c, day in zip(lapsed, last, strict=True)
         ]
         raise GoneError(
@@ -846,6 +846,12 @@ def require_active(
             f"up to {cutoff} (churn.active_window_days), so not active and not scored (as in "
             "the batch)"
         )
+
+
+def _none_before(customer: CustomerHistoryIn, what: str, purchases: bool, usage: bool) -> str:
+    """A lapsed customer with no activity by the cutoff: none posted, or all after it."""
+    posted = (purchases and customer.transactions) or (usage and customer.events)
+    return f"every {what} posted is after the cutoff" if posted else f"no {what} at all"
 
 
 def _bought_within(

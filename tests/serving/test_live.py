@@ -377,10 +377,17 @@ def test_customers_the_batch_holds_for_lapsed_are_422_naming_them(client, served
         "customer_id": "silent",
         "transactions": [{"timestamp": "2022-01-05", "amount": 30.0}],
     }
-    response = post(client, [_valid(), newcomer, silent], cutoff="2024-06-30")
+    later = {
+        **_valid(),
+        "customer_id": "later",
+        "signup_date": "2024-01-01",
+        "transactions": [{"timestamp": "2024-07-05", "amount": 30.0}],
+    }
+    response = post(client, [_valid(), newcomer, silent, later], cutoff="2024-06-30")
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
     assert "newcomer (no purchase at all)" in detail and "silent (last 2022-01-05)" in detail
+    assert "later (every purchase posted is after the cutoff)" in detail
     assert f"no purchase in the {window} days up to 2024-06-30" in detail and "c1" not in detail
     assert post(client, [_valid()], cutoff="2024-06-30").status_code == 200
 
