@@ -100,6 +100,10 @@ class FeatureLayout:
     """Per categorical column training held more than `MAX_LEVELS` levels of, how many
     it left out as too rare: a customer holding one is scored as unknown though training
     saw the level. None in a model packaged before this was kept (`too_rare_to_keep`)."""
+    most_common: dict[str, str] | None = None
+    """Per categorical column, the level most training rows hold: what the /docs example
+    posts (`serving/example.py`; the first level by name gave IBM Telco "Internet
+    Service: No" beside "Internet Type: Cable"). None in a model packaged before."""
 
     @classmethod
     def learn(cls, frame: pd.DataFrame, specs: list[FeatureSpec]) -> FeatureLayout:
@@ -113,7 +117,10 @@ class FeatureLayout:
         levels = {name: _common_levels(seen) for name, seen in counts.items()}
         rare = {name: len(seen) - MAX_LEVELS for name, seen in counts.items()}
         rare = {name: left_out for name, left_out in rare.items() if left_out > 0}
-        return cls(names=[s.name for s in specs], levels=levels, rare_levels=rare)
+        common = {name: str(seen.index[0]) for name, seen in counts.items() if len(seen)}
+        return cls(
+            names=[s.name for s in specs], levels=levels, rare_levels=rare, most_common=common
+        )
 
     def too_rare_to_keep(self, name: str) -> int | None:
         """How many of a categorical column's training levels were left out as too rare

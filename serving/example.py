@@ -90,13 +90,17 @@ def _day(day: dt.date) -> str:
 
 
 def _attributes(model: ChurnModel, typical: _Typical) -> dict[str, Any]:
-    """Each attribute at its training median, or a level the model knows."""
+    """Each attribute at its training median, or its most common level (a model packaged
+    before kept no counts: its first level by name)."""
     found: dict[str, Any] = {}
+    common = getattr(model.layout, "most_common", None) or {}
     for name, kind in model.attribute_kinds.items():
         if kind == "numeric":
             value = typical.number(name, math.nan)
             if not math.isnan(value):
                 found[name] = round(value, 2) if not value.is_integer() else int(value)
+        elif name in common:
+            found[name] = common[name]
         elif levels := list(model.layout.levels.get(name, [])):
             found[name] = str(levels[0])
     return found

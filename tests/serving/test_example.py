@@ -32,6 +32,9 @@ def test_the_docs_show_the_served_models_own_example_and_it_scores(served, loade
     assert spec["components"]["schemas"]["ScoreIn"]["examples"] == [example]
     (customer,) = example["customers"]
     assert set(customer["attributes"]) == set(loaded.model.attribute_kinds)
+    common = loaded.model.layout.most_common
+    for name, kind in loaded.model.attribute_kinds.items():  # levels most customers hold
+        assert kind == "numeric" or customer["attributes"][name] == common[name]
     assert customer["transactions"] and customer["interactions"]
     # a model reading category breadth reads a purchase posted without one as no category
     assert {line["category"] for line in customer["transactions"]} == {"consumables"}
@@ -99,3 +102,19 @@ def test_every_shape_of_data_gets_an_example_it_scores(tmp_path, shape):
     assert set(customer.get("attributes", {})) == set(loaded.model.attribute_kinds)
     (item,) = score_history(ScoreIn.model_validate(example), loaded)["items"]
     assert 0 <= item["probability"] <= 1 and item["reasons"]
+
+
+def test_a_model_packaged_before_level_counts_posts_its_first_level(loaded):
+    """A layout kept no counts before session 23: its first level by name, still one the
+    model knows."""
+    import dataclasses
+
+    from churn.model import FeatureLayout
+
+    layout = loaded.model.layout
+    older = dataclasses.replace(
+        loaded.model, layout=FeatureLayout(names=layout.names, levels=layout.levels)
+    )
+    (customer,) = score_example(older)["customers"]
+    for name, kind in older.attribute_kinds.items():
+        assert kind == "numeric" or customer["attributes"][name] == layout.levels[name][0]

@@ -341,6 +341,7 @@ def test_a_column_of_many_levels_keeps_the_most_frequent():
     assert len(kept) == MAX_LEVELS and {"z149", "z120", "z000"} <= set(kept)
     assert "z148" not in kept  # a level of one customer among the rarest: read as missing
     assert layout.rare_levels == {"zip": 50} and layout.too_rare_to_keep("zip") == 50
+    assert layout.most_common == {"zip": "z149"}  # what the /docs example posts
 
 
 def test_a_layout_knows_whether_it_left_out_rare_levels():
