@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from serving import errors, store
@@ -118,6 +119,8 @@ def document_bodies(app: FastAPI, *models: type[BaseModel]) -> None:
             spec.setdefault("components", {}).setdefault("schemas", {}).update(found["$defs"])
             if loaded is not None:
                 with_example(spec, loaded)
+            if (engine := getattr(app.state, "engine", None)) is not None:
+                with_customer_example(spec, engine, app.state.settings.model_name)
             built_for[0] = version
         return app.openapi_schema
 
@@ -133,3 +136,20 @@ def with_example(spec: dict, loaded: Loaded) -> None:
     body = spec["paths"]["/v1/score"]["post"]["requestBody"]["content"]["application/json"]
     body["example"] = example
     spec["components"]["schemas"]["ScoreIn"]["examples"] = [example]
+
+
+def with_customer_example(spec: dict, engine: Engine, model_name: str | None) -> None:
+    """The first customer of the latest worklist as the lookup's example id, so "Try it
+    out" on `GET /v1/customers/{customer_id}` answers 200 (read when the spec is built,
+    once per served version: a later batch may have let them go)."""
+    try:
+        batch = store.latest_batch(engine, model_name=model_name)
+        rows = [] if batch is None else store.worklist(engine, limit=1, batch_id=batch["id"])
+    except Exception as error:  # documentation: a store down must not fail /docs
+        log.warning("no /docs example id: %s", error)
+        return
+    if not rows:
+        return
+    for parameter in spec["paths"]["/v1/customers/{customer_id}"]["get"]["parameters"]:
+        if parameter["name"] == "customer_id":
+            parameter["example"] = rows[0]["customer_id"]
