@@ -20,7 +20,7 @@ from typing import Any
 
 from churn.model import ChurnModel
 from features.contract import UNTYPED_EVENT
-from serving.live import score_history
+from serving.live import score_history, trained_to, undated_cutoff
 from serving.schemas import ScoreIn
 from serving.scorer import Loaded
 
@@ -77,12 +77,9 @@ class _Typical:
 
 
 def _data_end(model: ChurnModel) -> dt.date:
-    """The last day of the model's data: scored as of then, the example is no future."""
-    end = model.info.get("data_end")
-    try:
-        return dt.date.fromisoformat(str(end)[:10])
-    except ValueError:
-        return dt.date.today()
+    """The day a request of this model is scored as of when it posts none: the last day
+    of its data (`live.trained_to`, else `live.undated_cutoff`), else today."""
+    return trained_to(model) or undated_cutoff(model) or dt.date.today()
 
 
 def _day(day: dt.date) -> str:

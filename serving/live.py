@@ -355,10 +355,11 @@ READ_FIELDS = (
 
 def unposted_fields(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
     """Notes on customers whose posted rows of a table carry none of a `READ_FIELDS` field
-    the model's data map and its features read: scored as its absence reads."""
+    (or of the log's further quantities, `events.quantities`) the model's data map and
+    its features read: scored as its absence reads."""
     data, names = model.config.data, model.layout.names
     notes = []
-    for read in READ_FIELDS:
+    for read in [*READ_FIELDS, *_further_quantities(data.events)]:
         spec = getattr(data, read.table)
         if spec is None or not set(read.fields) & set(spec.mapped()):
             continue
@@ -368,35 +369,40 @@ def unposted_fields(customers: list[CustomerHistoryIn], model: ChurnModel) -> li
             customer.customer_id
             for customer in customers
             if (rows := getattr(customer, read.table))
-            and all(getattr(row, f) is None for row in rows for f in read.fields)
+            and all(_posted(row, f) is None for row in rows for f in read.fields)
         ]
         if lacking:
             notes.append(
                 f"{read.table} of customer(s) {_named(lacking)} carry no {read.fields[0]}, "
                 f"which the model's {read.feeds} read: scored as {read.read_as}"
             )
-    return notes + _unposted_quantities(customers, model)
-
-
-def _unposted_quantities(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
-    """`unposted_fields` of the log's further quantities (`events.quantities`), each in
-    a posted event's `quantities` by its column's name."""
-    spec, names = model.config.data.events, model.layout.names
-    notes = []
-    for column in spec.quantities if spec is not None else ():
-        if not any(name.startswith(f"usage_{slug(column)}_") for name in names):
-            continue
-        lacking = [
-            customer.customer_id
-            for customer in customers
-            if customer.events and all(e.quantities.get(column) is None for e in customer.events)
-        ]
-        if lacking:
-            notes.append(
-                f"events of customer(s) {_named(lacking)} carry no quantities.{column}, which "
-                f"the model's usage_{slug(column)} features read: scored as none used"
-            )
     return notes
+
+
+def _further_quantities(events: EventsSpec | None) -> list[ReadField]:
+    """A `ReadField` per further quantity of the log, posted in an event's `quantities`
+    by its column's name (its canonical name, `quantity_column`)."""
+    return [
+        ReadField(
+            "events",
+            (quantity_column(column),),
+            (f"usage_{slug(column)}_",),
+            f"usage_{slug(column)} features",
+            "none used",
+        )
+        for column in (events.quantities if events is not None else ())
+    ]
+
+
+def _posted(row: Any, field: str) -> Any:
+    """A posted row's value of a canonical field; a further quantity's in `quantities`."""
+    if field.startswith(QUANTITIES):
+        return row.quantities.get(field.removeprefix(QUANTITIES))
+    return getattr(row, field)
+
+
+QUANTITIES = quantity_column("")
+"""The prefix of a further quantity's canonical name: `quantities.`."""
 
 
 def _named(ids: Sequence[str]) -> str:
@@ -696,12 +702,11 @@ def beyond_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[s
         mine = past.rows[rows]
         if mine.any():
             highest = float(numbers(scored.features[past.feature])[rows][mine].max())
-            count = int(mine.sum())
-            mine = replace(
-                past, customers=count, highest_scored=highest, rows=mine, scored=len(rows)
+            own = replace(
+                past, customers=int(mine.sum()), highest_scored=highest, rows=mine, scored=len(rows)
             )
-            if not says_nothing(mine):
-                found.append(mine)
+            if not says_nothing(own):
+                found.append(own)
     return [
         beyond_note(past, f"customer(s) {_named(_at(ids, past.rows))}")
         for past in sorted(found, key=lambda b: -b.customers)
@@ -764,16 +769,28 @@ def resolve_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     if request.cutoff is not None:
         return request.cutoff
     stamps = [naive(t) for customer in request.customers for t in customer.timestamps()]
-    trained_to = model.info.get("data_end")
     days = [max(stamps).date()] if stamps else []
-    days += [dt.date.fromisoformat(trained_to)] if trained_to else []
+    days += [end] if (end := trained_to(model)) is not None else []
     if days:
         return max(days)
+    if (undated := undated_cutoff(model)) is not None:
+        return undated
+    raise NotKnownAtCutoffError("no activity and no cutoff posted: post a cutoff (YYYY-MM-DD)")
+
+
+def trained_to(model: ChurnModel) -> dt.date | None:
+    """The last day of the model's training data (`info["data_end"]`), when it has one."""
+    end = model.info.get("data_end")
+    return dt.date.fromisoformat(end) if end else None
+
+
+def undated_cutoff(model: ChurnModel) -> dt.date | None:
+    """The cutoff where nothing dated says one: the extract date of the model's data
+    (`data.as_of`), else, for a labelled snapshot, today, as training and the batch read
+    it (`features.tables.snapshot_cutoff`: attributes hold no date); None otherwise."""
     if model.config.data.as_of is not None:
         return model.config.data.as_of
-    if model.config.churn.definition == "label_column":  # as training and the batch read it
-        return dt.date.today()  # (`features.tables.snapshot_cutoff`): attributes hold no date
-    raise NotKnownAtCutoffError("no activity and no cutoff posted: post a cutoff (YYYY-MM-DD)")
+    return dt.date.today() if model.config.churn.definition == "label_column" else None
 
 
 def require_not_future(cutoff: dt.date, today: dt.date | None = None) -> None:

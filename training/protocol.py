@@ -330,10 +330,14 @@ def _cutoff_counts(
     )
 
 
+def _activity_log(churn: ChurnSpec, tables: Tables) -> pd.DataFrame | None:
+    """The table inactivity reads: purchases, or usage events (`by_usage`)."""
+    return tables.events if churn.by_usage(tables.transactions is not None) else tables.transactions
+
+
 def _activity_times(churn: ChurnSpec, tables: Tables) -> pd.Series:
-    """The timestamps inactivity reads: purchases, or usage events (`by_usage`)."""
-    usage = churn.by_usage(tables.transactions is not None)
-    frame = tables.events if usage else tables.transactions
+    """The timestamps inactivity reads (`_activity_log`)."""
+    frame = _activity_log(churn, tables)
     return frame["timestamp"] if frame is not None else pd.Series([], dtype="datetime64[ns]")
 
 
@@ -429,8 +433,7 @@ def _recurring_rows(churn: ChurnSpec, tables: Tables) -> list[str]:
     postings where most customers have a row on the same days, a padded daily log where it
     is a usage log. Chinook's music store, all stayers at a 600-day horizon, was told of
     interest and standing orders posted to every account."""
-    usage = churn.by_usage(tables.transactions is not None)
-    frame = tables.events if usage else tables.transactions
+    frame = _activity_log(churn, tables)
     if frame is None:
         return []
     days = pd.DataFrame(
@@ -441,7 +444,7 @@ def _recurring_rows(churn: ChurnSpec, tables: Tables) -> list[str]:
     found = []
     if customers > 1 and int((per_day >= POSTED_TO_ALL_SHARE * customers).sum()) >= 2:
         found.append("interest, fees or standing orders posted to every account")
-    if usage:
+    if frame is tables.events:
         found.append("a daily log padded with rows of zeros")
     return found
 

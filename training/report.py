@@ -963,7 +963,7 @@ def _assumed(economics: dict[str, Any]) -> str:
 def amount(value: float) -> str:
     """A sum of money in whole units: a loss under half a unit is 0, not "-0" (Chinook's
     top 10% printed "-0")."""
-    return f"{round(value, 0) + 0.0:,.0f}"
+    return f"{value:z,.0f}"
 
 
 def _fmt(value: float) -> str:
