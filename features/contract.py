@@ -260,7 +260,7 @@ class TableSpec(_Strict):
         return names
 
     def loaded_columns(self) -> list[str]:
-        """The canonical columns of the loaded table (`features/sources.py`)."""
+        """The canonical columns of the loaded table (`features/sources/`)."""
         return list(self.mapped())
 
 

@@ -4,7 +4,7 @@ A share of churners says little on its own: an ISP's snapshot churned 55.4% with
 `positive: 1`, and a KDD Cup 2009 file of `1`/`-1` churned 7.2%. The values say more:
 a `1`, `Yes` or `Attrited Customer` beside a `0`, `No` or `Existing Customer` names the
 churners, whatever their share, and a `positive` of the conventional "no" beside its
-"yes" names the stayers (`features/sources.py` warns). A column's name can turn that
+"yes" names the stayers (`features/sources/` warns). A column's name can turn that
 around: a hotel's `is_retained` writes True for the bookings that stay, and its
 `positive: True` trained a model of who stays (ROC AUC 0.98) without a word.
 """

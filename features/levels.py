@@ -68,7 +68,7 @@ def level_numbers(values: pd.Series | np.ndarray | Sequence, levels: Sequence[st
 
     A value that is no level takes the level it equals ignoring case and surrounding
     space ('ENTERPRISE ' is 'enterprise'): the loader folds such spellings onto the most
-    common one (`features/sources.py`), which a later file or a posted customer may spell
+    common one (`features/sources/`), which a later file or a posted customer may spell
     otherwise."""
     codes = level_codes(values, levels)
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):

@@ -1,6 +1,6 @@
 """The in-memory tables the feature code reads: canonical column names, clean dtypes.
 
-`features/sources.py` produces a `Tables` from files; tests and the API build one from
+`features/sources/` produces a `Tables` from files; tests and the API build one from
 small frames. Every table uses the canonical column names of `features/contract.py`;
 timestamps are tz-naive `datetime64[ns]`; `customer_id` has one dtype in all tables.
 

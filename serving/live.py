@@ -1,6 +1,6 @@
 """Live scoring: customers' raw histories posted to the API, scored as of a cutoff.
 
-The posted rows become a `Tables` in the canonical layout `features/sources.py` produces
+The posted rows become a `Tables` in the canonical layout `features/sources/` produces
 (only the tables and columns the model's run config has, attributes typed as the model
 learned them), and the model builds the features itself (`ChurnModel.feature_columns`):
 the same code and learned state as training and the batch, so a customer's full history
@@ -506,7 +506,7 @@ class _Placeholders:
 @dataclass(frozen=True)
 class Unknown:
     """A table's `missing_values`, matched as the loader matches them in its file
-    (`features/sources.py`): numbers as numbers, anything as stripped text; for every
+    (`features/sources/`): numbers as numbers, anything as stripped text; for every
     column, or per column of the file. `texts`: per column, further texts the loader
     found to mean unknown (placeholders among an attribute's numbers)."""
 
@@ -1068,7 +1068,7 @@ def _kept(
     free_periods: bool = False,
 ) -> list[Any]:
     """The posted rows of `table` the loader would read: an amount of 0 is no purchase
-    (`features/sources.py`), unless payments carry the end of the period they pay for
+    (`features/sources/`), unless payments carry the end of the period they pay for
     (`free_periods`: a free month is a renewal); negative ones are returns, matched in
     `_returns`. Cancellations are the posted ones and the events of the log's
     cancellation types (`cancellation_event_types`), as the loader filters that log; one

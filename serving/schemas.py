@@ -228,7 +228,7 @@ WHOLE_NUMBER = re.compile(r"-?\d+")
 
 
 def _dated_number(value: Any) -> Any:
-    """A number as the loader reads a column of them (`features/sources.py`): 20170215
+    """A number as the loader reads a column of them (`features/sources/`): 20170215
     (or "20170215") is YYYYMMDD and 45322 a spreadsheet day serial, not seconds after
     1970 as pydantic would read them (a silent 1970 date, "no purchase for 16,992 days");
     larger numbers are Unix time, and smaller ones (a day number, 650) no date at all.

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from rich.console import Console
 
-from features import sources
+from features import sources, workbooks
 from features.build import build, build_features
 from features.contract import (
     ChurnSpec,
@@ -31,17 +31,10 @@ from features.contract import (
 )
 from features.labels import label_churn
 from features.report import _label_line, _missing, render_report
-from features.sources import (
-    FRESH_EXTRACT,
-    DataError,
-    Issue,
-    ValidationReport,
-    _guessed_dates,
-    _sharing_customer_and_time,
-    _time_order,
-    load_tables,
-    validate,
-)
+from features.sources import DataError, Issue, ValidationReport, load_tables, validate
+from features.sources.activity import _sharing_customer_and_time, _time_order
+from features.sources.dates import _guessed_dates
+from features.sources.reading import FRESH_EXTRACT, _json_lines
 from features.tables import Tables
 from serving.batch import active_only
 from tests.factories import (
@@ -338,14 +331,14 @@ def test_a_json_lines_file_read_by_several_tables_is_parsed_once(tmp_path, monke
     """A 1.9M-line log mapped as four tables was parsed four times (25 s each); a file
     changed since is parsed again."""
     test_a_json_lines_event_log_is_read_as_exported(tmp_path)  # writes the log and config
-    sources._json_lines.cache_clear()
+    _json_lines.cache_clear()
     parsed = []
     real = pd.read_json
     monkeypatch.setattr(pd, "read_json", lambda *a, **k: parsed.append(a) or real(*a, **k))
     config = load_config(tmp_path / "churn.yaml")
     validate(config)
     assert len(parsed) == 1  # for events and cancellations alike
-    assert sources._json_lines.cache_info().currsize == 0  # not held past the load
+    assert _json_lines.cache_info().currsize == 0  # not held past the load
     log = tmp_path / "events.jsonl"
     log.write_text(log.read_text() + '{"userId": "8", "ts": 1709500000000, "page": "Home"}\n')
     tables, _ = validate(config)
@@ -440,7 +433,7 @@ def test_a_workbook_of_several_tables_gives_each_its_own_sheet(tmp_path):
         "read sheet 'customers'; set `sheet:` to read another",
         "read sheet 'purchases'; set `sheet:` to read another",
     ]
-    assert sources.workbooks.parsed.cache_info().currsize == 0  # not held past the load
+    assert workbooks.parsed.cache_info().currsize == 0  # not held past the load
 
 
 def test_a_sheet_the_workbook_lacks_is_an_error_naming_its_sheets(tmp_path):

@@ -1,0 +1,604 @@
+"""The customers table: its attributes (kinds inferred, columns that are no attribute left
+out, placeholders, one spelling per level) and its label.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from features.contract import CustomersSpec, LabelSpec, is_pattern, names_column
+from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_code
+from features.label_values import conventional, marks_stayers
+from features.levels import likely_meant, name_words
+from features.sources.dates import _guessed_dates, _numbers
+from features.sources.table import (
+    _YAML_BOOLS,
+    LabelCounts,
+    _counted,
+    _counts,
+    _example,
+    _rows,
+    _Table,
+    _text,
+    unmatched,
+)
+from features.text_numbers import read_numbers
+
+
+def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
+    """Label first, then attributes; an attribute may not shadow a canonical or label column."""
+    if spec.label is not None:
+        table.clean["label"] = _label(table, spec.label)
+    canonical = {*spec.required_columns, *spec.optional_columns, "label"}
+    label_column = spec.label.column if spec.label else None
+    empty: list[str] = []
+    constant: dict[str, str] = {}
+    for name, kind in spec.attributes.items():
+        if name == label_column:
+            table.error(name, 0, "the label column is also listed as an attribute (label leak)")
+        elif name in canonical:
+            table.error(name, 0, f"attribute '{name}' is also a canonical column name; rename it")
+        elif name not in table.model_attributes and _blank_throughout(table.column(name)):
+            empty.append(name)
+        elif (
+            spec.all_attributes
+            and kind is None
+            and name not in table.model_attributes
+            and (value := _one_value_throughout(table.column(name))) is not None
+        ):
+            constant[name] = value
+        elif kind is None and name not in table.model_attributes and _dates_left_out(table, name):
+            continue
+        elif (
+            kind is None  # a kind given: the user wants it read as such
+            and name not in table.model_attributes
+            and (found := not_an_attribute(name, table.column(name)))
+        ):
+            if spec.all_attributes:
+                _leave_out(table, name, found)
+            else:  # listed by name: read as asked, with the same why
+                table.clean[name] = _attribute(table, name, kind)
+                _warn_listed(table, name, found)
+        else:
+            table.clean[name] = _attribute(table, name, kind)
+    _leave_out_empty(table, empty)
+    _leave_out_constant(table, constant)
+    if spec.all_attributes:
+        _names_kept(table, spec)
+
+
+DATE_SHAPE = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*"
+"""Year, month and day in some order ('1970-01-02', '02/01/70'), whatever follows: a
+month ('2024-01', 'Jan') or a year is a period, fairly a level."""
+
+
+NUMBER_DATE_SHAPE = r"(?:19|20)\d{6}(?:\.0+)?"
+"""A date written as a whole number, YYYYMMDD (20121119; 20121119.0 in a float column)."""
+
+
+DATE_WORDS = frozenset({"date", "dt", "day", "dob"})
+"""Words of a column's name that, beside YYYYMMDD numbers, make it a date (`END_DATE`,
+`date_joined`, `signup_dt`, `renewal_day`): a count of 8-digit numbers is not named so."""
+
+
+def _dates_left_out(table: _Table, name: str) -> bool:
+    """Left out, with a warning, when every value of an inferred attribute is a date:
+    Customer.csv's `DOB` read as a category of 4,056 levels, and scoring said 3,489
+    customers held a level the model did not know; the Club Data Set's `END_DATE`
+    (20121119) read as a number, whose step from Dec 31 to Jan 1 is 8,870. True when
+    left out."""
+    text = _text(table.column(name)).dropna()
+    if text.empty:
+        return False
+    if text.str.fullmatch(DATE_SHAPE).all():
+        read = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if read.isna().any():
+            read = _guessed_dates(text)[1]
+        written = "dates"
+        why = (
+            f"a category, {_counted(text.nunique(), 'level')} a later customer's date is "
+            "rarely one of; left out of the model (declare it categorical to keep it as levels)"
+        )
+    elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
+        read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")
+        written = "dates written as numbers (YYYYMMDD)"
+        why = (
+            "a number, a day's step is 1 but Dec 31 to Jan 1 is 8,870; left out of the model "
+            "(declare it numeric or categorical to keep it so)"
+        )
+    else:
+        return False
+    if read is None or read.isna().any():
+        return False
+    example = _example(text)
+    table.warning(
+        name, len(text), f"holds {written} in {_rows(len(text))}, e.g. {example}: read as {why}"
+    )
+    return True
+
+
+def _names_kept(table: _Table, spec: CustomersSpec) -> None:
+    """Under `attributes: all` the config's names are checked once the columns are read
+    (`CustomersSpec._names_are_attributes` checks a list before): `segments: [Var2180]`
+    and `attribute_words: {Var9999: ...}` did nothing without a word, nor did
+    `not_attributes: [trainng]` (`_check_not_attributes`)."""
+    for key, names in (
+        ("segments", spec.segments or ()),
+        ("attribute_words", spec.attribute_words),
+        ("attribute_kinds", spec.attribute_kinds),
+    ):
+        if said := unmatched(f"data.{table.name}.{key}", names, table.kinds, table.header):
+            table.warning(None, 0, f"{said}: ignored")
+    _check_not_attributes(table, spec)
+
+
+def _check_not_attributes(table: _Table, spec: CustomersSpec) -> None:
+    """Say the `not_attributes` entries that match no column. A name spelt like a column
+    read as an attribute (`arpu9` for `arpu_9`) is an error: the column meant goes into
+    the model, and as one warning among 21 a telecom model kept its month-9 future. A
+    pattern, or a name like no such column, is a warning: a scoring extract may lack a
+    column the training file had; so is any when scoring for a model, whose attributes
+    were fixed by its training."""
+    key = f"data.{table.name}.not_attributes"
+    columns = [str(column) for column in table.header]
+    missed = [e for e in spec.not_attributes if not any(names_column(e, c) for c in columns)]
+    meant = {e: likely_meant(e, columns, renumbered=False) for e in missed if not is_pattern(e)}
+    leaks = {e: m for e, m in meant.items() if m in spec.attributes}
+    if leaks and not table.model_attributes:
+        said = ", ".join(f"{entry} (did you mean {m!r}?)" for entry, m in leaks.items())
+        table.error(
+            None,
+            0,
+            f"{key} names no column: {said}: the column meant would go into the model; "
+            "spell it as the file does",
+        )
+        missed = [entry for entry in missed if entry not in leaks]
+    if missed:
+        said = ", ".join(_entry_missed(entry, meant.get(entry)) for entry in missed)
+        table.warning(None, 0, f"{key} names no column: {said}: nothing left out by it")
+
+
+def _entry_missed(entry: str, meant: str | None) -> str:
+    if is_pattern(entry):
+        return f"{entry} (a pattern matching no column)"
+    return entry if meant is None else f"{entry} (did you mean {meant!r}?)"
+
+
+def _blank_throughout(values: pd.Series) -> bool:
+    """Whether a column holds no value in any row (blanks and spaces only)."""
+    present = values.dropna()
+    return present.empty or (not is_numeric_dtype(present) and _text(present).isna().all())
+
+
+EMPTY_NAMED = 20
+"""Columns blank in every row named in their one warning; the rest are counted."""
+
+
+def _leave_out_empty(table: _Table, names: list[str]) -> None:
+    """Columns blank in every row carry nothing a model could learn: they are left out
+    of the features (Orange's 18 empty columns were 16 of a model's 226 features, and
+    each live customer was said to lack them), in one warning for all of them."""
+    if not names:
+        return
+    n = len(table.raw)
+    if len(names) == 1:
+        table.warning(names[0], n, f"blank in all {_rows(n)}: no feature, left out")
+        return
+    shown = ", ".join(names[:EMPTY_NAMED])
+    more = f" and {len(names) - EMPTY_NAMED} more" if len(names) > EMPTY_NAMED else ""
+    table.warning(
+        None,
+        n,
+        f"{len(names)} columns blank in all {_rows(n)}, no features, left out: {shown}{more}",
+    )
+
+
+def _one_value_throughout(values: pd.Series) -> str | None:
+    """The one value a column holds in every row (no blank among them), as text; None
+    when it holds more, or any blank (one value beside blanks is a flag: present or not)."""
+    if values.isna().any() or len(values) == 0:
+        return None
+    if is_numeric_dtype(values):
+        return f"{values.iloc[0]:g}" if values.nunique() == 1 else None
+    text = _text(values)
+    if text.isna().any() or text.nunique() != 1:
+        return None
+    return str(text.iloc[0])
+
+
+def _leave_out_constant(table: _Table, found: dict[str, str]) -> None:
+    """Columns `attributes: all` would read that hold one value in every row teach a
+    model nothing, and a later extract's other value is a level it never saw: IBM Telco's
+    `Count` (1) and `Quarter` (Q3) became features, a worklist segment and a column. Left
+    out, in one warning (a column listed by name is read as asked)."""
+    if not found:
+        return
+    n = len(table.raw)
+    shown = ", ".join(f"{name} ({value})" for name, value in list(found.items())[:EMPTY_NAMED])
+    more = f" and {len(found) - EMPTY_NAMED} more" if len(found) > EMPTY_NAMED else ""
+    said = "a column holds" if len(found) == 1 else f"{len(found)} columns hold"
+    table.warning(
+        next(iter(found)) if len(found) == 1 else None,
+        n,
+        f"{said} one value in all {_rows(n)}, no feature to learn from, left out of "
+        f"`attributes: all`: {shown}{more}",
+    )
+
+
+def _leave_out(table: _Table, name: str, found: NotAnAttribute) -> None:
+    """Warn that `attributes: all` leaves out a column, why, and how to keep it or
+    quiet the warning; when the rows were numbered for want of a customer id, a column
+    that could be it is offered (a bank snapshot's CustomerId became a feature)."""
+    what = (
+        f"{found.why}; left out of `attributes: all` (to use it, list the attributes by name; "
+        f"not_attributes: [{name}] leaves it out without this warning)"
+    )
+    if table.numbered and found.could_be_customer_id:
+        what += f"; if it is the customer id, map it: columns: {{customer_id: {name}}}"
+    table.warning(name, len(table.raw), what)
+
+
+def _warn_listed(table: _Table, name: str, found: NotAnAttribute) -> None:
+    """Warn that an attribute listed by name looks like no trait of the customer: the
+    bank snapshot's listed `RowNumber` gave 1,444 reasons "RowNumber 2,055 (typical
+    5,036)" without a word, as `attributes: all` would have left it out."""
+    what = (
+        f"{name}: {found.why}: read because attributes lists it; leave it out if it is no "
+        "trait of the customer"
+    )
+    table.warning(name, len(table.raw), what)
+
+
+def _attribute(table: _Table, name: str, kind: str | None) -> pd.Series:
+    """Numeric (float64) or categorical (string); inferred when the config leaves it open."""
+    values = table.column(name)
+    if kind is None:
+        kind = _inferred_kind(table, name, values)
+    table.kinds[name] = kind
+    unknown = table.placeholders.get(name, ())
+    clean = (
+        _numbers(table, name, unknown)[0]
+        if kind == "numeric"
+        else _one_spelling(table, name, _as_levels(values))
+    )
+    if clean.isna().all():  # a model's attribute (`_clean_customers` leaves out others)
+        what = "blank (the model reads it: every customer is scored as unknown in it)"
+        table.flag("warning", name, clean.isna(), what)
+    elif len(clean) > 1 and clean.nunique() == 1:
+        table.warning(name, int(clean.notna().sum()), _one_value(clean))
+    elif kind == "numeric" and _zero_like_unknown(clean):
+        zeros = clean == 0
+        rest = clean[clean.notna() & ~zeros]
+        what = (
+            f"0 in {zeros.mean():.0%} of the rows, its other values from {rest.min():,.4g} "
+            f"to {rest.max():,.4g}: if 0 means unknown (an age, a household's income), set "
+            f"missing_values: {{{name}: [0]}}, or the model reads it as a measurement"
+        )
+        table.flag("warning", name, zeros, what)
+    return clean
+
+
+def _one_value(clean: pd.Series) -> str:
+    """What a column of a single value tells: nothing when every row holds it; filled
+    against blank otherwise (Orange's Var191: 'r__I' in 590 rows, blank in the rest)."""
+    filled = clean.notna()
+    value = _example(clean[filled])
+    if filled.all():
+        return (
+            f"one value ({value}) in all {_rows(len(clean))}: it tells no customers apart "
+            "(kept; the model learns nothing from it)"
+        )
+    return (
+        f"one value ({value}) in {_rows(int(filled.sum()))}, blank in the other "
+        f"{int((~filled).sum()):,}: kept, as filled against blank is what it tells "
+        "customers apart by"
+    )
+
+
+ZERO_SHARE_AT_LEAST = 0.05
+
+
+ZERO_SHARE_AT_MOST = 0.5
+"""A 0 in most rows is the usual state, not an unknown: BigML's `Number vmail messages`
+is 0 in 72-73% of both halves of its split (no voice-mail plan), its others 4 to 51; the
+hint came for one half only, by where its smallest message count fell."""
+
+
+ZERO_GAP_AT_LEAST = 0.25
+"""0 sits apart from an attribute's other values when its smallest non-zero value is at
+least this share of their median (and above 1): ages 18 to 99 (median 45) beside a spike
+of 0, as a telecom extract writes an unknown age; not counts or tenures, from 1 up."""
+
+
+def _zero_like_unknown(values: pd.Series) -> bool:
+    """Whether 0 looks like a placeholder for unknown: in `ZERO_SHARE_AT_LEAST` of the
+    rows or more but not most of them, and apart from the other values, which are all
+    positive."""
+    zeros = values == 0
+    rest = values[values.notna() & ~zeros]
+    share = zeros.mean()
+    if not ZERO_SHARE_AT_LEAST <= share <= ZERO_SHARE_AT_MOST:
+        return False
+    if len(rest) < NUMBERS_AT_LEAST or rest.min() <= 1:
+        return False  # counts and ratings run up from 1: their 0 is a measurement
+    return bool(rest.min() >= ZERO_GAP_AT_LEAST * rest.median())
+
+
+def _as_levels(values: pd.Series) -> pd.Series:
+    """Numbers as a categorical's levels: whole ones without '.0'. A Parquet or workbook
+    column of codes with a blank is float, and '415.0' is a level that a posted 415, or
+    a CSV extract's '415', never matches."""
+    if not is_numeric_dtype(values) or is_bool_dtype(values):
+        return values
+    text = values.astype("str")
+    whole = values.notna() & (values % 1 == 0)
+    text[whole] = values[whole].astype("int64").astype("str")
+    return text
+
+
+def _one_spelling(table: _Table, name: str, values: pd.Series) -> pd.Series:
+    """Text where values differing only in case are one level, spelled as most rows spell
+    it ('BASIC' and 'Basic' are 'basic'): a category typed by hand in several systems
+    would otherwise split into levels the model learns apart. Named in a warning. Only
+    words are folded (`_written_as_words`): Orange's opaque codes are case-sensitive,
+    and '6JvJ' read as '6Jvj' merged two codes."""
+    text = _text(values)
+    counts = text.value_counts()  # most frequent first
+    keys = counts.index.str.casefold()
+    if keys.is_unique or not _written_as_words(counts.index):
+        return text
+    spelling: dict[str, str] = {}
+    for value, key in zip(counts.index, keys, strict=True):
+        spelling.setdefault(key, value)
+    renamed = {
+        value: spelling[key]
+        for value, key in zip(counts.index, keys, strict=True)
+        if spelling[key] != value
+    }
+    shown = ", ".join(f"'{value}' as '{one}'" for value, one in list(renamed.items())[:3])
+    more = f" and {len(renamed) - 3} more" if len(renamed) > 3 else ""
+    what = f"values differing only in case read as one level ({shown}{more})"
+    table.flag("warning", name, text.isin(list(renamed)).fillna(False).astype(bool), what)
+    return text.replace(renamed)
+
+
+WORDS_AT_LEAST = 0.9
+"""Share of a column's distinct values cased as words are ('yes', 'YES', 'Yes', 'Two
+Year') for it to read as words; a column of random mixed-case codes holds about a third."""
+
+
+def _written_as_words(levels: pd.Index) -> bool:
+    """Whether a column's distinct values (those with letters) read as words, each written
+    lower case, upper case, capitalized or title case: then 'Yes' and 'YES' are one word
+    typed twice. Opaque codes mix cases inside a value ('6JvJ', 'me75fM6ugJ'), and there
+    a value differing from another only in case is another code."""
+    lettered = [text for value in levels if (text := str(value)).lower() != text.upper()]
+    return sum(map(_cased_as_a_word, lettered)) >= WORDS_AT_LEAST * len(lettered)
+
+
+def _cased_as_a_word(value: str) -> bool:
+    capitalized = value[:1].isupper() and not any(c.isupper() for c in value[1:])
+    return value.islower() or value.isupper() or capitalized or value.istitle()
+
+
+PLACEHOLDERS_AT_MOST = 3
+"""Distinct texts among numbers that read as placeholders for unknown ('unknown', '?')."""
+
+
+PLACEHOLDER_SHARE_AT_MOST = 0.5
+"""...in at most this share of the rows: 'gold', 'silver', 'bronze' in most rows are the
+attribute's levels, not unknowns beside its numbers."""
+
+
+NUMBERS_AT_LEAST = 10
+"""Distinct numbers beside them that make the attribute a measured quantity; fewer
+(1, 2, 3 and 'premium') is a list of codes, categorical."""
+
+
+MOSTLY_NUMBERS = 0.9
+"""A categorical attribute whose text is at least this share numbers is worth a warning."""
+
+
+def _inferred_kind(table: _Table, name: str, values: pd.Series) -> str:
+    """'numeric' when every value reads as a number, or when the others are a few
+    placeholders for unknown beside many distinct numbers (a telecom extract's 'unknown'
+    in 30% of DroppedCalls: read as categorical, the model got 246 levels and reasons
+    "DroppedCalls: 10.6"); those are recorded in `table.placeholders`, read as unknown,
+    and named in a warning. Else 'categorical', with a warning when all but a few values
+    are numbers."""
+    if is_numeric_dtype(values):
+        return _numbers_kind(table, name, values.dropna())
+    text = _text(values).dropna()
+    numbers = read_numbers(text, table.spec.decimal)[0]
+    not_numbers = numbers.isna()
+    if not not_numbers.any():
+        return _numbers_kind(table, name, numbers)
+    rows = not_numbers.reindex(values.index, fill_value=False)
+    tokens = text[not_numbers].value_counts()
+    few = len(tokens) <= PLACEHOLDERS_AT_MOST and not_numbers.mean() <= PLACEHOLDER_SHARE_AT_MOST
+    if few and numbers.nunique() >= NUMBERS_AT_LEAST:
+        if _numbers_kind(table, name, numbers.dropna()) == "categorical":
+            return "categorical"  # codes, and the texts beside them levels too ('..')
+        table.placeholders[name] = tuple(sorted(tokens.index))
+        n = int(rows.sum())
+        shown = ", ".join(f"'{token}' in {count:,}" for token, count in tokens.items())
+        them = "it" if len(tokens) == 1 else "them"
+        table.warning(
+            name,
+            n,
+            f"{_rows(n)} hold text among numbers ({shown}), read as unknown: list {them} "
+            "in missing_values to say so, or declare the attribute categorical",
+        )
+        return "numeric"
+    mostly_unknown = len(tokens) <= PLACEHOLDERS_AT_MOST and numbers.nunique() >= NUMBERS_AT_LEAST
+    if not_numbers.mean() <= 1 - MOSTLY_NUMBERS or mostly_unknown:  # Cell2Cell's HandsetPrice:
+        what = (  # 'Unknown' in 57% beside its prices was read as categorical without a word
+            "text among numbers, so the attribute is read as categorical (if such values "
+            "mean unknown, list them in missing_values; or declare the attribute numeric)"
+        )
+        table.flag("warning", name, rows, what, _text(values))
+    return "categorical"
+
+
+def _numbers_kind(table: _Table, name: str, numbers: pd.Series) -> str:
+    """'categorical' for whole numbers named a code (`reads_as_a_code`; BigML's `Area
+    code`: 408, 415, 510 read as a measure gave "Area code 510 (typical 415)" in 15
+    reasons, and a tree may split them as if 415 lay between the others; KKBox's
+    `payment_method_id` 1-41 gave "payment_method_id 17 (typical 38)"), said in a
+    warning; else 'numeric'. However many the codes: the model keeps the most frequent
+    levels, and `attributes: all` leaves out codes too scattered for that
+    (`identifiers._scattered_code`), as it does text."""
+    if not reads_as_a_code(name, numbers):
+        return "numeric"
+    levels = sorted(numbers.unique())
+    shown = ", ".join(f"{level:g}" for level in levels[:5]) + (", ..." if len(levels) > 5 else "")
+    n = len(numbers)
+    what = (
+        f"whole numbers named a code in {_rows(n)} ({len(levels)} distinct: {shown}), read "
+        "as categorical: declare the attribute numeric if it is a measure"
+    )
+    table.warning(name, n, what)
+    return "categorical"
+
+
+def _label(table: _Table, label: LabelSpec) -> pd.Series:
+    """True where the label is the positive value, NA where it is one `unlabelled`
+    names; the other rows must hold exactly two values."""
+    positive = label.positive
+    keys, wanted = _label_keys(table.column("label"), positive)
+    unlabelled = keys.isin(_label_keys(pd.Series(label.unlabelled, dtype=object), positive)[0])
+    labelled = keys[~unlabelled]
+    if labelled.empty:
+        table.error("label", len(keys), "every row's value is one label.unlabelled names")
+        return keys.notna()
+    if labelled.isna().all():
+        n = len(labelled)
+        what = f"blank in all {_rows(n)}: no labels to train on"
+        table.error("label", n, f"{what} (`churn score` reads such a file as a fresh extract)")
+        return keys.notna()
+    if labelled.isna().any():
+        table.flag("error", "label", keys.isna(), "no label")
+    counts = labelled.value_counts()
+    others = counts.drop(wanted, errors="ignore")
+    written = others.rename(_text(table.column("label")).groupby(keys).first())  # for messages
+    if wanted not in counts:
+        n = int(counts.sum())
+        table.error(
+            "label", n, f"the positive value {positive!r} never occurs; found {_counts(written)}"
+        )
+    elif others.empty:
+        table.error("label", 0, f"only the positive value {positive!r} occurs; a label needs two")
+    elif len(others) > 1:
+        unexpected = written.iloc[1:]
+        expected = f"expected {positive!r} or '{written.index[0]}'"
+        n = int(unexpected.sum())
+        what = f"unexpected labels in {_rows(n)}: {_counts(unexpected)}"
+        # Maven's status column adds 'Joined' (new this quarter) to Churned and Stayed
+        leave = ", ".join(str(value) for value in unexpected.index)
+        column = table.sources["label"]
+        how = (
+            f"score such rows without training on them with label: {{unlabelled: [{leave}]}}, "
+            f"or leave them out with rows: {{column: {column}, not_values: [{leave}]}}"
+        )
+        table.error("label", n, f"{what}; {expected} ({how})")
+    else:
+        table.labels = _label_counts(table, keys, wanted, unlabelled)
+        _warn_most_positive(table, table.labels)
+        if label.population_rate is None:
+            _warn_even_split(table, table.labels)
+    churned = (keys == wanted).astype("bool")
+    return churned.astype("boolean").mask(unlabelled) if unlabelled.any() else churned
+
+
+def _label_counts(
+    table: _Table, keys: pd.Series, wanted: str, unlabelled: pd.Series
+) -> LabelCounts:
+    """The label values as the file writes them ('1', not the key '1.0'), counted: the
+    two labelled ones, and those `unlabelled` names."""
+    spelled = _text(table.column("label")).groupby(keys).first()
+    counts = keys[~unlabelled].value_counts()
+    return LabelCounts(
+        column=table.sources["label"],
+        positive=str(spelled[wanted]),
+        counts={str(spelled[key]): int(n) for key, n in counts.items()},
+        unlabelled={
+            str(spelled[key]): int(n) for key, n in keys[unlabelled].value_counts().items()
+        },
+    )
+
+
+EVEN_SPLIT_WITHIN = 0.005
+
+
+EVEN_SPLIT_ROWS = 200
+
+
+def _warn_even_split(table: _Table, labels: LabelCounts) -> None:
+    """Labels split evenly are the look of a balanced case file (S-mobile's 19,500 and
+    19,500 of a 2% churn population): its probabilities read at 50% churn, and its
+    holdout scored 0.41 on average where 0.02 churned, without a word."""
+    rate = labels.churned / labels.rows
+    if labels.rows < EVEN_SPLIT_ROWS or abs(rate - 0.5) > EVEN_SPLIT_WITHIN:
+        return
+    table.warning(
+        "label",
+        labels.churned,
+        f"the labels split evenly ({labels.churned:,} churned of {labels.rows:,}): if this is "
+        "a balanced sample, probabilities will read at its 50% churn; set "
+        "label.population_rate to the churn rate of the customers to be scored",
+    )
+
+
+def _warn_most_positive(table: _Table, labels: LabelCounts) -> None:
+    """A `positive` that conventionally means staying (0, -1, No beside 1, Yes) names the
+    stayers whatever its share, and one marking most rows as churned likely does too
+    (Orange's `positive: -1` trained on 92.8% "churn" without a word), unless it
+    conventionally means churned: an ISP's `positive: 1` churned 55.4% and was told to
+    mean 0, the model of who stays (`features/label_values.py`). A label named as
+    staying turns its flags around (`_warn_staying_name`)."""
+    other = next(value for value in labels.counts if value != labels.positive)
+    if (flipped := marks_stayers(labels.column, labels.positive, other)) is not None:
+        if flipped:
+            _warn_staying_name(table, labels, other)
+        return
+    said = conventional(labels.positive, other)
+    if said == "churned" or (said is None and labels.churned * 2 <= labels.rows):
+        return
+    usually = f", but {labels.positive} usually means not churned beside {other}"
+    table.warning(
+        "label",
+        labels.churned,
+        f"positive: {labels.positive} marks {labels.churned / labels.rows:.1%} of the rows "
+        f"({labels.churned:,} of {labels.rows:,}) as churned{usually if said else ''}; "
+        f"did you mean {other}?",
+    )
+
+
+def _warn_staying_name(table: _Table, labels: LabelCounts, other: str) -> None:
+    """A label named as staying (`is_retained`) with `positive` its yes marks the
+    customers who stayed as churners: a hotel's `is_retained` with `positive: True`
+    trained a model of who stays (ROC AUC 0.98), its worklist the bookings that stay. A
+    warning, not an error: the name is a guess from its words, the values are the user's
+    own (a `retention_7` may well be 1 for "lost by day 7"), and an error would leave no
+    way past it but renaming the file's column."""
+    table.warning(
+        "label",
+        labels.churned,
+        f"label '{labels.column}' reads as staying, and positive: {labels.positive} marks "
+        f"the customers it says stayed as churners ({labels.churned:,} of "
+        f"{labels.rows:,} rows): did you mean positive: {other}?",
+    )
+
+
+def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Series, str]:
+    """Comparable label text and the positive value's key: bools by YAML words, numbers by
+    value, text case aside (one split of a snapshot writes 'TRUE', its other half 'True':
+    one config reads both; a label's two values never differ by case alone)."""
+    text = _text(values)
+    if isinstance(positive, bool):
+        return text.str.lower().map(_YAML_BOOLS).fillna(text), str(positive).lower()
+    if isinstance(positive, int | float):
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+        return numbers.astype("str").fillna(text), str(float(positive))
+    return text.str.casefold(), str(positive).strip().casefold()

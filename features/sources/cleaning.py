@@ -1,0 +1,143 @@
+"""Cleaning every table once it is read: canonical columns, types, and each kind of table's
+own checks.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.api.types import is_integer_dtype
+
+from features.contract import (
+    MONEY_COLUMNS,
+    ActivitySpec,
+    CustomersSpec,
+    EventsSpec,
+    InteractionsSpec,
+    TransactionsSpec,
+    quantity_column,
+)
+from features.sources.activity import (
+    _check_amounts,
+    _check_resolution_order,
+    _check_seen,
+    _discounts_below_list_price,
+    _interaction_types,
+    _leave_out_no_use,
+    _line_totals,
+    _paid_until_not_before_payment,
+    _sorted_activity,
+    _unknown_when_negative,
+    _warn_mostly_blank_paid_until,
+    _warn_repeated_events,
+    _warn_repeated_lines,
+)
+from features.sources.attributes import _attribute, _clean_customers
+from features.sources.dates import _numbers, _timestamps
+from features.sources.ids import (
+    _attribute_history,
+    _check_duplicate_ids,
+    _one_row_per_customer,
+    _without_repeated_rows,
+)
+from features.sources.table import (
+    NUMBER_COLUMNS,
+    TEXT_COLUMNS,
+    TIMESTAMP_COLUMNS,
+    _Reference,
+    _rows,
+    _Table,
+    _text,
+)
+
+
+def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
+    """Convert and check every column of one table (its ids are, `_clean_ids`), then apply
+    that table's own rules."""
+    for column in table.spec.mapped():
+        converted = _convert(table, column, reference)
+        if converted is not None:
+            table.clean[column], table.missing[column] = converted
+    _require(table)
+    spec = table.spec
+    if isinstance(spec, CustomersSpec):
+        _clean_customers(table, spec)
+        frame = table.finish()
+        if "timestamp" in frame:  # a dated table: a log, or a history of changes (SCD)
+            table.history = _attribute_history(frame, list(spec.attributes))
+            frame = frame.drop(columns="timestamp")
+        if table.history is not None:  # a dated table's rows repeat by design
+            frame = _one_row_per_customer(frame, table.history)
+        else:
+            frame = _without_repeated_rows(table, frame, spec)
+        _check_duplicate_ids(table, frame)
+        return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    if isinstance(spec, TransactionsSpec):
+        if "unit_price" in table.clean:
+            _line_totals(table)
+        if "list_price" in table.clean:
+            _discounts_below_list_price(table)
+        for money in MONEY_COLUMNS:
+            if money in table.clean:
+                table.clean[money] = spec.in_currency(table.clean[money])
+        _check_amounts(table)
+        _paid_until_not_before_payment(table)
+        _warn_mostly_blank_paid_until(table)
+        _warn_repeated_lines(table)
+        _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
+    elif isinstance(spec, EventsSpec):
+        _check_seen(table, "type", "events.types", spec.types)
+        _leave_out_no_use(table, spec)
+        for column in ("quantity", *map(quantity_column, spec.quantities)):
+            _unknown_when_negative(table, column)
+        _warn_repeated_events(table)
+    elif isinstance(spec, InteractionsSpec):
+        table.clean["type"] = _interaction_types(table, spec)
+        _check_resolution_order(table)
+    if isinstance(spec, ActivitySpec) and spec.attributes:
+        return _sorted_activity(_carried_apart(table, spec))
+    return _sorted_activity(table.finish())
+
+
+def _carried_apart(table: _Table, spec: ActivitySpec) -> pd.DataFrame:
+    """The activity rows without the attributes they carry, which go to the table's
+    dated attribute log (`_attribute_history`)."""
+    for name, kind in spec.attributes.items():
+        table.clean[name] = _attribute(table, name, kind)
+    frame = table.finish()
+    table.carried_missing = {name: float(frame[name].isna().mean()) for name in spec.attributes}
+    table.history = _attribute_history(frame, list(spec.attributes))
+    return frame.drop(columns=list(spec.attributes))
+
+
+def _convert(
+    table: _Table, column: str, reference: _Reference
+) -> tuple[pd.Series, pd.Series] | None:
+    """(clean values, which rows were blank in the file) for one canonical column."""
+    if column in TIMESTAMP_COLUMNS:
+        return _timestamps(table, column, reference)
+    if column in NUMBER_COLUMNS or column.startswith(quantity_column("")):
+        return _numbers(table, column)
+    if column in TEXT_COLUMNS:
+        values = table.column(column)
+        if column == "order_id" and is_integer_dtype(values):
+            return values, values.isna()  # integer order numbers need no text copy
+        text = _text(values)
+        return text, text.isna()
+    return None
+
+
+def _require(table: _Table) -> None:
+    """Required columns may not be blank (amounts have their own tolerance), unless the
+    table's spec says a blank there means no row (`blank_means_no_row`: a cancellation
+    without a time is none)."""
+    for column in table.spec.required_columns:
+        missing = table.missing.get(column)
+        if column == "amount" or missing is None or not missing.any():
+            continue
+        said = table.spec.blank_means_no_row.get(column)
+        if said is not None:
+            n = int(missing.sum())
+            table.warning(column, n, f"{_rows(n)} {said}")
+        else:
+            table.flag("error", column, missing, f"no {column}")
+        table.drop(missing)

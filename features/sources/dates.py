@@ -1,0 +1,309 @@
+"""Timestamps and numbers as files write them: ISO text, a guessed day-first or month-first
+format, `20240131`, spreadsheet serials, Unix time in any unit, days from an origin;
+numbers with currency signs, thousands separators or a decimal comma.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_datetime64_dtype, is_numeric_dtype
+from pandas.tseries.api import guess_datetime_format
+
+from features.sources.table import (
+    _EPOCH_UNITS,
+    AS_OF_SOURCE,
+    FUTURE_COLUMNS,
+    MAX_DAY_NUMBER,
+    NUMBER_COLUMNS,
+    _counted,
+    _example,
+    _Reference,
+    _rows,
+    _Table,
+    _text,
+)
+from features.tables import DAY, SPREADSHEET_EPOCH, number_date_kind
+from features.text_numbers import read_numbers
+
+log = logging.getLogger(__name__)
+
+
+def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.Series, pd.Series]:
+    """Tz-naive datetime64[ns] (aware values via UTC); junk, out-of-range, future reported."""
+    values = table.column(column)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif is_numeric_dtype(values) and not is_bool_dtype(values) and not table.spec.date_format:
+        dates = _numeric_dates(table, column, values)
+        return _in_range(table, column, dates, reference), values.isna()
+    elif not is_datetime64_dtype(values):
+        text = _text(values)
+        numbers = None if table.spec.date_format else _numbers_only(text)
+        if numbers is not None:  # read as text: a blank or a bad cell elsewhere in the file
+            return _in_range(table, column, _numeric_dates(table, column, numbers), reference), (
+                text.isna()
+            )
+        return _in_range(table, column, _parse_dates(table, column, text), reference), text.isna()
+    return _in_range(table, column, values, reference), values.isna()
+
+
+def _numbers_only(text: pd.Series) -> pd.Series | None:
+    """The values as float64 when every one written is a plain number ('1719644044',
+    '20240131'), for the reading `_numeric_dates` gives a column of numbers; else None.
+
+    A file the fast reader gives up on (one blank in a column of integers, a '$1,234.00'
+    amount) is read as text, and Unix seconds must not then become 'not a date'."""
+    written = text.dropna()
+    if written.empty or not written.str.fullmatch(r"-?\d+(?:\.\d+)?").all():
+        return None
+    return pd.to_numeric(text.astype(object), errors="coerce").astype("float64")
+
+
+def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
+    """Numbers as dates, as logs and spreadsheets write them: whole YYYYMMDD numbers
+    (20240131), spreadsheet day serials (45322 is 2024-01-31; 1927-2173 is 1e4-1e5, in
+    seconds it would be January 1970), or Unix time in s, ms, µs or ns, the unit told by
+    the size of the typical value (a date of 1973-2286 in seconds is 1e8-1e10). Said in
+    a warning; a wrong reading shows as dates out of range."""
+    typical = float(values.abs().median()) if values.notna().any() else 0.0
+    n = int(values.notna().sum())
+    origin = table.spec.day_origin
+    if origin is not None:
+        far = values.abs() > MAX_DAY_NUMBER
+        if far.any():
+            what = f"day numbers beyond {MAX_DAY_NUMBER:,} (290 years from day_origin)"
+            table.flag("error", column, far, what, values)
+        return pd.Timestamp(origin) + pd.to_timedelta(values.mask(far), unit="D")
+    kind = number_date_kind(typical)
+    if kind == "serial":
+        table.warning(column, n, f"numbers read as spreadsheet day serials ({_rows(n)})")
+        return SPREADSHEET_EPOCH + pd.to_timedelta(values, unit="D")
+    if kind == "yyyymmdd":
+        whole = values.where(values % 1 == 0)  # 20240131.5 stays text and is not a date
+        days = whole.astype("Int64").astype("str").where(whole.notna(), values.astype("str"))
+        return _parse_dates(table, column, days.mask(values.isna()))
+    if n and kind == "none":
+        low, high = values.min(), values.max()
+        if _two_digit_years(values):
+            advice = (
+                "dates with two-digit years (YYMMDD)? set the table's date_format to "
+                f"'%y%m%d', which reads {high:.0f} as "
+                f"{pd.to_datetime(f'{high:06.0f}', format='%y%m%d'):%Y-%m-%d}"
+            )
+        else:
+            advice = (
+                "day numbers? set the table's day_origin to the date day 0 stands for, or map "
+                "a date column"
+            )
+        table.error(
+            column,
+            n,
+            f"numbers from {low:,.0f} to {high:,.0f} in {_rows(n)} are no dates (not YYYYMMDD, "
+            f"spreadsheet serials or Unix time): {advice}",
+        )
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    unit = next(u for size, u in _EPOCH_UNITS if typical < size)
+    if n:
+        table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")
+    return pd.to_datetime(values, unit=unit, errors="coerce")
+
+
+def _two_digit_years(values: pd.Series) -> bool:
+    """Whole numbers of up to six digits that all read as YYMMDD (the Czech bank PKDD'99
+    log's 930101): no day number, which `day_origin` would misread."""
+    whole = values.dropna()
+    if whole.empty or not ((whole % 1 == 0) & (whole >= 101) & (whole < 1e6)).all():
+        return False
+    text = whole.astype("int64").astype(str).str.zfill(6)
+    return bool(pd.to_datetime(text, format="%y%m%d", errors="coerce").notna().all())
+
+
+def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
+    """The format, of those `_date_formats` tries for the first value, that reads most of
+    `text` (the earlier on a tie: month first, as pandas guesses); and `text` read in it."""
+    best: tuple[int, str | None, pd.Series | None] = (-1, None, None)
+    for fmt in _date_formats(text.iloc[0]):
+        read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
+        if int(read.notna().sum()) > best[0]:
+            best = (int(read.notna().sum()), fmt, read)
+    return best[1], best[2]
+
+
+_TWO_DIGIT_YEARS = tuple(
+    f"{order.replace('-', sep)}{time}"
+    for order in ("%m-%d-%y", "%d-%m-%y", "%y-%m-%d")
+    for sep in ("/", "-", ".")
+    for time in ("", " %H:%M", " %H:%M:%S")
+)
+"""Dates with a two-digit year, which pandas never guesses: a retail export's
+'28/02/14'. Month first before day first, as pandas guesses on a tie; year first last."""
+
+
+def _date_formats(first: str) -> list[str]:
+    """pandas' guesses for `first`, month first then day first; without one, the
+    two-digit-year forms that read it (the values then decide among them)."""
+    guesses: list[str] = []
+    for dayfirst in (False, True):
+        with warnings.catch_warnings():  # pandas warns when a guess contradicts dayfirst
+            warnings.simplefilter("ignore", UserWarning)
+            fmt = guess_datetime_format(first, dayfirst=dayfirst)
+        if fmt is not None and fmt not in guesses:
+            guesses.append(fmt)
+    return guesses or [fmt for fmt in _TWO_DIGIT_YEARS if _reads(first, fmt)]
+
+
+def _reads(value: str, fmt: str) -> bool:
+    """`value` reads whole in `fmt`: one value sifts the forms before a column is read."""
+    try:
+        dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+_YEAR_MONTH_DAY = tuple(f"%Y{sep}%m{sep}%d" for sep in ("-", "/", ".", ""))
+"""Guessed formats that leave nothing to doubt: year, month, day in this order, whatever
+follows (Recurly's `2023-04-05 14:22:01 UTC` is no ISO 8601 but cannot be misread)."""
+
+
+def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
+    """The table's `date_format` when set; else ISO 8601 first, and other dates only in
+    one format guessed from the first misfit (`_guessed_dates`; named in a warning, and
+    `date_format` says otherwise, unless the guess reads year, month, day)."""
+    fixed = table.spec.date_format
+    parsed = pd.to_datetime(text, errors="coerce", format=fixed or "ISO8601", utc=True)
+    failed = parsed.isna() & text.notna()
+    fmt, retry = _guessed_dates(text[failed]) if failed.any() and not fixed else (None, None)
+    if fmt is not None:
+        parsed = parsed.where(~failed, retry)
+        read = failed & parsed.notna()
+        if read.any() and not fmt.startswith(_YEAR_MONTH_DAY):
+            what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
+            table.flag("warning", column, read, what, text)
+        failed = parsed.isna() & text.notna()
+    if fixed and failed.any():
+        what = f"not a date in {fixed}"
+        short = fixed.replace("%Y", "%y")
+        if (
+            short != fixed
+            and pd.to_datetime(text[failed], format=short, errors="coerce").notna().all()
+        ):
+            what += f" (two-digit years? date_format '{short}' reads them)"
+        table.flag("error", column, failed, what, text)
+    elif failed.any():
+        n = int(failed.sum())
+        table.error(
+            column,
+            n,
+            f"not a date in {_rows(n)}, e.g. {_example(text[failed])} (set date_format, "
+            "e.g. '%d/%m/%Y' for 28/02/2014)",
+        )
+    return parsed.dt.tz_localize(None)
+
+
+EPOCH = pd.Timestamp("1970-01-01")
+"""Activity times all on its day are epoch numbers read in the wrong unit, not a log."""
+
+
+def _in_range(table: _Table, column: str, values: pd.Series, reference: _Reference) -> pd.Series:
+    """Report dates pandas cannot hold (e.g. 9999-12-31) and dates after the reference day.
+
+    The min/max guards skip building row masks on clean data (0.5 s on 10M rows).
+    """
+    if values.min() < pd.Timestamp.min or values.max() > pd.Timestamp.max:
+        outside = (values < pd.Timestamp.min) | (values > pd.Timestamp.max)
+        what = "dates outside the years 1678-2261"
+        fixed = table.spec.date_format or ""
+        if "%Y" in fixed and values[outside].dt.year.nunique() > 1:  # not one 9999 placeholder
+            what += f" (two-digit years? date_format '{fixed.replace('%Y', '%y')}' reads them)"
+        table.flag("error", column, outside, what, values.dt.strftime("%Y-%m-%d"))
+        values = values.mask(outside)
+    values = values.astype("datetime64[ns]")
+    if column == "timestamp" and values.min() >= EPOCH and values.max() < EPOCH + DAY:
+        n = int(values.notna().sum())
+        table.error(
+            column,
+            n,
+            f"every time in {_rows(n)} falls on 1970-01-01: Unix time read in the wrong unit "
+            "before it reached this file (pd.to_datetime of milliseconds without unit='ms' "
+            "reads them as nanoseconds)? write the numbers themselves (their unit is told by "
+            "their size) or the real dates",
+        )
+        return values.mask(values.notna())  # no time known: said once, here
+    day, source = reference
+    end = pd.Timestamp(day) + DAY
+    if column not in FUTURE_COLUMNS and values.max() >= end:
+        late = values >= end
+        n, example = int(late.sum()), _as_read(table, column, values, late)
+        if column in table.spec.scheduled_after_extract:
+            table.warning(
+                column,
+                n,
+                f"{_rows(n)} dated after {day} ({source}), e.g. {example}: scheduled ends (a "
+                "plan cancelled at its period's end), no cancellation yet at any cutoff the "
+                "data allow: ignored",
+            )
+            table.drop(late)  # out of every feature and label, as if not yet written
+        elif column == "signup_date" and source == AS_OF_SOURCE:
+            _signed_up_after(table, late, f"{day} ({source}), e.g. {example}")
+        else:
+            table.error(column, n, f"dates after {day} ({source}) in {_rows(n)}, e.g. {example}")
+    return values
+
+
+def _signed_up_after(table: _Table, late: pd.Series, after: str) -> None:
+    """Customers signed up after an explicit `data.as_of` (the Czech bank's accounts table,
+    exported years after its transactions: 3,271 rows) are not yet customers at any cutoff,
+    as without `as_of` the inferred end leaves them out: said, and kept as read, so one
+    with purchases or usage before counts from those, as any customer does."""
+    n = int(table.column("customer_id")[late].nunique())
+    table.warning(
+        "signup_date",
+        int(late.sum()),
+        f"{_counted(n, 'customer')} signed up after {after}: not yet customers then, left "
+        "out unless active before",
+    )
+
+
+def _as_read(table: _Table, column: str, values: pd.Series, rows: pd.Series) -> str:
+    """The first flagged date as the file writes it and as it was read ('09/12/2018'
+    read as 2018-12-09): a format read the wrong way round shows itself."""
+    written = table.column(column)[rows].iloc[0]
+    read = f"{values[rows].iloc[0]:%Y-%m-%d}"
+    return read if isinstance(written, pd.Timestamp) else f"'{written}' read as {read}"
+
+
+def _numbers(
+    table: _Table, column: str, unknown: tuple[str, ...] = ()
+) -> tuple[pd.Series, pd.Series]:
+    """float64; blank text is missing, and so are the texts `unknown` (placeholders the
+    loader found, `_inferred_kind`); other text that is not a number is an error."""
+    values = table.column(column)
+    if unknown:
+        values = values.mask(_text(values).isin(unknown))
+    if is_numeric_dtype(values):
+        numbers = values.astype("float64")
+        return numbers, numbers.isna()
+    text = _text(values)
+    numbers, mark = read_numbers(text, table.spec.decimal)
+    junk = numbers.isna() & text.notna()
+    if junk.any():
+        commas = table.spec.decimal is None and text[junk].str.contains(",", regex=False).any()
+        hint = (
+            " (the table's decimal: '.' or ',' says which mark the numbers use)" if commas else ""
+        )
+        if column not in NUMBER_COLUMNS and not hint:  # an attribute declared numeric
+            texts = text[junk].value_counts().index[:3].tolist()
+            hint = (
+                f" (missing_values: {{{table.sources.get(column, column)}: {texts}}} reads "
+                "such text as unknown; or leave the kind out to read the column as categorical)"
+            )
+        table.flag("error", column, junk, f"not a number{hint}", text)
+    elif mark == "," and table.spec.decimal is None:
+        what = "numbers read with ',' as the decimal mark (set decimal if that is wrong)"
+        table.flag("warning", column, text.notna(), what, text)
+    return numbers, text.isna()

@@ -1,0 +1,397 @@
+"""The shared parts of reading tables: the table being read (`_Table`), the `Issue`s it
+collects, the reports `validate` returns, and the small helpers that word counts and
+examples in messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pyarrow as pa
+import python_calamine
+
+from features.contract import WHOLE_FLOAT, TableSpec
+from features.encodings import UTF8, Decoding
+from features.levels import likely_meant
+from features.workbooks import Sheets
+
+TIMESTAMP_COLUMNS = frozenset(
+    {"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until"}
+)
+
+
+FUTURE_COLUMNS = frozenset({"paid_until"})
+"""Dates that may lie after the extract date (a year paid ahead ends next year)."""
+
+
+NUMBER_COLUMNS = frozenset(
+    {
+        "amount",
+        "unit_price",
+        "quantity",
+        "discount",
+        "list_price",
+        "satisfaction",
+        "wallet",
+        "value",
+    }
+)
+
+
+TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
+
+
+DERIVED_COLUMNS = frozenset({"returned_at"})
+"""Columns the loader adds (`_match_returns`), not read from the file."""
+
+
+SINCE_ALWAYS = pd.Timestamp("1678-01-01")
+"""The time of a dated customers row without one: the earliest a table holds."""
+
+
+MAX_MISSING_AMOUNT_SHARE = 0.05
+"""Above this share of missing amounts the transactions are unusable; below, rows are dropped."""
+
+
+MOSTLY_BLANK_PAID_UNTIL = 0.5
+"""Above this share of blank paid-until dates the column is likely no payment log's: a
+SaaS subscriptions table's `end_date`, 90.3% blank, passed validate without a word."""
+
+
+MAX_NEGATIVE_AMOUNT_SHARE = 0.10
+"""Up to this share, negative amounts are returns or refunds (a retail log has a few
+percent): not purchases, so those rows are dropped with a warning. Above it the amounts
+are unusable as they are (a sign convention, a wrong column): an error."""
+
+
+_CSV_SUFFIXES = tuple(
+    f"{stem}{gz}" for stem in (".csv", ".tsv", ".tab", ".txt", ".data") for gz in ("", ".gz")
+)
+"""Delimited text, whatever the extension says of the delimiter: it is told by the header
+line (the KDD Cup's Orange extract is a tab-separated `.data`). A file of any other name
+no reader claims is read as such too when it begins as text (`_format`)."""
+
+
+MAX_DAY_NUMBER = 106_000
+"""Day numbers further from `day_origin` than this leave the dates pandas can hold."""
+
+
+BLANKS = r"\s+"
+"""The separator of columns aligned with runs of spaces (pandas reads it as any blanks)."""
+
+
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
+
+
+_JSON_HEAD_LINES = 1000
+"""The first lines checked to be JSON objects before the whole file is parsed."""
+
+
+_READ_ERRORS = (OSError, ValueError, EOFError, pa.ArrowException, python_calamine.CalamineError)
+
+
+_INTEGER_TEXT = r"-?(?:0|[1-9]\d{0,17})(?:\.0+)?"
+"""Ids that survive a round trip through int64 unchanged (no leading zeros, no '+'), also
+when written as whole floats (`_whole`)."""
+
+
+_WHOLE_FLOAT = rf"^{WHOLE_FLOAT.pattern}$"
+
+
+_EPOCH_UNITS = ((1e11, "s"), (1e14, "ms"), (1e17, "us"), (float("inf"), "ns"))
+
+
+_TIME_STEPS_NS = (86_400 * 10**9, 10**9, 10**6, 10**3, 1)
+
+
+_YAML_BOOLS = {
+    **dict.fromkeys(("true", "yes", "y", "on", "1"), "true"),
+    **dict.fromkeys(("false", "no", "n", "off", "0"), "false"),
+}
+"""YAML reads `positive: yes` as True, so a bool positive must match the words YAML accepts."""
+
+
+_Reference = tuple[dt.date, str]
+"""The day no timestamp may come after, and where it came from (named in the message)."""
+
+
+class DataError(ValueError):
+    """Input data that cannot be used: one line per problem, naming file, column and rows."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one table; `column` is the user's column name, `rows` how many rows."""
+
+    level: Literal["error", "warning"]
+    table: str
+    path: Path
+    column: str | None
+    rows: int
+    message: str
+    joined_onto: Path | None = None
+    """For a column a `lookup` brings, the table's own file its rows join onto (`path` is
+    the lookup's file: IBM Telco's City was said to be in its services workbook)."""
+
+    def __str__(self) -> str:
+        return self.said()
+
+    def said(self, *, as_table: bool = False) -> str:
+        """The one line for a user; `as_table` names the table too, for a file read as
+        two tables (a log's events and its cancellations) whose lines would otherwise
+        tell the same column twice with different counts."""
+        path = f"{self.path} (as {self.table})" if as_table else str(self.path)
+        if self.joined_onto is not None:
+            path += f" (joined onto {self.joined_onto.name})"
+        where = path if self.column is None else f"{path}, column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+def _files_of_two_tables(issues: list[Issue]) -> set[Path]:
+    """The files whose issues come from more than one table."""
+    tables: dict[Path, set[str]] = {}
+    for issue in issues:
+        tables.setdefault(issue.path, set()).add(issue.table)
+    return {path for path, names in tables.items() if len(names) > 1}
+
+
+@dataclass(frozen=True)
+class LabelCounts:
+    """A label column's values as the file writes them, with their rows."""
+
+    column: str
+    positive: str
+    """The value read as churned, as the file writes it."""
+    counts: dict[str, int]
+    """The two labelled values' rows."""
+    unlabelled: dict[str, int] = field(default_factory=dict)
+    """The rows of values `label.unlabelled` names: scored, not trained on."""
+
+    @property
+    def churned(self) -> int:
+        return self.counts.get(self.positive, 0)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    """What was loaded, for the validation report; `path` is None for derived customers."""
+
+    name: str
+    path: Path | None
+    rows: int
+    customers: int
+    date_min: pd.Timestamp | None
+    date_max: pd.Timestamp | None
+    missing_rates: dict[str, float]
+    labels: LabelCounts | None = None
+    """The label column's values (a customers table with a label)."""
+    derived_from: tuple[str, ...] = ()
+    """The tables derived customers were found in (`transactions`, `events`)."""
+
+
+@dataclass
+class ValidationReport:
+    """Everything found while loading: a summary per table and every issue."""
+
+    tables: list[TableSummary] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.level == "warning"]
+
+    def raise_for_errors(self) -> None:
+        """Raise one DataError listing every error, one per line."""
+        if self.errors:
+            shared = _files_of_two_tables(self.errors)
+            lines = [issue.said(as_table=issue.path in shared) for issue in self.errors]
+            raise DataError("\n".join(lines))
+
+
+@dataclass
+class _Table:
+    """One table while it is checked: its file, its column names there, what is clean so far."""
+
+    name: str
+    path: Path
+    spec: TableSpec
+    sources: dict[str, str]
+    report: ValidationReport
+    raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    clean: dict[str, pd.Series] = field(default_factory=dict)
+    dropped: pd.Series | None = None
+    missing: dict[str, pd.Series] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    placeholders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per attribute inferred numeric, the texts in it read as unknown (`_inferred_kind`)."""
+    history: pd.DataFrame | None = None
+    """A customers log's attributes by time (`_attribute_history`)."""
+    carried_missing: dict[str, float] = field(default_factory=dict)
+    """Each attribute an activity table carries, its share of blank rows: no column of
+    the loaded table, but of the file the report describes (`_carried_apart`)."""
+    separator: str = ","
+    """A CSV file's, told by its header (`_separator`)."""
+    lines_above: int = 0
+    """A CSV file's lines above its header: a title, skipped (`_csv_header`)."""
+    sheets: Sheets | None = None
+    """A workbook's sheets holding the table (`workbooks.choose`)."""
+    decoding: Decoding = UTF8
+    """A text file's encoding (`_text_decoding`)."""
+    numbered: bool = False
+    """Whether the rows were numbered as the customers' ids (`_supplied_columns`)."""
+    header: list[str] = field(default_factory=list)
+    """The file's columns as read: a customers file's are the keys a posted customer may
+    carry, the model's attributes and the columns it does not read."""
+    model_attributes: frozenset[str] = frozenset()
+    """Attributes a model to score reads: never left out as no attribute (`validate`)."""
+    labels: LabelCounts | None = None
+    """The label column's values, when it has two (`_label`)."""
+    looked_up: dict[str, Path] = field(default_factory=dict)
+    """The file each column a `lookup` joined comes from (`_joined`)."""
+
+    @property
+    def unread(self) -> tuple[str, ...]:
+        """The file's columns the config does not read (RetailRocket's itemid beside its
+        events): rows alike in every column read may differ in them."""
+        read = set(self.sources.values())
+        return tuple(c for c in self.header if c not in read)
+
+    def column(self, canonical: str) -> pd.Series:
+        return self.raw[self.sources[canonical]]
+
+    def error(self, column: str | None, rows: int, message: str) -> None:
+        self._add("error", column, rows, message)
+
+    def warning(self, column: str | None, rows: int, message: str) -> None:
+        self._add("warning", column, rows, message)
+
+    def _add(
+        self, level: Literal["error", "warning"], column: str | None, rows: int, msg: str
+    ) -> None:
+        source = None if column is None else self.sources.get(column, column)
+        looked_up = self.looked_up.get(source) if source is not None else None
+        path, onto = (self.path, None) if looked_up is None else (looked_up, self.path)
+        self.report.issues.append(Issue(level, self.name, path, source, int(rows), msg, onto))
+
+    def flag(
+        self,
+        level: Literal["error", "warning"],
+        column: str,
+        rows: pd.Series,
+        what: str,
+        examples: pd.Series | None = None,
+    ) -> None:
+        """Report the rows where `rows` is True as '<what> in N rows, e.g. <first example>'."""
+        n = int(rows.sum())
+        example = "" if examples is None else f", e.g. {_example(examples[rows])}"
+        self._add(level, column, n, f"{what} in {_rows(n)}{example}")
+
+    def drop(self, rows: pd.Series) -> None:
+        """Leave these rows out of the result (they were reported, or are to be ignored)."""
+        self.dropped = rows if self.dropped is None else (self.dropped | rows)
+
+    def finish(self) -> pd.DataFrame:
+        """The clean frame without dropped rows; lets go of the raw columns to save memory."""
+        frame = pd.DataFrame(self.clean, copy=False)  # the columns are ours: no copy
+        self.raw, self.clean = pd.DataFrame(), {}
+        return frame if self.dropped is None else frame.loc[~self.dropped]
+
+
+AS_OF_SOURCE = "data.as_of"
+
+
+def _with_latest(customers: pd.DataFrame, history: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The customers table with each carried attribute's latest known value: what the
+    customer is now, as a customers table says it (features read it as of each cutoff)."""
+    columns = {}
+    for name in names:
+        known = history.loc[history[name].notna(), ["customer_id", name]]
+        by_id = known.drop_duplicates("customer_id", keep="last").set_index("customer_id")[name]
+        columns[name] = by_id.reindex(customers["customer_id"]).set_axis(customers.index)
+    return customers.assign(**columns)
+
+
+def _values_meant(wanted: Iterable[object], column: pd.Series) -> str:
+    """' (did you mean ...?)' for configured values the column lacks but nearly holds
+    ('Cancellation Confirmed' for 'Cancellation Confirmation', 'thumbs down' for 'Thumbs
+    Down'), else ''."""
+    held = _text(column).dropna().unique().tolist()
+    pairs = [(str(v), likely_meant(str(v), held)) for v in wanted]
+    said = [f"{meant!r} for {value!r}" for value, meant in pairs if meant and meant != value]
+    return f" (did you mean {', '.join(said)}?)" if said else ""
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Values as pandas strings without surrounding whitespace; blanks become missing."""
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("str")
+    values = values.str.strip()
+    return values.mask(values == "")
+
+
+def _rows(n: int) -> str:
+    return _counted(n, "row")
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _example(values: pd.Series) -> str:
+    """The first value, quoted when text, as a date when a midnight timestamp."""
+    value = values.iloc[0]
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return f"{value:%Y-%m-%d}"
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _counts(counts: pd.Series) -> str:
+    return ", ".join(f"'{value}' ({n:,})" for value, n in counts.head(5).items())
+
+
+def _whole(ids: pd.Series) -> pd.Series:
+    """'13085.0' -> '13085': an integer id written as a float (a CSV exported from a frame
+    whose blanks made the id column float) is the same customer as '13085' elsewhere."""
+    if not ids.str.contains(".", regex=False).any():
+        return ids
+    return ids.str.replace(_WHOLE_FLOAT, r"\1", regex=True)
+
+
+def unmatched(
+    key: str,
+    names: Iterable[str],
+    known: Collection[str],
+    columns: Collection[str],
+    *,
+    noun: str = "attribute",
+) -> str | None:
+    """'<key> names no <noun>: ...' for `names` none of `known` holds, each with the
+    one it likely meant, or said to be one of the file's `columns` left out of the
+    attributes; None when all are known."""
+    said = []
+    for name in names:
+        if name in known:
+            continue
+        if name in columns:
+            said.append(f"{name} (a column left out of the attributes)")
+        elif (meant := likely_meant(name, known)) is not None:
+            said.append(f"{name} (did you mean {meant!r}?)")
+        else:
+            said.append(name)
+    return f"{key} names no {noun}: {', '.join(said)}" if said else None
