@@ -123,6 +123,14 @@ class LookupSpec(_Strict):
         return self
 
 
+OPTIONS_NOT_COLUMNS = {
+    "label": "the label is set beside `columns`, not in it: "
+    "label: {column: <its column>, positive: <the churned value>}",
+    "attributes": "attributes are listed beside `columns`, not in it: attributes: [<column>, ...]",
+}
+"""Table options a user may write as a column mapping, and where each goes instead."""
+
+
 class TableSpec(_Strict):
     """One input table: a file (delimited text, Parquet, JSON lines or a workbook) and its
     column mapping (canonical -> user)."""
@@ -208,8 +216,10 @@ class TableSpec(_Strict):
         known = set(self.required_columns) | set(self.optional_columns)
         unknown = sorted(set(self.columns) - known)
         if unknown:
+            hints = [OPTIONS_NOT_COLUMNS[name] for name in unknown if name in OPTIONS_NOT_COLUMNS]
             raise ValueError(
                 f"unknown canonical column(s) {unknown}; expected some of {sorted(known)}"
+                + "".join(f"; {hint}" for hint in hints)
             )
         names = self.column_names or []
         repeated = sorted({n for n in names if names.count(n) > 1})

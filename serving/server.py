@@ -65,17 +65,28 @@ def listening_socket(family: int, address: tuple, backlog: int) -> socket.socket
     return sock
 
 
-def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener]:
-    """Bind (not listen) host:port for the supervisor, and the recipe for its workers;
-    ServingError when the address cannot be had (taken, or not this machine's)."""
+def require_free(host: str, port: int) -> None:
+    """ServingError when host:port cannot be had (taken, or not this machine's), before
+    the model loads: uvicorn binds only after its startup, and another server's
+    SO_REUSEPORT socket would let ours bind beside it and share its connections."""
     try:
         family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        held = reuse_port_socket(family, address)
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
     except OSError as error:
         raise ServingError(
             f"cannot listen on {host}:{port} ({error.strerror or error}); "
             "pick another --port or stop what is using it"
         ) from None
+
+
+def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener]:
+    """Bind (not listen) host:port for the supervisor, and the recipe for its workers;
+    ServingError when the address cannot be had (`require_free`)."""
+    require_free(host, port)
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    held = reuse_port_socket(family, address)
     return held, Listener(family, held.getsockname(), backlog)
 
 
@@ -106,6 +117,7 @@ def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> 
         "timeout_worker_healthcheck": WORKER_HEALTHCHECK_S,
     }
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
+        require_free(host, port)
         uvicorn.run(APP, **options, access_log=access_log)
         return
     config = uvicorn.Config(APP, **options, access_log=access_log)

@@ -57,6 +57,11 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "unknown canonical column(s) ['amount_usd']",
         ),
         (
+            "name: t\ndata:\n  customers:\n"
+            "    {path: c.csv, columns: {customer_id: id, label: churn}}\n",
+            "the label is set beside `columns`, not in it: label: {column: <its column>, positive:",
+        ),
+        (
             "name: t\ndata:\n  customers: {path: c.csv}\nchurn: {definition: cancellation}\n",
             "needs `data.cancellations`",
         ),

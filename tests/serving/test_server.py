@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from serving import server
 from serving.batch import ServingError
 from serving.live import score_history
 from serving.schemas import ScoreOut
@@ -97,6 +98,32 @@ def test_the_supervisor_fails_early_when_the_port_is_taken():
     try:
         with pytest.raises(ServingError, match=r"cannot listen on 127\.0\.0\.1"):
             reserve("127.0.0.1", taken.getsockname()[1], backlog=16)
+    finally:
+        taken.close()
+
+
+def test_a_port_another_server_shares_by_reuse_port_is_taken_too():
+    """Another `churn serve --workers` holds its port with SO_REUSEPORT, which would let a
+    second server's socket bind beside it and take half its connections."""
+    other, recipe = reserve("127.0.0.1", 0, backlog=16)
+    its_worker = _worker_socket(recipe)  # listening
+    try:
+        with pytest.raises(ServingError, match="pick another --port"):
+            reserve("127.0.0.1", other.getsockname()[1], backlog=16)
+    finally:
+        its_worker.close()
+        other.close()
+
+
+def test_one_worker_fails_before_loading_anything_when_the_port_is_taken(monkeypatch):
+    """uvicorn binds after the app's startup: the model loaded, then `[Errno 98]`."""
+    monkeypatch.setattr(server.uvicorn, "run", lambda *a, **k: pytest.fail("uvicorn started"))
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        with pytest.raises(ServingError, match=r"cannot listen on 127\.0\.0\.1:\d+ \(Address"):
+            server.run(host="127.0.0.1", port=taken.getsockname()[1], workers=1)
     finally:
         taken.close()
 
