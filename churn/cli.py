@@ -60,8 +60,11 @@ def _quiet_libraries() -> None:
         ours.propagate = False
 
 
-def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn the project's user-facing errors into one red line and exit code 2."""
+@functools.cache
+def _user_error_types() -> tuple[type[Exception], ...]:
+    """The project's user-facing errors, imported when one is raised, not when the CLI
+    loads: their modules pull in mlflow, xgboost and scikit-learn, seconds that `--help`,
+    `churn worklist` and `churn batches` would otherwise wait for."""
     from features.contract import ConfigError
     from features.sources import DataError
     from serving.batch import ServingError
@@ -70,7 +73,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     from training.dataset import PlanError
     from training.promote import PromotionError
 
-    errors = (
+    return (
         ConfigError,
         DataError,
         PlanError,
@@ -81,11 +84,17 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         StoreError,
     )
 
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn the project's user-facing errors into one red line and exit code 2."""
+
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except errors as exc:
+        except Exception as exc:
+            if not isinstance(exc, _user_error_types()):
+                raise
             make_console(stderr=True).print(
                 f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
             )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from churn.console import make_console
-from features.build import FeatureFrame
 from features.registry import FeatureSpec, money_text, probability_text
+
+if TYPE_CHECKING:
+    from features.build import FeatureFrame  # its import pulls in xgboost: not for a worklist
 
 HEADLINE_FEATURES = (
     "days_since_last_purchase",

@@ -1,5 +1,6 @@
 """The `churn` command as a user meets it: help, exit codes, one-line errors, no debris."""
 
+import ast
 import subprocess
 import sys
 
@@ -319,3 +320,16 @@ def test_a_risk_change_is_cut_not_rounded_to_the_ten_points_score_counts():
     assert _risk(SimpleNamespace(probability=0.64, probability_change=0.098)) == "64% (+9.8 pts)"
     assert _risk(SimpleNamespace(probability=0.2, probability_change=-0.2345)) == "20% (-23.4 pts)"
     assert _risk(SimpleNamespace(probability=0.2, probability_change=None)) == "20%"
+
+
+def test_the_cli_loads_without_mlflow_xgboost_or_scikit_learn():
+    """`churn --help`, `churn worklist` and `churn batches` need none of them: loading
+    them first took seconds (a worklist waited 4-7 s); the commands that do import them."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, churn.cli; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    modules = set(ast.literal_eval(loaded))
+    assert not modules & {"mlflow", "xgboost", "sklearn", "shap"}
