@@ -130,6 +130,8 @@ def _lines(
     if "discount" in frame:
         # a discount of either sign: dunnhumby's RETAIL_DISC writes -0.60 off the price
         columns["discounted"] = (nan_to_zero(numbers(frame["discount"])) != 0) * 1.0
+    if "margin" in frame:  # a blank margin earns nothing, as a blank amount spends nothing
+        columns["margin"] = nan_to_zero(numbers(frame["margin"]))
     if "paid_until" in frame:
         columns["paid_until_day"] = to_days(frame["paid_until"])
     tiebreak = None

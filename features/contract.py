@@ -406,7 +406,7 @@ class ActivitySpec(TableSpec):
 PURCHASE_COLUMNS = frozenset({"quantity", "category", "discount", "list_price", "unit_price"})
 """What a purchase has and a subscription's payment lacks: a basket of products."""
 
-MONEY_COLUMNS = ("amount", "discount")
+MONEY_COLUMNS = ("amount", "discount", "margin")
 """The loaded transactions' money columns (a unit or list price is read into these)."""
 
 
@@ -423,8 +423,12 @@ class TransactionsSpec(ActivitySpec):
         "order_id",
         "unit_price",
         "paid_until",
+        "margin",
     )
-    """`paid_until`: the end of the period a payment pays for (a subscription's
+    """`margin`: what the line earned after its costs (a retailer's `Profit`), of either
+    sign; with it a customer's value is the margin they bring, not their revenue, and one
+    who costs more than they bring is `below_zero` (DOMAIN.md's value tiers).
+    `paid_until`: the end of the period a payment pays for (a subscription's
     membership expiry date); the `expiry` churn definition reads it. `list_price`: the
     price before any discount (a plan's list price beside what was paid); the discount is
     what the line paid below it."""
@@ -437,7 +441,8 @@ class TransactionsSpec(ActivitySpec):
     when they carry `paid_until`, or when churn is a cancellation and they carry nothing
     of a purchase (`PURCHASE_COLUMNS`): a billing export's invoices (`RunConfig.payments`)."""
     money_scale: float = Field(default=1.0, gt=0)
-    """What one unit of the money columns (amount, unit_price, discount, list_price) is
+    """What one unit of the money columns (amount, unit_price, discount, list_price,
+    margin) is
     worth in the currency reasons and values show: 0.01 for amounts in cents, as Stripe
     and most billing systems write them ("spent 1,425,600" was $14,256). A live request
     posts amounts as the data write them and is scaled alike."""

@@ -84,8 +84,33 @@ SPECS = [
 ]
 
 
+MARGIN_SPECS = [
+    FeatureSpec(
+        "margin_365d",
+        "float",
+        Mechanism.FREQUENCY_MONETARY,
+        "What the lines of the 365 days up to the cutoff earned after their costs (a mapped "
+        "`margin`): a customer's current value, of either sign.",
+        "margin {margin_365d!v:,.0f} in the last 365 days",
+        reach_days=365,
+    ),
+    FeatureSpec(
+        "margin_total",
+        "float",
+        Mechanism.FREQUENCY_MONETARY,
+        "What all their lines earned after costs up to the cutoff: the historical value.",
+        "lifetime margin {margin_total!v:,.0f}",
+    ),
+]
+"""Only where the transactions map `margin`: spend says what a customer buys, margin
+what they are worth (DOMAIN.md: some cost more to serve than they bring)."""
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
-    return SPECS if ctx.orders is not None else []
+    if ctx.orders is None:
+        return []
+    assert ctx.lines is not None
+    return SPECS + MARGIN_SPECS if "margin" in ctx.lines.values else SPECS
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
@@ -103,17 +128,20 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         columns["orders_90d"], columns["orders_total"] * 90.0 / active_days
     )
     columns["spend_total"] = lines.total(lines.known(cutoff_day), "amount")
+    if "margin" in lines.values:
+        columns["margin_365d"] = lines.total(lines.window(cutoff_day, 365), "margin")
+        columns["margin_total"] = lines.total(lines.known(cutoff_day), "margin")
     return columns
 
 
-def year_spend(features: Mapping[str, Any]) -> np.ndarray:
-    """`spend_365d` as a customer's current value (0 without spend); where that year
-    reaches before the data (unknown, `FeatureSpec.reach_days`), the spend the data hold
-    (`spend_total`, all inside that year): on four months of baskets a customer is worth
-    what they spent in them, not nothing."""
-    year = numbers(features["spend_365d"])
-    if "spend_total" in features:
-        year = np.where(np.isnan(year), numbers(features["spend_total"]), year)
+def year_spend(features: Mapping[str, Any], money: str = "spend") -> np.ndarray:
+    """`spend_365d` (or `margin_365d`) as a customer's current value (0 without lines);
+    where that year reaches before the data (unknown, `FeatureSpec.reach_days`), the
+    total the data hold (`spend_total`, all inside that year): on four months of baskets
+    a customer is worth what they spent in them, not nothing."""
+    year = numbers(features[f"{money}_365d"])
+    if f"{money}_total" in features:
+        year = np.where(np.isnan(year), numbers(features[f"{money}_total"]), year)
     return nan_to_zero(year)
 
 

@@ -86,7 +86,7 @@ from serving.scorer import Loaded
 TIER_MIN_CUSTOMERS = 20
 """Fewer posted customers than this: no tiers (see the module docstring)."""
 TIME_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until"})
-NUMBER_COLUMNS = frozenset({"amount", "discount", "satisfaction", "quantity"})
+NUMBER_COLUMNS = frozenset({"amount", "discount", "margin", "satisfaction", "quantity"})
 ROW_MODELS = {
     "transactions": TransactionIn,
     "interactions": InteractionIn,
@@ -349,6 +349,7 @@ READ_FIELDS = (
         "discount share",
         "never discounted",
     ),
+    ReadField("transactions", ("margin",), ("margin_",), "margin and value", "earning nothing"),
     ReadField("events", ("quantity",), ("quantity_",), "usage quantities", "none used"),
 )
 

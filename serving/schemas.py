@@ -311,6 +311,12 @@ class TransactionIn(_In):
         description="The price before any discount, for a model whose data map "
         "`list_price`: the discount is what the line paid below it, as the loader reads.",
     )
+    margin: float | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="What the line earned after its costs, of either sign, for a model whose "
+        "data map `margin`: the customer's value is then their margin, not their spend.",
+    )
     order_id: str | None = Field(default=None, max_length=128)
     paid_until: Stamp | None = Field(
         default=None, description="The end of the period the payment pays for (subscriptions)."

@@ -176,7 +176,7 @@ def _scored(fitted: Fitted, rows: pd.DataFrame, data: LabelledSet) -> pd.DataFra
 
 
 def _value_columns(rows: pd.DataFrame) -> list[str]:
-    return [c for c in ("spend_365d", "spend_total") if c in rows]
+    return [c for c in ("spend_365d", "spend_total", "margin_365d", "margin_total") if c in rows]
 
 
 def _require_rows(
@@ -489,12 +489,15 @@ def run_protocol(tables: Tables, config: RunConfig) -> Outcome:
 
 def value_source(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> str:
     """Where a saved customer's value comes from: 'configured' (a constant), 'value
-    column', 'spend' (last year's: the current value if behaviour stays as it is), or
-    'none' (a usage log: each save counts 1, and the report prints no profit)."""
+    column', 'margin' (last year's, where the transactions map one: what a save earns),
+    'spend' (last year's: the current value if behaviour stays as it is), or 'none' (a
+    usage log: each save counts 1, and the report prints no profit)."""
     if config.profit.value_per_customer is not None:
         return "configured"
     if "value" in tables.customers:
         return "value column"
+    if "margin_365d" in rows:
+        return "margin"
     return "spend" if "spend_365d" in rows else "none"
 
 
@@ -507,6 +510,6 @@ def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarra
     if source == "value column":
         lookup = tables.customers.set_index("customer_id")["value"]
         return rows["customer_id"].map(lookup).to_numpy(dtype=np.float64, na_value=np.nan)
-    if source == "spend":
-        return year_spend(rows)
+    if source in ("spend", "margin"):
+        return year_spend(rows, source)
     return np.ones(len(rows))

@@ -36,6 +36,7 @@ NUMBER_COLUMNS = frozenset(
         "quantity",
         "discount",
         "list_price",
+        "margin",
         "satisfaction",
         "wallet",
         "value",

@@ -28,7 +28,7 @@ from features.tables import Tables
 from serving import live
 from serving.history import history_item
 from serving.live import naive
-from serving.ranking import TIERS, TierReference
+from serving.ranking import TIERS, Rules, TierReference, customer_value, value_tier
 from serving.schemas import MAX_CUSTOMERS, CustomerHistoryIn, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
@@ -1834,3 +1834,64 @@ def test_a_blank_filled_at_its_median_is_the_median_to_the_wallet_too(loaded, hi
     frames = [model.features(live.to_tables([c], model), when) for c in (blank, typical)]
     np.testing.assert_allclose(frames[0]["wallet_365d"], frames[1]["wallet_365d"])
     assert np.isnan(frames[0][name].iloc[0])  # the blank itself stays, for notes and reasons
+
+
+def test_a_posted_margin_reads_as_the_loader_reads_it_and_sets_the_value(tmp_path):
+    """Superstore's `Profit` mapped as `margin`: the features and value read it from the
+    file and from a live post alike, a returned line's margin stops counting with it, and
+    a customer whose lines lose money is worth less than nothing."""
+    lines = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c1", "c1"],
+            "timestamp": ["2015-06-01", "2016-11-01", "2016-12-01", "2016-12-05"],
+            "amount": [300.0, 80.0, 50.0, -50.0],  # the last returns the third
+            "margin": [30.0, -45.0, 10.0, -10.0],
+        }
+    )
+    lines.to_csv(tmp_path / "p.csv", index=False)
+    mapped = {"path": "p.csv", "columns": {"margin": "margin"}}
+    config = tmp_path / "churn.yaml"
+    config.write_text(
+        yaml.safe_dump({"name": "t", "data": {"as_of": "2017-01-31", "transactions": mapped}})
+    )
+    cutoff = pd.Timestamp("2016-12-31")
+    batch = build_columns(load_tables(load_config(config)), cutoff=cutoff)
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=load_config(config).data),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={"data_start": "2015-01-01"},
+    )
+    member = CustomerHistoryIn.model_validate(
+        {"customer_id": "c1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
+    )
+    posted = build_columns(live.to_tables([member], model), cutoff=cutoff)
+    assert batch["margin_365d"].tolist() == [-45.0]  # the returned line is gone
+    assert batch["margin_total"].tolist() == [-15.0]  # 30 - 45
+    for name in ("margin_365d", "margin_total", "spend_365d"):
+        assert posted[name].tolist() == batch[name].tolist(), name
+    value = customer_value(batch, Rules())
+    assert value.tolist() == [pytest.approx(-45.0 + 0.2 * 30.0)]  # a fifth of the year before
+    assert value_tier(batch, value, Rules()).tolist() == ["below_zero"]
+    assert live.unposted_fields(
+        [
+            CustomerHistoryIn.model_validate(
+                {"customer_id": "c2", "transactions": [{"timestamp": "2016-12-01", "amount": 5.0}]}
+            )
+        ],
+        SimpleNamespace(config=model.config, layout=SimpleNamespace(names=list(batch))),
+    ) == [
+        "transactions of customer(s) c2 carry no margin, which the model's margin and value "
+        "read: scored as earning nothing"
+    ]
+
+
+def test_without_a_margin_mapped_there_are_no_margin_features():
+    tables = Tables(
+        customers=pd.DataFrame({"customer_id": [1]}),
+        transactions=pd.DataFrame(
+            {"customer_id": [1], "timestamp": [pd.Timestamp("2016-12-01")], "amount": [5.0]}
+        ),
+    )
+    columns = build_columns(tables, cutoff=pd.Timestamp("2016-12-31"))
+    assert not [name for name in columns if name.startswith("margin_")]
