@@ -2131,6 +2131,28 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     assert sorted(tables.events["timestamp"].dt.month) == [2, 2, 6, 7]
 
 
+def test_a_wrong_date_format_is_told_the_format_that_reads_the_dates(tmp_path):
+    """Superstore's '13/01/19' under date_format '%m/%d/%y' was 'not a date' in 6,064
+    rows, where the loader's own guess, without date_format, reads every date right: the
+    error names that format, or says to remove date_format when the dates are ISO 8601."""
+    days = ["03/01/19", "13/01/19", "28/02/19", "01/07/19"]
+    events = events_frame().assign(timestamp=days)
+    wrong = {"events": {"date_format": "%m/%d/%y"}}
+    issue = only_error(check(tmp_path, events=events, specs=wrong)[1])
+    assert_located(issue, file="events.csv", column="timestamp", rows=2)
+    assert issue.message == (
+        "not a date in %m/%d/%y in 2 rows, e.g. '13/01/19': '%d/%m/%y' reads every date of "
+        "the column ('13/01/19' as 2019-01-13): set date_format to it, or remove date_format "
+        "and the loader guesses it"
+    )
+    iso = {"events": {"date_format": "%d/%m/%Y"}}
+    issue = only_error(check(tmp_path, specs=iso)[1])
+    assert issue.message.endswith(": every date of the column is ISO 8601: remove date_format")
+    junk = events.assign(timestamp=[*days[:3], "soon"])
+    issue = only_error(check(tmp_path, events=junk, specs=wrong)[1])
+    assert issue.message == "not a date in %m/%d/%y in 3 rows, e.g. '13/01/19'"
+
+
 def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_values(tmp_path):
     """A retail export writes '28/02/14', which pandas' guess never reads: the two-digit
     year forms are tried, the values decide day or month first, named in the warning."""

@@ -185,7 +185,12 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
             table.flag("warning", column, read, what, text)
         failed = parsed.isna() & text.notna()
-    if fixed and failed.any():
+    if fixed and failed.any() and (hint := _reading_hint(text, text[failed])) is not None:
+        n = int(failed.sum())
+        table.error(
+            column, n, f"not a date in {fixed} in {_rows(n)}, e.g. {_example(text[failed])}: {hint}"
+        )
+    elif fixed and failed.any():
         what = f"not a date in {fixed}"
         short = fixed.replace("%Y", "%y")
         if (
@@ -203,6 +208,29 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             "e.g. '%d/%m/%Y' for 28/02/2014)",
         )
     return parsed.dt.tz_localize(None)
+
+
+def _reading_hint(text: pd.Series, misread: pd.Series) -> str | None:
+    """What reads every date of a column a wrong `date_format` misreads (`misread`), as
+    the loader reads it without one (ISO 8601, else one guessed format): that format,
+    when it alone reads them all, else the advice to leave `date_format` out; None when
+    neither reads them all. Superstore's '13/01/19' under '%m/%d/%y' was 'not a date' in
+    6,064 rows, and nothing said that no date_format at all reads it right."""
+    written = text.dropna()
+    iso = pd.to_datetime(written, errors="coerce", format="ISO8601", utc=True)
+    if iso.notna().all():
+        return "every date of the column is ISO 8601: remove date_format"
+    fmt, guessed = _guessed_dates(written[iso.isna()])
+    if fmt is None or guessed is None or guessed.isna().any():
+        return None
+    if iso.notna().any():
+        return f"without date_format every date of the column reads (ISO 8601, else {fmt})"
+    example = misread.iloc[0]
+    return (
+        f"'{fmt}' reads every date of the column ({example!r} as "
+        f"{pd.to_datetime(example, format=fmt):%Y-%m-%d}): set date_format to it, or remove "
+        "date_format and the loader guesses it"
+    )
 
 
 EPOCH = pd.Timestamp("1970-01-01")
