@@ -1145,6 +1145,29 @@ def test_small_numbers_are_no_dates_unless_a_day_origin_says_so(tmp_path):
     assert days[0] == pd.Timestamp("2023-01-02") and days[-1] == pd.Timestamp("2024-12-12")
 
 
+def test_a_day_origin_on_unix_times_or_yyyymmdd_is_told_to_go(tmp_path):
+    """A wrong day_origin on a Sparkify log's Unix seconds said 'day numbers beyond
+    106,000' and no more: the error says what the numbers read as without it."""
+    seconds = [1538367702, 1538380000, 1538400000, 1538500000]
+    origin = {"events": {"day_origin": "2018-01-01"}}
+    issue = only_error(
+        check(tmp_path, events=events_frame().assign(timestamp=seconds), specs=origin)[1]
+    )
+    assert_located(issue, file="events.csv", column="timestamp", rows=4)
+    assert issue.message == (
+        "day numbers beyond 106,000 (290 years from day_origin) in 4 rows, e.g. 1538367702: "
+        "these read as Unix time in s (that one as 2018-10-01 04:21:42): remove day_origin"
+    )
+    days = [20240203, 20240204, 20240120, 20240701]
+    issue = only_error(
+        check(tmp_path, events=events_frame().assign(timestamp=days), specs=origin)[1]
+    )
+    assert issue.message.endswith(
+        "e.g. 20240203: these read as dates written YYYYMMDD (that one as 2024-02-03): "
+        "remove day_origin"
+    )
+
+
 def test_yymmdd_numbers_are_told_to_set_a_two_digit_year_format(tmp_path):
     """The Czech bank PKDD'99 log writes 930101: the error advised day_origin, which
     would have misread every date, and a blank-signup warning contradicted it."""

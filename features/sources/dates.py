@@ -76,7 +76,8 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         far = values.abs() > MAX_DAY_NUMBER
         if far.any():
             what = f"day numbers beyond {MAX_DAY_NUMBER:,} (290 years from day_origin)"
-            table.flag("error", column, far, what, values)
+            said = f"{what} in {_rows(int(far.sum()))}, e.g. {_example(values[far])}"
+            table.error(column, int(far.sum()), said + _dates_not_days(values[far]))
         return pd.Timestamp(origin) + pd.to_timedelta(values.mask(far), unit="D")
     kind = number_date_kind(typical)
     if kind == "serial":
@@ -106,10 +107,33 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
             f"spreadsheet serials or Unix time): {advice}",
         )
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    unit = next(u for size, u in _EPOCH_UNITS if typical < size)
+    unit = _epoch_unit(typical)
     if n:
         table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")
     return pd.to_datetime(values, unit=unit, errors="coerce")
+
+
+def _epoch_unit(typical: float) -> str:
+    """The unit of Unix times whose typical value is this (`_EPOCH_UNITS`)."""
+    return next(unit for size, unit in _EPOCH_UNITS if typical < size)
+
+
+def _dates_not_days(far: pd.Series) -> str:
+    """': ... remove day_origin' when numbers read as day numbers are dates as numbers
+    write them without one: Unix time, or YYYYMMDD (a Sparkify log's Unix seconds under
+    a wrong day_origin were 'day numbers beyond 106,000' and no more); else ''."""
+    typical = float(far.abs().median())
+    example = far.iloc[0]
+    kind = number_date_kind(typical)
+    if kind == "unix":
+        unit = _epoch_unit(typical)
+        read = f"{pd.to_datetime(example, unit=unit):%Y-%m-%d %H:%M:%S}"
+        return f": these read as Unix time in {unit} (that one as {read}): remove day_origin"
+    day = pd.to_datetime(f"{example:.0f}", format="%Y%m%d", errors="coerce")
+    if kind == "yyyymmdd" and example % 1 == 0 and not pd.isna(day):
+        read = f"{day:%Y-%m-%d}"
+        return f": these read as dates written YYYYMMDD (that one as {read}): remove day_origin"
+    return ""
 
 
 def _two_digit_years(values: pd.Series) -> bool:
