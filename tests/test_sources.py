@@ -436,6 +436,26 @@ def test_a_workbook_of_several_tables_gives_each_its_own_sheet(tmp_path):
     assert workbooks.parsed.cache_info().currsize == 0  # not held past the load
 
 
+def test_a_wrong_sheet_of_a_snapshot_is_no_fresh_extract(tmp_path):
+    """`sheet: "Data Dict"` on the E Commerce workbook: the error that its columns are not
+    there came with the warning that the label's absence made it a fresh extract to
+    score, which contradicted it."""
+    labelled = customers_frame().assign(churned=["Yes", "No", "No", "Yes"])
+    notes = pd.DataFrame({"Variable": ["customer_id"], "Meaning": ["who"]})
+    _workbook(tmp_path / "snap.xlsx", {"Data Dict": notes, "Data": labelled})
+    label = {"column": "churned", "positive": "Yes"}
+    specs = {"customers": {"path": "snap.xlsx", "label": label, "sheet": "Data Dict"}}
+    tables, report = validate(
+        load_config(write_dataset(tmp_path, specs=specs)), label_optional=True
+    )
+    assert tables is None and "customer_id" in [e.column for e in report.errors]
+    assert all(e.message.startswith("column not found") for e in report.errors)
+    assert not [w for w in report.warnings if FRESH_EXTRACT in w.message]
+    specs["customers"]["sheet"] = "Data"
+    _, report = validate(load_config(write_dataset(tmp_path, specs=specs)), label_optional=True)
+    assert report.errors == []
+
+
 def test_a_sheet_the_workbook_lacks_is_an_error_naming_its_sheets(tmp_path):
     _workbook(tmp_path / "lines.xlsx", {"2010": transactions_frame(), "2011": transactions_frame()})
     config = write_dataset(
