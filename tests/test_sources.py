@@ -276,6 +276,45 @@ def test_a_json_lines_event_log_is_read_as_exported(tmp_path):
     assert tables.events["quantity"].iloc[0] == 215.3
 
 
+def test_a_reading_of_one_files_column_is_said_once_naming_its_tables(tmp_path):
+    """Sparkify's log read as customers, events and cancellations warned "numbers read as
+    Unix time in ms" once per table, of the same 6,350 rows: one warning per file and
+    column, with the most rows a table read and the tables; another column is its own."""
+    stamps = pd.to_datetime(["2024-03-01 10:00", "2024-03-02 11:00", "2024-03-05 09:30"])
+    ms = (stamps - pd.Timestamp(0)) // pd.Timedelta("1ms")
+    log = pd.DataFrame(
+        {
+            "userId": ["7", "7", "7"],
+            "ts": ms,
+            "registration": [ms[0]] * 3,
+            "page": ["NextSong", "Home", "Cancellation Confirmation"],
+        }
+    )
+    log.to_json(tmp_path / "events.jsonl", orient="records", lines=True)
+    columns = {"customer_id": "userId", "timestamp": "ts"}
+    cancels = {"column": "page", "values": ["Cancellation Confirmation"]}
+    data = {
+        "as_of": "2024-06-30",
+        "customers": {
+            "path": "events.jsonl",
+            "columns": {"customer_id": "userId", "signup_date": "registration"},
+        },
+        "events": {"path": "events.jsonl", "columns": {**columns, "type": "page"}},
+        "cancellations": {"path": "events.jsonl", "columns": columns, "rows": cancels},
+    }
+    config = {"name": "stream", "data": data, "churn": {"definition": "cancellation"}}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    said = {w.column: w for w in report.warnings if "Unix time" in w.message}
+    assert len([w for w in report.warnings if "Unix time" in w.message]) == 2
+    assert said["registration"].message == "numbers read as Unix time in ms (3 rows)"
+    assert said["ts"].message == (
+        "numbers read as Unix time in ms (3 rows); read by the customers, events and "
+        "cancellations tables"
+    )
+    assert said["ts"].rows == 3 and said["ts"].path.name == "events.jsonl"
+
+
 def test_a_json_lines_log_maps_the_keys_of_its_nested_objects(tmp_path):
     """Segment-style exports nest an event's fields under `properties`: they map with a
     dot (`properties.seats_active`), and the header lists them so."""

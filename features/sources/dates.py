@@ -81,7 +81,8 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         return pd.Timestamp(origin) + pd.to_timedelta(values.mask(far), unit="D")
     kind = number_date_kind(typical)
     if kind == "serial":
-        table.warning(column, n, f"numbers read as spreadsheet day serials ({_rows(n)})")
+        serials = "numbers read as spreadsheet day serials"
+        table.warning(column, n, f"{serials} ({_rows(n)})", reading=serials)
         return SPREADSHEET_EPOCH + pd.to_timedelta(values, unit="D")
     if kind == "yyyymmdd":
         whole = values.where(values % 1 == 0)  # 20240131.5 stays text and is not a date
@@ -109,7 +110,8 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     unit = _epoch_unit(typical)
     if n:
-        table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")
+        unix = f"numbers read as Unix time in {unit}"
+        table.warning(column, n, f"{unix} ({_rows(n)})", reading=unix)
     return pd.to_datetime(values, unit=unit, errors="coerce")
 
 
@@ -207,7 +209,7 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
         read = failed & parsed.notna()
         if read.any() and not fmt.startswith(_YEAR_MONTH_DAY):
             what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
-            table.flag("warning", column, read, what, text)
+            table.flag("warning", column, read, what, text, reading=True)
         failed = parsed.isna() & text.notna()
     if fixed and failed.any() and (hint := _reading_hint(text, text[failed])) is not None:
         n = int(failed.sum())
@@ -357,5 +359,5 @@ def _numbers(
         table.flag("error", column, junk, f"not a number{hint}", text)
     elif mark == "," and table.spec.decimal is None:
         what = "numbers read with ',' as the decimal mark (set decimal if that is wrong)"
-        table.flag("warning", column, text.notna(), what, text)
+        table.flag("warning", column, text.notna(), what, text, reading=True)
     return numbers, text.isna()
