@@ -8,6 +8,8 @@ nobody has.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -116,13 +118,34 @@ def words(reason: str, config: RunConfig) -> str:
             if data.transactions is not None
             else "cancelled by the cutoff",
             "expired": f"paid period ended unpaid over {churn.grace_days} days before the cutoff",
-            "lapsed": f"no activity in the {window} days up to the cutoff",
+            "lapsed": inactive("activity", window),
         }.get(reason, "not active at the cutoff")
     return {
         "labelled": "labelled as gone (nobody to call)",
-        "lapsed": f"no {activity} in the {window} days up to the cutoff (lapsed)",
+        "lapsed": inactive(activity, window),
         "expired": f"not paid up at the cutoff nor within the {churn.grace_days} days' grace",
     }.get(reason, "not active at the cutoff")
+
+
+def inactive(activity: str, window_days: int) -> str:
+    """Why a customer without `activity` in the active window is not scored. Not
+    "lapsed": that is the lifecycle stage of scored customers (180 days silent), whom
+    `--segment lifecycle_stage=lapsed` lists, and "100 not scored: ... (lapsed)" beside
+    it said one word of two groups."""
+    return f"inactive (no {activity} in the {window_days}-day active window up to the cutoff)"
+
+
+LAPSED_AS_STORED = re.compile(
+    r"no (purchase|usage event) in the (\d+) days up to the cutoff \(lapsed\)"
+)
+"""The words batches stored before for `inactive` (`said_now` reads them so)."""
+
+
+def said_now(why: str) -> str:
+    """A stored reason in today's words: a batch stored before says the inactive were
+    "(lapsed)", the lifecycle stage's word for customers it scored."""
+    old = LAPSED_AS_STORED.fullmatch(why)
+    return why if old is None else inactive(old[1], int(old[2]))
 
 
 def _not_yet(config: RunConfig) -> str:

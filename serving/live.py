@@ -436,6 +436,38 @@ def unseen_level_notes(
     return notes
 
 
+def after_cutoff_notes(
+    customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec
+) -> list[str]:
+    """Posted rows of the model's tables dated after the cutoff, counted per table: the
+    features read what happened by the end of the cutoff day, as the batch does, so they
+    went unread (ten purchases posted after a cutoff of 2022-06-30 gave the batch's
+    answer and no note)."""
+    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
+    read = [table for table in ROW_MODELS if table in data.tables()]
+    late = {table: 0 for table in read}
+    owners = []
+    for customer in customers:
+        theirs = {table: _after(getattr(customer, table), end) for table in read}
+        if any(theirs.values()):
+            owners.append(customer.customer_id)
+            late = {table: late[table] + n for table, n in theirs.items()}
+    if not owners:
+        return []
+    counted = ", ".join(f"{table} {n:,}" for table, n in late.items() if n)
+    return [
+        f"{sum(late.values()):,} posted rows dated after the cutoff {cutoff} were not read "
+        f"({counted}; customer(s) {_named(owners)}): the score reads history up to the "
+        "cutoff; post a later cutoff to read them"
+    ]
+
+
+def _after(rows: list[Any], end: dt.datetime) -> int:
+    """How many of the posted `rows` are dated at or after `end` (a row without a time,
+    a blank cancellation, is none)."""
+    return sum(1 for row in rows if row.timestamp is not None and naive(row.timestamp) >= end)
+
+
 def negative_quantity_notes(customers: list[CustomerHistoryIn]) -> list[str]:
     """A usage quantity is never negative: read as unknown, as the loader reads it (a
     logger's overflow), and said, as the loader warns."""
@@ -667,6 +699,7 @@ def respond(
             ids,
             model.layout.capped,
         ),
+        *after_cutoff_notes(request.customers, cutoff, model.config.data),
         *negative_quantity_notes(request.customers),
         *unmapped_type_notes(request.customers, model.config.data.interactions),
         *median_notes(scored, rows, ids),

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from features.contract import WHOLE_FLOAT
-from serving import store
+from serving import left_out, store
 
 SEGMENT = re.compile(r"^([^:=]+)[:=](.+)$")
 """A segment filter, `name:value` or `name=value` (the API and the CLI read both)."""
@@ -141,7 +141,7 @@ def customer_score(
     if found.why_unscored is not None:
         raise NoScoresError(
             f"customer {customer_id!r} is not scored in the latest batch (cutoff "
-            f"{batch['cutoff']}): {found.why_unscored}"
+            f"{batch['cutoff']}): {left_out.said_now(found.why_unscored)}"
         )
     said = f"no score for customer {customer_id!r} in the latest batch"
     near = store.stored_ids(engine, zero_padded(customer_id), batch_id=batch["id"])

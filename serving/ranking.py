@@ -112,19 +112,25 @@ MEMBERSHIP = "membership"
 
 def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
     """The attributes each score carries as segments (`customers.segments`, else the
-    categorical ones with at most `MAX_SEGMENT_LEVELS` levels), the lifecycle stage where
-    the model reads one (one purchase on record at risk is a call for a second, a
-    long-term customer's a retention call; a login log's worklist was headed by users
-    gone after one day, whom no filter could set apart), and `membership` where the model
-    reads paid periods (and no attribute takes the name)."""
+    categorical ones with at most `MAX_SEGMENT_LEVELS` levels that `reasons.never` does
+    not name: an attribute not to act on, `gender`, was still a worklist filter and
+    column), the lifecycle stage where the model reads one (one purchase on record at
+    risk is a call for a second, a long-term customer's a retention call; a login log's
+    worklist was headed by users gone after one day, whom no filter could set apart), and
+    `membership` where the model reads paid periods (and no attribute takes the name)."""
     customers = config.data.customers
     chosen = customers.segments if customers is not None else None
+    never = set(config.reasons.never)
     names = [
         s.name
         for s in specs
         if s.family == "attributes"
         and s.dtype == "category"
-        and (s.name in chosen if chosen is not None else len(s.categories) <= MAX_SEGMENT_LEVELS)
+        and (
+            s.name in chosen
+            if chosen is not None
+            else len(s.categories) <= MAX_SEGMENT_LEVELS and s.name not in never
+        )
     ]
     features = {s.name for s in specs}
     if STAGE in features and STAGE not in names:

@@ -392,7 +392,8 @@ class CancellationIn(_In):
 
 class CustomerHistoryIn(_In):
     """One customer's full history in canonical names; only rows on or before the cutoff
-    are read, so a history reaching past the cutoff is fine."""
+    are read, so a history reaching past the cutoff is fine (the notes count the rows
+    after it)."""
 
     customer_id: Identifier
     signup_date: Stamp | None = None

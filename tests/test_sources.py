@@ -276,6 +276,45 @@ def test_a_json_lines_event_log_is_read_as_exported(tmp_path):
     assert tables.events["quantity"].iloc[0] == 215.3
 
 
+def test_a_reading_of_one_files_column_is_said_once_naming_its_tables(tmp_path):
+    """Sparkify's log read as customers, events and cancellations warned "numbers read as
+    Unix time in ms" once per table, of the same 6,350 rows: one warning per file and
+    column, with the most rows a table read and the tables; another column is its own."""
+    stamps = pd.to_datetime(["2024-03-01 10:00", "2024-03-02 11:00", "2024-03-05 09:30"])
+    ms = (stamps - pd.Timestamp(0)) // pd.Timedelta("1ms")
+    log = pd.DataFrame(
+        {
+            "userId": ["7", "7", "7"],
+            "ts": ms,
+            "registration": [ms[0]] * 3,
+            "page": ["NextSong", "Home", "Cancellation Confirmation"],
+        }
+    )
+    log.to_json(tmp_path / "events.jsonl", orient="records", lines=True)
+    columns = {"customer_id": "userId", "timestamp": "ts"}
+    cancels = {"column": "page", "values": ["Cancellation Confirmation"]}
+    data = {
+        "as_of": "2024-06-30",
+        "customers": {
+            "path": "events.jsonl",
+            "columns": {"customer_id": "userId", "signup_date": "registration"},
+        },
+        "events": {"path": "events.jsonl", "columns": {**columns, "type": "page"}},
+        "cancellations": {"path": "events.jsonl", "columns": columns, "rows": cancels},
+    }
+    config = {"name": "stream", "data": data, "churn": {"definition": "cancellation"}}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    _, report = validate(load_config(tmp_path / "churn.yaml"))
+    said = {w.column: w for w in report.warnings if "Unix time" in w.message}
+    assert len([w for w in report.warnings if "Unix time" in w.message]) == 2
+    assert said["registration"].message == "numbers read as Unix time in ms (3 rows)"
+    assert said["ts"].message == (
+        "numbers read as Unix time in ms (3 rows); read by the customers, events and "
+        "cancellations tables"
+    )
+    assert said["ts"].rows == 3 and said["ts"].path.name == "events.jsonl"
+
+
 def test_a_json_lines_log_maps_the_keys_of_its_nested_objects(tmp_path):
     """Segment-style exports nest an event's fields under `properties`: they map with a
     dot (`properties.seats_active`), and the header lists them so."""
@@ -434,6 +473,26 @@ def test_a_workbook_of_several_tables_gives_each_its_own_sheet(tmp_path):
         "read sheet 'purchases'; set `sheet:` to read another",
     ]
     assert workbooks.parsed.cache_info().currsize == 0  # not held past the load
+
+
+def test_a_wrong_sheet_of_a_snapshot_is_no_fresh_extract(tmp_path):
+    """`sheet: "Data Dict"` on the E Commerce workbook: the error that its columns are not
+    there came with the warning that the label's absence made it a fresh extract to
+    score, which contradicted it."""
+    labelled = customers_frame().assign(churned=["Yes", "No", "No", "Yes"])
+    notes = pd.DataFrame({"Variable": ["customer_id"], "Meaning": ["who"]})
+    _workbook(tmp_path / "snap.xlsx", {"Data Dict": notes, "Data": labelled})
+    label = {"column": "churned", "positive": "Yes"}
+    specs = {"customers": {"path": "snap.xlsx", "label": label, "sheet": "Data Dict"}}
+    tables, report = validate(
+        load_config(write_dataset(tmp_path, specs=specs)), label_optional=True
+    )
+    assert tables is None and "customer_id" in [e.column for e in report.errors]
+    assert all(e.message.startswith("column not found") for e in report.errors)
+    assert not [w for w in report.warnings if FRESH_EXTRACT in w.message]
+    specs["customers"]["sheet"] = "Data"
+    _, report = validate(load_config(write_dataset(tmp_path, specs=specs)), label_optional=True)
+    assert report.errors == []
 
 
 def test_a_sheet_the_workbook_lacks_is_an_error_naming_its_sheets(tmp_path):
@@ -1143,6 +1202,29 @@ def test_small_numbers_are_no_dates_unless_a_day_origin_says_so(tmp_path):
     tables = load(tmp_path, events=events, specs={"events": {"day_origin": "2023-01-01"}})
     days = sorted(tables.events["timestamp"])
     assert days[0] == pd.Timestamp("2023-01-02") and days[-1] == pd.Timestamp("2024-12-12")
+
+
+def test_a_day_origin_on_unix_times_or_yyyymmdd_is_told_to_go(tmp_path):
+    """A wrong day_origin on a Sparkify log's Unix seconds said 'day numbers beyond
+    106,000' and no more: the error says what the numbers read as without it."""
+    seconds = [1538367702, 1538380000, 1538400000, 1538500000]
+    origin = {"events": {"day_origin": "2018-01-01"}}
+    issue = only_error(
+        check(tmp_path, events=events_frame().assign(timestamp=seconds), specs=origin)[1]
+    )
+    assert_located(issue, file="events.csv", column="timestamp", rows=4)
+    assert issue.message == (
+        "day numbers beyond 106,000 (290 years from day_origin) in 4 rows, e.g. 1538367702: "
+        "these read as Unix time in s (that one as 2018-10-01 04:21:42): remove day_origin"
+    )
+    days = [20240203, 20240204, 20240120, 20240701]
+    issue = only_error(
+        check(tmp_path, events=events_frame().assign(timestamp=days), specs=origin)[1]
+    )
+    assert issue.message.endswith(
+        "e.g. 20240203: these read as dates written YYYYMMDD (that one as 2024-02-03): "
+        "remove day_origin"
+    )
 
 
 def test_yymmdd_numbers_are_told_to_set_a_two_digit_year_format(tmp_path):
@@ -2129,6 +2211,28 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     set_format = {"events": {"date_format": "%d/%m/%Y"}}
     tables = load(tmp_path, events=undecided, specs=set_format)
     assert sorted(tables.events["timestamp"].dt.month) == [2, 2, 6, 7]
+
+
+def test_a_wrong_date_format_is_told_the_format_that_reads_the_dates(tmp_path):
+    """Superstore's '13/01/19' under date_format '%m/%d/%y' was 'not a date' in 6,064
+    rows, where the loader's own guess, without date_format, reads every date right: the
+    error names that format, or says to remove date_format when the dates are ISO 8601."""
+    days = ["03/01/19", "13/01/19", "28/02/19", "01/07/19"]
+    events = events_frame().assign(timestamp=days)
+    wrong = {"events": {"date_format": "%m/%d/%y"}}
+    issue = only_error(check(tmp_path, events=events, specs=wrong)[1])
+    assert_located(issue, file="events.csv", column="timestamp", rows=2)
+    assert issue.message == (
+        "not a date in %m/%d/%y in 2 rows, e.g. '13/01/19': '%d/%m/%y' reads every date of "
+        "the column ('13/01/19' as 2019-01-13): set date_format to it, or remove date_format "
+        "and the loader guesses it"
+    )
+    iso = {"events": {"date_format": "%d/%m/%Y"}}
+    issue = only_error(check(tmp_path, specs=iso)[1])
+    assert issue.message.endswith(": every date of the column is ISO 8601: remove date_format")
+    junk = events.assign(timestamp=[*days[:3], "soon"])
+    issue = only_error(check(tmp_path, events=junk, specs=wrong)[1])
+    assert issue.message == "not a date in %m/%d/%y in 3 rows, e.g. '13/01/19'"
 
 
 def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_values(tmp_path):

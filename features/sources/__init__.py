@@ -54,6 +54,7 @@ from features.sources.table import (
     _rows,
     _Table,
     _with_latest,
+    one_per_reading,
     unmatched,
 )
 from features.tables import Tables, first_activity
@@ -120,6 +121,7 @@ def validate(
         found_in = tuple(name for name in ("transactions", "events") if name in frames)
         derived = replace(_summarize("customers", None, customers), derived_from=found_in)
         report.tables.insert(0, derived)
+    report.issues = one_per_reading(report.issues)
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
     workbooks.forget()
     if report.errors or customers is None:

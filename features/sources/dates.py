@@ -76,11 +76,13 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         far = values.abs() > MAX_DAY_NUMBER
         if far.any():
             what = f"day numbers beyond {MAX_DAY_NUMBER:,} (290 years from day_origin)"
-            table.flag("error", column, far, what, values)
+            said = f"{what} in {_rows(int(far.sum()))}, e.g. {_example(values[far])}"
+            table.error(column, int(far.sum()), said + _dates_not_days(values[far]))
         return pd.Timestamp(origin) + pd.to_timedelta(values.mask(far), unit="D")
     kind = number_date_kind(typical)
     if kind == "serial":
-        table.warning(column, n, f"numbers read as spreadsheet day serials ({_rows(n)})")
+        serials = "numbers read as spreadsheet day serials"
+        table.warning(column, n, f"{serials} ({_rows(n)})", reading=serials)
         return SPREADSHEET_EPOCH + pd.to_timedelta(values, unit="D")
     if kind == "yyyymmdd":
         whole = values.where(values % 1 == 0)  # 20240131.5 stays text and is not a date
@@ -106,10 +108,34 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
             f"spreadsheet serials or Unix time): {advice}",
         )
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    unit = next(u for size, u in _EPOCH_UNITS if typical < size)
+    unit = _epoch_unit(typical)
     if n:
-        table.warning(column, n, f"numbers read as Unix time in {unit} ({_rows(n)})")
+        unix = f"numbers read as Unix time in {unit}"
+        table.warning(column, n, f"{unix} ({_rows(n)})", reading=unix)
     return pd.to_datetime(values, unit=unit, errors="coerce")
+
+
+def _epoch_unit(typical: float) -> str:
+    """The unit of Unix times whose typical value is this (`_EPOCH_UNITS`)."""
+    return next(unit for size, unit in _EPOCH_UNITS if typical < size)
+
+
+def _dates_not_days(far: pd.Series) -> str:
+    """': ... remove day_origin' when numbers read as day numbers are dates as numbers
+    write them without one: Unix time, or YYYYMMDD (a Sparkify log's Unix seconds under
+    a wrong day_origin were 'day numbers beyond 106,000' and no more); else ''."""
+    typical = float(far.abs().median())
+    example = far.iloc[0]
+    kind = number_date_kind(typical)
+    if kind == "unix":
+        unit = _epoch_unit(typical)
+        read = f"{pd.to_datetime(example, unit=unit):%Y-%m-%d %H:%M:%S}"
+        return f": these read as Unix time in {unit} (that one as {read}): remove day_origin"
+    day = pd.to_datetime(f"{example:.0f}", format="%Y%m%d", errors="coerce")
+    if kind == "yyyymmdd" and example % 1 == 0 and not pd.isna(day):
+        read = f"{day:%Y-%m-%d}"
+        return f": these read as dates written YYYYMMDD (that one as {read}): remove day_origin"
+    return ""
 
 
 def _two_digit_years(values: pd.Series) -> bool:
@@ -183,9 +209,14 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
         read = failed & parsed.notna()
         if read.any() and not fmt.startswith(_YEAR_MONTH_DAY):
             what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
-            table.flag("warning", column, read, what, text)
+            table.flag("warning", column, read, what, text, reading=True)
         failed = parsed.isna() & text.notna()
-    if fixed and failed.any():
+    if fixed and failed.any() and (hint := _reading_hint(text, text[failed])) is not None:
+        n = int(failed.sum())
+        table.error(
+            column, n, f"not a date in {fixed} in {_rows(n)}, e.g. {_example(text[failed])}: {hint}"
+        )
+    elif fixed and failed.any():
         what = f"not a date in {fixed}"
         short = fixed.replace("%Y", "%y")
         if (
@@ -203,6 +234,29 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             "e.g. '%d/%m/%Y' for 28/02/2014)",
         )
     return parsed.dt.tz_localize(None)
+
+
+def _reading_hint(text: pd.Series, misread: pd.Series) -> str | None:
+    """What reads every date of a column a wrong `date_format` misreads (`misread`), as
+    the loader reads it without one (ISO 8601, else one guessed format): that format,
+    when it alone reads them all, else the advice to leave `date_format` out; None when
+    neither reads them all. Superstore's '13/01/19' under '%m/%d/%y' was 'not a date' in
+    6,064 rows, and nothing said that no date_format at all reads it right."""
+    written = text.dropna()
+    iso = pd.to_datetime(written, errors="coerce", format="ISO8601", utc=True)
+    if iso.notna().all():
+        return "every date of the column is ISO 8601: remove date_format"
+    fmt, guessed = _guessed_dates(written[iso.isna()])
+    if fmt is None or guessed is None or guessed.isna().any():
+        return None
+    if iso.notna().any():
+        return f"without date_format every date of the column reads (ISO 8601, else {fmt})"
+    example = misread.iloc[0]
+    return (
+        f"'{fmt}' reads every date of the column ({example!r} as "
+        f"{pd.to_datetime(example, format=fmt):%Y-%m-%d}): set date_format to it, or remove "
+        "date_format and the loader guesses it"
+    )
 
 
 EPOCH = pd.Timestamp("1970-01-01")
@@ -305,5 +359,5 @@ def _numbers(
         table.flag("error", column, junk, f"not a number{hint}", text)
     elif mark == "," and table.spec.decimal is None:
         what = "numbers read with ',' as the decimal mark (set decimal if that is wrong)"
-        table.flag("warning", column, text.notna(), what, text)
+        table.flag("warning", column, text.notna(), what, text, reading=True)
     return numbers, text.isna()

@@ -159,7 +159,9 @@ def _customers_as_read(
         # number (another horizon's churned_30d) is another column of a fresh extract
         close = meant or similar_name(label, available)
         also = f" ({close!r} is another column, not read)" if close else ""
-        table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
+        if set(spec.columns.values()) <= set(available):
+            table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
+        # else no extract at all: a wrong sheet (a data dictionary), said by its columns
         spec = spec.model_copy(update={"label": None})
     if spec.all_attributes:
         elsewhere = config.data.carried_attributes() | _read_by_other_tables(table, config)

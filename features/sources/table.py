@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -141,6 +141,10 @@ class Issue:
     joined_onto: Path | None = None
     """For a column a `lookup` brings, the table's own file its rows join onto (`path` is
     the lookup's file: IBM Telco's City was said to be in its services workbook)."""
+    reading: str | None = None
+    """For a warning of how the file's column was read (Unix time in ms, a guessed date
+    format), that reading without counts: every table reading the column reads it alike,
+    and it is said once for them all (`one_per_reading`)."""
 
     def __str__(self) -> str:
         return self.said()
@@ -154,6 +158,34 @@ class Issue:
             path += f" (joined onto {self.joined_onto.name})"
         where = path if self.column is None else f"{path}, column '{self.column}'"
         return f"{where}: {self.message}"
+
+
+def one_per_reading(issues: list[Issue]) -> list[Issue]:
+    """The issues with one warning per file, column and reading (`Issue.reading`), in the
+    place of the first: a Sparkify log read as customers, events and cancellations warned
+    "numbers read as Unix time in ms" once per table, of the same 6,350 rows. The one
+    kept says the most rows any table read and names the tables."""
+    alike: dict[tuple[Path, str | None, str], list[Issue]] = {}
+    for issue in issues:
+        if issue.reading is not None:
+            alike.setdefault((issue.path, issue.column, issue.reading), []).append(issue)
+    kept = []
+    for issue in issues:
+        if issue.reading is None:
+            kept.append(issue)
+            continue
+        same = alike[(issue.path, issue.column, issue.reading)]
+        if issue is same[0]:
+            kept.append(_read_by(same) if len(same) > 1 else issue)
+    return kept
+
+
+def _read_by(same: list[Issue]) -> Issue:
+    """One of several tables' warnings of one reading, naming the tables."""
+    most = max(same, key=lambda issue: issue.rows)
+    names = list(dict.fromkeys(issue.table for issue in same))
+    tables = f"{', '.join(names[:-1])} and {names[-1]}"
+    return replace(most, message=f"{most.message}; read by the {tables} tables")
 
 
 def _files_of_two_tables(issues: list[Issue]) -> set[Path]:
@@ -279,16 +311,25 @@ class _Table:
     def error(self, column: str | None, rows: int, message: str) -> None:
         self._add("error", column, rows, message)
 
-    def warning(self, column: str | None, rows: int, message: str) -> None:
-        self._add("warning", column, rows, message)
+    def warning(
+        self, column: str | None, rows: int, message: str, *, reading: str | None = None
+    ) -> None:
+        """`reading`: the warning tells how the file's column was read (`Issue.reading`)."""
+        self._add("warning", column, rows, message, reading)
 
     def _add(
-        self, level: Literal["error", "warning"], column: str | None, rows: int, msg: str
+        self,
+        level: Literal["error", "warning"],
+        column: str | None,
+        rows: int,
+        msg: str,
+        reading: str | None = None,
     ) -> None:
         source = None if column is None else self.sources.get(column, column)
         looked_up = self.looked_up.get(source) if source is not None else None
         path, onto = (self.path, None) if looked_up is None else (looked_up, self.path)
-        self.report.issues.append(Issue(level, self.name, path, source, int(rows), msg, onto))
+        issue = Issue(level, self.name, path, source, int(rows), msg, onto, reading)
+        self.report.issues.append(issue)
 
     def flag(
         self,
@@ -297,11 +338,14 @@ class _Table:
         rows: pd.Series,
         what: str,
         examples: pd.Series | None = None,
+        *,
+        reading: bool = False,
     ) -> None:
-        """Report the rows where `rows` is True as '<what> in N rows, e.g. <first example>'."""
+        """Report the rows where `rows` is True as '<what> in N rows, e.g. <first example>';
+        `reading`: `what` tells how the file's column was read (`Issue.reading`)."""
         n = int(rows.sum())
         example = "" if examples is None else f", e.g. {_example(examples[rows])}"
-        self._add(level, column, n, f"{what} in {_rows(n)}{example}")
+        self._add(level, column, n, f"{what} in {_rows(n)}{example}", what if reading else None)
 
     def drop(self, rows: pd.Series) -> None:
         """Leave these rows out of the result (they were reported, or are to be ignored)."""

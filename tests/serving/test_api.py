@@ -171,7 +171,7 @@ def test_a_customer_the_batch_left_out_is_a_404_saying_why(client, served):
     with engine.connect() as conn:
         lapsed = conn.execute(
             sa.select(store.unscored.c.customer_id)
-            .where(store.unscored.c.why.like("no purchase%"))
+            .where(store.unscored.c.why.like("inactive%"))
             .order_by(store.unscored.c.customer_id)
             .limit(1)
         ).scalar()
@@ -180,7 +180,8 @@ def test_a_customer_the_batch_left_out_is_a_404_saying_why(client, served):
     assert missing.status_code == 404
     detail = missing.json()["detail"]
     assert detail.startswith(f"customer '{lapsed}' is not scored in the latest batch (cutoff ")
-    assert detail.endswith("): no purchase in the 365 days up to the cutoff (lapsed)")
+    inactive = "inactive (no purchase in the 365-day active window up to the cutoff)"
+    assert detail.endswith(f"): {inactive}")
 
 
 def test_a_signup_who_never_bought_is_a_404_saying_so_not_lapsed(served, tmp_path):

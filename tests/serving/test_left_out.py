@@ -7,7 +7,7 @@ import pytest
 
 from features.build import build_features
 from features.contract import ChurnSpec
-from serving.left_out import summary, why_left_out, words
+from serving.left_out import said_now, summary, why_left_out, words
 from tests.frames import cancellations, customers, events, make_tables, transactions
 
 
@@ -31,15 +31,30 @@ def _config(definition: str = "inactivity", *, activity=None, transactions=True,
 def test_customers_left_out_are_told_by_the_activity_the_model_reads(activity, transactions, said):
     """A usage-churn model said "not scored: no purchase in the 30 days up to the cutoff"."""
     config = _config(activity=activity, transactions=transactions)
-    assert words("lapsed", config).startswith(f"{said} in the 30 days up to the cutoff")
+    assert (
+        words("lapsed", config) == f"inactive ({said} in the 30-day active window up to the cutoff)"
+    )
+
+
+def test_the_inactive_are_not_called_lapsed_the_stage_of_scored_customers():
+    """ "100 customers not scored: ... (lapsed)" beside scored customers of the lifecycle
+    stage `lapsed` (180 days silent) said one word of two groups: the left out are
+    inactive, in `churn score`'s note, the stored reason and the lookup by id, which
+    reads a batch stored with the old word in the new."""
+    for definition in ("inactivity", "cancellation"):
+        assert "lapsed" not in words("lapsed", _config(definition))
+    old = "no purchase in the 365 days up to the cutoff (lapsed)"
+    assert said_now(old) == "inactive (no purchase in the 365-day active window up to the cutoff)"
+    assert said_now("labelled as gone (nobody to call)") == "labelled as gone (nobody to call)"
 
 
 def test_one_reason_is_said_alone_and_several_with_how_many_each():
     inactivity = pd.Series("lapsed", index=["a", "b"])
-    assert summary(inactivity, _config()).startswith("no purchase in the 30 days up to")
+    assert summary(inactivity, _config()).startswith("inactive (no purchase in the 30-day")
     gone = pd.Series(["cancelled", "lapsed", "cancelled"], index=["a", "b", "c"])
     assert summary(gone, _config("cancellation")) == (
-        "2 cancelled with no payment since, 1 no activity in the 30 days up to the cutoff"
+        "2 cancelled with no payment since, 1 inactive (no activity in the 30-day active "
+        "window up to the cutoff)"
     )
 
 
@@ -62,8 +77,8 @@ def test_a_customer_the_cutoff_did_not_know_yet_is_left_out_as_such():
     why = why_left_out(built, built.iloc[[0]], tables, _config(), pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {2: "lapsed", 3: "not_yet"}
     assert summary(why, _config()) == (
-        "1 no purchase in the 30 days up to the cutoff (lapsed), 1 no signup or purchase on "
-        "record by the cutoff (or all they bought returned)"
+        "1 inactive (no purchase in the 30-day active window up to the cutoff), 1 no signup "
+        "or purchase on record by the cutoff (or all they bought returned)"
     )
     assert words("not_yet", _config()) == (
         "no signup or purchase on record by the cutoff (or all they bought returned)"
@@ -84,7 +99,8 @@ def test_a_customer_not_known_yet_is_told_by_the_activity_the_data_hold(transact
     config = _config(activity="usage", transactions=transactions, events=events)
     why = pd.Series(["lapsed", "not_yet", "lapsed"], index=["a", "b", "c"])
     assert summary(why, config) == (
-        f"2 no usage event in the 30 days up to the cutoff (lapsed), 1 {words('not_yet', config)}"
+        "2 inactive (no usage event in the 30-day active window up to the cutoff), "
+        f"1 {words('not_yet', config)}"
     )
     assert words("not_yet", config).startswith(said)
     assert ("returned" in words("not_yet", config)) == transactions
@@ -117,8 +133,8 @@ def test_a_signup_never_active_by_the_cutoff_is_told_apart_from_the_lapsed():
     why = why_left_out(built, built.iloc[[0]], tables, config, pd.Timestamp("2024-01-01"))
     assert why.to_dict() == {2: "lapsed", 3: "never_active", 4: "never_active", 5: "lapsed"}
     assert summary(why, config) == (
-        "2 no usage event in the 30 days up to the cutoff (lapsed), 2 signed up, no usage "
-        "event yet (never active)"
+        "2 inactive (no usage event in the 30-day active window up to the cutoff), 2 signed "
+        "up, no usage event yet (never active)"
     )
     by_purchase = _config(activity="purchases", events=True)
     why = why_left_out(built, built.iloc[[2]], tables, by_purchase, pd.Timestamp("2024-01-01"))

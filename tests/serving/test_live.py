@@ -85,6 +85,24 @@ def test_full_history_scores_exactly_as_the_batch(client, tables, cutoff):
         assert item["reasons"] and all(r["text"] for r in item["reasons"])
 
 
+def test_rows_posted_after_the_cutoff_score_as_unposted_with_a_note(client, tables, cutoff):
+    """A history reaching past a posted cutoff scores as the history up to it, and the
+    response says how many rows went unread."""
+    lookup = {str(i): i for i in tables.customers["customer_id"]}
+    history = history_item(tables, lookup[_ids(client)[1]])
+    plain = post(client, [history], cutoff=cutoff.isoformat()).json()
+    later = (cutoff + dt.timedelta(days=3)).isoformat()
+    history["transactions"] += [{**history["transactions"][-1], "timestamp": later}] * 2
+    extended = post(client, [history], cutoff=cutoff.isoformat()).json()
+    assert extended["items"][0]["probability"] == plain["items"][0]["probability"]
+    assert extended["notes"] == [
+        *plain["notes"],
+        f"2 posted rows dated after the cutoff {cutoff} were not read (transactions 2; "
+        f"customer(s) {history['customer_id']}): the score reads history up to the cutoff; "
+        "post a later cutoff to read them",
+    ]
+
+
 def test_a_return_line_is_ignored_as_the_batch_ignores_it(client, tables, cutoff):
     """A negative amount (return, refund) is no purchase: the loader drops such rows, so
     the live path does too, instead of refusing the whole request."""
@@ -1004,6 +1022,28 @@ def test_an_attribute_training_had_blank_is_scored_unknown_as_the_trees_learned_
     assert notes == [
         "Tenure not posted for customer(s) c1: scored as unknown (post null to say unknown)"
     ]
+
+
+def test_rows_posted_after_the_cutoff_are_noted_as_not_read_per_table():
+    """Ten purchases posted after a cutoff of 2022-06-30 gave the batch's answer and no
+    note: the rows after the end of the cutoff day are counted per table, with whose
+    they are; a row on the cutoff day, or a blank cancellation, is none."""
+    late = _member(
+        ("2024-01-02", "NextSong"),
+        ("2024-01-31T23:59:00", "NextSong"),
+        ("2024-02-01T00:00:00", "NextSong"),
+        ("2024-02-01T01:00:00+02:00", "NextSong"),  # 2024-01-31 23:00 in UTC: read
+        payments=("2024-01-01", "2024-02-05", "2024-03-01"),
+        cancellations=[{"timestamp": "2024-02-10"}, {"timestamp": None}],
+    )
+    quiet = _member(("2024-01-05", "NextSong")).model_copy(update={"customer_id": "u2"})
+    cutoff = dt.date(2024, 1, 31)
+    assert live.after_cutoff_notes([late, quiet], cutoff, USAGE_LOG) == [
+        "4 posted rows dated after the cutoff 2024-01-31 were not read (transactions 2, "
+        "events 1, cancellations 1; customer(s) u1): the score reads history up to the "
+        "cutoff; post a later cutoff to read them"
+    ]
+    assert live.after_cutoff_notes([quiet], cutoff, USAGE_LOG) == []
 
 
 def test_a_negative_event_quantity_is_noted_as_read_unknown():

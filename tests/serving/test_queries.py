@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -84,3 +85,22 @@ def test_an_id_missing_its_leading_zeros_names_the_stored_one(tmp_path):
         customer_score(engine, "C8")
     with pytest.raises(NoScoresError, match=r"'c9' in the latest batch; did you mean 'C9'\?$"):
         customer_score(engine, "c9")  # a CRM writing ids in lower case
+
+
+def test_a_batch_stored_with_the_old_word_for_the_inactive_reads_in_the_new(engine):
+    """Batches stored before said "(lapsed)" of customers not scored, the word of the
+    lifecycle stage of scored ones: their lookup by id reads today's word."""
+    old = "no purchase in the 365 days up to the cutoff (lapsed)"
+    store.write_batch(
+        engine,
+        model_name="m",
+        model_version="1",
+        cutoff=dt.date(2024, 7, 31),
+        rows=[_row("a", 0.9, "north")],
+        left_out=[("z", old), ("y", "labelled as gone (nobody to call)")],
+    )
+    inactive = "inactive (no purchase in the 365-day active window up to the cutoff)"
+    with pytest.raises(NoScoresError, match=rf"\(cutoff 2024-07-31\): {re.escape(inactive)}$"):
+        customer_score(engine, "z")
+    with pytest.raises(NoScoresError, match=r": labelled as gone \(nobody to call\)$"):
+        customer_score(engine, "y")

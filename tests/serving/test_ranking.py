@@ -168,13 +168,13 @@ def test_a_models_rules_carry_its_bands_and_older_models_the_defaults():
     assert rules_for({}) == Rules()
 
 
-def _config(**customers) -> RunConfig:
+def _config(never: tuple[str, ...] = (), **customers) -> RunConfig:
     attributes = {"attributes": ["region", "Var199", "seats"], **customers}
     data = {
         "customers": {"path": "c.csv", **attributes},
         "transactions": {"path": "t.csv"},
     }
-    return RunConfig.model_validate({"name": "t", "data": data})
+    return RunConfig.model_validate({"name": "t", "data": data, "reasons": {"never": never}})
 
 
 def test_segments_are_the_few_level_categorical_attributes_or_the_configured_ones():
@@ -187,6 +187,9 @@ def test_segments_are_the_few_level_categorical_attributes_or_the_configured_one
     ]
     assert segments_of(specs, _config()) == ["region"]
     assert segments_of(specs, _config(segments=["Var199"])) == ["Var199"]
+    # an attribute not to act on is no default segment; a configured one still is
+    assert segments_of(specs, _config(never=("region",))) == []
+    assert segments_of(specs, _config(never=("region",), segments=["region"])) == ["region"]
     with pytest.raises(ValueError, match="segments names no attribute: plan"):
         _config(segments=["plan"])
     with pytest.raises(ValueError, match="numeric: seats"):

@@ -92,7 +92,8 @@ def test_score_writes_one_complete_batch_of_active_customers(scored):
     assert (unbought & before).any() and not (unbought & ~before).any()
     said = " ".join(scored.output.split())
     assert (
-        f"{left_out:,} customers not scored: no purchase in the 365 days up to the cutoff (lapsed)"
+        f"{left_out:,} customers not scored: inactive (no purchase in the 365-day active window "
+        "up to the cutoff)"
     ) in said
 
 
