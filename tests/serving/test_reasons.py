@@ -1270,6 +1270,32 @@ def test_the_typical_value_is_not_said_beside_one_near_it_and_is_said_plainly():
     ]
 
 
+def test_a_reason_carries_the_typical_value_its_text_names():
+    """ "session_count 15 (typical 9)" beside a `population_mean` of 30.38 (the mean, pulled
+    up by one user's 158,115 sessions): the median the text calls typical is the reason's
+    own field, unrounded, and null where the text names none (a value near it, a feature
+    that says none, a model without training medians)."""
+    sessions = attribute_spec("sessions", "numeric")
+    total = attribute_spec("TotalCharges", "numeric")
+    recency = _number_spec("days_since_last_purchase", "no purchase for {:.0f} days")
+    specs = [sessions, total, recency]
+    values = {"sessions": 15.0, "TotalCharges": 1430.05, "days_since_last_purchase": 94.0}
+    typical = {"sessions": 9.0, "TotalCharges": 1419.4, "days_since_last_purchase": 30.0}
+    told = [
+        (r.text, r.typical, r.population_mean)
+        for r in _one_row(specs, values, [0.6, 0.5, 0.4], typical)
+    ]
+    assert told == [
+        ("sessions 15 (typical 9)", 9.0, 15.0),
+        ("TotalCharges 1,430.05", None, 1430.05),
+        ("no purchase for 94 days", None, 94.0),
+    ]
+    unrounded = _one_row([sessions], {"sessions": 17.22}, [0.6], {"sessions": 48.2438})
+    assert [(r.text, r.typical) for r in unrounded] == [("sessions 17.22 (typical 48.24)", 48.2438)]
+    without = _one_row([sessions], {"sessions": 15.0}, [0.6], {})
+    assert [(r.text, r.typical) for r in without] == [("sessions 15", None)]
+
+
 def test_never_having_complained_is_no_reason_for_risk_but_may_be_one_against_it():
     """Olist: "no complaint on record" raised the risk of 773 customers. A missing days
     since the last complaint is a complaint never made, the far favourable end of the
