@@ -746,6 +746,9 @@ class Explainer:
     sides: Mapping[str, Any] = field(default_factory=dict)
     """Where each feature's values churned more or less than the training rows overall
     (`churn.sides.churn_sides`): judges the features no direction judges."""
+    bands: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    """Per numeric attribute, the lowest and highest value that reads as the typical
+    customer's (`churn.typical.typical_bands`); none in a model packaged before."""
 
     @classmethod
     def for_model(cls, model: ChurnModel) -> Explainer:
@@ -765,6 +768,7 @@ class Explainer:
             twins=model.info.get("twin_attributes") or (),
             filled=tuple(model.median_fills),
             sides=model.info.get("churn_sides") or {},
+            bands=model.info.get("typical_bands") or {},
         )
 
     @cached_property
@@ -850,8 +854,9 @@ class Explainer:
         what the training rows say of their value (`churn.sides`): raising the risk from
         values that churned clearly less than the rest, or lowering it from values that
         churned clearly more, or from a value most customers hold that churns like the
-        rest, or from one by the typical customer's whose side the data do not back.
-        "DATA_VOLUME 8,835 (typical 189)" raised the risk of a customer at 0.3%."""
+        rest, or from one by the typical customer's (`_near_typical`) whose side the data
+        do not back. "DATA_VOLUME 8,835 (typical 189)" raised the risk of a customer at
+        0.3%."""
         if not self.sides:
             return
         sides, columns = self._sides_judged
@@ -864,13 +869,24 @@ class Explainer:
         against |= (cells != 0) & (side == TYPICAL)
         near = [k for k, name in enumerate(names) if name in self._typical_of]
         if near:  # a value by the typical one speaks only where the data back its side
-            values = np.column_stack([numbers(features[names[k]]) for k in near])
-            typical = np.array([self._typical_of[names[k]] for k in near])
-            close = np.abs(values - typical) <= TYPICAL_WITHIN * np.abs(typical)
+            close = self._near_typical(features, [names[k] for k in near])
             backed = side[:, near] == np.sign(cells[:, near])
             against[:, near] |= close & (cells[:, near] != 0) & ~backed
         for k in np.flatnonzero(against.any(axis=0)).tolist():
             yield at[k], against[:, k]
+
+    def _near_typical(self, features: Mapping[str, Any], names: Sequence[str]) -> np.ndarray:
+        """Per row and each of `names` (of `_typical_of`), whether the value reads as the
+        typical customer's: within `TYPICAL_WITHIN` of the median, or inside the band of
+        the training rows around it (`churn.typical`; "session_count 10 (typical 9)",
+        where a tenth of the customers lie between 9 and 11 sessions)."""
+        values = np.column_stack([numbers(features[name]) for name in names])
+        typical = np.array([self._typical_of[name] for name in names])
+        close = np.abs(values - typical) <= TYPICAL_WITHIN * np.abs(typical)
+        unbounded = (math.nan, math.nan)  # no band: comparisons with NaN are false
+        low, high = np.array([self.bands.get(name, unbounded) for name in names]).T
+        with np.errstate(invalid="ignore"):
+            return close | ((values >= low) & (values <= high))
 
     @cached_property
     def _neutral_points(self) -> list[tuple[int, str, float]]:
