@@ -328,7 +328,7 @@ class _Plain(float):
 
 
 class _Year(_Plain):
-    """A year as a calendar writes it ("arrival_date_year 2015", not "2,015", which
+    """A year as a calendar writes it ("arrival date year 2015", not "2,015", which
     1,645 reasons of a hotel read); a number that is no whole one as `_Plain` shows it."""
 
     def __format__(self, spec: str) -> str:

@@ -95,7 +95,7 @@ class Reason(NamedTuple):
     population_mean: float | None
     typical: float | None
     """The value the text calls typical (the training median, `FeatureSpec.says_typical`):
-    "session_count 15 (typical 9)" beside a `population_mean` of 30.38 (the mean, pulled
+    "session count 15 (typical 9)" beside a `population_mean` of 30.38 (the mean, pulled
     up by one user's 158,115 sessions) read as two answers to one question."""
     direction: Direction
     text: str

@@ -1163,7 +1163,7 @@ def test_blank_attributes_are_one_reason_naming_those_that_move_the_risk_its_way
     contributions = [0.2, 0.5, 0.3, 0.1, 0.15, -0.25, 0.4]
     reasons = _one_row(specs, values, contributions, {"TENURE": 12.0})
     assert [(r.feature, r.text) for r in reasons] == [
-        ("ON_NET", "ON_NET, MONTANT, REGION and 2 more: not recorded"),
+        ("ON_NET", "ON NET, MONTANT, REGION and 2 more: not recorded"),
         ("TENURE", "TENURE 24 (typical 12)"),
     ]
     assert reasons[0].contribution == pytest.approx(1.0)
@@ -1334,6 +1334,14 @@ def test_a_reason_carries_the_typical_value_its_text_names():
     assert [(r.text, r.typical) for r in unrounded] == [("sessions 17.22 (typical 48.24)", 48.2438)]
     without = _one_row([sessions], {"sessions": 15.0}, [0.6], {})
     assert [(r.text, r.typical) for r in without] == [("sessions 15", None)]
+
+
+def test_a_reason_names_the_attribute_in_words_and_keeps_its_column_as_the_feature():
+    """ "session_count 15 (typical 9)" showed a column name to a retention agent: the text
+    reads "session count", the `feature` field stays the column an integrator looks up."""
+    sessions = attribute_spec("session_count", "numeric")
+    (reason,) = _one_row([sessions], {"session_count": 15.0}, [0.6], {"session_count": 9.0})
+    assert (reason.feature, reason.text) == ("session_count", "session count 15 (typical 9)")
 
 
 def test_never_having_complained_is_no_reason_for_risk_but_may_be_one_against_it():
