@@ -69,16 +69,15 @@ def attribute_spec(
 ) -> FeatureSpec:
     """A numeric `flag` (only 0 and 1 in the data, like SeniorCitizen) reads "yes"/"no",
     or "Yes"/"No" with `capitals`; a `year` reads without a thousands separator
-    ("arrival_date_year 2015"); `words` name the attribute in reasons ("transactions in
-    the last 12 months: 20")."""
+    ("arrival date year 2015"); `words` name the attribute in reasons ("transactions in
+    the last 12 months: 20"), else its name as spoken (`spoken_name`)."""
     # the templates read the value as `{}`, the feature's own (its name may hold '.',
     # ':' or braces), and the words as literal text
-    # a header's surrounding blanks are no words ("Tenureinmonths  9" of Maven's export)
-    called = (words or name.strip()).replace("{", "{{").replace("}", "}}")
+    called = (words or spoken_name(name)).replace("{", "{{").replace("}", "}}")
     said = f"{called}:" if words else called
     # a blank can be what drives the score (a field only some customers' records fill);
     # left unsaid, the reasons would pass the top cause over for the next ones
-    missing = f"{words or name.strip()}: not recorded"
+    missing = f"{words or spoken_name(name)}: not recorded"
     if kind == "numeric":
         return FeatureSpec(
             name,
@@ -101,6 +100,14 @@ def attribute_spec(
         categories=levels,
         reason_missing=missing,
     )
+
+
+def spoken_name(name: str) -> str:
+    """An attribute's name as a reason writes it: underscores read as spaces ("GET 200
+    count 53 (typical 59)", not "GET_200_count", a column name shown to a retention
+    agent), a header's surrounding blanks dropped ("Tenureinmonths  9" of Maven's export);
+    spaces and capitals as the data write them ("Referred a Friend", "MonthlyCharges")."""
+    return " ".join(name.replace("_", " ").split()) or name.strip()
 
 
 FLAG_CONVERSIONS = frozenset("yY")

@@ -135,7 +135,7 @@ class FeatureSpec:
         if self.reason_fuller:
             self._fill_fuller(rendered, columns, masks, fuller)
         if self.reason_typical and typical is not None and math.isfinite(typical):
-            self._add_typical(rendered, columns[self.name], typical)
+            self._add_typical(rendered, self.says_typical(columns[self.name], typical), typical)
         if self.reason_zero and self.name in columns:
             zero = np.asarray(columns[self.name], dtype=object) == 0
             for i in np.flatnonzero(zero).tolist():
@@ -147,12 +147,21 @@ class FeatureSpec:
                 rendered[i] = self.reason_missing
         return rendered
 
-    def _add_typical(
-        self, rendered: list[str | None], values: Sequence[object], typical: float
-    ) -> None:
-        """ " (typical X)" after each rendered reason whose value is not near X."""
+    def says_typical(self, values: Sequence[object], typical: float | None) -> np.ndarray:
+        """Per value, whether its reason says `typical` beside it (`reason_typical`): the
+        feature says it, it is known, and the value is not near it. A reason's own
+        `typical` field is set where this holds, so its JSON and its words agree."""
+        apart = np.zeros(len(values), dtype=bool)
+        if self.reason_typical and typical is not None and math.isfinite(typical):
+            with np.errstate(invalid="ignore"):  # a blank value is near nothing
+                gap = np.abs(np.asarray(values, dtype=float) - typical)
+            apart = gap > TYPICAL_WITHIN * abs(typical)
+        return apart
+
+    @staticmethod
+    def _add_typical(rendered: list[str | None], apart: np.ndarray, typical: float) -> None:
+        """ " (typical X)" after each rendered reason whose value is not near X (`apart`)."""
         beside = f" (typical {_Plain(round(typical) if abs(typical) >= 100 else typical)})"
-        apart = np.abs(np.asarray(values, dtype=float) - typical) > TYPICAL_WITHIN * abs(typical)
         for i in np.flatnonzero(apart).tolist():
             if rendered[i] is not None:
                 rendered[i] += beside
@@ -319,7 +328,7 @@ class _Plain(float):
 
 
 class _Year(_Plain):
-    """A year as a calendar writes it ("arrival_date_year 2015", not "2,015", which
+    """A year as a calendar writes it ("arrival date year 2015", not "2,015", which
     1,645 reasons of a hotel read); a number that is no whole one as `_Plain` shows it."""
 
     def __format__(self, spec: str) -> str:

@@ -83,7 +83,8 @@ whose every cell is smaller gets fewer reasons, or none: nothing stands out."""
 
 
 class Reason(NamedTuple):
-    """One reason for one customer; `value` and `population_mean` are None when unknown.
+    """One reason for one customer; `value` and `population_mean` are None when unknown,
+    `typical` where the text names no typical value.
 
     An immutable record built millions of times per batch, hence a named tuple.
     """
@@ -92,6 +93,10 @@ class Reason(NamedTuple):
     value: float | str | None
     contribution: float
     population_mean: float | None
+    typical: float | None
+    """The value the text calls typical (the training median, `FeatureSpec.says_typical`):
+    "session count 15 (typical 9)" beside a `population_mean` of 30.38 (the mean, pulled
+    up by one user's 158,115 sessions) read as two answers to one question."""
     direction: Direction
     text: str
 
@@ -101,6 +106,7 @@ class Reason(NamedTuple):
             "value": self.value,
             "contribution": self.contribution,
             "population_mean": self.population_mean,
+            "typical": self.typical,
             "direction": self.direction,
             "text": self.text,
         }
@@ -740,6 +746,9 @@ class Explainer:
     sides: Mapping[str, Any] = field(default_factory=dict)
     """Where each feature's values churned more or less than the training rows overall
     (`churn.sides.churn_sides`): judges the features no direction judges."""
+    bands: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    """Per numeric attribute, the lowest and highest value that reads as the typical
+    customer's (`churn.typical.typical_bands`); none in a model packaged before."""
 
     @classmethod
     def for_model(cls, model: ChurnModel) -> Explainer:
@@ -759,6 +768,7 @@ class Explainer:
             twins=model.info.get("twin_attributes") or (),
             filled=tuple(model.median_fills),
             sides=model.info.get("churn_sides") or {},
+            bands=model.info.get("typical_bands") or {},
         )
 
     @cached_property
@@ -844,8 +854,9 @@ class Explainer:
         what the training rows say of their value (`churn.sides`): raising the risk from
         values that churned clearly less than the rest, or lowering it from values that
         churned clearly more, or from a value most customers hold that churns like the
-        rest, or from one by the typical customer's whose side the data do not back.
-        "DATA_VOLUME 8,835 (typical 189)" raised the risk of a customer at 0.3%."""
+        rest, or from one by the typical customer's (`_near_typical`) whose side the data
+        do not back. "DATA_VOLUME 8,835 (typical 189)" raised the risk of a customer at
+        0.3%."""
         if not self.sides:
             return
         sides, columns = self._sides_judged
@@ -858,13 +869,24 @@ class Explainer:
         against |= (cells != 0) & (side == TYPICAL)
         near = [k for k, name in enumerate(names) if name in self._typical_of]
         if near:  # a value by the typical one speaks only where the data back its side
-            values = np.column_stack([numbers(features[names[k]]) for k in near])
-            typical = np.array([self._typical_of[names[k]] for k in near])
-            close = np.abs(values - typical) <= TYPICAL_WITHIN * np.abs(typical)
+            close = self._near_typical(features, [names[k] for k in near])
             backed = side[:, near] == np.sign(cells[:, near])
             against[:, near] |= close & (cells[:, near] != 0) & ~backed
         for k in np.flatnonzero(against.any(axis=0)).tolist():
             yield at[k], against[:, k]
+
+    def _near_typical(self, features: Mapping[str, Any], names: Sequence[str]) -> np.ndarray:
+        """Per row and each of `names` (of `_typical_of`), whether the value reads as the
+        typical customer's: within `TYPICAL_WITHIN` of the median, or inside the band of
+        the training rows around it (`churn.typical`; "session_count 10 (typical 9)",
+        where a tenth of the customers lie between 9 and 11 sessions)."""
+        values = np.column_stack([numbers(features[name]) for name in names])
+        typical = np.array([self._typical_of[name] for name in names])
+        close = np.abs(values - typical) <= TYPICAL_WITHIN * np.abs(typical)
+        unbounded = (math.nan, math.nan)  # no band: comparisons with NaN are false
+        low, high = np.array([self.bands.get(name, unbounded) for name in names]).T
+        with np.errstate(invalid="ignore"):
+            return close | ((values >= low) & (values <= high))
 
     @cached_property
     def _neutral_points(self) -> list[tuple[int, str, float]]:
@@ -1037,6 +1059,7 @@ class Explainer:
         arrays = _columns_used(features, list(chosen_sources), by_name)
         values: list[float | str | None] = [None] * len(rows)
         texts: list[str | None] = [None] * len(rows)
+        typicals: list[float | None] = [None] * len(rows)
         measures: list[object] = [None] * len(rows)
         # per picked reason, the kind of silence it tells or is said by (`SILENCE`; 0: none)
         silence, nothing = np.zeros(len(rows), dtype=np.int8), np.zeros(len(rows), dtype=np.int8)
@@ -1049,6 +1072,7 @@ class Explainer:
             spec = by_name.get(source)
             shown = _plain(arrays[source][picked]) if source in arrays else [None] * len(at)
             rendered = [None] * len(at)
+            said_typical = [None] * len(at)
             if spec is not None:
                 filled = {
                     name: arrays[name][picked] for name in spec.placeholders() if name in arrays
@@ -1056,6 +1080,7 @@ class Explainer:
                 fuller = _fuller_fits(spec, filled, np.asarray(chosen)[at] > 0)
                 typical = self.pivots.get(source)
                 rendered = spec.render_many(filled, len(at), fuller, typical)
+                said_typical = _typical_said(spec, filled, rendered, typical)
             if source in unknown:
                 rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
             if source == ANNIVERSARY and TENURE in features:
@@ -1063,6 +1088,7 @@ class Explainer:
             told_as = _measures(source, spec, shown, features, picked)
             for k, i in enumerate(at.tolist()):
                 values[i], texts[i], measures[i] = shown[k], rendered[k], told_as[k]
+                typicals[i] = said_typical[k]
                 if blanks is not None and blanks.column[rows[i]] == col:
                     texts[i] = blanks.words.get(int(rows[i]), texts[i])
             if source in SILENCE:
@@ -1094,9 +1120,26 @@ class Explainer:
             told.add(words)
             # positional: the fields' order (a batch builds millions of these)
             reasons[row].append(
-                Reason(source, values[i], chosen[i], shown_means[source], direction, text)
+                Reason(
+                    source, values[i], chosen[i], shown_means[source], typicals[i], direction, text
+                )
             )
         return [_without_repeats(listed) if len(listed) > 1 else listed for listed in reasons]
+
+
+def _typical_said(
+    spec: FeatureSpec,
+    filled: Mapping[str, np.ndarray],
+    rendered: Sequence[str | None],
+    typical: float | None,
+) -> list[float | None]:
+    """Per rendered reason of `spec`, the typical value its text says beside the
+    customer's own (`FeatureSpec.says_typical`), else None."""
+    if spec.name not in filled or not spec.reason_typical:
+        return [None] * len(rendered)
+    said = spec.says_typical(filled[spec.name], typical).tolist()
+    told = float(typical) if typical is not None else None
+    return [told if beside and text else None for beside, text in zip(said, rendered, strict=True)]
 
 
 UNSEEN = "a level the model never trained on: read as unknown"

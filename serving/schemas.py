@@ -30,20 +30,32 @@ REASON_EXAMPLE = {
     "value": 74.0,
     "contribution": 0.81,
     "population_mean": 21.5,
+    "typical": None,
     "direction": "raises",
     "text": "no purchase for 74 days",
 }
 
 
 class ReasonOut(BaseModel):
-    """One reason in plain words, with the customer's value and the population mean."""
+    """One reason in plain words, with the customer's value, the population mean and the
+    typical value its text names."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [REASON_EXAMPLE]})
 
-    feature: str
+    feature: str = Field(description="The feature's column name, as the data write it.")
     value: float | str | None
     contribution: float = Field(description="Effect on the margin (log-odds); > 0 raises risk.")
-    population_mean: float | None
+    population_mean: float | None = Field(
+        description="The feature's mean: over the scored batch for a stored score, over the "
+        "model's training rows for a live one (see `ScoreOut.population`); null for a "
+        "category or where unknown."
+    )
+    typical: float | None = Field(
+        default=None,
+        description='The value the text calls typical, "(typical 9)": the training rows\' '
+        "median, unrounded; null where the text names none (and in batches stored before "
+        "reasons carried it).",
+    )
     direction: Literal["raises", "lowers"]
     text: str
 

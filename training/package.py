@@ -12,6 +12,7 @@ from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
 from churn.sides import churn_sides
 from churn.trained_rows import TrainedRows
+from churn.typical import typical_bands
 from features.contract import RunConfig
 from features.lifecycle import ANNIVERSARY_SPEC, TENURE_SPEC
 from features.registry import safer_when
@@ -63,6 +64,7 @@ def package_model(
         "xgb_params": fitted.params,
         "population_means": _typical(rows, data.specs, "mean"),
         "reason_pivots": _typical(rows, data.specs, "median"),
+        "typical_bands": typical_bands(rows, data.specs),
         "training_highest": _highest_risky(rows, data.specs),
         "training_p99": _percentile_99(rows, data.specs),
         "twin_attributes": twin_attributes(rows, data.specs),

@@ -210,11 +210,45 @@ def test_a_year_attribute_reads_as_a_calendar_writes_it():
     kinds = dict.fromkeys(["arrival_date_year", "model_yr", "years_as_customer"], "numeric")
     specs = _attribute_specs(customers, **kinds, year_revenue="numeric")
     assert specs["arrival_date_year"].render({"arrival_date_year": 2015.0}) == (
-        "arrival_date_year 2015"
+        "arrival date year 2015"
     )
-    assert specs["model_yr"].render({"model_yr": 1999.0}) == "model_yr 1999"
-    assert specs["year_revenue"].render({"year_revenue": 2015.0}) == "year_revenue 2,015"
+    assert specs["model_yr"].render({"model_yr": 1999.0}) == "model yr 1999"
+    assert specs["year_revenue"].render({"year_revenue": 2015.0}) == "year revenue 2,015"
     assert not specs["arrival_date_year"].reason_typical  # years lie within 10% of it
+
+
+def test_an_attribute_name_reads_with_its_underscores_as_spaces():
+    """Sparkify's `GET_200_count` and `non_song_interaction_rate` read as column names to a
+    retention agent: a reason says "GET 200 count 53", a blank "non song interaction rate:
+    not recorded"; names with spaces or capitals read as the data write them (IBM Telco's
+    `Referred a Friend`, `MonthlyCharges`), and a header's surrounding blanks go."""
+    customers = pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "senior": [0, 7],
+            "GET_200_count": [53, 87],
+            "non_song_interaction_rate": [2.8, 3.4],
+            "Referred a Friend": ["Yes", "No"],
+            "MonthlyCharges": [95.2, 70.35],
+            " Tenureinmonths  ": [9, 12],
+        }
+    )
+    kinds = {
+        "GET_200_count": "numeric",
+        "non_song_interaction_rate": "numeric",
+        "Referred a Friend": "categorical",
+        "MonthlyCharges": "numeric",
+        " Tenureinmonths  ": "numeric",
+    }
+    specs = _attribute_specs(customers, **kinds)
+    assert specs["GET_200_count"].render({"GET_200_count": 53.0}) == "GET 200 count 53"
+    rate = specs["non_song_interaction_rate"]
+    assert rate.render({"non_song_interaction_rate": 2.8}) == "non song interaction rate 2.8"
+    assert rate.reason_missing == "non song interaction rate: not recorded"
+    friend = specs["Referred a Friend"].render({"Referred a Friend": "Yes"})
+    assert friend == "Referred a Friend: Yes"
+    assert specs["MonthlyCharges"].render({"MonthlyCharges": 95.2}) == "MonthlyCharges 95.2"
+    assert specs[" Tenureinmonths  "].render({" Tenureinmonths  ": 9.0}) == "Tenureinmonths 9"
 
 
 def test_an_attribute_reads_as_the_words_the_config_gives_it():

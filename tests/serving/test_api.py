@@ -116,6 +116,37 @@ def test_an_id_with_a_slash_is_found(served, tmp_path):
             assert found.json()["customer_id"] == "Xa3f/9+kQ="
 
 
+def test_a_reason_says_its_typical_value_and_one_stored_before_it_did_reads_null(served, tmp_path):
+    """A reason's `typical` is the number its text calls typical, stored with the batch; a
+    batch stored before reasons carried it reads as null, not a 500."""
+    database_url = f"sqlite:///{tmp_path}/scores.db"
+    said = {
+        "feature": "session_count",
+        "value": 15.0,
+        "contribution": 0.8,
+        "population_mean": 13.68,
+        "typical": 9.0,
+        "direction": "raises",
+        "text": "session count 15 (typical 9)",
+    }
+    older = {key: value for key, value in said.items() if key != "typical"}
+    rows = [{**stored_row("new"), "reasons": [said]}, {**stored_row("old"), "reasons": [older]}]
+    store.write_batch(
+        store.connect(database_url),
+        model_name=served.model_name,
+        model_version="1",
+        cutoff=dt.date(2024, 6, 30),
+        rows=rows,
+    )
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    app = app_with(settings_for(served, CHURN_DATABASE_URL=database_url), holder)
+    with client_for(app) as client:
+        new, old = (client.get(f"/v1/customers/{c}").json()["reasons"] for c in ("new", "old"))
+        listed = client.get("/v1/customers").json()["items"]
+    assert new == [said] and old == [{**older, "typical": None}]
+    assert {item["customer_id"]: item["reasons"] for item in listed} == {"new": new, "old": old}
+
+
 def test_risers_since_the_previous_batch_list_first(served, tmp_path):
     database_url = f"sqlite:///{tmp_path}/scores.db"
     engine = store.connect(database_url)

@@ -81,7 +81,8 @@ def test_full_history_scores_exactly_as_the_batch(client, tables, cutoff):
         assert item["band"] == stored["band"]  # (tiers rank among the posted customers)
         assert item["value"] == pytest.approx(stored["value"], abs=1e-9)
         assert item["segments"] == stored["segments"]
-        assert [r["feature"] for r in item["reasons"]] == [r["feature"] for r in stored["reasons"]]
+        told = [(r["feature"], r["typical"]) for r in item["reasons"]]
+        assert told == [(r["feature"], r["typical"]) for r in stored["reasons"]]
         assert item["reasons"] and all(r["text"] for r in item["reasons"])
 
 

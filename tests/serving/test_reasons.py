@@ -1163,7 +1163,7 @@ def test_blank_attributes_are_one_reason_naming_those_that_move_the_risk_its_way
     contributions = [0.2, 0.5, 0.3, 0.1, 0.15, -0.25, 0.4]
     reasons = _one_row(specs, values, contributions, {"TENURE": 12.0})
     assert [(r.feature, r.text) for r in reasons] == [
-        ("ON_NET", "ON_NET, MONTANT, REGION and 2 more: not recorded"),
+        ("ON_NET", "ON NET, MONTANT, REGION and 2 more: not recorded"),
         ("TENURE", "TENURE 24 (typical 12)"),
     ]
     assert reasons[0].contribution == pytest.approx(1.0)
@@ -1186,6 +1186,46 @@ def test_a_value_by_the_typical_one_is_a_reason_only_where_the_data_back_its_sid
     contributions = np.array([[0.5, -1.0], [0.5, -1.0], [0.5, -1.0], [0.5, -1.0]])
     told = [[r.text for r in row] for row in explainer.explain(features, contributions, {})]
     assert told == [[], [], ["months 30 (typical 16)"], ["months 9 (typical 16)"]]
+
+
+def test_a_value_inside_the_typical_band_is_no_reason_and_the_next_takes_its_place():
+    """ "session_count 10 (typical 9)" headed 46 rows of a Sparkify worklist, where a
+    tenth of the users lie between 9 and 11 sessions: inside the band of the training rows
+    around the median (`churn.typical`) a value speaks only where the data back its side,
+    and the next reason takes its place; a tenure of 17 against 48 stays. A model
+    packaged before the bands keeps the 10% rule alone."""
+    sessions, tenure = attribute_spec("sessions", "numeric"), attribute_spec("tenure", "numeric")
+    sides = {
+        "sessions": {"edges": [5.0, 9.0, 12.0], "sides": [0, 0, 0, 0], "blank": 0},
+        "tenure": {"edges": [30.0, 52.0], "sides": [1, 0, -1], "blank": 0},
+    }
+    explainer = Explainer(
+        specs=[sessions, tenure],
+        columns=["sessions", "tenure"],
+        source_of={},
+        directions={},
+        pivots={"sessions": 9.0, "tenure": 48.0},
+        raising=1,
+        sides=sides,
+        bands={"sessions": [7.0, 11.0], "tenure": [42.0, 52.0]},
+    )
+    features = pd.DataFrame({"sessions": [10.0, 15.0, 10.0], "tenure": [17.0, 17.0, 43.0]})
+    contributions = np.array([[0.9, 0.5, -1.0], [0.9, 0.5, -1.0], [0.9, 0.5, -1.0]])
+    told = [[r.text for r in row] for row in explainer.explain(features, contributions, {})]
+    assert told == [["tenure 17 (typical 48)"], ["sessions 15 (typical 9)"], []]
+    backed = dataclasses.replace(
+        explainer, sides={**sides, "sessions": {**sides["sessions"], "sides": [0, 0, 1, 0]}}
+    )
+    assert [r.text for r in backed.explain(features, contributions, {})[0]] == [
+        "sessions 10 (typical 9)"
+    ]
+    older = dataclasses.replace(explainer, bands={})
+    told = [[r.text for r in row] for row in older.explain(features, contributions, {})]
+    assert told == [
+        ["sessions 10 (typical 9)"],
+        ["sessions 15 (typical 9)"],
+        ["sessions 10 (typical 9)"],
+    ]
 
 
 def test_a_cell_against_what_the_training_rows_say_of_its_value_is_no_reason():
@@ -1268,6 +1308,40 @@ def test_the_typical_value_is_not_said_beside_one_near_it_and_is_said_plainly():
         "TotalCharges 1,430.05",
         "EstimatedSalary 78,365.75 (typical 99,522)",
     ]
+
+
+def test_a_reason_carries_the_typical_value_its_text_names():
+    """ "session_count 15 (typical 9)" beside a `population_mean` of 30.38 (the mean, pulled
+    up by one user's 158,115 sessions): the median the text calls typical is the reason's
+    own field, unrounded, and null where the text names none (a value near it, a feature
+    that says none, a model without training medians)."""
+    sessions = attribute_spec("sessions", "numeric")
+    total = attribute_spec("TotalCharges", "numeric")
+    recency = _number_spec("days_since_last_purchase", "no purchase for {:.0f} days")
+    specs = [sessions, total, recency]
+    values = {"sessions": 15.0, "TotalCharges": 1430.05, "days_since_last_purchase": 94.0}
+    typical = {"sessions": 9.0, "TotalCharges": 1419.4, "days_since_last_purchase": 30.0}
+    told = [
+        (r.text, r.typical, r.population_mean)
+        for r in _one_row(specs, values, [0.6, 0.5, 0.4], typical)
+    ]
+    assert told == [
+        ("sessions 15 (typical 9)", 9.0, 15.0),
+        ("TotalCharges 1,430.05", None, 1430.05),
+        ("no purchase for 94 days", None, 94.0),
+    ]
+    unrounded = _one_row([sessions], {"sessions": 17.22}, [0.6], {"sessions": 48.2438})
+    assert [(r.text, r.typical) for r in unrounded] == [("sessions 17.22 (typical 48.24)", 48.2438)]
+    without = _one_row([sessions], {"sessions": 15.0}, [0.6], {})
+    assert [(r.text, r.typical) for r in without] == [("sessions 15", None)]
+
+
+def test_a_reason_names_the_attribute_in_words_and_keeps_its_column_as_the_feature():
+    """ "session_count 15 (typical 9)" showed a column name to a retention agent: the text
+    reads "session count", the `feature` field stays the column an integrator looks up."""
+    sessions = attribute_spec("session_count", "numeric")
+    (reason,) = _one_row([sessions], {"session_count": 15.0}, [0.6], {"session_count": 9.0})
+    assert (reason.feature, reason.text) == ("session_count", "session count 15 (typical 9)")
 
 
 def test_never_having_complained_is_no_reason_for_risk_but_may_be_one_against_it():

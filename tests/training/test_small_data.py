@@ -10,6 +10,7 @@ from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
 from churn.cli import app
+from churn.typical import typical_band
 from features.contract import ReasonsSpec, load_config
 from features.sources import load_tables
 from tests.training.datasets import rare_flag_snapshot, telecom_snapshot
@@ -81,6 +82,8 @@ def test_a_snapshot_of_a_few_hundred_customers_is_learned(tmp_path):
     assert set(scored["customer_id"]).isdisjoint(outcome.train["customer_id"])
     assert model.info["population_means"]["tenure"] == pytest.approx(outcome.train["tenure"].mean())
     assert model.info["reason_pivots"]["tenure"] == outcome.train["tenure"].median()
+    tenure = outcome.train["tenure"].to_numpy(dtype=float)
+    assert model.info["typical_bands"]["tenure"] == typical_band(tenure)
     # a typo in reasons.never is named, not silently ignored
     typo = config.model_copy(update={"reasons": ReasonsSpec(never=["tenure", "Gendr"])})
     said = build_report(outcome, tables, typo)["reasons_never_unmatched"]
