@@ -191,6 +191,19 @@ def _require_rows(
             raise PlanError(_one_class(name, rows, churn, tables))
 
 
+@dataclass(frozen=True)
+class HorizonTrial:
+    """The protocol's labels at another horizon (`try_horizon`)."""
+
+    churn: ChurnSpec
+    """The config's churn definition with that horizon."""
+    shortfall: dict[str, Any] | None
+    """Why it would train no model (`horizon_shortfall`); None where it fits."""
+    churners: pd.DataFrame
+    """customer_id and cutoff of the rows it labels churned, at every cutoff the protocol
+    reads (none where no cutoff grid fits): what `training.comebacks` follows up."""
+
+
 def horizon_shortfall(
     tables: Tables, config: RunConfig, horizon_days: int
 ) -> dict[str, Any] | None:
@@ -200,20 +213,36 @@ def horizon_shortfall(
     `stayers`); None where it fits. A horizon suggested from the customers' gaps must
     pass it: Chinook was told "consider horizon_days: 600", which left every training row
     a stayer (no customer was ever silent 600 days)."""
+    return try_horizon(tables, config, horizon_days).shortfall
+
+
+def try_horizon(tables: Tables, config: RunConfig, horizon_days: int) -> HorizonTrial:
+    """The labels the protocol would read at `horizon_days`, and whether they train a
+    model (`horizon_shortfall`)."""
     churn = config.churn.model_copy(update={"horizon_days": horizon_days})
     moved = config.model_copy(update={"churn": churn})
+    none = pd.DataFrame({"customer_id": [], "cutoff": pd.to_datetime([])})
     try:
         sets = _cutoff_sets(tables, moved)
     except PlanError as error:
-        return {"horizon_days": horizon_days, "plan": str(error)}
+        return HorizonTrial(churn, {"horizon_days": horizon_days, "plan": str(error)}, none)
     wanted = sorted({cutoff for cutoffs in sets.values() for cutoff in cutoffs})
     labels = label_churn(tables, churn, cutoffs=wanted)
     labels = labels[labels["eligible"] & labels["observed"]]
-    calibrated = _calibrated_share(moved)
+    churners = labels.loc[labels["churned"].astype(bool), ["customer_id", "cutoff"]]
+    return HorizonTrial(churn, _labels_shortfall(sets, labels, moved), churners)
+
+
+def _labels_shortfall(
+    sets: dict[str, list[pd.Timestamp]], labels: pd.DataFrame, config: RunConfig
+) -> dict[str, Any] | None:
+    """The first set of cutoffs whose labels hold one class only, or too few of one for
+    the calibrator (`horizon_shortfall`); None where every set trains."""
+    calibrated = _calibrated_share(config)
     for name, cutoffs in sets.items():
         churned = labels.loc[labels["cutoff"].isin(cutoffs), "churned"].astype(bool)
         found = {
-            "horizon_days": horizon_days,
+            "horizon_days": config.churn.horizon_days,
             "set": name,
             "cutoffs": _dates(cutoffs),
             "churners": int(churned.sum()),
@@ -225,6 +254,30 @@ def horizon_shortfall(
         if name in calibrated and (short := calibration_shortfall(churned, share=calibrated[name])):
             return {**found, "calibration": short}
     return None
+
+
+MONTH_DAYS = 30
+"""The step of the horizons `longest_horizon` tries: a horizon in whole months."""
+
+
+def longest_horizon(tables: Tables, config: RunConfig, *, above: int) -> HorizonTrial | None:
+    """The longest horizon in whole months, over `above` days, that still trains a model
+    on these data (`try_horizon`), found by halving the range up to the data's length;
+    None where none does. Longer horizons leave fewer churners and fewer cutoffs, so
+    the labels that train shrink as the horizon grows."""
+    end, first = observed_end(tables, config.churn), first_activity(tables)
+    if end is None or first is None:
+        return None
+    months = range(above // MONTH_DAYS + 1, (end - first).days // MONTH_DAYS + 1)
+    found, low, high = None, 0, len(months) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        trial = try_horizon(tables, config, months[middle] * MONTH_DAYS)
+        if trial.shortfall is None:
+            found, low = trial, middle + 1
+        else:
+            high = middle - 1
+    return found
 
 
 def _calibrated_share(config: RunConfig) -> dict[str, float]:
