@@ -52,6 +52,7 @@ class Outcome:
 def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
     if config.churn.definition == "label_column":
         return _snapshot_split(tables, config, tune=tune)
+    _require_customers(tables, config)
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
     train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
@@ -76,6 +77,45 @@ def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Out
     fitted = fit_all(train, validation, data.specs, config)
     scored = _scored(fitted, test, data)
     return Outcome("out_of_time", scored, data, fitted, plan, tuning=search)
+
+
+MIN_CLASS_CUSTOMERS = 10
+"""Churners, and customers who stay, that the whole data must hold before any horizon or
+cutoff grid is worth trying: the floor a labelled snapshot's split sets (its calibrator
+gets a fifth of them and needs 2 of each, `_require_calibration`); out of time the
+validation cutoff alone needs 2 of each, and the test and the training cutoffs more.
+Sparkify's 7 users, 3 of whom cancelled, were told a horizon and a spacing to try, and
+then "all 5 validation rows are stayers"."""
+
+
+def _require_customers(tables: Tables, config: RunConfig) -> None:
+    """A PlanError, before any advice on the horizon or the grid, when the data hold
+    fewer than `MIN_CLASS_CUSTOMERS` customers of each kind: by their count alone, and
+    under `cancellation` by who ever cancelled (a silence or an expiry depends on the
+    horizon, which the advice may still change)."""
+    customers = int(tables.customers["customer_id"].nunique())
+    churned = _ever_cancelled(tables, config.churn)
+    few = customers < 2 * MIN_CLASS_CUSTOMERS or (
+        churned is not None and min(churned, customers - churned) < MIN_CLASS_CUSTOMERS
+    )
+    if not few:
+        return
+    files = ", ".join(dict.fromkeys(spec.path.name for spec in config.data.tables().values()))
+    of_whom = "" if churned is None else f", {churned:,} of whom cancelled"
+    raise PlanError(
+        f"{files}: {customers:,} customers{of_whom}: too few to learn churn from, whatever "
+        f"the horizon or cutoff grid: a model needs at least {MIN_CLASS_CUSTOMERS} churners "
+        f"and {MIN_CLASS_CUSTOMERS} customers who stay (its calibrator 2 of each at the "
+        "validation cutoff alone); train on an extract with more customers"
+    )
+
+
+def _ever_cancelled(tables: Tables, churn: ChurnSpec) -> int | None:
+    """The customers with a cancellation in the data, under `cancellation`; else None."""
+    if churn.definition != "cancellation" or tables.cancellations is None:
+        return None
+    known = tables.cancellations["customer_id"].isin(tables.customers["customer_id"])
+    return int(tables.cancellations.loc[known, "customer_id"].nunique())
 
 
 def with_params(config: RunConfig, search: Search) -> RunConfig:
@@ -142,6 +182,7 @@ def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
     if config.churn.definition == "label_column":
         cutoff = snapshot_cutoff(tables, today=pd.Timestamp.today())
     else:
+        _require_customers(tables, config)
         cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
     # e.g. a configured cutoff whose horizon is not observed
