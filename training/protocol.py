@@ -584,7 +584,7 @@ def run_protocol(tables: Tables, config: RunConfig) -> Outcome:
 def value_source(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> str:
     """Where a saved customer's value comes from: 'configured' (a constant), 'value
     column', 'spend' (last year's: the current value if behaviour stays as it is), or
-    'none' (a usage log: each save counts 1, and the report prints no profit)."""
+    'none' (a usage log, a snapshot without a value column: no profit is computed)."""
     if config.profit.value_per_customer is not None:
         return "configured"
     if "value" in tables.customers:
@@ -593,14 +593,13 @@ def value_source(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> str:
 
 
 def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarray:
-    """A saved customer's value, from `value_source`; NaN where the value column is blank
-    or lacks the customer (`profit_curve` counts them as worth nothing, and says so)."""
+    """A saved customer's value, from `value_source` (never 'none': no profit is computed
+    there); NaN where the value column is blank or lacks the customer (`profit_curve`
+    counts them as worth nothing, and says so)."""
     source = value_source(rows, tables, config)
     if source == "configured":
         return np.full(len(rows), config.profit.value_per_customer)
     if source == "value column":
         lookup = tables.customers.set_index("customer_id")["value"]
         return rows["customer_id"].map(lookup).to_numpy(dtype=np.float64, na_value=np.nan)
-    if source == "spend":
-        return year_spend(rows)
-    return np.ones(len(rows))
+    return year_spend(rows)

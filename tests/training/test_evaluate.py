@@ -34,6 +34,7 @@ from training.report import (
     METRICS,
     _labelled_unknown,
     _predate_data,
+    _profit,
     amount,
     caveats,
     longest_window,
@@ -171,6 +172,23 @@ def test_a_blank_in_the_value_column_is_an_unknown_value():
     values = value_of(rows, tables, config)
     assert values[[0, 2]].tolist() == [10.0, 5.0]
     assert np.isnan(values[[1, 3]]).all()  # blank, and not in the customers table
+
+
+def test_no_profit_curve_is_reported_where_the_data_hold_no_customer_value():
+    """E Commerce's snapshot (no spend, no value column): report.json and `churn
+    evaluate --json` held a curve of losses, each save counted as 1, with
+    `value_per_customer: null`, while the console said "not computed"."""
+    tables = make_tables(customer_frame=customers([1, 2, 3]))
+    label = LabelSpec(column="Churn", positive=1)
+    data = DataSpec(customers=CustomersSpec(path=Path("ecom.xlsx"), label=label))
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(definition="label_column"))
+    scored = pd.DataFrame(
+        {"customer_id": [1, 2, 3], "churned": [1, 0, 0], "p_model": [0.9, 0.2, 0.1]}
+    )
+    assert _profit(scored, tables, config) == {"value_source": "none"}
+    valued = config.model_copy(update={"profit": ProfitSpec(value_per_customer=100.0)})
+    profit = _profit(scored, tables, valued)
+    assert profit["value_source"] == "configured" and len(profit["curve"]) == 100
 
 
 def test_profit_curve_orders_by_score_not_by_row():

@@ -20,7 +20,15 @@ from typer.testing import CliRunner
 
 import mlflow
 from churn.cli import app
-from features.contract import RunConfig, load_config
+from features.contract import (
+    ChurnSpec,
+    CustomersSpec,
+    DataSpec,
+    LabelSpec,
+    RunConfig,
+    TransactionsSpec,
+    load_config,
+)
 from features.sources import load_tables
 from features.tables import Tables
 from mlflow import MlflowClient
@@ -49,7 +57,7 @@ from training.promote import (
     require_unseen,
 )
 from training.report import baseline_notes, caveats
-from training.tracking import REPORT_ARTIFACT
+from training.tracking import REPORT_ARTIFACT, _flat_metrics, _flat_params
 from training.train import TrainedRun, train_and_log
 
 WEAK = {
@@ -604,3 +612,82 @@ def test_a_cutoff_with_nobody_to_judge_is_said_as_such_not_blamed_on_the_champio
     last_day = story.tables.observed_until
     with pytest.raises(NothingToCompareError, match="no active customer with an observed"):
         metrics_on_cutoff(model, story.tables, story.config, last_day)
+
+
+# -- what a run logs ---------------------------------------------------------------------------
+
+
+def _record(config: RunConfig, report: dict, *, bgnbd: bool = False) -> SimpleNamespace:
+    """What `log_run` reads of a run, without a model to fit."""
+    info = {"rounds": 40, "calibration": "platt", "xgb_params": {"max_depth": 3}}
+    model = SimpleNamespace(
+        bgnbd=object() if bgnbd else None, info=info, layout=SimpleNamespace(names=["tenure"])
+    )
+    return SimpleNamespace(config=config, report=report, model=model, fingerprint={"rows": 5630})
+
+
+def _snapshot_config(**churn: object) -> RunConfig:
+    label = LabelSpec(column="Churn", positive=1)
+    customers = CustomersSpec(
+        path=Path("ecom.xlsx"), columns={"customer_id": "CustomerID"}, label=label
+    )
+    return RunConfig(
+        name="ecom",
+        data=DataSpec(customers=customers),
+        churn=ChurnSpec(definition="label_column", **churn),
+    )
+
+
+SNAPSHOT_REPORT = {"protocol": "stratified_holdout", "test_cutoffs": ["2026-12-05"]}
+
+
+def test_a_snapshots_run_logs_no_horizon_window_or_cutoff_grid_it_does_not_have():
+    """E Commerce's label_column run logged churn.horizon_days 90, active_window_days 365,
+    training.cutoffs 12 and spacing month, while `GET /v1/model` showed no training
+    cutoffs."""
+    params = _flat_params(_record(_snapshot_config(), SNAPSHOT_REPORT))
+    assert {key for key in params if key.startswith(("churn.", "training.", "evaluation."))} == {
+        "churn.definition",
+        "evaluation.split",
+        "evaluation.seed",
+        "evaluation.test_cutoff",
+        "training.rounds",
+    }
+    assert params["evaluation.test_cutoff"] == "2026-12-05"
+    # a snapshot with purchases beside it: BG/NBD's expected purchases span the horizon
+    with_log = _flat_params(_record(_snapshot_config(), SNAPSHOT_REPORT, bgnbd=True))
+    assert with_log["churn.horizon_days"] == "90" and "churn.active_window_days" not in with_log
+
+
+def test_an_out_of_time_run_logs_its_horizon_window_and_grid():
+    transactions = TransactionsSpec(path=Path("orders.csv"))
+    config = RunConfig(name="shop", data=DataSpec(transactions=transactions))
+    report = {
+        "protocol": "out_of_time",
+        "test_cutoffs": ["2024-06-30"],
+        "validation_cutoff": "2024-03-31",
+    }
+    params = _flat_params(_record(config, report, bgnbd=True))
+    assert {
+        k: params[k] for k in params if k.startswith(("churn.", "training.c", "training.s"))
+    } == {
+        "churn.definition": "inactivity",
+        "churn.horizon_days": "90",
+        "churn.active_window_days": "365",
+        "churn.activity": "purchases",
+        "training.cutoffs": "12",
+        "training.spacing": "month",
+    }
+    assert params["evaluation.validation_cutoff"] == "2024-03-31"
+
+
+def test_no_profit_is_logged_where_the_data_hold_no_customer_value():
+    """E Commerce: the console said "not computed: the data hold no customer value", and
+    the run logged profit_best -40.7 at profit_best_percent 1 (each save counted as 1)."""
+    metrics = dict.fromkeys(("roc_auc", "brier", "ece"), 0.5)
+    report = {"model": metrics, "baselines": {}, "churn_rate": 0.17}
+    logged = _flat_metrics({**report, "profit": {"value_source": "none"}})
+    assert not [name for name in logged if name.startswith("profit")]
+    valued = {"value_source": "spend", "best_percent": 30, "best_profit": 1200.0}
+    logged = _flat_metrics({**report, "profit": valued})
+    assert (logged["profit_best_percent"], logged["profit_best"]) == (30.0, 1200.0)
