@@ -54,6 +54,7 @@ from training.promote import (
     metrics_on_cutoff,
     promote,
     require_same_model,
+    require_same_question,
     require_unseen,
 )
 from training.report import baseline_notes, caveats
@@ -691,3 +692,69 @@ def test_no_profit_is_logged_where_the_data_hold_no_customer_value():
     valued = {"value_source": "spend", "best_percent": 30, "best_profit": 1200.0}
     logged = _flat_metrics({**report, "profit": valued})
     assert (logged["profit_best_percent"], logged["profit_best"]) == (30.0, 1200.0)
+
+
+# -- a run of other labels or features ---------------------------------------------------------
+
+
+def _shop(
+    horizon: int = 180, amount: str = "Sales", path: str = "orders.csv", **tables
+) -> RunConfig:
+    """Superstore's shape: customers with two attributes, and their orders."""
+    columns = {"customer_id": "Customer ID", "timestamp": "Order Date", "amount": amount}
+    data = {
+        "customers": {
+            "path": path,
+            "columns": {"customer_id": "Customer ID"},
+            "attributes": ["Segment", "Region"],
+        },
+        "transactions": {"path": path, "columns": columns, "date_format": "%d/%m/%y"},
+        **tables,
+    }
+    return RunConfig.model_validate(
+        {"name": "shop", "data": data, "churn": {"horizon_days": horizon}}
+    )
+
+
+def test_a_run_trained_for_other_labels_or_features_is_refused_naming_each_setting():
+    """`churn promote --config churn.yaml --latest` judged the run of churn450.yaml (same
+    name, a 450-day horizon) on this config's 180-day labels without a word."""
+    here = _shop()
+    other = SimpleNamespace(config=_shop(450), bgnbd=None)
+    with pytest.raises(PromotionError) as raised:
+        require_same_question(other, here, "90f2", latest=True)
+    assert str(raised.value) == (
+        "the latest run (90f2) was trained with other labels or features than this config's: "
+        "churn.horizon_days 450 (this config: 180); its probabilities answer another question "
+        "than this config asks, and the gate would judge it on labels it never learned: "
+        "promote it with the config it was trained with (logged with the run as "
+        "config/churn.yaml), or train with this one"
+    )
+    mapped = _shop(amount="Profit", events={"path": "usage.csv"})
+    with pytest.raises(PromotionError) as raised:
+        require_same_question(SimpleNamespace(config=mapped, bgnbd=None), here, "90f2")
+    assert (
+        "run 90f2 was trained with other labels or features than this config's: "
+        "data.transactions.columns.amount Profit (this config: Sales); data.events mapped "
+        "(this config: not set); its probabilities"
+    ) in str(raised.value)
+    # a later extract in another file, read alike, asks the same question
+    require_same_question(
+        SimpleNamespace(config=_shop(path="orders_2025.csv"), bgnbd=None), here, "1"
+    )
+
+
+@pytest.mark.slow
+def test_promote_with_another_horizons_config_exits_2_before_the_gate(story, tmp_path):
+    config = derive_config(
+        story.root / "data" / "churn.yaml",
+        story.root / "data" / "horizon60.yaml",
+        churn={"definition": "inactivity", "horizon_days": 60},
+    )
+    result = CliRunner(env={"COLUMNS": "300"}).invoke(
+        app, ["promote", "--config", str(config), "--run", story.good.run_id]
+    )
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert "churn.horizon_days 90 (this config: 60)" in said
+    assert "candidate roc_auc" not in said  # no verdict on labels it never learned
