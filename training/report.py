@@ -530,11 +530,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "cutoffs, e.g. a short history under a long active_window_days, raises it)"
         )
     if report.get("snapshot_read_as_of_today"):
-        notes.append(
-            f"the snapshot has no data.as_of and no dated activity: it was read as of today "
-            f"({report['test_cutoffs'][0]}), as `churn score` reads it; set data.as_of to the "
-            "extract date so that every run reads it as of that day"
-        )
+        notes.append(snapshot_today_note(report["test_cutoffs"][0]))
     if out := report.get("labelled_left_out"):
         notes.append(_labelled_left_out_note(out))
     notes += _history_caveats(report)
@@ -774,6 +770,17 @@ def _unfit_horizon(unfit: dict[str, Any]) -> str:
     return (
         f"{why}: the data are too short to tell churners from customers on long pauses at "
         f"this rhythm, so the model learns who pauses, not who leaves; {LABEL_OF_OWN}"
+    )
+
+
+def snapshot_today_note(day: str) -> str:
+    """A snapshot without a date of its own, read as of `day`, the day it was trained:
+    `churn score` says its own batch's reading instead (`serving.batch.TODAY_NOTE`), where
+    the model's copy of this note made it twice."""
+    return (
+        f"the snapshot has no data.as_of and no dated activity: it was read as of today "
+        f"({day}), as `churn score` reads it; set data.as_of to the extract date so that "
+        "every run reads it as of that day"
     )
 
 
