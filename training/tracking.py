@@ -125,7 +125,6 @@ def _flat_params(run: RunRecord) -> dict[str, str]:
     params: dict[str, object] = {
         "name": config.name,
         **label_settings(config, bgnbd=run.model.bgnbd is not None),
-        "evaluation.split": config.evaluation.split,
         "evaluation.seed": config.evaluation.seed,
         **_grid_settings(config, report),
         "evaluation.test_cutoff": ",".join(report["test_cutoffs"]),
@@ -164,14 +163,14 @@ def _paid_until(config: RunConfig) -> bool:
 
 
 def _grid_settings(config: RunConfig, report: dict[str, Any]) -> dict[str, object]:
-    """The cutoff grid's settings, where the run has one: out of time, its training
-    cutoffs and their spacing, and its validation cutoff; customer folds on dated data,
-    the spacing that placed the test cutoff; a labelled snapshot, none."""
-    if config.churn.definition == "label_column":
-        return {}
+    """The cutoff grid's settings, where the run has one: `churn train` tests out of time,
+    a labelled snapshot on a stratified holdout (`stratified_holdout`), which has no grid
+    and follows no `evaluation.split` (E Commerce's run logged `customer_cv` and 12
+    monthly cutoffs)."""
     if report["protocol"] != "out_of_time":
-        return {"training.spacing": config.training.spacing}
+        return {}
     return {
+        "evaluation.split": "out_of_time",
         "training.cutoffs": config.training.cutoffs,
         "training.spacing": config.training.spacing,
         "evaluation.validation_cutoff": report.get("validation_cutoff", "-"),

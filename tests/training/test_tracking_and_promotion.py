@@ -24,6 +24,7 @@ from features.contract import (
     ChurnSpec,
     CustomersSpec,
     DataSpec,
+    EvaluationSpec,
     LabelSpec,
     RunConfig,
     TransactionsSpec,
@@ -646,10 +647,11 @@ def test_a_snapshots_run_logs_no_horizon_window_or_cutoff_grid_it_does_not_have(
     """E Commerce's label_column run logged churn.horizon_days 90, active_window_days 365,
     training.cutoffs 12 and spacing month, while `GET /v1/model` showed no training
     cutoffs."""
-    params = _flat_params(_record(_snapshot_config(), SNAPSHOT_REPORT))
+    evaluation = {"split": "customer_cv"}  # `churn evaluate`'s; train splits its own way
+    config = _snapshot_config().model_copy(update={"evaluation": EvaluationSpec(**evaluation)})
+    params = _flat_params(_record(config, SNAPSHOT_REPORT))
     assert {key for key in params if key.startswith(("churn.", "training.", "evaluation."))} == {
         "churn.definition",
-        "evaluation.split",
         "evaluation.seed",
         "evaluation.test_cutoff",
         "training.rounds",
@@ -680,6 +682,7 @@ def test_an_out_of_time_run_logs_its_horizon_window_and_grid():
         "training.spacing": "month",
     }
     assert params["evaluation.validation_cutoff"] == "2024-03-31"
+    assert params["evaluation.split"] == "out_of_time"
 
 
 def test_no_profit_is_logged_where_the_data_hold_no_customer_value():
