@@ -754,8 +754,12 @@ def test_promote_with_another_horizons_config_exits_2_before_the_gate(story, tmp
         story.root / "data" / "horizon60.yaml",
         churn={"definition": "inactivity", "horizon_days": 60},
     )
+    store = f"sqlite:///{story.root}/mlflow.db"
+    client = MlflowClient(tracking_uri=store, registry_uri=store)
+    reigning = client.get_model_version_by_alias(story.name, "champion").run_id
+    run = story.weak if reigning == story.good.run_id else story.good  # tests move the alias
     result = CliRunner(env={"COLUMNS": "300"}).invoke(
-        app, ["promote", "--config", str(config), "--run", story.good.run_id]
+        app, ["promote", "--config", str(config), "--run", run.run_id]
     )
     said = " ".join(result.output.split())
     assert result.exit_code == 2, said
