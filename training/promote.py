@@ -10,8 +10,10 @@ one: a first champion must rank churners better than chance and no worse than th
 baselines, the two tests `churn train` notes (`training.report`). A run whose test a
 leaking column inflated (`churn train` named it) is refused, first model or not, and a
 champion whose own test one inflated is no reference: the candidate meets the floor
-instead. The previous champion keeps the alias `challenger`. Stages are never used
-(they are deprecated in MLflow).
+instead. A run trained for other labels or features than this config's (another
+horizon, another column mapped) is refused before the gate, which would judge it on
+labels it never learned. The previous champion keeps the alias `challenger`. Stages are
+never used (they are deprecated in MLflow).
 """
 
 from __future__ import annotations
@@ -464,8 +466,8 @@ def _without_reading(value: Any) -> Any:
 
 def _flat(value: Any, prefix: str) -> dict[str, Any]:
     """Nested dicts as dotted names to their leaves (`data.transactions.columns.amount`),
-    leaving out those not set (None)."""
-    if value is None:
+    leaving out those not set (None, or an empty list)."""
+    if value is None or value == []:
         return {}
     if not isinstance(value, dict):
         return {prefix: value}

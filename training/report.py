@@ -725,9 +725,9 @@ def _no_longer_helps(tried: list[dict[str, Any]], usage: bool) -> str:
     model): the data hold few departures, whatever the horizon."""
     if not tried:
         return (
-            ", and no longer horizon trains a model on these data (one of its sets of cutoffs "
-            f"would hold too few churners or stayers): so the labels name pauses, not "
-            f"departures; {LABEL_OF_OWN}"
+            ", and no longer horizon trains a model on these data (each leaves too few "
+            f"cutoffs, churners or stayers): so the labels name pauses, not departures; "
+            f"{LABEL_OF_OWN}"
         )
     each = [
         f"at {seen['horizon_days']} days{', the longest the data allow' if seen['longest'] else ''}"

@@ -844,10 +844,9 @@ def test_a_longer_horizon_whose_churners_come_back_as_often_is_not_suggested():
     )
     (note,) = caveats({**report, "returning_churners": {**longer, "longer_horizons": []}})
     assert note.endswith(
-        "come back, and no longer horizon trains a model on these data (one of its sets of "
-        "cutoffs would hold too few churners or stayers): so the labels name pauses, not "
-        "departures; a label of the business's own (churn.definition: label_column) would "
-        "name those who leave"
+        "come back, and no longer horizon trains a model on these data (each leaves too few "
+        "cutoffs, churners or stayers): so the labels name pauses, not departures; a label "
+        "of the business's own (churn.definition: label_column) would name those who leave"
     )
     helps = {"horizon_days": 450, "churners": 400, "returned": 120, "share": 0.3, "longest": False}
     suggested = {**SUPERSTORE_BACK, "suggested_horizon_days": 450, "suggested_returning": helps}
