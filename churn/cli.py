@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from features.contract import RunConfig
     from features.registry import FeatureSpec
     from features.tables import Tables
-    from serving.batch import BatchResult, UnseenLevels
+    from serving.batch import BatchResult, Job, UnseenLevels
     from serving.store import Replaced
 
 app = typer.Typer(
@@ -202,22 +202,30 @@ def describe(config: ConfigOption) -> None:
     run = load_config(config)
     tables = load_tables(run)
     console = make_console()
-    summary.print_specs(console, _declared_specs(tables, run.churn.horizon_days))
+    summary.print_specs(console, _declared_specs(tables, run))
     if (said := _never_unmatched(run, tables)) is not None:
         console.print(f"[yellow]warning:[/] {config}: {said}", highlight=False)
 
 
-def _declared_specs(tables: Tables, horizon_days: int) -> list[FeatureSpec]:
-    """The features these tables yield, the fitted ones (wallet, BG/NBD) included."""
+def _declared_specs(tables: Tables, run: RunConfig) -> list[FeatureSpec]:
+    """The features these tables yield, the fitted ones (wallet, BG/NBD) included; a
+    labelled snapshot's without `cutoff_month`, which its one cutoff makes the same for
+    every customer and training leaves out (`training.dataset._season_when_seen`), where
+    describe had listed it as the purchase cycle's season."""
     from features.activity import day_of
     from features.build import declared_features
     from features.context import prepare
+    from features.lifecycle import SEASON_SPEC
     from training.dataset import with_fitted_features
 
     end = tables.observed_until or pd.Timestamp.today()
     declared = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
+    if run.churn.definition == "label_column":
+        declared = [spec for spec in declared if spec.name != SEASON_SPEC.name]
     attributes = bool(tables.attributes)
-    return with_fitted_features(declared, horizon_days=horizon_days, attributes=attributes)
+    return with_fitted_features(
+        declared, horizon_days=run.churn.horizon_days, attributes=attributes
+    )
 
 
 def _never_unmatched(run: RunConfig, tables: Tables) -> str | None:
@@ -228,7 +236,7 @@ def _never_unmatched(run: RunConfig, tables: Tables) -> str | None:
 
     if set(run.reasons.never) <= set(tables.attributes):
         return None
-    features = {spec.name for spec in _declared_specs(tables, run.churn.horizon_days)}
+    features = {spec.name for spec in _declared_specs(tables, run)}
     said = unmatched(
         "reasons.never", run.reasons.never, features, tables.unread_columns, noun="feature"
     )
@@ -436,8 +444,21 @@ def score(
     for filled in filled_at_median(model.median_fills, job.features):
         said = filled_note(filled, f"{filled.customers:,} customers")
         console.print(f"[yellow]note:[/] {said}", highlight=False)
-    for caveat in job.champion.caveats.notes:  # last: what holds for every batch it scores
+    for caveat in _model_caveats(job):  # last: what holds for every batch it scores
         console.print(f"[yellow]model caveat:[/] {caveat}", highlight=False)
+
+
+def _model_caveats(job: Job) -> list[str]:
+    """The champion's caveats `churn score` says, less the training's reading of a
+    snapshot as of today where the batch's own note (`TODAY_NOTE`) said it just above."""
+    from serving.batch import TODAY_NOTE
+    from training.report import snapshot_today_note
+
+    notes = job.champion.caveats.notes
+    if job.cutoff_note != TODAY_NOTE:
+        return list(notes)
+    said = snapshot_today_note(job.champion.model.info["test_cutoffs"][0])
+    return [note for note in notes if note != said]
 
 
 ROW_NUMBER_IDS_NOTE = (

@@ -3,6 +3,7 @@
 import ast
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -184,6 +185,41 @@ def test_describe_lists_declared_features_with_mechanisms(tmp_path):
     assert "overdue_ratio" in result.output
     assert "recency" in result.output
     assert "p_alive_bgnbd" in result.output  # fitted in training, as the model has it
+
+
+def test_describe_lists_no_cutoff_month_for_a_labelled_snapshot(tmp_path):
+    """A snapshot has one cutoff: its month is the same for every customer and training
+    leaves it out, yet describe listed `cutoff_month` as the purchase cycle's season."""
+    dated = runner.invoke(app, ["describe", "--config", str(write_dataset(tmp_path / "log"))])
+    assert dated.exit_code == 0, dated.output
+    assert "cutoff_month" in dated.output  # a cutoff grid: months differ
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    labelled = customers_frame().assign(churned=["Yes", "No", "No", "Yes"])
+    config = write_dataset(
+        tmp_path / "snapshot", customers=labelled, specs=specs, churn={"definition": "label_column"}
+    )
+    result = runner.invoke(app, ["describe", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "cutoff_month" not in result.output
+    assert "tenure" in result.output  # the snapshot's other features are listed
+
+
+def test_score_says_a_snapshot_read_as_of_today_once():
+    """`churn score` of a dateless snapshot printed the batch's note and the model's copy
+    of training's ("model caveat: ... it was read as of today (2026-12-05)")."""
+    from churn.cli import _model_caveats
+    from serving.batch import TODAY_NOTE
+    from training.report import snapshot_today_note
+
+    trained = snapshot_today_note("2026-12-05")
+    champion = SimpleNamespace(
+        caveats=SimpleNamespace(notes=(trained, "reasons show Gender")),
+        model=SimpleNamespace(info={"test_cutoffs": ["2026-12-05"]}),
+    )
+    job = SimpleNamespace(cutoff_note=TODAY_NOTE, champion=champion)
+    assert _model_caveats(job) == ["reasons show Gender"]
+    dated = SimpleNamespace(cutoff_note=None, champion=champion)  # scored as of its as_of
+    assert _model_caveats(dated) == [trained, "reasons show Gender"]
 
 
 def test_describe_says_which_reasons_show_the_typical_value():

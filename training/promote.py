@@ -10,8 +10,10 @@ one: a first champion must rank churners better than chance and no worse than th
 baselines, the two tests `churn train` notes (`training.report`). A run whose test a
 leaking column inflated (`churn train` named it) is refused, first model or not, and a
 champion whose own test one inflated is no reference: the candidate meets the floor
-instead. The previous champion keeps the alias `challenger`. Stages are never used
-(they are deprecated in MLflow).
+instead. A run trained for other labels or features than this config's (another
+horizon, another column mapped) is refused before the gate, which would judge it on
+labels it never learned. The previous champion keeps the alias `challenger`. Stages are
+never used (they are deprecated in MLflow).
 """
 
 from __future__ import annotations
@@ -45,7 +47,13 @@ from training.report import (
     leaking_columns,
     near_chance,
 )
-from training.tracking import MODEL_URI_TAG, REPORT_ARTIFACT, configure, experiment_id
+from training.tracking import (
+    MODEL_URI_TAG,
+    REPORT_ARTIFACT,
+    configure,
+    experiment_id,
+    label_settings,
+)
 
 CHAMPION, CHALLENGER = "champion", "challenger"
 
@@ -381,6 +389,99 @@ def require_same_model(candidate: ChurnModel, config: RunConfig, run_id: str) ->
         )
 
 
+READ_SETTINGS = frozenset(
+    {
+        "path",
+        "sheet",
+        "separator",
+        "encoding",
+        "column_names",
+        "date_format",
+        "day_origin",
+        "decimal",
+        "missing_values",
+        "valid_ranges",
+        "not_missing",
+        "attribute_words",
+        "segments",
+    }
+)
+"""A table's settings that say where and how its file is read, or how reasons and
+worklists word it, not what the model reads: a new extract may change them freely."""
+
+
+def require_same_question(
+    candidate: ChurnModel, config: RunConfig, run_id: str, *, latest: bool = False
+) -> None:
+    """A PromotionError naming each setting, with both values, where the run was trained
+    for other labels or features than this config's (`question_settings`): `--latest`
+    picked a run of Superstore's churn450.yaml (same name, a 450-day horizon) and judged
+    it, without a word, on this config's 180-day labels. Refused even with --force: its
+    probabilities answer another question than the one this config's scores, worklist
+    and gate ask, and promoting it with its own config costs nothing."""
+    bgnbd = candidate.bgnbd is not None
+    theirs = question_settings(candidate.config, bgnbd=bgnbd)
+    ours = question_settings(config, bgnbd=bgnbd)
+    differ = [key for key in dict.fromkeys([*theirs, *ours]) if theirs.get(key) != ours.get(key)]
+    unmapped = tuple(f"{key}." for key in differ if key.startswith("data.") and key.count(".") == 1)
+    differ = [key for key in differ if not key.startswith(unmapped)]  # a table, not its parts
+    if not differ:
+        return
+    said = "; ".join(
+        f"{key} {_setting(theirs.get(key))} (this config: {_setting(ours.get(key))})"
+        for key in differ
+    )
+    run = f"the latest run ({run_id})" if latest else f"run {run_id}"
+    raise PromotionError(
+        f"{run} was trained with other labels or features than this config's: {said}; "
+        "its probabilities answer another question than this config asks, and the gate would "
+        "judge it on labels it never learned: promote it with the config it was trained "
+        "with (logged with the run as config/churn.yaml), or train with this one"
+    )
+
+
+def question_settings(config: RunConfig, *, bgnbd: bool) -> dict[str, Any]:
+    """What decides a run's labels and features, by setting name: the churn settings its
+    definition reads (`label_settings`) and each table's mapping (columns, rows kept,
+    attributes, label, types...), less `READ_SETTINGS`."""
+    settings = dict(label_settings(config, bgnbd=bgnbd))
+    for name, spec in config.data.tables().items():
+        mapped = _without_reading(spec.model_dump(mode="json"))
+        if "attributes" in mapped:  # read with its kind inferred (None), not unset
+            mapped["attributes"] = {k: v or "read" for k, v in mapped["attributes"].items()}
+        settings[f"data.{name}"] = "mapped"
+        settings.update(_flat(mapped, f"data.{name}"))
+    return settings
+
+
+def _without_reading(value: Any) -> Any:
+    """`value` with every `READ_SETTINGS` key left out, at any depth (a label's or a
+    lookup's `path` too)."""
+    if isinstance(value, dict):
+        return {k: _without_reading(v) for k, v in value.items() if k not in READ_SETTINGS}
+    if isinstance(value, list):
+        return [_without_reading(v) for v in value]
+    return value
+
+
+def _flat(value: Any, prefix: str) -> dict[str, Any]:
+    """Nested dicts as dotted names to their leaves (`data.transactions.columns.amount`),
+    leaving out those not set (None, or an empty list)."""
+    if value is None or value == []:
+        return {}
+    if not isinstance(value, dict):
+        return {prefix: value}
+    return {
+        k: v for key, inner in value.items() for k, v in _flat(inner, f"{prefix}.{key}").items()
+    }
+
+
+def _setting(value: Any) -> str:
+    """A setting's value as the message shows it: one not set (a table not mapped, a
+    column or attribute not read) says so."""
+    return "not set" if value is None else str(value)
+
+
 def require_unseen(champion: ChurnModel, cutoff: pd.Timestamp, version: str) -> None:
     """UnfairComparisonError when the champion's fitted labels reach past `cutoff`: its
     last fitted cutoff (training or validation: early stopping and calibration) plus its
@@ -445,7 +546,8 @@ def promote(
     A `dry_run` stops at the decision: nothing is registered and no alias moves."""
     configure()
     client = MlflowClient()
-    run_id = latest_run_id(config) if run_id is None else run_id
+    latest = run_id is None
+    run_id = latest_run_id(config) if latest else run_id
     _require_run(client, run_id)
     metrics = candidate_metrics(client, run_id)
     report = _logged_report(client, run_id)  # downloaded once: its notes and its leaks
@@ -455,6 +557,7 @@ def promote(
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
     candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
     require_same_model(candidate, config, run_id)
+    require_same_question(candidate, config, run_id, latest=latest)
     champion_leaks = logged_leaks(client, champion.run_id) if champion else []
     fair = None if champion_leaks else champion  # a leak inflated it: no reference, unscored
     reference, uncompared = _reference(fair, candidate, tables, config, force=force)

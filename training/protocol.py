@@ -52,6 +52,7 @@ class Outcome:
 def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
     if config.churn.definition == "label_column":
         return _snapshot_split(tables, config, tune=tune)
+    _require_customers(tables, config)
     plan = make_plan(tables, config)
     data = assemble(tables, config, plan.all, fit_on=plan.train)
     train, validation, test = data.at(plan.train), data.at(plan.validation), data.at(plan.test)
@@ -76,6 +77,45 @@ def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Out
     fitted = fit_all(train, validation, data.specs, config)
     scored = _scored(fitted, test, data)
     return Outcome("out_of_time", scored, data, fitted, plan, tuning=search)
+
+
+MIN_CLASS_CUSTOMERS = 10
+"""Churners, and customers who stay, that the whole data must hold before any horizon or
+cutoff grid is worth trying: the floor a labelled snapshot's split sets (its calibrator
+gets a fifth of them and needs 2 of each, `_require_calibration`); out of time the
+validation cutoff alone needs 2 of each, and the test and the training cutoffs more.
+Sparkify's 7 users, 3 of whom cancelled, were told a horizon and a spacing to try, and
+then "all 5 validation rows are stayers"."""
+
+
+def _require_customers(tables: Tables, config: RunConfig) -> None:
+    """A PlanError, before any advice on the horizon or the grid, when the data hold
+    fewer than `MIN_CLASS_CUSTOMERS` customers of each kind: by their count alone, and
+    under `cancellation` by who ever cancelled (a silence or an expiry depends on the
+    horizon, which the advice may still change)."""
+    customers = int(tables.customers["customer_id"].nunique())
+    churned = _ever_cancelled(tables, config.churn)
+    few = customers < 2 * MIN_CLASS_CUSTOMERS or (
+        churned is not None and min(churned, customers - churned) < MIN_CLASS_CUSTOMERS
+    )
+    if not few:
+        return
+    files = ", ".join(dict.fromkeys(spec.path.name for spec in config.data.tables().values()))
+    of_whom = "" if churned is None else f", {churned:,} of whom cancelled"
+    raise PlanError(
+        f"{files}: {customers:,} customers{of_whom}: too few to learn churn from, whatever "
+        f"the horizon or cutoff grid: a model needs at least {MIN_CLASS_CUSTOMERS} churners "
+        f"and {MIN_CLASS_CUSTOMERS} customers who stay (its calibrator 2 of each at the "
+        "validation cutoff alone); train on an extract with more customers"
+    )
+
+
+def _ever_cancelled(tables: Tables, churn: ChurnSpec) -> int | None:
+    """The customers with a cancellation in the data, under `cancellation`; else None."""
+    if churn.definition != "cancellation" or tables.cancellations is None:
+        return None
+    known = tables.cancellations["customer_id"].isin(tables.customers["customer_id"])
+    return int(tables.cancellations.loc[known, "customer_id"].nunique())
 
 
 def with_params(config: RunConfig, search: Search) -> RunConfig:
@@ -142,6 +182,7 @@ def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
     if config.churn.definition == "label_column":
         cutoff = snapshot_cutoff(tables, today=pd.Timestamp.today())
     else:
+        _require_customers(tables, config)
         cutoff = pd.Timestamp(config.evaluation.cutoff or make_plan(tables, config).test)
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
     # e.g. a configured cutoff whose horizon is not observed
@@ -191,6 +232,19 @@ def _require_rows(
             raise PlanError(_one_class(name, rows, churn, tables))
 
 
+@dataclass(frozen=True)
+class HorizonTrial:
+    """The protocol's labels at another horizon (`try_horizon`)."""
+
+    churn: ChurnSpec
+    """The config's churn definition with that horizon."""
+    shortfall: dict[str, Any] | None
+    """Why it would train no model (`horizon_shortfall`); None where it fits."""
+    churners: pd.DataFrame
+    """customer_id and cutoff of the rows it labels churned, at every cutoff the protocol
+    reads (none where no cutoff grid fits): what `training.comebacks` follows up."""
+
+
 def horizon_shortfall(
     tables: Tables, config: RunConfig, horizon_days: int
 ) -> dict[str, Any] | None:
@@ -200,20 +254,36 @@ def horizon_shortfall(
     `stayers`); None where it fits. A horizon suggested from the customers' gaps must
     pass it: Chinook was told "consider horizon_days: 600", which left every training row
     a stayer (no customer was ever silent 600 days)."""
+    return try_horizon(tables, config, horizon_days).shortfall
+
+
+def try_horizon(tables: Tables, config: RunConfig, horizon_days: int) -> HorizonTrial:
+    """The labels the protocol would read at `horizon_days`, and whether they train a
+    model (`horizon_shortfall`)."""
     churn = config.churn.model_copy(update={"horizon_days": horizon_days})
     moved = config.model_copy(update={"churn": churn})
+    none = pd.DataFrame({"customer_id": [], "cutoff": pd.to_datetime([])})
     try:
         sets = _cutoff_sets(tables, moved)
     except PlanError as error:
-        return {"horizon_days": horizon_days, "plan": str(error)}
+        return HorizonTrial(churn, {"horizon_days": horizon_days, "plan": str(error)}, none)
     wanted = sorted({cutoff for cutoffs in sets.values() for cutoff in cutoffs})
     labels = label_churn(tables, churn, cutoffs=wanted)
     labels = labels[labels["eligible"] & labels["observed"]]
-    calibrated = _calibrated_share(moved)
+    churners = labels.loc[labels["churned"].astype(bool), ["customer_id", "cutoff"]]
+    return HorizonTrial(churn, _labels_shortfall(sets, labels, moved), churners)
+
+
+def _labels_shortfall(
+    sets: dict[str, list[pd.Timestamp]], labels: pd.DataFrame, config: RunConfig
+) -> dict[str, Any] | None:
+    """The first set of cutoffs whose labels hold one class only, or too few of one for
+    the calibrator (`horizon_shortfall`); None where every set trains."""
+    calibrated = _calibrated_share(config)
     for name, cutoffs in sets.items():
         churned = labels.loc[labels["cutoff"].isin(cutoffs), "churned"].astype(bool)
         found = {
-            "horizon_days": horizon_days,
+            "horizon_days": config.churn.horizon_days,
             "set": name,
             "cutoffs": _dates(cutoffs),
             "churners": int(churned.sum()),
@@ -225,6 +295,30 @@ def horizon_shortfall(
         if name in calibrated and (short := calibration_shortfall(churned, share=calibrated[name])):
             return {**found, "calibration": short}
     return None
+
+
+MONTH_DAYS = 30
+"""The step of the horizons `longest_horizon` tries: a horizon in whole months."""
+
+
+def longest_horizon(tables: Tables, config: RunConfig, *, above: int) -> HorizonTrial | None:
+    """The longest horizon in whole months, over `above` days, that still trains a model
+    on these data (`try_horizon`), found by halving the range up to the data's length;
+    None where none does. Longer horizons leave fewer churners and fewer cutoffs, so
+    the labels that train shrink as the horizon grows."""
+    end, first = observed_end(tables, config.churn), first_activity(tables)
+    if end is None or first is None:
+        return None
+    months = range(above // MONTH_DAYS + 1, (end - first).days // MONTH_DAYS + 1)
+    found, low, high = None, 0, len(months) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        trial = try_horizon(tables, config, months[middle] * MONTH_DAYS)
+        if trial.shortfall is None:
+            found, low = trial, middle + 1
+        else:
+            high = middle - 1
+    return found
 
 
 def _calibrated_share(config: RunConfig) -> dict[str, float]:
@@ -491,7 +585,7 @@ def value_source(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> str:
     """Where a saved customer's value comes from: 'configured' (a constant), 'value
     column', 'margin' (last year's, where the transactions map one: what a save earns),
     'spend' (last year's: the current value if behaviour stays as it is), or 'none' (a
-    usage log: each save counts 1, and the report prints no profit)."""
+    usage log, a snapshot without a value column: no profit is computed)."""
     if config.profit.value_per_customer is not None:
         return "configured"
     if "value" in tables.customers:
@@ -502,14 +596,13 @@ def value_source(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> str:
 
 
 def value_of(rows: pd.DataFrame, tables: Tables, config: RunConfig) -> np.ndarray:
-    """A saved customer's value, from `value_source`; NaN where the value column is blank
-    or lacks the customer (`profit_curve` counts them as worth nothing, and says so)."""
+    """A saved customer's value, from `value_source` (never 'none': no profit is computed
+    there); NaN where the value column is blank or lacks the customer (`profit_curve`
+    counts them as worth nothing, and says so)."""
     source = value_source(rows, tables, config)
     if source == "configured":
         return np.full(len(rows), config.profit.value_per_customer)
     if source == "value column":
         lookup = tables.customers.set_index("customer_id")["value"]
         return rows["customer_id"].map(lookup).to_numpy(dtype=np.float64, na_value=np.nan)
-    if source in ("spend", "margin"):
-        return year_spend(rows, source)
-    return np.ones(len(rows))
+    return year_spend(rows, "margin" if source == "margin" else "spend")

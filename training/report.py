@@ -34,7 +34,15 @@ from training.leaks import (
     undated_attribute_leaks,
     undated_attributes,
 )
-from training.protocol import Outcome, horizon_shortfall, value_of, value_source
+from training.protocol import (
+    MONTH_DAYS,
+    HorizonTrial,
+    Outcome,
+    longest_horizon,
+    try_horizon,
+    value_of,
+    value_source,
+)
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
 RENEWAL_TERMS = {"horizon_days", "grace_days"}
@@ -80,24 +88,13 @@ def build_report(
     }
     if "p_oracle" in scored and scored["p_oracle"].notna().all():
         report["oracle"] = classification_metrics(y, scored["p_oracle"].to_numpy())
-    curve = profit_curve(
-        y, scored["p_model"].to_numpy(), value_of(scored, tables, config), config.profit
-    )
     report.update(
         n_customers=int(scored["customer_id"].nunique()),
         n_rows=len(scored),
         churn_rate=float(y.mean()),
         protocol=outcome.protocol,
         test_cutoffs=sorted({str(pd.Timestamp(c).date()) for c in scored["cutoff"]}),
-        profit={
-            "value_source": value_source(scored, tables, config),
-            "best_percent": curve.best_percent,
-            "best_profit": curve.best_profit,
-            "profit_at_10_percent": curve.at(10),
-            "unknown_values": curve.unknown_values,
-            "assumptions": config.profit.model_dump(),
-            "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
-        },
+        profit=_profit(scored, tables, config),
     )
     report["promotion_max_ece"] = config.promotion.max_ece
     report["churn"] = _churn_of(config, tables)
@@ -128,6 +125,29 @@ def build_report(
     return report
 
 
+def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str, Any]:
+    """The campaign's expected profit on the test rows (`profit_curve`), or only where its
+    value would come from when the data hold no customer value: counting each save as 1,
+    an E-commerce snapshot logged a best profit of -40.7 at the top 1% and a curve of
+    losses, while the console said "not computed"."""
+    source = value_source(scored, tables, config)
+    if source == "none":
+        return {"value_source": source}
+    y = scored["churned"].to_numpy(dtype=int)
+    curve = profit_curve(
+        y, scored["p_model"].to_numpy(), value_of(scored, tables, config), config.profit
+    )
+    return {
+        "value_source": source,
+        "best_percent": curve.best_percent,
+        "best_profit": curve.best_profit,
+        "profit_at_10_percent": curve.at(10),
+        "unknown_values": curve.unknown_values,
+        "assumptions": config.profit.model_dump(),
+        "curve": {int(k): float(v) for k, v in zip(curve.percent, curve.profit, strict=True)},
+    }
+
+
 def _label_in_detail(report: dict[str, Any]) -> dict[str, Any] | None:
     """The first leaking column that tells the label in more detail (`label_in_detail`)."""
     for leak in (report.get("strongest_single_feature") or {}).get("leaking", []):
@@ -156,21 +176,65 @@ def _label_in_detail_note(detail: dict[str, Any]) -> str:
 
 
 def _longer_horizon(back: dict[str, Any], tables: Tables, config: RunConfig) -> dict[str, Any]:
-    """Where most churners come back within a usual gap (`_comeback_caveats`), the horizon
-    to suggest: that gap rounded up to a month, else the gap itself, whichever the data
-    allow first (`horizon_shortfall`); where neither does, why the rounded one fails, with
-    the longest silence any customer had (Chinook: told 600 days, never silent over 584)."""
-    span = math.ceil(back["gap_p90_days"])
-    if back["share"] < COMEBACK_SHARE or back["horizon_days"] >= span:
+    """Where most churners come back within a usual gap (`_comeback_caveats`), a longer
+    horizon to suggest, checked as the current one is: its churners must come back
+    clearly less often (`CLEARER_SHARE`). Tried first: the usual gap rounded up to a
+    month, else the gap itself, whichever the data allow first (`horizon_shortfall`);
+    then the longest the data allow (`longest_horizon`). Superstore's 180 days were told
+    "consider horizon_days: 450", where 90% came back against 83%, and 540 days said the
+    same. `longer_horizons` holds those tried where none helps (empty: none trains);
+    where the gap's horizons train no model, `horizon_unfit` says why the rounded one
+    fails, with the longest silence any customer had (Chinook: told 600 days, never
+    silent over 584)."""
+    if back["share"] < COMEBACK_SHARE:
         return {}
+    span, horizon = math.ceil(back["gap_p90_days"]), back["horizon_days"]
+    tried: list[dict[str, Any]] = []
+    if horizon < span:
+        trial, unfit = _gap_horizon(span, tables, config)
+        if trial is None:
+            silence = longest_silence(tables, config.churn)
+            return {"horizon_unfit": {**unfit, "longest_silence_days": silence and silence["days"]}}
+        tried += _returning_at(trial, tables)
+        horizon = trial.churn.horizon_days
+    if not any(_clearer(seen, back) for seen in tried):
+        longest = longest_horizon(tables, config, above=horizon)
+        tried += [] if longest is None else _returning_at(longest, tables, longest=True)
+    for seen in tried:
+        if _clearer(seen, back):
+            return {"suggested_horizon_days": seen["horizon_days"], "suggested_returning": seen}
+    return {"longer_horizons": tried}
+
+
+def _gap_horizon(
+    span: int, tables: Tables, config: RunConfig
+) -> tuple[HorizonTrial | None, dict[str, Any] | None]:
+    """The first of the usual gap rounded up to a month and the gap itself that trains a
+    model, else None and why the first fails (`horizon_shortfall`)."""
     first = None
-    for days in dict.fromkeys((math.ceil(span / 30) * 30, span)):
-        short = horizon_shortfall(tables, config, days)
-        if short is None:
-            return {"suggested_horizon_days": days}
-        first = first or short
-    silence = longest_silence(tables, config.churn)
-    return {"horizon_unfit": {**first, "longest_silence_days": silence and silence["days"]}}
+    for days in dict.fromkeys((math.ceil(span / MONTH_DAYS) * MONTH_DAYS, span)):
+        trial = try_horizon(tables, config, days)
+        if trial.shortfall is None:
+            return trial, None
+        first = first or trial.shortfall
+    return None, first
+
+
+def _returning_at(
+    trial: HorizonTrial, tables: Tables, *, longest: bool = False
+) -> list[dict[str, Any]]:
+    """The share of `trial`'s churners who come back (`training.comebacks`), in a list of
+    one; none where the data hold too little after its horizon to tell."""
+    back = comebacks(trial.churners, tables, trial.churn)
+    if back is None:
+        return []
+    kept = ("horizon_days", "churners", "returned", "share")
+    return [{**{key: back[key] for key in kept}, "longest": longest}]
+
+
+def _clearer(seen: dict[str, Any], back: dict[str, Any]) -> bool:
+    """Whether the churners of a horizon tried come back clearly less often than now."""
+    return seen["share"] <= back["share"] - CLEARER_SHARE
 
 
 def _churn_of(config: RunConfig, tables: Tables) -> dict[str, str | None]:
@@ -466,11 +530,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "cutoffs, e.g. a short history under a long active_window_days, raises it)"
         )
     if report.get("snapshot_read_as_of_today"):
-        notes.append(
-            f"the snapshot has no data.as_of and no dated activity: it was read as of today "
-            f"({report['test_cutoffs'][0]}), as `churn score` reads it; set data.as_of to the "
-            "extract date so that every run reads it as of that day"
-        )
+        notes.append(snapshot_today_note(report["test_cutoffs"][0]))
     if out := report.get("labelled_left_out"):
         notes.append(_labelled_left_out_note(out))
     notes += _history_caveats(report)
@@ -593,13 +653,22 @@ their horizon, or the part of it the data hold (`training.comebacks`), the label
 names pauses: real churn has its win-backs and seasonal buyers, but fewer than those who
 stay gone (a simulated retailer's 14-17%); past half, the model learns who pauses
 longest, not who leaves (a retailer's 85-87% at a 90-day horizon: ROC AUC 0.55)."""
+CLEARER_SHARE = 0.1
+"""How much lower the share of churners who come back must be at a longer horizon for
+the note to suggest it: a few points is the noise of a few hundred churners (their
+counts fall as the horizon grows), while Superstore's 83% at 180 days rose to 90% at
+450 and 91% at 540, a horizon the note had suggested."""
+LABEL_OF_OWN = (
+    "a label of the business's own (churn.definition: label_column) would name those who leave"
+)
 
 
 def _comeback_caveats(report: dict[str, Any]) -> list[str]:
     """Most churners active again soon after their horizon: the horizon is shorter than
-    the customers' ordinary pauses, so suggest one at least the usual gap (rounded up to
-    a month) that the data allow (`_longer_horizon`), or say why none fits; where it is
-    already that long, say the label names few departures."""
+    the customers' ordinary pauses, or the data hold few departures at all. A longer
+    horizon is suggested only where its churners come back clearly less often
+    (`_longer_horizon`); else the note says, with the shares of those tried, that longer
+    horizons do not help, or why none trains a model."""
     back = report.get("returning_churners")
     if back is None or back["share"] < COMEBACK_SHARE:
         return []
@@ -611,22 +680,69 @@ def _comeback_caveats(report: dict[str, Any]) -> list[str]:
     said = (
         f"{percent(back['share'])} of the churners labelled at the cutoffs "
         f"({back['returned']:,} of {back['churners']:,} with {follow} days of data after "
-        f"their horizon) {'were active' if usage else 'bought'} again within {follow} days "
+        f"their horizon) {_came_back(usage)} within {follow} days "
         f"after their {horizon}-day horizon (customers' usual gap between "
         f"{'active days' if usage else 'purchases'}: median {days_text(back['gap_median_days'])}, "
         f"90% under {span}): "
     )
-    between = f"most 'churners' are between {'visits' if usage else 'purchases'}"
-    if horizon < span and (unfit := back.get("horizon_unfit")) is not None:
+    between = (
+        f"most 'churners' are between {'visits' if usage else 'purchases'}"
+        if horizon < span
+        else "most 'churners' pause longer than the horizon and come back"
+    )
+    if (unfit := back.get("horizon_unfit")) is not None:
         return [f"{said}{between}, but {_unfit_horizon(unfit)}"]
+    if (seen := back.get("suggested_returning")) is not None:
+        return [
+            f"{said}{between}; consider horizon_days: {seen['horizon_days']}{_where(seen, usage)}"
+        ]
+    if (tried := back.get("longer_horizons")) is not None:
+        return [f"{said}{between}{_no_longer_helps(tried, usage)}"]
+    # a run logged before longer horizons were checked: its advice as it was
     if horizon < span:
         longer = back.get("suggested_horizon_days", math.ceil(span / 30) * 30)
         return [f"{said}{between}; consider horizon_days: {longer}"]
     return [
-        f"{said}most 'churners' pause longer than the horizon and come back, so the label "
-        "names few departures; a longer horizon_days, or a label of the business's own "
-        "(churn.definition: label_column), would name those who leave"
+        f"{said}{between}, so the label names few departures; a longer horizon_days, or "
+        f"{LABEL_OF_OWN}"
     ]
+
+
+def _came_back(usage: bool) -> str:
+    return "were active again" if usage else "bought again"
+
+
+def _where(seen: dict[str, Any], usage: bool) -> str:
+    """The share of a suggested horizon's churners who come back, as the note says it."""
+    return (
+        f", where {percent(seen['share'])} of the churners ({seen['returned']:,} of "
+        f"{seen['churners']:,}) {_came_back(usage)} after it"
+    )
+
+
+def _no_longer_helps(tried: list[dict[str, Any]], usage: bool) -> str:
+    """Longer horizons tried whose churners come back as often (or none that trains a
+    model): the data hold few departures, whatever the horizon."""
+    if not tried:
+        return (
+            ", and no longer horizon trains a model on these data (each leaves too few "
+            f"cutoffs, churners or stayers): so the labels name pauses, not departures; "
+            f"{LABEL_OF_OWN}"
+        )
+    each = [
+        f"at {seen['horizon_days']} days{', the longest the data allow' if seen['longest'] else ''}"
+        f", {percent(seen['share'])} "
+        + (
+            f"of the churners ({seen['returned']:,} of {seen['churners']:,}) {_came_back(usage)}"
+            if index == 0
+            else f"({seen['returned']:,} of {seen['churners']:,})"
+        )
+        for index, seen in enumerate(tried)
+    ]
+    return (
+        f", and a longer horizon does not help: {'; '.join(each)}: the labels name pauses, "
+        f"not departures, and these data hold few departures to learn from; {LABEL_OF_OWN}"
+    )
 
 
 SET_WORDS = {"train": "training", "validation": "validation", "test": "test"}
@@ -653,8 +769,18 @@ def _unfit_horizon(unfit: dict[str, Any]) -> str:
             why += f", as no customer was silent longer than {silence} days"
     return (
         f"{why}: the data are too short to tell churners from customers on long pauses at "
-        "this rhythm, so the model learns who pauses, not who leaves; a label of the "
-        "business's own (churn.definition: label_column) would name those who leave"
+        f"this rhythm, so the model learns who pauses, not who leaves; {LABEL_OF_OWN}"
+    )
+
+
+def snapshot_today_note(day: str) -> str:
+    """A snapshot without a date of its own, read as of `day`, the day it was trained:
+    `churn score` says its own batch's reading instead (`serving.batch.TODAY_NOTE`), where
+    the model's copy of this note made it twice."""
+    return (
+        f"the snapshot has no data.as_of and no dated activity: it was read as of today "
+        f"({day}), as `churn score` reads it; set data.as_of to the extract date so that "
+        "every run reads it as of that day"
     )
 
 

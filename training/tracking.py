@@ -20,6 +20,7 @@ import mlflow
 from churn.locations import default_tracking_uri, mlflow_dir
 from churn.model import ChurnModel
 from features.contract import RunConfig
+from training.report import ACTIVE_WINDOW_DEFINITIONS
 
 MODEL_URI_TAG = "churn.model_uri"
 """The logged model's URI, kept on the run so promotion registers exactly that model."""
@@ -117,18 +118,16 @@ def log_run(run: RunRecord) -> str:
 
 
 def _flat_params(run: RunRecord) -> dict[str, str]:
-    config = run.config
-    params = {
+    """The run's settings as MLflow params, only those that apply to it: a labelled
+    snapshot logged a 90-day horizon, a 365-day active window and 12 monthly training
+    cutoffs it never had (`GET /v1/model`: no training cutoffs)."""
+    config, report = run.config, run.report
+    params: dict[str, object] = {
         "name": config.name,
-        "churn.definition": config.churn.definition,
-        "churn.horizon_days": config.churn.horizon_days,
-        "churn.active_window_days": config.churn.active_window_days,
-        "evaluation.split": config.evaluation.split,
+        **label_settings(config, bgnbd=run.model.bgnbd is not None),
         "evaluation.seed": config.evaluation.seed,
-        "training.cutoffs": config.training.cutoffs,
-        "training.spacing": config.training.spacing,
-        "evaluation.test_cutoff": ",".join(run.report["test_cutoffs"]),
-        "evaluation.validation_cutoff": run.report.get("validation_cutoff", "-"),
+        **_grid_settings(config, report),
+        "evaluation.test_cutoff": ",".join(report["test_cutoffs"]),
         "training.rounds": run.model.info.get("rounds"),
         "calibration": run.model.info.get("calibration"),
         "n_features": len(run.model.layout.names),
@@ -139,12 +138,52 @@ def _flat_params(run: RunRecord) -> dict[str, str]:
     return {k: str(v) for k, v in params.items()}
 
 
+def label_settings(config: RunConfig, *, bgnbd: bool) -> dict[str, object]:
+    """The churn settings that define a run's labels, by name, only where its definition
+    reads them (`features.labels`): a labelled snapshot's horizon only where a model
+    fitted BG/NBD on its purchases (`bgnbd`: its expected purchases span the horizon)."""
+    churn = config.churn
+    settings: dict[str, object] = {"churn.definition": churn.definition}
+    if churn.definition != "label_column" or bgnbd:
+        settings["churn.horizon_days"] = churn.horizon_days
+    if churn.definition in ACTIVE_WINDOW_DEFINITIONS:
+        settings["churn.active_window_days"] = churn.active_window_days
+    if churn.definition == "expiry" or (churn.definition == "cancellation" and _paid_until(config)):
+        settings["churn.grace_days"] = churn.grace_days
+    if churn.definition == "inactivity":
+        usage = churn.by_usage(config.data.transactions is not None)
+        settings["churn.activity"] = "usage" if usage else "purchases"
+    return settings
+
+
+def _paid_until(config: RunConfig) -> bool:
+    """Whether the transactions carry the period each payment pays for."""
+    transactions = config.data.transactions
+    return transactions is not None and "paid_until" in transactions.columns
+
+
+def _grid_settings(config: RunConfig, report: dict[str, Any]) -> dict[str, object]:
+    """The cutoff grid's settings, where the run has one: `churn train` tests out of time,
+    a labelled snapshot on a stratified holdout (`stratified_holdout`), which has no grid
+    and follows no `evaluation.split` (E Commerce's run logged `customer_cv` and 12
+    monthly cutoffs)."""
+    if report["protocol"] != "out_of_time":
+        return {}
+    return {
+        "evaluation.split": "out_of_time",
+        "training.cutoffs": config.training.cutoffs,
+        "training.spacing": config.training.spacing,
+        "evaluation.validation_cutoff": report.get("validation_cutoff", "-"),
+    }
+
+
 def _flat_metrics(report: dict) -> dict[str, float]:
     metrics = {f"test_{k}": v for k, v in report["model"].items()}
     for name, values in report["baselines"].items():
         metrics.update({f"baseline_{name}_{k}": v for k, v in values.items()})
     metrics.update({f"oracle_{k}": v for k, v in report.get("oracle", {}).items()})
     metrics["churn_rate"] = report["churn_rate"]
-    metrics["profit_best_percent"] = report["profit"]["best_percent"]
-    metrics["profit_best"] = report["profit"]["best_profit"]
+    if "best_profit" in report["profit"]:  # none where the data hold no customer value
+        metrics["profit_best_percent"] = report["profit"]["best_percent"]
+        metrics["profit_best"] = report["profit"]["best_profit"]
     return {k: float(v) for k, v in metrics.items() if v == v}  # NaN is not loggable

@@ -18,7 +18,7 @@ from tests.frames import (
 from tests.training.datasets import simulated
 from training.caveats import model_notes
 from training.comebacks import comebacks, longest_silence, zero_rows
-from training.protocol import out_of_time
+from training.protocol import out_of_time, try_horizon
 from training.report import _longer_horizon, build_report
 
 END = pd.Timestamp("2024-06-30")
@@ -113,7 +113,10 @@ def test_a_horizon_shorter_than_the_customers_pauses_is_noted_with_the_model(tmp
     assert back["share"] > 0.5 and back["gap_median_days"] < back["gap_p90_days"]
     (note,) = [n for n in model_notes(report) if "bought again" in n]
     assert "after their 14-day horizon (customers' usual gap between purchases: median " in note
-    assert note.endswith("most 'churners' are between purchases; consider horizon_days: 60")
+    assert note.endswith(
+        "most 'churners' are between purchases; consider horizon_days: 60, where 43% of the "
+        "churners (165 of 385) bought again after it"
+    )
 
 
 def test_the_longest_silence_is_between_active_days_or_after_the_last():
@@ -167,13 +170,60 @@ def test_the_horizon_suggested_is_one_the_data_allow_or_none():
     """Chinook: told 600 days, its customers never silent over 584. Customers buying
     every 100 days, never longer silent: a 120-day horizon (a 100-day gap rounded up to
     a month) and a 100-day one leave the training cutoffs no churner, so none is
-    suggested and the note says why; a 50-day gap's 60 days is."""
+    suggested and the note says why."""
     tables, config = rhythm_tables(), rhythm_config()
     back = {"share": 0.8, "horizon_days": 30, "gap_p90_days": 100.0}
     unfit = _longer_horizon(back, tables, config)["horizon_unfit"]
     assert (unfit["horizon_days"], unfit["set"], unfit["churners"]) == (120, "train", 0)
     assert unfit["longest_silence_days"] == 100
-    assert _longer_horizon({**back, "gap_p90_days": 50.0}, tables, config) == {
-        "suggested_horizon_days": 60
-    }
     assert _longer_horizon({**back, "share": 0.3}, tables, config) == {}  # no note to make
+
+
+def _pausers_and_leavers() -> object:
+    """`rhythm_tables`' ten customers buying every 100 days, and ten buying every 20 days
+    who stop for good, one after the other from 2023-03 to 2024-08."""
+    days = pd.date_range("2021-01-01", "2024-12-31", freq="20D")
+    gone = pd.date_range("2023-03-01", "2024-08-01", periods=10)
+    rows = [(f"l{k}", str(d.date()), 1.0) for k, last in enumerate(gone) for d in days if d <= last]
+    frame = pd.concat([rhythm_tables().transactions, transactions(rows)], ignore_index=True)
+    return make_tables(transaction_frame=frame, as_of=pd.Timestamp("2024-12-31"))
+
+
+def test_a_longer_horizon_is_suggested_only_where_its_churners_come_back_less():
+    """Superstore: 83% of the 180-day horizon's churners came back, and the note said
+    "consider horizon_days: 450", where 90% did. A horizon is suggested only where its
+    own churners come back clearly less often: past the pausers' 100 days only those who
+    left churn (none back); where everyone only pauses, no longer horizon helps, and the
+    note is given the shares of those tried."""
+    tables, config = _pausers_and_leavers(), rhythm_config()
+    back = comebacks(try_horizon(tables, config, 30).churners, tables, config.churn)
+    assert (back["returned"], back["churners"], back["gap_p90_days"]) == (88, 170, 100.0)
+    assert _longer_horizon(back, tables, config) == {
+        "suggested_horizon_days": 120,
+        "suggested_returning": {
+            "horizon_days": 120,
+            "churners": 62,
+            "returned": 0,
+            "share": 0.0,
+            "longest": False,
+        },
+    }
+    pausers = {"share": 0.8, "horizon_days": 30, "gap_p90_days": 50.0}
+    assert _longer_horizon(pausers, rhythm_tables(), config) == {
+        "longer_horizons": [
+            {"horizon_days": 60, "churners": 44, "returned": 44, "share": 1.0, "longest": False}
+        ]
+    }
+    # already past the usual gap: the longest horizon the data allow is tried (300 days
+    # here: one the leavers alone churn at), and none where nothing longer trains
+    past_gap = _longer_horizon({**back, "horizon_days": 120, "share": 0.8}, tables, config)
+    assert past_gap["suggested_returning"] == {
+        "horizon_days": 300,
+        "churners": 4,
+        "returned": 0,
+        "share": 0.0,
+        "longest": True,
+    }
+    assert _longer_horizon({**pausers, "horizon_days": 60}, rhythm_tables(), config) == {
+        "longer_horizons": []
+    }

@@ -34,6 +34,7 @@ from training.report import (
     METRICS,
     _labelled_unknown,
     _predate_data,
+    _profit,
     amount,
     caveats,
     longest_window,
@@ -171,6 +172,23 @@ def test_a_blank_in_the_value_column_is_an_unknown_value():
     values = value_of(rows, tables, config)
     assert values[[0, 2]].tolist() == [10.0, 5.0]
     assert np.isnan(values[[1, 3]]).all()  # blank, and not in the customers table
+
+
+def test_no_profit_curve_is_reported_where_the_data_hold_no_customer_value():
+    """E Commerce's snapshot (no spend, no value column): report.json and `churn
+    evaluate --json` held a curve of losses, each save counted as 1, with
+    `value_per_customer: null`, while the console said "not computed"."""
+    tables = make_tables(customer_frame=customers([1, 2, 3]))
+    label = LabelSpec(column="Churn", positive=1)
+    data = DataSpec(customers=CustomersSpec(path=Path("ecom.xlsx"), label=label))
+    config = RunConfig(name="t", data=data, churn=ChurnSpec(definition="label_column"))
+    scored = pd.DataFrame(
+        {"customer_id": [1, 2, 3], "churned": [1, 0, 0], "p_model": [0.9, 0.2, 0.1]}
+    )
+    assert _profit(scored, tables, config) == {"value_source": "none"}
+    valued = config.model_copy(update={"profit": ProfitSpec(value_per_customer=100.0)})
+    profit = _profit(scored, tables, valued)
+    assert profit["value_source"] == "configured" and len(profit["curve"]) == 100
 
 
 def test_profit_curve_orders_by_score_not_by_row():
@@ -776,6 +794,67 @@ def test_a_gap_based_horizon_the_data_do_not_allow_is_not_suggested():
     assert "(600 days) leaves no cutoffs with a full horizon in the data: the data are" in note
     (note,) = caveats({**report, "returning_churners": {**back, "suggested_horizon_days": 584}})
     assert note.endswith("most 'churners' are between purchases; consider horizon_days: 584")
+
+
+SUPERSTORE_BACK = {
+    "churners": 3532,
+    "returned": 2940,
+    "share": 2940 / 3532,
+    "follow_up_min_days": 184,
+    "follow_up_max_days": 438,
+    "gap_median_days": 129.0,
+    "gap_p90_days": 437.4,
+    "horizon_days": 180,
+    "activity": "purchases",
+}
+
+
+def test_a_longer_horizon_whose_churners_come_back_as_often_is_not_suggested():
+    """Superstore at 180 days: 83% came back, the note said "consider horizon_days: 450",
+    and there 90% did (at 540, 91%). The note now gives the shares of the horizons tried
+    and says the plain thing: the data hold few departures, whatever the horizon."""
+    tried = [
+        {"horizon_days": 450, "churners": 1218, "returned": 1100, "share": 0.903, "longest": False},
+        {"horizon_days": 660, "churners": 43, "returned": 38, "share": 0.884, "longest": True},
+    ]
+    report = {"churn_rate": 0.25, "n_customers": 669, "model": {"roc_auc": 0.8}, "baselines": {}}
+    back = {**SUPERSTORE_BACK, "longer_horizons": tried}
+    (note,) = caveats({**report, "returning_churners": back})
+    assert "consider" not in note
+    assert note.endswith(
+        "90% under 438): most 'churners' are between purchases, and a longer horizon does not "
+        "help: at 450 days, 90% of the churners (1,100 of 1,218) bought again; at 660 days, the "
+        "longest the data allow, 88% (38 of 43): the labels name pauses, not departures, and "
+        "these data hold few departures to learn from; a label of the business's own "
+        "(churn.definition: label_column) would name those who leave"
+    )
+    longer = {
+        **SUPERSTORE_BACK,
+        "horizon_days": 450,
+        "longer_horizons": tried[1:],
+        "returned": 1100,
+        "churners": 1218,
+        "share": 0.903,
+    }
+    (note,) = caveats({**report, "returning_churners": longer})
+    assert (
+        "most 'churners' pause longer than the horizon and come back, and a longer horizon "
+        "does not help: at 660 days, the longest the data allow, 88% of the churners (38 of "
+        "43) bought again: the labels name pauses" in note
+    )
+    (note,) = caveats({**report, "returning_churners": {**longer, "longer_horizons": []}})
+    assert note.endswith(
+        "come back, and no longer horizon trains a model on these data (each leaves too few "
+        "cutoffs, churners or stayers): so the labels name pauses, not departures; a label "
+        "of the business's own (churn.definition: label_column) would name those who leave"
+    )
+    helps = {"horizon_days": 450, "churners": 400, "returned": 120, "share": 0.3, "longest": False}
+    suggested = {**SUPERSTORE_BACK, "suggested_horizon_days": 450, "suggested_returning": helps}
+    (note,) = caveats({**report, "returning_churners": suggested})
+    assert note.endswith(
+        "most 'churners' are between purchases; consider horizon_days: 450, where 30% of the "
+        "churners (120 of 400) bought again after it"
+    )
 
 
 def test_a_usual_gap_of_one_day_is_said_in_the_singular():

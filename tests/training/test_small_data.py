@@ -4,19 +4,34 @@ of a few thousand splits on a rare flag."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
 from churn.cli import app
 from churn.typical import typical_band
-from features.contract import ReasonsSpec, load_config
+from features.contract import (
+    CancellationsSpec,
+    ChurnSpec,
+    CustomersSpec,
+    DataSpec,
+    EventsSpec,
+    ReasonsSpec,
+    RunConfig,
+    load_config,
+)
 from features.sources import load_tables
+from features.tables import Tables
+from tests.frames import cancellations, customers, events, make_tables
 from tests.training.datasets import rare_flag_snapshot, telecom_snapshot
+from training.dataset import PlanError
 from training.model import DEFAULT_PARAMS, booster_params, min_child_weight
 from training.package import package_model
-from training.protocol import out_of_time
+from training.protocol import customer_cv, out_of_time
 from training.report import BASELINE_MARGIN, build_report
 
 
@@ -65,6 +80,51 @@ def test_a_snapshot_too_small_to_calibrate_on_is_one_line_and_exit_2(tmp_path, s
     assert said in result.output
     assert "more labelled customers give it more churners" in result.output
     assert "Traceback" not in result.output
+
+
+def _sparkify_like(users: int, cancelled: int) -> tuple[Tables, RunConfig]:
+    """`users` listening daily through October and November 2018 (Sparkify's log), the
+    first `cancelled` of them cancelling on 2018-11-20, all from one file."""
+    ids = [f"u{k}" for k in range(users)]
+    days = pd.date_range("2018-10-01", "2018-11-30")
+    tables = make_tables(
+        customer_frame=customers(ids),
+        events=events([(who, str(day.date()), "NextSong") for who in ids for day in days]),
+        cancellations=cancellations([(who, "2018-11-20") for who in ids[:cancelled]]),
+        as_of=pd.Timestamp("2018-11-30"),
+    )
+    log = Path("events.json")
+    data = DataSpec(
+        customers=CustomersSpec(path=log),
+        events=EventsSpec(path=log),
+        cancellations=CancellationsSpec(path=log),
+    )
+    churn = ChurnSpec(definition="cancellation", horizon_days=30, active_window_days=30)
+    return tables, RunConfig(name="t", data=data, churn=churn)
+
+
+@pytest.mark.parametrize("protocol", [out_of_time, customer_cv])
+def test_too_few_customers_or_churners_to_learn_from_is_said_before_any_horizon_advice(protocol):
+    """Sparkify's 7 users, 3 of whom cancelled: train advised "churn.horizon_days: 13 with
+    training.spacing: 7", which then failed on "all 5 validation rows are stayers"."""
+    tables, config = _sparkify_like(7, 3)
+    with pytest.raises(PlanError) as raised:
+        protocol(tables, config)
+    assert str(raised.value) == (
+        "events.json: 7 customers, 3 of whom cancelled: too few to learn churn from, whatever "
+        "the horizon or cutoff grid: a model needs at least 10 churners and 10 customers who "
+        "stay (its calibrator 2 of each at the validation cutoff alone); train on an extract "
+        "with more customers"
+    )
+    tables, config = _sparkify_like(40, 9)  # enough customers, too few of them cancelled
+    with pytest.raises(PlanError, match=r"events\.json: 40 customers, 9 of whom cancelled: too"):
+        protocol(tables, config)
+    silent = config.model_copy(update={"churn": ChurnSpec(horizon_days=30)})
+    with pytest.raises(PlanError, match=r"^events\.json: 19 customers: too few to learn churn"):
+        protocol(_sparkify_like(19, 0)[0], silent)  # by their count alone under inactivity
+    with pytest.raises(PlanError) as raised:  # enough of each: the grid's own advice follows
+        protocol(*_sparkify_like(40, 10))
+    assert "too few to learn churn from" not in str(raised.value)
 
 
 @pytest.mark.slow

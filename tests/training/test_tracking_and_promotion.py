@@ -20,7 +20,16 @@ from typer.testing import CliRunner
 
 import mlflow
 from churn.cli import app
-from features.contract import RunConfig, load_config
+from features.contract import (
+    ChurnSpec,
+    CustomersSpec,
+    DataSpec,
+    EvaluationSpec,
+    LabelSpec,
+    RunConfig,
+    TransactionsSpec,
+    load_config,
+)
 from features.sources import load_tables
 from features.tables import Tables
 from mlflow import MlflowClient
@@ -46,10 +55,11 @@ from training.promote import (
     metrics_on_cutoff,
     promote,
     require_same_model,
+    require_same_question,
     require_unseen,
 )
 from training.report import baseline_notes, caveats
-from training.tracking import REPORT_ARTIFACT
+from training.tracking import REPORT_ARTIFACT, _flat_metrics, _flat_params
 from training.train import TrainedRun, train_and_log
 
 WEAK = {
@@ -604,3 +614,154 @@ def test_a_cutoff_with_nobody_to_judge_is_said_as_such_not_blamed_on_the_champio
     last_day = story.tables.observed_until
     with pytest.raises(NothingToCompareError, match="no active customer with an observed"):
         metrics_on_cutoff(model, story.tables, story.config, last_day)
+
+
+# -- what a run logs ---------------------------------------------------------------------------
+
+
+def _record(config: RunConfig, report: dict, *, bgnbd: bool = False) -> SimpleNamespace:
+    """What `log_run` reads of a run, without a model to fit."""
+    info = {"rounds": 40, "calibration": "platt", "xgb_params": {"max_depth": 3}}
+    model = SimpleNamespace(
+        bgnbd=object() if bgnbd else None, info=info, layout=SimpleNamespace(names=["tenure"])
+    )
+    return SimpleNamespace(config=config, report=report, model=model, fingerprint={"rows": 5630})
+
+
+def _snapshot_config(**churn: object) -> RunConfig:
+    label = LabelSpec(column="Churn", positive=1)
+    customers = CustomersSpec(
+        path=Path("ecom.xlsx"), columns={"customer_id": "CustomerID"}, label=label
+    )
+    return RunConfig(
+        name="ecom",
+        data=DataSpec(customers=customers),
+        churn=ChurnSpec(definition="label_column", **churn),
+    )
+
+
+SNAPSHOT_REPORT = {"protocol": "stratified_holdout", "test_cutoffs": ["2026-12-05"]}
+
+
+def test_a_snapshots_run_logs_no_horizon_window_or_cutoff_grid_it_does_not_have():
+    """E Commerce's label_column run logged churn.horizon_days 90, active_window_days 365,
+    training.cutoffs 12 and spacing month, while `GET /v1/model` showed no training
+    cutoffs."""
+    evaluation = {"split": "customer_cv"}  # `churn evaluate`'s; train splits its own way
+    config = _snapshot_config().model_copy(update={"evaluation": EvaluationSpec(**evaluation)})
+    params = _flat_params(_record(config, SNAPSHOT_REPORT))
+    assert {key for key in params if key.startswith(("churn.", "training.", "evaluation."))} == {
+        "churn.definition",
+        "evaluation.seed",
+        "evaluation.test_cutoff",
+        "training.rounds",
+    }
+    assert params["evaluation.test_cutoff"] == "2026-12-05"
+    # a snapshot with purchases beside it: BG/NBD's expected purchases span the horizon
+    with_log = _flat_params(_record(_snapshot_config(), SNAPSHOT_REPORT, bgnbd=True))
+    assert with_log["churn.horizon_days"] == "90" and "churn.active_window_days" not in with_log
+
+
+def test_an_out_of_time_run_logs_its_horizon_window_and_grid():
+    transactions = TransactionsSpec(path=Path("orders.csv"))
+    config = RunConfig(name="shop", data=DataSpec(transactions=transactions))
+    report = {
+        "protocol": "out_of_time",
+        "test_cutoffs": ["2024-06-30"],
+        "validation_cutoff": "2024-03-31",
+    }
+    params = _flat_params(_record(config, report, bgnbd=True))
+    assert {
+        k: params[k] for k in params if k.startswith(("churn.", "training.c", "training.s"))
+    } == {
+        "churn.definition": "inactivity",
+        "churn.horizon_days": "90",
+        "churn.active_window_days": "365",
+        "churn.activity": "purchases",
+        "training.cutoffs": "12",
+        "training.spacing": "month",
+    }
+    assert params["evaluation.validation_cutoff"] == "2024-03-31"
+    assert params["evaluation.split"] == "out_of_time"
+
+
+def test_no_profit_is_logged_where_the_data_hold_no_customer_value():
+    """E Commerce: the console said "not computed: the data hold no customer value", and
+    the run logged profit_best -40.7 at profit_best_percent 1 (each save counted as 1)."""
+    metrics = dict.fromkeys(("roc_auc", "brier", "ece"), 0.5)
+    report = {"model": metrics, "baselines": {}, "churn_rate": 0.17}
+    logged = _flat_metrics({**report, "profit": {"value_source": "none"}})
+    assert not [name for name in logged if name.startswith("profit")]
+    valued = {"value_source": "spend", "best_percent": 30, "best_profit": 1200.0}
+    logged = _flat_metrics({**report, "profit": valued})
+    assert (logged["profit_best_percent"], logged["profit_best"]) == (30.0, 1200.0)
+
+
+# -- a run of other labels or features ---------------------------------------------------------
+
+
+def _shop(
+    horizon: int = 180, amount: str = "Sales", path: str = "orders.csv", **tables
+) -> RunConfig:
+    """Superstore's shape: customers with two attributes, and their orders."""
+    columns = {"customer_id": "Customer ID", "timestamp": "Order Date", "amount": amount}
+    data = {
+        "customers": {
+            "path": path,
+            "columns": {"customer_id": "Customer ID"},
+            "attributes": ["Segment", "Region"],
+        },
+        "transactions": {"path": path, "columns": columns, "date_format": "%d/%m/%y"},
+        **tables,
+    }
+    return RunConfig.model_validate(
+        {"name": "shop", "data": data, "churn": {"horizon_days": horizon}}
+    )
+
+
+def test_a_run_trained_for_other_labels_or_features_is_refused_naming_each_setting():
+    """`churn promote --config churn.yaml --latest` judged the run of churn450.yaml (same
+    name, a 450-day horizon) on this config's 180-day labels without a word."""
+    here = _shop()
+    other = SimpleNamespace(config=_shop(450), bgnbd=None)
+    with pytest.raises(PromotionError) as raised:
+        require_same_question(other, here, "90f2", latest=True)
+    assert str(raised.value) == (
+        "the latest run (90f2) was trained with other labels or features than this config's: "
+        "churn.horizon_days 450 (this config: 180); its probabilities answer another question "
+        "than this config asks, and the gate would judge it on labels it never learned: "
+        "promote it with the config it was trained with (logged with the run as "
+        "config/churn.yaml), or train with this one"
+    )
+    mapped = _shop(amount="Profit", events={"path": "usage.csv"})
+    with pytest.raises(PromotionError) as raised:
+        require_same_question(SimpleNamespace(config=mapped, bgnbd=None), here, "90f2")
+    assert (
+        "run 90f2 was trained with other labels or features than this config's: "
+        "data.transactions.columns.amount Profit (this config: Sales); data.events mapped "
+        "(this config: not set); its probabilities"
+    ) in str(raised.value)
+    # a later extract in another file, read alike, asks the same question
+    require_same_question(
+        SimpleNamespace(config=_shop(path="orders_2025.csv"), bgnbd=None), here, "1"
+    )
+
+
+@pytest.mark.slow
+def test_promote_with_another_horizons_config_exits_2_before_the_gate(story, tmp_path):
+    config = derive_config(
+        story.root / "data" / "churn.yaml",
+        story.root / "data" / "horizon60.yaml",
+        churn={"definition": "inactivity", "horizon_days": 60},
+    )
+    store = f"sqlite:///{story.root}/mlflow.db"
+    client = MlflowClient(tracking_uri=store, registry_uri=store)
+    reigning = client.get_model_version_by_alias(story.name, "champion").run_id
+    run = story.weak if reigning == story.good.run_id else story.good  # tests move the alias
+    result = CliRunner(env={"COLUMNS": "300"}).invoke(
+        app, ["promote", "--config", str(config), "--run", run.run_id]
+    )
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert "churn.horizon_days 90 (this config: 60)" in said
+    assert "candidate roc_auc" not in said  # no verdict on labels it never learned
