@@ -443,8 +443,8 @@ def after_cutoff_notes(
     features read what happened by the end of the cutoff day, as the batch does, so they
     went unread (ten purchases posted after a cutoff of 2022-06-30 gave the batch's
     answer and no note)."""
-    end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
-    read = [table for table in ROW_MODELS if table in data.tables()]
+    end = dt.datetime.combine(cutoff, dt.time()) + dt.timedelta(days=1)  # `cutoff_end`
+    read = [table for table in ROW_MODELS if getattr(data, table, None) is not None]
     late = {table: 0 for table in read}
     owners = []
     for customer in customers:
