@@ -29,7 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Self, TypeVar
 
-from serving.live import checked_cutoff, respond, score_customers
+from serving.live import respond, score_customers
+from serving.live_checks import checked_cutoff
 from serving.schemas import MAX_CUSTOMERS, ScoreIn
 from serving.scorer import Loaded
 

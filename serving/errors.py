@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
-from serving.live import UnscorableError
+from serving.live_checks import UnscorableError
 from serving.queries import (
     BadCursorError,
     NoScoresError,

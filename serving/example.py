@@ -20,7 +20,8 @@ from typing import Any
 
 from churn.model import ChurnModel
 from features.contract import UNTYPED_EVENT
-from serving.live import score_history, trained_to, undated_cutoff
+from serving.live import score_history
+from serving.live_checks import trained_to, undated_cutoff
 from serving.schemas import ScoreIn
 from serving.scorer import Loaded
 
@@ -78,7 +79,7 @@ class _Typical:
 
 def _data_end(model: ChurnModel) -> dt.date:
     """The day a request of this model is scored as of when it posts none: the last day
-    of its data (`live.trained_to`, else `live.undated_cutoff`), else today."""
+    of its data (`live_checks.trained_to`, else `live_checks.undated_cutoff`), else today."""
     return trained_to(model) or undated_cutoff(model) or dt.date.today()
 
 
@@ -138,7 +139,7 @@ def _purchases(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[
 
 def _category(model: ChurnModel) -> str:
     """A category for the example's purchases, which a model reading category breadth
-    reads as none without one (`serving.live.unposted_fields`): the one its consumables
+    reads as none without one (`serving.live_notes.unposted_fields`): the one its consumables
     share names, else a plain "example"."""
     reads_consumables = any(name.startswith("consumables_share_") for name in model.layout.names)
     return "consumables" if reads_consumables else "example"

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from serving.coalesce import Job, answers, take
 from serving.errors import invalid_body
-from serving.live import UnscorableError
+from serving.live_checks import UnscorableError
 from serving.schemas import MAX_CUSTOMERS, ScoreIn, ScoreOut
 from serving.scorer import ModelHolder
 from serving.scoring_wire import FRAME, Answer, RunClock, content_answer, error_answer, framed

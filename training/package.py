@@ -34,7 +34,7 @@ def package_model(
 ) -> ChurnModel:
     """The model with what serving needs to know about its training (`info`), from the
     tables it was trained on: their last day (`features.tables.data_end`: live scoring's
-    default cutoff is no earlier, `serving/live.py`), their first (`Tables.history_from`:
+    default cutoff is no earlier, `serving/live_checks.py`), their first (`Tables.history_from`:
     a posted history's windows reaching before it are unknown, as in the batch), the
     placeholders the loader read as unknown in numeric attributes (`Tables.unknown_texts`:
     a posted customer may send them alike), and the customers file's columns it does not

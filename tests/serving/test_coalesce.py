@@ -20,7 +20,8 @@ import pytest
 
 from serving import coalesce
 from serving.coalesce import Coalescer
-from serving.live import NotKnownAtCutoffError, score_history
+from serving.live import score_history
+from serving.live_checks import NotKnownAtCutoffError
 from serving.schemas import ScoreIn
 from serving.scorer import Loaded
 from tests.serving.api_helpers import request

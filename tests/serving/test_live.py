@@ -25,9 +25,9 @@ from features.contract import UNTYPED_EVENT, ChurnSpec, DataSpec, InteractionsSp
 from features.registry import plain_number
 from features.sources import load_tables
 from features.tables import Tables
-from serving import live
+from serving import live, live_checks, live_notes, live_tables
 from serving.history import history_item
-from serving.live import naive
+from serving.live_tables import naive
 from serving.ranking import TIERS, Rules, TierReference, customer_value, value_tier
 from serving.schemas import MAX_CUSTOMERS, CustomerHistoryIn, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
@@ -282,9 +282,11 @@ def test_an_eight_digit_number_that_is_no_date_is_refused_naming_it():
 def test_a_cutoff_after_today_is_refused():
     """2030 read the years until then as silence: "customer for 2040 days"."""
     today = dt.date(2026, 12, 3)
-    live.require_not_future(dt.date(2026, 12, 4), today)  # a day's grace for time zones
-    with pytest.raises(live.UnscorableError, match=r"cutoff 2030-01-01 \(posted.*is after today"):
-        live.require_not_future(dt.date(2030, 1, 1), today)
+    live_checks.require_not_future(dt.date(2026, 12, 4), today)  # a day's grace for time zones
+    with pytest.raises(
+        live_checks.UnscorableError, match=r"cutoff 2030-01-01 \(posted.*is after today"
+    ):
+        live_checks.require_not_future(dt.date(2030, 1, 1), today)
 
 
 def test_a_posted_cutoff_after_today_is_422_naming_it(client):
@@ -328,7 +330,7 @@ def test_posted_text_is_stripped_as_the_loader_strips_it(client):
 )
 def test_posted_times_convert_as_numpy_converts_them(values):
     expected = np.array([None if v is None else naive(v) for v in values], "datetime64[ns]")
-    assert np.array_equal(live._times(values), expected, equal_nan=True)
+    assert np.array_equal(live_tables._times(values), expected, equal_nan=True)
 
 
 def test_too_many_customers_is_422(client):
@@ -415,10 +417,12 @@ def test_under_cancellation_usage_in_the_window_keeps_a_member_active():
     """As `features.labels.gone_at`: a purchase or usage event in the window."""
     churn = ChurnSpec(definition="cancellation", active_window_days=90)
     using = _member(("2019-01-20", "NextSong"), payments=("2018-01-01",))
-    live.require_active([using], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    live_checks.require_active([using], dt.date(2019, 1, 31), churn, USAGE_LOG)
     lapsed = _member(("2018-09-20", "NextSong"), payments=("2018-01-01",))
-    with pytest.raises(live.GoneError, match=r"u1 \(last 2018-09-20\): no purchase or usage"):
-        live.require_active([lapsed], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    with pytest.raises(
+        live_checks.GoneError, match=r"u1 \(last 2018-09-20\): no purchase or usage"
+    ):
+        live_checks.require_active([lapsed], dt.date(2019, 1, 31), churn, USAGE_LOG)
 
 
 LOG = {"customer_id": "userId", "timestamp": "ts"}
@@ -457,31 +461,31 @@ def _not_gone(
     data: DataSpec = USAGE_LOG,
     undo_by: str = "day",
 ) -> None:
-    live.require_not_gone(customers, cutoff, data, churn=CANCELLATION, undo_by=undo_by)
+    live_checks.require_not_gone(customers, cutoff, data, churn=CANCELLATION, undo_by=undo_by)
 
 
 def test_a_customer_who_cancelled_by_the_cutoff_is_gone_not_scored_low():
     """Their past usage would score a low risk; the batch does not score them at all."""
     cancelled = _member(("2019-01-02", "NextSong"), ("2019-01-05", "Cancellation Confirmation"))
-    with pytest.raises(live.GoneError, match=r"u1 \(cancelled 2019-01-05\)"):
+    with pytest.raises(live_checks.GoneError, match=r"u1 \(cancelled 2019-01-05\)"):
         _not_gone([cancelled], dt.date(2019, 1, 31))
     _not_gone([cancelled], dt.date(2019, 1, 4))  # not yet then
     posted = _member(("2019-01-02", "NextSong"), cancellations=[{"timestamp": "2019-01-05"}])
-    with pytest.raises(live.GoneError):
+    with pytest.raises(live_checks.GoneError):
         _not_gone([posted], dt.date(2019, 1, 31))
     back = _member(
         ("2019-01-05", "Cancellation Confirmation"), payments=("2019-01-05", "2019-01-09")
     )
     _not_gone([back], dt.date(2019, 1, 31))  # paid again since
     same_day = _member(("2019-01-05", "Cancellation Confirmation"), payments=("2019-01-05",))
-    with pytest.raises(live.GoneError, match="with no payment since"):  # date-only data
+    with pytest.raises(live_checks.GoneError, match="with no payment since"):  # date-only data
         _not_gone([same_day], dt.date(2019, 1, 31))
     other_log = USAGE_LOG.model_copy(
         update={"cancellations": USAGE_LOG.cancellations.model_copy(update={"path": "c.csv"})}
     )
     _not_gone([cancelled], dt.date(2019, 1, 31), other_log)  # pages are usage
     no_payments = USAGE_LOG.model_copy(update={"transactions": None})
-    with pytest.raises(live.GoneError) as gone:  # nothing to come back by: said so
+    with pytest.raises(live_checks.GoneError) as gone:  # nothing to come back by: said so
         _not_gone([cancelled], dt.date(2019, 1, 31), no_payments)
     assert "cancelled on or before 2019-01-31: no longer customers" in str(gone.value)
 
@@ -493,12 +497,12 @@ def test_a_payment_in_the_cancellations_second_keeps_a_member_when_the_data_carr
         ("2019-01-05T02:06:01", "Cancellation Confirmation"), payments=("2019-01-05T02:06:01",)
     )
     _not_gone([plan_change], dt.date(2019, 1, 31), undo_by="time")
-    with pytest.raises(live.GoneError, match="with no payment since"):  # an older model
+    with pytest.raises(live_checks.GoneError, match="with no payment since"):  # an older model
         _not_gone([plan_change], dt.date(2019, 1, 31), undo_by="day")
     paid_before = _member(
         ("2019-01-05T02:06:01", "Cancellation Confirmation"), payments=("2019-01-05T01:00:00",)
     )
-    with pytest.raises(live.GoneError, match="with no payment at its time or later"):
+    with pytest.raises(live_checks.GoneError, match="with no payment at its time or later"):
         _not_gone([paid_before], dt.date(2019, 1, 31), undo_by="time")
 
 
@@ -517,7 +521,7 @@ def test_a_member_whose_paid_period_ended_unpaid_is_gone_as_in_the_batch():
         ("2019-01-20", "NextSong"),
         transactions=[{"timestamp": "2018-11-01", "amount": 0, "paid_until": "2018-11-15"}],
     )
-    with pytest.raises(live.GoneError) as gone:
+    with pytest.raises(live_checks.GoneError) as gone:
         _not_gone([trial], dt.date(2019, 1, 31), PAID_PERIODS)
     assert "u1 (paid up to 2018-11-15): their paid period ended over 30 days before" in str(
         gone.value
@@ -567,7 +571,7 @@ def test_a_snapshot_without_dates_is_scored_as_of_today_as_the_batch_reads_it(sn
     undated = dataclasses.replace(loaded.model, config=config, info=info)
     posted = {"customer_id": "c1", "attributes": {"tenure": 12, "Contract": "Two year"}}
     request = ScoreIn.model_validate({"customers": [posted]})
-    assert live.resolve_cutoff(request, undated) == dt.date.today()
+    assert live_checks.resolve_cutoff(request, undated) == dt.date.today()
 
 
 def test_text_a_file_reader_takes_for_missing_is_unknown_posted_too(snapshot):
@@ -617,8 +621,8 @@ def test_a_cancellation_model_refuses_a_gone_customer_before_scoring(snapshot):
     model = dataclasses.replace(loaded.model, config=config)
     cancelled = _member(("2019-01-02", "NextSong"), ("2019-01-05", "Cancellation Confirmation"))
     request = ScoreIn(customers=[cancelled], cutoff=dt.date(2019, 1, 31))
-    with pytest.raises(live.GoneError, match="not scored"):
-        live.checked_cutoff(request, model)
+    with pytest.raises(live_checks.GoneError, match="not scored"):
+        live_checks.checked_cutoff(request, model)
 
 
 def test_posted_rows_compare_payments_and_cancellations_as_training_did(snapshot):
@@ -644,7 +648,7 @@ def test_a_snapshot_customer_posted_with_none_of_the_models_attributes_is_refuse
     """Misspelt keys left a bank customer with nothing but the base rate, scored 0.0149."""
     loaded, _ = snapshot
     posted = {"customer_id": "x1", "attributes": {"Tenure": 12}}  # not 'tenure'
-    with pytest.raises(live.UnscorableError, match=r"x1 posted none of .*posted: Tenure"):
+    with pytest.raises(live_checks.UnscorableError, match=r"x1 posted none of .*posted: Tenure"):
         live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
     posted["attributes"] = {"tenure": None}  # unknown, said so: scored
     assert live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)["items"]
@@ -658,7 +662,7 @@ def test_a_misspelt_attribute_is_refused_naming_the_one_it_meant(snapshot):
         "customer_id": "c1",
         "attributes": {"tenure": 12, "MonthlyCharge": 50.0, "contract": "Two year", "email": "x"},
     }
-    with pytest.raises(live.UnscorableError) as refused:
+    with pytest.raises(live_checks.UnscorableError) as refused:
         live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
     said = str(refused.value)
     assert "'MonthlyCharge' (did you mean 'MonthlyCharges'?)" in said
@@ -673,13 +677,13 @@ def test_a_key_naming_part_of_an_absent_attribute_is_refused_as_misspelt():
     posted = CustomerHistoryIn.model_validate(
         {"customer_id": "h1", "attributes": {"HOUSEHOLD_SIZE": "2", "crm_id": "7", "email": "x"}}
     )
-    with pytest.raises(live.UnscorableError) as refused:
-        live.require_no_misspelt_attributes([posted], model)
+    with pytest.raises(live_checks.UnscorableError) as refused:
+        live_checks.require_no_misspelt_attributes([posted], model)
     said = str(refused.value)
     assert "'HOUSEHOLD_SIZE' (did you mean 'HOUSEHOLD_SIZE_DESC'?)" in said
     assert "crm_id" not in said and "email" not in said
     posted.attributes["HOUSEHOLD_SIZE_DESC"] = "2"  # posted too: the key is the CRM's own
-    live.require_no_misspelt_attributes([posted], model)
+    live_checks.require_no_misspelt_attributes([posted], model)
 
 
 @pytest.mark.parametrize("key", ["Tenureinmonths ", "Tenureinmonths", " Tenureinmonths"])
@@ -689,8 +693,8 @@ def test_a_key_read_from_a_header_ending_in_a_blank_is_posted_however_spaced(key
     was refused as a misspelling of itself."""
     model = SimpleNamespace(attribute_kinds={"Tenureinmonths ": "numeric"}, info={})
     posted = CustomerHistoryIn.model_validate({"customer_id": "c1", "attributes": {key: 9}})
-    live.spell_as_trained([posted], model)
-    live.require_no_misspelt_attributes([posted], model)
+    live_checks.spell_as_trained([posted], model)
+    live_checks.require_no_misspelt_attributes([posted], model)
     assert posted.attributes == {"Tenureinmonths ": 9.0}
 
 
@@ -701,10 +705,10 @@ def test_a_key_of_a_numbered_series_is_no_misspelling_but_a_typo_is():
     posted = CustomerHistoryIn.model_validate(
         {"customer_id": "c1", "attributes": {"Var202": "x", "Var2": 1}}
     )
-    live.require_no_misspelt_attributes([posted], model)
+    live_checks.require_no_misspelt_attributes([posted], model)
     posted.attributes["Tenur"] = 3
-    with pytest.raises(live.UnscorableError, match="'Tenur' \\(did you mean 'Tenure'\\?\\)"):
-        live.require_no_misspelt_attributes([posted], model)
+    with pytest.raises(live_checks.UnscorableError, match="'Tenur' \\(did you mean 'Tenure'\\?\\)"):
+        live_checks.require_no_misspelt_attributes([posted], model)
 
 
 def test_a_sparse_record_of_an_all_attributes_snapshot_is_scored(tmp_path):
@@ -819,19 +823,22 @@ def test_a_field_is_noted_only_where_the_data_map_it_and_a_feature_reads_it():
             }
         ),
     ]
-    assert live.unposted_fields(posted, _reading(["discount_share_365d"], transactions=listed)) == [
+    assert live_notes.unposted_fields(
+        posted, _reading(["discount_share_365d"], transactions=listed)
+    ) == [
         "transactions of customer(s) u1 carry no discount, which the model's discount share "
         "read: scored as never discounted"
     ]
-    assert live.unposted_fields(posted, _reading(["spend_90d"], transactions=listed)) == []
+    assert live_notes.unposted_fields(posted, _reading(["spend_90d"], transactions=listed)) == []
     assert (
-        live.unposted_fields(posted, _reading(["category_breadth_90d"], transactions=mapped)) == []
+        live_notes.unposted_fields(posted, _reading(["category_breadth_90d"], transactions=mapped))
+        == []
     )
     used = {"path": "e.csv", "columns": {"customer_id": "id", "timestamp": "at", "quantity": "mb"}}
     played = CustomerHistoryIn.model_validate(
         {"customer_id": "p1", "events": [{"timestamp": "2024-01-05", "type": "play"}]}
     )
-    assert live.unposted_fields([played], _reading(["quantity_play_30d"], events=used)) == [
+    assert live_notes.unposted_fields([played], _reading(["quantity_play_30d"], events=used)) == [
         "events of customer(s) p1 carry no quantity, which the model's usage quantities read: "
         "scored as none used"
     ]
@@ -844,7 +851,7 @@ def test_a_field_is_noted_only_where_the_data_map_it_and_a_feature_reads_it():
         }
     )
     reading = _reading(["usage_num_unq_30d"], events=songs)
-    assert live.unposted_fields([played, listened], reading) == [
+    assert live_notes.unposted_fields([played, listened], reading) == [
         "events of customer(s) p1 carry no quantities.num_unq, which the model's usage_num_unq "
         "features read: scored as none used"
     ]
@@ -866,7 +873,9 @@ def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot)
     ]
     # where training's rarer levels were left out, it may be one of them, as its reason says
     unknown = {"Contract": np.array([True])}
-    (note,) = live.unseen_level_notes({"Contract": ["Lifetime"]}, unknown, ["c1"], {"Contract"})
+    (note,) = live_notes.unseen_level_notes(
+        {"Contract": ["Lifetime"]}, unknown, ["c1"], {"Contract"}
+    )
     assert note.endswith(
         "a level the model does not know, new or too rare in training to keep: read as unknown"
     )
@@ -1006,9 +1015,11 @@ def test_a_flag_posted_in_the_words_of_its_reasons_scores_as_its_number(flagged)
     assert "Complain: yes" in [r["text"] for r in yes["items"][0]["reasons"]]
     for words, number in (("yes", yes), ("Yes", yes), (" TRUE ", yes), ("no", no), ("False", no)):
         assert _flagged_item(flagged, Complain=words) == number
-    with pytest.raises(live.NotANumberError, match=r"Complain='maybe'.*for Complain also yes/no"):
+    with pytest.raises(
+        live_checks.NotANumberError, match=r"Complain='maybe'.*for Complain also yes/no"
+    ):
         _flagged_item(flagged, Complain="maybe")
-    with pytest.raises(live.NotANumberError) as refused:
+    with pytest.raises(live_checks.NotANumberError) as refused:
         _flagged_item(flagged, CashbackAmount="yes")  # no flag: no words
     assert "CashbackAmount='yes'" in str(refused.value) and "yes/no" not in str(refused.value)
 
@@ -1039,12 +1050,12 @@ def test_rows_posted_after_the_cutoff_are_noted_as_not_read_per_table():
     )
     quiet = _member(("2024-01-05", "NextSong")).model_copy(update={"customer_id": "u2"})
     cutoff = dt.date(2024, 1, 31)
-    assert live.after_cutoff_notes([late, quiet], cutoff, USAGE_LOG) == [
+    assert live_notes.after_cutoff_notes([late, quiet], cutoff, USAGE_LOG) == [
         "4 posted rows dated after the cutoff 2024-01-31 were not read (transactions 2, "
         "events 1, cancellations 1; customer(s) u1): the score reads history up to the "
         "cutoff; post a later cutoff to read them"
     ]
-    assert live.after_cutoff_notes([quiet], cutoff, USAGE_LOG) == []
+    assert live_notes.after_cutoff_notes([quiet], cutoff, USAGE_LOG) == []
 
 
 def test_a_negative_event_quantity_is_noted_as_read_unknown():
@@ -1058,20 +1069,20 @@ def test_a_negative_event_quantity_is_noted_as_read_unknown():
             ],
         }
     )
-    (note,) = live.negative_quantity_notes([member])
+    (note,) = live_notes.negative_quantity_notes([member])
     assert note.startswith("negative event quantities of customer(s) u1 read as unknown")
     member.events[0].quantity = 200
-    assert live.negative_quantity_notes([member]) == []
+    assert live_notes.negative_quantity_notes([member]) == []
 
 
 def test_a_numeric_attribute_that_is_no_number_is_refused_naming_it(snapshot):
     """Read as missing it would be scored silently as unknown; numbers as text are fine."""
     loaded, _ = snapshot
     posted = {"customer_id": "c1", "attributes": {"tenure": "seventy", "Contract": "Two year"}}
-    with pytest.raises(live.NotANumberError, match="c1: tenure='seventy'"):
+    with pytest.raises(live_checks.NotANumberError, match="c1: tenure='seventy'"):
         live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
     posted["attributes"]["tenure"] = "-inf"  # no measurement: scored as unknown before
-    with pytest.raises(live.NotANumberError, match="c1: tenure='-inf'"):
+    with pytest.raises(live_checks.NotANumberError, match="c1: tenure='-inf'"):
         live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
     posted["attributes"]["tenure"] = "70"
     as_text = live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded)
@@ -1094,7 +1105,7 @@ def test_numbers_posted_as_text_are_read_as_the_file_reader_reads_them(snapshot)
     assert probability(MonthlyCharges="1,070.25", tenure="12") == as_number
     assert probability(MonthlyCharges="$1,070.25 ", tenure=" 12.0") == as_number
     assert probability(MonthlyCharges="1,070.25 €", tenure=12) == as_number
-    with pytest.raises(live.NotANumberError) as refused:  # only the one that is none
+    with pytest.raises(live_checks.NotANumberError) as refused:  # only the one that is none
         posted = [
             {"customer_id": "c1", "attributes": {"MonthlyCharges": "1,070.25 USD"}},
             {"customer_id": "c2", "attributes": {"MonthlyCharges": "1,070.25"}},
@@ -1112,9 +1123,11 @@ def test_numbers_posted_as_text_are_read_as_the_file_reader_reads_them(snapshot)
     assert probability(comma, MonthlyCharges="1.070", tenure=12) == thousand
     assert probability(MonthlyCharges="1.070", tenure=12) != thousand
     # each value on its own: another customer's '12,5' turned '1,234' into 1.234
-    assert live.posted_numbers(["1,234", "12,5"]) == pytest.approx([1234.0, np.nan], nan_ok=True)
-    assert live.posted_numbers(["1,234"]) == pytest.approx([1234.0])
-    assert live.posted_numbers(["1,234", "12.5"]) == pytest.approx([1234.0, 12.5])
+    assert live_tables.posted_numbers(["1,234", "12,5"]) == pytest.approx(
+        [1234.0, np.nan], nan_ok=True
+    )
+    assert live_tables.posted_numbers(["1,234"]) == pytest.approx([1234.0])
+    assert live_tables.posted_numbers(["1,234", "12.5"]) == pytest.approx([1234.0, 12.5])
 
 
 def test_posted_placeholders_for_unknown_score_as_missing_like_the_files(snapshot):
@@ -1164,7 +1177,9 @@ def test_placeholders_the_loader_read_as_unknown_read_so_when_posted(snapshot):
         return scored["items"][0]["probability"]
 
     assert probability("unknown") == probability(None)
-    with pytest.raises(live.NotANumberError, match=r"tenure='seventy'.*or 'unknown', read as"):
+    with pytest.raises(
+        live_checks.NotANumberError, match=r"tenure='seventy'.*or 'unknown', read as"
+    ):
         probability("seventy")
 
 
@@ -1187,7 +1202,7 @@ def test_an_event_without_a_type_is_of_an_untyped_logs_one_type():
 def test_posted_interaction_types_map_as_the_config_maps_the_files():
     spec = InteractionsSpec(path="x.csv", types={"billing_error": ["Billing", "payment failed"]})
     posted = np.array(["Billing", "PAYMENT FAILED", "Complaint", "complaint", "grievance"])
-    assert list(live.interaction_types(posted, spec)) == [
+    assert list(live_tables.interaction_types(posted, spec)) == [
         "billing_error",
         "billing_error",
         "complaint",
@@ -1205,11 +1220,13 @@ def test_posted_interaction_types_the_config_does_not_map_are_noted():
         rows = [{"timestamp": "2024-05-01", "type": t} for t in types]
         return CustomerHistoryIn.model_validate({"customer_id": "c1", "interactions": rows})
 
-    (note,) = live.unmapped_type_notes([posted("Failed", "payment_failed", "complaint")], spec)
+    (note,) = live_notes.unmapped_type_notes(
+        [posted("Failed", "payment_failed", "complaint")], spec
+    )
     assert note.startswith("interaction types the model's config does not map, counted as ")
     assert "'payment_failed'" in note and "'Failed'" not in note and "complaint" not in note
-    assert live.unmapped_type_notes([posted("failed", "other")], spec) == []
-    assert live.unmapped_type_notes([posted("payment_failed")], None) == []
+    assert live_notes.unmapped_type_notes([posted("failed", "other")], spec) == []
+    assert live_notes.unmapped_type_notes([posted("payment_failed")], None) == []
 
 
 def test_scoring_needs_the_api_key_when_one_is_configured(served):
@@ -1303,7 +1320,7 @@ def test_returns_the_loader_matched_are_matched_again_live(served, tables, cutof
     items = [history_item(returned, c) for c in ids]
     assert all(any(t["amount"] < 0 for t in item["transactions"]) for item in items)
     request = ScoreIn.model_validate({"customers": items, "cutoff": cutoff.isoformat()})
-    got = champion.feature_columns(live.to_tables(request.customers, champion), when)
+    got = champion.feature_columns(live_tables.to_tables(request.customers, champion), when)
     batch = champion.features(returned, when).set_index("customer_id").loc[ids]
     before = champion.features(tables, when).set_index("customer_id").loc[ids]
     for name in ("spend_total", "orders_total", "days_since_last_purchase"):
@@ -1377,7 +1394,7 @@ def test_an_activity_tables_placeholders_are_blanks_and_drop_rows_as_the_loader_
         ],
     }
     customer = ScoreIn.model_validate({"customers": [posted]}).customers
-    tables = live.to_tables(customer, model)
+    tables = live_tables.to_tables(customer, model)
     assert len(tables.transactions["amount"]) == len(history["transactions"])  # 99999 dropped
     satisfaction = tables.interactions["satisfaction"]
     assert np.isnan(satisfaction[0]) and satisfaction[1] == 4
@@ -1396,7 +1413,7 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
         payments=("2019-01-01",),
         cancellations=[{"timestamp": "2019-01-10"}],
     )
-    tables = live.to_tables([member], model)
+    tables = live_tables.to_tables([member], model)
     assert list(tables.cancellations["timestamp"].astype(str)) == [
         "2019-01-10T00:00:00.000000000",
         "2019-01-20T00:00:00.000000000",
@@ -1417,7 +1434,7 @@ def test_a_posted_cancellation_without_a_time_is_none_as_the_loader_reads_it():
         payments=("2019-01-01",),
         cancellations=[{"timestamp": None}, {"timestamp": "2019-01-10"}],
     )
-    tables = live.to_tables([member], model)
+    tables = live_tables.to_tables([member], model)
     assert list(tables.cancellations["timestamp"].astype(str)) == ["2019-01-10T00:00:00.000000000"]
 
 
@@ -1438,25 +1455,25 @@ PAYMENT_LOG = DataSpec.model_validate(
 
 
 def _paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_days: int) -> None:
-    live.require_paid_up(customers, cutoff, PAYMENT_LOG, grace_days=grace_days)
+    live_checks.require_paid_up(customers, cutoff, PAYMENT_LOG, grace_days=grace_days)
 
 
 def test_under_expiry_a_member_not_paid_up_is_gone_not_scored():
     """As the batch: paid up at the cutoff, or within the grace days after it ended."""
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "2016-03-02"))
     _paid_up([member], dt.date(2016, 3, 20), grace_days=30)  # in the grace
-    with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-03-02\)"):
+    with pytest.raises(live_checks.GoneError, match=r"m1 \(paid up to 2016-03-02\)"):
         _paid_up([member], dt.date(2016, 4, 20), grace_days=30)
     placeholder = _payer(("2016-02-01", "1970-01-01"))  # the loader reads it as unknown
-    with pytest.raises(live.GoneError, match="no paid period"):
+    with pytest.raises(live_checks.GoneError, match="no paid period"):
         _paid_up([placeholder], dt.date(2016, 2, 10), grace_days=30)
     renewed_later = _payer(("2016-01-01", "2016-01-31"), ("2016-05-01", "2016-05-31"))
-    with pytest.raises(live.GoneError):  # a payment after the cutoff is not known at it
+    with pytest.raises(live_checks.GoneError):  # a payment after the cutoff is not known at it
         _paid_up([renewed_later], dt.date(2016, 4, 20), grace_days=30)
     # a renewal whose end is unknown pays for as long as the period before, as in the batch
     renewed_unknown = _payer(("2016-01-01", "2016-01-31"), ("2016-01-31", "1970-01-01"))
     _paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=10)
-    with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-03-01\)"):
+    with pytest.raises(live_checks.GoneError, match=r"m1 \(paid up to 2016-03-01\)"):
         _paid_up([renewed_unknown], dt.date(2016, 3, 8), grace_days=5)
 
 
@@ -1473,7 +1490,7 @@ def test_under_expiry_a_refunded_payment_pays_for_no_period_live_as_in_the_batch
             ],
         }
     )
-    with pytest.raises(live.GoneError, match=r"m1 \(paid up to 2016-01-31\)"):
+    with pytest.raises(live_checks.GoneError, match=r"m1 \(paid up to 2016-01-31\)"):
         _paid_up([member], dt.date(2016, 3, 1), grace_days=5)
     _paid_up([member], dt.date(2016, 2, 3), grace_days=5)  # refunded later
 
@@ -1486,7 +1503,7 @@ def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
         config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
     )
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "1970-01-01"))
-    ends = live.to_tables([member], model).transactions["paid_until"]
+    ends = live_tables.to_tables([member], model).transactions["paid_until"]
     assert ends[0] == np.datetime64("2016-01-31") and np.isnat(ends[1])
 
 
@@ -1494,7 +1511,7 @@ def test_a_posted_number_outside_its_valid_range_is_unknown_as_in_the_loader():
     spec = DataSpec.model_validate(
         {"customers": {"path": "c.csv", "attributes": ["bd"], "valid_ranges": {"bd": [10, None]}}}
     ).customers
-    unknown = live.Unknown(spec)
+    unknown = live_tables.Unknown(spec)
     assert [unknown.known(v, "bd") for v in (1051, 34, -40, "7", None)] == [
         1051,
         34,
@@ -1527,7 +1544,9 @@ def test_posted_further_quantities_are_the_features_the_loader_gives():
             ],
         }
     )
-    columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
+    columns = build_columns(
+        live_tables.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31")
+    )
     assert columns["usage_num_unq_30d"].tolist() == [12.0]  # -1 is unknown, as loaded
     assert columns["usage_num_unq_trend_30d_vs_prev"].tolist() == [-0.5]
     assert columns["quantity_activity_trend_30d_vs_prev"].tolist() == [0.0]
@@ -1563,7 +1582,7 @@ def test_posted_rows_of_zeros_in_a_padded_daily_log_are_no_use_as_loaded(tmp_pat
     )
     cutoff = pd.Timestamp("2014-07-31")
     batch = build_columns(load_tables(run), cutoff=cutoff)
-    posted = build_columns(live.to_tables([member], model), cutoff=cutoff)
+    posted = build_columns(live_tables.to_tables([member], model), cutoff=cutoff)
     for name, expected in (("days_since_last_event", 21.0), ("active_days_30d", 1.0)):
         assert batch[name].tolist() == posted[name].tolist() == [expected], name  # Jul 10
 
@@ -1604,7 +1623,7 @@ def test_a_posted_usage_history_has_the_batchs_rhythm_of_use():
     member = CustomerHistoryIn.model_validate(history_item(tables, "m1"))
     cutoff = pd.Timestamp("2019-01-31")
     batch = build_columns(tables, cutoff=cutoff)
-    posted = build_columns(live.to_tables([member], model), cutoff=cutoff)
+    posted = build_columns(live_tables.to_tables([member], model), cutoff=cutoff)
     rhythm = ("days_since_last_event", "active_gap_median_days", "use_overdue_ratio")
     assert [batch[name].tolist() for name in rhythm] == [[15.0], [6.0], [2.5]]
     assert [posted[name].tolist() for name in rhythm] == [[15.0], [6.0], [2.5]]
@@ -1618,8 +1637,8 @@ def test_a_cancellation_posted_both_as_such_and_as_the_logs_event_counts_once():
         ("2019-01-20", "Cancellation Confirmation"),
         cancellations=[{"timestamp": "2019-01-20"}],
     )
-    types = live.cancellation_event_types(USAGE_LOG)
-    assert len(live._kept(both, "cancellations", types)) == 1
+    types = live_tables.cancellation_event_types(USAGE_LOG)
+    assert len(live_tables._kept(both, "cancellations", types)) == 1
 
 
 def test_text_read_as_blank_follows_the_files_reader():
@@ -1628,7 +1647,7 @@ def test_text_read_as_blank_follows_the_files_reader():
         spec = DataSpec.model_validate(
             {"customers": {"path": path, "attributes": ["region"]}}
         ).customers
-        assert live.Unknown(spec).known("NA", "region") == expected, path
+        assert live_tables.Unknown(spec).known("NA", "region") == expected, path
 
 
 def test_posted_further_quantities_read_placeholders_as_the_loader_does():
@@ -1653,7 +1672,9 @@ def test_posted_further_quantities_read_placeholders_as_the_loader_does():
             ],
         }
     )
-    columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
+    columns = build_columns(
+        live_tables.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31")
+    )
     assert columns["usage_num_unq_30d"].tolist() == [5.0]
 
 
@@ -1675,7 +1696,7 @@ def test_a_payment_logs_carried_attributes_posted_live_score_as_the_batch(tmp_pa
     assert item["attributes"]["auto_renew"] == 0.0 and item["attributes"]["method"] == "paypal"
     posted = CustomerHistoryIn.model_validate(item)
     cutoff = pd.Timestamp("2024-04-30")
-    live_columns = build_columns(live.to_tables([posted], model), cutoff=cutoff)
+    live_columns = build_columns(live_tables.to_tables([posted], model), cutoff=cutoff)
     batch = build_columns(tables, cutoff=cutoff)
     at = list(batch["customer_id"]).index(1)
     for name in ("auto_renew", "method", "days_since_last_purchase"):
@@ -1699,7 +1720,7 @@ def test_a_posted_list_price_gives_the_discount_the_loader_reads():
             ],
         }
     )
-    tables = live.to_tables([member], model)
+    tables = live_tables.to_tables([member], model)
     assert tables.transactions["discount"][:2].tolist() == [50.0, 0.0]
     assert np.isnan(tables.transactions["discount"][2])
     columns = build_columns(tables, cutoff=pd.Timestamp("2016-12-31"))
@@ -1736,7 +1757,9 @@ def test_amounts_in_cents_read_live_as_the_loader_reads_them(tmp_path):
     member = CustomerHistoryIn.model_validate(
         {"customer_id": "m1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
     )
-    columns = build_columns(live.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31"))
+    columns = build_columns(
+        live_tables.to_tables([member], model), cutoff=pd.Timestamp("2016-12-31")
+    )
     assert batch["spend_total"].tolist() == [pytest.approx(99.0)]
     assert np.isnan(batch["spend_365d"]).all() and np.isnan(columns["spend_365d"]).all()
     for name in ("spend_total", "avg_order_value_365d", "discount_share_365d", "orders_total"):
@@ -1747,13 +1770,17 @@ def test_under_inactivity_by_usage_only_usage_keeps_a_player_active():
     """A purchase is not play: a player who bought but stopped playing is lapsed."""
     churn = ChurnSpec(definition="inactivity", active_window_days=30, activity="usage")
     playing = _member(("2019-01-20", "session"))
-    live.require_active([playing], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    live_checks.require_active([playing], dt.date(2019, 1, 31), churn, USAGE_LOG)
     paying = _member(("2018-11-02", "session"), payments=("2019-01-25",))
-    with pytest.raises(live.GoneError, match=r"u1 \(last 2018-11-02\): no usage event in the 30"):
-        live.require_active([paying], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    with pytest.raises(
+        live_checks.GoneError, match=r"u1 \(last 2018-11-02\): no usage event in the 30"
+    ):
+        live_checks.require_active([paying], dt.date(2019, 1, 31), churn, USAGE_LOG)
     signed_up = _member(signup_date="2019-01-02")  # Relax's user 8 read "8 (nothing)"
-    with pytest.raises(live.GoneError, match=r"u1 \(no usage event at all\): no usage event in"):
-        live.require_active([signed_up], dt.date(2019, 1, 31), churn, USAGE_LOG)
+    with pytest.raises(
+        live_checks.GoneError, match=r"u1 \(no usage event at all\): no usage event in"
+    ):
+        live_checks.require_active([signed_up], dt.date(2019, 1, 31), churn, USAGE_LOG)
 
 
 def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
@@ -1767,8 +1794,8 @@ def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
             "events": [{"timestamp": "2016-12-20", "quantities": {"revnue": 50}}],
         }
     )
-    with pytest.raises(live.UnscorableError, match="quantities revnue are not the model's"):
-        live.require_known_quantities([member], spec)
+    with pytest.raises(live_checks.UnscorableError, match="quantities revnue are not the model's"):
+        live_checks.require_known_quantities([member], spec)
     right = member.model_copy(
         update={
             "events": [
@@ -1778,7 +1805,7 @@ def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
             ]
         }
     )
-    live.require_known_quantities([right], spec)
+    live_checks.require_known_quantities([right], spec)
 
 
 def test_the_active_window_reads_only_the_tables_the_model_reads():
@@ -1789,13 +1816,15 @@ def test_the_active_window_reads_only_the_tables_the_model_reads():
         {"customers": {"path": "c.csv"}, "cancellations": {"path": "x.csv"}}
     )
     nobody = CustomerHistoryIn.model_validate({"customer_id": "c1"})
-    live.require_active([nobody], dt.date(2019, 1, 31), churn, snapshot)
+    live_checks.require_active([nobody], dt.date(2019, 1, 31), churn, snapshot)
     payments_only = DataSpec.model_validate(
         {"transactions": {"path": "t.csv"}, "cancellations": {"path": "x.csv"}}
     )
     logged_in = _member(("2019-01-20", "login"), payments=("2018-01-01",))
-    with pytest.raises(live.GoneError, match=r"u1 \(last 2018-01-01\): no purchase in the 90"):
-        live.require_active([logged_in], dt.date(2019, 1, 31), churn, payments_only)
+    with pytest.raises(
+        live_checks.GoneError, match=r"u1 \(last 2018-01-01\): no purchase in the 90"
+    ):
+        live_checks.require_active([logged_in], dt.date(2019, 1, 31), churn, payments_only)
 
 
 def test_a_carried_attributes_placeholders_read_by_its_own_tables_rules():
@@ -1811,7 +1840,7 @@ def test_a_carried_attributes_placeholders_read_by_its_own_tables_rules():
         }
     )
     model = SimpleNamespace(config=SimpleNamespace(data=data), info={})
-    unknown = live.attribute_unknowns(model)
+    unknown = live_tables.attribute_unknowns(model)
     assert unknown.known(-1, "auto_renew") is None
     assert unknown.known(1, "auto_renew") == 1
 
@@ -1838,7 +1867,7 @@ def test_a_posted_list_price_reads_its_columns_placeholders_first():
         {"timestamp": "2016-11-03", "amount": 99.0, "list_price": 149.0},
     ]
     member = CustomerHistoryIn.model_validate({"customer_id": "m1", "transactions": lines})
-    discount = live.to_tables([member], model).transactions["discount"]
+    discount = live_tables.to_tables([member], model).transactions["discount"]
     assert np.isnan(discount[:2]).all() and discount[2] == 50.0
 
 
@@ -1868,11 +1897,11 @@ def test_a_blank_filled_at_its_median_is_the_median_to_the_wallet_too(loaded, hi
     )
     when = pd.Timestamp(cutoff)
     wallets = [
-        model.feature_columns(live.to_tables([c], model), when)["wallet_365d"]
+        model.feature_columns(live_tables.to_tables([c], model), when)["wallet_365d"]
         for c in (blank, typical)
     ]
     np.testing.assert_allclose(wallets[0], wallets[1])
-    frames = [model.features(live.to_tables([c], model), when) for c in (blank, typical)]
+    frames = [model.features(live_tables.to_tables([c], model), when) for c in (blank, typical)]
     np.testing.assert_allclose(frames[0]["wallet_365d"], frames[1]["wallet_365d"])
     assert np.isnan(frames[0][name].iloc[0])  # the blank itself stays, for notes and reasons
 
@@ -1906,7 +1935,7 @@ def test_a_posted_margin_reads_as_the_loader_reads_it_and_sets_the_value(tmp_pat
     member = CustomerHistoryIn.model_validate(
         {"customer_id": "c1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
     )
-    posted = build_columns(live.to_tables([member], model), cutoff=cutoff)
+    posted = build_columns(live_tables.to_tables([member], model), cutoff=cutoff)
     assert batch["margin_365d"].tolist() == [-45.0]  # the returned line is gone
     assert batch["margin_total"].tolist() == [-15.0]  # 30 - 45
     for name in ("margin_365d", "margin_total", "spend_365d"):
@@ -1914,7 +1943,7 @@ def test_a_posted_margin_reads_as_the_loader_reads_it_and_sets_the_value(tmp_pat
     value = customer_value(batch, Rules())
     assert value.tolist() == [pytest.approx(-45.0 + 0.2 * 30.0)]  # a fifth of the year before
     assert value_tier(batch, value, Rules()).tolist() == ["below_zero"]
-    assert live.unposted_fields(
+    assert live_notes.unposted_fields(
         [
             CustomerHistoryIn.model_validate(
                 {"customer_id": "c2", "transactions": [{"timestamp": "2016-12-01", "amount": 5.0}]}

@@ -59,7 +59,7 @@ def trained(tmp_path_factory) -> Trained:
 
 
 def test_the_model_keeps_the_placeholders_the_loader_read_as_unknown(trained):
-    """Live scoring reads a posted 'unknown' as the loader read it (`serving/live.py`)."""
+    """Live scoring reads a posted 'unknown' as the loader read it (`serving/live_tables.py`)."""
     read = replace(trained.tables, unknown_texts={"seats": ("?", "unknown")})
     config = trained.model.config
     model = package_model(

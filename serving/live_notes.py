@@ -1,0 +1,241 @@
+"""What a live response notes about what was posted: attributes and fields the model reads
+but the request left out, levels it never trained on, rows after the cutoff, negative
+quantities, interaction types it does not map. Each is scored anyway, and said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from churn.model import ChurnModel
+from features.context import slug
+from features.contract import (
+    DataSpec,
+    EventsSpec,
+    InteractionsSpec,
+    quantity_column,
+)
+from serving.live_tables import ROW_MODELS, naive
+from serving.reasons import (
+    unseen_words,
+)
+from serving.schemas import (
+    CustomerHistoryIn,
+)
+
+NOTED_CUSTOMERS = 3
+"""Customers named per note; the rest are counted."""
+
+
+def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """Notes on the model's attributes customers were posted without: each is scored as
+    unknown, read as training's blanks were (three omitted usage attributes took a
+    telecom customer from 0.16 to 0.68), so the response says which. A posted null says
+    unknown on purpose and gets no note. One training never had blank is scored at its
+    median, and `median_notes` say so."""
+    wanted = [name for name in model.attribute_kinds if name not in model.median_fills]
+    by_missing: dict[tuple[str, ...], list[str]] = {}
+    for customer in customers:
+        missing = tuple(name for name in wanted if name not in customer.attributes)
+        if missing:
+            by_missing.setdefault(missing, []).append(customer.customer_id)
+    return [
+        f"{', '.join(missing)} not posted for customer(s) {_named(ids)}: scored as unknown "
+        "(post null to say unknown)"
+        for missing, ids in by_missing.items()
+    ]
+
+
+@dataclass(frozen=True)
+class ReadField:
+    """An optional field of posted rows whose absence the features read as a value, not
+    as unknown: a Chinook customer's purchases posted without `category` scored as bought
+    from no category (0.9945 -> 0.9923) without a word."""
+
+    table: Literal["transactions", "events"]
+    fields: tuple[str, ...]
+    """The fields any of which carries it (a discount, or the list price it is read from)."""
+    features: tuple[str, ...]
+    """Beginnings of the names of the features it feeds."""
+    feeds: str
+    read_as: str
+
+
+READ_FIELDS = (
+    ReadField(
+        "transactions",
+        ("category",),
+        ("category_breadth_", "consumables_share_"),
+        "category breadth and consumables share",
+        "bought from no category",
+    ),
+    ReadField(
+        "transactions",
+        ("discount", "list_price"),
+        ("discount_share_",),
+        "discount share",
+        "never discounted",
+    ),
+    ReadField("transactions", ("margin",), ("margin_",), "margin and value", "earning nothing"),
+    ReadField("events", ("quantity",), ("quantity_",), "usage quantities", "none used"),
+)
+
+
+def unposted_fields(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """Notes on customers whose posted rows of a table carry none of a `READ_FIELDS` field
+    (or of the log's further quantities, `events.quantities`) the model's data map and
+    its features read: scored as its absence reads."""
+    data, names = model.config.data, model.layout.names
+    notes = []
+    for read in [*READ_FIELDS, *_further_quantities(data.events)]:
+        spec = getattr(data, read.table)
+        if spec is None or not set(read.fields) & set(spec.mapped()):
+            continue
+        if not any(name.startswith(read.features) for name in names):
+            continue
+        lacking = [
+            customer.customer_id
+            for customer in customers
+            if (rows := getattr(customer, read.table))
+            and all(_posted(row, f) is None for row in rows for f in read.fields)
+        ]
+        if lacking:
+            notes.append(
+                f"{read.table} of customer(s) {_named(lacking)} carry no {read.fields[0]}, "
+                f"which the model's {read.feeds} read: scored as {read.read_as}"
+            )
+    return notes
+
+
+def _further_quantities(events: EventsSpec | None) -> list[ReadField]:
+    """A `ReadField` per further quantity of the log, posted in an event's `quantities`
+    by its column's name (its canonical name, `quantity_column`)."""
+    return [
+        ReadField(
+            "events",
+            (quantity_column(column),),
+            (f"usage_{slug(column)}_",),
+            f"usage_{slug(column)} features",
+            "none used",
+        )
+        for column in (events.quantities if events is not None else ())
+    ]
+
+
+def _posted(row: Any, field: str) -> Any:
+    """A posted row's value of a canonical field; a further quantity's in `quantities`."""
+    if field.startswith(QUANTITIES):
+        return row.quantities.get(field.removeprefix(QUANTITIES))
+    return getattr(row, field)
+
+
+QUANTITIES = quantity_column("")
+"""The prefix of a further quantity's canonical name: `quantities.`."""
+
+
+def _named(ids: Sequence[str]) -> str:
+    """Customers named in a note: the first `NOTED_CUSTOMERS`, the rest counted."""
+    more = f" and {len(ids) - NOTED_CUSTOMERS} more" if len(ids) > NOTED_CUSTOMERS else ""
+    return ", ".join(ids[:NOTED_CUSTOMERS]) + more
+
+
+def unseen_level_notes(
+    features: Mapping[str, Any],
+    unknown: Mapping[str, np.ndarray],
+    ids: Sequence[str],
+    capped: Collection[str] = (),
+) -> list[str]:
+    """Notes on posted categorical values the model does not know (`unknown`: per
+    feature, the rows holding one, by `features.levels.unseen`), in the words of their
+    reasons: scored as a blank would be, as the batch notes them; a CRM's new plan
+    'premium' otherwise moved the score without a word. In a `capped` column it may be a
+    level too rare to keep."""
+    notes = []
+    for name, outside in unknown.items():
+        where = np.flatnonzero(outside).tolist()
+        if where:
+            values = np.asarray(features[name], dtype=object)
+            shown = ", ".join(repr(v) for v in dict.fromkeys(str(values[i]) for i in where))
+            said = unseen_words(capped=name in capped)
+            notes.append(
+                f"{name}: {shown} for customer(s) {_named([ids[i] for i in where])}: {said}"
+            )
+    return notes
+
+
+def after_cutoff_notes(
+    customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec
+) -> list[str]:
+    """Posted rows of the model's tables dated after the cutoff, counted per table: the
+    features read what happened by the end of the cutoff day, as the batch does, so they
+    went unread (ten purchases posted after a cutoff of 2022-06-30 gave the batch's
+    answer and no note)."""
+    end = dt.datetime.combine(cutoff, dt.time()) + dt.timedelta(days=1)  # `cutoff_end`
+    read = [table for table in ROW_MODELS if getattr(data, table, None) is not None]
+    late = {table: 0 for table in read}
+    owners = []
+    for customer in customers:
+        theirs = {table: _after(getattr(customer, table), end) for table in read}
+        if any(theirs.values()):
+            owners.append(customer.customer_id)
+            late = {table: late[table] + n for table, n in theirs.items()}
+    if not owners:
+        return []
+    counted = ", ".join(f"{table} {n:,}" for table, n in late.items() if n)
+    return [
+        f"{sum(late.values()):,} posted rows dated after the cutoff {cutoff} were not read "
+        f"({counted}; customer(s) {_named(owners)}): the score reads history up to the "
+        "cutoff; post a later cutoff to read them"
+    ]
+
+
+def _after(rows: list[Any], end: dt.datetime) -> int:
+    """How many of the posted `rows` are dated at or after `end` (a row without a time,
+    a blank cancellation, is none)."""
+    return sum(1 for row in rows if row.timestamp is not None and naive(row.timestamp) >= end)
+
+
+def negative_quantity_notes(customers: list[CustomerHistoryIn]) -> list[str]:
+    """A usage quantity is never negative: read as unknown, as the loader reads it (a
+    logger's overflow), and said, as the loader warns."""
+    owners = [
+        customer.customer_id
+        for customer in customers
+        if any(
+            (event.quantity is not None and event.quantity < 0)
+            or any(v is not None and v < 0 for v in event.quantities.values())
+            for event in customer.events
+        )
+    ]
+    if not owners:
+        return []
+    return [
+        f"negative event quantities of customer(s) {_named(owners)} read as unknown: a "
+        "quantity (minutes, MB, seconds played) is never negative"
+    ]
+
+
+def unmapped_type_notes(
+    customers: list[CustomerHistoryIn], spec: InteractionsSpec | None
+) -> list[str]:
+    """Posted interaction types the model's config maps onto no canonical type: counted
+    as contacts of type 'other', as the loader counts a file's, which it warns of. Live,
+    `payment_failed` posted to a model mapping `failed` moved a risk 0.882 -> 0.283
+    without a word."""
+    posted = {row.type for customer in customers for row in customer.interactions}
+    if spec is None or not posted:
+        return []
+    read = spec.type_reader()
+    unmapped = sorted(t for t in posted if t is not None and read(t) is None)
+    if not unmapped:
+        return []
+    shown = ", ".join(map(repr, unmapped[:5])) + (", ..." if len(unmapped) > 5 else "")
+    return [
+        f"interaction types the model's config does not map, counted as 'other': {shown} "
+        "(interactions.types lists the raw labels of each type)"
+    ]
