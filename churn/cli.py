@@ -60,29 +60,26 @@ def _quiet_libraries() -> None:
         ours.propagate = False
 
 
-@functools.cache
-def _user_error_types() -> tuple[type[Exception], ...]:
-    """The project's user-facing errors, imported when one is raised, not when the CLI
-    loads: their modules pull in mlflow, xgboost and scikit-learn, seconds that `--help`,
-    `churn worklist` and `churn batches` would otherwise wait for."""
-    from features.contract import ConfigError
-    from features.sources import DataError
-    from serving.batch import ServingError
-    from serving.queries import NoScoresError, UnknownSegmentError
-    from serving.store import StoreError
-    from training.dataset import PlanError
-    from training.promote import PromotionError
+USER_ERRORS = frozenset(
+    {
+        ("features.contract", "ConfigError"),
+        ("features.sources.table", "DataError"),
+        ("training.dataset", "PlanError"),
+        ("training.promote", "PromotionError"),
+        ("serving.batch", "ServingError"),
+        ("serving.queries", "NoScoresError"),
+        ("serving.queries", "UnknownSegmentError"),
+        ("serving.store", "StoreError"),
+    }
+)
+"""The project's user-facing errors, by module and name: told apart without importing
+their modules, which pull in mlflow, xgboost and scikit-learn, seconds that `--help`, a
+worklist or a "no scores yet" would otherwise wait for (whatever raised one has loaded
+its module already)."""
 
-    return (
-        ConfigError,
-        DataError,
-        PlanError,
-        PromotionError,
-        ServingError,
-        NoScoresError,
-        UnknownSegmentError,
-        StoreError,
-    )
+
+def is_user_error(exc: BaseException) -> bool:
+    return any((kind.__module__, kind.__qualname__) in USER_ERRORS for kind in type(exc).__mro__)
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -93,7 +90,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except Exception as exc:
-            if not isinstance(exc, _user_error_types()):
+            if not is_user_error(exc):
                 raise
             make_console(stderr=True).print(
                 f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True

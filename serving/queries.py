@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from features.contract import WHOLE_FLOAT
-from serving import left_out, store
+from serving import store
 
 SEGMENT = re.compile(r"^([^:=]+)[:=](.+)$")
 """A segment filter, `name:value` or `name=value` (the API and the CLI read both)."""
@@ -139,6 +139,8 @@ def customer_score(
     if found.row is not None:
         return _with_batch(found.row, batch)
     if found.why_unscored is not None:
+        from serving import left_out  # here: it reaches the feature code (xgboost), seconds
+
         raise NoScoresError(
             f"customer {customer_id!r} is not scored in the latest batch (cutoff "
             f"{batch['cutoff']}): {left_out.said_now(found.why_unscored)}"

@@ -313,12 +313,12 @@ def first_listed_of(
         low=int((top == "low").sum()),
         riskier=int(riskier.sum()),
         rows=len(band),
-        riskier_unvalued=int((riskier & (value <= 0)).sum()) if (value > 0).any() else 0,
+        riskier_unvalued=int((riskier & (value == 0)).sum()) if (value > 0).any() else 0,
     )
 
 
 UNVALUED_RISKIER_SHARE = 0.05
-"""From this share of the riskier customers valued at 0 or below, a list by value at
+"""From this share of the riskier customers valued at 0, a list by value at
 risk is said to bury them."""
 
 
@@ -328,9 +328,11 @@ def buried_note(found: FirstListed | None) -> str | None:
     their share of the batch (value outweighs risk: a bank's yearly turnover, 1.5M beside
     a new account's 200, put none of 47 medium-risk accounts in a top 200 of 1% risks;
     a retailer's big spenders who buy often rank high, and the riskier still hold their
-    share), and when `UNVALUED_RISKIER_SHARE` of them are valued at 0 or below, listed
-    after everyone of some value (a bank's 30 of 133 high-risk customers at 85-89% with
-    a balance of 0, ranked 4,846th to 4,875th)."""
+    share), and when `UNVALUED_RISKIER_SHARE` of them are valued at 0, listed after
+    everyone of some value (a bank's 30 of 133 high-risk customers at 85-89% with a
+    balance of 0, ranked 4,846th to 4,875th). Below zero is no such loss: those cost more
+    than they bring, and DOMAIN.md lists them last on purpose (a Superstore's 140 of 704
+    customers whose margin is negative had been reported as buried)."""
     if found is None:
         return None
     said = []
@@ -346,7 +348,7 @@ def buried_note(found: FirstListed | None) -> str | None:
         one = unvalued == 1
         said.append(
             f"{unvalued:,} of the batch's {found.riskier:,} medium- and high-risk customers "
-            f"{'has' if one else 'have'} a value of 0 or below, and {'is' if one else 'are'} "
+            f"{'has' if one else 'have'} a value of 0, and {'is' if one else 'are'} "
             "listed after every customer of some value"
         )
     if not said:

@@ -65,15 +65,24 @@ def listening_socket(family: int, address: tuple, backlog: int) -> socket.socket
     return sock
 
 
-def require_free(host: str, port: int) -> None:
-    """ServingError when host:port cannot be had (taken, or not this machine's), before
-    the model loads: uvicorn binds only after its startup, and another server's
-    SO_REUSEPORT socket would let ours bind beside it and share its connections."""
+def bound_socket(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A TCP socket bound (not listening) to host:port, before the model loads: uvicorn
+    binds only after its startup, so a taken port failed after the model had loaded.
+    ServingError when the address cannot be had (taken, or not this machine's). Without
+    `reuse_port`, another server's SO_REUSEPORT socket on the port makes it taken too,
+    where ours would bind beside it and take half its connections."""
     try:
         family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
-            probe.bind(address)
+        if reuse_port:
+            return reuse_port_socket(family, address)
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart's TIME_WAIT
+        try:
+            sock.bind(address)
+        except OSError:
+            sock.close()
+            raise
+        return sock
     except OSError as error:
         raise ServingError(
             f"cannot listen on {host}:{port} ({error.strerror or error}); "
@@ -83,11 +92,10 @@ def require_free(host: str, port: int) -> None:
 
 def reserve(host: str, port: int, backlog: int) -> tuple[socket.socket, Listener]:
     """Bind (not listen) host:port for the supervisor, and the recipe for its workers;
-    ServingError when the address cannot be had (`require_free`)."""
-    require_free(host, port)
-    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    held = reuse_port_socket(family, address)
-    return held, Listener(family, held.getsockname(), backlog)
+    ServingError when the address cannot be had (`bound_socket`)."""
+    bound_socket(host, port).close()  # no other server's, SO_REUSEPORT or not
+    held = bound_socket(host, port, reuse_port=True)
+    return held, Listener(held.family, held.getsockname(), backlog)
 
 
 def log_config() -> dict:
@@ -116,11 +124,15 @@ def run(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> 
         # supervisor killed and restarted every worker in a loop, never serving
         "timeout_worker_healthcheck": WORKER_HEALTHCHECK_S,
     }
-    if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
-        require_free(host, port)
+    config = uvicorn.Config(APP, **options, access_log=access_log)
+    if workers == 1:
+        sock = bound_socket(host, port)
+        with sock:
+            uvicorn.Server(config).run(sockets=[sock])
+        return
+    if not hasattr(socket, "SO_REUSEPORT"):  # uvicorn's one shared socket, bound by it
         uvicorn.run(APP, **options, access_log=access_log)
         return
-    config = uvicorn.Config(APP, **options, access_log=access_log)
     held, listener = reserve(host, port, config.backlog)
     with tempfile.TemporaryDirectory(prefix="churn-serve-") as directory:
         scoring = ScoringProcess(Path(directory) / "scoring.sock")

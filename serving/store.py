@@ -553,7 +553,7 @@ class FirstListed:
     rows: int
     """customers in the batch"""
     riskier_unvalued: int = 0
-    """riskier customers valued at 0 or below, while others have a value: listed after
+    """riskier customers valued at 0, while others have a value: listed after
     every customer of some value"""
 
     @property
@@ -566,7 +566,7 @@ def first_listed(engine: Engine, batch_id: int, *, first: int) -> FirstListed:
     """The first `first` rows of the batch's worklist by value at risk, by risk band: its
     bands alone, in the worklist's order (`_listed_in_order`), and counts."""
     riskier = scores.c.band.in_(("medium", "high"))
-    at_most_zero = scores.c.value <= 0
+    at_zero = scores.c.value == 0  # below zero is listed last on purpose: not to chase
     query = sa.select(scores.c.band).where(scores.c.batch_id == batch_id)
     with engine.connect() as conn:
         top = list(
@@ -576,7 +576,7 @@ def first_listed(engine: Engine, batch_id: int, *, first: int) -> FirstListed:
             sa.select(
                 sa.func.count().label("rows"),
                 sa.func.count().filter(riskier).label("riskier"),
-                sa.func.count().filter(riskier & at_most_zero).label("riskier_unvalued"),
+                sa.func.count().filter(riskier & at_zero).label("riskier_unvalued"),
                 sa.func.count().filter(scores.c.value > 0).label("valued"),
             ).where(scores.c.batch_id == batch_id)
         ).one()

@@ -1,6 +1,8 @@
 """The `churn` command as a user meets it: help, exit codes, one-line errors, no debris."""
 
 import ast
+import importlib
+import os
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -10,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from churn.cli import app, unseen_note
+from churn.cli import USER_ERRORS, app, unseen_note
 from churn.model import FeatureLayout
 from features.levels import MAX_LEVELS
 from serving.batch import UnseenLevels
@@ -272,14 +274,27 @@ def test_serve_with_a_missing_config_exits_2(tmp_path):
 @pytest.mark.parametrize(("flags", "logged"), [([], False), (["--access-log"], True)])
 def test_serve_logs_each_request_only_when_asked(monkeypatch, flags, logged):
     """Off by default (as in gunicorn): /metrics counts requests by route and status."""
+    import socket
+
     import uvicorn
 
-    calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
-    result = runner.invoke(app, ["serve", "--port", "8123", *flags])
+    configs, bound = [], []
+
+    class Server:  # uvicorn's, which would serve until stopped
+        def __init__(self, config: uvicorn.Config) -> None:
+            configs.append(config)
+
+        def run(self, sockets: list[socket.socket]) -> None:
+            bound.extend(sock.getsockname() for sock in sockets)
+
+    monkeypatch.setattr(uvicorn, "Server", Server)
+    with socket.socket() as probe:  # a port free now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(app, ["serve", "--port", str(port), *flags])
     assert result.exit_code == 0, result.output
-    assert calls[0]["access_log"] is logged
-    assert (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8123)
+    assert configs[0].access_log is logged
+    assert bound == [("127.0.0.1", port)]  # bound before the app (and its model) loads
 
 
 def test_piped_output_gets_room_for_tables(monkeypatch):
@@ -358,14 +373,34 @@ def test_a_risk_change_is_cut_not_rounded_to_the_ten_points_score_counts():
     assert _risk(SimpleNamespace(probability=0.2, probability_change=None)) == "20%"
 
 
-def test_the_cli_loads_without_mlflow_xgboost_or_scikit_learn():
-    """`churn --help`, `churn worklist` and `churn batches` need none of them: loading
-    them first took seconds (a worklist waited 4-7 s); the commands that do import them."""
-    loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, churn.cli; print(sorted(sys.modules))"],
-        capture_output=True,
-        text=True,
-        check=True,
+HEAVY = {"mlflow", "xgboost", "sklearn", "shap"}
+"""Seconds of imports that `--help`, a worklist and the batches list need none of."""
+
+
+@pytest.mark.parametrize("command", [["--help"], ["worklist", "--limit", "5"], ["batches"]])
+def test_help_worklist_and_batches_load_no_mlflow_xgboost_or_scikit_learn(tmp_path, command):
+    """Loading them first took seconds (a worklist waited 4-7 s), and so did an empty
+    store's one-line "no scores" error, which imported every user error's module."""
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from churn.cli import app\n"
+        f"result = CliRunner().invoke(app, {command!r})\n"
+        "print(result.exit_code, sorted(sys.modules))\n"
+    )
+    env = {**os.environ, "CHURN_DATABASE_URL": f"sqlite:///{tmp_path / 'scores.db'}"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
     ).stdout
-    modules = set(ast.literal_eval(loaded))
-    assert not modules & {"mlflow", "xgboost", "sklearn", "shap"}
+    code, loaded = out.split(" ", 1)
+    assert int(code) in (0, 2)  # an empty store's worklist is a user error
+    assert not set(ast.literal_eval(loaded)) & HEAVY
+
+
+def test_user_errors_are_named_where_they_live():
+    """`USER_ERRORS` tells them apart by module and name: a class moved or renamed would
+    turn a user's mistake into a traceback."""
+    for module, name in USER_ERRORS:
+        kind = getattr(importlib.import_module(module), name)
+        assert issubclass(kind, Exception)
+        assert (kind.__module__, kind.__qualname__) == (module, name)

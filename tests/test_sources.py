@@ -1217,6 +1217,13 @@ def test_a_day_origin_on_unix_times_or_yyyymmdd_is_told_to_go(tmp_path):
         "day numbers beyond 106,000 (290 years from day_origin) in 4 rows, e.g. 1538367702: "
         "these read as Unix time in s (that one as 2018-10-01 04:21:42): remove day_origin"
     )
+    mixed = [1538367702000, 1538367702, 1538367703, 1538367709]  # ms beside seconds
+    issue = only_error(
+        check(tmp_path, events=events_frame().assign(timestamp=mixed), specs=origin)[1]
+    )  # a traceback: the example read in seconds lies past pandas' dates
+    assert issue.message.endswith(
+        "e.g. 1538367702000: these read as Unix time in s: remove day_origin"
+    )
     days = [20240203, 20240204, 20240120, 20240701]
     issue = only_error(
         check(tmp_path, events=events_frame().assign(timestamp=days), specs=origin)[1]

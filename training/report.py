@@ -224,17 +224,18 @@ def _returning_at(
     trial: HorizonTrial, tables: Tables, *, longest: bool = False
 ) -> list[dict[str, Any]]:
     """The share of `trial`'s churners who come back (`training.comebacks`), in a list of
-    one; none where the data hold too little after its horizon to tell."""
+    one; `untold` where the data hold too little after its horizon to tell (it trains,
+    but whether it helps is not known: not to be read as no horizon training at all)."""
     back = comebacks(trial.churners, tables, trial.churn)
     if back is None:
-        return []
+        return [{"horizon_days": trial.churn.horizon_days, "untold": True, "longest": longest}]
     kept = ("horizon_days", "churners", "returned", "share")
     return [{**{key: back[key] for key in kept}, "longest": longest}]
 
 
 def _clearer(seen: dict[str, Any], back: dict[str, Any]) -> bool:
     """Whether the churners of a horizon tried come back clearly less often than now."""
-    return seen["share"] <= back["share"] - CLEARER_SHARE
+    return not seen.get("untold") and seen["share"] <= back["share"] - CLEARER_SHARE
 
 
 def _churn_of(config: RunConfig, tables: Tables) -> dict[str, str | None]:
@@ -729,19 +730,35 @@ def _no_longer_helps(tried: list[dict[str, Any]], usage: bool) -> str:
             f"cutoffs, churners or stayers): so the labels name pauses, not departures; "
             f"{LABEL_OF_OWN}"
         )
+    told = [seen for seen in tried if not seen.get("untold")]
     each = [
-        f"at {seen['horizon_days']} days{', the longest the data allow' if seen['longest'] else ''}"
-        f", {percent(seen['share'])} "
+        f"{_at(seen)}, {percent(seen['share'])} "
         + (
             f"of the churners ({seen['returned']:,} of {seen['churners']:,}) {_came_back(usage)}"
             if index == 0
             else f"({seen['returned']:,} of {seen['churners']:,})"
         )
-        for index, seen in enumerate(tried)
+        for index, seen in enumerate(told)
     ]
+    each += [
+        f"{_at(seen)}, too few days of data follow the horizon to tell who came back"
+        for seen in tried
+        if seen.get("untold")
+    ]
+    if not told:
+        return (
+            f", and whether a longer horizon helps cannot be told: {'; '.join(each)}; "
+            f"{LABEL_OF_OWN}"
+        )
     return (
         f", and a longer horizon does not help: {'; '.join(each)}: the labels name pauses, "
         f"not departures, and these data hold few departures to learn from; {LABEL_OF_OWN}"
+    )
+
+
+def _at(seen: dict[str, Any]) -> str:
+    return (
+        f"at {seen['horizon_days']} days{', the longest the data allow' if seen['longest'] else ''}"
     )
 
 

@@ -125,12 +125,15 @@ def _dates_not_days(far: pd.Series) -> str:
     write them without one: Unix time, or YYYYMMDD (a Sparkify log's Unix seconds under
     a wrong day_origin were 'day numbers beyond 106,000' and no more); else ''."""
     typical = float(far.abs().median())
-    example = far.iloc[0]
+    example = far.iloc[0]  # the error's "e.g."
     kind = number_date_kind(typical)
     if kind == "unix":
         unit = _epoch_unit(typical)
-        read = f"{pd.to_datetime(example, unit=unit):%Y-%m-%d %H:%M:%S}"
-        return f": these read as Unix time in {unit} (that one as {read}): remove day_origin"
+        read = pd.NaT  # an example of another unit than most (ms beside s), or junk
+        if _epoch_unit(abs(float(example))) == unit:
+            read = pd.to_datetime(example, unit=unit, errors="coerce")
+        said = "" if pd.isna(read) else f" (that one as {read:%Y-%m-%d %H:%M:%S})"
+        return f": these read as Unix time in {unit}{said}: remove day_origin"
     day = pd.to_datetime(f"{example:.0f}", format="%Y%m%d", errors="coerce")
     if kind == "yyyymmdd" and example % 1 == 0 and not pd.isna(day):
         read = f"{day:%Y-%m-%d}"

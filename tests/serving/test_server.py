@@ -117,7 +117,7 @@ def test_a_port_another_server_shares_by_reuse_port_is_taken_too():
 
 def test_one_worker_fails_before_loading_anything_when_the_port_is_taken(monkeypatch):
     """uvicorn binds after the app's startup: the model loaded, then `[Errno 98]`."""
-    monkeypatch.setattr(server.uvicorn, "run", lambda *a, **k: pytest.fail("uvicorn started"))
+    monkeypatch.setattr(server.uvicorn, "Server", lambda *a, **k: pytest.fail("uvicorn started"))
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen()

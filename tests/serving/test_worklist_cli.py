@@ -195,12 +195,14 @@ def test_a_list_by_value_at_risk_says_when_it_buries_the_riskiest(served, tmp_pa
         row.update(probability=0.8, band="high", value=200.0, value_at_risk=160.0)
     for row in rows[:2]:
         row.update(value=0.0, value_at_risk=0.0)
+    for row in rows[2:12]:  # below zero: listed last on purpose, not buried (a margin's)
+        row.update(value=-50.0, value_at_risk=-40.0, tier="below_zero")
     _write_batch(url, rows, "2024-06-30")
     said = " ".join(run(served, "--limit", "3", database_url=url).output.split())
     assert (
         "note: the first 200 by value at risk are mostly low-risk (200) and hold 0 of the "
         "batch's 30 medium- and high-risk customers: their value outweighs their risk; 2 of "
-        "the batch's 30 medium- and high-risk customers have a value of 0 or below, and are "
+        "the batch's 30 medium- and high-risk customers have a value of 0, and are "
         "listed after every customer of some value; `--sort probability`"
     ) in said
     for other in (["--sort", "probability"], ["--band", "high"], ["--tier", "standard"]):
@@ -217,7 +219,7 @@ def test_a_list_by_value_at_risk_says_when_it_buries_the_riskiest(served, tmp_pa
         (store.FirstListed(200, 150, 50, 5000), None),  # every riskier listed
         (store.FirstListed(200, 200, 47, 1229), "their value outweighs their risk"),
         # a bank's 30 of 133 high-risk customers with a balance of 0, 4,846th and below
-        (store.FirstListed(200, 90, 133, 7962, 30), "have a value of 0 or below"),
+        (store.FirstListed(200, 90, 133, 7962, 30), "have a value of 0,"),
         (store.FirstListed(200, 90, 133, 7962, 6), None),  # under 5% of them
     ],
 )

@@ -848,6 +848,14 @@ def test_a_longer_horizon_whose_churners_come_back_as_often_is_not_suggested():
         "cutoffs, churners or stayers): so the labels name pauses, not departures; a label "
         "of the business's own (churn.definition: label_column) would name those who leave"
     )
+    untold = {"horizon_days": 660, "untold": True, "longest": True}  # trains; too short after
+    (note,) = caveats({**report, "returning_churners": {**longer, "longer_horizons": [untold]}})
+    assert note.endswith(
+        "come back, and whether a longer horizon helps cannot be told: at 660 days, the "
+        "longest the data allow, too few days of data follow the horizon to tell who came "
+        "back; a label of the business's own (churn.definition: label_column) would name "
+        "those who leave"
+    )  # not "no longer horizon trains a model", which it does
     helps = {"horizon_days": 450, "churners": 400, "returned": 120, "share": 0.3, "longest": False}
     suggested = {**SUPERSTORE_BACK, "suggested_horizon_days": 450, "suggested_returning": helps}
     (note,) = caveats({**report, "returning_churners": suggested})
