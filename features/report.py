@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from features.sources import Issue, LabelCounts, TableSummary, ValidationReport
+from features.sources.copies import share_said
 
 _LEVEL_STYLE = {"error": "bold red", "warning": "yellow"}
 
@@ -58,6 +59,21 @@ def _label_line(labels: LabelCounts) -> str:
         f"label {labels.column}: {labels.positive} (churned) {labels.churned:,}, {others}: "
         f"churn rate {labels.churned / labels.rows:.1%}"
         + (f"; unlabelled (scored, not trained on): {unlabelled}" if unlabelled else "")
+        + _copies_said(labels)
+    )
+
+
+def _copies_said(labels: LabelCounts) -> str:
+    """The labelled rows that repeat another in all but the id and the label, and what
+    training does with them."""
+    found = labels.copies
+    if found is None:
+        return ""
+    groups = "pairs" if found.largest == 2 else f"groups of 2 to {found.largest}"
+    return (
+        f"; {found.rows:,} labelled rows ({share_said(found.rows, labels.rows)}) repeat another in "
+        f"every column but the id and the label ({found.groups:,} {groups}: customers "
+        "recorded twice?), and `churn train` keeps each group on one side of its splits"
     )
 
 

@@ -33,6 +33,7 @@ from features.labels import label_churn
 from features.report import _label_line, _missing, render_report
 from features.sources import DataError, Issue, ValidationReport, load_tables, validate
 from features.sources.activity import _sharing_customer_and_time, _time_order
+from features.sources.copies import Copies
 from features.sources.dates import _guessed_dates
 from features.sources.reading import FRESH_EXTRACT, _json_lines
 from features.tables import Tables
@@ -1868,6 +1869,27 @@ def test_the_labels_values_are_counted_as_the_file_writes_them(tmp_path):
     console = Console(record=True, width=200)
     render_report(report, console)
     assert "label churn: 1 (churned) 1, -1 3: churn rate 25.0%" in console.export_text()
+
+
+def test_labelled_rows_that_repeat_another_in_all_but_the_id_are_counted_beside_the_label(
+    tmp_path,
+):
+    """The E Commerce Dataset's 556 pairs of rows identical but for CustomerID went
+    unmentioned; whatever their labels, a copy is counted (signup date and all)."""
+    base = customers_frame()
+    copies = base.iloc[[0, 0, 2]].assign(customer_id=[5, 6, 7])
+    customers = pd.concat([base, copies], ignore_index=True).assign(churn=[1, 0, 0, 0, 1, 0, 1])
+    specs = {"customers": {"label": {"column": "churn", "positive": 1}}}
+    _, report = check(tmp_path, customers=customers, specs=specs)
+    (labels,) = [summary.labels for summary in report.tables if summary.labels is not None]
+    assert labels.copies == Copies(rows=5, groups=2, largest=3)
+    assert _label_line(labels) == (
+        "label churn: 1 (churned) 3, 0 4: churn rate 42.9%; 5 labelled rows (71.4%) repeat "
+        "another in every column but the id and the label (2 groups of 2 to 3: customers "
+        "recorded twice?), and `churn train` keeps each group on one side of its splits"
+    )
+    _, report = check(tmp_path, customers=base.assign(churn=[1, 0, 0, 0]), specs=specs)
+    assert report.tables[0].labels.copies is None
 
 
 def test_a_positive_value_marking_most_rows_is_warned_naming_the_other(tmp_path):

@@ -18,17 +18,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from features.contract import ChurnSpec, RunConfig
 from features.holes import longest_hole
 from features.labels import label_churn, observed_end
 from features.monetary import year_spend
 from features.sources import PER_ORDER_ID
+from features.sources.copies import copy_groups
 from features.tables import Tables, first_activity, snapshot_cutoff
 from training.calibrate import calibration_shortfall
 from training.comebacks import longest_silence
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
+from training.duplicates import grouped_folds, grouped_split
 from training.fit import Fitted, fit_all, score_all
 from training.tune import Search, tune_params, tune_params_by_folds
 
@@ -152,8 +153,9 @@ CV_VALIDATION_SHARE = 0.2
 
 
 def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
-    """Stratified train / validation / test customers; `tune` searches by folds of the
-    training customers (no time axis to search along), validation and test untouched."""
+    """Stratified train / validation / test customers, rows identical in every feature
+    on one side (`training/duplicates.py`); `tune` searches by folds of the training
+    customers (no time axis to search along), validation and test untouched."""
     cutoff = snapshot_cutoff(tables, today=pd.Timestamp.today())
     data = assemble(tables, config, [cutoff], fit_on=[cutoff])
     _require_rows(config.churn, tables, snapshot=([cutoff], data.frame))
@@ -161,21 +163,33 @@ def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) ->
         "snapshot", data.frame, config.churn, share=(1 - TEST_SHARE) * VALIDATION_SHARE
     )
     seed = config.evaluation.seed
-    rest, test = train_test_split(
-        data.frame, test_size=TEST_SHARE, stratify=data.y, random_state=seed
-    )
-    train, validation = train_test_split(
-        rest, test_size=VALIDATION_SHARE, stratify=rest["churned"], random_state=seed
+    groups = split_units(data, config.churn)
+    rest, test = grouped_split(data.frame, groups, test_size=TEST_SHARE, seed=seed)
+    train, validation = grouped_split(
+        rest, groups[rest.index], test_size=VALIDATION_SHARE, seed=seed
     )
     search = None
     if tune:
         search = tune_params_by_folds(
-            train, data.specs, seed=seed, max_rounds=config.training.max_rounds
+            train,
+            data.specs,
+            seed=seed,
+            max_rounds=config.training.max_rounds,
+            groups=groups[train.index],
         )
         config = with_params(config, search)
     fitted = fit_all(train, validation, data.specs, config)
     scored = _scored(fitted, test, data)
     return Outcome("stratified_holdout", scored, data, fitted, None, train=train, tuning=search)
+
+
+def split_units(data: LabelledSet, churn: ChurnSpec) -> np.ndarray:
+    """The unit each row is split by, by position in `data.frame` (its index): a labelled
+    snapshot's rows identical in every feature share one (`training/duplicates.py`),
+    other rows are each their own (a customer at one cutoff)."""
+    if churn.definition == "label_column":
+        return copy_groups(data.frame, data.names)
+    return np.arange(len(data.frame))
 
 
 def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
@@ -191,15 +205,13 @@ def customer_cv(tables: Tables, config: RunConfig) -> Outcome:
     _require_calibration(
         "test", data.frame, config.churn, share=(1 - 1 / n_folds) * CV_VALIDATION_SHARE
     )
-    folds = StratifiedKFold(n_folds, shuffle=True, random_state=config.evaluation.seed)
+    seed = config.evaluation.seed
+    groups = split_units(data, config.churn)
     parts = []
-    for rest_idx, test_idx in folds.split(data.frame, data.y):
+    for rest_idx, test_idx in grouped_folds(data.y, groups, folds=n_folds, seed=seed):
         rest = data.frame.iloc[rest_idx]
-        train, validation = train_test_split(
-            rest,
-            test_size=CV_VALIDATION_SHARE,
-            stratify=rest["churned"],
-            random_state=config.evaluation.seed,
+        train, validation = grouped_split(
+            rest, groups[rest_idx], test_size=CV_VALIDATION_SHARE, seed=seed
         )
         fitted = fit_all(train, validation, data.specs, config)
         parts.append(_scored(fitted, data.frame.iloc[test_idx], data))

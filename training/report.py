@@ -22,6 +22,7 @@ from features.registry import FeatureSpec
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
 from training.comebacks import comebacks, longest_silence
+from training.duplicates import repeated_rows, repeated_rows_note
 from training.evaluate import classification_metrics, profit_curve
 from training.leaks import (
     LEAK_AUC,
@@ -104,6 +105,10 @@ def build_report(
         report["snapshot_read_as_of_today"] = True  # `features.tables.snapshot_cutoff`
     if config.churn.definition == "label_column" and (out := _labelled_unknown(outcome, tables)):
         report["labelled_left_out"] = out
+    if config.churn.definition == "label_column" and (
+        copies := repeated_rows(outcome.data.frame, outcome.data.names)
+    ):
+        report["repeated_rows"] = copies
     known = {spec.name for spec in outcome.data.specs}
     never = config.reasons.never  # a typo would leave the attribute in every reason list
     said = unmatched("reasons.never", never, known, tables.unread_columns, noun="feature")
@@ -534,6 +539,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
         notes.append(snapshot_today_note(report["test_cutoffs"][0]))
     if out := report.get("labelled_left_out"):
         notes.append(_labelled_left_out_note(out))
+    if copies := report.get("repeated_rows"):
+        notes.append(repeated_rows_note(copies, report["protocol"]))
     notes += _history_caveats(report)
     notes += _drift_caveats(report)
     return notes

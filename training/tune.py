@@ -7,8 +7,9 @@ test metrics remain honest:
   one's held-out customers (early stopping there too; `training/holdout.py` says why they
   are held out);
 - over customers (a labelled snapshot, one row per customer and no time axis): stratified
-  folds of the training customers, each scored by the candidate fitted on the others
-  (early stopping on that fold), the log loss pooled over every fold.
+  folds of the training customers (rows identical in every feature in one fold), each
+  scored by the candidate fitted on the others (early stopping on that fold), the log
+  loss pooled over every fold.
 
 The grid is small on purpose: depth and leaf size matter most for boosted trees.
 """
@@ -20,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.metrics import log_loss
-from sklearn.model_selection import StratifiedKFold
 
 from churn.model import FeatureLayout
 from features.registry import FeatureSpec
+from training.duplicates import grouped_folds
 from training.holdout import held_out
 from training.model import fit_booster
 
@@ -82,11 +83,15 @@ def tune_params_by_folds(
     seed: int,
     max_rounds: int,
     folds: int = FOLDS,
+    groups: np.ndarray | None = None,
 ) -> Search:
     """The grid point with the lowest log loss over stratified folds of the training
-    customers (one row each), and all scores; `rounds` is the folds' mean."""
+    customers (one row each), and all scores; `rounds` is the folds' mean. Rows sharing
+    a number in `groups` (copies, `training/duplicates.py`) stay in one fold: split,
+    they would reward the deepest trees for memorising a row that its copy is judged on."""
     y = train["churned"].to_numpy(dtype=int)
-    splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(train, y)
+    units = np.arange(len(train)) if groups is None else groups
+    splits = grouped_folds(y, units, folds=folds, seed=seed)
     parts = [
         (judge_idx, train.iloc[fit_idx], train.iloc[judge_idx]) for fit_idx, judge_idx in splits
     ]

@@ -4,11 +4,13 @@ and the per-table summary `validate` prints.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from features.contract import RunConfig
+from features.sources.copies import copies
 from features.sources.table import (
     DERIVED_COLUMNS,
     LabelCounts,
@@ -147,5 +149,14 @@ def _summarize(
             },
             **(carried_missing or {}),
         },
-        labels=labels,
+        labels=labels if labels is None else _with_copies(labels, frame),
     )
+
+
+def _with_copies(labels: LabelCounts, frame: pd.DataFrame) -> LabelCounts:
+    """`labels` with the labelled rows identical to another in every column read but the
+    id and the label (`features/sources/copies.py`): copies split across a training and
+    a test set test a model on rows it learned."""
+    labelled = frame[frame["label"].notna()] if "label" in frame else frame
+    read = [c for c in frame if c not in ("customer_id", "label", *DERIVED_COLUMNS)]
+    return replace(labels, copies=copies(labelled, read))

@@ -18,6 +18,7 @@ import python_calamine
 from features.contract import WHOLE_FLOAT, TableSpec
 from features.encodings import UTF8, Decoding
 from features.levels import likely_meant
+from features.sources.copies import Copies
 from features.workbooks import Sheets
 
 TIMESTAMP_COLUMNS = frozenset(
@@ -207,6 +208,8 @@ class LabelCounts:
     """The two labelled values' rows."""
     unlabelled: dict[str, int] = field(default_factory=dict)
     """The rows of values `label.unlabelled` names: scored, not trained on."""
+    copies: Copies | None = None
+    """Labelled rows identical to another in every column read but the id and the label."""
 
     @property
     def churned(self) -> int:

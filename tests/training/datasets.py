@@ -128,9 +128,13 @@ def _snapshot(
     return path
 
 
-def flag_snapshot(folder: Path, *, customers: int = 600, seed: int = 7) -> Path:
+def flag_snapshot(
+    folder: Path, *, customers: int = 600, seed: int = 7, copies: int = 0, **sections: Any
+) -> Path:
     """A labelled snapshot (e-commerce style) with a 0/1 flag, `Complain`, that raises
-    churn, and a `Tenure` some rows leave blank, as the E Commerce Dataset's does."""
+    churn, and a `Tenure` some rows leave blank, as the E Commerce Dataset's does. With
+    `copies`, that many of its rows again under new ids, label and all (the Dataset
+    holds 556 such pairs)."""
     rng = np.random.default_rng(seed)
     complain = (rng.random(customers) < 0.25).astype(int)
     tenure = rng.integers(0, 40, customers).astype(float)
@@ -145,12 +149,15 @@ def flag_snapshot(folder: Path, *, customers: int = 600, seed: int = 7) -> Path:
             "Churn": churned.astype(int),
         }
     )
+    if copies:
+        copied = frame.iloc[:copies].assign(CustomerID=customers + np.arange(copies))
+        frame = pd.concat([frame, copied], ignore_index=True)
     customers_spec = {
         "columns": {"customer_id": "CustomerID"},
         "attributes": "all",
         "label": {"column": "Churn", "positive": 1},
     }
-    return _snapshot(folder, frame, "flag", customers_spec, TRAINING)
+    return _snapshot(folder, frame, "flag", customers_spec, TRAINING, **sections)
 
 
 def rare_flag_snapshot(folder: Path, *, customers: int = 3150, seed: int = 11) -> Path:
