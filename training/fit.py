@@ -19,7 +19,6 @@ from features.registry import FeatureSpec
 from training.baselines import fit_logreg, predict_logreg, recency_score
 from training.calibrate import fit_calibrator, fit_platt
 from training.holdout import fit_booster_on_unseen
-from training.model import booster_params
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,10 @@ class Fitted:
     bgnbd: Calibrator | None
     """Platt scaling of log(1 + BG/NBD expected purchases); None without transactions."""
     params: dict[str, float | int | str]
-    """The XGBoost parameters that differ from the defaults (config or --tune)."""
+    """The XGBoost parameters the booster was fitted with (its depth as chosen)."""
+    depth_losses: dict[int, float]
+    """The validation log loss at each depth tried (`training.model.DEPTHS`); empty where
+    the config or `--tune` set the depth."""
 
 
 def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFrame) -> np.ndarray:
@@ -64,17 +66,17 @@ def fit_all(
     """Booster with early stopping and a calibrator on `validation`; baselines on `train`."""
     seed = config.evaluation.seed
     layout = FeatureLayout.learn(train, specs)
-    params = booster_params(train["churned"].to_numpy(dtype=float), config.training.params)
-    booster = fit_booster_on_unseen(
+    boosted = fit_booster_on_unseen(
         layout,
         train,
         validation,
         share=config.evaluation.validation_share,
         seed=seed,
-        params=params,
+        params=config.training.params,
         max_rounds=config.training.max_rounds,
         early_stopping_rounds=config.training.early_stopping_rounds,
     )
+    booster = boosted.booster
     y_val = validation["churned"].to_numpy(dtype=int)
     margin = booster_margin(booster, layout, validation)
     calibrator, calibration = fit_calibrator(margin, y_val, seed=seed)
@@ -86,7 +88,8 @@ def fit_all(
     has_bgnbd = BGNBD_SCORE in layout.names
     bgnbd = fit_platt(_log_expected(validation), y_val) if has_bgnbd else None
     return Fitted(
-        layout, booster, calibrator, calibration, logreg, recency, usage_recency, bgnbd, params,
+        layout, booster, calibrator, calibration, logreg, recency, usage_recency, bgnbd,
+        boosted.params, boosted.depth_losses,
     )  # fmt: skip
 
 

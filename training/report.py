@@ -35,6 +35,7 @@ from training.leaks import (
     undated_attribute_leaks,
     undated_attributes,
 )
+from training.model import DEEPER_GAIN
 from training.protocol import (
     MONTH_DAYS,
     HorizonTrial,
@@ -101,6 +102,11 @@ def build_report(
     report["churn"] = _churn_of(config, tables)
     if outcome.tuning is not None:
         report["tuning"] = {"by": outcome.tuning.by, "params": outcome.tuning.best}
+    if outcome.fitted is not None and outcome.fitted.depth_losses:
+        report["depth"] = {
+            "chosen": int(outcome.fitted.params["max_depth"]),
+            "validation_log_loss": {str(d): v for d, v in outcome.fitted.depth_losses.items()},
+        }
     if config.churn.definition == "label_column" and data_end(tables) is None:
         report["snapshot_read_as_of_today"] = True  # `features.tables.snapshot_cutoff`
     if config.churn.definition == "label_column" and (out := _labelled_unknown(outcome, tables)):
@@ -379,9 +385,24 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     if "tuning" in report:
         chosen = ", ".join(f"{k} {v}" for k, v in report["tuning"]["params"].items())
         console.print(f"--tune chose {chosen} (by {report['tuning']['by']})", highlight=False)
+    if "depth" in report:
+        console.print(depth_said(report["depth"]), highlight=False)
     for note in caveats(report):
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     _print_profit(console, report)
+
+
+def depth_said(depth: dict[str, Any]) -> str:
+    """The trees' depth, chosen among `training.model.DEPTHS` on the validation rows, with
+    the log losses that chose it."""
+    losses = depth["validation_log_loss"]
+    chosen = str(depth["chosen"])
+    others = ", ".join(f"{v:.4f} at depth {d}" for d, v in losses.items() if d != chosen)
+    return (
+        f"trees of depth {chosen}, chosen on the validation rows: log loss {losses[chosen]:.4f} "
+        f"at the best round, against {others} (deeper trees are kept where they lower it by "
+        f"over {DEEPER_GAIN:.0%})"
+    )
 
 
 def _print_profit(console: Console, report: dict[str, Any]) -> None:

@@ -29,7 +29,7 @@ from features.tables import Tables
 from tests.frames import cancellations, customers, events, make_tables
 from tests.training.datasets import rare_flag_snapshot, telecom_snapshot
 from training.dataset import PlanError
-from training.model import DEFAULT_PARAMS, booster_params, min_child_weight
+from training.model import DEFAULT_PARAMS, DEPTHS, booster_params, min_child_weight
 from training.package import package_model
 from training.protocol import customer_cv, out_of_time
 from training.report import BASELINE_MARGIN, build_report
@@ -138,7 +138,12 @@ def test_a_snapshot_of_a_few_hundred_customers_is_learned(tmp_path):
     assert outcome.fitted.booster.num_boosted_rounds() > 1
     # the typical customer reasons compare with is a training one, not a test one
     tables = load_tables(config)
-    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
+    report = build_report(outcome, tables, config)
+    model = package_model(outcome, config, report, tables)
+    # the trees' depth was chosen on the validation rows, and the packaged model says it
+    depth = report["depth"]
+    assert sorted(depth["validation_log_loss"]) == [str(d) for d in DEPTHS]
+    assert model.info["xgb_params"]["max_depth"] == depth["chosen"]
     assert set(scored["customer_id"]).isdisjoint(outcome.train["customer_id"])
     assert model.info["population_means"]["tenure"] == pytest.approx(outcome.train["tenure"].mean())
     assert model.info["reason_pivots"]["tenure"] == outcome.train["tenure"].median()
