@@ -48,6 +48,14 @@ TYPICAL_WITHIN = 0.1
 """A value this close to the typical one, relative to it, is shown without it."""
 
 
+def near_typical(values: np.ndarray, typical: np.ndarray | float) -> np.ndarray:
+    """Whether each value lies within `TYPICAL_WITHIN` of the typical one (broadcast: a
+    column of values per typical value); a blank is near nothing. The one 10% rule that
+    both a reason's "(typical X)" and the reasons' side check read."""
+    with np.errstate(invalid="ignore"):
+        return np.abs(values - typical) <= TYPICAL_WITHIN * np.abs(typical)
+
+
 @dataclass(frozen=True)
 class FeatureSpec:
     """The one declaration of a feature."""
@@ -153,9 +161,8 @@ class FeatureSpec:
         `typical` field is set where this holds, so its JSON and its words agree."""
         apart = np.zeros(len(values), dtype=bool)
         if self.reason_typical and typical is not None and math.isfinite(typical):
-            with np.errstate(invalid="ignore"):  # a blank value is near nothing
-                gap = np.abs(np.asarray(values, dtype=float) - typical)
-            apart = gap > TYPICAL_WITHIN * abs(typical)
+            numbers = np.asarray(values, dtype=float)
+            apart = np.isfinite(numbers) & ~near_typical(numbers, typical)  # blank: near nothing
         return apart
 
     @staticmethod

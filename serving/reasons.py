@@ -55,13 +55,13 @@ from features.contract import UNTYPED_EVENT
 from features.levels import unseen
 from features.lifecycle import LAPSED_OVERDUE_RATIO, ORDERS_TOTAL, stages_of_tenure
 from features.registry import (
-    TYPICAL_WITHIN,
     YEAR_DAYS,
     FeatureSpec,
     Mechanism,
     derived_names,
     missing_mask,
     missing_means_never,
+    near_typical,
     neutral_at,
     safer_when,
     template_fields,
@@ -882,7 +882,7 @@ class Explainer:
         where a tenth of the customers lie between 9 and 11 sessions)."""
         values = np.column_stack([numbers(features[name]) for name in names])
         typical = np.array([self._typical_of[name] for name in names])
-        close = np.abs(values - typical) <= TYPICAL_WITHIN * np.abs(typical)
+        close = near_typical(values, typical)
         unbounded = (math.nan, math.nan)  # no band: comparisons with NaN are false
         low, high = np.array([self.bands.get(name, unbounded) for name in names]).T
         with np.errstate(invalid="ignore"):
