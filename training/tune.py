@@ -11,7 +11,8 @@ test metrics remain honest:
   scored by the candidate fitted on the others (early stopping on that fold), the log
   loss pooled over every fold.
 
-The grid is small on purpose: depth and leaf size matter most for boosted trees.
+The grid is small on purpose: depth and leaf size matter most for boosted trees. The
+untuned defaults are among the candidates, so the search judges them too.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from churn.model import FeatureLayout
 from features.registry import FeatureSpec
 from training.duplicates import grouped_folds
 from training.holdout import held_out
-from training.model import fit_booster
+from training.model import DEFAULT_PARAMS, DEPTHS, fit_booster, min_child_weight
 
 GRID: list[dict[str, float | int]] = [
     {"max_depth": depth, "min_child_weight": leaf, "colsample_bytree": columns}
@@ -34,6 +35,7 @@ GRID: list[dict[str, float | int]] = [
     for leaf in (5, 20)
     for columns in (0.5, 0.8)
 ]
+"""The fixed points searched; `candidates` adds the untuned defaults."""
 FOLDS = 4
 """Folds of the training customers when there is no time axis to search along."""
 
@@ -45,6 +47,22 @@ class Search:
     best: dict[str, float | int]
     trials: list[dict]
     by: str
+
+
+def candidates(y: np.ndarray) -> list[dict[str, float | int]]:
+    """`GRID`, then the defaults at each of `DEPTHS` with their leaf size sized to the
+    training labels `y`, as an untuned run would fit them: without them `--tune` could
+    not reach depth 6 with small leaves, and chose depth 5 on the E Commerce snapshot
+    where the untuned run's depth 6 tested better (ROC AUC 0.9637 against 0.9712)."""
+    defaults = [
+        {
+            "max_depth": depth,
+            "min_child_weight": min_child_weight(y, depth),
+            "colsample_bytree": DEFAULT_PARAMS["colsample_bytree"],
+        }
+        for depth in DEPTHS
+    ]
+    return [*GRID, *(point for point in defaults if point not in GRID)]
 
 
 def tune_params(
@@ -68,7 +86,7 @@ def tune_params(
     layout = FeatureLayout.learn(inner_train, specs)
     y = inner_valid["churned"].to_numpy(dtype=int)
     trials = []
-    for params in GRID:
+    for params in candidates(train["churned"].to_numpy(dtype=int)):
         p, rounds = _fit_and_predict(layout, inner_train, inner_valid, params, max_rounds, seed)
         trials.append({**params, "log_loss": _log_loss(y, p), "rounds": rounds})
     last = pd.Timestamp(cutoffs[-1]).date()
@@ -97,7 +115,7 @@ def tune_params_by_folds(
     ]
     layouts = [FeatureLayout.learn(fit_on, specs) for _, fit_on, _ in parts]  # once per fold
     trials = []
-    for params in GRID:
+    for params in candidates(y):
         p, rounds = np.zeros(len(train)), []
         for layout, (judge_idx, fit_on, judged) in zip(layouts, parts, strict=True):
             p[judge_idx], used = _fit_and_predict(layout, fit_on, judged, params, max_rounds, seed)
