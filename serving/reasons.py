@@ -69,6 +69,7 @@ from features.registry import (
 )
 from features.tables import numbers
 from features.words import billing_cycle_only, unspoken_on_payments
+from serving.one_gap import RHYTHM_REASONS, SAID_BY_OVERDUE, in_one_gap_words, one_gap_rows
 
 if TYPE_CHECKING:
     from churn.model import ChurnModel
@@ -1056,6 +1057,7 @@ class Explainer:
             chosen = np.where(merged, blanks.contribution[rows], chosen)
         chosen = chosen.tolist()
         chosen_sources = {grouped.sources[c] for c in cols.tolist()}
+        one_gap = one_gap_rows(features)
         arrays = _columns_used(features, list(chosen_sources), by_name)
         values: list[float | str | None] = [None] * len(rows)
         texts: list[str | None] = [None] * len(rows)
@@ -1081,11 +1083,15 @@ class Explainer:
                 typical = self.pivots.get(source)
                 rendered = spec.render_many(filled, len(at), fuller, typical)
                 said_typical = _typical_said(spec, filled, rendered, typical)
+                if source in RHYTHM_REASONS and one_gap is not None:
+                    rendered = in_one_gap_words(rendered, one_gap[picked])
             if source in unknown:
                 rendered = _flag_unseen(rendered, unknown[source][picked], capped=source in capped)
             if source == ANNIVERSARY and TENURE in features:
                 rendered = _first_anniversary(rendered, shown, numbers(features[TENURE])[picked])
             told_as = _measures(source, spec, shown, features, picked)
+            if source in SAID_BY_OVERDUE and one_gap is not None and OVERDUE in features:
+                told_as = _lateness_of_one_gap(told_as, one_gap[picked], features, picked)
             for k, i in enumerate(at.tolist()):
                 values[i], texts[i], measures[i] = shown[k], rendered[k], told_as[k]
                 typicals[i] = said_typical[k]
@@ -1174,17 +1180,22 @@ def window_family(name: str) -> str:
 
 _WINDOW = re.compile(r"_\d+d$")
 _TREND = re.compile(r"_trend_\d+d_vs_prev$")
+OVERDUE, LATENESS = "overdue_ratio", "silence against their gaps"
 ONE_FACT = {
     TENURE: "customer age",
     "days_since_first_purchase": "customer age",
     "issues_unresolved": "open issues",
     "complaints_unresolved_30d": "open issues",
     LAST_USE: "last use",
+    OVERDUE: LATENESS,
+    "silence_vs_longest_gap": LATENESS,
 }
 """Features that tell one fact when their values agree: without a signup date tenure is
-the first purchase's age ("customer for 343 days; first purchase 343 days ago"), and one
+the first purchase's age ("customer for 343 days; first purchase 343 days ago"), one
 open complaint is "1 unresolved complaint in the last 30 days" and "1 open complaint or
-ticket". Some tell the fact of another feature where they agree with it (`_told_with`)."""
+ticket", and a silence against gaps all alike (one gap, `serving/one_gap.py`) is "3.1×
+their only gap so far" against the median or the longest. Some tell the fact of another
+feature where they agree with it (`_told_with`)."""
 
 
 def _measure(source: str, value: object) -> object:
@@ -1214,6 +1225,19 @@ def _measures(
     return [
         _measure(told_with, other) if same else _measure(source, value)
         for value, other, same in zip(shown, theirs, agree, strict=True)
+    ]
+
+
+def _lateness_of_one_gap(
+    told_as: list[object], one_gap: np.ndarray, features: Mapping[str, Any], rows: np.ndarray
+) -> list[object]:
+    """The measures of a silence's share of past gaps, the overdue ratio's fact where
+    there is one gap: "silent for longer than their only gap so far" beside "no purchase
+    for 94 days, 3.1× their only gap so far" tells it twice."""
+    late = numbers(features[OVERDUE])[rows].tolist()
+    return [
+        (LATENESS, ratio) if one else measure
+        for measure, ratio, one in zip(told_as, late, one_gap.tolist(), strict=True)
     ]
 
 

@@ -412,6 +412,70 @@ def test_a_silence_and_its_overdue_ratio_are_one_reason_told_one_way(silence, la
     ]
 
 
+ONE_GAP_SPECS = [
+    s
+    for s in recency.SPECS
+    if s.name
+    in {"days_since_last_purchase", "overdue_ratio", "gap_median_days", "gap_cv"}
+    | {"silence_vs_longest_gap", "silence_beyond_gaps_share"}
+]
+ONE_GAP_TYPICAL = {
+    "days_since_last_purchase": 30.0,
+    "overdue_ratio": 1.0,
+    "gap_median_days": 60.0,
+    "gap_cv": 0.5,
+    "silence_vs_longest_gap": 0.5,
+    "silence_beyond_gaps_share": 0.3,
+}
+
+
+def _rhythm_texts(gap_cv: float, contributions: list[float], longest: float = 3.1) -> list[str]:
+    values = {
+        "days_since_last_purchase": 94.0,
+        "overdue_ratio": 3.1,
+        "gap_median_days": 30.0,
+        "gap_cv": gap_cv,
+        "silence_vs_longest_gap": longest,
+        "silence_beyond_gaps_share": 1.0,
+    }
+    return [r.text for r in _one_row(ONE_GAP_SPECS, values, contributions, ONE_GAP_TYPICAL)]
+
+
+def test_a_rhythm_of_one_gap_is_not_called_usual():
+    """Two purchase days, one gap: "usually buys every 1275 days" (Superstore) claimed a
+    habit; the gap without a spread (`gap_cv`) is one gap, and the reasons say so. Two
+    or more gaps keep their words."""
+    one_gap, gaps = float("nan"), 0.3
+    assert _rhythm_texts(one_gap, [0.1, 0.9, 0.0, 0.0, 0.0, 0.0]) == [
+        "no purchase for 94 days, 3.1× their only gap so far"
+    ]
+    assert _rhythm_texts(gaps, [0.1, 0.9, 0.0, 0.0, 0.0, 0.0]) == [
+        "no purchase for 94 days, 3.1× their usual gap"
+    ]
+    assert _rhythm_texts(one_gap, [0.0, 0.0, 0.6, 0.0, 0.0, 0.0]) == [
+        "bought on 2 days so far, 30 days apart"
+    ]
+    assert _rhythm_texts(gaps, [0.0, 0.0, 0.6, 0.0, 0.0, 0.0]) == ["usually buys every 30 days"]
+
+
+def test_one_gaps_lateness_is_told_once():
+    """With one gap the longest gap is the usual one, and being silent longer than all
+    past gaps is being late against it: one fact, told by the strongest of the three.
+    Gaps all alike tell the ratio once; a longest gap apart from the usual one is a fact."""
+    one_gap, gaps = float("nan"), 0.3
+    strongest_longest = [0.0, 0.3, 0.0, 0.0, 0.6, 0.5]
+    assert _rhythm_texts(one_gap, strongest_longest) == ["silent 3.1× their only gap so far"]
+    assert _rhythm_texts(gaps, strongest_longest) == [
+        "silent 3.1× their longest gap so far",
+        "silent for longer than all of their past gaps",
+    ]
+    assert _rhythm_texts(gaps, strongest_longest, longest=2.0) == [
+        "silent 2.0× their longest gap so far",
+        "silent for longer than all of their past gaps",
+        "no purchase for 94 days, 3.1× their usual gap",
+    ]
+
+
 def test_without_training_medians_a_lone_customer_keeps_their_reasons():
     """A model trained before it kept medians compares a live customer with the posted
     rows' own means: one customer's values are those means, and are still reasons."""
