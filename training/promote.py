@@ -454,6 +454,37 @@ def question_settings(config: RunConfig, *, bgnbd: bool) -> dict[str, Any]:
     return settings
 
 
+VALUE_SETTINGS = ("missing_values", "valid_ranges", "not_missing")
+"""The `READ_SETTINGS` that decide which values are read as blanks: a new extract may
+change them, but a feature's values may then differ from those the run learned from."""
+
+
+def reading_notes(trained: RunConfig, config: RunConfig) -> list[str]:
+    """A note per table setting of `VALUE_SETTINGS` the run was trained with that this
+    config sets otherwise: not a refusal (a fresh extract may spell its blanks anew), but
+    the modeller promoting it should know that the gate, `churn score` and the server read
+    the data with this config's, and the run learned with its own."""
+    theirs, ours = _values_read(trained), _values_read(config)
+    return [
+        f"the run read {key} {_setting(theirs.get(key))}, this config "
+        f"{_setting(ours.get(key))}: the gate and the scores read values as this config says, "
+        "so a value the run learned as a blank (or as a number) may now read otherwise"
+        for key in dict.fromkeys([*theirs, *ours])
+        if theirs.get(key) != ours.get(key)
+    ]
+
+
+def _values_read(config: RunConfig) -> dict[str, Any]:
+    """Each table's `VALUE_SETTINGS` that are set, by dotted name."""
+    settings = {}
+    for name, spec in config.data.tables().items():
+        dumped = spec.model_dump(mode="json")
+        for key in VALUE_SETTINGS:
+            if dumped.get(key) not in (None, [], {}):
+                settings[f"data.{name}.{key}"] = dumped[key]
+    return settings
+
+
 def _without_reading(value: Any) -> Any:
     """`value` with every `READ_SETTINGS` key left out, at any depth (a label's or a
     lookup's `path` too)."""
@@ -558,6 +589,7 @@ def promote(
     candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
     require_same_model(candidate, config, run_id)
     require_same_question(candidate, config, run_id, latest=latest)
+    notes = [*notes, *reading_notes(candidate.config, config)]
     champion_leaks = logged_leaks(client, champion.run_id) if champion else []
     fair = None if champion_leaks else champion  # a leak inflated it: no reference, unscored
     reference, uncompared = _reference(fair, candidate, tables, config, force=force)

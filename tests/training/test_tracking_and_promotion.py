@@ -54,6 +54,7 @@ from training.promote import (
     logged_notes,
     metrics_on_cutoff,
     promote,
+    reading_notes,
     require_same_model,
     require_same_question,
     require_unseen,
@@ -745,6 +746,27 @@ def test_a_run_trained_for_other_labels_or_features_is_refused_naming_each_setti
     require_same_question(
         SimpleNamespace(config=_shop(path="orders_2025.csv"), bgnbd=None), here, "1"
     )
+
+
+def test_another_reading_of_blanks_is_a_note_not_a_refusal():
+    """`missing_values`, `valid_ranges` and `not_missing` may change with a new extract,
+    so they are no refusal; the modeller promoting the run is told each that differs."""
+    dumped = _shop().model_dump(exclude_unset=True)
+    dumped["data"]["transactions"] |= {
+        "missing_values": ["n/a", "-"],
+        "valid_ranges": {"Sales": [0, None]},
+    }
+    trained_with = RunConfig.model_validate(dumped)
+    require_same_question(SimpleNamespace(config=trained_with, bgnbd=None), _shop(), "1")
+    assert reading_notes(trained_with, _shop()) == [
+        "the run read data.transactions.missing_values ['n/a', '-'], this config not set: the "
+        "gate and the scores read values as this config says, so a value the run learned as "
+        "a blank (or as a number) may now read otherwise",
+        "the run read data.transactions.valid_ranges {'Sales': [0.0, None]}, this config not "
+        "set: the gate and the scores read values as this config says, so a value the run "
+        "learned as a blank (or as a number) may now read otherwise",
+    ]
+    assert reading_notes(trained_with, trained_with) == []
 
 
 @pytest.mark.slow
