@@ -166,12 +166,17 @@ def _grid_settings(config: RunConfig, report: dict[str, Any]) -> dict[str, objec
     """The cutoff grid's settings, where the run has one: `churn train` tests out of time,
     a labelled snapshot on a stratified holdout (`stratified_holdout`), which has no grid
     and follows no `evaluation.split` (E Commerce's run logged `customer_cv` and 12
-    monthly cutoffs)."""
+    monthly cutoffs). `training.cutoffs` is the number the run trained on, with the
+    number asked for beside it where the history held fewer (Ta Feng's four months logged
+    12 where 3 were used)."""
     if report["protocol"] != "out_of_time":
         return {}
+    used = len(report.get("training_cutoffs", []))
+    asked = config.training.cutoffs
     return {
         "evaluation.split": "out_of_time",
-        "training.cutoffs": config.training.cutoffs,
+        "training.cutoffs": used,
+        **({"training.cutoffs_asked": asked} if asked != used else {}),
         "training.spacing": config.training.spacing,
         "evaluation.validation_cutoff": report.get("validation_cutoff", "-"),
     }

@@ -666,10 +666,12 @@ def test_a_snapshots_run_logs_no_horizon_window_or_cutoff_grid_it_does_not_have(
 def test_an_out_of_time_run_logs_its_horizon_window_and_grid():
     transactions = TransactionsSpec(path=Path("orders.csv"))
     config = RunConfig(name="shop", data=DataSpec(transactions=transactions))
+    cutoffs = [str(day.date()) for day in pd.date_range("2023-03-31", periods=12, freq="ME")]
     report = {
         "protocol": "out_of_time",
         "test_cutoffs": ["2024-06-30"],
         "validation_cutoff": "2024-03-31",
+        "training_cutoffs": cutoffs,
     }
     params = _flat_params(_record(config, report, bgnbd=True))
     assert {
@@ -684,6 +686,9 @@ def test_an_out_of_time_run_logs_its_horizon_window_and_grid():
     }
     assert params["evaluation.validation_cutoff"] == "2024-03-31"
     assert params["evaluation.split"] == "out_of_time"
+    # Ta Feng's four months held 3 of the 12 asked for: the run logged 12
+    short = _flat_params(_record(config, {**report, "training_cutoffs": cutoffs[:3]}, bgnbd=True))
+    assert (short["training.cutoffs"], short["training.cutoffs_asked"]) == ("3", "12")
 
 
 def test_no_profit_is_logged_where_the_data_hold_no_customer_value():
