@@ -26,9 +26,29 @@ SURELY_COMMA_DECIMAL = r",(?:\d{1,2}|\d{4,})$|\.\d{3}(?:,|\.)"
 thousands dot is followed by three digits and then another mark ('1.234,5')."""
 
 
+UNIQUE_SHARE_AT_MOST = 0.5
+"""Distinct values, as a share of the rows, up to which each is read once and the reading
+mapped back to the rows."""
+
+
 def read_numbers(text: pd.Series, decimal: str | None = None) -> tuple[pd.Series, str]:
     """`text` (strings, missing as NA) as float64, NaN where a value is not a number, and
-    the decimal mark it was read with: `decimal` when given, else as the module says."""
+    the decimal mark it was read with: `decimal` when given, else as the module says.
+
+    Each distinct value is read once where values repeat: the mark is chosen by whether
+    any value shows it, the same of the distinct values as of the rows, and a telecom
+    extract's 56 attributes of 51,047 rows (codes, 'Yes'/'No', prices beside 'Unknown')
+    took 7.6 s to read row by row."""
+    codes, uniques = pd.factorize(text)
+    if len(uniques) > UNIQUE_SHARE_AT_MOST * len(text):
+        return _read(text, decimal)
+    numbers, mark = _read(pd.Series(uniques, dtype=text.dtype), decimal)
+    read = np.append(numbers.to_numpy(dtype="float64"), np.nan)[codes]  # code -1: missing
+    return pd.Series(read, index=text.index), mark
+
+
+def _read(text: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
+    """`read_numbers` of the values as they are."""
     if text.str.contains(r"[$€£¥₹]").any():
         text = text.str.replace(CURRENCY, "", regex=True)
     if decimal == ",":

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from features.text_numbers import read_numbers
+from features.text_numbers import _read, read_numbers
 
 
 def read(values: list[str | None], decimal: str | None = None) -> tuple[list[float], str]:
@@ -54,3 +54,21 @@ def test_european_writing_reads_back_the_same_numbers(values):
     assert numbers == pytest.approx(values)
     if any(v != round(v) for v in values):  # a cent shows the comma is a decimal mark
         assert read(written) == (numbers, ",")
+
+
+TOKENS = ["12.5", "7", "1,234", "12,50", "1.234,00", "$1,234.50", "Unknown", "n/a", None, "-3"]
+
+
+@given(
+    st.lists(st.sampled_from(TOKENS), min_size=1, max_size=40), st.sampled_from([None, ".", ","])
+)
+def test_distinct_values_read_once_read_as_every_row(values, decimal):
+    """Repeated values are read once each and mapped back (a telecom extract's codes and
+    'Unknown's): the rows and the mark are those of reading every row."""
+    for dtype in ("string", object):
+        text = pd.Series(values * 3, dtype=dtype, index=range(5, 5 + 3 * len(values)))
+        numbers, mark = read_numbers(text, decimal)
+        rowwise, rowwise_mark = _read(text, decimal)
+        assert mark == rowwise_mark
+        assert numbers.index.equals(text.index)
+        np.testing.assert_array_equal(numbers.to_numpy(), rowwise.to_numpy(dtype="float64"))
