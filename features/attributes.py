@@ -10,6 +10,7 @@ auto-renew flag) are read as of each cutoff.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import replace
@@ -105,9 +106,26 @@ def attribute_spec(
 def spoken_name(name: str) -> str:
     """An attribute's name as a reason writes it: underscores read as spaces ("GET 200
     count 53 (typical 59)", not "GET_200_count", a column name shown to a retention
-    agent), a header's surrounding blanks dropped ("Tenureinmonths  9" of Maven's export);
-    spaces and capitals as the data write them ("Referred a Friend", "MonthlyCharges")."""
-    return " ".join(name.replace("_", " ").split()) or name.strip()
+    agent), a header's surrounding blanks dropped ("Tenureinmonths  9" of Maven's export),
+    and a CamelCase word as its words ("overage minutes 144 (typical 3)" of Cell2Cell's
+    OverageMinutes, "age HH1"); words the data space out keep their capitals ("Referred
+    a Friend")."""
+    words = name.replace("_", " ").split()
+    return " ".join(_camel_words(word) for word in words) or name.strip()
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+"""Where a CamelCase word's next word starts: after a lower-case letter, or before the
+last capital of a run of them ("HTTPStatus")."""
+
+
+def _camel_words(word: str) -> str:
+    """'MonthlyCharges' as 'monthly charges'; a word without a capital inside stays, and
+    so does one whose first letter alone is small ('iPhone', 'eMail')."""
+    parts = _CAMEL.split(word)
+    if len(parts) == 1 or len(parts[0]) == 1:
+        return word
+    return " ".join(part.lower() if part.istitle() and part.isalpha() else part for part in parts)
 
 
 FLAG_CONVERSIONS = frozenset("yY")

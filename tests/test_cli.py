@@ -233,7 +233,7 @@ def test_describe_says_which_reasons_show_the_typical_value():
     console = Console(record=True, width=200)
     print_specs(console, [attribute_spec("MonthlyCharges", "numeric")])
     shown = " ".join(console.export_text().split())
-    assert "MonthlyCharges {MonthlyCharges!n} (typical: the training median)" in shown
+    assert "monthly charges {MonthlyCharges!n} (typical: the training median)" in shown
 
 
 def test_reasons_never_naming_no_feature_is_warned_by_validate_and_describe(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 
 from features import bgnbd, recency, trends
 from features.attributes import FAMILY as ATTRIBUTES
+from features.attributes import spoken_name
 from features.build import build
 from features.context import prepare
 from features.registry import FeatureSpec, Mechanism, probability_text
@@ -247,8 +248,25 @@ def test_an_attribute_name_reads_with_its_underscores_as_spaces():
     assert rate.reason_missing == "non song interaction rate: not recorded"
     friend = specs["Referred a Friend"].render({"Referred a Friend": "Yes"})
     assert friend == "Referred a Friend: Yes"
-    assert specs["MonthlyCharges"].render({"MonthlyCharges": 95.2}) == "MonthlyCharges 95.2"
+    assert specs["MonthlyCharges"].render({"MonthlyCharges": 95.2}) == "monthly charges 95.2"
     assert specs[" Tenureinmonths  "].render({" Tenureinmonths  ": 9.0}) == "Tenureinmonths 9"
+
+
+@pytest.mark.parametrize(
+    ("column", "spoken"),
+    [
+        ("OverageMinutes", "overage minutes"),  # Cell2Cell
+        ("AgeHH1", "age HH1"),
+        ("HTTPStatus", "HTTP status"),
+        ("Num_OfProducts", "Num of products"),
+        ("iPhone", "iPhone"),
+        ("tenure", "tenure"),
+        ("Referred a Friend", "Referred a Friend"),
+    ],
+)
+def test_a_camel_case_attribute_name_reads_as_its_words(column, spoken):
+    """Cell2Cell's reasons read "OverageMinutes 144 (typical 3)" to a retention agent."""
+    assert spoken_name(column) == spoken
 
 
 def test_an_attribute_reads_as_the_words_the_config_gives_it():

@@ -1347,13 +1347,13 @@ def test_a_numeric_attribute_says_the_typical_customers_value_beside_its_own():
     contributions = [0.6, 0.5, 0.4, -0.3]
     texts = [r.text for r in _one_row(specs, values, contributions, typical)]
     assert texts == [
-        "MonthlyCharges 95.2 (typical 70.35)",
+        "monthly charges 95.2 (typical 70.35)",
         "seats: 40 (typical 12)",
-        "SeniorCitizen: Yes",
+        "senior citizen: Yes",
         "Var126: not recorded",
     ]
     alone = [r.text for r in _one_row(specs[:2], dict(list(values.items())[:2]), [0.6, 0.5], {})]
-    assert alone == ["MonthlyCharges 95.2", "seats: 40"]
+    assert alone == ["monthly charges 95.2", "seats: 40"]
 
 
 def test_the_typical_value_is_not_said_beside_one_near_it_and_is_said_plainly():
@@ -1368,9 +1368,9 @@ def test_the_typical_value_is_not_said_beside_one_near_it_and_is_said_plainly():
     typical = {"NumOfProducts": 1.0, "TotalCharges": 1419.4, "EstimatedSalary": 99521.71}
     texts = [r.text for r in _one_row(specs, values, [0.6, 0.5, 0.4], typical)]
     assert texts == [
-        "NumOfProducts 1",
-        "TotalCharges 1,430.05",
-        "EstimatedSalary 78,365.75 (typical 99,522)",
+        "num of products 1",
+        "total charges 1,430.05",
+        "estimated salary 78,365.75 (typical 99,522)",
     ]
 
 
@@ -1391,7 +1391,7 @@ def test_a_reason_carries_the_typical_value_its_text_names():
     ]
     assert told == [
         ("sessions 15 (typical 9)", 9.0, 15.0),
-        ("TotalCharges 1,430.05", None, 1430.05),
+        ("total charges 1,430.05", None, 1430.05),
         ("no purchase for 94 days", None, 94.0),
     ]
     unrounded = _one_row([sessions], {"sessions": 17.22}, [0.6], {"sessions": 48.2438})
