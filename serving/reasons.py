@@ -207,14 +207,14 @@ def _against_direction(
     "never" (`missing_means_never`) is on the far side: "no complaint on record" raised
     the risk of 773 Olist customers, and may only lower it.
     One matrix pass over the `directed` features (a live run is a few rows: per-feature
-    numpy calls would cost more than the reasons)."""
+    numpy calls would cost more than the reasons). A value that is no number is unknown
+    here: a model packaged with a learned direction for Ta Feng's district codes
+    (PIN_CODE) met 'Others' in a traceback."""
     if directed is None:
         return contributions
     picked, along, favourable = directed.columns, directed.along, directed.favourable
     pivot, never, neutral = directed.pivot, directed.never, directed.neutral
-    values = np.column_stack(
-        [np.asarray(features[source], dtype=np.float64) for source in directed.sources]
-    )
+    values = np.column_stack([numbers(features[source]) for source in directed.sources])
     values = np.where(np.isnan(values) & never, np.inf, values)
     offset = values - pivot
     cells = contributions[:, picked]
@@ -328,7 +328,7 @@ def _neutral_values(
     that have one."""
     for j, source, point in points:
         if source in features:
-            yield j, np.abs(np.asarray(features[source], dtype=np.float64) - point) < NEUTRAL_WITHIN
+            yield j, np.abs(numbers(features[source]) - point) < NEUTRAL_WITHIN
 
 
 def _zeroed(contributions: np.ndarray, cells: Iterable[tuple[int, np.ndarray]]) -> np.ndarray:
@@ -672,6 +672,13 @@ def _stage_told_by_tenure(features: Mapping[str, Any]) -> np.ndarray:
     return np.logical_or.reduce([stage == level for level in decided])
 
 
+def _of_numbers(learned: Mapping[str, int], levels: Collection[str]) -> dict[str, int]:
+    """The `learned` directions of the features the model reads as numbers (not among its
+    categorical `levels`): a model packaged before directions kept to them holds one for
+    Ta Feng's district codes (PIN_CODE -1, turning at 114.5), an order they do not have."""
+    return {name: sign for name, sign in learned.items() if name not in levels}
+
+
 def _domain_directions(sources: Sequence[str]) -> dict[str, int]:
     """+1 where DOMAIN.md reads higher values as riskier, -1 as safer (`safer_when`)."""
     sides = {source: safer_when(source) for source in sources}
@@ -760,7 +767,7 @@ class Explainer:
             specs=model.specs,
             columns=model.layout.safe_names,
             source_of=model.layout.name_of,
-            directions=model.info.get("risk_directions") or {},
+            directions=_of_numbers(model.info.get("risk_directions") or {}, model.layout.levels),
             pivots=model.info.get("reason_pivots") or {},
             crossings=model.info.get("risk_crossings") or {},
             never=model.config.reasons.never,
@@ -1328,7 +1335,7 @@ def _said_by_silence(
     if nothing_at is None or days is None or silence not in features:
         return np.zeros(len(rows), dtype=np.int8)
     silent = np.asarray(features[silence], dtype=np.float64)[rows]
-    values = np.asarray(values, dtype=np.float64)
+    values = numbers(values)
     with np.errstate(invalid="ignore"):
         said = (values == nothing_at) & (silent >= days)
         if fell:

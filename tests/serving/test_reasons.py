@@ -1115,6 +1115,34 @@ def test_a_learned_direction_turns_where_its_contributions_change_sign():
     assert five_calls() == []  # the median alone calls 5 the safe side
 
 
+@pytest.mark.parametrize(
+    ("name", "directions", "others"),
+    [
+        ("PIN_CODE", {"PIN_CODE": -1}, {}),  # a direction learned from codes read as numbers
+        ("data_trend_band", {}, {}),  # a name DOMAIN.md reads as a trend, with no change at 0
+        ("usage_plan_30d", {}, {"days_since_last_event": 40.0}),  # a window of use
+    ],
+)
+def test_a_text_level_is_told_where_a_numbers_rules_read_its_column(name, directions, others):
+    """A model packaged with a direction for Ta Feng's district codes (PIN_CODE -1,
+    turning at 114.5) met 'Others' in a ValueError traceback, a batch's and a live
+    request's alike; so would text in any column a number's rule reads by its name."""
+    specs = [attribute_spec(name, "categorical", ("115", "Others"))]
+    specs += [_number_spec(other, "silent {}") for other in others]
+    features = pd.DataFrame({name: ["Others"], **{k: [v] for k, v in others.items()}})
+    (told,) = explain(
+        features,
+        np.array([[0.5, *[0.0] * len(others), -1.0]]),
+        specs=specs,
+        columns=[name, *others],
+        source_of={},
+        means={},
+        directions=directions,
+        crossings={"PIN_CODE": 114.5},
+    )
+    assert [r.value for r in told] == ["Others"]
+
+
 def test_an_effect_that_turns_has_no_direction():
     """Bank products: 2 safer than 1, 3 or 4 far riskier. Most customers hold 1 or 2, so
     the rank correlation is negative; a direction would hide the strongest reason of
