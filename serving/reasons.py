@@ -412,7 +412,7 @@ def _outspent_wallet(
 
 
 TENURE, STAGE, LAST_USE = "tenure_days", "lifecycle_stage", "days_since_last_event"
-LAPSED = "lapsed"
+LAPSED, FIRST_TIME = "lapsed", "first-time"
 
 
 def _lapsed_in_favour(
@@ -514,7 +514,7 @@ stronger, and only the way the two add up to (`Explainer._silences`)."""
 
 
 ONE_DAY = (
-    (LAST_PURCHASE, ("gap_median_days", OVERDUE), re.compile(r"orders_(\d+d|total)")),
+    (LAST_PURCHASE, ("gap_median_days", OVERDUE), re.compile(rf"orders_(\d+d|total)|{STAGE}")),
     (
         LAST_USE,
         ("active_gap_median_days", USE_OVERDUE),
@@ -522,11 +522,13 @@ ONE_DAY = (
     ),
 )
 """Per kind of occasion, the one day of a customer who has had a single purchase day (or
-day of use): (their silence, the rhythms that day leaves unknown, the counts that hold
-it). "fewer than two active days: no rhythm of use yet", "active on 1 of the last 90
-days" and "1 activity event in the last 90 days" told one login three times (1,246 of a
-login log's 2,905 scored users had two of them, 324 all three): one fact, one reason
-(`_one_day_cells`)."""
+day of use): (their silence, the rhythms that day leaves unknown, the other features
+that tell it: the counts that hold it, and the stage that calls a single purchase
+first-time). "fewer than two active days: no rhythm of use yet", "active on 1 of the
+last 90 days" and "1 activity event in the last 90 days" told one login three times
+(1,246 of a login log's 2,905 scored users had two of them, 324 all three), and
+"first-time customer" beside "fewer than two purchase days: no buying rhythm yet" one
+basket (11,836 of Ta Feng's 32,266 customers): one fact, one reason (`_one_day_cells`)."""
 
 
 def _one_day_cells(
@@ -534,9 +536,8 @@ def _one_day_cells(
 ) -> np.ndarray | None:
     """Per row and each of `names` (a `ONE_DAY` story's features), whether the cell tells
     the customer's one day: rows whose rhythm is unknown while their silence is known
-    (a single day), their rhythms' cells and the counts of each window that holds the day
-    (above 0: an empty window is the silence's to say, `_said_by_silence`). None where no
-    row has a single day."""
+    (a single day), their rhythms' cells and the others' where they tell it
+    (`_tells_the_day`). None where no row has a single day."""
     if silence not in features or rhythms[0] not in features:
         return None
     gap, silent = numbers(features[rhythms[0]]), numbers(features[silence])
@@ -545,12 +546,19 @@ def _one_day_cells(
         return None
     cells = []
     for name in names:
-        if name in rhythms:
-            cells.append(one_day)
-        else:
-            held = numbers(features[name]) > 0 if name in features else False
-            cells.append(one_day & held)
+        cells.append(one_day if name in rhythms else one_day & _tells_the_day(name, features))
     return np.column_stack(cells)
+
+
+def _tells_the_day(name: str, features: Mapping[str, Any]) -> np.ndarray | bool:
+    """Per row, whether a `ONE_DAY` story's feature other than its rhythms tells the one
+    day: a count holding it (above 0: an empty window is the silence's to say,
+    `_said_by_silence`), or the stage calling the customer first-time (one purchase)."""
+    if name not in features:
+        return False
+    if name == STAGE:
+        return np.asarray(features[STAGE], dtype=object) == FIRST_TIME
+    return numbers(features[name]) > 0
 
 
 def _stories(
@@ -665,8 +673,8 @@ def _stage_told_by_tenure(features: Mapping[str, Any]) -> np.ndarray:
     """The rows whose lifecycle stage their tenure decides (`stages_of_tenure`): there
     the two are one story, the customer's age, told once and only the way their
     contributions add up to ("customer for 365 days" raising the risk beside "in their
-    favour: long-term customer": 7 of a club's high band). A lapsed stage, or a first
-    purchase's, is a fact of its own."""
+    favour: long-term customer": 7 of a club's high band). A lapsed stage is a fact of its
+    own, and a first purchase's the one day's (`ONE_DAY`)."""
     stage = np.asarray(features[STAGE], dtype=object)
     decided = stages_of_tenure(with_purchases=ORDERS_TOTAL in features)
     return np.logical_or.reduce([stage == level for level in decided])

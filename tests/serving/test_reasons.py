@@ -764,6 +764,30 @@ def test_a_single_purchase_day_is_one_reason_however_many_counts_hold_it():
     assert told == ["orders_90d", "orders_total", "gap_median_days"]
 
 
+NO_BUYING_RHYTHM = BUY_SPECS["gap_median_days"].reason_missing
+SILENT_83 = ("no purchase for 83 days", "raises")
+
+
+@pytest.mark.parametrize(
+    ("contributions", "told"),
+    [
+        ([0.11, 0.09, 0.10, 0.0, 0.3], [SILENT_83, (NO_BUYING_RHYTHM, "raises")]),
+        ([0.11, 0.09, 0.12, 0.0, 0.3], [SILENT_83, ("first-time customer", "raises")]),
+        ([0.11, 0.09, -0.3, 0.0, 0.3], [SILENT_83, ("first-time customer", "lowers")]),
+    ],
+)
+def test_a_first_time_stage_is_its_single_purchase_days_story(contributions, told):
+    """ "first-time customer" beside "fewer than two purchase days: no buying rhythm yet"
+    told one basket twice to 11,836 of Ta Feng's 32,266 customers: the stronger stays,
+    and only the way the day's cells add up to."""
+    names = ["gap_median_days", "overdue_ratio", "lifecycle_stage", "orders_total"]
+    names.append("days_since_last_purchase")
+    specs = [BUY_SPECS.get(name, lifecycle.STAGE_SPEC) for name in names]
+    values = dict(zip(names, [np.nan, np.nan, "first-time", 1.0, 83.0], strict=True))
+    typical = {"orders_total": 10.0, "days_since_last_purchase": 12.0}
+    assert [(r.text, r.direction) for r in _one_row(specs, values, contributions, typical)] == told
+
+
 def test_a_window_the_silence_emptied_is_no_reason_in_their_favour():
     """ "in their favour: active on 4 of the last 90 days" beside "no product use for 72
     days, 10.3× their usual gap": the 4 days are behind the silence. Kept while the silence
