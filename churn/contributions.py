@@ -84,9 +84,10 @@ contribution never steps against it by more than this share of its spread."""
 
 
 def directions_of(grouped: Grouped, features: Mapping[str, Any]) -> dict[str, int]:
-    """Per numeric source feature, +1 when higher values raise the risk as a rule (their
-    contributions rise with the values), -1 when they lower it; none where the effect
-    turns (`_monotone`)."""
+    """Per source feature of `features`, +1 when higher values raise the risk as a rule
+    (their contributions rise with the values), -1 when they lower it; none where the
+    effect turns (`_monotone`). `features`: the numeric ones only, as the caller knows
+    them (a category's codes read as numbers would be given an order they do not have)."""
     found = {}
     for j, source in enumerate(grouped.sources):
         if source not in features:

@@ -207,14 +207,14 @@ def _against_direction(
     "never" (`missing_means_never`) is on the far side: "no complaint on record" raised
     the risk of 773 Olist customers, and may only lower it.
     One matrix pass over the `directed` features (a live run is a few rows: per-feature
-    numpy calls would cost more than the reasons)."""
+    numpy calls would cost more than the reasons). A value that is no number is unknown
+    here: a model packaged with a learned direction for Ta Feng's district codes
+    (PIN_CODE) met 'Others' in a traceback."""
     if directed is None:
         return contributions
     picked, along, favourable = directed.columns, directed.along, directed.favourable
     pivot, never, neutral = directed.pivot, directed.never, directed.neutral
-    values = np.column_stack(
-        [np.asarray(features[source], dtype=np.float64) for source in directed.sources]
-    )
+    values = np.column_stack([numbers(features[source]) for source in directed.sources])
     values = np.where(np.isnan(values) & never, np.inf, values)
     offset = values - pivot
     cells = contributions[:, picked]
@@ -328,7 +328,7 @@ def _neutral_values(
     that have one."""
     for j, source, point in points:
         if source in features:
-            yield j, np.abs(np.asarray(features[source], dtype=np.float64) - point) < NEUTRAL_WITHIN
+            yield j, np.abs(numbers(features[source]) - point) < NEUTRAL_WITHIN
 
 
 def _zeroed(contributions: np.ndarray, cells: Iterable[tuple[int, np.ndarray]]) -> np.ndarray:
@@ -412,7 +412,7 @@ def _outspent_wallet(
 
 
 TENURE, STAGE, LAST_USE = "tenure_days", "lifecycle_stage", "days_since_last_event"
-LAPSED = "lapsed"
+LAPSED, FIRST_TIME = "lapsed", "first-time"
 
 
 def _lapsed_in_favour(
@@ -514,7 +514,7 @@ stronger, and only the way the two add up to (`Explainer._silences`)."""
 
 
 ONE_DAY = (
-    (LAST_PURCHASE, ("gap_median_days", OVERDUE), re.compile(r"orders_(\d+d|total)")),
+    (LAST_PURCHASE, ("gap_median_days", OVERDUE), re.compile(rf"orders_(\d+d|total)|{STAGE}")),
     (
         LAST_USE,
         ("active_gap_median_days", USE_OVERDUE),
@@ -522,11 +522,13 @@ ONE_DAY = (
     ),
 )
 """Per kind of occasion, the one day of a customer who has had a single purchase day (or
-day of use): (their silence, the rhythms that day leaves unknown, the counts that hold
-it). "fewer than two active days: no rhythm of use yet", "active on 1 of the last 90
-days" and "1 activity event in the last 90 days" told one login three times (1,246 of a
-login log's 2,905 scored users had two of them, 324 all three): one fact, one reason
-(`_one_day_cells`)."""
+day of use): (their silence, the rhythms that day leaves unknown, the other features
+that tell it: the counts that hold it, and the stage that calls a single purchase
+first-time). "fewer than two active days: no rhythm of use yet", "active on 1 of the
+last 90 days" and "1 activity event in the last 90 days" told one login three times
+(1,246 of a login log's 2,905 scored users had two of them, 324 all three), and
+"first-time customer" beside "fewer than two purchase days: no buying rhythm yet" one
+basket (11,836 of Ta Feng's 32,266 customers): one fact, one reason (`_one_day_cells`)."""
 
 
 def _one_day_cells(
@@ -534,9 +536,8 @@ def _one_day_cells(
 ) -> np.ndarray | None:
     """Per row and each of `names` (a `ONE_DAY` story's features), whether the cell tells
     the customer's one day: rows whose rhythm is unknown while their silence is known
-    (a single day), their rhythms' cells and the counts of each window that holds the day
-    (above 0: an empty window is the silence's to say, `_said_by_silence`). None where no
-    row has a single day."""
+    (a single day), their rhythms' cells and the others' where they tell it
+    (`_tells_the_day`). None where no row has a single day."""
     if silence not in features or rhythms[0] not in features:
         return None
     gap, silent = numbers(features[rhythms[0]]), numbers(features[silence])
@@ -545,12 +546,19 @@ def _one_day_cells(
         return None
     cells = []
     for name in names:
-        if name in rhythms:
-            cells.append(one_day)
-        else:
-            held = numbers(features[name]) > 0 if name in features else False
-            cells.append(one_day & held)
+        cells.append(one_day if name in rhythms else one_day & _tells_the_day(name, features))
     return np.column_stack(cells)
+
+
+def _tells_the_day(name: str, features: Mapping[str, Any]) -> np.ndarray | bool:
+    """Per row, whether a `ONE_DAY` story's feature other than its rhythms tells the one
+    day: a count holding it (above 0: an empty window is the silence's to say,
+    `_said_by_silence`), or the stage calling the customer first-time (one purchase)."""
+    if name not in features:
+        return False
+    if name == STAGE:
+        return np.asarray(features[STAGE], dtype=object) == FIRST_TIME
+    return numbers(features[name]) > 0
 
 
 def _stories(
@@ -665,11 +673,18 @@ def _stage_told_by_tenure(features: Mapping[str, Any]) -> np.ndarray:
     """The rows whose lifecycle stage their tenure decides (`stages_of_tenure`): there
     the two are one story, the customer's age, told once and only the way their
     contributions add up to ("customer for 365 days" raising the risk beside "in their
-    favour: long-term customer": 7 of a club's high band). A lapsed stage, or a first
-    purchase's, is a fact of its own."""
+    favour: long-term customer": 7 of a club's high band). A lapsed stage is a fact of its
+    own, and a first purchase's the one day's (`ONE_DAY`)."""
     stage = np.asarray(features[STAGE], dtype=object)
     decided = stages_of_tenure(with_purchases=ORDERS_TOTAL in features)
     return np.logical_or.reduce([stage == level for level in decided])
+
+
+def _of_numbers(learned: Mapping[str, int], levels: Collection[str]) -> dict[str, int]:
+    """The `learned` directions of the features the model reads as numbers (not among its
+    categorical `levels`): a model packaged before directions kept to them holds one for
+    Ta Feng's district codes (PIN_CODE -1, turning at 114.5), an order they do not have."""
+    return {name: sign for name, sign in learned.items() if name not in levels}
 
 
 def _domain_directions(sources: Sequence[str]) -> dict[str, int]:
@@ -760,7 +775,7 @@ class Explainer:
             specs=model.specs,
             columns=model.layout.safe_names,
             source_of=model.layout.name_of,
-            directions=model.info.get("risk_directions") or {},
+            directions=_of_numbers(model.info.get("risk_directions") or {}, model.layout.levels),
             pivots=model.info.get("reason_pivots") or {},
             crossings=model.info.get("risk_crossings") or {},
             never=model.config.reasons.never,
@@ -1328,7 +1343,7 @@ def _said_by_silence(
     if nothing_at is None or days is None or silence not in features:
         return np.zeros(len(rows), dtype=np.int8)
     silent = np.asarray(features[silence], dtype=np.float64)[rows]
-    values = np.asarray(values, dtype=np.float64)
+    values = numbers(values)
     with np.errstate(invalid="ignore"):
         said = (values == nothing_at) & (silent >= days)
         if fell:

@@ -233,13 +233,16 @@ def _risk_directions(
 ) -> tuple[dict[str, int], dict[str, float]]:
     """Which way each numeric feature moves the risk as a rule, and the value where its
     contributions turn, from (a sample of) the training rows: reasons against it are not
-    shown (`serving/reasons.py`)."""
+    shown (`serving/reasons.py`). Only the features the model reads as numbers: a
+    category's levels have no order, and Ta Feng's district codes (PIN_CODE: 115, 221,
+    'Others') read as numbers gave "lower codes riskier", turning at 114.5."""
     if len(rows) > DIRECTION_SAMPLE_ROWS:
         rows = rows.sample(DIRECTION_SAMPLE_ROWS, random_state=0)
     contributions = model.contributions(rows)
     grouped = group_contributions(contributions, model.layout.safe_names, model.layout.name_of)
-    directions = directions_of(grouped, rows)
-    return directions, crossings_of(grouped, rows, directions)
+    numeric = rows[[s.name for s in model.specs if s.dtype != "category"]]
+    directions = directions_of(grouped, numeric)
+    return directions, crossings_of(grouped, numeric, directions)
 
 
 def _training_rows(outcome: Outcome) -> pd.DataFrame:

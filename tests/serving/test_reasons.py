@@ -764,6 +764,30 @@ def test_a_single_purchase_day_is_one_reason_however_many_counts_hold_it():
     assert told == ["orders_90d", "orders_total", "gap_median_days"]
 
 
+NO_BUYING_RHYTHM = BUY_SPECS["gap_median_days"].reason_missing
+SILENT_83 = ("no purchase for 83 days", "raises")
+
+
+@pytest.mark.parametrize(
+    ("contributions", "told"),
+    [
+        ([0.11, 0.09, 0.10, 0.0, 0.3], [SILENT_83, (NO_BUYING_RHYTHM, "raises")]),
+        ([0.11, 0.09, 0.12, 0.0, 0.3], [SILENT_83, ("first-time customer", "raises")]),
+        ([0.11, 0.09, -0.3, 0.0, 0.3], [SILENT_83, ("first-time customer", "lowers")]),
+    ],
+)
+def test_a_first_time_stage_is_its_single_purchase_days_story(contributions, told):
+    """ "first-time customer" beside "fewer than two purchase days: no buying rhythm yet"
+    told one basket twice to 11,836 of Ta Feng's 32,266 customers: the stronger stays,
+    and only the way the day's cells add up to."""
+    names = ["gap_median_days", "overdue_ratio", "lifecycle_stage", "orders_total"]
+    names.append("days_since_last_purchase")
+    specs = [BUY_SPECS.get(name, lifecycle.STAGE_SPEC) for name in names]
+    values = dict(zip(names, [np.nan, np.nan, "first-time", 1.0, 83.0], strict=True))
+    typical = {"orders_total": 10.0, "days_since_last_purchase": 12.0}
+    assert [(r.text, r.direction) for r in _one_row(specs, values, contributions, typical)] == told
+
+
 def test_a_window_the_silence_emptied_is_no_reason_in_their_favour():
     """ "in their favour: active on 4 of the last 90 days" beside "no product use for 72
     days, 10.3× their usual gap": the 4 days are behind the silence. Kept while the silence
@@ -1113,6 +1137,34 @@ def test_a_learned_direction_turns_where_its_contributions_change_sign():
 
     assert five_calls(calls=4.5) == [("calls", "raises")]
     assert five_calls() == []  # the median alone calls 5 the safe side
+
+
+@pytest.mark.parametrize(
+    ("name", "directions", "others"),
+    [
+        ("PIN_CODE", {"PIN_CODE": -1}, {}),  # a direction learned from codes read as numbers
+        ("data_trend_band", {}, {}),  # a name DOMAIN.md reads as a trend, with no change at 0
+        ("usage_plan_30d", {}, {"days_since_last_event": 40.0}),  # a window of use
+    ],
+)
+def test_a_text_level_is_told_where_a_numbers_rules_read_its_column(name, directions, others):
+    """A model packaged with a direction for Ta Feng's district codes (PIN_CODE -1,
+    turning at 114.5) met 'Others' in a ValueError traceback, a batch's and a live
+    request's alike; so would text in any column a number's rule reads by its name."""
+    specs = [attribute_spec(name, "categorical", ("115", "Others"))]
+    specs += [_number_spec(other, "silent {}") for other in others]
+    features = pd.DataFrame({name: ["Others"], **{k: [v] for k, v in others.items()}})
+    (told,) = explain(
+        features,
+        np.array([[0.5, *[0.0] * len(others), -1.0]]),
+        specs=specs,
+        columns=[name, *others],
+        source_of={},
+        means={},
+        directions=directions,
+        crossings={"PIN_CODE": 114.5},
+    )
+    assert [r.value for r in told] == ["Others"]
 
 
 def test_an_effect_that_turns_has_no_direction():
