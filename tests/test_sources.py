@@ -1794,6 +1794,33 @@ def test_an_encoding_is_for_text_files_only_and_must_be_known(tmp_path):
         load_config(config)
 
 
+# --- header lines repeated among the rows ------------------------------------------------
+
+
+def _with_repeated_header(path: Path, frame: pd.DataFrame, times: int) -> None:
+    """The frame as CSV whose header line repeats `times` among its rows, as files joined
+    with `cat` leave it."""
+    text = frame.to_csv(index=False)
+    header, rows = text.split("\n", 1)
+    path.write_text(header + "\n" + rows + (header + "\n" + rows) * times)
+
+
+def test_header_lines_repeated_among_the_rows_are_dropped_with_one_warning(tmp_path):
+    """Ta Feng's months joined with `cat` said "not a date in 3 rows, e.g.
+    'TRANSACTION_DT' (set date_format...)" and counted 'CUSTOMER_ID' as a customer."""
+    config = write_dataset(tmp_path)
+    _with_repeated_header(tmp_path / "data" / "transactions.csv", transactions_frame(), 2)
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert len(tables.transactions) == 24
+    warning = only_warning(report)
+    assert_located(warning, file="transactions.csv", column=None, rows=2)
+    assert warning.message == (
+        "dropped 2 repeated header rows (every field its column's name: files joined with a "
+        "header line each?)"
+    )
+
+
 # --- label -------------------------------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from features.contract import (
     TableSpec,
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
-from features.header_rows import HEADER_ROWS, header_row, skipped
+from features.header_rows import HEADER_ROWS, header_row, repeated_header, skipped
 from features.levels import likely_meant, similar_name, whole_word_part
 from features.sources.table import (
     _CSV_SUFFIXES,
@@ -205,6 +205,7 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
         where = _bad_json_line(path, table.decoding) if fmt == "json" else None
         table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
         return False
+    _drop_repeated_headers(table)
     for lookup, looked_up in zip(spec.lookups, header.looked_up, strict=True):
         table.raw = _joined(table, looked_up, lookup)
     if header.labels is not None:
@@ -220,6 +221,18 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
         table.error(None, 0, "the file has no rows")
         return False
     return True
+
+
+def _drop_repeated_headers(part: _Table) -> None:
+    """Rows that repeat the header line (`repeated_header`) left out, said in a warning:
+    read as a row, Ta Feng's four months joined with `cat` gave 'not a date in 3 rows,
+    e.g. 'TRANSACTION_DT' (set date_format...)' and a customer 'CUSTOMER_ID'."""
+    repeated = repeated_header(part.raw)
+    if repeated.any():
+        n = int(repeated.sum())
+        what = f"dropped {_counted(n, 'repeated header row')} (every field its column's name"
+        part.warning(None, n, f"{what}: files joined with a header line each?)")
+        part.raw = part.raw.loc[~repeated].reset_index(drop=True)
 
 
 def _cut_off(table: _Table, exc: BaseException) -> str | None:
