@@ -140,7 +140,8 @@ class LookupSpec(_Strict):
     category lives in its product table (dunnhumby's `product.csv`, by `PRODUCT_ID`).
     The joined columns are then mapped like the table's own."""
 
-    path: Path
+    path: Paths
+    """The lookup's file, or its files as a table's (`TableSpec.path`), rows stacked."""
     on: str
     """The key column, named alike in both files."""
     columns: list[str] = Field(min_length=1)
@@ -691,7 +692,7 @@ class DataSpec(_Strict):
         per key, as the file holds it at the extract, whatever the date of the row it
         joins (an attribute so carried is undated: `training/leaks.py`)."""
         return {
-            column: lookup.path.name
+            column: files_named(as_list(lookup.path)).name
             for spec in self.tables().values()
             for lookup in spec.lookups
             for column in lookup.columns

@@ -9,6 +9,7 @@ import yaml
 from features.contract import (
     ConfigError,
     CustomersSpec,
+    DataSpec,
     EventsSpec,
     RunConfig,
     TransactionsSpec,
@@ -330,3 +331,11 @@ def test_a_path_that_is_no_file_list_or_pattern_is_one_clear_config_error(tmp_pa
         f"{tmp_path / 'churn.yaml'}: data.transactions.path: expected a file, a list of "
         f"files or a glob pattern (path: [D11, D12] or path: 'D*'), got {path!r}"
     )
+
+
+def test_a_lookup_may_be_several_files_named_together():
+    """A product table exported in parts joins as one; the leak check names its files."""
+    lookup = {"path": ["products_1.csv", "products_2.csv"], "on": "sku", "columns": ["aisle"]}
+    spec = TransactionsSpec(path=Path("t.csv"), lookup=lookup)
+    data = DataSpec(transactions=spec)
+    assert data.looked_up_columns() == {"aisle": "products_1.csv, products_2.csv"}

@@ -1429,6 +1429,18 @@ def test_a_lookup_that_cannot_serve_is_an_error_naming_it(tmp_path, products, lo
     assert all(e.path.name == "transactions.csv" for e in report.errors)
 
 
+def test_a_lookup_of_several_files_joins_their_rows(tmp_path):
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
+    _files(tmp_path, {"products_1.csv": products.iloc[:2], "products_2.csv": products.iloc[2:]})
+    tables, report = _with_products(tmp_path, products, path="data/products_*.csv")
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert set(tables.transactions["category"].dropna()) == {"dairy", "bakery"}
+    (unmatched,) = [w for w in report.warnings if "not in products_1.csv, products_2.csv" in str(w)]
+    assert unmatched.rows == 1
+    _, report = _with_products(tmp_path, products, path=["data/products_1.csv", "data/p3.csv"])
+    assert only_error(report).message == "lookup p3.csv: file not found"
+
+
 def test_lookups_in_turn_reach_the_customer_through_the_orders(tmp_path):
     """Olist's order items name an order; the orders file names its customer per order,
     and the customers file the person (`customer_unique_id`): two lookups, the second

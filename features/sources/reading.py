@@ -450,11 +450,12 @@ def _unlabelled_when_blank(table: _Table, spec: CustomersSpec) -> None:
 def _lookup(
     table: _Table, config: RunConfig, lookup: LookupSpec, available: list[str], *, earlier: bool
 ) -> pd.DataFrame | None:
-    """The lookup file's key and columns, all as text, one row per key; None (with the
-    error said) when it cannot serve. A key no column of the table (nor of the `earlier`
-    lookups' columns, in `available`) is said with the likely one, as a column is:
-    Chinook's 'Genre_Id' for the GenreId a lookup before it joined."""
-    path = config.resolve(lookup.path)
+    """The lookup's key and columns from its files, all as text, one row per key; None
+    (with the error said) when it cannot serve. A key no column of the table (nor of the
+    `earlier` lookups' columns, in `available`) is said with the likely one, as a column
+    is: Chinook's 'Genre_Id' for the GenreId a lookup before it joined."""
+    files = config.files(lookup.path)
+    path = files_named(files)
     where = f"lookup {path.name}"
     if lookup.on not in available:
         joined = " or of the lookups before it" if earlier else ""
@@ -466,9 +467,34 @@ def _lookup(
     if clash:
         table.error(None, 0, f"{where}: {', '.join(clash)} also a column of {table.path.name}")
         return None
+    frames = [_lookup_file(table, file, lookup) for file in files]
+    if any(frame is None for frame in frames):
+        return None
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame.assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
+    # rows alike in the columns read are one: a category table of one row per
+    # subcategory names each category's code once per subcategory, always alike
+    frame = frame.drop_duplicates(ignore_index=True)
+    repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
+    if repeated.any():
+        example = frame.loc[repeated, lookup.on].iloc[0]
+        what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.on}, e.g. {example!r}"
+        differ = f"with other {', '.join(lookup.columns)}"
+        table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
+        return None
+    table.looked_up.update(dict.fromkeys(lookup.columns, path))
+    frame.attrs["file"] = path.name
+    return frame
+
+
+def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame | None:
+    """One file of a lookup: its key and columns, all as text; None (said) when it cannot
+    serve."""
+    where = f"lookup {path.name}"
     fmt = _format(path)
     if fmt is None or not path.is_file():
-        table.error(None, 0, f"{where}: {'file not found' if fmt else 'unsupported file type'}")
+        missing = "no file matches this pattern" if _unmatched(path) else "file not found"
+        table.error(None, 0, f"{where}: {missing if fmt else 'unsupported file type'}")
         return None
     if (misnamed := _misnamed(path)) is not None:
         table.warning(None, 0, f"{where}: {misnamed}")
@@ -506,19 +532,7 @@ def _lookup(
         named = ", ".join(c + _did_you_mean(c, list(map(str, header))) for c in missing)
         table.error(None, 0, f"{where}: no column {named}; available: {found}")
         return None
-    frame = frame[wanted].assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
-    # rows alike in the columns read are one: a category table of one row per
-    # subcategory names each category's code once per subcategory, always alike
-    frame = frame.drop_duplicates(ignore_index=True)
-    repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
-    if repeated.any():
-        example = frame.loc[repeated, lookup.on].iloc[0]
-        what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.on}, e.g. {example!r}"
-        differ = f"with other {', '.join(lookup.columns)}"
-        table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
-        return None
-    table.looked_up.update(dict.fromkeys(lookup.columns, path))
-    return frame
+    return frame[wanted]
 
 
 def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.DataFrame:
@@ -533,7 +547,7 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
         table.warning(
             None,
             n,
-            f"{_rows(n)} have a {lookup.on} not in {Path(lookup.path).name}: "
+            f"{_rows(n)} have a {lookup.on} not in {looked_up.attrs['file']}: "
             f"their {', '.join(lookup.columns)} are blank",
         )
     return table.raw.assign(**{c: joined[c].to_numpy() for c in lookup.columns})
