@@ -39,7 +39,7 @@ def duckdb_query(config_path: Path, cutoff: str) -> str:
 
     config = load_config(config_path)
     spec = config.data.transactions
-    path = config.resolve(spec.path)
+    files = [str(file) for file in config.files(spec.path)]  # a duckdb list of one or more
     c = spec.source_column
     order = f', "{c("order_id")}"' if "order_id" in spec.columns else ""
     windows = ",\n".join(
@@ -51,7 +51,7 @@ def duckdb_query(config_path: Path, cutoff: str) -> str:
         WITH t AS (
             SELECT "{c("customer_id")}" AS customer_id, CAST("{c("timestamp")}" AS DATE) AS d,
                    "{c("amount")}" AS amount{order}
-            FROM read_parquet('{path}')
+            FROM read_parquet({files!r})
             WHERE CAST("{c("timestamp")}" AS DATE) <= DATE '{cutoff}'
         )
         SELECT customer_id,
@@ -162,7 +162,7 @@ def main() -> None:
 
 
 def report(args, config: Path, cutoff: str, ours: dict, reference: dict, same: bool) -> None:
-    transactions = pq.ParquetFile(load_transactions_path(config)).metadata.num_rows
+    transactions = sum(pq.ParquetFile(f).metadata.num_rows for f in transactions_files(config))
     result = {
         "customers": args.customers,
         "transaction_lines": transactions,
@@ -190,11 +190,11 @@ def report(args, config: Path, cutoff: str, ours: dict, reference: dict, same: b
     print(f"wrote {RESULTS}")
 
 
-def load_transactions_path(config: Path) -> Path:
+def transactions_files(config: Path) -> list[Path]:
     from features.contract import load_config
 
     run = load_config(config)
-    return run.resolve(run.data.transactions.path)
+    return run.files(run.data.transactions.path)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import glob
 import os
 import re
 from collections.abc import Callable
@@ -21,6 +22,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -44,6 +46,45 @@ def names_column(entry: str, column: str) -> bool:
     """Whether a name or glob pattern names this column, case as the file's (a name is
     matched as written too: `Amount [USD]` is no character class)."""
     return column == entry or fnmatchcase(column, entry)
+
+
+def one_or_more_paths(value: Any) -> Any:
+    """A path, or a list of them, as given; else one ValueError saying what a path may be,
+    not pydantic's two alternatives (`path: []` read "Input is not a valid path for
+    <class 'pathlib.Path'>; List should have at least 1 item")."""
+    paths = value if isinstance(value, list) else [value]
+    if not paths or not all(isinstance(path, str | os.PathLike) for path in paths):
+        raise ValueError(
+            f"expected a file, a list of files or a glob pattern (path: [D11, D12] or "
+            f"path: 'D*'), got {value!r}"
+        )
+    return value
+
+
+Paths = Annotated[Path | list[Path], BeforeValidator(one_or_more_paths)]
+"""A file, or several read as one (`TableSpec.path`)."""
+
+
+def as_list(path: Paths) -> list[Path]:
+    """The paths as written: the one, or the list's."""
+    return path if isinstance(path, list) else [path]
+
+
+FILES_LISTED = 4
+"""Up to this many files are named one by one where a table's files are named together."""
+
+
+def files_named(files: list[Path]) -> Path:
+    """One path naming a table's files in messages and reports: the file itself, or its
+    files' names, in their folder if they share one ('tafeng/D11, D12, D01, D02';
+    'sales/2021-01.csv, ..., 2023-12.csv (36 files)'), for what concerns them all."""
+    if len(files) == 1:
+        return files[0]
+    names = [file.name for file in files]
+    if len(names) > FILES_LISTED:
+        names = [names[0], "...", f"{names[-1]} ({len(names)} files)"]
+    folder = files[0].parent if len({file.parent for file in files}) == 1 else Path()
+    return folder / ", ".join(names)
 
 
 class ConfigError(ValueError):
@@ -99,7 +140,8 @@ class LookupSpec(_Strict):
     category lives in its product table (dunnhumby's `product.csv`, by `PRODUCT_ID`).
     The joined columns are then mapped like the table's own."""
 
-    path: Path
+    path: Paths
+    """The lookup's file, or its files as a table's (`TableSpec.path`), rows stacked."""
     on: str
     """The key column, named alike in both files."""
     columns: list[str] = Field(min_length=1)
@@ -144,7 +186,10 @@ class TableSpec(_Strict):
     """Date columns whose dates after the extract (`data.as_of`) are scheduled, not yet
     happened: such rows are ignored with a warning, where elsewhere they are an error."""
 
-    path: Path
+    path: Paths
+    """The table's file, or its files read alike, their rows stacked in order before any
+    check: a list (Ta Feng ships a month per file: [D11, D12, D01, D02]) or a glob
+    pattern (`D*`, `sales_*.csv`: its matches sorted by name). Their columns must agree."""
     columns: dict[str, str] = Field(default_factory=dict)
     rows: RowFilter | list[RowFilter] | None = None
     """The rows to read: one filter on one column (`{column: status, values: [paid]}`),
@@ -647,7 +692,7 @@ class DataSpec(_Strict):
         per key, as the file holds it at the extract, whatever the date of the row it
         joins (an attribute so carried is undated: `training/leaks.py`)."""
         return {
-            column: lookup.path.name
+            column: files_named(as_list(lookup.path)).name
             for spec in self.tables().values()
             for lookup in spec.lookups
             for column in lookup.columns
@@ -836,6 +881,21 @@ class RunConfig(_Strict):
         """A table's path, relative ones from the config's folder ('tel/../bad/x.csv' is
         named 'bad/x.csv' in messages)."""
         return Path(os.path.normpath(path if path.is_absolute() else self.base_dir / path))
+
+    def files(self, path: Paths) -> list[Path]:
+        """A table's files in order: each path resolved, a glob pattern's matches sorted;
+        a pattern matching no file stays as written, for the read to say so."""
+        return [file for entry in as_list(path) for file in self._matches(entry)]
+
+    def _matches(self, entry: Path) -> list[Path]:
+        """The files a path names: itself, or a glob pattern's matches by name (a file
+        named with a bracket, `sales[1].csv`, is read as named when it is there)."""
+        path = self.resolve(entry)
+        if not is_pattern(str(entry)) or path.exists():
+            return [path]
+        base = "" if entry.is_absolute() else glob.escape(str(self.base_dir)) + os.sep
+        found = sorted(glob.glob(base + str(entry), recursive=True))
+        return [Path(os.path.normpath(file)) for file in found if os.path.isfile(file)] or [path]
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

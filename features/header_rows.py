@@ -6,13 +6,18 @@ workbook heads its 'E Comm' sheet with one, and read from its first row the shee
 columns were 'Unnamed: 0', 'Unnamed: 1', ... So the header of a workbook's sheet or of
 delimited text is the row, among its first `HEADER_ROWS`, that holds the most of the
 columns the table maps (the first of a tie: the first row, when no row holds more), and
-the rows above it are skipped, said in a warning (`skipped`).
+the rows above it are skipped, said in a warning (`skipped`). Below it, rows repeating
+it are no data either (`repeated_header`): files joined with `cat` keep each one's header.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
 HEADER_ROWS = 20
 """The rows a header is looked for in: a title and notes above it take a few."""
@@ -33,6 +38,25 @@ def header_row(rows: Iterable[Iterable[object]], wanted: Iterable[str]) -> int:
         return 0
     best = held.index(max(held))
     return best if held[best] >= min(2, len(names)) else 0
+
+
+def repeated_header(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows repeat the header: every field its column's name, as written (a reader
+    keeps a header's spaces as it keeps a row's). Ta Feng's four monthly files joined
+    with `cat` held their header line three times among the rows, which `header_row`
+    never looks at: below the first row, a header is data."""
+    rows = np.arange(len(frame)) if len(frame.columns) else np.arange(0)
+    for name, values in frame.items():
+        if is_numeric_dtype(values) or is_datetime64_any_dtype(values):
+            rows = rows[:0]  # no row of this column holds its name
+        else:
+            same = values.iloc[rows] == str(name)
+            rows = rows[same.to_numpy(dtype=bool, na_value=False)]
+        if not len(rows):
+            break
+    repeated = np.zeros(len(frame), dtype=bool)
+    repeated[rows] = True
+    return repeated
 
 
 def skipped(row: int, *, unit: str, where: str = "") -> str | None:

@@ -23,7 +23,7 @@ import pandas as pd
 import mlflow
 from churn.model import ChurnModel
 from churn.trained_rows import TrainedRows
-from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec
+from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec, files_named
 from features.labels import label_churn
 from features.levels import texts
 from features.registry import FeatureSpec, plain_number
@@ -474,7 +474,7 @@ def require_model_columns(features: pd.DataFrame, champion: Champion, config: Ru
     for name in attributes:
         table = next((t for t, names in carried.items() if name in names), "customers")
         spec = config.data.tables().get(table)
-        where = str(config.resolve(spec.path)) if spec is not None else f"no {table} table"
+        where = str(files_named(config.files(spec.path))) if spec else f"no {table} table"
         by_file.setdefault(where, []).append(_unread(name, spec, table))
     said = "; ".join(f"{where}: {', '.join(names)}" for where, names in by_file.items())
     them = "it" if len(attributes) == 1 else "them"

@@ -27,6 +27,7 @@ from features.contract import (
     InteractionsSpec,
     TableSpec,
     TransactionsSpec,
+    as_list,
     quantity_column,
 )
 from features.returns import match_lines
@@ -108,10 +109,11 @@ class Unknown:
     @property
     def missing_text(self) -> frozenset[str]:
         """Text the table's file reader takes for blank ('NA', 'NULL' in a CSV; none in
-        Parquet or JSON), less the table's `not_missing`."""
+        Parquet or JSON), less the table's `not_missing`; of several files, the first's
+        (a table's files are of one format)."""
         if self.spec is None:
             return frozenset()
-        return _missing_text(self.spec.path, tuple(self.spec.not_missing))
+        return _missing_text(as_list(self.spec.path)[0], tuple(self.spec.not_missing))
 
     def known(self, value: Any, column: str) -> Any:
         """The posted value of a file column (an attribute's name, else the table's

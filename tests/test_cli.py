@@ -67,6 +67,23 @@ def test_validate_bad_data_exits_2_naming_file_column_and_rows(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_validate_reads_a_table_split_over_monthly_files_and_names_a_bad_ones(tmp_path):
+    """Ta Feng's four monthly files as one table: `path: [D11, D12, D01, D02]` read "Input
+    is not a valid path for <class 'pathlib.Path'>"."""
+    lines = transactions_frame()
+    (tmp_path / "data").mkdir()
+    lines.iloc[:4].to_csv(tmp_path / "data" / "D11", index=False)
+    lines.iloc[4:].to_csv(tmp_path / "data" / "D12", index=False)
+    config = write_dataset(tmp_path, specs={"transactions": {"path": ["data/D11", "data/D12"]}})
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "D11, D12" in result.output and "data OK" in result.output
+    lines.iloc[4:].assign(timestamp="2024-13-45").to_csv(tmp_path / "data" / "D12", index=False)
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "│ D12 " in result.output and "not a date in 4 rows" in result.output
+
+
 def _validate_labelled(tmp_path, customers, label: str):
     """`churn validate` of the factory's data set whose customers carry a label `label`."""
     specs = {"customers": {"label": {"column": label, "positive": "Yes"}}}

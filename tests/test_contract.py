@@ -9,8 +9,11 @@ import yaml
 from features.contract import (
     ConfigError,
     CustomersSpec,
+    DataSpec,
     EventsSpec,
+    RunConfig,
     TransactionsSpec,
+    files_named,
     load_config,
 )
 
@@ -271,3 +274,68 @@ def test_zeros_record_no_use_only_in_an_untyped_log_of_two_measures_or_more():
     assert spec(quantities={"video": "videos", "wiki": "wikis"}).zeros_record_no_use()
     typed = {"quantity": "minutes", "type": "kind"}
     assert not spec(columns=typed, quantities={"mb": "MB"}).zeros_record_no_use()
+
+
+def _split(tmp_path: Path, path: object) -> RunConfig:
+    """A config whose transactions are `path`: one file, a list, or a glob pattern."""
+    text = yaml.safe_dump({"name": "t", "data": {"transactions": {"path": path}}})
+    return load_config(_write(tmp_path, text))
+
+
+def test_a_tables_files_are_a_list_in_its_order_or_a_patterns_matches_sorted(tmp_path):
+    """Ta Feng ships a month per file, D11, D12, D01, D02: listed, they read in that
+    order; matched by `D*`, sorted by name."""
+    for name in ("D11", "D12", "D01", "D02", "notes.txt"):
+        (tmp_path / name).write_text("x\n")
+    (tmp_path / "Dold").mkdir()  # a folder the pattern matches is no file
+    listed = _split(tmp_path, ["D11", "D12", "D01", "D02"])
+    files = listed.files(listed.data.transactions.path)
+    assert [file.name for file in files] == ["D11", "D12", "D01", "D02"]
+    assert all(file.parent == tmp_path.resolve() for file in files)
+    matched = _split(tmp_path, "D*")
+    assert [file.name for file in matched.files(matched.data.transactions.path)] == [
+        "D01",
+        "D02",
+        "D11",
+        "D12",
+    ]
+    one = _split(tmp_path, "D11")
+    assert one.files(one.data.transactions.path) == [tmp_path.resolve() / "D11"]
+
+
+def test_a_pattern_matching_no_file_stays_as_written_and_a_bracketed_name_is_a_file(tmp_path):
+    none = _split(tmp_path, "sales_*.csv")
+    assert none.files(none.data.transactions.path) == [tmp_path.resolve() / "sales_*.csv"]
+    (tmp_path / "sales[1].csv").write_text("x\n")
+    named = _split(tmp_path, "sales[1].csv")
+    assert named.files(named.data.transactions.path) == [tmp_path.resolve() / "sales[1].csv"]
+
+
+def test_a_tables_files_are_named_together_in_their_folder():
+    folder = Path("/data/tafeng")
+    assert files_named([folder / "D11"]) == folder / "D11"
+    named = files_named([folder / name for name in ("D11", "D12", "D01", "D02")])
+    assert named == folder / "D11, D12, D01, D02"
+    months = [folder / f"2023-{m:02}.csv" for m in range(1, 13)]
+    assert files_named(months).name == "2023-01.csv, ..., 2023-12.csv (12 files)"
+    assert files_named([Path("/a/x.csv"), Path("/b/y.csv")]) == Path("x.csv, y.csv")
+
+
+@pytest.mark.parametrize("path", [[], {"file": "D11"}, 2001])
+def test_a_path_that_is_no_file_list_or_pattern_is_one_clear_config_error(tmp_path, path):
+    """`path: []` said "Input is not a valid path for <class 'pathlib.Path'>; List should
+    have at least 1 item", pydantic's two alternatives at once."""
+    with pytest.raises(ConfigError) as raised:
+        _split(tmp_path, path)
+    assert str(raised.value) == (
+        f"{tmp_path / 'churn.yaml'}: data.transactions.path: expected a file, a list of "
+        f"files or a glob pattern (path: [D11, D12] or path: 'D*'), got {path!r}"
+    )
+
+
+def test_a_lookup_may_be_several_files_named_together():
+    """A product table exported in parts joins as one; the leak check names its files."""
+    lookup = {"path": ["products_1.csv", "products_2.csv"], "on": "sku", "columns": ["aisle"]}
+    spec = TransactionsSpec(path=Path("t.csv"), lookup=lookup)
+    data = DataSpec(transactions=spec)
+    assert data.looked_up_columns() == {"aisle": "products_1.csv, products_2.csv"}

@@ -31,7 +31,14 @@ from features.contract import (
 )
 from features.labels import label_churn
 from features.report import _label_line, _missing, render_report
-from features.sources import DataError, Issue, ValidationReport, load_tables, validate
+from features.sources import (
+    DataError,
+    Issue,
+    TableSummary,
+    ValidationReport,
+    load_tables,
+    validate,
+)
 from features.sources.activity import _sharing_customer_and_time, _time_order
 from features.sources.copies import Copies
 from features.sources.dates import _guessed_dates
@@ -1422,6 +1429,18 @@ def test_a_lookup_that_cannot_serve_is_an_error_naming_it(tmp_path, products, lo
     assert all(e.path.name == "transactions.csv" for e in report.errors)
 
 
+def test_a_lookup_of_several_files_joins_their_rows(tmp_path):
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
+    _files(tmp_path, {"products_1.csv": products.iloc[:2], "products_2.csv": products.iloc[2:]})
+    tables, report = _with_products(tmp_path, products, path="data/products_*.csv")
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert set(tables.transactions["category"].dropna()) == {"dairy", "bakery"}
+    (unmatched,) = [w for w in report.warnings if "not in products_1.csv, products_2.csv" in str(w)]
+    assert unmatched.rows == 1
+    _, report = _with_products(tmp_path, products, path=["data/products_1.csv", "data/p3.csv"])
+    assert only_error(report).message == "lookup p3.csv: file not found"
+
+
 def test_lookups_in_turn_reach_the_customer_through_the_orders(tmp_path):
     """Olist's order items name an order; the orders file names its customer per order,
     and the customers file the person (`customer_unique_id`): two lookups, the second
@@ -1792,6 +1811,175 @@ def test_an_encoding_is_for_text_files_only_and_must_be_known(tmp_path):
     config = write_dataset(tmp_path, specs={"customers": {"encoding": "latin-9x"}})
     with pytest.raises(ConfigError, match=r"unknown encoding 'latin-9x'; e\.g\. utf-8, cp1252"):
         load_config(config)
+
+
+# --- a table of several files -----------------------------------------------------------
+
+
+def _files(tmp_path: Path, frames: dict[str, pd.DataFrame]) -> list[str]:
+    """Each frame as its own CSV under data/ (a month per file); their config paths."""
+    for name, frame in frames.items():
+        write_table(frame, tmp_path / "data" / name)
+    return [f"data/{name}" for name in frames]
+
+
+def _halves() -> dict[str, pd.DataFrame]:
+    """The factory's transactions as two files of four lines each."""
+    lines = transactions_frame()
+    return {"t1.csv": lines.iloc[:4], "t2.csv": lines.iloc[4:]}
+
+
+def _summary(report: ValidationReport, name: str) -> TableSummary:
+    return next(summary for summary in report.tables if summary.name == name)
+
+
+def test_a_table_of_several_files_reads_as_their_rows_one_after_another(tmp_path):
+    """Ta Feng ships a month per file; `path: [D11, D12, D01, D02]` read 'Input is not a
+    valid path for <class 'pathlib.Path'>'."""
+    whole = load(tmp_path).transactions
+    paths = _files(tmp_path, _halves())
+    tables, report = check(tmp_path, specs={"transactions": {"path": paths}})
+    assert report.issues == [] and tables is not None, [str(i) for i in report.issues]
+    pdt.assert_frame_equal(tables.transactions, whole)
+    summary = _summary(report, "transactions")
+    assert summary.path.name == "t1.csv, t2.csv" and summary.rows == 8
+
+
+def test_a_glob_pattern_reads_the_files_it_matches(tmp_path):
+    """`path: "D*"` said 'file not found'."""
+    whole = load(tmp_path).transactions
+    first, second = _halves().values()
+    _files(tmp_path, {"months/2024-02.csv": second, "months/2024-01.csv": first})
+    tables, report = check(tmp_path, specs={"transactions": {"path": "data/months/*.csv"}})
+    assert report.issues == [] and tables is not None, [str(i) for i in report.issues]
+    pdt.assert_frame_equal(tables.transactions, whole)
+    assert _summary(report, "transactions").path.name == "2024-01.csv, 2024-02.csv"
+
+
+def test_a_glob_pattern_matching_no_file_is_an_error_naming_the_pattern(tmp_path):
+    _, report = check(tmp_path, specs={"transactions": {"path": "data/months/*.csv"}})
+    error = only_error(report)
+    assert str(error) == f"{tmp_path / 'data' / 'months' / '*.csv'}: no file matches this pattern"
+
+
+def test_each_file_missing_from_a_list_is_named(tmp_path):
+    paths = _files(tmp_path, {"t1.csv": transactions_frame()})
+    specs = {"transactions": {"path": [*paths, "data/t3.csv", "data/t4.csv"]}}
+    _, report = check(tmp_path, specs=specs)
+    assert [(e.path.name, e.message) for e in report.errors] == [
+        ("t3.csv", "file not found"),
+        ("t4.csv", "file not found"),
+    ]
+
+
+def test_files_whose_columns_differ_from_the_firsts_are_an_error_naming_both(tmp_path):
+    halves = _halves()
+    halves["t2.csv"] = halves["t2.csv"].rename(columns={"amount": "dollars"})
+    _, report = check(tmp_path, specs={"transactions": {"path": _files(tmp_path, halves)}})
+    error = only_error(report)
+    assert error.path.name == "t2.csv" and error.message == (
+        "columns differ from t1.csv's (no amount; dollars not in t1.csv): a table's files "
+        "share their columns"
+    )
+
+
+def test_files_of_different_formats_are_an_error_naming_both(tmp_path):
+    first, second = _halves().values()
+    write_table(second, tmp_path / "data" / "t2.parquet")
+    paths = [*_files(tmp_path, {"t1.csv": first}), "data/t2.parquet"]
+    _, report = check(tmp_path, specs={"transactions": {"path": paths}})
+    error = only_error(report)
+    assert error.path.name == "t2.parquet" and error.message == (
+        "this is Parquet, t1.csv delimited text: a table's files are of one format"
+    )
+
+
+def test_a_bad_value_is_named_by_the_file_it_is_in(tmp_path):
+    """'D12: not a date in 3 rows' says where to look among four monthly files; rows a
+    filter leaves out of the first file shift none of the second's onto it."""
+    halves = _halves()
+    halves["t1.csv"] = halves["t1.csv"].assign(
+        amount=["abc", 35.5, 60.0, 12.0],
+        timestamp=["2025-03-01", *halves["t1.csv"]["timestamp"][1:]],
+    )
+    halves["t2.csv"] = halves["t2.csv"].assign(
+        timestamp=["2024-01-02", "2024-06-30", "2024-04-11", "yesterday"],
+        amount=[80.0, "n.a.", 12.0, "x"],
+    )
+    spec = {"path": _files(tmp_path, halves), "rows": {"column": "category", "not_values": ["ink"]}}
+    _, report = check(tmp_path, specs={"transactions": spec})
+    assert sorted((e.path.name, e.column, e.rows, e.message) for e in report.errors) == [
+        ("t1.csv", "amount", 1, "not a number in 1 row, e.g. 'abc'"),
+        (
+            "t1.csv",
+            "timestamp",
+            1,
+            "dates after 2024-12-31 (data.as_of) in 1 row, e.g. '2025-03-01' read as 2025-03-01",
+        ),
+        ("t2.csv", "amount", 2, "not a number in 2 rows, e.g. 'n.a.'"),
+        (
+            "t2.csv",
+            "timestamp",
+            1,
+            "not a date in 1 row, e.g. 'yesterday' (set date_format, e.g. '%d/%m/%Y' for "
+            "28/02/2014)",
+        ),
+    ]
+
+
+def test_monthly_files_without_a_header_read_with_one_separator_and_column_names(tmp_path):
+    """Ta Feng's D11, D12, D01 and D02 are ';'-separated without a header line; a date
+    format guessed is the table's, said once for its files."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "D11").write_text("15/01/2024;1;30\n20/01/2024;2;46\n")
+    (tmp_path / "data" / "D12").write_text("15/02/2024;1;12\n28/02/2024;3;5\n")
+    spec = {
+        "path": ["data/D11", "data/D12"],
+        "separator": ";",
+        "column_names": ["dt", "cust", "sales"],
+        "columns": {"customer_id": "cust", "timestamp": "dt", "amount": "sales"},
+    }
+    tables, report = check(tmp_path, specs={"transactions": spec})
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert sorted(tables.transactions["amount"]) == [5.0, 12.0, 30.0, 46.0]
+    (read,) = [w for w in report.warnings if w.column == "dt"]
+    assert read.path.name == "D11, D12" and read.rows == 4
+    assert read.message.startswith("dates not in ISO 8601 (read as %d/%m/%Y")
+
+
+# --- header lines repeated among the rows ------------------------------------------------
+
+
+def _with_repeated_header(path: Path, frame: pd.DataFrame, times: int) -> None:
+    """The frame as CSV whose header line repeats `times` among its rows, as files joined
+    with `cat` leave it."""
+    text = frame.to_csv(index=False)
+    header, rows = text.split("\n", 1)
+    path.write_text(header + "\n" + rows + (header + "\n" + rows) * times)
+
+
+def test_header_lines_repeated_among_the_rows_are_dropped_with_one_warning(tmp_path):
+    """Ta Feng's months joined with `cat` said "not a date in 3 rows, e.g.
+    'TRANSACTION_DT' (set date_format...)" and counted 'CUSTOMER_ID' as a customer."""
+    config = write_dataset(tmp_path)
+    _with_repeated_header(tmp_path / "data" / "transactions.csv", transactions_frame(), 2)
+    tables, report = validate(load_config(config))
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert len(tables.transactions) == 24
+    warning = only_warning(report)
+    assert_located(warning, file="transactions.csv", column=None, rows=2)
+    assert warning.message == (
+        "dropped 2 repeated header rows (every field its column's name: files joined with a "
+        "header line each?)"
+    )
+
+
+def test_a_repeated_header_in_one_of_a_tables_files_is_named_by_that_file(tmp_path):
+    paths = _files(tmp_path, _halves())
+    _with_repeated_header(tmp_path / "data" / "t2.csv", _halves()["t2.csv"], 1)
+    tables, report = check(tmp_path, specs={"transactions": {"path": paths}})
+    assert tables is not None and len(tables.transactions) == 12
+    assert_located(only_warning(report), file="t2.csv", column=None, rows=1)
 
 
 # --- label -------------------------------------------------------------------------------
@@ -3626,20 +3814,25 @@ def test_attributes_listed_by_name_are_read_but_an_identifier_among_them_is_said
     assert tables is not None and report.warnings == []
 
 
-def test_attributes_all_leaves_out_what_another_table_of_the_same_file_maps(tmp_path):
+@pytest.mark.parametrize("split", [False, True], ids=["one file", "two files"])
+def test_attributes_all_leaves_out_what_another_table_of_the_same_file_maps(tmp_path, split):
     """The Club Data Set is one file: its customers, and its cancellations by END_DATE
     (rows kept by MEMBERSHIP_STATUS). `attributes: all` made END_DATE a numeric
-    attribute too, the label's own date, which train then caught as a leak."""
+    attribute too, the label's own date, which train then caught as a leak. Two tables
+    of the same files alike."""
     members = customers_frame().assign(
         END_DATE=[None, None, "2024-09-30", None],
         MEMBERSHIP_STATUS=["INFORCE", "INFORCE", "CANCELLED", "INFORCE"],
     )
+    path: str | list[str] = "data/customers.csv"
+    if split:
+        path = _files(tmp_path, {"m1.csv": members.iloc[:2], "m2.csv": members.iloc[2:]})
     cancellations = {
-        "path": "data/customers.csv",
+        "path": path,
         "columns": {"timestamp": "END_DATE"},
         "rows": {"column": "MEMBERSHIP_STATUS", "values": ["CANCELLED"]},
     }
-    specs = {"customers": {"attributes": "all"}, "cancellations": cancellations}
+    specs = {"customers": {"attributes": "all", "path": path}, "cancellations": cancellations}
     tables = load(tmp_path, customers=members, specs=specs)
     assert tables.attributes == {"region": "categorical", "seats": "numeric"}
     assert list(tables.cancellations["customer_id"]) == [3]

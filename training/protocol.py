@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from features.contract import ChurnSpec, RunConfig
+from features.contract import ChurnSpec, RunConfig, files_named
 from features.holes import longest_hole
 from features.labels import label_churn, observed_end
 from features.monetary import year_spend
@@ -101,7 +101,11 @@ def _require_customers(tables: Tables, config: RunConfig) -> None:
     )
     if not few:
         return
-    files = ", ".join(dict.fromkeys(spec.path.name for spec in config.data.tables().values()))
+    files = ", ".join(
+        dict.fromkeys(
+            files_named(config.files(spec.path)).name for spec in config.data.tables().values()
+        )
+    )
     of_whom = "" if churned is None else f", {churned:,} of whom cancelled"
     raise PlanError(
         f"{files}: {customers:,} customers{of_whom}: too few to learn churn from, whatever "

@@ -344,11 +344,12 @@ def _with_log_times(specs: dict[str, TableSpec], config: RunConfig) -> dict[str,
 
 
 def _same_rows(one: TableSpec, other: TableSpec, config: RunConfig) -> bool:
-    """Whether two tables read the same rows: one file, and in a workbook one sheet (a
-    workbook's customers sheet is no log of its purchases sheet)."""
-    path = config.resolve(one.path)
-    if config.resolve(other.path) != path:
+    """Whether two tables read the same rows: the same files, and in a workbook one sheet
+    (a workbook's customers sheet is no log of its purchases sheet)."""
+    files = config.files(one.path)
+    if config.files(other.path) != files:
         return False
+    path = files[0]
     if _format(path) != "excel" or not path.is_file():
         return True
     try:

@@ -6,6 +6,7 @@ numbers with currency signs, thousands separators or a decimal comma.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import warnings
 
@@ -215,10 +216,7 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             table.flag("warning", column, read, what, text, reading=True)
         failed = parsed.isna() & text.notna()
     if fixed and failed.any() and (hint := _reading_hint(text, text[failed])) is not None:
-        n = int(failed.sum())
-        table.error(
-            column, n, f"not a date in {fixed} in {_rows(n)}, e.g. {_example(text[failed])}: {hint}"
-        )
+        table.flag("error", column, failed, f"not a date in {fixed}", text, advice=f": {hint}")
     elif fixed and failed.any():
         what = f"not a date in {fixed}"
         short = fixed.replace("%Y", "%y")
@@ -229,13 +227,8 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
             what += f" (two-digit years? date_format '{short}' reads them)"
         table.flag("error", column, failed, what, text)
     elif failed.any():
-        n = int(failed.sum())
-        table.error(
-            column,
-            n,
-            f"not a date in {_rows(n)}, e.g. {_example(text[failed])} (set date_format, "
-            "e.g. '%d/%m/%Y' for 28/02/2014)",
-        )
+        advice = " (set date_format, e.g. '%d/%m/%Y' for 28/02/2014)"
+        table.flag("error", column, failed, "not a date", text, advice=advice)
     return parsed.dt.tz_localize(None)
 
 
@@ -308,7 +301,8 @@ def _in_range(table: _Table, column: str, values: pd.Series, reference: _Referen
         elif column == "signup_date" and source == AS_OF_SOURCE:
             _signed_up_after(table, late, f"{day} ({source}), e.g. {example}")
         else:
-            table.error(column, n, f"dates after {day} ({source}) in {_rows(n)}, e.g. {example}")
+            said = functools.partial(_as_read, table, column, values)
+            table.flag("error", column, late, f"dates after {day} ({source})", said)
     return values
 
 

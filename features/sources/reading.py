@@ -9,7 +9,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -29,9 +29,11 @@ from features.contract import (
     RowFilter,
     RunConfig,
     TableSpec,
+    files_named,
+    is_pattern,
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
-from features.header_rows import HEADER_ROWS, header_row, skipped
+from features.header_rows import HEADER_ROWS, header_row, repeated_header, skipped
 from features.levels import likely_meant, similar_name, whole_word_part
 from features.sources.table import (
     _CSV_SUFFIXES,
@@ -62,28 +64,15 @@ def _read(
     *,
     label_optional: bool = False,
 ) -> _Table | None:
-    """Open one file and read only the columns the config names; None when that fails.
-    Each step says its own errors on the table and returns None to stop the read."""
-    path = config.resolve(spec.path)
-    table = _Table(name, path, spec, _source_columns(spec), report)
-    fmt = _format(path)
-    if fmt is None:
-        what = (
-            "its first bytes are no text; use delimited text (any name), .parquet (.pq), "
-            "JSON lines (.json, .jsonl, .ndjson, or .gz of them) or a workbook (.xlsx, .xls, .ods)"
-        )
-        table.error(None, 0, f"unsupported file type: {what}")
+    """Open the table's files and read only the columns the config names; None when that
+    fails. Each step says its own errors on the table and returns None to stop the read."""
+    files = config.files(spec.path)
+    table = _Table(name, files_named(files), spec, _source_columns(spec), report)
+    table.files = tuple(files)
+    opened = [_opened(table, path) for path in files]
+    if not _alike(opened):
         return None
-    if not path.is_file():
-        table.error(None, 0, "file not found")
-        return None
-    if (misnamed := _misnamed(path)) is not None:
-        table.warning(None, 0, misnamed)
-    decoding = _text_decoding(table, path, spec.encoding, fmt)
-    if decoding is None:
-        return None
-    table.decoding = decoding
-    header = _header(table, fmt, config)
+    header = _header(table, opened[0].columns, config)
     if header is None:
         return None
     if isinstance(spec, CustomersSpec):
@@ -93,7 +82,7 @@ def _read(
         spec = table.spec = customers
         table.sources = _source_columns(spec)
     supplied = _supplied_columns(table, config, header.columns)
-    if not _read_rows(table, fmt, header, supplied):
+    if not _read_rows(table, opened, header, supplied):
         return None
     _supply(table, supplied)
     if not all(_kept_rows(table, key, rows) for key, rows in _row_filter_keys(spec).items()):
@@ -103,6 +92,78 @@ def _read(
     if label_optional and isinstance(spec, CustomersSpec) and spec.label is not None:
         _unlabelled_when_blank(table, spec)
     return table
+
+
+@dataclass(frozen=True)
+class _File:
+    """One of a table's files, opened: a table of its own as read (its separator, lines
+    above the header, sheets, encoding), whose rows are then stacked with the others'."""
+
+    table: _Table
+    fmt: _Format
+    columns: list[str]
+
+
+def _opened(table: _Table, path: Path) -> _File | None:
+    """One file of the table, checked and its columns read; None (said) when it cannot be."""
+    part = replace(table, path=path)
+    fmt = _format(path)
+    if fmt is None:
+        what = (
+            "its first bytes are no text; use delimited text (any name), .parquet (.pq), "
+            "JSON lines (.json, .jsonl, .ndjson, or .gz of them) or a workbook (.xlsx, .xls, .ods)"
+        )
+        part.error(None, 0, f"unsupported file type: {what}")
+        return None
+    if not path.is_file():
+        part.error(
+            None, 0, "no file matches this pattern" if _unmatched(path) else "file not found"
+        )
+        return None
+    if (misnamed := _misnamed(path)) is not None:
+        part.warning(None, 0, misnamed)
+    decoding = _text_decoding(part, path, table.spec.encoding, fmt)
+    if decoding is None:
+        return None
+    part.decoding = decoding
+    columns = _columns_in(part, fmt)
+    return None if columns is None else _File(part, fmt, columns)
+
+
+def _unmatched(path: Path) -> bool:
+    """Whether a path not found is a glob pattern (`RunConfig.files` keeps one matching
+    no file as written)."""
+    return is_pattern(str(path)) and not path.exists()
+
+
+def _alike(opened: list[_File | None]) -> bool:
+    """Whether every file opened, all of the first's format and columns; else False, each
+    file that differs said naming the first and the columns (a month exported with
+    another layout would read as blanks, or not at all)."""
+    if None in opened:
+        return False
+    first, alike = opened[0], True
+    for other in opened[1:]:
+        what = _unlike(first, other)
+        if what is not None:
+            other.table.error(None, 0, what)
+            alike = False
+    return alike
+
+
+def _unlike(first: _File, other: _File) -> str | None:
+    """How a file's format or columns differ from the table's first file's, or None."""
+    name = first.table.path.name
+    if other.fmt != first.fmt:
+        theirs, ours = (_FORMAT_NAMES.get(f, "delimited text") for f in (other.fmt, first.fmt))
+        return f"this is {theirs}, {name} {ours}: a table's files are of one format"
+    lacks = [c for c in first.columns if c not in other.columns]
+    more = [c for c in other.columns if c not in first.columns]
+    if not lacks and not more:
+        return None
+    said = [f"no {', '.join(lacks)}"] if lacks else []
+    said += [f"{', '.join(more)} not in {name}"] if more else []
+    return f"columns differ from {name}'s ({'; '.join(said)}): a table's files share their columns"
 
 
 @dataclass(frozen=True)
@@ -116,11 +177,9 @@ class _Header:
     labels: pd.Series | None
 
 
-def _header(table: _Table, fmt: str, config: RunConfig) -> _Header | None:
+def _header(table: _Table, available: list[str], config: RunConfig) -> _Header | None:
+    """The table's columns (its files' `available` ones), with its lookups and labels."""
     spec = table.spec
-    available = _columns_in(table, fmt)
-    if available is None:
-        return None
     looked_up = []
     for lookup in spec.lookups:  # a later one may key on what an earlier one joined
         found = _lookup(table, config, lookup, available, earlier=bool(looked_up))
@@ -174,18 +233,18 @@ def _read_by_other_tables(table: _Table, config: RunConfig) -> set[str]:
     """The columns other tables read from this table's file: the Club Data Set's one file
     is its customers and, by END_DATE, its cancellations; `attributes: all` made END_DATE
     a numeric attribute too, the label's own date (the train's leak check caught it)."""
-    path = table.path.resolve()
+    files = {file.resolve() for file in table.files}
     return {
         column
         for name, spec in config.data.tables().items()
-        if name != table.name and config.resolve(spec.path).resolve() == path
+        if name != table.name and {file.resolve() for file in config.files(spec.path)} == files
         for column in _source_columns(spec).values()
     }
 
 
-def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> bool:
-    """The file's own columns into `table.raw`, then the lookup's and the label file's."""
-    spec, path = table.spec, table.path
+def _read_rows(table: _Table, files: list[_File], header: _Header, supplied: set[str]) -> bool:
+    """The files' own columns into `table.raw`, then the lookup's and the label file's."""
+    spec = table.spec
     read = {c: s for c, s in table.sources.items() if c not in supplied}
     if not _has_columns(table, read, header.columns):
         return False
@@ -195,31 +254,57 @@ def _read_rows(table: _Table, fmt: str, header: _Header, supplied: set[str]) -> 
     for k, lookup in enumerate(spec.lookups):
         if lookup.on not in joined:  # else an earlier lookup joins the key
             own[f"lookup.on.{k}"] = lookup.on
-    try:
-        table.raw = _read_columns(table, fmt, own, spec.not_missing)
-        _warn_na_codes(table, fmt, own)
-    except _READ_ERRORS as exc:
-        if fmt == "csv" and (cut := _cut_off(table, exc)) is not None:
-            table.error(None, 0, cut)
-            return False
-        where = _bad_json_line(path, table.decoding) if fmt == "json" else None
-        table.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
+    frames = [
+        _rows_of(replace(file.table, spec=spec, sources=table.sources), file.fmt, own)
+        for file in files
+    ]
+    if any(frame is None for frame in frames):
         return False
+    table.stack(frames)
     for lookup, looked_up in zip(spec.lookups, header.looked_up, strict=True):
         table.raw = _joined(table, looked_up, lookup)
     if header.labels is not None:
         labels = header.labels
         if len(labels) != len(table.raw):
             what = f"{_counted(len(labels), 'label')} in {labels.attrs['file']}"
-            rows = f"{_rows(len(table.raw))} in {path.name}"
+            rows = f"{_rows(len(table.raw))} in {table.path.name}"
             why = _label_header(labels, len(table.raw)) or "it holds one per row, in their order"
             table.error("label", 0, f"{what} for {rows}: {why}")
             return False
         table.raw[labels.name] = labels.to_numpy()
     if table.raw.empty:
-        table.error(None, 0, "the file has no rows")
+        table.error(None, 0, "the file has no rows" if len(files) == 1 else "no file has rows")
         return False
     return True
+
+
+def _rows_of(part: _Table, fmt: _Format, own: dict[str, str]) -> pd.DataFrame | None:
+    """One file's own columns, without the header lines repeated among its rows; None
+    (said) when it cannot be read."""
+    try:
+        part.raw = _read_columns(part, fmt, own, part.spec.not_missing)
+        _warn_na_codes(part, fmt, own)
+    except _READ_ERRORS as exc:
+        if fmt == "csv" and (cut := _cut_off(part, exc)) is not None:
+            part.error(None, 0, cut)
+            return None
+        where = _bad_json_line(part.path, part.decoding) if fmt == "json" else None
+        part.error(None, 0, f"cannot read the file: {where or _first_line(exc)}")
+        return None
+    _drop_repeated_headers(part)
+    return part.raw
+
+
+def _drop_repeated_headers(part: _Table) -> None:
+    """Rows that repeat the header line (`repeated_header`) left out, said in a warning:
+    read as a row, Ta Feng's four months joined with `cat` gave 'not a date in 3 rows,
+    e.g. 'TRANSACTION_DT' (set date_format...)' and a customer 'CUSTOMER_ID'."""
+    repeated = repeated_header(part.raw)
+    if repeated.any():
+        n = int(repeated.sum())
+        what = f"dropped {_counted(n, 'repeated header row')} (every field its column's name"
+        part.warning(None, n, f"{what}: files joined with a header line each?)")
+        part.raw = part.raw.loc[~repeated].reset_index(drop=True)
 
 
 def _cut_off(table: _Table, exc: BaseException) -> str | None:
@@ -290,7 +375,7 @@ def _kept_rows(table: _Table, key: str, rows: RowFilter) -> bool:
         table.error(key, 0, f"{what}: {wanted} ({field}){meant}")
         return False
     _warn_unseen_row_values(table, key, rows.named)
-    table.raw = table.raw.loc[kept].reset_index(drop=True)
+    table.keep(kept)
     return True
 
 
@@ -365,11 +450,12 @@ def _unlabelled_when_blank(table: _Table, spec: CustomersSpec) -> None:
 def _lookup(
     table: _Table, config: RunConfig, lookup: LookupSpec, available: list[str], *, earlier: bool
 ) -> pd.DataFrame | None:
-    """The lookup file's key and columns, all as text, one row per key; None (with the
-    error said) when it cannot serve. A key no column of the table (nor of the `earlier`
-    lookups' columns, in `available`) is said with the likely one, as a column is:
-    Chinook's 'Genre_Id' for the GenreId a lookup before it joined."""
-    path = config.resolve(lookup.path)
+    """The lookup's key and columns from its files, all as text, one row per key; None
+    (with the error said) when it cannot serve. A key no column of the table (nor of the
+    `earlier` lookups' columns, in `available`) is said with the likely one, as a column
+    is: Chinook's 'Genre_Id' for the GenreId a lookup before it joined."""
+    files = config.files(lookup.path)
+    path = files_named(files)
     where = f"lookup {path.name}"
     if lookup.on not in available:
         joined = " or of the lookups before it" if earlier else ""
@@ -381,9 +467,34 @@ def _lookup(
     if clash:
         table.error(None, 0, f"{where}: {', '.join(clash)} also a column of {table.path.name}")
         return None
+    frames = [_lookup_file(table, file, lookup) for file in files]
+    if any(frame is None for frame in frames):
+        return None
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame.assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
+    # rows alike in the columns read are one: a category table of one row per
+    # subcategory names each category's code once per subcategory, always alike
+    frame = frame.drop_duplicates(ignore_index=True)
+    repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
+    if repeated.any():
+        example = frame.loc[repeated, lookup.on].iloc[0]
+        what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.on}, e.g. {example!r}"
+        differ = f"with other {', '.join(lookup.columns)}"
+        table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
+        return None
+    table.looked_up.update(dict.fromkeys(lookup.columns, path))
+    frame.attrs["file"] = path.name
+    return frame
+
+
+def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame | None:
+    """One file of a lookup: its key and columns, all as text; None (said) when it cannot
+    serve."""
+    where = f"lookup {path.name}"
     fmt = _format(path)
     if fmt is None or not path.is_file():
-        table.error(None, 0, f"{where}: {'file not found' if fmt else 'unsupported file type'}")
+        missing = "no file matches this pattern" if _unmatched(path) else "file not found"
+        table.error(None, 0, f"{where}: {missing if fmt else 'unsupported file type'}")
         return None
     if (misnamed := _misnamed(path)) is not None:
         table.warning(None, 0, f"{where}: {misnamed}")
@@ -421,19 +532,7 @@ def _lookup(
         named = ", ".join(c + _did_you_mean(c, list(map(str, header))) for c in missing)
         table.error(None, 0, f"{where}: no column {named}; available: {found}")
         return None
-    frame = frame[wanted].assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
-    # rows alike in the columns read are one: a category table of one row per
-    # subcategory names each category's code once per subcategory, always alike
-    frame = frame.drop_duplicates(ignore_index=True)
-    repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
-    if repeated.any():
-        example = frame.loc[repeated, lookup.on].iloc[0]
-        what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.on}, e.g. {example!r}"
-        differ = f"with other {', '.join(lookup.columns)}"
-        table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
-        return None
-    table.looked_up.update(dict.fromkeys(lookup.columns, path))
-    return frame
+    return frame[wanted]
 
 
 def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.DataFrame:
@@ -448,7 +547,7 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
         table.warning(
             None,
             n,
-            f"{_rows(n)} have a {lookup.on} not in {Path(lookup.path).name}: "
+            f"{_rows(n)} have a {lookup.on} not in {looked_up.attrs['file']}: "
             f"their {', '.join(lookup.columns)} are blank",
         )
     return table.raw.assign(**{c: joined[c].to_numpy() for c in lookup.columns})

@@ -6,11 +6,12 @@ examples in messages.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import python_calamine
@@ -300,6 +301,11 @@ class _Table:
     """The label column's values, when it has two (`_label`)."""
     looked_up: dict[str, Path] = field(default_factory=dict)
     """The file each column a `lookup` joined comes from (`_joined`)."""
+    files: tuple[Path, ...] = ()
+    """The files read as the table, in order (`TableSpec.path`); `path` names them all."""
+    origin: pd.Series | None = None
+    """Of a table read from several files, each raw row's file (its position in `files`),
+    so that a row's issue names its file; None for one file, and once rows are finished."""
 
     @property
     def unread(self) -> tuple[str, ...]:
@@ -327,10 +333,13 @@ class _Table:
         rows: int,
         msg: str,
         reading: str | None = None,
+        file: Path | None = None,
     ) -> None:
+        """`file`: the one of the table's files the rows are in; default: all of them."""
         source = None if column is None else self.sources.get(column, column)
         looked_up = self.looked_up.get(source) if source is not None else None
-        path, onto = (self.path, None) if looked_up is None else (looked_up, self.path)
+        own = file or self.path
+        path, onto = (own, None) if looked_up is None else (looked_up, own)
         issue = Issue(level, self.name, path, source, int(rows), msg, onto, reading)
         self.report.issues.append(issue)
 
@@ -340,24 +349,55 @@ class _Table:
         column: str,
         rows: pd.Series,
         what: str,
-        examples: pd.Series | None = None,
+        examples: pd.Series | Callable[[pd.Series], str] | None = None,
         *,
+        advice: str = "",
         reading: bool = False,
     ) -> None:
-        """Report the rows where `rows` is True as '<what> in N rows, e.g. <first example>';
-        `reading`: `what` tells how the file's column was read (`Issue.reading`)."""
-        n = int(rows.sum())
-        example = "" if examples is None else f", e.g. {_example(examples[rows])}"
-        self._add(level, column, n, f"{what} in {_rows(n)}{example}", what if reading else None)
+        """Report the rows where `rows` is True as '<what> in N rows, e.g. <first
+        example><advice>', once per file they are in (`_by_file`); `examples` may say the
+        first of the rows itself (a date as written and as read); `reading`: `what` tells
+        how the file's column was read (`Issue.reading`)."""
+        for file, flagged in self._by_file(rows, reading=reading):
+            n = int(flagged.sum())
+            said = f"{what} in {_rows(n)}"
+            if examples is not None:
+                first = examples(flagged) if callable(examples) else _example(examples[flagged])
+                said += f", e.g. {first}"
+            self._add(level, column, n, said + advice, what if reading else None, file)
+
+    def _by_file(self, rows: pd.Series, *, reading: bool) -> list[tuple[Path | None, pd.Series]]:
+        """The flagged rows per file of a table read from several, in file order: 'D12:
+        not a date in 3 rows' says where to look among four monthly files. A `reading`
+        (one date format for the column) is the table's, said once for all its files."""
+        if self.origin is None or reading:
+            return [(None, rows)]
+        origin = self.origin.reindex(rows.index)
+        return [(self.files[i], rows & (origin == i)) for i in sorted(origin[rows].unique())]
+
+    def stack(self, frames: list[pd.DataFrame]) -> None:
+        """The files' rows, one file after another, as the raw table (`origin`)."""
+        if len(frames) == 1:
+            self.raw = frames[0]
+            return
+        self.raw = pd.concat(frames, ignore_index=True)
+        self.origin = pd.Series(np.repeat(np.arange(len(frames)), [len(f) for f in frames]))
+
+    def keep(self, rows: pd.Series) -> None:
+        """Only these rows of the raw table (and of `origin`)."""
+        self.raw = self.raw.loc[rows].reset_index(drop=True)
+        if self.origin is not None:
+            self.origin = self.origin.loc[rows.to_numpy()].reset_index(drop=True)
 
     def drop(self, rows: pd.Series) -> None:
         """Leave these rows out of the result (they were reported, or are to be ignored)."""
         self.dropped = rows if self.dropped is None else (self.dropped | rows)
 
     def finish(self) -> pd.DataFrame:
-        """The clean frame without dropped rows; lets go of the raw columns to save memory."""
+        """The clean frame without dropped rows; lets go of the raw columns to save memory,
+        and of `origin`: the frame's rows are sorted next, and issues then name all files."""
         frame = pd.DataFrame(self.clean, copy=False)  # the columns are ours: no copy
-        self.raw, self.clean = pd.DataFrame(), {}
+        self.raw, self.clean, self.origin = pd.DataFrame(), {}, None
         return frame if self.dropped is None else frame.loc[~self.dropped]
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from features.header_rows import HEADER_ROWS, header_row, skipped
+from features.header_rows import HEADER_ROWS, header_row, repeated_header, skipped
 
 WANTED = ["CustomerID", "Tenure", "Churn"]
 
@@ -47,3 +48,20 @@ def test_the_rows_above_a_header_are_counted_in_words():
     said = skipped(2, unit="row", where=" of 'E Comm'")
     assert said == "header on row 3 of 'E Comm', 2 rows above it skipped"
     assert skipped(3, unit="line") == "header on line 4, 3 lines above it skipped"
+
+
+def test_rows_repeating_the_header_in_every_field_are_found():
+    """Ta Feng's months joined with `cat` held their header line among the rows."""
+    frame = pd.DataFrame(
+        {
+            "TRANSACTION_DT": ["11/1/2000", "TRANSACTION_DT", "TRANSACTION_DT", None],
+            " CUSTOMER_ID": ["01104905", " CUSTOMER_ID", "00418683", " CUSTOMER_ID"],
+        }
+    )
+    assert repeated_header(frame).tolist() == [False, True, False, False]
+
+
+def test_no_row_repeats_a_header_over_numbers_or_no_columns():
+    numbers = pd.DataFrame({"customer_id": ["customer_id", "7"], "amount": [30.0, 46.0]})
+    assert not repeated_header(numbers).any()
+    assert not repeated_header(pd.DataFrame(index=range(3))).any()

@@ -1642,8 +1642,15 @@ def test_a_cancellation_posted_both_as_such_and_as_the_logs_event_counts_once():
 
 
 def test_text_read_as_blank_follows_the_files_reader():
-    """'NA' is a blank in a CSV; Parquet and JSON keep it as a value (Namibia)."""
-    for path, expected in (("c.csv", None), ("c.parquet", "NA"), ("c.jsonl", "NA")):
+    """'NA' is a blank in a CSV; Parquet and JSON keep it as a value (Namibia), and so do
+    a table's files, of the first's format."""
+    for path, expected in (
+        ("c.csv", None),
+        ("c.parquet", "NA"),
+        ("c.jsonl", "NA"),
+        (["c_1.parquet", "c_2.parquet"], "NA"),  # a table's files are of one format
+        ("c_*.csv", None),
+    ):
         spec = DataSpec.model_validate(
             {"customers": {"path": path, "attributes": ["region"]}}
         ).customers

@@ -89,6 +89,11 @@ def test_an_extract_without_a_column_the_model_reads_is_one_clear_error(trained,
         "to score such extracts)"
     )
     assert not (tmp_path / "scores.db").exists()
+    for part, rows in (("part_1.csv", customers.iloc[:300]), ("part_2.csv", customers.iloc[300:])):
+        rows.to_csv(source.with_name(part), index=False)
+    split = _extract(source, "no-contract.csv", customers, attributes="all", path="part_*.csv")
+    with pytest.raises(ServingError, match=r"part_1\.csv, part_2\.csv: no column Contract"):
+        _prepare(split, champion, tmp_path)  # an extract in two files names them both
     listed = _extract(source, "no-contract.csv", customers)  # the loader's own error
     with pytest.raises(DataError, match="column 'Contract': column not found"):
         _prepare(listed, champion, tmp_path)

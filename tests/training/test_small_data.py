@@ -82,9 +82,11 @@ def test_a_snapshot_too_small_to_calibrate_on_is_one_line_and_exit_2(tmp_path, s
     assert "Traceback" not in result.output
 
 
-def _sparkify_like(users: int, cancelled: int) -> tuple[Tables, RunConfig]:
+def _sparkify_like(
+    users: int, cancelled: int, log: Path | list[Path] = Path("events.json")
+) -> tuple[Tables, RunConfig]:
     """`users` listening daily through October and November 2018 (Sparkify's log), the
-    first `cancelled` of them cancelling on 2018-11-20, all from one file."""
+    first `cancelled` of them cancelling on 2018-11-20, all from one `log` (or its files)."""
     ids = [f"u{k}" for k in range(users)]
     days = pd.date_range("2018-10-01", "2018-11-30")
     tables = make_tables(
@@ -93,7 +95,6 @@ def _sparkify_like(users: int, cancelled: int) -> tuple[Tables, RunConfig]:
         cancellations=cancellations([(who, "2018-11-20") for who in ids[:cancelled]]),
         as_of=pd.Timestamp("2018-11-30"),
     )
-    log = Path("events.json")
     data = DataSpec(
         customers=CustomersSpec(path=log),
         events=EventsSpec(path=log),
@@ -122,6 +123,9 @@ def test_too_few_customers_or_churners_to_learn_from_is_said_before_any_horizon_
     silent = config.model_copy(update={"churn": ChurnSpec(horizon_days=30)})
     with pytest.raises(PlanError, match=r"^events\.json: 19 customers: too few to learn churn"):
         protocol(_sparkify_like(19, 0)[0], silent)  # by their count alone under inactivity
+    monthly = [Path("events_2018-10.json"), Path("events_2018-11.json")]
+    with pytest.raises(PlanError, match=r"^events_2018-10\.json, events_2018-11\.json: 7 cus"):
+        protocol(*_sparkify_like(7, 3, monthly))
     with pytest.raises(PlanError) as raised:  # enough of each: the grid's own advice follows
         protocol(*_sparkify_like(40, 10))
     assert "too few to learn churn from" not in str(raised.value)

@@ -707,7 +707,7 @@ def test_no_profit_is_logged_where_the_data_hold_no_customer_value():
 
 
 def _shop(
-    horizon: int = 180, amount: str = "Sales", path: str = "orders.csv", **tables
+    horizon: int = 180, amount: str = "Sales", path: str | list[str] = "orders.csv", **tables
 ) -> RunConfig:
     """Superstore's shape: customers with two attributes, and their orders."""
     columns = {"customer_id": "Customer ID", "timestamp": "Order Date", "amount": amount}
@@ -747,10 +747,9 @@ def test_a_run_trained_for_other_labels_or_features_is_refused_naming_each_setti
         "data.transactions.columns.amount Profit (this config: Sales); data.events mapped "
         "(this config: not set); its probabilities"
     ) in str(raised.value)
-    # a later extract in another file, read alike, asks the same question
-    require_same_question(
-        SimpleNamespace(config=_shop(path="orders_2025.csv"), bgnbd=None), here, "1"
-    )
+    # a later extract in another file, or in monthly files, read alike, asks the same question
+    for path in ("orders_2025.csv", ["orders_2025-01.csv", "orders_2025-02.csv"], "orders_*.csv"):
+        require_same_question(SimpleNamespace(config=_shop(path=path), bgnbd=None), here, "1")
 
 
 def test_another_reading_of_blanks_is_a_note_not_a_refusal():
