@@ -1872,15 +1872,26 @@ def test_each_file_missing_from_a_list_is_named(tmp_path):
     ]
 
 
-def test_files_whose_columns_differ_from_the_firsts_are_an_error_naming_both(tmp_path):
+def test_a_file_lacking_a_column_read_is_an_error_naming_both(tmp_path):
     halves = _halves()
     halves["t2.csv"] = halves["t2.csv"].rename(columns={"amount": "dollars"})
     _, report = check(tmp_path, specs={"transactions": {"path": _files(tmp_path, halves)}})
     error = only_error(report)
     assert error.path.name == "t2.csv" and error.message == (
-        "columns differ from t1.csv's (no amount; dollars not in t1.csv): a table's files "
-        "share their columns"
+        "no amount, which t1.csv holds and the config reads: a table's files hold the "
+        "columns it reads"
     )
+
+
+def test_columns_no_setting_reads_may_differ_between_files(tmp_path):
+    """The cosmetics shop's original months carry brand and category columns a later
+    extract dropped: 'columns differ' refused what the config never reads."""
+    whole = load(tmp_path).transactions
+    first, second = _halves().values()
+    halves = {"t1.csv": first.assign(brand="x"), "t2.csv": second.assign(session="s1")}
+    tables, report = check(tmp_path, specs={"transactions": {"path": _files(tmp_path, halves)}})
+    assert report.issues == [] and tables is not None, [str(i) for i in report.issues]
+    pdt.assert_frame_equal(tables.transactions, whole)
 
 
 def test_files_of_different_formats_are_an_error_naming_both(tmp_path):

@@ -8,7 +8,7 @@ import csv
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -137,33 +137,39 @@ def _unmatched(path: Path) -> bool:
 
 
 def _alike(opened: list[_File | None]) -> bool:
-    """Whether every file opened, all of the first's format and columns; else False, each
-    file that differs said naming the first and the columns (a month exported with
-    another layout would read as blanks, or not at all)."""
+    """Whether every file opened, all of the first's format; else False, each file that
+    differs said naming the first (their columns are checked once the columns read are
+    known, `_hold_columns_read`)."""
     if None in opened:
         return False
     first, alike = opened[0], True
     for other in opened[1:]:
-        what = _unlike(first, other)
-        if what is not None:
+        if other.fmt != first.fmt:
+            theirs, ours = (_FORMAT_NAMES.get(f, "delimited text") for f in (other.fmt, first.fmt))
+            name = first.table.path.name
+            what = f"this is {theirs}, {name} {ours}: a table's files are of one format"
             other.table.error(None, 0, what)
             alike = False
     return alike
 
 
-def _unlike(first: _File, other: _File) -> str | None:
-    """How a file's format or columns differ from the table's first file's, or None."""
-    name = first.table.path.name
-    if other.fmt != first.fmt:
-        theirs, ours = (_FORMAT_NAMES.get(f, "delimited text") for f in (other.fmt, first.fmt))
-        return f"this is {theirs}, {name} {ours}: a table's files are of one format"
-    lacks = [c for c in first.columns if c not in other.columns]
-    more = [c for c in other.columns if c not in first.columns]
-    if not lacks and not more:
-        return None
-    said = [f"no {', '.join(lacks)}"] if lacks else []
-    said += [f"{', '.join(more)} not in {name}"] if more else []
-    return f"columns differ from {name}'s ({'; '.join(said)}): a table's files share their columns"
+def _hold_columns_read(files: list[_File], read: Collection[str]) -> bool:
+    """Whether every later file holds the columns the table reads from the first; else
+    False, each that lacks some said, naming them and the first file (a month exported
+    with another layout would read as blanks). Columns no setting reads may come and go:
+    the cosmetics shop's original months carry brand and category columns its later
+    extract dropped."""
+    first, alike = files[0].table.path.name, True
+    for other in files[1:]:
+        lacks = [column for column in dict.fromkeys(read) if column not in other.columns]
+        if lacks:
+            what = (
+                f"no {', '.join(lacks)}, which {first} holds and the config reads: a "
+                "table's files hold the columns it reads"
+            )
+            other.table.error(None, 0, what)
+            alike = False
+    return alike
 
 
 @dataclass(frozen=True)
@@ -254,6 +260,8 @@ def _read_rows(table: _Table, files: list[_File], header: _Header, supplied: set
     for k, lookup in enumerate(spec.lookups):
         if lookup.on not in joined:  # else an earlier lookup joins the key
             own[f"lookup.on.{k}"] = lookup.on
+    if not _hold_columns_read(files, own.values()):
+        return False
     frames = [
         _rows_of(replace(file.table, spec=spec, sources=table.sources), file.fmt, own)
         for file in files
