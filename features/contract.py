@@ -884,8 +884,11 @@ class RunConfig(_Strict):
 
     def files(self, path: Paths) -> list[Path]:
         """A table's files in order: each path resolved, a glob pattern's matches sorted;
-        a pattern matching no file stays as written, for the read to say so."""
-        return [file for entry in as_list(path) for file in self._matches(entry)]
+        a pattern matching no file stays as written, for the read to say so. A file named
+        twice (listed, and matched by a pattern beside it) is read once, where it first
+        comes: read twice, its rows doubled every spend."""
+        named = [file for entry in as_list(path) for file in self._matches(entry)]
+        return list(dict.fromkeys(named))
 
     def _matches(self, entry: Path) -> list[Path]:
         """The files a path names: itself, or a glob pattern's matches by name (a file

@@ -40,17 +40,21 @@ def header_row(rows: Iterable[Iterable[object]], wanted: Iterable[str]) -> int:
     return best if held[best] >= min(2, len(names)) else 0
 
 
+BOM = "\ufeff"
+
+
 def repeated_header(frame: pd.DataFrame) -> np.ndarray:
-    """Which rows repeat the header: every field its column's name, as written (a reader
-    keeps a header's spaces as it keeps a row's). Ta Feng's four monthly files joined
-    with `cat` held their header line three times among the rows, which `header_row`
-    never looks at: below the first row, a header is data."""
+    """Which rows repeat the header: every field read its column's name, as written (a
+    reader keeps a header's spaces as it keeps a row's), a byte-order mark before it
+    aside (Excel's "CSV UTF-8" starts each file with one, and `cat` keeps them). Ta
+    Feng's four monthly files joined with `cat` held their header line three times among
+    the rows, which `header_row` never looks at: below the first row, a header is data."""
     rows = np.arange(len(frame)) if len(frame.columns) else np.arange(0)
     for name, values in frame.items():
         if is_numeric_dtype(values) or is_datetime64_any_dtype(values):
             rows = rows[:0]  # no row of this column holds its name
         else:
-            same = values.iloc[rows] == str(name)
+            same = values.iloc[rows].astype("string").str.removeprefix(BOM) == str(name)
             rows = rows[same.to_numpy(dtype=bool, na_value=False)]
         if not len(rows):
             break

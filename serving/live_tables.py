@@ -25,6 +25,7 @@ from features.contract import (
     DataSpec,
     EventsSpec,
     InteractionsSpec,
+    Paths,
     TableSpec,
     TransactionsSpec,
     as_list,
@@ -208,11 +209,16 @@ def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     if cancels is None or events is None or len(cancels.row_filters) != 1:
         return frozenset()
     (rows,) = cancels.row_filters
-    if rows.values is None or os.path.normpath(cancels.path) != os.path.normpath(events.path):
+    if rows.values is None or _written(cancels.path) != _written(events.path):
         return frozenset()
     if rows.column != events.source_column("type"):
         return frozenset()
     return frozenset(str(value) for value in rows.values)
+
+
+def _written(path: Paths) -> list[str]:
+    """A table's files as the config writes them, normalised, to compare two tables'."""
+    return [os.path.normpath(entry) for entry in as_list(path)]
 
 
 def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:

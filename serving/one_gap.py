@@ -50,7 +50,8 @@ def one_gap_rows(features: Mapping[str, Any]) -> np.ndarray | None:
     if "gap_median_days" not in features or "gap_cv" not in features:
         return None
     median, spread = numbers(features["gap_median_days"]), numbers(features["gap_cv"])
-    return np.isfinite(median) & np.isnan(spread)
+    with np.errstate(invalid="ignore"):  # a model measuring gaps between orders had 0-day ones
+        return (median > 0) & np.isnan(spread)
 
 
 def in_one_gap_words(rendered: list[str | None], one_gap: np.ndarray) -> list[str | None]:

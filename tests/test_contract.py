@@ -303,6 +303,14 @@ def test_a_tables_files_are_a_list_in_its_order_or_a_patterns_matches_sorted(tmp
     assert one.files(one.data.transactions.path) == [tmp_path.resolve() / "D11"]
 
 
+def test_a_file_listed_and_matched_by_a_pattern_beside_it_is_read_once(tmp_path):
+    """`[transactions.csv, transactions*.csv]` read the first file twice, doubling spend."""
+    for name in ("t.csv", "t_2.csv"):
+        (tmp_path / name).write_text("x\n")
+    both = _split(tmp_path, ["t.csv", "t*.csv"])
+    assert [file.name for file in both.files(both.data.transactions.path)] == ["t.csv", "t_2.csv"]
+
+
 def test_a_pattern_matching_no_file_stays_as_written_and_a_bracketed_name_is_a_file(tmp_path):
     none = _split(tmp_path, "sales_*.csv")
     assert none.files(none.data.transactions.path) == [tmp_path.resolve() / "sales_*.csv"]

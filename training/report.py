@@ -383,7 +383,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         table.add_row(name, *(_fmt(metrics[m]) for m in METRICS))
     console.print(table)
     if "tuning" in report:
-        chosen = ", ".join(f"{k} {v}" for k, v in report["tuning"]["params"].items())
+        chosen = ", ".join(f"{k} {v:.3g}" for k, v in report["tuning"]["params"].items())
         console.print(f"--tune chose {chosen} (by {report['tuning']['by']})", highlight=False)
     if "depth" in report:
         console.print(depth_said(report["depth"]), highlight=False)

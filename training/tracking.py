@@ -172,7 +172,7 @@ def _grid_settings(config: RunConfig, report: dict[str, Any]) -> dict[str, objec
     if report["protocol"] != "out_of_time":
         return {}
     used = len(report.get("training_cutoffs", []))
-    asked = config.training.cutoffs
+    asked = report.get("training_cutoffs_requested", config.training.cutoffs)
     return {
         "evaluation.split": "out_of_time",
         "training.cutoffs": used,

@@ -61,6 +61,15 @@ def test_rows_repeating_the_header_in_every_field_are_found():
     assert repeated_header(frame).tolist() == [False, True, False, False]
 
 
+def test_a_repeated_header_after_a_byte_order_mark_is_found():
+    """Files saved as Excel's "CSV UTF-8" each start with a BOM, which `cat` keeps: the
+    second header's first field read '\ufeffcustomer_id', a customer of that name."""
+    frame = pd.DataFrame(
+        {"customer_id": ["c1", "\ufeffcustomer_id", "c2"], "day": ["d1", "day", "d2"]}
+    )
+    assert repeated_header(frame).tolist() == [False, True, False]
+
+
 def test_no_row_repeats_a_header_over_numbers_or_no_columns():
     numbers = pd.DataFrame({"customer_id": ["customer_id", "7"], "amount": [30.0, 46.0]})
     assert not repeated_header(numbers).any()

@@ -1641,6 +1641,18 @@ def test_a_cancellation_posted_both_as_such_and_as_the_logs_event_counts_once():
     assert len(live_tables._kept(both, "cancellations", types)) == 1
 
 
+def test_a_log_of_several_files_tells_its_cancellation_events_too():
+    """`path: [log_1.json, log_2.json]` on events and cancellations made every live
+    request a TypeError (os.path.normpath of a list)."""
+    split = USAGE_LOG.model_dump()
+    for table in ("customers", "events", "cancellations"):
+        split[table]["path"] = ["log_1.json", "log_2.json"]
+    types = live_tables.cancellation_event_types(DataSpec.model_validate(split))
+    assert types == frozenset({"Cancellation Confirmation"})
+    split["cancellations"]["path"] = ["log_2.json"]  # another set of files: another table
+    assert live_tables.cancellation_event_types(DataSpec.model_validate(split)) == frozenset()
+
+
 def test_text_read_as_blank_follows_the_files_reader():
     """'NA' is a blank in a CSV; Parquet and JSON keep it as a value (Namibia), and so do
     a table's files, of the first's format."""

@@ -8,9 +8,10 @@ from serving.one_gap import in_one_gap_words, one_gap_rows
 
 def test_one_gap_rows_are_a_gap_median_without_a_spread():
     features = pd.DataFrame(
-        {"gap_median_days": [30.0, 30.0, np.nan], "gap_cv": [np.nan, 0.4, np.nan]}
+        {"gap_median_days": [30.0, 30.0, np.nan, 0.0], "gap_cv": [np.nan, 0.4, np.nan, np.nan]}
     )
-    assert one_gap_rows(features).tolist() == [True, False, False]
+    # the last: two orders on one day, as a model measuring gaps between orders read them
+    assert one_gap_rows(features).tolist() == [True, False, False, False]
     assert one_gap_rows(features.drop(columns="gap_cv")) is None  # cannot tell: words stay
 
 
