@@ -239,13 +239,19 @@ LATEST = dt.datetime(2262, 1, 1)
 WHOLE_NUMBER = re.compile(r"-?\d+")
 
 
+UTC_SUFFIX = " UTC"
+
+
 def _dated_number(value: Any) -> Any:
     """A number as the loader reads a column of them (`features/sources/`): 20170215
     (or "20170215") is YYYYMMDD and 45322 a spreadsheet day serial, not seconds after
     1970 as pydantic would read them (a silent 1970 date, "no purchase for 16,992 days");
     larger numbers are Unix time, and smaller ones (a day number, 650) no date at all.
-    Anything else passes to the datetime parser."""
+    Text ending in ' UTC' (Recurly's and a cosmetics shop's event logs) is that zone, as
+    the loader reads it. Anything else passes to the datetime parser."""
     if isinstance(value, str):
+        if value.endswith(UTC_SUFFIX):
+            return value.removesuffix(UTC_SUFFIX).rstrip() + "+00:00"
         if not WHOLE_NUMBER.fullmatch(value):
             return value
         number = int(value)

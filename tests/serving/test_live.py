@@ -246,6 +246,9 @@ def test_a_line_whose_amount_is_not_its_price_times_quantity_is_refused():
         ("20240215", dt.datetime(2024, 2, 15)),
         (45322, dt.datetime(2024, 1, 31)),  # a spreadsheet day serial
         ("2024-02-15T10:30:00", dt.datetime(2024, 2, 15, 10, 30)),
+        # an event log's own text, which the loader reads: a 422 said "extra characters"
+        ("2022-11-01 00:01:57 UTC", dt.datetime(2022, 11, 1, 0, 1, 57)),
+        ("2022-11-01 02:01:57+02:00", dt.datetime(2022, 11, 1, 0, 1, 57)),
     ],
 )
 def test_posted_dates_read_as_the_loader_reads_them(posted, read):
