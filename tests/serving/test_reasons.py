@@ -1385,6 +1385,43 @@ def test_a_cell_against_what_the_training_rows_say_of_its_value_is_no_reason():
     ]
 
 
+def test_a_claim_the_data_contradict_short_of_the_backing_ratio_is_no_reason():
+    """ "in their favour: received calls 0 (typical 52.7)" was told 261 Cell2Cell holdout
+    customers, where no received call churned at 1.19x the rest's rate: short of the 1.5x
+    a side needs to back a reason, enough to contradict one (`contrary_sides`); the next
+    reason takes its place. A reason the data do not contradict stays, and a model
+    packaged before the contrary sides keeps its reasons."""
+    calls = attribute_spec("ReceivedCalls", "numeric")
+    minutes = attribute_spec("MonthlyMinutes", "numeric")
+    edges = {"edges": [0.0, 50.0], "blank": 0}
+    explainer = Explainer(
+        specs=[calls, minutes],
+        columns=["ReceivedCalls", "MonthlyMinutes"],
+        source_of={},
+        directions={},
+        pivots={"ReceivedCalls": 52.7, "MonthlyMinutes": 365.0},
+        sides={"ReceivedCalls": {**edges, "sides": [0, 0, 0]}},
+        contrary_sides={"ReceivedCalls": {**edges, "sides": [1, 0, -1]}},
+    )
+    features = pd.DataFrame({"ReceivedCalls": [0.0, 0.0, 300.0, 300.0], "MonthlyMinutes": 0.0})
+    signs = np.array([[-1.0, 1.0], [1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
+    contributions = np.column_stack([0.4 * signs[:, 0], 0.8 * signs[:, 1], np.zeros(4)])
+    told = [[r.text for r in row] for row in explainer.explain(features, contributions, {})]
+    minutes_0, calls_0 = "monthly minutes 0 (typical 365)", "received calls 0 (typical 52.7)"
+    assert told == [
+        [minutes_0],  # no received call lowering the risk: those churn more
+        [calls_0, minutes_0],
+        [minutes_0],  # many raising it: those churn less
+        [minutes_0, "received calls 300 (typical 52.7)"],
+    ]
+    older = dataclasses.replace(explainer, contrary_sides={})
+    told = [[r.text for r in row] for row in older.explain(features, contributions, {})]
+    assert told[0] == [minutes_0, calls_0] and told[2] == [
+        calls_0.replace(" 0 ", " 300 "),
+        minutes_0,
+    ]
+
+
 def test_a_numeric_attribute_says_the_typical_customers_value_beside_its_own():
     """ "MonthlyCharges 95.2" alone does not say whether 95.2 is much; the training median
     beside it does. A 0/1 flag and a blank say all there is, and a model without training
