@@ -866,27 +866,7 @@ class Explainer:
         sources = self.grouping.sources
         names = [source for source in sources if source not in self._domain]
         columns = {source: j for j, source in enumerate(sources)}
-        return Sides.of(self.sides, names), columns
-
-    @cached_property
-    def _contrary_judged(self) -> Sides:
-        """`contrary_sides` of the features `_sides_judged` judges."""
-        sides, _ = self._sides_judged
-        return Sides.of(self.contrary_sides, [*sides.numeric, *sides.levels])
-
-    def _contrary(
-        self, features: Mapping[str, Any], names: Sequence[str], side: np.ndarray
-    ) -> np.ndarray:
-        """Per row and each of `names` (their `side` beside), the side that contradicts a
-        reason claiming the other (`contrary_sides`); `side` itself in a model packaged
-        before them, or for a feature they lack."""
-        if not self.contrary_sides:
-            return side
-        found, contrary = self._contrary_judged.of_rows(features, len(side))
-        at = {name: k for k, name in enumerate(found)}
-        return np.column_stack(
-            [contrary[:, at[name]] if name in at else side[:, k] for k, name in enumerate(names)]
-        )
+        return Sides.of(self.sides, names, self.contrary_sides), columns
 
     def _against_the_data(
         self, features: Mapping[str, Any], candidates: np.ndarray
@@ -903,12 +883,12 @@ class Explainer:
         if not self.sides:
             return
         sides, columns = self._sides_judged
-        names, side = sides.of_rows(features, len(candidates))
+        names, found = sides.of_rows(features, len(candidates))
         if not names:
             return
         at = [columns[name] for name in names]
         cells = candidates[:, at]
-        contrary = self._contrary(features, names, side)
+        side, contrary = found[:, :, 0], found[:, :, 1]
         against = ((cells > 0) & (contrary == SAFER)) | ((cells < 0) & (contrary == RISKIER))
         against |= (cells != 0) & (side == TYPICAL)
         near = [k for k, name in enumerate(names) if name in self._typical_of]

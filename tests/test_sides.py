@@ -32,8 +32,9 @@ def test_each_bin_level_and_blank_is_on_the_side_its_churn_rate_is_clearly_on():
     posted = {"volume": np.array([950.0, np.nan, 100.0]), "region": ["south", None, "west"]}
     names, by_row = sides.of_rows(posted, 3)
     assert names == ["volume", "region"]
-    assert by_row[:, 0].tolist() == [-1, 1, volume["sides"][1]]
-    assert by_row[:, 1].tolist() == [1, 0, 0]  # a level training never held: no side
+    assert by_row[:, 0, 0].tolist() == [-1, 1, volume["sides"][1]]
+    assert by_row[:, 1, 0].tolist() == [1, 0, 0]  # a level training never held: no side
+    assert (by_row[:, :, 1] == by_row[:, :, 0]).all()  # no contrary sides: the sides judge
 
 
 def test_a_feature_whose_every_value_churns_alike_has_no_side():
@@ -98,3 +99,15 @@ def test_a_side_that_contradicts_a_reason_needs_less_than_one_that_backs_it():
     assert backing["edges"] == contrary["edges"] and backing["edges"][:2] == [0.0, 15.0]
     assert backing["sides"][:2] == [0, 0]
     assert contrary["sides"][:2] == [1, 0]
+    # one lookup gives both, (backing, contrary), for numbers and levels alike
+    region = {"levels": {"north": -1}, "blank": 0}
+    found = {"calls": backing, "region": region}
+    against = {"calls": contrary, "region": {"levels": {"north": -1, "south": 1}, "blank": 1}}
+    posted = {"calls": np.array([0.0, 15.0]), "region": ["south", None]}
+    names, by_row = Sides.of(found, ["calls", "region"], against).of_rows(posted, 2)
+    assert names == ["calls", "region"]
+    assert by_row.tolist() == [[[0, 1], [0, 1]], [[0, 0], [0, 1]]]
+    # contrary sides of other bins than the backing ones are not read
+    other = {**against, "calls": {**contrary, "edges": [1.0, *contrary["edges"][1:]]}}
+    _, by_row = Sides.of(found, ["calls"], other).of_rows(posted, 2)
+    assert by_row[:, 0].tolist() == [[0, 0], [0, 0]]
