@@ -10,7 +10,7 @@ import pandas as pd
 
 from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
-from churn.sides import CONTRARY_RATIO, churn_sides
+from churn.sides import CONTRARY_RATIO, churn_sides, rarer_levels
 from churn.trained_rows import TrainedRows
 from churn.typical import typical_bands
 from features.contract import RunConfig
@@ -72,6 +72,7 @@ def package_model(
         "complete_attributes": _complete_attributes(rows, data.specs),
         "churn_sides": churn_sides(rows, data.specs, churned),
         "contrary_sides": churn_sides(rows, data.specs, churned, ratio=CONTRARY_RATIO),
+        "rarer_levels": rarer_levels(rows, fitted.layout.levels, churned),
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,
