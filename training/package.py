@@ -10,7 +10,7 @@ import pandas as pd
 
 from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
-from churn.sides import churn_sides
+from churn.sides import CONTRARY_RATIO, churn_sides, rarer_levels
 from churn.trained_rows import TrainedRows
 from churn.typical import typical_bands
 from features.contract import RunConfig
@@ -51,6 +51,7 @@ def package_model(
         )
     data = outcome.data
     rows = _training_rows(outcome)
+    churned = rows["churned"].to_numpy(dtype=bool)
     shift = population_shift(config, rows)
     info = {
         "training_cutoffs": report.get("training_cutoffs", []),
@@ -69,7 +70,9 @@ def package_model(
         "training_p99": _percentile_99(rows, data.specs),
         "twin_attributes": twin_attributes(rows, data.specs),
         "complete_attributes": _complete_attributes(rows, data.specs),
-        "churn_sides": churn_sides(rows, data.specs, rows["churned"].to_numpy(dtype=bool)),
+        "churn_sides": churn_sides(rows, data.specs, churned),
+        "contrary_sides": churn_sides(rows, data.specs, churned, ratio=CONTRARY_RATIO),
+        "rarer_levels": rarer_levels(rows, fitted.layout.levels, churned),
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,

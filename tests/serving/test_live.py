@@ -26,13 +26,14 @@ from features.registry import plain_number
 from features.sources import load_tables
 from features.tables import Tables
 from serving import live, live_checks, live_notes, live_tables
+from serving.batch import score
 from serving.history import history_item
 from serving.live_tables import naive
 from serving.ranking import TIERS, Rules, TierReference, customer_value, value_tier
 from serving.schemas import MAX_CUSTOMERS, CustomerHistoryIn, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
-from tests.training.datasets import flag_snapshot, telecom_snapshot
+from tests.training.datasets import area_snapshot, flag_snapshot, telecom_snapshot
 from training.package import package_model
 from training.protocol import run_protocol
 from training.report import build_report
@@ -882,6 +883,36 @@ def test_a_level_the_model_never_trained_on_is_noted_as_scored_unknown(snapshot)
     assert note.endswith(
         "a level the model does not know, new or too rare in training to keep: read as unknown"
     )
+
+
+@pytest.mark.slow
+def test_a_level_read_with_the_rarer_ones_says_so_alike_live_and_in_the_batch(tmp_path):
+    """A model keeping 100 of 150 service areas reads the 50 rarer ones as one unknown:
+    packaged with what they are together, a rarer or new area's reason says it, in a
+    live response as in the batch ("a level the model does not know" was about the
+    model, and told 1,720 Cell2Cell holdout customers)."""
+    config = load_config(area_snapshot(tmp_path))
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
+    rarer = model.info["rarer_levels"]["ServiceArea"]
+    assert rarer["levels"] == model.layout.rare_levels["ServiceArea"] == 50
+    assert rarer["side"] == 1 and rarer["churn"] > 2 * rarer["rest"]
+    posted = [
+        {"customer_id": id_, "attributes": {"MonthsInService": 30, "ServiceArea": area}}
+        for id_, area in zip(("c1", "c2"), ("RARE007", "NEWAREA"), strict=True)
+    ]
+    loaded = Loaded(model=model, name="areas", version="1")
+    items = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)["items"]
+    said = f"(read with the 50 rarer levels, whose customers churned at {rarer['churn']:.1%}"
+    live_texts = [[r["text"] for r in item["reasons"]] for item in items]
+    assert all(any(said in text for text in texts) for texts in live_texts)
+    areas = ["RARE007", "NEWAREA"]
+    features = pd.DataFrame(
+        {"customer_id": ["c1", "c2"], "MonthsInService": 30.0, "ServiceArea": areas}
+    )
+    _, _, reasons = score(model, features, chunk_rows=10)
+    assert [[r.text for r in row] for row in reasons] == live_texts
 
 
 def test_a_blank_where_training_had_none_scores_at_the_median_live(snapshot):

@@ -128,6 +128,50 @@ def test_a_level_the_model_never_trained_on_says_it_was_read_as_unknown():
     )
 
 
+def test_a_level_read_with_the_rarer_ones_is_their_fact_and_only_where_they_back_it():
+    """Cell2Cell's model kept 100 of its service areas: "service area: NEVLMS619 (a level
+    the model does not know, new or too rare in training to keep: read as unknown)" raised
+    the risk of 1,720 of 10,210 holdout customers, a fact about the model, where the 573
+    rarer areas churned at 30.7% against 28.0% in training (no side) and like the rest on
+    the holdout. It names the group the model read it with, where that group's side backs
+    it; else the next reason takes its place. A model packaged before says what it did."""
+    area = attribute_spec("ServiceArea", "categorical")
+    tenure = attribute_spec("tenure", "numeric")
+    rarer = {"levels": 573, "churn": 0.45, "rest": 0.28, "side": 1}
+    explainer = Explainer(
+        specs=[area, tenure],
+        columns=["ServiceArea", "tenure"],
+        source_of={},
+        directions={},
+        pivots={"tenure": 30.0},
+        levels={"ServiceArea": ["NYCBRO917", "HOUHOU281"]},
+        capped={"ServiceArea"},
+        rarer={"ServiceArea": rarer},
+    )
+    features = pd.DataFrame(
+        {"ServiceArea": ["NEVLMS619", "NEVLMS619", "NYCBRO917"], "tenure": [5.0, 5.0, 5.0]}
+    )
+    contributions = np.array([[0.6, 0.3, 0.0], [-0.6, 0.3, 0.0], [0.6, 0.3, 0.0]])
+    told = [[r.text for r in row] for row in explainer.explain(features, contributions, {})]
+    assert told == [
+        [
+            "service area: NEVLMS619 (read with the 573 rarer levels, whose customers churned "
+            "at 45.0% in training against 28.0% for the rest)",
+            "tenure 5 (typical 30)",
+        ],
+        ["tenure 5 (typical 30)"],  # in their favour, where the rarer levels churn more
+        ["service area: NYCBRO917", "tenure 5 (typical 30)"],
+    ]
+    alike = dataclasses.replace(explainer, rarer={"ServiceArea": {**rarer, "side": 0}})
+    told = [[r.text for r in row] for row in alike.explain(features, contributions, {})]
+    assert told[:2] == [["tenure 5 (typical 30)"], ["tenure 5 (typical 30)"]]
+    older = dataclasses.replace(explainer, rarer={})
+    assert older.explain(features, contributions, {})[1][-1].text == (
+        "service area: NEVLMS619 (a level the model does not know, new or too rare in "
+        "training to keep: read as unknown)"
+    )
+
+
 def test_a_derived_level_the_model_never_trained_on_is_no_reason():
     """CDNOW's "long-term customer", a stage no training cutoff held, raised the risk of
     320 customers as a blank would: nothing about them. An attribute's stays, flagged."""
@@ -1382,6 +1426,43 @@ def test_a_cell_against_what_the_training_rows_say_of_its_value_is_no_reason():
         ["days_since_last_purchase"],  # light volume and the south churn more
         ["volume", "days_since_last_purchase", "region"],  # the middle says neither
         ["volume", "region", "days_since_last_purchase"],  # blanks churn more
+    ]
+
+
+def test_a_claim_the_data_contradict_short_of_the_backing_ratio_is_no_reason():
+    """ "in their favour: received calls 0 (typical 52.7)" was told 261 Cell2Cell holdout
+    customers, where no received call churned at 1.19x the rest's rate: short of the 1.5x
+    a side needs to back a reason, enough to contradict one (`contrary_sides`); the next
+    reason takes its place. A reason the data do not contradict stays, and a model
+    packaged before the contrary sides keeps its reasons."""
+    calls = attribute_spec("ReceivedCalls", "numeric")
+    minutes = attribute_spec("MonthlyMinutes", "numeric")
+    edges = {"edges": [0.0, 50.0], "blank": 0}
+    explainer = Explainer(
+        specs=[calls, minutes],
+        columns=["ReceivedCalls", "MonthlyMinutes"],
+        source_of={},
+        directions={},
+        pivots={"ReceivedCalls": 52.7, "MonthlyMinutes": 365.0},
+        sides={"ReceivedCalls": {**edges, "sides": [0, 0, 0]}},
+        contrary_sides={"ReceivedCalls": {**edges, "sides": [1, 0, -1]}},
+    )
+    features = pd.DataFrame({"ReceivedCalls": [0.0, 0.0, 300.0, 300.0], "MonthlyMinutes": 0.0})
+    signs = np.array([[-1.0, 1.0], [1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
+    contributions = np.column_stack([0.4 * signs[:, 0], 0.8 * signs[:, 1], np.zeros(4)])
+    told = [[r.text for r in row] for row in explainer.explain(features, contributions, {})]
+    minutes_0, calls_0 = "monthly minutes 0 (typical 365)", "received calls 0 (typical 52.7)"
+    assert told == [
+        [minutes_0],  # no received call lowering the risk: those churn more
+        [calls_0, minutes_0],
+        [minutes_0],  # many raising it: those churn less
+        [minutes_0, "received calls 300 (typical 52.7)"],
+    ]
+    older = dataclasses.replace(explainer, contrary_sides={})
+    told = [[r.text for r in row] for row in older.explain(features, contributions, {})]
+    assert told[0] == [minutes_0, calls_0] and told[2] == [
+        calls_0.replace(" 0 ", " 300 "),
+        minutes_0,
     ]
 
 

@@ -230,3 +230,28 @@ def district_snapshot(folder: Path, *, customers: int = 600, seed: int = 3) -> P
         "label": {"column": "Churn", "positive": "Yes"},
     }
     return _snapshot(folder, frame, "districts", customers_spec, TRAINING)
+
+
+def area_snapshot(folder: Path, *, seed: int = 5) -> Path:
+    """A labelled snapshot (Cell2Cell style) whose `ServiceArea` holds 150 levels: 100
+    of 30 customers each, churning at 20%, and 50 rarer ones of 8 each, churning at 60%,
+    which a model keeping 100 levels (`features.levels.MAX_LEVELS`) reads as one unknown."""
+    rng = np.random.default_rng(seed)
+    common = np.repeat([f"AREA{k:03d}" for k in range(100)], 30)
+    rarer = np.repeat([f"RARE{k:03d}" for k in range(50)], 8)
+    area = np.concatenate([common, rarer])
+    churned = rng.random(len(area)) < np.where(np.char.startswith(area, "RARE"), 0.6, 0.2)
+    frame = pd.DataFrame(
+        {
+            "CustomerID": [f"C{i:05d}" for i in range(len(area))],
+            "MonthsInService": rng.integers(1, 60, len(area)),
+            "ServiceArea": area,
+            "Churn": np.where(churned, "Yes", "No"),
+        }
+    )
+    customers_spec = {
+        "columns": {"customer_id": "CustomerID"},
+        "attributes": ["MonthsInService", "ServiceArea"],
+        "label": {"column": "Churn", "positive": "Yes"},
+    }
+    return _snapshot(folder, frame, "areas", customers_spec, TRAINING)

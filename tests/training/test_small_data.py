@@ -13,6 +13,7 @@ from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
 from churn.cli import app
+from churn.sides import CONTRARY_RATIO, churn_sides
 from churn.typical import typical_band
 from features.contract import (
     CancellationsSpec,
@@ -153,6 +154,10 @@ def test_a_snapshot_of_a_few_hundred_customers_is_learned(tmp_path):
     assert model.info["reason_pivots"]["tenure"] == outcome.train["tenure"].median()
     tenure = outcome.train["tenure"].to_numpy(dtype=float)
     assert model.info["typical_bands"]["tenure"] == typical_band(tenure)
+    # the sides that contradict a reason, computed alike at their own ratio
+    churned = outcome.train["churned"].to_numpy(dtype=bool)
+    contrary = churn_sides(outcome.train, model.specs, churned, ratio=CONTRARY_RATIO)
+    assert model.info["contrary_sides"] == contrary
     # a typo in reasons.never is named, not silently ignored
     typo = config.model_copy(update={"reasons": ReasonsSpec(never=["tenure", "Gendr"])})
     said = build_report(outcome, tables, typo)["reasons_never_unmatched"]
