@@ -59,9 +59,10 @@ from serving.live_notes import (
     unmapped_type_notes,
     unposted_attributes,
     unposted_fields,
+    unseen_event_type_notes,
     unseen_level_notes,
 )
-from serving.live_tables import Unknown, to_tables
+from serving.live_tables import Unknown, cancellation_event_types, to_tables
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
     Reason,
@@ -170,6 +171,11 @@ def respond(
         *after_cutoff_notes(request.customers, cutoff, model.config.data),
         *negative_quantity_notes(request.customers),
         *unmapped_type_notes(request.customers, model.config.data.interactions),
+        *unseen_event_type_notes(
+            request.customers,
+            model.event_types,
+            cancellation_event_types(model.config.data),
+        ),
         *median_notes(scored, rows, ids),
         *beyond_notes(scored, rows, ids),
     ]

@@ -6,7 +6,7 @@ quantities, interaction types it does not map. Each is scored anyway, and said.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -234,8 +234,32 @@ def unmapped_type_notes(
     unmapped = sorted(t for t in posted if t is not None and read(t) is None)
     if not unmapped:
         return []
-    shown = ", ".join(map(repr, unmapped[:5])) + (", ..." if len(unmapped) > 5 else "")
     return [
-        f"interaction types the model's config does not map, counted as 'other': {shown} "
+        f"interaction types the model's config does not map, counted as 'other': "
+        f"{_listed(unmapped, 5)} "
         "(interactions.types lists the raw labels of each type)"
     ]
+
+
+def unseen_event_type_notes(
+    customers: list[CustomerHistoryIn], event_types: Sequence[str], cancelling: Set[str]
+) -> list[str]:
+    """Posted event types the model never trained on (its `event_types`; the log's
+    cancellation pages aside): counted in overall use, the active days and the rhythm of
+    use, with no features of their own, as the batch reads a type new to its file. A
+    cosmetics shop's posted 'wishlist' events were scored with no note."""
+    if not event_types:
+        return []
+    posted = {row.type for customer in customers for row in customer.events}
+    unseen = sorted(posted - set(event_types) - set(cancelling))
+    if not unseen:
+        return []
+    return [
+        f"event types the model never trained on, counted in overall use only: "
+        f"{_listed(unseen, 5)} (it knows {_listed(list(event_types), 8)})"
+    ]
+
+
+def _listed(values: list[str], most: int) -> str:
+    """Up to `most` values quoted, then '...' for the rest."""
+    return ", ".join(map(repr, values[:most])) + (", ..." if len(values) > most else "")

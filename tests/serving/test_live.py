@@ -1263,6 +1263,26 @@ def test_posted_interaction_types_the_config_does_not_map_are_noted():
     assert live_notes.unmapped_type_notes([posted("payment_failed")], None) == []
 
 
+def test_posted_event_types_the_model_never_trained_on_are_noted():
+    """A cosmetics shop's posted 'wishlist' events counted in overall use, without a word;
+    the log's own cancellation pages are no news."""
+
+    def posted(*types: str) -> CustomerHistoryIn:
+        rows = [{"timestamp": "2024-05-01", "type": t} for t in types]
+        return CustomerHistoryIn.model_validate({"customer_id": "c1", "events": rows})
+
+    known = ("view", "cart", "purchase")
+    (note,) = live_notes.unseen_event_type_notes(
+        [posted("view", "wishlist", "Cancel")], known, frozenset({"Cancel"})
+    )
+    assert note == (
+        "event types the model never trained on, counted in overall use only: 'wishlist' "
+        "(it knows 'view', 'cart', 'purchase')"
+    )
+    assert live_notes.unseen_event_type_notes([posted("view", "cart")], known, set()) == []
+    assert live_notes.unseen_event_type_notes([posted("view")], (), set()) == []  # no log
+
+
 def test_scoring_needs_the_api_key_when_one_is_configured(served):
     holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
     locked = client_for(app_with(settings_for(served, CHURN_API_KEY="live-key"), holder))
