@@ -224,12 +224,7 @@ def district_snapshot(folder: Path, *, customers: int = 600, seed: int = 3) -> P
             "Churn": np.where(churned, "Yes", "No"),
         }
     )
-    customers_spec = {
-        "columns": {"customer_id": "customerID"},
-        "attributes": ["tenure", "PIN_CODE"],
-        "label": {"column": "Churn", "positive": "Yes"},
-    }
-    return _snapshot(folder, frame, "districts", customers_spec, TRAINING)
+    return _churn_yes_no(folder, frame, "districts", "customerID", ["tenure", "PIN_CODE"])
 
 
 def area_snapshot(folder: Path, *, seed: int = 5) -> Path:
@@ -249,9 +244,16 @@ def area_snapshot(folder: Path, *, seed: int = 5) -> Path:
             "Churn": np.where(churned, "Yes", "No"),
         }
     )
+    return _churn_yes_no(folder, frame, "areas", "CustomerID", ["MonthsInService", "ServiceArea"])
+
+
+def _churn_yes_no(
+    folder: Path, frame: pd.DataFrame, name: str, id_column: str, attributes: list[str]
+) -> Path:
+    """A snapshot of `frame` labelled by its Churn column, Yes or No, with the small grid."""
     customers_spec = {
-        "columns": {"customer_id": "CustomerID"},
-        "attributes": ["MonthsInService", "ServiceArea"],
+        "columns": {"customer_id": id_column},
+        "attributes": attributes,
         "label": {"column": "Churn", "positive": "Yes"},
     }
-    return _snapshot(folder, frame, "areas", customers_spec, TRAINING)
+    return _snapshot(folder, frame, name, customers_spec, TRAINING)
