@@ -75,6 +75,44 @@ def longest_hole(*timestamps: pd.Series) -> Hole | None:
     return Hole(first + pd.Timedelta(days=1), last - pd.Timedelta(days=1), rhythm)
 
 
+SAMPLED_DAYS_SHARE = 0.1
+"""A log active on at most this share of the days it spans..."""
+SAMPLED_SPAN_DAYS = 60
+"""...over at least this many days..."""
+SAMPLED_ROWS_PER_DAY = 100
+"""...with at least this many rows on each active day, on average, is a few days cut
+out of a busy log, not a quiet business: a cosmetics shop's five monthly extracts kept
+each month's first 999 events (under 90 minutes of the 1st), 4,995 rows on 5 of 123
+days, and validate said "data OK". A shop of 20 customers buying once a fortnight is as
+sparse, but with a few rows a day."""
+
+
+@dataclass(frozen=True)
+class SampledDays:
+    """A log's few active days among the many it spans (`sampled_days`)."""
+
+    active_days: int
+    span_days: int
+    rows: int
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+
+
+def sampled_days(*timestamps: pd.Series) -> SampledDays | None:
+    """The log's active days against its span, when it looks cut to a few busy days
+    (`SAMPLED_DAYS_SHARE`, `SAMPLED_SPAN_DAYS`, `SAMPLED_ROWS_PER_DAY`); else None."""
+    days, rows = _active_days(timestamps)
+    if not len(days):
+        return None
+    span = int(days[-1] - days[0]) + 1
+    total = int(rows.sum())
+    sparse = len(days) <= SAMPLED_DAYS_SHARE * span and span >= SAMPLED_SPAN_DAYS
+    if not sparse or total < SAMPLED_ROWS_PER_DAY * len(days):
+        return None
+    first, last = (pd.Timestamp(int(d) * _DAY_NS) for d in (days[0], days[-1]))
+    return SampledDays(len(days), span, total, first, last)
+
+
 def _seasonal(starts: pd.DatetimeIndex, start_ns: int) -> bool:
     """Whether another long gap starts near the same day of another year."""
     start = pd.Timestamp(start_ns)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from features import workbooks
 from features.contract import CustomersSpec, RunConfig, TableSpec
-from features.holes import longest_hole
+from features.holes import longest_hole, sampled_days
 from features.sources.across import _customers, _summarize
 from features.sources.cleaning import _clean
 from features.sources.ids import _clean_ids, _integer_ids, _one_spelling_per_number
@@ -179,8 +179,18 @@ def _check_holes(tables: list[_Table], frames: dict[str, pd.DataFrame]) -> None:
         frame = frames.get(table.name)
         if table.name not in ACTIVITY_NOUNS or frame is None or "timestamp" not in frame:
             continue
-        if (hole := longest_hole(frame["timestamp"])) is not None:
-            noun = ACTIVITY_NOUNS[table.name]
+        noun = ACTIVITY_NOUNS[table.name]
+        if (few := sampled_days(frame["timestamp"])) is not None:
+            table.warning(
+                "timestamp",
+                few.rows,
+                f"all {few.rows:,} rows fall on {few.active_days} of the {few.span_days} days "
+                f"from {few.first_day.date()} to {few.last_day.date()} "
+                f"({few.rows // few.active_days:,} a day): a few days cut from each period "
+                "(a sample), not a whole log? the silences between them are the extract's, "
+                "and churn labels read silences",
+            )
+        elif (hole := longest_hole(frame["timestamp"])) is not None:
             table.warning(
                 "timestamp",
                 0,

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from features.holes import Hole, longest_hole
+from features.holes import Hole, SampledDays, longest_hole, sampled_days
 from tests.frames import ts
 
 
@@ -42,3 +42,24 @@ def test_a_sparse_start_or_a_yearly_season_is_no_hole():
     summer = pd.Series(pd.date_range("2005-05-24", "2005-08-23").repeat(150))
     sakila = pd.concat([summer, pd.Series([pd.Timestamp("2006-02-14")] * 182)])
     assert longest_hole(sakila).days == 174
+
+
+def _stamps(days: list[str], per_day: int) -> pd.Series:
+    return pd.Series(pd.to_datetime(np.repeat(days, per_day)))
+
+
+MONTH_STARTS = ["2022-10-01", "2022-11-01", "2022-12-01", "2023-01-01", "2023-02-01"]
+
+
+def test_a_few_busy_days_among_many_are_a_sampled_extract():
+    """A cosmetics shop's months cut to their first 999 events: 'data OK' before."""
+    few = sampled_days(_stamps(MONTH_STARTS, 999))
+    assert few == SampledDays(5, 124, 4995, pd.Timestamp("2022-10-01"), pd.Timestamp("2023-02-01"))
+
+
+def test_a_quiet_business_or_a_short_span_is_no_sample():
+    assert sampled_days(_stamps(MONTH_STARTS, 3)) is None  # a few rows a day: quiet
+    daily = pd.date_range("2022-10-01", "2023-02-01").strftime("%Y-%m-%d").tolist()
+    assert sampled_days(_stamps(daily, 500)) is None  # every day active
+    assert sampled_days(_stamps(["2023-01-01", "2023-01-31"], 999)) is None  # 31 days
+    assert sampled_days(pd.Series([], dtype="datetime64[ns]")) is None
