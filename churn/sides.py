@@ -161,7 +161,9 @@ def rarer_levels(
     against 29.0%, yet "service area: NEVLMS619 (a level the model does not know ...)"
     raised the risk of 1,720 of its 10,210 customers. JSON-ready."""
     y = np.asarray(churned, dtype=np.float64)
-    found = {}
+    found: dict[str, dict[str, float]] = {}
+    if not 0 < (y.mean() if len(y) else 0.0) < 1:  # one class: no rate to be apart from
+        return found
     for name, kept in levels.items():
         if name not in rows:
             continue

@@ -189,14 +189,14 @@ def _events(
         return None, ()
     types = tables.event_types or _frequent_types(frame, last_cutoff_day)
     types = _distinct_names(types, taken_silences(tables))
-    columns = {"type": _type_codes(frame["type"], types)}
+    columns = {"type": type_codes(frame["type"], types)}
     for name in ("quantity", *map(quantity_column, tables.event_quantities)):
         if name in frame:
             columns[name] = nan_to_zero(numbers(frame[name]))
     return Activity.from_frame(frame, axis, columns=columns), tuple(types)
 
 
-def _type_codes(values: pd.Series | np.ndarray, types: tuple[str, ...]) -> np.ndarray:
+def type_codes(values: pd.Series | np.ndarray, types: tuple[str, ...]) -> np.ndarray:
     """Each event's position among `types`, -1 for the others; a spelling of one's
     feature name ('add_to_cart' beside 'Add to Cart', `slug`) counts as that type."""
     text = as_text(values)
@@ -214,7 +214,7 @@ def _type_codes(values: pd.Series | np.ndarray, types: tuple[str, ...]) -> np.nd
 
 def _distinct_names(types: Iterable[str], taken: frozenset[str]) -> tuple[str, ...]:
     """The types whose feature names differ: of 'Add to Cart' and 'add_to_cart' (one
-    name, `slug`) the first (their events count as one type, `_type_codes`), and of
+    name, `slug`) the first (their events count as one type, `type_codes`), and of
     'purchase' beside payments and 'purchase_event' (one silence, `last_of`) the first."""
     by_name: dict[str, str] = {}
     silences: set[str] = set()

@@ -54,8 +54,8 @@ def repeated_header(frame: pd.DataFrame) -> np.ndarray:
         if is_numeric_dtype(values) or is_datetime64_any_dtype(values):
             rows = rows[:0]  # no row of this column holds its name
         else:
-            same = values.iloc[rows].astype("string").str.removeprefix(BOM) == str(name)
-            rows = rows[same.to_numpy(dtype=bool, na_value=False)]
+            same = values.iloc[rows].isin([str(name), BOM + str(name)])
+            rows = rows[same.to_numpy(dtype=bool)]
         if not len(rows):
             break
     repeated = np.zeros(len(frame), dtype=bool)

@@ -80,11 +80,15 @@ SAMPLED_DAYS_SHARE = 0.1
 SAMPLED_SPAN_DAYS = 60
 """...over at least this many days..."""
 SAMPLED_ROWS_PER_DAY = 100
-"""...with at least this many rows on each active day, on average, is a few days cut
-out of a busy log, not a quiet business: a cosmetics shop's five monthly extracts kept
-each month's first 999 events (under 90 minutes of the 1st), 4,995 rows on 5 of 123
-days, and validate said "data OK". A shop of 20 customers buying once a fortnight is as
-sparse, but with a few rows a day."""
+"""...with at least this many rows on each active day, on average...
+"""
+RECURRING_AT_MOST = 0.1
+"""...and at most this share of its customers back on another of those days, is a few
+days cut out of a busy log, not a quiet business nor a billing run: a cosmetics shop's
+five monthly extracts kept each month's first 999 events (under 90 minutes of the 1st),
+4,995 rows on 5 of 124 days, 1 of 893 users on two of them, and validate said "data OK".
+A shop of 20 customers buying once a fortnight is as sparse, with a few rows a day; a
+billing log paid on the 1st has as few busy days, the same customers on each."""
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,11 @@ class SampledDays:
     last_day: pd.Timestamp
 
 
-def sampled_days(*timestamps: pd.Series) -> SampledDays | None:
+def sampled_days(timestamps: pd.Series, customers: pd.Series) -> SampledDays | None:
     """The log's active days against its span, when it looks cut to a few busy days
-    (`SAMPLED_DAYS_SHARE`, `SAMPLED_SPAN_DAYS`, `SAMPLED_ROWS_PER_DAY`); else None."""
-    days, rows = _active_days(timestamps)
+    (`SAMPLED_DAYS_SHARE`, `SAMPLED_SPAN_DAYS`, `SAMPLED_ROWS_PER_DAY`) that few of its
+    `customers` (one per row) come back on (`RECURRING_AT_MOST`); else None."""
+    days, rows = _active_days((timestamps,))
     if not len(days):
         return None
     span = int(days[-1] - days[0]) + 1
@@ -109,8 +114,18 @@ def sampled_days(*timestamps: pd.Series) -> SampledDays | None:
     sparse = len(days) <= SAMPLED_DAYS_SHARE * span and span >= SAMPLED_SPAN_DAYS
     if not sparse or total < SAMPLED_ROWS_PER_DAY * len(days):
         return None
+    if _recurring_share(timestamps, customers) > RECURRING_AT_MOST:
+        return None
     first, last = (pd.Timestamp(int(d) * _DAY_NS) for d in (days[0], days[-1]))
     return SampledDays(len(days), span, total, first, last)
+
+
+def _recurring_share(timestamps: pd.Series, customers: pd.Series) -> float:
+    """The share of customers with rows on two days or more."""
+    day = timestamps.dt.floor("D")
+    visits = pd.DataFrame({"c": customers.to_numpy(), "d": day.to_numpy()}).dropna()
+    per_customer = visits.drop_duplicates().groupby("c", sort=False).size()
+    return float((per_customer >= 2).mean()) if len(per_customer) else 0.0
 
 
 def _seasonal(starts: pd.DatetimeIndex, start_ns: int) -> bool:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 
 from churn.model import ChurnModel
-from features.context import slug
+from features.context import slug, type_codes
 from features.contract import (
     DataSpec,
     EventsSpec,
@@ -244,19 +244,22 @@ def unmapped_type_notes(
 def unseen_event_type_notes(
     customers: list[CustomerHistoryIn], event_types: Sequence[str], cancelling: Set[str]
 ) -> list[str]:
-    """Posted event types the model never trained on (its `event_types`; the log's
-    cancellation pages aside): counted in overall use, the active days and the rhythm of
-    use, with no features of their own, as the batch reads a type new to its file. A
+    """Posted event types with no features of their own in the model (none of its
+    `event_types`, by the features' own reading: 'add_to_cart' is 'Add to Cart'; the
+    log's cancellation pages aside): counted in overall use, the active days and the
+    rhythm of use, as the batch reads a type new to its file, or one too rare to keep. A
     cosmetics shop's posted 'wishlist' events were scored with no note."""
     if not event_types:
         return []
-    posted = {row.type for customer in customers for row in customer.events}
-    unseen = sorted(posted - set(event_types) - set(cancelling))
-    if not unseen:
+    posted = sorted({row.type for customer in customers for row in customer.events})
+    codes = type_codes(np.array(posted, dtype=object), tuple(event_types))
+    unread = [t for t, code in zip(posted, codes.tolist(), strict=True) if code < 0]
+    unread = [t for t in unread if t not in cancelling]
+    if not unread:
         return []
     return [
-        f"event types the model never trained on, counted in overall use only: "
-        f"{_listed(unseen, 5)} (it knows {_listed(list(event_types), 8)})"
+        f"event types with no features of their own in the model, counted in overall use "
+        f"only: {_listed(unread, 5)} (its types: {_listed(list(event_types), 8)})"
     ]
 
 

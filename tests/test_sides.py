@@ -135,3 +135,5 @@ def test_the_rarer_levels_a_model_left_out_are_one_group_with_its_churn_and_side
     assert found["area"]["churn"] == pytest.approx(churned[rarer & (np.arange(n) >= 10)].mean())
     alike = rng.random(n) < 0.25
     assert rarer_levels(rows, {"area": ["a", "b", "c"]}, alike)["area"]["side"] == 0
+    for one_class in (np.zeros(n, dtype=bool), np.ones(n, dtype=bool)):  # was a ZeroDivisionError
+        assert rarer_levels(rows, {"area": ["a", "b", "c"]}, one_class) == {}

@@ -180,7 +180,7 @@ def _check_holes(tables: list[_Table], frames: dict[str, pd.DataFrame]) -> None:
         if table.name not in ACTIVITY_NOUNS or frame is None or "timestamp" not in frame:
             continue
         noun = ACTIVITY_NOUNS[table.name]
-        if (few := sampled_days(frame["timestamp"])) is not None:
+        if (few := sampled_days(frame["timestamp"], frame["customer_id"])) is not None:
             table.warning(
                 "timestamp",
                 few.rows,

@@ -48,18 +48,35 @@ def _stamps(days: list[str], per_day: int) -> pd.Series:
     return pd.Series(pd.to_datetime(np.repeat(days, per_day)))
 
 
+def _new_each_row(stamps: pd.Series) -> pd.Series:
+    """A customer per row: none back on another day, as in a sample of first hours."""
+    return pd.Series(np.arange(len(stamps)))
+
+
 MONTH_STARTS = ["2022-10-01", "2022-11-01", "2022-12-01", "2023-01-01", "2023-02-01"]
 
 
 def test_a_few_busy_days_among_many_are_a_sampled_extract():
     """A cosmetics shop's months cut to their first 999 events: 'data OK' before."""
-    few = sampled_days(_stamps(MONTH_STARTS, 999))
+    stamps = _stamps(MONTH_STARTS, 999)
+    few = sampled_days(stamps, _new_each_row(stamps))
     assert few == SampledDays(5, 124, 4995, pd.Timestamp("2022-10-01"), pd.Timestamp("2023-02-01"))
 
 
+def test_a_billing_run_on_the_first_is_no_sample():
+    """500 members paid on the 1st of 24 months: as few busy days, the same members."""
+    starts = pd.date_range("2022-01-01", periods=24, freq="MS").strftime("%Y-%m-%d").tolist()
+    stamps = _stamps(starts, 500)
+    members = pd.Series(np.tile(np.arange(500), 24))
+    assert sampled_days(stamps, members) is None
+
+
 def test_a_quiet_business_or_a_short_span_is_no_sample():
-    assert sampled_days(_stamps(MONTH_STARTS, 3)) is None  # a few rows a day: quiet
+    def sampled(stamps: pd.Series) -> SampledDays | None:
+        return sampled_days(stamps, _new_each_row(stamps))
+
+    assert sampled(_stamps(MONTH_STARTS, 3)) is None  # a few rows a day: quiet
     daily = pd.date_range("2022-10-01", "2023-02-01").strftime("%Y-%m-%d").tolist()
-    assert sampled_days(_stamps(daily, 500)) is None  # every day active
-    assert sampled_days(_stamps(["2023-01-01", "2023-01-31"], 999)) is None  # 31 days
-    assert sampled_days(pd.Series([], dtype="datetime64[ns]")) is None
+    assert sampled(_stamps(daily, 500)) is None  # every day active
+    assert sampled(_stamps(["2023-01-01", "2023-01-31"], 999)) is None  # 31 days
+    assert sampled(pd.Series([], dtype="datetime64[ns]")) is None

@@ -1271,15 +1271,17 @@ def test_posted_event_types_the_model_never_trained_on_are_noted():
         rows = [{"timestamp": "2024-05-01", "type": t} for t in types]
         return CustomerHistoryIn.model_validate({"customer_id": "c1", "events": rows})
 
-    known = ("view", "cart", "purchase")
+    known = ("view", "Add to Cart", "purchase")
     (note,) = live_notes.unseen_event_type_notes(
         [posted("view", "wishlist", "Cancel")], known, frozenset({"Cancel"})
     )
     assert note == (
-        "event types the model never trained on, counted in overall use only: 'wishlist' "
-        "(it knows 'view', 'cart', 'purchase')"
+        "event types with no features of their own in the model, counted in overall use "
+        "only: 'wishlist' (its types: 'view', 'Add to Cart', 'purchase')"
     )
-    assert live_notes.unseen_event_type_notes([posted("view", "cart")], known, set()) == []
+    # spellings the features read as one of its types are its types
+    spelled = [posted("VIEW", "add_to_cart")]
+    assert live_notes.unseen_event_type_notes(spelled, known, set()) == []
     assert live_notes.unseen_event_type_notes([posted("view")], (), set()) == []  # no log
 
 
