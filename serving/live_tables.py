@@ -216,9 +216,11 @@ def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     return frozenset(str(value) for value in rows.values)
 
 
-def _written(path: Paths) -> list[str]:
-    """A table's files as the config writes them, normalised, to compare two tables'."""
-    return [os.path.normpath(entry) for entry in as_list(path)]
+def _written(path: Paths) -> frozenset[str]:
+    """A table's files as the config writes them, normalised, in any order, to compare
+    two tables' (a pattern and the list of its files are not told alike: the server may
+    not have the files to match)."""
+    return frozenset(os.path.normpath(entry) for entry in as_list(path))
 
 
 def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:

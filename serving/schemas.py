@@ -239,7 +239,7 @@ LATEST = dt.datetime(2262, 1, 1)
 WHOLE_NUMBER = re.compile(r"-?\d+")
 
 
-UTC_SUFFIX = " UTC"
+UTC_SUFFIX = re.compile(r"\s+UTC$", re.IGNORECASE)
 
 
 def _dated_number(value: Any) -> Any:
@@ -250,8 +250,9 @@ def _dated_number(value: Any) -> Any:
     Text ending in ' UTC' (Recurly's and a cosmetics shop's event logs) is that zone, as
     the loader reads it. Anything else passes to the datetime parser."""
     if isinstance(value, str):
-        if value.endswith(UTC_SUFFIX):
-            return value.removesuffix(UTC_SUFFIX).rstrip() + "+00:00"
+        if (utc := UTC_SUFFIX.search(value)) is not None:
+            stamp = value[: utc.start()]
+            return stamp if len(stamp) <= len("YYYY-MM-DD") else stamp + "+00:00"  # a day: naive
         if not WHOLE_NUMBER.fullmatch(value):
             return value
         number = int(value)

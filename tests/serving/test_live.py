@@ -249,6 +249,8 @@ def test_a_line_whose_amount_is_not_its_price_times_quantity_is_refused():
         ("2024-02-15T10:30:00", dt.datetime(2024, 2, 15, 10, 30)),
         # an event log's own text, which the loader reads: a 422 said "extra characters"
         ("2022-11-01 00:01:57 UTC", dt.datetime(2022, 11, 1, 0, 1, 57)),
+        ("2022-11-01 00:01:57 utc", dt.datetime(2022, 11, 1, 0, 1, 57)),
+        ("2022-11-01 UTC", dt.datetime(2022, 11, 1)),
         ("2022-11-01 02:01:57+02:00", dt.datetime(2022, 11, 1, 0, 1, 57)),
     ],
 )
@@ -1705,6 +1707,8 @@ def test_a_log_of_several_files_tells_its_cancellation_events_too():
         split[table]["path"] = ["log_1.json", "log_2.json"]
     types = live_tables.cancellation_event_types(DataSpec.model_validate(split))
     assert types == frozenset({"Cancellation Confirmation"})
+    split["cancellations"]["path"] = ["log_2.json", "./log_1.json"]  # the same files
+    assert live_tables.cancellation_event_types(DataSpec.model_validate(split)) == types
     split["cancellations"]["path"] = ["log_2.json"]  # another set of files: another table
     assert live_tables.cancellation_event_types(DataSpec.model_validate(split)) == frozenset()
 
