@@ -79,6 +79,43 @@ def _check_amounts(table: _Table) -> None:
         table.drop(zero)
 
 
+OUTLIER_LINE_TIMES = 1000
+"""A line this many times the median line or more is worth a word: Ta Feng's 800 units
+for 444,000 (the median line is about 100) made a first-time buyer the worklist's most
+valuable customer; Online Retail's 80,995 paper birds were a mistake it reversed."""
+
+
+def _warn_outlier_lines(table: _Table) -> None:
+    """Lines of `OUTLIER_LINE_TIMES` the median line or more: bulk or test orders, or
+    mistakes, which a customer's value, and so their value at risk, then rests on. Kept:
+    a wholesaler's large orders are real; the warning says how to leave them out."""
+    amounts = table.clean["amount"]
+    usable = amounts > 0 if table.dropped is None else (amounts > 0) & ~table.dropped
+    if not usable.any():
+        return
+    median = float(amounts[usable].median())
+    huge = usable & (amounts >= OUTLIER_LINE_TIMES * median)
+    if not huge.any():
+        return
+    top, bound = float(amounts[huge].max()), OUTLIER_LINE_TIMES * median
+    column = table.sources.get("amount", "amount")
+    what = (
+        f"lines of {OUTLIER_LINE_TIMES:,} times the median line ({_amount(median)}) or more, "
+        f"up to {_amount(top)},"
+    )
+    advice = (
+        ": bulk or test orders, or mistakes? their customers' value and value at risk rest "
+        f"on them (kept; valid_ranges: {{{column}: [null, {_amount(bound).replace(',', '')}]}} "
+        "reads them as unknown)"
+    )
+    table.flag("warning", "amount", huge, what, advice=advice)
+
+
+def _amount(value: float) -> str:
+    """An amount as a message shows it: whole above 100 ('444,000'), else 4 digits."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+
+
 def _paid_until_not_before_payment(table: _Table) -> None:
     """A paid period cannot end before the day it was paid (an expiry of 1970-01-01, a
     placeholder): read as unknown, with a warning, not as a -16,654-day plan."""

@@ -28,6 +28,7 @@ from features.sources.activity import (
     _sorted_activity,
     _unknown_when_negative,
     _warn_mostly_blank_paid_until,
+    _warn_outlier_lines,
     _warn_repeated_events,
     _warn_repeated_lines,
 )
@@ -80,6 +81,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
             if money in table.clean:
                 table.clean[money] = spec.in_currency(table.clean[money])
         _check_amounts(table)
+        _warn_outlier_lines(table)
         _paid_until_not_before_payment(table)
         _warn_mostly_blank_paid_until(table)
         _warn_repeated_lines(table)
