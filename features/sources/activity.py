@@ -79,10 +79,12 @@ def _check_amounts(table: _Table) -> None:
         table.drop(zero)
 
 
-OUTLIER_LINE_TIMES = 1000
+OUTLIER_LINE_TIMES = 5000
 """A line this many times the median line or more is worth a word: Ta Feng's 800 units
-for 444,000 (the median line is about 100) made a first-time buyer the worklist's most
-valuable customer; Online Retail's 80,995 paper birds were a mistake it reversed."""
+for 444,000 (5,840 times its median line of 76) made a first-time buyer the worklist's
+most valuable customer; Online Retail's 80,995 paper birds (168,469, about 10,000 times)
+were a mistake it reversed. A heavy-tailed B2B log is no mistake: the simulator's key
+accounts reach 1,186 times the median line among 20,000 customers."""
 
 
 def _warn_outlier_lines(table: _Table) -> None:
