@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import mlflow.pyfunc
 import numpy as np
@@ -36,6 +36,9 @@ from features.levels import MAX_LEVELS, level_numbers
 from features.registry import Columns, FeatureSpec, derived_names
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
+
+if TYPE_CHECKING:
+    from churn.cross_fit import CrossFit
 from features.wallet import QuantileWalletEstimator, wallet_columns
 
 SMALL_REQUEST_ROWS = 256
@@ -233,6 +236,9 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     """Inferred in training (unless configured): scoring infers none from its own rows."""
     info: dict[str, Any] = field(default_factory=dict)
     """Training cutoffs, metrics and other facts for /v1/model and the registry."""
+    cross_fit: CrossFit | None = None
+    """A labelled snapshot's fold boosters, which score its fitted rows out of fold
+    (`churn.cross_fit`); None over time, and for a model packaged before them."""
 
     # -- scoring feature rows (a frame, or plain columns) ----------------------------
     def dmatrix(self, features: Mapping[str, Any]) -> xgb.DMatrix:
@@ -248,13 +254,14 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """Calibrated churn probability per feature row."""
         return self._probability(self.margin(features))
 
-    def _probability(self, margin: np.ndarray) -> np.ndarray:
-        """The calibrated probability, shifted to the population's churn rate where the
-        training file was a sample drawn otherwise (`info["population_shift"]`)."""
+    def _probability(self, margin: np.ndarray, calibrator: Calibrator | None = None) -> np.ndarray:
+        """The calibrated probability (by `calibrator`, default the model's), shifted to
+        the population's churn rate where the training file was a sample drawn otherwise
+        (`info["population_shift"]`)."""
         if not len(margin):
             return np.zeros(0)
         shift = self.info.get("population_shift")
-        calibrated = self.calibrator(margin)
+        calibrated = (calibrator or self.calibrator)(margin)
         if not shift:
             return calibrated
         return shifted_to(calibrated, shift["sample_rate"], shift["population_rate"])
@@ -263,10 +270,25 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """TreeSHAP contributions in margin space; last column is the bias."""
         return self._explained(features)[1]
 
-    def scores(self, features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-        """Probability and contributions from one input matrix (what serving needs)."""
+    def scores(
+        self, features: Mapping[str, Any], folds: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Probability and contributions from one input matrix (what serving needs).
+        `folds` (per row, -1 for none) names the rows the model was fitted on and the fold
+        booster that never saw each (`churn.cross_fit`): those are scored by it."""
         margin, contributions = self._explained(features)
-        return self._probability(margin), contributions
+        probability = self._probability(margin)
+        if folds is None or self.cross_fit is None or not (folds >= 0).any():
+            return probability, contributions
+        rows = self._input(features)
+        for fold in np.unique(folds[folds >= 0]):
+            which = np.flatnonzero(folds == fold)
+            fold_margin, fold_contributions = self.cross_fit.margin_and_contributions(
+                int(fold), rows[which], self.layout
+            )
+            probability[which] = self._probability(fold_margin, self.cross_fit.calibrator)
+            contributions[which] = fold_contributions
+        return probability, contributions
 
     def _explained(self, features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Margin and TreeSHAP contributions: by the compiled trees, else by XGBoost."""

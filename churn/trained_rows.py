@@ -4,7 +4,9 @@ Scoring the training file again gives those rows fitted probabilities, not predi
 a hotel's 6,938 bookings not labelled cancelled were 60% training rows, and 287 went
 out as high risk without a word. A row is known by the hash of its every column but the
 label, so another extract's customers match none, even where the ids are row numbers;
-a customer whose row changed since is scored on what the model has not seen.
+a customer whose row changed since is scored on what the model has not seen. Each kept
+hash carries the fold whose booster never saw its row (`churn.cross_fit`), so that
+`churn score` scores it out of fold.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-KEPT_ROWS = 200_000
-"""The most row hashes a model keeps (8 bytes each, 1.6 MB): past it, the one in
-`every` whose hash is a multiple of it, which a scoring run picks alike, and the count
-found among them is scaled up by as much."""
+KEPT_ROWS = 1_000_000
+"""The most row hashes a model keeps (9 bytes each with its fold, 9 MB): past it, the one
+in `every` whose hash is a multiple of it, which a scoring run picks alike, and the count
+found among them is scaled up by as much; the rows not kept cannot be told, so none is
+scored out of fold."""
 
 
 def row_hashes(customers: pd.DataFrame) -> np.ndarray:
@@ -37,12 +40,20 @@ class TrainedRows:
     """One hash in this many is kept (`KEPT_ROWS`); 1 keeps them all."""
     hashes: np.ndarray
     """The kept hashes, sorted (`row_hashes`)."""
+    folds: np.ndarray | None = None
+    """Per kept hash, the fold whose booster never saw its row; None without fold
+    boosters (a model packaged before them, or too few rows to fold)."""
 
     @classmethod
-    def of(cls, customers: pd.DataFrame) -> TrainedRows:
+    def of(cls, customers: pd.DataFrame, folds: np.ndarray | None = None) -> TrainedRows:
+        """The rows of `customers`, each in its fold of `folds` (per row) if given."""
         hashes = row_hashes(customers)
         every = max(1, math.ceil(len(hashes) / KEPT_ROWS))
-        return cls(len(hashes), every, np.unique(hashes[hashes % np.uint64(every) == 0]))
+        kept = np.flatnonzero(hashes % np.uint64(every) == 0)
+        unique, first = np.unique(hashes[kept], return_index=True)
+        if folds is None:
+            return cls(len(hashes), every, unique)
+        return cls(len(hashes), every, unique, np.asarray(folds, dtype=np.int8)[kept][first])
 
     def count_in(self, customers: pd.DataFrame) -> int:
         """How many of `customers`' rows are training rows (estimated when `every` > 1)."""
@@ -50,10 +61,30 @@ class TrainedRows:
         kept = hashes[hashes % np.uint64(self.every) == 0]
         return int(np.isin(kept, self.hashes).sum()) * self.every
 
+    @property
+    def folded(self) -> bool:
+        """Whether every fitted row is scored out of fold: the model has folds and kept
+        every row's hash (`every` 1), so each can be told."""
+        return self.folds is not None and self.every == 1
+
+    def folds_of(self, customers: pd.DataFrame) -> np.ndarray | None:
+        """Per row of `customers`, the fold that scores it out of fold, -1 for a row the
+        model was not fitted on; None unless `folded`."""
+        if not self.folded:
+            return None
+        hashes = row_hashes(customers)
+        if not len(self.hashes):
+            return np.full(len(hashes), -1, dtype=np.int8)
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        return np.where(self.hashes[at] == hashes, self.folds[at], -1).astype(np.int8)
+
     def as_info(self) -> dict[str, Any]:
-        return {"rows": self.rows, "every": self.every, "hashes": self.hashes}
+        info = {"rows": self.rows, "every": self.every, "hashes": self.hashes}
+        return info if self.folds is None else {**info, "folds": self.folds}
 
     @classmethod
     def from_info(cls, info: dict[str, Any] | None) -> TrainedRows | None:
         """None for a model that kept none: not a snapshot, or packaged before they were."""
-        return None if not info else cls(info["rows"], info["every"], info["hashes"])
+        if not info:
+            return None
+        return cls(info["rows"], info["every"], info["hashes"], info.get("folds"))

@@ -181,6 +181,8 @@ class Job:
     """How a labelled file's own churn rate differs from the model's (`label_rate_note`)."""
     trained_note: str | None = None
     """How many scored customers the model was fitted on (`trained_rows_note`)."""
+    folds: np.ndarray | None = None
+    """Per scored row, the fold model that scores it out of fold (`trained_folds`)."""
 
     @property
     def rows(self) -> int:
@@ -197,7 +199,7 @@ class Job:
         """Score, explain, rank and write; `on_chunk(rows)` after each scored chunk."""
         started = time.perf_counter()
         probability, margin, reasons = score(
-            self.champion.model, self.features, chunk_rows, on_chunk
+            self.champion.model, self.features, chunk_rows, on_chunk, folds=self.folds
         )
         rules = self.rules or rules_for(self.champion.model.info)
         ranked = rank(self.features, probability, rules, configured_value=self.configured_value)
@@ -280,6 +282,7 @@ def prepare(
         cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
         rate_note=label_rate_note(champion.model.info, tables, config),
         trained_note=trained_rows_note(champion.model.info, tables, features),
+        folds=trained_folds(champion.model.info, tables, features),
         left_out=left_out,
         left_out_said={reason: words(reason, config) for reason in left_out.unique()},
         row_number_ids=tables.numbered_ids,
@@ -363,12 +366,39 @@ def trained_rows_note(
     if not found:
         return None
     about = "about " if trained.every > 1 else ""
-    return (
+    said = (
         f"{about}{found:,} of the {len(features):,} scored customers are rows the model was "
-        f"trained on ({trained.rows:,} in all): their probabilities are fitted, not "
-        "predicted, as the model learned from these very rows' labels; score a file of "
-        "customers it has not seen (a later extract, a holdout) for predictions"
+        f"trained on ({trained.rows:,} in all)"
     )
+    if trained.folded:
+        folds = int(trained.folds.max()) + 1
+        return (
+            f"{said}: each was scored by whichever of its {folds} fold models was fitted "
+            "without it (cross-fitting), so their probabilities are predictions, as the others' are"
+        )
+    return (
+        f"{said}: their probabilities are fitted, not predicted, as the model learned from "
+        "these very rows' labels; score a file of customers it has not seen (a later "
+        "extract, a holdout) for predictions"
+    )
+
+
+def trained_folds(
+    info: Mapping[str, Any], tables: Tables, features: pd.DataFrame
+) -> np.ndarray | None:
+    """Per scored row, the fold model that scores it out of fold (-1: the model was
+    not fitted on it); None when the model has no fold models or keeps too few rows to
+    tell them (`churn.trained_rows`)."""
+    trained = TrainedRows.from_info(info.get("trained_rows"))
+    if trained is None:
+        return None
+    customers = tables.customers
+    folds = trained.folds_of(customers)
+    if folds is None:
+        return None
+    by_id = pd.Series(folds, index=customers["customer_id"].to_numpy())
+    by_id = by_id[~by_id.index.duplicated()]
+    return features["customer_id"].map(by_id).fillna(-1).to_numpy(dtype=np.int8)
 
 
 def _unlabelled_rows(features: pd.DataFrame, tables: Tables) -> np.ndarray | None:
@@ -516,23 +546,26 @@ def score(
     features: pd.DataFrame,
     chunk_rows: int,
     on_chunk: Callable[[int], None] | None = None,
+    *,
+    folds: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[list[Reason]]]:
     """Probabilities, the booster's margins and reasons in chunks (bounded memory); means
-    are batch-wide."""
+    are batch-wide. `folds` (per row) scores the model's fitted rows out of fold
+    (`ChurnModel.scores`)."""
     means = population_means(features, model.specs)
     explainer = Explainer.for_model(model)
-    chunks = [
-        features.iloc[start : start + chunk_rows] for start in range(0, len(features), chunk_rows)
-    ]
+    starts = range(0, len(features), chunk_rows)
+    chunks = [features.iloc[start : start + chunk_rows] for start in starts]
+    chunk_folds = [None if folds is None else folds[start : start + chunk_rows] for start in starts]
     probabilities: list[np.ndarray] = []
     margins: list[np.ndarray] = []
     reasons: list[list[Reason]] = []
     with ThreadPoolExecutor(1, thread_name_prefix="churn-treeshap") as booster:
-        pending = booster.submit(model.scores, chunks[0]) if chunks else None
+        pending = booster.submit(model.scores, chunks[0], chunk_folds[0]) if chunks else None
         for k, chunk in enumerate(chunks):
             probability, contributions = pending.result()
             if k + 1 < len(chunks):  # the next chunk's TreeSHAP runs while this one is explained
-                pending = booster.submit(model.scores, chunks[k + 1])
+                pending = booster.submit(model.scores, chunks[k + 1], chunk_folds[k + 1])
             probabilities.append(probability)
             margins.append(contributions.sum(axis=1, dtype=np.float64))  # SHAP adds up to it
             reasons.extend(explainer.explain(chunk, contributions, means))

@@ -48,3 +48,18 @@ def test_a_model_that_kept_no_rows_reads_as_none():
     kept = TrainedRows.of(_file([1, 2]))
     assert TrainedRows.from_info(None) is None
     assert TrainedRows.from_info(kept.as_info()).count_in(_file([2])) == 1
+
+
+def test_each_fitted_row_keeps_the_fold_that_scores_it_and_other_rows_read_minus_one():
+    kept = TrainedRows.of(_file([1, 2, 3, 4]), folds=[0, 1, 0, 1])
+    later = _file([4, 3, 9], label=[None] * 3)
+    assert kept.folded and kept.folds_of(later).tolist() == [1, 0, -1]
+    assert TrainedRows.from_info(kept.as_info()).folds_of(later).tolist() == [1, 0, -1]
+
+
+def test_without_folds_or_with_rows_left_unkept_no_row_is_scored_out_of_fold(monkeypatch):
+    """Past `KEPT_ROWS` the rows not kept cannot be told: none is folded, not some."""
+    assert TrainedRows.of(_file([1, 2])).folds_of(_file([1])) is None
+    monkeypatch.setattr(trained_rows, "KEPT_ROWS", 100)
+    kept = TrainedRows.of(_file(list(range(1000))), folds=[i % 5 for i in range(1000)])
+    assert not kept.folded and kept.folds_of(_file([1])) is None

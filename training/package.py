@@ -26,6 +26,7 @@ from serving.ranking import (
     customer_value,
 )
 from training.caveats import model_notes, ranking_caveats
+from training.cross_fit import CrossFitted
 from training.protocol import Outcome
 
 
@@ -92,7 +93,7 @@ def package_model(
         ),
         "population_shift": shift,
         "training_churn_rate": float(rows["churned"].mean()) if len(rows) else None,
-        "trained_rows": _trained_rows(config, rows, tables),
+        "trained_rows": _trained_rows(config, rows, tables, outcome.cross),
     }
     model = ChurnModel(
         booster=fitted.booster,
@@ -105,6 +106,7 @@ def package_model(
         event_types=data.event_types,
         consumable_categories=data.consumable_categories,
         info=info,
+        cross_fit=None if outcome.cross is None else outcome.cross.cross_fit,
     )
     directions, crossings = _risk_directions(model, rows)  # needs the model itself
     model.info["risk_directions"], model.info["risk_crossings"] = directions, crossings
@@ -125,15 +127,21 @@ def population_shift(config: RunConfig, rows: pd.DataFrame) -> dict[str, float] 
     }
 
 
-def _trained_rows(config: RunConfig, rows: pd.DataFrame, tables: Tables) -> dict[str, Any] | None:
-    """A labelled snapshot's fitted-on customers-table rows (`churn.trained_rows`), so
-    that `churn score` of the training file says whose probabilities are fitted; None
-    over time, where every cutoff's customers are scored again by design."""
+def _trained_rows(
+    config: RunConfig, rows: pd.DataFrame, tables: Tables, cross: CrossFitted | None
+) -> dict[str, Any] | None:
+    """A labelled snapshot's fitted-on customers-table rows (`churn.trained_rows`), each
+    with the fold that scores it out of fold where `cross` fitted them, so that `churn
+    score` of the training file scores them so; None over time, where every cutoff's
+    customers are scored again by design."""
     if config.churn.definition != "label_column":
         return None
     customers = tables.customers
     fitted = customers[customers["customer_id"].isin(rows["customer_id"])]
-    return TrainedRows.of(fitted).as_info()
+    if cross is None:
+        return TrainedRows.of(fitted).as_info()
+    fold_of = pd.Series(cross.folds, index=rows["customer_id"].to_numpy())
+    return TrainedRows.of(fitted, fitted["customer_id"].map(fold_of).to_numpy()).as_info()
 
 
 def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:

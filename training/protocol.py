@@ -28,6 +28,7 @@ from features.sources.copies import copy_groups
 from features.tables import Tables, first_activity, snapshot_cutoff
 from training.calibrate import calibration_shortfall
 from training.comebacks import longest_silence
+from training.cross_fit import CrossFitted, fit_cross
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.duplicates import grouped_folds, grouped_split
 from training.fit import Fitted, fit_all, score_all
@@ -48,6 +49,8 @@ class Outcome:
     """The rows the model was fitted on, where no cutoff plan says (a snapshot's split)."""
     tuning: Search | None = None
     """What `--tune` chose, and on which rows it judged; None without it."""
+    cross: CrossFitted | None = None
+    """A snapshot's fold boosters over `train` (`training/cross_fit.py`); None over time."""
 
 
 def out_of_time(tables: Tables, config: RunConfig, *, tune: bool = False) -> Outcome:
@@ -184,7 +187,10 @@ def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) ->
         config = with_params(config, search)
     fitted = fit_all(train, validation, data.specs, config)
     scored = _scored(fitted, test, data)
-    return Outcome("stratified_holdout", scored, data, fitted, None, train=train, tuning=search)
+    cross = fit_cross(train, groups[train.index], fitted, seed=seed)
+    return Outcome(
+        "stratified_holdout", scored, data, fitted, None, train=train, tuning=search, cross=cross
+    )
 
 
 def split_units(data: LabelledSet, churn: ChurnSpec) -> np.ndarray:

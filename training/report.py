@@ -107,6 +107,8 @@ def build_report(
             "chosen": int(outcome.fitted.params["max_depth"]),
             "validation_log_loss": {str(d): v for d, v in outcome.fitted.depth_losses.items()},
         }
+    if outcome.cross is not None and outcome.train is not None:
+        report["cross_fit"] = outcome.cross.summary(outcome.train["churned"].to_numpy(dtype=int))
     if config.churn.definition == "label_column" and data_end(tables) is None:
         report["snapshot_read_as_of_today"] = True  # `features.tables.snapshot_cutoff`
     if config.churn.definition == "label_column" and (out := _labelled_unknown(outcome, tables)):
@@ -387,6 +389,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         console.print(f"--tune chose {chosen} (by {report['tuning']['by']})", highlight=False)
     if "depth" in report:
         console.print(depth_said(report["depth"]), highlight=False)
+    if "cross_fit" in report:
+        console.print(cross_fit_said(report["cross_fit"]), highlight=False)
     for note in caveats(report):
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     _print_profit(console, report)
@@ -402,6 +406,14 @@ def depth_said(depth: dict[str, Any]) -> str:
         f"trees of depth {chosen}, chosen on the validation rows: log loss {losses[chosen]:.4f} "
         f"at the best round, against {others} (deeper trees are kept where they lower it by "
         f"over {DEEPER_GAIN:.0%})"
+    )
+
+
+def cross_fit_said(cross: dict[str, Any]) -> str:
+    """What the fold boosters are for, with their out-of-fold ROC AUC on the training rows."""
+    return (
+        f"{cross['folds']} fold models score the {cross['rows']:,} training rows when the "
+        f"file is scored again (out of fold: ROC AUC {cross['roc_auc']:.4f} on them)"
     )
 
 

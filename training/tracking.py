@@ -188,6 +188,8 @@ def _flat_metrics(report: dict) -> dict[str, float]:
         metrics.update({f"baseline_{name}_{k}": v for k, v in values.items()})
     metrics.update({f"oracle_{k}": v for k, v in report.get("oracle", {}).items()})
     metrics["churn_rate"] = report["churn_rate"]
+    if "cross_fit" in report:  # a snapshot's fitted rows, scored by the fold boosters
+        metrics["trained_rows_out_of_fold_roc_auc"] = report["cross_fit"]["roc_auc"]
     if "best_profit" in report["profit"]:  # none where the data hold no customer value
         metrics["profit_best_percent"] = report["profit"]["best_percent"]
         metrics["profit_best"] = report["profit"]["best_profit"]

@@ -3,6 +3,7 @@ the extracts that come after it: columns gone, labels blank, no extract date."""
 
 import dataclasses
 import datetime as dt
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
 import serving.batch
@@ -33,7 +35,7 @@ from serving.settings import Settings
 from tests.training.datasets import telecom_snapshot
 from training.package import package_model
 from training.protocol import run_protocol
-from training.report import build_report, caveats
+from training.report import build_report, caveats, cross_fit_said
 
 pytestmark = pytest.mark.slow
 
@@ -168,7 +170,7 @@ def test_customers_whose_label_is_unlabelled_are_scored_and_never_trained_on(tra
     ids = customers["customerID"]
     assert set(ids[joined]) <= scored and not set(ids[customers["Churn"] == "Yes"]) & scored
     said = job.run().unlabelled  # how they scored beside the stayers: none trained on
-    probability = champion.model.predict_proba(job.features)
+    probability = champion.model.scores(job.features, job.folds)[0]  # fitted rows out of fold
     new = job.features["customer_id"].isin(ids[joined]).to_numpy()
     assert said is not None and said.customers == len(joined)
     assert said.mean_probability == pytest.approx(probability[new].mean())
@@ -196,6 +198,12 @@ def test_scoring_the_training_file_says_how_many_customers_were_fitted_on(traine
     assert 0 < again < job.rows
     assert job.trained_note == (
         f"{again:,} of the {job.rows:,} scored customers are rows the model was trained on "
+        f"({len(fitted):,} in all): each was scored by whichever of its 5 fold models was "
+        "fitted without it (cross-fitting), so their probabilities are predictions, as the "
+        "others' are"
+    )
+    unfolded = dataclasses.replace(champion, model=_without_folds(champion.model))
+    assert _prepare(source, unfolded, tmp_path).trained_note.endswith(
         f"({len(fitted):,} in all): their probabilities are fitted, not predicted, as the "
         "model learned from these very rows' labels; score a file of customers it has not "
         "seen (a later extract, a holdout) for predictions"
@@ -217,7 +225,54 @@ def test_churn_score_says_the_fitted_customers_in_one_note(trained, tmp_path, mo
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["score", "--config", str(source)])
     assert result.exit_code == 0, result.output
     (note,) = [line for line in result.output.splitlines() if "the model was trained on" in line]
-    assert note.startswith("note: ") and "probabilities are fitted, not predicted" in note
+    assert note.startswith("note: ") and "their probabilities are predictions" in note
+
+
+def _without_folds(model: ChurnModel) -> ChurnModel:
+    """`model` as packaged before fold models: its fitted rows kept, no folds."""
+    kept = {k: v for k, v in model.info["trained_rows"].items() if k != "folds"}
+    return dataclasses.replace(model, cross_fit=None, info={**model.info, "trained_rows": kept})
+
+
+def test_the_training_files_fitted_rows_are_scored_by_the_fold_model_that_never_saw_them(
+    trained, tmp_path
+):
+    """Scored again, the rows a booster was fitted on read safer than unseen customers
+    (it remembers their labels: ROC AUC 0.92 on them against 0.72 on the test rows), so a
+    worklist of the training file ranked the two apart by that alone. Each fitted row is
+    scored and explained by the fold booster fitted without it; other rows by the model."""
+    champion, source = trained
+    model = champion.model
+    config = load_config(source)
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    job = _prepare(source, champion, tmp_path)
+    fitted = job.features["customer_id"].isin(outcome.train["customer_id"]).to_numpy()
+    assert job.folds is not None and np.array_equal(job.folds >= 0, fitted)
+    assert set(job.folds[fitted]) == set(range(5))
+    probability, contributions = model.scores(job.features, job.folds)
+    plain = model.scores(job.features)
+    assert np.array_equal(probability[~fitted], plain[0][~fitted])
+    assert np.array_equal(contributions[~fitted], plain[1][~fitted])
+    for fold, booster in enumerate(model.cross_fit.boosters):
+        rows = job.folds == fold
+        margin = booster.predict(model.dmatrix(job.features[rows]), output_margin=True)
+        assert contributions[rows].sum(axis=1) == pytest.approx(margin, abs=1e-4)
+        assert probability[rows] == pytest.approx(model.cross_fit.calibrator(margin), abs=1e-5)
+    chunked = score(model, job.features, 97, folds=job.folds)  # folds cut with the chunks
+    assert np.array_equal(chunked[0], probability)
+    report = build_report(outcome, tables, config)
+    y = outcome.train["churned"].to_numpy(dtype=int)
+    in_sample = roc_auc_score(y, model.predict_proba(outcome.train))
+    out_of_fold = report["cross_fit"]["roc_auc"]
+    assert (report["cross_fit"]["folds"], report["cross_fit"]["rows"]) == (5, len(y))
+    assert abs(out_of_fold - report["model"]["roc_auc"]) < 0.05 < in_sample - out_of_fold
+    assert cross_fit_said(report["cross_fit"]) == (
+        f"5 fold models score the {len(y)} training rows when the file is scored again "
+        f"(out of fold: ROC AUC {out_of_fold:.4f} on them)"
+    )
+    again = pickle.loads(pickle.dumps(model))  # logged without the compiled fold trees
+    assert np.array_equal(again.scores(job.features, job.folds)[0], probability)
 
 
 def test_a_holdout_scored_over_the_full_files_batch_is_refused_unless_replace(
