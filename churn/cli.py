@@ -250,7 +250,8 @@ def train(
 ) -> None:
     """Train, calibrate and test a model (out of time on dated activity; a labelled
     snapshot on a stratified holdout); log it as one MLflow run."""
-    from training.report import print_report
+    from training.promote import own_refusals
+    from training.report import leaking_columns, print_report
     from training.train import train_and_log
 
     started = time.perf_counter()
@@ -258,9 +259,17 @@ def train(
         trained = train_and_log(config, tune=tune)
     console = make_console()
     print_report(console, trained.report)
+    logged = f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s"
+    promote = f"churn promote --config {config} --run {trained.run_id}"
+    refusals = own_refusals(
+        trained.report["model"], leaking_columns(trained.report), trained.model.config
+    )
+    if not refusals:
+        console.print(f"{logged}; promote it with: {promote}")
+        return
     console.print(
-        f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s; "
-        f"promote it with: churn promote --config {config} --run {trained.run_id}"
+        f"{logged}; the promotion gate will refuse it, whatever the champion: "
+        f"{'; '.join(refusals)}. Promote it anyway with: {promote} --force"
     )
 
 

@@ -116,14 +116,8 @@ def gate(
     so too when `champion_leaks` (columns `churn train` found leaking in the champion's
     run) inflated the champion's test: its perfect score would refuse every honest model.
     The candidate's own `leaks` refuse it: its test promised what new customers won't get."""
-    rules = config.promotion
     decision = Decision(passed=True, candidate=candidate, champion=champion)
-    if candidate["ece"] > rules.max_ece:
-        decision.reasons.append(
-            f"calibration error {candidate['ece']:.4f} is above the limit {rules.max_ece}"
-        )
-    if leaks:
-        decision.reasons.append(_leak_refusal(leaks))
+    decision.reasons += own_refusals(candidate, leaks or [], config)
     if champion_leaks:
         decision.champion = None
         decision.set_aside = (
@@ -138,6 +132,21 @@ def gate(
         decision.reasons += _against_champion(candidate, champion, config)
     decision.passed = not decision.reasons
     return decision
+
+
+def own_refusals(candidate: dict[str, float], leaks: list[str], config: RunConfig) -> list[str]:
+    """What refuses the candidate whatever the champion: its calibration error past
+    `promotion.max_ece`, and its `leaks`. `churn train` says them at once, not "promote
+    it with" a command the gate refuses."""
+    reasons = []
+    if candidate["ece"] > config.promotion.max_ece:
+        reasons.append(
+            f"calibration error {candidate['ece']:.4f} is above the limit "
+            f"{config.promotion.max_ece}"
+        )
+    if leaks:
+        reasons.append(_leak_refusal(leaks))
+    return reasons
 
 
 def _against_champion(

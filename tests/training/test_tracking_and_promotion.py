@@ -568,7 +568,13 @@ def test_a_partial_leak_under_the_leak_line_is_refused_with_its_periods_family(
     trained = runner.invoke(app, ["train", "--config", path])
     said = " ".join(trained.output.split())
     assert trained.exit_code == 0, said
+    run_id = said.split("logged run ")[1].split()[0]
     assert "`churn promote` refuses this run (--force overrides)" in said
+    assert "promote it with:" not in said  # the last line says the gate's no, not a command
+    assert "; the promotion gate will refuse it, whatever the champion: it learned from" in said
+    assert said.endswith(
+        f"Promote it anyway with: churn promote --config {path} --run {run_id} --force"
+    )
     assert (
         "2 more attributes of the model end in '_9' as 5 of the leaking columns named above "
         "do (roaming_9, promo_9): if '_9' marks a period after the cutoff, leave them all "
