@@ -2296,6 +2296,23 @@ def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path)
     )
 
 
+def test_a_blank_label_in_some_rows_says_how_to_score_them_without_training_on_them(
+    tmp_path,
+):
+    """A new customer's outcome is not known yet: the error named the rows, not what to
+    do; `label.unlabelled: ['']` reads them so (scored, never trained on)."""
+    issue = _label_issue(tmp_path, ["Yes", "No", "", "No"], "Yes")
+    assert issue.message == (
+        "no label in 1 row, e.g. customer '3': a customer whose outcome is not known yet (new this "
+        "period) is scored, not trained on, with label.unlabelled: [''] (blank); else fill "
+        "in the label or drop the row"
+    )
+    customers = customers_frame().assign(churn=["Yes", "No", "", "No"])
+    label = {"column": "churn", "positive": "Yes", "unlabelled": [""]}
+    _, report = check(tmp_path, customers=customers, specs={"customers": {"label": label}})
+    assert report.errors == []
+
+
 def test_a_third_label_value_is_an_error_that_says_how_to_leave_its_rows_out(tmp_path):
     """Maven's status column writes Churned, Stayed and Joined (new this quarter)."""
     values = ["Churned", "Stayed", "Joined", "Stayed"]

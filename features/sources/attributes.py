@@ -478,7 +478,18 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
         table.error("label", n, f"{what} (`churn score` reads such a file as a fresh extract)")
         return keys.notna()
     if labelled.isna().any():
-        table.flag("error", "label", keys.isna(), "no label")
+        table.flag(
+            "error",
+            "label",
+            keys.isna(),
+            "no label",
+            lambda rows: f"customer {str(table.column('customer_id')[rows].iloc[0])!r}",
+            advice=(
+                ": a customer whose outcome is not known yet (new this period) is scored, "
+                "not trained on, with label.unlabelled: [''] (blank); else fill in the "
+                "label or drop the row"
+            ),
+        )
     counts = labelled.value_counts()
     others = counts.drop(wanted, errors="ignore")
     written = others.rename(_text(table.column("label")).groupby(keys).first())  # for messages
