@@ -250,8 +250,8 @@ def train(
 ) -> None:
     """Train, calibrate and test a model (out of time on dated activity; a labelled
     snapshot on a stratified holdout); log it as one MLflow run."""
-    from training.promote import own_refusals
-    from training.report import leaking_columns, print_report
+    from training.promote import train_refusals
+    from training.report import print_report
     from training.train import train_and_log
 
     started = time.perf_counter()
@@ -261,15 +261,13 @@ def train(
     print_report(console, trained.report)
     logged = f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s"
     promote = f"churn promote --config {config} --run {trained.run_id}"
-    refusals = own_refusals(
-        trained.report["model"], leaking_columns(trained.report), trained.model.config
-    )
+    refusals = train_refusals(trained.report, trained.model.config)
     if not refusals:
         console.print(f"{logged}; promote it with: {promote}")
         return
     console.print(
-        f"{logged}; the promotion gate will refuse it, whatever the champion: "
-        f"{'; '.join(refusals)}. Promote it anyway with: {promote} --force"
+        f"{logged}; the promotion gate will refuse it: {'; '.join(refusals)}. Promote it "
+        f"anyway with: {promote} --force"
     )
 
 

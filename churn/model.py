@@ -28,6 +28,7 @@ import pandas as pd
 import xgboost as xgb
 from scipy.special import expit
 
+from churn.trained_rows import TrainedRows
 from features.attributes import is_flag, with_kinds
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
@@ -50,6 +51,7 @@ PROBABILITY_FLOOR = 0.001
 _UNSAFE = re.compile(r"[\[\]<,]")
 DERIVED_STATE = (
     "_one_thread_booster",
+    "trained_rows",
     "_trees",
     "attribute_kinds",
     "flag_attributes",
@@ -314,6 +316,20 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
             if blank.any():
                 array[:, columns] = np.where(blank, medians, filled)
         return array
+
+    @cached_property
+    def trained_rows(self) -> TrainedRows | None:
+        """A labelled snapshot's fitted-on customers (`churn.trained_rows`); else None."""
+        return TrainedRows.from_info(self.info.get("trained_rows"))
+
+    def folds_of(self, customer_ids: Any) -> np.ndarray | None:
+        """Per customer id, the fold model that scores them out of fold (-1: not fitted on
+        them), for `scores`; None where the model has no fold models or tells its fitted
+        customers by their rows (row-number ids), not by id."""
+        trained = self.trained_rows
+        if self.cross_fit is None or trained is None or trained.by != "id":
+            return None
+        return trained.folds_of(pd.DataFrame({"customer_id": np.asarray(customer_ids)}))
 
     @cached_property
     def median_fills(self) -> dict[str, float]:

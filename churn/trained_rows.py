@@ -1,28 +1,33 @@
-"""The customers-table rows a labelled snapshot's model was fitted on, kept with it.
+"""The customers a labelled snapshot's model was fitted on, kept with it.
 
-Scoring the training file again gives those rows fitted probabilities, not predictions:
-a hotel's 6,938 bookings not labelled cancelled were 60% training rows, and 287 went
-out as high risk without a word. A row is known by the hash of its every column but the
-label, so another extract's customers match none, even where the ids are row numbers;
-a customer whose row changed since is scored on what the model has not seen. Each kept
-hash carries the fold whose booster never saw its row (`churn.cross_fit`), so that
-`churn score` scores it out of fold.
+Scoring the training file again gives those customers fitted probabilities, not
+predictions: a hotel's 6,938 bookings not labelled cancelled were 60% training rows, and
+287 went out as high risk without a word. So each is kept with the fold whose booster
+never saw it (`churn.cross_fit`), and `churn score` and the live API score it out of fold.
+
+A customer is known by the hash of their id, so next month's extract, where the same
+customers come back a month older, still finds them (the booster learned their labels
+all the same). Where the ids are row numbers (`Tables.numbered_ids`), which repeat across
+files, a row is known by the hash of its every column but the label instead: another
+extract's customers match none, and a row changed since is not found.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 KEPT_ROWS = 1_000_000
-"""The most row hashes a model keeps (9 bytes each with its fold, 9 MB): past it, the one
-in `every` whose hash is a multiple of it, which a scoring run picks alike, and the count
-found among them is scaled up by as much; the rows not kept cannot be told, so none is
-scored out of fold."""
+"""The most hashes a model keeps (9 bytes each with its fold, 9 MB): past it, the one in
+`every` whose hash is a multiple of it, which a scoring run picks alike, and the count
+found among them is scaled up by as much; the customers not kept cannot be told, so none
+is scored out of fold (training fits no fold boosters then)."""
+
+Key = Literal["id", "row"]
 
 
 def row_hashes(customers: pd.DataFrame) -> np.ndarray:
@@ -30,6 +35,13 @@ def row_hashes(customers: pd.DataFrame) -> np.ndarray:
     extract may fill in), in name order (a file's column order is not the row)."""
     columns = sorted(name for name in customers.columns if name != "label")
     return pd.util.hash_pandas_object(customers[columns], index=False).to_numpy(np.uint64)
+
+
+def id_hashes(customers: pd.DataFrame) -> np.ndarray:
+    """One hash per row of its customer id as text (a file read as numbers and a request
+    posting text name the same customer)."""
+    ids = customers["customer_id"].astype(str)
+    return pd.util.hash_pandas_object(ids, index=False).to_numpy(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -43,21 +55,25 @@ class TrainedRows:
     folds: np.ndarray | None = None
     """Per kept hash, the fold whose booster never saw its row; None without fold
     boosters (a model packaged before them, or too few rows to fold)."""
+    by: Key = "row"
+    """What is hashed: the customer id, or the whole row (row-number ids, and every
+    model packaged before ids were)."""
 
     @classmethod
-    def of(cls, customers: pd.DataFrame, folds: np.ndarray | None = None) -> TrainedRows:
+    def of(
+        cls, customers: pd.DataFrame, folds: np.ndarray | None = None, *, by: Key = "id"
+    ) -> TrainedRows:
         """The rows of `customers`, each in its fold of `folds` (per row) if given."""
-        hashes = row_hashes(customers)
+        hashes = _hashes(customers, by)
         every = max(1, math.ceil(len(hashes) / KEPT_ROWS))
         kept = np.flatnonzero(hashes % np.uint64(every) == 0)
         unique, first = np.unique(hashes[kept], return_index=True)
-        if folds is None:
-            return cls(len(hashes), every, unique)
-        return cls(len(hashes), every, unique, np.asarray(folds, dtype=np.int8)[kept][first])
+        kept_folds = None if folds is None else np.asarray(folds, dtype=np.int8)[kept][first]
+        return cls(len(hashes), every, unique, kept_folds, by)
 
     def count_in(self, customers: pd.DataFrame) -> int:
         """How many of `customers`' rows are training rows (estimated when `every` > 1)."""
-        hashes = row_hashes(customers)
+        hashes = _hashes(customers, self.by)
         kept = hashes[hashes % np.uint64(self.every) == 0]
         return int(np.isin(kept, self.hashes).sum()) * self.every
 
@@ -72,14 +88,14 @@ class TrainedRows:
         model was not fitted on; None unless `folded`."""
         if not self.folded:
             return None
-        hashes = row_hashes(customers)
+        hashes = _hashes(customers, self.by)
         if not len(self.hashes):
             return np.full(len(hashes), -1, dtype=np.int8)
         at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
         return np.where(self.hashes[at] == hashes, self.folds[at], -1).astype(np.int8)
 
     def as_info(self) -> dict[str, Any]:
-        info = {"rows": self.rows, "every": self.every, "hashes": self.hashes}
+        info = {"rows": self.rows, "every": self.every, "hashes": self.hashes, "by": self.by}
         return info if self.folds is None else {**info, "folds": self.folds}
 
     @classmethod
@@ -87,4 +103,10 @@ class TrainedRows:
         """None for a model that kept none: not a snapshot, or packaged before they were."""
         if not info:
             return None
-        return cls(info["rows"], info["every"], info["hashes"], info.get("folds"))
+        return cls(
+            info["rows"], info["every"], info["hashes"], info.get("folds"), info.get("by", "row")
+        )
+
+
+def _hashes(customers: pd.DataFrame, by: Key) -> np.ndarray:
+    return id_hashes(customers) if by == "id" else row_hashes(customers)

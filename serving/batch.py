@@ -366,19 +366,21 @@ def trained_rows_note(
     if not found:
         return None
     about = "about " if trained.every > 1 else ""
+    whom = "customers" if trained.by == "id" else "rows"
     said = (
-        f"{about}{found:,} of the {len(features):,} scored customers are rows the model was "
-        f"trained on ({trained.rows:,} in all)"
+        f"{about}{found:,} of the {len(features):,} scored customers are among the "
+        f"{trained.rows:,} {whom} the model was trained on"
     )
     if trained.folded:
         folds = int(trained.folds.max()) + 1
         return (
             f"{said}: each was scored by whichever of its {folds} fold models was fitted "
-            "without it (cross-fitting), so their probabilities are predictions, as the others' are"
+            "without them (cross-fitting), so their probabilities are predictions, as the "
+            "others' are"
         )
     return (
         f"{said}: their probabilities are fitted, not predicted, as the model learned from "
-        "these very rows' labels; score a file of customers it has not seen (a later "
+        f"these very {whom}' labels; score a file of customers it has not seen (a later "
         "extract, a holdout) for predictions"
     )
 
@@ -392,6 +394,8 @@ def trained_folds(
     trained = TrainedRows.from_info(info.get("trained_rows"))
     if trained is None:
         return None
+    if trained.by == "id":
+        return trained.folds_of(features[["customer_id"]])
     customers = tables.customers
     folds = trained.folds_of(customers)
     if folds is None:

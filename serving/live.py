@@ -122,7 +122,8 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     features = with_all_columns(
         model.feature_columns(to_tables(customers, model), pd.Timestamp(cutoff)), model
     )
-    probability, contributions = model.scores(features)
+    # a snapshot's training customers out of fold, as the batch scores them
+    probability, contributions = model.scores(features, model.folds_of(features["customer_id"]))
     means, population = reference_means(model, features)
     unknown = unknown_levels(features, model.layout.levels)
     reasons = loaded.explainer.explain(features, contributions, means, unknown)

@@ -2304,7 +2304,7 @@ def test_a_blank_label_in_some_rows_says_how_to_score_them_without_training_on_t
     issue = _label_issue(tmp_path, ["Yes", "No", "", "No"], "Yes")
     assert issue.message == (
         "no label in 1 row, e.g. customer '3': a customer whose outcome is not known yet (new this "
-        "period) is scored, not trained on, with label.unlabelled: [''] (blank); else fill "
+        "period) is scored, not trained on, with '' (blank) among label.unlabelled; else fill "
         "in the label or drop the row"
     )
     customers = customers_frame().assign(churn=["Yes", "No", "", "No"])

@@ -20,15 +20,25 @@ def _file(ids: list[int], *, label: list[object] | None = None):
 def test_the_training_rows_are_found_again_whatever_their_label_or_column_order():
     """Rows 1-4 were fitted on; scoring 3-6 finds 3 and 4, with their labels blanked
     (a later extract not yet labelled) and the columns reordered."""
+    for by in ("id", "row"):
+        kept = TrainedRows.of(_file([1, 2, 3, 4]), by=by)
+        later = _file([3, 4, 5, 6], label=[None] * 4)
+        assert (kept.rows, kept.every) == (4, 1)
+        assert kept.count_in(later[list(reversed(later.columns))]) == 2
+
+
+def test_a_customer_is_known_by_id_however_their_row_changed_and_in_any_type():
+    """Next month's extract holds the same customers with new values: the booster learned
+    their labels all the same. An id read as a number is the same customer posted as text."""
     kept = TrainedRows.of(_file([1, 2, 3, 4]))
-    later = _file([3, 4, 5, 6], label=[None] * 4)
-    assert (kept.rows, kept.every) == (4, 1)
-    assert kept.count_in(later[list(reversed(later.columns))]) == 2
+    changed = _file([1, 2, 3, 4]).assign(charges=lambda f: f["charges"] + 1)
+    assert kept.by == "id" and kept.count_in(changed) == 4
+    assert kept.count_in(_file([3, 7]).assign(customer_id=["3", "7"])) == 1
 
 
-def test_another_extract_of_other_customers_or_changed_rows_matches_none():
+def test_row_number_ids_match_rows_so_other_extracts_or_changed_rows_match_none():
     """Row numbers as ids repeat across files: the row, not the id, is the training row."""
-    kept = TrainedRows.of(_file([1, 2, 3, 4]))
+    kept = TrainedRows.of(_file([1, 2, 3, 4]), by="row")
     changed = _file([1, 2, 3, 4]).assign(charges=lambda f: f["charges"] + 1)
     assert kept.count_in(changed) == 0
     assert kept.count_in(_file([7, 8])) == 0

@@ -4,6 +4,11 @@ Each booster is fitted on the served booster's training rows but one fold, with 
 parameters and its number of rounds scaled to the rows (as `fit_booster_on_unseen` scales
 a refit), so it is the served booster as near as the rows allow; folds keep rows
 identical in every feature together (`training/duplicates.py`), as the split does.
+
+Their calibrator is fitted on the validation rows, as the served booster's is, each
+scored by one fold booster drawn at random (as a fitted row is scored by one): fitted on
+the training rows' own out-of-fold margins, an isotonic calibrator's steps would carry
+those rows' labels back into their scores.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from churn.cross_fit import CrossFit
+from churn.trained_rows import KEPT_ROWS
 from training.calibrate import calibration_shortfall, fit_calibrator
 from training.duplicates import grouped_folds
 from training.fit import Fitted, booster_margin
@@ -44,14 +50,21 @@ class CrossFitted:
 
 
 def fit_cross(
-    train: pd.DataFrame, groups: np.ndarray, fitted: Fitted, *, seed: int
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    groups: np.ndarray,
+    fitted: Fitted,
+    *,
+    seed: int,
 ) -> CrossFitted | None:
-    """Fold boosters on `train` (the served booster's rows; `groups` by position) and a
-    calibrator of their out-of-fold margins; None where the rows hold too few churners
-    or stayers to fold and calibrate (fewer than 2 folds, `calibration_shortfall`)."""
+    """Fold boosters on `train` (the served booster's rows; `groups` by position) and
+    their calibrator on `validation`; None where the rows hold too few churners or
+    stayers to fold and calibrate (fewer than 2 folds, `calibration_shortfall`), and
+    past `KEPT_ROWS` training rows, which the model cannot all tell again."""
     y = train["churned"].to_numpy(dtype=int)
+    y_validation = validation["churned"].to_numpy(dtype=int)
     folds = min(FOLDS, int(y.sum()), int(len(y) - y.sum()))
-    if folds < 2 or calibration_shortfall(y):
+    if folds < 2 or len(y) > KEPT_ROWS or calibration_shortfall(y_validation):
         return None
     rounds = fitted.booster.num_boosted_rounds()
     margin = np.zeros(len(train))
@@ -69,5 +82,10 @@ def fit_cross(
         margin[held] = booster_margin(booster, fitted.layout, train.iloc[held])
         fold_of[held] = fold
         boosters.append(booster)
-    calibrator, _ = fit_calibrator(margin, y, seed=seed)
+    drawn = np.random.default_rng(seed).integers(0, folds, len(validation))
+    validation_margin = np.zeros(len(validation))
+    for fold, booster in enumerate(boosters):
+        rows = np.flatnonzero(drawn == fold)
+        validation_margin[rows] = booster_margin(booster, fitted.layout, validation.iloc[rows])
+    calibrator, _ = fit_calibrator(validation_margin, y_validation, seed=seed)
     return CrossFitted(CrossFit(tuple(boosters), calibrator), fold_of, calibrator(margin))

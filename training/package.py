@@ -130,18 +130,20 @@ def population_shift(config: RunConfig, rows: pd.DataFrame) -> dict[str, float] 
 def _trained_rows(
     config: RunConfig, rows: pd.DataFrame, tables: Tables, cross: CrossFitted | None
 ) -> dict[str, Any] | None:
-    """A labelled snapshot's fitted-on customers-table rows (`churn.trained_rows`), each
-    with the fold that scores it out of fold where `cross` fitted them, so that `churn
-    score` of the training file scores them so; None over time, where every cutoff's
+    """A labelled snapshot's fitted-on customers (`churn.trained_rows`: by id, by their
+    customers-table rows where the ids are row numbers), each with the fold that scores
+    it out of fold where `cross` fitted them; None over time, where every cutoff's
     customers are scored again by design."""
     if config.churn.definition != "label_column":
         return None
+    folds = None if cross is None else cross.folds
+    if not tables.numbered_ids:  # known by id (`churn.trained_rows`)
+        return TrainedRows.of(rows[["customer_id"]], folds, by="id").as_info()
     customers = tables.customers
     fitted = customers[customers["customer_id"].isin(rows["customer_id"])]
-    if cross is None:
-        return TrainedRows.of(fitted).as_info()
-    fold_of = pd.Series(cross.folds, index=rows["customer_id"].to_numpy())
-    return TrainedRows.of(fitted, fitted["customer_id"].map(fold_of).to_numpy()).as_info()
+    if folds is not None:  # each customers-table row with its training row's fold
+        folds = fitted["customer_id"].map(pd.Series(folds, index=rows["customer_id"].to_numpy()))
+    return TrainedRows.of(fitted, folds, by="row").as_info()
 
 
 def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:

@@ -149,6 +149,17 @@ def own_refusals(candidate: dict[str, float], leaks: list[str], config: RunConfi
     return reasons
 
 
+def train_refusals(report: dict[str, Any], config: RunConfig) -> list[str]:
+    """What `churn promote` would refuse a run for that training already knows: its
+    `own_refusals` and, while the model has no champion, the first champion's floor
+    (`_first_champion_floor`) on its test and baselines."""
+    reasons = own_refusals(report["model"], leaking_columns(report), config)
+    if current_champion(MlflowClient(), config.model_name) is None:
+        baselines = {name: m["roc_auc"] for name, m in report["baselines"].items()}
+        reasons += _first_champion_floor(report["model"]["roc_auc"], baselines)
+    return reasons
+
+
 def _against_champion(
     candidate: dict[str, float], champion: dict[str, float], config: RunConfig
 ) -> list[str]:

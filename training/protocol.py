@@ -187,7 +187,7 @@ def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) ->
         config = with_params(config, search)
     fitted = fit_all(train, validation, data.specs, config)
     scored = _scored(fitted, test, data)
-    cross = fit_cross(train, groups[train.index], fitted, seed=seed)
+    cross = fit_cross(train, validation, groups[train.index], fitted, seed=seed)
     return Outcome(
         "stratified_holdout", scored, data, fitted, None, train=train, tuning=search, cross=cross
     )

@@ -483,10 +483,10 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
             "label",
             keys.isna(),
             "no label",
-            lambda rows: f"customer {str(table.column('customer_id')[rows].iloc[0])!r}",
+            lambda rows: _customer_named(table.column("customer_id")[rows]),
             advice=(
                 ": a customer whose outcome is not known yet (new this period) is scored, "
-                "not trained on, with label.unlabelled: [''] (blank); else fill in the "
+                "not trained on, with '' (blank) among label.unlabelled; else fill in the "
                 "label or drop the row"
             ),
         )
@@ -600,6 +600,12 @@ def _warn_staying_name(table: _Table, labels: LabelCounts, other: str) -> None:
         f"the customers it says stayed as churners ({labels.churned:,} of "
         f"{labels.rows:,} rows): did you mean positive: {other}?",
     )
+
+
+def _customer_named(ids: pd.Series) -> str:
+    """The first of these rows' customer ids, for an example (one not blank)."""
+    named = ids.dropna()
+    return f"customer {str(named.iloc[0])!r}" if len(named) else "a row with no customer id"
 
 
 def _label_keys(values: pd.Series, positive: str | float | bool) -> tuple[pd.Series, str]:

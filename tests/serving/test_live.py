@@ -551,9 +551,12 @@ def snapshot(tmp_path_factory) -> tuple[Loaded, Tables]:
 
 def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     """No activity to post: customers are known, the cutoff is the data's extract date
-    (`as_of`), and each scores as in the batch."""
+    (`as_of`), and each scores as in the batch: a customer the model was trained on by
+    the fold model fitted without them (`churn.cross_fit`), the others by the model."""
     loaded, tables = snapshot
     rows = tables.customers.head(3)
+    folds = loaded.model.folds_of(rows["customer_id"])
+    assert folds is not None and (folds >= 0).any() and (folds < 0).any()
     attributes = ["tenure", "MonthlyCharges", "Contract"]
     posted = [
         {"customer_id": row["customer_id"], "attributes": {a: row[a] for a in attributes}}
@@ -563,7 +566,7 @@ def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     assert scored["cutoff"] == dt.date(2024, 6, 30)
     assert all(item["reasons"] for item in scored["items"])
     batch = loaded.model.features(tables, pd.Timestamp("2024-06-30")).set_index("customer_id")
-    expected = loaded.model.predict_proba(batch.loc[rows["customer_id"]].reset_index())
+    expected = loaded.model.scores(batch.loc[rows["customer_id"]].reset_index(), folds)[0]
     assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
 
 

@@ -197,22 +197,32 @@ def test_scoring_the_training_file_says_how_many_customers_were_fitted_on(traine
     again = len(fitted & set(job.features["customer_id"]))
     assert 0 < again < job.rows
     assert job.trained_note == (
-        f"{again:,} of the {job.rows:,} scored customers are rows the model was trained on "
-        f"({len(fitted):,} in all): each was scored by whichever of its 5 fold models was "
-        "fitted without it (cross-fitting), so their probabilities are predictions, as the "
-        "others' are"
+        f"{again:,} of the {job.rows:,} scored customers are among the {len(fitted):,} "
+        "customers the model was trained on: each was scored by whichever of its 5 fold "
+        "models was fitted without them (cross-fitting), so their probabilities are "
+        "predictions, as the others' are"
     )
     unfolded = dataclasses.replace(champion, model=_without_folds(champion.model))
     assert _prepare(source, unfolded, tmp_path).trained_note.endswith(
-        f"({len(fitted):,} in all): their probabilities are fitted, not predicted, as the "
-        "model learned from these very rows' labels; score a file of customers it has not "
-        "seen (a later extract, a holdout) for predictions"
+        f"the {len(fitted):,} customers the model was trained on: their probabilities are "
+        "fitted, not predicted, as the model learned from these very customers' labels; "
+        "score a file of customers it has not seen (a later extract, a holdout) for "
+        "predictions"
     )
     customers = pd.read_csv(source.with_name("customers.csv"))
     unlabelled = _extract(source, "unlabelled.csv", customers.assign(Churn=None))
     assert _prepare(unlabelled, champion, tmp_path).trained_note.startswith(
-        f"{len(fitted):,} of the {len(customers):,} scored customers are rows"
+        f"{len(fitted):,} of the {len(customers):,} scored customers are among"
     )
+    # next month's extract: the same customers a month older are still those trained on
+    older = _prepare(
+        _extract(source, "older.csv", customers.assign(tenure=customers["tenure"] + 1)),
+        champion,
+        tmp_path,
+    )
+    known = older.features["customer_id"].isin(fitted).to_numpy()
+    assert older.trained_note.startswith(f"{known.sum():,} of the {older.rows:,} scored")
+    assert np.array_equal(older.folds >= 0, known)
     others = customers.assign(customerID=customers["customerID"].str.replace("C", "N"))
     assert _prepare(_extract(source, "others.csv", others), champion, tmp_path).trained_note is None
 
@@ -251,6 +261,12 @@ def test_the_training_files_fitted_rows_are_scored_by_the_fold_model_that_never_
     assert job.folds is not None and np.array_equal(job.folds >= 0, fitted)
     assert set(job.folds[fitted]) == set(range(5))
     probability, contributions = model.scores(job.features, job.folds)
+    # each fitted customer is scored by the very fold that left them out in training
+    ids = job.features["customer_id"][fitted]
+    trained_fold = pd.Series(outcome.cross.folds, index=outcome.train["customer_id"])
+    out_of_fold = pd.Series(outcome.cross.probability, index=outcome.train["customer_id"])
+    assert np.array_equal(job.folds[fitted], trained_fold[ids].to_numpy())
+    assert probability[fitted] == pytest.approx(out_of_fold[ids].to_numpy(), abs=1e-6)
     plain = model.scores(job.features)
     assert np.array_equal(probability[~fitted], plain[0][~fitted])
     assert np.array_equal(contributions[~fitted], plain[1][~fitted])
