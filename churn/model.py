@@ -278,25 +278,33 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """Probability and contributions from one input matrix (what serving needs).
         `folds` (per row, -1 for none) names the rows the model was fitted on and the fold
         booster that never saw each (`churn.cross_fit`): those are scored by it."""
-        margin, contributions = self._explained(features)
-        probability = self._probability(margin)
         if folds is None or self.cross_fit is None or not (folds >= 0).any():
-            return probability, contributions
+            margin, contributions = self._explained(features)
+            return self._probability(margin), contributions
         rows = self._input(features)
-        for fold in np.unique(folds[folds >= 0]):
+        probability = np.zeros(len(rows))
+        contributions = np.zeros((len(rows), len(self.layout.names) + 1))
+        for fold in np.unique(folds):  # each row once: by the model, or by its fold's booster
             which = np.flatnonzero(folds == fold)
-            fold_margin, fold_contributions = self.cross_fit.margin_and_contributions(
+            if fold < 0:
+                margin, contributions[which] = self._explained_input(rows[which])
+                probability[which] = self._probability(margin)
+                continue
+            margin, contributions[which] = self.cross_fit.margin_and_contributions(
                 int(fold), rows[which], self.layout
             )
-            probability[which] = self._probability(fold_margin, self.cross_fit.calibrator)
-            contributions[which] = fold_contributions
+            probability[which] = self._probability(margin, self.cross_fit.calibrator)
         return probability, contributions
 
     def _explained(self, features: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Margin and TreeSHAP contributions: by the compiled trees, else by XGBoost."""
+        return self._explained_input(self._input(features))
+
+    def _explained_input(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`_explained` of the booster's input rows (`_input`)."""
         if self._trees is not None:
-            return self._trees.margin_and_contributions(self._input(features))
-        matrix = self.dmatrix(features)
+            return self._trees.margin_and_contributions(rows)
+        matrix = self.layout.dmatrix_of(rows)
         if matrix.num_row() == 0:
             return np.zeros(0), np.zeros((0, len(self.layout.names) + 1), dtype=np.float32)
         booster = self._booster_for(matrix.num_row())
