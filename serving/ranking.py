@@ -75,16 +75,20 @@ class Rules:
 
 DEFAULT_BANDS = (Rules.medium_from, Rules.high_from)
 BAND_RATE_MULTIPLES = (1.5, 3.0)
-"""Band thresholds as multiples of the churn rate, where lower than the defaults."""
+"""Band thresholds as multiples of the churn rate, where lower than the defaults, and of
+its odds, where higher."""
 
 
 def band_thresholds(bands: BandsSpec, churn_rate: float | None) -> tuple[float, float]:
     """(medium_from, high_from): the configured ones as given; one left open is 0.3 or
     0.6, lowered to 1.5x or 3x the churn rate when that is lower (a customer at three times
-    the usual risk is one to call, whatever the base rate), and kept on its side of a
-    configured one."""
+    the usual risk is one to call, whatever the base rate), raised to 1.5x or 3x its odds
+    when that is higher (where most customers churn, three times the rate is past 100%:
+    AdventureWorks' 88% churn made 16,314 of 17,562 scored customers high risk at 0.6,
+    95.7% now), and kept on its side of a configured one. The two meet where the default
+    is the threshold (3x the odds of 1/3 is 0.6), so a rate crossing there moves no band."""
     derived = [
-        default if churn_rate is None else min(default, multiple * churn_rate)
+        default if churn_rate is None else _rate_threshold(default, multiple, churn_rate)
         for default, multiple in zip(DEFAULT_BANDS, BAND_RATE_MULTIPLES, strict=True)
     ]
     medium, high = bands.medium_from, bands.high_from
@@ -93,6 +97,14 @@ def band_thresholds(bands: BandsSpec, churn_rate: float | None) -> tuple[float, 
     if high is None:
         high = max(derived[1], medium)
     return float(medium), float(high)
+
+
+def _rate_threshold(default: float, multiple: float, rate: float) -> float:
+    """`default`, lowered to `multiple` times `rate`, raised to `multiple` times its odds."""
+    if rate >= 1:
+        return default
+    odds = multiple * rate / (1 - rate)
+    return max(min(default, multiple * rate), odds / (1 + odds))
 
 
 def rules_for(info: Mapping[str, Any]) -> Rules:

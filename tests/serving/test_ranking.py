@@ -152,13 +152,31 @@ def test_stored_amounts_carry_no_float_noise():
 def test_bands_follow_the_churn_rate_where_it_is_low():
     """At a 7% churn rate nobody reaches 60%: `band=high` would be an empty worklist."""
     assert band_thresholds(BandsSpec(), 0.07) == pytest.approx((0.105, 0.21))
-    assert band_thresholds(BandsSpec(), 0.35) == (0.3, 0.6)
+    assert band_thresholds(BandsSpec(), 0.2) == pytest.approx((0.3, 0.6))
     assert band_thresholds(BandsSpec(), None) == (0.3, 0.6)
     assert band_thresholds(BandsSpec(high_from=0.5), 0.07) == pytest.approx((0.105, 0.5))
     assert band_thresholds(BandsSpec(medium_from=0.4), 0.07) == pytest.approx((0.4, 0.4))
     assert band_thresholds(BandsSpec(high_from=0.2), 0.3) == pytest.approx((0.2, 0.2))
     with pytest.raises(ValueError, match="medium_from"):
         BandsSpec(medium_from=0.7, high_from=0.6)
+
+
+def test_bands_follow_the_odds_of_churn_where_most_customers_churn():
+    """AdventureWorks churns at 88% over 90 days: at 0.6, 16,314 of its 17,562 scored
+    customers were high risk, and `band=high` filtered out almost no one. Three times the
+    odds of churning is the same call as three times the rate where churn is rare; the
+    two meet at the defaults, so no band jumps as the rate crosses them."""
+    medium, high = band_thresholds(BandsSpec(), 0.88)
+    assert (medium, high) == pytest.approx((11 / 12, 22 / 23))  # odds 7.33 x 1.5 and x 3
+    assert band_thresholds(BandsSpec(), 1 / 3) == pytest.approx((1.5 * 0.5 / 1.75, 0.6))
+    assert band_thresholds(BandsSpec(), 2 / 9) == pytest.approx((0.3, 0.6))  # both at rest
+    below, above = (
+        band_thresholds(BandsSpec(), 1 / 3 - 1e-9),
+        band_thresholds(BandsSpec(), 1 / 3 + 1e-9),
+    )
+    assert below == pytest.approx(above, abs=1e-6)
+    assert band_thresholds(BandsSpec(high_from=0.7), 0.88) == pytest.approx((0.7, 0.7))
+    assert band_thresholds(BandsSpec(), 1.0) == (0.3, 0.6)
 
 
 def test_a_models_rules_carry_its_bands_and_older_models_the_defaults():
