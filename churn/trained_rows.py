@@ -21,6 +21,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from features.contract import WHOLE_FLOAT
+
 KEPT_ROWS = 1_000_000
 """The most hashes a model keeps (9 bytes each with its fold, 9 MB): past it, the one in
 `every` whose hash is a multiple of it, which a scoring run picks alike, and the count
@@ -37,10 +39,15 @@ def row_hashes(customers: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(customers[columns], index=False).to_numpy(np.uint64)
 
 
+_WHOLE_ID = rf"^{WHOLE_FLOAT.pattern}$"
+
+
 def id_hashes(customers: pd.DataFrame) -> np.ndarray:
-    """One hash per row of its customer id as text (a file read as numbers and a request
-    posting text name the same customer)."""
-    ids = customers["customer_id"].astype(str)
+    """One hash per row of its customer id as text, a whole float as the integer the
+    loader reads it as (a file read as numbers, a request posting text or 1001.0: one
+    customer)."""
+    ids = customers["customer_id"].astype(str).str.strip()
+    ids = ids.str.replace(_WHOLE_ID, r"\1", regex=True)
     return pd.util.hash_pandas_object(ids, index=False).to_numpy(np.uint64)
 
 

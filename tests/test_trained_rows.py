@@ -34,6 +34,8 @@ def test_a_customer_is_known_by_id_however_their_row_changed_and_in_any_type():
     changed = _file([1, 2, 3, 4]).assign(charges=lambda f: f["charges"] + 1)
     assert kept.by == "id" and kept.count_in(changed) == 4
     assert kept.count_in(_file([3, 7]).assign(customer_id=["3", "7"])) == 1
+    posted = _file([1, 2, 3, 7]).assign(customer_id=[1.0, "2.0", " 3 ", "7"])  # JSON 1.0
+    assert kept.count_in(posted) == 3
 
 
 def test_row_number_ids_match_rows_so_other_extracts_or_changed_rows_match_none():

@@ -154,10 +154,27 @@ def train_refusals(report: dict[str, Any], config: RunConfig) -> list[str]:
     `own_refusals` and, while the model has no champion, the first champion's floor
     (`_first_champion_floor`) on its test and baselines."""
     reasons = own_refusals(report["model"], leaking_columns(report), config)
-    if current_champion(MlflowClient(), config.model_name) is None:
+    if _has_no_champion(config.model_name):
         baselines = {name: m["roc_auc"] for name, m in report["baselines"].items()}
         reasons += _first_champion_floor(report["model"]["roc_auc"], baselines)
     return reasons
+
+
+NO_CHAMPION_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"})
+"""What the registry answers for a model never registered, and for one without the
+alias: any other failure (a store out of reach) says nothing of the champion."""
+
+
+def _has_no_champion(name: str) -> bool:
+    """Whether the registry says `name` has no champion; False when it cannot be asked, so
+    `churn train` claims no first-champion refusal it does not know of."""
+    try:
+        MlflowClient().get_model_version_by_alias(name, CHAMPION)
+    except MlflowException as error:
+        return error.error_code in NO_CHAMPION_CODES
+    except Exception:
+        return False
+    return False
 
 
 def _against_champion(

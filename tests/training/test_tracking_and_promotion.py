@@ -61,7 +61,7 @@ from training.promote import (
     train_refusals,
 )
 from training.report import baseline_notes, caveats
-from training.tracking import REPORT_ARTIFACT, _flat_metrics, _flat_params
+from training.tracking import REPORT_ARTIFACT, _flat_metrics, _flat_params, configure
 from training.train import TrainedRun, train_and_log
 
 WEAK = {
@@ -416,6 +416,27 @@ def test_the_floor_is_for_a_first_champion_only(rules):
     that ranks poorly is judged against the model it replaces)."""
     weak = {"roc_auc": 0.55, "brier": 0.1, "ece": 0.02}
     assert gate(weak, {**weak, "roc_auc": 0.54}, rules, baselines={"logreg": 0.56}).passed
+
+
+def test_train_claims_no_first_champion_refusal_when_the_registry_cannot_be_asked(
+    tmp_path, monkeypatch
+):
+    """A registry out of reach says nothing of the champion: `churn train` keeps to the
+    run's own refusals rather than claim the first champion's floor."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    configure()
+    report = {"model": {"roc_auc": 0.5, "ece": 0.01}, "baselines": {}}
+    config = _snapshot_config()
+    (floor,) = train_refusals(report, config)  # never registered: no champion
+    assert "there is no champion yet" in floor
+    MlflowClient().create_registered_model(config.model_name)
+    assert len(train_refusals(report, config)) == 1  # registered, no alias: none either
+
+    def unreachable(*_: object) -> None:
+        raise MlflowException("API request failed", error_code="TEMPORARILY_UNAVAILABLE")
+
+    monkeypatch.setattr(MlflowClient, "get_model_version_by_alias", unreachable)
+    assert train_refusals(report, config) == []
 
 
 @pytest.mark.slow
