@@ -101,7 +101,8 @@ def smoke_test(loaded: Loaded) -> None:
     """Score a few rows the way the API will; raise if anything is off.
 
     Rows: the logged input example, else one all-missing row in the model's own layout
-    (XGBoost treats missing as missing, so a sound model still scores it).
+    (XGBoost treats missing as missing, so a sound model still scores it); by each of a
+    snapshot's fold boosters too (`churn.cross_fit`).
     """
     model = loaded.model
     rows = loaded.example
@@ -114,6 +115,13 @@ def smoke_test(loaded: Loaded) -> None:
     contributions = model.contributions(rows)
     if contributions.shape[0] != len(rows) or not np.isfinite(contributions).all():
         raise ValueError("smoke prediction gave non-finite reason contributions")
+    for fold in range(model.cross_fit.folds if model.cross_fit is not None else 0):
+        # each fold booster scores too (and is compiled now, not on a first request)
+        probability, contributions = model.scores(rows, np.full(len(rows), fold, np.int8))
+        if not (
+            np.isfinite(contributions).all() and np.all((probability >= 0) & (probability <= 1))
+        ):
+            raise ValueError(f"fold model {fold} gave no probabilities or reasons of the rows")
 
 
 class ModelHolder:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import serving.batch
 from churn.cli import app
+from churn.cross_fit import CrossFit
 from churn.model import ChurnModel, shifted_to
 from features.contract import load_config
 from features.registry import plain_number
@@ -31,6 +32,7 @@ from serving.batch import (
     prepare,
     score,
 )
+from serving.scorer import Loaded, smoke_test
 from serving.settings import Settings
 from tests.training.datasets import telecom_snapshot
 from training.package import package_model
@@ -404,3 +406,16 @@ def test_a_population_rate_shifts_the_probabilities_and_a_labelled_file_apart_is
         )
         is None
     )  # shifted to the file's own rate: nothing to say
+
+
+def test_the_smoke_test_scores_by_every_fold_model_and_refuses_a_broken_one(trained):
+    """A served model is smoke-tested before it serves; its fold boosters score live
+    requests too, so each is tried (and compiled then, not on a customer's request)."""
+    champion, _ = trained
+    model = champion.model
+    smoke_test(Loaded(model=model, name="telecom", version="1"))
+    assert set(model.cross_fit._compiled) == set(range(model.cross_fit.folds))
+    nonsense = CrossFit(model.cross_fit.boosters, lambda margin: np.full(len(margin), np.nan))
+    broken = dataclasses.replace(model, cross_fit=nonsense)
+    with pytest.raises(ValueError, match="fold model 0 gave no probabilities"):
+        smoke_test(Loaded(model=broken, name="telecom", version="2"))
