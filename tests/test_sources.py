@@ -1018,6 +1018,25 @@ def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning
     assert "columns not read may still tell them apart" in only_warning(report).message
 
 
+def test_lines_that_differ_in_a_lookups_key_do_not_repeat(tmp_path):
+    """AdventureWorks reads its category through ProductKey: order SO64042's products 528
+    and 477, both 4.99 Accessories, were said to repeat another line in every column read.
+    A lookup's key is read: only the line doubled with its product too is said."""
+    lines = transactions_frame().drop(columns="category")
+    lines = lines.assign(order_id=[f"o{i}" for i in range(8)], sku=[10, 11, 10, 12, 10, 11, 13, 10])
+    other_product = lines.iloc[[0]].assign(sku=11)  # the same aisle, another product
+    lines = pd.concat([lines, other_product, lines.iloc[[3]]], ignore_index=True)
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "dairy", "bakery", "x"]})
+    write_table(products, tmp_path / "data" / "products.csv")
+    lookup = {"path": "data/products.csv", "on": "sku", "columns": ["aisle"]}
+    spec = {"columns": {"order_id": "order_id", "category": "aisle"}, "lookup": lookup}
+    tables, report = check(tmp_path, transactions=lines, specs={"transactions": spec})
+    assert tables is not None and len(tables.transactions) == 10
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="order_id", rows=1)
+    assert issue.message.startswith("1 row repeats another line in every column read")
+
+
 def test_an_order_id_beside_ignored_lines_loads(tmp_path):
     """Lines already ignored (a guest line without a customer id) are left out of the
     repeat check: with pandas' read-only arrays this once crashed every command."""
