@@ -135,10 +135,49 @@ def known_encoding(value: str | None) -> str | None:
     return value
 
 
-class LookupSpec(_Strict):
+class FileReading(_Strict):
+    """How a file's text is read into rows: the settings a table and its lookups share,
+    read by one reader (`features/sources/reading.py`). A warehouse's dimension files
+    are as raw as its facts: AdventureWorks' DimProductSubcategory is UTF-16, '|'
+    separated, without a header line."""
+
+    column_names: list[str] | None = Field(default=None, min_length=1)
+    """The columns of delimited text that has no header line, in file order (the CDNOW
+    log is `00001 19970101 1 11.77` from its first line): the first line is then data,
+    and `columns` maps onto these names."""
+    separator: str | None = Field(default=None, min_length=1)
+    """The text between the fields of delimited text, of any length, read as written
+    (ML-1M's `ratings.dat` separates by '::'); default: told by the header line (comma,
+    semicolon, tab, pipe or runs of spaces)."""
+    sheet: str | int | None = None
+    """A workbook's sheet holding the table, by name or position from 0; default: the
+    sheet whose header holds the most columns mapped, and the later sheets of the same
+    header one after another (Online Retail II writes a year per sheet)."""
+    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
+    """The character encoding of delimited text or JSON lines ('cp1252', 'latin-1',
+    'utf-16'); default: UTF-8, else cp1252 when the bytes are not UTF-8 (Kaggle's
+    `sales_data_sample.csv` is Latin-1), said in a warning; a given one that cannot
+    decode the file is an error naming the line."""
+
+    @field_validator("column_names")
+    @classmethod
+    def _names_once(cls, names: list[str] | None) -> list[str] | None:
+        repeated = sorted({n for n in names or [] if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"column_names names a column twice: {', '.join(repeated)}")
+        return names
+
+    def reading(self) -> dict[str, Any]:
+        """The reading settings as given, to read a lookup's file as a table's."""
+        return {name: getattr(self, name) for name in FileReading.model_fields}
+
+
+class LookupSpec(FileReading):
     """Columns of another file joined onto a table's rows by a key: a retail log's
     category lives in its product table (dunnhumby's `product.csv`, by `PRODUCT_ID`).
-    The joined columns are then mapped like the table's own."""
+    The joined columns are then mapped like the table's own. Its file is read as a
+    table's is (`FileReading`: `column_names`, `separator`, `sheet`, `encoding`); its
+    values as the table's (`not_missing`, `missing_values`... name its columns too)."""
 
     path: Paths
     """The lookup's file, or its files as a table's (`TableSpec.path`), rows stacked."""
@@ -146,8 +185,6 @@ class LookupSpec(_Strict):
     """The key column, named alike in both files."""
     columns: list[str] = Field(min_length=1)
     """The lookup file's columns to bring in (one row per key there)."""
-    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
-    """The lookup file's text encoding, as a table's (`TableSpec.encoding`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -173,9 +210,9 @@ OPTIONS_NOT_COLUMNS = {
 """Table options a user may write as a column mapping, and where each goes instead."""
 
 
-class TableSpec(_Strict):
-    """One input table: a file (delimited text, Parquet, JSON lines or a workbook) and its
-    column mapping (canonical -> user)."""
+class TableSpec(FileReading):
+    """One input table: a file (delimited text, Parquet, JSON lines or a workbook), how
+    it is read (`FileReading`) and its column mapping (canonical -> user)."""
 
     required_columns: ClassVar[tuple[str, ...]] = ()
     optional_columns: ClassVar[tuple[str, ...]] = ()
@@ -223,23 +260,6 @@ class TableSpec(_Strict):
     """The date day 0 stands for when this table's dates are day numbers (dunnhumby's
     `DAY` runs 1 to 711): each date is that many days after it. Without it, numbers
     that are no YYYYMMDD, spreadsheet serial or Unix time are an error."""
-    column_names: list[str] | None = Field(default=None, min_length=1)
-    """The columns of delimited text that has no header line, in file order (the CDNOW
-    log is `00001 19970101 1 11.77` from its first line): the first line is then data,
-    and `columns` maps onto these names."""
-    separator: str | None = Field(default=None, min_length=1)
-    """The text between the fields of delimited text, of any length, read as written
-    (ML-1M's `ratings.dat` separates by '::'); default: told by the header line (comma,
-    semicolon, tab, pipe or runs of spaces)."""
-    sheet: str | int | None = None
-    """A workbook's sheet holding the table, by name or position from 0; default: the
-    sheet whose header holds the most columns mapped, and the later sheets of the same
-    header one after another (Online Retail II writes a year per sheet)."""
-    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
-    """The character encoding of delimited text or JSON lines ('cp1252', 'latin-1',
-    'utf-16'); default: UTF-8, else cp1252 when the bytes are not UTF-8 (Kaggle's
-    `sales_data_sample.csv` is Latin-1), said in a warning; a given one that cannot
-    decode the file is an error naming the line."""
 
     @field_validator("date_format")
     @classmethod
@@ -266,10 +286,6 @@ class TableSpec(_Strict):
                 f"unknown canonical column(s) {unknown}; expected some of {sorted(known)}"
                 + "".join(f"; {hint}" for hint in hints)
             )
-        names = self.column_names or []
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"column_names names a column twice: {', '.join(repeated)}")
         joined = [column for lookup in self.lookups for column in lookup.columns]
         twice = sorted({n for n in joined if joined.count(n) > 1})
         if twice:
