@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import difflib
 import glob
 import os
 import re
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -135,10 +137,49 @@ def known_encoding(value: str | None) -> str | None:
     return value
 
 
-class LookupSpec(_Strict):
+class FileReading(_Strict):
+    """How a file's text is read into rows: the settings a table and its lookups share,
+    read by one reader (`features/sources/reading.py`). A warehouse's dimension files
+    are as raw as its facts: AdventureWorks' DimProductSubcategory is UTF-16, '|'
+    separated, without a header line."""
+
+    column_names: list[str] | None = Field(default=None, min_length=1)
+    """The columns of delimited text that has no header line, in file order (the CDNOW
+    log is `00001 19970101 1 11.77` from its first line): the first line is then data,
+    and `columns` maps onto these names."""
+    separator: str | None = Field(default=None, min_length=1)
+    """The text between the fields of delimited text, of any length, read as written
+    (ML-1M's `ratings.dat` separates by '::'); default: told by the header line (comma,
+    semicolon, tab, pipe or runs of spaces)."""
+    sheet: str | int | None = None
+    """A workbook's sheet holding the table, by name or position from 0; default: the
+    sheet whose header holds the most columns mapped, and the later sheets of the same
+    header one after another (Online Retail II writes a year per sheet)."""
+    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
+    """The character encoding of delimited text or JSON lines ('cp1252', 'latin-1',
+    'utf-16'); default: UTF-8, else cp1252 when the bytes are not UTF-8 (Kaggle's
+    `sales_data_sample.csv` is Latin-1), said in a warning; a given one that cannot
+    decode the file is an error naming the line."""
+
+    @field_validator("column_names")
+    @classmethod
+    def _names_once(cls, names: list[str] | None) -> list[str] | None:
+        repeated = sorted({n for n in names or [] if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"column_names names a column twice: {', '.join(repeated)}")
+        return names
+
+    def reading(self) -> dict[str, Any]:
+        """The reading settings as given, to read a lookup's file as a table's."""
+        return {name: getattr(self, name) for name in FileReading.model_fields}
+
+
+class LookupSpec(FileReading):
     """Columns of another file joined onto a table's rows by a key: a retail log's
     category lives in its product table (dunnhumby's `product.csv`, by `PRODUCT_ID`).
-    The joined columns are then mapped like the table's own."""
+    The joined columns are then mapped like the table's own. Its file is read as a
+    table's is (`FileReading`: `column_names`, `separator`, `sheet`, `encoding`); its
+    values as the table's (`not_missing`, `missing_values`... name its columns too)."""
 
     path: Paths
     """The lookup's file, or its files as a table's (`TableSpec.path`), rows stacked."""
@@ -146,8 +187,6 @@ class LookupSpec(_Strict):
     """The key column, named alike in both files."""
     columns: list[str] = Field(min_length=1)
     """The lookup file's columns to bring in (one row per key there)."""
-    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
-    """The lookup file's text encoding, as a table's (`TableSpec.encoding`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -173,9 +212,9 @@ OPTIONS_NOT_COLUMNS = {
 """Table options a user may write as a column mapping, and where each goes instead."""
 
 
-class TableSpec(_Strict):
-    """One input table: a file (delimited text, Parquet, JSON lines or a workbook) and its
-    column mapping (canonical -> user)."""
+class TableSpec(FileReading):
+    """One input table: a file (delimited text, Parquet, JSON lines or a workbook), how
+    it is read (`FileReading`) and its column mapping (canonical -> user)."""
 
     required_columns: ClassVar[tuple[str, ...]] = ()
     optional_columns: ClassVar[tuple[str, ...]] = ()
@@ -223,23 +262,6 @@ class TableSpec(_Strict):
     """The date day 0 stands for when this table's dates are day numbers (dunnhumby's
     `DAY` runs 1 to 711): each date is that many days after it. Without it, numbers
     that are no YYYYMMDD, spreadsheet serial or Unix time are an error."""
-    column_names: list[str] | None = Field(default=None, min_length=1)
-    """The columns of delimited text that has no header line, in file order (the CDNOW
-    log is `00001 19970101 1 11.77` from its first line): the first line is then data,
-    and `columns` maps onto these names."""
-    separator: str | None = Field(default=None, min_length=1)
-    """The text between the fields of delimited text, of any length, read as written
-    (ML-1M's `ratings.dat` separates by '::'); default: told by the header line (comma,
-    semicolon, tab, pipe or runs of spaces)."""
-    sheet: str | int | None = None
-    """A workbook's sheet holding the table, by name or position from 0; default: the
-    sheet whose header holds the most columns mapped, and the later sheets of the same
-    header one after another (Online Retail II writes a year per sheet)."""
-    encoding: Annotated[str | None, AfterValidator(known_encoding)] = None
-    """The character encoding of delimited text or JSON lines ('cp1252', 'latin-1',
-    'utf-16'); default: UTF-8, else cp1252 when the bytes are not UTF-8 (Kaggle's
-    `sales_data_sample.csv` is Latin-1), said in a warning; a given one that cannot
-    decode the file is an error naming the line."""
 
     @field_validator("date_format")
     @classmethod
@@ -266,10 +288,6 @@ class TableSpec(_Strict):
                 f"unknown canonical column(s) {unknown}; expected some of {sorted(known)}"
                 + "".join(f"; {hint}" for hint in hints)
             )
-        names = self.column_names or []
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"column_names names a column twice: {', '.join(repeated)}")
         joined = [column for lookup in self.lookups for column in lookup.columns]
         twice = sorted({n for n in joined if joined.count(n) > 1})
         if twice:
@@ -931,15 +949,169 @@ def load_config(path: str | Path) -> RunConfig:
     try:
         return RunConfig.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_describe(exc)}") from exc
+        raise ConfigError(f"{path}: {_describe(exc, raw)}") from exc
 
 
-def _describe(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "config"
-        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
-    return "; ".join(parts)
+def _describe(exc: ValidationError, raw: Any = None) -> str:
+    """pydantic's errors, one per place, each named as the config writes it (`raw`):
+    without the union member tags pydantic puts in a place ('data.transactions.lookup.
+    function-after[_key_is_no_column(), LookupSpec].column_names: Extra inputs are not
+    permitted' beside 'list[...]: Input should be a valid list', for a key QA took a
+    lookup to have), the alternatives a value fits none of said as one."""
+    errors = [(*_place(err["loc"], raw), err) for err in exc.errors()]
+    misses = {id(err) for _, root, err in errors if root and _shape_miss(err)}
+    messages: dict[tuple, list[str]] = {}
+    shapes: dict[tuple, list[str]] = {}
+    for where, _, err in errors:
+        if id(err) not in misses:
+            messages.setdefault(where, []).append(_message(err))
+        elif not any(_got_further(other, where, id(e) in misses) for other, _, e in errors):
+            messages.setdefault(where, [])  # said in the errors' order
+            shapes.setdefault(where, []).append(_shape_wanted(err))
+    for where, kinds in shapes.items():
+        got = next(err["input"] for w, _, err in errors if w == where)
+        messages[where].append(f"expected {_alternatives(kinds)}, got {got!r}")
+    return "; ".join(
+        f"{'.'.join(map(str, where)) or 'config'}: {message}"
+        for where, said in messages.items()
+        for message in said
+    )
+
+
+def _got_further(other: tuple, where: tuple, missed: bool) -> bool:
+    """Whether an error at `other` is of a union member that took the value at `where`
+    (deeper in it, or about it and no shape miss): the other members' misses say less."""
+    inside = other[: len(where)] == where
+    return inside and (len(other) > len(where) or not missed)
+
+
+def _alternatives(kinds: list[str]) -> str:
+    """'a mapping or a list'; 'text, a whole number or a number'."""
+    kinds = list(dict.fromkeys(kinds))
+    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} or {kinds[-1]}"
+
+
+_SCHEMA_TAG = re.compile(r"[a-z][a-z-]*\[.*\]|[A-Z]\w*|[a-z]+(?:-[a-z]+)+|str|int|float|bool|none")
+"""A union member's tag in a pydantic error's place: 'list[RowFilter]', 'LookupSpec',
+'function-after[_one_way(), RowFilter]', 'constrained-int', 'str'."""
+
+
+def _place(loc: tuple[str | int, ...], raw: Any) -> tuple[tuple[str | int, ...], bool]:
+    """An error's place as the config writes it, walking the `raw` config: a step the
+    config does not hold and that reads as a union member's tag (`_SCHEMA_TAG`) is left
+    out; and whether the error is at such a member itself (the value is not of its shape)."""
+    where: list[str | int] = []
+    value, at_member = raw, False
+    for step in loc:
+        held = (isinstance(value, dict) and step in value) or (
+            isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
+        )
+        at_member = not held and isinstance(step, str) and bool(_SCHEMA_TAG.fullmatch(step))
+        if not at_member:
+            where.append(step)
+            value = value[step] if held else None
+    return tuple(where), at_member
+
+
+_SHAPES = {
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true/false",
+    "bool_parsing": "true/false",
+}
+"""The alternatives of a union a value may miss by its shape, in words."""
+
+
+def _shape_miss(err: Any) -> bool:
+    """Whether an error says the value is not of the shape asked (`_SHAPES`), or not
+    the one value a literal alternative takes ('month')."""
+    return err["type"] in _SHAPES or err["type"] == "literal_error"
+
+
+def _shape_wanted(err: Any) -> str:
+    """What a shape miss asked for, in words."""
+    if err["type"] == "literal_error":
+        return str(err["ctx"]["expected"])
+    return _SHAPES[err["type"]]
+
+
+def _message(err: Any) -> str:
+    """One error's message; an unknown key with the keys its section takes, or the one
+    it likely means."""
+    if err["type"] != "extra_forbidden":
+        return err["msg"].removeprefix("Value error, ")
+    section = _section_at(err["loc"][:-1])
+    if section is None:
+        return "unknown key"
+    fields = section.model_fields.items()
+    keys = [name for name, field in sorted(fields, key=_required_first) if not field.exclude]
+    meant = difflib.get_close_matches(str(err["loc"][-1]), keys, n=1, cutoff=0.75)
+    if meant:
+        return f"unknown key (did you mean {meant[0]!r}?)"
+    return f"unknown key; {'these' if len(keys) > 1 else 'this'} may be set: {', '.join(keys)}"
+
+
+def _required_first(item: tuple[str, Any]) -> bool:
+    """Sorts a section's keys with those it requires first ('path, on, columns, ...')."""
+    return not item[1].is_required()
+
+
+def _section_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The config section (its model) at an error's place in pydantic's terms, union
+    member tags included; None where the place is no section."""
+    kind: Any = RunConfig
+    for step in loc:
+        kind = _step_into(kind, step)
+        if kind is None:
+            return None
+    kind = _one_kind(kind)
+    return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+
+
+def _step_into(kind: Any, step: str | int) -> Any:
+    """The type one step of an error's place leads to from `kind`: a section's field, a
+    list's item, a mapping's value, or the union member a tag names."""
+    kind = _one_kind(kind)
+    members = [a for a in get_args(kind) if a is not type(None)]
+    if get_origin(kind) in (Union, UnionType):
+        wanted = "list" if str(step).startswith("list[") else str(step)
+        return next((m for m in members if _tag_names(wanted, m)), None)
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        field = kind.model_fields.get(str(step))
+        return None if field is None else field.annotation
+    if get_origin(kind) is list:
+        return members[0]
+    if get_origin(kind) is dict:
+        return members[1]
+    return None
+
+
+def _one_kind(kind: Any) -> Any:
+    """`kind` without Annotated's metadata, an optional one without its None."""
+    while True:
+        if get_origin(kind) is Annotated:
+            kind = get_args(kind)[0]
+            continue
+        members = [a for a in get_args(kind) if a is not type(None)]
+        if get_origin(kind) in (Union, UnionType) and len(members) == 1:
+            kind = members[0]
+            continue
+        return kind
+
+
+def _tag_names(tag: str, member: Any) -> bool:
+    """Whether a union member's tag (`_SCHEMA_TAG`) names this member."""
+    member = _one_kind(member)
+    if tag == "list":
+        return get_origin(member) is list
+    name = getattr(member, "__name__", "")
+    return bool(name) and re.search(rf"\b{re.escape(name)}\b", tag) is not None
 
 
 def dump_config(config: RunConfig) -> str:

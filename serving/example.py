@@ -5,8 +5,10 @@ other data: a telecom snapshot knows no transactions and has attributes of its o
 subscription model needs paid periods. So the example is one customer typical of the
 model's training rows: its attributes at their training medians (a category at a level
 the model knows), and, for each table the model reads, activity at the training medians
-of its features (tenure, days since the last purchase or use, usual gap, order value).
-It is scored before it is shown; an example this model cannot score is not shown.
+of its features (tenure, days since the last purchase or use, usual gap, order value),
+each row with every field the config maps, its purchases in the data's most common
+category, signed up no later than its first activity. It is scored before it is shown;
+an example this model cannot score is not shown.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def score_example(model: ChurnModel) -> dict[str, Any]:
     data = model.config.data
     customer: dict[str, Any] = {"customer_id": EXAMPLE_ID}
     if data.customers is not None and "signup_date" in data.customers.mapped():
-        customer["signup_date"] = _day(end - dt.timedelta(days=typical.days("tenure_days", 365)))
+        customer["signup_date"] = end - dt.timedelta(days=typical.days("tenure_days", 365))
     attributes = _attributes(model, typical)
     if attributes:
         customer["attributes"] = attributes
@@ -58,7 +60,21 @@ def score_example(model: ChurnModel) -> dict[str, Any]:
         if "satisfaction" in data.interactions.mapped():
             interaction["satisfaction"] = round(typical.number("satisfaction_last", 4.0))
         customer["interactions"] = [interaction]
+    if "signup_date" in customer:
+        customer["signup_date"] = _day(_signed_up(customer["signup_date"], customer))
     return {"cutoff": _day(end), "customers": [customer]}
+
+
+def _signed_up(day: dt.date, customer: Mapping[str, Any]) -> dt.date:
+    """The signup `day` (training's median tenure before the end), or the customer's
+    first activity when earlier: AdventureWorks' median gap between purchases (a year and
+    more) put the first purchase of its example at 2019-08-09, a signup at 2020-09-05."""
+    posted = [
+        row["timestamp"]
+        for table in ("transactions", "events", "interactions")
+        for row in customer.get(table, [])
+    ]
+    return min([day, *(dt.date.fromisoformat(stamp[:10]) for stamp in posted)])
 
 
 class _Typical:
@@ -115,34 +131,44 @@ def _purchases(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[
     amount = round(typical.number("avg_order_value_365d", 50.0), 2) or 50.0
     tenure = typical.days("tenure_days", 365)
     count = min(MOST_ROWS, max(2, tenure // gap))  # since about their signup, or a year's
+    fields = {
+        "unit_price": amount,
+        "quantity": 1,
+        "category": _category(model),
+        "discount": 0,
+        "list_price": amount,
+        "margin": round(amount * _margin_share(typical), 2),
+    }
     lines = []
     for k in reversed(range(count)):
         day = last - dt.timedelta(days=k * gap)
         line: dict[str, Any] = {"timestamp": _day(day)}
-        if "unit_price" in mapped:
-            line |= {"unit_price": amount, "quantity": 1}
-        else:
+        if "unit_price" not in mapped:
             line["amount"] = amount
+        line |= {name: value for name, value in fields.items() if name in mapped}
         if "order_id" in mapped:
             line["order_id"] = f"{EXAMPLE_ID}-{count - k}"
         if "paid_until" in mapped:
             line["paid_until"] = _day(day + dt.timedelta(days=gap))
-        if "category" in mapped:
-            line["category"] = _category(model)
-        if "discount" in mapped:
-            line["discount"] = 0
-        if "list_price" in mapped:
-            line["list_price"] = amount
         lines.append(line)
     return lines
 
 
 def _category(model: ChurnModel) -> str:
     """A category for the example's purchases, which a model reading category breadth
-    reads as none without one (`serving.live_notes.unposted_fields`): the one its consumables
-    share names, else a plain "example"."""
-    reads_consumables = any(name.startswith("consumables_share_") for name in model.layout.names)
-    return "consumables" if reads_consumables else "example"
+    reads as none without one (`serving.live_notes.unposted_fields`): the most common of
+    its data (`training.package.transaction_categories`), which AdventureWorks' "consumables"
+    was not (Accessories, Bikes, Clothing); a model packaged before kept none: a consumable
+    one it keeps, else a plain "example"."""
+    known = (model.info.get("categories") or {}).get("levels") or model.consumable_categories
+    return str(known[0]) if known else "example"
+
+
+def _margin_share(typical: _Typical) -> float:
+    """The share of a typical customer's spend that is margin, for a model whose data map
+    `margin`; 0 where training's medians say none."""
+    spend = typical.number("spend_total", 0.0)
+    return typical.number("margin_total", 0.0) / spend if spend > 0 else 0.0
 
 
 def _events(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[str, Any]]:

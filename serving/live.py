@@ -59,6 +59,7 @@ from serving.live_notes import (
     unmapped_type_notes,
     unposted_attributes,
     unposted_fields,
+    unseen_category_notes,
     unseen_event_type_notes,
     unseen_level_notes,
 )
@@ -163,6 +164,7 @@ def respond(
     notes = [
         *unposted_attributes(request.customers, model),
         *unposted_fields(request.customers, model),
+        *unseen_category_notes(request.customers, model),
         *unseen_level_notes(
             features,
             {name: rows_of[rows] for name, rows_of in scored.unknown_levels.items()},

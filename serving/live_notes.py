@@ -168,6 +168,51 @@ def unseen_level_notes(
     return notes
 
 
+CATEGORY_FEATURES = ("category_breadth_", "consumables_share_")
+"""Beginnings of the names of the features that read a purchase's category."""
+
+
+def unseen_category_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """Posted transaction categories the model's data never held (`info["categories"]`,
+    `training.package.transaction_categories`), for a model whose features read
+    categories: each counts as a category of its own in the breadth, and as no consumable.
+    Said as a level of an attribute the model never trained on is (`unseen_level_notes`):
+    AdventureWorks' /docs example posted 'consumables' to a model of Accessories, Bikes
+    and Clothing, scored without a word. A model packaged before kept no categories."""
+    known, names = model.info.get("categories"), model.layout.names
+    if not known or not any(name.startswith(CATEGORY_FEATURES) for name in names):
+        return []
+    levels = set(known["levels"])
+    unseen: dict[str, None] = {}
+    owners = []
+    for customer in customers:
+        theirs = [
+            line.category
+            for line in customer.transactions
+            if line.category is not None and line.category not in levels
+        ]
+        if theirs:
+            unseen.update(dict.fromkeys(theirs))
+            owners.append(customer.customer_id)
+    if not owners:
+        return []
+    what = "never held"
+    if known["rarer"]:
+        what = f"does not know by name (new, or among its {known['rarer']:,} rarest)"
+    reads = {
+        "category_breadth_": "a category of its own in the breadth",
+        "consumables_share_": "no consumable",
+    }
+    read = " and as ".join(
+        words for start, words in reads.items() if any(n.startswith(start) for n in names)
+    )
+    return [
+        f"transaction categories the model's data {what}: {_listed(list(unseen), 5)} "
+        f"(customer(s) {_named(owners)}), each read as {read}; its categories: "
+        f"{_listed(known['levels'], 8)}"
+    ]
+
+
 def after_cutoff_notes(
     customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec
 ) -> list[str]:

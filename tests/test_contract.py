@@ -347,3 +347,50 @@ def test_a_lookup_may_be_several_files_named_together():
     spec = TransactionsSpec(path=Path("t.csv"), lookup=lookup)
     data = DataSpec(transactions=spec)
     assert data.looked_up_columns() == {"aisle": "products_1.csv, products_2.csv"}
+
+
+LOOKUP = "name: t\ndata:\n  transactions:\n    path: t.csv\n    lookup: %s\n"
+
+
+@pytest.mark.parametrize(
+    ("lookup", "said"),
+    [
+        (
+            "{path: p.csv, on: sku, columns: [aisle], date_format: '%Y'}",
+            "data.transactions.lookup.date_format: unknown key; these may be set: path, on, "
+            "columns, column_names, separator, sheet, encoding",
+        ),
+        (
+            "[{path: p.csv, on: sku, columns: [aisle]}, "
+            "{path: q.csv, on: aisle, columns: [dept], separatr: '|'}]",
+            "data.transactions.lookup.1.separatr: unknown key (did you mean 'separator'?)",
+        ),
+        ("p.csv", "data.transactions.lookup: expected a mapping or a list, got 'p.csv'"),
+        (
+            "{path: p.csv, on: sku, columns: [sku]}",
+            "data.transactions.lookup: lookup.columns lists the key 'sku'",
+        ),
+        ("{path: p.csv, on: sku}", "data.transactions.lookup.columns: Field required"),
+    ],
+)
+def test_a_lookups_config_errors_name_the_key_as_written(tmp_path, lookup, said):
+    """QA's AdventureWorks lookup with column_names read 'data.transactions.lookup.
+    function-after[_key_is_no_column(), LookupSpec]: Input should be a valid dictionary
+    or instance of LookupSpec; ...list[function-after[...]].1.column_names: Extra inputs
+    are not permitted': pydantic's union members, each branch's error said."""
+    path = _write(tmp_path, LOOKUP % lookup)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value) == f"{path}: {said}"
+
+
+def test_a_value_of_no_alternatives_shape_says_what_each_takes(tmp_path):
+    text = "name: t\ndata:\n  transactions: {path: t.csv, sheet: [1]}\n"
+    text += "training: {spacing: week}\nchurn: {horizn_days: 30}\n"
+    with pytest.raises(ConfigError) as raised:
+        load_config(_write(tmp_path, text))
+    assert str(raised.value).split(": ", 1)[1] == (
+        "data.transactions.sheet: expected text or a whole number, got [1]; "
+        "churn.horizn_days: unknown key (did you mean 'horizon_days'?); "
+        "training.spacing: expected 'month' or a whole number, got 'week'"
+    )

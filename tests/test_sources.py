@@ -1018,6 +1018,25 @@ def test_lines_repeated_in_every_column_with_an_order_id_are_kept_with_a_warning
     assert "columns not read may still tell them apart" in only_warning(report).message
 
 
+def test_lines_that_differ_in_a_lookups_key_do_not_repeat(tmp_path):
+    """AdventureWorks reads its category through ProductKey: order SO64042's products 528
+    and 477, both 4.99 Accessories, were said to repeat another line in every column read.
+    A lookup's key is read: only the line doubled with its product too is said."""
+    lines = transactions_frame().drop(columns="category")
+    lines = lines.assign(order_id=[f"o{i}" for i in range(8)], sku=[10, 11, 10, 12, 10, 11, 13, 10])
+    other_product = lines.iloc[[0]].assign(sku=11)  # the same aisle, another product
+    lines = pd.concat([lines, other_product, lines.iloc[[3]]], ignore_index=True)
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "dairy", "bakery", "x"]})
+    write_table(products, tmp_path / "data" / "products.csv")
+    lookup = {"path": "data/products.csv", "on": "sku", "columns": ["aisle"]}
+    spec = {"columns": {"order_id": "order_id", "category": "aisle"}, "lookup": lookup}
+    tables, report = check(tmp_path, transactions=lines, specs={"transactions": spec})
+    assert tables is not None and len(tables.transactions) == 10
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="order_id", rows=1)
+    assert issue.message.startswith("1 row repeats another line in every column read")
+
+
 def test_an_order_id_beside_ignored_lines_loads(tmp_path):
     """Lines already ignored (a guest line without a customer id) are left out of the
     repeat check: with pandas' read-only arrays this once crashed every command."""
@@ -1501,6 +1520,82 @@ def test_a_later_lookup_key_misspelt_names_the_earlier_lookups_too(tmp_path):
         "lookup genres.csv: the key 'Genre_Id' is no column of transactions.csv or of the "
         "lookups before it (did you mean 'GenreId'?)"
     )
+
+
+SUBCATEGORIES = ["1|1|Mountain Bikes|VTT|1", "2|2|Road Bikes|Vélo de route|1", "3|3|Gloves|Gants|3"]
+"""AdventureWorks' DimProductSubcategory as the warehouse ships it: UTF-16, '|', no header."""
+
+
+def _with_raw_subcategories(tmp_path: Path, **reading) -> tuple:
+    """Transactions whose subcategory key joins the warehouse's raw dimension file."""
+    path = tmp_path / "data" / "DimProductSubcategory.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\n".join(SUBCATEGORIES) + "\n").encode("utf-16"))
+    lines = transactions_frame().drop(columns="category").assign(sub=[1, 2, 1, 3, 1, 2, 3, 3])
+    lookup = {"path": "data/DimProductSubcategory.csv", "on": "sub", "columns": ["name"]}
+    spec = {"columns": {"category": "name"}, "lookup": {**lookup, **reading}}
+    return check(tmp_path, transactions=lines, specs={"transactions": spec})
+
+
+def test_a_lookup_without_a_header_line_reads_as_a_table_does(tmp_path):
+    """A warehouse's dimension files are as raw as its facts: a lookup takes a table's
+    column_names, separator and encoding, read by the table's reader."""
+    names = ["sub", "alternate", "name", "french", "category_key"]
+    reading = {"column_names": names, "separator": "|", "encoding": "utf-16"}
+    tables, report = _with_raw_subcategories(tmp_path, **reading)
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    by_amount = tables.transactions.set_index("amount")["category"]
+    assert by_amount[[12.0, 35.5, 60.0]].tolist() == ["Gloves", "Road Bikes", "Mountain Bikes"]
+    assert by_amount.notna().all()
+
+
+def test_a_lookup_whose_first_line_reads_as_data_says_to_name_its_columns(tmp_path):
+    """Without column_names the first row was the header, and the error listed its
+    fields ('available: 1, 1.1, Mountain Bikes, ...') without a word of why."""
+    _, report = _with_raw_subcategories(tmp_path, encoding="utf-16")
+    error = only_error(report)
+    assert error.path.name == "transactions.csv"
+    assert error.message == (
+        "lookup DimProductSubcategory.csv: no column sub, name; available: 1, 1.1, Mountain "
+        "Bikes, VTT, 1.2. The first line reads like data, not column names: the file seems "
+        "to have no header line; name its columns with `column_names: [...]`, in file order"
+    )
+    names = ["key", "alternate", "name", "french", "category_key"]
+    _, report = _with_raw_subcategories(tmp_path, column_names=names, encoding="utf-16")
+    assert only_error(report).message.endswith(
+        "The key is named alike in both files: call it sub in column_names"
+    )
+
+
+def test_a_lookups_column_names_are_checked_as_a_tables(tmp_path):
+    """The table's reader checks a lookup's column_names too: a header line named again,
+    or names for a Parquet file, are refused naming the lookup."""
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
+    _, report = _with_products(tmp_path, products, column_names=["sku", "aisle"])
+    assert only_error(report).message == (
+        "lookup products.csv: the first line is a header naming column_names: leave them out"
+    )
+    write_table(products, tmp_path / "data" / "products.parquet")
+    path = "data/products.parquet"
+    _, report = _with_products(tmp_path, products, path=path, column_names=["sku", "aisle"])
+    assert only_error(report).message == (
+        "lookup products.parquet: column_names is for delimited text without a header line; "
+        "this is Parquet"
+    )
+    with pytest.raises(ValidationError, match="column_names names a column twice: sku"):
+        LookupSpec(path=Path("p.csv"), on="sku", columns=["aisle"], column_names=["sku", "sku"])
+
+
+def test_a_lookups_sheet_is_read_as_a_tables(tmp_path):
+    products = pd.DataFrame({"sku": [10, 11, 12, 13], "aisle": ["dairy", "bakery", "dairy", None]})
+    path = tmp_path / "data" / "products.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path) as writer:
+        products.assign(aisle="old").to_excel(writer, sheet_name="2019", index=False)
+        products.to_excel(writer, sheet_name="2020", index=False)
+    tables, report = _with_products(tmp_path, products, path="data/products.xlsx", sheet="2020")
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    assert set(tables.transactions["category"].dropna()) == {"dairy", "bakery"}
 
 
 def test_two_lookups_may_not_join_one_column():

@@ -94,6 +94,7 @@ def package_model(
         "population_shift": shift,
         "training_churn_rate": float(rows["churned"].mean()) if len(rows) else None,
         "trained_rows": _trained_rows(config, rows, tables, outcome.cross),
+        "categories": transaction_categories(tables),
     }
     model = ChurnModel(
         booster=fitted.booster,
@@ -144,6 +145,27 @@ def _trained_rows(
     if folds is not None:  # each customers-table row with its training row's fold
         folds = fitted["customer_id"].map(pd.Series(folds, index=rows["customer_id"].to_numpy()))
     return TrainedRows.of(fitted, folds, by="row").as_info()
+
+
+KEPT_CATEGORIES = 1_000
+"""Transaction categories a model keeps by name, the most common: a product-level
+category (a retailer's stock codes) may run to thousands."""
+
+
+def transaction_categories(tables: Tables) -> dict[str, Any] | None:
+    """The transactions' categories, most common first (`KEPT_CATEGORIES`), and how many
+    rarer ones were left out; None without categories. The /docs example posts the most
+    common (its "consumables" was none of AdventureWorks' Accessories, Bikes and
+    Clothing), and live scoring notes a posted one the data never held
+    (`serving.live_notes.unseen_category_notes`)."""
+    lines = tables.transactions
+    if lines is None or "category" not in lines:
+        return None
+    counts = pd.Series(np.asarray(lines["category"], dtype=object)).value_counts()
+    if counts.empty:
+        return None
+    kept = [str(category) for category in counts.index[:KEPT_CATEGORIES]]
+    return {"levels": kept, "rarer": len(counts) - len(kept)}
 
 
 def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:

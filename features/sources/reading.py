@@ -497,50 +497,42 @@ def _lookup(
 
 def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame | None:
     """One file of a lookup: its key and columns, all as text; None (said) when it cannot
-    serve."""
-    where = f"lookup {path.name}"
-    fmt = _format(path)
-    if fmt is None or not path.is_file():
-        missing = "no file matches this pattern" if _unmatched(path) else "file not found"
-        table.error(None, 0, f"{where}: {missing if fmt else 'unsupported file type'}")
-        return None
-    if (misnamed := _misnamed(path)) is not None:
-        table.warning(None, 0, f"{where}: {misnamed}")
-    decoding = _text_decoding(table, path, lookup.encoding, fmt, where=f"{where}: ")
-    if decoding is None:
-        return None
+    serve. The file is read as a table's (`_opened`, `_rows_of`), with the lookup's
+    reading settings and the table's `not_missing`; what that says is said on the table,
+    as the lookup's ('lookup products.csv: file not found')."""
     wanted = [lookup.on, *lookup.columns]
-    blank = _missing_text(table.spec.not_missing)
+    spec = TableSpec(path=path, not_missing=table.spec.not_missing, **lookup.reading())
+    sources = {f"lookup.{i}": column for i, column in enumerate(wanted)}
+    part = _Table(table.name, path, spec, sources, ValidationReport())
     try:
-        if fmt == "csv":
-            above, sep = _csv_header(path, wanted, decoding)
-            options = {"sep": sep, "skiprows": above, **decoding.options()}
-            header = list(pd.read_csv(path, nrows=0, **options).columns)
-            missing = [c for c in wanted if c not in header]
-            usecols = [c for c in wanted if c in header]
-            if table.spec.not_missing:  # the table's values, in its lookups' columns too
-                options.update(keep_default_na=False, na_values=list(blank))
-            frame = pd.read_csv(path, dtype="str", usecols=usecols, **options)
-        else:
-            if fmt == "excel":
-                sheets = workbooks.choose(path, None, wanted, blank)
-                read = workbooks.read(path, sheets, list(sheets.header), blank)
-            elif fmt == "parquet":
-                read = pd.read_parquet(path)
-            else:
-                read = pd.read_json(path, lines=True, **decoding.options())
-            header, missing = list(read.columns), [c for c in wanted if c not in read]
-            text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
-            frame = text.where(read.notna(), None)
-    except _READ_ERRORS as exc:
-        table.error(None, 0, f"{where}: cannot read the file: {_first_line(exc)}")
+        read = _lookup_rows(part, wanted)
+    finally:
+        for issue in part.report.issues:
+            say = table.error if issue.level == "error" else table.warning
+            say(None, issue.rows, f"lookup {path.name}: {issue.message}")
+    if read is None:
         return None
+    text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
+    return text.where(read.notna(), None)[wanted]
+
+
+def _lookup_rows(part: _Table, wanted: list[str]) -> pd.DataFrame | None:
+    """A lookup file's `wanted` columns as read (`_lookup_file`); None (said on `part`)
+    when it cannot be read or lacks some, with the hint to name the columns of a file
+    whose first line reads as data (`_headerless_hint`)."""
+    opened = _opened(part, part.path)
+    if opened is None:
+        return None
+    header = list(map(str, opened.columns))
+    missing = [column for column in wanted if column not in header]
     if missing:
-        found = ", ".join(map(str, header))
-        named = ", ".join(c + _did_you_mean(c, list(map(str, header))) for c in missing)
-        table.error(None, 0, f"{where}: no column {named}; available: {found}")
+        named = ", ".join(column + _did_you_mean(column, header) for column in missing)
+        hint = _headerless_hint(part.spec, header)
+        if wanted[0] in missing and part.spec.column_names is not None:
+            hint += f". The key is named alike in both files: call it {wanted[0]} in column_names"
+        part.error(None, 0, f"no column {named}; available: {', '.join(header)}{hint}")
         return None
-    return frame[wanted]
+    return _rows_of(opened.table, opened.fmt, part.sources)
 
 
 def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.DataFrame:
@@ -809,18 +801,27 @@ def _supplied_columns(table: _Table, config: RunConfig, available: list[str]) ->
 def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -> bool:
     """Check the header before reading, so a missing column names what *is* there."""
     missing = {c: s for c, s in sources.items() if s not in available}
-    hint = ""
-    if missing and table.spec.column_names is None and _reads_like_data(available):
-        hint = (
-            ". The first line reads like data, not column names: name the columns of a "
-            "file without a header line with `column_names: [...]`, in file order"
-        )
+    hint = _headerless_hint(table.spec, available) if missing else ""
     for canonical, source in missing.items():
         what = "" if canonical == source else f" (configured for '{canonical}')"
         what += _did_you_mean(source, available)
         message = f"column not found{what}; available: {', '.join(available)}{hint}"
         table.error(source, 0, message)
     return not missing
+
+
+def _headerless_hint(spec: TableSpec, header: list[str]) -> str:
+    """What an error of columns not found adds when the file's column names read as data
+    (half or more are numbers) and no `column_names` are given: AdventureWorks'
+    DimProductSubcategory begins `1|1|Mountain Bikes|Bicicleta de montaña|VTT|1`, read
+    as the columns 1, 1.1, Mountain Bikes..., with no word of a missing header line."""
+    numbers = pd.to_numeric(pd.Series(header, dtype="str"), errors="coerce").notna().sum()
+    if spec.column_names is not None or not numbers or 2 * numbers < len(header):
+        return ""
+    return (
+        ". The first line reads like data, not column names: the file seems to have no "
+        "header line; name its columns with `column_names: [...]`, in file order"
+    )
 
 
 def _did_you_mean(name: str, available: list[str], *, renumbered: bool = True) -> str:

@@ -310,8 +310,9 @@ class _Table:
     @property
     def unread(self) -> tuple[str, ...]:
         """The file's columns the config does not read (RetailRocket's itemid beside its
-        events): rows alike in every column read may differ in them."""
-        read = set(self.sources.values())
+        events): rows alike in every column read may differ in them. A lookup's key is
+        read (`_lookup_keys`)."""
+        read = set(self.sources.values()) | {lookup.on for lookup in self.spec.lookups}
         return tuple(c for c in self.header if c not in read)
 
     def column(self, canonical: str) -> pd.Series:

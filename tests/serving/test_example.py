@@ -6,6 +6,8 @@ does not have."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from serving.example import EXAMPLE_ID, score_example, scored_example
@@ -36,8 +38,10 @@ def test_the_docs_show_the_served_models_own_example_and_it_scores(served, loade
     for name, kind in loaded.model.attribute_kinds.items():  # levels most customers hold
         assert kind == "numeric" or customer["attributes"][name] == common[name]
     assert customer["transactions"] and customer["interactions"]
-    # a model reading category breadth reads a purchase posted without one as no category
-    assert {line["category"] for line in customer["transactions"]} == {"consumables"}
+    # a model reading category breadth reads a purchase posted without one as no category:
+    # its data's most common, one it knows
+    categories = loaded.model.info["categories"]["levels"]
+    assert {line["category"] for line in customer["transactions"]} == {categories[0]}
     assert {line["discount"] for line in customer["transactions"]} == {0}
     answered = client.post("/v1/score", json=example)
     assert answered.status_code == 200, answered.text
@@ -118,3 +122,38 @@ def test_a_model_packaged_before_level_counts_posts_its_first_level(loaded):
     (customer,) = score_example(older)["customers"]
     for name, kind in older.attribute_kinds.items():
         assert kind == "numeric" or customer["attributes"][name] == layout.levels[name][0]
+
+
+def test_an_example_of_long_gaps_signs_up_by_its_first_purchase_and_posts_every_field(loaded):
+    """AdventureWorks' example: 'consumables' for a model of Accessories, Bikes and
+    Clothing, a signup (2020-09-05) after its first purchase (2019-08-09), since its
+    median gap between purchases (a year and more) outran its median tenure, and no
+    quantity though the config maps one."""
+    model = loaded.model
+    pivots = {**model.info["reason_pivots"], "gap_median_days": 430, "tenure_days": 145}
+    pivots |= {"spend_total": 4_000.0, "margin_total": 1_000.0}
+    info = {
+        **model.info,
+        "reason_pivots": pivots,
+        "categories": {"levels": ["Accessories", "Bikes"], "rarer": 0},
+    }
+    config = model.config
+    lines = config.data.transactions
+    columns = {**lines.columns, "quantity": "OrderQuantity", "margin": "Profit"}
+    data = config.data.model_copy(
+        update={"transactions": lines.model_copy(update={"columns": columns})}
+    )
+    aw = dataclasses.replace(model, info=info, config=config.model_copy(update={"data": data}))
+    (customer,) = score_example(aw)["customers"]
+    purchases = customer["transactions"]
+    posted = [
+        row["timestamp"]
+        for table in ("transactions", "events", "interactions")
+        for row in customer.get(table, [])
+    ]
+    assert customer["signup_date"] == min(posted) < max(posted)  # not the median 145 days ago
+    assert {line["category"] for line in purchases} == {"Accessories"}
+    mapped = set(data.transactions.mapped()) - {"customer_id"}
+    for line in purchases:
+        assert mapped <= set(line), mapped - set(line)
+        assert line["quantity"] == 1 and line["margin"] == round(line["amount"] * 0.25, 2)

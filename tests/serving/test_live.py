@@ -1290,6 +1290,45 @@ def test_posted_event_types_the_model_never_trained_on_are_noted():
     assert live_notes.unseen_event_type_notes([posted("view")], (), set()) == []  # no log
 
 
+def test_posted_transaction_categories_the_data_never_held_are_noted(client, loaded, cutoff):
+    """AdventureWorks' /docs example posted 'consumables' to a model of Accessories,
+    Bikes and Clothing, scored without a word: a category is noted as an unseen level of
+    an attribute is (the simulator's categories are office supplies, 'consumables' among
+    them)."""
+    known = loaded.model.info["categories"]["levels"]
+    lines = [
+        {"timestamp": "2024-01-05", "amount": 30.0, "category": known[0]},
+        {"timestamp": "2024-02-05", "amount": 30.0, "category": "gift cards"},
+    ]
+    customer = {**_valid(), "transactions": lines}
+    response = post(client, [customer], cutoff=cutoff.isoformat())
+    assert response.status_code == 200, response.text
+    (note,) = [n for n in response.json()["notes"] if n.startswith("transaction categories")]
+    assert note.startswith(
+        "transaction categories the model's data never held: 'gift cards' (customer(s) c1), "
+        "each read as a category of its own in the breadth and as no consumable; its "
+        f"categories: {known[0]!r}"
+    )
+    customer["transactions"] = lines[:1]
+    response = post(client, [customer], cutoff=cutoff.isoformat())
+    assert not [n for n in response.json()["notes"] if n.startswith("transaction categories")]
+
+
+def test_a_category_note_of_a_model_keeping_its_commonest_says_it_may_be_a_rare_one():
+    layout = SimpleNamespace(names=["category_breadth_365d"])
+    info = {"categories": {"levels": ["dairy", "bakery"], "rarer": 2_140}}
+    model = SimpleNamespace(info=info, layout=layout)
+    rows = [{"timestamp": "2024-05-01", "amount": 3.0, "category": "ghee"}]
+    posted = CustomerHistoryIn.model_validate({"customer_id": "c1", "transactions": rows})
+    assert live_notes.unseen_category_notes([posted], model) == [
+        "transaction categories the model's data does not know by name (new, or among its "
+        "2,140 rarest): 'ghee' (customer(s) c1), each read as a category of its own in the "
+        "breadth; its categories: 'dairy', 'bakery'"
+    ]
+    older = SimpleNamespace(info={}, layout=layout)  # packaged before categories were kept
+    assert live_notes.unseen_category_notes([posted], older) == []
+
+
 def test_scoring_needs_the_api_key_when_one_is_configured(served):
     holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
     locked = client_for(app_with(settings_for(served, CHURN_API_KEY="live-key"), holder))
