@@ -84,15 +84,15 @@ def package_model(
         "bands": dict(
             zip(
                 ("medium_from", "high_from"),
-                band_thresholds(
-                    config.bands,
-                    shift["population_rate"] if shift else report.get("churn_rate"),
+                band_thresholds(  # the rate of the rows it learned from, not of a test
+                    config.bands,  # that may hold one churner (Wide World Importers' 1 of 661)
+                    shift["population_rate"] if shift else _churn_rate(rows),
                 ),
                 strict=True,
             )
         ),
         "population_shift": shift,
-        "training_churn_rate": float(rows["churned"].mean()) if len(rows) else None,
+        "training_churn_rate": _churn_rate(rows),
         "trained_rows": _trained_rows(config, rows, tables, outcome.cross),
         "categories": transaction_categories(tables),
     }
@@ -113,6 +113,10 @@ def package_model(
     model.info["risk_directions"], model.info["risk_crossings"] = directions, crossings
     model.info["tiers"] = _tier_reference(rows, tables).as_info()
     return model
+
+
+def _churn_rate(rows: pd.DataFrame) -> float | None:
+    return float(rows["churned"].mean()) if len(rows) else None
 
 
 def population_shift(config: RunConfig, rows: pd.DataFrame) -> dict[str, float] | None:

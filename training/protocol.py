@@ -491,7 +491,7 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) 
     ids sent users in circles."""
     said = f"all {len(rows):,} {name} rows (cutoffs {_dates(rows['cutoff'])}) are "
     if not rows["churned"].all():
-        return said + _all_stayers(churn, tables)
+        return said + _all_stayers(churn, tables, GRID_ADVICE.get(name, GRID_ADVICE["train"]))
     if churn.definition != "inactivity":
         return f"{said}churners: {ALL_CHURNED[churn.definition]}; check the churn definition"
     cutoffs = pd.to_datetime(rows["cutoff"])
@@ -507,19 +507,30 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) 
     )
 
 
-def _all_stayers(churn: ChurnSpec, tables: Tables) -> str:
+GRID_ADVICE = {
+    "train": "widen the cutoff grid (training.cutoffs)",
+    "validation": "move the test cutoff (evaluation.cutoff; validation is the cutoff before it)",
+    "test": "move the test cutoff (evaluation.cutoff) to a period whose horizon holds churners",
+}
+"""What moves a set of cutoffs that holds no churner: a wider grid only reaches more
+training cutoffs (Wide World Importers' test cutoff, all 660 stayers, was told to widen it)."""
+
+
+def _all_stayers(churn: ChurnSpec, tables: Tables, move: str) -> str:
     """Why nobody churned: under inactivity, the longest silence any customer had
     against the horizon (`longest_silence`: a bank's log, with interest posted to every
     account monthly, was told to widen its cutoff grid), and usage rows of zeros that
-    keep everyone active (a MOOC's daily log, 30 rows per enrollment)."""
+    keep everyone active (a MOOC's daily log, 30 rows per enrollment); `move` says what
+    moves these cutoffs (`GRID_ADVICE`)."""
     silence = longest_silence(tables, churn)
     if silence is None:
-        return "stayers: widen the cutoff grid or check the churn definition"
+        return f"stayers: {move}, or check the churn definition"
     padded = _padded(silence["zero_rows"])
     if silence["days"] >= churn.horizon_days:
         return (
-            f"stayers, though the data's longest silence runs {silence['days']} days: widen "
-            f"the cutoff grid or check the churn definition{padded}{_in_a_hole(tables, churn)}"
+            f"stayers, though the data's longest silence runs {silence['days']} days: {move}, "
+            f"set a shorter horizon_days, or check the churn definition{padded}"
+            f"{_in_a_hole(tables, churn)}"
         )
     rows = "`rows:` ({column: ..., not_values: [...]})"
     shorter = f"horizon_days under {silence['days']}"

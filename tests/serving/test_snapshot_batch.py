@@ -32,6 +32,7 @@ from serving.batch import (
     prepare,
     score,
 )
+from serving.ranking import band_thresholds
 from serving.scorer import Loaded, smoke_test
 from serving.settings import Settings
 from tests.training.datasets import telecom_snapshot
@@ -419,3 +420,12 @@ def test_the_smoke_test_scores_by_every_fold_model_and_refuses_a_broken_one(trai
     broken = dataclasses.replace(model, cross_fit=nonsense)
     with pytest.raises(ValueError, match="fold model 0 gave no probabilities"):
         smoke_test(Loaded(model=broken, name="telecom", version="2"))
+
+
+def test_bands_follow_the_churn_rate_of_the_rows_the_model_learned_from(trained):
+    """Not the test's: Wide World Importers' one test churner of 661 set high risk at
+    3 x 1/661 = 0.45%, and every customer was high."""
+    champion, source = trained
+    info = champion.model.info
+    medium, high = band_thresholds(load_config(source).bands, info["training_churn_rate"])
+    assert info["bands"] == {"medium_from": medium, "high_from": high}

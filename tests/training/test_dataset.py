@@ -439,6 +439,14 @@ def test_a_grid_of_only_stayers_says_the_longest_silence_and_what_recurs_by_itse
     )
     with pytest.raises(PlanError, match=r"stayers, though the data's longest silence runs 31"):
         _require_rows(ChurnSpec(horizon_days=30), tables, train=_at(_stayers()))
+    # a wider grid reaches more training cutoffs, not another test cutoff (Wide World
+    # Importers' 660 test stayers were told to widen it)
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(horizon_days=30), tables, test=_at(_stayers()))
+    assert "runs 31 days: move the test cutoff (evaluation.cutoff) to a period whose " in str(
+        raised.value
+    )
+    assert "shorter horizon_days" in str(raised.value) and "grid" not in str(raised.value)
 
 
 def test_all_stayers_of_a_shop_are_told_no_bank_postings():
@@ -493,7 +501,8 @@ def test_validation_rows_all_stayers_in_a_log_padded_with_zeros_say_so():
     with pytest.raises(PlanError) as raised:
         _require_rows(ChurnSpec(horizon_days=10), tables, validation=_at(_stayers()))
     assert str(raised.value).endswith(
-        "are stayers, though the data's longest silence runs 181 days: widen the cutoff grid "
+        "are stayers, though the data's longest silence runs 181 days: move the test cutoff "
+        "(evaluation.cutoff; validation is the cutoff before it), set a shorter horizon_days, "
         "or check the churn definition; 80% of the 92 usage rows hold 0 in every quantity (a "
         "log padded with a row per day?), and each counts as an active day: leave them out "
         "of the file (or with `rows:` where one column tells them)"

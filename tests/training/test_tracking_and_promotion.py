@@ -43,6 +43,7 @@ from tests.training.datasets import (
     telecom_snapshot,
 )
 from training.promote import (
+    ClassesTested,
     NothingToCompareError,
     Promotion,
     PromotionError,
@@ -473,6 +474,24 @@ def test_a_first_model_no_better_than_chance_is_refused_unless_forced(tmp_path, 
 
 LEAK = ["Churnreason", "Churncategory"]
 """Maven's telecom export: each filled for churners only, each alone at ROC AUC 1.000."""
+
+
+def test_gate_refuses_a_run_tested_on_too_few_churners_or_stayers(rules):
+    """Wide World Importers' run tested at ROC AUC 0.762 on 1 churner of 661 passed the
+    gate: on so few its metrics say nothing of how it ranks, champion or not."""
+    good = {"roc_auc": 0.9, "brier": 0.05, "ece": 0.01}
+    few = gate(good, None, rules, tested=ClassesTested(churners=1, stayers=660))
+    assert not few.passed
+    assert few.reasons == [
+        "its test held 1 churner of 661 rows (under 10): its metrics cannot say how it ranks "
+        "customers (`churn train`'s note says how to get more)"
+    ]
+    stayers = gate(good, good, rules, tested=ClassesTested(churners=500, stayers=4))
+    assert stayers.reasons[0].startswith("its test held 4 stayers of 504 rows (under 10)")
+    assert gate(good, None, rules, tested=ClassesTested(10, 10)).passed
+    report = {"churn_rate": 1 / 661, "n_rows": 661}
+    assert ClassesTested.of(report) == ClassesTested(1, 660)
+    assert ClassesTested.of(None) is None
 
 
 def test_gate_refuses_a_run_a_leaking_column_inflated_first_model_or_not(rules):
