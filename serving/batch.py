@@ -692,9 +692,10 @@ def says_nothing(past: BeyondTraining, probabilities: Collection[str] = ()) -> b
     return past.percentile and past.feature in probabilities and past.training_limit >= AT_BOUND
 
 
-_GROWS_WITH_AGE = re.compile(r"(_total$|_lifetime)")
+_GROWS_WITH_AGE = re.compile(r"_total$")
 """Features that only grow as the data age: lifetime totals (a customer's age is no
-`training_p99` feature: `training.package._percentile_99`)."""
+`training_p99` feature: `training.package._percentile_99`); not a pace against the
+lifetime (`purchase_pace_90d_vs_lifetime`), a ratio that does not grow."""
 
 
 def beyond_note(past: BeyondTraining, who: str) -> str:

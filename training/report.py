@@ -494,7 +494,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
     more_churners, more_stayers = _remedies(report.get("churn", {}))
     if churners < FEW_CHURNERS:
         notes.append(
-            f"only {churners} churners in the test rows: these metrics move by chance "
+            f"only {churners} churner{'' if churners == 1 else 's'} in the test rows: these "
+            "metrics move by chance "
             f"({more_churners})"
         )
     rate = report["churn_rate"]

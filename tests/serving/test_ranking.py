@@ -275,6 +275,8 @@ def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once(
     )
     charge = replace(past_p99, feature="MonthlyCharges")  # grows with no age
     assert beyond_note(charge, "30 customers").endswith("so weigh reasons naming it lightly")
+    pace = replace(past_p99, feature="purchase_pace_90d_vs_lifetime")  # a ratio: no total
+    assert beyond_note(pace, "30 customers").endswith("so weigh reasons naming it lightly")
     calm = features.assign(overdue_ratio=4.0)  # none past the highest: the 99th percentile's
     assert [(b.feature, b.percentile) for b in beyond_training(info, calm)] == [
         ("overdue_ratio", True),

@@ -256,6 +256,8 @@ def test_a_small_test_and_a_better_baseline_are_said():
     }
     first, second = caveats(report)
     assert first.startswith("only 10 churners in the test rows")
+    one = caveats({**report, "churn_rate": 1 / 1661})[0]  # Wide World Importers' one
+    assert one.startswith("only 1 churner in the test rows: these metrics move by chance")
     assert second.startswith("baseline logreg ranks better than the model (ROC AUC 0.7268")
     firm = {**report, "churn_rate": 0.2, "model": {"roc_auc": 0.80}}
     assert caveats(firm) == []
