@@ -561,10 +561,6 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
     # once-a-decade purchase in another (AdventureWorks' bike buyers, at 2,565 against a
     # typical 35, churned most): its side is the one the model learned
     (r"(orders|spend)_(\d+d|total)|purchase_pace_.+", "higher"),
-    # regular buying is the partner's, spread buying the transactional buyer's, who leaves
-    # fast (relationship type): Wide World Importers' worklist read "gaps vary by 78%" as a
-    # risk and "by 99%" in a customer's favour, a tree's interaction told as two claims
-    (r"gap_cv", "lower"),
     (r"(spend|orders)_trend_.+|category_breadth_(\d+d|change_\d+d)", "higher"),  # partial defection
     (r"consumables_share_.+", "lower"),  # only the cheap consumables stay
     # price sensitivity: experienced buyers drift to price ("0% of the last year's spend

@@ -46,6 +46,7 @@ from training.report import (
     better_baseline,
     leaking_columns,
     near_chance,
+    remedies,
 )
 from training.tracking import (
     MODEL_URI_TAG,
@@ -143,10 +144,13 @@ gate, and its worklist put every customer in the high band."""
 
 @dataclass(frozen=True)
 class ClassesTested:
-    """How many churners and stayers the run's test rows held."""
+    """How many churners and stayers the run's test rows held, and how its churn
+    definition gets more of each (`training.report.remedies`)."""
 
     churners: int
     stayers: int
+    more_churners: str = ""
+    more_stayers: str = ""
 
     @classmethod
     def of(cls, report: dict[str, Any] | None) -> ClassesTested | None:
@@ -154,7 +158,29 @@ class ClassesTested:
         if not report or "churn_rate" not in report or "n_rows" not in report:
             return None
         churners = round(report["churn_rate"] * report["n_rows"])
-        return cls(churners, report["n_rows"] - churners)
+        more_churners, more_stayers = remedies(report.get("churn", {}))
+        return cls(churners, report["n_rows"] - churners, more_churners, more_stayers)
+
+    def too_few(self) -> str | None:
+        """What the test lacks, with how to get more, or None: each class needs
+        `MIN_TESTED_CLASS`."""
+        lacking = [
+            (n, noun, remedy)
+            for n, noun, remedy in (
+                (self.churners, "churner", self.more_churners),
+                (self.stayers, "stayer", self.more_stayers),
+            )
+            if n < MIN_TESTED_CLASS
+        ]
+        if not lacking:
+            return None
+        held = " and ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun, _ in lacking)
+        how = "; ".join(remedy for _, _, remedy in lacking if remedy)
+        return (
+            f"its test held {held} of {self.churners + self.stayers:,} rows (under "
+            f"{MIN_TESTED_CLASS} of each): its metrics cannot say how it ranks customers"
+            + (f" ({how})" if how else "")
+        )
 
 
 def own_refusals(
@@ -168,15 +194,8 @@ def own_refusals(
     it by (`MIN_TESTED_CLASS`). `churn train` says them at once, not "promote it with" a
     command the gate refuses."""
     reasons = []
-    if tested is not None and min(tested.churners, tested.stayers) < MIN_TESTED_CLASS:
-        few = "churner" if tested.churners < tested.stayers else "stayer"
-        n = min(tested.churners, tested.stayers)
-        reasons.append(
-            f"its test held {n} {few}{'' if n == 1 else 's'} of "
-            f"{tested.churners + tested.stayers:,} rows (under {MIN_TESTED_CLASS}): its "
-            "metrics cannot say how it ranks customers (`churn train`'s note says how to "
-            "get more)"
-        )
+    if tested is not None and (few := tested.too_few()) is not None:
+        reasons.append(few)
     if candidate["ece"] > config.promotion.max_ece:
         reasons.append(
             f"calibration error {candidate['ece']:.4f} is above the limit "

@@ -491,7 +491,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
     for want of a date of its own."""
     notes = []
     churners = round(report["churn_rate"] * report["n_customers"])
-    more_churners, more_stayers = _remedies(report.get("churn", {}))
+    more_churners, more_stayers = remedies(report.get("churn", {}))
     if churners < FEW_CHURNERS:
         notes.append(
             f"only {churners} churner{'' if churners == 1 else 's'} in the test rows: these "
@@ -642,9 +642,9 @@ TIMED_REMEDIES = (
 )
 
 
-def _remedies(churn: dict[str, Any]) -> tuple[str, str]:
+def remedies(churn: dict[str, Any]) -> tuple[str, str]:
     """`REMEDIES` for the report's churn definition (inactivity for a report logged
-    before it said)."""
+    before it said): how to get more churners, and more stayers."""
     return REMEDIES.get(churn.get("definition", "inactivity"), TIMED_REMEDIES)
 
 

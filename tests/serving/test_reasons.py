@@ -1293,7 +1293,7 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
         ("events_login_30d", None),
         ("category_breadth_change_180d", "higher"),
         ("gap_median_days", None),
-        ("gap_cv", "lower"),  # regular buying: the partner's (relationship type)
+        ("gap_cv", None),  # its learned side, judged where its effect turns (not the median)
         ("avg_order_value_365d", None),  # a loyal basket, or a once-a-decade purchase
         ("use_overdue_ratio", "lower"),  # the rhythm of use, as the buying one
         ("active_gap_median_days", None),

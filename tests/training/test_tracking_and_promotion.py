@@ -480,17 +480,26 @@ def test_gate_refuses_a_run_tested_on_too_few_churners_or_stayers(rules):
     """Wide World Importers' run tested at ROC AUC 0.762 on 1 churner of 661 passed the
     gate: on so few its metrics say nothing of how it ranks, champion or not."""
     good = {"roc_auc": 0.9, "brier": 0.05, "ece": 0.01}
-    few = gate(good, None, rules, tested=ClassesTested(churners=1, stayers=660))
+    report = {"churn_rate": 1 / 661, "n_rows": 661, "churn": {"definition": "inactivity"}}
+    few = gate(good, None, rules, tested=ClassesTested.of(report))
     assert not few.passed
     assert few.reasons == [
-        "its test held 1 churner of 661 rows (under 10): its metrics cannot say how it ranks "
-        "customers (`churn train`'s note says how to get more)"
+        "its test held 1 churner of 661 rows (under 10 of each): its metrics cannot say how "
+        "it ranks customers (a shorter horizon_days or more customers give a firmer test)"
     ]
-    stayers = gate(good, good, rules, tested=ClassesTested(churners=500, stayers=4))
-    assert stayers.reasons[0].startswith("its test held 4 stayers of 504 rows (under 10)")
+    # too few stayers: the remedy that keeps more of them, not the churners' (the other way)
+    stayers = gate(
+        good, good, rules, tested=ClassesTested.of({**report, "churn_rate": 0.99, "n_rows": 500})
+    )
+    assert stayers.reasons[0] == (
+        "its test held 5 stayers of 500 rows (under 10 of each): its metrics cannot say how "
+        "it ranks customers (a longer horizon_days or a shorter active_window_days keep more "
+        "customers who stay)"
+    )
+    both = ClassesTested(3, 4, "more churners", "more stayers").too_few()
+    assert both.startswith("its test held 3 churners and 4 stayers of 7 rows")
+    assert both.endswith("(more churners; more stayers)")
     assert gate(good, None, rules, tested=ClassesTested(10, 10)).passed
-    report = {"churn_rate": 1 / 661, "n_rows": 661}
-    assert ClassesTested.of(report) == ClassesTested(1, 660)
     assert ClassesTested.of(None) is None
 
 
