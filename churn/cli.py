@@ -412,6 +412,8 @@ def score(
         console.print(f"[yellow]note:[/] {job.rate_note}", highlight=False)
     if job.trained_note is not None:
         console.print(f"[yellow]note:[/] {job.trained_note}", highlight=False)
+    if job.categories_note is not None:
+        console.print(f"[yellow]note:[/] {job.categories_note}", highlight=False)
     if result.unlabelled is not None:
         console.print(f"[yellow]note:[/] {result.unlabelled.note()}", highlight=False)
     if (unvalued := unvalued_note(result.unvalued, result.rows)) is not None:

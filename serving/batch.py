@@ -183,6 +183,9 @@ class Job:
     """How many scored customers the model was fitted on (`trained_rows_note`)."""
     folds: np.ndarray | None = None
     """Per scored row, the fold model that scores it out of fold (`trained_folds`)."""
+    categories_note: str | None = None
+    """Scored customers' purchases in categories the model never saw
+    (`unseen_categories_note`)."""
 
     @property
     def rows(self) -> int:
@@ -283,6 +286,9 @@ def prepare(
         rate_note=label_rate_note(champion.model.info, tables, config),
         trained_note=trained_rows_note(champion.model.info, tables, features),
         folds=trained_folds(champion.model.info, tables, features),
+        categories_note=unseen_categories_note(
+            champion.model.info, champion.model.layout.names, tables, features, when
+        ),
         left_out=left_out,
         left_out_said={reason: words(reason, config) for reason in left_out.unique()},
         row_number_ids=tables.numbered_ids,
@@ -803,6 +809,59 @@ def unseen_levels(
             common = features.loc[outside, name].astype(str).value_counts().index[:3].tolist()
             found.append(UnseenLevels(name, count, common, derived=name in derived))
     return sorted(found, key=lambda u: -u.customers)
+
+
+CATEGORY_READINGS = {
+    "category_breadth_": "a category of its own in the breadth",
+    "consumables_share_": "no consumable",
+}
+"""How each feature family that reads a purchase's category, by its names' beginning,
+reads a category the model's data never held."""
+
+
+def category_reading(names: Sequence[str]) -> str | None:
+    """How the model's features (`names`) read a category its data never held; None
+    where none reads categories."""
+    read = [w for start, w in CATEGORY_READINGS.items() if any(n.startswith(start) for n in names)]
+    return " and as ".join(read) or None
+
+
+def unseen_categories_note(
+    info: Mapping[str, Any],
+    names: Sequence[str],
+    tables: Tables,
+    features: pd.DataFrame,
+    cutoff: pd.Timestamp,
+) -> str | None:
+    """The scored customers who bought, by the cutoff, in categories the model's data
+    never held (`info["categories"]`, `training.package.transaction_categories`): a later
+    extract's new product line is scored as categories of their own, as a live request's
+    is noted (`serving.live_notes.unseen_category_notes`). None where the model keeps no
+    categories or not all of them by name (a rarer one is no new one), or its features
+    read none."""
+    known, read = info.get("categories"), category_reading(names)
+    lines = tables.transactions
+    if not known or known["rarer"] or read is None or lines is None or "category" not in lines:
+        return None
+    category = pd.Series(np.asarray(lines["category"], dtype=object))
+    timestamp = pd.Series(np.asarray(lines["timestamp"], dtype="datetime64[ns]"))
+    customer = pd.Series(np.asarray(lines["customer_id"], dtype=object))
+    new = (
+        category.notna()
+        & ~category.astype(str).isin(known["levels"])
+        & (timestamp <= cutoff)
+        & customer.isin(features["customer_id"])
+    )
+    if not new.any():
+        return None
+    who = int(customer[new].nunique())
+    shown = category[new].astype(str).value_counts().index[:5].tolist()
+    listed = ", ".join(map(repr, shown)) + (", ..." if category[new].nunique() > 5 else "")
+    return (
+        f"{who:,} customers bought in categories the model's data never held ({listed}): "
+        f"each is read as {read}; retrain on data that holds them for the model to learn "
+        "them"
+    )
 
 
 def _tidy(amount: float) -> float:

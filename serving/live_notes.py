@@ -20,6 +20,7 @@ from features.contract import (
     InteractionsSpec,
     quantity_column,
 )
+from serving.batch import category_reading
 from serving.live_tables import ROW_MODELS, naive
 from serving.reasons import (
     unseen_words,
@@ -168,10 +169,6 @@ def unseen_level_notes(
     return notes
 
 
-CATEGORY_FEATURES = ("category_breadth_", "consumables_share_")
-"""Beginnings of the names of the features that read a purchase's category."""
-
-
 def unseen_category_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
     """Posted transaction categories the model's data never held (`info["categories"]`,
     `training.package.transaction_categories`), for a model whose features read
@@ -179,8 +176,8 @@ def unseen_category_notes(customers: list[CustomerHistoryIn], model: ChurnModel)
     Said as a level of an attribute the model never trained on is (`unseen_level_notes`):
     AdventureWorks' /docs example posted 'consumables' to a model of Accessories, Bikes
     and Clothing, scored without a word. A model packaged before kept no categories."""
-    known, names = model.info.get("categories"), model.layout.names
-    if not known or not any(name.startswith(CATEGORY_FEATURES) for name in names):
+    known, read = model.info.get("categories"), category_reading(model.layout.names)
+    if not known or read is None:
         return []
     levels = set(known["levels"])
     unseen: dict[str, None] = {}
@@ -199,13 +196,6 @@ def unseen_category_notes(customers: list[CustomerHistoryIn], model: ChurnModel)
     what = "never held"
     if known["rarer"]:
         what = f"does not know by name (new, or among its {known['rarer']:,} rarest)"
-    reads = {
-        "category_breadth_": "a category of its own in the breadth",
-        "consumables_share_": "no consumable",
-    }
-    read = " and as ".join(
-        words for start, words in reads.items() if any(n.startswith(start) for n in names)
-    )
     return [
         f"transaction categories the model's data {what}: {_listed(list(unseen), 5)} "
         f"(customer(s) {_named(owners)}), each read as {read}; its categories: "

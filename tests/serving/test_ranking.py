@@ -15,6 +15,7 @@ from serving.batch import (
     history_note,
     read_as_probability,
     records,
+    unseen_categories_note,
     unseen_levels,
 )
 from serving.ranking import (
@@ -31,6 +32,7 @@ from serving.ranking import (
     segments_of,
     value_tier,
 )
+from tests.frames import make_tables, transactions
 
 
 def _features() -> pd.DataFrame:
@@ -445,3 +447,33 @@ def test_a_batch_counts_its_first_listed_as_the_store_lists_them(tmp_path):
         assert first_listed_of(ranked, margin, first=first) == store.first_listed(
             engine, batch_id, first=first
         )
+
+
+def test_a_batch_says_which_customers_bought_in_categories_the_model_never_saw():
+    """A later extract's new product line ('gift cards') is scored as a category of its
+    own: `churn score` says so, as a live request's note does; a purchase after the cutoff,
+    a customer not scored, or a model keeping only its commonest categories say nothing."""
+    lines = transactions(
+        [
+            ("a", "2024-03-01", 5.0, "dairy"),
+            ("a", "2024-04-01", 5.0, "gift cards"),
+            ("b", "2024-04-02", 5.0, "gift cards"),
+            ("c", "2024-04-03", 5.0, "toys"),  # c is not scored
+            ("d", "2024-07-01", 5.0, "garden"),  # after the cutoff
+        ],
+        columns=("category",),
+    )
+    tables = make_tables(transaction_frame=lines)
+    features = pd.DataFrame({"customer_id": ["a", "b", "d"]})
+    info = {"categories": {"levels": ["dairy"], "rarer": 0}}
+    names = ["category_breadth_365d", "spend_90d"]
+    cutoff = pd.Timestamp("2024-06-30")
+    assert unseen_categories_note(info, names, tables, features, cutoff) == (
+        "2 customers bought in categories the model's data never held ('gift cards'): each "
+        "is read as a category of its own in the breadth; retrain on data that holds them "
+        "for the model to learn them"
+    )
+    rarer = {"categories": {"levels": ["dairy"], "rarer": 40}}
+    assert unseen_categories_note(rarer, names, tables, features, cutoff) is None
+    assert unseen_categories_note(info, ["spend_90d"], tables, features, cutoff) is None
+    assert unseen_categories_note({}, names, tables, features, cutoff) is None
