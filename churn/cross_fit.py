@@ -5,10 +5,11 @@ customers to call. The booster remembers its own training rows' labels, so score
 they read safer than any customer it has not seen, and a worklist mixing them with the
 unseen rows (the test split, a holdout's customers) ranks the two apart by that alone.
 Training therefore also fits one booster per fold of its fitted rows, each on the other
-folds with the served booster's parameters (`training/cross_fit.py`), and a calibrator on
-their out-of-fold margins; `churn score` scores each fitted row, known by its row hash
-(`churn.trained_rows`), with the booster that never saw it, and explains it with that
-booster's TreeSHAP, so every probability on the worklist is a prediction.
+folds with the served booster's parameters, and a calibrator of their own on the
+validation rows (`training/cross_fit.py`); `churn score` and `POST /v1/score` score each
+fitted customer, known by a hash of their id (`churn.trained_rows`), with the booster
+that never saw them, and explain it with that booster's TreeSHAP, so every probability
+on the worklist is a prediction.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class CrossFit:
-    """The fold boosters and the calibrator of their out-of-fold margins."""
+    """The fold boosters and their calibrator."""
 
     boosters: tuple[xgb.Booster, ...]
     calibrator: Calibrator

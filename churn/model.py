@@ -37,10 +37,10 @@ from features.levels import MAX_LEVELS, level_numbers
 from features.registry import Columns, FeatureSpec, derived_names
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
+from features.wallet import QuantileWalletEstimator, wallet_columns
 
 if TYPE_CHECKING:
     from churn.cross_fit import CrossFit
-from features.wallet import QuantileWalletEstimator, wallet_columns
 
 SMALL_REQUEST_ROWS = 256
 """Up to this many rows XGBoost builds the input and scores on one thread: waking a thread

@@ -71,21 +71,35 @@ def churn_sides(
     that churns like the rest (`TYPICAL`). JSON-ready. `ratio`: how far apart from the
     rest's rate a side lies (`SIDE_RATIO`; `CONTRARY_RATIO` for the sides that only
     contradict a reason)."""
+    return churn_sides_at(rows, specs, churned, (ratio,))[0]
+
+
+def churn_sides_at(
+    rows: pd.DataFrame,
+    specs: Sequence[FeatureSpec],
+    churned: np.ndarray,
+    ratios: Sequence[float],
+) -> list[dict[str, Any]]:
+    """`churn_sides` at each of `ratios`, the bins and levels counted once for all (a
+    model packages its sides and its contrary sides)."""
     if len(rows) > SIDE_SAMPLE_ROWS:
         picked = np.random.default_rng(0).choice(len(rows), SIDE_SAMPLE_ROWS, replace=False)
         rows, churned = rows.iloc[np.sort(picked)], churned[np.sort(picked)]
     y = np.asarray(churned, dtype=np.float64)
     base = float(y.mean()) if len(y) else math.nan
+    found: list[dict[str, Any]] = [{} for _ in ratios]
     if not 0 < base < 1:
-        return {}
-    found: dict[str, Any] = {}
+        return found
     for spec in specs:
         if spec.name not in rows:
             continue
-        if spec.dtype == "category":
-            found[spec.name] = _level_sides(rows[spec.name], y, base, ratio)
-        else:
-            found[spec.name] = _numeric_sides(numbers(rows[spec.name]), y, base, ratio)
+        sides = (
+            _level_sides(rows[spec.name], y, base, ratios)
+            if spec.dtype == "category"
+            else _numeric_sides(numbers(rows[spec.name]), y, base, ratios)
+        )
+        for at_ratio, side in zip(found, sides, strict=True):
+            at_ratio[spec.name] = side
     return found
 
 
@@ -110,7 +124,9 @@ def _side(churners: float, n: int, base: float, rows: int, ratio: float) -> int:
     return TYPICAL if majority else 0
 
 
-def _numeric_sides(values: np.ndarray, y: np.ndarray, base: float, ratio: float) -> dict[str, Any]:
+def _numeric_sides(
+    values: np.ndarray, y: np.ndarray, base: float, ratios: Sequence[float]
+) -> list[dict[str, Any]]:
     blank = np.isnan(values)
     known = values[~blank]
     edges = (
@@ -119,13 +135,17 @@ def _numeric_sides(values: np.ndarray, y: np.ndarray, base: float, ratio: float)
     bins = _bin_of(values[~blank], np.asarray(edges))
     churners = np.bincount(bins, weights=y[~blank], minlength=len(edges) + 1)
     counts = np.bincount(bins, minlength=len(edges) + 1)
-    return {
-        "edges": [float(edge) for edge in edges],
-        "sides": [
-            _side(c, int(n), base, len(y), ratio) for c, n in zip(churners, counts, strict=True)
-        ],
-        "blank": _side(float(y[blank].sum()), int(blank.sum()), base, len(y), ratio),
-    }
+    blank_churners, blank_rows = float(y[blank].sum()), int(blank.sum())
+    return [
+        {
+            "edges": [float(edge) for edge in edges],
+            "sides": [
+                _side(c, int(n), base, len(y), ratio) for c, n in zip(churners, counts, strict=True)
+            ],
+            "blank": _side(blank_churners, blank_rows, base, len(y), ratio),
+        }
+        for ratio in ratios
+    ]
 
 
 def _bin_of(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -134,18 +154,26 @@ def _bin_of(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.searchsorted(edges, values, side="left")
 
 
-def _level_sides(values: pd.Series, y: np.ndarray, base: float, ratio: float) -> dict[str, Any]:
+def _level_sides(
+    values: pd.Series, y: np.ndarray, base: float, ratios: Sequence[float]
+) -> list[dict[str, Any]]:
     text = values.astype("object")
     blank = text.isna().to_numpy()
     frame = pd.DataFrame({"level": text[~blank].astype(str).to_numpy(), "y": y[~blank]})
     grouped = frame.groupby("level", sort=False)["y"].agg(["sum", "count"])
-    sides = {
-        str(level): side
-        for level, churners, n in zip(grouped.index, grouped["sum"], grouped["count"], strict=True)
-        if (side := _side(float(churners), int(n), base, len(y), ratio))
-    }
-    blank_side = _side(float(y[blank].sum()), int(blank.sum()), base, len(y), ratio)
-    return {"levels": sides, "blank": blank_side}
+    counted = list(zip(grouped.index, grouped["sum"], grouped["count"], strict=True))
+    blank_churners, blank_rows = float(y[blank].sum()), int(blank.sum())
+    return [
+        {
+            "levels": {
+                str(level): side
+                for level, churners, n in counted
+                if (side := _side(float(churners), int(n), base, len(y), ratio))
+            },
+            "blank": _side(blank_churners, blank_rows, base, len(y), ratio),
+        }
+        for ratio in ratios
+    ]
 
 
 def rarer_levels(

@@ -284,8 +284,8 @@ def prepare(
         segments=segments_of(champion.model.specs, config),
         cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
         rate_note=label_rate_note(champion.model.info, tables, config),
-        trained_note=trained_rows_note(champion.model.info, tables, features),
-        folds=trained_folds(champion.model.info, tables, features),
+        trained_note=trained_rows_note(champion.model.trained_rows, tables, features),
+        folds=trained_folds(champion.model, tables, features),
         categories_note=unseen_categories_note(
             champion.model.info, champion.model.layout.names, tables, features, when
         ),
@@ -358,13 +358,12 @@ def label_rate_note(info: Mapping[str, Any], tables: Tables, config: RunConfig) 
 
 
 def trained_rows_note(
-    info: Mapping[str, Any], tables: Tables, features: pd.DataFrame
+    trained: TrainedRows | None, tables: Tables, features: pd.DataFrame
 ) -> str | None:
     """The note on scored customers whose very rows a labelled snapshot's model was
     fitted on (`churn.trained_rows`): their probabilities are no prediction (a hotel's
     training file scored again listed 287 bookings high risk, 141 of them fitted).
     None for other customers, and for a model that kept no rows."""
-    trained = TrainedRows.from_info(info.get("trained_rows"))
     if trained is None or not len(features):
         return None
     scored = tables.customers[tables.customers["customer_id"].isin(features["customer_id"])]
@@ -391,17 +390,14 @@ def trained_rows_note(
     )
 
 
-def trained_folds(
-    info: Mapping[str, Any], tables: Tables, features: pd.DataFrame
-) -> np.ndarray | None:
+def trained_folds(model: ChurnModel, tables: Tables, features: pd.DataFrame) -> np.ndarray | None:
     """Per scored row, the fold model that scores it out of fold (-1: the model was
     not fitted on it); None when the model has no fold models or keeps too few rows to
-    tell them (`churn.trained_rows`)."""
-    trained = TrainedRows.from_info(info.get("trained_rows"))
-    if trained is None:
-        return None
-    if trained.by == "id":
-        return trained.folds_of(features[["customer_id"]])
+    tell them (`churn.trained_rows`). By id as live scoring tells them
+    (`ChurnModel.folds_of`), else by the customers-table rows (row-number ids)."""
+    trained = model.trained_rows
+    if trained is None or trained.by == "id":
+        return model.folds_of(features["customer_id"])
     customers = tables.customers
     folds = trained.folds_of(customers)
     if folds is None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
-from churn.sides import CONTRARY_RATIO, churn_sides, rarer_levels
+from churn.sides import CONTRARY_RATIO, SIDE_RATIO, churn_sides_at, rarer_levels
 from churn.trained_rows import TrainedRows
 from churn.typical import typical_bands
 from features.contract import RunConfig
@@ -71,8 +71,13 @@ def package_model(
         "training_p99": _percentile_99(rows, data.specs),
         "twin_attributes": twin_attributes(rows, data.specs),
         "complete_attributes": _complete_attributes(rows, data.specs),
-        "churn_sides": churn_sides(rows, data.specs, churned),
-        "contrary_sides": churn_sides(rows, data.specs, churned, ratio=CONTRARY_RATIO),
+        **dict(
+            zip(
+                ("churn_sides", "contrary_sides"),
+                churn_sides_at(rows, data.specs, churned, (SIDE_RATIO, CONTRARY_RATIO)),
+                strict=True,
+            )
+        ),
         "rarer_levels": rarer_levels(rows, fitted.layout.levels, churned),
         "data_end": None if end is None else str(end.date()),
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),

@@ -228,12 +228,9 @@ def _has_no_champion(name: str) -> bool:
     """Whether the registry says `name` has no champion; False when it cannot be asked, so
     `churn train` claims no first-champion refusal it does not know of."""
     try:
-        MlflowClient().get_model_version_by_alias(name, CHAMPION)
-    except MlflowException as error:
-        return error.error_code in NO_CHAMPION_CODES
-    except Exception:
+        return current_champion(MlflowClient(), name) is None
+    except Exception:  # the run is logged: training must not fail here
         return False
-    return False
 
 
 def _against_champion(
@@ -320,10 +317,15 @@ def compared(decision: Decision) -> str:
 
 
 def current_champion(client: MlflowClient, name: str) -> ModelVersion | None:
+    """The champion's version; None where the registry says there is none (the model
+    never registered, or no alias): any other failure (a store out of reach) is raised,
+    not read as "no champion"."""
     try:
         return client.get_model_version_by_alias(name, CHAMPION)
-    except mlflow.exceptions.MlflowException:
-        return None
+    except MlflowException as error:
+        if error.error_code in NO_CHAMPION_CODES:
+            return None
+        raise
 
 
 def metrics_on_cutoff(
