@@ -2498,6 +2498,40 @@ def test_unreadable_file(tmp_path):
     assert "cannot read" in report.errors[0].message
 
 
+def test_an_archive_is_named_with_its_files_and_how_to_read_them(tmp_path):
+    """A Kaggle download is a .zip: the message names what it holds and says to unpack it."""
+    import bz2
+    import tarfile
+    import zipfile
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with zipfile.ZipFile(data / "events.zip", "w") as archive:
+        for k in range(7):
+            archive.writestr(f"part-{k}.csv", "customer_id,timestamp\n1,2024-01-01\n")
+    _, report = check(tmp_path, specs={"events": {"path": "data/events.zip"}})
+    error = only_error(report)
+    assert_located(error, file="events.zip", column=None, rows=0)
+    assert error.message == (
+        "unsupported file type: a zip archive holding part-0.csv, part-1.csv, part-2.csv, "
+        "part-3.csv, part-4.csv and 2 more: unpack it and point path at the table's file "
+        "(or a glob such as 'folder/*.csv' for several)"
+    )
+    (data / "events.csv").write_text("customer_id,timestamp\n1,2024-01-01\n")
+    with tarfile.open(data / "events.tar.gz", "w:gz") as archive:
+        archive.add(data / "events.csv", arcname="events.csv")
+    _, report = check(tmp_path, specs={"events": {"path": "data/events.tar.gz"}})
+    assert only_error(report).message == (
+        "unsupported file type: a tar archive holding events.csv: "
+        "unpack it and point path at the table's file"
+    )
+    (data / "events.csv.bz2").write_bytes(bz2.compress(b"customer_id,timestamp\n"))
+    _, report = check(tmp_path, specs={"events": {"path": "data/events.csv.bz2"}})
+    assert only_error(report).message.startswith(
+        "unsupported file type: a bzip2-compressed file: decompress it"
+    )
+
+
 def test_a_binary_file_of_no_known_type_is_unsupported(tmp_path):
     """Text of any name is read as delimited text; an SPSS file's first bytes are none."""
     (tmp_path / "data").mkdir()

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from features import encodings, workbooks
+from features import archives, encodings, workbooks
 from features.contract import (
     UNTYPED_EVENT,
     ActivitySpec,
@@ -109,7 +109,7 @@ def _opened(table: _Table, path: Path) -> _File | None:
     part = replace(table, path=path)
     fmt = _format(path)
     if fmt is None:
-        what = (
+        what = archives.packed(path) or (
             "its first bytes are no text; use delimited text (any name), .parquet (.pq), "
             "JSON lines (.json, .jsonl, .ndjson, or .gz of them) or a workbook (.xlsx, .xls, .ods)"
         )
