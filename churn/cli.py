@@ -607,7 +607,7 @@ def worklist(
                 if said is not None:
                     make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")
         if frame.empty:
-            make_console().print(_nobody(engine, pair, model_name))
+            make_console().print(_nobody(engine, band, pair, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:
             make_console(stderr=True).print(
                 "note: this batch was compared with no earlier one (its model has none, or "
@@ -668,15 +668,21 @@ def batches(
     summary.print_batches(listed)
 
 
-def _nobody(engine: Any, segment: tuple[str, str] | None, model_name: str | None) -> str:
+def _nobody(
+    engine: Any, band: str | None, segment: tuple[str, str] | None, model_name: str | None
+) -> str:
     """Why a worklist is empty: no batch yet, or the filters matched nobody in it (with
-    the values the segment does hold, most common first)."""
+    where the band begins, and the values the segment does hold, most common first)."""
     from serving import store
     from serving.queries import held
 
     batch = store.latest_batch(engine, model_name=model_name)
     assert batch is not None  # worklist_rows refuses an empty store
     found = f"no customer matches in batch {batch['id']} (as of {batch['cutoff']})"
+    if band in ("medium", "high") and (bands := batch.get("bands")):
+        found += f": {band} risk begins at {bands[f'{band}_from']:.0%}"
+        if bands.get("typical_probability") is not None:
+            found += f", where the model's usual churn risk is {bands['typical_probability']:.0%}"
     if segment is None:
         return found
     values = store.segment_values(engine, segment[0], batch["id"])

@@ -37,6 +37,7 @@ from serving.ranking import (
     CALL_LIST,
     RANKED,
     Rules,
+    bands_said,
     configured_value,
     derived_segment,
     first_listed_of,
@@ -220,6 +221,7 @@ class Job:
             row_number_ids=self.row_number_ids,
             ranking_caveats=self.champion.caveats.ranking,
             left_out=self._left_out_words(),
+            bands=bands_said(rules, self.champion.model.info),
         )
         shown = store.latest_batch(engine, model_name=self.champion.name)
         movement = store.movement(engine, batch_id)

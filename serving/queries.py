@@ -165,8 +165,21 @@ def zero_padded(customer_id: str) -> set[str]:
     return {bare.zfill(width) for width in range(len(bare), ID_DIGITS_AT_MOST + 1)} - {customer_id}
 
 
-def worklist_page(engine: Engine, query: WorklistQuery) -> tuple[list[dict[str, Any]], str | None]:
-    """One page and the cursor of the next (None on the last page)."""
+@dataclass(frozen=True)
+class WorklistPage:
+    """One page of the worklist (the shape of `WorklistOut`)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    """None on the last page."""
+    bands: dict[str, float | None] | None
+    """The batch's thresholds (`ranking.bands_said`); None for a batch scored before."""
+    caution: list[str]
+    """What the worklist says of the model that scored the batch (`Caveats.ranking`)."""
+
+
+def worklist_page(engine: Engine, query: WorklistQuery) -> WorklistPage:
+    """One page of the latest batch, and the cursor of the next."""
     batch = _latest(engine, query.model_name)
     offset = 0
     if query.cursor is not None:
@@ -187,4 +200,9 @@ def worklist_page(engine: Engine, query: WorklistQuery) -> tuple[list[dict[str, 
         _require_segment(engine, query.segment, batch["id"])
     more = len(rows) > query.limit
     following = encode_cursor(batch["id"], offset + query.limit) if more else None
-    return [_with_batch(row, batch) for row in rows[: query.limit]], following
+    return WorklistPage(
+        items=[_with_batch(row, batch) for row in rows[: query.limit]],
+        next_cursor=following,
+        bands=batch.get("bands"),
+        caution=batch.get("ranking_caveats") or [],
+    )

@@ -107,6 +107,23 @@ def _rate_threshold(default: float, multiple: float, rate: float) -> float:
     return max(min(default, multiple * rate), odds / (1 + odds))
 
 
+BAND_DIGITS = 6
+"""Band thresholds are shown rounded: 1.5 x 7.2% is 0.10799999999999998 in floats."""
+
+
+def bands_said(rules: Rules, info: Mapping[str, Any]) -> dict[str, float | None]:
+    """The bands as /v1/model and the worklist show them: the thresholds and the churn
+    probability they follow (`info["band_rate"]`; None for a model packaged before it was
+    kept), so that an empty `band=high` reads as "nobody is past 84% where 66% is usual",
+    not as a broken list."""
+    rate = info.get("band_rate")
+    return {
+        "medium_from": round(rules.medium_from, BAND_DIGITS),
+        "high_from": round(rules.high_from, BAND_DIGITS),
+        "typical_probability": None if rate is None else round(float(rate), BAND_DIGITS),
+    }
+
+
 def rules_for(info: Mapping[str, Any]) -> Rules:
     """The model's rules: its band thresholds (`info["bands"]`, set when it was packaged;
     models packaged before have none and use the defaults)."""

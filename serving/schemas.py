@@ -125,11 +125,39 @@ class StoredScoreOut(CustomerScoreOut):
     )
 
 
+BANDS_EXAMPLE = {"medium_from": 0.3, "high_from": 0.6, "typical_probability": 0.18}
+
+
+class BandsOut(BaseModel):
+    """The risk bands' thresholds and the probability they follow."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BANDS_EXAMPLE]})
+
+    medium_from: float = Field(description="Probability from which a customer is `medium` risk.")
+    high_from: float = Field(description="Probability from which a customer is `high` risk.")
+    typical_probability: float | None = Field(
+        description="The model's mean churn probability on its test rows (the churn rate its "
+        "probabilities read at). The bands follow it where not configured: 0.3 and 0.6, "
+        "lowered to 1.5x and 3x it when lower, raised to 1.5x and 3x its odds when higher, so "
+        "an empty `band=high` can mean nobody is far above the usual risk. Null for models "
+        "trained before it was kept."
+    )
+
+
 class WorklistOut(BaseModel):
     """One page of the worklist; pass `next_cursor` back as `cursor` for the next page."""
 
     items: list[StoredScoreOut]
     next_cursor: str | None = Field(description="Opaque; null on the last page.")
+    bands: BandsOut | None = Field(
+        description="The bands of the batch listed; null for batches scored before they "
+        "were kept (and when the store holds no batch)."
+    )
+    caution: list[str] = Field(
+        description="What a team should know before trusting this list's order, each a "
+        "sentence: the model that scored it ranks near chance, a simple baseline ranks "
+        "better, or it was promoted with --force past the gate. Empty when none."
+    )
 
 
 class FeatureOut(BaseModel):
@@ -158,7 +186,7 @@ class ModelOut(BaseModel):
                     "test_cutoffs": ["2024-03-31"],
                     "data_end": "2024-06-30",
                     "metrics": {"auc": 0.81},
-                    "bands": {"medium_from": 0.3, "high_from": 0.6},
+                    "bands": BANDS_EXAMPLE,
                     "features": [{"name": "spend_90d", "dtype": "float", "description": "..."}],
                     "caveats": [
                         "promoted with --force although the promotion gate refused it "
@@ -183,10 +211,7 @@ class ModelOut(BaseModel):
         "earlier (null for models trained before it was recorded)."
     )
     metrics: dict[str, Any]
-    bands: dict[str, float] = Field(
-        description="Probability from which a customer is `medium` and `high` risk: the "
-        "config's `bands`, else 0.3 and 0.6, lowered to 1.5x and 3x the churn rate when lower."
-    )
+    bands: BandsOut
     features: list[FeatureOut]
     caveats: list[str] = Field(
         description="What its modeller was told before promoting it, each a sentence: the "

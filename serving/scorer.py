@@ -25,7 +25,7 @@ from churn.model import ChurnModel
 from mlflow import MlflowClient
 from serving.batch import CHAMPION
 from serving.caveats import Caveats, caveats_of
-from serving.ranking import rules_for
+from serving.ranking import bands_said, rules_for
 from serving.reasons import Explainer
 
 log = logging.getLogger(__name__)
@@ -187,15 +187,10 @@ def _no_name(*_: Any) -> Any:
     raise ValueError("CHURN_MODEL_NAME is not set: the API does not know which model to serve")
 
 
-BAND_DIGITS = 6
-"""Decimals a band threshold is shown with: a probability needs no more."""
-
-
 def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
     """What /v1/model reports: identity, training facts from `model.info`, features,
     caveats."""
     info = loaded.model.info
-    rules = rules_for(info)
     return {
         "name": loaded.name,
         "version": loaded.version,
@@ -207,10 +202,7 @@ def model_facts(loaded: Loaded, error: str | None) -> dict[str, Any]:
         "test_cutoffs": [str(c) for c in info.get("test_cutoffs", [])],
         "data_end": _text(info.get("data_end")),
         "metrics": info.get("metrics", {}),
-        "bands": {  # 1.5 x 7.2% is 0.10799999999999998 in floats
-            "medium_from": round(rules.medium_from, BAND_DIGITS),
-            "high_from": round(rules.high_from, BAND_DIGITS),
-        },
+        "bands": bands_said(rules_for(info), info),
         "features": [
             {"name": s.name, "dtype": str(s.dtype), "description": s.description}
             for s in loaded.model.specs

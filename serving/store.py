@@ -58,6 +58,7 @@ batches = sa.Table(
     sa.Column("previous_cutoff", sa.Date),
     sa.Column("row_number_ids", sa.Boolean),
     sa.Column("ranking_caveats", sa.JSON),
+    sa.Column("bands", sa.JSON),
     sqlite_autoincrement=True,  # a replaced batch never hands its id to the next one
 )
 
@@ -141,12 +142,13 @@ def write_batch(
     row_number_ids: bool = False,
     ranking_caveats: Sequence[str] = (),
     left_out: Iterable[tuple[str, str]] = (),
+    bands: Mapping[str, float | None] | None = None,
 ) -> int:
     """Write one scored batch atomically; returns its id. See the module docstring
     (`row_number_ids`: the ids are row numbers, so the batch is compared with none;
     `ranking_caveats`: what the worklist says of the model that scored it,
     `serving.caveats.Caveats.ranking`; `left_out`: (customer id, why) of the customers
-    it did not score)."""
+    it did not score; `bands`: its thresholds, `serving.ranking.bands_said`)."""
     with engine.begin() as conn:
         _delete_same(conn, model_name, model_version, cutoff)
         batch_id = conn.execute(
@@ -159,6 +161,7 @@ def write_batch(
                 status="writing",
                 row_number_ids=row_number_ids,
                 ranking_caveats=list(ranking_caveats),
+                bands=None if bands is None else dict(bands),
             )
         ).inserted_primary_key[0]
         written = 0

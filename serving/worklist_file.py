@@ -28,7 +28,7 @@ SORTS: tuple[Sort, ...] = ("value_at_risk", "probability", "probability_change")
 
 def worklist_rows(engine: Engine, query: queries.WorklistQuery) -> list[dict[str, Any]]:
     """Up to `query.limit` rows of the latest batch, in the worklist's order."""
-    rows, _ = queries.worklist_page(engine, query)
+    rows = queries.worklist_page(engine, query).items
     return rows
 
 

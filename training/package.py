@@ -54,6 +54,7 @@ def package_model(
     rows = _training_rows(outcome)
     churned = rows["churned"].to_numpy(dtype=bool)
     shift = population_shift(config, rows)
+    band_rate = shift["population_rate"] if shift else _predicted_rate(outcome, rows)
     info = {
         "training_cutoffs": report.get("training_cutoffs", []),
         "validation_cutoff": report.get("validation_cutoff"),
@@ -89,13 +90,11 @@ def package_model(
         "bands": dict(
             zip(
                 ("medium_from", "high_from"),
-                band_thresholds(  # the rate of the rows it learned from, not of a test
-                    config.bands,  # that may hold one churner (Wide World Importers' 1 of 661)
-                    shift["population_rate"] if shift else _churn_rate(rows),
-                ),
+                band_thresholds(config.bands, band_rate),
                 strict=True,
             )
         ),
+        "band_rate": band_rate,
         "population_shift": shift,
         "training_churn_rate": _churn_rate(rows),
         "trained_rows": _trained_rows(config, rows, tables, outcome.cross),
@@ -122,6 +121,19 @@ def package_model(
 
 def _churn_rate(rows: pd.DataFrame) -> float | None:
     return float(rows["churned"].mean()) if len(rows) else None
+
+
+def _predicted_rate(outcome: Outcome, rows: pd.DataFrame) -> float | None:
+    """The churn rate the model's probabilities read at: their mean over the test rows,
+    which the bands follow (`serving.ranking.band_thresholds`). Not the test's observed
+    rate, which may rest on one churner (Wide World Importers' 1 of 661 put all 663
+    customers high), nor the training rows', which drift lets fall behind: RavenStack's
+    earlier cutoffs churned 5.2%, its scored customers' probabilities averaged 12.6%, and 379 of
+    427 customers were medium, none low. The training rows' rate where no test was scored."""
+    predicted = outcome.scored.get("p_model")
+    if predicted is None or not len(predicted):
+        return _churn_rate(rows)
+    return float(predicted.mean())
 
 
 def population_shift(config: RunConfig, rows: pd.DataFrame) -> dict[str, float] | None:

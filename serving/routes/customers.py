@@ -57,5 +57,4 @@ def list_customers(
     (customers new since then last)."""
     pair = segment_pair(segment) if segment else None
     query = WorklistQuery(band, tier, pair, sort, limit, cursor, settings.model_name)
-    rows, following = worklist_page(engine, query)
-    return ModelJSONResponse(WorklistOut(items=rows, next_cursor=following))
+    return ModelJSONResponse(WorklistOut.model_validate(vars(worklist_page(engine, query))))

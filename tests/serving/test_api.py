@@ -48,6 +48,27 @@ def walk(client: TestClient, **params) -> list[dict]:
             return items
 
 
+def test_the_worklist_shows_its_bands_and_its_caution(client, served, batch, loaded):
+    """An empty `band=high` and a near-chance model forced past the gate read the same as
+    a sound list without these: the API said neither (only the CLI and /v1/model did)."""
+    page = client.get("/v1/customers", params={"limit": 1}).json()
+    info = loaded.model.info
+    assert page["bands"] == {
+        "medium_from": round(info["bands"]["medium_from"], 6),
+        "high_from": round(info["bands"]["high_from"], 6),
+        "typical_probability": round(info["band_rate"], 6),
+    }
+    assert page["bands"] == batch["bands"] and page["caution"] == []
+    engine = store.connect(served.database_url)
+    with engine.begin() as conn:
+        conn.execute(store.batches.update().values(ranking_caveats=["near chance"]))
+    try:
+        assert client.get("/v1/customers").json()["caution"] == ["near chance"]
+    finally:
+        with engine.begin() as conn:
+            conn.execute(store.batches.update().values(ranking_caveats=[]))
+
+
 def test_schema_literals_match_the_ranking_rules():
     assert set(typing.get_args(schemas.Band)) == set(BANDS)
     assert set(typing.get_args(schemas.Tier)) == set(TIERS)
@@ -365,14 +386,19 @@ def test_a_model_packaged_before_caveats_travelled_has_none(served, loaded):
 
 def test_band_thresholds_are_shown_without_float_noise():
     """1.5 x a 7.2% churn rate showed as 0.10799999999999998 in /v1/model."""
-    model = SimpleNamespace(
-        info={"bands": {"medium_from": 1.5 * 0.072, "high_from": 0.216}}, specs=[]
-    )
+    bands = {"medium_from": 1.5 * 0.072, "high_from": 0.216}
+    model = SimpleNamespace(info={"bands": bands, "band_rate": 0.072 + 1e-12}, specs=[])
     loaded = SimpleNamespace(
         model=model, name="o", version="2", run_id="r", loaded_at=None, caveats=Caveats()
     )
     facts = model_facts(loaded, None)
-    assert facts["bands"] == {"medium_from": 0.108, "high_from": 0.216}
+    assert facts["bands"] == {
+        "medium_from": 0.108,
+        "high_from": 0.216,
+        "typical_probability": 0.072,
+    }
+    model.info.pop("band_rate")  # packaged before it was kept
+    assert model_facts(loaded, None)["bands"]["typical_probability"] is None
 
 
 def test_metrics_count_routes_and_show_the_model(client, served):

@@ -46,7 +46,7 @@ def engine(tmp_path):
 
 @pytest.mark.parametrize(("region", "ids"), [("north", ["a"]), ("no%th", ["c"])])
 def test_segment_matches_the_exact_pair_only(engine, region, ids):
-    rows, _ = worklist_page(engine, WorklistQuery(segment=("region", region)))
+    rows = worklist_page(engine, WorklistQuery(segment=("region", region))).items
     assert [row["customer_id"] for row in rows] == ids
     with pytest.raises(UnknownSegmentError, match="no customer has region 'nor'"):
         worklist_page(engine, WorklistQuery(segment=("region", "nor")))  # no LIKE prefix
@@ -60,7 +60,8 @@ def test_cursor_round_trip_and_forgery():
 
 
 def test_a_new_batch_mid_paging_makes_the_cursor_stale(engine):
-    first, cursor = worklist_page(engine, WorklistQuery(limit=2))
+    page = worklist_page(engine, WorklistQuery(limit=2))
+    first, cursor = page.items, page.next_cursor
     assert [row["customer_id"] for row in first] == ["a", "b"] and cursor
     store.write_batch(
         engine, model_name="m", model_version="2", cutoff=dt.date(2024, 7, 31), rows=[]

@@ -422,10 +422,11 @@ def test_the_smoke_test_scores_by_every_fold_model_and_refuses_a_broken_one(trai
         smoke_test(Loaded(model=broken, name="telecom", version="2"))
 
 
-def test_bands_follow_the_churn_rate_of_the_rows_the_model_learned_from(trained):
-    """Not the test's: Wide World Importers' one test churner of 661 set high risk at
-    3 x 1/661 = 0.45%, and every customer was high."""
+def test_bands_follow_the_churn_rate_the_model_predicts(trained):
+    """The mean probability over the test rows (`training.package._predicted_rate`); a
+    snapshot's split draws both sets from the same customers, so it is near their rate."""
     champion, source = trained
     info = champion.model.info
-    medium, high = band_thresholds(load_config(source).bands, info["training_churn_rate"])
+    medium, high = band_thresholds(load_config(source).bands, info["band_rate"])
     assert info["bands"] == {"medium_from": medium, "high_from": high}
+    assert info["band_rate"] == pytest.approx(info["training_churn_rate"], abs=0.05)

@@ -26,7 +26,7 @@ def test_the_csv_is_the_api_worklist_one_row_per_customer(served, tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, dtype={"customer_id": str})
     engine = store.connect(served.database_url)
-    expected, _ = queries.worklist_page(engine, queries.WorklistQuery(band="high", limit=5))
+    expected = queries.worklist_page(engine, queries.WorklistQuery(band="high", limit=5)).items
     assert list(frame["customer_id"]) == [row["customer_id"] for row in expected]
     assert set(frame["band"]) <= {"high"}
     assert list(frame["reason_1"]) == [row["reasons"][0]["text"] for row in expected]
@@ -51,7 +51,7 @@ def test_without_a_limit_the_screen_shows_the_top_and_the_file_gets_everyone(
     out = tmp_path / "all.csv"
     assert run(served, "--out", str(out)).exit_code == 0
     engine = store.connect(served.database_url)
-    everyone, _ = queries.worklist_page(engine, queries.WorklistQuery(limit=100_000))
+    everyone = queries.worklist_page(engine, queries.WorklistQuery(limit=100_000)).items
     assert len(pd.read_csv(out)) == len(everyone) > 2
 
 
@@ -75,7 +75,7 @@ def test_bad_options_are_one_clear_line_and_exit_2(served, args, words):
 
 def test_a_segment_matching_nobody_lists_the_values_there_are(served):
     engine = store.connect(served.database_url)
-    (row,), _ = queries.worklist_page(engine, queries.WorklistQuery(limit=1))
+    (row,) = queries.worklist_page(engine, queries.WorklistQuery(limit=1)).items
     name, value = next(iter(row["segments"].items()))
     result = run(served, "--segment", f"{name}=nowhere")
     assert result.exit_code == 2, result.output  # as the API's 422: no such value
@@ -230,7 +230,7 @@ def test_the_buried_note_fires_on_value_lists_and_unvalued_riskier_customers(fou
 
 def test_a_segment_reads_name_colon_value_as_the_api_writes_it(served):
     engine = store.connect(served.database_url)
-    (row,), _ = queries.worklist_page(engine, queries.WorklistQuery(limit=1))
+    (row,) = queries.worklist_page(engine, queries.WorklistQuery(limit=1)).items
     name, value = next(iter(row["segments"].items()))
     equals = run(served, "--segment", f"{name}={value}")
     colon = run(served, "--segment", f"{name}:{value}")
@@ -322,3 +322,21 @@ def test_a_sound_model_or_a_batch_scored_before_caveats_were_kept_has_no_caution
     old = run(served, database_url=url)
     assert old.exit_code == 0 and "worklist: 1 customer" in old.output
     assert "caution" not in old.output
+
+
+def test_an_empty_band_says_where_it_begins_and_the_usual_risk(served, tmp_path):
+    """Groceries' 66% churn raised high risk to 84%: `--band high` listed nobody, and
+    "no customer matches" read as a broken list."""
+    url = f"sqlite:///{tmp_path / 'usual.db'}"
+    bands = {"medium_from": 0.72, "high_from": 0.84, "typical_probability": 0.66}
+    _write_batch(url, [stored_row("a")], "2015-12-31", bands=bands)
+    shown = run(served, "--band", "high", database_url=url)
+    assert shown.exit_code == 0, shown.output
+    assert " ".join(shown.stdout.split()) == (
+        "no customer matches in batch 1 (as of 2015-12-31): high risk begins at 84%, "
+        "where the model's usual churn risk is 66%"
+    )
+    old = f"sqlite:///{tmp_path / 'old.db'}"  # a batch scored before bands were kept
+    _write_batch(old, [stored_row("a")], "2015-12-31")
+    said = run(served, "--band", "high", database_url=old).stdout
+    assert " ".join(said.split()) == "no customer matches in batch 1 (as of 2015-12-31)"

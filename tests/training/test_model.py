@@ -14,9 +14,10 @@ import pytest
 from churn.model import MAX_LEVELS, ChurnModel, FeatureLayout
 from features import trees
 from features.attributes import attribute_spec
-from features.contract import load_config
+from features.contract import BandsSpec, load_config
 from features.sources import load_tables
 from features.tables import Tables
+from serving.ranking import band_thresholds
 from tests.frames import customers, interactions, transactions
 from tests.training.datasets import ONE_THREAD, simulated
 from training.package import package_model
@@ -67,6 +68,24 @@ def test_the_model_keeps_the_placeholders_the_loader_read_as_unknown(trained):
     )
     assert model.info["unknown_texts"] == {"seats": ["?", "unknown"]}
     assert trained.model.info["unknown_texts"] == {}
+
+
+def test_bands_follow_the_probabilities_over_the_test_rows(trained):
+    """Not the training rows' rate, which drift leaves behind (RavenStack's earlier
+    cutoffs churned 5.2% and its scored customers averaged 12.6%: 379 of 427 were medium,
+    none low), nor the test's observed rate, which may rest on one churner."""
+    info = trained.model.info
+    assert info["band_rate"] == pytest.approx(trained.outcome.scored["p_model"].mean())
+    medium, high = band_thresholds(BandsSpec(), info["band_rate"])
+    assert info["bands"] == {"medium_from": medium, "high_from": high}
+    drifted = trained.outcome.scored.assign(p_model=0.3)  # churn rose since training
+    outcome = replace(trained.outcome, scored=drifted)
+    config = trained.model.config
+    model = package_model(
+        outcome, config, build_report(outcome, trained.tables, config), trained.tables
+    )
+    assert model.info["band_rate"] == pytest.approx(0.3)
+    assert model.info["training_churn_rate"] == trained.model.info["training_churn_rate"]
 
 
 def test_a_model_over_time_keeps_no_training_rows(trained):
