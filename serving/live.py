@@ -182,7 +182,14 @@ def respond(
         *median_notes(scored, rows, ids),
         *beyond_notes(scored, rows, ids),
     ]
-    return {**facts, "population": scored.population, "items": items, "notes": notes}
+    caution = list(loaded.caveats.ranking)
+    return {
+        **facts,
+        "population": scored.population,
+        "items": items,
+        "notes": notes,
+        "caution": caution,
+    }
 
 
 def median_notes(scored: Scored, rows: np.ndarray, ids: Sequence[str]) -> list[str]:

@@ -566,6 +566,12 @@ class ScoreOut(BaseModel):
         "categorical levels it never trained on, blanks scored at the training median; and "
         "customers past the highest risky value training saw.",
     )
+    caution: list[str] = Field(
+        default_factory=list,
+        description="What a reader should know before trusting these scores' order, as the "
+        "worklist says it: the model ranks near chance, a simple baseline ranks better, or it "
+        "was promoted with --force past the gate. Empty when none.",
+    )
 
 
 class ModelJSONResponse(Response):

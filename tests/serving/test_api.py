@@ -378,6 +378,20 @@ def test_a_forced_near_chance_model_says_so_worked_out_once_per_version(
     assert second["caveats"] == first["caveats"] and worked_out == [1]
 
 
+def test_live_scores_of_a_forced_near_chance_model_carry_its_caution(served, loaded, histories):
+    """The worklist's one-line caution, also beside scores computed live."""
+    note = "the model ranks churners close to chance (test ROC AUC 0.514)"
+    info = {**loaded.model.info, "ranking_caveats": [note]}
+    client = _serving(served, loaded, info=info, tags={"forced": "true", "gate_refusal": REFUSED})
+    scored = client.post("/v1/score", json={"customers": histories[:1]})
+    assert scored.status_code == 200, scored.text
+    forced = f"promoted with --force although the promotion gate refused it ({REFUSED})"
+    assert scored.json()["caution"] == [note, forced]
+    holder = ModelHolder(resolve=lambda: "1", load=lambda _: loaded)
+    sound = client_for(app_with(settings_for(served), holder))
+    assert sound.post("/v1/score", json={"customers": histories[:1]}).json()["caution"] == []
+
+
 def test_a_model_packaged_before_caveats_travelled_has_none(served, loaded):
     old = {k: v for k, v in loaded.model.info.items() if "caveats" not in k}
     model = _serving(served, loaded, info=old, tags={}).get("/v1/model")
