@@ -366,10 +366,12 @@ def score(
     from features.contract import load_config
     from serving import left_out
     from serving.batch import (
+        P99_NOTES_APART,
         beyond_note,
         beyond_training,
         filled_at_median,
         filled_note,
+        past_p99_note,
         prepare,
         read_as_probability,
         unseen_levels,
@@ -444,8 +446,13 @@ def score(
     for unseen in unseen_levels(model.layout.levels, job.features, derived=model.derived_features):
         console.print(f"[yellow]note:[/] {unseen_note(unseen, model.layout)}", highlight=False)
     probabilities = read_as_probability(model.specs)
-    for past in beyond_training(model.info, job.features, probabilities=probabilities):
-        said = beyond_note(past, f"{past.customers:,} customers")
+    pasts = beyond_training(model.info, job.features, probabilities=probabilities)
+    p99 = [past for past in pasts if past.percentile]
+    apart = pasts if len(p99) <= P99_NOTES_APART else [p for p in pasts if not p.percentile]
+    notes = [beyond_note(past, f"{past.customers:,} customers") for past in apart]
+    if len(p99) > P99_NOTES_APART:
+        notes.append(past_p99_note(p99))
+    for said in notes:
         console.print(f"[yellow]note:[/] {said}", highlight=False)
     for filled in filled_at_median(model.median_fills, job.features):
         said = filled_note(filled, f"{filled.customers:,} customers")

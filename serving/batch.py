@@ -728,6 +728,39 @@ def beyond_note(past: BeyondTraining, who: str) -> str:
     )
 
 
+P99_NOTES_APART = 3
+"""Up to this many features past the training rows' 99th percentile get a note each;
+more are said in one (`past_p99_note`)."""
+P99_NAMED = 3
+"""The features one such note details; the rest it names."""
+
+
+def past_p99_note(pasts: Sequence[BeyondTraining]) -> str:
+    """One note on many features past the training rows' 99th percentile (most customers
+    first): RavenStack's `churn score` printed 18 notes of two lines each, one per
+    feature, and the caveats below them went unread."""
+    detailed = ", ".join(
+        f"{p.feature} ({p.customers:,} customers, {p.customers / max(p.scored, 1):.0%}; its "
+        f"99th percentile {plain_number(p.training_limit)}, up to "
+        f"{plain_number(p.highest_scored)} here)"
+        for p in pasts[:P99_NAMED]
+    )
+    rest = [p.feature for p in pasts[P99_NAMED:]]
+    more = f", and {len(rest)} more ({', '.join(rest)})" if rest else ""
+    grows = [p.feature for p in pasts if _GROWS_WITH_AGE.search(p.feature)]
+    aging = (
+        f"; lifetime totals ({', '.join(grows)}) grow with the data's age past what the "
+        "earlier training cutoffs held"
+        if grows
+        else ""
+    )
+    return (
+        f"on {len(pasts)} features many scored customers lie above 99% of the training "
+        f"rows: {detailed}{more}. The model learned from few customers like them, so weigh "
+        f"reasons naming these lightly{aging}"
+    )
+
+
 @dataclass(frozen=True)
 class FilledBlanks:
     """Scored customers blank in a numeric attribute no training row had blank: scored at

@@ -13,6 +13,7 @@ from serving.batch import (
     beyond_note,
     beyond_training,
     history_note,
+    past_p99_note,
     read_as_probability,
     records,
     unseen_categories_note,
@@ -279,6 +280,16 @@ def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once(
     assert beyond_note(charge, "30 customers").endswith("so weigh reasons naming it lightly")
     pace = replace(past_p99, feature="purchase_pace_90d_vs_lifetime")  # a ratio: no total
     assert beyond_note(pace, "30 customers").endswith("so weigh reasons naming it lightly")
+    many = [past_p99, replace(pace, customers=20), replace(charge, customers=10), charge]
+    assert past_p99_note(many) == (
+        "on 4 features many scored customers lie above 99% of the training rows: spend_total "
+        "(30 customers, 30%; its 99th percentile 1,000, up to 1,500 here), "
+        "purchase_pace_90d_vs_lifetime (20 customers, 20%; its 99th percentile 1,000, up to "
+        "1,500 here), MonthlyCharges (10 customers, 10%; its 99th percentile 1,000, up to "
+        "1,500 here), and 1 more (MonthlyCharges). The model learned from few customers like "
+        "them, so weigh reasons naming these lightly; lifetime totals (spend_total) grow with "
+        "the data's age past what the earlier training cutoffs held"
+    )
     calm = features.assign(overdue_ratio=4.0)  # none past the highest: the 99th percentile's
     assert [(b.feature, b.percentile) for b in beyond_training(info, calm)] == [
         ("overdue_ratio", True),

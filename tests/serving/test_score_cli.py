@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -239,6 +240,28 @@ def test_a_later_cutoff_is_compared_with_the_earlier_batch(scored, monkeypatch):
     listed = pd.read_csv(csv)
     assert listed["probability_change"].tolist() == pytest.approx(changes, abs=1e-4)
     assert (listed["previous_cutoff"] == earlier.isoformat()).all()
+
+
+def test_many_features_past_the_99th_percentile_are_one_note(scored, monkeypatch):
+    """RavenStack's batch printed 18 notes of two lines, one per feature; past the
+    highest risky value, a different warning, each keeps its own."""
+    from serving import batch
+
+    def found(*_: object, **__: object) -> list[batch.BeyondTraining]:
+        rows = np.ones(10, dtype=bool)
+        p99 = [batch.BeyondTraining(f"f{k}", 10 - k, 9.0, 5.0, rows, 10, True) for k in range(4)]
+        return [batch.BeyondTraining("overdue_ratio", 3, 40.0, 30.0, rows, 10, False), *p99]
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+    monkeypatch.chdir(scored.root)
+    monkeypatch.setattr(batch, "beyond_training", found)
+    result = runner.invoke(app, ["score", "--config", str(scored.config)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert said.count("note: on 4 features many scored customers lie above 99%") == 1
+    assert "f3 (7 customers" not in said and "and 1 more (f3)" in said
+    assert "3 customers have overdue_ratio above the highest the model trained on" in said
+    assert "have f0 above 99%" not in said
 
 
 def test_no_champion_is_one_clear_error(scored, monkeypatch, tmp_path):
