@@ -87,7 +87,10 @@ class CustomerScoreOut(BaseModel):
     band: Band
     value: float | None = Field(description="Customer value; null when unknown.")
     value_at_risk: float | None = Field(description="probability × value; null when unknown.")
-    tier: Tier
+    tier: Tier | None = Field(
+        description="The retention tier; null when the value is unknown (no value column "
+        "and no amounts to value the customer by): no tier without a value."
+    )
     reasons: list[ReasonOut]
     segments: dict[str, str | None] = Field(default_factory=dict)
     model_name: str
@@ -512,13 +515,14 @@ class ScoreIn(_In):
 
 
 class LiveScoreOut(CustomerScoreOut):
-    """A live score: the stored-score shape; `tier` is null only when an older model
-    without a training reference scores too few customers to compare."""
+    """A live score: the stored-score shape; `tier` is null where the value is unknown,
+    or when an older model without a training reference scores too few customers to
+    compare."""
 
     tier: Tier | None = Field(
         description="Where the customer falls among the customers of the model's last "
-        "training cutoff; null only for a model packaged without them (older models) when "
-        "fewer than 20 customers are posted."
+        "training cutoff; null where the value is unknown, and for a model packaged without "
+        "them (older models) when fewer than 20 customers are posted."
     )
 
 
