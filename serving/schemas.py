@@ -312,7 +312,9 @@ class TransactionIn(_In):
         default=None,
         allow_inf_nan=False,
         description="The line's amount; or leave it out and give `unit_price` and "
-        "`quantity` (a line-item log, as the loader multiplies them). A negative amount "
+        "`quantity` (a line-item log, as the loader multiplies them). For a model whose "
+        "data map no amount (a log of visits without money) leave it out: one posted "
+        "anyway is not read, and a note says so. A negative amount "
         "mirroring an earlier purchase (same category and amount) is its return and "
         "reverses it, as in the batch; other negative amounts and 0 are ignored. In the "
         "units the data's files write: where the config sets `money_scale: 0.01` (cents, "
@@ -347,10 +349,10 @@ class TransactionIn(_In):
     @model_validator(mode="after")
     def _priced(self) -> TransactionIn:
         """amount = unit_price x quantity when only those are given, as the loader does
-        (negative, a return, when either is); both given, they must agree to the cent."""
+        (negative, a return, when either is); both given, they must agree to the cent.
+        None of them is a line without money: whether the model reads one is checked
+        against it (`serving.live_checks.require_amounts`)."""
         if self.unit_price is None or self.quantity is None:
-            if self.amount is None:
-                raise ValueError("give amount, or unit_price and quantity")
             return self._discounted()
         product = float(line_total(self.unit_price, self.quantity))
         if not math.isfinite(product):
