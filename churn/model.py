@@ -32,8 +32,9 @@ from churn.trained_rows import TrainedRows
 from features.attributes import is_flag, with_kinds
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
-from features.contract import RunConfig
+from features.contract import DataSpec, RunConfig
 from features.levels import MAX_LEVELS, level_numbers
+from features.monetary import SPEND_NAMES
 from features.registry import Columns, FeatureSpec, derived_names
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
@@ -435,6 +436,21 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
         return with_kinds(replace(tables, **kept), self.attribute_kinds)
+
+    @cached_property
+    def spends(self) -> bool:
+        """Whether the model reads money from the transactions (its features include
+        spend): a model of a log without amounts does not (`Context.spends`)."""
+        return bool(SPEND_NAMES & {spec.name for spec in self.specs})
+
+    @cached_property
+    def data(self) -> DataSpec:
+        """The run config's data section as the model's training read it: a model whose
+        features spend reads the transactions' amount, mapped or, as the loader reads a
+        file column of that name unmapped, by its name (models trained while `amount`
+        was required may rely on that)."""
+        data = self.config.data
+        return data.with_amount_read() if self.spends else data
 
     @property
     def undo_by(self) -> Literal["day", "time"]:

@@ -102,7 +102,8 @@ def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
         why = "; ".join(str(getattr(row, c)) for c in reasons if isinstance(getattr(row, c), str))
         why = why or NOTHING_STANDS_OUT
         at_risk = "-" if pd.isna(row.value_at_risk) else money_text(row.value_at_risk)
-        table.add_row(str(row.customer_id), _risk(row), row.band, at_risk, str(row.tier), why)
+        tier = row.tier if isinstance(row.tier, str) else "-"  # no value: no tier
+        table.add_row(str(row.customer_id), _risk(row), row.band, at_risk, tier, why)
     console.print(table)
 
 

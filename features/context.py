@@ -39,8 +39,9 @@ class Context:
     """One row per customer-day with a purchase: the occasions of the buying rhythm
     (two orders of one basket split the same day are one occasion, not a gap of 0)."""
     lines: Activity | None
-    """One row per transaction line: amount, category (code), discounted (0/1),
-    paid_until_day (float days, when the log has the end of each paid period)."""
+    """One row per transaction line: amount (where the log has money, `spends`), category
+    (code), discounted (0/1), paid_until_day (float days, when the log has the end of
+    each paid period)."""
     categories: tuple[str, ...]
     events: Activity | None
     event_days: Activity | None
@@ -59,6 +60,13 @@ class Context:
     @property
     def n(self) -> int:
         return len(self.axis)
+
+    @property
+    def spends(self) -> bool:
+        """Whether the purchases carry money (an amount): without it no family declares
+        spend, its trends, average order, wallet share or discount share, and no value
+        is computed from them (a Groceries log of member, date and item)."""
+        return self.lines is not None and "amount" in self.lines.values
 
     def window_known(self, cutoff_day: int, reach_days: int) -> np.ndarray | None:
         """Per customer, whether the `reach_days` up to the cutoff lie within what the
@@ -122,8 +130,9 @@ def _lines(
 ) -> tuple[Activity | None, tuple[str, ...]]:
     if frame is None:
         return None, ()
-    amount = nan_to_zero(numbers(frame["amount"]))
-    columns: dict[str, np.ndarray] = {"amount": amount} | _time_of_day(frame, timed)
+    columns: dict[str, np.ndarray] = _time_of_day(frame, timed)
+    if "amount" in frame:  # a log without money has none: no spend is declared (`spends`)
+        columns["amount"] = nan_to_zero(numbers(frame["amount"]))
     categories: tuple[str, ...] = ()
     if "category" in frame:
         columns["category"], categories = _category_codes(frame["category"])

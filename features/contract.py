@@ -212,6 +212,15 @@ OPTIONS_NOT_COLUMNS = {
 """Table options a user may write as a column mapping, and where each goes instead."""
 
 
+REQUIRED_MEANINGS = {
+    "customer_id": "who each row is about",
+    "timestamp": "when each row happened",
+    "type": "what kind each row is",
+}
+"""What a required column holds, for the error of one the file lacks because it was
+never mapped (its name then defaults to the canonical one, which few files use)."""
+
+
 class TableSpec(FileReading):
     """One input table: a file (delimited text, Parquet, JSON lines or a workbook), how
     it is read (`FileReading`) and its column mapping (canonical -> user)."""
@@ -475,10 +484,14 @@ MONEY_COLUMNS = ("amount", "discount", "margin")
 
 class TransactionsSpec(ActivitySpec):
     """Lines of purchases. `amount` is the line's total; a log that has a unit price and a
-    quantity instead maps `unit_price` (and `quantity`), and the total is their product."""
+    quantity instead maps `unit_price` (and `quantity`), and the total is their product.
+    A log of no money at all (Kaggle's Groceries: member, date, item) maps neither: its
+    purchases still tell recency, rhythm, frequency and breadth, and nothing is said of
+    spend or value (`spends`)."""
 
-    required_columns = ("customer_id", "timestamp", "amount")
+    required_columns = ("customer_id", "timestamp")
     optional_columns = (
+        "amount",
         "quantity",
         "category",
         "discount",
@@ -526,11 +539,12 @@ class TransactionsSpec(ActivitySpec):
             raise ValueError("map either discount or list_price (the discount is below it)")
         return self
 
-    def mapped(self) -> dict[str, str]:
-        names = super().mapped()
-        if "unit_price" in names:
-            del names["amount"]  # computed: unit_price x quantity
-        return names
+    @property
+    def spends(self) -> bool:
+        """Whether the lines carry money: an `amount`, or a unit price it is computed from.
+        The loader also reads a column the file names `amount` without a mapping (as a
+        required column once was), and says when there is none (`features/sources/`)."""
+        return bool({"amount", "unit_price"} & set(self.columns))
 
     def loaded_columns(self) -> list[str]:
         columns = super().loaded_columns()
@@ -689,6 +703,19 @@ class DataSpec(_Strict):
                     )
                 seen[name] = table
         return self
+
+    def with_amount_read(self) -> DataSpec:
+        """This section with the transactions' `amount` mapped onto a column of that name
+        where none is mapped: what the loader reads from a file holding one
+        (`features/sources/amounts.py`), for a model that was trained on it (whose
+        features spend) to read posted amounts as it did."""
+        spec = self.transactions
+        if spec is None or spec.spends:
+            return self
+        columns = {**spec.columns, "amount": "amount"}
+        return self.model_copy(
+            update={"transactions": spec.model_copy(update={"columns": columns})}
+        )
 
     def attribute_tables(self) -> dict[str, list[str]]:
         """The attributes each table names (`customers.attributes`, and those the

@@ -92,7 +92,7 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
     specs.append(SEASON_SPEC)
     if not np.isnan(ctx.signup_day).all():
         specs.append(ANNIVERSARY_SPEC)
-    if ctx.lines is not None and "discounted" in ctx.lines.values:
+    if ctx.spends and ctx.lines is not None and "discounted" in ctx.lines.values:
         specs.append(DISCOUNT_SPEC)
     return specs
 

@@ -106,11 +106,18 @@ MARGIN_SPECS = [
 what they are worth (DOMAIN.md: some cost more to serve than they bring)."""
 
 
+SPEND_NAMES = frozenset(
+    {*(f"spend_{days}d" for days in WINDOWS_DAYS), "avg_order_value_365d", "spend_total"}
+)
+"""The features of money: a log without amounts (`Context.spends`) declares the others."""
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     if ctx.orders is None:
         return []
     assert ctx.lines is not None
-    return SPECS + MARGIN_SPECS if "margin" in ctx.lines.values else SPECS
+    specs = SPECS if ctx.spends else [s for s in SPECS if s.name not in SPEND_NAMES]
+    return specs + MARGIN_SPECS if "margin" in ctx.lines.values else specs
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
@@ -119,15 +126,18 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     columns: Columns = {}
     for days in WINDOWS_DAYS:
         columns[f"orders_{days}d"] = orders.count(orders.window(cutoff_day, days))
-        columns[f"spend_{days}d"] = lines.total(lines.window(cutoff_day, days), "amount")
+        if ctx.spends:
+            columns[f"spend_{days}d"] = lines.total(lines.window(cutoff_day, days), "amount")
     known = orders.known(cutoff_day)
-    columns["avg_order_value_365d"] = ratio(columns["spend_365d"], columns["orders_365d"])
+    if ctx.spends:
+        columns["avg_order_value_365d"] = ratio(columns["spend_365d"], columns["orders_365d"])
     columns["orders_total"] = orders.count(known)
     active_days = np.maximum(cutoff_day - orders.first_day(known) + 1, 90.0)
     columns["purchase_pace_90d_vs_lifetime"] = ratio(
         columns["orders_90d"], columns["orders_total"] * 90.0 / active_days
     )
-    columns["spend_total"] = lines.total(lines.known(cutoff_day), "amount")
+    if ctx.spends:
+        columns["spend_total"] = lines.total(lines.known(cutoff_day), "amount")
     if "margin" in lines.values:
         columns["margin_365d"] = lines.total(lines.window(cutoff_day, 365), "margin")
         columns["margin_total"] = lines.total(lines.known(cutoff_day), "margin")

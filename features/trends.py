@@ -105,25 +105,32 @@ categories are inferred, and a die-cast model seller's motorcycles and planes re
 "consumables" to a retention team."""
 
 
+SPEND_NAMES = frozenset(
+    {"spend_trend_90d_vs_prev", "spend_trend_180d_vs_prev", "consumables_share_90d"}
+)
+"""The trends of money (the consumables' share is of spend, their inference by line
+amounts): a log without amounts (`Context.spends`) declares the others."""
+
+
 def _specs(ctx: Context) -> list[FeatureSpec]:
     if ctx.orders is None:
         return []
-    if not ctx.categories:
-        return TREND_SPECS
-    if ctx.tables.consumable_categories is not None:
-        return TREND_SPECS + CATEGORY_SPECS
-    inferred = [
-        replace(spec, reason=INFERRED_CONSUMABLES) if spec.name == "consumables_share_90d" else spec
-        for spec in CATEGORY_SPECS
-    ]
-    return TREND_SPECS + inferred
+    specs = TREND_SPECS
+    if ctx.categories and ctx.tables.consumable_categories is not None:
+        specs = TREND_SPECS + CATEGORY_SPECS
+    elif ctx.categories:
+        specs = TREND_SPECS + [
+            replace(s, reason=INFERRED_CONSUMABLES) if s.name == "consumables_share_90d" else s
+            for s in CATEGORY_SPECS
+        ]
+    return specs if ctx.spends else [s for s in specs if s.name not in SPEND_NAMES]
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
     orders, lines = ctx.orders, ctx.lines
     assert orders is not None and lines is not None
     columns: Columns = {}
-    for days in (90, 180):  # spend from lines, as `features/monetary.py` says why
+    for days in (90, 180) if ctx.spends else ():  # spend from lines (`features/monetary.py`)
         now, before = lines.window(cutoff_day, days), lines.window(cutoff_day, days, offset=days)
         columns[f"spend_trend_{days}d_vs_prev"] = relative_change(
             lines.total(now, "amount"), lines.total(before, "amount")
@@ -141,14 +148,16 @@ def _category_columns(ctx: Context, lines: Activity, cutoff_day: int) -> Columns
     levels = len(ctx.categories)
     breadth_now = lines.distinct(lines.window(cutoff_day, 180), "category", levels)
     breadth_before = lines.distinct(lines.window(cutoff_day, 180, offset=180), "category", levels)
-    consumables = _consumable_codes(ctx, lines, cutoff_day)
-    return {
+    columns = {
         "category_breadth_365d": lines.distinct(lines.window(cutoff_day, 365), "category", levels),
         "category_breadth_90d": lines.distinct(lines.window(cutoff_day, 90), "category", levels),
         "category_breadth_180d": breadth_now,
         "category_breadth_change_180d": breadth_now - breadth_before,
-        "consumables_share_90d": _share_of(lines, cutoff_day, consumables, levels),
     }
+    if ctx.spends:
+        consumables = _consumable_codes(ctx, lines, cutoff_day)
+        columns["consumables_share_90d"] = _share_of(lines, cutoff_day, consumables, levels)
+    return columns
 
 
 def _share_of(lines: Activity, cutoff_day: int, codes: np.ndarray, levels: int) -> np.ndarray:
@@ -178,7 +187,7 @@ def consumable_categories(ctx: Context, cutoff_day: int) -> tuple[str, ...] | No
     """The consumable categories as of `cutoff_day` (configured or inferred), for a model to
     keep: scored later, it uses these rather than infer them again from other rows (a live
     request's few lines would give another set than the batch). None: no categories."""
-    if not ctx.categories or ctx.lines is None:
+    if not ctx.categories or ctx.lines is None or not ctx.spends:
         return None
     codes = _consumable_codes(ctx, ctx.lines, cutoff_day)
     return tuple(ctx.categories[i] for i in codes.tolist())

@@ -78,7 +78,7 @@ def share(spend: np.ndarray, wallet: np.ndarray) -> np.ndarray:
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
     has_wallet = "wallet" in ctx.tables.customers
-    return SPECS if ctx.orders is not None and has_wallet else []
+    return SPECS if ctx.orders is not None and ctx.spends and has_wallet else []
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:

@@ -507,7 +507,7 @@ def require_model_columns(features: pd.DataFrame, champion: Champion, config: Ru
             f"{whose} reads features these tables do not yield ({others}): score with the "
             "tables it was trained on (its config names them)"
         )
-    carried = model.config.data.attribute_tables()
+    carried = model.data.attribute_tables()
     by_file: dict[str, list[str]] = {}
     for name in attributes:
         table = next((t for t, names in carried.items() if name in names), "customers")

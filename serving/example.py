@@ -41,7 +41,7 @@ def score_example(model: ChurnModel) -> dict[str, Any]:
     canonical column names and the data's own attribute names."""
     typical = _Typical(model.info.get("reason_pivots") or {}, model.median_fills)
     end = _data_end(model)
-    data = model.config.data
+    data = model.data
     customer: dict[str, Any] = {"customer_id": EXAMPLE_ID}
     if data.customers is not None and "signup_date" in data.customers.mapped():
         customer["signup_date"] = end - dt.timedelta(days=typical.days("tenure_days", 365))
@@ -122,8 +122,9 @@ def _attributes(model: ChurnModel, typical: _Typical) -> dict[str, Any]:
 
 def _purchases(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[str, Any]]:
     """Purchases a usual gap apart since about the signup (at most `MOST_ROWS`), the last
-    as long ago as training's median, each of the median order value."""
-    spec = model.config.data.transactions
+    as long ago as training's median, each of the median order value where the model's
+    data map money (none posted where they map no amount)."""
+    spec = model.data.transactions
     assert spec is not None
     mapped = spec.mapped()
     gap = typical.days("gap_median_days", 30)
@@ -143,7 +144,7 @@ def _purchases(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[
     for k in reversed(range(count)):
         day = last - dt.timedelta(days=k * gap)
         line: dict[str, Any] = {"timestamp": _day(day)}
-        if "unit_price" not in mapped:
+        if "amount" in mapped:  # none for a log without money (`TransactionsSpec.spends`)
             line["amount"] = amount
         line |= {name: value for name, value in fields.items() if name in mapped}
         if "order_id" in mapped:
@@ -174,7 +175,7 @@ def _margin_share(typical: _Typical) -> float:
 def _events(model: ChurnModel, typical: _Typical, end: dt.date) -> list[dict[str, Any]]:
     """Usage a usual gap apart up to training's median silence, taking turns over the
     event types the model counts."""
-    spec = model.config.data.events
+    spec = model.data.events
     assert spec is not None
     gap = typical.days("active_gap_median_days", 2)
     last = end - dt.timedelta(days=min(typical.days("days_since_last_event", gap), gap))

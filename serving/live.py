@@ -59,6 +59,7 @@ from serving.live_notes import (
     unmapped_type_notes,
     unposted_attributes,
     unposted_fields,
+    unread_amounts,
     unseen_category_notes,
     unseen_event_type_notes,
     unseen_level_notes,
@@ -164,6 +165,7 @@ def respond(
     notes = [
         *unposted_attributes(request.customers, model),
         *unposted_fields(request.customers, model),
+        *unread_amounts(request.customers, model),
         *unseen_category_notes(request.customers, model),
         *unseen_level_notes(
             features,
@@ -171,13 +173,13 @@ def respond(
             ids,
             model.layout.capped,
         ),
-        *after_cutoff_notes(request.customers, cutoff, model.config.data),
+        *after_cutoff_notes(request.customers, cutoff, model.data),
         *negative_quantity_notes(request.customers),
-        *unmapped_type_notes(request.customers, model.config.data.interactions),
+        *unmapped_type_notes(request.customers, model.data.interactions),
         *unseen_event_type_notes(
             request.customers,
             model.event_types,
-            cancellation_event_types(model.config.data),
+            cancellation_event_types(model.data),
         ),
         *median_notes(scored, rows, ids),
         *beyond_notes(scored, rows, ids),
@@ -242,7 +244,7 @@ def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:
     customer posted without one, with the value column among their attributes (it is
     one under `attributes: all`), is valued by that: 'Total Spend' posted as an attribute
     scored the batch's most valuable customer as of no value."""
-    customers = model.config.data.customers
+    customers = model.data.customers
     if customers is None or "value" not in customers.mapped():
         return None
     unknown = Unknown(customers)  # its valid_ranges and placeholders, as the loader reads

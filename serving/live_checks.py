@@ -27,7 +27,7 @@ from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end
 from serving.live_tables import (
     EPOCH,
-    _free_periods,
+    LineAmounts,
     _kept,
     _lines_of,
     _returns,
@@ -70,11 +70,12 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     require_numeric_attributes(request.customers, model)
     require_some_attributes(request.customers, model)
     require_no_misspelt_attributes(request.customers, model)
-    require_known_quantities(request.customers, model.config.data)
+    require_known_quantities(request.customers, model.data)
+    require_amounts(request.customers, model)
     cutoff = resolve_cutoff(request, model)
     require_not_future(cutoff)
-    require_known(request.customers, cutoff, model.config.data)
-    churn, data = model.config.churn, model.config.data
+    require_known(request.customers, cutoff, model.data)
+    churn, data = model.config.churn, model.data
     if churn.definition in ("inactivity", "cancellation"):
         require_active(request.customers, cutoff, churn, data)
     if churn.definition == "cancellation":
@@ -84,6 +85,22 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
             request.customers, cutoff, data, grace_days=churn.grace_days, undo_by=model.undo_by
         )
     return cutoff
+
+
+def require_amounts(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
+    """A model whose features spend needs each posted line's amount (or unit price and
+    quantity), as its loader refused a blank in most of them; a model of a log without
+    money reads none (`LineAmounts`)."""
+    if not model.spends:
+        return
+    lacking = [
+        c.customer_id for c in customers if any(row.amount is None for row in c.transactions)
+    ]
+    if lacking:
+        raise UnscorableError(
+            f"transactions of customer(s) {', '.join(lacking)}: give amount, or unit_price and "
+            "quantity (the model's data map an amount: its features read spend)"
+        )
 
 
 def spell_as_trained(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
@@ -142,7 +159,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
 def require_some_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """A labelled-snapshot model reads nothing but attributes: a customer posted with none
     of them (keys misspelt by a CRM) would get the base rate as a confident low score."""
-    data = model.config.data
+    data = model.data
     if any(t is not None for t in (data.transactions, data.events, data.interactions)):
         return  # activity speaks for the customer
     wanted = list(model.attribute_kinds)
@@ -234,8 +251,8 @@ def undated_cutoff(model: ChurnModel) -> dt.date | None:
     """The cutoff where nothing dated says one: the extract date of the model's data
     (`data.as_of`), else, for a labelled snapshot, today, as training and the batch read
     it (`features.tables.snapshot_cutoff`: attributes hold no date); None otherwise."""
-    if model.config.data.as_of is not None:
-        return model.config.data.as_of
+    if model.data.as_of is not None:
+        return model.data.as_of
     return dt.date.today() if model.config.churn.definition == "label_column" else None
 
 
@@ -259,11 +276,11 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     signups = data.customers is not None and "signup_date" in data.customers.mapped()
     dated = data.transactions is not None or data.events is not None
-    free = _free_periods(data.transactions)
+    amounts = LineAmounts.of(data.transactions)
     unknown = [
         c.customer_id
         for c in customers
-        if not _known_by(c, end, signups=signups, dated=dated, free=free)
+        if not _known_by(c, end, signups=signups, dated=dated, amounts=amounts)
     ]
     if unknown:
         raise NotKnownAtCutoffError(
@@ -289,17 +306,17 @@ def require_active(
         return  # nothing dated to lapse from (customers and their cancellations alone)
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     start = end - dt.timedelta(days=churn.active_window_days)  # the window: (cutoff - w, cutoff]
-    free = _free_periods(data.transactions)
+    amounts = LineAmounts.of(data.transactions)
     lapsed = [
         customer
         for customer in customers
         if not (usage and any(start <= naive(row.timestamp) < end for row in customer.events))
-        and not (purchases and _bought_within(customer, start, end, free))
+        and not (purchases and _bought_within(customer, start, end, amounts))
     ]
     if lapsed:
         what = "purchase or usage event" if purchases and usage else "purchase"
         what = "usage event" if usage and not purchases else what
-        last = [_last_activity(c, end, free, purchases=purchases, usage=usage) for c in lapsed]
+        last = [_last_activity(c, end, amounts, purchases=purchases, usage=usage) for c in lapsed]
         named = [
             f"{c.customer_id} ({f'last {day}' if day else _none_before(c, what, purchases, usage)})"
             for c, day in zip(lapsed, last, strict=True)
@@ -318,21 +335,26 @@ def _none_before(customer: CustomerHistoryIn, what: str, purchases: bool, usage:
 
 
 def _bought_within(
-    customer: CustomerHistoryIn, start: dt.datetime, end: dt.datetime, free: bool
+    customer: CustomerHistoryIn, start: dt.datetime, end: dt.datetime, amounts: LineAmounts
 ) -> bool:
     """A purchase in [start, end) that still counts at `end` (a returned one does not)."""
-    rows = _kept(customer, "transactions", free_periods=free)
-    if any(row.amount < 0 for row in rows):  # returns: the batch's own matching decides
-        return any(start.date() <= day for day in _purchase_days(customer, end, free))
+    rows = _kept(customer, "transactions", amounts=amounts)
+    if amounts.returns(rows):  # returns: the batch's own matching decides
+        return any(start.date() <= day for day in _purchase_days(customer, end, amounts))
     return any(start <= naive(row.timestamp) < end for row in rows)
 
 
 def _last_activity(
-    customer: CustomerHistoryIn, end: dt.datetime, free: bool, *, purchases: bool, usage: bool
+    customer: CustomerHistoryIn,
+    end: dt.datetime,
+    amounts: LineAmounts,
+    *,
+    purchases: bool,
+    usage: bool,
 ) -> dt.date | None:
     """The day of the customer's latest purchase or usage event before `end` (as the model
     reads them), for the message of a lapsed one."""
-    days = _purchase_days(customer, end, free) if purchases else []
+    days = _purchase_days(customer, end, amounts) if purchases else []
     if usage:
         days += [
             naive(row.timestamp).date() for row in customer.events if naive(row.timestamp) < end
@@ -453,7 +475,12 @@ def _posted_context(
 
 
 def _known_by(
-    customer: CustomerHistoryIn, end: dt.datetime, *, signups: bool, dated: bool, free: bool
+    customer: CustomerHistoryIn,
+    end: dt.datetime,
+    *,
+    signups: bool,
+    dated: bool,
+    amounts: LineAmounts,
 ) -> bool:
     signed = signups and customer.signup_date is not None
     if signed and naive(customer.signup_date) < end:
@@ -462,18 +489,20 @@ def _known_by(
         return not signed
     if any(naive(row.timestamp) < end for row in customer.events):
         return True
-    return bool(_purchase_days(customer, end, free))
+    return bool(_purchase_days(customer, end, amounts))
 
 
-def _purchase_days(customer: CustomerHistoryIn, end: dt.datetime, free: bool) -> list[dt.date]:
+def _purchase_days(
+    customer: CustomerHistoryIn, end: dt.datetime, amounts: LineAmounts
+) -> list[dt.date]:
     """The days of the customer's purchases before `end` that still count then, as the
     batch's orders known at the cutoff: a purchase returned by then does not."""
     bought = [
         row
-        for row in _kept(customer, "transactions", free_periods=free)
+        for row in _kept(customer, "transactions", amounts=amounts)
         if naive(row.timestamp) < end
     ]
-    if any(row.amount < 0 for row in bought):
+    if amounts.returns(bought):
         lines = _returns(_lines_of(bought))
         stays = np.isnat(lines["returned_at"]) if "returned_at" in lines else True
         kept = np.flatnonzero(stays & (lines["amount"] > 0))

@@ -52,6 +52,26 @@ def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -
     ]
 
 
+def unread_amounts(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """A note on customers posted with amounts (or unit prices) for a model whose data
+    map none (`ChurnModel.spends`): scored on their purchases alone, the amounts not
+    read, rather than refused, so one client can post the same lines to any model."""
+    if model.spends or model.data.transactions is None:
+        return []
+    priced = [
+        c.customer_id
+        for c in customers
+        if any(row.amount is not None or row.unit_price is not None for row in c.transactions)
+    ]
+    if not priced:
+        return []
+    return [
+        f"transactions of customer(s) {_named(priced)} carry amounts, which the model does not "
+        "read: its data map no amount, so it scores purchases alone (no spend, value or "
+        "value at risk)"
+    ]
+
+
 @dataclass(frozen=True)
 class ReadField:
     """An optional field of posted rows whose absence the features read as a value, not
@@ -91,7 +111,7 @@ def unposted_fields(customers: list[CustomerHistoryIn], model: ChurnModel) -> li
     """Notes on customers whose posted rows of a table carry none of a `READ_FIELDS` field
     (or of the log's further quantities, `events.quantities`) the model's data map and
     its features read: scored as its absence reads."""
-    data, names = model.config.data, model.layout.names
+    data, names = model.data, model.layout.names
     notes = []
     for read in [*READ_FIELDS, *_further_quantities(data.events)]:
         spec = getattr(data, read.table)

@@ -172,7 +172,7 @@ def attribute_unknowns(model: ChurnModel) -> AttributeUnknowns:
     `missing_values` and `valid_ranges`, and the placeholders the loader found in
     training (`info["unknown_texts"]`; models trained before it have none)."""
     texts = model.info.get("unknown_texts") or {}
-    data = model.config.data
+    data = model.data
     carried = {t: names for t, names in data.attribute_tables().items() if t != "customers"}
     of_table = {"customers": Unknown(data.customers, texts)}
     of_table.update({t: Unknown(getattr(data, t), texts) for t in carried})
@@ -233,23 +233,48 @@ def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:
     }
 
 
+@dataclass(frozen=True)
+class LineAmounts:
+    """How a posted line's amount reads, as the loader reads the model's transactions:
+    an amount of 0 is no purchase and a negative one a return, unless the model's data
+    map no amount (`TransactionsSpec.spends`: a log of visits, whose posted amounts are
+    not read, a note says so) or pay for periods (a free month is a renewal)."""
+
+    read: bool = True
+    free_periods: bool = False
+
+    @classmethod
+    def of(cls, spec: TableSpec | None) -> LineAmounts:
+        if not isinstance(spec, TransactionsSpec):
+            return cls()
+        return cls(read=spec.spends, free_periods="paid_until" in spec.columns)
+
+    def purchases(self, rows: list[TransactionIn]) -> list[TransactionIn]:
+        """The rows that are purchases (not an amount of 0, where amounts are read)."""
+        if not self.read or self.free_periods:
+            return rows
+        return [row for row in rows if row.amount != 0]
+
+    def returns(self, rows: list[TransactionIn]) -> bool:
+        """Whether some row is a return (a negative amount, where amounts are read)."""
+        return self.read and any(row.amount is not None and row.amount < 0 for row in rows)
+
+
 def _kept(
     customer: CustomerHistoryIn,
     table: str,
     cancel_types: frozenset[str] = frozenset(),
     *,
-    free_periods: bool = False,
+    amounts: LineAmounts = LineAmounts(),
 ) -> list[Any]:
-    """The posted rows of `table` the loader would read: an amount of 0 is no purchase
-    (`features/sources/`), unless payments carry the end of the period they pay for
-    (`free_periods`: a free month is a renewal); negative ones are returns, matched in
-    `_returns`. Cancellations are the posted ones and the events of the log's
-    cancellation types (`cancellation_event_types`), as the loader filters that log; one
-    posted both ways (a replayed history, `serving/history.py`) counts once, and one
-    without a time none."""
+    """The posted rows of `table` the loader would read: purchases by `amounts` (negative
+    ones are returns, matched in `_returns`). Cancellations are the posted ones and the
+    events of the log's cancellation types (`cancellation_event_types`), as the loader
+    filters that log; one posted both ways (a replayed history, `serving/history.py`)
+    counts once, and one without a time none."""
     rows = getattr(customer, table)
-    if table == "transactions" and not free_periods:
-        return [row for row in rows if row.amount != 0]
+    if table == "transactions":
+        return amounts.purchases(rows)
     if table == "cancellations":  # one without a time is none, as the loader reads it
         rows = [row for row in rows if row.timestamp is not None]
     if table == "cancellations" and cancel_types:
@@ -259,13 +284,11 @@ def _kept(
     return rows
 
 
-def _free_periods(spec: TableSpec | None) -> bool:
-    return spec is not None and "paid_until" in spec.columns
-
-
 def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The posted lines as the loader leaves them: each return marks the purchase it
     reverses (`returned_at`) and goes; one that mirrors no purchase is ignored."""
+    if "amount" not in lines:  # a log without money: no returns to match
+        return lines
     amount = lines["amount"]
     negative = amount < 0
     if not negative.any():
@@ -278,7 +301,7 @@ def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     """The posted rows as `Tables`: only the model config's tables and mapped columns."""
-    data = model.config.data
+    data = model.data
     kinds = model.attribute_kinds
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
     unknown = attribute_unknowns(model)
@@ -355,10 +378,12 @@ def _activity(
     fields = ROW_MODELS[table].model_fields
     names = [n for n in spec.loaded_columns() if n in fields and n != "customer_id"]
     required = [n for n in spec.required_columns if n in fields and n not in TIME_COLUMNS]
+    if isinstance(spec, TransactionsSpec) and spec.spends:  # a line without one: dropped
+        required.append("amount")
     owners: list[str] = []
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
-        posted = _kept(customer, table, cancel_types, free_periods=_free_periods(spec))
+        posted = _kept(customer, table, cancel_types, amounts=LineAmounts.of(spec))
         if unknown.any:
             posted = [
                 r

@@ -14,8 +14,10 @@ Value per customer, in order of preference:
    sum of `margin_365d` and `margin_total`, of either sign and not floored: a customer
    whose lines lose money is worth less than nothing, and below zero (a Superstore
    export's `Profit`: 159 of 804 customers lost money over their lifetime).
-3. Neither known (e.g. a labelled snapshot without spend): value is NaN, value at risk
-   is NaN (sorted last) and the tier is `standard`. No number is invented.
+3. Neither known (a labelled snapshot without spend, a purchase log without amounts, a
+   blank in the value column): value is NaN, value at risk is NaN (sorted last) and the
+   tier is unknown (None): a customer of unknown value is neither most valuable nor
+   `standard`. No number is invented.
 
 Value at risk = churn probability × value.
 
@@ -26,7 +28,7 @@ Tiers, first match wins (thresholds are parameters of `Rules`):
 - `most_valuable`: value in the top `top_share` (20%) of the batch;
 - `most_growable`: wallet share (`wallet_share_365d`) below 0.3 with an estimated wallet
   (`wallet_365d`) above the batch median: room to grow a big wallet;
-- `standard`: everyone else.
+- `standard`: everyone else of a known value (unknown value: no tier, None).
 
 A batch's tiers are relative to the batch itself. A live request's few customers say
 nothing about each other, so they are tiered against the model's `TierReference`: where
@@ -286,9 +288,11 @@ def value_tier(
         share = numbers(features["wallet_share_365d"])
         wallet = numbers(features["wallet_365d"])
         growable = (share < rules.growable_share_below) & (wallet > reference.wallet_median)
-    return np.select(
+    tier = np.select(
         [below_zero, top, growable], ["below_zero", "most_valuable", "most_growable"], "standard"
-    )
+    ).astype(object)
+    tier[~known] = None  # no value to place them by: not `standard`
+    return tier
 
 
 def rank(

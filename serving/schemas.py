@@ -87,7 +87,10 @@ class CustomerScoreOut(BaseModel):
     band: Band
     value: float | None = Field(description="Customer value; null when unknown.")
     value_at_risk: float | None = Field(description="probability × value; null when unknown.")
-    tier: Tier
+    tier: Tier | None = Field(
+        description="The retention tier; null when the value is unknown (no value column "
+        "and no amounts to value the customer by): no tier without a value."
+    )
     reasons: list[ReasonOut]
     segments: dict[str, str | None] = Field(default_factory=dict)
     model_name: str
@@ -334,7 +337,9 @@ class TransactionIn(_In):
         default=None,
         allow_inf_nan=False,
         description="The line's amount; or leave it out and give `unit_price` and "
-        "`quantity` (a line-item log, as the loader multiplies them). A negative amount "
+        "`quantity` (a line-item log, as the loader multiplies them). For a model whose "
+        "data map no amount (a log of visits without money) leave it out: one posted "
+        "anyway is not read, and a note says so. A negative amount "
         "mirroring an earlier purchase (same category and amount) is its return and "
         "reverses it, as in the batch; other negative amounts and 0 are ignored. In the "
         "units the data's files write: where the config sets `money_scale: 0.01` (cents, "
@@ -369,10 +374,10 @@ class TransactionIn(_In):
     @model_validator(mode="after")
     def _priced(self) -> TransactionIn:
         """amount = unit_price x quantity when only those are given, as the loader does
-        (negative, a return, when either is); both given, they must agree to the cent."""
+        (negative, a return, when either is); both given, they must agree to the cent.
+        None of them is a line without money: whether the model reads one is checked
+        against it (`serving.live_checks.require_amounts`)."""
         if self.unit_price is None or self.quantity is None:
-            if self.amount is None:
-                raise ValueError("give amount, or unit_price and quantity")
             return self._discounted()
         product = float(line_total(self.unit_price, self.quantity))
         if not math.isfinite(product):
@@ -537,13 +542,14 @@ class ScoreIn(_In):
 
 
 class LiveScoreOut(CustomerScoreOut):
-    """A live score: the stored-score shape; `tier` is null only when an older model
-    without a training reference scores too few customers to compare."""
+    """A live score: the stored-score shape; `tier` is null where the value is unknown,
+    or when an older model without a training reference scores too few customers to
+    compare."""
 
     tier: Tier | None = Field(
         description="Where the customer falls among the customers of the model's last "
-        "training cutoff; null only for a model packaged without them (older models) when "
-        "fewer than 20 customers are posted."
+        "training cutoff; null where the value is unknown, and for a model packaged without "
+        "them (older models) when fewer than 20 customers are posted."
     )
 
 

@@ -39,6 +39,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from serving.store_upgrade import allow_nulls
+
 WRITE_CHUNK_ROWS = 5_000
 SORTS = ("value_at_risk", "probability", "value", "probability_change")
 
@@ -71,7 +73,7 @@ scores = sa.Table(
     sa.Column("band", sa.String, nullable=False),
     sa.Column("value", sa.Float),
     sa.Column("value_at_risk", sa.Float),
-    sa.Column("tier", sa.String, nullable=False),
+    sa.Column("tier", sa.String),  # NULL: no value to tier by (`serving.ranking`)
     sa.Column("reasons", sa.Text, nullable=False),
     sa.Column("segments", sa.Text, nullable=False),
     sa.Column("previous_probability", sa.Float),
@@ -107,6 +109,7 @@ def connect(url: str) -> Engine:
     engine = sa.create_engine(url)
     metadata.create_all(engine)
     _add_missing_columns(engine)
+    allow_nulls(engine, metadata)
     return engine
 
 

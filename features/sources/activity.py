@@ -137,7 +137,8 @@ def _warn_mostly_blank_paid_until(table: _Table) -> None:
     ends = table.clean.get("paid_until")
     if ends is None:
         return
-    blank = ends.isna()[table.clean["amount"] >= 0]
+    amounts = table.clean.get("amount")
+    blank = ends.isna() if amounts is None else ends.isna()[amounts >= 0]
     if blank.mean() > MOSTLY_BLANK_PAID_UNTIL:
         n = int(blank.sum())
         table.warning(

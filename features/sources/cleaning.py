@@ -80,8 +80,9 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         for money in MONEY_COLUMNS:
             if money in table.clean:
                 table.clean[money] = spec.in_currency(table.clean[money])
-        _check_amounts(table)
-        _warn_outlier_lines(table)
+        if "amount" in table.clean:  # a log without money has none (`sources/amounts.py`)
+            _check_amounts(table)
+            _warn_outlier_lines(table)
         _paid_until_not_before_payment(table)
         _warn_mostly_blank_paid_until(table)
         _warn_repeated_lines(table)

@@ -21,6 +21,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from features import archives, encodings, workbooks
 from features.contract import (
+    REQUIRED_MEANINGS,
     UNTYPED_EVENT,
     ActivitySpec,
     CustomersSpec,
@@ -29,12 +30,14 @@ from features.contract import (
     RowFilter,
     RunConfig,
     TableSpec,
+    TransactionsSpec,
     files_named,
     is_pattern,
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, repeated_header, skipped
 from features.levels import likely_meant, similar_name, whole_word_part
+from features.sources import amounts
 from features.sources.table import (
     _CSV_SUFFIXES,
     _JSON_HEAD_LINES,
@@ -80,6 +83,12 @@ def _read(
         if customers is None:
             return None
         spec = table.spec = customers
+        table.sources = _source_columns(spec)
+    if isinstance(spec, TransactionsSpec) and not spec.spends:
+        as_read = amounts.as_read(table, spec, header.columns)
+        if as_read is None:
+            return None
+        spec = table.spec = as_read
         table.sources = _source_columns(spec)
     supplied = _supplied_columns(table, config, header.columns)
     if not _read_rows(table, opened, header, supplied):
@@ -803,11 +812,32 @@ def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -
     missing = {c: s for c, s in sources.items() if s not in available}
     hint = _headerless_hint(table.spec, available) if missing else ""
     for canonical, source in missing.items():
-        what = "" if canonical == source else f" (configured for '{canonical}')"
+        if _never_mapped(table.spec, canonical):
+            what = f" {_required_said(table.name, canonical)}"
+        else:
+            what = "" if canonical == source else f" (configured for '{canonical}')"
         what += _did_you_mean(source, available)
         message = f"column not found{what}; available: {', '.join(available)}{hint}"
         table.error(source, 0, message)
     return not missing
+
+
+def _never_mapped(spec: TableSpec, canonical: str) -> bool:
+    """A required column the config never maps: read by its canonical name by default,
+    which a file of its own names rarely holds."""
+    return canonical in spec.required_columns and canonical not in spec.columns
+
+
+def _required_said(table: str, canonical: str) -> str:
+    """Why a column never mapped was looked for, and how to map it: "(transactions need
+    a timestamp column: when each row happened; map it under columns: {timestamp: <your
+    column>})"."""
+    meaning = REQUIRED_MEANINGS.get(canonical)
+    said = f": {meaning}" if meaning else ""
+    return (
+        f"({table} need a {canonical} column{said}; map it under "
+        f"columns: {{{canonical}: <your column>}})"
+    )
 
 
 def _headerless_hint(spec: TableSpec, header: list[str]) -> str:

@@ -47,10 +47,14 @@ def _resolved_later(frame: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("history_from", [None, pd.Timestamp("2023-03-01")])
-def test_rows_after_the_cutoff_change_no_feature(seed, history_from):
+@pytest.mark.parametrize("amounts", [True, False])
+def test_rows_after_the_cutoff_change_no_feature(seed, history_from, amounts):
     """Also where windows reaching before the data's first day are unknown (the first
-    cutoff's year and half-year trends, `Context.window_known`)."""
+    cutoff's year and half-year trends, `Context.window_known`), and of a purchase log
+    without amounts (a Groceries log: counts, rhythm and breadth only)."""
     tables = replace(random_tables(seed), history_from=history_from)
+    if not amounts:
+        tables = tables.with_tables(transactions=tables.transactions.drop(columns="amount"))
     before = build_features(tables, cutoffs=CUTOFFS)
     leaked = tables.with_tables(
         transactions=_after(tables.transactions, seed),

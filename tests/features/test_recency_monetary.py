@@ -3,6 +3,7 @@
 import math
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 from features import recency
@@ -222,3 +223,32 @@ def test_money_reads_its_cents_under_100_in_every_money_reason():
     ]
     spend = next(spec for spec in monetary.SPECS if spec.name == "spend_90d")
     assert spend.render({spend.name: -0.004}) == "spent 0 in the last 90 days"  # not "-0"
+
+
+def test_a_log_without_amounts_declares_its_purchases_and_no_money():
+    """A Groceries log (member, date, item): counts, rhythm, trends of purchases and
+    breadth by hand; spend, its trends, the average order, consumables' and discount
+    shares and the wallet are not declared (no NaN-filled money columns)."""
+    lines = transactions(
+        [
+            (1, "2023-12-01", 0, "milk"),
+            (1, "2024-01-05", 0, "milk"),
+            (1, "2024-02-05", 0, "bread"),
+            (1, "2024-03-04", 0, "milk"),
+            (1, "2024-03-04", 0, "eggs"),
+            (2, "2023-11-20", 0, "milk"),
+        ],
+        columns=("category",),
+    ).drop(columns="amount")
+    customers_frame = pd.DataFrame({"customer_id": [1, 2], "wallet": [500.0, 300.0]})
+    tables = make_tables(customer_frame=customers_frame, transaction_frame=lines)
+    built = build(tables, cutoffs="2024-03-31")
+    names = set(built.names)
+    money = {n for n in names if "spend" in n or "wallet" in n or n.endswith("_share_365d")}
+    money |= names & {"consumables_share_90d", "discount_share_365d"}
+    assert money == set() and "avg_order_value_365d" not in names
+    row = built.frame.set_index("customer_id").loc[1]
+    assert row["orders_90d"] == 3 and row["orders_total"] == 4  # purchase days
+    assert row["days_since_last_purchase"] == 27
+    assert row["category_breadth_90d"] == 3
+    assert row["orders_trend_90d_vs_prev"] == pytest.approx(2.0)  # 3 against 1

@@ -174,7 +174,6 @@ ROW = "body.customers.0.transactions.0"
         (("customer_id",), "   ", "body.customers.0.customer_id"),
         (("transactions", 0, "timestamp"), "9999-01-01", f"{ROW}.timestamp"),
         (("signup_date",), "1500-06-30", "body.customers.0.signup_date"),
-        (("transactions", 0, "amount"), None, ROW),  # neither amount nor price x quantity
     ],
 )
 def test_bad_rows_are_422_naming_the_field(client, path, value, field):
@@ -189,6 +188,16 @@ def test_bad_rows_are_422_naming_the_field(client, path, value, field):
     response = post(client, [customer])
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_a_line_without_an_amount_is_422_for_a_model_that_reads_spend(client):
+    """Neither amount nor unit_price x quantity: the model's features read spend, and the
+    loader refused lines without it (a model of a log without money takes them)."""
+    customer = _valid()
+    del customer["transactions"][0]["amount"]
+    response = post(client, [customer])
+    assert response.status_code == 422
+    assert "c1: give amount, or unit_price and quantity" in response.json()["detail"]
 
 
 def test_a_line_posted_as_unit_price_and_quantity_scores_as_its_amount(client, tables, cutoff):
@@ -443,8 +452,9 @@ USAGE_LOG = DataSpec.model_validate(
             "rows": {"column": "page", "values": ["Cancellation Confirmation"]},
         },
     }
-)
-"""A Sparkify-style usage log: its cancellation pages are the cancellations table."""
+).with_amount_read()
+"""A Sparkify-style usage log: its cancellation pages are the cancellations table; its
+payments' file has an `amount` column, read as a model trained on it reads it."""
 
 
 def _member(*events: tuple[str, str], payments: tuple[str, ...] = (), **more: Any):
@@ -811,7 +821,9 @@ def _reading(features: list[str], **tables: dict) -> SimpleNamespace:
         {"customers": {"path": "c.csv", "columns": {"customer_id": "id"}}, **tables}
     )
     return SimpleNamespace(
-        config=SimpleNamespace(data=data), layout=SimpleNamespace(names=features)
+        config=SimpleNamespace(data=data),
+        data=data.with_amount_read(),
+        layout=SimpleNamespace(names=features),
     )
 
 
@@ -1505,7 +1517,11 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
     table, and so are cancellations posted as such (a model trained on them would
     otherwise see none live, and score a member who switched renewal off as if not)."""
     model = SimpleNamespace(
-        config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=USAGE_LOG),
+        data=USAGE_LOG.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = _member(
         ("2019-01-02", "NextSong"),
@@ -1527,7 +1543,11 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
 def test_a_posted_cancellation_without_a_time_is_none_as_the_loader_reads_it():
     """A subscriptions snapshot's blank canceled_at: the loader leaves the row out."""
     model = SimpleNamespace(
-        config=SimpleNamespace(data=USAGE_LOG), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=USAGE_LOG),
+        data=USAGE_LOG.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = _member(
         ("2019-01-02", "NextSong"),
@@ -1551,7 +1571,7 @@ def _payer(*periods: tuple[str, str]) -> CustomerHistoryIn:
 
 PAYMENT_LOG = DataSpec.model_validate(
     {"transactions": {"path": "p.csv", "columns": {"paid_until": "expires"}}}
-)
+).with_amount_read()  # as a model trained on a file of an `amount` column reads it
 
 
 def _paid_up(customers: list[CustomerHistoryIn], cutoff: dt.date, grace_days: int) -> None:
@@ -1600,7 +1620,11 @@ def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
         {"transactions": {"path": "p.csv", "columns": {"paid_until": "expires"}}}
     )
     model = SimpleNamespace(
-        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=spec),
+        data=spec.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "1970-01-01"))
     ends = live_tables.to_tables([member], model).transactions["paid_until"]
@@ -1632,7 +1656,11 @@ def test_posted_further_quantities_are_the_features_the_loader_gives():
         }
     )
     model = SimpleNamespace(
-        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=spec),
+        data=spec.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = CustomerHistoryIn.model_validate(
         {
@@ -1669,7 +1697,11 @@ def test_posted_rows_of_zeros_in_a_padded_daily_log_are_no_use_as_loaded(tmp_pat
     (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
     run = load_config(tmp_path / "churn.yaml")
     model = SimpleNamespace(
-        config=SimpleNamespace(data=run.data), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=run.data),
+        data=run.data.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = CustomerHistoryIn.model_validate(
         {
@@ -1718,7 +1750,11 @@ def test_a_posted_usage_history_has_the_batchs_rhythm_of_use():
     tables = Tables(customers=pd.DataFrame({"customer_id": ["m1"]}), events=log)
     spec = DataSpec.model_validate({"events": {"path": "log.csv"}})
     model = SimpleNamespace(
-        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=spec),
+        data=spec.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = CustomerHistoryIn.model_validate(history_item(tables, "m1"))
     cutoff = pd.Timestamp("2019-01-31")
@@ -1782,7 +1818,11 @@ def test_posted_further_quantities_read_placeholders_as_the_loader_does():
         }
     )
     model = SimpleNamespace(
-        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=spec),
+        data=spec.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = CustomerHistoryIn.model_validate(
         {
@@ -1811,7 +1851,11 @@ def test_a_payment_logs_carried_attributes_posted_live_score_as_the_batch(tmp_pa
     )
     tables = load_tables(config)
     model = SimpleNamespace(
-        config=config, attribute_kinds=tables.attributes, flag_attributes=(), info={}
+        config=config,
+        data=config.data.with_amount_read(),
+        attribute_kinds=tables.attributes,
+        flag_attributes=(),
+        info={},
     )
     item = history_item(tables, 1)
     assert item["attributes"]["auto_renew"] == 0.0 and item["attributes"]["method"] == "paypal"
@@ -1829,7 +1873,11 @@ def test_a_posted_list_price_gives_the_discount_the_loader_reads():
         {"transactions": {"path": "p.csv", "columns": {"list_price": "plan_list_price"}}}
     )
     model = SimpleNamespace(
-        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=spec),
+        data=spec.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     member = CustomerHistoryIn.model_validate(
         {
@@ -1873,7 +1921,11 @@ def test_amounts_in_cents_read_live_as_the_loader_reads_them(tmp_path):
     spec = load_config(config).data
     info = {"data_start": "2016-11-01"}  # its year reaches before: spend_365d unknown
     model = SimpleNamespace(
-        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info=info
+        config=SimpleNamespace(data=spec),
+        data=spec.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info=info,
     )
     member = CustomerHistoryIn.model_validate(
         {"customer_id": "m1", "transactions": lines.drop(columns="customer_id").to_dict("records")}
@@ -1960,7 +2012,9 @@ def test_a_carried_attributes_placeholders_read_by_its_own_tables_rules():
             }
         }
     )
-    model = SimpleNamespace(config=SimpleNamespace(data=data), info={})
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=data), data=data.with_amount_read(), info={}
+    )
     unknown = live_tables.attribute_unknowns(model)
     assert unknown.known(-1, "auto_renew") is None
     assert unknown.known(1, "auto_renew") == 1
@@ -1980,7 +2034,11 @@ def test_a_posted_list_price_reads_its_columns_placeholders_first():
         }
     )
     model = SimpleNamespace(
-        config=SimpleNamespace(data=spec), attribute_kinds={}, flag_attributes=(), info={}
+        config=SimpleNamespace(data=spec),
+        data=spec.with_amount_read(),
+        attribute_kinds={},
+        flag_attributes=(),
+        info={},
     )
     lines = [
         {"timestamp": "2016-11-01", "amount": 99.0, "list_price": 0},
@@ -2049,6 +2107,7 @@ def test_a_posted_margin_reads_as_the_loader_reads_it_and_sets_the_value(tmp_pat
     batch = build_columns(load_tables(load_config(config)), cutoff=cutoff)
     model = SimpleNamespace(
         config=SimpleNamespace(data=load_config(config).data),
+        data=load_config(config).data.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
         info={"data_start": "2015-01-01"},
@@ -2070,7 +2129,7 @@ def test_a_posted_margin_reads_as_the_loader_reads_it_and_sets_the_value(tmp_pat
                 {"customer_id": "c2", "transactions": [{"timestamp": "2016-12-01", "amount": 5.0}]}
             )
         ],
-        SimpleNamespace(config=model.config, layout=SimpleNamespace(names=list(batch))),
+        SimpleNamespace(data=model.data, layout=SimpleNamespace(names=list(batch))),
     ) == [
         "transactions of customer(s) c2 carry no margin, which the model's margin and value "
         "read: scored as earning nothing"

@@ -488,3 +488,18 @@ def test_a_batch_says_which_customers_bought_in_categories_the_model_never_saw()
     assert unseen_categories_note(rarer, names, tables, features, cutoff) is None
     assert unseen_categories_note(info, ["spend_90d"], tables, features, cutoff) is None
     assert unseen_categories_note({}, names, tables, features, cutoff) is None
+
+
+def test_a_customer_of_unknown_value_has_no_tier_not_standard():
+    """No value column and no amounts (a Groceries log), or a blank in the value column:
+    `standard` claimed a value known to be ordinary; the tier is unknown."""
+    unvalued = pd.DataFrame({"orders_365d": [3.0, 1.0, 7.0]})
+    value = customer_value(unvalued, Rules())
+    assert np.isnan(value).all()
+    assert value_tier(unvalued, value, Rules()).tolist() == [None, None, None]
+    configured = customer_value(_features(), Rules(), configured=pd.Series([np.nan] + [5.0] * 9))
+    tiers = value_tier(_features(), configured, Rules())
+    assert tiers[0] is None and None not in tiers[1:].tolist()
+    ranked = rank(unvalued, np.array([0.2, 0.5, 0.9]), Rules())
+    assert ranked["tier"].tolist() == [None, None, None]
+    assert np.isnan(ranked["value_at_risk"]).all()

@@ -365,3 +365,35 @@ def test_a_store_written_before_movement_gains_its_columns(tmp_path):
     assert store.latest_score(engine, "5")["previous_probability"] == pytest.approx(0.25)
     assert store.movement(engine, now).risen == 1
     engine.dispose()
+
+
+def test_a_store_whose_tier_was_required_takes_customers_without_one(tmp_path):
+    """Stores created while every customer had a tier (NOT NULL) keep their batches and
+    take a batch of customers of unknown value, whose tier is NULL."""
+    url = f"sqlite:///{tmp_path / 'scores.db'}"
+    old = sa.MetaData()
+    for table in store.metadata.sorted_tables:
+        columns = [
+            sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.name != "tier")
+            for c in table.columns
+        ]
+        indexes = [sa.Index(i.name, *(c.name for c in i.columns)) for i in table.indexes]
+        sa.Table(table.name, old, *columns, *indexes)
+    legacy = sa.create_engine(url)
+    old.create_all(legacy)
+    earlier = store.write_batch(
+        legacy, model_name="retail", model_version="1", cutoff=MONTH_BEFORE, rows=_rows(2)
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        _write(legacy, [{**_rows(1)[0], "tier": None}])
+    legacy.dispose()
+
+    engine = store.connect(url)
+    assert {c["name"]: c["nullable"] for c in sa.inspect(engine).get_columns("scores")}["tier"]
+    assert len(store.worklist(engine, batch_id=earlier)) == 2  # kept through the rebuild
+    rows = [{**row, "tier": None, "value": None, "value_at_risk": None} for row in _rows(3)]
+    _write(engine, rows)
+    assert {row["tier"] for row in store.worklist(engine)} == {None}
+    assert store.latest_score(engine, "1")["previous_probability"] == pytest.approx(0.15)
+    engine.dispose()
+    store.connect(url).dispose()  # upgraded once: nothing left to do
