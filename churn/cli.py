@@ -366,12 +366,10 @@ def score(
     from features.contract import load_config
     from serving import left_out
     from serving.batch import (
-        P99_NOTES_APART,
-        beyond_note,
         beyond_training,
+        beyond_training_notes,
         filled_at_median,
         filled_note,
-        past_p99_note,
         prepare,
         read_as_probability,
         unseen_levels,
@@ -447,12 +445,7 @@ def score(
         console.print(f"[yellow]note:[/] {unseen_note(unseen, model.layout)}", highlight=False)
     probabilities = read_as_probability(model.specs)
     pasts = beyond_training(model.info, job.features, probabilities=probabilities)
-    p99 = [past for past in pasts if past.percentile]
-    apart = pasts if len(p99) <= P99_NOTES_APART else [p for p in pasts if not p.percentile]
-    notes = [beyond_note(past, f"{past.customers:,} customers") for past in apart]
-    if len(p99) > P99_NOTES_APART:
-        notes.append(past_p99_note(p99))
-    for said in notes:
+    for said in beyond_training_notes(pasts):
         console.print(f"[yellow]note:[/] {said}", highlight=False)
     for filled in filled_at_median(model.median_fills, job.features):
         said = filled_note(filled, f"{filled.customers:,} customers")
@@ -687,15 +680,22 @@ def _nobody(
     assert batch is not None  # worklist_rows refuses an empty store
     found = f"no customer matches in batch {batch['id']} (as of {batch['cutoff']})"
     if band in ("medium", "high") and (bands := batch.get("bands")):
-        found += f": {band} risk begins at {bands[f'{band}_from']:.0%}"
-        if bands.get("typical_probability") is not None:
-            found += f", where the model's usual churn risk is {bands['typical_probability']:.0%}"
+        found += f": {band} risk begins at {_risk(bands[f'{band}_from'])}"
+        if (usual := bands.get("typical_probability")) is not None:
+            found += f", where the model's usual churn risk is {_risk(usual)}"
     if segment is None:
         return found
     values = store.segment_values(engine, segment[0], batch["id"])
     if not values:  # every customer's value of it is blank (an unknown segment is an error)
         return f"{found}: no customer has a value of {segment[0]!r}"
     return f"{found}; {segment[0]} there: {held(values)}"
+
+
+def _risk(probability: float) -> str:
+    """A probability as a percentage a rare churn rate is not lost in: 0.9%, not 1%."""
+    from training.report import percent
+
+    return percent(probability, digits=1 if probability < 0.1 else 0)
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

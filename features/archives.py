@@ -8,6 +8,7 @@ and says to unpack them, which is what they need to do.
 
 from __future__ import annotations
 
+import itertools
 import tarfile
 import zipfile
 from pathlib import Path
@@ -33,9 +34,10 @@ def packed(path: Path) -> str | None:
                 names = [i.filename for i in archive.infolist() if not i.is_dir()]
             return _archive("a zip archive", names)
         if tarfile.is_tarfile(path):
-            with tarfile.open(path) as archive:
-                names = [m.name for m in archive.getmembers() if m.isfile()]
-            return _archive("a tar archive", names)
+            with tarfile.open(path) as archive:  # read lazily: a .tar.gz may hold gigabytes
+                files = (member.name for member in archive if member.isfile())
+                names = list(itertools.islice(files, SHOWN_MEMBERS + 1))
+            return _archive("a tar archive", names, more=len(names) > SHOWN_MEMBERS)
         with open(path, "rb") as handle:
             head = handle.read(8)
     except (OSError, zipfile.BadZipFile, tarfile.TarError):
@@ -49,9 +51,15 @@ def packed(path: Path) -> str | None:
     return None
 
 
-def _archive(what: str, names: list[str]) -> str:
+def _archive(what: str, names: list[str], *, more: bool = False) -> str:
+    """`more`: the listing stopped early (a tar would be read to its end to count them)."""
     shown = ", ".join(names[:SHOWN_MEMBERS])
-    more = f" and {len(names) - SHOWN_MEMBERS:,} more" if len(names) > SHOWN_MEMBERS else ""
-    holding = f"holding {shown}{more}" if names else "holding no files"
+    if more:
+        more_said = " and more"
+    elif len(names) > SHOWN_MEMBERS:
+        more_said = f" and {len(names) - SHOWN_MEMBERS:,} more"
+    else:
+        more_said = ""
+    holding = f"holding {shown}{more_said}" if names else "holding no files"
     glob = " (or a glob such as 'folder/*.csv' for several)" if len(names) > 1 else ""
     return f"{what} {holding}: unpack it and point path at the table's file{glob}"

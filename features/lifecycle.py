@@ -64,8 +64,7 @@ ANNIVERSARY_SPEC = FeatureSpec(
     "days_until_anniversary",
     "float",
     Mechanism.RELATIONSHIP,
-    "Days until the next anniversary of the customer's start (the signup, or usage dated "
-    "before it, as tenure counts): annual contracts and memberships "
+    "Days until the next anniversary of the signup date: annual contracts and memberships "
     "can only be left at renewal, so risk concentrates there. Its reason reads the nearer "
     "anniversary: past half a year, the one just gone (a renewal's grace running out).",
     "signup anniversary {days_until_anniversary!w:.0f}",
@@ -124,15 +123,12 @@ def start_day(ctx: Context, cutoff_day: int) -> np.ndarray:
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
-    start = start_day(ctx, cutoff_day)
-    tenure = cutoff_day - start
+    tenure = cutoff_day - start_day(ctx, cutoff_day)
     columns: Columns = {"cutoff_month": np.full(ctx.n, float(month_of(cutoff_day)))}
     if TENURE_SPEC in _specs(ctx):
         columns |= {"tenure_days": tenure, "lifecycle_stage": _stage(tenure, done)}
     if ANNIVERSARY_SPEC in _specs(ctx):
-        signed = ctx.signup_day <= cutoff_day  # NaN (no signup) compares False
-        anniversary_from = np.where(signed, start, np.nan)
-        columns[ANNIVERSARY_SPEC.name] = _days_until_anniversary(anniversary_from, cutoff_day)
+        columns[ANNIVERSARY_SPEC.name] = _days_until_anniversary(ctx.signup_day, cutoff_day)
     if DISCOUNT_SPEC in _specs(ctx):
         lines = ctx.lines
         assert lines is not None
@@ -146,11 +142,13 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
 
 
 def _days_until_anniversary(signup_day: np.ndarray, cutoff_day: int) -> np.ndarray:
-    """Days from the cutoff to the next anniversary of `signup_day` (0 = on it); Feb 29 ->
-    Feb 28. Counted from the customer's start as tenure reads it (`start_day`: usage dated
-    before the signup moves it earlier), for customers signed up by the cutoff: counted
-    from the signup, RavenStack's accounts with earlier usage read "signup anniversary 74
-    days ago; customer for 712 days", the signup itself taken for an anniversary."""
+    """Days from the cutoff to the next signup anniversary (0 = on it); Feb 29 -> Feb 28.
+    The signup, not the start tenure counts from (`start_day`): renewals follow the
+    contract, and usage dated before it (a trial) is none. Where such usage makes tenure a
+    year while the signup is months old, the reason's first-year wording
+    (`serving.reasons._first_anniversary`, judged by tenure) reads the signup itself as the
+    anniversary gone: a data set's quirk said at validate, against a renewal date shifted
+    by the trial for every trial customer."""
     known = ~np.isnan(signup_day) & (signup_day <= cutoff_day)
     out = np.full(len(signup_day), np.nan)
     signup = np.floor(signup_day[known]).astype(np.int64).astype("datetime64[D]")

@@ -706,9 +706,8 @@ def beyond_note(past: BeyondTraining, who: str) -> str:
     """The note on customers past training, for `churn score` and a live response alike;
     `who`: how many, or which."""
     if past.percentile:
-        share = past.customers / past.scored if past.scored else 1.0
         return (
-            f"{who} ({share:.0%} of those scored) have {past.feature} above 99% of the "
+            f"{who} ({_share(past):.0%} of those scored) have {past.feature} above 99% of the "
             f"training rows (its 99th percentile {plain_number(past.training_limit)}; up to "
             f"{plain_number(past.highest_scored)} here): the model learned from few customers "
             "like them, so weigh reasons naming it lightly"
@@ -728,6 +727,10 @@ def beyond_note(past: BeyondTraining, who: str) -> str:
     )
 
 
+def _share(past: BeyondTraining) -> float:
+    return past.customers / past.scored if past.scored else 1.0
+
+
 P99_NOTES_APART = 3
 """Up to this many features past the training rows' 99th percentile get a note each;
 more are said in one (`past_p99_note`)."""
@@ -735,12 +738,22 @@ P99_NAMED = 3
 """The features one such note details; the rest it names."""
 
 
+def beyond_training_notes(pasts: Sequence[BeyondTraining]) -> list[str]:
+    """`churn score`'s notes on `beyond_training`'s findings: one per feature past the
+    highest risky value, and one per feature past the 99th percentile unless there are
+    more than `P99_NOTES_APART` of those, said together (`past_p99_note`)."""
+    p99 = [past for past in pasts if past.percentile]
+    apart = pasts if len(p99) <= P99_NOTES_APART else [p for p in pasts if not p.percentile]
+    notes = [beyond_note(past, f"{past.customers:,} customers") for past in apart]
+    return notes if len(p99) <= P99_NOTES_APART else [*notes, past_p99_note(p99)]
+
+
 def past_p99_note(pasts: Sequence[BeyondTraining]) -> str:
     """One note on many features past the training rows' 99th percentile (most customers
     first): RavenStack's `churn score` printed 18 notes of two lines each, one per
     feature, and the caveats below them went unread."""
     detailed = ", ".join(
-        f"{p.feature} ({p.customers:,} customers, {p.customers / max(p.scored, 1):.0%}; its "
+        f"{p.feature} ({p.customers:,} customers, {_share(p):.0%}; its "
         f"99th percentile {plain_number(p.training_limit)}, up to "
         f"{plain_number(p.highest_scored)} here)"
         for p in pasts[:P99_NAMED]

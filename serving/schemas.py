@@ -128,7 +128,7 @@ class StoredScoreOut(CustomerScoreOut):
     )
 
 
-BANDS_EXAMPLE = {"medium_from": 0.3, "high_from": 0.6, "typical_probability": 0.18}
+BANDS_EXAMPLE = {"medium_from": 0.27, "high_from": 0.54, "typical_probability": 0.18}
 
 
 class BandsOut(BaseModel):
@@ -139,8 +139,9 @@ class BandsOut(BaseModel):
     medium_from: float = Field(description="Probability from which a customer is `medium` risk.")
     high_from: float = Field(description="Probability from which a customer is `high` risk.")
     typical_probability: float | None = Field(
-        description="The model's mean churn probability on its test rows (the churn rate its "
-        "probabilities read at). The bands follow it where not configured: 0.3 and 0.6, "
+        description="The churn rate the bands follow: the model's mean probability over its "
+        "test rows (the configured `label.population_rate` where its probabilities are "
+        "shifted to one). Where not configured, the bands are 0.3 and 0.6, "
         "lowered to 1.5x and 3x it when lower, raised to 1.5x and 3x its odds when higher, so "
         "an empty `band=high` can mean nobody is far above the usual risk. Null for models "
         "trained before it was kept."
@@ -153,8 +154,7 @@ class WorklistOut(BaseModel):
     items: list[StoredScoreOut]
     next_cursor: str | None = Field(description="Opaque; null on the last page.")
     bands: BandsOut | None = Field(
-        description="The bands of the batch listed; null for batches scored before they "
-        "were kept (and when the store holds no batch)."
+        description="The bands of the batch listed; null for batches scored before they were kept."
     )
     caution: list[str] = Field(
         description="What a team should know before trusting this list's order, each a "

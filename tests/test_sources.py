@@ -2525,6 +2525,11 @@ def test_an_archive_is_named_with_its_files_and_how_to_read_them(tmp_path):
         "unsupported file type: a tar archive holding events.csv: "
         "unpack it and point path at the table's file"
     )
+    with tarfile.open(data / "many.tar", "w") as archive:  # listed lazily: never read whole
+        for k in range(9):
+            archive.add(data / "events.csv", arcname=f"part-{k}.csv")
+    _, report = check(tmp_path, specs={"events": {"path": "data/many.tar"}})
+    assert "part-4.csv and more: unpack it" in only_error(report).message
     (data / "events.csv.bz2").write_bytes(bz2.compress(b"customer_id,timestamp\n"))
     _, report = check(tmp_path, specs={"events": {"path": "data/events.csv.bz2"}})
     assert only_error(report).message.startswith(

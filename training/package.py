@@ -124,8 +124,8 @@ def _churn_rate(rows: pd.DataFrame) -> float | None:
 
 
 def _predicted_rate(outcome: Outcome, rows: pd.DataFrame) -> float | None:
-    """The churn rate the model's probabilities read at: their mean over the test rows,
-    which the bands follow (`serving.ranking.band_thresholds`). Not the test's observed
+    """The churn rate the bands follow (`serving.ranking.band_thresholds`): the model's
+    mean probability over its test rows, the rate it predicts. Not the test's observed
     rate, which may rest on one churner (Wide World Importers' 1 of 661 put all 663
     customers high), nor the training rows', which drift lets fall behind: RavenStack's
     earlier cutoffs churned 5.2%, its scored customers' probabilities averaged 12.6%, and 379 of

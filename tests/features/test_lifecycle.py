@@ -154,10 +154,8 @@ def test_usage_before_the_signup_date_starts_the_customer():
     assert row(frame, 1, CUTOFF)["lifecycle_stage"] == "first-time"
     assert row(frame, 3, CUTOFF)["tenure_days"] == 212  # from 2023-12-01, not 2024-01-01
     assert row(frame, 2, "2024-07-31")["tenure_days"] == 21
-    # anniversaries count from the same start: 2023-12-01's is 154 days off, not the
-    # signup 181 days ago read as "signup anniversary 181 days ago" beside 212 days' tenure
-    assert row(frame, 3, CUTOFF)["days_until_anniversary"] == 154
-    assert pd.isna(row(frame, 1, CUTOFF)["days_until_anniversary"])  # signs up later
+    # renewals follow the contract: the signup's anniversary (Jan 1), not the first use's
+    assert row(frame, 3, CUTOFF)["days_until_anniversary"] == 185
 
 
 def test_only_activity_by_the_cutoff_moves_the_start():

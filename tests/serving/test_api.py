@@ -10,6 +10,7 @@ import typing
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from features.contract import load_config
@@ -62,11 +63,13 @@ def test_the_worklist_shows_its_bands_and_its_caution(client, served, batch, loa
     engine = store.connect(served.database_url)
     with engine.begin() as conn:
         conn.execute(store.batches.update().values(ranking_caveats=["near chance"]))
+        conn.execute(store.batches.update().values(bands=sa.null()))  # scored before
     try:
-        assert client.get("/v1/customers").json()["caution"] == ["near chance"]
+        page = client.get("/v1/customers").json()
+        assert page["caution"] == ["near chance"] and page["bands"] is None
     finally:
         with engine.begin() as conn:
-            conn.execute(store.batches.update().values(ranking_caveats=[]))
+            conn.execute(store.batches.update().values(ranking_caveats=[], bands=batch["bands"]))
 
 
 def test_schema_literals_match_the_ranking_rules():

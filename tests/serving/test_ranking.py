@@ -12,6 +12,7 @@ from features.contract import BandsSpec, RunConfig
 from serving.batch import (
     beyond_note,
     beyond_training,
+    beyond_training_notes,
     history_note,
     past_p99_note,
     read_as_probability,
@@ -290,6 +291,12 @@ def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once(
         "them, so weigh reasons naming these lightly; lifetime totals (spend_total) grow with "
         "the data's age past what the earlier training cutoffs held"
     )
+    apart = beyond_training_notes([past_highest, *many[:3]])  # 3 past p99: a note each
+    assert len(apart) == 4 and apart[1:] == [
+        beyond_note(p, f"{p.customers:,} customers") for p in many[:3]
+    ]
+    together = beyond_training_notes([past_highest, *many])
+    assert together == [apart[0], past_p99_note(many)]
     calm = features.assign(overdue_ratio=4.0)  # none past the highest: the 99th percentile's
     assert [(b.feature, b.percentile) for b in beyond_training(info, calm)] == [
         ("overdue_ratio", True),

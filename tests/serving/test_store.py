@@ -367,10 +367,15 @@ def test_a_store_written_before_movement_gains_its_columns(tmp_path):
     engine.dispose()
 
 
-def test_a_store_whose_tier_was_required_takes_customers_without_one(tmp_path):
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_store_whose_tier_was_required_takes_customers_without_one(backend, request, tmp_path):
     """Stores created while every customer had a tier (NOT NULL) keep their batches and
-    take a batch of customers of unknown value, whose tier is NULL."""
-    url = f"sqlite:///{tmp_path / 'scores.db'}"
+    take a batch of customers of unknown value, whose tier is NULL: SQLite's table is
+    rebuilt, PostgreSQL's constraint dropped in place."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'scores.db'}"
+    else:
+        url = emptied(request.getfixturevalue("postgres_url"))
     old = sa.MetaData()
     for table in store.metadata.sorted_tables:
         columns = [

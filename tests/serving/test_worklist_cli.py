@@ -340,3 +340,8 @@ def test_an_empty_band_says_where_it_begins_and_the_usual_risk(served, tmp_path)
     _write_batch(old, [stored_row("a")], "2015-12-31")
     said = run(served, "--band", "high", database_url=old).stdout
     assert " ".join(said.split()) == "no customer matches in batch 1 (as of 2015-12-31)"
+    rare = f"sqlite:///{tmp_path / 'rare.db'}"  # Wide World Importers' rate: not "0%"
+    bands = {"medium_from": 0.0045, "high_from": 0.009, "typical_probability": 0.003}
+    _write_batch(rare, [stored_row("a")], "2015-12-31", bands=bands)
+    said = " ".join(run(served, "--band", "high", database_url=rare).stdout.split())
+    assert said.endswith("high risk begins at 0.9%, where the model's usual churn risk is 0.3%")
