@@ -165,15 +165,16 @@ def features(
     from features.contract import load_config
     from features.labels import label_churn
     from features.sources import DataError, load_tables
-    from features.tables import after_data_end
+    from features.tables import after_data_end, before_data_start
     from features.wallet import complete_wallet
 
     run = load_config(config)
     cutoff_list = parse_dates(cutoffs)
     fit_on = parse_dates(train_cutoffs) if train_cutoffs else None
     tables = load_tables(run)
-    if (why := after_data_end(tables, [pd.Timestamp(c) for c in cutoff_list])) is not None:
-        raise DataError(why)
+    asked = [pd.Timestamp(c) for c in cutoff_list]
+    if (why := after_data_end(tables, asked) or before_data_start(tables, asked)) is not None:
+        raise DataError(why)  # before anything is written
     with progress.bar("building features", total=len(cutoff_list)) as advance:
         built = build(tables, cutoffs=cutoff_list, on_cutoff=lambda _: advance(1, relative=True))
     built, _ = complete_wallet(built, train_cutoffs=fit_on)
