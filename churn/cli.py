@@ -251,7 +251,7 @@ def train(
 ) -> None:
     """Train, calibrate and test a model (out of time on dated activity; a labelled
     snapshot on a stratified holdout); log it as one MLflow run."""
-    from training.promote import train_refusals
+    from training.promote import behind_champion, compared, train_advice
     from training.report import print_report
     from training.train import train_and_log
 
@@ -262,8 +262,16 @@ def train(
     print_report(console, trained.report)
     logged = f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s"
     promote = f"churn promote --config {config} --run {trained.run_id}"
-    refusals = train_refusals(trained.report, trained.model.config)
+    with console.status("comparing with the champion as the promotion gate will..."):
+        advice = train_advice(
+            trained.report, trained.model.config, model=trained.model, tables=trained.tables
+        )
+    refusals = advice.refusals
+    if advice.decision is not None and advice.decision.champion is not None:
+        console.print(f"gate's comparison: {compared(advice.decision)}", style="dim")
     if not refusals:
+        if (behind := behind_champion(advice.decision)) is not None:
+            console.print(f"[yellow]note:[/] {behind}")
         console.print(f"{logged}; promote it with: {promote}")
         return
     console.print(
