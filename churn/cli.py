@@ -47,11 +47,18 @@ ConfigOption = Annotated[
 
 @app.callback()
 def _quiet_libraries() -> None:
-    """Keep library chatter (MLflow's INFO lines, pickling notes) out of the terminal."""
+    """Keep library chatter out of the terminal: MLflow's INFO lines ("Creating initial
+    MLflow database tables", "Validating input example against model signature") and its
+    CloudPickle WARNING on logging a model, both through its own loggers, which MLflow
+    sets up when imported (at INFO, `MLFLOW_LOGGING_LEVEL`): the level set here alone was
+    undone by the import that came later, so the variable is set before it (a user's own
+    setting wins). MLflow's errors still show, and so do ours."""
     import logging
+    import os
     import warnings
 
-    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
+    logging.getLogger("mlflow").setLevel(logging.ERROR)  # when already imported
     logging.getLogger("alembic").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="mlflow")
     ours = logging.getLogger("features")  # data warnings, one line each, on stderr
@@ -323,7 +330,9 @@ def promote(
     if run is not None and not run.strip():  # an unset shell variable: never the latest
         raise typer.BadParameter("--run is empty: give a run id, or --latest")
     run_config = load_config(config)
-    result = promote_run(run_config, load_tables(run_config), run_id=run, force=force)
+    result = promote_run(
+        run_config, lambda: load_tables(run_config, warnings="counted"), run_id=run, force=force
+    )
     console = make_console()
     console.print(compared(result.decision), style="dim")
     if result.decision.set_aside:

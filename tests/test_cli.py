@@ -449,3 +449,35 @@ def test_user_errors_are_named_where_they_live():
         kind = getattr(importlib.import_module(module), name)
         assert issubclass(kind, Exception)
         assert (kind.__module__, kind.__qualname__) == (module, name)
+
+
+@pytest.mark.slow
+def test_mlflows_own_log_lines_stay_out_of_the_terminal(tmp_path):
+    """MLflow sets up its loggers at INFO when imported, after the CLI had set them to
+    ERROR: `churn train` showed "INFO mlflow.store.db.utils: Creating initial MLflow
+    database tables..." and its CloudPickle WARNING. A user's own MLFLOW_LOGGING_LEVEL
+    still wins; the CLI's own error shows either way."""
+    import os
+    import subprocess
+    import sys
+
+    config = write_dataset(tmp_path)
+    command = [sys.executable, "-c", "from churn.cli import app; app()"]
+    command += ["promote", "--config", str(config), "--latest"]
+
+    def run(**env: str) -> str:
+        base = {k: v for k, v in os.environ.items() if k != "MLFLOW_LOGGING_LEVEL"}
+        uri = f"sqlite:///{tmp_path}/mlflow-{len(env)}.db"
+        done = subprocess.run(
+            command,
+            env={**base, "MLFLOW_TRACKING_URI": uri, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "no finished run" in done.stderr
+        return done.stderr
+
+    assert "INFO mlflow" not in run()
+    assert "INFO mlflow" in run(MLFLOW_LOGGING_LEVEL="INFO")

@@ -19,9 +19,11 @@ never used (they are deprecated in MLflow).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,19 @@ from training.tracking import (
 )
 
 CHAMPION, CHALLENGER = "champion", "challenger"
+
+TablesRead = Tables | Callable[[], Tables]
+"""The data a gate may score the models on, or how to read them when it must
+(`churn promote` reads them only then, and says their warnings in one line)."""
+
+
+def _read(tables: TablesRead) -> Tables:
+    return tables() if callable(tables) else tables
+
+
+def _once(tables: TablesRead) -> TablesRead:
+    """`tables`, read at most once however often the gate asks."""
+    return functools.cache(tables) if callable(tables) else tables
 
 
 class PromotionError(ValueError):
@@ -492,9 +507,10 @@ def _logged_report(client: MlflowClient, run_id: str) -> dict[str, Any] | None:
 
 
 def champion_metrics(
-    champion: ModelVersion, candidate: ChurnModel, tables: Tables, config: RunConfig
+    champion: ModelVersion, candidate: ChurnModel, tables: TablesRead, config: RunConfig
 ) -> dict[str, float]:
-    """The champion's metrics on the candidate's test rows (logged ones for snapshots)."""
+    """The champion's metrics on the candidate's test rows (logged ones for snapshots:
+    the data are not read)."""
     client = MlflowClient()
     if candidate.info.get("validation_cutoff") is None:
         return candidate_metrics(client, champion.run_id)
@@ -503,7 +519,7 @@ def champion_metrics(
         model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
         reigning = model.unwrap_python_model()
         require_unseen(reigning, cutoff, champion.version)
-        return metrics_on_cutoff(reigning, tables, config, cutoff)
+        return metrics_on_cutoff(reigning, _read(tables), config, cutoff)
     except UnscorableChampionError:  # unfair, or nothing to compare: said as such
         raise
     except Exception as error:  # a model logged by other code: any failure means the same
@@ -674,7 +690,7 @@ def require_unseen(champion: ChurnModel, cutoff: pd.Timestamp, version: str) -> 
 def _reference(
     champion: ModelVersion | None,
     candidate: ChurnModel,
-    tables: Tables,
+    tables: TablesRead,
     config: RunConfig,
     *,
     force: bool,
@@ -697,7 +713,7 @@ def judge(
     metrics: dict[str, float],
     report: dict[str, Any] | None,
     champion: ModelVersion | None,
-    tables: Tables,
+    tables: TablesRead,
     config: RunConfig,
     *,
     baselines: dict[str, float],
@@ -709,10 +725,11 @@ def judge(
     one comparison `churn promote` makes and `churn train` foretells (`train_advice`)."""
     champion_leaks = logged_leaks(MlflowClient(), champion.run_id) if champion else []
     fair = None if champion_leaks else champion  # a leak inflated it: no reference, unscored
+    tables = _once(tables)
     reference, uncompared = _reference(fair, candidate, tables, config, force=force)
     if reference is not None and candidate.info.get("validation_cutoff") is not None:
         cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
-        metrics = {**metrics, **metrics_on_cutoff(candidate, tables, config, cutoff)}
+        metrics = {**metrics, **metrics_on_cutoff(candidate, _read(tables), config, cutoff)}
     decision = gate(
         metrics,
         reference,
@@ -738,14 +755,17 @@ class Promotion:
 
 def promote(
     config: RunConfig,
-    tables: Tables,
+    tables: TablesRead,
     *,
     run_id: str | None,
     force: bool = False,
     dry_run: bool = False,
 ) -> Promotion:
     """Gate the run against the champion; on pass (or force) register and move aliases.
-    A `dry_run` stops at the decision: nothing is registered and no alias moves."""
+    A `dry_run` stops at the decision: nothing is registered and no alias moves. The data
+    (`tables`, or how to read them) are read only to score a dated champion and the
+    candidate on the candidate's test cutoff: a first champion, or a labelled snapshot's
+    (judged on logged metrics), moves the alias without reading them."""
     configure()
     client = MlflowClient()
     latest = run_id is None

@@ -898,3 +898,30 @@ def test_a_run_behind_the_champion_within_tolerance_is_said_plainly():
     )
     ahead = Decision(passed=True, candidate=behind.champion, champion=behind.candidate)
     assert behind_champion(ahead) is None and behind_champion(None) is None
+
+
+@pytest.mark.slow
+def test_promote_reads_the_data_only_to_compare_and_counts_its_warnings(tmp_path, monkeypatch):
+    """`churn promote` repeated every data warning `churn train` had given. A first
+    champion moves the alias without reading the data; against a champion the data are
+    read to score both, and their warnings are one line of how many."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    config = simulated(tmp_path / "retail", customers=800, months=18, seed=3)
+    spec = load_config(config).data.transactions
+    path = config.parent / spec.path
+    lines = pd.read_parquet(path)
+    lines.loc[:2, spec.columns["amount"]] = 0.0  # 3 rows of amount 0: a data warning
+    lines.to_parquet(path)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    promote_latest = ["promote", "--config", str(config), "--latest", "--force"]
+    said = []
+    for _ in range(2):
+        train_and_log(config)
+        promoted = runner.invoke(app, promote_latest)
+        assert promoted.exit_code == 0, promoted.output
+        said.append(promoted.output)
+    first, second = said
+    assert "data warning" not in first and "version 1 is now champion" in first  # not read
+    assert "1 data warning (churn validate lists them)" in second  # read to compare
+    assert "data warning:" not in second
