@@ -47,11 +47,18 @@ ConfigOption = Annotated[
 
 @app.callback()
 def _quiet_libraries() -> None:
-    """Keep library chatter (MLflow's INFO lines, pickling notes) out of the terminal."""
+    """Keep library chatter out of the terminal: MLflow's INFO lines ("Creating initial
+    MLflow database tables", "Validating input example against model signature") and its
+    CloudPickle WARNING on logging a model, both through its own loggers, which MLflow
+    sets up when imported (at INFO, `MLFLOW_LOGGING_LEVEL`): the level set here alone was
+    undone by the import that came later, so the variable is set before it (a user's own
+    setting wins). MLflow's errors still show, and so do ours."""
     import logging
+    import os
     import warnings
 
-    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
+    logging.getLogger("mlflow").setLevel(logging.ERROR)  # when already imported
     logging.getLogger("alembic").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="mlflow")
     ours = logging.getLogger("features")  # data warnings, one line each, on stderr
@@ -165,15 +172,16 @@ def features(
     from features.contract import load_config
     from features.labels import label_churn
     from features.sources import DataError, load_tables
-    from features.tables import after_data_end
+    from features.tables import after_data_end, before_data_start
     from features.wallet import complete_wallet
 
     run = load_config(config)
     cutoff_list = parse_dates(cutoffs)
     fit_on = parse_dates(train_cutoffs) if train_cutoffs else None
     tables = load_tables(run)
-    if (why := after_data_end(tables, [pd.Timestamp(c) for c in cutoff_list])) is not None:
-        raise DataError(why)
+    asked = [pd.Timestamp(c) for c in cutoff_list]
+    if (why := after_data_end(tables, asked) or before_data_start(tables, asked)) is not None:
+        raise DataError(why)  # before anything is written
     with progress.bar("building features", total=len(cutoff_list)) as advance:
         built = build(tables, cutoffs=cutoff_list, on_cutoff=lambda _: advance(1, relative=True))
     built, _ = complete_wallet(built, train_cutoffs=fit_on)
@@ -250,7 +258,7 @@ def train(
 ) -> None:
     """Train, calibrate and test a model (out of time on dated activity; a labelled
     snapshot on a stratified holdout); log it as one MLflow run."""
-    from training.promote import train_refusals
+    from training.promote import behind_champion, compared, train_advice
     from training.report import print_report
     from training.train import train_and_log
 
@@ -261,8 +269,16 @@ def train(
     print_report(console, trained.report)
     logged = f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s"
     promote = f"churn promote --config {config} --run {trained.run_id}"
-    refusals = train_refusals(trained.report, trained.model.config)
+    with console.status("comparing with the champion as the promotion gate will..."):
+        advice = train_advice(
+            trained.report, trained.model.config, model=trained.model, tables=trained.tables
+        )
+    refusals = advice.refusals
+    if advice.decision is not None and advice.decision.champion is not None:
+        console.print(f"gate's comparison: {compared(advice.decision)}", style="dim")
     if not refusals:
+        if (behind := behind_champion(advice.decision)) is not None:
+            console.print(f"[yellow]note:[/] {behind}")
         console.print(f"{logged}; promote it with: {promote}")
         return
     console.print(
@@ -314,7 +330,9 @@ def promote(
     if run is not None and not run.strip():  # an unset shell variable: never the latest
         raise typer.BadParameter("--run is empty: give a run id, or --latest")
     run_config = load_config(config)
-    result = promote_run(run_config, load_tables(run_config), run_id=run, force=force)
+    result = promote_run(
+        run_config, lambda: load_tables(run_config, warnings="counted"), run_id=run, force=force
+    )
     console = make_console()
     console.print(compared(result.decision), style="dim")
     if result.decision.set_aside:

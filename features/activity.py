@@ -63,6 +63,22 @@ def to_days(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     return out
 
 
+NANOSECONDS_A_DAY = 86_400 * 10**9
+
+
+def days_between(
+    start: pd.Series | pd.DatetimeIndex | np.ndarray, end: pd.Series | pd.DatetimeIndex | np.ndarray
+) -> np.ndarray:
+    """Days from each `start` to its `end` with the fraction of a day their times hold
+    (NaN where either is missing): a complaint opened at 09:00 and resolved two days
+    later at 05:00 took 1.83 days, not the 2 its calendar days differ by; date-only
+    timestamps give whole days."""
+    span = _stamps(end) - _stamps(start)
+    out = span.astype("timedelta64[ns]").astype(np.int64) / NANOSECONDS_A_DAY
+    out[np.isnat(span)] = NAN
+    return out
+
+
 def seconds_of_day(values: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """The time of day of each timestamp in float seconds (NaN for missing): what orders
     a payment and a cancellation of the same day (`features/cancellations.py`)."""

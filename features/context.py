@@ -16,7 +16,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from features.activity import Activity, carried_period_ends, day_of, seconds_of_day, to_days
+from features.activity import (
+    Activity,
+    carried_period_ends,
+    day_of,
+    days_between,
+    seconds_of_day,
+    to_days,
+)
 from features.contract import INTERACTION_TYPES, quantity_column
 from features.levels import as_text, factorize, level_codes
 from features.tables import Table, Tables, nan_to_zero, numbers, undo_by
@@ -49,7 +56,8 @@ class Context:
     (a user's tenth rating of a day is no gap of 0 days)."""
     event_types: tuple[str, ...]
     interactions: Activity | None
-    """type (code into INTERACTION_TYPES), resolved_day, satisfaction, recorded_day."""
+    """type (code into INTERACTION_TYPES), resolved_day, resolution_days (from the
+    timestamp to the resolution, with the fraction of a day), satisfaction, recorded_day."""
     cancellations: Activity | None = None
     undo_by: Literal["day", "time"] = "day"
     """What undoes a cancellation (`features.tables.undo_by`); by time, the lines and the
@@ -281,6 +289,8 @@ def _interactions(frame: Table | None, axis: pd.Index) -> Activity | None:
     for name in ("resolved_at", "recorded_at"):
         if name in frame:
             columns[name.replace("_at", "_day")] = to_days(frame[name])
+    if "resolved_at" in frame:
+        columns["resolution_days"] = days_between(frame["timestamp"], frame["resolved_at"])
     if "satisfaction" in frame:
         columns["satisfaction"] = numbers(frame["satisfaction"])
     return Activity.from_frame(frame, axis, columns=columns)

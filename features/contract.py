@@ -32,6 +32,8 @@ from pydantic import (
     model_validator,
 )
 
+from features.yaml_scalars import unquoted_note
+
 AttributeKind = Literal["numeric", "categorical"]
 INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "other")
 UNTYPED_EVENT = "activity"
@@ -978,15 +980,18 @@ def load_config(path: str | Path) -> RunConfig:
     try:
         return RunConfig.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_describe(exc, raw)}") from exc
+        raise ConfigError(f"{path}: {_describe(exc, raw, text=path.read_text())}") from exc
 
 
-def _describe(exc: ValidationError, raw: Any = None) -> str:
+def _describe(exc: ValidationError, raw: Any = None, *, text: str | None = None) -> str:
     """pydantic's errors, one per place, each named as the config writes it (`raw`):
     without the union member tags pydantic puts in a place ('data.transactions.lookup.
     function-after[_key_is_no_column(), LookupSpec].column_names: Extra inputs are not
     permitted' beside 'list[...]: Input should be a valid list', for a key QA took a
-    lookup to have), the alternatives a value fits none of said as one."""
+    lookup to have), the alternatives a value fits none of said as one. Where text is
+    wanted and the config's YAML `text` holds a bare boolean or number (`[True]`, `[yes]`,
+    `customer_id: 7`), the place says so and to quote it, not "Input should be a valid
+    string" (`features.yaml_scalars`)."""
     errors = [(*_place(err["loc"], raw), err) for err in exc.errors()]
     misses = {id(err) for _, root, err in errors if root and _shape_miss(err)}
     messages: dict[tuple, list[str]] = {}
@@ -1000,11 +1005,22 @@ def _describe(exc: ValidationError, raw: Any = None) -> str:
     for where, kinds in shapes.items():
         got = next(err["input"] for w, _, err in errors if w == where)
         messages[where].append(f"expected {_alternatives(kinds)}, got {got!r}")
+    for where, _, err in errors:
+        note = _text_got_scalar(err) and text and unquoted_note(text, where, err["input"])
+        if note and where in messages:
+            del messages[where]
+            key = where[-1:] == ("[key]",)  # named by its list or mapping
+            messages.setdefault(where[:-2] if key else where, []).append(note)
     return "; ".join(
         f"{'.'.join(map(str, where)) or 'config'}: {message}"
         for where, said in messages.items()
         for message in said
     )
+
+
+def _text_got_scalar(err: Any) -> bool:
+    """Whether an error is text wanted and a boolean or a number given."""
+    return err["type"] == "string_type" and isinstance(err["input"], bool | int | float)
 
 
 def _got_further(other: tuple, where: tuple, missed: bool) -> bool:

@@ -233,6 +233,27 @@ def after_data_end(tables: Tables, cutoffs: Iterable[pd.Timestamp]) -> str | Non
     )
 
 
+def before_data_start(tables: Tables, cutoffs: Iterable[pd.Timestamp]) -> str | None:
+    """Why these cutoffs cannot be used, or None: as of a cutoff before the data's first
+    purchase or usage (`first_activity`) no customer has any history, so its rows are
+    none or all blank (`churn features --cutoffs 2022-06-30` on 2023 data wrote 0 rows,
+    a table of "nan%", and succeeded). Every such cutoff is named and none is dropped:
+    a list holding a few is most likely a typo of a year, and rows quietly missing for
+    the cutoffs asked would surface later as a back-test without them."""
+    start = tables.history_from or first_activity(tables)
+    days = {pd.Timestamp(c).normalize() for c in cutoffs}
+    early = sorted(day for day in days if start is not None and day < start)
+    if not early or start is None:
+        return None
+    shown = ", ".join(str(c.date()) for c in early[:3]) + (", ..." if len(early) > 3 else "")
+    which = "cutoff" if len(early) == 1 else f"{len(early)} of the {len(days)} cutoffs"
+    return (
+        f"{which} {shown} {'is' if len(early) == 1 else 'are'} before the first day of data "
+        f"({start.date()}, the first purchase or usage event): no customer has any history "
+        f"then; use cutoffs on or after {start.date()}"
+    )
+
+
 def cutoff_end(cutoff: pd.Timestamp) -> pd.Timestamp:
     """The first instant *not* known at `cutoff` (the start of the next day)."""
     return pd.Timestamp(cutoff).normalize() + DAY

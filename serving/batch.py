@@ -28,7 +28,14 @@ from features.labels import label_churn
 from features.levels import texts
 from features.registry import FeatureSpec, plain_number
 from features.sources import load_tables
-from features.tables import Tables, after_data_end, data_end, numbers, snapshot_cutoff
+from features.tables import (
+    Tables,
+    after_data_end,
+    before_data_start,
+    data_end,
+    numbers,
+    snapshot_cutoff,
+)
 from mlflow import MlflowClient
 from serving import store
 from serving.caveats import Caveats, caveats_of
@@ -446,18 +453,23 @@ def history_note(model: ChurnModel, tables: Tables, cutoff: pd.Timestamp) -> str
 def resolve_cutoff(
     tables: Tables, cutoff: dt.date | None, *, snapshot: bool = False
 ) -> pd.Timestamp:
-    """The given cutoff (not after the data's last day), else the data's last day
-    (`features.tables.data_end`): the extract date when `data.as_of` sets one, as in
-    training and as `POST /v1/score` defaults to, else the last day with recorded
+    """The given cutoff (not after the data's last day, nor before its first), else the
+    data's last day (`features.tables.data_end`): the extract date when `data.as_of` sets
+    one, as in training and as `POST /v1/score` defaults to, else the last day with recorded
     activity. (The last contact in a snapshot's interactions is a day or more before its
     extract: a score as of then would read "39 days ago" where training and the API read
     40.) A labelled `snapshot` with neither is read as of today, as training reads it
-    (`features.tables.snapshot_cutoff`); other data are asked for a cutoff. Data without
-    a date of their own end today at the latest (`data.as_of` defaults to it): a later
-    cutoff is refused as for dated data (`after_today`)."""
+    (`features.tables.snapshot_cutoff`); other data are asked for a cutoff. Data without a
+    date of their own end today at the latest (`data.as_of` defaults to it): a later cutoff
+    is refused as for dated data (`after_today`)."""
     if cutoff is not None:
         given = pd.Timestamp(cutoff).normalize()
-        if (why := after_data_end(tables, [given]) or after_today(tables, given)) is not None:
+        why = (
+            after_data_end(tables, [given])
+            or before_data_start(tables, [given])
+            or after_today(tables, given)
+        )
+        if why is not None:
             raise ServingError(why)
         return given
     if snapshot:

@@ -198,6 +198,34 @@ def test_a_cutoff_after_the_data_is_a_usage_error_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("cutoffs", "said"),
+    [
+        ("2022-06-30", "cutoff 2022-06-30 is before the first day of data (2024-01-02"),
+        (
+            "2023-06-30,2023-12-31,2024-03-31",
+            "2 of the 3 cutoffs 2023-06-30, 2023-12-31 are before the first day of data",
+        ),
+    ],
+)
+def test_a_cutoff_before_the_data_is_a_usage_error_and_writes_nothing(tmp_path, cutoffs, said):
+    """A cutoff before the first purchase wrote 0 rows, a table of "nan%", and exit 0;
+    a list where some are before names them and writes nothing (no cutoff dropped)."""
+    config = write_dataset(tmp_path)
+    out = tmp_path / "early.parquet"
+    result = runner.invoke(
+        app, ["features", "--config", str(config), "--cutoffs", cutoffs, "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert said in result.output and "use cutoffs on or after 2024-01-02" in result.output
+    assert "nan%" not in result.output
+    assert not out.exists()
+    ok = runner.invoke(
+        app, ["features", "--config", str(config), "--cutoffs", "2024-01-02", "--out", str(out)]
+    )
+    assert ok.exit_code == 0, ok.output  # the first day itself holds history
+
+
 def test_describe_lists_declared_features_with_mechanisms(tmp_path):
     result = runner.invoke(app, ["describe", "--config", str(write_dataset(tmp_path))])
     assert result.exit_code == 0, result.output
@@ -421,3 +449,35 @@ def test_user_errors_are_named_where_they_live():
         kind = getattr(importlib.import_module(module), name)
         assert issubclass(kind, Exception)
         assert (kind.__module__, kind.__qualname__) == (module, name)
+
+
+@pytest.mark.slow
+def test_mlflows_own_log_lines_stay_out_of_the_terminal(tmp_path):
+    """MLflow sets up its loggers at INFO when imported, after the CLI had set them to
+    ERROR: `churn train` showed "INFO mlflow.store.db.utils: Creating initial MLflow
+    database tables..." and its CloudPickle WARNING. A user's own MLFLOW_LOGGING_LEVEL
+    still wins; the CLI's own error shows either way."""
+    import os
+    import subprocess
+    import sys
+
+    config = write_dataset(tmp_path)
+    command = [sys.executable, "-c", "from churn.cli import app; app()"]
+    command += ["promote", "--config", str(config), "--latest"]
+
+    def run(**env: str) -> str:
+        base = {k: v for k, v in os.environ.items() if k != "MLFLOW_LOGGING_LEVEL"}
+        uri = f"sqlite:///{tmp_path}/mlflow-{len(env)}.db"
+        done = subprocess.run(
+            command,
+            env={**base, "MLFLOW_TRACKING_URI": uri, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "no finished run" in done.stderr
+        return done.stderr
+
+    assert "INFO mlflow" not in run()
+    assert "INFO mlflow" in run(MLFLOW_LOGGING_LEVEL="INFO")

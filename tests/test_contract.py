@@ -394,3 +394,46 @@ def test_a_value_of_no_alternatives_shape_says_what_each_takes(tmp_path):
         "churn.horizn_days: unknown key (did you mean 'horizon_days'?); "
         "training.spacing: expected 'month' or a whole number, got 'week'"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("types: {complaint: [True]}", "the unquoted True (line 6) as a boolean (True)"),
+        ("types: {complaint: [grievance, yes]}", "the unquoted yes (line 6) as a boolean (True)"),
+        ("types: {complaint: [no]}", "the unquoted no (line 6) as a boolean (False)"),
+        ("types:\n      ticket:\n        - on", "the unquoted on (line 8) as a boolean (True)"),
+        ("columns: {customer_id: 7}", "the unquoted 7 (line 6) as a number (7)"),
+    ],
+)
+def test_a_bare_boolean_or_number_where_text_is_wanted_says_to_quote_it(tmp_path, written, said):
+    """`types: {complaint: [True]}` said only pydantic's "Input should be a valid string":
+    the key, what YAML read, and the remedy, the value quoted as written."""
+    text = "name: t\ndata:\n  transactions: {path: t.csv}\n  interactions:\n    path: i.csv\n"
+    text += f"    {written}\n"
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, text))
+    message = str(err.value)
+    assert f"YAML read {said}, not text: quote it" in message
+    assert "valid string" not in message
+    spelling = said.split()[2]
+    assert f'quote it, "{spelling}"' in message
+    place = "columns.customer_id" if "columns" in written else "types."
+    assert f"data.interactions.{place}" in message
+
+
+def test_bare_attribute_names_say_to_quote_them_and_numbers_in_types_stay_accepted(tmp_path):
+    """A list read as a mapping's keys names the list, not pydantic's '1.[key]'; a
+    review score `types: {complaint: [1]}` is text as the file writes it, no error."""
+    text = "name: t\ndata:\n  customers: {path: c.csv, attributes: [region, yes]}\n"
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, text))
+    assert str(err.value).endswith(
+        "data.customers.attributes: YAML read the unquoted yes (line 3) as a boolean (True), "
+        'not text: quote it, "yes"'
+    )
+    scores = "name: t\ndata:\n  transactions: {path: t.csv}\n"
+    scores += "  interactions: {path: i.csv, types: {complaint: [1, 2.0]}}\n"
+    assert load_config(_write(tmp_path, scores)).data.interactions.types == {
+        "complaint": ["1", "2"]
+    }

@@ -4526,3 +4526,60 @@ def test_events_repeated_in_every_column_read_are_counted_and_said(tmp_path):
     log = pd.concat([log, log.iloc[:1]])
     _, report = check(tmp_path / "days", events=log)
     assert not [w for w in report.warnings if "repeats another event" in w.message]
+
+
+def test_a_few_blank_times_are_left_out_with_a_warning_naming_their_lines(tmp_path):
+    """14 blank dates of 38,765 rows failed validate ("no timestamp in 14 rows", no line,
+    no remedy) where blank ids are a warning: a small share is left out, as missing
+    amounts are, with the lines to look at (the header is line 1)."""
+    transactions = many_transactions(200)
+    transactions["timestamp"] = transactions["timestamp"].astype(object)
+    transactions.loc[[3, 8, 120, 150], "timestamp"] = None
+    tables, report = check(tmp_path, transactions=transactions)
+    assert report.errors == [] and tables is not None
+    (warning,) = [w for w in report.warnings if w.column == "timestamp"]
+    assert_located(warning, file="transactions.csv", column="timestamp", rows=4)
+    assert warning.message == (
+        "no timestamp in 4 rows, e.g. lines 5, 10 and 122 (2.00% of the table's rows): "
+        "those rows are ignored"
+    )
+    assert len(tables.transactions) == 196
+
+
+def test_many_blank_times_are_an_error_naming_lines_and_the_remedy(tmp_path):
+    transactions = many_transactions(40)
+    transactions["timestamp"] = transactions["timestamp"].astype(object)
+    transactions.loc[[0, 5, 6, 30], "timestamp"] = None
+    _, report = check(tmp_path, transactions=transactions)
+    error = only_error(report)
+    assert_located(error, file="transactions.csv", column="timestamp", rows=4)
+    assert "e.g. lines 2, 7 and 8 (10.00% of the table's rows)" in error.message
+    assert "at most 5% can be ignored: fill the times in the file, or map `timestamp`" in (
+        error.message
+    )
+
+
+def test_blank_times_of_a_parquet_file_are_named_by_row(tmp_path):
+    """A Parquet file has no lines: its records are named by row, from 1."""
+    transactions = many_transactions(200)
+    transactions.loc[[3, 8], "timestamp"] = pd.NaT
+    _, report = check(tmp_path, fmt="parquet", transactions=transactions)
+    (warning,) = [w for w in report.warnings if w.column == "timestamp"]
+    assert "no timestamp in 2 rows, e.g. rows 4 and 9 (1.00%" in warning.message
+
+
+def test_blank_times_keep_their_file_lines_past_a_repeated_header(tmp_path):
+    """Rows left out before the check (a header line repeated where files were joined)
+    do not shift the lines named: the blank date is on the file's line 6."""
+    config = write_dataset(tmp_path, transactions=many_transactions(100))
+    path = tmp_path / "data" / "transactions.csv"
+    lines = path.read_text().splitlines()
+    header = lines[0]
+    fields = lines[4].split(",")
+    fields[header.split(",").index("timestamp")] = ""
+    lines[4] = ",".join(fields)
+    lines.insert(2, header)  # the blanked row moves to line 6
+    path.write_text("\n".join(lines) + "\n")
+    _, report = validate(load_config(config))
+    said = [w.message for w in report.warnings if w.column == "timestamp"]
+    assert any(m.startswith("no timestamp in 1 row, e.g. line 6 (") for m in said), said

@@ -13,6 +13,7 @@ from mlflow.models import infer_signature
 from churn.model import ChurnModel
 from features.contract import RunConfig, dump_config, load_config
 from features.sources import load_tables
+from features.tables import Tables
 from training import plots
 from training.fingerprint import fingerprint
 from training.package import package_model
@@ -28,6 +29,9 @@ class TrainedRun:
     run_id: str
     report: dict[str, Any]
     model: ChurnModel
+    tables: Tables | None = None
+    """The data it was trained on, as loaded: `churn train`'s closing advice scores the
+    champion on them as the gate will (`training.promote.train_advice`)."""
 
 
 def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun:
@@ -55,7 +59,7 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
             input_example=example,
         )
         run_id = log_run(record)
-    return TrainedRun(run_id=run_id, report=report, model=model)
+    return TrainedRun(run_id=run_id, report=report, model=model, tables=tables)
 
 
 def _test_rows(outcome: Outcome) -> pd.DataFrame:

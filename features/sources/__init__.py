@@ -22,6 +22,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -380,15 +381,22 @@ def load_tables(
     today: dt.date | None = None,
     label_optional: bool = False,
     model_attributes: Collection[str] = (),
+    warnings: Literal["each", "counted"] = "each",
 ) -> Tables:
     """Read and check every configured table; raise DataError listing every error. The
     warnings (rows ignored, formats guessed) go to the log: a user who trains or scores
-    without running `churn validate` first still hears of them. (`label_optional`,
-    `model_attributes`: see `validate`.)"""
+    without running `churn validate` first still hears of them, each; `counted`, in one
+    line of how many, for a command that reads the data only to check a model on them
+    (`churn promote`: the same warnings `churn train` gave, on every promotion).
+    (`label_optional`, `model_attributes`: see `validate`.)"""
     tables, report = validate(
         config, today=today, label_optional=label_optional, model_attributes=model_attributes
     )
-    for said in _said_once(report.warnings):  # first: a wrong date format explains an error
+    lines = _said_once(report.warnings)
+    if warnings == "counted" and lines:
+        n = len(lines)
+        log.warning("%d data warning%s (churn validate lists them)", n, "" if n == 1 else "s")
+    for said in lines if warnings == "each" else []:  # a wrong date format explains an error
         log.warning("data warning: %s", said)
     report.raise_for_errors()
     assert tables is not None  # no errors means tables were built

@@ -41,6 +41,7 @@ from features.sources.ids import (
     _without_repeated_rows,
 )
 from features.sources.table import (
+    MAX_MISSING_TIMESTAMP_SHARE,
     NUMBER_COLUMNS,
     TEXT_COLUMNS,
     TIMESTAMP_COLUMNS,
@@ -130,9 +131,9 @@ def _convert(
 
 
 def _require(table: _Table) -> None:
-    """Required columns may not be blank (amounts have their own tolerance), unless the
-    table's spec says a blank there means no row (`blank_means_no_row`: a cancellation
-    without a time is none)."""
+    """Required columns may not be blank (amounts have their own tolerance, and so have
+    times: `_tolerate_blank_times`), unless the table's spec says a blank there means no
+    row (`blank_means_no_row`: a cancellation without a time is none)."""
     for column in table.spec.required_columns:
         missing = table.missing.get(column)
         if column == "amount" or missing is None or not missing.any():
@@ -141,6 +142,31 @@ def _require(table: _Table) -> None:
         if said is not None:
             n = int(missing.sum())
             table.warning(column, n, f"{_rows(n)} {said}")
+        elif column == "timestamp":
+            _tolerate_blank_times(table, missing)
         else:
             table.flag("error", column, missing, f"no {column}")
         table.drop(missing)
+
+
+def _tolerate_blank_times(table: _Table, missing: pd.Series) -> None:
+    """Rows without a time, as blank ids are, left out with a warning up to
+    `MAX_MISSING_TIMESTAMP_SHARE` (14 blank dates of 38,765 failed validate, where a
+    blank id is a warning); more is an error with the remedy. Both name example lines of
+    the file, where "no timestamp in 14 rows" left the user to search for them."""
+    share = float(missing.mean())
+    of_all = f" ({share:.2%} of the table's rows)"
+    ok = share <= MAX_MISSING_TIMESTAMP_SHARE
+    table.flag(
+        "warning" if ok else "error",
+        "timestamp",
+        missing,
+        "no timestamp",
+        lambda flagged: table.lines_of(flagged) or "a blank cell",
+        advice=f"{of_all}: those rows are ignored"
+        if ok
+        else (
+            f"{of_all}; at most {MAX_MISSING_TIMESTAMP_SHARE:.0%} can be ignored: fill the "
+            "times in the file, or map `timestamp` to the column that holds them"
+        ),
+    )

@@ -271,13 +271,12 @@ def _read_rows(table: _Table, files: list[_File], header: _Header, supplied: set
             own[f"lookup.on.{k}"] = lookup.on
     if not _hold_columns_read(files, own.values()):
         return False
-    frames = [
-        _rows_of(replace(file.table, spec=spec, sources=table.sources), file.fmt, own)
-        for file in files
-    ]
+    parts = [replace(file.table, spec=spec, sources=table.sources) for file in files]
+    frames = [_rows_of(part, file.fmt, own) for part, file in zip(parts, files, strict=True)]
     if any(frame is None for frame in frames):
         return False
-    table.stack(frames)
+    table.stack(frames, [part.lines for part in parts])
+    table.line_word = parts[0].line_word
     for lookup, looked_up in zip(spec.lookups, header.looked_up, strict=True):
         table.raw = _joined(table, looked_up, lookup)
     if header.labels is not None:
@@ -300,6 +299,7 @@ def _rows_of(part: _Table, fmt: _Format, own: dict[str, str]) -> pd.DataFrame | 
     (said) when it cannot be read."""
     try:
         part.raw = _read_columns(part, fmt, own, part.spec.not_missing)
+        part.lines, part.line_word = _record_lines(part, fmt, len(part.raw))
         _warn_na_codes(part, fmt, own)
     except _READ_ERRORS as exc:
         if fmt == "csv" and (cut := _cut_off(part, exc)) is not None:
@@ -321,7 +321,19 @@ def _drop_repeated_headers(part: _Table) -> None:
         n = int(repeated.sum())
         what = f"dropped {_counted(n, 'repeated header row')} (every field its column's name"
         part.warning(None, n, f"{what}: files joined with a header line each?)")
-        part.raw = part.raw.loc[~repeated].reset_index(drop=True)
+        part.keep(~repeated)
+
+
+def _record_lines(part: _Table, fmt: _Format, n: int) -> tuple[np.ndarray, str]:
+    """Where each of a file's `n` records is, for messages naming example rows: the line
+    of delimited text (below the lines above its header and the header itself) or of
+    JSON lines, counting one line a record (a quoted field across lines, or a blank line
+    pandas skips, shifts the rest); the row among a workbook's or a Parquet file's
+    records, from 1."""
+    if fmt == "csv":
+        header = 0 if part.spec.column_names is not None else 1
+        return part.lines_above + header + 1 + np.arange(n), "line"
+    return 1 + np.arange(n), "line" if fmt == "json" else "row"
 
 
 def _cut_off(table: _Table, exc: BaseException) -> str | None:

@@ -61,6 +61,17 @@ MAX_MISSING_AMOUNT_SHARE = 0.05
 """Above this share of missing amounts the transactions are unusable; below, rows are dropped."""
 
 
+MAX_MISSING_TIMESTAMP_SHARE = 0.05
+"""Up to this share of an activity table's rows without a time, as of missing amounts,
+are left out with a warning naming some (a transactions export's 14 blank dates of
+38,765, 0.04%, failed validate): no time, no cutoff they belong before. Above it the
+column is likely the wrong one, or the export lost its dates: an error."""
+
+
+EXAMPLE_LINES = 3
+"""How many of the rows an issue is about are named by their lines (`_Table.lines_of`)."""
+
+
 MOSTLY_BLANK_PAID_UNTIL = 0.5
 """Above this share of blank paid-until dates the column is likely no payment log's: a
 SaaS subscriptions table's `end_date`, 90.3% blank, passed validate without a word."""
@@ -307,6 +318,12 @@ class _Table:
     """Of a table read from several files, each raw row's file (its position in `files`),
     so that a row's issue names its file; None for one file, and once rows are finished."""
 
+    lines: np.ndarray | None = None
+    """Each raw row's line in its file (`reading._record_lines`), kept through the rows
+    left out (`keep`) and the files stacked (`stack`): what `lines_of` names."""
+    line_word: str = "line"
+    """'line' (delimited text, JSON lines) or 'row' (a workbook, Parquet)."""
+
     @property
     def unread(self) -> tuple[str, ...]:
         """The file's columns the config does not read (RetailRocket's itemid beside its
@@ -381,19 +398,36 @@ class _Table:
             return [(files_named([self.files[i] for i in held]), rows)]
         return [(self.files[i], rows & (origin == i)) for i in held]
 
-    def stack(self, frames: list[pd.DataFrame]) -> None:
-        """The files' rows, one file after another, as the raw table (`origin`)."""
+    def stack(self, frames: list[pd.DataFrame], lines: list[np.ndarray | None]) -> None:
+        """The files' rows, one file after another, as the raw table (`origin`), each
+        with its line in its own file."""
+        self.lines = None if any(held is None for held in lines) else np.concatenate(lines)
         if len(frames) == 1:
             self.raw = frames[0]
             return
         self.raw = pd.concat(frames, ignore_index=True)
         self.origin = pd.Series(np.repeat(np.arange(len(frames)), [len(f) for f in frames]))
 
-    def keep(self, rows: pd.Series) -> None:
-        """Only these rows of the raw table (and of `origin`)."""
-        self.raw = self.raw.loc[rows].reset_index(drop=True)
+    def keep(self, rows: pd.Series | np.ndarray) -> None:
+        """Only these rows of the raw table (and of `origin` and `lines`)."""
+        kept = np.asarray(rows, dtype=bool)
+        self.raw = self.raw.loc[kept].reset_index(drop=True)
         if self.origin is not None:
-            self.origin = self.origin.loc[rows.to_numpy()].reset_index(drop=True)
+            self.origin = self.origin.loc[kept].reset_index(drop=True)
+        if self.lines is not None:
+            self.lines = self.lines[kept]
+
+    def lines_of(self, rows: pd.Series, most: int = EXAMPLE_LINES) -> str:
+        """The first `most` of these rows by their lines in the file ('lines 14, 2,071 and
+        9,133'), so a user can open them; '' where the lines are not known."""
+        if self.lines is None or len(self.lines) != len(rows):
+            return ""
+        found = [f"{line:,}" for line in self.lines[rows.to_numpy()][:most]]
+        if not found:
+            return ""
+        words = f"{self.line_word}s" if len(found) > 1 else self.line_word
+        listed = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} and {found[-1]}"
+        return f"{words} {listed}"
 
     def drop(self, rows: pd.Series) -> None:
         """Leave these rows out of the result (they were reported, or are to be ignored)."""

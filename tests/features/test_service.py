@@ -107,3 +107,50 @@ def test_the_last_negative_contact_names_only_the_kinds_the_data_hold(tables):
     assert negative_spec(frozenset({"billing_error"})).render({NEGATIVE_SPEC.name: 2.0}) == (
         "last billing error 2 days ago"
     )
+
+
+def _timed(extra: list[tuple] = ()) -> "object":
+    """Complaints with times of day: 44 hours (1.83 days) and 35 hours (1.46 days) to
+    resolve; one resolved late on the cutoff day; one opened the day before the cutoff
+    and resolved after it."""
+    tx = transactions([(1, "2024-01-01", 10)])
+    inter = interactions(
+        [
+            (1, "2024-06-01 09:00", "complaint", "2024-06-03 05:00"),  # 1.83 days
+            (1, "2024-05-01 20:00", "complaint", "2024-05-03 07:00"),  # 1.46 days
+            (1, "2024-06-29 10:00", "ticket", "2024-07-01 08:00"),  # open at the cutoff
+            *extra,
+        ],
+        columns=("resolved_at",),
+    )
+    return make_tables(transaction_frame=tx, interactions=inter)
+
+
+def test_resolution_time_keeps_the_fraction_of_a_day_the_times_hold():
+    """A complaint resolved in 1.83 days read "1.0 day" (calendar days apart: 2 and 2,
+    then 1 with another), one in 1.46 days read 0.5: the median is of the times."""
+    one = row(build_features(_timed(), cutoffs=CUTOFF), 1)
+    assert one["resolution_days_median_365d"] == pytest.approx((44 + 35) / 2 / 24)
+    assert one["issues_unresolved"] == 1  # the ticket resolved after the cutoff
+    built = build(_timed(), cutoffs=CUTOFF)
+    spec = next(s for s in built.specs if s.name == "resolution_days_median_365d")
+    assert spec.render({spec.name: 44 / 24}) == "issues took 1.8 days to resolve (median)"
+
+
+def test_resolution_time_reads_nothing_after_the_cutoff():
+    """A resolution after the cutoff is still open at the cutoff and adds no time; one
+    on the cutoff day itself, at any hour, is resolved (the cutoff day is known whole);
+    rows opened after the cutoff change nothing."""
+    same_day = (1, "2024-06-30 08:00", "complaint", "2024-06-30 23:00")  # 0.625 days
+    later = [
+        (1, "2024-07-01 09:00", "complaint", "2024-07-01 10:00"),
+        (1, "2024-07-02 09:00", "ticket", None),
+    ]
+    before = row(build_features(_timed([same_day]), cutoffs=CUTOFF), 1)
+    after = row(build_features(_timed([same_day, *later]), cutoffs=CUTOFF), 1)
+    assert before.equals(after)
+    assert before["issues_unresolved"] == 1
+    assert before["resolution_days_median_365d"] == pytest.approx(35 / 24)  # 0.625, 1.46, 1.83
+    resolved = row(build_features(_timed(), cutoffs="2024-07-01"), 1)
+    assert resolved["issues_unresolved"] == 0
+    assert resolved["resolution_days_median_365d"] == pytest.approx(44 / 24)  # 1.46 1.83 1.92

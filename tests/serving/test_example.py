@@ -7,9 +7,11 @@ does not have."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
+from features.service import COUNTED
 from serving.example import EXAMPLE_ID, score_example, scored_example
 from serving.live import score_history
 from serving.schemas import SCORE_EXAMPLE, ScoreIn
@@ -39,9 +41,10 @@ def test_the_docs_show_the_served_models_own_example_and_it_scores(served, loade
         assert kind == "numeric" or customer["attributes"][name] == common[name]
     assert customer["transactions"] and customer["interactions"]
     # a model reading category breadth reads a purchase posted without one as no category:
-    # its data's most common, one it knows
+    # its data's most common, as many as training's median customer bought from in a year
     categories = loaded.model.info["categories"]["levels"]
-    assert {line["category"] for line in customer["transactions"]} == {categories[0]}
+    breadth = round(loaded.model.info["reason_pivots"]["category_breadth_365d"])
+    assert {line["category"] for line in customer["transactions"]} == set(categories[:breadth])
     assert {line["discount"] for line in customer["transactions"]} == {0}
     answered = client.post("/v1/score", json=example)
     assert answered.status_code == 200, answered.text
@@ -131,7 +134,7 @@ def test_an_example_of_long_gaps_signs_up_by_its_first_purchase_and_posts_every_
     quantity though the config maps one."""
     model = loaded.model
     pivots = {**model.info["reason_pivots"], "gap_median_days": 430, "tenure_days": 145}
-    pivots |= {"spend_total": 4_000.0, "margin_total": 1_000.0}
+    pivots |= {"spend_total": 4_000.0, "margin_total": 1_000.0, "category_breadth_365d": 1}
     info = {
         **model.info,
         "reason_pivots": pivots,
@@ -157,3 +160,111 @@ def test_an_example_of_long_gaps_signs_up_by_its_first_purchase_and_posts_every_
     for line in purchases:
         assert mapped <= set(line), mapped - set(line)
         assert line["quantity"] == 1 and line["margin"] == round(line["amount"] * 0.25, 2)
+
+
+def _complaints_and_tickets(folder) -> Loaded:
+    """A retail model whose service log holds complaints and tickets only: it never saw
+    a call, so an example posting one reads "calls_365d above the highest the model
+    trained on"."""
+    import pandas as pd
+    import yaml
+
+    path = simulated(folder, customers=800, months=18, seed=3)
+    raw = yaml.safe_load(path.read_text())
+    contacts = raw["data"]["interactions"]
+    kinds = {"complaint": ["complaint", "grievance"], "ticket": ["support_ticket"]}
+    file = folder / contacts["path"]
+    rows = pd.read_csv(file)
+    rows[rows["kind"].isin([raw for raws in kinds.values() for raw in raws])].to_csv(
+        file, index=False
+    )
+    contacts["types"] = kinds
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return _packaged(path)
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory) -> dict[str, Loaded]:
+    """Two model shapes: retail whose contacts are complaints and tickets, and a
+    subscription with typed, measured usage events."""
+    return {
+        "retail without calls": _complaints_and_tickets(tmp_path_factory.mktemp("retail")),
+        "subscription": _packaged(
+            simulated(
+                tmp_path_factory.mktemp("subscription"),
+                customers=800,
+                months=18,
+                seed=3,
+                kind="subscription",
+            )
+        ),
+    }
+
+
+def _posted_days(customer: dict) -> list[str]:
+    return [
+        stamp[:10]
+        for table in ("transactions", "events", "interactions")
+        for row in customer.get(table, [])
+        for stamp in (row["timestamp"], row.get("resolved_at"))
+        if stamp
+    ]
+
+
+@pytest.mark.parametrize("shape", ["retail without calls", "subscription"])
+def test_the_example_reads_like_a_customer_of_the_models_data(shapes, shape):
+    """Only interaction and event types the model saw, dated between the data's first
+    day and the cutoff, scored with reasons and without a note (a "call" for a model of
+    complaints and tickets was past the highest it trained on)."""
+    loaded = shapes[shape]
+    model = loaded.model
+    example = score_example(model)
+    (customer,) = example["customers"]
+    seen = {
+        kind
+        for kind, plural in COUNTED.items()
+        if model.info["population_means"][f"{plural}_365d"] > 0
+    }
+    assert {row["type"] for row in customer["interactions"]} <= seen
+    if shape == "retail without calls":
+        assert seen == {"complaint", "ticket"}
+    days = _posted_days(customer)
+    assert model.info["data_start"] <= min(days) and max(days) <= example["cutoff"]
+    answered = score_history(ScoreIn.model_validate(example), loaded)
+    (item,) = answered["items"]
+    assert item["reasons"] and answered["notes"] == []
+
+
+def test_usage_events_post_the_median_quantity_per_event_of_their_type(shapes):
+    """Not 1 second of use per event: a session's quantity is training's median total of
+    session quantity in 30 days per session in 30 days, and every type the model counts
+    is used."""
+    model = shapes["subscription"].model
+    (customer,) = score_example(model)["customers"]
+    events = customer["events"]
+    assert {row["type"] for row in events} == set(model.event_types)
+    medians = model.info["reason_pivots"]
+    for row in events:
+        kind = row["type"]
+        per = medians[f"quantity_{kind}_30d"] / medians[f"events_{kind}_30d"]
+        assert row["quantity"] == pytest.approx(per, rel=0.05)
+    assert len({row["quantity"] for row in events}) > 1
+
+
+def test_an_example_posts_nothing_before_the_datas_first_day(loaded):
+    """A model trained on 2014-2015 data posted history dated 2013 and got no reasons:
+    every posted day lies on or after the data's first day, however long the usual gap
+    and tenure, and it still scores."""
+    model = loaded.model
+    end = dt.date.fromisoformat(model.info["data_end"])
+    start = end - dt.timedelta(days=120)
+    pivots = {**model.info["reason_pivots"], "gap_median_days": 45, "tenure_days": 900}
+    late = dataclasses.replace(
+        model, info={**model.info, "data_start": start.isoformat(), "reason_pivots": pivots}
+    )
+    example = score_example(late)
+    (customer,) = example["customers"]
+    days = _posted_days(customer)
+    assert min(days) >= start.isoformat() and len(customer["transactions"]) >= 2
+    (item,) = score_history(ScoreIn.model_validate(example), Loaded(late, "m", "1"))["items"]
+    assert 0 <= item["probability"] <= 1

@@ -347,13 +347,16 @@ def test_the_default_cutoff_is_the_extract_date_not_the_last_contact():
     assert resolve_cutoff(extract, None) == pd.Timestamp("2024-06-30")
 
 
-def test_a_cutoff_after_the_last_day_of_data_is_refused(scored):
+def test_a_cutoff_after_the_last_day_of_data_or_before_its_first_is_refused(scored):
     """Days after the data end are not silence: scores there would be made up."""
     tables = load_tables(load_config(scored.config))
     end = tables.observed_until
     assert resolve_cutoff(tables, end.date()) == end
     with pytest.raises(ServingError, match=f"after the last day of data \\({end.date()}\\)"):
         resolve_cutoff(tables, (end + pd.Timedelta(days=1)).date())
+    early = (tables.history_from - pd.Timedelta(days=1)).date()
+    with pytest.raises(ServingError, match=f"cutoff {early} is before the first day of data"):
+        resolve_cutoff(tables, early)  # nobody has history then: no scores, not 0 of them
     extract = replace(Tables(customers=pd.DataFrame({"customer_id": ["a"]})), as_of=end)
     later = (end + pd.Timedelta(days=30)).date()
     with pytest.raises(ServingError) as raised:  # no activity: no silence to speak of

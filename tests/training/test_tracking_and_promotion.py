@@ -44,11 +44,13 @@ from tests.training.datasets import (
 )
 from training.promote import (
     ClassesTested,
+    Decision,
     NothingToCompareError,
     Promotion,
     PromotionError,
     UnfairComparisonError,
     UnscorableChampionError,
+    behind_champion,
     compared,
     gate,
     logged_leaks,
@@ -59,7 +61,7 @@ from training.promote import (
     require_same_model,
     require_same_question,
     require_unseen,
-    train_refusals,
+    train_advice,
 )
 from training.report import baseline_notes, caveats
 from training.tracking import REPORT_ARTIFACT, _flat_metrics, _flat_params, configure
@@ -428,16 +430,16 @@ def test_train_claims_no_first_champion_refusal_when_the_registry_cannot_be_aske
     configure()
     report = {"model": {"roc_auc": 0.5, "ece": 0.01}, "baselines": {}}
     config = _snapshot_config()
-    (floor,) = train_refusals(report, config)  # never registered: no champion
+    (floor,) = train_advice(report, config).refusals  # never registered: no champion
     assert "there is no champion yet" in floor
     MlflowClient().create_registered_model(config.model_name)
-    assert len(train_refusals(report, config)) == 1  # registered, no alias: none either
+    assert len(train_advice(report, config).refusals) == 1  # registered, no alias: none either
 
     def unreachable(*_: object) -> None:
         raise MlflowException("API request failed", error_code="TEMPORARILY_UNAVAILABLE")
 
     monkeypatch.setattr(MlflowClient, "get_model_version_by_alias", unreachable)
-    assert train_refusals(report, config) == []
+    assert train_advice(report, config).refusals == []
 
 
 @pytest.mark.slow
@@ -452,7 +454,7 @@ def test_a_first_model_no_better_than_chance_is_refused_unless_forced(tmp_path, 
     run = train_and_log(Path(config))
     assert run.report["model"]["roc_auc"] < 0.6
     # `churn train` ends saying so, not "promote it with"
-    (told,) = train_refusals(run.report, load_config(config))
+    (told,) = train_advice(run.report, load_config(config)).refusals
     assert "is close to chance" in told and "there is no champion yet" in told
     runner = CliRunner(env={"COLUMNS": "200"})
     refused = runner.invoke(app, ["promote", "--config", config, "--latest"])
@@ -465,7 +467,7 @@ def test_a_first_model_no_better_than_chance_is_refused_unless_forced(tmp_path, 
     forced = runner.invoke(app, ["promote", "--config", config, "--latest", "--force"])
     assert forced.exit_code == 0, forced.output
     assert "version 1 is now champion (forced past the gate)" in forced.output
-    assert train_refusals(run.report, load_config(config)) == []  # a champion: compared with it
+    assert train_advice(run.report, load_config(config)).refusals == []  # a champion: compared
     tags = MlflowClient().get_model_version(name, "1").tags
     assert tags["forced"] == "true" and "is close to chance" in tags["gate_refusal"]
     (*_, caution) = caveats_of(run.model.info, tags).ranking
@@ -851,3 +853,75 @@ def test_promote_with_another_horizons_config_exits_2_before_the_gate(story, tmp
     assert result.exit_code == 2, said
     assert "churn.horizon_days 90 (this config: 60)" in said
     assert "candidate roc_auc" not in said  # no verdict on labels it never learned
+
+
+@pytest.mark.slow
+def test_train_foretells_the_gates_comparison_with_the_champion(tmp_path, monkeypatch):
+    """A tuned run at ROC AUC 0.4726 ended "promote it with: churn promote ..." beside a
+    champion at 0.5098, and `churn promote` refused it: train now runs the gate's own
+    comparison and says the run is worse than the champion, as promote then does."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    config = telecom_snapshot(tmp_path / "telecom", customers=1500, seed=1)
+    config = derive_config(config, promotion={"max_ece": 0.2})  # only the comparison refuses
+    champion = train_and_log(config)
+    made = promote(load_config(config), load_tables(load_config(config)), run_id=champion.run_id)
+    assert made.version == "1", made.decision.reasons
+    coin = telecom_snapshot(tmp_path / "coin", customers=1500, seed=2, signal=0.0)
+    for table in coin.parent.glob("*.csv"):  # the same config, data that rank nothing
+        (config.parent / table.name).write_bytes(table.read_bytes())
+    runner = CliRunner(env={"COLUMNS": "300"})
+    trained = runner.invoke(app, ["train", "--config", str(config)])
+    said = " ".join(trained.output.split())
+    assert trained.exit_code == 0, said
+    said = said[said.index("gate's comparison") :]  # after the report's table
+    assert "promote it with" not in said, (
+        said and "the promotion gate will refuse it: ROC AUC" in said
+    )
+    assert "is worse than the champion's" in said and "--force" in said
+    assert "gate's comparison: candidate roc_auc" in said and "; champion roc_auc" in said
+    refused = runner.invoke(app, ["promote", "--config", str(config), "--latest"])
+    assert refused.exit_code == 1 and "is worse than the champion's" in refused.output
+
+
+def test_a_run_behind_the_champion_within_tolerance_is_said_plainly():
+    """The gate passes a run up to `auc_tolerance` behind the champion: train says it
+    ranks worse, not only "promote it with"."""
+    behind = Decision(
+        passed=True,
+        candidate={"roc_auc": 0.7012, "brier": 0.1, "ece": 0.01},
+        champion={"roc_auc": 0.7050, "brier": 0.1, "ece": 0.01},
+    )
+    assert behind_champion(behind) == (
+        "it ranks worse than the champion on the same test rows (ROC AUC 0.7012 against "
+        "0.7050), within the gate's tolerance: promoted, it would replace a better model"
+    )
+    ahead = Decision(passed=True, candidate=behind.champion, champion=behind.candidate)
+    assert behind_champion(ahead) is None and behind_champion(None) is None
+
+
+@pytest.mark.slow
+def test_promote_reads_the_data_only_to_compare_and_counts_its_warnings(tmp_path, monkeypatch):
+    """`churn promote` repeated every data warning `churn train` had given. A first
+    champion moves the alias without reading the data; against a champion the data are
+    read to score both, and their warnings are one line of how many."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    config = simulated(tmp_path / "retail", customers=800, months=18, seed=3)
+    spec = load_config(config).data.transactions
+    path = config.parent / spec.path
+    lines = pd.read_parquet(path)
+    lines.loc[:2, spec.columns["amount"]] = 0.0  # 3 rows of amount 0: a data warning
+    lines.to_parquet(path)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    promote_latest = ["promote", "--config", str(config), "--latest", "--force"]
+    said = []
+    for _ in range(2):
+        train_and_log(config)
+        promoted = runner.invoke(app, promote_latest)
+        assert promoted.exit_code == 0, promoted.output
+        said.append(promoted.output)
+    first, second = said
+    assert "data warning" not in first and "version 1 is now champion" in first  # not read
+    assert "1 data warning (churn validate lists them)" in second  # read to compare
+    assert "data warning:" not in second
