@@ -39,9 +39,13 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from serving.store_upgrade import allow_nulls
-
 WRITE_CHUNK_ROWS = 5_000
+UNTIERED = ""
+"""The stored tier of a customer of unknown value (`serving.ranking`: no tier), read back
+as None. Not NULL: stores created while every customer had a tier declare the column NOT
+NULL, and SQLite cannot drop that in place; rebuilding the table on connect was neither
+atomic nor safe with several workers starting at once (a crash midway left the rows in a
+renamed table)."""
 SORTS = ("value_at_risk", "probability", "value", "probability_change")
 
 metadata = sa.MetaData()
@@ -73,7 +77,7 @@ scores = sa.Table(
     sa.Column("band", sa.String, nullable=False),
     sa.Column("value", sa.Float),
     sa.Column("value_at_risk", sa.Float),
-    sa.Column("tier", sa.String),  # NULL: no value to tier by (`serving.ranking`)
+    sa.Column("tier", sa.String, nullable=False),  # UNTIERED: no value to tier by
     sa.Column("reasons", sa.Text, nullable=False),
     sa.Column("segments", sa.Text, nullable=False),
     sa.Column("previous_probability", sa.Float),
@@ -109,7 +113,6 @@ def connect(url: str) -> Engine:
     engine = sa.create_engine(url)
     metadata.create_all(engine)
     _add_missing_columns(engine)
-    allow_nulls(engine, metadata)
     return engine
 
 
@@ -294,7 +297,7 @@ def _record(batch_id: int, row: Mapping[str, Any]) -> dict[str, Any]:
         "band": row["band"],
         "value": _number(row.get("value")),
         "value_at_risk": _number(row.get("value_at_risk")),
-        "tier": row["tier"],
+        "tier": row["tier"] or UNTIERED,
         "reasons": orjson.dumps(row.get("reasons", [])).decode(),  # the bulk of a batch
         "segments": json.dumps(row.get("segments", {})),
         "margin": _number(row.get("margin")),
@@ -641,4 +644,5 @@ def _decoded(row: Mapping[str, Any]) -> dict[str, Any]:
     out.pop("margin", None)  # the order's, no fact to show a reader
     out["reasons"] = orjson.loads(out["reasons"])
     out["segments"] = json.loads(out["segments"])
+    out["tier"] = out["tier"] or None  # UNTIERED
     return out
