@@ -433,6 +433,8 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
             kept["event_types"] = self.event_types
         if self._rhythm_of == "orders":  # trained before the rhythm was of days
             kept["rhythm_of"] = "orders"
+        if not self.info.get("resolution_timed"):  # trained on calendar days
+            kept["resolution_timed"] = False
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
         return with_kinds(replace(tables, **kept), self.attribute_kinds)

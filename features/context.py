@@ -114,7 +114,7 @@ def prepare(tables: Tables, *, last_cutoff_day: int) -> Context:
         events=events,
         event_days=None if events is None else events.runs(),
         event_types=event_types,
-        interactions=_interactions(tables.interactions, axis),
+        interactions=_interactions(tables.interactions, axis, timed=tables.resolution_timed),
         cancellations=_cancellations(tables.cancellations, axis, timed=undo == "time"),
         undo_by=undo,
         history_from_day=None if tables.history_from is None else day_of(tables.history_from),
@@ -282,7 +282,9 @@ def _frequent_types(frame: Table, last_cutoff_day: int) -> tuple[str, ...]:
     return tuple(t for t, _ in ranked[:DEFAULT_EVENT_TYPES])
 
 
-def _interactions(frame: Table | None, axis: pd.Index) -> Activity | None:
+def _interactions(frame: Table | None, axis: pd.Index, *, timed: bool) -> Activity | None:
+    """`timed`: resolution times keep the fraction of a day (`Tables.resolution_timed`),
+    else count the calendar days between the two."""
     if frame is None:
         return None
     columns = {"type": level_codes(as_text(frame["type"]), INTERACTION_TYPES).astype(np.int64)}
@@ -290,7 +292,9 @@ def _interactions(frame: Table | None, axis: pd.Index) -> Activity | None:
         if name in frame:
             columns[name.replace("_at", "_day")] = to_days(frame[name])
     if "resolved_at" in frame:
-        columns["resolution_days"] = days_between(frame["timestamp"], frame["resolved_at"])
+        opened, resolved = frame["timestamp"], frame["resolved_at"]
+        took = days_between(opened, resolved) if timed else to_days(resolved) - to_days(opened)
+        columns["resolution_days"] = took
     if "satisfaction" in frame:
         columns["satisfaction"] = numbers(frame["satisfaction"])
     return Activity.from_frame(frame, axis, columns=columns)

@@ -132,6 +132,10 @@ class Tables:
     """Whether the transactions are a subscription's payments, their reasons in its words
     (`features/words.py`); from the run config (`RunConfig.payments`), else None: told by
     the tables (payments carry `paid_until`)."""
+    resolution_timed: bool = True
+    """Whether a resolution time keeps the fraction of a day its timestamps hold
+    (`features/service.py`); a model trained before counts calendar days, as it was
+    trained, so its scores do not move across a tree's split."""
     undo_by: Literal["day", "time"] | None = None
     """What undoes a cancellation (`features/cancellations.py`): a payment on a later day,
     or one at the cancellation's time or later; None: told from the tables (`undo_by`).

@@ -274,7 +274,7 @@ def _events(
 
 def _event_types(model: ChurnModel) -> list[str]:
     """The event types the model counts, as the log writes them; an untyped log's one."""
-    spec = model.config.data.events
+    spec = model.data.events
     assert spec is not None
     if "type" not in spec.mapped():
         return [UNTYPED_EVENT]
@@ -322,7 +322,7 @@ def _contacts(
     saw, "call" in a log of complaints and tickets, read as past the highest it trained
     on), as long ago as training's median since a complaint, resolved in its median
     time; none when training counted no type."""
-    spec = model.config.data.interactions
+    spec = model.data.interactions
     assert spec is not None
     kind = _contact_type(model)
     if kind is None:
@@ -347,7 +347,7 @@ def _contact_type(model: ChurnModel) -> str | None:
     if means:
         most = max(seen, key=lambda kind: seen[kind])
         return most if seen[most] > 0 else None
-    spec = model.config.data.interactions
+    spec = model.data.interactions
     return next(iter(spec.types), None) if spec is not None else None
 
 

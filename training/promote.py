@@ -22,6 +22,7 @@ import contextlib
 import functools
 import io
 import json
+import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ CHAMPION, CHALLENGER = "champion", "challenger"
 TablesRead = Tables | Callable[[], Tables]
 """The data a gate may score the models on, or how to read them when it must
 (`churn promote` reads them only then, and says their warnings in one line)."""
+
+log = logging.getLogger(__name__)
 
 
 def _read(tables: TablesRead) -> Tables:
@@ -262,6 +265,9 @@ def train_advice(
         )
     except UnscorableChampionError as error:
         return TrainAdvice([*own, f"the gate cannot compare it with the champion: {error}"])
+    except Exception:  # the run is logged: advice that fails must not fail training
+        log.exception("comparing the run with the champion failed; its own checks only")
+        return TrainAdvice(own)
     return TrainAdvice(decision.reasons, decision)
 
 

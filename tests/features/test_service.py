@@ -1,6 +1,7 @@
 """Service quality: counts per window, open issues at the cutoff, resolution, satisfaction."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -135,6 +136,8 @@ def test_resolution_time_keeps_the_fraction_of_a_day_the_times_hold():
     built = build(_timed(), cutoffs=CUTOFF)
     spec = next(s for s in built.specs if s.name == "resolution_days_median_365d")
     assert spec.render({spec.name: 44 / 24}) == "issues took 1.8 days to resolve (median)"
+    before = replace(_timed(), resolution_timed=False)  # as a model trained before scores
+    assert row(build_features(before, cutoffs=CUTOFF), 1)["resolution_days_median_365d"] == 2.0
 
 
 def test_resolution_time_reads_nothing_after_the_cutoff():

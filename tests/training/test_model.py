@@ -88,6 +88,16 @@ def test_bands_follow_the_probabilities_over_the_test_rows(trained):
     assert model.info["training_churn_rate"] == trained.model.info["training_churn_rate"]
 
 
+def test_a_model_trained_on_calendar_days_times_resolutions_so(trained):
+    """Resolution times keep the fraction of a day since today; a model packaged before
+    scores them in calendar days, as it was trained."""
+    model = trained.model
+    assert model.info["resolution_timed"] is True
+    assert model.as_trained(trained.tables).resolution_timed is True
+    info = {k: v for k, v in model.info.items() if k != "resolution_timed"}
+    assert replace(model, info=info).as_trained(trained.tables).resolution_timed is False
+
+
 def test_a_model_over_time_keeps_no_training_rows(trained):
     """Every cutoff's customers are scored again by design: only a labelled snapshot's
     model keeps its fitted-on rows (`churn.trained_rows`), for `churn score` to count."""

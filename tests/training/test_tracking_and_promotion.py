@@ -442,6 +442,22 @@ def test_train_claims_no_first_champion_refusal_when_the_registry_cannot_be_aske
     assert train_advice(report, config).refusals == []
 
 
+def test_train_advice_that_cannot_compare_keeps_to_the_runs_own_refusals(monkeypatch):
+    """The run is logged before the advice: a comparison that fails (a champion's
+    artifact, the candidate's scoring) leaves `churn train` its own checks, not a crash."""
+    import training.promote as promoting
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the champion's artifact is gone")
+
+    monkeypatch.setattr(promoting, "current_champion", lambda *_: object())
+    monkeypatch.setattr(promoting, "judge", broken)
+    report = {"model": {"roc_auc": 0.8, "ece": 0.5}, "baselines": {}}
+    advice = train_advice(report, _snapshot_config(), model=object(), tables=object())
+    assert advice.decision is None
+    assert [r for r in advice.refusals if "calibration error" in r]  # its own, still said
+
+
 @pytest.mark.slow
 def test_a_first_model_no_better_than_chance_is_refused_unless_forced(tmp_path, monkeypatch):
     """RavenStack tested at 0.4905, below every baseline, and `churn promote --latest` made
