@@ -625,7 +625,7 @@ def worklist(
                 if said is not None:
                     make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")
         if frame.empty:
-            make_console().print(_nobody(engine, band, pair, model_name))
+            make_console().print(_nobody(engine, band, tier, pair, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:
             make_console(stderr=True).print(
                 "note: this batch was compared with no earlier one (its model has none, or "
@@ -687,10 +687,15 @@ def batches(
 
 
 def _nobody(
-    engine: Any, band: str | None, segment: tuple[str, str] | None, model_name: str | None
+    engine: Any,
+    band: str | None,
+    tier: str | None,
+    segment: tuple[str, str] | None,
+    model_name: str | None,
 ) -> str:
     """Why a worklist is empty: no batch yet, or the filters matched nobody in it (with
-    where the band begins, and the values the segment does hold, most common first)."""
+    where the band begins, that nobody has a tier where nobody has a value, and the
+    values the segment does hold, most common first)."""
     from serving import store
     from serving.queries import held
 
@@ -701,6 +706,10 @@ def _nobody(
         found += f": {band} risk begins at {_risk(bands[f'{band}_from'])}"
         if (usual := bands.get("typical_probability")) is not None:
             found += f", where the model's usual churn risk is {_risk(usual)}"
+    if tier is not None and store.unvalued(engine, batch["id"]) == batch["rows"]:
+        found += (
+            ": no customer has a value to tier by (no amounts mapped, or the value column blank)"
+        )
     if segment is None:
         return found
     values = store.segment_values(engine, segment[0], batch["id"])

@@ -345,3 +345,16 @@ def test_an_empty_band_says_where_it_begins_and_the_usual_risk(served, tmp_path)
     _write_batch(rare, [stored_row("a")], "2015-12-31", bands=bands)
     said = " ".join(run(served, "--band", "high", database_url=rare).stdout.split())
     assert said.endswith("high risk begins at 0.9%, where the model's usual churn risk is 0.3%")
+
+
+def test_a_tier_where_nobody_has_a_value_says_so(served, tmp_path):
+    """Groceries' log has no amounts: `--tier most_valuable` said only "no customer
+    matches"."""
+    url = f"sqlite:///{tmp_path / 'unvalued.db'}"
+    unvalued = {**stored_row("a"), "value": None, "value_at_risk": None, "tier": None}
+    _write_batch(url, [unvalued], "2015-12-31")
+    said = " ".join(run(served, "--tier", "most_valuable", database_url=url).stdout.split())
+    assert said == (
+        "no customer matches in batch 1 (as of 2015-12-31): no customer has a value to tier "
+        "by (no amounts mapped, or the value column blank)"
+    )
