@@ -130,12 +130,16 @@ def gate(
     leaks: list[str] | None = None,
     champion_leaks: list[str] | None = None,
     tested: ClassesTested | None = None,
+    champion_forced: bool = False,
 ) -> Decision:
     """Pure rule: does the candidate pass against the champion's metrics on the same rows?
     With no champion, against chance and the `baselines` (ROC AUC by name) of its test;
     so too when `champion_leaks` (columns `churn train` found leaking in the champion's
     run) inflated the champion's test: its perfect score would refuse every honest model.
-    The candidate's own `leaks` refuse it: its test promised what new customers won't get."""
+    The candidate's own `leaks` refuse it: its test promised what new customers won't get.
+    A champion `--force` put past the gate's refusal (`champion_forced`) is compared with,
+    and the floor still stands: a near-chance run promoted over a forced near-chance
+    champion passed, unforced, and its worklist lost the word that it had been forced."""
     decision = Decision(passed=True, candidate=candidate, champion=champion)
     decision.reasons += own_refusals(candidate, leaks or [], config, tested)
     if champion_leaks:
@@ -150,6 +154,9 @@ def gate(
         decision.reasons += _first_champion_floor(candidate["roc_auc"], baselines or {})
     else:
         decision.reasons += _against_champion(candidate, champion, config)
+        if champion_forced:
+            floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=FORCED)
+            decision.reasons += floor
     decision.passed = not decision.reasons
     return decision
 
@@ -334,6 +341,7 @@ def _leak_refusal(columns: list[str]) -> str:
 
 FIRST = "there is no champion yet: a first champion"
 UNFAIR = "the champion is no fair reference: a champion"
+FORCED = "the champion was forced past the gate: a champion"
 """Why the floor stands in for a champion's comparison, and for whom."""
 
 
@@ -744,8 +752,15 @@ def judge(
         leaks=_leaks_of(report),
         champion_leaks=champion_leaks,
         tested=ClassesTested.of(report),
+        champion_forced=fair is not None and _forced_past_refusal(fair),
     )
     return decision, uncompared
+
+
+def _forced_past_refusal(version: ModelVersion) -> bool:
+    """Whether `--force` made the version champion although the gate refused it."""
+    tags = version.tags or {}
+    return tags.get(FORCED_TAG) == "true" and bool(tags.get(GATE_REFUSAL_TAG))
 
 
 @dataclass

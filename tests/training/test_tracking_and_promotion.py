@@ -416,9 +416,18 @@ def test_gate_without_a_champion_checks_calibration_chance_and_the_baselines(rul
 
 def test_the_floor_is_for_a_first_champion_only(rules):
     """With a champion, the comparison on the same rows decides (a retrain of a data set
-    that ranks poorly is judged against the model it replaces)."""
+    that ranks poorly is judged against the model it replaces), unless `--force` put that
+    champion past the gate's refusal: RavenStack's near-chance retrain then replaced it
+    unforced, and the worklist's caution lost the word that the list was forced."""
     weak = {"roc_auc": 0.55, "brier": 0.1, "ece": 0.02}
     assert gate(weak, {**weak, "roc_auc": 0.54}, rules, baselines={"logreg": 0.56}).passed
+    over_forced = gate(
+        weak, {**weak, "roc_auc": 0.54}, rules, baselines={"logreg": 0.56}, champion_forced=True
+    )
+    assert over_forced.reasons == [
+        "ROC AUC 0.5500 is close to chance (under 0.6, and so is every baseline) and the "
+        "champion was forced past the gate: a champion must rank churners better than a coin"
+    ]
 
 
 def test_train_claims_no_first_champion_refusal_when_the_registry_cannot_be_asked(
@@ -488,6 +497,10 @@ def test_a_first_model_no_better_than_chance_is_refused_unless_forced(tmp_path, 
     assert tags["forced"] == "true" and "is close to chance" in tags["gate_refusal"]
     (*_, caution) = caveats_of(run.model.info, tags).ranking
     assert caution.startswith("promoted with --force although the promotion gate refused it (")
+    train_and_log(Path(config))  # a retrain as weak, over the forced champion: the floor holds
+    again = runner.invoke(app, ["promote", "--config", config, "--latest"])
+    assert again.exit_code == 1, again.output
+    assert "the champion was forced past the gate" in " ".join(again.output.split())
 
 
 LEAK = ["Churnreason", "Churncategory"]
