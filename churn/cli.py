@@ -706,7 +706,7 @@ def _nobody(
         found += f": {band} risk begins at {_risk(bands[f'{band}_from'])}"
         if (usual := bands.get("typical_probability")) is not None:
             found += f", where the model's usual churn risk is {_risk(usual)}"
-    if tier is not None and store.unvalued(engine, batch["id"]) == batch["rows"]:
+    if tier is not None and 0 < batch["rows"] == store.unvalued(engine, batch["id"]):
         found += (
             ": no customer has a value to tier by (no amounts mapped, or the value column blank)"
         )
