@@ -834,8 +834,9 @@ class PromotionSpec(_Strict):
 
 class BandsSpec(_Strict):
     """Risk band thresholds on the calibrated probability. Default: 0.3 and 0.6, lowered
-    to 1.5x and 3x the churn rate of the model's training rows when that is lower, and
-    raised to 1.5x and 3x its odds when that is higher (`serving/ranking.py`): at a 7%
+    to 1.5x and 3x the churn rate the model predicts (its mean probability over its test
+    rows, `training.package._predicted_rate`) when that is lower, and raised to 1.5x and
+    3x its odds when that is higher (`serving/ranking.py`): at a 7%
     churn rate nobody reaches 60%, and a worklist of `band=high` would be empty; at 88%
     nearly everyone does."""
 

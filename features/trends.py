@@ -105,7 +105,7 @@ categories are inferred, and a die-cast model seller's motorcycles and planes re
 "consumables" to a retention team."""
 
 
-SPEND_NAMES = frozenset(
+SPEND_TRENDS = frozenset(
     {"spend_trend_90d_vs_prev", "spend_trend_180d_vs_prev", "consumables_share_90d"}
 )
 """The trends of money (the consumables' share is of spend, their inference by line
@@ -123,7 +123,7 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
             replace(s, reason=INFERRED_CONSUMABLES) if s.name == "consumables_share_90d" else s
             for s in CATEGORY_SPECS
         ]
-    return specs if ctx.spends else [s for s in specs if s.name not in SPEND_NAMES]
+    return specs if ctx.spends else [s for s in specs if s.name not in SPEND_TRENDS]
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:

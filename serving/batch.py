@@ -755,9 +755,10 @@ def beyond_training_notes(pasts: Sequence[BeyondTraining]) -> list[str]:
     highest risky value, and one per feature past the 99th percentile unless there are
     more than `P99_NOTES_APART` of those, said together (`past_p99_note`)."""
     p99 = [past for past in pasts if past.percentile]
-    apart = pasts if len(p99) <= P99_NOTES_APART else [p for p in pasts if not p.percentile]
+    together = len(p99) > P99_NOTES_APART
+    apart = [past for past in pasts if not (together and past.percentile)]
     notes = [beyond_note(past, f"{past.customers:,} customers") for past in apart]
-    return notes if len(p99) <= P99_NOTES_APART else [*notes, past_p99_note(p99)]
+    return [*notes, past_p99_note(p99)] if together else notes
 
 
 def past_p99_note(pasts: Sequence[BeyondTraining]) -> str:

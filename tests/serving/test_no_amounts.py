@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from churn.cli import app
 from features.monetary import SPEND_NAMES
-from features.trends import SPEND_NAMES as SPEND_TRENDS
+from features.trends import SPEND_TRENDS
 from serving import store
 from serving.example import score_example
 from serving.scorer import ModelHolder
