@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from features.recurring import Period, parse_period
 from features.yaml_scalars import unquoted_note
 
 AttributeKind = Literal["numeric", "categorical"]
@@ -484,6 +485,35 @@ MONEY_COLUMNS = ("amount", "discount", "margin")
 """The loaded transactions' money columns (a unit or list price is read into these)."""
 
 
+class RecurringSpec(_Strict):
+    """The transactions are subscriptions, one row per plan (`features/recurring.py`):
+    each is read as a payment every billing period from its `timestamp` (the start)
+    while it runs, before its `ended_at` and up to the data's end."""
+
+    every: str | int = "month"
+    """The billing period: month, year, quarter, week, "3 months", or a number of days;
+    a mapped `billing_period` column sets it per row (a blank cell reads as this)."""
+    amount_per: Literal["period", "month"] = "period"
+    """What the amount is: each period's payment, or a monthly fee (MRR), which a yearly
+    plan pays twelve times over once a year."""
+
+    @field_validator("every")
+    @classmethod
+    def _a_period(cls, value: str | int) -> str | int:
+        if parse_period(value) is None:
+            raise ValueError(
+                f"{value!r} is no billing period: write month, year, quarter, week, "
+                "'3 months', or a number of days"
+            )
+        return value
+
+    @property
+    def period(self) -> Period:
+        found = parse_period(self.every)
+        assert found is not None  # validated
+        return found
+
+
 class TransactionsSpec(ActivitySpec):
     """Lines of purchases. `amount` is the line's total; a log that has a unit price and a
     quantity instead maps `unit_price` (and `quantity`), and the total is their product.
@@ -502,6 +532,8 @@ class TransactionsSpec(ActivitySpec):
         "unit_price",
         "paid_until",
         "margin",
+        "ended_at",
+        "billing_period",
     )
     """`margin`: what the line earned after its costs (a retailer's `Profit`), of either
     sign; with it a customer's value is the margin they bring, not their revenue, and one
@@ -509,8 +541,11 @@ class TransactionsSpec(ActivitySpec):
     `paid_until`: the end of the period a payment pays for (a subscription's
     membership expiry date); the `expiry` churn definition reads it. `list_price`: the
     price before any discount (a plan's list price beside what was paid); the discount is
-    what the line paid below it."""
+    what the line paid below it. `ended_at`, `billing_period`: a subscription's end
+    (blank while it runs) and billing period, with `recurring`."""
 
+    recurring: RecurringSpec | None = None
+    """The rows are subscriptions (start, end, fee), each read as its payments."""
     consumable_categories: list[str] | None = None
     """Low-value repeat categories; when absent they are inferred as of each cutoff."""
     payments: bool | None = None
@@ -540,6 +575,33 @@ class TransactionsSpec(ActivitySpec):
         if {"list_price", "discount"} <= set(self.columns):
             raise ValueError("map either discount or list_price (the discount is below it)")
         return self
+
+    @model_validator(mode="after")
+    def _subscriptions_or_payments(self) -> TransactionsSpec:
+        """A subscriptions table's payments and their periods are computed
+        (`features/recurring.py`): a mapped `paid_until` or `order_id` would contradict
+        them, and `ended_at` or `billing_period` mean nothing on payments."""
+        mapped = set(self.columns)
+        if self.recurring is None:
+            if found := sorted(mapped & {"ended_at", "billing_period"}):
+                raise ValueError(
+                    f"{', '.join(found)} describe(s) subscriptions: add `recurring: "
+                    "{every: month}` to read each row as a subscription paid every period"
+                )
+            return self
+        if found := sorted(mapped & {"paid_until", "order_id"}):
+            raise ValueError(
+                f"with recurring, each row is a subscription and its payments are computed "
+                f"(one per period, each paid until the next): leave {', '.join(found)} "
+                "unmapped"
+            )
+        return self
+
+    @property
+    def paid_periods(self) -> bool:
+        """Whether each payment says the period it pays for: a mapped `paid_until`, or
+        the computed payments of a subscriptions table (`recurring`)."""
+        return self.recurring is not None or "paid_until" in self.columns
 
     @property
     def spends(self) -> bool:
@@ -892,8 +954,8 @@ class RunConfig(_Strict):
             "cancellation": ("cancellations", self.data.cancellations),
             "label_column": ("customers.label", self.data.customers and self.data.customers.label),
             "expiry": (
-                "transactions.columns.paid_until",
-                self.data.transactions and "paid_until" in self.data.transactions.columns,
+                "transactions.columns.paid_until` or `data.transactions.recurring",
+                self.data.transactions and self.data.transactions.paid_periods,
             ),
         }
         definition = self.churn.definition
@@ -918,9 +980,9 @@ class RunConfig(_Strict):
             return False
         if transactions.payments is not None:
             return transactions.payments
-        mapped = set(transactions.columns)
-        if "paid_until" in mapped:
+        if transactions.paid_periods:
             return True
+        mapped = set(transactions.columns)
         return self.churn.definition == "cancellation" and not mapped & PURCHASE_COLUMNS
 
     @property

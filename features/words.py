@@ -113,6 +113,10 @@ def speaks_of_payments(specs: Iterable[FeatureSpec]) -> bool:
     )
 
 
+PLAN_RHYTHM = frozenset({"gap_cv", "gap_median_days"})
+"""The purchase cycle's rhythm features: on a paid-up member, their plan's schedule."""
+
+
 def billing_cycle_only(
     spec: FeatureSpec, *, paid_days_left: np.ndarray, plan_days: np.ndarray, raising: np.ndarray
 ) -> np.ndarray | None:
@@ -127,13 +131,18 @@ def billing_cycle_only(
       half-year" was an annual plan's in 745 of 783 reasons); a window at least as long
       as the plan holds a paid-up member's latest payment, so what it shows is theirs;
     - raising the risk, the silence since the last payment: it is what they paid for
-      ("no payment for 332 days, 11.4x their usual gap" of a member paid up for a year).
+      ("no payment for 332 days, 11.4x their usual gap" of a member paid up for a year);
+    - the rhythm of the payments (`PLAN_RHYTHM`): a paid-up member's is their plan's
+      billing schedule ("gaps between payments vary by 0% of their average" raised the
+      risk of monthly payers of a subscriptions table, whose payments are the schedule).
     """
     running = paid_days_left >= 0
     if spec.name == "paid_days_left":
         return running & (plan_days <= MONTHLY_DAYS_MAX)
     if spec.family not in PURCHASE_CYCLE:
         return None
+    if spec.name in PLAN_RHYTHM:
+        return running
     window = window_days(spec.name)
     if window is not None:
         return running & (window < plan_days)

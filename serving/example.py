@@ -57,7 +57,9 @@ def score_example(model: ChurnModel) -> dict[str, Any]:
     attributes = _attributes(model, typical)
     if attributes:
         customer["attributes"] = attributes
-    if data.transactions is not None:
+    if data.transactions is not None and data.transactions.recurring is not None:
+        customer["transactions"] = [_subscription(model, typical, end, start)]
+    elif data.transactions is not None:
         customer["transactions"] = _purchases(model, typical, end, start)
     if data.events is not None:
         customer["events"] = _events(model, typical, end, start)
@@ -218,6 +220,29 @@ def _purchases(
             line["paid_until"] = _day(day + dt.timedelta(days=gap))
         lines.append(line)
     return lines
+
+
+def _subscription(
+    model: ChurnModel, typical: _Typical, end: dt.date, start: dt.date | None
+) -> dict[str, Any]:
+    """One running subscription of a model of a subscriptions table (`recurring`), since
+    about training's median tenure (not before the data's `start`), at its median
+    payment quoted as the data quote it (a monthly fee where `amount_per: month`)."""
+    spec = model.data.transactions
+    assert spec is not None and spec.recurring is not None
+    mapped = spec.mapped()
+    began = _not_before(end - dt.timedelta(days=typical.days("tenure_days", 365)), start)
+    line: dict[str, Any] = {"timestamp": _day(began)}
+    payment = typical.number("avg_order_value_365d", 50.0)
+    if spec.recurring.amount_per == "month":
+        payment /= spec.recurring.period.in_months
+    fields = {"amount": round(payment, 2) or 50.0, "quantity": 1}
+    line |= {name: value for name, value in fields.items() if name in mapped}
+    if "category" in mapped:
+        line["category"] = _categories(model, typical)[0]
+    if "billing_period" in mapped:
+        line["billing_period"] = str(spec.recurring.period)
+    return line
 
 
 def _categories(model: ChurnModel, typical: _Typical) -> list[str]:

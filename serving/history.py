@@ -14,7 +14,16 @@ from features.contract import quantity_column
 from features.tables import Tables
 
 ACTIVITY = {
-    "transactions": ("timestamp", "amount", "category", "discount", "order_id", "paid_until"),
+    "transactions": (
+        "timestamp",
+        "amount",
+        "quantity",
+        "category",
+        "discount",
+        "margin",
+        "order_id",
+        "paid_until",
+    ),
     "interactions": ("timestamp", "type", "resolved_at", "satisfaction", "recorded_at"),
     "events": ("timestamp", "type", "quantity"),
     "cancellations": ("timestamp",),

@@ -23,6 +23,7 @@ from features.contract import (
 )
 from features.labels import expired_unpaid, gone_at
 from features.levels import likely_meant
+from features.recurring import parse_period
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end
 from serving.live_tables import (
@@ -72,6 +73,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     require_no_misspelt_attributes(request.customers, model)
     require_known_quantities(request.customers, model.data)
     require_amounts(request.customers, model)
+    require_billing_periods(request.customers, model.data)
     cutoff = resolve_cutoff(request, model)
     require_not_future(cutoff)
     require_known(request.customers, cutoff, model.data)
@@ -100,6 +102,26 @@ def require_amounts(customers: list[CustomerHistoryIn], model: ChurnModel) -> No
         raise UnscorableError(
             f"transactions of customer(s) {', '.join(lacking)}: give amount, or unit_price and "
             "quantity (the model's data map an amount: its features read spend)"
+        )
+
+
+def require_billing_periods(customers: list[CustomerHistoryIn], data: DataSpec) -> None:
+    """A posted subscription's billing period must read as one, as the loader refuses a
+    file's (`features.recurring.parse_period`); a blank one is the model's `every`."""
+    spec = data.transactions
+    if spec is None or spec.recurring is None:
+        return
+    unread = {
+        c.customer_id: row.billing_period
+        for c in customers
+        for row in c.transactions
+        if row.billing_period is not None and parse_period(row.billing_period) is None
+    }
+    if unread:
+        named = ", ".join(f"{who} ({period!r})" for who, period in unread.items())
+        raise UnscorableError(
+            f"transactions of customer(s) {named}: billing_period reads as no period; write "
+            "month, year, quarter, week, '3 months' or a number of days"
         )
 
 
@@ -467,7 +489,7 @@ def _posted_context(
     gone, who is paid up) then read them as they read a file's."""
     tables = Tables(
         customers={"customer_id": _texts_as_posted(sorted(c.customer_id for c in customers))},
-        **posted_activity(customers, data),
+        **posted_activity(customers, data, cutoff),
         undo_by=undo_by,
     )
     day = day_of(pd.Timestamp(cutoff))

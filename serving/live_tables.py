@@ -26,11 +26,13 @@ from features.contract import (
     EventsSpec,
     InteractionsSpec,
     Paths,
+    RecurringSpec,
     TableSpec,
     TransactionsSpec,
     as_list,
     quantity_column,
 )
+from features.recurring import payments
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.tables import Tables, no_use_rows, numbers
@@ -43,7 +45,9 @@ from serving.schemas import (
     TransactionIn,
 )
 
-TIME_COLUMNS = frozenset({"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until"})
+TIME_COLUMNS = frozenset(
+    {"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until", "ended_at"}
+)
 
 
 NUMBER_COLUMNS = frozenset({"amount", "discount", "margin", "satisfaction", "quantity"})
@@ -247,7 +251,7 @@ class LineAmounts:
     def of(cls, spec: TableSpec | None) -> LineAmounts:
         if not isinstance(spec, TransactionsSpec):
             return cls()
-        return cls(read=spec.spends, free_periods="paid_until" in spec.columns)
+        return cls(read=spec.spends, free_periods=spec.paid_periods)
 
     def purchases(self, rows: list[TransactionIn]) -> list[TransactionIn]:
         """The rows that are purchases (not an amount of 0, where amounts are read)."""
@@ -299,8 +303,11 @@ def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: values[~negative] for name, values in lines.items()}
 
 
-def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
-    """The posted rows as `Tables`: only the model config's tables and mapped columns."""
+def to_tables(
+    customers: list[CustomerHistoryIn], model: ChurnModel, until: dt.date | None = None
+) -> Tables:
+    """The posted rows as `Tables`: only the model config's tables and mapped columns
+    (`until`: the cutoff, to which posted subscriptions are paid, `posted_activity`)."""
     data = model.data
     kinds = model.attribute_kinds
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
@@ -308,7 +315,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     consumables = data.transactions and data.transactions.consumable_categories
     return Tables(
         customers=_customers(customers, model, unknown, signup=signup),
-        **posted_activity(customers, data),
+        **posted_activity(customers, data, until),
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
         event_quantity_unit=data.events.unit() if data.events else "units",
@@ -318,12 +325,14 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
 
 
 def posted_activity(
-    customers: list[CustomerHistoryIn], data: DataSpec
+    customers: list[CustomerHistoryIn], data: DataSpec, until: dt.date | None = None
 ) -> dict[str, dict[str, np.ndarray]]:
-    """The posted activity tables the data section configures, as the loader reads them."""
+    """The posted activity tables the data section configures, as the loader reads them;
+    a model of subscriptions (`transactions.recurring`) reads each posted one as its
+    payments up to the end of `until` (the cutoff; default: the last day posted)."""
     cancel_types = cancellation_event_types(data)
     frames = {
-        name: _activity(customers, name, spec, Unknown(spec), cancel_types)
+        name: _activity(customers, name, spec, Unknown(spec), cancel_types, until)
         for name, spec in data.tables().items()
         if name in ROW_MODELS
     }
@@ -368,6 +377,7 @@ def _activity(
     spec: TableSpec,
     unknown: Unknown,
     cancel_types: frozenset[str],
+    until: dt.date | None = None,
 ) -> dict[str, np.ndarray]:
     """One activity table, canonical columns typed as the loader types them, sorted by
     customer and time. Columns are gathered straight from the validated models into
@@ -377,6 +387,8 @@ def _activity(
     dropped, as the loader drops it."""
     fields = ROW_MODELS[table].model_fields
     names = [n for n in spec.loaded_columns() if n in fields and n != "customer_id"]
+    if isinstance(spec, TransactionsSpec) and spec.recurring is not None:
+        names.append("paid_until")  # a posted payment of a subscription (`payments`)
     required = [n for n in spec.required_columns if n in fields and n not in TIME_COLUMNS]
     if isinstance(spec, TransactionsSpec) and spec.spends:  # a line without one: dropped
         required.append("amount")
@@ -419,10 +431,27 @@ def _activity(
         for money in MONEY_COLUMNS:
             if money in typed:
                 typed[money] = spec.in_currency(typed[money])
+    if isinstance(spec, TransactionsSpec) and spec.recurring is not None:
+        typed = _paid_subscriptions(typed, spec.recurring, until)
     if table == "transactions" and "paid_until" in typed:  # as the loader: not before paying
         ends = typed["paid_until"]
         ends[ends.astype("datetime64[D]") < typed["timestamp"].astype("datetime64[D]")] = NAT
     return _returns(typed) if table == "transactions" else typed
+
+
+def _paid_subscriptions(
+    typed: dict[str, np.ndarray], recurring: RecurringSpec, until: dt.date | None
+) -> dict[str, np.ndarray]:
+    """Posted subscriptions as their payments, as the loader reads a subscriptions table
+    (`features.recurring.payments`), to the end of `until`'s day."""
+    if until is None:
+        posted = typed["timestamp"]
+        if not len(posted):
+            return {**typed, "paid_until": posted.copy()}
+        until = posted.max().astype("datetime64[D]").item()
+    end = np.datetime64(until, "D") + np.timedelta64(1, "D") - np.timedelta64(1, "ns")
+    fee_per_month = recurring.amount_per == "month"
+    return payments(typed, recurring.period, fee_per_month=fee_per_month, until=end)
 
 
 def _discounts(rows: list[Any], typed: dict[str, np.ndarray], unknown: Unknown) -> np.ndarray:

@@ -370,6 +370,19 @@ class TransactionIn(_In):
     paid_until: Stamp | None = Field(
         default=None, description="The end of the period the payment pays for (subscriptions)."
     )
+    ended_at: Stamp | None = Field(
+        default=None,
+        description="For a model of a subscriptions table (`recurring`), where each line is "
+        "a subscription from `timestamp`: when it ended (leave it out while it runs). It is "
+        "read as a payment every billing period until then, as the loader reads the table; "
+        "a line that gives `paid_until` is a payment, read as posted.",
+    )
+    billing_period: str | None = Field(
+        default=None,
+        max_length=64,
+        description="A subscription's billing period (month, year, '3 months', 30 for days) "
+        "where the model's data map one; default: the model's `recurring.every`.",
+    )
 
     @model_validator(mode="after")
     def _priced(self) -> TransactionIn:

@@ -159,7 +159,7 @@ def label_settings(config: RunConfig, *, bgnbd: bool) -> dict[str, object]:
 def _paid_until(config: RunConfig) -> bool:
     """Whether the transactions carry the period each payment pays for."""
     transactions = config.data.transactions
-    return transactions is not None and "paid_until" in transactions.columns
+    return transactions is not None and transactions.paid_periods
 
 
 def _grid_settings(config: RunConfig, report: dict[str, Any]) -> dict[str, object]:

@@ -42,6 +42,7 @@ from features.sources.reading import (
     _source_columns,
     reads_missing_text,
 )
+from features.sources.subscriptions import _as_payments
 from features.sources.table import (
     _READ_ERRORS,
     AS_OF_SOURCE,
@@ -109,6 +110,8 @@ def validate(
     if not ids_as_int:
         _one_spelling_per_number(tables)
     frames = {t.name: _clean(t, reference=reference) for t in tables}
+    if config.data.transactions and config.data.transactions.recurring and "transactions" in frames:
+        _as_payments(next(t for t in tables if t.name == "transactions"), frames, config)
     customers = _customers(config, tables, frames)
     _check_blank_signups(tables, frames, config)
     _check_ends(tables, frames, config)

@@ -40,6 +40,7 @@ from features.sources.ids import (
     _one_row_per_customer,
     _without_repeated_rows,
 )
+from features.sources.subscriptions import _check_subscriptions
 from features.sources.table import (
     MAX_MISSING_TIMESTAMP_SHARE,
     NUMBER_COLUMNS,
@@ -84,6 +85,8 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         if "amount" in table.clean:  # a log without money has none (`sources/amounts.py`)
             _check_amounts(table)
             _warn_outlier_lines(table)
+        if spec.recurring is not None:
+            _check_subscriptions(table, spec)
         _paid_until_not_before_payment(table)
         _warn_mostly_blank_paid_until(table)
         _warn_repeated_lines(table)

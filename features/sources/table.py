@@ -23,12 +23,13 @@ from features.sources.copies import Copies
 from features.workbooks import Sheets
 
 TIMESTAMP_COLUMNS = frozenset(
-    {"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until"}
+    {"timestamp", "signup_date", "resolved_at", "recorded_at", "paid_until", "ended_at"}
 )
 
 
-FUTURE_COLUMNS = frozenset({"paid_until"})
-"""Dates that may lie after the extract date (a year paid ahead ends next year)."""
+FUTURE_COLUMNS = frozenset({"paid_until", "ended_at"})
+"""Dates that may lie after the extract date (a year paid ahead ends next year; a
+subscription cancelled at its period's end ends after the extract)."""
 
 
 NUMBER_COLUMNS = frozenset(
@@ -46,7 +47,7 @@ NUMBER_COLUMNS = frozenset(
 )
 
 
-TEXT_COLUMNS = frozenset({"category", "type", "order_id"})
+TEXT_COLUMNS = frozenset({"category", "type", "order_id", "billing_period"})
 
 
 DERIVED_COLUMNS = frozenset({"returned_at"})

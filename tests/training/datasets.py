@@ -257,3 +257,53 @@ def _churn_yes_no(
         "label": {"column": "Churn", "positive": "Yes"},
     }
     return _snapshot(folder, frame, name, customers_spec, TRAINING)
+
+
+def subscriptions_table(folder: Path, *, customers: int, months: int, seed: int) -> Path:
+    """The simulator's subscription world with its plans as a subscriptions table, as SaaS
+    exports hold them (RavenStack's subscriptions.csv): a row per customer's plan with
+    its start, its end (the cancellation, blank while it runs), monthly fee (MRR), seats,
+    plan and billing period; read with `recurring` as the payments they stand for, and
+    as the cancellations too. The customers keep only what a plan does not say."""
+    config = simulated(folder, customers=customers, months=months, seed=seed, kind="subscription")
+    people = pd.read_csv(folder / "customers.csv")
+    ended = pd.read_csv(folder / "cancellations.csv").groupby("cust")["cancelled_at"].min()
+    billing = {"annual": "annual", "month_to_month": "monthly"}
+    pd.DataFrame(
+        {
+            "account": people["cust_id"],
+            "start_date": people["created_at"],
+            "end_date": people["cust_id"].map(ended),
+            "mrr": people["monthly_fee"],
+            "seats": people["seats"],
+            "plan": people["plan"],
+            "billing": people["contract"].map(billing).fillna("monthly"),
+        }
+    ).to_csv(folder / "subscriptions.csv", index=False)
+    raw = yaml.safe_load(config.read_text())
+    data = raw["data"]
+    data["customers"]["attributes"] = {
+        name: kind
+        for name, kind in data["customers"]["attributes"].items()
+        if name not in ("plan", "seats", "monthly_fee", "contract")
+    }
+    data["transactions"] = {
+        "path": "subscriptions.csv",
+        "columns": {
+            "customer_id": "account",
+            "timestamp": "start_date",
+            "ended_at": "end_date",
+            "amount": "mrr",
+            "quantity": "seats",
+            "category": "plan",
+            "billing_period": "billing",
+        },
+        "recurring": {"amount_per": "month"},
+    }
+    data["cancellations"] = {
+        "path": "subscriptions.csv",
+        "columns": {"customer_id": "account", "timestamp": "end_date"},
+    }
+    raw["name"] = "subscriptions-table"
+    config.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return config

@@ -1,0 +1,245 @@
+"""A subscriptions table (one row per plan: its start, its end if it ended, its fee) read
+as the payments it stands for.
+
+SaaS and billing exports (RavenStack's `subscriptions.csv`, a Stripe subscriptions
+export) hold a row per subscription, not a row per payment. Read as payments, each plan
+counted once at its start: a customer paying 500 a month for two years looked like one
+purchase two years ago. DOMAIN.md's contractual signals (paid period, renewal, contraction
+of spend) need the payments, so each subscription becomes one payment per billing period
+from its start, each paying `paid_until` the next period's start, while the subscription
+runs: before its end and up to the data's end (`until`: the extract date, or a live
+request's cutoff). The rest of the product then reads them as any payment log.
+
+Time: a payment exists at t exactly when the subscription had not ended by t, which is
+known at t; its `paid_until` is the period's end as billed, never cut to the
+subscription's end (a plan cancelled mid-period says so only on the day it ends). So
+features as of a cutoff see nothing a later end date adds (`tests/features/test_recurring.py`).
+
+The loader and live scoring both expand through `schedule`: the same rows either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+NAT = np.datetime64("NaT", "ns")
+
+DAYS_PER_MONTH = 365.25 / 12
+"""A month's length for a fee quoted per month on a plan billed in days (rare)."""
+
+_UNITS = {
+    "day": (0, 1),
+    "daily": (0, 1),
+    "week": (0, 7),
+    "weekly": (0, 7),
+    "fortnight": (0, 14),
+    "fortnightly": (0, 14),
+    "biweekly": (0, 14),
+    "month": (1, 0),
+    "monthly": (1, 0),
+    "mo": (1, 0),
+    "quarter": (3, 0),
+    "quarterly": (3, 0),
+    "half-year": (6, 0),
+    "half-yearly": (6, 0),
+    "semiannual": (6, 0),
+    "semi-annual": (6, 0),
+    "semiannually": (6, 0),
+    "year": (12, 0),
+    "yearly": (12, 0),
+    "annual": (12, 0),
+    "annually": (12, 0),
+    "yr": (12, 0),
+}
+"""Billing periods as exports write them, in (months, days)."""
+
+_WRITTEN = re.compile(r"^(?:(\d+)\s*[- ]?\s*)?([a-z-]+?)s?$|^(\d+)$")
+"""`month`, `monthly`, `3 months`, `12-month`, or a bare number of days: `30`."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A billing period: calendar months (a monthly plan renews on the same day of each
+    month, the 31st on a short month's last day) or a number of days."""
+
+    months: int = 0
+    days: int = 0
+
+    def __str__(self) -> str:
+        if self.months:
+            return "month" if self.months == 1 else f"{self.months} months"
+        return "day" if self.days == 1 else f"{self.days} days"
+
+    @property
+    def in_months(self) -> float:
+        """How many months' fee one period's payment is (`amount_per: month`)."""
+        return self.months or self.days / DAYS_PER_MONTH
+
+
+def parse_period(written: Any) -> Period | None:
+    """The period a config's `every` or a billing-period cell writes, or None when it
+    reads as none (said by the caller, with the value)."""
+    if isinstance(written, bool):
+        return None
+    if isinstance(written, int | np.integer):
+        return Period(days=int(written)) if written > 0 else None
+    text = str(written).strip().lower().replace("_", "-")
+    found = _WRITTEN.match(text)
+    if found is None:
+        return None
+    if found.group(3) is not None:
+        days = int(found.group(3))
+        return Period(days=days) if days > 0 else None
+    count = int(found.group(1) or 1)
+    unit = _UNITS.get(found.group(2))
+    if unit is None or count <= 0:
+        return None
+    return Period(months=unit[0] * count, days=unit[1] * count)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The payments of a table of subscriptions: `rows` (the subscription each payment
+    comes from, rows of the table), when each is paid and until when, and how many
+    months' fee each is (for `amount_per: month`), in order of customer, then time."""
+
+    rows: np.ndarray
+    paid_at: np.ndarray
+    paid_until: np.ndarray
+    months: np.ndarray
+
+
+def schedule(
+    customers: Sequence[Any] | np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray | None,
+    periods: Sequence[Period],
+    until: np.datetime64,
+) -> Schedule:
+    """Each subscription's payments: one at its start, then one each period while it has
+    not ended (`ends`, NaT while running) and not after `until`. `customers` holds the
+    rows' owners, grouped (each customer's rows together, as loaded and posted tables
+    are): the payments come out grouped alike, each customer's in time order."""
+    starts = np.asarray(starts, dtype="datetime64[ns]")
+    n = len(starts)
+    bound = np.full(n, np.datetime64(until, "ns") + np.timedelta64(1, "ns"))
+    if ends is not None:
+        ends = np.asarray(ends, dtype="datetime64[ns]")
+        ended = ~np.isnat(ends)
+        bound[ended] = np.minimum(bound[ended], ends[ended])
+    months = np.array([p.months for p in periods], dtype=np.int64)
+    days = np.array([p.days for p in periods], dtype=np.int64)
+    counts = np.ones(n, dtype=np.int64)  # the first payment: the subscription began
+    by_month = months > 0
+    if by_month.any():
+        counts[by_month] = _months_paid(starts[by_month], bound[by_month], months[by_month])
+    by_day = ~by_month
+    if by_day.any():
+        step = days[by_day] * np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
+        span = (bound[by_day] - starts[by_day]).astype(np.int64)
+        counts[by_day] = np.maximum(-(-span // step), 1)  # k * step < span, k from 0
+    rows = np.repeat(np.arange(n), counts)
+    k = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    paid_at = _nth_period(starts[rows], months[rows], days[rows], k)
+    paid_until = _nth_period(starts[rows], months[rows], days[rows], k + 1)
+    fee_months = np.array([p.in_months for p in periods], dtype=np.float64)[rows]
+    order = np.lexsort((paid_at, _group_codes(customers)[rows]))
+    return Schedule(rows[order], paid_at[order], paid_until[order], fee_months[order])
+
+
+def _months_paid(starts: np.ndarray, bound: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """How many k from 0 have start + k * months before `bound` (at least 1)."""
+    apart = _month_index(bound) - _month_index(starts)
+    k = np.maximum(apart // months, 0)
+    k = np.where(_nth_period(starts, months, np.zeros_like(months), k) >= bound, k - 1, k)
+    return np.maximum(k, 0) + 1
+
+
+def _month_index(times: np.ndarray) -> np.ndarray:
+    return times.astype("datetime64[M]").astype(np.int64)
+
+
+def _nth_period(
+    starts: np.ndarray, months: np.ndarray, days: np.ndarray, k: np.ndarray
+) -> np.ndarray:
+    """start + k periods: calendar months keep the start's day of month, or the month's
+    last day when it has fewer (Jan 31 -> Feb 29 -> Mar 31), and the time of day."""
+    day = starts.astype("datetime64[D]")
+    time_of_day = starts - day.astype("datetime64[ns]")
+    month = starts.astype("datetime64[M]") + months * k
+    first = month.astype("datetime64[D]")
+    length = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    of_month = (day - starts.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    by_months = first + np.minimum(of_month, length - 1)
+    stepped = np.where(months > 0, by_months, day + days * k)
+    return stepped.astype("datetime64[ns]") + time_of_day
+
+
+def _group_codes(customers: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """A number per run of one customer's rows, in the order the runs come."""
+    ids = np.asarray(customers)
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    changed = np.concatenate([[False], ids[1:] != ids[:-1]])
+    return np.cumsum(changed)
+
+
+SUBSCRIPTION_COLUMNS = ("ended_at", "billing_period")
+"""A subscription's own columns, which its payments do not carry."""
+
+PER_MONTH_COLUMNS = ("amount", "discount", "margin")
+"""Money a monthly fee (`amount_per: month`) quotes per month, as each payment pays it."""
+
+
+def periods_of(written: Any, every: Period) -> tuple[list[Period], list[str]]:
+    """Each row's billing period from a `billing_period` column's cells (None: no such
+    column), a blank cell reading as `every`; and the cells that read as no period."""
+    if written is None:
+        return [], []
+    cells = list(written)
+    read = {cell: every if _blank(cell) else parse_period(cell) for cell in set(cells)}
+    unread = sorted({str(cell) for cell, period in read.items() if period is None})
+    return [read[cell] or every for cell in cells], unread
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or cell is pd.NA or (isinstance(cell, float) and np.isnan(cell))
+
+
+def payments(
+    columns: dict[str, Any], every: Period, *, fee_per_month: bool, until: np.datetime64
+) -> dict[str, Any]:
+    """A table of subscriptions (canonical columns: numpy or pandas arrays, grouped by
+    customer) as the payments they stand for (`schedule`): each column taken per payment,
+    `timestamp` the payment's, `paid_until` the period's end, a monthly fee times the
+    months paid for. A row that already says its `paid_until` is a payment as posted (a
+    replayed history, `serving/history.py`), kept as it is."""
+    starts = np.asarray(columns["timestamp"], dtype="datetime64[ns]")
+    ends = columns.get("ended_at")
+    ends = np.full(len(starts), NAT) if ends is None else np.asarray(ends, dtype="datetime64[ns]")
+    given = columns.get("paid_until")
+    given = np.full(len(starts), NAT) if given is None else np.asarray(given, "datetime64[ns]")
+    posted = ~np.isnat(given)
+    ends = np.where(posted, starts, ends)  # a posted payment: itself alone
+    periods, _ = periods_of(columns.get("billing_period"), every)
+    plan = schedule(columns["customer_id"], starts, ends, periods or [every] * len(starts), until)
+    out = {
+        name: values.take(plan.rows)
+        for name, values in columns.items()
+        if name not in SUBSCRIPTION_COLUMNS
+    }
+    kept = posted[plan.rows]
+    out["timestamp"] = plan.paid_at
+    out["paid_until"] = np.where(kept, given[plan.rows], plan.paid_until)
+    if fee_per_month:
+        months = np.where(kept, 1.0, plan.months)
+        for name in PER_MONTH_COLUMNS:
+            if name in out:
+                out[name] = np.asarray(out[name], dtype=np.float64) * months
+    return out

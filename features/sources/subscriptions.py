@@ -1,0 +1,95 @@
+"""A subscriptions table's checks, and its rows read as the payments they stand for
+(`transactions.recurring`, `features/recurring.py`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from features.contract import RunConfig, TransactionsSpec
+from features.recurring import payments, periods_of
+from features.sources.table import AS_OF_SOURCE, _rows, _Table
+
+PERIOD_ADVICE = ": write month, year, quarter, week, '3 months' or a number of days"
+
+
+def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
+    """Billing periods that read as none are errors; a blank one reads as `every`, and a
+    subscription that ends before it starts pays once, at its start (both warned)."""
+    assert spec.recurring is not None
+    every = spec.recurring.period
+    written = table.clean.get("billing_period")
+    if written is not None:
+        _, unread = periods_of(written.unique(), every)
+        if unread:
+            table.flag(
+                "error",
+                "billing_period",
+                written.isin(unread),
+                "no billing period",
+                written,
+                advice=PERIOD_ADVICE,
+            )
+        if blank := int(written.isna().sum()):
+            table.warning(
+                "billing_period",
+                blank,
+                f"billing period blank in {_rows(blank)}: read as every {every} (recurring.every)",
+            )
+    ended = table.clean.get("ended_at")
+    if ended is not None:
+        early = ended < table.clean["timestamp"]
+        if early.any():
+            table.flag(
+                "warning",
+                "ended_at",
+                early,
+                "a subscription ending before it starts",
+                ended,
+                advice=": read as one payment, at its start",
+            )
+
+
+def _data_end(frames: dict[str, pd.DataFrame], config: RunConfig) -> tuple[pd.Timestamp, str]:
+    """Where running subscriptions stop being paid in the data: the extract date, else
+    the day of the latest row of any table (its end: a payment that day is in)."""
+    if config.data.as_of is not None:
+        return pd.Timestamp(config.data.as_of) + pd.Timedelta(days=1, microseconds=-1), AS_OF_SOURCE
+    latest = max(
+        frame["timestamp"].max()
+        for frame in frames.values()
+        if "timestamp" in frame and frame["timestamp"].notna().any()
+    )
+    return latest.normalize() + pd.Timedelta(days=1, microseconds=-1), "the data's latest day"
+
+
+def _as_payments(table: _Table, frames: dict[str, pd.DataFrame], config: RunConfig) -> None:
+    """Replace the subscriptions in `frames` by their payments, up to the data's end
+    (said when it is guessed: a subscription running past it is unpaid after it)."""
+    spec = config.data.transactions
+    assert spec is not None and spec.recurring is not None
+    frame = frames["transactions"]
+    end, by = _data_end(frames, config)
+    if (running := _running_at(frame, end)) and by != AS_OF_SOURCE:
+        table.warning(
+            "timestamp",
+            running,
+            f"{_rows(running)} are subscriptions running at the end of the data: paid every "
+            f"period up to {end.date()} ({by}); set data.as_of to the extract date if it "
+            "was later",
+        )
+    columns = {name: frame[name].array for name in frame.columns}
+    paid = payments(
+        columns,
+        spec.recurring.period,
+        fee_per_month=spec.recurring.amount_per == "month",
+        until=end.to_datetime64(),
+    )
+    frames["transactions"] = pd.DataFrame(paid)
+
+
+def _running_at(frame: pd.DataFrame, end: pd.Timestamp) -> int:
+    if "ended_at" not in frame:
+        return len(frame)
+    ended = frame["ended_at"].to_numpy("datetime64[ns]")
+    return int((np.isnat(ended) | (ended > end.to_datetime64())).sum())

@@ -1,0 +1,241 @@
+"""A subscriptions table (start, end, fee) read as the payments it stands for
+(`transactions.recurring`): the schedule, the loader's checks, and no leakage."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+import yaml
+
+from features.build import build_features
+from features.contract import ConfigError, load_config
+from features.recurring import Period, parse_period, payments, schedule
+from features.sources import DataError, load_tables, validate
+
+D = "datetime64[ns]"
+
+
+@pytest.mark.parametrize(
+    ("written", "period"),
+    [
+        ("month", Period(months=1)),
+        ("Monthly", Period(months=1)),
+        ("annual", Period(months=12)),
+        ("Yearly", Period(months=12)),
+        ("3 months", Period(months=3)),
+        ("12-month", Period(months=12)),
+        ("quarterly", Period(months=3)),
+        ("weekly", Period(days=7)),
+        ("30", Period(days=30)),
+        (14, Period(days=14)),
+        ("half_year", Period(months=6)),
+    ],
+)
+def test_billing_periods_read_as_exports_write_them(written, period):
+    assert parse_period(written) == period
+
+
+@pytest.mark.parametrize("written", ["bogus", "0", 0, -3, True, "monthly plan"])
+def test_what_is_no_billing_period_reads_as_none(written):
+    assert parse_period(written) is None
+
+
+def _paid(starts, ends, periods, until, customers=None):
+    starts = np.array(starts, dtype=D)
+    owners = customers or ["a"] * len(starts)
+    plan = schedule(
+        np.array(owners), starts, np.array(ends, dtype=D), periods, np.datetime64(until)
+    )
+    days = [str(t)[:10] for t in plan.paid_at]
+    return plan, days
+
+
+def test_a_monthly_plan_renews_on_its_day_or_a_short_months_last():
+    plan, days = _paid(["2024-01-31"], ["NaT"], [Period(months=1)], "2024-05-31T23:59")
+    assert days == ["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31"]
+    assert str(plan.paid_until[1])[:10] == "2024-03-31"  # each paid until the next
+
+
+def test_a_subscription_pays_before_its_end_and_up_to_the_data_end():
+    _, days = _paid(["2024-01-15"], ["2024-04-15"], [Period(months=1)], "2024-12-31")
+    assert days == ["2024-01-15", "2024-02-15", "2024-03-15"]  # not on the day it ends
+    _, days = _paid(["2024-01-15"], ["NaT"], [Period(months=1)], "2024-03-15")
+    assert days == ["2024-01-15", "2024-02-15", "2024-03-15"]  # the last day is in
+    _, days = _paid(["2024-01-15"], ["2024-01-10"], [Period(months=1)], "2024-12-31")
+    assert days == ["2024-01-15"]  # ended before it began: its start alone
+
+
+def test_payments_come_grouped_by_customer_in_time_order():
+    plan, days = _paid(
+        ["2024-01-01", "2024-02-10", "2024-01-05"],
+        ["NaT", "NaT", "NaT"],
+        [Period(months=1), Period(days=30), Period(months=12)],
+        "2024-03-31",
+        customers=["a", "a", "b"],
+    )
+    of_a = ["2024-01-01", "2024-02-01", "2024-02-10", "2024-03-01", "2024-03-11"]
+    assert days == [*of_a, "2024-01-05"]
+    assert plan.rows.tolist() == [0, 0, 1, 0, 1, 2]
+
+
+def test_a_monthly_fee_is_paid_per_period_and_a_posted_payment_kept():
+    columns = {
+        "customer_id": np.array(["a", "a"], dtype=object),
+        "timestamp": np.array(["2024-01-01", "2024-02-03"], dtype=D),
+        "amount": np.array([10.0, 99.0]),
+        "paid_until": np.array(["NaT", "2024-03-03"], dtype=D),
+        "billing_period": np.array(["annual", None], dtype=object),
+    }
+    paid = payments(
+        columns, Period(months=1), fee_per_month=True, until=np.datetime64("2024-06-30")
+    )
+    assert paid["amount"].tolist() == [120.0, 99.0]  # a year of a 10 a month; as posted
+    assert [str(t)[:10] for t in paid["paid_until"]] == ["2025-01-01", "2024-03-03"]
+    assert "billing_period" not in paid
+
+
+SUBSCRIPTIONS = """account,start,end,mrr,billing
+1,2023-01-10,,50,monthly
+1,2023-06-01,2023-09-15,20,monthly
+2,2023-02-01,2023-11-20,30,monthly
+3,2023-03-05,,600,annual
+4,2023-04-01,,40,
+"""
+
+
+def _config(folder: Path, subscriptions: str = SUBSCRIPTIONS, **transactions) -> Path:
+    (folder / "subscriptions.csv").write_text(subscriptions)
+    spec = {
+        "path": "subscriptions.csv",
+        "columns": {
+            "customer_id": "account",
+            "timestamp": "start",
+            "ended_at": "end",
+            "amount": "mrr",
+            "billing_period": "billing",
+        },
+        "recurring": {"every": "month"},
+        **transactions,
+    }
+    raw = {
+        "name": "subs",
+        "data": {"as_of": "2024-01-31", "transactions": spec},
+        "churn": {"definition": "expiry"},
+    }
+    path = folder / "churn.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def test_the_loader_reads_each_subscription_as_its_payments(tmp_path):
+    paid = load_tables(load_config(_config(tmp_path))).transactions
+    per = paid.groupby("customer_id").size().to_dict()
+    # 1: 13 monthly from 2023-01-10 to 2024-01-10, and 4 of the plan that ended in
+    # September; 2: February to November; 3: one annual; 4: blank period = every month
+    assert per == {1: 13 + 4, 2: 10, 3: 1, 4: 10}
+    three = paid[paid["customer_id"] == 3].iloc[0]
+    assert three["amount"] == 600 and str(three["paid_until"].date()) == "2024-03-05"
+    assert (paid["paid_until"] > paid["timestamp"]).all()
+    assert paid.groupby("customer_id")["timestamp"].is_monotonic_increasing.all()
+
+
+def test_a_billing_period_that_reads_as_none_is_an_error_naming_file_column_and_rows(
+    tmp_path,
+):
+    broken = SUBSCRIPTIONS.replace("600,annual", "600,every blue moon")
+    with pytest.raises(DataError) as raised:
+        load_tables(load_config(_config(tmp_path, broken)))
+    said = str(raised.value)
+    assert "subscriptions.csv" in said and "'billing'" in said
+    assert "no billing period in 1 row, e.g. 'every blue moon'" in said
+
+
+def test_a_blank_period_and_an_end_before_the_start_are_warned_about(tmp_path):
+    early = SUBSCRIPTIONS.replace("2023-11-20", "2023-01-20")
+    tables, report = validate(load_config(_config(tmp_path, early)))
+    assert tables is not None
+    said = [str(w) for w in report.warnings]
+    assert any("billing period blank in 1 row: read as every month" in w for w in said)
+    assert any("a subscription ending before it starts in 1 row" in w for w in said)
+    assert (tables.transactions["customer_id"] == 2).sum() == 1
+
+
+def test_without_as_of_running_subscriptions_are_paid_to_the_latest_day_and_it_is_said(
+    tmp_path,
+):
+    path = _config(tmp_path)
+    raw = yaml.safe_load(path.read_text())
+    del raw["data"]["as_of"]
+    path.write_text(yaml.safe_dump(raw))
+    tables, report = validate(load_config(path))
+    assert tables is not None
+    assert tables.transactions["timestamp"].max() == pd.Timestamp("2023-06-01")  # the last start
+    assert any("set data.as_of to the extract date" in str(w) for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("columns", "said"),
+    [
+        ({"paid_until": "end"}, "leave paid_until unmapped"),
+        ({"order_id": "account"}, "leave order_id unmapped"),
+    ],
+)
+def test_recurring_refuses_columns_its_payments_compute(tmp_path, columns, said):
+    path = _config(tmp_path)
+    raw = yaml.safe_load(path.read_text())
+    raw["data"]["transactions"]["columns"].pop("ended_at")
+    raw["data"]["transactions"]["columns"].update(columns)
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=said):
+        load_config(path)
+
+
+def test_a_subscription_end_without_recurring_says_to_add_it(tmp_path):
+    path = _config(tmp_path)
+    raw = yaml.safe_load(path.read_text())
+    del raw["data"]["transactions"]["recurring"]
+    raw["churn"] = {"definition": "inactivity"}
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=re.escape("add `recurring: {every: month}`")):
+        load_config(path)
+
+
+def test_an_unknown_every_is_a_config_error(tmp_path):
+    path = _config(tmp_path)
+    raw = yaml.safe_load(path.read_text())
+    raw["data"]["transactions"]["recurring"] = {"every": "fortnightish"}
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match="'fortnightish' is no billing period"):
+        load_config(path)
+
+
+CUTOFF = pd.Timestamp("2023-08-31")
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        # a running plan cancelled after the cutoff
+        SUBSCRIPTIONS.replace("1,2023-01-10,,50", "1,2023-01-10,2023-10-02,50"),
+        # a plan ending after the cutoff ending sooner (still after it)
+        SUBSCRIPTIONS.replace("2023-11-20", "2023-09-02"),
+        # a new plan started after the cutoff
+        SUBSCRIPTIONS + "2,2023-10-01,,90,monthly\n5,2023-12-01,,10,monthly\n",
+    ],
+)
+def test_what_happens_after_the_cutoff_changes_no_feature(tmp_path, later):
+    """A plan's end is known on the day it comes: before it, the payments a later end
+    leaves out are the same (each paid until its period's end, never cut short)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    before = build_features(load_tables(load_config(_config(tmp_path / "a"))), cutoffs=[CUTOFF])
+    after = build_features(
+        load_tables(load_config(_config(tmp_path / "b", later))), cutoffs=[CUTOFF]
+    )
+    after = after[after["customer_id"].isin(before["customer_id"])].reset_index(drop=True)
+    pdt.assert_frame_equal(before, after)
