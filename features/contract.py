@@ -746,6 +746,13 @@ class DataSpec(_Strict):
     cancellations: CancellationsSpec | None = None
     as_of: dt.date | None = None
     """The date the extract was taken; timestamps after it are errors. Default: today."""
+    complete_history: bool = False
+    """The data hold every customer's whole history: the business (or what the data
+    describe) began with them, so a window reaching before the data's first day is no
+    activity, not activity the extract left out. Default: unknown there for a customer
+    who may have been one before (no signup date, or an earlier one): a shop's export
+    rarely starts with its first sale, and "spend up 84%" on a month against a previous
+    quarter mostly missing would be wrong (`features/context.py:Context.window_known`)."""
 
     @model_validator(mode="after")
     def _has_customers(self) -> DataSpec:

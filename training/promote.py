@@ -41,7 +41,7 @@ from features.tables import Tables
 from mlflow import MlflowClient
 from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
 from training.caveats import model_notes
-from training.evaluate import classification_metrics
+from training.evaluate import calibration_limit, classification_metrics
 from training.report import (
     FIRST_CHAMPION_MARGIN,
     NEAR_CHANCE_AUC,
@@ -221,10 +221,17 @@ def own_refusals(
     reasons = []
     if tested is not None and (few := tested.too_few()) is not None:
         reasons.append(few)
-    if candidate["ece"] > config.promotion.max_ece:
+    limit = config.promotion.max_ece
+    if candidate["ece"] > calibration_limit(limit, candidate):
+        chance = candidate.get("ece_by_chance", 0.0)
+        by_chance = (
+            f" and the {chance:.4f} a calibrated model reaches by chance on its test rows "
+            "one time in 20"
+            if chance > limit
+            else ""
+        )
         reasons.append(
-            f"calibration error {candidate['ece']:.4f} is above the limit "
-            f"{config.promotion.max_ece}"
+            f"calibration error {candidate['ece']:.4f} is above the limit {limit}{by_chance}"
         )
     if leaks:
         reasons.append(_leak_refusal(leaks))

@@ -23,7 +23,12 @@ from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
 from training.comebacks import comebacks, longest_silence
 from training.duplicates import repeated_rows, repeated_rows_note
-from training.evaluate import classification_metrics, profit_curve
+from training.evaluate import (
+    calibration_limit,
+    classification_metrics,
+    ece_by_chance,
+    profit_curve,
+)
 from training.leaks import (
     LEAK_AUC,
     STRONG_UNDATED_AUC,
@@ -81,7 +86,10 @@ def build_report(
     scored = scored_with_oracle(outcome, config) if scored is None else scored
     y = scored["churned"].to_numpy(dtype=int)
     report: dict[str, Any] = {
-        "model": classification_metrics(y, scored["p_model"].to_numpy()),
+        "model": {
+            **classification_metrics(y, scored["p_model"].to_numpy()),
+            "ece_by_chance": ece_by_chance(scored["p_model"].to_numpy()),
+        },
         "baselines": {
             name: classification_metrics(y, scored[f"p_{name}"].to_numpy())
             for name in ("logreg", "recency", "usage_recency", "bgnbd")
@@ -303,7 +311,8 @@ def _training_cutoffs(outcome: Outcome, tables: Tables, config: RunConfig) -> di
         "training_churn_rates": {str(c.date()): float(r) for c, r in rates.items()},
     }
     start = first_activity(tables)
-    if start is not None and _predate_data(tables, start):
+    complete = config.data.complete_history  # said whole: no window before it is unknown
+    if start is not None and not complete and _predate_data(tables, start):
         first = min(outcome.plan.train)
         found["history_days_at_first_training_cutoff"] = int((first - start).days)
         found["history_days_needed"], found["history_needed_by"] = longest_window(
@@ -561,14 +570,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
             "after the outcome that only together give it away, or a generated data set, "
             "before trusting these scores on new customers"
         )
-    limit = report.get("promotion_max_ece")
-    ece = report["model"].get("ece", np.nan)
-    if limit is not None and ece > limit:
-        notes.append(
-            f"calibration error {ece:.4f} is above promotion.max_ece {limit}: `churn promote` "
-            "refuses this run (--force promotes it anyway; a churn rate that drifts between "
-            "cutoffs, e.g. a short history under a long active_window_days, raises it)"
-        )
+    if (said := _calibration_note(report)) is not None:
+        notes.append(said)
     if report.get("snapshot_read_as_of_today"):
         notes.append(snapshot_today_note(report["test_cutoffs"][0]))
     if out := report.get("labelled_left_out"):
@@ -578,6 +581,31 @@ def caveats(report: dict[str, Any]) -> list[str]:
     notes += _history_caveats(report)
     notes += _drift_caveats(report)
     return notes
+
+
+def _calibration_note(report: dict[str, Any]) -> str | None:
+    """The calibration error against the gate's limit (`calibration_limit`): refused past
+    it; past `promotion.max_ece` but within what chance gives on the test's rows, passed,
+    and said, since the test is too small to tell calibration that finely."""
+    limit, model = report.get("promotion_max_ece"), report["model"]
+    ece = model.get("ece", np.nan)
+    if limit is None or not ece > limit:
+        return None
+    chance = model.get("ece_by_chance", np.nan)
+    rows = f"{report['n_rows']:,} test rows" if "n_rows" in report else "the test rows"
+    by_chance = f"{chance:.4f} on {rows} one time in 20"
+    if ece <= calibration_limit(limit, model):
+        return (
+            f"calibration error {ece:.4f} is above promotion.max_ece {limit}, but within what "
+            f"chance gives a calibrated model ({by_chance}): the gate does not refuse it "
+            "for that; a larger test tells calibration more finely"
+        )
+    chance_said = f", and above the {by_chance} by chance" if chance > limit else ""
+    return (
+        f"calibration error {ece:.4f} is above promotion.max_ece {limit}{chance_said}: `churn "
+        "promote` refuses this run (--force promotes it anyway; a churn rate that drifts "
+        "between cutoffs, e.g. a short history under a long active_window_days, raises it)"
+    )
 
 
 def _labelled_left_out_note(out: dict[str, Any]) -> str:
@@ -613,7 +641,7 @@ def profit_doubts(report: dict[str, Any]) -> list[str]:
             "makes, not a gain it brings"
         )
     limit, ece = report.get("promotion_max_ece"), report["model"].get("ece", np.nan)
-    if limit is not None and ece > limit:
+    if limit is not None and ece > calibration_limit(limit, report["model"]):
         doubts.append(
             f"its probabilities miss the test's churn rates by {ece:.4f} on average "
             f"(calibration error, above promotion.max_ece {limit}): the customers tested "
@@ -1127,7 +1155,9 @@ def _short_history_note(kept: list[str], history: int, needed: int, by: list[str
     return (
         f"the earliest training cutoff ({first.date()}) has {history} days of data before "
         f"it{more}, under the {needed} days{read if names else ''}: windows that long are "
-        f"unknown there for customers who joined before the data begin ({learns}){active}"
+        f"unknown there for customers who joined before the data begin ({learns}){active}; "
+        "if the data begin with the business (no customer had bought before), set "
+        "data.complete_history: true"
     )
 
 

@@ -478,7 +478,8 @@ def _tables(
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
         payments=config.payments,
     )
-    return replace(tables, history_from=first_activity(tables))
+    complete = data.complete_history  # no window before the first day is unknown
+    return replace(tables, history_from=None if complete else first_activity(tables))
 
 
 def _merged_histories(histories: list[pd.DataFrame]) -> pd.DataFrame | None:

@@ -23,7 +23,9 @@ from tests.frames import customers, events, make_tables, transactions
 from training.calibrate import METHODS, fit_calibrator, fit_platt
 from training.dataset import assemble
 from training.evaluate import (
+    calibration_limit,
     classification_metrics,
+    ece_by_chance,
     expected_calibration_error,
     lift_at,
     profit_curve,
@@ -67,6 +69,28 @@ def test_ece_with_fewer_bins():
     # 2 bins: [0, 0.5) holds rows 0, 1 (rate 0, mean p 0.2); [0.5, 1] rows 2, 3 (rate 1, p 0.7)
     # ECE = 1/2 * 0.2 + 1/2 * 0.3 = 0.25
     assert expected_calibration_error(y, p, bins=2) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("n", [200, 2000])
+def test_ece_by_chance_is_what_calibrated_outcomes_exceed_one_time_in_20(n):
+    """Against outcomes drawn from the probabilities themselves, scored one by one."""
+    rng = np.random.default_rng(n)
+    p = rng.beta(2, 1.2, n)
+    drawn = [expected_calibration_error((rng.random(n) < p).astype(int), p) for _ in range(400)]
+    assert ece_by_chance(p) == pytest.approx(np.quantile(drawn, 0.95), rel=0.12)
+
+
+def test_ece_by_chance_shrinks_as_the_test_grows():
+    rng = np.random.default_rng(0)
+    small, large = (ece_by_chance(rng.uniform(0, 1, n)) for n in (300, 30_000))
+    assert small > 0.05 > 0.01 > large
+
+
+def test_the_calibration_limit_is_max_ece_or_what_chance_gives_where_that_is_more():
+    assert calibration_limit(0.05, {"ece": 0.07, "ece_by_chance": 0.081}) == 0.081
+    assert calibration_limit(0.05, {"ece": 0.07, "ece_by_chance": 0.02}) == 0.05
+    assert calibration_limit(0.05, {"ece": 0.07}) == 0.05  # a run logged before
+    assert calibration_limit(0.05, {"ece_by_chance": float("nan")}) == 0.05
 
 
 # -- lift --------------------------------------------------------------------------------------
@@ -422,6 +446,21 @@ def test_a_calibration_error_the_promotion_gate_refuses_is_said_at_training():
     )
 
 
+def test_a_calibration_error_within_what_chance_gives_on_a_small_test_is_said_not_refused():
+    report = {"churn_rate": 0.4, "n_customers": 300, "n_rows": 240, "baselines": {}}
+    model = {"roc_auc": 0.87, "ece": 0.0712, "ece_by_chance": 0.0803}
+    (note,) = caveats({**report, "model": model, "promotion_max_ece": 0.05})
+    assert note.startswith(
+        "calibration error 0.0712 is above promotion.max_ece 0.05, but within what chance "
+        "gives a calibrated model (0.0803 on 240 test rows one time in 20): the gate does "
+        "not refuse it"
+    )
+    past = {**model, "ece": 0.0912}
+    (note,) = caveats({**report, "model": past, "promotion_max_ece": 0.05})
+    assert "above promotion.max_ece 0.05, and above the 0.0803 on 240 test rows" in note
+    assert "`churn promote` refuses this run" in note
+
+
 def test_a_feature_that_alone_ranks_churners_nearly_perfectly_is_said_to_leak():
     """A bank extract's Naive_Bayes columns hold the label: AUC 0.9998, promoted silently."""
     rng = np.random.default_rng(0)
@@ -550,9 +589,11 @@ def test_training_cutoffs_short_of_the_longest_window_are_said():
         "more up to 2003-12-31, under the 365 days read by spend_365d, "
         "churn.active_window_days: windows that long are unknown there"
     )
-    assert note.endswith(
-        "who counts as active there is judged on the activity the data hold, not 365 days of it"
-    )
+    assert (
+        "who counts as active there is judged on the activity the data hold, not 365 days of "
+        "it; if the data begin with the business (no customer had bought before), set "
+        "data.complete_history: true"
+    ) in note
     assert "(the model learns them from later cutoffs only)" in note
     assert caveats({**report, "history_days_at_first_training_cutoff": 365}) == []
     (every,) = caveats({**report, "training_cutoffs": cutoffs[:3]})

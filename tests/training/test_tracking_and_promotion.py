@@ -203,7 +203,8 @@ def test_worse_candidate_is_refused_and_no_alias_moves(story):
     # (the same rows it was tested on), reproduces the metrics it logged (served, the trees
     # run compiled in float64 where training predicted with XGBoost's float32: an isotonic
     # calibrator's steep steps turn that into differences of up to 1e-5 in a probability)
-    assert refused.decision.champion == pytest.approx(story.good.report["model"], rel=1e-5)
+    logged = {k: v for k, v in story.good.report["model"].items() if k != "ece_by_chance"}
+    assert refused.decision.champion == pytest.approx(logged, rel=1e-5)
     # the candidate is scored on the same rows too: its own data are these, so it
     # reproduces its logged test metrics (up to ties among its stumps' few distinct
     # scores, which the ROC AUC counts as halves)
@@ -363,6 +364,19 @@ def test_gate_refuses_a_worse_model_naming_each_reason(rules):
     assert "ROC AUC 0.7000 is worse than the champion's 0.8000" in text
     assert "Brier 0.1300 is worse than the champion's 0.1000" in text
     assert "calibration error 0.0800 is above the limit 0.05" in text
+
+
+def test_gate_allows_a_calibration_error_chance_gives_on_a_small_test(rules):
+    """A perfectly calibrated model on a few hundred test rows passes 0.05 one time in
+    20 or more: the limit is then what chance gives there (`ece_by_chance`)."""
+    candidate = {"roc_auc": 0.80, "brier": 0.100, "ece": 0.07, "ece_by_chance": 0.081}
+    assert gate(candidate, CHAMPION, rules).passed
+    worse = {**candidate, "ece": 0.09}
+    (reason,) = gate(worse, CHAMPION, rules).reasons
+    assert reason == (
+        "calibration error 0.0900 is above the limit 0.05 and the 0.0810 a calibrated model "
+        "reaches by chance on its test rows one time in 20"
+    )
 
 
 @pytest.mark.parametrize(
