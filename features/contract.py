@@ -775,6 +775,21 @@ class DataSpec(_Strict):
                 seen[name] = table
         return self
 
+    @property
+    def plan_ends_cancel(self) -> bool:
+        """Whether the cancellations are a subscriptions table's ends (`recurring` with
+        `ended_at`, no cancellations table): those that leave the customer with no plan
+        running (`features.recurring.plan_ends`). A cancellations table read from the
+        same file's end date counts every plan's end, a trial's beside twelve running
+        plans too."""
+        spec = self.transactions
+        return (
+            self.cancellations is None
+            and spec is not None
+            and spec.recurring is not None
+            and "ended_at" in spec.columns
+        )
+
     def with_amount_read(self) -> DataSpec:
         """This section with the transactions' `amount` mapped onto a column of that name
         where none is mapped: what the loader reads from a file holding one
@@ -958,7 +973,10 @@ class RunConfig(_Strict):
             "inactivity": ("events", self.data.events)
             if usage
             else ("transactions", self.data.transactions),
-            "cancellation": ("cancellations", self.data.cancellations),
+            "cancellation": (
+                "cancellations` or `data.transactions.columns.ended_at` under `recurring",
+                self.data.cancellations or self.data.plan_ends_cancel,
+            ),
             "label_column": ("customers.label", self.data.customers and self.data.customers.label),
             "expiry": (
                 "transactions.columns.paid_until` or `data.transactions.recurring",

@@ -51,6 +51,13 @@ _UNITS = {
     "semiannual": (6, 0),
     "semi-annual": (6, 0),
     "semiannually": (6, 0),
+    "semi-annually": (6, 0),
+    "bi-weekly": (0, 14),
+    "mth": (1, 0),
+    "annum": (12, 0),
+    "per-annum": (12, 0),
+    "per-month": (1, 0),
+    "per-year": (12, 0),
     "year": (12, 0),
     "yearly": (12, 0),
     "annual": (12, 0),
@@ -59,7 +66,7 @@ _UNITS = {
 }
 """Billing periods as exports write them, in (months, days)."""
 
-_WRITTEN = re.compile(r"^(?:(\d+)\s*[- ]?\s*)?([a-z-]+?)s?$|^(\d+)$")
+_WRITTEN = re.compile(r"^(?:(\d+)\s*[- ]?\s*)?([a-z-]+?)s?$|^(\d+)(?:\.0+)?$")
 """`month`, `monthly`, `3 months`, `12-month`, or a bare number of days: `30`."""
 
 
@@ -87,9 +94,11 @@ def parse_period(written: Any) -> Period | None:
     reads as none (said by the caller, with the value)."""
     if isinstance(written, bool):
         return None
+    if isinstance(written, float | np.floating) and float(written).is_integer():
+        written = int(written)  # a column of days read as numbers: 30.0
     if isinstance(written, int | np.integer):
         return Period(days=int(written)) if written > 0 else None
-    text = str(written).strip().lower().replace("_", "-")
+    text = re.sub(r"(?<=[a-z])\s+(?=[a-z])", "-", str(written).strip().lower().replace("_", "-"))
     found = _WRITTEN.match(text)
     if found is None:
         return None
@@ -122,10 +131,11 @@ def schedule(
     periods: Sequence[Period],
     until: np.datetime64,
 ) -> Schedule:
-    """Each subscription's payments: one at its start, then one each period while it has
-    not ended (`ends`, NaT while running) and not after `until`. `customers` holds the
-    rows' owners, grouped (each customer's rows together, as loaded and posted tables
-    are): the payments come out grouped alike, each customer's in time order."""
+    """Each subscription's payments: at its start, then every period, while it has not
+    ended (`ends`, NaT while running) and not after `until`; a plan that ends when it
+    starts, or starts after `until`, pays nothing. `customers` holds the rows' owners,
+    grouped (each customer's rows together, as loaded and posted tables are): the
+    payments come out grouped alike, each customer's in time order."""
     starts = np.asarray(starts, dtype="datetime64[ns]")
     n = len(starts)
     bound = np.full(n, np.datetime64(until, "ns") + np.timedelta64(1, "ns"))
@@ -135,50 +145,89 @@ def schedule(
         bound[ended] = np.minimum(bound[ended], ends[ended])
     months = np.array([p.months for p in periods], dtype=np.int64)
     days = np.array([p.days for p in periods], dtype=np.int64)
-    counts = np.ones(n, dtype=np.int64)  # the first payment: the subscription began
-    by_month = months > 0
+    steps = _Steps.of(starts, months, days)
+    counts = np.zeros(n, dtype=np.int64)
+    pays = bound > starts
+    by_month = pays & (months > 0)
     if by_month.any():
-        counts[by_month] = _months_paid(starts[by_month], bound[by_month], months[by_month])
-    by_day = ~by_month
+        counts[by_month] = _months_paid(steps.subset(by_month), bound[by_month])
+    by_day = pays & (months == 0)
     if by_day.any():
-        step = days[by_day] * np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
+        step = days[by_day] * DAY_NS
         span = (bound[by_day] - starts[by_day]).astype(np.int64)
-        counts[by_day] = np.maximum(-(-span // step), 1)  # k * step < span, k from 0
+        counts[by_day] = -(-span // step)  # k * step < span, k from 0
     rows = np.repeat(np.arange(n), counts)
     k = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-    paid_at = _nth_period(starts[rows], months[rows], days[rows], k)
-    paid_until = _nth_period(starts[rows], months[rows], days[rows], k + 1)
+    taken = steps.subset(rows)
+    paid_at, paid_until = taken.nth(k), taken.nth(k + 1)
     fee_months = np.array([p.in_months for p in periods], dtype=np.float64)[rows]
-    order = np.lexsort((paid_at, _group_codes(customers)[rows]))
+    order = _in_time_order(_group_codes(customers)[rows], paid_at)
     return Schedule(rows[order], paid_at[order], paid_until[order], fee_months[order])
 
 
-def _months_paid(starts: np.ndarray, bound: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """How many k from 0 have start + k * months before `bound` (at least 1)."""
-    apart = _month_index(bound) - _month_index(starts)
-    k = np.maximum(apart // months, 0)
-    k = np.where(_nth_period(starts, months, np.zeros_like(months), k) >= bound, k - 1, k)
-    return np.maximum(k, 0) + 1
+DAY_NS = np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
 
 
-def _month_index(times: np.ndarray) -> np.ndarray:
-    return times.astype("datetime64[M]").astype(np.int64)
+@dataclass(frozen=True)
+class _Steps:
+    """Each subscription's start as the parts its periods step from: its month (as a
+    month number), day of month and time of day; and its period."""
+
+    month: np.ndarray
+    day_of_month: np.ndarray
+    time_of_day: np.ndarray
+    day: np.ndarray
+    months: np.ndarray
+    days: np.ndarray
+
+    @classmethod
+    def of(cls, starts: np.ndarray, months: np.ndarray, days: np.ndarray) -> _Steps:
+        day = starts.astype("datetime64[D]")
+        month = starts.astype("datetime64[M]")
+        return cls(
+            month=month.astype(np.int64),
+            day_of_month=(day - month.astype("datetime64[D]")).astype(np.int64),
+            time_of_day=(starts - day).astype(np.int64),
+            day=day.astype(np.int64),
+            months=months,
+            days=days,
+        )
+
+    def subset(self, which: np.ndarray) -> _Steps:
+        return _Steps(*(values[which] for values in vars(self).values()))
+
+    def nth(self, k: np.ndarray) -> np.ndarray:
+        """start + k periods: calendar months keep the start's day of month, or the
+        month's last day when it has fewer (Jan 31 -> Feb 29 -> Mar 31), and the time of
+        day."""
+        month = (self.month + self.months * k).astype("datetime64[M]")
+        first = month.astype("datetime64[D]")
+        length = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+        by_months = first.astype(np.int64) + np.minimum(self.day_of_month, length - 1)
+        day = np.where(self.months > 0, by_months, self.day + self.days * k)
+        return (day * DAY_NS + self.time_of_day).astype("datetime64[ns]")
 
 
-def _nth_period(
-    starts: np.ndarray, months: np.ndarray, days: np.ndarray, k: np.ndarray
-) -> np.ndarray:
-    """start + k periods: calendar months keep the start's day of month, or the month's
-    last day when it has fewer (Jan 31 -> Feb 29 -> Mar 31), and the time of day."""
-    day = starts.astype("datetime64[D]")
-    time_of_day = starts - day.astype("datetime64[ns]")
-    month = starts.astype("datetime64[M]") + months * k
-    first = month.astype("datetime64[D]")
-    length = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
-    of_month = (day - starts.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
-    by_months = first + np.minimum(of_month, length - 1)
-    stepped = np.where(months > 0, by_months, day + days * k)
-    return stepped.astype("datetime64[ns]") + time_of_day
+def _months_paid(steps: _Steps, bound: np.ndarray) -> np.ndarray:
+    """How many k from 0 have start + k * months before `bound` (each start is before it)."""
+    apart = bound.astype("datetime64[M]").astype(np.int64) - steps.month
+    k = apart // steps.months
+    return np.where(steps.nth(k) >= bound, k, k + 1)
+
+
+def _in_time_order(groups: np.ndarray, paid_at: np.ndarray) -> np.ndarray:
+    """The order putting each group's payments in time order, groups as they come: a
+    subscription's payments already are, so only customers of two or more are sorted."""
+    order = np.arange(len(groups))
+    if len(groups) < 2:
+        return order
+    unsorted = (groups[1:] == groups[:-1]) & (paid_at[1:] < paid_at[:-1])
+    if not unsorted.any():
+        return order
+    touched = np.isin(groups, np.unique(groups[1:][unsorted]))
+    at = order[touched]
+    order[touched] = at[np.lexsort((paid_at[at], groups[at]))]
+    return order
 
 
 def _group_codes(customers: Sequence[Any] | np.ndarray) -> np.ndarray:
@@ -188,6 +237,37 @@ def _group_codes(customers: Sequence[Any] | np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     changed = np.concatenate([[False], ids[1:] != ids[:-1]])
     return np.cumsum(changed)
+
+
+def plan_ends(
+    customers: Sequence[Any] | np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> np.ndarray:
+    """Which subscriptions' ends leave their customer with no plan running: the
+    cancellations of a subscriptions table. An end another plan of theirs covers (begun
+    by then, not ended by then: an upgrade, a plan changed the same day, a second
+    product) is no leaving; a trial's end beside twelve running plans had made an account
+    a churner. Known at the end: it reads nothing later than it."""
+    frame = pd.DataFrame(
+        {
+            "customer": _group_codes(customers),
+            "start": np.asarray(starts, dtype="datetime64[ns]"),
+            "end": np.asarray(ends, dtype="datetime64[ns]"),
+        }
+    )
+    frame["row"] = np.arange(len(frame))
+    ended = frame[frame["end"].notna()]
+    several = frame["customer"].duplicated(keep=False)
+    pairs = ended[several[ended.index]].merge(
+        frame[several], on="customer", suffixes=("", "_other")
+    )
+    covered = (
+        (pairs["row_other"] != pairs["row"])
+        & (pairs["start_other"] <= pairs["end"])
+        & (pairs["end_other"].isna() | (pairs["end_other"] > pairs["end"]))
+    )
+    leaving = frame["end"].notna().to_numpy().copy()
+    leaving[pairs.loc[covered, "row"].to_numpy()] = False
+    return leaving
 
 
 SUBSCRIPTION_COLUMNS = ("ended_at", "billing_period")
@@ -218,28 +298,27 @@ def payments(
     """A table of subscriptions (canonical columns: numpy or pandas arrays, grouped by
     customer) as the payments they stand for (`schedule`): each column taken per payment,
     `timestamp` the payment's, `paid_until` the period's end, a monthly fee times the
-    months paid for. A row that already says its `paid_until` is a payment as posted (a
-    replayed history, `serving/history.py`), kept as it is."""
-    starts = np.asarray(columns["timestamp"], dtype="datetime64[ns]")
-    ends = columns.get("ended_at")
-    ends = np.full(len(starts), NAT) if ends is None else np.asarray(ends, dtype="datetime64[ns]")
-    given = columns.get("paid_until")
-    given = np.full(len(starts), NAT) if given is None else np.asarray(given, "datetime64[ns]")
-    posted = ~np.isnat(given)
-    ends = np.where(posted, starts, ends)  # a posted payment: itself alone
+    months paid for, and an `order_id` each (every payment an order of its own: two plans
+    renewed on one day are two payments)."""
     periods, _ = periods_of(columns.get("billing_period"), every)
-    plan = schedule(columns["customer_id"], starts, ends, periods or [every] * len(starts), until)
+    starts = np.asarray(columns["timestamp"], dtype="datetime64[ns]")
+    plan = schedule(
+        columns["customer_id"],
+        starts,
+        columns.get("ended_at"),
+        periods or [every] * len(starts),
+        until,
+    )
     out = {
         name: values.take(plan.rows)
         for name, values in columns.items()
         if name not in SUBSCRIPTION_COLUMNS
     }
-    kept = posted[plan.rows]
     out["timestamp"] = plan.paid_at
-    out["paid_until"] = np.where(kept, given[plan.rows], plan.paid_until)
+    out["paid_until"] = plan.paid_until
+    out["order_id"] = np.arange(len(plan.rows), dtype=np.int64)
     if fee_per_month:
-        months = np.where(kept, 1.0, plan.months)
         for name in PER_MONTH_COLUMNS:
             if name in out:
-                out[name] = np.asarray(out[name], dtype=np.float64) * months
+                out[name] = np.asarray(out[name], dtype=np.float64) * plan.months
     return out

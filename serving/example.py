@@ -25,6 +25,7 @@ from typing import Any
 from churn.model import ChurnModel
 from features.context import slug
 from features.contract import UNTYPED_EVENT
+from features.recurring import DAYS_PER_MONTH, Period
 from features.service import COUNTED
 from serving.live import score_history
 from serving.live_checks import trained_to, undated_cutoff
@@ -233,16 +234,23 @@ def _subscription(
     mapped = spec.mapped()
     began = _not_before(end - dt.timedelta(days=typical.days("tenure_days", 365)), start)
     line: dict[str, Any] = {"timestamp": _day(began)}
+    period = spec.recurring.period
+    if "billing_period" in mapped:  # the plan of training's median length
+        period = _plan_of(typical.days("plan_days_last", round(period.in_months * 30.4)))
+        line["billing_period"] = str(period)
     payment = typical.number("avg_order_value_365d", 50.0)
     if spec.recurring.amount_per == "month":
-        payment /= spec.recurring.period.in_months
+        payment /= period.in_months
     fields = {"amount": round(payment, 2) or 50.0, "quantity": 1}
     line |= {name: value for name, value in fields.items() if name in mapped}
     if "category" in mapped:
         line["category"] = _categories(model, typical)[0]
-    if "billing_period" in mapped:
-        line["billing_period"] = str(spec.recurring.period)
     return line
+
+
+def _plan_of(days: int) -> Period:
+    """A billing period of about `days`: whole months from 28 days, else days."""
+    return Period(months=round(days / DAYS_PER_MONTH)) if days >= 28 else Period(days=days)
 
 
 def _categories(model: ChurnModel, typical: _Typical) -> list[str]:

@@ -122,7 +122,7 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     """Features, probability and reasons of `customers` as of `cutoff`."""
     model = loaded.model
     features = with_all_columns(
-        model.feature_columns(to_tables(customers, model, cutoff), pd.Timestamp(cutoff)), model
+        model.feature_columns(to_tables(customers, model), pd.Timestamp(cutoff)), model
     )
     # a snapshot's training customers out of fold, as the batch scores them
     probability, contributions = model.scores(features, model.folds_of(features["customer_id"]))

@@ -29,15 +29,18 @@ from features.tables import Tables, cutoff_end
 from serving.live_tables import (
     EPOCH,
     LineAmounts,
+    Unknown,
     _kept,
     _lines_of,
     _returns,
     _texts_as_posted,
     attribute_unknowns,
     naive,
+    paid_subscriptions,
     posted_activity,
     posted_attribute,
     posted_numbers,
+    posted_period,
 )
 from serving.schemas import (
     CustomerHistoryIn,
@@ -76,6 +79,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     require_billing_periods(request.customers, model.data)
     cutoff = resolve_cutoff(request, model)
     require_not_future(cutoff)
+    paid_subscriptions(request.customers, model.data, cutoff)
     require_known(request.customers, cutoff, model.data)
     churn, data = model.config.churn, model.data
     if churn.definition in ("inactivity", "cancellation"):
@@ -109,13 +113,15 @@ def require_billing_periods(customers: list[CustomerHistoryIn], data: DataSpec) 
     """A posted subscription's billing period must read as one, as the loader refuses a
     file's (`features.recurring.parse_period`); a blank one is the model's `every`."""
     spec = data.transactions
-    if spec is None or spec.recurring is None:
+    if spec is None or spec.recurring is None or "billing_period" not in spec.columns:
         return
+    unknown = Unknown(spec)
     unread = {
-        c.customer_id: row.billing_period
+        c.customer_id: period
         for c in customers
         for row in c.transactions
-        if row.billing_period is not None and parse_period(row.billing_period) is None
+        if (period := posted_period(row.billing_period, unknown)) is not None
+        and parse_period(period) is None
     }
     if unread:
         named = ", ".join(f"{who} ({period!r})" for who, period in unread.items())
@@ -489,7 +495,7 @@ def _posted_context(
     gone, who is paid up) then read them as they read a file's."""
     tables = Tables(
         customers={"customer_id": _texts_as_posted(sorted(c.customer_id for c in customers))},
-        **posted_activity(customers, data, cutoff),
+        **posted_activity(customers, data),
         undo_by=undo_by,
     )
     day = day_of(pd.Timestamp(cutoff))

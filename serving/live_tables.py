@@ -22,17 +22,17 @@ import pandas as pd
 from churn.model import ChurnModel
 from features.contract import (
     MONEY_COLUMNS,
+    CancellationsSpec,
     DataSpec,
     EventsSpec,
     InteractionsSpec,
     Paths,
-    RecurringSpec,
     TableSpec,
     TransactionsSpec,
     as_list,
     quantity_column,
 )
-from features.recurring import payments
+from features.recurring import PER_MONTH_COLUMNS, payments, plan_ends
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
 from features.tables import Tables, no_use_rows, numbers
@@ -303,11 +303,10 @@ def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: values[~negative] for name, values in lines.items()}
 
 
-def to_tables(
-    customers: list[CustomerHistoryIn], model: ChurnModel, until: dt.date | None = None
-) -> Tables:
+def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     """The posted rows as `Tables`: only the model config's tables and mapped columns
-    (`until`: the cutoff, to which posted subscriptions are paid, `posted_activity`)."""
+    (a model of a subscriptions table reads them once `paid_subscriptions` made them
+    payments)."""
     data = model.data
     kinds = model.attribute_kinds
     signup = data.customers is not None and "signup_date" in data.customers.mapped()
@@ -315,7 +314,7 @@ def to_tables(
     consumables = data.transactions and data.transactions.consumable_categories
     return Tables(
         customers=_customers(customers, model, unknown, signup=signup),
-        **posted_activity(customers, data, until),
+        **posted_activity(customers, data),
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
         event_quantity_unit=data.events.unit() if data.events else "units",
@@ -324,16 +323,102 @@ def to_tables(
     )
 
 
+PLAN_ENDS = Path("(the ends of subscriptions)")
+"""The file of a subscriptions table's cancellations: none, so no placeholders to read."""
+
+
+def paid_subscriptions(customers: list[CustomerHistoryIn], data: DataSpec, cutoff: dt.date) -> None:
+    """For a model of a subscriptions table (`transactions.recurring`), each customer's
+    posted subscriptions as the payments the loader reads from the table, up to the end
+    of `cutoff` (`features.recurring.payments`); where the plans' ends are the
+    cancellations (`DataSpec.plan_ends_cancel`), those leaving no plan running
+    (`features.recurring.plan_ends`). A line giving `paid_until` is a payment, kept as
+    posted (a replayed history, `serving/history.py`). Done once a request's cutoff is
+    known and before its checks, so "active", "gone" and the features all read payments,
+    as the batch does: read as posted, a plan running since 2021 was a purchase three
+    years before the cutoff, and its customer lapsed."""
+    spec = data.transactions
+    if spec is None or spec.recurring is None:
+        return
+    until = np.datetime64(cutoff, "D") + np.timedelta64(1, "D") - np.timedelta64(1, "ns")
+    unknown = Unknown(spec)
+    for customer in customers:
+        plans = sorted(
+            (row for row in customer.transactions if row.paid_until is None),
+            key=lambda row: naive(row.timestamp),
+        )
+        posted = [row for row in customer.transactions if row.paid_until is not None]
+        starts, ends = _times(r.timestamp for r in plans), _times(r.ended_at for r in plans)
+        owner = np.zeros(len(plans), dtype=np.int64)
+        columns = {
+            "customer_id": owner,
+            "timestamp": starts,
+            "ended_at": ends,
+            "billing_period": np.array(
+                [posted_period(r.billing_period, unknown) for r in plans], dtype=object
+            ),
+            "plan": np.arange(len(plans)),
+            **{
+                money: np.array([getattr(r, money) for r in plans], dtype=np.float64)
+                for money in PER_MONTH_COLUMNS
+            },
+        }
+        paid = payments(
+            columns,
+            spec.recurring.period,
+            fee_per_month=spec.recurring.amount_per == "month",
+            until=until,
+        )
+        customer.transactions = posted + [
+            plans[plan].model_copy(
+                update={
+                    "timestamp": _datetime(at),
+                    "paid_until": _datetime(to),
+                    "order_id": f"payment-{n}",
+                    "ended_at": None,
+                    "billing_period": None,
+                    **{m: _number_or_none(paid[m][n]) for m in PER_MONTH_COLUMNS},
+                }
+            )
+            for n, (plan, at, to) in enumerate(
+                zip(paid["plan"], paid["timestamp"], paid["paid_until"], strict=True)
+            )
+        ]
+        if data.plan_ends_cancel and plans:  # (a replayed history: its own, as posted)
+            leaving = plan_ends(owner, starts, ends) & (ends <= until)
+            customer.cancellations = [
+                CancellationIn(timestamp=_datetime(end)) for end in np.sort(ends[leaving])
+            ]
+
+
+def posted_period(value: Any, unknown: Unknown) -> Any:
+    """A posted billing period, None where blank or a placeholder the table's file reads
+    as blank (`N/A`), as the loader reads the column (a blank is `recurring.every`)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return unknown.canonical(value, "billing_period")
+
+
+def _datetime(value: np.datetime64) -> dt.datetime:
+    return pd.Timestamp(value).to_pydatetime()
+
+
+def _number_or_none(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
 def posted_activity(
-    customers: list[CustomerHistoryIn], data: DataSpec, until: dt.date | None = None
+    customers: list[CustomerHistoryIn], data: DataSpec
 ) -> dict[str, dict[str, np.ndarray]]:
-    """The posted activity tables the data section configures, as the loader reads them;
-    a model of subscriptions (`transactions.recurring`) reads each posted one as its
-    payments up to the end of `until` (the cutoff; default: the last day posted)."""
+    """The posted activity tables the data section configures, as the loader reads them
+    (and a subscriptions table's cancellations, `DataSpec.plan_ends_cancel`)."""
     cancel_types = cancellation_event_types(data)
+    specs = data.tables()
+    if data.plan_ends_cancel:  # made by `paid_subscriptions`, as the loader makes them
+        specs["cancellations"] = CancellationsSpec(path=PLAN_ENDS)
     frames = {
-        name: _activity(customers, name, spec, Unknown(spec), cancel_types, until)
-        for name, spec in data.tables().items()
+        name: _activity(customers, name, spec, Unknown(spec), cancel_types)
+        for name, spec in specs.items()
         if name in ROW_MODELS
     }
     if data.interactions is not None and "interactions" in frames:
@@ -377,7 +462,6 @@ def _activity(
     spec: TableSpec,
     unknown: Unknown,
     cancel_types: frozenset[str],
-    until: dt.date | None = None,
 ) -> dict[str, np.ndarray]:
     """One activity table, canonical columns typed as the loader types them, sorted by
     customer and time. Columns are gathered straight from the validated models into
@@ -388,7 +472,7 @@ def _activity(
     fields = ROW_MODELS[table].model_fields
     names = [n for n in spec.loaded_columns() if n in fields and n != "customer_id"]
     if isinstance(spec, TransactionsSpec) and spec.recurring is not None:
-        names.append("paid_until")  # a posted payment of a subscription (`payments`)
+        names += ["paid_until", "order_id"]  # as `paid_subscriptions` made them
     required = [n for n in spec.required_columns if n in fields and n not in TIME_COLUMNS]
     if isinstance(spec, TransactionsSpec) and spec.spends:  # a line without one: dropped
         required.append("amount")
@@ -431,27 +515,10 @@ def _activity(
         for money in MONEY_COLUMNS:
             if money in typed:
                 typed[money] = spec.in_currency(typed[money])
-    if isinstance(spec, TransactionsSpec) and spec.recurring is not None:
-        typed = _paid_subscriptions(typed, spec.recurring, until)
     if table == "transactions" and "paid_until" in typed:  # as the loader: not before paying
         ends = typed["paid_until"]
         ends[ends.astype("datetime64[D]") < typed["timestamp"].astype("datetime64[D]")] = NAT
     return _returns(typed) if table == "transactions" else typed
-
-
-def _paid_subscriptions(
-    typed: dict[str, np.ndarray], recurring: RecurringSpec, until: dt.date | None
-) -> dict[str, np.ndarray]:
-    """Posted subscriptions as their payments, as the loader reads a subscriptions table
-    (`features.recurring.payments`), to the end of `until`'s day."""
-    if until is None:
-        posted = typed["timestamp"]
-        if not len(posted):
-            return {**typed, "paid_until": posted.copy()}
-        until = posted.max().astype("datetime64[D]").item()
-    end = np.datetime64(until, "D") + np.timedelta64(1, "D") - np.timedelta64(1, "ns")
-    fee_per_month = recurring.amount_per == "month"
-    return payments(typed, recurring.period, fee_per_month=fee_per_month, until=end)
 
 
 def _discounts(rows: list[Any], typed: dict[str, np.ndarray], unknown: Unknown) -> np.ndarray:

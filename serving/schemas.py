@@ -377,9 +377,8 @@ class TransactionIn(_In):
         "read as a payment every billing period until then, as the loader reads the table; "
         "a line that gives `paid_until` is a payment, read as posted.",
     )
-    billing_period: str | None = Field(
+    billing_period: str | float | None = Field(
         default=None,
-        max_length=64,
         description="A subscription's billing period (month, year, '3 months', 30 for days) "
         "where the model's data map one; default: the model's `recurring.every`.",
     )

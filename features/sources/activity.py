@@ -68,7 +68,8 @@ def _check_amounts(table: _Table) -> None:
     _tolerate(table, unmatched, what, MAX_NEGATIVE_AMOUNT_SHARE, note)
     usable = pd.Series(True, index=amounts.index) if table.dropped is None else ~table.dropped
     zero = (amounts == 0) & usable
-    if zero.any() and "paid_until" not in table.clean:  # (a free period is still a renewal)
+    free_periods = "paid_until" in table.clean or getattr(table.spec, "recurring", None)
+    if zero.any() and not free_periods:  # (a free period, a trial, is still a paid period)
         n = int(zero.sum())
         if n == int(usable.sum()):
             what = f"every amount is 0 ({_rows(n)}): a log without spend is a usage log (events)"

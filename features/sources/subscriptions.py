@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from features.contract import RunConfig, TransactionsSpec
-from features.recurring import payments, periods_of
+from features.recurring import payments, periods_of, plan_ends
 from features.sources.table import AS_OF_SOURCE, _rows, _Table
 
 PERIOD_ADVICE = ": write month, year, quarter, week, '3 months' or a number of days"
@@ -38,15 +38,16 @@ def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
             )
     ended = table.clean.get("ended_at")
     if ended is not None:
-        early = ended < table.clean["timestamp"]
+        early = ended <= table.clean["timestamp"]
         if early.any():
             table.flag(
                 "warning",
                 "ended_at",
                 early,
-                "a subscription ending before it starts",
+                "a subscription ending when or before it starts",
                 ended,
-                advice=": read as one payment, at its start",
+                advice=": no period paid (its end is still its customer's leaving when no "
+                "other plan of theirs runs then)",
             )
 
 
@@ -86,6 +87,19 @@ def _as_payments(table: _Table, frames: dict[str, pd.DataFrame], config: RunConf
         until=end.to_datetime64(),
     )
     frames["transactions"] = pd.DataFrame(paid)
+    if config.data.plan_ends_cancel:
+        frames["cancellations"] = _leavings(frame, end)
+
+
+def _leavings(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """The cancellations a subscriptions table holds: the ends that leave a customer with
+    no plan running (`plan_ends`), by the data's end (a later one is scheduled)."""
+    ends = frame["ended_at"].to_numpy("datetime64[ns]")
+    ids = frame["customer_id"].array
+    leaving = plan_ends(ids, frame["timestamp"].to_numpy("datetime64[ns]"), ends)
+    leaving &= ends <= end.to_datetime64()
+    found = pd.DataFrame({"customer_id": ids[leaving], "timestamp": ends[leaving]})
+    return found.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
 
 
 def _running_at(frame: pd.DataFrame, end: pd.Timestamp) -> int:

@@ -14,7 +14,7 @@ import yaml
 
 from features.build import build_features
 from features.contract import ConfigError, load_config
-from features.recurring import Period, parse_period, payments, schedule
+from features.recurring import Period, parse_period, payments, plan_ends, schedule
 from features.sources import DataError, load_tables, validate
 
 D = "datetime64[ns]"
@@ -66,8 +66,13 @@ def test_a_subscription_pays_before_its_end_and_up_to_the_data_end():
     assert days == ["2024-01-15", "2024-02-15", "2024-03-15"]  # not on the day it ends
     _, days = _paid(["2024-01-15"], ["NaT"], [Period(months=1)], "2024-03-15")
     assert days == ["2024-01-15", "2024-02-15", "2024-03-15"]  # the last day is in
-    _, days = _paid(["2024-01-15"], ["2024-01-10"], [Period(months=1)], "2024-12-31")
-    assert days == ["2024-01-15"]  # ended before it began: its start alone
+    for ended in ("2024-01-10", "2024-01-15"):  # ended when or before it began: unpaid
+        _, days = _paid(["2024-01-15"], [ended], [Period(months=1)], "2024-12-31")
+        assert days == []
+    _, days = _paid(["2025-01-15"], ["NaT"], [Period(months=1)], "2024-12-31")
+    assert days == []  # begun after the data's end
+    _, days = _paid(["2024-01-15T10:00"], ["NaT"], [Period(days=7)], "2024-01-29T10:00")
+    assert days == ["2024-01-15", "2024-01-22", "2024-01-29"]  # its time of day kept
 
 
 def test_payments_come_grouped_by_customer_in_time_order():
@@ -83,20 +88,35 @@ def test_payments_come_grouped_by_customer_in_time_order():
     assert plan.rows.tolist() == [0, 0, 1, 0, 1, 2]
 
 
-def test_a_monthly_fee_is_paid_per_period_and_a_posted_payment_kept():
+def test_a_monthly_fee_is_paid_per_period_each_payment_an_order_of_its_own():
     columns = {
         "customer_id": np.array(["a", "a"], dtype=object),
         "timestamp": np.array(["2024-01-01", "2024-02-03"], dtype=D),
         "amount": np.array([10.0, 99.0]),
-        "paid_until": np.array(["NaT", "2024-03-03"], dtype=D),
         "billing_period": np.array(["annual", None], dtype=object),
     }
     paid = payments(
-        columns, Period(months=1), fee_per_month=True, until=np.datetime64("2024-06-30")
+        columns, Period(months=1), fee_per_month=True, until=np.datetime64("2024-03-31")
     )
-    assert paid["amount"].tolist() == [120.0, 99.0]  # a year of a 10 a month; as posted
-    assert [str(t)[:10] for t in paid["paid_until"]] == ["2025-01-01", "2024-03-03"]
-    assert "billing_period" not in paid
+    # a year of a 10 a month; a blank period is `every` month: February and March
+    assert paid["amount"].tolist() == [120.0, 99.0, 99.0]
+    assert [str(t)[:10] for t in paid["paid_until"]] == ["2025-01-01", "2024-03-03", "2024-04-03"]
+    assert paid["order_id"].tolist() == [0, 1, 2] and "billing_period" not in paid
+
+
+def test_a_plans_end_is_a_leaving_only_when_no_other_plan_of_theirs_runs_then():
+    owners = np.array(["a", "a", "a", "b", "c", "c"], dtype=object)
+    starts = np.array(
+        ["2024-01-01", "2024-02-01", "2024-05-01", "2024-01-01", "2024-01-01", "2024-03-01"],
+        dtype=D,
+    )
+    ends = np.array(
+        ["2024-03-01", "2024-04-01", "NaT", "2024-02-01", "2024-03-01", "2024-04-01"], dtype=D
+    )
+    # a: the trial's end is covered by the plan begun in February, whose end in April
+    # leaves nothing running (May's plan comes later); b leaves; c changes plan the day
+    # its first ends, then leaves
+    assert plan_ends(owners, starts, ends).tolist() == [False, True, False, True, False, True]
 
 
 SUBSCRIPTIONS = """account,start,end,mrr,billing
@@ -161,8 +181,8 @@ def test_a_blank_period_and_an_end_before_the_start_are_warned_about(tmp_path):
     assert tables is not None
     said = [str(w) for w in report.warnings]
     assert any("billing period blank in 1 row: read as every month" in w for w in said)
-    assert any("a subscription ending before it starts in 1 row" in w for w in said)
-    assert (tables.transactions["customer_id"] == 2).sum() == 1
+    assert any("a subscription ending when or before it starts in 1 row" in w for w in said)
+    assert (tables.transactions["customer_id"] == 2).sum() == 0  # no period paid
 
 
 def test_without_as_of_running_subscriptions_are_paid_to_the_latest_day_and_it_is_said(
@@ -239,3 +259,47 @@ def test_what_happens_after_the_cutoff_changes_no_feature(tmp_path, later):
     )
     after = after[after["customer_id"].isin(before["customer_id"])].reset_index(drop=True)
     pdt.assert_frame_equal(before, after)
+
+
+def test_the_plans_ends_are_the_cancellations_when_none_are_configured(tmp_path):
+    tables = load_tables(load_config(_config(tmp_path)))
+    left = tables.cancellations
+    # 1's September end is covered by its running plan; 2's November end leaves nothing
+    assert left["customer_id"].tolist() == [2]
+    assert left["timestamp"].dt.date.astype(str).tolist() == ["2023-11-20"]
+
+
+def test_a_cancellation_model_needs_no_cancellations_table_beside_plan_ends(tmp_path):
+    path = _config(tmp_path)
+    raw = yaml.safe_load(path.read_text())
+    raw["churn"] = {"definition": "cancellation"}
+    path.write_text(yaml.safe_dump(raw))
+    assert load_config(path).data.plan_ends_cancel
+    del raw["data"]["transactions"]["columns"]["ended_at"]
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=re.escape("or `data.transactions.columns.ended_at`")):
+        load_config(path)
+
+
+def test_a_free_plan_is_a_paid_period_not_an_ignored_purchase(tmp_path):
+    """RavenStack's 778 trials (MRR 0) had been dropped as free items, so a trial that
+    converted read as a new payer."""
+    trial = SUBSCRIPTIONS + "6,2023-10-01,2023-10-15,0,weekly\n6,2023-10-15,,70,monthly\n"
+    tables, report = validate(load_config(_config(tmp_path, trial)))
+    assert tables is not None
+    six = tables.transactions[tables.transactions["customer_id"] == 6]
+    assert six["amount"].tolist()[:2] == [0.0, 0.0]  # two free weeks, then paid months
+    assert not [w for w in report.warnings if "amount of 0" in str(w)]
+    assert 6 not in tables.cancellations["customer_id"].tolist()  # converted, no leaving
+
+
+def test_an_end_of_9999_is_no_end_said_as_a_placeholder(tmp_path):
+    placeholder = SUBSCRIPTIONS.replace("3,2023-03-05,,600", "3,2023-03-05,9999-12-31,600")
+    tables, report = validate(load_config(_config(tmp_path, placeholder)))
+    assert tables is not None
+    said = [str(w) for w in report.warnings]
+    assert any(
+        "dates after 2261 (a placeholder for no end?) read as blank in 1 row" in w for w in said
+    )
+    three = tables.transactions[tables.transactions["customer_id"] == 3]
+    assert len(three) == 1  # the annual plan, running

@@ -108,11 +108,9 @@ def _posted(run: Run, client, *, as_payments: bool) -> tuple[list[str], list[dic
     body = []
     for i in ids:
         item = history_item(run.tables, lookup[i])  # its payments, each with paid_until
-        if not as_payments:
+        if not as_payments:  # the cancellations are the plans' ends, read from them
             item["transactions"] = _subscriptions_of(run, i)
-            item["cancellations"] = [
-                {"timestamp": row["ended_at"]} for row in item["transactions"] if row["ended_at"]
-            ]
+            item.pop("cancellations", None)
         body.append(item)
     return ids, body
 
@@ -157,3 +155,29 @@ def test_a_billing_period_that_reads_as_none_is_a_422_naming_it(run, client):
     assert answered.status_code == 422
     said = answered.text
     assert "'every blue moon'" in said and "billing_period reads as no period" in said
+
+
+def test_a_plan_running_for_years_posted_alone_is_active_as_in_the_batch(run, client):
+    """Read as posted, a plan begun years before the cutoff was one purchase then, and
+    its customer lapsed (a 422) where the batch scores them: the checks read payments."""
+    listed = client.get("/v1/customers", params={"sort": "probability", "limit": 1000}).json()
+    starts = {
+        item["customer_id"]: min(
+            p["timestamp"] for p in _subscriptions_of(run, item["customer_id"])
+        )
+        for item in listed["items"]
+    }
+    oldest = min(starts, key=starts.get)
+    assert (run.cutoff - dt.date.fromisoformat(starts[oldest][:10])).days > 365
+    lookup = {str(i): i for i in run.tables.customers["customer_id"]}
+    item = history_item(run.tables, lookup[oldest])
+    body = {
+        "customer_id": oldest,
+        "signup_date": item["signup_date"],
+        "attributes": item["attributes"],
+        "transactions": _subscriptions_of(run, oldest),
+    }
+    answered = client.post(
+        "/v1/score", json={"customers": [body], "cutoff": run.cutoff.isoformat()}
+    )
+    assert answered.status_code == 200, answered.text

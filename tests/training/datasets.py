@@ -263,8 +263,8 @@ def subscriptions_table(folder: Path, *, customers: int, months: int, seed: int)
     """The simulator's subscription world with its plans as a subscriptions table, as SaaS
     exports hold them (RavenStack's subscriptions.csv): a row per customer's plan with
     its start, its end (the cancellation, blank while it runs), monthly fee (MRR), seats,
-    plan and billing period; read with `recurring` as the payments they stand for, and
-    as the cancellations too. The customers keep only what a plan does not say."""
+    plan and billing period; read with `recurring` as the payments they stand for, its
+    ends as the cancellations. The customers keep only what a plan does not say."""
     config = simulated(folder, customers=customers, months=months, seed=seed, kind="subscription")
     people = pd.read_csv(folder / "customers.csv")
     ended = pd.read_csv(folder / "cancellations.csv").groupby("cust")["cancelled_at"].min()
@@ -300,10 +300,7 @@ def subscriptions_table(folder: Path, *, customers: int, months: int, seed: int)
         },
         "recurring": {"amount_per": "month"},
     }
-    data["cancellations"] = {
-        "path": "subscriptions.csv",
-        "columns": {"customer_id": "account", "timestamp": "end_date"},
-    }
+    del data["cancellations"]  # the plans' ends are (`DataSpec.plan_ends_cancel`)
     raw["name"] = "subscriptions-table"
     config.write_text(yaml.safe_dump(raw, sort_keys=False))
     return config
