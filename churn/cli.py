@@ -638,7 +638,7 @@ def worklist(
         make_console(stderr=out is not None).print(caution, highlight=False)
     if out is None:
         if not frame.empty:
-            summary.print_worklist(frame)
+            summary.print_worklist(frame, bands=batch.get("bands") if batch else None)
         return
     atomic_text(frame.to_csv(index=False), out)
     capped = " (the first --limit of the list; raise it for more)" if len(frame) == limit else ""
@@ -703,9 +703,9 @@ def _nobody(
     assert batch is not None  # worklist_rows refuses an empty store
     found = f"no customer matches in batch {batch['id']} (as of {batch['cutoff']})"
     if band in ("medium", "high") and (bands := batch.get("bands")):
-        found += f": {band} risk begins at {_risk(bands[f'{band}_from'])}"
+        found += f": {band} risk begins at {summary.threshold_text(bands[f'{band}_from'])}"
         if (usual := bands.get("typical_probability")) is not None:
-            found += f", where the model's usual churn risk is {_risk(usual)}"
+            found += f", where the model's usual churn risk is {summary.threshold_text(usual)}"
     if tier is not None and 0 < batch["rows"] == store.unvalued(engine, batch["id"]):
         found += (
             ": no customer has a value to tier by (no amounts mapped, or the value column blank)"
@@ -716,13 +716,6 @@ def _nobody(
     if not values:  # every customer's value of it is blank (an unknown segment is an error)
         return f"{found}: no customer has a value of {segment[0]!r}"
     return f"{found}; {segment[0]} there: {held(values)}"
-
-
-def _risk(probability: float) -> str:
-    """A probability as a percentage a rare churn rate is not lost in: 0.9%, not 1%."""
-    from training.report import percent
-
-    return percent(probability, digits=1 if probability < 0.1 else 0)
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

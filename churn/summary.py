@@ -84,8 +84,33 @@ def _risk(row: Any) -> str:
     return f"{probability_text(row.probability)}{moved}"
 
 
-def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
-    """The call list on screen: who, how risky, what is at stake, and why."""
+def threshold_text(probability: float) -> str:
+    """A probability as a percentage a rare churn rate is not lost in: 0.9%, not 1%."""
+    from training.report import percent
+
+    return percent(probability, digits=1 if probability < 0.1 else 0)
+
+
+def bands_caption(bands: dict[str, Any] | None) -> str | None:
+    """Where the bands begin and the usual risk they follow: at a 71% churn rate "low"
+    runs to 82%, which read as a mistake beside a customer at 78% (a grocery log)."""
+    if not bands:
+        return None
+    said = (
+        f"bands: medium from {threshold_text(bands['medium_from'])}, high from "
+        f"{threshold_text(bands['high_from'])}"
+    )
+    usual = bands.get("typical_probability")
+    return (
+        said if usual is None else f"{said}, set by the model's usual risk {threshold_text(usual)}"
+    )
+
+
+def print_worklist(
+    frame: pd.DataFrame, console: Console | None = None, bands: dict[str, Any] | None = None
+) -> None:
+    """The call list on screen: who, how risky, what is at stake, and why (and where the
+    batch's `bands` begin, under it)."""
     console = console or make_console()
     first = frame.iloc[0] if len(frame) else None
     scored = (
@@ -94,7 +119,7 @@ def print_worklist(frame: pd.DataFrame, console: Console | None = None) -> None:
         else "no scores"
     )
     people = f"{len(frame):,} customer{'' if len(frame) == 1 else 's'}"
-    table = Table(title=f"worklist: {people}, {scored}")
+    table = Table(title=f"worklist: {people}, {scored}", caption=bands_caption(bands))
     for column in ("customer", "risk", "band", "value at risk", "tier", "why"):
         table.add_column(column, justify="right" if column in ("risk", "value at risk") else "left")
     reasons = [c for c in frame.columns if c.startswith("reason_")]

@@ -55,10 +55,14 @@ def test_without_a_limit_the_screen_shows_the_top_and_the_file_gets_everyone(
     assert len(pd.read_csv(out)) == len(everyone) > 2
 
 
-def test_without_a_file_the_list_is_printed(served):
+def test_without_a_file_the_list_is_printed_with_where_the_bands_begin(served):
     result = run(served, "--limit", "3", "--sort", "probability")
     assert result.exit_code == 0, result.output
     assert "worklist: 3 customers" in result.output
+    bands = store.latest_batch(store.connect(served.database_url))["bands"]
+    said = " ".join(result.output.split())
+    assert f"bands: medium from {round(bands['medium_from'] * 100)}%" in said
+    assert "set by the model's usual risk" in said
 
 
 @pytest.mark.parametrize(
