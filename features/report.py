@@ -36,7 +36,7 @@ def _tables_table(summaries: list[TableSummary]) -> Table:
     for summary in summaries:
         table.add_row(
             summary.name,
-            escape(summary.path.name)
+            escape(summary.path.name) + (f" ({summary.read_as})" if summary.read_as else "")
             if summary.path
             else f"(from {' and '.join(summary.derived_from)})",
             f"{summary.rows:,}",

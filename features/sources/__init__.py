@@ -119,12 +119,19 @@ def validate(
     _check_before_signup(tables, frames, customers, config)
     _check_one_order_each(tables, frames, config)
     report.tables = [
-        _summarize(t.name, t.path, frames[t.name], t.labels, t.carried_missing) for t in tables
+        replace(
+            _summarize(t.name, t.path, frames[t.name], t.labels, t.carried_missing),
+            read_as=t.read_as,
+        )
+        for t in tables
     ]
     if config.data.customers is None and customers is not None:
         found_in = tuple(name for name in ("transactions", "events") if name in frames)
         derived = replace(_summarize("customers", None, customers), derived_from=found_in)
         report.tables.insert(0, derived)
+    if config.data.plan_ends_cancel and "cancellations" in frames:
+        ends = _summarize("cancellations", None, frames["cancellations"])
+        report.tables.append(replace(ends, derived_from=("the plans' ends",)))
     report.issues = one_per_reading(report.issues)
     _json_lines.cache_clear()  # parsed once for all the tables, and no longer held
     workbooks.forget()

@@ -87,6 +87,7 @@ def _as_payments(table: _Table, frames: dict[str, pd.DataFrame], config: RunConf
         until=end.to_datetime64(),
     )
     frames["transactions"] = pd.DataFrame(paid)
+    table.read_as = f"{len(frame):,} plans as their payments"
     if config.data.plan_ends_cancel:
         frames["cancellations"] = _leavings(frame, end)
 

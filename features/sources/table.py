@@ -247,7 +247,11 @@ class TableSummary:
     labels: LabelCounts | None = None
     """The label column's values (a customers table with a label)."""
     derived_from: tuple[str, ...] = ()
-    """The tables derived customers were found in (`transactions`, `events`)."""
+    """What a table without a file of its own was found in (customers: `transactions`,
+    `events`; a subscriptions table's cancellations: its plans' ends)."""
+    read_as: str = ""
+    """How the file's rows were read, where not one row each (a subscriptions table's
+    plans, as their payments)."""
 
 
 @dataclass
@@ -292,6 +296,8 @@ class _Table:
     history: pd.DataFrame | None = None
     """A customers log's attributes by time (`_attribute_history`)."""
     carried_missing: dict[str, float] = field(default_factory=dict)
+    read_as: str = ""
+    """`TableSummary.read_as`."""
     """Each attribute an activity table carries, its share of blank rows: no column of
     the loaded table, but of the file the report describes (`_carried_apart`)."""
     separator: str = ","

@@ -303,3 +303,12 @@ def test_an_end_of_9999_is_no_end_said_as_a_placeholder(tmp_path):
     )
     three = tables.transactions[tables.transactions["customer_id"] == 3]
     assert len(three) == 1  # the annual plan, running
+
+
+def test_validate_says_the_plans_were_read_as_payments_and_their_ends_as_cancellations(tmp_path):
+    _, report = validate(load_config(_config(tmp_path)))
+    by_name = {summary.name: summary for summary in report.tables}
+    assert by_name["transactions"].read_as == "5 plans as their payments"
+    assert by_name["transactions"].rows == 13 + 4 + 10 + 1 + 10
+    assert by_name["cancellations"].derived_from == ("the plans' ends",)
+    assert by_name["cancellations"].rows == 1
