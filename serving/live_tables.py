@@ -386,8 +386,8 @@ def paid_subscriptions(customers: list[CustomerHistoryIn], data: DataSpec, cutof
         ]
         if data.plan_ends_cancel and plans:  # (a replayed history: its own, as posted)
             leaving = plan_ends(owner, starts, ends) & (ends <= until)
-            customer.cancellations = [
-                CancellationIn(timestamp=_datetime(end)) for end in np.sort(ends[leaving])
+            customer.cancellations = [  # plans closed together: one leaving
+                CancellationIn(timestamp=_datetime(end)) for end in np.unique(ends[leaving])
             ]
 
 

@@ -90,6 +90,15 @@ def _as_payments(table: _Table, frames: dict[str, pd.DataFrame], config: RunConf
     table.read_as = f"{len(frame):,} plans as their payments"
     if config.data.plan_ends_cancel:
         frames["cancellations"] = _leavings(frame, end)
+    elif _every_end_cancels(config):
+        table.warning(
+            "ended_at",
+            int(frame["ended_at"].notna().sum()) if "ended_at" in frame else 0,
+            "the cancellations table reads this file's end dates, so every plan's end is a "
+            "cancellation, an upgrade's or a trial's beside running plans too: leave the "
+            "cancellations table out, and the ends that leave a customer no plan running "
+            "are the cancellations",
+        )
 
 
 def _leavings(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
@@ -100,6 +109,7 @@ def _leavings(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     leaving = plan_ends(ids, frame["timestamp"].to_numpy("datetime64[ns]"), ends)
     leaving &= ends <= end.to_datetime64()
     found = pd.DataFrame({"customer_id": ids[leaving], "timestamp": ends[leaving]})
+    found = found.drop_duplicates()  # plans closed together: one leaving
     return found.sort_values(["customer_id", "timestamp"], kind="stable").reset_index(drop=True)
 
 
@@ -108,3 +118,13 @@ def _running_at(frame: pd.DataFrame, end: pd.Timestamp) -> int:
         return len(frame)
     ended = frame["ended_at"].to_numpy("datetime64[ns]")
     return int((np.isnat(ended) | (ended > end.to_datetime64())).sum())
+
+
+def _every_end_cancels(config: RunConfig) -> bool:
+    """Whether the cancellations are read from the subscriptions file's own end dates
+    (RavenStack's end_date: every test churner still held running paid plans)."""
+    plans, cancellations = config.data.transactions, config.data.cancellations
+    if plans is None or cancellations is None or "ended_at" not in plans.columns:
+        return False
+    same_file = config.files(plans.path) == config.files(cancellations.path)
+    return same_file and cancellations.source_column("timestamp") == plans.columns["ended_at"]

@@ -312,3 +312,25 @@ def test_validate_says_the_plans_were_read_as_payments_and_their_ends_as_cancell
     assert by_name["transactions"].rows == 13 + 4 + 10 + 1 + 10
     assert by_name["cancellations"].derived_from == ("the plans' ends",)
     assert by_name["cancellations"].rows == 1
+
+
+def test_plans_closed_together_are_one_leaving(tmp_path):
+    together = (
+        SUBSCRIPTIONS + "7,2023-02-01,2023-12-01,5,monthly\n7,2023-03-01,2023-12-01,9,monthly\n"
+    )
+    left = load_tables(load_config(_config(tmp_path, together))).cancellations
+    assert (left["customer_id"] == 7).sum() == 1
+
+
+def test_cancellations_read_from_the_plans_own_end_dates_are_warned_about(tmp_path):
+    """The pitfall: every plan's end a cancellation, a trial's beside running plans too."""
+    path = _config(tmp_path)
+    raw = yaml.safe_load(path.read_text())
+    raw["data"]["cancellations"] = {
+        "path": "subscriptions.csv",
+        "columns": {"customer_id": "account", "timestamp": "end"},
+    }
+    path.write_text(yaml.safe_dump(raw))
+    _, report = validate(load_config(path))
+    said = " ".join(str(w) for w in report.warnings)
+    assert "the cancellations table reads this file's end dates, so every plan's end" in said
