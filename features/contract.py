@@ -357,6 +357,11 @@ class LabelSpec(_Strict):
     unlabelled: list[str | int | float | bool] = Field(default_factory=list)
     """Values that say the outcome is not known yet (Maven's 'Joined': new this quarter,
     beside 'Churned' and 'Stayed'): such customers are scored, not trained or tested on."""
+    negative: list[str | int | float | bool] = Field(default_factory=list)
+    """The values that say the customer stayed, where more than one does (a course's
+    final_result: Withdrawn is leaving, Pass, Fail and Distinction all stayed). Default:
+    the one value beside `positive`; a third one is then an error, as a misspelt positive
+    would make everyone a stayer."""
     population_rate: float | None = Field(default=None, gt=0, lt=1)
     """The churn rate of the customers to be scored, where the file is a sample drawn
     otherwise (a balanced 50/50 case file of a 2% churn population): probabilities are
@@ -370,6 +375,13 @@ class LabelSpec(_Strict):
     def _positive_is_labelled(self) -> LabelSpec:
         if str(self.positive).casefold() in {str(v).casefold() for v in self.unlabelled}:
             raise ValueError(f"the positive value {self.positive!r} is also listed as unlabelled")
+        if str(self.positive).casefold() in {str(v).casefold() for v in self.negative}:
+            raise ValueError(f"the positive value {self.positive!r} is also listed as negative")
+        both = {str(v).casefold() for v in self.negative} & {
+            str(v).casefold() for v in self.unlabelled
+        }
+        if both:
+            raise ValueError(f"listed as both negative and unlabelled: {', '.join(sorted(both))}")
         return self
 
 

@@ -240,13 +240,19 @@ def _group_codes(customers: Sequence[Any] | np.ndarray) -> np.ndarray:
 
 
 def plan_ends(
-    customers: Sequence[Any] | np.ndarray, starts: np.ndarray, ends: np.ndarray
+    customers: Sequence[Any] | np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    *,
+    ending: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which subscriptions' ends leave their customer with no plan running: the
     cancellations of a subscriptions table. An end another plan of theirs covers (begun
     by then, not ended by then: an upgrade, a plan changed the same day, a second
     product) is no leaving; a trial's end beside twelve running plans had made an account
-    a churner. Known at the end: it reads nothing later than it."""
+    a churner. Known at the end: it reads nothing later than it. `ending`: the rows whose
+    ends may be leavings (default: all); the others only cover (a posted payment's
+    period, `serving.live_tables.paid_subscriptions`)."""
     frame = pd.DataFrame(
         {
             "customer": _group_codes(customers),
@@ -267,7 +273,7 @@ def plan_ends(
     )
     leaving = frame["end"].notna().to_numpy().copy()
     leaving[pairs.loc[covered, "row"].to_numpy()] = False
-    return leaving
+    return leaving if ending is None else leaving & ending
 
 
 SUBSCRIPTION_COLUMNS = ("ended_at", "billing_period")

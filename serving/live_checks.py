@@ -43,6 +43,7 @@ from serving.live_tables import (
     posted_period,
 )
 from serving.schemas import (
+    MAX_ROWS,
     CustomerHistoryIn,
     ScoreIn,
 )
@@ -79,7 +80,10 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     require_billing_periods(request.customers, model.data)
     cutoff = resolve_cutoff(request, model)
     require_not_future(cutoff)
-    paid_subscriptions(request.customers, model.data, cutoff)
+    try:
+        paid_subscriptions(request.customers, model.data, cutoff, most=MAX_ROWS)
+    except ValueError as error:
+        raise UnscorableError(str(error)) from None
     require_known(request.customers, cutoff, model.data)
     churn, data = model.config.churn, model.data
     if churn.definition in ("inactivity", "cancellation"):

@@ -327,36 +327,45 @@ PLAN_ENDS = Path("(the ends of subscriptions)")
 """The file of a subscriptions table's cancellations: none, so no placeholders to read."""
 
 
-def paid_subscriptions(customers: list[CustomerHistoryIn], data: DataSpec, cutoff: dt.date) -> None:
+def paid_subscriptions(
+    customers: list[CustomerHistoryIn], data: DataSpec, cutoff: dt.date, *, most: int
+) -> None:
     """For a model of a subscriptions table (`transactions.recurring`), each customer's
     posted subscriptions as the payments the loader reads from the table, up to the end
-    of `cutoff` (`features.recurring.payments`); where the plans' ends are the
-    cancellations (`DataSpec.plan_ends_cancel`), those leaving no plan running
-    (`features.recurring.plan_ends`). A line giving `paid_until` is a payment, kept as
-    posted (a replayed history, `serving/history.py`). Done once a request's cutoff is
-    known and before its checks, so "active", "gone" and the features all read payments,
-    as the batch does: read as posted, a plan running since 2021 was a purchase three
-    years before the cutoff, and its customer lapsed."""
+    of `cutoff` (`features.recurring.payments`), reading `ended_at` and `billing_period`
+    only where its data map them; where the plans' ends are the cancellations
+    (`DataSpec.plan_ends_cancel`), those leaving no plan running, posted payments'
+    periods covering too (`features.recurring.plan_ends`), beside any posted. A line
+    giving `paid_until` is a payment, kept as posted (a replayed history,
+    `serving/history.py`), and so is a plan begun after the cutoff (unread, and said so
+    as any row after it). Done once a request's cutoff is known and before its checks, so
+    "active", "gone" and the features all read payments, as the batch does: read as
+    posted, a plan running since 2021 was a purchase three years before the cutoff, and
+    its customer lapsed. ValueError past `most` payments for one customer (50 daily plans
+    since 2014 are 182,650 rows to hold)."""
     spec = data.transactions
     if spec is None or spec.recurring is None:
         return
     until = np.datetime64(cutoff, "D") + np.timedelta64(1, "D") - np.timedelta64(1, "ns")
-    unknown = Unknown(spec)
+    unknown, mapped = Unknown(spec), spec.columns
     for customer in customers:
-        plans = sorted(
-            (row for row in customer.transactions if row.paid_until is None),
-            key=lambda row: naive(row.timestamp),
-        )
-        posted = [row for row in customer.transactions if row.paid_until is not None]
-        starts, ends = _times(r.timestamp for r in plans), _times(r.ended_at for r in plans)
-        owner = np.zeros(len(plans), dtype=np.int64)
+        rows = sorted(customer.transactions, key=lambda row: naive(row.timestamp))
+        plans = [r for r in rows if r.paid_until is None and _times([r.timestamp])[0] <= until]
+        if not plans:
+            continue
+        planned = {id(plan) for plan in plans}
+        kept = [row for row in rows if id(row) not in planned]
+        starts = _times(r.timestamp for r in plans)
+        ends = _times(r.ended_at if "ended_at" in mapped else None for r in plans)
+        periods = [
+            posted_period(r.billing_period, unknown) if "billing_period" in mapped else None
+            for r in plans
+        ]
         columns = {
-            "customer_id": owner,
+            "customer_id": np.zeros(len(plans), dtype=np.int64),
             "timestamp": starts,
             "ended_at": ends,
-            "billing_period": np.array(
-                [posted_period(r.billing_period, unknown) for r in plans], dtype=object
-            ),
+            "billing_period": np.array(periods, dtype=object),
             "plan": np.arange(len(plans)),
             **{
                 money: np.array([getattr(r, money) for r in plans], dtype=np.float64)
@@ -369,7 +378,14 @@ def paid_subscriptions(customers: list[CustomerHistoryIn], data: DataSpec, cutof
             fee_per_month=spec.recurring.amount_per == "month",
             until=until,
         )
-        customer.transactions = posted + [
+        if len(paid["plan"]) > most:
+            raise ValueError(
+                f"the subscriptions of customer {customer.customer_id} stand for "
+                f"{len(paid['plan']):,} payments up to {cutoff}, more than {most:,}: post "
+                "the plans of the history the features read (the active window and the "
+                "year and a half before the cutoff)"
+            )
+        customer.transactions = [*_ordered(kept)] + [
             plans[plan].model_copy(
                 update={
                     "timestamp": _datetime(at),
@@ -384,11 +400,41 @@ def paid_subscriptions(customers: list[CustomerHistoryIn], data: DataSpec, cutof
                 zip(paid["plan"], paid["timestamp"], paid["paid_until"], strict=True)
             )
         ]
-        if data.plan_ends_cancel and plans:  # (a replayed history: its own, as posted)
-            leaving = plan_ends(owner, starts, ends) & (ends <= until)
-            customer.cancellations = [  # plans closed together: one leaving
-                CancellationIn(timestamp=_datetime(end)) for end in np.unique(ends[leaving])
-            ]
+        if data.plan_ends_cancel:  # beside any posted (a replayed history's), once each
+            left = [*customer.cancellations, *_leavings(plans, starts, ends, kept, until)]
+            customer.cancellations = list({row.timestamp: row for row in left}.values())
+
+
+def _ordered(rows: list[TransactionIn]) -> list[TransactionIn]:
+    """Posted payments with an order id each: one a client built without one is an order
+    of its own, as each payment of a subscriptions table is (`features.recurring`)."""
+    return [
+        row
+        if row.order_id is not None or row.paid_until is None
+        else row.model_copy(update={"order_id": f"posted-{n}"})
+        for n, row in enumerate(rows)
+    ]
+
+
+def _leavings(
+    plans: list[TransactionIn],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    kept: list[TransactionIn],
+    until: np.datetime64,
+) -> list[CancellationIn]:
+    """The posted plans' ends that leave the customer no plan running, the posted
+    payments' periods covering as plans do; plans closed together are one leaving."""
+    paid = [row for row in kept if row.paid_until is not None]
+    covers = {
+        "starts": np.concatenate([starts, _times(r.timestamp for r in paid)]),
+        "ends": np.concatenate([ends, _times(r.paid_until for r in paid)]),
+    }
+    ending = np.arange(len(covers["starts"])) < len(plans)
+    owners = np.zeros(len(ending), dtype=np.int64)
+    leaving = plan_ends(owners, covers["starts"], covers["ends"], ending=ending)
+    leaving &= covers["ends"] <= until
+    return [CancellationIn(timestamp=_datetime(end)) for end in np.unique(covers["ends"][leaving])]
 
 
 def posted_period(value: Any, unknown: Unknown) -> Any:

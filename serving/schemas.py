@@ -312,6 +312,18 @@ the tables hold (nanoseconds since 1970 in 64 bits), so year 9999 is a 422 namin
 field, not a date silently wrapped into 1815."""
 
 
+def _no_end(value: Any) -> Any:
+    """A subscription's end past what the tables hold (9999-12-31) says it has none, as
+    the loader reads it (`features/sources/dates.py`)."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    year = text.strip()[:4]
+    return None if year.isdigit() and int(year) >= LATEST.year else value
+
+
+Ending = Annotated[Stamp | None, BeforeValidator(_no_end)]
+"""A subscription's end: a `Stamp`, or none (blank, or a placeholder such as 9999-12-31)."""
+
+
 def _dated_day(value: Any) -> Any:
     """A day posted as 20241231 (or "20241231") is that day, as a timestamp's number is
     (`_dated_number`), not seconds after 1970 that pydantic refuses as "should have zero
@@ -370,7 +382,7 @@ class TransactionIn(_In):
     paid_until: Stamp | None = Field(
         default=None, description="The end of the period the payment pays for (subscriptions)."
     )
-    ended_at: Stamp | None = Field(
+    ended_at: Ending = Field(
         default=None,
         description="For a model of a subscriptions table (`recurring`), where each line is "
         "a subscription from `timestamp`: when it ended (leave it out while it runs). It is "

@@ -2414,9 +2414,31 @@ def test_a_third_label_value_is_an_error_that_says_how_to_leave_its_rows_out(tmp
     issue = _label_issue(tmp_path, values, "Churned", column="status")
     assert issue.level == "error"
     assert issue.message == (
-        "unexpected labels in 1 row: 'Joined' (1); expected 'Churned' or 'Stayed' (score such "
-        "rows without training on them with label: {unlabelled: [Joined]}, or leave them out "
-        "with rows: {column: status, not_values: [Joined]})"
+        "unexpected labels in 1 row: 'Joined' (1); expected 'Churned' or 'Stayed' (if each "
+        "means the customer stayed, say so with label: {negative: [Stayed, Joined]}; score "
+        "such rows without training on them with label: {unlabelled: [Joined]}, or leave them "
+        "out with rows: {column: status, not_values: [Joined]})"
+    )
+
+
+def test_several_values_that_mean_stayed_are_named_by_label_negative(tmp_path):
+    """A course's final_result: Withdrawn leaves; Pass, Fail and Distinction all stayed,
+    and the only remedies had dropped or left unlabelled 10,076 genuine stayers."""
+    customers = customers_frame().assign(result=["Withdrawn", "Pass", "Fail", "Distinction"])
+    label = {
+        "column": "result",
+        "positive": "Withdrawn",
+        "negative": ["Pass", "Fail", "Distinction"],
+    }
+    tables, report = check(tmp_path, customers=customers, specs={"customers": {"label": label}})
+    assert report.errors == []
+    assert tables.customers["label"].tolist() == [True, False, False, False]
+    label["negative"] = ["Pass", "Fail"]
+    _, report = check(tmp_path, customers=customers, specs={"customers": {"label": label}})
+    (error,) = report.errors
+    assert error.message == (
+        "unexpected labels in 1 row: 'Distinction' (1); expected 'Withdrawn' or one of "
+        "label.negative ('Pass', 'Fail')"
     )
 
 
@@ -3564,6 +3586,21 @@ def test_activity_that_ends_long_before_the_data_is_a_warning_naming_the_gap(tmp
     (warning,) = [w for w in report.warnings if ENDS_EARLY in w.message]
     assert_located(warning, file="transactions.csv", column="timestamp", rows=0)
     assert "63 days before the data's end (2024-09-01, interactions)" in warning.message
+
+
+def test_cancellations_that_end_a_horizon_before_the_data_are_a_warning(tmp_path):
+    """A course log's withdrawals end in May, its extract in September: training stopped
+    at "all validation rows are stayers" with no word of why."""
+    churn = {"definition": "cancellation", "horizon_days": 60}
+    _, report = check(tmp_path, ends_early=True, churn=churn)  # the last one 09-30, as_of 12-31
+    (warning,) = [w for w in report.warnings if "the last cancellation is on" in w.message]
+    assert_located(warning, file="cancellations.csv", column="timestamp", rows=0)
+    assert warning.message.startswith(
+        "the last cancellation is on 2024-09-30, 92 days before the data's end (2024-12-31, "
+        "data.as_of), longer than the 60-day horizon"
+    )
+    _, report = check(tmp_path, ends_early=True, churn={**churn, "horizon_days": 120})
+    assert not [w for w in report.warnings if "the last cancellation is on" in w.message]
 
 
 def test_activity_that_ends_within_four_weeks_of_the_data_is_no_news(tmp_path):

@@ -41,7 +41,7 @@ from features.tables import Tables
 from mlflow import MlflowClient
 from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
 from training.caveats import model_notes
-from training.evaluate import calibration_limit, classification_metrics
+from training.evaluate import calibration_limit, classification_metrics, ece_by_chance
 from training.report import (
     FIRST_CHAMPION_MARGIN,
     NEAR_CHANCE_AUC,
@@ -419,7 +419,8 @@ def metrics_on_cutoff(
             "run trained on other data? (--force promotes it on its own metrics)"
         )
     y = rows["churned"].to_numpy(dtype=int)
-    return classification_metrics(y, model.predict_proba(rows))
+    p = model.predict_proba(rows)  # the gate's calibration limit read on the same rows
+    return {**classification_metrics(y, p), "ece_by_chance": ece_by_chance(p)}
 
 
 def register(

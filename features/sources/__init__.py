@@ -167,6 +167,8 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
         return
     for table in tables:
         last = ends.get(table.name)
+        if table.name == "cancellations" and last is not None:
+            _check_cancellations_end(table, last, end, by, config)
         if table.name not in ACTIVITY_NOUNS or last is None:
             continue
         gap = (end - last).days
@@ -180,6 +182,27 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
             )
+
+
+def _check_cancellations_end(
+    table: _Table, last: pd.Timestamp, end: pd.Timestamp, by: str, config: RunConfig
+) -> None:
+    """Warn when, under `cancellation`, nobody cancels in the horizon before the data's
+    end: the default test cutoff's horizon then holds no churner, and training stopped
+    at "all validation rows are stayers" with no word of why (a course log's withdrawals
+    end in May, its extract in September)."""
+    horizon = config.churn.horizon_days
+    if config.churn.definition != "cancellation" or (end - last).days < horizon:
+        return
+    table.warning(
+        "timestamp",
+        0,
+        f"the last cancellation is on {last.date()}, {(end - last).days} days before the "
+        f"data's end ({end.date()}, {by}), longer than the {horizon}-day horizon: cutoffs "
+        "whose horizon lies after it find nobody leaving (the default test cutoff's too); "
+        "if the cancellations' extract ended earlier, set data.as_of to its end, or "
+        "evaluation.cutoff to a cutoff whose horizon holds cancellations",
+    )
 
 
 def _check_holes(tables: list[_Table], frames: dict[str, pd.DataFrame]) -> None:

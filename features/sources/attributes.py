@@ -500,7 +500,16 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
         )
     elif others.empty:
         table.error("label", 0, f"only the positive value {positive!r} occurs; a label needs two")
-    elif len(others) > 1:
+    elif label.negative and not (beside := _beside(written, others, label)).empty:
+        n = int(beside.sum())
+        stayed = ", ".join(repr(v) for v in label.negative)
+        table.error(
+            "label",
+            n,
+            f"unexpected labels in {_rows(n)}: {_counts(beside)}; expected {positive!r} or "
+            f"one of label.negative ({stayed})",
+        )
+    elif len(others) > 1 and not label.negative:
         unexpected = written.iloc[1:]
         expected = f"expected {positive!r} or '{written.index[0]}'"
         n = int(unexpected.sum())
@@ -508,7 +517,9 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
         # Maven's status column adds 'Joined' (new this quarter) to Churned and Stayed
         leave = ", ".join(str(value) for value in unexpected.index)
         column = table.sources["label"]
+        stayed = ", ".join(str(value) for value in written.index)
         how = (
+            f"if each means the customer stayed, say so with label: {{negative: [{stayed}]}}; "
             f"score such rows without training on them with label: {{unlabelled: [{leave}]}}, "
             f"or leave them out with rows: {{column: {column}, not_values: [{leave}]}}"
         )
@@ -520,6 +531,12 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
             _warn_even_split(table, table.labels)
     churned = (keys == wanted).astype("bool")
     return churned.astype("boolean").mask(unlabelled) if unlabelled.any() else churned
+
+
+def _beside(written: pd.Series, others: pd.Series, label: LabelSpec) -> pd.Series:
+    """The counts of labelled values neither positive nor among `label.negative`."""
+    stayed = set(_label_keys(pd.Series(label.negative, dtype=object), label.positive)[0])
+    return written[~others.index.isin(stayed)]
 
 
 def _label_counts(

@@ -334,3 +334,31 @@ def test_cancellations_read_from_the_plans_own_end_dates_are_warned_about(tmp_pa
     _, report = validate(load_config(path))
     said = " ".join(str(w) for w in report.warnings)
     assert "the cancellations table reads this file's end dates, so every plan's end" in said
+
+
+def test_a_paid_until_of_9999_is_still_an_error_not_a_blank(tmp_path):
+    """Blank, a paid_until pays for as long as the previous period: a lifetime member
+    of a payment log would read as a churner, so only a plan's end reads 9999 as none."""
+    (tmp_path / "payments.csv").write_text(
+        "account,paid,until,fee\n1,2023-01-01,2023-02-01,10\n1,2023-02-01,9999-12-31,500\n"
+    )
+    raw = {
+        "name": "lifetime",
+        "data": {
+            "as_of": "2024-01-31",
+            "transactions": {
+                "path": "payments.csv",
+                "columns": {
+                    "customer_id": "account",
+                    "timestamp": "paid",
+                    "paid_until": "until",
+                    "amount": "fee",
+                },
+            },
+        },
+        "churn": {"definition": "expiry"},
+    }
+    path = tmp_path / "churn.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(DataError, match="dates outside the years 1678-2261"):
+        load_tables(load_config(path))
