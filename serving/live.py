@@ -190,6 +190,7 @@ def respond(
         "population": scored.population,
         "items": items,
         "notes": notes,
+        "not_scored": request.not_scored,
         "caution": caution,
     }
 

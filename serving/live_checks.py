@@ -84,17 +84,44 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
         paid_subscriptions(request.customers, model.data, cutoff, most=MAX_ROWS)
     except ValueError as error:
         raise UnscorableError(str(error)) from None
-    require_known(request.customers, cutoff, model.data)
+    try:
+        require_scorable(request.customers, cutoff, model)
+    except (GoneError, NotKnownAtCutoffError) as error:
+        refused = _refused_each(request.customers, cutoff, model)
+        if not refused or len(refused) == len(request.customers):
+            raise error from None
+        request.set_aside(refused)
+    return cutoff
+
+
+def require_scorable(
+    customers: list[CustomerHistoryIn], cutoff: dt.date, model: ChurnModel
+) -> None:
+    """Refuse customers the batch would not score at `cutoff`: not yet known, lapsed past
+    the active window, cancelled, or no longer paid up, by the model's churn definition."""
+    require_known(customers, cutoff, model.data)
     churn, data = model.config.churn, model.data
     if churn.definition in ("inactivity", "cancellation"):
-        require_active(request.customers, cutoff, churn, data)
+        require_active(customers, cutoff, churn, data)
     if churn.definition == "cancellation":
-        require_not_gone(request.customers, cutoff, data, churn=churn, undo_by=model.undo_by)
+        require_not_gone(customers, cutoff, data, churn=churn, undo_by=model.undo_by)
     if churn.definition == "expiry":
-        require_paid_up(
-            request.customers, cutoff, data, grace_days=churn.grace_days, undo_by=model.undo_by
-        )
-    return cutoff
+        require_paid_up(customers, cutoff, data, grace_days=churn.grace_days, undo_by=model.undo_by)
+
+
+def _refused_each(
+    customers: list[CustomerHistoryIn], cutoff: dt.date, model: ChurnModel
+) -> dict[str, str]:
+    """Each customer `require_scorable` refuses on their own, with why: told apart one by
+    one only when a request of several holds some (a CRM's list of 100 with one who
+    cancelled had been a 422 for all of them)."""
+    refused = {}
+    for customer in customers:
+        try:
+            require_scorable([customer], cutoff, model)
+        except (GoneError, NotKnownAtCutoffError) as error:
+            refused[customer.customer_id] = str(error)
+    return refused
 
 
 def require_amounts(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -12,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     model_validator,
 )
@@ -555,6 +557,18 @@ class ScoreIn(_In):
         "dated, as for a labelled-snapshot model) the model data's as_of.",
     )
     customers: list[CustomerHistoryIn] = Field(min_length=1, max_length=MAX_CUSTOMERS)
+    _not_scored: list[dict[str, str]] = PrivateAttr(default_factory=list)
+
+    def set_aside(self, refused: Mapping[str, str]) -> None:
+        """Leave these customers out of the scoring, each with why: a request of many
+        customers, a few of whom the batch would not score either (gone, lapsed, not yet
+        a customer), is scored for the rest (`not_scored`)."""
+        self.customers = [c for c in self.customers if c.customer_id not in refused]
+        self._not_scored += [{"customer_id": i, "reason": why} for i, why in refused.items()]
+
+    @property
+    def not_scored(self) -> list[dict[str, str]]:
+        return list(self._not_scored)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ScoreIn:
@@ -577,6 +591,11 @@ class LiveScoreOut(CustomerScoreOut):
     )
 
 
+class NotScoredOut(BaseModel):
+    customer_id: str
+    reason: str = Field(description="Why the customer was not scored, as a 422 would say it.")
+
+
 class ScoreOut(BaseModel):
     """Live scores in posted order, and where the reasons' population means came from."""
 
@@ -595,6 +614,12 @@ class ScoreOut(BaseModel):
         "was posted without (a posted null says unknown on purpose and gets no note), "
         "categorical levels it never trained on, blanks scored at the training median; and "
         "customers past the highest risky value training saw.",
+    )
+    not_scored: list[NotScoredOut] = Field(
+        default_factory=list,
+        description="Posted customers left out, each with why: gone, lapsed or not yet a "
+        "customer at the cutoff, as the batch leaves them out (a request where every "
+        "customer is so is a 422).",
     )
     caution: list[str] = Field(
         default_factory=list,

@@ -360,10 +360,28 @@ def test_customer_unknown_at_the_cutoff_is_422_naming_it(client):
         "customer_id": "late-joiner",
         "transactions": [{"timestamp": "2030-01-01", "amount": 1}],
     }
-    response = post(client, [_valid(), late], cutoff="2024-06-30")
+    response = post(client, [late], cutoff="2024-06-30")
     assert response.status_code == 422
     assert "late-joiner" in response.json()["detail"]
-    assert "c1" not in response.json()["detail"]
+
+
+def test_a_request_of_several_scores_those_the_batch_would_and_names_the_rest(client):
+    """A CRM's list of customers with one not yet known (or gone) at the cutoff had been
+    a 422 for all of them; the rest are scored, and each left out is named with why."""
+    late = {
+        "customer_id": "late-joiner",
+        "transactions": [{"timestamp": "2030-01-01", "amount": 1}],
+    }
+    response = post(client, [_valid(), late], cutoff="2024-06-30")
+    assert response.status_code == 200, response.text
+    scored = response.json()
+    assert [item["customer_id"] for item in scored["items"]] == ["c1"]
+    (left,) = scored["not_scored"]
+    assert left["customer_id"] == "late-joiner"
+    assert "not known at the cutoff" in left["reason"] and "c1" not in left["reason"]
+    alone = post(client, [_valid()], cutoff="2024-06-30").json()
+    assert alone["items"][0]["probability"] == scored["items"][0]["probability"]
+    assert alone["not_scored"] == []
 
 
 @pytest.mark.parametrize(
@@ -388,9 +406,11 @@ def test_a_customer_whose_only_purchase_was_returned_is_not_known(client, lines)
 def test_a_customer_signed_up_after_the_cutoff_is_422_naming_it(client):
     later = {"timestamp": "2024-07-02", "amount": 3.0}
     future = {"customer_id": "future", "signup_date": "2024-07-01", "transactions": [later]}
-    response = post(client, [_valid(), future], cutoff="2024-06-30")
+    response = post(client, [future], cutoff="2024-06-30")
     assert response.status_code == 422, response.text
-    assert "future" in response.json()["detail"] and "c1" not in response.json()["detail"]
+    assert "future" in response.json()["detail"]
+    beside = post(client, [_valid(), future], cutoff="2024-06-30").json()
+    assert [left["customer_id"] for left in beside["not_scored"]] == ["future"]
 
 
 def test_a_purchase_dated_before_the_signup_makes_the_customer_known(client):
@@ -419,13 +439,17 @@ def test_customers_the_batch_holds_for_lapsed_are_422_naming_them(client, served
         "signup_date": "2024-01-01",
         "transactions": [{"timestamp": "2024-07-05", "amount": 30.0}],
     }
-    response = post(client, [_valid(), newcomer, silent, later], cutoff="2024-06-30")
+    response = post(client, [newcomer, silent, later], cutoff="2024-06-30")
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
     assert "newcomer (no purchase at all)" in detail and "silent (last 2022-01-05)" in detail
     assert "later (every purchase posted is after the cutoff)" in detail
-    assert f"no purchase in the {window} days up to 2024-06-30" in detail and "c1" not in detail
-    assert post(client, [_valid()], cutoff="2024-06-30").status_code == 200
+    assert f"no purchase in the {window} days up to 2024-06-30" in detail
+    beside = post(client, [_valid(), newcomer, silent, later], cutoff="2024-06-30")
+    assert beside.status_code == 200  # the one active is scored, the rest named
+    left = {row["customer_id"]: row["reason"] for row in beside.json()["not_scored"]}
+    assert list(left) == ["newcomer", "silent", "later"]
+    assert "silent (last 2022-01-05)" in left["silent"] and "newcomer" not in left["silent"]
 
 
 def test_under_cancellation_usage_in_the_window_keeps_a_member_active():
