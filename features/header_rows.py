@@ -49,17 +49,18 @@ def repeated_header(frame: pd.DataFrame) -> np.ndarray:
     aside (Excel's "CSV UTF-8" starts each file with one, and `cat` keeps them). Ta
     Feng's four monthly files joined with `cat` held their header line three times among
     the rows, which `header_row` never looks at: below the first row, a header is data."""
-    rows = np.arange(len(frame)) if len(frame.columns) else np.arange(0)
+    repeated = np.zeros(len(frame), dtype=bool)
+    rows: np.ndarray | None = None  # every row, unlisted: 11.65M row numbers cost 0.3 s
     for name, values in frame.items():
         if is_numeric_dtype(values) or is_datetime64_any_dtype(values):
-            rows = rows[:0]  # no row of this column holds its name
-        else:
-            same = values.iloc[rows].isin([str(name), BOM + str(name)])
-            rows = rows[same.to_numpy(dtype=bool)]
+            return repeated  # no row of this column holds its name
+        read = values if rows is None else values.iloc[rows]
+        same = read.isin([str(name), BOM + str(name)]).to_numpy(dtype=bool)
+        rows = np.flatnonzero(same) if rows is None else rows[same]
         if not len(rows):
-            break
-    repeated = np.zeros(len(frame), dtype=bool)
-    repeated[rows] = True
+            return repeated
+    if rows is not None:  # (a frame without columns has no rows to repeat a header)
+        repeated[rows] = True
     return repeated
 
 

@@ -39,10 +39,11 @@ from features.sources import (
     load_tables,
     validate,
 )
-from features.sources.activity import _sharing_customer_and_time, _time_order
+from features.sources.activity import _sharing_customer_and_time, _taken, _time_order
 from features.sources.copies import Copies
-from features.sources.dates import _guessed_dates
+from features.sources.dates import _calendar_days, _guessed_dates
 from features.sources.reading import FRESH_EXTRACT, _json_lines
+from features.sources.table import _text
 from features.tables import Tables
 from serving.batch import active_only
 from tests.factories import (
@@ -184,6 +185,39 @@ def test_rows_sharing_customer_and_time_are_found_in_any_order(ids, time_ordered
     found = _sharing_customer_and_time(customer, stamps)
     assert expected.sum() > 100
     np.testing.assert_array_equal(found, expected)
+
+
+@pytest.mark.parametrize("distinct", [3, 5000])
+@pytest.mark.parametrize("dtype", ["str", "string"])
+def test_sorted_text_is_the_text_taken_through_codes_or_not(distinct, dtype):
+    """Sorting takes text of few distinct values through its codes, free text as it is:
+    both give the values, blanks and dtype `take` gives."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    words = np.array([f"w{k}" for k in rng.integers(0, distinct, n)], dtype=object)
+    words[rng.random(n) < 0.05] = None
+    words[:2] = ["", " w1 "]
+    values = pd.array(words, dtype=dtype)
+    order = rng.permutation(n)
+    taken = _taken(values, order)
+    assert taken.dtype == values.dtype
+    pdt.assert_series_equal(pd.Series(taken), pd.Series(values.take(order)))
+
+
+def test_days_read_as_dates_are_the_timestamps_their_text_parses_to():
+    """pyarrow reads a CSV column of ISO days as `datetime.date` objects: converted at
+    once, they are what the loader's parse of their text gives (unit included), year 1 and
+    9999, which the range check then reports, and blanks alike; other values are left to
+    that parse."""
+    values = pd.Series(
+        [dt.date(2020, 1, 31), None, dt.date(9999, 12, 31), dt.date(1, 1, 1), np.nan],
+        dtype=object,
+    )
+    written = pd.to_datetime(_text(values), errors="coerce", format="ISO8601", utc=True)
+    pdt.assert_series_equal(_calendar_days(values), written.dt.tz_localize(None))
+    assert _calendar_days(values.astype("str")) is None
+    assert _calendar_days(pd.Series([dt.datetime(2020, 1, 31, 5, 0)], dtype=object)) is None
+    assert _calendar_days(pd.Series([None, None], dtype=object)) is None
 
 
 def test_column_mapping_renames_user_columns(tmp_path):

@@ -101,8 +101,11 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         table.clean["type"] = _interaction_types(table, spec)
         _check_resolution_order(table)
     if isinstance(spec, ActivitySpec) and spec.attributes:
-        return _sorted_activity(_carried_apart(table, spec))
-    return _sorted_activity(table.finish())
+        frame = _carried_apart(table, spec)
+    else:
+        frame = table.finish()
+    order, table.time_order = table.time_order, None  # held no longer than the sort
+    return _sorted_activity(frame, order)
 
 
 def _carried_apart(table: _Table, spec: ActivitySpec) -> pd.DataFrame:

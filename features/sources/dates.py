@@ -11,7 +11,12 @@ import logging
 import warnings
 
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_datetime64_dtype, is_numeric_dtype
+from pandas.api.types import (
+    infer_dtype,
+    is_bool_dtype,
+    is_datetime64_dtype,
+    is_numeric_dtype,
+)
 from pandas.tseries.api import guess_datetime_format
 
 from features.sources.table import (
@@ -41,6 +46,8 @@ def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.S
     elif is_numeric_dtype(values) and not is_bool_dtype(values) and not table.spec.date_format:
         dates = _numeric_dates(table, column, values)
         return _in_range(table, column, dates, reference), values.isna()
+    elif not table.spec.date_format and (days := _calendar_days(values)) is not None:
+        return _in_range(table, column, days, reference), values.isna()
     elif not is_datetime64_dtype(values):
         text = _text(values)
         numbers = None if table.spec.date_format else _numbers_only(text)
@@ -50,6 +57,16 @@ def _timestamps(table: _Table, column: str, reference: _Reference) -> tuple[pd.S
             )
         return _in_range(table, column, _parse_dates(table, column, text), reference), text.isna()
     return _in_range(table, column, values, reference), values.isna()
+
+
+def _calendar_days(values: pd.Series) -> pd.Series | None:
+    """Days a reader gave as `datetime.date` objects (pyarrow reads a CSV column of ISO
+    days so: a signup date) as their ISO text parses (`_parse_dates`: every one reads, to
+    the microsecond unit text parses to), None for other values. Written out and parsed,
+    1M signup dates took 0.78 s, this 0.08 s."""
+    if values.dtype != object or infer_dtype(values, skipna=True) != "date":
+        return None
+    return pd.to_datetime(values).astype("datetime64[us]")
 
 
 def _numbers_only(text: pd.Series) -> pd.Series | None:

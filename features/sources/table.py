@@ -330,6 +330,10 @@ class _Table:
     left out (`keep`) and the files stacked (`stack`): what `lines_of` names."""
     line_word: str = "line"
     """'line' (delimited text, JSON lines) or 'row' (a workbook, Parquet)."""
+    time_order: np.ndarray | None = None
+    """An activity table's clean rows in (customer, time) order, as the repeated-rows
+    check found it (`_key_order`; None: in that order already, or not looked at): the
+    sort of the finished rows reuses it when none was left out."""
 
     @property
     def unread(self) -> tuple[str, ...]:
@@ -408,7 +412,10 @@ class _Table:
     def stack(self, frames: list[pd.DataFrame], lines: list[np.ndarray | None]) -> None:
         """The files' rows, one file after another, as the raw table (`origin`), each
         with its line in its own file."""
-        self.lines = None if any(held is None for held in lines) else np.concatenate(lines)
+        if any(held is None for held in lines):
+            self.lines = None
+        else:  # one file's are its own: no copy
+            self.lines = lines[0] if len(lines) == 1 else np.concatenate(lines)
         if len(frames) == 1:
             self.raw = frames[0]
             return
