@@ -38,6 +38,20 @@ class Served:
     database_url: str
 
 
+def served_in(root: Path, config: Path, model_name: str) -> Served:
+    """A data set's config under `root` with its own model name, MLflow and score store."""
+    raw = yaml.safe_load(config.read_text())
+    raw["training"] = {**raw.get("training", {}), "model_name": model_name}
+    config.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return Served(
+        root=root,
+        config=config,
+        model_name=model_name,
+        tracking_uri=f"sqlite:///{root}/mlflow.db",
+        database_url=f"sqlite:///{root}/scores.db",
+    )
+
+
 def train_and_promote(served: Served, *, force: bool = False) -> str:
     """Train on the tiny data and promote the run (tests may import training)."""
     from features.contract import load_config

@@ -21,7 +21,7 @@ from serving import store
 from serving.example import score_example
 from serving.scorer import ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
-from tests.serving.conftest import Served, train_and_promote
+from tests.serving.conftest import Served, served_in, train_and_promote
 from tests.training.datasets import simulated
 
 MONEY = SPEND_NAMES | SPEND_TRENDS | {"wallet_365d", "wallet_share_365d", "discount_share_365d"}
@@ -52,16 +52,7 @@ class Run:
 def run(tmp_path_factory) -> Run:
     root = tmp_path_factory.mktemp("no-amounts")
     config = _without_amounts(simulated(root / "data", customers=700, months=18, seed=11))
-    served = Served(
-        root=root,
-        config=config,
-        model_name="no-amounts",
-        tracking_uri=f"sqlite:///{root}/mlflow.db",
-        database_url=f"sqlite:///{root}/scores.db",
-    )
-    raw = yaml.safe_load(config.read_text())
-    raw["training"] = {**raw.get("training", {}), "model_name": served.model_name}
-    config.write_text(yaml.safe_dump(raw, sort_keys=False))
+    served = served_in(root, config, "no-amounts")
     env = {"MLFLOW_TRACKING_URI": served.tracking_uri, "CHURN_DATABASE_URL": served.database_url}
     validated = CliRunner(env=env).invoke(app, ["validate", "--config", str(config)])
     assert validated.exit_code == 0, validated.output

@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from churn.cli import app
@@ -27,7 +26,7 @@ from serving.example import score_example
 from serving.history import history_item
 from serving.scorer import ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
-from tests.serving.conftest import Served, train_and_promote
+from tests.serving.conftest import Served, served_in, train_and_promote
 from tests.training.datasets import subscriptions_table
 
 
@@ -43,16 +42,7 @@ class Run:
 def run(tmp_path_factory) -> Run:
     root = tmp_path_factory.mktemp("subscriptions-table")
     config = subscriptions_table(root / "data", customers=500, months=18, seed=5)
-    served = Served(
-        root=root,
-        config=config,
-        model_name="subscriptions-table",
-        tracking_uri=f"sqlite:///{root}/mlflow.db",
-        database_url=f"sqlite:///{root}/scores.db",
-    )
-    raw = yaml.safe_load(config.read_text())
-    raw["training"] = {**raw.get("training", {}), "model_name": served.model_name}
-    config.write_text(yaml.safe_dump(raw, sort_keys=False))
+    served = served_in(root, config, "subscriptions-table")
     # forced: the gate's limits on a small simulation are not what this tests
     assert train_and_promote(served, force=True) == "1"
     env = {"MLFLOW_TRACKING_URI": served.tracking_uri, "CHURN_DATABASE_URL": served.database_url}
