@@ -341,13 +341,14 @@ def paid_subscriptions(
     as any row after it). Done once a request's cutoff is known and before its checks, so
     "active", "gone" and the features all read payments, as the batch does: read as
     posted, a plan running since 2021 was a purchase three years before the cutoff, and
-    its customer lapsed. ValueError past `most` payments for one customer (50 daily plans
-    since 2014 are 182,650 rows to hold)."""
+    its customer lapsed. ValueError past `most` payments in all (50 daily plans since 2014
+    are 182,650 rows to hold, and the scoring thread with them)."""
     spec = data.transactions
     if spec is None or spec.recurring is None:
         return
     until = np.datetime64(cutoff, "D") + np.timedelta64(1, "D") - np.timedelta64(1, "ns")
     unknown, mapped = Unknown(spec), spec.columns
+    left = most
     for customer in customers:
         rows = sorted(customer.transactions, key=lambda row: naive(row.timestamp))
         plans = [r for r in rows if r.paid_until is None and _times([r.timestamp])[0] <= until]
@@ -378,12 +379,13 @@ def paid_subscriptions(
             fee_per_month=spec.recurring.amount_per == "month",
             until=until,
         )
-        if len(paid["plan"]) > most:
+        left -= len(paid["plan"])
+        if left < 0:
             raise ValueError(
-                f"the subscriptions of customer {customer.customer_id} stand for "
-                f"{len(paid['plan']):,} payments up to {cutoff}, more than {most:,}: post "
-                "the plans of the history the features read (the active window and the "
-                "year and a half before the cutoff)"
+                f"the posted subscriptions stand for more than {most:,} payments up to "
+                f"{cutoff} (customer {customer.customer_id}'s {len(paid['plan']):,} among "
+                "them): post the plans of the history the features read (the active window "
+                "and the year and a half before the cutoff), or fewer customers at a time"
             )
         customer.transactions = [*_ordered(kept)] + [
             plans[plan].model_copy(
@@ -400,9 +402,8 @@ def paid_subscriptions(
                 zip(paid["plan"], paid["timestamp"], paid["paid_until"], strict=True)
             )
         ]
-        if data.plan_ends_cancel:  # beside any posted (a replayed history's), once each
-            left = [*customer.cancellations, *_leavings(plans, starts, ends, kept, until)]
-            customer.cancellations = list({row.timestamp: row for row in left}.values())
+        if data.plan_ends_cancel:  # the model's only cancellations, as in the batch
+            customer.cancellations = _leavings(plans, starts, ends, kept, until)
 
 
 def _ordered(rows: list[TransactionIn]) -> list[TransactionIn]:

@@ -315,11 +315,18 @@ field, not a date silently wrapped into 1815."""
 
 
 def _no_end(value: Any) -> Any:
-    """A subscription's end past what the tables hold (9999-12-31) says it has none, as
-    the loader reads it (`features/sources/dates.py`)."""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    year = text.strip()[:4]
-    return None if year.isdigit() and int(year) >= LATEST.year else value
+    """A subscription's end past what the tables hold (9999-12-31, or 99991231 as a
+    number) says it has none, as the loader reads it (`features/sources/dates.py`); any
+    other number is read as a date as `Stamp` reads it (45322, a spreadsheet's day)."""
+    if isinstance(value, str | dt.date):
+        text = value.isoformat() if isinstance(value, dt.date) else value.strip()
+        year = text[:4]
+        return None if year.isdigit() and len(text) >= 8 and int(year) >= LATEST.year else value
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        number = int(value)
+        if number_date_kind(abs(number)) == "yyyymmdd" and number // 10_000 >= LATEST.year:
+            return None
+    return value
 
 
 Ending = Annotated[Stamp | None, BeforeValidator(_no_end)]

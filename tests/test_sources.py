@@ -3635,6 +3635,12 @@ def test_cancellations_that_end_a_horizon_before_the_data_are_a_warning(tmp_path
     )
     _, report = check(tmp_path, ends_early=True, churn={**churn, "horizon_days": 120})
     assert not [w for w in report.warnings if "the last cancellation is on" in w.message]
+    path = write_dataset(tmp_path, churn=churn)  # the remedy taken: a test cutoff set
+    raw = yaml.safe_load(path.read_text())
+    raw["evaluation"] = {"cutoff": "2024-06-30"}
+    path.write_text(yaml.safe_dump(raw))
+    _, report = validate(load_config(path))
+    assert not [w for w in report.warnings if "the last cancellation is on" in w.message]
 
 
 def test_activity_that_ends_within_four_weeks_of_the_data_is_no_news(tmp_path):

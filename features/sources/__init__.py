@@ -192,7 +192,13 @@ def _check_cancellations_end(
     at "all validation rows are stayers" with no word of why (a course log's withdrawals
     end in May, its extract in September)."""
     horizon = config.churn.horizon_days
-    if config.churn.definition != "cancellation" or (end - last).days < horizon:
+    transactions = config.data.transactions
+    if (
+        config.churn.definition != "cancellation"
+        or config.evaluation.cutoff is not None  # the remedy taken
+        or (transactions is not None and transactions.paid_periods)  # lapsing leaves too
+        or (end - last).days < horizon
+    ):
         return
     table.warning(
         "timestamp",

@@ -411,6 +411,12 @@ def test_a_customer_signed_up_after_the_cutoff_is_422_naming_it(client):
     assert "future" in response.json()["detail"]
     beside = post(client, [_valid(), future], cutoff="2024-06-30").json()
     assert [left["customer_id"] for left in beside["not_scored"]] == ["future"]
+    silent = {**_valid(), "customer_id": "silent"}
+    silent["transactions"] = [{"timestamp": "2022-01-05", "amount": 30.0}]
+    both = post(client, [future, silent], cutoff="2024-06-30")
+    assert both.status_code == 422  # every one refused: each named with why
+    assert "future have no signup date" in both.json()["detail"]
+    assert "silent (last 2022-01-05)" in both.json()["detail"]
 
 
 def test_a_purchase_dated_before_the_signup_makes_the_customer_known(client):

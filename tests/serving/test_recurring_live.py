@@ -57,11 +57,19 @@ def test_a_plan_begun_after_the_cutoff_is_kept_as_posted_for_the_note_and_read_o
     assert _paid(customer, _data()) == ["2023-11-01", "2023-12-01", "2024-02-01"]  # again
 
 
-def test_an_end_far_past_what_the_tables_hold_is_no_end():
-    (line,) = _customer(
-        {"timestamp": "2023-01-01", "amount": 10, "ended_at": "9999-12-31"}
-    ).transactions
-    assert line.ended_at is None
+@pytest.mark.parametrize(
+    ("ended", "read"),
+    [
+        ("9999-12-31", None),
+        (99991231, None),
+        (45322, dt.datetime(2024, 1, 31)),  # a spreadsheet's day, not a year 4532
+        ("2024-01-31", dt.datetime(2024, 1, 31)),
+        (20240131, dt.datetime(2024, 1, 31)),
+    ],
+)
+def test_an_end_far_past_what_the_tables_hold_is_no_end(ended, read):
+    line = {"timestamp": "2023-01-01", "amount": 10, "ended_at": ended}
+    assert _customer(line).transactions[0].ended_at == read
 
 
 def test_posted_payments_cover_a_plans_end_as_running_plans_do():
@@ -83,6 +91,6 @@ def test_posted_payments_cover_a_plans_end_as_running_plans_do():
 def test_plans_standing_for_more_payments_than_a_request_holds_are_refused():
     daily = {"timestamp": "2014-01-01", "amount": 1, "billing_period": "1"}
     with pytest.raises(
-        ValueError, match=r"stand for 3,652 payments up to 2023-12-31, more than 100"
+        ValueError, match=r"more than 100 payments up to 2023-12-31 \(customer c1's 3,652"
     ):
         _paid(_customer(daily), _data(billing_period="period"), most=100)
