@@ -373,16 +373,27 @@ class LabelSpec(_Strict):
 
     @model_validator(mode="after")
     def _positive_is_labelled(self) -> LabelSpec:
-        if str(self.positive).casefold() in {str(v).casefold() for v in self.unlabelled}:
+        positive = _label_key(self.positive)
+        if positive in {_label_key(v) for v in self.unlabelled}:
             raise ValueError(f"the positive value {self.positive!r} is also listed as unlabelled")
-        if str(self.positive).casefold() in {str(v).casefold() for v in self.negative}:
+        if positive in {_label_key(v) for v in self.negative}:
             raise ValueError(f"the positive value {self.positive!r} is also listed as negative")
-        both = {str(v).casefold() for v in self.negative} & {
-            str(v).casefold() for v in self.unlabelled
-        }
+        unlabelled = {_label_key(v) for v in self.unlabelled}
+        both = [str(v) for v in self.negative if _label_key(v) in unlabelled]
         if both:
-            raise ValueError(f"listed as both negative and unlabelled: {', '.join(sorted(both))}")
+            raise ValueError(f"listed as both negative and unlabelled: {', '.join(both)}")
         return self
+
+
+def _label_key(value: str | int | float | bool) -> str:
+    """A label value as the loader matches it: a number by its value (1, 1.0 and '1' are
+    one), text by its letters in any case."""
+    if not isinstance(value, bool):
+        try:
+            return repr(float(value))
+        except ValueError:
+            pass
+    return str(value).strip().casefold()
 
 
 class CustomersSpec(TableSpec):

@@ -1,6 +1,7 @@
 """The run config: the committed example parses; mistakes give one located message."""
 
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from features.contract import (
     CustomersSpec,
     DataSpec,
     EventsSpec,
+    LabelSpec,
     RunConfig,
     TransactionsSpec,
     files_named,
@@ -437,3 +439,23 @@ def test_bare_attribute_names_say_to_quote_them_and_numbers_in_types_stay_accept
     assert load_config(_write(tmp_path, scores)).data.interactions.types == {
         "complaint": ["1", "2"]
     }
+
+
+@pytest.mark.parametrize(
+    ("label", "said"),
+    [
+        ({"positive": 1, "negative": [1.0]}, "the positive value 1 is also listed as negative"),
+        (
+            {"positive": "1", "unlabelled": [1]},
+            "the positive value '1' is also listed as unlabelled",
+        ),
+        (
+            {"positive": "Yes", "negative": ["No"], "unlabelled": ["no "]},
+            "listed as both negative and unlabelled: No",
+        ),
+    ],
+)
+def test_a_label_value_listed_twice_is_an_error_however_it_is_spelt(label, said):
+    """The loader reads 1, 1.0 and '1' as one value, and text in any case."""
+    with pytest.raises(ValueError, match=re.escape(said)):
+        LabelSpec(column="result", **label)
