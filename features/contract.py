@@ -200,6 +200,18 @@ class LookupSpec(FileReading):
             data = {("on" if key is True else key): value for key, value in data.items()}
         return data
 
+    @field_validator("on", mode="before")
+    @classmethod
+    def _one_key_column(cls, value: Any) -> Any:
+        """A key of several columns (a student by id, module and presentation) is no key
+        a lookup joins by: said so, with the remedy, not as a string type error."""
+        if isinstance(value, list):
+            raise ValueError(
+                f"a key of several columns ({', '.join(map(str, value))}) is not supported: "
+                "join them into one column in both files (e.g. id_module_presentation)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _key_is_no_column(self) -> LookupSpec:
         if self.on in self.columns:

@@ -459,3 +459,21 @@ def test_a_label_value_listed_twice_is_an_error_however_it_is_spelt(label, said)
     """The loader reads 1, 1.0 and '1' as one value, and text in any case."""
     with pytest.raises(ValueError, match=re.escape(said)):
         LabelSpec(column="result", **label)
+
+
+def test_a_lookup_keyed_on_several_columns_says_it_is_not_supported_and_what_to_do(tmp_path):
+    """OULAD's students are keyed by id, module and presentation together: the message
+    had been pydantic's 'Input should be a valid string'."""
+    raw = {
+        "name": "keys",
+        "data": {
+            "customers": {
+                "path": "c.csv",
+                "lookup": {"path": "r.csv", "on": ["id_student", "code_module"], "columns": ["x"]},
+            }
+        },
+    }
+    path = tmp_path / "churn.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match="a key of several columns \\(id_student, code_module\\)"):
+        load_config(path)
