@@ -15,7 +15,9 @@ known at t; its `paid_until` is the period's end as billed, never cut to the
 subscription's end (a plan cancelled mid-period says so only on the day it ends). So
 features as of a cutoff see nothing a later end date adds (`tests/features/test_recurring.py`).
 
-The loader and live scoring both expand through `schedule`: the same rows either way.
+The loader and live scoring both expand through `payments`, and read a table's
+cancellations as its plans' ends that leave a customer no plan running (`plan_ends`):
+the same rows either way.
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-NAT = np.datetime64("NaT", "ns")
 
 DAYS_PER_MONTH = 365.25 / 12
 """A month's length for a fee quoted per month on a plan billed in days (rare)."""

@@ -335,7 +335,8 @@ def paid_subscriptions(
     of `cutoff` (`features.recurring.payments`), reading `ended_at` and `billing_period`
     only where its data map them; where the plans' ends are the cancellations
     (`DataSpec.plan_ends_cancel`), those leaving no plan running, posted payments'
-    periods covering too (`features.recurring.plan_ends`), beside any posted. A line
+    periods covering too (`features.recurring.plan_ends`), in place of any posted (the
+    batch has no others; a replayed history, posting no plan, keeps its own). A line
     giving `paid_until` is a payment, kept as posted (a replayed history,
     `serving/history.py`), and so is a plan begun after the cutoff (unread, and said so
     as any row after it). Done once a request's cutoff is known and before its checks, so
