@@ -297,6 +297,8 @@ def undated_attribute_leaks(
         auc = _auc_of(stayed, gone, specs[name])
         if auc is None or auc < END_LEAK_AUC or (dated and auc < dated[1] + END_LEAK_MARGIN):
             continue
+        if specs[name].dtype == "category" and _follows_start(stayed, name):
+            continue  # a cohort, known when the customer began: no fate
         leak = {"attribute": name, "roc_auc_gone_by_end": auc, "end": str(end.date())}
         leak["horizon_days"] = churn.horizon_days
         if name in looked_up:
@@ -309,6 +311,31 @@ def undated_attribute_leaks(
                 leak["customer_levels"] = own
         found.append(leak)
     return found
+
+
+COHORT_SHARE = 0.9
+"""The share of the spread of customers' start days an attribute's levels account for
+(eta squared) from which it names when they began, not how they ended."""
+
+
+def _follows_start(rows: pd.DataFrame, name: str) -> bool:
+    """Whether the attribute's levels follow the day each customer began (the cutoff less
+    their tenure): a cohort, such as a course's intake ('2013B', '2014J'), is known from
+    the start, and its old levels are all gone by the data's end because their courses
+    ended, not because it records who left (OULAD's `code_presentation` was refused as a
+    leak). A status such as 'cancelled' holds customers of every start."""
+    if "tenure_days" not in rows:
+        return False
+    began = (rows["cutoff"] - pd.to_timedelta(rows["tenure_days"], unit="D")).dt.normalize()
+    once = pd.DataFrame({"level": rows[name], "began": began, "id": rows["customer_id"]})
+    once = once.dropna().drop_duplicates("id")
+    days = (once["began"] - once["began"].min()).dt.days.astype(float)
+    spread = float(days.var(ddof=0)) if len(days) > 1 else 0.0
+    if spread == 0:
+        return False
+    level_mean = days.groupby(once["level"].astype("object")).transform("mean")
+    within = float(((days - level_mean) ** 2).mean())
+    return 1 - within / spread >= COHORT_SHARE
 
 
 def customer_levels(rows: pd.DataFrame, name: str) -> dict[str, int] | None:
