@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from features.recurring import Period, parse_period
+from features.recurring import PERIODS_WRITTEN, Period, parse_period
 from features.yaml_scalars import unquoted_note
 
 AttributeKind = Literal["numeric", "categorical"]
@@ -536,10 +536,7 @@ class RecurringSpec(_Strict):
     @classmethod
     def _a_period(cls, value: str | int) -> str | int:
         if parse_period(value) is None:
-            raise ValueError(
-                f"{value!r} is no billing period: write month, year, quarter, week, "
-                "'3 months', or a number of days"
-            )
+            raise ValueError(f"{value!r} is no billing period: write {PERIODS_WRITTEN}")
         return value
 
     @property

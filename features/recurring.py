@@ -66,6 +66,9 @@ _UNITS = {
 }
 """Billing periods as exports write them, in (months, days)."""
 
+PERIODS_WRITTEN = "month, year, quarter, week, '3 months' or a number of days"
+"""What a billing period may be written as, for the messages of one that reads as none."""
+
 _WRITTEN = re.compile(r"^(?:(\d+)\s*[- ]?\s*)?([a-z-]+?)s?$|^(\d+)(?:\.0+)?$")
 """`month`, `monthly`, `3 months`, `12-month`, or a bare number of days: `30`."""
 

@@ -23,7 +23,7 @@ from features.contract import (
 )
 from features.labels import expired_unpaid, gone_at
 from features.levels import likely_meant
-from features.recurring import parse_period
+from features.recurring import PERIODS_WRITTEN, parse_period
 from features.subscription import paid_until_day
 from features.tables import Tables, cutoff_end
 from serving.live_tables import (
@@ -75,7 +75,9 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     """The request's cutoff (`resolve_cutoff`), once the request is known to be scorable:
     NotKnownAtCutoffError if a customer is not known by then (the model's data section
     says what a customer is known by), NotANumberError for a numeric attribute that is
-    no number."""
+    no number. Posted subscriptions become payments first (`paid_subscriptions`). Of a
+    request of several, the customers the batch would not score either are set aside
+    with why (`ScoreIn.set_aside`), and the request fails only when all of them are."""
     spell_as_trained(request.customers, model)
     require_numeric_attributes(request.customers, model)
     require_some_attributes(request.customers, model)
@@ -165,7 +167,7 @@ def require_billing_periods(customers: list[CustomerHistoryIn], data: DataSpec) 
         named = ", ".join(f"{who} ({period!r})" for who, period in unread.items())
         raise UnscorableError(
             f"transactions of customer(s) {named}: billing_period reads as no period; write "
-            "month, year, quarter, week, '3 months' or a number of days"
+            f"{PERIODS_WRITTEN}"
         )
 
 

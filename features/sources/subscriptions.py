@@ -7,15 +7,13 @@ import numpy as np
 import pandas as pd
 
 from features.contract import RunConfig, TransactionsSpec
-from features.recurring import payments, periods_of, plan_ends
+from features.recurring import PERIODS_WRITTEN, payments, periods_of, plan_ends
 from features.sources.table import AS_OF_SOURCE, _rows, _Table
-
-PERIOD_ADVICE = ": write month, year, quarter, week, '3 months' or a number of days"
 
 
 def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
     """Billing periods that read as none are errors; a blank one reads as `every`, and a
-    subscription that ends before it starts pays once, at its start (both warned)."""
+    subscription that ends when or before it starts pays nothing (both warned)."""
     assert spec.recurring is not None
     every = spec.recurring.period
     written = table.clean.get("billing_period")
@@ -28,7 +26,7 @@ def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
                 written.isin(unread),
                 "no billing period",
                 written,
-                advice=PERIOD_ADVICE,
+                advice=f": write {PERIODS_WRITTEN}",
             )
         if blank := int(written.isna().sum()):
             table.warning(
