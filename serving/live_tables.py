@@ -323,8 +323,8 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     )
 
 
-PLAN_ENDS = Path("(the ends of subscriptions)")
-"""The file of a subscriptions table's cancellations: none, so no placeholders to read."""
+PLAN_ENDS = CancellationsSpec(path=Path("(the ends of subscriptions)"))
+"""A subscriptions table's cancellations: of no file, so no placeholders to read."""
 
 
 def paid_subscriptions(
@@ -352,12 +352,13 @@ def paid_subscriptions(
     left = most
     for customer in customers:
         rows = sorted(customer.transactions, key=lambda row: naive(row.timestamp))
-        plans = [r for r in rows if r.paid_until is None and _times([r.timestamp])[0] <= until]
-        if not plans:
+        times = _times(row.timestamp for row in rows)
+        planned = np.array([row.paid_until is None for row in rows], dtype=bool) & (times <= until)
+        if not planned.any():
             continue
-        planned = {id(plan) for plan in plans}
-        kept = [row for row in rows if id(row) not in planned]
-        starts = _times(r.timestamp for r in plans)
+        plans = [row for row, plan in zip(rows, planned, strict=True) if plan]
+        kept = [row for row, plan in zip(rows, planned, strict=True) if not plan]
+        starts = times[planned]
         ends = _times(r.ended_at if "ended_at" in mapped else None for r in plans)
         periods = [
             posted_period(r.billing_period, unknown) if "billing_period" in mapped else None
@@ -463,7 +464,7 @@ def posted_activity(
     cancel_types = cancellation_event_types(data)
     specs = data.tables()
     if data.plan_ends_cancel:  # made by `paid_subscriptions`, as the loader makes them
-        specs["cancellations"] = CancellationsSpec(path=PLAN_ENDS)
+        specs["cancellations"] = PLAN_ENDS
     frames = {
         name: _activity(customers, name, spec, Unknown(spec), cancel_types)
         for name, spec in specs.items()

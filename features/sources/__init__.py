@@ -56,6 +56,8 @@ from features.sources.table import (
     _rows,
     _Table,
     _with_latest,
+    data_end_day,
+    last_days,
     one_per_reading,
     unmatched,
 )
@@ -153,18 +155,10 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
     latest row of any table): every day after reads as silence. Olist's orders end two
     months before its reviews, and a score as of the reviews' end said 173 customers'
     risk had risen by 10 points or more since the last purchase."""
-    ends = {
-        name: frame["timestamp"].max().normalize()
-        for name, frame in frames.items()
-        if "timestamp" in frame and frame["timestamp"].notna().any()
-    }
-    if config.data.as_of is not None:
-        end, by = pd.Timestamp(config.data.as_of), AS_OF_SOURCE
-    elif ends:
-        by = max(ends, key=lambda name: ends[name])
-        end = ends[by]
-    else:
+    ends = last_days(frames)
+    if (found := data_end_day(config, ends)) is None:
         return
+    end, by = found
     for table in tables:
         last = ends.get(table.name)
         if table.name == "cancellations" and last is not None:

@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.api.extensions import ExtensionArray
 from pandas.api.types import is_integer_dtype
 
-from features.contract import EventsSpec, InteractionsSpec, quantity_column
+from features.contract import EventsSpec, InteractionsSpec, TransactionsSpec, quantity_column
 from features.returns import line_total, match_lines
 from features.sources.table import (
     _TIME_STEPS_NS,
@@ -69,8 +69,9 @@ def _check_amounts(table: _Table) -> None:
     _tolerate(table, unmatched, what, MAX_NEGATIVE_AMOUNT_SHARE, note)
     usable = pd.Series(True, index=amounts.index) if table.dropped is None else ~table.dropped
     zero = (amounts == 0) & usable
-    free_periods = "paid_until" in table.clean or getattr(table.spec, "recurring", None)
-    if zero.any() and not free_periods:  # (a free period, a trial, is still a paid period)
+    spec = table.spec
+    paid_periods = isinstance(spec, TransactionsSpec) and spec.paid_periods
+    if zero.any() and not paid_periods:  # (a free period, a trial, is still a paid period)
         n = int(zero.sum())
         if n == int(usable.sum()):
             what = f"every amount is 0 ({_rows(n)}): a log without spend is a usage log (events)"

@@ -8,7 +8,7 @@ import pandas as pd
 
 from features.contract import RunConfig, TransactionsSpec
 from features.recurring import PERIODS_WRITTEN, payments, periods_of, plan_ends
-from features.sources.table import AS_OF_SOURCE, _rows, _Table
+from features.sources.table import AS_OF_SOURCE, _rows, _Table, data_end_day, last_days
 
 
 def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
@@ -50,16 +50,14 @@ def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
 
 
 def _data_end(frames: dict[str, pd.DataFrame], config: RunConfig) -> tuple[pd.Timestamp, str]:
-    """Where running subscriptions stop being paid in the data: the extract date, else
-    the day of the latest row of any table (its end: a payment that day is in)."""
-    if config.data.as_of is not None:
-        return pd.Timestamp(config.data.as_of) + pd.Timedelta(days=1, microseconds=-1), AS_OF_SOURCE
-    latest = max(
-        frame["timestamp"].max()
-        for frame in frames.values()
-        if "timestamp" in frame and frame["timestamp"].notna().any()
-    )
-    return latest.normalize() + pd.Timedelta(days=1, microseconds=-1), "the data's latest day"
+    """Where running subscriptions stop being paid in the data: the end of its last day
+    (`data_end_day`: the extract date, else the day of the latest row of any table; a
+    payment that day is in)."""
+    found = data_end_day(config, last_days(frames))
+    assert found is not None  # the subscriptions themselves are dated
+    day, by = found
+    said = by if by == AS_OF_SOURCE else "the data's latest day"
+    return day + pd.Timedelta(days=1, microseconds=-1), said
 
 
 def _as_payments(table: _Table, frames: dict[str, pd.DataFrame], config: RunConfig) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import python_calamine
 
-from features.contract import FILES_LISTED, WHOLE_FLOAT, TableSpec, files_named
+from features.contract import FILES_LISTED, WHOLE_FLOAT, RunConfig, TableSpec, files_named
 from features.encodings import UTF8, Decoding
 from features.levels import likely_meant
 from features.sources.copies import Copies
@@ -456,6 +456,28 @@ class _Table:
 
 
 AS_OF_SOURCE = "data.as_of"
+
+
+def last_days(frames: dict[str, pd.DataFrame]) -> dict[str, pd.Timestamp]:
+    """Each table's last day with a row (tables without times left out)."""
+    return {
+        name: frame["timestamp"].max().normalize()
+        for name, frame in frames.items()
+        if "timestamp" in frame and frame["timestamp"].notna().any()
+    }
+
+
+def data_end_day(
+    config: RunConfig, ends: dict[str, pd.Timestamp]
+) -> tuple[pd.Timestamp, str] | None:
+    """The data's last day and what says so: `data.as_of`, else the table of the latest
+    row (`ends`: `last_days`); None when neither is known."""
+    if config.data.as_of is not None:
+        return pd.Timestamp(config.data.as_of), AS_OF_SOURCE
+    if not ends:
+        return None
+    by = max(ends, key=lambda name: ends[name])
+    return ends[by], by
 
 
 def _with_latest(customers: pd.DataFrame, history: pd.DataFrame, names: list[str]) -> pd.DataFrame:
