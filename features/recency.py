@@ -81,7 +81,9 @@ SPECS = [
         "Share of the customer's own past gaps that were shorter than the current silence: "
         "a nonparametric overdue measure that needs no assumption about the gap shape.",
         "silent for longer than {silence_beyond_gaps_share!a:.0%} of their past gaps",
-        reason_zero="silent for less time than any gap they had before",  # not "than 0% of"
+        # not "than 0% of"; nor "less time than any gap": 62 days silent after a gap of
+        # 62 (H&M) is no gap shorter, and no longer than one
+        reason_zero="silent no longer than any gap they had before",
     ),
     FeatureSpec(
         "silence_vs_longest_gap",

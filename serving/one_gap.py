@@ -38,7 +38,7 @@ _DONE = {"buys": "bought", "pays": "paid"}
 _ONLY = "their only gap so far"
 _PHRASES = (
     ("longer than all of their past gaps", f"longer than {_ONLY}"),
-    ("less time than any gap they had before", f"less time than {_ONLY}"),
+    ("no longer than any gap they had before", f"no longer than {_ONLY}"),
     ("their usual gap", _ONLY),
     ("their longest gap so far", _ONLY),
 )

@@ -487,11 +487,14 @@ def _billing_cycle(
             yield j, rows
 
 
-OTHER_PROBABILITIES = frozenset({"p_alive_bgnbd"})
-"""Features that are another model's probability about the same question: "under 1%
-likely to still be an active buyer (BG/NBD)" beside a churn risk of 8% (20 of a grocery
-worklist's customers under 20%) read as the product contradicting itself; the model
-uses it, and the silence and pace it is computed from are reasons of their own."""
+OTHER_MODELS = frozenset({"p_alive_bgnbd", "expected_purchases_horizon_bgnbd"})
+"""Features that are another model's answer to the same question: "under 1% likely to
+still be an active buyer (BG/NBD)" beside a churn risk of 8% (20 of a grocery worklist's
+customers under 20%) read as the product contradicting itself, and so did the expected
+purchases, which carry that probability: "fewer than 0.001 purchases expected in the next
+90 days at their buying rate so far" beside 58% for an H&M customer buying 5 times a
+quarter, the top reason of 785 of 977. The model uses both; the silence and pace they are
+computed from are reasons of their own."""
 
 
 ONE_STORY = frozenset({"cancellations", "subscription"})
@@ -966,7 +969,7 @@ class Explainer:
         worklist's reasons)."""
         specs = self.specs
         excluded = set(self.never) | {s.name for s in specs if s.mechanism is Mechanism.SEASONALITY}
-        excluded |= OTHER_PROBABILITIES | unspoken_on_payments(specs)
+        excluded |= OTHER_MODELS | unspoken_on_payments(specs)
         return [j for j, source in enumerate(self.grouping.sources) if source in excluded]
 
     @cached_property
@@ -1268,6 +1271,8 @@ def _measure(source: str, value: object) -> object:
     nothing = _nothing_bought_at(source)
     if nothing is not None and value == nothing:
         return NOTHING_BOUGHT
+    if nothing == -1.0 and (value is None or value != value):  # unknown: nothing before
+        return (NOTHING_BEFORE, window_days(source))
     fact = ONE_FACT.get(source)
     return window_family(source) if fact is None else (fact, value)
 
@@ -1344,6 +1349,12 @@ NOTHING_BOUGHT = "nothing bought in a window"
 no category in the last 90 days" and "spend down 100% versus the previous 90 days" each
 tell (two or three of them together for 455 of an online retailer's 4,251 customers):
 one reason says it, the strongest."""
+
+
+NOTHING_BEFORE = "nothing bought in the window before"
+"""What "no spend in the 90 days before the last 90" and "no purchase in the 90 days
+before the last 90" each tell, the spend and purchase trends unknown for one reason (31
+of an H&M worklist's customers read both): one reason says it."""
 
 
 BUYING, USING = 1, 2

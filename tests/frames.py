@@ -78,13 +78,15 @@ def make_tables(
     )
 
 
-def rhythm_tables(every_days: int = 100) -> Tables:
-    """Ten customers buying every `every_days` days from 2021 to 2024, each 10 days after
-    the one before: nobody leaves, and no silence runs past `every_days` (Chinook's shape:
-    each customer on a fixed cycle)."""
+def rhythm_tables(every_days: int = 100, *, copies: int = 1) -> Tables:
+    """Ten customers (`copies` times over) buying every `every_days` days from 2021 to
+    2024, each 10 days after the one before: nobody leaves, and no silence runs past
+    `every_days` (Chinook's shape: each customer on a fixed cycle)."""
     days = pd.date_range("2021-01-01", "2024-12-31")
     rows = [
-        (f"c{k}", str(day.date()), 1.0) for k in range(10) for day in days[10 * k :: every_days]
+        (f"c{k}", str(day.date()), 1.0)
+        for k in range(10 * copies)
+        for day in days[10 * (k % 10) :: every_days]
     ]
     return make_tables(transaction_frame=transactions(rows), as_of=pd.Timestamp("2024-12-31"))
 

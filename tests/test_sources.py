@@ -1395,6 +1395,33 @@ def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path, fmt):
     assert warning.rows == 1 and "their aisle are blank" in warning.message
 
 
+def test_lookup_keys_written_with_other_leading_zeros_are_joined_with_a_warning(tmp_path):
+    """H&M's article ids are '0108775015' in its transactions; a lookup saved by a
+    spreadsheet writes 108775015, and every category was blank with "data OK"."""
+    products = pd.DataFrame(
+        {"sku": ["010", "011", "0012", "13"], "aisle": ["dairy", "bakery", "dairy", "fruit"]}
+    )
+    tables, report = _with_products(tmp_path, products)
+    assert report.errors == [] and tables is not None, [str(i) for i in report.errors]
+    read = tables.transactions["category"].value_counts().to_dict()
+    assert read == {"dairy": 4, "bakery": 2, "fruit": 1}  # skus 10 x3, 12; 11 x2; 13; not 99
+    (joined,) = [w for w in report.warnings if "leading zeros" in w.message]
+    assert joined.rows == 6 and "(e.g. '10' here): joined as the same keys" in joined.message
+    (blank,) = [w for w in report.warnings if "not in products.csv" in w.message]
+    assert blank.rows == 1  # sku 99
+
+
+def test_a_lookup_matching_no_key_at_all_is_an_error_with_an_example_of_each(tmp_path):
+    products = pd.DataFrame({"sku": ["A10", "A11", "A12"], "aisle": ["dairy", "bakery", "dairy"]})
+    _, report = _with_products(tmp_path, products)
+    issue = only_error(report)
+    assert issue.rows == 8
+    assert (
+        "no sku of the table is in products.csv (e.g. '10' here, 'A10' there): are the keys "
+        "written otherwise in the two files?" in issue.message
+    )
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_tables_not_missing_keeps_its_lookups_values_too(tmp_path, fmt):
     """IBM Telco's workbooks join onto the customers by lookups; `not_missing: [None]` kept
@@ -2713,6 +2740,17 @@ def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_value
     assert tables.events["timestamp"].max() == pd.Timestamp("2014-07-01 08:00")
 
 
+def test_dates_with_a_named_month_and_a_two_digit_year_are_guessed(tmp_path):
+    """Kaggle's Retail Case Study writes '14-Jan-15' (an Oracle export's DD-MON-YY):
+    125,000 rows had been 'not a date'."""
+    days = ["14-Jan-15", "03-FEB-14", "28-dec-13", "01-Jul-14"]
+    tables, report = check(tmp_path, events=events_frame().assign(timestamp=days))
+    assert report.errors == [] and tables is not None
+    assert "read as %d-%b-%y" in str(report.issues)
+    read = sorted(tables.events["timestamp"].dt.strftime("%Y-%m-%d"))
+    assert read == ["2013-12-28", "2014-02-03", "2014-07-01", "2015-01-14"]
+
+
 def test_dates_in_no_format_guessed_are_an_error_hinting_date_format(tmp_path):
     events = events_frame().assign(timestamp=["28 II 14", "3 I 14", "2024-01-05", "1 VII 14"])
     _, report = check(tmp_path, events=events)
@@ -3773,6 +3811,24 @@ def test_a_mostly_blank_paid_until_is_warned_as_no_payment_logs(tmp_path):
     assert issue.message.startswith("blank or unknown in 36 rows (90.0%) of the payments")
     assert "map it as the cancellations table's timestamp instead" in issue.message
     lines.loc[:30, "paid_until"] = "2025-06-30"  # 9 of 40 blank: a payment log's gaps
+    _, report = check(tmp_path, transactions=lines, specs=specs)
+    assert report.warnings == []
+
+
+def test_mostly_blank_order_ids_are_warned_with_how_to_keep_the_purchases(tmp_path):
+    """Retail Rocket's events.csv mapped whole as transactions: its views and carts, 99.5%
+    of the rows, have no transaction id, and every view read as a purchase without a
+    word. An order id blank on a few lines is no such file."""
+    lines = many_transactions(40).assign(order=None)
+    lines.loc[:3, "order"] = "T1"
+    specs = {"transactions": {"columns": {"order_id": "order"}}}
+    tables, report = check(tmp_path, transactions=lines, specs=specs)
+    assert tables is not None and report.errors == []
+    issue = only_warning(report)
+    assert_located(issue, file="transactions.csv", column="order", rows=36)
+    assert issue.message.startswith("blank in 36 rows (90.0%) of the lines")
+    assert "rows: {column: <the event column>" in issue.message
+    lines.loc[:30, "order"] = [f"T{i}" for i in range(31)]  # 9 of 40 blank
     _, report = check(tmp_path, transactions=lines, specs=specs)
     assert report.warnings == []
 

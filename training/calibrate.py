@@ -51,10 +51,27 @@ def _fit(method: str, margin: np.ndarray, y: np.ndarray) -> Calibrator:
     if method == "none":
         return Calibrator("none", None)
     if method == "isotonic":
-        model = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-        return Calibrator("isotonic", model.fit(margin, y))
+        return Calibrator("isotonic", _isotonic(margin, y))
     model = LogisticRegression(C=1e6, max_iter=1000)
     return Calibrator("platt", model.fit(margin.reshape(-1, 1), y))
+
+
+def _isotonic(margin: np.ndarray, y: np.ndarray) -> IsotonicRegression:
+    """Isotonic steps, each read as its churners plus half a churner over its rows plus one
+    (the Jeffreys prior), then made monotone again: a step is a plain average, and at the
+    ends of the margin range it may hold a handful of customers who all stayed (or all
+    left), whom it would promise 0 (or 1). On Retail Rocket's visitors such an end step
+    put the most active at 0.001 while visitors like them left 73% of the time. A step of
+    8 stayers now reads 0.06; one of 1,000 rows moves by under 0.0005."""
+
+    def fitted(target: np.ndarray) -> IsotonicRegression:
+        model = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+        return model.fit(margin, target)
+
+    steps = fitted(y.astype(np.float64))
+    _, step = np.unique(steps.predict(margin), return_inverse=True)
+    rows, churners = np.bincount(step), np.bincount(step, weights=y)
+    return fitted(((churners + 0.5) / (rows + 1.0))[step])
 
 
 def fit_platt(score: np.ndarray, y: np.ndarray) -> Calibrator:

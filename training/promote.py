@@ -42,6 +42,7 @@ from mlflow import MlflowClient
 from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
 from training.caveats import model_notes
 from training.evaluate import calibration_limit, classification_metrics, ece_by_chance
+from training.protocol import MIN_TESTED_CLASS
 from training.report import (
     FIRST_CHAMPION_MARGIN,
     NEAR_CHANCE_AUC,
@@ -159,12 +160,6 @@ def gate(
             decision.reasons += floor
     decision.passed = not decision.reasons
     return decision
-
-
-MIN_TESTED_CLASS = 10
-"""Churners, and customers who stay, a run's test must hold for its metrics to say how it
-ranks: Wide World Importers' run tested at ROC AUC 0.762 on 1 churner of 661 passed the
-gate, and its worklist put every customer in the high band."""
 
 
 @dataclass(frozen=True)
@@ -540,6 +535,7 @@ def champion_metrics(
     try:
         model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
         reigning = model.unwrap_python_model()
+        require_same_labels(reigning, candidate, champion.version)
         require_unseen(reigning, cutoff, champion.version)
         return metrics_on_cutoff(reigning, _read(tables), config, cutoff)
     except UnscorableChampionError:  # unfair, or nothing to compare: said as such
@@ -687,6 +683,27 @@ def _setting(value: Any) -> str:
     """A setting's value as the message shows it: one not set (a table not mapped, a
     column or attribute not read) says so."""
     return "not set" if value is None else str(value)
+
+
+def require_same_labels(champion: ChurnModel, candidate: ChurnModel, version: str) -> None:
+    """UnfairComparisonError when the champion's labels are defined otherwise than the
+    candidate's (another horizon, definition, activity...): scored on the candidate's
+    labels it would be judged on a question it was never asked. A modeller moving a
+    90-day champion to 180 days was told to test on a later cutoff, which the longer
+    horizon made impossible (Kaggle's Retail Case Study)."""
+    theirs = label_settings(champion.config, bgnbd=champion.bgnbd is not None)
+    ours = label_settings(candidate.config, bgnbd=candidate.bgnbd is not None)
+    differ = [key for key in dict.fromkeys([*theirs, *ours]) if theirs.get(key) != ours.get(key)]
+    if differ:
+        said = "; ".join(
+            f"{key} {_setting(theirs.get(key))} (this run: {_setting(ours.get(key))})"
+            for key in differ
+        )
+        raise UnfairComparisonError(
+            f"the champion (version {version}) answers another question: {said}; their "
+            "tests do not compare. Promote with --force to change the question (the gate "
+            "then judges the run on its own test)"
+        )
 
 
 def require_unseen(champion: ChurnModel, cutoff: pd.Timestamp, version: str) -> None:

@@ -18,6 +18,7 @@ from features.sources.table import (
     _TIME_STEPS_NS,
     MAX_MISSING_AMOUNT_SHARE,
     MAX_NEGATIVE_AMOUNT_SHARE,
+    MOSTLY_BLANK_ORDER_IDS,
     MOSTLY_BLANK_PAID_UNTIL,
     _counts,
     _rows,
@@ -154,6 +155,28 @@ def _warn_mostly_blank_paid_until(table: _Table) -> None:
             "period's end; a subscriptions table whose end date is filled only once a "
             "subscription ended says when customers left: map it as the cancellations "
             "table's timestamp instead",
+        )
+
+
+def _warn_mostly_blank_order_ids(table: _Table) -> None:
+    """Order ids blank on most lines (`MOSTLY_BLANK_ORDER_IDS`): those lines count as one
+    order per customer and day, and the file may be an event log whose other rows (views,
+    carts) have no order: said, with how to keep only the purchases."""
+    orders = table.clean.get("order_id")
+    if orders is None or len(orders) == 0:
+        return
+    blank = orders.isna()
+    if table.dropped is not None:
+        blank = blank[~table.dropped]
+    if blank.mean() > MOSTLY_BLANK_ORDER_IDS:
+        n = int(blank.sum())
+        table.warning(
+            "order_id",
+            n,
+            f"blank in {_rows(n)} ({blank.mean():.1%}) of the lines: each customer's lines "
+            "without one count as one order a day. If the file holds more than purchases "
+            "(an event log's views and carts, whose rows have no order), keep the purchases: "
+            "rows: {column: <the event column>, values: [<the purchase event>]}",
         )
 
 

@@ -27,6 +27,7 @@ from features.sources.activity import (
     _paid_until_not_before_payment,
     _sorted_activity,
     _unknown_when_negative,
+    _warn_mostly_blank_order_ids,
     _warn_mostly_blank_paid_until,
     _warn_outlier_lines,
     _warn_repeated_events,
@@ -89,6 +90,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
             _check_subscriptions(table, spec)
         _paid_until_not_before_payment(table)
         _warn_mostly_blank_paid_until(table)
+        _warn_mostly_blank_order_ids(table)
         _warn_repeated_lines(table)
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):

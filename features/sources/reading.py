@@ -560,19 +560,57 @@ def _lookup_rows(part: _Table, wanted: list[str]) -> pd.DataFrame | None:
 def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.DataFrame:
     """The table's rows with the lookup's columns (blank where the key is not there, said
     in a warning), in the table's row order."""
+    file = looked_up.attrs["file"]
     keys = _whole(_text(table.raw[lookup.on]))
     found = looked_up.set_index(lookup.on)
+    if (keys.notna() & ~keys.isin(found.index)).any():
+        keys, found = _as_numbers(table, keys, found, lookup.on, file)
     joined = found.reindex(keys)
     unmatched = (keys.notna() & ~keys.isin(found.index)).to_numpy()
-    if unmatched.any():
+    if unmatched.any() and unmatched.sum() == keys.notna().sum():
+        table.error(
+            None,
+            int(unmatched.sum()),
+            f"no {lookup.on} of the table is in {file} (e.g. {keys.dropna().iloc[0]!r} here, "
+            f"{found.index[0]!r} there): are the keys written otherwise in the two files?",
+        )
+    elif unmatched.any():
         n = int(unmatched.sum())
         table.warning(
             None,
             n,
-            f"{_rows(n)} have a {lookup.on} not in {looked_up.attrs['file']}: "
+            f"{_rows(n)} have a {lookup.on} not in {file}: "
             f"their {', '.join(lookup.columns)} are blank",
         )
     return table.raw.assign(**{c: joined[c].to_numpy() for c in lookup.columns})
+
+
+def _as_numbers(
+    table: _Table, keys: pd.Series, found: pd.DataFrame, on: str, file: str
+) -> tuple[pd.Series, pd.DataFrame]:
+    """The keys and the lookup matched as numbers, without leading zeros, where that
+    matches more rows and still one lookup row per key (said in a warning): H&M's article
+    ids are '0108775015' in its transactions, and a lookup saved by a spreadsheet or
+    pandas writes 108775015; every category was blank, and validate said "data OK"."""
+    key_numbers = keys.str.replace(LEADING_ZEROS, "", regex=True)
+    numbers = pd.Series(found.index, dtype="string").str.replace(LEADING_ZEROS, "", regex=True)
+    if numbers.duplicated().any():  # '007' and '7' both there: two keys, not one
+        return keys, found
+    now = ~keys.isin(found.index) & key_numbers.isin(numbers)
+    if int(key_numbers.isin(numbers).sum()) <= int(keys.isin(found.index).sum()):
+        return keys, found
+    n = int(now.sum())
+    table.warning(
+        None,
+        n,
+        f"{_rows(n)} have a {on} found in {file} only as the same number written with "
+        f"other leading zeros (e.g. {keys[now].iloc[0]!r} here): joined as the same keys",
+    )
+    return key_numbers, found.set_axis(numbers.to_numpy())
+
+
+LEADING_ZEROS = r"^0+(?=\d+$)"
+"""Leading zeros of a key of digits alone, one digit kept: '007' -> '7', '000' -> '0'."""
 
 
 def _warn_unseen_row_values(table: _Table, key: str, values: list) -> None:

@@ -77,6 +77,11 @@ MOSTLY_BLANK_PAID_UNTIL = 0.5
 """Above this share of blank paid-until dates the column is likely no payment log's: a
 SaaS subscriptions table's `end_date`, 90.3% blank, passed validate without a word."""
 
+MOSTLY_BLANK_ORDER_IDS = 0.5
+"""Above this share of lines without an order id the file likely holds other rows than
+purchases: Retail Rocket's events.csv, mapped whole as transactions, read its page views
+as purchases (the transaction id was blank on 99.5% of them) without a word."""
+
 
 MAX_NEGATIVE_AMOUNT_SHARE = 0.10
 """Up to this share, negative amounts are returns or refunds (a retail log has a few

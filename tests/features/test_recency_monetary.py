@@ -185,7 +185,7 @@ def test_a_silence_of_zero_and_a_first_day_read_in_words_not_zeros():
         if spec.name in ("silence_beyond_gaps_share", "silence_vs_longest_gap")
     )
     assert share.render({"silence_beyond_gaps_share": 0.0}) == (
-        "silent for less time than any gap they had before"
+        "silent no longer than any gap they had before"
     )
     assert share.render({"silence_beyond_gaps_share": 0.5}) == (
         "silent for longer than 50% of their past gaps"

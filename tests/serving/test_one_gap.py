@@ -20,7 +20,7 @@ def test_the_words_of_one_gap_in_a_shop_and_a_payment_log():
         "usually buys every 1 day",
         "usually pays every 30 days",
         "no payment for 40 days, 1.3× their usual gap",
-        "silent for less time than any gap they had before",
+        "silent no longer than any gap they had before",
         None,
         "usually buys every 12 days",
     ]
@@ -29,7 +29,7 @@ def test_the_words_of_one_gap_in_a_shop_and_a_payment_log():
         "bought on 2 days so far, 1 day apart",
         "paid on 2 days so far, 30 days apart",
         "no payment for 40 days, 1.3× their only gap so far",
-        "silent for less time than their only gap so far",
+        "silent no longer than their only gap so far",
         None,
         "usually buys every 12 days",
     ]

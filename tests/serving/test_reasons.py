@@ -656,14 +656,23 @@ def test_the_season_is_never_a_reason_even_from_an_older_models_template():
     assert [r.feature for r in reasons] == ["gap_median_days"]
 
 
-def test_another_models_probability_is_never_a_reason():
+def test_another_models_answers_are_never_reasons():
     """ "under 1% likely to still be an active buyer (BG/NBD)" beside a churn risk of 8%
-    read as the product contradicting itself; the expected purchases stay a reason."""
+    read as the product contradicting itself, and so did "fewer than 0.001 purchases
+    expected ... at their buying rate so far" (that probability times the pace) beside
+    58%; the silence they come from is a reason of its own."""
     from features.bgnbd import SPECS as BGNBD
 
-    values = {"p_alive_bgnbd": 0.004, "expected_purchases_horizon_bgnbd": 9.7}
-    reasons = _one_row(list(BGNBD), values, [2.0, -1.0], {})
-    assert [r.feature for r in reasons] == ["expected_purchases_horizon_bgnbd"]
+    silence = _number_spec(
+        "days_since_last_purchase", "no purchase for {days_since_last_purchase:.0f} days"
+    )
+    values = {
+        "p_alive_bgnbd": 0.004,
+        "expected_purchases_horizon_bgnbd": 0.0004,
+        "days_since_last_purchase": 62.0,
+    }
+    reasons = _one_row([*BGNBD, silence], values, [2.0, 1.5, 1.0], {})
+    assert [r.feature for r in reasons] == ["days_since_last_purchase"]
 
 
 def test_nothing_bought_in_a_window_is_one_reason_however_many_measures_say_it():
@@ -688,6 +697,24 @@ def test_nothing_bought_in_a_window_is_one_reason_however_many_measures_say_it()
     assert [r.feature for r in reasons] == ["spend_trend_90d_vs_prev"]  # down 100%: the same
     halved = {"spend_90d": 0.0, "spend_trend_90d_vs_prev": -0.5}
     assert len(_one_row([spend, trend], halved, [0.4, 0.7], {})) == 2
+
+
+def test_trends_unknown_for_nothing_bought_before_are_one_reason():
+    """ "no spend in the 90 days before the last 90" beside "no purchase in the 90 days
+    before the last 90" told one fact twice (31 of an H&M worklist's customers); the
+    half-year's is another window, and another fact."""
+    from features.trends import TREND_SPECS
+
+    unknown = {
+        "spend_trend_90d_vs_prev": np.nan,
+        "orders_trend_90d_vs_prev": np.nan,
+        "spend_trend_180d_vs_prev": np.nan,
+    }
+    reasons = _one_row(TREND_SPECS, unknown, [0.5, 0.6, 0.3], {})
+    assert [r.text for r in reasons] == [
+        "no purchase in the 90 days before the last 90",
+        "no spend in the half-year before the last",
+    ]
 
 
 def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():

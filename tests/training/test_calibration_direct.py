@@ -20,3 +20,23 @@ def test_direct_evaluation_matches_the_estimator(method):
         expected = calibrator.estimator.predict_proba(probe.reshape(-1, 1))[:, 1]
     expected = np.clip(expected, PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
     np.testing.assert_allclose(calibrator(probe), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_isotonic_steps_at_the_ends_promise_no_certainty():
+    """Eight stayers at the low end of the margins are a step of 0.5 / 9, not 0 (the
+    floor); a large step keeps its average within the prior's half-row."""
+    margin = np.arange(1008, dtype=float)
+    y = np.r_[np.zeros(8), np.ones(750), np.zeros(250)]  # then one step of 75% churners
+    p = _fit("isotonic", margin, y)(margin)
+    assert p[:8] == pytest.approx(0.5 / 9)
+    assert p[8:] == pytest.approx((750 + 0.5) / 1001)
+
+
+def test_isotonic_steps_stay_monotone_after_the_prior():
+    """A one-row step above a larger one can fall below it under the prior (1 of 1
+    leaving reads 0.75, 8 of 10 reads 0.77): the two are pooled again."""
+    margin = np.arange(16, dtype=float)
+    y = np.r_[np.zeros(5), np.ones(8), np.zeros(2), [1]]
+    p = _fit("isotonic", margin, y)(margin)
+    assert np.all(np.diff(p) >= 0)
+    assert p[5:] == pytest.approx((10 * 8.5 / 11 + 0.75) / 11)

@@ -179,13 +179,25 @@ def test_the_horizon_suggested_is_one_the_data_allow_or_none():
     assert _longer_horizon({**back, "share": 0.3}, tables, config) == {}  # no note to make
 
 
+COPIES = 3
+"""Each customer of `_pausers_and_leavers` three times over: a test of a suggested horizon
+must hold 10 churners and 10 stayers for the gate to judge a model by."""
+
+
 def _pausers_and_leavers() -> object:
     """`rhythm_tables`' ten customers buying every 100 days, and ten buying every 20 days
-    who stop for good, one after the other from 2023-03 to 2024-08."""
+    who stop for good, one after the other from 2023-03 to 2024-08 (`COPIES` of each)."""
     days = pd.date_range("2021-01-01", "2024-12-31", freq="20D")
     gone = pd.date_range("2023-03-01", "2024-08-01", periods=10)
-    rows = [(f"l{k}", str(d.date()), 1.0) for k, last in enumerate(gone) for d in days if d <= last]
-    frame = pd.concat([rhythm_tables().transactions, transactions(rows)], ignore_index=True)
+    rows = [
+        (f"l{k}_{copy}", str(d.date()), 1.0)
+        for copy in range(COPIES)
+        for k, last in enumerate(gone)
+        for d in days
+        if d <= last
+    ]
+    pausers = rhythm_tables(copies=COPIES).transactions
+    frame = pd.concat([pausers, transactions(rows)], ignore_index=True)
     return make_tables(transaction_frame=frame, as_of=pd.Timestamp("2024-12-31"))
 
 
@@ -197,21 +209,21 @@ def test_a_longer_horizon_is_suggested_only_where_its_churners_come_back_less():
     note is given the shares of those tried."""
     tables, config = _pausers_and_leavers(), rhythm_config()
     back = comebacks(try_horizon(tables, config, 30).churners, tables, config.churn)
-    assert (back["returned"], back["churners"], back["gap_p90_days"]) == (88, 170, 100.0)
+    assert (back["returned"], back["churners"], back["gap_p90_days"]) == (264, 510, 100.0)
     assert _longer_horizon(back, tables, config) == {
         "suggested_horizon_days": 120,
         "suggested_returning": {
             "horizon_days": 120,
-            "churners": 62,
+            "churners": 186,
             "returned": 0,
             "share": 0.0,
             "longest": False,
         },
     }
     pausers = {"share": 0.8, "horizon_days": 30, "gap_p90_days": 50.0}
-    assert _longer_horizon(pausers, rhythm_tables(), config) == {
+    assert _longer_horizon(pausers, rhythm_tables(copies=COPIES), config) == {
         "longer_horizons": [
-            {"horizon_days": 60, "churners": 44, "returned": 44, "share": 1.0, "longest": False}
+            {"horizon_days": 60, "churners": 132, "returned": 132, "share": 1.0, "longest": False}
         ]
     }
     # already past the usual gap: the longest horizon the data allow is tried (300 days
@@ -219,11 +231,11 @@ def test_a_longer_horizon_is_suggested_only_where_its_churners_come_back_less():
     past_gap = _longer_horizon({**back, "horizon_days": 120, "share": 0.8}, tables, config)
     assert past_gap["suggested_returning"] == {
         "horizon_days": 300,
-        "churners": 4,
+        "churners": 12,
         "returned": 0,
         "share": 0.0,
         "longest": True,
     }
-    assert _longer_horizon({**pausers, "horizon_days": 60}, rhythm_tables(), config) == {
-        "longer_horizons": []
-    }
+    assert _longer_horizon(
+        {**pausers, "horizon_days": 60}, rhythm_tables(copies=COPIES), config
+    ) == {"longer_horizons": []}

@@ -407,6 +407,13 @@ def test_a_grid_of_only_churners_names_the_rows_and_the_likely_causes():
     said = str(raised.value)
     assert "all 2 train rows (cutoffs 2024-03-31) are churners" in said
     assert "an id per order" in said
+    assert "churn.activity: usage" in said  # a usage log is mapped beside the purchases
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(activity="purchases"), purchases, train=_at(rows))
+    assert "churn.activity" not in str(raised.value)  # chosen already
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(), replace(purchases, events=None), train=_at(rows))
+    assert "churn.activity" not in str(raised.value)
     with pytest.raises(PlanError, match="no member renewed within the horizon") as raised:
         _require_rows(ChurnSpec(definition="expiry"), purchases, train=_at(rows))
     assert "Olist" not in str(raised.value)
@@ -640,7 +647,16 @@ def test_a_horizon_no_silence_outlasts_is_short_of_churners_at_the_training_cuto
         "stayers": 120,
     }
     assert horizon_shortfall(tables, config, 100)["set"] == "train"  # a gap of 100 is no churn
-    assert horizon_shortfall(tables, config, 60) is None  # 4 in 10 churn at every cutoff
+    # 4 in 10 churn at every cutoff: 4 churners are too few to test a model by
+    assert horizon_shortfall(tables, config, 60) == {
+        "horizon_days": 60,
+        "set": "test",
+        "cutoffs": "2024-10-31",
+        "churners": 4,
+        "stayers": 6,
+        "tested": 10,
+    }
+    assert horizon_shortfall(rhythm_tables(copies=3), config, 60) is None  # 12 of 30
     assert "plan" in horizon_shortfall(tables, config, 1000)  # no grid of full horizons fits
     # one churner at the validation cutoff: of each, but too few for the calibrator, which
     # `churn train` then refuses as `_require_calibration` does

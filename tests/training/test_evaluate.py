@@ -461,6 +461,30 @@ def test_a_calibration_error_within_what_chance_gives_on_a_small_test_is_said_no
     assert "`churn promote` refuses this run" in note
 
 
+def test_a_refused_calibration_names_the_churn_rates_it_drifted_between():
+    """H&M: calibrated on a validation cutoff that churned at 61.8%, tested at 55.1%; the
+    note had blamed "a short history under a long active_window_days"."""
+    report = {
+        "churn_rate": 0.551,
+        "n_customers": 962,
+        "n_rows": 962,
+        "baselines": {},
+        "mean_probability": 0.614,
+        "validation_cutoff": "2020-02-29",
+        "validation_churn_rate": 0.618,
+        "training_churn_rates": {"2019-03-31": 0.48, "2019-11-30": 0.63},
+    }
+    model = {"roc_auc": 0.8153, "ece": 0.082, "ece_by_chance": 0.04}
+    (note,) = caveats({**report, "model": model, "promotion_max_ece": 0.05})
+    assert note.endswith(
+        "refuses this run (--force promotes it anyway). Its probabilities average 61.4% on "
+        "the test rows, who churned at 55.1%: the validation cutoff they were calibrated on "
+        "(2020-02-29) churned at 61.8%; the training cutoffs' rates ran 48% to 63%. The churn "
+        "rate moves between cutoffs (seasons, a trend), and the test shows how far a score's "
+        "level can be off"
+    )
+
+
 def test_a_feature_that_alone_ranks_churners_nearly_perfectly_is_said_to_leak():
     """A bank extract's Naive_Bayes columns hold the label: AUC 0.9998, promoted silently."""
     rng = np.random.default_rng(0)
@@ -678,6 +702,29 @@ def test_when_every_campaign_size_loses_the_report_says_none_pays():
     assert "best at" not in text
 
 
+def test_costs_above_the_median_customers_value_are_said_with_the_figures():
+    """H&M's prices are scaled to fractions (a median year's spend 0.14): contact 1.00
+    and offer 10.00 made every campaign a loss, with nothing said of why."""
+    economics = {"contact_cost": 1.0, "offer_cost": 10.0, "acceptance_rate": 0.2}
+    profit = {
+        "best_percent": 1,
+        "best_profit": -40.0,
+        "profit_at_10_percent": -400.0,
+        "value_median": 0.14,
+        "assumptions": {**economics, "value_per_customer": None},
+    }
+    text = " ".join(_printed_with_profit(profit).split())
+    assert (
+        "a contact and its offer cost 3.00 on average, more than the median customer's "
+        "value here (0.14): set profit.contact_cost and profit.offer_cost in the data's own "
+        "money" in text
+    )
+    worth_more = {**profit, "value_median": 250.0}
+    assert "median customer's value" not in _printed_with_profit(worth_more)
+    configured = {**profit, "assumptions": {**economics, "value_per_customer": 0.5}}
+    assert "median customer's value" not in _printed_with_profit(configured)
+
+
 def test_a_loss_under_half_a_unit_prints_as_0_not_minus_0():
     """Chinook's train printed "top 10%: -0" for a loss of a few cents."""
     profit = {"best_percent": 19, "best_profit": 10.2, "profit_at_10_percent": -0.3}
@@ -831,6 +878,13 @@ def test_a_gap_based_horizon_the_data_do_not_allow_is_not_suggested():
     assert (
         "(600 days) leaves the validation cutoff (2022-09-30) too few to calibrate on: it holds "
         "1 churner of 45: calibration needs at least 2 of each: the data are too short" in note
+    )
+    small = {**few, "set": "test", "churners": 8, "stayers": 40, "tested": 10}
+    del small["calibration"]
+    (note,) = caveats({**report, "returning_churners": {**back, "horizon_unfit": small}})
+    assert (
+        "(600 days) leaves the test cutoff (2022-09-30) 8 churners and 40 stayers, where a "
+        "test needs 10 of each to judge a model by: the data are too short" in note
     )
     planless = {"horizon_days": 600, "plan": "no training cutoff fits", "longest_silence_days": 900}
     (note,) = caveats({**report, "returning_churners": {**back, "horizon_unfit": planless}})

@@ -58,6 +58,7 @@ from training.promote import (
     metrics_on_cutoff,
     promote,
     reading_notes,
+    require_same_labels,
     require_same_model,
     require_same_question,
     require_unseen,
@@ -704,6 +705,24 @@ def test_a_champion_fitted_on_outcomes_past_the_test_cutoff_is_no_fair_reference
         require_unseen(champion, pd.Timestamp("2024-05-31"), "1")
     snapshot = SimpleNamespace(info={"training_cutoffs": []}, config=champion.config)
     require_unseen(snapshot, pd.Timestamp("2024-05-31"), "1")  # nothing dated to compare
+
+
+def test_a_champion_of_other_labels_is_no_fair_reference():
+    """A 90-day champion re-scored on a 180-day run's labels: the modeller was told to
+    test on a later cutoff, which the longer horizon made impossible (Retail Case Study)."""
+    from tests.frames import rhythm_config
+
+    ninety = rhythm_config().model_copy(update={"churn": ChurnSpec(horizon_days=90)})
+    longer = ninety.model_copy(update={"churn": ChurnSpec(horizon_days=180)})
+    champion = SimpleNamespace(config=ninety, bgnbd=None)
+    require_same_labels(champion, SimpleNamespace(config=ninety, bgnbd=None), "3")
+    with pytest.raises(UnfairComparisonError) as raised:
+        require_same_labels(champion, SimpleNamespace(config=longer, bgnbd=None), "3")
+    assert str(raised.value) == (
+        "the champion (version 3) answers another question: churn.horizon_days 90 (this run: "
+        "180); their tests do not compare. Promote with --force to change the question (the "
+        "gate then judges the run on its own test)"
+    )
 
 
 def test_a_run_of_another_configs_model_is_refused_naming_both():
