@@ -494,5 +494,11 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
 
     # -- MLflow pyfunc ---------------------------------------------------------------
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:
-        """pyfunc entry point: a feature frame in, `churn_probability` out."""
-        return pd.DataFrame({"churn_probability": self.predict_proba(model_input)})
+        """pyfunc entry point: a feature frame in, `churn_probability` out; a snapshot's
+        fitted customers out of fold, as `churn score` and the server score them (scored
+        by the served booster, mlflow's own serving read them as it remembered their
+        labels)."""
+        folds = self.folds_of(model_input["customer_id"]) if "customer_id" in model_input else None
+        if folds is None:
+            return pd.DataFrame({"churn_probability": self.predict_proba(model_input)})
+        return pd.DataFrame({"churn_probability": self.scores(model_input, folds)[0]})

@@ -187,9 +187,17 @@ class LookupSpec(FileReading):
     path: Paths
     """The lookup's file, or its files as a table's (`TableSpec.path`), rows stacked."""
     on: str
-    """The key column, named alike in both files."""
+    """The key column, as the table names it (and the lookup's file, unless `key`)."""
+    key: str | None = None
+    """The key's name in the lookup's file where it differs: Starbucks' transcript writes
+    an offer as `value.offer id`, its portfolio as `id`."""
     columns: list[str] = Field(min_length=1)
     """The lookup file's columns to bring in (one row per key there)."""
+
+    @property
+    def file_key(self) -> str:
+        """The key's name in the lookup's file."""
+        return self.key or self.on
 
     @model_validator(mode="before")
     @classmethod
@@ -214,8 +222,8 @@ class LookupSpec(FileReading):
 
     @model_validator(mode="after")
     def _key_is_no_column(self) -> LookupSpec:
-        if self.on in self.columns:
-            raise ValueError(f"lookup.columns lists the key {self.on!r}")
+        if self.file_key in self.columns:
+            raise ValueError(f"lookup.columns lists the key {self.file_key!r}")
         return self
 
 
@@ -286,6 +294,18 @@ class TableSpec(FileReading):
     """The date day 0 stands for when this table's dates are day numbers (dunnhumby's
     `DAY` runs 1 to 711): each date is that many days after it. Without it, numbers
     that are no YYYYMMDD, spreadsheet serial or Unix time are an error."""
+    time_unit: Literal["days", "hours", "minutes", "seconds", "weeks"] = "days"
+    """What one of those numbers counts from `day_origin`: Starbucks' `time` counts hours
+    (0 to 714 over 30 days), and read as days its month became two years."""
+
+    @model_validator(mode="after")
+    def _unit_of_an_origin(self) -> TableSpec:
+        if self.time_unit != "days" and self.day_origin is None:
+            raise ValueError(
+                f"time_unit: {self.time_unit} counts from a day_origin: set day_origin to "
+                "the date 0 stands for"
+            )
+        return self
 
     @field_validator("date_format")
     @classmethod

@@ -360,7 +360,7 @@ LOOKUP = "name: t\ndata:\n  transactions:\n    path: t.csv\n    lookup: %s\n"
         (
             "{path: p.csv, on: sku, columns: [aisle], date_format: '%Y'}",
             "data.transactions.lookup.date_format: unknown key; these may be set: path, on, "
-            "columns, column_names, separator, sheet, encoding",
+            "columns, column_names, separator, sheet, encoding, key",
         ),
         (
             "[{path: p.csv, on: sku, columns: [aisle]}, "

@@ -57,12 +57,14 @@ def _fit(method: str, margin: np.ndarray, y: np.ndarray) -> Calibrator:
 
 
 def _isotonic(margin: np.ndarray, y: np.ndarray) -> IsotonicRegression:
-    """Isotonic steps, each read as its churners plus half a churner over its rows plus one
-    (the Jeffreys prior), then made monotone again: a step is a plain average, and at the
-    ends of the margin range it may hold a handful of customers who all stayed (or all
-    left), whom it would promise 0 (or 1). On Retail Rocket's visitors such an end step
-    put the most active at 0.001 while visitors like them left 73% of the time. A step of
-    8 stayers now reads 0.06; one of 1,000 rows moves by under 0.0005."""
+    """Isotonic steps, each read with one more row at the rows' churn rate (a prior worth
+    one customer), then made monotone again: a step is a plain average, and at the ends
+    of the margin range it may hold a handful of customers who all stayed (or all left),
+    whom it would promise 0 (or 1). On Retail Rocket's visitors such an end step put the
+    most active at 0.001 while visitors like them left 73% of the time. A step of 8
+    stayers at a 75% churn rate now reads 0.08; one of 1,000 rows moves by under 0.001,
+    and the probabilities still average about the churn rate (a prior at 0.5 had lifted
+    7.3% to 8.2% on 200 rows)."""
 
     def fitted(target: np.ndarray) -> IsotonicRegression:
         model = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
@@ -71,7 +73,7 @@ def _isotonic(margin: np.ndarray, y: np.ndarray) -> IsotonicRegression:
     steps = fitted(y.astype(np.float64))
     _, step = np.unique(steps.predict(margin), return_inverse=True)
     rows, churners = np.bincount(step), np.bincount(step, weights=y)
-    return fitted(((churners + 0.5) / (rows + 1.0))[step])
+    return fitted(((churners + y.mean()) / (rows + 1.0))[step])
 
 
 def fit_platt(score: np.ndarray, y: np.ndarray) -> Calibrator:

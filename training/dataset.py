@@ -288,11 +288,23 @@ def _season_when_seen(built: FeatureFrame, fit_on: list[pd.Timestamp]) -> Featur
     return replace(built, frame=built.frame.drop(columns=SEASON_SPEC.name), specs=specs)
 
 
+NO_FEATURES = (
+    "no features to learn from: the data map no activity table (transactions, events, "
+    "interactions) and no attributes of the customers; list the customers table's columns "
+    "to learn from under data.customers.attributes (`attributes: all` reads every column "
+    "but the id and the label)"
+)
+"""A snapshot mapped without `attributes` (BankChurners' first config) had ended in
+XGBoost's "0 feature is supplied" traceback, after validate said "data OK"."""
+
+
 def assemble(
     tables: Tables, config: RunConfig, cutoffs: list[pd.Timestamp], *, fit_on: list[pd.Timestamp]
 ) -> LabelledSet:
     """Features (wallet fitted on `fit_on` only) joined to labels; unusable rows dropped."""
     built: FeatureFrame = _season_when_seen(build(tables, cutoffs=cutoffs), fit_on)
+    if not built.names:
+        raise PlanError(NO_FEATURES)
     consumables = consumable_categories(built.context, day_of(max(fit_on))) if fit_on else None
     if consumables is not None and tables.consumable_categories is None:
         built = _as_served(built, consumables, after=max(fit_on))

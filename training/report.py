@@ -615,25 +615,28 @@ def _calibration_note(report: dict[str, Any]) -> str | None:
 
 
 def _drift_said(report: dict[str, Any]) -> str:
-    """Where the churn rate moved between the cutoff the probabilities were calibrated on
-    and the test's, the two rates and the training cutoffs' range: H&M's validation cutoff
-    churned at 61.8%, its test at 55.1%, and the note had blamed "a short history under a
-    long active_window_days"."""
+    """The probabilities' average on the test against its churn rate, and the rate of the
+    cutoff they were calibrated on: where the churn rate moved between the two (H&M's
+    validation cutoff churned at 61.8%, its test at 55.1%, and the note had blamed "a short
+    history under a long active_window_days"), with the training cutoffs' range; where it
+    did not, the model's level is what is off."""
     validation, mean = report.get("validation_churn_rate"), report.get("mean_probability")
     if validation is None or mean is None:
         return "; a churn rate that drifts between cutoffs raises it"
-    rates = list(report.get("training_churn_rates", {}).values())
-    spread = (
-        f"; the training cutoffs' rates ran {percent(min(rates))} to {percent(max(rates))}"
-        if rates
-        else ""
-    )
-    return (
+    test = report["churn_rate"]
+    said = (
         f". Its probabilities average {percent(mean, digits=1)} on the test rows, who churned "
-        f"at {percent(report['churn_rate'], digits=1)}: the validation cutoff they were "
-        f"calibrated on ({report['validation_cutoff']}) churned at "
-        f"{percent(validation, digits=1)}{spread}. The churn rate moves between cutoffs "
-        "(seasons, a trend), and the test shows how far a score's level can be off"
+        f"at {percent(test, digits=1)}; the validation cutoff they were calibrated on "
+        f"({report['validation_cutoff']}) churned at {percent(validation, digits=1)}"
+    )
+    if abs(validation - test) < abs(mean - test) / 2:
+        return f"{said}, as the test did: the model's level is off, not the churn rate"
+    rates = list(report.get("training_churn_rates", {}).values())
+    if rates:
+        said += f", the training cutoffs {percent(min(rates))} to {percent(max(rates))}"
+    return (
+        f"{said}. The churn rate moves between cutoffs (seasons, a trend), and the test shows "
+        "how far a score's level can be off"
     )
 
 
@@ -1209,20 +1212,22 @@ def _assumed(economics: dict[str, Any]) -> str:
 
 
 def costs_above_values(profit: dict[str, Any]) -> str | None:
-    """The default (or set) cost of a save attempt above what the median customer is
-    worth, said with the figures: H&M's prices are scaled to fractions (a median year's
-    spend 0.14), so contact 1.00 and offer 10.00 made every campaign a loss, and the
-    printout read as if no campaign could pay."""
+    """Where saving the median customer brings less than trying costs (their value times
+    the acceptance rate, against a contact and the offers accepted), said with the
+    figures: H&M's prices are scaled to fractions (a median year's spend 0.14), so contact
+    1.00 and offer 10.00 made every campaign a loss, and the printout read as if no
+    campaign could pay."""
     economics, median = profit.get("assumptions"), profit.get("value_median")
     if not economics or median is None or economics.get("value_per_customer") is not None:
         return None
-    cost = economics["contact_cost"] + economics["acceptance_rate"] * economics["offer_cost"]
-    if cost <= median:
+    accept = economics["acceptance_rate"]
+    cost = economics["contact_cost"] + accept * economics["offer_cost"]
+    if accept * median >= cost:
         return None
     return (
-        f"a contact and its offer cost {cost:,.2f} on average, more than the median "
-        f"customer's value here ({median:,.2f}): set profit.contact_cost and "
-        "profit.offer_cost in the data's own money"
+        f"saving the median customer (worth {median:,.2f}) at {accept:.0%} acceptance brings "
+        f"{accept * median:,.2f}, less than a contact and its offer cost ({cost:,.2f}): set "
+        "profit.contact_cost and profit.offer_cost in the data's own money"
     )
 
 

@@ -81,6 +81,10 @@ def _numbers_only(text: pd.Series) -> pd.Series | None:
     return pd.to_numeric(text.astype(object), errors="coerce").astype("float64")
 
 
+DAYS_PER = {"days": 1.0, "hours": 1 / 24, "minutes": 1 / 1440, "seconds": 1 / 86400, "weeks": 7.0}
+"""Days in one number of each `time_unit`, counted from a day_origin."""
+
+
 def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
     """Numbers as dates, as logs and spreadsheets write them: whole YYYYMMDD numbers
     (20240131), spreadsheet day serials (45322 is 2024-01-31; 1927-2173 is 1e4-1e5, in
@@ -91,12 +95,16 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
     n = int(values.notna().sum())
     origin = table.spec.day_origin
     if origin is not None:
-        far = values.abs() > MAX_DAY_NUMBER
+        unit = table.spec.time_unit
+        days = values * DAYS_PER[unit]
+        far = days.abs() > MAX_DAY_NUMBER
         if far.any():
-            what = f"day numbers beyond {MAX_DAY_NUMBER:,} (290 years from day_origin)"
+            counted = "day numbers" if unit == "days" else f"{unit} reaching"
+            days_said = "" if unit == "days" else " days"
+            what = f"{counted} beyond {MAX_DAY_NUMBER:,}{days_said} (290 years from day_origin)"
             said = f"{what} in {_rows(int(far.sum()))}, e.g. {_example(values[far])}"
             table.error(column, int(far.sum()), said + _dates_not_days(values[far]))
-        return pd.Timestamp(origin) + pd.to_timedelta(values.mask(far), unit="D")
+        return pd.Timestamp(origin) + pd.to_timedelta(days.mask(far), unit="D")
     kind = number_date_kind(typical)
     if kind == "serial":
         serials = "numbers read as spreadsheet day serials"
@@ -116,8 +124,9 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
             )
         else:
             advice = (
-                "day numbers? set the table's day_origin to the date day 0 stands for, or map "
-                "a date column"
+                "day numbers? set the table's day_origin to the date day 0 stands for (and "
+                "time_unit: hours where they count hours, as Starbucks' time does), or map a "
+                "date column"
             )
         table.error(
             column,

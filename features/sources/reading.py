@@ -491,6 +491,11 @@ def _lookup(
         joined = " or of the lookups before it" if earlier else ""
         meant = _did_you_mean(lookup.on, available)
         what = f"the key {lookup.on!r} is no column of {table.path.name}{joined}{meant}"
+        if not meant:  # Starbucks' portfolio calls the offer `id`, its transcript otherwise
+            what += (
+                " (`on` names it as this table does; `key`, as the lookup's file does "
+                "where they differ)"
+            )
         table.error(None, 0, f"{where}: {what}")
         return None
     clash = sorted(set(lookup.columns) & set(available))
@@ -502,6 +507,7 @@ def _lookup(
         return None
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
+    frame = frame[frame[lookup.on].notna()]  # a row without a key joins nothing
     # rows alike in the columns read are one: a category table of one row per
     # subcategory names each category's code once per subcategory, always alike
     frame = frame.drop_duplicates(ignore_index=True)
@@ -522,7 +528,7 @@ def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame 
     serve. The file is read as a table's (`_opened`, `_rows_of`), with the lookup's
     reading settings and the table's `not_missing`; what that says is said on the table,
     as the lookup's ('lookup products.csv: file not found')."""
-    wanted = [lookup.on, *lookup.columns]
+    wanted = [lookup.file_key, *lookup.columns]
     spec = TableSpec(path=path, not_missing=table.spec.not_missing, **lookup.reading())
     sources = {f"lookup.{i}": column for i, column in enumerate(wanted)}
     part = _Table(table.name, path, spec, sources, ValidationReport())
@@ -535,7 +541,7 @@ def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame 
     if read is None:
         return None
     text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
-    return text.where(read.notna(), None)[wanted]
+    return text.where(read.notna(), None)[wanted].rename(columns={lookup.file_key: lookup.on})
 
 
 def _lookup_rows(part: _Table, wanted: list[str]) -> pd.DataFrame | None:
@@ -551,7 +557,12 @@ def _lookup_rows(part: _Table, wanted: list[str]) -> pd.DataFrame | None:
         named = ", ".join(column + _did_you_mean(column, header) for column in missing)
         hint = _headerless_hint(part.spec, header)
         if wanted[0] in missing and part.spec.column_names is not None:
-            hint += f". The key is named alike in both files: call it {wanted[0]} in column_names"
+            hint += (
+                f". Call the key {wanted[0]} in column_names (or set the lookup's key to the "
+                "name given it there)"
+            )
+        elif wanted[0] in missing and not hint:
+            hint = ". If this file names the key otherwise, set the lookup's key to that name"
         part.error(None, 0, f"no column {named}; available: {', '.join(header)}{hint}")
         return None
     return _rows_of(opened.table, opened.fmt, part.sources)
@@ -567,7 +578,9 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
         keys, found = _as_numbers(table, keys, found, lookup.on, file)
     joined = found.reindex(keys)
     unmatched = (keys.notna() & ~keys.isin(found.index)).to_numpy()
-    if unmatched.any() and unmatched.sum() == keys.notna().sum():
+    if unmatched.any() and found.empty:
+        table.error(None, int(unmatched.sum()), f"lookup {file} holds no row with a {lookup.on}")
+    elif unmatched.any() and unmatched.sum() == keys.notna().sum():
         table.error(
             None,
             int(unmatched.sum()),

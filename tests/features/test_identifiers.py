@@ -169,6 +169,12 @@ def test_categories_of_a_small_file_stay():
         ("Paid", False),
         ("valid_from", False),
         ("Call  Failure", False),
+        ("CLIENTNUM", True),  # BankChurners: an owner's word and an id's as one
+        ("CUSTOMERID", True),
+        ("custno", True),
+        ("account_balance", False),
+        ("membership", False),
+        ("customers", False),
     ],
 )
 def test_an_identifiers_name(name, expected):

@@ -292,6 +292,8 @@ def test_the_training_files_fitted_rows_are_scored_by_the_fold_model_that_never_
     )
     again = pickle.loads(pickle.dumps(model))  # logged without the compiled fold trees
     assert np.array_equal(again.scores(job.features, job.folds)[0], probability)
+    served = model.predict(None, job.features)["churn_probability"]  # mlflow's pyfunc
+    assert np.array_equal(served.to_numpy(), probability)
 
 
 def test_a_holdout_scored_over_the_full_files_batch_is_refused_unless_replace(

@@ -23,20 +23,23 @@ def test_direct_evaluation_matches_the_estimator(method):
 
 
 def test_isotonic_steps_at_the_ends_promise_no_certainty():
-    """Eight stayers at the low end of the margins are a step of 0.5 / 9, not 0 (the
-    floor); a large step keeps its average within the prior's half-row."""
+    """Eight stayers at the low end of the margins are a step of one more row at the
+    churn rate, not 0 (the floor); a large step keeps its average within that row."""
     margin = np.arange(1008, dtype=float)
     y = np.r_[np.zeros(8), np.ones(750), np.zeros(250)]  # then one step of 75% churners
+    rate = 750 / 1008
     p = _fit("isotonic", margin, y)(margin)
-    assert p[:8] == pytest.approx(0.5 / 9)
-    assert p[8:] == pytest.approx((750 + 0.5) / 1001)
+    assert p[:8] == pytest.approx(rate / 9)
+    assert p[8:] == pytest.approx((750 + rate) / 1001)
+    assert np.mean(p) == pytest.approx(rate, abs=0.001)  # still about the churn rate
 
 
 def test_isotonic_steps_stay_monotone_after_the_prior():
     """A one-row step above a larger one can fall below it under the prior (1 of 1
-    leaving reads 0.75, 8 of 10 reads 0.77): the two are pooled again."""
-    margin = np.arange(16, dtype=float)
-    y = np.r_[np.zeros(5), np.ones(8), np.zeros(2), [1]]
+    leaving reads 0.66, 9 of 10 reads 0.85 at a 32% churn rate): the two are pooled."""
+    margin = np.arange(31, dtype=float)
+    y = np.r_[np.zeros(20), np.ones(9), [0], [1]]
+    rate = 10 / 31
     p = _fit("isotonic", margin, y)(margin)
     assert np.all(np.diff(p) >= 0)
-    assert p[5:] == pytest.approx((10 * 8.5 / 11 + 0.75) / 11)
+    assert p[20:] == pytest.approx((10 * (9 + rate) / 11 + (1 + rate) / 2) / 11)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +41,13 @@ from training.dataset import (
     plan_cutoffs,
     with_fitted_features,
 )
-from training.protocol import _require_calibration, _require_rows, horizon_shortfall, make_plan
+from training.protocol import (
+    _require_calibration,
+    _require_rows,
+    horizon_shortfall,
+    make_plan,
+    out_of_time,
+)
 
 T = pd.Timestamp
 MONTHLY = TrainingSpec(cutoffs=4)
@@ -668,3 +675,25 @@ def test_a_horizon_no_silence_outlasts_is_short_of_churners_at_the_training_cuto
         "stayers": 9,
         "calibration": "holds 1 churner of 10: calibration needs at least 2 of each",
     }
+
+
+def test_a_snapshot_mapping_no_attributes_is_one_line_saying_so(tmp_path, monkeypatch):
+    """BankChurners mapped without `attributes`: validate said "data OK", and `churn
+    train` ended in XGBoost's "0 feature is supplied" traceback."""
+    from typer.testing import CliRunner
+
+    from churn.cli import app
+    from tests.training.datasets import telecom_snapshot
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    path = telecom_snapshot(tmp_path / "bank", customers=200)
+    raw = yaml.safe_load(path.read_text())
+    del raw["data"]["customers"]["attributes"]
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(PlanError, match="no features to learn from"):
+        out_of_time(load_tables(load_config(path)), load_config(path))
+    trained = CliRunner().invoke(app, ["train", "--config", str(path)])
+    assert trained.exit_code == 2, trained.output
+    said = " ".join(trained.output.split())
+    assert "`attributes: all` reads every column but the id and the label" in said
+    assert "Traceback" not in said

@@ -478,10 +478,15 @@ def test_a_refused_calibration_names_the_churn_rates_it_drifted_between():
     (note,) = caveats({**report, "model": model, "promotion_max_ece": 0.05})
     assert note.endswith(
         "refuses this run (--force promotes it anyway). Its probabilities average 61.4% on "
-        "the test rows, who churned at 55.1%: the validation cutoff they were calibrated on "
-        "(2020-02-29) churned at 61.8%; the training cutoffs' rates ran 48% to 63%. The churn "
-        "rate moves between cutoffs (seasons, a trend), and the test shows how far a score's "
-        "level can be off"
+        "the test rows, who churned at 55.1%; the validation cutoff they were calibrated on "
+        "(2020-02-29) churned at 61.8%, the training cutoffs 48% to 63%. The churn rate moves "
+        "between cutoffs (seasons, a trend), and the test shows how far a score's level can "
+        "be off"
+    )
+    steady = {**report, "validation_churn_rate": 0.55, "mean_probability": 0.62}
+    (note,) = caveats({**steady, "model": model, "promotion_max_ece": 0.05})
+    assert note.endswith(
+        "churned at 55.0%, as the test did: the model's level is off, not the churn rate"
     )
 
 
@@ -715,14 +720,16 @@ def test_costs_above_the_median_customers_value_are_said_with_the_figures():
     }
     text = " ".join(_printed_with_profit(profit).split())
     assert (
-        "a contact and its offer cost 3.00 on average, more than the median customer's "
-        "value here (0.14): set profit.contact_cost and profit.offer_cost in the data's own "
-        "money" in text
+        "saving the median customer (worth 0.14) at 20% acceptance brings 0.03, less than a "
+        "contact and its offer cost (3.00): set profit.contact_cost and profit.offer_cost in "
+        "the data's own money" in text
     )
+    still_a_loss = {**profit, "value_median": 13.0}  # 2.60 against 3.00
+    assert "saving the median customer" in _printed_with_profit(still_a_loss)
     worth_more = {**profit, "value_median": 250.0}
-    assert "median customer's value" not in _printed_with_profit(worth_more)
+    assert "saving the median customer" not in _printed_with_profit(worth_more)
     configured = {**profit, "assumptions": {**economics, "value_per_customer": 0.5}}
-    assert "median customer's value" not in _printed_with_profit(configured)
+    assert "saving the median customer" not in _printed_with_profit(configured)
 
 
 def test_a_loss_under_half_a_unit_prints_as_0_not_minus_0():

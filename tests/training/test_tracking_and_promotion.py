@@ -31,7 +31,7 @@ from features.contract import (
     load_config,
 )
 from features.sources import load_tables
-from features.tables import Tables
+from features.tables import Tables, snapshot_cutoff
 from mlflow import MlflowClient
 from serving.caveats import caveats_of
 from tests.training.datasets import (
@@ -65,7 +65,7 @@ from training.promote import (
     train_advice,
 )
 from training.report import baseline_notes, caveats
-from training.tracking import REPORT_ARTIFACT, _flat_metrics, _flat_params, configure
+from training.tracking import MODEL_URI_TAG, REPORT_ARTIFACT, _flat_metrics, _flat_params, configure
 from training.train import TrainedRun, train_and_log
 
 WEAK = {
@@ -948,6 +948,27 @@ def test_train_foretells_the_gates_comparison_with_the_champion(tmp_path, monkey
     assert "gate's comparison: candidate roc_auc" in said and "; champion roc_auc" in said
     refused = runner.invoke(app, ["promote", "--config", str(config), "--latest"])
     assert refused.exit_code == 1 and "is worse than the champion's" in refused.output
+
+
+def test_mlflows_pyfunc_scores_a_snapshots_fitted_customers_out_of_fold(tmp_path, monkeypatch):
+    """Served by `mlflow models serve`, the pyfunc scored the training file's fitted rows
+    with the booster that remembers their labels, where `churn score` uses the fold
+    booster that never saw each: its signature now names the customer id, so it can."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    config = telecom_snapshot(tmp_path / "telecom", customers=600, seed=3)
+    run = train_and_log(config)
+    uri = MlflowClient().get_run(run.run_id).data.tags[MODEL_URI_TAG]
+    logged = mlflow.pyfunc.load_model(uri)
+    assert logged.metadata.get_input_schema().input_names()[0] == "customer_id"
+    model = run.model
+    cutoff = snapshot_cutoff(run.tables, today=pd.Timestamp.today())
+    rows = pd.DataFrame(model.feature_columns(run.tables, cutoff))
+    rows = rows[["customer_id", *model.layout.names]]
+    folds = model.folds_of(rows["customer_id"])
+    assert folds is not None and (folds >= 0).any()
+    served = logged.predict(rows)["churn_probability"].to_numpy()
+    assert served == pytest.approx(model.scores(rows, folds)[0], abs=1e-9)
 
 
 def test_a_run_behind_the_champion_within_tolerance_is_said_plainly():
