@@ -142,10 +142,14 @@ def validate(config: ConfigOption) -> None:
     from features.report import render_report
     from features.sources import Issue
     from features.sources import validate as validate_tables
+    from training.protocol import plan_shortfall
 
     run = load_config(config)
     tables, report = validate_tables(run, label_optional=True)  # what `churn score` reads
     if tables is not None and (said := _never_unmatched(run, tables)) is not None:
+        report.issues.append(Issue("warning", "config", config, None, 0, said))
+    if tables is not None and not report.errors and (stop := plan_shortfall(tables, run)):
+        said = f"`churn train` would stop here: {stop}"
         report.issues.append(Issue("warning", "config", config, None, 0, said))
     render_report(report, make_console())
     if report.errors:
@@ -430,6 +434,8 @@ def score(
         console.print(f"[yellow]note:[/] {job.rate_note}", highlight=False)
     if job.trained_note is not None:
         console.print(f"[yellow]note:[/] {job.trained_note}", highlight=False)
+    if job.words_note is not None:
+        console.print(f"[yellow]note:[/] {job.words_note}", highlight=False)
     if job.categories_note is not None:
         console.print(f"[yellow]note:[/] {job.categories_note}", highlight=False)
     if result.unlabelled is not None:

@@ -191,6 +191,9 @@ class Job:
     """How many scored customers the model was fitted on (`trained_rows_note`)."""
     folds: np.ndarray | None = None
     """Per scored row, the fold model that scores it out of fold (`trained_folds`)."""
+    words_note: str | None = None
+    """This config's reason settings the model was trained otherwise with
+    (`reason_words_note`)."""
     categories_note: str | None = None
     """Scored customers' purchases in categories the model never saw
     (`unseen_categories_note`)."""
@@ -294,6 +297,7 @@ def prepare(
         cutoff_note=TODAY_NOTE if dateless else history_note(champion.model, tables, when),
         rate_note=label_rate_note(champion.model.info, tables, config),
         trained_note=trained_rows_note(champion.model.trained_rows, tables, features),
+        words_note=reason_words_note(champion.model.config, config),
         folds=trained_folds(champion.model, tables, features),
         categories_note=unseen_categories_note(
             champion.model.info, champion.model.layout.names, tables, features, when
@@ -340,6 +344,33 @@ def refuse_losing_replace(job: Job) -> None:
 RATE_APART = 2.0
 """A scored file churning this many times more or less than the model's probabilities
 read is said: they are off by about as much."""
+
+
+def reason_words_note(trained: RunConfig, config: RunConfig) -> str | None:
+    """This config's `reasons.never` and tables' `attribute_words` where the model was
+    trained with others: its reasons follow its own, here, live and in the worklist
+    alike. BankChurners' attribute_words, added after training, changed nothing and
+    nothing said why."""
+    theirs, ours = _reason_settings(trained), _reason_settings(config)
+    differ = [key for key in dict.fromkeys([*ours, *theirs]) if theirs.get(key) != ours.get(key)]
+    if not differ:
+        return None
+    return (
+        f"this config's {', '.join(differ)} differ from those the model was trained with: "
+        "its reasons follow its own until a model trained with these is promoted (churn "
+        "train, then churn promote)"
+    )
+
+
+def _reason_settings(config: RunConfig) -> dict[str, object]:
+    """What words and silences a model's reasons take from its config, by setting name."""
+    settings: dict[str, object] = {}
+    if config.reasons.never:
+        settings["reasons.never"] = sorted(config.reasons.never)
+    for name, spec in config.data.tables().items():
+        if words := getattr(spec, "attribute_words", None):
+            settings[f"data.{name}.attribute_words"] = dict(words)
+    return settings
 
 
 def label_rate_note(info: Mapping[str, Any], tables: Tables, config: RunConfig) -> str | None:

@@ -481,3 +481,19 @@ def test_mlflows_own_log_lines_stay_out_of_the_terminal(tmp_path):
 
     assert "INFO mlflow" not in run()
     assert "INFO mlflow" in run(MLFLOW_LOGGING_LEVEL="INFO")
+
+
+def test_validate_says_first_when_train_would_stop_for_the_horizon(tmp_path):
+    """Starbucks' 30 days passed validate as "data OK"; train then refused the default
+    90-day horizon. The data are valid: a warning, exit 0, naming what train would say."""
+    config = write_dataset(tmp_path)
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, said
+    assert "`churn train` would stop here:" in said
+    from features.contract import load_config
+    from features.sources import load_tables
+    from training.protocol import plan_shortfall
+
+    run = load_config(config)
+    assert "4 customers: too few to learn churn from" in plan_shortfall(load_tables(run), run)

@@ -134,6 +134,22 @@ def with_params(config: RunConfig, search: Search) -> RunConfig:
     )
 
 
+def plan_shortfall(tables: Tables, config: RunConfig) -> str | None:
+    """Why `churn train` would stop before building a feature, by its first checks on
+    dates and counts alone (too few customers, no cutoff grid for the horizon), for
+    `churn validate` to say first; None where they pass (or for a labelled snapshot,
+    which has no grid). Starbucks' 30 days passed validate as "data OK", and train
+    then refused the default 90-day horizon."""
+    if config.churn.definition == "label_column":
+        return None
+    try:
+        _require_customers(tables, config)
+        make_plan(tables, config)
+    except PlanError as error:
+        return str(error)
+    return None
+
+
 def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
     """The cutoff grid up to the end of the labels' own evidence (`observed_end`): an
     inactivity label reads purchases, so reviews recorded two months past the last

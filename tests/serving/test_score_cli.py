@@ -29,6 +29,7 @@ from serving.batch import (
     ServingError,
     after_today,
     load_champion,
+    reason_words_note,
     resolve_cutoff,
 )
 from serving.settings import Settings
@@ -421,3 +422,26 @@ def test_the_default_store_is_the_projects_from_any_subfolder(tmp_path, monkeypa
     settings = Settings()
     assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'data' / 'scores.db'}"
     assert settings.tracking_uri == f"sqlite:///{tmp_path.resolve() / 'mlflow' / 'mlflow.db'}"
+
+
+def test_reason_settings_changed_since_training_are_said_to_need_a_new_model():
+    """BankChurners' attribute_words, added after training, changed no reason and
+    nothing said why."""
+    from features.contract import RunConfig
+
+    def config(**customers) -> RunConfig:
+        label = {"column": "Attrition_Flag", "positive": "Attrited Customer"}
+        customers = {"path": "c.csv", "attributes": ["Total_Trans_Ct"], "label": label, **customers}
+        churn = {"definition": "label_column"}
+        return RunConfig.model_validate(
+            {"name": "bank", "data": {"customers": customers}, "churn": churn}
+        )
+
+    trained = config()
+    assert reason_words_note(trained, config()) is None
+    worded = config(attribute_words={"Total_Trans_Ct": "transactions in 12 months"})
+    assert reason_words_note(trained, worded) == (
+        "this config's data.customers.attribute_words differ from those the model was "
+        "trained with: its reasons follow its own until a model trained with these is "
+        "promoted (churn train, then churn promote)"
+    )
