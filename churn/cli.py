@@ -621,6 +621,14 @@ def worklist(
             where = engine.url.render_as_string(hide_password=True)
             raise NoScoresError(f"{error} (the score store read: {where})") from None
         batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
+        if batch is not None and (later := store.hidden_later_batch(engine, batch)) is not None:
+            make_console(stderr=out is not None).print(
+                f"[yellow]note:[/] batch {later['id']} (as of {later['cutoff']}) was scored "
+                f"after this one (batch {batch['id']}, as of {batch['cutoff']}) but at an "
+                "earlier cutoff, so the worklist and the API show this one: if its cutoff "
+                f"is wrong, `churn batches --remove {batch['id']}`",
+                highlight=False,
+            )
         if batch is not None and sort == "value_at_risk":
             whole = band is None and tier is None and pair is None  # the note's list
             first = store.first_listed(engine, batch["id"], first=CALL_LIST) if whole else None

@@ -385,6 +385,27 @@ def list_batches(engine: Engine, *, model_name: str | None = None) -> list[dict[
         return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def hidden_later_batch(engine: Engine, shown: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The last complete batch of the shown batch's model written after it (a higher
+    id) at an earlier cutoff, which readers therefore do not show; None where there is
+    none. A snapshot scored first without `as_of` (as of today), then at its extract's
+    day, kept showing the first batch, row-number ids and all."""
+    query = (
+        sa.select(batches)
+        .where(
+            batches.c.status == "complete",
+            batches.c.model_name == shown["model_name"],
+            batches.c.id > shown["id"],
+            batches.c.cutoff < shown["cutoff"],
+        )
+        .order_by(batches.c.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        found = conn.execute(query).mappings().first()
+    return dict(found) if found else None
+
+
 def remove_batch(engine: Engine, batch_id: int) -> dict[str, Any]:
     """Delete one batch and its scores in one transaction; returns the batch as it was.
     The way out of a batch scored at a wrong, later cutoff, which readers would show

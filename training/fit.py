@@ -37,8 +37,11 @@ class Fitted:
     params: dict[str, float | int | str]
     """The XGBoost parameters the booster was fitted with (its depth as chosen)."""
     depth_losses: dict[int, float]
-    """The validation log loss at each depth tried (`training.model.DEPTHS`); empty where
-    the config or `--tune` set the depth."""
+    """The validation log loss at each depth tried (`training.model.DEPTHS`, or a small
+    snapshot's `training.tune.FOLD_DEPTHS` over folds); empty where the config or
+    `--tune` set the depth."""
+    depth_by: str = "the validation rows"
+    """What chose the depth among `depth_losses`."""
 
 
 def booster_margin(booster: xgb.Booster, layout: FeatureLayout, rows: pd.DataFrame) -> np.ndarray:

@@ -18,7 +18,7 @@ little memorised to flatter it.
 
 The same rows choose the trees' depth among `training.model.DEPTHS` when the config sets
 none: a booster stops early at each, and a deeper one is kept where its best round's log
-loss on them is lower by more than `DEEPER_GAIN`, then refitted as above.
+loss on them is lower by more than `DEPTH_GAIN` (`kept_depth`), then refitted as above.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 
 from churn.model import FeatureLayout
-from training.model import DEEPER_GAIN, DEPTHS, booster_params, fit_booster
+from training.model import DEPTH_GAIN, DEPTHS, booster_params, fit_booster
 
 MIN_VALIDATION_ROWS = 400
 """Held-out validation rows at least (at most half the validation cutoff's rows): on a
@@ -118,12 +118,12 @@ def fit_booster_on_unseen(
 
 
 def kept_depth(losses: list[float]) -> int:
-    """Which of the depths (shallowest first) whose validation log losses these are is
-    kept: a deeper one only where it is lower than the one kept so far by more than
-    `DEEPER_GAIN` of it."""
+    """Which of the depths (in their order, the default first) whose validation log
+    losses these are is kept: a later one only where it is lower than the one kept so
+    far by more than `DEPTH_GAIN` of it."""
     best = 0
     for i, loss in enumerate(losses[1:], start=1):
-        if loss < losses[best] * (1 - DEEPER_GAIN):
+        if loss < losses[best] * (1 - DEPTH_GAIN):
             best = i
     return best
 

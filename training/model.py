@@ -33,16 +33,20 @@ DEFAULT_PARAMS: dict[str, float | int | str] = {
 
 
 DEPTHS = (3, 6)
-"""The tree depths a booster is fitted at when the config sets no `max_depth`: each stops
-early on the validation rows, and the shallowest whose best round has a log loss there
-within `DEEPER_GAIN` of the lowest is kept (`training/holdout.py`), as early stopping
-keeps the rounds. Interactions of several columns need depth: on the Kaggle E Commerce
-snapshot depth 3 tested at ROC AUC 0.951 and depth 6 at 0.971 (mean of 5 splits; the
-log loss on validation 17-29% lower), where a logistic regression reached 0.890. Depth 6
-alone lost 0.005 on a simulated telecom snapshot whose churn is linear in its columns
-(3,150 customers, 10 splits: depth 3 is kept on every one), and was within 0.0015 of
-depth 3 on Sparkify's users, the demo, CDNOW and a simulated subscription."""
-DEEPER_GAIN = 0.01
+"""The tree depths a booster is fitted at when the config sets no `max_depth`, the default
+first: each stops early on the validation rows, and the deeper one is kept only where its
+best round's log loss there is lower by more than `DEPTH_GAIN` (`training/holdout.py`),
+as early stopping keeps the rounds. Interactions of several columns need depth: on the
+Kaggle E Commerce snapshot depth 3 tested at ROC AUC 0.951 and depth 6 at 0.971 (mean of
+5 splits; the log loss on validation 17-29% lower), where a logistic regression reached
+0.890. Depth 6 alone lost 0.005 on a simulated telecom snapshot whose churn is linear in
+its columns (3,150 customers, 10 splits: depth 3 is kept on every one), and was within
+0.0015 of depth 3 on Sparkify's users, the demo, CDNOW and a simulated subscription. A
+labelled snapshot of up to `training.tune.FOLD_DEPTH_ROWS_AT_MOST` training rows chooses
+among depths 1, 2, 3 and 6 by folds of its customers instead (`depth_by_folds`): one
+validation set of a few hundred rows could not tell that IBM's HR attrition needs no
+interactions."""
+DEPTH_GAIN = 0.01
 """How much lower (as a share) a deeper forest's validation log loss must be to be kept:
 its TreeSHAP costs about six times as much per row (`churn score` on the demo took 11.2 s
 against 7.1 s), and gains under 1% (Sparkify's users 0.4-0.8%, the demo 0.4-0.7%) tested

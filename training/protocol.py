@@ -13,7 +13,7 @@ it out-of-time would claim a test of drift over time that never happened).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,13 @@ from training.cross_fit import CrossFitted, fit_cross
 from training.dataset import CutoffPlan, LabelledSet, PlanError, assemble, plan_cutoffs
 from training.duplicates import grouped_folds, grouped_split
 from training.fit import Fitted, fit_all, score_all
-from training.tune import Search, tune_params, tune_params_by_folds
+from training.tune import (
+    FOLD_DEPTH_ROWS_AT_MOST,
+    Search,
+    depth_by_folds,
+    tune_params,
+    tune_params_by_folds,
+)
 
 
 @dataclass(frozen=True)
@@ -201,7 +207,21 @@ def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) ->
             groups=groups[train.index],
         )
         config = with_params(config, search)
+    depth = None
+    unset = search is None and "max_depth" not in config.training.params
+    if unset and len(train) <= FOLD_DEPTH_ROWS_AT_MOST:
+        depth = depth_by_folds(
+            train,
+            data.specs,
+            seed=seed,
+            max_rounds=config.training.max_rounds,
+            groups=groups[train.index],
+        )
+        config = with_params(config, depth)
     fitted = fit_all(train, validation, data.specs, config)
+    if depth is not None:  # as chosen, over the folds
+        losses = {int(t["max_depth"]): t["log_loss"] for t in depth.trials}
+        fitted = replace(fitted, depth_losses=losses, depth_by=depth.by)
     scored = _scored(fitted, test, data)
     cross = fit_cross(train, validation, groups[train.index], fitted, seed=seed)
     return Outcome(

@@ -40,7 +40,7 @@ from training.leaks import (
     undated_attribute_leaks,
     undated_attributes,
 )
-from training.model import DEEPER_GAIN
+from training.model import DEPTH_GAIN
 from training.protocol import (
     MONTH_DAYS,
     HorizonTrial,
@@ -115,6 +115,7 @@ def build_report(
         report["depth"] = {
             "chosen": int(outcome.fitted.params["max_depth"]),
             "validation_log_loss": {str(d): v for d, v in outcome.fitted.depth_losses.items()},
+            "by": outcome.fitted.depth_by,
         }
     if outcome.cross is not None and outcome.train is not None:
         report["cross_fit"] = outcome.cross.summary(outcome.train["churned"].to_numpy(dtype=int))
@@ -416,10 +417,10 @@ def depth_said(depth: dict[str, Any]) -> str:
     losses = depth["validation_log_loss"]
     chosen = str(depth["chosen"])
     others = ", ".join(f"{v:.4f} at depth {d}" for d, v in losses.items() if d != chosen)
+    by = depth.get("by", "the validation rows")  # a run logged before folds chose it
     return (
-        f"trees of depth {chosen}, chosen on the validation rows: log loss {losses[chosen]:.4f} "
-        f"at the best round, against {others} (deeper trees are kept where they lower it by "
-        f"over {DEEPER_GAIN:.0%})"
+        f"trees of depth {chosen}, chosen on {by}: log loss {losses[chosen]:.4f} at the best "
+        f"round, against {others} (depth 3 unless another lowers it by over {DEPTH_GAIN:.0%})"
     )
 
 

@@ -48,3 +48,25 @@ def test_an_empty_store_says_to_score_first(tmp_path):
     result = _batches(f"sqlite:///{tmp_path / 'empty.db'}")
     assert result.exit_code == 0
     assert "no batches in the score store: run churn score first" in result.output
+
+
+def test_the_worklist_says_when_a_later_scored_batch_is_hidden_by_its_cutoff(tmp_path):
+    """IBM HR: scored first without as_of (as of today, row numbers as ids), then at its
+    extract's day; the worklist kept showing the first batch without a word."""
+    database_url = f"sqlite:///{tmp_path / 'scores.db'}"
+    engine = store.connect(database_url)
+    today = _write(engine, dt.date(2026, 12, 5))
+    extract = _write(engine, dt.date(2017, 3, 31), version="2")
+    engine.dispose()
+    env = {"CHURN_DATABASE_URL": database_url, "COLUMNS": "300"}
+    shown = CliRunner(env=env).invoke(app, ["worklist"])
+    assert shown.exit_code == 0, shown.output
+    said = " ".join(shown.output.split())
+    assert (
+        f"note: batch {extract} (as of 2017-03-31) was scored after this one (batch {today}, "
+        f"as of 2026-12-05) but at an earlier cutoff, so the worklist and the API show this "
+        f"one: if its cutoff is wrong, `churn batches --remove {today}`" in said
+    )
+    _batches(database_url, "--remove", str(today))
+    shown = CliRunner(env=env).invoke(app, ["worklist"])
+    assert "was scored after this one" not in shown.output

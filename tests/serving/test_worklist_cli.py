@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from churn.cli import app
+from churn.summary import threshold_text
 from serving import queries, store
 from serving.ranking import buried_note, unvalued_note
 from tests.serving.api_helpers import stored_row
@@ -61,8 +62,16 @@ def test_without_a_file_the_list_is_printed_with_where_the_bands_begin(served):
     assert "worklist: 3 customers" in result.output
     bands = store.latest_batch(store.connect(served.database_url))["bands"]
     said = " ".join(result.output.split())
-    assert f"bands: medium from {round(bands['medium_from'] * 100)}%" in said
+    assert f"bands: medium from {threshold_text(bands['medium_from'])}" in said
     assert "set by the model's usual risk" in said
+
+
+def test_a_bands_start_shows_its_tenth_where_it_has_one():
+    """BankChurners: a customer at 45.7%, shown as 46% in the medium band, beside "high
+    from 46%" (0.458)."""
+    assert threshold_text(0.458) == "45.8%"
+    assert (threshold_text(0.6), threshold_text(0.3)) == ("60%", "30%")
+    assert threshold_text(0.0072) == "0.7%"  # a rare churn rate keeps its tenth anyway
 
 
 @pytest.mark.parametrize(

@@ -30,10 +30,11 @@ from features.tables import Tables
 from tests.frames import cancellations, customers, events, make_tables
 from tests.training.datasets import rare_flag_snapshot, telecom_snapshot
 from training.dataset import PlanError
-from training.model import DEFAULT_PARAMS, DEPTHS, booster_params, min_child_weight
+from training.model import DEFAULT_PARAMS, booster_params, min_child_weight
 from training.package import package_model
 from training.protocol import customer_cv, out_of_time
 from training.report import BASELINE_MARGIN, build_report
+from training.tune import FOLD_DEPTHS
 
 
 @pytest.mark.parametrize(
@@ -147,7 +148,8 @@ def test_a_snapshot_of_a_few_hundred_customers_is_learned(tmp_path):
     model = package_model(outcome, config, report, tables)
     # the trees' depth was chosen on the validation rows, and the packaged model says it
     depth = report["depth"]
-    assert sorted(depth["validation_log_loss"]) == [str(d) for d in DEPTHS]
+    assert sorted(depth["validation_log_loss"]) == sorted(str(d) for d in FOLD_DEPTHS)
+    assert depth["by"].startswith("log loss over 4 folds of the")  # a few hundred: folds
     assert model.info["xgb_params"]["max_depth"] == depth["chosen"]
     assert set(scored["customer_id"]).isdisjoint(outcome.train["customer_id"])
     assert model.info["population_means"]["tenure"] == pytest.approx(outcome.train["tenure"].mean())
@@ -182,7 +184,10 @@ def test_a_rare_flag_gets_leaves_of_its_own_on_a_few_thousand_customers(tmp_path
     config = load_config(rare_flag_snapshot(tmp_path))
     capped, capped_report = _rare_flag_run(config, min_child_weight=20)
     outcome, report = _rare_flag_run(config)
-    assert outcome.fitted.params["min_child_weight"] < 5
+    depth = outcome.fitted.params["max_depth"]  # chosen by folds: 2 here
+    y = outcome.train["churned"].to_numpy(dtype=float)
+    assert outcome.fitted.params["min_child_weight"] == pytest.approx(min_child_weight(y, depth))
+    assert outcome.fitted.params["min_child_weight"] < 10
     assert "Complains" not in capped.fitted.booster.get_score(importance_type="weight")
     assert outcome.fitted.booster.get_score(importance_type="weight")["Complains"] > 10
     model = report["model"]["roc_auc"]

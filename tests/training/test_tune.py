@@ -14,7 +14,7 @@ from training import protocol
 from training.model import DEPTHS, booster_params
 from training.protocol import out_of_time
 from training.report import build_report, print_report
-from training.tune import FOLDS, GRID, candidates, tune_params, tune_params_by_folds
+from training.tune import FOLDS, GRID, SHALLOW_DEPTHS, candidates, tune_params, tune_params_by_folds
 
 
 def _rows(cutoffs: list[str], n: int, seed: int) -> pd.DataFrame:
@@ -53,7 +53,7 @@ def test_the_untuned_defaults_are_candidates_too():
     y = np.r_[np.ones(150), np.zeros(850)].astype(int)
     points = candidates(y)
     assert points[: len(GRID)] == GRID
-    for depth in DEPTHS:
+    for depth in (*SHALLOW_DEPTHS, *DEPTHS):  # shallow: IBM HR's additive churn
         default = {k: booster_params(y, {"max_depth": depth})[k] for k in GRID[0]}
         assert default in points
     assert len({tuple(sorted(p.items())) for p in points}) == len(points)
