@@ -197,9 +197,12 @@ def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) ->
     train, validation = grouped_split(
         rest, groups[rest.index], test_size=VALIDATION_SHARE, seed=seed
     )
+    unset = "max_depth" not in config.training.params
+    small = len(train) <= FOLD_DEPTH_ROWS_AT_MOST
+    search_by = tune_params_by_folds if tune else depth_by_folds if unset and small else None
     search = None
-    if tune:
-        search = tune_params_by_folds(
+    if search_by is not None:
+        search = search_by(
             train,
             data.specs,
             seed=seed,
@@ -207,25 +210,21 @@ def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) ->
             groups=groups[train.index],
         )
         config = with_params(config, search)
-    depth = None
-    unset = search is None and "max_depth" not in config.training.params
-    if unset and len(train) <= FOLD_DEPTH_ROWS_AT_MOST:
-        depth = depth_by_folds(
-            train,
-            data.specs,
-            seed=seed,
-            max_rounds=config.training.max_rounds,
-            groups=groups[train.index],
-        )
-        config = with_params(config, depth)
     fitted = fit_all(train, validation, data.specs, config)
-    if depth is not None:  # as chosen, over the folds
-        losses = {int(t["max_depth"]): t["log_loss"] for t in depth.trials}
-        fitted = replace(fitted, depth_losses=losses, depth_by=depth.by)
+    if search is not None and not tune:  # the depth, as chosen over the folds
+        losses = {int(t["max_depth"]): t["log_loss"] for t in search.trials}
+        fitted = replace(fitted, depth_losses=losses, depth_by=search.by)
     scored = _scored(fitted, test, data)
     cross = fit_cross(train, validation, groups[train.index], fitted, seed=seed)
     return Outcome(
-        "stratified_holdout", scored, data, fitted, None, train=train, tuning=search, cross=cross
+        "stratified_holdout",
+        scored,
+        data,
+        fitted,
+        None,
+        train=train,
+        tuning=search if tune else None,
+        cross=cross,
     )
 
 

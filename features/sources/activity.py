@@ -144,18 +144,16 @@ def _warn_mostly_blank_paid_until(table: _Table) -> None:
         return
     amounts = table.clean.get("amount")
     blank = ends.isna() if amounts is None else ends.isna()[amounts >= 0]
-    if blank.mean() > MOSTLY_BLANK_PAID_UNTIL:
-        n = int(blank.sum())
-        table.warning(
-            "paid_until",
-            n,
-            f"blank or unknown in {_rows(n)} ({blank.mean():.1%}) of the payments: each such "
-            "payment is read as paying "
-            "for as long as the customer's previous period did. A payment log states every "
-            "period's end; a subscriptions table whose end date is filled only once a "
-            "subscription ended says when customers left: map it as the cancellations "
-            "table's timestamp instead",
-        )
+    _warn_mostly_blank(
+        table,
+        "paid_until",
+        blank,
+        MOSTLY_BLANK_PAID_UNTIL,
+        "blank or unknown in {} of the payments: each such payment is read as paying for as "
+        "long as the customer's previous period did. A payment log states every period's "
+        "end; a subscriptions table whose end date is filled only once a subscription ended "
+        "says when customers left: map it as the cancellations table's timestamp instead",
+    )
 
 
 def _warn_mostly_blank_order_ids(table: _Table) -> None:
@@ -165,19 +163,27 @@ def _warn_mostly_blank_order_ids(table: _Table) -> None:
     orders = table.clean.get("order_id")
     if orders is None or len(orders) == 0:
         return
-    blank = orders.isna()
-    if table.dropped is not None:
-        blank = blank[~table.dropped]
-    if blank.mean() > MOSTLY_BLANK_ORDER_IDS:
+    blank = orders.isna() if table.dropped is None else orders.isna()[~table.dropped]
+    _warn_mostly_blank(
+        table,
+        "order_id",
+        blank,
+        MOSTLY_BLANK_ORDER_IDS,
+        "blank in {} of the lines: each customer's lines without one count as one order a "
+        "day. If the file holds more than purchases (an event log's views and carts, whose "
+        "rows have no order), keep the purchases: rows: {{column: <the event column>, "
+        "values: [<the purchase event>]}}",
+    )
+
+
+def _warn_mostly_blank(
+    table: _Table, column: str, blank: pd.Series, share_above: float, what: str
+) -> None:
+    """A warning on `column` where more than `share_above` of the rows are `blank`; `what`
+    takes the rows and their share at its `{}`."""
+    if len(blank) and blank.mean() > share_above:
         n = int(blank.sum())
-        table.warning(
-            "order_id",
-            n,
-            f"blank in {_rows(n)} ({blank.mean():.1%}) of the lines: each customer's lines "
-            "without one count as one order a day. If the file holds more than purchases "
-            "(an event log's views and carts, whose rows have no order), keep the purchases: "
-            "rows: {column: <the event column>, values: [<the purchase event>]}",
-        )
+        table.warning(column, n, what.format(f"{_rows(n)} ({blank.mean():.1%})"))
 
 
 def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:
