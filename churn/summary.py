@@ -90,8 +90,11 @@ def threshold_text(probability: float) -> str:
     45.7% shown as 46% in the medium band read as a mistake (BankChurners)."""
     from training.report import percent
 
-    tenths = round(probability * 1000)
-    return percent(probability, digits=1 if probability < 0.1 or tenths % 10 else 0)
+    hundredths = probability * 100
+    if abs(hundredths - round(hundredths)) < 1e-9:  # a whole percent
+        return percent(probability, digits=0 if probability >= 0.1 else 1)
+    said = percent(probability, digits=1)  # 0.458: "45.8%"
+    return said if not said.endswith(".0%") else percent(probability, digits=2)  # "45.97%"
 
 
 def bands_caption(bands: dict[str, Any] | None) -> str | None:

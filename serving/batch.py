@@ -347,10 +347,10 @@ read is said: they are off by about as much."""
 
 
 def reason_words_note(trained: RunConfig, config: RunConfig) -> str | None:
-    """This config's `reasons.never` and tables' `attribute_words` where the model was
-    trained with others: its reasons follow its own, here, live and in the worklist
-    alike. BankChurners' attribute_words, added after training, changed nothing and
-    nothing said why."""
+    """This config's tables' `attribute_words` where the model was trained with others:
+    its reasons follow its own, here, live and in the worklist alike. BankChurners'
+    attribute_words, added after training, changed nothing and nothing said why
+    (`reasons.never` has a note of its own)."""
     theirs, ours = _reason_settings(trained), _reason_settings(config)
     differ = [key for key in dict.fromkeys([*ours, *theirs]) if theirs.get(key) != ours.get(key)]
     if not differ:
@@ -363,10 +363,8 @@ def reason_words_note(trained: RunConfig, config: RunConfig) -> str | None:
 
 
 def _reason_settings(config: RunConfig) -> dict[str, object]:
-    """What words and silences a model's reasons take from its config, by setting name."""
+    """The words a model's reasons take from its config, by setting name."""
     settings: dict[str, object] = {}
-    if config.reasons.never:
-        settings["reasons.never"] = sorted(config.reasons.never)
     for name, spec in config.data.tables().items():
         if words := getattr(spec, "attribute_words", None):
             settings[f"data.{name}.attribute_words"] = dict(words)

@@ -387,9 +387,12 @@ def list_batches(engine: Engine, *, model_name: str | None = None) -> list[dict[
 
 def hidden_later_batch(engine: Engine, shown: Mapping[str, Any]) -> dict[str, Any] | None:
     """The last complete batch of the shown batch's model written after it (a higher
-    id) at an earlier cutoff, which readers therefore do not show; None where there is
-    none. A snapshot scored first without `as_of` (as of today), then at its extract's
-    day, kept showing the first batch, row-number ids and all."""
+    id) at an earlier cutoff, which readers therefore do not show, where the shown one is
+    dated the day it was scored or later (a snapshot scored without `as_of` is dated
+    today, then its extract's day kept showing it, row-number ids and all); None where
+    there is none, and for a deliberate backfill behind a batch of its data's last day."""
+    if _day(shown["cutoff"]) < _day(shown["created_at"]):
+        return None
     query = (
         sa.select(batches)
         .where(
@@ -404,6 +407,13 @@ def hidden_later_batch(engine: Engine, shown: Mapping[str, Any]) -> dict[str, An
     with engine.connect() as conn:
         found = conn.execute(query).mappings().first()
     return dict(found) if found else None
+
+
+def _day(value: dt.date | dt.datetime | str) -> dt.date:
+    """A stored date or time as its day (SQLite hands back text, PostgreSQL dates)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def remove_batch(engine: Engine, batch_id: int) -> dict[str, Any]:

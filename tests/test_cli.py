@@ -497,3 +497,36 @@ def test_validate_says_first_when_train_would_stop_for_the_horizon(tmp_path):
 
     run = load_config(config)
     assert "4 customers: too few to learn churn from" in plan_shortfall(load_tables(run), run)
+
+
+def test_validate_says_first_when_no_cutoff_grid_fits_the_horizon(tmp_path):
+    """The horizon path: 200 customers over 30 days under the default 90-day horizon."""
+    from features.contract import load_config
+    from features.sources import load_tables
+    from training.protocol import plan_shortfall
+
+    days = pd.date_range("2024-06-01", "2024-06-30")
+    lines = pd.DataFrame(
+        {
+            "customer_id": [1 + i % 200 for i in range(600)],
+            "timestamp": [days[i % 30].strftime("%Y-%m-%d") for i in range(600)],
+            "amount": [10.0 + i % 7 for i in range(600)],
+            "category": ["paper"] * 600,
+        }
+    )
+    config = write_dataset(
+        tmp_path,
+        transactions=lines,
+        customers=None,
+        events=None,
+        interactions=None,
+        cancellations=None,
+        data={"as_of": "2024-06-30"},
+        churn={"definition": "inactivity", "horizon_days": 90},
+    )
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "`churn train` would stop here:" in " ".join(result.output.split())
+    run = load_config(config)
+    said = plan_shortfall(load_tables(run), run)
+    assert said is not None and "horizon" in said and "too few to learn" not in said

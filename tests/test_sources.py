@@ -1600,6 +1600,11 @@ def test_a_lookup_key_named_otherwise_in_its_file_is_joined_by_key(tmp_path):
     assert only_error(report).message.endswith(
         "If this file names the key otherwise, set the lookup's key to that name"
     )
+    _, report = _with_products(tmp_path, products, key="prod")  # set, and still not there
+    assert "set the lookup's key" not in only_error(report).message
+    empty = products.head(0)
+    _, report = _with_products(tmp_path, empty, key="product")  # errors name the file's key
+    assert only_error(report).message == "lookup products.csv holds no row with a product"
 
 
 def test_a_later_lookup_key_misspelt_names_the_earlier_lookups_too(tmp_path):
@@ -4373,34 +4378,41 @@ def test_zeros_apart_from_an_attributes_other_values_are_named_as_a_likely_unkno
 def test_a_value_apart_at_an_attributes_end_is_named_as_a_likely_unknown(tmp_path):
     """Starbucks writes an unknown age as 118 (12.8% of its profiles, beside ages 18 to
     101): 833 worklist rows read "age 118 (typical 58)". A capped measure piles on its
-    cap one step from the rest, and a few codes are apart by nothing."""
-    n = 40
+    cap one step from the rest, a few codes are apart by nothing, and a small sample's
+    oldest are apart by chance (under 100 filled rows: no warning)."""
+    n = 200
     people = pd.DataFrame(
         {
             "customer_id": range(1, n + 1),
-            "age": [118] * 6 + list(range(20, 54)),
-            "debt": [-1] * 6 + [round(100 + 7.5 * i, 1) for i in range(34)],
-            "tenure": [72] * 6 + list(range(38, 72)),  # capped at 72: next to 71
-            "plan": [9] * 6 + [1 + i % 4 for i in range(34)],  # codes 1-4 beside 9
+            "age": [118] * 30 + [20 + i % 60 for i in range(170)],
+            "debt": [-1] * 30 + [round(100 + 7.5 * (i % 50), 1) for i in range(170)],
+            "tenure": [72] * 30 + [38 + i % 34 for i in range(170)],  # capped at 72: next to 71
+            "plan": [9] * 30 + [1 + i % 4 for i in range(170)],  # codes 1-4 beside 9
         }
     )
-    specs = {
-        "customers": {
-            "columns": {},
-            "attributes": {c: "numeric" for c in people if c != "customer_id"},
-        }
-    }
+    kinds = {c: "numeric" for c in people if c != "customer_id"}
+    specs = {"customers": {"columns": {}, "attributes": kinds}}
     _, report = check(tmp_path, customers=people, specs=specs)
     said = {w.column: w for w in report.warnings}
     assert set(said) == {"age", "debt"}
-    assert_located(said["age"], file="customers.csv", column="age", rows=6)
+    assert_located(said["age"], file="customers.csv", column="age", rows=30)
     assert said["age"].message.startswith(
-        "118 in 15% of the rows, apart from its other values (20 to 53): if 118 means "
+        "118 in 15% of the filled rows, apart from its other values (20 to 79): if 118 means "
         "unknown (an age of 118, a code of 999), set missing_values: {age: [118]}"
+    )
+    assert "a cap or a floor (incomes written 150,000 and over as 150,000) is one, and stays" in (
+        said["age"].message
     )
     assert "missing_values: {debt: [-1]}" in said["debt"].message
     specs["customers"]["missing_values"] = {"age": [118], "debt": [-1]}
     _, report = check(tmp_path, customers=people, specs=specs)
+    assert report.warnings == []
+    few = people.head(40).assign(age=[118] * 6 + [20 + i for i in range(34)])
+    _, report = check(
+        tmp_path,
+        customers=few,
+        specs={"customers": {"columns": {}, "attributes": {"age": "numeric"}}},
+    )
     assert report.warnings == []
 
 

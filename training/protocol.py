@@ -14,6 +14,7 @@ it out-of-time would claim a test of drift over time that never happened).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -199,7 +200,8 @@ def _snapshot_split(tables: Tables, config: RunConfig, *, tune: bool = False) ->
     )
     unset = "max_depth" not in config.training.params
     small = len(train) <= FOLD_DEPTH_ROWS_AT_MOST
-    search_by = tune_params_by_folds if tune else depth_by_folds if unset and small else None
+    by_depth = partial(depth_by_folds, params=config.training.params)  # the config's kept
+    search_by = tune_params_by_folds if tune else by_depth if unset and small else None
     search = None
     if search_by is not None:
         search = search_by(

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from mlflow.models import infer_signature
+from mlflow.models import ModelSignature, infer_signature
+from mlflow.types.schema import ColSpec, Schema
 
 from churn.model import ChurnModel
 from features.contract import RunConfig, dump_config, load_config
@@ -55,7 +56,7 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
             fingerprint=fingerprint(tables),
             model=model,
             plots=_plots(scored, config, model, test_rows, Path(folder)),
-            signature=infer_signature(example, model.predict(None, example)),
+            signature=_signature(example, model),
             input_example=example,
         )
         run_id = log_run(record)
@@ -65,6 +66,17 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
 def _test_rows(outcome: Outcome) -> pd.DataFrame:
     keys = outcome.scored[["customer_id", "cutoff"]]
     return outcome.data.frame.merge(keys, on=["customer_id", "cutoff"], how="inner")
+
+
+def _signature(example: pd.DataFrame, model: ChurnModel) -> ModelSignature:
+    """The pyfunc's signature, its customer id optional: a client posting feature rows
+    alone is scored as before, one naming its customers has the fitted ones out of fold."""
+    signature = infer_signature(example, model.predict(None, example))
+    inputs = [
+        ColSpec(spec.type, spec.name, required=spec.name != "customer_id")
+        for spec in signature.inputs.inputs
+    ]
+    return ModelSignature(Schema(inputs), signature.outputs)
 
 
 def _input_example(rows: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:

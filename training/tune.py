@@ -143,6 +143,7 @@ def depth_by_folds(
     seed: int,
     max_rounds: int,
     groups: np.ndarray | None = None,
+    params: dict[str, float | int | str] | None = None,
 ) -> Search:
     """A labelled snapshot's tree depth among `FOLD_DEPTHS`, each at the defaults, by its
     out-of-fold log loss over `FOLDS` folds of the training customers: depth 3 unless
@@ -153,7 +154,8 @@ def depth_by_folds(
     0.8724, 0.8536), and a simulated rare flag's interactions keep depth 2 (0.9309, depth
     3 0.9291)."""
     y = train["churned"].to_numpy(dtype=int)
-    points = [_default_at(y, depth) for depth in FOLD_DEPTHS]
+    given = {k: v for k, v in (params or {}).items() if k != "max_depth"}
+    points = [{**_default_at(y, depth), **given} for depth in FOLD_DEPTHS]  # the config's win
     found = _out_of_fold(
         train, specs, points, seed=seed, max_rounds=max_rounds, folds=FOLDS, groups=groups
     )

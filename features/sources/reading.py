@@ -514,7 +514,7 @@ def _lookup(
     repeated = frame[lookup.on].duplicated(keep=False) & frame[lookup.on].notna()
     if repeated.any():
         example = frame.loc[repeated, lookup.on].iloc[0]
-        what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.on}, e.g. {example!r}"
+        what = f"{where}: {_rows(int(repeated.sum()))} share a {lookup.file_key}, e.g. {example!r}"
         differ = f"with other {', '.join(lookup.columns)}"
         table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
         return None
@@ -533,7 +533,7 @@ def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame 
     sources = {f"lookup.{i}": column for i, column in enumerate(wanted)}
     part = _Table(table.name, path, spec, sources, ValidationReport())
     try:
-        read = _lookup_rows(part, wanted)
+        read = _lookup_rows(part, wanted, key_named=lookup.key is not None)
     finally:
         for issue in part.report.issues:
             say = table.error if issue.level == "error" else table.warning
@@ -544,10 +544,11 @@ def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame 
     return text.where(read.notna(), None)[wanted].rename(columns={lookup.file_key: lookup.on})
 
 
-def _lookup_rows(part: _Table, wanted: list[str]) -> pd.DataFrame | None:
+def _lookup_rows(part: _Table, wanted: list[str], *, key_named: bool) -> pd.DataFrame | None:
     """A lookup file's `wanted` columns as read (`_lookup_file`); None (said on `part`)
     when it cannot be read or lacks some, with the hint to name the columns of a file
-    whose first line reads as data (`_headerless_hint`)."""
+    whose first line reads as data (`_headerless_hint`), or, its key missing and not
+    `key_named` already, to name it as the file does."""
     opened = _opened(part, part.path)
     if opened is None:
         return None
@@ -561,7 +562,7 @@ def _lookup_rows(part: _Table, wanted: list[str]) -> pd.DataFrame | None:
                 f". Call the key {wanted[0]} in column_names (or set the lookup's key to the "
                 "name given it there)"
             )
-        elif wanted[0] in missing and not hint:
+        elif wanted[0] in missing and not hint and not key_named:
             hint = ". If this file names the key otherwise, set the lookup's key to that name"
         part.error(None, 0, f"no column {named}; available: {', '.join(header)}{hint}")
         return None
@@ -579,7 +580,8 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
     joined = found.reindex(keys)
     unmatched = (keys.notna() & ~keys.isin(found.index)).to_numpy()
     if unmatched.any() and found.empty:
-        table.error(None, int(unmatched.sum()), f"lookup {file} holds no row with a {lookup.on}")
+        said = f"lookup {file} holds no row with a {lookup.file_key}"
+        table.error(None, int(unmatched.sum()), said)
     elif unmatched.any() and unmatched.sum() == keys.notna().sum():
         table.error(
             None,

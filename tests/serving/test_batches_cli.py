@@ -55,7 +55,8 @@ def test_the_worklist_says_when_a_later_scored_batch_is_hidden_by_its_cutoff(tmp
     extract's day; the worklist kept showing the first batch without a word."""
     database_url = f"sqlite:///{tmp_path / 'scores.db'}"
     engine = store.connect(database_url)
-    today = _write(engine, dt.date(2026, 12, 5))
+    day = dt.datetime.now(dt.UTC).date()  # scored as of the day it was scored
+    today = _write(engine, day)
     extract = _write(engine, dt.date(2017, 3, 31), version="2")
     engine.dispose()
     env = {"CHURN_DATABASE_URL": database_url, "COLUMNS": "300"}
@@ -64,9 +65,23 @@ def test_the_worklist_says_when_a_later_scored_batch_is_hidden_by_its_cutoff(tmp
     said = " ".join(shown.output.split())
     assert (
         f"note: batch {extract} (as of 2017-03-31) was scored after this one (batch {today}, "
-        f"as of 2026-12-05) but at an earlier cutoff, so the worklist and the API show this "
+        f"as of {day}) but at an earlier cutoff, so the worklist and the API show this "
         f"one: if its cutoff is wrong, `churn batches --remove {today}`" in said
     )
     _batches(database_url, "--remove", str(today))
     shown = CliRunner(env=env).invoke(app, ["worklist"])
+    assert "was scored after this one" not in shown.output
+
+
+def test_a_deliberate_backfill_behind_the_datas_last_day_is_no_hidden_batch(tmp_path):
+    """`churn score --cutoff` a month back, behind a batch of the data's last day (dated
+    before the day it was scored), is a backfill by design: no note."""
+    database_url = f"sqlite:///{tmp_path / 'scores.db'}"
+    engine = store.connect(database_url)
+    _write(engine, dt.date(2024, 6, 30))
+    _write(engine, dt.date(2024, 5, 31))
+    engine.dispose()
+    env = {"CHURN_DATABASE_URL": database_url, "COLUMNS": "300"}
+    shown = CliRunner(env=env).invoke(app, ["worklist"])
+    assert shown.exit_code == 0, shown.output
     assert "was scored after this one" not in shown.output

@@ -70,6 +70,7 @@ def test_a_bands_start_shows_its_tenth_where_it_has_one():
     """BankChurners: a customer at 45.7%, shown as 46% in the medium band, beside "high
     from 46%" (0.458)."""
     assert threshold_text(0.458) == "45.8%"
+    assert threshold_text(0.4597) == "45.97%"  # "46.0%" would read as a medium 45.9%
     assert (threshold_text(0.6), threshold_text(0.3)) == ("60%", "30%")
     assert threshold_text(0.0072) == "0.7%"  # a rare churn rate keeps its tenth anyway
 

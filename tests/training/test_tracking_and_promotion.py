@@ -969,6 +969,9 @@ def test_mlflows_pyfunc_scores_a_snapshots_fitted_customers_out_of_fold(tmp_path
     assert folds is not None and (folds >= 0).any()
     served = logged.predict(rows)["churn_probability"].to_numpy()
     assert served == pytest.approx(model.scores(rows, folds)[0], abs=1e-9)
+    features_only = rows.drop(columns="customer_id")  # a client of before: scored as before
+    served = logged.predict(features_only)["churn_probability"].to_numpy()
+    assert served == pytest.approx(model.predict_proba(features_only), abs=1e-9)
 
 
 def test_a_run_behind_the_champion_within_tolerance_is_said_plainly():

@@ -14,7 +14,16 @@ from training import protocol
 from training.model import DEPTHS, booster_params
 from training.protocol import out_of_time
 from training.report import build_report, print_report
-from training.tune import FOLDS, GRID, SHALLOW_DEPTHS, candidates, tune_params, tune_params_by_folds
+from training.tune import (
+    FOLD_DEPTHS,
+    FOLDS,
+    GRID,
+    SHALLOW_DEPTHS,
+    candidates,
+    depth_by_folds,
+    tune_params,
+    tune_params_by_folds,
+)
 
 
 def _rows(cutoffs: list[str], n: int, seed: int) -> pd.DataFrame:
@@ -86,6 +95,19 @@ def test_a_snapshot_is_searched_over_folds_of_its_customers():
     assert min(t["log_loss"] for t in search.trials) == next(
         t["log_loss"] for t in search.trials if all(t[k] == v for k, v in search.best.items())
     )
+
+
+def test_a_snapshots_depth_is_chosen_over_folds_keeping_the_configs_parameters():
+    """One signal column adds up on its own: no depth beats the default by 1%, or a
+    shallower one does; every fold fit reads the config's own leaf size and rate (they
+    had been the defaults, and the model was then fitted with the config's)."""
+    train = _rows(["2024-06-30"], 600, seed=3)
+    given = {"min_child_weight": 40, "learning_rate": 0.05, "max_depth": 9}
+    search = depth_by_folds(train, SPECS, seed=1, max_rounds=50, params=given)
+    assert [t["max_depth"] for t in search.trials] == list(FOLD_DEPTHS)
+    assert all(t["min_child_weight"] == 40 and t["learning_rate"] == 0.05 for t in search.trials)
+    assert search.best["max_depth"] in FOLD_DEPTHS  # the config's depth is no candidate
+    assert search.by == f"log loss over {FOLDS} folds of the 600 training customers"
 
 
 @pytest.mark.slow
