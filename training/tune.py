@@ -114,17 +114,12 @@ def tune_params_by_folds(
     groups: np.ndarray | None = None,
 ) -> Search:
     """The grid point with the lowest log loss over stratified folds of the training
-    customers (one row each, copies in one fold: `_out_of_fold`), and all scores;
+    customers (one row each, copies in one fold: `_over_folds`), and all scores;
     `rounds` is the folds' mean."""
-    y = train["churned"].to_numpy(dtype=int)
-    points = candidates(y)
-    found = _out_of_fold(
+    points = candidates(train["churned"].to_numpy(dtype=int))
+    trials = _over_folds(
         train, specs, points, seed=seed, max_rounds=max_rounds, folds=folds, groups=groups
     )
-    trials = [
-        {**params, "log_loss": _log_loss(y, p), "rounds": rounds}
-        for params, (p, rounds) in zip(points, found, strict=True)
-    ]
     return Search(_best(trials), trials, _by_folds(folds, train))
 
 
@@ -156,18 +151,14 @@ def depth_by_folds(
     y = train["churned"].to_numpy(dtype=int)
     given = {k: v for k, v in (params or {}).items() if k != "max_depth"}
     points = [{**_default_at(y, depth), **given} for depth in FOLD_DEPTHS]  # the config's win
-    found = _out_of_fold(
+    trials = _over_folds(
         train, specs, points, seed=seed, max_rounds=max_rounds, folds=FOLDS, groups=groups
     )
-    trials = [
-        {**params, "log_loss": _log_loss(y, p), "rounds": rounds}
-        for params, (p, rounds) in zip(points, found, strict=True)
-    ]
     best = kept_depth([trial["log_loss"] for trial in trials])
     return Search(points[best], trials, _by_folds(FOLDS, train))
 
 
-def _out_of_fold(
+def _over_folds(
     train: pd.DataFrame,
     specs: list[FeatureSpec],
     points: list[dict[str, float | int]],
@@ -176,11 +167,11 @@ def _out_of_fold(
     max_rounds: int,
     folds: int,
     groups: np.ndarray | None,
-) -> list[tuple[np.ndarray, int]]:
-    """Per parameter point, its out-of-fold probability for every training row and its
-    mean rounds, over stratified folds of the customers. Rows sharing a number in `groups`
-    (copies, `training/duplicates.py`) stay in one fold: split, they would reward the
-    deepest trees for memorising a row that its copy is judged on."""
+) -> list[dict]:
+    """Per parameter point, the point with its out-of-fold log loss over every training
+    row and its mean rounds, over stratified folds of the customers. Rows sharing a
+    number in `groups` (copies, `training/duplicates.py`) stay in one fold: split, they
+    would reward the deepest trees for memorising a row that its copy is judged on."""
     y = train["churned"].to_numpy(dtype=int)
     units = np.arange(len(train)) if groups is None else groups
     splits = grouped_folds(y, units, folds=folds, seed=seed)
@@ -188,14 +179,14 @@ def _out_of_fold(
         (judge_idx, train.iloc[fit_idx], train.iloc[judge_idx]) for fit_idx, judge_idx in splits
     ]
     layouts = [FeatureLayout.learn(fit_on, specs) for _, fit_on, _ in parts]  # once per fold
-    found = []
+    trials = []
     for params in points:
         p, rounds = np.zeros(len(train)), []
         for layout, (judge_idx, fit_on, judged) in zip(layouts, parts, strict=True):
             p[judge_idx], used = _fit_and_predict(layout, fit_on, judged, params, max_rounds, seed)
             rounds.append(used)
-        found.append((p, round(np.mean(rounds))))
-    return found
+        trials.append({**params, "log_loss": _log_loss(y, p), "rounds": round(np.mean(rounds))})
+    return trials
 
 
 def _by_folds(folds: int, train: pd.DataFrame) -> str:
