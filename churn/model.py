@@ -435,6 +435,8 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
             kept["rhythm_of"] = "orders"
         if not self.info.get("resolution_timed"):  # trained on calendar days
             kept["resolution_timed"] = False
+        if not self.info.get("lapsed_by_use"):  # trained when no usage log lapsed
+            kept["lapsed_by_use"] = False
         if self.consumable_categories is not None and tables.consumable_categories is None:
             kept["consumable_categories"] = self.consumable_categories
         return with_kinds(replace(tables, **kept), self.attribute_kinds)

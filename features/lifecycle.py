@@ -7,8 +7,11 @@ Stage rule, applied in this order:
 - first-time: exactly one purchase so far;
 - short-term: tenure under 365 days;
 - long-term: everyone else.
-Without transactions (contractual data) the stage comes from tenure alone: first-time
-under 90 days, short-term under 365, else long-term.
+Without transactions the stage comes from tenure (first-time under 90 days, short-term
+under 365, else long-term), and, where a usage log says, lapsed by the same rule on use:
+no product use for 180 days, or 3× overdue on their rhythm of use after 30 days without
+(`Tables.lapsed_by_use`; MovieLens' raters silent for 180-184 days had read as
+short-term, since nobody without purchases could lapse).
 """
 
 from __future__ import annotations
@@ -126,7 +129,8 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     tenure = cutoff_day - start_day(ctx, cutoff_day)
     columns: Columns = {"cutoff_month": np.full(ctx.n, float(month_of(cutoff_day)))}
     if TENURE_SPEC in _specs(ctx):
-        columns |= {"tenure_days": tenure, "lifecycle_stage": _stage(tenure, done)}
+        stage = _stage(tenure, done, lapsed_by_use=ctx.tables.lapsed_by_use)
+        columns |= {"tenure_days": tenure, "lifecycle_stage": stage}
     if ANNIVERSARY_SPEC in _specs(ctx):
         columns[ANNIVERSARY_SPEC.name] = _days_until_anniversary(ctx.signup_day, cutoff_day)
     if DISCOUNT_SPEC in _specs(ctx):
@@ -171,20 +175,30 @@ def month_of(cutoff_day: int) -> int:
     return int(np.datetime64(cutoff_day, "D").astype("datetime64[M]").astype(int) % 12 + 1)
 
 
-def _stage(tenure: np.ndarray, done: Mapping[str, np.ndarray]) -> np.ndarray:
+def _stage(
+    tenure: np.ndarray, done: Mapping[str, np.ndarray], *, lapsed_by_use: bool
+) -> np.ndarray:
     """The stage per the module docstring; None where tenure is unknown."""
     stage = np.where(tenure < 365, "short-term", "long-term").astype(object)
-    if ORDERS_TOTAL not in done:
+    if ORDERS_TOTAL in done:
+        stage[done[ORDERS_TOTAL] == 1] = "first-time"
+        stage[_lapsed(done["days_since_last_purchase"], done["overdue_ratio"])] = "lapsed"
+    else:
         stage[tenure < 90] = "first-time"
-        stage[np.isnan(tenure)] = None
-        return stage
-    stage[done[ORDERS_TOTAL] == 1] = "first-time"
-    recency, overdue = done["days_since_last_purchase"], done["overdue_ratio"]
-    overdue_long = (overdue >= LAPSED_OVERDUE_RATIO) & (recency >= LAPSED_MIN_DAYS)
-    lapsed = (recency >= LAPSED_AFTER_DAYS) | overdue_long
-    stage[lapsed] = "lapsed"
+        if lapsed_by_use and USE_SILENCE in done and USE_OVERDUE in done:
+            stage[_lapsed(done[USE_SILENCE], done[USE_OVERDUE])] = "lapsed"
     stage[np.isnan(tenure)] = None
     return stage
+
+
+USE_SILENCE, USE_OVERDUE = "days_since_last_event", "use_overdue_ratio"
+
+
+def _lapsed(silence: np.ndarray, overdue: np.ndarray) -> np.ndarray:
+    """Silent `LAPSED_AFTER_DAYS` or more, or `LAPSED_OVERDUE_RATIO` times overdue on
+    their own rhythm after `LAPSED_MIN_DAYS`."""
+    overdue_long = (overdue >= LAPSED_OVERDUE_RATIO) & (silence >= LAPSED_MIN_DAYS)
+    return (silence >= LAPSED_AFTER_DAYS) | overdue_long
 
 
 FAMILY = Family("lifecycle", _specs, _compute)

@@ -136,6 +136,10 @@ class Tables:
     """Whether a resolution time keeps the fraction of a day its timestamps hold
     (`features/service.py`); a model trained before counts calendar days, as it was
     trained, so its scores do not move across a tree's split."""
+    lapsed_by_use: bool = True
+    """Whether, without purchases, a usage log's silence makes the lifecycle stage lapsed
+    (`features/lifecycle.py`); a model trained before never saw the level there, and
+    scores as it was trained."""
     undo_by: Literal["day", "time"] | None = None
     """What undoes a cancellation (`features/cancellations.py`): a payment on a later day,
     or one at the cancellation's time or later; None: told from the tables (`undo_by`).

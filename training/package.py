@@ -84,6 +84,7 @@ def package_model(
         "data_start": None if tables.history_from is None else str(tables.history_from.date()),
         "rhythm_of": tables.rhythm_of,
         "resolution_timed": tables.resolution_timed,
+        "lapsed_by_use": tables.lapsed_by_use,
         "payments": is_payment_log(tables),
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},

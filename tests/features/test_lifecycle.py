@@ -170,3 +170,27 @@ def test_only_activity_by_the_cutoff_moves_the_start():
     ]
     pdt.assert_frame_equal(built[0], built[1])
     assert row(built[0], 1)["tenure_days"] == 10 and row(built[0], 2)["tenure_days"] == 29
+
+
+def test_a_usage_log_without_purchases_lapses_by_its_silence():
+    """MovieLens' raters silent for 180-184 days read as short-term: without purchases
+    no one could lapse. Use lapses by the purchases' rule; a model trained before
+    (`lapsed_by_use` off) scores as it was trained."""
+    from dataclasses import replace
+
+    weekly = pd.date_range("2023-06-01", periods=20, freq="7D")  # last use 2023-10-12
+    rows = [(1, str(d.date()), "login") for d in weekly]  # 262 days silent
+    rows += [
+        (2, str(d.date()), "login") for d in pd.date_range("2024-04-01", periods=13, freq="7D")
+    ]
+    rows += [(3, "2024-05-01", "login"), (3, "2024-05-08", "login")]  # 7-day rhythm, 53 silent
+    tables = make_tables(customer_frame=customers([1, 2, 3]), events=events(rows))
+    frame = build_features(tables, cutoffs=CUTOFF)
+    stages = {c: row(frame, c)["lifecycle_stage"] for c in (1, 2, 3)}
+    assert stages == {1: "lapsed", 2: "short-term", 3: "lapsed"}  # 3: 7.6x overdue, 53 days
+    before = build_features(replace(tables, lapsed_by_use=False), cutoffs=CUTOFF)
+    assert {c: row(before, c)["lifecycle_stage"] for c in (1, 2, 3)} == {
+        1: "long-term",
+        2: "short-term",
+        3: "first-time",
+    }

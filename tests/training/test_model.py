@@ -96,6 +96,10 @@ def test_a_model_trained_on_calendar_days_times_resolutions_so(trained):
     assert model.as_trained(trained.tables).resolution_timed is True
     info = {k: v for k, v in model.info.items() if k != "resolution_timed"}
     assert replace(model, info=info).as_trained(trained.tables).resolution_timed is False
+    # a model from before a usage log's silence could lapse scores as it was trained
+    assert model.info["lapsed_by_use"] is True
+    info = {k: v for k, v in model.info.items() if k != "lapsed_by_use"}
+    assert replace(model, info=info).as_trained(trained.tables).lapsed_by_use is False
 
 
 def test_a_model_over_time_keeps_no_training_rows(trained):
