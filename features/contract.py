@@ -14,7 +14,7 @@ import difflib
 import glob
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fnmatch import fnmatchcase
 from pathlib import Path
 from types import UnionType
@@ -1104,6 +1104,13 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+def differing(theirs: Mapping[str, Any], ours: Mapping[str, Any]) -> list[str]:
+    """The names, among two runs' settings (dotted, as `training.promote.question_settings`
+    flattens them), whose values differ, in the order they first appear; a setting one
+    side lacks differs from the other's."""
+    return [key for key in dict.fromkeys([*theirs, *ours]) if theirs.get(key) != ours.get(key)]
 
 
 def load_config(path: str | Path) -> RunConfig:

@@ -23,7 +23,14 @@ import pandas as pd
 import mlflow
 from churn.model import ChurnModel
 from churn.trained_rows import TrainedRows
-from features.contract import ActivitySpec, CustomersSpec, RunConfig, TableSpec, files_named
+from features.contract import (
+    ActivitySpec,
+    CustomersSpec,
+    RunConfig,
+    TableSpec,
+    differing,
+    files_named,
+)
 from features.labels import label_churn
 from features.levels import texts
 from features.registry import FeatureSpec, plain_number
@@ -352,7 +359,7 @@ def reason_words_note(trained: RunConfig, config: RunConfig) -> str | None:
     attribute_words, added after training, changed nothing and nothing said why
     (`reasons.never` has a note of its own)."""
     theirs, ours = _reason_settings(trained), _reason_settings(config)
-    differ = [key for key in dict.fromkeys([*ours, *theirs]) if theirs.get(key) != ours.get(key)]
+    differ = differing(ours, theirs)
     if not differ:
         return None
     return (

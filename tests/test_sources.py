@@ -2772,7 +2772,8 @@ def test_a_wrong_date_format_is_told_the_format_that_reads_the_dates(tmp_path):
 
 def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_values(tmp_path):
     """A retail export writes '28/02/14', which pandas' guess never reads: the two-digit
-    year forms are tried, the values decide day or month first, named in the warning."""
+    year forms are tried (a named month's too), the values decide day or month first,
+    named in the warning."""
     days = ["28/02/14", "03/01/14", "15/12/13", "01/07/14"]
     tables, report = check(tmp_path, events=events_frame().assign(timestamp=days))
     assert report.errors == [] and tables is not None
@@ -2783,13 +2784,10 @@ def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_value
     tables, report = check(tmp_path, events=events_frame().assign(timestamp=us))
     assert "read as %m/%d/%y %H:%M" in str(report.issues)
     assert tables.events["timestamp"].max() == pd.Timestamp("2014-07-01 08:00")
-
-
-def test_dates_with_a_named_month_and_a_two_digit_year_are_guessed(tmp_path):
-    """Kaggle's Retail Case Study writes '14-Jan-15' (an Oracle export's DD-MON-YY):
-    125,000 rows had been 'not a date'."""
-    days = ["14-Jan-15", "03-FEB-14", "28-dec-13", "01-Jul-14"]
-    tables, report = check(tmp_path, events=events_frame().assign(timestamp=days))
+    # Kaggle's Retail Case Study writes '14-Jan-15' (an Oracle export's DD-MON-YY):
+    # 125,000 rows had been 'not a date'
+    named = ["14-Jan-15", "03-FEB-14", "28-dec-13", "01-Jul-14"]
+    tables, report = check(tmp_path, events=events_frame().assign(timestamp=named))
     assert report.errors == [] and tables is not None
     assert "read as %d-%b-%y" in str(report.issues)
     read = sorted(tables.events["timestamp"].dt.strftime("%Y-%m-%d"))
@@ -3843,37 +3841,46 @@ def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
     assert tables.transactions["paid_until"].isna().sum() == 2
 
 
-def test_a_mostly_blank_paid_until_is_warned_as_no_payment_logs(tmp_path):
-    """A SaaS subscriptions table's end_date, filled only for ended subscriptions (90%
-    blank), passed as a payment log's period ends; a few blanks in a payment log do not."""
-    lines = many_transactions(40).assign(paid_until=None)
-    lines.loc[:3, "paid_until"] = "2025-06-30"
-    specs = {"transactions": {"columns": {"paid_until": "paid_until"}}}
+@pytest.mark.parametrize(
+    ("mapped", "column", "filled", "refilled", "said", "advice"),
+    [
+        # a SaaS subscriptions table's end_date, filled only for ended subscriptions (90%
+        # blank), passed as a payment log's period ends
+        (
+            "paid_until",
+            "paid_until",
+            "2025-06-30",
+            ["2025-06-30"] * 31,
+            "blank or unknown in 36 rows (90.0%) of the payments",
+            "map it as the cancellations table's timestamp instead",
+        ),
+        # Retail Rocket's events.csv mapped whole as transactions: its views and carts,
+        # 99.5% of the rows, have no transaction id, and every view read as a purchase
+        (
+            "order_id",
+            "order",
+            "T1",
+            [f"T{i}" for i in range(31)],
+            "blank in 36 rows (90.0%) of the lines",
+            "rows: {column: <the event column>",
+        ),
+    ],
+)
+def test_a_mostly_blank_column_is_warned_and_a_few_blanks_are_not(
+    tmp_path, mapped, column, filled, refilled, said, advice
+):
+    """A column blank on most lines says the file is not what it is mapped as; a few
+    blanks (9 of 40) are a log's gaps."""
+    lines = many_transactions(40).assign(**{column: None})
+    lines.loc[:3, column] = filled
+    specs = {"transactions": {"columns": {mapped: column}}}
     tables, report = check(tmp_path, transactions=lines, specs=specs)
     assert tables is not None and report.errors == []
     issue = only_warning(report)
-    assert_located(issue, file="transactions.csv", column="paid_until", rows=36)
-    assert issue.message.startswith("blank or unknown in 36 rows (90.0%) of the payments")
-    assert "map it as the cancellations table's timestamp instead" in issue.message
-    lines.loc[:30, "paid_until"] = "2025-06-30"  # 9 of 40 blank: a payment log's gaps
-    _, report = check(tmp_path, transactions=lines, specs=specs)
-    assert report.warnings == []
-
-
-def test_mostly_blank_order_ids_are_warned_with_how_to_keep_the_purchases(tmp_path):
-    """Retail Rocket's events.csv mapped whole as transactions: its views and carts, 99.5%
-    of the rows, have no transaction id, and every view read as a purchase without a
-    word. An order id blank on a few lines is no such file."""
-    lines = many_transactions(40).assign(order=None)
-    lines.loc[:3, "order"] = "T1"
-    specs = {"transactions": {"columns": {"order_id": "order"}}}
-    tables, report = check(tmp_path, transactions=lines, specs=specs)
-    assert tables is not None and report.errors == []
-    issue = only_warning(report)
-    assert_located(issue, file="transactions.csv", column="order", rows=36)
-    assert issue.message.startswith("blank in 36 rows (90.0%) of the lines")
-    assert "rows: {column: <the event column>" in issue.message
-    lines.loc[:30, "order"] = [f"T{i}" for i in range(31)]  # 9 of 40 blank
+    assert_located(issue, file="transactions.csv", column=column, rows=36)
+    assert issue.message.startswith(said)
+    assert advice in issue.message
+    lines.loc[:30, column] = refilled
     _, report = check(tmp_path, transactions=lines, specs=specs)
     assert report.warnings == []
 

@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from mlflow.exceptions import MlflowException
 
 import mlflow
 from churn.model import ChurnModel
-from features.contract import RunConfig
+from features.contract import RunConfig, differing
 from features.labels import label_churn
 from features.tables import Tables
 from mlflow import MlflowClient
@@ -594,15 +594,12 @@ def require_same_question(
     bgnbd = candidate.bgnbd is not None
     theirs = question_settings(candidate.config, bgnbd=bgnbd)
     ours = question_settings(config, bgnbd=bgnbd)
-    differ = [key for key in dict.fromkeys([*theirs, *ours]) if theirs.get(key) != ours.get(key)]
+    differ = differing(theirs, ours)
     unmapped = tuple(f"{key}." for key in differ if key.startswith("data.") and key.count(".") == 1)
     differ = [key for key in differ if not key.startswith(unmapped)]  # a table, not its parts
     if not differ:
         return
-    said = "; ".join(
-        f"{key} {_setting(theirs.get(key))} (this config: {_setting(ours.get(key))})"
-        for key in differ
-    )
+    said = _both(theirs, ours, differ, "this config")
     run = f"the latest run ({run_id})" if latest else f"run {run_id}"
     raise PromotionError(
         f"{run} was trained with other labels or features than this config's: {said}; "
@@ -641,8 +638,7 @@ def reading_notes(trained: RunConfig, config: RunConfig) -> list[str]:
         f"the run read {key} {_setting(theirs.get(key))}, this config "
         f"{_setting(ours.get(key))}: the gate and the scores read values as this config says, "
         "so a value the run learned as a blank (or as a number) may now read otherwise"
-        for key in dict.fromkeys([*theirs, *ours])
-        if theirs.get(key) != ours.get(key)
+        for key in differing(theirs, ours)
     ]
 
 
@@ -679,6 +675,13 @@ def _flat(value: Any, prefix: str) -> dict[str, Any]:
     }
 
 
+def _both(theirs: Mapping[str, Any], ours: Mapping[str, Any], keys: list[str], this: str) -> str:
+    """Each of `keys` with its value on both sides: "churn.horizon_days 90 (this run: 180)"."""
+    return "; ".join(
+        f"{key} {_setting(theirs.get(key))} ({this}: {_setting(ours.get(key))})" for key in keys
+    )
+
+
 def _setting(value: Any) -> str:
     """A setting's value as the message shows it: one not set (a table not mapped, a
     column or attribute not read) says so."""
@@ -693,12 +696,8 @@ def require_same_labels(champion: ChurnModel, candidate: ChurnModel, version: st
     horizon made impossible (Kaggle's Retail Case Study)."""
     theirs = label_settings(champion.config, bgnbd=champion.bgnbd is not None)
     ours = label_settings(candidate.config, bgnbd=candidate.bgnbd is not None)
-    differ = [key for key in dict.fromkeys([*theirs, *ours]) if theirs.get(key) != ours.get(key)]
-    if differ:
-        said = "; ".join(
-            f"{key} {_setting(theirs.get(key))} (this run: {_setting(ours.get(key))})"
-            for key in differ
-        )
+    if differ := differing(theirs, ours):
+        said = _both(theirs, ours, differ, "this run")
         raise UnfairComparisonError(
             f"the champion (version {version}) answers another question: {said}; their "
             "tests do not compare. Promote with --force to change the question (the gate "
