@@ -168,10 +168,11 @@ def features(
     labels: Annotated[bool, typer.Option(help="Add eligible / churned / observed.")] = True,
     train_cutoffs: Annotated[
         list[str] | None,
-        typer.Option(help="Cutoffs to fit learned features (wallet) on; default: all."),
+        typer.Option(help="Cutoffs to fit learned features (wallet, BG/NBD) on; default: all."),
     ] = None,
 ) -> None:
     """Build features as of each cutoff and write them (one row per customer and cutoff)."""
+    from features.bgnbd import complete_bgnbd
     from features.build import build
     from features.contract import load_config
     from features.labels import label_churn
@@ -189,6 +190,7 @@ def features(
     with progress.bar("building features", total=len(cutoff_list)) as advance:
         built = build(tables, cutoffs=cutoff_list, on_cutoff=lambda _: advance(1, relative=True))
     built, _ = complete_wallet(built, train_cutoffs=fit_on)
+    built, _ = complete_bgnbd(built, horizon_days=run.churn.horizon_days, train_cutoffs=fit_on)
     frame = built.frame
     if labels:
         found = label_churn(tables, run.churn, cutoffs=cutoff_list, context=built.context)

@@ -457,6 +457,20 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         return data.with_amount_read() if self.spends else data
 
     @property
+    def apart_from_use(self) -> bool:
+        """Whether training left out of the usage log the rows other tables read from its
+        file (`features.sources.validate`); a model trained before they were did not."""
+        return bool(self.info.get("apart_from_use"))
+
+    @cached_property
+    def not_use_types(self) -> frozenset[str]:
+        """The event types training left out of the usage log (`DataSpec.not_use_types`:
+        its payments read as purchases), where it did (`apart_from_use`)."""
+        if not self.apart_from_use:
+            return frozenset()
+        return frozenset().union(*self.data.not_use_types().values())
+
+    @property
     def undo_by(self) -> Literal["day", "time"]:
         """What undid a cancellation in the training data (`features.tables.undo_by`),
         stored since a payment in the same second does; an older model compared days."""

@@ -75,6 +75,13 @@ def as_list(path: Paths) -> list[Path]:
     return path if isinstance(path, list) else [path]
 
 
+def written_paths(path: Paths) -> frozenset[str]:
+    """A table's files as the config writes them, normalised, in any order, to compare
+    two tables' (a pattern and the list of its files are not told alike: the server may
+    not have the files to match)."""
+    return frozenset(os.path.normpath(entry) for entry in as_list(path))
+
+
 FILES_LISTED = 4
 """Up to this many files are named one by one where a table's files are named together."""
 
@@ -880,6 +887,42 @@ class DataSpec(_Strict):
             for lookup in spec.lookups
             for column in lookup.columns
         }
+
+    def event_types_read_as(self) -> dict[str, frozenset[str]]:
+        """The event types another table reads from the events' own file, by table: its
+        one `rows:` filter keeps those values of the events' type column (a log's
+        payments as transactions, its cancel page as cancellations, its tickets as
+        interactions). Told from the config alone, as a server without the files reads
+        it: the same paths as written, the same sheet."""
+        events = self.events
+        if events is None:
+            return {}
+        read_as = {}
+        for name in ("transactions", "interactions", "cancellations"):
+            spec = getattr(self, name)
+            if spec is None or len(spec.row_filters) != 1:
+                continue
+            (rows,) = spec.row_filters
+            if rows.values is None or rows.column != events.source_column("type"):
+                continue
+            same_file = written_paths(spec.path) == written_paths(events.path)
+            if same_file and spec.sheet == events.sheet:
+                read_as[name] = frozenset(str(value) for value in rows.values)
+        return read_as
+
+    def not_use_types(self) -> dict[str, frozenset[str]]:
+        """`event_types_read_as` but those the events' own `rows:` keeps by name: a
+        payment read as a purchase is no product use (an auto-renewal each month read
+        as use made a subscriber silent for 101 days "last event 20 days ago"), unless
+        the config keeps it among the events."""
+        kept = {
+            str(value)
+            for rows in (self.events.row_filters if self.events else [])
+            if rows.values is not None
+            for value in rows.values
+        }
+        read_as = {name: types - kept for name, types in self.event_types_read_as().items()}
+        return {name: types for name, types in read_as.items() if types}
 
     def tables(self) -> dict[str, TableSpec]:
         """The configured tables by name, in a stable order."""

@@ -284,7 +284,10 @@ def prepare(
     (`refuse_losing_replace`)."""
     champion = champion or load_champion(config.model_name, settings.tracking_uri)
     tables = load_tables(
-        config, label_optional=True, model_attributes=champion.model.attribute_kinds
+        config,
+        label_optional=True,
+        model_attributes=champion.model.attribute_kinds,
+        apart_from_use=champion.model.apart_from_use,
     )
     snapshot = config.churn.definition == "label_column"
     when = resolve_cutoff(tables, cutoff, snapshot=snapshot)

@@ -41,6 +41,7 @@ from serving.live_tables import (
     posted_attribute,
     posted_numbers,
     posted_period,
+    used_events,
 )
 from serving.schemas import (
     MAX_ROWS,
@@ -110,12 +111,22 @@ def require_scorable(
     the active window, cancelled, or no longer paid up, by the model's churn definition."""
     require_known(customers, cutoff, model.data)
     churn, data = model.config.churn, model.data
+    not_use = model.not_use_types
     if churn.definition in ("inactivity", "cancellation"):
-        require_active(customers, cutoff, churn, data)
+        require_active(customers, cutoff, churn, data, not_use=not_use)
     if churn.definition == "cancellation":
-        require_not_gone(customers, cutoff, data, churn=churn, undo_by=model.undo_by)
+        require_not_gone(
+            customers, cutoff, data, churn=churn, undo_by=model.undo_by, not_use=not_use
+        )
     if churn.definition == "expiry":
-        require_paid_up(customers, cutoff, data, grace_days=churn.grace_days, undo_by=model.undo_by)
+        require_paid_up(
+            customers,
+            cutoff,
+            data,
+            grace_days=churn.grace_days,
+            undo_by=model.undo_by,
+            not_use=not_use,
+        )
 
 
 def _refused_each(
@@ -358,14 +369,20 @@ def require_known(customers: list[CustomerHistoryIn], cutoff: dt.date, data: Dat
 
 
 def require_active(
-    customers: list[CustomerHistoryIn], cutoff: dt.date, churn: ChurnSpec, data: DataSpec
+    customers: list[CustomerHistoryIn],
+    cutoff: dt.date,
+    churn: ChurnSpec,
+    data: DataSpec,
+    *,
+    not_use: frozenset[str] = frozenset(),
 ) -> None:
     """Refuse customers without a purchase (under `inactivity`, or a usage event by
     `churn.activity`; either, under `cancellation`) in the `active_window_days` up to the
     cutoff, in the tables the model reads: the batch does not score them
     (`features.labels`), and the model never learned from them, so their probability
     would be a guess (a buyer silent for 381 days scored 0.435, "medium"). Under
-    inactivity they have churned by definition."""
+    inactivity they have churned by definition. `not_use`: event types that are no use
+    (`ChurnModel.not_use_types`)."""
     cancellation = churn.definition == "cancellation"
     by_usage = not cancellation and churn.by_usage(data.transactions is not None)
     purchases = data.transactions is not None and not by_usage
@@ -375,6 +392,8 @@ def require_active(
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     start = end - dt.timedelta(days=churn.active_window_days)  # the window: (cutoff - w, cutoff]
     amounts = LineAmounts.of(data.transactions)
+    if not_use:  # as the loader reads the log
+        customers = [c.model_copy(update={"events": used_events(c, not_use)}) for c in customers]
     lapsed = [
         customer
         for customer in customers
@@ -437,6 +456,7 @@ def require_not_gone(
     *,
     churn: ChurnSpec,
     undo_by: Literal["day", "time"],
+    not_use: frozenset[str] = frozenset(),
 ) -> None:
     """Refuse customers the batch holds for gone at the cutoff under `cancellation`: a
     cancellation no payment undid, or a paid period that ended unpaid over `grace_days`
@@ -444,7 +464,7 @@ def require_not_gone(
     comparing payments and cancellations as the model's training data did (`undo_by`);
     scored on their past usage they would read as low risk. (Lapsing is
     `require_active`'s, with its own message.)"""
-    ctx, day = _posted_context(customers, cutoff, data, undo_by=undo_by)
+    ctx, day = _posted_context(customers, cutoff, data, undo_by=undo_by, not_use=not_use)
     gone = gone_at(ctx, churn, day)
     said = [
         _cancelled_said(ctx, gone.cancelled, cutoff, data),
@@ -497,6 +517,7 @@ def require_paid_up(
     *,
     grace_days: int,
     undo_by: Literal["day", "time"] = "day",
+    not_use: frozenset[str] = frozenset(),
 ) -> None:
     """Under `expiry`, refuse members whose latest paid period (payments on or before the
     cutoff) ended more than `grace_days` before it, or who posted none: the batch does not
@@ -505,7 +526,7 @@ def require_paid_up(
     (`features.subscription.paid_until_day` on the posted rows): a refund reverses the
     payment it mirrors, an end before its payment is unknown, and an unknown one pays for
     as long as the previous period did."""
-    ctx, day = _posted_context(customers, cutoff, data, undo_by=undo_by)
+    ctx, day = _posted_context(customers, cutoff, data, undo_by=undo_by, not_use=not_use)
     ends, gone = np.full(ctx.n, np.nan), np.ones(ctx.n, dtype=bool)
     if ctx.lines is not None and "paid_until_day" in ctx.lines.values:
         ends = paid_until_day(ctx.lines, day)
@@ -530,12 +551,13 @@ def _posted_context(
     data: DataSpec,
     *,
     undo_by: Literal["day", "time"],
+    not_use: frozenset[str],
 ) -> tuple[Context, int]:
     """The batch's context over the posted rows, and the cutoff's day: its rules (who is
     gone, who is paid up) then read them as they read a file's."""
     tables = Tables(
         customers={"customer_id": _texts_as_posted(sorted(c.customer_id for c in customers))},
-        **posted_activity(customers, data),
+        **posted_activity(customers, data, not_use=not_use),
         undo_by=undo_by,
     )
     day = day_of(pd.Timestamp(cutoff))

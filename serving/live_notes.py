@@ -297,25 +297,47 @@ def unmapped_type_notes(
 
 
 def unseen_event_type_notes(
-    customers: list[CustomerHistoryIn], event_types: Sequence[str], cancelling: Set[str]
+    customers: list[CustomerHistoryIn], event_types: Sequence[str], apart: Set[str]
 ) -> list[str]:
     """Posted event types with no features of their own in the model (none of its
     `event_types`, by the features' own reading: 'add_to_cart' is 'Add to Cart'; the
-    log's cancellation pages aside): counted in overall use, the active days and the
-    rhythm of use, as the batch reads a type new to its file, or one too rare to keep. A
-    cosmetics shop's posted 'wishlist' events were scored with no note."""
+    log's cancellation pages and the types that are no use aside, `apart`): counted in
+    overall use, the active days and the rhythm of use, as the batch reads a type new to
+    its file, or one too rare to keep. A cosmetics shop's posted 'wishlist' events were
+    scored with no note."""
     if not event_types:
         return []
     posted = sorted({row.type for customer in customers for row in customer.events})
     codes = type_codes(np.array(posted, dtype=object), tuple(event_types))
     unread = [t for t, code in zip(posted, codes.tolist(), strict=True) if code < 0]
-    unread = [t for t in unread if t not in cancelling]
+    unread = [t for t in unread if t not in apart]
     if not unread:
         return []
     return [
         f"event types with no features of their own in the model, counted in overall use "
         f"only: {_listed(unread, 5)} (its types: {_listed(list(event_types), 8)})"
     ]
+
+
+NOT_USE_AS = {"transactions": "purchases (post them as transactions)",
+              "interactions": "service contacts (post them as interactions)"}  # fmt: skip
+
+
+def not_use_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
+    """Posted events of a type the model's data read as purchases or service contacts
+    (`ChurnModel.not_use_types`): no use, as training left them out of the usage log,
+    and not read as what they are either, since they are posted as events. (The log's
+    cancellation types are read as cancellations too: nothing to say.)"""
+    if not model.not_use_types:
+        return []
+    posted = {row.type for customer in customers for row in customer.events}
+    notes = []
+    for table, types in model.data.not_use_types().items():
+        held = sorted(posted & types)
+        if held and table in NOT_USE_AS:
+            what = f"events of type {_listed(held, 5)} are no use to this model"
+            notes.append(f"{what}: its data read them as {NOT_USE_AS[table]}")
+    return notes
 
 
 def _listed(values: list[str], most: int) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +25,6 @@ from features.contract import (
     DataSpec,
     EventsSpec,
     InteractionsSpec,
-    Paths,
     TableSpec,
     TransactionsSpec,
     as_list,
@@ -209,22 +207,7 @@ def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     """The posted event types that are cancellations: when the model's cancellations
     table is the events' own file filtered on its type column (a usage log's
     'Cancellation Confirmation' page), the filter's values; else none."""
-    cancels, events = data.cancellations, data.events
-    if cancels is None or events is None or len(cancels.row_filters) != 1:
-        return frozenset()
-    (rows,) = cancels.row_filters
-    if rows.values is None or _written(cancels.path) != _written(events.path):
-        return frozenset()
-    if rows.column != events.source_column("type"):
-        return frozenset()
-    return frozenset(str(value) for value in rows.values)
-
-
-def _written(path: Paths) -> frozenset[str]:
-    """A table's files as the config writes them, normalised, in any order, to compare
-    two tables' (a pattern and the list of its files are not told alike: the server may
-    not have the files to match)."""
-    return frozenset(os.path.normpath(entry) for entry in as_list(path))
+    return data.event_types_read_as().get("cancellations", frozenset())
 
 
 def _lines_of(rows: list[TransactionIn]) -> dict[str, np.ndarray]:
@@ -270,15 +253,19 @@ def _kept(
     cancel_types: frozenset[str] = frozenset(),
     *,
     amounts: LineAmounts = LineAmounts(),
+    not_use: frozenset[str] = frozenset(),
 ) -> list[Any]:
     """The posted rows of `table` the loader would read: purchases by `amounts` (negative
-    ones are returns, matched in `_returns`). Cancellations are the posted ones and the
-    events of the log's cancellation types (`cancellation_event_types`), as the loader
-    filters that log; one posted both ways (a replayed history, `serving/history.py`)
-    counts once, and one without a time none."""
+    ones are returns, matched in `_returns`), events but those of the types that are no
+    use (`used_events`). Cancellations are the posted ones and the events of the log's
+    cancellation types (`cancellation_event_types`), as the loader filters that log; one
+    posted both ways (a replayed history, `serving/history.py`) counts once, and one
+    without a time none."""
     rows = getattr(customer, table)
     if table == "transactions":
         return amounts.purchases(rows)
+    if table == "events":
+        return used_events(customer, not_use)
     if table == "cancellations":  # one without a time is none, as the loader reads it
         rows = [row for row in rows if row.timestamp is not None]
     if table == "cancellations" and cancel_types:
@@ -286,6 +273,15 @@ def _kept(
         logged = [e for e in customer.events if e.type in cancel_types]
         return [*rows, *(e for e in logged if e.timestamp not in posted)]
     return rows
+
+
+def used_events(customer: CustomerHistoryIn, not_use: frozenset[str]) -> list[EventIn]:
+    """The posted events but those of the types that are no use (`ChurnModel.
+    not_use_types`: a payment the model's data read as a purchase), as the loader leaves
+    those rows out of the usage log."""
+    if not not_use:
+        return customer.events
+    return [row for row in customer.events if row.type not in not_use]
 
 
 def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -314,7 +310,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
     consumables = data.transactions and data.transactions.consumable_categories
     return Tables(
         customers=_customers(customers, model, unknown, signup=signup),
-        **posted_activity(customers, data),
+        **posted_activity(customers, data, not_use=model.not_use_types),
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
         event_quantity_unit=data.events.unit() if data.events else "units",
@@ -457,16 +453,17 @@ def _number_or_none(value: float) -> float | None:
 
 
 def posted_activity(
-    customers: list[CustomerHistoryIn], data: DataSpec
+    customers: list[CustomerHistoryIn], data: DataSpec, *, not_use: frozenset[str]
 ) -> dict[str, dict[str, np.ndarray]]:
     """The posted activity tables the data section configures, as the loader reads them
-    (and a subscriptions table's cancellations, `DataSpec.plan_ends_cancel`)."""
+    (and a subscriptions table's cancellations, `DataSpec.plan_ends_cancel`); `not_use`:
+    the event types that are no use (`ChurnModel.not_use_types`)."""
     cancel_types = cancellation_event_types(data)
     specs = data.tables()
     if data.plan_ends_cancel:  # made by `paid_subscriptions`, as the loader makes them
         specs["cancellations"] = PLAN_ENDS
     frames = {
-        name: _activity(customers, name, spec, Unknown(spec), cancel_types)
+        name: _activity(customers, name, spec, Unknown(spec), (cancel_types, not_use))
         for name, spec in specs.items()
         if name in ROW_MODELS
     }
@@ -510,14 +507,15 @@ def _activity(
     table: str,
     spec: TableSpec,
     unknown: Unknown,
-    cancel_types: frozenset[str],
+    types: tuple[frozenset[str], frozenset[str]],
 ) -> dict[str, np.ndarray]:
     """One activity table, canonical columns typed as the loader types them, sorted by
     customer and time. Columns are gathered straight from the validated models into
     numpy arrays: a live request is a few rows, where per-row dicts and frames would be
     the whole cost. (Posted text is already stripped by the schema.) The table's
     placeholders (`unknown`) are blanks, and a row with one in a required column is
-    dropped, as the loader drops it."""
+    dropped, as the loader drops it. `types`: the log's cancellation types and those
+    that are no use (`_kept`)."""
     fields = ROW_MODELS[table].model_fields
     names = [n for n in spec.loaded_columns() if n in fields and n != "customer_id"]
     if isinstance(spec, TransactionsSpec) and spec.recurring is not None:
@@ -528,7 +526,8 @@ def _activity(
     owners: list[str] = []
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
-        posted = _kept(customer, table, cancel_types, amounts=LineAmounts.of(spec))
+        cancel_types, not_use = types
+        posted = _kept(customer, table, cancel_types, amounts=LineAmounts.of(spec), not_use=not_use)
         if unknown.any:
             posted = [
                 r

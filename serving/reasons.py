@@ -1372,9 +1372,11 @@ _LATENESS = {BUYING: (LAST_PURCHASE, OVERDUE), USING: (LAST_USE, USE_OVERDUE)}
 
 @lru_cache(maxsize=4096)
 def _activity_kind(source: str) -> int:
-    """Whether `source` counts buying in a window (purchases, spend, categories: `BUYING`)
-    or use (active days, events, quantities: `USING`); 0: neither."""
-    if _BOUGHT_IN_WINDOW.fullmatch(source):
+    """Whether `source` counts buying in a window (purchases, spend, categories, the pace
+    of the last 90 days: `BUYING`) or use (active days, events, quantities: `USING`); 0:
+    neither. (A grocery shopper silent 69 days, 3.7x their usual gap, had read "in their
+    favour: buying at 107% of their usual pace in the last 90 days".)"""
+    if _BOUGHT_IN_WINDOW.fullmatch(source) or source == PACE:
         return BUYING
     return USING if _USED_IN_WINDOW.fullmatch(source) else 0
 

@@ -143,7 +143,8 @@ def test_features_writes_one_row_per_customer_and_cutoff_with_labels(tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert not frame.duplicated(["customer_id", "cutoff"]).any()
-    assert {"eligible", "churned", "observed", "overdue_ratio", "wallet_share_365d"} <= set(frame)
+    learned = {"wallet_share_365d", "p_alive_bgnbd", "expected_purchases_horizon_bgnbd"}
+    assert {"eligible", "churned", "observed", "overdue_ratio", *learned} <= set(frame)
     assert frame["cutoff"].nunique() == 3
     unobserved = frame["cutoff"] == pd.Timestamp("2024-11-30")
     assert frame["observed"].equals(~unobserved)

@@ -313,9 +313,84 @@ def test_a_json_lines_event_log_is_read_as_exported(tmp_path):
     tables, report = validate(load_config(tmp_path / "churn.yaml"))
     assert report.errors == [] and tables is not None
     assert list(tables.customers["customer_id"]) == [7]
-    assert list(tables.events["timestamp"]) == [stamps[0], stamps[2]]  # the guest row goes
+    # the guest row goes; the cancellation page is a cancellation, no use
+    assert list(tables.events["timestamp"]) == [stamps[0]]
     assert list(tables.cancellations["timestamp"]) == [stamps[2]]
     assert tables.events["quantity"].iloc[0] == 215.3
+
+
+def _subscription_log(tmp_path: Path, events: dict | None = None) -> Path:
+    """One log of a member's logins, monthly payments and a cancel: its payments read as
+    transactions and its cancel as a cancellation, each by a `rows:` filter on its type."""
+    rows = [("2024-01-05", "login", None), ("2024-01-06", "payment", 9.99),
+            ("2024-02-06", "payment", 9.99), ("2024-02-07", "login", None),
+            ("2024-03-06", "payment", 9.99), ("2024-03-20", "cancel", None)]  # fmt: skip
+    log = pd.DataFrame(rows, columns=["at", "event", "amount"]).assign(user=1)
+    log.to_csv(tmp_path / "log.csv", index=False)
+    columns = {"customer_id": "user", "timestamp": "at"}
+    kept = {"payment": {"column": "event", "values": ["payment"]}}
+    data = {
+        "as_of": "2024-06-30",
+        "transactions": {"path": "log.csv", "columns": {**columns, "amount": "amount"},
+                         "rows": kept["payment"]},
+        "events": {"path": "log.csv", "columns": {**columns, "type": "event"}, **(events or {})},
+        "cancellations": {"path": "log.csv", "columns": columns,
+                          "rows": {"column": "event", "values": ["cancel"]}},
+    }  # fmt: skip
+    config = {"name": "subs", "data": data, "churn": {"definition": "cancellation"}}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    return tmp_path / "churn.yaml"
+
+
+def test_a_logs_rows_read_as_payments_or_cancellations_are_no_use(tmp_path):
+    """A monthly auto-renewal read as use made a member silent since January 'last seen'
+    at their March payment: the rows other tables read from the log are left out of
+    the usage log, with a warning saying how to count them."""
+    tables, report = validate(load_config(_subscription_log(tmp_path)))
+    assert tables is not None
+    assert list(tables.events["type"]) == ["login", "login"]
+    assert len(tables.transactions) == 3 and len(tables.cancellations) == 1
+    (said,) = [w for w in report.warnings if "no product use" in w.message]
+    assert said.column == "event" and said.rows == 4
+    assert said.message == (
+        "4 rows (66.7%) are read as purchases (payment) and cancellations (cancel): no "
+        "product use, left out of the usage log (name them in the events' rows: values "
+        "to count them as use)"
+    )
+
+
+def test_a_type_the_events_own_rows_keep_counts_as_use(tmp_path):
+    """Named among the events' `rows: values`, the payments stay use; the cancel, not
+    named, is no use."""
+    own = {"rows": {"column": "event", "values": ["login", "payment"]}}
+    config = load_config(_subscription_log(tmp_path, own))
+    assert config.data.not_use_types() == {"cancellations": frozenset({"cancel"})}
+    tables, _ = validate(config)
+    assert tables is not None
+    assert sorted(tables.events["type"]) == ["login", "login", "payment", "payment", "payment"]
+
+
+def test_a_model_trained_before_reads_its_logs_other_rows_as_use(tmp_path):
+    """`apart_from_use=False` (a model trained before the rule, scored by the batch) reads
+    the log as that model was trained on it."""
+    tables, report = validate(load_config(_subscription_log(tmp_path)), apart_from_use=False)
+    assert tables is not None and len(tables.events) == 6
+    assert not [w for w in report.warnings if "no product use" in w.message]
+
+
+def test_other_tables_rows_are_use_when_they_are_the_whole_log(tmp_path):
+    """Every row read as a payment: the log is the transactions' too, as mapped, not an
+    empty usage log."""
+    config = _subscription_log(tmp_path)
+    log = pd.read_csv(tmp_path / "log.csv")
+    log[log["event"] == "payment"].to_csv(tmp_path / "log.csv", index=False)
+    raw = yaml.safe_load(config.read_text())
+    del raw["data"]["cancellations"]
+    raw["churn"] = {"definition": "inactivity"}
+    config.write_text(yaml.safe_dump(raw))
+    tables, report = validate(load_config(config))
+    assert tables is not None and len(tables.events) == 3
+    assert not [w for w in report.warnings if "no product use" in w.message]
 
 
 def test_a_reading_of_one_files_column_is_said_once_naming_its_tables(tmp_path):
@@ -4746,7 +4821,7 @@ def test_events_repeated_in_every_column_read_are_counted_and_said(tmp_path):
     tables, report = validate(load_config(tmp_path / "churn.yaml"))
     (said,) = [w for w in report.warnings if "repeats another event" in str(w)]
     assert said.table == "events" and said.rows == 1
-    assert len(tables.events) == 3  # kept: the two NextSong rows and the cancellation
+    assert len(tables.events) == 2  # kept: the two NextSong rows (the cancellation: no use)
     # a log of days alone: two logins on one day are two real events, nothing to say
     log = events_frame()
     log = pd.concat([log, log.iloc[:1]])

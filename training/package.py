@@ -85,6 +85,7 @@ def package_model(
         "rhythm_of": tables.rhythm_of,
         "resolution_timed": tables.resolution_timed,
         "lapsed_by_use": tables.lapsed_by_use,
+        "apart_from_use": True,  # events of types other tables read were no use
         "payments": is_payment_log(tables),
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},

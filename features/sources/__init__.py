@@ -86,6 +86,7 @@ def validate(
     today: dt.date | None = None,
     label_optional: bool = False,
     model_attributes: Collection[str] = (),
+    apart_from_use: bool = True,
 ) -> tuple[Tables | None, ValidationReport]:
     """Read and check every configured table; `Tables` only when no check failed.
 
@@ -94,7 +95,9 @@ def validate(
     without the label column is read without labels (a fresh extract to score).
     `model_attributes`: the attributes a model to score reads, kept by `attributes: all`
     whatever this file's values look like (150 fresh customers in 150 cities are a
-    scattered text; the model was trained on the city).
+    scattered text; the model was trained on the city). `apart_from_use`: the events
+    leave out the rows other tables read from their file (False: as a model trained
+    before they did reads them).
     """
     report = ValidationReport()
     specs = _with_log_times(config.data.tables(), config)
@@ -105,6 +108,8 @@ def validate(
     ]
     for table in tables:
         table.model_attributes = frozenset(model_attributes)
+        if table.name == "events" and apart_from_use:
+            table.not_use = config.data.not_use_types()
     ids_as_int = all(_integer_ids(t.column("customer_id")) for t in tables)
     reference = _reference_date(config, today)
     for table in tables:
@@ -414,6 +419,7 @@ def load_tables(
     today: dt.date | None = None,
     label_optional: bool = False,
     model_attributes: Collection[str] = (),
+    apart_from_use: bool = True,
     warnings: Literal["each", "counted"] = "each",
 ) -> Tables:
     """Read and check every configured table; raise DataError listing every error. The
@@ -421,9 +427,13 @@ def load_tables(
     without running `churn validate` first still hears of them, each; `counted`, in one
     line of how many, for a command that reads the data only to check a model on them
     (`churn promote`: the same warnings `churn train` gave, on every promotion).
-    (`label_optional`, `model_attributes`: see `validate`.)"""
+    (`label_optional`, `model_attributes`, `apart_from_use`: see `validate`.)"""
     tables, report = validate(
-        config, today=today, label_optional=label_optional, model_attributes=model_attributes
+        config,
+        today=today,
+        label_optional=label_optional,
+        model_attributes=model_attributes,
+        apart_from_use=apart_from_use,
     )
     lines = _said_once(report.warnings)
     if warnings == "counted" and lines:

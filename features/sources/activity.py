@@ -14,6 +14,7 @@ from pandas.api.types import is_integer_dtype
 
 from features.contract import EventsSpec, InteractionsSpec, TransactionsSpec, quantity_column
 from features.returns import line_total, match_lines
+from features.sources.reading import _holds
 from features.sources.table import (
     _TIME_STEPS_NS,
     MAX_MISSING_AMOUNT_SHARE,
@@ -184,6 +185,38 @@ def _warn_mostly_blank(
     if len(blank) and blank.mean() > share_above:
         n = int(blank.sum())
         table.warning(column, n, what.format(f"{_rows(n)} ({blank.mean():.1%})"))
+
+
+OTHER_TABLE_ROWS = {"transactions": "purchases", "interactions": "service contacts",
+                    "cancellations": "cancellations"}  # fmt: skip
+
+
+def _leave_out_read_as_others(table: _Table) -> None:
+    """The usage log's rows of the types another table reads from its file
+    (`_Table.not_use`: its payments as transactions, its cancel events as cancellations)
+    are no product use and are left out once checked, with a warning: a monthly
+    auto-renewal read as use had a subscriber silent for 101 days last seen 20 days ago,
+    and kept a member paying for what they no longer use active. Unless every row is
+    one: then the log is the other table's too, as it was mapped."""
+    if not table.not_use:
+        return
+    held = pd.Series(False, index=table.clean["type"].index)
+    said = []
+    for name, values in table.not_use.items():
+        rows = _holds(table.clean["type"], sorted(values))
+        if table.dropped is not None:
+            rows &= ~table.dropped
+        if rows.any():
+            held |= rows
+            said.append(f"{OTHER_TABLE_ROWS[name]} ({', '.join(sorted(values))})")
+    n = int(held.sum())
+    kept = len(held) if table.dropped is None else int((~table.dropped).sum())
+    if not n or n == kept:
+        return
+    what = f"{_rows(n)} ({n / kept:.1%}) are read as {' and '.join(said)}"
+    keep = "name them in the events' rows: values to count them as use"
+    table.warning("type", n, f"{what}: no product use, left out of the usage log ({keep})")
+    table.drop(held)
 
 
 def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:

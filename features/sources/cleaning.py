@@ -23,6 +23,7 @@ from features.sources.activity import (
     _discounts_below_list_price,
     _interaction_types,
     _leave_out_no_use,
+    _leave_out_read_as_others,
     _line_totals,
     _paid_until_not_before_payment,
     _sorted_activity,
@@ -95,6 +96,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
         _check_seen(table, "type", "events.types", spec.types)
+        _leave_out_read_as_others(table)
         _leave_out_no_use(table, spec)
         for column in ("quantity", *map(quantity_column, spec.quantities)):
             _unknown_when_negative(table, column)

@@ -1551,6 +1551,7 @@ def test_posted_cancellations_and_the_logs_cancellation_events_are_features():
         data=USAGE_LOG.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = _member(
@@ -1577,6 +1578,7 @@ def test_a_posted_cancellation_without_a_time_is_none_as_the_loader_reads_it():
         data=USAGE_LOG.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = _member(
@@ -1654,6 +1656,7 @@ def test_a_paid_until_before_its_payment_is_unknown_live_as_in_the_loader():
         data=spec.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = _payer(("2016-01-01", "2016-01-31"), ("2016-02-01", "1970-01-01"))
@@ -1690,6 +1693,7 @@ def test_posted_further_quantities_are_the_features_the_loader_gives():
         data=spec.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = CustomerHistoryIn.model_validate(
@@ -1731,6 +1735,7 @@ def test_posted_rows_of_zeros_in_a_padded_daily_log_are_no_use_as_loaded(tmp_pat
         data=run.data.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = CustomerHistoryIn.model_validate(
@@ -1784,6 +1789,7 @@ def test_a_posted_usage_history_has_the_batchs_rhythm_of_use():
         data=spec.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = CustomerHistoryIn.model_validate(history_item(tables, "m1"))
@@ -1852,6 +1858,7 @@ def test_posted_further_quantities_read_placeholders_as_the_loader_does():
         data=spec.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = CustomerHistoryIn.model_validate(
@@ -1885,6 +1892,7 @@ def test_a_payment_logs_carried_attributes_posted_live_score_as_the_batch(tmp_pa
         data=config.data.with_amount_read(),
         attribute_kinds=tables.attributes,
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     item = history_item(tables, 1)
@@ -1907,6 +1915,7 @@ def test_a_posted_list_price_gives_the_discount_the_loader_reads():
         data=spec.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     member = CustomerHistoryIn.model_validate(
@@ -1955,6 +1964,7 @@ def test_amounts_in_cents_read_live_as_the_loader_reads_them(tmp_path):
         data=spec.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info=info,
     )
     member = CustomerHistoryIn.model_validate(
@@ -1984,6 +1994,50 @@ def test_under_inactivity_by_usage_only_usage_keeps_a_player_active():
         live_checks.GoneError, match=r"u1 \(no usage event at all\): no usage event in"
     ):
         live_checks.require_active([signed_up], dt.date(2019, 1, 31), churn, USAGE_LOG)
+
+
+PAYING_LOG = DataSpec.model_validate(
+    {
+        "transactions": {
+            "path": "log.json",
+            "columns": LOG,
+            "rows": {"column": "page", "values": ["Submit Payment"]},
+        },
+        "events": {"path": "log.json", "columns": {**LOG, "type": "page"}},
+    }
+)
+"""A log whose payment page is read as the transactions (`DataSpec.not_use_types`)."""
+
+
+def test_a_posted_event_of_a_type_read_as_purchases_is_no_use_as_loaded():
+    """A model whose training left the log's payments out of its use (`apart_from_use`)
+    reads a posted payment event as no use: a player paying but no longer playing is
+    lapsed, as in the batch, and has no such event; a model trained before counts it."""
+    churn = ChurnSpec(definition="inactivity", active_window_days=30, activity="usage")
+    paying = _member(("2018-11-02", "NextSong"), ("2019-01-25", "Submit Payment"))
+    not_use = PAYING_LOG.not_use_types()["transactions"]
+    with pytest.raises(
+        live_checks.GoneError, match=r"u1 \(last 2018-11-02\): no usage event in the 30"
+    ):
+        live_checks.require_active(
+            [paying], dt.date(2019, 1, 31), churn, PAYING_LOG, not_use=not_use
+        )
+    live_checks.require_active([paying], dt.date(2019, 1, 31), churn, PAYING_LOG)
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=PAYING_LOG),
+        data=PAYING_LOG,
+        attribute_kinds={},
+        flag_attributes=(),
+        not_use_types=not_use,
+        info={},
+    )
+    events = live_tables.to_tables([paying], model).events
+    assert list(events["type"]) == ["NextSong"]
+    assert live_notes.not_use_notes([paying], model) == [
+        "events of type 'Submit Payment' are no use to this model: its data read them as "
+        "purchases (post them as transactions)"
+    ]
+    assert live_notes.not_use_notes([paying], SimpleNamespace(not_use_types=frozenset())) == []
 
 
 def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
@@ -2068,6 +2122,7 @@ def test_a_posted_list_price_reads_its_columns_placeholders_first():
         data=spec.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={},
     )
     lines = [
@@ -2140,6 +2195,7 @@ def test_a_posted_margin_reads_as_the_loader_reads_it_and_sets_the_value(tmp_pat
         data=load_config(config).data.with_amount_read(),
         attribute_kinds={},
         flag_attributes=(),
+        not_use_types=frozenset(),
         info={"data_start": "2015-01-01"},
     )
     member = CustomerHistoryIn.model_validate(

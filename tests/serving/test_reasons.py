@@ -874,6 +874,14 @@ def test_a_window_the_silence_emptied_is_no_reason_in_their_favour():
     specs = [BUY_SPECS[name] for name in names]
     lapsed = dict(zip(names, [900.0, 5.0, 60.0], strict=True))
     assert _one_row(specs, lapsed, [-0.5, 0.0, 0.0], {"spend_90d": 300.0}) == []
+    # the pace of the last 90 days: "buying at 107% of their usual pace" of a grocery
+    # shopper silent 69 days, 3.7x their usual gap
+    names = ["purchase_pace_90d_vs_lifetime", "overdue_ratio", "days_since_last_purchase"]
+    specs = [BUY_SPECS[name] for name in names]
+    for silence, overdue, kept in ((69.0, 3.7, False), (40.0, 3.7, True), (69.0, 2.0, True)):
+        values = dict(zip(names, [1.07, overdue, silence], strict=True))
+        told = [r.feature for r in _one_row(specs, values, [-0.5, 0.0, 0.0], {names[0]: 0.8})]
+        assert told == (names[:1] if kept else [])
 
 
 SILENCE_SPECS = [
