@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from features.recurring import PERIODS_WRITTEN, Period, parse_period
+from features.recurring import NUMBER_UNITS, PERIODS_WRITTEN, Period, parse_period, unit_named
 from features.yaml_scalars import unquoted_note
 
 AttributeKind = Literal["numeric", "categorical"]
@@ -558,6 +558,9 @@ class RecurringSpec(_Strict):
     amount_per: Literal["period", "month"] = "period"
     """What the amount is: each period's payment, or a monthly fee (MRR), which a yearly
     plan pays twelve times over once a year."""
+    numbers_count: Literal["days", "weeks", "months", "quarters", "years"] | None = None
+    """What a number in the `billing_period` column counts: by default what the column's
+    name says (`bill_period_months`: months), else days."""
 
     @field_validator("every")
     @classmethod
@@ -655,6 +658,12 @@ class TransactionsSpec(ActivitySpec):
                 "unmapped"
             )
         return self
+
+    def period_per_number(self) -> Period:
+        """What a number in the `billing_period` column counts (`RecurringSpec.
+        numbers_count`, else the unit the column's name says, else days)."""
+        unit = self.recurring.numbers_count if self.recurring else None
+        return NUMBER_UNITS[unit or unit_named(self.source_column("billing_period"))]
 
     @property
     def paid_periods(self) -> bool:

@@ -81,6 +81,9 @@ class Period:
     months: int = 0
     days: int = 0
 
+    def __mul__(self, count: int) -> Period:
+        return Period(months=self.months * count, days=self.days * count)
+
     def __str__(self) -> str:
         if self.months:
             return "month" if self.months == 1 else f"{self.months} months"
@@ -92,22 +95,41 @@ class Period:
         return self.months or self.days / DAYS_PER_MONTH
 
 
-def parse_period(written: Any) -> Period | None:
+ONE_DAY = Period(days=1)
+NUMBER_UNITS = {"days": ONE_DAY, "weeks": Period(days=7), "months": Period(months=1),
+                "quarters": Period(months=3), "years": Period(months=12)}  # fmt: skip
+"""What a number in a billing-period column may count (`RecurringSpec.numbers_count`)."""
+_UNIT_IN_NAME = re.compile(r"(month|quarter|year|annual|week)", re.IGNORECASE)
+
+
+def unit_named(column: str) -> str:
+    """The unit a billing-period column's name says its numbers count (fight-churn's
+    `bill_period_months` of 1 had read as 1-day plans: 30 payments a month), else days."""
+    found = _UNIT_IN_NAME.search(column)
+    if found is None:
+        return "days"
+    word = found.group(1).lower()
+    return "years" if word == "annual" else f"{word}s"
+
+
+def parse_period(written: Any, per_number: Period = ONE_DAY) -> Period | None:
     """The period a config's `every` or a billing-period cell writes, or None when it
-    reads as none (said by the caller, with the value)."""
+    reads as none (said by the caller, with the value); a bare number counts
+    `per_number` (days, unless the column says otherwise: `TransactionsSpec.
+    period_per_number`)."""
     if isinstance(written, bool):
         return None
     if isinstance(written, float | np.floating) and float(written).is_integer():
         written = int(written)  # a column of days read as numbers: 30.0
     if isinstance(written, int | np.integer):
-        return Period(days=int(written)) if written > 0 else None
+        return per_number * int(written) if written > 0 else None
     text = re.sub(r"(?<=[a-z])\s+(?=[a-z])", "-", str(written).strip().lower().replace("_", "-"))
     found = _WRITTEN.match(text)
     if found is None:
         return None
     if found.group(3) is not None:
-        days = int(found.group(3))
-        return Period(days=days) if days > 0 else None
+        count = int(found.group(3))
+        return per_number * count if count > 0 else None
     count = int(found.group(1) or 1)
     unit = _UNITS.get(found.group(2))
     if unit is None or count <= 0:
@@ -142,10 +164,11 @@ def schedule(
     starts = np.asarray(starts, dtype="datetime64[ns]")
     n = len(starts)
     bound = np.full(n, np.datetime64(until, "ns") + np.timedelta64(1, "ns"))
+    ended = np.zeros(n, dtype=bool)  # by the plan's own end, not the data's
     if ends is not None:
         ends = np.asarray(ends, dtype="datetime64[ns]")
-        ended = ~np.isnat(ends)
-        bound[ended] = np.minimum(bound[ended], ends[ended])
+        ended = ~np.isnat(ends) & (ends < bound)
+        bound[ended] = ends[ended]
     months = np.array([p.months for p in periods], dtype=np.int64)
     days = np.array([p.days for p in periods], dtype=np.int64)
     steps = _Steps.of(starts, months, days)
@@ -153,7 +176,9 @@ def schedule(
     pays = bound > starts
     by_month = pays & (months > 0)
     if by_month.any():
-        counts[by_month] = _months_paid(steps.subset(by_month), bound[by_month])
+        renewed_by = np.where(ended, bound - MONTH_SLACK, bound)[by_month]
+        renewed_by = np.maximum(renewed_by, starts[by_month] + np.timedelta64(1, "ns"))
+        counts[by_month] = _months_paid(steps.subset(by_month), renewed_by)
     by_day = pays & (months == 0)
     if by_day.any():
         step = days[by_day] * DAY_NS
@@ -169,6 +194,12 @@ def schedule(
 
 
 DAY_NS = np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
+MONTH_SLACK = np.timedelta64(3, "D")
+"""A calendar-month plan renews no closer than this before its own end (the most two
+months' lengths differ): nearer, its end was stepped on another calendar. A plan of
+Feb 29 to Mar 31, one of a run of month-long rows ending on each month's last day, had
+renewed on Mar 29 too: 168 of 3,704 accounts of a month-row export paid twice a month,
+and spent more than they could. (The first payment is made however short the plan.)"""
 
 
 @dataclass(frozen=True)
@@ -286,13 +317,16 @@ PER_MONTH_COLUMNS = ("amount", "discount", "margin")
 """Money a monthly fee (`amount_per: month`) quotes per month, as each payment pays it."""
 
 
-def periods_of(written: Any, every: Period) -> tuple[list[Period], list[str]]:
+def periods_of(
+    written: Any, every: Period, per_number: Period = ONE_DAY
+) -> tuple[list[Period], list[str]]:
     """Each row's billing period from a `billing_period` column's cells (None: no such
-    column), a blank cell reading as `every`; and the cells that read as no period."""
+    column), a blank cell reading as `every`, a number counting `per_number`; and the
+    cells that read as no period."""
     if written is None:
         return [], []
     cells = list(written)
-    read = {cell: every if _blank(cell) else parse_period(cell) for cell in set(cells)}
+    read = {cell: every if _blank(cell) else parse_period(cell, per_number) for cell in set(cells)}
     unread = sorted({str(cell) for cell, period in read.items() if period is None})
     return [read[cell] or every for cell in cells], unread
 
@@ -302,14 +336,20 @@ def _blank(cell: Any) -> bool:
 
 
 def payments(
-    columns: dict[str, Any], every: Period, *, fee_per_month: bool, until: np.datetime64
+    columns: dict[str, Any],
+    every: Period,
+    *,
+    fee_per_month: bool,
+    until: np.datetime64,
+    per_number: Period = ONE_DAY,
 ) -> dict[str, Any]:
     """A table of subscriptions (canonical columns: numpy or pandas arrays, grouped by
     customer) as the payments they stand for (`schedule`): each column taken per payment,
     `timestamp` the payment's, `paid_until` the period's end, a monthly fee times the
     months paid for, and an `order_id` each (every payment an order of its own: two plans
-    renewed on one day are two payments)."""
-    periods, _ = periods_of(columns.get("billing_period"), every)
+    renewed on one day are two payments). `per_number`: what a number of the
+    `billing_period` column counts."""
+    periods, _ = periods_of(columns.get("billing_period"), every, per_number)
     starts = np.asarray(columns["timestamp"], dtype="datetime64[ns]")
     plan = schedule(
         columns["customer_id"],

@@ -376,6 +376,7 @@ def paid_subscriptions(
             spec.recurring.period,
             fee_per_month=spec.recurring.amount_per == "month",
             until=until,
+            per_number=spec.period_per_number(),
         )
         left -= len(paid["plan"])
         if left < 0:

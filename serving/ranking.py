@@ -246,7 +246,7 @@ class TierReference:
     @classmethod
     def of(cls, features: Mapping[str, Any], value: np.ndarray, rules: Rules) -> TierReference:
         known = value[~np.isnan(value)]
-        top = float(np.quantile(known, 1.0 - rules.top_share)) if len(known) else None
+        top = _top_from(known, rules.top_share) if len(known) else None
         wallet = numbers(features["wallet_365d"]) if "wallet_365d" in features else None
         median = None
         if wallet is not None and (~np.isnan(wallet)).any():
@@ -263,6 +263,18 @@ class TierReference:
 
     def as_info(self) -> dict[str, float | None]:
         return {"most_valuable_from": self.most_valuable_from, "wallet_median": self.wallet_median}
+
+
+def _top_from(known: np.ndarray, share: float) -> float:
+    """The value the top `share` starts at: of the values held, the one at or above which
+    the share of customers is nearest it (on a tie, the smaller share). Where many hold
+    one value a quantile is no cut: 2,374 of a subscription log's 4,338 customers paid 60
+    in all, and "value ≥ 60" made 61% "most valuable"; now 60 and more is 61%, 70 and more
+    12%, and 70 it is."""
+    values, counts = np.unique(known, return_counts=True)
+    values, counts = values[::-1], counts[::-1]  # from the highest
+    at_or_above = np.cumsum(counts) / len(known)
+    return float(values[np.argmin(np.abs(at_or_above - share))])
 
 
 def value_tier(

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from features.contract import RunConfig, TransactionsSpec
-from features.recurring import PERIODS_WRITTEN, payments, periods_of, plan_ends
+from features.recurring import ONE_DAY, PERIODS_WRITTEN, payments, periods_of, plan_ends
 from features.sources.table import AS_OF_SOURCE, _rows, _Table, data_end_day, last_days
 
 
@@ -18,7 +18,8 @@ def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
     every = spec.recurring.period
     written = table.clean.get("billing_period")
     if written is not None:
-        _, unread = periods_of(written.unique(), every)
+        per_number = spec.period_per_number()
+        _, unread = periods_of(written.unique(), every, per_number)
         if unread:
             table.flag(
                 "error",
@@ -28,6 +29,8 @@ def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
                 written,
                 advice=f": write {PERIODS_WRITTEN}",
             )
+        if per_number == ONE_DAY:
+            _warn_days_that_may_be_months(table, written)
         if blank := int(written.isna().sum()):
             table.warning(
                 "billing_period",
@@ -47,6 +50,22 @@ def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
                 advice=": no period paid (its end is still its customer's leaving when no "
                 "other plan of theirs runs then)",
             )
+
+
+def _warn_days_that_may_be_months(table: _Table, written: pd.Series) -> None:
+    """Bare numbers under a week read as that many days are warned about: 1 in a column
+    of months made 30 payments a month."""
+    numbers = pd.to_numeric(written, errors="coerce")
+    short = (numbers > 0) & (numbers < 7)
+    if short.any():
+        table.flag(
+            "warning",
+            "billing_period",
+            short,
+            "billing period a number under 7, read as that many days",
+            written,
+            advice=": if the numbers count months, set recurring.numbers_count: months",
+        )
 
 
 def _data_end(frames: dict[str, pd.DataFrame], config: RunConfig) -> tuple[pd.Timestamp, str]:
@@ -81,6 +100,7 @@ def _as_payments(table: _Table, frames: dict[str, pd.DataFrame], config: RunConf
         spec.recurring.period,
         fee_per_month=spec.recurring.amount_per == "month",
         until=end.to_datetime64(),
+        per_number=spec.period_per_number(),
     )
     frames["transactions"] = pd.DataFrame(paid)
     table.read_as = f"{len(frame):,} plans as their payments"

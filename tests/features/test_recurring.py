@@ -75,6 +75,20 @@ def test_a_subscription_pays_before_its_end_and_up_to_the_data_end():
     assert days == ["2024-01-15", "2024-01-22", "2024-01-29"]  # its time of day kept
 
 
+def test_a_month_row_ending_on_a_months_last_day_is_one_payment():
+    """A run of month-long rows, each ending on a month's last day (Feb 29 to Mar 31):
+    no renewal on Mar 29, 2 days before its end; an end 4 days after a renewal keeps it,
+    and a plan shorter than the slack still pays once."""
+    starts = ["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30"]
+    ends = ["2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31"]
+    _, days = _paid(starts, ends, [Period(months=1)] * 4, "2024-12-31")
+    assert days == starts
+    _, days = _paid(["2024-01-15"], ["2024-02-19"], [Period(months=1)], "2024-12-31")
+    assert days == ["2024-01-15", "2024-02-15"]
+    _, days = _paid(["2024-01-15"], ["2024-01-16"], [Period(months=1)], "2024-12-31")
+    assert days == ["2024-01-15"]
+
+
 def test_payments_come_grouped_by_customer_in_time_order():
     plan, days = _paid(
         ["2024-01-01", "2024-02-10", "2024-01-05"],
@@ -173,6 +187,34 @@ def test_a_billing_period_that_reads_as_none_is_an_error_naming_file_column_and_
     said = str(raised.value)
     assert "subscriptions.csv" in said and "'billing'" in said
     assert "no billing period in 1 row, e.g. 'every blue moon'" in said
+
+
+def test_a_billing_periods_numbers_count_what_its_name_or_the_config_says(tmp_path):
+    """fight-churn's `bill_period_months` of 1 had read as 1-day plans, 30 payments a
+    month, without a word: numbers count the unit a column's name says, or
+    `numbers_count`, else days, and a number under a week read as days is warned about."""
+    numbered = SUBSCRIPTIONS.replace("monthly", "1").replace("annual", "12")
+    for column, given, per in (
+        ("bill_period_months", None, 13 + 4),
+        ("billing", "months", 13 + 4),
+        ("billing", None, 387 + 106),  # daily: Jan 10 to Jan 31, Jun 1 to Sep 14
+    ):
+        text = numbered.replace(",billing\n", f",{column}\n")
+        config = _config(tmp_path, text, recurring={"every": "month", "numbers_count": given})
+        raw = yaml.safe_load(config.read_text())
+        raw["data"]["transactions"]["columns"]["billing_period"] = column
+        config.write_text(yaml.safe_dump(raw))
+        tables, report = validate(load_config(config))
+        assert tables is not None
+        paid = tables.transactions
+        assert (paid["customer_id"] == 1).sum() == per, column
+        if per == 13 + 4:
+            three = paid[paid["customer_id"] == 3].iloc[0]
+            assert str(three["paid_until"].date()) == "2024-03-05"  # 12 months
+        warned = [w for w in report.warnings if "under 7, read as that many days" in w.message]
+        assert bool(warned) == (given is None and column == "billing")
+        if warned:
+            assert "set recurring.numbers_count: months" in warned[0].message
 
 
 def test_a_blank_period_and_an_end_before_the_start_are_warned_about(tmp_path):
