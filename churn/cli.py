@@ -312,6 +312,13 @@ def evaluate(
     with make_console().status(f"evaluating ({run.evaluation.split})..."):
         report = build_report(run_protocol(tables, run), tables, run)
     print_report(make_console(), report)
+    if run.churn.definition == "label_column" and run.evaluation.split == "out_of_time":
+        make_console().print(
+            "[yellow]note:[/] a labelled snapshot has no time to test along: this is "
+            "train's own stratified holdout again; evaluation: {split: customer_cv} tests "
+            f"over {run.evaluation.folds} folds of the customers instead",
+            highlight=False,
+        )
     if json_path is not None:
         atomic_text(json.dumps(report, indent=2), json_path)
         make_console().print(f"wrote {json_path}")

@@ -129,10 +129,8 @@ def _numeric_sides(
 ) -> list[dict[str, Any]]:
     blank = np.isnan(values)
     known = values[~blank]
-    edges = (
-        np.unique(np.quantile(known, np.linspace(0, 1, SIDE_BINS + 1)[1:-1])) if len(known) else []
-    )
-    bins = _bin_of(values[~blank], np.asarray(edges))
+    edges = _edges(known)
+    bins = _bin_of(values[~blank], edges)
     churners = np.bincount(bins, weights=y[~blank], minlength=len(edges) + 1)
     counts = np.bincount(bins, minlength=len(edges) + 1)
     blank_churners, blank_rows = float(y[blank].sum()), int(blank.sum())
@@ -146,6 +144,23 @@ def _numeric_sides(
         }
         for ratio in ratios
     ]
+
+
+VALUE_BINS_AT_MOST = 50
+"""A feature of this many values or fewer, each held by `MIN_SIDE_ROWS` rows or more, has
+a bin per value: a quantile's edge joins the values below it, and a payment delay of 16
+days, churning at 58%, shared the 13-15 days' bin at 10% and read as the safe side."""
+
+
+def _edges(known: np.ndarray) -> np.ndarray:
+    """The bins' upper edges: a bin per value where the values are few and each well held
+    (`VALUE_BINS_AT_MOST`), else `SIDE_BINS` quantiles (fewer where values repeat)."""
+    if not len(known):
+        return np.zeros(0)
+    values, counts = np.unique(known, return_counts=True)
+    if len(values) <= VALUE_BINS_AT_MOST and counts.min() >= MIN_SIDE_ROWS:
+        return values[:-1]
+    return np.unique(np.quantile(known, np.linspace(0, 1, SIDE_BINS + 1)[1:-1]))
 
 
 def _bin_of(values: np.ndarray, edges: np.ndarray) -> np.ndarray:

@@ -38,6 +38,25 @@ def test_each_bin_level_and_blank_is_on_the_side_its_churn_rate_is_clearly_on():
     assert (by_row[:, :, 1] == by_row[:, :, 0]).all()  # no contrary sides: the sides judge
 
 
+def test_a_feature_of_few_well_held_values_has_a_side_per_value():
+    """Payment delays 0 to 30 days: 16 churns at 58%, 13 to 15 at 10%. Decile edges fall
+    on 4, 8, 12, 16..., and 16 joined 13 to 15 on the safe side; each value is a bin now.
+    With a rare value among them, quantile bins as before."""
+    rng = np.random.default_rng(2)
+    delay = rng.integers(0, 31, 20_000).astype(float)
+    rate = np.where(delay == 16, 0.58, np.where(delay < 16, 0.10, 0.50))
+    churned = rng.random(len(delay)) < rate
+    spec = attribute_spec("delay", "numeric")
+    found = churn_sides(pd.DataFrame({"delay": delay}), [spec], churned)["delay"]
+    assert found["edges"] == [float(d) for d in range(30)]
+    sides = Sides.of({"delay": found}, ["delay"])
+    _, by_row = sides.of_rows({"delay": np.array([15.0, 16.0, 3.0])}, 3)
+    assert by_row[:, 0, 0].tolist() == [-1, 1, -1]
+    delay[:5] = 99.0  # a value too rare for a bin of its own
+    found = churn_sides(pd.DataFrame({"delay": delay}), [spec], churned)["delay"]
+    assert len(found["edges"]) <= 9
+
+
 def test_a_feature_whose_every_value_churns_alike_has_no_side():
     rng = np.random.default_rng(1)
     rows = pd.DataFrame({"noise": rng.normal(size=3000)})

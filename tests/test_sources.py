@@ -2555,6 +2555,29 @@ def test_a_label_column_of_another_number_or_more_words_is_another_column_of_a_f
     )
 
 
+def test_a_file_of_current_customers_none_of_whom_left_is_scored(tmp_path):
+    """An export of `Churn` 0 in every row (or every value unlabelled) stopped `churn
+    score` at "the positive value 1 never occurs": training needs both, scoring reads
+    them all as current customers, with a warning; training still refuses."""
+    specs = {"customers": {"label": {"column": "churned", "positive": 1}}}
+    customers = customers_frame().assign(churned=0)
+    config = load_config(write_dataset(tmp_path, customers=customers, specs=specs))
+    assert validate(config)[0] is None
+    tables, report = validate(config, label_optional=True)
+    assert tables is not None and report.errors == []
+    assert only_warning(report).message == (
+        "the positive value 1 never occurs; found '0' (4): every customer is scored"
+    )
+    features = pd.DataFrame({"customer_id": [1, 2, 3, 4]})
+    snapshot = config.model_copy(update={"churn": ChurnSpec(definition="label_column")})
+    assert active_only(features, tables, snapshot, pd.Timestamp("2024-06-30")).equals(features)
+    unlabelled = {"customers": {"label": {"column": "churned", "positive": 1, "unlabelled": [0]}}}
+    config = load_config(write_dataset(tmp_path, customers=customers, specs=unlabelled))
+    tables, report = validate(config, label_optional=True)
+    assert tables is not None and tables.customers["label"].isna().all()
+    assert active_only(features, tables, snapshot, pd.Timestamp("2024-06-30")).equals(features)
+
+
 def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path):
     """A holdout ships its label column empty (Cell2Cell's `Churn`): scoring read 'no label
     in 20,000 rows' and "the positive value 'Yes' never occurs; found " (nothing)."""
@@ -4460,8 +4483,10 @@ def test_zeros_apart_from_an_attributes_other_values_are_named_as_a_likely_unkno
 def test_a_value_apart_at_an_attributes_end_is_named_as_a_likely_unknown(tmp_path):
     """Starbucks writes an unknown age as 118 (12.8% of its profiles, beside ages 18 to
     101): 833 worklist rows read "age 118 (typical 58)". A capped measure piles on its
-    cap one step from the rest, a few codes are apart by nothing, and a small sample's
-    oldest are apart by chance (under 100 filled rows: no warning)."""
+    cap one step from the rest, a few codes are apart by nothing, a count of 0 to 10 steps
+    by 1 to its 10 (a tenth of its range: a support-calls count's 10s had been warned
+    about), and a small sample's oldest are apart by chance (under 100 filled rows: no
+    warning)."""
     n = 200
     people = pd.DataFrame(
         {
@@ -4470,6 +4495,7 @@ def test_a_value_apart_at_an_attributes_end_is_named_as_a_likely_unknown(tmp_pat
             "debt": [-1] * 30 + [round(100 + 7.5 * (i % 50), 1) for i in range(170)],
             "tenure": [72] * 30 + [38 + i % 34 for i in range(170)],  # capped at 72: next to 71
             "plan": [9] * 30 + [1 + i % 4 for i in range(170)],  # codes 1-4 beside 9
+            "calls": [10] * 30 + [i % 10 for i in range(170)],  # a count's next step
         }
     )
     kinds = {c: "numeric" for c in people if c != "customer_id"}

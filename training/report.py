@@ -8,6 +8,7 @@ The JSON shape is a contract with users and CI:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,6 +37,7 @@ from training.leaks import (
     named_like_label,
     period_siblings,
     renewals_due,
+    silent_churners,
     strongest_single_feature,
     undated_attribute_leaks,
     undated_attributes,
@@ -52,7 +54,7 @@ from training.protocol import (
 )
 
 METRICS = ("roc_auc", "pr_auc", "brier", "ece", "lift_top_decile")
-RENEWAL_TERMS = {"horizon_days", "grace_days"}
+DEFINITION_TERMS = {"horizon_days", "grace_days", "active_window_days"}
 """The churn settings that decide which paid periods' ends fall in the horizon."""
 
 
@@ -117,6 +119,9 @@ def build_report(
             "validation_log_loss": {str(d): v for d, v in outcome.fitted.depth_losses.items()},
             "by": outcome.fitted.depth_by,
         }
+    if outcome.fitted is not None:
+        used = int(outcome.fitted.booster.num_boosted_rounds())
+        report["rounds"] = {"used": used, "at_most": config.training.max_rounds}
     if outcome.cross is not None and outcome.train is not None:
         report["cross_fit"] = outcome.cross.summary(outcome.train["churned"].to_numpy(dtype=int))
     if config.churn.definition == "label_column" and data_end(tables) is None:
@@ -148,6 +153,11 @@ def build_report(
     return report
 
 
+_VALUE_NAME = re.compile(r"spend|charge|revenue|value|ltv|clv|arpu|mrr|billing|fee", re.IGNORECASE)
+"""A numeric attribute so named is likely the customer's value (`value_columns`): a
+snapshot's `Total Spend` went unnamed beside "the data hold no customer value"."""
+
+
 def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str, Any]:
     """The campaign's expected profit on the test rows (`profit_curve`), or only where its
     value would come from when the data hold no customer value: counting each save as 1,
@@ -155,7 +165,12 @@ def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str
     losses, while the console said "not computed"."""
     source = value_source(scored, tables, config)
     if source == "none":
-        return {"value_source": source}
+        likely = [
+            n
+            for n, kind in tables.attributes.items()
+            if kind == "numeric" and _VALUE_NAME.search(n)
+        ]
+        return {"value_source": source, **({"value_columns": likely} if likely else {})}
     y = scored["churned"].to_numpy(dtype=int)
     values = value_of(scored, tables, config)
     curve = profit_curve(y, scored["p_model"].to_numpy(), values, config.profit)
@@ -354,15 +369,22 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
     """What the two leak checks found (`training/leaks.py`); the undated attributes are
     judged on the training cutoffs, so only where a cutoff plan says which."""
     found: dict[str, Any] = {}
-    frame, own = outcome.data.frame, definition_inputs(outcome.data.specs, config.churn)
+    by_usage = config.churn.by_usage(tables.transactions is not None)
+    frame = outcome.data.frame
+    own = definition_inputs(outcome.data.specs, config.churn, by_usage=by_usage)
     looked_up = config.data.looked_up_columns()
     undated = undated_attributes(tables, looked_up)
     strongest = strongest_single_feature(frame, outcome.data.specs, own=own, undated=undated)
     if strongest is not None:
         found["strongest_single_feature"] = strongest
-        if strongest.get("definition_inputs"):
-            due = renewals_due(frame, config.churn)
-            found["renewals_due"] = {**due, **config.churn.model_dump(include=RENEWAL_TERMS)}
+        terms = config.churn.model_dump(include=DEFINITION_TERMS)
+        if strongest.get("definition_inputs") and config.churn.definition == "expiry":
+            found["renewals_due"] = {**renewals_due(frame, config.churn), **terms}
+        elif strongest.get("definition_inputs"):
+            found["silent_churners"] = {
+                **silent_churners(frame, config.churn, by_usage=by_usage),
+                **terms,
+            }
     customers = config.data.customers
     label = customers.label.column if customers is not None and customers.label else None
     attributes = [s.name for s in outcome.data.specs if s.family == "attributes"]
@@ -437,11 +459,13 @@ def _print_profit(console: Console, report: dict[str, Any]) -> None:
     values it counted as nothing, and why it is no figure to quote (`profit_doubts`)."""
     profit = report["profit"]
     if profit.get("value_source") == "none":
+        named = profit.get("value_columns")
+        likely = f", {', '.join(repr(n) for n in named)} perhaps" if named else ""
         console.print(
             "expected campaign profit: not computed: the data hold no customer value (no "
             "spend, no value column); map the customers' value column (a monthly charge, "
-            "a lifetime value) as `value`, or set profit.value_per_customer to what a saved "
-            "customer is worth",
+            f"a lifetime value{likely}) as `value` under customers.columns, or set "
+            "profit.value_per_customer to what a saved customer is worth",
             highlight=False,
         )
         return
@@ -538,6 +562,13 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     notes += _comeback_caveats(report)
     notes += baseline_notes(report)
+    if (rounds := report.get("rounds")) and rounds["used"] >= rounds["at_most"]:
+        notes.append(
+            f"the booster used all {rounds['at_most']:,} rounds training.max_rounds allows, "
+            "its validation loss still falling or scaled up to the whole training set: more "
+            "may fit better (raise training.max_rounds, or training.params.learning_rate, "
+            "0.1 by default, to take longer steps)"
+        )
     if report.get("reasons_never_unmatched"):
         notes.append(
             f"{report['reasons_never_unmatched']} (`churn describe` lists the features): "
@@ -557,8 +588,10 @@ def caveats(report: dict[str, Any]) -> list[str]:
         )
     if detail := report.get("label_in_detail"):
         notes.append(_label_in_detail_note(detail))
-    if own := strongest.get("definition_inputs", []):
+    if (own := strongest.get("definition_inputs", [])) and "renewals_due" in report:
         notes.append(_definition_input_note(own, report["renewals_due"]))
+    elif own:
+        notes.append(_silence_input_note(own, report["silent_churners"]))
     if named := report.get("named_like_label"):
         notes.append(
             f"{', '.join(named['attributes'])} named like the label column "
@@ -954,6 +987,20 @@ def _definition_input_note(own: list[dict[str, Any]], due: dict[str, Any]) -> st
         f"of the rows, and {percent(due['churn_rate'])} of them did not renew, so the model "
         "mostly says whose period ends, then whether a renewal comes (horizon_days and "
         "grace_days set which ends count)"
+    )
+
+
+def _silence_input_note(own: list[dict[str, Any]], silent: dict[str, Any]) -> str:
+    """The silence an inactivity label is read from: no leak (it is what churn is), but
+    a sign the active window keeps the long silent eligible, whom the model finds by
+    their silence alone."""
+    window, horizon = silent["active_window_days"], silent["horizon_days"]
+    return (
+        f"{_alone(own)}, no leak: churn.definition inactivity reads the same silence; "
+        f"{percent(silent['share'])} of the churners were already silent {horizon} days or "
+        f"more at their cutoff, so the model mostly finds who has already stopped: a "
+        f"customer silent up to {window} days stays eligible (churn.active_window_days); "
+        f"a shorter window ({2 * horizon}, say) asks which of the recently active will stop"
     )
 
 

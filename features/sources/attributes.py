@@ -4,6 +4,7 @@ out, placeholders, one spelling per level) and its label.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
@@ -12,6 +13,7 @@ from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_co
 from features.label_values import conventional, marks_stayers
 from features.levels import likely_meant, name_words
 from features.sources.dates import _guessed_dates, _numbers
+from features.sources.reading import FRESH_EXTRACT
 from features.sources.table import (
     _YAML_BOOLS,
     LabelCounts,
@@ -341,6 +343,10 @@ PLACEHOLDER_GAP_AT_LEAST = 0.1
 nearest is at least this share of their range: Starbucks' unknown age is 118 beside ages
 18 to 101 (a step of 17 over 83); a capped measure piles on its cap one step from the
 next value."""
+PLACEHOLDER_STEPS_AT_LEAST = 3
+"""... and at least this many times the usual step between the others' values: a count
+of 0 to 10 support calls steps by 1, a tenth of its range, and its 10s (as many as its 9s,
+the riskiest level) had been warned about as a likely unknown."""
 
 
 PLACEHOLDER_ROWS_AT_LEAST = 100
@@ -367,7 +373,10 @@ def _placeholder_at_an_end(values: pd.Series) -> float | None:
             continue
         low, high = float(rest.min()), float(rest.max())
         step = end - high if end > high else low - end
-        if step >= PLACEHOLDER_GAP_AT_LEAST * (high - low) > 0:
+        usual = float(np.median(np.diff(np.unique(rest.to_numpy(dtype=np.float64)))))
+        if step >= PLACEHOLDER_GAP_AT_LEAST * (high - low) > 0 and (
+            step >= PLACEHOLDER_STEPS_AT_LEAST * usual
+        ):
             return end
     return None
 
@@ -516,6 +525,10 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
     keys, wanted = _label_keys(table.column("label"), positive)
     unlabelled = keys.isin(_label_keys(pd.Series(label.unlabelled, dtype=object), positive)[0])
     labelled = keys[~unlabelled]
+    if labelled.empty and table.scoring:  # nobody's outcome known yet: all are scored
+        what = f"every row's value is one label.unlabelled names: {FRESH_EXTRACT}"
+        table.warning("label", len(keys), what)
+        return pd.Series(pd.NA, index=keys.index, dtype="boolean")
     if labelled.empty:
         table.error("label", len(keys), "every row's value is one label.unlabelled names")
         return keys.notna()
@@ -540,7 +553,11 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
     counts = labelled.value_counts()
     others = counts.drop(wanted, errors="ignore")
     written = others.rename(_text(table.column("label")).groupby(keys).first())  # for messages
-    if wanted not in counts:
+    if wanted not in counts and table.scoring and len(others) == 1:
+        # current customers, none of whom has left (an export of Churn=0 to score)
+        said = f"the positive value {positive!r} never occurs; found {_counts(written)}"
+        table.warning("label", int(counts.sum()), f"{said}: every customer is scored")
+    elif wanted not in counts:
         n = int(counts.sum())
         table.error(
             "label", n, f"the positive value {positive!r} never occurs; found {_counts(written)}"

@@ -71,7 +71,7 @@ def _read(
     fails. Each step says its own errors on the table and returns None to stop the read."""
     files = config.files(spec.path)
     table = _Table(name, files_named(files), spec, _source_columns(spec), report)
-    table.files = tuple(files)
+    table.files, table.scoring = tuple(files), label_optional
     opened = [_opened(table, path) for path in files]
     if not _alike(opened):
         return None

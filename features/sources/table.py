@@ -320,6 +320,9 @@ class _Table:
     carry, the model's attributes and the columns it does not read."""
     model_attributes: frozenset[str] = frozenset()
     """Attributes a model to score reads: never left out as no attribute (`validate`)."""
+    scoring: bool = False
+    """Read for `churn score` (`label_optional`): a label need not hold both values (a
+    file of current customers, none of whom has left yet)."""
     not_use: dict[str, frozenset[str]] = field(default_factory=dict)
     """A usage log's types other tables read from its file, by table (`DataSpec.
     not_use_types`): no use, left out once checked (`_leave_out_read_as_others`)."""

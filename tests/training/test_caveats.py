@@ -75,3 +75,12 @@ def test_churners_who_come_back_travel_with_the_model_but_not_to_the_worklist():
     (note,) = model_notes(report)
     assert note.startswith("62% of the churners labelled at the cutoffs (620 of 1,000")
     assert ranking_caveats(report) == []
+
+
+def test_a_booster_that_used_every_round_allowed_says_more_may_fit_better():
+    """64,000 rows of a near-perfect snapshot ran to the 2,000-round cap: early stopping
+    never fired, and nothing said so."""
+    capped = {**HEALTHY, "rounds": {"used": 2000, "at_most": 2000}}
+    (note,) = model_notes(capped)
+    assert note.startswith("the booster used all 2,000 rounds training.max_rounds allows,")
+    assert model_notes({**HEALTHY, "rounds": {"used": 412, "at_most": 2000}}) == []

@@ -1,5 +1,6 @@
 """Pure metrics on a handful of rows, each expectation computed by hand; the calibrator."""
 
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -210,6 +211,12 @@ def test_no_profit_curve_is_reported_where_the_data_hold_no_customer_value():
         {"customer_id": [1, 2, 3], "churned": [1, 0, 0], "p_model": [0.9, 0.2, 0.1]}
     )
     assert _profit(scored, tables, config) == {"value_source": "none"}
+    # a numeric attribute named like a value is named as the likely one
+    spent = replace(tables, attributes={"Total Spend": "numeric", "Age": "numeric"})
+    assert _profit(scored, spent, config) == {
+        "value_source": "none",
+        "value_columns": ["Total Spend"],
+    }
     valued = config.model_copy(update={"profit": ProfitSpec(value_per_customer=100.0)})
     profit = _profit(scored, tables, valued)
     assert profit["value_source"] == "configured" and len(profit["curve"]) == 100
@@ -697,6 +704,10 @@ def test_without_a_customer_value_no_profit_is_printed():
     """A usage log has no spend: counting each save as 1 made "-496" at the top 10%."""
     text = _printed_with_profit({"value_source": "none", "best_percent": 1, "best_profit": -50.0})
     assert "not computed: the data hold no customer value" in text and "-50" not in text
+    named = _printed_with_profit({"value_source": "none", "value_columns": ["Total Spend"]})
+    assert "a lifetime value, 'Total Spend' perhaps) as `value` under customers.columns" in (
+        " ".join(named.split())
+    )
 
 
 def test_when_every_campaign_size_loses_the_report_says_none_pays():

@@ -20,6 +20,7 @@ from features.contract import (
 from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
 from features.tables import Tables
+from features.usage import OVERALL_SPECS
 from tests.frames import cancellations, customers, transactions
 from training.dataset import LabelledSet, assemble
 from training.leaks import (
@@ -30,6 +31,7 @@ from training.leaks import (
     period_pattern,
     period_siblings,
     renewals_due,
+    silent_churners,
     strongest_single_feature,
     undated_attribute_leaks,
 )
@@ -333,6 +335,31 @@ def test_the_paid_period_expiry_reads_is_no_leak_and_says_what_its_strength_mean
     auc = f"{strong['roc_auc']:.3f}"
     assert note.startswith(f"paid_days_left alone ranks churners with ROC AUC {auc}, no leak")
     assert f"(90 - 30 days) can churn, {due['share']:.0%} of the rows, and " in note
+    assert "leave it out" not in note
+
+
+def test_the_silence_inactivity_reads_is_no_leak_and_says_the_window_keeps_the_silent():
+    """fight-churn's users under inactivity by use: 412 of 417 churners had been silent
+    94 days or so, and the note said to leave days_since_last_event out as a leak."""
+    rng = np.random.default_rng(4)
+    silence = rng.uniform(0, 200, 1000)
+    churned = (silence >= 30) | (rng.random(1000) < 0.02)
+    frame = pd.DataFrame({"days_since_last_event": silence, "churned": churned})
+    usage = ChurnSpec(definition="inactivity", horizon_days=30, activity="usage")
+    specs = [s for s in OVERALL_SPECS if s.name == "days_since_last_event"]
+    own = definition_inputs(specs, usage, by_usage=True)
+    assert own == {"days_since_last_event"}
+    assert definition_inputs(specs, usage) == set()  # by purchases: their silence instead
+    strongest = strongest_single_feature(frame, specs, own=own)
+    assert strongest["leaking"] == [] and len(strongest["definition_inputs"]) == 1
+    silent = silent_churners(frame, usage, by_usage=True)
+    assert silent["share"] == pytest.approx((silence[churned] >= 30).mean())
+    terms = {"horizon_days": 30, "grace_days": 30, "active_window_days": 365}
+    report = {"churn_rate": 0.8, "n_customers": 1000, "model": {"roc_auc": 0.99}, "baselines": {}}
+    found = {"strongest_single_feature": strongest, "silent_churners": {**silent, **terms}}
+    (note,) = [n for n in caveats({**report, **found}) if "no leak" in n]
+    assert "no leak: churn.definition inactivity reads the same silence; " in note
+    assert "silent up to 365 days stays eligible (churn.active_window_days)" in note
     assert "leave it out" not in note
 
 
