@@ -182,7 +182,8 @@ def features(
 
     run = load_config(config)
     cutoff_list = parse_dates(cutoffs)
-    fit_on = parse_dates(train_cutoffs) if train_cutoffs else None
+    # as the frame's cutoffs are: dates matched none, and the wallet was fitted on nothing
+    fit_on = [pd.Timestamp(d) for d in parse_dates(train_cutoffs)] if train_cutoffs else None
     tables = load_tables(run)
     asked = [pd.Timestamp(c) for c in cutoff_list]
     if (why := after_data_end(tables, asked) or before_data_start(tables, asked)) is not None:

@@ -331,14 +331,16 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """A labelled snapshot's fitted-on customers (`churn.trained_rows`); else None."""
         return TrainedRows.from_info(self.info.get("trained_rows"))
 
-    def folds_of(self, customer_ids: Any) -> np.ndarray | None:
-        """Per customer id, the fold model that scores them out of fold (-1: not fitted on
-        them), for `scores`; None where the model has no fold models or tells its fitted
-        customers by their rows (row-number ids), not by id."""
+    def folds_of(self, rows: Mapping[str, Any]) -> np.ndarray | None:
+        """Per row (a customer id, and the categories the model tells its customers by:
+        `TrainedRows.alike_columns`), the fold model that scores it out of fold (-1: not
+        fitted on them), for `scores`; None where the model has no fold models or tells
+        its fitted customers by their rows (row-number ids), not by id."""
         trained = self.trained_rows
         if self.cross_fit is None or trained is None or trained.by != "id":
             return None
-        return trained.folds_of(pd.DataFrame({"customer_id": np.asarray(customer_ids)}))
+        names = ["customer_id", *(c for c in trained.alike_columns if c in rows)]
+        return trained.folds_of(pd.DataFrame({n: np.asarray(rows[n]) for n in names}))
 
     @cached_property
     def median_fills(self) -> dict[str, float]:
@@ -464,11 +466,9 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
 
     @cached_property
     def not_use_types(self) -> frozenset[str]:
-        """The event types training left out of the usage log (`DataSpec.not_use_types`:
-        its payments read as purchases), where it did (`apart_from_use`)."""
-        if not self.apart_from_use:
-            return frozenset()
-        return frozenset().union(*self.data.not_use_types().values())
+        """The event types training left out of the usage log (`Tables.not_use_types`:
+        its payments read as purchases; none where the log was all such rows)."""
+        return frozenset(self.info.get("not_use_types") or ())
 
     @property
     def undo_by(self) -> Literal["day", "time"]:
@@ -514,7 +514,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         fitted customers out of fold, as `churn score` and the server score them (scored
         by the served booster, mlflow's own serving read them as it remembered their
         labels)."""
-        folds = self.folds_of(model_input["customer_id"]) if "customer_id" in model_input else None
+        folds = self.folds_of(model_input) if "customer_id" in model_input else None
         if folds is None:
             return pd.DataFrame({"churn_probability": self.predict_proba(model_input)})
         return pd.DataFrame({"churn_probability": self.scores(model_input, folds)[0]})

@@ -7,9 +7,13 @@ never saw it (`churn.cross_fit`), and `churn score` and the live API score it ou
 
 A customer is known by the hash of their id, so next month's extract, where the same
 customers come back a month older, still finds them (the booster learned their labels
-all the same). Where the ids are row numbers (`Tables.numbered_ids`), which repeat across
-files, a row is known by the hash of its every column but the label instead: another
-extract's customers match none, and a row changed since is not found.
+all the same), and of their categorical attributes where the model reads some
+(`alike_columns`): another file's customers numbered alike are others (a Kaggle pair's
+test ids 1 to 64,374 fall among its training ids: 28,754 of 47,947 other customers were
+said to be training rows and scored by fold models). Where the ids are row numbers
+(`Tables.numbered_ids`), which repeat across files, a row is known by the hash of its
+every column but the label instead: another extract's customers match none, and a row
+changed since is not found.
 """
 
 from __future__ import annotations
@@ -51,6 +55,15 @@ def id_hashes(customers: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(ids, index=False).to_numpy(np.uint64)
 
 
+def alike_hashes(rows: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """One hash per row of its values in `columns` as text (a blank as ''): a feature
+    frame's categories and a live request's plain columns hash alike."""
+    text = pd.DataFrame(
+        {c: rows[c].astype("object").where(rows[c].notna(), "").astype(str) for c in columns}
+    )
+    return pd.util.hash_pandas_object(text, index=False).to_numpy(np.uint64)
+
+
 @dataclass(frozen=True)
 class TrainedRows:
     rows: int
@@ -65,24 +78,49 @@ class TrainedRows:
     by: Key = "row"
     """What is hashed: the customer id, or the whole row (row-number ids, and every
     model packaged before ids were)."""
+    alike: np.ndarray | None = None
+    """Per kept id hash, the hash of the row's `alike_columns` (`alike_hashes`); None
+    without them (no categorical attribute, by row, or packaged before)."""
+    alike_columns: tuple[str, ...] = ()
+    """The categorical attributes a customer found by id must still hold alike."""
 
     @classmethod
     def of(
-        cls, customers: pd.DataFrame, folds: np.ndarray | None = None, *, by: Key = "id"
+        cls,
+        customers: pd.DataFrame,
+        folds: np.ndarray | None = None,
+        *,
+        by: Key = "id",
+        alike_columns: tuple[str, ...] = (),
     ) -> TrainedRows:
-        """The rows of `customers`, each in its fold of `folds` (per row) if given."""
+        """The rows of `customers`, each in its fold of `folds` (per row) if given, and
+        by id with its `alike_columns` (of `customers`) hashed."""
         hashes = _hashes(customers, by)
         every = max(1, math.ceil(len(hashes) / KEPT_ROWS))
         kept = np.flatnonzero(hashes % np.uint64(every) == 0)
         unique, first = np.unique(hashes[kept], return_index=True)
         kept_folds = None if folds is None else np.asarray(folds, dtype=np.int8)[kept][first]
-        return cls(len(hashes), every, unique, kept_folds, by)
+        columns = tuple(sorted(alike_columns)) if by == "id" else ()
+        alike = alike_hashes(customers, columns)[kept][first] if columns else None
+        return cls(len(hashes), every, unique, kept_folds, by, alike, columns)
+
+    def _found(self, customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Per row of `customers`, whether it is a kept training row (by its hash, and its
+        `alike_columns` where kept: rows lacking one are told by id alone), and where."""
+        hashes = _hashes(customers, self.by)
+        if not len(self.hashes):
+            return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        found = self.hashes[at] == hashes
+        if self.alike is not None and set(self.alike_columns) <= set(customers.columns):
+            found &= self.alike[at] == alike_hashes(customers, self.alike_columns)
+        return found, at
 
     def count_in(self, customers: pd.DataFrame) -> int:
         """How many of `customers`' rows are training rows (estimated when `every` > 1)."""
         hashes = _hashes(customers, self.by)
-        kept = hashes[hashes % np.uint64(self.every) == 0]
-        return int(np.isin(kept, self.hashes).sum()) * self.every
+        kept = hashes % np.uint64(self.every) == 0
+        return int(self._found(customers)[0][kept].sum()) * self.every
 
     @property
     def folded(self) -> bool:
@@ -95,14 +133,15 @@ class TrainedRows:
         model was not fitted on; None unless `folded`."""
         if not self.folded:
             return None
-        hashes = _hashes(customers, self.by)
+        found, at = self._found(customers)
         if not len(self.hashes):
-            return np.full(len(hashes), -1, dtype=np.int8)
-        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
-        return np.where(self.hashes[at] == hashes, self.folds[at], -1).astype(np.int8)
+            return np.full(len(found), -1, dtype=np.int8)
+        return np.where(found, self.folds[at], -1).astype(np.int8)
 
     def as_info(self) -> dict[str, Any]:
         info = {"rows": self.rows, "every": self.every, "hashes": self.hashes, "by": self.by}
+        if self.alike is not None:
+            info |= {"alike": self.alike, "alike_columns": list(self.alike_columns)}
         return info if self.folds is None else {**info, "folds": self.folds}
 
     @classmethod
@@ -111,7 +150,13 @@ class TrainedRows:
         if not info:
             return None
         return cls(
-            info["rows"], info["every"], info["hashes"], info.get("folds"), info.get("by", "row")
+            info["rows"],
+            info["every"],
+            info["hashes"],
+            info.get("folds"),
+            info.get("by", "row"),
+            info.get("alike"),
+            tuple(info.get("alike_columns", ())),
         )
 
 

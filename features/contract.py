@@ -909,14 +909,11 @@ class DataSpec(_Strict):
         read_as = {}
         for name in ("transactions", "interactions", "cancellations"):
             spec = getattr(self, name)
-            if spec is None or len(spec.row_filters) != 1:
+            same_file = spec is not None and written_paths(spec.path) == written_paths(events.path)
+            if not same_file or spec.sheet != events.sheet:
                 continue
-            (rows,) = spec.row_filters
-            if rows.values is None or rows.column != events.source_column("type"):
-                continue
-            same_file = written_paths(spec.path) == written_paths(events.path)
-            if same_file and spec.sheet == events.sheet:
-                read_as[name] = frozenset(str(value) for value in rows.values)
+            if values := _type_values(spec.row_filters, events.source_column("type")):
+                read_as[name] = values
         return read_as
 
     def not_use_types(self) -> dict[str, frozenset[str]]:
@@ -924,12 +921,8 @@ class DataSpec(_Strict):
         payment read as a purchase is no product use (an auto-renewal each month read
         as use made a subscriber silent for 101 days "last event 20 days ago"), unless
         the config keeps it among the events."""
-        kept = {
-            str(value)
-            for rows in (self.events.row_filters if self.events else [])
-            if rows.values is not None
-            for value in rows.values
-        }
+        events = self.events
+        kept = _type_values(events.row_filters, events.source_column("type")) if events else set()
         read_as = {name: types - kept for name, types in self.event_types_read_as().items()}
         return {name: types for name, types in read_as.items() if types}
 
@@ -937,6 +930,17 @@ class DataSpec(_Strict):
         """The configured tables by name, in a stable order."""
         names = ("customers", "transactions", "events", "interactions", "cancellations")
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+def _type_values(filters: list[RowFilter], column: str) -> frozenset[str]:
+    """The values `rows:` filters keep by name on a log's type `column` (with others beside
+    them on other columns: their payments that passed are still payments)."""
+    return frozenset(
+        str(value)
+        for rows in filters
+        if rows.column == column and rows.values is not None
+        for value in rows.values
+    )
 
 
 class ChurnSpec(_Strict):

@@ -99,14 +99,15 @@ ONE_DAY = Period(days=1)
 NUMBER_UNITS = {"days": ONE_DAY, "weeks": Period(days=7), "months": Period(months=1),
                 "quarters": Period(months=3), "years": Period(months=12)}  # fmt: skip
 """What a number in a billing-period column may count (`RecurringSpec.numbers_count`)."""
-_UNIT_IN_NAME = re.compile(r"(month|quarter|year|annual|week)", re.IGNORECASE)
+_UNIT_IN_NAME = re.compile(r"(day|month|quarter|year|annual|week)", re.IGNORECASE)
 
 
 def unit_named(column: str) -> str:
-    """The unit a billing-period column's name says its numbers count (fight-churn's
-    `bill_period_months` of 1 had read as 1-day plans: 30 payments a month), else days."""
+    """The unit a billing-period column's name says its numbers count, the first it
+    names (fight-churn's `bill_period_months` of 1 had read as 1-day plans: 30 payments
+    a month; `period_days_in_month` counts days), else days."""
     found = _UNIT_IN_NAME.search(column)
-    if found is None:
+    if found is None or found.group(1).lower() == "day":
         return "days"
     word = found.group(1).lower()
     return "years" if word == "annual" else f"{word}s"
@@ -176,7 +177,8 @@ def schedule(
     pays = bound > starts
     by_month = pays & (months > 0)
     if by_month.any():
-        renewed_by = np.where(ended, bound - MONTH_SLACK, bound)[by_month]
+        days_before_end = bound.astype("datetime64[D]").astype("datetime64[ns]") - MONTH_SLACK
+        renewed_by = np.where(ended, days_before_end, bound)[by_month]
         renewed_by = np.maximum(renewed_by, starts[by_month] + np.timedelta64(1, "ns"))
         counts[by_month] = _months_paid(steps.subset(by_month), renewed_by)
     by_day = pays & (months == 0)
@@ -195,8 +197,9 @@ def schedule(
 
 DAY_NS = np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
 MONTH_SLACK = np.timedelta64(3, "D")
-"""A calendar-month plan renews no closer than this before its own end (the most two
-months' lengths differ): nearer, its end was stepped on another calendar. A plan of
+"""A calendar-month plan renews no closer than this before its own end's day (the most
+two months' lengths differ; by day, whatever the times of day): nearer, its end was
+stepped on another calendar. A plan of
 Feb 29 to Mar 31, one of a run of month-long rows ending on each month's last day, had
 renewed on Mar 29 too: 168 of 3,704 accounts of a month-row export paid twice a month,
 and spent more than they could. (The first payment is made however short the plan.)"""

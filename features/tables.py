@@ -136,6 +136,10 @@ class Tables:
     """Whether a resolution time keeps the fraction of a day its timestamps hold
     (`features/service.py`); a model trained before counts calendar days, as it was
     trained, so its scores do not move across a tree's split."""
+    not_use_types: tuple[str, ...] = ()
+    """The usage log's types the loader left out as read by other tables (its payments,
+    `DataSpec.not_use_types`): kept with a model, which a live request's events of those
+    types are no use to."""
     lapsed_by_use: bool = True
     """Whether, without purchases, a usage log's silence makes the lifecycle stage lapsed
     (`features/lifecycle.py`); a model trained before never saw the level there, and

@@ -414,7 +414,12 @@ def trained_rows_note(
     None for other customers, and for a model that kept no rows."""
     if trained is None or not len(features):
         return None
-    scored = tables.customers[tables.customers["customer_id"].isin(features["customer_id"])]
+    customers = tables.customers
+    scored = (
+        features  # their categories too (`TrainedRows.alike_columns`)
+        if trained.by == "id"
+        else customers[customers["customer_id"].isin(features["customer_id"])]
+    )
     found = trained.count_in(scored)
     if not found:
         return None
@@ -445,7 +450,7 @@ def trained_folds(model: ChurnModel, tables: Tables, features: pd.DataFrame) -> 
     (`ChurnModel.folds_of`), else by the customers-table rows (row-number ids)."""
     trained = model.trained_rows
     if trained is None or trained.by == "id":
-        return model.folds_of(features["customer_id"])
+        return model.folds_of(features)
     customers = tables.customers
     folds = trained.folds_of(customers)
     if folds is None:

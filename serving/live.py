@@ -126,7 +126,7 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
         model.feature_columns(to_tables(customers, model), pd.Timestamp(cutoff)), model
     )
     # a snapshot's training customers out of fold, as the batch scores them
-    probability, contributions = model.scores(features, model.folds_of(features["customer_id"]))
+    probability, contributions = model.scores(features, model.folds_of(features))
     means, population = reference_means(model, features)
     unknown = unknown_levels(features, model.layout.levels)
     reasons = loaded.explainer.explain(features, contributions, means, unknown)

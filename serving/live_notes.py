@@ -333,7 +333,7 @@ def not_use_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list
     posted = {row.type for customer in customers for row in customer.events}
     notes = []
     for table, types in model.data.not_use_types().items():
-        held = sorted(posted & types)
+        held = sorted(posted & types & model.not_use_types)
         if held and table in NOT_USE_AS:
             what = f"events of type {_listed(held, 5)} are no use to this model"
             notes.append(f"{what}: its data read them as {NOT_USE_AS[table]}")

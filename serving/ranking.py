@@ -273,8 +273,8 @@ def _top_from(known: np.ndarray, share: float) -> float:
     12%, and 70 it is."""
     values, counts = np.unique(known, return_counts=True)
     values, counts = values[::-1], counts[::-1]  # from the highest
-    at_or_above = np.cumsum(counts) / len(known)
-    return float(values[np.argmin(np.abs(at_or_above - share))])
+    off = np.abs(np.cumsum(counts) - share * len(known))  # in customers: ties are ties
+    return float(values[np.flatnonzero(off <= off.min() + 1e-9)[0]])
 
 
 def value_tier(

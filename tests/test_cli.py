@@ -150,6 +150,12 @@ def test_features_writes_one_row_per_customer_and_cutoff_with_labels(tmp_path):
     assert frame["observed"].equals(~unobserved)
     assert frame.loc[unobserved, "churned"].isna().all()  # unknown, not True
     assert frame.loc[~unobserved, "churned"].notna().all()
+    # learned features fitted on some cutoffs only: dates matched none, and BG/NBD divided
+    # by zero
+    fitted = runner.invoke(app, [*args, "--cutoffs", "2024-03-31,2024-06-30",
+                                 "--train-cutoffs", "2024-03-31"])  # fmt: skip
+    assert fitted.exit_code == 0, fitted.output
+    assert pd.read_parquet(out)["p_alive_bgnbd"].notna().any()
 
 
 def test_commands_that_read_the_data_say_its_warnings(tmp_path):

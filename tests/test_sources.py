@@ -25,6 +25,7 @@ from features.contract import (
     ChurnSpec,
     ConfigError,
     CustomersSpec,
+    DataSpec,
     LookupSpec,
     TransactionsSpec,
     load_config,
@@ -349,6 +350,7 @@ def test_a_logs_rows_read_as_payments_or_cancellations_are_no_use(tmp_path):
     tables, report = validate(load_config(_subscription_log(tmp_path)))
     assert tables is not None
     assert list(tables.events["type"]) == ["login", "login"]
+    assert tables.not_use_types == ("cancel", "payment")  # kept with a model
     assert len(tables.transactions) == 3 and len(tables.cancellations) == 1
     (said,) = [w for w in report.warnings if "no product use" in w.message]
     assert said.column == "event" and said.rows == 4
@@ -370,6 +372,28 @@ def test_a_type_the_events_own_rows_keep_counts_as_use(tmp_path):
     assert sorted(tables.events["type"]) == ["login", "login", "payment", "payment", "payment"]
 
 
+def test_a_types_filter_beside_others_still_says_which_types_are_no_use():
+    """Payments kept only where ok, beside the type's filter, are still payments; an
+    events' own filter on another column keeps no type by name."""
+    log = {"customer_id": "user", "timestamp": "at"}
+    paid = [{"column": "event", "values": ["payment"]}, {"column": "status", "values": ["ok"]}]
+    data = DataSpec.model_validate(
+        {
+            "transactions": {"path": "log.csv", "columns": log, "rows": paid},
+            "events": {
+                "path": "log.csv",
+                "columns": {**log, "type": "event"},
+                "rows": {"column": "region", "values": ["EU"]},
+            },
+        }
+    )
+    assert data.not_use_types() == {"transactions": frozenset({"payment"})}
+    elsewhere = data.model_copy(
+        update={"transactions": data.transactions.model_copy(update={"path": Path("pay.csv")})}
+    )
+    assert elsewhere.not_use_types() == {}
+
+
 def test_a_model_trained_before_reads_its_logs_other_rows_as_use(tmp_path):
     """`apart_from_use=False` (a model trained before the rule, scored by the batch) reads
     the log as that model was trained on it."""
@@ -389,7 +413,7 @@ def test_other_tables_rows_are_use_when_they_are_the_whole_log(tmp_path):
     raw["churn"] = {"definition": "inactivity"}
     config.write_text(yaml.safe_dump(raw))
     tables, report = validate(load_config(config))
-    assert tables is not None and len(tables.events) == 3
+    assert tables is not None and len(tables.events) == 3 and tables.not_use_types == ()
     assert not [w for w in report.warnings if "no product use" in w.message]
 
 
@@ -2576,6 +2600,10 @@ def test_a_file_of_current_customers_none_of_whom_left_is_scored(tmp_path):
     tables, report = validate(config, label_optional=True)
     assert tables is not None and tables.customers["label"].isna().all()
     assert active_only(features, tables, snapshot, pd.Timestamp("2024-06-30")).equals(features)
+    # one value label.negative does not name is no staying: refused as in training
+    named = {"customers": {"label": {"column": "churned", "positive": 1, "negative": [2]}}}
+    config = load_config(write_dataset(tmp_path, customers=customers, specs=named))
+    assert validate(config, label_optional=True)[0] is None
 
 
 def test_a_label_column_blank_in_every_row_is_a_fresh_extract_to_score(tmp_path):

@@ -62,6 +62,22 @@ def test_a_model_that_kept_no_rows_reads_as_none():
     assert TrainedRows.from_info(kept.as_info()).count_in(_file([2])) == 1
 
 
+def test_another_files_customers_numbered_alike_are_not_the_trained_ones():
+    """A Kaggle pair's test ids fall among its training ids: by id alone 28,754 of 47,947
+    other customers read as training rows and went to fold models. A customer found by
+    id must hold their categories alike (`alike_columns`): next month's charges change,
+    their plan does not; a row without the categories is told by id, as before."""
+    kept = TrainedRows.of(_file([1, 2, 3, 4]), folds=[0, 1, 0, 1], alike_columns=("plan",))
+    later = _file([1, 2, 3, 4]).assign(charges=lambda f: f["charges"] + 1)
+    assert kept.count_in(later) == 4
+    others = later.assign(plan=["p9", "p9", "p0", "p9"])  # 3 was p0 too: alike by chance
+    assert kept.count_in(others) == 1
+    assert kept.folds_of(others).tolist() == [-1, -1, 0, -1]
+    again = TrainedRows.from_info(kept.as_info())
+    assert again.alike_columns == ("plan",) and again.count_in(others) == 1
+    assert kept.count_in(others[["customer_id"]]) == 4  # no categories: by id
+
+
 def test_each_fitted_row_keeps_the_fold_that_scores_it_and_other_rows_read_minus_one():
     kept = TrainedRows.of(_file([1, 2, 3, 4]), folds=[0, 1, 0, 1])
     later = _file([4, 3, 9], label=[None] * 3)

@@ -86,6 +86,7 @@ def package_model(
         "resolution_timed": tables.resolution_timed,
         "lapsed_by_use": tables.lapsed_by_use,
         "apart_from_use": True,  # events of types other tables read were no use
+        "not_use_types": list(tables.not_use_types),
         "payments": is_payment_log(tables),
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
@@ -162,8 +163,13 @@ def _trained_rows(
     if config.churn.definition != "label_column":
         return None
     folds = None if cross is None else cross.folds
-    if not tables.numbered_ids:  # known by id (`churn.trained_rows`)
-        return TrainedRows.of(rows[["customer_id"]], folds, by="id").as_info()
+    if not tables.numbered_ids:  # known by id and their categories (`churn.trained_rows`)
+        alike = tuple(
+            name
+            for name, kind in tables.attributes.items()
+            if kind == "categorical" and name in rows
+        )
+        return TrainedRows.of(rows, folds, by="id", alike_columns=alike).as_info()
     customers = tables.customers
     fitted = customers[customers["customer_id"].isin(rows["customer_id"])]
     if folds is not None:  # each customers-table row with its training row's fold

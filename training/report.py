@@ -153,9 +153,16 @@ def build_report(
     return report
 
 
-_VALUE_NAME = re.compile(r"spend|charge|revenue|value|ltv|clv|arpu|mrr|billing|fee", re.IGNORECASE)
-"""A numeric attribute so named is likely the customer's value (`value_columns`): a
-snapshot's `Total Spend` went unnamed beside "the data hold no customer value"."""
+VALUE_WORDS = frozenset({"spend", "spent", "spending", "charge", "charges", "revenue",
+                         "value", "ltv", "clv", "arpu", "mrr", "arr", "fee", "fees"})  # fmt: skip
+"""A numeric attribute named with one of these words is likely the customer's value
+(`value_columns`): a snapshot's `Total Spend` went unnamed beside "the data hold no
+customer value" (words, not parts: no `feedback_score`, `discharge_count`)."""
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _named_like_value(name: str) -> bool:
+    return any(word.lower() in VALUE_WORDS for word in _WORD.findall(name))
 
 
 def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str, Any]:
@@ -166,9 +173,7 @@ def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str
     source = value_source(scored, tables, config)
     if source == "none":
         likely = [
-            n
-            for n, kind in tables.attributes.items()
-            if kind == "numeric" and _VALUE_NAME.search(n)
+            n for n, kind in tables.attributes.items() if kind == "numeric" and _named_like_value(n)
         ]
         return {"value_source": source, **({"value_columns": likely} if likely else {})}
     y = scored["churned"].to_numpy(dtype=int)
@@ -995,13 +1000,17 @@ def _silence_input_note(own: list[dict[str, Any]], silent: dict[str, Any]) -> st
     a sign the active window keeps the long silent eligible, whom the model finds by
     their silence alone."""
     window, horizon = silent["active_window_days"], silent["horizon_days"]
-    return (
+    said = (
         f"{_alone(own)}, no leak: churn.definition inactivity reads the same silence; "
         f"{percent(silent['share'])} of the churners were already silent {horizon} days or "
         f"more at their cutoff, so the model mostly finds who has already stopped: a "
-        f"customer silent up to {window} days stays eligible (churn.active_window_days); "
-        f"a shorter window ({2 * horizon}, say) asks which of the recently active will stop"
+        f"customer silent up to {window} days stays eligible (churn.active_window_days)"
     )
+    if window > 2 * horizon:
+        said += (
+            f"; a shorter window ({2 * horizon}, say) asks which of the recently active will stop"
+        )
+    return said
 
 
 def _undated_leak_note(leak: dict[str, Any]) -> str:

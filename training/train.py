@@ -83,7 +83,7 @@ def _input_example(rows: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:
     """A few feature rows as plain types (categoricals as text), the pyfunc's input; with
     the customer id where the model scores its fitted customers out of fold (`predict`):
     mlflow passes on only the columns its signature names."""
-    by_id = ["customer_id"] if model.folds_of(rows["customer_id"].head(1)) is not None else []
+    by_id = ["customer_id"] if model.folds_of(rows.head(1)) is not None else []
     example = rows[[*by_id, *model.layout.names]].head(5).copy()
     for name in model.layout.levels:
         example[name] = example[name].astype("object").where(example[name].notna(), None)

@@ -31,6 +31,7 @@ from features import workbooks
 from features.contract import CustomersSpec, RunConfig, TableSpec
 from features.holes import longest_hole, sampled_days
 from features.sources.across import _customers, _summarize
+from features.sources.after_leaving import check_use_after_leaving
 from features.sources.cleaning import _clean
 from features.sources.ids import _clean_ids, _integer_ids, _one_spelling_per_number
 from features.sources.reading import (
@@ -122,6 +123,7 @@ def validate(
     customers = _customers(config, tables, frames)
     _check_blank_signups(tables, frames, config)
     _check_ends(tables, frames, config)
+    check_use_after_leaving(tables, frames, config)
     _check_holes(tables, frames)
     _check_before_signup(tables, frames, customers, config)
     _check_one_order_each(tables, frames, config)
@@ -517,6 +519,7 @@ def _tables(
         event_quantities=dict(data.events.quantities) if data.events else {},
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
         payments=config.payments,
+        not_use_types=next((t.left_out_types for t in read if t.name == "events"), ()),
     )
     complete = data.complete_history  # no window before the first day is unknown
     return replace(tables, history_from=None if complete else first_activity(tables))

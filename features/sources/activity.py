@@ -201,7 +201,7 @@ def _leave_out_read_as_others(table: _Table) -> None:
     if not table.not_use:
         return
     held = pd.Series(False, index=table.clean["type"].index)
-    said = []
+    said, types = [], set()
     for name, values in table.not_use.items():
         rows = _holds(table.clean["type"], sorted(values))
         if table.dropped is not None:
@@ -209,10 +209,12 @@ def _leave_out_read_as_others(table: _Table) -> None:
         if rows.any():
             held |= rows
             said.append(f"{OTHER_TABLE_ROWS[name]} ({', '.join(sorted(values))})")
+            types |= values
     n = int(held.sum())
     kept = len(held) if table.dropped is None else int((~table.dropped).sum())
     if not n or n == kept:
         return
+    table.left_out_types = tuple(sorted(types))
     what = f"{_rows(n)} ({n / kept:.1%}) are read as {' and '.join(said)}"
     keep = "name them in the events' rows: values to count them as use"
     table.warning("type", n, f"{what}: no product use, left out of the usage log ({keep})")

@@ -553,7 +553,8 @@ def _label(table: _Table, label: LabelSpec) -> pd.Series:
     counts = labelled.value_counts()
     others = counts.drop(wanted, errors="ignore")
     written = others.rename(_text(table.column("label")).groupby(keys).first())  # for messages
-    if wanted not in counts and table.scoring and len(others) == 1:
+    staying = not label.negative or _beside(written, others, label).empty
+    if wanted not in counts and table.scoring and len(others) == 1 and staying:
         # current customers, none of whom has left (an export of Churn=0 to score)
         said = f"the positive value {positive!r} never occurs; found {_counts(written)}"
         table.warning("label", int(counts.sum()), f"{said}: every customer is scored")

@@ -29,7 +29,7 @@ def _check_subscriptions(table: _Table, spec: TransactionsSpec) -> None:
                 written,
                 advice=f": write {PERIODS_WRITTEN}",
             )
-        if per_number == ONE_DAY:
+        if per_number == ONE_DAY and spec.recurring.numbers_count is None:
             _warn_days_that_may_be_months(table, written)
         if blank := int(written.isna().sum()):
             table.warning(

@@ -326,6 +326,8 @@ class _Table:
     not_use: dict[str, frozenset[str]] = field(default_factory=dict)
     """A usage log's types other tables read from its file, by table (`DataSpec.
     not_use_types`): no use, left out once checked (`_leave_out_read_as_others`)."""
+    left_out_types: tuple[str, ...] = ()
+    """Of `not_use`, the types rows were left out of (none where every row was one)."""
     labels: LabelCounts | None = None
     """The label column's values, when it has two (`_label`)."""
     looked_up: dict[str, Path] = field(default_factory=dict)

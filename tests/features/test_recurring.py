@@ -14,7 +14,7 @@ import yaml
 
 from features.build import build_features
 from features.contract import ConfigError, load_config
-from features.recurring import Period, parse_period, payments, plan_ends, schedule
+from features.recurring import Period, parse_period, payments, plan_ends, schedule, unit_named
 from features.sources import DataError, load_tables, validate
 
 D = "datetime64[ns]"
@@ -87,6 +87,9 @@ def test_a_month_row_ending_on_a_months_last_day_is_one_payment():
     assert days == ["2024-01-15", "2024-02-15"]
     _, days = _paid(["2024-01-15"], ["2024-01-16"], [Period(months=1)], "2024-12-31")
     assert days == ["2024-01-15"]
+    # by day, whatever the times: Feb 28 09:00 to Mar 31 10:00 renews on no Mar 28
+    _, days = _paid(["2021-02-28T09:00"], ["2021-03-31T10:00"], [Period(months=1)], "2021-12-31")
+    assert days == ["2021-02-28"]
 
 
 def test_payments_come_grouped_by_customer_in_time_order():
@@ -187,6 +190,16 @@ def test_a_billing_period_that_reads_as_none_is_an_error_naming_file_column_and_
     said = str(raised.value)
     assert "subscriptions.csv" in said and "'billing'" in said
     assert "no billing period in 1 row, e.g. 'every blue moon'" in said
+
+
+@pytest.mark.parametrize(
+    ("column", "unit"),
+    [("bill_period_months", "months"), ("BillingPeriodYears", "years"),
+     ("period_days_in_month", "days"), ("billing_period", "days"), ("plan_weeks", "weeks"),
+     ("annual_terms", "years")],
+)  # fmt: skip
+def test_a_billing_period_columns_name_says_what_its_numbers_count(column, unit):
+    assert unit_named(column) == unit
 
 
 def test_a_billing_periods_numbers_count_what_its_name_or_the_config_says(tmp_path):
@@ -404,3 +417,49 @@ def test_a_paid_until_of_9999_is_still_an_error_not_a_blank(tmp_path):
     path.write_text(yaml.safe_dump(raw))
     with pytest.raises(DataError, match="dates outside the years 1678-2261"):
         load_tables(load_config(path))
+
+
+def _plans_and_use(folder: Path, *, used_after_days: int, as_of: str | None = None) -> Path:
+    """20 accounts, each one monthly plan from January to its end in March, and daily use
+    until `used_after_days` after that end."""
+    plans, use = [], []
+    for account in range(1, 21):
+        plans.append((account, "2024-01-05", "2024-03-05", 10))
+        for day in pd.date_range(
+            "2024-01-05", pd.Timestamp("2024-03-05") + pd.Timedelta(days=used_after_days)
+        ):
+            use.append((account, str(day.date()), "login"))
+    pd.DataFrame(plans, columns=["account", "start", "end", "mrr"]).to_csv(
+        folder / "plans.csv", index=False
+    )
+    pd.DataFrame(use, columns=["account", "at", "kind"]).to_csv(folder / "use.csv", index=False)
+    columns = {"customer_id": "account", "timestamp": "start", "ended_at": "end", "amount": "mrr"}
+    data = {
+        "transactions": {"path": "plans.csv", "columns": columns, "recurring": {"every": "month"}},
+        "events": {
+            "path": "use.csv",
+            "columns": {"customer_id": "account", "timestamp": "at", "type": "kind"},
+        },
+    }
+    if as_of is not None:
+        data["as_of"] = as_of
+    path = folder / "churn.yaml"
+    path.write_text(
+        yaml.safe_dump({"name": "subs", "data": data, "churn": {"definition": "cancellation"}})
+    )
+    return path
+
+
+def test_most_accounts_using_the_product_long_after_their_plan_ended_is_warned_about(tmp_path):
+    """fight-churn's export read without as_of: every account's last plan ended before its
+    usage did, and 4,694 of 4,837 read as cancelled while still using with "data OK"."""
+    _, report = validate(load_config(_plans_and_use(tmp_path, used_after_days=30)))
+    (said,) = [w for w in report.warnings if "used the product more than" in w.message]
+    assert said.table == "transactions" and said.rows == 20
+    assert said.message.startswith(
+        "20 of the 20 customers whose plans ended used the product more than 7 days after "
+        "(customer 1: plan ended 2024-03-05, last use 2024-04-04): if these are the ends of "
+        "periods still running"
+    )
+    _, report = validate(load_config(_plans_and_use(tmp_path, used_after_days=5)))
+    assert not [w for w in report.warnings if "used the product more than" in w.message]

@@ -595,8 +595,9 @@ def test_a_snapshot_model_scores_posted_attributes_as_the_batch_does(snapshot):
     the fold model fitted without them (`churn.cross_fit`), the others by the model."""
     loaded, tables = snapshot
     rows = tables.customers.head(3)
-    folds = loaded.model.folds_of(rows["customer_id"])
+    folds = loaded.model.folds_of(rows)  # by id and their categories
     assert folds is not None and (folds >= 0).any() and (folds < 0).any()
+    assert "Contract" in loaded.model.trained_rows.alike_columns
     attributes = ["tenure", "MonthlyCharges", "Contract"]
     posted = [
         {"customer_id": row["customer_id"], "attributes": {a: row[a] for a in attributes}}

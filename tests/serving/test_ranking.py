@@ -103,6 +103,8 @@ def test_the_top_tier_is_cut_where_its_share_is_nearest_among_tied_values():
     value = np.array([60.0] * 49 + [40.0] * 39 + [70.0] * 12)
     reference = TierReference.of({}, value, Rules())
     assert reference.most_valuable_from == 70.0
+    tied = np.array([100.0] + [50.0] * 2 + [10.0] * 7)  # 10% and 30% are as near 20%
+    assert TierReference.of({}, tied, Rules()).most_valuable_from == 100.0  # the smaller
     spread = np.arange(1.0, 101.0)
     assert TierReference.of({}, spread, Rules()).most_valuable_from == 81.0  # the top 20
 

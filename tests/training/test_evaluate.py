@@ -212,7 +212,9 @@ def test_no_profit_curve_is_reported_where_the_data_hold_no_customer_value():
     )
     assert _profit(scored, tables, config) == {"value_source": "none"}
     # a numeric attribute named like a value is named as the likely one
-    spent = replace(tables, attributes={"Total Spend": "numeric", "Age": "numeric"})
+    named = {"Total Spend": "numeric", "Age": "numeric", "PaperlessBilling": "numeric",
+             "feedback_score": "numeric", "discharge_count": "numeric"}  # fmt: skip
+    spent = replace(tables, attributes=named)
     assert _profit(scored, spent, config) == {
         "value_source": "none",
         "value_columns": ["Total Spend"],

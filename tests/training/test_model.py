@@ -14,7 +14,7 @@ import pytest
 from churn.model import MAX_LEVELS, ChurnModel, FeatureLayout
 from features import trees
 from features.attributes import attribute_spec
-from features.contract import BandsSpec, DataSpec, load_config
+from features.contract import BandsSpec, load_config
 from features.sources import load_tables
 from features.tables import Tables
 from serving.ranking import band_thresholds
@@ -102,24 +102,17 @@ def test_a_model_trained_on_calendar_days_times_resolutions_so(trained):
     assert replace(model, info=info).as_trained(trained.tables).lapsed_by_use is False
 
 
-def test_a_model_trained_before_reads_no_event_types_as_no_use(trained):
-    """The log's types another table reads are no use to a model trained with them left
-    out (`apart_from_use`), none to one trained before, as each was trained."""
-    log = {"customer_id": "userId", "timestamp": "ts"}
-    data = {
-        "transactions": {
-            "path": "log.json",
-            "columns": log,
-            "rows": {"column": "page", "values": ["Submit Payment"]},
-        },
-        "events": {"path": "log.json", "columns": {**log, "type": "page"}},
-    }
-    config = trained.model.config.model_copy(update={"data": DataSpec.model_validate(data)})
-    model = replace(trained.model, config=config)
-    assert model.info["apart_from_use"] is True
-    assert model.not_use_types == {"Submit Payment"}
-    info = {k: v for k, v in model.info.items() if k != "apart_from_use"}
-    assert replace(model, info=info).not_use_types == frozenset()
+def test_a_model_keeps_the_event_types_its_training_left_out_of_use(trained):
+    """The types the loader left out as other tables' rows (none in this log) are kept
+    with the model, which reads a live request's events by them, as trained: not
+    re-derived from the config (a log that was all payments kept them as use)."""
+    model = trained.model
+    assert model.info["apart_from_use"] is True and model.info["not_use_types"] == []
+    assert model.not_use_types == frozenset()
+    info = {**model.info, "not_use_types": ["Submit Payment"]}
+    assert replace(model, info=info).not_use_types == {"Submit Payment"}
+    before = {k: v for k, v in model.info.items() if k not in ("apart_from_use", "not_use_types")}
+    assert replace(model, info=before).not_use_types == frozenset()
 
 
 def test_a_model_over_time_keeps_no_training_rows(trained):

@@ -965,7 +965,7 @@ def test_mlflows_pyfunc_scores_a_snapshots_fitted_customers_out_of_fold(tmp_path
     cutoff = snapshot_cutoff(run.tables, today=pd.Timestamp.today())
     rows = pd.DataFrame(model.feature_columns(run.tables, cutoff))
     rows = rows[["customer_id", *model.layout.names]]
-    folds = model.folds_of(rows["customer_id"])
+    folds = model.folds_of(rows)
     assert folds is not None and (folds >= 0).any()
     served = logged.predict(rows)["churn_probability"].to_numpy()
     assert served == pytest.approx(model.scores(rows, folds)[0], abs=1e-9)
