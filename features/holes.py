@@ -138,12 +138,22 @@ def _seasonal(starts: pd.DatetimeIndex, start_ns: int) -> bool:
 
 def _active_days(timestamps: tuple[pd.Series, ...]) -> tuple[np.ndarray, np.ndarray]:
     """The days (since 1970) holding a row, ascending, and their rows: counted over the
-    span, not sorted, as a log of millions of rows spans a few thousand days."""
-    ns = [t.dropna().to_numpy("datetime64[ns]").view("i8") for t in timestamps]
-    days = np.concatenate([np.floor_divide(v, _DAY_NS) for v in ns]) if ns else np.empty(0)
+    span, not sorted, as a log of millions of rows spans a few thousand days. One new
+    array of days, shifted in place: 11.65M times were copied four times over."""
+    parts = [_days(t) for t in timestamps]
+    days = (parts[0] if len(parts) == 1 else np.concatenate(parts)) if parts else np.empty(0)
     if not len(days):
         return days.astype(np.int64), days.astype(np.int64)
     low = int(days.min())
-    counts = np.bincount((days - low).astype(np.int64))
+    days -= low
+    counts = np.bincount(days)
     active = np.flatnonzero(counts)
     return active + low, counts[active]
+
+
+def _days(timestamps: pd.Series) -> np.ndarray:
+    """The days (since 1970) of the times that are known, as a new int64 array."""
+    ns = timestamps.to_numpy("datetime64[ns]").view("i8")
+    if timestamps.hasnans:
+        ns = ns[timestamps.notna().to_numpy()]
+    return ns // _DAY_NS
