@@ -22,6 +22,7 @@ from features.sources.table import (
     MAX_NEGATIVE_AMOUNT_SHARE,
     MOSTLY_BLANK_ORDER_IDS,
     MOSTLY_BLANK_PAID_UNTIL,
+    _coded,
     _counts,
     _rows,
     _Table,
@@ -467,24 +468,6 @@ def _sorted_activity(frame: pd.DataFrame, known: np.ndarray | None = None) -> pd
     # 7 columns, this 1.7 s
     columns = {name: _taken(frame.pop(name).array, order) for name in list(frame)}
     return pd.DataFrame(columns, copy=False)
-
-
-CODED_TEXT_SAMPLE_ROWS = 100_000
-"""Rows (about) of a text column `_coded` looks at to tell codes (a category) from free
-text."""
-
-
-CODED_TEXT_DISTINCT_AT_MOST = 1000
-"""Distinct values in that sample under which text is taken through its codes."""
-
-
-def _coded(values: ExtensionArray) -> bool:
-    """Whether text holds few distinct values (a category, a type), told by rows spread
-    over it (a file sorted by customer starts with few ids): worked on through its codes
-    (`pd.factorize`), every row costs a small integer and the strings are handled once
-    each; free text (many distinct) costs more so."""
-    every = max(1, len(values) // CODED_TEXT_SAMPLE_ROWS)
-    return len(pd.unique(values[::every])) <= CODED_TEXT_DISTINCT_AT_MOST
 
 
 def _taken(values: ExtensionArray, order: np.ndarray) -> ExtensionArray:
