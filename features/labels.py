@@ -8,7 +8,10 @@ not be trained or tested on.
 - inactivity (non-contractual): eligible = at least one purchase in the
   `active_window_days` up to t; churned = no purchase in the label window. With
   `churn.activity: usage` (the default without transactions), usage events instead: a
-  free app's players leave by no longer playing.
+  free app's players leave by no longer playing. Where the data hold cancellations, a
+  customer cancelled by t (no payment undid it) is gone, not eligible: fight-churn's
+  users under inactivity by use were 412 of 417 churners cancelled before the cutoff,
+  and training read their paid period and silence as leaks.
 - cancellation (contractual): eligible = known at t and not gone (`gone_at`): no
   cancellation on or before t that a payment did not undo
   (`features.cancellations.cancelled_unpaid`), no paid period (`transactions.paid_until`)
@@ -115,6 +118,8 @@ def _inactivity(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.nda
     activity = ctx.events if churn.by_usage(ctx.orders is not None) else ctx.orders
     assert activity is not None
     active = _any_in(activity, activity.window(cutoff_day, churn.active_window_days))
+    if ctx.cancellations is not None:  # cancelled by then: gone, no customer to keep
+        active &= ~cancelled_unpaid(ctx, cutoff_day)
     after = _any_in(activity, activity.window(cutoff_day + churn.horizon_days, churn.horizon_days))
     return active, ~after
 

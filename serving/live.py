@@ -14,7 +14,7 @@ Two things are batch-relative and need a choice here:
   them, else the means of the posted customers (`population` in the response says which).
 - Tiers compare a customer with a population (top 20% by value, wallet above the
   median); a handful of posted customers say nothing about each other, so they are
-  tiered against the model's last training cutoff (`ranking.TierReference`). A model
+  tiered against the model's latest (test) cutoff (`ranking.TierReference`). A model
   packaged before it kept that tiers them among themselves when at least
   `TIER_MIN_CUSTOMERS` are posted, else not at all (`tier` null). Band, value and value
   at risk are per customer.

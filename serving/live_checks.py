@@ -114,6 +114,11 @@ def require_scorable(
     not_use = model.not_use_types
     if churn.definition in ("inactivity", "cancellation"):
         require_active(customers, cutoff, churn, data, not_use=not_use)
+    if churn.definition == "inactivity" and (data.cancellations or data.plan_ends_cancel):
+        require_not_gone(
+            customers, cutoff, data, churn=churn, undo_by=model.undo_by, not_use=not_use,
+            cancelled_only=True,
+        )  # fmt: skip
     if churn.definition == "cancellation":
         require_not_gone(
             customers, cutoff, data, churn=churn, undo_by=model.undo_by, not_use=not_use
@@ -392,8 +397,11 @@ def require_active(
     end = cutoff_end(pd.Timestamp(cutoff)).to_pydatetime()
     start = end - dt.timedelta(days=churn.active_window_days)  # the window: (cutoff - w, cutoff]
     amounts = LineAmounts.of(data.transactions)
-    if not_use:  # as the loader reads the log
-        customers = [c.model_copy(update={"events": used_events(c, not_use)}) for c in customers]
+    if data.events is not None and (not_use or data.events.type_filtered):  # as loaded
+        used = [
+            c.model_copy(update={"events": used_events(c, not_use, data.events)}) for c in customers
+        ]
+        customers = used
     lapsed = [
         customer
         for customer in customers
@@ -457,10 +465,12 @@ def require_not_gone(
     churn: ChurnSpec,
     undo_by: Literal["day", "time"],
     not_use: frozenset[str] = frozenset(),
+    cancelled_only: bool = False,
 ) -> None:
     """Refuse customers the batch holds for gone at the cutoff under `cancellation`: a
     cancellation no payment undid, or a paid period that ended unpaid over `grace_days`
-    before it. The batch's own rule (`features.labels.gone_at`) reads the posted rows,
+    before it (only the first, `cancelled_only`, under `inactivity`: `features.labels`).
+    The batch's own rule (`features.labels.gone_at`) reads the posted rows,
     comparing payments and cancellations as the model's training data did (`undo_by`);
     scored on their past usage they would read as low risk. (Lapsing is
     `require_active`'s, with its own message.)"""
@@ -468,7 +478,7 @@ def require_not_gone(
     gone = gone_at(ctx, churn, day)
     said = [
         _cancelled_said(ctx, gone.cancelled, cutoff, data),
-        _expired_said(ctx, gone.expired & ~gone.cancelled, cutoff, churn),
+        "" if cancelled_only else _expired_said(ctx, gone.expired & ~gone.cancelled, cutoff, churn),
     ]
     if any(said):
         raise GoneError("; ".join(part for part in said if part))

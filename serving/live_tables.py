@@ -254,6 +254,7 @@ def _kept(
     *,
     amounts: LineAmounts = LineAmounts(),
     not_use: frozenset[str] = frozenset(),
+    events: EventsSpec | None = None,
 ) -> list[Any]:
     """The posted rows of `table` the loader would read: purchases by `amounts` (negative
     ones are returns, matched in `_returns`), events but those of the types that are no
@@ -265,7 +266,7 @@ def _kept(
     if table == "transactions":
         return amounts.purchases(rows)
     if table == "events":
-        return used_events(customer, not_use)
+        return used_events(customer, not_use, events)
     if table == "cancellations":  # one without a time is none, as the loader reads it
         rows = [row for row in rows if row.timestamp is not None]
     if table == "cancellations" and cancel_types:
@@ -275,13 +276,20 @@ def _kept(
     return rows
 
 
-def used_events(customer: CustomerHistoryIn, not_use: frozenset[str]) -> list[EventIn]:
-    """The posted events but those of the types that are no use (`ChurnModel.
-    not_use_types`: a payment the model's data read as a purchase), as the loader leaves
-    those rows out of the usage log."""
-    if not not_use:
+def used_events(
+    customer: CustomerHistoryIn, not_use: frozenset[str], events: EventsSpec | None
+) -> list[EventIn]:
+    """The posted events the loader reads as use: not of the types that are no use
+    (`ChurnModel.not_use_types`: a payment the model's data read as a purchase), nor of
+    those the `events` table's own `rows:` leave out (`EventsSpec.keeps_type`)."""
+    by_filter = events is not None and events.type_filtered
+    if not not_use and not by_filter:
         return customer.events
-    return [row for row in customer.events if row.type not in not_use]
+    return [
+        row
+        for row in customer.events
+        if row.type not in not_use and (not by_filter or events.keeps_type(row.type))
+    ]
 
 
 def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -528,7 +536,14 @@ def _activity(
     rows: list[Any] = []
     for customer in sorted(customers, key=lambda c: c.customer_id):
         cancel_types, not_use = types
-        posted = _kept(customer, table, cancel_types, amounts=LineAmounts.of(spec), not_use=not_use)
+        posted = _kept(
+            customer,
+            table,
+            cancel_types,
+            amounts=LineAmounts.of(spec),
+            not_use=not_use,
+            events=spec if isinstance(spec, EventsSpec) else None,
+        )
         if unknown.any:
             posted = [
                 r

@@ -32,7 +32,7 @@ Tiers, first match wins (thresholds are parameters of `Rules`):
 
 A batch's tiers are relative to the batch itself. A live request's few customers say
 nothing about each other, so they are tiered against the model's `TierReference`: where
-the tiers fell among the customers of its last training cutoff (`info["tiers"]`).
+the tiers fell among the customers of its latest (test) cutoff (`info["tiers"]`).
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def package_model(
     )
     directions, crossings = _risk_directions(model, rows)  # needs the model itself
     model.info["risk_directions"], model.info["risk_crossings"] = directions, crossings
-    model.info["tiers"] = _tier_reference(rows, tables).as_info()
+    model.info["tiers"] = _tier_reference(outcome.data.frame, tables).as_info()
     return model
 
 
@@ -199,8 +199,11 @@ def transaction_categories(tables: Tables) -> dict[str, Any] | None:
 
 
 def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:
-    """Where the tiers fell among the customers of the last training cutoff, as a batch
-    scored there would tier them: a live request's few customers are tiered against it."""
+    """Where the tiers fell among the customers of the latest cutoff of `rows` (the test
+    cutoff's, nearest the data's end a batch scores at), as a batch scored there would
+    tier them: a live request's few customers are tiered against it. (Against the last
+    training cutoff, five months before FoodMart's end, 40% of live customers were most
+    valuable by their year's spend, against 20% in the batch.)"""
     if "cutoff" in rows and rows["cutoff"].notna().any():
         rows = rows[rows["cutoff"] == rows["cutoff"].max()]
     rules = Rules()

@@ -1,10 +1,8 @@
 """Use of the product long after a customer's cancellation, across the whole data: a sign
-the cancellations are no leavings (plans' ends that were renewal dates, an extract cut
-before the plans it lists ended), not a sign of any one customer.
-
-fight-churn's subscription export, read without `data.as_of`, ended every account's last
-plan before its usage log did: 4,694 of 4,837 accounts read as cancelled while still
-using the product, and validate said "data OK".
+the cancellations are no leavings (a plan's end column holding its next renewal date,
+a cancellations table of plan changes), not a sign of any one customer. Read as they
+are, most customers are gone and never scored, while the usage log says they stayed;
+validate would say "data OK".
 """
 
 from __future__ import annotations

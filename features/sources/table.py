@@ -370,6 +370,17 @@ class _Table:
         """`reading`: the warning tells how the file's column was read (`Issue.reading`)."""
         self._add("warning", column, rows, message, reading)
 
+    def forget_warnings(self, column: str) -> None:
+        """Drop the warnings said so far on one of this table's columns."""
+        source = self.sources.get(column, column)
+        self.report.issues = [
+            issue
+            for issue in self.report.issues
+            if not (
+                issue.level == "warning" and issue.table == self.name and issue.column == source
+            )
+        ]
+
     def _add(
         self,
         level: Literal["error", "warning"],

@@ -143,6 +143,23 @@ def test_inactivity_by_usage_reads_the_events_not_the_purchases():
     assert _by_id(label_churn(alone, ChurnSpec(horizon_days=30), cutoffs=CUTOFF)) == labels
 
 
+def test_under_inactivity_a_customer_cancelled_by_the_cutoff_is_gone_not_a_churner():
+    """fight-churn's users by use: 412 of 417 churners had cancelled before the cutoff,
+    and training read their paid period and silence as leaks. Cancelled and not paid
+    again: not eligible; a later payment undid it: eligible."""
+    people = customers([1, 2, 3], signup=["2023-01-01"] * 3)
+    ev = events([(c, "2024-03-01", "session") for c in (1, 2, 3)] + [(3, "2024-05-30", "x")])
+    cancelled = cancellations([(1, "2024-03-05"), (2, "2024-03-05")])
+    paid = transactions([(2, "2024-03-20", 9.99)])  # 2 came back
+    churn = ChurnSpec(horizon_days=30, activity="usage")
+    tables = make_tables(
+        customer_frame=people, transaction_frame=paid, events=ev, cancellations=cancelled
+    )
+    labels = _by_id(label_churn(tables, churn, cutoffs=CUTOFF))
+    assert labels[1]["eligible"] is False
+    assert labels[2]["eligible"] is True and labels[3]["eligible"] is True
+
+
 def _paid(rows: list[tuple]) -> pd.DataFrame:
     """rows: (customer, paid at, amount, paid until)."""
     frame = transactions(rows, columns=("paid_until",))

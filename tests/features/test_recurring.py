@@ -451,8 +451,8 @@ def _plans_and_use(folder: Path, *, used_after_days: int, as_of: str | None = No
 
 
 def test_most_accounts_using_the_product_long_after_their_plan_ended_is_warned_about(tmp_path):
-    """fight-churn's export read without as_of: every account's last plan ended before its
-    usage did, and 4,694 of 4,837 read as cancelled while still using with "data OK"."""
+    """An end column holding the next renewal date reads every account as gone while its
+    usage goes on: said, with one of them; use ending within a week of the end is not."""
     _, report = validate(load_config(_plans_and_use(tmp_path, used_after_days=30)))
     (said,) = [w for w in report.warnings if "used the product more than" in w.message]
     assert said.table == "transactions" and said.rows == 20

@@ -2041,6 +2041,51 @@ def test_a_posted_event_of_a_type_read_as_purchases_is_no_use_as_loaded():
     assert live_notes.not_use_notes([paying], SimpleNamespace(not_use_types=frozenset())) == []
 
 
+def test_posted_events_of_types_the_events_own_rows_leave_out_are_no_use():
+    """A log's own `rows: values: [login, play, payment]` left its tickets out of training,
+    and live counted a posted ticket as use (0.565 against the batch's 0.688)."""
+    data = DataSpec.model_validate(
+        {
+            "events": {
+                "path": "log.json",
+                "columns": {**LOG, "type": "page"},
+                "rows": {"column": "page", "values": ["NextSong", "Home"]},
+            }
+        }
+    )
+    ticket = _member(("2018-11-02", "NextSong"), ("2019-01-25", "Submit Ticket"))
+    churn = ChurnSpec(definition="inactivity", active_window_days=30, activity="usage")
+    with pytest.raises(live_checks.GoneError, match=r"u1 \(last 2018-11-02\)"):
+        live_checks.require_active([ticket], dt.date(2019, 1, 31), churn, data)
+    model = SimpleNamespace(
+        config=SimpleNamespace(data=data),
+        data=data,
+        attribute_kinds={},
+        flag_attributes=(),
+        not_use_types=frozenset(),
+        info={},
+    )
+    assert list(live_tables.to_tables([ticket], model).events["type"]) == ["NextSong"]
+    assert data.events.keeps_type("Home") and not data.events.keeps_type("Submit Ticket")
+
+
+def test_under_inactivity_a_member_who_cancelled_is_refused_as_the_batch_leaves_them_out():
+    """`features.labels`: a cancellation no payment undid makes a customer gone under
+    inactivity too; live scored them on their past use."""
+    churn = ChurnSpec(definition="inactivity", active_window_days=90, activity="usage")
+    model = SimpleNamespace(
+        config=SimpleNamespace(churn=churn),
+        data=USAGE_LOG,
+        undo_by="day",
+        not_use_types=frozenset(),
+    )
+    cancelled = _member(("2019-01-02", "NextSong"), ("2019-01-05", "Cancellation Confirmation"))
+    with pytest.raises(live_checks.GoneError, match="cancelled 2019-01-05"):
+        live_checks.require_scorable([cancelled], dt.date(2019, 1, 31), model)
+    playing = _member(("2019-01-20", "NextSong"))
+    live_checks.require_scorable([playing], dt.date(2019, 1, 31), model)
+
+
 def test_a_posted_quantity_the_model_does_not_read_is_refused_naming_it():
     """'revnue' for 'revenue_usd' scored as if nothing were posted."""
     spec = DataSpec.model_validate(
