@@ -2010,6 +2010,18 @@ PAYING_LOG = DataSpec.model_validate(
 """A log whose payment page is read as the transactions (`DataSpec.not_use_types`)."""
 
 
+def _posting_model(data: DataSpec, not_use: frozenset[str] = frozenset()) -> SimpleNamespace:
+    """What `live_tables.to_tables` reads of a model: its data, no attributes."""
+    return SimpleNamespace(
+        config=SimpleNamespace(data=data),
+        data=data,
+        attribute_kinds={},
+        flag_attributes=(),
+        not_use_types=not_use,
+        info={},
+    )
+
+
 def test_a_posted_event_of_a_type_read_as_purchases_is_no_use_as_loaded():
     """A model whose training left the log's payments out of its use (`apart_from_use`)
     reads a posted payment event as no use: a player paying but no longer playing is
@@ -2024,14 +2036,7 @@ def test_a_posted_event_of_a_type_read_as_purchases_is_no_use_as_loaded():
             [paying], dt.date(2019, 1, 31), churn, PAYING_LOG, not_use=not_use
         )
     live_checks.require_active([paying], dt.date(2019, 1, 31), churn, PAYING_LOG)
-    model = SimpleNamespace(
-        config=SimpleNamespace(data=PAYING_LOG),
-        data=PAYING_LOG,
-        attribute_kinds={},
-        flag_attributes=(),
-        not_use_types=not_use,
-        info={},
-    )
+    model = _posting_model(PAYING_LOG, not_use)
     events = live_tables.to_tables([paying], model).events
     assert list(events["type"]) == ["NextSong"]
     assert live_notes.not_use_notes([paying], model) == [
@@ -2057,14 +2062,7 @@ def test_posted_events_of_types_the_events_own_rows_leave_out_are_no_use():
     churn = ChurnSpec(definition="inactivity", active_window_days=30, activity="usage")
     with pytest.raises(live_checks.GoneError, match=r"u1 \(last 2018-11-02\)"):
         live_checks.require_active([ticket], dt.date(2019, 1, 31), churn, data)
-    model = SimpleNamespace(
-        config=SimpleNamespace(data=data),
-        data=data,
-        attribute_kinds={},
-        flag_attributes=(),
-        not_use_types=frozenset(),
-        info={},
-    )
+    model = _posting_model(data)
     assert list(live_tables.to_tables([ticket], model).events["type"]) == ["NextSong"]
     assert data.events.keeps_type("Home") and not data.events.keeps_type("Submit Ticket")
 
