@@ -467,7 +467,10 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
     @cached_property
     def not_use_types(self) -> frozenset[str]:
         """The event types training left out of the usage log (`Tables.not_use_types`:
-        its payments read as purchases; none where the log was all such rows)."""
+        its payments read as purchases; none where the log was all such rows); a model
+        packaged before they were kept, whose training left them out, by its config."""
+        if "not_use_types" not in self.info and self.apart_from_use:
+            return frozenset().union(*self.data.not_use_types().values())
         return frozenset(self.info.get("not_use_types") or ())
 
     @property

@@ -19,6 +19,7 @@ changed since is not found.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -55,13 +56,29 @@ def id_hashes(customers: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(ids, index=False).to_numpy(np.uint64)
 
 
+ALIKE_COLUMNS_AT_MOST = 4
+"""The categorical attributes kept per training customer (`alike`), those of the most
+levels: 8 bytes each per row (a million rows, 32 MB at most)."""
+BLANK_HASH = pd.util.hash_pandas_object(pd.Series([""]), index=False).iloc[0]
+
+
 def alike_hashes(rows: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
-    """One hash per row of its values in `columns` as text (a blank as ''): a feature
-    frame's categories and a live request's plain columns hash alike."""
-    text = pd.DataFrame(
-        {c: rows[c].astype("object").where(rows[c].notna(), "").astype(str) for c in columns}
+    """Per row and column, the hash of its value as text (a blank as '', `BLANK_HASH`): a
+    feature frame's categories and a live request's plain columns hash alike."""
+    return np.column_stack(
+        [
+            pd.util.hash_pandas_object(
+                rows[c].astype("object").where(rows[c].notna(), "").astype(str), index=False
+            ).to_numpy(np.uint64)
+            for c in columns
+        ]
     )
-    return pd.util.hash_pandas_object(text, index=False).to_numpy(np.uint64)
+
+
+def alike_columns_of(rows: pd.DataFrame, names: Sequence[str]) -> tuple[str, ...]:
+    """Of the categorical attributes `names`, the `ALIKE_COLUMNS_AT_MOST` of most levels."""
+    levels = {name: rows[name].nunique() for name in names if name in rows}
+    return tuple(sorted(levels, key=lambda n: (-levels[n], n))[:ALIKE_COLUMNS_AT_MOST])
 
 
 @dataclass(frozen=True)
@@ -79,7 +96,7 @@ class TrainedRows:
     """What is hashed: the customer id, or the whole row (row-number ids, and every
     model packaged before ids were)."""
     alike: np.ndarray | None = None
-    """Per kept id hash, the hash of the row's `alike_columns` (`alike_hashes`); None
+    """Per kept id hash, the hashes of the row's `alike_columns` (`alike_hashes`); None
     without them (no categorical attribute, by row, or packaged before)."""
     alike_columns: tuple[str, ...] = ()
     """The categorical attributes a customer found by id must still hold alike."""
@@ -100,20 +117,24 @@ class TrainedRows:
         kept = np.flatnonzero(hashes % np.uint64(every) == 0)
         unique, first = np.unique(hashes[kept], return_index=True)
         kept_folds = None if folds is None else np.asarray(folds, dtype=np.int8)[kept][first]
-        columns = tuple(sorted(alike_columns)) if by == "id" else ()
+        columns = tuple(alike_columns) if by == "id" else ()
         alike = alike_hashes(customers, columns)[kept][first] if columns else None
         return cls(len(hashes), every, unique, kept_folds, by, alike, columns)
 
     def _found(self, customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Per row of `customers`, whether it is a kept training row (by its hash, and its
-        `alike_columns` where kept: rows lacking one are told by id alone), and where."""
+        `alike_columns` where kept, each but where the row holds it blank or lacks the
+        column: a live request need not post them all), and where."""
         hashes = _hashes(customers, self.by)
         if not len(self.hashes):
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
         at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
         found = self.hashes[at] == hashes
-        if self.alike is not None and set(self.alike_columns) <= set(customers.columns):
-            found &= self.alike[at] == alike_hashes(customers, self.alike_columns)
+        held = [c for c in self.alike_columns if c in customers.columns]
+        if self.alike is not None and held:
+            kept = self.alike[at][:, [self.alike_columns.index(c) for c in held]]
+            posted = alike_hashes(customers, tuple(held))
+            found &= ((kept == posted) | (posted == BLANK_HASH)).all(axis=1)
         return found, at
 
     def count_in(self, customers: pd.DataFrame) -> int:

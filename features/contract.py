@@ -711,7 +711,7 @@ class EventsSpec(ActivitySpec):
         them as use: 0.565 against the batch's 0.688)."""
         column = self.source_column("type")
         return all(
-            (str(value) in {str(v) for v in rows.named}) == (rows.values is not None)
+            _names(value, rows.named) == (rows.values is not None)
             for rows in self.row_filters
             if rows.column == column
         )
@@ -948,6 +948,27 @@ class DataSpec(_Strict):
         """The configured tables by name, in a stable order."""
         names = ("customers", "transactions", "events", "interactions", "cancellations")
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+def _names(value: Any, named: list) -> bool:
+    """Whether a filter's `named` values hold `value` as the loader compares a file's
+    (`features.sources.reading._holds`): stripped text, or numbers as numbers (a type
+    code 1 posted as '1.0' or ' 01')."""
+    text = str(value).strip()
+    if text in {str(v).strip() for v in named}:
+        return True
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return any(_as_float(v) == number for v in named)
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _type_values(filters: list[RowFilter], column: str) -> frozenset[str]:

@@ -285,9 +285,12 @@ def plan_ends(
 ) -> np.ndarray:
     """Which subscriptions' ends leave their customer with no plan running: the
     cancellations of a subscriptions table. An end another plan of theirs covers (begun
-    by then, not ended by then: an upgrade, a plan changed the same day, a second
-    product) is no leaving; a trial's end beside twelve running plans had made an account
-    a churner. Known at the end: it reads nothing later than it. `ending`: the rows whose
+    by then or on the next day, not ended by then: an upgrade, a plan changed the same
+    day, a second product, the next of a run of month rows written Jan 1-31, Feb 1-29,
+    whose every end had read as a leaving) is no leaving; a trial's end beside twelve
+    running plans had made an account a churner. Known the day after the end: it reads
+    nothing later (at a cutoff on the end's day, a customer who does not renew the next
+    day is already gone; one who does, not). `ending`: the rows whose
     ends may be leavings (default: all); the others only cover (a posted payment's
     period, `serving.live_tables.paid_subscriptions`)."""
     frame = pd.DataFrame(
@@ -303,9 +306,10 @@ def plan_ends(
     pairs = ended[several[ended.index]].merge(
         frame[several], on="customer", suffixes=("", "_other")
     )
+    day_after = pairs["end"].dt.floor("D") + pd.Timedelta(days=2)  # up to the next day's end
     covered = (
         (pairs["row_other"] != pairs["row"])
-        & (pairs["start_other"] <= pairs["end"])
+        & (pairs["start_other"] < day_after)
         & (pairs["end_other"].isna() | (pairs["end_other"] > pairs["end"]))
     )
     leaving = frame["end"].notna().to_numpy().copy()

@@ -114,15 +114,13 @@ def require_scorable(
     not_use = model.not_use_types
     if churn.definition in ("inactivity", "cancellation"):
         require_active(customers, cutoff, churn, data, not_use=not_use)
-    if churn.definition == "inactivity" and (data.cancellations or data.plan_ends_cancel):
+    cancels = data.cancellations is not None or data.plan_ends_cancel
+    if churn.definition == "cancellation" or (churn.definition == "inactivity" and cancels):
+        only = churn.definition == "inactivity"  # cancelled, not expired (`features.labels`)
         require_not_gone(
             customers, cutoff, data, churn=churn, undo_by=model.undo_by, not_use=not_use,
-            cancelled_only=True,
+            cancelled_only=only,
         )  # fmt: skip
-    if churn.definition == "cancellation":
-        require_not_gone(
-            customers, cutoff, data, churn=churn, undo_by=model.undo_by, not_use=not_use
-        )
     if churn.definition == "expiry":
         require_paid_up(
             customers,
@@ -398,10 +396,9 @@ def require_active(
     start = end - dt.timedelta(days=churn.active_window_days)  # the window: (cutoff - w, cutoff]
     amounts = LineAmounts.of(data.transactions)
     if data.events is not None and (not_use or data.events.type_filtered):  # as loaded
-        used = [
+        customers = [
             c.model_copy(update={"events": used_events(c, not_use, data.events)}) for c in customers
         ]
-        customers = used
     lapsed = [
         customer
         for customer in customers

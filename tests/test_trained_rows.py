@@ -76,6 +76,7 @@ def test_another_files_customers_numbered_alike_are_not_the_trained_ones():
     again = TrainedRows.from_info(kept.as_info())
     assert again.alike_columns == ("plan",) and again.count_in(others) == 1
     assert kept.count_in(others[["customer_id"]]) == 4  # no categories: by id
+    assert kept.count_in(others.assign(plan=None)) == 4  # posted blank: by id
 
 
 def test_each_fitted_row_keeps_the_fold_that_scores_it_and_other_rows_read_minus_one():

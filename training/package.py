@@ -11,7 +11,7 @@ import pandas as pd
 from churn.contributions import crossings_of, directions_of, group_contributions
 from churn.model import ChurnModel
 from churn.sides import CONTRARY_RATIO, SIDE_RATIO, churn_sides_at, rarer_levels
-from churn.trained_rows import TrainedRows
+from churn.trained_rows import TrainedRows, alike_columns_of
 from churn.typical import typical_bands
 from features.contract import RunConfig
 from features.lifecycle import ANNIVERSARY_SPEC, TENURE_SPEC
@@ -164,11 +164,8 @@ def _trained_rows(
         return None
     folds = None if cross is None else cross.folds
     if not tables.numbered_ids:  # known by id and their categories (`churn.trained_rows`)
-        alike = tuple(
-            name
-            for name, kind in tables.attributes.items()
-            if kind == "categorical" and name in rows
-        )
+        categorical = [name for name, kind in tables.attributes.items() if kind == "categorical"]
+        alike = alike_columns_of(rows, categorical)
         return TrainedRows.of(rows, folds, by="id", alike_columns=alike).as_info()
     customers = tables.customers
     fitted = customers[customers["customer_id"].isin(rows["customer_id"])]

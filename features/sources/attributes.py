@@ -80,39 +80,36 @@ def _leave_out_recodings(table: _Table) -> None:
     (each level of one has one level of the other, and back) is left out with a warning,
     the other kept (words over digit codes, else the first): FoodMart's
     `customer_region_id` is its `city`, and 48% of its worklist's rows read only "city:
-    Mill Valley; customer region id: 38; state province: CA"."""
-    codes: dict[str, tuple[np.ndarray, int]] = {}
-    for name, kind in table.kinds.items():
-        if kind == "categorical" and name in table.clean and name not in table.model_attributes:
-            found, levels = pd.factorize(table.clean[name], use_na_sentinel=False)
-            # levels held by one row or two each pair up with anything: no recoding told
-            if 1 < len(levels) <= min(RECODING_LEVELS_AT_MOST, len(found) // 3):
-                codes[name] = (found.astype(np.int64), len(levels))
-    names = list(codes)
-    left_out: set[str] = set()
-    for i, one in enumerate(names):
-        for other in names[i + 1 :]:
-            if one in left_out or other in left_out or codes[one][1] != codes[other][1]:
-                continue
-            (a, n), (b, _) = codes[one], codes[other]
-            if len(np.unique(a * n + b)) != n:
-                continue
-            kept, dropped = (
-                (other, one)
-                if _digit_codes(table, one) and not _digit_codes(table, other)
-                else (one, other)
-            )
-            left_out.add(dropped)
-            table.clean.pop(dropped)
-            table.kinds.pop(dropped)
-            table.forget_warnings(dropped)  # how it was read: moot, it is not
-            table.warning(
-                dropped,
-                len(table.raw),
-                f"recodes {kept} one to one (each {kept} has one {dropped}, and back): left "
-                f"out of `attributes: all`, as {kept} says the same (list the attributes by "
-                "name to keep it)",
-            )
+    Mill Valley; customer region id: 38; state province: CA". Two such columns number
+    their levels alike in order of first appearance: one pass over the columns."""
+    first: dict[bytes, str] = {}
+    for name, kind in list(table.kinds.items()):
+        if kind != "categorical" or name not in table.clean or name in table.model_attributes:
+            continue
+        found, levels = pd.factorize(table.clean[name], use_na_sentinel=False)
+        # levels held by one row or two each pair up with anything: no recoding told
+        if not 1 < len(levels) <= min(RECODING_LEVELS_AT_MOST, len(found) // 3):
+            continue
+        key = found.astype(np.int64).tobytes()
+        one = first.setdefault(key, name)
+        if one == name:
+            continue
+        kept, dropped = (
+            (name, one)
+            if _digit_codes(table, one) and not _digit_codes(table, name)
+            else (one, name)
+        )
+        first[key] = kept
+        table.clean.pop(dropped)
+        table.kinds.pop(dropped)
+        table.forget_warnings(dropped)  # how it was read: moot, it is not
+        table.warning(
+            dropped,
+            len(table.raw),
+            f"recodes {kept} one to one (each {kept} has one {dropped}, and back): left "
+            f"out of `attributes: all`, as {kept} says the same (list the attributes by "
+            "name to keep it)",
+        )
 
 
 def _digit_codes(table: _Table, name: str) -> bool:

@@ -134,6 +134,12 @@ def test_a_plans_end_is_a_leaving_only_when_no_other_plan_of_theirs_runs_then():
     # leaves nothing running (May's plan comes later); b leaves; c changes plan the day
     # its first ends, then leaves
     assert plan_ends(owners, starts, ends).tolist() == [False, True, False, True, False, True]
+    # month rows written Jan 1-31, Feb 1-29: the next day's row covers the end
+    months = np.array(["2024-01-01", "2024-02-01"], dtype=D)
+    month_ends = np.array(["2024-01-31", "2024-02-29"], dtype=D)
+    assert plan_ends(np.array(["a", "a"]), months, month_ends).tolist() == [False, True]
+    later = np.array(["2024-01-01", "2024-02-02"], dtype=D)  # a day without a plan: left
+    assert plan_ends(np.array(["a", "a"]), later, month_ends).tolist() == [True, True]
 
 
 SUBSCRIPTIONS = """account,start,end,mrr,billing

@@ -2065,6 +2065,9 @@ def test_posted_events_of_types_the_events_own_rows_leave_out_are_no_use():
     model = _posting_model(data)
     assert list(live_tables.to_tables([ticket], model).events["type"]) == ["NextSong"]
     assert data.events.keeps_type("Home") and not data.events.keeps_type("Submit Ticket")
+    coded = data.events.model_copy(update={"rows": {"column": "page", "values": [1, 2]}})
+    coded = type(data.events).model_validate(coded.model_dump())
+    assert coded.keeps_type("1.0") and coded.keeps_type(" 01") and not coded.keeps_type("3")
 
 
 def test_under_inactivity_a_member_who_cancelled_is_refused_as_the_batch_leaves_them_out():
