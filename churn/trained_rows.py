@@ -121,13 +121,13 @@ class TrainedRows:
         alike = alike_hashes(customers, columns)[kept][first] if columns else None
         return cls(len(hashes), every, unique, kept_folds, by, alike, columns)
 
-    def _found(self, customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    def _found(self, customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per row of `customers`, whether it is a kept training row (by its hash, and its
         `alike_columns` where kept, each but where the row holds it blank or lacks the
-        column: a live request need not post them all), and where."""
+        column: a live request need not post them all), where, and its hash."""
         hashes = _hashes(customers, self.by)
         if not len(self.hashes):
-            return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
+            return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64), hashes
         at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
         found = self.hashes[at] == hashes
         held = [c for c in self.alike_columns if c in customers.columns]
@@ -135,13 +135,12 @@ class TrainedRows:
             kept = self.alike[at][:, [self.alike_columns.index(c) for c in held]]
             posted = alike_hashes(customers, tuple(held))
             found &= ((kept == posted) | (posted == BLANK_HASH)).all(axis=1)
-        return found, at
+        return found, at, hashes
 
     def count_in(self, customers: pd.DataFrame) -> int:
         """How many of `customers`' rows are training rows (estimated when `every` > 1)."""
-        hashes = _hashes(customers, self.by)
-        kept = hashes % np.uint64(self.every) == 0
-        return int(self._found(customers)[0][kept].sum()) * self.every
+        found, _, hashes = self._found(customers)
+        return int(found[hashes % np.uint64(self.every) == 0].sum()) * self.every
 
     @property
     def folded(self) -> bool:
@@ -154,8 +153,8 @@ class TrainedRows:
         model was not fitted on; None unless `folded`."""
         if not self.folded:
             return None
-        found, at = self._found(customers)
-        if not len(self.hashes):
+        found, at, _ = self._found(customers)
+        if not found.any():  # none, or no hash kept to index
             return np.full(len(found), -1, dtype=np.int8)
         return np.where(found, self.folds[at], -1).astype(np.int8)
 

@@ -166,10 +166,15 @@ def _day(day: dt.date) -> str:
 
 
 def _attributes(model: ChurnModel, typical: _Typical) -> dict[str, Any]:
-    """Each attribute at its training median, or its most common level (a model packaged
-    before kept no counts: its first level by name)."""
+    """Each attribute at its training median, or the levels of the most common
+    combination (`info["typical_levels"]`: one real customer's, not each its own most
+    common, which made a city of one state beside another state), else its most common
+    level (a model packaged before kept no counts: its first level by name)."""
     found: dict[str, Any] = {}
-    common = getattr(model.layout, "most_common", None) or {}
+    common = {
+        **(getattr(model.layout, "most_common", None) or {}),
+        **(model.info.get("typical_levels") or {}),
+    }
     for name, kind in model.attribute_kinds.items():
         if kind == "numeric":
             value = typical.number(name, math.nan)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,7 @@ def package_model(
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
         "unread_columns": list(tables.unread_columns),
+        "typical_levels": _typical_levels(rows, tables.attributes),
         "bands": dict(
             zip(
                 ("medium_from", "high_from"),
@@ -193,6 +195,18 @@ def transaction_categories(tables: Tables) -> dict[str, Any] | None:
         return None
     kept = [str(category) for category in counts.index[:KEPT_CATEGORIES]]
     return {"levels": kept, "rarer": len(counts) - len(kept)}
+
+
+def _typical_levels(rows: pd.DataFrame, kinds: Mapping[str, str]) -> dict[str, str]:
+    """The categorical attributes of the most common combination a training row holds:
+    one real customer's, where each attribute's own most common level together made
+    FoodMart's /docs example a Lebanon in California (`serving/example.py`)."""
+    names = [name for name, kind in kinds.items() if kind == "categorical" and name in rows]
+    if not names or rows.empty:
+        return {}
+    top = rows[names].astype("object").value_counts(dropna=False).index[0]
+    top = top if isinstance(top, tuple) else (top,)
+    return {name: str(level) for name, level in zip(names, top, strict=True) if pd.notna(level)}
 
 
 def _tier_reference(rows: pd.DataFrame, tables: Tables) -> TierReference:

@@ -20,7 +20,7 @@ from features.tables import Tables
 from serving.ranking import band_thresholds
 from tests.frames import customers, interactions, transactions
 from tests.training.datasets import ONE_THREAD, simulated
-from training.package import package_model
+from training.package import _typical_levels, package_model
 from training.protocol import Outcome, out_of_time
 from training.report import build_report
 
@@ -108,6 +108,7 @@ def test_a_model_keeps_the_event_types_its_training_left_out_of_use(trained):
     re-derived from the config (a log that was all payments kept them as use)."""
     model = trained.model
     assert model.info["apart_from_use"] is True and model.info["not_use_types"] == []
+    assert isinstance(model.info["typical_levels"], dict)  # the /docs example's levels
     assert model.not_use_types == frozenset()
     info = {**model.info, "not_use_types": ["Submit Payment"]}
     assert replace(model, info=info).not_use_types == {"Submit Payment"}
@@ -402,3 +403,18 @@ def test_a_layout_knows_whether_it_left_out_rare_levels():
     older = FeatureLayout(names=["zip", "plan"], levels=many)
     assert older.too_rare_to_keep("zip") is None and older.too_rare_to_keep("plan") == 0
     assert older.capped == {"zip"} and layout.capped == frozenset()
+
+
+def test_the_typical_levels_are_one_customers_not_each_attributes_own():
+    """FoodMart's /docs example took each attribute's most common level: a Lebanon in CA.
+    The most common combination is one real customer's."""
+    rows = pd.DataFrame(
+        {
+            "city": ["Lebanon", "Lebanon", "LA", "SF", "SD"],
+            "state": ["OR", "OR", "CA", "CA", "CA"],
+            "age": [30.0, 40.0, 50.0, 20.0, 25.0],
+        }
+    )
+    kinds = {"city": "categorical", "state": "categorical", "age": "numeric"}
+    assert _typical_levels(rows, kinds) == {"city": "Lebanon", "state": "OR"}
+    assert _typical_levels(rows, {"age": "numeric"}) == {}
