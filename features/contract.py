@@ -971,6 +971,12 @@ def _as_float(value: Any) -> float | None:
         return None
 
 
+READ_AS_WORDS = {"transactions": "purchases", "interactions": "service contacts",
+                 "cancellations": "cancellations"}  # fmt: skip
+"""What the rows another table reads from a usage log are, in words (`DataSpec.
+event_types_read_as`): the loader's warning and a live note say them."""
+
+
 def _type_values(filters: list[RowFilter], column: str) -> frozenset[str]:
     """The values `rows:` filters keep by name on a log's type `column` (with others beside
     them on other columns: their payments that passed are still payments)."""

@@ -15,6 +15,7 @@ import numpy as np
 from churn.model import ChurnModel
 from features.context import slug, type_codes
 from features.contract import (
+    READ_AS_WORDS,
     DataSpec,
     EventsSpec,
     InteractionsSpec,
@@ -319,10 +320,6 @@ def unseen_event_type_notes(
     ]
 
 
-NOT_USE_AS = {"transactions": "purchases (post them as transactions)",
-              "interactions": "service contacts (post them as interactions)"}  # fmt: skip
-
-
 def not_use_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
     """Posted events of a type the model's data read as purchases or service contacts
     (`ChurnModel.not_use_types`): no use, as training left them out of the usage log,
@@ -334,9 +331,11 @@ def not_use_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list
     notes = []
     for table, types in model.data.not_use_types().items():
         held = sorted(posted & types & model.not_use_types)
-        if held and table in NOT_USE_AS:
+        if held and table != "cancellations":  # read as cancellations too: nothing to say
             what = f"events of type {_listed(held, 5)} are no use to this model"
-            notes.append(f"{what}: its data read them as {NOT_USE_AS[table]}")
+            notes.append(
+                f"{what}: its data read them as {READ_AS_WORDS[table]} (post them as {table})"
+            )
     return notes
 
 

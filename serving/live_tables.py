@@ -285,11 +285,9 @@ def used_events(
     by_filter = events is not None and events.type_filtered
     if not not_use and not by_filter:
         return customer.events
-    return [
-        row
-        for row in customer.events
-        if row.type not in not_use and (not by_filter or events.keeps_type(row.type))
-    ]
+    types = {row.type for row in customer.events} - not_use  # each type judged once
+    used = {t for t in types if events.keeps_type(t)} if by_filter else types
+    return [row for row in customer.events if row.type in used]
 
 
 def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -8,7 +8,6 @@ The JSON shape is a contract with users and CI:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +18,7 @@ from rich.table import Table
 
 from features.attributes import personal_attributes
 from features.contract import RunConfig
+from features.levels import name_words
 from features.registry import FeatureSpec
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
@@ -158,11 +158,6 @@ VALUE_WORDS = frozenset({"spend", "spent", "spending", "charge", "charges", "rev
 """A numeric attribute named with one of these words is likely the customer's value
 (`value_columns`): a snapshot's `Total Spend` went unnamed beside "the data hold no
 customer value" (words, not parts: no `feedback_score`, `discharge_count`)."""
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-
-
-def _named_like_value(name: str) -> bool:
-    return any(word.lower() in VALUE_WORDS for word in _WORD.findall(name))
 
 
 def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str, Any]:
@@ -173,7 +168,9 @@ def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str
     source = value_source(scored, tables, config)
     if source == "none":
         likely = [
-            n for n, kind in tables.attributes.items() if kind == "numeric" and _named_like_value(n)
+            n
+            for n, kind in tables.attributes.items()
+            if kind == "numeric" and VALUE_WORDS.intersection(name_words(n))
         ]
         return {"value_source": source, **({"value_columns": likely} if likely else {})}
     y = scored["churned"].to_numpy(dtype=int)

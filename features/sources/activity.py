@@ -12,7 +12,13 @@ import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
 from pandas.api.types import is_integer_dtype
 
-from features.contract import EventsSpec, InteractionsSpec, TransactionsSpec, quantity_column
+from features.contract import (
+    READ_AS_WORDS,
+    EventsSpec,
+    InteractionsSpec,
+    TransactionsSpec,
+    quantity_column,
+)
 from features.returns import line_total, match_lines
 from features.sources.reading import _holds
 from features.sources.table import (
@@ -193,10 +199,6 @@ def _warn_mostly_blank(
         table.warning(column, n, what.format(f"{_rows(n)} ({blank.mean():.1%})"))
 
 
-OTHER_TABLE_ROWS = {"transactions": "purchases", "interactions": "service contacts",
-                    "cancellations": "cancellations"}  # fmt: skip
-
-
 def _leave_out_read_as_others(table: _Table) -> None:
     """The usage log's rows of the types another table reads from its file
     (`_Table.not_use`: its payments as transactions, its cancel events as cancellations)
@@ -214,7 +216,7 @@ def _leave_out_read_as_others(table: _Table) -> None:
             rows &= ~table.dropped
         if rows.any():
             held |= rows
-            said.append(f"{OTHER_TABLE_ROWS[name]} ({', '.join(sorted(values))})")
+            said.append(f"{READ_AS_WORDS[name]} ({', '.join(sorted(values))})")
             types |= values
     n = int(held.sum())
     kept = len(held) if table.dropped is None else int((~table.dropped).sum())
