@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from serving import queries
+from serving.reasons import LOWERING, RAISING
 from serving.schemas import Band, Sort, Tier
 
 FIRST_COLUMNS = ["customer_id", "probability", "band", "value", "value_at_risk", "tier"]
@@ -33,8 +34,11 @@ def worklist_rows(engine: Engine, query: queries.WorklistQuery) -> list[dict[str
 
 
 def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """One row per customer: scores, `reason_1..n` texts, one column per segment."""
-    reasons = max((len(row["reasons"]) for row in rows), default=0)
+    """One row per customer: scores, `reason_1..n` texts, one column per segment. The
+    reason columns are as many as a customer may have, whatever these rows hold: a CRM
+    import mapping `reason_1..4` broke on a list of a weak model's, which had none."""
+    most = max((len(row["reasons"]) for row in rows), default=0)
+    reasons = max(RAISING + LOWERING, most)
     segments = list(dict.fromkeys(name for row in rows for name in row["segments"]))
     compared = any(row.get("previous_cutoff") is not None for row in rows)
     first = FIRST_COLUMNS + (CHANGE_COLUMNS if compared else [])

@@ -616,6 +616,30 @@ def test_a_workbook_of_several_tables_gives_each_its_own_sheet(tmp_path):
     assert workbooks.parsed.cache_info().currsize == 0  # not held past the load
 
 
+def test_a_tables_sheet_is_told_by_its_own_columns_not_those_a_lookup_joins(tmp_path):
+    """KPMG's workbook: customers on one sheet, their state on another (a lookup), and a
+    list of prospects, without ids, holding both their attributes and a state. Counting
+    the state the lookup joins picked the prospects; the customers' sheet holds the id.
+    A key the lookup does not find is said with the lookup's sheet, not the workbook's
+    name alone, which the table shares."""
+    customers = customers_frame()
+    prospects = customers.drop(columns="customer_id").assign(state="NSW")
+    addresses = pd.DataFrame({"customer_id": [1, 2, 3], "state": ["NSW", "VIC", "QLD"]})
+    book = {"NewCustomerList": prospects, "Customers": customers, "Address": addresses}
+    _workbook(tmp_path / "kpmg.xlsx", book)
+    lookup = {"path": "kpmg.xlsx", "sheet": "Address", "on": "customer_id", "columns": ["state"]}
+    attributes = ["region", "seats", "state"]
+    specs = {"customers": {"path": "kpmg.xlsx", "attributes": attributes, "lookup": lookup}}
+    tables, report = validate(load_config(write_dataset(tmp_path, specs=specs)))
+    assert report.errors == [] and tables is not None, [str(e) for e in report.errors]
+    assert tables.customers["state"].tolist()[:3] == ["NSW", "VIC", "QLD"]
+    said = [w.message for w in report.warnings if w.table == "customers"]
+    assert "read sheet 'Customers'; set `sheet:` to read another" in said
+    assert (
+        "1 row has a customer_id not in kpmg.xlsx (sheet 'Address'): their state is blank" in said
+    )
+
+
 def test_a_wrong_sheet_of_a_snapshot_is_no_fresh_extract(tmp_path):
     """`sheet: "Data Dict"` on the E Commerce workbook: the error that its columns are not
     there came with the warning that the label's absence made it a fresh extract to
@@ -1505,7 +1529,7 @@ def test_a_category_in_a_product_table_is_joined_by_its_key(tmp_path, fmt):
     assert lines["category"].isna().sum() == 2  # sku 13's aisle is blank; sku 99 is no product
     assert set(lines["category"].dropna()) == {"dairy", "bakery"}
     (warning,) = [w for w in report.warnings if f"not in products.{fmt}" in w.message]
-    assert warning.rows == 1 and "their aisle are blank" in warning.message
+    assert warning.rows == 1 and "their aisle is blank" in warning.message
 
 
 def test_lookup_keys_written_with_other_leading_zeros_are_joined_with_a_warning(tmp_path):
@@ -3547,7 +3571,7 @@ def test_activity_of_customers_the_customers_table_does_not_list(tmp_path):
     assert report.errors == [] and tables is not None
     (issue,) = [w for w in report.warnings if w.table == "events"]
     assert_located(issue, file="events.csv", column="customer_id", rows=2)
-    assert "1 customers in 2 rows have no row in the customers table, e.g. 9" in issue.message
+    assert "1 customer in 2 rows has no row in the customers table, e.g. 9" in issue.message
     people = tables.customers.set_index("customer_id")
     assert list(people.index) == [1, 2, 3, 4, 9]
     assert pd.isna(people.loc[9, "region"]) and pd.isna(people.loc[9, "signup_date"])

@@ -15,6 +15,7 @@ from features.sources.table import (
     DERIVED_COLUMNS,
     LabelCounts,
     TableSummary,
+    _counted,
     _example,
     _rows,
     _Table,
@@ -87,10 +88,12 @@ def _unlisted(table: _Table, ids: pd.Series, unknown: pd.Series) -> pd.Series | 
     if not unknown.any() or unknown.all():
         return None
     unlisted = ids[unknown].drop_duplicates()
+    have = "has" if len(unlisted) == 1 else "have"
     table.warning(
         "customer_id",
         int(unknown.sum()),
-        f"{len(unlisted):,} customers in {_rows(int(unknown.sum()))} have no row in the "
+        f"{_counted(len(unlisted), 'customer')} in {_rows(int(unknown.sum()))} {have} no row "
+        "in the "
         f"customers table, e.g. {_example(unlisted)}: read as customers whose attributes "
         "are unknown (a table of only some customers' details)",
     )

@@ -263,7 +263,7 @@ def _read_rows(table: _Table, files: list[_File], header: _Header, supplied: set
     read = {c: s for c, s in table.sources.items() if c not in supplied}
     if not _has_columns(table, read, header.columns):
         return False
-    joined = {column for lookup in spec.lookups for column in lookup.columns}
+    joined = _looked_up(spec)
     joined |= {header.labels.name} if header.labels is not None else set()
     own = {c: s for c, s in read.items() if s not in joined}
     for k, lookup in enumerate(spec.lookups):
@@ -502,9 +502,10 @@ def _lookup(
     if clash:
         table.error(None, 0, f"{where}: {', '.join(clash)} also a column of {table.path.name}")
         return None
-    frames = [_lookup_file(table, file, lookup) for file in files]
-    if any(frame is None for frame in frames):
+    read = [_lookup_file(table, file, lookup) for file in files]
+    if any(one is None for one in read):
         return None
+    frames, named = zip(*read, strict=True)
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.assign(**{lookup.on: _whole(_text(frame[lookup.on]))})
     frame = frame[frame[lookup.on].notna()]  # a row without a key joins nothing
@@ -519,15 +520,16 @@ def _lookup(
         table.error(None, int(repeated.sum()), f"{what}, {differ}; a lookup holds one per key")
         return None
     table.looked_up.update(dict.fromkeys(lookup.columns, path))
-    frame.attrs["file"] = path.name
+    frame.attrs["file"] = named[0] if len(named) == 1 else path.name
     return frame
 
 
-def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame | None:
-    """One file of a lookup: its key and columns, all as text; None (said) when it cannot
-    serve. The file is read as a table's (`_opened`, `_rows_of`), with the lookup's
-    reading settings and the table's `not_missing`; what that says is said on the table,
-    as the lookup's ('lookup products.csv: file not found')."""
+def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> tuple[pd.DataFrame, str] | None:
+    """One file of a lookup: its key and columns, all as text, and the words naming where
+    they were read (`_read_from`); None (said) when it cannot serve. The file is read as a
+    table's (`_opened`, `_rows_of`), with the lookup's reading settings and the table's
+    `not_missing`; what that says is said on the table, as the lookup's ('lookup
+    products.csv: file not found')."""
     wanted = [lookup.file_key, *lookup.columns]
     spec = TableSpec(path=path, not_missing=table.spec.not_missing, **lookup.reading())
     sources = {f"lookup.{i}": column for i, column in enumerate(wanted)}
@@ -540,12 +542,26 @@ def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> pd.DataFrame 
             say(None, issue.rows, f"lookup {path.name}: {issue.message}")
     if read is None:
         return None
-    text = read.astype("string").astype(object)  # blanks stay blank, not 'nan'
-    return text.where(read.notna(), None)[wanted].rename(columns={lookup.file_key: lookup.on})
+    rows, named = read
+    text = rows.astype("string").astype(object)  # blanks stay blank, not 'nan'
+    renamed = text.where(rows.notna(), None)[wanted].rename(columns={lookup.file_key: lookup.on})
+    return renamed, named
 
 
-def _lookup_rows(part: _Table, wanted: list[str], *, key_named: bool) -> pd.DataFrame | None:
-    """A lookup file's `wanted` columns as read (`_lookup_file`); None (said on `part`)
+def _read_from(part: _Table) -> str:
+    """The file a table's rows were read from, with the sheet where a workbook's: a
+    lookup of another sheet of the table's own workbook had read "4 rows have a
+    customer_id not in KPMG.xlsx", the file the rows were in."""
+    if part.sheets is None:
+        return part.path.name
+    listed = ", ".join(repr(name) for name in part.sheets.names)
+    return f"{part.path.name} (sheet{'s' if len(part.sheets.names) > 1 else ''} {listed})"
+
+
+def _lookup_rows(
+    part: _Table, wanted: list[str], *, key_named: bool
+) -> tuple[pd.DataFrame, str] | None:
+    """A lookup file's `wanted` columns as read, and where (`_lookup_file`); None (said on `part`)
     when it cannot be read or lacks some, with the hint to name the columns of a file
     whose first line reads as data (`_headerless_hint`), or, its key missing and not
     `key_named` already, to name it as the file does."""
@@ -566,7 +582,8 @@ def _lookup_rows(part: _Table, wanted: list[str], *, key_named: bool) -> pd.Data
             hint = ". If this file names the key otherwise, set the lookup's key to that name"
         part.error(None, 0, f"no column {named}; available: {', '.join(header)}{hint}")
         return None
-    return _rows_of(opened.table, opened.fmt, part.sources)
+    rows = _rows_of(opened.table, opened.fmt, part.sources)
+    return None if rows is None else (rows, _read_from(opened.table))
 
 
 def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.DataFrame:
@@ -591,11 +608,12 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
         )
     elif unmatched.any():
         n = int(unmatched.sum())
+        have, are = "has" if n == 1 else "have", "is" if len(lookup.columns) == 1 else "are"
         table.warning(
             None,
             n,
-            f"{_rows(n)} have a {lookup.on} not in {file}: "
-            f"their {', '.join(lookup.columns)} are blank",
+            f"{_rows(n)} {have} a {lookup.on} not in {file}: "
+            f"their {', '.join(lookup.columns)} {are} blank",
         )
     return table.raw.assign(**{c: joined[c].to_numpy() for c in lookup.columns})
 
@@ -781,6 +799,21 @@ def _missing_text(not_missing: list[str]) -> tuple[str, ...]:
     return tuple(t for t in MISSING_TEXT if t not in kept)
 
 
+def _looked_up(spec: TableSpec) -> set[str]:
+    """The columns a table's lookups join: none of its own file's."""
+    return {column for lookup in spec.lookups for column in lookup.columns}
+
+
+def _in_own_file(table: _Table) -> list[str]:
+    """The columns mapped that the table's own file holds, by which its sheet and header
+    line are found: not those its lookups join, but the keys they join on. KPMG's
+    customers sheet was passed over for a sheet holding the columns a lookup joins from a
+    third (and no customer id)."""
+    joined = _looked_up(table.spec)
+    keys = [lookup.on for lookup in table.spec.lookups if lookup.on not in joined]
+    return list(dict.fromkeys([*(s for s in table.sources.values() if s not in joined), *keys]))
+
+
 def _columns_in(table: _Table, fmt: str) -> list[str] | None:
     """The file's column names (its header, or `column_names` for a file without one),
     read before the rows; None when unreadable."""
@@ -792,7 +825,7 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
         return None
     try:
         if fmt == "excel":
-            wanted, blank = [*table.sources.values()], _missing_text(table.spec.not_missing)
+            wanted, blank = _in_own_file(table), _missing_text(table.spec.not_missing)
             table.sheets = workbooks.choose(table.path, table.spec.sheet, wanted, blank)
             if table.sheets.note is not None:
                 table.warning(None, 0, table.sheets.note)
@@ -803,7 +836,7 @@ def _columns_in(table: _Table, fmt: str) -> list[str] | None:
             _check_json_head(table.path, table.decoding)
             return list(_parsed_json(table.path, table.decoding).columns)  # every line's keys
         if names is None:
-            wanted = [*table.sources.values()]
+            wanted = _in_own_file(table)
             table.lines_above, table.separator = _csv_header(
                 table.path, wanted, table.decoding, given
             )

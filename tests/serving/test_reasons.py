@@ -304,6 +304,28 @@ def test_a_missing_trend_of_a_customer_who_was_not_there_yet_is_no_reason():
         assert [r.text for r in reasons] == said
 
 
+def test_a_missing_trend_of_a_silence_spanning_both_windows_says_both_are_empty():
+    """ "no product use in the 30 days before the last 30" of a user silent 91 days read
+    as use in the last 30; the silence covers both windows, and the words say so. A user
+    back within the last 30 days keeps the words; so does one whose silence is not told."""
+    specs = {s.name: s for s in usage.OVERALL_SPECS}
+    trend, silence = specs["events_trend_30d_vs_prev"], specs["days_since_last_event"]
+    told = {}
+    for days in (91.0, 12.0):
+        values = {"events_trend_30d_vs_prev": np.nan, "days_since_last_event": days}
+        reasons = _one_row([trend, silence], values, [0.5, 0.0], {"days_since_last_event": 200.0})
+        told[days] = [r.text for r in reasons]
+    assert told == {
+        91.0: ["no product use in the last 60 days"],
+        12.0: ["no product use in the 30 days before the last 30"],
+    }
+    half_year = next(s for s in trends.TREND_SPECS if s.name == "spend_trend_180d_vs_prev")
+    values = {"spend_trend_180d_vs_prev": np.nan, "days_since_last_purchase": 400.0}
+    last = next(s for s in recency.SPECS if s.name == "days_since_last_purchase")
+    reasons = _one_row([half_year, last], values, [0.5, 0.0], {"days_since_last_purchase": 500.0})
+    assert [r.text for r in reasons] == ["no spend in the last year"]
+
+
 def test_a_customer_in_their_first_year_has_their_first_anniversary_ahead():
     """ "signup anniversary 10 days ago" of a customer who signed up 10 days ago: the
     nearer-return wording is for customers with an anniversary behind them."""
@@ -741,6 +763,28 @@ def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():
     within = {"active_gap_median_days": 2.0, "use_overdue_ratio": 1.2}
     kept = _one_row([use, use_overdue], within, [-0.5, 0.8], {})
     assert [r.feature for r in kept] == ["use_overdue_ratio", "active_gap_median_days"]
+
+
+def test_a_silence_the_customer_is_lapsed_on_is_no_reason_in_their_favour():
+    """ "in their favour: no product use for 97 days" beside "lapsed customer" of a user
+    3.1x their usual gap: short against the typical user's silence, long against their
+    own. Kept for a user on time."""
+    silence = _number_spec(
+        "days_since_last_event", "no product use for {days_since_last_event:.0f} days"
+    )
+    late = _number_spec("use_overdue_ratio", "{use_overdue_ratio!x} their usual gap")
+    bought = _number_spec(
+        "days_since_last_purchase", "no purchase for {days_since_last_purchase:.0f} days"
+    )
+    buying_late = _number_spec("overdue_ratio", "{overdue_ratio!x} their usual gap")
+    for specs, typical_days in (([silence, late], 150.0), ([bought, buying_late], 90.0)):
+        days, overdue = specs[0].name, specs[1].name
+        told = {}
+        for ratio in (3.1, 0.9):
+            values = {days: 60.0, overdue: ratio}
+            reasons = _one_row(specs, values, [-0.5, 0.0], {days: typical_days})
+            told[ratio] = [(r.feature, r.direction) for r in reasons]
+        assert told == {3.1: [], 0.9: [(days, "lowers")]}
 
 
 USE_SPECS = {
