@@ -160,18 +160,23 @@ def validate(config: ConfigOption) -> None:
 @user_errors
 def features(
     config: ConfigOption,
-    cutoffs: Annotated[
-        list[str],
-        typer.Option(help="Cutoff dates (YYYY-MM-DD), comma-separated or repeated."),
-    ],
     out: Annotated[Path, typer.Option(help="Parquet file to write.")],
+    cutoffs: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Cutoff dates (YYYY-MM-DD), comma-separated or repeated; default: the "
+            "data's last day (a labelled snapshot's one cutoff, its extract date)."
+        ),
+    ] = None,
     labels: Annotated[bool, typer.Option(help="Add eligible / churned / observed.")] = True,
     train_cutoffs: Annotated[
         list[str] | None,
         typer.Option(help="Cutoffs to fit learned features (wallet, BG/NBD) on; default: all."),
     ] = None,
 ) -> None:
-    """Build features as of each cutoff and write them (one row per customer and cutoff)."""
+    """Build features as of each cutoff and write them (one row per customer and cutoff),
+    as training builds them: without `cutoff_month` where the cutoffs fitted on do not
+    hold each month in enough years to learn a season."""
     from features.bgnbd import complete_bgnbd
     from features.build import build
     from features.contract import load_config
@@ -179,17 +184,26 @@ def features(
     from features.sources import DataError, load_tables
     from features.tables import after_data_end, before_data_start
     from features.wallet import complete_wallet
+    from serving.batch import resolve_cutoff
+    from training.dataset import season_when_seen
 
     run = load_config(config)
-    cutoff_list = parse_dates(cutoffs)
+    given = parse_dates(cutoffs) if cutoffs else None
     # as the frame's cutoffs are: dates matched none, and the wallet was fitted on nothing
     fit_on = [pd.Timestamp(d) for d in parse_dates(train_cutoffs)] if train_cutoffs else None
     tables = load_tables(run)
+    cutoff_list = given or [resolve_cutoff(tables, None, snapshot=_snapshot(run)).date()]
+    if _snapshot(run) and len(cutoff_list) > 1:  # each customer's one label, many times
+        raise DataError(
+            f"a labelled snapshot is read at one cutoff, not {len(cutoff_list)}: its labels "
+            "say who left after the extract; leave out --cutoffs for its extract date"
+        )
     asked = [pd.Timestamp(c) for c in cutoff_list]
     if (why := after_data_end(tables, asked) or before_data_start(tables, asked)) is not None:
         raise DataError(why)  # before anything is written
     with progress.bar("building features", total=len(cutoff_list)) as advance:
         built = build(tables, cutoffs=cutoff_list, on_cutoff=lambda _: advance(1, relative=True))
+    built = season_when_seen(built, fit_on or asked)
     built, _ = complete_wallet(built, train_cutoffs=fit_on)
     built, _ = complete_bgnbd(built, horizon_days=run.churn.horizon_days, train_cutoffs=fit_on)
     frame = built.frame
@@ -219,10 +233,14 @@ def describe(config: ConfigOption) -> None:
         console.print(f"[yellow]warning:[/] {config}: {said}", highlight=False)
 
 
+def _snapshot(run: RunConfig) -> bool:
+    return run.churn.definition == "label_column"
+
+
 def _declared_specs(tables: Tables, run: RunConfig) -> list[FeatureSpec]:
     """The features these tables yield, the fitted ones (wallet, BG/NBD) included; a
     labelled snapshot's without `cutoff_month`, which its one cutoff makes the same for
-    every customer and training leaves out (`training.dataset._season_when_seen`), where
+    every customer and training leaves out (`training.dataset.season_when_seen`), where
     describe had listed it as the purchase cycle's season."""
     from features.activity import day_of
     from features.build import declared_features
@@ -232,7 +250,7 @@ def _declared_specs(tables: Tables, run: RunConfig) -> list[FeatureSpec]:
 
     end = tables.observed_until or pd.Timestamp.today()
     declared = declared_features(prepare(tables, last_cutoff_day=day_of(end)))
-    if run.churn.definition == "label_column":
+    if _snapshot(run):
         declared = [spec for spec in declared if spec.name != SEASON_SPEC.name]
     attributes = bool(tables.attributes)
     return with_fitted_features(

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 from rich.console import Console
 from rich.table import Table
 
@@ -45,11 +46,18 @@ def print_features(console: Console, built: FeatureFrame, frame: pd.DataFrame) -
     console.print(_headline_table(built))
 
 
+HEADLINES_SHOWN = 8
+"""Without the headline features (a snapshot of attributes), the first numeric ones shown."""
+
+
 def _headline_table(built: FeatureFrame) -> Table:
     table = Table(title=f"{len(built.specs)} features (headline ones shown)")
     for column in ("feature", "missing", "median", "p90"):
         table.add_column(column, justify="right" if column != "feature" else "left")
-    for name in (n for n in HEADLINE_FEATURES if n in built.names):
+    shown = [n for n in HEADLINE_FEATURES if n in built.names] or [
+        n for n in built.names if is_numeric_dtype(built.frame[n])
+    ][:HEADLINES_SHOWN]
+    for name in shown:
         values = built.frame[name]
         table.add_row(
             name,

@@ -1206,6 +1206,21 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date YAML reads unquoted, located when it is none: `as_of: 2019-13-01` had
+        ended in a traceback ("month must be in 1..12"), where quoted it is an error."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is no date: {exc}", node.start_mark
+            ) from exc
+
+
+_UniqueKeyLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp
+)
+
 
 def differing(theirs: Mapping[str, Any], ours: Mapping[str, Any]) -> list[str]:
     """The names, among two runs' settings (dotted, as `training.promote.question_settings`

@@ -24,6 +24,15 @@ the whole log that 90% of its gaps stay under (`rhythm_days`). The 90th percenti
 the median, so a sparse log's spread of gaps counts: were its active days random, a gap
 over four times that would come once in 10,000 (monthly billing: 31 -> 124 days; Sakila:
 14 -> 56, its hole 174 days)."""
+REGULAR_SPREAD = 0.8
+REGULAR_HOLE_TIMES = 1.8
+"""A log whose active days come at a steady step (9 in 10 gaps at least `REGULAR_SPREAD`
+of the step 90% stay under: dates written to the month, or a billing run on the 1st)
+has a hole from this many steps: such a log skips no step by chance. A listening log
+dated to the month had no row in April 2011 (a gap of 61 days against steps of 28-31,
+under the 124 of `HOLE_RHYTHM_TIMES`); validate said "data OK", and the 90-day horizon
+over it read 74% churn against 58-62% at the other cutoffs. A daily or weekly log's
+step is far under `HOLE_FROM_DAYS`, which decides for it."""
 _DAY_NS = 86_400 * 10**9
 
 
@@ -53,21 +62,23 @@ are a season (a shop open December to March), not a missing extract."""
 def longest_hole(*timestamps: pd.Series) -> Hole | None:
     """The longest run of days without a row in any of `timestamps` (the activity tables,
     all customers together), when it is long against the log (`HOLE_FROM_DAYS`,
-    `HOLE_RHYTHM_TIMES`), ends no sparse start (`SPARSE_START_SHARE`) and recurs in no
-    other year (`SAME_SEASON_DAYS`); None when there is none such."""
+    `HOLE_RHYTHM_TIMES`, `REGULAR_HOLE_TIMES`), ends no sparse start
+    (`SPARSE_START_SHARE`) and recurs in no other year (`SAME_SEASON_DAYS`); None when
+    there is none such."""
     days, rows = _active_days(timestamps)
     gaps = np.diff(days)
     if len(gaps) < 2:  # one gap is its own rhythm: nothing to compare it with
         return None
-    rhythm = float(np.quantile(gaps, HOLE_RHYTHM_QUANTILE))
-    long = np.flatnonzero(gaps - 1 >= max(HOLE_FROM_DAYS, HOLE_RHYTHM_TIMES * rhythm))
-    before = np.cumsum(rows)[long] / rows.sum()
+    low, rhythm = (
+        float(q) for q in np.quantile(gaps, [1 - HOLE_RHYTHM_QUANTILE, HOLE_RHYTHM_QUANTILE])
+    )
+    times = REGULAR_HOLE_TIMES if low >= REGULAR_SPREAD * rhythm else HOLE_RHYTHM_TIMES
+    long = np.flatnonzero(gaps - 1 >= max(HOLE_FROM_DAYS, times * rhythm))
+    # a sparse start's gaps are no season: a listening log's stray rows of 1956-57 had
+    # made its hole of March 2011 "recur" in another year
+    long = long[np.cumsum(rows)[long] / rows.sum() >= SPARSE_START_SHARE]
     starts = pd.to_datetime(days[long] * _DAY_NS)
-    holes = [
-        k
-        for k, share in zip(long.tolist(), before.tolist(), strict=True)
-        if share >= SPARSE_START_SHARE and not _seasonal(starts, days[k] * _DAY_NS)
-    ]
+    holes = [k for k in long.tolist() if not _seasonal(starts, days[k] * _DAY_NS)]
     if not holes:
         return None
     widest = max(holes, key=lambda k: gaps[k])

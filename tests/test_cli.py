@@ -258,6 +258,28 @@ def test_describe_lists_no_cutoff_month_for_a_labelled_snapshot(tmp_path):
     assert "tenure" in result.output  # the snapshot's other features are listed
 
 
+def test_features_of_a_labelled_snapshot_are_its_one_cutoffs(tmp_path):
+    """`churn features` insisted on --cutoffs for a snapshot, wrote each customer once per
+    date with the same label, and a `cutoff_month` training leaves out. Its one cutoff is
+    its extract date; more are refused, and nothing is written."""
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    labelled = customers_frame().assign(churned=["Yes", "No", "No", "Yes"])
+    config = write_dataset(
+        tmp_path, customers=labelled, specs=specs, churn={"definition": "label_column"}
+    )
+    out = tmp_path / "features.parquet"
+    args = ["features", "--config", str(config), "--out", str(out)]
+    twice = runner.invoke(app, [*args, "--cutoffs", "2024-06-30,2024-12-31"])
+    assert twice.exit_code == 2 and "read at one cutoff, not 2" in twice.output
+    assert not out.exists()
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert frame["cutoff"].unique().tolist() == [pd.Timestamp("2024-12-31")]
+    assert len(frame) == 4 and frame["churned"].tolist() == [True, False, False, True]
+    assert "cutoff_month" not in frame
+
+
 def test_score_says_a_snapshot_read_as_of_today_once():
     """`churn score` of a dateless snapshot printed the batch's note and the model's copy
     of training's ("model caveat: ... it was read as of today (2026-12-05)")."""

@@ -92,6 +92,10 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "name: t\ndata:\n  transactions:\n    path: a.csv\n    path: b.csv\n",
             "key 'path' given twice",
         ),
+        (
+            "name: t\ndata:\n  as_of: 2019-13-01\n  transactions: {path: t.csv}\n",
+            "'2019-13-01' is no date: month must be in 1..12",
+        ),
     ],
 )
 def test_mistakes_name_the_file_and_the_key(tmp_path, text, fragment):

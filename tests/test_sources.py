@@ -1388,6 +1388,16 @@ def test_small_numbers_are_no_dates_unless_a_day_origin_says_so(tmp_path):
     assert days[0] == pd.Timestamp("2023-01-02") and days[-1] == pd.Timestamp("2024-12-12")
 
 
+def test_years_alone_mapped_as_the_time_are_said_to_be_years(tmp_path):
+    """A tagging log's `year` column mapped as its timestamp read "numbers from 1,956 to
+    2,011 ... day numbers?": years, to be joined with their months and days."""
+    events = events_frame().assign(timestamp=[2009, 2011, 1956, 2010])
+    _, report = check(tmp_path, events=events)
+    said = only_error(report).message
+    assert "numbers from 1956 to 2011 in 4 rows are no dates" in said
+    assert "years alone? a timestamp wants a date" in said
+
+
 def test_hours_from_a_day_origin_are_read_with_time_unit(tmp_path):
     """Starbucks' `time` counts hours (0 to 714 over 30 days): following the error's
     advice, day_origin alone read its month as two years, with "data OK"."""

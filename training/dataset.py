@@ -274,7 +274,7 @@ held September once, 2021-09 at 99.8% churn, and the trees carried that date's r
 the 2022-09 test (`cutoff_month` the top feature, ROC AUC 0.59; 0.73 without it)."""
 
 
-def _season_when_seen(built: FeatureFrame, fit_on: list[pd.Timestamp]) -> FeatureFrame:
+def season_when_seen(built: FeatureFrame, fit_on: list[pd.Timestamp]) -> FeatureFrame:
     """Without `cutoff_month` unless the fitted-on cutoffs hold every calendar month in
     `SEASON_YEARS` years: on four months of data (November to February) the test's
     January is a month no tree and no coefficient has seen, and the logistic baseline
@@ -302,7 +302,7 @@ def assemble(
     tables: Tables, config: RunConfig, cutoffs: list[pd.Timestamp], *, fit_on: list[pd.Timestamp]
 ) -> LabelledSet:
     """Features (wallet fitted on `fit_on` only) joined to labels; unusable rows dropped."""
-    built: FeatureFrame = _season_when_seen(build(tables, cutoffs=cutoffs), fit_on)
+    built: FeatureFrame = season_when_seen(build(tables, cutoffs=cutoffs), fit_on)
     if not built.names:
         raise PlanError(NO_FEATURES)
     consumables = consumable_categories(built.context, day_of(max(fit_on))) if fit_on else None

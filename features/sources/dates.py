@@ -116,7 +116,13 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         return _parse_dates(table, column, days.mask(values.isna()))
     if n and kind == "none":
         low, high = values.min(), values.max()
-        if _two_digit_years(values):
+        years = _years_alone(values)
+        if years:
+            advice = (
+                "years alone? a timestamp wants a date: join the year with its month and "
+                "day into one column (a log's separate year, month and day columns)"
+            )
+        elif _two_digit_years(values):
             advice = (
                 "dates with two-digit years (YYMMDD)? set the table's date_format to "
                 f"'%y%m%d', which reads {high:.0f} as "
@@ -128,10 +134,11 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
                 "time_unit: hours where they count hours, as Starbucks' time does), or map a "
                 "date column"
             )
+        shown = f"{low:.0f} to {high:.0f}" if years else f"{low:,.0f} to {high:,.0f}"
         table.error(
             column,
             n,
-            f"numbers from {low:,.0f} to {high:,.0f} in {_rows(n)} are no dates (not YYYYMMDD, "
+            f"numbers from {shown} in {_rows(n)} are no dates (not YYYYMMDD, "
             f"spreadsheet serials or Unix time): {advice}",
         )
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -140,6 +147,12 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         unix = f"numbers read as Unix time in {unit}"
         table.warning(column, n, f"{unix} ({_rows(n)})", reading=unix)
     return pd.to_datetime(values, unit=unit, errors="coerce")
+
+
+def _years_alone(values: pd.Series) -> bool:
+    """Whole numbers all between 1900 and 2100: a log's year column, mapped as its time."""
+    known = values.dropna()
+    return bool(len(known) and (known % 1 == 0).all() and known.between(1900, 2100).all())
 
 
 def _epoch_unit(typical: float) -> str:

@@ -80,3 +80,16 @@ def test_a_quiet_business_or_a_short_span_is_no_sample():
     assert sampled(_stamps(daily, 500)) is None  # every day active
     assert sampled(_stamps(["2023-01-01", "2023-01-31"], 999)) is None  # 31 days
     assert sampled(pd.Series([], dtype="datetime64[ns]")) is None
+
+
+def test_a_log_dated_to_the_month_has_a_hole_where_a_month_is_missing():
+    """A listening log dated to each month's 1st had no row in April 2011: 64 empty days
+    against steps of 28-31, under four steps, but a steady log skips no month by chance.
+    Its stray rows of 1956, a sparse start, make no season of it. Every month there:
+    no hole."""
+    months = pd.date_range("2005-08-01", "2011-05-01", freq="MS").repeat(50)
+    stray = pd.DatetimeIndex(["1956-03-01", "1957-03-01"])
+    assert longest_hole(pd.Series(stray.append(months))) is None
+    without_april = months[months != pd.Timestamp("2011-04-01")]
+    found = longest_hole(pd.Series(stray.append(without_april)))
+    assert found == Hole(pd.Timestamp("2011-03-02"), pd.Timestamp("2011-04-30"), 31.0)

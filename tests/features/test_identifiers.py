@@ -215,6 +215,9 @@ def test_postal_codes_and_coordinates_are_no_attribute(name, kind):
         ("YearsAtCompany", False),  # IBM HR attrition: years
         ("DistanceFromStore", False),
         ("months_with_carrier", False),
+        ("city", True),  # a bank's cities numbered: 187 is no more than 834
+        ("home_state", True),
+        ("city_population", False),
     ],
 )
 def test_a_codes_name(name, expected):

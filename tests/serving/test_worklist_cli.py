@@ -265,6 +265,18 @@ def test_a_customer_without_reasons_reads_that_nothing_stands_out():
     assert NOTHING_STANDS_OUT in console.export_text()
 
 
+def test_the_worklist_file_keeps_its_reason_columns_when_no_row_has_a_reason():
+    """A weak model's list without a reason wrote no `reason_*` column at all, and a CRM
+    import mapping reason_1..4 broke."""
+    from serving.worklist_file import worklist_frame
+
+    row = {**stored_row("c1"), "model_name": "m", "model_version": "1", "cutoff": "2024-12-31"}
+    frame = worklist_frame([{**row, "reasons": []}])
+    reasons = [c for c in frame.columns if c.startswith("reason_")]
+    assert reasons == ["reason_1", "reason_2", "reason_3", "reason_4"]
+    assert frame[reasons].isna().all(axis=None)
+
+
 def test_the_worklist_on_screen_shows_cents_of_a_small_value_at_risk():
     """A DVD rental's value at risk of 4.40 read "4"; larger amounts stay whole."""
     from rich.console import Console
