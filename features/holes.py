@@ -86,6 +86,38 @@ def longest_hole(*timestamps: pd.Series) -> Hole | None:
     return Hole(first + pd.Timedelta(days=1), last - pd.Timedelta(days=1), rhythm)
 
 
+STRAY_GAP_DAYS = 730
+"""A few rows (under `SPARSE_START_SHARE` of the log) this many days or more before the
+rest are stray dates, no start of the business: a tagging log's 5 rows of 1956-1979,
+then monthly ones from 2005, gave three users tenures of 20,000 days."""
+
+
+@dataclass(frozen=True)
+class StrayStart:
+    """The rows dated long before the rest of a log (`stray_start`)."""
+
+    rows: int
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+    log_from: pd.Timestamp
+    """The first day of the rest of the log."""
+
+
+def stray_start(timestamps: pd.Series) -> StrayStart | None:
+    """The rows before the last gap of `STRAY_GAP_DAYS` or more that fewer than
+    `SPARSE_START_SHARE` of the rows precede; None when there is no such gap."""
+    days, rows = _active_days((timestamps,))
+    if len(days) < 2:
+        return None
+    before = np.cumsum(rows)[:-1] / rows.sum()
+    stray = np.flatnonzero((np.diff(days) >= STRAY_GAP_DAYS) & (before < SPARSE_START_SHARE))
+    if not len(stray):
+        return None
+    k = int(stray[-1])
+    first, last, then = (pd.Timestamp(int(d) * _DAY_NS) for d in (days[0], days[k], days[k + 1]))
+    return StrayStart(int(rows[: k + 1].sum()), first, last, then)
+
+
 SAMPLED_DAYS_SHARE = 0.1
 """A log active on at most this share of the days it spans..."""
 SAMPLED_SPAN_DAYS = 60

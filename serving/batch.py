@@ -128,10 +128,15 @@ class Unlabelled:
     customers: int
     mean_probability: float
     labelled_mean_probability: float | None
+    model_rate: float | None = None
+    """The churn rate the model's probabilities read at (`model_rate`): a random share of
+    the file left unlabelled scores at it, above the stayers scored beside them."""
 
     def note(self) -> str:
         beside = self.labelled_mean_probability
         against = "" if beside is None else f", against {beside:.2f} for the stayers beside them"
+        if beside is not None and self.model_rate is not None:
+            against += f" and a churn rate of {self.model_rate:.1%} the model learned"
         return (
             f"{self.customers:,} customers of an unlabelled value (label.unlabelled) were "
             f"scored, none of whom the model trained on: mean probability "
@@ -255,12 +260,16 @@ class Job:
             replaced=replaced,
             row_number_ids=self.row_number_ids,
             unvalued=int(np.isnan(np.asarray(ranked["value"], dtype=np.float64)).sum()),
-            unlabelled=_unlabelled(probability, self.unlabelled),
+            unlabelled=_unlabelled(
+                probability, self.unlabelled, model_rate(self.champion.model.info)
+            ),
             first_listed=first,
         )
 
 
-def _unlabelled(probability: np.ndarray, unlabelled: np.ndarray | None) -> Unlabelled | None:
+def _unlabelled(
+    probability: np.ndarray, unlabelled: np.ndarray | None, rate: float | None
+) -> Unlabelled | None:
     if unlabelled is None or not unlabelled.any():
         return None
     labelled = probability[~unlabelled]
@@ -268,6 +277,7 @@ def _unlabelled(probability: np.ndarray, unlabelled: np.ndarray | None) -> Unlab
         int(unlabelled.sum()),
         float(probability[unlabelled].mean()),
         float(labelled.mean()) if len(labelled) else None,
+        rate,
     )
 
 
@@ -381,25 +391,32 @@ def _reason_settings(config: RunConfig) -> dict[str, object]:
     return settings
 
 
+def model_rate(info: Mapping[str, Any]) -> float | None:
+    """The churn rate a model's probabilities read at: the population rate it was shifted
+    to, else its training file's (None: a model packaged before it kept one)."""
+    shift = info.get("population_shift") or {}
+    return shift.get("population_rate", info.get("training_churn_rate"))
+
+
 def label_rate_note(info: Mapping[str, Any], tables: Tables, config: RunConfig) -> str | None:
     """The note on a labelled file (a holdout) whose churn rate is `RATE_APART` from the
     rate the model's probabilities read at (its training file's, or the population rate
     it was shifted to); None otherwise, and for a model packaged before it kept one."""
     shift = info.get("population_shift") or {}
-    model_rate = shift.get("population_rate", info.get("training_churn_rate"))
-    if model_rate is None or "label" not in tables.customers:
+    rate_read = model_rate(info)
+    if rate_read is None or "label" not in tables.customers:
         return None
     labels = tables.customers["label"].dropna()
     if len(labels) < 100:
         return None
     rate = float(labels.astype(bool).mean())
-    if rate <= 0 or max(rate / model_rate, model_rate / rate) < RATE_APART:
+    if rate <= 0 or max(rate / rate_read, rate_read / rate) < RATE_APART:
         return None
     said = "its population rate" if shift else "its training file's rate"
     return (
         f"this file's labels churn at {rate:.1%}, the model's probabilities "
-        f"read at {model_rate:.1%} ({said}): probabilities, bands and value "
-        f"at risk run {'high' if model_rate > rate else 'low'} by about as much; where the "
+        f"read at {rate_read:.1%} ({said}): probabilities, bands and value "
+        f"at risk run {'high' if rate_read > rate else 'low'} by about as much; where the "
         f"training file was a sample drawn otherwise, set label.population_rate: "
         f"{rate:.3g} and retrain"
     )

@@ -3839,6 +3839,20 @@ def test_a_billing_logs_monthly_rhythm_is_no_hole_but_months_missing_from_it_are
     assert "active days are 31 days apart or less)" in warning.message
 
 
+def test_rows_dated_years_before_the_rest_of_the_log_are_a_warning(tmp_path):
+    """A tagging log's rows of 1956 beside monthly ones from 2005: stray dates, said."""
+    months = pd.date_range("2020-01-01", "2024-12-01", freq="MS")
+    stray = _purchases_on(pd.DatetimeIndex(["1956-06-01"])).head(1)
+    purchases = pd.concat([stray, _purchases_on(months)], ignore_index=True)
+    _, report = check(tmp_path, transactions=purchases, events=None)
+    (warning,) = [w for w in report.warnings if "before the rest of the log" in w.message]
+    assert_located(warning, file="transactions.csv", column="timestamp", rows=1)
+    assert warning.message.startswith(
+        "1 row on 1956-06-01, 63 years before the rest of the log (from 2020-01-01): dates "
+        "mistyped, or placeholders for unknown?"
+    )
+
+
 def test_activity_that_ends_long_before_the_data_is_a_warning_naming_the_gap(tmp_path):
     """Every day after the last purchase reads as silence: Olist's orders end two months
     before its reviews, and a score as of the reviews' end saw risk rise everywhere."""

@@ -29,7 +29,7 @@ import pandas as pd
 
 from features import workbooks
 from features.contract import CustomersSpec, RunConfig, TableSpec
-from features.holes import longest_hole, sampled_days
+from features.holes import longest_hole, sampled_days, stray_start
 from features.sources.across import _customers, _summarize
 from features.sources.after_leaving import check_use_after_leaving
 from features.sources.cleaning import _clean
@@ -221,6 +221,21 @@ def _check_holes(tables: list[_Table], frames: dict[str, pd.DataFrame]) -> None:
         if table.name not in ACTIVITY_NOUNS or frame is None or "timestamp" not in frame:
             continue
         noun = ACTIVITY_NOUNS[table.name]
+        if (stray := stray_start(frame["timestamp"])) is not None:
+            years = (stray.log_from - stray.last_day).days // 365
+            dated = (
+                f"on {stray.first_day.date()}"
+                if stray.first_day == stray.last_day
+                else f"from {stray.first_day.date()} to {stray.last_day.date()}"
+            )
+            table.warning(
+                "timestamp",
+                stray.rows,
+                f"{_rows(stray.rows)} {dated}, {years} years before the rest of the log (from "
+                f"{stray.log_from.date()}): dates "
+                "mistyped, or placeholders for unknown? they begin their customers' history "
+                "(tenure, first activity); if so, leave them out of the file",
+            )
         if (few := sampled_days(frame["timestamp"], frame["customer_id"])) is not None:
             table.warning(
                 "timestamp",

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from features.holes import Hole, SampledDays, longest_hole, sampled_days
+from features.holes import Hole, SampledDays, StrayStart, longest_hole, sampled_days, stray_start
 from tests.frames import ts
 
 
@@ -93,3 +93,20 @@ def test_a_log_dated_to_the_month_has_a_hole_where_a_month_is_missing():
     without_april = months[months != pd.Timestamp("2011-04-01")]
     found = longest_hole(pd.Series(stray.append(without_april)))
     assert found == Hole(pd.Timestamp("2011-03-02"), pd.Timestamp("2011-04-30"), 31.0)
+
+
+def test_a_few_rows_years_before_the_rest_are_stray_dates():
+    """A tagging log's 5 rows of 1956-1979, then monthly ones from 2005: stray dates that
+    set their users' tenure at 20,000 days. Olist's few orders weeks before its daily
+    ones are a sparse start, no stray; nor is a pilot year holding a tenth of the rows."""
+    months = pd.Series(pd.date_range("2005-08-01", "2011-05-01", freq="MS").repeat(50))
+    stray = ts(["1956-06-01", "1956-09-01", "1979-05-01"])
+    found = stray_start(pd.concat([stray, months], ignore_index=True))
+    assert found == StrayStart(
+        3, pd.Timestamp("1956-06-01"), pd.Timestamp("1979-05-01"), pd.Timestamp("2005-08-01")
+    )
+    assert stray_start(months) is None
+    olist = ts(["2016-09-04", "2016-10-03"])
+    assert stray_start(pd.concat([olist, months + pd.DateOffset(years=11)])) is None
+    pilot = pd.Series(pd.date_range("2001-01-01", "2001-12-01", freq="MS").repeat(50))
+    assert stray_start(pd.concat([pilot, months])) is None
