@@ -188,15 +188,18 @@ def features(
     from training.dataset import season_when_seen
 
     run = load_config(config)
-    given = parse_dates(cutoffs) if cutoffs else None
+    snapshot = _snapshot(run)
+    given = sorted(set(parse_dates(cutoffs))) if cutoffs else None
     # as the frame's cutoffs are: dates matched none, and the wallet was fitted on nothing
     fit_on = [pd.Timestamp(d) for d in parse_dates(train_cutoffs)] if train_cutoffs else None
     tables = load_tables(run)
-    cutoff_list = given or [resolve_cutoff(tables, None, snapshot=_snapshot(run)).date()]
-    if _snapshot(run) and len(cutoff_list) > 1:  # each customer's one label, many times
+    own = resolve_cutoff(tables, None, snapshot=snapshot).date() if snapshot or not given else None
+    cutoff_list = given or [own]
+    if snapshot and cutoff_list != [own]:  # labels of after the extract beside other days
+        asked = ", ".join(str(c) for c in cutoff_list)
         raise DataError(
-            f"a labelled snapshot is read at one cutoff, not {len(cutoff_list)}: its labels "
-            "say who left after the extract; leave out --cutoffs for its extract date"
+            f"a labelled snapshot is read at its extract date ({own}), not {asked}: its "
+            "labels say who left after it; leave out --cutoffs"
         )
     asked = [pd.Timestamp(c) for c in cutoff_list]
     if (why := after_data_end(tables, asked) or before_data_start(tables, asked)) is not None:

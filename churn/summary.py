@@ -51,12 +51,14 @@ HEADLINES_SHOWN = 8
 
 
 def _headline_table(built: FeatureFrame) -> Table:
-    table = Table(title=f"{len(built.specs)} features (headline ones shown)")
+    shown = [n for n in HEADLINE_FEATURES if n in built.names]
+    which = "headline ones"
+    if not shown:
+        shown = [n for n in built.names if is_numeric_dtype(built.frame[n])][:HEADLINES_SHOWN]
+        which = "first numeric ones"
+    table = Table(title=f"{len(built.specs)} features ({which} shown)")
     for column in ("feature", "missing", "median", "p90"):
         table.add_column(column, justify="right" if column != "feature" else "left")
-    shown = [n for n in HEADLINE_FEATURES if n in built.names] or [
-        n for n in built.names if is_numeric_dtype(built.frame[n])
-    ][:HEADLINES_SHOWN]
     for name in shown:
         values = built.frame[name]
         table.add_row(

@@ -122,13 +122,15 @@ last capital of a run of them ("HTTPStatus")."""
 def _camel_words(word: str) -> str:
     """'MonthlyCharges' as 'monthly charges'; a word without a capital inside stays, and
     so does one whose first letter alone is small ('iPhone', 'eMail'), and a capital
-    alone ('balance_prevQ' as 'prev Q', as 'prevQ2' reads 'prev Q2')."""
+    alone at the end ('balance_prevQ' as 'prev Q', as 'prevQ2' reads 'prev Q2'; not
+    'ReferredAFriend', 'referred a friend')."""
     parts = _CAMEL.split(word)
     if len(parts) == 1 or len(parts[0]) == 1:
         return word
+    last = len(parts) - 1
     return " ".join(
-        part.lower() if len(part) > 1 and part.istitle() and part.isalpha() else part
-        for part in parts
+        part.lower() if part.istitle() and part.isalpha() and (len(part) > 1 or k < last) else part
+        for k, part in enumerate(parts)
     )
 
 

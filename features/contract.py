@@ -1212,9 +1212,22 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} is no date: {exc}", node.start_mark
+            raise _NoDate(
+                None, None, f"{node.value!r} is no date ({exc})", node.start_mark
             ) from exc
+
+
+class _NoDate(yaml.constructor.ConstructorError):
+    """An unquoted value written as a date that is none (`_UniqueKeyLoader`)."""
+
+    def located(self, text: str) -> str:
+        """The problem at its line, after the key it is the value of: `line 4, as_of:
+        '2019-13-01' is no date (month must be in 1..12)`."""
+        mark = self.problem_mark
+        line = text.splitlines()[mark.line][: mark.column] if mark is not None else ""
+        key = re.search(r"([^\s{},\[\]:-][^{},\[\]:]*?)\s*:\s*$", line)
+        where = f"line {mark.line + 1}" if mark is not None else "the config"
+        return f"{where}, {key[1]}: {self.problem}" if key else f"{where}: {self.problem}"
 
 
 _UniqueKeyLoader.add_constructor(
@@ -1236,6 +1249,8 @@ def load_config(path: str | Path) -> RunConfig:
         raise ConfigError(f"{path}: config file not found")
     try:
         raw = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)  # a SafeLoader
+    except _NoDate as exc:
+        raise ConfigError(f"{path}: {exc.located(path.read_text())}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(raw, dict):

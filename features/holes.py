@@ -54,6 +54,7 @@ SPARSE_START_SHARE = 0.01
 """A gap with fewer of the log's rows than this before it ends a sparse start, not a
 hole: Olist's few orders of September and October 2016, then none until late December,
 then daily ones (a stray 1970 placeholder row alike)."""
+YEAR_DAYS = 365
 SAME_SEASON_DAYS = 31
 """Gaps starting within this many days of the year of each other, in different years,
 are a season (a shop open December to March), not a missing extract."""
@@ -74,11 +75,15 @@ def longest_hole(*timestamps: pd.Series) -> Hole | None:
     )
     times = REGULAR_HOLE_TIMES if low >= REGULAR_SPREAD * rhythm else HOLE_RHYTHM_TIMES
     long = np.flatnonzero(gaps - 1 >= max(HOLE_FROM_DAYS, times * rhythm))
-    # a sparse start's gaps are no season: a listening log's stray rows of 1956-57 had
-    # made its hole of March 2011 "recur" in another year
-    long = long[np.cumsum(rows)[long] / rows.sum() >= SPARSE_START_SHARE]
-    starts = pd.to_datetime(days[long] * _DAY_NS)
-    holes = [k for k in long.tolist() if not _seasonal(starts, days[k] * _DAY_NS)]
+    before = np.cumsum(rows)[long] / rows.sum()
+    # a season's closure lasts under a year: a listening log's stray rows of 1956, then
+    # nothing until 1979, had made its hole of March 2011 "recur" in another year
+    starts = pd.to_datetime(days[long[gaps[long] < YEAR_DAYS]] * _DAY_NS)
+    holes = [
+        k
+        for k, share in zip(long.tolist(), before.tolist(), strict=True)
+        if share >= SPARSE_START_SHARE and not _seasonal(starts, days[k] * _DAY_NS)
+    ]
     if not holes:
         return None
     widest = max(holes, key=lambda k: gaps[k])

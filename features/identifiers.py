@@ -53,9 +53,10 @@ LAST_ID_WORDS = frozenset(
 """Words naming an identifier at the end of a name (RowNumber, account_no, crm_key), not
 before it (NumOfProducts and number_of_calls are counts, key_account_spend a spend)."""
 
+PLACE_CODE_WORDS = frozenset({"city", "town", "district", "county", "state", "province", "country"})
 CODE_WORDS = frozenset(
     {"id", "code", "cd", "type", "method", "class", "category", "status", "zone", "region"}
-    | {"city", "town", "district", "county", "state", "province", "country"}
+    | PLACE_CODE_WORDS
 )
 """Last words of a name that make it a code's (`payment_method_id`, `plan_type`,
 `RegionID`, `MEMBER_OCCUPATION_CD`, a bank's `city` numbered: 2,198 reasons had read
@@ -312,8 +313,11 @@ def _a_party(words: tuple[str, ...]) -> bool:
 
 def reads_as_a_code(name: str, numbers: pd.Series) -> bool:
     """Whole numbers named a code (`named_like_a_code`), levels rather than a measure;
-    under a party's name, not a 0/1 flag: Telco's `Partner`, 0 and 1 in some exports, says
-    whether a customer has one ("Partner: yes")."""
+    under a party's or a place's name, not a 0/1 flag: Telco's `Partner`, 0 and 1 in some
+    exports, says whether a customer has one ("Partner: yes"), as `is_foreign_country`
+    says whether they live abroad."""
     if not named_like_a_code(name) or not len(numbers) or (numbers % 1 != 0).any():
         return False
-    return not _a_party(name_words(name)) or not numbers.isin((0, 1)).all()
+    words = name_words(name)
+    flag_named = _a_party(words) or words[-1] in PLACE_CODE_WORDS
+    return not flag_named or not numbers.isin((0, 1)).all()

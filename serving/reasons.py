@@ -70,6 +70,7 @@ from features.registry import (
 from features.tables import numbers
 from features.words import billing_cycle_only, unspoken_on_payments
 from serving.one_gap import RHYTHM_REASONS, SAID_BY_OVERDUE, in_one_gap_words, one_gap_rows
+from serving.schemas import LOWERING, RAISING
 
 if TYPE_CHECKING:
     from churn.model import ChurnModel
@@ -111,10 +112,6 @@ class Reason(NamedTuple):
             "direction": self.direction,
             "text": self.text,
         }
-
-
-RAISING, LOWERING = 3, 1
-"""The reasons a customer is given: up to three raising the risk, the strongest lowering it."""
 
 
 def pick(
@@ -1154,7 +1151,9 @@ class Explainer:
                 if source in RHYTHM_REASONS and one_gap is not None:
                     rendered = in_one_gap_words(rendered, one_gap[picked])
                 if _TREND.search(source) and source in arrays:
-                    rendered = _both_windows_empty(rendered, arrays[source][picked], nothing[at])
+                    rendered = _both_windows_empty(
+                        rendered, arrays[source][picked], nothing[at], window_days(source)
+                    )
             if source in unknown:
                 said = self._unknown_words(source)
                 rendered = _flag_unseen(rendered, unknown[source][picked], said)
@@ -1491,29 +1490,25 @@ def _silence_said_first(
     return order
 
 
-_BEFORE_THE_LAST = re.compile(r"(no .+) in the (\d+) days before the last \2")
+BEFORE_THE_LAST = re.compile(r"(no .+?) in the (?:\d+ days|half-year) before the last(?: \d+)?")
+"""A missing trend's words (`reason_missing`): what nothing was done in the window before."""
 
 
 def _both_windows_empty(
-    rendered: list[str | None], values: np.ndarray, said_by_silence: np.ndarray
+    rendered: list[str | None], values: np.ndarray, said_by_silence: np.ndarray, days: int | None
 ) -> list[str | None]:
-    """A missing trend's words where the silence covers both its windows (`said_by_
-    silence` of a missing value, `_said_by_silence`): "no product use in the 30 days before
-    the last 30" read as use in the last 30, said of 184 users of a listening log silent
-    91 to 128 days whose silence was no reason of theirs; "no product use in the last 60
-    days" says both. The half-year's words ("no spend in the half-year before the last")
-    read as the year's."""
+    """A missing trend's words where the silence covers both its windows of `days` each
+    (`said_by_silence` of a missing value, `_said_by_silence`): "no product use in the 30
+    days before the last 30" read as use in the last 30, said of 184 users of a listening
+    log silent 91 to 128 days whose silence was no reason of theirs; "no product use in
+    the last 60 days" says both."""
+    if days is None:
+        return rendered
     missing = np.isnan(numbers(values)) & (said_by_silence > 0)
     for k in np.flatnonzero(missing).tolist():
         text = rendered[k]
-        if text is None:
-            continue
-        if (found := _BEFORE_THE_LAST.fullmatch(text)) is not None:
-            rendered[k] = f"{found[1]} in the last {2 * int(found[2])} days"
-        elif text.endswith(" in the half-year before the last"):
-            rendered[k] = (
-                text.removesuffix(" in the half-year before the last") + " in the last year"
-            )
+        if text is not None and (found := BEFORE_THE_LAST.fullmatch(text)) is not None:
+            rendered[k] = f"{found[1]} in the last {2 * days} days"
     return rendered
 
 

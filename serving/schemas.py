@@ -23,6 +23,9 @@ from features.contract import INTERACTION_TYPES, UNTYPED_EVENT
 from features.returns import line_total
 from features.tables import SPREADSHEET_EPOCH, number_date_kind
 
+RAISING, LOWERING = 3, 1
+"""The reasons a customer is given: up to three raising the risk, the strongest lowering it."""
+
 Band = Literal["low", "medium", "high"]
 Tier = Literal["most_valuable", "most_growable", "below_zero", "standard"]
 Sort = Literal["value_at_risk", "probability", "probability_change"]

@@ -15,8 +15,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from serving import queries
-from serving.reasons import LOWERING, RAISING
-from serving.schemas import Band, Sort, Tier
+from serving.schemas import LOWERING, RAISING, Band, Sort, Tier
 
 FIRST_COLUMNS = ["customer_id", "probability", "band", "value", "value_at_risk", "tier"]
 LAST_COLUMNS = ["model_name", "model_version", "cutoff"]

@@ -261,23 +261,33 @@ def test_describe_lists_no_cutoff_month_for_a_labelled_snapshot(tmp_path):
 def test_features_of_a_labelled_snapshot_are_its_one_cutoffs(tmp_path):
     """`churn features` insisted on --cutoffs for a snapshot, wrote each customer once per
     date with the same label, and a `cutoff_month` training leaves out. Its one cutoff is
-    its extract date; more are refused, and nothing is written."""
-    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}}}
+    its extract date; others are refused, and nothing is written. The numeric features
+    stand in for the headline ones a snapshot of attributes lacks."""
+    specs = {"customers": {"label": {"column": "churned", "positive": "Yes"}, "columns": {}}}
     labelled = customers_frame().assign(churned=["Yes", "No", "No", "Yes"])
+    alone = dict.fromkeys(["transactions", "events", "interactions", "cancellations"])
     config = write_dataset(
-        tmp_path, customers=labelled, specs=specs, churn={"definition": "label_column"}
+        tmp_path,
+        customers=labelled,
+        specs=specs,
+        churn={"definition": "label_column"},
+        **alone,
     )
     out = tmp_path / "features.parquet"
     args = ["features", "--config", str(config), "--out", str(out)]
-    twice = runner.invoke(app, [*args, "--cutoffs", "2024-06-30,2024-12-31"])
-    assert twice.exit_code == 2 and "read at one cutoff, not 2" in twice.output
-    assert not out.exists()
+    for other in ("2024-06-30,2024-12-31", "2024-06-30"):  # labels of after the extract
+        refused = runner.invoke(app, [*args, "--cutoffs", other])
+        assert refused.exit_code == 2 and "read at its extract date (2024-12-31)" in refused.output
+        assert not out.exists()
+    same = runner.invoke(app, [*args, "--cutoffs", "2024-12-31,2024-12-31"])
+    assert same.exit_code == 0, same.output
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert frame["cutoff"].unique().tolist() == [pd.Timestamp("2024-12-31")]
     assert len(frame) == 4 and frame["churned"].tolist() == [True, False, False, True]
     assert "cutoff_month" not in frame
+    assert "features (first numeric ones shown)" in result.output and "seats" in result.output
 
 
 def test_score_says_a_snapshot_read_as_of_today_once():

@@ -94,7 +94,11 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
         ),
         (
             "name: t\ndata:\n  as_of: 2019-13-01\n  transactions: {path: t.csv}\n",
-            "'2019-13-01' is no date: month must be in 1..12",
+            "line 3, as_of: '2019-13-01' is no date (month must be in 1..12)",
+        ),
+        (
+            "name: t\ndata:\n  transactions: {path: t.csv}\nevaluation: {cutoff: 2024-02-30}\n",
+            "line 4, cutoff: '2024-02-30' is no date (day is out of range for month)",
         ),
     ],
 )

@@ -93,8 +93,7 @@ def _unlisted(table: _Table, ids: pd.Series, unknown: pd.Series) -> pd.Series | 
         "customer_id",
         int(unknown.sum()),
         f"{_counted(len(unlisted), 'customer')} in {_rows(int(unknown.sum()))} {have} no row "
-        "in the "
-        f"customers table, e.g. {_example(unlisted)}: read as customers whose attributes "
+        f"in the customers table, e.g. {_example(unlisted)}: read as customers whose attributes "
         "are unknown (a table of only some customers' details)",
     )
     return unlisted

@@ -554,8 +554,14 @@ def _read_from(part: _Table) -> str:
     customer_id not in KPMG.xlsx", the file the rows were in."""
     if part.sheets is None:
         return part.path.name
-    listed = ", ".join(repr(name) for name in part.sheets.names)
-    return f"{part.path.name} (sheet{'s' if len(part.sheets.names) > 1 else ''} {listed})"
+    names = part.sheets.names
+    listed = ", ".join(repr(name) for name in names[:SHEETS_NAMED])
+    more = f" and {len(names) - SHEETS_NAMED} more" if len(names) > SHEETS_NAMED else ""
+    return f"{part.path.name} (sheet{'s' if len(names) > 1 else ''} {listed}{more})"
+
+
+SHEETS_NAMED = 3
+"""A lookup read from more sheets names this many of them (a log of a sheet a year)."""
 
 
 def _lookup_rows(

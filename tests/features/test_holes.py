@@ -39,6 +39,10 @@ def test_a_sparse_start_or_a_yearly_season_is_no_hole():
     winters = [pd.date_range(f"{y}-12-01", f"{y + 1}-03-31") for y in (2020, 2021, 2022)]
     season = pd.Series(winters[0].append(winters[1]).append(winters[2]))
     assert longest_hole(season) is None
+    launch = pd.date_range("2021-02-01", "2021-11-30")  # a row a day, then 200: the
+    busy = [pd.date_range("2022-02-01", "2022-11-30"), pd.date_range("2023-02-01", "2023-03-31")]
+    closed = pd.Series(launch.append(busy[0].repeat(200)).append(busy[1].repeat(200)))
+    assert longest_hole(closed) is None  # launch year's closure is the season's evidence
     summer = pd.Series(pd.date_range("2005-05-24", "2005-08-23").repeat(150))
     sakila = pd.concat([summer, pd.Series([pd.Timestamp("2006-02-14")] * 182)])
     assert longest_hole(sakila).days == 174

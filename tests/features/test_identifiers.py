@@ -296,3 +296,6 @@ def test_a_partys_numbers_are_a_code_but_its_0_1_flag_is_not():
     assert reads_as_a_code("plan_type", pd.Series(rng.choice([0.0, 1.0], ROWS)))  # as before
     assert not reads_as_a_code("agent", agents + 0.5)  # decimals measure
     assert not reads_as_a_code("company_size", agents)
+    flags = pd.Series(rng.choice([0.0, 1.0], ROWS))  # whether they live abroad
+    assert not reads_as_a_code("is_foreign_country", flags)
+    assert reads_as_a_code("city", agents)

@@ -264,6 +264,7 @@ def test_an_attribute_name_reads_with_its_underscores_as_spaces():
         ("Referred a Friend", "Referred a Friend"),
         ("average_monthly_balance_prevQ", "average monthly balance prev Q"),  # as prevQ2 reads
         ("average_monthly_balance_prevQ2", "average monthly balance prev Q2"),
+        ("ReferredAFriend", "referred a friend"),  # an article, not a period
     ],
 )
 def test_a_camel_case_attribute_name_reads_as_its_words(column, spoken):

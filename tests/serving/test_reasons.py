@@ -11,7 +11,7 @@ from churn.contributions import crossings_of, directions_of, group_contributions
 from features import lifecycle, monetary, recency, trends, usage
 from features.attributes import attribute_spec
 from features.registry import FeatureSpec, Mechanism, safer_when
-from serving.reasons import Explainer, explain, pick, population_means
+from serving.reasons import BEFORE_THE_LAST, Explainer, explain, pick, population_means
 from serving.schemas import ReasonOut
 from training.package import twin_attributes
 
@@ -323,7 +323,17 @@ def test_a_missing_trend_of_a_silence_spanning_both_windows_says_both_are_empty(
     values = {"spend_trend_180d_vs_prev": np.nan, "days_since_last_purchase": 400.0}
     last = next(s for s in recency.SPECS if s.name == "days_since_last_purchase")
     reasons = _one_row([half_year, last], values, [0.5, 0.0], {"days_since_last_purchase": 500.0})
-    assert [r.text for r in reasons] == ["no spend in the last year"]
+    assert [r.text for r in reasons] == ["no spend in the last 360 days"]
+
+
+def test_every_missing_trends_words_can_say_both_windows_are_empty():
+    """The words are rewritten from the trend's own (`BEFORE_THE_LAST`): a trend worded
+    otherwise would keep "before the last 30" beside a silence of 91 days."""
+    typed = usage.type_specs("login", with_quantity=True)
+    specs = [*trends.TREND_SPECS, *usage.OVERALL_SPECS, *typed]
+    missing = [s.reason_missing for s in specs if "_trend_" in s.name]
+    assert len(missing) >= 5
+    assert all(BEFORE_THE_LAST.fullmatch(words) for words in missing), missing
 
 
 def test_a_customer_in_their_first_year_has_their_first_anniversary_ahead():
