@@ -538,7 +538,7 @@ def replaced_note(old: Replaced, result: BatchResult) -> str:
     if not old.loses_most(rows=result.rows, row_number_ids=result.row_number_ids):
         return said
     how_many = (  # row numbers are no identity: only the counts tell
-        f"this batch holds {result.rows:,}"
+        f"this batch holds {result.rows:,}, another file's rows (its row 5 another customer)"
         if result.row_number_ids
         else f"only {old.shared:,} of its customers are in this batch"
     )

@@ -75,10 +75,13 @@ def alike_hashes(rows: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     )
 
 
-def alike_columns_of(rows: pd.DataFrame, names: Sequence[str]) -> tuple[str, ...]:
-    """Of the categorical attributes `names`, the `ALIKE_COLUMNS_AT_MOST` of most levels."""
+def alike_columns_of(
+    rows: pd.DataFrame, names: Sequence[str], *, most: int = ALIKE_COLUMNS_AT_MOST
+) -> tuple[str, ...]:
+    """Of the attributes `names` (the categorical ones, unless the ids are row numbers),
+    the `most` of most distinct values."""
     levels = {name: rows[name].nunique() for name in names if name in rows}
-    return tuple(sorted(levels, key=lambda n: (-levels[n], n))[:ALIKE_COLUMNS_AT_MOST])
+    return tuple(sorted(levels, key=lambda n: (-levels[n], n))[:most])
 
 
 @dataclass(frozen=True)

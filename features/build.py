@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from features import (
+    attribute_changes,
     attributes,
     cancellations,
     lifecycle,
@@ -44,6 +45,7 @@ FAMILIES = (
     subscription.FAMILY,
     cancellations.FAMILY,
     attributes.FAMILY,
+    attribute_changes.FAMILY,  # after the attributes: it reads their columns
 )
 
 

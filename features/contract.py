@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from features.recurring import NUMBER_UNITS, PERIODS_WRITTEN, Period, parse_period, unit_named
-from features.yaml_scalars import unquoted_note
+from features.yaml_scalars import split_by_comma_note, unquoted_note
 
 AttributeKind = Literal["numeric", "categorical"]
 INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "other")
@@ -1285,10 +1285,14 @@ def _describe(exc: ValidationError, raw: Any = None, *, text: str | None = None)
         messages[where].append(f"expected {_alternatives(kinds)}, got {got!r}")
     for where, _, err in errors:
         note = _text_got_scalar(err) and text and unquoted_note(text, where, err["input"])
-        if note and where in messages:
+        # a key a comma split off: said at the mapping it is no key of
+        split = not note and err["input"] is None and text and where
+        split = split and split_by_comma_note(text, where)
+        if (note or split) and where in messages:
             del messages[where]
             key = where[-1:] == ("[key]",)  # named by its list or mapping
-            messages.setdefault(where[:-2] if key else where, []).append(note)
+            place = where[:-1] if split else where[:-2] if key else where
+            messages.setdefault(place, []).append(note or split)
     return "; ".join(
         f"{'.'.join(map(str, where)) or 'config'}: {message}"
         for where, said in messages.items()

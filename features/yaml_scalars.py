@@ -83,3 +83,32 @@ def _names(key: Node, step: str | int) -> bool:
             ("true", "yes", "on") if step else ("false", "no", "off")
         )
     return key.value == str(step)
+
+
+NULL = "tag:yaml.org,2002:null"
+
+
+def split_by_comma_note(text: str, where: tuple[str | int, ...]) -> str | None:
+    """The remedy for a key without a value in a `{ }` mapping that a comma inside the
+    entry before it made: `{Channel: acquisition channel (0 online, 1 offline)}` read `1
+    offline)` as a key of its own, and pydantic said "Input should be a valid string" of
+    it. None where `where` is no such key."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    parent = _node_at(root, where[:-1])
+    if not isinstance(parent, MappingNode) or not parent.flow_style:
+        return None
+    entries = parent.value
+    at = next((k for k, (key, _) in enumerate(entries) if _names(key, where[-1])), None)
+    if not at or not isinstance(entries[at][1], ScalarNode) or entries[at][1].tag != NULL:
+        return None  # the first entry has no entry before it to have split
+    before = entries[at - 1][1]
+    if not isinstance(before, ScalarNode) or before.style is not None:
+        return None
+    whole = f"{before.value}, {entries[at][0].value}"
+    return (
+        f"YAML read {entries[at][0].value!r} (line {entries[at][0].start_mark.line + 1}) as a "
+        f'key of its own: a comma inside {{ }} ends an entry; quote the value, "{whole}"'
+    )

@@ -260,7 +260,12 @@ class Replaced:
 
     def loses_most(self, *, rows: int, row_number_ids: bool) -> bool:
         """The new batch holds under half of its customers: another extract, not a rerun,
-        and the worklist and the API would no longer show the rest."""
+        and the worklist and the API would no longer show the rest. Of row numbers, a
+        batch of another count: another file, whose row 5 is another customer (an
+        insurer's 26,617-row test file over its 49,933-row training file lost 23,316
+        customers, and ids 1 to 26,617 named others, with no word)."""
+        if row_number_ids:
+            return rows != self.rows
         return self.kept(rows=rows, row_number_ids=row_number_ids) * 2 < self.rows
 
 

@@ -100,6 +100,13 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "name: t\ndata:\n  transactions: {path: t.csv}\nevaluation: {cutoff: 2024-02-30}\n",
             "line 4, cutoff: '2024-02-30' is no date (day is out of range for month)",
         ),
+        (  # a comma inside { } split the words: "1 offline)" read as a key
+            "name: t\ndata:\n  customers:\n    path: c.csv\n    attributes: [Channel]\n"
+            "    attribute_words: {Channel: channel (0 online, 1 offline)}\n",
+            "data.customers.attribute_words: YAML read '1 offline)' (line 6) as a key of its "
+            'own: a comma inside { } ends an entry; quote the value, "channel (0 online, 1 '
+            'offline)"',
+        ),
     ],
 )
 def test_mistakes_name_the_file_and_the_key(tmp_path, text, fragment):

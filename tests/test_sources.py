@@ -3367,6 +3367,37 @@ def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
     assert issue.message == "all 2 rows are 0 in every quantity (video, wiki): no use at all"
 
 
+def test_a_padded_grid_of_each_customers_own_period_is_a_warning(tmp_path):
+    """KDD Cup 2015: each enrollment's 30 days, zeros included, end at its course's end,
+    long before the log's: inactivity read every enrollment churned there. A grid padded
+    to the log's end for everyone is no such grid."""
+    columns = {"customer_id": "enrollment_id", "timestamp": "day"}
+    quantities = {"video": "videos", "wiki": "wikis"}
+    specs = {"events": {"columns": columns, "quantities": quantities}}
+    rows = []
+    for learner in range(1, 11):  # ten courses, a month apart, 30 days each
+        start = pd.Timestamp("2024-01-01") + pd.DateOffset(months=learner - 1)
+        for day in pd.date_range(start, periods=30):
+            rows.append((learner, str(day.date()), 1 if day == start else 0))
+    grid = pd.DataFrame(rows, columns=["enrollment_id", "day", "video"]).assign(wiki=0)
+    _, report = check(tmp_path, events=grid, specs=specs, data={"as_of": "2024-10-30"})
+    (said,) = [w for w in report.warnings if "own period" in w.message]
+    assert said.message.startswith(
+        "the rows of 9 customers (90%), zeros included, span 30 days each and end a month or "
+        "more before the log's last day (2024-10-30): a grid of each customer's own period?"
+    )
+    everyone = pd.DataFrame(
+        [
+            (k, str(d.date()), 0)
+            for k in range(1, 11)
+            for d in pd.date_range("2024-01-01", "2024-10-30")
+        ],
+        columns=["enrollment_id", "day", "video"],
+    ).assign(video=lambda f: (f["day"] == "2024-01-01").astype(int), wiki=0)
+    _, report = check(tmp_path, events=everyone, specs=specs, data={"as_of": "2024-10-30"})
+    assert not [w for w in report.warnings if "own period" in w.message]
+
+
 TWO_COUNTS = {"quantities": {"wiki": "wikis"}, "columns": {"quantity": "video"}}
 
 

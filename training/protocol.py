@@ -547,7 +547,11 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) 
     if not _anyone_active(tables, churn, first, last):
         return f"{said}churners: {_nothing_between(churn, tables, first, last)}"
     if churn.by_usage(tables.transactions is not None):
-        return f"{said}churners: nobody active then was active again within the horizon"
+        return (
+            f"{said}churners: nobody active then was active again within the horizon: move "
+            "the cutoffs (evaluation.cutoff, training.cutoffs) to a period with use after "
+            f"them, or set a longer horizon_days{_in_a_hole(tables, churn)}"
+        )
     said += (
         "churners: nobody active then bought again within the horizon. Is "
         f"{PER_ORDER_ID}, or the horizon longer than the data's repeat purchases?"

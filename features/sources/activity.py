@@ -250,7 +250,44 @@ def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:
         share = n / kept  # of the rows still read: those already left out were said
         what = f"{_rows(n)} ({share:.1%}) are 0 in every quantity ({columns})"
         table.warning(None, n, f"{what}: read as no use and left out")
+        _warn_grids_of_their_own(table)
     table.drop(rows)
+
+
+MONTH_DAYS = 30
+OWN_GRID_SHARE = 0.5
+"""From this share of a padded grid's customers on whose rows, zeros included, span one
+length and end a month or more before the log does, each customer has a grid of their
+own period."""
+
+
+def _warn_grids_of_their_own(table: _Table) -> None:
+    """A padded grid whose rows, zeros included, span the same days for most customers,
+    each ending long before the log: each customer's own period (a MOOC's 30 days of each
+    course, 57,366 enrollments over ten months). Past its end a customer's silence is the
+    grid's, not theirs: inactivity labelled every enrollment churned at its course's end
+    (the MOOC's own labels: 83%), and the model learned where courses end."""
+    kept = table.clean["timestamp"].notna()
+    if table.dropped is not None:
+        kept &= ~table.dropped
+    days = table.clean["timestamp"][kept].dt.normalize()
+    grouped = days.groupby(table.clean["customer_id"][kept].to_numpy(), sort=False)
+    first, last = grouped.min(), grouped.max()
+    spans = (last - first).dt.days
+    end = days.max()
+    common = int(spans.mode().iloc[0]) if len(spans) else 0
+    own = (spans == common) & ((end - last).dt.days >= MONTH_DAYS)
+    if own.mean() < OWN_GRID_SHARE or common * 2 > (end - days.min()).days:
+        return
+    table.warning(
+        "timestamp",
+        0,
+        f"the rows of {int(own.sum()):,} customers ({own.mean():.0%}), zeros included, span "
+        f"{common + 1} days each and end a month or more before the log's last day "
+        f"({end.date()}): a grid of each customer's own period? after it their silence is "
+        "the grid's end, not theirs, and inactivity labels read it as churn; a label of "
+        "their own (churn.definition: label_column) reads them as they were",
+    )
 
 
 def _unknown_when_negative(table: _Table, column: str) -> None:

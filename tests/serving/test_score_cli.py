@@ -178,7 +178,10 @@ def test_replacing_a_batch_of_other_customers_says_they_are_no_longer_shown():
         "of its customers are in this batch[/], so the worklist and the API no longer show"
     )
     numbered = replace(result, row_number_ids=True)  # row numbers overlap: counts tell
-    assert "cutoff): this batch holds 10,000[/], so the worklist" in replaced_note(other, numbered)
+    assert (
+        "cutoff): this batch holds 10,000, another file's rows (its row 5 another customer)[/], "
+        "so the worklist" in replaced_note(other, numbered)
+    )
     rerun = replace(numbered, rows=27_838)
     assert replaced_note(other, rerun) == (
         "replaced batch 2 (27,838 customers, same model version and cutoff)"
@@ -365,6 +368,24 @@ def test_a_cutoff_after_the_last_day_of_data_or_before_its_first_is_refused(scor
     assert str(raised.value) == (
         f"cutoff {later} is after the extract date (data.as_of: {end.date()}): the snapshot "
         "describes its customers as of then; use a cutoff on or before it"
+    )
+
+
+def test_a_cutoff_at_which_nobody_is_active_is_refused_saying_why():
+    """A cutoff inside a gap in the data stored an empty batch as complete, and the next
+    batch read "since 2014-04-01: 0 ..., 8,156 new"."""
+    from types import SimpleNamespace
+
+    from serving.batch import refuse_nobody
+
+    left_out = pd.Series(["inactive", "inactive", "no_history"], index=["a", "b", "c"])
+    said = {"inactive": "inactive (no purchase in the active window)", "no_history": "new"}
+    job = SimpleNamespace(left_out=left_out, left_out_said=said, cutoff=pd.Timestamp("2014-04-01"))
+    with pytest.raises(ServingError) as raised:
+        refuse_nobody(job)
+    assert str(raised.value).startswith(
+        "no customer to score as of 2014-04-01 (2 inactive (no purchase in the active window); "
+        "1 new); nothing written"
     )
 
 

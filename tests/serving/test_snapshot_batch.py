@@ -190,6 +190,24 @@ def test_customers_whose_label_is_unlabelled_are_scored_and_never_trained_on(tra
     assert not set(ids[joined]) & trained_on
 
 
+def test_a_label_column_other_than_trained_and_not_in_the_file_is_refused(trained, tmp_path):
+    """`label.column: renewed` for the file's `renewal` read the training file as a fresh
+    extract: everyone scored, the customers already gone among them, with no error. The
+    column as trained, missing too, is a fresh extract."""
+    champion, source = trained
+    customers = pd.read_csv(source.with_name("customers.csv"))
+    misspelt = _extract(
+        source,
+        "again.csv",
+        customers,
+        label={"column": "Exited", "positive": "Yes"},  # no close typo
+    )
+    with pytest.raises(ServingError, match="the model was trained on 'Churn': if the file holds"):
+        _prepare(misspelt, champion, tmp_path)
+    fresh = _extract(source, "fresh.csv", customers.drop(columns="Churn"))
+    assert len(_prepare(fresh, champion, tmp_path).features) == len(customers)
+
+
 def test_scoring_the_training_file_says_how_many_customers_were_fitted_on(trained, tmp_path):
     """A hotel's training file scored again listed 287 bookings high risk, 60% of its
     scored rows training rows, with no word: the note counts them; a later extract of the

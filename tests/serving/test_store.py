@@ -308,7 +308,8 @@ def test_the_batch_a_new_one_replaces_is_told_with_its_customers_in_common(engin
 
 def test_a_replacement_holding_under_half_of_the_batchs_customers_loses_most():
     """A 418-customer holdout over a 7,962-customer batch is another extract, not a rerun;
-    row numbers are no identity, so there only the counts tell."""
+    row numbers are no identity, so there only the counts tell: another count, another
+    file."""
     old = store.Replaced(batch_id=1, rows=7_962, shared=418)
     assert old.loses_most(rows=500, row_number_ids=False)
     half = store.Replaced(batch_id=1, rows=6, shared=3)
@@ -316,7 +317,10 @@ def test_a_replacement_holding_under_half_of_the_batchs_customers_loses_most():
     numbered = store.Replaced(batch_id=1, rows=6, shared=6)
     assert numbered.kept(rows=2, row_number_ids=True) == 2
     assert numbered.loses_most(rows=2, row_number_ids=True)
-    assert not numbered.loses_most(rows=8, row_number_ids=True)
+    # another count of rows is another file: its row 5 is another customer
+    assert numbered.loses_most(rows=4, row_number_ids=True)
+    assert numbered.loses_most(rows=8, row_number_ids=True)
+    assert not numbered.loses_most(rows=6, row_number_ids=True)  # a rerun
 
 
 def test_only_the_same_models_earlier_cutoff_is_compared(engine):

@@ -19,7 +19,7 @@ from tests.training.datasets import simulated
 from training.caveats import model_notes
 from training.comebacks import comebacks, longest_silence, zero_rows
 from training.protocol import out_of_time, try_horizon
-from training.report import _longer_horizon, build_report
+from training.report import _clearer, _longer_horizon, build_report
 
 END = pd.Timestamp("2024-06-30")
 DAYS = {
@@ -236,6 +236,10 @@ def test_a_longer_horizon_is_suggested_only_where_its_churners_come_back_less():
         "share": 0.0,
         "longest": True,
     }
+    # clearer, but still mostly pauses: no suggestion, the shares tried are told
+    mostly_back = {"horizon_days": 60, "churners": 16, "returned": 10, "share": 0.625}
+    assert not _clearer(mostly_back, {"share": 0.85})
+    assert _clearer({**mostly_back, "returned": 7, "share": 0.4375}, {"share": 0.85})
     assert _longer_horizon(
         {**pausers, "horizon_days": 60}, rhythm_tables(copies=COPIES), config
     ) == {"longer_horizons": []}

@@ -425,8 +425,9 @@ def test_a_grid_of_only_churners_names_the_rows_and_the_likely_causes():
         _require_rows(ChurnSpec(definition="expiry"), purchases, train=_at(rows))
     assert "Olist" not in str(raised.value)
     usage_only = replace(purchases, transactions=None)  # inactivity reads the usage log
-    with pytest.raises(PlanError, match="nobody active then was active again"):
+    with pytest.raises(PlanError, match="nobody active then was active again") as raised:
         _require_rows(ChurnSpec(), usage_only, train=_at(rows))
+    assert "move the cutoffs (evaluation.cutoff, training.cutoffs)" in str(raised.value)
 
 
 def _stayers() -> pd.DataFrame:

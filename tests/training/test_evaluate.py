@@ -429,6 +429,12 @@ def test_training_cutoffs_the_data_could_not_hold_are_said():
         "history_days_at_first_training_cutoff": 400,
     }
     assert caveats(whole) == []
+    gap = ["2014-04-19", "2014-04-26", "2014-05-03", "2014-05-10", "2014-05-17"]
+    (empty,) = caveats({**whole, "training_cutoffs_empty": gap})  # a MOOC's, unsaid
+    assert empty == (
+        "5 of the 7 training cutoffs (2014-04-19 to 2014-05-17) hold no active customer, a "
+        "gap in the data (`churn validate` says where): the model learned from the other 2"
+    )
 
 
 def test_a_lift_at_its_ceiling_for_model_and_baseline_is_said():

@@ -1,0 +1,64 @@
+"""A measure a snapshot holds at two times becomes its change, read in plain words."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.attribute_changes import measure_pairs, relative_change
+from features.build import build
+from features.tables import Tables
+
+
+@pytest.mark.parametrize(
+    ("names", "pairs"),
+    [
+        (  # a bank's month against the one before; its balance named otherwise: no pair
+            ["current_month_credit", "previous_month_credit", "current_balance", "vintage"],
+            [("current_month_credit", "previous_month_credit")],
+        ),
+        (["spend_last_30d", "spend_previous_30d"], [("spend_last_30d", "spend_previous_30d")]),
+        (["this_month_usage", "last_month_usage"], [("this_month_usage", "last_month_usage")]),
+        (["PrevBalance", "CurrBalance"], [("CurrBalance", "PrevBalance")]),
+        (  # a telecom's months 6, 7 and 8: the last change
+            ["arpu_6", "arpu_7", "arpu_8", "onnet_mou_7", "onnet_mou_8"],
+            [("arpu_8", "arpu_7")],
+        ),
+        (["AgeHH1", "AgeHH2"], []),  # two people, not two months
+        (["phone_1", "phone_2"], []),  # fewer than three numbered: not read as periods
+        (["current_plan", "new_plan"], []),  # both name the present
+        (["monthly_charges", "total_charges"], []),
+    ],
+)
+def test_a_measure_at_two_times_is_told_by_its_names(names, pairs):
+    assert measure_pairs(names) == pairs
+
+
+def test_the_change_reads_against_the_older_level_whatever_its_sign():
+    newer = np.array([40.0, -50.0, 0.0, 5.0, np.nan])
+    older = np.array([100.0, -100.0, 0.0, 0.0, 10.0])
+    np.testing.assert_allclose(relative_change(newer, older), [-0.6, 0.5, 0.0, np.nan, np.nan])
+
+
+def test_a_snapshots_pair_of_columns_is_a_feature_with_a_reason_in_words():
+    """A bank's credit this month against last: "current month credit down 62% versus
+    previous month credit", from the customer's own two numbers."""
+    customers = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3],
+            "current_month_credit": [380.0, 1200.0, 50.0],
+            "previous_month_credit": [1000.0, 1000.0, 0.0],
+        }
+    )
+    kinds = {"current_month_credit": "numeric", "previous_month_credit": "numeric"}
+    tables = Tables(customers=customers, attributes=kinds)
+    built = build(tables, cutoffs=["2024-06-30"])
+    name = "change_current_month_credit_vs_previous_month_credit"
+    np.testing.assert_allclose(built.frame[name], [-0.62, 0.2, np.nan])
+    spec = next(s for s in built.specs if s.name == name)
+    said = [spec.render({name: value}) for value in built.frame[name]]
+    assert said[:2] == [
+        "current month credit down 62% versus previous month credit",
+        "current month credit up 20% versus previous month credit",
+    ]
+    rendered = spec.render_many({name: built.frame[name].tolist()}, 3)
+    assert rendered[2] == "previous month credit 0: no change to measure"
