@@ -25,7 +25,7 @@ from features.activity import (
     to_days,
 )
 from features.contract import INTERACTION_TYPES, quantity_column
-from features.levels import as_text, factorize, level_codes
+from features.levels import SMALL, as_text, factorize, level_codes
 from features.tables import Table, Tables, nan_to_zero, numbers, undo_by
 
 DEFAULT_EVENT_TYPES = 8
@@ -153,7 +153,7 @@ def _lines(
         columns["paid_until_day"] = to_days(frame["paid_until"])
     tiebreak = None
     if "order_id" in frame:
-        columns["order"] = factorize(frame["order_id"])[0]
+        columns["order"] = order_keys(frame["order_id"])
         tiebreak = "order"
     until = to_days(frame["returned_at"]) if "returned_at" in frame else None
     lines = Activity.from_frame(frame, axis, columns=columns, tiebreak=tiebreak, until=until)
@@ -163,6 +163,32 @@ def _lines(
             lines.code, lines.day, ends, lines.until
         )
     return lines, categories
+
+
+ORDER_SPAN_PER_LINE = 4
+"""Integer order ids spread over at most this many times the lines are keyed densely
+(`order_keys`); sparser ids are hashed."""
+
+
+def order_keys(order_ids: pd.Series | np.ndarray) -> np.ndarray:
+    """Per line, a key equal for the lines of one order, ordered as the orders first
+    appear: all the sort and the runs of `_lines` and `_orders` read of an order (keys
+    are compared, never looked up), as `factorize`'s codes are.
+
+    Integer ids over a span of a few times the lines take each id's first row, found in
+    one dense pass (`np.minimum.at`): 0.1-0.5 s for 11.65M order numbers, where hashing
+    them (`pd.factorize`: 11M distinct ids, a table far out of cache) took 0.75-2.3 s.
+    Other ids (text, missing values, sparse numbers) are factorized."""
+    values = order_ids.to_numpy() if isinstance(order_ids, pd.Series) else np.asarray(order_ids)
+    if values.dtype.kind != "i" or len(values) <= SMALL:
+        return factorize(order_ids)[0]
+    low, high = int(values.min()), int(values.max())
+    if high - low >= ORDER_SPAN_PER_LINE * len(values):
+        return factorize(order_ids)[0]
+    offset = np.subtract(values, low, dtype=np.int64)
+    first_row = np.full(high - low + 1, len(values), dtype=np.int64)
+    np.minimum.at(first_row, offset, np.arange(len(values), dtype=np.int64))
+    return first_row[offset]
 
 
 INT16_MAX = np.iinfo(np.int16).max
