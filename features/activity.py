@@ -38,6 +38,14 @@ def _is_sorted(keys: list[np.ndarray]) -> bool:
     return True
 
 
+def selected(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """`values[mask]`, or `values` itself when the mask selects every row: rows known at
+    the latest cutoff, a year's window over a year of data. Each such copy of 11.65M
+    lines cost 30-80 ms, and a build makes dozens; the check costs about 1 ms. The result
+    may be `values`: read it, never write into it."""
+    return values if mask.all() else values[mask]
+
+
 def run_starts(*keys: np.ndarray) -> np.ndarray:
     """True where a row starts a run of equal keys (rows sorted by the keys)."""
     out = np.empty(len(keys[0]), dtype=bool)
@@ -163,17 +171,18 @@ class Activity:
         return inside if self.until is None else inside & (self.until > cutoff_day)
 
     def count(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.code[mask], minlength=self.n_customers).astype(np.float64)
+        code = selected(self.code, mask)
+        return np.bincount(code, minlength=self.n_customers).astype(np.float64)
 
     def total(self, mask: np.ndarray, name: str) -> np.ndarray:
         """Sum of a column per customer; columns summed here are stored without NaN."""
-        weights = self.values[name][mask]
-        return np.bincount(self.code[mask], weights=weights, minlength=self.n_customers)
+        weights = selected(self.values[name], mask)
+        return np.bincount(selected(self.code, mask), weights=weights, minlength=self.n_customers)
 
     def last_day(self, mask: np.ndarray) -> np.ndarray:
         """Latest day per customer among masked rows (NaN where none); relies on the sort."""
         out = np.full(self.n_customers, NAN)
-        code, day = self.code[mask], self.day[mask]
+        code, day = selected(self.code, mask), selected(self.day, mask)
         if len(code):
             last = np.append(run_starts(code)[1:], True)
             out[code[last]] = day[last]
@@ -181,7 +190,7 @@ class Activity:
 
     def first_day(self, mask: np.ndarray) -> np.ndarray:
         out = np.full(self.n_customers, NAN)
-        code, day = self.code[mask], self.day[mask]
+        code, day = selected(self.code, mask), selected(self.day, mask)
         if len(code):
             first = run_starts(code)
             out[code[first]] = day[first]
@@ -189,9 +198,9 @@ class Activity:
 
     def distinct(self, mask: np.ndarray, name: str, n_levels: int) -> np.ndarray:
         """Number of distinct non-negative codes (< n_levels) of a column per customer."""
-        code, value = self.code[mask], self.values[name][mask]
+        code, value = selected(self.code, mask), selected(self.values[name], mask)
         valid = value >= 0
-        code, value = code[valid], value[valid].astype(np.int64)
+        code, value = selected(code, valid), selected(value, valid).astype(np.int64)
         if self.n_customers * n_levels <= DENSE_LIMIT:
             seen = np.bincount(code * n_levels + value, minlength=self.n_customers * n_levels)
             return (seen.reshape(self.n_customers, n_levels) > 0).sum(axis=1).astype(np.float64)
@@ -226,7 +235,7 @@ class Activity:
 
     def grouped(self, mask: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
         """A pandas groupby reduction (median, mean, std...) of masked rows on the axis."""
-        return reduce_by_code(self.code[mask], values, how, self.n_customers)
+        return reduce_by_code(selected(self.code, mask), values, how, self.n_customers)
 
 
 REDUCTIONS = ("mean", "median", "std", "max", "last")

@@ -27,7 +27,7 @@ from features import (
     usage,
     wallet,
 )
-from features.activity import day_of
+from features.activity import day_of, selected
 from features.context import Context, prepare
 from features.levels import categorical
 from features.registry import Columns, FeatureSpec, specs_by_name
@@ -107,9 +107,11 @@ def build_columns(tables: Tables, *, cutoff: pd.Timestamp | str) -> Columns:
     specs = declared_features(ctx)
     columns = _one_cutoff(ctx, specs, when)
     del columns["cutoff"]
+    # copies: `_one_cutoff` may hand over the families' own arrays (`selected`)
+    columns["customer_id"] = np.array(columns["customer_id"])
     for spec in specs:
         if spec.dtype != "category":
-            columns[spec.name] = np.asarray(columns[spec.name], dtype=np.float64)
+            columns[spec.name] = np.array(columns[spec.name], dtype=np.float64)
     return columns
 
 
@@ -119,6 +121,9 @@ def build_features(tables: Tables, *, cutoffs: pd.Timestamp | str | Iterable) ->
 
 
 def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) -> Columns:
+    """The columns of the customers known at the cutoff; where that is every customer, the
+    families' arrays themselves (`selected`: the frame copies them once, as it stacks
+    them, and 55 copies of 1M rows cost 0.3 s more)."""
     cutoff_day = day_of(cutoff)
     done: Columns = {}
     by_family: dict[str, list[FeatureSpec]] = {}
@@ -137,10 +142,10 @@ def _one_cutoff(ctx: Context, specs: list[FeatureSpec], cutoff: pd.Timestamp) ->
             done.update(_within_history(ctx, cutoff_day, declared, columns))
     rows = exists_at(ctx, cutoff_day)
     data = {
-        "customer_id": ctx.axis.to_numpy()[rows],
+        "customer_id": selected(ctx.axis.to_numpy(), rows),
         "cutoff": np.full(rows.sum(), cutoff, dtype=object),
     }
-    data.update({s.name: done[s.name][rows] for s in specs})
+    data.update({s.name: selected(done[s.name], rows) for s in specs})
     return data
 
 
@@ -176,13 +181,25 @@ def exists_at(ctx: Context, cutoff_day: int) -> np.ndarray:
     return ~np.isnan(lifecycle.start_day(ctx, cutoff_day))
 
 
+def _cutoff_column(cutoffs: np.ndarray) -> pd.DatetimeIndex:
+    """`pd.to_datetime` of the rows' cutoffs (Timestamps), converting each distinct cutoff
+    once and repeating it: parsing 1M equal Timestamps one by one took 0.3-0.4 s. The
+    cutoffs come in runs (`_stacked`), so the runs' first rows are the distinct ones, and
+    the dtype (its resolution) is inferred from the same values either way."""
+    if not len(cutoffs):
+        return pd.to_datetime(cutoffs)
+    starts = np.flatnonzero(np.append(True, cutoffs[1:] != cutoffs[:-1]))
+    lengths = np.diff(np.append(starts, len(cutoffs)))
+    return pd.to_datetime(cutoffs[starts]).repeat(lengths)
+
+
 def _typed(columns: Columns, specs: list[FeatureSpec]) -> pd.DataFrame:
     """The frame, built once with the declared dtypes: floats as float64, categories with
     their fixed levels (one construction, not a column-by-column copy: this also serves a
     single live customer, where per-column overhead is the whole cost)."""
     typed: dict[str, object] = {
         "customer_id": columns["customer_id"],
-        "cutoff": pd.to_datetime(columns["cutoff"]),
+        "cutoff": _cutoff_column(columns["cutoff"]),
     }
     for spec in specs:
         values = columns[spec.name]

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from features.activity import ratio
+from features.activity import ratio, selected
 from features.context import Context
 from features.monetary import WINDOWS_DAYS
 from features.registry import Columns, Family, FeatureSpec, Mechanism
@@ -140,7 +140,10 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         discounted = lines.values["amount"] * lines.values["discounted"]
         spend = lines.total(window, "amount")
         columns[DISCOUNT_SPEC.name] = ratio(
-            np.bincount(lines.code[window], weights=discounted[window], minlength=ctx.n), spend
+            np.bincount(
+                selected(lines.code, window), weights=selected(discounted, window), minlength=ctx.n
+            ),
+            spend,
         )
     return columns
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.activity import Activity, ratio, reduce_by_code
+from features.activity import Activity, ratio, reduce_by_code, selected
 from features.context import Context
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
@@ -121,7 +121,7 @@ class Rhythm:
 def rhythm(days: Activity, known: np.ndarray, cutoff_day: int) -> Rhythm:
     """The rhythm of `days` (one row per customer-day, or per order where the rhythm is
     of orders), of the `known` rows: only what happened on or before the cutoff."""
-    code, day = days.code[known], days.day[known]
+    code, day = selected(days.code, known), selected(days.day, known)
     same = code[1:] == code[:-1]
     gaps = (day[1:] - day[:-1])[same].astype(np.float64)
     recency = cutoff_day - days.last_day(known)
