@@ -5,6 +5,7 @@ discounts, paid periods, rows of no use, repeated lines, interaction types.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -509,8 +510,32 @@ def _sorted_activity(frame: pd.DataFrame, known: np.ndarray | None = None) -> pd
         return frame.reset_index(drop=True)
     # column by column, without the old index: `frame.take` took 3.0 s on 11.65M lines of
     # 7 columns, this 1.7 s
-    columns = {name: _taken(frame.pop(name).array, order) for name in list(frame)}
-    return pd.DataFrame(columns, copy=False)
+    return pd.DataFrame(_taken_columns(frame, order), copy=False)
+
+
+TAKE_THREADS = 2
+"""Columns of a large table reordered at once (`_taken_columns`)."""
+
+TAKE_THREADS_FROM_ROWS = 1_000_000
+"""Rows from which a table's columns are reordered on `TAKE_THREADS` threads."""
+
+
+def _taken_columns(frame: pd.DataFrame, order: np.ndarray) -> dict[str, ExtensionArray]:
+    """Each column of `frame` taken in `order`, the frame left empty: each column is let
+    go once taken, so at most `TAKE_THREADS` columns are held twice. A take of rows
+    scattered over the file waits on memory, not on the processor, with the GIL
+    released, so two columns taken at once on two threads took 11.65M lines of 7 columns
+    in about half the time of one after the other; the result is the same either way."""
+    pending = {name: frame.pop(name).array for name in list(frame)}
+    names = list(pending)
+
+    def take(name: str) -> ExtensionArray:
+        return _taken(pending.pop(name), order)
+
+    if len(order) < TAKE_THREADS_FROM_ROWS or len(names) < 2:
+        return {name: take(name) for name in names}
+    with ThreadPoolExecutor(max_workers=TAKE_THREADS) as pool:
+        return dict(zip(names, pool.map(take, names), strict=True))
 
 
 def _taken(values: ExtensionArray, order: np.ndarray) -> ExtensionArray:
