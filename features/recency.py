@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from features.activity import Activity, ratio, reduce_by_code, selected
+from features.activity import Activity, _segments, ratio, reduce_by_code, run_starts, selected
 from features.context import Context
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 
@@ -115,7 +116,36 @@ class Rhythm:
 
     def of_gaps(self, how: str) -> np.ndarray:
         """A reduction of each customer's gaps (`reduce_by_code`; NaN under two occasions)."""
+        if how in EXACT_PER_RUN:
+            return self.per_customer(self.gaps, how)
         return reduce_by_code(self.gap_code, self.gaps, how, self.n)
+
+    def per_customer(self, values: np.ndarray, how: str) -> np.ndarray:
+        """The mean or max of whole numbers, one per gap (the gaps, 0/1 flags), per
+        customer (NaN under two occasions), over each customer's run of gaps: the gaps
+        come sorted by customer, so no groupby has to find them (0.13-0.35 s a
+        reduction of 10M gaps). The sums of whole numbers are exact, so the means equal
+        pandas' compensated ones to the bit, as the maxima do."""
+        if how not in EXACT_PER_RUN:
+            raise ValueError(f"per-run reductions are {sorted(EXACT_PER_RUN)}, not {how!r}")
+        out = np.full(self.n, np.nan)
+        if len(values):
+            starts, ends, counts = self._runs
+            out[self.gap_code[starts]] = _segments(values, starts, ends, counts, how)
+        return out
+
+    @cached_property
+    def _runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Start, end and length of each customer's run of gaps."""
+        starts = np.flatnonzero(run_starts(self.gap_code))
+        ends = np.append(starts[1:], len(self.gap_code))
+        return starts, ends, ends - starts
+
+
+EXACT_PER_RUN = frozenset({"mean", "max"})
+"""Reductions of whole numbers that `Rhythm.per_customer` computes to pandas' bit: a
+median keeps pandas' groupby (its per-group selection), a standard deviation too
+(Welford's running sums round otherwise than two passes)."""
 
 
 def rhythm(days: Activity, known: np.ndarray, cutoff_day: int) -> Rhythm:
@@ -141,7 +171,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         "gap_median_days": median,
         "gap_cv": ratio(own.of_gaps("std"), mean),
         "overdue_ratio": ratio(own.recency, median),
-        "silence_beyond_gaps_share": reduce_by_code(own.gap_code, beyond, "mean", ctx.n),
+        "silence_beyond_gaps_share": own.per_customer(beyond, "mean"),
         "silence_vs_longest_gap": ratio(own.recency, own.of_gaps("max")),
     }
 
