@@ -532,8 +532,9 @@ ROW_NUMBER_IDS_NOTE = (
 def replaced_note(old: Replaced, result: BatchResult) -> str:
     """The batch this one replaced (same model version and cutoff): a rerun by design,
     but another extract scored at the same cutoff takes the place of the first too (past
-    `--replace` when it holds fewer than half of the first's customers: `prepare` refuses
-    otherwise), and then the rest are no longer shown."""
+    `--replace` when it holds fewer than half of the first's customers, or, numbered by
+    row, another count of them: `prepare` refuses otherwise), and then the rest are no
+    longer shown."""
     said = f"replaced batch {old.batch_id} ({old.rows:,} customers, same model version and cutoff)"
     if not old.loses_most(rows=result.rows, row_number_ids=result.row_number_ids):
         return said

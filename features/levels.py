@@ -55,7 +55,12 @@ def _codes_of_distinct(
     A hash join of the rows onto the levels (`Index.get_indexer`) first infers the rows'
     type: 0.29-0.65 s for 1M attribute texts, against 0.06 s this way."""
     codes, distinct = pd.factorize(values)
-    lookup = level_codes(np.asarray(distinct, dtype=object), levels)
+    distinct = np.asarray(distinct, dtype=object)
+    if len(distinct) > SMALL:  # looked up by hash, not by `level_codes` again, which
+        lookup = _index(tuple(levels)).get_indexer(distinct).astype(np.int64)  # recursed
+    else:
+        positions = _positions(tuple(levels))
+        lookup = np.fromiter((positions.get(v, -1) for v in distinct), np.int64, len(distinct))
     return np.append(lookup, -1)[codes]  # code -1 (missing) takes the last entry
 
 

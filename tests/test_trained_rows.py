@@ -92,3 +92,19 @@ def test_without_folds_or_with_rows_left_unkept_no_row_is_scored_out_of_fold(mon
     monkeypatch.setattr(trained_rows, "KEPT_ROWS", 100)
     kept = TrainedRows.of(_file(list(range(1000))), folds=[i % 5 for i in range(1000)])
     assert not kept.folded and kept.folds_of(_file([1])) is None
+
+
+def test_customers_numbered_by_row_are_known_by_their_numbers_too():
+    """An insurer's rows numbered 1 to 53,236: live posts row 5 as '5' with its numbers,
+    and must find it as the batch does (67 of 100 posted training rows had been scored by
+    the full model, up to 0.108 off the batch); another file's row 5 is another customer."""
+    from churn.trained_rows import alike_columns_of
+
+    fitted = _file([1, 2, 3, 4]).drop(columns="label")
+    alike = alike_columns_of(fitted, ["plan", "charges"], most=8)
+    assert alike == ("charges", "plan")  # numbers too, most values first
+    kept = TrainedRows.of(fitted, folds=[0, 1, 0, 1], by="id", alike_columns=alike)
+    posted = fitted.assign(customer_id=["1", "2", "3", "4"])  # as a request's text
+    assert kept.folds_of(posted).tolist() == [0, 1, 0, 1]
+    other_file = fitted.assign(charges=fitted["charges"] + 0.5)  # same numbers, other people
+    assert kept.folds_of(other_file).tolist() == [-1, -1, -1, -1]

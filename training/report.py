@@ -344,7 +344,7 @@ def _training_cutoffs(outcome: Outcome, tables: Tables, config: RunConfig) -> di
     start = first_activity(tables)
     complete = config.data.complete_history  # said whole: no window before it is unknown
     if start is not None and not complete and _predate_data(tables, start):
-        first = min(outcome.plan.train)
+        first = min(held, default=min(outcome.plan.train))  # not an empty cutoff
         found["history_days_at_first_training_cutoff"] = int((first - start).days)
         found["history_days_needed"], found["history_needed_by"] = longest_window(
             outcome.data.specs, config
@@ -1216,7 +1216,8 @@ def _history_caveats(report: dict[str, Any]) -> list[str]:
     if empty:
         notes.append(
             f"{len(empty)} of the {len(kept) + len(empty)} training cutoffs "
-            f"({_listed_dates(empty)}) hold no active customer, a gap in the data (`churn "
+            f"({_listed_dates(empty)}) {'holds' if len(empty) == 1 else 'hold'} no active "
+            "customer, a gap in the data (`churn "
             f"validate` says where): the model learned from the other {len(kept)}"
         )
     if kept and len(kept) + len(empty) < requested:

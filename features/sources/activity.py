@@ -256,6 +256,9 @@ def _leave_out_no_use(table: _Table, spec: EventsSpec) -> None:
 
 
 MONTH_DAYS = 30
+MIN_GRID_DAYS = 7
+"""The shortest span a grid of a customer's own period is read from: most customers of a
+shop active on one day span 0 days alike."""
 OWN_GRID_SHARE = 0.5
 """From this share of a padded grid's customers on whose rows, zeros included, span one
 length and end a month or more before the log does, each customer has a grid of their
@@ -278,8 +281,12 @@ def _warn_grids_of_their_own(table: _Table) -> None:
     end = days.max()
     common = int(spans.mode().iloc[0]) if len(spans) else 0
     own = (spans == common) & ((end - last).dt.days >= MONTH_DAYS)
-    if own.mean() < OWN_GRID_SHARE or common * 2 > (end - days.min()).days:
-        return
+    if (
+        common < MIN_GRID_DAYS
+        or own.mean() < OWN_GRID_SHARE
+        or common * 2 > (end - days.min()).days
+    ):
+        return  # a span of a day or two is one visit, not a grid
     table.warning(
         "timestamp",
         0,

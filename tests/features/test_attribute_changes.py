@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.attribute_changes import measure_pairs, relative_change
+from features.attribute_changes import change_from_older, measure_pairs
 from features.build import build
 from features.tables import Tables
 
@@ -19,12 +19,16 @@ from features.tables import Tables
         (["spend_last_30d", "spend_previous_30d"], [("spend_last_30d", "spend_previous_30d")]),
         (["this_month_usage", "last_month_usage"], [("this_month_usage", "last_month_usage")]),
         (["PrevBalance", "CurrBalance"], [("CurrBalance", "PrevBalance")]),
-        (  # a telecom's months 6, 7 and 8: the last change
-            ["arpu_6", "arpu_7", "arpu_8", "onnet_mou_7", "onnet_mou_8"],
-            [("arpu_8", "arpu_7")],
+        # numbered columns are no times: months counted up, a credit card's PAY_0..6
+        # counted back, three products
+        (["arpu_6", "arpu_7", "arpu_8"], []),
+        (["PAY_0", "PAY_2", "PAY_3", "PAY_4"], []),
+        (["Product_1", "Product_2", "Product_3"], []),
+        (["AgeHH1", "AgeHH2"], []),
+        (  # the newest against the one next to it, whatever the columns' order
+            ["previous_spend", "last_spend", "current_spend"],
+            [("current_spend", "last_spend")],
         ),
-        (["AgeHH1", "AgeHH2"], []),  # two people, not two months
-        (["phone_1", "phone_2"], []),  # fewer than three numbered: not read as periods
         (["current_plan", "new_plan"], []),  # both name the present
         (["monthly_charges", "total_charges"], []),
     ],
@@ -34,9 +38,17 @@ def test_a_measure_at_two_times_is_told_by_its_names(names, pairs):
 
 
 def test_the_change_reads_against_the_older_level_whatever_its_sign():
-    newer = np.array([40.0, -50.0, 0.0, 5.0, np.nan])
-    older = np.array([100.0, -100.0, 0.0, 0.0, 10.0])
-    np.testing.assert_allclose(relative_change(newer, older), [-0.6, 0.5, 0.0, np.nan, np.nan])
+    newer = np.array([40.0, -50.0, 0.0, 5.0, np.nan, 3.0])
+    older = np.array([100.0, -100.0, 0.0, 0.0, 10.0, np.nan])
+    np.testing.assert_allclose(
+        change_from_older(newer, older), [-0.6, 0.5, 0.0, np.nan, np.nan, np.nan]
+    )
+
+
+def test_many_columns_pair_in_one_pass():
+    """Orange's 230 and wider files: every two names compared took 8.5 s for 3,000."""
+    names = [f"Var{k}" for k in range(3000)] + ["current_fee", "previous_fee"]
+    assert measure_pairs(names) == [("current_fee", "previous_fee")]
 
 
 def test_a_snapshots_pair_of_columns_is_a_feature_with_a_reason_in_words():
@@ -61,4 +73,4 @@ def test_a_snapshots_pair_of_columns_is_a_feature_with_a_reason_in_words():
         "current month credit up 20% versus previous month credit",
     ]
     rendered = spec.render_many({name: built.frame[name].tolist()}, 3)
-    assert rendered[2] == "previous month credit 0: no change to measure"
+    assert rendered[2] is None  # nothing to measure against: no words

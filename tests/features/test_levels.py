@@ -145,3 +145,14 @@ def test_a_name_of_abbreviated_words_means_the_spelt_out_one_either_way():
 def test_likely_meant_prefers_case_then_similarity():
     assert likely_meant("contract", ["Contract", "contract_type"]) == "Contract"
     assert likely_meant("MonthlyCharge", ["MonthlyCharges", "tenure"]) == "MonthlyCharges"
+
+
+def test_many_distinct_values_against_a_models_few_levels_find_their_codes():
+    """300 cities against the 100 a model keeps: the distinct values' lookup had called
+    itself again (a RecursionError in training and the feature build); each reads as the
+    plain lookup reads it, a level or -1."""
+    cities = [f"city{i:03d}" for i in range(300)]
+    values = pd.Series([*cities, None] * 2, dtype=object)
+    codes = level_codes(values, cities[:100])
+    expected = [k if k < 100 else -1 for k in range(300)] + [-1]
+    assert codes.tolist() == expected * 2

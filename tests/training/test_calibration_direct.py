@@ -43,3 +43,13 @@ def test_isotonic_steps_stay_monotone_after_the_prior():
     p = _fit("isotonic", margin, y)(margin)
     assert np.all(np.diff(p) >= 0)
     assert p[20:] == pytest.approx((10 * (9 + rate) / 11 + (1 + rate) / 2) / 11)
+
+
+def test_a_rare_churners_probabilities_keep_their_order_above_the_floor():
+    """A log churning at 0.18%: a floor at 0.001 tied every probability there, and the
+    model and both baselines read ROC AUC 0.5000 whatever their order."""
+    rng = np.random.default_rng(5)
+    score = rng.normal(size=20_000)
+    y = (rng.uniform(size=20_000) < 0.002 * np.exp(score) / np.exp(0.5)).astype(int)
+    p = _fit("platt", score, y)(score)
+    assert p.mean() < 0.005 and len(np.unique(p)) > 19_000  # no two customers tied
