@@ -1224,7 +1224,8 @@ class _NoDate(yaml.constructor.ConstructorError):
         """The problem at its line, after the key it is the value of: `line 4, as_of:
         '2019-13-01' is no date (month must be in 1..12)`."""
         mark = self.problem_mark
-        line = text.splitlines()[mark.line][: mark.column] if mark is not None else ""
+        lines = text.lstrip("\ufeff").splitlines()  # its columns count no byte-order mark
+        line = lines[mark.line][: mark.column] if mark is not None else ""
         key = re.search(r"([^\s{},\[\]:-][^{},\[\]:]*?)\s*:\s*$", line)
         where = f"line {mark.line + 1}" if mark is not None else "the config"
         return f"{where}, {key[1]}: {self.problem}" if key else f"{where}: {self.problem}"

@@ -43,6 +43,11 @@ def level_codes(values: pd.Series | np.ndarray | Sequence, levels: Sequence[str]
         index = levels if isinstance(levels, pd.Index) else _index(tuple(levels))
         return index.get_indexer(values).astype(np.int64)
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    return _by_dict(array, levels)
+
+
+def _by_dict(array: np.ndarray | Sequence, levels: Sequence[str]) -> np.ndarray:
+    """Each value's position among a few `levels` (-1: none), one dict lookup each."""
     positions = _positions(tuple(levels))
     return np.fromiter((positions.get(v, -1) for v in array), np.int64, len(array))
 
@@ -56,11 +61,11 @@ def _codes_of_distinct(
     type: 0.29-0.65 s for 1M attribute texts, against 0.06 s this way."""
     codes, distinct = pd.factorize(values)
     distinct = np.asarray(distinct, dtype=object)
-    if len(distinct) > SMALL:  # looked up by hash, not by `level_codes` again, which
-        lookup = _index(tuple(levels)).get_indexer(distinct).astype(np.int64)  # recursed
+    # looked up here: through `level_codes` again, many distinct values recursed
+    if len(distinct) > SMALL:
+        lookup = _index(tuple(levels)).get_indexer(distinct).astype(np.int64)
     else:
-        positions = _positions(tuple(levels))
-        lookup = np.fromiter((positions.get(v, -1) for v in distinct), np.int64, len(distinct))
+        lookup = _by_dict(distinct, levels)
     return np.append(lookup, -1)[codes]  # code -1 (missing) takes the last entry
 
 

@@ -104,8 +104,8 @@ def split_by_comma_note(text: str, where: tuple[str | int, ...]) -> str | None:
     at = next((k for k, (key, _) in enumerate(entries) if _names(key, where[-1])), None)
     if not at or not isinstance(entries[at][1], ScalarNode) or entries[at][1].tag != NULL:
         return None  # the first entry has no entry before it to have split
-    end = entries[at][0].end_mark
-    if text.splitlines()[end.line][end.column :].lstrip().startswith(":"):
+    end = entries[at][0].end_mark  # its columns count no byte-order mark
+    if text.lstrip("\ufeff").splitlines()[end.line][end.column :].lstrip().startswith(":"):
         return None  # `horizon_days: }`, a value left blank, not split off
     before = entries[at - 1][1]
     if not isinstance(before, ScalarNode) or before.style is not None:

@@ -83,7 +83,7 @@ scores = sa.Table(
     sa.Column("previous_probability", sa.Float),
     sa.Column("margin", sa.Float),
     # the booster's score before calibration: customers of one probability (an isotonic
-    # step, the 0.999 ceiling: 46% of a MOOC's batch) follow the model's own ranking, not
+    # step, the probability ceiling: 46% of a MOOC's batch) follow the model's own ranking, not
     # their ids
     sa.UniqueConstraint("batch_id", "customer_id"),
     sa.Index("ix_scores_batch_var", "batch_id", "value_at_risk"),

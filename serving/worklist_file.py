@@ -56,7 +56,27 @@ def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         *segments,
         *LAST_COLUMNS,
     ]
-    return pd.DataFrame(flat, columns=columns).round(ROUNDED)
+    frame = pd.DataFrame(flat, columns=columns).round(ROUNDED)
+    for column in PROBABILITIES:
+        if column in frame:
+            frame[column] = _near_certain_kept(frame[column], flat, column)
+    return frame
+
+
+PROBABILITIES = ("probability", "previous_probability")
+
+
+def _near_certain_kept(rounded: pd.Series, flat: list[dict[str, Any]], column: str) -> pd.Series:
+    """Probabilities within 0.00005 of 0 or 1, which 4 decimals write as a certain 0.0 or
+    1.0 (a 0.18%-churn log's lowest), at two significant digits of their distance from it
+    instead: 0.0000031, 0.99999."""
+    exact = pd.Series([row.get(column) for row in flat], index=rounded.index, dtype="float64")
+    low = exact < 0.00005
+    high = exact > 0.99995
+    kept = rounded.copy()
+    kept[low] = exact[low].map(lambda p: float(f"{p:.2g}"))
+    kept[high] = exact[high].map(lambda p: 1.0 - float(f"{1.0 - p:.2g}"))
+    return kept
 
 
 ROUNDED = {

@@ -100,6 +100,11 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "name: t\ndata:\n  transactions: {path: t.csv}\nevaluation: {cutoff: 2024-02-30}\n",
             "line 4, cutoff: '2024-02-30' is no date (day is out of range for month)",
         ),
+        (  # a value left blank in { } is no comma's split
+            "name: t\ndata:\n  transactions: {path: t.csv}\n"
+            "churn: {definition: inactivity, horizon_days: }\n",
+            "churn.horizon_days: Input should be a valid integer",
+        ),
         (  # a comma inside { } split the words: "1 offline)" read as a key
             "name: t\ndata:\n  customers:\n    path: c.csv\n    attributes: [Channel]\n"
             "    attribute_words: {Channel: channel (0 online, 1 offline)}\n",

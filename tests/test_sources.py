@@ -3396,6 +3396,12 @@ def test_a_padded_grid_of_each_customers_own_period_is_a_warning(tmp_path):
     ).assign(video=lambda f: (f["day"] == "2024-01-01").astype(int), wiki=0)
     _, report = check(tmp_path, events=everyone, specs=specs, data={"as_of": "2024-10-30"})
     assert not [w for w in report.warnings if "own period" in w.message]
+    week = grid[pd.to_datetime(grid["day"]).dt.day <= 7]  # a week each: still a grid
+    _, report = check(tmp_path, events=week, specs=specs, data={"as_of": "2024-10-30"})
+    assert [w for w in report.warnings if "span 7 days each" in w.message]
+    days = grid[pd.to_datetime(grid["day"]).dt.day <= 6]  # six days: a visit or two
+    _, report = check(tmp_path, events=days, specs=specs, data={"as_of": "2024-10-30"})
+    assert not [w for w in report.warnings if "own period" in w.message]
 
 
 TWO_COUNTS = {"quantities": {"wiki": "wikis"}, "columns": {"quantity": "video"}}

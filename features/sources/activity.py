@@ -282,7 +282,7 @@ def _warn_grids_of_their_own(table: _Table) -> None:
     common = int(spans.mode().iloc[0]) if len(spans) else 0
     own = (spans == common) & ((end - last).dt.days >= MONTH_DAYS)
     if (
-        common < MIN_GRID_DAYS
+        common + 1 < MIN_GRID_DAYS  # days spanned, both ends counted
         or own.mean() < OWN_GRID_SHARE
         or common * 2 > (end - days.min()).days
     ):

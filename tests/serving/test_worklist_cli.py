@@ -277,6 +277,20 @@ def test_the_worklist_file_keeps_its_reason_columns_when_no_row_has_a_reason():
     assert frame[reasons].isna().all(axis=None)
 
 
+def test_the_worklist_file_writes_no_certainty_four_decimals_would():
+    """A 0.18%-churn log's lowest probabilities, 4 decimals wrote as 0.0: the certainty
+    no customer has."""
+    from serving.worklist_file import worklist_frame
+
+    batch = {"model_name": "m", "model_version": "1", "cutoff": "2024-12-31"}
+    rows = [
+        {**stored_row(c), **batch, "probability": p}
+        for c, p in (("c1", 0.0000031234), ("c2", 0.123456), ("c3", 0.9999991))
+    ]
+    written = worklist_frame(rows)["probability"].tolist()
+    assert written == pytest.approx([0.0000031, 0.1235, 1 - 0.0000009], rel=0, abs=1e-12)
+
+
 def test_the_worklist_on_screen_shows_cents_of_a_small_value_at_risk():
     """A DVD rental's value at risk of 4.40 read "4"; larger amounts stay whole."""
     from rich.console import Console
