@@ -1249,7 +1249,9 @@ def _short_history_note(kept: list[str], history: int, needed: int, by: list[str
     the earliest), what reads that many (`by`), and what that leaves unknown there."""
     first = pd.Timestamp(min(kept))
     short = sorted(c for c in set(kept) if history + (pd.Timestamp(c) - first).days < needed)
-    more = f", and {len(short) - 1} more up to {short[-1]}" if len(short) > 1 else ""
+    # cutoffs, not days: "180 days of data before it, and 6 more" read as 186 days
+    others = f"{len(short) - 1} more cutoff{'s' if len(short) > 2 else ''}"
+    more = f", and {others} up to {short[-1]}" if len(short) > 1 else ""
     names = [f"churn.{name}" if name == "active_window_days" else name for name in by or []]
     read = f" read by {', '.join(names[:3])}{' and others' if len(names) > 3 else ''}"
     active = (

@@ -630,7 +630,7 @@ def test_training_cutoffs_short_of_the_longest_window_are_said():
     (note,) = caveats(report)
     assert note.startswith(
         "the earliest training cutoff (2003-05-31) has 145 days of data before it, and 7 "
-        "more up to 2003-12-31, under the 365 days read by spend_365d, "
+        "more cutoffs up to 2003-12-31, under the 365 days read by spend_365d, "
         "churn.active_window_days: windows that long are unknown there"
     )
     assert (
