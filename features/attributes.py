@@ -23,7 +23,7 @@ from features.context import Context
 from features.identifiers import named_as_a_person
 from features.levels import name_words, texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
-from features.tables import Tables, numbers
+from features.tables import Tables, numbers, whole_years
 
 PERSONAL_WORDS = frozenset(
     {"gender", "sex", "senior", "race", "ethnicity", "ethnic", "religion", "marital"}
@@ -157,23 +157,14 @@ def _levels(values: pd.Series) -> tuple[str, ...]:
 
 
 YEAR_WORDS = frozenset({"year", "yr"})
-YEARS_FROM, YEARS_TO = 1900, 2100
-"""A numeric attribute named with a word of `YEAR_WORDS`, its values whole numbers
-within these, holds years (`_is_year`)."""
+"""A numeric attribute named with a word of these, its values whole years
+(`features.tables.whole_years`), holds years (`_is_year`)."""
 
 
 def _is_year(name: str, values: pd.Series | np.ndarray) -> bool:
     """Years by name and values: a hotel's `arrival_date_year` read "2,015" in 1,645
     reasons; `years_as_customer` (1 to 40) is a count, shown as one."""
-    if YEAR_WORDS.isdisjoint(name_words(name)):
-        return False
-    known = numbers(values)
-    known = known[~np.isnan(known)]
-    return (
-        len(known) > 0
-        and bool((known % 1 == 0).all())
-        and bool(((known >= YEARS_FROM) & (known <= YEARS_TO)).all())
-    )
+    return not YEAR_WORDS.isdisjoint(name_words(name)) and whole_years(values)
 
 
 def _is_flag(values: pd.Series | np.ndarray) -> bool:

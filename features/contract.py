@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from features.recurring import NUMBER_UNITS, PERIODS_WRITTEN, Period, parse_period, unit_named
-from features.yaml_scalars import split_by_comma_note, unquoted_note
+from features.yaml_scalars import marked_line, split_by_comma_note, unquoted_note
 
 AttributeKind = Literal["numeric", "categorical"]
 INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "other")
@@ -1224,8 +1224,7 @@ class _NoDate(yaml.constructor.ConstructorError):
         """The problem at its line, after the key it is the value of: `line 4, as_of:
         '2019-13-01' is no date (month must be in 1..12)`."""
         mark = self.problem_mark
-        lines = text.lstrip("\ufeff").splitlines()  # its columns count no byte-order mark
-        line = lines[mark.line][: mark.column] if mark is not None else ""
+        line = marked_line(text, mark)[: mark.column] if mark is not None else ""
         key = re.search(r"([^\s{},\[\]:-][^{},\[\]:]*?)\s*:\s*$", line)
         where = f"line {mark.line + 1}" if mark is not None else "the config"
         return f"{where}, {key[1]}: {self.problem}" if key else f"{where}: {self.problem}"

@@ -51,6 +51,22 @@ def numbers(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+YEARS_FROM, YEARS_TO = 1900, 2100
+"""Whole numbers within these read as years (`whole_years`)."""
+
+
+def whole_years(values: Any) -> bool:
+    """Whether the known values are whole numbers from `YEARS_FROM` to `YEARS_TO`: years,
+    an attribute's (`arrival_date_year`) or a log's year column mapped as its time."""
+    known = numbers(values)
+    known = known[~np.isnan(known)]
+    return bool(
+        len(known)
+        and (known % 1 == 0).all()
+        and ((known >= YEARS_FROM) & (known <= YEARS_TO)).all()
+    )
+
+
 def no_use_rows(quantities: Iterable[Any]) -> np.ndarray:
     """Rows 0 in every quantity column (one or more), a blank counting as 0: they count
     nothing done (`EventsSpec.zeros_record_no_use`). A row blank in all is not among them:

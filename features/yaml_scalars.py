@@ -88,6 +88,12 @@ def _names(key: Node, step: str | int) -> bool:
 NULL = "tag:yaml.org,2002:null"
 
 
+def marked_line(text: str, mark: yaml.Mark) -> str:
+    """The line of `text` a YAML mark points into, as its columns count it: without a
+    byte-order mark, which PyYAML skips."""
+    return text.lstrip("\ufeff").splitlines()[mark.line]
+
+
 def split_by_comma_note(text: str, where: tuple[str | int, ...]) -> str | None:
     """The remedy for a key without a value in a `{ }` mapping that a comma inside the
     entry before it made: `{Channel: acquisition channel (0 online, 1 offline)}` read `1
@@ -104,8 +110,8 @@ def split_by_comma_note(text: str, where: tuple[str | int, ...]) -> str | None:
     at = next((k for k, (key, _) in enumerate(entries) if _names(key, where[-1])), None)
     if not at or not isinstance(entries[at][1], ScalarNode) or entries[at][1].tag != NULL:
         return None  # the first entry has no entry before it to have split
-    end = entries[at][0].end_mark  # its columns count no byte-order mark
-    if text.lstrip("\ufeff").splitlines()[end.line][end.column :].lstrip().startswith(":"):
+    end = entries[at][0].end_mark
+    if marked_line(text, end)[end.column :].lstrip().startswith(":"):
         return None  # `horizon_days: }`, a value left blank, not split off
     before = entries[at - 1][1]
     if not isinstance(before, ScalarNode) or before.style is not None:

@@ -341,9 +341,7 @@ def refuse_another_label(trained: RunConfig, config: RunConfig) -> None:
     label column than the model was trained on: `label.column: renewed` for an insurer's
     `renewal` scored all 53,236 rows, the 3,303 gone among them (1,466 in the high band),
     with a warning that named no column."""
-    ours, theirs = config.data.customers, trained.data.customers
-    ours_label = ours.label.column if ours is not None and ours.label is not None else None
-    their_label = theirs.label.column if theirs is not None and theirs.label is not None else None
+    ours_label, their_label = _label_column(config), _label_column(trained)
     if ours_label is None or their_label is None or ours_label == their_label:
         return
     raise ServingError(
@@ -352,6 +350,11 @@ def refuse_another_label(trained: RunConfig, config: RunConfig) -> None:
         f"{their_label} (a misspelt label scores the customers who already left); nothing "
         "written"
     )
+
+
+def _label_column(config: RunConfig) -> str | None:
+    customers = config.data.customers
+    return customers.label.column if customers is not None and customers.label else None
 
 
 def refuse_nobody(job: Job) -> None:

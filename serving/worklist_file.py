@@ -56,21 +56,22 @@ def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         *segments,
         *LAST_COLUMNS,
     ]
-    frame = pd.DataFrame(flat, columns=columns).round(ROUNDED)
+    exact = pd.DataFrame(flat, columns=columns)
+    frame = exact.round(ROUNDED)
     for column in PROBABILITIES:
         if column in frame:
-            frame[column] = _near_certain_kept(frame[column], flat, column)
+            frame[column] = _near_certain_kept(frame[column], exact[column])
     return frame
 
 
 PROBABILITIES = ("probability", "previous_probability")
 
 
-def _near_certain_kept(rounded: pd.Series, flat: list[dict[str, Any]], column: str) -> pd.Series:
+def _near_certain_kept(rounded: pd.Series, exact: pd.Series) -> pd.Series:
     """Probabilities within 0.00005 of 0 or 1, which 4 decimals write as a certain 0.0 or
     1.0 (a 0.18%-churn log's lowest), at two significant digits of their distance from it
     instead: 0.0000031, 0.99999."""
-    exact = pd.Series([row.get(column) for row in flat], index=rounded.index, dtype="float64")
+    exact = exact.astype("float64")
     low = exact < 0.00005
     high = exact > 0.99995
     kept = rounded.copy()

@@ -29,7 +29,7 @@ import pandas as pd
 
 from features import workbooks
 from features.contract import CustomersSpec, RunConfig, TableSpec
-from features.holes import longest_hole, sampled_days, stray_start
+from features.holes import YEAR_DAYS, longest_hole, sampled_days, stray_start
 from features.sources.across import _customers, _summarize
 from features.sources.after_leaving import check_use_after_leaving
 from features.sources.cleaning import _clean
@@ -222,7 +222,7 @@ def _check_holes(tables: list[_Table], frames: dict[str, pd.DataFrame]) -> None:
             continue
         noun = ACTIVITY_NOUNS[table.name]
         if (stray := stray_start(frame["timestamp"])) is not None:
-            years = (stray.log_from - stray.last_day).days // 365
+            years = (stray.log_from - stray.last_day).days // YEAR_DAYS
             dated = (
                 f"on {stray.first_day.date()}"
                 if stray.first_day == stray.last_day

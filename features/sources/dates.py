@@ -32,7 +32,7 @@ from features.sources.table import (
     _Table,
     _text,
 )
-from features.tables import DAY, SPREADSHEET_EPOCH, number_date_kind
+from features.tables import DAY, SPREADSHEET_EPOCH, number_date_kind, whole_years
 from features.text_numbers import read_numbers
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         return _parse_dates(table, column, days.mask(values.isna()))
     if n and kind == "none":
         low, high = values.min(), values.max()
-        years = _years_alone(values)
+        years = whole_years(values)
         if years:
             advice = (
                 "years alone? a timestamp wants a date: join the year with its month and "
@@ -147,12 +147,6 @@ def _numeric_dates(table: _Table, column: str, values: pd.Series) -> pd.Series:
         unix = f"numbers read as Unix time in {unit}"
         table.warning(column, n, f"{unix} ({_rows(n)})", reading=unix)
     return pd.to_datetime(values, unit=unit, errors="coerce")
-
-
-def _years_alone(values: pd.Series) -> bool:
-    """Whole numbers all between 1900 and 2100: a log's year column, mapped as its time."""
-    known = values.dropna()
-    return bool(len(known) and (known % 1 == 0).all() and known.between(1900, 2100).all())
 
 
 def _epoch_unit(typical: float) -> str:
