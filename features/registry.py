@@ -92,7 +92,8 @@ class FeatureSpec:
     """The reason adds the typical customer's value, the training median: "seats 40
     (typical 12)". A numeric attribute's number says nothing alone (are 40 seats many?),
     where a window's count or a silence in days reads on its own. Not beside a value
-    within `TYPICAL_WITHIN` of it: "NumOfProducts 1 (typical 1)" raising the risk read as
+    within `TYPICAL_WITHIN` of it that the training rows rank as typical too
+    (`says_typical`): "NumOfProducts 1 (typical 1)" raising the risk read as
     "being typical is risky" (one product is: 28% churn against 8% for two), and
     "TotalCharges 1,430.05 (typical 1,419.4)" as a reason from nothing."""
 
@@ -119,11 +120,13 @@ class FeatureSpec:
         rows: int,
         fuller: np.ndarray | None = None,
         typical: float | None = None,
+        band: Sequence[float] | None = None,
     ) -> list[str | None]:
         """`render` for many customers at once, from columns of their values (a batch
         renders millions of reasons: the missing-value test is one pass per column);
         `reason_fuller` only in the `fuller` rows (default: all); the `typical` value
-        beside each, when the feature says it (`reason_typical`) and it is known."""
+        beside each, when the feature says it (`reason_typical`), it is known and the
+        value is not typical (`says_typical`, with the training rows' typical `band`)."""
         if not self.reason:
             return [None] * rows
         names = template_fields(self.reason, self.name)
@@ -143,7 +146,8 @@ class FeatureSpec:
         if self.reason_fuller:
             self._fill_fuller(rendered, columns, masks, fuller)
         if self.reason_typical and typical is not None and math.isfinite(typical):
-            self._add_typical(rendered, self.says_typical(columns[self.name], typical), typical)
+            apart = self.says_typical(columns[self.name], typical, band)
+            self._add_typical(rendered, apart, typical)
         if self.reason_zero and self.name in columns:
             zero = np.asarray(columns[self.name], dtype=object) == 0
             for i in np.flatnonzero(zero).tolist():
@@ -155,20 +159,34 @@ class FeatureSpec:
                 rendered[i] = self.reason_missing
         return rendered
 
-    def says_typical(self, values: Sequence[object], typical: float | None) -> np.ndarray:
+    def says_typical(
+        self, values: Sequence[object], typical: float | None, band: Sequence[float] | None = None
+    ) -> np.ndarray:
         """Per value, whether its reason says `typical` beside it (`reason_typical`): the
-        feature says it, it is known, and the value is not near it. A reason's own
+        feature says it, it is known, and the value is not near it: neither within
+        `TYPICAL_WITHIN` of it nor inside the training rows' typical `band`
+        (`churn.typical`; a model packaged without one has the 10% rule alone), and not
+        shown as the same number. A narrow measure's values all lie within 10% of its
+        median: an insurer's underwriting score of 98.24 against a typical 99.21, below
+        nine in ten of its customers, had never said its typical value. A reason's own
         `typical` field is set where this holds, so its JSON and its words agree."""
         apart = np.zeros(len(values), dtype=bool)
         if self.reason_typical and typical is not None and math.isfinite(typical):
             numbers = np.asarray(values, dtype=float)
-            apart = np.isfinite(numbers) & ~near_typical(numbers, typical)  # blank: near nothing
+            near = near_typical(numbers, typical)  # blank: near nothing
+            if band is not None:
+                low, high = band
+                near &= (numbers >= low) & (numbers <= high)
+            apart = np.isfinite(numbers) & ~near
+            shown = plain_number(_typical_shown(typical))
+            for i in np.flatnonzero(apart).tolist():
+                apart[i] = plain_number(float(numbers[i])) != shown
         return apart
 
     @staticmethod
     def _add_typical(rendered: list[str | None], apart: np.ndarray, typical: float) -> None:
         """ " (typical X)" after each rendered reason whose value is not near X (`apart`)."""
-        beside = f" (typical {_Plain(round(typical) if abs(typical) >= 100 else typical)})"
+        beside = f" (typical {_Plain(_typical_shown(typical))})"
         for i in np.flatnonzero(apart).tolist():
             if rendered[i] is not None:
                 rendered[i] += beside
@@ -341,6 +359,11 @@ class _Year(_Plain):
     def __format__(self, spec: str) -> str:
         value = float(self)
         return f"{value:.0f}" if value.is_integer() else super().__format__(spec)
+
+
+def _typical_shown(typical: float) -> float:
+    """The typical value as a reason shows it: a median of thousands needs no cents."""
+    return round(typical) if abs(typical) >= 100 else typical
 
 
 def plain_number(value: float) -> str:

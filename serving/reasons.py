@@ -1145,9 +1145,9 @@ class Explainer:
                     name: arrays[name][picked] for name in spec.placeholders() if name in arrays
                 }
                 fuller = _fuller_fits(spec, filled, np.asarray(chosen)[at] > 0)
-                typical = self.pivots.get(source)
-                rendered = spec.render_many(filled, len(at), fuller, typical)
-                said_typical = _typical_said(spec, filled, rendered, typical)
+                typical, band = self.pivots.get(source), self.bands.get(source)
+                rendered = spec.render_many(filled, len(at), fuller, typical, band)
+                said_typical = _typical_said(spec, filled, rendered, typical, band)
                 if source in RHYTHM_REASONS and one_gap is not None:
                     rendered = in_one_gap_words(rendered, one_gap[picked])
                 if _TREND.search(source) and source in arrays:
@@ -1208,12 +1208,13 @@ def _typical_said(
     filled: Mapping[str, np.ndarray],
     rendered: Sequence[str | None],
     typical: float | None,
+    band: Sequence[float] | None,
 ) -> list[float | None]:
     """Per rendered reason of `spec`, the typical value its text says beside the
     customer's own (`FeatureSpec.says_typical`), else None."""
     if spec.name not in filled or not spec.reason_typical:
         return [None] * len(rendered)
-    said = spec.says_typical(filled[spec.name], typical).tolist()
+    said = spec.says_typical(filled[spec.name], typical, band).tolist()
     told = float(typical) if typical is not None else None
     return [told if beside and text else None for beside, text in zip(said, rendered, strict=True)]
 
