@@ -692,11 +692,23 @@ class EventsSpec(ActivitySpec):
 
     types: list[str] | None = None
     """Event types to featurize; when absent, the most frequent few before the first cutoff."""
+    type_words: dict[str, str] = Field(default_factory=dict)
+    """Words for event types the log writes as codes, for reasons: `{1: question, 2:
+    answer}` reads "3 answer events in the last 30 days" where a Stack Exchange dump's
+    PostTypeId had read "3 2 events". A type of digits without words reads "type 2"."""
     quantity_unit: str | dict[str, str] | None = None
     """What one unit of `quantity` is ('minutes', 'MB', 'seconds played'), for reasons
     like "1,240 minutes of call in the last 30 days"; or per type, {call: minutes,
     download: MB} (types not listed: 'units'). Default: the quantity column's own name
     ("1,240 session_length_s of session_start"), which says more than 'units'."""
+
+    @field_validator("type_words", mode="before")
+    @classmethod
+    def _codes_as_written(cls, value: Any) -> Any:
+        """`{1: question}` names the type as the file writes it ('1')."""
+        if not isinstance(value, dict):
+            return value
+        return {_as_written(code): words for code, words in value.items()}
 
     @property
     def type_filtered(self) -> bool:

@@ -169,6 +169,9 @@ class Tables:
         unit = self.event_quantity_unit
         return unit if isinstance(unit, str) else unit.get(event_type, "units")
 
+    event_type_words: Mapping[str, str] = field(default_factory=dict)
+    """Words for event types written as codes (`events.type_words`), for reason texts."""
+
     as_of: pd.Timestamp | None = None
     """The extract date from the config (`data.as_of`): observation ends there."""
     history_from: pd.Timestamp | None = None

@@ -49,6 +49,15 @@ OVERALL_SPECS = [
         reason_missing=NO_RHYTHM,
     ),
     FeatureSpec(
+        "active_gap_cv",
+        "float",
+        Mechanism.ENGAGEMENT,
+        "Coefficient of variation of the gaps between active days (needs two gaps): low = "
+        "a habit of use. Blank with one gap, which tells the reasons a rhythm of two active "
+        "days (`serving/one_gap.py`).",
+        "gaps between active days vary by {active_gap_cv:.0%} of their average",
+    ),
+    FeatureSpec(
         "use_overdue_ratio",
         "float",
         Mechanism.RECENCY,
@@ -93,34 +102,41 @@ def type_specs(
     alone: bool = False,
     unit: str = "units",
     taken: frozenset[str] = frozenset({"event"}),
+    words: str | None = None,
 ) -> list[FeatureSpec]:
-    """The declarations for one event type; `event_type` is the raw value. The only type
-    of a log (`alone`) has no trend or silence of its own: they would repeat the overall
-    ones, number for number ("activity down 47%" beside "product use down 47%"); `taken`:
-    see `taken_silences`."""
-    t = slug(event_type)
+    """The declarations for one event type; `event_type` is the raw value, `words` what
+    reasons call it (`type_words`). The only type of a log (`alone`) has no trend or
+    silence of its own: they would repeat the overall ones, number for number ("activity
+    down 47%" beside "product use down 47%"); `taken`: see `taken_silences`."""
+    t, said = slug(event_type), words or type_words(event_type)
     specs = [
         FeatureSpec(
             f"events_{t}_{days}d",
             "float",
             Mechanism.ENGAGEMENT,
             f"'{event_type}' events in the last {days} days.",
-            f"{{events_{t}_{days}d:.0f}} {event_type} events in the last {days} days",
-            reason_one=f"{{events_{t}_{days}d:.0f}} {event_type} event in the last {days} days",
+            f"{{events_{t}_{days}d:.0f}} {said} events in the last {days} days",
+            reason_one=f"{{events_{t}_{days}d:.0f}} {said} event in the last {days} days",
             reach_days=days,
         )
         for days in WINDOWS_DAYS
     ]
     if not alone:
-        specs += _trend_and_silence(event_type, taken)
+        specs += _trend_and_silence(event_type, said, taken)
     if with_quantity:
-        specs += _quantity(event_type, unit)
+        specs += _quantity(event_type, said, unit)
     return specs
 
 
-def _quantity(event_type: str, unit: str) -> list[FeatureSpec]:
+def type_words(event_type: str) -> str:
+    """What reasons call an event type without `type_words`: its own value, or "type 2"
+    for a code of digits ("3 2 events in the last 7 days" said nothing)."""
+    return f"type {event_type}" if event_type.isdigit() else event_type
+
+
+def _quantity(event_type: str, said: str, unit: str) -> list[FeatureSpec]:
     # an untyped log's events are use itself: not "445,982 API calls of activity"
-    of = "" if event_type == UNTYPED_EVENT else f" of {event_type}"
+    of = "" if event_type == UNTYPED_EVENT else f" of {said}"
     return _sum_and_trend(
         f"quantity_{slug(event_type)}",
         f"the quantity (minutes, MB, items) of '{event_type}'",
@@ -153,16 +169,17 @@ def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
     ]
 
 
-def _trend_and_silence(event_type: str, taken: frozenset[str]) -> list[FeatureSpec]:
+def _trend_and_silence(event_type: str, said: str, taken: frozenset[str]) -> list[FeatureSpec]:
     t = slug(event_type)
+    last = f"{said} event" if said == type_words(event_type) != event_type else said
     return [
         FeatureSpec(
             f"events_{t}_trend_30d_vs_prev",
             "float",
             Mechanism.ENGAGEMENT,
             f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
-            f"{event_type} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
-            reason_missing=f"no {event_type} in the 30 days before the last 30",
+            f"{said} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+            reason_missing=f"no {said} in the 30 days before the last 30",
             reach_days=60,
         ),
         FeatureSpec(
@@ -171,8 +188,8 @@ def _trend_and_silence(event_type: str, taken: frozenset[str]) -> list[FeatureSp
             Mechanism.ENGAGEMENT,
             f"Days since the last '{event_type}' event.",
             # not "no Error for 15 days": a type may be a failure as well as a use
-            f"last {event_type} {{{last_of(t, taken)}!d:.0f}}",
-            reason_missing=f"no {event_type} yet",
+            f"last {last} {{{last_of(t, taken)}!d:.0f}}",
+            reason_missing=f"no {said} yet",
         ),
     ]
 
@@ -199,6 +216,7 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
             alone=alone,
             unit=ctx.tables.quantity_unit(t),
             taken=taken,
+            words=ctx.tables.event_type_words.get(t),
         )
     ]
     further = [
@@ -219,6 +237,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     columns: Columns = {
         "days_since_last_event": own.recency,
         "active_gap_median_days": median,
+        "active_gap_cv": ratio(own.of_gaps("std"), own.of_gaps("mean")),
         "use_overdue_ratio": ratio(own.recency, median),
         "active_days_30d": _active_days(events, events.window(cutoff_day, 30)),
         "active_days_90d": _active_days(events, events.window(cutoff_day, 90)),

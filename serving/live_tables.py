@@ -320,6 +320,7 @@ def to_tables(customers: list[CustomerHistoryIn], model: ChurnModel) -> Tables:
         attributes=kinds,
         consumable_categories=tuple(consumables) if consumables else None,
         event_quantity_unit=data.events.unit() if data.events else "units",
+        event_type_words=dict(data.events.type_words) if data.events else {},
         event_quantities=dict(data.events.quantities) if data.events else {},
         history_from=pd.Timestamp(start) if (start := model.info.get("data_start")) else None,
     )

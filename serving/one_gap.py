@@ -1,12 +1,12 @@
-"""A buying rhythm of one gap, in words that do not call it usual.
+"""A buying (or using) rhythm of one gap, in words that do not call it usual.
 
 Two purchase days make one gap, and the median of one gap is that gap: "usually buys
 every 1275 days" of a customer who bought twice (Superstore's QA) claims a habit the
 data do not show. Their reasons say what there is: "bought on 2 days so far, 1275 days
-apart", "3.1× their only gap so far". The purchase family's own columns tell them
-apart: a gap median without a spread (`gap_cv`, which needs two gaps) is of one gap. A
-usage log's rhythm of active days has no such column, and its customers seldom have
-only two active days; its words stay.
+apart", "3.1× their only gap so far". The family's own columns tell them apart: a gap
+median without a spread (`gap_cv`, which needs two gaps) is of one gap. So for a usage
+log's active days (`active_gap_cv`): 4 of a Stack Exchange site's 38 scored users, with
+two active days each, read "usually active every 2124 days".
 """
 
 from __future__ import annotations
@@ -19,24 +19,35 @@ import numpy as np
 
 from features.tables import numbers
 
-RHYTHM_REASONS = frozenset(
-    {
-        "days_since_last_purchase",
-        "overdue_ratio",
-        "gap_median_days",
-        "silence_beyond_gaps_share",
-        "silence_vs_longest_gap",
-    }
-)
-"""The features whose reasons read the purchase rhythm (`features/recency.py`)."""
+PURCHASE_RHYTHM = ("gap_median_days", "gap_cv")
+USE_RHYTHM = ("active_gap_median_days", "active_gap_cv")
+"""A rhythm's median gap and the spread of its gaps (`features/recency.py`,
+`features/usage.py`)."""
+RHYTHM_OF = {
+    **dict.fromkeys(
+        (
+            "days_since_last_purchase",
+            "overdue_ratio",
+            "gap_median_days",
+            "silence_beyond_gaps_share",
+            "silence_vs_longest_gap",
+        ),
+        PURCHASE_RHYTHM,
+    ),
+    **dict.fromkeys(
+        ("days_since_last_event", "use_overdue_ratio", "active_gap_median_days"), USE_RHYTHM
+    ),
+}
+"""The features whose reasons read a rhythm, and which."""
 SAID_BY_OVERDUE = frozenset({"silence_beyond_gaps_share"})
 """With one gap, it says whether the silence is longer than that gap: the overdue
 ratio's fact, told in fewer words."""
 
-_USUALLY = re.compile(r"\busually (buys|pays) every (\S+) (days?)\b")
-_DONE = {"buys": "bought", "pays": "paid"}
+_USUALLY = re.compile(r"\busually (buys|pays|active) every (\S+) (days?)\b")
+_DONE = {"buys": "bought", "pays": "paid", "active": "active"}
 _ONLY = "their only gap so far"
 _PHRASES = (
+    ("their usual gap between active days", "their only gap between active days so far"),
     ("longer than all of their past gaps", f"longer than {_ONLY}"),
     ("no longer than any gap they had before", f"no longer than {_ONLY}"),
     ("their usual gap", _ONLY),
@@ -44,12 +55,15 @@ _PHRASES = (
 )
 
 
-def one_gap_rows(features: Mapping[str, Any]) -> np.ndarray | None:
-    """Per row, whether the customer's purchase rhythm is of a single gap; None where
-    the features cannot tell (no purchase rhythm, or its spread left out)."""
-    if "gap_median_days" not in features or "gap_cv" not in features:
+def one_gap_rows(
+    features: Mapping[str, Any], rhythm: tuple[str, str] = PURCHASE_RHYTHM
+) -> np.ndarray | None:
+    """Per row, whether the customer's `rhythm` is of a single gap; None where the
+    features cannot tell (no such rhythm, or its spread left out: a model packaged
+    before usage's spread)."""
+    if any(name not in features for name in rhythm):
         return None
-    median, spread = numbers(features["gap_median_days"]), numbers(features["gap_cv"])
+    median, spread = (numbers(features[name]) for name in rhythm)
     with np.errstate(invalid="ignore"):  # a model measuring gaps between orders had 0-day ones
         return (median > 0) & np.isnan(spread)
 

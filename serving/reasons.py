@@ -55,6 +55,7 @@ from features.contract import UNTYPED_EVENT
 from features.levels import unseen
 from features.lifecycle import LAPSED_OVERDUE_RATIO, ORDERS_TOTAL, stages_of_tenure
 from features.registry import (
+    HALF_YEAR_DAYS,
     YEAR_DAYS,
     FeatureSpec,
     Mechanism,
@@ -69,7 +70,14 @@ from features.registry import (
 )
 from features.tables import numbers
 from features.words import billing_cycle_only, unspoken_on_payments
-from serving.one_gap import RHYTHM_REASONS, SAID_BY_OVERDUE, in_one_gap_words, one_gap_rows
+from serving.one_gap import (
+    PURCHASE_RHYTHM,
+    RHYTHM_OF,
+    SAID_BY_OVERDUE,
+    USE_RHYTHM,
+    in_one_gap_words,
+    one_gap_rows,
+)
 from serving.schemas import LOWERING, RAISING
 
 if TYPE_CHECKING:
@@ -1122,7 +1130,10 @@ class Explainer:
             chosen = np.where(merged, blanks.contribution[rows], chosen)
         chosen = chosen.tolist()
         chosen_sources = {grouped.sources[c] for c in cols.tolist()}
-        one_gap = one_gap_rows(features)
+        one_gaps = {
+            rhythm: one_gap_rows(features, rhythm) for rhythm in (PURCHASE_RHYTHM, USE_RHYTHM)
+        }
+        one_gap = one_gaps[PURCHASE_RHYTHM]
         arrays = _columns_used(features, list(chosen_sources), by_name)
         values: list[float | str | None] = [None] * len(rows)
         texts: list[str | None] = [None] * len(rows)
@@ -1134,9 +1145,11 @@ class Explainer:
             at = np.flatnonzero(cols == col)
             picked = rows[at]
             source = grouped.sources[col]
-            if source in arrays:
-                nothing[at] = _said_by_silence(source, arrays[source][picked], features, picked)
             spec = by_name.get(source)
+            if source in arrays:
+                nothing[at] = _said_by_silence(
+                    source, spec, arrays[source][picked], features, picked
+                )
             shown = _plain(arrays[source][picked]) if source in arrays else [None] * len(at)
             rendered = [None] * len(at)
             said_typical = [None] * len(at)
@@ -1148,8 +1161,9 @@ class Explainer:
                 typical, band = self.pivots.get(source), self.bands.get(source)
                 rendered = spec.render_many(filled, len(at), fuller, typical, band)
                 said_typical = _typical_said(spec, filled, rendered, typical, band)
-                if source in RHYTHM_REASONS and one_gap is not None:
-                    rendered = in_one_gap_words(rendered, one_gap[picked])
+                rhythm = RHYTHM_OF.get(source)
+                if rhythm is not None and (alone := one_gaps[rhythm]) is not None:
+                    rendered = in_one_gap_words(rendered, alone[picked])
                 if _TREND.search(source) and source in arrays:
                     rendered = _both_windows_empty(
                         rendered, arrays[source][picked], nothing[at], window_days(source)
@@ -1158,7 +1172,7 @@ class Explainer:
                 said = self._unknown_words(source)
                 rendered = _flag_unseen(rendered, unknown[source][picked], said)
             if source == ANNIVERSARY and TENURE in features:
-                rendered = _first_anniversary(rendered, shown, numbers(features[TENURE])[picked])
+                rendered = _anniversary_words(rendered, shown, features, picked)
             told_as = _measures(source, spec, shown, features, picked)
             if source in SAID_BY_OVERDUE and one_gap is not None and OVERDUE in features:
                 told_as = _lateness_of_one_gap(told_as, one_gap[picked], features, picked)
@@ -1395,7 +1409,11 @@ def _activity_kind(source: str) -> int:
 
 
 def _said_by_silence(
-    source: str, values: np.ndarray, features: Mapping[str, Any], rows: np.ndarray
+    source: str,
+    spec: FeatureSpec | None,
+    values: np.ndarray,
+    features: Mapping[str, Any],
+    rows: np.ndarray,
 ) -> np.ndarray:
     """Where `source`'s value (`values`, of `rows`) tells that nothing was bought in its
     window and the customer's silence says so: nothing bought there ("spent 0 in the
@@ -1407,7 +1425,13 @@ def _said_by_silence(
     the last 180 days, 1 fewer than the half-year before" beside "no purchase for 202
     days": 2,050 of an e-commerce worklist's 4,651 rows). So too for use and the usage
     log's silence ("0 activity events in the last 7 days" beside "no product use for 12
-    days"). Returns the kind of silence that says it (`SILENCE`), 0 where none does."""
+    days"), and an event type's silence equal to it (`_told_with`: "last comment 348 days
+    ago" beside "no product use for 348 days, 53.5× their usual gap", whose lateness is no
+    measure of the last use). Returns the kind of silence that says it (`SILENCE`), 0
+    where none does."""
+    if _told_with(source, spec) == LAST_USE and LAST_USE in features:
+        last_use = numbers(features[LAST_USE])[rows]
+        return (numbers(values) == last_use) * np.int8(USING)
     nothing_at, days = _nothing_bought_at(source), window_days(source)
     silence, fell = LAST_PURCHASE, _FELL_TO_NOTHING.fullmatch(source)
     change = _BREADTH_CHANGE.fullmatch(source)
@@ -1430,17 +1454,43 @@ def _said_by_silence(
 ANNIVERSARY = "days_until_anniversary"
 
 
-def _first_anniversary(
-    rendered: list[str | None], days: Sequence[object], tenure: np.ndarray
+def _anniversary_words(
+    rendered: list[str | None],
+    days: Sequence[object],
+    features: Mapping[str, Any],
+    rows: np.ndarray,
 ) -> list[str | None]:
     """A customer in their first year has no anniversary behind them: the nearer-return
     wording ("signup anniversary 10 days ago", `!w`) of one who signed up 10 days ago
-    reads "first signup anniversary in 355 days"."""
+    reads "first signup anniversary in 355 days". An anniversary gone is counted on the
+    calendar from the cutoff (`_days_since_anniversary`), where `!w` has only the days
+    until the next: 365 less them was one short in the year before a Feb 29."""
+    tenure = numbers(features[TENURE])[rows].tolist()
+    since = _days_since_anniversary(days, features, rows)
     said = list(rendered)
-    for k, (text, until, age) in enumerate(zip(rendered, days, tenure.tolist(), strict=True)):
-        if text is not None and isinstance(until, float) and age < YEAR_DAYS:
-            said[k] = f"first signup anniversary in {until:,.0f} days"
+    for k, (text, until, age) in enumerate(zip(rendered, days, tenure, strict=True)):
+        if text is None or not isinstance(until, float):
+            continue
+        if age < YEAR_DAYS:
+            said[k] = f"first signup anniversary in {until:,.0f} day{'' if until == 1 else 's'}"
+        elif until > HALF_YEAR_DAYS and since is not None:
+            gone = since[k]
+            said[k] = f"signup anniversary {gone:,.0f} day{'' if gone == 1 else 's'} ago"
     return said
+
+
+def _days_since_anniversary(
+    days: Sequence[object], features: Mapping[str, Any], rows: np.ndarray
+) -> list[int] | None:
+    """Per row, the days from the last anniversary to the cutoff: the next one (the
+    cutoff plus `days` until it) a calendar year earlier. None without the cutoffs."""
+    if "cutoff" not in features:
+        return None
+    cutoffs = pd.to_datetime(pd.Series(features["cutoff"]).iloc[rows].to_numpy())
+    until = pd.to_timedelta(numbers(np.asarray(days, dtype=object)), unit="D")
+    upcoming = cutoffs.normalize() + until
+    gone = upcoming - pd.DateOffset(years=1)  # Feb 28 of a leap year stays Feb 28
+    return (cutoffs.normalize() - gone).days.fillna(0).astype(int).tolist()
 
 
 def _weaker_of_both_ways(

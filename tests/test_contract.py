@@ -237,6 +237,13 @@ def test_a_quantity_without_a_unit_is_named_by_its_column(tmp_path):
     assert load_config(_write(tmp_path, named)).data.events.unit() == "seconds"
 
 
+def test_type_words_name_coded_event_types_as_the_file_writes_them(tmp_path):
+    """A Stack Exchange dump's PostTypeId: YAML reads `{1: question}` with a number key."""
+    text = "name: t\ndata:\n  events: {path: e.csv, type_words: {1: question, 2.0: answer}}\n"
+    events = load_config(_write(tmp_path, text)).data.events
+    assert events.type_words == {"1": "question", "2": "answer"}
+
+
 INVOICES = {"customer_id": "customer_id", "timestamp": "payment_date", "order_id": "payment_id"}
 
 

@@ -902,6 +902,9 @@ def test_an_attribute_of_dates_is_left_out_with_a_warning_unless_declared(tmp_pa
     one_day = customers.assign(DOB="2014-06-30")
     _, report = check(tmp_path, customers=one_day, specs=specs)
     assert "a category, 1 level a later customer's date" in only_warning(report).message
+    seen = [f"2023-0{m}-0{m}T18:16:00.230" for m in (1, 2, 3, 4)]  # a dump's LastAccessDate
+    _, report = check(tmp_path, customers=customers.assign(DOB=seen), specs=specs)
+    assert "holds dates in 4 rows, e.g. '2023-01-01T18:16:00.230'" in only_warning(report).message
 
 
 def test_whole_numbers_read_as_levels_lose_their_decimal_point(tmp_path):
@@ -2013,6 +2016,20 @@ def test_a_row_filter_that_keeps_nothing_is_an_error(tmp_path):
     issue = only_error(report)
     assert_located(issue, file="log.csv", column="type", rows=0)
     assert "no row holds any of: x" in issue.message
+
+
+def test_a_row_filter_of_an_unquoted_yes_says_to_quote_it(tmp_path):
+    """`rows: {values: [yes]}` reached the filter as True and kept no row of a card log's
+    Y/N column spelt yes/no: "no row holds any of: True" named a value nobody wrote."""
+    orders = transactions_frame().assign(authorized=["yes", "no", *["yes"] * 6])
+    rows = {"column": "authorized", "values": [True]}  # as YAML reads `[yes]`
+    _, report = check(tmp_path, transactions=orders, specs={"transactions": {"rows": rows}})
+    issue = only_error(report)
+    assert_located(issue, file="transactions.csv", column="authorized", rows=0)
+    assert issue.message == (
+        "no row holds any of: True (rows.values) (YAML read an unquoted yes as a boolean "
+        '(True), not text: quote it, "yes")'
+    )
 
 
 def test_configured_values_nearly_held_say_which_were_meant(tmp_path):

@@ -531,6 +531,7 @@ def _tables(
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,
         event_quantity_unit=data.events.unit() if data.events else "units",
+        event_type_words=dict(data.events.type_words) if data.events else {},
         event_quantities=dict(data.events.quantities) if data.events else {},
         as_of=pd.Timestamp(data.as_of) if data.as_of else None,
         payments=config.payments,

@@ -117,9 +117,11 @@ def _digit_codes(table: _Table, name: str) -> bool:
     return bool(_text(table.clean[name]).dropna().str.fullmatch(r"\d+").all())
 
 
-DATE_SHAPE = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.*"
-"""Year, month and day in some order ('1970-01-02', '02/01/70'), whatever follows: a
-month ('2024-01', 'Jan') or a year is a period, fairly a level."""
+DATE_SHAPE = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:\b|T).*"
+"""Year, month and day in some order ('1970-01-02', '02/01/70'), whatever follows (an
+ISO time after a 'T': a Stack Exchange dump's `LastAccessDate` had been left out as "a
+distinct text on nearly every row (a name, a note)"): a month ('2024-01', 'Jan') or a
+year is a period, fairly a level."""
 
 
 NUMBER_DATE_SHAPE = r"(?:19|20)\d{6}(?:\.0+)?"

@@ -96,6 +96,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):
         _check_seen(table, "type", "events.types", spec.types)
+        _check_seen(table, "type", "events.type_words", list(spec.type_words))
         _leave_out_read_as_others(table)
         _leave_out_no_use(table, spec)
         for column in ("quantity", *map(quantity_column, spec.quantities)):

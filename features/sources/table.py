@@ -522,9 +522,26 @@ def _values_meant(wanted: Iterable[object], column: pd.Series) -> str:
     ('Cancellation Confirmed' for 'Cancellation Confirmation', 'thumbs down' for 'Thumbs
     Down'), else ''."""
     held = _text(column).dropna().unique().tolist()
+    booleans = [v for v in wanted if isinstance(v, bool)]
+    if booleans:  # `values: [yes]` reached here as True
+        spelt = [text for text in held if YAML_BOOLEANS.get(str(text).lower()) in booleans]
+        if spelt:
+            word = spelt[0]
+            read = YAML_BOOLEANS[word.lower()]
+            quote = f'not text: quote it, "{word}"'
+            return f" (YAML read an unquoted {word} as a boolean ({read}), {quote})"
+
     pairs = [(str(v), likely_meant(str(v), held)) for v in wanted]
     said = [f"{meant!r} for {value!r}" for value, meant in pairs if meant and meant != value]
     return f" (did you mean {', '.join(said)}?)" if said else ""
+
+
+YAML_BOOLEANS = {
+    **dict.fromkeys(("yes", "on", "true"), True),
+    **dict.fromkeys(("no", "off", "false"), False),
+}
+"""The words an unquoted YAML value is read as a boolean from (any of their cases):
+`rows: {values: [yes]}` kept the rows holding 'True', which a yes/no column has none of."""
 
 
 def _text(values: pd.Series) -> pd.Series:

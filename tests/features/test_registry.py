@@ -119,6 +119,10 @@ def test_share_conversion_reads_all_and_none_at_its_ends():
     assert spec.render({"s": 1.0}) == "longer than all of gaps"
     assert spec.render({"s": 0.0}) == "longer than none of gaps"
     assert spec.render({"s": 0.61}) == "longer than 61% of gaps"
+    # 210 of 211 gaps had read "100%": a share short of an end shows the places it needs
+    assert spec.render({"s": 210 / 211}) == "longer than 99.5% of gaps"
+    assert spec.render({"s": 1 / 400}) == "longer than 0.2% of gaps"
+    assert spec.render({"s": 0.99999}) == "longer than over 99.99% of gaps"
 
 
 def test_end_conversion_reads_ends_in_or_ended_ago():

@@ -62,7 +62,9 @@ def test_the_rhythm_of_use_is_of_active_days_up_to_the_cutoff(frame):
     one, two = row(frame, 1), row(frame, 2)
     assert one["active_gap_median_days"] == 9.5
     assert one["use_overdue_ratio"] == pytest.approx(1 / 9.5)
+    assert one["active_gap_cv"] == pytest.approx(np.std([5, 10, 31, 9], ddof=1) / 13.75)
     assert np.isnan(two["active_gap_median_days"]) and np.isnan(two["use_overdue_ratio"])
+    assert np.isnan(two["active_gap_cv"])
 
 
 def test_the_rhythm_of_use_reads_in_the_house_words():
@@ -95,6 +97,23 @@ def test_quantity_reasons_name_the_configured_unit():
     specs = _usage_specs(ev, event_quantity_unit={"call": "minutes"})  # per type
     assert specs["quantity_call_30d"].render({"quantity_call_30d": 3.0}).startswith("3 minutes")
     assert specs["quantity_login_30d"].render({"quantity_login_30d": 1.0}).startswith("1 unit of")
+
+
+def test_coded_event_types_read_as_their_words_or_as_a_type():
+    """A Stack Exchange dump's PostTypeId read "3 2 events in the last 7 days" and "last 1
+    1 day ago": codes take their `type_words`, else read "type 2"."""
+    ev = events([(1, "2024-06-20", "1"), (2, "2024-05-20", "2"), (1, "2024-06-01", "2")])
+    specs = _usage_specs(ev, event_type_words={"2": "answer"})
+    assert specs["events_2_7d"].render({"events_2_7d": 3.0}) == "3 answer events in the last 7 days"
+    assert specs["days_since_last_2"].render({"days_since_last_2": 4.0}) == "last answer 4 days ago"
+    assert specs["events_1_7d"].render({"events_1_7d": 1.0}) == "1 type 1 event in the last 7 days"
+    assert specs["days_since_last_1"].render({"days_since_last_1": 1.0}) == (
+        "last type 1 event 1 day ago"
+    )
+    trend = specs["events_1_trend_30d_vs_prev"]
+    assert trend.render({"events_1_trend_30d_vs_prev": -0.5}) == (
+        "type 1 down 50% versus the previous 30 days"
+    )
 
 
 def test_days_since_a_type_read_as_when_it_last_happened():

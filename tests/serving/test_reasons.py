@@ -351,6 +351,34 @@ def test_a_customer_in_their_first_year_has_their_first_anniversary_ahead():
     }
 
 
+def test_an_anniversary_gone_is_counted_on_the_calendar_across_a_feb_29():
+    """ "signup anniversary 48 days ago" of a member who signed up on Oct 14 read at Dec 2,
+    2023 (49 days): the next anniversary, 317 days off, lies past Feb 29, 2024, and 365
+    less it is one short. With the cutoff known, the days are the calendar's."""
+    specs = [lifecycle.ANNIVERSARY_SPEC, lifecycle.TENURE_SPEC]
+    features = pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "cutoff": pd.to_datetime(["2023-12-02", "2022-12-02"]),
+            "days_until_anniversary": [317.0, 316.0],
+            "tenure_days": [2240.0, 1875.0],
+        }
+    )
+    told = explain(
+        features,
+        np.array([[0.5, 0.0, -1.0]] * 2),
+        specs=specs,
+        columns=["days_until_anniversary", "tenure_days"],
+        source_of={},
+        means=population_means(features, specs),
+        pivots={},
+    )
+    assert [[r.text for r in row] for row in told] == [
+        ["signup anniversary 49 days ago"],
+        ["signup anniversary 49 days ago"],  # no Feb 29 between: 365 less 316
+    ]
+
+
 def test_one_count_in_two_windows_told_both_ways_is_one_reason_the_stronger_way():
     """ "36 activity events in the last 90 days" raised the risk beside "in their favour:
     36 activity events in the last 30 days": the same 36 events, all on one day."""
@@ -534,6 +562,29 @@ def test_a_rhythm_of_one_gap_is_not_called_usual():
     assert _rhythm_texts(gaps, [0.0, 0.0, 0.6, 0.0, 0.0, 0.0]) == ["usually buys every 30 days"]
 
 
+def test_a_rhythm_of_use_of_one_gap_is_not_called_usual():
+    """Two active days, one gap: "usually active every 2124 days" (4 of a Stack Exchange
+    site's 38 scored users); the gap without its spread (`active_gap_cv`) is one gap."""
+    specs = [
+        spec.renamed(family="usage")
+        for spec in usage.OVERALL_SPECS
+        if spec.name in ("active_gap_median_days", "active_gap_cv", "use_overdue_ratio")
+    ]
+    values = {
+        "active_gap_median_days": 2124.0,
+        "active_gap_cv": float("nan"),
+        "use_overdue_ratio": 1.5,
+        "days_since_last_event": 3186.0,
+    }
+    told = [r.text for r in _one_row(specs, values, [0.6, 0.0, 0.0, 0.0], {})]
+    assert told == ["active on 2 days so far, 2124 days apart"]
+    told = [r.text for r in _one_row(specs, values, [0.0, 0.0, 0.6, 0.0], {})]
+    assert told == ["no product use for 3186 days, 1.5× their only gap between active days so far"]
+    steady = {**values, "active_gap_cv": 0.2}
+    told = [r.text for r in _one_row(specs, steady, [0.6, 0.0, 0.0, 0.0], {})]
+    assert told == ["usually active every 2124 days"]
+
+
 def test_one_gaps_lateness_is_told_once():
     """With one gap the longest gap is the usual one, and being silent longer than all
     past gaps is being late against it: one fact, told by the strongest of the three.
@@ -577,18 +628,31 @@ def test_tenure_and_the_first_purchases_age_are_one_fact_when_equal():
 
 def test_the_usage_silence_and_an_event_types_equal_one_are_one_reason():
     """ "no product use for 44 days" and "last login 44 days ago": the last use was a login
-    (123 of a SaaS log's 632 rows); the stronger stays. A login silent longer than the
-    log is another fact."""
-    silence = next(s for s in usage.OVERALL_SPECS if s.name == "days_since_last_event")
+    (123 of a SaaS log's 632 rows); the silence says it, and so does its lateness ("last
+    comment 348 days ago" beside "no product use for 348 days, 53.5× their usual gap" in a
+    Stack Exchange log). A login silent longer than the log is another fact."""
+    silence, late = (
+        next(s for s in usage.OVERALL_SPECS if s.name == name)
+        for name in ("days_since_last_event", "use_overdue_ratio")
+    )
     login = next(
         s for s in usage.type_specs("login", with_quantity=False) if s.name.startswith("days_")
     )
     specs = [spec.renamed(family="usage") for spec in (silence, login)]
     same = {"days_since_last_event": 44.0, "days_since_last_login": 44.0}
-    assert [r.text for r in _one_row(specs, same, [0.3, 0.5], {})] == ["last login 44 days ago"]
+    assert [r.text for r in _one_row(specs, same, [0.3, 0.5], {})] == ["no product use for 44 days"]
     assert [r.text for r in _one_row(specs, same, [0.5, 0.3], {})] == ["no product use for 44 days"]
     used_since = {"days_since_last_event": 30.0, "days_since_last_login": 44.0}
     assert len(_one_row(specs, used_since, [0.3, 0.5], {})) == 2
+    specs = [spec.renamed(family="usage") for spec in (late, login, silence)]
+    lapsed = {
+        "use_overdue_ratio": 53.5,
+        "days_since_last_login": 348.0,
+        "days_since_last_event": 348.0,
+        "active_gap_median_days": 6.5,
+    }
+    told = [r.text for r in _one_row(specs, lapsed, [0.2, 0.5, 0.0, 0.0], {})]
+    assert told == ["no product use for 348 days, 53.5× their usual gap between active days"]
 
 
 @pytest.mark.parametrize(
