@@ -8,6 +8,7 @@ DEMO_DIR ?= data/demo
 DEMO_CUSTOMERS ?= 20000
 DEMO_CUTOFFS ?= 2024-03-31,2024-04-30,2024-05-31,2024-06-30,2024-07-31,2024-08-31,2024-09-30
 PORT ?= 8000
+MLFLOW_PORT ?= 5000
 
 .PHONY: help install test lint format demo bench mlflow-ui clean
 
@@ -54,8 +55,8 @@ bench: install ## Run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/features_bench.py
 	$(BIN)/python bench/serving_bench.py
 
-mlflow-ui: install ## Browse runs and registered models of the local store (http://127.0.0.1:5000)
-	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow/mlflow.db --host 127.0.0.1 --port 5000
+mlflow-ui: install ## Browse runs and registered models of the local store (http://127.0.0.1:5000; MLFLOW_PORT=5001 for another port)
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlflow/mlflow.db --host 127.0.0.1 --port $(MLFLOW_PORT)
 
 clean: ## Remove generated data and caches (keeps .venv)
 	rm -rf data .pytest_cache .ruff_cache

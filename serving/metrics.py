@@ -105,6 +105,11 @@ def multiprocess_dir() -> str | None:
     return os.environ.get(MULTIPROC_ENV) or None
 
 
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc"})
+"""FastAPI's own pages: routes that set no `route` in the scope, counted by their path
+(they had been counted as `unmatched`, with the 404s)."""
+
+
 class RequestMetrics:
     """ASGI middleware: count and time each HTTP request under its route template
     (`unmatched` for 404s). Plain ASGI rather than `@app.middleware("http")`, whose
@@ -130,7 +135,8 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, sending)
         finally:
-            route = getattr(scope.get("route"), "path_format", "unmatched")  # no convertors
+            route = getattr(scope.get("route"), "path_format", None)  # no convertors
+            route = route or (scope["path"] if scope["path"] in DOCS_PATHS else "unmatched")
             method = scope["method"]
             self.metrics.latency.labels(route=route, method=method).observe(
                 time.perf_counter() - started

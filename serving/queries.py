@@ -59,22 +59,37 @@ class WorklistQuery:
     model_name: str | None = None
     """Read this model's latest batch (`store.latest_batch`)."""
 
+    @property
+    def listing(self) -> str:
+        """The filters and order a page's position counts in ("band=high&sort=probability"),
+        which its cursor holds: a position in one worklist skips customers of another (a
+        `band=high` cursor reused with `band=low` started below the top low-band one)."""
+        segment = f"{self.segment[0]}:{self.segment[1]}" if self.segment else None
+        said = {"band": self.band, "tier": self.tier, "segment": segment, "sort": self.sort}
+        return "&".join(f"{key}={value}" for key, value in said.items() if value is not None)
 
-def encode_cursor(batch_id: int, offset: int) -> str:
-    raw = json.dumps({"b": batch_id, "o": offset}).encode()
+
+def encode_cursor(batch_id: int, offset: int, listing: str = "") -> str:
+    raw = json.dumps({"b": batch_id, "o": offset, "q": listing}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[int, int]:
-    """(batch id, offset); BadCursorError for anything that is not one of ours."""
+def decode_cursor(cursor: str, listing: str = "") -> tuple[int, int]:
+    """(batch id, offset); BadCursorError for anything that is not one of ours, or one
+    of another `listing` (`WorklistQuery.listing`)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-        batch_id, offset = int(data["b"]), int(data["o"])
+        batch_id, offset, issued = int(data["b"]), int(data["o"]), str(data["q"])
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
         raise BadCursorError("cursor is not valid; use next_cursor from a previous page") from None
     if offset < 0:
         raise BadCursorError("cursor is not valid; use next_cursor from a previous page")
+    if issued != listing:
+        raise BadCursorError(
+            f"cursor is of the worklist {issued or 'unfiltered'}, not {listing or 'unfiltered'}: "
+            "ask with the filters and sort it was issued for, or start again without it"
+        )
     return batch_id, offset
 
 
@@ -183,7 +198,7 @@ def worklist_page(engine: Engine, query: WorklistQuery) -> WorklistPage:
     batch = _latest(engine, query.model_name)
     offset = 0
     if query.cursor is not None:
-        batch_id, offset = decode_cursor(query.cursor)
+        batch_id, offset = decode_cursor(query.cursor, query.listing)
         if batch_id != batch["id"]:
             raise StaleCursorError("the worklist was rescored since this cursor; start again")
     rows = store.worklist(
@@ -199,7 +214,7 @@ def worklist_page(engine: Engine, query: WorklistQuery) -> WorklistPage:
     if not rows and query.segment is not None:
         _require_segment(engine, query.segment, batch["id"])
     more = len(rows) > query.limit
-    following = encode_cursor(batch["id"], offset + query.limit) if more else None
+    following = encode_cursor(batch["id"], offset + query.limit, query.listing) if more else None
     return WorklistPage(
         items=[_with_batch(row, batch) for row in rows[: query.limit]],
         next_cursor=following,

@@ -548,6 +548,20 @@ def champion_metrics(
         ) from error
 
 
+def _loaded_candidate(client: MlflowClient, run_id: str) -> ChurnModel:
+    """The run's model, or a PromotionError saying why it cannot be loaded: a run whose
+    model file was cut short gave a 40-line traceback, where a champion's says one line."""
+    try:
+        return mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
+    except PromotionError:
+        raise
+    except Exception as error:  # a damaged or foreign artifact: any failure means the same
+        raise PromotionError(
+            f"run {run_id}'s model cannot be loaded ({type(error).__name__}: {error}); "
+            "retrain, or promote another run"
+        ) from error
+
+
 def require_same_model(candidate: ChurnModel, config: RunConfig, run_id: str) -> None:
     """A PromotionError when the run trained another registered model (another config's
     run): promoted here it would serve this config's customers with what it learned for
@@ -822,7 +836,7 @@ def promote(
     champion = current_champion(client, config.model_name)
     if champion is not None and champion.run_id == run_id:
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
-    candidate = mlflow.pyfunc.load_model(model_uri(client, run_id)).unwrap_python_model()
+    candidate = _loaded_candidate(client, run_id)
     require_same_model(candidate, config, run_id)
     require_same_question(candidate, config, run_id, latest=latest)
     notes = [*notes, *reading_notes(candidate.config, config)]

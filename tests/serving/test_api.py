@@ -335,8 +335,23 @@ def test_malformed_query_is_a_422_naming_the_field(client, query, field):
 def test_foreign_or_stale_cursor(client, batch):
     forged = client.get("/v1/customers", params={"cursor": "not-a-cursor"})
     assert forged.status_code == 422 and "cursor" in forged.json()["detail"]
-    stale = client.get("/v1/customers", params={"cursor": encode_cursor(batch["id"] + 99, 10)})
+    cursor = encode_cursor(batch["id"] + 99, 10, "sort=value_at_risk")
+    stale = client.get("/v1/customers", params={"cursor": cursor})
     assert stale.status_code == 409 and "start again" in stale.json()["detail"]
+
+
+def test_a_cursor_reused_with_other_filters_or_sort_is_a_422(client):
+    """A `band=high` page's cursor reused with `band=low` started below the top low-band
+    customer, and with `sort=probability` at the value order's position."""
+    first = client.get("/v1/customers", params={"band": "high", "limit": 1}).json()
+    assert first["next_cursor"]
+    for other in ({"band": "low"}, {"band": "high", "sort": "probability"}, {}):
+        params = {**other, "limit": 1, "cursor": first["next_cursor"]}
+        response = client.get("/v1/customers", params=params)
+        assert response.status_code == 422, other
+        assert "cursor is of the worklist band=high&sort=value_at_risk" in response.json()["detail"]
+    same = {"band": "high", "limit": 5, "cursor": first["next_cursor"]}  # another page size
+    assert client.get("/v1/customers", params=same).status_code == 200
 
 
 def test_model_facts(client, served):
@@ -420,8 +435,11 @@ def test_band_thresholds_are_shown_without_float_noise():
 
 def test_metrics_count_routes_and_show_the_model(client, served):
     client.get("/v1/customers/no-such-customer")
+    client.get("/openapi.json")
+    client.get("/nowhere")
     text = client.get("/metrics").text
     assert 'route="/v1/customers/{customer_id}"' in text and 'status="404"' in text
+    assert 'route="/openapi.json"' in text and 'route="unmatched"' in text  # FastAPI's own
     assert f'churn_model_info{{name="{served.model_name}",version="1"}} 1.0' in text
     assert "churn_served_probability_count" in text
     assert "churn_http_request_seconds_bucket" in text

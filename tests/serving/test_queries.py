@@ -54,9 +54,12 @@ def test_segment_matches_the_exact_pair_only(engine, region, ids):
 
 def test_cursor_round_trip_and_forgery():
     assert decode_cursor(encode_cursor(7, 400)) == (7, 400)
+    assert decode_cursor(encode_cursor(7, 400, "band=high"), "band=high") == (7, 400)
     for forged in ("", "abc", encode_cursor(7, -1), "eyJ4IjogMX0"):
         with pytest.raises(BadCursorError):
             decode_cursor(forged)
+    with pytest.raises(BadCursorError, match="of the worklist band=high, not unfiltered"):
+        decode_cursor(encode_cursor(7, 400, "band=high"))
 
 
 def test_a_new_batch_mid_paging_makes_the_cursor_stale(engine):

@@ -7,6 +7,7 @@ good -> champion, weak refused, weak forced. The tests then check each step.
 """
 
 import json
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,6 +288,21 @@ def test_promoting_the_champion_again_is_an_error(story):
 def test_an_unknown_run_is_one_clear_error(story):
     with pytest.raises(PromotionError, match="no run 'deadbeef' in the tracking store"):
         promote(story.config, story.tables, run_id="deadbeef")
+
+
+@pytest.mark.slow
+def test_a_run_whose_model_does_not_load_is_one_clear_error(story, monkeypatch):
+    """A run's model file cut short gave a 40-line traceback ending in UnpicklingError."""
+
+    def truncated(*args, **kwargs):
+        raise pickle.UnpicklingError("pickle data was truncated")
+
+    monkeypatch.setattr("training.promote.mlflow.pyfunc.load_model", truncated)
+    said = rf"run {story.good.run_id}'s model cannot be loaded \(UnpicklingError: pickle data"
+    for force in (False, True):
+        with pytest.raises(PromotionError, match=said):
+            promote(story.config, story.tables, run_id=story.good.run_id, force=force)
+    assert _aliases(story.name) == story.aliases_after_force
 
 
 @pytest.mark.slow
