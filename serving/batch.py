@@ -121,9 +121,9 @@ def load_champion(name: str, tracking_uri: str) -> Champion:
 @dataclass(frozen=True)
 class Unlabelled:
     """A snapshot's scored customers whose outcome is not known yet (`label.unlabelled`),
-    beside its labelled ones: none was trained on, and where they differ from every
-    labelled customer (new this quarter, a tenure no stayer had) the trees extrapolate:
-    Maven's 454 'Joined' scored 0.89 on average."""
+    beside its labelled ones: none was trained on, and they score as the labelled
+    customers most like them. Maven's 454 'Joined' scored 0.89 on average: the stayers of
+    their tenures were all of them, left unlabelled, and only churners were like them."""
 
     customers: int
     mean_probability: float
@@ -140,8 +140,9 @@ class Unlabelled:
         return (
             f"{self.customers:,} customers of an unlabelled value (label.unlabelled) were "
             f"scored, none of whom the model trained on: mean probability "
-            f"{self.mean_probability:.2f}{against}; where they differ from every labelled "
-            "customer (new customers, a tenure no labelled one had) the trees extrapolate"
+            f"{self.mean_probability:.2f}{against}; they score as the labelled customers "
+            "most like them, so where only churners are like them (new customers, when the "
+            "new stayers are the ones left unlabelled) they score high"
         )
 
 

@@ -1611,6 +1611,23 @@ def test_an_issue_in_a_column_a_lookup_brings_names_the_lookups_file(tmp_path):
     )
 
 
+def test_a_column_only_a_lookups_file_holds_names_the_lookup_to_add_it_to(tmp_path):
+    """IBM Telco's label 'Customer Status' left out of its status lookup's columns: a
+    bare "column not found" beside the services workbook's columns."""
+    people = customers_frame().assign(zone=[1, 2, 3, 4])
+    write_table(
+        pd.DataFrame({"zone": [1, 2, 3, 4], "Age": [34, 40, 51, 28], "Status": ["a"] * 4}),
+        tmp_path / "data" / "demographics.csv",
+    )
+    lookup = {"path": "data/demographics.csv", "on": "zone", "columns": ["Age"]}
+    specs = {"customers": {"attributes": ["Status"], "lookup": lookup}}
+    _, report = check(tmp_path, customers=people, specs=specs)
+    (error,) = report.errors
+    assert error.column == "Status" and error.message.startswith(
+        "column not found (a column of lookup demographics.csv: add it to that lookup's columns)"
+    )
+
+
 def test_a_lookup_key_repeated_with_the_same_columns_is_one_row(tmp_path):
     """A retailer's category table has a row per subcategory: each category code repeats,
     its category name alike on every row, and the lookup of the name was refused."""

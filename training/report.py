@@ -19,7 +19,7 @@ from rich.table import Table
 from features.attributes import personal_attributes
 from features.contract import RunConfig
 from features.levels import name_words
-from features.registry import FeatureSpec
+from features.registry import FeatureSpec, plain_number
 from features.sources import unmatched
 from features.tables import Tables, data_end, first_activity
 from training.comebacks import comebacks, longest_silence
@@ -154,10 +154,13 @@ def build_report(
 
 
 VALUE_WORDS = frozenset({"spend", "spent", "spending", "charge", "charges", "revenue",
-                         "value", "ltv", "clv", "arpu", "mrr", "arr", "fee", "fees"})  # fmt: skip
+                         "value", "ltv", "clv", "cltv", "arpu", "mrr", "arr", "fee",
+                         "fees"})  # fmt: skip
 """A numeric attribute named with one of these words is likely the customer's value
 (`value_columns`): a snapshot's `Total Spend` went unnamed beside "the data hold no
-customer value" (words, not parts: no `feedback_score`, `discharge_count`)."""
+customer value" (words, not parts: no `feedback_score`, `discharge_count`); not one
+named like the label (IBM Telco's `Churn Value`, the label as 0/1, was offered beside
+`Total Revenue`, and its `CLTV` was not)."""
 
 
 def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str, Any]:
@@ -167,10 +170,13 @@ def _profit(scored: pd.DataFrame, tables: Tables, config: RunConfig) -> dict[str
     losses, while the console said "not computed"."""
     source = value_source(scored, tables, config)
     if source == "none":
+        customers = config.data.customers
+        label = customers.label.column if customers is not None and customers.label else None
+        like_label = set(named_like_label(label, list(tables.attributes))) if label else set()
         likely = [
             n
             for n, kind in tables.attributes.items()
-            if kind == "numeric" and VALUE_WORDS.intersection(name_words(n))
+            if kind == "numeric" and VALUE_WORDS.intersection(name_words(n)) and n not in like_label
         ]
         return {"value_source": source, **({"value_columns": likely} if likely else {})}
     y = scored["churned"].to_numpy(dtype=int)
@@ -208,6 +214,16 @@ def _label_in_detail_note(detail: dict[str, Any]) -> str:
     )
     pending = detail["pending"] or next(iter(reversed(stayed)))
     positive = next(iter(churned)) if len(churned) == 1 else list(churned)
+    if alike := detail.get("alike_churned"):
+        low, high = (plain_number(alike[end]) for end in ("low", "high"))
+        span = low if low == high else f"{low} to {high}"
+        return (
+            f"{name} tells the label in more detail ({said}); {pending} is no outcome to "
+            f"leave out: of the other labelled customers with {alike['feature']} {span}, as "
+            f"most of {pending} have, {alike['churned']:,} of {alike['rows']:,} churned, so "
+            f"left out of training {pending} would teach that such customers leave (keep "
+            "them as stayers)"
+        )
     return (
         f"{name} tells the label in more detail ({said}): if a level of stayers is an "
         f"outcome not known yet (customers who joined lately), train on {name} instead, "

@@ -233,6 +233,7 @@ def _customers_as_read(
         # number (another horizon's churned_30d) is another column of a fresh extract
         close = meant or similar_name(label, available)
         also = f" ({close!r} is another column, not read)" if close else ""
+        also += _not_joined(table, label)
         if set(spec.columns.values()) <= set(available):
             table.warning("label", 0, f"not in the file{also}: {FRESH_EXTRACT}")
         # else no extract at all: a wrong sheet (a data dictionary), said by its columns
@@ -542,6 +543,7 @@ def _lookup_file(table: _Table, path: Path, lookup: LookupSpec) -> tuple[pd.Data
             say(None, issue.rows, f"lookup {path.name}: {issue.message}")
     if read is None:
         return None
+    table.not_joined.update({c: path.name for c in part.header if c not in wanted})
     rows, named = read
     text = rows.astype("string").astype(object)  # blanks stay blank, not 'nan'
     renamed = text.where(rows.notna(), None)[wanted].rename(columns={lookup.file_key: lookup.on})
@@ -574,7 +576,7 @@ def _lookup_rows(
     opened = _opened(part, part.path)
     if opened is None:
         return None
-    header = list(map(str, opened.columns))
+    header = part.header = list(map(str, opened.columns))
     missing = [column for column in wanted if column not in header]
     if missing:
         named = ", ".join(column + _did_you_mean(column, header) for column in missing)
@@ -921,10 +923,20 @@ def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -
             what = f" {_required_said(table.name, canonical)}"
         else:
             what = "" if canonical == source else f" (configured for '{canonical}')"
-        what += _did_you_mean(source, available)
+        what += _did_you_mean(source, available) + _not_joined(table, source)
         message = f"column not found{what}; available: {', '.join(available)}{hint}"
         table.error(source, 0, message)
     return not missing
+
+
+def _not_joined(table: _Table, column: str) -> str:
+    """Where a lookup's file holds a column the table lacks, which lookup to add it to:
+    IBM Telco's label 'Customer Status' left out of its status lookup's columns passed
+    validate as a fresh extract and failed train with "column not found"."""
+    file = table.not_joined.get(column)
+    if file is None:
+        return ""
+    return f" (a column of lookup {file}: add it to that lookup's columns)"
 
 
 def _never_mapped(spec: TableSpec, canonical: str) -> bool:

@@ -334,6 +334,9 @@ class _Table:
     """The label column's values, when it has two (`_label`)."""
     looked_up: dict[str, Path] = field(default_factory=dict)
     """The file each column a `lookup` joined comes from (`_joined`)."""
+    not_joined: dict[str, str] = field(default_factory=dict)
+    """The other columns of the lookups' files, with the file's name: a column the config
+    reads and no file of the table holds may be one a lookup did not bring in."""
     files: tuple[Path, ...] = ()
     """The files read as the table, in order (`TableSpec.path`); `path` names them all."""
     origin: pd.Series | None = None

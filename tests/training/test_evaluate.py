@@ -213,11 +213,21 @@ def test_no_profit_curve_is_reported_where_the_data_hold_no_customer_value():
     assert _profit(scored, tables, config) == {"value_source": "none"}
     # a numeric attribute named like a value is named as the likely one
     named = {"Total Spend": "numeric", "Age": "numeric", "PaperlessBilling": "numeric",
-             "feedback_score": "numeric", "discharge_count": "numeric"}  # fmt: skip
+             "feedback_score": "numeric", "discharge_count": "numeric",
+             "Churn Value": "numeric", "CLTV": "numeric"}  # fmt: skip
     spent = replace(tables, attributes=named)
-    assert _profit(scored, spent, config) == {
+    telco = config.model_copy(
+        update={
+            "data": DataSpec(
+                customers=CustomersSpec(
+                    path=Path("t.xlsx"), label=LabelSpec(column="Churn Label", positive="Yes")
+                )
+            )
+        }
+    )
+    assert _profit(scored, spent, telco) == {  # not the label as 0/1 (IBM Telco's)
         "value_source": "none",
-        "value_columns": ["Total Spend"],
+        "value_columns": ["Total Spend", "CLTV"],
     }
     valued = config.model_copy(update={"profit": ProfitSpec(value_per_customer=100.0)})
     profit = _profit(scored, tables, valued)

@@ -523,6 +523,57 @@ def test_the_models_other_attributes_of_a_leaks_period_are_counted_most_named_fi
     ]
 
 
+def test_a_stayers_level_whose_range_only_churners_share_is_not_offered_as_unlabelled():
+    """IBM Telco's Joined stayed the quarter at tenures of 1 to 3, where every other
+    labelled customer had churned (597 of 597): offered as unlabelled, they taught the
+    model that new customers leave, and it scored them at 0.88."""
+    rng = np.random.default_rng(1)
+    status = rng.choice(["Stayed", "Churned", "Joined"], 900, p=[0.6, 0.3, 0.1])
+    tenure = np.where(status == "Joined", rng.integers(1, 4, 900), rng.integers(4, 72, 900))
+    tenure = np.where(
+        (status == "Churned") & (rng.random(900) < 0.4), rng.integers(1, 4, 900), tenure
+    )
+    frame = pd.DataFrame(
+        {
+            "Customer Status": pd.Categorical(status),
+            "tenure": tenure.astype(float),
+            "churned": (status == "Churned").astype(int),
+        }
+    )
+    specs = [attribute_spec("Customer Status", "categorical"), attribute_spec("tenure", "numeric")]
+    found = strongest_single_feature(frame, specs)
+    (leak,) = [leak for leak in found["leaking"] if leak["feature"] == "Customer Status"]
+    alike = leak["label_in_detail"]["alike_churned"]
+    early = (tenure <= 3) & (status == "Churned")
+    assert alike == {
+        "feature": "tenure",
+        "low": 1.0,
+        "high": 3.0,
+        "rows": early.sum(),
+        "churned": early.sum(),
+    }
+    (said,) = [
+        n
+        for n in caveats(
+            {
+                "churn_rate": 0.3,
+                "n_customers": 900,
+                "model": {"roc_auc": 1.0},
+                "baselines": {},
+                "strongest_single_feature": found,
+                "label_in_detail": _label_in_detail({"strongest_single_feature": found}),
+            }
+        )
+        if "in more detail" in n
+    ]
+    n = f"{early.sum():,}"
+    assert (
+        "Joined is no outcome to leave out: of the other labelled customers with tenure 1 to 3, "
+        f"as most of Joined have, {n} of {n} churned"
+    ) in said
+    assert "unlabelled" not in said
+
+
 def test_a_column_telling_the_label_in_more_detail_offers_it_as_the_label():
     """IBM Telco's `Customer Status` (Churned, Stayed, Joined) beside `Churn Label`: its
     454 customers who joined this quarter were trained on as stayers, and `unlabelled`
@@ -562,6 +613,7 @@ def test_a_column_telling_the_label_in_more_detail_offers_it_as_the_label():
         "outcome not known yet"
     )
     assert "label: {column: Customer Status, positive: Churned, unlabelled: [Joined]}" in said
+    assert detail["alike_churned"] is None  # tenure tells Joined from no one
     # two levels, or a column whose levels mix churners and stayers, is no such detail
     mixed = frame.assign(**{"Customer Status": pd.Categorical(rng.choice(["a", "b", "c"], 600))})
     assert all(
