@@ -695,7 +695,7 @@ class EventsSpec(ActivitySpec):
     type_words: dict[str, str] = Field(default_factory=dict)
     """Words for event types the log writes as codes, for reasons: `{1: question, 2:
     answer}` reads "3 answer events in the last 30 days" where a Stack Exchange dump's
-    PostTypeId had read "3 2 events". A type of digits without words reads "type 2"."""
+    PostTypeId had read "3 2 events". A type of digits without words reads "type '2'"."""
     quantity_unit: str | dict[str, str] | None = None
     """What one unit of `quantity` is ('minutes', 'MB', 'seconds played'), for reasons
     like "1,240 minutes of call in the last 30 days"; or per type, {call: minutes,

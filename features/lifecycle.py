@@ -153,7 +153,7 @@ def _days_until_anniversary(signup_day: np.ndarray, cutoff_day: int) -> np.ndarr
     The signup, not the start tenure counts from (`start_day`): renewals follow the
     contract, and usage dated before it (a trial) is none. Where such usage makes tenure a
     year while the signup is months old, the reason's first-year wording
-    (`serving.reasons._first_anniversary`, judged by tenure) reads the signup itself as the
+    (`serving.reasons._anniversary_words`, judged by tenure) reads the signup itself as the
     anniversary gone: a data set's quirk said at validate, against a renewal date shifted
     by the trial for every trial customer."""
     known = ~np.isnan(signup_day) & (signup_day <= cutoff_day)

@@ -163,8 +163,8 @@ class FeatureSpec:
         self, values: Sequence[object], typical: float | None, band: Sequence[float] | None = None
     ) -> np.ndarray:
         """Per value, whether its reason says `typical` beside it (`reason_typical`): the
-        feature says it, it is known, and the value is not near it: neither within
-        `TYPICAL_WITHIN` of it nor inside the training rows' typical `band`
+        feature says it, it is known, and the value is not near it: not both within
+        `TYPICAL_WITHIN` of it and inside the training rows' typical `band`
         (`churn.typical`; a model packaged without one has the 10% rule alone), and not
         shown as the same number. A narrow measure's values all lie within 10% of its
         median: an insurer's underwriting score of 98.24 against a typical 99.21, below
@@ -179,7 +179,8 @@ class FeatureSpec:
                 near &= (numbers >= low) & (numbers <= high)
             apart = np.isfinite(numbers) & ~near
             shown = plain_number(_typical_shown(typical))
-            for i in np.flatnonzero(apart).tolist():
+            close = apart & near_typical(numbers, typical)  # only these can show alike
+            for i in np.flatnonzero(close).tolist():
                 apart[i] = plain_number(float(numbers[i])) != shown
         return apart
 

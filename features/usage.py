@@ -129,9 +129,10 @@ def type_specs(
 
 
 def type_words(event_type: str) -> str:
-    """What reasons call an event type without `type_words`: its own value, or "type 2"
-    for a code of digits ("3 2 events in the last 7 days" said nothing)."""
-    return f"type {event_type}" if event_type.isdigit() else event_type
+    """What reasons call an event type without `type_words`: its own value, or "type '2'"
+    for a code of digits ("3 2 events in the last 7 days" said nothing; quoted, as a bare
+    "type 1 events" reads as one event)."""
+    return f"type '{event_type}'" if event_type.isdigit() else event_type
 
 
 def _quantity(event_type: str, said: str, unit: str) -> list[FeatureSpec]:
@@ -171,15 +172,16 @@ def _sum_and_trend(name: str, what: str, words: str) -> list[FeatureSpec]:
 
 def _trend_and_silence(event_type: str, said: str, taken: frozenset[str]) -> list[FeatureSpec]:
     t = slug(event_type)
-    last = f"{said} event" if said == type_words(event_type) != event_type else said
+    coded = said == type_words(event_type) != event_type  # "type '3'": a code, not a word
+    last, things = (f"{said} event", f"{said} events") if coded else (said, said)
     return [
         FeatureSpec(
             f"events_{t}_trend_30d_vs_prev",
             "float",
             Mechanism.ENGAGEMENT,
             f"Relative change of '{event_type}' events, last 30 days vs the 30 before.",
-            f"{said} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
-            reason_missing=f"no {said} in the 30 days before the last 30",
+            f"{things} {{events_{t}_trend_30d_vs_prev!c:.0%}} versus the previous 30 days",
+            reason_missing=f"no {things} in the 30 days before the last 30",
             reach_days=60,
         ),
         FeatureSpec(
@@ -189,7 +191,7 @@ def _trend_and_silence(event_type: str, said: str, taken: frozenset[str]) -> lis
             f"Days since the last '{event_type}' event.",
             # not "no Error for 15 days": a type may be a failure as well as a use
             f"last {last} {{{last_of(t, taken)}!d:.0f}}",
-            reason_missing=f"no {said} yet",
+            reason_missing=f"no {things} yet",
         ),
     ]
 

@@ -129,7 +129,9 @@ def score_customers(customers: list[CustomerHistoryIn], cutoff: dt.date, loaded:
     probability, contributions = model.scores(features, model.folds_of(features))
     means, population = reference_means(model, features)
     unknown = unknown_levels(features, model.layout.levels)
-    reasons = loaded.explainer.explain(features, contributions, means, unknown)
+    # the cutoff, which the columns leave out, dates an anniversary gone as the batch does
+    dated = features | {"cutoff": np.full(len(probability), np.datetime64(cutoff, "D"))}
+    reasons = loaded.explainer.explain(dated, contributions, means, unknown)
     filled = filled_at_median(model.median_fills, features)
     # past a 99th percentile is one customer in a hundred on each feature: a share of a
     # batch, not of a request of one (most single requests carried such a note)

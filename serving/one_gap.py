@@ -59,8 +59,8 @@ def one_gap_rows(
     features: Mapping[str, Any], rhythm: tuple[str, str] = PURCHASE_RHYTHM
 ) -> np.ndarray | None:
     """Per row, whether the customer's `rhythm` is of a single gap; None where the
-    features cannot tell (no such rhythm, or its spread left out: a model packaged
-    before usage's spread)."""
+    features cannot tell (no such rhythm, or its spread left out). The features are the
+    current code's, so a model packaged before usage's spread gets the words too."""
     if any(name not in features for name in rhythm):
         return None
     median, spread = (numbers(features[name]) for name in rhythm)

@@ -2456,6 +2456,39 @@ def test_unexpected_label_values_are_named_with_their_row_count(tmp_path):
     assert "'Maybe' (1)" in issue.message
 
 
+def test_an_attribute_telling_the_label_outright_is_warned_of_at_validate(tmp_path):
+    """IBM Telco's `Churn Value` (the label as 0/1) and `Customer Status` passed validate
+    as features; a mixed column, or too few labels to tell, is not warned of."""
+    n = 60
+    churned = ["Yes" if i % 3 == 0 else "No" for i in range(n)]
+    people = pd.DataFrame(
+        {
+            "customer_id": range(1, n + 1),
+            "signup_date": "2023-01-01",
+            "wallet": 100.0,
+            "churned": churned,
+            "Churn Value": [1 if c == "Yes" else 0 for c in churned],
+            "Status": [
+                "Churned" if c == "Yes" else ("Joined" if i % 5 else "Stayed")
+                for i, c in enumerate(churned)
+            ],
+            "region": ["north" if i % 2 else "south" for i in range(n)],
+        }
+    )
+    label = {"column": "churned", "positive": "Yes"}
+    specs = {"customers": {"label": label, "attributes": ["Churn Value", "Status", "region"]}}
+    _, report = check(tmp_path, customers=people, specs=specs)
+    told = {w.column: w.message for w in report.warnings if "outright" in w.message}
+    assert set(told) == {"Churn Value", "Status"}
+    assert told["Churn Value"] == (
+        "tells the label outright: each value is held by churners only or by stayers only "
+        "(1 (churned), 0 (stayed)): a copy of the label, or recorded with the outcome; leave "
+        "it out (not_attributes: [Churn Value])"
+    )
+    few = check(tmp_path, customers=people.head(30), specs=specs)[1]
+    assert not [w for w in few.warnings if "outright" in w.message]
+
+
 def test_the_labels_values_are_counted_as_the_file_writes_them(tmp_path):
     customers = customers_frame().assign(churn=[-1, 1, -1, -1])
     specs = {"customers": {"label": {"column": "churn", "positive": 1}}}

@@ -12,6 +12,7 @@ from features.contract import CustomersSpec, LabelSpec, is_pattern, names_column
 from features.identifiers import NotAnAttribute, not_an_attribute, reads_as_a_code
 from features.label_values import conventional, marks_stayers
 from features.levels import likely_meant, name_words
+from features.registry import plain_number
 from features.sources.dates import _guessed_dates, _numbers
 from features.sources.reading import FRESH_EXTRACT
 from features.sources.table import (
@@ -69,6 +70,47 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
     if spec.all_attributes:
         _leave_out_recodings(table)
         _names_kept(table, spec)
+    if spec.label is not None and "label" in table.clean:
+        _warn_labels_told(table, [name for name in spec.attributes if name in table.clean])
+
+
+TOLD_FROM_LABELS = 50
+TOLD_LEVELS_AT_MOST = 20
+"""A column of at most these many values (a blank one of them) tells the label outright
+when each value is held by churners only or by stayers only, over this many labels."""
+
+
+def _warn_labels_told(table: _Table, names: list[str]) -> None:
+    """Warn of an attribute that tells the label outright (`TOLD_LEVELS_AT_MOST`): a copy
+    of it, or a column recorded with the outcome. IBM Telco's `Churn Value` (the label as
+    0/1) and `Customer Status` passed validate and describe as features, named only once
+    a training run's leak check found them."""
+    label = table.clean["label"]
+    known = label.notna().to_numpy()
+    if known.sum() < TOLD_FROM_LABELS or label[known].nunique() < 2:
+        return
+    churned = label[known].astype(bool).to_numpy()
+    for name in names:
+        values = table.clean[name][known].astype(object).where(lambda v: v.notna(), "(blank)")
+        codes, levels = pd.factorize(values)
+        if not 2 <= len(levels) <= TOLD_LEVELS_AT_MOST:
+            continue
+        positives = np.bincount(codes, weights=churned, minlength=len(levels))
+        rows = np.bincount(codes, minlength=len(levels))
+        if not np.all((positives == 0) | (positives == rows)):
+            continue
+        said = ", ".join(
+            f"{plain_number(level) if isinstance(level, float) else level} "
+            f"({'churned' if gone else 'stayed'})"
+            for level, gone in zip(levels, (positives > 0).tolist(), strict=True)
+        )
+        table.warning(
+            name,
+            int(known.sum()),
+            f"tells the label outright: each value is held by churners only or by stayers "
+            f"only ({said}): a copy of the label, or recorded with the outcome; leave it "
+            f"out (not_attributes: [{name}])",
+        )
 
 
 RECODING_LEVELS_AT_MOST = 10_000

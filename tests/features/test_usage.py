@@ -101,19 +101,23 @@ def test_quantity_reasons_name_the_configured_unit():
 
 def test_coded_event_types_read_as_their_words_or_as_a_type():
     """A Stack Exchange dump's PostTypeId read "3 2 events in the last 7 days" and "last 1
-    1 day ago": codes take their `type_words`, else read "type 2"."""
+    1 day ago": codes take their `type_words`, else read "type '2'" (quoted: a bare "type
+    1 events" reads as one event)."""
     ev = events([(1, "2024-06-20", "1"), (2, "2024-05-20", "2"), (1, "2024-06-01", "2")])
     specs = _usage_specs(ev, event_type_words={"2": "answer"})
     assert specs["events_2_7d"].render({"events_2_7d": 3.0}) == "3 answer events in the last 7 days"
     assert specs["days_since_last_2"].render({"days_since_last_2": 4.0}) == "last answer 4 days ago"
-    assert specs["events_1_7d"].render({"events_1_7d": 1.0}) == "1 type 1 event in the last 7 days"
+    counted = specs["events_1_7d"]
+    assert counted.render({"events_1_7d": 3.0}) == "3 type '1' events in the last 7 days"
+    assert counted.render({"events_1_7d": 1.0}) == "1 type '1' event in the last 7 days"
     assert specs["days_since_last_1"].render({"days_since_last_1": 1.0}) == (
-        "last type 1 event 1 day ago"
+        "last type '1' event 1 day ago"
     )
     trend = specs["events_1_trend_30d_vs_prev"]
     assert trend.render({"events_1_trend_30d_vs_prev": -0.5}) == (
-        "type 1 down 50% versus the previous 30 days"
+        "type '1' events down 50% versus the previous 30 days"
     )
+    assert specs["days_since_last_1"].reason_missing == "no type '1' events yet"
 
 
 def test_days_since_a_type_read_as_when_it_last_happened():

@@ -349,7 +349,7 @@ def test_a_cursor_reused_with_other_filters_or_sort_is_a_422(client):
         params = {**other, "limit": 1, "cursor": first["next_cursor"]}
         response = client.get("/v1/customers", params=params)
         assert response.status_code == 422, other
-        assert "cursor is of the worklist band=high&sort=value_at_risk" in response.json()["detail"]
+        assert "cursor is of another worklist than" in response.json()["detail"]
     same = {"band": "high", "limit": 5, "cursor": first["next_cursor"]}  # another page size
     assert client.get("/v1/customers", params=same).status_code == 200
 

@@ -30,6 +30,7 @@ from serving.batch import score
 from serving.history import history_item
 from serving.live_tables import naive
 from serving.ranking import TIERS, Rules, TierReference, customer_value, value_tier
+from serving.reasons import Explainer
 from serving.schemas import MAX_CUSTOMERS, CustomerHistoryIn, EventIn, ScoreIn, TransactionIn
 from serving.scorer import Loaded, ModelHolder
 from tests.serving.api_helpers import app_with, client_for, settings_for
@@ -818,6 +819,23 @@ def test_attributes_not_posted_are_noted_as_scored_unknown(snapshot):
         customer["attributes"].pop("Contract")
     (note,) = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded)["notes"]
     assert note.startswith("Contract not posted for customer(s) c0, c1, c2 and 2 more")
+
+
+def test_live_reasons_are_told_the_cutoff_as_the_batchs_are(loaded, histories, cutoff, monkeypatch):
+    """The live columns leave the cutoff out, and an anniversary gone was counted as 365
+    less the days until the next: a day short of the batch's before a Feb 29."""
+    told = []
+    explain = Explainer.explain
+
+    def spy(self, features, *args, **kwargs):
+        told.append(features["cutoff"])
+        return explain(self, features, *args, **kwargs)
+
+    monkeypatch.setattr(Explainer, "explain", spy)
+    request = ScoreIn.model_validate({"customers": histories[:3], "cutoff": cutoff})
+    live.score_history(request, loaded)
+    (dates,) = told
+    assert dates.tolist() == [pd.Timestamp(cutoff).date()] * 3
 
 
 def test_purchases_posted_without_a_field_the_model_reads_are_noted(loaded, histories, cutoff):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 
@@ -58,8 +59,13 @@ def test_cursor_round_trip_and_forgery():
     for forged in ("", "abc", encode_cursor(7, -1), "eyJ4IjogMX0"):
         with pytest.raises(BadCursorError):
             decode_cursor(forged)
-    with pytest.raises(BadCursorError, match="of the worklist band=high, not unfiltered"):
-        decode_cursor(encode_cursor(7, 400, "band=high"))
+    with pytest.raises(BadCursorError, match="of another worklist than band=low"):
+        decode_cursor(encode_cursor(7, 400, "band=high"), "band=low")
+    long = "segment=industry:" + "Administrative and Support " * 10  # as a route takes it
+    assert len(encode_cursor(10**9, 10**9, long)) < 100
+    earlier = base64.urlsafe_b64encode(b'{"b": 7, "o": 400}').decode()  # before listings
+    with pytest.raises(StaleCursorError, match="start again"):
+        decode_cursor(earlier)
 
 
 def test_a_new_batch_mid_paging_makes_the_cursor_stale(engine):

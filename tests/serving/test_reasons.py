@@ -377,6 +377,18 @@ def test_an_anniversary_gone_is_counted_on_the_calendar_across_a_feb_29():
         ["signup anniversary 49 days ago"],
         ["signup anniversary 49 days ago"],  # no Feb 29 between: 365 less 316
     ]
+    columns = {name: features[name].to_numpy() for name in features}  # as live posts them
+    columns["cutoff"] = columns["cutoff"].astype("datetime64[D]")
+    told = explain(
+        columns,
+        np.array([[0.5, 0.0, -1.0]] * 2),
+        specs=specs,
+        columns=["days_until_anniversary", "tenure_days"],
+        source_of={},
+        means=population_means(features, specs),
+        pivots={},
+    )
+    assert told[0][0].text == "signup anniversary 49 days ago"
 
 
 def test_one_count_in_two_windows_told_both_ways_is_one_reason_the_stronger_way():
@@ -655,6 +667,22 @@ def test_the_usage_silence_and_an_event_types_equal_one_are_one_reason():
     assert told == ["no product use for 348 days, 53.5× their usual gap between active days"]
 
 
+def test_a_long_silence_of_a_type_lowering_the_risk_says_the_type_is_on_record():
+    """ "in their favour: last answer 1113 days ago" (7 of a Stack Exchange site's 38
+    scored users): the model reads an answer ever against none; a recent one stays."""
+    login = next(
+        s for s in usage.type_specs("login", with_quantity=False) if s.name.startswith("days_")
+    )
+    specs = [login.renamed(family="usage")]
+    typical = {"days_since_last_login": 200.0}
+    old = _one_row(specs, {"days_since_last_login": 1113.0}, [-0.5], typical)
+    assert [r.text for r in old] == ["login on record, the last 1113 days ago"]
+    recent = _one_row(specs, {"days_since_last_login": 46.0}, [-0.5], typical)
+    assert [r.text for r in recent] == ["last login 46 days ago"]
+    raising = _one_row(specs, {"days_since_last_login": 1113.0}, [0.5], typical)
+    assert [r.text for r in raising] == ["last login 1113 days ago"]
+
+
 @pytest.mark.parametrize(
     ("stage", "orders_total", "reasons"),
     [
@@ -837,6 +865,10 @@ def test_a_rhythm_the_customer_broke_is_no_reason_in_their_favour():
     within = {"active_gap_median_days": 2.0, "use_overdue_ratio": 1.2}
     kept = _one_row([use, use_overdue], within, [-0.5, 0.8], {})
     assert [r.feature for r in kept] == ["use_overdue_ratio", "active_gap_median_days"]
+    steady = _number_spec("active_gap_cv", "gaps between active days vary by 16%")
+    lapsed_use = {"active_gap_cv": 0.16, "use_overdue_ratio": 5.0}
+    reasons = _one_row([steady, use_overdue], lapsed_use, [-0.5, 0.8], {"active_gap_cv": 0.6})
+    assert [r.feature for r in reasons] == ["use_overdue_ratio"]
 
 
 def test_a_silence_the_customer_is_lapsed_on_is_no_reason_in_their_favour():
