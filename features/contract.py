@@ -488,9 +488,6 @@ class CustomersSpec(TableSpec):
             unknown = sorted(set(names or ()) - set(self.attributes))
             if unknown:
                 raise ValueError(f"{key} names no attribute: {', '.join(unknown)}")
-        numeric = [n for n in self.segments or () if self.attributes[n] == "numeric"]
-        if numeric:
-            raise ValueError(f"segments are categorical attributes; numeric: {', '.join(numeric)}")
         return self
 
     @field_validator("attributes", mode="before")

@@ -63,8 +63,32 @@ _UNITS = {
     "annual": (12, 0),
     "annually": (12, 0),
     "yr": (12, 0),
+    "month-to-month": (1, 0),
 }
-"""Billing periods as exports write them, in (months, days)."""
+"""Billing periods as exports write them, in (months, days): a telecom's contract types
+("Month-to-month", "One year", "Two year") too."""
+
+_COUNT_WORDS = dict(
+    zip(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ],
+        map(str, range(1, 13)),
+        strict=True,
+    )
+)
+"""A count written as a word ("Two year"), read as its number."""
 
 PERIODS_WRITTEN = "month, year, quarter, week, '3 months' or a number of days"
 """What a billing period may be written as, for the messages of one that reads as none."""
@@ -125,6 +149,9 @@ def parse_period(written: Any, per_number: Period = ONE_DAY) -> Period | None:
     if isinstance(written, int | np.integer):
         return per_number * int(written) if written > 0 else None
     text = re.sub(r"(?<=[a-z])\s+(?=[a-z])", "-", str(written).strip().lower().replace("_", "-"))
+    count_word, _, rest = text.partition("-")
+    if count_word in _COUNT_WORDS and rest:
+        text = f"{_COUNT_WORDS[count_word]}-{rest}"
     found = _WRITTEN.match(text)
     if found is None:
         return None

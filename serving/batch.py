@@ -32,7 +32,6 @@ from features.contract import (
     files_named,
 )
 from features.labels import label_churn
-from features.levels import texts
 from features.registry import FeatureSpec, plain_number
 from features.sources import load_tables
 from features.tables import (
@@ -57,6 +56,7 @@ from serving.ranking import (
     first_listed_of,
     rank,
     rules_for,
+    segment_texts,
     segments_of,
 )
 from serving.reasons import Explainer, Reason, filled_blanks, population_means, unknown_levels
@@ -1041,9 +1041,9 @@ def records(
 ) -> Iterator[dict[str, Any]]:
     """Store rows, one per customer, produced lazily while the store writes; with the
     booster's `margins` where given (a batch's: its ties of probability follow them)."""
-    segment_texts = {
+    by_segment = {
         name: (
-            texts(features[name]) if name in features else derived_segment(name, features)
+            segment_texts(features[name]) if name in features else derived_segment(name, features)
         ).tolist()
         for name in segments
     }
@@ -1058,5 +1058,5 @@ def records(
             "value_at_risk": _tidy(value_at_risk),
             "tier": tier,
             "reasons": [reason.as_dict() for reason in reasons[i]],
-            "segments": {name: texts[i] for name, texts in segment_texts.items()},
+            "segments": {name: texts[i] for name, texts in by_segment.items()},
         } | ({} if margins is None else {"margin": float(margins[i])})

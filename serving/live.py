@@ -65,7 +65,7 @@ from serving.live_notes import (
     unseen_event_type_notes,
     unseen_level_notes,
 )
-from serving.live_tables import Unknown, cancellation_event_types, to_tables
+from serving.live_tables import Unknown, cancellation_event_types, posted_numbers, to_tables
 from serving.ranking import Rules, TierReference, rank, rules_for, segments_of
 from serving.reasons import (
     Reason,
@@ -248,7 +248,8 @@ def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:
     (as the batch reads it from the customers table), else None: value from spend. A
     customer posted without one, with the value column among their attributes (it is
     one under `attributes: all`), is valued by that: 'Total Spend' posted as an attribute
-    scored the batch's most valuable customer as of no value."""
+    scored the batch's most valuable customer as of no value. Text is read as the
+    attribute's is (`posted_numbers`): "1,234.5" had been a 500."""
     customers = model.data.customers
     if customers is None or "value" not in customers.mapped():
         return None
@@ -258,7 +259,7 @@ def posted_values(request: ScoreIn, model: ChurnModel) -> pd.Series | None:
         unknown.canonical(c.value if c.value is not None else c.attributes.get(column), "value")
         for c in request.customers
     ]
-    return pd.Series(values, dtype="float64")
+    return pd.Series(posted_numbers(values, customers.decimal), dtype="float64")
 
 
 @dataclass(frozen=True)

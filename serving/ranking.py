@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from features.contract import BandsSpec, RunConfig
+from features.levels import texts
 from features.monetary import year_spend
 from features.registry import FeatureSpec
 from features.tables import Tables, nan_to_zero, numbers
@@ -148,7 +149,10 @@ def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
     column), the lifecycle stage where the model reads one (one purchase on record at
     risk is a call for a second, a long-term customer's a retention call; a login log's
     worklist was headed by users gone after one day, whom no filter could set apart), and
-    `membership` where the model reads paid periods (and no attribute takes the name)."""
+    `membership` where the model reads paid periods (and no attribute takes the name).
+    A configured segment may be numeric (a gym's `Partner` 0/1 flag, its `Contract_period`
+    in months): its values are filtered as written, "1", "12" (`segment_texts`); listed,
+    they had been dropped without a word."""
     customers = config.data.customers
     chosen = customers.segments if customers is not None else None
     never = set(config.reasons.never)
@@ -156,11 +160,12 @@ def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
         s.name
         for s in specs
         if s.family == "attributes"
-        and s.dtype == "category"
         and (
             s.name in chosen
             if chosen is not None
-            else len(s.categories) <= MAX_SEGMENT_LEVELS and s.name not in never
+            else s.dtype == "category"
+            and len(s.categories) <= MAX_SEGMENT_LEVELS
+            and s.name not in never
         )
     ]
     features = {s.name for s in specs}
@@ -169,6 +174,21 @@ def segments_of(specs: list[FeatureSpec], config: RunConfig) -> list[str]:
     if "paid_days_left" in features and MEMBERSHIP not in features:
         names.append(MEMBERSHIP)
     return names
+
+
+def segment_texts(values: Any) -> np.ndarray:
+    """A segment's values as the worklist filters them: text as it is, numbers as short
+    as they read ("1", not "1.0"; "2.5"), None where missing."""
+    array = np.asarray(values)
+    if array.dtype.kind != "f":
+        return texts(values)
+    out = np.full(len(array), None, dtype=object)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(array) & (array % 1 == 0)
+    out[whole] = array[whole].astype(np.int64).astype(str)  # no per-value format
+    rest = np.isfinite(array) & ~whole
+    out[rest] = [str(v) for v in array[rest].tolist()]
+    return out
 
 
 def derived_segment(name: str, features: Mapping[str, Any]) -> np.ndarray:

@@ -647,6 +647,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
         notes.append(repeated_rows_note(copies, report["protocol"]))
     notes += _history_caveats(report)
     notes += _drift_caveats(report)
+    notes += _churnless_cutoffs_caveats(report)
     return notes
 
 
@@ -969,6 +970,25 @@ def snapshot_today_note(day: str) -> str:
 
 DRIFT_FACTOR = 1.5
 """A test churn rate this many times beyond every training cutoff's is a drift to say."""
+
+
+def _churnless_cutoffs_caveats(report: dict[str, Any]) -> list[str]:
+    """Training cutoffs of which most hold no churner at all: the data record churn only
+    from some date (a contract extract's ends all in its last four months: 10 of 12
+    cutoffs at 0.0%), and the model learns from them that nobody leaves. Two cutoffs
+    after it tested ROC AUC 0.865 against 0.838 and a baseline no longer ranked better."""
+    rates = report.get("training_churn_rates", {})
+    empty = [cutoff for cutoff, rate in rates.items() if rate == 0]
+    if len(empty) < 2 or len(empty) * 2 < len(rates):
+        return []
+    with_churn = len(rates) - len(empty)
+    keep = f"training: {{cutoffs: {with_churn}}} keeps those after it" if with_churn else ""
+    return [
+        f"{len(empty)} of the {len(rates)} training cutoffs hold no churner (the latest "
+        f"{max(empty)}): the data may record churn only from later on, and the model "
+        "learns from them that nobody leaves"
+        + (f"; {keep}" if keep and max(empty) < min(c for c in rates if c not in empty) else "")
+    ]
 
 
 def _drift_caveats(report: dict[str, Any]) -> list[str]:

@@ -266,8 +266,22 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
         table.flag("error", column, failed, what, text)
     elif failed.any():
         advice = " (set date_format, e.g. '%d/%m/%Y' for 28/02/2014)"
+        words = text[failed].drop_duplicates()
+        placeholders = len(words) <= PLACEHOLDERS_AT_MOST and not words.str.contains(r"\d").any()
+        if placeholders and column != "timestamp":  # an end, a signup: blank is a reading
+            # a placeholder no format reads: a contract export's EndDate 'No' for running
+            said = words.tolist()
+            advice = (
+                f" (missing_values: {{{table.sources.get(column, column)}: {said}}} reads such "
+                "text as no date)"
+            )
         table.flag("error", column, failed, "not a date", text, advice=advice)
     return parsed.dt.tz_localize(None)
+
+
+PLACEHOLDERS_AT_MOST = 3
+"""Distinct texts without a digit that a date column's failures may be, to be told as
+placeholders (`missing_values`) rather than a format to set."""
 
 
 def _reading_hint(text: pd.Series, misread: pd.Series) -> str | None:

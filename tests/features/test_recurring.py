@@ -34,13 +34,16 @@ D = "datetime64[ns]"
         ("30", Period(days=30)),
         (14, Period(days=14)),
         ("half_year", Period(months=6)),
+        ("Month-to-month", Period(months=1)),  # a telecom's contract types
+        ("One year", Period(months=12)),
+        ("Two year", Period(months=24)),
     ],
 )
 def test_billing_periods_read_as_exports_write_them(written, period):
     assert parse_period(written) == period
 
 
-@pytest.mark.parametrize("written", ["bogus", "0", 0, -3, True, "monthly plan"])
+@pytest.mark.parametrize("written", ["bogus", "0", 0, -3, True, "monthly plan", "one"])
 def test_what_is_no_billing_period_reads_as_none(written):
     assert parse_period(written) is None
 
@@ -196,6 +199,21 @@ def test_a_billing_period_that_reads_as_none_is_an_error_naming_file_column_and_
     said = str(raised.value)
     assert "subscriptions.csv" in said and "'billing'" in said
     assert "no billing period in 1 row, e.g. 'every blue moon'" in said
+
+
+def test_an_end_written_as_a_placeholder_says_to_read_it_as_missing(tmp_path):
+    """A contract export's EndDate 'No' for a running contract was told to set a
+    date_format, which cannot read it."""
+    running = SUBSCRIPTIONS.replace("2023-01-10,,50", "2023-01-10,No,50").replace(
+        "2023-03-05,,600", "2023-03-05,No,600"
+    )
+    with pytest.raises(DataError) as raised:
+        load_tables(load_config(_config(tmp_path, running)))
+    assert (
+        "not a date in 2 rows, e.g. 'No' (missing_values: {end: ['No']} reads such text as no date)"
+    ) in str(raised.value)
+    read = load_tables(load_config(_config(tmp_path, running, missing_values={"end": ["No"]})))
+    assert read.transactions["customer_id"].nunique() == 4
 
 
 @pytest.mark.parametrize(

@@ -662,6 +662,11 @@ def test_a_posted_value_is_the_value_when_the_model_data_configure_one(snapshot)
     request = ScoreIn.model_validate({"customers": posted})
     _, second = live.score_history(request, valued)["items"]
     assert second["value"] == 830.5
+    for text, read in (("1,234.5", 1234.5), ("$135.50", 135.5)):  # had been a 500
+        posted[1]["attributes"]["TotalCharges"] = text
+        request = ScoreIn.model_validate({"customers": posted})
+        _, second = live.score_history(request, valued)["items"]
+        assert second["value"] == read
 
 
 def test_a_cancellation_model_refuses_a_gone_customer_before_scoring(snapshot):

@@ -31,6 +31,7 @@ from serving.ranking import (
     rank,
     risk_band,
     rules_for,
+    segment_texts,
     segments_of,
     value_tier,
 )
@@ -227,8 +228,12 @@ def test_segments_are_the_few_level_categorical_attributes_or_the_configured_one
     assert segments_of(specs, _config(never=("region",), segments=["region"])) == ["region"]
     with pytest.raises(ValueError, match="segments names no attribute: plan"):
         _config(segments=["plan"])
-    with pytest.raises(ValueError, match="numeric: seats"):
-        _config(attributes={"region": None, "seats": "numeric"}, segments=["seats"])
+    # a configured numeric one is a segment too (a gym's Partner 0/1 was dropped unsaid)
+    numeric = _config(attributes={"region": None, "seats": "numeric"}, segments=["seats"])
+    assert segments_of(specs, numeric) == ["seats"]
+    assert segment_texts(np.array([1.0, np.nan, 12.0])).tolist() == ["1", None, "12"]
+    assert segment_texts(np.array([2.5, 1.0])).tolist() == ["2.5", "1"]
+    assert segment_texts(np.array(["north", None], dtype=object)).tolist() == ["north", None]
 
 
 def test_customers_past_the_highest_risky_value_training_saw_are_counted():

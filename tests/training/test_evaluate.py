@@ -593,6 +593,27 @@ def test_a_churn_rate_that_drifted_past_every_training_cutoffs_is_said():
     assert caveats({**report, "baselines": {}, "training_churn_rates": steady}) == []
 
 
+def test_training_cutoffs_mostly_without_a_churner_are_said():
+    """A contract extract recorded its ends only in its last four months: 10 of 12
+    training cutoffs churned 0.0%, and nothing was said."""
+    report = {"churn_rate": 0.085, "n_customers": 5390, "model": {"roc_auc": 0.84}}
+    months = [f"2019-{m:02d}-28" for m in range(1, 13)]
+    rates = {m: (0.0 if i < 10 else 0.09) for i, m in enumerate(months)}
+    notes = caveats({**report, "baselines": {}, "training_churn_rates": rates})
+    (said,) = [n for n in notes if "hold no churner" in n]
+    assert said == (
+        "10 of the 12 training cutoffs hold no churner (the latest 2019-10-28): the data may "
+        "record churn only from later on, and the model learns from them that nobody "
+        "leaves; training: {cutoffs: 2} keeps those after it"
+    )
+    some = {m: (0.0 if i < 3 else 0.09) for i, m in enumerate(months)}
+    assert not [
+        n
+        for n in caveats({**report, "baselines": {}, "training_churn_rates": some})
+        if "no churner" in n
+    ]
+
+
 def test_a_model_near_chance_is_said():
     report = {"churn_rate": 0.11, "n_customers": 400, "model": {"roc_auc": 0.5345}, "baselines": {}}
     (note,) = caveats(report)
