@@ -16,7 +16,8 @@ not be trained or tested on.
   cancellation on or before t that a payment did not undo
   (`features.cancellations.cancelled_unpaid`), no paid period (`transactions.paid_until`)
   that ended more than `grace_days` before t unpaid, and (when the data hold dated
-  activity) a purchase or usage event in the `active_window_days` up to t; churned =
+  activity) a purchase or usage event in the `active_window_days` up to t, or a paid
+  period running at t (a two-year plan paid at its start); churned =
   gone by t + h by a cancellation or an unpaid expiry.
 - expiry (subscriptions whose payments carry the end of the paid period,
   `transactions.paid_until`): eligible = paid up at t, or ended at most `grace_days`
@@ -169,7 +170,9 @@ def gone_at(ctx: Context, churn: ChurnSpec, day: int) -> Gone:
     """Who is gone at `day` under `cancellation`: cancelled (usage after a cancellation is
     no return, as a cancelled plan often runs to its end), expired unpaid (when payments
     carry `paid_until`), or, when the data hold dated activity, lapsed: nobody left to
-    lose."""
+    lose. A member paid up at `day` has not lapsed, however long since their payment: a
+    contract log's 1,219 two-year plans, running and paid until months after the cutoff,
+    were left out as "no activity in the 365-day active window"."""
     lapsed = np.zeros(ctx.n, dtype=bool)
     dated = [activity for activity in (ctx.orders, ctx.events) if activity is not None]
     if dated:
@@ -178,6 +181,8 @@ def gone_at(ctx: Context, churn: ChurnSpec, day: int) -> Gone:
     expired = np.zeros(ctx.n, dtype=bool)
     if ctx.lines is not None and "paid_until_day" in ctx.lines.values:
         expired = expired_unpaid(ctx.lines, churn.grace_days, day)
+        with np.errstate(invalid="ignore"):  # NaN: never paid
+            lapsed &= ~(paid_until_day(ctx.lines, day) >= day)
     return Gone(cancelled=cancelled_unpaid(ctx, day), expired=expired, lapsed=lapsed)
 
 

@@ -405,6 +405,8 @@ def require_active(
         if not (usage and any(start <= naive(row.timestamp) < end for row in customer.events))
         and not (purchases and _bought_within(customer, start, end, amounts))
     ]
+    if cancellation and lapsed:
+        lapsed = _not_paid_up(lapsed, cutoff, data, not_use)
     if lapsed:
         what = "purchase or usage event" if purchases and usage else "purchase"
         what = "usage event" if usage and not purchases else what
@@ -418,6 +420,19 @@ def require_active(
             f"up to {cutoff} (churn.active_window_days), so not active and not scored (as in "
             "the batch)"
         )
+
+
+def _not_paid_up(
+    customers: list[CustomerHistoryIn], cutoff: dt.date, data: DataSpec, not_use: frozenset[str]
+) -> list[CustomerHistoryIn]:
+    """Of `customers`, those with no paid period running at the cutoff: a two-year plan
+    paid at its start has not lapsed (`features.labels.gone_at`)."""
+    ctx, day = _posted_context(customers, cutoff, data, undo_by="day", not_use=not_use)
+    if ctx.lines is None or "paid_until_day" not in ctx.lines.values:
+        return customers
+    with np.errstate(invalid="ignore"):  # NaN: never paid
+        paid = set(ctx.axis[paid_until_day(ctx.lines, day) >= day].tolist())
+    return [c for c in customers if c.customer_id not in paid]
 
 
 def _none_before(customer: CustomerHistoryIn, what: str, purchases: bool, usage: bool) -> str:

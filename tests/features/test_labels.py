@@ -200,6 +200,26 @@ def test_under_cancellation_a_paid_period_that_ended_unpaid_is_gone_and_its_expi
     assert gone.to_dict() == {1: "expired"}
 
 
+def test_under_cancellation_a_plan_paid_past_the_cutoff_has_not_lapsed():
+    """A contract log's two-year plans, paid once at their start and running until months
+    after the cutoff, were left out as lapsed: no payment in the 365-day window."""
+    people = customers([1, 2], signup=["2022-06-01"] * 2)
+    payments = _paid(
+        [
+            (1, "2022-06-01", 1200.0, "2024-12-01"),  # paid 30 months ahead, long ago
+            (2, "2022-06-01", 50.0, "2022-07-01"),  # one month, long gone
+        ]
+    )
+    tables = make_tables(
+        customer_frame=people,
+        transaction_frame=payments,
+        cancellations=cancellations([(9, "2024-01-01")]),
+    )
+    labels = _by_id(label_churn(tables, CANCELLATION, cutoffs=CUTOFF))
+    assert labels[1]["eligible"] and not labels[1]["churned"]
+    assert not labels[2]["eligible"]
+
+
 def _cancel_and_pay(at: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """at: (customer, cancelled at, paid at or None)."""
     cancels = cancellations([(c, cancelled) for c, cancelled, _ in at])

@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from features.contract import DataSpec
+from features.contract import ChurnSpec, DataSpec
+from serving.live_checks import GoneError, require_active
 from serving.live_tables import paid_subscriptions
 from serving.schemas import CustomerHistoryIn
 
@@ -94,3 +95,19 @@ def test_plans_standing_for_more_payments_than_a_request_holds_are_refused():
         ValueError, match=r"more than 100 payments up to 2023-12-31 \(customer c1's 3,652"
     ):
         _paid(_customer(daily), _data(billing_period="period"), most=100)
+
+
+def test_a_plan_paid_past_the_cutoff_is_active_however_long_since_its_payment():
+    """A contract log's two-year plans paid at their start were refused live as "no
+    purchase in the 365 days", as the batch had left them out."""
+    data = _data(billing_period="period")
+    churn = ChurnSpec(definition="cancellation", horizon_days=30)
+    two_years = {"timestamp": "2022-06-01", "amount": 40, "billing_period": "24 months"}
+    running = _customer(two_years)
+    paid_subscriptions([running], data, CUTOFF, most=5_000)
+    require_active([running], CUTOFF, churn, data)  # paid until 2024-06-01: not refused
+    monthly = _customer({**two_years, "billing_period": "month", "ended_at": "2022-08-01"})
+    ended = _data(billing_period="period", ended_at="end")
+    paid_subscriptions([monthly], ended, CUTOFF, most=5_000)
+    with pytest.raises(GoneError, match="no purchase in the 365 days"):
+        require_active([monthly], CUTOFF, churn, ended)
