@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -19,9 +20,11 @@ from typer.testing import CliRunner
 
 from churn.cli import app
 from features.contract import load_config
+from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
 from features.tables import Tables
 from serving import store
+from serving.batch import phase_note
 from serving.example import score_example
 from serving.history import history_item
 from serving.scorer import ModelHolder
@@ -171,3 +174,21 @@ def test_a_plan_running_for_years_posted_alone_is_active_as_in_the_batch(run, cl
         "/v1/score", json={"customers": [body], "cutoff": run.cutoff.isoformat()}
     )
     assert answered.status_code == 200, answered.text
+
+
+def test_a_cutoff_off_the_month_ends_a_paid_periods_model_trained_at_is_said():
+    """A contract log scored at its extract date, the 1st, averaged 0.9% where its month-end
+    read 5.0%: its bills fell on other days of their cycles than training read them."""
+    subscription = [
+        FeatureSpec("paid_days_left", "float", Mechanism.RELATIONSHIP, "d", family="subscription")
+    ]
+    info = {"training_cutoffs": ["2019-11-30", "2019-12-31"], "test_cutoffs": ["2020-01-31"]}
+    model = SimpleNamespace(specs=subscription, info=info)
+    said = phase_note(model, pd.Timestamp("2020-02-01"))
+    assert said is not None and said.startswith("the cutoff 2020-02-01 is no month-end")
+    assert said.endswith("score at 2020-01-31 (--cutoff) to read them as training did")
+    assert phase_note(model, pd.Timestamp("2020-02-29")) is None
+    retail = SimpleNamespace(specs=[subscription[0].renamed(family="recency")], info=info)
+    assert phase_note(retail, pd.Timestamp("2020-02-01")) is None
+    weekly = SimpleNamespace(specs=subscription, info={**info, "test_cutoffs": ["2020-01-26"]})
+    assert phase_note(weekly, pd.Timestamp("2020-02-01")) is None
