@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from features.levels import likely_meant
 from features.recurring import NUMBER_UNITS, PERIODS_WRITTEN, Period, parse_period, unit_named
 from features.yaml_scalars import marked_line, split_by_comma_note, unquoted_note
 
@@ -458,8 +459,9 @@ class CustomersSpec(TableSpec):
     """What reasons call an attribute: {Total_Trans_Ct: "transactions in the last 12
     months"} reads "transactions in the last 12 months: 20", not "Total_Trans_Ct 20"."""
     segments: list[str] | None = None
-    """The categorical attributes a worklist is filtered by and each score carries
-    (region, plan); default: those with at most `MAX_SEGMENT_LEVELS` levels (an
+    """The attributes a worklist is filtered by and each score carries (region, plan; a
+    numeric one listed is filtered as written, Partner=1); default: the categorical ones
+    with at most `MAX_SEGMENT_LEVELS` levels (an
     anonymised code with 4,600 levels filters nothing and fills the store)."""
     label: LabelSpec | None = None
 
@@ -487,7 +489,15 @@ class CustomersSpec(TableSpec):
         for key, names in (("attribute_words", self.attribute_words), ("segments", self.segments)):
             unknown = sorted(set(names or ()) - set(self.attributes))
             if unknown:
-                raise ValueError(f"{key} names no attribute: {', '.join(unknown)}")
+                # a misspelt attribute shows here first: `attributes: [LIFESTAGES]` beside
+                # `attribute_words: {LIFESTAGE: ...}` blamed the words alone
+                listed = [a for a in self.attributes if a not in (names or ())]
+                meant = {n: likely_meant(n, listed, renumbered=False) for n in unknown}
+                said = [
+                    f"{n} (attributes lists {m!r}: is one misspelt?)" if m else n
+                    for n, m in meant.items()
+                ]
+                raise ValueError(f"{key} names no attribute: {', '.join(said)}")
         return self
 
     @field_validator("attributes", mode="before")

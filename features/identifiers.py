@@ -48,7 +48,7 @@ ID_WORDS = frozenset({"id", "ids", "uuid", "guid"})
 """Words naming an identifier anywhere in a column's name: CustomerId, id_crm."""
 
 LAST_ID_WORDS = frozenset(
-    {"number", "no", "nr", "num", "index", "idx", "rownum", "rownumber", "key"}
+    {"number", "no", "nr", "nbr", "num", "index", "idx", "rownum", "rownumber", "key"}
 )
 """Words naming an identifier at the end of a name (RowNumber, account_no, crm_key), not
 before it (NumOfProducts and number_of_calls are counts, key_account_spend a spend)."""
@@ -299,8 +299,9 @@ numbers."""
 
 def named_like_a_code(name: str) -> bool:
     """A code's word last in the name (`payment_method_id`, `Area code`, `_CD`), a `CD_`
-    first, or a party's word alone (`agent`; `CODE_WORDS`, `FIRST_CODE_WORDS`,
-    `PARTY_WORDS`)."""
+    first, or a party's word alone or with an id's word after it (`agent`, `STORE_NBR`:
+    a chips log's 272 stores read as a measure headed 14,414 of its high band's reasons,
+    "STORE NBR 17 (typical 131)"; `CODE_WORDS`, `FIRST_CODE_WORDS`, `PARTY_WORDS`)."""
     words = name_words(name)
     if not words:
         return False
@@ -308,7 +309,11 @@ def named_like_a_code(name: str) -> bool:
 
 
 def _a_party(words: tuple[str, ...]) -> bool:
-    return len(words) == 1 and words[0] in PARTY_WORDS
+    return words[0] in PARTY_WORDS and (len(words) == 1 or words[1:] in _NUMBERED)
+
+
+_NUMBERED = {(word,) for word in LAST_ID_WORDS}
+"""A party's name ending in one id word: `store_nbr`, `agent_no`."""
 
 
 def reads_as_a_code(name: str, numbers: pd.Series) -> bool:

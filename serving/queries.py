@@ -81,6 +81,11 @@ def _listed(listing: str) -> str:
     return hashlib.blake2b(listing.encode(), digest_size=6).hexdigest()
 
 
+_DIGEST = re.compile(r"[0-9a-f]{12}")
+"""A listing's digest as `_listed` writes it (a cursor before them held none, or the
+listing's own text)."""
+
+
 def decode_cursor(cursor: str, listing: str = "") -> tuple[int, int]:
     """(batch id, offset); BadCursorError for anything that is not one of ours, or one
     of another `listing` (`WorklistQuery.listing`); StaleCursorError for one issued
@@ -93,7 +98,7 @@ def decode_cursor(cursor: str, listing: str = "") -> tuple[int, int]:
         raise BadCursorError("cursor is not valid; use next_cursor from a previous page") from None
     if offset < 0:
         raise BadCursorError("cursor is not valid; use next_cursor from a previous page")
-    if issued is None:
+    if not isinstance(issued, str) or not _DIGEST.fullmatch(issued):  # before digests
         raise StaleCursorError("the cursor is of an earlier version of this server; start again")
     if issued != _listed(listing):
         raise BadCursorError(

@@ -183,11 +183,10 @@ def segment_texts(values: Any) -> np.ndarray:
     if array.dtype.kind != "f":
         return texts(values)
     out = np.full(len(array), None, dtype=object)
-    with np.errstate(invalid="ignore"):
-        whole = np.isfinite(array) & (array % 1 == 0)
-    out[whole] = array[whole].astype(np.int64).astype(str)  # no per-value format
-    rest = np.isfinite(array) & ~whole
-    out[rest] = [str(v) for v in array[rest].tolist()]
+    known = np.isfinite(array)
+    levels, at = np.unique(array[known], return_inverse=True)  # a segment has few values
+    written = [np.format_float_positional(v, trim="-") for v in levels.tolist()]
+    out[known] = np.array(written, dtype=object)[at]
     return out
 
 

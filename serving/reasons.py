@@ -1561,17 +1561,22 @@ _LAST_OF_TYPE = re.compile(r"last (.+) (\S+ days? ago)")
 """An event type's silence in words (`features.usage`): "last answer 1113 days ago"."""
 
 
+ON_RECORD_TIMES = 2
+"""How many times the typical silence of a type a lowering one must be to read as the
+type on record (`_on_record`), not as recent use."""
+
+
 def _on_record(
     rendered: list[str | None], values: np.ndarray, lowering: np.ndarray, typical: float
 ) -> list[str | None]:
-    """An event type's silence longer than the typical customer's that lowers the risk
-    says what does: the type on record at all, against customers who never had one (a
-    blank). "in their favour: last answer 1113 days ago" read as a long silence being
-    good, said of 7 of a Stack Exchange site's 38 scored users; "answer on record, the
-    last 1113 days ago" says it."""
+    """An event type's silence over twice the typical customer's (`ON_RECORD_TIMES`) that
+    lowers the risk says what does: the type on record at all, against customers who
+    never had one (a blank). "in their favour: last answer 1113 days ago" read as a long
+    silence being good, said of 7 of a Stack Exchange site's 38 scored users; "answer on
+    record, the last 1113 days ago" says it. A silence near the typical one is recency."""
     said = list(rendered)
     with np.errstate(invalid="ignore"):
-        old = lowering & (numbers(values) > typical)
+        old = lowering & (numbers(values) > ON_RECORD_TIMES * typical)
     for k in np.flatnonzero(old).tolist():
         text = said[k]
         found = _LAST_OF_TYPE.fullmatch(text) if text is not None else None

@@ -166,6 +166,10 @@ def test_attribute_words_must_name_an_attribute(tmp_path):
     )
     with pytest.raises(ConfigError, match="attribute_words names no attribute: agee"):
         load_config(path)
+    # the attribute misspelt, its words right: a chips log's [LIFESTAGES] beside LIFESTAGE
+    path.write_text(path.read_text().replace("[age]", "[agee]").replace("agee:", "age:"))
+    with pytest.raises(ConfigError, match=r"no attribute: age \(attributes lists 'agee'"):
+        load_config(path)
     path.write_text(path.read_text().replace("agee", "age"))
     config = load_config(path)
     assert config.data.customers.attribute_words == {"age": "age in years"}

@@ -2482,11 +2482,17 @@ def test_an_attribute_telling_the_label_outright_is_warned_of_at_validate(tmp_pa
     assert set(told) == {"Churn Value", "Status"}
     assert told["Churn Value"] == (
         "tells the label outright: each value is held by churners only or by stayers only "
-        "(1 (churned), 0 (stayed)): a copy of the label, or recorded with the outcome; leave "
-        "it out (not_attributes: [Churn Value])"
+        "(1 (churned), 0 (stayed)): a copy of the label, or recorded with the outcome; take "
+        "it off `attributes`"
     )
-    few = check(tmp_path, customers=people.head(30), specs=specs)[1]
+    few = check(tmp_path, customers=people.head(30), specs=specs)[1]  # 10 churners
     assert not [w for w in few.warnings if "outright" in w.message]
+    every = {"customers": {"label": label, "attributes": "all"}}
+    _, report = check(tmp_path, customers=people, specs=every)
+    told = [
+        w.message for w in report.warnings if w.column == "Churn Value" and "outright" in w.message
+    ]
+    assert told and told[0].endswith("leave it out (not_attributes: [Churn Value])")
 
 
 def test_the_labels_values_are_counted_as_the_file_writes_them(tmp_path):

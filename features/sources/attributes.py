@@ -71,33 +71,40 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
         _leave_out_recodings(table)
         _names_kept(table, spec)
     if spec.label is not None and "label" in table.clean:
-        _warn_labels_told(table, [name for name in spec.attributes if name in table.clean])
+        names = [name for name in spec.attributes if name in table.clean]
+        _warn_labels_told(table, names, listed=not spec.all_attributes)
 
 
-TOLD_FROM_LABELS = 50
+TOLD_FROM_EACH = 20
 TOLD_LEVELS_AT_MOST = 20
-"""A column of at most these many values (a blank one of them) tells the label outright
-when each value is held by churners only or by stayers only, over this many labels."""
+TOLD_LEVEL_ROWS = 5
+"""A column of at most `TOLD_LEVELS_AT_MOST` values (a blank one of them), each held by
+`TOLD_LEVEL_ROWS` labelled rows or more, tells the label outright when each is held by
+churners only or by stayers only, of `TOLD_FROM_EACH` churners and stayers or more: two
+churners on one plan tell nothing."""
 
 
-def _warn_labels_told(table: _Table, names: list[str]) -> None:
-    """Warn of an attribute that tells the label outright (`TOLD_LEVELS_AT_MOST`): a copy
-    of it, or a column recorded with the outcome. IBM Telco's `Churn Value` (the label as
+def _warn_labels_told(table: _Table, names: list[str], *, listed: bool) -> None:
+    """Warn of an attribute that tells the label outright (`TOLD_FROM_EACH`): a copy of
+    it, or a column recorded with the outcome. IBM Telco's `Churn Value` (the label as
     0/1) and `Customer Status` passed validate and describe as features, named only once
-    a training run's leak check found them."""
+    a training run's leak check found them. `listed`: the attributes are listed by name,
+    and the remedy is to take it off the list."""
     label = table.clean["label"]
     known = label.notna().to_numpy()
-    if known.sum() < TOLD_FROM_LABELS or label[known].nunique() < 2:
-        return
     churned = label[known].astype(bool).to_numpy()
+    if min(churned.sum(), (~churned).sum()) < TOLD_FROM_EACH:
+        return
     for name in names:
-        values = table.clean[name][known].astype(object).where(lambda v: v.notna(), "(blank)")
-        codes, levels = pd.factorize(values)
-        if not 2 <= len(levels) <= TOLD_LEVELS_AT_MOST:
+        values = table.clean[name][known]
+        if values.nunique() > TOLD_LEVELS_AT_MOST:  # before factorizing a column of many
+            continue
+        codes, levels = pd.factorize(values.astype(object).where(values.notna(), "(blank)"))
+        if len(levels) < 2:
             continue
         positives = np.bincount(codes, weights=churned, minlength=len(levels))
         rows = np.bincount(codes, minlength=len(levels))
-        if not np.all((positives == 0) | (positives == rows)):
+        if rows.min() < TOLD_LEVEL_ROWS or not np.all((positives == 0) | (positives == rows)):
             continue
         said = ", ".join(
             f"{plain_number(level) if isinstance(level, float) else level} "
@@ -108,8 +115,10 @@ def _warn_labels_told(table: _Table, names: list[str]) -> None:
             name,
             int(known.sum()),
             f"tells the label outright: each value is held by churners only or by stayers "
-            f"only ({said}): a copy of the label, or recorded with the outcome; leave it "
-            f"out (not_attributes: [{name}])",
+            f"only ({said}): a copy of the label, or recorded with the outcome; "
+            + (
+                "take it off `attributes`" if listed else f"leave it out (not_attributes: [{name}])"
+            ),
         )
 
 

@@ -296,6 +296,8 @@ def test_a_partys_numbers_are_a_code_but_its_0_1_flag_is_not():
     assert reads_as_a_code("plan_type", pd.Series(rng.choice([0.0, 1.0], ROWS)))  # as before
     assert not reads_as_a_code("agent", agents + 0.5)  # decimals measure
     assert not reads_as_a_code("company_size", agents)
+    assert reads_as_a_code("STORE_NBR", agents)  # a chips log's 272 stores
+    assert reads_as_a_code("agent_no", agents) and not reads_as_a_code("store_visits", agents)
     flags = pd.Series(rng.choice([0.0, 1.0], ROWS))  # whether they live abroad
     assert not reads_as_a_code("is_foreign_country", flags)
     assert reads_as_a_code("city", agents)

@@ -63,9 +63,10 @@ def test_cursor_round_trip_and_forgery():
         decode_cursor(encode_cursor(7, 400, "band=high"), "band=low")
     long = "segment=industry:" + "Administrative and Support " * 10  # as a route takes it
     assert len(encode_cursor(10**9, 10**9, long)) < 100
-    earlier = base64.urlsafe_b64encode(b'{"b": 7, "o": 400}').decode()  # before listings
-    with pytest.raises(StaleCursorError, match="start again"):
-        decode_cursor(earlier)
+    for before in (b'{"b": 7, "o": 400}', b'{"b": 7, "o": 400, "q": "band=high"}'):
+        earlier = base64.urlsafe_b64encode(before).decode()  # before digests
+        with pytest.raises(StaleCursorError, match="start again"):
+            decode_cursor(earlier, "band=high")
 
 
 def test_a_new_batch_mid_paging_makes_the_cursor_stale(engine):

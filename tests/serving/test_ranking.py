@@ -233,6 +233,8 @@ def test_segments_are_the_few_level_categorical_attributes_or_the_configured_one
     assert segments_of(specs, numeric) == ["seats"]
     assert segment_texts(np.array([1.0, np.nan, 12.0])).tolist() == ["1", None, "12"]
     assert segment_texts(np.array([2.5, 1.0])).tolist() == ["2.5", "1"]
+    extremes = segment_texts(np.array([1e19, 1e-07])).tolist()  # no overflow, no exponent
+    assert extremes == ["10000000000000000000", "0.0000001"]
     assert segment_texts(np.array(["north", None], dtype=object)).tolist() == ["north", None]
 
 
