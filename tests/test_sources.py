@@ -2495,6 +2495,29 @@ def test_an_attribute_telling_the_label_outright_is_warned_of_at_validate(tmp_pa
     assert told and told[0].endswith("leave it out (not_attributes: [Churn Value])")
 
 
+def test_a_declared_category_whose_kept_levels_hold_few_rows_is_warned_of(tmp_path):
+    """A chips log's 272 stores declared categorical: a model keeps 100, on 42% of the
+    customers, and reads the rest as unknown; nothing was said."""
+    n = 400  # stores 0-49 on two rows each, 50-349 on one: the top 100 hold 150 rows
+    people = pd.DataFrame(
+        {
+            "customer_id": range(1, n + 1),
+            "signup_date": "2023-01-01",
+            "wallet": 100.0,
+            "store": [f"s{i % 350}" for i in range(n)],
+            "region": [f"r{i % 5}" for i in range(n)],
+        }
+    )
+    specs = {"customers": {"attributes": {"store": "categorical", "region": "categorical"}}}
+    _, report = check(tmp_path, customers=people, specs=specs)
+    (warning,) = [w for w in report.warnings if "most frequent" in w.message]
+    assert warning.column == "store" and warning.rows == n
+    assert warning.message.startswith(
+        "350 levels: a model keeps the 100 most frequent, on 38% of the rows, and reads the "
+        "rest as unknown"
+    )
+
+
 def test_the_labels_values_are_counted_as_the_file_writes_them(tmp_path):
     customers = customers_frame().assign(churn=[-1, 1, -1, -1])
     specs = {"customers": {"label": {"column": "churn", "positive": 1}}}

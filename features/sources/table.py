@@ -140,6 +140,14 @@ _YAML_BOOLS = {
 }
 """YAML reads `positive: yes` as True, so a bool positive must match the words YAML accepts."""
 
+YAML_BOOLEANS = {
+    **dict.fromkeys(("yes", "on", "true"), True),
+    **dict.fromkeys(("no", "off", "false"), False),
+}
+"""The words an unquoted YAML value is read as a boolean from (any of their cases; not
+`_YAML_BOOLS`' y, n, 1 and 0, which a label's values match besides):
+`rows: {values: [yes]}` kept the rows holding 'True', which a yes/no column has none of."""
+
 
 _Reference = tuple[dt.date, str]
 """The day no timestamp may come after, and where it came from (named in the message)."""
@@ -537,14 +545,6 @@ def _values_meant(wanted: Iterable[object], column: pd.Series) -> str:
     pairs = [(str(v), likely_meant(str(v), held)) for v in wanted]
     said = [f"{meant!r} for {value!r}" for value, meant in pairs if meant and meant != value]
     return f" (did you mean {', '.join(said)}?)" if said else ""
-
-
-YAML_BOOLEANS = {
-    **dict.fromkeys(("yes", "on", "true"), True),
-    **dict.fromkeys(("no", "off", "false"), False),
-}
-"""The words an unquoted YAML value is read as a boolean from (any of their cases):
-`rows: {values: [yes]}` kept the rows holding 'True', which a yes/no column has none of."""
 
 
 def _text(values: pd.Series) -> pd.Series:
