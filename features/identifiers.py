@@ -220,7 +220,7 @@ def _scattered_text(name: str, text: pd.Series, *, rows: int) -> NotAnAttribute 
         why = f"a distinct text on nearly every one of {filled} (a name, a note)"
         unique = len(counts) == rows
         return NotAnAttribute(why, could_be_customer_id=unique and named_like_an_identifier(name))
-    covered = _kept_levels_cover(counts)
+    covered = kept_levels_cover(counts)
     if covered < KEPT_LEVELS_COVER_AT_LEAST:
         why = (
             f"{len(counts):,} distinct texts in {len(text):,} rows, too scattered for a "
@@ -243,7 +243,7 @@ def _scattered_code(name: str, numbers: pd.Series) -> NotAnAttribute | None:
     if not reads_as_a_code(name, numbers):
         return None
     counts = numbers.value_counts()
-    covered = _kept_levels_cover(counts)
+    covered = kept_levels_cover(counts)
     if covered >= KEPT_LEVELS_COVER_AT_LEAST:
         return None
     why = (
@@ -254,7 +254,7 @@ def _scattered_code(name: str, numbers: pd.Series) -> NotAnAttribute | None:
     return NotAnAttribute(why, could_be_customer_id=False)
 
 
-def _kept_levels_cover(counts: pd.Series) -> float:
+def kept_levels_cover(counts: pd.Series) -> float:
     """Share of the rows the `MAX_LEVELS` most frequent levels hold (counts, most first)."""
     return float(counts.iloc[:MAX_LEVELS].sum() / counts.sum())
 

@@ -981,14 +981,15 @@ def _churnless_cutoffs_caveats(report: dict[str, Any]) -> list[str]:
     empty = [cutoff for cutoff, rate in rates.items() if rate == 0]
     if len(empty) < 2 or len(empty) * 2 < len(rates):
         return []
-    with_churn = len(rates) - len(empty)
-    keep = f"training: {{cutoffs: {with_churn}}} keeps those after it" if with_churn else ""
-    return [
+    said = (
         f"{len(empty)} of the {len(rates)} training cutoffs hold no churner (the latest "
         f"{max(empty)}): the data may record churn only from later on, and the model "
         "learns from them that nobody leaves"
-        + (f"; {keep}" if keep and max(empty) < min(c for c in rates if c not in empty) else "")
-    ]
+    )
+    later = [cutoff for cutoff in rates if cutoff not in empty]
+    if later and max(empty) < min(later):  # churn begins at a date: keep the cutoffs after
+        said += f"; training: {{cutoffs: {len(later)}}} keeps those after it"
+    return [said]
 
 
 def _drift_caveats(report: dict[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ from features.contract import CustomersSpec, LabelSpec, is_pattern, names_column
 from features.identifiers import (
     KEPT_LEVELS_COVER_AT_LEAST,
     NotAnAttribute,
+    kept_levels_cover,
     not_an_attribute,
     reads_as_a_code,
 )
@@ -87,10 +88,10 @@ def _warn_levels_cut(table: _Table, name: str) -> None:
     all a model keeps, hold under `KEPT_LEVELS_COVER_AT_LEAST` of its rows: the rest read
     as unknown. A chips log's 272 stores declared categorical kept 100, on 42% of its
     customers, and its model lost to logistic regression without a word said."""
-    counts = table.clean[name].value_counts()
+    counts = table.clean[name].value_counts()  # most frequent first
     if len(counts) <= MAX_LEVELS:
         return
-    covered = float(counts.iloc[:MAX_LEVELS].sum() / counts.sum())
+    covered = kept_levels_cover(counts)
     if covered >= KEPT_LEVELS_COVER_AT_LEAST:
         return
     table.warning(
