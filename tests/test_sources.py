@@ -1685,7 +1685,11 @@ def test_a_lookup_of_several_files_joins_their_rows(tmp_path):
     (unmatched,) = [w for w in report.warnings if "not in products_1.csv, products_2.csv" in str(w)]
     assert unmatched.rows == 1
     _, report = _with_products(tmp_path, products, path=["data/products_1.csv", "data/p3.csv"])
-    assert only_error(report).message == "lookup p3.csv: file not found"
+    said = only_error(report).message
+    assert said == f"lookup p3.csv: file not found in {tmp_path / 'data'}"
+    # a name like a file of the folder says it (a chips log's QVI_data.csv.gz)
+    _, report = _with_products(tmp_path, products, path="data/products_1.csv.gz")
+    assert only_error(report).message.endswith("(did you mean 'products_1.csv'?)")
 
 
 def test_lookups_in_turn_reach_the_customer_through_the_orders(tmp_path):
@@ -2234,9 +2238,10 @@ def test_each_file_missing_from_a_list_is_named(tmp_path):
     paths = _files(tmp_path, {"t1.csv": transactions_frame()})
     specs = {"transactions": {"path": [*paths, "data/t3.csv", "data/t4.csv"]}}
     _, report = check(tmp_path, specs=specs)
+    where = f"file not found in {tmp_path / 'data'}"  # no other number of t1.csv offered
     assert [(e.path.name, e.message) for e in report.errors] == [
-        ("t3.csv", "file not found"),
-        ("t4.csv", "file not found"),
+        ("t3.csv", where),
+        ("t4.csv", where),
     ]
 
 
@@ -2930,7 +2935,7 @@ def test_a_binary_file_of_no_known_type_is_unsupported(tmp_path):
     assert message.startswith("unsupported file type: its first bytes are no text")
     assert "a workbook (.xlsx, .xls, .ods)" in message
     _, report = check(tmp_path, specs={"events": {"path": "data/gone.sav"}})
-    assert only_error(report).message == "file not found"
+    assert only_error(report).message.startswith("file not found in ")
 
 
 def test_a_file_that_is_no_workbook_says_it_cannot_be_read(tmp_path):

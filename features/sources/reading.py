@@ -125,9 +125,8 @@ def _opened(table: _Table, path: Path) -> _File | None:
         part.error(None, 0, f"unsupported file type: {what}")
         return None
     if not path.is_file():
-        part.error(
-            None, 0, "no file matches this pattern" if _unmatched(path) else "file not found"
-        )
+        what = "no file matches this pattern" if _unmatched(path) else _not_found(path)
+        part.error(None, 0, what)
         return None
     if (misnamed := _misnamed(path)) is not None:
         part.warning(None, 0, misnamed)
@@ -937,6 +936,18 @@ def _not_joined(table: _Table, column: str) -> str:
     if file is None:
         return ""
     return f" (a column of lookup {file}: add it to that lookup's columns)"
+
+
+def _not_found(path: Path) -> str:
+    """'file not found' with where it was looked for, and a file of its folder named
+    like it: a chips log's `QVI_data.csv.gz` beside its `QVI_data.csv` said only the
+    name, whatever folder the config's relative path had led to."""
+    folder = path.parent
+    if not folder.is_dir():
+        return f"file not found (no folder {folder})"
+    names = [entry.name for entry in folder.iterdir() if entry.is_file()]
+    meant = likely_meant(path.name, names, renumbered=False)
+    return f"file not found in {folder}" + (f" (did you mean {meant!r}?)" if meant else "")
 
 
 def _never_mapped(spec: TableSpec, canonical: str) -> bool:
