@@ -180,17 +180,23 @@ def gone_at(ctx: Context, churn: ChurnSpec, day: int) -> Gone:
         lapsed = ~np.logical_or.reduce(recent)
     expired = np.zeros(ctx.n, dtype=bool)
     if ctx.lines is not None and "paid_until_day" in ctx.lines.values:
-        expired = expired_unpaid(ctx.lines, churn.grace_days, day)
+        ends = paid_until_day(ctx.lines, day)  # once: the expired and the paid up read it
+        expired = _unpaid(ends, churn.grace_days, day)
         with np.errstate(invalid="ignore"):  # NaN: never paid
-            lapsed &= ~(paid_until_day(ctx.lines, day) >= day)
+            lapsed &= ~(ends >= day)
     return Gone(cancelled=cancelled_unpaid(ctx, day), expired=expired, lapsed=lapsed)
 
 
 def expired_unpaid(lines: Activity, grace_days: int, day: int) -> np.ndarray:
     """The latest paid period known at `day` ended more than `grace_days` before it
     (False for the paid up, those in grace and those who never paid)."""
-    with np.errstate(invalid="ignore"):  # NaN: never paid
-        return paid_until_day(lines, day) + grace_days < day
+    return _unpaid(paid_until_day(lines, day), grace_days, day)
+
+
+def _unpaid(ends: np.ndarray, grace_days: int, day: int) -> np.ndarray:
+    """`expired_unpaid` of the paid periods' `ends` (days; NaN: never paid)."""
+    with np.errstate(invalid="ignore"):
+        return ends + grace_days < day
 
 
 def _label_column(ctx: Context, churn: ChurnSpec, cutoff_day: int) -> tuple[np.ndarray, np.ndarray]:

@@ -946,8 +946,7 @@ def _not_found(path: Path) -> str:
     if not folder.is_dir():
         return f"file not found (no folder {folder})"
     names = [entry.name for entry in folder.iterdir() if entry.is_file()]
-    meant = likely_meant(path.name, names, renumbered=False)
-    return f"file not found in {folder}" + (f" (did you mean {meant!r}?)" if meant else "")
+    return f"file not found in {folder}" + _did_you_mean(path.name, names, renumbered=False)
 
 
 def _never_mapped(spec: TableSpec, canonical: str) -> bool:
