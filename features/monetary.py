@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from features.activity import ratio
 from features.context import Context
@@ -19,6 +20,8 @@ from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import nan_to_zero, numbers
 
 WINDOWS_DAYS = (30, 90, 365)
+PACE_MONTHS = 3
+PACE = f"purchase_pace_{PACE_MONTHS}m_vs_lifetime"
 
 
 def _window_specs() -> list[FeatureSpec]:
@@ -58,13 +61,14 @@ SPECS = [
         "average order {avg_order_value_365d!v:,.0f} over the last year",
     ),
     FeatureSpec(
-        "purchase_pace_90d_vs_lifetime",
+        PACE,
         "float",
         Mechanism.PARTIAL_DEFECTION,
-        "orders_90d ÷ the orders a 90-day window held on average since the first purchase: "
-        "frequency against the customer's own history (1 = usual pace).",
-        "buying at {purchase_pace_90d_vs_lifetime:.0%} of their usual pace in the last 90 days",
-        reach_days=90,
+        f"Purchase occasions in the {PACE_MONTHS} calendar months up to the cutoff ÷ the "
+        "occasions as many days held on average since the first purchase: frequency "
+        "against the customer's own history (1 = usual pace).",
+        f"buying at {{{PACE}:.0%}} of their usual pace in the last {PACE_MONTHS} months",
+        reach_days=PACE_MONTHS * 31,
     ),
     FeatureSpec(
         "orders_total",
@@ -132,16 +136,31 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     if ctx.spends:
         columns["avg_order_value_365d"] = ratio(columns["spend_365d"], columns["orders_365d"])
     columns["orders_total"] = orders.count(known)
-    active_days = np.maximum(cutoff_day - orders.first_day(known) + 1, 90.0)
-    columns["purchase_pace_90d_vs_lifetime"] = ratio(
-        columns["orders_90d"], columns["orders_total"] * 90.0 / active_days
-    )
+    pace_days = calendar_days_back(cutoff_day, PACE_MONTHS)
+    recent = orders.count(orders.window(cutoff_day, pace_days))
+    active_days = np.maximum(cutoff_day - orders.first_day(known) + 1, pace_days)
+    columns[PACE] = ratio(recent, columns["orders_total"] * pace_days / active_days)
     if ctx.spends:
         columns["spend_total"] = lines.total(lines.known(cutoff_day), "amount")
     if "margin" in lines.values:
         columns["margin_365d"] = lines.total(lines.window(cutoff_day, 365), "margin")
         columns["margin_total"] = lines.total(lines.known(cutoff_day), "margin")
     return columns
+
+
+def calendar_days_back(cutoff_day: int, months: int) -> int:
+    """The days of the `months` calendar months up to the cutoff, from the same day of
+    the month that many months before (from a month's last day at a month-end cutoff).
+    Such a window holds one bill a month on whichever day of the month it falls, where
+    90 days ending Dec 31 held two bills paid on the 1st, and "paying at 68% of their
+    usual pace" was said of monthly subscribers who had missed none."""
+    cutoff = pd.Timestamp(np.datetime64(cutoff_day, "D"))
+    start = (
+        cutoff - pd.offsets.MonthEnd(months)
+        if cutoff.is_month_end
+        else cutoff - pd.DateOffset(months=months)
+    )
+    return (cutoff - start).days
 
 
 def year_spend(features: Mapping[str, Any], money: str = "spend") -> np.ndarray:

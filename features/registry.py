@@ -645,15 +645,35 @@ def safer_when(name: str) -> Literal["higher", "lower"] | None:
     return None
 
 
-_WINDOW_DAYS = re.compile(r".*?_(\d+)d(?:_.*)?")
+_WINDOW_DAYS = re.compile(r".*?_(\d+)([dm])(?:_.*)?")
 
 
 @lru_cache(maxsize=4096)
 def window_days(name: str) -> int | None:
     """The window a feature's name carries (`spend_30d`, `spend_trend_180d_vs_prev`,
-    `purchase_pace_90d_vs_lifetime`): 30, 180, 90; None without one."""
+    `purchase_pace_3m_vs_lifetime`): 30, 180, 93 (calendar months at their longest);
+    None without one."""
     found = _WINDOW_DAYS.fullmatch(name)
-    return int(found[1]) if found else None
+    if not found:
+        return None
+    return int(found[1]) * (31 if found[2] == "m" else 1)
+
+
+RETIRED_FEATURES = {"purchase_pace_90d_vs_lifetime": "purchase_pace_3m_vs_lifetime"}
+"""Features an earlier version computed, with what replaced them: 90 days held two of
+three bills paid on the 1st, where 3 calendar months hold each (`features/monetary.py`).
+A model reading one is retrained, not fed a column it never saw or none at all."""
+
+
+def retired_in(names: Iterable[str]) -> str | None:
+    """Why a model reading the features `names` is for retraining, or None."""
+    retired = [f"{old} (now {RETIRED_FEATURES[old]})" for old in names if old in RETIRED_FEATURES]
+    if not retired:
+        return None
+    return (
+        f"it reads features this version of Churn Radar replaced: {', '.join(retired)}; "
+        "retrain (churn train) and promote the new run"
+    )
 
 
 NEVER_WHEN_MISSING = re.compile(r"days_since_last_.+")

@@ -32,7 +32,7 @@ from features.contract import (
     files_named,
 )
 from features.labels import label_churn
-from features.registry import FeatureSpec, plain_number
+from features.registry import FeatureSpec, plain_number, retired_in
 from features.sources import load_tables
 from features.tables import (
     Tables,
@@ -115,6 +115,9 @@ def load_champion(name: str, tracking_uri: str) -> Champion:
             f"the {CHAMPION} (version {version}) is no Churn Radar model "
             f"({type(model).__name__}); promote a run of `churn train`"
         )
+    retired = retired_in(model.layout.names)
+    if retired is not None:
+        raise ServingError(f"the {CHAMPION} (version {version}): {retired}")
     return Champion(model=model, name=name, version=str(version), version_tags=dict(found.tags))
 
 
@@ -840,7 +843,7 @@ def says_nothing(past: BeyondTraining, probabilities: Collection[str] = ()) -> b
 _GROWS_WITH_AGE = re.compile(r"_total$")
 """Features that only grow as the data age: lifetime totals (a customer's age is no
 `training_p99` feature: `training.package._percentile_99`); not a pace against the
-lifetime (`purchase_pace_90d_vs_lifetime`), a ratio that does not grow."""
+lifetime (`purchase_pace_3m_vs_lifetime`), a ratio that does not grow."""
 
 
 def beyond_note(past: BeyondTraining, who: str) -> str:

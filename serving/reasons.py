@@ -54,6 +54,7 @@ from churn.sides import RISKIER, SAFER, TYPICAL, Sides
 from features.contract import UNTYPED_EVENT
 from features.levels import unseen
 from features.lifecycle import LAPSED_OVERDUE_RATIO, ORDERS_TOTAL, stages_of_tenure
+from features.monetary import PACE
 from features.registry import (
     HALF_YEAR_DAYS,
     YEAR_DAYS,
@@ -448,9 +449,6 @@ def _lapsed_in_favour(
     lapsed = np.asarray(features[STAGE], dtype=object) == LAPSED
     for j in columns:
         yield j, lapsed & (cells[:, j] < 0)
-
-
-PACE = "purchase_pace_90d_vs_lifetime"
 
 
 def _lone_purchase_pace(
@@ -1412,9 +1410,9 @@ _LATENESS = {BUYING: (LAST_PURCHASE, OVERDUE), USING: (LAST_USE, USE_OVERDUE)}
 @lru_cache(maxsize=4096)
 def _activity_kind(source: str) -> int:
     """Whether `source` counts buying in a window (purchases, spend, categories, the pace
-    of the last 90 days: `BUYING`) or use (active days, events, quantities: `USING`); 0:
+    of the last 3 months: `BUYING`) or use (active days, events, quantities: `USING`); 0:
     neither. (A grocery shopper silent 69 days, 3.7x their usual gap, had read "in their
-    favour: buying at 107% of their usual pace in the last 90 days".)"""
+    favour: buying at 107% of their usual pace in the last 3 months".)"""
     if _BOUGHT_IN_WINDOW.fullmatch(source) or source == PACE:
         return BUYING
     return USING if _USED_IN_WINDOW.fullmatch(source) else 0

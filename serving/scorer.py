@@ -22,6 +22,7 @@ import pandas as pd
 
 import mlflow
 from churn.model import ChurnModel
+from features.registry import retired_in
 from mlflow import MlflowClient
 from serving.batch import CHAMPION
 from serving.caveats import Caveats, caveats_of
@@ -105,6 +106,9 @@ def smoke_test(loaded: Loaded) -> None:
     snapshot's fold boosters too (`churn.cross_fit`).
     """
     model = loaded.model
+    retired = retired_in(model.layout.names)
+    if retired is not None:  # live, the feature would reach it unknown
+        raise ValueError(retired)
     rows = loaded.example
     if rows is None or rows.empty:
         rows = pd.DataFrame({name: [np.nan] for name in model.layout.names})

@@ -37,6 +37,7 @@ import mlflow
 from churn.model import ChurnModel
 from features.contract import RunConfig, differing
 from features.labels import label_churn
+from features.registry import retired_in
 from features.tables import Tables
 from mlflow import MlflowClient
 from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
@@ -837,6 +838,9 @@ def promote(
     if champion is not None and champion.run_id == run_id:
         raise PromotionError(f"run {run_id} is already the champion (version {champion.version})")
     candidate = _loaded_candidate(client, run_id)
+    retired = retired_in(candidate.layout.names)
+    if retired is not None:
+        raise PromotionError(f"run {run_id}: {retired}")
     require_same_model(candidate, config, run_id)
     require_same_question(candidate, config, run_id, latest=latest)
     notes = [*notes, *reading_notes(candidate.config, config)]

@@ -6,7 +6,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from features import recency
+from features import monetary, recency
+from features.activity import day_of
 from features.build import build, build_features
 from features.words import as_payments
 from tests.frames import make_tables, row, transactions
@@ -94,8 +95,37 @@ def test_silence_against_the_customers_own_gaps():
 
 def test_purchase_pace_against_lifetime(frame):
     one = row(frame, 1)
-    # 3 purchases over Jan 1..Mar 31 (91 days): 2.967 per 90 days; 2 in the last 90
-    assert one["purchase_pace_90d_vs_lifetime"] == pytest.approx(2 / (3 * 90 / 91))
+    # 3 purchases over Jan 1..Mar 31 (91 days), all 3 in the 3 months (Dec 31, Mar 31]:
+    # the usual pace (the last 90 days, from Jan 2, held 2)
+    assert one["purchase_pace_3m_vs_lifetime"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("cutoff", "days"),
+    [
+        ("2024-12-31", 92),  # from Sep 30: a month-end counts from the month-end
+        ("2023-02-28", 90),  # from Nov 30, not Nov 28
+        ("2024-05-31", 92),  # from Feb 29
+        ("2024-03-30", 91),  # from Dec 30
+        ("2023-05-30", 91),  # from Feb 28, the 30th a short month lacks
+    ],
+)
+def test_calendar_days_back(cutoff, days):
+    assert monetary.calendar_days_back(day_of(pd.Timestamp(cutoff)), 3) == days
+
+
+@pytest.mark.parametrize("cutoff", ["2024-12-31", "2024-11-30", "2024-12-15", "2025-02-28"])
+@pytest.mark.parametrize("bill_day", [1, 15, 28, 30, 31])
+def test_monthly_bills_keep_the_usual_pace_on_any_day(cutoff, bill_day):
+    """A bill a month, on any day of the month, paid every month for a year: its pace is
+    the usual one at any cutoff (90 days held 2 of 3 bills paid on the 1st at Dec 31)."""
+    end = pd.Timestamp(cutoff)
+    months = pd.period_range(end - pd.DateOffset(months=15), end, freq="M")
+    days = [min(bill_day, m.days_in_month) for m in months]
+    bills = [m.to_timestamp() + pd.Timedelta(days=d - 1) for m, d in zip(months, days, strict=True)]
+    tx = transactions([(1, str(b.date()), 10) for b in bills if b <= end])
+    one = row(build_features(make_tables(transaction_frame=tx), cutoffs=cutoff), 1)
+    assert one["purchase_pace_3m_vs_lifetime"] == pytest.approx(1.0, abs=0.1)
 
 
 def test_the_first_purchase_reads_as_the_first_on_record():

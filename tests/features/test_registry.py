@@ -11,7 +11,13 @@ from features.attributes import FAMILY as ATTRIBUTES
 from features.attributes import spoken_name
 from features.build import build
 from features.context import prepare
-from features.registry import FeatureSpec, Mechanism, probability_text
+from features.registry import (
+    FeatureSpec,
+    Mechanism,
+    probability_text,
+    retired_in,
+    window_days,
+)
 from features.tables import Tables
 from tests.frames import random_tables
 
@@ -417,4 +423,27 @@ def test_bgnbd_certainty_without_a_repeat_purchase_says_where_it_comes_from():
     )
     assert alive.render({"p_alive_bgnbd": 0.004}) == (
         "under 1% likely to still be an active buyer (BG/NBD)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "days"),
+    [
+        ("spend_30d", 30),
+        ("spend_trend_180d_vs_prev", 180),
+        ("purchase_pace_3m_vs_lifetime", 93),  # 3 calendar months at their longest
+        ("days_since_last_purchase", None),
+    ],
+)
+def test_window_days_of_a_name(name, days):
+    assert window_days(name) == days
+
+
+def test_a_model_reading_a_replaced_feature_is_for_retraining():
+    assert retired_in(["spend_90d", "purchase_pace_3m_vs_lifetime"]) is None
+    said = retired_in(["spend_90d", "purchase_pace_90d_vs_lifetime"])
+    assert said == (
+        "it reads features this version of Churn Radar replaced: "
+        "purchase_pace_90d_vs_lifetime (now purchase_pace_3m_vs_lifetime); "
+        "retrain (churn train) and promote the new run"
     )

@@ -44,6 +44,17 @@ def test_smoke_test_passes_a_real_model_and_refuses_nonsense(v1):
         smoke_test(Loaded(model=_Broken(), name="m", version="9"))
 
 
+def test_a_model_reading_a_replaced_feature_is_refused():
+    """Live, the feature the code no longer builds would reach the model unknown."""
+
+    class Retired(_Broken):
+        class layout:  # noqa: N801 - mimics ChurnModel.layout
+            names = ("spend_90d", "purchase_pace_90d_vs_lifetime")
+
+    with pytest.raises(ValueError, match=r"replaced: purchase_pace_90d_vs_lifetime \(now"):
+        smoke_test(Loaded(model=Retired(), name="m", version="9"))
+
+
 def test_a_version_that_fails_to_load_is_refused_and_not_retried(v1):
     versions, loads = iter(["1", "2", "2"]), []
 

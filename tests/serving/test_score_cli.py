@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from churn.cli import app, replaced_note
+from churn.model import ChurnModel, FeatureLayout
 from features.contract import load_config
 from features.labels import label_churn
 from features.simulate import simulate_to_dir
@@ -291,6 +293,25 @@ def test_a_champion_of_other_code_is_one_clear_error(scored, monkeypatch):
     assert "is no Churn Radar model (object); promote a run of `churn train`" in " ".join(
         result.output.split()
     )
+
+
+def test_a_champion_reading_a_replaced_feature_is_one_clear_error(scored, monkeypatch):
+    """A champion trained before `purchase_pace_90d_vs_lifetime` became the 3 calendar
+    months' pace: "reads features these tables do not yield: score with the tables it
+    was trained on", after building every feature, where retraining is the mend."""
+    old = ChurnModel.__new__(ChurnModel)
+    old.layout = FeatureLayout(names=["spend_90d", "purchase_pace_90d_vs_lifetime"], levels={})
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
+    monkeypatch.chdir(scored.root)
+    monkeypatch.setattr(
+        "mlflow.pyfunc.load_model", lambda uri: SimpleNamespace(unwrap_python_model=lambda: old)
+    )
+    result = runner.invoke(app, ["score", "--config", str(scored.config)])
+    assert result.exit_code == 2, result.output
+    assert (
+        "replaced: purchase_pace_90d_vs_lifetime (now purchase_pace_3m_vs_lifetime); "
+        "retrain (churn train) and promote the new run"
+    ) in " ".join(result.output.split())
 
 
 def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():

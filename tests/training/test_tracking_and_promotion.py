@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 import mlflow
 from churn.cli import app
+from churn.model import ChurnModel, FeatureLayout
 from features.contract import (
     ChurnSpec,
     CustomersSpec,
@@ -299,6 +300,23 @@ def test_a_run_whose_model_does_not_load_is_one_clear_error(story, monkeypatch):
 
     monkeypatch.setattr("training.promote.mlflow.pyfunc.load_model", truncated)
     said = rf"run {story.good.run_id}'s model cannot be loaded \(UnpicklingError: pickle data"
+    for force in (False, True):
+        with pytest.raises(PromotionError, match=said):
+            promote(story.config, story.tables, run_id=story.good.run_id, force=force)
+    assert _aliases(story.name) == story.aliases_after_force
+
+
+@pytest.mark.slow
+def test_a_run_reading_a_replaced_feature_is_not_promoted(story, monkeypatch):
+    """An old run promoted back (a rollback) would be refused by the server's smoke test
+    and not scored by the batch: promote says so first, forced or not."""
+    model = ChurnModel.__new__(ChurnModel)
+    model.layout = FeatureLayout(names=["spend_90d", "purchase_pace_90d_vs_lifetime"], levels={})
+    monkeypatch.setattr(
+        "training.promote.mlflow.pyfunc.load_model",
+        lambda uri: SimpleNamespace(unwrap_python_model=lambda: model),
+    )
+    said = rf"run {story.good.run_id}: it reads features this version of Churn Radar replaced"
     for force in (False, True):
         with pytest.raises(PromotionError, match=said):
             promote(story.config, story.tables, run_id=story.good.run_id, force=force)
