@@ -34,6 +34,23 @@ def test_a_log_without_amounts_loads_and_says_once_what_is_left_out(tmp_path):
     assert "columns: {amount: <your column>}" in said[0]
 
 
+def test_without_amounts_a_mapped_value_column_is_not_said_left_out(tmp_path):
+    """A loyalty log mapping its members' CLV as `value` was told value and value at risk
+    were left out, beside a worklist that showed and sorted by both."""
+    visits = transactions_frame().drop(columns="amount").rename(columns={"category": "item"})
+    columns = {"signup_date": "signup_date", "wallet": "wallet", "value": "wallet"}
+    _, report = check(
+        tmp_path,
+        transactions=visits,
+        specs={
+            "transactions": {"columns": {"category": "item"}},
+            "customers": {"columns": columns},
+        },
+    )
+    (said,) = [issue.message for issue in report.warnings if "no amount mapped" in issue.message]
+    assert "but spend is left out (value and value at risk come from the customers' value" in said
+
+
 def test_a_file_column_named_amount_is_read_unmapped_as_before(tmp_path):
     tables = load(tmp_path, specs={"transactions": VISITS})
     assert sorted(tables.transactions["amount"]) == sorted(transactions_frame()["amount"])

@@ -569,3 +569,38 @@ def test_validate_says_first_when_no_cutoff_grid_fits_the_horizon(tmp_path):
     run = load_config(config)
     said = plan_shortfall(load_tables(run), run)
     assert said is not None and "horizon" in said and "too few to learn" not in said
+
+
+def test_validate_says_first_when_train_would_find_only_churners(tmp_path):
+    """A bike shop's sample: first orders over two years, every repeat purchase in its
+    last month. Validate said "data OK"; train then found its grid all churners."""
+    from features.contract import load_config
+    from features.sources import load_tables
+    from training.protocol import plan_shortfall
+
+    firsts = pd.date_range("2023-01-01", periods=300, freq="2D")
+    repeats = pd.date_range("2024-12-01", periods=30, freq="D")
+    lines = pd.DataFrame(
+        {
+            "customer_id": [*range(300), *range(30)],
+            "timestamp": [d.strftime("%Y-%m-%d") for d in [*firsts, *repeats]],
+            "amount": 10.0,
+            "category": "bikes",
+        }
+    )
+    config = write_dataset(
+        tmp_path,
+        transactions=lines,
+        customers=None,
+        events=None,
+        interactions=None,
+        cancellations=None,
+        churn={"definition": "inactivity", "horizon_days": 90},
+    )
+    result = runner.invoke(app, ["validate", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "`churn train` would stop here:" in " ".join(result.output.split())
+    run = load_config(config)
+    said = plan_shortfall(load_tables(run), run)
+    assert said is not None and "train rows" in said and "are churners" in said
+    assert "repeat purchases (a customer's on a day after their first) run from 2024-12-01" in said

@@ -2069,6 +2069,24 @@ def test_configured_values_nearly_held_say_which_were_meant(tmp_path):
     assert "thumbs down (did you mean 'Thumbs Down' for 'thumbs down'?)" in warning.message
 
 
+def test_a_configured_type_only_rows_filters_leave_out_hold_is_said_so(tmp_path):
+    """A Q&A dump's privilege wikis (type 7) were all the Community bot's, whose rows
+    `rows:` leaves out: "values never seen in the data: 7" read as a misspelling."""
+    log = events_frame().assign(type=["1", "2", "7", "2"], customer_id=[1, 2, -1, 4])
+    specs = {
+        "events": {
+            "type_words": {"1": "question", "2": "answer", "7": "privilege wiki", "9": "x"},
+            "rows": {"column": "customer_id", "not_values": [-1]},
+        }
+    }
+    _, report = check(tmp_path, events=log, specs=specs)
+    said = sorted(w.message for w in report.warnings if "type_words" in w.message)
+    assert said == [
+        "`events.type_words` values never seen in the data: 9",
+        "`events.type_words` values only in rows `rows:` leaves out: 7",
+    ]
+
+
 def test_timezone_aware_timestamps_become_naive_utc(tmp_path):
     events = events_frame().assign(timestamp=["2024-02-03T01:00:00+02:00"] * 4)
     tables = load(tmp_path, events=events)
@@ -3007,6 +3025,11 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     set_format = {"events": {"date_format": "%d/%m/%Y"}}
     tables = load(tmp_path, events=undecided, specs=set_format)
     assert sorted(tables.events["timestamp"].dt.month) == [2, 2, 6, 7]
+    # each on a month's 1st (a loyalty log's enrolments): month first, all in January
+    firsts = events.assign(timestamp=["01/02/2024", "01/05/2024", "01/09/2024", "01/11/2023"])
+    tables, report = check(tmp_path, events=firsts)
+    assert "read as %d/%m/%Y" in str(report.issues)
+    assert sorted(tables.events["timestamp"].dt.month) == [2, 5, 9, 11]
 
 
 def test_a_wrong_date_format_is_told_the_format_that_reads_the_dates(tmp_path):

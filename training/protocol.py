@@ -151,10 +151,28 @@ def plan_shortfall(tables: Tables, config: RunConfig) -> str | None:
         return None
     try:
         _require_customers(tables, config)
-        make_plan(tables, config)
+        _require_labels(tables, config, make_plan(tables, config))
     except PlanError as error:
         return str(error)
     return None
+
+
+def _require_labels(tables: Tables, config: RunConfig, plan: CutoffPlan) -> None:
+    """The protocol's check that each set of cutoffs holds churners and stayers
+    (`_require_rows`), on the labels alone: a bike shop's sample, all churners before its
+    last month, passed validate as "data OK" and train refused it at once."""
+    if config.evaluation.split == "customer_cv":
+        sets = {"test": [pd.Timestamp(config.evaluation.cutoff or plan.test)]}
+    else:
+        sets = {"train": plan.train, "validation": [plan.validation], "test": [plan.test]}
+    cutoffs = sorted({c for chosen in sets.values() for c in chosen})
+    labels = label_churn(tables, config.churn, cutoffs=cutoffs)
+    usable = labels.loc[labels["eligible"] & labels["observed"]]
+    _require_rows(
+        config.churn,
+        tables,
+        **{name: (chosen, usable[usable["cutoff"].isin(chosen)]) for name, chosen in sets.items()},
+    )
 
 
 def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
@@ -552,6 +570,17 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) 
             "the cutoffs (evaluation.cutoff, training.cutoffs) to a period with use after "
             f"them, or set a longer horizon_days{_in_a_hole(tables, churn)}"
         )
+    repeats = _repeat_purchases(tables, churn)
+    if repeats is None:
+        return f"{said}churners: no customer bought on two days: is {PER_ORDER_ID}?"
+    if repeats[0] > last:
+        return (
+            f"{said}churners: nobody active then bought again within the horizon, as the "
+            f"data's repeat purchases (a customer's on a day after their first) run from "
+            f"{repeats[0].date()} to {repeats[1].date()}, after these cutoffs' horizons end "
+            f"({last.date()}); a model learns who comes back from cutoffs whose horizon "
+            "holds repeat purchases: an extract with more of them is needed"
+        )
     said += (
         "churners: nobody active then bought again within the horizon. Is "
         f"{PER_ORDER_ID}, or the horizon longer than the data's repeat purchases?"
@@ -562,6 +591,18 @@ def _one_class(name: str, rows: pd.DataFrame, churn: ChurnSpec, tables: Tables) 
         " The events are usage: if using the product is what keeps a customer, count it "
         "as activity (churn.activity: usage)"
     )
+
+
+def _repeat_purchases(tables: Tables, churn: ChurnSpec) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last day any customer bought on a day after their first purchase;
+    None where nobody did. A bike shop's sample held them only in its last month, and a
+    grid of only churners was asked if its ids were per order."""
+    frame = _activity_log(churn, tables)
+    if frame is None:
+        return None
+    days = frame["timestamp"].dt.normalize()
+    later = days[days > days.groupby(frame["customer_id"].to_numpy()).transform("min")]
+    return (later.min(), later.max()) if len(later) else None
 
 
 GRID_ADVICE = {

@@ -568,7 +568,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
     rate = report["churn_rate"]
     stayers = report["n_customers"] - churners
     if stayers < FEW_CHURNERS <= churners:  # few of both: a small test, said above
-        notes.append(_few_stayers_note(stayers, rate, more_stayers))
+        valued = report.get("profit", {}).get("value_source") != "none"
+        notes.append(_few_stayers_note(stayers, rate, more_stayers, valued=valued))
     elif rate >= MOSTLY_CHURNERS:
         notes.append(
             f"churn rate {percent(rate)} in the test rows: nearly everyone churns"
@@ -778,14 +779,16 @@ def _mostly_why(churn: dict[str, Any]) -> str:
     return " (users active once?)" if churn.get("activity") == "usage" else " (one-time buyers?)"
 
 
-def _few_stayers_note(stayers: int, rate: float, remedy: str) -> str:
+def _few_stayers_note(stayers: int, rate: float, remedy: str, *, valued: bool) -> str:
     """Too few stayers to rank churners against, and with nearly only churners, the
     order is by value (Olist's one-time buyers: 17 stayers of 4,246, a ROC AUC of 0.87
-    that is noise, a campaign best at the top 100%)."""
+    that is noise, a campaign best at the top 100%). Not where the data hold no value
+    (`valued`): a Q&A community's worklist orders by probability, as `churn score` said
+    beside this note's "mostly by value"."""
     mostly = (
         "; with nearly everyone likely to churn, the worklist's order (value at risk) is "
         "mostly by value, and contacting nearly everyone looks best"
-        if rate >= MOSTLY_CHURNERS
+        if rate >= MOSTLY_CHURNERS and valued
         else ""
     )
     return (

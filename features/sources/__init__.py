@@ -173,7 +173,7 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
         if table.name not in ACTIVITY_NOUNS or last is None:
             continue
         gap = (end - last).days
-        if gap >= ENDS_EARLY_DAYS:
+        if gap >= ENDS_EARLY_DAYS + _billed_ahead_days(table):
             noun = ACTIVITY_NOUNS[table.name]
             table.warning(
                 "timestamp",
@@ -183,6 +183,18 @@ def _check_ends(tables: list[_Table], frames: dict[str, pd.DataFrame], config: R
                 "by anyone; if the extract of this table ended earlier, set data.as_of to "
                 "its end (and leave out other tables' later rows)",
             )
+
+
+def _billed_ahead_days(table: _Table) -> int:
+    """The days a table of subscriptions (`recurring`) may lie silent before the data's
+    end: its payments are each period's start, so the last is up to a period before it
+    (a loyalty programme billed monthly on the 1st was told its extract ended early, 30
+    days before its end). 0 for other tables."""
+    recurring = getattr(table.spec, "recurring", None)
+    if recurring is None:
+        return 0
+    period = recurring.period
+    return period.months * 31 + period.days
 
 
 def _check_cancellations_end(

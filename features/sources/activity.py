@@ -472,6 +472,11 @@ def _check_seen(table: _Table, column: str, key: str, wanted: list[str] | None) 
         table.error(column, 0, f"`{key}` is set but no `{column}` column is mapped")
         return
     unseen = sorted(set(wanted) - set(table.clean[column].dropna().unique()))
+    filtered = [value for value in unseen if value in table.filtered_out.get(column, ())]
+    if filtered:  # a Q&A dump's privilege wikis, all by the Community bot `rows:` left out
+        what = f"`{key}` values only in rows `rows:` leaves out: {', '.join(filtered)}"
+        table.warning(column, 0, what)
+    unseen = [value for value in unseen if value not in filtered]
     if unseen:
         meant = _values_meant(unseen, table.clean[column])
         what = f"`{key}` values never seen in the data: {', '.join(unseen)}{meant}"

@@ -36,7 +36,7 @@ from features.contract import (
 )
 from features.encodings import UTF8, Decoding, begins_as_text, first_undecodable, windows_text
 from features.header_rows import HEADER_ROWS, header_row, repeated_header, skipped
-from features.levels import likely_meant, similar_name, whole_word_part
+from features.levels import as_text, likely_meant, similar_name, whole_word_part
 from features.sources import amounts
 from features.sources.table import (
     _CSV_SUFFIXES,
@@ -85,7 +85,9 @@ def _read(
         spec = table.spec = customers
         table.sources = _source_columns(spec)
     if isinstance(spec, TransactionsSpec) and not spec.spends:
-        as_read = amounts.as_read(table, spec, header.columns)
+        customers = config.data.customers
+        valued = customers is not None and "value" in customers.columns
+        as_read = amounts.as_read(table, spec, header.columns, valued=valued)
         if as_read is None:
             return None
         spec = table.spec = as_read
@@ -405,8 +407,16 @@ def _kept_rows(table: _Table, key: str, rows: RowFilter) -> bool:
         table.error(key, 0, f"{what}: {wanted} ({field}){meant}")
         return False
     _warn_unseen_row_values(table, key, rows.named)
+    for canonical in FILTER_SEEN & table.sources.keys():
+        if table.sources[canonical] in table.raw:
+            left_out = as_text(table.column(canonical)[~np.asarray(kept)]).dropna().unique()
+            table.filtered_out.setdefault(canonical, set()).update(left_out)
     table.keep(kept)
     return True
+
+
+FILTER_SEEN = frozenset({"type", "category"})
+"""The columns whose configured values `_check_seen` looks for in the rows kept."""
 
 
 def _cleaned(table: _Table, spec: TableSpec) -> bool:

@@ -340,6 +340,9 @@ class _Table:
     """Of `not_use`, the types rows were left out of (none where every row was one)."""
     labels: LabelCounts | None = None
     """The label column's values, when it has two (`_label`)."""
+    filtered_out: dict[str, set[str]] = field(default_factory=dict)
+    """Per checked text column (`FILTER_SEEN`), the values of the rows `rows:` filters
+    left out: a configured type only they held is no misspelling (`_check_seen`)."""
     looked_up: dict[str, Path] = field(default_factory=dict)
     """The file each column a `lookup` joined comes from (`_joined`)."""
     not_joined: dict[str, str] = field(default_factory=dict)

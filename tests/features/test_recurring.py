@@ -190,6 +190,26 @@ def test_the_loader_reads_each_subscription_as_its_payments(tmp_path):
     assert paid.groupby("customer_id")["timestamp"].is_monotonic_increasing.all()
 
 
+def test_a_months_payments_ending_within_a_period_of_the_data_end_are_no_early_end(tmp_path):
+    """A loyalty programme billed monthly on the 1st was told its purchases ended 30 days
+    before its data did, and to set an earlier data.as_of: each payment is a period's
+    start, the last up to a period before the end."""
+    config = _config(tmp_path)
+    raw = yaml.safe_load(config.read_text())
+    ended = SUBSCRIPTIONS.replace("1,2023-01-10,,", "1,2023-01-10,2024-01-31,").replace(
+        "4,2023-04-01,,", "4,2023-04-01,2023-12-31,"
+    )
+    (tmp_path / "subscriptions.csv").write_text(
+        ended.replace("3,2023-03-05,,", "3,2023-03-05,2024-01-20,")
+    )
+    for as_of, warned in (("2024-02-09", False), ("2024-03-20", True)):
+        raw["data"]["as_of"] = as_of
+        config.write_text(yaml.safe_dump(raw, sort_keys=False))
+        _, report = validate(load_config(config))
+        said = [w.message for w in report.warnings if "before the data's end" in w.message]
+        assert bool(said) is warned, (as_of, said)
+
+
 def test_a_billing_period_that_reads_as_none_is_an_error_naming_file_column_and_rows(
     tmp_path,
 ):

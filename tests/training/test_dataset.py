@@ -581,6 +581,34 @@ def test_only_churners_where_nobody_at_all_buys_in_the_horizon_is_a_gap_not_ids(
         _require_rows(ChurnSpec(horizon_days=48), _with_a_hole(), validation=_at(last_day))
 
 
+def test_only_churners_before_the_data_s_first_repeat_purchase_say_when_they_come():
+    """A bike shop's sample: first orders over two years, every repeat purchase in its
+    last month; asked whether its ids were per order, which they were not."""
+    firsts = [
+        (f"c{i}", str(d.date()), 5.0)
+        for i, d in enumerate(pd.date_range("2023-01-01", "2024-03-31", freq="7D"))
+    ]
+    repeats = [("c0", "2024-04-03", 5.0), ("c1", "2024-04-28", 5.0)]
+    tables = make_tables(transaction_frame=transactions(firsts + repeats), as_of=T("2024-04-30"))
+    rows = pd.DataFrame({"customer_id": ["c2", "c3"], "cutoff": T("2023-09-30"), "churned": True})
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(), tables, train=_at(rows))
+    assert str(raised.value) == (
+        "all 2 train rows (cutoffs 2023-09-30) are churners: nobody active then bought again "
+        "within the horizon, as the data's repeat purchases (a customer's on a day after "
+        "their first) run from 2024-04-03 to 2024-04-28, after these cutoffs' horizons end "
+        "(2023-12-29); a model learns who comes back from cutoffs whose horizon holds repeat "
+        "purchases: an extract with more of them is needed"
+    )
+    once = make_tables(transaction_frame=transactions(firsts), as_of=T("2024-04-30"))
+    with pytest.raises(PlanError) as raised:
+        _require_rows(ChurnSpec(), once, train=_at(rows))
+    assert str(raised.value).endswith(
+        "are churners: no customer bought on two days: is customer_id an id per order "
+        "(Olist's customer_id, not customer_unique_id)?"
+    )
+
+
 def _labelled(churners: int, stayers: int) -> pd.DataFrame:
     churned = [True] * churners + [False] * stayers
     ids = [f"c{i}" for i in range(len(churned))]

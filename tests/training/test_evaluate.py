@@ -338,6 +338,12 @@ def test_a_test_of_few_stayers_is_said_with_what_it_means_for_the_worklist():
         "risk) is mostly by value, and contacting nearly everyone looks best; a longer "
         "horizon_days or a shorter active_window_days keep more customers who stay"
     )
+    # a Q&A community's posters: no value, and the worklist orders by probability
+    (unvalued,) = caveats({**report, "baselines": {}, "profit": {"value_source": "none"}})
+    assert "by value" not in unvalued and unvalued.endswith(
+        "ROC AUC too; a longer "
+        "horizon_days or a shorter active_window_days keep more customers who stay"
+    )
     (fewer,) = caveats({**report, "churn_rate": 0.7, "n_customers": 50, "baselines": {}})
     assert fewer.startswith("only 15 stayers in the test rows (churn rate 70%): these metrics")
     assert "by value" not in fewer
