@@ -45,14 +45,20 @@ def row_hashes(customers: pd.DataFrame) -> np.ndarray:
 
 
 _WHOLE_ID = rf"^{WHOLE_FLOAT.pattern}$"
+_LEADING_ZEROS = r"^0+(?=\d+$)"
 
 
-def id_hashes(customers: pd.DataFrame) -> np.ndarray:
+def id_hashes(customers: pd.DataFrame, *, bare_numbers: bool = True) -> np.ndarray:
     """One hash per row of its customer id as text, a whole float as the integer the
     loader reads it as (a file read as numbers, a request posting text or 1001.0: one
-    customer)."""
+    customer), and, where `bare_numbers`, a number without its leading zeros: the loader
+    reads '00372809' and '372809' as one customer, and an ISP's later extract of padded
+    ids was scored by the boosters that had learned them (9,884 of its scores moved).
+    Models packaged before hashed numbers as written (`TrainedRows.bare_numbers`)."""
     ids = customers["customer_id"].astype(str).str.strip()
     ids = ids.str.replace(_WHOLE_ID, r"\1", regex=True)
+    if bare_numbers:
+        ids = ids.str.replace(_LEADING_ZEROS, "", regex=True)
     return pd.util.hash_pandas_object(ids, index=False).to_numpy(np.uint64)
 
 
@@ -103,6 +109,9 @@ class TrainedRows:
     without them (no categorical attribute, by row, or packaged before)."""
     alike_columns: tuple[str, ...] = ()
     """The categorical attributes a customer found by id must still hold alike."""
+    bare_numbers: bool = True
+    """Ids hashed as numbers without leading zeros (`id_hashes`); False for a model
+    packaged before, whose hashes are of the ids as written."""
 
     @classmethod
     def of(
@@ -115,7 +124,7 @@ class TrainedRows:
     ) -> TrainedRows:
         """The rows of `customers`, each in its fold of `folds` (per row) if given, and
         by id with its `alike_columns` (of `customers`) hashed."""
-        hashes = _hashes(customers, by)
+        hashes = _hashes(customers, by, bare_numbers=True)
         every = max(1, math.ceil(len(hashes) / KEPT_ROWS))
         kept = np.flatnonzero(hashes % np.uint64(every) == 0)
         unique, first = np.unique(hashes[kept], return_index=True)
@@ -128,7 +137,7 @@ class TrainedRows:
         """Per row of `customers`, whether it is a kept training row (by its hash, and its
         `alike_columns` where kept, each but where the row holds it blank or lacks the
         column: a live request need not post them all), where, and its hash."""
-        hashes = _hashes(customers, self.by)
+        hashes = _hashes(customers, self.by, bare_numbers=self.bare_numbers)
         if not len(self.hashes):
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64), hashes
         at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
@@ -162,7 +171,13 @@ class TrainedRows:
         return np.where(found, self.folds[at], -1).astype(np.int8)
 
     def as_info(self) -> dict[str, Any]:
-        info = {"rows": self.rows, "every": self.every, "hashes": self.hashes, "by": self.by}
+        info = {
+            "rows": self.rows,
+            "every": self.every,
+            "hashes": self.hashes,
+            "by": self.by,
+            "bare_numbers": self.bare_numbers,
+        }
         if self.alike is not None:
             info |= {"alike": self.alike, "alike_columns": list(self.alike_columns)}
         return info if self.folds is None else {**info, "folds": self.folds}
@@ -180,8 +195,11 @@ class TrainedRows:
             info.get("by", "row"),
             info.get("alike"),
             tuple(info.get("alike_columns", ())),
+            info.get("bare_numbers", False),
         )
 
 
-def _hashes(customers: pd.DataFrame, by: Key) -> np.ndarray:
-    return id_hashes(customers) if by == "id" else row_hashes(customers)
+def _hashes(customers: pd.DataFrame, by: Key, *, bare_numbers: bool) -> np.ndarray:
+    if by == "id":
+        return id_hashes(customers, bare_numbers=bare_numbers)
+    return row_hashes(customers)

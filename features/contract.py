@@ -9,6 +9,7 @@ of the config file, so a config and its data can move together.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import difflib
 import glob
@@ -717,6 +718,15 @@ class EventsSpec(ActivitySpec):
             return value
         return {_as_written(code): words for code, words in value.items()}
 
+    def coded(self, posted: str) -> str:
+        """A posted event type as the log writes it: a `type_words` word (any case) as its
+        code, a Q&A log's 'answer' as its '2' (counted in overall use only, it had been
+        told "its types: '2', '1'..."); any other type as posted."""
+        if not self.type_words or posted in self.type_words:
+            return posted
+        said = posted.casefold()
+        return next((c for c, words in self.type_words.items() if words.casefold() == said), posted)
+
     @property
     def type_filtered(self) -> bool:
         """Whether a `rows:` filter reads the type column (`keeps_type`)."""
@@ -1390,6 +1400,8 @@ def _shape_wanted(err: Any) -> str:
 def _message(err: Any) -> str:
     """One error's message; an unknown key with the keys its section takes, or the one
     it likely means."""
+    if err["type"] in _DATE_ERRORS:
+        return _no_iso_date(err["input"])
     if err["type"] != "extra_forbidden":
         return err["msg"].removeprefix("Value error, ")
     section = _section_at(err["loc"][:-1])
@@ -1401,6 +1413,22 @@ def _message(err: Any) -> str:
     if meant:
         return f"unknown key (did you mean {meant[0]!r}?)"
     return f"unknown key; {'these' if len(keys) > 1 else 'this'} may be set: {', '.join(keys)}"
+
+
+_DATE_ERRORS = frozenset({"date_type", "date_parsing", "date_from_datetime_parsing"})
+_WRITTEN_DATES = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y.%m.%d")
+
+
+def _no_iso_date(value: object) -> str:
+    """A config date written other than YAML reads one: `as_of: 31/12/2021` said "Input
+    should be a valid date or datetime, invalid character in year". Says the form, and
+    the date as it is written there where only one reading of it is a date."""
+    said = f"{value!r} is no date: write it as YYYY-MM-DD"
+    readings = set()
+    for form in _WRITTEN_DATES:
+        with contextlib.suppress(ValueError):
+            readings.add(dt.datetime.strptime(str(value).strip(), form).date())
+    return f"{said} ({readings.pop()})" if len(readings) == 1 else said
 
 
 def _required_first(item: tuple[str, Any]) -> bool:

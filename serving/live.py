@@ -184,6 +184,7 @@ def respond(
             request.customers,
             model.event_types,
             cancellation_event_types(model.data) | model.not_use_types,
+            model.data.events,
         ),
         *median_notes(scored, rows, ids),
         *beyond_notes(scored, rows, ids),

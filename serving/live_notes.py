@@ -298,17 +298,22 @@ def unmapped_type_notes(
 
 
 def unseen_event_type_notes(
-    customers: list[CustomerHistoryIn], event_types: Sequence[str], apart: Set[str]
+    customers: list[CustomerHistoryIn],
+    event_types: Sequence[str],
+    apart: Set[str],
+    events: EventsSpec | None,
 ) -> list[str]:
     """Posted event types with no features of their own in the model (none of its
     `event_types`, by the features' own reading: 'add_to_cart' is 'Add to Cart'; the
     log's cancellation pages and the types that are no use aside, `apart`): counted in
     overall use, the active days and the rhythm of use, as the batch reads a type new to
     its file, or one too rare to keep. A cosmetics shop's posted 'wishlist' events were
-    scored with no note."""
+    scored with no note. A type posted as its `type_words` word is its code (`events`)."""
     if not event_types:
         return []
     posted = sorted({row.type for customer in customers for row in customer.events})
+    if events is not None:
+        posted = sorted({events.coded(t) for t in posted})
     codes = type_codes(np.array(posted, dtype=object), tuple(event_types))
     unread = [t for t, code in zip(posted, codes.tolist(), strict=True) if code < 0]
     unread = [t for t in unread if t not in apart]

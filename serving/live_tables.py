@@ -282,12 +282,21 @@ def used_events(
     """The posted events the loader reads as use: not of the types that are no use
     (`ChurnModel.not_use_types`: a payment the model's data read as a purchase), nor of
     those the `events` table's own `rows:` leave out (`EventsSpec.keeps_type`)."""
+    rows = customer.events
+    if events is not None and events.type_words:  # 'answer' posted for the log's '2'
+        rows = [_coded(row, events) for row in rows]
     by_filter = events is not None and events.type_filtered
     if not not_use and not by_filter:
-        return customer.events
-    types = {row.type for row in customer.events} - not_use  # each type judged once
+        return rows
+    types = {row.type for row in rows} - not_use  # each type judged once
     used = {t for t in types if events.keeps_type(t)} if by_filter else types
-    return [row for row in customer.events if row.type in used]
+    return [row for row in rows if row.type in used]
+
+
+def _coded(row: EventIn, events: EventsSpec) -> EventIn:
+    """The event with its type as the log writes it (`EventsSpec.coded`)."""
+    code = events.coded(row.type)
+    return row if code == row.type else row.model_copy(update={"type": code})
 
 
 def _returns(lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

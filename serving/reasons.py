@@ -1353,15 +1353,26 @@ def _told_with(source: str, spec: FeatureSpec | None) -> str | None:
     equal to the usage log's tells its last use ("no product use for 44 days" beside
     "last login 44 days ago": 123 of a SaaS log's 632), and an event count equal to the
     active days of its window tells those days, one event each, in an untyped log ("1
-    activity event in the last 90 days" beside "active on 1 of the last 90 days").
-    (Tenure and the stage it decides are one story: `_stage_told_by_tenure`.)"""
+    activity event in the last 90 days" beside "active on 1 of the last 90 days"), and
+    a lifetime total equal to the last year's tells that year's: "8 payments in the last
+    365 days; 8 payments in total" filled two of the three risk reasons of a loyalty
+    programme's whole top 200 (`YEAR_OF_TOTAL`). (Tenure and the stage it decides are one
+    story: `_stage_told_by_tenure`.)"""
     counted = _EVENTS_IN_WINDOW.fullmatch(source)
     if counted is not None:
         return f"active_days_{counted[1]}d"
+    if source in YEAR_OF_TOTAL:
+        return YEAR_OF_TOTAL[source]
     usage_silence = spec is not None and spec.family == "usage" and source != LAST_USE
     return LAST_USE if usage_silence and source.startswith("days_since_last_") else None
 
 
+YEAR_OF_TOTAL = {
+    "orders_total": "orders_365d",
+    "spend_total": "spend_365d",
+    "margin_total": "margin_365d",
+}
+"""A lifetime total, and the same measure over the last year."""
 _EVENTS_IN_WINDOW = re.compile(rf"events_{UNTYPED_EVENT}_(\d+)d")
 """An untyped log's count of events in a window: each of its active days holds one when
 they are equal. (Not a type's count: 4 logins on one day beside 3 other days of other

@@ -100,6 +100,14 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "name: t\ndata:\n  transactions: {path: t.csv}\nevaluation: {cutoff: 2024-02-30}\n",
             "line 4, cutoff: '2024-02-30' is no date (day is out of range for month)",
         ),
+        (  # YAML reads no date of it: pydantic had said "invalid character in year"
+            "name: t\ndata:\n  as_of: 31/12/2021\n  transactions: {path: t.csv}\n",
+            "data.as_of: '31/12/2021' is no date: write it as YYYY-MM-DD (2021-12-31)",
+        ),
+        (  # day or month first: no one date to offer
+            "name: t\ndata:\n  transactions: {path: t.csv}\nevaluation: {cutoff: 01.02.2024}\n",
+            "evaluation.cutoff: '01.02.2024' is no date: write it as YYYY-MM-DD",
+        ),
         (  # a value left blank in { } is no comma's split
             "name: t\ndata:\n  transactions: {path: t.csv}\n"
             "churn: {definition: inactivity, horizon_days: }\n",

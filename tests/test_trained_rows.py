@@ -1,5 +1,6 @@
 """A labelled snapshot's fitted-on rows, known again when scored (`churn.trained_rows`)."""
 
+import numpy as np
 import pytest
 
 import churn.trained_rows as trained_rows
@@ -36,6 +37,21 @@ def test_a_customer_is_known_by_id_however_their_row_changed_and_in_any_type():
     assert kept.count_in(_file([3, 7]).assign(customer_id=["3", "7"])) == 1
     posted = _file([1, 2, 3, 7]).assign(customer_id=[1.0, "2.0", " 3 ", "7"])  # JSON 1.0
     assert kept.count_in(posted) == 3
+
+
+def test_a_number_id_is_known_with_or_without_its_leading_zeros():
+    """An ISP's later extract wrote its ids padded ('00372809'): the loader reads them as
+    the same customers, and so must the fold boosters' lookup (9,884 scores moved). A
+    model packaged before hashed the ids as written, and is read so."""
+    kept = TrainedRows.of(_file([1, 2, 3, 4]).assign(customer_id=["0001", "2", "03", "4"]))
+    later = _file([1, 2, 3, 7]).assign(customer_id=["1", "0002", "003", "0A7"])
+    assert kept.count_in(later) == 3
+    assert kept.count_in(later.assign(customer_id=["A1", "0", "00", "7"])) == 0
+    padded = _file([1, 2]).assign(customer_id=["0001", "2"])
+    info = {k: v for k, v in TrainedRows.of(padded).as_info().items() if k != "bare_numbers"}
+    as_written = np.sort(trained_rows.id_hashes(padded, bare_numbers=False))
+    packaged_before = TrainedRows.from_info({**info, "hashes": as_written})
+    assert not packaged_before.bare_numbers and packaged_before.count_in(padded) == 2
 
 
 def test_row_number_ids_match_rows_so_other_extracts_or_changed_rows_match_none():

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from filelock import FileLock
 from mlflow.models import ModelSignature
 
 import mlflow
@@ -46,6 +47,20 @@ def configure() -> str:
 
 
 def experiment_id(name: str) -> str:
+    """The experiment for a run config's name (`_experiment_id`), one process at a time
+    on a local store: two runs opening a new SQLite store at once raced to create its
+    tables, and one crashed with "table _alembic_tmp_experiments already exists" after
+    five minutes of training, leaving the store unusable."""
+    uri = mlflow.get_tracking_uri()
+    if not uri.startswith("sqlite:///"):
+        return _experiment_id(name)
+    database = Path(uri.removeprefix("sqlite:///"))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{database}.lock"):
+        return _experiment_id(name)
+
+
+def _experiment_id(name: str) -> str:
     """The experiment for a run config's name; local artifacts live beside the database
     (MLflow itself would put them in ./mlruns of whatever folder the command ran in)."""
     found = mlflow.get_experiment_by_name(name)

@@ -21,7 +21,14 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from features.build import build_columns
-from features.contract import UNTYPED_EVENT, ChurnSpec, DataSpec, InteractionsSpec, load_config
+from features.contract import (
+    UNTYPED_EVENT,
+    ChurnSpec,
+    DataSpec,
+    EventsSpec,
+    InteractionsSpec,
+    load_config,
+)
 from features.registry import plain_number
 from features.sources import load_tables
 from features.tables import Tables
@@ -1344,7 +1351,7 @@ def test_posted_event_types_the_model_never_trained_on_are_noted():
 
     known = ("view", "Add to Cart", "purchase")
     (note,) = live_notes.unseen_event_type_notes(
-        [posted("view", "wishlist", "Cancel")], known, frozenset({"Cancel"})
+        [posted("view", "wishlist", "Cancel")], known, frozenset({"Cancel"}), None
     )
     assert note == (
         "event types with no features of their own in the model, counted in overall use "
@@ -1352,8 +1359,22 @@ def test_posted_event_types_the_model_never_trained_on_are_noted():
     )
     # spellings the features read as one of its types are its types
     spelled = [posted("VIEW", "add_to_cart")]
-    assert live_notes.unseen_event_type_notes(spelled, known, set()) == []
-    assert live_notes.unseen_event_type_notes([posted("view")], (), set()) == []  # no log
+    assert live_notes.unseen_event_type_notes(spelled, known, set(), None) == []
+    assert live_notes.unseen_event_type_notes([posted("view")], (), set(), None) == []  # no log
+
+
+def test_an_event_type_posted_as_its_words_is_the_code_the_log_writes():
+    """A Q&A log's PostTypeId, `type_words: {1: question, 2: answer}`: a posted 'answer'
+    was counted in overall use only, and told "its types: '2', '1'"."""
+    events = EventsSpec.model_validate(
+        {"path": "posts.csv", "type_words": {1: "question", 2: "answer"}}
+    )
+    rows = [{"timestamp": "2024-05-01", "type": t} for t in ("Answer", "2", "1", "wiki")]
+    customer = CustomerHistoryIn.model_validate({"customer_id": "c1", "events": rows})
+    used = live_tables.used_events(customer, frozenset(), events)
+    assert [row.type for row in used] == ["2", "2", "1", "wiki"]
+    (note,) = live_notes.unseen_event_type_notes([customer], ("2", "1"), set(), events)
+    assert "only: 'wiki' (its types: '2', '1')" in note
 
 
 def test_posted_transaction_categories_the_data_never_held_are_noted(client, loaded, cutoff):

@@ -927,6 +927,22 @@ def test_a_single_day_of_use_is_one_reason_however_many_counts_hold_it():
     assert told == ["active_gap_median_days", "active_days_90d", "events_activity_90d"]
 
 
+def test_a_lifetime_total_equal_to_the_last_years_is_one_reason():
+    """ "8 payments in the last 365 days; 8 payments in total" (a loyalty programme's
+    whole top 200): every purchase in the year, told twice. A total beyond the year's is
+    a fact of its own."""
+    names = ["orders_365d", "orders_total", "spend_365d", "spend_total"]
+    specs = [BUY_SPECS[name] for name in names]
+    typical = {"orders_365d": 12.0, "orders_total": 30.0, "spend_365d": 500.0}
+    typical["spend_total"] = 900.0
+    year = dict(zip(names, [8.0, 8.0, 80.0, 80.0], strict=True))
+    told = [r.text for r in _one_row(specs, year, [0.3, 0.5, 0.2, 0.1], typical)]
+    assert told == ["8 purchases in total", "spent 80 in the last 365 days"]
+    longer = {**year, "orders_total": 20.0, "spend_total": 300.0}
+    told = [r.feature for r in _one_row(specs, longer, [0.3, 0.5, 0.2, 0.1], typical)]
+    assert told == ["orders_total", "orders_365d", "spend_365d"]
+
+
 def test_a_single_day_of_use_is_told_once_and_only_the_way_its_cells_add_up_to():
     """No rhythm raising the risk beside "in their favour: 3 activity events in the last
     90 days", all on that one day: one fact, told the stronger way, not both."""
