@@ -21,6 +21,7 @@ import pandas as pd
 from features.activity import to_days
 from features.context import Context
 from features.identifiers import named_as_a_person
+from features.label_values import flag
 from features.levels import name_words, texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import Tables, numbers, whole_years
@@ -97,10 +98,22 @@ def attribute_spec(
         "category",
         Mechanism.ATTRIBUTE,
         f"Customer attribute '{name}' (categorical).",
-        f"{called}: {{}}",
+        f"{called}: {{!b}}" if _yes_and_no(levels) else f"{called}: {{}}",
         categories=levels,
         reason_missing=missing,
     )
+
+
+def _yes_and_no(levels: tuple[str, ...]) -> bool:
+    """Whether a category's two levels are a flag's yes and no written as words other
+    than Yes and No ('t' and 'f': an energy retailer's has_gas read "also a gas client:
+    t"), which its reasons say as "yes" and "no"."""
+    said = [flag(level) for level in levels if not _NUMBER.fullmatch(level)]
+    return sorted(said, key=str) == [False, True] and set(levels) != {"Yes", "No"}
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d*)?")
+"""A level written as a number: a code the data chose (0 and 1 stay as written)."""
 
 
 def spoken_name(name: str) -> str:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from features.label_values import flag
+
 if TYPE_CHECKING:
     from features.context import Context
 
@@ -531,13 +533,14 @@ class _Yearly(float):
         return f"{format(since, spec)} day{'' if since == 1 else 's'} ago"
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYeandigptmwv")
+CUSTOM_CONVERSIONS = frozenset("cxyYbeandigptmwv")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
 class _ReasonFormatter(string.Formatter):
     """`{name!c:.0%}` renders a relative change as "up/down N%", `{name!x}` a ratio as
-    "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no" (`!Y`: "Yes" or "No"),
+    "3.1×" or "40% of", `{name!y}` a 0/1 flag as "yes" or "no" (`!Y`: "Yes" or "No"; `!b`: a flag
+    written as a word, 't' or 'N', as "yes" or "no", other text as it is),
     `{name!n}` a plain number without exponent notation (`!i`: a year, without a
     thousands separator), `{name!d:.0f}` days as "15 days ago" or "today", `{name!g}` an
     estimate to two significant digits ("0.0019"),
@@ -556,6 +559,9 @@ class _ReasonFormatter(string.Formatter):
             return "yes" if float(value) == 1 else "no"  # type: ignore[arg-type]
         if conversion == "Y":
             return "Yes" if float(value) == 1 else "No"  # type: ignore[arg-type]
+        if conversion == "b":
+            said = flag(str(value))
+            return value if said is None else "yes" if said else "no"
         if conversion == "e":
             return _Ends(float(value))  # type: ignore[arg-type]
         if conversion == "a":

@@ -228,7 +228,8 @@ def _against_direction(
     pivot, never, neutral = directed.pivot, directed.never, directed.neutral
     values = np.column_stack([numbers(features[source]) for source in directed.sources])
     values = np.where(np.isnan(values) & never, np.inf, values)
-    offset = values - pivot
+    with np.errstate(invalid="ignore"):  # never against a typical never: on it, offset 0
+        offset = np.where(values == pivot, 0.0, values - pivot)
     cells = contributions[:, picked]
     direction = np.where(favourable != 0, favourable, along)
     # `strict`: on the typical customer's value itself a reason claims a side it is not
@@ -470,19 +471,25 @@ LAST_PURCHASE = "days_since_last_purchase"
 
 
 def _age_is_the_silence(
-    columns: Sequence[tuple[int, str]], features: Mapping[str, Any]
+    columns: Sequence[tuple[int, str]],
+    silences: Sequence[tuple[int, str]],
+    features: Mapping[str, Any],
+    cells: np.ndarray,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """The customer-age cells of a customer whose only purchase day, or only day of use,
-    began it: the age is the silence, told by the silence's own reason. "No purchase for
-    136 days" beside "in their favour: first purchase on record 136 days ago" told one
-    day both ways (25 of an e-commerce log's 65 such reasons), and so did "no product use
-    for 12 days" beside "in their favour: customer for 12 days" (38 students at the top of
-    a learning platform's worklist). `columns`: (column, name) of the ages."""
-    silences = [numbers(features[name]) for name in (LAST_PURCHASE, LAST_USE) if name in features]
-    for j, source in columns if silences else ():
+    began it, where the silence's own reason tells it (its cell still a candidate). "No
+    purchase for 136 days" beside "in their favour: first purchase on record 136 days
+    ago" told one day both ways (25 of an e-commerce log's 65 such reasons), and so did
+    "no product use for 12 days" beside "in their favour: customer for 12 days" (38
+    students at the top of a learning platform's worklist). A silence shorter than the
+    typical is no reason raising the risk, and then the age tells the day: a toy shop's
+    one-time buyers of 124 days ago (typical silence 145) had read no reason at all.
+    `columns`, `silences`: (column, name) of the ages and of the silences."""
+    told = [(numbers(features[name]), cells[:, k] != 0) for k, name in silences if name in features]
+    for j, source in columns if told else ():
         if source in features:
             age = numbers(features[source])
-            yield j, np.logical_or.reduce([age == silence for silence in silences])
+            yield j, np.logical_or.reduce([(age == silence) & live for silence, live in told])
 
 
 PAID_PERIOD = ("paid_days_left", "plan_days_last")
@@ -1022,6 +1029,10 @@ class Explainer:
         return self._named_columns(*AGES)
 
     @cached_property
+    def _silence_columns(self) -> list[tuple[int, str]]:
+        return self._named_columns(LAST_PURCHASE, LAST_USE)
+
+    @cached_property
     def _wallet(self) -> list[int]:
         return self._columns_of(WALLET)
 
@@ -1100,7 +1111,9 @@ class Explainer:
         candidates = _zeroed(candidates, _emptied_windows(self._windows, features, candidates))
         candidates = _zeroed(candidates, _outspent_wallet(self._wallet, features))
         candidates = _zeroed(candidates, _lapsed_in_favour(self._stage, features, candidates))
-        candidates = _zeroed(candidates, _age_is_the_silence(self._ages, features))
+        candidates = _zeroed(
+            candidates, _age_is_the_silence(self._ages, self._silence_columns, features, candidates)
+        )
         candidates = _zeroed(candidates, _lone_purchase_pace(self._pace, features))
         if self._hidden:
             candidates = candidates.copy()

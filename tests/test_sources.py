@@ -3940,7 +3940,7 @@ def test_interaction_types_are_mapped_and_unmapped_ones_become_other(tmp_path):
     tables, report = check(tmp_path, interactions=interactions)
     assert tables is not None
     assert sorted(tables.interactions["type"]) == ["complaint", "other", "ticket"]
-    (warning,) = report.warnings
+    (warning,) = [w for w in report.warnings if "not in `interactions.types`" in w.message]
     assert_located(warning, file="interactions.csv", column="type", rows=1)
     assert "'chat' (1)" in warning.message
 
@@ -4071,6 +4071,24 @@ def test_numbered_types_match_a_float_column_of_whole_numbers(tmp_path):
     spec = {"columns": {"type": "score"}, "types": {"complaint": [1, 2]}}
     tables = load(tmp_path, fmt="parquet", interactions=reviews, specs={"interactions": spec})
     assert sorted(tables.interactions["type"]) == ["complaint", "complaint", "other"]
+
+
+def test_an_interaction_label_no_row_holds_is_said_with_what_was_meant(tmp_path):
+    """A toy shop's `complaint: [refnd]` counted every refund as 'other', and no
+    complaint was learned: said only as types not in the config. Labels read in another
+    case or as a float's whole number are held."""
+    refunds = interactions_frame().assign(type=["refund", "Phone", "refund"])
+    spec = {"types": {"complaint": ["refnd"], "call": ["phone", "hotline"]}}
+    _, report = check(tmp_path, interactions=refunds, specs={"interactions": spec})
+    (said,) = [w.message for w in report.warnings if "labels never seen" in w.message]
+    assert said == (
+        "`interactions.types` labels never seen in the data: refnd "
+        "(did you mean 'refund' for 'refnd'?)"
+    )
+    reviews = interactions_frame().drop(columns="type").assign(score=[1.0, 5.0, 2.0])
+    spec = {"columns": {"type": "score"}, "types": {"complaint": [1, 2]}}
+    _, report = check(tmp_path, fmt="parquet", interactions=reviews, specs={"interactions": spec})
+    assert not [w for w in report.warnings if "labels never seen" in w.message]
 
 
 def test_resolved_before_opened_is_a_warning(tmp_path):

@@ -47,11 +47,14 @@ def test_a_number_id_is_known_with_or_without_its_leading_zeros():
     later = _file([1, 2, 3, 7]).assign(customer_id=["1", "0002", "003", "0A7"])
     assert kept.count_in(later) == 3
     assert kept.count_in(later.assign(customer_id=["A1", "0", "00", "7"])) == 0
+    # an energy retailer's hex ids, written in capitals in a later extract
+    hex_ids = TrainedRows.of(_file([1, 2]).assign(customer_id=["e7bd0a", "44e8ff"]))
+    assert hex_ids.count_in(_file([1, 2]).assign(customer_id=["E7BD0A", "44e8FF"])) == 2
     padded = _file([1, 2]).assign(customer_id=["0001", "2"])
-    info = {k: v for k, v in TrainedRows.of(padded).as_info().items() if k != "bare_numbers"}
-    as_written = np.sort(trained_rows.id_hashes(padded, bare_numbers=False))
+    info = {k: v for k, v in TrainedRows.of(padded).as_info().items() if k != "loose_ids"}
+    as_written = np.sort(trained_rows.id_hashes(padded, loose=False))
     packaged_before = TrainedRows.from_info({**info, "hashes": as_written})
-    assert not packaged_before.bare_numbers and packaged_before.count_in(padded) == 2
+    assert not packaged_before.loose_ids and packaged_before.count_in(padded) == 2
 
 
 def test_row_number_ids_match_rows_so_other_extracts_or_changed_rows_match_none():
@@ -119,6 +122,9 @@ def test_customers_numbered_by_row_are_known_by_their_numbers_too():
     fitted = _file([1, 2, 3, 4]).drop(columns="label")
     alike = alike_columns_of(fitted, ["plan", "charges"], most=8)
     assert alike == ("charges", "plan")  # numbers too, most values first
+    # a yes/no a customer may change tells no one apart (has_gas flipped next month)
+    flagged = fitted.assign(has_gas=["t", "f", "t", "f"])
+    assert alike_columns_of(flagged, ["plan", "has_gas"]) == ("plan",)
     kept = TrainedRows.of(fitted, folds=[0, 1, 0, 1], by="id", alike_columns=alike)
     posted = fitted.assign(customer_id=["1", "2", "3", "4"])  # as a request's text
     assert kept.folds_of(posted).tolist() == [0, 1, 0, 1]

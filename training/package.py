@@ -16,7 +16,7 @@ from churn.trained_rows import TrainedRows, alike_columns_of
 from churn.typical import typical_bands
 from features.contract import RunConfig
 from features.lifecycle import ANNIVERSARY_SPEC, TENURE_SPEC
-from features.registry import safer_when
+from features.registry import missing_means_never, safer_when
 from features.tables import Tables, data_end, numbers, undo_by
 from features.words import is_payment_log
 from serving.ranking import (
@@ -232,9 +232,17 @@ def _typical(rows: pd.DataFrame, specs: list, statistic: str) -> dict[str, float
     score's `population_mean` beside each reason; medians are the typical customer:
     the side a reason's value must sit on (`serving/reasons.py`), since spend and
     overdue ratios are skewed far beyond their means, and the "(typical 12)" a numeric
-    attribute's reason shows."""
+    attribute's reason shows. A median counts a missing value that means "never"
+    (`missing_means_never`) as the far end it is: where most customers never complained,
+    the typical customer has no complaint, and "in their favour: last complaint 323 days
+    ago" (older than the complainers' median) told a toy shop's refunded buyers a
+    complaint was on their side (all 609 of its complaint reasons)."""
     numeric = [s.name for s in specs if s.dtype != "category"]
-    values = rows[numeric].agg(statistic)
+    frame = rows[numeric]
+    if statistic == "median":
+        never = [name for name in numeric if missing_means_never(name)]
+        frame = frame.assign(**{name: frame[name].fillna(np.inf) for name in never})
+    values = frame.agg(statistic)
     return {name: float(value) for name, value in values.items() if value == value}
 
 

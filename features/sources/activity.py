@@ -15,6 +15,7 @@ from pandas.api.types import is_integer_dtype
 
 from features.contract import (
     READ_AS_WORDS,
+    WHOLE_FLOAT,
     EventsSpec,
     InteractionsSpec,
     TransactionsSpec,
@@ -489,6 +490,7 @@ def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:
     raw = table.clean["type"]
     read = spec.type_reader()
     mapping = {value: read(value) for value in raw.dropna().unique()}
+    _warn_unread_labels(table, spec, mapping)
     unmapped = [value for value, canonical in mapping.items() if canonical is None]
     if unmapped:
         counts = raw[raw.isin(unmapped)].value_counts()
@@ -496,6 +498,27 @@ def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:
         what = f"types not in `interactions.types` in {_rows(n)}, counted as 'other'"
         table.warning("type", n, f"{what}: {_counts(counts)}")
     return _mapped(raw, {value: canonical or "other" for value, canonical in mapping.items()})
+
+
+def _warn_unread_labels(
+    table: _Table, spec: InteractionsSpec, mapping: dict[str, str | None]
+) -> None:
+    """The labels of each type `interactions.types` lists none of which reads a row
+    (`mapping`: each value of the column, its type). A toy shop's `complaint: [refnd]`
+    counted all 1,731 refunds as 'other' and learned no complaint, said only as types
+    not in the config. (A type some of whose labels the data hold is read.)"""
+    named = {value.strip().casefold() for value in mapping}
+    named |= {whole[1] for value in mapping if (whole := WHOLE_FLOAT.fullmatch(value.strip()))}
+    unread = [
+        str(raw)
+        for raws in spec.types.values()
+        if not any(str(raw).strip().casefold() in named for raw in raws)
+        for raw in raws
+    ]
+    if unread:
+        meant = _values_meant(unread, table.clean["type"])
+        what = f"`interactions.types` labels never seen in the data: {', '.join(unread)}{meant}"
+        table.warning("type", 0, what)
 
 
 def _mapped(values: pd.Series, mapping: dict[str, str]) -> pd.Series:

@@ -51,3 +51,23 @@ def test_attributes_naming_who_a_customer_is_are_found_by_their_words():
         "Number of Dependents",
         "LastName",
     ]
+
+
+def test_a_flag_written_as_words_reads_yes_or_no():
+    """An energy retailer's has_gas ('t'/'f') read "also a gas client: t"; Yes/No read
+    as the data write them, and 0/1 codes declared categorical stay as written."""
+    said = {
+        levels: attribute_spec("has_gas", "categorical", levels, words="gas client").render(
+            {"has_gas": levels[1]}
+        )
+        for levels in [("f", "t"), ("N", "Y"), ("FALSE", "TRUE"), ("No", "Yes"), ("0", "1")]
+    }
+    assert said == {
+        ("f", "t"): "gas client: yes",
+        ("N", "Y"): "gas client: yes",
+        ("FALSE", "TRUE"): "gas client: yes",
+        ("No", "Yes"): "gas client: Yes",
+        ("0", "1"): "gas client: 1",
+    }
+    plan = attribute_spec("plan", "categorical", ("basic", "f"))
+    assert plan.render({"plan": "f"}) == "plan: f"

@@ -1213,6 +1213,12 @@ def test_the_age_of_a_customers_one_purchase_day_is_told_by_their_silence(age):
     ]
     bought_again = {"days_since_last_purchase": 136.0, age: 400.0}
     assert len(_one_row(specs, bought_again, [0.5, -0.4], {})) == 2
+    # a silence shorter than the typical raises no reason: the age tells the day (a toy
+    # shop's one-time buyers of 124 days ago, typical silence 145, had read none)
+    recent = {"days_since_last_purchase": 124.0, age: 124.0}
+    typical = {"days_since_last_purchase": 145.0, age: 146.0}
+    told = [r.text for r in _one_row(specs, recent, [0.8, 1.5], typical)]
+    assert told == ["first 124 days ago"]
 
 
 def test_the_age_of_a_user_whose_only_day_of_use_began_it_is_told_by_their_silence():
@@ -1752,6 +1758,22 @@ def test_never_having_complained_is_no_reason_for_risk_but_may_be_one_against_it
     assert [(r.text, r.direction) for r in raising] == [("no purchase yet", "raises")]
     lowering = _one_row([complaint, silence], never, [-0.4, -0.6], pivots)
     assert [(r.text, r.direction) for r in lowering] == [("no complaint on record", "lowers")]
+
+
+def test_where_the_typical_customer_never_complained_no_complaint_is_in_their_favour():
+    """A toy shop's refunds: "in their favour: last complaint 323 days ago" (older than
+    the complainers' median, 170) in all 609 of its complaint reasons. Where most
+    training rows never complained, the typical value is never (`_typical`): any
+    complaint sits on the risky side, and never is the typical itself."""
+    since = "days_since_last_negative_interaction"
+    complaint = _number_spec(since, f"last complaint {{{since}!d:.0f}}", "no complaint on record")
+    never_typical = {since: np.inf}
+    old = {since: 323.0}
+    assert _one_row([complaint], old, [-0.4], never_typical) == []
+    (raising,) = _one_row([complaint], old, [0.4], never_typical)
+    assert (raising.text, raising.direction) == ("last complaint 323 days ago", "raises")
+    assert _one_row([complaint], {since: np.nan}, [-0.4], never_typical) == []
+    assert _one_row([complaint], {since: np.nan}, [0.4], never_typical) == []
 
 
 def test_a_narrow_measure_says_its_typical_value_where_the_training_rows_rank_it_apart():

@@ -15,12 +15,13 @@ from churn.model import MAX_LEVELS, ChurnModel, FeatureLayout
 from features import trees
 from features.attributes import attribute_spec
 from features.contract import BandsSpec, load_config
+from features.registry import FeatureSpec, Mechanism
 from features.sources import load_tables
 from features.tables import Tables
 from serving.ranking import band_thresholds
 from tests.frames import customers, interactions, transactions
 from tests.training.datasets import ONE_THREAD, simulated
-from training.package import _typical_levels, package_model
+from training.package import _typical, _typical_levels, package_model
 from training.protocol import Outcome, out_of_time
 from training.report import build_report
 
@@ -403,6 +404,28 @@ def test_a_layout_knows_whether_it_left_out_rare_levels():
     older = FeatureLayout(names=["zip", "plan"], levels=many)
     assert older.too_rare_to_keep("zip") is None and older.too_rare_to_keep("plan") == 0
     assert older.capped == {"zip"} and layout.capped == frozenset()
+
+
+def test_a_never_most_customers_share_is_the_typical_value():
+    """The median of days since the last complaint counts a complaint never made as the
+    far end: most never complained, so the typical customer has none (not the
+    complainers' median, against which an old complaint read in their favour)."""
+    specs = [
+        FeatureSpec(n, "float", Mechanism.SERVICE, "d", "r")
+        for n in ("days_since_last_negative_interaction", "spend_90d")
+    ]
+    rows = pd.DataFrame(
+        {
+            "days_since_last_negative_interaction": [100.0, 200.0, np.nan, np.nan, np.nan],
+            "spend_90d": [1.0, 2.0, np.nan, 4.0, 5.0],
+        }
+    )
+    assert _typical(rows, specs, "median") == {
+        "days_since_last_negative_interaction": np.inf,
+        "spend_90d": 3.0,
+    }
+    assert _typical(rows.head(3), specs, "median")["days_since_last_negative_interaction"] == 200.0
+    assert _typical(rows, specs, "mean")["days_since_last_negative_interaction"] == 150.0
 
 
 def test_the_typical_levels_are_one_customers_not_each_attributes_own():
