@@ -592,7 +592,11 @@ def worklist(
         typer.Option(help="most_valuable, most_growable, below_zero or standard."),
     ] = None,
     segment: Annotated[
-        str | None, typer.Option(help="Only customers of this segment, as name=value.")
+        list[str] | None,
+        typer.Option(
+            help="Only customers of this segment, as name=value (name= for a blank); "
+            "repeated, of every one."
+        ),
     ] = None,
     sort: Annotated[
         str,
@@ -634,8 +638,8 @@ def worklist(
     _one_of("--band", band, BANDS)
     _one_of("--tier", tier, TIERS)
     _one_of("--sort", sort, SORTS)
-    pair = segment_pair(segment) if segment is not None else None
-    if segment is not None and pair is None:
+    pairs = tuple(segment_pair(text) for text in segment or ())
+    if None in pairs:
         raise typer.BadParameter(
             "give name=value or name:value, e.g. region=north", param_hint="--segment"
         )
@@ -645,7 +649,7 @@ def worklist(
     engine = store.connect(Settings().database_url)
     try:
         query = WorklistQuery(
-            band=band, tier=tier, segment=pair, sort=sort, limit=limit, model_name=model_name
+            band=band, tier=tier, segments=pairs, sort=sort, limit=limit, model_name=model_name
         )
         try:
             frame = worklist_frame(worklist_rows(engine, query))
@@ -662,7 +666,7 @@ def worklist(
                 highlight=False,
             )
         if batch is not None and sort == "value_at_risk":
-            whole = band is None and tier is None and pair is None  # the note's list
+            whole = band is None and tier is None and not pairs  # the note's list
             first = store.first_listed(engine, batch["id"], first=CALL_LIST) if whole else None
             for said in (  # what a list by value at risk hides
                 unvalued_note(store.unvalued(engine, batch["id"]), batch["rows"]),
@@ -671,7 +675,7 @@ def worklist(
                 if said is not None:
                     make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")
         if frame.empty:
-            make_console().print(_nobody(engine, band, tier, pair, model_name))
+            make_console().print(_nobody(engine, band, tier, pairs, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:
             make_console(stderr=True).print(
                 "note: this batch was compared with no earlier one (its model has none, or "
@@ -736,14 +740,14 @@ def _nobody(
     engine: Any,
     band: str | None,
     tier: str | None,
-    segment: tuple[str, str] | None,
+    segments: tuple[tuple[str, str | None], ...],
     model_name: str | None,
 ) -> str:
     """Why a worklist is empty: no batch yet, or the filters matched nobody in it (with
     where the band begins, that nobody has a tier where nobody has a value, and the
     values the segment does hold, most common first)."""
     from serving import store
-    from serving.queries import held
+    from serving.queries import BLANK_SEGMENT, held
 
     batch = store.latest_batch(engine, model_name=model_name)
     assert batch is not None  # worklist_rows refuses an empty store
@@ -756,12 +760,10 @@ def _nobody(
         found += (
             ": no customer has a value to tier by (no amounts mapped, or the value column blank)"
         )
-    if segment is None:
-        return found
-    values = store.segment_values(engine, segment[0], batch["id"])
-    if not values:  # every customer's value of it is blank (an unknown segment is an error)
-        return f"{found}: no customer has a value of {segment[0]!r}"
-    return f"{found}; {segment[0]} there: {held(values)}"
+    for name, _ in segments:
+        values = store.segment_values(engine, name, batch["id"], blank=BLANK_SEGMENT)
+        found += f"; {name} there: {held(values)}"
+    return found
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

@@ -22,14 +22,21 @@ from sqlalchemy.engine import Engine
 from features.contract import WHOLE_FLOAT
 from serving import store
 
-SEGMENT = re.compile(r"^([^:=]+)[:=](.+)$")
+SEGMENT = re.compile(r"^([^:=]+)[:=](.*)$")
 """A segment filter, `name:value` or `name=value` (the API and the CLI read both)."""
+BLANK_SEGMENT = "not recorded"
+"""A blank segment value, as reasons say a blank attribute, and as a filter names it."""
 
 
-def segment_pair(text: str) -> tuple[str, str] | None:
-    """(name, value) of a segment filter; None when it is neither form."""
+def segment_pair(text: str) -> tuple[str, str | None] | None:
+    """(name, value) of a segment filter, value None for the customers who hold it blank
+    (`name:` or `name:not recorded`: an energy retailer's channel, blank for a quarter of
+    its customers, could not be filtered on); None when it is neither form."""
     found = SEGMENT.match(text)
-    return (found[1], found[2]) if found else None
+    if not found:
+        return None
+    value = found[2].strip()
+    return (found[1], None if value in ("", BLANK_SEGMENT) else found[2])
 
 
 class NoScoresError(LookupError):
@@ -53,7 +60,8 @@ class StaleCursorError(ValueError):
 class WorklistQuery:
     band: str | None = None
     tier: str | None = None
-    segment: tuple[str, str] | None = None
+    segments: tuple[tuple[str, str | None], ...] = ()
+    """(name, value) pairs a customer holds all of; value None: blank (`segment_pair`)."""
     sort: str = "value_at_risk"
     limit: int = 200
     cursor: str | None = None
@@ -65,9 +73,13 @@ class WorklistQuery:
         """The filters and order a page's position counts in ("band=high&sort=probability"),
         which its cursor holds: a position in one worklist skips customers of another (a
         `band=high` cursor reused with `band=low` started below the top low-band one)."""
-        segment = f"{self.segment[0]}:{self.segment[1]}" if self.segment else None
-        said = {"band": self.band, "tier": self.tier, "segment": segment, "sort": self.sort}
-        return "&".join(f"{key}={value}" for key, value in said.items() if value is not None)
+        segments = [
+            f"segment={name}:{BLANK_SEGMENT if value is None else value}"
+            for name, value in self.segments
+        ]
+        said = {"band": self.band, "tier": self.tier}
+        listed = [f"{key}={value}" for key, value in said.items() if value is not None]
+        return "&".join([*listed, *sorted(segments), f"sort={self.sort}"])
 
 
 def encode_cursor(batch_id: int, offset: int, listing: str = "") -> str:
@@ -108,7 +120,7 @@ def decode_cursor(cursor: str, listing: str = "") -> tuple[int, int]:
     return batch_id, offset
 
 
-def _require_segment(engine: Engine, segment: tuple[str, str], batch_id: int) -> None:
+def _require_segment(engine: Engine, segment: tuple[str, str | None], batch_id: int) -> None:
     """An empty page filtered on a segment the batch lacks, or on a value no customer of
     it holds, is a 422 saying what there is: "AGE_DESC:45-55" (or "5+" sent unencoded,
     which a URL reads as "5 ") read as nobody at risk there."""
@@ -117,8 +129,10 @@ def _require_segment(engine: Engine, segment: tuple[str, str], batch_id: int) ->
     if name not in names:
         carried = f"its segments: {', '.join(names)}" if names else "it carries none"
         raise UnknownSegmentError(f"the latest batch has no segment {name!r}; {carried}")
-    values = store.segment_values(engine, name, batch_id)
-    if values and value not in values:
+    values = store.segment_values(engine, name, batch_id, blank=BLANK_SEGMENT)
+    if value is None and BLANK_SEGMENT not in values:
+        raise UnknownSegmentError(f"no customer has {name} blank; {name} there: {held(values)}")
+    if value is not None and values and value not in values:
         plus = value.replace(" ", "+")
         hint = f" ('+' in a URL reads as a space: send {plus!r} as %2B)" if plus in values else ""
         raise UnknownSegmentError(
@@ -220,14 +234,14 @@ def worklist_page(engine: Engine, query: WorklistQuery) -> WorklistPage:
         engine,
         band=query.band,
         tier=query.tier,
-        segment=query.segment,
+        segments=query.segments,
         sort=query.sort,
         limit=query.limit + 1,  # one more tells whether a next page exists
         offset=offset,
         batch_id=batch["id"],
     )
-    if not rows and query.segment is not None:
-        _require_segment(engine, query.segment, batch["id"])
+    for segment in query.segments if not rows else ():
+        _require_segment(engine, segment, batch["id"])
     more = len(rows) > query.limit
     following = encode_cursor(batch["id"], offset + query.limit, query.listing) if more else None
     return WorklistPage(

@@ -496,7 +496,7 @@ def worklist(
     *,
     band: str | None = None,
     tier: str | None = None,
-    segment: tuple[str, str] | None = None,
+    segments: Sequence[tuple[str, str | None]] = (),
     sort: str = "value_at_risk",
     limit: int = 200,
     offset: int = 0,
@@ -505,7 +505,8 @@ def worklist(
     """A page of a batch (default the latest), highest `sort` first (unknown values last),
     ties by probability.
 
-    `segment=(name, value)` keeps rows whose segments hold exactly that pair. Segments are
+    `segments`, (name, value) pairs, keep rows whose segments hold exactly each pair
+    (value None: blank, written null). Segments are
     flat JSON text written by `json.dumps`, so the pair is matched as its exact JSON text
     (`"name": "value"`, quotes included, LIKE wildcards escaped): portable across SQLite
     and PostgreSQL, and a value that merely starts with `value` does not match.
@@ -525,7 +526,7 @@ def worklist(
         query = query.where(scores.c.band == band)
     if tier is not None:
         query = query.where(scores.c.tier == tier)
-    if segment is not None:
+    for segment in segments:
         pair = json.dumps(dict([segment]))[1:-1]
         query = query.where(scores.c.segments.contains(pair, autoescape=True))
     query = _listed_in_order(query, key)
@@ -656,15 +657,17 @@ def movement(engine: Engine, batch_id: int, *, points: float = 0.1) -> Movement 
     return Movement(this["previous_cutoff"], **counts, points=points, previous_version=other)
 
 
-def segment_values(engine: Engine, name: str, batch_id: int) -> Counter[str]:
+def segment_values(
+    engine: Engine, name: str, batch_id: int, *, blank: str | None = None
+) -> Counter[str]:
     """How many customers of the batch hold each value of segment `name`: to tell a user
-    whose filter matched nobody what there is (a scan of the batch, for that case only)."""
+    whose filter matched nobody what there is (a scan of the batch, for that case only);
+    those holding it blank counted as `blank` where given."""
     query = sa.select(scores.c.segments).where(scores.c.batch_id == batch_id)
     with engine.connect() as conn:
         rows = conn.execute(query).scalars()
-        return Counter(
-            str(value) for text in rows if (value := json.loads(text).get(name)) is not None
-        )
+        values = (json.loads(text).get(name) for text in rows)
+        return Counter(str(v) if v is not None else blank for v in values if v is not None or blank)
 
 
 def segment_names(engine: Engine, batch_id: int) -> list[str]:

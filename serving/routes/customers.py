@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import StringConstraints
 
 from serving.deps import EngineDep, MetricsDep, SettingsDep
 from serving.queries import SEGMENT, WorklistQuery, customer_score, segment_pair, worklist_page
@@ -45,8 +46,11 @@ def list_customers(
     band: Band | None = None,
     tier: Tier | None = None,
     segment: Annotated[
-        str | None,
-        Query(pattern=SEGMENT.pattern, description="name:value or name=value, e.g. region:north"),
+        list[Annotated[str, StringConstraints(pattern=SEGMENT.pattern)]] | None,
+        Query(
+            description="name:value or name=value, e.g. region:north (name: for a blank); "
+            "repeated, customers holding every one"
+        ),
     ] = None,
     sort: Sort = "value_at_risk",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -55,6 +59,6 @@ def list_customers(
     """The worklist of the latest batch, highest first; page on with `next_cursor`.
     `sort=probability_change` lists whose risk rose most since the previous batch first
     (customers new since then last)."""
-    pair = segment_pair(segment) if segment else None
-    query = WorklistQuery(band, tier, pair, sort, limit, cursor, settings.model_name)
+    pairs = tuple(pair for text in segment or () if (pair := segment_pair(text)) is not None)
+    query = WorklistQuery(band, tier, pairs, sort, limit, cursor, settings.model_name)
     return ModelJSONResponse(WorklistOut.model_validate(vars(worklist_page(engine, query))))

@@ -309,7 +309,8 @@ def test_a_segment_value_no_customer_holds_is_a_422_naming_the_values(client, mo
     monkeypatch.setattr(store, "worklist", lambda *_, **__: [])  # the band holds nobody there
     empty = client.get("/v1/customers", params={"segment": f"region:{region}", "band": "high"})
     assert empty.status_code == 200 and empty.json()["items"] == []
-    monkeypatch.setattr(store, "segment_values", lambda *_: collections.Counter({"5+": 3, "1": 9}))
+    counts = collections.Counter({"5+": 3, "1": 9})
+    monkeypatch.setattr(store, "segment_values", lambda *_, **__: counts)
     monkeypatch.setattr(store, "segment_names", lambda *_: ["size"])
     sent = client.get("/v1/customers", params={"segment": "size:5 "})  # '5+' unencoded
     assert "send '5+' as %2B" in sent.json()["detail"]
@@ -322,7 +323,7 @@ def test_a_segment_value_no_customer_holds_is_a_422_naming_the_values(client, mo
         ({"limit": 0}, "query.limit"),
         ({"band": "purple"}, "query.band"),
         ({"sort": "value"}, "query.sort"),
-        ({"segment": "no-colon"}, "query.segment"),
+        ({"segment": "no-colon"}, "query.segment.0"),
     ],
 )
 def test_malformed_query_is_a_422_naming_the_field(client, query, field):

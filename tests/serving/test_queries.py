@@ -18,6 +18,7 @@ from serving.queries import (
     customer_score,
     decode_cursor,
     encode_cursor,
+    segment_pair,
     worklist_page,
 )
 
@@ -47,10 +48,53 @@ def engine(tmp_path):
 
 @pytest.mark.parametrize(("region", "ids"), [("north", ["a"]), ("no%th", ["c"])])
 def test_segment_matches_the_exact_pair_only(engine, region, ids):
-    rows = worklist_page(engine, WorklistQuery(segment=("region", region))).items
+    rows = worklist_page(engine, WorklistQuery(segments=(("region", region),))).items
     assert [row["customer_id"] for row in rows] == ids
     with pytest.raises(UnknownSegmentError, match="no customer has region 'nor'"):
-        worklist_page(engine, WorklistQuery(segment=("region", "nor")))  # no LIKE prefix
+        worklist_page(engine, WorklistQuery(segments=(("region", "nor"),)))  # no LIKE prefix
+
+
+def test_customers_holding_a_segment_blank_are_filtered_as_not_recorded(tmp_path):
+    """An energy retailer's channel was blank for a quarter of its customers: `channel:`
+    was a 422 of the route's pattern, and the values listed left the blank out."""
+    engine = store.connect(f"sqlite:///{tmp_path}/scores.db")
+    rows = [_row("a", 0.9, "north"), _row("b", 0.8, None), _row("c", 0.7, None)]
+    store.write_batch(
+        engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=rows
+    )
+    assert segment_pair("region:") == ("region", None)
+    assert segment_pair("region=not recorded") == ("region", None)
+    assert segment_pair("region:north") == ("region", "north")
+    for said in ("region:", "region:not recorded"):
+        query = WorklistQuery(segments=(segment_pair(said),))
+        assert [row["customer_id"] for row in worklist_page(engine, query).items] == ["b", "c"]
+        assert query.listing == "segment=region:not recorded&sort=value_at_risk"
+    with pytest.raises(UnknownSegmentError, match=r"region there: not recorded \(2\), north"):
+        worklist_page(engine, WorklistQuery(segments=(("region", "south"),)))
+    with pytest.raises(UnknownSegmentError, match="no customer has region blank"):
+        rows = [_row("d", 0.9, "north")]
+        store.write_batch(
+            engine, model_name="m", model_version="1", cutoff=dt.date(2024, 7, 31), rows=rows
+        )
+        worklist_page(engine, WorklistQuery(segments=(("region", None),)))
+
+
+def test_several_segments_keep_the_customers_holding_every_one(tmp_path):
+    """`segment=region:north&segment=channel:online` listed a customer of the east: the
+    route read the last filter only, and so did the CLI's repeated --segment."""
+    engine = store.connect(f"sqlite:///{tmp_path}/scores.db")
+    rows = [_row(i, p, region) for i, p, region in [("a", 0.9, "north"), ("b", 0.8, "north")]]
+    rows += [_row("c", 0.7, "east")]
+    for row, channel in zip(rows, ["shop", "online", "online"], strict=True):
+        row["segments"] = {"region": row["segments"]["region"], "channel": channel}
+    store.write_batch(
+        engine, model_name="m", model_version="1", cutoff=dt.date(2024, 6, 30), rows=rows
+    )
+    both = WorklistQuery(segments=(("region", "north"), ("channel", "online")))
+    assert [row["customer_id"] for row in worklist_page(engine, both).items] == ["b"]
+    assert both.listing == "segment=channel:online&segment=region:north&sort=value_at_risk"
+    nobody = WorklistQuery(segments=(("region", "east"), ("channel", "shop")))
+    assert worklist_page(engine, nobody).items == []  # each held, none together
 
 
 def test_cursor_round_trip_and_forgery():

@@ -249,6 +249,11 @@ def test_a_segment_reads_name_colon_value_as_the_api_writes_it(served):
     equals = run(served, "--segment", f"{name}={value}")
     colon = run(served, "--segment", f"{name}:{value}")
     assert equals.exit_code == 0 and colon.output == equals.output
+    # repeated, each holds: its own value twice is the one filter, another value none
+    twice = run(served, "--segment", f"{name}={value}", "--segment", f"{name}:{value}")
+    assert twice.output == equals.output
+    other = run(served, "--segment", f"{name}={value}", "--segment", f"{name}=no such value")
+    assert other.exit_code == 2 and f"no customer has {name} 'no such value'" in other.output
 
 
 def test_a_customer_without_reasons_reads_that_nothing_stands_out():
