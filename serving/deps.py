@@ -11,7 +11,8 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from serving.dispatch import LiveScoring
@@ -49,22 +50,28 @@ async def current_model(holder: Annotated[ModelHolder, Depends(get_holder)]) -> 
     return holder.current
 
 
-def presented_key(request: Request) -> str | None:
-    """The key from `X-API-Key`, else from `Authorization: Bearer <key>`."""
-    if key := request.headers.get("x-api-key"):
-        return key
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+API_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="A key of CHURN_API_KEY; every /v1 route asks one when it is set.",
+)
+BEARER = HTTPBearer(auto_error=False, description="The same key, as a bearer token.")
+"""The two ways a key is presented, as FastAPI's security schemes: `/docs` then offers
+an Authorize button (read from the raw headers, a server with CHURN_API_KEY set had
+answered every "Try it out" with a 401, and the page offered no way to give a key)."""
 
 
 async def require_api_key(
-    request: Request, settings: Annotated[Settings, Depends(get_settings)]
+    settings: Annotated[Settings, Depends(get_settings)],
+    header: Annotated[str | None, Security(API_KEY_HEADER)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
 ) -> None:
-    """401 unless auth is off or one of the configured keys is presented (constant time)."""
+    """401 unless auth is off or one of the configured keys is presented (constant time):
+    in `X-API-Key`, else as `Authorization: Bearer <key>`."""
     keys = settings.api_keys
     if not keys:
         return
-    given = presented_key(request)
+    given = header or (bearer.credentials.strip() if bearer is not None else None) or None
     if given is None or not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

@@ -424,8 +424,9 @@ def _day(value: dt.date | dt.datetime | str) -> dt.date:
 def remove_batch(engine: Engine, batch_id: int) -> dict[str, Any]:
     """Delete one batch and its scores in one transaction; returns the batch as it was.
     The way out of a batch scored at a wrong, later cutoff, which readers would show
-    over every newer batch of an earlier one. Batches compared with it keep the
-    probabilities they copied, and name it no longer as their previous batch."""
+    over every newer batch of an earlier one. Batches compared with it are compared
+    again with what is now their previous batch (none: no change known): they had kept
+    its cutoff and its probabilities, and their risen-most lists its wrong scores."""
     with engine.begin() as conn:
         found = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
         if found is None:
@@ -433,12 +434,30 @@ def remove_batch(engine: Engine, batch_id: int) -> dict[str, Any]:
         conn.execute(scores.delete().where(scores.c.batch_id == batch_id))
         conn.execute(unscored.delete().where(unscored.c.batch_id == batch_id))
         conn.execute(batches.delete().where(batches.c.id == batch_id))
-        conn.execute(
-            batches.update()
-            .where(batches.c.previous_batch_id == batch_id)
-            .values(previous_batch_id=None)
-        )
+        compared = conn.execute(
+            sa.select(batches.c.id, batches.c.cutoff).where(batches.c.previous_batch_id == batch_id)
+        ).all()
+        for later, cutoff in compared:
+            _compare_again(conn, later, _previous(conn, found["model_name"], cutoff))
     return dict(found)
+
+
+def _compare_again(conn: Connection, batch_id: int, previous: Mapping[str, Any] | None) -> None:
+    """The batch's comparison with `previous` (None: with none), as `write_batch` makes it."""
+    if previous is None:
+        conn.execute(
+            scores.update().where(scores.c.batch_id == batch_id).values(previous_probability=None)
+        )
+    else:
+        _compare_with(conn, batch_id, previous["id"])
+    conn.execute(
+        batches.update()
+        .where(batches.c.id == batch_id)
+        .values(
+            previous_batch_id=previous["id"] if previous else None,
+            previous_cutoff=previous["cutoff"] if previous else None,
+        )
+    )
 
 
 def why_unscored(engine: Engine, customer_id: str, *, batch_id: int) -> str | None:

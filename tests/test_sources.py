@@ -1996,7 +1996,8 @@ def test_a_row_filter_value_no_row_holds_is_named_in_a_warning(tmp_path):
     assert tables is not None and list(tables.cancellations["customer_id"]) == [2]
     warning = only_warning(report)
     assert_located(warning, file="log.csv", column="type", rows=0)
-    assert "rows values never seen in the column: cancle (it holds e.g. login, " in warning.message
+    said = "never seen in the column: cancle (did you mean 'cancel' for 'cancle'?) (it holds"
+    assert said in warning.message
 
 
 def test_a_row_filter_can_leave_the_rows_it_names_out(tmp_path):

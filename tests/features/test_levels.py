@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from features.levels import (
     SMALL,
     factorize,
+    letters_swapped,
     level_codes,
     level_numbers,
     likely_meant,
@@ -107,6 +108,15 @@ def test_a_crms_own_keys_mean_no_name():
     assert whole_word_part("a_b", ["a_b_c_d_e"]) is None  # most of the name left out
     assert whole_word_part("b_c", ["a_b_c_d"]) is None  # neither its beginning nor end
     assert whole_word_part("plan_type", ["plan_type_code", "plan_type_name"]) is None
+
+
+def test_a_name_with_two_neighbouring_letters_swapped_means_the_other():
+    """A posted 'regoin' (0.83 alike to region by difflib) was scored as region unknown."""
+    assert likely_meant("regoin", ["region", "channel"]) == "region"
+    assert likely_meant("Chanenl", ["region", "channel"]) == "channel"
+    assert likely_meant("Var21", ["Var12"], renumbered=False) is None  # another number
+    assert letters_swapped("Var21", ["Var12"]) is None
+    assert letters_swapped("abcd", ["badc"]) is None  # two swaps
 
 
 def test_a_name_of_a_numbered_series_means_its_sibling_only_when_asked():

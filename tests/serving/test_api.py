@@ -480,6 +480,24 @@ def test_v1_needs_a_key_when_configured(locked, caplog):
     assert "first-key" not in repr(Settings(CHURN_API_KEY="first-key"))
 
 
+def test_the_docs_page_offers_both_ways_to_give_a_key(locked):
+    """With CHURN_API_KEY set, every "Try it out" on /docs answered 401: the schema named
+    no security scheme, so the page had no Authorize button."""
+    spec = locked.get("/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["APIKeyHeader"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "A key of CHURN_API_KEY; every /v1 route asks one when it is set.",
+    }
+    assert schemes["HTTPBearer"]["scheme"] == "bearer"
+    secured = spec["paths"]["/v1/model"]["get"]["security"]
+    assert {"APIKeyHeader": []} in secured and {"HTTPBearer": []} in secured
+    assert "security" not in spec["paths"]["/health"]["get"]
+    assert locked.get("/v1/model", headers={"Authorization": "Basic first-key"}).status_code == 401
+
+
 def test_v1_is_open_without_keys(client):
     assert client.get("/v1/model").status_code == 200
 

@@ -159,8 +159,18 @@ def test_a_batch_at_a_wrong_later_cutoff_can_be_listed_and_removed(engine):
         named = conn.execute(
             sa.select(store.batches.c.previous_batch_id).where(store.batches.c.id == later)
         ).scalar_one()
-    assert wrong not in ids and named is None  # its scores are gone, and so is the link
-    assert store.latest_score(engine, "1")["probability"] == pytest.approx(0.15)
+    # its scores are gone, and the batch compared with it is compared with the one before
+    assert wrong not in ids and named == compared
+    now = store.latest_score(engine, "1")
+    assert now["probability"] == pytest.approx(0.15)
+    then = store.latest_score(engine, "1", batch_id=compared)["probability"]
+    assert now["previous_probability"] == pytest.approx(then)
+    assert str(store.latest_batch(engine)["previous_cutoff"]) == str(DAY + dt.timedelta(days=30))
+    store.remove_batch(engine, compared)  # then the one before it, of another version
+    assert store.latest_batch(engine)["previous_batch_id"] == right
+    store.remove_batch(engine, right)  # and none: no change known
+    assert store.latest_score(engine, "1")["previous_probability"] is None
+    assert store.latest_batch(engine)["previous_cutoff"] is None
     with pytest.raises(store.StoreError, match=f"no batch {wrong}"):
         store.remove_batch(engine, wrong)
 
