@@ -896,6 +896,13 @@ def test_an_attribute_of_dates_is_left_out_with_a_warning_unless_declared(tmp_pa
     assert_located(warning, file="customers.csv", column="DOB", rows=3)
     assert "holds dates in 3 rows, e.g. '1970-01-02'" in warning.message
     assert "3 levels" in warning.message and "left out of the model" in warning.message
+    assert "no feature is made of a birth date: an age column" in warning.message
+    _, report = check(
+        tmp_path,
+        customers=customers.rename(columns={"DOB": "joined"}),
+        specs={"customers": {"attributes": ["joined", "cohort", "region"]}},
+    )
+    assert "declare it categorical to keep it as levels" in only_warning(report).message
     kept = {"customers": {"attributes": {"DOB": "categorical"}}}
     tables, report = check(tmp_path, customers=customers, specs=kept)
     assert tables.attributes["DOB"] == "categorical" and report.warnings == []

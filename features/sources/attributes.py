@@ -212,6 +212,13 @@ DATE_WORDS = frozenset({"date", "dt", "day", "dob"})
 `date_joined`, `signup_dt`, `renewal_day`): a count of 8-digit numbers is not named so."""
 
 
+BIRTH_WORDS = frozenset({"birth", "birthday", "birthdate", "dob", "born"})
+BIRTH_ADVICE = "no feature is made of a birth date: an age column, as a number, would be one"
+"""A birth date as levels is nothing to learn (Contoso's 11,270 birthdays were told to be
+declared categorical)."""
+CATEGORY_ADVICE = "declare it categorical to keep it as levels"
+
+
 def _dates_left_out(table: _Table, name: str) -> bool:
     """Left out, with a warning, when every value of an inferred attribute is a date:
     Customer.csv's `DOB` read as a category of 4,056 levels, and scoring said 3,489
@@ -228,7 +235,9 @@ def _dates_left_out(table: _Table, name: str) -> bool:
         written = "dates"
         why = (
             f"a category, {_counted(text.nunique(), 'level')} a later customer's date is "
-            "rarely one of; left out of the model (declare it categorical to keep it as levels)"
+            "rarely one of; left out of the model ("
+            + (BIRTH_ADVICE if BIRTH_WORDS & set(name_words(name)) else CATEGORY_ADVICE)
+            + ")"
         )
     elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
         read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")
