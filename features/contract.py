@@ -1401,7 +1401,7 @@ def _message(err: Any) -> str:
     """One error's message; an unknown key with the keys its section takes, or the one
     it likely means."""
     if err["type"] in _DATE_ERRORS:
-        return _no_iso_date(err["input"])
+        return _no_iso_date(err["input"], err["msg"])
     if err["type"] != "extra_forbidden":
         return err["msg"].removeprefix("Value error, ")
     section = _section_at(err["loc"][:-1])
@@ -1419,10 +1419,13 @@ _DATE_ERRORS = frozenset({"date_type", "date_parsing", "date_from_datetime_parsi
 _WRITTEN_DATES = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y.%m.%d")
 
 
-def _no_iso_date(value: object) -> str:
+def _no_iso_date(value: object, why: str) -> str:
     """A config date written other than YAML reads one: `as_of: 31/12/2021` said "Input
     should be a valid date or datetime, invalid character in year". Says the form, and
-    the date as it is written there where only one reading of it is a date."""
+    the date as it is written there where only one reading of it is a date; a date in
+    that form that is none ("2024-06-31", quoted) says pydantic's `why`."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value).strip()):
+        return f"{value!r} is no date ({why.rpartition(', ')[2]})"
     said = f"{value!r} is no date: write it as YYYY-MM-DD"
     readings = set()
     for form in _WRITTEN_DATES:

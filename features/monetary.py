@@ -22,6 +22,8 @@ from features.tables import nan_to_zero, numbers
 WINDOWS_DAYS = (30, 90, 365)
 PACE_MONTHS = 3
 PACE = f"purchase_pace_{PACE_MONTHS}m_vs_lifetime"
+PACE_DAYS_AT_MOST = 92
+"""The longest 3 calendar months (July to September, October to December)."""
 
 
 def _window_specs() -> list[FeatureSpec]:
@@ -68,7 +70,7 @@ SPECS = [
         "occasions as many days held on average since the first purchase: frequency "
         "against the customer's own history (1 = usual pace).",
         f"buying at {{{PACE}:.0%}} of their usual pace in the last {PACE_MONTHS} months",
-        reach_days=PACE_MONTHS * 31,
+        reach_days=PACE_DAYS_AT_MOST,
     ),
     FeatureSpec(
         "orders_total",
@@ -154,7 +156,7 @@ def calendar_days_back(cutoff_day: int, months: int) -> int:
     Such a window holds one bill a month on whichever day of the month it falls, where
     90 days ending Dec 31 held two bills paid on the 1st, and "paying at 68% of their
     usual pace" was said of monthly subscribers who had missed none."""
-    cutoff = pd.Timestamp(np.datetime64(cutoff_day, "D"))
+    cutoff = pd.Timestamp(np.datetime64(int(cutoff_day), "D"))
     start = (
         cutoff - pd.offsets.MonthEnd(months)
         if cutoff.is_month_end

@@ -621,7 +621,7 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
 NEUTRAL_AT: tuple[tuple[str, float], ...] = (
     # the value that says nothing either way, whatever the typical customer does: just
     # the customer's own usual gap or pace, or no change
-    (r"(use_)?overdue_ratio|silence_vs_longest_gap|purchase_pace_\d+d_vs_lifetime", 1.0),
+    (r"(use_)?overdue_ratio|silence_vs_longest_gap|purchase_pace_\d+[dm]_vs_lifetime", 1.0),
     (r".+_trend_.+|category_breadth_change_\d+d", 0.0),
 )
 

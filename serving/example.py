@@ -26,7 +26,7 @@ from churn.model import ChurnModel
 from features.context import slug
 from features.contract import UNTYPED_EVENT
 from features.recurring import DAYS_PER_MONTH, Period
-from features.service import COUNTED
+from features.service import COUNTED, NEGATIVE
 from serving.live import score_history
 from serving.live_checks import trained_to, undated_cutoff
 from serving.schemas import ScoreIn
@@ -359,11 +359,13 @@ def _contacts(
     """One service contact of the type most common in training (a type the model never
     saw, "call" in a log of complaints and tickets, read as past the highest it trained
     on), as long ago as training's median since a complaint, resolved in its median
-    time; none when training counted no type."""
+    time; none when training counted no type, or when the type is a complaint or a
+    billing error and the typical customer never had one (the median, infinite)."""
     spec = model.data.interactions
     assert spec is not None
     kind = _contact_type(model)
-    if kind is None:
+    never = math.isinf(typical.values.get("days_since_last_negative_interaction", 0.0))
+    if kind is None or (never and kind in NEGATIVE):
         return []
     day = end - dt.timedelta(days=typical.days("days_since_last_negative_interaction", 60))
     day = _not_before(day, start)

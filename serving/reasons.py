@@ -1111,13 +1111,13 @@ class Explainer:
         candidates = _zeroed(candidates, _emptied_windows(self._windows, features, candidates))
         candidates = _zeroed(candidates, _outspent_wallet(self._wallet, features))
         candidates = _zeroed(candidates, _lapsed_in_favour(self._stage, features, candidates))
+        if self._hidden:  # before the age reads whether the silence is told
+            candidates = candidates.copy()
+            candidates[:, self._hidden] = 0.0
         candidates = _zeroed(
             candidates, _age_is_the_silence(self._ages, self._silence_columns, features, candidates)
         )
         candidates = _zeroed(candidates, _lone_purchase_pace(self._pace, features))
-        if self._hidden:
-            candidates = candidates.copy()
-            candidates[:, self._hidden] = 0.0
         candidates = _strongest_of_each_story(candidates, grouped.values, self._stories)
         for pair in self._silences:
             cells = candidates[:, pair]
@@ -1595,10 +1595,12 @@ def _on_record(
     lowers the risk says what does: the type on record at all, against customers who
     never had one (a blank). "in their favour: last answer 1113 days ago" read as a long
     silence being good, said of 7 of a Stack Exchange site's 38 scored users; "answer on
-    record, the last 1113 days ago" says it. A silence near the typical one is recency."""
+    record, the last 1113 days ago" says it. A silence near the typical one is recency;
+    where the typical customer never had one (`training.package._typical`: infinite),
+    any is on record."""
     said = list(rendered)
     with np.errstate(invalid="ignore"):
-        old = lowering & (numbers(values) > ON_RECORD_TIMES * typical)
+        old = lowering & ((numbers(values) > ON_RECORD_TIMES * typical) | math.isinf(typical))
     for k in np.flatnonzero(old).tolist():
         text = said[k]
         found = _LAST_OF_TYPE.fullmatch(text) if text is not None else None

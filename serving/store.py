@@ -684,9 +684,12 @@ def segment_values(
     those holding it blank counted as `blank` where given."""
     query = sa.select(scores.c.segments).where(scores.c.batch_id == batch_id)
     with engine.connect() as conn:
-        rows = conn.execute(query).scalars()
-        values = (json.loads(text).get(name) for text in rows)
-        return Counter(str(v) if v is not None else blank for v in values if v is not None or blank)
+        held = [json.loads(text).get(name) for text in conn.execute(query).scalars()]
+    counted = Counter(str(value) for value in held if value is not None)
+    blanks = sum(value is None for value in held)
+    if blank is not None and blanks:
+        counted[blank] = blanks
+    return counted
 
 
 def segment_names(engine: Engine, batch_id: int) -> list[str]:

@@ -104,6 +104,10 @@ def test_attributes_as_list_or_typed_mapping(tmp_path):
             "name: t\ndata:\n  as_of: 31/12/2021\n  transactions: {path: t.csv}\n",
             "data.as_of: '31/12/2021' is no date: write it as YYYY-MM-DD (2021-12-31)",
         ),
+        (  # quoted, in the form, and no date
+            'name: t\ndata:\n  as_of: "2024-06-31"\n  transactions: {path: t.csv}\n',
+            "data.as_of: '2024-06-31' is no date (day value is outside expected range)",
+        ),
         (  # day or month first: no one date to offer
             "name: t\ndata:\n  transactions: {path: t.csv}\nevaluation: {cutoff: 01.02.2024}\n",
             "evaluation.cutoff: '01.02.2024' is no date: write it as YYYY-MM-DD",

@@ -3038,6 +3038,11 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     tables, report = check(tmp_path, events=firsts)
     assert "read as %d/%m/%Y" in str(report.issues)
     assert sorted(tables.events["timestamp"].dt.month) == [2, 5, 9, 11]
+    # a week written month first is one June, not days of four months
+    week = events.assign(timestamp=["06/03/2024", "06/04/2024", "06/05/2024", "06/09/2024"])
+    tables, report = check(tmp_path, events=week)
+    assert "read as %m/%d/%Y" in str(report.issues)
+    assert set(tables.events["timestamp"].dt.month) == {6}
 
 
 def test_a_wrong_date_format_is_told_the_format_that_reads_the_dates(tmp_path):

@@ -87,6 +87,12 @@ class UnscorableChampionError(PromotionError):
     """The current champion fails to load or score (e.g. logged by older code)."""
 
 
+class RetiredChampionError(UnscorableChampionError):
+    """The champion reads features this version of the code replaced (`retired_in`):
+    nothing serves or scores it any more, so a candidate is judged alone, as a first
+    champion is (it had asked for --force, where retraining was the advice)."""
+
+
 class NothingToCompareError(UnscorableChampionError):
     """This config's data hold nobody to judge the models on at the run's test cutoff
     (a run of other data through a shared `training.model_name`); with --force the gate
@@ -536,6 +542,8 @@ def champion_metrics(
     try:
         model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
         reigning = model.unwrap_python_model()
+        if (retired := retired_in(reigning.layout.names)) is not None:
+            raise RetiredChampionError(f"the champion (version {champion.version}): {retired}")
         require_same_labels(reigning, candidate, champion.version)
         require_unseen(reigning, cutoff, champion.version)
         return metrics_on_cutoff(reigning, _read(tables), config, cutoff)
@@ -755,6 +763,9 @@ def _reference(
         return None, False
     try:
         return champion_metrics(champion, candidate, tables, config), False
+    except RetiredChampionError as error:
+        log.warning("%s: the run is judged alone", error)
+        return None, False
     except UnscorableChampionError:
         if not force:
             raise

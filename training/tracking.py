@@ -47,29 +47,25 @@ def configure() -> str:
 
 
 def experiment_id(name: str) -> str:
-    """The experiment for a run config's name (`_experiment_id`), one process at a time
-    on a local store: two runs opening a new SQLite store at once raced to create its
-    tables, and one crashed with "table _alembic_tmp_experiments already exists" after
-    five minutes of training, leaving the store unusable."""
+    """The experiment for a run config's name, created where none is: one process at a
+    time on a local store (two runs opening a new SQLite store at once raced to create
+    its tables, and one crashed with "table _alembic_tmp_experiments already exists"
+    after five minutes of training, leaving the store unusable), its artifacts beside
+    the database (MLflow itself would put them in ./mlruns of whatever folder the
+    command ran in)."""
     uri = mlflow.get_tracking_uri()
     if not uri.startswith("sqlite:///"):
-        return _experiment_id(name)
+        return _found_or_created(name, None)
     database = Path(uri.removeprefix("sqlite:///"))
     database.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(f"{database}.lock"):
-        return _experiment_id(name)
+        return _found_or_created(name, (database.parent / "artifacts" / name).as_uri())
 
 
-def _experiment_id(name: str) -> str:
-    """The experiment for a run config's name; local artifacts live beside the database
-    (MLflow itself would put them in ./mlruns of whatever folder the command ran in)."""
+def _found_or_created(name: str, location: str | None) -> str:
     found = mlflow.get_experiment_by_name(name)
     if found is not None:
         return found.experiment_id
-    location = None
-    uri = mlflow.get_tracking_uri()
-    if uri.startswith("sqlite:///"):
-        location = (Path(uri.removeprefix("sqlite:///")).parent / "artifacts" / name).as_uri()
     return mlflow.create_experiment(name, artifact_location=location)
 
 

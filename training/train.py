@@ -20,7 +20,7 @@ from training.fingerprint import fingerprint
 from training.package import package_model
 from training.protocol import Outcome, out_of_time
 from training.report import build_report, scored_with_oracle
-from training.tracking import RunRecord, experiment_id, log_run
+from training.tracking import RunRecord, configure, experiment_id, log_run
 
 SHAP_SAMPLE_ROWS = 2000
 
@@ -41,6 +41,7 @@ def train_and_log(config: RunConfig | Path, *, tune: bool = False) -> TrainedRun
     With `tune`, a small time-aware search picks the XGBoost parameters first.
     """
     config = config if isinstance(config, RunConfig) else load_config(config)
+    configure()
     experiment_id(config.name)  # the store opened before training, not after it
     tables = load_tables(config)
     outcome = out_of_time(tables, config, tune=tune)

@@ -507,8 +507,9 @@ def _warn_unread_labels(
     (`mapping`: each value of the column, its type). A toy shop's `complaint: [refnd]`
     counted all 1,731 refunds as 'other' and learned no complaint, said only as types
     not in the config. (A type some of whose labels the data hold is read.)"""
-    named = {value.strip().casefold() for value in mapping}
-    named |= {whole[1] for value in mapping if (whole := WHOLE_FLOAT.fullmatch(value.strip()))}
+    held = [*mapping, *table.filtered_out.get("type", ())]  # left out by `rows:`: held
+    named = {value.strip().casefold() for value in held}
+    named |= {whole[1] for value in held if (whole := WHOLE_FLOAT.fullmatch(value.strip()))}
     unread = [
         str(raw)
         for raws in spec.types.values()

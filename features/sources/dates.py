@@ -187,14 +187,16 @@ def _two_digit_years(values: pd.Series) -> bool:
 
 def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
     """The format, of those `_date_formats` tries for the first value, that reads most of
-    `text`; of formats reading as many, the one whose dates fall in more months of the
-    year, else the earlier (month first, as pandas guesses); and `text` read in it. A loyalty log's
-    enrolments, each on a month's 1st ('01/02/2016'), were read month first: all 16,737
-    in January, where day first spread them over every month of seven years."""
-    best: tuple[tuple[int, int], str | None, pd.Series | None] = ((-1, -1), None, None)
+    `text`; of formats reading as many, one that does not put years of dates all in one
+    month of the year, else the earlier (month first, as pandas guesses); and `text`
+    read in it. A loyalty log's enrolments, each on a month's 1st ('01/02/2016'), were
+    read month first: all 16,737 in January of seven years. (A week written month first,
+    06/03 to 06/09, is one June, not seven months.)"""
+    best: tuple[tuple[int, bool], str | None, pd.Series | None] = ((-1, False), None, None)
     for fmt in _date_formats(text.iloc[0]):
         read = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
-        rank = (int(read.notna().sum()), int(read.dt.month.nunique()))
+        one_month_of_years = read.dt.month.nunique() == 1 and read.dt.year.nunique() > 1
+        rank = (int(read.notna().sum()), not one_month_of_years)
         if rank > best[0]:
             best = (rank, fmt, read)
     return best[1], best[2]

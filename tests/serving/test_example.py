@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from features.service import COUNTED
+from serving import example
 from serving.example import EXAMPLE_ID, score_example, scored_example
 from serving.live import score_history
 from serving.schemas import SCORE_EXAMPLE, ScoreIn
@@ -126,6 +128,23 @@ def test_a_model_packaged_before_level_counts_posts_its_first_level(loaded):
     (customer,) = score_example(older)["customers"]
     for name, kind in older.attribute_kinds.items():
         assert kind == "numeric" or customer["attributes"][name] == layout.levels[name][0]
+
+
+def test_an_example_posts_no_complaint_where_the_typical_customer_never_had_one(
+    loaded, monkeypatch
+):
+    """Where most training customers never complained, the typical days since one is
+    never (infinite): the example's typical customer had complained 60 days ago. A call,
+    no complaint, is still posted."""
+    import dataclasses
+
+    model = loaded.model
+    pivots = {**model.info["reason_pivots"], "days_since_last_negative_interaction": np.inf}
+    never = dataclasses.replace(model, info={**model.info, "reason_pivots": pivots})
+    for kind, posted in (("complaint", 0), ("call", 1)):
+        monkeypatch.setattr(example, "_contact_type", lambda _, kind=kind: kind)
+        (customer,) = score_example(never)["customers"]
+        assert len(customer.get("interactions", [])) == posted, kind
 
 
 def test_an_example_of_long_gaps_signs_up_by_its_first_purchase_and_posts_every_field(loaded):

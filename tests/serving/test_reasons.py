@@ -460,6 +460,17 @@ def test_the_same_words_are_never_a_reason_both_ways():
     assert [(r.feature, r.direction) for r in reasons] == [("calls_30d", "raises")]
 
 
+def test_the_purchase_pace_keeps_its_neutral_point_of_its_usual_pace():
+    """Renamed to its calendar months, the pace had lost its neutral point (1, the usual
+    pace): "in their favour: buying at 80% of their usual pace" was told again."""
+    pace = BUY_SPECS["purchase_pace_3m_vs_lifetime"]
+    typical = {"purchase_pace_3m_vs_lifetime": 0.5}
+    assert _one_row([pace], {"purchase_pace_3m_vs_lifetime": 0.8}, [-0.4], typical) == []
+    assert _one_row([pace], {"purchase_pace_3m_vs_lifetime": 1.0}, [0.4], typical) == []
+    (slower,) = _one_row([pace], {"purchase_pace_3m_vs_lifetime": 0.3}, [0.4], typical)
+    assert slower.text == "buying at 30% of their usual pace in the last 3 months"
+
+
 def test_a_value_at_its_neutral_point_is_no_reason_with_or_without_a_direction():
     """ "login unchanged versus the previous 30 days" raised the risk of 78 subscribers:
     an app's own event type has no reading in DOMAIN.md, and no learned direction."""
@@ -672,6 +683,10 @@ def test_a_long_silence_of_a_type_lowering_the_risk_says_the_type_is_on_record()
     assert [r.text for r in recent] == ["last login 46 days ago"]
     raising = _one_row(specs, {"days_since_last_login": 1113.0}, [0.5], typical)
     assert [r.text for r in raising] == ["last login 1113 days ago"]
+    # where the typical user never logged in, a login at all is what lowers the risk
+    never = {"days_since_last_login": np.inf}
+    (ever,) = _one_row(specs, {"days_since_last_login": 46.0}, [-0.5], never)
+    assert ever.text == "login on record, the last 46 days ago"
 
 
 @pytest.mark.parametrize(
@@ -1219,6 +1234,19 @@ def test_the_age_of_a_customers_one_purchase_day_is_told_by_their_silence(age):
     typical = {"days_since_last_purchase": 145.0, age: 146.0}
     told = [r.text for r in _one_row(specs, recent, [0.8, 1.5], typical)]
     assert told == ["first 124 days ago"]
+    # nor where the config keeps the silence out of reasons (`reasons.never`)
+    rows = pd.DataFrame({"customer_id": [1], **{k: [v] for k, v in one_day.items()}})
+    (hidden,) = explain(
+        rows,
+        np.array([[0.5, 0.4, -1.0]]),
+        specs=specs,
+        columns=list(one_day),
+        source_of={},
+        means=population_means(rows, specs),
+        pivots={"days_since_last_purchase": 100.0, age: 200.0},
+        never=["days_since_last_purchase"],
+    )
+    assert [r.text for r in hidden] == ["first 136 days ago"]
 
 
 def test_the_age_of_a_user_whose_only_day_of_use_began_it_is_told_by_their_silence():

@@ -324,6 +324,27 @@ def test_a_run_reading_a_replaced_feature_is_not_promoted(story, monkeypatch):
 
 
 @pytest.mark.slow
+def test_a_champion_reading_a_replaced_feature_does_not_block_its_successor(story, monkeypatch):
+    """Retraining was the advice for a champion reading a feature this version replaced,
+    and promoting the new run was refused unless forced ("cannot be scored by this code
+    (KeyError: 'purchase_pace_90d_vs_lifetime')"): nothing serves it, so the run is
+    judged alone, as a first champion is."""
+    retired = ChurnModel.__new__(ChurnModel)
+    retired.layout = FeatureLayout(names=["spend_90d", "purchase_pace_90d_vs_lifetime"], levels={})
+    real = mlflow.pyfunc.load_model
+
+    def load(uri: str) -> object:
+        if uri.startswith(f"models:/{story.name}/"):  # the champion, by its version
+            return SimpleNamespace(unwrap_python_model=lambda: retired)
+        return real(uri)
+
+    monkeypatch.setattr("training.promote.mlflow.pyfunc.load_model", load)
+    judged = promote(story.config, story.tables, run_id=story.good.run_id, dry_run=True)
+    assert judged.decision.champion is None and judged.decision.passed and not judged.forced
+    assert _aliases(story.name) == story.aliases_after_force  # a dry run moves nothing
+
+
+@pytest.mark.slow
 def test_a_champion_this_code_cannot_score_blocks_promotion_unless_forced(story, monkeypatch):
     """A champion logged by older code that no longer loads or scores: a clear refusal
     naming --force, never a traceback; forced, the candidate replaces it."""
