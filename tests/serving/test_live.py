@@ -1374,7 +1374,13 @@ def test_an_event_type_posted_as_its_words_is_the_code_the_log_writes():
     used = live_tables.used_events(customer, frozenset(), events)
     assert [row.type for row in used] == ["2", "2", "1", "wiki"]
     (note,) = live_notes.unseen_event_type_notes([customer], ("2", "1"), set(), events)
-    assert "only: 'wiki' (its types: '2', '1')" in note
+    assert "only: 'wiki' (its types: '2' (answer), '1' (question))" in note
+    # a misspelt word is named with the one it likely means
+    typo = CustomerHistoryIn.model_validate(
+        {"customer_id": "c1", "events": [{"timestamp": "2024-05-01", "type": "answr"}]}
+    )
+    (note,) = live_notes.unseen_event_type_notes([typo], ("2", "1"), set(), events)
+    assert "only: 'answr' (did you mean 'answer'?) (its types: '2' (answer)" in note
 
 
 def test_posted_transaction_categories_the_data_never_held_are_noted(client, loaded, cutoff):
