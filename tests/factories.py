@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from churn.model import ChurnModel, FeatureLayout
+
 AS_OF = "2024-12-31"
 TABLES = ("customers", "transactions", "events", "interactions", "cancellations")
 
@@ -191,3 +193,11 @@ def write_dataset(
     config_path = tmp_path / "churn.yaml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     return config_path
+
+
+def model_of_replaced_features() -> ChurnModel:
+    """A model as an earlier version packaged it, reading a feature this one replaced
+    (`features.registry.RETIRED_FEATURES`): its layout is all the refusals read."""
+    model = ChurnModel.__new__(ChurnModel)
+    model.layout = FeatureLayout(names=["spend_90d", "purchase_pace_90d_vs_lifetime"], levels={})
+    return model

@@ -5,7 +5,9 @@ import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -540,10 +542,6 @@ def test_validate_says_first_when_train_would_stop_for_the_horizon(tmp_path):
 
 def test_validate_says_first_when_no_cutoff_grid_fits_the_horizon(tmp_path):
     """The horizon path: 200 customers over 30 days under the default 90-day horizon."""
-    from features.contract import load_config
-    from features.sources import load_tables
-    from training.protocol import plan_shortfall
-
     days = pd.date_range("2024-06-01", "2024-06-30")
     lines = pd.DataFrame(
         {
@@ -553,31 +551,13 @@ def test_validate_says_first_when_no_cutoff_grid_fits_the_horizon(tmp_path):
             "category": ["paper"] * 600,
         }
     )
-    config = write_dataset(
-        tmp_path,
-        transactions=lines,
-        customers=None,
-        events=None,
-        interactions=None,
-        cancellations=None,
-        data={"as_of": "2024-06-30"},
-        churn={"definition": "inactivity", "horizon_days": 90},
-    )
-    result = runner.invoke(app, ["validate", "--config", str(config)])
-    assert result.exit_code == 0, result.output
-    assert "`churn train` would stop here:" in " ".join(result.output.split())
-    run = load_config(config)
-    said = plan_shortfall(load_tables(run), run)
-    assert said is not None and "horizon" in said and "too few to learn" not in said
+    said = _validated_stop(tmp_path, lines, data={"as_of": "2024-06-30"})
+    assert "horizon" in said and "too few to learn" not in said
 
 
 def test_validate_says_first_when_train_would_find_only_churners(tmp_path):
     """A bike shop's sample: first orders over two years, every repeat purchase in its
     last month. Validate said "data OK"; train then found its grid all churners."""
-    from features.contract import load_config
-    from features.sources import load_tables
-    from training.protocol import plan_shortfall
-
     firsts = pd.date_range("2023-01-01", periods=300, freq="2D")
     repeats = pd.date_range("2024-12-01", periods=30, freq="D")
     lines = pd.DataFrame(
@@ -588,6 +568,19 @@ def test_validate_says_first_when_train_would_find_only_churners(tmp_path):
             "category": "bikes",
         }
     )
+    said = _validated_stop(tmp_path, lines)
+    assert "train rows" in said and "are churners" in said
+    assert "repeat purchases (a customer's on a day after their first) run from 2024-12-01" in said
+
+
+def _validated_stop(tmp_path: Path, lines: pd.DataFrame, **data: Any) -> str:
+    """What `churn validate` warns `churn train` would stop at, on a purchase log alone
+    under a 90-day horizon: valid data (exit 0), the stop said as `plan_shortfall` says
+    it."""
+    from features.contract import load_config
+    from features.sources import load_tables
+    from training.protocol import plan_shortfall
+
     config = write_dataset(
         tmp_path,
         transactions=lines,
@@ -596,11 +589,12 @@ def test_validate_says_first_when_train_would_find_only_churners(tmp_path):
         interactions=None,
         cancellations=None,
         churn={"definition": "inactivity", "horizon_days": 90},
+        **data,
     )
     result = runner.invoke(app, ["validate", "--config", str(config)])
     assert result.exit_code == 0, result.output
     assert "`churn train` would stop here:" in " ".join(result.output.split())
     run = load_config(config)
     said = plan_shortfall(load_tables(run), run)
-    assert said is not None and "train rows" in said and "are churners" in said
-    assert "repeat purchases (a customer's on a day after their first) run from 2024-12-01" in said
+    assert said is not None
+    return said

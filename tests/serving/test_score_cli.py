@@ -18,7 +18,6 @@ import yaml
 from typer.testing import CliRunner
 
 from churn.cli import app, replaced_note
-from churn.model import ChurnModel, FeatureLayout
 from features.contract import load_config
 from features.labels import label_churn
 from features.simulate import simulate_to_dir
@@ -35,6 +34,7 @@ from serving.batch import (
     resolve_cutoff,
 )
 from serving.settings import Settings
+from tests.factories import model_of_replaced_features
 from training.promote import promote
 from training.train import train_and_log
 
@@ -299,8 +299,7 @@ def test_a_champion_reading_a_replaced_feature_is_one_clear_error(scored, monkey
     """A champion trained before `purchase_pace_90d_vs_lifetime` became the 3 calendar
     months' pace: "reads features these tables do not yield: score with the tables it
     was trained on", after building every feature, where retraining is the mend."""
-    old = ChurnModel.__new__(ChurnModel)
-    old.layout = FeatureLayout(names=["spend_90d", "purchase_pace_90d_vs_lifetime"], levels={})
+    old = model_of_replaced_features()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{scored.root}/mlflow.db")
     monkeypatch.chdir(scored.root)
     monkeypatch.setattr(

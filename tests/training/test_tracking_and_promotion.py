@@ -21,7 +21,6 @@ from typer.testing import CliRunner
 
 import mlflow
 from churn.cli import app
-from churn.model import ChurnModel, FeatureLayout
 from features.contract import (
     ChurnSpec,
     CustomersSpec,
@@ -36,6 +35,7 @@ from features.sources import load_tables
 from features.tables import Tables, snapshot_cutoff
 from mlflow import MlflowClient
 from serving.caveats import caveats_of
+from tests.factories import model_of_replaced_features
 from tests.training.datasets import (
     FUTURE_USAGE,
     ONE_THREAD,
@@ -300,23 +300,26 @@ def test_a_run_whose_model_does_not_load_is_one_clear_error(story, monkeypatch):
 
     monkeypatch.setattr("training.promote.mlflow.pyfunc.load_model", truncated)
     said = rf"run {story.good.run_id}'s model cannot be loaded \(UnpicklingError: pickle data"
-    for force in (False, True):
-        with pytest.raises(PromotionError, match=said):
-            promote(story.config, story.tables, run_id=story.good.run_id, force=force)
-    assert _aliases(story.name) == story.aliases_after_force
+    _refused_forced_or_not(story, said)
 
 
 @pytest.mark.slow
 def test_a_run_reading_a_replaced_feature_is_not_promoted(story, monkeypatch):
     """An old run promoted back (a rollback) would be refused by the server's smoke test
     and not scored by the batch: promote says so first, forced or not."""
-    model = ChurnModel.__new__(ChurnModel)
-    model.layout = FeatureLayout(names=["spend_90d", "purchase_pace_90d_vs_lifetime"], levels={})
+    model = model_of_replaced_features()
     monkeypatch.setattr(
         "training.promote.mlflow.pyfunc.load_model",
         lambda uri: SimpleNamespace(unwrap_python_model=lambda: model),
     )
-    said = rf"run {story.good.run_id}: it reads features this version of Churn Radar replaced"
+    _refused_forced_or_not(
+        story, rf"run {story.good.run_id}: it reads features this version of Churn Radar replaced"
+    )
+
+
+def _refused_forced_or_not(story: Story, said: str) -> None:
+    """Promoting the good run again is refused with `said`, with --force too; no alias
+    moves."""
     for force in (False, True):
         with pytest.raises(PromotionError, match=said):
             promote(story.config, story.tables, run_id=story.good.run_id, force=force)
@@ -329,8 +332,7 @@ def test_a_champion_reading_a_replaced_feature_does_not_block_its_successor(stor
     and promoting the new run was refused unless forced ("cannot be scored by this code
     (KeyError: 'purchase_pace_90d_vs_lifetime')"): nothing serves it, so the run is
     judged alone, as a first champion is."""
-    retired = ChurnModel.__new__(ChurnModel)
-    retired.layout = FeatureLayout(names=["spend_90d", "purchase_pace_90d_vs_lifetime"], levels={})
+    retired = model_of_replaced_features()
     real = mlflow.pyfunc.load_model
 
     def load(uri: str) -> object:
