@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 
-def _as_created(tmp: str) -> None:
-    """The mode a file created in place would have: `mkstemp` makes it the owner's only
-    (0600), and a worklist CSV for a CRM import could not be read by its other users."""
-    umask = os.umask(0)
+def _as_created(tmp: str, path: Path) -> None:
+    """The mode `path` has, or a file created in its place would have: `mkstemp` makes
+    the file the owner's only (0600), and a worklist CSV for a CRM import could not be
+    read by its other users."""
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_UMASK
+    os.chmod(tmp, mode)
+
+
+def _umask() -> int:
+    """The process's umask, read once: setting it to read it back, per write, left a
+    moment in which another thread's new files were anyone's to write."""
+    umask = os.umask(0o077)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    return umask
+
+
+_UMASK = _umask()
 
 
 def atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -24,7 +36,7 @@ def atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         frame.to_parquet(tmp, index=False)
-        _as_created(tmp)
+        _as_created(tmp, path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -38,7 +50,7 @@ def atomic_text(text: str, path: Path) -> None:
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
-        _as_created(tmp)
+        _as_created(tmp, path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

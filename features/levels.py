@@ -232,19 +232,29 @@ def likely_meant(name: str, names: Iterable[str], *, renumbered: bool = True) ->
 def letters_swapped(name: str, names: Iterable[str]) -> str | None:
     """The one of `names` that `name` writes with two neighbouring letters swapped, case
     aside: 'regoin' for region is only 0.83 alike by difflib, under `SIMILAR_NAME`, and a
-    posted attribute so misspelt was scored as unknown with a note, not refused."""
+    posted attribute so misspelt was scored as unknown with a note, not refused. Not of
+    a short name (`SWAPPED_AT_LEAST`: trail and trial, from and form are two words),
+    and only where one name so reads."""
     folded = name.casefold()
-    for other in names:
-        theirs = other.casefold()
-        if len(theirs) != len(folded):
-            continue
-        apart = [i for i, (a, b) in enumerate(zip(folded, theirs, strict=True)) if a != b]
-        if len(apart) == 2 and apart[1] == apart[0] + 1:
-            i, j = apart
-            swapped = folded[i] == theirs[j] and folded[j] == theirs[i]
-            if swapped and folded[i : j + 1].isalpha():  # digits swapped are another number
-                return other
-    return None
+    if len(folded) < SWAPPED_AT_LEAST:
+        return None
+    found = [other for other in names if _one_swap(folded, other.casefold())]
+    return found[0] if len(found) == 1 else None
+
+
+SWAPPED_AT_LEAST = 6
+"""The length a name needs for two letters swapped to read as a misspelling."""
+
+
+def _one_swap(folded: str, theirs: str) -> bool:
+    if len(theirs) != len(folded):
+        return False
+    apart = [i for i, (a, b) in enumerate(zip(folded, theirs, strict=True)) if a != b]
+    if len(apart) != 2 or apart[1] != apart[0] + 1:
+        return False
+    i, j = apart
+    swapped = folded[i] == theirs[j] and folded[j] == theirs[i]
+    return swapped and folded[i : j + 1].isalpha()  # digits swapped are another number
 
 
 def numbered_apart(name: str, other: str) -> bool:

@@ -321,27 +321,28 @@ def unseen_event_type_notes(
     if not unread:
         return []
     words = dict(events.type_words) if events is not None else {}
+    ours = list(event_types)
+    readable = [*ours, *(words[kind] for kind in ours if kind in words)]
+    posted_said = [_type_said(kind, words, readable) for kind in unread]
     return [
         f"event types with no features of their own in the model, counted in overall use "
-        f"only: {_types_said(unread, 5, words, meant=True)} (its types: "
-        f"{_types_said(list(event_types), 8, words)})"
+        f"only: {_listed_said(posted_said, 5)} (its types: "
+        f"{_listed_said([_type_said(kind, words) for kind in ours], 8)})"
     ]
 
 
-def _types_said(
-    types: list[str], most: int, words: Mapping[str, str], *, meant: bool = False
-) -> str:
-    """`_listed`, each code with its `type_words` ("'2' (answer)"), and where `meant`,
-    the type a misspelt one likely means: a posted 'answr' had moved a user's risk from
-    0.32 to 0.75 beside "its types: '2', '1'", codes that named no word it missed."""
-    known = [*words.values(), *words]
-    said = []
-    for kind in types[:most]:
-        text = f"{kind!r} ({words[kind]})" if kind in words else repr(kind)
-        if meant and (likely := likely_meant(kind, known)) is not None:
-            text += f" (did you mean {likely!r}?)"
-        said.append(text)
-    return ", ".join(said) + (", ..." if len(types) > most else "")
+def _type_said(kind: str, words: Mapping[str, str], readable: Sequence[str] = ()) -> str:
+    """A type quoted, with its `type_words` ("'2' (answer)"), and, of `readable` (the
+    model's types and their words), the one a misspelt type likely means: a posted
+    'answr' had moved a user's risk from 0.32 to 0.75 beside "its types: '2', '1'"."""
+    said = f"{kind!r} ({words[kind]})" if kind in words else repr(kind)
+    likely = likely_meant(kind, [k for k in readable if k != kind], renumbered=False)
+    return said if likely is None else f"{said} (did you mean {likely!r}?)"
+
+
+def _listed_said(said: list[str], most: int) -> str:
+    """Up to `most` of these, then '...' for the rest (`_listed` of texts said already)."""
+    return ", ".join(said[:most]) + (", ..." if len(said) > most else "")
 
 
 def not_use_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list[str]:
@@ -365,4 +366,4 @@ def not_use_notes(customers: list[CustomerHistoryIn], model: ChurnModel) -> list
 
 def _listed(values: list[str], most: int) -> str:
     """Up to `most` values quoted, then '...' for the rest."""
-    return ", ".join(map(repr, values[:most])) + (", ..." if len(values) > most else "")
+    return _listed_said(list(map(repr, values)), most)

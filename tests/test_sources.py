@@ -3028,7 +3028,7 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     assert days == ["2024-01-20", "2024-02-03", "2024-02-04", "2024-07-01"]
     undecided = events.assign(timestamp=["03/02/2024", "04/02/2024", "01/07/2024", "05/06/2024"])
     tables, report = check(tmp_path, events=undecided)
-    assert "read as %m/%d/%Y" in str(report.issues)
+    assert "read as %m/%d/%Y, though %d/%m/%Y reads them too; set date_format" in str(report.issues)
     assert sorted(tables.events["timestamp"].dt.month) == [1, 3, 4, 5]
     set_format = {"events": {"date_format": "%d/%m/%Y"}}
     tables = load(tmp_path, events=undecided, specs=set_format)

@@ -37,7 +37,7 @@ import mlflow
 from churn.model import ChurnModel
 from features.contract import RunConfig, differing
 from features.labels import label_churn
-from features.registry import retired_in
+from features.registry import RETIRED_FEATURES, retired_in
 from features.tables import Tables
 from mlflow import MlflowClient
 from serving.caveats import FORCED_TAG, GATE_REFUSAL_TAG
@@ -139,6 +139,7 @@ def gate(
     champion_leaks: list[str] | None = None,
     tested: ClassesTested | None = None,
     champion_forced: bool = False,
+    champion_retired: str | None = None,
 ) -> Decision:
     """Pure rule: does the candidate pass against the champion's metrics on the same rows?
     With no champion, against chance and the `baselines` (ROC AUC by name) of its test;
@@ -147,7 +148,9 @@ def gate(
     The candidate's own `leaks` refuse it: its test promised what new customers won't get.
     A champion `--force` put past the gate's refusal (`champion_forced`) is compared with,
     and the floor still stands: a near-chance run promoted over a forced near-chance
-    champion passed, unforced, and its worklist lost the word that it had been forced."""
+    champion passed, unforced, and its worklist lost the word that it had been forced.
+    A champion reading features this version replaced (`champion_retired`, why) is set
+    aside alike: nothing serves it any more."""
     decision = Decision(passed=True, candidate=candidate, champion=champion)
     decision.reasons += own_refusals(candidate, leaks or [], config, tested)
     if champion_leaks:
@@ -157,6 +160,10 @@ def gate(
             "reference: compared with the floor, not with it"
         )
         floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=UNFAIR)
+        decision.reasons += floor
+    elif champion_retired is not None:
+        decision.set_aside = f"{champion_retired}: compared with the floor, not with it"
+        floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=RETIRED)
         decision.reasons += floor
     elif champion is None:
         decision.reasons += _first_champion_floor(candidate["roc_auc"], baselines or {})
@@ -351,6 +358,7 @@ def _leak_refusal(columns: list[str]) -> str:
 FIRST = "there is no champion yet: a first champion"
 UNFAIR = "the champion is no fair reference: a champion"
 FORCED = "the champion was forced past the gate: a champion"
+RETIRED = "the champion reads features this version replaced: a champion"
 """Why the floor stands in for a champion's comparison, and for whom."""
 
 
@@ -542,8 +550,12 @@ def champion_metrics(
     try:
         model = mlflow.pyfunc.load_model(f"models:/{champion.name}/{champion.version}")
         reigning = model.unwrap_python_model()
-        if (retired := retired_in(reigning.layout.names)) is not None:
-            raise RetiredChampionError(f"the champion (version {champion.version}): {retired}")
+        if retired_in(reigning.layout.names) is not None:
+            replaced = ", ".join(n for n in reigning.layout.names if n in RETIRED_FEATURES)
+            raise RetiredChampionError(
+                f"the champion (version {champion.version}) reads {replaced}, which this "
+                "version of Churn Radar replaced"
+            )
         require_same_labels(reigning, candidate, champion.version)
         require_unseen(reigning, cutoff, champion.version)
         return metrics_on_cutoff(reigning, _read(tables), config, cutoff)
@@ -763,9 +775,8 @@ def _reference(
         return None, False
     try:
         return champion_metrics(champion, candidate, tables, config), False
-    except RetiredChampionError as error:
-        log.warning("%s: the run is judged alone", error)
-        return None, False
+    except RetiredChampionError:  # no reference at all: `judge` sets it aside
+        raise
     except UnscorableChampionError:
         if not force:
             raise
@@ -790,7 +801,11 @@ def judge(
     champion_leaks = logged_leaks(MlflowClient(), champion.run_id) if champion else []
     fair = None if champion_leaks else champion  # a leak inflated it: no reference, unscored
     tables = _once(tables)
-    reference, uncompared = _reference(fair, candidate, tables, config, force=force)
+    retired = None
+    try:
+        reference, uncompared = _reference(fair, candidate, tables, config, force=force)
+    except RetiredChampionError as error:
+        reference, uncompared, retired = None, False, str(error)
     if reference is not None and candidate.info.get("validation_cutoff") is not None:
         cutoff = pd.Timestamp(candidate.info["test_cutoffs"][-1])
         metrics = {**metrics, **metrics_on_cutoff(candidate, _read(tables), config, cutoff)}
@@ -803,6 +818,7 @@ def judge(
         champion_leaks=champion_leaks,
         tested=ClassesTested.of(report),
         champion_forced=fair is not None and _forced_past_refusal(fair),
+        champion_retired=retired,
     )
     return decision, uncompared
 

@@ -202,6 +202,16 @@ def _guessed_dates(text: pd.Series) -> tuple[str | None, pd.Series | None]:
     return best[1], best[2]
 
 
+def _read_alike(text: pd.Series, fmt: str) -> str | None:
+    """`fmt` with day and month swapped, where it reads every date too: where no value
+    settles the order ('01/02/2024' to '01/12/2024' are January's days or the 1st of
+    eleven months), the warning names both."""
+    other = fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    if other == fmt or pd.to_datetime(text, errors="coerce", format=other).isna().any():
+        return None
+    return other
+
+
 _TWO_DIGIT_YEARS = tuple(
     f"{order.replace('-', sep)}{time}"
     for order, seps in (
@@ -256,7 +266,9 @@ def _parse_dates(table: _Table, column: str, text: pd.Series) -> pd.Series:
         parsed = parsed.where(~failed, retry)
         read = failed & parsed.notna()
         if read.any() and not fmt.startswith(_YEAR_MONTH_DAY):
-            what = f"dates not in ISO 8601 (read as {fmt}; set date_format if that is wrong)"
+            rival = _read_alike(text[read], fmt)
+            said = f"read as {fmt}" + (f", though {rival} reads them too" if rival else "")
+            what = f"dates not in ISO 8601 ({said}; set date_format if that is wrong)"
             table.flag("warning", column, read, what, text, reading=True)
         failed = parsed.isna() & text.notna()
     if fixed and failed.any() and (hint := _reading_hint(text, text[failed])) is not None:

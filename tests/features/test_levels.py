@@ -116,7 +116,9 @@ def test_a_name_with_two_neighbouring_letters_swapped_means_the_other():
     assert likely_meant("Chanenl", ["region", "channel"]) == "channel"
     assert likely_meant("Var21", ["Var12"], renumbered=False) is None  # another number
     assert letters_swapped("Var21", ["Var12"]) is None
-    assert letters_swapped("abcd", ["badc"]) is None  # two swaps
+    assert letters_swapped("abcdef", ["badcfe"]) is None  # three swaps
+    for short, other in (("trail", "trial"), ("from", "form"), ("tier", "tire")):
+        assert letters_swapped(short, [other]) is None  # two words, not a misspelling
 
 
 def test_a_name_of_a_numbered_series_means_its_sibling_only_when_asked():

@@ -1381,6 +1381,21 @@ def test_an_event_type_posted_as_its_words_is_the_code_the_log_writes():
     )
     (note,) = live_notes.unseen_event_type_notes([typo], ("2", "1"), set(), events)
     assert "only: 'answr' (did you mean 'answer'?) (its types: '2' (answer)" in note
+    # a word of a type the model has no features of is no suggestion, nor itself; a log
+    # without words suggests its types
+    three = EventsSpec.model_validate(
+        {"path": "posts.csv", "type_words": {1: "question", 2: "answer", 3: "comment"}}
+    )
+    comment = typo.model_copy(
+        update={"events": [typo.events[0].model_copy(update={"type": "comment"})]}
+    )
+    (note,) = live_notes.unseen_event_type_notes([comment], ("2", "1"), set(), three)
+    assert "only: '3' (comment) (its types:" in note
+    misspelt = comment.model_copy(
+        update={"events": [comment.events[0].model_copy(update={"type": "purhcase"})]}
+    )
+    (note,) = live_notes.unseen_event_type_notes([misspelt], ("view", "purchase"), set(), None)
+    assert "only: 'purhcase' (did you mean 'purchase'?) (its types: 'view', 'purchase')" in note
 
 
 def test_posted_transaction_categories_the_data_never_held_are_noted(client, loaded, cutoff):

@@ -343,6 +343,10 @@ def test_a_champion_reading_a_replaced_feature_does_not_block_its_successor(stor
     monkeypatch.setattr("training.promote.mlflow.pyfunc.load_model", load)
     judged = promote(story.config, story.tables, run_id=story.good.run_id, dry_run=True)
     assert judged.decision.champion is None and judged.decision.passed and not judged.forced
+    assert judged.decision.set_aside == (
+        "the champion (version 2) reads purchase_pace_90d_vs_lifetime, which this version "
+        "of Churn Radar replaced: compared with the floor, not with it"
+    )
     assert _aliases(story.name) == story.aliases_after_force  # a dry run moves nothing
 
 
