@@ -71,7 +71,9 @@ async def require_api_key(
     keys = settings.api_keys
     if not keys:
         return
-    given = header or (bearer.credentials.strip() if bearer is not None else None) or None
+    given = header
+    if not given and bearer is not None:
+        given = bearer.credentials.strip()
     if given is None or not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

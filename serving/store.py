@@ -183,14 +183,17 @@ def write_batch(
         conn.execute(
             batches.update()
             .where(batches.c.id == batch_id)
-            .values(
-                rows=written,
-                status="complete",
-                previous_batch_id=previous["id"] if previous else None,
-                previous_cutoff=previous["cutoff"] if previous else None,
-            )
+            .values(rows=written, status="complete", **_compared_with(previous))
         )
     return int(batch_id)
+
+
+def _compared_with(previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A batch's columns naming the batch it is compared with (None: none)."""
+    return {
+        "previous_batch_id": previous["id"] if previous else None,
+        "previous_cutoff": previous["cutoff"] if previous else None,
+    }
 
 
 def _previous(conn: Connection, model_name: str, cutoff: dt.date) -> Mapping[str, Any] | None:
@@ -451,12 +454,7 @@ def _compare_again(conn: Connection, batch_id: int, previous: Mapping[str, Any] 
     else:
         _compare_with(conn, batch_id, previous["id"])
     conn.execute(
-        batches.update()
-        .where(batches.c.id == batch_id)
-        .values(
-            previous_batch_id=previous["id"] if previous else None,
-            previous_cutoff=previous["cutoff"] if previous else None,
-        )
+        batches.update().where(batches.c.id == batch_id).values(**_compared_with(previous))
     )
 
 
