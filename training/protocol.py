@@ -143,36 +143,28 @@ def with_params(config: RunConfig, search: Search) -> RunConfig:
 
 def plan_shortfall(tables: Tables, config: RunConfig) -> str | None:
     """Why `churn train` would stop before building a feature, by its first checks on
-    dates and counts alone (too few customers, no cutoff grid for the horizon), for
-    `churn validate` to say first; None where they pass (or for a labelled snapshot,
-    which has no grid). Starbucks' 30 days passed validate as "data OK", and train
-    then refused the default 90-day horizon."""
+    dates, counts and labels alone (too few customers, no cutoff grid for the horizon,
+    a set of cutoffs of one class), for `churn validate` to say first; None where they
+    pass (or for a labelled snapshot, which has no grid). Starbucks' 30 days passed
+    validate as "data OK", and train then refused the default 90-day horizon; so did a
+    bike shop's sample, all churners before its last month."""
     if config.churn.definition == "label_column":
         return None
     try:
         _require_customers(tables, config)
-        _require_labels(tables, config, make_plan(tables, config))
+        sets = _cutoff_sets(tables, config)
+        labels = _usable_labels(tables, config.churn, sets)
+        _require_rows(
+            config.churn,
+            tables,
+            **{
+                name: (chosen, labels[labels["cutoff"].isin(chosen)])
+                for name, chosen in sets.items()
+            },
+        )
     except PlanError as error:
         return str(error)
     return None
-
-
-def _require_labels(tables: Tables, config: RunConfig, plan: CutoffPlan) -> None:
-    """The protocol's check that each set of cutoffs holds churners and stayers
-    (`_require_rows`), on the labels alone: a bike shop's sample, all churners before its
-    last month, passed validate as "data OK" and train refused it at once."""
-    if config.evaluation.split == "customer_cv":
-        sets = {"test": [pd.Timestamp(config.evaluation.cutoff or plan.test)]}
-    else:
-        sets = {"train": plan.train, "validation": [plan.validation], "test": [plan.test]}
-    cutoffs = sorted({c for chosen in sets.values() for c in chosen})
-    labels = label_churn(tables, config.churn, cutoffs=cutoffs)
-    usable = labels.loc[labels["eligible"] & labels["observed"]]
-    _require_rows(
-        config.churn,
-        tables,
-        **{name: (chosen, usable[usable["cutoff"].isin(chosen)]) for name, chosen in sets.items()},
-    )
 
 
 def make_plan(tables: Tables, config: RunConfig) -> CutoffPlan:
@@ -344,11 +336,19 @@ def try_horizon(tables: Tables, config: RunConfig, horizon_days: int) -> Horizon
         sets = _cutoff_sets(tables, moved)
     except PlanError as error:
         return HorizonTrial(churn, {"horizon_days": horizon_days, "plan": str(error)}, none)
-    wanted = sorted({cutoff for cutoffs in sets.values() for cutoff in cutoffs})
-    labels = label_churn(tables, churn, cutoffs=wanted)
-    labels = labels[labels["eligible"] & labels["observed"]]
+    labels = _usable_labels(tables, churn, sets)
     churners = labels.loc[labels["churned"].astype(bool), ["customer_id", "cutoff"]]
     return HorizonTrial(churn, _labels_shortfall(sets, labels, moved), churners)
+
+
+def _usable_labels(
+    tables: Tables, churn: ChurnSpec, sets: dict[str, list[pd.Timestamp]]
+) -> pd.DataFrame:
+    """The eligible, observed labels at every cutoff of `sets`, as the protocol keeps
+    them, without features: what a horizon's trial and `churn validate` judge."""
+    wanted = sorted({cutoff for cutoffs in sets.values() for cutoff in cutoffs})
+    labels = label_churn(tables, churn, cutoffs=wanted)
+    return labels[labels["eligible"] & labels["observed"]]
 
 
 def _labels_shortfall(
