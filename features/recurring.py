@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from features.registry import MONTHLY_DAYS_MAX
+
 DAYS_PER_MONTH = 365.25 / 12
 """A month's length for a fee quoted per month on a plan billed in days (rare)."""
 
@@ -112,6 +114,11 @@ class Period:
         if self.months:
             return "month" if self.months == 1 else f"{self.months} months"
         return "day" if self.days == 1 else f"{self.days} days"
+
+    @property
+    def longest_days(self) -> int:
+        """The most days one period spans (a month at its longest, `MONTHLY_DAYS_MAX`)."""
+        return self.months * MONTHLY_DAYS_MAX + self.days
 
     @property
     def in_months(self) -> float:

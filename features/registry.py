@@ -662,7 +662,7 @@ def window_days(name: str) -> int | None:
     found = _WINDOW_DAYS.fullmatch(name)
     if not found:
         return None
-    return int(found[1]) * (31 if found[2] == "m" else 1)
+    return int(found[1]) * (MONTHLY_DAYS_MAX if found[2] == "m" else 1)
 
 
 RETIRED_FEATURES = {"purchase_pace_90d_vs_lifetime": "purchase_pace_3m_vs_lifetime"}

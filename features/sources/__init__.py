@@ -191,10 +191,7 @@ def _billed_ahead_days(table: _Table) -> int:
     (a loyalty programme billed monthly on the 1st was told its extract ended early, 30
     days before its end). 0 for other tables."""
     recurring = getattr(table.spec, "recurring", None)
-    if recurring is None:
-        return 0
-    period = recurring.period
-    return period.months * 31 + period.days
+    return 0 if recurring is None else recurring.period.longest_days
 
 
 def _check_cancellations_end(

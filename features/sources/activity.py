@@ -15,7 +15,6 @@ from pandas.api.types import is_integer_dtype
 
 from features.contract import (
     READ_AS_WORDS,
-    WHOLE_FLOAT,
     EventsSpec,
     InteractionsSpec,
     TransactionsSpec,
@@ -490,7 +489,9 @@ def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:
     raw = table.clean["type"]
     read = spec.type_reader()
     mapping = {value: read(value) for value in raw.dropna().unique()}
-    _warn_unread_labels(table, spec, mapping)
+    _warn_unread_labels(
+        table, spec, {*mapping.values(), *map(read, table.filtered_out.get("type", ()))}
+    )
     unmapped = [value for value, canonical in mapping.items() if canonical is None]
     if unmapped:
         counts = raw[raw.isin(unmapped)].value_counts()
@@ -500,22 +501,12 @@ def _interaction_types(table: _Table, spec: InteractionsSpec) -> pd.Series:
     return _mapped(raw, {value: canonical or "other" for value, canonical in mapping.items()})
 
 
-def _warn_unread_labels(
-    table: _Table, spec: InteractionsSpec, mapping: dict[str, str | None]
-) -> None:
-    """The labels of each type `interactions.types` lists none of which reads a row
-    (`mapping`: each value of the column, its type). A toy shop's `complaint: [refnd]`
-    counted all 1,731 refunds as 'other' and learned no complaint, said only as types
-    not in the config. (A type some of whose labels the data hold is read.)"""
-    held = [*mapping, *table.filtered_out.get("type", ())]  # left out by `rows:`: held
-    named = {value.strip().casefold() for value in held}
-    named |= {whole[1] for value in held if (whole := WHOLE_FLOAT.fullmatch(value.strip()))}
-    unread = [
-        str(raw)
-        for raws in spec.types.values()
-        if not any(str(raw).strip().casefold() in named for raw in raws)
-        for raw in raws
-    ]
+def _warn_unread_labels(table: _Table, spec: InteractionsSpec, read: set[str | None]) -> None:
+    """The labels of each type `interactions.types` lists that no row reads as (`read`:
+    the types the column's values read as, by `InteractionsSpec.type_reader`, those of
+    rows `rows:` left out too). A toy shop's `complaint: [refnd]` counted all 1,731
+    refunds as 'other' and learned no complaint, said only as types not in the config."""
+    unread = [str(raw) for kind, raws in spec.types.items() if kind not in read for raw in raws]
     if unread:
         meant = _values_meant(unread, table.clean["type"])
         what = f"`interactions.types` labels never seen in the data: {', '.join(unread)}{meant}"
