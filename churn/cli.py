@@ -802,11 +802,18 @@ def serve(
     import os
 
     from serving import server
+    from serving.settings import Settings
 
     if config is not None:
         from features.contract import load_config
 
         os.environ["CHURN_MODEL_NAME"] = load_config(config).model_name
+    elif not Settings().model_name:  # a server that could never load a model
+        raise typer.BadParameter(
+            "no model to serve: give the run config (--config churn.yaml) or set "
+            "CHURN_MODEL_NAME (in the environment or .env)",
+            param_hint="--config",
+        )
     server.run(host=host, port=port, workers=workers, access_log=access_log)
 
 

@@ -339,8 +339,20 @@ def test_reasons_never_naming_no_feature_is_warned_by_validate_and_describe(tmp_
         assert said in " ".join(result.output.replace("│", " ").split()), command
 
 
-def test_serve_on_a_taken_port_exits_2_naming_it():
+def test_serve_without_a_model_to_serve_exits_2_saying_how_to_name_one(monkeypatch, tmp_path):
+    monkeypatch.delenv("CHURN_MODEL_NAME", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env naming one
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.replace("│", " ").split())
+    assert "no model to serve: give the run config (--config churn.yaml)" in said
+    assert not (tmp_path / "data").exists()  # no empty score store made
+
+
+def test_serve_on_a_taken_port_exits_2_naming_it(monkeypatch):
     import socket
+
+    monkeypatch.setenv("CHURN_MODEL_NAME", "churn-test")
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -374,6 +386,7 @@ def test_serve_logs_each_request_only_when_asked(monkeypatch, flags, logged):
             bound.extend(sock.getsockname() for sock in sockets)
 
     monkeypatch.setattr(uvicorn, "Server", Server)
+    monkeypatch.setenv("CHURN_MODEL_NAME", "churn-test")
     with socket.socket() as probe:  # a port free now
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
