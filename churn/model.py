@@ -337,9 +337,9 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """Per row (a customer id, and the categories the model tells its customers by:
         `TrainedRows.alike_columns`), the fold model that scores it out of fold (-1: not
         fitted on them), for `scores`; None where the model has no fold models or tells
-        its fitted customers by their rows (row-number ids), not by id."""
+        its fitted customers by their whole rows (packaged before ids were)."""
         trained = self.trained_rows
-        if self.cross_fit is None or trained is None or trained.by != "id":
+        if self.cross_fit is None or trained is None or trained.by == "row":
             return None
         names = ["customer_id", *(c for c in trained.alike_columns if c in rows)]
         return trained.folds_of(pd.DataFrame({n: np.asarray(rows[n]) for n in names}))

@@ -11,9 +11,10 @@ all the same), and of their categorical attributes where the model reads some
 (`alike_columns`): another file's customers numbered alike are others (a Kaggle pair's
 test ids 1 to 64,374 fall among its training ids: 28,754 of 47,947 other customers were
 said to be training rows and scored by fold models). Where the ids are row numbers
-(`Tables.numbered_ids`), which repeat across files, a row is known by the hash of its
-every column but the label instead: another extract's customers match none, and a row
-changed since is not found.
+(`Tables.numbered_ids`), which repeat across files and move when a file is filtered or
+sorted, a row is known by the hash of its attributes of most values alone (`by`
+"alike"): an insurer's file with its lapsed rows dropped had 12,064 training rows, and 1
+was found by row number and attributes.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ KEPT_ROWS = 1_000_000
 found among them is scaled up by as much; the customers not kept cannot be told, so none
 is scored out of fold (training fits no fold boosters then)."""
 
-Key = Literal["id", "row"]
+Key = Literal["id", "alike", "row"]
 
 
 def row_hashes(customers: pd.DataFrame) -> np.ndarray:
@@ -113,8 +114,8 @@ class TrainedRows:
     """Per kept hash, the fold whose booster never saw its row; None without fold
     boosters (a model packaged before them, or too few rows to fold)."""
     by: Key = "row"
-    """What is hashed: the customer id, or the whole row (row-number ids, and every
-    model packaged before ids were)."""
+    """What is hashed: the customer id; the `alike_columns`' values (row-number ids); or
+    the whole row (every model packaged before ids were)."""
     alike: np.ndarray | None = None
     """Per kept id hash, the hashes of the row's `alike_columns` (`alike_hashes`); None
     without them (no categorical attribute, by row, or packaged before)."""
@@ -133,24 +134,31 @@ class TrainedRows:
         by: Key = "id",
         alike_columns: tuple[str, ...] = (),
     ) -> TrainedRows:
-        """The rows of `customers`, each in its fold of `folds` (per row) if given, and
-        by id with its `alike_columns` (of `customers`) hashed."""
-        hashes = _hashes(customers, by, loose=True)
+        """The rows of `customers`, each in its fold of `folds` (per row) if given, by
+        id with its `alike_columns` (of `customers`) hashed, or by those alone (`by`
+        "alike"; by id where there are none)."""
+        columns = tuple(alike_columns) if by != "row" else ()
+        by = "id" if by == "alike" and not columns else by
+        hashes = _hashes(customers, by, loose=True, columns=columns)
         every = max(1, math.ceil(len(hashes) / KEPT_ROWS))
         kept = np.flatnonzero(hashes % np.uint64(every) == 0)
         unique, first = np.unique(hashes[kept], return_index=True)
         kept_folds = None if folds is None else np.asarray(folds, dtype=np.int8)[kept][first]
-        columns = tuple(alike_columns) if by == "id" else ()
-        alike = alike_hashes(customers, columns)[kept][first] if columns else None
+        told_apart = columns and by == "id"
+        alike = alike_hashes(customers, columns)[kept][first] if told_apart else None
         return cls(len(hashes), every, unique, kept_folds, by, alike, columns)
 
     def _found(self, customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per row of `customers`, whether it is a kept training row (by its hash, and its
         `alike_columns` where kept, each but where the row holds it blank or lacks the
-        column: a live request need not post them all), where, and its hash."""
-        hashes = _hashes(customers, self.by, loose=self.loose_ids)
+        column: a live request need not post them all), where, and its hash. By
+        "alike", a row lacking one of them is none."""
+        n = len(customers)
+        if self.by == "alike" and not set(self.alike_columns) <= set(customers.columns):
+            return np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), np.zeros(n, np.uint64)
+        hashes = _hashes(customers, self.by, loose=self.loose_ids, columns=self.alike_columns)
         if not len(self.hashes):
-            return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64), hashes
+            return np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), hashes
         at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
         found = self.hashes[at] == hashes
         held = [c for c in self.alike_columns if c in customers.columns]
@@ -189,8 +197,10 @@ class TrainedRows:
             "by": self.by,
             "loose_ids": self.loose_ids,
         }
+        if self.alike_columns:
+            info["alike_columns"] = list(self.alike_columns)
         if self.alike is not None:
-            info |= {"alike": self.alike, "alike_columns": list(self.alike_columns)}
+            info["alike"] = self.alike
         return info if self.folds is None else {**info, "folds": self.folds}
 
     @classmethod
@@ -210,7 +220,12 @@ class TrainedRows:
         )
 
 
-def _hashes(customers: pd.DataFrame, by: Key, *, loose: bool) -> np.ndarray:
+def _hashes(
+    customers: pd.DataFrame, by: Key, *, loose: bool, columns: tuple[str, ...]
+) -> np.ndarray:
     if by == "id":
         return id_hashes(customers, loose=loose)
+    if by == "alike":
+        cells = pd.DataFrame(alike_hashes(customers, columns))
+        return pd.util.hash_pandas_object(cells, index=False).to_numpy(np.uint64)
     return row_hashes(customers)

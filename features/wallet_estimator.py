@@ -157,11 +157,14 @@ def _names(X: pd.DataFrame | np.ndarray) -> list:  # noqa: N803
 
 
 def _categorical_levels(X: pd.DataFrame | np.ndarray) -> dict[str, list]:  # noqa: N803
-    """Each pandas categorical column's levels, as seen in the fitting rows' dtype."""
+    """Each pandas categorical column's levels that the fitting rows hold. Not all its
+    dtype lists: a level no fitting row holds had a code the trees never saw, routed as
+    they happened to split (an ERP's Tokyo store took Seattle's wallet), where an unseen
+    level is to be the unknown one (NaN), as the churn model reads it."""
     if not isinstance(X, pd.DataFrame):
         return {}
     return {
-        name: list(X[name].cat.categories)
+        name: list(X[name].cat.remove_unused_categories().cat.categories)
         for name in X.columns
         if isinstance(X[name].dtype, pd.CategoricalDtype)
     }

@@ -543,21 +543,29 @@ stronger, and only the way the two add up to (`Explainer._silences`)."""
 
 
 ONE_DAY = (
-    (LAST_PURCHASE, ("gap_median_days", OVERDUE), re.compile(rf"orders_(\d+d|total)|{STAGE}")),
+    (
+        LAST_PURCHASE,
+        ("gap_median_days", OVERDUE),
+        re.compile(rf"orders_(\d+d|total)|{STAGE}|(spend|orders)_trend_\d+d_vs_prev"),
+    ),
     (
         LAST_USE,
         ("active_gap_median_days", USE_OVERDUE),
-        re.compile(r"(active_days|events_.+)_\d+d"),
+        re.compile(
+            r"(active_days|events_.+)_\d+d|(events|events_.+|quantity_.+)_trend_30d_vs_prev"
+        ),
     ),
 )
 """Per kind of occasion, the one day of a customer who has had a single purchase day (or
 day of use): (their silence, the rhythms that day leaves unknown, the other features
 that tell it: the counts that hold it, and the stage that calls a single purchase
-first-time). "fewer than two active days: no rhythm of use yet", "active on 1 of the
-last 90 days" and "1 activity event in the last 90 days" told one login three times
-(1,246 of a login log's 2,905 scored users had two of them, 324 all three), and
-"first-time customer" beside "fewer than two purchase days: no buying rhythm yet" one
-basket (11,836 of Ta Feng's 32,266 customers): one fact, one reason (`_one_day_cells`)."""
+first-time, and a trend down 100% whose window before held it). "fewer than two active
+days: no rhythm of use yet", "active on 1 of the last 90 days" and "1 activity event in
+the last 90 days" told one login three times (1,246 of a login log's 2,905 scored users
+had two of them, 324 all three), "first-time customer" beside "fewer than two purchase
+days: no buying rhythm yet" one basket (11,836 of Ta Feng's 32,266 customers), and "in
+their favour: commit down 100% versus the previous 30 days" a one-day contributor's
+commit 56 days ago: one fact, one reason (`_one_day_cells`)."""
 
 
 def _one_day_cells(
@@ -582,12 +590,63 @@ def _one_day_cells(
 def _tells_the_day(name: str, features: Mapping[str, Any]) -> np.ndarray | bool:
     """Per row, whether a `ONE_DAY` story's feature other than its rhythms tells the one
     day: a count holding it (above 0: an empty window is the silence's to say,
-    `_said_by_silence`), or the stage calling the customer first-time (one purchase)."""
+    `_said_by_silence`), a trend down 100% (the day in the window before), or the stage
+    calling the customer first-time (one purchase)."""
     if name not in features:
         return False
     if name == STAGE:
         return np.asarray(features[STAGE], dtype=object) == FIRST_TIME
+    if _TREND.search(name):
+        return numbers(features[name]) == -1.0
     return numbers(features[name]) > 0
+
+
+_OF_TYPE = r"(?:events|quantity)_{}_(\d+d|trend_30d_vs_prev)"
+"""An event type's counts, quantities and their trends (`features.usage`), by its slug."""
+
+
+def _type_story(silence: str, sources: Sequence[str]) -> list[tuple[int, str]]:
+    """(column, source) of an event type's silence and of its counts, quantities and
+    trends among `sources`: "no merge yet" and "0 merge events in the last 90 days" tell
+    one fact (`_type_silence_cells`). The silence's name is the type's slug after
+    `days_since_last_`, or before `_event` where another feature took the plain name
+    (`features.context.last_of`). Empty where the type has nothing else."""
+    slug = silence.removeprefix("days_since_last_")
+    slugs = {slug, slug.removesuffix("_event")}
+    counts = [
+        (j, source)
+        for j, source in enumerate(sources)
+        if any(re.fullmatch(_OF_TYPE.format(re.escape(t)), source) for t in slugs)
+    ]
+    return [(sources.index(silence), silence), *counts] if counts else []
+
+
+def _type_silence_cells(names: Sequence[str], features: Mapping[str, Any]) -> np.ndarray | None:
+    """Per row and each of `names` (an event type's silence first, then its windows:
+    `_type_story`), whether the cell tells that the type was not seen for as long as its
+    silence says: the silence itself where it is at least the shortest window or the type
+    never came, a count or quantity of 0 in a window the silence covers, a trend down
+    100% whose last window it covers, or unknown with both windows inside it. 14 of a
+    contributor log's 119 read "no merge yet" beside "0 merge events in the last 90
+    days". None without the silence."""
+    if names[0] not in features:
+        return None
+    silent = numbers(features[names[0]])
+    never = np.isnan(silent)
+    windows = [window_days(name) or 0 for name in names[1:]]
+    cells = [never | (silent >= min(windows))]
+    for name, days in zip(names[1:], windows, strict=True):
+        if name not in features:
+            cells.append(np.zeros(len(silent), dtype=bool))
+            continue
+        values = numbers(features[name])
+        with np.errstate(invalid="ignore"):
+            if _TREND.search(name):
+                fell = (values == -1.0) & (silent >= days)
+                cells.append(fell | (np.isnan(values) & (never | (silent >= 2 * days))))
+            else:
+                cells.append((values == 0.0) & (never | (silent >= days)))
+    return np.column_stack(cells)
 
 
 def _stories(
@@ -1057,6 +1116,19 @@ class Explainer:
         return [pair for pair in pairs if None not in pair]
 
     @cached_property
+    def _type_silences(self) -> list[tuple[list[int], list[str]]]:
+        """Per event type with a silence and a window of its own: the columns and names
+        of its story (`_type_story`)."""
+        sources = self.grouping.sources
+        found = []
+        for source in sources:
+            if _told_with(source, self.by_name.get(source)) == LAST_USE:
+                story = _type_story(source, sources)
+                if story:
+                    found.append(([j for j, _ in story], [name for _, name in story]))
+        return found
+
+    @cached_property
     def _one_day(self) -> list[tuple[str, tuple[str, ...], list[int], list[str]]]:
         """Per `ONE_DAY` kind the model tells from two features or more: its silence, its
         rhythms, and the columns and names of the features telling the one day."""
@@ -1130,6 +1202,10 @@ class Explainer:
                 candidates = _strongest_of_each_story(
                     candidates, grouped.values, [columns], one_day
                 )
+        for columns, names in self._type_silences:
+            quiet = _type_silence_cells(names, features)
+            if quiet is not None:
+                candidates = _strongest_of_each_story(candidates, grouped.values, [columns], quiet)
         if self._age_and_stage:
             told_once = _stage_told_by_tenure(features)
             candidates = _strongest_of_each_story(
@@ -1206,6 +1282,11 @@ class Explainer:
                     texts[i] = blanks.words.get(int(rows[i]), texts[i])
             if source in SILENCE:
                 silence[at] = [SILENCE[source] if text else 0 for text in rendered]
+            elif source in AGES and source in features:
+                told = np.array([text is not None for text in rendered])
+                silence[at] = (
+                    _silence_of_the_age(features, numbers(features[source])[picked], picked) * told
+                )
         shown_means = {source: _known(means.get(source)) for source in chosen_sources}
         reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
         room = {"raises": raising, "lowers": lowering}
@@ -1544,6 +1625,21 @@ def _weaker_of_both_ways(
         if chosen[i] > 0 and (j := lowering.get(key)) is not None:
             weaker.add(i if abs(chosen[i]) < abs(chosen[j]) else j)
     return weaker
+
+
+def _silence_of_the_age(
+    features: Mapping[str, Any], ages: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
+    """Per row, the kind of silence (`SILENCE`) a customer's age tells where their only
+    purchase day, or day of use, began it (`_age_is_the_silence`): the windows it leaves
+    empty are said by it, as by the silence. "customer for 147 days" beside "no lines
+    added in the last 30 days" told a one-day contributor's day twice."""
+    kinds = np.zeros(len(rows), dtype=np.int8)
+    for name, kind in ((LAST_PURCHASE, BUYING), (LAST_USE, USING)):
+        if name in features:
+            same = (kinds == 0) & (ages == numbers(features[name])[rows])
+            kinds[same] = kind
+    return kinds
 
 
 def _silence_said_first(

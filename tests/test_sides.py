@@ -66,6 +66,22 @@ def test_a_feature_whose_every_value_churns_alike_has_no_side():
     assert churn_sides(rows, [attribute_spec("noise", "numeric")], np.zeros(3000, bool)) == {}
 
 
+def test_where_most_rows_churn_the_stayers_rates_tell_the_sides():
+    """A usage log's trend: users whose use fell to nothing churned at 95.7% against 87%
+    overall, a side no churn rate's ratio could reach (1/0.87 = 1.15); 4.3% staying
+    against 13% is one. A churn rate mirrored (13% churning against 4.3%) has the
+    mirrored side."""
+    rng = np.random.default_rng(3)
+    fell = rng.random(20_000) < 0.3
+    rows = pd.DataFrame({"trend": np.where(fell, -1.0, rng.uniform(-0.5, 2.0, 20_000))})
+    churned = rng.random(20_000) < np.where(fell, 0.957, 0.835)
+    spec = attribute_spec("trend", "numeric")
+    found = churn_sides(rows, [spec], churned)["trend"]
+    assert found["sides"][0] == 1  # the bin of -100%
+    mirrored = churn_sides(rows, [spec], ~churned)["trend"]
+    assert mirrored["sides"][0] == -1
+
+
 def test_a_value_most_rows_hold_is_typical_unless_the_standard_errors_say_otherwise():
     """90% of a shop's customers had "response: no" at 11.5% churn beside 11.2% overall:
     typical, no side. A majority that clearly churns more (a bank's one product, 28%

@@ -130,3 +130,22 @@ def test_customers_numbered_by_row_are_known_by_their_numbers_too():
     assert kept.folds_of(posted).tolist() == [0, 1, 0, 1]
     other_file = fitted.assign(charges=fitted["charges"] + 0.5)  # same numbers, other people
     assert kept.folds_of(other_file).tolist() == [-1, -1, -1, -1]
+
+
+def test_row_number_ids_are_known_by_their_attributes_wherever_the_row_moved():
+    """An insurer's file without ids, its lapsed rows dropped (the current customers):
+    row 18 is now another row number, and 12,064 training rows had been found as 1. By
+    their attributes of most values the rows are found in any order and numbering; a row
+    lacking one of those attributes is none (scored by the full model)."""
+    rows = _file([1, 2, 3, 4, 5, 6])
+    kept = TrainedRows.of(rows, np.arange(6) % 2, by="alike", alike_columns=("charges",))
+    assert kept.by == "alike" and kept.alike is None
+    current = rows.iloc[[5, 3, 1]].assign(customer_id=[1, 2, 3], label=None)
+    assert kept.count_in(current) == 3
+    assert kept.folds_of(current).tolist() == [1, 1, 1]  # rows 6, 4 and 2: fold 1
+    assert kept.count_in(current.drop(columns="charges")) == 0
+    assert kept.count_in(current.assign(charges=99.0)) == 0
+    packaged = TrainedRows.from_info(kept.as_info())
+    assert packaged.folds_of(current).tolist() == [1, 1, 1]
+    # without an attribute to tell rows by, the row number is what there is
+    assert TrainedRows.of(rows, by="alike").by == "id"

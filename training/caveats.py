@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from training.report import NEAR_CHANCE_AUC, better_baseline, caveats, leaking_columns
+from training.report import (
+    NEAR_CHANCE_AUC,
+    NEAR_PERFECT_AUC,
+    better_baseline,
+    caveats,
+    leaking_columns,
+)
 
 
 def model_notes(report: dict[str, Any]) -> list[str]:
@@ -24,7 +30,8 @@ def model_notes(report: dict[str, Any]) -> list[str]:
 def ranking_caveats(report: dict[str, Any]) -> list[str]:
     """Short forms of the notes that change how a retention team reads a worklist: the
     order itself is weak (near chance, a simple baseline orders customers better) or was
-    tested on a leak that will not be there for new customers. The others (few churners
+    tested on a leak that will not be there for new customers (named, or a near-perfect
+    test that none explains). The others (few churners
     in the test, personal attributes, a snapshot read as of today) are for the modeller:
     `churn score` and `GET /v1/model` say them in full."""
     auc = report["model"].get("roc_auc", float("nan"))
@@ -43,5 +50,10 @@ def ranking_caveats(report: dict[str, Any]) -> list[str]:
         said.append(
             f"it learned from {', '.join(leaks)}, leaking the label (`churn train` said "
             "how): it may rank new customers worse than tested"
+        )
+    elif auc >= NEAR_PERFECT_AUC:
+        said.append(
+            f"its test ROC AUC {auc:.4f} is near-perfect, as no real churn is: columns "
+            "that give the outcome away together likely leak it (`churn train` said so)"
         )
     return said

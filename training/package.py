@@ -160,8 +160,9 @@ def _trained_rows(
 ) -> dict[str, Any] | None:
     """A labelled snapshot's fitted-on customers (`churn.trained_rows`), each with the
     fold that scores it out of fold where `cross` fitted them: by id and their categories,
-    or, where the ids are row numbers (another file's row 5 is another customer), by id
-    and their attributes of most values, numbers too, as a live request posts them (the
+    or, where the ids are row numbers (another file's row 5 is another customer, and a
+    filtered file's row 5 another), by their attributes of most values alone, numbers
+    too, as a live request posts them (the
     customers-table row hashed whole was no row a request makes: 67 of 100 posted
     training rows of an insurer scored by the full model, up to 0.108 from the batch).
     None over time, where every cutoff's customers are scored again by design."""
@@ -170,9 +171,9 @@ def _trained_rows(
     folds = None if cross is None else cross.folds
     if tables.numbered_ids:
         alike = alike_columns_of(rows, list(tables.attributes), most=NUMBERED_ALIKE_AT_MOST)
-    else:
-        categorical = [name for name, kind in tables.attributes.items() if kind == "categorical"]
-        alike = alike_columns_of(rows, categorical)
+        return TrainedRows.of(rows, folds, by="alike", alike_columns=alike).as_info()
+    categorical = [name for name, kind in tables.attributes.items() if kind == "categorical"]
+    alike = alike_columns_of(rows, categorical)
     return TrainedRows.of(rows, folds, by="id", alike_columns=alike).as_info()
 
 

@@ -47,6 +47,7 @@ from training.protocol import MIN_TESTED_CLASS
 from training.report import (
     FIRST_CHAMPION_MARGIN,
     NEAR_CHANCE_AUC,
+    NEAR_PERFECT_AUC,
     baseline_notes,
     better_baseline,
     leaking_columns,
@@ -150,7 +151,8 @@ def gate(
     and the floor still stands: a near-chance run promoted over a forced near-chance
     champion passed, unforced, and its worklist lost the word that it had been forced.
     A champion reading features this version replaced (`champion_retired`, why) is set
-    aside alike: nothing serves it any more."""
+    aside alike: nothing serves it any more. So is a champion near-perfect on the rows
+    (`NEAR_PERFECT_AUC`), forced past the gate: its test leaked what no column named."""
     decision = Decision(passed=True, candidate=candidate, champion=champion)
     decision.reasons += own_refusals(candidate, leaks or [], config, tested)
     if champion_leaks:
@@ -158,6 +160,14 @@ def gate(
         decision.set_aside = (
             f"the champion learned from {_leaking(champion_leaks)}, so its test is no "
             "reference: compared with the floor, not with it"
+        )
+        floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=UNFAIR)
+        decision.reasons += floor
+    elif champion is not None and (auc := champion.get("roc_auc", 0.0)) >= NEAR_PERFECT_AUC:
+        decision.champion = None
+        decision.set_aside = (
+            f"the champion's ROC AUC on these rows, {auc:.4f}, is near-perfect, as no real "
+            "churn is, so it is no reference: compared with the floor, not with it"
         )
         floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=UNFAIR)
         decision.reasons += floor
@@ -244,6 +254,14 @@ def own_refusals(
         )
     if leaks:
         reasons.append(_leak_refusal(leaks))
+    elif (auc := candidate.get("roc_auc", 0.0)) >= NEAR_PERFECT_AUC:
+        # an insurer's policies with the two leaking columns train named left out tested
+        # at 1.0000 on two others that only together gave the outcome away
+        reasons.append(
+            f"its test ROC AUC {auc:.4f} is near-perfect, as no real churn is: columns "
+            "written with or after the outcome likely give it away together (`churn train` "
+            "said so); --force only for generated data"
+        )
     return reasons
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 import warnings
 
 import pandas as pd
@@ -227,14 +228,20 @@ _TWO_DIGIT_YEARS = tuple(
 last; a month named (any case: 'JAN') after those of numbers."""
 
 
+_MONTH_NAME = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
+
+
 def _date_formats(first: str) -> list[str]:
     """pandas' guesses for `first`, month first then day first; without one, the
-    two-digit-year forms that read it (the values then decide among them)."""
+    two-digit-year forms that read it (the values then decide among them). A month's
+    name is guessed as capitalised: pandas guesses no form for Oracle's '04-FEB-2021',
+    which the form it guesses for '04-Feb-2021' reads (`%b` takes any case)."""
     guesses: list[str] = []
+    named = _MONTH_NAME.sub(lambda month: month[0].capitalize(), first)
     for dayfirst in (False, True):
         with warnings.catch_warnings():  # pandas warns when a guess contradicts dayfirst
             warnings.simplefilter("ignore", UserWarning)
-            fmt = guess_datetime_format(first, dayfirst=dayfirst)
+            fmt = guess_datetime_format(named, dayfirst=dayfirst)
         if fmt is not None and fmt not in guesses:
             guesses.append(fmt)
     return guesses or [fmt for fmt in _TWO_DIGIT_YEARS if _reads(first, fmt)]

@@ -45,6 +45,25 @@ def test_estimator_learns_a_high_conditional_quantile():
     assert wallet == pytest.approx([90.0, 900.0], rel=0.08)
 
 
+def test_a_level_no_fitting_row_holds_is_estimated_as_unknown():
+    """Listed by the dtype (every store of the data) but held by no training row: the
+    unknown level's wallet, as a blank one's, not a neighbour's code routed by chance."""
+    rng = np.random.default_rng(0)
+    levels = list("ABCDEFGHIJKL")
+    means = {"A": 100, "C": 2000, "E": 300, "G": 1500, "I": 600, "K": 900}
+    held = rng.choice(list(means), 6000)
+    spend = np.array([means[v] for v in held]) * rng.uniform(0.5, 1.5, 6000)
+    estimator = QuantileWalletEstimator().fit(
+        pd.DataFrame({"store": pd.Categorical(held, categories=levels)}), spend
+    )
+    assert estimator.levels_ == {"store": list(means)}
+    unseen = [v for v in levels if v not in means]
+    wallets = estimator.predict(
+        pd.DataFrame({"store": pd.Categorical([*unseen, None], categories=levels)})
+    )
+    assert len(set(wallets.round(6))) == 1  # every unseen store, and a blank one, alike
+
+
 def test_compiled_trees_predict_as_xgboost_does():
     """The estimator predicts with its trees compiled (features/trees.py) where XGBoost's
     fixed cost per call would dominate a live request: same predictions."""

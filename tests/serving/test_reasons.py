@@ -669,6 +669,55 @@ def test_the_usage_silence_and_an_event_types_equal_one_are_one_reason():
     assert told == ["no product use for 348 days, 53.5× their usual gap between active days"]
 
 
+def _type_specs(event_type: str, **options) -> list:
+    return [s.renamed(family="usage") for s in usage.type_specs(event_type, **options)]
+
+
+def test_an_event_types_silence_and_its_empty_windows_are_one_reason():
+    """ "no merge yet" beside "0 merge events in the last 90 days" (14 of a contributor
+    log's 119), or "last merge 356 days ago" beside it: one fact, the stronger told. A
+    window the silence does not cover, or one holding merges, is another fact."""
+    specs = [s for s in _type_specs("merge", with_quantity=False) if "trend" not in s.name]
+    names = ["days_since_last_merge", "events_merge_90d", "events_merge_30d"]
+    by_name = {s.name: s for s in specs}
+    specs = [by_name[name] for name in names]
+    never = {"days_since_last_merge": np.nan, "events_merge_90d": 0.0, "events_merge_30d": 0.0}
+    told = [r.text for r in _one_row(specs, never, [0.3, 0.5, 0.2], {})]
+    assert told == ["0 merge events in the last 90 days"]
+    long_ago = never | {"days_since_last_merge": 356.0}
+    told = [r.text for r in _one_row(specs, long_ago, [0.6, 0.5, 0.2], {})]
+    assert told == ["last merge 356 days ago"]
+    # 45 days ago: the empty 30 days are said by it, the 90 days holding it are not
+    recent = never | {"days_since_last_merge": 45.0, "events_merge_90d": 1.0}
+    told = [r.text for r in _one_row(specs, recent, [0.6, 0.5, 0.2], {})]
+    assert told == ["last merge 45 days ago", "1 merge event in the last 90 days"]
+
+
+def test_a_one_day_users_age_says_the_windows_their_silence_leaves_empty():
+    """A contributor whose one commit was 147 days ago read "customer for 147 days" (their
+    silence no reason) beside "no commits in the last 30 days": the age tells the day, and
+    the empty window with it."""
+    silence, gap = (
+        next(s for s in usage.OVERALL_SPECS if s.name == name)
+        for name in ("days_since_last_event", "active_gap_median_days")
+    )
+    tenure = _number_spec("tenure_days", "customer for {tenure_days:.0f} days")
+    window = next(s for s in usage.OVERALL_SPECS if s.name == "active_days_30d")
+    specs = [tenure, window.renamed(family="usage"), silence.renamed(family="usage"), gap]
+    one_day = {
+        "tenure_days": 147.0,
+        "active_days_30d": 0.0,
+        "days_since_last_event": 147.0,
+        "active_gap_median_days": np.nan,
+    }
+    typical = {"days_since_last_event": 200.0}  # a silence shorter: no reason raising
+    told = [r.text for r in _one_row(specs, one_day, [0.5, 0.3, 0.2, 0.0], typical)]
+    assert told == ["customer for 147 days"]
+    signed_up_before = one_day | {"tenure_days": 400.0}
+    told = [r.text for r in _one_row(specs, signed_up_before, [0.5, 0.3, 0.2, 0.0], typical)]
+    assert len(told) == 2 and told[0] == "customer for 400 days"
+
+
 def test_a_long_silence_of_a_type_lowering_the_risk_says_the_type_is_on_record():
     """ "in their favour: last answer 1113 days ago" (7 of a Stack Exchange site's 38
     scored users): the model reads an answer ever against none; a recent one stays."""
@@ -940,6 +989,22 @@ def test_a_single_day_of_use_is_one_reason_however_many_counts_hold_it():
     twice |= {"active_days_90d": 2.0, "events_activity_90d": 5.0}
     told = [r.feature for r in _one_row(specs, twice, [0.4, 0.0, 0.3, 0.25, 0.2, 0.1], USE_TYPICAL)]
     assert told == ["active_gap_median_days", "active_days_90d", "events_activity_90d"]
+
+
+def test_a_single_days_trend_down_100_percent_is_that_day_told_once():
+    """A contributor's one commit 56 days ago: "commit down 100% versus the previous 30
+    days" is that commit, in the window before; told in their favour beside "fewer than
+    two active days" raising the risk, it was the one day both ways."""
+    commit = {s.name: s for s in usage.type_specs("commit", with_quantity=False)}
+    names = ["active_gap_median_days", "events_commit_trend_30d_vs_prev", "days_since_last_event"]
+    specs = [USE_SPECS[names[0]], commit[names[1]], USE_SPECS[names[2]]]
+    specs = [spec.renamed(family="usage") for spec in specs]
+    once = dict(zip(names, [np.nan, -1.0, 56.0], strict=True))
+    told = [r.text for r in _one_row(specs, once, [0.5, -0.3, 0.2], USE_TYPICAL)]
+    assert told == [usage.NO_RHYTHM, "no product use for 56 days"]
+    twice = {**once, "active_gap_median_days": 12.0}  # two days: the trend is its own fact
+    told = [r.feature for r in _one_row(specs, twice, [0.5, -0.3, 0.2], USE_TYPICAL)]
+    assert "events_commit_trend_30d_vs_prev" in told
 
 
 def test_a_lifetime_total_equal_to_the_last_years_is_one_reason():

@@ -84,3 +84,13 @@ def test_a_booster_that_used_every_round_allowed_says_more_may_fit_better():
     (note,) = model_notes(capped)
     assert note.startswith("the booster used all 2,000 rounds training.max_rounds allows,")
     assert model_notes({**HEALTHY, "rounds": {"used": 412, "at_most": 2000}}) == []
+
+
+def test_a_near_perfect_test_no_named_leak_explains_is_said_short():
+    """An insurer's run at 1.0000 after the named leaks were left out, forced to champion:
+    its worklist had said nothing."""
+    report = {**HEALTHY, "model": {"roc_auc": 1.0, "ece": 0.001}}
+    assert ranking_caveats(report) == [
+        "its test ROC AUC 1.0000 is near-perfect, as no real churn is: columns that give "
+        "the outcome away together likely leak it (`churn train` said so)"
+    ]

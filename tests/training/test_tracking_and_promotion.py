@@ -630,14 +630,28 @@ def test_gate_refuses_a_run_a_leaking_column_inflated_first_model_or_not(rules):
     (reason,) = after.reasons
     assert reason.startswith("it learned from a leaking column (Churnreason) (`churn train`")
     assert "inflated" not in reason  # a leak need not raise the test: Relax's fell
-    assert gate(perfect, None, rules).passed and gate(perfect, CHAMPION, rules).passed
+
+
+def test_gate_refuses_a_near_perfect_run_no_named_leak_explains(rules):
+    """An insurer's policies, the two leaking columns train named left out, tested at
+    1.0000 on two that only together gave the outcome away, and became champion unforced.
+    Forced past the gate, such a champion is no reference for an honest run."""
+    perfect = {"roc_auc": 1.0, "brier": 0.0, "ece": 0.001}
+    for champion in (None, CHAMPION):
+        (reason,) = gate(perfect, champion, rules).reasons
+        assert reason.startswith("its test ROC AUC 1.0000 is near-perfect, as no real churn is")
+        assert reason.endswith("--force only for generated data")
+    honest = {"roc_auc": 0.7247, "brier": 0.15, "ece": 0.02}
+    decision = gate(honest, perfect, rules, champion_forced=True)
+    assert decision.passed and decision.champion is None
+    assert decision.set_aside.startswith("the champion's ROC AUC on these rows, 1.0000, is")
 
 
 def test_a_champion_a_leak_inflated_is_set_aside_for_the_floor(rules):
     """The honest Maven run (0.9287) was refused as worse than its leaky champion's
     1.0000: it is judged by the first-champion floor instead, and told so in one line."""
     honest = {"roc_auc": 0.9287, "brier": 0.0951, "ece": 0.0283}
-    leaky = {"roc_auc": 1.0, "brier": 0.0, "ece": 0.001}
+    leaky = {"roc_auc": 0.998, "brier": 0.01, "ece": 0.001}  # not near-perfect: compared
     assert [r.split(" is worse")[0] for r in gate(honest, leaky, rules).reasons] == [
         "ROC AUC 0.9287",
         "Brier 0.0951",
