@@ -259,6 +259,15 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         """Calibrated churn probability per feature row."""
         return self._probability(self.margin(features))
 
+    def tested_probability(self, features: Mapping[str, Any]) -> np.ndarray:
+        """`predict_proba` as `churn train`'s test scored the rows (`training.fit.score_all`):
+        XGBoost's float32 margins of the rows as they are. The compiled trees' float64 sums
+        differ by about 1e-7, and an isotonic calibrator's steep steps broke the ties of
+        rows on a step's edge otherwise: an ERP sample's run read ROC AUC 0.5351 and its
+        gate 0.5379 on the same rows."""
+        matrix = self.layout.dmatrix(features)
+        return self._probability(self.booster.predict(matrix, output_margin=True))
+
     def _probability(self, margin: np.ndarray, calibrator: Calibrator | None = None) -> np.ndarray:
         """The calibrated probability (by `calibrator`, default the model's), shifted to
         the population's churn rate where the training file was a sample drawn otherwise

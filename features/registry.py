@@ -352,7 +352,8 @@ class _Plain(float):
     """A number as the customer's data hold it, never in exponent notation (a reason
     reading "CurrentEquipmentDays 1.5e+04" shows no number of theirs): whole numbers in
     full with thousands separators ("15,000"), others to four significant digits, or up
-    to two decimals from 1,000 on ("1,234.6", a balance of "118,393.47", not "118,393.5")."""
+    to two decimals from 100 on ("1,234.6", a balance of "118,393.47", not "118,393.5",
+    and an insurer's last premium "897.96", not "898")."""
 
     def __format__(self, spec: str) -> str:
         value = float(self)
@@ -360,7 +361,7 @@ class _Plain(float):
             return f"{value:.4g}"
         if value.is_integer():
             return f"{int(value):,}"
-        if abs(value) >= 1000:
+        if abs(value) >= 100:
             return f"{value:,.2f}".rstrip("0").rstrip(".")
         short = f"{value:.4g}"
         if "e" not in short:

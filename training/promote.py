@@ -447,7 +447,7 @@ def metrics_on_cutoff(
             "run trained on other data? (--force promotes it on its own metrics)"
         )
     y = rows["churned"].to_numpy(dtype=int)
-    p = model.predict_proba(rows)  # the gate's calibration limit read on the same rows
+    p = model.tested_probability(rows)  # the gate's calibration limit read on the same rows
     return {**classification_metrics(y, p), "ece_by_chance": ece_by_chance(p)}
 
 

@@ -193,6 +193,7 @@ def test_a_numeric_attribute_holding_only_0_and_1_reads_yes_or_no():
         (118393.47, "118,393.47"),  # a bank balance as written, not "118,393.5"
         (9005.96, "9,005.96"),
         (1234.6, "1,234.6"),
+        (897.96, "897.96"),  # an insurer's last premium, not "898"
         (28.0, "28"),
         (3.14159, "3.142"),
         (-0.5, "-0.5"),

@@ -811,6 +811,18 @@ def test_a_run_of_another_configs_model_is_refused_naming_both():
 
 
 @pytest.mark.slow
+def test_the_gate_reads_the_candidates_test_exactly_as_the_run_reported_it(story):
+    """One model, one test cutoff, one set of rows: the gate's numbers are the run's to the
+    last digit (an ERP sample's run read ROC AUC 0.5351, its gate 0.5379: the compiled
+    trees' sums broke the ties of an isotonic step's edge otherwise)."""
+    model = story.champion_after_first.unwrap_python_model()
+    cutoff = pd.Timestamp(model.info["test_cutoffs"][-1])
+    gate_read = metrics_on_cutoff(model, story.tables, story.config, cutoff)
+    for metric in ("roc_auc", "pr_auc", "brier", "ece"):
+        assert gate_read[metric] == story.good.report["model"][metric], metric
+
+
+@pytest.mark.slow
 def test_a_cutoff_with_nobody_to_judge_is_said_as_such_not_blamed_on_the_champion(story):
     """A run of other data through a shared model name: its test cutoff may hold nobody
     in this config's data (here the data's last day: no outcome observed yet)."""
