@@ -597,7 +597,7 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
     # a first purchase "on record" long ago is often the data's own start, no sign of a
     # new customer: Ta-Feng's "119 days ago" (its first day) had raised 63 of its top 200
     (r"days_since_first_purchase", "higher"),
-    (r"days_since_last_(purchase|event)|(use_)?overdue_ratio|silence_.+", "lower"),  # recency
+    (r"days_since_last_(purchase|event)|(use_)?overdue_ratio|(use_)?silence_.+", "lower"),
     (r"(complaints|tickets|billing_errors|calls)_.+|issues_unresolved", "lower"),  # service
     (r"resolution_days_.+", "lower"),
     (r"days_since_last_cancellation", "higher"),  # announced leaving
@@ -622,7 +622,7 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
 NEUTRAL_AT: tuple[tuple[str, float], ...] = (
     # the value that says nothing either way, whatever the typical customer does: just
     # the customer's own usual gap or pace, or no change
-    (r"(use_)?overdue_ratio|silence_vs_longest_gap|purchase_pace_\d+[dm]_vs_lifetime", 1.0),
+    (r"(use_)?overdue_ratio|(use_)?silence_vs_longest_gap|purchase_pace_\d+[dm]_vs_lifetime", 1.0),
     (r".+_trend_.+|category_breadth_change_\d+d", 0.0),
 )
 

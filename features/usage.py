@@ -68,6 +68,17 @@ OVERALL_SPECS = [
         reason_zero="used the product today",  # no silence to compare
     ),
     FeatureSpec(
+        "use_silence_vs_longest_gap",
+        "float",
+        Mechanism.RECENCY,
+        "days_since_last_event ÷ the longest gap between active days the customer ever had: "
+        "a bursty user's silence against the breaks they came back from (a contributor "
+        "away 632, 241 and 256 days between bursts of daily use, silent 282 days, read "
+        "282× their usual gap of a day).",
+        "silent {use_silence_vs_longest_gap!x} their longest gap between active days so far",
+        reason_zero="used the product today",  # not "silent 0% of their longest gap"
+    ),
+    FeatureSpec(
         "active_days_30d",
         "float",
         Mechanism.ENGAGEMENT,
@@ -241,6 +252,7 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
         "active_gap_median_days": median,
         "active_gap_cv": ratio(own.of_gaps("std"), own.of_gaps("mean")),
         "use_overdue_ratio": ratio(own.recency, median),
+        "use_silence_vs_longest_gap": ratio(own.recency, own.of_gaps("max")),
         "active_days_30d": _active_days(events, events.window(cutoff_day, 30)),
         "active_days_90d": _active_days(events, events.window(cutoff_day, 90)),
         "events_trend_30d_vs_prev": relative_change(

@@ -35,7 +35,13 @@ RHYTHM_OF = {
         PURCHASE_RHYTHM,
     ),
     **dict.fromkeys(
-        ("days_since_last_event", "use_overdue_ratio", "active_gap_median_days"), USE_RHYTHM
+        (
+            "days_since_last_event",
+            "use_overdue_ratio",
+            "active_gap_median_days",
+            "use_silence_vs_longest_gap",
+        ),
+        USE_RHYTHM,
     ),
 }
 """The features whose reasons read a rhythm, and which."""
@@ -48,6 +54,7 @@ _DONE = {"buys": "bought", "pays": "paid", "active": "active"}
 _ONLY = "their only gap so far"
 _PHRASES = (
     ("their usual gap between active days", "their only gap between active days so far"),
+    ("their longest gap between active days so far", "their only gap between active days so far"),
     ("longer than all of their past gaps", f"longer than {_ONLY}"),
     ("no longer than any gap they had before", f"no longer than {_ONLY}"),
     ("their usual gap", _ONLY),

@@ -1380,6 +1380,7 @@ def window_family(name: str) -> str:
 _WINDOW = re.compile(r"_\d+d$")
 _TREND = re.compile(r"_trend_\d+d_vs_prev$")
 OVERDUE, LATENESS = "overdue_ratio", "silence against their gaps"
+USE_LATENESS = "silence of use against their gaps"
 ONE_FACT = {
     TENURE: "customer age",
     "days_since_first_purchase": "customer age",
@@ -1388,6 +1389,8 @@ ONE_FACT = {
     LAST_USE: "last use",
     OVERDUE: LATENESS,
     "silence_vs_longest_gap": LATENESS,
+    USE_OVERDUE: USE_LATENESS,
+    "use_silence_vs_longest_gap": USE_LATENESS,
 }
 """Features that tell one fact when their values agree: without a signup date tenure is
 the first purchase's age ("customer for 343 days; first purchase 343 days ago"), one

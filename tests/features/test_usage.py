@@ -63,7 +63,9 @@ def test_the_rhythm_of_use_is_of_active_days_up_to_the_cutoff(frame):
     assert one["active_gap_median_days"] == 9.5
     assert one["use_overdue_ratio"] == pytest.approx(1 / 9.5)
     assert one["active_gap_cv"] == pytest.approx(np.std([5, 10, 31, 9], ddof=1) / 13.75)
+    assert one["use_silence_vs_longest_gap"] == pytest.approx(1 / 31)  # the break of 31 days
     assert np.isnan(two["active_gap_median_days"]) and np.isnan(two["use_overdue_ratio"])
+    assert np.isnan(two["use_silence_vs_longest_gap"])
     assert np.isnan(two["active_gap_cv"])
 
 
@@ -74,6 +76,10 @@ def test_the_rhythm_of_use_reads_in_the_house_words():
     assert specs["use_overdue_ratio"].render(late) == said
     columns = {name: [value] for name, value in late.items()}
     assert specs["days_since_last_event"].render_many(columns, 1) == [said]  # the fuller one
+    longest = specs["use_silence_vs_longest_gap"]
+    assert longest.render({"use_silence_vs_longest_gap": 0.45}) == (
+        "silent 45% of their longest gap between active days so far"
+    )
     gap = specs["active_gap_median_days"]
     assert gap.render({"active_gap_median_days": 3.0}) == "usually active every 3 days"
     assert gap.render({"active_gap_median_days": np.nan}) == (

@@ -33,3 +33,10 @@ def test_the_words_of_one_gap_in_a_shop_and_a_payment_log():
         None,
         "usually buys every 12 days",
     ]
+
+
+def test_a_users_silence_against_their_one_gap_between_active_days():
+    rendered = ["silent 3.1× their longest gap between active days so far"]
+    assert in_one_gap_words(rendered, np.array([True])) == [
+        "silent 3.1× their only gap between active days so far"
+    ]
