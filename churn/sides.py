@@ -117,22 +117,21 @@ def _side(churners: float, n: int, base: float, rows: int, ratio: float) -> int:
     # side by the ratio, but against 32.6% for the rest: "Referred a Friend: Yes" had
     # raised the risk of 1,393 customers)
     other = (base * rows - churners) / (rows - n) if rows > n else base
-    if z >= SIDE_Z and _apart(rate, other, ratio, base):
+    if z >= SIDE_Z and _apart(rate, other, ratio):
         return RISKIER
-    if z <= -SIDE_Z and _apart(other, rate, ratio, base):
+    if z <= -SIDE_Z and _apart(other, rate, ratio):
         return SAFER
     return TYPICAL if majority else 0
 
 
-def _apart(higher: float, lower: float, ratio: float, base: float) -> bool:
-    """Whether churn rate `higher` lies above `lower` by `ratio`, told by the rarer
-    outcome's rates: where most rows churn, the stayers'. A usage log's one-day users
-    whose use fell to nothing churned at 95.7% against 87% overall: no churn rate can
-    reach 1.15x of 87%, yet 4.3% staying against 13% is 3x, and "in their favour: commit
-    down 100%" had been told of them."""
-    if base > 0.5:
-        return 1 - lower >= (1 - higher) * ratio
-    return higher >= lower * ratio
+def _apart(higher: float, lower: float, ratio: float) -> bool:
+    """Whether churn rate `higher` lies above `lower` by `ratio`, in churn rates or in
+    stay rates, whichever are the rarer outcome's (the larger ratio). A usage log's
+    one-day users whose use fell to nothing churned at 95.7% against 87% overall: no
+    churn rate can reach 1.15x of 87%, yet 4.3% staying against 13% is 3x, and "in their
+    favour: commit down 100%" had been told of them. Either way, so a side does not turn
+    on which side of 50% the base rate falls."""
+    return higher >= lower * ratio or 1 - lower >= (1 - higher) * ratio
 
 
 def _numeric_sides(

@@ -12,9 +12,9 @@ all the same), and of their categorical attributes where the model reads some
 test ids 1 to 64,374 fall among its training ids: 28,754 of 47,947 other customers were
 said to be training rows and scored by fold models). Where the ids are row numbers
 (`Tables.numbered_ids`), which repeat across files and move when a file is filtered or
-sorted, a row is known by the hash of its attributes of most values alone (`by`
-"alike"): an insurer's file with its lapsed rows dropped had 12,064 training rows, and 1
-was found by row number and attributes.
+sorted, a row is known by the hash of its whole feature row instead (`by` "alike"): an
+insurer's file with its lapsed rows dropped had 12,064 training rows, and 1 was found by
+row number and attributes.
 """
 
 from __future__ import annotations
@@ -85,17 +85,15 @@ def alike_hashes(rows: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     )
 
 
-def alike_columns_of(
-    rows: pd.DataFrame, names: Sequence[str], *, most: int = ALIKE_COLUMNS_AT_MOST
-) -> tuple[str, ...]:
-    """Of the attributes `names` (the categorical ones, unless the ids are row numbers),
-    the `most` of most distinct values, past two: a yes/no a customer may change in a
+def alike_columns_of(rows: pd.DataFrame, names: Sequence[str]) -> tuple[str, ...]:
+    """Of the categorical attributes `names`, the `ALIKE_COLUMNS_AT_MOST` of most distinct
+    values, past two: a yes/no a customer may change in a
     month says little of who they are (an energy retailer's later extract, has_gas
     flipped for 3,000 customers, had 1,765 of its training customers scored by the
     booster that learned them)."""
     levels = {name: rows[name].nunique() for name in names if name in rows}
     levels = {name: count for name, count in levels.items() if count > ALIKE_LEVELS_PAST}
-    return tuple(sorted(levels, key=lambda n: (-levels[n], n))[:most])
+    return tuple(sorted(levels, key=lambda n: (-levels[n], n))[:ALIKE_COLUMNS_AT_MOST])
 
 
 ALIKE_LEVELS_PAST = 2
@@ -114,8 +112,9 @@ class TrainedRows:
     """Per kept hash, the fold whose booster never saw its row; None without fold
     boosters (a model packaged before them, or too few rows to fold)."""
     by: Key = "row"
-    """What is hashed: the customer id; the `alike_columns`' values (row-number ids); or
-    the whole row (every model packaged before ids were)."""
+    """What is hashed: the customer id; the `alike_columns`' values (row-number ids: the
+    whole feature row, `row_values_hashes`); or the customers-table row (every model
+    packaged before ids were)."""
     alike: np.ndarray | None = None
     """Per kept id hash, the hashes of the row's `alike_columns` (`alike_hashes`); None
     without them (no categorical attribute, by row, or packaged before)."""
@@ -169,9 +168,10 @@ class TrainedRows:
         return found, at, hashes
 
     def count_in(self, customers: pd.DataFrame) -> int:
-        """How many of `customers`' rows are training rows (estimated when `every` > 1)."""
+        """How many of `customers`' rows are training rows (estimated when `every` > 1;
+        by "alike" at most as many as were trained: copies of a row all match it)."""
         found, _, hashes = self._found(customers)
-        return int(found[hashes % np.uint64(self.every) == 0].sum()) * self.every
+        return min(int(found[hashes % np.uint64(self.every) == 0].sum()) * self.every, self.rows)
 
     @property
     def folded(self) -> bool:
@@ -226,6 +226,21 @@ def _hashes(
     if by == "id":
         return id_hashes(customers, loose=loose)
     if by == "alike":
-        cells = pd.DataFrame(alike_hashes(customers, columns))
-        return pd.util.hash_pandas_object(cells, index=False).to_numpy(np.uint64)
+        return row_values_hashes(customers, columns)
     return row_hashes(customers)
+
+
+def row_values_hashes(rows: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """One hash per row of its values in `columns`: numbers at float32's precision (what
+    the booster reads; a batch's and a live request's arithmetic may differ in the last
+    bits of a float64), the rest as text, a blank as ''."""
+    values = {}
+    for k, name in enumerate(columns):
+        column = rows[name]
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            values[k] = np.asarray(column, dtype=np.float32)
+        else:
+            text = column.astype("object")
+            values[k] = text.where(text.notna(), "").astype(str).to_numpy()
+    frame = pd.DataFrame(values, index=pd.RangeIndex(len(rows)))
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy(np.uint64)

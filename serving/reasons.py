@@ -1272,6 +1272,11 @@ class Explainer:
                 rendered = _flag_unseen(rendered, unknown[source][picked], said)
             if source == ANNIVERSARY and TENURE in features:
                 rendered = _anniversary_words(rendered, shown, features, picked)
+            if source in AGES and source in features:  # an age that tells the one day
+                ages = numbers(features[source])[picked]
+                kinds = _silence_of_the_age(features, ages, picked, self.never)
+                rendered = _with_nothing_since(rendered, kinds)
+                silence[at] = kinds * np.array([text is not None for text in rendered])
             told_as = _measures(source, spec, shown, features, picked)
             if source in SAID_BY_OVERDUE and one_gap is not None and OVERDUE in features:
                 told_as = _lateness_of_one_gap(told_as, one_gap[picked], features, picked)
@@ -1282,11 +1287,6 @@ class Explainer:
                     texts[i] = blanks.words.get(int(rows[i]), texts[i])
             if source in SILENCE:
                 silence[at] = [SILENCE[source] if text else 0 for text in rendered]
-            elif source in AGES and source in features:
-                told = np.array([text is not None for text in rendered])
-                silence[at] = (
-                    _silence_of_the_age(features, numbers(features[source])[picked], picked) * told
-                )
         shown_means = {source: _known(means.get(source)) for source in chosen_sources}
         reasons: list[list[Reason]] = [[] for _ in range(len(contributions))]
         room = {"raises": raising, "lowers": lowering}
@@ -1631,18 +1631,33 @@ def _weaker_of_both_ways(
 
 
 def _silence_of_the_age(
-    features: Mapping[str, Any], ages: np.ndarray, rows: np.ndarray
+    features: Mapping[str, Any], ages: np.ndarray, rows: np.ndarray, never: Collection[str]
 ) -> np.ndarray:
     """Per row, the kind of silence (`SILENCE`) a customer's age tells where their only
     purchase day, or day of use, began it (`_age_is_the_silence`): the windows it leaves
     empty are said by it, as by the silence. "customer for 147 days" beside "no lines
-    added in the last 30 days" told a one-day contributor's day twice."""
+    added in the last 30 days" told a one-day contributor's day twice. None of a silence
+    the config keeps out of reasons (`never`)."""
     kinds = np.zeros(len(rows), dtype=np.int8)
     for name, kind in ((LAST_PURCHASE, BUYING), (LAST_USE, USING)):
-        if name in features:
+        if name in features and name not in never:
             same = (kinds == 0) & (ages == numbers(features[name])[rows])
             kinds[same] = kind
     return kinds
+
+
+NOTHING_SINCE = {BUYING: "no purchase since", USING: "no product use since"}
+"""What an age telling a customer's one day adds (`_with_nothing_since`), by its kind."""
+
+
+def _with_nothing_since(rendered: list[str | None], kinds: np.ndarray) -> list[str | None]:
+    """An age's reasons, each that tells the customer's one day (`kinds`: its silence's,
+    `_silence_of_the_age`) saying that nothing followed it: "customer for 147 days" of a
+    contributor whose one commit began it says their tenure, not that they left."""
+    return [
+        f"{text}, {NOTHING_SINCE[kind]}" if text is not None and kind else text
+        for text, kind in zip(rendered, kinds.tolist(), strict=True)
+    ]
 
 
 def _silence_said_first(

@@ -82,6 +82,17 @@ def test_where_most_rows_churn_the_stayers_rates_tell_the_sides():
     assert mirrored["sides"][0] == -1
 
 
+def test_a_side_does_not_turn_on_which_side_of_half_the_base_rate_falls():
+    """A basic plan churning at 35% against 55% for the rest: 20 more churners among the
+    rest (base 49.75% to 50.25%) had lost both sides."""
+    spec = attribute_spec("plan", "categorical")
+    rows = pd.DataFrame({"plan": ["basic"] * 1000 + ["pro"] * 3000})
+    for rest_churners in (1640, 1660):
+        churned = np.r_[np.arange(1000) < 350, np.arange(3000) < rest_churners]
+        found = churn_sides(rows, [spec], churned)["plan"]
+        assert found["levels"] == {"basic": -1, "pro": 1}, rest_churners
+
+
 def test_a_value_most_rows_hold_is_typical_unless_the_standard_errors_say_otherwise():
     """90% of a shop's customers had "response: no" at 11.5% churn beside 11.2% overall:
     typical, no side. A majority that clearly churns more (a bank's one product, 28%

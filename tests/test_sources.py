@@ -3106,6 +3106,10 @@ def test_a_month_named_in_capitals_with_a_four_digit_year_is_guessed(tmp_path):
     assert "read as %d-%b-%Y %H:%M:%S" in str(report.issues)
     read = sorted(tables.events["timestamp"].dt.strftime("%Y-%m-%d %H:%M"))
     assert read == ["2020-12-28 17:45", "2021-02-04 10:11", "2021-03-15 08:00", "2021-07-01 09:30"]
+    may_first = ["04-MAY-2021 10:11:12", *named[1:]]  # a full month's name, or short?
+    tables, report = check(tmp_path, events=events_frame().assign(timestamp=may_first))
+    assert report.errors == [] and tables is not None
+    assert "read as %d-%b-%Y %H:%M:%S" in str(report.issues)
 
 
 def test_dates_in_no_format_guessed_are_an_error_hinting_date_format(tmp_path):

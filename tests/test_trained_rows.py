@@ -1,6 +1,7 @@
 """A labelled snapshot's fitted-on rows, known again when scored (`churn.trained_rows`)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import churn.trained_rows as trained_rows
@@ -113,39 +114,34 @@ def test_without_folds_or_with_rows_left_unkept_no_row_is_scored_out_of_fold(mon
     assert not kept.folded and kept.folds_of(_file([1])) is None
 
 
-def test_customers_numbered_by_row_are_known_by_their_numbers_too():
-    """An insurer's rows numbered 1 to 53,236: live posts row 5 as '5' with its numbers,
-    and must find it as the batch does (67 of 100 posted training rows had been scored by
-    the full model, up to 0.108 off the batch); another file's row 5 is another customer."""
+def test_a_yes_or_no_a_customer_may_change_tells_no_customer_apart_by_id():
+    """An energy retailer's later extract, has_gas flipped for 3,000 customers: the
+    categories of most values tell a customer found by id, never a yes/no."""
     from churn.trained_rows import alike_columns_of
 
-    fitted = _file([1, 2, 3, 4]).drop(columns="label")
-    alike = alike_columns_of(fitted, ["plan", "charges"], most=8)
-    assert alike == ("charges", "plan")  # numbers too, most values first
-    # a yes/no a customer may change tells no one apart (has_gas flipped next month)
-    flagged = fitted.assign(has_gas=["t", "f", "t", "f"])
-    assert alike_columns_of(flagged, ["plan", "has_gas"]) == ("plan",)
-    kept = TrainedRows.of(fitted, folds=[0, 1, 0, 1], by="id", alike_columns=alike)
-    posted = fitted.assign(customer_id=["1", "2", "3", "4"])  # as a request's text
-    assert kept.folds_of(posted).tolist() == [0, 1, 0, 1]
-    other_file = fitted.assign(charges=fitted["charges"] + 0.5)  # same numbers, other people
-    assert kept.folds_of(other_file).tolist() == [-1, -1, -1, -1]
+    fitted = _file([1, 2, 3, 4]).drop(columns="label").assign(has_gas=["t", "f", "t", "f"])
+    assert alike_columns_of(fitted, ["plan", "has_gas"]) == ("plan",)
 
 
-def test_row_number_ids_are_known_by_their_attributes_wherever_the_row_moved():
+def test_row_number_ids_are_known_by_their_feature_row_wherever_the_row_moved():
     """An insurer's file without ids, its lapsed rows dropped (the current customers):
     row 18 is now another row number, and 12,064 training rows had been found as 1. By
-    their attributes of most values the rows are found in any order and numbering; a row
-    lacking one of those attributes is none (scored by the full model)."""
-    rows = _file([1, 2, 3, 4, 5, 6])
-    kept = TrainedRows.of(rows, np.arange(6) % 2, by="alike", alike_columns=("charges",))
+    their whole feature row the rows are found in any order and numbering, posted with
+    numbers as text or a float64's last bits otherwise; a row lacking a column, or
+    holding another value, is none (scored by the full model). Copies of a training row
+    count no more rows than were trained."""
+    rows = _file([1, 2, 3, 4, 5, 6]).drop(columns="label")
+    columns = ("plan", "charges")
+    kept = TrainedRows.of(rows, np.arange(6) % 2, by="alike", alike_columns=columns)
     assert kept.by == "alike" and kept.alike is None
-    current = rows.iloc[[5, 3, 1]].assign(customer_id=[1, 2, 3], label=None)
+    current = rows.iloc[[5, 3, 1]].assign(customer_id=[1, 2, 3])
     assert kept.count_in(current) == 3
     assert kept.folds_of(current).tolist() == [1, 1, 1]  # rows 6, 4 and 2: fold 1
+    assert kept.folds_of(current.assign(charges=current["charges"] + 1e-12)).tolist() == [1] * 3
     assert kept.count_in(current.drop(columns="charges")) == 0
     assert kept.count_in(current.assign(charges=99.0)) == 0
+    assert kept.count_in(pd.concat([rows] * 3)) == 6
     packaged = TrainedRows.from_info(kept.as_info())
     assert packaged.folds_of(current).tolist() == [1, 1, 1]
-    # without an attribute to tell rows by, the row number is what there is
+    # without a column to tell rows by, the row number is what there is
     assert TrainedRows.of(rows, by="alike").by == "id"

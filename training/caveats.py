@@ -14,10 +14,10 @@ from typing import Any
 
 from training.report import (
     NEAR_CHANCE_AUC,
-    NEAR_PERFECT_AUC,
     better_baseline,
     caveats,
     leaking_columns,
+    unexplained_perfection,
 )
 
 
@@ -51,7 +51,7 @@ def ranking_caveats(report: dict[str, Any]) -> list[str]:
             f"it learned from {', '.join(leaks)}, leaking the label (`churn train` said "
             "how): it may rank new customers worse than tested"
         )
-    elif auc >= NEAR_PERFECT_AUC:
+    elif unexplained_perfection(report):
         said.append(
             f"its test ROC AUC {auc:.4f} is near-perfect, as no real churn is: columns "
             "that give the outcome away together likely leak it (`churn train` said so)"

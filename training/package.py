@@ -103,7 +103,7 @@ def package_model(
         "band_rate": band_rate,
         "population_shift": shift,
         "training_churn_rate": _churn_rate(rows),
-        "trained_rows": _trained_rows(config, rows, tables, outcome.cross),
+        "trained_rows": _trained_rows(config, rows, tables, outcome.cross, fitted.layout.names),
         "categories": transaction_categories(tables),
     }
     model = ChurnModel(
@@ -156,13 +156,18 @@ def population_shift(config: RunConfig, rows: pd.DataFrame) -> dict[str, float] 
 
 
 def _trained_rows(
-    config: RunConfig, rows: pd.DataFrame, tables: Tables, cross: CrossFitted | None
+    config: RunConfig,
+    rows: pd.DataFrame,
+    tables: Tables,
+    cross: CrossFitted | None,
+    names: list[str],
 ) -> dict[str, Any] | None:
     """A labelled snapshot's fitted-on customers (`churn.trained_rows`), each with the
     fold that scores it out of fold where `cross` fitted them: by id and their categories,
     or, where the ids are row numbers (another file's row 5 is another customer, and a
-    filtered file's row 5 another), by their attributes of most values alone, numbers
-    too, as a live request posts them (the
+    filtered file's row 5 another), by their whole feature row (`names`, the booster's
+    columns): rows alike in it share a fold (`training.duplicates`), so none is scored
+    by a booster that saw its twin, as a key of some attributes let 286 of 1,806 be (the
     customers-table row hashed whole was no row a request makes: 67 of 100 posted
     training rows of an insurer scored by the full model, up to 0.108 from the batch).
     None over time, where every cutoff's customers are scored again by design."""
@@ -170,16 +175,11 @@ def _trained_rows(
         return None
     folds = None if cross is None else cross.folds
     if tables.numbered_ids:
-        alike = alike_columns_of(rows, list(tables.attributes), most=NUMBERED_ALIKE_AT_MOST)
+        alike = tuple(name for name in names if name in rows)
         return TrainedRows.of(rows, folds, by="alike", alike_columns=alike).as_info()
     categorical = [name for name, kind in tables.attributes.items() if kind == "categorical"]
     alike = alike_columns_of(rows, categorical)
     return TrainedRows.of(rows, folds, by="id", alike_columns=alike).as_info()
-
-
-NUMBERED_ALIKE_AT_MOST = 8
-"""The attributes a training customer numbered by row is told by: one row of another
-file matching eight columns of most values is the same customer."""
 
 
 KEPT_CATEGORIES = 1_000

@@ -47,12 +47,12 @@ from training.protocol import MIN_TESTED_CLASS
 from training.report import (
     FIRST_CHAMPION_MARGIN,
     NEAR_CHANCE_AUC,
-    NEAR_PERFECT_AUC,
     baseline_notes,
     better_baseline,
     leaking_columns,
     near_chance,
     remedies,
+    unexplained_perfection,
 )
 from training.tracking import (
     MODEL_URI_TAG,
@@ -141,6 +141,8 @@ def gate(
     tested: ClassesTested | None = None,
     champion_forced: bool = False,
     champion_retired: str | None = None,
+    suspect: bool = False,
+    champion_suspect: bool = False,
 ) -> Decision:
     """Pure rule: does the candidate pass against the champion's metrics on the same rows?
     With no champion, against chance and the `baselines` (ROC AUC by name) of its test;
@@ -151,23 +153,21 @@ def gate(
     and the floor still stands: a near-chance run promoted over a forced near-chance
     champion passed, unforced, and its worklist lost the word that it had been forced.
     A champion reading features this version replaced (`champion_retired`, why) is set
-    aside alike: nothing serves it any more. So is a champion near-perfect on the rows
-    (`NEAR_PERFECT_AUC`), forced past the gate: its test leaked what no column named."""
+    aside alike: nothing serves it any more. A near-perfect test no column explains
+    (`training.report.unexplained_perfection`) refuses the candidate (`suspect`) and sets
+    aside a champion forced past that refusal (`champion_suspect`)."""
     decision = Decision(passed=True, candidate=candidate, champion=champion)
-    decision.reasons += own_refusals(candidate, leaks or [], config, tested)
-    if champion_leaks:
+    decision.reasons += own_refusals(candidate, leaks or [], config, tested, suspect=suspect)
+    if champion_leaks or champion_suspect:
         decision.champion = None
-        decision.set_aside = (
-            f"the champion learned from {_leaking(champion_leaks)}, so its test is no "
-            "reference: compared with the floor, not with it"
+        learned = (
+            f"learned from {_leaking(champion_leaks)}"
+            if champion_leaks
+            else "tested near-perfect, with no column to explain it"
         )
-        floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=UNFAIR)
-        decision.reasons += floor
-    elif champion is not None and (auc := champion.get("roc_auc", 0.0)) >= NEAR_PERFECT_AUC:
-        decision.champion = None
         decision.set_aside = (
-            f"the champion's ROC AUC on these rows, {auc:.4f}, is near-perfect, as no real "
-            "churn is, so it is no reference: compared with the floor, not with it"
+            f"the champion {learned}, so its test is no reference: compared with the floor, "
+            "not with it"
         )
         floor = _first_champion_floor(candidate["roc_auc"], baselines or {}, without=UNFAIR)
         decision.reasons += floor
@@ -232,11 +232,13 @@ def own_refusals(
     leaks: list[str],
     config: RunConfig,
     tested: ClassesTested | None = None,
+    *,
+    suspect: bool = False,
 ) -> list[str]:
     """What refuses the candidate whatever the champion: its calibration error past
-    `promotion.max_ece`, its `leaks`, and a test of too few churners or stayers to judge
-    it by (`MIN_TESTED_CLASS`). `churn train` says them at once, not "promote it with" a
-    command the gate refuses."""
+    `promotion.max_ece`, its `leaks` or a near-perfect test none explains (`suspect`),
+    and a test of too few churners or stayers to judge it by (`MIN_TESTED_CLASS`).
+    `churn train` says them at once, not "promote it with" a command the gate refuses."""
     reasons = []
     if tested is not None and (few := tested.too_few()) is not None:
         reasons.append(few)
@@ -254,13 +256,11 @@ def own_refusals(
         )
     if leaks:
         reasons.append(_leak_refusal(leaks))
-    elif (auc := candidate.get("roc_auc", 0.0)) >= NEAR_PERFECT_AUC:
-        # an insurer's policies with the two leaking columns train named left out tested
-        # at 1.0000 on two others that only together gave the outcome away
+    elif suspect:
         reasons.append(
-            f"its test ROC AUC {auc:.4f} is near-perfect, as no real churn is: columns "
-            "written with or after the outcome likely give it away together (`churn train` "
-            "said so); --force only for generated data"
+            f"its test ROC AUC {candidate['roc_auc']:.4f} is near-perfect, as no real churn "
+            "is: columns written with or after the outcome likely give it away together "
+            "(`churn train` said so); --force only for generated data"
         )
     return reasons
 
@@ -290,7 +290,13 @@ def train_advice(
     `churn promote` refused it); a champion the gate cannot compare with is said as the
     gate would say it. Where the registry cannot be asked: the run's own refusals alone,
     claiming nothing of a champion it does not know of."""
-    own = own_refusals(report["model"], leaking_columns(report), config, ClassesTested.of(report))
+    own = own_refusals(
+        report["model"],
+        leaking_columns(report),
+        config,
+        ClassesTested.of(report),
+        suspect=unexplained_perfection(report),
+    )
     try:
         champion = current_champion(MlflowClient(), config.model_name)
     except Exception:  # the run is logged: training must not fail here
@@ -545,6 +551,10 @@ def logged_leaks(client: MlflowClient, run_id: str) -> list[str]:
 
 def _leaks_of(report: dict[str, Any] | None) -> list[str]:
     return leaking_columns(report) if report is not None else []
+
+
+def _suspect(report: dict[str, Any] | None) -> bool:
+    return report is not None and unexplained_perfection(report)
 
 
 def _logged_report(client: MlflowClient, run_id: str) -> dict[str, Any] | None:
@@ -816,8 +826,10 @@ def judge(
     against the `champion` scored on the candidate's test rows, and whether a champion
     that could not be compared was passed over (`_reference`: only with `force`). The
     one comparison `churn promote` makes and `churn train` foretells (`train_advice`)."""
-    champion_leaks = logged_leaks(MlflowClient(), champion.run_id) if champion else []
-    fair = None if champion_leaks else champion  # a leak inflated it: no reference, unscored
+    champion_report = _logged_report(MlflowClient(), champion.run_id) if champion else None
+    champion_leaks, champion_suspect = _leaks_of(champion_report), _suspect(champion_report)
+    # a leak inflated it: no reference, unscored
+    fair = None if champion_leaks or champion_suspect else champion
     tables = _once(tables)
     retired = None
     try:
@@ -833,7 +845,9 @@ def judge(
         config,
         baselines=baselines,
         leaks=_leaks_of(report),
+        suspect=_suspect(report),
         champion_leaks=champion_leaks,
+        champion_suspect=champion_suspect,
         tested=ClassesTested.of(report),
         champion_forced=fair is not None and _forced_past_refusal(fair),
         champion_retired=retired,

@@ -631,7 +631,7 @@ def caveats(report: dict[str, Any]) -> list[str]:
     if strong := undated_strong(report):
         notes.append(_strong_attribute_note(strong, auc))
     notes += [_siblings_note(found) for found in report.get("period_siblings", [])]
-    if auc >= NEAR_PERFECT_AUC and not leaking and not leaks and not strong:
+    if unexplained_perfection(report):
         notes.append(
             f"ROC AUC {auc:.4f}: near-perfect, and no column alone ranks churners nearly so "
             "well; real churn is rarely this foreseeable: check for columns written with or "
@@ -1183,6 +1183,20 @@ def leaking_columns(report: dict[str, Any]) -> list[str]:
     names = [leak["feature"] for leak in leaking]
     names += [leak["attribute"] for leak in report.get("undated_attribute_leaks", [])]
     return list(dict.fromkeys(names + suspected_leaks(report)))
+
+
+def unexplained_perfection(report: dict[str, Any]) -> bool:
+    """A test ROC AUC of `NEAR_PERFECT_AUC` or more that no column `churn train` named
+    explains: no leak (`leaking_columns`), no strong undated attribute, no input of the
+    churn definition itself (an expiry run's paid days left rank churners by what churn
+    is). An insurer's policies, the two leaks named left out, tested at 1.0000 on two
+    columns that only together gave the outcome away."""
+    strongest = report.get("strongest_single_feature") or {}
+    explained = leaking_columns(report) or undated_strong(report)
+    auc = report["model"].get("roc_auc", np.nan)
+    return (
+        bool(auc >= NEAR_PERFECT_AUC) and not explained and not strongest.get("definition_inputs")
+    )
 
 
 def near_chance(report: dict[str, Any]) -> bool:

@@ -244,6 +244,8 @@ def _date_formats(first: str) -> list[str]:
             fmt = guess_datetime_format(named, dayfirst=dayfirst)
         if fmt is not None and fmt not in guesses:
             guesses.append(fmt)
+    # 'May' is a month's name and its abbreviation alike: the column's other months decide
+    guesses += [fmt.replace("%B", "%b") for fmt in guesses if "%B" in fmt]
     return guesses or [fmt for fmt in _TWO_DIGIT_YEARS if _reads(first, fmt)]
 
 

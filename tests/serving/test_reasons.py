@@ -695,8 +695,8 @@ def test_an_event_types_silence_and_its_empty_windows_are_one_reason():
 
 def test_a_one_day_users_age_says_the_windows_their_silence_leaves_empty():
     """A contributor whose one commit was 147 days ago read "customer for 147 days" (their
-    silence no reason) beside "no commits in the last 30 days": the age tells the day, and
-    the empty window with it."""
+    silence no reason) beside "no commits in the last 30 days": the age tells the day and
+    that nothing followed it, and the empty window with it."""
     silence, gap = (
         next(s for s in usage.OVERALL_SPECS if s.name == name)
         for name in ("days_since_last_event", "active_gap_median_days")
@@ -712,7 +712,7 @@ def test_a_one_day_users_age_says_the_windows_their_silence_leaves_empty():
     }
     typical = {"days_since_last_event": 200.0}  # a silence shorter: no reason raising
     told = [r.text for r in _one_row(specs, one_day, [0.5, 0.3, 0.2, 0.0], typical)]
-    assert told == ["customer for 147 days"]
+    assert told == ["customer for 147 days, no product use since"]
     signed_up_before = one_day | {"tenure_days": 400.0}
     told = [r.text for r in _one_row(specs, signed_up_before, [0.5, 0.3, 0.2, 0.0], typical)]
     assert len(told) == 2 and told[0] == "customer for 400 days"
@@ -1298,7 +1298,7 @@ def test_the_age_of_a_customers_one_purchase_day_is_told_by_their_silence(age):
     recent = {"days_since_last_purchase": 124.0, age: 124.0}
     typical = {"days_since_last_purchase": 145.0, age: 146.0}
     told = [r.text for r in _one_row(specs, recent, [0.8, 1.5], typical)]
-    assert told == ["first 124 days ago"]
+    assert told == ["first 124 days ago, no purchase since"]
     # nor where the config keeps the silence out of reasons (`reasons.never`)
     rows = pd.DataFrame({"customer_id": [1], **{k: [v] for k, v in one_day.items()}})
     (hidden,) = explain(

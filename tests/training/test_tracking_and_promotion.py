@@ -630,6 +630,7 @@ def test_gate_refuses_a_run_a_leaking_column_inflated_first_model_or_not(rules):
     (reason,) = after.reasons
     assert reason.startswith("it learned from a leaking column (Churnreason) (`churn train`")
     assert "inflated" not in reason  # a leak need not raise the test: Relax's fell
+    assert gate(perfect, None, rules).passed and gate(perfect, CHAMPION, rules).passed
 
 
 def test_gate_refuses_a_near_perfect_run_no_named_leak_explains(rules):
@@ -638,20 +639,36 @@ def test_gate_refuses_a_near_perfect_run_no_named_leak_explains(rules):
     Forced past the gate, such a champion is no reference for an honest run."""
     perfect = {"roc_auc": 1.0, "brier": 0.0, "ece": 0.001}
     for champion in (None, CHAMPION):
-        (reason,) = gate(perfect, champion, rules).reasons
+        (reason,) = gate(perfect, champion, rules, suspect=True).reasons
         assert reason.startswith("its test ROC AUC 1.0000 is near-perfect, as no real churn is")
         assert reason.endswith("--force only for generated data")
+    assert gate(perfect, None, rules).passed  # explained: an expiry run's paid days left
     honest = {"roc_auc": 0.7247, "brier": 0.15, "ece": 0.02}
-    decision = gate(honest, perfect, rules, champion_forced=True)
+    decision = gate(honest, perfect, rules, champion_forced=True, champion_suspect=True)
     assert decision.passed and decision.champion is None
-    assert decision.set_aside.startswith("the champion's ROC AUC on these rows, 1.0000, is")
+    assert decision.set_aside == (
+        "the champion tested near-perfect, with no column to explain it, so its test is no "
+        "reference: compared with the floor, not with it"
+    )
+
+
+def test_a_near_perfect_test_is_unexplained_unless_a_column_train_named_explains_it():
+    from training.report import unexplained_perfection
+
+    perfect = {"model": {"roc_auc": 0.9995}, "baselines": {}}
+    assert unexplained_perfection(perfect)
+    assert not unexplained_perfection({**perfect, "model": {"roc_auc": 0.97}})
+    leaking = {"leaking": [{"feature": "Churnreason", "roc_auc": 1.0}]}
+    assert not unexplained_perfection({**perfect, "strongest_single_feature": leaking})
+    own = {"definition_inputs": [{"feature": "paid_days_left", "roc_auc": 0.992}]}
+    assert not unexplained_perfection({**perfect, "strongest_single_feature": own})
 
 
 def test_a_champion_a_leak_inflated_is_set_aside_for_the_floor(rules):
     """The honest Maven run (0.9287) was refused as worse than its leaky champion's
     1.0000: it is judged by the first-champion floor instead, and told so in one line."""
     honest = {"roc_auc": 0.9287, "brier": 0.0951, "ece": 0.0283}
-    leaky = {"roc_auc": 0.998, "brier": 0.01, "ece": 0.001}  # not near-perfect: compared
+    leaky = {"roc_auc": 1.0, "brier": 0.0, "ece": 0.001}
     assert [r.split(" is worse")[0] for r in gate(honest, leaky, rules).reasons] == [
         "ROC AUC 0.9287",
         "Brier 0.0951",
