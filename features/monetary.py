@@ -14,14 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from features.activity import ratio
+from features.activity import Activity, ratio
 from features.context import Context
 from features.registry import Columns, Family, FeatureSpec, Mechanism
 from features.tables import nan_to_zero, numbers
 
 WINDOWS_DAYS = (30, 90, 365)
 PACE_MONTHS = 3
-PACE = f"purchase_pace_{PACE_MONTHS}m_vs_lifetime"
+PACE = f"purchase_pace_{PACE_MONTHS}m_vs_history"
 PACE_DAYS_AT_MOST = 92
 """The longest 3 calendar months (July to September, October to December)."""
 
@@ -66,9 +66,10 @@ SPECS = [
         PACE,
         "float",
         Mechanism.PARTIAL_DEFECTION,
-        f"Purchase occasions in the {PACE_MONTHS} calendar months up to the cutoff ÷ the "
-        "occasions as many days held on average since the first purchase: frequency "
-        "against the customer's own history (1 = usual pace).",
+        f"Purchase occasions after the first in the {PACE_MONTHS} calendar months up to the "
+        "cutoff ÷ the occasions after the first that as many days held on average since "
+        "the first purchase: frequency against the customer's own history (1 = usual pace; "
+        "blank with one purchase, which sets none).",
         f"buying at {{{PACE}:.0%}} of their usual pace in the last {PACE_MONTHS} months",
         reach_days=PACE_DAYS_AT_MOST,
     ),
@@ -138,16 +139,29 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     if ctx.spends:
         columns["avg_order_value_365d"] = ratio(columns["spend_365d"], columns["orders_365d"])
     columns["orders_total"] = orders.count(known)
-    pace_days = calendar_days_back(cutoff_day, PACE_MONTHS)
-    recent = orders.count(orders.window(cutoff_day, pace_days))
-    active_days = np.maximum(cutoff_day - orders.first_day(known) + 1, pace_days)
-    columns[PACE] = ratio(recent, columns["orders_total"] * pace_days / active_days)
+    columns[PACE] = _pace(orders, known, columns["orders_total"], cutoff_day)
     if ctx.spends:
         columns["spend_total"] = lines.total(lines.known(cutoff_day), "amount")
     if "margin" in lines.values:
         columns["margin_365d"] = lines.total(lines.window(cutoff_day, 365), "margin")
         columns["margin_total"] = lines.total(lines.known(cutoff_day), "margin")
     return columns
+
+
+def _pace(orders: Activity, known: np.ndarray, total: np.ndarray, cutoff_day: int) -> np.ndarray:
+    """`PACE`: the occasions after the first purchase, in the last `PACE_MONTHS` calendar
+    months against as many days of the customer's time since it. The first purchase
+    starts the count, as a bill starts a period: counted too, a subscriber who paid on
+    Sep 28, Oct 28, Nov 28 and Dec 28 held 4 payments in 95 days, 3.9 to a 92-day
+    quarter, and "paying at 77% of their usual pace" was said of them (265 of a pet
+    insurer's members); after the first, 3 in 94 days is 2.9 to the quarter, and 3 paid."""
+    pace_days = calendar_days_back(cutoff_day, PACE_MONTHS)
+    first = orders.first_day(known)
+    first_inside = (first > cutoff_day - pace_days).astype(np.float64)
+    recent = orders.count(orders.window(cutoff_day, pace_days)) - first_inside
+    after_first = np.where(total > 0, total - 1, np.nan)
+    elapsed = np.maximum(cutoff_day - first, pace_days)
+    return ratio(recent, after_first * pace_days / elapsed)
 
 
 def calendar_days_back(cutoff_day: int, months: int) -> int:

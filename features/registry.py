@@ -622,7 +622,7 @@ SAFER_WHEN: tuple[tuple[str, Literal["higher", "lower"]], ...] = (
 NEUTRAL_AT: tuple[tuple[str, float], ...] = (
     # the value that says nothing either way, whatever the typical customer does: just
     # the customer's own usual gap or pace, or no change
-    (r"(use_)?overdue_ratio|(use_)?silence_vs_longest_gap|purchase_pace_\d+[dm]_vs_lifetime", 1.0),
+    (r"(use_)?overdue_ratio|(use_)?silence_vs_longest_gap|purchase_pace_\d+[dm]_vs_history", 1.0),
     (r".+_trend_.+|category_breadth_change_\d+d", 0.0),
 )
 
@@ -658,7 +658,7 @@ _WINDOW_DAYS = re.compile(r".*?_(\d+)([dm])(?:_.*)?")
 @lru_cache(maxsize=4096)
 def window_days(name: str) -> int | None:
     """The window a feature's name carries (`spend_30d`, `spend_trend_180d_vs_prev`,
-    `purchase_pace_3m_vs_lifetime`): 30, 180, 93 (calendar months at their longest);
+    `purchase_pace_3m_vs_history`): 30, 180, 93 (calendar months at their longest);
     None without one."""
     found = _WINDOW_DAYS.fullmatch(name)
     if not found:
@@ -666,10 +666,15 @@ def window_days(name: str) -> int | None:
     return int(found[1]) * (MONTHLY_DAYS_MAX if found[2] == "m" else 1)
 
 
-RETIRED_FEATURES = {"purchase_pace_90d_vs_lifetime": "purchase_pace_3m_vs_lifetime"}
+RETIRED_FEATURES = {
+    "purchase_pace_90d_vs_lifetime": "purchase_pace_3m_vs_history",
+    "purchase_pace_3m_vs_lifetime": "purchase_pace_3m_vs_history",
+}
 """Features an earlier version computed, with what replaced them: 90 days held two of
-three bills paid on the 1st, where 3 calendar months hold each (`features/monetary.py`).
-A model reading one is retrained, not fed a column it never saw or none at all."""
+three bills paid on the 1st, where 3 calendar months hold each, and a lifetime's pace
+counted the first purchase, so a subscriber of 3 months read at 77% of their own pace
+(`features/monetary.py`). A model reading one is retrained, not fed a column it never
+saw, none at all, or one that means otherwise."""
 
 
 def retired_in(names: Iterable[str]) -> str | None:

@@ -843,7 +843,7 @@ def says_nothing(past: BeyondTraining, probabilities: Collection[str] = ()) -> b
 _GROWS_WITH_AGE = re.compile(r"_total$")
 """Features that only grow as the data age: lifetime totals (a customer's age is no
 `training_p99` feature: `training.package._percentile_99`); not a pace against the
-lifetime (`purchase_pace_3m_vs_lifetime`), a ratio that does not grow."""
+lifetime (`purchase_pace_3m_vs_history`), a ratio that does not grow."""
 
 
 def beyond_note(past: BeyondTraining, who: str) -> str:

@@ -234,11 +234,17 @@ def definition_inputs(
     return set()
 
 
-def silent_churners(frame: pd.DataFrame, churn: ChurnSpec, *, by_usage: bool) -> dict[str, Any]:
+def silent_churners(
+    frame: pd.DataFrame, churn: ChurnSpec, *, by_usage: bool
+) -> dict[str, Any] | None:
     """Under inactivity, the share of the labelled churners already silent for the
     horizon or longer at their cutoff (by `SILENCE_OF`'s first): churners by the
-    definition unless they came back, whom a strong silence feature mostly finds."""
-    silence = frame[SILENCE_OF[by_usage][0]].to_numpy(dtype=np.float64)
+    definition unless they came back, whom a strong silence feature mostly finds. None
+    under another definition, or without the silence."""
+    name = SILENCE_OF[by_usage][0]
+    if churn.definition != "inactivity" or name not in frame:
+        return None
+    silence = frame[name].to_numpy(dtype=np.float64)
     churned = frame["churned"].to_numpy(dtype=bool)
     silent = silence[churned] >= churn.horizon_days  # NaN (never active) is no silence
     return {"share": float(silent.mean()) if churned.any() else 0.0}

@@ -3,6 +3,7 @@
 import math
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -93,11 +94,28 @@ def test_silence_against_the_customers_own_gaps():
     assert two["silence_vs_longest_gap"] == pytest.approx(10 / 22)
 
 
-def test_purchase_pace_against_lifetime(frame):
+def test_purchase_pace_against_history(frame):
     one = row(frame, 1)
     # 3 purchases over Jan 1..Mar 31 (91 days), all 3 in the 3 months (Dec 31, Mar 31]:
     # the usual pace (the last 90 days, from Jan 2, held 2)
-    assert one["purchase_pace_3m_vs_lifetime"] == pytest.approx(1.0)
+    assert one["purchase_pace_3m_vs_history"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("first", ["2016-09-28", "2016-06-28", "2015-12-28"])
+def test_a_subscriber_who_paid_every_month_since_joining_keeps_the_usual_pace(first):
+    """A pet insurer's members who joined on Sep 28 and paid 4 of 4 bills read "paying at
+    77% of their usual pace": the first payment starts the count, and is not in it."""
+    bills = pd.date_range(first, "2016-12-31", freq=pd.DateOffset(months=1))
+    tx = transactions([(1, str(b.date()), 30) for b in bills])
+    one = row(build_features(make_tables(transaction_frame=tx), cutoffs="2016-12-31"), 1)
+    assert one["purchase_pace_3m_vs_history"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_one_purchase_sets_no_pace():
+    tx = transactions([(1, "2024-01-10", 10), (2, "2023-06-01", 10)])
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs="2024-03-31")
+    assert np.isnan(row(frame, 1)["purchase_pace_3m_vs_history"])
+    assert np.isnan(row(frame, 2)["purchase_pace_3m_vs_history"])
 
 
 @pytest.mark.parametrize(
@@ -125,7 +143,7 @@ def test_monthly_bills_keep_the_usual_pace_on_any_day(cutoff, bill_day):
     bills = [m.to_timestamp() + pd.Timedelta(days=d - 1) for m, d in zip(months, days, strict=True)]
     tx = transactions([(1, str(b.date()), 10) for b in bills if b <= end])
     one = row(build_features(make_tables(transaction_frame=tx), cutoffs=cutoff), 1)
-    assert one["purchase_pace_3m_vs_lifetime"] == pytest.approx(1.0, abs=0.1)
+    assert one["purchase_pace_3m_vs_history"] == pytest.approx(1.0, abs=0.1)
 
 
 def test_the_first_purchase_reads_as_the_first_on_record():

@@ -432,7 +432,7 @@ def test_bgnbd_certainty_without_a_repeat_purchase_says_where_it_comes_from():
     [
         ("spend_30d", 30),
         ("spend_trend_180d_vs_prev", 180),
-        ("purchase_pace_3m_vs_lifetime", 93),  # 3 calendar months at their longest
+        ("purchase_pace_3m_vs_history", 93),  # 3 calendar months at their longest
         ("days_since_last_purchase", None),
     ],
 )
@@ -441,10 +441,10 @@ def test_window_days_of_a_name(name, days):
 
 
 def test_a_model_reading_a_replaced_feature_is_for_retraining():
-    assert retired_in(["spend_90d", "purchase_pace_3m_vs_lifetime"]) is None
+    assert retired_in(["spend_90d", "purchase_pace_3m_vs_history"]) is None
     said = retired_in(["spend_90d", "purchase_pace_90d_vs_lifetime"])
     assert said == (
         "it reads features this version of Churn Radar replaced: "
-        "purchase_pace_90d_vs_lifetime (now purchase_pace_3m_vs_lifetime); "
+        "purchase_pace_90d_vs_lifetime (now purchase_pace_3m_vs_history); "
         "retrain (churn train) and promote the new run"
     )

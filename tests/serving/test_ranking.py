@@ -299,13 +299,13 @@ def test_many_customers_past_the_training_rows_99th_percentile_are_counted_once(
     )
     charge = replace(past_p99, feature="MonthlyCharges")  # grows with no age
     assert beyond_note(charge, "30 customers").endswith("so weigh reasons naming it lightly")
-    pace = replace(past_p99, feature="purchase_pace_3m_vs_lifetime")  # a ratio: no total
+    pace = replace(past_p99, feature="purchase_pace_3m_vs_history")  # a ratio: no total
     assert beyond_note(pace, "30 customers").endswith("so weigh reasons naming it lightly")
     many = [past_p99, replace(pace, customers=20), replace(charge, customers=10), charge]
     assert past_p99_note(many) == (
         "on 4 features many scored customers lie above 99% of the training rows: spend_total "
         "(30 customers, 30%; its 99th percentile 1,000, up to 1,500 here), "
-        "purchase_pace_3m_vs_lifetime (20 customers, 20%; its 99th percentile 1,000, up to "
+        "purchase_pace_3m_vs_history (20 customers, 20%; its 99th percentile 1,000, up to "
         "1,500 here), MonthlyCharges (10 customers, 10%; its 99th percentile 1,000, up to "
         "1,500 here), and 1 more (MonthlyCharges). The model learned from few customers like "
         "them, so weigh reasons naming these lightly; lifetime totals (spend_total) grow with "

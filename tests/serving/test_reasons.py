@@ -463,11 +463,11 @@ def test_the_same_words_are_never_a_reason_both_ways():
 def test_the_purchase_pace_keeps_its_neutral_point_of_its_usual_pace():
     """Renamed to its calendar months, the pace had lost its neutral point (1, the usual
     pace): "in their favour: buying at 80% of their usual pace" was told again."""
-    pace = BUY_SPECS["purchase_pace_3m_vs_lifetime"]
-    typical = {"purchase_pace_3m_vs_lifetime": 0.5}
-    assert _one_row([pace], {"purchase_pace_3m_vs_lifetime": 0.8}, [-0.4], typical) == []
-    assert _one_row([pace], {"purchase_pace_3m_vs_lifetime": 1.0}, [0.4], typical) == []
-    (slower,) = _one_row([pace], {"purchase_pace_3m_vs_lifetime": 0.3}, [0.4], typical)
+    pace = BUY_SPECS["purchase_pace_3m_vs_history"]
+    typical = {"purchase_pace_3m_vs_history": 0.5}
+    assert _one_row([pace], {"purchase_pace_3m_vs_history": 0.8}, [-0.4], typical) == []
+    assert _one_row([pace], {"purchase_pace_3m_vs_history": 1.0}, [0.4], typical) == []
+    (slower,) = _one_row([pace], {"purchase_pace_3m_vs_history": 0.3}, [0.4], typical)
     assert slower.text == "buying at 30% of their usual pace in the last 3 months"
 
 
@@ -1113,7 +1113,7 @@ def test_a_window_the_silence_emptied_is_no_reason_in_their_favour():
     assert _one_row(specs, lapsed, [-0.5, 0.0, 0.0], {"spend_90d": 300.0}) == []
     # the pace of the last 3 months: "buying at 107% of their usual pace" of a grocery
     # shopper silent 69 days, 3.7x their usual gap
-    names = ["purchase_pace_3m_vs_lifetime", "overdue_ratio", "days_since_last_purchase"]
+    names = ["purchase_pace_3m_vs_history", "overdue_ratio", "days_since_last_purchase"]
     specs = [BUY_SPECS[name] for name in names]
     for silence, overdue, kept in ((69.0, 3.7, False), (40.0, 3.7, True), (69.0, 2.0, True)):
         values = dict(zip(names, [1.07, overdue, silence], strict=True))
@@ -1267,13 +1267,13 @@ def test_one_purchase_sets_no_pace_to_be_behind():
     """ "buying at 0% of their usual pace" of a customer who bought once (1,274 of an
     e-commerce worklist's rows); from two purchases on, the pace is a reason."""
     pace = _number_spec(
-        "purchase_pace_3m_vs_lifetime",
-        "buying at {purchase_pace_3m_vs_lifetime:.0%} of their usual pace",
+        "purchase_pace_3m_vs_history",
+        "buying at {purchase_pace_3m_vs_history:.0%} of their usual pace",
     )
     orders = _number_spec("orders_total", "{orders_total:.0f} purchases in total")
-    once = {"purchase_pace_3m_vs_lifetime": 0.0, "orders_total": 1.0}
+    once = {"purchase_pace_3m_vs_history": 0.0, "orders_total": 1.0}
     assert _one_row([pace, orders], once, [0.6, 0.0], {}) == []
-    twice = {"purchase_pace_3m_vs_lifetime": 0.0, "orders_total": 2.0}
+    twice = {"purchase_pace_3m_vs_history": 0.0, "orders_total": 2.0}
     texts = [r.text for r in _one_row([pace, orders], twice, [0.6, 0.0], {})]
     assert texts == ["buying at 0% of their usual pace"]
 
@@ -1522,11 +1522,11 @@ def test_an_effect_that_turns_has_no_direction():
 
 
 PACE = FeatureSpec(
-    "purchase_pace_3m_vs_lifetime",
+    "purchase_pace_3m_vs_history",
     "float",
     Mechanism.PARTIAL_DEFECTION,
     "Pace.",
-    "buying at {purchase_pace_3m_vs_lifetime:.0%} of their usual pace",
+    "buying at {purchase_pace_3m_vs_history:.0%} of their usual pace",
 )
 
 
@@ -1536,9 +1536,9 @@ def _pace_and_tenure(features: pd.DataFrame, contributions: np.ndarray):
         features,
         contributions,
         specs=[PACE, TENURE],
-        columns=["purchase_pace_3m_vs_lifetime", "tenure_days"],
+        columns=["purchase_pace_3m_vs_history", "tenure_days"],
         source_of={},
-        means={"purchase_pace_3m_vs_lifetime": 1.0, "tenure_days": 600.0},
+        means={"purchase_pace_3m_vs_history": 1.0, "tenure_days": 600.0},
     )
 
 
@@ -1546,12 +1546,12 @@ def test_in_their_favour_only_from_the_side_domain_md_calls_favourable():
     """A collinear feature can lower one customer's risk from the wrong side ('buying at 0%
     of their usual pace'); their strongest lowering reason is then the next one."""
     features = pd.DataFrame(
-        {"purchase_pace_3m_vs_lifetime": [0.0, 2.0, np.nan], "tenure_days": [900.0] * 3}
+        {"purchase_pace_3m_vs_history": [0.0, 2.0, np.nan], "tenure_days": [900.0] * 3}
     )
     contributions = np.array([[-0.8, -0.1, 0.0]] * 3)
     reasons = _pace_and_tenure(features, contributions)
     assert [r.feature for r in reasons[0]] == ["tenure_days"]  # pace 0%: no favour in that
-    assert [r.feature for r in reasons[1]] == ["purchase_pace_3m_vs_lifetime"]  # 200%: it is
+    assert [r.feature for r in reasons[1]] == ["purchase_pace_3m_vs_history"]  # 200%: it is
     assert [r.feature for r in reasons[2]] == ["tenure_days"]  # no pace known: no fact either
 
 
@@ -1559,12 +1559,12 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
     """'buying at 155% of their usual pace' raising the risk (an interaction's artefact)
     goes; 30% of it raising the risk stays, as does a feature DOMAIN.md does not read."""
     features = pd.DataFrame(
-        {"purchase_pace_3m_vs_lifetime": [1.55, 0.3, np.nan], "tenure_days": [100.0] * 3}
+        {"purchase_pace_3m_vs_history": [1.55, 0.3, np.nan], "tenure_days": [100.0] * 3}
     )
     contributions = np.array([[0.8, 0.1, 0.0]] * 3)
     reasons = _pace_and_tenure(features, contributions)
     assert [r.feature for r in reasons[0]] == ["tenure_days"]
-    assert [r.feature for r in reasons[1]] == ["purchase_pace_3m_vs_lifetime", "tenure_days"]
+    assert [r.feature for r in reasons[1]] == ["purchase_pace_3m_vs_history", "tenure_days"]
     assert [r.feature for r in reasons[2]] == ["tenure_days"]  # unknown pace: says nothing
 
 
@@ -1579,7 +1579,7 @@ def test_raising_the_risk_never_from_the_side_domain_md_calls_favourable():
         ("spend_90d", "higher"),
         ("consumables_share_90d", "lower"),
         ("discount_share_365d", "lower"),
-        ("purchase_pace_3m_vs_lifetime", "higher"),
+        ("purchase_pace_3m_vs_history", "higher"),
         ("events_trend_30d_vs_prev", "higher"),
         ("events_login_30d", None),
         ("category_breadth_change_180d", "higher"),

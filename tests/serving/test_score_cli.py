@@ -308,7 +308,7 @@ def test_a_champion_reading_a_replaced_feature_is_one_clear_error(scored, monkey
     result = runner.invoke(app, ["score", "--config", str(scored.config)])
     assert result.exit_code == 2, result.output
     assert (
-        "replaced: purchase_pace_90d_vs_lifetime (now purchase_pace_3m_vs_lifetime); "
+        "replaced: purchase_pace_90d_vs_lifetime (now purchase_pace_3m_vs_history); "
         "retrain (churn train) and promote the new run"
     ) in " ".join(result.output.split())
 

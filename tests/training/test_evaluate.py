@@ -612,10 +612,19 @@ def test_training_cutoffs_mostly_without_a_churner_are_said():
         "record churn only from later on, and the model learns from them that nobody "
         "leaves; training: {cutoffs: 2} keeps those after it"
     )
-    some = {m: (0.0 if i < 3 else 0.09) for i, m in enumerate(months)}
+    # churn begins at a date: a pet insurer's two cutoffs before its first cancellation
+    first = {m: (0.0 if i < 2 else 0.014) for i, m in enumerate(months)}
+    (said,) = [
+        n
+        for n in caveats({**report, "baselines": {}, "training_churn_rates": first})
+        if "no churner" in n
+    ]
+    assert said.startswith("2 of the 12 training cutoffs hold no churner (the latest 2019-02-28)")
+    assert said.endswith("training: {cutoffs: 10} keeps those after it")
+    scattered = {m: (0.0 if i in (2, 6, 9) else 0.09) for i, m in enumerate(months)}
     assert not [
         n
-        for n in caveats({**report, "baselines": {}, "training_churn_rates": some})
+        for n in caveats({**report, "baselines": {}, "training_churn_rates": scattered})
         if "no churner" in n
     ]
 

@@ -366,6 +366,27 @@ def test_the_silence_inactivity_reads_is_no_leak_and_says_the_window_keeps_the_s
     assert note.endswith("stays eligible (churn.active_window_days)")
 
 
+def test_churners_mostly_silent_already_are_said_whatever_the_silence_alone_ranks():
+    """A liquor wholesaler's stores: 60 of 97 churners silent 90 days or more at their
+    cutoff, the silence alone at ROC AUC 0.958 (no definition input named), 9 of the top
+    10 closed, and no word. Under another definition there is no such share."""
+    frame = pd.DataFrame(
+        {"days_since_last_purchase": [120.0] * 6 + [10.0] * 4, "churned": [True] * 8 + [False] * 2}
+    )
+    inactivity = ChurnSpec(definition="inactivity", horizon_days=90)
+    silent = silent_churners(frame, inactivity, by_usage=False)
+    assert silent == {"share": 0.75}
+    assert silent_churners(frame, ChurnSpec(definition="cancellation"), by_usage=False) is None
+    assert silent_churners(frame, inactivity, by_usage=True) is None  # no usage silence
+    terms = {"horizon_days": 90, "grace_days": 30, "active_window_days": 365}
+    report = {"churn_rate": 0.05, "n_customers": 2000, "model": {"roc_auc": 0.96}, "baselines": {}}
+    (note,) = caveats({**report, "silent_churners": {**silent, **terms}})
+    assert note.startswith("75% of the churners were already silent 90 days or more at their")
+    assert "a shorter window (180, say)" in note
+    few = {"share": 0.3, **terms}
+    assert caveats({**report, "silent_churners": few}) == []
+
+
 def _contract_left(seed: int = 3, n: int = 2000) -> pd.DataFrame:
     """An ISP export's `reamining_contract`, read at the extract: 0 for 99.6% churn,
     blank for 91.4%, more than 0 for 11.8% (alone: ROC AUC 0.916)."""
