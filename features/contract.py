@@ -1402,6 +1402,8 @@ def _message(err: Any) -> str:
     it likely means."""
     if err["type"] in _DATE_ERRORS:
         return _no_iso_date(err["input"], err["msg"])
+    if err["type"] == "literal_error":  # the value given, and the one it likely means
+        return _not_one_of(err)
     if err["type"] != "extra_forbidden":
         return err["msg"].removeprefix("Value error, ")
     section = _section_at(err["loc"][:-1])
@@ -1413,6 +1415,18 @@ def _message(err: Any) -> str:
     if meant:
         return f"unknown key (did you mean {meant[0]!r}?)"
     return f"unknown key; {'these' if len(keys) > 1 else 'this'} may be set: {', '.join(keys)}"
+
+
+def _not_one_of(err: Any) -> str:
+    """A value none of a literal's: "Input should be 'inactivity', 'cancellation', ..."
+    left a user to find their 'cancelation' among four."""
+    got, said = err["input"], err["msg"]
+    if not isinstance(got, str):
+        return said
+    options = re.findall(r"'([^']*)'", str(err["ctx"]["expected"]))
+    meant = difflib.get_close_matches(got, options, n=1, cutoff=0.6)
+    likely = f" (did you mean {meant[0]!r}?)" if meant else ""
+    return f"{said}, not {got!r}{likely}"
 
 
 _DATE_ERRORS = frozenset({"date_type", "date_parsing", "date_from_datetime_parsing"})

@@ -89,7 +89,10 @@ wall of text."""
 def _missing(rates: dict[str, float]) -> str:
     """Only the columns with gaps (a full list of zeros hides the one that matters), the
     most missing first, at most `MISSING_SHOWN` of them."""
-    gaps = sorted(((rate, column) for column, rate in rates.items() if rate), reverse=True)
+    # NaN: a table of no rows (every row failed to read) has no rate to say
+    gaps = sorted(
+        ((rate, column) for column, rate in rates.items() if rate and rate == rate), reverse=True
+    )
     shown = ", ".join(f"{column} {_rate(rate)}" for rate, column in gaps[:MISSING_SHOWN])
     more = f" and {len(gaps) - MISSING_SHOWN} more columns" if len(gaps) > MISSING_SHOWN else ""
     return shown + more or "-"

@@ -132,6 +132,9 @@ def billing_cycle_only(
       as the plan holds a paid-up member's latest payment, so what it shows is theirs;
     - raising the risk, the silence since the last payment: it is what they paid for
       ("no payment for 332 days, 11.4x their usual gap" of a member paid up for a year);
+      and either way on a monthly plan, whose every member paid within the month ("in
+      their favour: last payment today", "silent 39% of their longest gap", of 5,704 of
+      a pet insurer's monthly members);
     - the rhythm of the payments (`PLAN_RHYTHM`): a paid-up member's is their plan's
       billing schedule ("gaps between payments vary by 0% of their average" raised the
       risk of monthly payers of a subscriptions table, whose payments are the schedule).
@@ -147,5 +150,5 @@ def billing_cycle_only(
     if window is not None:
         return running & (window < plan_days)
     if spec.mechanism is Mechanism.RECENCY and safer_when(spec.name) == "lower":
-        return running & raising
+        return running & (raising | (plan_days <= MONTHLY_DAYS_MAX))
     return None

@@ -43,11 +43,7 @@ from serving.live_tables import (
     posted_period,
     used_events,
 )
-from serving.schemas import (
-    MAX_ROWS,
-    CustomerHistoryIn,
-    ScoreIn,
-)
+from serving.schemas import CustomerHistoryIn, ScoreIn
 
 
 class UnscorableError(ValueError):
@@ -67,7 +63,7 @@ class GoneError(UnscorableError):
     nothing since, lapsed past the active window, or no longer paid up."""
 
 
-MOST_PAYMENTS = 4 * MAX_ROWS
+MOST_PAYMENTS = 20_000
 """Payments a request's posted subscriptions may stand for in all (`paid_subscriptions`):
 100 customers each on a daily plan since 2011 held the scoring thread 7 s."""
 

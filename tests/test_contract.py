@@ -441,6 +441,18 @@ def test_a_value_of_no_alternatives_shape_says_what_each_takes(tmp_path):
     )
 
 
+def test_a_value_none_of_a_literals_names_the_value_and_the_one_it_likely_means(tmp_path):
+    """A pet insurer's QA wrote 'cancelation': the four definitions were listed, not the
+    value, nor the one it meant."""
+    text = "name: t\ndata:\n  transactions: {path: t.csv}\nchurn: {definition: cancelation}\n"
+    with pytest.raises(ConfigError) as raised:
+        load_config(_write(tmp_path, text))
+    assert str(raised.value).split(": ", 1)[1] == (
+        "churn.definition: Input should be 'inactivity', 'cancellation', 'label_column' or "
+        "'expiry', not 'cancelation' (did you mean 'cancellation'?)"
+    )
+
+
 @pytest.mark.parametrize(
     ("written", "said"),
     [

@@ -636,7 +636,8 @@ def test_a_tables_sheet_is_told_by_its_own_columns_not_those_a_lookup_joins(tmp_
     said = [w.message for w in report.warnings if w.table == "customers"]
     assert "read sheet 'Customers'; set `sheet:` to read another" in said
     assert (
-        "1 row has a customer_id not in kpmg.xlsx (sheet 'Address'): their state is blank" in said
+        "1 row has a value of customer_id not in kpmg.xlsx (sheet 'Address'): their state is blank"
+        in said
     )
 
 
@@ -3525,6 +3526,18 @@ def test_a_padded_daily_log_s_rows_of_zeros_are_no_use(tmp_path):
     assert issue.message == "all 2 rows are 0 in every quantity (video, wiki): no use at all"
 
 
+def test_quantities_written_the_other_way_round_say_how_to_write_them(tmp_path):
+    """A pet insurer's claims: `quantities: {claimed: ClaimedAmount}` named a column
+    'claimed' the file lacks, and listed the columns without a word of the swap."""
+    columns = {"customer_id": "enrollment_id", "timestamp": "day"}
+    specs = {"events": {"columns": columns, "quantities": {"videos": "video"}}}
+    issue = only_error(check(tmp_path, events=_daily_counts(), specs=specs)[1])
+    assert issue.message.startswith(
+        "column not found (configured for 'quantities.videos'): 'video' is the file's "
+        "column; quantities map each column to its words, {video: videos}; available:"
+    )
+
+
 def test_a_padded_grid_of_each_customers_own_period_is_a_warning(tmp_path):
     """KDD Cup 2015: each enrollment's 30 days, zeros included, end at its course's end,
     long before the log's: inactivity read every enrollment churned there. A grid padded
@@ -4191,6 +4204,8 @@ def test_a_missing_rate_is_never_rounded_to_none_or_all_of_the_rows():
     """Three blank signup dates in 10,362 rows read 'signup_date 0.0%'."""
     rates = {"signup_date": 3 / 10_362, "end": 0.9999, "region": 0.25, "full": 0.0}
     assert _missing(rates) == "end >99.9%, region 25.0%, signup_date <0.1%"
+    # a table none of whose rows read (a wrong date_format) had "timestamp nan%, ..."
+    assert _missing({"timestamp": float("nan"), "amount": float("nan")}) == "-"
 
 
 @pytest.mark.parametrize(
@@ -4226,6 +4241,25 @@ def test_a_paid_until_before_its_payment_is_unknown_with_a_warning(tmp_path):
     assert_located(issue, file="transactions.csv", column="paid_until", rows=2)
     assert "before the payment's own day" in issue.message
     assert tables.transactions["paid_until"].isna().sum() == 2
+
+
+def test_an_order_id_of_its_own_on_every_line_of_shared_days_is_warned(tmp_path):
+    """An Iowa liquor wholesaler's line ids mapped as orders: a store's 45 orders a year
+    read 2,131. An order of one line each, on days of its own, is no such id."""
+    lines = many_transactions(120).assign(
+        timestamp="2024-03-01", line=[f"L{i}" for i in range(120)]
+    )
+    specs = {"transactions": {"columns": {"order_id": "line"}}}
+    _, report = check(tmp_path, transactions=lines, specs=specs)
+    (issue,) = [i for i in report.warnings if i.column == "line"]
+    assert_located(issue, file="transactions.csv", column="line", rows=120)
+    assert issue.message.startswith("a value of its own on every one of 120 rows, while 100%")
+    own_days = lines.assign(timestamp=pd.date_range("2023-01-01", periods=120).astype(str))
+    _, report = check(tmp_path, transactions=own_days, specs=specs)
+    assert not [i for i in report.warnings if i.column == "line"]
+    invoices = lines.assign(line=[f"I{i // 10}" for i in range(120)])
+    _, report = check(tmp_path, transactions=invoices, specs=specs)
+    assert not [i for i in report.warnings if i.column == "line"]
 
 
 @pytest.mark.parametrize(

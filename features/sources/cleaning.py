@@ -28,6 +28,7 @@ from features.sources.activity import (
     _paid_until_not_before_payment,
     _sorted_activity,
     _unknown_when_negative,
+    _warn_line_ids_as_orders,
     _warn_mostly_blank_order_ids,
     _warn_mostly_blank_paid_until,
     _warn_outlier_lines,
@@ -92,6 +93,7 @@ def _clean(table: _Table, *, reference: _Reference) -> pd.DataFrame:
         _paid_until_not_before_payment(table)
         _warn_mostly_blank_paid_until(table)
         _warn_mostly_blank_order_ids(table)
+        _warn_line_ids_as_orders(table)
         _warn_repeated_lines(table)
         _check_seen(table, "category", "consumable_categories", spec.consumable_categories)
     elif isinstance(spec, EventsSpec):

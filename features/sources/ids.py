@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype, is_numeric_dtype
 
 from features.contract import CustomersSpec
+from features.sources.copies import share_said
 from features.sources.table import (
     _INTEGER_TEXT,
     SINCE_ALWAYS,
@@ -58,7 +59,8 @@ def _clean_ids(table: _Table, as_int: bool) -> None:
             table.warning(
                 "customer_id",
                 n,
-                f"no customer id in {_rows(n)} ({missing.mean():.1%}; guest activity?): "
+                f"no customer id in {_rows(n)} ({share_said(n, len(missing))}; guest "
+                "activity?): "
                 "they belong to no customer and are ignored",
             )
         table.drop(missing)

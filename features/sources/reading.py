@@ -629,7 +629,7 @@ def _joined(table: _Table, looked_up: pd.DataFrame, lookup: LookupSpec) -> pd.Da
         table.warning(
             None,
             n,
-            f"{_rows(n)} {have} a {lookup.on} not in {file}: "
+            f"{_rows(n)} {have} a value of {lookup.on} not in {file}: "
             f"their {', '.join(lookup.columns)} {are} blank",
         )
     return table.raw.assign(**{c: joined[c].to_numpy() for c in lookup.columns})
@@ -653,7 +653,7 @@ def _as_numbers(
     table.warning(
         None,
         n,
-        f"{_rows(n)} have a {on} found in {file} only as the same number written with "
+        f"{_rows(n)} have a value of {on} found in {file} only as the same number written with "
         f"other leading zeros (e.g. {keys[now].iloc[0]!r} here): joined as the same keys",
     )
     return key_numbers, found.set_axis(numbers.to_numpy())
@@ -932,10 +932,24 @@ def _has_columns(table: _Table, sources: dict[str, str], available: list[str]) -
             what = f" {_required_said(table.name, canonical)}"
         else:
             what = "" if canonical == source else f" (configured for '{canonical}')"
-        what += _did_you_mean(source, available) + _not_joined(table, source)
+        what += _swapped_quantity(table.spec, source, available) or (
+            _did_you_mean(source, available) + _not_joined(table, source)
+        )
         message = f"column not found{what}; available: {', '.join(available)}{hint}"
         table.error(source, 0, message)
     return not missing
+
+
+def _swapped_quantity(spec: TableSpec, column: str, available: list[str]) -> str:
+    """Where an `events.quantities` entry is written the other way round, its words a
+    column of the file (`{claimed: ClaimedAmount}`): how to write it."""
+    words = spec.quantities.get(column) if isinstance(spec, EventsSpec) else None
+    if words is None or words not in available:
+        return ""
+    return (
+        f": '{words}' is the file's column; quantities map each column to its words, "
+        f"{{{words}: {column}}}"
+    )
 
 
 def _not_joined(table: _Table, column: str) -> str:

@@ -392,6 +392,23 @@ def test_a_free_plan_is_a_paid_period_not_an_ignored_purchase(tmp_path):
     assert 6 not in tables.cancellations["customer_id"].tolist()  # converted, no leaving
 
 
+def test_a_plan_left_out_for_a_blank_fee_names_the_customers_it_leaves_with_none(tmp_path):
+    """A pet insurer's policy running since 2010, its fee blank, was neither scored nor
+    counted as not scored, and the warning said only "those rows are ignored"."""
+    others = "".join(f"{10 + i},2023-05-01,,25,monthly\n" for i in range(60))
+    blank = SUBSCRIPTIONS + others + "7,2023-05-01,,,monthly\n1,2023-07-01,,,monthly\n"
+    tables, report = validate(load_config(_config(tmp_path, blank)))
+    assert tables is not None
+    (said,) = [w for w in report.warnings if "amounts missing" in w.message]
+    assert said.message == (
+        "3.0% of amounts missing (2 rows); each is a plan and all its payments: 1 customer "
+        "(7) has no other and is left out; those rows are ignored"
+    )
+    assert 7 not in set(tables.transactions["customer_id"]) and 1 in set(
+        tables.transactions["customer_id"]
+    )
+
+
 def test_an_end_of_9999_is_no_end_said_as_a_placeholder(tmp_path):
     placeholder = SUBSCRIPTIONS.replace("3,2023-03-05,,600", "3,2023-03-05,9999-12-31,600")
     tables, report = validate(load_config(_config(tmp_path, placeholder)))

@@ -363,6 +363,25 @@ def test_too_many_customers_is_422(client):
     assert "body.customers" in [e["field"] for e in response.json()["errors"]]
 
 
+def test_too_many_rows_for_a_customer_or_a_request_is_422_saying_what_to_post(client, monkeypatch):
+    """A wholesaler's store held 86,356 invoice lines in its model's 545 days: the limit is
+    sized for such accounts, and says what to post beyond it."""
+    from serving import schemas
+
+    monkeypatch.setattr(schemas, "MAX_ROWS", 2)
+    monkeypatch.setattr(schemas, "MAX_REQUEST_ROWS", 3)
+    rows = [{"timestamp": f"2024-01-0{d}", "amount": 3.0} for d in (1, 2, 3)]
+    response = post(client, [{**_valid(), "transactions": rows}])
+    assert response.status_code == 422
+    assert "3 activity rows for one customer; at most 2: post the rows of the model's " in str(
+        response.json()
+    )
+    two = [{**_valid(), "customer_id": f"c{i}", "transactions": rows[:2]} for i in range(2)]
+    response = post(client, two)
+    assert response.status_code == 422
+    assert "4 activity rows in one request; at most 3: post fewer customers" in str(response.json())
+
+
 def test_customer_unknown_at_the_cutoff_is_422_naming_it(client):
     late = {
         "customer_id": "late-joiner",

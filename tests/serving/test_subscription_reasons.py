@@ -175,3 +175,14 @@ def test_a_shops_models_of_buying_are_no_reasons_for_invoices():
     shop = [s for s in DECLARED if s.family != "subscription"]
     (texts,) = _reasons([row], [contributions], specs=shop)
     assert texts == ["customers like them spend up to 17,995 a year"]  # BG/NBD's: no reason
+
+
+def test_a_monthly_members_silence_is_no_reason_either_way_an_annual_ones_in_their_favour_is():
+    """ "in their favour: last payment 3 days ago" said only where the cutoff fell in the
+    month of 5,704 of a pet insurer's paid-up monthly members; an annual member's renewal
+    3 days ago is news."""
+    silence = {"days_since_last_purchase": -0.6}
+    monthly = {"paid_days_left": 27.0, "plan_days_last": 30.0, "days_since_last_purchase": 3.0}
+    annual = {**monthly, "paid_days_left": 362.0, "plan_days_last": 365.0}
+    texts = _reasons([monthly, annual], [silence, silence])
+    assert texts == [[], ["in their favour: no payment for 3 days"]]
