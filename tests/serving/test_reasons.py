@@ -396,6 +396,56 @@ def test_one_count_in_two_windows_told_both_ways_is_one_reason_the_stronger_way(
     assert len(_one_row(specs, apart, [-0.5, 0.3], {})) == 2
 
 
+def test_a_silence_against_gaps_all_alike_is_one_reason():
+    """ "silent 45.0× their only gap between active days so far" beside "no product use
+    for 45 days, 45.0× their only gap between active days so far" (24 of a Q&A site's
+    342 users); longer gaps before make the longest its own fact."""
+    names = ["days_since_last_event", "use_overdue_ratio", "use_silence_vs_longest_gap"]
+    specs = [USE_SPECS[name].renamed(family="usage") for name in names]
+    specs.append(USE_SPECS["active_gap_median_days"])
+    alike = dict(zip(names, [45.0, 45.0, 45.0], strict=True)) | {"active_gap_median_days": 1.0}
+    told = [r.feature for r in _one_row(specs, alike, [0.5, 0.0, 0.4, 0.0], USE_TYPICAL)]
+    assert told == ["days_since_last_event"]
+    bursty = {**alike, "use_silence_vs_longest_gap": 0.45}  # away 100 days once
+    told = [r.feature for r in _one_row(specs, bursty, [0.5, 0.0, -0.4, 0.0], USE_TYPICAL)]
+    assert told == ["days_since_last_event", "use_silence_vs_longest_gap"]
+
+
+def test_a_silence_past_the_longest_gap_is_past_them_all_told_once():
+    """ "silent 18.7× their longest gap so far" beside "silent for longer than all of their
+    past gaps" (41 of a wholesaler's 2,013 stores)."""
+    names = ["silence_beyond_gaps_share", "silence_vs_longest_gap"]
+    specs = [BUY_SPECS[name] for name in names]
+    past = {"silence_beyond_gaps_share": 1.0, "silence_vs_longest_gap": 18.7}
+    told = [r.feature for r in _one_row(specs, past, [0.3, 0.5], {})]
+    assert told == ["silence_vs_longest_gap"]
+    within = {"silence_beyond_gaps_share": 0.8, "silence_vs_longest_gap": 0.7}
+    assert len(_one_row(specs, within, [0.3, -0.5], {})) == 2
+
+
+def test_a_first_year_customers_anniversary_is_their_tenure_told_once():
+    """ "customer for 29 days" beside "first signup anniversary in 336 days"."""
+    tenure = _number_spec("tenure_days", "customer for {tenure_days:.0f} days")
+    anniversary = _number_spec(
+        "days_until_anniversary", "signup anniversary in {days_until_anniversary:.0f} days"
+    )
+    young = {"tenure_days": 29.0, "days_until_anniversary": 336.0}
+    told = [r.feature for r in _one_row([tenure, anniversary], young, [0.3, 0.5], {})]
+    assert told == ["days_until_anniversary"]
+    older = {"tenure_days": 729.0, "days_until_anniversary": 1.0}
+    assert len(_one_row([tenure, anniversary], older, [0.3, 0.5], {})) == 2
+
+
+def test_a_fact_told_by_several_reasons_each_way_is_told_only_the_stronger_way():
+    """A one-day user: "last comment 15 days ago" raising (+0.38) beside "no product use
+    for 15 days" lowering twice (-0.45, -0.26); only the weaker lowering one had gone."""
+    from serving.reasons import _weaker_of_both_ways
+
+    fact = ("last use", 15.0)
+    assert _weaker_of_both_ways([0, 0, 0], [fact] * 3, [15.0] * 3, [0.38, -0.45, -0.26]) == {0}
+    assert _weaker_of_both_ways([0, 0, 0], [fact] * 3, [15.0] * 3, [0.58, -0.45, -0.26]) == {1, 2}
+
+
 def _number_spec(name: str, reason: str, missing: str | None = None) -> FeatureSpec:
     """A numeric feature's declaration as reasons read it (mechanism and description play
     no part: which side is favourable comes from the name)."""
@@ -606,13 +656,10 @@ def test_one_gaps_lateness_is_told_once():
     one_gap, gaps = float("nan"), 0.3
     strongest_longest = [0.0, 0.3, 0.0, 0.0, 0.6, 0.5]
     assert _rhythm_texts(one_gap, strongest_longest) == ["silent 3.1× their only gap so far"]
-    assert _rhythm_texts(gaps, strongest_longest) == [
-        "silent 3.1× their longest gap so far",
-        "silent for longer than all of their past gaps",
-    ]
+    # past the longest gap is past them all: one fact (41 of a wholesaler's 2,013 stores)
+    assert _rhythm_texts(gaps, strongest_longest) == ["silent 3.1× their longest gap so far"]
     assert _rhythm_texts(gaps, strongest_longest, longest=2.0) == [
         "silent 2.0× their longest gap so far",
-        "silent for longer than all of their past gaps",
         "no purchase for 94 days, 3.1× their usual gap",
     ]
 
