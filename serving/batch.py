@@ -600,6 +600,7 @@ def resolve_cutoff(
             after_data_end(tables, [given])
             or before_data_start(tables, [given])
             or after_today(tables, given)
+            or (_undated_elsewhen(tables, given) if snapshot else None)
         )
         if why is not None:
             raise ServingError(why)
@@ -611,6 +612,25 @@ def resolve_cutoff(
         return end
     raise ServingError(
         "the data hold no dated activity and no data.as_of; pass --cutoff YYYY-MM-DD"
+    )
+
+
+def _undated_elsewhen(tables: Tables, cutoff: pd.Timestamp) -> str | None:
+    """Why a snapshot holding no date of its own rows (no activity, no signup) cannot
+    be scored as of another day than its extract's, or None: its attributes are as of
+    then, and an HR file scored "as of 2010-01-01" stored its 2015 scores under that day."""
+    dated = [t for t in (tables.transactions, tables.events, tables.interactions) if t is not None]
+    customers = tables.customers
+    signed = customers is not None and "signup_date" in customers
+    if any(len(t) for t in dated) or (signed and customers["signup_date"].notna().any()):
+        return None
+    extract = snapshot_cutoff(tables, today=pd.Timestamp.today())
+    if cutoff == extract:
+        return None
+    return (
+        f"cutoff {cutoff.date()}: the snapshot holds no date of its rows, so its attributes "
+        f"are as of its extract ({extract.date()}), the only day to score it as of; leave "
+        "--cutoff out"
     )
 
 

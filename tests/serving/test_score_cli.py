@@ -326,6 +326,24 @@ def test_a_snapshot_without_dated_activity_is_scored_as_of_its_extract_date():
         resolve_cutoff(snapshot, None)
 
 
+def test_a_snapshot_without_a_date_of_its_rows_is_scored_only_as_of_its_extract():
+    """An HR file's attributes are its extract's: scored "as of 2010-01-01" it stored its
+    2015 scores under that day. A signup date dates its rows: tenure as of an earlier day."""
+    snapshot = Tables(
+        customers=pd.DataFrame({"customer_id": ["a", "b"]}), as_of=pd.Timestamp("2015-12-31")
+    )
+    with pytest.raises(ServingError) as raised:
+        resolve_cutoff(snapshot, dt.date(2010, 1, 1), snapshot=True)
+    assert str(raised.value) == (
+        "cutoff 2010-01-01: the snapshot holds no date of its rows, so its attributes are as "
+        "of its extract (2015-12-31), the only day to score it as of; leave --cutoff out"
+    )
+    assert resolve_cutoff(snapshot, dt.date(2015, 12, 31), snapshot=True) == snapshot.as_of
+    signed = pd.DataFrame({"customer_id": ["a"], "signup_date": [pd.Timestamp("2009-03-01")]})
+    dated = replace(snapshot, customers=signed)
+    assert resolve_cutoff(dated, dt.date(2010, 1, 1), snapshot=True) == pd.Timestamp("2010-01-01")
+
+
 def test_a_cutoff_after_today_is_refused_for_data_without_a_date():
     """A snapshot without `data.as_of` or dated activity is read as of today: a batch
     as of 2030-01-01 was written, and as the latest cutoff the API served it over every
@@ -333,9 +351,6 @@ def test_a_cutoff_after_today_is_refused_for_data_without_a_date():
     snapshot = Tables(customers=pd.DataFrame({"customer_id": ["a", "b"]}))
     today = pd.Timestamp.today().normalize()
     assert resolve_cutoff(snapshot, today.date(), snapshot=True) == today
-    assert resolve_cutoff(snapshot, dt.date(2024, 5, 31), snapshot=True) == pd.Timestamp(
-        "2024-05-31"
-    )
     later = (today + pd.Timedelta(days=1)).date()
     with pytest.raises(ServingError) as raised:
         resolve_cutoff(snapshot, later, snapshot=True)

@@ -193,3 +193,23 @@ def test_a_rare_flag_gets_leaves_of_its_own_on_a_few_thousand_customers(tmp_path
     model = report["model"]["roc_auc"]
     assert model > capped_report["model"]["roc_auc"] + 0.01
     assert model > report["baselines"]["logreg"]["roc_auc"] - BASELINE_MARGIN
+
+
+def test_labels_a_log_beside_them_mostly_leaves_out_are_said_not_blamed():
+    """An HR file's 4,410 labelled employees beside an attendance log of 50: train said
+    "more labelled customers give it more churners"."""
+    from features.contract import ChurnSpec
+    from training.protocol import PlanError, _require_calibration
+
+    rows = pd.DataFrame(
+        {"churned": [True] * 7 + [False] * 43, "cutoff": pd.Timestamp("2015-12-31")}
+    )
+    churn = ChurnSpec(definition="label_column")
+    with pytest.raises(PlanError) as raised:
+        _require_calibration("snapshot", rows, churn, share=0.16, labelled=4410)
+    assert str(raised.value) == (
+        "snapshot cutoff 2015-12-31 holds 7 churners of 50: calibrating on 16% of them needs "
+        "at least 13 of each: 4,360 of the 4,410 labelled customers have no signup or "
+        "activity on record by then and are left out; check that the tables beside the "
+        "labels cover them (or leave those tables out)"
+    )
