@@ -265,8 +265,9 @@ MAX_ROWS = 100_000
 """Activity rows per customer (transactions + interactions + events together): a
 wholesaler's largest store held 86,356 invoice lines in the 545 days its model reads
 (157 of its 2,013 stores more than 5,000, the limit before)."""
-MAX_REQUEST_ROWS = 200_000
-"""Activity rows of a request's customers together: live scoring is for a handful."""
+MAX_REQUEST_ROWS = 500_000
+"""Activity rows of a request's customers together (100 customers of 5,000 each were
+allowed before the per-customer limit rose): counted before any row is parsed."""
 
 Identifier = Annotated[str, Field(min_length=1, max_length=128)]
 EARLIEST = dt.datetime(1678, 1, 1)
@@ -593,14 +594,31 @@ class ScoreIn(_In):
     def not_scored(self) -> list[dict[str, str]]:
         return list(self._not_scored)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> ScoreIn:
-        rows = sum(customer.rows for customer in self.customers)
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        """The request's rows counted as posted, before any is parsed: 20 customers of
+        100,000 rows took 18 s and 3.7 GB to refuse after parsing them."""
+        customers = data.get("customers") if isinstance(data, dict) else None
+        if not isinstance(customers, list):
+            return data
+        tables = ("transactions", "interactions", "events", "cancellations")
+        rows = sum(
+            len(rows)
+            for customer in customers
+            if isinstance(customer, dict)
+            for rows in (customer.get(table) for table in tables)
+            if isinstance(rows, list)
+        )
         if rows > MAX_REQUEST_ROWS:
             raise ValueError(
                 f"{rows:,} activity rows in one request; at most {MAX_REQUEST_ROWS:,}: post "
                 "fewer customers at once"
             )
+        return data
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ScoreIn:
         ids = [customer.customer_id for customer in self.customers]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:

@@ -455,7 +455,7 @@ def _require_calibration(
     fewer = "churners" if rows["churned"].mean() < 0.5 else "non-churners"
     change = "longer" if fewer == "churners" else "shorter"
     said = f"{name} cutoff {_dates(rows['cutoff'])} {short}"
-    if labelled is not None and labelled > len(rows):
+    if labelled is not None and labelled - len(rows) > len(rows):  # most left out
         raise PlanError(
             f"{said}: {labelled - len(rows):,} of the {labelled:,} labelled customers have no "
             "signup or activity on record by then and are left out; check that the tables "

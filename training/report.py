@@ -408,8 +408,7 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
             found["renewals_due"] = {**renewals_due(frame, config.churn), **terms}
     silent = silent_churners(frame, config.churn, by_usage=by_usage)
     if silent is not None:
-        terms = config.churn.model_dump(include=DEFINITION_TERMS)
-        found["silent_churners"] = {**silent, **terms}
+        found["silent_churners"] = {**silent, **config.churn.model_dump(include=DEFINITION_TERMS)}
     customers = config.data.customers
     label = customers.label.column if customers is not None and customers.label else None
     attributes = [s.name for s in outcome.data.specs if s.family == "attributes"]
@@ -987,7 +986,7 @@ def _churnless_cutoffs_caveats(report: dict[str, Any]) -> list[str]:
     # churn begins at a date: a pet insurer's cancellations from 2016 on, its two cutoffs
     # of 2015 at 0.0% of 141,597 rows, and no word (10 cutoffs after it tested better)
     begins = bool(empty) and bool(later) and max(empty) < min(later)
-    if not begins and (len(empty) < 2 or len(empty) * 2 < len(rates)):
+    if len(empty) < 2 or (not begins and len(empty) * 2 < len(rates)):  # one: chance
         return []
     said = (
         f"{len(empty)} of the {len(rates)} training cutoffs hold no churner (the latest "

@@ -213,3 +213,5 @@ def test_labels_a_log_beside_them_mostly_leaves_out_are_said_not_blamed():
         "activity on record by then and are left out; check that the tables beside the "
         "labels cover them (or leave those tables out)"
     )
+    with pytest.raises(PlanError, match="more labelled customers give it more churners"):
+        _require_calibration("snapshot", rows, churn, share=0.16, labelled=51)  # one out
