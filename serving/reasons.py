@@ -43,7 +43,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
@@ -667,17 +667,20 @@ def _past_every_gap(features: Mapping[str, Any]) -> np.ndarray | None:
 
 
 def _first_year(features: Mapping[str, Any]) -> np.ndarray | None:
+    """Per row, whether the customer is in their first year (their anniversary is their
+    tenure to a year)."""
     return numbers(features[TENURE]) < YEAR_DAYS if TENURE in features else None
 
 
-TOLD_ALIKE: tuple[tuple[tuple[str, str], Callable[[Mapping[str, Any]], np.ndarray | None]], ...] = (
+RowsOf = Callable[[Mapping[str, Any]], np.ndarray | None]
+TOLD_ALIKE: tuple[tuple[tuple[str, str], RowsOf], ...] = (
     (
         (LAST_PURCHASE, "silence_vs_longest_gap"),
-        lambda f: _gaps_alike(f, "silence_vs_longest_gap", OVERDUE),
+        partial(_gaps_alike, longest="silence_vs_longest_gap", usual=OVERDUE),
     ),
     (
         (LAST_USE, "use_silence_vs_longest_gap"),
-        lambda f: _gaps_alike(f, "use_silence_vs_longest_gap", USE_OVERDUE),
+        partial(_gaps_alike, longest="use_silence_vs_longest_gap", usual=USE_OVERDUE),
     ),
     (("silence_beyond_gaps_share", "silence_vs_longest_gap"), _past_every_gap),
     ((TENURE, ANNIVERSARY), _first_year),
@@ -1191,7 +1194,7 @@ class Explainer:
         return [(j, s) for j, s in enumerate(self.grouping.sources) if _activity_kind(s)]
 
     @cached_property
-    def _told_alike(self) -> list[tuple[list[int], Callable[[Mapping[str, Any]], Any]]]:
+    def _told_alike(self) -> list[tuple[list[int], RowsOf]]:
         """The `TOLD_ALIKE` stories the model tells from both features: their columns,
         and what says the rows where they tell one fact."""
         found = []
