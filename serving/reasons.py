@@ -633,20 +633,15 @@ def _type_silence_cells(names: Sequence[str], features: Mapping[str, Any]) -> np
     if names[0] not in features:
         return None
     silent = numbers(features[names[0]])
-    never = np.isnan(silent)
+    silent = np.where(np.isnan(silent), np.inf, silent)  # never: every window is empty
     windows = [window_days(name) or 0 for name in names[1:]]
-    cells = [never | (silent >= min(windows))]
+    cells = [silent >= min(windows)]
     for name, days in zip(names[1:], windows, strict=True):
         if name not in features:
             cells.append(np.zeros(len(silent), dtype=bool))
             continue
-        values = numbers(features[name])
-        with np.errstate(invalid="ignore"):
-            if _TREND.search(name):
-                fell = (values == -1.0) & (silent >= days)
-                cells.append(fell | (np.isnan(values) & (never | (silent >= 2 * days))))
-            else:
-                cells.append((values == 0.0) & (never | (silent >= days)))
+        nothing_at = -1.0 if _TREND.search(name) else 0.0
+        cells.append(_empty_window(numbers(features[name]), silent, days, nothing_at))
     return np.column_stack(cells)
 
 
@@ -1622,12 +1617,20 @@ def _said_by_silence(
     if nothing_at is None or days is None or silence not in features:
         return np.zeros(len(rows), dtype=np.int8)
     silent = np.asarray(features[silence], dtype=np.float64)[rows]
-    values = numbers(values)
+    return _empty_window(numbers(values), silent, days, nothing_at) * np.int8(SILENCE[silence])
+
+
+def _empty_window(
+    values: np.ndarray, silent: np.ndarray, days: int, nothing_at: float
+) -> np.ndarray:
+    """Where a window's value says nothing happened in it (`nothing_at`: 0 for a count,
+    -1 for a trend down 100%) and a silence of `silent` days covers it; a trend unknown
+    because both its windows are empty, where the silence covers the two."""
     with np.errstate(invalid="ignore"):
         said = (values == nothing_at) & (silent >= days)
-        if fell:
+        if nothing_at == -1.0:
             said |= np.isnan(values) & (silent >= 2 * days)
-    return said * np.int8(SILENCE[silence])
+    return said
 
 
 def _anniversary_words(

@@ -501,9 +501,8 @@ def _lost_plans(table: _Table, rows: pd.Series) -> str:
     """Where a subscriptions table's rows are left out (`recurring`: a row is a plan and
     every payment of it), the customers left with none: a pet insurer's policy running
     since 2010, its fee blank, was neither scored nor counted as not scored."""
-    if not rows.any() or not isinstance(table.spec, TransactionsSpec):
-        return ""
-    if table.spec.recurring is None:
+    spec = table.spec
+    if not rows.any() or not isinstance(spec, TransactionsSpec) or spec.recurring is None:
         return ""
     usable = ~rows if table.dropped is None else ~rows & ~table.dropped
     ids = table.clean["customer_id"]
