@@ -29,7 +29,7 @@ import xgboost as xgb
 from scipy.special import expit
 
 from churn.trained_rows import TrainedRows
-from features.attributes import is_flag, with_kinds
+from features.attributes import attribute_kind, is_flag, with_kinds
 from features.bgnbd import BGNBD, add_bgnbd, bgnbd_columns
 from features.build import build, build_columns
 from features.contract import DataSpec, RunConfig
@@ -509,11 +509,9 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
 
     @cached_property
     def attribute_kinds(self) -> dict[str, str]:
-        """attribute -> 'numeric' | 'categorical', as the model was trained on them."""
+        """attribute -> 'numeric' | 'categorical' | 'date', as the model was trained on them."""
         return {
-            spec.name: "categorical" if spec.dtype == "category" else "numeric"
-            for spec in self.specs
-            if spec.family == "attributes"
+            spec.name: attribute_kind(spec) for spec in self.specs if spec.family == "attributes"
         }
 
     @cached_property

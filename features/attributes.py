@@ -24,6 +24,7 @@ from features.identifiers import named_as_a_person
 from features.label_values import flag
 from features.levels import name_words, texts
 from features.registry import Columns, Family, FeatureSpec, Mechanism
+from features.sources.dates import as_dates
 from features.tables import Tables, numbers, whole_years
 
 PERSONAL_WORDS = frozenset(
@@ -80,6 +81,16 @@ def attribute_spec(
     # a blank can be what drives the score (a field only some customers' records fill);
     # left unsaid, the reasons would pass the top cause over for the next ones
     missing = f"{words or spoken_name(name)}: not recorded"
+    if kind == "date":
+        return FeatureSpec(
+            name,
+            "float",
+            Mechanism.ATTRIBUTE,
+            f"Customer attribute '{name}' (a date): the days from the cutoff to it, "
+            "negative before it (a contract's end in 45 days, an activation 900 days ago).",
+            f"{said} {{!o}}",
+            reason_missing=missing,
+        )
     if kind == "numeric":
         return FeatureSpec(
             name,
@@ -149,15 +160,33 @@ def _camel_words(word: str) -> str:
 
 FLAG_CONVERSIONS = frozenset("yY")
 """The reason conversions of a flag's value, "yes"/"no" or "Yes"/"No" (`attribute_spec`)."""
+DATE_CONVERSIONS = frozenset("o")
+"""The reason conversion of a date attribute's days from the cutoff ("in 45 days")."""
 
 
 def is_flag(spec: FeatureSpec) -> bool:
     """A numeric attribute declared a 0/1 flag (only 0 and 1 in the data, `_is_flag`), as
     its reason reads it ("Complain: yes")."""
+    return _converted(spec, FLAG_CONVERSIONS)
+
+
+def is_date(spec: FeatureSpec) -> bool:
+    """A date attribute, read as the days from the cutoff to it (`attribute_spec`)."""
+    return _converted(spec, DATE_CONVERSIONS)
+
+
+def attribute_kind(spec: FeatureSpec) -> str:
+    """'numeric', 'categorical' or 'date': an attribute's kind, as its spec was made."""
+    if spec.dtype == "category":
+        return "categorical"
+    return "date" if is_date(spec) else "numeric"
+
+
+def _converted(spec: FeatureSpec, conversions: frozenset[str]) -> bool:
     if spec.family != FAMILY.name or spec.dtype == "category" or spec.reason is None:
         return False
     parsed = string.Formatter().parse(spec.reason)
-    return any(conversion in FLAG_CONVERSIONS for _, _, _, conversion in parsed)
+    return any(conversion in conversions for _, _, _, conversion in parsed)
 
 
 def _levels(values: pd.Series) -> tuple[str, ...]:
@@ -188,7 +217,9 @@ def _is_flag(values: pd.Series | np.ndarray) -> bool:
 
 def _specs(ctx: Context) -> list[FeatureSpec]:
     words, kinds = ctx.tables.attribute_words, ctx.tables.attributes
-    levels = {n: _levels(_every_value(ctx.tables, n)) for n, k in kinds.items() if k != "numeric"}
+    levels = {
+        n: _levels(_every_value(ctx.tables, n)) for n, k in kinds.items() if k == "categorical"
+    }
     # flags read as the data's own yes/no columns write them: a telecom extract's 0/1
     # RetentionOffersAccepted read "yes" beside HandsetWebCapable's "Yes"
     capitals = any(set(found) == {"Yes", "No"} for found in levels.values())
@@ -196,6 +227,8 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
     for name, kind in kinds.items():
         if kind == "categorical":
             specs.append(attribute_spec(name, kind, levels[name], words=words.get(name)))
+        elif kind == "date":
+            specs.append(attribute_spec(name, kind, words=words.get(name)))
         else:
             values = _every_value(ctx.tables, name)
             specs.append(
@@ -225,7 +258,10 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     for name, kind in ctx.tables.attributes.items():
         dated = history is not None and name in history
         values = as_of(history, name, ctx, cutoff_day) if dated else customers[name]
-        columns[name] = numbers(values) if kind == "numeric" else texts(values)
+        if kind == "date":
+            columns[name] = to_days(values) - cutoff_day
+        else:
+            columns[name] = numbers(values) if kind == "numeric" else texts(values)
     return columns
 
 
@@ -259,11 +295,8 @@ def with_kinds(tables: Tables, kinds: Mapping[str, str]) -> Tables:
 
 
 def _retyped(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
-    columns = {
-        name: numbers(frame[name]) if kind == "numeric" else _as_levels(frame[name])
-        for name, kind in kinds.items()
-    }
-    return frame.assign(**columns)
+    retype = {"numeric": numbers, "date": as_dates, "categorical": _as_levels}
+    return frame.assign(**{name: retype[kind](frame[name]) for name, kind in kinds.items()})
 
 
 def _as_levels(values: pd.Series) -> pd.Series:

@@ -37,7 +37,10 @@ from features.levels import likely_meant
 from features.recurring import NUMBER_UNITS, PERIODS_WRITTEN, Period, parse_period, unit_named
 from features.yaml_scalars import marked_line, split_by_comma_note, unquoted_note
 
-AttributeKind = Literal["numeric", "categorical"]
+AttributeKind = Literal["numeric", "categorical", "date"]
+"""A 'date' attribute (a contract's end, an activation) is read as the days from the
+cutoff to it, in a labelled snapshot's customers table only: a static date beside dated
+activity tells, at an earlier cutoff, what came after it (a renewal moved the end)."""
 INTERACTION_TYPES = ("complaint", "ticket", "billing_error", "call", "survey", "other")
 UNTYPED_EVENT = "activity"
 """The type of every event of a usage log without types."""
@@ -483,6 +486,15 @@ class CustomersSpec(TableSpec):
                 "attribute_kinds goes with `attributes: all`; otherwise give the kinds in "
                 "attributes: {name: categorical}"
             )
+        dates = sorted(
+            n for n, k in {**self.attributes, **self.attribute_kinds}.items() if k == "date"
+        )
+        if dates and self.label is None:
+            raise ValueError(
+                f"date attribute(s) {', '.join(dates)}: a date is read as an attribute in a "
+                "labelled snapshot only (its one cutoff is the extract's); beside dated "
+                "activity a static date tells what came after an earlier cutoff"
+            )
         if overlap := sorted(filter(self.leaves_out, self.attribute_kinds)):
             raise ValueError(f"in both attribute_kinds and not_attributes: {', '.join(overlap)}")
         if self.all_attributes:
@@ -545,6 +557,11 @@ class ActivitySpec(TableSpec):
         unknown = sorted(set(self.attribute_words) - set(self.attributes))
         if unknown:
             raise ValueError(f"attribute_words names no attribute: {', '.join(unknown)}")
+        if dates := sorted(n for n, k in self.attributes.items() if k == "date"):
+            raise ValueError(
+                f"date attribute(s) {', '.join(dates)}: a date is read as an attribute of a "
+                "labelled snapshot's customers only; a dated log's rows date themselves"
+            )
         return self
 
 

@@ -455,6 +455,18 @@ def probability_text(value: float, spec: str = ".0%") -> str:
     return format(_Probability(value), spec)
 
 
+class _When(float):
+    """Signed days from the cutoff to a date as words: 45 -> "in 45 days", -1,200 ->
+    "1,200 days ago", 0 -> "today"."""
+
+    def __format__(self, spec: str) -> str:
+        days = float(self)
+        if days == 0:
+            return "today"
+        count = f"{abs(days):,.0f} day{'' if abs(days) == 1 else 's'}"
+        return f"in {count}" if days > 0 else f"{count} ago"
+
+
 class _Ago(float):
     """Days since something as words: format(15.0, ".0f") -> "15 days ago", 1 -> "1 day
     ago", 0 -> "today"."""
@@ -534,7 +546,7 @@ class _Yearly(float):
         return f"{format(since, spec)} day{'' if since == 1 else 's'} ago"
 
 
-CUSTOM_CONVERSIONS = frozenset("cxyYbeandigptmwv")
+CUSTOM_CONVERSIONS = frozenset("cxyYbeandigptmwvo")
 """The conversions `_ReasonFormatter` adds to str.format's (`!c`, `!x`...)."""
 
 
@@ -573,6 +585,8 @@ class _ReasonFormatter(string.Formatter):
             return _Year(float(value))  # type: ignore[arg-type]
         if conversion == "d":
             return _Ago(float(value))  # type: ignore[arg-type]
+        if conversion == "o":
+            return _When(float(value))  # type: ignore[arg-type]
         if conversion == "g":
             return _Estimate(float(value))  # type: ignore[arg-type]
         if conversion == "p":

@@ -55,7 +55,7 @@ def score_example(model: ChurnModel) -> dict[str, Any]:
     customer: dict[str, Any] = {"customer_id": EXAMPLE_ID}
     if data.customers is not None and "signup_date" in data.customers.mapped():
         customer["signup_date"] = end - dt.timedelta(days=typical.days("tenure_days", 365))
-    attributes = _attributes(model, typical)
+    attributes = _attributes(model, typical, end)
     if attributes:
         customer["attributes"] = attributes
     if data.transactions is not None and data.transactions.recurring is not None:
@@ -165,8 +165,9 @@ def _day(day: dt.date) -> str:
     return day.isoformat()
 
 
-def _attributes(model: ChurnModel, typical: _Typical) -> dict[str, Any]:
-    """Each attribute at its training median, or the levels of the most common
+def _attributes(model: ChurnModel, typical: _Typical, end: dt.date) -> dict[str, Any]:
+    """Each attribute at its training median (a date's days from the cutoff `end`, as a
+    date), or the levels of the most common
     combination (`info["typical_levels"]`: one real customer's, not each its own most
     common, which made a city of one state beside another state), else its most common
     level (a model packaged before kept no counts: its first level by name)."""
@@ -176,7 +177,11 @@ def _attributes(model: ChurnModel, typical: _Typical) -> dict[str, Any]:
         **(model.info.get("typical_levels") or {}),
     }
     for name, kind in model.attribute_kinds.items():
-        if kind == "numeric":
+        if kind == "date":
+            days = typical.number(name, math.nan)
+            if not math.isnan(days):
+                found[name] = _day(end + dt.timedelta(days=round(days)))
+        elif kind == "numeric":
             value = typical.number(name, math.nan)
             if not math.isnan(value):
                 found[name] = round(value, 2) if not value.is_integer() else int(value)

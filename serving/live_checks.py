@@ -39,6 +39,7 @@ from serving.live_tables import (
     paid_subscriptions,
     posted_activity,
     posted_attribute,
+    posted_dates,
     posted_numbers,
     posted_period,
     used_events,
@@ -77,6 +78,7 @@ def checked_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     with why (`ScoreIn.set_aside`), and the request fails only when all of them are."""
     spell_as_trained(request.customers, model)
     require_numeric_attributes(request.customers, model)
+    require_date_attributes(request.customers, model)
     require_some_attributes(request.customers, model)
     require_no_misspelt_attributes(request.customers, model)
     require_known_quantities(request.customers, model.data)
@@ -234,6 +236,28 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
         )
 
 
+def require_date_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
+    """Date attributes must be ISO 8601 dates (or null, or a placeholder for unknown):
+    read as blank, a contract's end would be scored silently as unknown."""
+    dates = [name for name, kind in model.attribute_kinds.items() if kind == "date"]
+    unknown, flags = attribute_unknowns(model), model.flag_attributes
+    bad = []
+    for name in dates:
+        values = [posted_attribute(c, name, unknown, flags) for c in customers]
+        read = posted_dates(values)
+        bad += [
+            f"{c.customer_id}: {name}={c.attributes[name]!r}"
+            for c, value, day in zip(customers, values, read, strict=True)
+            if value not in (None, "") and np.isnat(day)
+        ]
+    if bad:
+        more = f"; and {len(bad) - 3} more" if len(bad) > 3 else ""
+        raise UnscorableError(
+            f"date attribute(s) posted as no date ({'; '.join(bad[:3])}{more}): post dates "
+            "as YYYY-MM-DD, or null"
+        )
+
+
 def require_some_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """A labelled-snapshot model reads nothing but attributes: a customer posted with none
     of them (keys misspelt by a CRM) would get the base rate as a confident low score."""
@@ -308,6 +332,7 @@ def resolve_cutoff(request: ScoreIn, model: ChurnModel) -> dt.date:
     activity, so every customer would be scored as if just seen ("no purchase for 0
     days") however long ago that was."""
     if request.cutoff is not None:
+        require_undated_at_extract(request, model)
         return request.cutoff
     stamps = [naive(t) for customer in request.customers for t in customer.timestamps()]
     days = [max(stamps).date()] if stamps else []
@@ -332,6 +357,32 @@ def undated_cutoff(model: ChurnModel) -> dt.date | None:
     if model.data.as_of is not None:
         return model.data.as_of
     return dt.date.today() if model.config.churn.definition == "label_column" else None
+
+
+def require_undated_at_extract(request: ScoreIn, model: ChurnModel) -> None:
+    """Refuse a posted cutoff other than the extract's for a snapshot model whose data
+    hold no date of their rows (no activity table, no signup date), as `churn score`
+    does (`serving.batch._undated_elsewhen`): the attributes are as of the extract, so
+    a score as of another day would be stored and served under a day it never read."""
+    extract = undated_cutoff(model)
+    if extract is None or request.cutoff == extract or _dated(model.data):
+        return
+    if any(c.signup_date is not None or c.timestamps() for c in request.customers):
+        return
+    raise UnscorableError(
+        f"cutoff {request.cutoff}: the model's snapshot holds no date of its rows, so its "
+        f"attributes are as of its extract ({extract}), the only day to score it as of; "
+        "leave the cutoff out"
+    )
+
+
+def _dated(data: DataSpec) -> bool:
+    """Whether the model's data hold a date of their rows: an activity table, or a
+    signup date or a time of record of its customers."""
+    activity = (data.transactions, data.events, data.interactions, data.cancellations)
+    customers = data.customers.columns if data.customers is not None else {}
+    signed = "signup_date" in customers or "timestamp" in customers
+    return any(table is not None for table in activity) or signed
 
 
 def require_not_future(cutoff: dt.date, today: dt.date | None = None) -> None:

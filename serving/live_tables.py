@@ -203,6 +203,15 @@ def posted_numbers(values: Sequence[Any], decimal: str | None = None) -> np.ndar
     return read
 
 
+def posted_dates(values: Sequence[Any]) -> np.ndarray:
+    """One posted date attribute: days (datetime64[ns]), NaT where no date. Dates are
+    posted as ISO 8601 ('2016-05-31', or with a time, which the day keeps), never read
+    in a format guessed from a request's few values ('03/04/2016': March or April?)."""
+    text = pd.Series([v if isinstance(v, str) else None for v in values], dtype=object)
+    read = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    return read.dt.tz_localize(None).dt.normalize().to_numpy(dtype="datetime64[ns]")
+
+
 def cancellation_event_types(data: DataSpec) -> frozenset[str]:
     """The posted event types that are cancellations: when the model's cancellations
     table is the events' own file filtered on its type column (a usage log's
@@ -513,9 +522,13 @@ def _customers(
     flags = model.flag_attributes
     for name, kind in model.attribute_kinds.items():
         values = [posted_attribute(c, name, unknown, flags) for c in ordered]
-        columns[name] = (
-            posted_numbers(values, unknown.decimal(name)) if kind == "numeric" else _texts(values)
-        )
+        if kind == "date":
+            columns[name] = posted_dates(values)
+        else:
+            numeric = kind == "numeric"
+            columns[name] = (
+                posted_numbers(values, unknown.decimal(name)) if numeric else _texts(values)
+            )
     return columns
 
 

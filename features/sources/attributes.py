@@ -19,7 +19,7 @@ from features.identifiers import (
 from features.label_values import conventional, marks_stayers
 from features.levels import MAX_LEVELS, likely_meant, name_words
 from features.registry import plain_number
-from features.sources.dates import _guessed_dates, _numbers
+from features.sources.dates import _guessed_dates, _numbers, as_dates
 from features.sources.reading import FRESH_EXTRACT
 from features.sources.table import (
     _YAML_BOOLS,
@@ -57,7 +57,7 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             and (value := _one_value_throughout(table.column(name))) is not None
         ):
             constant[name] = value
-        elif kind is None and name not in table.model_attributes and _dates_left_out(table, name):
+        elif kind in (None, "date") and _read_as_dates(table, name, spec, kind):
             continue
         elif (
             kind is None  # a kind given: the user wants it read as such
@@ -219,42 +219,71 @@ declared categorical)."""
 CATEGORY_ADVICE = "declare it categorical to keep it as levels"
 
 
-def _dates_left_out(table: _Table, name: str) -> bool:
-    """Left out, with a warning, when every value of an inferred attribute is a date:
-    Customer.csv's `DOB` read as a category of 4,056 levels, and scoring said 3,489
-    customers held a level the model did not know; the Club Data Set's `END_DATE`
-    (20121119) read as a number, whose step from Dec 31 to Jan 1 is 8,870. True when
-    left out."""
+def _read_as_dates(table: _Table, name: str, spec: CustomersSpec, kind: str | None) -> bool:
+    """Read an attribute every value of which is a date: in a labelled snapshot as a
+    'date' attribute, the days from the cutoff to it (PowerCo's contract ends and
+    activations, left out until then); a birth date, or a date beside dated activity
+    (`AttributeKind`), is left out with a warning: Customer.csv's `DOB` read as a category
+    of 4,056 levels, and scoring said 3,489 customers held a level the model did not
+    know; the Club Data Set's `END_DATE` (20121119) read as a number, whose step from Dec
+    31 to Jan 1 is 8,870. True when the column is read or left out so; a column declared
+    a date holding other values is an error naming them."""
     text = _text(table.column(name)).dropna()
-    if text.empty:
+    found = _dates_in(name, text) if not text.empty else None
+    if found is None:
+        if kind == "date":
+            values = _text(table.column(name))
+            read = _guessed_dates(text)[1] if not text.empty else None
+            dated = read.reindex(values.index).notna() if read is not None else False
+            table.flag(
+                "error", name, values.notna() & ~dated, "declared a date: not a date", values
+            )
+            return True
         return False
+    read, written = found
+    birth = bool(BIRTH_WORDS & set(name_words(name)))
+    if spec.label is not None and (kind == "date" or not birth):
+        table.clean[name] = as_dates(read).reindex(table.raw.index)
+        table.kinds[name] = "date"
+        return True
+    if name in table.model_attributes:
+        return False  # a model reads it as it was trained (no date: not a snapshot's)
+    if written == "dates":
+        why = (
+            f"a category, {_counted(text.nunique(), 'level')} a later customer's date is "
+            "rarely one of; left out of the model ("
+            + (BIRTH_ADVICE if birth else CATEGORY_ADVICE)
+            + ")"
+        )
+    else:
+        why = (
+            "a number, a day's step is 1 but Dec 31 to Jan 1 is 8,870; left out of the model "
+            "(declare it numeric or categorical to keep it so)"
+        )
+    table.warning(
+        name,
+        len(text),
+        f"holds {written} in {_rows(len(text))}, e.g. {_example(text)}: read as {why}",
+    )
+    return True
+
+
+def _dates_in(name: str, text: pd.Series) -> tuple[pd.Series, str] | None:
+    """(the dates read, how they are written) when every value of `text` is a date: dates
+    of a date's shape, or whole numbers YYYYMMDD in a column named a date; else None."""
     if text.str.fullmatch(DATE_SHAPE).all():
         read = pd.to_datetime(text, errors="coerce", format="ISO8601")
         if read.isna().any():
             read = _guessed_dates(text)[1]
         written = "dates"
-        why = (
-            f"a category, {_counted(text.nunique(), 'level')} a later customer's date is "
-            "rarely one of; left out of the model ("
-            + (BIRTH_ADVICE if BIRTH_WORDS & set(name_words(name)) else CATEGORY_ADVICE)
-            + ")"
-        )
     elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
         read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")
         written = "dates written as numbers (YYYYMMDD)"
-        why = (
-            "a number, a day's step is 1 but Dec 31 to Jan 1 is 8,870; left out of the model "
-            "(declare it numeric or categorical to keep it so)"
-        )
     else:
-        return False
+        return None
     if read is None or read.isna().any():
-        return False
-    example = _example(text)
-    table.warning(
-        name, len(text), f"holds {written} in {_rows(len(text))}, e.g. {example}: read as {why}"
-    )
-    return True
+        return None
+    return read, written
 
 
 def _names_kept(table: _Table, spec: CustomersSpec) -> None:

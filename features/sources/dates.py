@@ -449,3 +449,18 @@ def _numbers(
         what = "numbers read with ',' as the decimal mark (set decimal if that is wrong)"
         table.flag("warning", column, text.notna(), what, text, reading=True)
     return numbers, text.isna()
+
+
+def as_dates(values: pd.Series) -> pd.Series:
+    """A date attribute's values as days (datetime64, no time zone): a later extract's
+    column read as text, where a value was no date, reads its dates and the rest blank."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_localize(None).dt.normalize()
+    if pd.api.types.is_datetime64_dtype(values):
+        return values.dt.normalize()
+    text = values.astype("string").str.strip().replace("", pd.NA).dropna()
+    if text.empty:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    read = _guessed_dates(text)[1]  # as the loader reads a file's dates
+    assert read is not None
+    return as_dates(read).reindex(values.index)

@@ -2362,3 +2362,24 @@ def test_without_a_margin_mapped_there_are_no_margin_features():
     )
     columns = build_columns(tables, cutoff=pd.Timestamp("2016-12-31"))
     assert not [name for name in columns if name.startswith("margin_")]
+
+
+def test_a_snapshot_without_a_date_of_its_rows_is_scored_live_only_as_of_its_extract(snapshot):
+    """`churn score` refuses another day for such a snapshot; the API took any posted
+    cutoff and answered with that day as the score's."""
+    loaded, tables = snapshot
+    row = tables.customers.iloc[0]
+    posted = {"customer_id": "c1", "attributes": {"tenure": row["tenure"]}}
+
+    def scored(cutoff: str) -> dict:
+        request = ScoreIn.model_validate({"customers": [posted], "cutoff": cutoff})
+        return live.score_history(request, loaded)
+
+    with pytest.raises(live_checks.UnscorableError) as raised:
+        scored("2024-05-31")
+    assert str(raised.value) == (
+        "cutoff 2024-05-31: the model's snapshot holds no date of its rows, so its attributes "
+        "are as of its extract (2024-06-30), the only day to score it as of; leave the "
+        "cutoff out"
+    )
+    assert scored("2024-06-30")["cutoff"] == dt.date(2024, 6, 30)

@@ -1,0 +1,186 @@
+"""Date attributes of a labelled snapshot (a contract's end, an activation): read as the
+days from the cutoff to them, in the batch and live alike; elsewhere left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from features.attributes import attribute_spec
+from features.build import build_features
+from features.contract import load_config
+from features.sources import load_tables, validate
+from serving import live, live_checks
+from serving.example import score_example
+from serving.schemas import ScoreIn
+from serving.scorer import Loaded
+from training.package import package_model
+from training.protocol import run_protocol
+from training.report import build_report
+
+AS_OF = "2016-01-01"
+
+
+def _snapshot(folder: Path, customers: int = 400, **extra: list) -> Path:
+    """An energy retailer's clients as PowerCo writes them: a contract end ahead (sooner
+    ends churn more), an activation month-first, and a birthday."""
+    rng = np.random.default_rng(7)
+    end_days = rng.integers(1, 365, customers)
+    churned = rng.random(customers) < np.where(end_days < 60, 0.6, 0.1)
+    as_of = pd.Timestamp(AS_OF)
+    frame = pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(customers)],
+            "date_end": (as_of + pd.to_timedelta(end_days, "D")).strftime("%Y-%m-%d"),
+            "date_activ": (as_of - pd.to_timedelta(rng.integers(30, 3000, customers), "D"))
+            .strftime("%m/%d/%Y")
+            .astype(object),
+            "dob": (as_of - pd.to_timedelta(rng.integers(7000, 25000, customers), "D")).strftime(
+                "%Y-%m-%d"
+            ),
+            "channel": rng.choice(["web", "phone"], customers),
+            "churn": churned.astype(int),
+            **extra,
+        }
+    )
+    frame.loc[3, "date_activ"] = None
+    frame.to_csv(folder / "clients.csv", index=False)
+    config = {
+        "name": "energy",
+        "data": {
+            "as_of": AS_OF,
+            "customers": {
+                "path": "clients.csv",
+                "columns": {"customer_id": "id"},
+                "attributes": "all",
+                "attribute_words": {"date_end": "contract end"},
+                "label": {"column": "churn", "positive": 1},
+            },
+        },
+        "churn": {"definition": "label_column"},
+    }
+    (folder / "churn.yaml").write_text(yaml.safe_dump(config))
+    return folder / "churn.yaml"
+
+
+def test_a_snapshots_dates_are_read_as_days_from_its_cutoff(tmp_path):
+    """PowerCo's contract ends and activations had been left out as "a category of 400
+    levels": the days to a contract's end are when a client decides. A birth date is
+    still left out (an age column would be the feature)."""
+    tables, report = validate(load_config(_snapshot(tmp_path)))
+    assert tables is not None and report.errors == []
+    assert tables.attributes["date_end"] == tables.attributes["date_activ"] == "date"
+    assert "dob" not in tables.attributes
+    assert [w.column for w in report.warnings] == ["dob"]
+    frame = build_features(tables, cutoffs=AS_OF).set_index("customer_id")
+    raw = pd.read_csv(tmp_path / "clients.csv").set_index("id")
+    expected = (pd.to_datetime(raw["date_end"]) - pd.Timestamp(AS_OF)).dt.days
+    assert frame["date_end"].tolist() == expected.loc[frame.index].astype(float).tolist()
+    activ = pd.to_datetime(raw["date_activ"], format="%m/%d/%Y") - pd.Timestamp(AS_OF)
+    assert frame.loc["c0", "date_activ"] == activ.dt.days.loc["c0"] < 0
+    assert np.isnan(frame.loc["c3", "date_activ"])
+
+
+def test_a_date_attributes_reason_says_when_in_days():
+    spec = attribute_spec("date_end", "date")
+    said = [spec.render({"date_end": days}) for days in (45.0, 1.0, 0.0, -1.0, -1200.0)]
+    assert said == [
+        "date end in 45 days",
+        "date end in 1 day",
+        "date end today",
+        "date end 1 day ago",
+        "date end 1,200 days ago",
+    ]
+    assert spec.render({"date_end": np.nan}) == "date end: not recorded"
+    worded = attribute_spec("date_end", "date", words="contract end")
+    assert worded.render({"date_end": 45.0}) == "contract end: in 45 days"
+
+
+def test_a_date_attribute_beside_dated_activity_is_refused(tmp_path):
+    """A static date read at earlier cutoffs tells what came after them (a renewal moved
+    the contract's end): declared so outside a labelled snapshot, the config says why."""
+    config = yaml.safe_load(_snapshot(tmp_path).read_text())
+    config["data"]["customers"] = {
+        "path": "clients.csv",
+        "columns": {"customer_id": "id"},
+        "attributes": {"date_end": "date"},
+    }
+    config["churn"] = {"definition": "inactivity"}
+    (tmp_path / "churn.yaml").write_text(yaml.safe_dump(config))
+    with pytest.raises(ValueError, match="date attribute\\(s\\) date_end: a date is read as an"):
+        load_config(tmp_path / "churn.yaml")
+
+
+def test_a_declared_date_attribute_holding_other_values_is_an_error(tmp_path):
+    path = _snapshot(tmp_path, customers=40)
+    frame = pd.read_csv(tmp_path / "clients.csv")
+    frame.loc[[2, 5], "date_end"] = "soon"
+    frame.to_csv(tmp_path / "clients.csv", index=False)
+    config = yaml.safe_load(path.read_text())
+    config["data"]["customers"]["attribute_kinds"] = {"date_end": "date"}
+    path.write_text(yaml.safe_dump(config))
+    _, report = validate(load_config(path))
+    (error,) = report.errors
+    assert (error.column, error.rows) == ("date_end", 2)
+    assert "declared a date: not a date" in error.message and "'soon'" in error.message
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> tuple[Loaded, pd.DataFrame]:
+    config = load_config(_snapshot(tmp_path_factory.mktemp("energy")))
+    tables = load_tables(config)
+    outcome = run_protocol(tables, config)
+    model = package_model(outcome, config, build_report(outcome, tables, config), tables)
+    batch = model.features(tables, pd.Timestamp(AS_OF))
+    return Loaded(model=model, name="energy", version="1"), batch
+
+
+def test_dates_posted_live_score_as_in_the_batch(loaded):
+    """A posted contract end is read as the batch reads the file's: the same days, the
+    same probability (new ids: no fold of the training rows)."""
+    loaded_model, batch = loaded
+    assert loaded_model.model.attribute_kinds["date_end"] == "date"
+    rows = batch.head(5)
+    posted = [
+        {
+            "customer_id": f"new{i}",
+            "attributes": {
+                "date_end": str((pd.Timestamp(AS_OF) + pd.Timedelta(days=row.date_end)).date()),
+                "date_activ": str((pd.Timestamp(AS_OF) + pd.Timedelta(days=row.date_activ)).date()),
+                "channel": row.channel,
+            },
+        }
+        for i, row in enumerate(rows.itertuples())
+    ]
+    scored = live.score_history(ScoreIn.model_validate({"customers": posted}), loaded_model)
+    expected = loaded_model.model.scores(
+        rows.assign(customer_id=[p["customer_id"] for p in posted])
+    )[0]
+    assert [item["probability"] for item in scored["items"]] == pytest.approx(expected.tolist())
+    texts = [r["text"] for item in scored["items"] for r in item["reasons"]]
+    assert any(t.startswith("contract end: in ") for t in texts)
+
+
+def test_a_date_attribute_posted_as_no_iso_date_is_refused(loaded):
+    """'01/11/2016' is January or November: a request's few values cannot say which."""
+    loaded_model, _ = loaded
+    posted = {"customer_id": "x", "attributes": {"date_end": "01/11/2016", "channel": "web"}}
+    with pytest.raises(live_checks.UnscorableError) as raised:
+        live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded_model)
+    assert str(raised.value) == (
+        "date attribute(s) posted as no date (x: date_end='01/11/2016'): post dates as "
+        "YYYY-MM-DD, or null"
+    )
+
+
+def test_the_docs_example_posts_a_date_attribute_as_a_date(loaded):
+    loaded_model, _ = loaded
+    example = score_example(loaded_model.model)
+    (customer,) = example["customers"]
+    assert pd.Timestamp(customer["attributes"]["date_end"]) > pd.Timestamp(AS_OF)
+    scored = live.score_history(ScoreIn.model_validate(example), loaded_model)
+    assert scored["items"][0]["probability"] > 0
