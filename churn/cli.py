@@ -18,7 +18,7 @@ import pandas as pd
 import typer
 
 from churn import progress, summary
-from churn.console import StderrHandler, make_console
+from churn.console import StderrHandler, make_console, tagged
 from churn.output import atomic_parquet, atomic_text
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             if not is_user_error(exc):
                 raise
             make_console(stderr=True).print(
-                f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
+                tagged("error", exc, style="bold red"), highlight=False, soft_wrap=True
             )
             raise typer.Exit(USER_ERROR_EXIT) from None
 
@@ -233,7 +233,7 @@ def describe(config: ConfigOption) -> None:
     console = make_console()
     summary.print_specs(console, _declared_specs(tables, run))
     if (said := _never_unmatched(run, tables)) is not None:
-        console.print(f"[yellow]warning:[/] {config}: {said}", highlight=False)
+        console.print(tagged("warning", f"{config}: {said}"))
 
 
 def _snapshot(run: RunConfig) -> bool:
@@ -295,7 +295,7 @@ def train(
         trained = train_and_log(config, tune=tune)
     console = make_console()
     print_report(console, trained.report)
-    logged = f"logged run [bold]{trained.run_id}[/] in {time.perf_counter() - started:.0f}s"
+    logged = f"logged run {trained.run_id} in {time.perf_counter() - started:.0f}s"
     promote = f"churn promote --config {config} --run {trained.run_id}"
     with console.status("comparing with the champion as the promotion gate will..."):
         advice = train_advice(
@@ -303,15 +303,16 @@ def train(
         )
     refusals = advice.refusals
     if advice.decision is not None and advice.decision.champion is not None:
-        console.print(f"gate's comparison: {compared(advice.decision)}", style="dim")
+        console.print(f"gate's comparison: {compared(advice.decision)}", style="dim", markup=False)
     if not refusals:
         if (behind := behind_champion(advice.decision)) is not None:
-            console.print(f"[yellow]note:[/] {behind}")
-        console.print(f"{logged}; promote it with: {promote}")
+            console.print(tagged("note", behind))
+        console.print(f"{logged}; promote it with: {promote}", markup=False)
         return
     console.print(
         f"{logged}; the promotion gate will refuse it: {'; '.join(refusals)}. Promote it "
-        f"anyway with: {promote} --force"
+        f"anyway with: {promote} --force",
+        markup=False,
     )
 
 
@@ -336,10 +337,12 @@ def evaluate(
     print_report(make_console(), report)
     if run.churn.definition == "label_column" and run.evaluation.split == "out_of_time":
         make_console().print(
-            "[yellow]note:[/] a labelled snapshot has no time to test along: this is "
-            "train's own stratified holdout again; evaluation: {split: customer_cv} tests "
-            f"over {run.evaluation.folds} folds of the customers instead",
-            highlight=False,
+            tagged(
+                "note",
+                "a labelled snapshot has no time to test along: this is train's own "
+                "stratified holdout again; evaluation: {split: customer_cv} tests over "
+                f"{run.evaluation.folds} folds of the customers instead",
+            )
         )
     if json_path is not None:
         atomic_text(json.dumps(report, indent=2), json_path)
@@ -369,17 +372,20 @@ def promote(
         run_config, lambda: load_tables(run_config, warnings="counted"), run_id=run, force=force
     )
     console = make_console()
-    console.print(compared(result.decision), style="dim")
+    console.print(compared(result.decision), style="dim", markup=False)
     if result.decision.set_aside:
-        console.print(f"[yellow]gate:[/] {result.decision.set_aside}")
+        console.print(tagged("gate", result.decision.set_aside))
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(tagged("note", note), highlight=False)
     for reason in result.decision.reasons:
-        console.print(f"[yellow]gate:[/] {reason}")
+        console.print(tagged("gate", reason))
     if result.version is None:
         console.print(
-            f"[bold red]refused:[/] run {result.run_id} stays unpromoted "
-            "(--force promotes it anyway)"
+            tagged(
+                "refused",
+                f"run {result.run_id} stays unpromoted (--force promotes it anyway)",
+                style="bold red",
+            )
         )
         raise typer.Exit(1)
     forced = (
@@ -447,7 +453,7 @@ def score(
     if result.replaced is not None:
         console.print(replaced_note(result.replaced, result), highlight=False)
     if result.row_number_ids:
-        console.print(f"[yellow]note:[/] {ROW_NUMBER_IDS_NOTE}", highlight=False)
+        console.print(tagged("note", ROW_NUMBER_IDS_NOTE), highlight=False)
     moved = result.movement
     if moved is not None:
         console.print(
@@ -462,51 +468,57 @@ def score(
             )
         )
     if job.rate_note is not None:
-        console.print(f"[yellow]note:[/] {job.rate_note}", highlight=False)
+        console.print(tagged("note", job.rate_note), highlight=False)
     if job.trained_note is not None:
-        console.print(f"[yellow]note:[/] {job.trained_note}", highlight=False)
+        console.print(tagged("note", job.trained_note), highlight=False)
     if job.words_note is not None:
-        console.print(f"[yellow]note:[/] {job.words_note}", highlight=False)
+        console.print(tagged("note", job.words_note), highlight=False)
     if job.categories_note is not None:
-        console.print(f"[yellow]note:[/] {job.categories_note}", highlight=False)
+        console.print(tagged("note", job.categories_note), highlight=False)
     if result.unlabelled is not None:
-        console.print(f"[yellow]note:[/] {result.unlabelled.note()}", highlight=False)
+        console.print(tagged("note", result.unlabelled.note()), highlight=False)
     if (unvalued := unvalued_note(result.unvalued, result.rows)) is not None:
-        console.print(f"[yellow]note:[/] {unvalued}", highlight=False)
+        console.print(tagged("note", unvalued), highlight=False)
     if (buried := buried_note(result.first_listed)) is not None:
-        console.print(f"[yellow]note:[/] {buried}", highlight=False)
+        console.print(tagged("note", buried), highlight=False)
     if len(job.left_out):
         why = left_out.summary(job.left_out, run)
-        console.print(f"{len(job.left_out):,} customers not scored: {why}")
+        console.print(f"{len(job.left_out):,} customers not scored: {why}", markup=False)
     if job.cutoff_note is not None:
-        console.print(f"[yellow]note:[/] {job.cutoff_note}", highlight=False)
+        console.print(tagged("note", job.cutoff_note), highlight=False)
     shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:
         console.print(
-            f"[yellow]note:[/] the worklist and the API show batch {shown['id']} (as of "
-            f"{shown['cutoff']}): readers see the latest cutoff, and this batch's is earlier "
-            "(`churn batches` lists them; `churn batches --remove ID` drops a wrong one)"
+            tagged(
+                "note",
+                f"the worklist and the API show batch {shown['id']} (as of "
+                f"{shown['cutoff']}): readers see the latest cutoff, and this batch's is earlier "
+                "(`churn batches` lists them; `churn batches --remove ID` drops a wrong one)",
+            )
         )
     kept_out = job.champion.model.config.reasons.never
     if set(run.reasons.never) != set(kept_out):
         console.print(
-            f"[yellow]note:[/] reasons.never here ({', '.join(run.reasons.never) or 'none'}) "
-            f"is not the champion's ({', '.join(kept_out) or 'none'}): reasons follow the "
-            "model's, the same in this batch and the API; train and promote a model with "
-            "this config to change them"
+            tagged(
+                "note",
+                f"reasons.never here ({', '.join(run.reasons.never) or 'none'}) "
+                f"is not the champion's ({', '.join(kept_out) or 'none'}): reasons follow the "
+                "model's, the same in this batch and the API; train and promote a model with "
+                "this config to change them",
+            )
         )
     model = job.champion.model
     for unseen in unseen_levels(model.layout.levels, job.features, derived=model.derived_features):
-        console.print(f"[yellow]note:[/] {unseen_note(unseen, model.layout)}", highlight=False)
+        console.print(tagged("note", unseen_note(unseen, model.layout)), highlight=False)
     probabilities = read_as_probability(model.specs)
     pasts = beyond_training(model.info, job.features, probabilities=probabilities)
     for said in beyond_training_notes(pasts):
-        console.print(f"[yellow]note:[/] {said}", highlight=False)
+        console.print(tagged("note", said), highlight=False)
     for filled in filled_at_median(model.median_fills, job.features):
         said = filled_note(filled, f"{filled.customers:,} customers")
-        console.print(f"[yellow]note:[/] {said}", highlight=False)
+        console.print(tagged("note", said), highlight=False)
     for caveat in _model_caveats(job):  # last: what holds for every batch it scores
-        console.print(f"[yellow]model caveat:[/] {caveat}", highlight=False)
+        console.print(tagged("model caveat", caveat), highlight=False)
 
 
 def _model_caveats(job: Job) -> list[str]:
@@ -659,11 +671,13 @@ def worklist(
         batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
         if batch is not None and (later := store.hidden_later_batch(engine, batch)) is not None:
             make_console(stderr=out is not None).print(
-                f"[yellow]note:[/] batch {later['id']} (as of {later['cutoff']}) was scored "
-                f"after this one (batch {batch['id']}, as of {batch['cutoff']}) but at an "
-                "earlier cutoff, so the worklist and the API show this one: if its cutoff "
-                f"is wrong, `churn batches --remove {batch['id']}`",
-                highlight=False,
+                tagged(
+                    "note",
+                    f"batch {later['id']} (as of {later['cutoff']}) was scored "
+                    f"after this one (batch {batch['id']}, as of {batch['cutoff']}) but at an "
+                    "earlier cutoff, so the worklist and the API show this one: if its cutoff "
+                    f"is wrong, `churn batches --remove {batch['id']}`",
+                )
             )
         if batch is not None and sort == "value_at_risk":
             whole = band is None and tier is None and not pairs  # the note's list
@@ -673,7 +687,7 @@ def worklist(
                 buried_note(first),
             ):
                 if said is not None:
-                    make_console(stderr=out is not None).print(f"[yellow]note:[/] {said}")
+                    make_console(stderr=out is not None).print(tagged("note", said))
         if frame.empty:
             make_console().print(_nobody(engine, band, tier, pairs, model_name))
         elif sort == "probability_change" and "probability_change" not in frame:
@@ -684,7 +698,7 @@ def worklist(
     finally:
         engine.dispose()
     if batch is not None and batch.get("ranking_caveats"):  # a batch scored before: None
-        caution = f"[yellow]caution:[/] {'; '.join(batch['ranking_caveats'])}"
+        caution = tagged("caution", "; ".join(batch["ranking_caveats"]))
         make_console(stderr=out is not None).print(caution, highlight=False)
     if out is None:
         if not frame.empty:

@@ -7,6 +7,7 @@ import os
 import sys
 
 from rich.console import Console
+from rich.text import Text
 
 PIPED_WIDTH = 160
 """Columns when writing to a pipe, a file or a CI log, where rich would assume 80 and
@@ -31,3 +32,10 @@ class StderrHandler(logging.StreamHandler):
     def emit(self, record: logging.LogRecord) -> None:
         self.stream = sys.stderr
         super().emit(record)
+
+
+def tagged(tag: str, text: object, *, style: str = "yellow") -> Text:
+    """`tag:` in its colour, then `text` exactly as written: a message's own brackets are
+    no markup ("say so with label: {negative: [retained, churnd]}" had printed
+    "{negative: }", Rich reading the list as a style)."""
+    return Text.assemble((f"{tag}:", style), " ", str(text))

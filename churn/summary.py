@@ -9,6 +9,7 @@ import pandas as pd
 from pandas.api.types import is_numeric_dtype
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from churn.console import make_console
 from features.registry import FeatureSpec, money_text, probability_text
@@ -62,7 +63,7 @@ def _headline_table(built: FeatureFrame) -> Table:
     for name in shown:
         values = built.frame[name]
         table.add_row(
-            name,
+            Text(name),
             f"{values.isna().mean():.0%}",
             f"{values.median():,.2f}",
             f"{values.quantile(0.9):,.2f}",
@@ -80,7 +81,8 @@ def print_specs(console: Console, specs: list[FeatureSpec]) -> None:
         template = template.replace("{{", "{").replace("}}", "}")  # a literal brace, shown once
         if spec.reason_typical:
             template += " (typical: the training median)"
-        table.add_row(spec.name, spec.family, spec.dtype, str(spec.mechanism), template)
+        # data's names and levels as written: a bracket in them is no Rich markup
+        table.add_row(Text(spec.name), spec.family, spec.dtype, str(spec.mechanism), Text(template))
     console.print(table)
 
 
@@ -144,7 +146,7 @@ def print_worklist(
         why = why or NOTHING_STANDS_OUT
         at_risk = "-" if pd.isna(row.value_at_risk) else money_text(row.value_at_risk)
         tier = row.tier if isinstance(row.tier, str) else "-"  # no value: no tier
-        table.add_row(str(row.customer_id), _risk(row), row.band, at_risk, tier, why)
+        table.add_row(Text(str(row.customer_id)), _risk(row), row.band, at_risk, tier, Text(why))
     console.print(table)
 
 

@@ -456,14 +456,14 @@ def probability_text(value: float, spec: str = ".0%") -> str:
 
 
 class _When(float):
-    """Signed days from the cutoff to a date as words: 45 -> "in 45 days", -1,200 ->
-    "1,200 days ago", 0 -> "today"."""
+    """Signed days from the cutoff to a date as words: 45 -> "in 45 days", -1200 -> "1200
+    days ago" (as every count of days reads: "customer for 1105 days"), 0 -> "today"."""
 
     def __format__(self, spec: str) -> str:
         days = float(self)
         if days == 0:
             return "today"
-        count = f"{abs(days):,.0f} day{'' if abs(days) == 1 else 's'}"
+        count = f"{abs(days):.0f} day{'' if abs(days) == 1 else 's'}"
         return f"in {count}" if days > 0 else f"{count} ago"
 
 

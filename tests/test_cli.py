@@ -611,3 +611,16 @@ def _validated_stop(tmp_path: Path, lines: pd.DataFrame, **data: Any) -> str:
     said = plan_shortfall(load_tables(run), run)
     assert said is not None
     return said
+
+
+def test_an_errors_own_brackets_are_printed_as_written(tmp_path):
+    """Rich read "{negative: [retained, churnd]}" as markup and printed "{negative: }":
+    the remedy lost the very values to write."""
+    customers = customers_frame().assign(Churn=["churned", "retained", "churnd", "churned"])
+    specs = {"customers": {"label": {"column": "Churn", "positive": "churned"}}}
+    config = write_dataset(tmp_path, customers=customers, specs=specs)
+    result = runner.invoke(app, ["features", "--config", str(config), "--out", str(tmp_path / "f")])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "error:" in said and "[retained, churnd]" in said
+    assert not (tmp_path / "f").exists()

@@ -93,7 +93,7 @@ def test_a_date_attributes_reason_says_when_in_days():
         "date end in 1 day",
         "date end today",
         "date end 1 day ago",
-        "date end 1,200 days ago",
+        "date end 1200 days ago",
     ]
     assert spec.render({"date_end": np.nan}) == "date end: not recorded"
     worded = attribute_spec("date_end", "date", words="contract end")

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from churn.console import tagged
 from features.attributes import personal_attributes
 from features.contract import RunConfig
 from features.levels import name_words
@@ -453,7 +455,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     if "cross_fit" in report:
         console.print(cross_fit_said(report["cross_fit"]), highlight=False)
     for note in caveats(report):
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(tagged("note", note), highlight=False)
     _print_profit(console, report)
 
 
@@ -506,12 +508,12 @@ def _print_profit(console: Console, report: dict[str, Any]) -> None:
             "have no value (blank or missing in the value column): counted as worth nothing"
         )
     doubts = profit_doubts(report)
-    doubted = f". [yellow]Not a figure to quote:[/] {'; '.join(doubts)}" if doubts else ""
-    console.print(
+    line = Text(
         f"expected campaign profit: {said}; top 10%: {amount(profit['profit_at_10_percent'])}"
-        f"{doubted}",
-        highlight=False,
     )
+    if doubts:
+        line.append(". ").append_text(tagged("Not a figure to quote", "; ".join(doubts)))
+    console.print(line)
     if "assumptions" in profit:
         console.print(_assumed(profit["assumptions"]), style="dim")
     if (scale := costs_above_values(profit)) is not None:
