@@ -36,6 +36,7 @@ from features.contract import DataSpec, RunConfig
 from features.levels import MAX_LEVELS, level_numbers
 from features.monetary import SPEND_NAMES
 from features.registry import Columns, FeatureSpec, derived_names
+from features.service import counted_types
 from features.tables import Tables, numbers
 from features.trees import CompiledTrees
 from features.wallet import QuantileWalletEstimator, wallet_columns
@@ -444,6 +445,7 @@ class ChurnModel(mlflow.pyfunc.PythonModel):
         kept: dict[str, Any] = {"undo_by": self.undo_by, "payments": self.info.get("payments")}
         if self.event_types:
             kept["event_types"] = self.event_types
+        kept["interaction_types"] = counted_types(spec.name for spec in self.specs)
         if self._rhythm_of == "orders":  # trained before the rhythm was of days
             kept["rhythm_of"] = "orders"
         if not self.info.get("resolution_timed"):  # trained on calendar days

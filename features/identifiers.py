@@ -196,10 +196,12 @@ def _identifier_number(name: str, numbers: pd.Series) -> NotAnAttribute | None:
     rows, distinct = len(numbers), numbers.nunique()
     low, high = numbers.min(), numbers.max()
     if distinct == rows and high - low + 1 == rows:
+        named = named_like_an_identifier(name) and ROW_WORDS.isdisjoint(name_words(name))
         why = (
-            f"whole numbers {low:,.0f} to {high:,.0f}, one on each of {rows:,} rows (a row number)"
+            f"whole numbers {low:,.0f} to {high:,.0f}, one on each of {rows:,} rows (a row "
+            f"number{', or an id' if named else ''})"
         )
-        return NotAnAttribute(why, could_be_customer_id=False)
+        return NotAnAttribute(why, could_be_customer_id=named)
     if distinct >= NEARLY_ALL * rows and named_like_an_identifier(name):
         why = (
             f"a different whole number on {_share_down(distinct / rows)} of {rows:,} rows, "
@@ -273,6 +275,12 @@ def _place_number(name: str) -> NotAnAttribute | None:
 def _share_down(share: float) -> str:
     """A share to one decimal, rounded down: 99.5% of rows is not "100%"."""
     return f"{math.floor(share * 1000) / 10:g}%"
+
+
+ROW_WORDS = frozenset({"row", "rownum", "index", "idx", "line", "unnamed", "seq", "sequence"})
+"""Words naming a row's place in the file, not a customer: a bank's RowNumber runs 1 to
+10,000 beside its CustomerId; a navigation app's `ID` 0 to 14,998 is its users' ids,
+and numbering the rows from 1 put each user's scores under the next user's id."""
 
 
 def named_like_an_identifier(name: str) -> bool:

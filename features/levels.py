@@ -224,6 +224,7 @@ def likely_meant(name: str, names: Iterable[str], *, renumbered: bool = True) ->
         or same_words(name, names)
         or similar_name(name, names)
         or letters_swapped(name, names)
+        or one_letter_apart(name, names)
         or same_words_abbreviated(name, names)
         or whole_word_part(name, names)
     )
@@ -243,7 +244,32 @@ def letters_swapped(name: str, names: Iterable[str]) -> str | None:
 
 
 SWAPPED_AT_LEAST = 6
-"""The length a name needs for two letters swapped to read as a misspelling."""
+"""The length a name needs for two letters swapped, or one wrong, missing or extra, to
+read as a misspelling."""
+
+
+def one_letter_apart(name: str, names: Iterable[str]) -> str | None:
+    """The one of `names` that `name` writes with one letter wrong, missing or extra, case
+    aside: 'devise' for device and 'drivez' for drives are 0.83 alike by difflib, under
+    `SIMILAR_NAME`, and a navigation app's posted `devise` was scored as unknown with a
+    note, not refused. Not of a short name (`SWAPPED_AT_LEAST`), not a digit (Var1 and
+    Var2 are two columns of a series), and only where one name so reads."""
+    folded = name.casefold()
+    if len(folded) < SWAPPED_AT_LEAST:
+        return None
+    found = [other for other in names if _one_letter(folded, other.casefold())]
+    return found[0] if len(found) == 1 else None
+
+
+def _one_letter(folded: str, theirs: str) -> bool:
+    if folded == theirs or abs(len(folded) - len(theirs)) > 1:
+        return False
+    if len(folded) == len(theirs):
+        apart = [i for i, (a, b) in enumerate(zip(folded, theirs, strict=True)) if a != b]
+        return len(apart) == 1 and folded[apart[0]].isalpha() and theirs[apart[0]].isalpha()
+    short, long = sorted((folded, theirs), key=len)
+    at = _shared_start(short, long)
+    return long[at].isalpha() and short[at:] == long[at + 1 :]
 
 
 def _one_swap(folded: str, theirs: str) -> bool:

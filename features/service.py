@@ -34,7 +34,7 @@ ISSUES = ("complaint", "ticket", "billing_error")
 """Types that open something to resolve."""
 
 
-def _count_specs() -> list[FeatureSpec]:
+def _count_specs() -> dict[str, list[FeatureSpec]]:
     words = {
         "complaints": "complaints",
         "tickets": "support tickets",
@@ -47,22 +47,26 @@ def _count_specs() -> list[FeatureSpec]:
         "billing_errors": "billing error",
         "calls": "service call",
     }
-    return [
-        FeatureSpec(
-            f"{plural}_{days}d",
-            "float",
-            Mechanism.SERVICE,
-            f"{words[plural].capitalize()} in the {days} days up to the cutoff.",
-            f"{{{plural}_{days}d:.0f}} {words[plural]} in the last {days} days",
-            reason_one=f"{{{plural}_{days}d:.0f}} {one[plural]} in the last {days} days",
-            reach_days=days,
-        )
-        for plural in COUNTED.values()
-        for days in WINDOWS_DAYS
-    ]
+    return {
+        canonical: [
+            FeatureSpec(
+                f"{plural}_{days}d",
+                "float",
+                Mechanism.SERVICE,
+                f"{words[plural].capitalize()} in the {days} days up to the cutoff.",
+                f"{{{plural}_{days}d:.0f}} {words[plural]} in the last {days} days",
+                reason_one=f"{{{plural}_{days}d:.0f}} {one[plural]} in the last {days} days",
+                reach_days=days,
+            )
+            for days in WINDOWS_DAYS
+        ]
+        for canonical, plural in COUNTED.items()
+    }
 
 
 COUNT_SPECS = _count_specs()
+"""Per counted type, its counts in each window: a model counts the types its training
+data held (`_counted`)."""
 RESOLUTION_SPECS = [
     FeatureSpec(
         "complaints_unresolved_30d",
@@ -167,14 +171,37 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
     acts = ctx.interactions
     if acts is None:
         return []
-    codes = np.unique(acts.values["type"]).tolist()
-    present = frozenset(INTERACTION_TYPES[code] for code in codes if code >= 0)
-    specs = [*COUNT_SPECS, negative_spec(present)]
+    present = _present(acts)
+    counted = [spec for kind in _counted(ctx, present) for spec in COUNT_SPECS[kind]]
+    specs = [*counted, negative_spec(present)]
     if "resolved_day" in acts.values:
         specs += RESOLUTION_SPECS
     if "satisfaction" in acts.values:
         specs += satisfaction_specs(scale_top(acts.values["satisfaction"]))
     return specs
+
+
+def _present(acts: Activity) -> frozenset[str]:
+    """The interaction types the rows hold."""
+    codes = np.unique(acts.values["type"]).tolist()
+    return frozenset(INTERACTION_TYPES[code] for code in codes if code >= 0)
+
+
+def _counted(ctx: Context, present: frozenset[str]) -> list[str]:
+    """The types counted per window: a model's as it was trained (`Tables.
+    interaction_types`), else those the rows hold. A marketplace's ratings mapped as
+    complaints alone had tickets, billing errors and calls counted too: 9 features 0 for
+    every customer, in `describe`, the model and its notes."""
+    trained = ctx.tables.interaction_types
+    counted = present if trained is None else trained
+    return [kind for kind in COUNTED if kind in counted]
+
+
+def counted_types(names: Iterable[str]) -> frozenset[str]:
+    """The interaction types whose window counts are among the feature `names` (a
+    model's): those it counts whatever the rows scored now hold."""
+    named = set(names)
+    return frozenset(k for k, specs in COUNT_SPECS.items() if any(s.name in named for s in specs))
 
 
 def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> Columns:
@@ -183,7 +210,8 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     known = _known(acts, cutoff_day)
     kind = acts.values["type"]
     columns: Columns = {}
-    for canonical, plural in COUNTED.items():
+    for canonical in _counted(ctx, _present(acts)):
+        plural = COUNTED[canonical]
         is_type = known & (kind == INTERACTION_TYPES.index(canonical))
         for days in WINDOWS_DAYS:
             columns[f"{plural}_{days}d"] = acts.count(is_type & acts.window(cutoff_day, days))

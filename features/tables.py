@@ -134,6 +134,9 @@ class Tables:
     ('unknown' among numbers); the model keeps them so a posted one reads alike."""
     consumable_categories: tuple[str, ...] | None = None
     event_types: tuple[str, ...] | None = None
+    interaction_types: frozenset[str] | None = None
+    """The interaction types counted per window (`features.service`): a model's, as it
+    was trained; None: those the rows hold."""
     event_quantity_unit: str | Mapping[str, str] = "units"
     """What an event's quantity counts, for all types or per type (`events.quantity_unit`),
     for reason texts."""

@@ -3066,6 +3066,12 @@ def test_a_wrong_date_format_is_told_the_format_that_reads_the_dates(tmp_path):
     junk = events.assign(timestamp=[*days[:3], "soon"])
     issue = only_error(check(tmp_path, events=junk, specs=wrong)[1])
     assert issue.message == "not a date in %m/%d/%y in 3 rows, e.g. '13/01/19'"
+    unix = events.assign(timestamp=[1289241912, 1289241970, 1300000000, 1310000000])
+    issue = only_error(check(tmp_path, events=unix, specs=wrong)[1])  # a marketplace's log
+    assert issue.message.endswith(
+        ": the column holds Unix times, read as dates: remove date_format"
+    )
+    assert check(tmp_path, events=unix)[1].errors == []
 
 
 def test_dates_with_a_two_digit_year_are_guessed_day_or_month_first_by_the_values(tmp_path):
@@ -4259,6 +4265,12 @@ def test_an_order_id_of_its_own_on_every_line_of_shared_days_is_warned(tmp_path)
     assert not [i for i in report.warnings if i.column == "line"]
     invoices = lines.assign(line=[f"I{i // 10}" for i in range(120)])
     _, report = check(tmp_path, transactions=invoices, specs=specs)
+    assert not [i for i in report.warnings if i.column == "line"]
+    # a date_format that reads no date: the error says so, the lines share no day
+    own_days["timestamp"] = own_days["timestamp"].str.replace("-", "/")
+    specs["transactions"]["date_format"] = "%d/%m/%Y"
+    _, report = check(tmp_path, transactions=own_days, specs=specs)
+    assert [i.column for i in report.errors] == ["timestamp"]
     assert not [i for i in report.warnings if i.column == "line"]
 
 

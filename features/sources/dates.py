@@ -321,6 +321,10 @@ def _reading_hint(text: pd.Series, misread: pd.Series) -> str | None:
     iso = pd.to_datetime(written, errors="coerce", format="ISO8601", utc=True)
     if iso.notna().all():
         return "every date of the column is ISO 8601: remove date_format"
+    numbers = pd.to_numeric(written, errors="coerce")
+    kind = number_date_kind(float(numbers.abs().median())) if numbers.notna().all() else "none"
+    if kind in NUMBER_DATES_SAID:  # a marketplace's Unix seconds under '%Y-%m-%d'
+        return f"the column holds {NUMBER_DATES_SAID[kind]}, read as dates: remove date_format"
     fmt, guessed = _guessed_dates(written[iso.isna()])
     if fmt is None or guessed is None or guessed.isna().any():
         return None
@@ -332,6 +336,11 @@ def _reading_hint(text: pd.Series, misread: pd.Series) -> str | None:
         f"{pd.to_datetime(example, format=fmt):%Y-%m-%d}): set date_format to it, or remove "
         "date_format and the loader guesses it"
     )
+
+
+NUMBER_DATES_SAID = {"unix": "Unix times", "serial": "spreadsheet day serials"}
+"""Dates written as numbers that the loader reads without a `date_format`, which no
+format reads (`number_date_kind`; YYYYMMDD reads in '%Y%m%d' too)."""
 
 
 EPOCH = pd.Timestamp("1970-01-01")

@@ -74,6 +74,18 @@ def test_a_row_number_is_told_by_its_run_whatever_its_name():
     assert not_an_attribute("order", shuffled) is not None
 
 
+def test_a_run_of_numbers_named_an_id_could_be_the_customer_id():
+    """A navigation app's `ID` 0 to 14,998 was left out as a row number, unoffered, and
+    the rows numbered from 1 put each user's score under the next one's id; a bank's
+    RowNumber beside its CustomerId is still the row's place."""
+    run = pd.Series(np.arange(ROWS, dtype=float))
+    found = not_an_attribute("ID", run)
+    assert found is not None and found.could_be_customer_id
+    assert found.why == "whole numbers 0 to 999, one on each of 1,000 rows (a row number, or an id)"
+    for name in ("RowNumber", "Unnamed: 0", "index"):
+        assert not not_an_attribute(name, run).could_be_customer_id
+
+
 def test_unique_whole_numbers_are_an_identifier_only_by_name():
     """An amount in cents in a small file may never repeat: without an identifier's name
     and not a run of row numbers, it stays a measure."""

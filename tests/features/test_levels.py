@@ -12,6 +12,7 @@ from features.levels import (
     level_codes,
     level_numbers,
     likely_meant,
+    one_letter_apart,
     texts,
     whole_word_part,
 )
@@ -119,6 +120,20 @@ def test_a_name_with_two_neighbouring_letters_swapped_means_the_other():
     assert letters_swapped("abcdef", ["badcfe"]) is None  # three swaps
     for short, other in (("trail", "trial"), ("from", "form"), ("tier", "tire")):
         assert letters_swapped(short, [other]) is None  # two words, not a misspelling
+
+
+def test_a_name_one_letter_wrong_missing_or_extra_means_the_other():
+    """A navigation app's posted `devise` and `drivez` were scored as unknown with a note:
+    0.83 alike by difflib, under its cutoff."""
+    names = ["device", "drives", "driving_days", "sessions", "trial", "Var13"]
+    assert one_letter_apart("devise", names) == "device"
+    assert one_letter_apart("Drivez", names) == "drives"
+    assert one_letter_apart("driving_day", names) == "driving_days"
+    assert one_letter_apart("sessionss", names) == "sessions"
+    assert one_letter_apart("trail", names) is None  # short: another word
+    assert one_letter_apart("Var12", names) is None  # a digit: another column
+    assert one_letter_apart("drive_", ["drives", "drived"]) is None  # two read so
+    assert likely_meant("devise", names) == "device"
 
 
 def test_a_name_of_a_numbered_series_means_its_sibling_only_when_asked():

@@ -8,7 +8,14 @@ import pytest
 
 from features.build import build, build_features
 from features.contract import INTERACTION_TYPES
-from features.service import NEGATIVE, NEGATIVE_SPEC, _of_types, negative_spec, scale_top
+from features.service import (
+    NEGATIVE,
+    NEGATIVE_SPEC,
+    _of_types,
+    counted_types,
+    negative_spec,
+    scale_top,
+)
 from tests.frames import interactions, make_tables, row, transactions
 
 CUTOFF = "2024-06-30"
@@ -157,3 +164,22 @@ def test_resolution_time_reads_nothing_after_the_cutoff():
     resolved = row(build_features(_timed(), cutoffs="2024-07-01"), 1)
     assert resolved["issues_unresolved"] == 0
     assert resolved["resolution_days_median_365d"] == pytest.approx(44 / 24)  # 1.46 1.83 1.92
+
+
+def test_only_the_types_the_rows_hold_are_counted_and_a_models_stay_counted(tables):
+    """A marketplace's ratings mapped as complaints alone had tickets, billing errors and
+    calls counted too: 9 features 0 for every customer. A model counts the types it was
+    trained on, whatever the rows scored now hold."""
+    complaints = tables.interactions[tables.interactions["type"] == "complaint"]
+    only = replace(tables, interactions=complaints.reset_index(drop=True))
+    names = set(build(only, cutoffs=CUTOFF).names)
+    assert {"complaints_30d", "complaints_365d"} <= names
+    assert not {n for n in names if n.startswith(("tickets_", "billing_errors_", "calls_"))}
+    as_trained = replace(tables, interaction_types=frozenset({"complaint"}))
+    counted = [n for n in build(as_trained, cutoffs=CUTOFF).names if n.endswith("_365d")]
+    assert [
+        n for n in counted if n[:-5] in ("complaints", "tickets", "billing_errors", "calls")
+    ] == ["complaints_365d"]
+    trained_on_all = replace(only, interaction_types=frozenset(INTERACTION_TYPES))
+    assert row(build_features(trained_on_all, cutoffs=CUTOFF), 1)["calls_30d"] == 0
+    assert counted_types(["complaints_30d", "calls_365d", "spend_90d"]) == {"complaint", "call"}

@@ -243,7 +243,7 @@ def test_the_example_reads_like_a_customer_of_the_models_data(shapes, shape):
     seen = {
         kind
         for kind, plural in COUNTED.items()
-        if model.info["population_means"][f"{plural}_365d"] > 0
+        if model.info["population_means"].get(f"{plural}_365d", 0) > 0
     }
     assert {row["type"] for row in customer["interactions"]} <= seen
     if shape == "retail without calls":
