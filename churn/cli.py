@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, ParamSpec, TypeVar
 
 import pandas as pd
 import typer
@@ -642,10 +642,9 @@ def worklist(
     caution above them when the model that scored it orders customers weakly."""
     from features.contract import load_config
     from serving import store
-    from serving.queries import NoScoresError, WorklistQuery, segment_pair
-    from serving.ranking import CALL_LIST, buried_note, unvalued_note
+    from serving.queries import NoScoresError, WorklistQuery, segment_pair, worklist_page
     from serving.settings import Settings
-    from serving.worklist_file import BANDS, SORTS, TIERS, worklist_frame, worklist_rows
+    from serving.worklist_file import BANDS, SORTS, TIERS, worklist_frame
 
     _one_of("--band", band, BANDS)
     _one_of("--tier", tier, TIERS)
@@ -664,45 +663,29 @@ def worklist(
             band=band, tier=tier, segments=pairs, sort=sort, limit=limit, model_name=model_name
         )
         try:
-            frame = worklist_frame(worklist_rows(engine, query))
+            page = worklist_page(engine, query)
         except NoScoresError as error:  # a store beside another folder's: say which
             where = engine.url.render_as_string(hide_password=True)
             raise NoScoresError(f"{error} (the score store read: {where})") from None
-        batch = store.latest_batch(engine, model_name=model_name) if not frame.empty else None
-        if batch is not None and (later := store.hidden_later_batch(engine, batch)) is not None:
-            make_console(stderr=out is not None).print(
-                tagged(
-                    "note",
-                    f"batch {later['id']} (as of {later['cutoff']}) was scored "
-                    f"after this one (batch {batch['id']}, as of {batch['cutoff']}) but at an "
-                    "earlier cutoff, so the worklist and the API show this one: if its cutoff "
-                    f"is wrong, `churn batches --remove {batch['id']}`",
-                )
-            )
-        if batch is not None and sort == "value_at_risk":
-            whole = band is None and tier is None and not pairs  # the note's list
-            first = store.first_listed(engine, batch["id"], first=CALL_LIST) if whole else None
-            for said in (  # what a list by value at risk hides
-                unvalued_note(store.unvalued(engine, batch["id"]), batch["rows"]),
-                buried_note(first),
-            ):
-                if said is not None:
-                    make_console(stderr=out is not None).print(tagged("note", said))
-        if frame.empty:
-            make_console().print(_nobody(engine, band, tier, pairs, model_name))
-        elif sort == "probability_change" and "probability_change" not in frame:
+        frame = worklist_frame(page.items)
+        notes = page.notes
+        if frame.empty:  # why it is empty (the first note) is the answer, where the list was
+            make_console().print(notes[0], markup=False)
+            notes = notes[1:]
+        for note in notes:
+            make_console(stderr=out is not None).print(tagged("note", note))
+        if not frame.empty and sort == "probability_change" and "probability_change" not in frame:
             make_console(stderr=True).print(
                 "note: this batch was compared with no earlier one (its model has none, or "
                 "its ids are row numbers), so no change is known: listed by probability"
             )
     finally:
         engine.dispose()
-    if batch is not None and batch.get("ranking_caveats"):  # a batch scored before: None
-        caution = tagged("caution", "; ".join(batch["ranking_caveats"]))
-        make_console(stderr=out is not None).print(caution, highlight=False)
+    if page.caution and not frame.empty:
+        make_console(stderr=out is not None).print(tagged("caution", "; ".join(page.caution)))
     if out is None:
         if not frame.empty:
-            summary.print_worklist(frame, bands=batch.get("bands") if batch else None)
+            summary.print_worklist(frame, bands=page.bands)
         return
     atomic_text(frame.to_csv(index=False), out)
     capped = " (the first --limit of the list; raise it for more)" if len(frame) == limit else ""
@@ -748,36 +731,6 @@ def batches(
     finally:
         engine.dispose()
     summary.print_batches(listed)
-
-
-def _nobody(
-    engine: Any,
-    band: str | None,
-    tier: str | None,
-    segments: tuple[tuple[str, str | None], ...],
-    model_name: str | None,
-) -> str:
-    """Why a worklist is empty: no batch yet, or the filters matched nobody in it (with
-    where the band begins, that nobody has a tier where nobody has a value, and the
-    values the segment does hold, most common first)."""
-    from serving import store
-    from serving.queries import BLANK_SEGMENT, held
-
-    batch = store.latest_batch(engine, model_name=model_name)
-    assert batch is not None  # worklist_rows refuses an empty store
-    found = f"no customer matches in batch {batch['id']} (as of {batch['cutoff']})"
-    if band in ("medium", "high") and (bands := batch.get("bands")):
-        found += f": {band} risk begins at {summary.threshold_text(bands[f'{band}_from'])}"
-        if (usual := bands.get("typical_probability")) is not None:
-            found += f", where the model's usual churn risk is {summary.threshold_text(usual)}"
-    if tier is not None and 0 < batch["rows"] == store.unvalued(engine, batch["id"]):
-        found += (
-            ": no customer has a value to tier by (no amounts mapped, or the value column blank)"
-        )
-    for name, _ in segments:
-        values = store.segment_values(engine, name, batch["id"], blank=BLANK_SEGMENT)
-        found += f"; {name} there: {held(values)}"
-    return found
 
 
 def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from features.contract import WHOLE_FLOAT
 from serving import store
+from serving.worklist_notes import worklist_notes
 
 SEGMENT = re.compile(r"^([^:=]+)[:=](.*)$")
 """A segment filter, `name:value` or `name=value` (the API and the CLI read both)."""
@@ -67,6 +68,9 @@ class WorklistQuery:
     cursor: str | None = None
     model_name: str | None = None
     """Read this model's latest batch (`store.latest_batch`)."""
+    served_version: str | None = None
+    """The champion's version the server holds, whose scores the worklist should be: a
+    batch of another is noted (`worklist_notes`)."""
 
     @property
     def listing(self) -> str:
@@ -220,6 +224,8 @@ class WorklistPage:
     """The batch's thresholds (`ranking.bands_said`); None for a batch scored before."""
     caution: list[str]
     """What the worklist says of the model that scored the batch (`Caveats.ranking`)."""
+    notes: list[str]
+    """What the list leaves unsaid, on its first page (`serving.worklist_notes`)."""
 
 
 def worklist_page(engine: Engine, query: WorklistQuery) -> WorklistPage:
@@ -244,9 +250,11 @@ def worklist_page(engine: Engine, query: WorklistQuery) -> WorklistPage:
         _require_segment(engine, segment, batch["id"])
     more = len(rows) > query.limit
     following = encode_cursor(batch["id"], offset + query.limit, query.listing) if more else None
+    first = offset == 0
     return WorklistPage(
         items=[_with_batch(row, batch) for row in rows[: query.limit]],
         next_cursor=following,
         bands=batch.get("bands"),
         caution=batch.get("ranking_caveats") or [],
+        notes=worklist_notes(engine, batch, query, empty=not rows) if first else [],
     )

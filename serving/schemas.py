@@ -166,6 +166,14 @@ class WorklistOut(BaseModel):
         "sentence: the model that scored it ranks near chance, a simple baseline ranks "
         "better, or it was promoted with --force past the gate. Empty when none."
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the list leaves unsaid, on its first page, each a sentence: why "
+        "it is empty (where the band begins, that nobody has a tier where nobody has a "
+        "value, the values a segment holds), a batch scored later at an earlier cutoff "
+        "that it hides, what an order by value at risk passes over, and that the champion "
+        "served now is not the model that scored the batch. Empty when none.",
+    )
 
 
 class FeatureOut(BaseModel):

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
-from serving import queries
 from serving.schemas import LOWERING, RAISING, Band, Sort, Tier
 
 FIRST_COLUMNS = ["customer_id", "probability", "band", "value", "value_at_risk", "tier"]
@@ -24,12 +22,6 @@ CHANGE_COLUMNS = ["previous_probability", "probability_change", "previous_cutoff
 BANDS: tuple[Band, ...] = ("low", "medium", "high")
 TIERS: tuple[Tier, ...] = ("most_valuable", "most_growable", "below_zero", "standard")
 SORTS: tuple[Sort, ...] = ("value_at_risk", "probability", "probability_change")
-
-
-def worklist_rows(engine: Engine, query: queries.WorklistQuery) -> list[dict[str, Any]]:
-    """Up to `query.limit` rows of the latest batch, in the worklist's order."""
-    rows = queries.worklist_page(engine, query).items
-    return rows
 
 
 def worklist_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import StringConstraints
 
-from serving.deps import EngineDep, MetricsDep, SettingsDep
+from serving.deps import EngineDep, HolderDep, MetricsDep, SettingsDep
 from serving.queries import SEGMENT, WorklistQuery, customer_score, segment_pair, worklist_page
 from serving.schemas import (
     Band,
@@ -43,6 +43,7 @@ def get_customer(
 def list_customers(
     engine: EngineDep,
     settings: SettingsDep,
+    holder: HolderDep,
     band: Band | None = None,
     tier: Tier | None = None,
     segment: Annotated[
@@ -60,5 +61,6 @@ def list_customers(
     `sort=probability_change` lists whose risk rose most since the previous batch first
     (customers new since then last)."""
     pairs = tuple(pair for text in segment or () if (pair := segment_pair(text)) is not None)
-    query = WorklistQuery(band, tier, pairs, sort, limit, cursor, settings.model_name)
+    served = holder.current.version if holder.current is not None else None
+    query = WorklistQuery(band, tier, pairs, sort, limit, cursor, settings.model_name, served)
     return ModelJSONResponse(WorklistOut.model_validate(vars(worklist_page(engine, query))))

@@ -72,6 +72,40 @@ def test_the_worklist_shows_its_bands_and_its_caution(client, served, batch, loa
             conn.execute(store.batches.update().values(ranking_caveats=[], bands=batch["bands"]))
 
 
+def test_the_worklist_notes_what_it_leaves_unsaid(client, served, batch, loaded, tmp_path):
+    """A marketplace's `tier=most_valuable` answered an empty 200 where the CLI said why,
+    and a promoted champion's worklist was silently its predecessor's scores."""
+    first = client.get("/v1/customers", params={"limit": 1}).json()
+    assert first["notes"] == []
+    url = f"sqlite:///{tmp_path / 'unvalued.db'}"
+    unvalued = {**stored_row("a"), "value": None, "value_at_risk": None, "tier": None}
+    store.write_batch(
+        store.connect(url),
+        model_name=served.model_name,
+        model_version=batch["model_version"],
+        cutoff=dt.date(2015, 12, 31),
+        rows=[unvalued],
+    )
+    holder = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    unvalued_api = client_for(app_with(settings_for(served, CHURN_DATABASE_URL=url), holder))
+    nobody = unvalued_api.get("/v1/customers", params={"tier": "most_valuable"}).json()
+    assert nobody["items"] == [] and nobody["notes"] == [
+        "no customer matches in batch 1 (as of 2015-12-31): no customer has a value to tier "
+        "by (no amounts mapped, or the value column blank)"
+    ]
+    settings = settings_for(served)
+    newer = ModelHolder.from_registry(served.model_name, served.tracking_uri)
+    promoted = client_for(app_with(settings, newer))
+    newer.current = Loaded(model=loaded.model, name=served.model_name, version="99")
+    moved = promoted.get("/v1/customers", params={"limit": 1})
+    assert moved.json()["notes"] == [
+        f"these scores are version {batch['model_version']}'s; the champion served now is "
+        "version 99: `churn score` scores the customers with it"
+    ]
+    second = client.get("/v1/customers", params={"limit": 1, "cursor": first["next_cursor"]})
+    assert second.json()["notes"] == []
+
+
 def test_schema_literals_match_the_ranking_rules():
     assert set(typing.get_args(schemas.Band)) == set(BANDS)
     assert set(typing.get_args(schemas.Tier)) == set(TIERS)
