@@ -277,10 +277,14 @@ def _share_down(share: float) -> str:
     return f"{math.floor(share * 1000) / 10:g}%"
 
 
-ROW_WORDS = frozenset({"row", "rownum", "index", "idx", "line", "unnamed", "seq", "sequence"})
-"""Words naming a row's place in the file, not a customer: a bank's RowNumber runs 1 to
-10,000 beside its CustomerId; a navigation app's `ID` 0 to 14,998 is its users' ids,
-and numbering the rows from 1 put each user's scores under the next user's id."""
+ROW_WORDS = frozenset(
+    {"row", "rownum", "index", "idx", "line", "unnamed", "seq", "sequence", "serial"}
+    | {"record", "s", "sr", "sl"}
+)
+"""Words naming a row's place in the file, not a customer (`S.No`, `Sr No`, `SL_NO`,
+`Serial No`, `RecordNumber`): a bank's RowNumber runs 1 to 10,000 beside its
+CustomerId; a navigation app's `ID` 0 to 14,998 is its users' ids, and numbering the
+rows from 1 put each user's scores under the next user's id."""
 
 
 def named_like_an_identifier(name: str) -> bool:

@@ -129,6 +129,9 @@ class Tables:
     numbered_ids: bool = False
     """Whether the customer ids are the rows' numbers (a snapshot without an id column):
     no identity to follow from one extract to the next."""
+    date_formats: Mapping[str, str] = field(default_factory=dict)
+    """Per date attribute, the format its days were read in (`attribute_dates`); a model
+    keeps them, so a fresh extract's ambiguous days read as its training's did."""
     unknown_texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per attribute inferred numeric, the placeholder texts the loader read as unknown
     ('unknown' among numbers); the model keeps them so a posted one reads alike."""

@@ -301,6 +301,7 @@ def prepare(
         config,
         label_optional=True,
         model_attributes=champion.model.attribute_kinds,
+        model_date_formats=champion.model.info.get("date_formats") or {},
         apart_from_use=champion.model.apart_from_use,
     )
     snapshot = config.churn.definition == "label_column"

@@ -55,6 +55,7 @@ from serving.live_checks import checked_cutoff
 from serving.live_notes import (
     _named,
     after_cutoff_notes,
+    extract_dates_note,
     negative_quantity_notes,
     not_use_notes,
     unmapped_type_notes,
@@ -177,6 +178,7 @@ def respond(
             model.layout.capped,
         ),
         *after_cutoff_notes(request.customers, cutoff, model.data),
+        *extract_dates_note(request, model, cutoff),
         *negative_quantity_notes(request.customers),
         *unmapped_type_notes(request.customers, model.data.interactions),
         *not_use_notes(request.customers, model),

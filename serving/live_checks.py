@@ -8,8 +8,9 @@ up) under the model's churn definition, as `churn score` would leave them out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -209,17 +210,9 @@ def _spaced_names(names: tuple[str, ...]) -> dict[str, str]:
 def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
-    numeric = [name for name, kind in model.attribute_kinds.items() if kind == "numeric"]
-    unknown, flags = attribute_unknowns(model), model.flag_attributes
-    bad = []
-    for name in numeric:
-        values = [posted_attribute(c, name, unknown, flags) for c in customers]
-        read = posted_numbers(values, unknown.decimal(name))
-        bad += [
-            (c, name)
-            for c, value, number in zip(customers, values, read, strict=True)
-            if value not in (None, "") and not np.isfinite(number)  # 'inf' is no measurement
-        ]
+    unknown = attribute_unknowns(model)
+    bad = _unread(customers, model, "numeric", lambda v, n: posted_numbers(v, unknown.decimal(n)))
+    flags = model.flag_attributes
     if bad:
         said = [f"{c.customer_id}: {name}={c.attributes[name]!r}" for c, name in bad]
         texts = model.info.get("unknown_texts") or {}
@@ -239,23 +232,37 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
 def require_date_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """Date attributes must be ISO 8601 dates (or null, or a placeholder for unknown):
     read as blank, a contract's end would be scored silently as unknown."""
-    dates = [name for name, kind in model.attribute_kinds.items() if kind == "date"]
-    unknown, flags = attribute_unknowns(model), model.flag_attributes
-    bad = []
-    for name in dates:
-        values = [posted_attribute(c, name, unknown, flags) for c in customers]
-        read = posted_dates(values)
-        bad += [
-            f"{c.customer_id}: {name}={c.attributes[name]!r}"
-            for c, value, day in zip(customers, values, read, strict=True)
-            if value not in (None, "") and np.isnat(day)
-        ]
+    bad = _unread(customers, model, "date", lambda values, _: posted_dates(values))
     if bad:
+        said = [f"{c.customer_id}: {name}={c.attributes[name]!r}" for c, name in bad]
         more = f"; and {len(bad) - 3} more" if len(bad) > 3 else ""
         raise UnscorableError(
-            f"date attribute(s) posted as no date ({'; '.join(bad[:3])}{more}): post dates "
+            f"date attribute(s) posted as no date ({'; '.join(said[:3])}{more}): post dates "
             "as YYYY-MM-DD, or null"
         )
+
+
+def _unread(
+    customers: list[CustomerHistoryIn],
+    model: ChurnModel,
+    kind: str,
+    read: Callable[[list[Any], str], np.ndarray],
+) -> list[tuple[CustomerHistoryIn, str]]:
+    """(customer, attribute) of the model's attributes of `kind` posted with a value that
+    `read` reads as nothing (NaN, inf or NaT; 'inf' is no measurement), null and ''
+    aside."""
+    unknown, flags = attribute_unknowns(model), model.flag_attributes
+    bad = []
+    for name in (n for n, k in model.attribute_kinds.items() if k == kind):
+        values = [posted_attribute(c, name, unknown, flags) for c in customers]
+        found = pd.Series(read(values, name))
+        unread = found.isna() | (found.abs() == np.inf if kind == "numeric" else False)
+        bad += [
+            (c, name)
+            for c, value, missed in zip(customers, values, unread, strict=True)
+            if value not in (None, "") and missed
+        ]
+    return bad
 
 
 def require_some_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
@@ -365,7 +372,7 @@ def require_undated_at_extract(request: ScoreIn, model: ChurnModel) -> None:
     does (`serving.batch._undated_elsewhen`): the attributes are as of the extract, so
     a score as of another day would be stored and served under a day it never read."""
     extract = undated_cutoff(model)
-    if extract is None or request.cutoff == extract or _dated(model.data):
+    if extract is None or request.cutoff == extract or _dated(model):
         return
     if any(c.signup_date is not None or c.timestamps() for c in request.customers):
         return
@@ -376,13 +383,16 @@ def require_undated_at_extract(request: ScoreIn, model: ChurnModel) -> None:
     )
 
 
-def _dated(data: DataSpec) -> bool:
-    """Whether the model's data hold a date of their rows: an activity table, or a
-    signup date or a time of record of its customers."""
+def _dated(model: ChurnModel) -> bool:
+    """Whether the model reads a date: its data's activity tables, its customers' signup
+    date or time of record, or a date attribute (a contract's end, read from the cutoff:
+    a customer posted with today's contract end is scored as of today)."""
+    data = model.data
     activity = (data.transactions, data.events, data.interactions, data.cancellations)
     customers = data.customers.columns if data.customers is not None else {}
     signed = "signup_date" in customers or "timestamp" in customers
-    return any(table is not None for table in activity) or signed
+    dates = "date" in model.attribute_kinds.values()
+    return any(table is not None for table in activity) or signed or dates
 
 
 def require_not_future(cutoff: dt.date, today: dt.date | None = None) -> None:

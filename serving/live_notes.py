@@ -29,6 +29,7 @@ from serving.reasons import (
 )
 from serving.schemas import (
     CustomerHistoryIn,
+    ScoreIn,
 )
 
 NOTED_CUSTOMERS = 3
@@ -51,6 +52,20 @@ def unposted_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -
         f"{', '.join(missing)} not posted for customer(s) {_named(ids)}: scored as unknown "
         "(post null to say unknown)"
         for missing, ids in by_missing.items()
+    ]
+
+
+def extract_dates_note(request: ScoreIn, model: ChurnModel, cutoff: dt.date) -> list[str]:
+    """A note where the model's date attributes were posted and read from a cutoff no
+    one posted (the extract's, as the batch reads the file): today's contract end read
+    from a 2016 extract is "in 4,037 days"."""
+    dates = [name for name, kind in model.attribute_kinds.items() if kind == "date"]
+    posted = [n for n in dates if any(c.attributes.get(n) for c in request.customers)]
+    if request.cutoff is not None or not posted:
+        return []
+    return [
+        f"{', '.join(posted)} read as days from {cutoff}, the cutoff of the model's data (no "
+        "cutoff posted): post a cutoff (today's date) to read them from another day"
     ]
 
 

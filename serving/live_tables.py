@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from features.contract import (
 from features.recurring import PER_MONTH_COLUMNS, payments, plan_ends
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
+from features.sources.dates import ISO_DAY, attribute_dates
 from features.tables import Tables, no_use_rows, numbers
 from features.text_numbers import read_numbers
 from serving.schemas import (
@@ -208,8 +209,7 @@ def posted_dates(values: Sequence[Any]) -> np.ndarray:
     posted as ISO 8601 ('2016-05-31', or with a time, which the day keeps), never read
     in a format guessed from a request's few values ('03/04/2016': March or April?)."""
     text = pd.Series([v if isinstance(v, str) else None for v in values], dtype=object)
-    read = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
-    return read.dt.tz_localize(None).dt.normalize().to_numpy(dtype="datetime64[ns]")
+    return attribute_dates(text, ISO_DAY)[1].to_numpy(dtype="datetime64[ns]")
 
 
 def cancellation_event_types(data: DataSpec) -> frozenset[str]:
@@ -520,15 +520,14 @@ def _customers(
     if signup:
         columns["signup_date"] = _times([c.signup_date for c in ordered])
     flags = model.flag_attributes
+    read: dict[str, Callable[[list[Any], str], np.ndarray]] = {
+        "numeric": lambda values, name: posted_numbers(values, unknown.decimal(name)),
+        "date": lambda values, _: posted_dates(values),
+        "categorical": lambda values, _: _texts(values),
+    }
     for name, kind in model.attribute_kinds.items():
         values = [posted_attribute(c, name, unknown, flags) for c in ordered]
-        if kind == "date":
-            columns[name] = posted_dates(values)
-        else:
-            numeric = kind == "numeric"
-            columns[name] = (
-                posted_numbers(values, unknown.decimal(name)) if numeric else _texts(values)
-            )
+        columns[name] = read[kind](values, name)
     return columns
 
 

@@ -14,7 +14,7 @@ from features.attributes import attribute_spec
 from features.build import build_features
 from features.contract import load_config
 from features.sources import load_tables, validate
-from serving import live, live_checks
+from serving import live, live_checks, live_tables
 from serving.example import score_example
 from serving.schemas import ScoreIn
 from serving.scorer import Loaded
@@ -184,3 +184,74 @@ def test_the_docs_example_posts_a_date_attribute_as_a_date(loaded):
     assert pd.Timestamp(customer["attributes"]["date_end"]) > pd.Timestamp(AS_OF)
     scored = live.score_history(ScoreIn.model_validate(example), loaded_model)
     assert scored["items"][0]["probability"] > 0
+
+
+def test_a_fresh_extract_reads_a_models_dates_as_its_training_did(tmp_path):
+    """Without its label the extract says no snapshot: the model's kinds and formats
+    do. Ambiguous days read as training read them (day first here), a 'TBC' is unknown
+    with a warning, not a traceback, and YYYYMMDD numbers read as training's."""
+    path = _snapshot(tmp_path, customers=40)
+    fresh = pd.DataFrame(
+        {
+            "id": ["n1", "n2", "n3"],
+            "date_end": ["TBC", "2016-03-01", "2016-03-02T23:00:00-05:00"],
+            "date_activ": ["01/02/2015", "03/04/2015", None],
+            "END_DATE": [20160105.0, None, 20160301.0],
+            "channel": ["web", "web", "phone"],
+        }
+    )
+    fresh.to_csv(tmp_path / "clients.csv", index=False)
+    kinds = {"date_end": "date", "date_activ": "date", "END_DATE": "date", "channel": "categorical"}
+    formats = {"date_end": "%Y-%m-%d", "date_activ": "%d/%m/%Y", "END_DATE": "%Y%m%d"}
+    tables, report = validate(
+        load_config(path), label_optional=True, model_attributes=kinds, model_date_formats=formats
+    )
+    assert tables is not None and report.errors == []
+    (warning,) = [w for w in report.warnings if w.column == "date_end"]
+    assert warning.rows == 1
+    assert "not a date in %Y-%m-%d (as the model read it): read as unknown" in warning.message
+    days = tables.customers.set_index("customer_id")
+    assert pd.isna(days.loc["n1", "date_end"])
+    assert days.loc["n3", "date_end"] == pd.Timestamp("2016-03-02")  # the day written
+    assert days.loc["n1", "date_activ"] == pd.Timestamp("2015-02-01")
+    assert days.loc["n1", "END_DATE"] == pd.Timestamp("2016-01-05")
+
+
+def test_a_declared_date_reads_in_any_format_the_values_tell(tmp_path):
+    path = _snapshot(tmp_path, customers=40)
+    frame = pd.read_csv(tmp_path / "clients.csv")
+    frame["contract_end"] = "05-Jan-2016"
+    frame.to_csv(tmp_path / "clients.csv", index=False)
+    config = yaml.safe_load(path.read_text())
+    config["data"]["customers"]["attribute_kinds"] = {"contract_end": "date"}
+    path.write_text(yaml.safe_dump(config))
+    tables, report = validate(load_config(path))
+    assert report.errors == [] and tables.attributes["contract_end"] == "date"
+    assert (tables.customers["contract_end"] == pd.Timestamp("2016-01-05")).all()
+    assert tables.date_formats["contract_end"] == "%d-%b-%Y"
+
+
+def test_a_date_posted_with_an_offset_keeps_its_day():
+    days = live_tables.posted_dates(["2016-05-31T23:00:00-05:00", "2016-06-01", None, "x"])
+    assert [str(d)[:10] for d in days] == ["2016-05-31", "2016-06-01", "NaT", "NaT"]
+
+
+def test_a_date_attribute_model_scores_live_as_of_a_posted_cutoff(loaded):
+    """Today's contract end read from the 2016 extract was "in 4,037 days", and a posted
+    cutoff of today was refused as for a snapshot without a date."""
+    loaded_model, _ = loaded
+    today = pd.Timestamp("2026-12-06")
+    ends = str((today + pd.Timedelta(days=45)).date())
+    posted = {"customer_id": "x", "attributes": {"date_end": ends, "channel": "web"}}
+    request = {"customers": [posted], "cutoff": str(today.date())}
+    scored = live.score_history(ScoreIn.model_validate(request), loaded_model)
+    texts = [r["text"] for r in scored["items"][0]["reasons"]]
+    assert "contract end: in 45 days" in texts and scored["notes"] == [
+        "date_activ not posted for customer(s) x: scored as unknown (post null to say unknown)"
+    ]
+    unposted = live.score_history(ScoreIn.model_validate({"customers": [posted]}), loaded_model)
+    assert unposted["cutoff"] == pd.Timestamp(AS_OF).date()
+    assert (
+        "date_end read as days from 2016-01-01, the cutoff of the model's data (no cutoff "
+        "posted): post a cutoff (today's date) to read them from another day"
+    ) in unposted["notes"]

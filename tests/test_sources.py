@@ -1148,7 +1148,7 @@ def test_a_not_attribute_spelt_like_a_column_read_is_an_error(tmp_path):
     )
     # scoring for a trained model: its attributes are fixed, the extract's names may differ
     config = load_config(tmp_path / "churn.yaml")
-    tables, report = validate(config, model_attributes=["arpu_8"])
+    tables, report = validate(config, model_attributes={"arpu_8": "numeric"})
     assert tables is not None and report.errors == []
     assert any("arpu9 (did you mean 'arpu_9'?)" in w.message for w in report.warnings)
 
@@ -4536,7 +4536,7 @@ def test_attributes_a_model_reads_are_kept_whatever_a_fresh_extract_holds(tmp_pa
     config = load_config(write_dataset(tmp_path, customers=people, transactions=lines, specs=specs))
     tables, _ = validate(config)
     assert tables is not None and "City" not in tables.attributes  # scattered, on its own
-    tables, report = validate(config, model_attributes={"City"})
+    tables, report = validate(config, model_attributes={"City": "categorical"})
     assert tables is not None and tables.attributes == {"City": "categorical"}
     assert not [w for w in report.warnings if w.column == "City"]
 
@@ -4618,7 +4618,7 @@ def test_attributes_listed_by_name_are_read_but_an_identifier_among_them_is_said
             **only,
         )
     )
-    tables, report = validate(config, model_attributes=["RowNumber"])
+    tables, report = validate(config, model_attributes={"RowNumber": "numeric"})
     assert tables is not None and report.warnings == []
 
 
@@ -4916,7 +4916,7 @@ def test_a_models_attribute_blank_in_a_fresh_extract_is_kept(tmp_path):
     people = customers_frame().assign(Var1=None)
     specs = {"customers": {"columns": {}, "attributes": "all"}}
     path = write_dataset(tmp_path, customers=people, specs=specs)
-    tables, _ = sources.validate(load_config(path), model_attributes=["Var1"])
+    tables, _ = sources.validate(load_config(path), model_attributes={"Var1": "numeric"})
     assert tables.customers["Var1"].isna().all()
 
 

@@ -91,6 +91,7 @@ def package_model(
         "payments": is_payment_log(tables),
         "undo_by": undo_by(tables),
         "unknown_texts": {name: list(texts) for name, texts in tables.unknown_texts.items()},
+        "date_formats": dict(tables.date_formats),
         "unread_columns": list(tables.unread_columns),
         "typical_levels": _typical_levels(rows, tables.attributes),
         "bands": dict(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -86,7 +86,8 @@ def validate(
     *,
     today: dt.date | None = None,
     label_optional: bool = False,
-    model_attributes: Collection[str] = (),
+    model_attributes: Mapping[str, str] | None = None,
+    model_date_formats: Mapping[str, str] | None = None,
     apart_from_use: bool = True,
 ) -> tuple[Tables | None, ValidationReport]:
     """Read and check every configured table; `Tables` only when no check failed.
@@ -94,9 +95,10 @@ def validate(
     `today` bounds the timestamps ("nothing after the extract date"): `data.as_of` when the
     config sets it, else this argument, else the clock. `label_optional`: a customers file
     without the label column is read without labels (a fresh extract to score).
-    `model_attributes`: the attributes a model to score reads, kept by `attributes: all`
-    whatever this file's values look like (150 fresh customers in 150 cities are a
-    scattered text; the model was trained on the city). `apart_from_use`: the events
+    `model_attributes`: the attributes a model to score reads, with their kinds, kept by
+    `attributes: all` whatever this file's values look like (150 fresh customers in 150
+    cities are a scattered text; the model was trained on the city), its dates read in
+    the formats it read them (`model_date_formats`). `apart_from_use`: the events
     leave out the rows other tables read from their file (False: as a model trained
     before they did reads them).
     """
@@ -108,7 +110,8 @@ def validate(
         if (t := _read(n, s, config, report, label_optional=label_optional)) is not None
     ]
     for table in tables:
-        table.model_attributes = frozenset(model_attributes)
+        table.model_attributes = dict(model_attributes or {})
+        table.date_formats = dict(model_date_formats or {})
         if table.name == "events" and apart_from_use:
             table.not_use = config.data.not_use_types()
     ids_as_int = all(_integer_ids(t.column("customer_id")) for t in tables)
@@ -444,7 +447,8 @@ def load_tables(
     *,
     today: dt.date | None = None,
     label_optional: bool = False,
-    model_attributes: Collection[str] = (),
+    model_attributes: Mapping[str, str] | None = None,
+    model_date_formats: Mapping[str, str] | None = None,
     apart_from_use: bool = True,
     warnings: Literal["each", "counted"] = "each",
 ) -> Tables:
@@ -453,12 +457,14 @@ def load_tables(
     without running `churn validate` first still hears of them, each; `counted`, in one
     line of how many, for a command that reads the data only to check a model on them
     (`churn promote`: the same warnings `churn train` gave, on every promotion).
-    (`label_optional`, `model_attributes`, `apart_from_use`: see `validate`.)"""
+    (`label_optional`, `model_attributes`, `model_date_formats`, `apart_from_use`: see
+    `validate`.)"""
     tables, report = validate(
         config,
         today=today,
         label_optional=label_optional,
         model_attributes=model_attributes,
+        model_date_formats=model_date_formats,
         apart_from_use=apart_from_use,
     )
     lines = _said_once(report.warnings)
@@ -536,6 +542,7 @@ def _tables(
         ),
         numbered_ids=any(t.numbered for t in read),
         unknown_texts={name: texts for t in read for name, texts in t.placeholders.items()},
+        date_formats={name: fmt for t in read for name, fmt in t.date_formats.items()},
         attribute_history=history,
         consumable_categories=tuple(consumables) if consumables else None,
         event_types=tuple(event_types) if event_types else None,

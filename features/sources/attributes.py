@@ -19,7 +19,7 @@ from features.identifiers import (
 from features.label_values import conventional, marks_stayers
 from features.levels import MAX_LEVELS, likely_meant, name_words
 from features.registry import plain_number
-from features.sources.dates import _guessed_dates, _numbers, as_dates
+from features.sources.dates import NUMBER_DATE_SHAPE, _numbers, attribute_dates
 from features.sources.reading import FRESH_EXTRACT
 from features.sources.table import (
     _YAML_BOOLS,
@@ -57,7 +57,9 @@ def _clean_customers(table: _Table, spec: CustomersSpec) -> None:
             and (value := _one_value_throughout(table.column(name))) is not None
         ):
             constant[name] = value
-        elif kind in (None, "date") and _read_as_dates(table, name, spec, kind):
+        elif _is_date_attribute(table, name, spec, kind):
+            _read_date_attribute(table, name)
+        elif kind is None and name not in table.model_attributes and _dates_left_out(table, name):
             continue
         elif (
             kind is None  # a kind given: the user wants it read as such
@@ -203,10 +205,6 @@ distinct text on nearly every row (a name, a note)"): a month ('2024-01', 'Jan')
 year is a period, fairly a level."""
 
 
-NUMBER_DATE_SHAPE = r"(?:19|20)\d{6}(?:\.0+)?"
-"""A date written as a whole number, YYYYMMDD (20121119; 20121119.0 in a float column)."""
-
-
 DATE_WORDS = frozenset({"date", "dt", "day", "dob"})
 """Words of a column's name that, beside YYYYMMDD numbers, make it a date (`END_DATE`,
 `date_joined`, `signup_dt`, `renewal_day`): a count of 8-digit numbers is not named so."""
@@ -219,36 +217,54 @@ declared categorical)."""
 CATEGORY_ADVICE = "declare it categorical to keep it as levels"
 
 
-def _read_as_dates(table: _Table, name: str, spec: CustomersSpec, kind: str | None) -> bool:
-    """Read an attribute every value of which is a date: in a labelled snapshot as a
-    'date' attribute, the days from the cutoff to it (PowerCo's contract ends and
-    activations, left out until then); a birth date, or a date beside dated activity
-    (`AttributeKind`), is left out with a warning: Customer.csv's `DOB` read as a category
-    of 4,056 levels, and scoring said 3,489 customers held a level the model did not
-    know; the Club Data Set's `END_DATE` (20121119) read as a number, whose step from Dec
-    31 to Jan 1 is 8,870. True when the column is read or left out so; a column declared
-    a date holding other values is an error naming them."""
-    text = _text(table.column(name)).dropna()
-    found = _dates_in(name, text) if not text.empty else None
-    if found is None:
-        if kind == "date":
-            values = _text(table.column(name))
-            read = _guessed_dates(text)[1] if not text.empty else None
-            dated = read.reindex(values.index).notna() if read is not None else False
-            table.flag(
-                "error", name, values.notna() & ~dated, "declared a date: not a date", values
-            )
-            return True
-        return False
-    read, written = found
-    birth = bool(BIRTH_WORDS & set(name_words(name)))
-    if spec.label is not None and (kind == "date" or not birth):
-        table.clean[name] = as_dates(read).reindex(table.raw.index)
-        table.kinds[name] = "date"
-        return True
+def _is_date_attribute(table: _Table, name: str, spec: CustomersSpec, kind: str | None) -> bool:
+    """Whether to read `name` as a date attribute, the days from the cutoff to it: as the
+    model to score reads it (a fresh extract holds no label to say it is a snapshot's),
+    as declared, or, in a labelled snapshot, a column every value of which is a date but
+    a birth date (PowerCo's contract ends and activations, left out until then)."""
     if name in table.model_attributes:
-        return False  # a model reads it as it was trained (no date: not a snapshot's)
+        return table.model_attributes[name] == "date"
+    if kind is not None:
+        return kind == "date"
+    if spec.label is None or BIRTH_WORDS & set(name_words(name)):
+        return False
+    text = _text(table.column(name)).dropna()
+    return not text.empty and _dates_in(name, text) is not None
+
+
+def _read_date_attribute(table: _Table, name: str) -> None:
+    """The attribute's days, in the format its model read (`_Table.date_formats`), else
+    the one its values tell (`attribute_dates`). A value that reads as no date is an
+    error in training data (an attribute declared a date), and unknown, with a warning,
+    in data a model scores: live scoring refuses it, but a batch has every other
+    customer to score."""
+    values = _text(table.column(name))
+    fmt, days = attribute_dates(values, table.date_formats.get(name))
+    missed = values.notna() & days.isna()
+    if missed.any() and name in table.model_attributes:
+        what = f"not a date{f' in {fmt}' if fmt else ''} (as the model read it): read as unknown"
+        table.flag("warning", name, missed, what, values)
+    elif missed.any():
+        what = f"declared a date: not a date{f' in {fmt}' if fmt else ''}"
+        table.flag("error", name, missed, what, values)
+    table.clean[name] = days
+    table.kinds[name] = "date"
+    if fmt is not None:
+        table.date_formats[name] = fmt
+
+
+def _dates_left_out(table: _Table, name: str) -> bool:
+    """Left out, with a warning, when every value of an inferred attribute is a date (not
+    a labelled snapshot's, or a birth date: `_is_date_attribute`): Customer.csv's `DOB`
+    read as a category of 4,056 levels, and scoring said 3,489 customers held a level the
+    model did not know; the Club Data Set's `END_DATE` (20121119) read as a number, whose
+    step from Dec 31 to Jan 1 is 8,870. True when left out."""
+    text = _text(table.column(name)).dropna()
+    written = _dates_in(name, text) if not text.empty else None
+    if written is None:
+        return False
     if written == "dates":
+        birth = BIRTH_WORDS & set(name_words(name))
         why = (
             f"a category, {_counted(text.nunique(), 'level')} a later customer's date is "
             "rarely one of; left out of the model ("
@@ -268,22 +284,17 @@ def _read_as_dates(table: _Table, name: str, spec: CustomersSpec, kind: str | No
     return True
 
 
-def _dates_in(name: str, text: pd.Series) -> tuple[pd.Series, str] | None:
-    """(the dates read, how they are written) when every value of `text` is a date: dates
-    of a date's shape, or whole numbers YYYYMMDD in a column named a date; else None."""
+def _dates_in(name: str, text: pd.Series) -> str | None:
+    """How the values of `text` are written when every one is a date: "dates" of a
+    date's shape, or "dates written as numbers (YYYYMMDD)" in a column named a date;
+    else None."""
     if text.str.fullmatch(DATE_SHAPE).all():
-        read = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        if read.isna().any():
-            read = _guessed_dates(text)[1]
         written = "dates"
     elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
-        read = pd.to_datetime(text.str[:8], errors="coerce", format="%Y%m%d")
         written = "dates written as numbers (YYYYMMDD)"
     else:
         return None
-    if read is None or read.isna().any():
-        return None
-    return read, written
+    return written if attribute_dates(text)[1].notna().all() else None
 
 
 def _names_kept(table: _Table, spec: CustomersSpec) -> None:

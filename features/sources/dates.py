@@ -460,16 +460,53 @@ def _numbers(
     return numbers, text.isna()
 
 
+ISO_DAY = "%Y-%m-%d"
+YYYYMMDD = "%Y%m%d"
+_ISO_DAY = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})(?:[T ].*)?")
+"""An ISO 8601 day, whatever time or offset follows it: a date attribute's day is the
+day written ('2016-05-31T23:00-05:00' is May 31, not June 1 in UTC)."""
+NUMBER_DATE_SHAPE = r"(?:19|20)\d{6}(?:\.0+)?"
+"""A date written as a whole number, YYYYMMDD (20121119; 20121119.0 in a float column)."""
+
+
+def attribute_dates(text: pd.Series, fmt: str | None = None) -> tuple[str | None, pd.Series]:
+    """(format, days) of a date attribute's text, blank where a value does not read: in
+    `fmt` where given (a model's, as its training read them: a fresh extract of only
+    ambiguous days, '01/02/2016', reads them as training did), else the format the values
+    tell (`_attribute_format`); None where none reads them."""
+    filled = text.dropna().astype(str).str.strip()
+    if fmt is None:
+        fmt = _attribute_format(filled)
+    if fmt is None:
+        return None, pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if fmt == ISO_DAY:
+        filled = filled.str.extract(_ISO_DAY, expand=False)
+    elif fmt == YYYYMMDD:
+        filled = filled.str[:8]
+    read = pd.to_datetime(filled, format=fmt, errors="coerce", utc=True)
+    days = read.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+    return fmt, days.reindex(text.index)
+
+
+def _attribute_format(text: pd.Series) -> str | None:
+    """ISO 8601's day where every value starts with one, YYYYMMDD where every value is
+    such a number, else the one format guessed from the first value that reads most
+    (`_guessed_dates`)."""
+    if text.empty:
+        return None
+    if text.str.fullmatch(_ISO_DAY).all():
+        return ISO_DAY
+    if text.str.fullmatch(NUMBER_DATE_SHAPE).all():
+        return YYYYMMDD
+    dated = text[text.str.contains(r"\d")]  # a first 'TBC' tells no format
+    return _guessed_dates(dated)[0] if not dated.empty else None
+
+
 def as_dates(values: pd.Series) -> pd.Series:
-    """A date attribute's values as days (datetime64, no time zone): a later extract's
-    column read as text, where a value was no date, reads its dates and the rest blank."""
+    """A date attribute's values as days (datetime64, no time zone); text read as
+    `attribute_dates` reads it."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_localize(None).dt.normalize()
     if pd.api.types.is_datetime64_dtype(values):
         return values.dt.normalize()
-    text = values.astype("string").str.strip().replace("", pd.NA).dropna()
-    if text.empty:
-        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    read = _guessed_dates(text)[1]  # as the loader reads a file's dates
-    assert read is not None
-    return as_dates(read).reindex(values.index)
+    return attribute_dates(values.astype("string"))[1]

@@ -6,7 +6,7 @@ examples in messages.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -328,8 +328,12 @@ class _Table:
     header: list[str] = field(default_factory=list)
     """The file's columns as read: a customers file's are the keys a posted customer may
     carry, the model's attributes and the columns it does not read."""
-    model_attributes: frozenset[str] = frozenset()
-    """Attributes a model to score reads: never left out as no attribute (`validate`)."""
+    model_attributes: Mapping[str, str] = field(default_factory=dict)
+    """Attributes a model to score reads, with their kinds: never left out as no
+    attribute, a date read as a date (`validate`)."""
+    date_formats: dict[str, str] = field(default_factory=dict)
+    """Per date attribute, the format its days are read in: a model's as given, else the
+    one found (`attribute_dates`)."""
     scoring: bool = False
     """Read for `churn score` (`label_optional`): a label need not hold both values (a
     file of current customers, none of whom has left yet)."""

@@ -132,7 +132,8 @@ def test_a_name_one_letter_wrong_missing_or_extra_means_the_other():
     assert one_letter_apart("sessionss", names) == "sessions"
     assert one_letter_apart("trail", names) is None  # short: another word
     assert one_letter_apart("Var12", names) is None  # a digit: another column
-    assert one_letter_apart("drive_", ["drives", "drived"]) is None  # two read so
+    assert one_letter_apart("drivex", ["drives"]) == "drives"
+    assert one_letter_apart("drivex", ["drives", "drived"]) is None  # two read so
     assert likely_meant("devise", names) == "device"
 
 
