@@ -483,7 +483,8 @@ def score(
         console.print(tagged("note", buried), highlight=False)
     if len(job.left_out):
         why = left_out.summary(job.left_out, run)
-        console.print(f"{len(job.left_out):,} customers not scored: {why}", markup=False)
+        n = len(job.left_out)
+        console.print(f"{n:,} customer{'' if n == 1 else 's'} not scored: {why}", markup=False)
     if job.cutoff_note is not None:
         console.print(tagged("note", job.cutoff_note), highlight=False)
     shown = result.shown

@@ -597,11 +597,11 @@ def resolve_cutoff(
     is refused as for dated data (`after_today`)."""
     if cutoff is not None:
         given = pd.Timestamp(cutoff).normalize()
-        why = (
-            after_data_end(tables, [given])
-            or before_data_start(tables, [given])
-            or after_today(tables, given)
+        why = (  # a snapshot without a date of its rows: no other day, before or after
+            after_today(tables, given)
             or (_undated_elsewhen(tables, given) if snapshot else None)
+            or after_data_end(tables, [given])
+            or before_data_start(tables, [given])
         )
         if why is not None:
             raise ServingError(why)

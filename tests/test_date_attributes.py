@@ -255,3 +255,16 @@ def test_a_date_attribute_model_scores_live_as_of_a_posted_cutoff(loaded):
         "date_end read as days from 2016-01-01, the cutoff of the model's data (no cutoff "
         "posted): post a cutoff (today's date) to read them from another day"
     ) in unposted["notes"]
+
+
+def test_a_spreadsheets_day_0_is_an_unknown_date(tmp_path):
+    """An insurer's blank `InceptionDate` written 1899-12-30 read as 43,982 days before
+    its cutoff."""
+    path = _snapshot(tmp_path, customers=40)
+    frame = pd.read_csv(tmp_path / "clients.csv")
+    frame.loc[[1, 4], "date_end"] = "1899-12-30"
+    frame.to_csv(tmp_path / "clients.csv", index=False)
+    tables, report = validate(load_config(path))
+    (warning,) = [w for w in report.warnings if w.column == "date_end"]
+    assert warning.rows == 2 and "placeholder dates (1899-12-30" in warning.message
+    assert tables.customers["date_end"].isna().sum() == 2

@@ -34,6 +34,7 @@ from training.evaluate import (
 )
 from training.leaks import (
     LEAK_AUC,
+    PAIR_CHECK_FROM_AUC,
     STRONG_UNDATED_AUC,
     definition_inputs,
     named_like_label,
@@ -41,6 +42,7 @@ from training.leaks import (
     renewals_due,
     silent_churners,
     strongest_single_feature,
+    telling_pair,
     undated_attribute_leaks,
     undated_attributes,
 )
@@ -142,6 +144,8 @@ def build_report(
     if personal := personal_attributes(outcome.data.specs, never):
         report["personal_attributes_in_reasons"] = personal
     report.update(_leak_checks(outcome, tables, config))
+    if (pair := _telling_pair(outcome, report)) is not None:
+        report["telling_pair"] = pair
     if config.churn.definition == "label_column" and (detail := _label_in_detail(report)):
         report["label_in_detail"] = detail
     attributes = [spec.name for spec in outcome.data.specs if spec.family == "attributes"]
@@ -429,6 +433,17 @@ def _leak_checks(outcome: Outcome, tables: Tables, config: RunConfig) -> dict[st
     return found
 
 
+def _telling_pair(outcome: Outcome, report: dict[str, Any]) -> dict[str, Any] | None:
+    """Two columns that together give the outcome away (`training.leaks.telling_pair`),
+    looked for beside a model testing at `PAIR_CHECK_FROM_AUC` or more that no leak
+    already explains."""
+    auc = report["model"].get("roc_auc", np.nan)
+    if outcome.fitted is None or not auc >= PAIR_CHECK_FROM_AUC or leaking_columns(report):
+        return None
+    importance = outcome.fitted.booster.get_score(importance_type="total_gain")
+    return telling_pair(outcome.data.frame, outcome.data.specs, importance)
+
+
 def print_report(console: Console, report: dict[str, Any]) -> None:
     tested = report.get("test_cutoffs") or []
     at = f" at {', '.join(tested[:3])}{'…' if len(tested) > 3 else ''}" if tested else ""
@@ -613,6 +628,8 @@ def caveats(report: dict[str, Any]) -> list[str]:
             f"{_alone(leaking)}: a column recorded after (or because of) the churn leaks the "
             "label; leave it out unless it is known before the cutoff"
         )
+    if pair := report.get("telling_pair"):
+        notes.append(_telling_pair_note(pair, auc))
     if detail := report.get("label_in_detail"):
         notes.append(_label_in_detail_note(detail))
     if (own := strongest.get("definition_inputs", [])) and "renewals_due" in report:
@@ -1126,6 +1143,20 @@ def _undated_leak_note(leak: dict[str, Any]) -> str:
     )
 
 
+def _telling_pair_note(pair: dict[str, Any], model_auc: float) -> str:
+    """Two columns that together, not alone, rank churners nearly as the model does."""
+    first, second = pair["features"]
+    alone = ", ".join(f"{a:.3f}" for a in pair["alone"])
+    return (
+        f"{first} and {second} together rank churners at ROC AUC {pair['roc_auc']:.3f} "
+        f"(alone {alone}), the model {model_auc:.4f}: two columns that only together give "
+        "the outcome away are often one written when customers leave beside one that is "
+        "not (a start date beside a tenure that stops counting at cancellation); `churn "
+        "promote` refuses this run (--force overrides): check when each is recorded, and "
+        "leave out the one that is not known before the cutoff"
+    )
+
+
 def _strong_attribute_note(strong: list[dict[str, Any]], model_auc: float) -> str:
     """Attributes read as of the extract that rank churners nearly as the model does: a
     contract's months left read 0 once a customer cancels. Beside a near-perfect model
@@ -1199,6 +1230,7 @@ def leaking_columns(report: dict[str, Any]) -> list[str]:
     leaking = (report.get("strongest_single_feature") or {}).get("leaking", [])
     names = [leak["feature"] for leak in leaking]
     names += [leak["attribute"] for leak in report.get("undated_attribute_leaks", [])]
+    names += (report.get("telling_pair") or {}).get("features", [])
     return list(dict.fromkeys(names + suspected_leaks(report)))
 
 

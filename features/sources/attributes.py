@@ -240,7 +240,13 @@ def _read_date_attribute(table: _Table, name: str) -> None:
     customer to score."""
     values = _text(table.column(name))
     fmt, days = attribute_dates(values, table.date_formats.get(name))
-    missed = values.notna() & days.isna()
+    placeholder = days.isin(PLACEHOLDER_DAYS)
+    if placeholder.any():
+        said = ", ".join(str(day.date()) for day in sorted(set(days[placeholder])))
+        what = f"placeholder dates ({said}: a spreadsheet's or a clock's day 0) read as unknown"
+        table.flag("warning", name, placeholder, what, values)
+        days = days.mask(placeholder)
+    missed = values.notna() & days.isna() & ~placeholder
     if missed.any() and name in table.model_attributes:
         what = f"not a date{f' in {fmt}' if fmt else ''} (as the model read it): read as unknown"
         table.flag("warning", name, missed, what, values)
@@ -251,6 +257,11 @@ def _read_date_attribute(table: _Table, name: str) -> None:
     table.kinds[name] = "date"
     if fmt is not None:
         table.date_formats[name] = fmt
+
+
+PLACEHOLDER_DAYS = pd.to_datetime(["1899-12-30", "1899-12-31", "1900-01-01", "1970-01-01"])
+"""Days a blank date is written as: a spreadsheet's day 0 (an insurer's `InceptionDate`
+1899-12-30 read as 43,982 days before its cutoff) and the Unix epoch's."""
 
 
 def _dates_left_out(table: _Table, name: str) -> bool:

@@ -361,8 +361,8 @@ def test_a_cutoff_after_today_is_refused_for_data_without_a_date():
     )
     with pytest.raises(ServingError, match="after today"):  # other dateless data alike
         resolve_cutoff(snapshot, dt.date(2030, 1, 1))
-    extract = replace(snapshot, as_of=pd.Timestamp("2024-06-30"))  # dated: its own rule
-    with pytest.raises(ServingError, match="after the extract date"):
+    extract = replace(snapshot, as_of=pd.Timestamp("2024-06-30"))  # no day but its extract's
+    with pytest.raises(ServingError, match="the only day to score it as of; leave --cutoff out"):
         resolve_cutoff(extract, dt.date(2030, 1, 1), snapshot=True)
     on_the_day = pd.Timestamp("2030-01-01")
     assert after_today(snapshot, on_the_day, today=on_the_day) is None
