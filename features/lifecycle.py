@@ -2,8 +2,11 @@
 long-term customers the relationship, experienced buyers drift to price).
 
 Stage rule, applied in this order:
-- lapsed: no purchase for 180 days or more, or 3× or more overdue on their own rhythm
-  after at least 30 days without a purchase (`LAPSED_MIN_DAYS`);
+- lapsed: no purchase for 180 days or more (unless within their own usual gap: a B2B
+  account ordering once a year, silent 207 days of its 332), or 3× or more overdue on
+  their own rhythm after at least 30 days without a purchase (`LAPSED_MIN_DAYS`); never
+  while a paid period runs past the cutoff (193 of a streaming service's 252 annual
+  members, paid up for months, had read as lapsed);
 - first-time: exactly one purchase so far;
 - short-term: tenure under 365 days;
 - long-term: everyone else.
@@ -24,6 +27,7 @@ from features.activity import ratio, selected
 from features.context import Context
 from features.monetary import WINDOWS_DAYS
 from features.registry import Columns, Family, FeatureSpec, Mechanism
+from features.subscription import paid_until_day
 
 STAGES = ("first-time", "short-term", "long-term", "lapsed")
 LAPSED_AFTER_DAYS = 180
@@ -129,7 +133,8 @@ def _compute(ctx: Context, cutoff_day: int, done: Mapping[str, np.ndarray]) -> C
     tenure = cutoff_day - start_day(ctx, cutoff_day)
     columns: Columns = {"cutoff_month": np.full(ctx.n, float(month_of(cutoff_day)))}
     if TENURE_SPEC in _specs(ctx):
-        stage = _stage(tenure, done, lapsed_by_use=ctx.tables.lapsed_by_use)
+        paid = _paid_up(ctx, cutoff_day)
+        stage = _stage(tenure, done, lapsed_by_use=ctx.tables.lapsed_by_use, paid_up=paid)
         columns |= {"tenure_days": tenure, "lifecycle_stage": stage}
     if ANNIVERSARY_SPEC in _specs(ctx):
         columns[ANNIVERSARY_SPEC.name] = _days_until_anniversary(ctx.signup_day, cutoff_day)
@@ -178,18 +183,31 @@ def month_of(cutoff_day: int) -> int:
     return int(np.datetime64(cutoff_day, "D").astype("datetime64[M]").astype(int) % 12 + 1)
 
 
+def _paid_up(ctx: Context, cutoff_day: int) -> np.ndarray:
+    """Whether a paid period (payments known at the cutoff) runs past the cutoff day."""
+    lines = ctx.lines
+    if lines is None or "paid_until_day" not in lines.values:
+        return np.zeros(ctx.n, dtype=bool)
+    return paid_until_day(lines, cutoff_day) > cutoff_day
+
+
 def _stage(
-    tenure: np.ndarray, done: Mapping[str, np.ndarray], *, lapsed_by_use: bool
+    tenure: np.ndarray,
+    done: Mapping[str, np.ndarray],
+    *,
+    lapsed_by_use: bool,
+    paid_up: np.ndarray,
 ) -> np.ndarray:
     """The stage per the module docstring; None where tenure is unknown."""
     stage = np.where(tenure < 365, "short-term", "long-term").astype(object)
     if ORDERS_TOTAL in done:
         stage[done[ORDERS_TOTAL] == 1] = "first-time"
-        stage[_lapsed(done["days_since_last_purchase"], done["overdue_ratio"])] = "lapsed"
+        lapsed = _lapsed(done["days_since_last_purchase"], done["overdue_ratio"])
+        stage[lapsed & ~paid_up] = "lapsed"
     else:
         stage[tenure < 90] = "first-time"
         if lapsed_by_use and USE_SILENCE in done and USE_OVERDUE in done:
-            stage[_lapsed(done[USE_SILENCE], done[USE_OVERDUE])] = "lapsed"
+            stage[_lapsed(done[USE_SILENCE], done[USE_OVERDUE]) & ~paid_up] = "lapsed"
     stage[np.isnan(tenure)] = None
     return stage
 
@@ -198,10 +216,10 @@ USE_SILENCE, USE_OVERDUE = "days_since_last_event", "use_overdue_ratio"
 
 
 def _lapsed(silence: np.ndarray, overdue: np.ndarray) -> np.ndarray:
-    """Silent `LAPSED_AFTER_DAYS` or more, or `LAPSED_OVERDUE_RATIO` times overdue on
-    their own rhythm after `LAPSED_MIN_DAYS`."""
+    """Silent `LAPSED_AFTER_DAYS` or more but not within their own usual gap, or
+    `LAPSED_OVERDUE_RATIO` times overdue on their own rhythm after `LAPSED_MIN_DAYS`."""
     overdue_long = (overdue >= LAPSED_OVERDUE_RATIO) & (silence >= LAPSED_MIN_DAYS)
-    return (silence >= LAPSED_AFTER_DAYS) | overdue_long
+    return ((silence >= LAPSED_AFTER_DAYS) & ~(overdue < 1)) | overdue_long
 
 
 FAMILY = Family("lifecycle", _specs, _compute)

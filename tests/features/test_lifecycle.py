@@ -19,21 +19,24 @@ def test_stages_follow_the_documented_rule():
             (2, "2024-06-01", 10, 0),  # tenure 121 days: short-term
             (3, "2022-01-01", 10, 0),
             (3, "2024-06-01", 10, 0),  # long-term
-            (4, "2023-01-01", 10, 0),
-            (4, "2023-12-01", 10, 0),  # 212 days silent: lapsed
+            (4, "2023-06-01", 10, 0),
+            (4, "2023-12-01", 10, 0),  # 212 days silent, past their 183-day gap: lapsed
             (5, "2024-01-01", 10, 0),
             (5, "2024-01-11", 10, 5),  # 10-day rhythm, 171 days silent: lapsed by ratio
+            (6, "2023-01-01", 10, 0),
+            (6, "2023-12-01", 10, 0),  # 212 days silent of a 334-day rhythm: on schedule
         ],
         columns=("discount",),
     )
     frame = build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF)
-    stages = {c: row(frame, c)["lifecycle_stage"] for c in range(1, 6)}
+    stages = {c: row(frame, c)["lifecycle_stage"] for c in range(1, 7)}
     assert stages == {
         1: "first-time",
         2: "short-term",
         3: "long-term",
         4: "lapsed",
         5: "lapsed",
+        6: "long-term",
     }
     assert row(frame, 2)["tenure_days"] == 121
     assert row(frame, 5)["discount_share_365d"] == pytest.approx(0.5)
@@ -194,3 +197,21 @@ def test_a_usage_log_without_purchases_lapses_by_its_silence():
         2: "short-term",
         3: "first-time",
     }
+
+
+def test_a_member_paid_past_the_cutoff_is_not_lapsed():
+    """193 of a streaming service's 252 annual members, paid up for months, read as
+    lapsed: 180 days silent is an annual plan's usual silence."""
+    tx = transactions(
+        [(1, "2023-10-01", 199, "2024-10-01"), (2, "2023-10-01", 199, "2024-01-01")],
+        columns=("paid_until",),
+    )
+    tx["paid_until"] = pd.to_datetime(tx["paid_until"])
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF)
+    assert row(frame, 1)["lifecycle_stage"] == "first-time"
+    assert row(frame, 2)["lifecycle_stage"] == "lapsed"
+    tx = pd.concat([tx, tx.assign(timestamp=pd.Timestamp("2023-09-01"))], ignore_index=True)
+    tx = tx.sort_values(["customer_id", "timestamp"], ignore_index=True)
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs=CUTOFF)
+    assert row(frame, 1)["lifecycle_stage"] == "short-term"  # paid up
+    assert row(frame, 2)["lifecycle_stage"] == "lapsed"  # ended in January
