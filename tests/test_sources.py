@@ -3044,6 +3044,10 @@ def test_other_date_formats_are_guessed_with_a_warning_or_set_by_date_format(tmp
     tables, report = check(tmp_path, events=week)
     assert "read as %m/%d/%Y" in str(report.issues)
     assert set(tables.events["timestamp"].dt.month) == {6}
+    # a mistyped ISO date is no year-day-month date: an error, as '2020-02-30' is
+    typo = events.assign(timestamp=["2024-01-03", "2024-13-01", "2024-02-05", "2024-03-07"])
+    issue = only_error(check(tmp_path, events=typo)[1])
+    assert (issue.column, issue.rows) == ("timestamp", 1) and "'2024-13-01'" in issue.message
 
 
 def test_a_wrong_date_format_is_told_the_format_that_reads_the_dates(tmp_path):

@@ -242,11 +242,17 @@ def _date_formats(first: str) -> list[str]:
         with warnings.catch_warnings():  # pandas warns when a guess contradicts dayfirst
             warnings.simplefilter("ignore", UserWarning)
             fmt = guess_datetime_format(named, dayfirst=dayfirst)
-        if fmt is not None and fmt not in guesses:
+        if fmt is not None and fmt not in guesses and not _YEAR_DAY_MONTH.match(fmt):
             guesses.append(fmt)
     # 'May' is a month's name and its abbreviation alike: the column's other months decide
     guesses += [fmt.replace("%B", "%b") for fmt in guesses if "%B" in fmt]
     return guesses or [fmt for fmt in _TWO_DIGIT_YEARS if _reads(first, fmt)]
+
+
+_YEAR_DAY_MONTH = re.compile(r"%Y\W?%d\W?%m")
+"""Year, day, month: no one writes dates so, but pandas guesses it, day first, for a
+mistyped ISO date ('2020-13-01' among 2,342 read as January 13, with a warning): such a
+value is an error, as '2020-02-30' is."""
 
 
 def _reads(value: str, fmt: str) -> bool:

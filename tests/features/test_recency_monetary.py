@@ -111,6 +111,17 @@ def test_a_subscriber_who_paid_every_month_since_joining_keeps_the_usual_pace(fi
     assert one["purchase_pace_3m_vs_history"] == pytest.approx(1.0, abs=0.05)
 
 
+def test_a_history_expecting_under_one_purchase_in_the_window_sets_no_pace():
+    """A B2B account buying once a year, 207 days into its 332-day rhythm, read "buying at
+    0% of their usual pace": its history expects 0.3 purchases in 3 months."""
+    yearly = [(1, "2003-02-01", 10), (1, "2004-01-01", 10)]
+    monthly = [(2, f"2004-{m:02d}-01", 10) for m in range(1, 8)]
+    tx = transactions(yearly + monthly)
+    frame = build_features(make_tables(transaction_frame=tx), cutoffs="2004-07-26")
+    assert np.isnan(row(frame, 1)["purchase_pace_3m_vs_history"])
+    assert row(frame, 2)["purchase_pace_3m_vs_history"] == pytest.approx(1.0, abs=0.2)
+
+
 def test_one_purchase_sets_no_pace():
     tx = transactions([(1, "2024-01-10", 10), (2, "2023-06-01", 10)])
     frame = build_features(make_tables(transaction_frame=tx), cutoffs="2024-03-31")
