@@ -448,7 +448,7 @@ def _repeated_rows(table: _Table) -> int:
         candidates &= ~table.dropped.to_numpy()
     if not candidates.any():
         return 0
-    read = {**clean, **_lookup_keys(table)}
+    read = {**clean, **_lookup_keys(table), **_filter_columns(table)}
     at = np.flatnonzero(candidates)  # by position: no index to select alongside
     rows = pd.DataFrame({name: values.array.take(at) for name, values in read.items()})
     return int(rows.duplicated().sum())
@@ -462,6 +462,15 @@ def _lookup_keys(table: _Table) -> dict[str, pd.Series]:
     repeat another line in every column read."""
     keys = dict.fromkeys(lookup.on for lookup in table.spec.lookups)
     return {f"lookup.on.{key}": table.raw[key] for key in keys if key in table.raw}
+
+
+def _filter_columns(table: _Table) -> dict[str, pd.Series]:
+    """The file's columns `rows:` filters on, as read: rows that differ in one are no
+    repeats. A messaging log filtered on its recipient had one sender's message to
+    several people in one second said to repeat in every column read, "all the file
+    holds", with the advice to remove them."""
+    columns = dict.fromkeys(f.column for f in table.spec.row_filters)
+    return {f"rows.column.{c}": table.raw[c] for c in columns if c in table.raw}
 
 
 def _sharing_customer_and_time(ids: pd.Series, timestamps: pd.Series) -> np.ndarray:
