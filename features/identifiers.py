@@ -196,7 +196,9 @@ def _identifier_number(name: str, numbers: pd.Series) -> NotAnAttribute | None:
     rows, distinct = len(numbers), numbers.nunique()
     low, high = numbers.min(), numbers.max()
     if distinct == rows and high - low + 1 == rows:
-        named = named_like_an_identifier(name) and ROW_WORDS.isdisjoint(name_words(name))
+        words = name_words(name)
+        row = not ROW_WORDS.isdisjoint(words) or tuple(words) in ROW_NAMES
+        named = named_like_an_identifier(name) and not row
         why = (
             f"whole numbers {low:,.0f} to {high:,.0f}, one on each of {rows:,} rows (a row "
             f"number{', or an id' if named else ''})"
@@ -278,13 +280,14 @@ def _share_down(share: float) -> str:
 
 
 ROW_WORDS = frozenset(
-    {"row", "rownum", "index", "idx", "line", "unnamed", "seq", "sequence", "serial"}
-    | {"record", "s", "sr", "sl"}
+    {"row", "rownum", "index", "idx", "line", "unnamed", "seq", "sequence", "serial", "sr", "sl"}
 )
-"""Words naming a row's place in the file, not a customer (`S.No`, `Sr No`, `SL_NO`,
-`Serial No`, `RecordNumber`): a bank's RowNumber runs 1 to 10,000 beside its
+"""Words naming a row's place in the file, not a customer (`Sr No`, `SL_NO`, `Serial No`;
+`S.No` whole, as `ROW_NAMES`): a bank's RowNumber runs 1 to 10,000 beside its
 CustomerId; a navigation app's `ID` 0 to 14,998 is its users' ids, and numbering the
-rows from 1 put each user's scores under the next user's id."""
+rows from 1 put each user's scores under the next user's id. ('s' alone is a
+possessive's: `Customer's ID`.)"""
+ROW_NAMES = frozenset({("s", "no"), ("s", "n"), ("s", "num")})
 
 
 def named_like_an_identifier(name: str) -> bool:

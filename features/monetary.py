@@ -69,8 +69,8 @@ SPECS = [
         f"Purchase occasions after the first in the {PACE_MONTHS} calendar months up to the "
         "cutoff ÷ the occasions after the first that as many days held on average since "
         "the first purchase: frequency against the customer's own history (1 = usual pace; "
-        "blank with one purchase, which sets none, or where the history expects fewer than "
-        "one occasion in the window).",
+        "blank with one purchase, which sets none, or where the window holds none and the "
+        "history expects fewer than one).",
         f"buying at {{{PACE}:.0%}} of their usual pace in the last {PACE_MONTHS} months",
         reach_days=PACE_DAYS_AT_MOST,
     ),
@@ -156,7 +156,7 @@ def _pace(orders: Activity, known: np.ndarray, total: np.ndarray, cutoff_day: in
     Sep 28, Oct 28, Nov 28 and Dec 28 held 4 payments in 95 days, 3.9 to a 92-day
     quarter, and "paying at 77% of their usual pace" was said of them (265 of a pet
     insurer's members); after the first, 3 in 94 days is 2.9 to the quarter, and 3 paid.
-    Blank where the history expects less than one occasion in the window: a yearly
+    Blank where the window holds none and the history expects less than one: a yearly
     account's quiet quarter is no pace (a B2B buyer silent 207 days of its usual 332 read
     "buying at 0% of their usual pace")."""
     pace_days = calendar_days_back(cutoff_day, PACE_MONTHS)
@@ -166,7 +166,8 @@ def _pace(orders: Activity, known: np.ndarray, total: np.ndarray, cutoff_day: in
     after_first = np.where(total > 0, total - 1, np.nan)
     elapsed = np.maximum(cutoff_day - first, pace_days)
     expected = after_first * pace_days / elapsed
-    return ratio(recent, np.where(expected >= 1, expected, np.nan))
+    quiet = (recent == 0) & (expected < 1)  # no purchase due yet: no slower pace
+    return np.where(quiet, np.nan, ratio(recent, expected))
 
 
 def calendar_days_back(cutoff_day: int, months: int) -> int:

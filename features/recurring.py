@@ -214,7 +214,11 @@ def schedule(
         days_before_end = bound.astype("datetime64[D]").astype("datetime64[ns]") - MONTH_SLACK
         renewed_by = np.where(ended, days_before_end, bound)[by_month]
         renewed_by = np.maximum(renewed_by, starts[by_month] + np.timedelta64(1, "ns"))
-        counts[by_month] = _months_paid(steps.subset(by_month), renewed_by)
+        monthly = steps.subset(by_month)
+        slack = _months_paid(monthly, renewed_by)
+        # the slack drops only a one-period row's renewal (a month-row export's): a plan's
+        # later renewal stands, its coming end unknown when it was paid
+        counts[by_month] = np.where(slack == 1, 1, _months_paid(monthly, bound[by_month]))
     by_day = pays & (months == 0)
     if by_day.any():
         step = days[by_day] * DAY_NS
@@ -231,12 +235,15 @@ def schedule(
 
 DAY_NS = np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
 MONTH_SLACK = np.timedelta64(3, "D")
-"""A calendar-month plan renews no closer than this before its own end's day (the most
-two months' lengths differ; by day, whatever the times of day): nearer, its end was
-stepped on another calendar. A plan of
+"""A calendar-month row renews no closer than this before its own end's day (the most
+two months' lengths differ; by day, whatever the times of day) where that renewal would
+be its first: a row of one period ends on its own calendar. A plan of
 Feb 29 to Mar 31, one of a run of month-long rows ending on each month's last day, had
 renewed on Mar 29 too: 168 of 3,704 accounts of a month-row export paid twice a month,
-and spent more than they could. (The first payment is made however short the plan.)"""
+and spent more than they could. (The first payment is made however short the plan.) A
+later renewal stands: a plan running since January and cancelled on Jun 1 paid on May
+30, and features as of May 31 read that payment, as they would with the end unknown
+(dropped, the coming cancellation had leaked into them)."""
 
 
 @dataclass(frozen=True)

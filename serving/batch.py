@@ -625,6 +625,8 @@ def _undated_elsewhen(tables: Tables, cutoff: pd.Timestamp) -> str | None:
     signed = customers is not None and "signup_date" in customers
     if any(len(t) for t in dated) or (signed and customers["signup_date"].notna().any()):
         return None
+    if "date" in tables.attributes.values():  # a contract's end is read from the cutoff
+        return None
     extract = snapshot_cutoff(tables, today=pd.Timestamp.today())
     if cutoff == extract:
         return None

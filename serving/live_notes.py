@@ -61,7 +61,7 @@ def extract_dates_note(request: ScoreIn, model: ChurnModel, cutoff: dt.date) -> 
     from a 2016 extract is "in 4,037 days"."""
     dates = [name for name, kind in model.attribute_kinds.items() if kind == "date"]
     posted = [n for n in dates if any(c.attributes.get(n) for c in request.customers)]
-    if request.cutoff is not None or not posted:
+    if request.cutoff is not None or not posted or cutoff == dt.date.today():
         return []
     return [
         f"{', '.join(posted)} read as days from {cutoff}, the cutoff of the model's data (no "

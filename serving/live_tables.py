@@ -33,7 +33,7 @@ from features.contract import (
 from features.recurring import PER_MONTH_COLUMNS, payments, plan_ends
 from features.returns import match_lines
 from features.sources import MISSING_TEXT, reads_missing_text
-from features.sources.dates import ISO_DAY, attribute_dates
+from features.sources.dates import ISO_DAY, PLACEHOLDER_DAYS, attribute_dates
 from features.tables import Tables, no_use_rows, numbers
 from features.text_numbers import read_numbers
 from serving.schemas import (
@@ -209,7 +209,8 @@ def posted_dates(values: Sequence[Any]) -> np.ndarray:
     posted as ISO 8601 ('2016-05-31', or with a time, which the day keeps), never read
     in a format guessed from a request's few values ('03/04/2016': March or April?)."""
     text = pd.Series([v if isinstance(v, str) else None for v in values], dtype=object)
-    return attribute_dates(text, ISO_DAY)[1].to_numpy(dtype="datetime64[ns]")
+    days = attribute_dates(text, ISO_DAY)[1]
+    return days.mask(days.isin(PLACEHOLDER_DAYS)).to_numpy(dtype="datetime64[ns]")
 
 
 def cancellation_event_types(data: DataSpec) -> frozenset[str]:

@@ -3,6 +3,7 @@ days from the cutoff to them, in the batch and live alike; elsewhere left out.""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,10 @@ from features.attributes import attribute_spec
 from features.build import build_features
 from features.contract import load_config
 from features.sources import load_tables, validate
+from features.sources.dates import attribute_dates
+from features.tables import Tables
 from serving import live, live_checks, live_tables
+from serving.batch import resolve_cutoff
 from serving.example import score_example
 from serving.schemas import ScoreIn
 from serving.scorer import Loaded
@@ -75,7 +79,9 @@ def test_a_snapshots_dates_are_read_as_days_from_its_cutoff(tmp_path):
     assert tables is not None and report.errors == []
     assert tables.attributes["date_end"] == tables.attributes["date_activ"] == "date"
     assert "dob" not in tables.attributes
-    assert [w.column for w in report.warnings] == ["dob"]
+    guessed, birth = report.warnings  # a format guessed is said, as for activity dates
+    assert (guessed.column, birth.column) == ("date_activ", "dob")
+    assert "dates not in ISO 8601 (read as %m/%d/%Y" in guessed.message
     frame = build_features(tables, cutoffs=AS_OF).set_index("customer_id")
     raw = pd.read_csv(tmp_path / "clients.csv").set_index("id")
     expected = (pd.to_datetime(raw["date_end"]) - pd.Timestamp(AS_OF)).dt.days
@@ -115,18 +121,48 @@ def test_a_date_attribute_beside_dated_activity_is_refused(tmp_path):
         load_config(tmp_path / "churn.yaml")
 
 
-def test_a_declared_date_attribute_holding_other_values_is_an_error(tmp_path):
+def test_a_date_attribute_holding_other_values_is_an_error_and_a_word_unknown(tmp_path):
+    """A date no calendar has is an error; a driver log's one 'unknown' among its join
+    dates had made the whole column "too scattered for a category" and left it out."""
     path = _snapshot(tmp_path, customers=40)
     frame = pd.read_csv(tmp_path / "clients.csv")
-    frame.loc[[2, 5], "date_end"] = "soon"
+    frame.loc[[2, 5], "date_end"] = "2016-02-30"
+    frame.loc[7, "date_end"] = "unknown"
     frame.to_csv(tmp_path / "clients.csv", index=False)
     config = yaml.safe_load(path.read_text())
     config["data"]["customers"]["attribute_kinds"] = {"date_end": "date"}
     path.write_text(yaml.safe_dump(config))
-    _, report = validate(load_config(path))
+    tables, report = validate(load_config(path))
     (error,) = report.errors
     assert (error.column, error.rows) == ("date_end", 2)
-    assert "declared a date: not a date" in error.message and "'soon'" in error.message
+    assert "not a date in %Y-%m-%d" in error.message and "'2016-02-30'" in error.message
+    frame.loc[[2, 5], "date_end"] = "2016-02-28"
+    frame.to_csv(tmp_path / "clients.csv", index=False)
+    del config["data"]["customers"]["attribute_kinds"]
+    path.write_text(yaml.safe_dump(config))
+    tables, report = validate(load_config(path))
+    assert report.errors == [] and tables.attributes["date_end"] == "date"
+    (word,) = [w for w in report.warnings if w.column == "date_end"]
+    assert word.rows == 1 and "texts among dates read as unknown" in word.message
+
+
+def test_a_date_format_set_reads_a_snapshots_dates(tmp_path):
+    """`date_format` was ignored for date attributes: '24-12-2018' under '%m-%d-%Y' passed
+    as data OK, and '11-01-2020' under '%d-%m-%Y' read as Nov 1."""
+    path = _snapshot(tmp_path, customers=40)
+    frame = pd.read_csv(tmp_path / "clients.csv").drop(columns="date_activ")  # month first
+    frame["joined"] = ["11-01-2015"] * 39 + ["24-12-2014"]
+    frame.to_csv(tmp_path / "clients.csv", index=False)
+    config = yaml.safe_load(path.read_text())
+    config["data"]["customers"]["date_format"] = "%d-%m-%Y"
+    path.write_text(yaml.safe_dump(config))
+    tables, _ = validate(load_config(path))
+    assert tables.customers["joined"].iloc[0] == pd.Timestamp("2015-01-11")
+    config["data"]["customers"]["date_format"] = "%m-%d-%Y"
+    path.write_text(yaml.safe_dump(config))
+    _, report = validate(load_config(path))
+    errors = [e for e in report.errors if e.column == "joined"]
+    assert errors and "not a date in %m-%d-%Y" in errors[0].message
 
 
 @pytest.fixture(scope="module")
@@ -208,8 +244,7 @@ def test_a_fresh_extract_reads_a_models_dates_as_its_training_did(tmp_path):
     )
     assert tables is not None and report.errors == []
     (warning,) = [w for w in report.warnings if w.column == "date_end"]
-    assert warning.rows == 1
-    assert "not a date in %Y-%m-%d (as the model read it): read as unknown" in warning.message
+    assert warning.rows == 1 and "texts among dates read as unknown" in warning.message
     days = tables.customers.set_index("customer_id")
     assert pd.isna(days.loc["n1", "date_end"])
     assert days.loc["n3", "date_end"] == pd.Timestamp("2016-03-02")  # the day written
@@ -268,3 +303,26 @@ def test_a_spreadsheets_day_0_is_an_unknown_date(tmp_path):
     (warning,) = [w for w in report.warnings if w.column == "date_end"]
     assert warning.rows == 2 and "placeholder dates (1899-12-30" in warning.message
     assert tables.customers["date_end"].isna().sum() == 2
+
+
+def test_a_models_format_reads_its_dates_and_unambiguous_days_besides():
+    """A model's '%m/%d/%Y' read a fresh extract's ISO days as unknown; a 'TBC' first had
+    a format guessed with its offset, reading each ISO day as the UTC one."""
+    extract = pd.Series(["2015-03-31", "03/04/2015", "20150405", None])
+    fmt, days = attribute_dates(extract, "%m/%d/%Y")
+    assert fmt == "%m/%d/%Y"
+    assert [str(d)[:10] for d in days] == ["2015-03-31", "2015-03-04", "2015-04-05", "NaT"]
+    offsets = pd.Series(["TBC", "2016-05-31T23:00:00-05:00", "2016-04-30T22:30:00-05:00"])
+    fmt, days = attribute_dates(offsets)
+    assert fmt == "%Y-%m-%d" and [str(d)[:10] for d in days] == ["NaT", "2016-05-31", "2016-04-30"]
+    assert str(live_tables.posted_dates(["1899-12-30"])[0]) == "NaT"  # as the batch reads it
+
+
+def test_a_snapshot_with_date_attributes_is_scored_at_another_cutoff_as_live():
+    snapshot = Tables(
+        customers=pd.DataFrame({"customer_id": ["a"], "date_end": [pd.Timestamp("2016-03-01")]}),
+        attributes={"date_end": "date"},
+        as_of=pd.Timestamp("2016-01-01"),
+    )
+    cutoff = resolve_cutoff(snapshot, dt.date(2015, 12, 1), snapshot=True)
+    assert cutoff == pd.Timestamp("2015-12-01")

@@ -140,9 +140,10 @@ def strongest_single_feature(
     return found
 
 
-PAIR_CHECK_FROM_AUC = 0.97
+PAIR_CHECK_FROM_AUC = 0.95
 """From this test ROC AUC a model is checked for two columns that tell the outcome
-together (`telling_pair`): churn models on real data here test at 0.76-0.97."""
+together (`telling_pair`): a driver snapshot's join date beside its months reported
+(0.958 together, 0.76 and 0.69 alone) tested at 0.9645 and was promoted."""
 PAIR_LEAK_AUC = 0.95
 PAIR_ALONE_UNDER = 0.8
 """Two columns that together rank churners at `PAIR_LEAK_AUC` or more, each alone under
@@ -161,7 +162,7 @@ def telling_pair(
     churners at `PAIR_LEAK_AUC` or more, judged out of fold by a small boosted model of
     the two (on up to `LEAK_SAMPLE_ROWS` labelled rows); None where no pair does."""
     from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.model_selection import cross_val_predict
+    from sklearn.model_selection import GroupKFold, cross_val_predict
 
     rows = frame.sample(min(len(frame), LEAK_SAMPLE_ROWS), random_state=0)
     y = rows["churned"].to_numpy(dtype=int)
@@ -170,12 +171,15 @@ def telling_pair(
     top = ranked[:PAIR_CANDIDATES]
     alone = {n: single_auc(y, rows[n], categorical=False) or 0.5 for n in top}
     weak = [n for n in top if alone[n] < PAIR_ALONE_UNDER]
+    customers = rows["customer_id"].to_numpy() if "customer_id" in rows else np.arange(len(rows))
     best = None
     for i, first in enumerate(weak):
         for second in weak[i + 1 :]:
             both = rows[[first, second]].to_numpy(dtype=np.float64)
             two = HistGradientBoostingClassifier(max_iter=100, random_state=0)
-            p = cross_val_predict(two, both, y, cv=2, method="predict_proba")[:, 1]
+            folds = GroupKFold(2)  # a customer's rows at several cutoffs in one fold
+            p = cross_val_predict(two, both, y, groups=customers, cv=folds, method="predict_proba")
+            p = p[:, 1]
             auc = float(roc_auc_score(y, p))
             if auc >= PAIR_LEAK_AUC and (best is None or auc > best["roc_auc"]):
                 best = {

@@ -440,7 +440,9 @@ def _telling_pair(outcome: Outcome, report: dict[str, Any]) -> dict[str, Any] | 
     auc = report["model"].get("roc_auc", np.nan)
     if outcome.fitted is None or not auc >= PAIR_CHECK_FROM_AUC or leaking_columns(report):
         return None
-    importance = outcome.fitted.booster.get_score(importance_type="total_gain")
+    gains = outcome.fitted.booster.get_score(importance_type="total_gain")
+    name_of = outcome.fitted.layout.name_of  # XGBoost's names are `safe_name`s
+    importance = {name_of.get(key, key): gain for key, gain in gains.items()}
     return telling_pair(outcome.data.frame, outcome.data.specs, importance)
 
 

@@ -19,7 +19,15 @@ from features.identifiers import (
 from features.label_values import conventional, marks_stayers
 from features.levels import MAX_LEVELS, likely_meant, name_words
 from features.registry import plain_number
-from features.sources.dates import NUMBER_DATE_SHAPE, _numbers, attribute_dates
+from features.sources.dates import (
+    ISO_DAY,
+    NUMBER_DATE_SHAPE,
+    PLACEHOLDER_DAYS,
+    YYYYMMDD,
+    _numbers,
+    _read_alike,
+    attribute_dates,
+)
 from features.sources.reading import FRESH_EXTRACT
 from features.sources.table import (
     _YAML_BOOLS,
@@ -220,8 +228,8 @@ CATEGORY_ADVICE = "declare it categorical to keep it as levels"
 def _is_date_attribute(table: _Table, name: str, spec: CustomersSpec, kind: str | None) -> bool:
     """Whether to read `name` as a date attribute, the days from the cutoff to it: as the
     model to score reads it (a fresh extract holds no label to say it is a snapshot's),
-    as declared, or, in a labelled snapshot, a column every value of which is a date but
-    a birth date (PowerCo's contract ends and activations, left out until then)."""
+    as declared, or, in a labelled snapshot, a column of dates but a birth date
+    (PowerCo's contract ends and activations, left out until then)."""
     if name in table.model_attributes:
         return table.model_attributes[name] == "date"
     if kind is not None:
@@ -229,17 +237,19 @@ def _is_date_attribute(table: _Table, name: str, spec: CustomersSpec, kind: str 
     if spec.label is None or BIRTH_WORDS & set(name_words(name)):
         return False
     text = _text(table.column(name)).dropna()
-    return not text.empty and _dates_in(name, text) is not None
+    return not text.empty and _dates_in(name, text, spec.date_format) is not None
 
 
 def _read_date_attribute(table: _Table, name: str) -> None:
     """The attribute's days, in the format its model read (`_Table.date_formats`), else
-    the one its values tell (`attribute_dates`). A value that reads as no date is an
-    error in training data (an attribute declared a date), and unknown, with a warning,
-    in data a model scores: live scoring refuses it, but a batch has every other
-    customer to score."""
+    `date_format`, else the one its values tell (`attribute_dates`, said in a warning
+    where it is no ISO 8601 or YYYYMMDD). Placeholder days and a few texts without a
+    digit ('unknown') are unknown, with a warning; another value that reads as no date
+    is an error in training data, and unknown, with a warning, in data a model scores:
+    live scoring refuses it, but a batch has every other customer to score."""
     values = _text(table.column(name))
-    fmt, days = attribute_dates(values, table.date_formats.get(name))
+    given = table.date_formats.get(name) or table.spec.date_format
+    fmt, days = attribute_dates(values, given)
     placeholder = days.isin(PLACEHOLDER_DAYS)
     if placeholder.any():
         said = ", ".join(str(day.date()) for day in sorted(set(days[placeholder])))
@@ -247,21 +257,26 @@ def _read_date_attribute(table: _Table, name: str) -> None:
         table.flag("warning", name, placeholder, what, values)
         days = days.mask(placeholder)
     missed = values.notna() & days.isna() & ~placeholder
+    wordy = missed & ~values.fillna("").str.contains(r"\d")
+    if wordy.any():
+        what = "texts among dates read as unknown (list them in missing_values to say so)"
+        table.flag("warning", name, wordy, what, values)
+    missed &= ~wordy
     if missed.any() and name in table.model_attributes:
         what = f"not a date{f' in {fmt}' if fmt else ''} (as the model read it): read as unknown"
         table.flag("warning", name, missed, what, values)
     elif missed.any():
-        what = f"declared a date: not a date{f' in {fmt}' if fmt else ''}"
-        table.flag("error", name, missed, what, values)
+        table.flag("error", name, missed, f"not a date{f' in {fmt}' if fmt else ''}", values)
+    elif given is None and fmt not in (None, ISO_DAY, YYYYMMDD):
+        read = days.notna()
+        rival = _read_alike(values[read], fmt)
+        said = f"read as {fmt}" + (f", though {rival} reads them too" if rival else "")
+        what = f"dates not in ISO 8601 ({said}; set date_format if that is wrong)"
+        table.flag("warning", name, read, what, values)
     table.clean[name] = days
     table.kinds[name] = "date"
     if fmt is not None:
         table.date_formats[name] = fmt
-
-
-PLACEHOLDER_DAYS = pd.to_datetime(["1899-12-30", "1899-12-31", "1900-01-01", "1970-01-01"])
-"""Days a blank date is written as: a spreadsheet's day 0 (an insurer's `InceptionDate`
-1899-12-30 read as 43,982 days before its cutoff) and the Unix epoch's."""
 
 
 def _dates_left_out(table: _Table, name: str) -> bool:
@@ -295,17 +310,23 @@ def _dates_left_out(table: _Table, name: str) -> bool:
     return True
 
 
-def _dates_in(name: str, text: pd.Series) -> str | None:
-    """How the values of `text` are written when every one is a date: "dates" of a
-    date's shape, or "dates written as numbers (YYYYMMDD)" in a column named a date;
-    else None."""
-    if text.str.fullmatch(DATE_SHAPE).all():
+def _dates_in(name: str, text: pd.Series, fmt: str | None = None) -> str | None:
+    """How the values of `text` are written when they are dates: "dates" of a date's
+    shape, or "dates written as numbers (YYYYMMDD)" in a column named a date; else None.
+    A few texts without a digit among them are placeholders ('unknown'), not a reason to
+    read dates as levels; with a `date_format` the shape decides (its misreadings are
+    errors), else every date must read."""
+    dated = text[text.str.contains(r"\d")]
+    words = text[~text.index.isin(dated.index)]
+    if dated.empty or words.nunique() > PLACEHOLDERS_AT_MOST or len(words) > 0.1 * len(text):
+        return None
+    if dated.str.fullmatch(DATE_SHAPE).all():
         written = "dates"
-    elif DATE_WORDS.intersection(name_words(name)) and text.str.fullmatch(NUMBER_DATE_SHAPE).all():
+    elif DATE_WORDS.intersection(name_words(name)) and dated.str.fullmatch(NUMBER_DATE_SHAPE).all():
         written = "dates written as numbers (YYYYMMDD)"
     else:
         return None
-    return written if attribute_dates(text)[1].notna().all() else None
+    return written if fmt or attribute_dates(dated)[1].notna().all() else None
 
 
 def _names_kept(table: _Table, spec: CustomersSpec) -> None:

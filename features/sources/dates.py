@@ -478,34 +478,51 @@ NUMBER_DATE_SHAPE = r"(?:19|20)\d{6}(?:\.0+)?"
 def attribute_dates(text: pd.Series, fmt: str | None = None) -> tuple[str | None, pd.Series]:
     """(format, days) of a date attribute's text, blank where a value does not read: in
     `fmt` where given (a model's, as its training read them: a fresh extract of only
-    ambiguous days, '01/02/2016', reads them as training did), else the format the values
-    tell (`_attribute_format`); None where none reads them."""
+    ambiguous days, '01/02/2016', reads them as training did; or `date_format`), else the
+    format the values tell (`_attribute_format`); None where none reads them. A value
+    the format misses that is an ISO 8601 day or YYYYMMDD, which nothing else reads,
+    reads so (a model's '%m/%d/%Y' beside a fresh extract's '2015-03-31'). Texts
+    without a digit ('TBC') read as no date and tell no format."""
     filled = text.dropna().astype(str).str.strip()
+    dated = filled[filled.str.contains(r"\d")]
+    fmt = fmt or _attribute_format(dated)
+    days = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if fmt is None:
-        fmt = _attribute_format(filled)
-    if fmt is None:
-        return None, pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        return None, days
+    days[dated.index] = _days_in(dated, fmt)
+    for plain in (ISO_DAY, YYYYMMDD):
+        missed = dated[days[dated.index].isna()]
+        if plain != fmt and not missed.empty:
+            days[missed.index] = _days_in(missed, plain)
+    return fmt, days
+
+
+def _days_in(text: pd.Series, fmt: str) -> pd.Series:
+    """`text` read in `fmt` as days (no time zone; an ISO day as written)."""
     if fmt == ISO_DAY:
-        filled = filled.str.extract(_ISO_DAY, expand=False)
+        text = text.str.extract(_ISO_DAY, expand=False)
     elif fmt == YYYYMMDD:
-        filled = filled.str[:8]
-    read = pd.to_datetime(filled, format=fmt, errors="coerce", utc=True)
-    days = read.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
-    return fmt, days.reindex(text.index)
+        text = text.where(text.str.fullmatch(NUMBER_DATE_SHAPE)).str[:8]
+    read = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+    return read.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
 
 
-def _attribute_format(text: pd.Series) -> str | None:
+def _attribute_format(dated: pd.Series) -> str | None:
     """ISO 8601's day where every value starts with one, YYYYMMDD where every value is
     such a number, else the one format guessed from the first value that reads most
     (`_guessed_dates`)."""
-    if text.empty:
+    if dated.empty:
         return None
-    if text.str.fullmatch(_ISO_DAY).all():
+    if dated.str.fullmatch(_ISO_DAY).all():
         return ISO_DAY
-    if text.str.fullmatch(NUMBER_DATE_SHAPE).all():
+    if dated.str.fullmatch(NUMBER_DATE_SHAPE).all():
         return YYYYMMDD
-    dated = text[text.str.contains(r"\d")]  # a first 'TBC' tells no format
-    return _guessed_dates(dated)[0] if not dated.empty else None
+    return _guessed_dates(dated)[0]
+
+
+PLACEHOLDER_DAYS = pd.to_datetime(["1899-12-30", "1899-12-31", "1900-01-01", "1970-01-01"])
+"""Days a blank date is written as: a spreadsheet's day 0 (an insurer's `InceptionDate`
+1899-12-30 read as 43,982 days before its cutoff) and the Unix epoch's."""
 
 
 def as_dates(values: pd.Series) -> pd.Series:

@@ -82,8 +82,10 @@ def test_a_run_of_numbers_named_an_id_could_be_the_customer_id():
     found = not_an_attribute("ID", run)
     assert found is not None and found.could_be_customer_id
     assert found.why == "whole numbers 0 to 999, one on each of 1,000 rows (a row number, or an id)"
-    for name in ("RowNumber", "Unnamed: 0", "index", "S.No", "Sr No", "SL_NO", "RecordNumber"):
+    for name in ("RowNumber", "Unnamed: 0", "index", "S.No", "Sr No", "SL_NO", "Serial No"):
         assert not not_an_attribute(name, run).could_be_customer_id
+    for name in ("Customer's ID", "CustomerRecordID"):
+        assert not_an_attribute(name, run).could_be_customer_id
 
 
 def test_unique_whole_numbers_are_an_identifier_only_by_name():

@@ -120,6 +120,9 @@ def test_a_history_expecting_under_one_purchase_in_the_window_sets_no_pace():
     frame = build_features(make_tables(transaction_frame=tx), cutoffs="2004-07-26")
     assert np.isnan(row(frame, 1)["purchase_pace_3m_vs_history"])
     assert row(frame, 2)["purchase_pace_3m_vs_history"] == pytest.approx(1.0, abs=0.2)
+    busier = transactions([*yearly, *[(1, f"2004-{m:02d}-10", 10) for m in (5, 6, 7)]])
+    frame = build_features(make_tables(transaction_frame=busier), cutoffs="2004-07-26")
+    assert row(frame, 1)["purchase_pace_3m_vs_history"] > 3  # a speed-up is still told
 
 
 def test_one_purchase_sets_no_pace():

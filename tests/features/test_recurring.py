@@ -95,6 +95,16 @@ def test_a_month_row_ending_on_a_months_last_day_is_one_payment():
     assert days == ["2021-02-28"]
 
 
+def test_a_plans_later_renewal_does_not_know_its_coming_end():
+    """A plan running since January and cancelled on Jun 1 lost its May 30 renewal to the
+    month-row slack: features as of May 31 read the coming cancellation (a leak). Only a
+    one-period row's renewal is dropped; ended or running, the plan pays alike to May 31."""
+    start, month = ["2024-01-30"], [Period(months=1)]
+    _, cancelled = _paid(start, ["2024-06-01"], month, "2024-12-31")
+    _, running = _paid(start, ["NaT"], month, "2024-05-31")
+    assert cancelled == running and cancelled[-1] == "2024-05-30"
+
+
 def test_payments_come_grouped_by_customer_in_time_order():
     plan, days = _paid(
         ["2024-01-01", "2024-02-10", "2024-01-05"],
