@@ -310,12 +310,18 @@ def _dates_left_out(table: _Table, name: str) -> bool:
     return True
 
 
+DATES_LOOKED_AT = 1_000
+"""The first values of an attribute that must hold a digit for it to be read for dates."""
+
+
 def _dates_in(name: str, text: pd.Series, fmt: str | None = None) -> str | None:
     """How the values of `text` are written when they are dates: "dates" of a date's
     shape, or "dates written as numbers (YYYYMMDD)" in a column named a date; else None.
     A few texts without a digit among them are placeholders ('unknown'), not a reason to
     read dates as levels; with a `date_format` the shape decides (its misreadings are
     errors), else every date must read."""
+    if not text.iloc[:DATES_LOOKED_AT].str.contains(r"\d").any():
+        return None  # words: a region's 1M rows need no full pass
     dated = text[text.str.contains(r"\d")]
     words = text[~text.index.isin(dated.index)]
     if dated.empty or words.nunique() > PLACEHOLDERS_AT_MOST or len(words) > 0.1 * len(text):
