@@ -96,24 +96,13 @@ def _risk(row: Any) -> str:
     return f"{probability_text(row.probability)}{moved}"
 
 
-def threshold_text(probability: float) -> str:
-    """A probability as a percentage a rare churn rate is not lost in (0.9%, not 1%), and
-    a band's start with its tenth where it has one: "high from 46%" beside a customer at
-    45.7% shown as 46% in the medium band read as a mistake (BankChurners)."""
-    from training.report import percent
-
-    hundredths = probability * 100
-    if abs(hundredths - round(hundredths)) < 1e-9:  # a whole percent
-        return percent(probability, digits=0 if probability >= 0.1 else 1)
-    said = percent(probability, digits=1)  # 0.458: "45.8%"
-    return said if not said.endswith(".0%") else percent(probability, digits=2)  # "45.97%"
-
-
 def bands_caption(bands: dict[str, Any] | None) -> str | None:
     """Where the bands begin and the usual risk they follow: at a 71% churn rate "low"
     runs to 82%, which read as a mistake beside a customer at 78% (a grocery log)."""
     if not bands:
         return None
+    from serving.ranking import threshold_text  # pandas and the feature specs: not at startup
+
     said = (
         f"bands: medium from {threshold_text(bands['medium_from'])}, high from "
         f"{threshold_text(bands['high_from'])}"

@@ -8,9 +8,8 @@ up) under the model's churn definition, as `churn score` would leave them out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -40,8 +39,7 @@ from serving.live_tables import (
     paid_subscriptions,
     posted_activity,
     posted_attribute,
-    posted_dates,
-    posted_numbers,
+    posted_column,
     posted_period,
     used_events,
 )
@@ -210,8 +208,7 @@ def _spaced_names(names: tuple[str, ...]) -> dict[str, str]:
 def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """Numeric attributes must be numbers (or null): the loader would have refused the
     file, and read here as missing they would be scored silently as unknown."""
-    unknown = attribute_unknowns(model)
-    bad = _unread(customers, model, "numeric", lambda v, n: posted_numbers(v, unknown.decimal(n)))
+    bad = _unread(customers, model, "numeric")
     flags = model.flag_attributes
     if bad:
         said = [f"{c.customer_id}: {name}={c.attributes[name]!r}" for c, name in bad]
@@ -232,7 +229,7 @@ def require_numeric_attributes(customers: list[CustomerHistoryIn], model: ChurnM
 def require_date_attributes(customers: list[CustomerHistoryIn], model: ChurnModel) -> None:
     """Date attributes must be ISO 8601 dates (or null, or a placeholder for unknown):
     read as blank, a contract's end would be scored silently as unknown."""
-    bad = _unread(customers, model, "date", lambda values, _: posted_dates(values))
+    bad = _unread(customers, model, "date")
     if bad:
         said = [f"{c.customer_id}: {name}={c.attributes[name]!r}" for c, name in bad]
         more = f"; and {len(bad) - 3} more" if len(bad) > 3 else ""
@@ -243,20 +240,17 @@ def require_date_attributes(customers: list[CustomerHistoryIn], model: ChurnMode
 
 
 def _unread(
-    customers: list[CustomerHistoryIn],
-    model: ChurnModel,
-    kind: str,
-    read: Callable[[list[Any], str], np.ndarray],
+    customers: list[CustomerHistoryIn], model: ChurnModel, kind: str
 ) -> list[tuple[CustomerHistoryIn, str]]:
-    """(customer, attribute) of the model's attributes of `kind` posted with a value that
-    `read` reads as nothing (NaN, inf or NaT; 'inf' is no measurement), null and ''
-    aside."""
+    """(customer, attribute) of the model's attributes of `kind` ('numeric' or 'date')
+    posted with a value that reads as nothing (NaN, inf or NaT; 'inf' is no
+    measurement), null and '' aside."""
     unknown, flags = attribute_unknowns(model), model.flag_attributes
     bad = []
     for name in (n for n, k in model.attribute_kinds.items() if k == kind):
         values = [posted_attribute(c, name, unknown, flags) for c in customers]
-        found = pd.Series(read(values, name))
-        unread = found.isna() | (found.abs() == np.inf if kind == "numeric" else False)
+        found = posted_column(values, name, kind, unknown)
+        unread = np.isnat(found) if kind == "date" else ~np.isfinite(found)
         bad += [
             (c, name)
             for c, value, missed in zip(customers, values, unread, strict=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -521,15 +521,22 @@ def _customers(
     if signup:
         columns["signup_date"] = _times([c.signup_date for c in ordered])
     flags = model.flag_attributes
-    read: dict[str, Callable[[list[Any], str], np.ndarray]] = {
-        "numeric": lambda values, name: posted_numbers(values, unknown.decimal(name)),
-        "date": lambda values, _: posted_dates(values),
-        "categorical": lambda values, _: _texts(values),
-    }
     for name, kind in model.attribute_kinds.items():
         values = [posted_attribute(c, name, unknown, flags) for c in ordered]
-        columns[name] = read[kind](values, name)
+        columns[name] = posted_column(values, name, kind, unknown)
     return columns
+
+
+def posted_column(
+    values: list[Any], name: str, kind: str, unknown: AttributeUnknowns
+) -> np.ndarray:
+    """One posted attribute as the loader reads a file's column of its kind: numbers
+    (NaN where none), days (NaT where none) or levels."""
+    if kind == "numeric":
+        return posted_numbers(values, unknown.decimal(name))
+    if kind == "date":
+        return posted_dates(values)
+    return _texts(values)
 
 
 def _activity(

@@ -351,6 +351,19 @@ operator's snapshot 43% had a blank revenue, churned at 45% against 6%, and a wo
 by value at risk showed 1 of its 243 high-risk customers in its top 200."""
 
 
+def threshold_text(probability: float) -> str:
+    """A probability as a percentage a rare churn rate is not lost in (0.9%, not 1%), and
+    a band's start with its tenth where it has one: "high from 46%" beside a customer at
+    45.7% shown as 46% in the medium band read as a mistake (BankChurners)."""
+    from training.report import percent
+
+    hundredths = probability * 100
+    if abs(hundredths - round(hundredths)) < 1e-9:  # a whole percent
+        return percent(probability, digits=0 if probability >= 0.1 else 1)
+    said = percent(probability, digits=1)  # 0.458: "45.8%"
+    return said if not said.endswith(".0%") else percent(probability, digits=2)  # "45.97%"
+
+
 CALL_LIST = 200
 """The first rows of a worklist a team calls ("which 200 customers should we call this
 week?"), where its riskiest customers should be."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine
 
 from serving import store
-from serving.ranking import CALL_LIST, buried_note, unvalued_note
+from serving.ranking import CALL_LIST, buried_note, threshold_text, unvalued_note
 
 if TYPE_CHECKING:
     from serving.queries import WorklistQuery
@@ -51,7 +51,6 @@ def nobody(engine: Engine, batch: dict[str, Any], query: WorklistQuery) -> str:
     """Why a worklist is empty: the filters matched nobody in the batch (with where the
     band begins, that nobody has a tier where nobody has a value, and the values the
     segment does hold, most common first)."""
-    from churn.summary import threshold_text
     from serving.queries import BLANK_SEGMENT, held
 
     found = f"no customer matches in batch {batch['id']} (as of {batch['cutoff']})"

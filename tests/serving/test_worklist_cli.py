@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from churn.cli import app
-from churn.summary import threshold_text
 from serving import queries, store
-from serving.ranking import buried_note, unvalued_note
+from serving.ranking import buried_note, threshold_text, unvalued_note
 from tests.serving.api_helpers import stored_row
 
 pytestmark = pytest.mark.slow
