@@ -99,9 +99,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if not is_user_error(exc):
                 raise
-            make_console(stderr=True).print(
-                tagged("error", exc, style="bold red"), highlight=False, soft_wrap=True
-            )
+            make_console(stderr=True).print(tagged("error", exc, style="bold red"), soft_wrap=True)
             raise typer.Exit(USER_ERROR_EXIT) from None
 
     return wrapper
@@ -376,7 +374,7 @@ def promote(
     if result.decision.set_aside:
         console.print(tagged("gate", result.decision.set_aside))
     for note in result.notes:
-        console.print(tagged("note", note), highlight=False)
+        console.print(tagged("note", note))
     for reason in result.decision.reasons:
         console.print(tagged("gate", reason))
     if result.version is None:
@@ -453,7 +451,7 @@ def score(
     if result.replaced is not None:
         console.print(replaced_note(result.replaced, result), highlight=False)
     if result.row_number_ids:
-        console.print(tagged("note", ROW_NUMBER_IDS_NOTE), highlight=False)
+        console.print(tagged("note", ROW_NUMBER_IDS_NOTE))
     moved = result.movement
     if moved is not None:
         console.print(
@@ -468,25 +466,25 @@ def score(
             )
         )
     if job.rate_note is not None:
-        console.print(tagged("note", job.rate_note), highlight=False)
+        console.print(tagged("note", job.rate_note))
     if job.trained_note is not None:
-        console.print(tagged("note", job.trained_note), highlight=False)
+        console.print(tagged("note", job.trained_note))
     if job.words_note is not None:
-        console.print(tagged("note", job.words_note), highlight=False)
+        console.print(tagged("note", job.words_note))
     if job.categories_note is not None:
-        console.print(tagged("note", job.categories_note), highlight=False)
+        console.print(tagged("note", job.categories_note))
     if result.unlabelled is not None:
-        console.print(tagged("note", result.unlabelled.note()), highlight=False)
+        console.print(tagged("note", result.unlabelled.note()))
     if (unvalued := unvalued_note(result.unvalued, result.rows)) is not None:
-        console.print(tagged("note", unvalued), highlight=False)
+        console.print(tagged("note", unvalued))
     if (buried := buried_note(result.first_listed)) is not None:
-        console.print(tagged("note", buried), highlight=False)
+        console.print(tagged("note", buried))
     if len(job.left_out):
         why = left_out.summary(job.left_out, run)
         n = len(job.left_out)
         console.print(f"{n:,} customer{'' if n == 1 else 's'} not scored: {why}", markup=False)
     if job.cutoff_note is not None:
-        console.print(tagged("note", job.cutoff_note), highlight=False)
+        console.print(tagged("note", job.cutoff_note))
     shown = result.shown
     if shown is not None and shown["id"] != result.batch_id:
         console.print(
@@ -510,16 +508,16 @@ def score(
         )
     model = job.champion.model
     for unseen in unseen_levels(model.layout.levels, job.features, derived=model.derived_features):
-        console.print(tagged("note", unseen_note(unseen, model.layout)), highlight=False)
+        console.print(tagged("note", unseen_note(unseen, model.layout)))
     probabilities = read_as_probability(model.specs)
     pasts = beyond_training(model.info, job.features, probabilities=probabilities)
     for said in beyond_training_notes(pasts):
-        console.print(tagged("note", said), highlight=False)
+        console.print(tagged("note", said))
     for filled in filled_at_median(model.median_fills, job.features):
         said = filled_note(filled, f"{filled.customers:,} customers")
-        console.print(tagged("note", said), highlight=False)
+        console.print(tagged("note", said))
     for caveat in _model_caveats(job):  # last: what holds for every batch it scores
-        console.print(tagged("model caveat", caveat), highlight=False)
+        console.print(tagged("model caveat", caveat))
 
 
 def _model_caveats(job: Job) -> list[str]:

@@ -472,9 +472,7 @@ class _Ago(float):
     ago", 0 -> "today"."""
 
     def __format__(self, spec: str) -> str:
-        if float(self) == 0:
-            return "today"
-        return f"{format(float(self), spec)} day{'' if float(self) == 1 else 's'} ago"
+        return format(_When(-float(self)), spec)
 
 
 PLAN_TERMS: tuple[tuple[str, float, float], ...] = (

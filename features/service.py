@@ -182,9 +182,11 @@ def _specs(ctx: Context) -> list[FeatureSpec]:
 
 
 def _present(acts: Activity) -> frozenset[str]:
-    """The interaction types the rows hold."""
-    codes = np.unique(acts.values["type"]).tolist()
-    return frozenset(INTERACTION_TYPES[code] for code in codes if code >= 0)
+    """The interaction types the rows hold: one linear count, as `_compute` asks at every
+    cutoff (a sort of every row's type each time would not be)."""
+    kind = np.asarray(acts.values["type"], dtype=np.int64)
+    held = np.bincount(kind[kind >= 0], minlength=len(INTERACTION_TYPES))
+    return frozenset(t for t, n in zip(INTERACTION_TYPES, held, strict=False) if n)
 
 
 def _counted(ctx: Context, present: frozenset[str]) -> list[str]:

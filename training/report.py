@@ -472,7 +472,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     if "cross_fit" in report:
         console.print(cross_fit_said(report["cross_fit"]), highlight=False)
     for note in caveats(report):
-        console.print(tagged("note", note), highlight=False)
+        console.print(tagged("note", note))
     _print_profit(console, report)
 
 
